@@ -1,0 +1,269 @@
+"""Deponeer settings: one module, read from the environment.
+
+With no variables set, the project runs on a fresh machine without services: SQLite, a
+filesystem Celery broker, local-memory cache and console e-mail. Production and CI set
+``DATABASE_URL``, ``CELERY_BROKER_URL`` and ``REDIS_URL``; production switches (DEBUG off,
+secure cookies, allowed hosts) are variables too, never a second settings file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+# Runtime state of the embedded defaults (SQLite file, broker folder, stub certificates).
+VAR_DIR = Path(env("DEPONEER_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me-" + "x" * 20)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+SECURE = env_bool("SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if SECURE else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "kvk",
+    "portal",
+    "workflow",
+    "connectors",
+    "clientside",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'deponeer.sqlite3'}"),
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, worker and beat share one file: wait for locks instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Deponeer <noreply@deponeer.localhost>")
+
+# --- Celery -----------------------------------------------------------------------------
+# Without CELERY_BROKER_URL the broker is Kombu's filesystem transport: a real queue in a
+# folder, so `make run` has a real worker and beat without any server.
+BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
+    (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    # Countdowns never exceed this; a task not acknowledged in time is redelivered.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+PROCESSING_INTERVAL_SECONDS = float(env("PROCESSING_INTERVAL_SECONDS", "30"))
+KVK_POLL_INTERVAL_SECONDS = float(env("KVK_POLL_INTERVAL_SECONDS", "20"))
+CELERY_BEAT_SCHEDULE = {
+    # "Externe berichten verwerken": also kicked right after each upload; this is the net.
+    "externe-berichten-verwerken": {
+        "task": "connectors.tasks.process_external_messages",
+        "schedule": PROCESSING_INTERVAL_SECONDS,
+    },
+    "kvk-statussen-ophalen": {
+        "task": "workflow.tasks.poll_kvk_statuses",
+        "schedule": KVK_POLL_INTERVAL_SECONDS,
+    },
+    "vastgelopen-berichten-hervatten": {
+        "task": "workflow.tasks.sweep_stuck_messages",
+        "schedule": 60.0,
+    },
+}
+
+# --- REST API ---------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_RATES": {
+        "client_token": env("API_THROTTLE_RATE", "600/min"),
+        "anon_auth": env("API_ANON_THROTTLE_RATE", "60/min"),
+    },
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Deponeer CommSvc API",
+    "DESCRIPTION": "Client environments register annual-accounts messages and follow their status.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+API_MAX_UPLOAD_BYTES = int(env("API_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# base64 grows content by 4/3; leave room for the JSON around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
+
+# --- Digipoort --------------------------------------------------------------------------
+DIGIPOORT_STUB_DIR = VAR_DIR / "digipoort"
+DIGIPOORT_AANLEVER_URL = env(
+    "DIGIPOORT_AANLEVER_URL", "https://127.0.0.1:8443/wus/2.0/aanleverservice/1.2"
+)
+DIGIPOORT_STATUS_URL = env(
+    "DIGIPOORT_STATUS_URL", "https://127.0.0.1:8443/wus/2.0/statusinformatieservice/1.2"
+)
+DIGIPOORT_CLIENT_CERT = env("DIGIPOORT_CLIENT_CERT", str(DIGIPOORT_STUB_DIR / "client.crt"))
+DIGIPOORT_CLIENT_KEY = env("DIGIPOORT_CLIENT_KEY", str(DIGIPOORT_STUB_DIR / "client.key"))
+DIGIPOORT_CA_BUNDLE = env("DIGIPOORT_CA_BUNDLE", str(DIGIPOORT_STUB_DIR / "ca.crt"))
+DIGIPOORT_BERICHTSOORT = env("DIGIPOORT_BERICHTSOORT", "KVK-jaarverantwoording")
+DIGIPOORT_IDENTITEIT_TYPE = env("DIGIPOORT_IDENTITEIT_TYPE", "KvK")
+DIGIPOORT_ROL = env("DIGIPOORT_ROL", "Intermediair")
+DIGIPOORT_AUTORISATIE_ADRES = env("DIGIPOORT_AUTORISATIE_ADRES", "http://geenausp.nl")
+DIGIPOORT_SIGNATURE_ALGORITHM = env(
+    "DIGIPOORT_SIGNATURE_ALGORITHM", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+)
+DIGIPOORT_DIGEST_ALGORITHM = env(
+    "DIGIPOORT_DIGEST_ALGORITHM", "http://www.w3.org/2001/04/xmlenc#sha256"
+)
+DIGIPOORT_TIMEOUT_SECONDS = float(env("DIGIPOORT_TIMEOUT_SECONDS", "30"))
+KVK_SUBMIT_MAX_RETRIES = int(env("KVK_SUBMIT_MAX_RETRIES", "5"))
+
+# --- Full XBRL validation (optional) ----------------------------------------------------
+# Comma-separated paths of official taxonomy package zips; empty = instance rules only.
+KVK_TAXONOMY_PACKAGES = env_list("KVK_TAXONOMY_PACKAGES")
+
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The client side derives the portal address from the participant number (O12345AA).
+PORTAL_URL_TEMPLATE = env("PORTAL_URL_TEMPLATE", "https://{participant}.deponeer.nl")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
