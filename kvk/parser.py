@@ -1,0 +1,571 @@
+"""A hardened parser for XBRL instances received from outside.
+
+Hostile input is expected: no DTD is loaded and a DOCTYPE is refused outright (so no
+entity can be declared or expanded: no XXE, no billion laughs), nothing is fetched from
+the network, and size, nesting depth and text length are limited before anything else
+looks at the document. Every refusal is an ``XbrlParseError`` with its own code and a
+message in Dutch and English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from kvk import taxonomy as tx
+
+if TYPE_CHECKING:
+    from kvk.statements import FinancialStatements
+
+MAX_BYTES = 20 * 1024 * 1024  # KvK's own limit for one instance is far below this
+MAX_DEPTH = 40  # an XBRL instance nests about 6 deep
+MAX_TEXT_CHARS = 1_000_000  # per text node
+MAX_ELEMENTS = 500_000
+
+_XML_LANG = f"{{{tx.XML_NS}}}lang"
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class XbrlParseError(ValueError):
+    """The content is not an instance we are willing to read."""
+
+    def __init__(self, code: str, message_nl: str, message_en: str, line: int | None = None):
+        super().__init__(message_en)
+        self.code = code
+        self.message_nl = message_nl
+        self.message_en = message_en
+        self.line = line
+
+
+@dataclass
+class Fact:
+    concept: str  # Clark notation "{namespace}LocalName"
+    namespace: str
+    local_name: str
+    prefix: str | None
+    context_ref: str | None
+    unit_ref: str | None
+    decimals: str | None
+    value: str
+    line: int | None
+    precision: str | None = None
+    nil: bool = False
+    lang: str | None = None
+    id: str | None = None
+
+    @property
+    def qname(self) -> str:
+        return f"{self.prefix}:{self.local_name}" if self.prefix else self.local_name
+
+    def key(self) -> tuple[str, str | None, str | None, str]:
+        """What the fact says, without where it stood (for comparing instances)."""
+        return (self.concept, self.context_ref, self.unit_ref, self.value)
+
+
+@dataclass
+class Context:
+    id: str
+    line: int | None
+    scheme: str | None
+    identifier: str | None
+    period_type: str  # "instant" | "duration" | "forever" | "invalid"
+    start_text: str | None = None
+    end_text: str | None = None
+    instant_text: str | None = None
+    #: (dimension QName in Clark notation, member value or typed content), sorted
+    dimensions: tuple[tuple[str, str], ...] = ()
+    #: canonical form of segment/scenario content, for finding duplicate contexts
+    fingerprint: str = ""
+
+    @property
+    def start(self) -> date | None:
+        return _date_or_none(self.start_text)
+
+    @property
+    def end(self) -> date | None:
+        return _date_or_none(self.end_text)
+
+    @property
+    def instant(self) -> date | None:
+        return _date_or_none(self.instant_text)
+
+    @property
+    def is_dimensional(self) -> bool:
+        return bool(self.dimensions)
+
+
+@dataclass
+class Unit:
+    id: str
+    line: int | None
+    measures: tuple[str, ...]  # Clark notation, numerator measures (then "/" denominator)
+
+    @property
+    def is_currency(self) -> bool:
+        return len(self.measures) == 1 and self.measures[0].startswith(f"{{{tx.ISO4217}}}")
+
+
+@dataclass
+class ParsedInstance:
+    root: etree._Element
+    text: str  # the decoded document
+    schema_ref: str
+    schema_refs: list[str]
+    language: str
+    kvk_number: str | None
+    period_start: date | None
+    period_end: date | None
+    previous_start: date | None
+    previous_end: date | None
+    financial_year: int | None
+    entry_point_variant: str | None
+    generation: str | None
+    adopted: bool | None
+    adoption_date: date | None
+    resubmission: bool
+    facts: list[Fact]
+    contexts: dict[str, Context]
+    units: dict[str, Unit]
+    #: contexts and units by their document order, including duplicates of an id
+    context_list: list[Context] = field(default_factory=list)
+    unit_list: list[Unit] = field(default_factory=list)
+
+    # --- lookups -----------------------------------------------------------------------
+    def facts_named(self, local_name: str) -> list[Fact]:
+        return [f for f in self.facts if f.local_name == local_name]
+
+    def first_value(self, local_name: str) -> str | None:
+        for fact in self.facts:
+            if fact.local_name == local_name and not fact.nil:
+                return fact.value.strip()
+        return None
+
+    def first_fact(self, local_name: str) -> Fact | None:
+        for fact in self.facts:
+            if fact.local_name == local_name:
+                return fact
+        return None
+
+    def taxonomy_generation(self) -> tx.Generation | None:
+        return tx.generation(self.generation) if self.generation else None
+
+    def amounts(
+        self, concepts: tuple[str, ...]
+    ) -> dict[str, tuple[Decimal | None, Decimal | None]]:
+        """concept -> (current, previous) for monetary facts in financial contexts."""
+        wanted = set(concepts)
+        result: dict[str, list[Decimal | None]] = {}
+        for fact in self.facts:
+            if fact.local_name not in wanted or fact.unit_ref is None or fact.nil:
+                continue
+            slot = self._period_slot(fact)
+            if slot is None:
+                continue
+            try:
+                value = Decimal(fact.value.strip())
+            except InvalidOperation:
+                continue
+            pair = result.setdefault(fact.local_name, [None, None])
+            if pair[slot] is None:
+                pair[slot] = value
+        return {k: (v[0], v[1]) for k, v in result.items()}
+
+    def _period_slot(self, fact: Fact) -> int | None:
+        """0 for the current year, 1 for the previous one, None otherwise."""
+        ctx = self.contexts.get(fact.context_ref or "")
+        if ctx is None:
+            return None
+        if ctx.period_type == "instant":
+            instant = ctx.instant
+            if instant is not None and instant == self.period_end:
+                return 0
+            if instant is not None and instant == self.previous_end:
+                return 1
+        elif ctx.period_type == "duration":
+            if (ctx.start, ctx.end) == (self.period_start, self.period_end):
+                return 0
+            if (ctx.start, ctx.end) == (self.previous_start, self.previous_end):
+                return 1
+        return None
+
+    def directors(self) -> list[tuple[str, date | None, bool]]:
+        """(name, signed on, supervisory) per signatory context, in document order."""
+        by_context: dict[str, dict[str, str]] = {}
+        for fact in self.facts:
+            if fact.local_name in (
+                "DirectorName",
+                "SupervisoryDirectorName",
+                "DirectorSignatureDate",
+            ):
+                by_context.setdefault(fact.context_ref or "", {})[fact.local_name] = fact.value
+        result = []
+        for values in by_context.values():
+            supervisory = "SupervisoryDirectorName" in values
+            name = values.get("SupervisoryDirectorName") or values.get("DirectorName")
+            if name:
+                signed = _date_or_none(values.get("DirectorSignatureDate"))
+                result.append((name, signed, supervisory))
+        return result
+
+    def statements(self) -> FinancialStatements:
+        """The financial statements this instance carries (raises ValueError if it can't)."""
+        from kvk.statements import Director, FinancialStatements
+
+        if None in (self.period_start, self.period_end, self.previous_start, self.previous_end):
+            raise ValueError("the instance lacks the reporting period dates")
+        variant = self.entry_point_variant or ""
+        size_value = (self.first_value("LegalSizeCriteriaClassification") or "").lower()
+        size = tx.size_of_variant(variant) or size_value
+        assert self.period_start and self.period_end and self.previous_start
+        assert self.previous_end
+        return FinancialStatements(
+            kvk_number=self.kvk_number or "",
+            legal_name=self.first_value("LegalEntityName") or "",
+            legal_form=self.first_value("LegalEntityLegalForm") or "",
+            seat=self.first_value("LegalEntityRegisteredOffice") or "",
+            period_start=self.period_start,
+            period_end=self.period_end,
+            previous_start=self.previous_start,
+            previous_end=self.previous_end,
+            size=size,
+            variant=variant,
+            balance=self.amounts(tx.BALANCE_CONCEPTS),
+            profit_loss=self.amounts(tx.PROFIT_LOSS_CONCEPTS),
+            adopted=bool(self.adopted),
+            adoption_date=self.adoption_date,
+            directors=[Director(n, s, sup) for n, s, sup in self.directors()],
+            resubmission=self.resubmission,
+            language=self.language,
+            notes=self.first_value("NotesGeneral") or "",
+            generation=self.generation or "",
+        )
+
+
+def _date_or_none(text: str | None) -> date | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _line_of(content: bytes, offset: int) -> int:
+    return content.count(b"\n", 0, offset) + 1
+
+
+def decode(content: bytes) -> str:
+    """The document as text; refuses what is not UTF-8 (with or without BOM)."""
+    if not isinstance(content, bytes | bytearray):
+        raise XbrlParseError(
+            "DEP-PARSE-XML",
+            "Het document is geen bestand met bytes.",
+            "The document is not a byte string.",
+        )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise XbrlParseError(
+            "DEP-PARSE-ENCODING",
+            "Het bestand is in UTF-16 opgeslagen; sla het op als UTF-8.",
+            "The file is encoded as UTF-16; save it as UTF-8.",
+            1,
+        )
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(content, exc.start)
+        raise XbrlParseError(
+            "DEP-PARSE-ENCODING",
+            f"Het bestand is geen geldige UTF-8 (byte 0x{content[exc.start]:02X} op regel "
+            f"{line}); sla het op als UTF-8.",
+            f"The file is not valid UTF-8 (byte 0x{content[exc.start]:02X} on line {line}); "
+            "save it as UTF-8.",
+            line,
+        )
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+        collect_ids=False,
+    )
+
+
+def parse_xml(content: bytes) -> tuple[etree._Element, str]:
+    """Check limits and parse; returns (root element, decoded text)."""
+    if len(content) > MAX_BYTES:
+        raise XbrlParseError(
+            "DEP-PARSE-SIZE",
+            f"Het bestand is {len(content):,} bytes; het maximum is {MAX_BYTES:,} bytes.",
+            f"The file is {len(content):,} bytes; the maximum is {MAX_BYTES:,} bytes.",
+        )
+    if not content.strip():
+        raise XbrlParseError("DEP-PARSE-XML", "Het bestand is leeg.", "The file is empty.", None)
+    text = decode(content)
+    match = _DOCTYPE.search(content) or _ENTITY.search(content)
+    if match:
+        line = _line_of(content, match.start())
+        raise XbrlParseError(
+            "DEP-PARSE-DTD",
+            f"Het document bevat een DOCTYPE- of ENTITY-declaratie (regel {line}); "
+            "die is niet toegestaan (FR-NL-1.03) en wordt om veiligheidsredenen niet gelezen.",
+            f"The document contains a DOCTYPE or ENTITY declaration (line {line}); it is "
+            "not allowed (FR-NL-1.03) and is not read for security reasons.",
+            line,
+        )
+    try:
+        root = etree.fromstring(bytes(content), _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or None
+        raise XbrlParseError(
+            "DEP-PARSE-XML",
+            f"Het bestand is geen geldige XML (regel {line}): {exc.msg}",
+            f"The file is not well-formed XML (line {line}): {exc.msg}",
+            line,
+        )
+    _check_limits(root)
+    return root, text
+
+
+def _check_limits(root: etree._Element) -> None:
+    count = 0
+    # iterwalk-free depth check: walk with an explicit stack so deep trees cost no recursion.
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise XbrlParseError(
+                "DEP-PARSE-DEPTH",
+                f"Het document is dieper genest dan {MAX_DEPTH} niveaus (regel {el.sourceline}).",
+                f"The document nests deeper than {MAX_DEPTH} levels (line {el.sourceline}).",
+                el.sourceline,
+            )
+        if count > MAX_ELEMENTS:
+            raise XbrlParseError(
+                "DEP-PARSE-SIZE",
+                f"Het document heeft meer dan {MAX_ELEMENTS:,} elementen.",
+                f"The document has more than {MAX_ELEMENTS:,} elements.",
+                el.sourceline,
+            )
+        for text in (el.text, el.tail):
+            if text is not None and len(text) > MAX_TEXT_CHARS:
+                raise XbrlParseError(
+                    "DEP-PARSE-TEXT",
+                    f"Een tekst in het document is langer dan {MAX_TEXT_CHARS:,} tekens "
+                    f"(regel {el.sourceline}).",
+                    f"A text in the document is longer than {MAX_TEXT_CHARS:,} characters "
+                    f"(line {el.sourceline}).",
+                    el.sourceline,
+                )
+        for child in el:
+            stack.append((child, depth + 1))
+
+
+def _resolve_qname(el: etree._Element, value: str) -> str:
+    """Clark notation for a QName written in element content or an attribute."""
+    value = value.strip()
+    prefix, _, local = value.rpartition(":")
+    ns = el.nsmap.get(prefix or None)
+    return f"{{{ns}}}{local}" if ns else value
+
+
+def _canonical(el: etree._Element) -> str:
+    """A comparable form of segment/scenario content (QNames resolved, order kept)."""
+    parts = []
+    for child in el.iter():
+        if not isinstance(child.tag, str) or child is el:
+            continue
+        attrs = sorted(
+            (k, _resolve_qname(child, v) if k == "dimension" else v)
+            for k, v in child.attrib.items()
+        )
+        text = (child.text or "").strip()
+        if child.tag == f"{{{tx.XBRLDI}}}explicitMember":
+            text = _resolve_qname(child, text)
+        parts.append(f"{child.tag}{attrs}{text}")
+    return "|".join(sorted(parts))
+
+
+def _read_context(el: etree._Element) -> Context:
+    ns = {"xbrli": tx.XBRLI}
+    ident = el.find("xbrli:entity/xbrli:identifier", ns)
+    period = el.find("xbrli:period", ns)
+    ctx = Context(
+        id=el.get("id", ""),
+        line=el.sourceline,
+        scheme=ident.get("scheme") if ident is not None else None,
+        identifier=(ident.text or "").strip() if ident is not None else None,
+        period_type="invalid",
+    )
+    if period is not None:
+        if period.find("xbrli:forever", ns) is not None:
+            ctx.period_type = "forever"
+        elif (instant := period.find("xbrli:instant", ns)) is not None:
+            ctx.period_type = "instant"
+            ctx.instant_text = (instant.text or "").strip()
+        else:
+            start = period.find("xbrli:startDate", ns)
+            end = period.find("xbrli:endDate", ns)
+            if start is not None and end is not None:
+                ctx.period_type = "duration"
+                ctx.start_text = (start.text or "").strip()
+                ctx.end_text = (end.text or "").strip()
+    dims = []
+    fingerprints = []
+    for holder in ("xbrli:entity/xbrli:segment", "xbrli:scenario"):
+        box = el.find(holder, ns)
+        if box is None:
+            continue
+        fingerprints.append(f"{holder}:{_canonical(box)}")
+        for member in box:
+            if not isinstance(member.tag, str):
+                continue
+            dimension = _resolve_qname(member, member.get("dimension", ""))
+            if member.tag == f"{{{tx.XBRLDI}}}explicitMember":
+                dims.append((dimension, _resolve_qname(member, member.text or "")))
+            elif member.tag == f"{{{tx.XBRLDI}}}typedMember":
+                dims.append((dimension, "".join(member.itertext()).strip()))
+    ctx.dimensions = tuple(sorted(dims))
+    entity = f"{ctx.scheme}|{ctx.identifier}"
+    period_key = f"{ctx.period_type}|{ctx.start_text}|{ctx.end_text}|{ctx.instant_text}"
+    ctx.fingerprint = "#".join([entity, period_key, *fingerprints])
+    return ctx
+
+
+def _read_unit(el: etree._Element) -> Unit:
+    measures = []
+    for measure in el.iter(f"{{{tx.XBRLI}}}measure"):
+        parent = measure.getparent()
+        marker = (
+            "/" if parent is not None and parent.tag == f"{{{tx.XBRLI}}}unitDenominator" else ""
+        )
+        measures.append(marker + _resolve_qname(measure, measure.text or ""))
+    return Unit(id=el.get("id", ""), line=el.sourceline, measures=tuple(sorted(measures)))
+
+
+_NOT_FACTS = {tx.XBRLI, tx.LINK}
+
+
+def parse_instance(content: bytes) -> ParsedInstance:
+    """Parse and read the parts of an instance the rules and the product need."""
+    root, text = parse_xml(content)
+    if root.tag != f"{{{tx.XBRLI}}}xbrl":
+        raise XbrlParseError(
+            "DEP-PARSE-ROOT",
+            f"Het document is geen XBRL-instance: het hoofdelement is {root.tag!r} in plaats "
+            "van xbrli:xbrl.",
+            f"The document is not an XBRL instance: the root element is {root.tag!r} instead "
+            "of xbrli:xbrl.",
+            root.sourceline,
+        )
+    schema_refs = [
+        el.get(f"{{{tx.XLINK}}}href", "") for el in root.iterchildren(f"{{{tx.LINK}}}schemaRef")
+    ]
+    contexts: dict[str, Context] = {}
+    context_list: list[Context] = []
+    units: dict[str, Unit] = {}
+    unit_list: list[Unit] = []
+    facts: list[Fact] = []
+    lang = root.get(_XML_LANG) or ""
+    xsi_nil = f"{{{tx.XSI}}}nil"
+    for el in root:
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == f"{{{tx.XBRLI}}}context":
+            ctx = _read_context(el)
+            context_list.append(ctx)
+            contexts.setdefault(ctx.id, ctx)
+        elif el.tag == f"{{{tx.XBRLI}}}unit":
+            unit = _read_unit(el)
+            unit_list.append(unit)
+            units.setdefault(unit.id, unit)
+        else:
+            qn = etree.QName(el)
+            if qn.namespace in _NOT_FACTS or qn.namespace is None:
+                continue
+            facts.append(
+                Fact(
+                    concept=el.tag,
+                    namespace=qn.namespace,
+                    local_name=qn.localname,
+                    prefix=el.prefix,
+                    context_ref=el.get("contextRef"),
+                    unit_ref=el.get("unitRef"),
+                    decimals=el.get("decimals"),
+                    precision=el.get("precision"),
+                    value="".join(el.itertext()) if len(el) else (el.text or ""),
+                    line=el.sourceline,
+                    nil=el.get(xsi_nil, "").strip() in ("true", "1"),
+                    lang=el.get(_XML_LANG),
+                    id=el.get("id"),
+                )
+            )
+    schema_ref = schema_refs[0] if schema_refs else ""
+    found = tx.lookup_entry_point(schema_ref)
+    gen = found[0] if found else None
+    if gen is None:
+        for fact in facts:
+            gen = tx.generation_for_namespace(fact.namespace)
+            if gen:
+                break
+    instance = ParsedInstance(
+        root=root,
+        text=text,
+        schema_ref=schema_ref,
+        schema_refs=schema_refs,
+        language=lang,
+        kvk_number=None,
+        period_start=None,
+        period_end=None,
+        previous_start=None,
+        previous_end=None,
+        financial_year=None,
+        entry_point_variant=found[1] if found else None,
+        generation=gen.code if gen else None,
+        adopted=None,
+        adoption_date=None,
+        resubmission=False,
+        facts=facts,
+        contexts=contexts,
+        units=units,
+        context_list=context_list,
+        unit_list=unit_list,
+    )
+    instance.kvk_number = instance.first_value("ChamberOfCommerceRegistrationNumber") or next(
+        (c.identifier for c in context_list if c.identifier), None
+    )
+    instance.period_start = _date_or_none(
+        instance.first_value("FinancialReportingPeriodCurrentStartDate")
+    )
+    instance.period_end = _date_or_none(
+        instance.first_value("FinancialReportingPeriodCurrentEndDate")
+    )
+    instance.previous_start = _date_or_none(
+        instance.first_value("FinancialReportingPeriodPreviousStartDate")
+    )
+    instance.previous_end = _date_or_none(
+        instance.first_value("FinancialReportingPeriodPreviousEndDate")
+    )
+    instance.financial_year = instance.period_start.year if instance.period_start else None
+    status = instance.first_value("DocumentAdoptionStatus")
+    instance.adopted = None if status is None else status == tx.YES
+    instance.adoption_date = _date_or_none(instance.first_value("DocumentAdoptionDate"))
+    instance.resubmission = (
+        instance.first_value("DocumentResubmissionDueToUnsurmountableInaccuracies") == tx.YES
+    )
+    return instance

@@ -1,0 +1,1045 @@
+"""The filing rules KvK applies to an instance, with their official codes.
+
+``check_instance`` runs every rule of KVK-SBR.md section 4 (FR-NL, FG-NL, FR-KVK,
+BR-KVK) plus this product's own business rules (codes ``DEP-...``) and returns findings
+with a severity, a Dutch and an English message and the line. It never raises for bad
+input: an unreadable document becomes a finding with its own ``DEP-PARSE-...`` code.
+
+The rules work on the instance alone (no taxonomy package), so they are fast enough to
+run on every upload and on every build; full XBRL validation with a taxonomy package is
+in ``kvk.arelle`` and merges its findings into the same shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from kvk import taxonomy as tx
+from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # "error" | "warning"
+    message_nl: str
+    message_en: str
+    line: int | None = None
+
+    @property
+    def message(self) -> str:
+        """The Dutch message (the product speaks Dutch first)."""
+        return self.message_nl
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def to_dict(self, language: str = "nl") -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message_en if language == "en" else self.message_nl,
+            "line": self.line,
+        }
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+#: Every rule this module checks: code -> (severity, short English title). Used by the
+#: documentation, the tests (each code has a breaking and a passing instance) and the
+#: benchmark.
+RULES: dict[str, tuple[str, str]] = {
+    "FR-NL-1.01": (ERROR, "no byte-order mark"),
+    "FR-NL-1.02": (ERROR, "characters only from Basic Latin, Latin-1 and Currency Symbols"),
+    "FR-NL-1.03": (ERROR, "no DOCTYPE"),
+    "FR-NL-1.04": (ERROR, "no disallowed character references"),
+    "FR-NL-1.05": (ERROR, "UTF-8 encoding"),
+    "FR-NL-1.06": (ERROR, "file name only [0-9a-zA-Z_-]"),
+    "FR-NL-2.03": (ERROR, "xml:lang on the root"),
+    "FR-NL-2.04": (ERROR, "exactly one schemaRef"),
+    "FR-NL-2.05": (ERROR, "no linkbaseRef"),
+    "FR-NL-2.06": (ERROR, "no CDATA"),
+    "FR-NL-2.07": (ERROR, "no xsi:nil"),
+    "FR-NL-3.01": (ERROR, "period dates without time"),
+    "FR-NL-3.02": (ERROR, "no forever periods"),
+    "FR-NL-3.03": (ERROR, "no unused contexts"),
+    "FR-NL-3.04": (ERROR, "no duplicate contexts"),
+    "FR-NL-4.01": (ERROR, "no duplicate units"),
+    "FR-NL-4.02": (ERROR, "no unused units"),
+    "FR-NL-5.01": (ERROR, "no duplicate facts"),
+    "FR-NL-5.03": (ERROR, "no empty items"),
+    "FR-NL-5.06": (ERROR, "no precision attribute"),
+    "FR-NL-5.11": (ERROR, "escaped XHTML only in formatted explanations, restricted tags"),
+    "FR-NL-6.01": (ERROR, "no footnotes"),
+    "FG-NL-03": (WARNING, "recommended namespace prefixes"),
+    "FG-NL-04": (WARNING, "contexts and units before facts"),
+    "FG-NL-05": (WARNING, "no unused namespace declarations"),
+    "FG-NL-09": (WARNING, "no id on facts"),
+    "FG-NL-11": (WARNING, "standard units only"),
+    "FR-KVK-1.01": (ERROR, "file extension .xbrl"),
+    "FR-KVK-2.01": (ERROR, "xml:lang is nl, en, de or fr"),
+    "FR-KVK-2.02": (ERROR, "one language throughout"),
+    "FR-KVK-2.03": (ERROR, "schemaRef is a KvK entry point of an accepted generation"),
+    "FR-KVK-5.01": (ERROR, "monetary decimals INF, -9, -6, -3, 0 or 2"),
+    "FR-KVK-5.02": (ERROR, "non-monetary numeric decimals INF"),
+    "BR-KVK-2.04": (ERROR, "contexts only for the current and previous period"),
+    "BR-KVK-3.01": (ERROR, "exactly one currency"),
+    "BR-KVK-4.07": (ERROR, "period end before the filing date"),
+    "BR-KVK-4.10": (ERROR, "adoption date not after the filing date"),
+    "BR-KVK-4.12": (ERROR, "resubmission requires adoption status Ja"),
+    "BR-KVK-4.16": (ERROR, "resubmission requires adoption status and date"),
+    "BR-KVK-4.17": (ERROR, "periods shorter than two years"),
+    "BR-KVK-4.20": (ERROR, "dates are valid YYYY-MM-DD"),
+    "DEP-MANDATORY": (ERROR, "mandatory filing facts present"),
+    "DEP-IDENTIFIER": (ERROR, "entity identifier is the KvK number"),
+    "DEP-KVK-NUMBER": (ERROR, "KvK number equals the sending organisation's"),
+    "DEP-ENTRYPOINT-SIZE": (ERROR, "entry point fits the size class"),
+    "DEP-GENERATION-YEAR": (ERROR, "taxonomy generation fits the financial year"),
+    "DEP-PERIOD": (ERROR, "reporting periods consistent"),
+    "DEP-REFERENCE": (ERROR, "facts refer to existing contexts and units"),
+    "DEP-DIMENSIONS": (ERROR, "financial facts carry the required dimensions"),
+    "DEP-BALANCE": (ERROR, "balance sheet adds up"),
+    "DEP-ADOPTION-DATE": (ERROR, "adoption date consistent with adoption status"),
+    "DEP-RESUBMISSION": (ERROR, "resubmission flag consistent"),
+}
+
+# FR-NL-1.02: Basic Latin, Latin-1 Supplement, Currency Symbols (and the XML whitespace).
+_BAD_CHAR = re.compile("[^\t\n\r\u0020-\u007f\u00a0-\u00ff\u20a0-\u20cf]")
+_CHAR_REF = re.compile(rb"&(?:#(\d+)|#[xX]([0-9A-Fa-f]+)|([A-Za-z][A-Za-z0-9]*));")
+_NAMED_REFS = frozenset({b"lt", b"gt", b"amp", b"apos", b"quot"})
+_ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']""")
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_FILE_STEM = re.compile(r"[0-9A-Za-z_-]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONETARY_DECIMALS = frozenset({"INF", "-9", "-6", "-3", "0", "2"})
+_LANGUAGES = frozenset({"nl", "en", "de", "fr"})
+_STANDARD_UNIT_NAMESPACES = frozenset({tx.ISO4217})
+_STANDARD_UNITS = frozenset({f"{{{tx.XBRLI}}}pure", f"{{{tx.XBRLI}}}shares"})
+_MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
+# FR-NL-5.11: the escaped-XHTML tags the SBR text-formatting schema admits.
+_FORMATTED_TAGS = frozenset(
+    {"p", "br", "b", "i", "u", "strong", "em", "sub", "sup", "span", "ul", "ol", "li",
+     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+)  # fmt: skip
+_REQUIRED_DIMENSIONS = {
+    axis: member for axis, member in tx.FINANCIAL_DIMENSIONS
+}  # local names: axis -> member
+_MANDATORY = (
+    "ChamberOfCommerceRegistrationNumber",
+    "LegalEntityName",
+    "LegalEntityLegalForm",
+    "LegalEntityRegisteredOffice",
+    "FinancialReportingPeriodCurrentStartDate",
+    "FinancialReportingPeriodCurrentEndDate",
+    "FinancialReportingPeriodPreviousStartDate",
+    "FinancialReportingPeriodPreviousEndDate",
+    "DocumentAdoptionStatus",
+)
+_MAX_REPEATS = 10  # findings of one code per document; the rest is summarised
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self._counts: Counter[str] = Counter()
+
+    def add(self, code: str, nl: str, en: str, line: int | None = None) -> None:
+        self._counts[code] += 1
+        if self._counts[code] > _MAX_REPEATS:
+            return
+        self.findings.append(Finding(code, RULES[code][0], nl, en, line))
+
+    def finish(self) -> list[Finding]:
+        for code, count in self._counts.items():
+            if count > _MAX_REPEATS:
+                extra = count - _MAX_REPEATS
+                self.findings.append(
+                    Finding(
+                        code,
+                        RULES[code][0],
+                        f"En nog {extra} meldingen van dezelfde regel {code}.",
+                        f"And {extra} more findings of rule {code}.",
+                    )
+                )
+        return self.findings
+
+
+def _line(content: bytes, offset: int) -> int:
+    return content.count(b"\n", 0, offset) + 1
+
+
+# --- rules on the bytes, before parsing ------------------------------------------------
+def _check_bytes(r: _Report, content: bytes, filename: str) -> None:
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    if extension.lower() != "xbrl" or extension != extension.lower():
+        r.add(
+            "FR-KVK-1.01",
+            f"De bestandsnaam {filename!r} moet eindigen op '.xbrl'.",
+            f"The file name {filename!r} must end in '.xbrl'.",
+        )
+    if not _FILE_STEM.fullmatch(stem):
+        r.add(
+            "FR-NL-1.06",
+            f"De bestandsnaam {filename!r} mag alleen A-Z, a-z, 0-9, '-' en '_' bevatten "
+            "(vóór de extensie).",
+            f"The file name {filename!r} may only contain A-Z, a-z, 0-9, '-' and '_' "
+            "(before the extension).",
+        )
+    if content.startswith(b"\xef\xbb\xbf") or content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        r.add(
+            "FR-NL-1.01",
+            "Het bestand begint met een byte-order mark (BOM); sla het op als UTF-8 zonder BOM.",
+            "The file starts with a byte-order mark (BOM); save it as UTF-8 without BOM.",
+            1,
+        )
+    declared = _ENCODING_DECL.match(content.removeprefix(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).decode("ascii", "replace").lower() not in ("utf-8", "utf8"):
+        name = declared.group(1).decode("ascii", "replace")
+        r.add(
+            "FR-NL-1.05",
+            f"De XML-declaratie noemt codering {name!r}; alleen UTF-8 is toegestaan.",
+            f"The XML declaration names encoding {name!r}; only UTF-8 is allowed.",
+            1,
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        r.add(
+            "FR-NL-1.05",
+            f"Het bestand is geen geldige UTF-8 (regel {_line(content, exc.start)}).",
+            f"The file is not valid UTF-8 (line {_line(content, exc.start)}).",
+            _line(content, exc.start),
+        )
+        text = content.decode("utf-8", "replace")
+    for match in _BAD_CHAR.finditer(text):
+        char = match.group()
+        line = text.count("\n", 0, match.start()) + 1
+        r.add(
+            "FR-NL-1.02",
+            f"Teken {char!r} (U+{ord(char):04X}) op regel {line} is niet toegestaan; alleen "
+            "Basic Latin, Latin-1 en valutatekens mogen voorkomen.",
+            f"Character {char!r} (U+{ord(char):04X}) on line {line} is not allowed; only "
+            "Basic Latin, Latin-1 and currency symbols may be used.",
+            line,
+        )
+    if (m := _DOCTYPE.search(content)) is not None:
+        line = _line(content, m.start())
+        r.add(
+            "FR-NL-1.03",
+            f"Het document bevat een DOCTYPE-declaratie (regel {line}); verwijder die.",
+            f"The document contains a DOCTYPE declaration (line {line}); remove it.",
+            line,
+        )
+    if b"&" in content:
+        for m in _CHAR_REF.finditer(content):
+            dec, hexa, name = m.groups()
+            if name is not None:
+                allowed = name in _NAMED_REFS
+            else:
+                code = int(dec) if dec is not None else int(hexa, 16)
+                allowed = code <= 0xFF or 0x20A0 <= code <= 0x20CF
+            if not allowed:
+                ref = m.group().decode("ascii")
+                line = _line(content, m.start())
+                r.add(
+                    "FR-NL-1.04",
+                    f"De tekenverwijzing {ref} op regel {line} is niet toegestaan; gebruik "
+                    "alleen &lt; &gt; &amp; &apos; &quot; of tekens uit de toegestane reeksen.",
+                    f"The character reference {ref} on line {line} is not allowed; use only "
+                    "&lt; &gt; &amp; &apos; &quot; or characters from the allowed ranges.",
+                    line,
+                )
+    if b"<![CDATA[" in content:
+        line = _line(content, content.index(b"<![CDATA["))
+        r.add(
+            "FR-NL-2.06",
+            f"Het document bevat een CDATA-sectie (regel {line}); schrijf de tekst met "
+            "&lt; en &amp; in plaats van CDATA.",
+            f"The document contains a CDATA section (line {line}); escape the text with "
+            "&lt; and &amp; instead of CDATA.",
+            line,
+        )
+
+
+# --- rules on the parsed document ------------------------------------------------------
+def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None:
+    root = inst.root
+    lang = inst.language
+    if not lang:
+        r.add(
+            "FR-NL-2.03",
+            'Het hoofdelement xbrli:xbrl mist het attribuut xml:lang (bijv. xml:lang="nl").',
+            'The root element xbrli:xbrl lacks the xml:lang attribute (e.g. xml:lang="nl").',
+            root.sourceline,
+        )
+    elif lang not in _LANGUAGES:
+        r.add(
+            "FR-KVK-2.01",
+            f"De taal xml:lang={lang!r} van het document is niet toegestaan; kies nl, en, de "
+            "of fr.",
+            f"The document language xml:lang={lang!r} is not allowed; use nl, en, de or fr.",
+            root.sourceline,
+        )
+    n_refs = len(inst.schema_refs)
+    if n_refs != 1:
+        r.add(
+            "FR-NL-2.04",
+            f"Het document heeft {n_refs} link:schemaRef-elementen; er moet er precies één zijn.",
+            f"The document has {n_refs} link:schemaRef elements; it must have exactly one.",
+            root.sourceline,
+        )
+    if n_refs >= 1:
+        found = tx.lookup_entry_point(inst.schema_ref)
+        accepted = tx.accepted_generations(filing_date)
+        if found is None or found[0] not in accepted:
+            names = ", ".join(g.label for g in accepted)
+            r.add(
+                "FR-KVK-2.03",
+                f"De schemaRef {inst.schema_ref!r} is geen volledig gepubliceerde URL van een "
+                f"KvK-entrypoint voor micro of klein in een geaccepteerde taxonomie ({names}).",
+                f"The schemaRef {inst.schema_ref!r} is not the full published URL of a KvK "
+                f"entry point for micro or small in an accepted taxonomy ({names}).",
+                root[0].sourceline if len(root) else root.sourceline,
+            )
+
+    xsi_nil = f"{{{tx.XSI}}}nil"
+    xml_lang = f"{{{tx.XML_NS}}}lang"
+    linkbase_ref = f"{{{tx.LINK}}}linkbaseRef"
+    footnote_tags = (f"{{{tx.LINK}}}footnoteLink", f"{{{tx.LINK}}}footnote")
+    context_tag, unit_tag = f"{{{tx.XBRLI}}}context", f"{{{tx.XBRLI}}}unit"
+    dimension_holders = (f"{{{tx.XBRLDI}}}explicitMember", f"{{{tx.XBRLDI}}}typedMember")
+    qname_text_tags = (f"{{{tx.XBRLDI}}}explicitMember", f"{{{tx.XBRLI}}}measure")
+    recommended = tx.recommended_prefixes()
+    used_ns: set[str] = set()
+    seen_fact = False
+    bad_prefix: dict[tuple[str, str], int | None] = {}
+
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        ns, _, _local = tag[1:].partition("}")
+        used_ns.add(ns)
+        prefix = el.prefix
+        if prefix and recommended.get(ns, prefix) != prefix:
+            bad_prefix.setdefault((ns, prefix), el.sourceline)
+        if el.attrib:
+            for attr, value in el.attrib.items():
+                if attr[0] == "{":
+                    used_ns.add(attr[1:].partition("}")[0])
+                if attr == xsi_nil:
+                    r.add(
+                        "FR-NL-2.07",
+                        f"Regel {el.sourceline}: xsi:nil is niet toegestaan; laat het feit weg.",
+                        f"Line {el.sourceline}: xsi:nil is not allowed; leave the fact out.",
+                        el.sourceline,
+                    )
+                elif attr == xml_lang and el is not root and value != lang:
+                    r.add(
+                        "FR-KVK-2.02",
+                        f"Regel {el.sourceline}: xml:lang={value!r} wijkt af van de taal van het "
+                        f"document ({lang!r}); gebruik één taal.",
+                        f"Line {el.sourceline}: xml:lang={value!r} differs from the document "
+                        f"language ({lang!r}); use one language throughout.",
+                        el.sourceline,
+                    )
+                elif attr == "dimension" and tag in dimension_holders:
+                    p = value.strip().partition(":")[0]
+                    if p in el.nsmap:
+                        used_ns.add(el.nsmap[p])
+        if tag in qname_text_tags and el.text and ":" in el.text:
+            p = el.text.strip().partition(":")[0]
+            if p in el.nsmap:
+                used_ns.add(el.nsmap[p])
+        parent = el.getparent()
+        if parent is root:
+            if tag in (context_tag, unit_tag):
+                if seen_fact:
+                    r.add(
+                        "FG-NL-04",
+                        f"Regel {el.sourceline}: contexten en eenheden horen vóór de feiten "
+                        "te staan.",
+                        f"Line {el.sourceline}: contexts and units should come before the facts.",
+                        el.sourceline,
+                    )
+            elif ns not in (tx.LINK, tx.XBRLI):
+                seen_fact = True
+        if tag == linkbase_ref:
+            r.add(
+                "FR-NL-2.05",
+                f"Regel {el.sourceline}: link:linkbaseRef is niet toegestaan in een instance.",
+                f"Line {el.sourceline}: link:linkbaseRef is not allowed in an instance.",
+                el.sourceline,
+            )
+        elif tag in footnote_tags:
+            r.add(
+                "FR-NL-6.01",
+                f"Regel {el.sourceline}: voetnoten (link:footnoteLink) zijn niet toegestaan.",
+                f"Line {el.sourceline}: footnotes (link:footnoteLink) are not allowed.",
+                el.sourceline,
+            )
+
+    for (ns, prefix), line in bad_prefix.items():
+        r.add(
+            "FG-NL-03",
+            f"Namespace {ns} heeft voorvoegsel {prefix!r}; aanbevolen is {recommended[ns]!r}.",
+            f"Namespace {ns} uses prefix {prefix!r}; the recommended prefix is "
+            f"{recommended[ns]!r}.",
+            line,
+        )
+    for prefix, ns in root.nsmap.items():
+        if ns not in used_ns and ns != tx.XML_NS:
+            r.add(
+                "FG-NL-05",
+                f"De namespace-declaratie {prefix or '(default)'}={ns} wordt niet gebruikt; "
+                "verwijder haar.",
+                f"The namespace declaration {prefix or '(default)'}={ns} is not used; remove it.",
+                root.sourceline,
+            )
+
+
+def _period_text_ok(r: _Report, text: str | None, ctx_id: str, line: int | None) -> None:
+    if text is None:
+        return
+    if "T" in text or ":" in text:
+        r.add(
+            "FR-NL-3.01",
+            f"Context {ctx_id!r}: de datum {text!r} bevat een tijd; gebruik alleen JJJJ-MM-DD.",
+            f"Context {ctx_id!r}: the date {text!r} contains a time; use YYYY-MM-DD only.",
+            line,
+        )
+    elif not _valid_date(text):
+        r.add(
+            "BR-KVK-4.20",
+            f"Context {ctx_id!r}: {text!r} is geen geldige datum (JJJJ-MM-DD).",
+            f"Context {ctx_id!r}: {text!r} is not a valid date (YYYY-MM-DD).",
+            line,
+        )
+
+
+def _valid_date(text: str) -> bool:
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
+    used_contexts = {f.context_ref for f in inst.facts}
+    used_units = {f.unit_ref for f in inst.facts}
+    seen_ids: set[str] = set()
+    by_fingerprint: dict[str, str] = {}
+    allowed_instants = {
+        d - timedelta(days=1) if i else d
+        for i, d in (
+            (0, inst.period_end),
+            (1, inst.period_start),
+            (1, inst.previous_start),
+        )
+        if d is not None
+    }
+    durations = {
+        (inst.period_start, inst.period_end),
+        (inst.previous_start, inst.previous_end),
+    }
+    periods_known = None not in (
+        inst.period_start,
+        inst.period_end,
+        inst.previous_start,
+        inst.previous_end,
+    )
+    for ctx in inst.context_list:
+        if ctx.id in seen_ids:
+            r.add(
+                "FR-NL-3.04",
+                f"Context-id {ctx.id!r} komt meer dan eens voor (regel {ctx.line}).",
+                f"Context id {ctx.id!r} occurs more than once (line {ctx.line}).",
+                ctx.line,
+            )
+        seen_ids.add(ctx.id)
+        if ctx.fingerprint in by_fingerprint:
+            r.add(
+                "FR-NL-3.04",
+                f"Context {ctx.id!r} is gelijk aan context {by_fingerprint[ctx.fingerprint]!r}; "
+                "gebruik één context.",
+                f"Context {ctx.id!r} duplicates context {by_fingerprint[ctx.fingerprint]!r}; "
+                "use one context.",
+                ctx.line,
+            )
+        else:
+            by_fingerprint[ctx.fingerprint] = ctx.id
+        if ctx.id not in used_contexts:
+            r.add(
+                "FR-NL-3.03",
+                f"Context {ctx.id!r} wordt door geen enkel feit gebruikt; verwijder hem.",
+                f"Context {ctx.id!r} is not used by any fact; remove it.",
+                ctx.line,
+            )
+        if ctx.period_type == "forever":
+            r.add(
+                "FR-NL-3.02",
+                f"Context {ctx.id!r} heeft een 'forever'-periode; dat is niet toegestaan.",
+                f"Context {ctx.id!r} has a 'forever' period; that is not allowed.",
+                ctx.line,
+            )
+            continue
+        for text in (ctx.start_text, ctx.end_text, ctx.instant_text):
+            _period_text_ok(r, text, ctx.id, ctx.line)
+        if ctx.scheme != tx.KVK_ID_SCHEME or not _kvk_number_ok(ctx.identifier):
+            r.add(
+                "DEP-IDENTIFIER",
+                f"Context {ctx.id!r}: de identifier moet schema {tx.KVK_ID_SCHEME} hebben en "
+                f"een KvK-nummer van 8 cijfers zijn (nu {ctx.scheme!r}, {ctx.identifier!r}).",
+                f"Context {ctx.id!r}: the identifier must use scheme {tx.KVK_ID_SCHEME} and be "
+                f"an 8-digit KvK number (now {ctx.scheme!r}, {ctx.identifier!r}).",
+                ctx.line,
+            )
+        elif inst.kvk_number and ctx.identifier != inst.kvk_number:
+            r.add(
+                "DEP-IDENTIFIER",
+                f"Context {ctx.id!r}: identifier {ctx.identifier} wijkt af van het KvK-nummer "
+                f"{inst.kvk_number} in het document.",
+                f"Context {ctx.id!r}: identifier {ctx.identifier} differs from KvK number "
+                f"{inst.kvk_number} in the document.",
+                ctx.line,
+            )
+        if periods_known:
+            ok = (
+                ctx.instant in allowed_instants
+                if ctx.period_type == "instant"
+                else (ctx.start, ctx.end) in durations
+            )
+            if not ok:
+                shown = ctx.instant_text or f"{ctx.start_text} .. {ctx.end_text}"
+                r.add(
+                    "BR-KVK-2.04",
+                    f"Context {ctx.id!r} heeft periode {shown}; alleen het huidige of vorige "
+                    f"boekjaar ({inst.period_start} .. {inst.period_end}, {inst.previous_start} "
+                    ".. {inst.previous_end}) of hun balansdata zijn toegestaan.",
+                    f"Context {ctx.id!r} has period {shown}; only the current or previous "
+                    f"financial year ({inst.period_start} .. {inst.period_end}, "
+                    f"{inst.previous_start} .. {inst.previous_end}) or their balance sheet "
+                    "dates are allowed.",
+                    ctx.line,
+                )
+
+    seen_unit_ids: set[str] = set()
+    by_measures: dict[tuple[str, ...], str] = {}
+    currencies: set[str] = set()
+    for unit in inst.unit_list:
+        if unit.id in seen_unit_ids or unit.measures in by_measures:
+            other = by_measures.get(unit.measures, unit.id)
+            r.add(
+                "FR-NL-4.01",
+                f"Eenheid {unit.id!r} is een dubbele van eenheid {other!r}.",
+                f"Unit {unit.id!r} duplicates unit {other!r}.",
+                unit.line,
+            )
+        seen_unit_ids.add(unit.id)
+        by_measures.setdefault(unit.measures, unit.id)
+        if unit.id not in used_units:
+            r.add(
+                "FR-NL-4.02",
+                f"Eenheid {unit.id!r} wordt door geen enkel feit gebruikt; verwijder haar.",
+                f"Unit {unit.id!r} is not used by any fact; remove it.",
+                unit.line,
+            )
+        for measure in unit.measures:
+            bare = measure.lstrip("/")
+            ns = bare[1:].partition("}")[0] if bare.startswith("{") else ""
+            if ns == tx.ISO4217:
+                currencies.add(bare)
+            elif ns not in _STANDARD_UNIT_NAMESPACES and bare not in _STANDARD_UNITS:
+                r.add(
+                    "FG-NL-11",
+                    f"Eenheid {unit.id!r} gebruikt maat {bare!r}; gebruik standaardeenheden "
+                    "(iso4217, xbrli:pure, xbrli:shares).",
+                    f"Unit {unit.id!r} uses measure {bare!r}; use standard units "
+                    "(iso4217, xbrli:pure, xbrli:shares).",
+                    unit.line,
+                )
+    if len(currencies) != 1:
+        found = ", ".join(sorted(c.rpartition("}")[2] for c in currencies)) or "geen/none"
+        r.add(
+            "BR-KVK-3.01",
+            f"Het document moet precies één valuta (iso4217) gebruiken; gevonden: {found}.",
+            f"The document must use exactly one currency (iso4217); found: {found}.",
+            inst.unit_list[0].line if inst.unit_list else inst.root.sourceline,
+        )
+
+
+def _kvk_number_ok(value: str | None) -> bool:
+    return bool(value) and len(value) == 8 and value.isdigit() and not value.startswith("00")  # type: ignore[arg-type]
+
+
+def _check_facts(r: _Report, inst: ParsedInstance) -> None:
+    seen: dict[tuple[str, str | None, str | None, str | None], int | None] = {}
+    for fact in inst.facts:
+        name = fact.qname
+        key = (fact.concept, fact.context_ref, fact.unit_ref, fact.lang)
+        if key in seen:
+            r.add(
+                "FR-NL-5.01",
+                f"Feit {name} in context {fact.context_ref!r} komt dubbel voor (ook op regel "
+                f"{seen[key]}).",
+                f"Fact {name} in context {fact.context_ref!r} occurs twice (also on line "
+                f"{seen[key]}).",
+                fact.line,
+            )
+        else:
+            seen[key] = fact.line
+        if not fact.nil and not fact.value.strip():
+            r.add(
+                "FR-NL-5.03",
+                f"Feit {name} is leeg; laat het weg of vul een waarde in.",
+                f"Fact {name} is empty; leave it out or give it a value.",
+                fact.line,
+            )
+        if fact.precision is not None:
+            r.add(
+                "FR-NL-5.06",
+                f"Feit {name} heeft het attribuut precision; gebruik decimals.",
+                f"Fact {name} has a precision attribute; use decimals instead.",
+                fact.line,
+            )
+        if fact.id is not None:
+            r.add(
+                "FG-NL-09",
+                f"Feit {name} heeft een id-attribuut ({fact.id!r}); dat is overbodig.",
+                f"Fact {name} has an id attribute ({fact.id!r}); it is not needed.",
+                fact.line,
+            )
+        if fact.context_ref not in inst.contexts:
+            r.add(
+                "DEP-REFERENCE",
+                f"Feit {name} verwijst naar context {fact.context_ref!r}, die niet bestaat.",
+                f"Fact {name} refers to context {fact.context_ref!r}, which does not exist.",
+                fact.line,
+            )
+        if fact.unit_ref is not None:
+            unit = inst.units.get(fact.unit_ref)
+            if unit is None:
+                r.add(
+                    "DEP-REFERENCE",
+                    f"Feit {name} verwijst naar eenheid {fact.unit_ref!r}, die niet bestaat.",
+                    f"Fact {name} refers to unit {fact.unit_ref!r}, which does not exist.",
+                    fact.line,
+                )
+            elif unit.is_currency:
+                _check_monetary(r, inst, fact)
+            elif fact.decimals != "INF":
+                r.add(
+                    "FR-KVK-5.02",
+                    f"Niet-monetair feit {name} heeft decimals={fact.decimals!r}; dat moet "
+                    "INF zijn.",
+                    f"Non-monetary numeric fact {name} has decimals={fact.decimals!r}; it must "
+                    "be INF.",
+                    fact.line,
+                )
+        elif (
+            fact.local_name in tx.DATE_CONCEPTS
+            and fact.value.strip()
+            and not _valid_date(fact.value.strip())
+        ):
+            r.add(
+                "BR-KVK-4.20",
+                f"Feit {name} heeft {fact.value.strip()!r}; dat is geen geldige datum "
+                "(JJJJ-MM-DD).",
+                f"Fact {name} has {fact.value.strip()!r}, which is not a valid date (YYYY-MM-DD).",
+                fact.line,
+            )
+        if "<" in fact.value:
+            _check_formatted(r, fact)
+
+
+def _check_monetary(r: _Report, inst: ParsedInstance, fact) -> None:  # type: ignore[no-untyped-def]
+    name = fact.qname
+    if fact.decimals not in _MONETARY_DECIMALS:
+        r.add(
+            "FR-KVK-5.01",
+            f"Bedrag {name} heeft decimals={fact.decimals!r}; toegestaan zijn INF, -9, -6, -3, "
+            "0 en 2.",
+            f"Amount {name} has decimals={fact.decimals!r}; allowed are INF, -9, -6, -3, 0 and 2.",
+            fact.line,
+        )
+    ctx = inst.contexts.get(fact.context_ref or "")
+    if ctx is not None:
+        dims = {d.rpartition("}")[2]: m.rpartition("}")[2] for d, m in ctx.dimensions}
+        missing = [
+            f"{axis}={member}"
+            for axis, member in _REQUIRED_DIMENSIONS.items()
+            if dims.get(axis) != member
+        ]
+        if missing:
+            r.add(
+                "DEP-DIMENSIONS",
+                f"Bedrag {name} (context {ctx.id!r}) mist de dimensie(s) {', '.join(missing)}.",
+                f"Amount {name} (context {ctx.id!r}) lacks the dimension(s) {', '.join(missing)}.",
+                fact.line,
+            )
+
+
+def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
+    tags = {t.lower() for t in _MARKUP.findall(fact.value)}
+    if not tags:
+        return
+    if fact.local_name not in tx.FORMATTED_CONCEPTS:
+        r.add(
+            "FR-NL-5.11",
+            f"Feit {fact.qname} bevat opmaak (XHTML: {', '.join(sorted(tags))}); dat mag alleen "
+            "in toelichtingen van het type formattedExplanationItemType.",
+            f"Fact {fact.qname} contains formatting (XHTML: {', '.join(sorted(tags))}); that is "
+            "only allowed in explanations of type formattedExplanationItemType.",
+            fact.line,
+        )
+        return
+    bad = sorted(tags - _FORMATTED_TAGS)
+    if bad:
+        r.add(
+            "FR-NL-5.11",
+            f"Toelichting {fact.qname} gebruikt niet-toegestane XHTML-elementen: {', '.join(bad)}.",
+            f"Explanation {fact.qname} uses XHTML elements that are not allowed: {', '.join(bad)}.",
+            fact.line,
+        )
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_business(
+    r: _Report,
+    inst: ParsedInstance,
+    *,
+    filing_date: date,
+    expected_kvk_number: str | None,
+    size_class: str | None,
+) -> None:
+    line_of = {}
+    for fact in inst.facts:
+        line_of.setdefault(fact.local_name, fact.line)
+    root_line = inst.root.sourceline
+
+    for concept in _MANDATORY:
+        if concept not in line_of:
+            r.add(
+                "DEP-MANDATORY",
+                f"Het verplichte gegeven {concept} ontbreekt.",
+                f"The mandatory fact {concept} is missing.",
+                root_line,
+            )
+
+    if expected_kvk_number and inst.kvk_number != expected_kvk_number:
+        r.add(
+            "DEP-KVK-NUMBER",
+            f"Het KvK-nummer in het document ({inst.kvk_number or 'geen'}) is niet dat van de "
+            f"organisatie ({expected_kvk_number}); controleer de KvK-gegevens van de "
+            "administratie.",
+            f"The KvK number in the document ({inst.kvk_number or 'none'}) is not the "
+            f"organisation's ({expected_kvk_number}); check the administration's KvK data.",
+            line_of.get("ChamberOfCommerceRegistrationNumber", root_line),
+        )
+    number_fact = inst.first_value("ChamberOfCommerceRegistrationNumber")
+    if number_fact is not None and not _kvk_number_ok(number_fact):
+        r.add(
+            "DEP-IDENTIFIER",
+            f"Het KvK-nummer {number_fact!r} bestaat niet uit 8 cijfers.",
+            f"The KvK number {number_fact!r} is not 8 digits.",
+            line_of.get("ChamberOfCommerceRegistrationNumber"),
+        )
+
+    variant_size = tx.size_of_variant(inst.entry_point_variant or "")
+    size_value = inst.first_value("LegalSizeCriteriaClassification")
+    stated_size = next((k for k, v in tx.SIZE_VALUES.items() if v == size_value), None)
+    expected_size = size_class or stated_size
+    if variant_size and expected_size and variant_size != expected_size:
+        r.add(
+            "DEP-ENTRYPOINT-SIZE",
+            f"Het entrypoint ({inst.entry_point_variant}) past niet bij de omvang "
+            f"{expected_size!r}; kies een {expected_size}-entrypoint.",
+            f"The entry point ({inst.entry_point_variant}) does not fit the size class "
+            f"{expected_size!r}; choose a {expected_size} entry point.",
+            inst.root[0].sourceline if len(inst.root) else root_line,
+        )
+
+    gen = inst.taxonomy_generation()
+    if gen and inst.financial_year and gen.financial_year > inst.financial_year:
+        right = tx.generation_for_year(inst.financial_year) if inst.financial_year >= 2024 else None
+        r.add(
+            "DEP-GENERATION-YEAR",
+            f"Taxonomie {gen.label} geldt pas voor boekjaren vanaf {gen.financial_year}; dit "
+            f"boekjaar begint in {inst.financial_year}"
+            + (f" (gebruik {right.label})." if right else "."),
+            f"Taxonomy {gen.label} applies to financial years from {gen.financial_year}; this "
+            f"year begins in {inst.financial_year}" + (f" (use {right.label})." if right else "."),
+            inst.root[0].sourceline if len(inst.root) else root_line,
+        )
+
+    start, end = inst.period_start, inst.period_end
+    pstart, pend = inst.previous_start, inst.previous_end
+    for label, (a, b), concept in (
+        ("huidige/current", (start, end), "FinancialReportingPeriodCurrentEndDate"),
+        ("vorige/previous", (pstart, pend), "FinancialReportingPeriodPreviousEndDate"),
+    ):
+        if a is None or b is None:
+            continue
+        if b < a:
+            r.add(
+                "DEP-PERIOD",
+                f"De {label.split('/')[0]} periode eindigt ({b}) vóór het begin ({a}).",
+                f"The {label.split('/')[1]} period ends ({b}) before it starts ({a}).",
+                line_of.get(concept),
+            )
+        elif b >= _years_later(a, 2) - timedelta(days=1):
+            r.add(
+                "BR-KVK-4.17",
+                f"De {label.split('/')[0]} periode {a} .. {b} is niet korter dan twee jaar.",
+                f"The {label.split('/')[1]} period {a} .. {b} is not shorter than two years.",
+                line_of.get(concept),
+            )
+    if start and pend and pend != start - timedelta(days=1):
+        r.add(
+            "DEP-PERIOD",
+            f"Het vorige boekjaar eindigt op {pend}; dat moet de dag vóór het begin van het "
+            f"huidige boekjaar ({start - timedelta(days=1)}) zijn.",
+            f"The previous year ends on {pend}; it must be the day before the current year "
+            f"starts ({start - timedelta(days=1)}).",
+            line_of.get("FinancialReportingPeriodPreviousEndDate"),
+        )
+    if end and end >= filing_date:
+        r.add(
+            "BR-KVK-4.07",
+            f"Het boekjaar eindigt op {end}; dat moet vóór de deponeringsdatum ({filing_date}) "
+            "liggen.",
+            f"The financial year ends on {end}; that must be before the filing date "
+            f"({filing_date}).",
+            line_of.get("FinancialReportingPeriodCurrentEndDate"),
+        )
+
+    status = inst.first_value("DocumentAdoptionStatus")
+    adoption_date = inst.adoption_date
+    adoption_line = line_of.get("DocumentAdoptionDate")
+    if status is not None and status not in (tx.YES, tx.NO):
+        r.add(
+            "DEP-ADOPTION-DATE",
+            f"DocumentAdoptionStatus is {status!r}; dat moet 'Ja' of 'Nee' zijn.",
+            f"DocumentAdoptionStatus is {status!r}; it must be 'Ja' or 'Nee'.",
+            line_of.get("DocumentAdoptionStatus"),
+        )
+    if adoption_date and adoption_date > filing_date:
+        r.add(
+            "BR-KVK-4.10",
+            f"De vaststellingsdatum {adoption_date} ligt na de deponeringsdatum {filing_date}.",
+            f"The adoption date {adoption_date} is after the filing date {filing_date}.",
+            adoption_line,
+        )
+    if status == tx.YES and adoption_date is None:
+        r.add(
+            "DEP-ADOPTION-DATE",
+            "De jaarrekening is vastgesteld (Ja) maar de vaststellingsdatum ontbreekt; vul "
+            "de datum van vaststelling in.",
+            "The accounts are adopted (Ja) but the adoption date is missing; fill in the "
+            "date of adoption.",
+            line_of.get("DocumentAdoptionStatus"),
+        )
+    if status == tx.NO and "DocumentAdoptionDate" in line_of:
+        r.add(
+            "DEP-ADOPTION-DATE",
+            "Er staat een vaststellingsdatum, maar de status is 'Nee' (niet vastgesteld); "
+            "zet de status op 'Ja' of verwijder de datum.",
+            "There is an adoption date but the status is 'Nee' (not adopted); set the status "
+            "to 'Ja' or remove the date.",
+            adoption_line,
+        )
+    if adoption_date and end and adoption_date <= end:
+        r.add(
+            "DEP-ADOPTION-DATE",
+            f"De vaststellingsdatum {adoption_date} ligt niet na het einde van het boekjaar "
+            f"({end}).",
+            f"The adoption date {adoption_date} is not after the end of the financial year "
+            f"({end}).",
+            adoption_line,
+        )
+
+    resub_line = line_of.get("DocumentResubmissionDueToUnsurmountableInaccuracies")
+    resub = inst.first_value("DocumentResubmissionDueToUnsurmountableInaccuracies")
+    if resub is not None and resub not in (tx.YES, tx.NO):
+        r.add(
+            "DEP-RESUBMISSION",
+            f"Het heraanleveringskenmerk is {resub!r}; dat moet 'Ja' of 'Nee' zijn.",
+            f"The resubmission flag is {resub!r}; it must be 'Ja' or 'Nee'.",
+            resub_line,
+        )
+    if resub == tx.YES:
+        if status != tx.YES:
+            r.add(
+                "BR-KVK-4.12",
+                "Een heraanlevering wegens onoverkomelijke onjuistheden vereist "
+                "DocumentAdoptionStatus 'Ja'.",
+                "A resubmission due to unsurmountable inaccuracies requires "
+                "DocumentAdoptionStatus 'Ja'.",
+                resub_line,
+            )
+        if status is None or adoption_date is None:
+            r.add(
+                "BR-KVK-4.16",
+                "Een heraanlevering vereist zowel de vaststellingsstatus als de "
+                "vaststellingsdatum.",
+                "A resubmission requires both the adoption status and the adoption date.",
+                resub_line,
+            )
+        if adoption_date and filing_date and adoption_date > filing_date:
+            r.add(
+                "DEP-RESUBMISSION",
+                "Een heraanlevering kan alleen vastgestelde stukken corrigeren; de "
+                "vaststellingsdatum ligt in de toekomst.",
+                "A resubmission can only correct adopted accounts; the adoption date lies in "
+                "the future.",
+                resub_line,
+            )
+
+    _check_balance(r, inst)
+
+
+def _check_balance(r: _Report, inst: ParsedInstance) -> None:
+    lines: dict[tuple[str, int], int | None] = {}
+    values: dict[tuple[str, int], Decimal] = {}
+    for fact in inst.facts:
+        if fact.local_name not in tx.BALANCE_CONCEPTS or fact.unit_ref is None:
+            continue
+        slot = inst._period_slot(fact)
+        if slot is None:
+            continue
+        try:
+            value = Decimal(fact.value.strip())
+        except InvalidOperation:
+            continue
+        values.setdefault((fact.local_name, slot), value)
+        lines.setdefault((fact.local_name, slot), fact.line)
+    for slot, year in ((0, "huidig/current"), (1, "vorig/previous")):
+        nl_year, en_year = year.split("/")
+        for total, parts in tx.BALANCE_SUBTOTALS.items():
+            if (total, slot) not in values:
+                continue
+            present = [values[(p, slot)] for p in parts if (p, slot) in values]
+            if not present:
+                continue
+            expected = sum(present, Decimal(0))
+            if values[(total, slot)] != expected:
+                r.add(
+                    "DEP-BALANCE",
+                    f"{total} ({nl_year} jaar) is {values[(total, slot)]}, maar de som van de "
+                    f"posten is {expected}.",
+                    f"{total} ({en_year} year) is {values[(total, slot)]}, but its items add "
+                    f"up to {expected}.",
+                    lines[(total, slot)],
+                )
+        assets = values.get(("Assets", slot))
+        passive = values.get(("EquityAndLiabilities", slot))
+        if assets is not None and passive is not None and assets != passive:
+            r.add(
+                "DEP-BALANCE",
+                f"Balans {nl_year} jaar sluit niet: activa {assets}, passiva {passive} "
+                f"(verschil {assets - passive}).",
+                f"The {en_year} year's balance sheet does not balance: assets {assets}, "
+                f"equity and liabilities {passive} (difference {assets - passive}).",
+                lines[("EquityAndLiabilities", slot)],
+            )
+
+
+Check = Callable[[_Report, ParsedInstance], None]
+
+
+def check_parsed(
+    inst: ParsedInstance,
+    *,
+    content: bytes = b"",
+    filename: str = "jaarrekening.xbrl",
+    filing_date: date | None = None,
+    expected_kvk_number: str | None = None,
+    size_class: str | None = None,
+) -> list[Finding]:
+    """The rules on an instance that is already parsed (``content`` for the byte rules)."""
+    r = _Report()
+    filing_date = filing_date or date.today()
+    if content:
+        _check_bytes(r, content, filename)
+    _check_document(r, inst, filing_date)
+    _check_contexts_units(r, inst)
+    _check_facts(r, inst)
+    _check_business(
+        r,
+        inst,
+        filing_date=filing_date,
+        expected_kvk_number=expected_kvk_number,
+        size_class=size_class,
+    )
+    return _ordered(r.finish())
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity != ERROR, f.line or 0, f.code))
+
+
+def check_instance(
+    content: bytes,
+    *,
+    filename: str = "jaarrekening.xbrl",
+    filing_date: date | None = None,
+    expected_kvk_number: str | None = None,
+    size_class: str | None = None,
+) -> list[Finding]:
+    """Every rule on one instance; never raises for bad input."""
+    try:
+        inst = parse_instance(content)
+    except XbrlParseError as exc:
+        r = _Report()
+        if isinstance(content, bytes | bytearray):
+            _check_bytes(r, bytes(content), filename)
+        r.findings.append(Finding(exc.code, ERROR, exc.message_nl, exc.message_en, exc.line))
+        return _ordered(r.finish())
+    except (etree.LxmlError, ValueError, RecursionError, MemoryError) as exc:  # defensive
+        return [
+            Finding(
+                "DEP-PARSE-XML",
+                ERROR,
+                f"Het document kan niet worden gelezen: {exc}",
+                f"The document cannot be read: {exc}",
+            )
+        ]
+    return check_parsed(
+        inst,
+        content=content,
+        filename=filename,
+        filing_date=filing_date,
+        expected_kvk_number=expected_kvk_number,
+        size_class=size_class,
+    )
+
+
+def findings_by_code(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    result: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        result[f.code].append(f)
+    return dict(result)
