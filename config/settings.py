@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "workflow",
     "connectors",
     "clientside",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class ConnectorsConfig(AppConfig):
     name = "connectors"
+    verbose_name = "Connectoren"
+
+    def ready(self) -> None:
+        from workflow.signals import message_received
+
+        message_received.connect(_kick_processing, dispatch_uid="connectors-kick-processing")
+
+
+def _kick_processing(sender, pk: int, **kwargs) -> None:
+    """A new message is processed right away; the periodic job is the safety net."""
+    from connectors.tasks import process_message
+
+    process_message.delay(pk)

@@ -1,0 +1,160 @@
+"""The client's environment: administrations with their KvK data, the communication profile
+with the accountant, annual reports and the outbound messages with their mirrored status.
+
+This app reaches the accountant's portal only over HTTP (clientside.portal_client)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kvk.status import Status
+
+kvk_number_validator = RegexValidator(
+    r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
+)
+
+
+class Administration(models.Model):
+    """An administration (the company's books) with its data as registered at the KvK."""
+
+    class ContactType(models.TextChoices):
+        ENTREPRENEUR = "ondernemer", _("Ondernemer")
+        INTERMEDIARY = "intermediair", _("Intermediair")
+
+    class Report(models.TextChoices):
+        MICRO = "micro", _("Micro")
+        MICRO_PUBLICATION = "micro-publicatiestukken", _("Micro publicatiestukken")
+        SMALL = "klein", _("Klein")
+        SMALL_PUBLICATION = "klein-publicatiestukken", _("Klein publicatiestukken")
+        SMALL_VERTICAL = "klein-verticaal", _("Klein verticaal")
+        SMALL_VERTICAL_PUBLICATION = (
+            "klein-verticaal-publicatiestukken",
+            _("Klein verticaal publicatiestukken"),
+        )
+
+    name = models.CharField(_("naam"), max_length=200)
+    legal_form = models.CharField(_("rechtsvorm"), max_length=100, default="Besloten vennootschap")
+    seat = models.CharField(_("statutaire zetel"), max_length=100)
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[kvk_number_validator])
+    sbi_code = models.CharField(_("SBI-code"), max_length=10, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    contact_type = models.CharField(
+        _("soort contact"),
+        max_length=20,
+        choices=ContactType.choices,
+        default=ContactType.ENTREPRENEUR,
+    )
+    contact_person = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    kvk_report = models.CharField(
+        _("KvK-rapport"), max_length=40, choices=Report.choices, default=Report.MICRO
+    )
+
+    class Meta:
+        verbose_name = _("administratie")
+        verbose_name_plural = _("administraties")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kvk_number})"
+
+
+class CommunicationProfile(models.Model):
+    """ "Communicatie met accountant": where the portal is and the token to reach it."""
+
+    administration = models.OneToOneField(
+        Administration, on_delete=models.CASCADE, related_name="communication_profile"
+    )
+    blocked = models.BooleanField(_("geblokkeerd"), default=False)
+    participant_number = models.CharField(
+        _("deelnemernummer"),
+        max_length=5,
+        validators=[RegexValidator(r"^\d{5}$", _("Vul precies vijf cijfers in."))],
+    )
+    portal_url_override = models.URLField(_("eigen portaladres"), blank=True)
+    # The token is a credential of this environment towards the accountant; it is never
+    # shown again after entry.
+    token = models.CharField(_("token"), max_length=200, blank=True)
+    updates_cursor = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("communicatieprofiel")
+        verbose_name_plural = _("communicatieprofielen")
+
+    def __str__(self) -> str:
+        return f"Communicatie met accountant {self.participant_number}"
+
+    @property
+    def portal_url(self) -> str:
+        from django.conf import settings
+
+        if self.portal_url_override:
+            return self.portal_url_override.rstrip("/")
+        return settings.PORTAL_URL_TEMPLATE.format(participant=self.participant_number).rstrip("/")
+
+
+class AnnualReport(models.Model):
+    """An annual report of one financial year, prepared in the reporting cockpit."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="annual_reports"
+    )
+    financial_year = models.PositiveSmallIntegerField(_("boekjaar"))
+    # The figures as kvk.statements.FinancialStatements.to_dict().
+    statements = models.JSONField(_("cijfers"), default=dict)
+    adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
+    signed_date = models.DateField(_("datum ondertekening"), null=True, blank=True)
+    resubmission = models.BooleanField(_("heraanlevering"), default=False)
+    locked = models.BooleanField(_("vergrendeld (gedeponeerd)"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("jaarrapport")
+        verbose_name_plural = _("jaarrapporten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "financial_year", "resubmission"],
+                name="one_report_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration.name} {self.financial_year}"
+
+
+class OutboundMessage(models.Model):
+    """A message to the accountant's portal; its status mirrors the portal's (0..90)."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="outbound_messages"
+    )
+    report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="messages")
+    # Fixed at preparation: every retry of the upload uses it, so the portal never makes
+    # a second message.
+    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message_type = models.CharField(max_length=50, default="kvk-micro-klein")
+    filename = models.CharField(max_length=255)
+    document = models.BinaryField()
+    document_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=Status.choices, default=Status.PREPARED
+    )
+    reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    history = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uitgaand bericht")
+        verbose_name_plural = _("uitgaande berichten")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)

@@ -1,0 +1,259 @@
+"""The CommSvc API for client environments (UploadMessage, GetMessageStatus,
+GetUpdatedMessages). One base class fixes authentication, permission and throttling; every
+queryset is scoped to the token's organisation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, status, throttling
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+from connectors.authentication import ClientTokenAuthentication
+from connectors.models import MessageType
+from connectors.serializers import (
+    ErrorSerializer,
+    MessageDetailSerializer,
+    MessageSerializer,
+    PayloadTooLarge,
+    UpdatesSerializer,
+    UploadSerializer,
+)
+from kvk.status import status_label
+from workflow import services as workflow_services
+from workflow.errors import Conflict
+from workflow.models import Actor, ApprovalMessage, StatusEvent
+
+UPDATES_PAGE_SIZE = 500
+
+
+class ApiError(exceptions.APIException):
+    def __init__(self, status_code: int, code: str, detail: str) -> None:
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.error_code = code
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every error of the client API as ``{"code", "detail"}``."""
+    if isinstance(exc, Http404):
+        exc = ApiError(404, "not_found", "Bericht niet gevonden.")
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = getattr(exc, "error_code", None)
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            text = "; ".join(
+                f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
+                for field, msgs in detail.items()
+            )
+        else:
+            text = " ".join(str(m) for m in detail)
+        response.data = {"code": code or "invalid", "detail": text}
+        return response
+    if isinstance(exc, exceptions.ParseError):
+        code = code or "malformed_json"
+    elif isinstance(exc, exceptions.Throttled):
+        code = "throttled"
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        code = code or "token_missing"
+    default = getattr(exc, "default_code", "error")
+    response.data = {"code": code or default, "detail": str(getattr(exc, "detail", exc))}
+    return response
+
+
+class CommSvcAccess(permissions.BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        token = request.auth
+        if token is None:
+            return False
+        connector = token.connector
+        if connector.blocked or not connector.commsvc:
+            raise ApiError(
+                403,
+                "connector_blocked",
+                "De app connector van dit token is geblokkeerd of geeft geen toegang tot "
+                "CommSvcConnector; neem contact op met uw accountant.",
+            )
+        return True
+
+
+class ClientTokenThrottle(throttling.SimpleRateThrottle):
+    scope = "client_token"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        token = request.auth
+        return f"throttle_token_{token.pk}" if token is not None else None
+
+
+ERRORS = {
+    401: OpenApiResponse(
+        ErrorSerializer, description="Token missing, unknown, revoked or expired."
+    ),
+    403: OpenApiResponse(ErrorSerializer, description="Connector or message type blocked."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
+}
+
+
+class ClientAPIView(APIView):
+    authentication_classes = [ClientTokenAuthentication]
+    permission_classes = [CommSvcAccess]
+    throttle_classes = [ClientTokenThrottle]
+
+    def get_exception_handler(self):  # type: ignore[override]
+        return api_exception_handler
+
+    def actor(self, request: Request) -> Actor:
+        token = request.auth
+        return Actor.for_token(
+            organisation_id=token.organisation_id,
+            label=f"token {token.prefix}…",
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+
+    def messages(self, request: Request):
+        return ApprovalMessage.objects.filter(organisation_id=request.auth.organisation_id)
+
+
+class MessageListView(ClientAPIView):
+    @extend_schema(
+        operation_id="upload_message",
+        summary="UploadMessage: register an annual-accounts message",
+        request=UploadSerializer,
+        responses={
+            200: OpenApiResponse(MessageSerializer, description="Already registered (retry)."),
+            201: MessageSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Malformed JSON, base64 or type."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="Message id reused with other content."
+            ),
+            413: OpenApiResponse(ErrorSerializer, description="Content over the size limit."),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise self._too_large()
+        serializer = UploadSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except PayloadTooLarge:
+            raise self._too_large()
+        data = serializer.validated_data
+        token = request.auth
+        message_type = (
+            MessageType.objects.filter(
+                environment_id=token.organisation.environment_id, code=data["message_type"]
+            )
+            .select_related("workflow")
+            .first()
+        )
+        if message_type is None:
+            raise ApiError(
+                400, "unknown_message_type", f"Onbekende berichtsoort '{data['message_type']}'."
+            )
+        if message_type.blocked:
+            raise ApiError(
+                403,
+                "message_type_blocked",
+                f"Berichtsoort '{message_type.name}' is geblokkeerd bij uw accountant.",
+            )
+        if message_type.workflow is None:
+            raise ApiError(
+                403,
+                "message_type_without_workflow",
+                f"Aan berichtsoort '{message_type.name}' is nog geen workflow "
+                "gekoppeld; neem contact op met uw accountant.",
+            )
+        try:
+            message, created = workflow_services.register_message(
+                organisation=token.organisation,
+                message_id=data["message_id"],
+                message_type=message_type.code,
+                filename=data["filename"],
+                content=data["content"],
+                actor=self.actor(request),
+            )
+        except Conflict as error:
+            raise ApiError(409, error.code, error.message)
+        return Response(
+            MessageSerializer(message).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @staticmethod
+    def _too_large() -> ApiError:
+        limit_mb = settings.API_MAX_UPLOAD_BYTES / (1024 * 1024)
+        return ApiError(
+            413, "payload_too_large", f"Het document is groter dan de limiet van {limit_mb:g} MB."
+        )
+
+
+class MessageDetailView(ClientAPIView):
+    @extend_schema(
+        operation_id="get_message_status",
+        summary="GetMessageStatus: status, reasons and history of one message",
+        responses={
+            200: MessageDetailSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such message for this client."),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request, message_id: str) -> Response:
+        message = (
+            self.messages(request).filter(message_id=message_id).prefetch_related("events").first()
+        )
+        if message is None:
+            raise ApiError(404, "not_found", "Bericht niet gevonden.")
+        return Response(MessageDetailSerializer(message).data)
+
+
+class MessageUpdatesView(ClientAPIView):
+    @extend_schema(
+        operation_id="get_updated_messages",
+        summary="GetUpdatedMessages: status changes after a cursor",
+        parameters=[
+            OpenApiParameter("since", int, description="Cursor from the last call; 0 at first.")
+        ],
+        responses={
+            200: UpdatesSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Invalid cursor."),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("since", "0")
+        if not raw.isdigit() or len(raw) > 18:
+            raise ApiError(
+                400, "invalid_cursor", "De cursor 'since' moet een geheel getal ≥ 0 zijn."
+            )
+        since = int(raw)
+        events = list(
+            StatusEvent.objects.filter(
+                organisation_id=request.auth.organisation_id, sequence__gt=since
+            )
+            .order_by("sequence")
+            .values("sequence", "to_status", "reasons", "message__message_id")[:UPDATES_PAGE_SIZE]
+        )
+        latest: dict = {}
+        for event in events:
+            latest.pop(event["message__message_id"], None)
+            latest[event["message__message_id"]] = event
+        updates = [
+            {
+                "message_id": event["message__message_id"],
+                "status": event["to_status"],
+                "status_label": status_label(event["to_status"]),
+                "reasons": event["reasons"],
+                "sequence": event["sequence"],
+            }
+            for event in latest.values()
+        ]
+        cursor = events[-1]["sequence"] if events else since
+        return Response({"updates": updates, "cursor": cursor})

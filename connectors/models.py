@@ -1,0 +1,137 @@
+"""App connectors, per-client tokens and message types (berichtsoorten)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AccountancyEnvironment, Organisation
+from workflow.models import WorkflowDefinition
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def hash_token(raw: str) -> str:
+    # Tokens carry 256 bits of randomness, so a plain SHA-256 is enough (no key stretching).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AppConnector(models.Model):
+    """An app connector: the gate through which client environments call web services."""
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="app_connectors"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    user_group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("gebruikersgroep")
+    )
+    blocked = models.BooleanField(_("geblokkeerd"), default=False)
+    commsvc = models.BooleanField(
+        _("toegang tot CommSvcConnector"),
+        default=True,
+        help_text=_("Geeft cliëntomgevingen toegang tot het uploaden en volgen van berichten."),
+    )
+
+    class Meta:
+        verbose_name = _("app connector")
+        verbose_name_plural = _("app connectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientTokenQuerySet(models.QuerySet):
+    def active(self) -> ClientTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ClientToken(models.Model):
+    """One token per client environment, bound to one organisation; stored only as a hash."""
+
+    connector = models.ForeignKey(AppConnector, on_delete=models.CASCADE, related_name="tokens")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tokens")
+    description = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    prefix = models.CharField(_("begin van het token"), max_length=TOKEN_PREFIX_LENGTH)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("verloopt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
+
+    objects = ClientTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token")
+        verbose_name_plural = _("tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.organisation})"
+
+    @staticmethod
+    def generate() -> str:
+        return "dpn_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class MessageType(models.Model):
+    """A message type (berichtsoort) with its blocked flag and linked workflow."""
+
+    KVK_MICRO_KLEIN = "kvk-micro-klein"
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="message_types"
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("naam"), max_length=200)
+    blocked = models.BooleanField(_("geblokkeerd"), default=False)
+    workflow = models.ForeignKey(
+        WorkflowDefinition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("workflow"),
+    )
+
+    class Meta:
+        verbose_name = _("berichtsoort")
+        verbose_name_plural = _("berichtsoorten")
+        constraints = [
+            models.UniqueConstraint(fields=["environment", "code"], name="message_type_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.workflow_id is not None:
+            if self.workflow.environment_id != self.environment_id:
+                raise ValidationError(
+                    {"workflow": _("Deze workflow hoort bij een andere omgeving.")}
+                )
+            missing = self.workflow.missing_required_actions()
+            if missing:
+                raise ValidationError(
+                    {
+                        "workflow": _("De workflow mist de verplichte acties: %(acties)s.")
+                        % {"acties": ", ".join(missing)}
+                    }
+                )

@@ -1,0 +1,195 @@
+"""Writes of the connectors app: tokens, and the processing of external messages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from connectors.models import AppConnector, ClientToken, MessageType, hash_token
+from kvk.parser import XbrlParseError, parse_instance
+from kvk.rules import check_instance
+from kvk.status import Status
+from portal.models import Identification, Organisation
+from workflow import services as workflow_services
+from workflow.models import ApprovalMessage
+
+log = logging.getLogger(__name__)
+
+
+class TokenError(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_token(
+    *,
+    organisation: Organisation,
+    connector: AppConnector,
+    created_by=None,
+    description: str = "",
+    expires_at: datetime | None = None,
+) -> tuple[ClientToken, str]:
+    """Create a token for one client environment; the raw token is returned only here."""
+    if connector.environment_id != organisation.environment_id:
+        raise ValueError("connector and organisation belong to different environments")
+    raw = ClientToken.generate()
+    token = ClientToken.objects.create(
+        connector=connector,
+        organisation=organisation,
+        description=description,
+        prefix=raw[: len("dpn_") + 4],
+        token_hash=hash_token(raw),
+        created_by=created_by,
+        expires_at=expires_at,
+    )
+    return token, raw
+
+
+def revoke_token(*, token: ClientToken) -> ClientToken:
+    """Revoke with immediate effect: the next request with this token answers 401."""
+    ClientToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token.refresh_from_db()
+    return token
+
+
+# --- processing: "Externe berichten verwerken" ---------------------------------------------
+
+
+def _reason(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
+
+
+def process_message(message_id: int) -> int:
+    """Process one message that is at 20; returns the status it ends in.
+
+    Safe to run twice (a sweeper may resume it after a crash): the transition out of 20
+    happens under a row lock, and the loser sees a status other than 20 and stops.
+    """
+    message = ApprovalMessage.objects.select_related("organisation").filter(pk=message_id).first()
+    if message is None or message.status != Status.PROCESSING:
+        return message.status if message else -1
+    organisation = message.organisation
+    message_type = (
+        MessageType.objects.filter(
+            environment_id=organisation.environment_id, code=message.message_type
+        )
+        .select_related("workflow")
+        .first()
+    )
+    reasons: list[dict[str, str]] = []
+    if message_type is None or message_type.blocked or message_type.workflow is None:
+        reasons.append(
+            _reason(
+                "message_type_unavailable",
+                f"Berichtsoort '{message.message_type}' is niet beschikbaar "
+                "(onbekend, geblokkeerd of zonder workflow).",
+            )
+        )
+    content = bytes(message.document)
+    try:
+        parsed = parse_instance(content)
+    except XbrlParseError as error:
+        reasons.append(_reason(error.code, error.message_nl))
+        workflow_services.fail_processing(message_id=message_id, reasons=reasons, findings=[])
+        return Status.PROCESSING_FAILED
+
+    expected = organisation.kvk_number
+    if parsed.kvk_number is None:
+        reasons.append(
+            _reason("kvk_number_missing", "Het document bevat geen KvK-nummer (entity identifier).")
+        )
+    else:
+        owner = (
+            Identification.objects.filter(
+                environment_id=organisation.environment_id,
+                kind=Identification.Kind.KVK,
+                value=parsed.kvk_number,
+            )
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+        if owner is None:
+            reasons.append(
+                _reason(
+                    "kvk_number_unknown",
+                    f"KvK-nummer {parsed.kvk_number} in het document is bij het "
+                    "kantoor niet bekend.",
+                )
+            )
+        elif owner != organisation.pk:
+            reasons.append(
+                _reason(
+                    "kvk_number_mismatch",
+                    f"KvK-nummer {parsed.kvk_number} in het document hoort niet bij "
+                    f"de verzendende organisatie (KvK-nummer {expected}).",
+                )
+            )
+    findings = check_instance(content, filename=message.filename, expected_kvk_number=expected)
+    finding_dicts = [asdict(f) for f in findings]
+    # The KvK-number rule is already reported above, with the organisation's own number.
+    for f in findings:
+        if f.severity == "error" and f.code != "DEP-KVK-NUMBER":
+            reasons.append(_reason(f.code, f.message_nl + (f" (regel {f.line})" if f.line else "")))
+    if reasons:
+        workflow_services.fail_processing(
+            message_id=message_id, reasons=reasons, findings=finding_dicts
+        )
+        return Status.PROCESSING_FAILED
+    started = workflow_services.start_workflow(
+        message_id=message_id,
+        workflow=message_type.workflow,
+        financial_year=parsed.financial_year,
+        entry_point=parsed.schema_ref,
+        adopted=bool(parsed.adopted),
+        adoption_date=parsed.adoption_date,
+        resubmission=parsed.resubmission,
+        findings=finding_dicts,
+    )
+    return Status.IN_REVIEW if started else ApprovalMessage.objects.get(pk=message_id).status
+
+
+def process_external_messages(limit: int = 500) -> dict[str, int]:
+    """Claim every message at 10 (10 -> 20) and process it; returns counts per outcome."""
+    counts = {"claimed": 0, "in_review": 0, "failed": 0}
+    ids = list(
+        ApprovalMessage.objects.filter(status=Status.RECEIVED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in ids:
+        if not workflow_services.claim_for_processing(message_id):
+            continue  # another worker took it
+        counts["claimed"] += 1
+        try:
+            result = process_message(message_id)
+        except Exception:
+            # Leave it at 20: the sweeper resumes it; nothing half done is committed.
+            log.exception("Processing message %s failed unexpectedly", message_id)
+            continue
+        counts["in_review" if result == Status.IN_REVIEW else "failed"] += 1
+    return counts
+
+
+def resume_stuck_processing(older_than_seconds: int = 300) -> int:
+    """Resume messages left at 20 by a crashed process."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        ApprovalMessage.objects.filter(
+            status=Status.PROCESSING, status_changed_at__lt=cutoff
+        ).values_list("pk", flat=True)[:500]
+    )
+    for message_id in ids:
+        process_message(message_id)
+    return len(ids)

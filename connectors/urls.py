@@ -1,0 +1,9 @@
+from django.urls import path
+
+from connectors import api
+
+urlpatterns = [
+    path("messages/", api.MessageListView.as_view(), name="api-messages"),
+    path("messages/updates/", api.MessageUpdatesView.as_view(), name="api-message-updates"),
+    path("messages/<uuid:message_id>/", api.MessageDetailView.as_view(), name="api-message"),
+]

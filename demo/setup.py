@@ -1,0 +1,152 @@
+"""Create the demo world: an accountancy environment with staff, clients and tokens on
+one side, and the clients' administrations with annual reports on the other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from clientside.models import Administration, AnnualReport, CommunicationProfile
+from connectors import services as connector_services
+from connectors.models import AppConnector, MessageType
+from kvk.statements import demo_statements
+from portal.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from workflow.models import WorkflowDefinition, WorkflowTask
+
+DEMO_PASSWORD = "deponeer-demo"
+PARTICIPANT = "12345"
+
+
+@dataclass
+class DemoClient:
+    name: str
+    kvk_number: str
+    username: str
+
+
+DEMO_CLIENTS = [
+    DemoClient("Bakkerij De Korenschoof B.V.", "12345678", "klant-a"),
+    DemoClient("Fietsenmakerij Van Dijk B.V.", "23456789", "klant-b"),
+    DemoClient("Hoveniersbedrijf Groen B.V.", "34567890", "klant-c"),
+]
+
+
+def environment() -> AccountancyEnvironment:
+    env, _ = AccountancyEnvironment.objects.get_or_create(
+        participant_number=PARTICIPANT, defaults={"name": "Accountantskantoor Demo"}
+    )
+    return env
+
+
+def default_workflow(env: AccountancyEnvironment) -> WorkflowDefinition:
+    workflow, created = WorkflowDefinition.objects.get_or_create(
+        environment=env, name="KvK-stukken accorderen"
+    )
+    if created:
+        for position, (name, role, action) in enumerate(
+            [
+                ("Jaarrekening vaststellen", WorkflowTask.Role.CLIENT, WorkflowTask.Action.ADOPT),
+                ("Goedkeuren bericht", WorkflowTask.Role.CLIENT, WorkflowTask.Action.APPROVE),
+                ("Afkeuren bericht", WorkflowTask.Role.CLIENT, WorkflowTask.Action.REJECT),
+            ]
+        ):
+            WorkflowTask.objects.create(
+                definition=workflow, name=name, role=role, action=action, position=position
+            )
+    return workflow
+
+
+def connector(env: AccountancyEnvironment) -> AppConnector:
+    group, _ = Group.objects.get_or_create(name="Cliëntomgevingen")
+    conn, _ = AppConnector.objects.get_or_create(
+        environment=env, name="Cliëntomgevingen (CommSvc)", defaults={"user_group": group}
+    )
+    MessageType.objects.get_or_create(
+        environment=env,
+        code=MessageType.KVK_MICRO_KLEIN,
+        defaults={"name": "KvK-stukken (micro en klein)", "workflow": default_workflow(env)},
+    )
+    return conn
+
+
+def _user(username: str, **extra):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults=extra)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def add_client(
+    *, name: str, kvk_number: str, username: str, portal_url: str, year: int
+) -> tuple[Organisation, Administration, AnnualReport]:
+    """One client on both sides: organisation, portal login and token at the accountant;
+    administration, communication profile and an annual report ready to send at the client."""
+    env = environment()
+    org = Organisation.objects.filter(
+        environment=env, identifications__kind="kvk", identifications__value=kvk_number
+    ).first()
+    if org is None:
+        org = Organisation.objects.create(environment=env, name=name)
+        Identification.objects.create(organisation=org, kind="kvk", value=kvk_number)
+    user = _user(username, email=f"{username}@example.nl", first_name=name.split()[0])
+    Contact.objects.get_or_create(
+        organisation=org,
+        user=user,
+        defaults={"name": user.first_name, "email": user.email, "portal_access": True},
+    )
+    administration, _ = Administration.objects.get_or_create(
+        kvk_number=kvk_number, name=name, defaults={"seat": "Utrecht"}
+    )
+    if not hasattr(administration, "communication_profile"):
+        _token, raw = connector_services.issue_token(
+            organisation=org, connector=connector(env), description=f"Omgeving {name}"
+        )
+        CommunicationProfile.objects.create(
+            administration=administration,
+            participant_number=PARTICIPANT,
+            portal_url_override=portal_url,
+            token=raw,
+        )
+    statements = demo_statements(kvk_number=kvk_number, legal_name=name, year=year)
+    report, _ = AnnualReport.objects.get_or_create(
+        administration=administration,
+        financial_year=year,
+        resubmission=False,
+        defaults={"statements": statements.to_dict(), "signed_date": date(year + 1, 3, 1)},
+    )
+    return org, administration, report
+
+
+def load(portal_url: str) -> list[str]:
+    """Load the whole demo; returns lines describing the logins."""
+    env = environment()
+    connector(env)
+    staff = _user("medewerker", email="medewerker@example.nl", first_name="Mila")
+    StaffMember.objects.get_or_create(
+        user=staff, defaults={"environment": env, "role": StaffMember.Role.ADMINISTRATOR}
+    )
+    admin = _user("beheerder", email="beheerder@example.nl", is_staff=True, is_superuser=True)
+    year = date.today().year - 1
+    for client in DEMO_CLIENTS:
+        add_client(
+            name=client.name,
+            kvk_number=client.kvk_number,
+            username=client.username,
+            portal_url=portal_url,
+            year=year,
+        )
+    return [
+        f"Medewerker (InSite):  medewerker / {DEMO_PASSWORD}",
+        *[
+            f"Cliënt (OutSite):     {c.username} / {DEMO_PASSWORD}  ({c.name}, KvK {c.kvk_number})"
+            for c in DEMO_CLIENTS
+        ],
+        f"Beheer (Django admin): {admin.username} / {DEMO_PASSWORD}",
+    ]

@@ -1,0 +1,155 @@
+"""The accountant's CRM: accountancy environments, client organisations, their
+identification numbers (the KvK number above all) and the people with portal access."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+kvk_number_validator = RegexValidator(
+    r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
+)
+participant_number_validator = RegexValidator(
+    r"^\d{5}$", _("Een deelnemernummer bestaat uit precies vijf cijfers.")
+)
+
+
+class AccountancyEnvironment(models.Model):
+    """One accountancy firm's environment (the 'omgeving' with its participant number)."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    participant_number = models.CharField(
+        _("deelnemernummer"),
+        max_length=5,
+        unique=True,
+        validators=[participant_number_validator],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accountantsomgeving")
+        verbose_name_plural = _("accountantsomgevingen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.participant_number})"
+
+
+class Organisation(models.Model):
+    """A client organisation of the accountancy (the company that files)."""
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("accountantsomgeving"),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    # Per-organisation sequence of status changes; see workflow.services for why the
+    # updates cursor is per organisation (it makes commit order equal sequence order).
+    status_sequence = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def kvk_number(self) -> str | None:
+        for ident in self.identifications.all():
+            if ident.kind == Identification.Kind.KVK:
+                return ident.value
+        return None
+
+
+class Identification(models.Model):
+    """An identification number of an organisation; messages are matched on the KvK one."""
+
+    class Kind(models.TextChoices):
+        KVK = "kvk", _("KvK-nummer")
+        RSIN = "rsin", _("RSIN")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="identifications"
+    )
+    # Denormalised so the database can keep a KvK number unique within one environment.
+    environment = models.ForeignKey(AccountancyEnvironment, on_delete=models.CASCADE)
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.KVK)
+    value = models.CharField(_("nummer"), max_length=20)
+
+    class Meta:
+        verbose_name = _("identificatienummer")
+        verbose_name_plural = _("identificatienummers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["environment", "kind", "value"], name="identification_unique_in_env"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="identification_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="kvk") | models.Q(value__regex=r"^[0-9]{8}$"),
+                name="identification_kvk_eight_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.environment_id = self.organisation.environment_id
+        super().save(*args, **kwargs)
+
+
+class StaffMember(models.Model):
+    """A user who works for an accountancy environment (InSite)."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "admin", _("Beheerder inrichting")
+        WORKER = "worker", _("Medewerker accorderingsberichten")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="staff"
+    )
+    role = models.CharField(_("rol"), max_length=10, choices=Role.choices, default=Role.WORKER)
+
+    class Meta:
+        verbose_name = _("medewerker")
+        verbose_name_plural = _("medewerkers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.environment.name})"
+
+
+class Contact(models.Model):
+    """A person at a client organisation; with portal access they use OutSite."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="portal_contact",
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES, default="nl")
+    portal_access = models.BooleanField(_("toegang tot klantportal"), default=False)
+
+    class Meta:
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

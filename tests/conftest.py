@@ -1,0 +1,93 @@
+"""Named role fixtures: the accountancy environment, client A and B with their portal users
+and tokens, staff, and an outsider; plus helpers to upload and process messages."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from connectors import services as connector_services
+from kvk.builder import build_instance
+from kvk.statements import demo_statements
+from tests import factories
+
+
+@dataclass
+class Client:
+    organisation: object
+    kvk_number: str
+    user: object
+    token: str
+
+
+@pytest.fixture
+def environment(db):
+    return factories.EnvironmentFactory()
+
+
+@pytest.fixture
+def message_type(environment):
+    return factories.make_message_type(environment)
+
+
+@pytest.fixture
+def connector(environment):
+    return factories.make_connector(environment)
+
+
+def _client(environment, connector, kvk: str) -> Client:
+    organisation = factories.OrganisationFactory(environment=environment, kvk=kvk)
+    contact = factories.ContactFactory(organisation=organisation)
+    _token, raw = connector_services.issue_token(organisation=organisation, connector=connector)
+    return Client(organisation, kvk, contact.user, raw)
+
+
+@pytest.fixture
+def client_a(environment, connector, message_type) -> Client:
+    return _client(environment, connector, "12345678")
+
+
+@pytest.fixture
+def client_b(environment, connector, message_type) -> Client:
+    return _client(environment, connector, "87654321")
+
+
+@pytest.fixture
+def staff(environment):
+    return factories.StaffFactory(environment=environment).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff of another accountancy environment."""
+    return factories.StaffFactory().user
+
+
+def instance_for(kvk_number: str, *, year: int | None = None, name: str = "Test B.V.") -> bytes:
+    year = year or date.today().year - 1
+    return build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
+
+
+def upload_payload(content: bytes, *, message_id: uuid.UUID | None = None) -> dict:
+    return {
+        "message_id": str(message_id or uuid.uuid4()),
+        "message_type": "kvk-micro-klein",
+        "filename": "jaarrekening-2025.xbrl",
+        "content": base64.b64encode(content).decode(),
+    }
+
+
+@pytest.fixture
+def api():
+    def make(token: str | None) -> APIClient:
+        client = APIClient()
+        if token:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make

@@ -1,0 +1,128 @@
+import uuid
+
+import pytest
+
+from connectors import services as connector_services
+from connectors.models import ClientToken, MessageType
+from kvk.status import Status
+from tests.conftest import instance_for, upload_payload
+from workflow.models import ApprovalMessage, StatusEvent
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/messages/"
+
+
+def test_upload_registers_message_at_10_with_audit_event(api, client_a):
+    response = api(client_a.token).post(
+        URL, upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == 10
+    assert body["status_label"] == "Verzonden naar portal"
+    message = ApprovalMessage.objects.get(message_id=body["message_id"])
+    assert message.organisation == client_a.organisation
+    event = StatusEvent.objects.get(message=message)
+    assert (event.action, event.to_status, event.actor_kind) == ("received", 10, "client_token")
+
+
+def test_same_message_id_is_idempotent_and_other_content_conflicts(api, client_a):
+    content = instance_for(client_a.kvk_number)
+    payload = upload_payload(content)
+    first = api(client_a.token).post(URL, payload, format="json")
+    again = api(client_a.token).post(URL, payload, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert ApprovalMessage.objects.count() == 1
+    other = dict(payload, content=upload_payload(content + b"\n")["content"])
+    conflict = api(client_a.token).post(URL, other, format="json")
+    assert conflict.status_code == 409
+    assert conflict.json()["code"] == "message_id_reused"
+    assert ApprovalMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (None, "token_missing"),
+        ("Bearer nonsense", "token_unknown"),
+        ("Basic abc", "token_malformed"),
+    ],
+)
+def test_missing_or_bad_token_is_401(api, client_a, header, code):
+    client = api(None)
+    if header:
+        client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.post(URL, upload_payload(b"<x/>"), format="json")
+    assert response.status_code == 401
+    assert response.json()["code"] == code
+    assert ApprovalMessage.objects.count() == 0
+
+
+def test_revoked_token_is_refused_immediately(api, client_a):
+    token = ClientToken.objects.get(organisation=client_a.organisation)
+    assert api(client_a.token).get(URL + "updates/").status_code == 200
+    connector_services.revoke_token(token=token)
+    response = api(client_a.token).get(URL + "updates/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
+
+
+def test_blocked_connector_and_message_type_are_403(api, client_a, connector, message_type):
+    connector.blocked = True
+    connector.save()
+    response = api(client_a.token).post(URL, upload_payload(b"<x/>"), format="json")
+    assert (response.status_code, response.json()["code"]) == (403, "connector_blocked")
+    connector.blocked = False
+    connector.save()
+    MessageType.objects.filter(pk=message_type.pk).update(blocked=True)
+    response = api(client_a.token).post(URL, upload_payload(b"<x/>"), format="json")
+    assert (response.status_code, response.json()["code"]) == (403, "message_type_blocked")
+    assert ApprovalMessage.objects.count() == 0
+
+
+def test_unknown_type_bad_base64_and_bad_json_are_400(api, client_a):
+    client = api(client_a.token)
+    unknown = client.post(URL, dict(upload_payload(b"<x/>"), message_type="iets"), format="json")
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "unknown_message_type")
+    bad64 = client.post(URL, dict(upload_payload(b"<x/>"), content="@@@"), format="json")
+    assert bad64.status_code == 400 and "base64" in bad64.json()["detail"]
+    badjson = client.post(URL, "{nope", content_type="application/json")
+    assert (badjson.status_code, badjson.json()["code"]) == (400, "malformed_json")
+    assert ApprovalMessage.objects.count() == 0
+
+
+def test_oversized_upload_is_413(api, client_a, settings):
+    settings.API_MAX_UPLOAD_BYTES = 1000
+    response = api(client_a.token).post(URL, upload_payload(b"x" * 2000), format="json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert ApprovalMessage.objects.count() == 0
+
+
+def test_message_of_another_organisation_is_404(api, client_a, client_b):
+    created = (
+        api(client_a.token)
+        .post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json")
+        .json()
+    )
+    own = api(client_a.token).get(f"{URL}{created['message_id']}/")
+    assert own.status_code == 200
+    assert [h["status"] for h in own.json()["history"]] == [10]
+    other = api(client_b.token).get(f"{URL}{created['message_id']}/")
+    missing = api(client_b.token).get(f"{URL}{uuid.uuid4()}/")
+    assert other.status_code == missing.status_code == 404
+    assert other.json() == missing.json()
+
+
+def test_updates_return_changes_after_cursor_only_for_caller(api, client_a, client_b):
+    a = api(client_a.token)
+    first = a.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json").json()
+    api(client_b.token).post(URL, upload_payload(instance_for(client_b.kvk_number)), format="json")
+    page = a.get(URL + "updates/?since=0").json()
+    assert [u["message_id"] for u in page["updates"]] == [first["message_id"]]
+    assert page["updates"][0]["status"] == Status.RECEIVED
+    later = a.get(f"{URL}updates/?since={page['cursor']}").json()
+    assert later == {"updates": [], "cursor": page["cursor"]}
+    bad = a.get(URL + "updates/?since=-1")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_cursor")

@@ -1,0 +1,354 @@
+"""Approval messages (Accorderingsberichten), their status machine, the audit trail and
+the workflow definitions that say who does what."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMIntegerField, FSMModelMixin, transition
+
+from kvk.status import Status
+from portal import permissions
+from portal.models import AccountancyEnvironment, Organisation
+
+
+def sha256_hex(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs an action: recorded on every audit event and checked by permissions."""
+
+    class Kind:
+        STAFF = "staff"
+        CLIENT_USER = "client_user"
+        CLIENT_TOKEN = "client_token"
+        SYSTEM = "system"
+
+    kind: str
+    user: Any = None
+    organisation_id: int | None = None  # for a client token
+    label: str = ""
+    ip_address: str | None = None
+
+    @classmethod
+    def system(cls, label: str = "systeem") -> Actor:
+        return cls(kind=cls.Kind.SYSTEM, label=label)
+
+    @classmethod
+    def for_user(cls, user: Any, ip_address: str | None = None) -> Actor:
+        kind = cls.Kind.STAFF if permissions.staff_member(user) else cls.Kind.CLIENT_USER
+        return cls(kind=kind, user=user, label=user.get_username(), ip_address=ip_address)
+
+    @classmethod
+    def for_token(cls, *, organisation_id: int, label: str, ip_address: str | None) -> Actor:
+        return cls(
+            kind=cls.Kind.CLIENT_TOKEN,
+            organisation_id=organisation_id,
+            label=label,
+            ip_address=ip_address,
+        )
+
+
+# --- transition permissions: one function per role ----------------------------------------
+
+
+def _is_system(message: ApprovalMessage, actor: Actor) -> bool:
+    return actor.kind == Actor.Kind.SYSTEM
+
+
+def _is_client(message: ApprovalMessage, actor: Actor) -> bool:
+    return actor.kind == Actor.Kind.CLIENT_USER and permissions.is_client_of(
+        actor.user, message.organisation
+    )
+
+
+def _is_staff(message: ApprovalMessage, actor: Actor) -> bool:
+    return actor.kind == Actor.Kind.STAFF and permissions.is_staff_of(
+        actor.user, message.organisation
+    )
+
+
+def _is_adopted(message: ApprovalMessage) -> bool:
+    return message.adopted and message.adoption_date is not None
+
+
+def _review_done(message: ApprovalMessage) -> bool:
+    return not message.awaiting_accountant_review
+
+
+class WorkflowDefinition(models.Model):
+    """The workflow an approval message of a message type follows (tasks per role)."""
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="workflows"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    accountant_review = models.BooleanField(
+        _("beoordeling door accountant vóór de cliënt"),
+        default=False,
+        help_text=_("Een medewerker beoordeelt het bericht voordat de cliënt het ziet."),
+    )
+
+    class Meta:
+        verbose_name = _("workflow")
+        verbose_name_plural = _("workflows")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def missing_required_actions(self) -> list[str]:
+        """The required actions this workflow lacks; it cannot be linked until none."""
+        present = {task.action for task in self.tasks.all()}
+        return [
+            str(WorkflowTask.Action(action).label)
+            for action in WorkflowTask.REQUIRED_ACTIONS
+            if action not in present
+        ]
+
+
+class WorkflowTask(models.Model):
+    class Role(models.TextChoices):
+        CLIENT = "client", _("Cliënt")
+        ACCOUNTANT = "accountant", _("Accountant")
+
+    class Action(models.TextChoices):
+        REVIEW = "review", _("Beoordelen door accountant")
+        ADOPT = "adopt", _("Jaarrekening vastgesteld")
+        APPROVE = "approve", _("Goedkeuren bericht")
+        REJECT = "reject", _("Afkeuren bericht")
+
+    REQUIRED_ACTIONS = (Action.APPROVE, Action.REJECT)
+
+    definition = models.ForeignKey(
+        WorkflowDefinition, on_delete=models.CASCADE, related_name="tasks"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    role = models.CharField(_("rol"), max_length=12, choices=Role.choices)
+    action = models.CharField(_("actie"), max_length=12, choices=Action.choices)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("workflowtaak")
+        verbose_name_plural = _("workflowtaken")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class ApprovalMessage(FSMModelMixin, models.Model):
+    """An approval message (Accorderingsbericht): one filing on the accountant side."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="approval_messages"
+    )
+    message_id = models.UUIDField(_("berichtkenmerk cliënt"))
+    message_type = models.CharField(_("berichtsoort"), max_length=50)
+    workflow = models.ForeignKey(
+        WorkflowDefinition, on_delete=models.PROTECT, null=True, blank=True
+    )
+    financial_year = models.PositiveSmallIntegerField(_("boekjaar"), null=True, blank=True)
+    entry_point = models.CharField(_("entrypoint"), max_length=300, blank=True)
+    filename = models.CharField(_("bestandsnaam"), max_length=255)
+    # The document as received, and the document that is shown, approved and filed
+    # (after adoption the portal produces the final instance).
+    received_document = models.BinaryField()
+    document = models.BinaryField()
+    document_sha256 = models.CharField(max_length=64)
+    status = FSMIntegerField(
+        _("status"), choices=Status.choices, default=Status.RECEIVED, protected=True
+    )
+    reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    findings = models.JSONField(_("bevindingen"), default=list, blank=True)
+    awaiting_accountant_review = models.BooleanField(default=False)
+    adopted = models.BooleanField(_("jaarrekening vastgesteld"), default=False)
+    adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
+    resubmission = models.BooleanField(_("heraanlevering"), default=False)
+    approved_sha256 = models.CharField(max_length=64, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Digipoort: the stable delivery reference (aanleverkenmerk) is fixed at approval so a
+    # retry or a recovery after a crash always asks about the same delivery.
+    delivery_reference = models.CharField(max_length=64, blank=True)
+    digipoort_kenmerk = models.CharField(max_length=100, blank=True)
+    delivery_started_at = models.DateTimeField(null=True, blank=True)
+    submit_attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    digipoort_statuses = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accorderingsbericht")
+        verbose_name_plural = _("accorderingsberichten")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "message_id"], name="message_id_unique_per_org"
+            ),
+            # What is approved is what is filed: no status from 50 on without the hash.
+            models.CheckConstraint(
+                condition=models.Q(status__lt=50) | ~models.Q(approved_sha256=""),
+                name="approved_requires_hash",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.financial_year or ''} ({self.message_id})"
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    # --- transitions: in-memory only; the services save, audit and queue side effects ----
+
+    @transition(
+        field=status, source=Status.RECEIVED, target=Status.PROCESSING, permission=_is_system
+    )
+    def claim(self) -> None:
+        """10 -> 20: claimed by "Externe berichten verwerken"."""
+
+    @transition(
+        field=status,
+        source=Status.PROCESSING,
+        target=Status.PROCESSING_FAILED,
+        permission=_is_system,
+    )
+    def fail_processing(self, reasons: list[dict[str, str]]) -> None:
+        self.reasons = reasons
+
+    @transition(
+        field=status, source=Status.PROCESSING, target=Status.IN_REVIEW, permission=_is_system
+    )
+    def start_workflow(self) -> None:
+        self.reasons = []
+
+    @transition(
+        field=status, source=Status.IN_REVIEW, target=Status.REJECTED, permission=_is_client
+    )
+    def reject(self, reason: str) -> None:
+        self.reasons = [{"code": "client_rejected", "message": reason}]
+
+    @transition(field=status, source=Status.REJECTED, target=Status.IN_REVIEW, permission=_is_staff)
+    def repair(self) -> None:
+        """Staff repair the message status and put it back into the workflow."""
+        self.reasons = []
+
+    @transition(
+        field=status,
+        source=Status.IN_REVIEW,
+        target=Status.APPROVED,
+        conditions=[_is_adopted, _review_done],
+        permission=_is_client,
+    )
+    def approve(self) -> None:
+        self.approved_sha256 = self.document_sha256
+        self.delivery_reference = uuid.uuid4().hex
+
+    @transition(
+        field=status,
+        source=[Status.APPROVED, Status.TRANSPORT_ERROR],
+        target=Status.SENT_TO_KVK,
+        permission=_is_system,
+    )
+    def mark_delivered(self, kenmerk: str) -> None:
+        self.digipoort_kenmerk = kenmerk
+        self.reasons = []
+
+    @transition(
+        field=status,
+        source=[Status.APPROVED, Status.SENT_TO_KVK],
+        target=Status.TRANSPORT_ERROR,
+        permission=_is_system,
+    )
+    def mark_transport_error(self, reasons: list[dict[str, str]]) -> None:
+        self.reasons = reasons
+
+    @transition(field=status, source=Status.SENT_TO_KVK, target=Status.FILED, permission=_is_system)
+    def mark_filed(self) -> None:
+        self.reasons = []
+
+    @transition(
+        field=status, source=Status.SENT_TO_KVK, target=Status.REFUSED, permission=_is_system
+    )
+    def mark_refused(self, reasons: list[dict[str, str]]) -> None:
+        self.reasons = reasons
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionDenied("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionDenied("Audit events cannot be deleted.")
+
+
+class StatusEvent(models.Model):
+    """One audit event per action on a message; append-only."""
+
+    message = models.ForeignKey(ApprovalMessage, on_delete=models.PROTECT, related_name="events")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Per-organisation sequence, used as the updates cursor of the client API.
+    sequence = models.BigIntegerField()
+    action = models.CharField(_("actie"), max_length=40)
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    actor_kind = models.CharField(max_length=20)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        indexes = [models.Index(fields=["message", "sequence"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sequence"], name="event_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}->{self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionDenied("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionDenied("Audit events cannot be deleted.")
+
+
+class Comment(models.Model):
+    """A comment between client and accountant on a message."""
+
+    message = models.ForeignKey(ApprovalMessage, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    author_kind = models.CharField(max_length=20)
+    text = models.TextField(_("opmerking"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("opmerking")
+        verbose_name_plural = _("opmerkingen")
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -1,0 +1,14 @@
+"""Events the workflow announces after commit, for apps it may not import.
+
+Receivers queue work (connectors: processing; portal: e-mail) and never change a status;
+each is sent with ``pk`` of the approval message.
+"""
+
+from django.dispatch import Signal
+
+message_received = Signal()  # status 10 registered
+workflow_started = Signal()  # status 30 reached, or the accountant review completed
+message_approved = Signal()  # status 50
+message_rejected = Signal()  # status 40
+kvk_outcome = Signal()  # status 80, 90 or 70 after a Digipoort verdict
+retries_exhausted = Signal()  # transport retries ran out: staff must act
