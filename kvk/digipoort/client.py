@@ -1,0 +1,405 @@
+"""The Digipoort WUS 2.0 client: deliver a filing (aanleveren) and follow its statuses.
+
+The one module through which the project talks to Digipoort (STYLE.md: one small client per
+peer, one error type that says whether a retry can help). Built on zeep with Logius' WSDLs
+(``wsdl/``); WS-Addressing and WS-Security (``wssec.py``) are applied by our own zeep
+plugin and signer because zeep's built-in WSSE signs only the Body and Timestamp, while
+Digipoort requires every WS-Addressing header to be signed too.
+
+Who calls this: the KvK submit and poll tasks of ``workflow`` (the lead's side). They pass a
+stable delivery reference (aanleverkenmerk) per attempt; after any error on ``deliver``
+the request may or may not have arrived, so a retry must first ask
+``find_delivery(reference=...)`` and only send again when that returns None.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+import zeep
+import zeep.exceptions
+from zeep.plugins import Plugin
+from zeep.transports import Transport
+
+from . import wssec
+
+WSDL_DIR = Path(__file__).resolve().parent / "wsdl"
+AANLEVER_WSDL = WSDL_DIR / "aanleverservice-1.2.wsdl"
+STATUS_WSDL = WSDL_DIR / "statusinformatieservice-1.2.wsdl"
+AANLEVER_BINDING = (
+    "{http://logius.nl/digipoort/wus/2.0/aanleverservice/1.2/}AanleverServiceSoapBinding_V1_2"
+)
+STATUS_BINDING = (
+    "{http://logius.nl/digipoort/wus/2.0/statusinformatieservice/1.2/}"
+    "StatusinformatieServiceSoapBinding_V1_2"
+)
+KV_NS = "http://logius.nl/digipoort/koppelvlakservices/1.2/"
+
+#: Digipoort fault codes after which sending the same request again can succeed. Any
+#: other fault (aanleverFault / statusinformatieFault) is a problem with the request,
+#: the certificate or the authorisation that a retry will not fix.
+RETRYABLE_FAULT_CODES = frozenset({"ALS400", "STS400"})
+
+#: Where the local Digipoort (and, if Digipoort echoes it, the real one) puts the
+#: aanleverkenmerk in the details of status 100, so find_delivery can match on it.
+#: The WSDL's ProcesResultaat itself does not carry the aanleverkenmerk.
+REFERENCE_MARKER = "aanleverkenmerk="
+
+
+class DigipoortError(Exception):
+    """Anything that kept a Digipoort call from giving an answer.
+
+    ``code``: Digipoort's foutcode for a SOAP fault, else one of TLS, TIMEOUT,
+    CONNECTION, HTTP, SECURITY, PROTOCOL, CONFIG, AMBIGUOUS. ``retryable``: whether the
+    same call may succeed later (after ``find_delivery`` for a delivery).
+    """
+
+    def __init__(self, code: str, message: str, *, retryable: bool) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class DigipoortStatus:
+    """One entry of a delivery's timeline (StatusResultaat)."""
+
+    code: int
+    timestamp: datetime
+    description: str
+    error_code: str = ""
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class DigipoortConfig:
+    aanlever_url: str
+    status_url: str
+    client_cert: str
+    client_key: str
+    ca_bundle: str
+    berichtsoort: str
+    identiteit_type: str
+    rol: str
+    autorisatie_adres: str
+    signature_algorithm: str
+    digest_algorithm: str
+    timeout: float = 30.0
+
+    @classmethod
+    def from_settings(cls) -> DigipoortConfig:
+        from django.conf import settings
+
+        return cls(
+            aanlever_url=settings.DIGIPOORT_AANLEVER_URL,
+            status_url=settings.DIGIPOORT_STATUS_URL,
+            client_cert=str(settings.DIGIPOORT_CLIENT_CERT),
+            client_key=str(settings.DIGIPOORT_CLIENT_KEY),
+            ca_bundle=str(settings.DIGIPOORT_CA_BUNDLE),
+            berichtsoort=settings.DIGIPOORT_BERICHTSOORT,
+            identiteit_type=settings.DIGIPOORT_IDENTITEIT_TYPE,
+            rol=settings.DIGIPOORT_ROL,
+            autorisatie_adres=settings.DIGIPOORT_AUTORISATIE_ADRES,
+            signature_algorithm=settings.DIGIPOORT_SIGNATURE_ALGORITHM,
+            digest_algorithm=settings.DIGIPOORT_DIGEST_ALGORITHM,
+            timeout=float(settings.DIGIPOORT_TIMEOUT_SECONDS),
+        )
+
+
+class _Addressing(Plugin):
+    """Adds To, Action, MessageID and ReplyTo (anonymous) to each request.
+
+    A zeep plugin rather than zeep's own WS-Addressing because Logius' WSDL puts no
+    wsaw:Action on the inputs (so zeep would add none), and because the signer below must
+    run after these headers exist. The MessageID is remembered per thread so the response's
+    RelatesTo can be checked.
+    """
+
+    def __init__(self, local: threading.local) -> None:
+        self._local = local
+
+    def egress(self, envelope, http_headers, operation, binding_options):
+        message_id = wssec.new_message_id()
+        self._local.message_id = message_id
+        wssec.add_addressing(
+            envelope,
+            wssec.Addressing(
+                to=binding_options["address"],
+                action=operation.soapaction,
+                message_id=message_id,
+                reply_to=wssec.ANONYMOUS,
+            ),
+        )
+        return envelope, http_headers
+
+
+class _Transport(Transport):
+    """zeep's transport with our TLS settings passed on every request.
+
+    requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE from the environment override a
+    session's ``verify``; for Digipoort the trusted CA must be exactly the configured one.
+    """
+
+    def __init__(self, *, session: requests.Session, config: DigipoortConfig) -> None:
+        super().__init__(session=session, timeout=config.timeout, operation_timeout=config.timeout)
+        self._verify: str | bool = config.ca_bundle or True
+        self._cert = (config.client_cert, config.client_key) if config.client_cert else None
+
+    def post(self, address, message, headers):
+        return self.session.post(
+            address,
+            data=message,
+            headers=headers,
+            timeout=self.operation_timeout,
+            verify=self._verify,
+            cert=self._cert,
+        )
+
+
+class _Signer:
+    """zeep's WSSE hook: sign each request, verify each response."""
+
+    def __init__(self, config: DigipoortConfig, local: threading.local) -> None:
+        self._config = config
+        self._local = local
+
+    def apply(self, envelope, headers):
+        wssec.sign_envelope(
+            envelope,
+            key_pem=Path(self._config.client_key).read_bytes(),
+            cert_pem=Path(self._config.client_cert).read_bytes(),
+            signature_algorithm=self._config.signature_algorithm,
+            digest_algorithm=self._config.digest_algorithm,
+        )
+        return envelope, headers
+
+    def verify(self, envelope):
+        header = envelope.find(f"{{{wssec.SOAP_ENV}}}Header")
+        signed = header is not None and header.find(f"{{{wssec.WSSE}}}Security") is not None
+        is_fault = envelope.find(f"{{{wssec.SOAP_ENV}}}Body/{{{wssec.SOAP_ENV}}}Fault") is not None
+        if not signed:
+            # A fault tells us the request failed whoever sent it; an unsigned answer that
+            # claims success is not to be trusted.
+            if is_fault:
+                return envelope
+            raise wssec.WsSecurityError("the response is not signed")
+        trusted = wssec.load_certificates(Path(self._config.ca_bundle).read_bytes())
+        verified = wssec.verify_envelope(envelope, trusted=trusted)
+        expected = getattr(self._local, "message_id", "")
+        if not is_fault and verified.addressing.relates_to != expected:
+            raise wssec.WsSecurityError("the response does not relate to our request")
+        return envelope
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _items(response: Any, name: str) -> list[Any]:
+    """The repeated elements of an ArrayOf... answer (zeep unwraps a lone array to a list)."""
+    if response is None:
+        return []
+    if isinstance(response, list):
+        return response
+    return list(getattr(response, name, None) or [])
+
+
+class DigipoortClient:
+    def __init__(
+        self, config: DigipoortConfig | None = None, *, session: requests.Session | None = None
+    ) -> None:
+        self.config = config or DigipoortConfig.from_settings()
+        self._local = threading.local()
+        transport = _Transport(session=session or requests.Session(), config=self.config)
+        settings = zeep.Settings(strict=True, xml_huge_tree=False, forbid_entities=True)
+        plugins = [_Addressing(self._local)]
+        signer = _Signer(self.config, self._local)
+        self._aanlever = zeep.Client(
+            str(AANLEVER_WSDL), transport=transport, wsse=signer, plugins=plugins, settings=settings
+        )
+        self._status = zeep.Client(
+            str(STATUS_WSDL), transport=transport, wsse=signer, plugins=plugins, settings=settings
+        )
+        self._aanlever_service = self._aanlever.create_service(
+            AANLEVER_BINDING, self.config.aanlever_url
+        )
+        self._status_service = self._status.create_service(STATUS_BINDING, self.config.status_url)
+
+    # --- operations ----------------------------------------------------------------------
+
+    def deliver(self, *, reference: str, kvk_number: str, filename: str, content: bytes) -> str:
+        """aanleveren: hand one XBRL instance to Digipoort; returns Digipoort's kenmerk.
+
+        ``reference`` is our aanleverkenmerk (max 40 characters), stable per attempt.
+        """
+        response = self._call(
+            self._aanlever_service.aanleveren,
+            berichtsoort=self.config.berichtsoort,
+            aanleverkenmerk=reference,
+            identiteitBelanghebbende=self._identity(kvk_number),
+            rolBelanghebbende=self.config.rol,
+            berichtInhoud={
+                "mimeType": "application/xml",
+                "bestandsnaam": filename,
+                "inhoud": content,
+            },
+            autorisatieAdres=self.config.autorisatie_adres,
+        )
+        kenmerk = _text(getattr(response, "kenmerk", None))
+        if not kenmerk:
+            raise DigipoortError("PROTOCOL", "aanleverResponse without kenmerk", retryable=False)
+        return kenmerk
+
+    def statuses(self, kenmerk: str) -> list[DigipoortStatus]:
+        """getStatussenProces: the whole timeline of one delivery, oldest first."""
+        response = self._call(
+            self._status_service.getStatussenProces,
+            kenmerk=kenmerk,
+            autorisatieAdres=self.config.autorisatie_adres,
+        )
+        return self._to_statuses(response)
+
+    def find_delivery(self, *, reference: str, kvk_number: str, since: datetime) -> str | None:
+        """The kenmerk of the delivery we made with ``reference`` at or after ``since``.
+
+        Recovers a crash between "sent" and "recorded" without sending again: getProcessen
+        lists the processes for this KvK number and message type; the one whose timeline
+        carries our aanleverkenmerk is ours. Returns None when Digipoort knows no such
+        delivery (then sending is safe). Raises DigipoortError(AMBIGUOUS) when processes
+        started in the window cannot be told apart, because guessing could file twice.
+        """
+        since = _as_utc(since)
+        response = self._call(
+            self._status_service.getProcessen,
+            berichtsoort=self.config.berichtsoort,
+            identiteitBelanghebbende=self._identity(kvk_number),
+            autorisatieAdres=self.config.autorisatie_adres,
+        )
+        processes = _items(response, "ProcesResultaat")
+        unlabelled = []
+        for process in processes:
+            kenmerk = _text(process.kenmerk)
+            timeline = self.statuses(kenmerk)
+            if not timeline or max(s.timestamp for s in timeline) < since:
+                continue  # an older delivery for this KvK number
+            labels = {
+                s.details.split(REFERENCE_MARKER, 1)[1].split()[0]
+                for s in timeline
+                if REFERENCE_MARKER in s.details
+            }
+            if reference in labels:
+                return kenmerk
+            if not labels and min(s.timestamp for s in timeline) >= since:
+                unlabelled.append(kenmerk)
+        if unlabelled:
+            raise DigipoortError(
+                "AMBIGUOUS",
+                f"deliveries {', '.join(unlabelled)} started after {since.isoformat()} do not "
+                f"show their aanleverkenmerk; check by hand before sending {reference} again",
+                retryable=False,
+            )
+        return None
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _identity(self, kvk_number: str) -> dict[str, str]:
+        return {"nummer": kvk_number, "type": self.config.identiteit_type}
+
+    @staticmethod
+    def _to_statuses(response: Any) -> list[DigipoortStatus]:
+        items = _items(response, "StatusResultaat")
+        result = []
+        for item in items:
+            fout = getattr(item, "statusFoutcode", None)
+            error_code = _text(getattr(fout, "foutcode", None)) if fout is not None else ""
+            error_text = _text(getattr(fout, "foutbeschrijving", None)) if fout is not None else ""
+            details = _text(getattr(item, "statusdetails", None))
+            try:
+                code = int(_text(item.statuscode))
+            except ValueError:
+                raise DigipoortError(
+                    "PROTOCOL", f"status code {item.statuscode!r} is not a number", retryable=False
+                ) from None
+            result.append(
+                DigipoortStatus(
+                    code=code,
+                    timestamp=_as_utc(item.tijdstempelStatus),
+                    description=_text(item.statusomschrijving),
+                    error_code=error_code,
+                    details=details or error_text,
+                )
+            )
+        result.sort(key=lambda s: s.timestamp)
+        return result
+
+    def _call(self, operation: Any, **kwargs: Any) -> Any:
+        if not (self.config.client_cert and self.config.client_key):
+            raise DigipoortError(
+                "CONFIG", "Digipoort needs a client certificate and key", retryable=False
+            )
+        for path in (self.config.client_cert, self.config.client_key, self.config.ca_bundle):
+            if path and not Path(path).is_file():
+                raise DigipoortError("CONFIG", f"file {path} does not exist", retryable=False)
+        try:
+            return operation(**kwargs)
+        except zeep.exceptions.Fault as fault:
+            raise _fault_error(fault) from None
+        except wssec.WsSecurityError as exc:
+            raise DigipoortError("SECURITY", str(exc), retryable=False) from None
+        except zeep.exceptions.TransportError as exc:
+            retryable = exc.status_code >= 500 or exc.status_code == 429
+            raise DigipoortError(
+                "HTTP", f"HTTP {exc.status_code}: {exc.message}", retryable=retryable
+            ) from None
+        except (zeep.exceptions.ValidationError, zeep.exceptions.XMLSyntaxError) as exc:
+            raise DigipoortError("PROTOCOL", str(exc), retryable=False) from None
+        except requests.exceptions.SSLError as exc:
+            raise DigipoortError("TLS", _tls_reason(exc), retryable=False) from None
+        except requests.exceptions.Timeout as exc:
+            raise DigipoortError("TIMEOUT", str(exc), retryable=True) from None
+        except requests.exceptions.ConnectionError as exc:
+            if _is_tls_refusal(exc):
+                raise DigipoortError("TLS", _tls_reason(exc), retryable=False) from None
+            raise DigipoortError("CONNECTION", str(exc), retryable=True) from None
+
+
+def _fault_error(fault: zeep.exceptions.Fault) -> DigipoortError:
+    code, description = "", ""
+    detail = fault.detail
+    if detail is not None:
+        for node in detail.iter(f"{{{KV_NS}}}foutcode", "foutcode"):
+            code = (node.text or "").strip()
+            break
+        for node in detail.iter(f"{{{KV_NS}}}foutbeschrijving", "foutbeschrijving"):
+            description = (node.text or "").strip()
+            break
+    code = code or _text(fault.code) or "FAULT"
+    message = description or _text(fault.message)
+    return DigipoortError(code, message, retryable=code in RETRYABLE_FAULT_CODES)
+
+
+def _is_tls_refusal(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("certificate", "ssl", "tls", "handshake"))
+
+
+def _tls_reason(exc: Exception) -> str:
+    return f"TLS refused (certificate missing, not trusted or expired?): {exc}"
+
+
+__all__ = [
+    "DigipoortClient",
+    "DigipoortConfig",
+    "DigipoortError",
+    "DigipoortStatus",
+]

@@ -1,0 +1,873 @@
+"""The local Digipoort: both WUS services over HTTPS with two-way TLS, for development and CI.
+
+It speaks the same protocol as the real Digipoort so the production client
+(``client.py``) is tested unchanged: SOAP 1.1, WS-Addressing, WS-Security signatures
+checked on every request and put on every answer. What it does with a delivery:
+
+- ``aanleveren``: checks the request, stores the delivery (SQLite file in the cert
+  directory, so "exactly once" can be checked from outside, also across restarts) and
+  returns a fresh kenmerk;
+- the timeline then moves on one step per ``step_seconds``: 100 -> 200 -> 301 -> 405 ->
+  400 -> KvK's verdict (500 accepted / 510 refused), or 311 when the XBRL is not
+  well-formed;
+- KvK's verdict follows simple rules of our own (``judge``): refused when the KvK number
+  in the instance is missing or differs from identiteitBelanghebbende, or when it is a
+  second adopted filing for the same KvK number and financial year.
+
+Switches for tests (``Faults``; POST /stub/faults or command options): slow answers,
+420 for the next N status polls, authentication failures, aanleverFaults, and answers
+that are lost after the delivery was stored (the "crash between sent and recorded").
+
+Admin endpoints (same port, same client certificate): GET /stub/deliveries,
+GET|POST /stub/faults, POST /stub/reset, GET /stub/health.
+
+Start it with ``python manage.py digipoort_stub`` or, in tests, ``start_stub(cert_dir)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import json
+import logging
+import socket
+import sqlite3
+import ssl
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from lxml import etree
+
+from . import testpki, wssec
+from .client import DigipoortConfig
+
+log = logging.getLogger(__name__)
+
+KV = "http://logius.nl/digipoort/koppelvlakservices/1.2/"
+AANLEVER_PATH = "/wus/2.0/aanleverservice/1.2"
+STATUS_PATH = "/wus/2.0/statusinformatieservice/1.2"
+AANLEVER_NS = "http://logius.nl/digipoort/wus/2.0/aanleverservice/1.2/AanleverService/"
+STATUS_NS = (
+    "http://logius.nl/digipoort/wus/2.0/statusinformatieservice/1.2/StatusinformatieService/"
+)
+KVK_ID_SCHEME = "http://www.kvk.nl/kvk-id"
+XBRLI = "http://www.xbrl.org/2003/instance"
+MAX_REQUEST_BYTES = 30 * 1024 * 1024
+
+#: (service path, operation) for each accepted wsa:Action.
+ACTIONS = {
+    AANLEVER_NS + "aanleverenRequest": (AANLEVER_PATH, "aanleveren"),
+    STATUS_NS + "getStatussenProcesRequest": (STATUS_PATH, "getStatussenProces"),
+    STATUS_NS + "getNieuweStatussenProcesRequest": (STATUS_PATH, "getNieuweStatussenProces"),
+    STATUS_NS + "getProcessenRequest": (STATUS_PATH, "getProcessen"),
+    STATUS_NS + "getBerichtsoortenRequest": (STATUS_PATH, "getBerichtsoorten"),
+}
+
+#: The fault codes of the local Digipoort, in Digipoort's style (ALS = aanleverservice,
+#: STS = statusinformatieservice). The client treats only the x400 codes as retryable.
+FAULTS = {
+    "security": ("100", "Bericht niet of niet correct ondertekend"),
+    "authentication": ("110", "Authenticatie of autorisatie mislukt"),
+    "request": ("120", "Bericht voldoet niet aan de koppelvlakspecificaties"),
+    "unknown": ("130", "Kenmerk onbekend"),
+    "technical": ("400", "Technische fout, probeer het later opnieuw"),
+}
+
+DESCRIPTIONS = {
+    100: "Aanleveren gelukt",
+    200: "Authenticatie gelukt",
+    301: "Validatie gelukt",
+    311: "Validatie mislukt",
+    405: "Aangeboden aan uitvragende partij",
+    400: "Afleveren uitvragende partij gelukt",
+    420: "Technisch probleem bij afleveren uitvragende partij",
+    500: "Deponering geaccepteerd door KvK",
+    510: "Deponering geweigerd door KvK",
+}
+
+
+# --- KvK's verdict -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: bool
+    well_formed: bool
+    reasons: list[tuple[str, str]]
+    kvk_number: str = ""
+    year: int | None = None
+    adopted: bool = False
+    resubmission: bool = False
+
+
+def _hardened_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+    )
+
+
+def _fact_text(root: etree._Element, localname: str) -> str:
+    for node in root.iter():
+        if isinstance(node.tag, str) and etree.QName(node).localname == localname:
+            return (node.text or "").strip()
+    return ""
+
+
+def inspect_instance(content: bytes) -> Verdict:
+    """What the rules need from an XBRL instance; not well-formed gives well_formed=False."""
+    try:
+        root = etree.fromstring(content, _hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        return Verdict(False, False, [("VAS500", f"Het bestand is geen welgevormde XML: {exc}")])
+    if root.getroottree().docinfo.doctype:
+        return Verdict(False, False, [("VAS500", "Een DOCTYPE is niet toegestaan (FR-NL-1.03)")])
+    numbers = {
+        (node.text or "").strip()
+        for node in root.iter(f"{{{XBRLI}}}identifier")
+        if node.get("scheme") == KVK_ID_SCHEME
+    }
+    year = None
+    end = _fact_text(root, "FinancialReportingPeriodCurrentEndDate")
+    if not end:
+        ends = [
+            (n.text or "").strip() for n in root.iter(f"{{{XBRLI}}}endDate", f"{{{XBRLI}}}instant")
+        ]
+        end = max(ends) if ends else ""
+    if len(end) >= 4 and end[:4].isdigit():
+        year = int(end[:4])
+    return Verdict(
+        accepted=True,
+        well_formed=True,
+        reasons=[],
+        kvk_number=",".join(sorted(numbers)),
+        year=year,
+        adopted=_fact_text(root, "DocumentAdoptionStatus").lower() in ("ja", "yes", "true"),
+        resubmission=_fact_text(root, "DocumentResubmissionDueToUnsurmountableInaccuracies").lower()
+        in ("ja", "yes", "true"),
+    )
+
+
+def judge(content: bytes, kvk_number: str, already_filed: set[tuple[str, int]]) -> Verdict:
+    """KvK's verdict by our rules; ``already_filed`` holds (KvK number, year) of accepted
+    adopted filings."""
+    found = inspect_instance(content)
+    if not found.well_formed:
+        return found
+    reasons = []
+    if not found.kvk_number:
+        reasons.append(("KVK001", "De instance bevat geen KvK-nummer (identifier, kvk-id)"))
+    elif found.kvk_number != kvk_number:
+        reasons.append(
+            (
+                "KVK002",
+                f"KvK-nummer in de instance ({found.kvk_number}) wijkt af van de "
+                f"belanghebbende ({kvk_number})",
+            )
+        )
+    if (
+        found.adopted
+        and not found.resubmission
+        and found.year is not None
+        and (kvk_number, found.year) in already_filed
+    ):
+        reasons.append(
+            (
+                "KVK003",
+                f"Voor KvK-nummer {kvk_number} is over boekjaar {found.year} al een "
+                "vastgestelde jaarrekening gedeponeerd",
+            )
+        )
+    return Verdict(
+        accepted=not reasons,
+        well_formed=True,
+        reasons=reasons,
+        kvk_number=kvk_number,
+        year=found.year,
+        adopted=found.adopted,
+        resubmission=found.resubmission,
+    )
+
+
+# --- state ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Faults:
+    """Switches for tests. Counters count down per affected request; -1 means always."""
+
+    delay_seconds: float = 0.0  # answer this much later (the request is handled first)
+    delay_count: int = 0
+    status_420_polls: int = 0  # next N status polls of a delivery waiting for 400 add a 420
+    auth_failures: int = 0  # next N requests get an authentication fault
+    aanlever_faults: int = 0  # next N aanleveren get an aanleverFault
+    aanlever_fault_code: str = "ALS400"
+    aanlever_fault_message: str = "Technische fout, probeer het later opnieuw"
+    drop_responses: int = 0  # next N aanleveren are stored, then the connection is cut
+    step_seconds: float | None = None  # change the progression speed
+
+    def take(self, name: str) -> bool:
+        value = getattr(self, name)
+        if value == 0:
+            return False
+        if value > 0:
+            setattr(self, name, value - 1)
+        return True
+
+
+@dataclass
+class Delivery:
+    kenmerk: str
+    reference: str
+    kvk_number: str
+    identiteit_type: str
+    rol: str
+    berichtsoort: str
+    filename: str
+    sha256: str
+    size: int
+    received_at: float
+    verdict: dict[str, Any]
+    plan: list[dict[str, Any]]
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+
+
+class StubState:
+    """Deliveries (SQLite in the cert directory) and the fault switches, shared by threads."""
+
+    def __init__(self, path: Path, step_seconds: float) -> None:
+        self.step_seconds = step_seconds
+        self.faults = Faults()
+        self.lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS delivery (kenmerk TEXT PRIMARY KEY, data TEXT NOT NULL)"
+        )
+
+    def take_fault(self, name: str) -> bool:
+        with self.lock:
+            return self.faults.take(name)
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+    def reset(self) -> None:
+        with self.lock:
+            self._db.execute("DELETE FROM delivery")
+            self.faults = Faults()
+
+    def set_faults(self, values: dict[str, Any]) -> Faults:
+        with self.lock:
+            known = set(asdict(self.faults))
+            unknown = set(values) - known
+            if unknown:
+                raise ValueError(f"unknown switches: {', '.join(sorted(unknown))}")
+            for key, value in values.items():
+                setattr(self.faults, key, value)
+            if self.faults.step_seconds is not None:
+                self.step_seconds = float(self.faults.step_seconds)
+                self.faults.step_seconds = None
+            return self.faults
+
+    def all(self) -> list[Delivery]:
+        with self.lock:
+            rows = self._db.execute("SELECT data FROM delivery").fetchall()
+        deliveries = [Delivery(**json.loads(data)) for (data,) in rows]
+        return sorted(deliveries, key=lambda d: d.received_at)
+
+    def get(self, kenmerk: str) -> Delivery | None:
+        with self.lock:
+            row = self._db.execute(
+                "SELECT data FROM delivery WHERE kenmerk = ?", (kenmerk,)
+            ).fetchone()
+        return Delivery(**json.loads(row[0])) if row else None
+
+    def save(self, delivery: Delivery) -> None:
+        with self.lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO delivery (kenmerk, data) VALUES (?, ?)",
+                (delivery.kenmerk, json.dumps(asdict(delivery))),
+            )
+
+    def already_filed(self) -> set[tuple[str, int]]:
+        return {
+            (d.kvk_number, d.verdict["year"])
+            for d in self.all()
+            if d.verdict["accepted"] and d.verdict["adopted"] and d.verdict["year"] is not None
+        }
+
+    def receive(
+        self,
+        *,
+        reference: str,
+        kvk_number: str,
+        identiteit_type: str,
+        rol: str,
+        berichtsoort: str,
+        filename: str,
+        content: bytes,
+    ) -> Delivery:
+        with self.lock:
+            verdict = judge(content, kvk_number, self.already_filed())
+            now = time.time()
+            plan: list[dict[str, Any]] = [{"code": 200}]
+            if not verdict.well_formed:
+                plan.append({"code": 311, "error_code": "VAS500", "reasons": verdict.reasons})
+            else:
+                plan += [{"code": 301}, {"code": 405}, {"code": 400}]
+                if verdict.accepted:
+                    plan.append({"code": 500})
+                else:
+                    plan.append(
+                        {
+                            "code": 510,
+                            "error_code": verdict.reasons[0][0],
+                            "reasons": verdict.reasons,
+                        }
+                    )
+            delivery = Delivery(
+                kenmerk=uuid.uuid4().hex,
+                reference=reference,
+                kvk_number=kvk_number,
+                identiteit_type=identiteit_type,
+                rol=rol,
+                berichtsoort=berichtsoort,
+                filename=filename,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                received_at=now,
+                verdict=asdict(verdict),
+                plan=plan,
+                timeline=[
+                    {"code": 100, "at": now, "details": f"aanleverkenmerk={reference}"},
+                ],
+            )
+            self.save(delivery)
+            return delivery
+
+    def advance(self, delivery: Delivery, *, poll: bool) -> Delivery:
+        """Let the timeline catch up with the clock; ``poll`` lets a 420 switch fire."""
+        with self.lock:
+            fresh = self.get(delivery.kenmerk) or delivery
+            now = time.time()
+            done = sum(1 for s in fresh.timeline if s["code"] != 420) - 1
+            while done < len(fresh.plan):
+                last = fresh.timeline[-1]["at"]
+                due = last + self.step_seconds
+                if due > now:
+                    break
+                step = fresh.plan[done]
+                if step["code"] == 400 and poll and self.faults.take("status_420_polls"):
+                    fresh.timeline.append(
+                        {"code": 420, "at": due, "error_code": "AFS600", "details": ""}
+                    )
+                    break
+                entry = {"code": step["code"], "at": due}
+                if step.get("reasons"):
+                    entry["error_code"] = step["error_code"]
+                    entry["details"] = "\n".join(f"{c}: {m}" for c, m in step["reasons"])
+                fresh.timeline.append(entry)
+                done += 1
+            self.save(fresh)
+            return fresh
+
+
+# --- SOAP ----------------------------------------------------------------------------------
+
+
+class SoapFault(Exception):
+    def __init__(self, kind: str, service: str, detail: str = "", *, client: bool = True):
+        prefix = "ALS" if service == AANLEVER_PATH else "STS"
+        number, text = FAULTS[kind]
+        self.code = prefix + number
+        self.text = f"{text}: {detail}" if detail else text
+        self.fault_element = (
+            "aanleverFault" if service == AANLEVER_PATH else "statusinformatieFault"
+        )
+        self.client = client
+        super().__init__(self.code + " " + self.text)
+
+
+def _iso(moment: float) -> str:
+    return (
+        datetime.fromtimestamp(moment, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def _kv(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    node = etree.SubElement(parent, f"{{{KV}}}{name}")
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _identity(parent: etree._Element, name: str, nummer: str, type_: str) -> None:
+    node = _kv(parent, name)
+    _kv(node, "nummer", nummer)
+    _kv(node, "type", type_)
+
+
+def _envelope() -> tuple[etree._Element, etree._Element]:
+    envelope = etree.Element(
+        f"{{{wssec.SOAP_ENV}}}Envelope", nsmap={"soapenv": wssec.SOAP_ENV, "kv": KV}
+    )
+    etree.SubElement(envelope, f"{{{wssec.SOAP_ENV}}}Header")
+    body = etree.SubElement(envelope, f"{{{wssec.SOAP_ENV}}}Body")
+    return envelope, body
+
+
+def _child_text(node: etree._Element | None, path: str) -> str:
+    if node is None:
+        return ""
+    found = node.find(path, {"kv": KV})
+    return (found.text or "").strip() if found is not None else ""
+
+
+class DigipoortStub:
+    """The protocol logic, independent of the HTTP server around it."""
+
+    def __init__(self, pki: testpki.TestPki, state: StubState, berichtsoorten: list[str]):
+        self.pki = pki
+        self.state = state
+        self.berichtsoorten = berichtsoorten
+        self.trusted = wssec.load_certificates(pki.ca_cert.read_bytes())
+        self.server_key = pki.server_key.read_bytes()
+        self.server_cert = pki.server_cert.read_bytes()
+
+    def handle(self, path: str, body: bytes, peer_cert_der: bytes | None) -> tuple[int, bytes]:
+        """One SOAP request -> (HTTP status, signed response)."""
+        request_id = ""
+        try:
+            try:
+                envelope = etree.fromstring(body, _hardened_parser())
+            except etree.XMLSyntaxError as exc:
+                raise SoapFault("request", path, f"geen XML: {exc}") from None
+            if envelope.tag != f"{{{wssec.SOAP_ENV}}}Envelope":
+                raise SoapFault("request", path, "geen SOAP 1.1 envelope")
+            try:
+                verified = wssec.verify_envelope(envelope, trusted=self.trusted)
+            except wssec.WsSecurityError as exc:
+                raise SoapFault("security", path, str(exc)) from None
+            addressing = verified.addressing
+            request_id = addressing.message_id
+            if peer_cert_der is not None and peer_cert_der != verified.certificate.public_bytes(
+                Encoding.DER
+            ):
+                raise SoapFault("security", path, "ondertekend met een ander certificaat dan TLS")
+            self._check_addressing(envelope, path, addressing)
+            if self.state.take_fault("auth_failures"):
+                raise SoapFault("authentication", path, "certificaat niet gemachtigd")
+            _service, operation = ACTIONS[addressing.action]
+            request = envelope.find(f"{{{wssec.SOAP_ENV}}}Body")[0]
+            response, action = getattr(self, "_op_" + operation)(request, path)
+            return 200, self._answer(response, action, request_id)
+        except SoapFault as fault:
+            return 500, self._fault(fault, request_id)
+
+    def _check_addressing(self, envelope, path: str, addressing: wssec.Addressing) -> None:
+        if addressing.action not in ACTIONS or ACTIONS[addressing.action][0] != path:
+            raise SoapFault("request", path, f"wsa:Action {addressing.action!r} onbekend hier")
+        if not addressing.to.endswith(path):
+            raise SoapFault("request", path, "wsa:To is niet het endpoint van deze service")
+        if not addressing.message_id:
+            raise SoapFault("request", path, "wsa:MessageID ontbreekt")
+        if addressing.reply_to and addressing.reply_to != wssec.ANONYMOUS:
+            raise SoapFault("request", path, "wsa:ReplyTo moet anonymous zijn")
+        header = envelope.find(f"{{{wssec.SOAP_ENV}}}Header")
+        for node in header:
+            if not isinstance(node.tag, str):
+                continue
+            ns = etree.QName(node).namespace
+            if ns not in (wssec.WSA, wssec.WSSE):
+                raise SoapFault("request", path, f"header {node.tag} is niet toegestaan")
+
+    # --- operations ----------------------------------------------------------------------
+
+    def _op_aanleveren(self, request: etree._Element, path: str):
+        if request.tag != f"{{{KV}}}aanleverRequest":
+            raise SoapFault("request", path, "aanleverRequest verwacht")
+        berichtsoort = _child_text(request, "kv:berichtsoort")
+        reference = _child_text(request, "kv:aanleverkenmerk")
+        nummer = _child_text(request, "kv:identiteitBelanghebbende/kv:nummer")
+        type_ = _child_text(request, "kv:identiteitBelanghebbende/kv:type")
+        rol = _child_text(request, "kv:rolBelanghebbende")
+        filename = _child_text(request, "kv:berichtInhoud/kv:bestandsnaam")
+        inhoud = _child_text(request, "kv:berichtInhoud/kv:inhoud")
+        missing = [
+            name
+            for name, value in (
+                ("berichtsoort", berichtsoort),
+                ("identiteitBelanghebbende", nummer and type_),
+                ("rolBelanghebbende", rol),
+                ("bestandsnaam", filename),
+                ("inhoud", inhoud),
+            )
+            if not value
+        ]
+        if missing:
+            raise SoapFault("request", path, "ontbreekt: " + ", ".join(missing))
+        if berichtsoort not in self.berichtsoorten:
+            raise SoapFault("request", path, f"berichtsoort {berichtsoort!r} onbekend")
+        if len(reference) > 40:
+            raise SoapFault("request", path, "aanleverkenmerk langer dan 40 tekens")
+        try:
+            content = base64.b64decode(inhoud, validate=True)
+        except (binascii.Error, ValueError):
+            raise SoapFault("request", path, "inhoud is geen base64") from None
+        with self.state.lock:
+            faults = self.state.faults
+            if faults.take("aanlever_faults"):
+                fault = SoapFault("technical", path, client=False)
+                fault.code, fault.text = faults.aanlever_fault_code, faults.aanlever_fault_message
+                raise fault
+        delivery = self.state.receive(
+            reference=reference,
+            kvk_number=nummer,
+            identiteit_type=type_,
+            rol=rol,
+            berichtsoort=berichtsoort,
+            filename=filename,
+            content=content,
+        )
+        log.info("aanleveren %s kenmerk %s (%s)", reference, delivery.kenmerk, nummer)
+        response = etree.Element(f"{{{KV}}}aanleverResponse")
+        _kv(response, "kenmerk", delivery.kenmerk)
+        _kv(response, "berichtsoort", berichtsoort)
+        if reference:
+            _kv(response, "aanleverkenmerk", reference)
+        _kv(response, "tijdstempelAangeleverd", _iso(delivery.received_at))
+        _identity(response, "identiteitBelanghebbende", nummer, type_)
+        _kv(response, "rolBelanghebbende", rol)
+        autorisatie = _child_text(request, "kv:autorisatieAdres")
+        if autorisatie:
+            _kv(response, "autorisatieAdres", autorisatie)
+        _kv(response, "statuscode", "100")
+        _kv(response, "tijdstempelStatus", _iso(delivery.received_at))
+        _kv(response, "statusomschrijving", DESCRIPTIONS[100])
+        return response, AANLEVER_NS + "aanleverenResponse"
+
+    def _statuses(self, request, path: str, name: str, since_new: bool):
+        kenmerk = _child_text(request, "kv:kenmerk")
+        delivery = self.state.get(kenmerk)
+        if delivery is None:
+            raise SoapFault("unknown", path, kenmerk)
+        delivery = self.state.advance(delivery, poll=True)
+        since = _child_text(request, "kv:tijdstempelVanaf")
+        since_ts = datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp() if since else 0
+        response = etree.Element(f"{{{KV}}}{name}Response")
+        result = _kv(response, f"{name}Return")
+        for entry in delivery.timeline:
+            if entry["at"] < since_ts:
+                continue
+            item = _kv(result, "StatusResultaat")
+            _kv(item, "kenmerk", delivery.kenmerk)
+            _identity(
+                item, "identiteitBelanghebbende", delivery.kvk_number, delivery.identiteit_type
+            )
+            _kv(item, "statuscode", str(entry["code"]))
+            _kv(item, "tijdstempelStatus", _iso(entry["at"]))
+            _kv(item, "statusomschrijving", DESCRIPTIONS[entry["code"]])
+            if entry.get("error_code"):
+                fout = _kv(item, "statusFoutcode")
+                _kv(fout, "foutcode", entry["error_code"])
+                _kv(fout, "foutbeschrijving", DESCRIPTIONS[entry["code"]])
+            if entry.get("details"):
+                _kv(item, "statusdetails", entry["details"])
+        return response, STATUS_NS + f"{name}Response"
+
+    def _op_getStatussenProces(self, request, path):  # noqa: N802 - WSDL operation name
+        return self._statuses(request, path, "getStatussenProces", since_new=False)
+
+    def _op_getNieuweStatussenProces(self, request, path):  # noqa: N802 - WSDL operation name
+        return self._statuses(request, path, "getNieuweStatussenProces", since_new=True)
+
+    def _op_getProcessen(self, request, path):  # noqa: N802 - WSDL operation name
+        berichtsoort = _child_text(request, "kv:berichtsoort")
+        nummer = _child_text(request, "kv:identiteitBelanghebbende/kv:nummer")
+        response = etree.Element(f"{{{KV}}}getProcessenResponse")
+        result = _kv(response, "getProcessenReturn")
+        for delivery in self.state.all():
+            if delivery.berichtsoort != berichtsoort or delivery.kvk_number != nummer:
+                continue
+            item = _kv(result, "ProcesResultaat")
+            _kv(item, "kenmerk", delivery.kenmerk)
+            _kv(item, "berichtsoort", delivery.berichtsoort)
+            _identity(
+                item, "identiteitBelanghebbende", delivery.kvk_number, delivery.identiteit_type
+            )
+        return response, STATUS_NS + "getProcessenResponse"
+
+    def _op_getBerichtsoorten(self, request, path):  # noqa: N802 - WSDL operation name
+        response = etree.Element(f"{{{KV}}}getBerichtsoortenResponse")
+        result = _kv(response, "getBerichtsoortenReturn")
+        for soort in self.berichtsoorten:
+            _kv(result, "berichtsoort", soort)
+        return response, STATUS_NS + "getBerichtsoortenResponse"
+
+    # --- answers -------------------------------------------------------------------------
+
+    def _sign(self, envelope: etree._Element, action: str, relates_to: str) -> bytes:
+        wssec.add_addressing(
+            envelope,
+            wssec.Addressing(
+                to=wssec.ANONYMOUS,
+                action=action,
+                message_id=wssec.new_message_id(),
+                relates_to=relates_to,
+            ),
+        )
+        wssec.sign_envelope(
+            envelope,
+            key_pem=self.server_key,
+            cert_pem=self.server_cert,
+            signature_algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            digest_algorithm="http://www.w3.org/2001/04/xmlenc#sha256",
+        )
+        return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+    def _answer(self, response: etree._Element, action: str, relates_to: str) -> bytes:
+        envelope, body = _envelope()
+        body.append(response)
+        return self._sign(envelope, action, relates_to)
+
+    def _fault(self, fault: SoapFault, relates_to: str) -> bytes:
+        envelope, body = _envelope()
+        node = etree.SubElement(body, f"{{{wssec.SOAP_ENV}}}Fault")
+        etree.SubElement(node, "faultcode").text = "soapenv:" + (
+            "Client" if fault.client else "Server"
+        )
+        etree.SubElement(node, "faultstring").text = fault.text
+        detail = etree.SubElement(node, "detail")
+        element = _kv(detail, fault.fault_element)
+        _kv(element, "foutcode", fault.code)
+        _kv(element, "foutbeschrijving", fault.text)
+        return self._sign(envelope, "http://www.w3.org/2005/08/addressing/soap/fault", relates_to)
+
+
+# --- HTTP server ---------------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data, indent=1).encode(), "application/json")
+
+    def _read_body(self) -> bytes | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            self._json(413, {"error": "request too large"})
+            return None
+        return self.rfile.read(length)
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        stub = self.server.stub
+        if self.path == "/stub/deliveries":
+            deliveries = stub.state.all()
+            counts: dict[str, int] = {}
+            for d in deliveries:
+                counts[d.reference] = counts.get(d.reference, 0) + 1
+            self._json(
+                200,
+                {
+                    "counts": counts,
+                    "deliveries": [
+                        {
+                            "kenmerk": d.kenmerk,
+                            "reference": d.reference,
+                            "kvk_number": d.kvk_number,
+                            "filename": d.filename,
+                            "sha256": d.sha256,
+                            "received_at": _iso(d.received_at),
+                            "statuses": [s["code"] for s in d.timeline],
+                            "accepted": d.verdict["accepted"],
+                            "reasons": d.verdict["reasons"],
+                        }
+                        for d in deliveries
+                    ],
+                },
+            )
+        elif self.path == "/stub/faults":
+            with stub.state.lock:
+                self._json(
+                    200, {**asdict(stub.state.faults), "step_seconds": stub.state.step_seconds}
+                )
+        elif self.path == "/stub/health":
+            self._json(200, {"ok": True})
+        else:
+            self._json(404, {"error": "not found"})
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        stub = self.server.stub
+        body = self._read_body()
+        if body is None:
+            return
+        if self.path in (AANLEVER_PATH, STATUS_PATH):
+            peer = self.connection.getpeercert(binary_form=True)  # type: ignore[attr-defined]
+            status, answer = stub.handle(self.path, body, peer)
+            delivering = self.path == AANLEVER_PATH and status == 200
+            if delivering and stub.state.take_fault("drop_responses"):
+                # The delivery is stored; the answer is lost on the way back.
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            with stub.state.lock:
+                delay = (
+                    stub.state.faults.delay_seconds if stub.state.faults.take("delay_count") else 0
+                )
+            if delay:
+                time.sleep(delay)
+            self._send(status, answer, "text/xml; charset=utf-8")
+        elif self.path == "/stub/faults":
+            try:
+                values = json.loads(body or b"{}")
+                faults = stub.state.set_faults(values)
+            except (ValueError, TypeError) as exc:
+                self._json(400, {"error": str(exc)})
+                return
+            self._json(200, asdict(faults))
+        elif self.path == "/stub/reset":
+            stub.state.reset()
+            self._json(200, {"ok": True})
+        else:
+            self._json(404, {"error": "not found"})
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, stub: DigipoortStub, context: ssl.SSLContext):
+        self.stub = stub
+        self.context = context
+        super().__init__(address, _Handler)
+
+    def finish_request(self, request, client_address):
+        # The TLS handshake happens here, in the request's own thread, so a slow or hostile
+        # client cannot hold up accept() for everyone else.
+        try:
+            request.settimeout(60)
+            tls = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as exc:
+            log.info("TLS refused for %s: %s", client_address, exc)
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            with contextlib.suppress(OSError):
+                tls.close()
+
+
+def _tls_context(pki: testpki.TestPki) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(pki.server_cert, pki.server_key)
+    context.load_verify_locations(cafile=str(pki.ca_cert))
+    context.verify_mode = ssl.CERT_REQUIRED  # two-way TLS: no client certificate, no entry
+    return context
+
+
+@dataclass
+class StubHandle:
+    """A running local Digipoort. ``url`` is its base (https://host:port)."""
+
+    url: str
+    pki: testpki.TestPki
+    state: StubState
+    server: _Server
+    thread: threading.Thread
+
+    @property
+    def aanlever_url(self) -> str:
+        return self.url + AANLEVER_PATH
+
+    @property
+    def status_url(self) -> str:
+        return self.url + STATUS_PATH
+
+    def client_config(self, **overrides: Any) -> DigipoortConfig:
+        """A client configuration that talks to this stub with its test certificates."""
+        values: dict[str, Any] = {
+            "aanlever_url": self.aanlever_url,
+            "status_url": self.status_url,
+            "client_cert": str(self.pki.client_cert),
+            "client_key": str(self.pki.client_key),
+            "ca_bundle": str(self.pki.ca_cert),
+            "berichtsoort": DEFAULT_BERICHTSOORT,
+            "identiteit_type": "KvK",
+            "rol": "Intermediair",
+            "autorisatie_adres": "http://geenausp.nl",
+            "signature_algorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            "digest_algorithm": "http://www.w3.org/2001/04/xmlenc#sha256",
+            "timeout": 10.0,
+        }
+        values.update(overrides)
+        return DigipoortConfig(**values)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+        self.state.close()
+
+
+DEFAULT_BERICHTSOORT = "KVK-jaarverantwoording"
+
+
+def start_stub(
+    cert_dir: Path | str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    step_seconds: float = 1.0,
+    berichtsoorten: list[str] | None = None,
+    regenerate_certs: bool = False,
+) -> StubHandle:
+    """Start the local Digipoort in a background thread; ``port=0`` picks a free port."""
+    cert_dir = Path(cert_dir)
+    pki = testpki.ensure(cert_dir, regenerate=regenerate_certs)
+    state = StubState(cert_dir / "deliveries.sqlite3", step_seconds)
+    stub = DigipoortStub(pki, state, berichtsoorten or [DEFAULT_BERICHTSOORT])
+    server = _Server((host, port), stub, _tls_context(pki))
+    thread = threading.Thread(target=server.serve_forever, name="digipoort-stub", daemon=True)
+    thread.start()
+    bound_host, bound_port = server.server_address[:2]
+    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    return StubHandle(f"https://{shown}:{bound_port}", pki, state, server, thread)
+
+
+__all__ = [
+    "DigipoortStub",
+    "Faults",
+    "StubHandle",
+    "StubState",
+    "Verdict",
+    "judge",
+    "start_stub",
+]

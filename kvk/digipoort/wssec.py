@@ -1,0 +1,380 @@
+"""WS-Addressing and WS-Security for Digipoort WUS 2.0 messages, on both sides of the wire.
+
+Digipoort requires (see the documentation block of the WSDLs in ``wsdl/``): a
+``wsu:Timestamp`` with ``Created``; one XML signature over the Timestamp, every
+WS-Addressing header and the Body; exclusive canonicalisation; the X.509 certificate sent
+along as a ``wsse:BinarySecurityToken`` and referenced from ``KeyInfo``. The client
+(``client.py``) signs requests and verifies responses with these functions, the local
+Digipoort (``stub.py``) verifies requests and signs responses with the same ones, so the
+two sides cannot drift apart silently.
+
+Verification does more than check the cryptography: it checks that the signed references
+point at the very Timestamp, Body and WS-Addressing headers of this envelope (no signature
+wrapping), that the Timestamp is fresh, and that the signing certificate chains to a
+trusted CA and is valid now.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import xmlsec
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from lxml import etree
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+WSA = "http://www.w3.org/2005/08/addressing"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+BASE64_ENCODING = (
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary"
+)
+X509V3 = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"
+ANONYMOUS = "http://www.w3.org/2005/08/addressing/anonymous"
+NONE_ADDRESS = "http://www.w3.org/2005/08/addressing/none"
+
+NSMAP = {"soapenv": SOAP_ENV, "wsa": WSA, "wsse": WSSE, "wsu": WSU, "ds": DS}
+
+#: Signature and digest algorithms that may be configured or accepted, by their URI.
+#: SHA-1 is in Logius' WSDL; SHA-256 and up are what the renewed Digipoort is expected to ask.
+SIGNATURE_ALGORITHMS = {
+    t.href: t
+    for t in (
+        xmlsec.constants.TransformRsaSha1,
+        xmlsec.constants.TransformRsaSha256,
+        xmlsec.constants.TransformRsaSha384,
+        xmlsec.constants.TransformRsaSha512,
+    )
+}
+DIGEST_ALGORITHMS = {
+    t.href: t
+    for t in (
+        xmlsec.constants.TransformSha1,
+        xmlsec.constants.TransformSha256,
+        xmlsec.constants.TransformSha384,
+        xmlsec.constants.TransformSha512,
+    )
+}
+
+#: How far a peer's clock may be off, and how long a signed message stays valid.
+CLOCK_SKEW = timedelta(minutes=5)
+TIMESTAMP_LIFETIME = timedelta(minutes=5)
+
+
+class WsSecurityError(Exception):
+    """A message whose WS-Addressing or WS-Security part is missing, invalid or untrusted."""
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """The WS-Addressing headers of one message."""
+
+    to: str
+    action: str
+    message_id: str = ""
+    relates_to: str = ""
+    reply_to: str = ""
+
+
+def new_message_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def _header(envelope: etree._Element) -> etree._Element:
+    header = envelope.find(_q(SOAP_ENV, "Header"))
+    if header is None:
+        header = etree.Element(_q(SOAP_ENV, "Header"))
+        envelope.insert(0, header)
+    return header
+
+
+def _body(envelope: etree._Element) -> etree._Element:
+    body = envelope.find(_q(SOAP_ENV, "Body"))
+    if body is None:
+        raise WsSecurityError("SOAP envelope without Body")
+    return body
+
+
+def _xml_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _parse_xml_time(text: str) -> datetime:
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def add_addressing(envelope: etree._Element, addressing: Addressing) -> None:
+    """Put the WS-Addressing headers in the SOAP header (replacing any already there)."""
+    header = _header(envelope)
+    for old in header.findall(f"{{{WSA}}}*"):
+        header.remove(old)
+    values = [("To", addressing.to), ("Action", addressing.action)]
+    if addressing.message_id:
+        values.append(("MessageID", addressing.message_id))
+    if addressing.relates_to:
+        values.append(("RelatesTo", addressing.relates_to))
+    for name, value in values:
+        etree.SubElement(header, _q(WSA, name), nsmap={"wsa": WSA}).text = value
+    if addressing.reply_to:
+        reply_to = etree.SubElement(header, _q(WSA, "ReplyTo"), nsmap={"wsa": WSA})
+        etree.SubElement(reply_to, _q(WSA, "Address")).text = addressing.reply_to
+
+
+def read_addressing(envelope: etree._Element) -> Addressing:
+    header = _header(envelope)
+
+    def text(name: str) -> str:
+        node = header.find(_q(WSA, name))
+        return (node.text or "").strip() if node is not None else ""
+
+    reply_to = header.find(f"{{{WSA}}}ReplyTo/{{{WSA}}}Address")
+    return Addressing(
+        to=text("To"),
+        action=text("Action"),
+        message_id=text("MessageID"),
+        relates_to=text("RelatesTo"),
+        reply_to=(reply_to.text or "").strip() if reply_to is not None else "",
+    )
+
+
+def _ensure_id(node: etree._Element, prefix: str) -> str:
+    node_id = node.get(_q(WSU, "Id"))
+    if not node_id:
+        node_id = f"{prefix}-{uuid.uuid4().hex}"
+        node.set(_q(WSU, "Id"), node_id)
+    return node_id
+
+
+def sign_envelope(
+    envelope: etree._Element,
+    *,
+    key_pem: bytes,
+    cert_pem: bytes,
+    signature_algorithm: str,
+    digest_algorithm: str,
+    now: datetime | None = None,
+) -> etree._Element:
+    """Add wsse:Security (token, timestamp, signature) to ``envelope`` in place.
+
+    Call this last: anything changed in a signed part afterwards breaks the signature.
+    """
+    try:
+        sign_transform = SIGNATURE_ALGORITHMS[signature_algorithm]
+        digest_transform = DIGEST_ALGORITHMS[digest_algorithm]
+    except KeyError as exc:
+        raise WsSecurityError(f"unsupported algorithm {exc.args[0]}") from None
+    now = now or datetime.now(UTC)
+    header = _header(envelope)
+    for old in header.findall(_q(WSSE, "Security")):
+        header.remove(old)
+    security = etree.Element(_q(WSSE, "Security"), nsmap={"wsse": WSSE, "wsu": WSU})
+    security.set(_q(SOAP_ENV, "mustUnderstand"), "1")
+    header.insert(0, security)
+
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    token = etree.SubElement(security, _q(WSSE, "BinarySecurityToken"))
+    token.set("EncodingType", BASE64_ENCODING)
+    token.set("ValueType", X509V3)
+    token_id = _ensure_id(token, "X509")
+    token.text = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")
+
+    timestamp = etree.SubElement(security, _q(WSU, "Timestamp"))
+    etree.SubElement(timestamp, _q(WSU, "Created")).text = _xml_time(now)
+    etree.SubElement(timestamp, _q(WSU, "Expires")).text = _xml_time(now + TIMESTAMP_LIFETIME)
+
+    signed = [timestamp, *header.findall(f"{{{WSA}}}*"), _body(envelope)]
+    signature = xmlsec.template.create(
+        envelope, xmlsec.constants.TransformExclC14N, sign_transform, ns="ds"
+    )
+    security.append(signature)
+    for node in signed:
+        ref = xmlsec.template.add_reference(
+            signature, digest_transform, uri="#" + _ensure_id(node, "id")
+        )
+        xmlsec.template.add_transform(ref, xmlsec.constants.TransformExclC14N)
+    key_info = xmlsec.template.ensure_key_info(signature)
+    str_node = etree.SubElement(key_info, _q(WSSE, "SecurityTokenReference"))
+    ref_node = etree.SubElement(str_node, _q(WSSE, "Reference"))
+    ref_node.set("URI", "#" + token_id)
+    ref_node.set("ValueType", X509V3)
+
+    ctx = xmlsec.SignatureContext()
+    for node in signed:
+        ctx.register_id(node, "Id", WSU)
+    ctx.key = xmlsec.Key.from_memory(key_pem, xmlsec.constants.KeyDataFormatPem)
+    ctx.sign(signature)
+    return envelope
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What a successful verification established about a message."""
+
+    certificate: x509.Certificate
+    addressing: Addressing
+    created: datetime
+
+
+def load_certificates(pem: bytes) -> list[x509.Certificate]:
+    return x509.load_pem_x509_certificates(pem)
+
+
+def check_chain(
+    cert: x509.Certificate, trusted: list[x509.Certificate], now: datetime | None = None
+) -> None:
+    """Accept ``cert`` when it is valid now and chains (through ``trusted``) to a trusted cert.
+
+    ``trusted`` holds the CA bundle: roots and, for PKIoverheid, the intermediates.
+    """
+    now = now or datetime.now(UTC)
+    current = cert
+    for _depth in range(8):
+        if not (current.not_valid_before_utc <= now <= current.not_valid_after_utc):
+            raise WsSecurityError(f"certificate {current.subject.rfc4514_string()} not valid now")
+        if current in trusted:
+            return
+        issuer = next(
+            (c for c in trusted if c.subject == current.issuer and _issued_by(current, c)), None
+        )
+        if issuer is None:
+            raise WsSecurityError(
+                f"certificate {current.subject.rfc4514_string()} not issued by a trusted CA"
+            )
+        current = issuer
+    raise WsSecurityError("certificate chain too long")
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except Exception:  # wrong key type, bad signature: either way not issued by it
+        return False
+    return True
+
+
+def verify_envelope(
+    envelope: etree._Element,
+    *,
+    trusted: list[x509.Certificate],
+    signature_algorithms: set[str] | None = None,
+    digest_algorithms: set[str] | None = None,
+    now: datetime | None = None,
+) -> Verified:
+    """Check the WS-Security header of a received envelope; raise WsSecurityError if wrong."""
+    now = now or datetime.now(UTC)
+    header = envelope.find(_q(SOAP_ENV, "Header"))
+    if header is None:
+        raise WsSecurityError("no SOAP header: the message is not signed")
+    securities = header.findall(_q(WSSE, "Security"))
+    if len(securities) != 1:
+        raise WsSecurityError("expected exactly one wsse:Security header")
+    security = securities[0]
+
+    timestamps = security.findall(_q(WSU, "Timestamp"))
+    if len(timestamps) != 1:
+        raise WsSecurityError("expected exactly one wsu:Timestamp")
+    timestamp = timestamps[0]
+    created_node = timestamp.find(_q(WSU, "Created"))
+    if created_node is None or not (created_node.text or "").strip():
+        raise WsSecurityError("wsu:Timestamp without Created")
+    try:
+        created = _parse_xml_time(created_node.text or "")
+        expires_node = timestamp.find(_q(WSU, "Expires"))
+        expires = _parse_xml_time(expires_node.text or "") if expires_node is not None else None
+    except ValueError:
+        raise WsSecurityError("wsu:Timestamp with an invalid time") from None
+    if created > now + CLOCK_SKEW:
+        raise WsSecurityError("wsu:Timestamp Created lies in the future")
+    if created < now - TIMESTAMP_LIFETIME - CLOCK_SKEW:
+        raise WsSecurityError("wsu:Timestamp too old")
+    if expires is not None and expires < now - CLOCK_SKEW:
+        raise WsSecurityError("wsu:Timestamp expired")
+
+    signatures = security.findall(_q(DS, "Signature"))
+    if len(signatures) != 1:
+        raise WsSecurityError("expected exactly one ds:Signature")
+    signature = signatures[0]
+
+    # Every element carrying a wsu:Id must be unique, or a reference could be resolved to a
+    # different element than the one we check below (signature wrapping).
+    ids: dict[str, etree._Element] = {}
+    for node in envelope.iter():
+        node_id = node.get(_q(WSU, "Id")) if isinstance(node.tag, str) else None
+        if node_id:
+            if node_id in ids:
+                raise WsSecurityError(f"duplicate wsu:Id {node_id}")
+            ids[node_id] = node
+
+    referenced = set()
+    for ref in signature.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"):
+        uri = ref.get("URI", "")
+        if not uri.startswith("#") or uri[1:] not in ids:
+            raise WsSecurityError(f"signature reference {uri!r} does not resolve")
+        referenced.add(uri[1:])
+    must_be_signed = [timestamp, *header.findall(f"{{{WSA}}}*"), _body(envelope)]
+    for node in must_be_signed:
+        if node.get(_q(WSU, "Id")) not in referenced:
+            raise WsSecurityError(f"{etree.QName(node).localname} is not signed")
+
+    method = signature.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
+    c14n = signature.find(f"{{{DS}}}SignedInfo/{{{DS}}}CanonicalizationMethod")
+    if c14n is None or c14n.get("Algorithm") != EXC_C14N:
+        raise WsSecurityError("signature must use exclusive canonicalisation")
+    allowed_sig = signature_algorithms or set(SIGNATURE_ALGORITHMS)
+    if method is None or method.get("Algorithm") not in allowed_sig:
+        raise WsSecurityError("signature algorithm not accepted")
+    allowed_digest = digest_algorithms or set(DIGEST_ALGORITHMS)
+    for dm in signature.iterfind(f".//{{{DS}}}DigestMethod"):
+        if dm.get("Algorithm") not in allowed_digest:
+            raise WsSecurityError("digest algorithm not accepted")
+
+    token_ref = signature.find(
+        f"{{{DS}}}KeyInfo/{{{WSSE}}}SecurityTokenReference/{{{WSSE}}}Reference"
+    )
+    if token_ref is None or not token_ref.get("URI", "").startswith("#"):
+        raise WsSecurityError("KeyInfo does not reference a BinarySecurityToken")
+    token = ids.get(token_ref.get("URI", "")[1:])
+    if (
+        token is None
+        or token.tag != _q(WSSE, "BinarySecurityToken")
+        or token.getparent() is not security
+    ):
+        raise WsSecurityError("referenced BinarySecurityToken not found")
+    if token.get("ValueType") != X509V3:
+        raise WsSecurityError("BinarySecurityToken is not an X.509 v3 certificate")
+    try:
+        cert = x509.load_der_x509_certificate(base64.b64decode(token.text or "", validate=False))
+    except ValueError:
+        raise WsSecurityError("BinarySecurityToken holds no valid certificate") from None
+    check_chain(cert, trusted, now)
+
+    ctx = xmlsec.SignatureContext()
+    for node in ids.values():
+        ctx.register_id(node, "Id", WSU)
+    for href in allowed_sig:
+        ctx.enable_signature_transform(SIGNATURE_ALGORITHMS[href])
+    ctx.enable_signature_transform(xmlsec.constants.TransformExclC14N)
+    for href in allowed_digest:
+        ctx.enable_reference_transform(DIGEST_ALGORITHMS[href])
+    ctx.enable_reference_transform(xmlsec.constants.TransformExclC14N)
+    ctx.key = xmlsec.Key.from_memory(
+        cert.public_bytes(serialization.Encoding.PEM), xmlsec.constants.KeyDataFormatCertPem
+    )
+    try:
+        ctx.verify(signature)
+    except xmlsec.Error:
+        raise WsSecurityError("signature does not verify: the message was changed") from None
+    return Verified(certificate=cert, addressing=read_addressing(envelope), created=created)
