@@ -999,7 +999,7 @@ def check_parsed(
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.severity != ERROR, f.line or 0, f.code))
+    return sorted(findings, key=lambda f: (f.severity != ERROR, f.line is None, f.line or 0))
 
 
 def check_instance(
