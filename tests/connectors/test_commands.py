@@ -1,0 +1,128 @@
+"""Scripted onboarding: create_organisation and issue_token."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from connectors.models import AppConnector, ClientToken, hash_token
+from portal.models import Identification, Organisation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_create_organisation_in_the_only_environment(environment):
+    out, _err = run("create_organisation", "--name", "Bakkerij B.V.", "--kvk", "11223344")
+    organisation = Organisation.objects.get(name="Bakkerij B.V.")
+    assert organisation.environment == environment
+    assert organisation.kvk_number == "11223344"
+    assert "11223344" in out
+
+
+def test_create_organisation_picks_environment_by_participant_number(environment):
+    other = factories.EnvironmentFactory(participant_number="54321")
+    run("create_organisation", "--name", "X B.V.", "--kvk", "11223344", "--environment", "54321")
+    assert Organisation.objects.get(name="X B.V.").environment == other
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kvk", "1234"], "geen geldig KvK-nummer"),
+        (["--kvk", "1234567a"], "geen geldig KvK-nummer"),
+        (["--kvk", "11223344", "--environment", "99999"], "geen accountantsomgeving"),
+        (["--kvk", "11223344", "--name", "  "], "Geef de naam"),
+    ],
+)
+def test_create_organisation_refuses_with_a_dutch_error(environment, args, message):
+    argv = ["create_organisation", "--name", "Y B.V.", *args]
+    with pytest.raises(CommandError, match=message):
+        run(*argv)
+    assert not Organisation.objects.exists()
+
+
+def test_create_organisation_refuses_a_kvk_number_already_known(environment):
+    factories.OrganisationFactory(environment=environment, kvk="11223344", name="Eerste B.V.")
+    with pytest.raises(CommandError, match="hoort al bij organisatie 'Eerste B.V.'"):
+        run("create_organisation", "--name", "Tweede B.V.", "--kvk", "11223344")
+    assert Organisation.objects.count() == 1
+
+
+def test_create_organisation_needs_a_choice_between_environments(db):
+    factories.EnvironmentFactory()
+    factories.EnvironmentFactory()
+    with pytest.raises(CommandError, match="meerdere accountantsomgevingen"):
+        run("create_organisation", "--name", "Z B.V.", "--kvk", "11223344")
+    assert not Organisation.objects.exists()
+
+
+def test_create_organisation_without_any_environment(db):
+    with pytest.raises(CommandError, match="nog geen accountantsomgeving"):
+        run("create_organisation", "--name", "Z B.V.", "--kvk", "11223344")
+
+
+def test_issue_token_prints_it_once_and_creates_a_default_connector(environment, api):
+    run("create_organisation", "--name", "Bakkerij B.V.", "--kvk", "11223344")
+    assert not AppConnector.objects.exists()
+    out, err = run("issue_token", "--kvk", "11223344")
+    raw = out.strip()
+    assert raw.startswith("dpn_") and "\n" not in raw
+    token = ClientToken.objects.get()
+    assert token.token_hash == hash_token(raw)
+    assert token.prefix == raw[: len(token.prefix)]
+    assert token.prefix in err and raw not in err
+    assert token.organisation.kvk_number == "11223344"
+    assert token.expires_at is None
+    connector = AppConnector.objects.get()
+    assert (connector.environment, connector.commsvc, connector.blocked) == (
+        environment,
+        True,
+        False,
+    )
+    # The printed token works against the API.
+    assert api(raw).get("/api/v1/messages/updates/").status_code == 200
+    # A second token reuses the connector and is a different secret.
+    out2, _ = run("issue_token", "--kvk", "11223344", "--expires-in-days", "30")
+    assert out2.strip() != raw
+    assert AppConnector.objects.count() == 1
+    assert ClientToken.objects.filter(expires_at__isnull=False).count() == 1
+
+
+def test_issue_token_skips_a_blocked_connector(environment):
+    factories.OrganisationFactory(environment=environment, kvk="11223344")
+    blocked = AppConnector.objects.create(environment=environment, name="Oud", blocked=True)
+    run("issue_token", "--kvk", "11223344")
+    assert ClientToken.objects.get().connector != blocked
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kvk", "99999999"], "geen organisatie met KvK-nummer 99999999"),
+        (["--kvk", "abc"], "geen geldig KvK-nummer"),
+        (["--kvk", "11223344", "--expires-in-days", "0"], "minstens 1"),
+    ],
+)
+def test_issue_token_refuses_with_a_dutch_error(environment, args, message):
+    factories.OrganisationFactory(environment=environment, kvk="11223344")
+    with pytest.raises(CommandError, match=message):
+        run("issue_token", *args)
+    assert not ClientToken.objects.exists()
+
+
+def test_issue_token_for_a_kvk_number_in_two_environments(environment):
+    factories.OrganisationFactory(environment=environment, kvk="11223344")
+    other = factories.EnvironmentFactory(participant_number="54321")
+    factories.OrganisationFactory(environment=other, kvk="11223344")
+    with pytest.raises(CommandError, match="meerdere accountantsomgevingen"):
+        run("issue_token", "--kvk", "11223344")
+    run("issue_token", "--kvk", "11223344", "--environment", "54321")
+    assert ClientToken.objects.get().organisation.environment == other
+    assert Identification.objects.count() == 2
