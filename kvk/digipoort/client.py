@@ -361,7 +361,7 @@ class DigipoortClient:
             raise DigipoortError(
                 "HTTP", f"HTTP {exc.status_code}: {exc.message}", retryable=retryable
             ) from None
-        except (zeep.exceptions.ValidationError, zeep.exceptions.XMLSyntaxError) as exc:
+        except zeep.exceptions.Error as exc:  # schema violations, unparseable answers
             raise DigipoortError("PROTOCOL", str(exc), retryable=False) from None
         except requests.exceptions.SSLError as exc:
             raise DigipoortError("TLS", _tls_reason(exc), retryable=False) from None

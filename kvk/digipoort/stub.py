@@ -242,6 +242,7 @@ class Delivery:
     verdict: dict[str, Any]
     plan: list[dict[str, Any]]
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    reported_new: int = 0  # how much of the timeline getNieuweStatussenProces already gave
 
 
 class StubState:
@@ -409,6 +410,11 @@ def _iso(moment: float) -> str:
     )
 
 
+def _parse_time(text: str) -> float:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
 def _kv(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
     node = etree.SubElement(parent, f"{{{KV}}}{name}")
     if text is not None:
@@ -566,13 +572,24 @@ class DigipoortStub:
         delivery = self.state.get(kenmerk)
         if delivery is None:
             raise SoapFault("unknown", path, kenmerk)
-        delivery = self.state.advance(delivery, poll=True)
+        with self.state.lock:
+            delivery = self.state.advance(delivery, poll=True)
+            entries = delivery.timeline
+            if since_new:
+                entries = entries[delivery.reported_new :]
+                delivery.reported_new = len(delivery.timeline)
+                self.state.save(delivery)
         since = _child_text(request, "kv:tijdstempelVanaf")
-        since_ts = datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp() if since else 0
+        until = _child_text(request, "kv:tijdstempelTot")
+        try:
+            since_ts = _parse_time(since) if since else float("-inf")
+            until_ts = _parse_time(until) if until else float("inf")
+        except ValueError:
+            raise SoapFault("request", path, "ongeldig tijdstempel") from None
         response = etree.Element(f"{{{KV}}}{name}Response")
         result = _kv(response, f"{name}Return")
-        for entry in delivery.timeline:
-            if entry["at"] < since_ts:
+        for entry in entries:
+            if not since_ts <= entry["at"] <= until_ts:
                 continue
             item = _kv(result, "StatusResultaat")
             _kv(item, "kenmerk", delivery.kenmerk)
@@ -766,6 +783,8 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address, stub: DigipoortStub, context: ssl.SSLContext):
         self.stub = stub
         self.context = context
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
     def finish_request(self, request, client_address):
@@ -857,8 +876,8 @@ def start_stub(
     server = _Server((host, port), stub, _tls_context(pki))
     thread = threading.Thread(target=server.serve_forever, name="digipoort-stub", daemon=True)
     thread.start()
-    bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     return StubHandle(f"https://{shown}:{bound_port}", pki, state, server, thread)
 
 

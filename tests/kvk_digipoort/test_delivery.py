@@ -376,3 +376,44 @@ def test_config_from_settings(digipoort_settings, digipoort_stub):
     assert DigipoortClient().deliver(
         reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
     )
+
+
+def test_signature_by_an_untrusted_certificate_is_refused(digipoort_stub, tmp_path):
+    from kvk.digipoort import testpki
+
+    other = testpki.generate(tmp_path / "other")
+    stub_cert = (str(digipoort_stub.pki.client_cert), str(digipoort_stub.pki.client_key))
+
+    class _StubTlsSession(requests.Session):
+        """TLS with the stub's client certificate, WS-Security signed with another one."""
+
+        def post(self, url, data=None, **kwargs):
+            kwargs["cert"] = stub_cert
+            return super().post(url, data=data, **kwargs)
+
+    client = DigipoortClient(
+        digipoort_stub.client_config(
+            client_cert=str(other.client_cert), client_key=str(other.client_key)
+        ),
+        session=_StubTlsSession(),
+    )
+
+    with pytest.raises(DigipoortError) as error:
+        client.statuses("whatever")
+
+    assert error.value.code == "STS100"
+    assert "trusted CA" in error.value.message
+
+
+def test_new_statuses_are_given_once(digipoort_stub, digipoort_client):
+    kenmerk = digipoort_client.deliver(
+        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+    )
+    wait_until_final(digipoort_client, kenmerk)
+    service = digipoort_client._status_service
+
+    first = service.getNieuweStatussenProces(kenmerk=kenmerk)
+    second = service.getNieuweStatussenProces(kenmerk=kenmerk)
+
+    assert [int(s.statuscode) for s in first] == [100, 200, 301, 405, 400, 500]
+    assert not second
