@@ -129,11 +129,7 @@ _LANGUAGES = frozenset({"nl", "en", "de", "fr"})
 _STANDARD_UNIT_NAMESPACES = frozenset({tx.ISO4217})
 _STANDARD_UNITS = frozenset({f"{{{tx.XBRLI}}}pure", f"{{{tx.XBRLI}}}shares"})
 _MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
-# FR-NL-5.11: the escaped-XHTML tags the SBR text-formatting schema admits.
-_FORMATTED_TAGS = frozenset(
-    {"p", "br", "b", "i", "u", "strong", "em", "sub", "sup", "span", "ul", "ol", "li",
-     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
-)  # fmt: skip
+_FORMATTED_TAGS = tx.FORMATTED_TAGS
 _REQUIRED_DIMENSIONS = {
     axis: member for axis, member in tx.FINANCIAL_DIMENSIONS
 }  # local names: axis -> member

@@ -6,6 +6,7 @@ read back from an instance by ``kvk.parser.ParsedInstance.statements()``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -153,10 +154,21 @@ class FinancialStatements:
         statements.validate()
         return statements
 
+    def _texts(self) -> list[tuple[str, str]]:
+        texts = [
+            ("legal_name", self.legal_name),
+            ("legal_form", self.legal_form),
+            ("seat", self.seat),
+            ("notes", self.notes),
+        ]
+        texts += [(f"directors[{i}].name", d.name) for i, d in enumerate(self.directors)]
+        return texts
+
     def validate(self) -> None:
         """Raise ValueError when the statements cannot make a valid instance."""
-        if not (len(self.kvk_number) == 8 and self.kvk_number.isdigit()):
-            raise ValueError(f"kvk_number must be 8 digits, got {self.kvk_number!r}")
+        number = self.kvk_number
+        if not (len(number) == 8 and number.isdigit()) or number.startswith("00"):
+            raise ValueError(f"kvk_number must be 8 digits (not 00...), got {number!r}")
         if self.size not in taxonomy.SIZES:
             raise ValueError(f"size must be one of {taxonomy.SIZES}, got {self.size!r}")
         if self.variant not in taxonomy.VARIANTS_BY_SIZE[self.size]:
@@ -173,11 +185,29 @@ class FinancialStatements:
             raise ValueError(f"unknown balance sheet concept {key!r}")
         for key in set(self.profit_loss) - set(taxonomy.PROFIT_LOSS_CONCEPTS):
             raise ValueError(f"unknown profit and loss concept {key!r}")
+        for label, text in self._texts():
+            if label != "notes" and not text.strip():
+                raise ValueError(f"{label} is empty")
+            bad = _DISALLOWED_CHAR.search(text)
+            if bad:
+                raise ValueError(
+                    f"{label} contains {bad.group()!r} (U+{ord(bad.group()):04X}), which KvK "
+                    "does not accept (FR-NL-1.02: only Basic Latin, Latin-1 and currency symbols)"
+                )
+        bad_tags = {t.lower() for t in _MARKUP.findall(self.notes)} - taxonomy.FORMATTED_TAGS
+        if bad_tags:
+            raise ValueError(f"notes use tags KvK does not accept: {', '.join(sorted(bad_tags))}")
         if self.adopted and self.adoption_date is None:
             raise ValueError("adopted statements need an adoption_date")
         if self.resubmission and not self.adopted:
             raise ValueError("a resubmission must be adopted (BR-KVK-4.12)")
         self.taxonomy_generation()
+
+
+# FR-NL-1.02: what an instance may contain (plus the XML whitespace).
+_DISALLOWED_CHAR = re.compile("[^\t\n\r\u0020-\u007f\u00a0-\u00ff\u20a0-\u20cf]|\u007f")
+
+_MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
 
 
 def _dec_str(value: Decimal | None) -> str | None:

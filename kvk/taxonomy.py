@@ -173,6 +173,12 @@ CONCEPTS = MappingProxyType(
 DATE_CONCEPTS = frozenset(n for n, (_, t) in CONCEPTS.items() if t == DATE)
 FORMATTED_CONCEPTS = frozenset(n for n, (_, t) in CONCEPTS.items() if t == FORMATTED)
 
+#: FR-NL-5.11: the escaped-XHTML elements allowed in formatted explanations.
+FORMATTED_TAGS = frozenset(
+    {"p", "br", "b", "i", "u", "strong", "em", "sub", "sup", "span", "ul", "ol", "li",
+     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+)  # fmt: skip
+
 #: Dimensions every financial fact carries (KVK-SBR.md section 3): axis -> member.
 FINANCIAL_DIMENSIONS = (
     ("BasisOfPreparationAxis", "CommercialMember"),
