@@ -73,9 +73,7 @@ def main() -> None:
         with ThreadPoolExecutor(args.threads) as pool:
             results = list(pool.map(file_one, range(args.filings)))
         elapsed = time.perf_counter() - started
-        counts: dict[str, int] = {}
-        for delivery in stub.state.all():
-            counts[delivery.reference] = counts.get(delivery.reference, 0) + 1
+        counts = stub.counts()
         stub.stop()
 
     latencies.sort()

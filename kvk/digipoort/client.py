@@ -55,7 +55,7 @@ class DigipoortError(Exception):
     """Anything that kept a Digipoort call from giving an answer.
 
     ``code``: Digipoort's foutcode for a SOAP fault, else one of TLS, TIMEOUT,
-    CONNECTION, HTTP, SECURITY, PROTOCOL, CONFIG, AMBIGUOUS. ``retryable``: whether the
+    CONNECTION, HTTP, SECURITY, PROTOCOL, CONFIG, REQUEST, AMBIGUOUS. ``retryable``: whether the
     same call may succeed later (after ``find_delivery`` for a delivery).
     """
 
@@ -242,6 +242,10 @@ class DigipoortClient:
 
         ``reference`` is our aanleverkenmerk (max 40 characters), stable per attempt.
         """
+        if not 0 < len(reference) <= 40:
+            raise DigipoortError(
+                "REQUEST", "the aanleverkenmerk must have 1 to 40 characters", retryable=False
+            )
         response = self._call(
             self._aanlever_service.aanleveren,
             berichtsoort=self.config.berichtsoort,
@@ -253,7 +257,7 @@ class DigipoortClient:
                 "bestandsnaam": filename,
                 "inhoud": content,
             },
-            autorisatieAdres=self.config.autorisatie_adres,
+            autorisatieAdres=self.config.autorisatie_adres or None,
         )
         kenmerk = _text(getattr(response, "kenmerk", None))
         if not kenmerk:
@@ -265,7 +269,7 @@ class DigipoortClient:
         response = self._call(
             self._status_service.getStatussenProces,
             kenmerk=kenmerk,
-            autorisatieAdres=self.config.autorisatie_adres,
+            autorisatieAdres=self.config.autorisatie_adres or None,
         )
         return self._to_statuses(response)
 
@@ -283,7 +287,7 @@ class DigipoortClient:
             self._status_service.getProcessen,
             berichtsoort=self.config.berichtsoort,
             identiteitBelanghebbende=self._identity(kvk_number),
-            autorisatieAdres=self.config.autorisatie_adres,
+            autorisatieAdres=self.config.autorisatie_adres or None,
         )
         processes = _items(response, "ProcesResultaat")
         unlabelled = []

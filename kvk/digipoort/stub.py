@@ -303,6 +303,12 @@ class StubState:
                 (delivery.kenmerk, json.dumps(asdict(delivery))),
             )
 
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for delivery in self.all():
+            counts[delivery.reference] = counts.get(delivery.reference, 0) + 1
+        return counts
+
     def already_filed(self) -> set[tuple[str, int]]:
         return {
             (d.kvk_number, d.verdict["year"])
@@ -707,9 +713,7 @@ class _Handler(BaseHTTPRequestHandler):
         stub = self.server.stub
         if self.path == "/stub/deliveries":
             deliveries = stub.state.all()
-            counts: dict[str, int] = {}
-            for d in deliveries:
-                counts[d.reference] = counts.get(d.reference, 0) + 1
+            counts = stub.state.counts()
             self._json(
                 200,
                 {
@@ -848,6 +852,14 @@ class StubHandle:
         }
         values.update(overrides)
         return DigipoortConfig(**values)
+
+    def counts(self) -> dict[str, int]:
+        """How often each aanleverkenmerk was received (what "exactly once" is checked on)."""
+        return self.state.counts()
+
+    def set_faults(self, **switches: Any) -> Faults:
+        """Same switches as POST /stub/faults, e.g. ``set_faults(status_420_polls=3)``."""
+        return self.state.set_faults(switches)
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -417,3 +417,39 @@ def test_new_statuses_are_given_once(digipoort_stub, digipoort_client):
 
     assert [int(s.statuscode) for s in first] == [100, 200, 301, 405, 400, 500]
     assert not second
+
+
+def test_reference_longer_than_40_characters_is_not_sent(digipoort_stub, digipoort_client):
+    with pytest.raises(DigipoortError) as error:
+        digipoort_client.deliver(
+            reference="x" * 41, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+        )
+
+    assert (error.value.code, error.value.retryable) == ("REQUEST", False)
+    assert digipoort_stub.counts() == {}
+
+
+def test_admin_endpoint_sets_faults_and_counts(digipoort_stub, digipoort_client):
+    tls = {
+        "cert": (str(digipoort_stub.pki.client_cert), str(digipoort_stub.pki.client_key)),
+        "verify": str(digipoort_stub.pki.ca_cert),
+        "timeout": 5,
+    }
+    answer = requests.post(digipoort_stub.url + "/stub/faults", json={"auth_failures": 1}, **tls)
+    assert answer.status_code == 200
+    unknown = requests.post(digipoort_stub.url + "/stub/faults", json={"nope": 1}, **tls)
+    assert unknown.status_code == 400
+
+    with pytest.raises(DigipoortError):
+        digipoort_client.deliver(
+            reference="a", kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+        )
+    digipoort_client.deliver(
+        reference="a", kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+    )
+    digipoort_client.deliver(
+        reference="a", kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+    )
+
+    assert _counts(digipoort_stub) == {"a": 2}  # the stub shows a resend; it does not hide it
+    assert digipoort_stub.counts() == {"a": 2}
