@@ -5,6 +5,7 @@ This app reaches the accountant's portal only over HTTP (clientside.portal_clien
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.core.validators import RegexValidator
@@ -49,6 +50,8 @@ class Administration(models.Model):
         default=ContactType.ENTREPRENEUR,
     )
     contact_person = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-mail contactpersoon"), blank=True)
+    contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=30, blank=True)
     kvk_report = models.CharField(
         _("KvK-rapport"), max_length=40, choices=Report.choices, default=Report.MICRO
     )
@@ -56,9 +59,49 @@ class Administration(models.Model):
     class Meta:
         verbose_name = _("administratie")
         verbose_name_plural = _("administraties")
+        ordering = ["name"]
+        permissions = [
+            ("prepare_report", _("Klaarzetten accountancyportal")),
+            ("send_receive", _("Verzenden/ontvangen accountancyportal")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kvk_number})"
+
+    @property
+    def size(self) -> str:
+        """The size class the chosen KvK report belongs to (micro or klein)."""
+        return "micro" if self.kvk_report.startswith("micro") else "klein"
+
+    @property
+    def files_profit_loss(self) -> bool:
+        """Small entities' full reports carry profit and loss lines; publication pieces
+        (publicatiestukken) and micro reports do not need them."""
+        return self.size == "klein" and not self.kvk_report.endswith("publicatiestukken")
+
+
+class Signatory(models.Model):
+    """A director (bestuurder) or supervisory director (commissaris) who signs the accounts."""
+
+    class Role(models.TextChoices):
+        DIRECTOR = "bestuurder", _("Bestuurder")
+        SUPERVISORY = "commissaris", _("Commissaris")
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="signatories"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    role = models.CharField(
+        _("functie"), max_length=20, choices=Role.choices, default=Role.DIRECTOR
+    )
+
+    class Meta:
+        verbose_name = _("ondertekenaar")
+        verbose_name_plural = _("ondertekenaars")
+        ordering = ["role", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
 
 
 class CommunicationProfile(models.Model):
@@ -77,7 +120,12 @@ class CommunicationProfile(models.Model):
     # The token is a credential of this environment towards the accountant; it is never
     # shown again after entry.
     token = models.CharField(_("token"), max_length=200, blank=True)
+    token_set_at = models.DateTimeField(_("token ingevoerd op"), null=True, blank=True)
     updates_cursor = models.BigIntegerField(default=0, editable=False)
+    # The outcome of the last "test connection", shown on the profile screen.
+    last_test_at = models.DateTimeField(_("laatste verbindingstest"), null=True, blank=True)
+    last_test_ok = models.BooleanField(null=True, blank=True)
+    last_test_message = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("communicatieprofiel")
@@ -96,7 +144,19 @@ class CommunicationProfile(models.Model):
 
 
 class AnnualReport(models.Model):
-    """An annual report of one financial year, prepared in the reporting cockpit."""
+    """An annual report of one financial year, prepared in the reporting cockpit.
+
+    ``statements`` holds the figures (balance sheet and profit and loss for the current and
+    the previous year, the periods and the notes); the organisation's data, the signatories
+    and the reporting values are merged in from the administration and this row when the
+    instance is built (``clientside.services.statements_for``)."""
+
+    class SignedBy(models.TextChoices):
+        DIRECTORS = "bestuurder", _("Bestuurder(s)")
+        DIRECTORS_AND_SUPERVISORY = (
+            "bestuurder_en_commissaris",
+            _("Bestuurder(s) en commissaris(sen)"),
+        )
 
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="annual_reports"
@@ -105,6 +165,9 @@ class AnnualReport(models.Model):
     # The figures as kvk.statements.FinancialStatements.to_dict().
     statements = models.JSONField(_("cijfers"), default=dict)
     adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
+    signed_by = models.CharField(
+        _("ondertekend door"), max_length=30, choices=SignedBy.choices, default=SignedBy.DIRECTORS
+    )
     signed_date = models.DateField(_("datum ondertekening"), null=True, blank=True)
     resubmission = models.BooleanField(_("heraanlevering"), default=False)
     locked = models.BooleanField(_("vergrendeld (gedeponeerd)"), default=False)
@@ -138,6 +201,7 @@ class OutboundMessage(models.Model):
     filename = models.CharField(max_length=255)
     document = models.BinaryField()
     document_sha256 = models.CharField(max_length=64)
+    # Mirrors the portal's status; changed only by clientside.services (prepare, _mirror).
     status = models.PositiveSmallIntegerField(
         _("status"), choices=Status.choices, default=Status.PREPARED
     )
@@ -158,3 +222,16 @@ class OutboundMessage(models.Model):
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
+
+
+_PARTICIPANT_RE = re.compile(r"^[A-Za-z]?(\d{5})[A-Za-z]{0,2}$")
+
+
+def normalise_participant_number(value: str) -> str:
+    """The five digits of an accountant's environment: ``O12345AA`` -> ``12345``.
+
+    Returns the input stripped when it does not look like a participant number, so the
+    field validator can say what is wrong."""
+    cleaned = re.sub(r"\s+", "", value or "")
+    match = _PARTICIPANT_RE.match(cleaned)
+    return match.group(1) if match else cleaned

@@ -23,7 +23,23 @@ class PortalError(Exception):
         return self.message
 
 
+#: A cursor beyond any real one (the API accepts at most 18 digits).
+CHECK_CURSOR = 10**18 - 1
+
+#: What a user should read before the portal's own words, per error code.
+_PREFIXES = {
+    "token_unknown": "Het token wordt geweigerd: ",
+    "token_revoked": "Het token is ingetrokken: ",
+    "token_expired": "Het token is verlopen: ",
+    "token_missing": "Het token ontbreekt: ",
+    "token_malformed": "Het token wordt geweigerd: ",
+    "connector_blocked": "De connector is geblokkeerd: ",
+}
+
+
 class PortalClient:
+    """Calls of the CommSvc API with this environment's token (Bearer)."""
+
     def __init__(self, base_url: str, token: str, *, timeout: float = 30.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
@@ -38,30 +54,58 @@ class PortalClient:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout:
             raise PortalError(
-                "timeout", f"Het portal ({self.base_url}) antwoordt niet op tijd.", retryable=True
+                "timeout",
+                f"Het portal ({self.base_url}) antwoordt niet op tijd; probeer het later opnieuw.",
+                retryable=True,
             )
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.exceptions.InvalidURL) as error:
             raise PortalError(
                 "unreachable",
                 f"Het portaladres {self.base_url} is niet bereikbaar. Controleer "
                 "het deelnemernummer of het eigen portaladres.",
-                retryable=True,
+                retryable=not isinstance(error, requests.exceptions.InvalidURL),
             )
         try:
             body = response.json()
         except ValueError:
-            body = {}
+            body = None
+        if not isinstance(body, dict):
+            if response.status_code >= 500 or response.status_code in (408, 429):
+                raise PortalError(
+                    f"http_{response.status_code}",
+                    f"Het portal ({self.base_url}) heeft een storing (HTTP "
+                    f"{response.status_code}); probeer het later opnieuw.",
+                    retryable=True,
+                    http_status=response.status_code,
+                )
+            # A page that is not the CommSvc API (a wrong address or a proxy's page).
+            raise PortalError(
+                "not_a_portal",
+                f"Op {self.base_url} antwoordt geen accountancyportal (HTTP "
+                f"{response.status_code}). Controleer het deelnemernummer of het eigen "
+                "portaladres.",
+                retryable=False,
+                http_status=response.status_code,
+            )
         if response.status_code >= 400:
-            code = body.get("code", f"http_{response.status_code}")
+            code = str(body.get("code") or f"http_{response.status_code}")
             detail = body.get("detail") or response.reason or "Onbekende fout"
             retryable = response.status_code in (408, 429) or response.status_code >= 500
+            prefix = _PREFIXES.get(code, "")
             raise PortalError(
                 code,
-                f"{detail} (HTTP {response.status_code})",
+                f"{prefix}{detail} (HTTP {response.status_code})",
                 retryable,
                 http_status=response.status_code,
             )
         return response.status_code, body
+
+    def check_connection(self) -> None:
+        """Is the portal there and does it accept the token? Raises PortalError saying
+        what is wrong (unreachable, not a portal, token refused or revoked, connector
+        blocked). Asks for the status changes after a cursor no portal reaches, so the
+        answer is empty and nothing is changed."""
+        self._call("GET", "messages/updates/", params={"since": CHECK_CURSOR})
 
     def upload(
         self, *, message_id: uuid.UUID, message_type: str, filename: str, content: bytes
@@ -83,4 +127,11 @@ class PortalClient:
 
     def updates(self, since: int) -> tuple[list[dict], int]:
         body = self._call("GET", "messages/updates/", params={"since": since})[1]
-        return body["updates"], int(body["cursor"])
+        try:
+            return list(body["updates"]), int(body["cursor"])
+        except (KeyError, TypeError, ValueError):
+            raise PortalError(
+                "bad_answer",
+                f"Het portal ({self.base_url}) gaf een onverwacht antwoord op de statusvraag.",
+                retryable=True,
+            )

@@ -1,100 +1,541 @@
-"""The client side's two actions: "Klaarzetten accountancyportal" (prepare) and
-"Verzenden/ontvangen accountancyportal" (send and receive)."""
+"""The client side's writes: the administration's figures and reporting values, and its
+two actions "Klaarzetten accountancyportal" (prepare) and "Verzenden/ontvangen
+accountancyportal" (send and receive).
+
+Views, management commands and the periodic task call these functions; nothing else
+changes an annual report's figures or an outbound message's status.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clientside.models import Administration, AnnualReport, OutboundMessage
+from clientside.models import (
+    Administration,
+    AnnualReport,
+    CommunicationProfile,
+    OutboundMessage,
+    Signatory,
+)
 from clientside.portal_client import PortalClient, PortalError
+from clientside.trial_balance import TrialBalanceResult, fill_balance_totals, read_trial_balance
+from kvk import taxonomy as tx
 from kvk.builder import build_instance
+from kvk.render import CAPTIONS_NL
 from kvk.rules import Finding, check_instance
-from kvk.statements import FinancialStatements
+from kvk.statements import Director, FinancialStatements
 from kvk.status import Status
+
+#: Statuses after which a new document may be prepared for the same report.
+CLOSED_STATUSES = frozenset({Status.PROCESSING_FAILED, Status.REFUSED, Status.FILED})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before the report can be prepared: the field and what is wrong."""
+
+    field: str
+    message: str
+    code: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 class PrepareError(Exception):
     """The report is not ready; ``problems`` lists every issue in Dutch with its field."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
 
-def _filename(administration: Administration, year: int) -> str:
+class ReportLocked(Exception):
+    """The report is filed (status 80) and can no longer be changed."""
+
+
+def _filename(administration: Administration, year: int, *, resubmission: bool = False) -> str:
     stem = re.sub(r"[^0-9a-zA-Z_-]+", "-", administration.name).strip("-") or "jaarrekening"
-    return f"{stem}-{year}-{administration.kvk_number}.xbrl"
+    suffix = "-heraanlevering" if resubmission else ""
+    return f"{stem}-{year}-{administration.kvk_number}{suffix}.xbrl"
+
+
+# --- the figures --------------------------------------------------------------------------
+
+
+def default_statements(year: int) -> dict:
+    """The figures of a new report: a calendar year and its previous year, no amounts."""
+    return {
+        "period_start": date(year, 1, 1).isoformat(),
+        "period_end": date(year, 12, 31).isoformat(),
+        "previous_start": date(year - 1, 1, 1).isoformat(),
+        "previous_end": date(year - 1, 12, 31).isoformat(),
+        "balance": {},
+        "profit_loss": {},
+        "notes": "",
+    }
+
+
+def _check_not_locked(report: AnnualReport) -> None:
+    if report.locked:
+        raise ReportLocked(
+            _(
+                "Dit jaarrapport is gedeponeerd bij de KvK en kan niet meer worden gewijzigd. "
+                "Een correctie kan alleen als heraanlevering."
+            )
+        )
+
+
+def _locked_report(report: AnnualReport) -> AnnualReport:
+    return (
+        AnnualReport.objects.select_for_update().select_related("administration").get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def create_report(*, administration: Administration, financial_year: int) -> AnnualReport:
+    """A new annual report for a financial year (the figures still to be entered)."""
+    report, _created = AnnualReport.objects.get_or_create(
+        administration=administration,
+        financial_year=financial_year,
+        resubmission=False,
+        defaults={"statements": default_statements(financial_year)},
+    )
+    return report
+
+
+def _amounts(values: dict[str, tuple[Decimal | None, Decimal | None]]) -> dict:
+    return {
+        k: [None if a is None else format(a, "f"), None if b is None else format(b, "f")]
+        for k, (a, b) in values.items()
+        if a is not None or b is not None
+    }
+
+
+@transaction.atomic
+def save_figures(
+    *,
+    report: AnnualReport,
+    period_start: date,
+    period_end: date,
+    previous_start: date,
+    balance: dict[str, tuple[Decimal | None, Decimal | None]],
+    profit_loss: dict[str, tuple[Decimal | None, Decimal | None]],
+    notes: str,
+) -> AnnualReport:
+    """Store the figures entered on screen. Empty subtotals are computed from their items."""
+    report = _locked_report(report)
+    _check_not_locked(report)
+    complete: dict[str, tuple[Decimal | None, Decimal | None]] = dict(balance)
+    for total, parts in tx.BALANCE_SUBTOTALS.items():
+        for slot in (0, 1):
+            pair = list(complete.get(total, (None, None)))
+            if pair[slot] is None:
+                items = [complete[p][slot] for p in parts if p in complete]
+                if any(v is not None for v in items):
+                    pair[slot] = sum((v for v in items if v is not None), Decimal(0))
+            complete[total] = (pair[0], pair[1])
+    data = dict(report.statements)
+    data.update(
+        period_start=period_start.isoformat(),
+        period_end=period_end.isoformat(),
+        previous_start=previous_start.isoformat(),
+        previous_end=(period_start - timedelta(days=1)).isoformat(),
+        balance=_amounts({k: complete[k] for k in tx.BALANCE_CONCEPTS if k in complete}),
+        profit_loss=_amounts(profit_loss),
+        notes=notes,
+    )
+    report.statements = data
+    report.save(update_fields=["statements", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def import_trial_balance(*, report: AnnualReport, content: bytes) -> TrialBalanceResult:
+    """Replace the report's figures by those of a trial balance CSV (see
+    clientside.trial_balance for the format). Raises TrialBalanceError with every problem
+    per line; then nothing changes."""
+    report = _locked_report(report)
+    _check_not_locked(report)
+    result = read_trial_balance(content)
+    data = dict(report.statements or default_statements(report.financial_year))
+    data["balance"] = _amounts(fill_balance_totals(result.balance))
+    data["profit_loss"] = _amounts(result.profit_loss)
+    report.statements = data
+    report.save(update_fields=["statements", "updated_at"])
+    return result
+
+
+@transaction.atomic
+def save_reporting_values(
+    *,
+    report: AnnualReport,
+    adoption_date: date | None,
+    signed_by: str,
+    signed_date: date | None,
+) -> AnnualReport:
+    """The reporting values: adoption date, who signed and when."""
+    report = _locked_report(report)
+    _check_not_locked(report)
+    report.adoption_date = adoption_date
+    report.signed_by = signed_by
+    report.signed_date = signed_date
+    report.save(update_fields=["adoption_date", "signed_by", "signed_date", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def create_resubmission(*, report: AnnualReport) -> AnnualReport:
+    """After filing (80), a correction is only possible as a resubmission
+    (heraanlevering): a new report for the same year with the filed figures as start."""
+    report = _locked_report(report)
+    if report.resubmission or not report.locked:
+        raise PrepareError(
+            [
+                Problem(
+                    _("Heraanlevering"),
+                    _("Een heraanlevering kan alleen voor een gedeponeerd jaarrapport."),
+                )
+            ]
+        )
+    existing = AnnualReport.objects.filter(
+        administration=report.administration,
+        financial_year=report.financial_year,
+        resubmission=True,
+    ).first()
+    if existing is not None:
+        return existing
+    return AnnualReport.objects.create(
+        administration=report.administration,
+        financial_year=report.financial_year,
+        statements=report.statements,
+        adoption_date=report.adoption_date,
+        signed_by=report.signed_by,
+        signed_date=report.signed_date,
+        resubmission=True,
+    )
+
+
+# --- "Klaarzetten accountancyportal" ----------------------------------------------------
+
+
+def _signatories(report: AnnualReport) -> list[Signatory]:
+    roles = [Signatory.Role.DIRECTOR]
+    if report.signed_by == AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY:
+        roles.append(Signatory.Role.SUPERVISORY)
+    return list(report.administration.signatories.filter(role__in=roles))
 
 
 def statements_for(report: AnnualReport) -> FinancialStatements:
+    """The figures of the report with the administration's KvK data and reporting values.
+
+    Raises ValueError naming the field that is wrong."""
     administration = report.administration
     data = dict(report.statements)
+    directors = [
+        Director(
+            name=s.name,
+            signed_on=report.signed_date,
+            supervisory=s.role == Signatory.Role.SUPERVISORY,
+        )
+        for s in _signatories(report)
+    ]
     data.update(
         kvk_number=administration.kvk_number,
         legal_name=administration.name,
         legal_form=administration.legal_form,
         seat=administration.seat,
         variant=administration.kvk_report,
-        size="micro" if administration.kvk_report.startswith("micro") else "klein",
+        size=administration.size,
         resubmission=report.resubmission,
-        # "Jaarrekening vastgesteld" is ticked in the accountant's workflow, not here.
-        adopted=False,
-        adoption_date=None,
+        # "Jaarrekening vastgesteld" is ticked in the accountant's workflow, not here; a
+        # resubmission corrects adopted accounts, so it carries the adoption (BR-KVK-4.12,
+        # BR-KVK-4.16).
+        adopted=report.resubmission,
+        adoption_date=report.adoption_date.isoformat()
+        if report.resubmission and report.adoption_date
+        else None,
+        directors=[],
     )
-    return FinancialStatements.from_dict(data)
+    if administration.size != "klein":
+        data["profit_loss"] = {}
+    statements = FinancialStatements.from_dict(data)
+    statements.directors = directors
+    return statements
+
+
+def _caption(concept: str) -> str:
+    return CAPTIONS_NL.get(concept, concept)
+
+
+def _date_or_none(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def completeness_problems(report: AnnualReport, *, today: date | None = None) -> list[Problem]:
+    """Everything that is missing or inconsistent, before the KvK rules run."""
+    today = today or timezone.localdate()
+    administration = report.administration
+    problems: list[Problem] = []
+
+    def need(value: object, label: str, text: str) -> None:
+        if not value:
+            problems.append(Problem(label, text))
+
+    need(administration.name, _("Naam"), _("Vul de naam in zoals bij de KvK ingeschreven."))
+    need(administration.legal_form, _("Rechtsvorm"), _("Vul de rechtsvorm in."))
+    need(administration.seat, _("Statutaire zetel"), _("Vul de statutaire zetel in."))
+    if not re.fullmatch(r"\d{8}", administration.kvk_number or ""):
+        problems.append(
+            Problem(_("KvK-nummer"), _("Een KvK-nummer bestaat uit precies acht cijfers."))
+        )
+    if administration.kvk_report not in tx.VARIANTS:
+        problems.append(Problem(_("KvK-rapport"), _("Kies het KvK-rapport.")))
+    if administration.contact_type == Administration.ContactType.INTERMEDIARY:
+        need(
+            administration.contact_person,
+            _("Contactpersoon"),
+            _("Bij soort contact Intermediair is een contactpersoon verplicht."),
+        )
+
+    signatories = _signatories(report)
+    if not any(s.role == Signatory.Role.DIRECTOR for s in signatories):
+        problems.append(
+            Problem(
+                _("Ondertekenaars"),
+                _("Voeg bij de administratie ten minste één bestuurder toe die ondertekent."),
+            )
+        )
+    if report.signed_by == AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY and not any(
+        s.role == Signatory.Role.SUPERVISORY for s in signatories
+    ):
+        problems.append(
+            Problem(
+                _("Ondertekenaars"),
+                _(
+                    "Er is gekozen voor ondertekening door bestuurder en commissaris; voeg "
+                    "een commissaris toe of kies 'Bestuurder(s)'."
+                ),
+            )
+        )
+
+    data = report.statements or {}
+    start = _date_or_none(data.get("period_start"))
+    end = _date_or_none(data.get("period_end"))
+    if start is None or end is None or end < start:
+        problems.append(
+            Problem(_("Boekjaar"), _("Vul een geldig begin en einde van het boekjaar in."))
+        )
+    elif start.year != report.financial_year:
+        problems.append(
+            Problem(
+                _("Boekjaar"),
+                _("Het boekjaar begint in %(start)s, niet in %(year)s.")
+                % {"start": start.year, "year": report.financial_year},
+            )
+        )
+    if not report.signed_date:
+        problems.append(Problem(_("Datum ondertekening"), _("Vul de datum van ondertekening in.")))
+    else:
+        if report.signed_date > today:
+            problems.append(
+                Problem(
+                    _("Datum ondertekening"),
+                    _("De datum van ondertekening ligt in de toekomst."),
+                )
+            )
+        if end and report.signed_date <= end:
+            problems.append(
+                Problem(
+                    _("Datum ondertekening"),
+                    _("De datum van ondertekening ligt niet na het einde van het boekjaar."),
+                )
+            )
+    if report.resubmission:
+        if not report.adoption_date:
+            problems.append(
+                Problem(
+                    _("Datum vaststelling"),
+                    _(
+                        "Een heraanlevering vereist de datum van vaststelling (BR-KVK-4.12, "
+                        "BR-KVK-4.16)."
+                    ),
+                    "BR-KVK-4.16",
+                )
+            )
+        elif report.adoption_date > today:
+            problems.append(
+                Problem(
+                    _("Datum vaststelling"),
+                    _("De datum van vaststelling ligt in de toekomst (BR-KVK-4.10)."),
+                    "BR-KVK-4.10",
+                )
+            )
+
+    balance = data.get("balance") or {}
+    for concept in ("Assets", "Equity", "EquityAndLiabilities"):
+        pair = balance.get(concept) or [None, None]
+        for slot, year in ((0, _("huidig jaar")), (1, _("vorig jaar"))):
+            if pair[slot] in (None, ""):
+                problems.append(
+                    Problem(
+                        _("Balans: %(line)s (%(year)s)")
+                        % {"line": _caption(concept), "year": year},
+                        _("Vul dit bedrag in of importeer een proefbalans."),
+                    )
+                )
+    if administration.files_profit_loss:
+        pair = (data.get("profit_loss") or {}).get("ResultAfterTax") or [None, None]
+        if pair[0] in (None, ""):
+            problems.append(
+                Problem(
+                    _("Winst-en-verliesrekening: %(line)s (huidig jaar)")
+                    % {"line": _caption("ResultAfterTax")},
+                    _("Een klein rapport bevat de winst-en-verliesrekening; vul deze in."),
+                )
+            )
+    return problems
+
+
+#: Which field a user fixes for a finding of the KvK rules.
+_FIELD_FOR_CODE = {
+    "DEP-BALANCE": "Cijfers",
+    "DEP-KVK-NUMBER": "KvK-nummer",
+    "DEP-IDENTIFIER": "KvK-nummer",
+    "DEP-PERIOD": "Boekjaar",
+    "BR-KVK-4.07": "Boekjaar",
+    "BR-KVK-4.17": "Boekjaar",
+    "BR-KVK-4.10": "Datum vaststelling",
+    "BR-KVK-4.12": "Datum vaststelling",
+    "BR-KVK-4.16": "Datum vaststelling",
+    "DEP-ADOPTION-DATE": "Datum vaststelling",
+    "DEP-ENTRYPOINT-SIZE": "KvK-rapport",
+    "DEP-GENERATION-YEAR": "Boekjaar",
+    "FR-NL-1.02": "Naam, zetel of toelichting (tekens)",
+    "FR-NL-1.06": "Naam",
+    "FR-NL-5.11": "Toelichting",
+}
+
+
+def _problem_for(finding: Finding) -> Problem:
+    label = _FIELD_FOR_CODE.get(finding.code, "Document")
+    return Problem(_(label), f"{finding.code}: {finding.message_nl}", finding.code)
+
+
+def check_report(report: AnnualReport, *, today: date | None = None) -> tuple[list[Problem], bytes]:
+    """Completeness and the KvK rules; returns the problems and, when clean, the instance."""
+    problems = completeness_problems(report, today=today)
+    if problems:
+        return problems, b""
+    try:
+        statements = statements_for(report)
+    except ValueError as error:
+        return [Problem(_("Cijfers"), str(error))], b""
+    content = build_instance(statements)
+    findings = check_instance(
+        content,
+        filename=_filename(report.administration, report.financial_year),
+        filing_date=today,
+        expected_kvk_number=report.administration.kvk_number,
+        size_class=report.administration.size,
+    )
+    errors = [_problem_for(f) for f in findings if f.is_error]
+    return errors, (b"" if errors else content)
+
+
+def open_message(report: AnnualReport) -> OutboundMessage | None:
+    """The message of this report that is still under way (not 25, 80 or 90)."""
+    return report.messages.exclude(status__in=CLOSED_STATUSES).order_by("-created_at").first()
 
 
 @transaction.atomic
-def prepare(report: AnnualReport) -> OutboundMessage:
-    """Check completeness and the KvK rules; when clean, build the instance (status 0)."""
+def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessage:
+    """ "Klaarzetten accountancyportal": check completeness and the KvK rules; when clean,
+    build the instance and create an outbound message at 0.
+
+    A message that is prepared but was never offered to the portal is replaced (the report
+    was refreshed); a message that may have reached the portal is not: it must first end
+    (25, 80 or 90)."""
+    report = _locked_report(report)
     if report.locked:
-        raise PrepareError(["Dit jaarrapport is gedeponeerd en kan niet meer worden gewijzigd."])
-    open_message = report.messages.exclude(
-        status__in=[Status.PROCESSING_FAILED, Status.REFUSED, Status.FILED]
-    ).first()
-    if open_message is not None:
         raise PrepareError(
             [
-                f"Er loopt al een bericht voor dit jaar (status {open_message.status}: "
-                f"{open_message.status_label})."
+                Problem(
+                    _("Jaarrapport"),
+                    _(
+                        "Dit jaarrapport is gedeponeerd en kan niet meer worden gewijzigd; "
+                        "maak een heraanlevering om te corrigeren."
+                    ),
+                )
             ]
         )
-    try:
-        statements = statements_for(report)
-    except (KeyError, ValueError, TypeError) as error:
-        raise PrepareError([f"De cijfers van het jaarrapport zijn onvolledig: {error}"])
-    content = build_instance(statements)
-    filename = _filename(report.administration, report.financial_year)
-    findings: list[Finding] = check_instance(
-        content, filename=filename, expected_kvk_number=report.administration.kvk_number
-    )
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise PrepareError([f"{f.code}: {f.message_nl}" for f in errors])
+    current = open_message(report)
+    replace = None
+    if current is not None:
+        never_offered = (
+            current.status == Status.PREPARED
+            and current.sent_at is None
+            and all(entry.get("status") == Status.PREPARED for entry in current.history)
+        )
+        if not never_offered:
+            raise PrepareError(
+                [
+                    Problem(
+                        _("Bericht"),
+                        _(
+                            "Er loopt al een bericht voor dit jaarrapport (status %(status)s: "
+                            "%(label)s). Nieuwe stukken kunnen pas na status 25 of 90."
+                        )
+                        % {"status": current.status, "label": current.status_label},
+                    )
+                ]
+            )
+        replace = current
+    problems, content = check_report(report, today=today)
+    if problems:
+        raise PrepareError(problems)
+    if replace is not None:
+        replace.delete()
     return OutboundMessage.objects.create(
         administration=report.administration,
         report=report,
-        filename=filename,
+        filename=_filename(
+            report.administration, report.financial_year, resubmission=report.resubmission
+        ),
         document=content,
         document_sha256=hashlib.sha256(content).hexdigest(),
         history=[{"status": Status.PREPARED, "at": timezone.now().isoformat()}],
     )
 
 
-def _mirror(message: OutboundMessage, status: int, reasons: list) -> None:
+# --- "Verzenden/ontvangen accountancyportal" ---------------------------------------------
+
+
+def _mirror(message: OutboundMessage, status: int, reasons: list) -> bool:
+    """Take over the portal's status (and reasons); True when something changed."""
     if message.status == status and message.reasons == reasons:
-        return
-    history = [*message.history, {"status": status, "at": timezone.now().isoformat()}]
+        return False
+    now = timezone.now()
+    history = [*message.history, {"status": status, "at": now.isoformat()}]
     OutboundMessage.objects.filter(pk=message.pk).update(
-        status=status, reasons=reasons, history=history, status_changed_at=timezone.now()
+        status=status, reasons=reasons, history=history, status_changed_at=now
     )
+    message.status, message.reasons, message.history = status, reasons, history
     if status == Status.FILED:
+        # Filed documents are never changed again; a correction is a resubmission.
         AnnualReport.objects.filter(pk=message.report_id).update(locked=True)
+    return True
 
 
 @dataclass
@@ -104,30 +545,50 @@ class SendReceiveResult:
     updated: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return _("%(sent)s verzonden, %(failed)s mislukt, %(updated)s statuswijzigingen.") % {
+            "sent": self.sent,
+            "failed": self.failed,
+            "updated": self.updated,
+        }
 
-def client_for(administration: Administration) -> PortalClient:
-    profile = administration.communication_profile
-    return PortalClient(profile.portal_url, profile.token)
+
+def client_for(profile: CommunicationProfile, *, timeout: float = 30.0) -> PortalClient:
+    return PortalClient(profile.portal_url, profile.token, timeout=timeout)
+
+
+def _profile_problem(administration: Administration) -> str | None:
+    profile = getattr(administration, "communication_profile", None)
+    if profile is None:
+        return _(
+            "Er is nog geen communicatieprofiel 'Communicatie met accountant'; vul het "
+            "deelnemernummer en het token van uw accountant in."
+        )
+    if profile.blocked:
+        return _("Het communicatieprofiel 'Communicatie met accountant' is geblokkeerd.")
+    if not profile.token:
+        return _(
+            "Het communicatieprofiel heeft geen token; vul het token in dat uw accountant gaf."
+        )
+    return None
 
 
 def send_receive(administration: Administration) -> SendReceiveResult:
     """Send every message at 0 or 5, then mirror the portal's status changes.
 
-    Safe to repeat at any time: the message id is fixed, so a retried upload returns the
-    existing message instead of making a second one.
+    Safe to repeat at any time: the message id is fixed at preparation, so a retried
+    upload returns the portal's existing message instead of making a second one.
     """
     result = SendReceiveResult()
-    profile = getattr(administration, "communication_profile", None)
-    if profile is None or profile.blocked or not profile.token:
-        result.errors.append(
-            "Het communicatieprofiel 'Communicatie met accountant' ontbreekt, is geblokkeerd "
-            "of heeft geen token."
-        )
+    problem = _profile_problem(administration)
+    if problem:
+        result.errors.append(problem)
         return result
-    client = client_for(administration)
+    profile = administration.communication_profile
+    client = client_for(profile)
     for message in administration.outbound_messages.filter(
         status__in=[Status.PREPARED, Status.SEND_FAILED]
-    ):
+    ).order_by("created_at"):
         try:
             body = client.upload(
                 message_id=message.message_id,
@@ -137,7 +598,7 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             )
         except PortalError as error:
             result.failed += 1
-            result.errors.append(error.message)
+            result.errors.append(f"{message.filename}: {error.message}")
             _mirror(message, Status.SEND_FAILED, [{"code": error.code, "message": error.message}])
             continue
         result.sent += 1
@@ -155,13 +616,89 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             }
             for update in updates:
                 message = by_id.get(str(update["message_id"]))
-                if message is not None:
-                    _mirror(message, int(update["status"]), update.get("reasons") or [])
+                if message is not None and _mirror(
+                    message, int(update["status"]), update.get("reasons") or []
+                ):
                     result.updated += 1
-            if next_cursor == cursor:
+            if next_cursor == cursor or not updates:
+                # Store the cursor only after the updates are mirrored: a crash in between
+                # fetches them again, and mirroring the same status twice changes nothing.
+                CommunicationProfile.objects.filter(pk=profile.pk).update(
+                    updates_cursor=next_cursor
+                )
                 break
             cursor = next_cursor
-            type(profile).objects.filter(pk=profile.pk).update(updates_cursor=cursor)
+            CommunicationProfile.objects.filter(pk=profile.pk).update(updates_cursor=cursor)
     except PortalError as error:
-        result.errors.append(error.message)
+        result.errors.append(_("Statussen ophalen mislukt: %(error)s") % {"error": error.message})
     return result
+
+
+def send_receive_all(*, kvk_number: str | None = None) -> dict[str, SendReceiveResult]:
+    """Send and receive for every administration with an active profile (or one)."""
+    administrations = Administration.objects.filter(
+        communication_profile__isnull=False, communication_profile__blocked=False
+    )
+    if kvk_number:
+        administrations = administrations.filter(kvk_number=kvk_number)
+    return {
+        a.kvk_number: send_receive(a)
+        for a in administrations.select_related("communication_profile")
+    }
+
+
+# --- the communication profile ------------------------------------------------------------
+
+
+@transaction.atomic
+def set_token(*, profile: CommunicationProfile, token: str) -> CommunicationProfile:
+    """Store a new token (it is never shown again) and forget the old test result."""
+    profile = CommunicationProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.token = token.strip()
+    profile.token_set_at = timezone.now()
+    profile.last_test_ok = None
+    profile.last_test_message = ""
+    profile.save(update_fields=["token", "token_set_at", "last_test_ok", "last_test_message"])
+    return profile
+
+
+@dataclass
+class ConnectionResult:
+    ok: bool
+    message: str
+
+
+def test_connection(profile: CommunicationProfile, *, timeout: float = 10.0) -> ConnectionResult:
+    """ "Test verbinding": can this environment reach the portal with its token? Says
+    precisely what is wrong, and stores the outcome on the profile."""
+    if profile.blocked:
+        outcome = ConnectionResult(
+            False,
+            _(
+                "Het communicatieprofiel is hier geblokkeerd; haal het vinkje 'Geblokkeerd' "
+                "weg om te verbinden."
+            ),
+        )
+    elif not profile.token:
+        outcome = ConnectionResult(
+            False, _("Er is geen token ingevuld; vul het token in dat uw accountant gaf.")
+        )
+    else:
+        try:
+            client_for(profile, timeout=timeout).check_connection()
+        except PortalError as error:
+            outcome = ConnectionResult(False, error.message)
+        else:
+            outcome = ConnectionResult(
+                True,
+                _("Verbinding met %(url)s werkt; het token wordt geaccepteerd.")
+                % {"url": profile.portal_url},
+            )
+    CommunicationProfile.objects.filter(pk=profile.pk).update(
+        last_test_at=timezone.now(), last_test_ok=outcome.ok, last_test_message=outcome.message
+    )
+    return outcome
+
+
+# Not a pytest test, whatever its name says.
+test_connection.__test__ = False  # type: ignore[attr-defined]

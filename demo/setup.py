@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from clientside.models import Administration, AnnualReport, CommunicationProfile
+from clientside.models import Administration, AnnualReport, CommunicationProfile, Signatory
 from connectors import services as connector_services
 from connectors.models import AppConnector, MessageType
 from kvk.statements import demo_statements
@@ -104,6 +104,7 @@ def add_client(
     administration, _ = Administration.objects.get_or_create(
         kvk_number=kvk_number, name=name, defaults={"seat": "Utrecht"}
     )
+    Signatory.objects.get_or_create(administration=administration, name="J. de Vries")
     if not hasattr(administration, "communication_profile"):
         _token, raw = connector_services.issue_token(
             organisation=org, connector=connector(env), description=f"Omgeving {name}"

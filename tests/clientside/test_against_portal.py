@@ -1,0 +1,206 @@
+"""The client side against the real portal API over HTTP (live_server)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clientside import services
+from clientside.models import OutboundMessage
+from clientside.portal_client import PortalClient, PortalError
+from connectors import services as connector_services
+from connectors.models import ClientToken
+from kvk.status import Status
+from tests.clientside.conftest import make_environment
+from workflow import services as workflow_services
+from workflow.models import Actor, ApprovalMessage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _statuses(message: OutboundMessage) -> list[int]:
+    return [entry["status"] for entry in message.history]
+
+
+def test_happy_path_to_30_and_a_later_status_is_mirrored(env_a, client_a):
+    message = services.prepare(env_a.report)
+    assert message.status == Status.PREPARED
+
+    result = services.send_receive(env_a.administration)
+    assert (result.sent, result.failed, result.errors) == (1, 0, [])
+    message.refresh_from_db()
+    assert message.status == Status.RECEIVED
+    assert message.sent_at is not None
+    portal_message = ApprovalMessage.objects.get(message_id=message.message_id)
+    assert portal_message.organisation == client_a.organisation
+    assert bytes(portal_message.received_document) == bytes(message.document)
+
+    counts = connector_services.process_external_messages()
+    assert counts["in_review"] == 1
+    result = services.send_receive(env_a.administration)
+    assert result.sent == 0 and result.errors == []
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    assert _statuses(message) == [Status.PREPARED, Status.RECEIVED, Status.IN_REVIEW]
+
+    # The client rejects in OutSite: the client side learns it with the reason.
+    workflow_services.reject(
+        message_id=portal_message.pk,
+        actor=Actor.for_user(client_a.user),
+        reason="De voorraad klopt niet.",
+    )
+    result = services.send_receive(env_a.administration)
+    assert result.updated == 1
+    message.refresh_from_db()
+    assert message.status == Status.REJECTED
+    assert "De voorraad klopt niet." in str(message.reasons)
+
+    # Repeating changes nothing and sends nothing.
+    again = services.send_receive(env_a.administration)
+    assert (again.sent, again.updated, again.errors) == (0, 0, [])
+    assert ApprovalMessage.objects.count() == 1
+    assert OutboundMessage.objects.get(pk=message.pk).history == message.history
+
+
+def test_portal_unreachable_gives_5_and_a_later_send_makes_exactly_one_message(
+    env_a, closed_port_url, portal_url
+):
+    message = services.prepare(env_a.report)
+    env_a.profile.portal_url_override = closed_port_url
+    env_a.profile.save()
+
+    result = services.send_receive(env_a.administration)
+    assert (result.sent, result.failed) == (0, 1)
+    assert "niet bereikbaar" in result.errors[0]
+    message.refresh_from_db()
+    assert message.status == Status.SEND_FAILED
+    assert message.reasons[0]["code"] == "unreachable"
+    assert ApprovalMessage.objects.count() == 0
+    document = bytes(message.document)
+
+    env_a.profile.portal_url_override = portal_url
+    env_a.profile.save()
+    result = services.send_receive(env_a.administration)
+    assert (result.sent, result.failed, result.errors) == (1, 0, [])
+    message.refresh_from_db()
+    assert message.status == Status.RECEIVED
+    assert message.reasons == []
+    assert bytes(message.document) == document
+    assert ApprovalMessage.objects.filter(message_id=message.message_id).count() == 1
+    assert _statuses(message) == [Status.PREPARED, Status.SEND_FAILED, Status.RECEIVED]
+
+
+def test_answer_lost_after_the_portal_registered_makes_no_second_message(env_a, monkeypatch):
+    """The upload reaches the portal but its answer never arrives: the message goes to 5,
+    the status updates of the same run tell the truth (10), and retrying the upload with
+    the same message id returns the portal's existing message."""
+    message = services.prepare(env_a.report)
+    real_upload = PortalClient.upload
+
+    def upload_then_lose_answer(self, **kwargs):
+        real_upload(self, **kwargs)
+        raise PortalError("timeout", "Het portal antwoordt niet op tijd.", retryable=True)
+
+    monkeypatch.setattr(PortalClient, "upload", upload_then_lose_answer)
+    result = services.send_receive(env_a.administration)
+    assert (result.sent, result.failed, result.updated) == (0, 1, 1)
+    message.refresh_from_db()
+    assert _statuses(message) == [Status.PREPARED, Status.SEND_FAILED, Status.RECEIVED]
+    assert ApprovalMessage.objects.count() == 1
+
+    # An explicit retry of the same upload (as after a crash) is answered with the same
+    # portal message.
+    monkeypatch.setattr(PortalClient, "upload", real_upload)
+    body = services.client_for(env_a.profile).upload(
+        message_id=message.message_id,
+        message_type=message.message_type,
+        filename=message.filename,
+        content=bytes(message.document),
+    )
+    assert body["status"] == Status.RECEIVED
+    assert ApprovalMessage.objects.count() == 1
+
+
+def test_revoked_token_gives_5_with_that_reason(env_a, client_a):
+    message = services.prepare(env_a.report)
+    connector_services.revoke_token(
+        token=ClientToken.objects.get(organisation=client_a.organisation)
+    )
+
+    result = services.send_receive(env_a.administration)
+    assert result.failed == 1
+    message.refresh_from_db()
+    assert message.status == Status.SEND_FAILED
+    assert message.reasons[0]["code"] == "token_revoked"
+    assert "ingetrokken" in message.reasons[0]["message"]
+    assert ApprovalMessage.objects.count() == 0
+
+
+def test_kvk_number_mismatch_is_mirrored_as_25_and_new_documents_can_follow(
+    client_a, client_b, portal_url
+):
+    # The administration carries client B's KvK number but sends with client A's token.
+    env = make_environment(
+        kvk_number=client_b.kvk_number, token=client_a.token, portal_url=portal_url
+    )
+    message = services.prepare(env.report)
+    services.send_receive(env.administration)
+    connector_services.process_external_messages()
+    result = services.send_receive(env.administration)
+    assert result.errors == []
+    message.refresh_from_db()
+    assert message.status == Status.PROCESSING_FAILED
+    assert "kvk_number_mismatch" in [r["code"] for r in message.reasons]
+    assert client_b.kvk_number in message.reasons[0]["message"]
+
+    # After 25 the client prepares new documents for the same report.
+    env.administration.kvk_number = client_a.kvk_number
+    env.administration.save()
+    second = services.prepare(env.report)
+    assert second.pk != message.pk and second.status == Status.PREPARED
+    services.send_receive(env.administration)
+    connector_services.process_external_messages()
+    services.send_receive(env.administration)
+    second.refresh_from_db()
+    assert second.status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("ok", "werkt"),
+        ("unreachable", "niet bereikbaar"),
+        ("unknown_token", "Het token wordt geweigerd"),
+        ("revoked", "Het token is ingetrokken"),
+        ("connector_blocked", "De connector is geblokkeerd"),
+        ("not_a_portal", "antwoordt geen accountancyportal"),
+        ("profile_blocked", "geblokkeerd"),
+    ],
+)
+def test_test_connection_says_precisely_what_is_wrong(
+    env_a, client_a, connector, closed_port_url, portal_url, setup, expected
+):
+    profile = env_a.profile
+    if setup == "unreachable":
+        profile.portal_url_override = closed_port_url
+    elif setup == "unknown_token":
+        profile.token = "dpn_not-a-real-token"
+    elif setup == "revoked":
+        connector_services.revoke_token(
+            token=ClientToken.objects.get(organisation=client_a.organisation)
+        )
+    elif setup == "connector_blocked":
+        connector.blocked = True
+        connector.save()
+    elif setup == "not_a_portal":
+        profile.portal_url_override = portal_url + "/geen-portal"
+    elif setup == "profile_blocked":
+        profile.blocked = True
+    profile.save()
+
+    outcome = services.test_connection(profile)
+    assert outcome.ok is (setup == "ok")
+    assert expected in outcome.message
+    profile.refresh_from_db()
+    assert profile.last_test_ok is outcome.ok
+    assert profile.last_test_message == outcome.message
+    assert ApprovalMessage.objects.count() == 0
