@@ -148,8 +148,8 @@ class _Transport(Transport):
 
     def __init__(self, *, session: requests.Session, config: DigipoortConfig) -> None:
         super().__init__(session=session, timeout=config.timeout, operation_timeout=config.timeout)
-        self._verify: str | bool = config.ca_bundle or True
-        self._cert = (config.client_cert, config.client_key) if config.client_cert else None
+        self._verify = config.ca_bundle
+        self._cert = (config.client_cert, config.client_key)
 
     def post(self, address, message, headers):
         return self.session.post(
@@ -194,6 +194,8 @@ class _Signer:
         expected = getattr(self._local, "message_id", "")
         if not is_fault and verified.addressing.relates_to != expected:
             raise wssec.WsSecurityError("the response does not relate to our request")
+        if verified.addressing.to not in ("", wssec.ANONYMOUS):
+            raise wssec.WsSecurityError("the response is addressed to someone else")
         return envelope
 
 
@@ -347,9 +349,13 @@ class DigipoortClient:
         return result
 
     def _call(self, operation: Any, **kwargs: Any) -> Any:
-        if not (self.config.client_cert and self.config.client_key):
+        if not (self.config.client_cert and self.config.client_key and self.config.ca_bundle):
+            # The CA bundle is needed twice: to trust Digipoort's TLS certificate and the
+            # certificate that signs its answers.
             raise DigipoortError(
-                "CONFIG", "Digipoort needs a client certificate and key", retryable=False
+                "CONFIG",
+                "Digipoort needs a client certificate, its key and a CA bundle",
+                retryable=False,
             )
         for path in (self.config.client_cert, self.config.client_key, self.config.ca_bundle):
             if path and not Path(path).is_file():

@@ -63,14 +63,23 @@ KVK_ID_SCHEME = "http://www.kvk.nl/kvk-id"
 XBRLI = "http://www.xbrl.org/2003/instance"
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
 
-#: (service path, operation) for each accepted wsa:Action.
+#: (service path, operation, body element) for each accepted wsa:Action.
 ACTIONS = {
-    AANLEVER_NS + "aanleverenRequest": (AANLEVER_PATH, "aanleveren"),
-    STATUS_NS + "getStatussenProcesRequest": (STATUS_PATH, "getStatussenProces"),
-    STATUS_NS + "getNieuweStatussenProcesRequest": (STATUS_PATH, "getNieuweStatussenProces"),
-    STATUS_NS + "getProcessenRequest": (STATUS_PATH, "getProcessen"),
-    STATUS_NS + "getBerichtsoortenRequest": (STATUS_PATH, "getBerichtsoorten"),
+    AANLEVER_NS + "aanleverenRequest": (AANLEVER_PATH, "aanleveren", "aanleverRequest"),
+    **{
+        STATUS_NS + f"{op}Request": (STATUS_PATH, op, f"{op}Request")
+        for op in (
+            "getStatussenProces",
+            "getNieuweStatussenProces",
+            "getProcessen",
+            "getBerichtsoorten",
+        )
+    },
 }
+
+#: How long a wsa:MessageID is remembered to refuse a replayed request (longer than a
+#: signed timestamp stays acceptable, so a replay is caught by one check or the other).
+REPLAY_WINDOW_SECONDS = 15 * 60
 
 #: The fault codes of the local Digipoort, in Digipoort's style (ALS = aanleverservice,
 #: STS = statusinformatieservice). The client treats only the x400 codes as retryable.
@@ -252,10 +261,26 @@ class StubState:
         self.step_seconds = step_seconds
         self.faults = Faults()
         self.lock = threading.RLock()
+        self._seen: dict[str, float] = {}  # wsa:MessageID -> when first received
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS delivery (kenmerk TEXT PRIMARY KEY, data TEXT NOT NULL)"
         )
+
+    def first_use(self, message_id: str) -> bool:
+        """Remember a wsa:MessageID; False when it was seen within the replay window."""
+        now = time.time()
+        with self.lock:
+            cutoff = now - REPLAY_WINDOW_SECONDS
+            while self._seen:  # oldest first: dicts keep insertion order
+                oldest, seen_at = next(iter(self._seen.items()))
+                if seen_at >= cutoff:
+                    break
+                del self._seen[oldest]
+            if message_id in self._seen:
+                return False
+            self._seen[message_id] = now
+            return True
 
     def take_fault(self, name: str) -> bool:
         with self.lock:
@@ -482,14 +507,21 @@ class DigipoortStub:
             ):
                 raise SoapFault("security", path, "ondertekend met een ander certificaat dan TLS")
             self._check_addressing(envelope, path, addressing)
+            if not self.state.first_use(addressing.message_id):
+                raise SoapFault("security", path, "wsa:MessageID al eerder ontvangen (replay)")
             if self.state.take_fault("auth_failures"):
                 raise SoapFault("authentication", path, "certificaat niet gemachtigd")
-            _service, operation = ACTIONS[addressing.action]
-            request = envelope.find(f"{{{wssec.SOAP_ENV}}}Body")[0]
+            _service, operation, element = ACTIONS[addressing.action]
+            request = envelope.find(f"{{{wssec.SOAP_ENV}}}Body/{{{KV}}}{element}")
+            if request is None:
+                raise SoapFault("request", path, f"{element} verwacht in de Body")
             response, action = getattr(self, "_op_" + operation)(request, path)
             return 200, self._answer(response, action, request_id)
         except SoapFault as fault:
             return 500, self._fault(fault, request_id)
+        except Exception:
+            log.exception("local Digipoort failed on a request to %s", path)
+            return 500, self._fault(SoapFault("technical", path, client=False), request_id)
 
     def _check_addressing(self, envelope, path: str, addressing: wssec.Addressing) -> None:
         if addressing.action not in ACTIONS or ACTIONS[addressing.action][0] != path:
@@ -511,8 +543,6 @@ class DigipoortStub:
     # --- operations ----------------------------------------------------------------------
 
     def _op_aanleveren(self, request: etree._Element, path: str):
-        if request.tag != f"{{{KV}}}aanleverRequest":
-            raise SoapFault("request", path, "aanleverRequest verwacht")
         berichtsoort = _child_text(request, "kv:berichtsoort")
         reference = _child_text(request, "kv:aanleverkenmerk")
         nummer = _child_text(request, "kv:identiteitBelanghebbende/kv:nummer")

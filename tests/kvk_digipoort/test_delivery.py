@@ -453,3 +453,30 @@ def test_admin_endpoint_sets_faults_and_counts(digipoort_stub, digipoort_client)
 
     assert _counts(digipoort_stub) == {"a": 2}  # the stub shows a resend; it does not hide it
     assert digipoort_stub.counts() == {"a": 2}
+
+
+class _RecordingSession(requests.Session):
+    def __init__(self):
+        super().__init__()
+        self.sent: list[tuple[str, bytes, dict]] = []
+
+    def post(self, url, data=None, **kwargs):
+        self.sent.append((url, data, kwargs))
+        return super().post(url, data=data, **kwargs)
+
+
+def test_replayed_request_is_refused(digipoort_stub):
+    session = _RecordingSession()
+    client = DigipoortClient(digipoort_stub.client_config(), session=session)
+    reference = _reference()
+    client.deliver(
+        reference=reference, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+    )
+    url, data, kwargs = session.sent[-1]
+
+    replay = requests.post(url, data=data, **kwargs)
+
+    assert replay.status_code == 500
+    assert b"<kv:foutcode>ALS100</kv:foutcode>" in replay.content
+    assert b"replay" in replay.content
+    assert digipoort_stub.counts() == {reference: 1}
