@@ -59,26 +59,27 @@ def run(portal_url: str, *, report: Callable[[str], None], timeout: float = 180.
         portal_url=portal_url,
         year=year,
     )
-    seen: list[int] = []
+    printed = 0
 
-    def note(status: int) -> None:
-        if not seen or seen[-1] != status:
-            seen.append(status)
+    def show_history(current: OutboundMessage) -> None:
+        # The client side's own record of every status it mirrored, printed once each.
+        nonlocal printed
+        for entry in current.history[printed:]:
+            status = int(entry["status"])
             report(f"{status:>3}  {status_label(status)}")
+        printed = len(current.history)
 
     message = client_services.prepare(annual_report)
-    note(message.status)
+    show_history(message)
 
     def sync_until(targets: set[int]) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             result = client_services.send_receive(administration)
             current = OutboundMessage.objects.get(pk=message.pk)
+            show_history(current)
             if result.errors and current.status == Status.SEND_FAILED:
-                note(current.status)
                 raise FlowError("; ".join(result.errors))
-            for entry in current.history:
-                note(int(entry["status"]))
             if current.status in targets:
                 return current.status
             time.sleep(0.5)

@@ -45,7 +45,14 @@ def wait_for(url: str, seconds: float = 30.0) -> bool:
     return False
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Also when started in the background (where SIGINT is ignored) or stopped with SIGTERM.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     children: dict[str, subprocess.Popen] = {}
     try:
