@@ -60,10 +60,14 @@ class Command(BaseCommand):
                 size_class=options["size"],
             )
             if options["full"]:
-                from kvk.arelle import full_validation_available, validate_full
+                from kvk.arelle import full_validation_available, merge_findings, validate_full
 
-                if full_validation_available():
-                    findings = findings + validate_full(content, filename=path.name)
+                if not full_validation_available():
+                    raise CommandError(
+                        "--full needs arelle-release and taxonomy package zips in "
+                        "KVK_TAXONOMY_PACKAGES"
+                    )
+                findings = merge_findings(findings, validate_full(content, filename=path.name))
             any_errors = any_errors or has_errors(findings)
             results.append(
                 {"file": name, "findings": [f.to_dict(options["language"]) for f in findings]}
