@@ -262,6 +262,15 @@ KVK_TAXONOMY_PACKAGES = env_list("KVK_TAXONOMY_PACKAGES")
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # The client side derives the portal address from the participant number (O12345AA).
 PORTAL_URL_TEMPLATE = env("PORTAL_URL_TEMPLATE", "https://{participant}.deponeer.nl")
+# Client side: "Verzenden/ontvangen accountancyportal" on a schedule; 0 (default) = off.
+CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS = float(
+    env("CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS", "0")
+)
+if CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["verzenden-ontvangen-accountancyportal"] = {
+        "task": "clientside.tasks.send_receive_all",
+        "schedule": CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS,
+    }
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,55 @@
+"""``manage.py klaarzetten --administration KVK --year YYYY``: "Klaarzetten accountancyportal"."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clientside import services
+from clientside.models import AnnualReport
+
+
+class Command(BaseCommand):
+    help = (
+        "Klaarzetten accountancyportal: controleert het jaarrapport (volledigheid en "
+        "KvK-regels) en zet bij succes een bericht klaar (status 0)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--administration", required=True, help="KvK-nummer (8 cijfers)")
+        parser.add_argument("--year", required=True, type=int, help="boekjaar, bijv. 2025")
+        parser.add_argument(
+            "--heraanlevering",
+            action="store_true",
+            help="het jaarrapport van de heraanlevering in plaats van het gewone",
+        )
+
+    def handle(self, *args, **options) -> None:
+        report = (
+            AnnualReport.objects.select_related("administration")
+            .filter(
+                administration__kvk_number=options["administration"],
+                financial_year=options["year"],
+                resubmission=options["heraanlevering"],
+            )
+            .first()
+        )
+        if report is None:
+            raise CommandError(
+                f"Geen jaarrapport {options['year']} voor administratie met KvK-nummer "
+                f"{options['administration']}."
+            )
+        try:
+            message = services.prepare(report)
+        except services.PrepareError as error:
+            for problem in error.problems:
+                self.stderr.write(f"- {problem}")
+            raise CommandError(
+                f"Niet klaargezet: {len(error.problems)} probleem/problemen; herstel de "
+                "genoemde velden en probeer opnieuw."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Klaargezet: {message.filename} (status {message.status} "
+                f"{message.status_label}, bericht {message.message_id})."
+            )
+        )
