@@ -742,7 +742,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         stub = self.server.stub
         if self.path == "/stub/deliveries":
-            deliveries = stub.state.all()
+            deliveries = [stub.state.advance(d, poll=False) for d in stub.state.all()]
             counts = stub.state.counts()
             self._json(
                 200,
@@ -872,7 +872,7 @@ class StubHandle:
             "client_cert": str(self.pki.client_cert),
             "client_key": str(self.pki.client_key),
             "ca_bundle": str(self.pki.ca_cert),
-            "berichtsoort": DEFAULT_BERICHTSOORT,
+            "berichtsoort": self.server.stub.berichtsoorten[0],
             "identiteit_type": "KvK",
             "rol": "Intermediair",
             "autorisatie_adres": "http://geenausp.nl",
@@ -882,6 +882,19 @@ class StubHandle:
         }
         values.update(overrides)
         return DigipoortConfig(**values)
+
+    def environ(self) -> dict[str, str]:
+        """DIGIPOORT_* environment variables for a process (a Celery worker, manage.py)
+        that should talk to this stub through settings."""
+        config = self.client_config()
+        return {
+            "DIGIPOORT_AANLEVER_URL": config.aanlever_url,
+            "DIGIPOORT_STATUS_URL": config.status_url,
+            "DIGIPOORT_CLIENT_CERT": config.client_cert,
+            "DIGIPOORT_CLIENT_KEY": config.client_key,
+            "DIGIPOORT_CA_BUNDLE": config.ca_bundle,
+            "DIGIPOORT_BERICHTSOORT": config.berichtsoort,
+        }
 
     def counts(self) -> dict[str, int]:
         """How often each aanleverkenmerk was received (what "exactly once" is checked on)."""

@@ -74,6 +74,7 @@ class Command(BaseCommand):
             f"  certificates:           {handle.pki.directory}\n"
             f"  admin:                  {handle.url}/stub/deliveries, /stub/faults, /stub/reset"
         )
+        self.stdout.flush()  # whoever started us waits for this line
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
