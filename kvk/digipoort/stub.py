@@ -143,29 +143,35 @@ def inspect_instance(content: bytes) -> Verdict:
         return Verdict(False, False, [("VAS500", f"Het bestand is geen welgevormde XML: {exc}")])
     if root.getroottree().docinfo.doctype:
         return Verdict(False, False, [("VAS500", "Een DOCTYPE is niet toegestaan (FR-NL-1.03)")])
+    if root.tag != f"{{{XBRLI}}}xbrl":
+        return Verdict(False, False, [("VAS500", "Het bestand is geen XBRL-instance")])
     numbers = {
         (node.text or "").strip()
         for node in root.iter(f"{{{XBRLI}}}identifier")
         if node.get("scheme") == KVK_ID_SCHEME
     }
-    year = None
-    end = _fact_text(root, "FinancialReportingPeriodCurrentEndDate")
-    if not end:
-        ends = [
-            (n.text or "").strip() for n in root.iter(f"{{{XBRLI}}}endDate", f"{{{XBRLI}}}instant")
-        ]
-        end = max(ends) if ends else ""
-    if len(end) >= 4 and end[:4].isdigit():
-        year = int(end[:4])
+    registered = _fact_text(root, "ChamberOfCommerceRegistrationNumber")
+    if registered:
+        numbers.add(registered)
+    # The financial year is the year in which it begins (KVK-SBR.md section 3), so a year
+    # 2025-07-01..2026-06-30 is 2025. Without the metadata fact, the latest start date of
+    # a duration context is the current period's start.
+    start = _fact_text(root, "FinancialReportingPeriodCurrentStartDate")
+    if not start:
+        starts = [(n.text or "").strip() for n in root.iter(f"{{{XBRLI}}}startDate")]
+        start = max(starts) if starts else ""
+    year = int(start[:4]) if len(start) >= 4 and start[:4].isdigit() else None
+    yes = ("ja", "yes", "true")
     return Verdict(
         accepted=True,
         well_formed=True,
         reasons=[],
         kvk_number=",".join(sorted(numbers)),
         year=year,
-        adopted=_fact_text(root, "DocumentAdoptionStatus").lower() in ("ja", "yes", "true"),
-        resubmission=_fact_text(root, "DocumentResubmissionDueToUnsurmountableInaccuracies").lower()
-        in ("ja", "yes", "true"),
+        adopted=_fact_text(root, "DocumentAdoptionStatus").lower() in yes,
+        resubmission=(
+            _fact_text(root, "DocumentResubmissionDueToUnsurmountableInaccuracies").lower() in yes
+        ),
     )
 
 

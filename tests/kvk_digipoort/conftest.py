@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from kvk.digipoort import testpki
 from kvk.digipoort.client import DigipoortClient, DigipoortStatus
 from kvk.digipoort.outcome import CODES, Kind
 from kvk.digipoort.stub import StubHandle, start_stub
@@ -35,6 +36,12 @@ def digipoort_stub(_digipoort_stub_session: StubHandle) -> StubHandle:
     _digipoort_stub_session.state.reset()
     _digipoort_stub_session.state.step_seconds = STEP_SECONDS
     return _digipoort_stub_session
+
+
+@pytest.fixture(scope="session")
+def other_pki(tmp_path_factory) -> testpki.TestPki:
+    """Certificates from a CA the stub and the client do not trust."""
+    return testpki.generate(tmp_path_factory.mktemp("other-pki"))
 
 
 @pytest.fixture

@@ -230,10 +230,8 @@ def test_client_without_certificate_configured_fails_fast(digipoort_stub):
     assert (error.value.code, error.value.retryable) == ("CONFIG", False)
 
 
-def test_untrusted_server_is_refused(digipoort_stub, tmp_path):
-    from kvk.digipoort import testpki
-
-    other = testpki.generate(tmp_path / "other")
+def test_untrusted_server_is_refused(digipoort_stub, other_pki):
+    other = other_pki
     client = DigipoortClient(digipoort_stub.client_config(ca_bundle=str(other.ca_cert)))
 
     with pytest.raises(DigipoortError) as error:
@@ -378,10 +376,8 @@ def test_config_from_settings(digipoort_settings, digipoort_stub):
     )
 
 
-def test_signature_by_an_untrusted_certificate_is_refused(digipoort_stub, tmp_path):
-    from kvk.digipoort import testpki
-
-    other = testpki.generate(tmp_path / "other")
+def test_signature_by_an_untrusted_certificate_is_refused(digipoort_stub, other_pki):
+    other = other_pki
     stub_cert = (str(digipoort_stub.pki.client_cert), str(digipoort_stub.pki.client_key))
 
     class _StubTlsSession(requests.Session):
