@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -208,7 +209,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.sweep_stuck_messages",
         "schedule": 60.0,
     },
+    # Daily reminders to clients and escalations to staff (portal.reminders); idempotent.
+    "herinneringen-versturen": {
+        "task": "portal.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
+# Days a message waits for the client (status 30) before a reminder; days before the
+# filing deadline at which staff are warned.
+REMINDER_DAYS = [int(days) for days in env_list("REMINDER_DAYS", "3,7,14")]
+REMINDER_ESCALATION_DAYS = [int(days) for days in env_list("REMINDER_ESCALATION_DAYS", "30,14")]
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,248 @@
+"""Selectors for the legal deadlines: where each organisation stands for a financial year.
+
+Reads only. The date arithmetic is ``kvk.deadlines``; this module adds the facts the
+portal knows (year end, extension, shareholders, the latest approval message and its
+adoption date). Used by the staff view "Termijnen", its CSV export and the escalation
+of ``portal.reminders``. A year of any number of organisations costs three queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kvk.deadlines import Deadlines, compute_deadlines, financial_year_period
+from kvk.status import Status
+from portal.models import DeadlineExtension, DeadlineFacts, Organisation
+
+
+class Situation(models.TextChoices):
+    """Where the filing of a financial year stands, from the deadline's point of view."""
+
+    NO_MESSAGE = "no_message", _("Nog geen bericht")
+    PROCESSING = "processing", _("In verwerking")
+    PROCESSING_FAILED = "processing_failed", _("Fout bij verwerken")
+    WAITING_FOR_CLIENT = "waiting_for_client", _("Wacht op cliënt")
+    REJECTED = "rejected", _("Afgekeurd door cliënt")
+    TRANSPORT_ERROR = "transport_error", _("Fout bij verzenden naar KvK")
+    REFUSED = "refused", _("Afgekeurd door KvK")
+    ON_ITS_WAY = "on_its_way", _("Goedgekeurd, onderweg naar KvK")
+    FILED = "filed", _("Gedeponeerd")
+
+
+_SITUATION_OF_STATUS = {
+    Status.PREPARED: Situation.PROCESSING,
+    Status.SEND_FAILED: Situation.PROCESSING,
+    Status.RECEIVED: Situation.PROCESSING,
+    Status.PROCESSING: Situation.PROCESSING,
+    Status.PROCESSING_FAILED: Situation.PROCESSING_FAILED,
+    Status.IN_REVIEW: Situation.WAITING_FOR_CLIENT,
+    Status.REJECTED: Situation.REJECTED,
+    Status.APPROVED: Situation.ON_ITS_WAY,
+    Status.SENT_TO_KVK: Situation.ON_ITS_WAY,
+    Status.TRANSPORT_ERROR: Situation.TRANSPORT_ERROR,
+    Status.FILED: Situation.FILED,
+    Status.REFUSED: Situation.REFUSED,
+}
+
+#: Situations in which the deadline will be met without anyone acting.
+SAFE_SITUATIONS = frozenset({Situation.ON_ITS_WAY, Situation.FILED})
+
+_MESSAGE_FIELDS = (
+    "id",
+    "organisation_id",
+    "financial_year",
+    "status",
+    "status_changed_at",
+    "awaiting_accountant_review",
+    "adopted",
+    "adoption_date",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One organisation's financial year: its deadlines and where the filing stands."""
+
+    organisation: Organisation
+    financial_year: int
+    deadlines: Deadlines
+    message: object | None  # the latest workflow.ApprovalMessage of the year (few fields)
+    situation: Situation
+    days_left: int
+    days_in_status: int | None  # e.g. how long the message has been waiting for the client
+
+    @property
+    def at_risk(self) -> bool:
+        return self.situation not in SAFE_SITUATIONS
+
+    @property
+    def overdue(self) -> bool:
+        return self.at_risk and self.days_left < 0
+
+
+def year_end_of(organisation: Organisation) -> tuple[int, int, bool]:
+    """(year end month, year end day, all shareholders are directors) of an organisation
+    whose ``deadline_facts`` were selected with it; defaults without a row."""
+    try:
+        facts = organisation.deadline_facts
+    except DeadlineFacts.DoesNotExist:
+        return 12, 31, False
+    return facts.year_end_month, facts.year_end_day, facts.all_shareholders_are_directors
+
+
+def with_deadline_facts(
+    organisations: QuerySet[Organisation], financial_year: int
+) -> QuerySet[Organisation]:
+    """The organisations with their facts and this year's extension (``year_extensions``)."""
+    return organisations.select_related("deadline_facts").prefetch_related(
+        Prefetch(
+            "deadline_extensions",
+            queryset=DeadlineExtension.objects.filter(financial_year=financial_year),
+            to_attr="year_extensions",
+        )
+    )
+
+
+def deadlines_of(
+    organisation: Organisation, financial_year: int, *, adopted_on: date | None = None
+) -> Deadlines:
+    """The deadlines of one organisation's year; expects ``with_deadline_facts``."""
+    end_month, end_day, all_directors = year_end_of(organisation)
+    start, end = financial_year_period(financial_year, end_month, end_day)
+    extensions = getattr(organisation, "year_extensions", None)
+    if extensions is None:
+        extensions = list(organisation.deadline_extensions.filter(financial_year=financial_year))
+    return compute_deadlines(
+        start,
+        end,
+        extension_months=extensions[0].months if extensions else 0,
+        all_shareholders_are_directors=all_directors,
+        adopted_on=adopted_on,
+    )
+
+
+def _latest_messages(organisations: QuerySet[Organisation], financial_year: int) -> dict:
+    from workflow.models import ApprovalMessage
+
+    latest: dict[int, ApprovalMessage] = {}
+    messages = (
+        ApprovalMessage.objects.filter(
+            organisation__in=organisations.values("pk"), financial_year=financial_year
+        )
+        .only(*_MESSAGE_FIELDS)
+        .order_by("organisation_id", "-created_at", "-pk")
+    )
+    for message in messages:
+        latest.setdefault(message.organisation_id, message)
+    return latest
+
+
+def _days_since(moment, today: date) -> int:
+    return (today - timezone.localdate(moment)).days
+
+
+def year_rows(
+    organisations: QuerySet[Organisation],
+    financial_year: int,
+    *,
+    today: date | None = None,
+) -> list[DeadlineRow]:
+    """Every organisation's row for ``financial_year``, sorted by days left, then name."""
+    today = today or timezone.localdate()
+    latest = _latest_messages(organisations, financial_year)
+    rows = []
+    for organisation in with_deadline_facts(organisations, financial_year):
+        message = latest.get(organisation.pk)
+        adopted_on = None
+        if message is not None and message.adopted and message.adoption_date:
+            adopted_on = message.adoption_date
+        deadlines = deadlines_of(organisation, financial_year, adopted_on=adopted_on)
+        if message is None:
+            situation, days_in_status = Situation.NO_MESSAGE, None
+        else:
+            situation = _SITUATION_OF_STATUS[Status(message.status)]
+            days_in_status = _days_since(message.status_changed_at, today)
+        rows.append(
+            DeadlineRow(
+                organisation=organisation,
+                financial_year=financial_year,
+                deadlines=deadlines,
+                message=message,
+                situation=situation,
+                days_left=deadlines.days_left(today),
+                days_in_status=days_in_status,
+            )
+        )
+    rows.sort(key=lambda row: (row.days_left, row.organisation.name.lower(), row.organisation.pk))
+    return rows
+
+
+def filter_rows(
+    rows: Iterable[DeadlineRow],
+    *,
+    situation: str = "",
+    min_days_in_status: int | None = None,
+    max_days_left: int | None = None,
+) -> list[DeadlineRow]:
+    """``situation``: "" for the rows at risk, "all" for every row, or one Situation."""
+    result = []
+    for row in rows:
+        if situation == "" and not row.at_risk:
+            continue
+        if situation not in ("", "all") and row.situation != situation:
+            continue
+        if min_days_in_status is not None and (
+            row.days_in_status is None or row.days_in_status < min_days_in_status
+        ):
+            continue
+        if max_days_left is not None and row.days_left > max_days_left:
+            continue
+        result.append(row)
+    return result
+
+
+def default_financial_year(today: date | None = None) -> int:
+    """The year whose filing season is on: for calendar years, last year."""
+    return (today or timezone.localdate()).year - 1
+
+
+def save_deadline_facts(
+    *,
+    organisation: Organisation,
+    year_end_month: int,
+    year_end_day: int,
+    all_shareholders_are_directors: bool,
+    financial_year: int,
+    extension_months: int,
+) -> None:
+    """The one write of this module: an organisation's facts and one year's extension
+    (0 removes it). Callers check that the user may change the organisation."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        DeadlineFacts.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "year_end_month": year_end_month,
+                "year_end_day": year_end_day,
+                "all_shareholders_are_directors": all_shareholders_are_directors,
+            },
+        )
+        if extension_months:
+            DeadlineExtension.objects.update_or_create(
+                organisation=organisation,
+                financial_year=financial_year,
+                defaults={"months": extension_months},
+            )
+        else:
+            DeadlineExtension.objects.filter(
+                organisation=organisation, financial_year=financial_year
+            ).delete()

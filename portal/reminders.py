@@ -1,0 +1,343 @@
+"""Reminders by e-mail: to clients whose message awaits their review, and to staff when a
+filing deadline comes near.
+
+Never twice: each reminder first inserts its ``ReminderLog`` row in its own transaction,
+under a unique constraint (per message and step, or per organisation, year and step).
+Only the run that inserted the row sends the e-mail, after that insert committed; a
+second or concurrent run hits the constraint and sends nothing. The price is "at most
+once": when sending fails, the row keeps the error and the reminder is not retried.
+
+Schedules (settings): ``REMINDER_DAYS`` = days a message has waited for the client
+(status 30) before a reminder; ``REMINDER_ESCALATION_DAYS`` = days before the filing
+deadline at which staff are warned. When the job missed days, only the latest step that
+is due is sent, not every step that was skipped.
+
+Called by the Celery task ``portal.tasks.send_reminders`` (daily, see
+``CELERY_BEAT_SCHEDULE``) and the command ``manage.py send_reminders``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext
+
+from kvk.status import Status
+from portal import deadlines as selectors
+from portal.models import Contact, Organisation, ReminderLog, StaffMember
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REMINDER_DAYS = (3, 7, 14)
+DEFAULT_ESCALATION_DAYS = (30, 14)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    client_reminders: int
+    staff_escalations: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "client_reminders": self.client_reminders,
+            "staff_escalations": self.staff_escalations,
+        }
+
+
+def reminder_step(days_waiting: int, schedule: Sequence[int]) -> int | None:
+    """The latest client reminder step that is due after ``days_waiting`` days."""
+    due = [step for step in schedule if step <= days_waiting]
+    return max(due) if due else None
+
+
+def escalation_step(days_left: int, schedule: Sequence[int]) -> int | None:
+    """The most urgent escalation step whose threshold ``days_left`` has reached."""
+    if days_left < 0:
+        return None  # overdue: the last warning went out before; the view shows it
+    due = [step for step in schedule if days_left <= step]
+    return min(due) if due else None
+
+
+def _claim(**fields) -> ReminderLog | None:
+    """Insert the log row in its own transaction; None when another run already did."""
+    try:
+        with transaction.atomic():
+            return ReminderLog.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _url(name: str, *args: object) -> str:
+    try:
+        return _absolute(reverse(name, args=args))
+    except NoReverseMatch:
+        return _absolute("/")
+
+
+def _long_date(day: date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+# --- client reminders ------------------------------------------------------------------------
+
+# The e-mail texts per language (Contact.language). They live here rather than in the
+# translation catalog so an English contact gets English even before a catalog exists.
+_CLIENT_TEXT = {
+    "nl": (
+        "Herinnering: de jaarrekening {year} van {organisation} wacht op uw beoordeling",
+        "Beste {name},\n\n"
+        "De jaarrekening {year} van {organisation} staat al {days} dagen voor u klaar in het "
+        "klantportaal en wacht op uw beoordeling.\n"
+        "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
+        "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
+        "De wettelijke deponeertermijn verloopt op {deadline}.\n\n"
+        "Naar het bericht: {url}\n\n"
+        "Met vriendelijke groet,\n{sender}\n",
+    ),
+    "en": (
+        "Reminder: the {year} annual accounts of {organisation} await your review",
+        "Dear {name},\n\n"
+        "The {year} annual accounts of {organisation} have been waiting for your review in "
+        "the client portal for {days} days.\n"
+        "Please check the documents, tick 'Annual accounts adopted' and approve the message. "
+        "We will then file the accounts with the Chamber of Commerce (KvK).\n\n"
+        "The legal filing deadline is {deadline}.\n\n"
+        "Go to the message: {url}\n\n"
+        "Kind regards,\n{sender}\n",
+    ),
+}
+
+
+def _client_messages():
+    from workflow.models import ApprovalMessage
+
+    # Messages still with the accountant (accountant review first) are not the client's yet.
+    return (
+        ApprovalMessage.objects.filter(status=Status.IN_REVIEW, awaiting_accountant_review=False)
+        .only("id", "organisation_id", "financial_year", "status_changed_at")
+        .order_by("pk")
+    )
+
+
+def _recipients(contacts: Sequence[Contact]) -> list[Contact]:
+    return [contact for contact in contacts if contact.portal_access and contact.email]
+
+
+def send_client_reminders(*, now: datetime | None = None) -> int:
+    """Claim and send the due reminders for messages waiting for the client; returns how
+    many reminders this run claimed."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    schedule = getattr(settings, "REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
+    due = []
+    for message in _client_messages():
+        step = reminder_step((today - timezone.localdate(message.status_changed_at)).days, schedule)
+        if step is not None:
+            due.append((message, step))
+    if not due:
+        return 0
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    for contact in Contact.objects.filter(
+        organisation_id__in={message.organisation_id for message, _step in due}
+    ).order_by("pk"):
+        contacts[contact.organisation_id].append(contact)
+    claimed = 0
+    for message, step in due:
+        recipients = _recipients(contacts[message.organisation_id])
+        if not recipients:
+            continue  # nobody to remind; a contact added later still gets the next step
+        entry = _claim(
+            organisation_id=message.organisation_id,
+            message_id=message.pk,
+            financial_year=message.financial_year,
+            kind=ReminderLog.Kind.CLIENT_REVIEW,
+            step=step,
+            recipients=[contact.email for contact in recipients],
+        )
+        if entry is not None:
+            claimed += 1
+            transaction.on_commit(partial(deliver_client_reminder, entry.pk))
+    return claimed
+
+
+def _client_email(contact: Contact, *, message, organisation: Organisation, step: int):
+    language = contact.language if contact.language in _CLIENT_TEXT else "nl"
+    year = message.financial_year or ""
+    deadline = None
+    if message.financial_year:
+        organisations = selectors.with_deadline_facts(
+            Organisation.objects.filter(pk=organisation.pk), message.financial_year
+        )
+        adopted_on = message.adoption_date if message.adopted else None
+        deadline = selectors.deadlines_of(
+            organisations.get(), message.financial_year, adopted_on=adopted_on
+        ).filing
+    subject, body = _CLIENT_TEXT[language]
+    with translation.override(language):
+        fields = {
+            "year": year,
+            "organisation": organisation.name,
+            "name": contact.name,
+            "days": step,
+            "deadline": _long_date(deadline) if deadline else "-",
+            "url": _url("outsite-message", message.pk),
+            "sender": organisation.environment.name,
+        }
+    return EmailMessage(
+        subject=subject.format(**fields), body=body.format(**fields), to=[contact.email]
+    )
+
+
+def _record_delivery(entry_id: int, error: str = "") -> None:
+    ReminderLog.objects.filter(pk=entry_id).update(
+        sent_at=None if error else timezone.now(), error=error[:2000]
+    )
+
+
+def deliver_client_reminder(entry_id: int) -> None:
+    """Send one claimed client reminder (runs after the claim committed)."""
+    from workflow.models import ApprovalMessage
+
+    entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
+    message = ApprovalMessage.objects.only(
+        "id", "financial_year", "adopted", "adoption_date", "organisation_id"
+    ).get(pk=entry.message_id)
+    contacts = [
+        contact
+        for contact in Contact.objects.filter(organisation_id=entry.organisation_id)
+        if contact.email in entry.recipients
+    ]
+    try:
+        emails = [
+            _client_email(
+                contact, message=message, organisation=entry.organisation, step=entry.step
+            )
+            for contact in contacts
+        ]
+        get_connection().send_messages(emails)
+    except Exception as error:  # noqa: BLE001 - at most once: record, never resend
+        log.exception("Reminder %s could not be sent", entry_id)
+        _record_delivery(entry_id, f"{type(error).__name__}: {error}")
+        return
+    _record_delivery(entry_id)
+
+
+# --- staff escalation ------------------------------------------------------------------------
+
+
+def send_staff_escalations(*, today: date | None = None) -> int:
+    """Warn the staff of each environment about financial years at risk whose filing
+    deadline is near; one digest e-mail per environment per run."""
+    today = today or timezone.localdate()
+    schedule = getattr(settings, "REMINDER_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS)
+    if not schedule:
+        return 0
+    claimed: dict[int, list[int]] = defaultdict(list)
+    # Filing deadlines fall at most 12 months after year end, so the years near their
+    # deadline began at most two calendar years ago.
+    for financial_year in (today.year - 2, today.year - 1, today.year):
+        rows = selectors.year_rows(Organisation.objects.all(), financial_year, today=today)
+        for row in rows:
+            if not row.at_risk or row.deadlines.year_end >= today:
+                continue
+            step = escalation_step(row.days_left, schedule)
+            if step is None:
+                continue
+            entry = _claim(
+                organisation_id=row.organisation.pk,
+                message_id=None,
+                financial_year=financial_year,
+                kind=ReminderLog.Kind.STAFF_ESCALATION,
+                step=step,
+            )
+            if entry is not None:
+                claimed[row.organisation.environment_id].append(entry.pk)
+    for environment_id, entry_ids in claimed.items():
+        transaction.on_commit(
+            partial(deliver_staff_escalation, environment_id, entry_ids, today=today)
+        )
+    return sum(len(ids) for ids in claimed.values())
+
+
+def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today: date) -> None:
+    """Send one digest of claimed escalations to the staff of one environment."""
+    entries = list(
+        ReminderLog.objects.filter(pk__in=entry_ids)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    staff = StaffMember.objects.filter(environment_id=environment_id, user__is_active=True)
+    addresses = sorted({member.user.email for member in staff.select_related("user")} - {""})
+    if not addresses:
+        for entry in entries:
+            _record_delivery(entry.pk, "Geen medewerkers met een e-mailadres.")
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = []
+        for entry in entries:
+            row = selectors.year_rows(
+                Organisation.objects.filter(pk=entry.organisation_id),
+                entry.financial_year,
+                today=today,
+            )[0]
+            lines.append(
+                gettext(
+                    "- {organisation}, boekjaar {year}: deponeren uiterlijk {deadline} "
+                    "(nog {days} dagen); {situation}"
+                ).format(
+                    organisation=row.organisation.name,
+                    year=entry.financial_year,
+                    deadline=_long_date(row.deadlines.filing),
+                    days=row.days_left,
+                    situation=row.situation.label,
+                )
+            )
+        subject = ngettext(
+            "Deponeertermijn nadert: {count} cliënt zonder goedgekeurde jaarrekening",
+            "Deponeertermijn nadert: {count} cliënten zonder goedgekeurde jaarrekening",
+            len(entries),
+        ).format(count=len(entries))
+        body = (
+            gettext(
+                "De wettelijke deponeertermijn nadert voor deze cliënten, en hun jaarrekening "
+                "is nog niet goedgekeurd of gedeponeerd:"
+            )
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n\n"
+            + gettext("Overzicht: {url}").format(url=_url("deadlines:list"))
+            + "\n"
+        )
+    try:
+        EmailMessage(subject=subject, body=body, to=addresses).send()
+    except Exception as error:  # noqa: BLE001 - at most once: record, never resend
+        log.exception("Escalation for environment %s could not be sent", environment_id)
+        for entry in entries:
+            _record_delivery(entry.pk, f"{type(error).__name__}: {error}")
+        return
+    ReminderLog.objects.filter(pk__in=entry_ids).update(
+        sent_at=timezone.now(), recipients=addresses
+    )
+
+
+def send_reminders(*, now: datetime | None = None) -> Outcome:
+    """The daily job: client reminders, then staff escalations."""
+    now = now or timezone.now()
+    return Outcome(
+        client_reminders=send_client_reminders(now=now),
+        staff_escalations=send_staff_escalations(today=timezone.localdate(now)),
+    )

@@ -1,0 +1,82 @@
+"""Helpers for the deadline and reminder tests: messages in a given status and age."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from kvk.status import Status
+from portal.models import DeadlineExtension, DeadlineFacts
+from tests import factories
+from workflow.models import ApprovalMessage
+
+
+def make_message(
+    organisation,
+    *,
+    year: int,
+    status: int = Status.IN_REVIEW,
+    changed_at: datetime | None = None,
+    adopted_on: date | None = None,
+    awaiting_accountant_review: bool = False,
+) -> ApprovalMessage:
+    """A message of ``organisation`` at ``status`` since ``changed_at`` (test set-up only:
+    the product moves statuses through workflow.services)."""
+    message = ApprovalMessage.objects.create(
+        organisation=organisation,
+        message_id=uuid.uuid4(),
+        message_type="kvk-micro-klein",
+        financial_year=year,
+        filename=f"jaarrekening-{year}.xbrl",
+        received_document=b"<xbrl/>",
+        document=b"<xbrl/>",
+        document_sha256="a" * 64,
+        approved_sha256="a" * 64 if status >= Status.APPROVED else "",
+        status=status,
+        adopted=adopted_on is not None,
+        adoption_date=adopted_on,
+        awaiting_accountant_review=awaiting_accountant_review,
+    )
+    if changed_at is not None:
+        ApprovalMessage.objects.filter(pk=message.pk).update(status_changed_at=changed_at)
+        message.refresh_from_db()
+    return message
+
+
+def facts(organisation, *, end_month=12, end_day=31, all_directors=False):
+    return DeadlineFacts.objects.create(
+        organisation=organisation,
+        year_end_month=end_month,
+        year_end_day=end_day,
+        all_shareholders_are_directors=all_directors,
+    )
+
+
+def extension(organisation, year: int, months: int):
+    return DeadlineExtension.objects.create(
+        organisation=organisation, financial_year=year, months=months
+    )
+
+
+def at_noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=12))
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The factories hash a password per user; the default hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def org(environment):
+    return factories.OrganisationFactory(environment=environment, name="Alfa B.V.")

@@ -1,0 +1,264 @@
+"""portal.reminders: client reminders and staff escalations, never twice."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+
+from kvk.status import Status
+from portal import reminders, tasks
+from portal.models import ReminderLog
+from tests import factories
+from tests.deadlines.conftest import at_noon, extension, facts, make_message
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def schedule(settings):
+    settings.REMINDER_DAYS = [3, 7, 14]
+    settings.REMINDER_ESCALATION_DAYS = [30, 14]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def waiting(org):
+    contact = factories.ContactFactory(organisation=org, name="Anna", email="anna@example.nl")
+    message = make_message(org, year=2025, changed_at=at_noon(TODAY - timedelta(days=3)))
+    return message, contact
+
+
+def run(django_capture_on_commit_callbacks, day: date = TODAY):
+    with django_capture_on_commit_callbacks(execute=True):
+        return reminders.send_reminders(now=at_noon(day))
+
+
+def test_reminder_when_a_message_has_waited_three_days(waiting, django_capture_on_commit_callbacks):
+    message, contact = waiting
+    outcome = run(django_capture_on_commit_callbacks)
+    assert outcome.client_reminders == 1
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["anna@example.nl"]
+    assert "Alfa B.V." in email.subject and "2025" in email.subject
+    assert "3 dagen" in email.body
+    assert "8 augustus 2026" in email.body  # the filing deadline of calendar year 2025
+    assert f"/outsite/berichten/{message.pk}/" in email.body
+    entry = ReminderLog.objects.get()
+    assert (entry.message_id, entry.kind, entry.step) == (message.pk, "client_review", 3)
+    assert entry.sent_at is not None and entry.error == ""
+    assert entry.recipients == ["anna@example.nl"]
+
+
+def test_a_second_run_sends_nothing(waiting, django_capture_on_commit_callbacks):
+    run(django_capture_on_commit_callbacks)
+    outcome = run(django_capture_on_commit_callbacks)
+    assert outcome.client_reminders == 0
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.count() == 1
+
+
+def test_schedule_steps(org, waiting, django_capture_on_commit_callbacks):
+    message, _contact = waiting
+    ReminderLog.objects.all().delete()
+    run(django_capture_on_commit_callbacks, TODAY - timedelta(days=1))  # waited 2 days
+    assert mail.outbox == []
+    run(django_capture_on_commit_callbacks, TODAY + timedelta(days=5))  # waited 8 days
+    run(django_capture_on_commit_callbacks, TODAY + timedelta(days=6))
+    run(django_capture_on_commit_callbacks, TODAY + timedelta(days=11))  # waited 14 days
+    steps = sorted(ReminderLog.objects.values_list("step", flat=True))
+    assert steps == [7, 14]  # the skipped step 3 is not sent late
+    assert len(mail.outbox) == 2
+
+
+def test_english_contact_gets_english(org, django_capture_on_commit_callbacks):
+    factories.ContactFactory(organisation=org, email="bob@example.com", language="en")
+    make_message(org, year=2025, changed_at=at_noon(TODAY - timedelta(days=7)))
+    run(django_capture_on_commit_callbacks)
+    (email,) = mail.outbox
+    assert email.subject.startswith("Reminder: the 2025 annual accounts")
+    assert "7 days" in email.body and "8 August 2026" in email.body
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"status": Status.REJECTED},
+        {"status": Status.APPROVED},
+        {"status": Status.IN_REVIEW, "awaiting_accountant_review": True},
+    ],
+    ids=["rejected", "approved", "accountant-review-first"],
+)
+def test_no_reminder_unless_the_client_must_act(org, kwargs, django_capture_on_commit_callbacks):
+    factories.ContactFactory(organisation=org)
+    make_message(org, year=2025, changed_at=at_noon(TODAY - timedelta(days=20)), **kwargs)
+    outcome = run(django_capture_on_commit_callbacks)
+    assert outcome.client_reminders == 0 and mail.outbox == []
+    assert not ReminderLog.objects.exists()
+
+
+def test_contacts_without_portal_access_or_email_are_skipped(
+    org, django_capture_on_commit_callbacks
+):
+    factories.ContactFactory(organisation=org, portal_access=False)
+    factories.ContactFactory(organisation=org, email="")
+    make_message(org, year=2025, changed_at=at_noon(TODAY - timedelta(days=4)))
+    run(django_capture_on_commit_callbacks)
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+
+
+def test_failed_send_is_recorded_and_never_retried(
+    waiting, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    run(django_capture_on_commit_callbacks)
+    entry = ReminderLog.objects.get()
+    assert entry.sent_at is None and "mail server down" in entry.error
+    monkeypatch.undo()
+    run(django_capture_on_commit_callbacks)
+    assert mail.outbox == [] and ReminderLog.objects.count() == 1
+
+
+def test_the_log_refuses_a_duplicate(waiting):
+    message, _contact = waiting
+    fields = dict(organisation=message.organisation, message=message, kind="client_review", step=3)
+    ReminderLog.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderLog.objects.create(**fields)
+    year = dict(organisation=message.organisation, financial_year=2025, kind="staff_escalation")
+    ReminderLog.objects.create(step=30, **year)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderLog.objects.create(step=30, **year)
+
+
+# --- staff escalation ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_members(environment):
+    return [
+        factories.StaffFactory(environment=environment, user__email="eva@kantoor.nl"),
+        factories.StaffFactory(environment=environment, user__email="tom@kantoor.nl"),
+    ]
+
+
+def test_escalation_before_the_filing_deadline(
+    environment, org, staff_members, outsider, django_capture_on_commit_callbacks
+):
+    # Calendar year 2025: filing due 8 August 2026. 20 days before: the 30-day step.
+    filed = factories.OrganisationFactory(environment=environment, name="Gedeponeerd B.V.")
+    make_message(filed, year=2025, status=Status.FILED)
+    june = factories.OrganisationFactory(environment=environment, name="Juni B.V.")
+    facts(june, end_month=6, end_day=30)  # year 2025 ends 30 June 2026: not yet near
+    day = date(2026, 7, 19)
+    outcome = run(django_capture_on_commit_callbacks, day)
+    assert outcome.staff_escalations == 1
+    (email,) = mail.outbox
+    assert sorted(email.to) == ["eva@kantoor.nl", "tom@kantoor.nl"]
+    assert outsider.email not in email.to
+    assert "Alfa B.V., boekjaar 2025" in email.body and "8 augustus 2026" in email.body
+    assert "Gedeponeerd" not in email.body and "Juni" not in email.body
+    entry = ReminderLog.objects.get()
+    assert (entry.organisation_id, entry.financial_year, entry.kind, entry.step) == (
+        org.pk,
+        2025,
+        "staff_escalation",
+        30,
+    )
+    assert entry.sent_at is not None
+
+    run(django_capture_on_commit_callbacks, day + timedelta(days=1))
+    assert len(mail.outbox) == 1  # nothing new until the 14-day step
+    run(django_capture_on_commit_callbacks, date(2026, 7, 26))  # 13 days left
+    assert len(mail.outbox) == 2
+    assert sorted(ReminderLog.objects.values_list("step", flat=True)) == [14, 30]
+
+
+def test_escalation_follows_the_facts(org, staff_members, django_capture_on_commit_callbacks):
+    # An extension of 3 months moves the deadline of 2025 to 8 November 2026.
+    extension(org, 2025, 3)
+    run(django_capture_on_commit_callbacks, date(2026, 7, 19))
+    assert mail.outbox == []
+    run(django_capture_on_commit_callbacks, date(2026, 10, 20))
+    (email,) = mail.outbox
+    assert "8 november 2026" in email.body
+
+
+def test_escalation_for_all_shareholders_directors(
+    org, staff_members, django_capture_on_commit_callbacks
+):
+    facts(org, all_directors=True)  # 2025: due 8 June 2026
+    run(django_capture_on_commit_callbacks, date(2026, 5, 25))
+    (email,) = mail.outbox
+    assert "8 juni 2026" in email.body
+
+
+def test_command_and_task(waiting, capsys, django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--today", TODAY.isoformat())
+    assert "client reminders: 1" in capsys.readouterr().out
+    assert len(mail.outbox) == 1
+    # The task runs with the real clock: the message has waited longer by now, so the
+    # latest step is due once, and a second run of the task sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = tasks.send_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_reminders() == {"client_reminders": 0, "staff_escalations": 0}
+    assert first["client_reminders"] == 1
+    assert ReminderLog.objects.filter(kind="client_review").count() == 2
+    beat = settings.CELERY_BEAT_SCHEDULE["herinneringen-versturen"]
+    assert beat["task"] == "portal.tasks.send_reminders"
+
+
+# --- concurrency ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_send_each_reminder_once(environment, staff_members):
+    org = factories.OrganisationFactory(environment=environment, name="Alfa B.V.")
+    factories.ContactFactory(organisation=org, email="anna@example.nl")
+    other = factories.OrganisationFactory(environment=environment, name="Beta B.V.")
+    factories.ContactFactory(organisation=other, email="piet@example.nl")
+    day = date(2026, 7, 26)  # 13 days before the 2025 deadline: escalation step 14
+    for organisation in (org, other):
+        make_message(organisation, year=2025, changed_at=at_noon(day - timedelta(days=7)))
+    make_message(
+        factories.OrganisationFactory(environment=environment, name="Gamma B.V."),
+        year=2025,
+        status=Status.FILED,
+    )
+    barrier = threading.Barrier(4)
+    outcomes, errors = [], []
+
+    def job():
+        try:
+            barrier.wait()
+            outcomes.append(reminders.send_reminders(now=at_noon(day)))
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sum(o.client_reminders for o in outcomes) == 2
+    assert sum(o.staff_escalations for o in outcomes) == 2
+    client_mail = [m for m in mail.outbox if "wacht op uw beoordeling" in m.subject]
+    assert sorted(m.to[0] for m in client_mail) == ["anna@example.nl", "piet@example.nl"]
+    assert ReminderLog.objects.filter(kind="client_review", step=7).count() == 2
+    assert ReminderLog.objects.filter(kind="staff_escalation", step=14).count() == 2
+    assert not ReminderLog.objects.filter(sent_at__isnull=True).exists()
