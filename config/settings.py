@@ -117,8 +117,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     # A file, not shared-cache memory: live servers and Celery worker threads in the tests
-    # open their own connections to it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # open their own connections to it. One per test run, so runs side by side don't collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -290,3 +290,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+# How long one worker holds an approved message while it talks to Digipoort; after that a
+# sweeper may take over (asking Digipoort about the delivery reference before any resend).
+KVK_SUBMIT_LEASE_SECONDS = int(env("KVK_SUBMIT_LEASE_SECONDS", "300"))

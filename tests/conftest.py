@@ -15,6 +15,12 @@ from connectors import services as connector_services
 from kvk.builder import build_instance
 from kvk.statements import demo_statements
 from tests import factories
+from tests.kvk_digipoort.conftest import (  # noqa: F401 - the local Digipoort, for every test
+    _digipoort_stub_session,
+    digipoort_client,
+    digipoort_settings,
+    digipoort_stub,
+)
 
 
 @dataclass

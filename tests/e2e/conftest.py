@@ -7,11 +7,6 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
-from tests.kvk_digipoort.conftest import (  # noqa: F401 - fixtures
-    _digipoort_stub_session,
-    digipoort_settings,
-    digipoort_stub,
-)
 
 
 @pytest.fixture

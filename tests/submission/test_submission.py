@@ -1,0 +1,127 @@
+"""Submission to the local Digipoort over HTTPS with two-way TLS, through the real client."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kvk.status import Status
+from workflow import submission
+from workflow.models import ApprovalMessage
+from workflow.tasks import sweep_stuck_messages
+
+pytestmark = pytest.mark.django_db
+
+
+def poll_until_final(message: ApprovalMessage, seconds: float = 10.0) -> ApprovalMessage:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        submission.poll(message.pk)
+        message.refresh_from_db()
+        if message.status != Status.SENT_TO_KVK:
+            return message
+        time.sleep(0.05)
+    return message
+
+
+def make_due(message: ApprovalMessage) -> None:
+    ApprovalMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_approved_message_is_filed_and_the_timeline_is_kept(approved, digipoort_stub):
+    message = approved()
+    assert submission.submit(message.pk) == "delivered"
+    message.refresh_from_db()
+    assert message.status == Status.SENT_TO_KVK and message.digipoort_kenmerk
+    message = poll_until_final(message)
+    assert message.status == Status.FILED
+    codes = [s["code"] for s in message.digipoort_statuses]
+    assert codes[0] in (100, 105) and codes[-1] == 500
+    assert digipoort_stub.counts() == {message.delivery_reference: 1}
+    assert [e.action for e in message.events.all()][-2:] == ["delivered", "filed"]
+
+
+def test_second_adopted_filing_for_the_year_is_refused_with_kvk_reasons(
+    approved, digipoort_stub, digipoort_client, client_a
+):
+    # Someone else (another software package) already filed adopted accounts for the year.
+    message = approved()
+    kenmerk = digipoort_client.deliver(
+        reference="elders-gedeponeerd",
+        kvk_number=client_a.kvk_number,
+        filename="elders.xbrl",
+        content=bytes(message.document),
+    )
+    assert kenmerk
+    time.sleep(0.5)
+    submission.submit(message.pk)
+    message = poll_until_final(message)
+    assert message.status == Status.REFUSED
+    assert message.reasons and all(r["code"] and r["message"] for r in message.reasons)
+    assert message.events.last().action == "refused_by_kvk"
+
+
+def test_transport_error_goes_to_70_and_a_retry_delivers(approved, digipoort_stub):
+    message = approved()
+    digipoort_stub.set_faults(aanlever_faults=1)
+    assert submission.submit(message.pk) == "transport_error"
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+    assert message.reasons[0]["code"].startswith("digipoort_")
+    assert message.next_attempt_at > timezone.now()
+    assert submission.submit(message.pk) == "skipped"  # not due yet
+    make_due(message)
+    assert submission.submit(message.pk) == "delivered"
+    assert poll_until_final(message).status == Status.FILED
+    assert digipoort_stub.counts() == {message.delivery_reference: 1}
+
+
+def test_status_420_for_a_while_then_filed(approved, digipoort_stub):
+    message = approved()
+    digipoort_stub.set_faults(status_420_polls=3)
+    submission.submit(message.pk)
+    message = poll_until_final(message)
+    assert message.status == Status.FILED
+    assert 420 in [s["code"] for s in message.digipoort_statuses]
+
+
+def test_lost_answer_is_recovered_by_asking_digipoort_never_by_resending(approved, digipoort_stub):
+    message = approved()
+    # Digipoort stores the delivery, then the connection drops before we learn the kenmerk:
+    # exactly the crash between "sent" and "recorded".
+    digipoort_stub.set_faults(drop_responses=1)
+    assert submission.submit(message.pk) == "transport_error"
+    assert digipoort_stub.counts() == {message.delivery_reference: 1}
+    make_due(message)
+    assert submission.submit(message.pk) == "delivered"
+    assert digipoort_stub.counts() == {message.delivery_reference: 1}
+    assert poll_until_final(message).status == Status.FILED
+
+
+def test_document_changed_after_approval_is_never_sent(approved, digipoort_stub):
+    message = approved()
+    ApprovalMessage.objects.filter(pk=message.pk).update(document=b"<xbrl>iets anders</xbrl>")
+    assert submission.submit(message.pk) == "refused_locally"
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+    assert message.reasons[0]["code"] == "document_mismatch"
+    assert message.next_attempt_at is None
+    assert digipoort_stub.counts() == {}
+
+
+def test_retries_are_bounded(approved, digipoort_stub, settings):
+    settings.KVK_SUBMIT_MAX_RETRIES = 2
+    message = approved()
+    digipoort_stub.set_faults(aanlever_faults=-1)
+    submission.submit(message.pk)
+    make_due(message)
+    submission.submit(message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+    assert message.submit_attempts == 2
+    assert message.next_attempt_at is None  # no more automatic attempts: staff are alerted
+    assert sweep_stuck_messages() == {"submissions": 0}
+    assert digipoort_stub.counts() == {}
