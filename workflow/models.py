@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
@@ -58,23 +58,39 @@ class Actor:
         )
 
 
-# --- transition permissions: one function per role ----------------------------------------
+# --- permissions: one function per role, used by the transitions and the services ---------
+#
+# The rules themselves live in portal.permissions (staff see the organisations of their own
+# accountancy environment; a client user only its own organisation). These functions add
+# the kind of actor: a client token may register messages but never approve or reject.
 
 
-def _is_system(message: ApprovalMessage, actor: Actor) -> bool:
+def is_system(message: ApprovalMessage, actor: Actor) -> bool:
     return actor.kind == Actor.Kind.SYSTEM
 
 
-def _is_client(message: ApprovalMessage, actor: Actor) -> bool:
+def is_client(message: ApprovalMessage, actor: Actor) -> bool:
     return actor.kind == Actor.Kind.CLIENT_USER and permissions.is_client_of(
         actor.user, message.organisation
     )
 
 
-def _is_staff(message: ApprovalMessage, actor: Actor) -> bool:
+def is_staff(message: ApprovalMessage, actor: Actor) -> bool:
     return actor.kind == Actor.Kind.STAFF and permissions.is_staff_of(
         actor.user, message.organisation
     )
+
+
+def is_participant(message: ApprovalMessage, actor: Actor) -> bool:
+    """Staff of the environment, or a client user who may see the message (comments)."""
+    if is_staff(message, actor):
+        return True
+    return is_client(message, actor) and client_may_see(message)
+
+
+def client_may_see(message: ApprovalMessage) -> bool:
+    """A message waiting for the accountant's review is not yet shown to the client."""
+    return not (message.status == Status.IN_REVIEW and message.awaiting_accountant_review)
 
 
 def _is_adopted(message: ApprovalMessage) -> bool:
@@ -104,6 +120,23 @@ class WorkflowDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def requires_accountant_review(self) -> bool:
+        """The accountant reviews a message before the client sees it: the flag, or a
+        review task in the workflow."""
+        return self.accountant_review or any(
+            task.action == WorkflowTask.Action.REVIEW for task in self.tasks.all()
+        )
+
+    def is_linked(self) -> bool:
+        """True when a message type uses this workflow (connectors.MessageType, which this
+        app may not import: found through the reverse relation)."""
+        for relation in self._meta.related_objects:
+            if relation.related_model._meta.label == "connectors.MessageType":
+                manager = relation.related_model._default_manager
+                return manager.filter(**{relation.field.name: self}).exists()
+        return False
 
     def missing_required_actions(self) -> list[str]:
         """The required actions this workflow lacks; it cannot be linked until none."""
@@ -141,8 +174,29 @@ class WorkflowTask(models.Model):
         verbose_name = _("workflowtaak")
         verbose_name_plural = _("workflowtaken")
 
+    #: Who performs each action; the status machine grants approve and reject to the client.
+    ROLE_OF_ACTION = {
+        Action.REVIEW: Role.ACCOUNTANT,
+        Action.ADOPT: Role.CLIENT,
+        Action.APPROVE: Role.CLIENT,
+        Action.REJECT: Role.CLIENT,
+    }
+
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        expected = self.ROLE_OF_ACTION.get(self.action)
+        if expected is not None and self.role != expected:
+            raise ValidationError(
+                {
+                    "role": _("De actie '%(actie)s' hoort bij de rol %(rol)s.")
+                    % {
+                        "actie": self.Action(self.action).label,
+                        "rol": self.Role(expected).label,
+                    }
+                }
+            )
 
 
 class ApprovalMessage(FSMModelMixin, models.Model):
@@ -211,9 +265,14 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         return str(Status(self.status).label)
 
     # --- transitions: in-memory only; the services save, audit and queue side effects ----
+    # ``custom["label"]`` names the action in the generated state diagram.
 
     @transition(
-        field=status, source=Status.RECEIVED, target=Status.PROCESSING, permission=_is_system
+        field=status,
+        source=Status.RECEIVED,
+        target=Status.PROCESSING,
+        permission=is_system,
+        custom={"label": _("Externe berichten verwerken")},
     )
     def claim(self) -> None:
         """10 -> 20: claimed by "Externe berichten verwerken"."""
@@ -222,24 +281,40 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         field=status,
         source=Status.PROCESSING,
         target=Status.PROCESSING_FAILED,
-        permission=_is_system,
+        permission=is_system,
+        custom={"label": _("Verwerking mislukt")},
     )
     def fail_processing(self, reasons: list[dict[str, str]]) -> None:
         self.reasons = reasons
 
     @transition(
-        field=status, source=Status.PROCESSING, target=Status.IN_REVIEW, permission=_is_system
+        field=status,
+        source=Status.PROCESSING,
+        target=Status.IN_REVIEW,
+        permission=is_system,
+        custom={"label": _("Workflow gestart")},
     )
     def start_workflow(self) -> None:
         self.reasons = []
 
     @transition(
-        field=status, source=Status.IN_REVIEW, target=Status.REJECTED, permission=_is_client
+        field=status,
+        source=Status.IN_REVIEW,
+        target=Status.REJECTED,
+        conditions=[_review_done],
+        permission=is_client,
+        custom={"label": _("Afkeuren bericht")},
     )
     def reject(self, reason: str) -> None:
         self.reasons = [{"code": "client_rejected", "message": reason}]
 
-    @transition(field=status, source=Status.REJECTED, target=Status.IN_REVIEW, permission=_is_staff)
+    @transition(
+        field=status,
+        source=Status.REJECTED,
+        target=Status.IN_REVIEW,
+        permission=is_staff,
+        custom={"label": _("Berichtstatus herstellen")},
+    )
     def repair(self) -> None:
         """Staff repair the message status and put it back into the workflow."""
         self.reasons = []
@@ -249,7 +324,8 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         source=Status.IN_REVIEW,
         target=Status.APPROVED,
         conditions=[_is_adopted, _review_done],
-        permission=_is_client,
+        permission=is_client,
+        custom={"label": _("Goedkeuren bericht")},
     )
     def approve(self) -> None:
         self.approved_sha256 = self.document_sha256
@@ -259,7 +335,8 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         field=status,
         source=[Status.APPROVED, Status.TRANSPORT_ERROR],
         target=Status.SENT_TO_KVK,
-        permission=_is_system,
+        permission=is_system,
+        custom={"label": _("Afgeleverd bij Digipoort")},
     )
     def mark_delivered(self, kenmerk: str) -> None:
         self.digipoort_kenmerk = kenmerk
@@ -269,20 +346,43 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         field=status,
         source=[Status.APPROVED, Status.SENT_TO_KVK],
         target=Status.TRANSPORT_ERROR,
-        permission=_is_system,
+        permission=is_system,
+        custom={"label": _("Fout bij verzenden")},
     )
     def mark_transport_error(self, reasons: list[dict[str, str]]) -> None:
         self.reasons = reasons
 
-    @transition(field=status, source=Status.SENT_TO_KVK, target=Status.FILED, permission=_is_system)
+    @transition(
+        field=status,
+        source=Status.SENT_TO_KVK,
+        target=Status.FILED,
+        permission=is_system,
+        custom={"label": _("Gedeponeerd")},
+    )
     def mark_filed(self) -> None:
         self.reasons = []
 
     @transition(
-        field=status, source=Status.SENT_TO_KVK, target=Status.REFUSED, permission=_is_system
+        field=status,
+        source=Status.SENT_TO_KVK,
+        target=Status.REFUSED,
+        permission=is_system,
+        custom={"label": _("Afgekeurd door KvK")},
     )
     def mark_refused(self, reasons: list[dict[str, str]]) -> None:
         self.reasons = reasons
+
+    @classmethod
+    def status_transitions(cls) -> list[tuple[int, int, str, str]]:
+        """Every (source, target, method name, label) of the status machine, in code order.
+
+        The state diagram and its test read this, so the picture cannot drift from the code.
+        """
+        field = cls._meta.get_field("status")
+        edges = []
+        for t in field.get_all_transitions(cls):  # type: ignore[attr-defined]
+            edges.append((int(t.source), int(t.target), t.name, str(t.custom.get("label", ""))))
+        return sorted(edges)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -14,15 +14,27 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from kvk.status import Status
 from portal.models import Organisation
 from workflow.errors import Conflict, Invalid, NotPermitted
-from workflow.models import Actor, ApprovalMessage, StatusEvent, WorkflowDefinition, sha256_hex
+from workflow.models import (
+    Actor,
+    ApprovalMessage,
+    Comment,
+    StatusEvent,
+    WorkflowDefinition,
+    client_may_see,
+    is_client,
+    is_participant,
+    is_staff,
+    sha256_hex,
+)
 
 SYSTEM = Actor.system()
 
@@ -65,6 +77,12 @@ def record_event(
 
 
 def _locked(message_id: int) -> ApprovalMessage:
+    """The message, locked until commit.
+
+    PostgreSQL takes a row lock (SELECT ... FOR UPDATE): a second action on the same message
+    waits, then sees the committed status. SQLite has no row locks; there every atomic block
+    starts with BEGIN IMMEDIATE (config/settings.py), which serialises writers the same way.
+    """
     try:
         return (
             ApprovalMessage.objects.select_for_update()
@@ -73,6 +91,19 @@ def _locked(message_id: int) -> ApprovalMessage:
         )
     except ApprovalMessage.DoesNotExist:
         raise NotPermitted("Dit bericht bestaat niet.", code="not_found")
+
+
+def _lock_organisation(organisation_id: int) -> None:
+    """Serialise the actions that decide per organisation and financial year (corrections).
+
+    Always taken after the message lock, the same order as ``record_event``, so two actions
+    never wait for each other crosswise.
+    """
+    list(
+        Organisation.objects.select_for_update()
+        .filter(pk=organisation_id)
+        .values_list("pk", flat=True)
+    )
 
 
 def _apply(
@@ -84,6 +115,7 @@ def _apply(
     update_fields: list[str],
     **kwargs: Any,
 ) -> StatusEvent:
+    """Perform one transition: check it, change the fields, save them and audit the move."""
     if not can_proceed(transition, check_conditions=False):
         raise Conflict(
             f"Het bericht heeft status {message.status} ({message.status_label}); "
@@ -104,9 +136,122 @@ def _apply(
 def _condition_message(message: ApprovalMessage) -> str:
     if message.awaiting_accountant_review:
         return "De accountant moet het bericht eerst beoordelen."
-    if not message.adopted:
+    if not message.adopted or message.adoption_date is None:
         return "Vink eerst 'Jaarrekening vastgesteld' aan en vul de datum van vaststelling in."
     return "Niet aan de voorwaarden voor deze actie is voldaan."
+
+
+def _require_client(message: ApprovalMessage, actor: Actor, what: str) -> None:
+    if not is_client(message, actor):
+        raise NotPermitted(f"Alleen de cliënt kan {what}.")
+    if not client_may_see(message):
+        raise Conflict(
+            "De accountant moet het bericht eerst beoordelen.", code="awaiting_accountant_review"
+        )
+
+
+def _require_staff(message: ApprovalMessage, actor: Actor, what: str) -> None:
+    if not is_staff(message, actor):
+        raise NotPermitted(f"Alleen medewerkers van het kantoor kunnen {what}.")
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+#: Statuses in which a message counts as filed, or as on its way to the KvK.
+FILING_STATUSES = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR, Status.FILED)
+
+CORRECTION_REASON_CODE = "correction_not_allowed"
+
+
+def correction_reason(
+    organisation: Organisation | int,
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None = None,
+    *,
+    received_sha256: str | None = None,
+    exclude_message_id: int | None = None,
+) -> dict[str, str] | None:
+    """Why a message for this organisation and financial year may not enter the workflow
+    (or be approved), as a reason ``{"code", "message"}``; None when it may.
+
+    A filed document is never removed, so a correction is a new filing, accepted only as
+    - a resubmission (heraanlevering, KvK's flag DocumentResubmissionDueToUnsurmountable-
+      Inaccuracies = Ja), which requires adoption status Ja (BR-KVK-4.12) and an adoption
+      date (BR-KVK-4.16); or
+    - the adopted filing after a non-adopted one (tweede aanlevering).
+    KvK refuses a second adopted filing for the same year otherwise. A message that is
+    approved or on its way to the KvK (50, 60, 70) counts as filed: it may still become 80.
+    After 90 the client must send new documents: the refused document itself is refused.
+    """
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    if resubmission and not adopted:
+        return {
+            "code": "BR-KVK-4.12",
+            "message": "Een heraanlevering moet een vastgestelde jaarrekening zijn "
+            "(vaststelling 'Ja').",
+        }
+    if resubmission and adoption_date is None:
+        return {
+            "code": "BR-KVK-4.16",
+            "message": "Een heraanlevering vraagt om de status én de datum van vaststelling.",
+        }
+    if financial_year is None:
+        return None
+    others = ApprovalMessage.objects.filter(
+        organisation_id=organisation_id, financial_year=financial_year
+    )
+    if exclude_message_id is not None:
+        others = others.exclude(pk=exclude_message_id)
+    if received_sha256:
+        for document in others.filter(status=Status.REFUSED).values_list(
+            "received_document", flat=True
+        ):
+            if sha256_hex(bytes(document)) == received_sha256:
+                return {
+                    "code": CORRECTION_REASON_CODE,
+                    "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
+                    "en verstuur die.",
+                }
+    filings = list(others.filter(status__in=FILING_STATUSES).values_list("adopted", "status"))
+    if not filings or resubmission:
+        return None
+    if any(was_adopted for was_adopted, _status in filings):
+        filed = any(status == Status.FILED for _adopted, status in filings)
+        where = "gedeponeerd" if filed else "goedgekeurd en onderweg naar de KvK"
+        return {
+            "code": CORRECTION_REASON_CODE,
+            "message": f"Voor boekjaar {financial_year} is al een vastgestelde jaarrekening "
+            f"{where}. Een correctie kan alleen als heraanlevering.",
+        }
+    # Every earlier filing was non-adopted: this one is (or becomes, when the client ticks
+    # "Jaarrekening vastgesteld") the adopted filing.
+    return None
+
+
+def correction_problem(
+    organisation: Organisation | int,
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None = None,
+    *,
+    received_sha256: str | None = None,
+    exclude_message_id: int | None = None,
+) -> str | None:
+    """The Dutch text of ``correction_reason``, for callers that record their own reasons
+    (the processing job before ``start_workflow``); None when the message is acceptable."""
+    reason = correction_reason(
+        organisation,
+        financial_year,
+        adopted,
+        resubmission,
+        adoption_date,
+        received_sha256=received_sha256,
+        exclude_message_id=exclude_message_id,
+    )
+    return reason["message"] if reason else None
 
 
 # --- receiving -----------------------------------------------------------------------------
@@ -138,15 +283,27 @@ def register_message(
                 code="message_id_reused",
             )
         return existing, False
-    message = ApprovalMessage.objects.create(
-        organisation=organisation,
-        message_id=message_id,
-        message_type=message_type,
-        filename=filename,
-        received_document=content,
-        document=content,
-        document_sha256=digest,
-    )
+    try:
+        # A savepoint: two uploads of one message id at the same moment meet at the unique
+        # constraint; the loser answers like a retry instead of failing.
+        with transaction.atomic():
+            message = ApprovalMessage.objects.create(
+                organisation=organisation,
+                message_id=message_id,
+                message_type=message_type,
+                filename=filename,
+                received_document=content,
+                document=content,
+                document_sha256=digest,
+            )
+    except IntegrityError:
+        existing = ApprovalMessage.objects.get(organisation=organisation, message_id=message_id)
+        if sha256_hex(bytes(existing.received_document)) != digest:
+            raise Conflict(
+                "Dit berichtkenmerk is al gebruikt voor een ander document.",
+                code="message_id_reused",
+            )
+        return existing, False
     record_event(message, action="received", actor=actor, from_status=None)
     from workflow.signals import message_received
 
@@ -198,10 +355,19 @@ def start_workflow(
     resubmission: bool,
     findings: list,
 ) -> bool:
-    """20 -> 30: the message enters the workflow of its message type."""
+    """20 -> 30: the message enters the workflow of its message type, with the facts the
+    processing job parsed from the document.
+
+    Returns False when the message was not at 20 (another worker finished it), and also
+    when the message may not enter the workflow: a correction that KvK would refuse (see
+    ``correction_reason``) or a workflow without the required actions. Then this function
+    itself moves the message to 25 with the reason, so nothing is left waiting at 20; the
+    processing job can call ``correction_problem`` first to report it with its other reasons.
+    """
     message = _locked(message_id)
     if message.status != Status.PROCESSING:
         return False
+    _lock_organisation(message.organisation_id)
     message.workflow = workflow
     message.financial_year = financial_year
     message.entry_point = entry_point
@@ -209,23 +375,34 @@ def start_workflow(
     message.adoption_date = adoption_date
     message.resubmission = resubmission
     message.findings = findings
-    message.awaiting_accountant_review = workflow.accountant_review
+    facts = ["workflow", "financial_year", "entry_point", "adopted", "adoption_date"]
+    facts += ["resubmission", "findings"]
+    refusal = _workflow_problem(message, workflow) or correction_reason(
+        message.organisation_id,
+        financial_year,
+        adopted,
+        resubmission,
+        adoption_date,
+        received_sha256=sha256_hex(bytes(message.received_document)),
+        exclude_message_id=message.pk,
+    )
+    if refusal is not None:
+        _apply(
+            message,
+            message.fail_processing,
+            SYSTEM,
+            [refusal],
+            action="processing_failed",
+            update_fields=[*facts, "reasons"],
+        )
+        return False
+    message.awaiting_accountant_review = workflow.requires_accountant_review
     _apply(
         message,
         message.start_workflow,
         SYSTEM,
         action="workflow_started",
-        update_fields=[
-            "workflow",
-            "financial_year",
-            "entry_point",
-            "adopted",
-            "adoption_date",
-            "resubmission",
-            "findings",
-            "reasons",
-            "awaiting_accountant_review",
-        ],
+        update_fields=[*facts, "reasons", "awaiting_accountant_review"],
     )
     from workflow.signals import workflow_started
 
@@ -233,16 +410,37 @@ def start_workflow(
     return True
 
 
+def _workflow_problem(
+    message: ApprovalMessage, workflow: WorkflowDefinition
+) -> dict[str, str] | None:
+    if workflow.environment_id != message.organisation.environment_id:
+        return {
+            "code": "workflow_unavailable",
+            "message": "De workflow van deze berichtsoort hoort bij een ander kantoor.",
+        }
+    missing = workflow.missing_required_actions()
+    if missing:
+        return {
+            "code": "workflow_unavailable",
+            "message": "De workflow van deze berichtsoort mist de verplichte acties: "
+            + ", ".join(missing)
+            + ".",
+        }
+    return None
+
+
 # --- the workflow ----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def complete_accountant_review(*, message_id: int, actor: Actor) -> ApprovalMessage:
+    """The optional accountant review: staff release the message to the client (stays 30)."""
     message = _locked(message_id)
-    if actor.kind != Actor.Kind.STAFF or not _staff_may(actor, message):
-        raise NotPermitted("Alleen medewerkers van het kantoor kunnen dit bericht beoordelen.")
+    _require_staff(message, actor, "dit bericht beoordelen")
     if message.status != Status.IN_REVIEW or not message.awaiting_accountant_review:
-        raise Conflict("Dit bericht wacht niet op beoordeling door de accountant.")
+        raise Conflict(
+            "Dit bericht wacht niet op beoordeling door de accountant.", code="status_conflict"
+        )
     message.awaiting_accountant_review = False
     message.save(update_fields=["awaiting_accountant_review", "updated_at"])
     record_event(message, action="accountant_reviewed", actor=actor, from_status=message.status)
@@ -252,32 +450,20 @@ def complete_accountant_review(*, message_id: int, actor: Actor) -> ApprovalMess
     return message
 
 
-def _staff_may(actor: Actor, message: ApprovalMessage) -> bool:
-    from portal import permissions
-
-    return permissions.is_staff_of(actor.user, message.organisation)
-
-
-def _client_may(actor: Actor, message: ApprovalMessage) -> bool:
-    from portal import permissions
-
-    return actor.kind == Actor.Kind.CLIENT_USER and permissions.is_client_of(
-        actor.user, message.organisation
-    )
-
-
 @transaction.atomic
 def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMessage:
     """The client ticks "Jaarrekening vastgesteld": the portal produces the final instance
-    (adoption status Ja and the date) that is shown, approved and filed."""
+    (adoption status Ja and the date) that is shown, approved and filed (stays 30)."""
     from kvk.builder import adopt_instance
     from kvk.rules import check_instance, has_errors
 
     message = _locked(message_id)
-    if not _client_may(actor, message):
-        raise NotPermitted("Alleen de cliënt kan de jaarrekening vaststellen.")
+    _require_client(message, actor, "de jaarrekening vaststellen")
     if message.status != Status.IN_REVIEW:
-        raise Conflict("De jaarrekening kan alleen worden vastgesteld tijdens de beoordeling.")
+        raise Conflict(
+            "De jaarrekening kan alleen worden vastgesteld tijdens de beoordeling.",
+            code="status_conflict",
+        )
     if adoption_date > timezone.localdate():
         raise Invalid("De datum van vaststelling kan niet in de toekomst liggen.")
     if adoption_date < date(message.financial_year or 1900, 1, 1):
@@ -302,18 +488,40 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
 
 @transaction.atomic
 def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalMessage:
-    """30 -> 50: the client approves exactly the document with this fingerprint."""
+    """30 -> 50: the client approves exactly the document with this fingerprint.
+
+    Two approvals at the same moment: the row lock makes the second wait until the first
+    commits; it then finds the message approved and gets a Conflict ("already_approved")
+    that says who approved it and when. Exactly one approval event is written.
+    """
     message = _locked(message_id)
-    if not _client_may(actor, message):
-        raise NotPermitted("Alleen de cliënt kan dit bericht goedkeuren.")
-    if message.status >= Status.APPROVED and message.approved_sha256 == document_sha256:
-        return message  # already approved: the same answer again
+    _require_client(message, actor, "dit bericht goedkeuren")
+    if message.status in (*FILING_STATUSES, Status.REFUSED):
+        raise Conflict(_already_approved_message(message), code="already_approved")
+    if message.status != Status.IN_REVIEW:
+        raise Conflict(
+            f"Het bericht heeft status {message.status} ({message.status_label}); "
+            "goedkeuren kan nu niet.",
+            code="status_conflict",
+        )
     if document_sha256 != message.document_sha256:
         raise Conflict(
             "Het document is gewijzigd sinds u het opende. Bekijk het opnieuw en keur het "
             "daarna goed.",
             code="document_changed",
         )
+    _lock_organisation(message.organisation_id)
+    # A second message for the same year may have been approved since this one started.
+    refusal = correction_reason(
+        message.organisation_id,
+        message.financial_year,
+        True,
+        message.resubmission,
+        message.adoption_date,
+        exclude_message_id=message.pk,
+    )
+    if refusal is not None and message.adopted and message.adoption_date is not None:
+        raise Conflict(refusal["message"], code=refusal["code"])
     message.approved_at = timezone.now()
     _apply(
         message,
@@ -330,15 +538,24 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     return message
 
 
+def _already_approved_message(message: ApprovalMessage) -> str:
+    event = message.events.filter(action="approved").order_by("-sequence").first()
+    if event is None:
+        return "Dit bericht is al goedgekeurd."
+    when = timezone.localtime(event.created_at).strftime("%d-%m-%Y %H:%M")
+    return f"Dit bericht is al goedgekeurd door {event.actor_label} op {when}."
+
+
 @transaction.atomic
 def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
-    """30 -> 40 with the client's reason."""
+    """30 -> 40 with the client's reason; rejecting a rejected message changes nothing."""
     reason = reason.strip()
     if not reason:
         raise Invalid("Geef een reden op waarom u het bericht afkeurt.")
+    if len(reason) > 2000:
+        raise Invalid("De reden is te lang (hoogstens 2000 tekens).")
     message = _locked(message_id)
-    if not _client_may(actor, message):
-        raise NotPermitted("Alleen de cliënt kan dit bericht afkeuren.")
+    _require_client(message, actor, "dit bericht afkeuren")
     if message.status == Status.REJECTED:
         return message
     _apply(message, message.reject, actor, reason, action="rejected", update_fields=["reasons"])
@@ -352,15 +569,45 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
 def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
     """40 -> 30: staff repair the message status and put it back into the workflow."""
     message = _locked(message_id)
-    if actor.kind != Actor.Kind.STAFF or not _staff_may(actor, message):
-        raise NotPermitted("Alleen medewerkers van het kantoor kunnen de status herstellen.")
+    _require_staff(message, actor, "de status herstellen")
     _apply(message, message.repair, actor, action="repaired", update_fields=["reasons"])
+    from workflow.signals import workflow_started
+
+    transaction.on_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
     return message
 
 
-# --- Digipoort -------------------------------------------------------------------------------
+COMMENT_MAX_LENGTH = 4000
 
-SUBMIT_LEASE = timedelta(minutes=5)
+
+@transaction.atomic
+def add_comment(*, message_id: int, actor: Actor, text: str) -> Comment:
+    """A comment between client and accountant on a message (any status).
+
+    Staff of the organisation's environment and the organisation's client users may comment;
+    a client cannot comment while the message still waits for the accountant's review (it
+    cannot see it yet). A comment changes no status and writes no status event.
+    """
+    text = text.strip()
+    message = _locked(message_id)
+    if not is_participant(message, actor) or getattr(actor.user, "pk", None) is None:
+        raise NotPermitted("U kunt bij dit bericht geen opmerking plaatsen.")
+    if not text:
+        raise Invalid("Een opmerking kan niet leeg zijn.")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise Invalid(f"Een opmerking is hoogstens {COMMENT_MAX_LENGTH} tekens lang.")
+    comment = Comment.objects.create(
+        message=message, author=actor.user, author_kind=actor.kind, text=text
+    )
+    from workflow.signals import comment_added
+
+    transaction.on_commit(
+        partial(comment_added.send, sender=ApprovalMessage, pk=message.pk, comment_pk=comment.pk)
+    )
+    return comment
+
+
+# --- Digipoort -------------------------------------------------------------------------------
 
 
 def backoff(attempt: int) -> timedelta:
@@ -371,15 +618,13 @@ def backoff(attempt: int) -> timedelta:
 def claim_for_submission(message_id: int, *, now: datetime | None = None) -> bool:
     """Take a short lease on an approved message so only one worker talks to Digipoort."""
     now = now or timezone.now()
-    from django.db.models import Q
-
     won = (
         ApprovalMessage.objects.filter(
             pk=message_id, status__in=[Status.APPROVED, Status.TRANSPORT_ERROR]
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(
-            next_attempt_at=now + SUBMIT_LEASE,
+            next_attempt_at=now + timedelta(seconds=settings.KVK_SUBMIT_LEASE_SECONDS),
             submit_attempts=F("submit_attempts") + 1,
             delivery_started_at=now,
         )
@@ -462,15 +707,27 @@ def record_kvk_statuses(
             update_fields=["reasons"],
         )
     elif outcome_status == Status.TRANSPORT_ERROR:
-        message.next_attempt_at = None
+        # Digipoort ended this delivery without a verdict (321, 410): the next attempt is a
+        # new delivery with a new reference, planned and bounded like any transport retry.
+        will_retry = message.submit_attempts < settings.KVK_SUBMIT_MAX_RETRIES
+        message.next_attempt_at = (
+            timezone.now() + backoff(message.submit_attempts) if will_retry else None
+        )
+        message.delivery_reference = uuid.uuid4().hex
         _apply(
             message,
             message.mark_transport_error,
             SYSTEM,
             reasons,
             action="transport_error",
-            update_fields=["reasons", "next_attempt_at"],
+            update_fields=["reasons", "next_attempt_at", "delivery_reference"],
         )
+        if not will_retry:
+            from workflow.signals import retries_exhausted
+
+            transaction.on_commit(
+                partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk)
+            )
     from workflow.signals import kvk_outcome
 
     transaction.on_commit(partial(kvk_outcome.send, sender=ApprovalMessage, pk=message.pk))

@@ -12,3 +12,4 @@ message_approved = Signal()  # status 50
 message_rejected = Signal()  # status 40
 kvk_outcome = Signal()  # status 80, 90 or 70 after a Digipoort verdict
 retries_exhausted = Signal()  # transport retries ran out: staff must act
+comment_added = Signal()  # a comment was placed; also sent with ``comment_pk``

@@ -1,0 +1,171 @@
+"""Helpers for the workflow tests: drive a message to any status through the services.
+
+``flow.at(status)`` builds a fresh message of client A's organisation and moves it there
+along the one path the status machine allows; every step is a service call, so the audit
+trail is the real one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import pytest
+
+from kvk.status import Status
+from tests.conftest import instance_for
+from workflow import services
+from workflow.models import Actor, ApprovalMessage
+
+YEAR = date.today().year - 1
+
+
+@cache
+def document(kvk_number: str, year: int = YEAR, name: str = "Test B.V.") -> bytes:
+    """One XBRL instance per (KvK number, year, name): building it is the slow part."""
+    return instance_for(kvk_number, year=year, name=name)
+
+
+def adoption_day(year: int = YEAR) -> date:
+    return min(date(year + 1, 1, 15), date.today() - timedelta(days=1))
+
+
+def events(message: ApprovalMessage) -> list[tuple[str, int | None, int]]:
+    return [(e.action, e.from_status, e.to_status) for e in message.events.order_by("sequence")]
+
+
+@dataclass
+class Flow:
+    client: object  # the tests.conftest Client of the organisation
+    workflow: object
+
+    @property
+    def organisation(self):
+        return self.client.organisation
+
+    def client_actor(self, ip: str | None = "192.0.2.10") -> Actor:
+        return Actor.for_user(self.client.user, ip_address=ip)
+
+    def register(self, *, year: int = YEAR, content: bytes | None = None) -> ApprovalMessage:
+        message, created = services.register_message(
+            organisation=self.organisation,
+            message_id=uuid.uuid4(),
+            message_type="kvk-micro-klein",
+            filename=f"jaarrekening-{year}.xbrl",
+            content=content if content is not None else document(self.client.kvk_number, year),
+            actor=Actor.for_token(
+                organisation_id=self.organisation.pk, label="token", ip_address="192.0.2.1"
+            ),
+        )
+        assert created
+        return message
+
+    def start(
+        self,
+        message: ApprovalMessage,
+        *,
+        year: int = YEAR,
+        adopted: bool = False,
+        resubmission: bool = False,
+        workflow=None,
+    ) -> bool:
+        assert services.claim_for_processing(message.pk)
+        return services.start_workflow(
+            message_id=message.pk,
+            workflow=workflow or self.workflow,
+            financial_year=year,
+            entry_point="https://www.nltaxonomie.nl/kvk-rpt-jaarverantwoording.xsd",
+            adopted=adopted,
+            adoption_date=adoption_day(year) if adopted else None,
+            resubmission=resubmission,
+            findings=[],
+        )
+
+    def adopt(self, message: ApprovalMessage) -> ApprovalMessage:
+        return services.adopt(
+            message_id=message.pk,
+            actor=self.client_actor(),
+            adoption_date=adoption_day(message.financial_year or YEAR),
+        )
+
+    def approve(self, message: ApprovalMessage) -> ApprovalMessage:
+        message.refresh_from_db()
+        return services.approve(
+            message_id=message.pk,
+            actor=self.client_actor(),
+            document_sha256=message.document_sha256,
+        )
+
+    def at(self, status: int, *, year: int = YEAR, **start) -> ApprovalMessage:
+        """A new message moved to ``status`` through the services."""
+        message = self.register(year=year)
+        if status == Status.RECEIVED:
+            return _fresh(message)
+        if status == Status.PROCESSING_FAILED:
+            assert services.claim_for_processing(message.pk)
+            services.fail_processing(
+                message_id=message.pk,
+                reasons=[{"code": "kvk_number_unknown", "message": "onbekend"}],
+                findings=[],
+            )
+            return _fresh(message)
+        if status == Status.PROCESSING:
+            assert services.claim_for_processing(message.pk)
+            return _fresh(message)
+        assert self.start(message, year=year, **start)
+        if status == Status.IN_REVIEW:
+            return _fresh(message)
+        if status == Status.REJECTED:
+            services.reject(message_id=message.pk, actor=self.client_actor(), reason="Fout")
+            return _fresh(message)
+        self.adopt(message)
+        self.approve(message)
+        if status == Status.APPROVED:
+            return _fresh(message)
+        if status == Status.TRANSPORT_ERROR:
+            services.record_transport_error(
+                message_id=message.pk,
+                reasons=[{"code": "digipoort_unavailable", "message": "weg"}],
+                retry=True,
+                max_attempts=5,
+            )
+            return _fresh(message)
+        assert services.record_delivered(message_id=message.pk, kenmerk="KVK-1")
+        if status == Status.SENT_TO_KVK:
+            return _fresh(message)
+        services.record_kvk_statuses(
+            message_id=message.pk,
+            statuses=[],
+            outcome_status=status,
+            reasons=[] if status == Status.FILED else [{"code": "BR-KVK-1", "message": "nee"}],
+        )
+        message = _fresh(message)
+        assert message.status == status
+        return message
+
+
+def _fresh(message: ApprovalMessage) -> ApprovalMessage:
+    return ApprovalMessage.objects.select_related("organisation").get(pk=message.pk)
+
+
+@pytest.fixture
+def flow(client_a, message_type) -> Flow:
+    return Flow(client=client_a, workflow=message_type.workflow)
+
+
+@pytest.fixture
+def flow_b(client_b, message_type) -> Flow:
+    return Flow(client=client_b, workflow=message_type.workflow)
+
+
+@pytest.fixture
+def staff_actor(staff) -> Actor:
+    return Actor.for_user(staff, ip_address="198.51.100.7")
+
+
+@pytest.fixture
+def outsider_actor(outsider) -> Actor:
+    """Staff of another accountancy environment."""
+    return Actor.for_user(outsider, ip_address="203.0.113.9")

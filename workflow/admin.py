@@ -1,0 +1,131 @@
+"""Admin for the workflow: definitions are configuration; messages, their audit trail and
+comments are read-only here (statuses change only through workflow.services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import ApprovalMessage, Comment, StatusEvent, WorkflowDefinition, WorkflowTask
+
+
+class ReadOnlyAdminMixin:
+    """View only: no add, change or delete, whoever is logged in (superusers too)."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class StatusEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = StatusEvent
+    fields = [
+        "sequence",
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_kind",
+        "actor_label",
+        "ip_address",
+        "document_sha256",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["sequence"]
+
+
+class CommentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Comment
+    fields = ["created_at", "author", "author_kind", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ApprovalMessage)
+class ApprovalMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["pk", "organisation", "financial_year", "status", "created_at"]
+    list_filter = ["status", "resubmission", "adopted"]
+    search_fields = ["organisation__name", "message_id", "document_sha256"]
+    exclude = ["received_document", "document"]
+    inlines = [StatusEventInline, CommentInline]
+    list_select_related = ["organisation"]
+    actions = None
+
+
+@admin.register(StatusEvent)
+class StatusEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "sequence",
+        "organisation",
+        "message",
+        "action",
+        "from_status",
+        "to_status",
+        "actor_kind",
+        "actor_label",
+        "created_at",
+    ]
+    list_filter = ["action", "actor_kind", "to_status"]
+    search_fields = ["actor_label", "document_sha256"]
+    list_select_related = ["organisation", "message"]
+    actions = None
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["message", "author", "author_kind", "created_at"]
+    list_select_related = ["message", "author"]
+    actions = None
+
+
+class WorkflowTaskFormSet(forms.BaseInlineFormSet):
+    """A workflow that is linked to a message type keeps its required actions."""
+
+    def clean(self) -> None:
+        super().clean()
+        definition = self.instance
+        if definition.pk is None or not definition.is_linked():
+            return
+        actions = {
+            form.cleaned_data.get("action")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
+        missing = [
+            str(WorkflowTask.Action(action).label)
+            for action in WorkflowTask.REQUIRED_ACTIONS
+            if action not in actions
+        ]
+        if missing:
+            raise forms.ValidationError(
+                _(
+                    "Deze workflow is gekoppeld aan een berichtsoort en moet de verplichte "
+                    "acties houden: %(acties)s."
+                )
+                % {"acties": ", ".join(missing)}
+            )
+
+
+class WorkflowTaskInline(admin.TabularInline):
+    model = WorkflowTask
+    formset = WorkflowTaskFormSet
+    fields = ["position", "name", "role", "action"]
+    extra = 0
+
+
+@admin.register(WorkflowDefinition)
+class WorkflowDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["name", "environment", "accountant_review"]
+    list_filter = ["environment", "accountant_review"]
+    inlines = [WorkflowTaskInline]
