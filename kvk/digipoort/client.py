@@ -170,7 +170,7 @@ class _Signer:
         self._local = local
 
     def apply(self, envelope, headers):
-        wssec.sign_envelope(
+        envelope = wssec.sign_envelope(
             envelope,
             key_pem=Path(self._config.client_key).read_bytes(),
             cert_pem=Path(self._config.client_cert).read_bytes(),

@@ -690,7 +690,7 @@ class DigipoortStub:
                 relates_to=relates_to,
             ),
         )
-        wssec.sign_envelope(
+        envelope = wssec.sign_envelope(
             envelope,
             key_pem=self.server_key,
             cert_pem=self.server_cert,

@@ -158,6 +158,20 @@ def _ensure_id(node: etree._Element, prefix: str) -> str:
     return node_id
 
 
+def _with_wsu_prefix(envelope: etree._Element) -> etree._Element:
+    """The envelope with ``wsu`` declared on its root, so the wsu:Id attributes on Body and
+    headers read as wsu:Id instead of with generated prefixes (ns5:Id). lxml cannot add a
+    declaration to an existing element, so the children move to a new root."""
+    if "wsu" in envelope.nsmap:
+        return envelope
+    root = etree.Element(
+        envelope.tag, attrib=dict(envelope.attrib), nsmap={**envelope.nsmap, "wsu": WSU}
+    )
+    for child in list(envelope):
+        root.append(child)
+    return root
+
+
 def sign_envelope(
     envelope: etree._Element,
     *,
@@ -167,9 +181,10 @@ def sign_envelope(
     digest_algorithm: str,
     now: datetime | None = None,
 ) -> etree._Element:
-    """Add wsse:Security (token, timestamp, signature) to ``envelope`` in place.
+    """Add wsse:Security (timestamp, token, signature) and return the signed envelope.
 
-    Call this last: anything changed in a signed part afterwards breaks the signature.
+    Use the returned element (it may be a new root holding the same children). Call this
+    last: anything changed in a signed part afterwards breaks the signature.
     """
     try:
         sign_transform = SIGNATURE_ALGORITHMS[signature_algorithm]
@@ -177,6 +192,7 @@ def sign_envelope(
     except KeyError as exc:
         raise WsSecurityError(f"unsupported algorithm {exc.args[0]}") from None
     now = now or datetime.now(UTC)
+    envelope = _with_wsu_prefix(envelope)
     header = _header(envelope)
     for old in header.findall(_q(WSSE, "Security")):
         header.remove(old)
@@ -184,16 +200,18 @@ def sign_envelope(
     security.set(_q(SOAP_ENV, "mustUnderstand"), "1")
     header.insert(0, security)
 
+    # Timestamp first, then the token, then the signature that uses it: valid for both
+    # the Strict and the LaxTimestampFirst security header layouts.
+    timestamp = etree.SubElement(security, _q(WSU, "Timestamp"))
+    etree.SubElement(timestamp, _q(WSU, "Created")).text = _xml_time(now)
+    etree.SubElement(timestamp, _q(WSU, "Expires")).text = _xml_time(now + TIMESTAMP_LIFETIME)
+
     cert = x509.load_pem_x509_certificate(cert_pem)
     token = etree.SubElement(security, _q(WSSE, "BinarySecurityToken"))
     token.set("EncodingType", BASE64_ENCODING)
     token.set("ValueType", X509V3)
     token_id = _ensure_id(token, "X509")
     token.text = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")
-
-    timestamp = etree.SubElement(security, _q(WSU, "Timestamp"))
-    etree.SubElement(timestamp, _q(WSU, "Created")).text = _xml_time(now)
-    etree.SubElement(timestamp, _q(WSU, "Expires")).text = _xml_time(now + TIMESTAMP_LIFETIME)
 
     signed = [timestamp, *header.findall(f"{{{WSA}}}*"), _body(envelope)]
     signature = xmlsec.template.create(
