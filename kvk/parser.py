@@ -342,108 +342,116 @@ def parse_xml(content: bytes) -> tuple[etree._Element, str]:
 
 
 def _check_limits(root: etree._Element) -> None:
-    count = 0
-    # iterwalk-free depth check: walk with an explicit stack so deep trees cost no recursion.
-    stack: list[tuple[etree._Element, int]] = [(root, 1)]
-    while stack:
-        el, depth = stack.pop()
-        count += 1
-        if depth > MAX_DEPTH:
-            raise XbrlParseError(
-                "DEP-PARSE-DEPTH",
-                f"Het document is dieper genest dan {MAX_DEPTH} niveaus (regel {el.sourceline}).",
-                f"The document nests deeper than {MAX_DEPTH} levels (line {el.sourceline}).",
-                el.sourceline,
-            )
-        if count > MAX_ELEMENTS:
-            raise XbrlParseError(
-                "DEP-PARSE-SIZE",
-                f"Het document heeft meer dan {MAX_ELEMENTS:,} elementen.",
-                f"The document has more than {MAX_ELEMENTS:,} elements.",
-                el.sourceline,
-            )
-        for text in (el.text, el.tail):
-            if text is not None and len(text) > MAX_TEXT_CHARS:
-                raise XbrlParseError(
-                    "DEP-PARSE-TEXT",
-                    f"Een tekst in het document is langer dan {MAX_TEXT_CHARS:,} tekens "
-                    f"(regel {el.sourceline}).",
-                    f"A text in the document is longer than {MAX_TEXT_CHARS:,} characters "
-                    f"(line {el.sourceline}).",
-                    el.sourceline,
-                )
-        for child in el:
-            stack.append((child, depth + 1))
+    # The checks run as XPath inside libxml2: one pass in C each, no Python per element.
+    too_deep = root.xpath("/*" + "/*" * MAX_DEPTH)
+    if too_deep:
+        el = too_deep[0]
+        raise XbrlParseError(
+            "DEP-PARSE-DEPTH",
+            f"Het document is dieper genest dan {MAX_DEPTH} niveaus (regel {el.sourceline}).",
+            f"The document nests deeper than {MAX_DEPTH} levels (line {el.sourceline}).",
+            el.sourceline,
+        )
+    if root.xpath("count(//node())") > MAX_ELEMENTS:
+        raise XbrlParseError(
+            "DEP-PARSE-SIZE",
+            f"Het document heeft meer dan {MAX_ELEMENTS:,} knopen.",
+            f"The document has more than {MAX_ELEMENTS:,} nodes.",
+            root.sourceline,
+        )
+    long_texts = root.xpath("//text()[string-length(.) > $n]", n=MAX_TEXT_CHARS)
+    if long_texts:
+        parent = long_texts[0].getparent()
+        line = parent.sourceline if parent is not None else None
+        raise XbrlParseError(
+            "DEP-PARSE-TEXT",
+            f"Een tekst in het document is langer dan {MAX_TEXT_CHARS:,} tekens (regel {line}).",
+            f"A text in the document is longer than {MAX_TEXT_CHARS:,} characters (line {line}).",
+            line,
+        )
 
 
-def _resolve_qname(el: etree._Element, value: str) -> str:
-    """Clark notation for a QName written in element content or an attribute."""
+def _resolve_qname(el: etree._Element, value: str, nsmap: dict | None = None) -> str:
+    """Clark notation for a QName written in element content or an attribute.
+
+    ``nsmap`` is the root's declarations, passed in because building ``el.nsmap`` for
+    every element is the most expensive step on large instances; prefixes not declared
+    on the root fall back to the element's own scope.
+    """
     value = value.strip()
     prefix, _, local = value.rpartition(":")
-    ns = el.nsmap.get(prefix or None)
+    key = prefix or None
+    ns = nsmap.get(key) if nsmap is not None else None
+    if ns is None:
+        ns = el.nsmap.get(key)
     return f"{{{ns}}}{local}" if ns else value
 
 
-def _canonical(el: etree._Element) -> str:
-    """A comparable form of segment/scenario content (QNames resolved, order kept)."""
-    parts = []
-    for child in el.iter():
-        if not isinstance(child.tag, str) or child is el:
-            continue
-        attrs = sorted(
-            (k, _resolve_qname(child, v) if k == "dimension" else v)
-            for k, v in child.attrib.items()
-        )
-        text = (child.text or "").strip()
-        if child.tag == f"{{{tx.XBRLDI}}}explicitMember":
-            text = _resolve_qname(child, text)
-        parts.append(f"{child.tag}{attrs}{text}")
-    return "|".join(sorted(parts))
+_START, _END, _FOREVER = (f"{{{tx.XBRLI}}}{n}" for n in ("startDate", "endDate", "forever"))
+_INSTANT = f"{{{tx.XBRLI}}}instant"
+_IDENTIFIER = f"{{{tx.XBRLI}}}identifier"
+_SEGMENT = f"{{{tx.XBRLI}}}segment"
+_SCENARIO = f"{{{tx.XBRLI}}}scenario"
+_ENTITY_TAG = f"{{{tx.XBRLI}}}entity"
+_PERIOD = f"{{{tx.XBRLI}}}period"
+_EXPLICIT = f"{{{tx.XBRLDI}}}explicitMember"
+_TYPED = f"{{{tx.XBRLDI}}}typedMember"
 
 
-def _read_context(el: etree._Element) -> Context:
-    ns = {"xbrli": tx.XBRLI}
-    ident = el.find("xbrli:entity/xbrli:identifier", ns)
-    period = el.find("xbrli:period", ns)
+def _read_members(
+    box: etree._Element, nsmap: dict, dims: list[tuple[str, str]], others: list[str]
+) -> None:
+    for member in box:
+        tag = member.tag
+        if tag == _EXPLICIT:
+            dimension = _resolve_qname(member, member.get("dimension", ""), nsmap)
+            dims.append((dimension, _resolve_qname(member, member.text or "", nsmap)))
+        elif tag == _TYPED:
+            dimension = _resolve_qname(member, member.get("dimension", ""), nsmap)
+            dims.append((dimension, "".join(member.itertext()).strip()))
+        elif isinstance(tag, str):
+            others.append(etree.tostring(member, method="c14n").decode())
+
+
+def _read_context(el: etree._Element, nsmap: dict | None = None) -> Context:
+    nsmap = nsmap if nsmap is not None else el.nsmap
     ctx = Context(
-        id=el.get("id", ""),
-        line=el.sourceline,
-        scheme=ident.get("scheme") if ident is not None else None,
-        identifier=(ident.text or "").strip() if ident is not None else None,
-        period_type="invalid",
+        id=el.get("id", ""), line=el.sourceline, scheme=None, identifier=None, period_type="invalid"
     )
-    if period is not None:
-        if period.find("xbrli:forever", ns) is not None:
-            ctx.period_type = "forever"
-        elif (instant := period.find("xbrli:instant", ns)) is not None:
-            ctx.period_type = "instant"
-            ctx.instant_text = (instant.text or "").strip()
-        else:
-            start = period.find("xbrli:startDate", ns)
-            end = period.find("xbrli:endDate", ns)
-            if start is not None and end is not None:
+    dims: list[tuple[str, str]] = []
+    others: list[str] = []
+    for part in el:
+        tag = part.tag
+        if tag == _ENTITY_TAG:
+            for child in part:
+                if child.tag == _IDENTIFIER:
+                    ctx.scheme = child.get("scheme")
+                    ctx.identifier = (child.text or "").strip()
+                elif child.tag == _SEGMENT:
+                    others.append("segment")
+                    _read_members(child, nsmap, dims, others)
+        elif tag == _PERIOD:
+            values = {child.tag: (child.text or "").strip() for child in part}
+            if _FOREVER in values:
+                ctx.period_type = "forever"
+            elif _INSTANT in values:
+                ctx.period_type = "instant"
+                ctx.instant_text = values[_INSTANT]
+            elif _START in values and _END in values:
                 ctx.period_type = "duration"
-                ctx.start_text = (start.text or "").strip()
-                ctx.end_text = (end.text or "").strip()
-    dims = []
-    fingerprints = []
-    for holder in ("xbrli:entity/xbrli:segment", "xbrli:scenario"):
-        box = el.find(holder, ns)
-        if box is None:
-            continue
-        fingerprints.append(f"{holder}:{_canonical(box)}")
-        for member in box:
-            if not isinstance(member.tag, str):
-                continue
-            dimension = _resolve_qname(member, member.get("dimension", ""))
-            if member.tag == f"{{{tx.XBRLDI}}}explicitMember":
-                dims.append((dimension, _resolve_qname(member, member.text or "")))
-            elif member.tag == f"{{{tx.XBRLDI}}}typedMember":
-                dims.append((dimension, "".join(member.itertext()).strip()))
+                ctx.start_text, ctx.end_text = values[_START], values[_END]
+        elif tag == _SCENARIO:
+            others.append("scenario")
+            _read_members(part, nsmap, dims, others)
     ctx.dimensions = tuple(sorted(dims))
-    entity = f"{ctx.scheme}|{ctx.identifier}"
-    period_key = f"{ctx.period_type}|{ctx.start_text}|{ctx.end_text}|{ctx.instant_text}"
-    ctx.fingerprint = "#".join([entity, period_key, *fingerprints])
+    ctx.fingerprint = "#".join(
+        [
+            f"{ctx.scheme}|{ctx.identifier}",
+            f"{ctx.period_type}|{ctx.start_text}|{ctx.end_text}|{ctx.instant_text}",
+            repr(ctx.dimensions),
+            *others,
+        ]
+    )
     return ctx
 
 
@@ -454,7 +462,9 @@ def _read_unit(el: etree._Element) -> Unit:
         marker = (
             "/" if parent is not None and parent.tag == f"{{{tx.XBRLI}}}unitDenominator" else ""
         )
-        measures.append(marker + _resolve_qname(measure, measure.text or ""))
+        measures.append(
+            marker + _resolve_qname(measure, measure.text or "", el.getroottree().getroot().nsmap)
+        )
     return Unit(id=el.get("id", ""), line=el.sourceline, measures=tuple(sorted(measures)))
 
 
@@ -483,11 +493,12 @@ def parse_instance(content: bytes) -> ParsedInstance:
     facts: list[Fact] = []
     lang = root.get(_XML_LANG) or ""
     xsi_nil = f"{{{tx.XSI}}}nil"
+    root_nsmap = root.nsmap
     for el in root:
         if not isinstance(el.tag, str):
             continue
         if el.tag == f"{{{tx.XBRLI}}}context":
-            ctx = _read_context(el)
+            ctx = _read_context(el, root_nsmap)
             context_list.append(ctx)
             contexts.setdefault(ctx.id, ctx)
         elif el.tag == f"{{{tx.XBRLI}}}unit":

@@ -325,70 +325,76 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
     seen_fact = False
     bad_prefix: dict[tuple[str, str], int | None] = {}
 
-    for el in root.iter():
+    root_nsmap = root.nsmap
+    qname_prefixes: set[str | None] = set()
+    # Contexts and units before facts (FG-NL-04): only the root's children matter.
+    for el in root:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        ns, _, _local = tag[1:].partition("}")
+        if tag in (context_tag, unit_tag):
+            if seen_fact:
+                r.add(
+                    "FG-NL-04",
+                    f"Regel {el.sourceline}: contexten en eenheden horen vóór de feiten te staan.",
+                    f"Line {el.sourceline}: contexts and units should come before the facts.",
+                    el.sourceline,
+                )
+        elif not tag.startswith((f"{{{tx.LINK}}}", f"{{{tx.XBRLI}}}")):
+            seen_fact = True
+
+    # One pass collecting distinct (tag, prefix) pairs, then C-level searches for the rare
+    # attributes and elements the rules look for: per-element Python work is what makes a
+    # large instance slow.
+    pairs = {(el.tag, el.prefix) for el in root.iter() if isinstance(el.tag, str)}
+    for tag, prefix in pairs:
+        ns = tag[1 : tag.index("}")] if tag[0] == "{" else ""
         used_ns.add(ns)
-        prefix = el.prefix
-        if prefix and recommended.get(ns, prefix) != prefix:
-            bad_prefix.setdefault((ns, prefix), el.sourceline)
-        if el.attrib:
-            for attr, value in el.attrib.items():
-                if attr[0] == "{":
-                    used_ns.add(attr[1:].partition("}")[0])
-                if attr == xsi_nil:
-                    r.add(
-                        "FR-NL-2.07",
-                        f"Regel {el.sourceline}: xsi:nil is niet toegestaan; laat het feit weg.",
-                        f"Line {el.sourceline}: xsi:nil is not allowed; leave the fact out.",
-                        el.sourceline,
-                    )
-                elif attr == xml_lang and el is not root and value != lang:
-                    r.add(
-                        "FR-KVK-2.02",
-                        f"Regel {el.sourceline}: xml:lang={value!r} wijkt af van de taal van het "
-                        f"document ({lang!r}); gebruik één taal.",
-                        f"Line {el.sourceline}: xml:lang={value!r} differs from the document "
-                        f"language ({lang!r}); use one language throughout.",
-                        el.sourceline,
-                    )
-                elif attr == "dimension" and tag in dimension_holders:
-                    p = value.strip().partition(":")[0]
-                    if p in el.nsmap:
-                        used_ns.add(el.nsmap[p])
-        if tag in qname_text_tags and el.text and ":" in el.text:
-            p = el.text.strip().partition(":")[0]
-            if p in el.nsmap:
-                used_ns.add(el.nsmap[p])
-        parent = el.getparent()
-        if parent is root:
-            if tag in (context_tag, unit_tag):
-                if seen_fact:
-                    r.add(
-                        "FG-NL-04",
-                        f"Regel {el.sourceline}: contexten en eenheden horen vóór de feiten "
-                        "te staan.",
-                        f"Line {el.sourceline}: contexts and units should come before the facts.",
-                        el.sourceline,
-                    )
-            elif ns not in (tx.LINK, tx.XBRLI):
-                seen_fact = True
-        if tag == linkbase_ref:
+        if prefix and recommended.get(ns, prefix) != prefix and (ns, prefix) not in bad_prefix:
+            first = next((e for e in root.iter(tag) if e.prefix == prefix), None)
+            bad_prefix[(ns, prefix)] = first.sourceline if first is not None else None
+    for attr in root.xpath("//@*[namespace-uri() != '']"):
+        name = attr.attrname
+        used_ns.add(name[1 : name.index("}")])
+        el = attr.getparent()
+        if name == xsi_nil:
             r.add(
-                "FR-NL-2.05",
-                f"Regel {el.sourceline}: link:linkbaseRef is niet toegestaan in een instance.",
-                f"Line {el.sourceline}: link:linkbaseRef is not allowed in an instance.",
+                "FR-NL-2.07",
+                f"Regel {el.sourceline}: xsi:nil is niet toegestaan; laat het feit weg.",
+                f"Line {el.sourceline}: xsi:nil is not allowed; leave the fact out.",
                 el.sourceline,
             )
-        elif tag in footnote_tags:
+        elif name == xml_lang and el is not root and str(attr) != lang:
             r.add(
-                "FR-NL-6.01",
-                f"Regel {el.sourceline}: voetnoten (link:footnoteLink) zijn niet toegestaan.",
-                f"Line {el.sourceline}: footnotes (link:footnoteLink) are not allowed.",
+                "FR-KVK-2.02",
+                f"Regel {el.sourceline}: xml:lang={str(attr)!r} wijkt af van de taal van het "
+                f"document ({lang!r}); gebruik één taal.",
+                f"Line {el.sourceline}: xml:lang={str(attr)!r} differs from the document "
+                f"language ({lang!r}); use one language throughout.",
                 el.sourceline,
             )
+    for el in root.iter(*dimension_holders):
+        qname_prefixes.add(el.get("dimension", "").strip().partition(":")[0] or None)
+    for el in root.iter(*qname_text_tags):
+        if el.text and ":" in el.text:
+            qname_prefixes.add(el.text.strip().partition(":")[0])
+    for el in root.iter(linkbase_ref):
+        r.add(
+            "FR-NL-2.05",
+            f"Regel {el.sourceline}: link:linkbaseRef is niet toegestaan in een instance.",
+            f"Line {el.sourceline}: link:linkbaseRef is not allowed in an instance.",
+            el.sourceline,
+        )
+    for el in root.iter(*footnote_tags):
+        r.add(
+            "FR-NL-6.01",
+            f"Regel {el.sourceline}: voetnoten (link:footnoteLink) zijn niet toegestaan.",
+            f"Line {el.sourceline}: footnotes (link:footnoteLink) are not allowed.",
+            el.sourceline,
+        )
+    # QName values (dimensions, members, measures) use the root's declarations; the
+    # builder and every tool we know declare namespaces there (FG-NL-05 looks only there).
+    used_ns.update(root_nsmap[p] for p in qname_prefixes if p in root_nsmap)
 
     for (ns, prefix), line in bad_prefix.items():
         r.add(
