@@ -384,18 +384,27 @@ class DigipoortClient:
 
 
 def _fault_error(fault: zeep.exceptions.Fault) -> DigipoortError:
+    """A SOAP fault as DigipoortError: Digipoort's foutcode when the detail has one.
+
+    A fault without a Digipoort code (a gateway or server fault before Digipoort's own
+    handling) counts as retryable when SOAP says the server is at fault.
+    """
     code, description = "", ""
-    detail = fault.detail
-    if detail is not None:
-        for node in detail.iter(f"{{{KV_NS}}}foutcode", "foutcode"):
-            code = (node.text or "").strip()
-            break
-        for node in detail.iter(f"{{{KV_NS}}}foutbeschrijving", "foutbeschrijving"):
-            description = (node.text or "").strip()
-            break
-    code = code or _text(fault.code) or "FAULT"
+    if fault.detail is not None:
+        code = _first_text(fault.detail, "foutcode")
+        description = _first_text(fault.detail, "foutbeschrijving")
     message = description or _text(fault.message)
-    return DigipoortError(code, message, retryable=code in RETRYABLE_FAULT_CODES)
+    if code:
+        return DigipoortError(code, message, retryable=code in RETRYABLE_FAULT_CODES)
+    faultcode = _text(fault.code)
+    server_side = faultcode.rpartition(":")[2] == "Server"
+    return DigipoortError(faultcode or "FAULT", message, retryable=server_side)
+
+
+def _first_text(detail: Any, name: str) -> str:
+    for node in detail.iter(f"{{{KV_NS}}}{name}", name):
+        return (node.text or "").strip()
+    return ""
 
 
 def _is_tls_refusal(exc: Exception) -> bool:

@@ -476,3 +476,20 @@ def test_replayed_request_is_refused(digipoort_stub):
     assert b"<kv:foutcode>ALS100</kv:foutcode>" in replay.content
     assert b"replay" in replay.content
     assert digipoort_stub.counts() == {reference: 1}
+
+
+def test_unreachable_digipoort_is_retryable(digipoort_stub):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    down = f"https://127.0.0.1:{free_port}/wus/2.0/aanleverservice/1.2"
+    client = DigipoortClient(digipoort_stub.client_config(aanlever_url=down))
+
+    with pytest.raises(DigipoortError) as error:
+        client.deliver(
+            reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+        )
+
+    assert (error.value.code, error.value.retryable) == ("CONNECTION", True)
