@@ -1,0 +1,205 @@
+"""InSite "Termijnen": the clients whose filing deadline is at risk, a CSV export, and the
+facts the deadlines depend on. Staff only; each staff member sees the organisations of
+their own accountancy environment."""
+
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kvk.deadlines import MAX_EXTENSION_MONTHS, financial_year_period
+from portal import deadlines as selectors
+from portal import permissions
+from portal.deadlines import DeadlineRow, Situation
+
+
+def _staff_required(request: HttpRequest) -> None:
+    # Like the rest of InSite: a non-staff user gets 404, never a hint that the page exists.
+    if permissions.staff_member(request.user) is None:
+        raise Http404
+
+
+class DeadlineFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Boekjaar"), min_value=2000, max_value=2100, required=False)
+    situation = forms.ChoiceField(
+        label=_("Situatie"),
+        required=False,
+        choices=[
+            ("", _("Alle met risico")),
+            ("all", _("Alle organisaties")),
+            *Situation.choices,
+        ],
+    )
+    waiting = forms.IntegerField(
+        label=_("Minstens dagen in huidige status"), min_value=0, required=False
+    )
+    within = forms.IntegerField(label=_("Deponeren binnen (dagen)"), required=False)
+    q = forms.CharField(label=_("Organisatie"), required=False, max_length=100)
+
+
+def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow]]:
+    form = DeadlineFilterForm(request.GET or None)
+    today = timezone.localdate()
+    year = selectors.default_financial_year(today)
+    filters: dict = {}
+    organisations = permissions.visible_organisations(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        year = data["year"] or year
+        filters = {
+            "situation": data["situation"],
+            "min_days_in_status": data["waiting"],
+            "max_days_left": data["within"],
+        }
+        if data["q"]:
+            organisations = organisations.filter(name__icontains=data["q"])
+    rows = selectors.year_rows(organisations, year, today=today)
+    return form, year, selectors.filter_rows(rows, **filters)
+
+
+@login_required
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    _staff_required(request)
+    form, year, rows = _rows(request)
+    return render(
+        request,
+        "portal/deadlines.html",
+        {"form": form, "year": year, "rows": rows, "query": request.GET.urlencode()},
+    )
+
+
+def _csv_safe(value: object) -> str:
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def deadline_export(request: HttpRequest) -> HttpResponse:
+    _staff_required(request)
+    _form, year, rows = _rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="termijnen-{year}.csv"'
+    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            gettext("Organisatie"),
+            gettext("KvK-nummer"),
+            gettext("Boekjaar"),
+            gettext("Begin boekjaar"),
+            gettext("Einde boekjaar"),
+            gettext("Verlenging (maanden)"),
+            gettext("Opmaken uiterlijk"),
+            gettext("Vaststellen uiterlijk"),
+            gettext("Deponeren uiterlijk"),
+            gettext("Dagen over"),
+            gettext("Situatie"),
+            gettext("Status"),
+            gettext("Dagen in huidige status"),
+        ]
+    )
+    for row in rows:
+        d = row.deadlines
+        writer.writerow(
+            [
+                _csv_safe(row.organisation.name),
+                row.organisation.kvk_number or "",
+                row.financial_year,
+                d.year_start.isoformat(),
+                d.year_end.isoformat(),
+                d.extension_months,
+                d.draw_up.isoformat(),
+                d.adoption.isoformat(),
+                d.filing.isoformat(),
+                row.days_left,
+                row.situation.label,
+                row.message.status if row.message is not None else "",
+                "" if row.days_in_status is None else row.days_in_status,
+            ]
+        )
+    return response
+
+
+class DeadlineFactsForm(forms.Form):
+    year_end_day = forms.IntegerField(label=_("Einde boekjaar: dag"), min_value=1, max_value=31)
+    year_end_month = forms.IntegerField(label=_("Einde boekjaar: maand"), min_value=1, max_value=12)
+    all_shareholders_are_directors = forms.BooleanField(
+        label=_("Alle aandeelhouders zijn bestuurder (ondertekening geldt als vaststelling)"),
+        required=False,
+    )
+    extension_months = forms.TypedChoiceField(
+        label=_("Verlenging opmaaktermijn voor dit boekjaar"),
+        coerce=int,
+        choices=[(0, _("Geen"))]
+        + [(months, str(months)) for months in range(1, MAX_EXTENSION_MONTHS + 1)],
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        month, day = data.get("year_end_month"), data.get("year_end_day")
+        if month and day:
+            try:
+                financial_year_period(2024, month, day)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Deze datum bestaat niet als einde van een boekjaar.")
+                )
+        return data
+
+
+@login_required
+def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    _staff_required(request)
+    organisation = (
+        permissions.visible_organisations(request.user).filter(pk=organisation_id).first()
+    )
+    if organisation is None:
+        raise Http404
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or "")
+    except ValueError:
+        year = selectors.default_financial_year()
+    year = min(max(year, 2000), 2100)
+    organisation = selectors.with_deadline_facts(
+        permissions.visible_organisations(request.user).filter(pk=organisation.pk), year
+    ).get()
+    end_month, end_day, all_directors = selectors.year_end_of(organisation)
+    extensions = organisation.year_extensions
+    if request.method == "POST":
+        form = DeadlineFactsForm(request.POST)
+        if form.is_valid():
+            selectors.save_deadline_facts(
+                organisation=organisation, financial_year=year, **form.cleaned_data
+            )
+            flash.success(request, _("De termijngegevens zijn opgeslagen."))
+            return redirect(f"{request.path}?year={year}")
+    else:
+        form = DeadlineFactsForm(
+            initial={
+                "year_end_day": end_day,
+                "year_end_month": end_month,
+                "all_shareholders_are_directors": all_directors,
+                "extension_months": extensions[0].months if extensions else 0,
+            }
+        )
+    deadlines = selectors.deadlines_of(organisation, year)
+    return render(
+        request,
+        "portal/deadlines_facts.html",
+        {
+            "organisation": organisation,
+            "year": year,
+            "form": form,
+            "deadlines": deadlines,
+            "filing": formats.date_format(deadlines.filing, "j F Y"),
+        },
+    )

@@ -1,0 +1,227 @@
+"""InSite "Termijnen": the clients at risk, the CSV export and the deadline facts form."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kvk.status import Status
+from portal.models import DeadlineExtension, DeadlineFacts
+from tests import factories
+from tests.deadlines.conftest import at_noon, extension, facts, make_message
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 5, 1)
+LIST = "deadlines:list"
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return TODAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+
+@pytest.fixture
+def season(environment, org):
+    """Alfa: calendar year, nothing yet. Beta: all shareholders are directors, waiting for
+    the client 10 days. Gamma: year ends in June, transport error. Delta: filed."""
+    beta = factories.OrganisationFactory(environment=environment, name="Beta B.V.")
+    facts(beta, all_directors=True)
+    make_message(beta, year=2025, changed_at=at_noon(TODAY - timedelta(days=10)))
+    gamma = factories.OrganisationFactory(environment=environment, name="Gamma B.V.")
+    facts(gamma, end_month=6, end_day=30)
+    make_message(
+        gamma,
+        year=2025,
+        status=Status.TRANSPORT_ERROR,
+        changed_at=at_noon(TODAY - timedelta(days=30)),
+    )
+    delta = factories.OrganisationFactory(environment=environment, name="Delta B.V.")
+    make_message(delta, year=2025, status=Status.FILED)
+    factories.OrganisationFactory(name="Vreemd B.V.")  # another accountancy environment
+    return {"alfa": org, "beta": beta, "gamma": gamma, "delta": delta}
+
+
+def names(response) -> list[str]:
+    return [row.organisation.name for row in response.context["rows"]]
+
+
+def test_clients_at_risk_sorted_by_days_left(staff_client, season):
+    response = staff_client.get(reverse(LIST))
+    assert response.status_code == 200
+    assert names(response) == ["Beta B.V.", "Alfa B.V.", "Gamma B.V."]
+    beta, alfa, gamma = response.context["rows"]
+    assert (beta.deadlines.filing, beta.days_left, beta.days_in_status) == (
+        date(2026, 6, 8),
+        38,
+        10,
+    )
+    assert beta.situation == "waiting_for_client"
+    assert (alfa.deadlines.filing, alfa.situation) == (date(2026, 8, 8), "no_message")
+    assert (gamma.deadlines.year_end, gamma.deadlines.filing) == (
+        date(2026, 6, 30),
+        date(2027, 2, 8),
+    )
+    content = response.content.decode()
+    assert "Wacht op cliënt" in content and "Vreemd" not in content and "Delta" not in content
+
+
+def test_all_organisations_include_the_safe_ones(staff_client, season):
+    response = staff_client.get(reverse(LIST), {"situation": "all"})
+    # Alfa and Delta share a deadline: then by name.
+    assert names(response) == ["Beta B.V.", "Alfa B.V.", "Delta B.V.", "Gamma B.V."]
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ({"situation": "waiting_for_client"}, ["Beta B.V."]),
+        ({"situation": "transport_error"}, ["Gamma B.V."]),
+        ({"situation": "filed"}, ["Delta B.V."]),
+        ({"waiting": "5"}, ["Beta B.V.", "Gamma B.V."]),
+        ({"waiting": "11"}, ["Gamma B.V."]),
+        ({"waiting": "31"}, []),
+        ({"within": "60"}, ["Beta B.V."]),
+        ({"q": "gam"}, ["Gamma B.V."]),
+        ({"year": "2024"}, ["Beta B.V.", "Alfa B.V.", "Delta B.V.", "Gamma B.V."]),
+    ],
+)
+def test_filters(staff_client, season, query, expected):
+    response = staff_client.get(reverse(LIST), query)
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+def test_overdue_year_is_marked(staff_client, season):
+    response = staff_client.get(reverse(LIST), {"year": "2024"})
+    gamma = response.context["rows"][-1]
+    assert gamma.organisation.name == "Gamma B.V."
+    assert gamma.overdue and gamma.deadlines.filing == date(2026, 2, 8)
+    assert "verlopen" in response.content.decode()
+
+
+def test_only_staff_see_the_view(client, client_a, season, outsider):
+    assert client.get(reverse(LIST)).status_code == 302  # to the login
+    client.force_login(client_a.user)
+    assert client.get(reverse(LIST)).status_code == 404
+    assert client.get(reverse("deadlines:export")).status_code == 404
+    client.force_login(outsider)
+    response = client.get(reverse(LIST), {"situation": "all"})
+    assert response.status_code == 200 and names(response) == []
+
+
+def test_csv_export(staff_client, season, environment):
+    factories.OrganisationFactory(environment=environment, name="=HYPERLINK(1) B.V.")
+    extension(season["alfa"], 2025, 2)
+    response = staff_client.get(reverse("deadlines:export"), {"situation": "all"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="termijnen-2025.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Organisatie", "KvK-nummer", "Boekjaar"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {
+        "Alfa B.V.",
+        "Beta B.V.",
+        "Gamma B.V.",
+        "Delta B.V.",
+        "'=HYPERLINK(1) B.V.",
+    }
+    alfa = by_name["Alfa B.V."]
+    assert alfa[5:10] == ["2", "2026-07-31", "2026-09-30", "2026-10-08", "160"]
+    assert by_name["Beta B.V."][11:] == ["30", "10"]
+
+
+def test_query_count_is_constant(staff_client, environment, django_assert_num_queries):
+    def add(count: int) -> None:
+        for n in range(count):
+            organisation = factories.OrganisationFactory(environment=environment)
+            facts(organisation, end_month=6, end_day=30)
+            extension(organisation, 2025, 1 + n % 5)
+            make_message(organisation, year=2025, status=Status.IN_REVIEW)
+            make_message(organisation, year=2025, status=Status.REJECTED)
+
+    def queries(name: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as context:
+            response = staff_client.get(reverse(name), {"situation": "all"})
+        assert response.status_code == 200
+        return response.content.count(b"B.V."), len(context.captured_queries)
+
+    add(2)
+    small = queries(LIST), queries("deadlines:export")
+    add(8)
+    large = queries(LIST), queries("deadlines:export")
+    assert [rows for rows, _count in small] == [2, 2]
+    assert [rows for rows, _count in large] == [10, 10]
+    assert [count for _rows, count in small] == [count for _rows, count in large]
+    # session, user, staff member, messages, organisations with their facts, extensions,
+    # identifications: whatever the number of rows
+    with django_assert_num_queries(7):
+        staff_client.get(reverse(LIST), {"situation": "all"})
+    with django_assert_num_queries(7):
+        staff_client.get(reverse("deadlines:export"), {"situation": "all"})
+
+
+def test_edit_deadline_facts(staff_client, org):
+    url = reverse("deadlines:facts", args=[org.pk])
+    response = staff_client.get(url, {"year": "2025"})
+    assert response.status_code == 200
+    assert "8 augustus 2026" in response.content.decode()
+    response = staff_client.post(
+        url,
+        {
+            "year": "2025",
+            "year_end_day": "30",
+            "year_end_month": "6",
+            "all_shareholders_are_directors": "on",
+            "extension_months": "2",
+        },
+    )
+    assert response.status_code == 302
+    saved = DeadlineFacts.objects.get(organisation=org)
+    assert (saved.year_end_month, saved.year_end_day, saved.all_shareholders_are_directors) == (
+        6,
+        30,
+        True,
+    )
+    assert DeadlineExtension.objects.get(organisation=org, financial_year=2025).months == 2
+    # Year 2025 now ends 30 June 2026; signing is adoption: 31 Jan 2027 + 8 days.
+    response = staff_client.get(url, {"year": "2025"})
+    assert "8 februari 2027" in response.content.decode()
+    staff_client.post(
+        url,
+        {"year": "2025", "year_end_day": "30", "year_end_month": "6", "extension_months": "0"},
+    )
+    assert not DeadlineExtension.objects.filter(organisation=org).exists()
+    assert DeadlineFacts.objects.get(organisation=org).all_shareholders_are_directors is False
+
+
+def test_impossible_year_end_is_refused(staff_client, org):
+    url = reverse("deadlines:facts", args=[org.pk])
+    response = staff_client.post(
+        url, {"year": "2025", "year_end_day": "31", "year_end_month": "4", "extension_months": "0"}
+    )
+    assert response.status_code == 200
+    assert "bestaat niet" in response.content.decode()
+    assert not DeadlineFacts.objects.exists()
+
+
+def test_facts_of_another_environment_are_not_found(client, outsider, client_a, org):
+    url = reverse("deadlines:facts", args=[org.pk])
+    for user in (outsider, client_a.user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"year_end_day": "30", "year_end_month": "6"}).status_code == 404
+    assert not DeadlineFacts.objects.exists()
