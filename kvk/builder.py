@@ -214,12 +214,47 @@ def build_instance(statements: FinancialStatements) -> bytes:
 def adopt_instance(content: bytes, *, adoption_date: date) -> bytes:
     """The same instance marked as adopted (DocumentAdoptionStatus=Ja) on adoption_date.
 
-    Read back into statements and rebuilt, so the result passes every rule whenever the
-    input came from build_instance.
+    Edits the document in place: the adoption status becomes Ja, any adoption date is
+    replaced by the new one, everything else stays as it was (so an instance from
+    build_instance still passes every rule). Raises ValueError when the instance cannot
+    be read, carries no adoption status, or the date lies before the end of the year.
     """
     from kvk.parser import parse_instance
 
-    statements = parse_instance(content).statements()
-    statements.adopted = True
-    statements.adoption_date = adoption_date
-    return build_instance(statements)
+    inst = parse_instance(content)  # hardened parse; XbrlParseError is a ValueError
+    if inst.period_end is not None and adoption_date <= inst.period_end:
+        raise ValueError(
+            f"adoption date {adoption_date} must lie after the financial year end {inst.period_end}"
+        )
+    root = inst.root
+    statuses = [el for el in root if _local_name(el) == "DocumentAdoptionStatus"]
+    if not statuses:
+        raise ValueError("the instance has no DocumentAdoptionStatus fact")
+    status = statuses[0]
+    for el in statuses:
+        el.text = tx.YES
+    for el in [el for el in root if _local_name(el) == "DocumentAdoptionDate"]:
+        _remove_keeping_layout(el)
+    namespace = etree.QName(status).namespace
+    adoption = etree.Element(
+        f"{{{namespace}}}DocumentAdoptionDate", contextRef=status.get("contextRef", "")
+    )
+    adoption.text = adoption_date.isoformat()
+    adoption.tail = status.tail
+    status.addnext(adoption)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _local_name(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _remove_keeping_layout(el: etree._Element) -> None:
+    previous = el.getprevious()
+    parent = el.getparent()
+    assert parent is not None
+    if previous is not None:
+        previous.tail = el.tail
+    else:
+        parent.text = el.tail
+    parent.remove(el)

@@ -1017,7 +1017,9 @@ def check_instance(
         inst = parse_instance(content)
     except XbrlParseError as exc:
         r = _Report()
-        if isinstance(content, bytes | bytearray):
+        # The byte rules still explain an unreadable file (BOM, encoding, DOCTYPE), but an
+        # oversized one is not scanned at all.
+        if isinstance(content, bytes | bytearray) and exc.code != "DEP-PARSE-SIZE":
             _check_bytes(r, bytes(content), filename)
         r.findings.append(Finding(exc.code, ERROR, exc.message_nl, exc.message_en, exc.line))
         return _ordered(r.finish())

@@ -137,3 +137,9 @@ def test_no_network_for_xinclude_or_schema_location():
 def test_check_instance_never_raises_for_non_bytes():
     findings = check_instance("a string, not bytes")  # type: ignore[arg-type]
     assert findings and findings[0].severity == "error"
+
+
+def test_oversized_file_gets_only_the_size_finding(monkeypatch):
+    monkeypatch.setattr(parser, "MAX_BYTES", 1000)
+    findings = check_instance(b"\xef\xbb\xbf" + GOOD)
+    assert [f.code for f in findings] == ["DEP-PARSE-SIZE"]
