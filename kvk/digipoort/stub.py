@@ -269,8 +269,24 @@ class StubState:
         self.lock = threading.RLock()
         self._seen: dict[str, float] = {}  # wsa:MessageID -> when first received
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS delivery (kenmerk TEXT PRIMARY KEY, data TEXT NOT NULL)"
+        self._db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS deliveries (
+                kenmerk TEXT PRIMARY KEY,
+                reference TEXT NOT NULL,
+                kvk_number TEXT NOT NULL,
+                received_at REAL NOT NULL,
+                data TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS deliveries_kvk ON deliveries (kvk_number);
+            CREATE INDEX IF NOT EXISTS deliveries_reference ON deliveries (reference);
+            -- KvK number and financial year of accepted adopted filings (rule KVK003)
+            CREATE TABLE IF NOT EXISTS filed (
+                kvk_number TEXT NOT NULL,
+                year INTEGER NOT NULL,
+                PRIMARY KEY (kvk_number, year)
+            );
+            """
         )
 
     def first_use(self, message_id: str) -> bool:
@@ -298,7 +314,8 @@ class StubState:
 
     def reset(self) -> None:
         with self.lock:
-            self._db.execute("DELETE FROM delivery")
+            self._db.execute("DELETE FROM deliveries")
+            self._db.execute("DELETE FROM filed")
             self.faults = Faults()
 
     def set_faults(self, values: dict[str, Any]) -> Faults:
@@ -314,38 +331,53 @@ class StubState:
                 self.faults.step_seconds = None
             return self.faults
 
-    def all(self) -> list[Delivery]:
+    def all(self, *, kvk_number: str | None = None) -> list[Delivery]:
+        """Deliveries in the order received, all or those for one KvK number."""
         with self.lock:
-            rows = self._db.execute("SELECT data FROM delivery").fetchall()
-        deliveries = [Delivery(**json.loads(data)) for (data,) in rows]
-        return sorted(deliveries, key=lambda d: d.received_at)
+            if kvk_number is None:
+                rows = self._db.execute("SELECT data FROM deliveries ORDER BY received_at")
+            else:
+                rows = self._db.execute(
+                    "SELECT data FROM deliveries WHERE kvk_number = ? ORDER BY received_at",
+                    (kvk_number,),
+                )
+            return [Delivery(**json.loads(data)) for (data,) in rows.fetchall()]
 
     def get(self, kenmerk: str) -> Delivery | None:
         with self.lock:
             row = self._db.execute(
-                "SELECT data FROM delivery WHERE kenmerk = ?", (kenmerk,)
+                "SELECT data FROM deliveries WHERE kenmerk = ?", (kenmerk,)
             ).fetchone()
         return Delivery(**json.loads(row[0])) if row else None
 
     def save(self, delivery: Delivery) -> None:
         with self.lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO delivery (kenmerk, data) VALUES (?, ?)",
-                (delivery.kenmerk, json.dumps(asdict(delivery))),
+                "INSERT OR REPLACE INTO deliveries (kenmerk, reference, kvk_number, received_at, "
+                "data) VALUES (?, ?, ?, ?, ?)",
+                (
+                    delivery.kenmerk,
+                    delivery.reference,
+                    delivery.kvk_number,
+                    delivery.received_at,
+                    json.dumps(asdict(delivery)),
+                ),
             )
 
     def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for delivery in self.all():
-            counts[delivery.reference] = counts.get(delivery.reference, 0) + 1
-        return counts
+        """How often each aanleverkenmerk was received."""
+        with self.lock:
+            rows = self._db.execute(
+                "SELECT reference, COUNT(*) FROM deliveries GROUP BY reference"
+            ).fetchall()
+        return dict(rows)
 
-    def already_filed(self) -> set[tuple[str, int]]:
-        return {
-            (d.kvk_number, d.verdict["year"])
-            for d in self.all()
-            if d.verdict["accepted"] and d.verdict["adopted"] and d.verdict["year"] is not None
-        }
+    def already_filed(self, kvk_number: str) -> set[tuple[str, int]]:
+        with self.lock:
+            rows = self._db.execute(
+                "SELECT kvk_number, year FROM filed WHERE kvk_number = ?", (kvk_number,)
+            ).fetchall()
+        return {(number, year) for number, year in rows}
 
     def receive(
         self,
@@ -359,7 +391,14 @@ class StubState:
         content: bytes,
     ) -> Delivery:
         with self.lock:
-            verdict = judge(content, kvk_number, self.already_filed())
+            verdict = judge(content, kvk_number, self.already_filed(kvk_number))
+            if verdict.accepted and verdict.adopted and verdict.year is not None:
+                # Decided now, told when the timeline reaches the verdict: a second filing
+                # sent before the first is answered is still the second one.
+                self._db.execute(
+                    "INSERT OR IGNORE INTO filed (kvk_number, year) VALUES (?, ?)",
+                    (kvk_number, verdict.year),
+                )
             now = time.time()
             plan: list[dict[str, Any]] = [{"code": 200}]
             if not verdict.well_formed:
@@ -660,8 +699,8 @@ class DigipoortStub:
         nummer = _child_text(request, "kv:identiteitBelanghebbende/kv:nummer")
         response = etree.Element(f"{{{KV}}}getProcessenResponse")
         result = _kv(response, "getProcessenReturn")
-        for delivery in self.state.all():
-            if delivery.berichtsoort != berichtsoort or delivery.kvk_number != nummer:
+        for delivery in self.state.all(kvk_number=nummer):
+            if delivery.berichtsoort != berichtsoort:
                 continue
             item = _kv(result, "ProcesResultaat")
             _kv(item, "kenmerk", delivery.kenmerk)
