@@ -1,0 +1,53 @@
+"""Django admin for the client side: data only. Statuses are never edited here; the
+token is write-only."""
+
+from django.contrib import admin
+
+from clientside.models import (
+    Administration,
+    AnnualReport,
+    CommunicationProfile,
+    OutboundMessage,
+    Signatory,
+)
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+
+
+@admin.register(Administration)
+class AdministrationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kvk_number", "legal_form", "seat", "kvk_report")
+    search_fields = ("name", "kvk_number")
+    inlines = [SignatoryInline]
+
+
+@admin.register(CommunicationProfile)
+class CommunicationProfileAdmin(admin.ModelAdmin):
+    list_display = ("administration", "participant_number", "blocked", "last_test_ok")
+    exclude = ("token",)
+    readonly_fields = ("token_set_at", "last_test_at", "last_test_ok", "last_test_message")
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):
+    list_display = ("administration", "financial_year", "resubmission", "locked", "updated_at")
+    list_filter = ("locked", "resubmission")
+    readonly_fields = ("locked",)
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ("filename", "administration", "status", "created_at", "sent_at")
+    list_filter = ("status",)
+    exclude = ("document",)
+    readonly_fields = [
+        f.name
+        for f in OutboundMessage._meta.get_fields()
+        if getattr(f, "concrete", False) and f.name not in ("document", "id")
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,507 @@
+"""The client's screens: administrations with their KvK data, "Communicatie met
+accountant", the reporting cockpit and the two actions.
+
+Every write goes through clientside.services or a plain data form; the messages each
+screen shows say what to do next, so a new user is guided from an empty administration
+to a sent message.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clientside import services
+from clientside.forms import (
+    AdministrationForm,
+    CommunicationProfileForm,
+    FiguresForm,
+    NewReportForm,
+    ReportingValuesForm,
+    SignatoryForm,
+    TrialBalanceForm,
+)
+from clientside.models import (
+    Administration,
+    AnnualReport,
+    CommunicationProfile,
+    OutboundMessage,
+    Signatory,
+)
+from clientside.trial_balance import CODE_MAP, TrialBalanceError
+from kvk.render import CAPTIONS_NL, render_html
+from kvk.status import Status
+
+VIEW = "clientside.view_administration"
+CHANGE = "clientside.change_administration"
+ADD = "clientside.add_administration"
+PREPARE = "clientside.prepare_report"
+SEND_RECEIVE = "clientside.send_receive"
+
+
+def permission(perm: str):
+    """Logged in and holding ``perm``; otherwise 403 (logged-in) or the login page."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _profile(administration: Administration) -> CommunicationProfile | None:
+    return CommunicationProfile.objects.filter(administration=administration).first()
+
+
+def next_step(administration: Administration) -> tuple[str, str]:
+    """The one thing to do next on this administration: (text, link)."""
+    detail = reverse("clientside:administration", args=[administration.pk])
+    if not administration.signatories.exists():
+        return (
+            _("Voeg de bestuurder(s) toe die de jaarrekening ondertekenen."),
+            detail + "#ondertekenaars",
+        )
+    profile = _profile(administration)
+    if profile is None or not profile.token:
+        return (
+            _(
+                "Vul 'Communicatie met accountant' in: het deelnemernummer en het token van "
+                "uw accountant."
+            ),
+            reverse("clientside:profile", args=[administration.pk]),
+        )
+    if profile.blocked:
+        return (
+            _("Het communicatieprofiel is geblokkeerd; haal de blokkade weg om te verzenden."),
+            reverse("clientside:profile", args=[administration.pk]),
+        )
+    report = administration.annual_reports.order_by("-financial_year", "-resubmission").first()
+    if report is None:
+        return (_("Maak een jaarrapport aan voor het boekjaar."), detail + "#jaarrapporten")
+    report_url = reverse("clientside:report", args=[report.pk])
+    message = report.messages.order_by("-created_at").first()
+    if message is None:
+        return (
+            _(
+                "Vul in het jaarrapport %(year)s de cijfers en de rapportagewaarden in en klik "
+                "op 'Klaarzetten accountancyportal'."
+            )
+            % {"year": report.financial_year},
+            report_url,
+        )
+    if message.status in (Status.PREPARED, Status.SEND_FAILED):
+        return (
+            _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),
+            detail + "#verzenden",
+        )
+    if message.status == Status.PROCESSING_FAILED or message.status == Status.REFUSED:
+        return (
+            _(
+                "Het bericht is afgekeurd (status %(status)s); herstel wat bij de redenen "
+                "staat en maak nieuwe stukken met 'Klaarzetten accountancyportal'."
+            )
+            % {"status": message.status},
+            report_url,
+        )
+    if message.status == Status.FILED:
+        return (
+            _(
+                "Gedeponeerd bij de KvK. Een correctie kan alleen nog als heraanlevering, "
+                "vanuit het jaarrapport."
+            ),
+            report_url,
+        )
+    return (
+        _(
+            "Het bericht is onderweg (status %(status)s: %(label)s). Klik later op "
+            "'Verzenden/ontvangen accountancyportal' om de nieuwste status op te halen."
+        )
+        % {"status": message.status, "label": message.status_label},
+        detail + "#verzenden",
+    )
+
+
+# --- administrations ----------------------------------------------------------------------
+
+
+@permission(VIEW)
+def administration_list(request: HttpRequest) -> HttpResponse:
+    administrations = Administration.objects.all()
+    return render(
+        request,
+        "clientside/administration_list.html",
+        {"administrations": administrations, "can_add": request.user.has_perm(ADD)},
+    )
+
+
+@permission(ADD)
+def administration_create(request: HttpRequest) -> HttpResponse:
+    form = AdministrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        administration = form.save()
+        flash.success(
+            request,
+            _("Administratie %(name)s aangemaakt. Volgende stap: %(next)s")
+            % {"name": administration.name, "next": next_step(administration)[0]},
+        )
+        return redirect("clientside:administration", administration.pk)
+    return render(request, "clientside/administration_form.html", {"form": form})
+
+
+@permission(VIEW)
+def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    step_text, step_link = next_step(administration)
+    outbound = administration.outbound_messages.select_related("report").defer("document")
+    return render(
+        request,
+        "clientside/administration_detail.html",
+        {
+            "administration": administration,
+            "signatories": administration.signatories.all(),
+            "signatory_form": SignatoryForm(),
+            "profile": _profile(administration),
+            "reports": administration.annual_reports.order_by("-financial_year", "resubmission"),
+            "report_form": NewReportForm(initial={"financial_year": timezone.now().year - 1}),
+            "outbound": outbound,
+            "next_step": step_text,
+            "next_link": step_link,
+            "can_change": request.user.has_perm(CHANGE),
+            "can_send_receive": request.user.has_perm(SEND_RECEIVE),
+        },
+    )
+
+
+@permission(CHANGE)
+def administration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    form = AdministrationForm(request.POST or None, instance=administration)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        flash.success(request, _("De KvK-gegevens zijn opgeslagen."))
+        return redirect("clientside:administration", administration.pk)
+    return render(
+        request,
+        "clientside/administration_form.html",
+        {"form": form, "administration": administration},
+    )
+
+
+@require_POST
+@permission(CHANGE)
+def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    form = SignatoryForm(request.POST)
+    if form.is_valid():
+        signatory = form.save(commit=False)
+        signatory.administration = administration
+        signatory.save()
+        flash.success(
+            request,
+            _("%(name)s toegevoegd. Volgende stap: %(next)s")
+            % {"name": signatory, "next": next_step(administration)[0]},
+        )
+    else:
+        flash.error(request, _("Vul de naam van de ondertekenaar in."))
+    return redirect(reverse("clientside:administration", args=[pk]) + "#ondertekenaars")
+
+
+@require_POST
+@permission(CHANGE)
+def signatory_delete(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+    signatory = get_object_or_404(Signatory, pk=signatory_pk, administration_id=pk)
+    signatory.delete()
+    flash.success(request, _("%(name)s verwijderd.") % {"name": signatory})
+    return redirect(reverse("clientside:administration", args=[pk]) + "#ondertekenaars")
+
+
+# --- communication profile ----------------------------------------------------------------
+
+
+@permission(CHANGE)
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    profile = _profile(administration) or CommunicationProfile(administration=administration)
+    form = CommunicationProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        profile = form.save()
+        if form.cleaned_data.get("token"):
+            services.set_token(profile=profile, token=form.cleaned_data["token"])
+        flash.success(
+            request,
+            _(
+                "'Communicatie met accountant' is opgeslagen. Klik op 'Test verbinding' om te "
+                "controleren of het portal bereikbaar is en het token accepteert."
+            ),
+        )
+        return redirect("clientside:profile", administration.pk)
+    return render(
+        request,
+        "clientside/profile_form.html",
+        {"form": form, "administration": administration, "profile": profile},
+    )
+
+
+@require_POST
+@permission(CHANGE)
+def profile_test(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    profile = _profile(administration)
+    if profile is None:
+        flash.error(request, _("Sla eerst 'Communicatie met accountant' op."))
+        return redirect("clientside:profile", pk)
+    outcome = services.test_connection(profile)
+    if outcome.ok:
+        flash.success(
+            request,
+            outcome.message
+            + " "
+            + _("Volgende stap: %(next)s") % {"next": next_step(administration)[0]},
+        )
+    else:
+        flash.error(request, outcome.message)
+    return redirect("clientside:profile", pk)
+
+
+# --- reporting cockpit --------------------------------------------------------------------
+
+
+@require_POST
+@permission(CHANGE)
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    form = NewReportForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, _("Vul een geldig boekjaar in, bijvoorbeeld 2025."))
+        return redirect(reverse("clientside:administration", args=[pk]) + "#jaarrapporten")
+    report = services.create_report(
+        administration=administration, financial_year=form.cleaned_data["financial_year"]
+    )
+    flash.success(
+        request,
+        _(
+            "Jaarrapport %(year)s staat klaar. Vul de cijfers in (of importeer een "
+            "proefbalans) en de rapportagewaarden, en klik dan op 'Klaarzetten "
+            "accountancyportal'."
+        )
+        % {"year": report.financial_year},
+    )
+    return redirect("clientside:report", report.pk)
+
+
+def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict:
+    administration = report.administration
+    problems, _content = services.check_report(report)
+    messages = list(report.messages.defer("document").order_by("-created_at"))
+    latest = messages[0] if messages else None
+    current = services.open_message(report)
+    return {
+        "report": report,
+        "administration": administration,
+        "figures_form": forms.get("figures_form") or FiguresForm(report=report),
+        "values_form": forms.get("values_form") or ReportingValuesForm(instance=report),
+        "import_form": forms.get("import_form") or TrialBalanceForm(),
+        "import_errors": forms.get("import_errors") or [],
+        "problems": problems,
+        "report_messages": messages,
+        "latest": latest,
+        "in_progress": current is not None and current.status != Status.PREPARED,
+        "new_documents": latest is not None
+        and latest.status in (Status.PROCESSING_FAILED, Status.REFUSED),
+        "resubmission_report": AnnualReport.objects.filter(
+            administration=administration, financial_year=report.financial_year, resubmission=True
+        ).first(),
+        "code_map": [(code, CAPTIONS_NL.get(c, c), sign) for code, (c, sign) in CODE_MAP.items()],
+        "can_change": request.user.has_perm(CHANGE) and not report.locked,
+        "can_prepare": request.user.has_perm(PREPARE) and not report.locked,
+        "can_send_receive": request.user.has_perm(SEND_RECEIVE),
+    }
+
+
+@permission(VIEW)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
+    return render(request, "clientside/report_detail.html", _report_context(request, report))
+
+
+def _locked_redirect(request: HttpRequest, error: Exception, pk: int) -> HttpResponse:
+    flash.error(request, str(error))
+    return redirect("clientside:report", pk)
+
+
+@require_POST
+@permission(CHANGE)
+def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
+    form = FiguresForm(request.POST, report=report)
+    if not form.is_valid():
+        flash.error(request, _("De cijfers zijn niet opgeslagen; zie de meldingen bij de velden."))
+        context = _report_context(request, report, figures_form=form)
+        return render(request, "clientside/report_detail.html", context, status=400)
+    try:
+        services.save_figures(
+            report=report,
+            period_start=form.cleaned_data["period_start"],
+            period_end=form.cleaned_data["period_end"],
+            previous_start=form.cleaned_data["previous_start"],
+            balance=form.amounts("b"),
+            profit_loss=form.amounts("p"),
+            notes=form.cleaned_data["notes"],
+        )
+    except services.ReportLocked as error:
+        return _locked_redirect(request, error, pk)
+    flash.success(request, _("De cijfers zijn opgeslagen; lege totalen zijn berekend."))
+    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+
+
+@require_POST
+@permission(CHANGE)
+def report_import(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
+    form = TrialBalanceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        flash.error(request, _("Kies een CSV-bestand met de proefbalans."))
+        context = _report_context(request, report, import_form=form)
+        return render(request, "clientside/report_detail.html", context, status=400)
+    try:
+        result = services.import_trial_balance(
+            report=report, content=form.cleaned_data["file"].read()
+        )
+    except services.ReportLocked as error:
+        return _locked_redirect(request, error, pk)
+    except TrialBalanceError as error:
+        flash.error(
+            request,
+            _("De proefbalans is niet geïmporteerd: %(count)s probleem/problemen.")
+            % {"count": len(error.errors)},
+        )
+        context = _report_context(request, report, import_form=form, import_errors=error.errors)
+        return render(request, "clientside/report_detail.html", context, status=400)
+    flash.success(
+        request,
+        _("Proefbalans geïmporteerd: %(count)s rekeningen verwerkt. Controleer de cijfers.")
+        % {"count": result.accounts},
+    )
+    return redirect(reverse("clientside:report", args=[pk]) + "#cijfers")
+
+
+@require_POST
+@permission(CHANGE)
+def report_values(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
+    form = ReportingValuesForm(request.POST, instance=AnnualReport.objects.get(pk=pk))
+    if not form.is_valid():
+        flash.error(request, _("De rapportagewaarden zijn niet opgeslagen."))
+        context = _report_context(request, report, values_form=form)
+        return render(request, "clientside/report_detail.html", context, status=400)
+    try:
+        services.save_reporting_values(
+            report=report,
+            adoption_date=form.cleaned_data["adoption_date"],
+            signed_by=form.cleaned_data["signed_by"],
+            signed_date=form.cleaned_data["signed_date"],
+        )
+    except services.ReportLocked as error:
+        return _locked_redirect(request, error, pk)
+    flash.success(request, _("De rapportagewaarden zijn opgeslagen."))
+    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+
+
+@require_POST
+@permission(PREPARE)
+def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
+    try:
+        message = services.prepare(report)
+    except services.PrepareError as error:
+        flash.error(
+            request,
+            _(
+                "Niet klaargezet: %(count)s probleem/problemen. Herstel de genoemde velden "
+                "onder 'Controle' en probeer opnieuw."
+            )
+            % {"count": len(error.problems)},
+        )
+        for problem in error.problems:
+            flash.error(request, str(problem))
+        return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+    flash.success(
+        request,
+        _(
+            "Klaargezet voor verzending naar het portal (status 0): %(file)s. Volgende stap: "
+            "klik op 'Verzenden/ontvangen accountancyportal'."
+        )
+        % {"file": message.filename},
+    )
+    return redirect(reverse("clientside:report", args=[pk]) + "#berichten")
+
+
+@require_POST
+@permission(CHANGE)
+def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
+    try:
+        resubmission = services.create_resubmission(report=report)
+    except services.PrepareError as error:
+        flash.error(request, str(error.problems[0]))
+        return redirect("clientside:report", pk)
+    except IntegrityError:  # pragma: no cover - a concurrent click made it already
+        return redirect("clientside:report", pk)
+    flash.success(
+        request,
+        _(
+            "Heraanlevering voor %(year)s aangemaakt. Corrigeer de cijfers, vul de datum van "
+            "vaststelling in (verplicht, BR-KVK-4.16) en klik op 'Klaarzetten "
+            "accountancyportal'."
+        )
+        % {"year": resubmission.financial_year},
+    )
+    return redirect("clientside:report", resubmission.pk)
+
+
+# --- send and receive, documents ----------------------------------------------------------
+
+
+@require_POST
+@permission(SEND_RECEIVE)
+def send_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    administration = get_object_or_404(Administration, pk=pk)
+    result = services.send_receive(administration)
+    if result.errors:
+        flash.error(request, result.summary())
+        for error in result.errors:
+            flash.error(request, error)
+    else:
+        flash.success(request, result.summary())
+    step_text, _link = next_step(administration)
+    flash.info(request, _("Volgende stap: %(next)s") % {"next": step_text})
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(reverse("clientside:administration", args=[pk]) + "#verzenden")
+
+
+@permission(VIEW)
+def message_document(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(OutboundMessage.objects.select_related("administration"), pk=pk)
+    return render(
+        request,
+        "clientside/message_document.html",
+        {"message": message, "rendered": render_html(bytes(message.document))},
+    )

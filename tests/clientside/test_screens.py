@@ -1,0 +1,288 @@
+"""The client's screens: a walk from an empty administration to a sent message, guided
+only by what the screens show; and who may do what."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from clientside.models import Administration, AnnualReport, CommunicationProfile, OutboundMessage
+from kvk.status import Status
+from tests import factories
+from tests.clientside.conftest import YEAR, make_environment
+from workflow.models import ApprovalMessage
+
+TRIAL_BALANCE = """rekening;omschrijving;rapportagecode;saldo_huidig;saldo_vorig
+0100;Inventaris;BMvaBed;48.250,00;52.100,00
+0200;Deelneming;BFvaDee;5.000,00;5.000,00
+3000;Voorraad;BVrdGoe;12.400,00;10.950,00
+1300;Debiteuren;BVorDeb;31.780,00;28.410,00
+1000;Bank;BLimBan;22.615,00;14.320,00
+0500;Aandelenkapitaal;BEivGok;-18.000,00;-18.000,00
+0510;Overige reserves;BEivOvr;-41.230,00;-32.155,00
+0700;Voorziening;BVrzOvr;-3.000,00;-2.500,00
+0800;Lening;BLasSch;-25.000,00;-30.000,00
+1600;Crediteuren;BSchCre;-20.000,00;-19.050,00
+8000;Omzet;WOmzNop;-100.000,00;-90.000,00
+4000;Kosten;WBedOvr;87.185,00;80.925,00
+"""
+
+ALL_PERMISSIONS = [
+    "view_administration",
+    "add_administration",
+    "change_administration",
+    "prepare_report",
+    "send_receive",
+]
+
+
+def user_with(*codenames: str):
+    user = factories.UserFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="clientside", codename__in=codenames)
+    )
+    return user
+
+
+def flashes(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def follow_post(client, url: str, data: dict | None = None, **extra):
+    response = client.post(url, data or {}, follow=True, **extra)
+    assert response.status_code == 200, response.content[:500]
+    return response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, portal_url):
+    client.force_login(user_with(*ALL_PERMISSIONS))
+
+    page = client.get("/klant/")
+    assert "Er is nog geen administratie" in page.content.decode()
+    assert 'href="/klant/administraties/nieuw/"' in page.content.decode()
+
+    page = follow_post(
+        client,
+        "/klant/administraties/nieuw/",
+        {
+            "name": "Test B.V.",
+            "legal_form": "Besloten vennootschap",
+            "seat": "Utrecht",
+            "kvk_number": client_a.kvk_number,
+            "sbi_code": "1071",
+            "address": "Dorpsstraat 1, Utrecht",
+            "kvk_report": "micro",
+            "contact_type": "ondernemer",
+        },
+    )
+    administration = Administration.objects.get()
+    assert any("Voeg de bestuurder(s) toe" in m for m in flashes(page))
+    detail = f"/klant/administraties/{administration.pk}/"
+
+    page = follow_post(
+        client, detail + "ondertekenaars/", {"name": "J. de Vries", "role": "bestuurder"}
+    )
+    assert any("Communicatie met accountant" in m for m in flashes(page))
+
+    token = client_a.token
+    page = follow_post(
+        client,
+        detail + "communicatie/",
+        {"participant_number": "O12345AA", "portal_url_override": portal_url, "token": token},
+    )
+    assert any("Test verbinding" in m for m in flashes(page))
+    assert token not in page.content.decode()  # write-only: never shown again
+    profile = CommunicationProfile.objects.get(administration=administration)
+    assert (profile.participant_number, profile.token) == ("12345", token)
+
+    page = follow_post(client, detail + "communicatie/testen/")
+    assert any("werkt" in m and "Maak een jaarrapport aan" in m for m in flashes(page))
+
+    page = follow_post(client, detail + "jaarrapporten/", {"financial_year": str(YEAR)})
+    report = AnnualReport.objects.get(administration=administration)
+    assert page.redirect_chain[-1][0] == f"/klant/jaarrapporten/{report.pk}/"
+    html = page.content.decode()
+    assert "Balans: Totaal activa (huidig jaar)" in html
+    assert "Datum ondertekening" in html
+
+    report_url = f"/klant/jaarrapporten/{report.pk}/"
+    upload = SimpleUploadedFile("proefbalans.csv", TRIAL_BALANCE.encode(), "text/csv")
+    page = follow_post(client, report_url + "proefbalans/", {"file": upload})
+    assert any("12 rekeningen verwerkt" in m for m in flashes(page))
+
+    page = follow_post(
+        client,
+        report_url + "rapportagewaarden/",
+        {"signed_by": "bestuurder", "signed_date": date(YEAR + 1, 3, 1).isoformat()},
+    )
+    assert 'id="ready"' in page.content.decode()
+
+    page = follow_post(client, report_url + "klaarzetten/")
+    assert any("Verzenden/ontvangen" in m for m in flashes(page))
+    message = OutboundMessage.objects.get()
+    assert message.status == Status.PREPARED
+
+    page = follow_post(client, detail + "verzenden-ontvangen/")
+    assert any("1 verzonden, 0 mislukt" in m for m in flashes(page))
+    message.refresh_from_db()
+    assert message.status == Status.RECEIVED
+    assert ApprovalMessage.objects.get().message_id == message.message_id
+    assert re.search(r'data-status="10"', page.content.decode())
+
+
+@pytest.mark.django_db
+def test_prepare_on_screen_lists_every_problem_with_its_field(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    env.report.signed_date = None
+    env.report.save()
+    env.administration.signatories.all().delete()
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    page = follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/")
+    texts = flashes(page)
+    assert any(t.startswith("Niet klaargezet: 2") for t in texts)
+    assert any(t.startswith("Ondertekenaars:") for t in texts)
+    assert any(t.startswith("Datum ondertekening:") for t in texts)
+    assert OutboundMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_invalid_trial_balance_shows_dutch_errors_per_line_and_changes_nothing(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    before = dict(env.report.statements)
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    content = "rekening;rapportagecode;saldo_huidig;saldo_vorig\n0100;XYZ;10;0\n0200;BLim;abc;0\n"
+    upload = SimpleUploadedFile("pb.csv", content.encode(), "text/csv")
+    response = client.post(f"/klant/jaarrapporten/{env.report.pk}/proefbalans/", {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Regel 2 (rekening 0100): rapportagecode &#x27;XYZ&#x27; is onbekend" in html
+    assert "Regel 3 (rekening 0200): saldo huidig jaar" in html
+    env.report.refresh_from_db()
+    assert env.report.statements == before
+
+
+@pytest.mark.django_db
+def test_figures_entered_on_screen_with_totals_computed(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    data = {
+        "period_start": f"{YEAR}-01-01",
+        "period_end": f"{YEAR}-12-31",
+        "previous_start": f"{YEAR - 1}-01-01",
+        "notes": "Toelichting.",
+        "b_CashAndCashEquivalents_0": "1.000,50",
+        "b_CashAndCashEquivalents_1": "800",
+        "b_ShareCapital_0": "1000,50",
+        "b_ShareCapital_1": "800",
+    }
+    follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/cijfers/", data)
+    env.report.refresh_from_db()
+    balance = env.report.statements["balance"]
+    assert balance["Assets"] == ["1000.50", "800"]
+    assert balance["EquityAndLiabilities"] == ["1000.50", "800"]
+    assert "Inventories" not in balance
+    assert env.report.statements["previous_end"] == f"{YEAR - 1}-12-31"
+
+
+@pytest.mark.django_db
+def test_wrong_amount_on_screen_is_refused_with_the_field(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    before = dict(env.report.statements)
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    response = client.post(
+        f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
+        {
+            "period_start": f"{YEAR}-01-01",
+            "period_end": f"{YEAR}-12-31",
+            "previous_start": f"{YEAR - 1}-01-01",
+            "b_Assets_0": "twaalf",
+        },
+    )
+    assert response.status_code == 400
+    assert "is geen bedrag" in response.content.decode()
+    env.report.refresh_from_db()
+    assert env.report.statements == before
+
+
+@pytest.mark.django_db
+def test_participant_number_must_be_five_digits(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    response = client.post(
+        f"/klant/administraties/{env.administration.pk}/communicatie/",
+        {"participant_number": "1234"},
+    )
+    assert response.status_code == 200
+    assert "Vul precies vijf cijfers in" in response.content.decode()
+    env.profile.refresh_from_db()
+    assert env.profile.participant_number == "12345"
+    assert env.profile.portal_url == "https://12345.deponeer.nl"
+
+
+@pytest.mark.django_db
+def test_empty_token_keeps_the_stored_one(client):
+    env = make_environment(kvk_number="12345678", token="geheim-token", portal_url="")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    page = client.get(f"/klant/administraties/{env.administration.pk}/communicatie/")
+    assert "geheim-token" not in page.content.decode()
+    follow_post(
+        client,
+        f"/klant/administraties/{env.administration.pk}/communicatie/",
+        {"participant_number": "54321", "portal_url_override": "https://portal.example.nl"},
+    )
+    env.profile.refresh_from_db()
+    assert env.profile.token == "geheim-token"
+    assert env.profile.portal_url == "https://portal.example.nl"
+
+
+@pytest.mark.django_db
+def test_send_receive_needs_its_permission(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with("view_administration", "change_administration", "prepare_report"))
+    url = f"/klant/administraties/{env.administration.pk}/"
+    page = client.get(url)
+    assert 'id="send-receive"' not in page.content.decode()
+    response = client.post(url + "verzenden-ontvangen/")
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("codenames", "url_suffix", "method", "expected"),
+    [
+        ((), "", "get", 403),
+        (("view_administration",), "", "get", 200),
+        (("view_administration",), "bewerken/", "get", 403),
+        (("view_administration",), "jaarrapporten/", "post", 403),
+    ],
+)
+def test_screens_check_permissions(client, codenames, url_suffix, method, expected):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with(*codenames))
+    url = f"/klant/administraties/{env.administration.pk}/{url_suffix}"
+    response = getattr(client, method)(
+        url, {"financial_year": "2030"} if method == "post" else None
+    )
+    assert response.status_code == expected
+    assert AnnualReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_anonymous_goes_to_login(client):
+    response = client.get("/klant/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_prepare_needs_its_permission(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with("view_administration", "change_administration"))
+    response = client.post(f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/")
+    assert response.status_code == 403
+    assert OutboundMessage.objects.count() == 0
