@@ -1,0 +1,121 @@
+"""Preparing, locking after filing and the resubmission, without the portal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from clientside import services
+from clientside.models import AnnualReport, OutboundMessage, Signatory, normalise_participant_number
+from kvk.parser import parse_instance
+from kvk.status import Status
+from tests.clientside.conftest import YEAR, make_environment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def env():
+    return make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("O12345AA", "12345"), ("12345", "12345"), (" o12345aa ", "12345"), ("1234", "1234")],
+)
+def test_participant_number_is_normalised(typed, stored):
+    assert normalise_participant_number(typed) == stored
+
+
+def test_prepared_instance_carries_the_administration_and_reporting_values(env):
+    Signatory.objects.create(
+        administration=env.administration, name="K. Toezicht", role=Signatory.Role.SUPERVISORY
+    )
+    env.report.signed_by = AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY
+    env.report.save()
+    message = services.prepare(env.report)
+    parsed = parse_instance(bytes(message.document))
+    assert parsed.kvk_number == "12345678"
+    assert parsed.first_value("DirectorName") == "J. de Vries"
+    assert parsed.first_value("SupervisoryDirectorName") == "K. Toezicht"
+    assert parsed.first_value("DirectorSignatureDate") == date(YEAR + 1, 3, 1).isoformat()
+    assert parsed.first_value("DocumentAdoptionStatus") == "Nee"
+    assert message.status == Status.PREPARED
+    assert message.history[0]["status"] == Status.PREPARED
+
+
+def test_rules_of_kvk_are_reported_with_the_field(env):
+    env.report.statements["balance"]["Assets"] = [
+        "1",
+        env.report.statements["balance"]["Assets"][1],
+    ]
+    env.report.save()
+    with pytest.raises(services.PrepareError) as error:
+        services.prepare(env.report)
+    problems = error.value.problems
+    assert problems and all(p.field == "Cijfers" for p in problems)
+    assert {p.code for p in problems} == {"DEP-BALANCE"}
+    assert OutboundMessage.objects.count() == 0
+
+
+def test_small_full_report_needs_the_profit_and_loss(env):
+    env.administration.kvk_report = "klein"
+    env.administration.save()
+    with pytest.raises(services.PrepareError) as error:
+        services.prepare(env.report)
+    assert [p.field for p in error.value.problems] == [
+        "Winst-en-verliesrekening: Resultaat na belastingen (huidig jaar)"
+    ]
+
+
+def test_refresh_replaces_a_message_never_offered_but_not_one_under_way(env):
+    first = services.prepare(env.report)
+    second = services.prepare(env.report)
+    assert not OutboundMessage.objects.filter(pk=first.pk).exists()
+    services._mirror(second, Status.RECEIVED, [])
+    with pytest.raises(services.PrepareError, match="Er loopt al een bericht"):
+        services.prepare(env.report)
+    assert OutboundMessage.objects.count() == 1
+
+
+def test_filed_report_is_locked_and_a_correction_is_a_resubmission(env):
+    message = services.prepare(env.report)
+    services._mirror(message, Status.FILED, [])
+    env.report.refresh_from_db()
+    assert env.report.locked
+
+    with pytest.raises(services.ReportLocked):
+        services.save_reporting_values(
+            report=env.report, adoption_date=None, signed_by="bestuurder", signed_date=None
+        )
+    with pytest.raises(services.PrepareError, match="heraanlevering"):
+        services.prepare(env.report)
+
+    resubmission = services.create_resubmission(report=env.report)
+    assert resubmission.resubmission and not resubmission.locked
+    assert services.create_resubmission(report=env.report) == resubmission
+    with pytest.raises(services.PrepareError) as error:
+        services.prepare(resubmission)
+    assert [p.code for p in error.value.problems] == ["BR-KVK-4.16"]
+
+    services.save_reporting_values(
+        report=resubmission,
+        adoption_date=date(YEAR + 1, 4, 1),
+        signed_by="bestuurder",
+        signed_date=date(YEAR + 1, 3, 1),
+    )
+    corrected = services.prepare(resubmission)
+    parsed = parse_instance(bytes(corrected.document))
+    assert parsed.first_value("DocumentResubmissionDueToUnsurmountableInaccuracies") == "Ja"
+    assert parsed.first_value("DocumentAdoptionStatus") == "Ja"
+    assert parsed.adoption_date == date(YEAR + 1, 4, 1)
+    assert corrected.filename.endswith("-heraanlevering.xbrl")
+
+
+def test_send_receive_without_profile_says_what_to_fill_in(env):
+    env.profile.delete()
+    env.administration.refresh_from_db()
+    result = services.send_receive(env.administration)
+    assert result.sent == 0
+    assert "deelnemernummer en het token" in result.errors[0]
