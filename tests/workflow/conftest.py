@@ -150,6 +150,12 @@ def _fresh(message: ApprovalMessage) -> ApprovalMessage:
     return ApprovalMessage.objects.select_related("organisation").get(pk=message.pk)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The role fixtures create users; the production hasher costs half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def flow(client_a, message_type) -> Flow:
     return Flow(client=client_a, workflow=message_type.workflow)

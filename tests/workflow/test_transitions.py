@@ -1,0 +1,374 @@
+"""Every transition of the status machine through its service: allowed (one audit event with
+actor, from, to and document hash), forbidden from every other status, and refused to every
+actor without permission. A refusal changes nothing and writes no event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django_fsm import has_transition_perm
+
+from kvk.status import Status
+from tests.workflow.conftest import Flow, adoption_day
+from workflow import services
+from workflow.errors import Conflict, NotPermitted, WorkflowError
+from workflow.models import Actor, ApprovalMessage, StatusEvent
+
+pytestmark = pytest.mark.django_db
+
+ALL = [s for s in Status if s >= Status.RECEIVED]
+REASON = [{"code": "digipoort_unavailable", "message": "Digipoort is niet bereikbaar"}]
+
+
+@dataclass(frozen=True)
+class Move:
+    """One service action: the transition it performs and how to call it."""
+
+    action: str  # the audit event's action
+    source: tuple[int, ...]
+    target: int
+    role: str  # "system", "client" or "staff"
+    call: Callable[[Flow, ApprovalMessage, Actor], Any]
+
+
+def _approve(flow: Flow, message: ApprovalMessage, actor: Actor) -> Any:
+    return services.approve(
+        message_id=message.pk, actor=actor, document_sha256=message.document_sha256
+    )
+
+
+MOVES = {
+    "claimed": Move(
+        "claimed",
+        (Status.RECEIVED,),
+        Status.PROCESSING,
+        "system",
+        lambda f, m, a: services.claim_for_processing(m.pk),
+    ),
+    "processing_failed": Move(
+        "processing_failed",
+        (Status.PROCESSING,),
+        Status.PROCESSING_FAILED,
+        "system",
+        lambda f, m, a: services.fail_processing(message_id=m.pk, reasons=REASON, findings=[]),
+    ),
+    "workflow_started": Move(
+        "workflow_started",
+        (Status.PROCESSING,),
+        Status.IN_REVIEW,
+        "system",
+        lambda f, m, a: services.start_workflow(
+            message_id=m.pk,
+            workflow=f.workflow,
+            financial_year=2025,
+            entry_point="ep",
+            adopted=False,
+            adoption_date=None,
+            resubmission=False,
+            findings=[],
+        ),
+    ),
+    "rejected": Move(
+        "rejected",
+        (Status.IN_REVIEW,),
+        Status.REJECTED,
+        "client",
+        lambda f, m, a: services.reject(message_id=m.pk, actor=a, reason="Bedragen kloppen niet"),
+    ),
+    "repaired": Move(
+        "repaired",
+        (Status.REJECTED,),
+        Status.IN_REVIEW,
+        "staff",
+        lambda f, m, a: services.repair(message_id=m.pk, actor=a),
+    ),
+    "approved": Move("approved", (Status.IN_REVIEW,), Status.APPROVED, "client", _approve),
+    "delivered": Move(
+        "delivered",
+        (Status.APPROVED, Status.TRANSPORT_ERROR),
+        Status.SENT_TO_KVK,
+        "system",
+        lambda f, m, a: services.record_delivered(message_id=m.pk, kenmerk="KVK-42"),
+    ),
+    "transport_error": Move(
+        "transport_error",
+        (Status.APPROVED, Status.SENT_TO_KVK),
+        Status.TRANSPORT_ERROR,
+        "system",
+        lambda f, m, a: services.record_transport_error(
+            message_id=m.pk, reasons=REASON, retry=True, max_attempts=5
+        ),
+    ),
+    "filed": Move(
+        "filed",
+        (Status.SENT_TO_KVK,),
+        Status.FILED,
+        "system",
+        lambda f, m, a: services.record_kvk_statuses(
+            message_id=m.pk, statuses=[], outcome_status=Status.FILED, reasons=[]
+        ),
+    ),
+    "refused_by_kvk": Move(
+        "refused_by_kvk",
+        (Status.SENT_TO_KVK,),
+        Status.REFUSED,
+        "system",
+        lambda f, m, a: services.record_kvk_statuses(
+            message_id=m.pk,
+            statuses=[],
+            outcome_status=Status.REFUSED,
+            reasons=[{"code": "BR-KVK-2.01", "message": "afgekeurd"}],
+        ),
+    ),
+}
+
+
+def _ready(flow: Flow, move: Move, status: int) -> ApprovalMessage:
+    message = flow.at(status)
+    if move.action == "approved" and status == Status.IN_REVIEW:
+        flow.adopt(message)
+        message.refresh_from_db()
+    return message
+
+
+def _actor(move: Move, flow: Flow, staff_actor: Actor) -> Actor:
+    return {
+        "system": services.SYSTEM,
+        "client": flow.client_actor(ip="192.0.2.55"),
+        "staff": staff_actor,
+    }[move.role]
+
+
+def _snapshot(message: ApprovalMessage) -> tuple[int, int]:
+    return (
+        ApprovalMessage.objects.get(pk=message.pk).status,
+        StatusEvent.objects.filter(message=message).count(),
+    )
+
+
+def test_the_table_covers_every_transition_of_the_model():
+    model_edges = {(s, t) for s, t, _name, _label in ApprovalMessage.status_transitions()}
+    table_edges = {(s, m.target) for m in MOVES.values() for s in m.source}
+    assert model_edges == table_edges
+
+
+@pytest.mark.parametrize(
+    ("name", "source"), [(name, s) for name, m in MOVES.items() for s in m.source]
+)
+def test_allowed_transition_writes_one_audit_event(flow, staff_actor, name, source):
+    move = MOVES[name]
+    message = _ready(flow, move, source)
+    actor = _actor(move, flow, staff_actor)
+    before = list(StatusEvent.objects.filter(organisation=flow.organisation))
+
+    move.call(flow, message, actor)
+
+    message.refresh_from_db()
+    assert message.status == move.target
+    new = list(
+        StatusEvent.objects.filter(organisation=flow.organisation).exclude(
+            pk__in=[e.pk for e in before]
+        )
+    )
+    assert len(new) == 1
+    event = new[0]
+    assert (event.message_id, event.action, event.from_status, event.to_status) == (
+        message.pk,
+        move.action,
+        source,
+        move.target,
+    )
+    assert event.sequence == max(e.sequence for e in before) + 1
+    assert event.actor_kind == actor.kind
+    assert event.actor_user == actor.user
+    assert event.ip_address == actor.ip_address
+    assert event.document_sha256 == message.document_sha256
+    assert event.reasons == message.reasons
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        (name, s)
+        for name, m in MOVES.items()
+        for s in ALL
+        if s not in m.source and not (name == "transport_error" and s == Status.TRANSPORT_ERROR)
+    ],
+)
+def test_transition_from_a_wrong_status_is_refused_and_changes_nothing(
+    flow, staff_actor, name, status
+):
+    move = MOVES[name]
+    message = flow.at(status)
+    before = _snapshot(message)
+    try:
+        result = move.call(flow, message, _actor(move, flow, staff_actor))
+    except WorkflowError as error:
+        assert isinstance(error, Conflict), error
+        assert error.message
+    else:
+        # System services answer "not done" (False) or return the unchanged message;
+        # rejecting a rejected message is the one idempotent human action.
+        assert result is False or isinstance(result, ApprovalMessage)
+        assert not (name == "rejected" and status != Status.REJECTED and result is not False)
+    assert _snapshot(message) == before
+
+
+def test_another_transport_error_at_70_is_recorded_without_a_status_change(flow):
+    message = flow.at(Status.TRANSPORT_ERROR)
+    before = _snapshot(message)
+    assert MOVES["transport_error"].call(flow, message, services.SYSTEM) is True
+    assert _snapshot(message) == (Status.TRANSPORT_ERROR, before[1] + 1)
+    event = message.events.order_by("-sequence").first()
+    assert (event.action, event.from_status, event.to_status) == ("transport_error", 70, 70)
+
+
+def test_approve_from_a_later_status_says_it_was_already_approved(flow):
+    message = flow.at(Status.SENT_TO_KVK)
+    with pytest.raises(Conflict) as raised:
+        _approve(flow, message, flow.client_actor())
+    assert raised.value.code == "already_approved"
+    assert flow.client.user.get_username() in raised.value.message
+    assert _snapshot(message) == (Status.SENT_TO_KVK, 6)
+
+
+def test_approve_without_adoption_is_a_condition_conflict(flow):
+    message = flow.at(Status.IN_REVIEW)
+    with pytest.raises(Conflict) as raised:
+        _approve(flow, message, flow.client_actor())
+    assert raised.value.code == "condition_not_met"
+    assert "Jaarrekening vastgesteld" in raised.value.message
+    assert _snapshot(message) == (Status.IN_REVIEW, 3)
+
+
+def test_approve_of_another_document_than_shown_is_refused(flow):
+    message = flow.at(Status.IN_REVIEW)
+    flow.adopt(message)
+    with pytest.raises(Conflict) as raised:
+        services.approve(message_id=message.pk, actor=flow.client_actor(), document_sha256="0" * 64)
+    assert raised.value.code == "document_changed"
+    assert _snapshot(message) == (Status.IN_REVIEW, 4)
+
+
+# --- without permission --------------------------------------------------------------------
+
+
+def _other_actors(role: str, flow: Flow, flow_b: Flow, staff_actor, outsider_actor):
+    token = Actor.for_token(organisation_id=flow.organisation.pk, label="token", ip_address=None)
+    others = {
+        "client of another organisation": flow_b.client_actor(),
+        "staff of another environment": outsider_actor,
+        "client token of the organisation": token,
+        "system": services.SYSTEM,
+    }
+    if role == "client":
+        others["staff of the environment"] = staff_actor
+    else:
+        others["client of the organisation"] = flow.client_actor()
+    return others
+
+
+HUMAN_MOVES = [name for name, m in MOVES.items() if m.role != "system"]
+
+
+@pytest.mark.parametrize("name", HUMAN_MOVES)
+@pytest.mark.parametrize(
+    "who",
+    [
+        "client of another organisation",
+        "staff of another environment",
+        "client token of the organisation",
+        "system",
+        "the other role",
+    ],
+)
+def test_transition_without_permission_is_refused_and_changes_nothing(
+    flow, flow_b, staff_actor, outsider_actor, name, who
+):
+    move = MOVES[name]
+    message = _ready(flow, move, move.source[0])
+    others = _other_actors(move.role, flow, flow_b, staff_actor, outsider_actor)
+    if who == "the other role":
+        who = "staff of the environment" if move.role == "client" else "client of the organisation"
+    before = _snapshot(message)
+    with pytest.raises(NotPermitted):
+        move.call(flow, message, others[who])
+    assert _snapshot(message) == before
+
+
+@pytest.mark.parametrize("name", [name for name in HUMAN_MOVES if MOVES[name].role == "client"])
+def test_client_user_without_portal_access_has_no_permission(flow, staff_actor, name):
+    move = MOVES[name]
+    message = _ready(flow, move, move.source[0])
+    contact = flow.client.user.portal_contact
+    contact.portal_access = False
+    contact.save()
+    with pytest.raises(NotPermitted):
+        move.call(flow, message, flow.client_actor())
+    assert _snapshot(message)[0] == move.source[0]
+
+
+@pytest.mark.parametrize("name", [name for name, m in MOVES.items() if m.role == "system"])
+def test_system_transitions_are_refused_to_people_by_the_model(
+    flow, flow_b, staff_actor, outsider_actor, name
+):
+    """The system services take no actor; their transitions grant only the system."""
+    move = MOVES[name]
+    method = {
+        "claimed": "claim",
+        "processing_failed": "fail_processing",
+        "workflow_started": "start_workflow",
+        "delivered": "mark_delivered",
+        "transport_error": "mark_transport_error",
+        "filed": "mark_filed",
+        "refused_by_kvk": "mark_refused",
+    }[name]
+    message = _ready(flow, move, move.source[0])
+    transition = getattr(message, method)
+    assert has_transition_perm(transition, services.SYSTEM)
+    for actor in [flow.client_actor(), flow_b.client_actor(), staff_actor, outsider_actor]:
+        assert not has_transition_perm(transition, actor)
+
+
+# --- actions inside 30 that are not transitions ------------------------------------------------
+
+
+def test_adopt_produces_the_final_document_and_an_event(flow):
+    message = flow.at(Status.IN_REVIEW)
+    received = message.document_sha256
+    flow.adopt(message)
+    message.refresh_from_db()
+    assert message.adopted and message.adoption_date == adoption_day()
+    assert message.document_sha256 != received
+    assert b"DocumentAdoptionStatus" in bytes(message.document)
+    event = message.events.order_by("-sequence").first()
+    assert (event.action, event.from_status, event.to_status) == ("adopted", 30, 30)
+    assert event.document_sha256 == message.document_sha256
+
+
+@pytest.mark.parametrize("status", [s for s in ALL if s != Status.IN_REVIEW])
+def test_adopt_outside_review_is_refused(flow, status):
+    message = flow.at(status)
+    before = _snapshot(message)
+    with pytest.raises(Conflict):
+        flow.adopt(message)
+    assert _snapshot(message) == before
+
+
+def test_adopt_by_another_organisations_client_or_staff_is_refused(
+    flow, flow_b, staff_actor, outsider_actor
+):
+    message = flow.at(Status.IN_REVIEW)
+    for actor in [flow_b.client_actor(), staff_actor, outsider_actor]:
+        with pytest.raises(NotPermitted):
+            services.adopt(message_id=message.pk, actor=actor, adoption_date=adoption_day())
+    assert _snapshot(message) == (Status.IN_REVIEW, 3)
+
+
+def test_unknown_message_is_not_permitted(flow):
+    with pytest.raises(NotPermitted) as raised:
+        services.reject(message_id=999999, actor=flow.client_actor(), reason="x")
+    assert raised.value.code == "not_found"
