@@ -286,3 +286,71 @@ def test_prepare_needs_its_permission(client):
     response = client.post(f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/")
     assert response.status_code == 403
     assert OutboundMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_after_filing_the_screens_lock_and_offer_a_resubmission(client):
+    from clientside import services
+
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    message = services.prepare(env.report)
+    services._mirror(message, Status.FILED, [])
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    url = f"/klant/jaarrapporten/{env.report.pk}/"
+    html = client.get(url).content.decode()
+    assert 'id="locked"' in html and "Heraanlevering maken" in html
+    assert 'id="prepare"' not in html
+
+    before = dict(env.report.statements)
+    page = follow_post(
+        client,
+        url + "cijfers/",
+        {
+            "period_start": f"{YEAR}-01-01",
+            "period_end": f"{YEAR}-12-31",
+            "previous_start": f"{YEAR - 1}-01-01",
+            "b_Assets_0": "1",
+        },
+    )
+    assert any("gedeponeerd" in m for m in flashes(page))
+    env.report.refresh_from_db()
+    assert env.report.statements == before
+
+    page = follow_post(client, url + "heraanlevering/")
+    resubmission = AnnualReport.objects.get(resubmission=True)
+    assert page.redirect_chain[-1][0] == f"/klant/jaarrapporten/{resubmission.pk}/"
+    assert any("BR-KVK-4.16" in m for m in flashes(page))
+    assert "Datum vaststelling" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_25_the_screen_shows_the_path_to_new_documents(client):
+    from clientside import services
+
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    message = services.prepare(env.report)
+    reason = {"code": "kvk_number_mismatch", "message": "KvK-nummer hoort niet bij u."}
+    services._mirror(message, Status.PROCESSING_FAILED, [reason])
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert 'id="nieuwe-stukken"' in html and "KvK-nummer hoort niet bij u." in html
+    assert 'id="prepare"' in html
+    detail = client.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
+    assert "maak nieuwe stukken" in detail
+
+
+@pytest.mark.django_db
+def test_small_entity_cockpit_shows_profit_and_loss_and_the_document(client):
+    from clientside import services
+
+    env = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", size="klein"
+    )
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert "Winst-en-verliesrekening" in html
+    assert 'name="p_ResultAfterTax_0" value="12815"' in html
+    message = services.prepare(env.report)
+    page = client.get(f"/klant/berichten/{message.pk}/document/")
+    assert page.status_code == 200
+    assert "Brutobedrijfsresultaat" in page.content.decode()
