@@ -493,3 +493,26 @@ def test_unreachable_digipoort_is_retryable(digipoort_stub):
         )
 
     assert (error.value.code, error.value.retryable) == ("CONNECTION", True)
+
+
+def test_find_delivery_refuses_to_guess_when_digipoort_does_not_show_references(
+    digipoort_stub, digipoort_client
+):
+    since = datetime.now(UTC) - timedelta(seconds=1)
+    kenmerk = digipoort_client.deliver(
+        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+    )
+    delivery = digipoort_stub.state.get(kenmerk)
+    delivery.timeline[0]["details"] = ""  # as if Digipoort did not echo the aanleverkenmerk
+    digipoort_stub.state.save(delivery)
+
+    with pytest.raises(DigipoortError) as error:
+        digipoort_client.find_delivery(reference=_reference(), kvk_number="12345678", since=since)
+
+    assert (error.value.code, error.value.retryable) == ("AMBIGUOUS", False)
+    assert kenmerk in error.value.message
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert (
+        digipoort_client.find_delivery(reference=_reference(), kvk_number="12345678", since=later)
+        is None
+    )
