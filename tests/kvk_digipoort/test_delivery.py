@@ -516,3 +516,22 @@ def test_find_delivery_refuses_to_guess_when_digipoort_does_not_show_references(
         digipoort_client.find_delivery(reference=_reference(), kvk_number="12345678", since=later)
         is None
     )
+
+
+def test_one_client_shared_by_threads(digipoort_stub, digipoort_client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    references = [_reference() for _ in range(24)]
+
+    def deliver(reference: str) -> str:
+        return digipoort_client.deliver(
+            reference=reference, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        kenmerken = list(pool.map(deliver, references))
+
+    assert len(set(kenmerken)) == len(references)
+    assert digipoort_stub.counts() == dict.fromkeys(references, 1)
+    for reference, kenmerk in zip(references, kenmerken, strict=True):
+        assert digipoort_stub.state.get(kenmerk).reference == reference
