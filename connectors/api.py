@@ -4,14 +4,19 @@ queryset is scoped to the token's organisation."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
+from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
 from connectors.authentication import ClientTokenAuthentication
 from connectors.models import MessageType
 from connectors.serializers import (
@@ -28,6 +33,7 @@ from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
 
 UPDATES_PAGE_SIZE = 500
+MAX_CURSOR = 10**18 - 1  # fits a signed 64-bit integer
 
 
 class ApiError(exceptions.APIException):
@@ -86,6 +92,11 @@ class CommSvcAccess(permissions.BasePermission):
 class ClientTokenThrottle(throttling.SimpleRateThrottle):
     scope = "client_token"
 
+    def get_rate(self) -> str | None:
+        # DRF binds THROTTLE_RATES at import; read the rate per request so a settings
+        # change (or a test's override) takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         token = request.auth
         return f"throttle_token_{token.pk}" if token is not None else None
@@ -105,8 +116,22 @@ class ClientAPIView(APIView):
     permission_classes = [CommSvcAccess]
     throttle_classes = [ClientTokenThrottle]
 
+    #: Query parameters the view understands; anything else is refused, not ignored, so a
+    #: misspelt parameter never silently changes what a client gets.
+    query_parameters: frozenset[str] = frozenset()
+
     def get_exception_handler(self):  # type: ignore[override]
         return api_exception_handler
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.query_parameters)
+        if unknown:
+            raise ApiError(
+                400,
+                "unknown_parameter",
+                "Onbekende parameter: " + ", ".join(repr(name) for name in unknown[:5]) + ".",
+            )
 
     def actor(self, request: Request) -> Actor:
         token = request.auth
@@ -128,7 +153,9 @@ class MessageListView(ClientAPIView):
         responses={
             200: OpenApiResponse(MessageSerializer, description="Already registered (retry)."),
             201: MessageSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Malformed JSON, base64 or type."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Malformed JSON, base64 or type; unknown parameter."
+            ),
             409: OpenApiResponse(
                 ErrorSerializer, description="Message id reused with other content."
             ),
@@ -198,16 +225,33 @@ class MessageListView(ClientAPIView):
 class MessageDetailView(ClientAPIView):
     @extend_schema(
         operation_id="get_message_status",
+        parameters=[
+            OpenApiParameter(
+                "message_id",
+                OpenApiTypes.UUID,
+                OpenApiParameter.PATH,
+                description="The message id the client chose at upload.",
+            )
+        ],
         summary="GetMessageStatus: status, reasons and history of one message",
         responses={
             200: MessageDetailSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Unknown query parameter."),
             404: OpenApiResponse(ErrorSerializer, description="No such message for this client."),
             **ERRORS,
         },
     )
     def get(self, request: Request, message_id: str) -> Response:
+        # Matched as text so a malformed id gets the same JSON 404 as an unknown one.
+        try:
+            message_uuid = uuid.UUID(message_id)
+        except ValueError:
+            raise ApiError(404, "not_found", "Bericht niet gevonden.")
         message = (
-            self.messages(request).filter(message_id=message_id).prefetch_related("events").first()
+            self.messages(request)
+            .filter(message_id=message_uuid)
+            .prefetch_related("events")
+            .first()
         )
         if message is None:
             raise ApiError(404, "not_found", "Bericht niet gevonden.")
@@ -215,21 +259,29 @@ class MessageDetailView(ClientAPIView):
 
 
 class MessageUpdatesView(ClientAPIView):
+    query_parameters = frozenset({"since"})
+
     @extend_schema(
         operation_id="get_updated_messages",
         summary="GetUpdatedMessages: status changes after a cursor",
         parameters=[
-            OpenApiParameter("since", int, description="Cursor from the last call; 0 at first.")
+            OpenApiParameter(
+                "since",
+                {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},
+                description="Cursor from the last call; 0 (or absent) at first.",
+            )
         ],
         responses={
             200: UpdatesSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Invalid cursor."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Invalid cursor or unknown parameter."
+            ),
             **ERRORS,
         },
     )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("since", "0")
-        if not raw.isdigit() or len(raw) > 18:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_CURSOR:
             raise ApiError(
                 400, "invalid_cursor", "De cursor 'since' moet een geheel getal ≥ 0 zijn."
             )

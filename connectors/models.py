@@ -92,6 +92,10 @@ class ClientToken(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
+#: The message type codes this portal knows how to process (documented in the API schema).
+MESSAGE_TYPE_CODES = ("kvk-micro-klein",)
+
+
 class MessageType(models.Model):
     """A message type (berichtsoort) with its blocked flag and linked workflow."""
 

@@ -4,8 +4,10 @@ import base64
 import binascii
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connectors.models import MESSAGE_TYPE_CODES
 from kvk.status import status_label
 from workflow.models import ApprovalMessage, StatusEvent
 
@@ -14,14 +16,49 @@ class PayloadTooLarge(Exception):
     pass
 
 
+# Standard base64 with padding, as base64.b64decode(validate=True) accepts it.
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
+class TextOnly:
+    """JSON strings only: DRF would otherwise turn a number into text (or a UUID)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Verwacht een tekst (JSON-string).")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(TextOnly, serializers.UUIDField):
+    pass
+
+
+class StrictRegexField(TextOnly, serializers.RegexField):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": list(MESSAGE_TYPE_CODES)})
+class MessageTypeField(TextOnly, serializers.CharField):
+    """The code of a message type; the environment's own configuration decides at upload
+    whether it is known, blocked or linked to a workflow."""
+
+
+@extend_schema_field({"type": "string", "pattern": BASE64_PATTERN, "minLength": 4})
+class Base64ContentField(TextOnly, serializers.CharField):
+    """Base64 text; decoded (and size-checked) by UploadSerializer.validate_content."""
+
+
 class UploadSerializer(serializers.Serializer):
-    message_id = serializers.UUIDField(help_text="UUID chosen by the client environment.")
-    message_type = serializers.CharField(max_length=50)
-    filename = serializers.RegexField(
-        r"^[^/\\]{1,200}$",
+    message_id = StrictUUIDField(help_text="UUID chosen by the client environment.")
+    message_type = MessageTypeField(max_length=50, help_text="Code of the message type.")
+    # No path separators and no control characters: the name is shown to people and used
+    # in file names of downloads.
+    filename = StrictRegexField(
+        r"^[^/\\\x00-\x1f\x7f]{1,200}$",
+        max_length=200,
         error_messages={"invalid": "Ongeldige bestandsnaam."},
     )
-    content = serializers.CharField(help_text="Base64 of the XBRL instance.", trim_whitespace=True)
+    content = Base64ContentField(help_text="Base64 of the XBRL instance.")
 
     def validate_content(self, value: str) -> bytes:
         # Check the size before decoding so an oversized upload costs no memory twice.

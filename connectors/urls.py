@@ -5,5 +5,5 @@ from connectors import api
 urlpatterns = [
     path("messages/", api.MessageListView.as_view(), name="api-messages"),
     path("messages/updates/", api.MessageUpdatesView.as_view(), name="api-message-updates"),
-    path("messages/<uuid:message_id>/", api.MessageDetailView.as_view(), name="api-message"),
+    path("messages/<str:message_id>/", api.MessageDetailView.as_view(), name="api-message"),
 ]

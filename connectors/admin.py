@@ -1,0 +1,82 @@
+"""Django admin for the connectors' set-up: app connectors, client tokens, message types.
+
+Tokens are issued in InSite (the raw token is shown once there); here they can be looked
+up and revoked, never edited, because only their hash is stored."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from connectors import services
+from connectors.models import AppConnector, ClientToken, MessageType
+
+
+class ClientTokenInline(admin.TabularInline):
+    model = ClientToken
+    fields = ["prefix", "organisation", "description", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AppConnector)
+class AppConnectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "environment", "commsvc", "blocked"]
+    list_filter = ["environment", "blocked", "commsvc"]
+    search_fields = ["name"]
+    inlines = [ClientTokenInline]
+
+
+@admin.register(ClientToken)
+class ClientTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "prefix",
+        "organisation",
+        "connector",
+        "description",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = ["connector", "revoked_at"]
+    search_fields = ["prefix", "organisation__name", "description"]
+    readonly_fields = [
+        "connector",
+        "organisation",
+        "prefix",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    ]
+    fields = [*readonly_fields, "description", "expires_at"]
+    list_select_related = ["organisation", "connector"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # issued in InSite, where the raw token is shown once
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoke instead: the row documents who used the API
+
+    @admin.action(description=_("Geselecteerde tokens intrekken"))
+    def revoke(self, request, queryset) -> None:
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.revoke_token(token=token)
+            count += 1
+        message = _("%(n)d token(s) ingetrokken.") % {"n": count}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(MessageType)
+class MessageTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "environment", "workflow", "blocked"]
+    list_filter = ["environment", "blocked"]
+    search_fields = ["name", "code"]
+    list_select_related = ["environment", "workflow"]

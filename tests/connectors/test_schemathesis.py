@@ -1,0 +1,59 @@
+"""Property-based run of schemathesis against the OpenAPI schema, in-process (WSGI), with a
+valid token: every status code the API returns must be documented, and no 5xx."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+
+from tests.conftest import instance_for, upload_payload
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@pytest.fixture
+def keep_test_connection(seeded_client):
+    """Django's WSGI handler closes the database connection after each request; inside a
+    test transaction that must not happen (Django's own test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded_client(client_a, api):
+    """Client A with one registered message, so detail lookups can also hit an existing one."""
+    response = api(client_a.token).post(
+        "/api/v1/messages/", upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    assert response.status_code == 201
+    return client_a
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_conforms_to_its_schema(case, seeded_client, keep_test_connection):
+    case.call_and_validate(headers={"Authorization": f"Bearer {seeded_client.token}"})
+
+
+def test_schema_and_docs_are_served_without_outside_assets(client, db):
+    schema_response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema_response.status_code == 200
+    document = schema_response.json()
+    assert document["components"]["securitySchemes"]["clientToken"]["scheme"] == "bearer"
+    upload = document["paths"]["/api/v1/messages/"]["post"]
+    assert set(upload["responses"]) == {"200", "201", "400", "401", "403", "409", "413", "429"}
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn." not in html and "unpkg" not in html
