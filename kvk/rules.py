@@ -144,6 +144,19 @@ _MANDATORY = (
     "FinancialReportingPeriodPreviousEndDate",
     "DocumentAdoptionStatus",
 )
+_ORDER_NAMES = (
+    "link:schemaRef",
+    "link:linkbaseRef",
+    "link:roleRef",
+    "link:arcroleRef",
+    "xbrli:context",
+    "xbrli:unit",
+    "fact",
+)
+_ORDER = {
+    f"{{{tx.LINK if name.startswith('link:') else tx.XBRLI}}}{name.partition(':')[2]}": i
+    for i, name in enumerate(_ORDER_NAMES[:-1])
+}
 _MAX_REPEATS = 10  # findings of one code per document; the rest is summarised
 
 
@@ -222,7 +235,7 @@ def _check_bytes(r: _Report, content: bytes, filename: str) -> None:
             _line(content, exc.start),
         )
         text = content.decode("utf-8", "replace")
-    for match in _BAD_CHAR.finditer(text):
+    for match in _BAD_CHAR.finditer(text, 1 if text.startswith("\ufeff") else 0):
         char = match.group()
         line = text.count("\n", 0, match.start()) + 1
         r.add(
@@ -283,7 +296,7 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
             'The root element xbrli:xbrl lacks the xml:lang attribute (e.g. xml:lang="nl").',
             root.sourceline,
         )
-    elif lang not in _LANGUAGES:
+    if lang not in _LANGUAGES:
         r.add(
             "FR-KVK-2.01",
             f"De taal xml:lang={lang!r} van het document is niet toegestaan; kies nl, en, de "
@@ -317,31 +330,39 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
     xml_lang = f"{{{tx.XML_NS}}}lang"
     linkbase_ref = f"{{{tx.LINK}}}linkbaseRef"
     footnote_tags = (f"{{{tx.LINK}}}footnoteLink", f"{{{tx.LINK}}}footnote")
-    context_tag, unit_tag = f"{{{tx.XBRLI}}}context", f"{{{tx.XBRLI}}}unit"
     dimension_holders = (f"{{{tx.XBRLDI}}}explicitMember", f"{{{tx.XBRLDI}}}typedMember")
     qname_text_tags = (f"{{{tx.XBRLDI}}}explicitMember", f"{{{tx.XBRLI}}}measure")
     recommended = tx.recommended_prefixes()
     used_ns: set[str] = set()
-    seen_fact = False
     bad_prefix: dict[tuple[str, str], int | None] = {}
 
     root_nsmap = root.nsmap
     qname_prefixes: set[str | None] = set()
-    # Contexts and units before facts (FG-NL-04): only the root's children matter.
+    # FG-NL-04: referents before references, in the order schemaRef, linkbaseRef,
+    # roleRef, arcroleRef, context, unit, facts (the root's children only).
+    rank = 0
+    rank_name = _ORDER_NAMES[0]
     for el in root:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        if tag in (context_tag, unit_tag):
-            if seen_fact:
-                r.add(
-                    "FG-NL-04",
-                    f"Regel {el.sourceline}: contexten en eenheden horen vóór de feiten te staan.",
-                    f"Line {el.sourceline}: contexts and units should come before the facts.",
-                    el.sourceline,
-                )
-        elif not tag.startswith((f"{{{tx.LINK}}}", f"{{{tx.XBRLI}}}")):
-            seen_fact = True
+        el_rank = _ORDER.get(tag)
+        if el_rank is None:
+            if tag.startswith((f"{{{tx.LINK}}}", f"{{{tx.XBRLI}}}")):
+                continue
+            el_rank = len(_ORDER_NAMES) - 1  # a fact
+        if el_rank < rank:
+            name = _ORDER_NAMES[el_rank]
+            r.add(
+                "FG-NL-04",
+                f"Regel {el.sourceline}: {name} staat na {rank_name}; houd de volgorde "
+                "schemaRef, linkbaseRef, roleRef, arcroleRef, contexten, eenheden, feiten aan.",
+                f"Line {el.sourceline}: {name} comes after {rank_name}; keep the order "
+                "schemaRef, linkbaseRef, roleRef, arcroleRef, contexts, units, facts.",
+                el.sourceline,
+            )
+        elif el_rank > rank:
+            rank, rank_name = el_rank, _ORDER_NAMES[el_rank]
 
     # One pass collecting distinct (tag, prefix) pairs, then C-level searches for the rare
     # attributes and elements the rules look for: per-element Python work is what makes a
@@ -415,6 +436,22 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
             )
 
 
+def _check_referenced_characters(r: _Report, inst: ParsedInstance) -> None:
+    """FR-NL-1.02 on fact values after character references are resolved."""
+    for fact in inst.facts:
+        bad = _BAD_CHAR.search(fact.value)
+        if bad:
+            char = bad.group()
+            r.add(
+                "FR-NL-1.02",
+                f"Feit {fact.qname} bevat via een tekenverwijzing het teken U+{ord(char):04X}, "
+                "dat niet is toegestaan.",
+                f"Fact {fact.qname} contains, through a character reference, the character "
+                f"U+{ord(char):04X}, which is not allowed.",
+                fact.line,
+            )
+
+
 def _period_text_ok(r: _Report, text: str | None, ctx_id: str, line: int | None) -> None:
     if text is None:
         return
@@ -425,7 +462,7 @@ def _period_text_ok(r: _Report, text: str | None, ctx_id: str, line: int | None)
             f"Context {ctx_id!r}: the date {text!r} contains a time; use YYYY-MM-DD only.",
             line,
         )
-    elif not _valid_date(text):
+    if not _valid_date(text):
         r.add(
             "BR-KVK-4.20",
             f"Context {ctx_id!r}: {text!r} is geen geldige datum (JJJJ-MM-DD).",
@@ -988,6 +1025,8 @@ def check_parsed(
     if content:
         _check_bytes(r, content, filename)
     _check_document(r, inst, filing_date)
+    if content and b"&#" in content:
+        _check_referenced_characters(r, inst)
     _check_contexts_units(r, inst)
     _check_facts(r, inst)
     _check_business(

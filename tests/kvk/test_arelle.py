@@ -96,7 +96,12 @@ def test_log_entries_become_findings():
             "refs": [{"href": "a.xbrl#element(/1/3)", "sourceLine": 12}],
             "message": {"text": "[NL.FR-NL-3.03] Unused context c1 - a.xbrl 12"},
         },
-        {"code": "NL.FG-NL-05", "level": "warning", "refs": [], "message": {"text": "x"}},
+        {
+            "code": "NL.FG-NL-05",
+            "level": "warning",
+            "refs": [],
+            "message": {"text": "x"},
+        },
     ]
     findings = list(arelle.findings_from_log(entries))
     assert [(f.code, f.severity, f.line) for f in findings] == [
@@ -104,3 +109,49 @@ def test_log_entries_become_findings():
         ("FG-NL-05", "warning", None),
     ]
     assert findings[0].message_en == "Full XBRL validation (Arelle): Unused context c1"
+
+
+# Rules that Arelle's NL plugin checks the same way on these instances (the others need a
+# filing date, concepts outside the test package, or are our own DEP- rules).
+SHARED_CODES = {
+    "FR-NL-1.01", "FR-NL-1.02", "FR-NL-1.03", "FR-NL-1.04", "FR-NL-1.05", "FR-NL-1.06",
+    "FR-NL-2.03", "FR-NL-2.06", "FR-NL-2.07", "FR-NL-3.02", "FR-NL-3.03", "FR-NL-3.04",
+    "FR-NL-4.01", "FR-NL-4.02", "FR-NL-5.01", "FR-NL-5.03", "FR-NL-5.06", "FR-NL-5.11",
+    "FG-NL-03", "FG-NL-04", "FG-NL-05", "FG-NL-09", "FR-KVK-1.01", "FR-KVK-2.01",
+    "FR-KVK-2.02", "FR-KVK-5.01", "BR-KVK-2.04", "BR-KVK-3.01", "BR-KVK-4.12",
+    "BR-KVK-4.16", "BR-KVK-4.17", "BR-KVK-4.20",
+}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_arelle_reports_the_same_rule_on_each_breaking_instance(packages, tmp_path):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from tests.kvk.test_rules import CASES
+
+    files, expected = [], {}
+    for i, case in enumerate(CASES):
+        if case.code not in SHARED_CODES:
+            continue
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        name = case.filename if case.filename != "jaarrekening.xbrl" else f"case{i}.xbrl"
+        content = case.breaking.encode() if isinstance(case.breaking, str) else case.breaking
+        (folder / name).write_bytes(content)
+        files.append(str(folder / name))
+        expected[name] = case.code
+    log = tmp_path / "log.json"
+    command = arelle.arelle_command(Path("|".join(files)), log, packages, "NT20")
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    subprocess.run(command, env=env, capture_output=True, check=False, timeout=600)
+    reported: dict[str, set[str]] = {}
+    for entry in json.loads(log.read_text())["log"]:
+        refs = entry.get("refs") or []
+        if entry.get("level") in ("error", "warning") and refs:
+            name = refs[0].get("href", "").split("#")[0].rsplit("/", 1)[-1]
+            reported.setdefault(name, set()).add(str(entry["code"]).removeprefix("NL."))
+    missing = {name: code for name, code in expected.items() if code not in reported.get(name, ())}
+    assert missing == {}
+    assert set(expected.values()) == SHARED_CODES

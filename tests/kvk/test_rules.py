@@ -143,7 +143,10 @@ CASES = [
             '<jenv-bw2-i:BusinessNames contextRef="F">Demo</jenv-bw2-i:BusinessNames>',
         ),
     ),
-    Case("FR-NL-3.03", before_facts(BASE, FY_CONTEXT.format(id="unused", period=FY_PERIOD))),
+    Case(
+        "FR-NL-3.03",
+        before_facts(BASE, FY_CONTEXT.format(id="unused", period=FY_PERIOD)),
+    ),
     Case(
         "FR-NL-3.04",
         before_facts(BASE, FY_CONTEXT.format(id="FY2", period=FY_PERIOD)).replace(
@@ -165,19 +168,25 @@ CASES = [
     Case(
         "FR-NL-4.02",
         before_facts(
-            BASE, '<xbrli:unit id="USD"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>'
+            BASE,
+            '<xbrli:unit id="USD"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>',
         ),
     ),
     Case(
         "FR-NL-5.01",
         add_fact(
-            BASE, '<jenv-bw2-i:LegalEntityName contextRef="FY">Demo</jenv-bw2-i:LegalEntityName>'
+            BASE,
+            '<jenv-bw2-i:LegalEntityName contextRef="FY">Demo</jenv-bw2-i:LegalEntityName>',
         ),
     ),
     Case("FR-NL-5.03", replace(BASE, ">Demo B.V.<", "><")),
     Case(
         "FR-NL-5.06",
-        replace(BASE, 'unitRef="EUR" decimals="0">48250', 'unitRef="EUR" precision="5">48250'),
+        replace(
+            BASE,
+            'unitRef="EUR" decimals="0">48250',
+            'unitRef="EUR" precision="5">48250',
+        ),
     ),
     Case(
         "FR-NL-5.11",
@@ -205,7 +214,16 @@ CASES = [
         ),
     ),
     Case(
-        "FG-NL-05", replace(BASE, "<xbrli:xbrl ", '<xbrli:xbrl xmlns:foo="http://example.com/foo" ')
+        "FG-NL-04",
+        # A unit before the contexts breaks the order schemaRef, contexts, units, facts.
+        before_facts(
+            BASE,
+            '<xbrli:unit id="USD"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>',
+        ),
+    ),
+    Case(
+        "FG-NL-05",
+        replace(BASE, "<xbrli:xbrl ", '<xbrli:xbrl xmlns:foo="http://example.com/foo" '),
     ),
     Case(
         "FG-NL-09",
@@ -219,13 +237,15 @@ CASES = [
         "FG-NL-11",
         add_fact(
             before_facts(
-                BASE, '<xbrli:unit id="p"><xbrli:measure>xbrli:people</xbrli:measure></xbrli:unit>'
+                BASE,
+                '<xbrli:unit id="p"><xbrli:measure>xbrli:people</xbrli:measure></xbrli:unit>',
             ),
             '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="INF">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
         ),
         add_fact(
             before_facts(
-                BASE, '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>'
+                BASE,
+                '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
             ),
             '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="INF">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
         ),
@@ -274,19 +294,22 @@ CASES = [
         "FR-KVK-5.02",
         add_fact(
             before_facts(
-                BASE, '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>'
+                BASE,
+                '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
             ),
             '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="0">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
         ),
         add_fact(
             before_facts(
-                BASE, '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>'
+                BASE,
+                '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
             ),
             '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="INF">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
         ),
     ),
     Case(
-        "BR-KVK-2.04", replace(BASE, "<xbrli:instant>2025-12-31</", "<xbrli:instant>2025-06-30</")
+        "BR-KVK-2.04",
+        replace(BASE, "<xbrli:instant>2025-12-31</", "<xbrli:instant>2025-06-30</"),
     ),
     Case(
         "BR-KVK-3.01",
@@ -298,7 +321,12 @@ CASES = [
         )
         .replace('contextRef="PY_end" unitRef="EUR"', 'contextRef="PY_end" unitRef="EUR1"'),
     ),
-    Case("BR-KVK-4.07", BASE, filing_date=date(2025, 12, 31), passing_filing_date=date(2026, 1, 1)),
+    Case(
+        "BR-KVK-4.07",
+        BASE,
+        filing_date=date(2025, 12, 31),
+        passing_filing_date=date(2026, 1, 1),
+    ),
     Case(
         "BR-KVK-4.10",
         _adopted(),
@@ -308,14 +336,20 @@ CASES = [
     ),
     Case(
         "BR-KVK-4.12",
-        replace(BASE, 'Inaccuracies contextRef="FY">Nee<', 'Inaccuracies contextRef="FY">Ja<'),
+        replace(
+            BASE,
+            'Inaccuracies contextRef="FY">Nee<',
+            'Inaccuracies contextRef="FY">Ja<',
+        ),
         _adopted(resubmission=True),
     ),
     Case(
         "BR-KVK-4.16",
         replace(
             replace(
-                _adopted(), 'Inaccuracies contextRef="FY">Nee<', 'Inaccuracies contextRef="FY">Ja<'
+                _adopted(),
+                'Inaccuracies contextRef="FY">Nee<',
+                'Inaccuracies contextRef="FY">Ja<',
             ),
             '<jenv-bw2-i:DocumentAdoptionDate contextRef="FY">2026-03-01</jenv-bw2-i:DocumentAdoptionDate>',  # noqa: E501
             "",
@@ -337,7 +371,8 @@ CASES = [
     ),
     Case("BR-KVK-4.20", replace(_adopted(), ">2026-03-01<", ">2026-02-30<")),
     Case(
-        "BR-KVK-4.20", replace(BASE, "<xbrli:instant>2024-12-31</", "<xbrli:instant>2024-13-31</")
+        "BR-KVK-4.20",
+        replace(BASE, "<xbrli:instant>2024-12-31</", "<xbrli:instant>2024-13-31</"),
     ),
     Case(
         "DEP-MANDATORY",
@@ -402,7 +437,9 @@ CASES = [
     Case(
         "DEP-RESUBMISSION",
         replace(
-            BASE, 'Inaccuracies contextRef="FY">Nee<', 'Inaccuracies contextRef="FY">Misschien<'
+            BASE,
+            'Inaccuracies contextRef="FY">Nee<',
+            'Inaccuracies contextRef="FY">Misschien<',
         ),
         _adopted(resubmission=True),
     ),
@@ -489,7 +526,10 @@ def test_to_dict_shape():
 
 
 def test_accepted_generations_follow_production_dates():
-    assert [g.code for g in tx.accepted_generations(date(2026, 6, 1))] == ["nt19", "nt20"]
+    assert [g.code for g in tx.accepted_generations(date(2026, 6, 1))] == [
+        "nt19",
+        "nt20",
+    ]
     assert "nt21" in [g.code for g in tx.accepted_generations(date(2027, 1, 1))]
 
 
