@@ -64,6 +64,14 @@ class Fact:
     def qname(self) -> str:
         return f"{self.prefix}:{self.local_name}" if self.prefix else self.local_name
 
+    @property
+    def context_id(self) -> str | None:
+        return self.context_ref
+
+    @property
+    def unit(self) -> str | None:
+        return self.unit_ref
+
     def key(self) -> tuple[str, str | None, str | None, str]:
         """What the fact says, without where it stood (for comparing instances)."""
         return (self.concept, self.context_ref, self.unit_ref, self.value)
@@ -330,12 +338,12 @@ def parse_xml(content: bytes) -> tuple[etree._Element, str]:
     try:
         root = etree.fromstring(bytes(content), _parser())
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno or None
+        syntax_line: int | None = exc.lineno or None
         raise XbrlParseError(
             "DEP-PARSE-XML",
-            f"Het bestand is geen geldige XML (regel {line}): {exc.msg}",
-            f"The file is not well-formed XML (line {line}): {exc.msg}",
-            line,
+            f"Het bestand is geen geldige XML (regel {syntax_line}): {exc.msg}",
+            f"The file is not well-formed XML (line {syntax_line}): {exc.msg}",
+            syntax_line,
         )
     _check_limits(root)
     return root, text

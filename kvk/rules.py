@@ -626,7 +626,9 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
 
 
 def _kvk_number_ok(value: str | None) -> bool:
-    return bool(value) and len(value) == 8 and value.isdigit() and not value.startswith("00")  # type: ignore[arg-type]
+    if not value:
+        return False
+    return len(value) == 8 and value.isdigit() and not value.startswith("00")
 
 
 def _check_facts(r: _Report, inst: ParsedInstance) -> None:
@@ -775,7 +777,7 @@ def _check_business(
     expected_kvk_number: str | None,
     size_class: str | None,
 ) -> None:
-    line_of = {}
+    line_of: dict[str, int | None] = {}
     for fact in inst.facts:
         line_of.setdefault(fact.local_name, fact.line)
     root_line = inst.root.sourceline

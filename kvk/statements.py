@@ -305,7 +305,9 @@ def demo_statements(
             - values["LiabilitiesNoncurrent"]
         )
         values["EquityAndLiabilities"] = values["Assets"]
-    balance = {k: (current[k], previous[k]) for k in taxonomy.BALANCE_CONCEPTS if k in current}
+    balance: Amounts = {
+        k: (current[k], previous[k]) for k in taxonomy.BALANCE_CONCEPTS if k in current
+    }
     profit_loss: Amounts = {}
     if size == "klein":
         profit_loss = {
