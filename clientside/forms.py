@@ -60,7 +60,7 @@ class AdministrationForm(forms.ModelForm):
         return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("contact_type") == Administration.ContactType.INTERMEDIARY and not data.get(
             "contact_person"
         ):
@@ -122,7 +122,7 @@ class CommunicationProfileForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         has_token = bool(self.instance.pk and self.instance.token)
         if not data.get("token") and not has_token:
             self.add_error("token", _("Vul het token in dat uw accountant u gaf."))
@@ -203,7 +203,9 @@ class FiguresForm(forms.Form):
             "notes": statements.get("notes", ""),
         }
         self.with_profit_loss = report.administration.size == "klein"
-        self.sections = [("b", tx.BALANCE_CONCEPTS, statements.get("balance") or {})]
+        self.sections: list[tuple[str, tuple[str, ...], dict]] = [
+            ("b", tx.BALANCE_CONCEPTS, statements.get("balance") or {})
+        ]
         if self.with_profit_loss:
             self.sections.append(
                 ("p", tx.PROFIT_LOSS_CONCEPTS, statements.get("profit_loss") or {})
@@ -244,7 +246,7 @@ class FiguresForm(forms.Form):
         return self.rows("p")
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         start, end, previous = (
             data.get("period_start"),
             data.get("period_end"),

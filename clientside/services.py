@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -112,7 +113,7 @@ def create_report(*, administration: Administration, financial_year: int) -> Ann
     return report
 
 
-def _amounts(values: dict[str, tuple[Decimal | None, Decimal | None]]) -> dict:
+def _amounts(values: Mapping[str, tuple[Decimal | None, Decimal | None]]) -> dict:
     return {
         k: [None if a is None else format(a, "f"), None if b is None else format(b, "f")]
         for k, (a, b) in values.items()
@@ -615,9 +616,9 @@ def send_receive(administration: Administration) -> SendReceiveResult:
                 )
             }
             for update in updates:
-                message = by_id.get(str(update["message_id"]))
-                if message is not None and _mirror(
-                    message, int(update["status"]), update.get("reasons") or []
+                known = by_id.get(str(update["message_id"]))
+                if known is not None and _mirror(
+                    known, int(update["status"]), update.get("reasons") or []
                 ):
                     result.updated += 1
             if next_cursor == cursor or not updates:
