@@ -14,24 +14,25 @@ from workflow.models import Actor, ApprovalMessage
 def approved(client_a, digipoort_settings):
     """Make an approved message (50) of client A along the real services."""
 
-    def make(year: int | None = None) -> ApprovalMessage:
+    def make(year: int | None = None, client=None) -> ApprovalMessage:
         import uuid
 
+        client = client or client_a
         message, _ = services.register_message(
-            organisation=client_a.organisation,
+            organisation=client.organisation,
             message_id=uuid.uuid4(),
             message_type="kvk-micro-klein",
             filename="jaarrekening.xbrl",
-            content=instance_for(client_a.kvk_number, year=year),
+            content=instance_for(client.kvk_number, year=year),
             actor=Actor.system(),
         )
         assert services.claim_for_processing(message.pk)
         connector_services.process_message(message.pk)
-        client = Actor.for_user(client_a.user)
-        services.adopt(message_id=message.pk, actor=client, adoption_date=date.today())
+        actor = Actor.for_user(client.user)
+        services.adopt(message_id=message.pk, actor=actor, adoption_date=date.today())
         message.refresh_from_db()
         services.approve(
-            message_id=message.pk, actor=client, document_sha256=message.document_sha256
+            message_id=message.pk, actor=actor, document_sha256=message.document_sha256
         )
         message.refresh_from_db()
         assert message.status == 50
