@@ -1,0 +1,263 @@
+"""`make bench`: every benchmark on PostgreSQL and Redis, one after the other, then
+bench/results.json and the table in BENCHMARKS.md.
+
+    .venv/bin/python bench/run_all.py [--only lists,api,journey,rules,ingest] [--quick]
+                                      [--filings 200] [--keep-database]
+
+Each benchmark runs as its own process. Ours (lists, api, journey) share a fresh database
+``deponeer_bench`` on postgres://postgres@127.0.0.1:5432 and Redis database 5 on
+127.0.0.1:6379: created (and migrated) before each and dropped at the end. The rule check
+(bench_rules.py) and the ingest benchmark (bench_ingest.py) belong to their apps; they run
+when present and their JSON files are merged in. Every child has a time limit, so the whole
+run ends by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+ROOT = common.ROOT
+RESULTS = ROOT / "bench" / "results.json"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+BEGIN = "<!-- bench:begin (written by bench/run_all.py) -->"
+END = "<!-- bench:end -->"
+
+
+def run_child(name: str, args: list[str], *, timeout: float, env: dict | None = None) -> dict:
+    """Run one benchmark script; returns what it reports (or why it failed)."""
+    print(f"== {name}: {' '.join(args)}", flush=True)
+    started = time.monotonic()
+    try:
+        completed = subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=env, timeout=timeout, check=False
+        )
+        ok = completed.returncode == 0
+        error = None if ok else f"exit status {completed.returncode}"
+    except subprocess.TimeoutExpired:
+        ok, error = False, f"stopped after the time limit of {timeout:.0f} s"
+    seconds = round(time.monotonic() - started, 1)
+    print(f"== {name}: {'done' if ok else error} in {seconds} s", flush=True)
+    return {"ok": ok, "error": error, "seconds": seconds}
+
+
+def ours(name: str, script: str, extra: list[str], timeout: float, keep: bool) -> dict:
+    common.flush_redis()
+    common.create_database()
+    status = run_child(name, [f"bench/{script}", *extra], timeout=timeout, env=common.bench_env())
+    if not keep:
+        common.drop_database()
+    common.flush_redis()
+    out = common.OUT_DIR / f"{name}.json"
+    if status["ok"] and out.exists():
+        return {**json.loads(out.read_text()), "run": status}
+    return {"run": status}
+
+
+def theirs(name: str, script: str, results_file: str, extra: list[str], timeout: float) -> dict:
+    path = ROOT / "bench" / script
+    if not path.exists():
+        return {"run": {"ok": False, "error": f"bench/{script} does not exist yet"}}
+    status = run_child(name, [f"bench/{script}", *extra], timeout=timeout)
+    results = ROOT / "bench" / results_file
+    if results.exists() and results.stat().st_mtime >= time.time() - status["seconds"] - 5:
+        return {**json.loads(results.read_text()), "run": status}
+    return {"run": {**status, "ok": False, "error": status["error"] or "no fresh results"}}
+
+
+# --- BENCHMARKS.md ----------------------------------------------------------------------------
+
+
+def _fmt(value, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        value = f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+    return f"{value}{unit}"
+
+
+def table(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        BEGIN,
+        "",
+        f"Measured {results['date']} on {m['cores']} cores ({m['cpu']}), "
+        f"{m['memory_gb']} GB memory, {m['os']}; Python {m['python']}, Django {m['django']}, "
+        f"PostgreSQL {m.get('postgresql', '?')}, Redis {m.get('redis', '?')}. "
+        f"Whole run: {results['seconds'] / 60:.1f} minutes.",
+        "",
+        "| benchmark | figure | value |",
+        "|---|---|---|",
+    ]
+
+    def row(bench: str, figure: str, value: str) -> None:
+        lines.append(f"| {bench} | {figure} | {value} |")
+
+    api = results.get("api", {})
+    if api.get("upload"):
+        conc = api.get("concurrency")
+        for kind, label in (
+            ("upload", "upload (POST /api/v1/messages/)"),
+            ("status", "status (GET /api/v1/messages/<id>/)"),
+        ):
+            f = api[kind]
+            row(
+                f"API latency, {conc} concurrent clients",
+                label,
+                f"p50 {_fmt(f['p50_ms'])} ms, p99 {_fmt(f['p99_ms'])} ms "
+                f"({f['count']} requests, {_fmt(f['per_second'])}/s, errors {f['errors']})",
+            )
+    else:
+        row("API latency", "not measured", api.get("run", {}).get("error") or "–")
+
+    lists = results.get("lists", {})
+    if lists.get("pages"):
+        for f in lists["pages"].values():
+            if not isinstance(f, dict):
+                continue
+            row(
+                f"Lists, {lists['messages']:,} messages",
+                f"`{f['url']}`",
+                f"{f['queries']} queries, p50 {_fmt(f['p50_ms'])} ms, p99 {_fmt(f['p99_ms'])} ms",
+            )
+    else:
+        row("Lists", "not measured", lists.get("run", {}).get("error") or "–")
+
+    journey = results.get("journey", {})
+    if journey.get("filings"):
+        j = journey
+        row(
+            f"Peak season, {j['filings']} filings, {j['workers']} worker processes",
+            "filings per minute (client sends → 80 at KvK, mirrored)",
+            f"{_fmt(j['filings_per_minute'])} ({_fmt(j['seconds'])} s)",
+        )
+        row(
+            "Peak season",
+            "reached 80 / complete audit trail / delivered exactly once",
+            f"{j['filed']}/{j['filings']} / {j['complete_audit_trail']}/{j['filings']} / "
+            f"{j['delivered_exactly_once']}/{j['filings']}",
+        )
+        row(
+            "Peak season",
+            "seconds from upload to 30, from approval to 80 (p50 / p99)",
+            f"{_fmt(j['to_30']['p50_ms'] / 1000)} / {_fmt(j['to_30']['p99_ms'] / 1000)} s, "
+            f"{_fmt(j['approval_to_80']['p50_ms'] / 1000)} / "
+            f"{_fmt(j['approval_to_80']['p99_ms'] / 1000)} s",
+        )
+    else:
+        row("Peak season", "not measured", journey.get("run", {}).get("error") or "–")
+
+    rules = results.get("rules", {})
+    if rules.get("cases"):
+        for case in rules["cases"]:
+            arelle = case.get("arelle") or {}
+            row(
+                "Rule check, ours vs Arelle",
+                f"{case['case']} ({case.get('facts', '?')} facts)",
+                f"ours {_fmt(case['ours']['median_ms'])} ms, Arelle "
+                f"{_fmt(arelle.get('median_ms'))} ms, same verdict {case.get('same_verdict')}",
+            )
+    else:
+        row("Rule check", "not measured", rules.get("run", {}).get("error") or "–")
+
+    ingest = results.get("ingest", {})
+    figures = {
+        k: v for k, v in ingest.items() if k not in {"run"} and not isinstance(v, dict | list)
+    }
+    if ingest.get("run", {}).get("ok"):
+        row("Ingest (POST → 30)", "figures", ", ".join(f"{k} {v}" for k, v in figures.items()))
+    else:
+        row("Ingest (POST → 30)", "not measured", ingest.get("run", {}).get("error") or "–")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_benchmarks(results: dict) -> None:
+    text = BENCHMARKS.read_text() if BENCHMARKS.exists() else ""
+    block = table(results)
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _old, tail = rest.split(END, 1)
+        text = head + block + tail
+    else:
+        text = (text.rstrip() + "\n\n" if text else "# Benchmarks\n\n") + block + "\n"
+    BENCHMARKS.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="lists,api,journey,rules,ingest")
+    parser.add_argument("--quick", action="store_true", help="small sizes, to try the harness")
+    parser.add_argument("--filings", type=int, default=None)
+    parser.add_argument("--keep-database", action="store_true")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    started = time.monotonic()
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results: dict = {
+        k: v for k, v in previous.items() if k in {"lists", "api", "journey", "rules", "ingest"}
+    }
+    results["machine"] = common.machine()
+    results["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    quick = args.quick
+    with common.Children():  # stops nothing itself; makes SIGTERM end the run cleanly
+        try:
+            if "lists" in only:
+                size = ["--messages", "1000" if quick else "10000"]
+                results["lists"] = ours("lists", "bench_lists.py", size, 420, args.keep_database)
+            if "api" in only:
+                size = ["--requests", "200" if quick else "1000"]
+                results["api"] = ours("api", "bench_api_latency.py", size, 240, args.keep_database)
+            if "journey" in only:
+                filings = args.filings or (20 if quick else 200)
+                results["journey"] = ours(
+                    "journey",
+                    "bench_journey.py",
+                    ["--filings", str(filings)],
+                    480,
+                    args.keep_database,
+                )
+            if "rules" in only:
+                extra = (
+                    ["--repeat", "20", "--arelle-files", "3"]
+                    if quick
+                    else ["--repeat", "100", "--arelle-files", "5"]
+                )
+                results["rules"] = theirs(
+                    "rules", "bench_rules.py", "results-rules.json", extra, 240
+                )
+            if "ingest" in only:
+                results["ingest"] = theirs(
+                    "ingest", "bench_ingest.py", "results-ingest.json", [], 240
+                )
+        finally:
+            if not args.keep_database:
+                common.drop_database()
+            common.flush_redis()
+    results["seconds"] = round(time.monotonic() - started, 1)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    write_benchmarks(results)
+    print(
+        f"Written {RESULTS.relative_to(ROOT)} and {BENCHMARKS.relative_to(ROOT)} "
+        f"in {results['seconds'] / 60:.1f} minutes."
+    )
+    failed = [
+        k
+        for k in ("lists", "api", "journey")
+        if k in only and not results[k].get("run", {}).get("ok")
+    ]
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
