@@ -15,7 +15,10 @@ run ends by itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -33,18 +36,32 @@ BEGIN = "<!-- bench:begin (written by bench/run_all.py) -->"
 END = "<!-- bench:end -->"
 
 
+def stop_child(child: subprocess.Popen) -> None:
+    child.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait(10)
+
+
 def run_child(name: str, args: list[str], *, timeout: float, env: dict | None = None) -> dict:
     """Run one benchmark script; returns what it reports (or why it failed)."""
     print(f"== {name}: {' '.join(args)}", flush=True)
     started = time.monotonic()
+    # Its own process group: on the time limit the child gets SIGTERM (ours then stop their
+    # servers and workers), and whatever is left of the group gets SIGKILL a minute later.
+    child = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, start_new_session=True)
     try:
-        completed = subprocess.run(
-            [sys.executable, *args], cwd=ROOT, env=env, timeout=timeout, check=False
-        )
-        ok = completed.returncode == 0
-        error = None if ok else f"exit status {completed.returncode}"
+        child.wait(timeout)
+        ok = child.returncode == 0
+        error = None if ok else f"exit status {child.returncode}"
     except subprocess.TimeoutExpired:
         ok, error = False, f"stopped after the time limit of {timeout:.0f} s"
+        stop_child(child)
+    except BaseException:  # Ctrl-C or SIGTERM to the run: stop the child too
+        stop_child(child)
+        raise
     seconds = round(time.monotonic() - started, 1)
     print(f"== {name}: {'done' if ok else error} in {seconds} s", flush=True)
     return {"ok": ok, "error": error, "seconds": seconds}
