@@ -170,29 +170,21 @@ def send_client_reminders(*, now: datetime | None = None) -> int:
         )
         if entry is not None:
             claimed += 1
-            transaction.on_commit(partial(deliver_client_reminder, entry.pk))
+            transaction.on_commit(partial(deliver_client_reminder, entry.pk, today=today))
     return claimed
 
 
-def _client_email(contact: Contact, *, message, organisation: Organisation, step: int):
+def _client_email(
+    contact: Contact, *, message, organisation: Organisation, days: int, deadline: date | None
+) -> EmailMessage:
     language = contact.language if contact.language in _CLIENT_TEXT else "nl"
-    year = message.financial_year or ""
-    deadline = None
-    if message.financial_year:
-        organisations = selectors.with_deadline_facts(
-            Organisation.objects.filter(pk=organisation.pk), message.financial_year
-        )
-        adopted_on = message.adoption_date if message.adopted else None
-        deadline = selectors.deadlines_of(
-            organisations.get(), message.financial_year, adopted_on=adopted_on
-        ).filing
     subject, body = _CLIENT_TEXT[language]
     with translation.override(language):
         fields = {
-            "year": year,
+            "year": message.financial_year or "",
             "organisation": organisation.name,
             "name": contact.name,
-            "days": step,
+            "days": days,
             "deadline": _long_date(deadline) if deadline else "-",
             "url": _url("outsite-message", message.pk),
             "sender": organisation.environment.name,
@@ -202,19 +194,31 @@ def _client_email(contact: Contact, *, message, organisation: Organisation, step
     )
 
 
+def _filing_deadline(message) -> date | None:
+    if not message.financial_year:
+        return None
+    organisation = selectors.with_deadline_facts(
+        Organisation.objects.filter(pk=message.organisation_id), message.financial_year
+    ).get()
+    adopted_on = message.adoption_date if message.adopted else None
+    return selectors.deadlines_of(
+        organisation, message.financial_year, adopted_on=adopted_on
+    ).filing
+
+
 def _record_delivery(entry_id: int, error: str = "") -> None:
     ReminderLog.objects.filter(pk=entry_id).update(
         sent_at=None if error else timezone.now(), error=error[:2000]
     )
 
 
-def deliver_client_reminder(entry_id: int) -> None:
+def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None:
     """Send one claimed client reminder (runs after the claim committed)."""
     from workflow.models import ApprovalMessage
 
     entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
     message = ApprovalMessage.objects.only(
-        "id", "financial_year", "adopted", "adoption_date", "organisation_id"
+        "id", "financial_year", "adopted", "adoption_date", "organisation_id", "status_changed_at"
     ).get(pk=entry.message_id)
     contacts = [
         contact
@@ -222,9 +226,18 @@ def deliver_client_reminder(entry_id: int) -> None:
         if contact.email in entry.recipients
     ]
     try:
+        deadline = _filing_deadline(message)
+        days = max(
+            entry.step,
+            ((today or timezone.localdate()) - timezone.localdate(message.status_changed_at)).days,
+        )
         emails = [
             _client_email(
-                contact, message=message, organisation=entry.organisation, step=entry.step
+                contact,
+                message=message,
+                organisation=entry.organisation,
+                days=days,
+                deadline=deadline,
             )
             for contact in contacts
         ]

@@ -78,6 +78,15 @@ def test_schedule_steps(org, waiting, django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 2
 
 
+def test_a_late_run_sends_the_latest_step_with_the_real_wait(
+    waiting, django_capture_on_commit_callbacks
+):
+    run(django_capture_on_commit_callbacks, TODAY + timedelta(days=6))  # waited 9 days
+    (email,) = mail.outbox
+    assert "9 dagen" in email.body
+    assert list(ReminderLog.objects.values_list("step", flat=True)) == [7]
+
+
 def test_english_contact_gets_english(org, django_capture_on_commit_callbacks):
     factories.ContactFactory(organisation=org, email="bob@example.com", language="en")
     make_message(org, year=2025, changed_at=at_noon(TODAY - timedelta(days=7)))
