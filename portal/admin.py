@@ -1,0 +1,64 @@
+"""Django admin for the portal's set-up: accountancy environments, organisations with
+their identification numbers, contacts with portal access, and staff with their role.
+
+The audit trail (workflow.StatusEvent) is registered read-only by workflow/admin.py."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from portal.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+
+
+@admin.register(AccountancyEnvironment)
+class AccountancyEnvironmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "participant_number", "created_at"]
+    search_fields = ["name", "participant_number"]
+
+
+class IdentificationInline(admin.TabularInline):
+    model = Identification
+    fields = ["kind", "value"]
+    extra = 0
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ["name", "email", "language", "portal_access", "user"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kvk", "environment", "created_at"]
+    list_filter = ["environment"]
+    search_fields = ["name", "identifications__value"]
+    inlines = [IdentificationInline, ContactInline]
+    list_select_related = ["environment"]
+    readonly_fields = ["status_sequence"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("identifications")
+
+    @admin.display(description="KvK")
+    def kvk(self, obj: Organisation) -> str:
+        return obj.kvk_number or "–"
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "email", "language", "portal_access"]
+    list_filter = ["portal_access", "language"]
+    search_fields = ["name", "email", "organisation__name"]
+    raw_id_fields = ["user"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "environment", "role"]
+    list_filter = ["environment", "role"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user", "environment"]

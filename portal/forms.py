@@ -1,0 +1,214 @@
+"""Forms of InSite and OutSite. Every field has a label (rendered with <label for>)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from connectors.models import AppConnector, MessageType
+from kvk.status import Status
+from portal.models import Contact, Identification, Organisation, kvk_number_validator
+from workflow.models import WorkflowDefinition
+
+# --- OutSite: the client's decision ---------------------------------------------------------
+
+
+class AdoptForm(forms.Form):
+    """Step 1, "Jaarrekening vastgesteld": the general meeting adopted the accounts."""
+
+    adopted = forms.BooleanField(label=_("Jaarrekening vastgesteld"), required=True)
+    adoption_date = forms.DateField(
+        label=_("Datum vaststelling"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_adoption_date(self) -> date:
+        value = self.cleaned_data["adoption_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                _("De datum van vaststelling kan niet in de toekomst liggen.")
+            )
+        return value
+
+
+class ApproveForm(forms.Form):
+    """Step 2: the client approves exactly the document with this fingerprint."""
+
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van afkeuren"),
+        help_text=_("Uw accountant leest deze reden en past de stukken aan."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Opmerking"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+# --- InSite: the message list -----------------------------------------------------------------
+
+
+class MessageFilterForm(forms.Form):
+    """Filters of the InSite message list; invalid values are ignored, never an error page."""
+
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Organisatie, KvK-nummer, bestand…")}
+        ),
+    )
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Alle statussen"))]
+        + [(code, f"{code} {label}") for code, label in Status.choices],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Alle organisaties"),
+    )
+    year = forms.TypedChoiceField(
+        label=_("Boekjaar"), required=False, coerce=int, empty_value=None, choices=[]
+    )
+    message_type = forms.ChoiceField(label=_("Berichtsoort"), required=False, choices=[])
+    attention = forms.BooleanField(label=_("Alleen wat aandacht vraagt"), required=False)
+
+    def __init__(self, *args, organisations, years, message_types, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["year"].choices = [("", _("Alle jaren"))] + [(y, str(y)) for y in years]
+        self.fields["message_type"].choices = [("", _("Alle berichtsoorten"))] + [
+            (code, name) for code, name in message_types.items()
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters; a field with a wrong value is dropped."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value not in (None, "", False)
+        }
+
+
+# --- InSite: set-up (administrators) ----------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.none()
+    )
+    description = forms.CharField(
+        label=_("Omschrijving"),
+        required=False,
+        max_length=200,
+        help_text=_("Bijvoorbeeld de naam van de administratie of het pakket."),
+    )
+    expires_at = forms.DateField(
+        label=_("Verloopt op"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leeg laten voor een token zonder einddatum."),
+    )
+
+    def __init__(self, *args, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_expires_at(self) -> date | None:
+        value = self.cleaned_data["expires_at"]
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(_("De einddatum moet in de toekomst liggen."))
+        return value
+
+
+class ConnectorForm(forms.ModelForm):
+    class Meta:
+        model = AppConnector
+        fields = ["name", "blocked", "commsvc"]
+
+
+class MessageTypeForm(forms.ModelForm):
+    class Meta:
+        model = MessageType
+        fields = ["name", "blocked", "workflow"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workflow"].queryset = WorkflowDefinition.objects.filter(
+            environment_id=self.instance.environment_id
+        )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    kvk_number = forms.CharField(
+        label=_("KvK-nummer"),
+        max_length=8,
+        validators=[kvk_number_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, environment, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.environment = environment
+
+    def clean_kvk_number(self) -> str:
+        value = self.cleaned_data["kvk_number"].strip()
+        taken = Identification.objects.filter(
+            environment=self.environment, kind=Identification.Kind.KVK, value=value
+        ).exists()
+        if taken:
+            raise forms.ValidationError(_("Dit KvK-nummer hoort al bij een organisatie."))
+        return value
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "language", "portal_access"]
+        help_texts = {
+            "portal_access": _(
+                "De contactpersoon krijgt een e-mail om een wachtwoord in te stellen en kan "
+                "daarna de berichten van deze organisatie beoordelen."
+            )
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("portal_access") and not data.get("email"):
+            self.add_error("email", _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+        return data
+
+
+# --- login: the second factor -------------------------------------------------------------
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code uit uw authenticator-app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "")

@@ -1,0 +1,219 @@
+"""E-mail about approval messages, in each recipient's language.
+
+Who hears what:
+- the client's contacts with portal access: a message awaits their review (30), and the
+  outcome at the KvK (80 filed, 90 refused);
+- the staff of the accountancy environment: the client approved (50) or rejected (40),
+  the outcome at the KvK (80, 90), and transport retries that ran out (70).
+
+The workflow sends its signals after commit; the receivers here only queue a Celery task
+(so a slow or failing mail server never holds up a request or a worker's transaction), and
+the task renders and sends. Clients get mail in ``Contact.language``; staff have no
+language of their own in the CRM yet, so they get ``settings.LANGUAGE_CODE`` (Dutch).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kvk.status import Status
+
+log = logging.getLogger(__name__)
+
+AWAITING_REVIEW = "awaiting_review"
+APPROVED = "approved"
+REJECTED = "rejected"
+FILED = "filed"
+REFUSED = "refused"
+RETRIES_EXHAUSTED = "retries_exhausted"
+
+CLIENT_KINDS = {AWAITING_REVIEW, FILED, REFUSED}
+STAFF_KINDS = {APPROVED, REJECTED, FILED, REFUSED, RETRIES_EXHAUSTED}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+    name: str
+    staff: bool
+
+
+def connect() -> None:
+    """Called from PortalConfig.ready."""
+    from workflow import signals
+
+    signals.workflow_started.connect(_on_workflow_started, dispatch_uid="portal-mail-started")
+    signals.message_approved.connect(_on_approved, dispatch_uid="portal-mail-approved")
+    signals.message_rejected.connect(_on_rejected, dispatch_uid="portal-mail-rejected")
+    signals.kvk_outcome.connect(_on_kvk_outcome, dispatch_uid="portal-mail-kvk-outcome")
+    signals.retries_exhausted.connect(_on_retries_exhausted, dispatch_uid="portal-mail-retries")
+
+
+def _queue(kind: str, pk: int) -> None:
+    send_notification.delay(kind, pk)
+
+
+def _on_workflow_started(sender, pk: int, **kwargs) -> None:
+    # Sent at 30 and again when the accountant completes the review; the task checks that
+    # the message is really the client's to review now.
+    _queue(AWAITING_REVIEW, pk)
+
+
+def _on_approved(sender, pk: int, **kwargs) -> None:
+    _queue(APPROVED, pk)
+
+
+def _on_rejected(sender, pk: int, **kwargs) -> None:
+    _queue(REJECTED, pk)
+
+
+def _on_kvk_outcome(sender, pk: int, **kwargs) -> None:
+    from workflow.models import ApprovalMessage
+
+    status = ApprovalMessage.objects.filter(pk=pk).values_list("status", flat=True).first()
+    if status == Status.FILED:
+        _queue(FILED, pk)
+    elif status == Status.REFUSED:
+        _queue(REFUSED, pk)
+
+
+def _on_retries_exhausted(sender, pk: int, **kwargs) -> None:
+    _queue(RETRIES_EXHAUSTED, pk)
+
+
+# --- who and what --------------------------------------------------------------------------
+
+
+def client_recipients(message) -> list[Recipient]:
+    recipients = []
+    for contact in message.organisation.contacts.filter(portal_access=True).select_related("user"):
+        email = contact.email or (contact.user.email if contact.user else "")
+        if email:
+            recipients.append(Recipient(email, contact.language or "nl", contact.name, False))
+    return recipients
+
+
+def staff_recipients(message) -> list[Recipient]:
+    from portal.models import StaffMember
+
+    members = StaffMember.objects.filter(
+        environment_id=message.organisation.environment_id
+    ).select_related("user")
+    return [
+        Recipient(
+            email=m.user.email,
+            language=settings.LANGUAGE_CODE,
+            name=m.user.get_full_name() or m.user.username,
+            staff=True,
+        )
+        for m in members
+        if m.user.email and m.user.is_active
+    ]
+
+
+def _relevant(kind: str, message) -> bool:
+    """The state may have moved on between the signal and the task: mail only what is
+    still true, so nobody is asked to review a message that is already approved."""
+    if kind == AWAITING_REVIEW:
+        return message.status == Status.IN_REVIEW and not message.awaiting_accountant_review
+    expected = {
+        APPROVED: {
+            Status.APPROVED,
+            Status.SENT_TO_KVK,
+            Status.TRANSPORT_ERROR,
+            Status.FILED,
+            Status.REFUSED,
+        },
+        REJECTED: {Status.REJECTED},
+        FILED: {Status.FILED},
+        REFUSED: {Status.REFUSED},
+        RETRIES_EXHAUSTED: {Status.TRANSPORT_ERROR},
+    }
+    return message.status in expected.get(kind, set())
+
+
+def _subject(kind: str, message) -> str:
+    names = {"organisation": message.organisation.name, "year": message.financial_year or ""}
+    subjects = {
+        AWAITING_REVIEW: _("Jaarrekening %(year)s van %(organisation)s wacht op uw goedkeuring"),
+        APPROVED: _("%(organisation)s heeft de jaarrekening %(year)s goedgekeurd"),
+        REJECTED: _("%(organisation)s heeft de jaarrekening %(year)s afgekeurd"),
+        FILED: _("Jaarrekening %(year)s van %(organisation)s is gedeponeerd bij de KvK"),
+        REFUSED: _("KvK heeft de jaarrekening %(year)s van %(organisation)s afgekeurd"),
+        RETRIES_EXHAUSTED: _(
+            "Verzenden naar de KvK mislukt: jaarrekening %(year)s van %(organisation)s"
+        ),
+    }
+    return subjects[kind] % names
+
+
+def _link(message, staff: bool) -> str:
+    name = "insite-message" if staff else "outsite-message"
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[message.pk])
+
+
+def render_mail(kind: str, message, recipient: Recipient) -> tuple[str, str]:
+    with translation.override(recipient.language):
+        subject = _subject(kind, message)
+        body = render_to_string(
+            "portal/email/notification.txt",
+            {
+                "kind": kind,
+                "message": message,
+                "recipient": recipient,
+                "link": _link(message, recipient.staff),
+                "reasons": message.reasons,
+                "status_label": str(Status(message.status).label),
+            },
+        )
+    return subject, body
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=30, max_retries=5, acks_late=True, ignore_result=True
+)
+def send_notification(kind: str, pk: int) -> int:
+    """Render and send one notification to everyone concerned; returns the number sent."""
+    from workflow.models import ApprovalMessage
+
+    message = (
+        ApprovalMessage.objects.select_related("organisation")
+        .defer("document", "received_document")
+        .filter(pk=pk)
+        .first()
+    )
+    if message is None or not _relevant(kind, message):
+        return 0
+    recipients: list[Recipient] = []
+    if kind in CLIENT_KINDS:
+        recipients += client_recipients(message)
+    if kind in STAFF_KINDS:
+        recipients += staff_recipients(message)
+    sent = 0
+    for recipient in recipients:
+        subject, body = render_mail(kind, message, recipient)
+        # One mail per recipient: each in its own language, no addresses shared.
+        EmailMessage(subject, body, to=[recipient.email]).send()
+        sent += 1
+    log.info("notification %s for message %s sent to %d recipient(s)", kind, pk, sent)
+    return sent
+
+
+def send_invitation(contact, link: str) -> None:
+    """The invitation to the client portal, with the link to choose a password."""
+    with translation.override(contact.language or settings.LANGUAGE_CODE):
+        subject = _("Uitnodiging voor het klantportal van %(firm)s") % {
+            "firm": contact.organisation.environment.name
+        }
+        body = render_to_string("portal/email/invitation.txt", {"contact": contact, "link": link})
+    send_mail(subject, body, None, [contact.email])

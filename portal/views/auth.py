@@ -1,0 +1,127 @@
+"""Login for staff and clients: password (django-axes locks out after repeated failures),
+then for staff a TOTP second factor (django-otp) that they set up on first login."""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal import permissions
+from portal.admin_site import needs_second_factor
+from portal.forms import OTPTokenForm
+
+SETUP_DEVICE_NAME = "Authenticator-app"
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+class LoginView(auth_views.LoginView):
+    """Step 1: username and password. Staff continue to the second factor; a client's
+    interface switches to the language of its contact record."""
+
+    template_name = "registration/login.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if permissions.staff_member(user) and needs_second_factor(user):
+            name = "otp-verify" if user_has_device(user) else "otp-setup"
+            response = redirect(reverse(name) + "?" + urlencode({"next": self.get_success_url()}))
+        contact = permissions.client_contact(user)
+        if contact is not None and contact.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                contact.language,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
+
+
+@never_cache
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Step 2 for staff with a device: the six-digit code from the authenticator app."""
+    if permissions.staff_member(request.user) is None:
+        raise Http404
+    if not user_has_device(request.user):
+        return redirect(reverse("otp-setup") + "?" + urlencode({"next": _next_url(request)}))
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # TOTPDevice throttles repeated wrong codes itself (growing delays).
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        form.add_error("token", _("Deze code klopt niet of is verlopen. Probeer de volgende."))
+    return render(
+        request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+def _qr_svg(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@never_cache
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """First login of a staff member: link an authenticator app and prove it with a code.
+    The unconfirmed device lives until it is confirmed; a new visit reuses it."""
+    if permissions.staff_member(request.user) is None:
+        raise Http404
+    if user_has_device(request.user) and not request.user.is_verified():
+        return redirect(reverse("otp-verify") + "?" + urlencode({"next": _next_url(request)}))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=SETUP_DEVICE_NAME, confirmed=False
+        )
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            flash.success(request, _("Tweestapsverificatie is ingesteld."))
+            return redirect(_next_url(request))
+        form.add_error("token", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _next_url(request),
+        },
+    )

@@ -1,0 +1,205 @@
+"""What every portal page shares: the role checks, the scoped message queries, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kvk.status import Status
+from portal import permissions
+from portal.admin_site import needs_second_factor
+from portal.models import Contact, StaffMember
+from workflow import services
+from workflow.models import Actor, ApprovalMessage, Comment
+
+#: Large columns a list never needs; the detail page loads them.
+HEAVY_FIELDS = ("document", "received_document", "findings", "digipoort_statuses")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database and the broker answer, 503 with what failed otherwise."""
+    failures: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
+        failures["database"] = str(error)
+    try:
+        from config.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:  # noqa: BLE001
+        failures["broker"] = str(error)
+    if failures:
+        return JsonResponse({"status": "unavailable", "failures": failures}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def actor(request: HttpRequest) -> Actor:
+    return Actor.for_user(request.user, ip_address=request.META.get("REMOTE_ADDR"))
+
+
+def second_factor_url(request: HttpRequest) -> str:
+    """Where a staff user without a verified second factor goes: set up or verify."""
+    from django_otp import user_has_device
+
+    name = "otp-verify" if user_has_device(request.user) else "otp-setup"
+    return reverse(name) + "?" + urlencode({"next": request.get_full_path()})
+
+
+def staff_view(*, administrator: bool = False) -> Callable:
+    """Guard an InSite view: staff only (others get 404), with a verified second factor when
+    required; ``administrator`` pages (the set-up) answer 403 to workers."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            member = permissions.staff_member(request.user)
+            if member is None:
+                raise Http404
+            if needs_second_factor(request.user):
+                return redirect(second_factor_url(request))
+            if administrator and member.role != StaffMember.Role.ADMINISTRATOR:
+                raise PermissionDenied(_("Alleen beheerders van de inrichting mogen dit."))
+            request.staff_member = member  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def client_view(view: Callable) -> Callable:
+    """Guard an OutSite view: a contact with portal access only; anyone else gets 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        contact = permissions.client_contact(request.user)
+        if contact is None:
+            raise Http404
+        request.contact = contact  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def staff_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
+    member: StaffMember = request.staff_member  # type: ignore[attr-defined]
+    return ApprovalMessage.objects.filter(organisation__environment_id=member.environment_id)
+
+
+def client_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
+    """The client's own organisation's messages; those awaiting the accountant's review are
+    not the client's business yet."""
+    contact: Contact = request.contact  # type: ignore[attr-defined]
+    return ApprovalMessage.objects.filter(
+        organisation_id=contact.organisation_id, awaiting_accountant_review=False
+    ).exclude(status__in=[Status.RECEIVED, Status.PROCESSING])
+
+
+def message_or_404(queryset: QuerySet[ApprovalMessage], pk: int) -> ApprovalMessage:
+    # Another organisation's message answers 404: it never reveals that it exists.
+    message = queryset.select_related("organisation", "workflow").filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    return message
+
+
+def create_comment(*, request: HttpRequest, message: ApprovalMessage, text: str) -> Comment:
+    """Place a comment through workflow.services.add_comment when the workflow app offers it
+    (it checks who may comment and announces the comment); otherwise create it here, after
+    the caller checked that the user may see the message. A comment changes no status."""
+    add_comment = getattr(services, "add_comment", None)
+    if add_comment is not None:
+        return add_comment(message_id=message.pk, actor=actor(request), text=text)
+    kind = Actor.Kind.STAFF if permissions.staff_member(request.user) else Actor.Kind.CLIENT_USER
+    return Comment.objects.create(
+        message=message, author=request.user, author_kind=kind, text=text.strip()
+    )
+
+
+def timeline_context(message: ApprovalMessage, *, staff: bool) -> dict[str, Any]:
+    """The timeline: the workflow app's (events and comments, via workflow.selectors and
+    templates/workflow/_timeline.html) when present, otherwise the portal's own list."""
+    try:
+        from workflow.selectors import timeline
+
+        get_template("workflow/_timeline.html")
+    except (ImportError, TemplateDoesNotExist):
+        return {
+            "timeline_template": "portal/_timeline.html",
+            "events": message.events.select_related("actor_user"),
+            "comments": message.comments.select_related("author"),
+            "comments_in_timeline": False,
+        }
+    return {
+        "timeline_template": "workflow/_timeline.html",
+        "entries": timeline(message, for_staff=staff),
+        "comments": [],
+        "comments_in_timeline": True,
+    }
+
+
+def download_name(message: ApprovalMessage, extension: str) -> str:
+    base = slugify(message.organisation.name) or "jaarrekening"
+    return f"{base}-{message.financial_year or message.pk}.{extension}"
+
+
+def pdf_response(message: ApprovalMessage) -> HttpResponse:
+    from kvk.render import render_pdf
+
+    pdf = render_pdf(bytes(message.document), concept=message.status != Status.FILED)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{download_name(message, "pdf")}"'
+    return response
+
+
+def xbrl_response(message: ApprovalMessage) -> HttpResponse:
+    response = HttpResponse(bytes(message.document), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{download_name(message, "xbrl")}"'
+    return response
+
+
+def rendered_accounts(message: ApprovalMessage) -> str | None:
+    """The accounts as a self-contained HTML document, or None when they cannot be read
+    (a message that failed processing may not be a valid instance)."""
+    from kvk.render import render_html
+
+    try:
+        return render_html(bytes(message.document), concept=message.status != Status.FILED)
+    except Exception:  # noqa: BLE001 - any unreadable document is shown as "not available"
+        return None
+
+
+def findings_for_display(message: ApprovalMessage, language: str) -> list[dict[str, str]]:
+    """Findings in the reader's language (the checks store Dutch and English texts)."""
+    rows = []
+    for finding in message.findings or []:
+        text = finding.get("message_en") if language == "en" else finding.get("message_nl")
+        rows.append(
+            {
+                "code": finding.get("code", ""),
+                "severity": finding.get("severity", ""),
+                "message": text or finding.get("message_nl") or finding.get("message", ""),
+            }
+        )
+    return rows

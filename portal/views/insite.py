@@ -1,0 +1,561 @@
+"""InSite: the accountant's staff work on approval messages and administer the set-up."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from connectors import services as connector_services
+from connectors.models import AppConnector, ClientToken, MessageType
+from kvk.status import ATTENTION_STATUSES, Status
+from portal import notifications
+from portal.forms import (
+    CommentForm,
+    ConnectorForm,
+    ContactForm,
+    MessageFilterForm,
+    MessageTypeForm,
+    OrganisationForm,
+    TokenForm,
+)
+from portal.models import Contact, Identification, Organisation
+from portal.views import common
+from workflow import services
+from workflow.errors import WorkflowError
+from workflow.models import ApprovalMessage, WorkflowDefinition
+
+PAGE_SIZE = 25
+
+
+def _environment_id(request: HttpRequest) -> int:
+    return request.staff_member.environment_id  # type: ignore[attr-defined]
+
+
+def _organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(environment_id=_environment_id(request))
+
+
+def _message_type_names(request: HttpRequest) -> dict[str, str]:
+    return dict(
+        MessageType.objects.filter(environment_id=_environment_id(request))
+        .order_by("name")
+        .values_list("code", "name")
+    )
+
+
+def _waiting_since() -> timezone.datetime:
+    return timezone.now() - timedelta(days=settings.PORTAL_CLIENT_WAITING_DAYS)
+
+
+def attention_q() -> Q:
+    """What asks a person to act: failed processing (25), rejected by the client (40),
+    transport errors (70), refused by the KvK (90), the accountant's own review, and
+    messages that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS."""
+    return (
+        Q(status__in=ATTENTION_STATUSES)
+        | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
+        | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
+    )
+
+
+# --- dashboard and messages -----------------------------------------------------------------
+
+
+@common.staff_view()
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    messages = common.staff_messages(request)
+    counts = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
+    attention = (
+        messages.filter(attention_q())
+        .defer(*common.HEAVY_FIELDS)
+        .select_related("organisation")
+        .order_by("status_changed_at")[:15]
+    )
+    waiting = messages.filter(
+        status=Status.IN_REVIEW,
+        awaiting_accountant_review=False,
+        status_changed_at__lt=_waiting_since(),
+    ).count()
+    return render(
+        request,
+        "portal/insite_dashboard.html",
+        {
+            "status_counts": [
+                {"code": code, "label": label, "count": counts.get(code, 0)}
+                for code, label in Status.choices
+                if code >= Status.RECEIVED
+            ],
+            "total": sum(counts.values()),
+            "attention": attention,
+            "attention_codes": sorted(ATTENTION_STATUSES),
+            "waiting": waiting,
+            "waiting_days": settings.PORTAL_CLIENT_WAITING_DAYS,
+            "review": messages.filter(
+                status=Status.IN_REVIEW, awaiting_accountant_review=True
+            ).count(),
+        },
+    )
+
+
+def filter_messages(
+    queryset: QuerySet[ApprovalMessage], filters: dict
+) -> QuerySet[ApprovalMessage]:
+    if "status" in filters:
+        queryset = queryset.filter(status=filters["status"])
+    if "organisation" in filters:
+        queryset = queryset.filter(organisation=filters["organisation"])
+    if "year" in filters:
+        queryset = queryset.filter(financial_year=filters["year"])
+    if "message_type" in filters:
+        queryset = queryset.filter(message_type=filters["message_type"])
+    if filters.get("attention"):
+        queryset = queryset.filter(attention_q())
+    text = filters.get("q", "").strip()
+    if text:
+        match = Q(organisation__name__icontains=text) | Q(filename__icontains=text)
+        match |= Q(
+            organisation_id__in=Identification.objects.filter(value__icontains=text).values(
+                "organisation_id"
+            )
+        )
+        with contextlib.suppress(ValueError):
+            match |= Q(message_id=uuid.UUID(text))
+        queryset = queryset.filter(match)
+    return queryset
+
+
+@common.staff_view()
+@require_GET
+def message_list(request: HttpRequest) -> HttpResponse:
+    """The list with filters, search and pagination. The number of queries is the same for
+    1 or 1000 rows: organisations come with a join, their KvK numbers with one prefetch,
+    message type names with one query."""
+    base = common.staff_messages(request)
+    type_names = _message_type_names(request)
+    years = (
+        base.exclude(financial_year=None)
+        .order_by("-financial_year")
+        .values_list("financial_year", flat=True)
+        .distinct()
+    )
+    form = MessageFilterForm(
+        request.GET or None,
+        organisations=_organisations(request),
+        years=list(years),
+        message_types=type_names,
+    )
+    filters = form.filters() if request.GET else {}
+    queryset = (
+        filter_messages(base, filters)
+        .defer(*common.HEAVY_FIELDS)
+        .select_related("organisation")
+        .prefetch_related("organisation__identifications")
+        .order_by("-status_changed_at", "-pk")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page:
+        message.type_name = type_names.get(message.message_type, message.message_type)
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = (
+        "portal/_insite_rows.html"
+        if getattr(request, "htmx", False) and not request.htmx.boosted
+        else "portal/insite_messages.html"
+    )
+    return render(
+        request,
+        template,
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(filters)},
+    )
+
+
+def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
+    return {
+        "message": message,
+        "staff": True,
+        "message_type_name": _message_type_names(request).get(
+            message.message_type, message.message_type
+        ),
+        "rendered": common.rendered_accounts(message),
+        "findings": common.findings_for_display(message, get_language() or "nl"),
+        **common.timeline_context(message, staff=True),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "can_review": message.status == Status.IN_REVIEW and message.awaiting_accountant_review,
+        "can_repair": message.status == Status.REJECTED,
+        "rejection": next(
+            (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"),
+            "",
+        ),
+    }
+
+
+@common.staff_view()
+@require_GET
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = common.message_or_404(common.staff_messages(request), pk)
+    return render(request, "portal/message_detail.html", _detail_context(request, message))
+
+
+@common.staff_view()
+@require_GET
+def message_status(request: HttpRequest, pk: int) -> HttpResponse:
+    message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
+    from portal.views.outsite import IN_FLIGHT
+
+    return render(
+        request,
+        "portal/_status.html",
+        {"message": message, "polling": message.status in IN_FLIGHT, "staff": True},
+    )
+
+
+@common.staff_view()
+@require_GET
+def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return common.pdf_response(common.message_or_404(common.staff_messages(request), pk))
+
+
+@common.staff_view()
+@require_GET
+def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
+    return common.xbrl_response(common.message_or_404(common.staff_messages(request), pk))
+
+
+@common.staff_view()
+@require_POST
+def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    message = common.message_or_404(common.staff_messages(request), pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message_detail.html",
+            _detail_context(request, message, comment_form=form),
+            status=400,
+        )
+    try:
+        common.create_comment(request=request, message=message, text=form.cleaned_data["text"])
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+        return redirect("insite-message", pk=pk)
+    flash.success(request, _("Uw opmerking is geplaatst."))
+    return redirect("insite-message", pk=pk)
+
+
+@common.staff_view()
+@require_POST
+def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The staff actions: complete the accountant review, repair the message status."""
+    message = common.message_or_404(common.staff_messages(request), pk)
+    try:
+        if action == "repair":
+            services.repair(message_id=message.pk, actor=common.actor(request))
+            flash.success(request, _("Het bericht is teruggezet in de workflow."))
+        elif action == "review":
+            services.complete_accountant_review(message_id=message.pk, actor=common.actor(request))
+            flash.success(request, _("Beoordeling afgerond; de cliënt kan het bericht nu zien."))
+        else:
+            raise Http404
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+    return redirect("insite-message", pk=pk)
+
+
+# --- organisations and contacts ---------------------------------------------------------------
+
+
+@common.staff_view()
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    queryset = _organisations(request).annotate(
+        message_count=Count("approval_messages", distinct=True),
+        contact_count=Count("contacts", filter=Q(contacts__portal_access=True), distinct=True),
+    )
+    if text:
+        queryset = queryset.filter(
+            Q(name__icontains=text) | Q(identifications__value__icontains=text)
+        ).distinct()
+    queryset = queryset.prefetch_related("identifications").order_by("name")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/insite_organisations.html",
+        {"page": page, "q": text, "query": f"q={text}" if text else ""},
+    )
+
+
+@common.staff_view(administrator=True)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    environment = request.staff_member.environment  # type: ignore[attr-defined]
+    form = OrganisationForm(request.POST or None, environment=environment)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                environment=environment, name=form.cleaned_data["name"]
+            )
+            Identification.objects.create(
+                organisation=organisation,
+                kind=Identification.Kind.KVK,
+                value=form.cleaned_data["kvk_number"],
+            )
+        flash.success(request, _("Organisatie aangemaakt."))
+        return redirect("insite-organisation", pk=organisation.pk)
+    return render(
+        request, "portal/insite_form.html", {"form": form, "title": _("Nieuwe organisatie")}
+    )
+
+
+@common.staff_view()
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    return render(
+        request,
+        "portal/insite_organisation.html",
+        {
+            "organisation": organisation,
+            "identifications": organisation.identifications.all(),
+            "contacts": organisation.contacts.select_related("user"),
+            "tokens": organisation.tokens.select_related("connector").order_by("-created_at"),
+            "messages": organisation.approval_messages.defer(*common.HEAVY_FIELDS).order_by(
+                "-created_at"
+            )[:20],
+            "contact_form": ContactForm(),
+            "administrator": _is_administrator(request),
+        },
+    )
+
+
+def _is_administrator(request: HttpRequest) -> bool:
+    from portal.models import StaffMember
+
+    return request.staff_member.role == StaffMember.Role.ADMINISTRATOR  # type: ignore[attr-defined]
+
+
+def _invite(request: HttpRequest, contact: Contact) -> None:
+    """Give a contact a portal login: a user without a usable password and an e-mail with
+    a link to choose one (Django's password reset token, valid for PASSWORD_RESET_TIMEOUT)."""
+    User = get_user_model()
+    if contact.user is None:
+        user = User.objects.filter(username=contact.email).first()
+        if user is None:
+            user = User(username=contact.email, email=contact.email, first_name=contact.name)
+            user.set_unusable_password()
+            user.save()
+        contact.user = user
+        contact.save(update_fields=["user"])
+    user = contact.user
+    link = request.build_absolute_uri(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    transaction.on_commit(lambda: notifications.send_invitation(contact, link))
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                flash.error(request, error)
+        return redirect("insite-organisation", pk=pk)
+    with transaction.atomic():
+        contact = form.save(commit=False)
+        contact.organisation = organisation
+        contact.save()
+        if contact.portal_access:
+            _invite(request, contact)
+    flash.success(request, _("Contactpersoon toegevoegd."))
+    return redirect("insite-organisation", pk=pk)
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Grant or withdraw a contact's portal access (withdrawn access works immediately:
+    every OutSite request checks it)."""
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    contact = get_object_or_404(organisation.contacts, pk=contact_pk)
+    grant = request.POST.get("grant") == "1"
+    if grant and not contact.email:
+        flash.error(request, _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+        return redirect("insite-organisation", pk=pk)
+    with transaction.atomic():
+        contact.portal_access = grant
+        contact.save(update_fields=["portal_access"])
+        if grant:
+            _invite(request, contact)
+    if grant:
+        flash.success(request, _("Toegang verleend; er is een uitnodiging verstuurd."))
+    else:
+        flash.success(request, _("Toegang ingetrokken."))
+    return redirect("insite-organisation", pk=pk)
+
+
+# --- set-up: connectors, tokens, message types, workflows (administrators) ----------------------
+
+
+@common.staff_view(administrator=True)
+@require_GET
+def connector_list(request: HttpRequest) -> HttpResponse:
+    connectors = (
+        AppConnector.objects.filter(environment_id=_environment_id(request))
+        .annotate(active_tokens=Count("tokens", filter=Q(tokens__revoked_at__isnull=True)))
+        .order_by("name")
+    )
+    return render(request, "portal/insite_connectors.html", {"connectors": connectors})
+
+
+@common.staff_view(administrator=True)
+def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    connector = get_object_or_404(
+        AppConnector.objects.filter(environment_id=_environment_id(request)), pk=pk
+    )
+    form = ConnectorForm(request.POST or None, instance=connector)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        flash.success(request, _("Connector opgeslagen."))
+        return redirect("insite-connector", pk=pk)
+    return _connector_page(request, connector, form=form)
+
+
+def _connector_page(
+    request: HttpRequest,
+    connector: AppConnector,
+    *,
+    form=None,
+    token_form=None,
+    new_token: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    tokens = connector.tokens.select_related("organisation", "created_by").order_by(
+        "revoked_at", "-created_at"
+    )
+    response = render(
+        request,
+        "portal/insite_connector.html",
+        {
+            "connector": connector,
+            "form": form or ConnectorForm(instance=connector),
+            "token_form": token_form or TokenForm(organisations=_organisations(request)),
+            "tokens": tokens,
+            "new_token": new_token,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+    return response
+
+
+@common.staff_view(administrator=True)
+@require_POST
+@never_cache
+def token_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a token. The raw token is in this one response only (never stored, never
+    cached); afterwards only its first characters are shown."""
+    connector = get_object_or_404(
+        AppConnector.objects.filter(environment_id=_environment_id(request)), pk=pk
+    )
+    form = TokenForm(request.POST, organisations=_organisations(request))
+    if not form.is_valid():
+        return _connector_page(request, connector, token_form=form, status=400)
+    expires = form.cleaned_data["expires_at"]
+    token, raw = connector_services.issue_token(
+        organisation=form.cleaned_data["organisation"],
+        connector=connector,
+        created_by=request.user,
+        description=form.cleaned_data["description"],
+        expires_at=(
+            timezone.make_aware(timezone.datetime.combine(expires, timezone.datetime.min.time()))
+            if expires
+            else None
+        ),
+    )
+    return _connector_page(request, connector, new_token=raw)
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    token = get_object_or_404(
+        ClientToken.objects.filter(
+            connector__environment_id=_environment_id(request), connector_id=pk
+        ),
+        pk=token_pk,
+    )
+    connector_services.revoke_token(token=token)
+    flash.success(
+        request,
+        _("Token %(prefix)s… is ingetrokken; de cliëntomgeving kan er niet meer mee inloggen.")
+        % {"prefix": token.prefix},
+    )
+    return redirect("insite-connector", pk=pk)
+
+
+@common.staff_view(administrator=True)
+@require_GET
+def message_type_list(request: HttpRequest) -> HttpResponse:
+    types = (
+        MessageType.objects.filter(environment_id=_environment_id(request))
+        .select_related("workflow")
+        .order_by("name")
+    )
+    workflows = (
+        WorkflowDefinition.objects.filter(environment_id=_environment_id(request))
+        .prefetch_related("tasks")
+        .order_by("name")
+    )
+    return render(
+        request, "portal/insite_message_types.html", {"types": types, "workflows": workflows}
+    )
+
+
+@common.staff_view(administrator=True)
+def message_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    message_type = get_object_or_404(
+        MessageType.objects.filter(environment_id=_environment_id(request)), pk=pk
+    )
+    form = MessageTypeForm(request.POST or None, instance=message_type)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        flash.success(request, _("Berichtsoort opgeslagen."))
+        return redirect("insite-message-types")
+    return render(
+        request,
+        "portal/insite_form.html",
+        {
+            "form": form,
+            "title": _("Berichtsoort %(name)s") % {"name": message_type.name},
+            "back": "insite-message-types",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

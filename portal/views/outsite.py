@@ -1,0 +1,165 @@
+"""OutSite: the client reviews, adopts and approves (or rejects) its own approval messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kvk.status import Status
+from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
+from portal.views import common
+from workflow import services
+from workflow.errors import WorkflowError
+from workflow.models import ApprovalMessage
+
+#: While a message travels to the KvK the page asks for its status every few seconds.
+IN_FLIGHT = frozenset({Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR})
+
+
+@common.client_view
+def message_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        common.client_messages(request)
+        .defer(*common.HEAVY_FIELDS)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/outsite_messages.html",
+        {"page": page, "organisation": request.contact.organisation},  # type: ignore[attr-defined]
+    )
+
+
+def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
+    approve_initial = {"document_sha256": message.document_sha256}
+    return {
+        "message": message,
+        "staff": False,
+        "rendered": common.rendered_accounts(message),
+        "findings": common.findings_for_display(message, get_language() or "nl"),
+        **common.timeline_context(message, staff=False),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "adopt_form": forms.get("adopt_form") or AdoptForm(),
+        "approve_form": ApproveForm(initial=approve_initial),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "can_decide": message.status == Status.IN_REVIEW,
+        "polling": message.status in IN_FLIGHT,
+        "rejection": _rejection(message),
+    }
+
+
+def _rejection(message: ApprovalMessage) -> str:
+    if message.status != Status.REJECTED:
+        return ""
+    return next(
+        (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"), ""
+    )
+
+
+@common.client_view
+@require_GET
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = common.message_or_404(common.client_messages(request), pk)
+    return render(request, "portal/message_detail.html", _context(request, message))
+
+
+@common.client_view
+@require_GET
+def message_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The small status partial the detail page polls (htmx) while the message travels."""
+    message = common.message_or_404(common.client_messages(request).defer(*common.HEAVY_FIELDS), pk)
+    return render(
+        request,
+        "portal/_status.html",
+        {"message": message, "polling": message.status in IN_FLIGHT, "staff": False},
+    )
+
+
+@common.client_view
+@require_GET
+def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return common.pdf_response(common.message_or_404(common.client_messages(request), pk))
+
+
+@common.client_view
+@require_GET
+def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
+    return common.xbrl_response(common.message_or_404(common.client_messages(request), pk))
+
+
+@common.client_view
+@require_POST
+def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    message = common.message_or_404(common.client_messages(request), pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message_detail.html",
+            _context(request, message, comment_form=form),
+            status=400,
+        )
+    try:
+        common.create_comment(request=request, message=message, text=form.cleaned_data["text"])
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+        return redirect("outsite-message", pk=pk)
+    flash.success(request, _("Uw opmerking is geplaatst."))
+    return redirect("outsite-message", pk=pk)
+
+
+@common.client_view
+@require_POST
+def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Afkeuren bericht": each calls the
+    one workflow service for that action."""
+    message = common.message_or_404(common.client_messages(request), pk)
+    form_class = {"adopt": AdoptForm, "approve": ApproveForm, "reject": RejectForm}.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message_detail.html",
+            _context(request, message, **{f"{action}_form": form}),
+            status=400,
+        )
+    try:
+        if action == "adopt":
+            services.adopt(
+                message_id=message.pk,
+                actor=common.actor(request),
+                adoption_date=form.cleaned_data["adoption_date"],
+            )
+            flash.success(
+                request,
+                _(
+                    "De jaarrekening is vastgesteld. Controleer het document "
+                    "en keur het bericht goed."
+                ),
+            )
+        elif action == "approve":
+            services.approve(
+                message_id=message.pk,
+                actor=common.actor(request),
+                document_sha256=form.cleaned_data["document_sha256"],
+            )
+            flash.success(request, _("Goedgekeurd. De stukken worden naar de KvK verzonden."))
+        else:
+            services.reject(
+                message_id=message.pk,
+                actor=common.actor(request),
+                reason=form.cleaned_data["reason"],
+            )
+            flash.success(request, _("Het bericht is afgekeurd; uw accountant is ingelicht."))
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+    return redirect("outsite-message", pk=pk)

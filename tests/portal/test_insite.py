@@ -1,0 +1,172 @@
+"""InSite: roles, dashboard, the message list (filters, search, pinned query count), the
+detail page and the staff actions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kvk.status import Status
+from tests.portal.conftest import make_message
+from workflow.models import ApprovalMessage, Comment, StatusEvent
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("insite-messages"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["insite-dashboard", "insite-messages", "insite-organisations"])
+def test_clients_and_unknown_users_get_404_on_insite(browser_a, name):
+    assert browser_a.get(reverse(name)).status_code == 404
+
+
+def test_worker_may_not_open_the_set_up(staff_browser):
+    for name in ["insite-connectors", "insite-message-types", "insite-organisation-create"]:
+        assert staff_browser.get(reverse(name)).status_code == 403, name
+
+
+def test_staff_of_another_environment_sees_nothing(outsider_browser, message_a):
+    assert outsider_browser.get(reverse("insite-message", args=[message_a.pk])).status_code == 404
+    response = outsider_browser.get(reverse("insite-messages"))
+    assert response.status_code == 200
+    assert message_a.organisation.name not in response.content.decode()
+
+
+def test_dashboard_counts_and_attention(staff_browser, client_a, client_b):
+    make_message(client_a)
+    rejected = make_message(client_b, Status.REJECTED)
+    old = make_message(client_b)
+    # The client has been silent for a month: the timestamp is test set-up, not a status.
+    ApprovalMessage.objects.filter(pk=old.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=30)
+    )
+    response = staff_browser.get(reverse("insite-dashboard"))
+    assert response.status_code == 200
+    counts = {row["code"]: row["count"] for row in response.context["status_counts"]}
+    assert counts[Status.IN_REVIEW] == 2
+    assert counts[Status.REJECTED] == 1
+    assert response.context["waiting"] == 1
+    attention = {m.pk for m in response.context["attention"]}
+    assert attention == {rejected.pk, old.pk}
+
+
+def test_list_filters_and_search(staff_browser, client_a, client_b):
+    a = make_message(client_a)
+    b = make_message(client_b, Status.REJECTED)
+    url = reverse("insite-messages")
+
+    def pks(**params):
+        response = staff_browser.get(url, params)
+        assert response.status_code == 200
+        return {m.pk for m in response.context["page"]}
+
+    assert pks() == {a.pk, b.pk}
+    assert pks(status=40) == {b.pk}
+    assert pks(organisation=client_a.organisation.pk) == {a.pk}
+    assert pks(q=client_b.kvk_number) == {b.pk}
+    assert pks(q=client_a.organisation.name) == {a.pk}
+    assert pks(q=str(b.message_id)) == {b.pk}
+    assert pks(year=a.financial_year) == {a.pk, b.pk}
+    assert pks(year=1999) == {a.pk, b.pk}  # not a year of these messages: ignored
+    assert pks(message_type="kvk-micro-klein") == {a.pk, b.pk}
+    assert pks(attention="on") == {b.pk}
+
+
+def test_list_rows_for_htmx_are_a_partial(staff_browser, message_a):
+    response = staff_browser.get(reverse("insite-messages"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert message_a.organisation.name in response.content.decode()
+
+
+def _list_queries(browser) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(reverse("insite-messages"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_list_query_count_does_not_grow_with_rows(staff_browser, client_a, client_b):
+    make_message(client_a)
+    one = _list_queries(staff_browser)
+    for _ in range(4):
+        make_message(client_a)
+        make_message(client_b)
+    many = _list_queries(staff_browser)
+    assert many == one
+    assert one <= 12  # pinned: session, user, staff, types, years, orgs, count, rows, kvk
+
+
+def test_detail_shows_accounts_findings_timeline(staff_browser, message_a):
+    response = staff_browser.get(reverse("insite-message", args=[message_a.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "srcdoc=" in html and "CONCEPT" in html
+    assert message_a.document_sha256 in html
+    assert response.context["rendered"]
+    assert "Bericht ontvangen" in html or "received" in html
+
+
+def test_staff_repairs_a_rejected_message(staff_browser, client_a):
+    message = make_message(client_a, Status.REJECTED)
+    page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert "Bedragen kloppen niet" in page
+    response = staff_browser.post(reverse("insite-action", args=[message.pk, "repair"]))
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    event = StatusEvent.objects.filter(message=message).order_by("-sequence").first()
+    assert (event.action, event.from_status, event.to_status) == ("repaired", 40, 30)
+
+
+def test_repair_in_the_wrong_status_changes_nothing(staff_browser, message_a):
+    before = StatusEvent.objects.filter(message=message_a).count()
+    response = staff_browser.post(
+        reverse("insite-action", args=[message_a.pk, "repair"]), follow=True
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"])  # the conflict is explained
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+    assert StatusEvent.objects.filter(message=message_a).count() == before
+
+
+def test_unknown_action_is_404(staff_browser, message_a):
+    assert (
+        staff_browser.post(reverse("insite-action", args=[message_a.pk, "approve"])).status_code
+        == 404
+    )
+
+
+def test_staff_comment(staff_browser, staff, message_a):
+    response = staff_browser.post(
+        reverse("insite-comment", args=[message_a.pk]), {"text": "Klopt de datum?"}
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get(message=message_a)
+    assert (comment.author, comment.author_kind, comment.text) == (
+        staff,
+        "staff",
+        "Klopt de datum?",
+    )
+    assert (
+        staff_browser.post(reverse("insite-comment", args=[message_a.pk]), {"text": ""}).status_code
+        == 400
+    )
+
+
+def test_downloads(staff_browser, message_a):
+    xbrl = staff_browser.get(reverse("insite-xbrl", args=[message_a.pk]))
+    assert xbrl.status_code == 200
+    assert bytes(xbrl.content) == bytes(message_a.document)
+    assert "attachment" in xbrl["Content-Disposition"]
+    pdf = staff_browser.get(reverse("insite-pdf", args=[message_a.pk]))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")

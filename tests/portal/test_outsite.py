@@ -1,0 +1,157 @@
+"""OutSite: the client's own messages only, the decision steps, downloads, status partial."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from kvk.status import Status
+from tests.portal.conftest import make_message
+from workflow.models import Comment, StatusEvent
+
+
+def test_list_shows_only_the_own_organisation(browser_a, client_a, client_b):
+    mine = make_message(client_a)
+    theirs = make_message(client_b)
+    response = browser_a.get(reverse("outsite-messages"))
+    assert response.status_code == 200
+    assert [m.pk for m in response.context["page"]] == [mine.pk]
+    assert theirs.pk not in [m.pk for m in response.context["page"]]
+
+
+def test_other_organisations_message_is_404_everywhere(browser_b, message_a):
+    for name in ["outsite-message", "outsite-status", "outsite-pdf", "outsite-xbrl"]:
+        assert browser_b.get(reverse(name, args=[message_a.pk])).status_code == 404, name
+    for action in ["adopt", "approve", "reject"]:
+        response = browser_b.post(
+            reverse("outsite-action", args=[message_a.pk, action]),
+            {"reason": "x", "document_sha256": message_a.document_sha256},
+        )
+        assert response.status_code == 404
+    response = browser_b.post(reverse("outsite-comment", args=[message_a.pk]), {"text": "hoi"})
+    assert response.status_code == 404
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+    assert not Comment.objects.exists()
+
+
+def test_staff_get_404_on_outsite(staff_browser, message_a):
+    assert staff_browser.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404
+
+
+def test_contact_without_portal_access_gets_404(browser_a, client_a, message_a):
+    client_a.user.portal_contact.__class__.objects.filter(user=client_a.user).update(
+        portal_access=False
+    )
+    assert browser_a.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404
+
+
+def test_detail_explains_what_is_approved(browser_a, message_a):
+    response = browser_a.get(reverse("outsite-message", args=[message_a.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Wat keurt u goed?" in html
+    assert "openbaar" in html.lower()
+    assert "niet ongedaan" in html
+    assert message_a.document_sha256 in html
+    assert "CONCEPT" in html  # the watermark of the rendered accounts
+    assert 'id="adopt"' in html and 'id="approve"' not in html
+
+
+def test_adopt_then_approve(browser_a, message_a):
+    today = date.today()
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "adopt"]),
+        {"adopted": "on", "adoption_date": today.isoformat()},
+    )
+    assert response.status_code == 302
+    message_a.refresh_from_db()
+    assert message_a.adopted and message_a.adoption_date == today
+    page = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
+    assert 'id="approve"' in page
+    assert message_a.document_sha256 in page  # the fingerprint of the adopted document
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "approve"]),
+        {"document_sha256": message_a.document_sha256},
+    )
+    assert response.status_code == 302
+    message_a.refresh_from_db()
+    assert message_a.status == Status.APPROVED
+    assert message_a.approved_sha256 == message_a.document_sha256
+    event = StatusEvent.objects.filter(message=message_a).order_by("-sequence").first()
+    assert (event.action, event.to_status, event.actor_kind) == ("approved", 50, "client_user")
+
+
+def test_adoption_in_the_future_is_refused(browser_a, message_a):
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "adopt"]),
+        {"adopted": "on", "adoption_date": (date.today() + timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert "toekomst" in response.content.decode()
+    message_a.refresh_from_db()
+    assert not message_a.adopted
+
+
+def test_approve_with_an_old_fingerprint_is_refused(browser_a, message_a):
+    browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "adopt"]),
+        {"adopted": "on", "adoption_date": date.today().isoformat()},
+    )
+    stale = "0" * 64
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "approve"]),
+        {"document_sha256": stale},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "gewijzigd" in response.content.decode()
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+
+
+def test_reject_needs_a_reason(browser_a, message_a):
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "reject"]), {"reason": ""}
+    )
+    assert response.status_code == 400
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "reject"]), {"reason": "Naam is fout"}
+    )
+    assert response.status_code == 302
+    message_a.refresh_from_db()
+    assert message_a.status == Status.REJECTED
+    assert message_a.reasons[0]["message"] == "Naam is fout"
+
+
+def test_status_partial_polls_while_in_flight(browser_a, client_a):
+    message = make_message(client_a, Status.APPROVED)
+    response = browser_a.get(reverse("outsite-status", args=[message.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-status="50"' in html and 'hx-trigger="every 3s"' in html
+    assert "<html" not in html
+    page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    assert "hx-get" in page and 'id="approve"' not in page
+
+
+def test_status_partial_does_not_poll_in_review(browser_a, message_a):
+    html = browser_a.get(reverse("outsite-status", args=[message_a.pk])).content.decode()
+    assert 'data-status="30"' in html and "hx-trigger" not in html
+
+
+def test_message_awaiting_accountant_review_is_hidden(browser_a, client_a, message_a):
+    type(message_a).objects.filter(pk=message_a.pk).update(awaiting_accountant_review=True)
+    assert browser_a.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404
+    assert not list(browser_a.get(reverse("outsite-messages")).context["page"])
+
+
+def test_client_comment_and_downloads(browser_a, client_a, message_a):
+    response = browser_a.post(reverse("outsite-comment", args=[message_a.pk]), {"text": "Vraag"})
+    assert response.status_code == 302
+    assert Comment.objects.get().author == client_a.user
+    xbrl = browser_a.get(reverse("outsite-xbrl", args=[message_a.pk]))
+    assert xbrl.status_code == 200 and bytes(xbrl.content) == bytes(message_a.document)
