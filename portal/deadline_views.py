@@ -144,7 +144,7 @@ class DeadlineFactsForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         month, day = data.get("year_end_month"), data.get("year_end_day")
         if month and day:
             try:
@@ -173,7 +173,7 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
         permissions.visible_organisations(request.user).filter(pk=organisation.pk), year
     ).get()
     end_month, end_day, all_directors = selectors.year_end_of(organisation)
-    extensions = organisation.year_extensions
+    extensions = getattr(organisation, "year_extensions", [])
     if request.method == "POST":
         form = DeadlineFactsForm(request.POST)
         if form.is_valid():

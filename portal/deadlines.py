@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from kvk.deadlines import Deadlines, compute_deadlines, financial_year_period
 from kvk.status import Status
 from portal.models import DeadlineExtension, DeadlineFacts, Organisation
+
+if TYPE_CHECKING:
+    from workflow.models import ApprovalMessage
 
 
 class Situation(models.TextChoices):
@@ -74,7 +78,7 @@ class DeadlineRow:
     organisation: Organisation
     financial_year: int
     deadlines: Deadlines
-    message: object | None  # the latest workflow.ApprovalMessage of the year (few fields)
+    message: ApprovalMessage | None  # the latest of the year, with few fields loaded
     situation: Situation
     days_left: int
     days_in_status: int | None  # e.g. how long the message has been waiting for the client

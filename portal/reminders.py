@@ -217,6 +217,7 @@ def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None
     from workflow.models import ApprovalMessage
 
     entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
+    assert entry.message_id is not None  # client reminders are about a message
     message = ApprovalMessage.objects.only(
         "id", "financial_year", "adopted", "adoption_date", "organisation_id", "status_changed_at"
     ).get(pk=entry.message_id)
@@ -304,7 +305,7 @@ def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today
         for entry in entries:
             row = selectors.year_rows(
                 Organisation.objects.filter(pk=entry.organisation_id),
-                entry.financial_year,
+                entry.financial_year or today.year,  # escalations always name their year
                 today=today,
             )[0]
             lines.append(
