@@ -9,6 +9,7 @@ message in Dutch and English.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +45,7 @@ class XbrlParseError(ValueError):
         self.line = line
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     concept: str  # Clark notation "{namespace}LocalName"
     namespace: str
@@ -77,7 +78,7 @@ class Fact:
         return (self.concept, self.context_ref, self.unit_ref, self.value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     id: str
     line: int | None
@@ -89,20 +90,12 @@ class Context:
     instant_text: str | None = None
     #: (dimension QName in Clark notation, member value or typed content), sorted
     dimensions: tuple[tuple[str, str], ...] = ()
-    #: canonical form of segment/scenario content, for finding duplicate contexts
-    fingerprint: str = ""
+    #: entity, period and segment/scenario content, for finding duplicate contexts
+    fingerprint: tuple = ()
 
-    @property
-    def start(self) -> date | None:
-        return _date_or_none(self.start_text)
-
-    @property
-    def end(self) -> date | None:
-        return _date_or_none(self.end_text)
-
-    @property
-    def instant(self) -> date | None:
-        return _date_or_none(self.instant_text)
+    start: date | None = None  # the period dates, parsed once (None when not valid)
+    end: date | None = None
+    instant: date | None = None
 
     @property
     def is_dimensional(self) -> bool:
@@ -256,6 +249,7 @@ class ParsedInstance:
         )
 
 
+@functools.lru_cache(maxsize=256)
 def _date_or_none(text: str | None) -> date | None:
     if text is None:
         return None
@@ -324,7 +318,8 @@ def parse_xml(content: bytes) -> tuple[etree._Element, str]:
     if not content.strip():
         raise XbrlParseError("DEP-PARSE-XML", "Het bestand is leeg.", "The file is empty.", None)
     text = decode(content)
-    match = _DOCTYPE.search(content) or _ENTITY.search(content)
+    # A declaration starts with "<!"; only then pay for the case-insensitive search.
+    match = (_DOCTYPE.search(content) or _ENTITY.search(content)) if b"<!" in content else None
     if match:
         line = _line_of(content, match.start())
         raise XbrlParseError(
@@ -345,13 +340,22 @@ def parse_xml(content: bytes) -> tuple[etree._Element, str]:
             f"The file is not well-formed XML (line {syntax_line}): {exc.msg}",
             syntax_line,
         )
-    _check_limits(root)
+    _check_limits(root, len(content))
     return root, text
 
 
-def _check_limits(root: etree._Element) -> None:
+_LONG_TEXTS = etree.XPath("//text()[string-length(.) > $n]")
+
+
+@functools.lru_cache(maxsize=4)
+def _depth_probe(depth: int) -> etree.XPath:
+    """Finds the elements nested deeper than ``depth`` levels."""
+    return etree.XPath("/*" + "/*" * depth)
+
+
+def _check_limits(root: etree._Element, size: int) -> None:
     # The checks run as XPath inside libxml2: one pass in C each, no Python per element.
-    too_deep = root.xpath("/*" + "/*" * MAX_DEPTH)
+    too_deep = _depth_probe(MAX_DEPTH)(root)
     if too_deep:
         el = too_deep[0]
         raise XbrlParseError(
@@ -360,14 +364,15 @@ def _check_limits(root: etree._Element) -> None:
             f"The document nests deeper than {MAX_DEPTH} levels (line {el.sourceline}).",
             el.sourceline,
         )
-    if root.xpath("count(//node())") > MAX_ELEMENTS:
+    # A file smaller than a limit cannot exceed it: skip the search (the common case).
+    if size > MAX_ELEMENTS * 4 and root.xpath("count(//node())") > MAX_ELEMENTS:
         raise XbrlParseError(
             "DEP-PARSE-SIZE",
             f"Het document heeft meer dan {MAX_ELEMENTS:,} knopen.",
             f"The document has more than {MAX_ELEMENTS:,} nodes.",
             root.sourceline,
         )
-    long_texts = root.xpath("//text()[string-length(.) > $n]", n=MAX_TEXT_CHARS)
+    long_texts = _LONG_TEXTS(root, n=MAX_TEXT_CHARS) if size > MAX_TEXT_CHARS else []
     if long_texts:
         parent = long_texts[0].getparent()
         line = parent.sourceline if parent is not None else None
@@ -451,14 +456,19 @@ def _read_context(el: etree._Element, nsmap: dict | None = None) -> Context:
         elif tag == _SCENARIO:
             others.append("scenario")
             _read_members(part, nsmap, dims, others)
+    ctx.start = _date_or_none(ctx.start_text)
+    ctx.end = _date_or_none(ctx.end_text)
+    ctx.instant = _date_or_none(ctx.instant_text)
     ctx.dimensions = tuple(sorted(dims))
-    ctx.fingerprint = "#".join(
-        [
-            f"{ctx.scheme}|{ctx.identifier}",
-            f"{ctx.period_type}|{ctx.start_text}|{ctx.end_text}|{ctx.instant_text}",
-            repr(ctx.dimensions),
-            *others,
-        ]
+    ctx.fingerprint = (
+        ctx.scheme,
+        ctx.identifier,
+        ctx.period_type,
+        ctx.start_text,
+        ctx.end_text,
+        ctx.instant_text,
+        ctx.dimensions,
+        *others,
     )
     return ctx
 
@@ -502,6 +512,7 @@ def parse_instance(content: bytes) -> ParsedInstance:
     lang = root.get(_XML_LANG) or ""
     xsi_nil = f"{{{tx.XSI}}}nil"
     root_nsmap = root.nsmap
+    names: dict[str, tuple[str, str]] = {}
     for el in root:
         if not isinstance(el.tag, str):
             continue
@@ -514,24 +525,31 @@ def parse_instance(content: bytes) -> ParsedInstance:
             unit_list.append(unit)
             units.setdefault(unit.id, unit)
         else:
-            qn = etree.QName(el)
-            if qn.namespace in _NOT_FACTS or qn.namespace is None:
+            tag = el.tag
+            if not isinstance(tag, str):
                 continue
+            split = names.get(tag)
+            if split is None:
+                ns_part, _, local_part = tag[1:].partition("}") if tag[0] == "{" else ("", "", tag)
+                split = names[tag] = (ns_part, local_part)
+            if not split[0] or split[0] in _NOT_FACTS:
+                continue
+            attrs = dict(el.attrib)
             facts.append(
                 Fact(
-                    concept=el.tag,
-                    namespace=qn.namespace,
-                    local_name=qn.localname,
+                    concept=tag,
+                    namespace=split[0],
+                    local_name=split[1],
                     prefix=el.prefix,
-                    context_ref=el.get("contextRef"),
-                    unit_ref=el.get("unitRef"),
-                    decimals=el.get("decimals"),
-                    precision=el.get("precision"),
+                    context_ref=attrs.get("contextRef"),
+                    unit_ref=attrs.get("unitRef"),
+                    decimals=attrs.get("decimals"),
+                    precision=attrs.get("precision"),
                     value="".join(el.itertext()) if len(el) else (el.text or ""),
                     line=el.sourceline,
-                    nil=el.get(xsi_nil, "").strip() in ("true", "1"),
-                    lang=el.get(_XML_LANG),
-                    id=el.get("id"),
+                    nil=attrs.get(xsi_nil, "").strip() in ("true", "1"),
+                    lang=attrs.get(_XML_LANG),
+                    id=attrs.get("id"),
                 )
             )
     schema_ref = schema_refs[0] if schema_refs else ""

@@ -157,6 +157,8 @@ _ORDER = {
     f"{{{tx.LINK if name.startswith('link:') else tx.XBRLI}}}{name.partition(':')[2]}": i
     for i, name in enumerate(_ORDER_NAMES[:-1])
 }
+_ALLOWED_ASCII = bytes([9, 10, 13, *range(0x20, 0x80)])
+_NAMESPACED_ATTRIBUTES = etree.XPath("//@*[namespace-uri() != '']")
 _MAX_REPEATS = 10  # findings of one code per document; the rest is summarised
 
 
@@ -235,7 +237,11 @@ def _check_bytes(r: _Report, content: bytes, filename: str) -> None:
             _line(content, exc.start),
         )
         text = content.decode("utf-8", "replace")
-    for match in _BAD_CHAR.finditer(text, 1 if text.startswith("\ufeff") else 0):
+    # Fast path: plain printable ASCII plus tab/CR/LF needs no character-by-character scan.
+    body = content.removeprefix(b"\xef\xbb\xbf")
+    clean_ascii = not body.translate(None, _ALLOWED_ASCII)
+    start = 1 if text.startswith("\ufeff") else 0
+    for match in () if clean_ascii else _BAD_CHAR.finditer(text, start):
         char = match.group()
         line = text.count("\n", 0, match.start()) + 1
         r.add(
@@ -246,7 +252,7 @@ def _check_bytes(r: _Report, content: bytes, filename: str) -> None:
             "Basic Latin, Latin-1 and currency symbols may be used.",
             line,
         )
-    if (m := _DOCTYPE.search(content)) is not None:
+    if b"<!" in content and (m := _DOCTYPE.search(content)) is not None:
         line = _line(content, m.start())
         r.add(
             "FR-NL-1.03",
@@ -330,14 +336,10 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
     xml_lang = f"{{{tx.XML_NS}}}lang"
     linkbase_ref = f"{{{tx.LINK}}}linkbaseRef"
     footnote_tags = (f"{{{tx.LINK}}}footnoteLink", f"{{{tx.LINK}}}footnote")
-    dimension_holders = (f"{{{tx.XBRLDI}}}explicitMember", f"{{{tx.XBRLDI}}}typedMember")
-    qname_text_tags = (f"{{{tx.XBRLDI}}}explicitMember", f"{{{tx.XBRLI}}}measure")
     recommended = tx.recommended_prefixes()
     used_ns: set[str] = set()
     bad_prefix: dict[tuple[str, str], int | None] = {}
 
-    root_nsmap = root.nsmap
-    qname_prefixes: set[str | None] = set()
     # FG-NL-04: referents before references, in the order schemaRef, linkbaseRef,
     # roleRef, arcroleRef, context, unit, facts (the root's children only).
     rank = 0
@@ -367,14 +369,24 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
     # One pass collecting distinct (tag, prefix) pairs, then C-level searches for the rare
     # attributes and elements the rules look for: per-element Python work is what makes a
     # large instance slow.
-    pairs = {(el.tag, el.prefix) for el in root.iter() if isinstance(el.tag, str)}
-    for tag, prefix in pairs:
+    first_of_tag: dict[object, etree._Element] = {}
+    for el in root.iter():
+        if el.tag not in first_of_tag:
+            first_of_tag[el.tag] = el
+    for tag, first in first_of_tag.items():
+        if not isinstance(tag, str):
+            continue
         ns = tag[1 : tag.index("}")] if tag[0] == "{" else ""
         used_ns.add(ns)
-        if prefix and recommended.get(ns, prefix) != prefix and (ns, prefix) not in bad_prefix:
-            first = next((e for e in root.iter(tag) if e.prefix == prefix), None)
-            bad_prefix[(ns, prefix)] = first.sourceline if first is not None else None
-    for attr in root.xpath("//@*[namespace-uri() != '']"):
+        # Prefixes are declared once for a document in practice: the first element with
+        # this name stands for the others.
+        prefix = first.prefix
+        if ns in recommended and prefix and recommended[ns] != prefix:
+            bad_prefix.setdefault((ns, prefix), first.sourceline)
+    for prefix, ns in root.nsmap.items():
+        if prefix and ns in recommended and recommended[ns] != prefix:
+            bad_prefix.setdefault((ns, prefix), root.sourceline)
+    for attr in _NAMESPACED_ATTRIBUTES(root):
         name = attr.attrname
         used_ns.add(name[1 : name.index("}")])
         el = attr.getparent()
@@ -394,11 +406,17 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
                 f"language ({lang!r}); use one language throughout.",
                 el.sourceline,
             )
-    for el in root.iter(*dimension_holders):
-        qname_prefixes.add(el.get("dimension", "").strip().partition(":")[0] or None)
-    for el in root.iter(*qname_text_tags):
-        if el.text and ":" in el.text:
-            qname_prefixes.add(el.text.strip().partition(":")[0])
+    # QName values (dimensions, members, measures) were resolved by the parser.
+    for ctx in inst.context_list:
+        for dimension, member in ctx.dimensions:
+            used_ns.add(dimension[1 : dimension.find("}")])
+            if member.startswith("{"):
+                used_ns.add(member[1 : member.find("}")])
+    for unit in inst.unit_list:
+        for measure in unit.measures:
+            bare = measure.lstrip("/")
+            if bare.startswith("{"):
+                used_ns.add(bare[1 : bare.find("}")])
     for el in root.iter(linkbase_ref):
         r.add(
             "FR-NL-2.05",
@@ -413,9 +431,6 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
             f"Line {el.sourceline}: footnotes (link:footnoteLink) are not allowed.",
             el.sourceline,
         )
-    # QName values (dimensions, members, measures) use the root's declarations; the
-    # builder and every tool we know declare namespaces there (FG-NL-05 looks only there).
-    used_ns.update(root_nsmap[p] for p in qname_prefixes if p in root_nsmap)
 
     for (ns, prefix), line in bad_prefix.items():
         r.add(
@@ -452,7 +467,10 @@ def _check_referenced_characters(r: _Report, inst: ParsedInstance) -> None:
             )
 
 
-def _period_text_ok(r: _Report, text: str | None, ctx_id: str, line: int | None) -> None:
+def _period_text_ok(
+    r: _Report, text: str | None, parsed: date | None, ctx_id: str, line: int | None
+) -> None:
+    """``parsed`` is the parser's reading of ``text``: None when it is not a valid date."""
     if text is None:
         return
     if "T" in text or ":" in text:
@@ -462,7 +480,7 @@ def _period_text_ok(r: _Report, text: str | None, ctx_id: str, line: int | None)
             f"Context {ctx_id!r}: the date {text!r} contains a time; use YYYY-MM-DD only.",
             line,
         )
-    if not _valid_date(text):
+    if parsed is None:
         r.add(
             "BR-KVK-4.20",
             f"Context {ctx_id!r}: {text!r} is geen geldige datum (JJJJ-MM-DD).",
@@ -485,7 +503,7 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
     used_contexts = {f.context_ref for f in inst.facts}
     used_units = {f.unit_ref for f in inst.facts}
     seen_ids: set[str] = set()
-    by_fingerprint: dict[str, str] = {}
+    by_fingerprint: dict[tuple, str] = {}
     allowed_instants = {
         d - timedelta(days=1) if i else d
         for i, d in (
@@ -540,8 +558,12 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
                 ctx.line,
             )
             continue
-        for text in (ctx.start_text, ctx.end_text, ctx.instant_text):
-            _period_text_ok(r, text, ctx.id, ctx.line)
+        for text, parsed in (
+            (ctx.start_text, ctx.start),
+            (ctx.end_text, ctx.end),
+            (ctx.instant_text, ctx.instant),
+        ):
+            _period_text_ok(r, text, parsed, ctx.id, ctx.line)
         if ctx.scheme != tx.KVK_ID_SCHEME or not _kvk_number_ok(ctx.identifier):
             r.add(
                 "DEP-IDENTIFIER",

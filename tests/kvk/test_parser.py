@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kvk import parser
 from kvk.builder import build_instance
@@ -143,3 +145,17 @@ def test_oversized_file_gets_only_the_size_finding(monkeypatch):
     monkeypatch.setattr(parser, "MAX_BYTES", 1000)
     findings = check_instance(b"\xef\xbb\xbf" + GOOD)
     assert [f.code for f in findings] == ["DEP-PARSE-SIZE"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.binary(max_size=2000)
+    | st.builds(
+        lambda i, b: GOOD[:i] + b + GOOD[i + 1 :],
+        st.integers(0, len(GOOD) - 1),
+        st.binary(max_size=8),
+    )
+)
+def test_check_instance_never_raises_on_arbitrary_bytes(content):
+    findings = check_instance(content, filing_date=date(2026, 6, 1))
+    assert all(f.severity in ("error", "warning") and f.message_nl for f in findings)
