@@ -48,6 +48,12 @@ def make_environment(
     return ClientEnvironment(administration, profile, report)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users are made per test; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def no_processing_kick(monkeypatch):
     """The portal queues processing after each upload; the tests process explicitly with
