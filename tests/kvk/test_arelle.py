@@ -155,3 +155,26 @@ def test_arelle_reports_the_same_rule_on_each_breaking_instance(packages, tmp_pa
     missing = {name: code for name, code in expected.items() if code not in reported.get(name, ())}
     assert missing == {}
     assert set(expected.values()) == SHARED_CODES
+
+
+def test_a_hanging_arelle_becomes_a_warning(packages):
+    findings = arelle.validate_full(GOOD, packages=packages, timeout=0.001)
+    assert [(f.code, f.severity) for f in findings] == [("DEP-FULL-VALIDATION", "warning")]
+
+
+def test_unreadable_instance_is_not_handed_to_arelle(packages):
+    assert arelle.validate_full(b"<!DOCTYPE x><x/>", packages=packages) == []
+
+
+@pytest.mark.slow
+def test_generation_unknown_to_arelle_gets_xbrl_validation_only(tmp_path):
+    package = str(write_test_package("nt21", tmp_path / "nt21.zip"))
+    st = demo_statements(kvk_number="12345678", legal_name="D", year=2026)
+    content = build_instance(st)
+    assert "nt21" not in arelle.DISCLOSURE_SYSTEMS
+    assert arelle.validate_full(content, packages=[package]) == []
+    broken = content.replace(b"LegalEntityName contextRef", b"LegalEntityNameX contextRef").replace(
+        b"</jenv-bw2-i:LegalEntityName>", b"</jenv-bw2-i:LegalEntityNameX>"
+    )
+    codes = {f.code for f in arelle.validate_full(broken, packages=[package])}
+    assert "xbrl:schemaImportMissing" in codes
