@@ -8,16 +8,17 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.models import AppConnector, ClientToken, MessageType, hash_token
 from kvk.parser import XbrlParseError, parse_instance
-from kvk.rules import check_instance
+from kvk.rules import check_parsed
 from kvk.status import Status
 from portal.models import AccountancyEnvironment, Identification, Organisation, kvk_number_validator
 from workflow import services as workflow_services
-from workflow.models import ApprovalMessage
+from workflow.models import ApprovalMessage, sha256_hex
 
 log = logging.getLogger(__name__)
 
@@ -192,77 +193,65 @@ def _reason(code: str, message: str) -> dict[str, str]:
 
 
 def process_message(message_id: int) -> int:
-    """Process one message that is at 20; returns the status it ends in.
+    """Process one claimed message (status 20): 30 when it may enter the workflow, else 25
+    with every reason a person needs to fix it. Returns the status it ends in (-1: no such
+    message).
 
-    Safe to run twice (a sweeper may resume it after a crash): the transition out of 20
-    happens under a row lock, and the loser sees a status other than 20 and stops.
+    The checks, in the order a person would fix them: the message type (known, not blocked,
+    with a workflow), the document itself (the hardened parser: no DTD or entities, size,
+    depth and text limits, UTF-8), the KvK number (present, known at the office, of the
+    sending organisation), the KvK filing rules, and whether KvK would take this filing as a
+    correction of an earlier one. Nothing is written until the end, in one service call.
+
+    Safe to run twice (the sweeper may resume it after a crash): the transition out of 20
+    happens under a row lock, and the loser sees a status other than 20 and stops. An
+    unexpected exception leaves the message at 20 for the sweeper.
     """
     message = ApprovalMessage.objects.select_related("organisation").filter(pk=message_id).first()
-    if message is None or message.status != Status.PROCESSING:
-        return message.status if message else -1
+    if message is None:
+        return -1
+    if message.status != Status.PROCESSING:
+        return message.status
     organisation = message.organisation
-    message_type = (
-        MessageType.objects.filter(
-            environment_id=organisation.environment_id, code=message.message_type
-        )
-        .select_related("workflow")
-        .first()
-    )
-    reasons: list[dict[str, str]] = []
-    if message_type is None or message_type.blocked or message_type.workflow is None:
-        reasons.append(
-            _reason(
-                "message_type_unavailable",
-                f"Berichtsoort '{message.message_type}' is niet beschikbaar "
-                "(onbekend, geblokkeerd of zonder workflow).",
-            )
-        )
     content = bytes(message.document)
+    message_type, reasons = _message_type(message, organisation)
+
     try:
         parsed = parse_instance(content)
     except XbrlParseError as error:
-        reasons.append(_reason(error.code, error.message_nl))
+        where = f" (regel {error.line})" if error.line else ""
+        reasons.append(_reason(error.code, error.message_nl + where))
         workflow_services.fail_processing(message_id=message_id, reasons=reasons, findings=[])
         return Status.PROCESSING_FAILED
 
-    expected = organisation.kvk_number
-    if parsed.kvk_number is None:
-        reasons.append(
-            _reason("kvk_number_missing", "Het document bevat geen KvK-nummer (entity identifier).")
-        )
-    else:
-        owner = (
-            Identification.objects.filter(
-                environment_id=organisation.environment_id,
-                kind=Identification.Kind.KVK,
-                value=parsed.kvk_number,
-            )
-            .values_list("organisation_id", flat=True)
-            .first()
-        )
-        if owner is None:
-            reasons.append(
-                _reason(
-                    "kvk_number_unknown",
-                    f"KvK-nummer {parsed.kvk_number} in het document is bij het "
-                    "kantoor niet bekend.",
-                )
-            )
-        elif owner != organisation.pk:
-            reasons.append(
-                _reason(
-                    "kvk_number_mismatch",
-                    f"KvK-nummer {parsed.kvk_number} in het document hoort niet bij "
-                    f"de verzendende organisatie (KvK-nummer {expected}).",
-                )
-            )
-    findings = check_instance(content, filename=message.filename, expected_kvk_number=expected)
-    finding_dicts = [asdict(f) for f in findings]
+    own_kvk_number, kvk_reasons = _kvk_number(parsed.kvk_number, organisation)
+    reasons += kvk_reasons
+    findings = check_parsed(
+        parsed,
+        content=content,
+        filename=message.filename,
+        expected_kvk_number=own_kvk_number,
+    )
     # The KvK-number rule is already reported above, with the organisation's own number.
-    for f in findings:
-        if f.severity == "error" and f.code != "DEP-KVK-NUMBER":
-            reasons.append(_reason(f.code, f.message_nl + (f" (regel {f.line})" if f.line else "")))
-    if reasons:
+    for finding in findings:
+        if finding.severity == "error" and finding.code != "DEP-KVK-NUMBER":
+            where = f" (regel {finding.line})" if finding.line else ""
+            reasons.append(_reason(finding.code, finding.message_nl + where))
+    if not reasons:
+        correction = workflow_services.correction_reason(
+            organisation.pk,
+            parsed.financial_year,
+            bool(parsed.adopted),
+            parsed.resubmission,
+            parsed.adoption_date,
+            received_sha256=sha256_hex(bytes(message.received_document)),
+            exclude_message_id=message.pk,
+        )
+        if correction is not None:
+            reasons.append(correction)
+
+    finding_dicts = [asdict(f) for f in findings]
+    if reasons or message_type is None:
         workflow_services.fail_processing(
             message_id=message_id, reasons=reasons, findings=finding_dicts
         )
@@ -277,7 +266,95 @@ def process_message(message_id: int) -> int:
         resubmission=parsed.resubmission,
         findings=finding_dicts,
     )
-    return Status.IN_REVIEW if started else ApprovalMessage.objects.get(pk=message_id).status
+    if started:
+        return Status.IN_REVIEW
+    return ApprovalMessage.objects.values_list("status", flat=True).get(pk=message_id)
+
+
+def _message_type(
+    message: ApprovalMessage, organisation: Organisation
+) -> tuple[MessageType | None, list[dict[str, str]]]:
+    """The message's type when it may be processed, else None with the reason. Checked at
+    upload too; checked again because staff may block a type or unlink its workflow while
+    messages wait."""
+    message_type = (
+        MessageType.objects.filter(
+            environment_id=organisation.environment_id, code=message.message_type
+        )
+        .select_related("workflow")
+        .first()
+    )
+    if message_type is None:
+        return None, [
+            _reason(
+                "message_type_unknown",
+                f"Berichtsoort '{message.message_type}' is bij het kantoor niet bekend.",
+            )
+        ]
+    if message_type.blocked:
+        return None, [
+            _reason(
+                "message_type_blocked",
+                f"Berichtsoort '{message_type.name}' is geblokkeerd bij het kantoor; het "
+                "kantoor moet de blokkade opheffen en het bericht opnieuw laten versturen.",
+            )
+        ]
+    if message_type.workflow is None:
+        return None, [
+            _reason(
+                "message_type_without_workflow",
+                f"Aan berichtsoort '{message_type.name}' is geen workflow gekoppeld; het "
+                "kantoor moet eerst een workflow koppelen.",
+            )
+        ]
+    return message_type, []
+
+
+def _kvk_number(
+    document_kvk_number: str | None, organisation: Organisation
+) -> tuple[str | None, list[dict[str, str]]]:
+    """The sending organisation's own KvK number, and the reasons the document's number
+    does not match it. One query answers both: whose number is in the document, and ours."""
+    rows = Identification.objects.filter(
+        environment_id=organisation.environment_id, kind=Identification.Kind.KVK
+    ).filter(Q(organisation_id=organisation.pk) | Q(value=document_kvk_number or ""))
+    owners = {value: owner for owner, value in rows.values_list("organisation_id", "value")}
+    own = next((v for v, owner in owners.items() if owner == organisation.pk), None)
+    if document_kvk_number is None:
+        return own, [
+            _reason(
+                "kvk_number_missing",
+                "Het document bevat geen KvK-nummer (entity identifier van de contexten).",
+            )
+        ]
+    owner = owners.get(document_kvk_number)
+    if owner is None:
+        return own, [
+            _reason(
+                "kvk_number_unknown",
+                f"KvK-nummer {document_kvk_number} in het document is bij het kantoor niet "
+                f"bekend (de verzendende organisatie heeft KvK-nummer {own or 'onbekend'}).",
+            )
+        ]
+    if owner != organisation.pk:
+        return own, [
+            _reason(
+                "kvk_number_mismatch",
+                f"KvK-nummer {document_kvk_number} in het document hoort niet bij de "
+                f"verzendende organisatie (KvK-nummer {own or 'onbekend'}).",
+            )
+        ]
+    return own, []
+
+
+def _process_claimed(message_id: int) -> int | None:
+    """process_message for a caller that goes on with other messages: an unexpected error
+    is logged and leaves the message at 20 (the sweeper resumes it); None then."""
+    try:
+        return process_message(message_id)
+    except Exception:
+        log.exception("Processing message %s failed unexpectedly; left at 20", message_id)
+        return None
 
 
 def process_external_messages(limit: int = 500) -> dict[str, int]:
@@ -292,18 +369,15 @@ def process_external_messages(limit: int = 500) -> dict[str, int]:
         if not workflow_services.claim_for_processing(message_id):
             continue  # another worker took it
         counts["claimed"] += 1
-        try:
-            result = process_message(message_id)
-        except Exception:
-            # Leave it at 20: the sweeper resumes it; nothing half done is committed.
-            log.exception("Processing message %s failed unexpectedly", message_id)
-            continue
-        counts["in_review" if result == Status.IN_REVIEW else "failed"] += 1
+        result = _process_claimed(message_id)
+        if result is not None:
+            counts["in_review" if result == Status.IN_REVIEW else "failed"] += 1
     return counts
 
 
 def resume_stuck_processing(older_than_seconds: int = 300) -> int:
-    """Resume messages left at 20 by a crashed process."""
+    """Resume messages left at 20 by a crashed process; one failing message does not stop
+    the others."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
         ApprovalMessage.objects.filter(
@@ -311,5 +385,5 @@ def resume_stuck_processing(older_than_seconds: int = 300) -> int:
         ).values_list("pk", flat=True)[:500]
     )
     for message_id in ids:
-        process_message(message_id)
+        _process_claimed(message_id)
     return len(ids)

@@ -19,4 +19,5 @@ def process_external_messages() -> dict[str, int]:
 def process_message(message_id: int) -> None:
     """Queued right after an upload commits, so a message need not wait for the schedule."""
     if workflow_services.claim_for_processing(message_id):
+        # An unexpected error leaves the message at 20; the periodic job resumes it.
         services.process_message(message_id)
