@@ -489,6 +489,21 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
             and current.sent_at is None
             and all(entry.get("status") == Status.PREPARED for entry in current.history)
         )
+        if current.status in (Status.PREPARED, Status.SEND_FAILED) and not never_offered:
+            raise PrepareError(
+                [
+                    Problem(
+                        _("Bericht"),
+                        _(
+                            "Er staat al een bericht klaar dat het portal mogelijk heeft "
+                            "bereikt (status %(status)s: %(label)s). Verzend het eerst met "
+                            "'Verzenden/ontvangen accountancyportal'; nieuwe stukken kunnen "
+                            "pas na status 25 of 90."
+                        )
+                        % {"status": current.status, "label": current.status_label},
+                    )
+                ]
+            )
         if not never_offered:
             raise PrepareError(
                 [

@@ -119,3 +119,11 @@ def test_send_receive_without_profile_says_what_to_fill_in(env):
     result = services.send_receive(env.administration)
     assert result.sent == 0
     assert "deelnemernummer en het token" in result.errors[0]
+
+
+def test_a_message_at_5_must_be_sent_before_new_documents(env):
+    message = services.prepare(env.report)
+    services._mirror(message, Status.SEND_FAILED, [{"code": "unreachable", "message": "x"}])
+    with pytest.raises(services.PrepareError, match="Verzend het eerst"):
+        services.prepare(env.report)
+    assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [message.pk]
