@@ -366,7 +366,7 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
         elif el_rank > rank:
             rank, rank_name = el_rank, _ORDER_NAMES[el_rank]
 
-    # One pass collecting distinct (tag, prefix) pairs, then C-level searches for the rare
+    # One pass for the first element of each name, then C-level searches for the rare
     # attributes and elements the rules look for: per-element Python work is what makes a
     # large instance slow.
     first_of_tag: dict[object, etree._Element] = {}
@@ -409,7 +409,8 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
     # QName values (dimensions, members, measures) were resolved by the parser.
     for ctx in inst.context_list:
         for dimension, member in ctx.dimensions:
-            used_ns.add(dimension[1 : dimension.find("}")])
+            if dimension.startswith("{"):
+                used_ns.add(dimension[1 : dimension.find("}")])
             if member.startswith("{"):
                 used_ns.add(member[1 : member.find("}")])
     for unit in inst.unit_list:
