@@ -137,22 +137,31 @@ class ParsedInstance:
     #: contexts and units by their document order, including duplicates of an id
     context_list: list[Context] = field(default_factory=list)
     unit_list: list[Unit] = field(default_factory=list)
+    #: (number of facts indexed, local name -> facts); rebuilt when facts change
+    _by_name: tuple[int, dict[str, list[Fact]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     # --- lookups -----------------------------------------------------------------------
     def facts_named(self, local_name: str) -> list[Fact]:
-        return [f for f in self.facts if f.local_name == local_name]
+        """The facts with this local name, in document order."""
+        index = self._by_name
+        if index is None or index[0] != len(self.facts):
+            names: dict[str, list[Fact]] = {}
+            for fact in self.facts:
+                names.setdefault(fact.local_name, []).append(fact)
+            index = self._by_name = (len(self.facts), names)
+        return list(index[1].get(local_name, ()))
 
     def first_value(self, local_name: str) -> str | None:
-        for fact in self.facts:
-            if fact.local_name == local_name and not fact.nil:
+        for fact in self.facts_named(local_name):
+            if not fact.nil:
                 return fact.value.strip()
         return None
 
     def first_fact(self, local_name: str) -> Fact | None:
-        for fact in self.facts:
-            if fact.local_name == local_name:
-                return fact
-        return None
+        facts = self.facts_named(local_name)
+        return facts[0] if facts else None
 
     def taxonomy_generation(self) -> tx.Generation | None:
         return tx.generation(self.generation) if self.generation else None
