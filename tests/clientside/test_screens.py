@@ -354,3 +354,29 @@ def test_small_entity_cockpit_shows_profit_and_loss_and_the_document(client):
     page = client.get(f"/klant/berichten/{message.pk}/document/")
     assert page.status_code == 200
     assert "Brutobedrijfsresultaat" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_do_not_query_per_row(client, django_assert_max_num_queries):
+    from clientside import services
+
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    envs = [
+        make_environment(kvk_number=f"1234567{i}", token="t", portal_url="http://127.0.0.1:9")
+        for i in range(3)
+    ]
+    for env in envs:
+        services.prepare(env.report)
+        services.create_report(administration=env.administration, financial_year=YEAR - 1)
+    with django_assert_max_num_queries(10) as list_queries:
+        assert client.get("/klant/").status_code == 200
+    with django_assert_max_num_queries(20) as detail_queries:
+        assert client.get(f"/klant/administraties/{envs[0].administration.pk}/").status_code == 200
+    # Twice the rows, the same number of queries.
+    for env in envs:
+        services._mirror(env.report.messages.get(), Status.PROCESSING_FAILED, [])
+        services.prepare(env.report)
+    with django_assert_max_num_queries(len(detail_queries)):
+        assert client.get(f"/klant/administraties/{envs[0].administration.pk}/").status_code == 200
+    with django_assert_max_num_queries(len(list_queries)):
+        assert client.get("/klant/").status_code == 200
