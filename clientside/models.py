@@ -215,6 +215,12 @@ class OutboundMessage(models.Model):
         verbose_name = _("uitgaand bericht")
         verbose_name_plural = _("uitgaande berichten")
         ordering = ["-created_at"]
+        constraints = [
+            # Only the shared vocabulary 0..90 (kvk.status) is ever mirrored.
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="outbound_status_known"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"

@@ -538,8 +538,16 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
 # --- "Verzenden/ontvangen accountancyportal" ---------------------------------------------
 
 
-def _mirror(message: OutboundMessage, status: int, reasons: list) -> bool:
-    """Take over the portal's status (and reasons); True when something changed."""
+def _mirror(message: OutboundMessage, status: object, reasons: object) -> bool:
+    """Take over the portal's status (and reasons); True when something changed.
+
+    A status outside the shared vocabulary (a newer portal, a broken answer) is not
+    taken over: the message keeps its last known status until a known one arrives."""
+    try:
+        status = Status(int(status))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+    reasons = reasons if isinstance(reasons, list) else []
     if message.status == status and message.reasons == reasons:
         return False
     now = timezone.now()
@@ -619,7 +627,7 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             continue
         result.sent += 1
         OutboundMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
-        _mirror(message, int(body["status"]), body.get("reasons") or [])
+        _mirror(message, body.get("status"), body.get("reasons") or [])
     try:
         cursor = profile.updates_cursor
         while True:
@@ -633,7 +641,7 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             for update in updates:
                 known = by_id.get(str(update["message_id"]))
                 if known is not None and _mirror(
-                    known, int(update["status"]), update.get("reasons") or []
+                    known, update.get("status"), update.get("reasons") or []
                 ):
                     result.updated += 1
             if next_cursor == cursor or not updates:

@@ -127,3 +127,19 @@ def test_a_message_at_5_must_be_sent_before_new_documents(env):
     with pytest.raises(services.PrepareError, match="Verzend het eerst"):
         services.prepare(env.report)
     assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [message.pk]
+
+
+@pytest.mark.parametrize("status", [42, "x", None, 100])
+def test_a_status_outside_the_vocabulary_is_not_mirrored(env, status):
+    message = services.prepare(env.report)
+    assert services._mirror(message, status, []) is False
+    message.refresh_from_db()
+    assert message.status == Status.PREPARED and len(message.history) == 1
+
+
+def test_the_database_refuses_an_unknown_status(env):
+    from django.db import IntegrityError, transaction
+
+    message = services.prepare(env.report)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk).update(status=42)
