@@ -1075,8 +1075,42 @@ def check_instance(
     filing_date: date | None = None,
     expected_kvk_number: str | None = None,
     size_class: str | None = None,
+    full: bool = False,
 ) -> list[Finding]:
-    """Every rule on one instance; never raises for bad input."""
+    """Every rule on one instance; never raises for bad input.
+
+    With ``full=True`` and full validation configured (arelle-release installed and
+    ``KVK_TAXONOMY_PACKAGES`` naming existing package zips), Arelle's findings are merged
+    in (see kvk.arelle; seconds per call, so meant for background processing). Without
+    that configuration ``full`` changes nothing.
+    """
+    findings = _check_instance(
+        content,
+        filename=filename,
+        filing_date=filing_date,
+        expected_kvk_number=expected_kvk_number,
+        size_class=size_class,
+    )
+    if full and not any(f.code.startswith("DEP-PARSE") for f in findings):
+        from kvk import arelle
+
+        if arelle.full_validation_available():
+            try:
+                theirs = arelle.validate_full(bytes(content), filename=filename)
+            except arelle.FullValidationUnavailable:
+                theirs = []
+            findings = _ordered(arelle.merge_findings(findings, theirs))
+    return findings
+
+
+def _check_instance(
+    content: bytes,
+    *,
+    filename: str,
+    filing_date: date | None,
+    expected_kvk_number: str | None,
+    size_class: str | None,
+) -> list[Finding]:
     try:
         inst = parse_instance(content)
     except XbrlParseError as exc:

@@ -178,3 +178,15 @@ def test_generation_unknown_to_arelle_gets_xbrl_validation_only(tmp_path):
     )
     codes = {f.code for f in arelle.validate_full(broken, packages=[package])}
     assert "xbrl:schemaImportMissing" in codes
+
+
+@pytest.mark.slow
+def test_check_instance_full_merges_arelle_when_configured(packages, settings):
+    broken = GOOD.replace(b"LegalEntityName contextRef", b"LegalEntityNameX contextRef").replace(
+        b"</jenv-bw2-i:LegalEntityName>", b"</jenv-bw2-i:LegalEntityNameX>"
+    )
+    settings.KVK_TAXONOMY_PACKAGES = []
+    assert "xbrl:schemaImportMissing" not in {f.code for f in check_instance(broken, full=True)}
+    settings.KVK_TAXONOMY_PACKAGES = packages
+    assert "xbrl:schemaImportMissing" not in {f.code for f in check_instance(broken)}
+    assert "xbrl:schemaImportMissing" in {f.code for f in check_instance(broken, full=True)}
