@@ -1,0 +1,136 @@
+"""Login: lockout after repeated failures (django-axes), TOTP for staff (django-otp),
+language of the client, the admin behind the same login."""
+
+from __future__ import annotations
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client as BrowserClient
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
+
+
+def _login(browser, username, password=PASSWORD, **extra):
+    return browser.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def test_client_logs_in_and_lands_on_outsite(client_a):
+    browser = BrowserClient()
+    response = _login(browser, client_a.user.username)
+    assert response.status_code == 302
+    assert browser.get(response["Location"], follow=True).request["PATH_INFO"] == reverse(
+        "outsite-messages"
+    )
+
+
+def test_client_gets_the_language_of_its_contact(client_a):
+    contact = client_a.user.portal_contact
+    contact.language = "en"
+    contact.save()
+    response = _login(BrowserClient(), client_a.user.username)
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_lockout_after_repeated_failures(client_a, settings):
+    browser = BrowserClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = _login(browser, client_a.user.username, "fout")
+        assert response.status_code in (200, 429)
+    # Now even the right password is refused, with the lockout page.
+    response = _login(browser, client_a.user.username)
+    assert response.status_code == 429
+    assert "geblokkeerd" in response.content.decode()
+    assert "_auth_user_id" not in browser.session
+    assert AccessAttempt.objects.get(username=client_a.user.username).failures_since_start >= (
+        settings.AXES_FAILURE_LIMIT
+    )
+
+
+@pytest.fixture
+def otp_required(settings):
+    settings.OTP_REQUIRED_FOR_STAFF = True
+
+
+def test_staff_without_device_must_set_one_up(staff, otp_required):
+    browser = BrowserClient()
+    response = _login(browser, staff.username)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp-setup"))
+    # Staff pages are closed until the second factor is verified.
+    blocked = browser.get(reverse("insite-messages"))
+    assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("otp-setup"))
+    page = browser.get(reverse("otp-setup"))
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    wrong = browser.post(reverse("otp-setup"), {"token": "000000"})
+    assert wrong.status_code == 200
+    device.refresh_from_db()
+    assert not device.confirmed
+    device.throttle_reset()  # a wrong code slows the next attempt down; skip the wait
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    response = browser.post(
+        reverse("otp-setup") + "?next=" + reverse("insite-messages"), {"token": code}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("insite-messages")
+    device.refresh_from_db()
+    assert device.confirmed
+    assert browser.get(reverse("insite-messages")).status_code == 200
+
+
+def test_staff_with_device_must_enter_a_code(staff, otp_required):
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    browser = BrowserClient()
+    response = _login(browser, staff.username)
+    assert response["Location"].startswith(reverse("otp-verify"))
+    assert browser.get(reverse("insite-dashboard")).status_code == 302
+    assert browser.post(reverse("otp-verify"), {"token": "123456"}).status_code == 200
+    assert browser.get(reverse("insite-dashboard")).status_code == 302
+    device.refresh_from_db()
+    device.throttle_reset()
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    response = browser.post(reverse("otp-verify"), {"token": code})
+    assert response.status_code == 302
+    assert browser.get(reverse("insite-dashboard")).status_code == 200
+
+
+def test_otp_not_required_lets_staff_in_after_password(staff, settings):
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    browser = BrowserClient()
+    response = _login(browser, staff.username)
+    assert response.status_code == 302 and not response["Location"].startswith("/login/")
+    assert browser.get(reverse("insite-dashboard")).status_code == 200
+
+
+def test_clients_never_see_the_otp_pages(browser_a):
+    assert browser_a.get(reverse("otp-setup")).status_code == 404
+    assert browser_a.get(reverse("otp-verify")).status_code == 404
+
+
+def test_admin_login_goes_through_the_portal_login(db):
+    response = BrowserClient().get(reverse("admin:index"))
+    assert response.status_code == 302
+    follow = BrowserClient().get(response["Location"])
+    assert follow.status_code == 302
+    assert follow["Location"].startswith(reverse("login"))
+
+
+def test_admin_requires_the_second_factor(admin_user, settings):
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    browser = BrowserClient()
+    browser.force_login(admin_user)
+    assert browser.get(reverse("admin:index")).status_code == 302
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    assert browser.get(reverse("admin:index")).status_code == 200
+
+
+def test_language_switch(client_a, browser_a, message_a):
+    response = browser_a.post(
+        reverse("set_language"), {"language": "en", "next": reverse("outsite-messages")}
+    )
+    assert response.status_code == 302
+    page = browser_a.get(reverse("outsite-messages")).content.decode()
+    assert 'lang="en"' in page
+    assert "My approval messages" in page

@@ -1,0 +1,132 @@
+"""E-mail notifications, hooked on the workflow's after-commit signals, in each recipient's
+language; sent by a Celery task (run in-process here) into Django's locmem outbox."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+
+from kvk.status import Status
+from portal import notifications
+from tests.portal.conftest import make_message
+from workflow import services
+from workflow.models import Actor
+
+
+@pytest.fixture(autouse=True)
+def mail_tasks_run_here(monkeypatch):
+    """Run the notification task in-process and keep the KvK submission off the broker."""
+    from workflow import tasks
+
+    monkeypatch.setattr(
+        notifications.send_notification,
+        "delay",
+        lambda *args: notifications.send_notification.apply(args=args).get(),
+    )
+    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda *args, **kwargs: None)
+
+
+def _to(address: str) -> list:
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_client_hears_that_a_message_awaits_review(
+    client_a, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = make_message(client_a)
+    mails = _to(client_a.user.email)
+    assert len(mails) == 1
+    assert "wacht op uw goedkeuring" in mails[0].subject
+    assert f"/outsite/berichten/{message.pk}/" in mails[0].body
+    assert not _to(staff.email)  # staff are not told about their own routine
+
+
+def test_english_contact_gets_english_mail(client_a, django_capture_on_commit_callbacks):
+    contact = client_a.user.portal_contact
+    contact.language = "en"
+    contact.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_message(client_a)
+    (sent,) = _to(client_a.user.email)
+    assert "awaits your approval" in sent.subject
+
+
+def test_staff_hear_approval_and_rejection(
+    client_a, client_b, staff, django_capture_on_commit_callbacks
+):
+    approved = make_message(client_a)
+    rejected = make_message(client_b)
+    actor_a = Actor.for_user(client_a.user)
+    services.adopt(message_id=approved.pk, actor=actor_a, adoption_date=date.today())
+    approved.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(
+            message_id=approved.pk, actor=actor_a, document_sha256=approved.document_sha256
+        )
+        services.reject(
+            message_id=rejected.pk, actor=Actor.for_user(client_b.user), reason="Naam fout"
+        )
+    staff_mails = _to(staff.email)
+    assert len(staff_mails) == 2
+    subjects = " | ".join(m.subject for m in staff_mails)
+    assert "goedgekeurd" in subjects and "afgekeurd" in subjects
+    assert any("Naam fout" in m.body for m in staff_mails)
+    assert any(f"/insite/berichten/{rejected.pk}/" in m.body for m in staff_mails)
+
+
+def _sent_to_kvk(client):
+    message = make_message(client, Status.APPROVED)
+    assert services.claim_for_submission(message.pk)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-1")
+    return message
+
+
+@pytest.mark.parametrize(
+    ("outcome", "word"), [(Status.FILED, "gedeponeerd"), (Status.REFUSED, "afgekeurd")]
+)
+def test_both_hear_the_kvk_outcome(
+    client_a, staff, django_capture_on_commit_callbacks, outcome, word
+):
+    message = _sent_to_kvk(client_a)
+    reasons = [{"code": "KVK-1", "message": "Balans sluit niet"}] if outcome == 90 else []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_kvk_statuses(
+            message_id=message.pk, statuses=[], outcome_status=outcome, reasons=reasons
+        )
+    message.refresh_from_db()
+    assert message.status == outcome
+    for address in (client_a.user.email, staff.email):
+        (sent,) = _to(address)
+        assert word in sent.subject.lower()
+    if outcome == Status.REFUSED:
+        assert "Balans sluit niet" in _to(client_a.user.email)[0].body
+
+
+def test_staff_hear_when_retries_run_out(client_a, staff, django_capture_on_commit_callbacks):
+    message = make_message(client_a, Status.APPROVED)
+    assert services.claim_for_submission(message.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        will_retry = services.record_transport_error(
+            message_id=message.pk,
+            reasons=[{"code": "timeout", "message": "Digipoort antwoordt niet"}],
+            retry=True,
+            max_attempts=1,
+        )
+    assert will_retry is False
+    (sent,) = _to(staff.email)
+    assert "mislukt" in sent.subject and "Digipoort antwoordt niet" in sent.body
+    assert not _to(client_a.user.email)
+
+
+def test_nothing_is_sent_when_the_state_moved_on(client_a, staff):
+    message = make_message(client_a, Status.REJECTED)
+    assert (
+        notifications.send_notification.apply(
+            args=[notifications.AWAITING_REVIEW, message.pk]
+        ).get()
+        == 0
+    )
+    assert mail.outbox == []

@@ -1,0 +1,135 @@
+"""InSite set-up for administrators: tokens (shown once, revoke), message types,
+organisations and contacts with portal access; and the Django admin."""
+
+from __future__ import annotations
+
+from django.core import mail
+from django.urls import reverse
+
+from connectors.models import ClientToken, MessageType, hash_token
+from portal.models import Contact, Identification, Organisation
+
+
+def test_token_is_shown_once_and_stored_as_hash(admin_browser, admin_staff, client_a, connector):
+    url = reverse("insite-token-create", args=[connector.pk])
+    response = admin_browser.post(
+        url, {"organisation": client_a.organisation.pk, "description": "Boekhouding"}
+    )
+    assert response.status_code == 200
+    raw = response.context["new_token"]
+    assert raw.startswith("dpn_") and raw in response.content.decode()
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    token = ClientToken.objects.get(token_hash=hash_token(raw))
+    assert token.created_by == admin_staff and token.description == "Boekhouding"
+    again = admin_browser.get(reverse("insite-connector", args=[connector.pk]))
+    assert raw not in again.content.decode()
+    assert token.prefix in again.content.decode()
+
+
+def test_token_for_another_environments_organisation_is_refused(admin_browser, connector):
+    from tests.factories import OrganisationFactory
+
+    foreign = OrganisationFactory()
+    response = admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]), {"organisation": foreign.pk}
+    )
+    assert response.status_code == 400
+    assert not ClientToken.objects.filter(organisation=foreign).exists()
+
+
+def test_revoke_token(admin_browser, client_a, connector, api):
+    token = ClientToken.objects.get(organisation=client_a.organisation)
+    response = admin_browser.post(reverse("insite-token-revoke", args=[connector.pk, token.pk]))
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert api(client_a.token).get("/api/v1/messages/updates/").status_code == 401
+
+
+def test_worker_cannot_create_or_revoke_tokens(staff_browser, client_a, connector):
+    token = ClientToken.objects.get(organisation=client_a.organisation)
+    url = reverse("insite-token-revoke", args=[connector.pk, token.pk])
+    assert staff_browser.post(url).status_code == 403
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_block_a_message_type(admin_browser, message_type):
+    url = reverse("insite-message-type", args=[message_type.pk])
+    response = admin_browser.post(
+        url, {"name": message_type.name, "blocked": "on", "workflow": message_type.workflow_id}
+    )
+    assert response.status_code == 302
+    message_type.refresh_from_db()
+    assert message_type.blocked
+
+
+def test_message_type_rejects_a_workflow_without_required_actions(admin_browser, message_type):
+    from workflow.models import WorkflowDefinition
+
+    empty = WorkflowDefinition.objects.create(environment=message_type.environment, name="Leeg")
+    url = reverse("insite-message-type", args=[message_type.pk])
+    response = admin_browser.post(url, {"name": "x", "workflow": empty.pk})
+    assert response.status_code == 400
+    assert MessageType.objects.get(pk=message_type.pk).workflow_id != empty.pk
+
+
+def test_create_organisation_with_kvk_number(admin_browser, environment):
+    response = admin_browser.post(
+        reverse("insite-organisation-create"), {"name": "Nieuw B.V.", "kvk_number": "11223344"}
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="Nieuw B.V.")
+    assert organisation.environment == environment
+    assert organisation.kvk_number == "11223344"
+    duplicate = admin_browser.post(
+        reverse("insite-organisation-create"), {"name": "Dubbel", "kvk_number": "11223344"}
+    )
+    assert duplicate.status_code == 200 and not Organisation.objects.filter(name="Dubbel").exists()
+    bad = admin_browser.post(
+        reverse("insite-organisation-create"), {"name": "Fout", "kvk_number": "123"}
+    )
+    assert bad.status_code == 200 and not Identification.objects.filter(value="123").exists()
+
+
+def test_contact_with_portal_access_is_invited(
+    admin_browser, client_a, django_capture_on_commit_callbacks
+):
+    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_browser.post(
+            url,
+            {"name": "Eva", "email": "eva@example.nl", "language": "en", "portal_access": "on"},
+        )
+    assert response.status_code == 302
+    contact = Contact.objects.get(email="eva@example.nl")
+    assert contact.user is not None and not contact.user.has_usable_password()
+    assert len(mail.outbox) == 1
+    invitation = mail.outbox[0]
+    assert invitation.to == ["eva@example.nl"]
+    assert "Invitation" in invitation.subject  # English, the contact's language
+    assert "/wachtwoord/instellen/" in invitation.body
+
+
+def test_withdrawn_access_closes_outsite(admin_browser, browser_a, client_a, message_a):
+    contact = client_a.user.portal_contact
+    url = reverse("insite-contact-access", args=[client_a.organisation.pk, contact.pk])
+    assert admin_browser.post(url, {"grant": "0"}).status_code == 302
+    contact.refresh_from_db()
+    assert not contact.portal_access
+    assert browser_a.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404
+
+
+def test_admin_lists_every_setup_model(admin_client):
+    for name in [
+        "portal_organisation",
+        "portal_contact",
+        "portal_staffmember",
+        "portal_accountancyenvironment",
+        "connectors_appconnector",
+        "connectors_clienttoken",
+        "connectors_messagetype",
+    ]:
+        assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
+    # Tokens are issued in InSite (shown once there), never added in the admin.
+    assert admin_client.get(reverse("admin:connectors_clienttoken_add")).status_code == 403
