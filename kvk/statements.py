@@ -127,7 +127,7 @@ class FinancialStatements:
                 Director(
                     name=str(d["name"]),
                     signed_on=_date(d.get("signed_on"), f"directors[{i}].signed_on"),
-                    supervisory=bool(d.get("supervisory", False)),
+                    supervisory=_bool(d.get("supervisory", False), f"directors[{i}].supervisory"),
                 )
             )
         statements = cls(
@@ -143,10 +143,10 @@ class FinancialStatements:
             variant=str(req("variant")),
             balance=amounts("balance"),
             profit_loss=amounts("profit_loss"),
-            adopted=bool(data.get("adopted", False)),
+            adopted=_bool(data.get("adopted", False), "adopted"),
             adoption_date=_date(data.get("adoption_date"), "adoption_date"),
             directors=directors,
-            resubmission=bool(data.get("resubmission", False)),
+            resubmission=_bool(data.get("resubmission", False), "resubmission"),
             language=str(data.get("language") or "nl"),
             notes=str(data.get("notes") or ""),
             generation=str(data.get("generation") or ""),
@@ -208,6 +208,14 @@ class FinancialStatements:
 _DISALLOWED_CHAR = re.compile("[^\t\n\r\u0020-\u007f\u00a0-\u00ff\u20a0-\u20cf]|\u007f")
 
 _MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
+
+
+def _bool(value: Any, name: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value
 
 
 def _dec_str(value: Decimal | None) -> str | None:

@@ -84,6 +84,7 @@ def test_namespaces_match_the_published_ones():
         ({"resubmission": True}, "resubmission"),
         ({"legal_name": "Łódź B.V."}, "FR-NL-1.02"),
         ({"seat": "   "}, "seat"),
+        ({"adopted": "false"}, "adopted"),
         ({"notes": "<script>x</script>"}, "script"),
         ({"period_start": "2025-13-01"}, "period_start"),
     ],
