@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, status, throttling
+from rest_framework import exceptions, parsers, permissions, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -111,7 +111,19 @@ ERRORS = {
 }
 
 
+class SafeJSONParser(parsers.JSONParser):
+    """JSON, where nesting too deep for Python's parser is a malformed body (400), not a
+    server error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nesting too deep")
+
+
 class ClientAPIView(APIView):
+    parser_classes = [SafeJSONParser]
     authentication_classes = [ClientTokenAuthentication]
     permission_classes = [CommSvcAccess]
     throttle_classes = [ClientTokenThrottle]
