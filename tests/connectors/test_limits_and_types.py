@@ -1,0 +1,121 @@
+"""Throttling (429 "throttled") and message types enforced at upload and at processing."""
+
+import pytest
+from django.core.cache import cache
+
+from connectors import services
+from connectors.models import ClientToken, MessageType
+from kvk.status import Status
+from tests.conftest import instance_for, upload_payload
+from workflow.models import ApprovalMessage
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/messages/"
+
+
+@pytest.fixture
+def low_rate(settings):
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "client_token": "3/min"}
+    settings.REST_FRAMEWORK = rest  # DRF reloads api_settings; our throttle reads it per call
+
+
+def _clear_throttle(*clients):
+    # The cache may be Redis shared across runs (CI): start each token from zero.
+    for client in clients:
+        token = ClientToken.objects.get(organisation=client.organisation)
+        cache.delete(f"throttle_token_{token.pk}")
+
+
+def test_fourth_request_in_a_minute_is_429_throttled(api, client_a, client_b, low_rate):
+    _clear_throttle(client_a, client_b)
+    a = api(client_a.token)
+    assert [a.get(URL + "updates/").status_code for _ in range(3)] == [200, 200, 200]
+    response = a.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json")
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "throttled"
+    assert set(body) == {"code", "detail"}
+    assert int(response["Retry-After"]) > 0
+    assert not ApprovalMessage.objects.exists()  # the refused upload changed nothing
+    # The limit is per token: client B is not affected.
+    assert api(client_b.token).get(URL + "updates/").status_code == 200
+
+
+def test_default_rate_does_not_throttle_normal_use(api, client_a):
+    _clear_throttle(client_a)
+    a = api(client_a.token)
+    assert {a.get(URL + "updates/").status_code for _ in range(20)} == {200}
+
+
+def test_upload_of_a_type_without_workflow_is_403(api, client_a, message_type):
+    MessageType.objects.filter(pk=message_type.pk).update(workflow=None)
+    response = api(client_a.token).post(
+        URL, upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "message_type_without_workflow"
+    assert "KvK-stukken (micro en klein)" in response.json()["detail"]
+    assert not ApprovalMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"workflow": None}, "message_type_without_workflow"),
+        ({"blocked": True}, "message_type_blocked"),
+        ({"code": "iets-anders"}, "message_type_unknown"),
+    ],
+    ids=["workflow-unlinked", "blocked", "removed"],
+)
+def test_type_changed_while_waiting_ends_in_25(api, client_a, message_type, change, code):
+    response = api(client_a.token).post(
+        URL, upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    assert response.status_code == 201
+    MessageType.objects.filter(pk=message_type.pk).update(**change)
+    counts = services.process_external_messages()
+    assert counts == {"claimed": 1, "in_review": 0, "failed": 1}
+    message = ApprovalMessage.objects.get()
+    assert message.status == Status.PROCESSING_FAILED
+    assert [r["code"] for r in message.reasons] == [code]
+    assert message.workflow is None
+
+
+def test_type_problem_is_reported_with_the_document_problems(api, client_a, message_type):
+    """Every reason at once: the person fixing it sees the type and the document problem."""
+    api(client_a.token).post(URL, upload_payload(instance_for("99999999")), format="json")
+    MessageType.objects.filter(pk=message_type.pk).update(blocked=True)
+    services.process_external_messages()
+    message = ApprovalMessage.objects.get()
+    assert [r["code"] for r in message.reasons] == ["message_type_blocked", "kvk_number_unknown"]
+    assert client_a.kvk_number in message.reasons[1]["message"]
+
+
+def test_unexpected_error_leaves_the_message_at_20_and_the_run_goes_on(api, client_a, monkeypatch):
+    first = api(client_a.token).post(
+        URL, upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    second = api(client_a.token).post(
+        URL, upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    ids = [first.json()["message_id"], second.json()["message_id"]]
+    real = services.check_parsed
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "check_parsed", flaky)
+    counts = services.process_external_messages()
+    assert counts == {"claimed": 2, "in_review": 1, "failed": 0}
+    statuses = dict(ApprovalMessage.objects.values_list("message_id", "status"))
+    assert sorted(statuses.values()) == [Status.PROCESSING, Status.IN_REVIEW]
+    stuck = next(m for m in ids if statuses[__import__("uuid").UUID(m)] == Status.PROCESSING)
+    # The sweeper resumes it.
+    assert services.resume_stuck_processing(older_than_seconds=0) == 1
+    assert ApprovalMessage.objects.get(message_id=stuck).status == Status.IN_REVIEW
