@@ -8,7 +8,6 @@ import csv
 
 from django import forms
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -19,12 +18,7 @@ from kvk.deadlines import MAX_EXTENSION_MONTHS, financial_year_period
 from portal import deadlines as selectors
 from portal import permissions
 from portal.deadlines import DeadlineRow, Situation
-
-
-def _staff_required(request: HttpRequest) -> None:
-    # Like the rest of InSite: a non-staff user gets 404, never a hint that the page exists.
-    if permissions.staff_member(request.user) is None:
-        raise Http404
+from portal.views.common import staff_view
 
 
 class DeadlineFilterForm(forms.Form):
@@ -65,9 +59,9 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
     return form, year, selectors.filter_rows(rows, **filters)
 
 
-@login_required
+# Guarded like the rest of InSite: login, staff only (others get 404), second factor.
+@staff_view()
 def deadline_list(request: HttpRequest) -> HttpResponse:
-    _staff_required(request)
     form, year, rows = _rows(request)
     return render(
         request,
@@ -82,9 +76,8 @@ def _csv_safe(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@login_required
+@staff_view()
 def deadline_export(request: HttpRequest) -> HttpResponse:
-    _staff_required(request)
     _form, year, rows = _rows(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="termijnen-{year}.csv"'
@@ -156,9 +149,8 @@ class DeadlineFactsForm(forms.Form):
         return data
 
 
-@login_required
+@staff_view()
 def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    _staff_required(request)
     organisation = (
         permissions.visible_organisations(request.user).filter(pk=organisation_id).first()
     )
