@@ -256,6 +256,10 @@ class Children:
                 "256",
                 "--timeout",
                 "120",
+                # Clients keep their connection open between requests (as client
+                # environments polling do); gunicorn's default closes it after 2 s idle.
+                "--keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],
