@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served offline
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -262,6 +263,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Client environments register annual-accounts messages and follow their status.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 API_MAX_UPLOAD_BYTES = int(env("API_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # base64 grows content by 4/3; leave room for the JSON around it.

@@ -237,18 +237,19 @@ def process_message(message_id: int) -> int:
         if finding.severity == "error" and finding.code != "DEP-KVK-NUMBER":
             where = f" (regel {finding.line})" if finding.line else ""
             reasons.append(_reason(finding.code, finding.message_nl + where))
-    if not reasons:
-        correction = workflow_services.correction_reason(
-            organisation.pk,
-            parsed.financial_year,
-            bool(parsed.adopted),
-            parsed.resubmission,
-            parsed.adoption_date,
-            received_sha256=sha256_hex(bytes(message.received_document)),
-            exclude_message_id=message.pk,
-        )
-        if correction is not None:
-            reasons.append(correction)
+    # Would KvK take this as a correction of an earlier filing? Asked even when other
+    # problems were found, so the client learns everything to fix in one go.
+    correction = workflow_services.correction_reason(
+        organisation.pk,
+        parsed.financial_year,
+        bool(parsed.adopted),
+        parsed.resubmission,
+        parsed.adoption_date,
+        received_sha256=sha256_hex(bytes(message.received_document)),
+        exclude_message_id=message.pk,
+    )
+    if correction is not None:
+        reasons.append(correction)
 
     finding_dicts = [asdict(f) for f in findings]
     if reasons or message_type is None:
