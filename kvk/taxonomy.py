@@ -92,7 +92,9 @@ BALANCE_EQUITY_LIABILITIES = (
 BALANCE_CONCEPTS = BALANCE_ASSETS + BALANCE_EQUITY_LIABILITIES
 
 #: Profit and loss lines a small entity may file (it may start at the gross operating
-#: result instead of net turnover, art. 2:397 BW).
+#: result instead of net turnover, art. 2:397 BW). Uncertain: these local names follow the
+#: NT naming style but were not checked against a published NT package (not reachable
+#: from here); correct them here, per generation if needed (Generation.concept_prefixes).
 PROFIT_LOSS_CONCEPTS = (
     "NetRevenue",
     "GrossOperatingResult",
@@ -184,11 +186,13 @@ FINANCIAL_DIMENSIONS = (
     ("BasisOfPreparationAxis", "CommercialMember"),
     ("FinancialStatementsTypeAxis", "SeparateMember"),
 )
-#: Typed dimension that separates the signing directors (one context each).
+#: Typed dimension that separates the signing directors (one context each). Uncertain:
+#: the axis, member element and the Director* concept names are this project's reading
+#: of how NT models signatories; check them against the package before relying on them.
 SIGNATORY_AXIS = "SignatoriesTypedAxis"
 SIGNATORY_MEMBER_ELEMENT = "SignatoryTypedMember"
 
-#: Values of the enumerations.
+#: Values of the enumerations (Ja/Nee as in KVK-SBR.md; the size values are uncertain).
 YES, NO = "Ja", "Nee"
 SIZE_VALUES = MappingProxyType({"micro": "Micro", "klein": "Klein"})
 
