@@ -194,6 +194,8 @@ def _line(content: bytes, offset: int) -> int:
 
 # --- rules on the bytes, before parsing ------------------------------------------------
 def _check_bytes(r: _Report, content: bytes, filename: str) -> None:
+    # The rules are about the file's own name, not the folder it was stored in.
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, extension = filename.rpartition(".")
     if not dot:
         stem, extension = filename, ""

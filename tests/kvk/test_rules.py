@@ -486,6 +486,13 @@ def test_rule_passing_instance_is_clean(case: Case):
     assert case.code not in _codes(findings), [f.message_en for f in findings]
 
 
+def test_file_name_rules_look_at_the_name_only():
+    findings = _check(BASE, "uploads/2025 q4/jaarrekening_2025.xbrl", FILING_DATE, {})
+    assert findings == []
+    findings = _check(BASE, "C:\\Mijn stukken\\jaar rekening.xbrl", FILING_DATE, {})
+    assert _codes(findings) == {"FR-NL-1.06"}
+
+
 def test_warnings_alone_are_not_errors():
     findings = _check(CASES_BY_CODE["FG-NL-05"].breaking, "jaarrekening.xbrl", FILING_DATE, {})
     assert _codes(findings) == {"FG-NL-05"}
