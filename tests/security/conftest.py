@@ -1,0 +1,61 @@
+"""The world of the security tests: organisation A with a message at 30, a comment and a
+token; its staff (an administrator of A's environment); client B of the same environment;
+staff of another environment; and markers that identify A's data in any page."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from connectors import services as connector_services
+from connectors.models import ClientToken
+from kvk.status import Status
+from portal.models import Contact, Organisation, StaffMember
+from tests import factories
+from tests.conftest import instance_for
+from workflow import services
+from workflow.models import Actor, ApprovalMessage
+
+#: Text that appears only in organisation A's data (its name and its document's filename).
+MARKER = "Geheimhouding"
+
+
+@dataclass
+class World:
+    a: object  # tests.conftest.Client of organisation A
+    b: object
+    message: ApprovalMessage
+    contact: Contact
+    token: ClientToken
+    staff_admin: object  # user: administrator of A's environment
+    outsider: object  # user: staff of another environment
+
+
+@pytest.fixture
+def world(client_a, client_b, outsider, connector) -> World:
+    Organisation.objects.filter(pk=client_a.organisation.pk).update(name=f"{MARKER} A B.V.")
+    message, _ = services.register_message(
+        organisation=client_a.organisation,
+        message_id=uuid.uuid4(),
+        message_type="kvk-micro-klein",
+        filename=f"{MARKER.lower()}-a.xbrl",
+        content=instance_for(client_a.kvk_number, name=f"{MARKER} A B.V."),
+        actor=Actor.system(),
+    )
+    assert services.claim_for_processing(message.pk)
+    assert connector_services.process_message(message.pk) == Status.IN_REVIEW
+    message.refresh_from_db()
+    staff_admin = factories.StaffFactory(
+        environment=client_a.organisation.environment, role=StaffMember.Role.ADMINISTRATOR
+    ).user
+    return World(
+        a=client_a,
+        b=client_b,
+        message=message,
+        contact=Contact.objects.get(organisation=client_a.organisation),
+        token=ClientToken.objects.get(organisation=client_a.organisation),
+        staff_admin=staff_admin,
+        outsider=outsider,
+    )
