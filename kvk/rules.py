@@ -157,6 +157,15 @@ _ORDER = {
     f"{{{tx.LINK if name.startswith('link:') else tx.XBRLI}}}{name.partition(':')[2]}": i
     for i, name in enumerate(_ORDER_NAMES[:-1])
 }
+# FR-NL-5.11 details (SBR text formatting): style properties and list item types.
+_FORMATTED_STYLES = frozenset({"font-family", "font-size", "color"})
+_LIST_ITEM_TYPES = {
+    "ol": frozenset({"1", "a", "A", "i", "I"}),
+    "ul": frozenset({None, "", "circle", "square"}),
+}
+_XHTML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
 _ALLOWED_ASCII = bytes([9, 10, 13, *range(0x20, 0x80)])
 _NAMESPACED_ATTRIBUTES = etree.XPath("//@*[namespace-uri() != '']")
 _MAX_REPEATS = 10  # findings of one code per document; the rest is summarised
@@ -167,11 +176,13 @@ class _Report:
         self.findings: list[Finding] = []
         self._counts: Counter[str] = Counter()
 
-    def add(self, code: str, nl: str, en: str, line: int | None = None) -> None:
+    def add(
+        self, code: str, nl: str, en: str, line: int | None = None, severity: str | None = None
+    ) -> None:
         self._counts[code] += 1
         if self._counts[code] > _MAX_REPEATS:
             return
-        self.findings.append(Finding(code, RULES[code][0], nl, en, line))
+        self.findings.append(Finding(code, severity or RULES[code][0], nl, en, line))
 
     def finish(self) -> list[Finding]:
         for code, count in self._counts.items():
@@ -777,14 +788,81 @@ def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
             fact.line,
         )
         return
-    bad = sorted(tags - _FORMATTED_TAGS)
-    if bad:
+    problems = formatted_text_problems(fact.value)
+    for severity, nl, en in problems:
         r.add(
             "FR-NL-5.11",
-            f"Toelichting {fact.qname} gebruikt niet-toegestane XHTML-elementen: {', '.join(bad)}.",
-            f"Explanation {fact.qname} uses XHTML elements that are not allowed: {', '.join(bad)}.",
+            f"Toelichting {fact.qname}: {nl}",
+            f"Explanation {fact.qname}: {en}",
             fact.line,
+            severity=severity,
         )
+
+
+def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
+    """What FR-NL-5.11 objects to in escaped XHTML: (severity, Dutch, English) per problem.
+
+    Also used by FinancialStatements.validate, so notes that would break the rule are
+    refused before an instance is built.
+    """
+    tags = {t.lower() for t in _MARKUP.findall(text)}
+    bad = sorted(tags - _FORMATTED_TAGS)
+    if bad:
+        return [
+            (
+                ERROR,
+                f"niet-toegestane XHTML-elementen: {', '.join(bad)}.",
+                f"XHTML elements that are not allowed: {', '.join(bad)}.",
+            )
+        ]
+    if not tags:
+        return []
+    try:
+        tree = etree.fromstring(f"<t>{text}</t>".encode(), _XHTML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        # As in the SBR text-formatting check: badly formed markup is a warning.
+        return [
+            (
+                WARNING,
+                f"onjuist gevormde XHTML: {exc.msg}.",
+                f"badly formed XHTML: {exc.msg}.",
+            )
+        ]
+    styles: set[str] = set()
+    list_types: set[str] = set()
+    for el in tree.iter():
+        for declaration in (el.get("style") or "").split(";"):
+            prop = declaration.partition(":")[0].strip().lower()
+            if ":" in declaration and prop not in _FORMATTED_STYLES:
+                styles.add(prop)
+        parent = el.getparent()
+        if (
+            el.tag == "li"
+            and parent is not None
+            and parent.tag in _LIST_ITEM_TYPES
+            and el.get("type") not in _LIST_ITEM_TYPES[parent.tag]
+        ):
+            list_types.add(f'{parent.tag}/li type="{el.get("type")}"')
+    problems = []
+    if styles:
+        shown = ", ".join(sorted(styles))
+        problems.append(
+            (
+                ERROR,
+                f"niet-toegestane stijlen ({shown}); alleen font-family, font-size en color.",
+                f"styles that are not allowed ({shown}); only font-family, font-size and color.",
+            )
+        )
+    if list_types:
+        shown = ", ".join(sorted(list_types))
+        problems.append(
+            (
+                ERROR,
+                f"niet-toegestane lijsttypes: {shown}.",
+                f"list item types that are not allowed: {shown}.",
+            )
+        )
+    return problems
 
 
 def _years_later(day: date, years: int) -> date:

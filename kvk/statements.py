@@ -194,9 +194,10 @@ class FinancialStatements:
                     f"{label} contains {bad.group()!r} (U+{ord(bad.group()):04X}), which KvK "
                     "does not accept (FR-NL-1.02: only Basic Latin, Latin-1 and currency symbols)"
                 )
-        bad_tags = {t.lower() for t in _MARKUP.findall(self.notes)} - taxonomy.FORMATTED_TAGS
-        if bad_tags:
-            raise ValueError(f"notes use tags KvK does not accept: {', '.join(sorted(bad_tags))}")
+        from kvk.rules import formatted_text_problems
+
+        for _severity, _nl, en in formatted_text_problems(self.notes):
+            raise ValueError(f"notes: {en} (FR-NL-5.11)")
         if self.adopted and self.adoption_date is None:
             raise ValueError("adopted statements need an adoption_date")
         if self.resubmission and not self.adopted:
@@ -206,8 +207,6 @@ class FinancialStatements:
 
 # FR-NL-1.02: what an instance may contain (plus the XML whitespace).
 _DISALLOWED_CHAR = re.compile("[^\t\n\r\u0020-\u007f\u00a0-\u00ff\u20a0-\u20cf]|\u007f")
-
-_MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
 
 
 def _bool(value: Any, name: str) -> bool:

@@ -486,6 +486,28 @@ def test_rule_passing_instance_is_clean(case: Case):
     assert case.code not in _codes(findings), [f.message_en for f in findings]
 
 
+@pytest.mark.parametrize(
+    ("notes", "severity"),
+    [
+        ('<p style="margin: 0">x</p>', "error"),
+        ('<ol><li type="disc">x</li></ol>', "error"),
+        ("<p>unclosed", "warning"),
+    ],
+)
+def test_formatted_explanations_are_checked_in_detail(notes, severity):
+    good = build_instance(base_statements(notes="<p>PLACEHOLDER</p>")).decode()
+    escaped = notes.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    broken = replace(good, "&lt;p&gt;PLACEHOLDER&lt;/p&gt;", escaped)
+    hits = [f for f in _check(broken, "a.xbrl", FILING_DATE, {}) if f.code == "FR-NL-5.11"]
+    assert [f.severity for f in hits] == [severity]
+
+
+def test_allowed_formatting_passes():
+    notes = '<p style="color: red; font-size: 10pt">x</p><ol><li type="a">y</li></ol>'
+    content = build_instance(base_statements(notes=notes))
+    assert check_instance(content, filing_date=FILING_DATE) == []
+
+
 def test_file_name_rules_look_at_the_name_only():
     findings = _check(BASE, "uploads/2025 q4/jaarrekening_2025.xbrl", FILING_DATE, {})
     assert findings == []

@@ -86,6 +86,8 @@ def test_namespaces_match_the_published_ones():
         ({"seat": "   "}, "seat"),
         ({"adopted": "false"}, "adopted"),
         ({"notes": "<script>x</script>"}, "script"),
+        ({"notes": '<p style="margin: 0">x</p>'}, "margin"),
+        ({"notes": "<p>unclosed"}, "badly formed"),
         ({"period_start": "2025-13-01"}, "period_start"),
     ],
 )
