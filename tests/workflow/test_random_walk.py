@@ -203,7 +203,8 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
 
         def transport_error(self, pk, retry):
             def run(m):
-                return services.record_transport_error(
+                # Its answer says whether a retry is planned, not whether it was refused.
+                services.record_transport_error(
                     message_id=pk,
                     reasons=[{"code": "t", "message": "weg"}],
                     retry=retry,
