@@ -187,11 +187,14 @@ def table(results: dict) -> str:
         row("Rule check", "not measured", rules.get("run", {}).get("error") or "–")
 
     ingest = results.get("ingest", {})
-    figures = {
-        k: v for k, v in ingest.items() if k not in {"run"} and not isinstance(v, dict | list)
-    }
-    if ingest.get("run", {}).get("ok"):
-        row("Ingest (POST → 30)", "figures", ", ".join(f"{k} {v}" for k, v in figures.items()))
+    if ingest.get("run", {}).get("ok") and "messages_per_second" in ingest:
+        row(
+            "Ingest, POST → 30 (bench_ingest.py)",
+            f"messages per second, {ingest.get('clients', '?')} clients",
+            f"{_fmt(ingest['messages_per_second'])} (bare framework "
+            f"{_fmt(ingest.get('bare_requests_per_second'))} requests/s, ratio "
+            f"{ingest.get('ratio')}; {ingest.get('reached_30')}/{ingest.get('messages')} at 30)",
+        )
     else:
         row("Ingest (POST → 30)", "not measured", ingest.get("run", {}).get("error") or "–")
     lines += ["", END]
