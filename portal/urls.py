@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from portal import views
-from portal.views import auth, insite, outsite
+from portal.views import auth, diagram, insite, outsite
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +38,7 @@ urlpatterns = [
     path("insite/berichten/", insite.message_list, name="insite-messages"),
     path("insite/berichten/<int:pk>/", insite.message_detail, name="insite-message"),
     path("insite/berichten/<int:pk>/status/", insite.message_status, name="insite-status"),
+    path("insite/berichten/<int:pk>/diagram/", diagram.message_diagram, name="insite-diagram"),
     path("insite/berichten/<int:pk>/pdf/", insite.message_pdf, name="insite-pdf"),
     path("insite/berichten/<int:pk>/xbrl/", insite.message_xbrl, name="insite-xbrl"),
     path("insite/berichten/<int:pk>/opmerking/", insite.message_comment, name="insite-comment"),

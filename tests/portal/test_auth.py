@@ -134,3 +134,15 @@ def test_language_switch(client_a, browser_a, message_a):
     page = browser_a.get(reverse("outsite-messages")).content.decode()
     assert 'lang="en"' in page
     assert "My approval messages" in page
+
+
+def test_otp_reset_command(staff):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    out = StringIO()
+    call_command("otp_reset", staff.username, stdout=out)
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    assert staff.username in out.getvalue()

@@ -173,3 +173,12 @@ def test_downloads(staff_browser, message_a):
     pdf = staff_browser.get(reverse("insite-pdf", args=[message_a.pk]))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_state_diagram_marks_the_status(staff_browser, browser_a, message_a):
+    response = staff_browser.get(reverse("insite-diagram", args=[message_a.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "30 Aangeboden ter beoordeling door cliënt" in html
+    assert ("<svg" in html) or ('class="current"' in html)
+    assert browser_a.get(reverse("insite-diagram", args=[message_a.pk])).status_code == 404

@@ -1,0 +1,28 @@
+"""Remove a staff member's authenticator devices (a lost or replaced phone).
+
+At the next login the staff member links a new authenticator app. Usage:
+``manage.py otp_reset USERNAME``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class Command(BaseCommand):
+    help = "Remove the TOTP devices of a user; they set up a new one at the next login."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+
+    def handle(self, *args, username: str, **options) -> None:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"Er is geen gebruiker '{username}'.")
+        count, _ = TOTPDevice.objects.filter(user=user).delete()
+        self.stdout.write(
+            f"{count} authenticator-koppeling(en) van {username} verwijderd; "
+            "bij de volgende login stelt deze medewerker een nieuwe in."
+        )
