@@ -1,0 +1,167 @@
+"""Corrections: a filed document is never removed, so after 80 a new message for the same
+organisation and financial year enters the workflow only as a resubmission (BR-KVK-4.12,
+4.16) or as the adopted filing after a non-adopted one; after 90 the refused documents
+themselves are refused. start_workflow enforces it by moving the message to 25 with the
+reason; correction_problem lets the processing job ask first."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvk.status import Status
+from tests.workflow.conftest import YEAR, adoption_day, document, events
+from workflow import services
+from workflow.errors import Conflict
+from workflow.models import ApprovalMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def _force_non_adopted_filing(message: ApprovalMessage) -> None:
+    """A filing at 80 whose accounts were not adopted. The portal itself only files adopted
+    accounts, so this stands for an earlier non-adopted filing (e.g. by another channel)."""
+    ApprovalMessage.objects.filter(pk=message.pk).update(adopted=False, adoption_date=None)
+
+
+def _refusal(message: ApprovalMessage) -> dict:
+    message.refresh_from_db()
+    assert message.status == Status.PROCESSING_FAILED
+    assert events(message)[-1] == ("processing_failed", 20, 25)
+    assert len(message.reasons) == 1
+    return message.reasons[0]
+
+
+def test_first_filing_of_a_year_is_accepted(flow):
+    assert services.correction_problem(flow.organisation, YEAR, False, False) is None
+    message = flow.register()
+    assert flow.start(message) is True
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+
+
+def test_after_80_a_plain_new_filing_of_the_same_year_ends_in_25(flow):
+    flow.at(Status.FILED)
+    problem = services.correction_problem(flow.organisation, YEAR, True, False, adoption_day())
+    assert problem and "heraanlevering" in problem
+    message = flow.register()
+    assert flow.start(message, adopted=True) is False
+    reason = _refusal(message)
+    assert reason["code"] == services.CORRECTION_REASON_CODE
+    assert str(YEAR) in reason["message"]
+    # The facts are kept so staff see which year it was about.
+    assert message.financial_year == YEAR and message.adopted is True
+
+
+def test_after_80_a_non_adopted_new_filing_is_refused_too(flow):
+    flow.at(Status.FILED)
+    message = flow.register()
+    assert flow.start(message, adopted=False) is False
+    assert _refusal(message)["code"] == services.CORRECTION_REASON_CODE
+
+
+def test_after_80_a_resubmission_with_adoption_is_accepted(flow):
+    flow.at(Status.FILED)
+    assert services.correction_problem(flow.organisation, YEAR, True, True, adoption_day()) is None
+    message = flow.register()
+    assert flow.start(message, adopted=True, resubmission=True) is True
+    flow.approve(message)  # adopted with a date: no portal adoption needed
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED and message.resubmission is True
+
+
+def test_resubmission_without_adoption_status_is_refused_br_kvk_4_12(flow):
+    flow.at(Status.FILED)
+    assert services.correction_problem(flow.organisation, YEAR, False, True)
+    message = flow.register()
+    assert flow.start(message, adopted=False, resubmission=True) is False
+    assert _refusal(message)["code"] == "BR-KVK-4.12"
+
+
+def test_resubmission_without_adoption_date_is_refused_br_kvk_4_16(flow):
+    problem = services.correction_reason(flow.organisation, YEAR, True, True, None)
+    assert problem["code"] == "BR-KVK-4.16"
+    message = flow.register()
+    assert services.claim_for_processing(message.pk)
+    assert not services.start_workflow(
+        message_id=message.pk,
+        workflow=flow.workflow,
+        financial_year=YEAR,
+        entry_point="ep",
+        adopted=True,
+        adoption_date=None,
+        resubmission=True,
+        findings=[],
+    )
+    assert _refusal(message)["code"] == "BR-KVK-4.16"
+
+
+def test_adopted_filing_after_a_non_adopted_one_is_accepted(flow):
+    earlier = flow.at(Status.FILED)
+    _force_non_adopted_filing(earlier)
+    assert services.correction_problem(flow.organisation, YEAR, True, False, adoption_day()) is None
+    message = flow.register()
+    assert flow.start(message, adopted=False) is True  # adopted in the portal, then approved
+    flow.adopt(message)
+    flow.approve(message)
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+
+
+def test_another_year_or_another_organisation_is_not_a_correction(flow, flow_b):
+    flow.at(Status.FILED)
+    assert services.correction_problem(flow.organisation, YEAR - 1, True, False) is None
+    assert services.correction_problem(flow_b.organisation, YEAR, True, False) is None
+    other = flow_b.register()
+    assert flow_b.start(other, adopted=False) is True
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR])
+def test_a_filing_on_its_way_counts_as_filed(flow, status):
+    flow.at(status)
+    problem = services.correction_problem(flow.organisation, YEAR, True, False, adoption_day())
+    assert problem and "onderweg" in problem
+
+
+@pytest.mark.parametrize("status", [Status.PROCESSING_FAILED, Status.IN_REVIEW, Status.REJECTED])
+def test_messages_that_were_never_approved_do_not_block(flow, status):
+    flow.at(status)
+    assert services.correction_problem(flow.organisation, YEAR, True, False, adoption_day()) is None
+
+
+def test_after_90_the_same_documents_are_refused_new_ones_accepted(flow):
+    refused = flow.at(Status.REFUSED)
+    again = flow.register(content=bytes(refused.received_document))
+    assert flow.start(again) is False
+    assert "nieuwe stukken" in _refusal(again)["message"]
+
+    new_documents = document(flow.client.kvk_number, YEAR, name="Test B.V. (gecorrigeerd)")
+    fresh = flow.register(content=new_documents)
+    assert flow.start(fresh) is True
+    fresh.refresh_from_db()
+    assert fresh.status == Status.IN_REVIEW
+
+
+def test_a_second_approval_for_a_year_is_refused_when_another_was_approved_meanwhile(flow):
+    first = flow.at(Status.IN_REVIEW)
+    second = flow.at(Status.IN_REVIEW)
+    flow.adopt(first)
+    flow.adopt(second)
+    flow.approve(first)
+    second.refresh_from_db()
+    with pytest.raises(Conflict) as raised:
+        flow.approve(second)
+    assert raised.value.code == services.CORRECTION_REASON_CODE
+    second.refresh_from_db()
+    assert second.status == Status.IN_REVIEW
+    assert [e[0] for e in events(second)][-1] == "adopted"
+
+
+def test_correction_problem_takes_an_organisation_id_and_ignores_the_message_itself(flow):
+    filed = flow.at(Status.FILED)
+    assert services.correction_problem(flow.organisation.pk, YEAR, True, False, adoption_day())
+    assert (
+        services.correction_problem(
+            flow.organisation.pk, YEAR, True, False, adoption_day(), exclude_message_id=filed.pk
+        )
+        is None
+    )
