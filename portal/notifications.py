@@ -4,7 +4,9 @@ Who hears what:
 - the client's contacts with portal access: a message awaits their review (30), and the
   outcome at the KvK (80 filed, 90 refused);
 - the staff of the accountancy environment: the client approved (50) or rejected (40),
-  the outcome at the KvK (80, 90), and transport retries that ran out (70).
+  the outcome at the KvK (80, 90), and transport retries that ran out (70);
+- a comment goes to the other side: a client's comment to staff, a staff comment to the
+  client's contacts.
 
 The workflow sends its signals after commit; the receivers here only queue a Celery task
 (so a slow or failing mail server never holds up a request or a worker's transaction), and
@@ -35,6 +37,7 @@ REJECTED = "rejected"
 FILED = "filed"
 REFUSED = "refused"
 RETRIES_EXHAUSTED = "retries_exhausted"
+COMMENT = "comment"
 
 CLIENT_KINDS = {AWAITING_REVIEW, FILED, REFUSED}
 STAFF_KINDS = {APPROVED, REJECTED, FILED, REFUSED, RETRIES_EXHAUSTED}
@@ -57,10 +60,13 @@ def connect() -> None:
     signals.message_rejected.connect(_on_rejected, dispatch_uid="portal-mail-rejected")
     signals.kvk_outcome.connect(_on_kvk_outcome, dispatch_uid="portal-mail-kvk-outcome")
     signals.retries_exhausted.connect(_on_retries_exhausted, dispatch_uid="portal-mail-retries")
+    comment_added = getattr(signals, "comment_added", None)
+    if comment_added is not None:
+        comment_added.connect(_on_comment_added, dispatch_uid="portal-mail-comment")
 
 
-def _queue(kind: str, pk: int) -> None:
-    send_notification.delay(kind, pk)
+def _queue(kind: str, pk: int, comment_pk: int | None = None) -> None:
+    send_notification.delay(kind, pk, comment_pk)
 
 
 def _on_workflow_started(sender, pk: int, **kwargs) -> None:
@@ -91,6 +97,11 @@ def _on_retries_exhausted(sender, pk: int, **kwargs) -> None:
     _queue(RETRIES_EXHAUSTED, pk)
 
 
+def _on_comment_added(sender, pk: int, comment_pk: int | None = None, **kwargs) -> None:
+    if comment_pk is not None:
+        _queue(COMMENT, pk, comment_pk)
+
+
 # --- who and what --------------------------------------------------------------------------
 
 
@@ -119,6 +130,11 @@ def staff_recipients(message) -> list[Recipient]:
         for m in members
         if m.user.email and m.user.is_active
     ]
+
+
+def client_may_see(message) -> bool:
+    """A message waiting for the accountant's review is not the client's business yet."""
+    return not (message.status == Status.IN_REVIEW and message.awaiting_accountant_review)
 
 
 def _relevant(kind: str, message) -> bool:
@@ -153,6 +169,7 @@ def _subject(kind: str, message) -> str:
         RETRIES_EXHAUSTED: _(
             "Verzenden naar de KvK mislukt: jaarrekening %(year)s van %(organisation)s"
         ),
+        COMMENT: _("Nieuwe opmerking bij de jaarrekening %(year)s van %(organisation)s"),
     }
     return subjects[kind] % names
 
@@ -162,7 +179,7 @@ def _link(message, staff: bool) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[message.pk])
 
 
-def render_mail(kind: str, message, recipient: Recipient) -> tuple[str, str]:
+def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
     with translation.override(recipient.language):
         subject = _subject(kind, message)
         body = render_to_string(
@@ -174,6 +191,7 @@ def render_mail(kind: str, message, recipient: Recipient) -> tuple[str, str]:
                 "link": _link(message, recipient.staff),
                 "reasons": message.reasons,
                 "status_label": str(Status(message.status).label),
+                "comment": comment,
             },
         )
     return subject, body
@@ -182,9 +200,9 @@ def render_mail(kind: str, message, recipient: Recipient) -> tuple[str, str]:
 @shared_task(
     autoretry_for=(OSError,), retry_backoff=30, max_retries=5, acks_late=True, ignore_result=True
 )
-def send_notification(kind: str, pk: int) -> int:
+def send_notification(kind: str, pk: int, comment_pk: int | None = None) -> int:
     """Render and send one notification to everyone concerned; returns the number sent."""
-    from workflow.models import ApprovalMessage
+    from workflow.models import ApprovalMessage, Comment
 
     message = (
         ApprovalMessage.objects.select_related("organisation")
@@ -192,16 +210,29 @@ def send_notification(kind: str, pk: int) -> int:
         .filter(pk=pk)
         .first()
     )
-    if message is None or not _relevant(kind, message):
+    if message is None:
         return 0
+    comment = None
     recipients: list[Recipient] = []
+    if kind == COMMENT:
+        comment = Comment.objects.select_related("author").filter(pk=comment_pk).first()
+        if comment is None:
+            return 0
+        # The other side hears about it; the author never gets their own comment.
+        if comment.author_kind == "staff":
+            recipients = client_recipients(message) if client_may_see(message) else []
+        else:
+            recipients = staff_recipients(message)
+        recipients = [r for r in recipients if r.email != comment.author.email]
+    elif not _relevant(kind, message):
+        return 0
     if kind in CLIENT_KINDS:
         recipients += client_recipients(message)
     if kind in STAFF_KINDS:
         recipients += staff_recipients(message)
     sent = 0
     for recipient in recipients:
-        subject, body = render_mail(kind, message, recipient)
+        subject, body = render_mail(kind, message, recipient, comment)
         # One mail per recipient: each in its own language, no addresses shared.
         EmailMessage(subject, body, to=[recipient.email]).send()
         sent += 1

@@ -40,3 +40,11 @@ def query_with(context, **changes) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def in_flight(status: int) -> bool:
+    """Approved and on its way to the KvK: the page keeps asking for the status."""
+    from portal.views.outsite import IN_FLIGHT
+
+    return status in IN_FLIGHT

@@ -182,3 +182,11 @@ def test_state_diagram_marks_the_status(staff_browser, browser_a, message_a):
     assert "30 Aangeboden ter beoordeling door cliënt" in html
     assert ("<svg" in html) or ('class="current"' in html)
     assert browser_a.get(reverse("insite-diagram", args=[message_a.pk])).status_code == 404
+
+
+def test_staff_detail_polls_while_in_flight(staff_browser, client_a):
+    message = make_message(client_a, Status.APPROVED)
+    html = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert reverse("insite-status", args=[message.pk]) in html and "every 3s" in html
+    partial = staff_browser.get(reverse("insite-status", args=[message.pk]))
+    assert partial.status_code == 200 and 'data-status="50"' in partial.content.decode()

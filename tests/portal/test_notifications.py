@@ -130,3 +130,21 @@ def test_nothing_is_sent_when_the_state_moved_on(client_a, staff):
         == 0
     )
     assert mail.outbox == []
+
+
+def test_comments_reach_the_other_side(
+    client_a, staff, browser_a, staff_browser, message_a, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        browser_a.post(reverse("outsite-comment", args=[message_a.pk]), {"text": "Klopt dit?"})
+    (to_staff,) = _to(staff.email)
+    assert "opmerking" in to_staff.subject.lower() and "Klopt dit?" in to_staff.body
+    assert not _to(client_a.user.email)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_browser.post(reverse("insite-comment", args=[message_a.pk]), {"text": "Ja, klopt."})
+    (to_client,) = _to(client_a.user.email)
+    assert "Ja, klopt." in to_client.body
+    assert not _to(staff.email)
