@@ -87,3 +87,12 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+def unlabelled_fields(page) -> list[str]:
+    """Names of visible form fields without a label (for accessibility checks)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+              .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+              .map(el => el.name || el.id)"""
+    )
