@@ -28,6 +28,11 @@ from portal.forms import OTPTokenForm
 SETUP_DEVICE_NAME = "Authenticator-app"
 
 
+def uses_second_factor(user) -> bool:
+    """Staff of the portal and users of the Django admin (is_staff) log in with TOTP."""
+    return permissions.staff_member(user) is not None or bool(getattr(user, "is_staff", False))
+
+
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -46,7 +51,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        if permissions.staff_member(user) and needs_second_factor(user):
+        if uses_second_factor(user) and needs_second_factor(user):
             name = "otp-verify" if user_has_device(user) else "otp-setup"
             response = redirect(reverse(name) + "?" + urlencode({"next": self.get_success_url()}))
         contact = permissions.client_contact(user)
@@ -64,7 +69,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Step 2 for staff with a device: the six-digit code from the authenticator app."""
-    if permissions.staff_member(request.user) is None:
+    if not uses_second_factor(request.user):
         raise Http404
     if not user_has_device(request.user):
         return redirect(reverse("otp-setup") + "?" + urlencode({"next": _next_url(request)}))
@@ -96,7 +101,7 @@ def _qr_svg(url: str) -> str:
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """First login of a staff member: link an authenticator app and prove it with a code.
     The unconfirmed device lives until it is confirmed; a new visit reuses it."""
-    if permissions.staff_member(request.user) is None:
+    if not uses_second_factor(request.user):
         raise Http404
     if user_has_device(request.user) and not request.user.is_verified():
         return redirect(reverse("otp-verify") + "?" + urlencode({"next": _next_url(request)}))

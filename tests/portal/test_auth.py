@@ -146,3 +146,12 @@ def test_otp_reset_command(staff):
     call_command("otp_reset", staff.username, stdout=out)
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert staff.username in out.getvalue()
+
+
+def test_admin_superuser_is_led_to_the_second_factor(admin_user, settings):
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    browser = BrowserClient()
+    response = _login(browser, admin_user.username, "password")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp-setup"))
+    assert browser.get(reverse("otp-setup")).status_code == 200
