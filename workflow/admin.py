@@ -25,20 +25,24 @@ class ReadOnlyAdminMixin:
         return False
 
 
+EVENT_COLUMNS = (
+    "sequence",
+    "created_at",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_kind",
+    "actor_label",
+    "ip_address",
+    "document_sha256",
+)
+COMMENT_COLUMNS = ("created_at", "author", "author_kind", "text")
+
+
 class StatusEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusEvent
-    fields = [
-        "sequence",
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "actor_kind",
-        "actor_label",
-        "ip_address",
-        "document_sha256",
-    ]
-    readonly_fields = fields
+    fields = EVENT_COLUMNS
+    readonly_fields = EVENT_COLUMNS
     extra = 0
     can_delete = False
     ordering = ["sequence"]
@@ -46,8 +50,8 @@ class StatusEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 class CommentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Comment
-    fields = ["created_at", "author", "author_kind", "text"]
-    readonly_fields = fields
+    fields = COMMENT_COLUMNS
+    readonly_fields = COMMENT_COLUMNS
     extra = 0
     can_delete = False
 

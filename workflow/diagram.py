@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections import defaultdict
+from typing import Any
 
 from kvk.status import FINAL_STATUSES, Status
 from workflow.models import ApprovalMessage, is_client, is_staff, is_system
@@ -24,14 +25,13 @@ def _quote(text: str) -> str:
 
 
 #: Who performs a transition, named after its permission function.
-_ROLES = {is_client: "cliënt", is_staff: "medewerker", is_system: "systeem"}
+_ROLES: dict[Any, str] = {is_client: "cliënt", is_staff: "medewerker", is_system: "systeem"}
 
 
 def _roles() -> dict[str, str]:
-    field = ApprovalMessage._meta.get_field("status")
+    field: Any = ApprovalMessage._meta.get_field("status")
     return {
-        t.name: _ROLES.get(t.permission, "")
-        for t in field.get_all_transitions(ApprovalMessage)  # type: ignore[attr-defined]
+        t.name: _ROLES.get(t.permission, "") for t in field.get_all_transitions(ApprovalMessage)
     }
 
 

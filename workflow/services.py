@@ -122,7 +122,7 @@ def _apply(
             f"deze actie kan nu niet.",
             code="status_conflict",
         )
-    if not has_transition_perm(transition, actor):
+    if not has_transition_perm(transition, actor):  # type: ignore[arg-type]  # an Actor
         if not can_proceed(transition):
             raise Conflict(_condition_message(message), code="condition_not_met")
         raise NotPermitted("U heeft geen recht op deze actie voor dit bericht.")
