@@ -40,7 +40,8 @@ def prepare(clients: int) -> list[dict]:
     from portal.models import Identification, Organisation
 
     env = setup.environment()
-    connector = setup.connector(env)
+    connector = setup.connector(env)  # message type and workflow first, then activation
+    common.activate_environment(env)
     year = date.today().year - 1
     out = []
     for n in range(clients):
@@ -122,6 +123,7 @@ def main() -> None:
         "status": [],
         "upload_errors": [],
         "status_errors": [],
+        "reconnects": [],
     }
     with common.Children() as children:
         url = children.gunicorn(workers=args.web_workers, threads=args.web_threads)

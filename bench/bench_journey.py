@@ -56,6 +56,9 @@ def set_up_clients(filings: int, portal_url: str) -> list:
     from clientside import services as client_services
     from demo import setup
 
+    env = setup.environment()
+    setup.connector(env)  # the message type with its workflow, before the activation
+    common.activate_environment(env)
     year = date.today().year - 1
     administrations = []
     for n in range(filings):
@@ -197,7 +200,8 @@ def main() -> None:
             approver.start()
             errors += send_receive_all(administrations)
             sent = time.perf_counter() - t0
-            deadline = t0 + args.timeout
+            # A refused upload will not reach 80 by waiting: stop at once.
+            deadline = t0 + (args.timeout if not errors else 0)
             final = [Status.FILED, Status.REFUSED, Status.PROCESSING_FAILED]
             while time.perf_counter() < deadline:
                 done = ApprovalMessage.objects.filter(status__in=final).count()

@@ -133,7 +133,8 @@ def seed(total: int) -> dict:
         cursor.execute("SET synchronous_commit TO off")
     started = time.perf_counter()
     env = setup.environment()
-    connector = setup.connector(env)
+    connector = setup.connector(env)  # message type and workflow first, then activation
+    common.activate_environment(env)
     workflow = setup.default_workflow(env)
     staff = setup._user("bench-staff")
     StaffMember.objects.get_or_create(user=staff, defaults={"environment": env})

@@ -5,7 +5,7 @@ bench/results.json and the table in BENCHMARKS.md.
                                       [--filings 200] [--keep-database]
 
 Each benchmark runs as its own process. Ours (lists, api, journey) share a fresh database
-``deponeer_bench`` on postgres://postgres@127.0.0.1:5432 and Redis database 5 on
+``deponeer_bench`` on postgres://postgres@127.0.0.1:5432 and Redis database 6 on
 127.0.0.1:6379: created (and migrated) before each and dropped at the end. The rule check
 (bench_rules.py) and the ingest benchmark (bench_ingest.py) belong to their apps; they run
 when present and their JSON files are merged in. Every child has a time limit, so the whole
