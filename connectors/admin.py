@@ -11,11 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from connectors import services
 from connectors.models import AppConnector, ClientToken, MessageType
 
+_TOKEN_INLINE_FIELDS = [
+    "prefix",
+    "organisation",
+    "description",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+]
+
 
 class ClientTokenInline(admin.TabularInline):
     model = ClientToken
-    fields = ["prefix", "organisation", "description", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = tuple(_TOKEN_INLINE_FIELDS)
+    readonly_fields = tuple(_TOKEN_INLINE_FIELDS)
     extra = 0
     can_delete = False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -91,11 +92,13 @@ class MessageFilterForm(forms.Form):
 
     def __init__(self, *args, organisations, years, message_types, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["year"].choices = [("", _("Alle jaren"))] + [(y, str(y)) for y in years]
-        self.fields["message_type"].choices = [("", _("Alle berichtsoorten"))] + [
-            (code, name) for code, name in message_types.items()
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("Alle jaren"))] + [
+            (y, str(y)) for y in years
         ]
+        cast(forms.ChoiceField, self.fields["message_type"]).choices = [
+            ("", _("Alle berichtsoorten"))
+        ] + [(code, name) for code, name in message_types.items()]
 
     def filters(self) -> dict:
         """The valid filters; a field with a wrong value is dropped."""
@@ -129,7 +132,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
     def clean_expires_at(self) -> date | None:
         value = self.cleaned_data["expires_at"]
@@ -151,9 +154,9 @@ class MessageTypeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["workflow"].queryset = WorkflowDefinition.objects.filter(
-            environment_id=self.instance.environment_id
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["workflow"]
+        ).queryset = WorkflowDefinition.objects.filter(environment_id=self.instance.environment_id)
 
 
 class OrganisationForm(forms.Form):
@@ -190,8 +193,8 @@ class ContactForm(forms.ModelForm):
             )
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("portal_access") and not data.get("email"):
             self.add_error("email", _("Voor toegang tot het klantportal is een e-mailadres nodig."))
         return data

@@ -215,6 +215,8 @@ def send_notification(kind: str, pk: int, comment_pk: int | None = None) -> int:
     comment = None
     recipients: list[Recipient] = []
     if kind == COMMENT:
+        if comment_pk is None:
+            return 0
         comment = Comment.objects.select_related("author").filter(pk=comment_pk).first()
         if comment is None:
             return 0

@@ -103,7 +103,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     The unconfirmed device lives until it is confirmed; a new visit reuses it."""
     if not uses_second_factor(request.user):
         raise Http404
-    if user_has_device(request.user) and not request.user.is_verified():
+    if user_has_device(request.user) and not getattr(request.user, "is_verified", bool)():
         return redirect(reverse("otp-verify") + "?" + urlencode({"next": _next_url(request)}))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:

@@ -132,7 +132,8 @@ def create_comment(*, request: HttpRequest, message: ApprovalMessage, text: str)
     if add_comment is not None:
         return add_comment(message_id=message.pk, actor=actor(request), text=text)
     kind = Actor.Kind.STAFF if permissions.staff_member(request.user) else Actor.Kind.CLIENT_USER
-    return Comment.objects.create(
+    # The view guards (staff_view, client_view) ensure a logged-in user.
+    return Comment.objects.create(  # type: ignore[misc]
         message=message, author=request.user, author_kind=kind, text=text.strip()
     )
 

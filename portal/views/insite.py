@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -62,7 +62,7 @@ def _message_type_names(request: HttpRequest) -> dict[str, str]:
     )
 
 
-def _waiting_since() -> timezone.datetime:
+def _waiting_since() -> datetime:
     return timezone.now() - timedelta(days=settings.PORTAL_CLIENT_WAITING_DAYS)
 
 
@@ -174,12 +174,14 @@ def message_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for message in page:
-        message.type_name = type_names.get(message.message_type, message.message_type)
+        message.type_name = type_names.get(  # type: ignore[attr-defined]
+            message.message_type, message.message_type
+        )
     query = request.GET.copy()
     query.pop("page", None)
     template = (
         "portal/_insite_rows.html"
-        if getattr(request, "htmx", False) and not request.htmx.boosted
+        if getattr(request, "htmx", False) and not request.htmx.boosted  # type: ignore[attr-defined]
         else "portal/insite_messages.html"
     )
     return render(
@@ -386,7 +388,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                flash.error(request, error)
+                flash.error(request, str(error))
         return redirect("insite-organisation", pk=pk)
     with transaction.atomic():
         contact = form.save(commit=False)
@@ -494,11 +496,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
         connector=connector,
         created_by=request.user,
         description=form.cleaned_data["description"],
-        expires_at=(
-            timezone.make_aware(timezone.datetime.combine(expires, timezone.datetime.min.time()))
-            if expires
-            else None
-        ),
+        expires_at=(timezone.make_aware(datetime.combine(expires, time.min)) if expires else None),
     )
     return _connector_page(request, connector, new_token=raw)
 

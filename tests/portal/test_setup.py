@@ -133,3 +133,21 @@ def test_admin_lists_every_setup_model(admin_client):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     # Tokens are issued in InSite (shown once there), never added in the admin.
     assert admin_client.get(reverse("admin:connectors_clienttoken_add")).status_code == 403
+
+
+def test_token_with_an_end_date(admin_browser, client_a, connector):
+    from datetime import date, timedelta
+
+    end = date.today() + timedelta(days=30)
+    response = admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]),
+        {"organisation": client_a.organisation.pk, "expires_at": end.isoformat()},
+    )
+    assert response.status_code == 200
+    token = ClientToken.objects.get(token_hash=hash_token(response.context["new_token"]))
+    assert token.expires_at is not None and token.expires_at.date() in (end, end - timedelta(1))
+    past = admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]),
+        {"organisation": client_a.organisation.pk, "expires_at": "2000-01-01"},
+    )
+    assert past.status_code == 400
