@@ -126,3 +126,17 @@ def test_issue_token_for_a_kvk_number_in_two_environments(environment):
     run("issue_token", "--kvk", "11223344", "--environment", "54321")
     assert ClientToken.objects.get().organisation.environment == other
     assert Identification.objects.count() == 2
+
+
+def test_process_external_messages_command_runs_the_job(api, client_a):
+    from kvk.status import Status
+    from tests.conftest import instance_for, upload_payload
+    from workflow.models import ApprovalMessage
+
+    response = api(client_a.token).post(
+        "/api/v1/messages/", upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    assert response.status_code == 201
+    out, _err = run("process_external_messages")
+    assert "opgepakt: 1" in out and "in behandeling (30): 1" in out
+    assert ApprovalMessage.objects.get().status == Status.IN_REVIEW
