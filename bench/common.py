@@ -3,9 +3,9 @@ the driver process, and child processes (gunicorn, Celery workers) on 127.0.0.1 
 stop, whatever happens to the driver.
 
 Everything runs on PostgreSQL and Redis on 127.0.0.1. The bench uses its own database
-(``deponeer_bench``, created and dropped here) and its own Redis database number (6), so it
-never touches the data of a developer or of CI (databases 0 and 1), nor the ingest
-benchmark's database 5 when that one runs on its own.
+(``deponeer_bench``, created and dropped here) and its own Redis database number (7), so it
+never touches the data of a developer or of CI (databases 0 and 1), nor that of
+bench_ingest.py when that one runs on its own at the same time (it sets its own).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ BIN = Path(sys.executable).parent
 
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 BENCH_DB = os.environ.get("BENCH_DATABASE", "deponeer_bench")
-BENCH_REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/6")
+BENCH_REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/7")
 # Per-benchmark JSON and the children's logs: outside the tree, so a run leaves only
 # bench/results.json and BENCHMARKS.md behind.
 OUT_DIR = Path(os.environ.get("BENCH_VAR_DIR") or tempfile.gettempdir()) / "deponeer-bench" / "out"

@@ -5,7 +5,7 @@ bench/results.json and the table in BENCHMARKS.md.
                                       [--filings 200] [--keep-database]
 
 Each benchmark runs as its own process. Ours (lists, api, journey) share a fresh database
-``deponeer_bench`` on postgres://postgres@127.0.0.1:5432 and Redis database 6 on
+``deponeer_bench`` on postgres://postgres@127.0.0.1:5432 and Redis database 7 on
 127.0.0.1:6379: created (and migrated) before each and dropped at the end. The rule check
 (bench_rules.py) and the ingest benchmark (bench_ingest.py) belong to their apps; they run
 when present and their JSON files are merged in. Every child has a time limit, so the whole
@@ -84,7 +84,9 @@ def theirs(name: str, script: str, results_file: str, extra: list[str], timeout:
     path = ROOT / "bench" / script
     if not path.exists():
         return {"run": {"ok": False, "error": f"bench/{script} does not exist yet"}}
-    status = run_child(name, [f"bench/{script}", *extra], timeout=timeout)
+    # Run one after the other, every benchmark may use the run's own Redis database.
+    env = {**os.environ, "BENCH_REDIS": common.BENCH_REDIS}
+    status = run_child(name, [f"bench/{script}", *extra], timeout=timeout, env=env)
     results = ROOT / "bench" / results_file
     if results.exists() and results.stat().st_mtime >= time.time() - status["seconds"] - 5:
         return {**json.loads(results.read_text()), "run": status}
