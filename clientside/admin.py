@@ -51,3 +51,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+from clientside import activation_admin  # noqa: E402,F401  (the activation, its log)

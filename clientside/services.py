@@ -23,6 +23,7 @@ from clientside.models import (
     Administration,
     AnnualReport,
     CommunicationProfile,
+    FilingActivation,
     OutboundMessage,
     Signatory,
 )
@@ -604,6 +605,11 @@ def send_receive(administration: Administration) -> SendReceiveResult:
     upload returns the portal's existing message instead of making a second one.
     """
     result = SendReceiveResult()
+    if not FilingActivation.objects.filter(administration=administration, active=True).exists():
+        result.errors.append(
+            _("De activering 'Jaarrapportage deponeren via accountancyportal' staat uit.")
+        )
+        return result
     problem = _profile_problem(administration)
     if problem:
         result.errors.append(problem)
@@ -662,7 +668,7 @@ def send_receive_all(*, kvk_number: str | None = None) -> dict[str, SendReceiveR
     """Send and receive for every administration with an active profile (or one)."""
     administrations = Administration.objects.filter(
         communication_profile__isnull=False, communication_profile__blocked=False
-    )
+    ).filter(filing_activation__active=True)  # the activation off: skipped
     if kvk_number:
         administrations = administrations.filter(kvk_number=kvk_number)
     return {

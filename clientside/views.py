@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clientside import services
+from clientside import activation, services
 from clientside.forms import (
     AdministrationForm,
     CommunicationProfileForm,
@@ -76,6 +76,11 @@ def next_step(administration: Administration) -> tuple[str, str]:
         return (
             _("Voeg de bestuurder(s) toe die de jaarrekening ondertekenen."),
             detail + "#ondertekenaars",
+        )
+    if not activation.is_active(administration):
+        return (
+            _("Schakel de activering '%(name)s' in.") % {"name": activation.ACTIVATION_NAME},
+            reverse("clientside-activation", args=[administration.pk]),
         )
     profile = _profile(administration)
     if profile is None or not profile.token:
@@ -183,7 +188,9 @@ def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_step": step_text,
             "next_link": step_link,
             "can_change": request.user.has_perm(CHANGE),
-            "can_send_receive": request.user.has_perm(SEND_RECEIVE),
+            "can_send_receive": request.user.has_perm(SEND_RECEIVE)
+            and activation.is_active(administration),
+            "filing_active": activation.is_active(administration),
         },
     )
 
@@ -235,6 +242,7 @@ def signatory_delete(request: HttpRequest, pk: int, signatory_pk: int) -> HttpRe
 
 
 @permission(CHANGE)
+@activation.required("administration")
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
     profile = _profile(administration) or CommunicationProfile(administration=administration)
@@ -260,6 +268,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission(CHANGE)
+@activation.required("administration")
 def profile_test(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
     profile = _profile(administration)
@@ -329,8 +338,11 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         ).first(),
         "code_map": [(code, CAPTIONS_NL.get(c, c), sign) for code, (c, sign) in CODE_MAP.items()],
         "can_change": request.user.has_perm(CHANGE) and not report.locked,
-        "can_prepare": request.user.has_perm(PREPARE) and not report.locked,
-        "can_send_receive": request.user.has_perm(SEND_RECEIVE),
+        "can_prepare": request.user.has_perm(PREPARE)
+        and not report.locked
+        and activation.is_active(administration),
+        "can_send_receive": request.user.has_perm(SEND_RECEIVE)
+        and activation.is_active(administration),
     }
 
 
@@ -425,6 +437,7 @@ def report_values(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission(PREPARE)
+@activation.required("report")
 def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
     try:
@@ -480,6 +493,7 @@ def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission(SEND_RECEIVE)
+@activation.required("administration")
 def send_receive(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
     result = services.send_receive(administration)
@@ -498,6 +512,7 @@ def send_receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission(VIEW)
+@activation.required("message")
 def message_document(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(OutboundMessage.objects.select_related("administration"), pk=pk)
     return render(

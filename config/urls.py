@@ -13,5 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("klant/", include("clientside.urls")),
     path("insite/termijnen/", include("portal.deadline_urls")),
+    path("insite/inrichting/", include("portal.activation_urls")),
+    path("klant/activering/", include("clientside.activation_urls")),
     path("", include("portal.urls")),
 ]

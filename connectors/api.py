@@ -28,6 +28,7 @@ from connectors.serializers import (
     UploadSerializer,
 )
 from kvk.status import status_label
+from portal.models import EnvironmentActivation
 from workflow import services as workflow_services
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -78,6 +79,16 @@ class CommSvcAccess(permissions.BasePermission):
         token = request.auth
         if token is None:
             return False
+        if not EnvironmentActivation.objects.filter(
+            environment_id=token.organisation.environment_id, active=True
+        ).exists():
+            raise ApiError(
+                403,
+                "feature_inactive",
+                "De activering 'Communicatieconnector accordering OutSite' staat uit bij uw "
+                "accountant; berichten kunnen pas worden aangeleverd als die is ingeschakeld. "
+                "Neem contact op met uw accountant.",
+            )
         connector = token.connector
         if connector.blocked or not connector.commsvc:
             raise ApiError(
@@ -106,7 +117,11 @@ ERRORS = {
     401: OpenApiResponse(
         ErrorSerializer, description="Token missing, unknown, revoked or expired."
     ),
-    403: OpenApiResponse(ErrorSerializer, description="Connector or message type blocked."),
+    403: OpenApiResponse(
+        ErrorSerializer,
+        description="Connector or message type blocked, or the feature not activated at the "
+        "accountant (feature_inactive).",
+    ),
     429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
 }
 

@@ -363,6 +363,7 @@ def process_external_messages(limit: int = 500) -> dict[str, int]:
     counts = {"claimed": 0, "in_review": 0, "failed": 0}
     ids = list(
         ApprovalMessage.objects.filter(status=Status.RECEIVED)
+        .filter(organisation__environment__activation__active=True)  # skip inactive ones
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -381,9 +382,9 @@ def resume_stuck_processing(older_than_seconds: int = 300) -> int:
     the others."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
-        ApprovalMessage.objects.filter(
-            status=Status.PROCESSING, status_changed_at__lt=cutoff
-        ).values_list("pk", flat=True)[:500]
+        ApprovalMessage.objects.filter(status=Status.PROCESSING, status_changed_at__lt=cutoff)
+        .filter(organisation__environment__activation__active=True)  # skip inactive ones
+        .values_list("pk", flat=True)[:500]
     )
     for message_id in ids:
         _process_claimed(message_id)

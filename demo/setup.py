@@ -10,11 +10,26 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from clientside.models import Administration, AnnualReport, CommunicationProfile, Signatory
+from clientside.activation import set_administration_activation
+from clientside.models import (
+    Administration,
+    AnnualReport,
+    CommunicationProfile,
+    FilingActivationChange,
+    Signatory,
+)
 from connectors import services as connector_services
 from connectors.models import AppConnector, MessageType
 from kvk.statements import demo_statements
-from portal.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from portal.activation import set_environment_activation
+from portal.models import (
+    AccountancyEnvironment,
+    Contact,
+    EnvironmentActivationChange,
+    Identification,
+    Organisation,
+    StaffMember,
+)
 from workflow.models import WorkflowDefinition, WorkflowTask
 
 DEMO_PASSWORD = "deponeer-demo"
@@ -73,6 +88,15 @@ def connector(env: AccountancyEnvironment) -> AppConnector:
     return conn
 
 
+def activate(env: AccountancyEnvironment) -> None:
+    """Switch "Communicatieconnector accordering OutSite" on, recorded as done by the demo
+    loader; after the message type exists, so the conversion leaves it as the demo made it."""
+    connector(env)
+    set_environment_activation(
+        environment=env, active=True, source=EnvironmentActivationChange.Source.DEMO
+    )
+
+
 def _user(username: str, **extra):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults=extra)
@@ -89,6 +113,7 @@ def add_client(
     """One client on both sides: organisation, portal login and token at the accountant;
     administration, communication profile and an annual report ready to send at the client."""
     env = environment()
+    activate(env)
     org = Organisation.objects.filter(
         environment=env, identifications__kind="kvk", identifications__value=kvk_number
     ).first()
@@ -105,6 +130,9 @@ def add_client(
         kvk_number=kvk_number, name=name, defaults={"seat": "Utrecht"}
     )
     Signatory.objects.get_or_create(administration=administration, name="J. de Vries")
+    set_administration_activation(
+        administration=administration, active=True, source=FilingActivationChange.Source.DEMO
+    )
     if not hasattr(administration, "communication_profile"):
         _token, raw = connector_services.issue_token(
             organisation=org, connector=connector(env), description=f"Omgeving {name}"
@@ -128,7 +156,7 @@ def add_client(
 def load(portal_url: str) -> list[str]:
     """Load the whole demo; returns lines describing the logins."""
     env = environment()
-    connector(env)
+    activate(env)
     staff = _user("medewerker", email="medewerker@example.nl", first_name="Mila")
     StaffMember.objects.get_or_create(
         user=staff, defaults={"environment": env, "role": StaffMember.Role.ADMINISTRATOR}

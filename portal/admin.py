@@ -62,3 +62,6 @@ class StaffMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
     list_select_related = ["user", "environment"]
+
+
+from portal import activation_admin  # noqa: E402,F401  (the activation, its log)

@@ -283,3 +283,80 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.organisation} {self.financial_year} ({self.step})"
+
+
+# --- activation "Communicatieconnector accordering OutSite" (see portal.activation) ---------
+
+
+class EnvironmentActivation(models.Model):
+    """Whether the activation "Communicatieconnector accordering OutSite" is switched on for
+    an accountancy environment. No row means off: a new environment starts without the
+    feature. Changed only through portal.activation.set_environment_activation, which also
+    writes the change log."""
+
+    environment = models.OneToOneField(
+        AccountancyEnvironment,
+        on_delete=models.CASCADE,
+        related_name="activation",
+        verbose_name=_("accountantsomgeving"),
+    )
+    active = models.BooleanField(_("ingeschakeld"), default=False)
+    changed_at = models.DateTimeField(_("gewijzigd op"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    # When the scheduled job "Externe berichten verwerken" last ran for this environment;
+    # the set-up checklist shows it.
+    last_processing_run_at = models.DateTimeField(
+        _("laatste run 'Externe berichten verwerken'"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("activering Communicatieconnector accordering OutSite")
+        verbose_name_plural = _("activeringen Communicatieconnector accordering OutSite")
+
+    def __str__(self) -> str:
+        state = _("aan") if self.active else _("uit")
+        return f"{self.environment}: {state}"
+
+
+class EnvironmentActivationChange(models.Model):
+    """One row per switch of the activation: who, when, on or off, and where."""
+
+    class Source(models.TextChoices):
+        SETUP = "setup", _("Inrichtingsscherm InSite")
+        ADMIN = "admin", _("Beheer (admin)")
+        DEMO = "demo", _("Demo-lader")
+        MIGRATION = "migration", _("Update (bestaande installatie)")
+        COMMAND = "command", _("Opdrachtregel")
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="activation_changes"
+    )
+    active = models.BooleanField(_("ingeschakeld"))
+    changed_at = models.DateTimeField(_("gewijzigd op"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+    # Kept as text too, so the log still names the person after the user is deleted.
+    changed_by_name = models.CharField(_("naam"), max_length=150, blank=True)
+    source = models.CharField(_("via"), max_length=20, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("wijziging activering")
+        verbose_name_plural = _("wijzigingen activering")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        state = _("aan") if self.active else _("uit")
+        return f"{self.environment} {state} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -128,6 +128,7 @@ def _client_messages():
     # Messages still with the accountant (accountant review first) are not the client's yet.
     return (
         ApprovalMessage.objects.filter(status=Status.IN_REVIEW, awaiting_accountant_review=False)
+        .filter(organisation__environment__activation__active=True)  # skip inactive ones
         .only("id", "organisation_id", "financial_year", "status_changed_at")
         .order_by("pk")
     )
@@ -264,7 +265,11 @@ def send_staff_escalations(*, today: date | None = None) -> int:
     # Filing deadlines fall at most 12 months after year end, so the years near their
     # deadline began at most two calendar years ago.
     for financial_year in (today.year - 2, today.year - 1, today.year):
-        rows = selectors.year_rows(Organisation.objects.all(), financial_year, today=today)
+        rows = selectors.year_rows(
+            Organisation.objects.filter(environment__activation__active=True),  # skip inactive
+            financial_year,
+            today=today,
+        )
         for row in rows:
             if not row.at_risk or row.deadlines.year_end >= today:
                 continue

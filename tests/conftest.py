@@ -33,7 +33,8 @@ class Client:
 
 @pytest.fixture
 def environment(db):
-    return factories.EnvironmentFactory()
+    # With the activation on: the tests of the feature need it (tests/activations/ cover off).
+    return factories.EnvironmentFactory(activated=True)
 
 
 @pytest.fixture

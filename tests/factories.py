@@ -6,7 +6,14 @@ import factory
 from django.contrib.auth import get_user_model
 
 from connectors.models import AppConnector, MessageType
-from portal.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from portal.models import (
+    AccountancyEnvironment,
+    Contact,
+    EnvironmentActivation,
+    Identification,
+    Organisation,
+    StaffMember,
+)
 from workflow.models import WorkflowDefinition, WorkflowTask
 
 PASSWORD = "geheim-wachtwoord-123"
@@ -25,9 +32,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 class EnvironmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AccountancyEnvironment
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Kantoor {n}")
     participant_number = factory.Sequence(lambda n: f"{10000 + n:05d}")
+
+    @factory.post_generation
+    def activated(obj, create, extracted, **kwargs):
+        """The activation "Communicatieconnector accordering OutSite" is on unless a test
+        passes ``activated=False`` (the product's default for a new environment is off)."""
+        if create and extracted is not False:
+            EnvironmentActivation.objects.create(environment=obj, active=True)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -29,6 +29,7 @@ def poll_kvk_statuses() -> int:
 
     ids = list(
         ApprovalMessage.objects.filter(status=Status.SENT_TO_KVK)
+        .filter(organisation__environment__activation__active=True)  # skip inactive ones
         .exclude(digipoort_kenmerk="")
         .values_list("pk", flat=True)[:500]
     )
@@ -48,13 +49,16 @@ def poll_one(message_id: int) -> None:
 def sweep_stuck_messages() -> dict[str, int]:
     """Re-queue work a crashed process left behind; every step it re-queues is idempotent."""
     now = timezone.now()
+    active = ApprovalMessage.objects.filter(
+        organisation__environment__activation__active=True  # skip inactive ones
+    )
     due = list(
-        ApprovalMessage.objects.filter(
+        active.filter(
             status__in=[Status.APPROVED, Status.TRANSPORT_ERROR], next_attempt_at__lte=now
         ).values_list("pk", flat=True)[:500]
     )
     due += list(
-        ApprovalMessage.objects.filter(status=Status.APPROVED, next_attempt_at__isnull=True)
+        active.filter(status=Status.APPROVED, next_attempt_at__isnull=True)
         .filter(status_changed_at__lte=now - timedelta(minutes=2))
         .values_list("pk", flat=True)[:500]
     )

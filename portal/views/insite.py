@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
 from kvk.status import ATTENTION_STATUSES, Status
-from portal import notifications
+from portal import activation, notifications
 from portal.forms import (
     CommentForm,
     ConnectorForm,
@@ -81,6 +81,7 @@ def attention_q() -> Q:
 
 
 @common.staff_view()
+@activation.required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     messages = common.staff_messages(request)
@@ -145,6 +146,7 @@ def filter_messages(
 
 
 @common.staff_view()
+@activation.required
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
     """The list with filters, search and pagination. The number of queries is the same for
@@ -212,6 +214,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
 
 
 @common.staff_view()
+@activation.required
 @require_GET
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.staff_messages(request), pk)
@@ -219,6 +222,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.staff_view()
+@activation.required
 @require_GET
 def message_status(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
@@ -232,18 +236,21 @@ def message_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.staff_view()
+@activation.required
 @require_GET
 def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return common.pdf_response(common.message_or_404(common.staff_messages(request), pk))
 
 
 @common.staff_view()
+@activation.required
 @require_GET
 def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
     return common.xbrl_response(common.message_or_404(common.staff_messages(request), pk))
 
 
 @common.staff_view()
+@activation.required
 @require_POST
 def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.staff_messages(request), pk)
@@ -265,6 +272,7 @@ def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.staff_view()
+@activation.required
 @require_POST
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The staff actions: complete the accountant review, repair the message status."""
@@ -427,6 +435,7 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 
 
 @common.staff_view(administrator=True)
+@activation.required
 @require_GET
 def connector_list(request: HttpRequest) -> HttpResponse:
     connectors = (
@@ -438,6 +447,7 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 
 
 @common.staff_view(administrator=True)
+@activation.required
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connector = get_object_or_404(
         AppConnector.objects.filter(environment_id=_environment_id(request)), pk=pk
@@ -479,6 +489,7 @@ def _connector_page(
 
 
 @common.staff_view(administrator=True)
+@activation.required
 @require_POST
 @never_cache
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -502,6 +513,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.staff_view(administrator=True)
+@activation.required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
     token = get_object_or_404(
@@ -520,6 +532,7 @@ def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
 
 
 @common.staff_view(administrator=True)
+@activation.required
 @require_GET
 def message_type_list(request: HttpRequest) -> HttpResponse:
     types = (
@@ -538,6 +551,7 @@ def message_type_list(request: HttpRequest) -> HttpResponse:
 
 
 @common.staff_view(administrator=True)
+@activation.required
 def message_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     message_type = get_object_or_404(
         MessageType.objects.filter(environment_id=_environment_id(request)), pk=pk

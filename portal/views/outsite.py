@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kvk.status import Status
+from portal import activation
 from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
 from portal.views import common
 from workflow import services
@@ -22,6 +23,7 @@ IN_FLIGHT = frozenset({Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERR
 
 
 @common.client_view
+@activation.required
 def message_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         common.client_messages(request)
@@ -64,6 +66,7 @@ def _rejection(message: ApprovalMessage) -> str:
 
 
 @common.client_view
+@activation.required
 @require_GET
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.client_messages(request), pk)
@@ -71,6 +74,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.client_view
+@activation.required
 @require_GET
 def message_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The small status partial the detail page polls (htmx) while the message travels."""
@@ -83,18 +87,21 @@ def message_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.client_view
+@activation.required
 @require_GET
 def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return common.pdf_response(common.message_or_404(common.client_messages(request), pk))
 
 
 @common.client_view
+@activation.required
 @require_GET
 def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
     return common.xbrl_response(common.message_or_404(common.client_messages(request), pk))
 
 
 @common.client_view
+@activation.required
 @require_POST
 def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.client_messages(request), pk)
@@ -116,6 +123,7 @@ def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.client_view
+@activation.required
 @require_POST
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Afkeuren bericht": each calls the

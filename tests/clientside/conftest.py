@@ -9,7 +9,13 @@ from datetime import date
 
 import pytest
 
-from clientside.models import Administration, AnnualReport, CommunicationProfile, Signatory
+from clientside.models import (
+    Administration,
+    AnnualReport,
+    CommunicationProfile,
+    FilingActivation,
+    Signatory,
+)
 from kvk.statements import demo_statements
 
 YEAR = date.today().year - 1
@@ -32,6 +38,7 @@ def make_environment(
         kvk_report="micro" if size == "micro" else "klein-publicatiestukken",
     )
     Signatory.objects.create(administration=administration, name="J. de Vries")
+    FilingActivation.objects.create(administration=administration, active=True)
     profile = CommunicationProfile.objects.create(
         administration=administration,
         participant_number="12345",

@@ -60,7 +60,7 @@ def follow_post(client, url: str, data: dict | None = None, **extra):
 
 @pytest.mark.django_db(transaction=True)
 def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, portal_url):
-    client.force_login(user_with(*ALL_PERMISSIONS))
+    client.force_login(user_with(*ALL_PERMISSIONS, "change_filingactivation"))
 
     page = client.get("/klant/")
     assert "Er is nog geen administratie" in page.content.decode()
@@ -87,6 +87,9 @@ def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, p
     page = follow_post(
         client, detail + "ondertekenaars/", {"name": "J. de Vries", "role": "bestuurder"}
     )
+    assert any("Jaarrapportage deponeren via accountancyportal" in m for m in flashes(page))
+    # The activation (issue 11): switched on at the set-up page the next step links to.
+    page = follow_post(client, f"/klant/activering/{administration.pk}/", {"active": "1"})
     assert any("Communicatie met accountant" in m for m in flashes(page))
 
     token = client_a.token

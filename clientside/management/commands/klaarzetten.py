@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clientside import services
+from clientside import activation, services
 from clientside.models import AnnualReport
 
 
@@ -38,6 +38,8 @@ class Command(BaseCommand):
                 f"Geen jaarrapport {options['year']} voor administratie met KvK-nummer "
                 f"{options['administration']}."
             )
+        if not activation.is_active(report.administration):
+            raise CommandError(activation.inactive_text(report.administration))
         try:
             message = services.prepare(report)
         except services.PrepareError as error:

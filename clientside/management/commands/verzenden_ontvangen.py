@@ -22,7 +22,8 @@ class Command(BaseCommand):
         if options.get("administration") and not results:
             raise CommandError(
                 f"Geen administratie met KvK-nummer {options['administration']} en een "
-                "actief communicatieprofiel."
+                "actief communicatieprofiel en de activering 'Jaarrapportage deponeren via "
+                "accountancyportal' ingeschakeld."
             )
         failed = False
         for kvk_number, result in results.items():

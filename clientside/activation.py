@@ -1,0 +1,245 @@
+"""The activation "Jaarrapportage deponeren via accountancyportal" of an administration.
+
+Filing through the accountant's portal is not available until an administrator of the
+client environment switches it on for the administration (typically once the accountant
+gave a token). While it is off, the feature's screens ("Communicatie met accountant", "Test
+verbinding", "Klaarzetten accountancyportal", "Verzenden/ontvangen accountancyportal", the
+sent documents) answer 403 with a page that says so, their buttons are hidden, the commands
+refuse and the scheduled send/receive skips the administration. Switching off deletes or
+changes nothing: reports, messages and the profile stay as they are.
+
+This app talks to the accountant only over HTTP, so this module imports nothing of the
+accountant side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clientside.models import (
+    Administration,
+    CommunicationProfile,
+    FilingActivation,
+    FilingActivationChange,
+)
+
+#: The name users know from the documentation.
+ACTIVATION_NAME = gettext_lazy("Jaarrapportage deponeren via accountancyportal")
+#: Who may switch it: the model's change permission (in the admin and on the set-up page).
+SWITCH_PERMISSION = "clientside.change_filingactivation"
+
+Source = FilingActivationChange.Source
+
+
+def is_active(administration: Administration | int) -> bool:
+    """On for this administration? Cached on the instance for the rest of the request."""
+    if isinstance(administration, Administration):
+        cached = getattr(administration, "_filing_active", None)
+        if cached is None:
+            cached = FilingActivation.objects.filter(
+                administration_id=administration.pk, active=True
+            ).exists()
+            administration._filing_active = cached  # type: ignore[attr-defined]
+        return cached
+    return FilingActivation.objects.filter(administration_id=administration, active=True).exists()
+
+
+def active_q(prefix: str = "") -> Q:
+    """A filter for administrations with the activation on (``prefix`` for related rows)."""
+    return Q(**{f"{prefix}filing_activation__active": True})
+
+
+def inactive_text(administration: Administration) -> str:
+    return _(
+        "De activering '%(name)s' staat uit voor administratie %(admin)s; schakel haar in "
+        "via de inrichting van de administratie."
+    ) % {"name": ACTIVATION_NAME, "admin": administration.name}
+
+
+@transaction.atomic
+def set_administration_activation(
+    *, administration: Administration, active: bool, user: Any = None, source: str
+) -> FilingActivation:
+    """Switch the activation on or off and record who did it, when and where. Switching to
+    the state it already has records nothing; switching off changes no report, message or
+    profile."""
+    state, _created = FilingActivation.objects.select_for_update().get_or_create(
+        administration=administration
+    )
+    if state.active == active:
+        return state
+    now = timezone.now()
+    state.active = active
+    state.changed_at = now
+    state.changed_by = user if getattr(user, "pk", None) else None
+    state.save(update_fields=["active", "changed_at", "changed_by"])
+    FilingActivationChange.objects.create(
+        administration=administration,
+        active=active,
+        changed_at=now,
+        changed_by=state.changed_by,
+        changed_by_name=(
+            (user.get_full_name() or user.get_username())[:150] if state.changed_by else ""
+        ),
+        source=source,
+    )
+    administration._filing_active = active  # type: ignore[attr-defined]
+    return state
+
+
+# --- the "not activated" page ----------------------------------------------------------------
+
+
+def switchers() -> list[str]:
+    """Names of the active users who may switch the activation (for the page)."""
+    User = get_user_model()
+    app_label, codename = SWITCH_PERMISSION.split(".")
+    perm = Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    ) | Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    )
+    users = User.objects.filter(is_active=True).filter(perm | Q(is_superuser=True)).distinct()
+    return sorted(u.get_full_name() or u.get_username() for u in users[:10])
+
+
+def not_activated_response(request: HttpRequest, administration_id: int) -> HttpResponse:
+    can_activate = request.user.has_perm(SWITCH_PERMISSION)
+    return render(
+        request,
+        "activation/not_activated.html",
+        {
+            "activation_name": ACTIVATION_NAME,
+            "side": "client",
+            "can_activate": can_activate,
+            "setup_url": reverse("clientside-activation", args=[administration_id]),
+            "administrators": [] if can_activate else switchers(),
+        },
+        status=403,
+    )
+
+
+#: How a guarded view's ``pk`` leads to its administration.
+_LOOKUPS = {
+    "administration": "pk",
+    "report": "annual_reports__pk",
+    "message": "outbound_messages__pk",
+}
+
+
+def required(lookup: str) -> Callable:
+    """Guard a client screen of the feature; ``lookup`` says what the URL's ``pk`` is
+    (an administration, an annual report or an outbound message). Put it under the
+    permission decorator, so the rights are checked first."""
+    field = _LOOKUPS[lookup]
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            row = (
+                Administration.objects.filter(**{field: kwargs.get("pk")})
+                .values("pk", "filing_activation__active")
+                .first()
+            )
+            if row is not None and not row["filing_activation__active"]:
+                return not_activated_response(request, row["pk"])
+            # An unknown pk: the view answers its own 404.
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- the set-up checklist ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+    done: bool
+    detail: str
+    link: str = ""
+    link_text: str = ""
+
+
+def checklist(administration: Administration) -> list[ChecklistItem]:
+    """What is still missing before the first message can be sent (Stap 1..2 of the
+    client's set-up: activation, then the communication profile)."""
+    active = is_active(administration)
+    profile = CommunicationProfile.objects.filter(administration=administration).first()
+    profile_link = reverse("clientside:profile", args=[administration.pk]) if active else ""
+    set_up = _("Communicatie met accountant instellen")
+    items = [
+        ChecklistItem(
+            "activation",
+            _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
+            active,
+            _("Ingeschakeld.")
+            if active
+            else _(
+                "Schakel de activering hierboven in; daarna komt 'Communicatie met "
+                "accountant' beschikbaar."
+            ),
+        ),
+        ChecklistItem(
+            "profile",
+            _("Communicatieprofiel niet geblokkeerd"),
+            profile is not None and not profile.blocked,
+            _("Het profiel 'Communicatie met accountant' bestaat nog niet.")
+            if profile is None
+            else (
+                _("Het profiel is geblokkeerd: vink 'Geblokkeerd' uit.")
+                if profile.blocked
+                else _("Het profiel 'Communicatie met accountant' is niet geblokkeerd.")
+            ),
+            profile_link,
+            set_up,
+        ),
+        ChecklistItem(
+            "participant_number",
+            _("Deelnemernummer van de accountant"),
+            bool(profile and profile.participant_number),
+            _("Deelnemernummer %(number)s.") % {"number": profile.participant_number}
+            if profile and profile.participant_number
+            else _(
+                "Vul de vijf cijfers van de omgeving van uw accountant in (voor O12345AA: 12345)."
+            ),
+            profile_link,
+            set_up,
+        ),
+        ChecklistItem(
+            "token",
+            _("Token van de accountant"),
+            bool(profile and profile.token),
+            _("Token ingevoerd op %(when)s.")
+            % {
+                "when": timezone.localtime(profile.token_set_at).strftime("%d-%m-%Y %H:%M")
+                if profile.token_set_at
+                else "–"
+            }
+            if profile and profile.token
+            else _("Vul het token in dat uw accountant voor u aanmaakte."),
+            profile_link,
+            set_up,
+        ),
+    ]
+    return [
+        item if item.done or item.link else ChecklistItem(**{**item.__dict__, "link_text": ""})
+        for item in items
+    ]

@@ -1,0 +1,428 @@
+"""The activation "Communicatieconnector accordering OutSite" of an accountancy environment.
+
+An accountancy firm does not file for its clients on the day the software is installed: an
+administrator switches the feature on when workflow, connectors and roles are ready. While
+it is off, InSite's and OutSite's pages of the feature answer 403 with a page that says so
+(``required``), their menu items are hidden (templatetags ``activation``), the CommSvc API
+answers 403 ``feature_inactive`` (connectors.api) and the scheduled jobs skip the
+environment (``active_environment_ids``). Switching off changes no message: whatever was
+received waits, unchanged, until the feature is switched on again.
+
+Who calls this: the InSite set-up page (portal.views.activation), the admin
+(portal.activation_admin), the demo loader, the views' decorator, the API permission and
+the scheduled jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import (
+    AccountancyEnvironment,
+    EnvironmentActivation,
+    EnvironmentActivationChange,
+    StaffMember,
+)
+
+#: The name users know from the documentation.
+ACTIVATION_NAME = gettext_lazy("Communicatieconnector accordering OutSite")
+
+#: The Celery task behind the scheduled job "Externe berichten verwerken".
+PROCESSING_TASK = "connectors.tasks.process_external_messages"
+
+Source = EnvironmentActivationChange.Source
+
+
+# --- reading the state ---------------------------------------------------------------------
+
+
+def is_active(environment_id: int | None) -> bool:
+    if environment_id is None:
+        return False
+    return EnvironmentActivation.objects.filter(environment_id=environment_id, active=True).exists()
+
+
+def active_environment_ids() -> QuerySet:
+    """The environments with the feature on, as a subquery for the scheduled jobs:
+    ``.filter(organisation__environment_id__in=active_environment_ids())``."""
+    return EnvironmentActivation.objects.filter(active=True).values("environment_id")
+
+
+def request_is_active(request: HttpRequest) -> bool:
+    """The state for the logged-in staff member's or client contact's environment; one
+    query per request (the menu and the view share it)."""
+    cached = getattr(request, "_outsite_activation", None)
+    if cached is not None:
+        return cached
+    from portal import permissions
+
+    user = getattr(request, "user", None)
+    member = permissions.staff_member(user)
+    if member is not None:
+        active = is_active(member.environment_id)
+    else:
+        contact = permissions.client_contact(user)
+        active = (
+            contact is not None
+            and EnvironmentActivation.objects.filter(
+                environment__organisations=contact.organisation_id, active=True
+            ).exists()
+        )
+    request._outsite_activation = active  # type: ignore[attr-defined]
+    return active
+
+
+# --- switching -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_environment_activation(
+    *, environment: AccountancyEnvironment, active: bool, user: Any = None, source: str
+) -> EnvironmentActivation:
+    """Switch the activation on or off and record who did it, when and where.
+
+    Switching to the state it already has records nothing. Switching on also runs the
+    conversion: the message type "KvK-stukken (micro en klein)" is added, blocked and without
+    workflow, when the environment lacks it (the administrator unblocks it and links a
+    workflow, as the set-up checklist says). Switching off changes no message, token or
+    set-up: messages already received stay as they are and are processed after switching
+    on again.
+    """
+    state, _created = EnvironmentActivation.objects.select_for_update().get_or_create(
+        environment=environment
+    )
+    if state.active == active:
+        return state
+    now = timezone.now()
+    state.active = active
+    state.changed_at = now
+    state.changed_by = user if getattr(user, "pk", None) else None
+    state.save(update_fields=["active", "changed_at", "changed_by"])
+    EnvironmentActivationChange.objects.create(
+        environment=environment,
+        active=active,
+        changed_at=now,
+        changed_by=state.changed_by,
+        changed_by_name=_user_name(user),
+        source=source,
+    )
+    if active:
+        _convert(environment)
+    return state
+
+
+def _user_name(user: Any) -> str:
+    if not getattr(user, "pk", None):
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
+
+
+def _convert(environment: AccountancyEnvironment) -> None:
+    from connectors.models import MessageType
+
+    MessageType.objects.get_or_create(
+        environment=environment,
+        code=MessageType.KVK_MICRO_KLEIN,
+        defaults={"name": "KvK-stukken (micro en klein)", "blocked": True},
+    )
+
+
+def record_processing_run(environment_ids: QuerySet | list[int] | None = None) -> None:
+    """Note that "Externe berichten verwerken" ran now (for every active environment, or
+    for the given ones); the set-up checklist shows it."""
+    rows = EnvironmentActivation.objects.filter(active=True)
+    if environment_ids is not None:
+        rows = rows.filter(environment_id__in=environment_ids)
+    rows.update(last_processing_run_at=timezone.now())
+
+
+# --- the "not activated" page ----------------------------------------------------------------
+
+
+def administrators(environment_id: int | None) -> list[str]:
+    """Names of the people who may switch the activation on (the environment's
+    administrators), for the "not activated" page."""
+    if environment_id is None:
+        return []
+    members = StaffMember.objects.filter(
+        environment_id=environment_id,
+        role=StaffMember.Role.ADMINISTRATOR,
+        user__is_active=True,
+    ).select_related("user")
+    return sorted(m.user.get_full_name() or m.user.get_username() for m in members)
+
+
+def not_activated_response(request: HttpRequest) -> HttpResponse:
+    """403 with a page that says the feature is not activated and who can activate it."""
+    from portal import permissions
+
+    member = permissions.staff_member(request.user)
+    is_admin = member is not None and member.role == StaffMember.Role.ADMINISTRATOR
+    context = {
+        "activation_name": ACTIVATION_NAME,
+        "side": "accountant",
+        "is_staff_member": member is not None,
+        "can_activate": is_admin,
+        "setup_url": reverse("insite-setup") if is_admin else "",
+        "administrators": administrators(member.environment_id) if member else [],
+    }
+    if member is None:
+        contact = permissions.client_contact(request.user)
+        if contact is not None:
+            context["accountant"] = contact.organisation.environment.name
+    return render(request, "activation/not_activated.html", context, status=403)
+
+
+def required(view: Callable) -> Callable:
+    """Guard an InSite or OutSite page of the feature; put it under ``staff_view`` or
+    ``client_view`` so the role check comes first."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request_is_active(request):
+            return not_activated_response(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- the set-up checklist ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+    done: bool
+    detail: str
+    link: str = ""
+    link_text: str = ""
+
+
+def processing_schedule() -> tuple[str, float] | None:
+    """The beat entry of "Externe berichten verwerken": (name, seconds), or None."""
+    for name, entry in (getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}).items():
+        if entry.get("task") == PROCESSING_TASK:
+            schedule = entry.get("schedule")
+            if hasattr(schedule, "total_seconds"):
+                schedule = schedule.total_seconds()
+            return name, float(schedule)
+    return None
+
+
+def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
+    """What is still missing before the first message can flow, in the order of the
+    documentation (Stap 1..6, then per client), each with where to fix it."""
+    from connectors.models import AppConnector, ClientToken, MessageType
+    from portal.models import Identification
+    from workflow.models import WorkflowDefinition
+
+    state = EnvironmentActivation.objects.filter(environment=environment).first()
+    active = bool(state and state.active)
+    items = [
+        ChecklistItem(
+            "activation",
+            _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
+            active,
+            _("Ingeschakeld.")
+            if active
+            else _("Schakel de activering hierboven in; daarna komen de inrichtingspaden vrij."),
+        )
+    ]
+    message_type = (
+        MessageType.objects.filter(environment=environment, code=MessageType.KVK_MICRO_KLEIN)
+        .select_related("workflow")
+        .first()
+    )
+    type_link = reverse("insite-message-type", args=[message_type.pk]) if message_type else ""
+    workflow = message_type.workflow if message_type else None
+    missing = workflow.missing_required_actions() if workflow else []
+    if workflow is not None and not missing:
+        item = ChecklistItem(
+            "workflow",
+            _("Workflow gekoppeld aan de berichtsoort"),
+            True,
+            _("Workflow '%(name)s' met de verplichte acties is gekoppeld.")
+            % {"name": workflow.name},
+        )
+    elif workflow is not None:
+        item = ChecklistItem(
+            "workflow",
+            _("Workflow gekoppeld aan de berichtsoort"),
+            False,
+            _("Workflow '%(name)s' mist de verplichte acties: %(missing)s.")
+            % {"name": workflow.name, "missing": ", ".join(missing)},
+            reverse("admin:workflow_workflowdefinition_change", args=[workflow.pk]),
+            _("Workflow aanvullen"),
+        )
+    elif not WorkflowDefinition.objects.filter(environment=environment).exists():
+        item = ChecklistItem(
+            "workflow",
+            _("Workflow gekoppeld aan de berichtsoort"),
+            False,
+            _(
+                "Er is nog geen workflow. Maak er een aan met de taken 'Jaarrekening "
+                "vaststellen', 'Goedkeuren bericht' en 'Afkeuren bericht' (rol cliënt) en "
+                "koppel hem daarna aan de berichtsoort."
+            ),
+            reverse("admin:workflow_workflowdefinition_add"),
+            _("Workflow aanmaken"),
+        )
+    else:
+        item = ChecklistItem(
+            "workflow",
+            _("Workflow gekoppeld aan de berichtsoort"),
+            False,
+            _("Koppel een workflow aan de berichtsoort 'KvK-stukken (micro en klein)'."),
+            type_link,
+            _("Workflow koppelen"),
+        )
+    items.append(item)
+    if message_type is None:
+        items.append(
+            ChecklistItem(
+                "message_type",
+                _("Berichtsoort niet geblokkeerd"),
+                False,
+                _("De berichtsoort ontstaat bij het inschakelen van de activering."),
+            )
+        )
+    else:
+        items.append(
+            ChecklistItem(
+                "message_type",
+                _("Berichtsoort niet geblokkeerd"),
+                not message_type.blocked,
+                _("Berichtsoort '%(name)s' is geblokkeerd: vink 'Geblokkeerd' uit.")
+                % {"name": message_type.name}
+                if message_type.blocked
+                else _("Berichtsoort '%(name)s' is niet geblokkeerd.")
+                % {"name": message_type.name},
+                "" if not message_type.blocked else type_link,
+                _("Blokkade opheffen"),
+            )
+        )
+    connectors = list(
+        AppConnector.objects.filter(environment=environment).select_related("user_group")
+    )
+    ready = [c for c in connectors if c.commsvc and not c.blocked and c.user_group_id]
+    if ready:
+        items.append(
+            ChecklistItem(
+                "connector",
+                _("App connector met gebruikersgroep"),
+                True,
+                _(
+                    "App connector '%(name)s' (gebruikersgroep %(group)s) geeft toegang tot "
+                    "CommSvcConnector."
+                )
+                % {"name": ready[0].name, "group": ready[0].user_group},
+            )
+        )
+    elif connectors:
+        first = connectors[0]
+        items.append(
+            ChecklistItem(
+                "connector",
+                _("App connector met gebruikersgroep"),
+                False,
+                _(
+                    "App connector '%(name)s': kies een gebruikersgroep, vink 'Geblokkeerd' "
+                    "uit en geef toegang tot CommSvcConnector."
+                )
+                % {"name": first.name},
+                reverse("admin:connectors_appconnector_change", args=[first.pk]),
+                _("App connector inrichten"),
+            )
+        )
+    else:
+        items.append(
+            ChecklistItem(
+                "connector",
+                _("App connector met gebruikersgroep"),
+                False,
+                _(
+                    "Er is nog geen app connector. Maak er een aan voor deze omgeving, met een "
+                    "gebruikersgroep en toegang tot CommSvcConnector, niet geblokkeerd."
+                ),
+                reverse("admin:connectors_appconnector_add"),
+                _("App connector aanmaken"),
+            )
+        )
+    schedule = processing_schedule()
+    last_run = state.last_processing_run_at if state else None
+    if schedule is None:
+        detail = _(
+            "De geplande taak 'Externe berichten verwerken' staat niet in het schema van "
+            "Celery beat; laat de beheerder van de installatie hem toevoegen."
+        )
+    else:
+        detail = _("Ingepland als '%(name)s', elke %(seconds)s seconden.") % {
+            "name": schedule[0],
+            "seconds": f"{schedule[1]:g}",
+        }
+        detail += " " + (
+            _("Laatst gedraaid: %(when)s.")
+            % {"when": timezone.localtime(last_run).strftime("%d-%m-%Y %H:%M:%S")}
+            if last_run
+            else _(
+                "Nog niet gedraaid voor deze omgeving (de taak draait alleen als de "
+                "activering aan staat; start de worker en beat)."
+            )
+        )
+    items.append(
+        ChecklistItem(
+            "processing_job",
+            _("Geplande taak 'Externe berichten verwerken'"),
+            schedule is not None,
+            detail,
+        )
+    )
+    has_org = Identification.objects.filter(
+        environment=environment, kind=Identification.Kind.KVK
+    ).exists()
+    items.append(
+        ChecklistItem(
+            "organisation",
+            _("Per cliënt: organisatie met KvK-nummer"),
+            has_org,
+            _("Er is een organisatie met een KvK-nummer.")
+            if has_org
+            else _("Leg de organisatie van de cliënt vast met haar KvK-nummer."),
+            "" if has_org else reverse("insite-organisation-create"),
+            _("Organisatie aanmaken"),
+        )
+    )
+    has_token = ClientToken.objects.active().filter(connector__environment=environment).exists()
+    ready_connector = ready[0] if ready else None
+    items.append(
+        ChecklistItem(
+            "token",
+            _("Per cliënt: token uitgegeven"),
+            has_token,
+            _("Er is een actief token uitgegeven aan een cliënt.")
+            if has_token
+            else _(
+                "Maak bij de app connector een token aan voor de cliënt en geef het aan de "
+                "cliënt; die vult het in bij 'Communicatie met accountant'."
+            ),
+            ""
+            if has_token or ready_connector is None
+            else reverse("insite-connector", args=[ready_connector.pk]),
+            _("Token aanmaken"),
+        )
+    )
+    return items

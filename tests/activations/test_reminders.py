@@ -1,0 +1,43 @@
+"""The daily reminder job (client reminders and staff escalations) skips an environment
+whose activation "Communicatieconnector accordering OutSite" is off."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+
+from portal import reminders
+from portal.models import ReminderLog
+from tests import factories
+from tests.deadlines.conftest import at_noon, make_message
+
+TODAY = date(2026, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def schedule(settings):
+    settings.REMINDER_DAYS = [3, 7, 14]
+    settings.REMINDER_ESCALATION_DAYS = [30, 14]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.mark.parametrize("active", [True, False], ids=["on", "off"])
+def test_reminder_job(environment, switch, active, django_capture_on_commit_callbacks):
+    org = factories.OrganisationFactory(environment=environment, name="Alfa B.V.")
+    factories.ContactFactory(organisation=org, email="anna@example.nl")
+    factories.StaffFactory(environment=environment, user__email="eva@kantoor.nl")
+    make_message(org, year=2025, changed_at=at_noon(TODAY - timedelta(days=3)))
+    switch(active)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_outcome = reminders.send_reminders(now=at_noon(TODAY))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_outcome = reminders.send_reminders(now=at_noon(date(2026, 7, 19)))
+    expected = 1 if active else 0
+    assert (client_outcome.client_reminders, staff_outcome.staff_escalations) == (
+        expected,
+        expected,
+    )
+    # On: the 3-day reminder, in July the latest client step and the staff escalation.
+    assert len(mail.outbox) == ReminderLog.objects.count() == (3 if active else 0)
