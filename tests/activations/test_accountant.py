@@ -385,6 +385,16 @@ def test_admin_add_switches_on_with_the_conversion(admin_client, admin_user, db)
     assert message_type.blocked and message_type.workflow is None
 
 
+def test_checklist_links_only_after_switching_on(admin_browser, environment, switch):
+    switch(False)
+    page = admin_browser.get(reverse("insite-setup")).content.decode()
+    assert 'id="check-organisation" data-done="0"' in page
+    assert reverse("insite-organisation-create") not in page
+    switch(True)
+    page = admin_browser.get(reverse("insite-setup")).content.decode()
+    assert reverse("insite-organisation-create") in page
+
+
 def test_checklist_says_what_is_missing(admin_browser, environment, client_a, settings):
     page = admin_browser.get(reverse("insite-setup")).content.decode()
     # Fixtures: workflow linked, type unblocked, connector without a user group.
