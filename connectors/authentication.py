@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+from rest_framework.throttling import SimpleRateThrottle
 
 from connectors.models import ClientToken, hash_token
 
@@ -14,6 +18,41 @@ class TokenAuthenticationFailed(exceptions.AuthenticationFailed):
     def __init__(self, detail: str, code: str) -> None:
         super().__init__(detail=detail, code=code)
         self.error_code = code
+
+
+class FailedAuthenticationGuard:
+    """Throttles token guessing: after too many failed authentications from one address
+    within the window of the ``anon_auth`` rate, that address gets 429 until it passes.
+
+    DRF's throttles run after authentication, so a caller with a wrong token would never
+    reach them; this guard runs inside authentication instead.
+    """
+
+    def __init__(self, request) -> None:
+        self.key = f"auth-failures:{request.META.get('REMOTE_ADDR', '')}"
+        rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("anon_auth")
+        self.limit, self.window = SimpleRateThrottle.parse_rate(None, rate)
+
+    def _recent(self, now: float) -> list[float]:
+        return [t for t in cache.get(self.key, []) if t > now - self.window]
+
+    def check(self) -> None:
+        if not self.limit:
+            return
+        now = time.time()
+        recent = self._recent(now)
+        if len(recent) >= self.limit:
+            raise exceptions.Throttled(
+                wait=max(recent[0] + self.window - now, 1),
+                detail="Te veel mislukte pogingen met een token vanaf dit adres; probeer het "
+                "later opnieuw.",
+            )
+
+    def record_failure(self) -> None:
+        if not self.limit:
+            return
+        now = time.time()
+        cache.set(self.key, [*self._recent(now), now], self.window)
 
 
 class ClientTokenAuthentication(authentication.BaseAuthentication):
@@ -25,6 +64,15 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
     touch_interval = timedelta(seconds=60)
 
     def authenticate(self, request):  # type: ignore[override]
+        guard = FailedAuthenticationGuard(request)
+        guard.check()
+        try:
+            return self._authenticate(request)
+        except TokenAuthenticationFailed:
+            guard.record_failure()
+            raise
+
+    def _authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             raise TokenAuthenticationFailed(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from connectors import services as connector_services
@@ -21,6 +22,16 @@ from tests.kvk_digipoort.conftest import (  # noqa: F401 - the local Digipoort, 
     digipoort_settings,
     digipoort_stub,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_fast_hashing(settings):
+    """Throttle counters must not leak from one test into the next, and hashing demo
+    passwords with the production hasher would make every role fixture slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

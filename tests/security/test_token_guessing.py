@@ -36,11 +36,6 @@ def test_unknown_tokens_are_refused_one_by_one(client_a):
     assert guess("198.51.100.7") == 401
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="connectors: failed token authentication is not throttled yet (the 'anon_auth' "
-    "rate in settings is unused); see the report of issue 10",
-)
 def test_many_unknown_tokens_from_one_address_get_429(client_a, low_anon_rate):
     codes = [guess("203.0.113.9") for _ in range(GUESSES)]
     assert codes[:LIMIT] == [401] * LIMIT
