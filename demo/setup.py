@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from clientside.activation import set_administration_activation
@@ -153,6 +153,14 @@ def add_client(
     return org, administration, report
 
 
+def bookkeeping_group() -> Group:
+    """The client environment's bookkeepers: keep the administrations and annual reports,
+    prepare them ("Klaarzetten") and send/receive them."""
+    group, _ = Group.objects.get_or_create(name="Boekhouding cliëntomgeving")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="clientside"))
+    return group
+
+
 def load(portal_url: str) -> list[str]:
     """Load the whole demo; returns lines describing the logins."""
     env = environment()
@@ -162,6 +170,8 @@ def load(portal_url: str) -> list[str]:
         user=staff, defaults={"environment": env, "role": StaffMember.Role.ADMINISTRATOR}
     )
     admin = _user("beheerder", email="beheerder@example.nl", is_staff=True, is_superuser=True)
+    bookkeeper = _user("boekhouder", email="boekhouder@example.nl", first_name="Bas")
+    bookkeeper.groups.add(bookkeeping_group())
     year = date.today().year - 1
     for client in DEMO_CLIENTS:
         add_client(
@@ -177,5 +187,6 @@ def load(portal_url: str) -> list[str]:
             f"Cliënt (OutSite):     {c.username} / {DEMO_PASSWORD}  ({c.name}, KvK {c.kvk_number})"
             for c in DEMO_CLIENTS
         ],
+        f"Boekhouding (cliëntomgeving, /klant/): {bookkeeper.username} / {DEMO_PASSWORD}",
         f"Beheer (Django admin): {admin.username} / {DEMO_PASSWORD}",
     ]

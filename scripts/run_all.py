@@ -72,7 +72,8 @@ Deponeer draait / is running:
   API-documentatie:              {base}/api/docs/
   Gezondheid:                    {base}/healthz
   Lokale Digipoort:              https://127.0.0.1:{STUB_PORT}/
-Demo-logins (wachtwoord deponeer-demo): medewerker, klant-a, klant-b, klant-c, beheerder
+Demo-logins (wachtwoord deponeer-demo): medewerker, klant-a, klant-b, klant-c, boekhouder,
+  beheerder
 Eén aanlevering van begin tot eind:  .venv/bin/python manage.py demo_flow
 Stoppen: Ctrl-C
 """,

@@ -18,4 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("outsite-messages")
     if request.user.is_superuser:
         return redirect("admin:index")
+    if request.user.has_perm("clientside.prepare_report") or request.user.has_perm(
+        "clientside.send_receive"
+    ):
+        # Someone of the client's own environment (bookkeeping side), not a portal user.
+        return redirect("clientside:home")
     raise Http404
