@@ -468,7 +468,14 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
         raise Invalid("De datum van vaststelling kan niet in de toekomst liggen.")
     if adoption_date < date(message.financial_year or 1900, 1, 1):
         raise Invalid("De datum van vaststelling ligt vóór het begin van het boekjaar.")
-    final = adopt_instance(bytes(message.received_document), adoption_date=adoption_date)
+    try:
+        final = adopt_instance(bytes(message.received_document), adoption_date=adoption_date)
+    except ValueError:
+        # Accounts are adopted after the year they cover has ended.
+        raise Invalid(
+            "De datum van vaststelling moet na het einde van het boekjaar liggen.",
+            code="adoption_date_in_year",
+        )
     findings = check_instance(final, filename=message.filename)
     if has_errors(findings):
         raise Invalid(

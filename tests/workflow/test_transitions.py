@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from django_fsm import has_transition_perm
 from kvk.status import Status
 from tests.workflow.conftest import Flow, adoption_day
 from workflow import services
-from workflow.errors import Conflict, NotPermitted, WorkflowError
+from workflow.errors import Conflict, Invalid, NotPermitted, WorkflowError
 from workflow.models import Actor, ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -347,6 +348,17 @@ def test_adopt_produces_the_final_document_and_an_event(flow):
     event = message.events.order_by("-sequence").first()
     assert (event.action, event.from_status, event.to_status) == ("adopted", 30, 30)
     assert event.document_sha256 == message.document_sha256
+
+
+def test_adopt_with_a_date_inside_the_financial_year_is_refused_with_a_reason(flow):
+    message = flow.at(Status.IN_REVIEW)
+    before = _snapshot(message)
+    inside_year = date(message.financial_year, 12, 31)
+    with pytest.raises(Invalid) as refused:
+        services.adopt(message_id=message.pk, actor=flow.client_actor(), adoption_date=inside_year)
+    assert refused.value.code == "adoption_date_in_year"
+    assert "na het einde van het boekjaar" in refused.value.message
+    assert _snapshot(message) == before
 
 
 @pytest.mark.parametrize("status", [s for s in ALL if s != Status.IN_REVIEW])
