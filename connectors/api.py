@@ -5,6 +5,7 @@ queryset is scoped to the token's organisation."""
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.conf import settings
 from django.http import Http404
@@ -18,7 +19,7 @@ from rest_framework.views import APIView, exception_handler
 
 from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
 from connectors.authentication import ClientTokenAuthentication
-from connectors.models import MessageType
+from connectors.models import ClientToken, MessageType
 from connectors.serializers import (
     ErrorSerializer,
     MessageDetailSerializer,
@@ -74,11 +75,16 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+def caller(request: Request) -> ClientToken:
+    """The client token the request authenticated with (ClientTokenAuthentication)."""
+    return cast(ClientToken, request.auth)
+
+
 class CommSvcAccess(permissions.BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
-        token = request.auth
-        if token is None:
+        if request.auth is None:
             return False
+        token = caller(request)
         if not EnvironmentActivation.objects.filter(
             environment_id=token.organisation.environment_id, active=True
         ).exists():
@@ -106,10 +112,10 @@ class ClientTokenThrottle(throttling.SimpleRateThrottle):
     def get_rate(self) -> str | None:
         # DRF binds THROTTLE_RATES at import; read the rate per request so a settings
         # change (or a test's override) takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return cast(str | None, api_settings.DEFAULT_THROTTLE_RATES.get(self.scope))
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        token = request.auth
+        token = caller(request)
         return f"throttle_token_{token.pk}" if token is not None else None
 
 
@@ -161,7 +167,7 @@ class ClientAPIView(APIView):
             )
 
     def actor(self, request: Request) -> Actor:
-        token = request.auth
+        token = caller(request)
         return Actor.for_token(
             organisation_id=token.organisation_id,
             label=f"token {token.prefix}…",
@@ -169,7 +175,7 @@ class ClientAPIView(APIView):
         )
 
     def messages(self, request: Request):
-        return ApprovalMessage.objects.filter(organisation_id=request.auth.organisation_id)
+        return ApprovalMessage.objects.filter(organisation_id=caller(request).organisation_id)
 
 
 class MessageListView(ClientAPIView):
@@ -200,7 +206,7 @@ class MessageListView(ClientAPIView):
         except PayloadTooLarge:
             raise self._too_large()
         data = serializer.validated_data
-        token = request.auth
+        token = caller(request)
         message_type = (
             MessageType.objects.filter(
                 environment_id=token.organisation.environment_id, code=data["message_type"]
@@ -315,7 +321,7 @@ class MessageUpdatesView(ClientAPIView):
         since = int(raw)
         events = list(
             StatusEvent.objects.filter(
-                organisation_id=request.auth.organisation_id, sequence__gt=since
+                organisation_id=caller(request).organisation_id, sequence__gt=since
             )
             .order_by("sequence")
             .values("sequence", "to_status", "reasons", "message__message_id")[:UPDATES_PAGE_SIZE]

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
-from rest_framework.throttling import SimpleRateThrottle
 
 from connectors.models import ClientToken, hash_token
 
@@ -18,6 +17,14 @@ class TokenAuthenticationFailed(exceptions.AuthenticationFailed):
     def __init__(self, detail: str, code: str) -> None:
         super().__init__(detail=detail, code=code)
         self.error_code = code
+
+
+def _parse_rate(rate: str | None) -> tuple[int, int]:
+    """'60/min' -> (60 requests, 60 seconds); no rate -> (0, 0), meaning no limit."""
+    if not rate:
+        return 0, 0
+    number, period = rate.split("/")
+    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
 
 class FailedAuthenticationGuard:
@@ -30,8 +37,9 @@ class FailedAuthenticationGuard:
 
     def __init__(self, request) -> None:
         self.key = f"auth-failures:{request.META.get('REMOTE_ADDR', '')}"
-        rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("anon_auth")
-        self.limit, self.window = SimpleRateThrottle.parse_rate(None, rate)
+        rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        rate = rates.get("anon_auth") if isinstance(rates, dict) else None
+        self.limit, self.window = _parse_rate(rate)
 
     def _recent(self, now: float) -> list[float]:
         return [t for t in cache.get(self.key, []) if t > now - self.window]

@@ -126,12 +126,13 @@ class MessageType(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.workflow_id is not None:
-            if self.workflow.environment_id != self.environment_id:
+        workflow = self.workflow
+        if workflow is not None:
+            if workflow.environment_id != self.environment_id:
                 raise ValidationError(
                     {"workflow": _("Deze workflow hoort bij een andere omgeving.")}
                 )
-            missing = self.workflow.missing_required_actions()
+            missing = workflow.missing_required_actions()
             if missing:
                 raise ValidationError(
                     {

@@ -252,7 +252,7 @@ def process_message(message_id: int) -> int:
         reasons.append(correction)
 
     finding_dicts = [asdict(f) for f in findings]
-    if reasons or message_type is None:
+    if reasons or message_type is None or message_type.workflow is None:
         workflow_services.fail_processing(
             message_id=message_id, reasons=reasons, findings=finding_dicts
         )
