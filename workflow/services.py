@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
@@ -46,8 +46,18 @@ def _next_sequence(organisation_id: int) -> int:
     messages of one organisation commit in sequence order: a client reading "changes after
     cursor N" can never miss a lower number that commits later.
     """
-    Organisation.objects.filter(pk=organisation_id).update(status_sequence=F("status_sequence") + 1)
-    return Organisation.objects.values_list("status_sequence", flat=True).get(pk=organisation_id)
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    with connection.cursor() as cursor:
+        # One round trip: PostgreSQL and SQLite (3.35+) both return the new value.
+        cursor.execute(
+            f"UPDATE {table} SET status_sequence = status_sequence + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING status_sequence",
+            [organisation_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotPermitted("Deze organisatie bestaat niet.", code="not_found")
+    return int(row[0])
 
 
 def record_event(
