@@ -140,7 +140,9 @@ def is_complete(directory: Path) -> bool:
 def generate(directory: Path, hosts: list[str] | None = None) -> TestPki:
     """Write ca.crt, server.crt/.key and client.crt/.key into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    hosts = hosts or ["127.0.0.1", "localhost", "::1"]
+    # Extra names let other containers reach the stub by its service name (docker-compose).
+    extra = [h.strip() for h in os.environ.get("DIGIPOORT_STUB_HOSTNAMES", "").split(",")]
+    hosts = hosts or ["127.0.0.1", "localhost", "::1", *[h for h in extra if h]]
     now = datetime.now(UTC)
     ca_key = _key()
     ca_cert = (
