@@ -188,6 +188,13 @@ def revoke_token(*, token: ClientToken) -> ClientToken:
 # --- processing: "Externe berichten verwerken" ---------------------------------------------
 
 
+def _with_line(message: str, line: int | None) -> str:
+    """The message with its line number, unless the message already names it."""
+    if not line or f"regel {line}" in message:
+        return message
+    return f"{message} (regel {line})"
+
+
 def _reason(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
 
@@ -219,8 +226,7 @@ def process_message(message_id: int) -> int:
     try:
         parsed = parse_instance(content)
     except XbrlParseError as error:
-        where = f" (regel {error.line})" if error.line else ""
-        reasons.append(_reason(error.code, error.message_nl + where))
+        reasons.append(_reason(error.code, _with_line(error.message_nl, error.line)))
         workflow_services.fail_processing(message_id=message_id, reasons=reasons, findings=[])
         return Status.PROCESSING_FAILED
 
@@ -235,8 +241,7 @@ def process_message(message_id: int) -> int:
     # The KvK-number rule is already reported above, with the organisation's own number.
     for finding in findings:
         if finding.severity == "error" and finding.code != "DEP-KVK-NUMBER":
-            where = f" (regel {finding.line})" if finding.line else ""
-            reasons.append(_reason(finding.code, finding.message_nl + where))
+            reasons.append(_reason(finding.code, _with_line(finding.message_nl, finding.line)))
     # Would KvK take this as a correction of an earlier filing? Asked even when other
     # problems were found, so the client learns everything to fix in one go.
     correction = workflow_services.correction_reason(

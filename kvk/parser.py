@@ -343,6 +343,14 @@ def parse_xml(content: bytes) -> tuple[etree._Element, str]:
         root = etree.fromstring(bytes(content), _parser())
     except etree.XMLSyntaxError as exc:
         syntax_line: int | None = exc.lineno or None
+        if "excessive depth" in str(exc.msg).lower():
+            # libxml2 stops at 256 levels itself, before our own depth check can run.
+            raise XbrlParseError(
+                "DEP-PARSE-DEPTH",
+                f"Het document is dieper genest dan {MAX_DEPTH} niveaus (regel {syntax_line}).",
+                f"The document nests deeper than {MAX_DEPTH} levels (line {syntax_line}).",
+                syntax_line,
+            )
         raise XbrlParseError(
             "DEP-PARSE-XML",
             f"Het bestand is geen geldige XML (regel {syntax_line}): {exc.msg}",

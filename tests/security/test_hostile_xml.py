@@ -29,7 +29,7 @@ EXPECTED = {
     "quadratic_blowup": "DEP-PARSE-DTD",
     "external_dtd": "DEP-PARSE-DTD",
     "doctype_lowercase_spaced": "DEP-PARSE-DTD",
-    "deep_nesting": "DEP-PARSE-XML",
+    "deep_nesting": "DEP-PARSE-DEPTH",
     "huge_text": "DEP-PARSE-TEXT",
     "many_elements": "DEP-PARSE-SIZE",
     "xinclude": "DEP-REFERENCE",
