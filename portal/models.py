@@ -120,6 +120,8 @@ class StaffMember(models.Model):
         AccountancyEnvironment, on_delete=models.CASCADE, related_name="staff"
     )
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices, default=Role.WORKER)
+    # The language of the e-mail this staff member receives.
+    language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES, default="nl")
 
     class Meta:
         verbose_name = _("medewerker")

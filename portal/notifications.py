@@ -10,8 +10,8 @@ Who hears what:
 
 The workflow sends its signals after commit; the receivers here only queue a Celery task
 (so a slow or failing mail server never holds up a request or a worker's transaction), and
-the task renders and sends. Clients get mail in ``Contact.language``; staff have no
-language of their own in the CRM yet, so they get ``settings.LANGUAGE_CODE`` (Dutch).
+the task renders and sends. Clients get mail in ``Contact.language``, staff in
+``StaffMember.language``.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def staff_recipients(message) -> list[Recipient]:
     return [
         Recipient(
             email=m.user.email,
-            language=settings.LANGUAGE_CODE,
+            language=m.language or settings.LANGUAGE_CODE,
             name=m.user.get_full_name() or m.user.username,
             staff=True,
         )

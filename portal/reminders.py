@@ -292,20 +292,9 @@ def send_staff_escalations(*, today: date | None = None) -> int:
     return sum(len(ids) for ids in claimed.values())
 
 
-def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today: date) -> None:
-    """Send one digest of claimed escalations to the staff of one environment."""
-    entries = list(
-        ReminderLog.objects.filter(pk__in=entry_ids)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    staff = StaffMember.objects.filter(environment_id=environment_id, user__is_active=True)
-    addresses = sorted({member.user.email for member in staff.select_related("user")} - {""})
-    if not addresses:
-        for entry in entries:
-            _record_delivery(entry.pk, "Geen medewerkers met een e-mailadres.")
-        return
-    with translation.override(settings.LANGUAGE_CODE):
+def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> tuple[str, str]:
+    """Subject and body of a staff escalation digest, in ``language``."""
+    with translation.override(language):
         lines = []
         for entry in entries:
             row = selectors.year_rows(
@@ -341,16 +330,42 @@ def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today
             + gettext("Overzicht: {url}").format(url=_url("deadlines:list"))
             + "\n"
         )
+    return subject, body
+
+
+def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today: date) -> None:
+    """Send one digest of claimed escalations to the staff of one environment."""
+    entries = list(
+        ReminderLog.objects.filter(pk__in=entry_ids)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    staff = StaffMember.objects.filter(environment_id=environment_id, user__is_active=True)
+    by_language: dict[str, set[str]] = {}
+    for member in staff.select_related("user"):
+        if member.user.email:
+            by_language.setdefault(member.language or settings.LANGUAGE_CODE, set()).add(
+                member.user.email
+            )
+    if not by_language:
+        for entry in entries:
+            _record_delivery(entry.pk, "Geen medewerkers met een e-mailadres.")
+        return
+    # One digest per language, each to the staff who read that language.
+    mails = [
+        (*_escalation_text(entries, language, today), sorted(addresses))
+        for language, addresses in sorted(by_language.items())
+    ]
     try:
-        EmailMessage(subject=subject, body=body, to=addresses).send()
+        for subject, body, addresses in mails:
+            EmailMessage(subject=subject, body=body, to=addresses).send()
     except Exception as error:  # noqa: BLE001 - at most once: record, never resend
         log.exception("Escalation for environment %s could not be sent", environment_id)
         for entry in entries:
             _record_delivery(entry.pk, f"{type(error).__name__}: {error}")
         return
-    ReminderLog.objects.filter(pk__in=entry_ids).update(
-        sent_at=timezone.now(), recipients=addresses
-    )
+    everyone = sorted(set().union(*by_language.values()))
+    ReminderLog.objects.filter(pk__in=entry_ids).update(sent_at=timezone.now(), recipients=everyone)
 
 
 def send_reminders(*, now: datetime | None = None) -> Outcome:

@@ -193,6 +193,21 @@ def test_escalation_before_the_filing_deadline(
     assert sorted(ReminderLog.objects.values_list("step", flat=True)) == [14, 30]
 
 
+def test_escalation_reaches_each_staff_member_in_their_language(
+    org, staff_members, django_capture_on_commit_callbacks
+):
+    staff_members[1].language = "en"
+    staff_members[1].save()
+    run(django_capture_on_commit_callbacks, date(2026, 7, 19))
+    by_address = {email.to[0]: email for email in mail.outbox}
+    assert sorted(by_address) == ["eva@kantoor.nl", "tom@kantoor.nl"]
+    assert "Deponeertermijn nadert" in by_address["eva@kantoor.nl"].subject
+    assert "Filing deadline approaching" in by_address["tom@kantoor.nl"].subject
+    assert "financial year 2025" in by_address["tom@kantoor.nl"].body
+    entry = ReminderLog.objects.get()
+    assert sorted(entry.recipients) == ["eva@kantoor.nl", "tom@kantoor.nl"]
+
+
 def test_escalation_follows_the_facts(org, staff_members, django_capture_on_commit_callbacks):
     # An extension of 3 months moves the deadline of 2025 to 8 November 2026.
     extension(org, 2025, 3)

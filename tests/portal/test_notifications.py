@@ -77,6 +77,22 @@ def test_staff_hear_approval_and_rejection(
     assert any(f"/insite/berichten/{rejected.pk}/" in m.body for m in staff_mails)
 
 
+def test_staff_mail_is_in_the_staff_members_language(
+    client_a, staff, django_capture_on_commit_callbacks
+):
+    from portal.models import StaffMember
+
+    StaffMember.objects.filter(user=staff).update(language="en")
+    message = make_message(client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(
+            message_id=message.pk, actor=Actor.for_user(client_a.user), reason="Naam fout"
+        )
+    (mail_to_staff,) = _to(staff.email)
+    assert "afgekeurd" not in mail_to_staff.subject.lower()
+    assert "reject" in mail_to_staff.subject.lower()
+
+
 def _sent_to_kvk(client):
     message = make_message(client, Status.APPROVED)
     assert services.claim_for_submission(message.pk)
