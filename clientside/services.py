@@ -523,7 +523,23 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
     if problems:
         raise PrepareError(problems)
     if replace is not None:
-        replace.delete()
+        # Only while still never offered: a send/receive run may have taken it meanwhile.
+        deleted, _by_model = OutboundMessage.objects.filter(
+            pk=replace.pk, sent_at__isnull=True
+        ).delete()
+        if not deleted:
+            raise PrepareError(
+                [
+                    Problem(
+                        _("Bericht"),
+                        _(
+                            "Het bericht dat klaarstond wordt op dit moment verzonden. Voer "
+                            "'Verzenden/ontvangen accountancyportal' uit en kijk daarna of er "
+                            "nieuwe stukken nodig zijn."
+                        ),
+                    )
+                ]
+            )
     return OutboundMessage.objects.create(
         administration=report.administration,
         report=report,
@@ -553,9 +569,13 @@ def _mirror(message: OutboundMessage, status: object, reasons: object) -> bool:
         return False
     now = timezone.now()
     history = [*message.history, {"status": status, "at": now.isoformat()}]
-    OutboundMessage.objects.filter(pk=message.pk).update(
-        status=status, reasons=reasons, history=history, status_changed_at=now
-    )
+    # Compare and set: when another send/receive run moved the row on since this one read
+    # it, its newer state stands and this older view is dropped.
+    changed = OutboundMessage.objects.filter(
+        pk=message.pk, status=message.status, history=message.history
+    ).update(status=status, reasons=reasons, history=history, status_changed_at=now)
+    if not changed:
+        return False
     message.status, message.reasons, message.history = status, reasons, history
     if status == Status.FILED:
         # Filed documents are never changed again; a correction is a resubmission.
@@ -619,6 +639,11 @@ def send_receive(administration: Administration) -> SendReceiveResult:
     for message in administration.outbound_messages.filter(
         status__in=[Status.PREPARED, Status.SEND_FAILED]
     ).order_by("created_at"):
+        # Mark it offered before the upload, on the row itself: "Klaarzetten" replaces only
+        # messages never offered, so it can no longer swap this one out mid-upload (and if
+        # it already did, the row is gone and nothing is sent).
+        if not OutboundMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now()):
+            continue
         try:
             body = client.upload(
                 message_id=message.message_id,
@@ -632,7 +657,6 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             _mirror(message, Status.SEND_FAILED, [{"code": error.code, "message": error.message}])
             continue
         result.sent += 1
-        OutboundMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
         _mirror(message, body.get("status"), body.get("reasons") or [])
     try:
         cursor = profile.updates_cursor

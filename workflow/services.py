@@ -39,6 +39,23 @@ from workflow.models import (
 SYSTEM = Actor.system()
 
 
+def _after_commit(effect: Callable[[], Any]) -> None:
+    """Queue a side effect (task, event) to run after commit.
+
+    Robust: the action has committed by then, so a failing effect (the broker down, say) is
+    logged and must not turn it into an error for the user; the periodic jobs and the
+    sweeper pick up what a lost task would have done.
+    """
+
+    def run_effect() -> None:
+        effect()
+
+    # Django names a failing robust hook by __qualname__, which a partial lacks.
+    target = getattr(effect, "func", effect)
+    run_effect.__qualname__ = getattr(target, "__qualname__", repr(target))
+    transaction.on_commit(run_effect, robust=True)
+
+
 def _next_sequence(organisation_id: int) -> int:
     """Take the organisation's next status sequence number.
 
@@ -317,7 +334,7 @@ def register_message(
     record_event(message, action="received", actor=actor, from_status=None)
     from workflow.signals import message_received
 
-    transaction.on_commit(partial(message_received.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(message_received.send, sender=ApprovalMessage, pk=message.pk))
     return message, True
 
 
@@ -416,7 +433,7 @@ def start_workflow(
     )
     from workflow.signals import workflow_started
 
-    transaction.on_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
     return True
 
 
@@ -456,7 +473,7 @@ def complete_accountant_review(*, message_id: int, actor: Actor) -> ApprovalMess
     record_event(message, action="accountant_reviewed", actor=actor, from_status=message.status)
     from workflow.signals import workflow_started
 
-    transaction.on_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
     return message
 
 
@@ -550,8 +567,8 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     from workflow import tasks
     from workflow.signals import message_approved
 
-    transaction.on_commit(partial(tasks.submit_to_kvk.delay, message.pk))
-    transaction.on_commit(partial(message_approved.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(tasks.submit_to_kvk.delay, message.pk))
+    _after_commit(partial(message_approved.send, sender=ApprovalMessage, pk=message.pk))
     return message
 
 
@@ -578,7 +595,7 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     _apply(message, message.reject, actor, reason, action="rejected", update_fields=["reasons"])
     from workflow.signals import message_rejected
 
-    transaction.on_commit(partial(message_rejected.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(message_rejected.send, sender=ApprovalMessage, pk=message.pk))
     return message
 
 
@@ -590,7 +607,7 @@ def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
     _apply(message, message.repair, actor, action="repaired", update_fields=["reasons"])
     from workflow.signals import workflow_started
 
-    transaction.on_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
     return message
 
 
@@ -618,7 +635,7 @@ def add_comment(*, message_id: int, actor: Actor, text: str) -> Comment:
     )
     from workflow.signals import comment_added
 
-    transaction.on_commit(
+    _after_commit(
         partial(comment_added.send, sender=ApprovalMessage, pk=message.pk, comment_pk=comment.pk)
     )
     return comment
@@ -670,8 +687,14 @@ def record_delivered(*, message_id: int, kenmerk: str) -> bool:
 def record_transport_error(
     *, message_id: int, reasons: list[dict[str, str]], retry: bool, max_attempts: int
 ) -> bool:
-    """-> 70 (or stay in 70) and plan the next attempt; False when retries ran out."""
+    """-> 70 (or stay in 70) and plan the next attempt; False when retries ran out.
+
+    Only for a message still waiting to be delivered (50 or 70): a worker whose lease ran
+    out while another one delivered must not pull a delivered message back.
+    """
     message = _locked(message_id)
+    if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
+        return False
     will_retry = retry and message.submit_attempts < max_attempts
     message.next_attempt_at = (
         timezone.now() + backoff(message.submit_attempts) if will_retry else None
@@ -692,9 +715,7 @@ def record_transport_error(
     if not will_retry:
         from workflow.signals import retries_exhausted
 
-        transaction.on_commit(
-            partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk)
-        )
+        _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
     return will_retry
 
 
@@ -705,9 +726,16 @@ def record_kvk_statuses(
     statuses: list[dict[str, Any]],
     outcome_status: int | None,
     reasons: list[dict[str, str]],
+    kenmerk: str | None = None,
 ) -> ApprovalMessage:
-    """Store the Digipoort timeline and move to 80, 90 or 70 when the outcome says so."""
+    """Store the Digipoort timeline and move to 80, 90 or 70 when the outcome says so.
+
+    ``kenmerk`` is the delivery the timeline belongs to: a slow poll of an earlier delivery
+    must not decide about a newer one that replaced it meanwhile.
+    """
     message = _locked(message_id)
+    if kenmerk is not None and message.digipoort_kenmerk != kenmerk:
+        return message
     message.digipoort_statuses = statuses
     message.save(update_fields=["digipoort_statuses", "updated_at"])
     if message.status != Status.SENT_TO_KVK or outcome_status in (None, Status.SENT_TO_KVK):
@@ -742,12 +770,10 @@ def record_kvk_statuses(
         if not will_retry:
             from workflow.signals import retries_exhausted
 
-            transaction.on_commit(
-                partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk)
-            )
+            _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
     from workflow.signals import kvk_outcome
 
-    transaction.on_commit(partial(kvk_outcome.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(kvk_outcome.send, sender=ApprovalMessage, pk=message.pk))
     return message
 
 

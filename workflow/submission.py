@@ -98,6 +98,7 @@ def poll(message_id: int) -> None:
         statuses=timeline,
         outcome_status=result.status,
         reasons=[{"code": code, "message": text} for code, text in result.reasons],
+        kenmerk=message.digipoort_kenmerk,
     )
     if result.status in (None, Status.SENT_TO_KVK):
         from workflow.tasks import poll_one

@@ -90,7 +90,13 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
     post(
         accountant,
         reverse("admin:portal_staffmember_add"),
-        {"user": anna.pk, "environment": environment.pk, "role": "admin", "_save": "1"},
+        {
+            "user": anna.pk,
+            "environment": environment.pk,
+            "role": "admin",
+            "language": "nl",
+            "_save": "1",
+        },
     )
 
     # --- InSite: the feature is off; the page says where to switch it on ------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from clientside import services
 from clientside.models import AnnualReport, OutboundMessage, Signatory, normalise_participant_number
@@ -143,3 +144,24 @@ def test_the_database_refuses_an_unknown_status(env):
     message = services.prepare(env.report)
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboundMessage.objects.filter(pk=message.pk).update(status=42)
+
+
+def test_prepare_does_not_replace_a_message_a_send_run_took_meanwhile(env, monkeypatch):
+    first = services.prepare(env.report)
+    stale = OutboundMessage.objects.get(pk=first.pk)  # read before the send run marked it
+    OutboundMessage.objects.filter(pk=first.pk).update(sent_at=timezone.now())
+    monkeypatch.setattr(services, "open_message", lambda report: stale)
+    with pytest.raises(services.PrepareError, match="op dit moment verzonden"):
+        services.prepare(env.report)
+    assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_an_older_view_never_overwrites_a_newer_mirrored_status(env):
+    message = services.prepare(env.report)
+    stale = OutboundMessage.objects.get(pk=message.pk)
+    assert services._mirror(message, Status.IN_REVIEW, []) is True
+    # Another send/receive run still holds the row as it was at 0 and saw a send failure.
+    assert services._mirror(stale, Status.SEND_FAILED, [{"code": "x", "message": "y"}]) is False
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    assert [entry["status"] for entry in message.history] == [Status.PREPARED, Status.IN_REVIEW]

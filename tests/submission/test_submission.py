@@ -138,3 +138,41 @@ def test_retries_are_bounded(approved, digipoort_stub, settings):
     assert message.next_attempt_at is None  # no more automatic attempts: staff are alerted
     assert sweep_stuck_messages() == {"submissions": 0}
     assert digipoort_stub.counts() == {}
+
+
+def test_a_slow_poll_of_an_earlier_delivery_decides_nothing_about_a_newer_one(
+    approved, digipoort_stub
+):
+    from workflow import services
+
+    message = approved()
+    submission.submit(message.pk)
+    message.refresh_from_db()
+    services.record_kvk_statuses(
+        message_id=message.pk,
+        statuses=[{"code": 510}],
+        outcome_status=Status.REFUSED,
+        reasons=[{"code": "KVK003", "message": "oud"}],
+        kenmerk="an-earlier-delivery",
+    )
+    message.refresh_from_db()
+    assert message.status == Status.SENT_TO_KVK
+    assert message.digipoort_statuses != [{"code": 510}]
+
+
+def test_a_late_transport_error_does_not_pull_back_a_delivered_message(approved, digipoort_stub):
+    from workflow import services
+
+    message = approved()
+    submission.submit(message.pk)
+    assert (
+        services.record_transport_error(
+            message_id=message.pk,
+            reasons=[{"code": "x", "message": "y"}],
+            retry=True,
+            max_attempts=5,
+        )
+        is False
+    )
+    message.refresh_from_db()
+    assert message.status == Status.SENT_TO_KVK

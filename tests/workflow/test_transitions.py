@@ -94,13 +94,23 @@ MOVES = {
         "system",
         lambda f, m, a: services.record_delivered(message_id=m.pk, kenmerk="KVK-42"),
     ),
+    # A failed delivery attempt (50), and Digipoort ending a delivery without a verdict (60).
     "transport_error": Move(
         "transport_error",
-        (Status.APPROVED, Status.SENT_TO_KVK),
+        (Status.APPROVED,),
         Status.TRANSPORT_ERROR,
         "system",
         lambda f, m, a: services.record_transport_error(
             message_id=m.pk, reasons=REASON, retry=True, max_attempts=5
+        ),
+    ),
+    "delivery_ended_without_verdict": Move(
+        "transport_error",
+        (Status.SENT_TO_KVK,),
+        Status.TRANSPORT_ERROR,
+        "system",
+        lambda f, m, a: services.record_kvk_statuses(
+            message_id=m.pk, statuses=[], outcome_status=Status.TRANSPORT_ERROR, reasons=REASON
         ),
     ),
     "filed": Move(
@@ -324,6 +334,7 @@ def test_system_transitions_are_refused_to_people_by_the_model(
         "workflow_started": "start_workflow",
         "delivered": "mark_delivered",
         "transport_error": "mark_transport_error",
+        "delivery_ended_without_verdict": "mark_transport_error",
         "filed": "mark_filed",
         "refused_by_kvk": "mark_refused",
     }[name]
