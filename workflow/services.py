@@ -257,30 +257,6 @@ def correction_reason(
     return None
 
 
-def correction_problem(
-    organisation: Organisation | int,
-    financial_year: int | None,
-    adopted: bool,
-    resubmission: bool,
-    adoption_date: date | None = None,
-    *,
-    received_sha256: str | None = None,
-    exclude_message_id: int | None = None,
-) -> str | None:
-    """The Dutch text of ``correction_reason``, for callers that record their own reasons
-    (the processing job before ``start_workflow``); None when the message is acceptable."""
-    reason = correction_reason(
-        organisation,
-        financial_year,
-        adopted,
-        resubmission,
-        adoption_date,
-        received_sha256=received_sha256,
-        exclude_message_id=exclude_message_id,
-    )
-    return reason["message"] if reason else None
-
-
 # --- receiving -----------------------------------------------------------------------------
 
 
@@ -389,7 +365,7 @@ def start_workflow(
     when the message may not enter the workflow: a correction that KvK would refuse (see
     ``correction_reason``) or a workflow without the required actions. Then this function
     itself moves the message to 25 with the reason, so nothing is left waiting at 20; the
-    processing job can call ``correction_problem`` first to report it with its other reasons.
+    processing job can call ``correction_reason`` first to report it with its other reasons.
     """
     message = _locked(message_id)
     if message.status != Status.PROCESSING:

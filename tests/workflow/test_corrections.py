@@ -2,7 +2,7 @@
 organisation and financial year enters the workflow only as a resubmission (BR-KVK-4.12,
 4.16) or as the adopted filing after a non-adopted one; after 90 the refused documents
 themselves are refused. start_workflow enforces it by moving the message to 25 with the
-reason; correction_problem lets the processing job ask first."""
+reason; correction_reason lets the processing job ask first."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ from workflow.errors import Conflict
 from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
+
+
+def correction_problem(*args, **kwargs) -> str | None:
+    """The Dutch message of ``correction_reason``, or None when the message is acceptable."""
+    reason = services.correction_reason(*args, **kwargs)
+    return reason["message"] if reason else None
 
 
 def _force_non_adopted_filing(message: ApprovalMessage) -> None:
@@ -32,7 +38,7 @@ def _refusal(message: ApprovalMessage) -> dict:
 
 
 def test_first_filing_of_a_year_is_accepted(flow):
-    assert services.correction_problem(flow.organisation, YEAR, False, False) is None
+    assert correction_problem(flow.organisation, YEAR, False, False) is None
     message = flow.register()
     assert flow.start(message) is True
     message.refresh_from_db()
@@ -41,7 +47,7 @@ def test_first_filing_of_a_year_is_accepted(flow):
 
 def test_after_80_a_plain_new_filing_of_the_same_year_ends_in_25(flow):
     flow.at(Status.FILED)
-    problem = services.correction_problem(flow.organisation, YEAR, True, False, adoption_day())
+    problem = correction_problem(flow.organisation, YEAR, True, False, adoption_day())
     assert problem and "heraanlevering" in problem
     message = flow.register()
     assert flow.start(message, adopted=True) is False
@@ -61,7 +67,7 @@ def test_after_80_a_non_adopted_new_filing_is_refused_too(flow):
 
 def test_after_80_a_resubmission_with_adoption_is_accepted(flow):
     flow.at(Status.FILED)
-    assert services.correction_problem(flow.organisation, YEAR, True, True, adoption_day()) is None
+    assert correction_problem(flow.organisation, YEAR, True, True, adoption_day()) is None
     message = flow.register()
     assert flow.start(message, adopted=True, resubmission=True) is True
     flow.approve(message)  # adopted with a date: no portal adoption needed
@@ -71,7 +77,7 @@ def test_after_80_a_resubmission_with_adoption_is_accepted(flow):
 
 def test_resubmission_without_adoption_status_is_refused_br_kvk_4_12(flow):
     flow.at(Status.FILED)
-    assert services.correction_problem(flow.organisation, YEAR, False, True)
+    assert correction_problem(flow.organisation, YEAR, False, True)
     message = flow.register()
     assert flow.start(message, adopted=False, resubmission=True) is False
     assert _refusal(message)["code"] == "BR-KVK-4.12"
@@ -98,7 +104,7 @@ def test_resubmission_without_adoption_date_is_refused_br_kvk_4_16(flow):
 def test_adopted_filing_after_a_non_adopted_one_is_accepted(flow):
     earlier = flow.at(Status.FILED)
     _force_non_adopted_filing(earlier)
-    assert services.correction_problem(flow.organisation, YEAR, True, False, adoption_day()) is None
+    assert correction_problem(flow.organisation, YEAR, True, False, adoption_day()) is None
     message = flow.register()
     assert flow.start(message, adopted=False) is True  # adopted in the portal, then approved
     flow.adopt(message)
@@ -109,8 +115,8 @@ def test_adopted_filing_after_a_non_adopted_one_is_accepted(flow):
 
 def test_another_year_or_another_organisation_is_not_a_correction(flow, flow_b):
     flow.at(Status.FILED)
-    assert services.correction_problem(flow.organisation, YEAR - 1, True, False) is None
-    assert services.correction_problem(flow_b.organisation, YEAR, True, False) is None
+    assert correction_problem(flow.organisation, YEAR - 1, True, False) is None
+    assert correction_problem(flow_b.organisation, YEAR, True, False) is None
     other = flow_b.register()
     assert flow_b.start(other, adopted=False) is True
 
@@ -118,14 +124,14 @@ def test_another_year_or_another_organisation_is_not_a_correction(flow, flow_b):
 @pytest.mark.parametrize("status", [Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR])
 def test_a_filing_on_its_way_counts_as_filed(flow, status):
     flow.at(status)
-    problem = services.correction_problem(flow.organisation, YEAR, True, False, adoption_day())
+    problem = correction_problem(flow.organisation, YEAR, True, False, adoption_day())
     assert problem and "onderweg" in problem
 
 
 @pytest.mark.parametrize("status", [Status.PROCESSING_FAILED, Status.IN_REVIEW, Status.REJECTED])
 def test_messages_that_were_never_approved_do_not_block(flow, status):
     flow.at(status)
-    assert services.correction_problem(flow.organisation, YEAR, True, False, adoption_day()) is None
+    assert correction_problem(flow.organisation, YEAR, True, False, adoption_day()) is None
 
 
 def test_after_90_the_same_documents_are_refused_new_ones_accepted(flow):
@@ -158,9 +164,9 @@ def test_a_second_approval_for_a_year_is_refused_when_another_was_approved_meanw
 
 def test_correction_problem_takes_an_organisation_id_and_ignores_the_message_itself(flow):
     filed = flow.at(Status.FILED)
-    assert services.correction_problem(flow.organisation.pk, YEAR, True, False, adoption_day())
+    assert correction_problem(flow.organisation.pk, YEAR, True, False, adoption_day())
     assert (
-        services.correction_problem(
+        correction_problem(
             flow.organisation.pk, YEAR, True, False, adoption_day(), exclude_message_id=filed.pk
         )
         is None
