@@ -176,7 +176,8 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, reusing one Redis client instead of one per operation.
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -225,6 +226,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 PROCESSING_INTERVAL_SECONDS = float(env("PROCESSING_INTERVAL_SECONDS", "30"))
+# Uploads within this moment share one processing run (connectors.tasks.Kicker), so under
+# load messages are processed in batches; 0 queues a run per upload.
+PROCESSING_KICK_DELAY_SECONDS = float(env("PROCESSING_KICK_DELAY_SECONDS", "0.5"))
 KVK_POLL_INTERVAL_SECONDS = float(env("KVK_POLL_INTERVAL_SECONDS", "20"))
 CELERY_BEAT_SCHEDULE = {
     # "Externe berichten verwerken": also kicked right after each upload; this is the net.

@@ -18,7 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
 from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
-from connectors.authentication import ClientTokenAuthentication
+from connectors.authentication import ClientTokenAuthentication, feature_active
 from connectors.models import ClientToken, MessageType
 from connectors.serializers import (
     ErrorSerializer,
@@ -27,9 +27,9 @@ from connectors.serializers import (
     PayloadTooLarge,
     UpdatesSerializer,
     UploadSerializer,
+    message_data,
 )
 from kvk.status import status_label
-from portal.models import EnvironmentActivation
 from workflow import services as workflow_services
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -85,9 +85,7 @@ class CommSvcAccess(permissions.BasePermission):
         if request.auth is None:
             return False
         token = caller(request)
-        if not EnvironmentActivation.objects.filter(
-            environment_id=token.organisation.environment_id, active=True
-        ).exists():
+        if not feature_active(token):
             raise ApiError(
                 403,
                 "feature_inactive",
@@ -207,24 +205,22 @@ class MessageListView(ClientAPIView):
             raise self._too_large()
         data = serializer.validated_data
         token = caller(request)
-        message_type = (
-            MessageType.objects.filter(
+        try:
+            # (environment, code) is unique: get() needs no ORDER BY, unlike first().
+            message_type = MessageType.objects.get(
                 environment_id=token.organisation.environment_id, code=data["message_type"]
             )
-            .select_related("workflow")
-            .first()
-        )
-        if message_type is None:
+        except MessageType.DoesNotExist:
             raise ApiError(
                 400, "unknown_message_type", f"Onbekende berichtsoort '{data['message_type']}'."
-            )
+            ) from None
         if message_type.blocked:
             raise ApiError(
                 403,
                 "message_type_blocked",
                 f"Berichtsoort '{message_type.name}' is geblokkeerd bij uw accountant.",
             )
-        if message_type.workflow is None:
+        if message_type.workflow_id is None:
             raise ApiError(
                 403,
                 "message_type_without_workflow",
@@ -243,7 +239,7 @@ class MessageListView(ClientAPIView):
         except Conflict as error:
             raise ApiError(409, error.code, error.message)
         return Response(
-            MessageSerializer(message).data,
+            message_data(message),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 

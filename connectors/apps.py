@@ -12,7 +12,8 @@ class ConnectorsConfig(AppConfig):
 
 
 def _kick_processing(sender, pk: int, **kwargs) -> None:
-    """A new message is processed right away; the periodic job is the safety net."""
-    from connectors.tasks import process_message
+    """A new message is processed right away (in a batch with the uploads of the same
+    moment); the periodic job is the safety net."""
+    from connectors.tasks import kick_processing
 
-    process_message.delay(pk)
+    kick_processing()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
@@ -63,6 +64,18 @@ class FailedAuthenticationGuard:
         cache.set(self.key, [*self._recent(now), now], self.window)
 
 
+def feature_active(token: ClientToken) -> bool:
+    """Whether the activation "Communicatieconnector accordering OutSite" is on for the
+    token's accountancy environment. Free when the token came from ClientTokenAuthentication
+    (the activation is loaded with it); one query otherwise."""
+    environment = token.organisation.environment
+    try:
+        activation = environment.activation
+    except ObjectDoesNotExist:
+        return False
+    return activation.active
+
+
 class ClientTokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer <token>``; the request's auth is the ClientToken."""
 
@@ -92,13 +105,15 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
             raise TokenAuthenticationFailed(
                 "De Authorization-header moet de vorm 'Bearer <token>' hebben.", "token_malformed"
             )
-        token = (
-            ClientToken.objects.select_related("organisation", "connector")
-            .filter(token_hash=hash_token(parts[1]))
-            .first()
-        )
-        if token is None:
-            raise TokenAuthenticationFailed("Onbekend token.", "token_unknown")
+        # One query for everything a request needs: the organisation, the connector and
+        # the environment's activation (a reverse one-to-one; no row means off), which
+        # feature_active() then reads without a query of its own.
+        try:
+            token = ClientToken.objects.select_related(
+                "organisation__environment__activation", "connector"
+            ).get(token_hash=hash_token(parts[1]))
+        except ClientToken.DoesNotExist:
+            raise TokenAuthenticationFailed("Onbekend token.", "token_unknown") from None
         if token.revoked_at is not None:
             raise TokenAuthenticationFailed(
                 "Dit token is ingetrokken; vraag uw accountant om een nieuw token.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.models import AppConnector, ClientToken, MessageType, hash_token
-from kvk.parser import XbrlParseError, parse_instance
+from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import check_parsed
 from kvk.status import Status
 from portal.models import AccountancyEnvironment, Identification, Organisation, kvk_number_validator
@@ -199,38 +200,93 @@ def _reason(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
 
 
+#: Messages claimed and decided together: one claim, one update and one insert of events
+#: per batch instead of per message. A batch holds the row locks of its organisations only
+#: during its final, short transaction.
+BATCH_SIZE = 50
+
+
 def process_message(message_id: int) -> int:
-    """Process one claimed message (status 20): 30 when it may enter the workflow, else 25
-    with every reason a person needs to fix it. Returns the status it ends in (-1: no such
-    message).
+    """Process one claimed message (status 20); see ``process_claimed``. Returns the status
+    it ends in: 30, 25, the status it already had when it was not at 20 (another worker
+    finished it), or -1 when there is no such message."""
+    outcome = process_claimed([message_id])
+    if message_id in outcome:
+        return outcome[message_id]
+    status = ApprovalMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
+    return -1 if status is None else int(status)
+
+
+def process_claimed(message_ids: list[int]) -> dict[int, int]:
+    """Process claimed messages (status 20): 30 when a message may enter the workflow, else
+    25 with every reason a person needs to fix it. Returns the status each message ended in;
+    messages not at 20 are left alone, and so is a message whose examination failed
+    unexpectedly (logged, left at 20 for the sweeper).
 
     The checks, in the order a person would fix them: the message type (known, not blocked,
     with a workflow), the document itself (the hardened parser: no DTD or entities, size,
     depth and text limits, UTF-8), the KvK number (present, known at the office, of the
     sending organisation), the KvK filing rules, and whether KvK would take this filing as a
-    correction of an earlier one. Nothing is written until the end, in one service call.
+    correction of an earlier one (decided when the batch is written, under its locks).
+    Reading and checking run outside any transaction; everything is written at the end, in
+    one transaction for the whole batch (workflow.services.finish_processing).
 
-    Safe to run twice (the sweeper may resume it after a crash): the transition out of 20
-    happens under a row lock, and the loser sees a status other than 20 and stops. An
-    unexpected exception leaves the message at 20 for the sweeper.
+    Safe to run twice (the sweeper may resume after a crash): the transition out of 20
+    happens under row locks, and a message no longer at 20 is skipped.
     """
-    message = ApprovalMessage.objects.select_related("organisation").filter(pk=message_id).first()
-    if message is None:
-        return -1
-    if message.status != Status.PROCESSING:
-        return message.status
+    messages = list(
+        ApprovalMessage.objects.select_related("organisation")
+        .defer("document")
+        .filter(pk__in=message_ids, status=Status.PROCESSING)
+        .order_by("pk")
+    )
+    if not messages:
+        return {}
+    message_types = {
+        (message_type.environment_id, message_type.code): message_type
+        for message_type in MessageType.objects.filter(
+            environment_id__in={m.organisation.environment_id for m in messages},
+            code__in={m.message_type for m in messages},
+        )
+        .select_related("workflow")
+        .prefetch_related("workflow__tasks")
+    }
+    parsed: dict[int, ParsedInstance | XbrlParseError] = {}
+    for message in messages:
+        try:
+            parsed[message.pk] = parse_instance(bytes(message.received_document))
+        except XbrlParseError as error:
+            parsed[message.pk] = error
+        except Exception:
+            log.exception("Parsing message %s failed unexpectedly; left at 20", message.pk)
+    owners = _kvk_owners(messages, parsed.values())
+    results = []
+    for message in messages:
+        if message.pk not in parsed:
+            continue
+        try:
+            results.append(_examine(message, parsed[message.pk], message_types, owners))
+        except Exception:
+            log.exception("Processing message %s failed unexpectedly; left at 20", message.pk)
+    return workflow_services.finish_processing(results)
+
+
+def _examine(
+    message: ApprovalMessage,
+    parsed: ParsedInstance | XbrlParseError,
+    message_types: dict[tuple[int, str], MessageType],
+    owners: dict[int, dict[str, int]],
+) -> workflow_services.Examined:
+    """Everything the office's set-up and the document say about one message."""
     organisation = message.organisation
-    content = bytes(message.document)
-    message_type, reasons = _message_type(message, organisation)
-
-    try:
-        parsed = parse_instance(content)
-    except XbrlParseError as error:
-        reasons.append(_reason(error.code, _with_line(error.message_nl, error.line)))
-        workflow_services.fail_processing(message_id=message_id, reasons=reasons, findings=[])
-        return Status.PROCESSING_FAILED
-
-    own_kvk_number, kvk_reasons = _kvk_number(parsed.kvk_number, organisation)
+    content = bytes(message.received_document)
+    message_type, reasons = _message_type(message, organisation, message_types)
+    if isinstance(parsed, XbrlParseError):
+        reasons.append(_reason(parsed.code, _with_line(parsed.message_nl, parsed.line)))
+        return workflow_services.Examined(message.pk, reasons=reasons, received_sha256="")
+    own_kvk_number, kvk_reasons = _kvk_number(
+        parsed.kvk_number, organisation, owners.get(organisation.environment_id, {})
+    )
     reasons += kvk_reasons
     findings = check_parsed(
         parsed,
@@ -242,54 +298,29 @@ def process_message(message_id: int) -> int:
     for finding in findings:
         if finding.severity == "error" and finding.code != "DEP-KVK-NUMBER":
             reasons.append(_reason(finding.code, _with_line(finding.message_nl, finding.line)))
-    # Would KvK take this as a correction of an earlier filing? Asked even when other
-    # problems were found, so the client learns everything to fix in one go.
-    correction = workflow_services.correction_reason(
-        organisation.pk,
-        parsed.financial_year,
-        bool(parsed.adopted),
-        parsed.resubmission,
-        parsed.adoption_date,
-        received_sha256=sha256_hex(bytes(message.received_document)),
-        exclude_message_id=message.pk,
-    )
-    if correction is not None:
-        reasons.append(correction)
-
-    finding_dicts = [asdict(f) for f in findings]
-    if reasons or message_type is None or message_type.workflow is None:
-        workflow_services.fail_processing(
-            message_id=message_id, reasons=reasons, findings=finding_dicts
-        )
-        return Status.PROCESSING_FAILED
-    started = workflow_services.start_workflow(
-        message_id=message_id,
-        workflow=message_type.workflow,
+    return workflow_services.Examined(
+        message.pk,
+        reasons=reasons,
+        findings=[asdict(f) for f in findings],
+        workflow=message_type.workflow if message_type is not None else None,
         financial_year=parsed.financial_year,
         entry_point=parsed.schema_ref,
         adopted=bool(parsed.adopted),
         adoption_date=parsed.adoption_date,
         resubmission=parsed.resubmission,
-        findings=finding_dicts,
+        received_sha256=sha256_hex(content),
     )
-    if started:
-        return Status.IN_REVIEW
-    return ApprovalMessage.objects.values_list("status", flat=True).get(pk=message_id)
 
 
 def _message_type(
-    message: ApprovalMessage, organisation: Organisation
+    message: ApprovalMessage,
+    organisation: Organisation,
+    message_types: dict[tuple[int, str], MessageType],
 ) -> tuple[MessageType | None, list[dict[str, str]]]:
     """The message's type when it may be processed, else None with the reason. Checked at
     upload too; checked again because staff may block a type or unlink its workflow while
     messages wait."""
-    message_type = (
-        MessageType.objects.filter(
-            environment_id=organisation.environment_id, code=message.message_type
-        )
-        .select_related("workflow")
-        .first()
-    )
+    message_type = message_types.get((organisation.environment_id, message.message_type))
     if message_type is None:
         return None, [
             _reason(
@@ -316,15 +347,29 @@ def _message_type(
     return message_type, []
 
 
+def _kvk_owners(
+    messages: list[ApprovalMessage], parsed: Iterable[ParsedInstance | XbrlParseError]
+) -> dict[int, dict[str, int]]:
+    """Per environment, which organisation owns each KvK number that matters to these
+    messages: the senders' own numbers and the numbers in their documents. One query."""
+    numbers = {p.kvk_number for p in parsed if isinstance(p, ParsedInstance) and p.kvk_number}
+    rows = Identification.objects.filter(
+        environment_id__in={m.organisation.environment_id for m in messages},
+        kind=Identification.Kind.KVK,
+    ).filter(Q(organisation_id__in={m.organisation_id for m in messages}) | Q(value__in=numbers))
+    owners: dict[int, dict[str, int]] = {}
+    for environment_id, owner, value in rows.values_list(
+        "environment_id", "organisation_id", "value"
+    ):
+        owners.setdefault(environment_id, {})[value] = owner
+    return owners
+
+
 def _kvk_number(
-    document_kvk_number: str | None, organisation: Organisation
+    document_kvk_number: str | None, organisation: Organisation, owners: dict[str, int]
 ) -> tuple[str | None, list[dict[str, str]]]:
     """The sending organisation's own KvK number, and the reasons the document's number
-    does not match it. One query answers both: whose number is in the document, and ours."""
-    rows = Identification.objects.filter(
-        environment_id=organisation.environment_id, kind=Identification.Kind.KVK
-    ).filter(Q(organisation_id=organisation.pk) | Q(value=document_kvk_number or ""))
-    owners = {value: owner for owner, value in rows.values_list("organisation_id", "value")}
+    does not match it; ``owners`` maps KvK numbers of the environment to organisations."""
     own = next((v for v, owner in owners.items() if owner == organisation.pk), None)
     if document_kvk_number is None:
         return own, [
@@ -363,22 +408,30 @@ def _process_claimed(message_id: int) -> int | None:
         return None
 
 
-def process_external_messages(limit: int = 500) -> dict[str, int]:
-    """Claim every message at 10 (10 -> 20) and process it; returns counts per outcome."""
+def process_external_messages(limit: int = 500, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Claim waiting messages in batches (10 -> 20) and process them, until none wait or
+    ``limit`` were claimed; returns counts per outcome.
+
+    A batch that fails as a whole (the database gone in the middle, say) stays at 20; the
+    sweeper resumes its messages one by one, so one bad message cannot hold up others.
+    """
     counts = {"claimed": 0, "in_review": 0, "failed": 0}
-    ids = list(
-        ApprovalMessage.objects.filter(status=Status.RECEIVED)
-        .filter(organisation__environment__activation__active=True)  # skip inactive ones
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for message_id in ids:
-        if not workflow_services.claim_for_processing(message_id):
-            continue  # another worker took it
-        counts["claimed"] += 1
-        result = _process_claimed(message_id)
-        if result is not None:
-            counts["in_review" if result == Status.IN_REVIEW else "failed"] += 1
+    while counts["claimed"] < limit:
+        size = min(batch_size, limit - counts["claimed"])
+        ids = workflow_services.claim_batch(size)
+        counts["claimed"] += len(ids)
+        if ids:
+            try:
+                outcome = process_claimed(ids)
+            except Exception:
+                log.exception("Processing a batch of %d messages failed; left at 20", len(ids))
+                outcome = {}
+            for status in outcome.values():
+                counts["in_review" if status == Status.IN_REVIEW else "failed"] += 1
+        if len(ids) < size:
+            # Nothing more waited when this batch was claimed; a message registered since
+            # has queued a run of its own (connectors.tasks.kick_processing).
+            break
     return counts
 
 

@@ -69,10 +69,13 @@ def _queue(kind: str, pk: int, comment_pk: int | None = None) -> None:
     send_notification.delay(kind, pk, comment_pk)
 
 
-def _on_workflow_started(sender, pk: int, **kwargs) -> None:
+def _on_workflow_started(sender, pks: list[int], **kwargs) -> None:
     # Sent at 30 and again when the accountant completes the review; the task checks that
-    # the message is really the client's to review now.
-    _queue(AWAITING_REVIEW, pk)
+    # the message is really the client's to review now. A processed batch is one task.
+    if len(pks) == 1:
+        _queue(AWAITING_REVIEW, pks[0])
+    else:
+        send_notifications.delay(AWAITING_REVIEW, pks)
 
 
 def _on_approved(sender, pk: int, **kwargs) -> None:
@@ -107,7 +110,10 @@ def _on_comment_added(sender, pk: int, comment_pk: int | None = None, **kwargs) 
 
 def client_recipients(message) -> list[Recipient]:
     recipients = []
-    for contact in message.organisation.contacts.filter(portal_access=True).select_related("user"):
+    contacts = getattr(message.organisation, "portal_contacts", None)  # prefetched for a batch
+    if contacts is None:
+        contacts = message.organisation.contacts.filter(portal_access=True).select_related("user")
+    for contact in contacts:
         email = contact.email or (contact.user.email if contact.user else "")
         if email:
             recipients.append(Recipient(email, contact.language or "nl", contact.name, False))
@@ -202,16 +208,26 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
 )
 def send_notification(kind: str, pk: int, comment_pk: int | None = None) -> int:
     """Render and send one notification to everyone concerned; returns the number sent."""
-    from workflow.models import ApprovalMessage, Comment
-
-    message = (
-        ApprovalMessage.objects.select_related("organisation")
-        .defer("document", "received_document")
-        .filter(pk=pk)
-        .first()
-    )
+    message = _messages([pk]).first()
     if message is None:
         return 0
+    return _send(kind, message, comment_pk)
+
+
+def _messages(pks: list[int]):
+    from workflow.models import ApprovalMessage
+
+    return (
+        ApprovalMessage.objects.select_related("organisation")
+        .defer("document", "received_document")
+        .filter(pk__in=pks)
+    )
+
+
+def _send(kind: str, message, comment_pk: int | None = None) -> int:
+    from workflow.models import Comment
+
+    pk = message.pk
     comment = None
     recipients: list[Recipient] = []
     if kind == COMMENT:
@@ -239,6 +255,30 @@ def send_notification(kind: str, pk: int, comment_pk: int | None = None) -> int:
         EmailMessage(subject, body, to=[recipient.email]).send()
         sent += 1
     log.info("notification %s for message %s sent to %d recipient(s)", kind, pk, sent)
+    return sent
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_notifications(kind: str, pks: list[int]) -> int:
+    """``send_notification`` for several messages in one task (a processed batch). A
+    message whose mail cannot be sent now goes to a task of its own, which retries it;
+    the others are not sent twice."""
+    from django.db.models import Prefetch
+
+    from portal.models import Contact
+
+    contacts = Contact.objects.filter(portal_access=True).select_related("user")
+    messages = _messages(pks).prefetch_related(
+        Prefetch("organisation__contacts", queryset=contacts, to_attr="portal_contacts")
+    )
+    sent = 0
+    for message in messages:
+        pk = message.pk
+        try:
+            sent += _send(kind, message)
+        except OSError:
+            log.warning("notification %s for message %s failed; retried on its own", kind, pk)
+            send_notification.delay(kind, pk)
     return sent
 
 

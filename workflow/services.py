@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Field, Q
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -86,14 +87,30 @@ def record_event(
     reasons: list[dict[str, str]] | None = None,
 ) -> StatusEvent:
     """Write the audit event for an action; call inside the action's transaction."""
+    event = _event(message, action=action, actor=actor, from_status=from_status, reasons=reasons)
+    event.sequence = _next_sequence(message.organisation_id)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(
+    message: ApprovalMessage,
+    *,
+    action: str,
+    actor: Actor,
+    from_status: int | None,
+    reasons: list[dict[str, str]] | None = None,
+    to_status: int | None = None,
+) -> StatusEvent:
+    """The audit event for an action, not yet numbered or saved; ``to_status`` defaults to
+    the message's status."""
     user = actor.user if getattr(actor.user, "pk", None) else None
-    return StatusEvent.objects.create(
+    return StatusEvent(
         message=message,
         organisation_id=message.organisation_id,
-        sequence=_next_sequence(message.organisation_id),
         action=action,
         from_status=from_status,
-        to_status=message.status,
+        to_status=message.status if to_status is None else to_status,
         actor_kind=actor.kind,
         actor_user=user,
         actor_label=actor.label,
@@ -101,6 +118,41 @@ def record_event(
         reasons=reasons if reasons is not None else list(message.reasons),
         document_sha256=message.document_sha256,
     )
+
+
+def _record_events(events: list[StatusEvent], *, locked: bool = False) -> None:
+    """Number and save the audit events of a batch: one statement for the sequence numbers
+    of all organisations involved and one insert, instead of two statements per event.
+
+    The organisation rows are locked in id order and stay locked until commit, as in
+    ``_next_sequence``: changes of one organisation still commit in sequence order, and two
+    batches that share organisations never wait for each other crosswise.
+    """
+    if not events:
+        return
+    counts: dict[int, int] = {}
+    for event in events:
+        counts[event.organisation_id] = counts.get(event.organisation_id, 0) + 1
+    ids = sorted(counts)
+    if not locked:  # the caller holds the locks already
+        _lock_organisations(ids)
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    cases = " ".join("WHEN %s THEN %s" for _ in ids)
+    placeholders = ", ".join("%s" for _ in ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status_sequence = status_sequence + CASE id {cases} END "  # noqa: S608
+            f"WHERE id IN ({placeholders}) RETURNING id, status_sequence",
+            [*(value for pk in ids for value in (pk, counts[pk])), *ids],
+        )
+        last = dict(cursor.fetchall())
+    if len(last) != len(ids):
+        raise NotPermitted("Deze organisatie bestaat niet.", code="not_found")
+    following = {pk: int(last[pk]) - counts[pk] + 1 for pk in ids}
+    for event in events:
+        event.sequence = following[event.organisation_id]
+        following[event.organisation_id] += 1
+    StatusEvent.objects.bulk_create(events)
 
 
 def _locked(message_id: int) -> ApprovalMessage:
@@ -126,9 +178,15 @@ def _lock_organisation(organisation_id: int) -> None:
     Always taken after the message lock, the same order as ``record_event``, so two actions
     never wait for each other crosswise.
     """
+    _lock_organisations([organisation_id])
+
+
+def _lock_organisations(organisation_ids) -> None:
+    """Lock organisation rows in id order (a no-op on SQLite, see ``_locked``)."""
     list(
         Organisation.objects.select_for_update()
-        .filter(pk=organisation_id)
+        .filter(pk__in=organisation_ids)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
 
@@ -143,6 +201,20 @@ def _apply(
     **kwargs: Any,
 ) -> StatusEvent:
     """Perform one transition: check it, change the fields, save them and audit the move."""
+    from_status = _transition(message, transition, actor, *args, **kwargs)
+    message.save(update_fields=["status", "status_changed_at", "updated_at", *update_fields])
+    return record_event(message, action=action, actor=actor, from_status=from_status)
+
+
+def _transition(
+    message: ApprovalMessage,
+    transition: Callable[..., Any],
+    actor: Actor,
+    *args: Any,
+    **kwargs: Any,
+) -> int:
+    """Check a transition and perform it in memory; returns the status it left. The caller
+    saves the message and audits the move."""
     if not can_proceed(transition, check_conditions=False):
         raise Conflict(
             f"Het bericht heeft status {message.status} ({message.status_label}); "
@@ -156,8 +228,7 @@ def _apply(
     from_status = message.status
     transition(*args, **kwargs)
     message.status_changed_at = timezone.now()
-    message.save(update_fields=["status", "status_changed_at", "updated_at", *update_fields])
-    return record_event(message, action=action, actor=actor, from_status=from_status)
+    return from_status
 
 
 def _condition_message(message: ApprovalMessage) -> str:
@@ -213,6 +284,51 @@ def correction_reason(
     After 90 the client must send new documents: the refused document itself is refused.
     """
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    key = (organisation_id, financial_year)
+    exclude = [exclude_message_id] if exclude_message_id is not None else []
+    earlier = _earlier_messages([key], exclude) if financial_year is not None else {}
+    return _correction_decision(
+        financial_year,
+        adopted,
+        resubmission,
+        adoption_date,
+        received_sha256,
+        earlier.get(key, []),
+    )
+
+
+def _earlier_messages(
+    keys: list[tuple[int, int | None]], exclude: list[int]
+) -> dict[tuple[int, int | None], list[tuple[int, int, bool]]]:
+    """(pk, status, adopted) of the messages that count for corrections (filed, on their
+    way to the KvK, or refused), per (organisation, financial year); one query for all."""
+    wanted = [(organisation_id, year) for organisation_id, year in set(keys) if year is not None]
+    if not wanted:
+        return {}
+    condition = Q()
+    for organisation_id, year in wanted:
+        condition |= Q(organisation_id=organisation_id, financial_year=year)
+    rows = (
+        ApprovalMessage.objects.filter(condition)
+        .filter(status__in=(*FILING_STATUSES, Status.REFUSED))
+        .exclude(pk__in=exclude)
+        .values_list("organisation_id", "financial_year", "pk", "status", "adopted")
+    )
+    found: dict[tuple[int, int | None], list[tuple[int, int, bool]]] = {}
+    for row in rows:
+        found.setdefault((row[0], row[1]), []).append((row[2], row[3], row[4]))
+    return found
+
+
+def _correction_decision(
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None,
+    received_sha256: str | None,
+    earlier: list[tuple[int, int, bool]],
+) -> dict[str, str] | None:
+    """The rule of ``correction_reason``, given the earlier messages that count."""
     if resubmission and not adopted:
         return {
             "code": "BR-KVK-4.12",
@@ -226,22 +342,20 @@ def correction_reason(
         }
     if financial_year is None:
         return None
-    others = ApprovalMessage.objects.filter(
-        organisation_id=organisation_id, financial_year=financial_year
-    )
-    if exclude_message_id is not None:
-        others = others.exclude(pk=exclude_message_id)
-    if received_sha256:
-        for document in others.filter(status=Status.REFUSED).values_list(
+    refused = [pk for pk, status, _adopted in earlier if status == Status.REFUSED]
+    if received_sha256 and refused:
+        documents = ApprovalMessage.objects.filter(pk__in=refused).values_list(
             "received_document", flat=True
-        ):
-            if sha256_hex(bytes(document)) == received_sha256:
-                return {
-                    "code": CORRECTION_REASON_CODE,
-                    "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
-                    "en verstuur die.",
-                }
-    filings = list(others.filter(status__in=FILING_STATUSES).values_list("adopted", "status"))
+        )
+        if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
+            return {
+                "code": CORRECTION_REASON_CODE,
+                "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
+                "en verstuur die.",
+            }
+    filings = [
+        (was_adopted, status) for _pk, status, was_adopted in earlier if status in FILING_STATUSES
+    ]
     if not filings or resubmission:
         return None
     if any(was_adopted for was_adopted, _status in filings):
@@ -276,19 +390,10 @@ def register_message(
     message; the same id with other content raises Conflict.
     """
     digest = sha256_hex(content)
-    existing = ApprovalMessage.objects.filter(
-        organisation=organisation, message_id=message_id
-    ).first()
-    if existing is not None:
-        if sha256_hex(bytes(existing.received_document)) != digest:
-            raise Conflict(
-                "Dit berichtkenmerk is al gebruikt voor een ander document.",
-                code="message_id_reused",
-            )
-        return existing, False
     try:
-        # A savepoint: two uploads of one message id at the same moment meet at the unique
-        # constraint; the loser answers like a retry instead of failing.
+        # A new message id is the common case: insert at once. A retry, or two uploads of
+        # one message id at the same moment, meet at the unique constraint (in a savepoint)
+        # and answer with the message already registered.
         with transaction.atomic():
             message = ApprovalMessage.objects.create(
                 organisation=organisation,
@@ -300,7 +405,11 @@ def register_message(
                 document_sha256=digest,
             )
     except IntegrityError:
-        existing = ApprovalMessage.objects.get(organisation=organisation, message_id=message_id)
+        existing = ApprovalMessage.objects.filter(
+            organisation=organisation, message_id=message_id
+        ).first()
+        if existing is None:  # another constraint: not a retry
+            raise
         if sha256_hex(bytes(existing.received_document)) != digest:
             raise Conflict(
                 "Dit berichtkenmerk is al gebruikt voor een ander document.",
@@ -328,25 +437,193 @@ def claim_for_processing(message_id: int) -> bool:
         return True
 
 
-@transaction.atomic
+def claim_batch(limit: int) -> list[int]:
+    """10 -> 20 for up to ``limit`` waiting messages of environments whose activation is on,
+    oldest first, in one transaction; returns the ids this caller won.
+
+    On PostgreSQL the rows are taken with FOR UPDATE SKIP LOCKED, so workers claiming at
+    the same time get disjoint batches and never wait for each other; on SQLite the
+    transaction itself is exclusive (see ``_locked``). One "claimed" event per message.
+    """
+    with transaction.atomic():
+        rows = list(
+            ApprovalMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Status.RECEIVED, organisation__environment__activation__active=True)
+            .order_by("pk")
+            .only("pk", "organisation_id", "document_sha256")[:limit]
+        )
+        if not rows:
+            return []
+        now = timezone.now()
+        won = ApprovalMessage.objects.filter(
+            pk__in=[row.pk for row in rows], status=Status.RECEIVED
+        ).update(status=Status.PROCESSING, status_changed_at=now, updated_at=now)
+        if won != len(rows):  # cannot happen under the locks; never claim half a batch
+            raise Conflict("Berichten zijn tijdens het claimen gewijzigd.", code="claim_race")
+        _record_events(
+            [
+                _event(
+                    row,
+                    action="claimed",
+                    actor=SYSTEM,
+                    from_status=Status.RECEIVED,
+                    reasons=[],
+                    to_status=Status.PROCESSING,
+                )
+                for row in rows
+            ]
+        )
+        return [row.pk for row in rows]
+
+
+@dataclass
+class Examined:
+    """What processing found out about one claimed message (status 20).
+
+    ``reasons`` not empty, or no ``workflow``: the message goes to 25. Otherwise it enters
+    the workflow (30), unless the workflow lacks a required action or KvK would refuse it
+    as a correction; both are decided in ``finish_processing`` under the locks.
+    """
+
+    message_id: int
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    workflow: WorkflowDefinition | None = None
+    financial_year: int | None = None
+    entry_point: str = ""
+    adopted: bool = False
+    adoption_date: date | None = None
+    resubmission: bool = False
+    #: SHA-256 of the received document; read from the message when not given.
+    received_sha256: str | None = None
+
+
+#: Fields finish_processing writes besides the status.
+_PROCESSING_FIELDS = [
+    "status",
+    "status_changed_at",
+    "updated_at",
+    "reasons",
+    "findings",
+    "workflow",
+    "financial_year",
+    "entry_point",
+    "adopted",
+    "adoption_date",
+    "resubmission",
+    "awaiting_accountant_review",
+]
+
+
+def finish_processing(results: list[Examined]) -> dict[int, int]:
+    """20 -> 30 or 25 for examined messages, all in one transaction; returns the status each
+    message ended in. Messages no longer at 20 (another worker finished them) are left
+    alone and missing from the answer.
+
+    Every reason is reported at once: the reasons found in the document, plus whether KvK
+    would take it as a correction of an earlier filing (BR-KVK-4.12/4.16, see
+    ``correction_reason``), decided here under the organisation locks so that two
+    messages of one organisation and year cannot both slip through. Then one update for
+    all messages, one insert for their events, and "workflow started" after commit.
+    """
+    by_id = {result.message_id: result for result in results}
+    outcome: dict[int, int] = {}
+    with transaction.atomic():
+        messages = [
+            message
+            for message in ApprovalMessage.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .defer("document", "received_document")
+            .filter(pk__in=list(by_id))
+            .order_by("pk")
+            if message.status == Status.PROCESSING
+        ]
+        if not messages:
+            return outcome
+        _lock_organisations({message.organisation_id for message in messages})
+        earlier = _earlier_messages(
+            [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
+            exclude=[m.pk for m in messages],
+        )
+        decided: dict[tuple[int, int], tuple[dict[str, str] | None, bool]] = {}
+        events, started = [], []
+        now = timezone.now()
+        for message in messages:
+            result = by_id[message.pk]
+            if result.received_sha256 is None:
+                result.received_sha256 = sha256_hex(bytes(message.received_document))
+            message.findings = result.findings
+            message.financial_year = result.financial_year
+            message.entry_point = result.entry_point
+            message.adopted = result.adopted
+            message.adoption_date = result.adoption_date
+            message.resubmission = result.resubmission
+            correction = _correction_decision(
+                result.financial_year,
+                result.adopted,
+                result.resubmission,
+                result.adoption_date,
+                result.received_sha256,
+                earlier.get((message.organisation_id, result.financial_year), []),
+            )
+            reasons = [*result.reasons, *([correction] if correction else [])]
+            workflow = result.workflow
+            if workflow is not None:
+                message.workflow = workflow
+            if workflow is not None and not reasons:
+                key = (workflow.pk, message.organisation.environment_id)
+                if key not in decided:  # the same for every message of a batch, mostly
+                    decided[key] = (
+                        _workflow_problem(message, workflow),
+                        workflow.requires_accountant_review,
+                    )
+                problem, review = decided[key]
+                reasons = [problem] if problem is not None else []
+            if reasons or workflow is None:
+                from_status = _transition(message, message.fail_processing, SYSTEM, reasons)
+                action = "processing_failed"
+            else:
+                message.awaiting_accountant_review = review
+                from_status = _transition(message, message.start_workflow, SYSTEM)
+                action = "workflow_started"
+                started.append(message.pk)
+            message.updated_at = now
+            events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
+            outcome[message.pk] = message.status
+        _save_fields(messages, _PROCESSING_FIELDS)
+        _record_events(events, locked=True)
+    from workflow.signals import workflow_started
+
+    if started:
+        _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=started))
+    return outcome
+
+
+def _save_fields(messages: list[ApprovalMessage], names: list[str]) -> None:
+    """Save these fields of many messages: one UPDATE statement run for every row
+    (executemany). Django's bulk_update builds a CASE expression per field and row, which
+    for a batch costs more than the processing itself."""
+    fields = [cast(Field, ApprovalMessage._meta.get_field(name)) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
+        for m in messages
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(ApprovalMessage._meta.db_table)} SET {assignments} "  # noqa: S608
+            f"WHERE {quote('id')} = %s",
+            rows,
+        )
+
+
 def fail_processing(*, message_id: int, reasons: list[dict[str, str]], findings: list) -> bool:
     """20 -> 25 with every reason a person needs to fix the documents."""
-    message = _locked(message_id)
-    if message.status != Status.PROCESSING:
-        return False
-    message.findings = findings
-    _apply(
-        message,
-        message.fail_processing,
-        SYSTEM,
-        reasons,
-        action="processing_failed",
-        update_fields=["reasons", "findings"],
-    )
-    return True
+    result = Examined(message_id, reasons=reasons, findings=findings)
+    return finish_processing([result]).get(message_id) == Status.PROCESSING_FAILED
 
 
-@transaction.atomic
 def start_workflow(
     *,
     message_id: int,
@@ -363,54 +640,20 @@ def start_workflow(
 
     Returns False when the message was not at 20 (another worker finished it), and also
     when the message may not enter the workflow: a correction that KvK would refuse (see
-    ``correction_reason``) or a workflow without the required actions. Then this function
-    itself moves the message to 25 with the reason, so nothing is left waiting at 20; the
-    processing job can call ``correction_reason`` first to report it with its other reasons.
+    ``correction_reason``) or a workflow without the required actions. Then the message
+    goes to 25 with the reason, so nothing is left waiting at 20.
     """
-    message = _locked(message_id)
-    if message.status != Status.PROCESSING:
-        return False
-    _lock_organisation(message.organisation_id)
-    message.workflow = workflow
-    message.financial_year = financial_year
-    message.entry_point = entry_point
-    message.adopted = adopted
-    message.adoption_date = adoption_date
-    message.resubmission = resubmission
-    message.findings = findings
-    facts = ["workflow", "financial_year", "entry_point", "adopted", "adoption_date"]
-    facts += ["resubmission", "findings"]
-    refusal = _workflow_problem(message, workflow) or correction_reason(
-        message.organisation_id,
-        financial_year,
-        adopted,
-        resubmission,
-        adoption_date,
-        received_sha256=sha256_hex(bytes(message.received_document)),
-        exclude_message_id=message.pk,
+    result = Examined(
+        message_id,
+        findings=findings,
+        workflow=workflow,
+        financial_year=financial_year,
+        entry_point=entry_point,
+        adopted=adopted,
+        adoption_date=adoption_date,
+        resubmission=resubmission,
     )
-    if refusal is not None:
-        _apply(
-            message,
-            message.fail_processing,
-            SYSTEM,
-            [refusal],
-            action="processing_failed",
-            update_fields=[*facts, "reasons"],
-        )
-        return False
-    message.awaiting_accountant_review = workflow.requires_accountant_review
-    _apply(
-        message,
-        message.start_workflow,
-        SYSTEM,
-        action="workflow_started",
-        update_fields=[*facts, "reasons", "awaiting_accountant_review"],
-    )
-    from workflow.signals import workflow_started
-
-    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
-    return True
+    return finish_processing([result]).get(message_id) == Status.IN_REVIEW
 
 
 def _workflow_problem(
@@ -449,7 +692,7 @@ def complete_accountant_review(*, message_id: int, actor: Actor) -> ApprovalMess
     record_event(message, action="accountant_reviewed", actor=actor, from_status=message.status)
     from workflow.signals import workflow_started
 
-    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=[message.pk]))
     return message
 
 
@@ -583,7 +826,7 @@ def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
     _apply(message, message.repair, actor, action="repaired", update_fields=["reasons"])
     from workflow.signals import workflow_started
 
-    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pk=message.pk))
+    _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=[message.pk]))
     return message
 
 

@@ -1,13 +1,15 @@
 """Events the workflow announces after commit, for apps it may not import.
 
 Receivers queue work (connectors: processing; portal: e-mail) and never change a status;
-each is sent with ``pk`` of the approval message.
+each is sent with ``pk`` of the approval message, except ``workflow_started``, which names
+all messages of a processed batch at once (``pks``).
 """
 
 from django.dispatch import Signal
 
 message_received = Signal()  # status 10 registered
-workflow_started = Signal()  # status 30 reached, or the accountant review completed
+# pks: the messages that reached 30 (a processed batch), or whose accountant review completed
+workflow_started = Signal()
 message_approved = Signal()  # status 50
 message_rejected = Signal()  # status 40
 kvk_outcome = Signal()  # status 80, 90 or 70 after a Digipoort verdict

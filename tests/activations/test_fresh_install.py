@@ -69,7 +69,7 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The upload queues an immediate processing for the worker; here the scheduled job
     # does that work, below, as celery beat would.
-    monkeypatch.setattr("connectors.tasks.process_message.delay", lambda pk: None)
+    monkeypatch.setattr("connectors.tasks.kick_processing", lambda: None)
     assert not AccountancyEnvironment.objects.exists() and not Administration.objects.exists()
 
     # --- installation: the first user (manage.py createsuperuser) ----------------------------

@@ -65,7 +65,7 @@ def fast_password_hashing(settings):
 def no_processing_kick(monkeypatch):
     """The portal queues processing after each upload; the tests process explicitly with
     connectors.services.process_external_messages() instead of a worker."""
-    monkeypatch.setattr("connectors.tasks.process_message.delay", lambda pk: None)
+    monkeypatch.setattr("connectors.tasks.kick_processing", lambda: None)
 
 
 @pytest.fixture

@@ -187,7 +187,7 @@ def test_same_message_uploaded_in_parallel_ends_in_one_message(api, client_a):
         finally:
             connection.close()
 
-    with mock.patch.object(tasks.process_message, "delay") as kick:
+    with mock.patch.object(tasks, "kick_processing") as kick:
         threads = [threading.Thread(target=send) for _ in range(6)]
         for thread in threads:
             thread.start()

@@ -121,23 +121,21 @@ def test_unexpected_error_leaves_the_message_at_20_and_the_run_goes_on(api, clie
     assert ApprovalMessage.objects.get(message_id=stuck).status == Status.IN_REVIEW
 
 
-def test_correction_problem_is_reported_with_the_other_reasons(api, client_a, monkeypatch):
-    """The workflow's correction rule (e.g. a second adopted filing for a year) is asked
-    before start_workflow and recorded with every other reason."""
-    from workflow import services as workflow_services
-
-    asked = []
-
-    def correction_reason(organisation, financial_year, adopted, resubmission, *a, **kw):
-        asked.append((organisation, financial_year, kw.get("exclude_message_id")))
-        return {"code": "correction_not_allowed", "message": "Al gedeponeerd."}
-
-    monkeypatch.setattr(workflow_services, "correction_reason", correction_reason)
-    api(client_a.token).post(URL, upload_payload(instance_for("99999999")), format="json")
+def test_correction_problem_is_reported_with_the_other_reasons(api, client_a):
+    """KvK's correction rule (here: a second adopted filing for a year already filed) is
+    decided with every other reason, so the client learns everything to fix at once."""
+    client = api(client_a.token)
+    client.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json")
     services.process_external_messages()
-    message = ApprovalMessage.objects.get()
+    filed = ApprovalMessage.objects.get()
+    assert filed.status == Status.IN_REVIEW and filed.financial_year is not None
+    ApprovalMessage.objects.filter(pk=filed.pk).update(
+        status=Status.FILED, adopted=True, approved_sha256=filed.document_sha256
+    )
+
+    client.post(URL, upload_payload(instance_for("99999999")), format="json")
+    services.process_external_messages()
+    message = ApprovalMessage.objects.exclude(pk=filed.pk).get()
     assert message.status == Status.PROCESSING_FAILED
     assert [r["code"] for r in message.reasons] == ["kvk_number_unknown", "correction_not_allowed"]
-    assert len(asked) == 1
-    assert (asked[0][0], asked[0][2]) == (client_a.organisation.pk, message.pk)
-    assert asked[0][1] is not None  # the financial year read from the document
+    assert str(filed.financial_year) in message.reasons[1]["message"]

@@ -7,6 +7,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests.conftest import instance_for, upload_payload
 
@@ -42,7 +43,15 @@ def seeded_client(client_a, api):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_conforms_to_its_schema(case, seeded_client, keep_test_connection):
-    case.call_and_validate(headers={"Authorization": f"Bearer {seeded_client.token}"})
+    excluded = []
+    if any(value in ([], None) for value in (case.query or {}).values()):
+        # A "negative" query parameter without a value (``{"": []}``, say) is dropped when
+        # the URL is built, so the request that arrives is valid after all; it still must
+        # not be a 5xx or undocumented, but it may be accepted.
+        excluded.append(negative_data_rejection)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {seeded_client.token}"}, excluded_checks=excluded
+    )
 
 
 def test_schema_and_docs_are_served_without_outside_assets(client, db):

@@ -90,7 +90,7 @@ def run_writers_and_reader(api, client) -> tuple[list, list]:
         threading.Thread(target=_writer, args=(client.organisation.pk, content, errors))
         for _ in range(WRITERS)
     ]
-    with mock.patch.object(tasks.process_message, "delay"):  # no broker in this test
+    with mock.patch.object(tasks, "kick_processing"):  # no broker in this test
         reader.start()
         for w in writers:
             w.start()

@@ -4,8 +4,8 @@ check, before "workflow started, 30").
 
     python tests/faults/slow_worker.py <marker file> <seconds> [celery worker options]
 
-Before workflow.services.start_workflow it writes the marker file (the test then knows the
-worker is inside processing) and sleeps. Everything else is the project's own code.
+Before workflow.services.finish_processing (20 -> 30) it writes the marker file (the test
+then knows the worker is inside processing) and sleeps. Everything else is the project's own code.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ def main() -> None:
     django.setup()
     from workflow import services
 
-    start_workflow = services.start_workflow
+    finish_processing = services.finish_processing
 
-    def slow_start(*args, **kwargs):
+    def slow_finish(*args, **kwargs):
         Path(marker).write_text(str(os.getpid()))
         time.sleep(float(seconds))
-        return start_workflow(*args, **kwargs)
+        return finish_processing(*args, **kwargs)
 
-    services.start_workflow = slow_start
+    services.finish_processing = slow_finish
     from celery.__main__ import main as celery_main
 
     sys.argv = ["celery", "-A", "config", "worker", *worker_args]

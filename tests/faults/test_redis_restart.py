@@ -126,7 +126,7 @@ def test_worker_survives_redis_restart_and_nothing_is_lost_or_done_twice(
     client_a, own_redis, workers, monkeypatch
 ):
     # The upload's own kick goes to the configured broker; this test drives its own Redis.
-    monkeypatch.setattr(connector_tasks.process_message, "delay", lambda pk: None)
+    monkeypatch.setattr(connector_tasks, "kick_processing", lambda: None)
     worker = workers.celery("herstart", CELERY_BROKER_URL=own_redis.url)
     before = register(client_a, 2)
     for message in before:

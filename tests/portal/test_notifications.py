@@ -164,3 +164,43 @@ def test_comments_reach_the_other_side(
     (to_client,) = _to(client_a.user.email)
     assert "Ja, klopt." in to_client.body
     assert not _to(staff.email)
+
+
+def test_a_processed_batch_is_announced_in_one_task(
+    client_a, client_b, monkeypatch, django_capture_on_commit_callbacks
+):
+    from connectors import services as connector_services
+
+    batches = []
+
+    def run_here(kind, pks):
+        batches.append((kind, list(pks)))
+        return notifications.send_notifications.apply(args=(kind, pks)).get()
+
+    monkeypatch.setattr(notifications.send_notifications, "delay", run_here)
+    first = make_message(client_a, Status.RECEIVED)
+    second = make_message(client_b, Status.RECEIVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        connector_services.process_external_messages()
+    assert batches == [(notifications.AWAITING_REVIEW, [first.pk, second.pk])]
+    assert len(_to(client_a.user.email)) == 1
+    assert len(_to(client_b.user.email)) == 1
+
+
+def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch):
+    messages = [make_message(client_a) for _ in range(3)]
+    mail.outbox.clear()
+    retried = []
+    real_send = notifications._send
+
+    def flaky(kind, message, comment_pk=None):
+        if message.pk == messages[1].pk:
+            raise OSError("mail server away")
+        return real_send(kind, message, comment_pk)
+
+    monkeypatch.setattr(notifications, "_send", flaky)
+    monkeypatch.setattr(notifications.send_notification, "delay", lambda *a: retried.append(a))
+    pks = [m.pk for m in messages]
+    assert notifications.send_notifications(notifications.AWAITING_REVIEW, pks) == 2
+    assert retried == [(notifications.AWAITING_REVIEW, messages[1].pk)]
+    assert len(_to(client_a.user.email)) == 2

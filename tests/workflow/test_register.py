@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from kvk.status import Status
 from tests.workflow.conftest import document, events
@@ -55,25 +56,24 @@ def test_same_id_same_content_is_the_same_message_other_content_a_conflict(flow)
     assert ApprovalMessage.objects.count() == 1 and first.events.count() == 1
 
 
-def test_a_simultaneous_upload_of_the_same_id_answers_like_a_retry(flow, monkeypatch):
-    """The loser of the race meets the unique constraint instead of the lookup."""
+def test_a_retry_inside_a_larger_transaction_leaves_it_usable(flow):
+    """A known message id meets the unique constraint inside a savepoint: the caller's
+    transaction goes on (on PostgreSQL a failed statement would otherwise abort it), and
+    an unrelated constraint violation is not mistaken for a retry."""
     message_id = uuid.uuid4()
     content = document(flow.client.kvk_number)
     first, _ = _register(flow, message_id, content)
-    original_filter = ApprovalMessage.objects.filter
-
-    class Missed:
-        def first(self):
-            return None  # the other upload had not committed when this one looked
-
-    monkeypatch.setattr(
-        ApprovalMessage.objects,
-        "filter",
-        lambda *a, **kw: Missed() if "message_id" in kw else original_filter(*a, **kw),
-    )
-    again, created = _register(flow, message_id, content)
-    assert (again.pk, created) == (first.pk, False)
-    with pytest.raises(Conflict):
-        _register(flow, message_id, b"ander document")
-    monkeypatch.undo()
+    with transaction.atomic():
+        again, created = _register(flow, message_id, content)
+        assert (again.pk, created) == (first.pk, False)
+        assert ApprovalMessage.objects.filter(pk=first.pk).exists()  # still usable
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.register_message(
+            organisation=flow.organisation,
+            message_id=uuid.uuid4(),
+            message_type=None,  # type: ignore[arg-type]  # NOT NULL, not the message id
+            filename="jaarrekening.xbrl",
+            content=content,
+            actor=Actor.system(),
+        )
     assert ApprovalMessage.objects.count() == 1 and first.events.count() == 1

@@ -1,0 +1,184 @@
+"""Processing in batches: one claim, one write and a fixed number of queries for many
+messages, with the same outcome and audit trail per message as one at a time."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from connectors import services
+from connectors import tasks as connector_tasks
+from kvk.status import Status
+from tests.conftest import instance_for
+from workflow import services as workflow_services
+from workflow.models import Actor, ApprovalMessage, StatusEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def register(client, content: bytes) -> ApprovalMessage:
+    message, created = workflow_services.register_message(
+        organisation=client.organisation,
+        message_id=uuid.uuid4(),
+        message_type="kvk-micro-klein",
+        filename="jaarrekening.xbrl",
+        content=content,
+        actor=Actor.system(),
+    )
+    assert created
+    return message
+
+
+def actions(message: ApprovalMessage) -> list[str]:
+    return [e.action for e in message.events.order_by("sequence")]
+
+
+def assert_sequences_have_no_gaps() -> None:
+    """Per organisation, the audit events are numbered 1, 2, 3, ... without a gap."""
+    numbers: dict[int, list[int]] = {}
+    for organisation_id, sequence in StatusEvent.objects.values_list("organisation_id", "sequence"):
+        numbers.setdefault(organisation_id, []).append(sequence)
+    for sequences in numbers.values():
+        assert sorted(sequences) == list(range(1, len(sequences) + 1))
+
+
+def test_a_mixed_batch_ends_like_one_at_a_time(client_a, client_b):
+    good_a = [register(client_a, instance_for(client_a.kvk_number, year=y)) for y in (2024, 2025)]
+    good_b = register(client_b, instance_for(client_b.kvk_number))
+    mismatch = register(client_a, instance_for(client_b.kvk_number))
+    broken = register(client_b, b"<niet-af")
+
+    counts = services.process_external_messages(batch_size=2)
+
+    assert counts == {"claimed": 5, "in_review": 3, "failed": 2}
+    for message in [*good_a, good_b]:
+        message.refresh_from_db()
+        assert message.status == Status.IN_REVIEW
+        assert message.financial_year is not None and message.workflow_id is not None
+        assert actions(message) == ["received", "claimed", "workflow_started"]
+    mismatch.refresh_from_db()
+    assert mismatch.status == Status.PROCESSING_FAILED
+    assert [r["code"] for r in mismatch.reasons] == ["kvk_number_mismatch"]
+    broken.refresh_from_db()
+    assert broken.status == Status.PROCESSING_FAILED
+    assert broken.reasons and broken.reasons[0]["code"].startswith("DEP-PARSE")
+    assert actions(broken) == ["received", "claimed", "processing_failed"]
+    assert_sequences_have_no_gaps()
+
+
+def _queries_to_process(client, count: int) -> int:
+    for _ in range(count):
+        register(client, instance_for(client.kvk_number))
+    with CaptureQueriesContext(connection) as queries:
+        counts = services.process_external_messages(batch_size=50)
+    assert counts["in_review"] == count
+    return len(queries)
+
+
+def test_queries_per_batch_do_not_grow_with_its_size(client_a, client_b):
+    """The number of queries for a batch is fixed: 3 messages or 12 cost the same."""
+    few = _queries_to_process(client_a, 3)
+    many = _queries_to_process(client_b, 12)
+    assert few == many
+    assert many <= 25  # 23 here: two claims, the reads and one write per batch
+
+
+def test_concurrent_claimers_get_disjoint_batches(client_a, client_b, transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises the claims")
+    messages = [register(c, instance_for(c.kvk_number)) for c in (client_a, client_b) * 8]
+    won: list[list[int]] = []
+
+    def claim() -> None:
+        try:
+            while ids := workflow_services.claim_batch(3):
+                won.append(ids)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    claimed = [pk for batch in won for pk in batch]
+    assert sorted(claimed) == sorted(m.pk for m in messages)  # each exactly once
+    assert StatusEvent.objects.filter(action="claimed").count() == len(messages)
+    assert_sequences_have_no_gaps()
+
+
+def test_one_message_failing_unexpectedly_does_not_hold_up_its_batch(client_a, monkeypatch):
+    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(3)]
+    real_check = services.check_parsed
+
+    def check(parsed, **kwargs):
+        if kwargs["filename"] == "kapot.xbrl":
+            raise RuntimeError("unexpected")
+        return real_check(parsed, **kwargs)
+
+    ApprovalMessage.objects.filter(pk=messages[1].pk).update(filename="kapot.xbrl")
+    monkeypatch.setattr(services, "check_parsed", check)
+    counts = services.process_external_messages()
+    assert counts == {"claimed": 3, "in_review": 2, "failed": 0}
+    statuses = [ApprovalMessage.objects.get(pk=m.pk).status for m in messages]
+    assert statuses == [Status.IN_REVIEW, Status.PROCESSING, Status.IN_REVIEW]
+
+    monkeypatch.setattr(services, "check_parsed", real_check)
+    assert services.resume_stuck_processing(older_than_seconds=0) == 1
+    assert ApprovalMessage.objects.get(pk=messages[1].pk).status == Status.IN_REVIEW
+    assert_sequences_have_no_gaps()
+
+
+def test_a_batch_that_cannot_be_written_stays_at_20_for_the_sweeper(client_a, monkeypatch):
+    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(2)]
+
+    def broken(results):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(workflow_services, "finish_processing", broken)
+    assert services.process_external_messages()["claimed"] == 2
+    assert {m.status for m in ApprovalMessage.objects.all()} == {Status.PROCESSING}
+
+    monkeypatch.undo()
+    assert services.resume_stuck_processing(older_than_seconds=0) == 2
+    for message in messages:
+        assert actions(message) == ["received", "claimed", "workflow_started"]
+
+
+def test_a_correction_is_refused_for_every_message_of_the_batch(client_a):
+    """An adopted filing for the year is on its way to the KvK: both new messages for that
+    year are refused as corrections, in one batch."""
+    filed = register(client_a, instance_for(client_a.kvk_number, year=2024))
+    services.process_external_messages()
+    filed.refresh_from_db()
+    ApprovalMessage.objects.filter(pk=filed.pk).update(
+        status=Status.SENT_TO_KVK, adopted=True, approved_sha256=filed.document_sha256
+    )
+    again = [register(client_a, instance_for(client_a.kvk_number, year=2024)) for _ in range(2)]
+    other_year = register(client_a, instance_for(client_a.kvk_number, year=2025))
+
+    services.process_external_messages()
+
+    for message in again:
+        message.refresh_from_db()
+        assert message.status == Status.PROCESSING_FAILED
+        assert [r["code"] for r in message.reasons] == ["correction_not_allowed"]
+        assert "onderweg naar de KvK" in message.reasons[0]["message"]
+    other_year.refresh_from_db()
+    assert other_year.status == Status.IN_REVIEW
+
+
+def test_a_kicked_run_with_more_waiting_queues_the_next(client_a, monkeypatch):
+    for _ in range(3):
+        register(client_a, instance_for(client_a.kvk_number))
+    queued: list[int] = []
+    monkeypatch.setattr(connector_tasks, "RUN_LIMIT", 2)
+    monkeypatch.setattr(connector_tasks.process_waiting_messages, "delay", lambda: queued.append(1))
+    assert connector_tasks.process_waiting_messages()["claimed"] == 2
+    assert queued == [1]
+    assert connector_tasks.process_waiting_messages()["claimed"] == 1
+    assert queued == [1]  # nothing more waits: no further run
