@@ -13,10 +13,11 @@ Two phases, same servers, same clients, same token authentication:
 * bare: each client POSTs small JSON bodies to a benchmark-only endpoint (bench/ingest_views.py)
   that authenticates the token like the client API and inserts one row. Requests per second.
 * end to end: each client uploads valid XBRL instances (its own KvK number) with new message
-  ids; the upload commits at 10 and queues processing; the workers claim (20), parse, run the
-  KvK rules, match the organisation and start the workflow (30). Throughput is the number of
-  messages over the time from the first POST to the last message reaching 30 (the database's
-  own timestamps).
+  ids; the upload commits at 10 and kicks processing (one queued run per web process per
+  PROCESSING_KICK_DELAY_SECONDS, not one task per upload); the workers claim waiting messages
+  in batches (20), parse, run the KvK rules, match the organisation and start the workflow
+  (30), one write transaction per batch. Throughput is the number of messages over the time
+  from the first POST to the last message reaching 30 (the database's own timestamps).
 
 The ratio end-to-end / bare says how much of the framework's capacity the domain work keeps.
 Prints a table and writes bench/results-ingest.json. Nothing here asserts timings.
@@ -171,6 +172,18 @@ def cpu_seconds(process_groups: list[int]) -> float:
         if int(fields[2]) in process_groups:
             total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def batch_size() -> int:
+    from connectors.services import BATCH_SIZE
+
+    return BATCH_SIZE
+
+
+def kick_delay() -> float:
+    from django.conf import settings
+
+    return float(settings.PROCESSING_KICK_DELAY_SECONDS)
 
 
 def load_average() -> float:
@@ -335,6 +348,7 @@ def main() -> None:
             "setup": {
                 "gunicorn": f"{args.web_workers} workers x {args.web_threads} threads (gthread)",
                 "celery": f"{args.celery_workers} worker processes (solo pool)",
+                "processing": f"batches of up to {batch_size()}, kick delay {kick_delay()} s",
                 "database": "PostgreSQL, persistent connections (DB_CONN_MAX_AGE=60)",
                 "broker_and_cache": "Redis",
             },
@@ -399,7 +413,7 @@ def print_table(r: dict) -> None:
     width = max(len(row[0]) for row in rows)
     print(
         f"\nIngest benchmark ({r['machine']['cores']} cores, {r['setup']['gunicorn']}, "
-        f"{r['setup']['celery']})"
+        f"{r['setup']['celery']}, {r['setup']['processing']})"
     )
     for name, value, note in rows:
         print(f"  {name:<{width}}  {value:>14}  {note}")

@@ -111,7 +111,8 @@ def table(results: dict) -> str:
         "",
         f"Measured {results['date']} on {m['cores']} cores ({m['cpu']}), "
         f"{m['memory_gb']} GB memory, {m['os']}; Python {m['python']}, Django {m['django']}, "
-        f"PostgreSQL {m.get('postgresql', '?')}, Redis {m.get('redis', '?')}. "
+        f"PostgreSQL {m.get('postgresql', '?')}, Redis {m.get('redis', '?')}; one core sums "
+        f"range(10**6) in {m.get('python_loop_ms', '?')} ms. "
         f"Whole run: {results['seconds'] / 60:.1f} minutes.",
         "",
         "| benchmark | figure | value |",
@@ -196,6 +197,13 @@ def table(results: dict) -> str:
             f"{_fmt(ingest['messages_per_second'])} (bare framework "
             f"{_fmt(ingest.get('bare_requests_per_second'))} requests/s, ratio "
             f"{ingest.get('ratio')}; {ingest.get('reached_30')}/{ingest.get('messages')} at 30)",
+        )
+        row(
+            "Ingest, POST → 30",
+            "server CPU per message (bare request)",
+            f"web {_fmt(ingest.get('cpu_ms_per_message_web'))} ms + workers "
+            f"{_fmt(ingest.get('cpu_ms_per_message_workers'))} ms "
+            f"({_fmt(ingest.get('cpu_ms_per_bare_request'))} ms)",
         )
     else:
         row("Ingest (POST → 30)", "not measured", ingest.get("run", {}).get("error") or "–")
