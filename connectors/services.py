@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,6 +202,10 @@ def _reason(code: str, message: str) -> dict[str, str]:
 #: per batch instead of per message. A batch holds the row locks of its organisations only
 #: during its final, short transaction.
 BATCH_SIZE = 50
+#: A batch stops before its documents together exceed this size (one message at least):
+#: examining a document takes several times its size in memory, one document at a time,
+#: but the batch reads all its documents at once.
+BATCH_MAX_BYTES = 20 * 1024 * 1024
 
 
 def process_message(message_id: int) -> int:
@@ -251,23 +253,22 @@ def process_claimed(message_ids: list[int]) -> dict[int, int]:
         .select_related("workflow")
         .prefetch_related("workflow__tasks")
     }
-    parsed: dict[int, ParsedInstance | XbrlParseError] = {}
-    for message in messages:
-        try:
-            parsed[message.pk] = parse_instance(bytes(message.received_document))
-        except XbrlParseError as error:
-            parsed[message.pk] = error
-        except Exception:
-            log.exception("Parsing message %s failed unexpectedly; left at 20", message.pk)
-    owners = _kvk_owners(messages, parsed.values())
+    owners = KvkOwners(messages)
     results = []
     for message in messages:
-        if message.pk not in parsed:
-            continue
+        # One document at a time: its parsed tree (many times the document's size) is gone
+        # before the next is read; only what was found about it is kept.
         try:
-            results.append(_examine(message, parsed[message.pk], message_types, owners))
+            try:
+                parsed: ParsedInstance | XbrlParseError = parse_instance(
+                    bytes(message.received_document)
+                )
+            except XbrlParseError as error:
+                parsed = error
+            results.append(_examine(message, parsed, message_types, owners))
         except Exception:
             log.exception("Processing message %s failed unexpectedly; left at 20", message.pk)
+        message.received_document = b""  # examined: the batch need not hold it any longer
     return workflow_services.finish_processing(results)
 
 
@@ -275,7 +276,7 @@ def _examine(
     message: ApprovalMessage,
     parsed: ParsedInstance | XbrlParseError,
     message_types: dict[tuple[int, str], MessageType],
-    owners: dict[int, dict[str, int]],
+    owners: KvkOwners,
 ) -> workflow_services.Examined:
     """Everything the office's set-up and the document say about one message."""
     organisation = message.organisation
@@ -285,7 +286,9 @@ def _examine(
         reasons.append(_reason(parsed.code, _with_line(parsed.message_nl, parsed.line)))
         return workflow_services.Examined(message.pk, reasons=reasons, received_sha256="")
     own_kvk_number, kvk_reasons = _kvk_number(
-        parsed.kvk_number, organisation, owners.get(organisation.environment_id, {})
+        parsed.kvk_number,
+        organisation,
+        owners.of_environment(organisation.environment_id, parsed.kvk_number),
     )
     reasons += kvk_reasons
     findings = check_parsed(
@@ -347,22 +350,35 @@ def _message_type(
     return message_type, []
 
 
-def _kvk_owners(
-    messages: list[ApprovalMessage], parsed: Iterable[ParsedInstance | XbrlParseError]
-) -> dict[int, dict[str, int]]:
-    """Per environment, which organisation owns each KvK number that matters to these
-    messages: the senders' own numbers and the numbers in their documents. One query."""
-    numbers = {p.kvk_number for p in parsed if isinstance(p, ParsedInstance) and p.kvk_number}
-    rows = Identification.objects.filter(
-        environment_id__in={m.organisation.environment_id for m in messages},
-        kind=Identification.Kind.KVK,
-    ).filter(Q(organisation_id__in={m.organisation_id for m in messages}) | Q(value__in=numbers))
-    owners: dict[int, dict[str, int]] = {}
-    for environment_id, owner, value in rows.values_list(
-        "environment_id", "organisation_id", "value"
-    ):
-        owners.setdefault(environment_id, {})[value] = owner
-    return owners
+class KvkOwners:
+    """Which organisation owns a KvK number, per environment. The senders' own numbers are
+    read for the whole batch at once (one query); a number in a document that is not among
+    them (another company's, or unknown) is looked up when it is met."""
+
+    def __init__(self, messages: list[ApprovalMessage]) -> None:
+        self._known: dict[int, dict[str, int]] = {}
+        self._looked_up: set[tuple[int, str]] = set()
+        self._read(
+            Identification.objects.filter(
+                environment_id__in={m.organisation.environment_id for m in messages},
+                organisation_id__in={m.organisation_id for m in messages},
+            )
+        )
+
+    def _read(self, identifications) -> None:
+        rows = identifications.filter(kind=Identification.Kind.KVK).values_list(
+            "environment_id", "organisation_id", "value"
+        )
+        for environment_id, owner, value in rows:
+            self._known.setdefault(environment_id, {})[value] = owner
+
+    def of_environment(self, environment_id: int, number: str | None) -> dict[str, int]:
+        """The owners known in the environment, ``number`` included when it has one."""
+        known = self._known.setdefault(environment_id, {})
+        if number and number not in known and (environment_id, number) not in self._looked_up:
+            self._looked_up.add((environment_id, number))
+            self._read(Identification.objects.filter(environment_id=environment_id, value=number))
+        return known
 
 
 def _kvk_number(
@@ -412,23 +428,27 @@ def process_external_messages(limit: int = 500, batch_size: int = BATCH_SIZE) ->
     """Claim waiting messages in batches (10 -> 20) and process them, until none wait or
     ``limit`` were claimed; returns counts per outcome.
 
-    A batch that fails as a whole (the database gone in the middle, say) stays at 20; the
-    sweeper resumes its messages one by one, so one bad message cannot hold up others.
+    A batch that cannot be written as a whole is retried one message at a time, so one bad
+    message cannot hold up the others; what still fails stays at 20 for the sweeper.
     """
     counts = {"claimed": 0, "in_review": 0, "failed": 0}
     while counts["claimed"] < limit:
         size = min(batch_size, limit - counts["claimed"])
-        ids = workflow_services.claim_batch(size)
+        ids, full = workflow_services.claim_batch(size, max_bytes=BATCH_MAX_BYTES)
         counts["claimed"] += len(ids)
         if ids:
             try:
                 outcome = process_claimed(ids)
             except Exception:
-                log.exception("Processing a batch of %d messages failed; left at 20", len(ids))
-                outcome = {}
+                # The batch could not be written as a whole: one message at a time, so one
+                # that cannot be written does not hold up the others (it stays at 20).
+                log.exception("Processing a batch of %d messages failed; one by one", len(ids))
+                ended = {pk: _process_claimed(pk) for pk in ids}
+                done = (Status.IN_REVIEW, Status.PROCESSING_FAILED)
+                outcome = {pk: status for pk, status in ended.items() if status in done}
             for status in outcome.values():
                 counts["in_review" if status == Status.IN_REVIEW else "failed"] += 1
-        if len(ids) < size:
+        if not full:
             # Nothing more waited when this batch was claimed; a message registered since
             # has queued a run of its own (connectors.tasks.kick_processing).
             break

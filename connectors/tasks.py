@@ -84,7 +84,11 @@ class Kicker:
             self._pending = True
         timer = threading.Timer(delay, self._fire)
         timer.daemon = False  # a process that ends right after an upload still queues
-        timer.start()
+        try:
+            timer.start()
+        except Exception:  # no thread to be had: queue now, and let the next kick try again
+            log.exception("Could not start the processing kick timer")
+            self._fire()
 
     def _fire(self) -> None:
         with self._lock:

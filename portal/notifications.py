@@ -261,8 +261,8 @@ def _send(kind: str, message, comment_pk: int | None = None) -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def send_notifications(kind: str, pks: list[int]) -> int:
     """``send_notification`` for several messages in one task (a processed batch). A
-    message whose mail cannot be sent now goes to a task of its own, which retries it;
-    the others are not sent twice."""
+    message whose mail fails (mail server away, a bad address, anything) goes to a task of
+    its own, which retries or fails visibly; the others are still sent, and never twice."""
     from django.db.models import Prefetch
 
     from portal.models import Contact
@@ -276,8 +276,8 @@ def send_notifications(kind: str, pks: list[int]) -> int:
         pk = message.pk
         try:
             sent += _send(kind, message)
-        except OSError:
-            log.warning("notification %s for message %s failed; retried on its own", kind, pk)
+        except Exception:
+            log.exception("notification %s for message %s failed; retried on its own", kind, pk)
             send_notification.delay(kind, pk)
     return sent
 

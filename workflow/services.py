@@ -18,6 +18,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
@@ -437,23 +438,36 @@ def claim_for_processing(message_id: int) -> bool:
         return True
 
 
-def claim_batch(limit: int) -> list[int]:
+def claim_batch(limit: int, max_bytes: int | None = None) -> tuple[list[int], bool]:
     """10 -> 20 for up to ``limit`` waiting messages of environments whose activation is on,
-    oldest first, in one transaction; returns the ids this caller won.
+    oldest first, in one transaction. Returns the ids this caller won, and whether more may
+    be waiting (the batch is full). With ``max_bytes``, the batch stops before its
+    documents together exceed that size (one message at least), so a batch of large
+    documents cannot exhaust a worker's memory.
 
-    On PostgreSQL the rows are taken with FOR UPDATE SKIP LOCKED, so workers claiming at
-    the same time get disjoint batches and never wait for each other; on SQLite the
-    transaction itself is exclusive (see ``_locked``). One "claimed" event per message.
+    On PostgreSQL the rows are taken with FOR NO KEY UPDATE SKIP LOCKED, so workers
+    claiming at the same time get disjoint batches and never wait for each other (and a
+    comment or event being added to a message does not hide it); on SQLite the transaction
+    itself is exclusive (see ``_locked``). One "claimed" event per message.
     """
     with transaction.atomic():
         rows = list(
-            ApprovalMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            ApprovalMessage.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .filter(status=Status.RECEIVED, organisation__environment__activation__active=True)
             .order_by("pk")
+            .annotate(size=Length("received_document"))
             .only("pk", "organisation_id", "document_sha256")[:limit]
         )
+        full = len(rows) == limit
+        if max_bytes is not None:
+            total = 0
+            for count, row in enumerate(rows):
+                total += row.size  # type: ignore[attr-defined]
+                if count and total > max_bytes:
+                    rows, full = rows[:count], True
+                    break
         if not rows:
-            return []
+            return [], False
         now = timezone.now()
         won = ApprovalMessage.objects.filter(
             pk__in=[row.pk for row in rows], status=Status.RECEIVED
@@ -473,7 +487,7 @@ def claim_batch(limit: int) -> list[int]:
                 for row in rows
             ]
         )
-        return [row.pk for row in rows]
+        return [row.pk for row in rows], full
 
 
 @dataclass
@@ -498,13 +512,12 @@ class Examined:
     received_sha256: str | None = None
 
 
-#: Fields finish_processing writes besides the status.
-_PROCESSING_FIELDS = [
-    "status",
-    "status_changed_at",
-    "updated_at",
-    "reasons",
-    "findings",
+#: What finish_processing writes: for a failed message only its reasons and findings (the
+#: document's facts may be another company's, or not fit their columns), for a started one
+#: also the facts the workflow and the deadlines work with.
+_FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
+_STARTED_FIELDS = [
+    *_FAILED_FIELDS,
     "workflow",
     "financial_year",
     "entry_point",
@@ -546,18 +559,15 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             exclude=[m.pk for m in messages],
         )
         decided: dict[tuple[int, int], tuple[dict[str, str] | None, bool]] = {}
-        events, started = [], []
+        events: list[StatusEvent] = []
+        failed: list[ApprovalMessage] = []
+        started: list[ApprovalMessage] = []
         now = timezone.now()
         for message in messages:
             result = by_id[message.pk]
             if result.received_sha256 is None:
                 result.received_sha256 = sha256_hex(bytes(message.received_document))
             message.findings = result.findings
-            message.financial_year = result.financial_year
-            message.entry_point = result.entry_point
-            message.adopted = result.adopted
-            message.adoption_date = result.adoption_date
-            message.resubmission = result.resubmission
             correction = _correction_decision(
                 result.financial_year,
                 result.adopted,
@@ -568,8 +578,6 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             )
             reasons = [*result.reasons, *([correction] if correction else [])]
             workflow = result.workflow
-            if workflow is not None:
-                message.workflow = workflow
             if workflow is not None and not reasons:
                 key = (workflow.pk, message.organisation.environment_id)
                 if key not in decided:  # the same for every message of a batch, mostly
@@ -582,20 +590,29 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             if reasons or workflow is None:
                 from_status = _transition(message, message.fail_processing, SYSTEM, reasons)
                 action = "processing_failed"
+                failed.append(message)
             else:
+                message.workflow = workflow
+                message.financial_year = result.financial_year
+                message.entry_point = result.entry_point
+                message.adopted = result.adopted
+                message.adoption_date = result.adoption_date
+                message.resubmission = result.resubmission
                 message.awaiting_accountant_review = review
                 from_status = _transition(message, message.start_workflow, SYSTEM)
                 action = "workflow_started"
-                started.append(message.pk)
+                started.append(message)
             message.updated_at = now
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
-        _save_fields(messages, _PROCESSING_FIELDS)
+        _save_fields(failed, _FAILED_FIELDS)
+        _save_fields(started, _STARTED_FIELDS)
         _record_events(events, locked=True)
     from workflow.signals import workflow_started
 
     if started:
-        _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=started))
+        pks = [message.pk for message in started]
+        _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
     return outcome
 
 
@@ -603,6 +620,8 @@ def _save_fields(messages: list[ApprovalMessage], names: list[str]) -> None:
     """Save these fields of many messages: one UPDATE statement run for every row
     (executemany). Django's bulk_update builds a CASE expression per field and row, which
     for a batch costs more than the processing itself."""
+    if not messages:
+        return
     fields = [cast(Field, ApprovalMessage._meta.get_field(name)) for name in names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)

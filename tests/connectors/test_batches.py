@@ -3,6 +3,7 @@ messages, with the same outcome and audit trail per message as one at a time."""
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 
@@ -63,6 +64,12 @@ def test_a_mixed_batch_ends_like_one_at_a_time(client_a, client_b):
     mismatch.refresh_from_db()
     assert mismatch.status == Status.PROCESSING_FAILED
     assert [r["code"] for r in mismatch.reasons] == ["kvk_number_mismatch"]
+    # Another company's document: its facts (year, adoption) are not taken over.
+    assert (mismatch.financial_year, mismatch.adoption_date, mismatch.workflow_id) == (
+        None,
+        None,
+        None,
+    )
     broken.refresh_from_db()
     assert broken.status == Status.PROCESSING_FAILED
     assert broken.reasons and broken.reasons[0]["code"].startswith("DEP-PARSE")
@@ -95,7 +102,7 @@ def test_concurrent_claimers_get_disjoint_batches(client_a, client_b, transactio
 
     def claim() -> None:
         try:
-            while ids := workflow_services.claim_batch(3):
+            while ids := workflow_services.claim_batch(3)[0]:
                 won.append(ids)
         finally:
             connection.close()
@@ -182,3 +189,56 @@ def test_a_kicked_run_with_more_waiting_queues_the_next(client_a, monkeypatch):
     assert queued == [1]
     assert connector_tasks.process_waiting_messages()["claimed"] == 1
     assert queued == [1]  # nothing more waits: no further run
+
+
+def test_a_document_whose_facts_do_not_fit_fails_alone(client_a):
+    good = register(client_a, instance_for(client_a.kvk_number, year=2024))
+    long_ref = b'xlink:href="https://example.com/' + b"x" * 400 + b'.xsd"'
+    content = re.sub(
+        rb'xlink:href="[^"]*"', long_ref, instance_for(client_a.kvk_number, year=2025), count=1
+    )
+    bad = register(client_a, content)
+    services.process_external_messages()
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert good.status == Status.IN_REVIEW
+    assert bad.status == Status.PROCESSING_FAILED
+    assert "FR-KVK-2.03" in [r["code"] for r in bad.reasons]
+
+
+def test_a_batch_that_cannot_be_written_together_is_written_one_by_one(client_a, monkeypatch):
+    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(3)]
+    real_finish = workflow_services.finish_processing
+
+    def only_one_at_a_time(results):
+        if len(results) > 1:
+            raise RuntimeError("value too long for one of them")
+        return real_finish(results)
+
+    monkeypatch.setattr(workflow_services, "finish_processing", only_one_at_a_time)
+    assert services.process_external_messages() == {"claimed": 3, "in_review": 3, "failed": 0}
+    for message in messages:
+        assert actions(message) == ["received", "claimed", "workflow_started"]
+
+
+def test_large_documents_make_smaller_batches(client_a, monkeypatch):
+    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(5)]
+    size = len(bytes(messages[0].received_document))
+    ids, full = workflow_services.claim_batch(50, max_bytes=2 * size)
+    assert (ids, full) == ([messages[0].pk, messages[1].pk], True)
+    ids, full = workflow_services.claim_batch(50, max_bytes=size // 2)
+    assert (ids, full) == ([messages[2].pk], True)  # one message at least
+
+    claimed = []
+    real_claim = workflow_services.claim_batch
+
+    def recording(limit, max_bytes=None):
+        ids, full = real_claim(limit, max_bytes=max_bytes)
+        claimed.append(len(ids))
+        return ids, full
+
+    monkeypatch.setattr(workflow_services, "claim_batch", recording)
+    monkeypatch.setattr(services, "BATCH_MAX_BYTES", size)
+    counts = services.process_external_messages()
+    assert counts["in_review"] == 2  # the 2 left at 10, one batch each
+    assert claimed == [1, 1]  # the second found nothing more waiting: no third claim

@@ -69,3 +69,26 @@ def test_a_broker_that_is_down_is_logged_not_raised(settings, monkeypatch, caplo
     monkeypatch.setattr(tasks.process_waiting_messages, "delay", down)
     Kicker().kick()
     assert "periodic job" in caplog.text
+
+
+def test_a_timer_that_cannot_start_neither_loses_the_kick_nor_later_ones(
+    settings, queued, monkeypatch
+):
+    settings.PROCESSING_KICK_DELAY_SECONDS = 0.2
+    runs, done = queued
+    kicker = Kicker()
+
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(tasks.threading.Timer, "start", no_thread)
+    kicker.kick()
+    assert len(runs) == 1  # queued at once instead
+    monkeypatch.undo()
+    monkeypatch.setattr(tasks.process_waiting_messages, "delay", lambda: runs.append("x"))
+    kicker.kick()
+    for _ in range(50):
+        if len(runs) == 2:
+            break
+        threading.Event().wait(0.1)
+    assert len(runs) == 2  # the next kick still starts a timer

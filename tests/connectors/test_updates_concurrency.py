@@ -1,6 +1,7 @@
 """GET /messages/updates/: no change is ever skipped, also when transactions commit out of
 order. Real concurrent transactions (threads, each with its own database connection):
-writers register and claim messages of one organisation while a reader polls the API with
+writers register and claim messages of one organisation (one by one, and in batches as the
+processing job does) while a reader polls the API with
 its cursor. Runs on SQLite and PostgreSQL (DATABASE_URL)."""
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ def fast_polling(settings):
     settings.REST_FRAMEWORK = rest
 
 
-def _writer(organisation_id: int, content: bytes, errors: list) -> None:
+def _writer(organisation_id: int, content: bytes, errors: list, batches: bool) -> None:
+    """Registers messages; claims each (claim_for_processing) or, with ``batches``, claims
+    whatever waits in batches, as the processing job does (claim_batch)."""
     actor = Actor.for_token(organisation_id=organisation_id, label="test", ip_address=None)
     rng = random.Random()
     try:
@@ -53,7 +56,11 @@ def _writer(organisation_id: int, content: bytes, errors: list) -> None:
                 # Hold the transaction open after the sequence number was taken, so that
                 # without the organisation lock a later number could commit first.
                 time.sleep(rng.uniform(0, 0.01))
-            workflow_services.claim_for_processing(message.pk)
+            if batches:
+                while workflow_services.claim_batch(3)[0]:
+                    pass
+            else:
+                workflow_services.claim_for_processing(message.pk)
     except Exception as error:  # noqa: BLE001 - reported by the test
         errors.append(error)
     finally:
@@ -79,7 +86,7 @@ def _reader(client, stop: threading.Event, polls: list, errors: list) -> None:
         connection.close()
 
 
-def run_writers_and_reader(api, client) -> tuple[list, list]:
+def run_writers_and_reader(api, client, *, batches: bool = True) -> tuple[list, list]:
     content = instance_for(client.kvk_number)
     # The token's first use records last_used_at (a write); do it before the race so the
     # reader's polls are reads only.
@@ -87,8 +94,11 @@ def run_writers_and_reader(api, client) -> tuple[list, list]:
     stop, errors, polls = threading.Event(), [], []
     reader = threading.Thread(target=_reader, args=(api(client.token), stop, polls, errors))
     writers = [
-        threading.Thread(target=_writer, args=(client.organisation.pk, content, errors))
-        for _ in range(WRITERS)
+        threading.Thread(
+            target=_writer,
+            args=(client.organisation.pk, content, errors, batches and n % 2 == 1),
+        )
+        for n in range(WRITERS)
     ]
     with mock.patch.object(tasks, "kick_processing"):  # no broker in this test
         reader.start()
@@ -150,8 +160,13 @@ def test_the_check_catches_numbers_taken_outside_the_lock(api, client_a, fast_po
 
     def unlocked_sequence(organisation_id: int) -> int:
         with lock:
-            return next(counter)
+            number = next(counter)
+        # Some writers take a while between their number and their commit, as any writer
+        # may (a slow disk, a busy core): later numbers then commit first.
+        time.sleep(0.02 * (number % 3))
+        return number
 
     with mock.patch.object(workflow_services, "_next_sequence", unlocked_sequence):
-        polls, events = run_writers_and_reader(api, client_a)
+        # One by one only: batches number their events in the organisation row itself.
+        polls, events = run_writers_and_reader(api, client_a, batches=False)
     assert missed_events(polls, events) != []

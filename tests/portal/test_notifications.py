@@ -187,7 +187,10 @@ def test_a_processed_batch_is_announced_in_one_task(
     assert len(_to(client_b.user.email)) == 1
 
 
-def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch):
+@pytest.mark.parametrize(
+    "failure", [OSError("mail server away"), ValueError("newline in header")], ids=str
+)
+def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch, failure):
     messages = [make_message(client_a) for _ in range(3)]
     mail.outbox.clear()
     retried = []
@@ -195,7 +198,7 @@ def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch):
 
     def flaky(kind, message, comment_pk=None):
         if message.pk == messages[1].pk:
-            raise OSError("mail server away")
+            raise failure
         return real_send(kind, message, comment_pk)
 
     monkeypatch.setattr(notifications, "_send", flaky)
