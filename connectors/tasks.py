@@ -1,5 +1,4 @@
-"""The scheduled job "Externe berichten verwerken", the run kicked by uploads, and the
-per-message variant."""
+"""The scheduled job "Externe berichten verwerken" and the run kicked by uploads."""
 
 from __future__ import annotations
 
@@ -13,8 +12,6 @@ from django.utils import timezone
 
 from connectors import services
 from portal.models import EnvironmentActivation
-from workflow import services as workflow_services
-from workflow.models import ApprovalMessage
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +39,6 @@ def process_waiting_messages() -> dict[str, int]:
     if counts["claimed"] >= RUN_LIMIT:
         process_waiting_messages.delay()  # more may wait: go on in a fresh task
     return counts
-
-
-@shared_task(acks_late=True)
-def process_message(message_id: int) -> None:
-    """Process one message now (status 10), outside the batches."""
-    if not ApprovalMessage.objects.filter(
-        pk=message_id, organisation__environment__activation__active=True
-    ).exists():
-        return  # the activation is off: the message waits at 10 (skip inactive)
-    if workflow_services.claim_for_processing(message_id):
-        # An unexpected error leaves the message at 20; the periodic job resumes it.
-        services.process_message(message_id)
 
 
 class Kicker:

@@ -233,7 +233,7 @@ def test_processing_job(client_a, client_b, switch, active, environment):
 def test_processing_kick_after_upload(client_a, switch, active):
     waiting = make_message(client_a, Status.RECEIVED)
     switch(active)
-    connector_tasks.process_message(waiting.pk)
+    connector_tasks.process_waiting_messages()
     waiting.refresh_from_db()
     assert waiting.status == (Status.IN_REVIEW if active else Status.RECEIVED)
 

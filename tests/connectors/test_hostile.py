@@ -103,15 +103,14 @@ def test_hostile_document_ends_in_25_with_a_specific_reason(api, client_a, case)
 def test_the_worker_task_survives_every_hostile_document(api, client_a):
     """The Celery task itself, called as the worker calls it: no exception escapes."""
     messages = [_upload(api, client_a, _content(c)) for c, _code in HOSTILE.values()]
-    for message in messages:
-        tasks.process_message(message.pk)
+    tasks.process_waiting_messages()
     assert set(
         ApprovalMessage.objects.filter(pk__in=[m.pk for m in messages]).values_list(
             "status", flat=True
         )
     ) == {Status.PROCESSING_FAILED}
     good = _upload(api, client_a, instance_for(client_a.kvk_number))
-    tasks.process_message(good.pk)
+    tasks.process_waiting_messages()
     good.refresh_from_db()
     assert good.status == Status.IN_REVIEW
 

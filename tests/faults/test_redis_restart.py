@@ -129,8 +129,7 @@ def test_worker_survives_redis_restart_and_nothing_is_lost_or_done_twice(
     monkeypatch.setattr(connector_tasks, "kick_processing", lambda: None)
     worker = workers.celery("herstart", CELERY_BROKER_URL=own_redis.url)
     before = register(client_a, 2)
-    for message in before:
-        send(connector_tasks.process_message, (message.pk,), own_redis.url)
+    send(connector_tasks.process_waiting_messages, (), own_redis.url)
     wait_for(
         lambda: at_30(before), 60, "processing before the restart", lambda: workers.log("herstart")
     )

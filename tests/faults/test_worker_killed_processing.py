@@ -65,7 +65,7 @@ def test_message_left_at_20_by_a_killed_worker_is_resumed_once(client_a, workers
         thread.join(60)
 
     # The killed worker's task delivered again (acks_late): nothing more happens.
-    connector_tasks.process_message(message.pk)
+    connector_tasks.process_waiting_messages()
     connector_tasks.process_external_messages()
 
     message.refresh_from_db()
