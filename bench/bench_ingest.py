@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -158,6 +159,16 @@ def cpu_seconds(process_groups: list[int]) -> float:
     """CPU time (user + system) used so far by every process in these process groups (the
     gunicorn master and its workers; each Celery worker). Shows the cost per message apart
     from how busy the machine is with other work."""
+    return _cpu(lambda _command, group: group in process_groups)
+
+
+def service_cpu_seconds() -> float:
+    """CPU time used so far by PostgreSQL and Redis (every process of theirs: the machine's
+    servers are the bench's, and nothing else uses them during a run)."""
+    return _cpu(lambda command, _group: command in ("postgres", "redis-server"))
+
+
+def _cpu(counted: Callable[[str, int], bool]) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.listdir("/proc"):
@@ -165,13 +176,20 @@ def cpu_seconds(process_groups: list[int]) -> float:
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
+                head, tail = handle.read().rsplit(")", 1)
         except OSError:
             continue
+        fields = tail.split()
         # After the command: state, ppid, pgrp, ... utime (14th field overall), stime (15th).
-        if int(fields[2]) in process_groups:
+        if counted(head.split("(", 1)[1], int(fields[2])):
             total += int(fields[11]) + int(fields[12])
     return total / ticks
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this process: the load generator's client threads (and its polling)."""
+    times = os.times()
+    return times.user + times.system
 
 
 def batch_size() -> int:
@@ -319,10 +337,13 @@ def main() -> None:
             ]
             web_group = [children.procs[0][1].pid]  # gunicorn, started first
             cpu_start, web_start = cpu_seconds(groups), cpu_seconds(web_group)
+            services_start, own_start = service_cpu_seconds(), own_cpu_seconds()
             uploads = run_clients(port, upload_work, "/api/v1/messages/")
             counts = wait_until_processed(already + args.messages)
             cpu_e2e = cpu_seconds(groups) - cpu_start
             cpu_web = cpu_seconds(web_group) - web_start
+            cpu_services = service_cpu_seconds() - services_start
+            cpu_own = own_cpu_seconds() - own_start
             window = end_to_end_window(before)
             load_after = load_average()
         reached_30 = counts.get(30, 0) - 8
@@ -344,6 +365,10 @@ def main() -> None:
             "cpu_ms_per_message": round(cpu_e2e * 1000 / args.messages, 2),
             "cpu_ms_per_message_web": round(cpu_web * 1000 / args.messages, 2),
             "cpu_ms_per_message_workers": round((cpu_e2e - cpu_web) * 1000 / args.messages, 2),
+            # The rest of the machine's budget: the database and Redis, and the load
+            # generator (this process) sending the uploads and polling for status 30.
+            "cpu_ms_per_message_postgres_redis": round(cpu_services * 1000 / args.messages, 2),
+            "cpu_ms_per_message_load_generator": round(cpu_own * 1000 / args.messages, 2),
             "load_average_before_and_after": [load_before, load_after],
             "setup": {
                 "gunicorn": f"{args.web_workers} workers x {args.web_threads} threads (gthread)",
@@ -398,6 +423,12 @@ def print_table(r: dict) -> None:
             f"{r['cpu_ms_per_bare_request']} / {r['cpu_ms_per_message']} ms",
             f"web {r['cpu_ms_per_message_web']} + workers "
             f"{r['cpu_ms_per_message_workers']} ms per message",
+        ),
+        (
+            "  the rest of the machine per message",
+            f"{r['cpu_ms_per_message_postgres_redis']} + "
+            f"{r['cpu_ms_per_message_load_generator']} ms",
+            "PostgreSQL and Redis + the load generator (this process)",
         ),
         (
             "load average before / after",

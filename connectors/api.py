@@ -18,8 +18,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
 from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
+from connectors import selectors
 from connectors.authentication import ClientTokenAuthentication, feature_active
-from connectors.models import ClientToken, MessageType
+from connectors.models import ClientToken
 from connectors.serializers import (
     ErrorSerializer,
     MessageDetailSerializer,
@@ -205,15 +206,13 @@ class MessageListView(ClientAPIView):
             raise self._too_large()
         data = serializer.validated_data
         token = caller(request)
-        try:
-            # (environment, code) is unique: get() needs no ORDER BY, unlike first().
-            message_type = MessageType.objects.get(
-                environment_id=token.organisation.environment_id, code=data["message_type"]
-            )
-        except MessageType.DoesNotExist:
+        message_type = selectors.message_type(
+            environment_id=token.organisation.environment_id, code=data["message_type"]
+        )
+        if message_type is None:
             raise ApiError(
                 400, "unknown_message_type", f"Onbekende berichtsoort '{data['message_type']}'."
-            ) from None
+            )
         if message_type.blocked:
             raise ApiError(
                 403,

@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from connectors import selectors
 from connectors.models import ClientToken, hash_token
 
 
@@ -106,14 +107,11 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
                 "De Authorization-header moet de vorm 'Bearer <token>' hebben.", "token_malformed"
             )
         # One query for everything a request needs: the organisation, the connector and
-        # the environment's activation (a reverse one-to-one; no row means off), which
-        # feature_active() then reads without a query of its own.
-        try:
-            token = ClientToken.objects.select_related(
-                "organisation__environment__activation", "connector"
-            ).get(token_hash=hash_token(parts[1]))
-        except ClientToken.DoesNotExist:
-            raise TokenAuthenticationFailed("Onbekend token.", "token_unknown") from None
+        # the environment's activation (no row means off), which feature_active() then
+        # reads without a query of its own.
+        token = selectors.token_for_hash(hash_token(parts[1]))
+        if token is None:
+            raise TokenAuthenticationFailed("Onbekend token.", "token_unknown")
         if token.revoked_at is not None:
             raise TokenAuthenticationFailed(
                 "Dit token is ingetrokken; vraag uw accountant om een nieuw token.",

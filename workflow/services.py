@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Field, Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django_fsm import can_proceed, has_transition_perm
 from kvk.status import Status
 from portal.models import Organisation
 from workflow.errors import Conflict, Invalid, NotPermitted
+from workflow.inserts import Insert
 from workflow.models import (
     Actor,
     ApprovalMessage,
@@ -39,6 +40,8 @@ from workflow.models import (
 )
 
 SYSTEM = Actor.system()
+_MESSAGE_INSERT = Insert(ApprovalMessage, skip_conflicts_on=("organisation", "message_id"))
+_EVENT_INSERT = Insert(StatusEvent)
 
 
 def _after_commit(effect: Callable[[], Any]) -> None:
@@ -90,7 +93,7 @@ def record_event(
     """Write the audit event for an action; call inside the action's transaction."""
     event = _event(message, action=action, actor=actor, from_status=from_status, reasons=reasons)
     event.sequence = _next_sequence(message.organisation_id)
-    event.save(force_insert=True)
+    _EVENT_INSERT.execute(event)
     return event
 
 
@@ -391,26 +394,29 @@ def register_message(
     message; the same id with other content raises Conflict.
     """
     digest = sha256_hex(content)
-    try:
-        # A new message id is the common case: insert at once. A retry, or two uploads of
-        # one message id at the same moment, meet at the unique constraint (in a savepoint)
-        # and answer with the message already registered.
-        with transaction.atomic():
-            message = ApprovalMessage.objects.create(
-                organisation=organisation,
-                message_id=message_id,
-                message_type=message_type,
-                filename=filename,
-                received_document=content,
-                document=content,
-                document_sha256=digest,
-            )
-    except IntegrityError:
+    message = ApprovalMessage(
+        organisation=organisation,
+        message_id=message_id,
+        message_type=message_type,
+        filename=filename,
+        received_document=content,
+        document=content,
+        document_sha256=digest,
+    )
+    # A new message id is the common case: insert at once. A retry, or two uploads of one
+    # message id at the same moment, meet at the unique constraint: the insert skips the
+    # row (the later one waits for the earlier to commit) and the answer is the message
+    # already registered.
+    if not _MESSAGE_INSERT.execute(message):
         existing = ApprovalMessage.objects.filter(
             organisation=organisation, message_id=message_id
         ).first()
-        if existing is None:  # another constraint: not a retry
-            raise
+        if existing is None:  # registered and gone again in the meantime: not a retry
+            raise Conflict(
+                "Dit berichtkenmerk is zojuist door een ander verzoek gebruikt; probeer het "
+                "opnieuw.",
+                code="message_id_reused",
+            )
         if sha256_hex(bytes(existing.received_document)) != digest:
             raise Conflict(
                 "Dit berichtkenmerk is al gebruikt voor een ander document.",

@@ -44,10 +44,11 @@ def test_a_successful_upload_costs_a_fixed_number_of_queries(api, client_a):
     sql = [query["sql"] for query in queries.captured_queries]
     # 1: the token with its organisation, environment, activation and connector;
     # 2: the message type; then the registration (workflow.services.register_message):
-    # the savepoints of its atomic blocks, the insert (a known message id meets the unique
-    # constraint instead of a look-up first), the organisation's next status sequence and
-    # the audit event.
-    assert len(sql) == 9, _sql(queries)
+    # its transaction (a savepoint here, inside the test's transaction), the insert (a known
+    # message id meets the unique constraint and is skipped, so no savepoint of its own and
+    # no look-up first), the organisation's next status sequence and the audit event.
+    assert len(sql) == 7, _sql(queries)
+    assert "ON CONFLICT" in sql[3] and "workflow_approvalmessage" in sql[3]
     assert "connectors_clienttoken" in sql[0] and "portal_environmentactivation" in sql[0]
     assert "connectors_messagetype" in sql[1]
     assert not any("portal_environmentactivation" in statement for statement in sql[1:])
