@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -35,7 +34,10 @@ class _Columns:
         self.converters: list[tuple[int, list[Callable[..., Any]], Any]] = []
         for index, field in enumerate(fields):
             column = field.get_col(alias)
-            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            found = [
+                _unbound(convert, connection)
+                for convert in connection.ops.get_db_converters(column)
+            ] + field.get_db_converters(connection)
             if found:
                 self.converters.append((index, found, column))
         self.width = len(fields)
@@ -46,6 +48,20 @@ class _Columns:
             for convert in converters:
                 converted[index] = convert(converted[index], column, connection)
         return self.model.from_db(connection.alias, self.names, converted)
+
+
+def _unbound(convert: Callable[..., Any], connection: BaseDatabaseWrapper) -> Callable[..., Any]:
+    """A converter of the database backend that holds no connection: a method of this
+    connection's operations becomes a call of the same method on the caller's connection,
+    so what is prepared once serves every thread (and keeps no closed connection alive)."""
+    if getattr(convert, "__self__", None) is not connection.ops:
+        return convert
+    name = convert.__name__
+
+    def on_callers_connection(value: Any, expression: Any, caller: BaseDatabaseWrapper) -> Any:
+        return getattr(caller.ops, name)(value, expression, caller)
+
+    return on_callers_connection
 
 
 def _split(row: Sequence[Any], parts: Sequence[_Columns]) -> list[Sequence[Any]]:
@@ -71,18 +87,24 @@ class _TokenLookup:
             _Columns(AppConnector, "c", connection),
         ]
         table = {part.model: quote(part.model._meta.db_table) for part in self.parts}
+
+        def pk(model: type[Model]) -> str:
+            return quote(cast(str, model._meta.pk.column))  # type: ignore[union-attr]
+
         self.sql = (
             f"SELECT {', '.join(part.sql for part in self.parts)} "  # noqa: S608
             f"FROM {table[ClientToken]} t "
             f"JOIN {table[Organisation]} o "
-            f"ON o.id = t.{quote(_column(ClientToken, 'organisation'))} "
+            f"ON o.{pk(Organisation)} = t.{quote(_column(ClientToken, 'organisation'))} "
             f"JOIN {table[AccountancyEnvironment]} e "
-            f"ON e.id = o.{quote(_column(Organisation, 'environment'))} "
+            f"ON e.{pk(AccountancyEnvironment)} = o.{quote(_column(Organisation, 'environment'))} "
             # No activation row means the feature is off: a left join, and the absence
             # is remembered on the environment so reading it costs no query.
             f"LEFT JOIN {table[EnvironmentActivation]} a "
-            f"ON a.{quote(_column(EnvironmentActivation, 'environment'))} = e.id "
-            f"JOIN {table[AppConnector]} c ON c.id = t.{quote(_column(ClientToken, 'connector'))} "
+            f"ON a.{quote(_column(EnvironmentActivation, 'environment'))} = "
+            f"e.{pk(AccountancyEnvironment)} "
+            f"JOIN {table[AppConnector]} c "
+            f"ON c.{pk(AppConnector)} = t.{quote(_column(ClientToken, 'connector'))} "
             f"WHERE t.{quote(_column(ClientToken, 'token_hash'))} = %s"
         )
 
@@ -132,15 +154,15 @@ class _MessageTypeLookup:
         return None if row is None else self.part.instance(row, connection)
 
 
-# Per connection object (one per thread), since the converters are bound to it.
-_lookups: WeakKeyDictionary[BaseDatabaseWrapper, dict[type, Any]] = WeakKeyDictionary()
+# Prepared once per database vendor; they hold no connection.
+_lookups: dict[tuple[str, type], Any] = {}
 
 
 def _lookup(kind: type, connection: BaseDatabaseWrapper) -> Any:
-    prepared = _lookups.setdefault(connection, {})
-    if kind not in prepared:
-        prepared[kind] = kind(connection)
-    return prepared[kind]
+    key = (connection.vendor, kind)
+    if key not in _lookups:
+        _lookups[key] = kind(connection)
+    return _lookups[key]
 
 
 def token_for_hash(token_hash: str) -> ClientToken | None:

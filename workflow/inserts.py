@@ -33,8 +33,11 @@ class Insert(Generic[M]):
     def __init__(self, model: type[M], *, skip_conflicts_on: tuple[str, ...] = ()) -> None:
         self.model = model
         meta = model._meta
+        if meta.parents:
+            raise TypeError(f"{model.__name__}: a model with parent tables needs the ORM's insert")
+        # The primary key always comes from the database (RETURNING), never from the instance.
         self.fields: list[Field] = [
-            f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)
+            f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning)
         ]
         self.conflict_columns = [
             column_of(cast(Field, meta.get_field(name))) for name in skip_conflicts_on

@@ -411,12 +411,9 @@ def register_message(
         existing = ApprovalMessage.objects.filter(
             organisation=organisation, message_id=message_id
         ).first()
-        if existing is None:  # registered and gone again in the meantime: not a retry
-            raise Conflict(
-                "Dit berichtkenmerk is zojuist door een ander verzoek gebruikt; probeer het "
-                "opnieuw.",
-                code="message_id_reused",
-            )
+        if existing is None:
+            # Messages are never deleted, and the conflicting row has committed by now.
+            raise RuntimeError(f"message id {message_id} conflicted but is not there")
         if sha256_hex(bytes(existing.received_document)) != digest:
             raise Conflict(
                 "Dit berichtkenmerk is al gebruikt voor een ander document.",

@@ -3,10 +3,13 @@ with everything a request reads attached, so nothing further is loaded."""
 
 from __future__ import annotations
 
+import gc
+import threading
+import weakref
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -68,3 +71,25 @@ def test_message_type_by_environment_and_code(message_type, environment):
     assert selectors.message_type(environment_id=environment.pk, code="onbekend") is None
     other = factories.EnvironmentFactory()
     assert selectors.message_type(environment_id=other.pk, code=message_type.code) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_is_prepared_once_keeps_no_threads_connection_alive(client_a):
+    """Prepared per database vendor, not per connection: a thread's connection is freed
+    with the thread (a server that starts a thread per request must not collect them)."""
+    token_hash = ClientToken.objects.get(organisation=client_a.organisation).token_hash
+    seen: list[weakref.ref] = []
+    found: list[bool] = []
+
+    def request() -> None:
+        found.append(selectors.token_for_hash(token_hash) is not None)
+        seen.append(weakref.ref(connections[DEFAULT_DB_ALIAS]))
+        connections.close_all()
+
+    for _ in range(3):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert found == [True, True, True]
+    assert [ref() for ref in seen] == [None, None, None]

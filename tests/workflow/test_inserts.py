@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from kvk.status import Status
 from tests import factories
@@ -47,6 +47,37 @@ def test_an_inserted_row_reads_back_as_the_orm_would_write_it():
     stored = ApprovalMessage.objects.get(pk=message.pk)
     assert _fields(stored) == _fields(message)
     assert stored.status == Status.RECEIVED and stored.findings == []
+
+
+def _stored(pk: int) -> dict:
+    """The row as the database holds it, before any conversion back to Python."""
+    table = ApprovalMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{table}" WHERE id = %s', [pk])  # noqa: S608
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def test_the_stored_row_is_what_the_orms_own_insert_stores():
+    organisation = factories.OrganisationFactory()
+    extra = {"reasons": [{"code": "X", "message": "ë «€»"}], "adopted": True}
+    ours, twin = _message(organisation, **extra), _message(organisation, **extra)
+    INSERT.execute(ours)
+    twin.save(force_insert=True)
+    ours_row, twin_row = _stored(ours.pk), _stored(twin.pk)
+    for column in ("id", "message_id"):
+        del ours_row[column], twin_row[column]
+    for column in ("created_at", "updated_at", "status_changed_at"):
+        # Other moments, the same form: SQLite keeps naive UTC text, PostgreSQL an aware
+        # timestamp; a time zone stored where the ORM stores none shows as tzinfo.
+        ours_value, twin_value = ours_row.pop(column), twin_row.pop(column)
+        assert type(ours_value) is type(twin_value)
+        assert (ours_value.tzinfo is None) == (twin_value.tzinfo is None), (ours_value, twin_value)
+    for row in (ours_row, twin_row):
+        for column, value in row.items():
+            if isinstance(value, memoryview):
+                row[column] = bytes(value)
+    assert ours_row == twin_row
 
 
 def test_a_conflict_on_the_named_constraint_is_skipped_and_the_transaction_goes_on():
