@@ -1,7 +1,7 @@
 """Ingest throughput: messages per second from POST /api/v1/messages/ to status 30, with
 concurrent clients, side by side with the bare cost of the framework.
 
-    .venv/bin/python bench/bench_ingest.py [--clients 16] [--messages 600] [--bare 600]
+    .venv/bin/python bench/bench_ingest.py [--clients 16] [--messages 2000] [--bare 600]
         [--web-workers 2] [--web-threads 4] [--celery-workers 3] [--keep-database]
 
 Everything is real and local (127.0.0.1 only): a fresh PostgreSQL database
@@ -15,7 +15,7 @@ Two phases, same servers, same clients, same token authentication:
 * end to end: each client uploads valid XBRL instances (its own KvK number) with new message
   ids; the upload commits at 10 and kicks processing (one queued run per web process per
   PROCESSING_KICK_DELAY_SECONDS, not one task per upload); the workers claim waiting messages
-  in batches (20), parse, run the KvK rules, match the organisation and start the workflow
+  in batches (up to 50), parse, run the KvK rules, match the organisation and start the workflow
   (30), one write transaction per batch. Throughput is the number of messages over the time
   from the first POST to the last message reaching 30 (the database's own timestamps).
 
@@ -284,7 +284,7 @@ def max_message_pk() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--messages", type=int, default=600)
+    parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--bare", type=int, default=600)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
