@@ -4,7 +4,6 @@ messages, with the same outcome and audit trail per message as one at a time."""
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 
 import pytest
@@ -15,6 +14,7 @@ from connectors import services
 from connectors import tasks as connector_tasks
 from kvk.status import Status
 from tests.conftest import instance_for
+from tests.threads import run_in_threads
 from workflow import services as workflow_services
 from workflow.models import Actor, ApprovalMessage, StatusEvent
 
@@ -101,17 +101,10 @@ def test_concurrent_claimers_get_disjoint_batches(client_a, client_b, transactio
     won: list[list[int]] = []
 
     def claim() -> None:
-        try:
-            while ids := workflow_services.claim_batch(3)[0]:
-                won.append(ids)
-        finally:
-            connection.close()
+        while ids := workflow_services.claim_batch(3)[0]:
+            won.append(ids)
 
-    threads = [threading.Thread(target=claim) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_in_threads(claim, 4)
     claimed = [pk for batch in won for pk in batch]
     assert sorted(claimed) == sorted(m.pk for m in messages)  # each exactly once
     assert StatusEvent.objects.filter(action="claimed").count() == len(messages)

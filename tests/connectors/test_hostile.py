@@ -9,11 +9,11 @@ import uuid
 from unittest import mock
 
 import pytest
-from django.db import connection
 
 from connectors import services, tasks
 from kvk.status import Status
 from tests.conftest import instance_for, upload_payload
+from tests.threads import run_in_threads
 from workflow.models import ApprovalMessage
 
 URL = "/api/v1/messages/"
@@ -179,19 +179,12 @@ def test_same_message_uploaded_in_parallel_ends_in_one_message(api, client_a):
     barrier = threading.Barrier(6)
 
     def send() -> None:
-        try:
-            client = api(client_a.token)
-            barrier.wait(10)
-            statuses.append(client.post(URL, payload, format="json").status_code)
-        finally:
-            connection.close()
+        client = api(client_a.token)
+        barrier.wait(10)
+        statuses.append(client.post(URL, payload, format="json").status_code)
 
     with mock.patch.object(tasks, "kick_processing") as kick:
-        threads = [threading.Thread(target=send) for _ in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+        run_in_threads(send, 6)
     assert sorted(statuses) == [200] * 5 + [201]
     message = ApprovalMessage.objects.get()
     assert str(message.message_id) == payload["message_id"]

@@ -8,13 +8,14 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from kvk.status import Status
 from portal import reminders, tasks
 from portal.models import ReminderLog
 from tests import factories
 from tests.deadlines.conftest import at_noon, extension, facts, make_message
+from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -270,14 +271,8 @@ def test_concurrent_runs_send_each_reminder_once(environment, staff_members):
             outcomes.append(reminders.send_reminders(now=at_noon(day)))
         except Exception as error:  # noqa: BLE001
             errors.append(error)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=job) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_in_threads(job, 4, timeout=30)
     assert errors == []
     assert sum(o.client_reminders for o in outcomes) == 2
     assert sum(o.staff_escalations for o in outcomes) == 2

@@ -5,11 +5,9 @@ with one claim and one workflow_started event, and a redelivered task changes no
 from __future__ import annotations
 
 import signal
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from config.celery import app
 from connectors import services as connector_services
@@ -17,6 +15,7 @@ from connectors import tasks as connector_tasks
 from kvk.status import Status
 from tests.conftest import instance_for
 from tests.faults.conftest import WORKER_OPTIONS, wait_for
+from tests.threads import run_in_threads
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -52,17 +51,7 @@ def test_message_left_at_20_by_a_killed_worker_is_resumed_once(client_a, workers
 
     # The sweeper (process_external_messages resumes what is at 20 for a while; here at
     # once), run by two processes at the same moment: one of them finishes the message.
-    def sweep() -> None:
-        try:
-            connector_services.resume_stuck_processing(older_than_seconds=0)
-        finally:
-            connection.close()
-
-    sweepers = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in sweepers:
-        thread.start()
-    for thread in sweepers:
-        thread.join(60)
+    run_in_threads(lambda: connector_services.resume_stuck_processing(older_than_seconds=0), 2)
 
     # The killed worker's task delivered again (acks_late): nothing more happens.
     connector_tasks.process_waiting_messages()
