@@ -259,13 +259,7 @@ def process_claimed(message_ids: list[int]) -> dict[int, int]:
         # One document at a time: its parsed tree (many times the document's size) is gone
         # before the next is read; only what was found about it is kept.
         try:
-            try:
-                parsed: ParsedInstance | XbrlParseError = parse_instance(
-                    bytes(message.received_document)
-                )
-            except XbrlParseError as error:
-                parsed = error
-            results.append(_examine(message, parsed, message_types, owners))
+            results.append(_examine(message, message_types, owners))
         except Exception:
             log.exception("Processing message %s failed unexpectedly; left at 20", message.pk)
         message.received_document = b""  # examined: the batch need not hold it any longer
@@ -274,13 +268,18 @@ def process_claimed(message_ids: list[int]) -> dict[int, int]:
 
 def _examine(
     message: ApprovalMessage,
-    parsed: ParsedInstance | XbrlParseError,
     message_types: dict[tuple[int, str], MessageType],
     owners: KvkOwners,
 ) -> workflow_services.Examined:
-    """Everything the office's set-up and the document say about one message."""
+    """Everything the office's set-up and the document say about one message. The document
+    and its parsed tree live only as long as this call."""
+    content = bytes(message.received_document)  # one copy, for the parser and the rules
+    parsed: ParsedInstance | XbrlParseError
+    try:
+        parsed = parse_instance(content)
+    except XbrlParseError as error:
+        parsed = error
     organisation = message.organisation
-    content = bytes(message.received_document)
     message_type, reasons = _message_type(message, organisation, message_types)
     if isinstance(parsed, XbrlParseError):
         reasons.append(_reason(parsed.code, _with_line(parsed.message_nl, parsed.line)))
