@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from lxml import etree
 
+from kvk import nt
 from kvk import taxonomy as tx
-from kvk.statements import FinancialStatements
+from kvk.statements import FinancialStatements, formatted_value
 
 _XML_LANG = f"{{{tx.XML_NS}}}lang"
 
@@ -30,31 +31,48 @@ class _Instance:
     def __init__(self, statements: FinancialStatements):
         self.st = statements
         self.gen = statements.taxonomy_generation()
+        self.model = nt.entry_point(statements.variant)
         self.contexts: dict[str, etree._Element] = {}
         self.facts: list[etree._Element] = []
         self.used_prefixes: set[str] = {"xbrli", "link", "xlink"}
         self.needs_unit = False
-        self.E = _Maker(
-            {
-                "xbrli": tx.XBRLI,
-                "xbrldi": tx.XBRLDI,
-                "jenv-bw2-dm": self.gen.namespaces["jenv-bw2-dm"],
-            }
-        )
+        self.needs_pure = False
+        self._context_ids: dict[tuple, str] = {}  # type: ignore[type-arg]
+        self.E = _Maker({"xbrli": tx.XBRLI, "xbrldi": tx.XBRLDI, **self.gen.namespaces})
 
     # contexts ------------------------------------------------------------------------
+    def _dimensions(self, qname: str) -> tuple[tuple[str, str], ...]:
+        """The explicit members a line item's closed hypercube requires (our choice of
+        member per axis: commercial, separate), from the first of its roles that takes
+        them. Typed axes are added by the caller that knows the typed value."""
+        roles = self.model.roles_of(qname)
+        if not roles:
+            raise ValueError(f"{qname} is not a concept of entry point {self.st.variant}")
+        for role in roles:
+            explicit = [a for a in role.axes if not a.is_typed]
+            chosen = [(a.qname, tx.FINANCIAL_DIMENSIONS.get(a.qname, "")) for a in explicit]
+            if all(member in a.members for a, (_, member) in zip(explicit, chosen, strict=True)):
+                return tuple(chosen)
+        raise ValueError(f"no role of {qname} takes the commercial, separate members")
+
     def _context(
         self,
-        ctx_id: str,
         *,
         start: date | None = None,
         end: date | None = None,
         instant: date | None = None,
-        financial: bool = False,
-        signatory: int | None = None,
+        dimensions: tuple[tuple[str, str], ...] = (),
+        typed: tuple[str, str] | None = None,
     ) -> str:
-        if ctx_id in self.contexts:
+        period_key = (
+            instant.isoformat() if instant is not None else f"{start}_{end}"  # type: ignore[union-attr]
+        )
+        key = (period_key, dimensions, typed)
+        ctx_id = self._context_ids.get(key)
+        if ctx_id is not None:
             return ctx_id
+        ctx_id = self._context_id(start, end, instant, dimensions, typed)
+        self._context_ids[key] = ctx_id
         E = self.E
         ctx = E("xbrli:context", id=ctx_id)
         entity = E.sub(ctx, "xbrli:entity")
@@ -67,104 +85,153 @@ class _Instance:
             assert start is not None and end is not None
             E.sub(period, "xbrli:startDate").text = start.isoformat()
             E.sub(period, "xbrli:endDate").text = end.isoformat()
-        if financial or signatory is not None:
+        if dimensions or typed:
             scenario = E.sub(ctx, "xbrli:scenario")
-            self.used_prefixes.update({"xbrldi", "jenv-bw2-dim"})
-            if financial:
-                self.used_prefixes.add("jenv-bw2-dm")
-                for axis, member in tx.FINANCIAL_DIMENSIONS:
-                    m = E.sub(scenario, "xbrldi:explicitMember", dimension=f"jenv-bw2-dim:{axis}")
-                    m.text = f"jenv-bw2-dm:{member}"
-            if signatory is not None:
-                self.used_prefixes.add("jenv-bw2-dm")
-                typed = E.sub(
-                    scenario, "xbrldi:typedMember", dimension=f"jenv-bw2-dim:{tx.SIGNATORY_AXIS}"
+            self.used_prefixes.add("xbrldi")
+            for axis, member in dimensions:
+                self.used_prefixes.update({axis.partition(":")[0], member.partition(":")[0]})
+                m = E.sub(scenario, "xbrldi:explicitMember", dimension=axis)
+                m.text = member
+            if typed:
+                axis, value = typed
+                member_element = next(
+                    a.typed_member
+                    for r in self.model.roles
+                    for a in r.axes
+                    if a.qname == axis and a.typed_member
                 )
-                E.sub(typed, f"jenv-bw2-dm:{tx.SIGNATORY_MEMBER_ELEMENT}").text = str(signatory)
+                self.used_prefixes.update({axis.partition(":")[0], member_element.partition(":")[0]})
+                typed_el = E.sub(scenario, "xbrldi:typedMember", dimension=axis)
+                E.sub(typed_el, member_element).text = value
         self.contexts[ctx_id] = ctx
         return ctx_id
 
-    def duration(self) -> str:
-        return self._context("FY", start=self.st.period_start, end=self.st.period_end)
+    def _context_id(self, start, end, instant, dimensions, typed) -> str:  # type: ignore[no-untyped-def]
+        st = self.st
+        if instant is not None:
+            base = "FY_end" if instant == st.period_end else "PY_end"
+        else:
+            base = "FY" if start == st.period_start else "PY"
+        if typed:
+            return f"{base}_signatory{typed[1]}"
+        if len(dimensions) == len(tx.FINANCIAL_DIMENSIONS):
+            return base if instant is not None else f"{base}_d"
+        if dimensions:
+            return f"{base}_" + "_".join(m.rpartition(":")[2].removesuffix("Member") for _, m in dimensions)
+        return base if instant is None else f"{base}_i"
 
     # facts ---------------------------------------------------------------------------
-    def fact(self, concept: str, value: str, context: str) -> None:
-        prefix = self.gen.concept_prefix(concept)
+    def _element(self, qname: str, value: str, context: str, **attrs: str) -> None:
+        prefix = qname.partition(":")[0]
         self.used_prefixes.add(prefix)
-        el = etree.Element(f"{{{self.gen.namespaces[prefix]}}}{concept}", contextRef=context)
+        el = etree.Element(self.gen.clark(qname), contextRef=context, **attrs)
         el.text = value
         self.facts.append(el)
 
-    def amount(self, concept: str, value: Decimal, context: str) -> None:
-        prefix = self.gen.concept_prefix(concept)
-        self.used_prefixes.update({prefix, "iso4217"})
-        self.needs_unit = True
-        text, decimals = _amount_text(value)
-        el = etree.Element(
-            f"{{{self.gen.namespaces[prefix]}}}{concept}",
-            contextRef=context,
-            unitRef="EUR",
-            decimals=decimals,
-        )
-        el.text = text
-        self.facts.append(el)
+    def fact(self, qname: str, value: str) -> None:
+        """A fact of a role without dimensions, in the current year's duration context."""
+        st = self.st
+        self._element(qname, value, self._context(start=st.period_start, end=st.period_end))
+
+    def line_item(self, qname: str, value: Decimal | str, *, previous: bool = False) -> None:
+        """A fact of a dimensional role: its period from its period type, its members from
+        its hypercube."""
+        st = self.st
+        concept = nt.concept(qname)
+        dims = self._dimensions(qname)
+        if concept.period_type == "instant":
+            ctx = self._context(
+                instant=st.period_start - timedelta(days=1) if previous else st.period_end,
+                dimensions=dims,
+            )
+        elif previous:
+            ctx = self._context(start=st.previous_start, end=st.previous_end, dimensions=dims)
+        else:
+            ctx = self._context(start=st.period_start, end=st.period_end, dimensions=dims)
+        if isinstance(value, Decimal):
+            self.used_prefixes.add("iso4217")
+            self.needs_unit = True
+            text, decimals = _amount_text(value)
+            self._element(qname, text, ctx, unitRef="EUR", decimals=decimals)
+        else:
+            self._element(qname, value, ctx)
 
     def build(self) -> bytes:
         st = self.st
-        fy = self.duration()
-        self.fact("LegalEntityName", st.legal_name, fy)
-        self.fact("LegalEntityLegalForm", st.legal_form, fy)
-        self.fact("LegalEntityRegisteredOffice", st.seat, fy)
-        self.fact("ChamberOfCommerceRegistrationNumber", st.kvk_number, fy)
-        self.fact("LegalSizeCriteriaClassification", tx.SIZE_VALUES[st.size], fy)
-        self.fact("FinancialReportingPeriodCurrentStartDate", st.period_start.isoformat(), fy)
-        self.fact("FinancialReportingPeriodCurrentEndDate", st.period_end.isoformat(), fy)
-        self.fact("FinancialReportingPeriodPreviousStartDate", st.previous_start.isoformat(), fy)
-        self.fact("FinancialReportingPeriodPreviousEndDate", st.previous_end.isoformat(), fy)
-        self.fact("DocumentAdoptionStatus", tx.YES if st.adopted else tx.NO, fy)
-        if st.adopted and st.adoption_date is not None:
-            self.fact("DocumentAdoptionDate", st.adoption_date.isoformat(), fy)
+        # Entity information and address (no dimensions: closed, empty hypercubes).
+        self.fact(tx.ENTITY_NAME, st.legal_name)
+        self.fact(tx.LEGAL_FORM, st.legal_form)
+        self.fact(tx.SEAT, st.seat)
+        self.fact(tx.KVK_NUMBER, st.kvk_number)
+        self.fact(tx.SIZE_CONCEPTS[st.size], tx.SIZE_VALUES[st.size])
+        address = st.address
+        assert address is not None  # validate() requires it
+        self.fact("nl-cd:StreetNameNL", address.street)
+        self.fact("nl-cd:HouseNumberNL", address.house_number)
+        if address.house_number_addition:
+            self.fact("nl-cd:HouseNumberAddition", address.house_number_addition)
+        self.fact("nl-cd:PostalCodeNL", address.postal_code)
+        self.fact("nl-cd:PlaceOfResidenceNL", address.place)
+        # Document information.
+        periods = tx.PERIOD_CONCEPTS
+        self.fact(periods["current_start"], st.period_start.isoformat())
+        self.fact(periods["current_end"], st.period_end.isoformat())
+        if st.previous_start and st.previous_end:
+            self.fact(periods["previous_start"], st.previous_start.isoformat())
+            self.fact(periods["previous_end"], st.previous_end.isoformat())
         self.fact(
-            "DocumentResubmissionDueToUnsurmountableInaccuracies",
-            tx.YES if st.resubmission else tx.NO,
-            fy,
+            "rj-i:FinancialReportingPeriodDifferentThanAnnualStatus",
+            tx.NO if st.period_is_annual else tx.YES,
         )
-        self.fact("DocumentPresentationCurrency", "EUR", fy)
-
-        day_before_start = st.period_start - timedelta(days=1)
-        for concept in tx.BALANCE_CONCEPTS:
-            current, previous = st.balance.get(concept, (None, None))
-            if current is not None:
-                ctx = self._context("FY_end", instant=st.period_end, financial=True)
-                self.amount(concept, current, ctx)
-            if previous is not None:
-                ctx = self._context("PY_end", instant=day_before_start, financial=True)
-                self.amount(concept, previous, ctx)
-        for concept in tx.PROFIT_LOSS_CONCEPTS:
-            current, previous = st.profit_loss.get(concept, (None, None))
-            if current is not None:
-                ctx = self._context(
-                    "FY_d", start=st.period_start, end=st.period_end, financial=True
-                )
-                self.amount(concept, current, ctx)
-            if previous is not None:
-                ctx = self._context(
-                    "PY_d", start=st.previous_start, end=st.previous_end, financial=True
-                )
-                self.amount(concept, previous, ctx)
-        if st.notes.strip():
-            self.fact("NotesGeneral", st.notes, fy)
-        for number, director in enumerate(st.directors, start=1):
-            ctx = self._context(
-                f"FY_signatory{number}",
-                start=st.period_start,
-                end=st.period_end,
-                signatory=number,
+        if not st.period_is_annual:
+            self.fact(
+                "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription",
+                st.period_deviation_reason,
             )
-            concept = "SupervisoryDirectorName" if director.supervisory else "DirectorName"
-            self.fact(concept, director.name, ctx)
-            if director.signed_on is not None:
-                self.fact("DirectorSignatureDate", director.signed_on.isoformat(), ctx)
+        self.fact("jenv-bw2-i:BasisOfPreparation", tx.BASIS_OF_PREPARATION)
+        self.fact(tx.CURRENCY, "EUR")
+        assert st.prepared_on is not None  # validate() requires it
+        self.fact("rj-i:FinancialStatementsDateOfPreparation", st.prepared_on.isoformat())
+        self.fact(tx.ADOPTION_STATUS, tx.YES if st.adopted else tx.NO)
+        if st.adopted and st.adoption_date is not None:
+            self.fact(tx.ADOPTION_DATE, st.adoption_date.isoformat())
+        self.fact(tx.RESUBMISSION, tx.YES if st.resubmission else tx.NO)
+        if st.resubmission:
+            self.fact(tx.RESUBMISSION_EXPLANATION, st.resubmission_explanation)
+        self.fact("nl-cd:EmailAddressFull", st.email)
+        if st.profit_loss and "kvk-i:IncomeStatementClassificationType" in self.model.concepts:
+            # Klein starts at the gross margin with expenses by nature (art. 2:397 BW).
+            self.fact("kvk-i:IncomeStatementClassificationType", tx.CLASSIFICATION_BY_NATURE)
+        # Balance sheet, profit and loss, notes (the two financial dimensions).
+        self.line_item(tx.APPROPRIATION, st.appropriation)
+        for part, values in (("balance", st.balance), ("income", st.profit_loss)):
+            for name in tx.line_items(st.variant, part):
+                current, previous = values.get(name, (None, None))
+                qname = tx.qname_of(st.variant, name)
+                if current is not None:
+                    self.line_item(qname, current)
+                if previous is not None and st.has_comparatives:
+                    self.line_item(qname, previous, previous=True)
+        for name in tx.line_items(st.variant, "notes"):
+            text = st.notes.get(name, "")
+            if text.strip():
+                self.line_item(tx.qname_of(st.variant, name), formatted_value(text))
+        # Signing: one typed member per person, in the order given.
+        for order, person in enumerate(st.signatories, start=1):
+            typed = (tx.SIGNATORY_AXIS, str(order))
+            ctx = self._context(start=st.period_start, end=st.period_end, typed=typed)
+            concepts = tx.SIGNING_CONCEPTS
+            self._element(concepts["function"], person.function, ctx)
+            self._element(concepts["name"], person.name, ctx)
+            if person.place:
+                self._element(concepts["place"], person.place, ctx)
+            if person.signed_on is not None:
+                self._element(concepts["signed_on"], person.signed_on.isoformat(), ctx)
+            self._element(concepts["signed"], tx.YES if person.signed else tx.NO, ctx)
+            if not person.signed and person.reason_not_signed:
+                self._element(concepts["reason_not_signed"], person.reason_not_signed, ctx)
+            self.needs_pure = True  # PresentationOrder is a number: unit xbrli:pure
+            self._element(concepts["order"], str(order), ctx, unitRef="pure", decimals="INF")
         return self.serialize()
 
     def serialize(self) -> bytes:
@@ -182,6 +249,9 @@ class _Instance:
         if self.needs_unit:
             unit = etree.SubElement(root, f"{{{tx.XBRLI}}}unit", id="EUR")
             etree.SubElement(unit, f"{{{tx.XBRLI}}}measure").text = "iso4217:EUR"
+        if self.needs_pure:
+            unit = etree.SubElement(root, f"{{{tx.XBRLI}}}unit", id="pure")
+            etree.SubElement(unit, f"{{{tx.XBRLI}}}measure").text = "xbrli:pure"
         for fact in self.facts:
             root.append(fact)
         etree.indent(root, space="  ")

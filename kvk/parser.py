@@ -21,7 +21,7 @@ from lxml import etree
 from kvk import taxonomy as tx
 
 if TYPE_CHECKING:
-    from kvk.statements import FinancialStatements
+    from kvk.statements import FinancialStatements, Signatory
 
 MAX_BYTES = 20 * 1024 * 1024  # KvK's own limit for one instance is far below this
 MAX_DEPTH = 40  # an XBRL instance nests about 6 deep
@@ -205,55 +205,100 @@ class ParsedInstance:
                 return 1
         return None
 
-    def directors(self) -> list[tuple[str, date | None, bool]]:
-        """(name, signed on, supervisory) per signatory context, in document order."""
+    def signatories(self) -> list[Signatory]:
+        """The signing persons, one per typed-member context, in PresentationOrder."""
+        from kvk.statements import Signatory
+
+        fields = {qname.partition(":")[2]: key for key, qname in tx.SIGNING_CONCEPTS.items()}
         by_context: dict[str, dict[str, str]] = {}
         for fact in self.facts:
-            if fact.local_name in (
-                "DirectorName",
-                "SupervisoryDirectorName",
-                "DirectorSignatureDate",
-            ):
-                by_context.setdefault(fact.context_ref or "", {})[fact.local_name] = fact.value
-        result = []
-        for values in by_context.values():
-            supervisory = "SupervisoryDirectorName" in values
-            name = values.get("SupervisoryDirectorName") or values.get("DirectorName")
-            if name:
-                signed = _date_or_none(values.get("DirectorSignatureDate"))
-                result.append((name, signed, supervisory))
-        return result
+            key = fields.get(fact.local_name)
+            if key is not None:
+                by_context.setdefault(fact.context_ref or "", {})[key] = fact.value.strip()
+        people = []
+        for index, values in enumerate(by_context.values()):
+            if not values.get("name"):
+                continue
+            try:
+                order = float(values.get("order", "")) if values.get("order") else index
+            except ValueError:
+                order = index
+            people.append(
+                (
+                    order,
+                    Signatory(
+                        name=values["name"],
+                        function=values.get("function") or tx.DIRECTOR,
+                        signed=values.get("signed", tx.YES) != tx.NO,
+                        signed_on=_date_or_none(values.get("signed_on")),
+                        place=values.get("place", ""),
+                        reason_not_signed=values.get("reason_not_signed", ""),
+                    ),
+                )
+            )
+        return [person for _, person in sorted(people, key=lambda p: p[0])]
 
     def statements(self) -> FinancialStatements:
         """The financial statements this instance carries (raises ValueError if it can't)."""
-        from kvk.statements import Director, FinancialStatements
+        from kvk.statements import Address, FinancialStatements, plain_value
 
-        if None in (self.period_start, self.period_end, self.previous_start, self.previous_end):
+        if None in (self.period_start, self.period_end):
             raise ValueError("the instance lacks the reporting period dates")
         variant = self.entry_point_variant or ""
-        size_value = (self.first_value("LegalSizeCriteriaClassification") or "").lower()
-        size = tx.size_of_variant(variant) or size_value
-        assert self.period_start and self.period_end and self.previous_start
-        assert self.previous_end
+        size = tx.size_of_variant(variant) or ""
+        assert self.period_start and self.period_end
+        buildable = variant in tx.BUILDABLE_VARIANTS
+
+        def lines(part: str) -> tuple[str, ...]:
+            return tx.line_items(variant, part) if buildable else ()
+
+        street = self.first_value("StreetNameNL")
+        address = None
+        if street is not None:
+            address = Address(
+                street=street,
+                house_number=self.first_value("HouseNumberNL") or "",
+                house_number_addition=self.first_value("HouseNumberAddition") or "",
+                postal_code=self.first_value("PostalCodeNL") or "",
+                place=self.first_value("PlaceOfResidenceNL") or "",
+            )
+        notes = {}
+        for name in lines("notes"):
+            value = self.first_value(name)
+            if value:
+                notes[name] = plain_value(value)
         return FinancialStatements(
             kvk_number=self.kvk_number or "",
             legal_name=self.first_value("LegalEntityName") or "",
             legal_form=self.first_value("LegalEntityLegalForm") or "",
             seat=self.first_value("LegalEntityRegisteredOffice") or "",
+            address=address,
+            email=self.first_value("EmailAddressFull") or "",
             period_start=self.period_start,
             period_end=self.period_end,
             previous_start=self.previous_start,
             previous_end=self.previous_end,
+            prepared_on=_date_or_none(self.first_value("FinancialStatementsDateOfPreparation")),
             size=size,
             variant=variant,
-            balance=self.amounts(tx.BALANCE_CONCEPTS),
-            profit_loss=self.amounts(tx.PROFIT_LOSS_CONCEPTS),
+            appropriation=self.first_value("BalanceSheetBeforeAfterAppropriationResults")
+            or tx.BEFORE_APPROPRIATION,
+            balance=self.amounts(lines("balance")),
+            profit_loss=self.amounts(lines("income")),
             adopted=bool(self.adopted),
             adoption_date=self.adoption_date,
-            directors=[Director(n, s, sup) for n, s, sup in self.directors()],
+            signatories=self.signatories(),
             resubmission=self.resubmission,
+            resubmission_explanation=self.first_value(
+                "DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"
+            )
+            or "",
+            period_deviation_reason=self.first_value(
+                "FinancialReportingPeriodDifferentThanAnnualReasonDescription"
+            )
+            or "",
             language=self.language,
-            notes=self.first_value("NotesGeneral") or "",
+            notes=notes,
             generation=self.generation or "",
         )
 

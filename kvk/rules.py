@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from kvk import nt
 from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 
@@ -129,10 +130,17 @@ _LANGUAGES = frozenset({"nl", "en", "de", "fr"})
 _STANDARD_UNIT_NAMESPACES = frozenset({tx.ISO4217})
 _STANDARD_UNITS = frozenset({f"{{{tx.XBRLI}}}pure", f"{{{tx.XBRLI}}}shares"})
 _MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
-_FORMATTED_TAGS = tx.FORMATTED_TAGS
-_REQUIRED_DIMENSIONS = {
-    axis: member for axis, member in tx.FINANCIAL_DIMENSIONS
-}  # local names: axis -> member
+#: FR-NL-5.11: the elements of the SBR text-formatting schema (escaped XHTML).
+_FORMATTED_TAGS = frozenset(
+    {"b", "br", "div", "em", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub",
+     "sup", "table", "td", "th", "tr", "u", "ul"}
+)  # fmt: skip
+_REQUIRED_DIMENSIONS = {  # local names: axis -> member
+    axis.partition(":")[2]: member.partition(":")[2]
+    for axis, member in tx.FINANCIAL_DIMENSIONS.items()
+}
+_DATE_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_date)
+_FORMATTED_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_formatted)
 _MANDATORY = (
     "ChamberOfCommerceRegistrationNumber",
     "LegalEntityName",
@@ -732,7 +740,7 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
                     fact.line,
                 )
         elif (
-            fact.local_name in tx.DATE_CONCEPTS
+            fact.local_name in _DATE_CONCEPTS
             and fact.value.strip()
             and not _valid_date(fact.value.strip())
         ):
@@ -778,7 +786,7 @@ def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
     tags = {t.lower() for t in _MARKUP.findall(fact.value)}
     if not tags:
         return
-    if fact.local_name not in tx.FORMATTED_CONCEPTS:
+    if fact.local_name not in _FORMATTED_CONCEPTS:
         r.add(
             "FR-NL-5.11",
             f"Feit {fact.qname} bevat opmaak (XHTML: {', '.join(sorted(tags))}); dat mag alleen "
@@ -797,6 +805,11 @@ def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
             fact.line,
             severity=severity,
         )
+
+
+def has_markup(text: str) -> bool:
+    """Whether a text carries (escaped) XHTML elements."""
+    return _MARKUP.search(text) is not None
 
 
 def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
@@ -914,7 +927,9 @@ def _check_business(
         )
 
     variant_size = tx.size_of_variant(inst.entry_point_variant or "")
-    size_value = inst.first_value("LegalSizeCriteriaClassification")
+    size_value = inst.first_value("LegalSizeCriteriaClassificationMicro") or inst.first_value(
+        "LegalSizeCriteriaClassificationSmall"
+    )
     stated_size = next((k for k, v in tx.SIZE_VALUES.items() if v == size_value), None)
     expected_size = size_class or stated_size
     if variant_size and expected_size and variant_size != expected_size:
@@ -1067,11 +1082,24 @@ def _check_business(
 
 
 def _check_balance(r: _Report, inst: ParsedInstance) -> None:
+    """DEP-BALANCE: totals equal the sum of their items along the taxonomy's
+    ParentChildSummation arcs (kvk.nt.summations), and Assets = EquityAndLiabilities."""
+    size = tx.size_of_variant(inst.entry_point_variant or "")
+    if size is None:
+        return
+    summations = nt.summations(size)
+    wanted = set(summations) | {p for parts in summations.values() for p in parts}
     lines: dict[tuple[str, int], int | None] = {}
     values: dict[tuple[str, int], Decimal] = {}
     for fact in inst.facts:
-        if fact.local_name not in tx.BALANCE_CONCEPTS or fact.unit_ref is None:
+        if fact.local_name not in wanted or fact.unit_ref is None:
             continue
+        ctx = inst.contexts.get(fact.context_ref or "")
+        if ctx is None or ctx.period_type != "instant":
+            continue
+        dims = {d.rpartition("}")[2]: m.rpartition("}")[2] for d, m in ctx.dimensions}
+        if dims.get("BasisOfPreparationAxis") == "FiscalMember":
+            continue  # the fiscal balance sheet is a separate tree
         slot = inst._period_slot(fact)
         if slot is None:
             continue
@@ -1083,7 +1111,7 @@ def _check_balance(r: _Report, inst: ParsedInstance) -> None:
         lines.setdefault((fact.local_name, slot), fact.line)
     for slot, year in ((0, "huidig/current"), (1, "vorig/previous")):
         nl_year, en_year = year.split("/")
-        for total, parts in tx.BALANCE_SUBTOTALS.items():
+        for total, parts in summations.items():
             if (total, slot) not in values:
                 continue
             present = [values[(p, slot)] for p in parts if (p, slot) in values]

@@ -2,52 +2,112 @@
 
 Built by the client side from its books, turned into an instance by ``kvk.builder`` and
 read back from an instance by ``kvk.parser.ParsedInstance.statements()``.
+
+The model follows NT19 (``kvk.nt``): the line items are the local names of the concepts
+of the entry point's balance-sheet, income-statement and notes roles (``kvk.taxonomy.
+FILING_ROLES``), the legal form and the signatories' function come from the taxonomy's
+value lists, and ``validate()`` refuses what the KvK would refuse for its type (the KvK
+number pattern, string lengths, amounts without decimals, enumeration values).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kvk import taxonomy
+from kvk import nt
+from kvk import taxonomy as tx
 
 Amounts = dict[str, tuple[Decimal | None, Decimal | None]]
 
 
 @dataclass
-class Director:
-    """A director (bestuurder) or supervisory director (commissaris) who signed."""
+class Address:
+    """The entity's Dutch address (nl-cd:StreetNameNL, HouseNumberNL, ...)."""
+
+    street: str
+    house_number: str
+    postal_code: str
+    place: str
+    house_number_addition: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "street": self.street,
+            "house_number": self.house_number,
+            "house_number_addition": self.house_number_addition,
+            "postal_code": self.postal_code,
+            "place": self.place,
+        }
+
+
+@dataclass
+class Signatory:
+    """A director (bestuurder) or supervisory director (commissaris) who signs, or who
+    does not sign and says why (art. 2:101 BW)."""
 
     name: str
+    #: jenv-bw2-i:DirectorType, one of tx.DIRECTOR_TYPES ("Bestuurder (huidig)", ...)
+    function: str = tx.DIRECTOR
+    signed: bool = True
     signed_on: date | None = None
-    supervisory: bool = False
+    place: str = ""
+    reason_not_signed: str = ""
+
+    @property
+    def supervisory(self) -> bool:
+        return self.function.startswith("Commissaris")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "function": self.function,
+            "signed": self.signed,
+            "signed_on": _date_str(self.signed_on),
+            "place": self.place,
+            "reason_not_signed": self.reason_not_signed,
+        }
 
 
 @dataclass
 class FinancialStatements:
     kvk_number: str
     legal_name: str
+    #: jenv-bw2-i:LegalEntityLegalForm, one of tx.LEGAL_FORMS (full Dutch names)
     legal_form: str
+    #: statutory seat (jenv-bw2-i:LegalEntityRegisteredOffice)
     seat: str
     period_start: date
     period_end: date
-    previous_start: date
-    previous_end: date
+    #: the previous year; None for a first financial year (no comparative figures)
+    previous_start: date | None
+    previous_end: date | None
     size: str  # "micro" | "klein"
-    variant: str  # entry point variant, see kvk.taxonomy.VARIANTS
-    #: concept local name (e.g. "Assets") -> (current year, previous year)
+    variant: str  # entry point variant, see kvk.taxonomy.BUILDABLE_VARIANTS
+    #: balance-sheet concept local name (e.g. "Assets") -> (current year, previous year)
     balance: Amounts
     profit_loss: Amounts = field(default_factory=dict)
+    address: Address | None = None
+    email: str = ""
+    #: the day the board drew up the accounts (rj-i:FinancialStatementsDateOfPreparation)
+    prepared_on: date | None = None
+    #: jenv-bw2-i:BalanceSheetBeforeAfterAppropriationResults: "Voor" or "Na"
+    appropriation: str = tx.BEFORE_APPROPRIATION
     adopted: bool = False
     adoption_date: date | None = None
-    directors: list[Director] = field(default_factory=list)
+    signatories: list[Signatory] = field(default_factory=list)
     resubmission: bool = False
+    resubmission_explanation: str = ""
+    #: why the financial year is not twelve months (rj-i:FinancialReportingPeriod
+    #: DifferentThanAnnualReasonDescription); asked only when it is not
+    period_deviation_reason: str = ""
     language: str = "nl"
-    #: The notes (toelichting), plain text or the restricted escaped-XHTML tag set.
-    notes: str = ""
+    #: notes concept local name -> text (plain text or the SBR escaped-XHTML tag set)
+    notes: dict[str, str] = field(default_factory=dict)
     #: Taxonomy generation code ("nt20"); empty = the one the financial year chooses.
     generation: str = ""
 
@@ -55,13 +115,23 @@ class FinancialStatements:
         """The year in which the financial year begins (it chooses the generation)."""
         return self.period_start.year
 
-    def taxonomy_generation(self) -> taxonomy.Generation:
+    def taxonomy_generation(self) -> tx.Generation:
         if self.generation:
-            return taxonomy.generation(self.generation)
-        return taxonomy.generation_for_year(self.financial_year())
+            return tx.generation(self.generation)
+        return tx.generation_for_year(self.financial_year())
 
     def entry_point(self) -> str:
         return self.taxonomy_generation().entry_point(self.variant)
+
+    @property
+    def has_comparatives(self) -> bool:
+        return self.previous_start is not None and self.previous_end is not None
+
+    @property
+    def period_is_annual(self) -> bool:
+        """Twelve months exactly (what FinancialReportingPeriodDifferentThanAnnualStatus
+        asks)."""
+        return _years_later(self.period_start, 1) - timedelta(days=1) == self.period_end
 
     # --- JSON ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -73,32 +143,31 @@ class FinancialStatements:
             "legal_name": self.legal_name,
             "legal_form": self.legal_form,
             "seat": self.seat,
+            "address": self.address.to_dict() if self.address else None,
+            "email": self.email,
             "period_start": self.period_start.isoformat(),
             "period_end": self.period_end.isoformat(),
-            "previous_start": self.previous_start.isoformat(),
-            "previous_end": self.previous_end.isoformat(),
+            "previous_start": _date_str(self.previous_start),
+            "previous_end": _date_str(self.previous_end),
+            "prepared_on": _date_str(self.prepared_on),
             "size": self.size,
             "variant": self.variant,
+            "appropriation": self.appropriation,
             "balance": amounts(self.balance),
             "profit_loss": amounts(self.profit_loss),
             "adopted": self.adopted,
             "adoption_date": _date_str(self.adoption_date),
-            "directors": [
-                {
-                    "name": d.name,
-                    "signed_on": _date_str(d.signed_on),
-                    "supervisory": d.supervisory,
-                }
-                for d in self.directors
-            ],
+            "signatories": [s.to_dict() for s in self.signatories],
             "resubmission": self.resubmission,
+            "resubmission_explanation": self.resubmission_explanation,
+            "period_deviation_reason": self.period_deviation_reason,
             "language": self.language,
-            "notes": self.notes,
+            "notes": dict(self.notes),
             "generation": self.generation,
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FinancialStatements:
+    def from_dict(cls, data: dict[str, Any], *, validate: bool = True) -> FinancialStatements:
         """Read the JSON form; raises ValueError naming the field that is wrong."""
         if not isinstance(data, dict):
             raise ValueError("statements must be a JSON object")
@@ -116,93 +185,297 @@ class FinancialStatements:
             for concept, pair in raw.items():
                 if not isinstance(pair, list | tuple) or len(pair) != 2:
                     raise ValueError(f"{key}.{concept} must be [current, previous]")
-                result[concept] = (_dec(pair[0], f"{key}.{concept}"), _dec(pair[1], concept))
+                result[concept] = (
+                    _dec(pair[0], f"{key}.{concept}"),
+                    _dec(pair[1], f"{key}.{concept}"),
+                )
             return result
 
-        directors = []
-        for i, d in enumerate(data.get("directors") or []):
+        signatories = []
+        for i, d in enumerate(data.get("signatories") or []):
             if not isinstance(d, dict) or not d.get("name"):
-                raise ValueError(f"directors[{i}] needs a name")
-            directors.append(
-                Director(
+                raise ValueError(f"signatories[{i}] needs a name")
+            signatories.append(
+                Signatory(
                     name=str(d["name"]),
-                    signed_on=_date(d.get("signed_on"), f"directors[{i}].signed_on"),
-                    supervisory=_bool(d.get("supervisory", False), f"directors[{i}].supervisory"),
+                    function=str(d.get("function") or tx.DIRECTOR),
+                    signed=_bool(d.get("signed", True), f"signatories[{i}].signed"),
+                    signed_on=_date(d.get("signed_on"), f"signatories[{i}].signed_on"),
+                    place=str(d.get("place") or ""),
+                    reason_not_signed=str(d.get("reason_not_signed") or ""),
                 )
             )
+        raw_address = data.get("address")
+        address = None
+        if raw_address:
+            if not isinstance(raw_address, dict):
+                raise ValueError("address must be an object")
+            address = Address(
+                street=str(raw_address.get("street") or ""),
+                house_number=str(raw_address.get("house_number") or ""),
+                house_number_addition=str(raw_address.get("house_number_addition") or ""),
+                postal_code=str(raw_address.get("postal_code") or ""),
+                place=str(raw_address.get("place") or ""),
+            )
+        notes = data.get("notes") or {}
+        if not isinstance(notes, dict):
+            raise ValueError("notes must be an object of concept -> text")
         statements = cls(
             kvk_number=str(req("kvk_number")),
             legal_name=str(req("legal_name")),
             legal_form=str(req("legal_form")),
             seat=str(req("seat")),
+            address=address,
+            email=str(data.get("email") or ""),
             period_start=_req_date(req("period_start"), "period_start"),
             period_end=_req_date(req("period_end"), "period_end"),
-            previous_start=_req_date(req("previous_start"), "previous_start"),
-            previous_end=_req_date(req("previous_end"), "previous_end"),
+            previous_start=_date(data.get("previous_start"), "previous_start"),
+            previous_end=_date(data.get("previous_end"), "previous_end"),
+            prepared_on=_date(data.get("prepared_on"), "prepared_on"),
             size=str(req("size")),
             variant=str(req("variant")),
+            appropriation=str(data.get("appropriation") or tx.BEFORE_APPROPRIATION),
             balance=amounts("balance"),
             profit_loss=amounts("profit_loss"),
             adopted=_bool(data.get("adopted", False), "adopted"),
             adoption_date=_date(data.get("adoption_date"), "adoption_date"),
-            directors=directors,
+            signatories=signatories,
             resubmission=_bool(data.get("resubmission", False), "resubmission"),
+            resubmission_explanation=str(data.get("resubmission_explanation") or ""),
+            period_deviation_reason=str(data.get("period_deviation_reason") or ""),
             language=str(data.get("language") or "nl"),
-            notes=str(data.get("notes") or ""),
+            notes={str(k): str(v) for k, v in notes.items() if v not in (None, "")},
             generation=str(data.get("generation") or ""),
         )
-        statements.validate()
+        if validate:
+            statements.validate()
         return statements
 
-    def _texts(self) -> list[tuple[str, str]]:
+    # --- what the taxonomy allows ------------------------------------------------------
+    def model(self) -> nt.EntryPoint:
+        return nt.entry_point(self.variant)
+
+    def balance_lines(self) -> tuple[str, ...]:
+        return tx.line_items(self.variant, "balance")
+
+    def profit_loss_lines(self) -> tuple[str, ...]:
+        return tx.line_items(self.variant, "income")
+
+    def note_concepts(self) -> tuple[str, ...]:
+        return tx.line_items(self.variant, "notes")
+
+    def _texts(self) -> list[tuple[str, str, str]]:
+        """(field label, concept qname, text) for every string the instance will carry."""
         texts = [
-            ("legal_name", self.legal_name),
-            ("legal_form", self.legal_form),
-            ("seat", self.seat),
-            ("notes", self.notes),
+            ("legal_name", "nl-cd:LegalEntityName", self.legal_name),
+            ("seat", "jenv-bw2-i:LegalEntityRegisteredOffice", self.seat),
+            ("email", "nl-cd:EmailAddressFull", self.email),
         ]
-        texts += [(f"directors[{i}].name", d.name) for i, d in enumerate(self.directors)]
+        if self.address:
+            a = self.address
+            texts += [
+                ("address.street", "nl-cd:StreetNameNL", a.street),
+                ("address.house_number", "nl-cd:HouseNumberNL", a.house_number),
+                ("address.postal_code", "nl-cd:PostalCodeNL", a.postal_code),
+                ("address.place", "nl-cd:PlaceOfResidenceNL", a.place),
+            ]
+            if a.house_number_addition:
+                texts.append(
+                    (
+                        "address.house_number_addition",
+                        "nl-cd:HouseNumberAddition",
+                        a.house_number_addition,
+                    )
+                )
+        for i, s in enumerate(self.signatories):
+            texts.append(
+                (
+                    f"signatories[{i}].name",
+                    "jenv-bw2-i:LegalEntityNameManagingSupervisoryDirector",
+                    s.name,
+                )
+            )
+            if s.place:
+                texts.append(
+                    (
+                        f"signatories[{i}].place",
+                        "jenv-bw2-i:SignatureManagingSupervisoryDirectorsLocation",
+                        s.place,
+                    )
+                )
+            if s.reason_not_signed:
+                texts.append(
+                    (
+                        f"signatories[{i}].reason_not_signed",
+                        "jenv-bw2-i:DirectorReasonNoSignature",
+                        s.reason_not_signed,
+                    )
+                )
+        if self.resubmission_explanation:
+            texts.append(
+                (
+                    "resubmission_explanation",
+                    "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation",
+                    self.resubmission_explanation,
+                )
+            )
+        if self.period_deviation_reason:
+            texts.append(
+                (
+                    "period_deviation_reason",
+                    "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription",
+                    self.period_deviation_reason,
+                )
+            )
         return texts
 
     def validate(self) -> None:
-        """Raise ValueError when the statements cannot make a valid instance."""
+        """Raise ValueError when the statements cannot make an instance the KvK accepts."""
         number = self.kvk_number
-        if not (len(number) == 8 and number.isdigit()) or number.startswith("00"):
-            raise ValueError(f"kvk_number must be 8 digits (not 00...), got {number!r}")
-        if self.size not in taxonomy.SIZES:
-            raise ValueError(f"size must be one of {taxonomy.SIZES}, got {self.size!r}")
-        if self.variant not in taxonomy.VARIANTS_BY_SIZE[self.size]:
+        if not tx.kvk_number_valid(number):
+            raise ValueError(
+                f"kvk_number must be 8 digits and not start with 00, got {number!r} "
+                "(nl-types:chamberOfCommerceRegistrationNumberItemType)"
+            )
+        if self.size not in tx.SIZES:
+            raise ValueError(f"size must be one of {tx.SIZES}, got {self.size!r}")
+        if self.variant not in tx.VARIANTS_BY_SIZE[self.size]:
             raise ValueError(f"variant {self.variant!r} does not fit size {self.size!r}")
+        if self.variant not in tx.BUILDABLE_VARIANTS:
+            raise ValueError(
+                f"variant {self.variant!r} cannot be built here: {nt.GAPS['klein-verticaal']}"
+            )
         if self.language not in ("nl", "en", "de", "fr"):
             raise ValueError(f"language must be nl, en, de or fr, got {self.language!r}")
-        if not self.period_start <= self.period_end:
-            raise ValueError("period_end lies before period_start")
-        if not self.previous_start <= self.previous_end:
-            raise ValueError("previous_end lies before previous_start")
-        if self.previous_end != self.period_start - timedelta(days=1):
-            raise ValueError("previous_end must be the day before period_start")
-        for key in set(self.balance) - set(taxonomy.BALANCE_CONCEPTS):
-            raise ValueError(f"unknown balance sheet concept {key!r}")
-        for key in set(self.profit_loss) - set(taxonomy.PROFIT_LOSS_CONCEPTS):
-            raise ValueError(f"unknown profit and loss concept {key!r}")
-        for label, text in self._texts():
-            if label != "notes" and not text.strip():
-                raise ValueError(f"{label} is empty")
-            bad = _DISALLOWED_CHAR.search(text)
-            if bad:
+        if self.legal_form not in tx.LEGAL_FORMS:
+            raise ValueError(
+                f"legal_form {self.legal_form!r} is not in the taxonomy's list: "
+                + ", ".join(tx.LEGAL_FORMS)
+            )
+        if self.appropriation not in tx.APPROPRIATIONS:
+            raise ValueError(f"appropriation must be 'Voor' or 'Na', got {self.appropriation!r}")
+        if not self.period_start < self.period_end:
+            raise ValueError("period_end must lie after period_start")
+        if (self.previous_start is None) != (self.previous_end is None):
+            raise ValueError("give both previous_start and previous_end, or neither")
+        if self.previous_start is not None and self.previous_end is not None:
+            if not self.previous_start < self.previous_end:
+                raise ValueError("previous_end must lie after previous_start")
+            if self.previous_end != self.period_start - timedelta(days=1):
+                raise ValueError("previous_end must be the day before period_start")
+        if self.address is None:
+            raise ValueError("address is required (the KvK requires the entity's address)")
+        if not self.email:
+            raise ValueError("email is required (the KvK requires nl-cd:EmailAddressFull)")
+        if self.prepared_on is None:
+            raise ValueError(
+                "prepared_on is required (rj-i:FinancialStatementsDateOfPreparation)"
+            )
+        if not self.period_is_annual and not self.period_deviation_reason.strip():
+            raise ValueError(
+                f"the financial year {self.period_start} .. {self.period_end} is not twelve "
+                "months: give period_deviation_reason"
+            )
+        self._validate_lines("balance", self.balance, self.balance_lines())
+        self._validate_lines("profit_loss", self.profit_loss, self.profit_loss_lines())
+        if self.appropriation == tx.AFTER_APPROPRIATION and "ResultForTheYear" in self.balance:
+            raise ValueError(
+                "a balance sheet after appropriation (Na) has no ResultForTheYear line"
+            )
+        allowed_notes = self.note_concepts()
+        for key, text in self.notes.items():
+            if key not in allowed_notes:
                 raise ValueError(
-                    f"{label} contains {bad.group()!r} (U+{ord(bad.group()):04X}), which KvK "
-                    "does not accept (FR-NL-1.02: only Basic Latin, Latin-1 and currency symbols)"
+                    f"notes: {key!r} is not a notes concept of {self.variant}; allowed: "
+                    + ", ".join(allowed_notes)
                 )
-        from kvk.rules import formatted_text_problems
+            _check_chars(f"notes.{key}", text)
+            from kvk.rules import formatted_text_problems
 
-        for _severity, _nl, en in formatted_text_problems(self.notes):
-            raise ValueError(f"notes: {en} (FR-NL-5.11)")
+            for severity, _nl, en in formatted_text_problems(text):
+                if severity == "error":
+                    raise ValueError(f"notes.{key}: {en} (FR-NL-5.11)")
+        for i, s in enumerate(self.signatories):
+            if s.function not in tx.DIRECTOR_TYPES:
+                raise ValueError(
+                    f"signatories[{i}].function must be one of {', '.join(tx.DIRECTOR_TYPES)}"
+                )
+            if s.signed and s.reason_not_signed:
+                raise ValueError(f"signatories[{i}] signed, so gives no reason_not_signed")
+            if not s.signed and s.signed_on is not None:
+                raise ValueError(f"signatories[{i}] did not sign, so has no signed_on")
+        for label, qname, text in self._texts():
+            if not text.strip():
+                raise ValueError(f"{label} is empty")
+            _check_chars(label, text)
+            problem = tx.value_problem(qname, text)
+            if problem:
+                raise ValueError(f"{label}: {problem}")
         if self.adopted and self.adoption_date is None:
             raise ValueError("adopted statements need an adoption_date")
+        if self.adoption_date is not None and self.adoption_date <= self.period_end:
+            raise ValueError(
+                f"adoption_date {self.adoption_date} must lie after the financial year end "
+                f"{self.period_end}"
+            )
         if self.resubmission and not self.adopted:
             raise ValueError("a resubmission must be adopted (BR-KVK-4.12)")
+        if self.resubmission and not self.resubmission_explanation.strip():
+            raise ValueError(
+                "a resubmission needs resubmission_explanation (the KvK requires "
+                "DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation)"
+            )
         self.taxonomy_generation()
+
+    def _validate_lines(self, label: str, values: Amounts, allowed: tuple[str, ...]) -> None:
+        for key, pair in values.items():
+            if key not in allowed:
+                raise ValueError(
+                    f"{label}: {key!r} is not a line item of {self.variant} in NT19; "
+                    f"allowed: {', '.join(allowed)}"
+                )
+            for amount in pair:
+                if amount is not None and amount != amount.to_integral_value():
+                    raise ValueError(
+                        f"{label}.{key}: {amount} has cents; KvK amounts are whole euros "
+                        "(nl-types:monetaryNoDecimals20ItemType)"
+                    )
+            if not self.has_comparatives and pair[1] is not None:
+                raise ValueError(
+                    f"{label}.{key} has a previous-year amount, but this is a first "
+                    "financial year (no previous_start/previous_end)"
+                )
+
+
+def formatted_value(text: str) -> str:
+    """The fact value of a notes text: markup as given (checked by FR-NL-5.11), plain text
+    with &, < and > escaped, so the value is well-formed XHTML either way."""
+    from kvk.rules import has_markup
+
+    return text if has_markup(text) else html.escape(text, quote=False)
+
+
+def plain_value(value: str) -> str:
+    """The inverse of formatted_value for text without markup."""
+    from kvk.rules import has_markup
+
+    return value if has_markup(value) else html.unescape(value)
+
+
+def _check_chars(label: str, text: str) -> None:
+    bad = _DISALLOWED_CHAR.search(text)
+    if bad:
+        raise ValueError(
+            f"{label} contains {bad.group()!r} (U+{ord(bad.group()):04X}), which KvK "
+            "does not accept (FR-NL-1.02: only Basic Latin, Latin-1 and currency symbols)"
+        )
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 # FR-NL-1.02: what an instance may contain (plus the XML whitespace).
@@ -258,96 +531,114 @@ def _req_date(value: Any, name: str) -> date:
     return result
 
 
+
+
 def demo_statements(
-    *, kvk_number: str, legal_name: str, year: int, size: str = "micro"
+    *, kvk_number: str, legal_name: str, year: int, size: str = "micro", variant: str = ""
 ) -> FinancialStatements:
-    """A consistent, valid example filing for a calendar year (demo data and tests)."""
+    """A consistent, valid example filing for a calendar year (demo data and tests).
+
+    Line items are NT19's: micro's abbreviated balance sheet, klein's balance sheet and a
+    profit and loss that starts at the gross margin (art. 2:397 BW), "Categoriaal".
+    """
     d = Decimal
-    current = {
-        "IntangibleAssets": d(0),
-        "PropertyPlantEquipment": d(48250),
-        "FinancialAssets": d(5000),
-        "Inventories": d(12400),
-        "Receivables": d(31780),
-        "CashAndCashEquivalents": d(22615),
-        "ShareCapital": d(18000),
-        "ReservesOther": d(41230),
-        "ResultForTheYear": d(12815),
-        "Provisions": d(3000),
-        "LiabilitiesNoncurrent": d(25000),
-        "LiabilitiesCurrent": d(0),
-    }
-    previous = {
-        "IntangibleAssets": d(0),
-        "PropertyPlantEquipment": d(52100),
-        "FinancialAssets": d(5000),
-        "Inventories": d(10950),
-        "Receivables": d(28410),
-        "CashAndCashEquivalents": d(14320),
-        "ShareCapital": d(18000),
-        "ReservesOther": d(32155),
-        "ResultForTheYear": d(9075),
-        "Provisions": d(2500),
-        "LiabilitiesNoncurrent": d(30000),
-        "LiabilitiesCurrent": d(0),
-    }
-    for values in (current, previous):
-        values["AssetsNoncurrent"] = (
-            values["IntangibleAssets"]
-            + values["PropertyPlantEquipment"]
-            + values["FinancialAssets"]
-        )
-        values["AssetsCurrent"] = (
-            values["Inventories"] + values["Receivables"] + values["CashAndCashEquivalents"]
-        )
-        values["Assets"] = values["AssetsNoncurrent"] + values["AssetsCurrent"]
-        values["Equity"] = (
-            values["ShareCapital"] + values["ReservesOther"] + values["ResultForTheYear"]
-        )
-        # Current liabilities close the balance, so it always adds up.
-        values["LiabilitiesCurrent"] = (
-            values["Assets"]
-            - values["Equity"]
-            - values["Provisions"]
-            - values["LiabilitiesNoncurrent"]
-        )
-        values["EquityAndLiabilities"] = values["Assets"]
-    balance: Amounts = {
-        k: (current[k], previous[k]) for k in taxonomy.BALANCE_CONCEPTS if k in current
-    }
-    profit_loss: Amounts = {}
-    if size == "klein":
-        profit_loss = {
-            "GrossOperatingResult": (d(184300), d(171250)),
-            "EmployeeBenefitsExpenses": (d(121000), d(118400)),
-            "AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment": (
-                d(9850),
-                d(9500),
-            ),
-            "OtherOperatingExpenses": (d(36420), d(31180)),
-            "OperatingResult": (d(17030), d(12170)),
-            "FinancialIncomeAndExpense": (d(-1250), d(-1400)),
+    variant = variant or ("micro" if size == "micro" else "klein-publicatiestukken")
+    if size == "micro":
+        balance: Amounts = {
+            "AssetsNoncurrentOther": (d(53250), d(57100)),
+            "AssetsNoncurrent": (d(53250), d(57100)),
+            "AssetsCurrentOther": (d(66795), d(53680)),
+            "AssetsCurrent": (d(66795), d(53680)),
+            "Assets": (d(120045), d(110780)),
+            "Equity": (d(72045), d(59230)),
+            "Provisions": (d(3000), d(2500)),
+            "LiabilitiesMaturityExceedingOneYear": (d(25000), d(30000)),
+            "LiabilitiesMaturityLessThanOneYear": (d(20000), d(19050)),
+            "Liabilities": (d(45000), d(49050)),
+            "EquityAndLiabilities": (d(120045), d(110780)),
+        }
+        profit_loss: Amounts = {
+            "NetRevenue": (d(184300), d(171250)),
+            "Income": (d(184300), d(171250)),
+            "WagesSalaries": (d(121000), d(118400)),
+            "DepreciationAmortisationAndDecreaseInValueAssets": (d(9850), d(9500)),
+            "OperatingExpensesOther": (d(36420), d(31180)),
+            "ExpensesOther": (d(1250), d(1400)),
+            "Expenses": (d(168520), d(160480)),
             "ResultBeforeTax": (d(15780), d(10770)),
             "IncomeTaxExpense": (d(2965), d(1695)),
             "ResultAfterTax": (d(12815), d(9075)),
         }
-    variant = "micro" if size == "micro" else "klein-publicatiestukken"
+        notes = {
+            "AdditionalInformationToArticle395aDisclosure": (
+                "De jaarrekening is opgesteld volgens Titel 9 Boek 2 BW (art. 2:395a BW, "
+                "micro-entiteit). Activa en passiva worden gewaardeerd tegen nominale "
+                "waarde, tenzij anders vermeld."
+            )
+        }
+    else:
+        balance = {
+            "IntangibleAssets": (d(0), d(0)),
+            "PropertyPlantEquipment": (d(48250), d(52100)),
+            "FinancialAssets": (d(5000), d(5000)),
+            "AssetsNoncurrent": (d(53250), d(57100)),
+            "Inventories": (d(12400), d(10950)),
+            "Receivables": (d(31780), d(28410)),
+            "CashAndCashEquivalents": (d(22615), d(14320)),
+            "AssetsCurrent": (d(66795), d(53680)),
+            "Assets": (d(120045), d(110780)),
+            "ShareCapitalPaidCalledUp": (d(18000), d(18000)),
+            "ReservesOther": (d(41230), d(32155)),
+            "ResultForTheYear": (d(12815), d(9075)),
+            "Equity": (d(72045), d(59230)),
+            "Provisions": (d(3000), d(2500)),
+            "LiabilitiesNoncurrent": (d(25000), d(30000)),
+            "LiabilitiesCurrent": (d(20000), d(19050)),
+            "EquityAndLiabilities": (d(120045), d(110780)),
+        }
+        profit_loss = {
+            "GrossMargin": (d(184300), d(171250)),
+            "EmployeeBenefitsExpenses": (d(121000), d(118400)),
+            "DepreciationPropertyPlantEquipmentAmortisationIntangibleAssets": (
+                d(9850),
+                d(9500),
+            ),
+            "OperatingExpensesOther": (d(36420), d(31180)),
+            "SumOfExpenses": (d(167270), d(159080)),
+            "OperatingResult": (d(17030), d(12170)),
+            "FinancialIncomeExpenses": (d(-1250), d(-1400)),
+            "ResultBeforeTax": (d(15780), d(10770)),
+            "IncomeTaxExpense": (d(2965), d(1695)),
+            "ResultAfterTax": (d(12815), d(9075)),
+        }
+        notes = {
+            "AccountingStandardsUsedToPrepareFinancialStatementsDescription": (
+                "De jaarrekening is opgesteld volgens Titel 9 Boek 2 BW. Activa en passiva "
+                "worden gewaardeerd tegen nominale waarde, tenzij anders vermeld."
+            )
+        }
+    if variant.endswith("publicatiestukken"):
+        profit_loss = {}
     return FinancialStatements(
         kvk_number=kvk_number,
         legal_name=legal_name,
-        legal_form="Besloten vennootschap",
+        legal_form=tx.LEGAL_FORM_BV,
         seat="Utrecht",
+        address=Address(
+            street="Oudegracht", house_number="120", postal_code="3511AX", place="Utrecht"
+        ),
+        email="administratie@example.nl",
         period_start=date(year, 1, 1),
         period_end=date(year, 12, 31),
         previous_start=date(year - 1, 1, 1),
         previous_end=date(year - 1, 12, 31),
+        prepared_on=date(year + 1, 5, 15),
         size=size,
         variant=variant,
         balance=balance,
         profit_loss=profit_loss,
-        directors=[Director(name="J. de Vries", signed_on=date(year + 1, 5, 20))],
-        notes=(
-            "De jaarrekening is opgesteld volgens Titel 9 Boek 2 BW. Activa en passiva "
-            "worden gewaardeerd tegen nominale waarde, tenzij anders vermeld."
-        ),
+        signatories=[
+            Signatory(name="J. de Vries", signed_on=date(year + 1, 5, 20), place="Utrecht")
+        ],
+        notes=notes,
     )

@@ -2,20 +2,29 @@
 
 One generation per financial year (KVK-SBR.md section 3): NT19 = FY2024, NT20 = FY2025,
 NT21 = FY2026. A generation applies to financial years *beginning* on or after 1 January
-of its year. Adding NT22 means adding one ``Generation(...)`` line to ``GENERATIONS``
-(and, if a concept moves namespace, an entry in its ``concept_prefixes``); no code changes.
+of its year. Adding NT22 means adding one ``Generation(...)`` line to ``GENERATIONS``; no
+code changes.
 
-Where a concept lives is partly uncertain (KVK-SBR.md says so for LegalEntityName and
-ChamberOfCommerceRegistrationNumber); the mapping below follows the namespaces the
-Apache-licensed Arelle NL validation plugin uses for the same concepts and can be
-overridden per generation.
+What was verified against official files and what is derived:
+
+- NT19: the concepts, their namespaces, types, enumerations, linkroles and hypercubes are
+  read from the official NT19 files (``kvk/nt19/``, loaded by ``kvk.nt``); the namespace
+  URIs below are checked against that extract by a test.
+- NT20: the namespace dates (jenv/kvk/rj 20251210, sbr 20250301) are those Arelle's NL
+  plugin lists; the concepts are NT19's carried over. Derived, not read.
+- NT21: release date 20261209 announced; the sbr date follows the yearly pattern and is
+  uncertain until publication. Derived, not read.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
+
+from kvk import nt
 
 XBRLI = "http://www.xbrl.org/2003/instance"
 LINK = "http://www.xbrl.org/2003/linkbase"
@@ -55,146 +64,159 @@ def size_of_variant(variant: str) -> str | None:
     return None
 
 
-# --- Concepts --------------------------------------------------------------------------
-# Concept types, as far as the instance-level rules need them.
-MONETARY = "monetary"
-DATE = "date"
-STRING = "string"
-ENUM = "enum"  # a fixed Dutch value such as Ja/Nee, Micro/Klein
-FORMATTED = "formatted"  # nl-types:formattedExplanationItemType (escaped XHTML allowed)
+# --- Concepts (NT19, read from the official files: kvk.nt) -----------------------------
+#: The variants the builder writes: those whose linkbases the NT19 extract covers.
+BUILDABLE_VARIANTS = nt.MODELLED_VARIANTS
 
-BALANCE_ASSETS = (
-    "IntangibleAssets",
-    "PropertyPlantEquipment",
-    "FinancialAssets",
-    "AssetsNoncurrent",
-    "Inventories",
-    "Receivables",
-    "SecuritiesCurrent",
-    "CashAndCashEquivalents",
-    "AssetsCurrent",
-    "Assets",
-)
-BALANCE_EQUITY_LIABILITIES = (
-    "ShareCapital",
-    "SharePremium",
-    "RevaluationReserve",
-    "LegalReserves",
-    "StatutoryReserves",
-    "ReservesOther",
-    "ResultForTheYear",
-    "Equity",
-    "Provisions",
-    "LiabilitiesNoncurrent",
-    "LiabilitiesCurrent",
-    "EquityAndLiabilities",
-)
-BALANCE_CONCEPTS = BALANCE_ASSETS + BALANCE_EQUITY_LIABILITIES
-
-#: Profit and loss lines a small entity may file (it may start at the gross operating
-#: result instead of net turnover, art. 2:397 BW). Uncertain: these local names follow the
-#: NT naming style but were not checked against a published NT package (not reachable
-#: from here); correct them here, per generation if needed (Generation.concept_prefixes).
-PROFIT_LOSS_CONCEPTS = (
-    "NetRevenue",
-    "GrossOperatingResult",
-    "EmployeeBenefitsExpenses",
-    "AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment",
-    "OtherOperatingExpenses",
-    "OperatingResult",
-    "FinancialIncomeAndExpense",
-    "ResultBeforeTax",
-    "IncomeTaxExpense",
-    "ResultAfterTax",
-)
-
-#: Subtotals the balance sheet must satisfy (rule DEP-BALANCE): total -> components.
-BALANCE_SUBTOTALS = MappingProxyType(
+#: Which linkroles of an entry point hold a filing's parts (URIs urn:kvk:linkrole:<name>,
+#: as in the official definition linkbases).
+FILING_ROLES = MappingProxyType(
     {
-        "AssetsNoncurrent": ("IntangibleAssets", "PropertyPlantEquipment", "FinancialAssets"),
-        "AssetsCurrent": (
-            "Inventories",
-            "Receivables",
-            "SecuritiesCurrent",
-            "CashAndCashEquivalents",
-        ),
-        "Assets": ("AssetsNoncurrent", "AssetsCurrent"),
-        "Equity": (
-            "ShareCapital",
-            "SharePremium",
-            "RevaluationReserve",
-            "LegalReserves",
-            "StatutoryReserves",
-            "ReservesOther",
-            "ResultForTheYear",
-        ),
-        "EquityAndLiabilities": (
-            "Equity",
-            "Provisions",
-            "LiabilitiesNoncurrent",
-            "LiabilitiesCurrent",
-        ),
+        "micro": {
+            "balance": ("balance-sheet-micro-entities",),
+            "income": ("income-statement-micro-entities",),
+            "notes": (
+                "notes-micro-entities",
+                "balance-sheet-micro-entities-indication-no-accrued-assets-liabilities-are-recorded",
+            ),
+        },
+        "klein": {
+            "balance": ("balance-sheet",),
+            "income": ("income-statement-small",),
+            "notes": ("notes-general-notes", "notes-general-accounting-principles"),
+        },
     }
 )
 
-#: Filing metadata concepts: local name -> (namespace key, type).
-METADATA_CONCEPTS = MappingProxyType(
+#: The concepts the builder writes outside the statements' line items.
+ENTITY_NAME = "nl-cd:LegalEntityName"
+KVK_NUMBER = "nl-cd:ChamberOfCommerceRegistrationNumber"
+LEGAL_FORM = "jenv-bw2-i:LegalEntityLegalForm"
+SEAT = "jenv-bw2-i:LegalEntityRegisteredOffice"
+SIZE_CONCEPTS = MappingProxyType(
     {
-        "LegalEntityName": ("jenv-bw2-i", STRING),
-        "LegalEntityLegalForm": ("jenv-bw2-i", STRING),
-        "LegalEntityRegisteredOffice": ("jenv-bw2-i", STRING),
-        "ChamberOfCommerceRegistrationNumber": ("jenv-bw2-i", STRING),
-        "LegalSizeCriteriaClassification": ("kvk-i", ENUM),
-        "FinancialReportingPeriodCurrentStartDate": ("jenv-bw2-i", DATE),
-        "FinancialReportingPeriodCurrentEndDate": ("jenv-bw2-i", DATE),
-        "FinancialReportingPeriodPreviousStartDate": ("jenv-bw2-i", DATE),
-        "FinancialReportingPeriodPreviousEndDate": ("jenv-bw2-i", DATE),
-        "DocumentAdoptionStatus": ("jenv-bw2-i", ENUM),
-        "DocumentAdoptionDate": ("jenv-bw2-i", DATE),
-        "DocumentResubmissionDueToUnsurmountableInaccuracies": ("kvk-i", ENUM),
-        "BalanceSheetBeforeAfterAppropriationResults": ("jenv-bw2-i", ENUM),
-        "DocumentPresentationCurrency": ("jenv-bw2-i", ENUM),
-        # The directors who signed: one context per person (typed dimension below).
-        "DirectorName": ("jenv-bw2-i", STRING),
-        "SupervisoryDirectorName": ("jenv-bw2-i", STRING),
-        "DirectorSignatureDate": ("jenv-bw2-i", DATE),
-        # Notes (toelichting) in escaped XHTML.
-        "NotesGeneral": ("jenv-bw2-i", FORMATTED),
+        "micro": "kvk-i:LegalSizeCriteriaClassificationMicro",
+        "klein": "kvk-i:LegalSizeCriteriaClassificationSmall",
     }
 )
-
-#: Every concept this product writes or reads: local name -> (namespace key, type).
-CONCEPTS = MappingProxyType(
-    {
-        **METADATA_CONCEPTS,
-        **{name: ("jenv-bw2-i", MONETARY) for name in BALANCE_CONCEPTS},
-        **{name: ("jenv-bw2-i", MONETARY) for name in PROFIT_LOSS_CONCEPTS},
-    }
-)
-
-DATE_CONCEPTS = frozenset(n for n, (_, t) in CONCEPTS.items() if t == DATE)
-FORMATTED_CONCEPTS = frozenset(n for n, (_, t) in CONCEPTS.items() if t == FORMATTED)
-
-#: FR-NL-5.11: the escaped-XHTML elements allowed in formatted explanations.
-FORMATTED_TAGS = frozenset(
-    {"p", "br", "b", "i", "u", "strong", "em", "sub", "sup", "span", "ul", "ol", "li",
-     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
-)  # fmt: skip
-
-#: Dimensions every financial fact carries (KVK-SBR.md section 3): axis -> member.
-FINANCIAL_DIMENSIONS = (
-    ("BasisOfPreparationAxis", "CommercialMember"),
-    ("FinancialStatementsTypeAxis", "SeparateMember"),
-)
-#: Typed dimension that separates the signing directors (one context each). Uncertain:
-#: the axis, member element and the Director* concept names are this project's reading
-#: of how NT models signatories; check them against the package before relying on them.
-SIGNATORY_AXIS = "SignatoriesTypedAxis"
-SIGNATORY_MEMBER_ELEMENT = "SignatoryTypedMember"
-
-#: Values of the enumerations (Ja/Nee as in KVK-SBR.md; the size values are uncertain).
-YES, NO = "Ja", "Nee"
 SIZE_VALUES = MappingProxyType({"micro": "Micro", "klein": "Klein"})
+PERIOD_CONCEPTS = MappingProxyType(
+    {
+        "current_start": "jenv-bw2-i:FinancialReportingPeriodCurrentStartDate",
+        "current_end": "jenv-bw2-i:FinancialReportingPeriodCurrentEndDate",
+        "previous_start": "jenv-bw2-i:FinancialReportingPeriodPreviousStartDate",
+        "previous_end": "jenv-bw2-i:FinancialReportingPeriodPreviousEndDate",
+    }
+)
+ADOPTION_STATUS = "jenv-bw2-i:DocumentAdoptionStatus"
+ADOPTION_DATE = "jenv-bw2-i:DocumentAdoptionDate"
+RESUBMISSION = "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuracies"
+RESUBMISSION_EXPLANATION = "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"
+CURRENCY = "nl-cd:DocumentPresentationCurrency"
+APPROPRIATION = "jenv-bw2-i:BalanceSheetBeforeAfterAppropriationResults"
+SIGNATORY_AXIS = "jenv-bw2-dim:ManagingOrSupervisoryDirectorOrRepresentativeNamesAxis"
+#: Signing concepts: statements field -> concept.
+SIGNING_CONCEPTS = MappingProxyType(
+    {
+        "function": "jenv-bw2-i:DirectorType",
+        "name": "jenv-bw2-i:LegalEntityNameManagingSupervisoryDirector",
+        "place": "jenv-bw2-i:SignatureManagingSupervisoryDirectorsLocation",
+        "signed_on": "jenv-bw2-i:SignatureManagingSupervisoryDirectorsDate",
+        "signed": "jenv-bw2-i:DirectorSignedStatus",
+        "reason_not_signed": "jenv-bw2-i:DirectorReasonNoSignature",
+        "order": "nl-cd:PresentationOrder",
+    }
+)
+
+#: The members this product files under (commercial, separate accounts): axis -> member.
+FINANCIAL_DIMENSIONS = MappingProxyType(
+    {
+        "jenv-bw2-dim:BasisOfPreparationAxis": "jenv-bw2-dm:CommercialMember",
+        "jenv-bw2-dim:FinancialStatementsTypeAxis": "jenv-bw2-dm:SeparateMember",
+    }
+)
+BASIS_OF_PREPARATION = "Commercieel"  # jenv-bw2-i:BasisOfPreparation, matches CommercialMember
+
+
+def _enumeration(type_name: str) -> tuple[str, ...]:
+    return tuple(nt.type_facets(type_name).get("enumeration") or ())
+
+
+#: Values of the enumerations, from the taxonomy's value lists.
+YES, NO = "Ja", "Nee"  # nl-codes:yesNoItemType
+LEGAL_FORMS = _enumeration("jenv-codes:legalFormItemType")
+LEGAL_FORM_BV = "Besloten vennootschap met beperkte aansprakelijkheid"
+DIRECTOR_TYPES = _enumeration("jenv-codes:directorItemType")
+DIRECTOR, SUPERVISORY_DIRECTOR = "Bestuurder (huidig)", "Commissaris (huidig)"
+APPROPRIATIONS = _enumeration("jenv-codes:profitAppropriationItemType")
+BEFORE_APPROPRIATION, AFTER_APPROPRIATION = "Voor", "Na"
+#: kvk-i:IncomeStatementClassificationType for a profit and loss by nature of expense
+CLASSIFICATION_BY_NATURE = "Categoriaal"
+assert {YES, NO} == set(_enumeration("nl-codes:yesNoItemType"))
+assert LEGAL_FORM_BV in LEGAL_FORMS and {DIRECTOR, SUPERVISORY_DIRECTOR} <= set(DIRECTOR_TYPES)
+assert {BEFORE_APPROPRIATION, AFTER_APPROPRIATION} == set(APPROPRIATIONS)
+assert CLASSIFICATION_BY_NATURE in _enumeration("kvk-codes:incomeStatementClassificationItemType")
+
+
+def line_items(variant: str, part: str) -> tuple[str, ...]:
+    """Local names of the line items of one part ("balance", "income", "notes") of a
+    variant, in presentation order: monetary items for the statements, formatted
+    explanations for the notes. A part the variant does not have gives ()."""
+    return _line_items(variant, part)
+
+
+@functools.cache
+def _line_items(variant: str, part: str) -> tuple[str, ...]:
+    model = nt.entry_point(variant)
+    size = size_of_variant(variant) or ""
+    names: list[str] = []
+    present = {role.short for role in model.roles}
+    for short in FILING_ROLES[size][part]:
+        if short not in present:
+            continue
+        for qname in model.line_items(short):
+            c = nt.concepts().get(qname)
+            if c is None:
+                continue
+            if (part == "notes" and c.is_formatted) or (part != "notes" and c.is_monetary):
+                names.append(c.name)
+    return tuple(dict.fromkeys(names))
+
+
+def qname_of(variant: str, local_name: str) -> str:
+    """The concept (prefix:Name) of a line item's local name within a variant."""
+    for qname in nt.entry_point(variant).concepts:
+        if qname.partition(":")[2] == local_name:
+            return qname
+    raise LookupError(f"{local_name} is not a concept of {variant}")
+
+
+def value_problem(qname: str, value: str) -> str | None:
+    """What the concept's type says against a value (enumeration, length, pattern), in
+    English; None when the value fits."""
+    c = nt.concepts().get(qname)
+    if c is None:
+        return f"{qname} is not a concept of the taxonomy"
+    facets = nt.type_facets(c.type)
+    enumeration = facets.get("enumeration")
+    if enumeration and value not in enumeration:
+        return f"{value!r} is not one of {', '.join(enumeration)} ({c.type})"
+    length = len(value)
+    if "length" in facets and length != int(facets["length"]):
+        return f"{value!r} must be {facets['length']} characters ({c.type})"
+    if "minLength" in facets and length < int(facets["minLength"]):
+        return f"must be at least {facets['minLength']} characters ({c.type})"
+    if "maxLength" in facets and length > int(facets["maxLength"]):
+        return f"is {length} characters; at most {facets['maxLength']} ({c.type})"
+    pattern = facets.get("pattern")
+    if pattern and not re.fullmatch(pattern, value):
+        return f"{value!r} does not have the form the taxonomy requires ({c.type})"
+    return None
+
+
+def kvk_number_valid(number: str | None) -> bool:
+    """nl-types:chamberOfCommerceRegistrationNumberItemType: 8 digits, not 00..."""
+    return bool(number) and value_problem(KVK_NUMBER, number or "") is None
 
 
 @dataclass(frozen=True)
@@ -207,8 +229,8 @@ class Generation:
     sbr_release: str  # "20250301": date segment of the sbr (nl-cd, nl-types) namespaces
     #: The day KvK starts accepting it (None = not planned yet).
     in_production_from: date | None = None
-    #: Concepts that sit in another namespace in this generation: local name -> key.
-    concept_prefixes: dict[str, str] = field(default_factory=dict)
+    #: "nt19-extract" when the concepts were read from official files, else "derived"
+    source: str = "derived"
 
     @property
     def label(self) -> str:
@@ -225,6 +247,7 @@ class Generation:
             "jenv-bw2-dm": f"{jenv}/jenv-bw2-domains",
             "kvk-i": f"{base}/kvk/{self.release}/dictionary/kvk-data",
             "rj-i": f"{base}/rj/{self.release}/dictionary/rj-data",
+            "rj-cp-i": f"{base}/rj/{self.release}/dictionary/rj-cp-data",
             "nl-cd": f"{sbr}/nl-common-data",
             "nl-types": f"{sbr}/nl-types",
         }
@@ -245,20 +268,14 @@ class Generation:
         """URL -> variant, for every variant this product supports."""
         return {self.entry_point(v): v for v in VARIANTS}
 
-    def concept_prefix(self, local_name: str) -> str:
-        if local_name in self.concept_prefixes:
-            return self.concept_prefixes[local_name]
-        return CONCEPTS[local_name][0]
-
-    def concept_namespace(self, local_name: str) -> str:
-        return self.namespaces[self.concept_prefix(local_name)]
-
-    def concept_clark(self, local_name: str) -> str:
-        return f"{{{self.concept_namespace(local_name)}}}{local_name}"
+    def clark(self, qname: str) -> str:
+        """Clark notation ({namespace}Name) of a concept given as prefix:Name."""
+        prefix, _, name = qname.partition(":")
+        return f"{{{self.namespaces[prefix]}}}{name}"
 
 
 GENERATIONS: tuple[Generation, ...] = (
-    Generation("nt19", 2024, "20241211", "20240301", date(2024, 12, 11)),
+    Generation("nt19", 2024, "20241211", "20240301", date(2024, 12, 11), source="nt19-extract"),
     Generation("nt20", 2025, "20251210", "20250301", date(2025, 12, 10)),
     # Production planned for its release date in December 2026 (pre-releases exist); the
     # sbr date segment follows the yearly pattern and is uncertain until publication.
