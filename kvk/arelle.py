@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kvk.parser import XbrlParseError, parse_instance
@@ -61,14 +61,20 @@ def full_validation_available(packages: Sequence[str] | None = None) -> bool:
 
 
 def arelle_command(
-    instance_path: Path, log_path: Path, packages: Sequence[str], disclosure_system: str | None
+    instance_paths: Path | Sequence[Path],
+    log_path: Path,
+    packages: Sequence[str],
+    disclosure_system: str | None,
 ) -> list[str]:
+    """Arelle's command line for one instance or several (validated one after another in
+    the same process)."""
+    paths = [instance_paths] if isinstance(instance_paths, Path) else list(instance_paths)
     command = [
         sys.executable,
         "-m",
         "arelle.CntlrCmdLine",
         "--file",
-        str(instance_path),
+        "|".join(str(p) for p in paths),
         "--validate",
         "--internetConnectivity",
         "offline",
@@ -96,28 +102,66 @@ def validate_full(
     An instance our parser refuses is not handed to Arelle: the parse finding already
     says what is wrong, and a hostile document should reach as little code as possible.
     """
+    name = Path(filename).name or "jaarrekening.xbrl"
+    return validate_full_batch({name: content}, packages=packages, timeout=timeout)[name]
+
+
+def validate_full_batch(
+    instances: Mapping[str, bytes],
+    *,
+    packages: Sequence[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> dict[str, list[Finding]]:
+    """Arelle's findings for several instances, file name -> findings.
+
+    Starting Arelle and loading the taxonomy is most of a validation's time, so the
+    instances of one generation share one Arelle process (the tests validate every
+    variant this way). Arelle names an instance by its file name, so the keys are plain
+    file names. A message that names none of them (about the taxonomy or the packages) is
+    given to every instance of that process.
+    """
     packages = configured_packages() if packages is None else list(packages)
     if not full_validation_available(packages):
         raise FullValidationUnavailable(
             "full validation needs arelle-release and existing taxonomy package zips "
             "in KVK_TAXONOMY_PACKAGES"
         )
-    try:
-        generation = parse_instance(content).generation
-    except XbrlParseError:
-        return []
-    disclosure_system = DISCLOSURE_SYSTEMS.get(generation or "")
-    name = Path(filename).name or "jaarrekening.xbrl"
+    result: dict[str, list[Finding]] = {name: [] for name in instances}
+    by_disclosure_system: dict[str | None, dict[str, bytes]] = {}
+    for name, content in instances.items():
+        if not name or Path(name).name != name:
+            raise ValueError(f"instances are keyed by plain file names, not {name!r}")
+        try:
+            generation = parse_instance(content).generation
+        except XbrlParseError:
+            continue
+        disclosure_system = DISCLOSURE_SYSTEMS.get(generation or "")
+        by_disclosure_system.setdefault(disclosure_system, {})[name] = content
+    for disclosure_system, group in by_disclosure_system.items():
+        result.update(_run_arelle(group, packages, disclosure_system, timeout))
+    return result
+
+
+def _run_arelle(
+    instances: dict[str, bytes],
+    packages: Sequence[str],
+    disclosure_system: str | None,
+    timeout: float,
+) -> dict[str, list[Finding]]:
     with tempfile.TemporaryDirectory(prefix="kvk-arelle-") as tmp:
         work = Path(tmp)
-        instance_path = work / name
-        instance_path.write_bytes(content)
+        folder = work / "instances"
+        folder.mkdir()
+        paths = []
+        for name, content in instances.items():
+            paths.append(folder / name)
+            paths[-1].write_bytes(content)
         log_path = work / "arelle-log.json"
         # Arelle writes its user configuration under HOME/XDG_CONFIG_HOME: keep it private.
         env = {**os.environ, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "XDG_CACHE_HOME": tmp}
         try:
             completed = subprocess.run(
-                arelle_command(instance_path, log_path, packages, disclosure_system),
+                arelle_command(paths, log_path, packages, disclosure_system),
                 cwd=tmp,
                 env=env,
                 capture_output=True,
@@ -125,14 +169,28 @@ def validate_full(
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return [_process_problem(f"Arelle did not finish within {timeout:.0f} seconds")]
+            problem = _process_problem(f"Arelle did not finish within {timeout:.0f} seconds")
+            return {name: [problem] for name in instances}
         if not log_path.exists():
             stderr = completed.stderr.decode("utf-8", "replace")[-500:]
-            return [
-                _process_problem(f"Arelle wrote no log (exit {completed.returncode}): {stderr}")
-            ]
+            problem = _process_problem(
+                f"Arelle wrote no log (exit {completed.returncode}): {stderr}"
+            )
+            return {name: [problem] for name in instances}
         entries = json.loads(log_path.read_text(encoding="utf-8")).get("log", [])
-    return list(findings_from_log(entries))
+    findings: dict[str, list[Finding]] = {name: [] for name in instances}
+    for entry in entries:
+        named = {_ref_file(ref) for ref in entry.get("refs") or []} & set(instances)
+        for finding in findings_from_log([entry]):
+            for name in named or instances:
+                findings[name].append(finding)
+    return findings
+
+
+def _ref_file(ref: object) -> str:
+    """The file a log reference points at ("x.xbrl#element(/1/10)" -> "x.xbrl")."""
+    href = str(ref.get("href", "")) if isinstance(ref, dict) else ""
+    return href.partition("#")[0].rpartition("/")[2]
 
 
 def _process_problem(detail: str) -> Finding:

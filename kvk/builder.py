@@ -131,6 +131,8 @@ class _Instance:
     def fact(self, qname: str, value: str) -> None:
         """A fact of a role without dimensions, in the current year's duration context."""
         st = self.st
+        if nt.concept(qname).is_formatted:  # e.g. the reason a year is not twelve months
+            value = formatted_value(value)
         self._element(qname, value, self._context(start=st.period_start, end=st.period_end))
 
     def line_item(self, qname: str, value: Decimal | str, *, previous: bool = False) -> None:
@@ -199,9 +201,14 @@ class _Instance:
         if st.resubmission:
             self.fact(tx.RESUBMISSION_EXPLANATION, st.resubmission_explanation)
         self.fact("nl-cd:EmailAddressFull", st.email)
-        if st.profit_loss and "kvk-i:IncomeStatementClassificationType" in self.model.concepts:
+        if "kvk-i:IncomeStatementClassificationType" in self.model.concepts:
             # Klein starts at the gross margin with expenses by nature (art. 2:397 BW).
+            # The KvK requires this fact and the next for klein (ERROR existence assertions
+            # of kvk-document-information_k_m_g-for.xml, nt19-kvk-klein-formulas.json).
             self.fact("kvk-i:IncomeStatementClassificationType", tx.CLASSIFICATION_BY_NATURE)
+        if "rj-i:DocumentRelatesToIndividualEntityOrGroup" in self.model.concepts:
+            # rj-codes:financialStatementItemType; this product files separate accounts.
+            self.fact("rj-i:DocumentRelatesToIndividualEntityOrGroup", "Enkelvoudig")
         # Balance sheet, profit and loss, notes (the two financial dimensions).
         self.line_item(tx.APPROPRIATION, st.appropriation)
         for part, values in (("balance", st.balance), ("income", st.profit_loss)):

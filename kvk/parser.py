@@ -90,6 +90,9 @@ class Context:
     instant_text: str | None = None
     #: (dimension QName in Clark notation, member value or typed content), sorted
     dimensions: tuple[tuple[str, str], ...] = ()
+    #: the dimensions given in the entity's segment rather than in the scenario (the NT
+    #: hypercubes are all on the scenario, so these never fit)
+    segment_dimensions: tuple[str, ...] = ()
     #: entity, period and segment/scenario content, for finding duplicate contexts
     fingerprint: tuple = ()
 
@@ -293,10 +296,10 @@ class ParsedInstance:
                 "DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"
             )
             or "",
-            period_deviation_reason=self.first_value(
-                "FinancialReportingPeriodDifferentThanAnnualReasonDescription"
-            )
-            or "",
+            period_deviation_reason=plain_value(
+                self.first_value("FinancialReportingPeriodDifferentThanAnnualReasonDescription")
+                or ""
+            ),
             language=self.language,
             notes=notes,
             generation=self.generation or "",
@@ -504,7 +507,10 @@ def _read_context(el: etree._Element, nsmap: dict | None = None) -> Context:
                     ctx.identifier = (child.text or "").strip()
                 elif child.tag == _SEGMENT:
                     others.append("segment")
-                    _read_members(child, nsmap, dims, others)
+                    in_segment: list[tuple[str, str]] = []
+                    _read_members(child, nsmap, in_segment, others)
+                    ctx.segment_dimensions = tuple(d for d, _ in in_segment)
+                    dims += in_segment
         elif tag == _PERIOD:
             values = {child.tag: (child.text or "").strip() for child in part}
             if _FOREVER in values:

@@ -5,25 +5,35 @@ BR-KVK) plus this product's own business rules (codes ``DEP-...``) and returns f
 with a severity, a Dutch and an English message and the line. It never raises for bad
 input: an unreadable document becomes a finding with its own ``DEP-PARSE-...`` code.
 
-The rules work on the instance alone (no taxonomy package), so they are fast enough to
-run on every upload and on every build; full XBRL validation with a taxonomy package is
-in ``kvk.arelle`` and merges its findings into the same shape.
+The rules need no taxonomy package, so they are fast enough to run on every upload and
+on every build. What they know of the taxonomy comes from the NT19 extract (``kvk.nt``):
+every fact is a concept of its entry point, in the right namespace, with the dimensions
+of its role's closed hypercube, the right period type and a value its type allows, and
+the facts the KvK's own formulas require are there (DEP-CONCEPT, DEP-NAMESPACE,
+DEP-DIMENSIONS, DEP-PERIOD-TYPE, DEP-VALUE, DEP-MANDATORY; RULES names the Arelle code
+for the same fault). Where the extract did not read an entry point in full (klein), a
+concept or dimension it does not show is a warning; entry points it does not model
+(klein-verticaal) get the other rules only. Full XBRL validation with a taxonomy package
+is in ``kvk.arelle`` and merges its findings into the same shape.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from lxml import etree
 
 from kvk import nt
 from kvk import taxonomy as tx
-from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
+from kvk.parser import Context, Fact, ParsedInstance, XbrlParseError, parse_instance
 
 ERROR = "error"
 WARNING = "warning"
@@ -104,17 +114,57 @@ RULES: dict[str, tuple[str, str]] = {
     "BR-KVK-4.16": (ERROR, "resubmission requires adoption status and date"),
     "BR-KVK-4.17": (ERROR, "periods shorter than two years"),
     "BR-KVK-4.20": (ERROR, "dates are valid YYYY-MM-DD"),
-    "DEP-MANDATORY": (ERROR, "mandatory filing facts present"),
+    "DEP-MANDATORY": (ERROR, "the facts the KvK's formulas require are present"),
     "DEP-IDENTIFIER": (ERROR, "entity identifier is the KvK number"),
     "DEP-KVK-NUMBER": (ERROR, "KvK number equals the sending organisation's"),
     "DEP-ENTRYPOINT-SIZE": (ERROR, "entry point fits the size class"),
     "DEP-GENERATION-YEAR": (ERROR, "taxonomy generation fits the financial year"),
     "DEP-PERIOD": (ERROR, "reporting periods consistent"),
     "DEP-REFERENCE": (ERROR, "facts refer to existing contexts and units"),
-    "DEP-DIMENSIONS": (ERROR, "financial facts carry the required dimensions"),
+    # The concept rules check the instance against the NT19 extract (kvk.nt) instead of a
+    # loaded taxonomy; with the taxonomy package Arelle reports the same under its code.
+    "DEP-CONCEPT": (
+        ERROR,
+        "every fact is a concept of the entry point's taxonomy "
+        "(Arelle: xbrl:schemaImportMissing, xmlSchema:elementUnexpected)",
+    ),
+    "DEP-NAMESPACE": (
+        ERROR,
+        "every concept in its taxonomy namespace "
+        "(Arelle: xbrl:schemaImportMissing, xmlSchema:elementUnexpected)",
+    ),
+    "DEP-DIMENSIONS": (
+        ERROR,
+        "every fact has exactly the dimensions of a closed hypercube of one of its roles "
+        "(Arelle: xbrldie:PrimaryItemDimensionallyInvalidError)",
+    ),
+    "DEP-PERIOD-TYPE": (
+        ERROR,
+        "instant concepts in instant contexts, duration concepts in duration contexts "
+        "(Arelle: xbrl.4.7.2:contextPeriodType)",
+    ),
+    "DEP-VALUE": (
+        ERROR,
+        "values valid for their type: enumeration, length, pattern, number, no decimals "
+        "(Arelle: xmlSchema:valueError, dtre:noDecimalsItemType)",
+    ),
     "DEP-BALANCE": (ERROR, "balance sheet adds up"),
     "DEP-ADOPTION-DATE": (ERROR, "adoption date consistent with adoption status"),
     "DEP-RESUBMISSION": (ERROR, "resubmission flag consistent"),
+}
+
+#: The codes Arelle gives the faults our concept rules find, when it validates with the
+#: taxonomy (the strings as Arelle emits them: ModelDocument.py and XmlValidateParticles.py,
+#: ValidateXbrlDimensions.py, ValidateXbrl.py, XmlValidate.py). For comparing findings.
+ARELLE_CODES: dict[str, tuple[str, ...]] = {
+    "DEP-CONCEPT": ("xbrl:schemaImportMissing", "xmlSchema:elementUnexpected"),
+    "DEP-NAMESPACE": ("xbrl:schemaImportMissing", "xmlSchema:elementUnexpected"),
+    "DEP-DIMENSIONS": ("xbrldie:PrimaryItemDimensionallyInvalidError",),
+    "DEP-PERIOD-TYPE": ("xbrl.4.7.2:contextPeriodType",),
+    "DEP-VALUE": ("xmlSchema:valueError", "dtre:noDecimalsItemType"),
+    # Every NT monetary type has no decimals (DTR): decimals="1" is both FR-KVK-5.01 and
+    # dtre:noDecimalsItemType to Arelle; DEP-VALUE reports only what FR-KVK-5.01 allows.
+    "FR-KVK-5.01": ("FR-KVK-5.01", "dtre:noDecimalsItemType"),
 }
 
 # FR-NL-1.02: Basic Latin, Latin-1 Supplement, Currency Symbols (and the XML whitespace).
@@ -135,22 +185,19 @@ _FORMATTED_TAGS = frozenset(
     {"b", "br", "div", "em", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub",
      "sup", "table", "td", "th", "tr", "u", "ul"}
 )  # fmt: skip
-_REQUIRED_DIMENSIONS = {  # local names: axis -> member
-    axis.partition(":")[2]: member.partition(":")[2]
-    for axis, member in tx.FINANCIAL_DIMENSIONS.items()
-}
 _DATE_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_date)
 _FORMATTED_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_formatted)
+#: DEP-MANDATORY for every instance, whatever its entry point. The previous year's dates
+#: are not among them: a first financial year has none, and the KvK asks for at most one
+#: of each (".le 1" in kvk-document-information-for.xml, nt19-kvk-supplement.json).
 _MANDATORY = (
-    "ChamberOfCommerceRegistrationNumber",
-    "LegalEntityName",
-    "LegalEntityLegalForm",
-    "LegalEntityRegisteredOffice",
-    "FinancialReportingPeriodCurrentStartDate",
-    "FinancialReportingPeriodCurrentEndDate",
-    "FinancialReportingPeriodPreviousStartDate",
-    "FinancialReportingPeriodPreviousEndDate",
-    "DocumentAdoptionStatus",
+    tx.KVK_NUMBER,
+    tx.ENTITY_NAME,
+    tx.LEGAL_FORM,
+    tx.SEAT,
+    tx.PERIOD_CONCEPTS["current_start"],
+    tx.PERIOD_CONCEPTS["current_end"],
+    tx.ADOPTION_STATUS,
 )
 _ORDER_NAMES = (
     "link:schemaRef",
@@ -526,25 +573,23 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
     used_units = {f.unit_ref for f in inst.facts}
     seen_ids: set[str] = set()
     by_fingerprint: dict[tuple, str] = {}
-    allowed_instants = {
-        d - timedelta(days=1) if i else d
-        for i, d in (
-            (0, inst.period_end),
-            (1, inst.period_start),
-            (1, inst.previous_start),
-        )
-        if d is not None
-    }
-    durations = {
-        (inst.period_start, inst.period_end),
-        (inst.previous_start, inst.previous_end),
-    }
-    periods_known = None not in (
-        inst.period_start,
-        inst.period_end,
-        inst.previous_start,
-        inst.previous_end,
-    )
+    # BR-KVK-2.04: the current year and, unless this is a first financial year without
+    # comparatives, the previous one; instants at the current end and the day before
+    # each start.
+    start, end = inst.period_start, inst.period_end
+    pstart, pend = inst.previous_start, inst.previous_end
+    periods_known = start is not None and end is not None
+    has_previous = pstart is not None and pend is not None
+    durations = {(start, end), (pstart, pend)} if has_previous else {(start, end)}
+    allowed_instants = {end, start - timedelta(days=1)} if start and end else set()
+    if has_previous and pstart is not None:
+        allowed_instants.add(pstart - timedelta(days=1))
+    if has_previous:
+        years_nl = f"het huidige of vorige boekjaar ({start} .. {end}, {pstart} .. {pend})"
+        years_en = f"the current or previous financial year ({start} .. {end}, {pstart} .. {pend})"
+    else:
+        years_nl = f"het huidige boekjaar ({start} .. {end}; er is geen vorig boekjaar)"
+        years_en = f"the current financial year ({start} .. {end}; there is no previous year)"
     for ctx in inst.context_list:
         if ctx.id in seen_ids:
             r.add(
@@ -614,13 +659,10 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
                 shown = ctx.instant_text or f"{ctx.start_text} .. {ctx.end_text}"
                 r.add(
                     "BR-KVK-2.04",
-                    f"Context {ctx.id!r} heeft periode {shown}; alleen het huidige of vorige "
-                    f"boekjaar ({inst.period_start} .. {inst.period_end}, {inst.previous_start} "
-                    ".. {inst.previous_end}) of hun balansdata zijn toegestaan.",
-                    f"Context {ctx.id!r} has period {shown}; only the current or previous "
-                    f"financial year ({inst.period_start} .. {inst.period_end}, "
-                    f"{inst.previous_start} .. {inst.previous_end}) or their balance sheet "
-                    "dates are allowed.",
+                    f"Context {ctx.id!r} heeft periode {shown}; alleen {years_nl} of de "
+                    "balansdata daarvan zijn toegestaan.",
+                    f"Context {ctx.id!r} has period {shown}; only {years_en} or its balance "
+                    "sheet dates are allowed.",
                     ctx.line,
                 )
 
@@ -729,7 +771,7 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
                     fact.line,
                 )
             elif unit.is_currency:
-                _check_monetary(r, inst, fact)
+                _check_monetary(r, fact)
             elif fact.decimals != "INF":
                 r.add(
                     "FR-KVK-5.02",
@@ -755,31 +797,16 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
             _check_formatted(r, fact)
 
 
-def _check_monetary(r: _Report, inst: ParsedInstance, fact) -> None:  # type: ignore[no-untyped-def]
-    name = fact.qname
+def _check_monetary(r: _Report, fact: Fact) -> None:
     if fact.decimals not in _MONETARY_DECIMALS:
         r.add(
             "FR-KVK-5.01",
-            f"Bedrag {name} heeft decimals={fact.decimals!r}; toegestaan zijn INF, -9, -6, -3, "
-            "0 en 2.",
-            f"Amount {name} has decimals={fact.decimals!r}; allowed are INF, -9, -6, -3, 0 and 2.",
+            f"Bedrag {fact.qname} heeft decimals={fact.decimals!r}; toegestaan zijn INF, -9, "
+            "-6, -3, 0 en 2.",
+            f"Amount {fact.qname} has decimals={fact.decimals!r}; allowed are INF, -9, -6, -3, "
+            "0 and 2.",
             fact.line,
         )
-    ctx = inst.contexts.get(fact.context_ref or "")
-    if ctx is not None:
-        dims = {d.rpartition("}")[2]: m.rpartition("}")[2] for d, m in ctx.dimensions}
-        missing = [
-            f"{axis}={member}"
-            for axis, member in _REQUIRED_DIMENSIONS.items()
-            if dims.get(axis) != member
-        ]
-        if missing:
-            r.add(
-                "DEP-DIMENSIONS",
-                f"Bedrag {name} (context {ctx.id!r}) mist de dimensie(s) {', '.join(missing)}.",
-                f"Amount {name} (context {ctx.id!r}) lacks the dimension(s) {', '.join(missing)}.",
-                fact.line,
-            )
 
 
 def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
@@ -810,6 +837,18 @@ def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
 def has_markup(text: str) -> bool:
     """Whether a text carries (escaped) XHTML elements."""
     return _MARKUP.search(text) is not None
+
+
+def is_markup(text: str) -> bool:
+    """Whether a text is meant as XHTML: it has elements and is a well-formed fragment.
+    ("a < b & c" is plain text; "<p>a</p>" is markup.)"""
+    if not has_markup(text):
+        return False
+    try:
+        etree.fromstring(f"<t>{text}</t>".encode(), _XHTML_PARSER)
+    except etree.XMLSyntaxError:
+        return False
+    return True
 
 
 def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
@@ -878,6 +917,425 @@ def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
     return problems
 
 
+# --- the concepts, against the NT19 extract (kvk.nt) -----------------------------------
+#: One closed hypercube in Clark notation: (axis, its usable members, or None for a typed
+#: axis) per axis; () is the closed, empty hypercube of a role without dimensions.
+_Shape = tuple[tuple[str, frozenset[str] | None], ...]
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+@dataclass(frozen=True)
+class _EntryPointModel:
+    """What the NT19 extract says about one entry point, in one generation's namespaces
+    (NT20 and NT21 carry NT19's concepts over, see kvk.taxonomy)."""
+
+    variant: str
+    generation: str  # "NT20"
+    #: The extract holds the entry point's whole linkbase list (micro). Where it does not
+    #: (klein: consolidated roles and most notes were not read), a concept or dimension
+    #: combination the extract does not show may still be the taxonomy's, so those
+    #: findings are warnings there (kvk.nt.GAPS).
+    complete: bool
+    concepts: dict[str, nt.Concept]  # Clark name -> concept
+    by_name: dict[str, str]  # local name -> Clark name
+    #: Clark name -> the hypercubes of the roles it is a line item of; None when one of
+    #: them is open or has no hypercube (then any dimensions fit)
+    shapes: dict[str, tuple[_Shape, ...] | None]
+    #: Clark name -> what DEP-VALUE checks of its values: "decimal", "whole" (a decimal
+    #: without fraction digits), "integer", "facets" (enumeration, length, pattern) or ""
+    #: (nothing: dates are BR-KVK-4.20's)
+    value_checks: dict[str, str]
+    prefixes: dict[str, str]  # namespace -> prefix
+    #: the root of this generation's namespaces ("http://www.nltaxonomie.nl/nt20/")
+    namespace_root: str
+
+    @property
+    def entry_point_nl(self) -> str:
+        return f"entrypoint {self.variant} ({self.generation})"
+
+    @property
+    def entry_point_en(self) -> str:
+        return f"entry point {self.variant} ({self.generation})"
+
+    def prefixed(self, clark: str) -> str:
+        """prefix:Name for a Clark name in one of the generation's namespaces."""
+        namespace, _, name = clark[1:].partition("}")
+        prefix = self.prefixes.get(namespace)
+        return f"{prefix}:{name}" if prefix and clark.startswith("{") else clark
+
+
+@functools.cache
+def _entry_point_model(generation: str, variant: str) -> _EntryPointModel:
+    gen = tx.generation(generation)
+    model = nt.entry_point(variant)
+    namespaces = gen.namespaces
+
+    def clark(qname: str) -> str | None:
+        prefix, _, name = qname.partition(":")
+        return f"{{{namespaces[prefix]}}}{name}" if prefix in namespaces else None
+
+    def shape(role: nt.Role) -> _Shape:
+        axes = []
+        for axis in role.axes:
+            members = None
+            if not axis.is_typed:
+                members = frozenset(m for m in map(clark, axis.members) if m is not None)
+            axes.append((clark(axis.qname) or axis.qname, members))
+        return tuple(axes)
+
+    concepts: dict[str, nt.Concept] = {}
+    shapes: dict[str, tuple[_Shape, ...] | None] = {}
+    value_checks: dict[str, str] = {}
+    # A concept the extract lists for the entry point but does not declare (bzk-wnt-i,
+    # whose schema was not read) has no namespace here: it is treated as unknown.
+    for qname in model.concepts:
+        name = clark(qname)
+        declared = nt.concepts().get(qname)
+        if name is None or declared is None:
+            continue
+        concepts[name] = declared
+        roles = model.roles_of(qname)
+        open_role = any(not (role.closed and role.has_hypercube) for role in roles)
+        shapes[name] = None if open_role else tuple(dict.fromkeys(map(shape, roles)))
+        value_checks[name] = _value_check(declared)
+    return _EntryPointModel(
+        variant=variant,
+        generation=gen.label,
+        complete=model.complete,
+        concepts=concepts,
+        by_name={c.name: name for name, c in concepts.items()},
+        shapes=shapes,
+        value_checks=value_checks,
+        prefixes={uri: prefix for prefix, uri in namespaces.items()},
+        namespace_root=f"http://www.nltaxonomie.nl/{gen.code}/",
+    )
+
+
+#: The DTR type the NT's monetary types restrict (nt19-index.json types): no fraction
+#: digits in the value and no decimals attribute above 0 (the Data Type Registry
+#: 2020-01-21, https://www.xbrl.org/dtr/type/2020-01-21/types.xsd; Arelle reports
+#: dtre:noDecimalsItemType and xmlSchema:valueError).
+_NO_DECIMALS_TYPE = "dtr-types:noDecimalsMonetaryItemType"
+
+
+def _value_check(concept: nt.Concept) -> str:
+    if concept.is_numeric:
+        return "whole" if _NO_DECIMALS_TYPE in concept.base_types else "decimal"
+    if "xbrli:integerItemType" in concept.base_types:
+        return "integer"
+    if concept.is_date or not nt.type_facets(concept.type):
+        return ""
+    return "facets"
+
+
+def _model_of(inst: ParsedInstance) -> _EntryPointModel | None:
+    """The extract's model of the instance's entry point; None for an entry point it
+    does not model (klein-verticaal) or does not know (FR-KVK-2.03 reports that)."""
+    variant = inst.entry_point_variant
+    if variant not in nt.MODELLED_VARIANTS or not inst.generation:
+        return None
+    return _entry_point_model(inst.generation, variant)
+
+
+def _check_concepts(r: _Report, inst: ParsedInstance) -> None:
+    """DEP-CONCEPT, DEP-NAMESPACE, DEP-DIMENSIONS, DEP-PERIOD-TYPE and DEP-VALUE: every
+    fact against the taxonomy of its entry point as the NT19 extract has it."""
+    model = _model_of(inst)
+    if model is None:
+        return
+    for fact in inst.facts:
+        concept = model.concepts.get(fact.concept)
+        if concept is None:
+            _unknown_concept(r, model, fact)
+            continue
+        ctx = inst.contexts.get(fact.context_ref or "")
+        if ctx is not None:
+            _check_period_type(r, concept, fact, ctx)
+            shapes = model.shapes[fact.concept]
+            if shapes is not None and not any(_fits(ctx, shape) for shape in shapes):
+                _wrong_dimensions(r, model, fact, ctx, shapes)
+        check = model.value_checks[fact.concept]
+        # A decimals value FR-KVK-5.01 refuses is reported there, once.
+        if check == "whole" and fact.decimals in _MONETARY_DECIMALS and _above_zero(fact.decimals):
+            r.add(
+                "DEP-VALUE",
+                f"Het bedrag {concept.qname} heeft decimals={fact.decimals!r}, maar het type "
+                f'{concept.type} kent geen decimalen; gebruik decimals="0" (of -3, -6, -9, '
+                "INF).",
+                f"The amount {concept.qname} has decimals={fact.decimals!r}, but its type "
+                f'{concept.type} has no decimals; use decimals="0" (or -3, -6, -9, INF).',
+                fact.line,
+            )
+        if check and fact.value and not fact.nil:  # empty values are FR-NL-5.03's
+            problem = _value_problem(concept, check, fact.value)
+            if problem:
+                shown = fact.value if len(fact.value) <= 40 else fact.value[:37] + "..."
+                r.add(
+                    "DEP-VALUE",
+                    f"Het gegeven {concept.qname} heeft de waarde {shown!r}; {problem[0]}.",
+                    f"The concept {concept.qname} has the value {shown!r}; {problem[1]}.",
+                    fact.line,
+                )
+
+
+def _above_zero(decimals: str | None) -> bool:
+    try:
+        return decimals is not None and int(decimals.strip()) > 0
+    except ValueError:  # INF, or not a number (FR-KVK-5.01 reports that)
+        return False
+
+
+def _unknown_concept(r: _Report, model: _EntryPointModel, fact: Fact) -> None:
+    """DEP-NAMESPACE when the entry point knows the local name in another namespace,
+    DEP-CONCEPT when it does not know the name at all."""
+    ep_nl, ep_en = model.entry_point_nl, model.entry_point_en
+    namespace = fact.namespace or "(-)"
+    expected = model.by_name.get(fact.local_name)
+    if expected is not None:
+        uri = expected[1 : expected.index("}")]
+        prefix = model.prefixes[uri]
+        r.add(
+            "DEP-NAMESPACE",
+            f"Het gegeven {fact.local_name} staat in namespace {namespace}; de taxonomie van "
+            f"{ep_nl} kent het in namespace {uri} ({prefix}).",
+            f"The concept {fact.local_name} is in namespace {namespace}; the taxonomy of "
+            f"{ep_en} declares it in namespace {uri} ({prefix}).",
+            fact.line,
+        )
+        return
+    elsewhere = ", ".join(_variants_by_name().get(fact.local_name, ()))
+    hint_nl = f" Het hoort wel bij {elsewhere}." if elsewhere else ""
+    hint_en = f" It belongs to {elsewhere}." if elsewhere else ""
+    if model.complete or not namespace.startswith(model.namespace_root):
+        r.add(
+            "DEP-CONCEPT",
+            f"Het gegeven {fact.qname} hoort niet bij de taxonomie van {ep_nl}; verwijder "
+            f"het of gebruik een gegeven van dat entrypoint.{hint_nl}",
+            f"The concept {fact.qname} is not part of the taxonomy of {ep_en}; remove it or "
+            f"use a concept of that entry point.{hint_en}",
+            fact.line,
+        )
+        return
+    r.add(
+        "DEP-CONCEPT",
+        f"Het gegeven {fact.qname} staat niet in het deel van de taxonomie van {ep_nl} dat "
+        "deze controle kent (het NT19-uittreksel bevat niet alle rollen van dit "
+        f"entrypoint); controleer of het bij het entrypoint hoort.{hint_nl}",
+        f"The concept {fact.qname} is not in the part of the taxonomy of {ep_en} this check "
+        "knows (the NT19 extract does not hold all roles of this entry point); check that "
+        f"it belongs to the entry point.{hint_en}",
+        fact.line,
+        severity=WARNING,
+    )
+
+
+@functools.cache
+def _variants_by_name() -> dict[str, tuple[str, ...]]:
+    """Local name -> the modelled entry points that have it (to say where a concept
+    belongs when it is filed under the wrong one)."""
+    result: dict[str, list[str]] = {}
+    for variant in nt.MODELLED_VARIANTS:
+        for qname in nt.entry_point(variant).concepts:
+            result.setdefault(qname.partition(":")[2], []).append(variant)
+    return {name: tuple(variants) for name, variants in result.items()}
+
+
+def _check_period_type(r: _Report, concept: nt.Concept, fact: Fact, ctx: Context) -> None:
+    if ctx.period_type not in ("instant", "duration") or ctx.period_type == concept.period_type:
+        return
+    if concept.period_type == "instant":
+        nl, en = "een stand op een datum (instant)", "a position at a date (instant)"
+    else:
+        nl, en = "een bedrag over een periode (duration)", "an amount over a period (duration)"
+    r.add(
+        "DEP-PERIOD-TYPE",
+        f"Het gegeven {concept.qname} is {nl}, maar context {ctx.id!r} heeft periodetype "
+        f"{ctx.period_type}; gebruik een context met periodetype {concept.period_type}.",
+        f"The concept {concept.qname} is {en}, but context {ctx.id!r} has period type "
+        f"{ctx.period_type}; use a context of period type {concept.period_type}.",
+        fact.line,
+    )
+
+
+def _fits(ctx: Context, shape: _Shape) -> bool:
+    """Whether the context's dimensions are exactly those of a closed hypercube on the
+    scenario (every hypercube of the extract is closed and on the scenario, with no
+    dimension defaults: each axis is given explicitly)."""
+    if ctx.segment_dimensions or len(ctx.dimensions) != len(shape):
+        return False
+    given = dict(ctx.dimensions)
+    if len(given) != len(ctx.dimensions):
+        return False  # an axis given twice
+    for axis, members in shape:
+        value = given.get(axis)
+        if value is None or not value.strip():
+            return False
+        if members is not None and value not in members:
+            return False
+    return True
+
+
+def _wrong_dimensions(
+    r: _Report,
+    model: _EntryPointModel,
+    fact: Fact,
+    ctx: Context,
+    shapes: tuple[_Shape, ...],
+) -> None:
+    if ctx.dimensions:
+        shown = ", ".join(
+            f"{model.prefixed(axis)}={model.prefixed(value) if value.startswith('{') else value}"
+            for axis, value in ctx.dimensions
+        )
+        given_nl, given_en = f"de dimensies {shown}", f"the dimensions {shown}"
+        if ctx.segment_dimensions:
+            given_nl += " (in het segment; de taxonomie verwacht ze in het scenario)"
+            given_en += " (in the segment; the taxonomy expects them in the scenario)"
+    else:
+        given_nl, given_en = "geen dimensies", "no dimensions"
+    wanted = [_shape_text(model, shape) for shape in shapes]
+    nl = (
+        f"Het gegeven {model.prefixed(fact.concept)} (context {ctx.id!r}) heeft {given_nl}; "
+        f"de taxonomie van {model.entry_point_nl} vraagt {'; of '.join(w[0] for w in wanted)}."
+    )
+    en = (
+        f"The concept {model.prefixed(fact.concept)} (context {ctx.id!r}) has {given_en}; "
+        f"the taxonomy of {model.entry_point_en} requires {'; or '.join(w[1] for w in wanted)}."
+    )
+    if model.complete:
+        r.add("DEP-DIMENSIONS", nl, en, fact.line)
+        return
+    r.add(
+        "DEP-DIMENSIONS",
+        nl + " Het NT19-uittreksel bevat niet alle rollen van dit entrypoint; controleer of "
+        "een andere rol deze dimensies toestaat.",
+        en + " The NT19 extract does not hold all roles of this entry point; check whether "
+        "another role allows these dimensions.",
+        fact.line,
+        severity=WARNING,
+    )
+
+
+def _shape_text(model: _EntryPointModel, shape: _Shape) -> tuple[str, str]:
+    if not shape:
+        return "geen dimensies", "no dimensions"
+    nl, en = [], []
+    for axis, members in shape:
+        name = model.prefixed(axis)
+        if members is None:
+            nl.append(f"{name} (getypeerd)")
+            en.append(f"{name} (typed)")
+        else:
+            options = sorted(model.prefixed(m) for m in members)
+            nl.append(f"{name}={' of '.join(options)}")
+            en.append(f"{name}={' or '.join(options)}")
+    return " en ".join(nl), " and ".join(en)
+
+
+def _value_problem(concept: nt.Concept, check: str, value: str) -> tuple[str, str] | None:
+    """What the concept's type says against a value, in Dutch and English; None when it
+    fits. Numbers must be numbers; for the other types kvk.taxonomy.value_problem (the
+    check the builder's input gets too) decides, and the facet it fails is named."""
+    if check in ("decimal", "whole", "integer"):
+        text = value.strip()
+        if check == "integer" and not _INTEGER.fullmatch(text):
+            nl, en = "dat is geen geheel getal", "that is not a whole number"
+        elif check != "integer" and not _DECIMAL.fullmatch(text):
+            nl, en = "dat is geen getal", "that is not a number"
+        elif check == "whole" and Decimal(text) != Decimal(text).to_integral_value():
+            nl = "dat heeft decimalen, maar het type kent alleen hele bedragen"
+            en = "it has decimals, but the type has whole amounts only"
+        else:
+            return None
+        return f"{nl} ({concept.type})", f"{en} ({concept.type})"
+    if tx.value_problem(concept.qname, value) is None:
+        return None
+    facets = nt.type_facets(concept.type)
+    enumeration = facets.get("enumeration")
+    type_name = concept.type
+    if enumeration and value not in enumeration:
+        allowed = ", ".join(repr(v) for v in enumeration)
+        return (
+            f"die staat niet in de lijst van {type_name}: {allowed}",
+            f"that is not in the list of {type_name}: {allowed}",
+        )
+    if "length" in facets and len(value) != int(facets["length"]):
+        n = facets["length"]
+        return (
+            f"die moet precies {n} tekens lang zijn ({type_name})",
+            f"it must be exactly {n} characters long ({type_name})",
+        )
+    if "minLength" in facets and len(value) < int(facets["minLength"]):
+        n = facets["minLength"]
+        return (
+            f"die moet minstens {n} tekens lang zijn ({type_name})",
+            f"it must be at least {n} characters long ({type_name})",
+        )
+    if "maxLength" in facets and len(value) > int(facets["maxLength"]):
+        n = facets["maxLength"]
+        return (
+            f"die is {len(value)} tekens lang; het maximum is {n} ({type_name})",
+            f"it is {len(value)} characters long; the maximum is {n} ({type_name})",
+        )
+    pattern = facets.get("pattern", "")
+    return (
+        f"die heeft niet de vorm die {type_name} vraagt (patroon {pattern})",
+        f"it does not have the form {type_name} requires (pattern {pattern})",
+    )
+
+
+@functools.cache
+def _required_facts(variant: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """DEP-MANDATORY: (concepts any one of which must be reported, the KvK's formula file
+    that requires it) for an entry point.
+
+    For the entry points the NT19 extract models these are the KvK's own existence
+    assertions of severity ERROR that ask for a fact ("exactly one", or no test), from
+    the formula linkbases the entry point uses: nt19-kvk-supplement.json formulas_micro
+    (micro, micro-publicatiestukken: the formula list in nt19-kvk-micro-klein.json) and
+    nt19-kvk-klein-formulas.json (klein, klein-publicatiestukken: each file's used_by).
+    Only presence is checked here, not "exactly one" or the other assertions. Every entry
+    point also gets _MANDATORY.
+    """
+    required: dict[tuple[str, ...], str] = {(qname,): "" for qname in _MANDATORY}
+    for record in _formula_files(variant):
+        source = record["file"].rpartition("/")[2]
+        for assertion in record.get("assertions") or []:
+            if (
+                assertion.get("type") != "existence"
+                or assertion.get("severity") != "ERROR"
+                or assertion.get("test") not in (None, ".eq 1")
+            ):
+                continue
+            for variable in assertion.get("variables") or []:
+                filters = " ".join(variable.get("filters") or [])
+                alternatives = tuple(re.findall(r"conceptName ([\w-]+:\w+)", filters))
+                if alternatives and "complement" not in filters:
+                    required[alternatives] = source
+    return tuple(required.items())
+
+
+def _formula_files(variant: str) -> list[dict[str, Any]]:
+    if variant in ("micro", "micro-publicatiestukken"):
+        listed = _read_extract("nt19-kvk-micro-klein.json")["entrypoints"][
+            f"{nt.RELEASE_FILE_PREFIX}{variant}.xsd"
+        ]["formula"]
+        names = {path.rpartition("/")[2] for path in listed}
+        files = _read_extract("nt19-kvk-supplement.json")["formulas_micro"]["files"]
+        return [f for f in files if f["file"].rpartition("/")[2] in names]
+    if variant in ("klein", "klein-publicatiestukken"):
+        files = _read_extract("nt19-kvk-klein-formulas.json")["files"]
+        return [f for f in files if variant in (f.get("used_by") or ())]
+    return []
+
+
+@functools.cache
+def _read_extract(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((nt.DATA / name).read_text(encoding="utf-8"))
+    return data
+
+
 def _years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -898,14 +1356,17 @@ def _check_business(
         line_of.setdefault(fact.local_name, fact.line)
     root_line = inst.root.sourceline
 
-    for concept in _MANDATORY:
-        if concept not in line_of:
-            r.add(
-                "DEP-MANDATORY",
-                f"Het verplichte gegeven {concept} ontbreekt.",
-                f"The mandatory fact {concept} is missing.",
-                root_line,
-            )
+    for alternatives, source in _required_facts(inst.entry_point_variant or ""):
+        if any(qname.partition(":")[2] in line_of for qname in alternatives):
+            continue
+        nl_source = f" (de KvK controleert dit: {source})" if source else ""
+        en_source = f" (the KvK checks this: {source})" if source else ""
+        r.add(
+            "DEP-MANDATORY",
+            f"Het verplichte gegeven {' of '.join(alternatives)} ontbreekt{nl_source}.",
+            f"The mandatory fact {' or '.join(alternatives)} is missing{en_source}.",
+            root_line,
+        )
 
     if expected_kvk_number and inst.kvk_number != expected_kvk_number:
         r.add(
@@ -1162,6 +1623,7 @@ def check_parsed(
         _check_referenced_characters(r, inst)
     _check_contexts_units(r, inst)
     _check_facts(r, inst)
+    _check_concepts(r, inst)
     _check_business(
         r,
         inst,

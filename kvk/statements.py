@@ -392,7 +392,7 @@ class FinancialStatements:
             _check_chars(f"notes.{key}", text)
             from kvk.rules import formatted_text_problems
 
-            for severity, _nl, en in formatted_text_problems(text):
+            for severity, _nl, en in formatted_text_problems(formatted_value(text)):
                 if severity == "error":
                     raise ValueError(f"notes.{key}: {en} (FR-NL-5.11)")
         for i, s in enumerate(self.signatories):
@@ -448,18 +448,20 @@ class FinancialStatements:
 
 
 def formatted_value(text: str) -> str:
-    """The fact value of a notes text: markup as given (checked by FR-NL-5.11), plain text
-    with &, < and > escaped, so the value is well-formed XHTML either way."""
-    from kvk.rules import has_markup
+    """The fact value of a text of the formatted-explanation type. Text that is
+    well-formed markup stays as given (FR-NL-5.11 then checks its tags); anything else is
+    plain text, written with &, < and > escaped so the value is well-formed XHTML too.
+    So "Omzet < 5 mln & stabiel" is text, "<p>Omzet</p>" is markup."""
+    from kvk.rules import is_markup
 
-    return text if has_markup(text) else html.escape(text, quote=False)
+    return text if is_markup(text) else html.escape(text, quote=False)
 
 
 def plain_value(value: str) -> str:
-    """The inverse of formatted_value for text without markup."""
-    from kvk.rules import has_markup
+    """The inverse of formatted_value: markup stays, escaped plain text is unescaped."""
+    from kvk.rules import is_markup
 
-    return value if has_markup(value) else html.unescape(value)
+    return value if is_markup(value) else html.unescape(value)
 
 
 def _check_chars(label: str, text: str) -> None:

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from kvk import nt
 from kvk.builder import build_instance
-from kvk.statements import demo_statements
+from kvk.parser import parse_instance
+from kvk.rules import check_instance
+from kvk.statements import FinancialStatements, demo_statements
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 @pytest.fixture
@@ -71,8 +78,15 @@ def test_kvk_build_writes_a_valid_instance(tmp_path, capsys):
     out = tmp_path / "out.xbrl"
     call_command("kvk_build", str(source), "-o", str(out))
     assert out.read_bytes() == build_instance(st)
-    assert "NT19" in capsys.readouterr().out
+    assert "NT19 klein-publicatiestukken" in capsys.readouterr().out
     assert run(out, "--filing-date", "2025-06-01", "--kvk-number", "87654321") == 0
+
+
+def test_kvk_build_demo_writes_the_statements_first(tmp_path):
+    source, out = tmp_path / "demo.json", tmp_path / "demo.xbrl"
+    call_command("kvk_build", str(source), "-o", str(out), "--demo")
+    st = FinancialStatements.from_dict(json.loads(source.read_text()))
+    assert out.read_bytes() == build_instance(st)
 
 
 def test_kvk_build_refuses_invalid_statements(tmp_path):
@@ -85,3 +99,37 @@ def test_kvk_build_refuses_invalid_statements(tmp_path):
     source.write_text("{not json")
     with pytest.raises(CommandError, match="JSON"):
         call_command("kvk_build", str(source), "-o", str(tmp_path / "o.xbrl"))
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("kvk_build", str(tmp_path / "none.json"), "-o", str(tmp_path / "o.xbrl"))
+
+
+# --- docs/examples ---------------------------------------------------------------------
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
+
+
+def test_the_examples_readme_names_every_example():
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    assert len(EXAMPLE_FILES) >= 6
+    for path in EXAMPLE_FILES:
+        assert path.name in readme
+    assert "manage.py kvk_build" in readme
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_example_builds_into_a_valid_instance(path, tmp_path, capsys):
+    """kvk_build turns each example into an instance that passes our rules, and each fact
+    is a concept of the example's entry point in the NT19 extract (kvk/nt19, official
+    NT19 files; tests/kvk/test_concepts.py checks dimensions and values too)."""
+    out = tmp_path / f"{path.stem}.xbrl"
+    call_command("kvk_build", str(path), "-o", str(out))
+    assert "with errors" not in capsys.readouterr().out
+    st = FinancialStatements.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    content = out.read_bytes()
+    findings = check_instance(content, filing_date=st.period_end + timedelta(days=180))
+    assert [f for f in findings if f.is_error] == []
+    inst = parse_instance(content)
+    prefixes = {uri: p for p, uri in st.taxonomy_generation().namespaces.items()}
+    allowed = nt.entry_point(st.variant).concepts
+    written = {f"{prefixes.get(f.namespace)}:{f.local_name}" for f in inst.facts}
+    assert written - allowed == set()
+    assert inst.entry_point_variant == st.variant

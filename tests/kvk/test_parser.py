@@ -159,3 +159,36 @@ def test_oversized_file_gets_only_the_size_finding(monkeypatch):
 def test_check_instance_never_raises_on_arbitrary_bytes(content):
     findings = check_instance(content, filing_date=date(2026, 6, 1))
     assert all(f.severity in ("error", "warning") and f.message_nl for f in findings)
+
+
+def test_reads_a_first_year_without_previous_period():
+    st = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025)
+    st.previous_start = st.previous_end = None
+    st.balance = {k: (current, None) for k, (current, _) in st.balance.items()}
+    st.profit_loss = {k: (current, None) for k, (current, _) in st.profit_loss.items()}
+    inst = parse_instance(build_instance(st))
+    assert (inst.previous_start, inst.previous_end) == (None, None)
+    assert inst.statements().has_comparatives is False
+
+
+def test_dimensions_in_the_segment_are_told_apart_from_the_scenario():
+    """The NT hypercubes are on the scenario; the rules need to know where a dimension
+    was given."""
+    inst = parse_instance(GOOD)
+    assert any(c.dimensions for c in inst.context_list)
+    assert all(c.segment_dimensions == () for c in inst.context_list)
+    text = GOOD.decode()
+    start = text.index("<xbrli:scenario>")
+    end = text.index("</xbrli:scenario>") + len("</xbrli:scenario>")
+    members = text[start + len("<xbrli:scenario>") : end - len("</xbrli:scenario>")]
+    # The first dimensional context with its members moved into the entity's segment.
+    entity_end = text.rindex("</xbrli:entity>", 0, start)
+    moved = (
+        text[:entity_end]
+        + f"<xbrli:segment>{members}</xbrli:segment>"
+        + text[entity_end:start]
+        + text[end:]
+    )
+    ctx = next(c for c in parse_instance(moved.encode()).context_list if c.dimensions)
+    assert set(ctx.segment_dimensions) == {d for d, _ in ctx.dimensions}
+    assert len(ctx.dimensions) == 2

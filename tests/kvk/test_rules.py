@@ -2,26 +2,33 @@
 
 Instances are derived from a valid built instance by one textual change; every change
 asserts that it really changed something, so a changed builder cannot make a test pass
-vacuously.
+vacuously. The concept rules (DEP-CONCEPT, DEP-NAMESPACE, DEP-DIMENSIONS, DEP-PERIOD-TYPE,
+DEP-VALUE, DEP-MANDATORY) are anchored in the NT19 extract (kvk/nt19/*.json, read through
+kvk.nt): each test names the file the fact it relies on comes from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as copy_of
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from kvk import nt
+from kvk import rules as rules_module
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
 from kvk.rules import RULES, Finding, check_instance, has_errors
-from kvk.statements import demo_statements
+from kvk.statements import FinancialStatements, Signatory, demo_statements
 
 FILING_DATE = date(2026, 6, 1)
 NUMBER = "12345678"
+NT20 = tx.generation("nt20").namespaces
 
 
-def base_statements(**changes):
+def base_statements(**changes) -> FinancialStatements:
     st = demo_statements(kvk_number=NUMBER, legal_name="Demo B.V.", year=2025)
     for key, value in changes.items():
         setattr(st, key, value)
@@ -38,7 +45,7 @@ def replace(text: str, old: str, new: str, count: int = 1) -> str:
 
 def before_facts(text: str, xml: str) -> str:
     """Insert contexts/units just after the schemaRef (keeps FG-NL-04 satisfied)."""
-    marker = '-micro.xsd"/>\n'
+    marker = 'micro.xsd"/>\n'
     return replace(text, marker, marker + xml + "\n")
 
 
@@ -52,6 +59,15 @@ FY_CONTEXT = (
     "</xbrli:context>"
 )
 FY_PERIOD = "<xbrli:startDate>2025-01-01</xbrli:startDate><xbrli:endDate>2025-12-31</xbrli:endDate>"
+LEGAL_NAME = '<nl-cd:LegalEntityName contextRef="FY">Demo B.V.</nl-cd:LegalEntityName>'
+COMMERCIAL = (
+    '<xbrldi:explicitMember dimension="jenv-bw2-dim:BasisOfPreparationAxis">'
+    "jenv-bw2-dm:CommercialMember</xbrldi:explicitMember>"
+)
+SEPARATE = (
+    '<xbrldi:explicitMember dimension="jenv-bw2-dim:FinancialStatementsTypeAxis">'
+    "jenv-bw2-dm:SeparateMember</xbrldi:explicitMember>"
+)
 
 
 @dataclass
@@ -66,17 +82,28 @@ class Case:
     kwargs: dict = field(default_factory=dict)
 
 
-def statements_for(year: int, **changes):
+def statements_for(year: int, **changes) -> FinancialStatements:
     st = demo_statements(kvk_number=NUMBER, legal_name="Demo B.V.", year=year)
     for key, value in changes.items():
         setattr(st, key, value)
     return st
 
 
-def _adopted(**extra):
+def _adopted(**extra) -> str:
     return build_instance(
         base_statements(adopted=True, adoption_date=date(2026, 3, 1), **extra)
     ).decode()
+
+
+def _first_year(st: FinancialStatements) -> FinancialStatements:
+    """The same statements as a first financial year: no previous year, no comparatives."""
+    st.previous_start = st.previous_end = None
+    st.balance = {k: (current, None) for k, (current, _) in st.balance.items()}
+    st.profit_loss = {k: (current, None) for k, (current, _) in st.profit_loss.items()}
+    return st
+
+
+FIRST_YEAR = build_instance(_first_year(base_statements())).decode()
 
 
 CASES = [
@@ -128,8 +155,8 @@ CASES = [
                 "<xbrli:xbrl ",
                 '<xbrli:xbrl xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ',
             ),
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">',
-            '<jenv-bw2-i:LegalEntityName contextRef="FY" xsi:nil="false">',
+            '<nl-cd:LegalEntityName contextRef="FY">',
+            '<nl-cd:LegalEntityName contextRef="FY" xsi:nil="false">',
         ),
     ),
     Case(
@@ -140,7 +167,7 @@ CASES = [
         "FR-NL-3.02",
         add_fact(
             before_facts(BASE, FY_CONTEXT.format(id="F", period="<xbrli:forever/>")),
-            '<jenv-bw2-i:BusinessNames contextRef="F">Demo</jenv-bw2-i:BusinessNames>',
+            '<kvk-i:BusinessNames contextRef="F">Demo</kvk-i:BusinessNames>',
         ),
     ),
     Case(
@@ -174,25 +201,30 @@ CASES = [
     ),
     Case(
         "FR-NL-5.01",
-        add_fact(
-            BASE,
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">Demo</jenv-bw2-i:LegalEntityName>',
-        ),
+        add_fact(BASE, LEGAL_NAME.replace("Demo B.V.", "Demo")),
     ),
     Case("FR-NL-5.03", replace(BASE, ">Demo B.V.<", "><")),
     Case(
         "FR-NL-5.06",
         replace(
             BASE,
-            'unitRef="EUR" decimals="0">48250',
-            'unitRef="EUR" precision="5">48250',
+            'unitRef="EUR" decimals="0">53250',
+            'unitRef="EUR" precision="5">53250',
         ),
     ),
     Case(
+        # Markup in LegalEntityRegisteredOffice (nl-types:string1000ItemType) is refused;
+        # in a note of nl-types:formattedExplanationItemType it is allowed (nt19-index.json).
         "FR-NL-5.11",
         replace(BASE, ">Utrecht<", ">&lt;b&gt;Utrecht&lt;/b&gt;<"),
         build_instance(
-            base_statements(notes="<p>Grondslagen</p><ul><li>nominaal</li></ul>")
+            base_statements(
+                notes={
+                    "AdditionalInformationToArticle395aDisclosure": (
+                        "<p>Grondslagen</p><ul><li>nominaal</li></ul>"
+                    )
+                }
+            )
         ).decode(),
     ),
     Case(
@@ -229,26 +261,18 @@ CASES = [
         "FG-NL-09",
         replace(
             BASE,
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">',
-            '<jenv-bw2-i:LegalEntityName id="f1" contextRef="FY">',
+            '<nl-cd:LegalEntityName contextRef="FY">',
+            '<nl-cd:LegalEntityName id="f1" contextRef="FY">',
         ),
     ),
     Case(
+        # nl-cd:PresentationOrder (nl-types:nonNegativeDecimal20ItemType) takes xbrli:pure.
         "FG-NL-11",
-        add_fact(
-            before_facts(
-                BASE,
-                '<xbrli:unit id="p"><xbrli:measure>xbrli:people</xbrli:measure></xbrli:unit>',
-            ),
-            '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="INF">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
-        ),
-        add_fact(
-            before_facts(
-                BASE,
-                '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
-            ),
-            '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="INF">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
-        ),
+        replace(
+            replace(BASE, 'unit id="pure"', 'unit id="p"'),
+            "<xbrli:measure>xbrli:pure<",
+            "<xbrli:measure>xbrli:people<",
+        ).replace('unitRef="pure"', 'unitRef="p"'),
     ),
     Case("FR-KVK-1.01", BASE, filename="jaarrekening.xml"),
     Case(
@@ -260,13 +284,13 @@ CASES = [
         "FR-KVK-2.02",
         replace(
             BASE,
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">',
-            '<jenv-bw2-i:LegalEntityName contextRef="FY" xml:lang="en">',
+            '<nl-cd:LegalEntityName contextRef="FY">',
+            '<nl-cd:LegalEntityName contextRef="FY" xml:lang="en">',
         ),
         replace(
             BASE,
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">',
-            '<jenv-bw2-i:LegalEntityName contextRef="FY" xml:lang="nl">',
+            '<nl-cd:LegalEntityName contextRef="FY">',
+            '<nl-cd:LegalEntityName contextRef="FY" xml:lang="nl">',
         ),
     ),
     Case(
@@ -287,29 +311,33 @@ CASES = [
     ),
     Case(
         "FR-KVK-5.01",
-        replace(BASE, 'decimals="0">48250', 'decimals="1">48250'),
-        replace(BASE, 'decimals="0">48250', 'decimals="-3">48250'),
+        replace(BASE, 'decimals="0">53250', 'decimals="1">53250'),
+        replace(BASE, 'decimals="0">53250', 'decimals="-3">53250'),
     ),
     Case(
         "FR-KVK-5.02",
-        add_fact(
-            before_facts(
-                BASE,
-                '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
-            ),
-            '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="0">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
-        ),
-        add_fact(
-            before_facts(
-                BASE,
-                '<xbrli:unit id="p"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
-            ),
-            '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY" unitRef="p" decimals="INF">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
-        ),
+        replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="pure" decimals="0"'),
     ),
     Case(
         "BR-KVK-2.04",
         replace(BASE, "<xbrli:instant>2025-12-31</", "<xbrli:instant>2025-06-30</"),
+    ),
+    Case(
+        # A first year has no previous year: a context for it is outside the filing's
+        # periods, while the day before the current start stays allowed.
+        "BR-KVK-2.04",
+        add_fact(
+            before_facts(
+                FIRST_YEAR,
+                FY_CONTEXT.format(
+                    id="PY",
+                    period="<xbrli:startDate>2024-01-01</xbrli:startDate>"
+                    "<xbrli:endDate>2024-12-31</xbrli:endDate>",
+                ),
+            ),
+            '<kvk-i:BusinessNames contextRef="PY">Demo</kvk-i:BusinessNames>',
+        ),
+        FIRST_YEAR,
     ),
     Case(
         "BR-KVK-3.01",
@@ -341,7 +369,7 @@ CASES = [
             'Inaccuracies contextRef="FY">Nee<',
             'Inaccuracies contextRef="FY">Ja<',
         ),
-        _adopted(resubmission=True),
+        _adopted(resubmission=True, resubmission_explanation="Correctie."),
     ),
     Case(
         "BR-KVK-4.16",
@@ -354,7 +382,7 @@ CASES = [
             '<jenv-bw2-i:DocumentAdoptionDate contextRef="FY">2026-03-01</jenv-bw2-i:DocumentAdoptionDate>',  # noqa: E501
             "",
         ),
-        _adopted(resubmission=True),
+        _adopted(resubmission=True, resubmission_explanation="Correctie."),
     ),
     Case(
         "BR-KVK-4.17",
@@ -374,11 +402,14 @@ CASES = [
         "BR-KVK-4.20",
         replace(BASE, "<xbrli:instant>2024-12-31</", "<xbrli:instant>2024-13-31</"),
     ),
+    Case("DEP-MANDATORY", replace(BASE, LEGAL_NAME, "")),
     Case(
+        # nl-cd:EmailAddressFull: existence assertion of severity ERROR in
+        # kvk-document-information-for.xml (nt19-kvk-supplement.json formulas_micro).
         "DEP-MANDATORY",
         replace(
             BASE,
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">Demo B.V.</jenv-bw2-i:LegalEntityName>',
+            '<nl-cd:EmailAddressFull contextRef="FY">administratie@example.nl</nl-cd:EmailAddressFull>',  # noqa: E501
             "",
         ),
     ),
@@ -401,23 +432,53 @@ CASES = [
             'PreviousEndDate contextRef="FY">2024-12-31<',
             'PreviousEndDate contextRef="FY">2024-12-30<',
         ),
+        FIRST_YEAR,
     ),
     Case(
         "DEP-REFERENCE",
         replace(
             BASE,
-            '<jenv-bw2-i:LegalEntityName contextRef="FY">',
-            '<jenv-bw2-i:LegalEntityName contextRef="nope">',
+            '<nl-cd:LegalEntityName contextRef="FY">',
+            '<nl-cd:LegalEntityName contextRef="nope">',
         ),
     ),
     Case(
-        "DEP-DIMENSIONS",
+        # An invented concept (the old product's DirectorName) is no concept of micro.
+        "DEP-CONCEPT",
+        add_fact(
+            BASE,
+            '<jenv-bw2-i:DirectorName contextRef="FY">J. de Vries</jenv-bw2-i:DirectorName>',
+        ),
+        add_fact(BASE, '<kvk-i:BusinessNames contextRef="FY">Demo</kvk-i:BusinessNames>'),
+    ),
+    Case(
+        # NT19 declares LegalEntityName in nl-cd, not in jenv-bw2-i (nt19-index.json).
+        "DEP-NAMESPACE",
         replace(
             BASE,
-            '<xbrldi:explicitMember dimension="jenv-bw2-dim:BasisOfPreparationAxis">jenv-bw2-dm:CommercialMember</xbrldi:explicitMember>',  # noqa: E501
-            "",
-            count=2,
+            LEGAL_NAME,
+            '<jenv-bw2-i:LegalEntityName contextRef="FY">Demo B.V.</jenv-bw2-i:LegalEntityName>',
         ),
+    ),
+    Case(
+        # Financial facts need BasisOfPreparationAxis and FinancialStatementsTypeAxis
+        # (closed hypercubes of nt19-kvk-micro-klein.json, dimensions).
+        "DEP-DIMENSIONS",
+        replace(BASE, COMMERCIAL, "", count=2),
+    ),
+    Case(
+        # jenv-bw2-i:Assets has periodType instant (nt19-index.json).
+        "DEP-PERIOD-TYPE",
+        replace(
+            BASE,
+            '<jenv-bw2-i:Assets contextRef="FY_end"',
+            '<jenv-bw2-i:Assets contextRef="FY_d"',
+        ),
+    ),
+    Case(
+        # jenv-codes:legalFormItemType lists the full Dutch names (nt19-index.json types).
+        "DEP-VALUE",
+        replace(BASE, ">Besloten vennootschap met beperkte aansprakelijkheid<", ">B.V.<"),
     ),
     Case("DEP-BALANCE", replace(BASE, 'decimals="0">120045<', 'decimals="0">120046<')),
     Case(
@@ -441,7 +502,7 @@ CASES = [
             'Inaccuracies contextRef="FY">Nee<',
             'Inaccuracies contextRef="FY">Misschien<',
         ),
-        _adopted(resubmission=True),
+        _adopted(resubmission=True, resubmission_explanation="Correctie."),
     ),
 ]
 
@@ -450,14 +511,23 @@ def _codes(findings: list[Finding]) -> set[str]:
     return {f.code for f in findings}
 
 
-def _check(content: str | bytes, filename: str, filing_date: date, kwargs: dict) -> list[Finding]:
+def _check(
+    content: str | bytes,
+    filename: str = "jaarrekening.xbrl",
+    filing_date: date = FILING_DATE,
+    kwargs: dict | None = None,
+) -> list[Finding]:
     if isinstance(content, str):
         content = content.encode("utf-8")
-    return check_instance(content, filename=filename, filing_date=filing_date, **kwargs)
+    return check_instance(content, filename=filename, filing_date=filing_date, **(kwargs or {}))
+
+
+def _hits(content: str | bytes, code: str) -> list[Finding]:
+    return [f for f in _check(content) if f.code == code]
 
 
 def test_base_instance_has_no_findings():
-    assert _check(BASE, "jaarrekening.xbrl", FILING_DATE, {}) == []
+    assert _check(BASE) == []
 
 
 def test_every_rule_has_a_case():
@@ -486,6 +556,421 @@ def test_rule_passing_instance_is_clean(case: Case):
     assert case.code not in _codes(findings), [f.message_en for f in findings]
 
 
+# --- no false errors on valid filings with the real concepts ----------------------------
+def _adopt(st: FinancialStatements) -> FinancialStatements:
+    st.adopted, st.adoption_date = True, date(2026, 3, 1)
+    return st
+
+
+def _resubmit(st: FinancialStatements) -> FinancialStatements:
+    _adopt(st)
+    st.resubmission, st.resubmission_explanation = True, "Correctie van de balans & toelichting."
+    return st
+
+
+def _signatories(st: FinancialStatements) -> FinancialStatements:
+    st.signatories = [
+        Signatory("J. de Vries", signed_on=date(2026, 5, 20), place="Utrecht"),
+        Signatory(
+            "A. Jansen",
+            function=tx.SUPERVISORY_DIRECTOR,
+            signed_on=date(2026, 5, 21),
+            place="Amsterdam",
+        ),
+        Signatory("P. Bakker", signed=False, reason_not_signed="Langdurig afwezig."),
+    ]
+    return st
+
+
+def _every_note(text: str):
+    """A text in every note the variant has (every notes role of the extract)."""
+
+    def change(st: FinancialStatements) -> FinancialStatements:
+        st.notes = {name: text for name in st.note_concepts()}
+        return st
+
+    return change
+
+
+def _english(st: FinancialStatements) -> FinancialStatements:
+    st.language = "en"
+    return st
+
+
+def _non_calendar(st: FinancialStatements) -> FinancialStatements:
+    """July to June: NT19's financial year 2024."""
+    st.period_start, st.period_end = date(2024, 7, 1), date(2025, 6, 30)
+    st.previous_start, st.previous_end = date(2023, 7, 1), date(2024, 6, 30)
+    st.prepared_on = date(2025, 10, 1)
+    st.signatories[0].signed_on = date(2025, 10, 2)
+    return st
+
+
+def _long_first_year(st: FinancialStatements) -> FinancialStatements:
+    _first_year(st)
+    st.period_start = date(2024, 7, 1)
+    st.period_deviation_reason = "Eerste boekjaar, verlengd tot 31 december 2025."
+    return st
+
+
+SITUATIONS = {
+    "demo": lambda st: st,
+    "first-year": _first_year,
+    "long-first-year": _long_first_year,
+    "non-calendar": _non_calendar,
+    "adopted": _adopt,
+    "resubmission": _resubmit,
+    "signatories": _signatories,
+    "notes-markup": _every_note("<p>Grondslagen</p><ul><li>nominaal &amp; reëel</li></ul>"),
+    "notes-plain-amp-lt": _every_note("Winst & verlies < 5% van de omzet; R&D > 0."),
+    "english": _english,
+}
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+@pytest.mark.parametrize("variant", nt.MODELLED_VARIANTS)
+def test_valid_real_concept_filings_get_no_finding(variant, situation):
+    """Every variant the NT19 extract models (nt19-kvk-micro-klein.json, nt19-kvk-klein.json)
+    built in each situation passes every rule, the concept rules included."""
+    size = tx.size_of_variant(variant)
+    st = demo_statements(
+        kvk_number=NUMBER, legal_name="Demo B.V.", year=2025, size=size, variant=variant
+    )
+    content = build_instance(SITUATIONS[situation](st))
+    findings = check_instance(content, filing_date=FILING_DATE, expected_kvk_number=NUMBER)
+    assert findings == [], [(f.code, f.message_en) for f in findings]
+
+
+# --- DEP-CONCEPT ---------------------------------------------------------------------------
+def test_a_klein_concept_in_a_micro_filing_is_no_concept_of_micro():
+    """nt19-kvk-klein.json: klein's balance sheet has ShareCapitalPaidCalledUp; micro's
+    abbreviated one (nt19-kvk-micro-klein.json) does not."""
+    qname = "jenv-bw2-i:ShareCapitalPaidCalledUp"
+    assert qname not in nt.entry_point("micro").concepts
+    assert qname in nt.entry_point("klein").concepts
+    broken = add_fact(
+        BASE,
+        f'<{qname} contextRef="FY_end" unitRef="EUR" decimals="0">18000</{qname}>',
+    )
+    [finding] = _hits(broken, "DEP-CONCEPT")
+    assert finding.severity == "error"
+    assert "ShareCapitalPaidCalledUp" in finding.message_nl and "micro" in finding.message_nl
+    assert "klein" in finding.message_en  # where it does belong
+
+
+def test_unknown_concepts_in_klein_are_warnings_where_the_extract_has_gaps():
+    """nt19-kvk-klein.json records klein's entry point as read in part (complete: false;
+    most notes and the consolidated roles not read): a concept of the generation's
+    namespaces that the extract does not show may still be klein's, so it is a warning;
+    a namespace outside the taxonomy is an error."""
+    assert nt.entry_point("klein").complete is False
+    # A name in an NT namespace that the extract does not have (klein's notes on the
+    # number of employees were not read).
+    assert not nt.concepts_by_name().get("AverageNumberOfEmployees")
+    klein = build_instance(
+        demo_statements(kvk_number=NUMBER, legal_name="D", year=2025, size="klein", variant="klein")
+    ).decode()
+    unread = add_fact(
+        klein,
+        '<jenv-bw2-i:AverageNumberOfEmployees contextRef="FY">3</jenv-bw2-i:AverageNumberOfEmployees>',  # noqa: E501
+    )
+    assert [f.severity for f in _hits(unread, "DEP-CONCEPT")] == ["warning"]
+    foreign = add_fact(
+        replace(klein, "<xbrli:xbrl ", '<xbrli:xbrl xmlns:my="http://example.com/my" '),
+        '<my:Remark contextRef="FY">x</my:Remark>',
+    )
+    assert [f.severity for f in _hits(foreign, "DEP-CONCEPT")] == ["error"]
+
+
+def test_entry_points_the_extract_does_not_model_skip_the_concept_rules():
+    """klein-verticaal was not read (nt.GAPS): its instances get the filing rules only."""
+    assert "klein-verticaal" not in nt.MODELLED_VARIANTS
+    klein = build_instance(
+        demo_statements(kvk_number=NUMBER, legal_name="D", year=2025, size="klein", variant="klein")
+    ).decode()
+    verticaal = replace(klein, "nlgaap-klein.xsd", "nlgaap-klein-verticaal.xsd")
+    broken = add_fact(
+        verticaal, '<jenv-bw2-i:DirectorName contextRef="FY">X</jenv-bw2-i:DirectorName>'
+    )
+    codes = _codes(_check(broken))
+    assert not codes & {"DEP-CONCEPT", "DEP-NAMESPACE", "DEP-DIMENSIONS", "DEP-VALUE"}
+    assert _codes(_check(verticaal)) == set()
+
+
+# --- DEP-NAMESPACE -------------------------------------------------------------------------
+def test_a_concept_in_the_wrong_namespace_names_the_right_one():
+    """nt19-index.json: LegalEntityName is nl-cd's (sbr nl-common-data), not jenv-bw2-i's."""
+    assert "nl-cd:LegalEntityName" in nt.concepts()
+    assert "jenv-bw2-i:LegalEntityName" not in nt.concepts()
+    [finding] = _hits(CASES_BY_CODE["DEP-NAMESPACE"].breaking, "DEP-NAMESPACE")
+    assert NT20["nl-cd"] in finding.message_nl and "(nl-cd)" in finding.message_nl
+    assert NT20["jenv-bw2-i"] in finding.message_en
+    assert "DEP-MANDATORY" not in _codes(_check(CASES_BY_CODE["DEP-NAMESPACE"].breaking))
+
+
+def test_another_generations_namespace_is_the_wrong_namespace():
+    """An NT20 filing (schemaRef) whose facts use NT19's namespaces (kvk/nt19 extract)."""
+    nt19 = tx.generation("nt19").namespaces
+    broken = replace(BASE, f'xmlns:nl-cd="{NT20["nl-cd"]}"', f'xmlns:nl-cd="{nt19["nl-cd"]}"')
+    findings = _hits(broken, "DEP-NAMESPACE")
+    assert findings and all(NT20["nl-cd"] in f.message_en for f in findings)
+
+
+# --- DEP-DIMENSIONS ------------------------------------------------------------------------
+def _role(variant: str, short: str) -> nt.Role:
+    return nt.entry_point(variant).role(short)
+
+
+def test_financial_facts_take_any_usable_member_of_their_hypercube():
+    """nt19-kvk-micro-klein.json: BasisOfPreparationAxis takes CommercialMember and
+    FiscalMember in micro's balance sheet; FinancialStatementsTypeAxis only SeparateMember."""
+    axes = {a.qname: a.members for a in _role("micro", "balance-sheet-micro-entities").axes}
+    assert "jenv-bw2-dm:FiscalMember" in axes["jenv-bw2-dim:BasisOfPreparationAxis"]
+    assert axes["jenv-bw2-dim:FinancialStatementsTypeAxis"] == {"jenv-bw2-dm:SeparateMember"}
+    fiscal = BASE.replace("jenv-bw2-dm:CommercialMember", "jenv-bw2-dm:FiscalMember")
+    assert fiscal != BASE and _hits(fiscal, "DEP-DIMENSIONS") == []
+    consolidated = replace(BASE, "jenv-bw2-dm:SeparateMember", "jenv-bw2-dm:ConsolidatedMember")
+    findings = _hits(consolidated, "DEP-DIMENSIONS")
+    assert findings and all(f.severity == "error" for f in findings)
+    assert "jenv-bw2-dm:SeparateMember" in findings[0].message_nl
+
+
+def test_entity_facts_take_no_dimensions():
+    """nt19-kvk-micro-klein.json: the entity-information hypercube is closed and empty."""
+    assert _role("micro", "entity-information").axes == ()
+    broken = replace(BASE, LEGAL_NAME, LEGAL_NAME.replace('"FY"', '"FY_d"'))
+    [finding] = _hits(broken, "DEP-DIMENSIONS")
+    assert "nl-cd:LegalEntityName" in finding.message_nl
+    assert "geen dimensies" in finding.message_nl and "no dimensions" in finding.message_en
+
+
+def test_signing_facts_need_the_typed_signatory_axis():
+    """nt19-kvk-micro-klein.json: the signing role's hypercube has only the typed axis
+    ManagingOrSupervisoryDirectorOrRepresentativeNamesAxis."""
+    [axis] = _role("micro", "signing-financial-statements").axes
+    assert axis.qname == tx.SIGNATORY_AXIS and axis.is_typed
+    broken = replace(
+        BASE,
+        '<jenv-bw2-i:DirectorType contextRef="FY_signatory1">',
+        '<jenv-bw2-i:DirectorType contextRef="FY">',
+    )
+    [finding] = _hits(broken, "DEP-DIMENSIONS")
+    assert "ManagingOrSupervisoryDirectorOrRepresentativeNamesAxis (getypeerd)" in (
+        finding.message_nl
+    )
+
+
+def test_dimensions_in_the_segment_do_not_fit_the_scenario_hypercubes():
+    """Every hypercube of the extract is on the scenario (xbrldt:contextElement)."""
+    segment = (
+        '<xbrli:context id="FY_seg"><xbrli:entity><xbrli:identifier '
+        f'scheme="http://www.kvk.nl/kvk-id">12345678</xbrli:identifier><xbrli:segment>'
+        f"{COMMERCIAL}{SEPARATE}</xbrli:segment></xbrli:entity><xbrli:period>"
+        "<xbrli:instant>2025-12-31</xbrli:instant></xbrli:period></xbrli:context>"
+    )
+    moved = replace(
+        before_facts(BASE, segment),
+        '<jenv-bw2-i:Assets contextRef="FY_end"',
+        '<jenv-bw2-i:Assets contextRef="FY_seg"',
+    )
+    [finding] = _hits(moved, "DEP-DIMENSIONS")
+    assert "jenv-bw2-i:Assets" in finding.message_nl and "segment" in finding.message_nl
+
+
+def test_klein_general_notes_take_only_the_statements_type_axis():
+    """nt19-kvk-klein.json: notes-general-notes has only FinancialStatementsTypeAxis; as
+    the klein extract is incomplete, a mismatch there is a warning."""
+    role = _role("klein", "notes-general-notes")
+    assert [a.qname for a in role.axes] == ["jenv-bw2-dim:FinancialStatementsTypeAxis"]
+    name = next(c.partition(":")[2] for c in role.line_items if nt.concept(c).is_formatted)
+    st = demo_statements(
+        kvk_number=NUMBER, legal_name="D", year=2025, size="klein", variant="klein"
+    )
+    st.notes = {name: "Handel in fietsen."}
+    good = build_instance(st).decode()
+    assert _hits(good, "DEP-DIMENSIONS") == []
+    both_axes = replace(good, 'contextRef="FY_Separate"', 'contextRef="FY_d"')
+    [finding] = _hits(both_axes, "DEP-DIMENSIONS")
+    assert finding.severity == "warning" and name in finding.message_en
+
+
+def test_a_fact_fits_when_any_of_its_roles_takes_its_dimensions(monkeypatch):
+    """No concept of the extract is a line item of two roles, so a second role is added
+    to LegalEntityName's here: a fact fits when one of its roles' hypercubes fits."""
+    model = rules_module._entry_point_model("nt20", "micro")
+    name = f"{{{NT20['nl-cd']}}}LegalEntityName"
+    financial = model.shapes[f"{{{NT20['jenv-bw2-i']}}}Assets"]
+    assert model.shapes[name] == ((),) and financial
+    widened = copy_of(model, shapes={**model.shapes, name: ((), *financial)})
+    monkeypatch.setattr(rules_module, "_entry_point_model", lambda gen, variant: widened)
+    moved = replace(BASE, LEGAL_NAME, LEGAL_NAME.replace('"FY"', '"FY_d"'))
+    assert _hits(moved, "DEP-DIMENSIONS") == []
+    assert _hits(replace(BASE, COMMERCIAL, "", count=2), "DEP-DIMENSIONS")
+
+
+# --- DEP-VALUE -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("old", "new", "fits", "says"),
+    [
+        # jenv-codes:legalFormItemType: the full Dutch names.
+        (">Besloten vennootschap met beperkte aansprakelijkheid<", ">BV<", ">Stichting<", "BV"),
+        # nl-types:nlzipItemType: pattern ([1-9]{1}[0-9]{3}[A-Z]{2}).
+        (">3511AX<", ">3511 ax<", ">9999ZZ<", "patroon"),
+        # nl-types:string24ItemType: at most 24 characters.
+        (">Oudegracht<", ">" + "Oudegracht" * 3 + "<", ">" + "O" * 24 + "<", "24"),
+        # nl-codes:yesNoItemType: Ja, Nee.
+        (
+            'DocumentAdoptionStatus contextRef="FY">Nee<',
+            'DocumentAdoptionStatus contextRef="FY">nee<',
+            'DocumentAdoptionStatus contextRef="FY">Nee<',
+            "'Ja', 'Nee'",
+        ),
+        # nl-types:monetaryNoDecimals20ItemType is a number ...
+        ('decimals="0">53250<', 'decimals="0">53.250,00<', 'decimals="0">-53250<', "getal"),
+        # ... without fraction digits (its base dtr-types:noDecimalsMonetaryItemType).
+        ('decimals="0">53250<', 'decimals="0">53250.5<', 'decimals="0">53250.00<', "decimalen"),
+    ],
+)
+def test_values_are_checked_against_their_type(old, new, fits, says):
+    """Types and facets of nt19-index.json (types)."""
+    [finding] = _hits(replace(BASE, old, new), "DEP-VALUE")
+    assert says in finding.message_nl
+    assert _hits(replace(BASE, old, fits), "DEP-VALUE") == []
+
+
+def test_amounts_of_a_no_decimals_type_have_no_positive_decimals():
+    """nt19-index.json types: nl-types:monetaryNoDecimals20ItemType restricts
+    dtr-types:noDecimalsMonetaryItemType (Data Type Registry 2020-01-21), which allows no
+    decimals attribute above 0, although FR-KVK-5.01 lists 2 for monetary facts in general."""
+    assert "dtr-types:noDecimalsMonetaryItemType" in nt.concept("jenv-bw2-i:Assets").base_types
+    two = _check(replace(BASE, 'decimals="0">53250<', 'decimals="2">53250<'))
+    [finding] = [f for f in two if f.code == "DEP-VALUE"]
+    assert "FR-KVK-5.01" not in _codes(two)
+    assert 'decimals="0"' in finding.message_nl and "decimals='2'" in finding.message_en
+    assert _hits(replace(BASE, 'decimals="0">53250<', 'decimals="-3">53250<'), "DEP-VALUE") == []
+    # decimals="1" is FR-KVK-5.01's, reported once.
+    one = _check(replace(BASE, 'decimals="0">53250<', 'decimals="1">53250<'))
+    assert [f.code for f in one] == ["FR-KVK-5.01"]
+
+
+def test_arelle_codes_are_named_in_the_rules_and_are_arelles():
+    """RULES' titles name the Arelle code of each concept rule, spelled as Arelle emits it."""
+    arelle = pytest.importorskip("arelle")
+    source = "\n".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in Path(arelle.__file__).parent.glob("*.py")
+    )
+    for code, theirs in rules_module.ARELLE_CODES.items():
+        for arelle_code in theirs:
+            if code.startswith("DEP-"):
+                assert arelle_code in RULES[code][1]
+            if arelle_code != code:  # the NL plugin's own codes are ours (FR-KVK-5.01)
+                assert f'"{arelle_code}"' in source, arelle_code
+
+
+def test_dep_value_agrees_with_the_builders_value_check():
+    """The rule and the check the builder's input gets (tx.value_problem) judge alike."""
+    samples = ["Ja", "ja", "", " Ja", "Micro", "Klein", "3511AX", "12345678", "00123456", "x" * 30]
+    for qname in ("jenv-bw2-i:DocumentAdoptionStatus", "nl-cd:PostalCodeNL", tx.KVK_NUMBER):
+        concept = nt.concept(qname)
+        for value in samples:
+            ours = rules_module._value_problem(concept, "facets", value)
+            assert (ours is None) == (tx.value_problem(qname, value) is None), (qname, value)
+
+
+# --- DEP-PERIOD-TYPE -----------------------------------------------------------------------
+def test_a_duration_concept_in_an_instant_context():
+    """nt19-index.json: NetRevenue has periodType duration."""
+    assert nt.concept("jenv-bw2-i:NetRevenue").period_type == "duration"
+    broken = replace(
+        BASE,
+        '<jenv-bw2-i:NetRevenue contextRef="FY_d"',
+        '<jenv-bw2-i:NetRevenue contextRef="FY_end"',
+    )
+    [finding] = _hits(broken, "DEP-PERIOD-TYPE")
+    assert "'FY_end'" in finding.message_nl and "duration" in finding.message_en
+
+
+# --- DEP-MANDATORY -------------------------------------------------------------------------
+def _required(variant: str) -> set[str]:
+    return {" | ".join(names) for names, _ in rules_module._required_facts(variant)}
+
+
+def test_micro_requires_what_the_kvk_formulas_require():
+    """nt19-kvk-supplement.json formulas_micro: the existence assertions of severity ERROR
+    of the micro entry point's formula linkbases, plus the rule's own base list."""
+    assert _required("micro") == {
+        "nl-cd:ChamberOfCommerceRegistrationNumber",
+        "nl-cd:LegalEntityName",
+        "jenv-bw2-i:LegalEntityLegalForm",
+        "jenv-bw2-i:LegalEntityRegisteredOffice",
+        "jenv-bw2-i:FinancialReportingPeriodCurrentStartDate",
+        "jenv-bw2-i:FinancialReportingPeriodCurrentEndDate",
+        "jenv-bw2-i:DocumentAdoptionStatus",
+        "jenv-bw2-i:BalanceSheetBeforeAfterAppropriationResults",
+        "nl-cd:EmailAddressFull",
+        "nl-cd:DocumentPresentationCurrency",
+        "rj-i:FinancialReportingPeriodDifferentThanAnnualStatus",
+        "rj-i:FinancialStatementsDateOfPreparation",
+        "jenv-bw2-i:BasisOfPreparation",
+        "nl-cd:PlaceOfResidenceNL | nl-cd:PlaceOfResidenceAbroad",
+        "nl-cd:PostalCodeNL | nl-cd:PlaceOfResidenceAbroad",
+        "kvk-i:LegalSizeCriteriaClassificationMicro",
+    }
+    assert _required("micro-publicatiestukken") == _required("micro")
+
+
+def test_klein_requires_its_own_size_class_and_document_facts():
+    """nt19-kvk-klein-formulas.json: kvk-entity-information_k-for.xml (the Small size class)
+    and, for klein but not its publicatiestukken, kvk-document-information_k_m_g-for.xml;
+    no existence check on the appropriation flag."""
+    klein = _required("klein")
+    assert "kvk-i:LegalSizeCriteriaClassificationSmall" in klein
+    assert "kvk-i:LegalSizeCriteriaClassificationMicro" not in klein
+    assert "jenv-bw2-i:BalanceSheetBeforeAfterAppropriationResults" not in klein
+    document = {
+        "rj-i:DocumentRelatesToIndividualEntityOrGroup",
+        "kvk-i:IncomeStatementClassificationType",
+    }
+    assert document <= klein
+    assert not document & _required("klein-publicatiestukken")
+
+
+def test_a_missing_required_fact_is_named_with_the_kvk_file_that_requires_it():
+    """nt19-kvk-supplement.json formulas_micro, kvk-entity-information_u-for.xml."""
+    broken = replace(
+        BASE,
+        '<kvk-i:LegalSizeCriteriaClassificationMicro contextRef="FY">Micro</kvk-i:LegalSizeCriteriaClassificationMicro>',  # noqa: E501
+        "",
+    )
+    [finding] = _hits(broken, "DEP-MANDATORY")
+    assert "kvk-i:LegalSizeCriteriaClassificationMicro" in finding.message_nl
+    assert "kvk-entity-information_u-for.xml" in finding.message_en
+
+
+def test_a_foreign_place_satisfies_the_address_requirement():
+    """kvk-entity-address-for.xml: PlaceOfResidenceNL or PlaceOfResidenceAbroad."""
+    abroad = replace(
+        BASE,
+        '<nl-cd:PlaceOfResidenceNL contextRef="FY">Utrecht</nl-cd:PlaceOfResidenceNL>',
+        '<nl-cd:PlaceOfResidenceAbroad contextRef="FY">Antwerpen</nl-cd:PlaceOfResidenceAbroad>',
+    )
+    assert _hits(abroad, "DEP-MANDATORY") == []
+    gone = replace(
+        BASE, '<nl-cd:PlaceOfResidenceNL contextRef="FY">Utrecht</nl-cd:PlaceOfResidenceNL>', ""
+    )
+    [finding] = _hits(gone, "DEP-MANDATORY")
+    assert "nl-cd:PlaceOfResidenceNL of nl-cd:PlaceOfResidenceAbroad" in finding.message_nl
+
+
+def test_a_first_year_needs_no_previous_period():
+    """kvk-document-information-for.xml asks for at most one previous start and end date
+    (".le 1"): a first financial year without them is complete."""
+    assert "FinancialReportingPeriodPreviousStartDate" not in FIRST_YEAR
+    assert _check(FIRST_YEAR) == []
+
+
+# --- the other rules in detail ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("notes", "severity"),
     [
@@ -495,44 +980,44 @@ def test_rule_passing_instance_is_clean(case: Case):
     ],
 )
 def test_formatted_explanations_are_checked_in_detail(notes, severity):
-    good = build_instance(base_statements(notes="<p>PLACEHOLDER</p>")).decode()
+    note = {"AdditionalInformationToArticle395aDisclosure": "<p>PLACEHOLDER</p>"}
+    good = build_instance(base_statements(notes=note)).decode()
     escaped = notes.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     broken = replace(good, "&lt;p&gt;PLACEHOLDER&lt;/p&gt;", escaped)
-    hits = [f for f in _check(broken, "a.xbrl", FILING_DATE, {}) if f.code == "FR-NL-5.11"]
+    hits = [f for f in _check(broken, "a.xbrl") if f.code == "FR-NL-5.11"]
     assert [f.severity for f in hits] == [severity]
 
 
 def test_allowed_formatting_passes():
     notes = '<p style="color: red; font-size: 10pt">x</p><ol><li type="a">y</li></ol>'
-    content = build_instance(base_statements(notes=notes))
+    note = {"AdditionalInformationToArticle395aDisclosure": notes}
+    content = build_instance(base_statements(notes=note))
     assert check_instance(content, filing_date=FILING_DATE) == []
 
 
 def test_file_name_rules_look_at_the_name_only():
-    findings = _check(BASE, "uploads/2025 q4/jaarrekening_2025.xbrl", FILING_DATE, {})
+    findings = _check(BASE, "uploads/2025 q4/jaarrekening_2025.xbrl")
     assert findings == []
-    findings = _check(BASE, "C:\\Mijn stukken\\jaar rekening.xbrl", FILING_DATE, {})
+    findings = _check(BASE, "C:\\Mijn stukken\\jaar rekening.xbrl")
     assert _codes(findings) == {"FR-NL-1.06"}
 
 
 def test_warnings_alone_are_not_errors():
-    findings = _check(CASES_BY_CODE["FG-NL-05"].breaking, "jaarrekening.xbrl", FILING_DATE, {})
+    findings = _check(CASES_BY_CODE["FG-NL-05"].breaking)
     assert _codes(findings) == {"FG-NL-05"}
     assert not has_errors(findings)
 
 
 def test_line_numbers_point_at_the_offending_fact():
-    broken = replace(BASE, 'decimals="0">48250', 'decimals="1">48250')
+    broken = replace(BASE, 'decimals="0">53250', 'decimals="1">53250')
     line = next(i for i, text in enumerate(broken.splitlines(), 1) if 'decimals="1"' in text)
-    findings = _check(broken, "jaarrekening.xbrl", FILING_DATE, {})
+    findings = _check(broken)
     assert [f.line for f in findings if f.code == "FR-KVK-5.01"] == [line]
 
 
 def test_repeated_findings_are_capped_and_summarised():
     broken = BASE.replace('decimals="0"', 'decimals="1"')
-    hits = [
-        f for f in _check(broken, "jaarrekening.xbrl", FILING_DATE, {}) if f.code == "FR-KVK-5.01"
-    ]
+    hits = [f for f in _check(broken) if f.code == "FR-KVK-5.01"]
     assert len(hits) == 11
     assert "more findings" in hits[-1].message_en
 
@@ -544,7 +1029,7 @@ def test_parse_failure_becomes_an_error_finding():
 
 
 def test_to_dict_shape():
-    finding = _check(CASES_BY_CODE["FR-KVK-2.01"].breaking, "a.xbrl", FILING_DATE, {})[0]
+    finding = _check(CASES_BY_CODE["FR-KVK-2.01"].breaking, "a.xbrl")[0]
     assert finding.to_dict() == {
         "code": "FR-KVK-2.01",
         "severity": "error",

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from kvk import taxonomy as tx
-from kvk.statements import FinancialStatements, demo_statements
+from kvk.statements import FinancialStatements, Signatory, demo_statements
 
 
 def test_demo_statements_balance_and_round_trip_through_json():
@@ -67,6 +68,9 @@ def test_namespaces_match_the_published_ones():
     )
 
 
+NOTE = "AdditionalInformationToArticle395aDisclosure"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -74,32 +78,105 @@ def test_namespaces_match_the_published_ones():
         ({"kvk_number": "00123456"}, "kvk_number"),
         ({"size": "groot"}, "size"),
         ({"variant": "klein"}, "variant"),
+        ({"variant": "klein-verticaal", "size": "klein"}, "klein-verticaal"),
         ({"language": "es"}, "language"),
+        ({"legal_form": "BV"}, "legal_form 'BV' is not in the taxonomy's list"),
+        ({"legal_form": "B.V."}, "Besloten vennootschap met beperkte aansprakelijkheid"),
+        ({"appropriation": "After"}, "appropriation"),
         ({"period_end": "2024-12-31"}, "period_end"),
         ({"previous_end": "2024-12-30"}, "previous_end"),
+        ({"previous_end": None}, "both previous_start and previous_end"),
         ({"balance": {"Assetz": ["1", "2"]}}, "Assetz"),
+        ({"balance": {"IntangibleAssets": ["1", "2"]}}, "not a line item of micro"),
+        ({"profit_loss": {"GrossMargin": ["1", "2"]}}, "GrossMargin"),
+        ({"balance": {"Assets": ["1.50", "2"]}}, "has cents"),
         ({"balance": {"Assets": ["1.005", "2"]}}, "two decimals"),
         ({"balance": {"Assets": ["abc", "2"]}}, "decimal"),
+        ({"balance": {"Assets": ["1"]}}, "current, previous"),
+        ({"address": None}, "address is required"),
+        ({"email": ""}, "email is required"),
+        ({"prepared_on": None}, "prepared_on is required"),
+        ({"address": {"street": "A", "house_number": "1", "postal_code": "", "place": "U"}},
+         "address.postal_code is empty"),
         ({"adopted": True}, "adoption_date"),
+        ({"adopted": True, "adoption_date": "2025-12-31"}, "after the financial year end"),
         ({"resubmission": True}, "resubmission"),
+        ({"resubmission": True, "adopted": True, "adoption_date": "2026-03-01"},
+         "resubmission_explanation"),
         ({"legal_name": "Łódź B.V."}, "FR-NL-1.02"),
         ({"seat": "   "}, "seat"),
         ({"adopted": "false"}, "adopted"),
-        ({"notes": "<script>x</script>"}, "script"),
-        ({"notes": '<p style="margin: 0">x</p>'}, "margin"),
-        ({"notes": "<p>unclosed"}, "badly formed"),
+        ({"signatories": [{"name": "A", "function": "Directeur"}]}, "function must be one of"),
+        ({"signatories": [{"function": "Bestuurder (huidig)"}]}, "needs a name"),
+        ({"signatories": [{"name": "A", "signed": True, "reason_not_signed": "ziek"}]},
+         "gives no reason_not_signed"),
+        ({"signatories": [{"name": "A", "signed": False, "signed_on": "2026-05-01"}]},
+         "has no signed_on"),
+        ({"notes": {"NotesGeneral": "x"}}, "not a notes concept of micro"),
+        ({"notes": {NOTE: "<script>x</script>"}}, "script"),
+        ({"notes": {NOTE: '<p style="margin: 0">x</p>'}}, "margin"),
+        ({"notes": "tekst"}, "notes must be an object"),
         ({"period_start": "2025-13-01"}, "period_start"),
     ],
-)
+)  # fmt: skip
 def test_from_dict_refuses_invalid_statements(change, message):
     data = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025).to_dict()
     data.update(change)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        FinancialStatements.from_dict(data)
+
+
+def test_a_year_that_is_not_twelve_months_needs_a_reason():
+    data = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025).to_dict()
+    data.update(period_start="2025-03-01", previous_start=None, previous_end=None)
+    data["balance"] = {k: [cur, None] for k, (cur, _) in data["balance"].items()}
+    data["profit_loss"] = {k: [cur, None] for k, (cur, _) in data["profit_loss"].items()}
+    with pytest.raises(ValueError, match="period_deviation_reason"):
+        FinancialStatements.from_dict(data)
+    data["period_deviation_reason"] = "Eerste boekjaar na oprichting."
+    st = FinancialStatements.from_dict(data)
+    assert not st.period_is_annual and not st.has_comparatives
+
+
+def test_a_first_year_has_no_previous_amounts():
+    data = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025).to_dict()
+    data.update(previous_start=None, previous_end=None)
+    with pytest.raises(ValueError, match="first financial year"):
         FinancialStatements.from_dict(data)
 
 
 def test_amounts_accept_numbers_and_strings():
     data = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025).to_dict()
-    data["profit_loss"] = {"NetRevenue": [1000, "999.50"]}
+    data["profit_loss"] = {"NetRevenue": [1000, "999.00"]}
     st = FinancialStatements.from_dict(data)
-    assert st.profit_loss["NetRevenue"] == (Decimal(1000), Decimal("999.50"))
+    assert st.profit_loss["NetRevenue"] == (Decimal(1000), Decimal("999.00"))
+
+
+def test_line_items_are_nt19s():
+    """The balance sheets are NT19's (extract kvk/nt19, official NT19 files): micro's is
+    abbreviated with Liabilities as a total, klein's has no Liabilities total and pays up
+    its capital in ShareCapitalPaidCalledUp; klein's profit and loss starts at GrossMargin."""
+    micro = tx.line_items("micro", "balance")
+    klein = tx.line_items("klein", "balance")
+    assert "Liabilities" in micro and "IntangibleAssets" not in micro
+    assert "Liabilities" not in klein and "ShareCapitalPaidCalledUp" in klein
+    assert "ShareCapital" not in klein
+    assert tx.line_items("klein", "income")[0] == "GrossMargin"
+    assert tx.line_items("klein-publicatiestukken", "income") == ()
+    for size in tx.SIZES:
+        st = demo_statements(kvk_number="12345678", legal_name="D", year=2024, size=size)
+        assert set(st.balance) <= set(st.balance_lines())
+        assert set(st.notes) <= set(st.note_concepts())
+
+
+def test_signatories_round_trip_with_every_field():
+    st = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025)
+    st.signatories = [
+        Signatory(name="A", function=tx.DIRECTOR, signed_on=date(2026, 5, 1), place="Utrecht"),
+        Signatory(
+            name="B", function=tx.SUPERVISORY_DIRECTOR, signed=False, reason_not_signed="Ziek"
+        ),
+    ]
+    back = FinancialStatements.from_dict(json.loads(json.dumps(st.to_dict())))
+    assert back.signatories == st.signatories
+    assert [s.supervisory for s in back.signatories] == [False, True]

@@ -2,7 +2,9 @@
 
     python manage.py kvk_build STATEMENTS.json -o OUT.xbrl
 
-The JSON has the shape of ``FinancialStatements.to_dict()`` (ISO dates, decimal strings).
+The JSON has the shape of ``FinancialStatements.to_dict()`` (ISO dates, decimal strings);
+``docs/examples/`` holds one file per entry point variant and situation. ``--demo`` first
+writes the demo statements to STATEMENTS.json.
 """
 
 from __future__ import annotations
