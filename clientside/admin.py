@@ -8,20 +8,30 @@ from clientside.models import (
     AnnualReport,
     CommunicationProfile,
     OutboundMessage,
+    ReportSignature,
     Signatory,
 )
 
 
 class SignatoryInline(admin.TabularInline):
     model = Signatory
+    fields = ("name", "function", "order")
     extra = 0
 
 
 @admin.register(Administration)
 class AdministrationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kvk_number", "legal_form", "seat", "kvk_report")
+    list_display = ("name", "kvk_number", "legal_form", "seat", "place", "kvk_report")
     search_fields = ("name", "kvk_number")
+    # The free-text address of before the structured fields stays visible, not editable.
+    readonly_fields = ("address",)
     inlines = [SignatoryInline]
+
+
+class ReportSignatureInline(admin.TabularInline):
+    model = ReportSignature
+    fields = ("signatory", "signed", "reason_not_signed")
+    extra = 0
 
 
 @admin.register(CommunicationProfile)
@@ -36,6 +46,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
     list_display = ("administration", "financial_year", "resubmission", "locked", "updated_at")
     list_filter = ("locked", "resubmission")
     readonly_fields = ("locked",)
+    inlines = [ReportSignatureInline]
 
 
 @admin.register(OutboundMessage)

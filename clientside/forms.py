@@ -1,9 +1,16 @@
-"""Forms of the client's screens."""
+"""Forms of the client's screens.
+
+What the KvK refuses for a value's type (lengths, patterns, value lists of the NT19
+taxonomy, ``kvk.taxonomy.value_problem``) is refused here already, with a Dutch message
+that says what to fix.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -14,21 +21,106 @@ from clientside.models import (
     AnnualReport,
     CommunicationProfile,
     Signatory,
+    caption,
+    is_annual,
     normalise_participant_number,
 )
-from clientside.trial_balance import parse_amount
+from clientside.trial_balance import computed_totals, parse_amount
+from kvk import nt
 from kvk import taxonomy as tx
-from kvk.render import CAPTIONS_NL, TOTALS
+
+if TYPE_CHECKING:  # the stubs' name for a text or a lazy translation; no runtime import
+    from django_stubs_ext import StrOrPromise
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _facet(qname: str, name: str) -> object:
+    return nt.type_facets(nt.concept(qname).type).get(name)
+
+
+def _refuse_unless_valid(qname: str, value: str, message: StrOrPromise) -> None:
+    """A Dutch ValidationError when the taxonomy's type of ``qname`` refuses ``value``."""
+    if value and tx.value_problem(qname, value) is not None:
+        raise forms.ValidationError(message, code="taxonomy")
+
+
+#: FR-NL-1.02: an instance holds only Basic Latin, Latin-1 Supplement and the currency
+#: symbols (plus the XML whitespace). Text pasted from a word processor often brings
+#: curly quotes, dashes or an ellipsis the KvK refuses.
+_UNACCEPTED_CHARACTER = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\u00ff\u20a0-\u20cf]")
+
+
+def refuse_unaccepted_characters(form: forms.BaseForm) -> None:
+    """A Dutch error on every text field with a character the KvK does not accept."""
+    for name, value in list(form.cleaned_data.items()):
+        bad = _UNACCEPTED_CHARACTER.search(value) if isinstance(value, str) else None
+        if bad:
+            form.add_error(
+                name,
+                _(
+                    "Het teken '%(char)s' accepteert de KvK niet (FR-NL-1.02); vervang het, "
+                    "bijvoorbeeld door een gewoon aanhalingsteken, streepje of drie punten."
+                )
+                % {"char": bad.group()},
+            )
+
+
+def normalise_postal_code(value: str) -> str:
+    """ "3511 ax" -> "3511AX" (nl-types:nlzipItemType has no space, capitals only)."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+#: "120a", "120 bis", "120-2": a house number with its addition in one field.
+_NUMBER_WITH_ADDITION = re.compile(
+    r"^(\d{1,5})(?:\s*-\s*([A-Za-z0-9]{1,4})|\s*([A-Za-z][A-Za-z0-9]{0,3}))$"
+)
+
+
 class AdministrationForm(forms.ModelForm):
+    """The KvK tab: the company as registered, with the address and e-mail address the
+    filing carries."""
+
     sbi_code = forms.CharField(
         label=_("SBI-code"),
         required=False,
         max_length=10,
         validators=[RegexValidator(r"^\d{2,5}$", _("Een SBI-code bestaat uit 2 tot 5 cijfers."))],
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Rechtsvorm"),
+        choices=[(form, form) for form in tx.LEGAL_FORMS],
+        help_text=_("Zoals in het Handelsregister, uit de lijst van de KvK-taxonomie."),
+    )
+    # Longer than stored: the postal code is normalised ("3511 ax" -> "3511AX") and a
+    # house number with its addition split ("120a") before the taxonomy's checks, which
+    # say in Dutch what is too long.
+    street = forms.CharField(
+        label=_("Straat"),
+        max_length=200,
+        help_text=_("Hoogstens 24 tekens; kort zo nodig af, bijvoorbeeld 'Burg. de Withstr.'."),
+    )
+    place = forms.CharField(label=_("Plaats"), max_length=200)
+    postal_code = forms.CharField(label=_("Postcode"), max_length=10)
+    house_number = forms.CharField(
+        label=_("Huisnummer"),
+        max_length=12,
+        help_text=_("Alleen cijfers; een letter of toevoeging in het volgende veld."),
+    )
+    house_number_addition = forms.CharField(
+        label=_("Toevoeging"),
+        max_length=12,
+        required=False,
+        help_text=_("Bijvoorbeeld A, bis of 2hg (hoogstens 4 tekens)."),
+    )
+    kvk_report = forms.ChoiceField(
+        label=_("KvK-rapport"),
+        choices=[
+            (value, text)
+            for value, text in Administration.Report.choices
+            if value in tx.BUILDABLE_VARIANTS
+        ],
+        help_text=_("Welk rapport wordt gedeponeerd (micro of klein, met varianten)."),
     )
 
     class Meta:
@@ -39,7 +131,12 @@ class AdministrationForm(forms.ModelForm):
             "seat",
             "kvk_number",
             "sbi_code",
-            "address",
+            "street",
+            "house_number",
+            "house_number_addition",
+            "postal_code",
+            "place",
+            "filing_email",
             "kvk_report",
             "contact_type",
             "contact_person",
@@ -49,18 +146,94 @@ class AdministrationForm(forms.ModelForm):
         help_texts = {
             "name": _("Zoals ingeschreven in het Handelsregister."),
             "kvk_number": _("Acht cijfers."),
-            "kvk_report": _("Welk rapport wordt gedeponeerd (micro of klein, met varianten)."),
+            "filing_email": _(
+                "Het e-mailadres van de onderneming dat in het document voor de KvK staat "
+                "(verplicht). Dit is niet het adres van de contactpersoon hieronder."
+            ),
             "contact_type": _(
                 "Ondernemer: u deponeert zelf. Intermediair: een ander deponeert namens u; "
                 "vul dan de contactpersoon in."
             ),
+            "contact_email": _("Alleen voor contact over de administratie; niet in het document."),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The filing needs the e-mail address (nl-cd:EmailAddressFull) and the whole
+        # address (NT19's entity address assertions; the fields above are required).
+        self.fields["filing_email"].required = True
 
     def clean_kvk_number(self) -> str:
         return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
 
+    def clean_street(self) -> str:
+        value = self.cleaned_data.get("street", "").strip()
+        _refuse_unless_valid(
+            "nl-cd:StreetNameNL",
+            value,
+            _(
+                "De straatnaam heeft %(length)s tekens; de KvK accepteert er hoogstens "
+                "%(max)s. Kort de naam af, bijvoorbeeld 'Burg. de Withstr.'."
+            )
+            % {"length": len(value), "max": _facet("nl-cd:StreetNameNL", "maxLength")},
+        )
+        return value
+
+    def clean_postal_code(self) -> str:
+        value = normalise_postal_code(self.cleaned_data.get("postal_code", ""))
+        _refuse_unless_valid(
+            "nl-cd:PostalCodeNL",
+            value,
+            _(
+                "Vul een Nederlandse postcode in: vier cijfers (niet beginnend met 0) en "
+                "twee letters, bijvoorbeeld 3511 AX."
+            ),
+        )
+        return value
+
+    def clean_place(self) -> str:
+        value = self.cleaned_data.get("place", "").strip()
+        _refuse_unless_valid(
+            "nl-cd:PlaceOfResidenceNL",
+            value,
+            _("De plaatsnaam is te lang: hoogstens %(max)s tekens.")
+            % {"max": _facet("nl-cd:PlaceOfResidenceNL", "maxLength")},
+        )
+        return value
+
+    def clean_filing_email(self) -> str:
+        value = self.cleaned_data.get("filing_email", "").strip()
+        _refuse_unless_valid(
+            "nl-cd:EmailAddressFull",
+            value,
+            _("Vul een volledig e-mailadres in, bijvoorbeeld administratie@voorbeeld.nl."),
+        )
+        return value
+
     def clean(self) -> dict:
         data = super().clean() or {}
+        number = (data.get("house_number") or "").strip()
+        split = _NUMBER_WITH_ADDITION.match(number)
+        if split and not (data.get("house_number_addition") or "").strip():
+            # "120a" typed in one field: the number and its addition.
+            data["house_number"] = split.group(1)
+            data["house_number_addition"] = split.group(2) or split.group(3)
+        _check_field(
+            self,
+            "house_number",
+            "nl-cd:HouseNumberNL",
+            _(
+                "Vul alleen het huisnummer in: 1 tot 5 cijfers. Letters en andere "
+                "toevoegingen horen in het veld Toevoeging."
+            ),
+        )
+        _check_field(
+            self,
+            "house_number_addition",
+            "nl-cd:HouseNumberAddition",
+            _("De toevoeging is hoogstens %(max)s tekens, bijvoorbeeld A, bis of 2hg.")
+            % {"max": _facet("nl-cd:HouseNumberAddition", "maxLength")},
+        )
         if data.get("contact_type") == Administration.ContactType.INTERMEDIARY and not data.get(
             "contact_person"
         ):
@@ -68,13 +241,31 @@ class AdministrationForm(forms.ModelForm):
                 "contact_person",
                 _("Bij soort contact Intermediair is een contactpersoon verplicht."),
             )
+        refuse_unaccepted_characters(self)
         return data
+
+
+def _check_field(form: forms.BaseForm, name: str, qname: str, message: StrOrPromise) -> None:
+    value = str(form.cleaned_data.get(name) or "").strip()
+    if value and tx.value_problem(qname, value) is not None:
+        form.add_error(name, message)
+    elif name in form.cleaned_data:
+        form.cleaned_data[name] = value
 
 
 class SignatoryForm(forms.ModelForm):
     class Meta:
         model = Signatory
-        fields = ["name", "role"]
+        fields = ["name", "function", "order"]
+        help_texts = {
+            "function": _("Huidig of voormalig bestuurder of commissaris (lijst van de KvK)."),
+            "order": _("De volgorde van de handtekeningen in het document."),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        refuse_unaccepted_characters(self)
+        return data
 
 
 class CommunicationProfileForm(forms.ModelForm):
@@ -136,22 +327,101 @@ class NewReportForm(forms.Form):
 
 
 class ReportingValuesForm(forms.ModelForm):
+    """Who signed, when and where, and per signatory whether he or she signed (with the
+    reason when not, art. 2:101 lid 2 BW); the adoption date; for a resubmission its
+    explanation."""
+
     class Meta:
         model = AnnualReport
-        fields = ["signed_by", "signed_date", "adoption_date"]
-        widgets = {"signed_date": DATE_INPUT, "adoption_date": DATE_INPUT}
+        fields = [
+            "signed_by",
+            "signed_date",
+            "signing_place",
+            "adoption_date",
+            "resubmission_explanation",
+        ]
+        widgets = {
+            "signed_date": DATE_INPUT,
+            "adoption_date": DATE_INPUT,
+            "resubmission_explanation": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        }
         help_texts = {
             "signed_date": _("De datum waarop de bestuurder(s) de jaarrekening ondertekenden."),
+            "signing_place": _("De plaats waar is ondertekend, bijvoorbeeld Utrecht."),
             "adoption_date": _(
                 "Datum waarop de aandeelhouders de jaarrekening vaststelden. 'Jaarrekening "
                 "vastgesteld' vinkt u aan in het portal van uw accountant; bij een "
                 "heraanlevering is deze datum verplicht."
             ),
+            "resubmission_explanation": _(
+                "Waarom de gedeponeerde jaarrekening wordt vervangen (verplicht bij een "
+                "heraanlevering)."
+            ),
+        }
+
+    def __init__(self, *args, signatories: list[Signatory], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.resubmission:
+            del self.fields["resubmission_explanation"]
+        stored = {s.signatory_id: s for s in self.instance.signatures.all()}
+        self.signatories = signatories
+        for signatory in signatories:
+            signature = stored.get(signatory.pk)
+            signed = signature is None or signature.signed
+            self.fields[f"signed_{signatory.pk}"] = forms.BooleanField(
+                label=_("%(name)s heeft ondertekend") % {"name": signatory.name},
+                required=False,
+                initial=signed,
+            )
+            self.fields[f"reason_{signatory.pk}"] = forms.CharField(
+                label=_("Reden niet ondertekend (%(name)s)") % {"name": signatory.name},
+                required=False,
+                max_length=1000,
+                initial="" if signed else signature.reason_not_signed,  # type: ignore[union-attr]
+            )
+
+    def signature_rows(self) -> list[dict]:
+        return [
+            {
+                "signatory": s,
+                "signed": self[f"signed_{s.pk}"],
+                "reason": self[f"reason_{s.pk}"],
+            }
+            for s in self.signatories
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        for signatory in self.signatories:
+            signed = data.get(f"signed_{signatory.pk}")
+            reason = (data.get(f"reason_{signatory.pk}") or "").strip()
+            if not signed and not reason:
+                self.add_error(
+                    f"reason_{signatory.pk}",
+                    _(
+                        "Geef de reden waarom %(name)s niet heeft ondertekend (art. 2:101 "
+                        "BW); die staat in het document."
+                    )
+                    % {"name": signatory.name},
+                )
+            data[f"reason_{signatory.pk}"] = "" if signed else reason
+        refuse_unaccepted_characters(self)
+        return data
+
+    def signatures(self) -> dict[int, tuple[bool, str]]:
+        """signatory id -> (signed, reason not signed)."""
+        return {
+            s.pk: (
+                bool(self.cleaned_data.get(f"signed_{s.pk}")),
+                self.cleaned_data.get(f"reason_{s.pk}") or "",
+            )
+            for s in self.signatories
         }
 
 
 class AmountField(forms.Field):
-    """An amount in euros: 1.234,56 or 1234.56; empty is no amount."""
+    """An amount in whole euros: 1.234 or 1234; empty is no amount. Cents are refused:
+    KvK amounts are whole euros (nl-types:monetaryNoDecimals20ItemType)."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
@@ -168,9 +438,15 @@ class AmountField(forms.Field):
             amount = parse_amount(text)
         except ValueError as error:
             raise forms.ValidationError(str(error))
-        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise forms.ValidationError(_("Hoogstens twee decimalen."))
-        return amount
+        if amount != amount.to_integral_value():
+            raise forms.ValidationError(
+                _(
+                    "Vul hele euro's in, zonder centen: de KvK accepteert geen centen. "
+                    "Rond af, bijvoorbeeld %(rounded)s."
+                )
+                % {"rounded": _amount_text(amount.quantize(Decimal(1)))}
+            )
+        return amount.quantize(Decimal(1))
 
 
 def _amount_text(value: object) -> str:
@@ -181,46 +457,97 @@ def _amount_text(value: object) -> str:
 
 
 class FiguresForm(forms.Form):
-    """The balance sheet (and for small entities the profit and loss lines) of both
-    years, and the periods. Empty totals are computed from their items on saving."""
+    """The reporting cockpit: the periods, the preparation date and the appropriation;
+    the balance sheet and the profit and loss of the administration's NT19 variant for
+    both years; one text per notes concept. Empty totals are computed on saving."""
 
     period_start = forms.DateField(label=_("Begin boekjaar"), widget=DATE_INPUT)
     period_end = forms.DateField(label=_("Einde boekjaar"), widget=DATE_INPUT)
-    previous_start = forms.DateField(label=_("Begin vorig boekjaar"), widget=DATE_INPUT)
-    notes = forms.CharField(
-        label=_("Toelichting"),
+    first_year = forms.BooleanField(
+        label=_("Eerste boekjaar (geen vergelijkende cijfers)"), required=False
+    )
+    previous_start = forms.DateField(
+        label=_("Begin vorig boekjaar"), widget=DATE_INPUT, required=False
+    )
+    period_deviation_reason = forms.CharField(
+        label=_("Reden afwijkende lengte boekjaar"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text=_("Platte tekst; geen handtekeningen, foto's of onnodige persoonsgegevens."),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=_("Alleen als het boekjaar geen twaalf maanden is, bijvoorbeeld na oprichting."),
+    )
+    prepared_on = forms.DateField(
+        label=_("Datum opmaak jaarrekening"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("De datum waarop het bestuur de jaarrekening opmaakte."),
+    )
+    appropriation = forms.ChoiceField(
+        label=_("Balans vóór of na resultaatbestemming"),
+        choices=[
+            (tx.BEFORE_APPROPRIATION, _("Vóór resultaatbestemming")),
+            (tx.AFTER_APPROPRIATION, _("Na resultaatbestemming")),
+        ],
+        initial=tx.BEFORE_APPROPRIATION,
     )
 
     def __init__(self, *args, report: AnnualReport, **kwargs) -> None:
         statements = report.statements or {}
+        variant = report.administration.kvk_report
+        self.variant = variant if variant in tx.BUILDABLE_VARIANTS else ""
+        self.totals = frozenset(computed_totals(self.variant)) if self.variant else frozenset()
         initial = {
             "period_start": statements.get("period_start"),
             "period_end": statements.get("period_end"),
+            "first_year": bool(statements.get("period_start"))
+            and not statements.get("previous_start"),
             "previous_start": statements.get("previous_start"),
-            "notes": statements.get("notes", ""),
+            "period_deviation_reason": statements.get("period_deviation_reason", ""),
+            "prepared_on": statements.get("prepared_on"),
+            "appropriation": statements.get("appropriation") or tx.BEFORE_APPROPRIATION,
         }
-        self.with_profit_loss = report.administration.size == "klein"
-        self.sections: list[tuple[str, tuple[str, ...], dict]] = [
-            ("b", tx.BALANCE_CONCEPTS, statements.get("balance") or {})
-        ]
-        if self.with_profit_loss:
+        self.sections: list[tuple[str, tuple[str, ...], dict]] = []
+        self.note_concepts: tuple[str, ...] = ()
+        if self.variant:
             self.sections.append(
-                ("p", tx.PROFIT_LOSS_CONCEPTS, statements.get("profit_loss") or {})
+                ("b", tx.line_items(self.variant, "balance"), statements.get("balance") or {})
             )
+            if tx.line_items(self.variant, "income"):
+                self.sections.append(
+                    (
+                        "p",
+                        tx.line_items(self.variant, "income"),
+                        statements.get("profit_loss") or {},
+                    )
+                )
+            self.note_concepts = tx.line_items(self.variant, "notes")
         for prefix, _concepts, values in self.sections:
             for concept, pair in values.items():
                 for slot in (0, 1):
                     initial[f"{prefix}_{concept}_{slot}"] = _amount_text(pair[slot])
+        notes = statements.get("notes")
+        for concept, text in (notes if isinstance(notes, dict) else {}).items():
+            initial[f"n_{concept}"] = text
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         for prefix, concepts, _values in self.sections:
             for concept in concepts:
-                caption = CAPTIONS_NL.get(concept, concept)
-                self.fields[f"{prefix}_{concept}_0"] = AmountField(label=f"{caption} (huidig)")
-                self.fields[f"{prefix}_{concept}_1"] = AmountField(label=f"{caption} (vorig)")
+                line = caption(concept)
+                self.fields[f"{prefix}_{concept}_0"] = AmountField(
+                    label=_("%(line)s (huidig)") % {"line": line}
+                )
+                self.fields[f"{prefix}_{concept}_1"] = AmountField(
+                    label=_("%(line)s (vorig)") % {"line": line}
+                )
+        for concept in self.note_concepts:
+            self.fields[f"n_{concept}"] = forms.CharField(
+                label=caption(concept),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            )
+
+    @property
+    def with_profit_loss(self) -> bool:
+        return any(prefix == "p" for prefix, _c, _v in self.sections)
 
     def rows(self, prefix: str) -> list[dict]:
         section = next((s for s in self.sections if s[0] == prefix), None)
@@ -229,8 +556,8 @@ class FiguresForm(forms.Form):
         return [
             {
                 "concept": concept,
-                "caption": CAPTIONS_NL.get(concept, concept),
-                "total": concept in TOTALS,
+                "caption": caption(concept),
+                "total": concept in self.totals,
                 "current": self[f"{prefix}_{concept}_0"],
                 "previous": self[f"{prefix}_{concept}_1"],
             }
@@ -245,21 +572,67 @@ class FiguresForm(forms.Form):
     def rows_p(self) -> list[dict]:
         return self.rows("p")
 
+    @property
+    def note_fields(self) -> list[forms.BoundField]:
+        return [self[f"n_{concept}"] for concept in self.note_concepts]
+
     def clean(self) -> dict:
         data = super().clean() or {}
-        start, end, previous = (
-            data.get("period_start"),
-            data.get("period_end"),
-            data.get("previous_start"),
-        )
+        start, end = data.get("period_start"), data.get("period_end")
+        previous, first_year = data.get("previous_start"), data.get("first_year")
         if start and end and end < start:
             self.add_error("period_end", _("Het einde ligt vóór het begin van het boekjaar."))
         if start and previous and previous >= start:
             self.add_error(
                 "previous_start", _("Het vorige boekjaar begint vóór het huidige boekjaar.")
             )
+        if not first_year and not previous and "previous_start" not in self.errors:
+            self.add_error(
+                "previous_start",
+                _(
+                    "Vul het begin van het vorige boekjaar in, of vink 'Eerste boekjaar' aan "
+                    "als er geen vorig boekjaar is."
+                ),
+            )
         if start and end and end >= _years_later(start, 2) - timedelta(days=1):
             self.add_error("period_end", _("Een boekjaar is korter dan twee jaar (BR-KVK-4.17)."))
+        if (
+            start
+            and end
+            and end > start
+            and not is_annual(start, end)
+            and not (data.get("period_deviation_reason") or "").strip()
+        ):
+            self.add_error(
+                "period_deviation_reason",
+                _(
+                    "Het boekjaar is geen twaalf maanden; geef de reden (de KvK vraagt die), "
+                    "bijvoorbeeld 'Eerste boekjaar na oprichting op 1 maart'."
+                ),
+            )
+        if first_year:
+            for prefix, concepts, _values in self.sections:
+                for concept in concepts:
+                    if data.get(f"{prefix}_{concept}_1") is not None:
+                        self.add_error(
+                            f"{prefix}_{concept}_1",
+                            _(
+                                "Een eerste boekjaar heeft geen vergelijkende cijfers; maak "
+                                "dit veld leeg."
+                            ),
+                        )
+        if data.get("appropriation") == tx.AFTER_APPROPRIATION:
+            for slot in (0, 1):
+                if data.get(f"b_ResultForTheYear_{slot}") is not None:
+                    self.add_error(
+                        f"b_ResultForTheYear_{slot}",
+                        _(
+                            "Een balans na resultaatbestemming heeft geen onverdeeld "
+                            "resultaat; verwerk het in de reserves of kies 'Vóór "
+                            "resultaatbestemming'."
+                        ),
+                    )
+        refuse_unaccepted_characters(self)
         return data
 
     def amounts(self, prefix: str) -> dict[str, tuple[Decimal | None, Decimal | None]]:
@@ -275,6 +648,13 @@ class FiguresForm(forms.Form):
             if pair != (None, None):
                 result[concept] = pair
         return result
+
+    def notes(self) -> dict[str, str]:
+        return {
+            concept: text
+            for concept in self.note_concepts
+            if (text := (self.cleaned_data.get(f"n_{concept}") or "").strip())
+        }
 
 
 def _years_later(day: date, years: int) -> date:

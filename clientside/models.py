@@ -7,17 +7,42 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kvk import labels, nt
+from kvk import taxonomy as tx
 from kvk.status import Status
 
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
 )
+
+
+def max_length_of(qname: str) -> int:
+    """The longest value the taxonomy's type of a concept allows (its maxLength, or the
+    upper bound of a digits pattern such as houseNumberNLItemType's [0-9]{1,5})."""
+    facets = nt.type_facets(nt.concept(qname).type)
+    if "maxLength" in facets:
+        return int(facets["maxLength"])
+    match = re.search(r"\{\d+,(\d+)\}", str(facets.get("pattern", "")))
+    if match:
+        return int(match.group(1))
+    raise LookupError(f"{qname} has no maximum length in the NT19 extract")
+
+
+def caption(local_name: str) -> str:
+    """The caption of a line item or notes concept in the language of the screen."""
+    return labels.label(local_name, "en" if (get_language() or "").startswith("en") else "nl")
+
+
+#: nl-cd:PostalCodeNL (nl-types:nlzipItemType): "3511AX", stored without a space.
+POSTAL_CODE_LENGTH = 6
 
 
 class Administration(models.Model):
@@ -39,11 +64,40 @@ class Administration(models.Model):
         )
 
     name = models.CharField(_("naam"), max_length=200)
-    legal_form = models.CharField(_("rechtsvorm"), max_length=100, default="Besloten vennootschap")
+    #: jenv-bw2-i:LegalEntityLegalForm: the full Dutch names of the taxonomy's value list
+    legal_form = models.CharField(
+        _("rechtsvorm"),
+        max_length=100,
+        choices=[(form, form) for form in tx.LEGAL_FORMS],
+        default=tx.LEGAL_FORM_BV,
+    )
     seat = models.CharField(_("statutaire zetel"), max_length=100)
     kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[kvk_number_validator])
     sbi_code = models.CharField(_("SBI-code"), max_length=10, blank=True)
-    address = models.CharField(_("adres"), max_length=300, blank=True)
+    # The address as the filing carries it (nl-cd:StreetNameNL, HouseNumberNL,
+    # HouseNumberAddition, PostalCodeNL, PlaceOfResidenceNL); lengths from the taxonomy.
+    street = models.CharField(
+        _("straat"), max_length=max_length_of("nl-cd:StreetNameNL"), blank=True
+    )
+    house_number = models.CharField(
+        _("huisnummer"), max_length=max_length_of("nl-cd:HouseNumberNL"), blank=True
+    )
+    house_number_addition = models.CharField(
+        _("toevoeging"), max_length=max_length_of("nl-cd:HouseNumberAddition"), blank=True
+    )
+    postal_code = models.CharField(_("postcode"), max_length=POSTAL_CODE_LENGTH, blank=True)
+    place = models.CharField(
+        _("plaats"), max_length=max_length_of("nl-cd:PlaceOfResidenceNL"), blank=True
+    )
+    #: The free-text address of before the structured fields; kept (read-only) so that
+    #: nothing is lost where the update could not split it.
+    address = models.CharField(_("adres (oude invoer)"), max_length=300, blank=True)
+    #: nl-cd:EmailAddressFull: in the filed document, where the KvK reaches the company.
+    filing_email = models.EmailField(
+        _("e-mailadres voor de deponering"),
+        max_length=max_length_of("nl-cd:EmailAddressFull"),
+        blank=True,
+    )
     contact_type = models.CharField(
         _("soort contact"),
         max_length=20,
@@ -75,34 +129,58 @@ class Administration(models.Model):
         return "micro" if self.kvk_report.startswith("micro") else "klein"
 
     @property
+    def buildable(self) -> bool:
+        """Whether this product can make the chosen report (klein-verticaal: not yet)."""
+        return self.kvk_report in tx.BUILDABLE_VARIANTS
+
+    @property
     def files_profit_loss(self) -> bool:
-        """Small entities' full reports carry profit and loss lines; publication pieces
-        (publicatiestukken) and micro reports do not need them."""
-        return self.size == "klein" and not self.kvk_report.endswith("publicatiestukken")
+        """The report has a profit and loss account: micro and klein do, their
+        publication pieces (publicatiestukken) do not (NT19's entry points)."""
+        return self.buildable and bool(tx.line_items(self.kvk_report, "income"))
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The structured address as it reads on an envelope (empty when not filled in)."""
+        if not (self.street or self.postal_code or self.place):
+            return []
+        number = " ".join(p for p in (self.house_number, self.house_number_addition) if p)
+        return [
+            " ".join(p for p in (self.street, number) if p),
+            " ".join(p for p in (self.postal_code, self.place) if p),
+        ]
 
 
 class Signatory(models.Model):
-    """A director (bestuurder) or supervisory director (commissaris) who signs the accounts."""
-
-    class Role(models.TextChoices):
-        DIRECTOR = "bestuurder", _("Bestuurder")
-        SUPERVISORY = "commissaris", _("Commissaris")
+    """A director (bestuurder) or supervisory director (commissaris) of the company: who
+    signs the annual accounts (art. 2:101 BW), or says why not. Whether and where each
+    signed is recorded per report (``AnnualReport.signing_place``, ``ReportSignature``)."""
 
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="signatories"
     )
     name = models.CharField(_("naam"), max_length=200)
-    role = models.CharField(
-        _("functie"), max_length=20, choices=Role.choices, default=Role.DIRECTOR
+    #: jenv-bw2-i:DirectorType, one of the taxonomy's values ("Bestuurder (huidig)", ...)
+    function = models.CharField(
+        _("functie"),
+        max_length=40,
+        choices=[(value, value) for value in tx.DIRECTOR_TYPES],
+        default=tx.DIRECTOR,
     )
+    #: nl-cd:PresentationOrder: the order of the signatures in the document
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=1)
 
     class Meta:
         verbose_name = _("ondertekenaar")
         verbose_name_plural = _("ondertekenaars")
-        ordering = ["role", "name"]
+        ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()})"
+        return f"{self.name} ({self.function})"
+
+    @property
+    def supervisory(self) -> bool:
+        return self.function.startswith("Commissaris")
 
 
 class CommunicationProfile(models.Model):
@@ -170,7 +248,11 @@ class AnnualReport(models.Model):
         _("ondertekend door"), max_length=30, choices=SignedBy.choices, default=SignedBy.DIRECTORS
     )
     signed_date = models.DateField(_("datum ondertekening"), null=True, blank=True)
+    signing_place = models.CharField(_("plaats ondertekening"), max_length=200, blank=True)
     resubmission = models.BooleanField(_("heraanlevering"), default=False)
+    resubmission_explanation = models.TextField(
+        _("toelichting heraanlevering"), max_length=1000, blank=True
+    )
     locked = models.BooleanField(_("vergrendeld (gedeponeerd)"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -186,6 +268,31 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.administration.name} {self.financial_year}"
+
+
+class ReportSignature(models.Model):
+    """A signatory who did not sign this report, and why (art. 2:101 lid 2 BW:
+    jenv-bw2-i:DirectorSignedStatus "Nee" with DirectorReasonNoSignature). Without a row a
+    signatory signed, on the report's signing date and at its signing place."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="signatures")
+    signatory = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="signatures")
+    signed = models.BooleanField(_("ondertekend"), default=True)
+    reason_not_signed = models.CharField(
+        _("reden niet ondertekend"),
+        max_length=max_length_of("jenv-bw2-i:DirectorReasonNoSignature"),
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("ondertekening")
+        verbose_name_plural = _("ondertekeningen")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "signatory"], name="one_signature_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signatory.name}: {self.report}"
 
 
 class OutboundMessage(models.Model):
@@ -229,6 +336,16 @@ class OutboundMessage(models.Model):
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
+
+
+def is_annual(start: date, end: date) -> bool:
+    """A financial year of exactly twelve months (else the filing gives the reason:
+    rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription)."""
+    try:
+        next_start = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        next_start = start.replace(year=start.year + 1, day=28)
+    return next_start - timedelta(days=1) == end
 
 
 _PARTICIPANT_RE = re.compile(r"^[A-Za-z]?(\d{5})[A-Za-z]{0,2}$")

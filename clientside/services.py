@@ -25,15 +25,23 @@ from clientside.models import (
     CommunicationProfile,
     FilingActivation,
     OutboundMessage,
+    ReportSignature,
     Signatory,
+    caption,
+    is_annual,
 )
 from clientside.portal_client import PortalClient, PortalError
-from clientside.trial_balance import TrialBalanceResult, fill_balance_totals, read_trial_balance
+from clientside.trial_balance import (
+    TrialBalanceError,
+    TrialBalanceResult,
+    fill_totals,
+    read_trial_balance,
+)
+from kvk import statements as st
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
-from kvk.render import CAPTIONS_NL
 from kvk.rules import Finding, check_instance
-from kvk.statements import Director, FinancialStatements
+from kvk.statements import FinancialStatements
 from kvk.status import Status
 
 #: Statuses after which a new document may be prepared for the same report.
@@ -74,15 +82,19 @@ def _filename(administration: Administration, year: int, *, resubmission: bool =
 
 
 def default_statements(year: int) -> dict:
-    """The figures of a new report: a calendar year and its previous year, no amounts."""
+    """The figures of a new report: a calendar year and its previous year, no amounts
+    (the shape of FinancialStatements.to_dict() for the parts the cockpit keeps)."""
     return {
         "period_start": date(year, 1, 1).isoformat(),
         "period_end": date(year, 12, 31).isoformat(),
         "previous_start": date(year - 1, 1, 1).isoformat(),
         "previous_end": date(year - 1, 12, 31).isoformat(),
+        "prepared_on": None,
+        "appropriation": tx.BEFORE_APPROPRIATION,
+        "period_deviation_reason": "",
         "balance": {},
         "profit_loss": {},
-        "notes": "",
+        "notes": {},
     }
 
 
@@ -114,7 +126,10 @@ def create_report(*, administration: Administration, financial_year: int) -> Ann
     return report
 
 
-def _amounts(values: Mapping[str, tuple[Decimal | None, Decimal | None]]) -> dict:
+Amounts = Mapping[str, tuple[Decimal | None, Decimal | None]]
+
+
+def _amounts(values: Amounts) -> dict:
     return {
         k: [None if a is None else format(a, "f"), None if b is None else format(b, "f")]
         for k, (a, b) in values.items()
@@ -128,32 +143,32 @@ def save_figures(
     report: AnnualReport,
     period_start: date,
     period_end: date,
-    previous_start: date,
-    balance: dict[str, tuple[Decimal | None, Decimal | None]],
-    profit_loss: dict[str, tuple[Decimal | None, Decimal | None]],
-    notes: str,
+    previous_start: date | None,
+    prepared_on: date | None,
+    appropriation: str,
+    period_deviation_reason: str,
+    balance: Amounts,
+    profit_loss: Amounts,
+    notes: Mapping[str, str],
 ) -> AnnualReport:
-    """Store the figures entered on screen. Empty subtotals are computed from their items."""
+    """Store the figures entered in the reporting cockpit. Empty totals are computed from
+    their items (clientside.trial_balance.fill_totals); ``previous_start`` None is a first
+    financial year without comparative figures."""
     report = _locked_report(report)
     _check_not_locked(report)
-    complete: dict[str, tuple[Decimal | None, Decimal | None]] = dict(balance)
-    for total, parts in tx.BALANCE_SUBTOTALS.items():
-        for slot in (0, 1):
-            pair = list(complete.get(total, (None, None)))
-            if pair[slot] is None:
-                items = [complete[p][slot] for p in parts if p in complete]
-                if any(v is not None for v in items):
-                    pair[slot] = sum((v for v in items if v is not None), Decimal(0))
-            complete[total] = (pair[0], pair[1])
+    variant = report.administration.kvk_report
     data = dict(report.statements)
     data.update(
         period_start=period_start.isoformat(),
         period_end=period_end.isoformat(),
-        previous_start=previous_start.isoformat(),
-        previous_end=(period_start - timedelta(days=1)).isoformat(),
-        balance=_amounts({k: complete[k] for k in tx.BALANCE_CONCEPTS if k in complete}),
-        profit_loss=_amounts(profit_loss),
-        notes=notes,
+        previous_start=previous_start.isoformat() if previous_start else None,
+        previous_end=(period_start - timedelta(days=1)).isoformat() if previous_start else None,
+        prepared_on=prepared_on.isoformat() if prepared_on else None,
+        appropriation=appropriation,
+        period_deviation_reason=period_deviation_reason.strip(),
+        balance=_amounts(fill_totals(variant, balance)),
+        profit_loss=_amounts(fill_totals(variant, profit_loss)),
+        notes=dict(notes),
     )
     report.statements = data
     report.save(update_fields=["statements", "updated_at"])
@@ -162,15 +177,22 @@ def save_figures(
 
 @transaction.atomic
 def import_trial_balance(*, report: AnnualReport, content: bytes) -> TrialBalanceResult:
-    """Replace the report's figures by those of a trial balance CSV (see
+    """Replace the report's amounts by those of a trial balance CSV (see
     clientside.trial_balance for the format). Raises TrialBalanceError with every problem
     per line; then nothing changes."""
     report = _locked_report(report)
     _check_not_locked(report)
-    result = read_trial_balance(content)
+    variant = report.administration.kvk_report
+    if variant not in tx.BUILDABLE_VARIANTS:
+        raise TrialBalanceError([_unbuildable_text(report.administration)])
+    result = read_trial_balance(content, variant=variant)
     data = dict(report.statements or default_statements(report.financial_year))
-    data["balance"] = _amounts(fill_balance_totals(result.balance))
+    data["balance"] = _amounts(result.balance)
     data["profit_loss"] = _amounts(result.profit_loss)
+    if not data.get("previous_start"):
+        # A first financial year has no comparative figures.
+        data["balance"] = {k: [v[0], None] for k, v in data["balance"].items() if v[0]}
+        data["profit_loss"] = {k: [v[0], None] for k, v in data["profit_loss"].items() if v[0]}
     report.statements = data
     report.save(update_fields=["statements", "updated_at"])
     return result
@@ -183,14 +205,42 @@ def save_reporting_values(
     adoption_date: date | None,
     signed_by: str,
     signed_date: date | None,
+    signing_place: str = "",
+    resubmission_explanation: str = "",
+    signatures: Mapping[int, tuple[bool, str]] | None = None,
 ) -> AnnualReport:
-    """The reporting values: adoption date, who signed and when."""
+    """The reporting values: adoption date, who signed, when and where; per signatory
+    (id -> (signed, reason)) whether he or she signed, and why not."""
     report = _locked_report(report)
     _check_not_locked(report)
     report.adoption_date = adoption_date
     report.signed_by = signed_by
     report.signed_date = signed_date
-    report.save(update_fields=["adoption_date", "signed_by", "signed_date", "updated_at"])
+    report.signing_place = signing_place.strip()
+    report.resubmission_explanation = resubmission_explanation.strip()
+    report.save(
+        update_fields=[
+            "adoption_date",
+            "signed_by",
+            "signed_date",
+            "signing_place",
+            "resubmission_explanation",
+            "updated_at",
+        ]
+    )
+    own = set(report.administration.signatories.values_list("pk", flat=True))
+    for signatory_id, (signed, reason) in (signatures or {}).items():
+        if signatory_id not in own:
+            continue
+        if signed:
+            # Signing is the default: no row.
+            ReportSignature.objects.filter(report=report, signatory_id=signatory_id).delete()
+        else:
+            ReportSignature.objects.update_or_create(
+                report=report,
+                signatory_id=signatory_id,
+                defaults={"signed": False, "reason_not_signed": reason.strip()},
+            )
     return report
 
 
@@ -215,25 +265,60 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
     ).first()
     if existing is not None:
         return existing
-    return AnnualReport.objects.create(
+    resubmission = AnnualReport.objects.create(
         administration=report.administration,
         financial_year=report.financial_year,
         statements=report.statements,
         adoption_date=report.adoption_date,
         signed_by=report.signed_by,
         signed_date=report.signed_date,
+        signing_place=report.signing_place,
         resubmission=True,
     )
+    ReportSignature.objects.bulk_create(
+        ReportSignature(
+            report=resubmission,
+            signatory_id=s.signatory_id,
+            signed=s.signed,
+            reason_not_signed=s.reason_not_signed,
+        )
+        for s in report.signatures.all()
+    )
+    return resubmission
 
 
 # --- "Klaarzetten accountancyportal" ----------------------------------------------------
 
 
-def _signatories(report: AnnualReport) -> list[Signatory]:
-    roles = [Signatory.Role.DIRECTOR]
-    if report.signed_by == AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY:
-        roles.append(Signatory.Role.SUPERVISORY)
-    return list(report.administration.signatories.filter(role__in=roles))
+def signatories_of(report: AnnualReport) -> list[Signatory]:
+    """The administration's signatories that sign this report: the directors (current
+    and former), and the supervisory directors when the report says so; in their order."""
+    people = list(report.administration.signatories.all())
+    if report.signed_by != AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY:
+        people = [s for s in people if not s.supervisory]
+    return people
+
+
+def _signing(report: AnnualReport) -> list[tuple[Signatory, bool, str]]:
+    """(signatory, signed, reason not signed) for each person who signs this report."""
+    not_signed = {s.signatory_id: s for s in report.signatures.all() if not s.signed}
+    result = []
+    for person in signatories_of(report):
+        absent = not_signed.get(person.pk)
+        result.append((person, absent is None, absent.reason_not_signed if absent else ""))
+    return result
+
+
+def _address(administration: Administration) -> st.Address | None:
+    if not (administration.street or administration.postal_code or administration.place):
+        return None
+    return st.Address(
+        street=administration.street,
+        house_number=administration.house_number,
+        house_number_addition=administration.house_number_addition,
+        postal_code=administration.postal_code,
+        place=administration.place,
+    )
 
 
 def statements_for(report: AnnualReport) -> FinancialStatements:
@@ -242,22 +327,17 @@ def statements_for(report: AnnualReport) -> FinancialStatements:
     Raises ValueError naming the field that is wrong."""
     administration = report.administration
     data = dict(report.statements)
-    directors = [
-        Director(
-            name=s.name,
-            signed_on=report.signed_date,
-            supervisory=s.role == Signatory.Role.SUPERVISORY,
-        )
-        for s in _signatories(report)
-    ]
     data.update(
         kvk_number=administration.kvk_number,
         legal_name=administration.name,
         legal_form=administration.legal_form,
         seat=administration.seat,
+        address=None,
+        email=administration.filing_email,
         variant=administration.kvk_report,
         size=administration.size,
         resubmission=report.resubmission,
+        resubmission_explanation=report.resubmission_explanation,
         # "Jaarrekening vastgesteld" is ticked in the accountant's workflow, not here; a
         # resubmission corrects adopted accounts, so it carries the adoption (BR-KVK-4.12,
         # BR-KVK-4.16).
@@ -265,17 +345,25 @@ def statements_for(report: AnnualReport) -> FinancialStatements:
         adoption_date=report.adoption_date.isoformat()
         if report.resubmission and report.adoption_date
         else None,
-        directors=[],
+        signatories=[],
     )
-    if administration.size != "klein":
+    if not administration.files_profit_loss:
         data["profit_loss"] = {}
-    statements = FinancialStatements.from_dict(data)
-    statements.directors = directors
+    statements = FinancialStatements.from_dict(data, validate=False)
+    statements.address = _address(administration)
+    statements.signatories = [
+        st.Signatory(
+            name=person.name,
+            function=person.function,
+            signed=signed,
+            signed_on=report.signed_date if signed else None,
+            place=report.signing_place if signed else "",
+            reason_not_signed=reason,
+        )
+        for person, signed, reason in _signing(report)
+    ]
+    statements.validate()
     return statements
-
-
-def _caption(concept: str) -> str:
-    return CAPTIONS_NL.get(concept, concept)
 
 
 def _date_or_none(value: object) -> date | None:
@@ -285,67 +373,110 @@ def _date_or_none(value: object) -> date | None:
         return None
 
 
-def completeness_problems(report: AnnualReport, *, today: date | None = None) -> list[Problem]:
-    """Everything that is missing or inconsistent, before the KvK rules run."""
-    today = today or timezone.localdate()
-    administration = report.administration
+def _unbuildable_text(administration: Administration) -> str:
+    return _(
+        "Het KvK-rapport '%(report)s' kan hier (nog) niet worden gemaakt; kies micro of "
+        "klein, eventueel als publicatiestukken."
+    ) % {"report": administration.get_kvk_report_display()}
+
+
+def _kvk_tab_problems(administration: Administration) -> list[Problem]:
+    """The KvK tab, in the order of the form, with the taxonomy's checks in Dutch."""
     problems: list[Problem] = []
 
-    def need(value: object, label: str, text: str) -> None:
+    def need(value: object, where: str, text: str) -> bool:
         if not value:
-            problems.append(Problem(label, text))
+            problems.append(Problem(where, text))
+        return bool(value)
 
     need(administration.name, _("Naam"), _("Vul de naam in zoals bij de KvK ingeschreven."))
-    need(administration.legal_form, _("Rechtsvorm"), _("Vul de rechtsvorm in."))
-    need(administration.seat, _("Statutaire zetel"), _("Vul de statutaire zetel in."))
-    if not re.fullmatch(r"\d{8}", administration.kvk_number or ""):
+    if administration.legal_form not in tx.LEGAL_FORMS:
         problems.append(
-            Problem(_("KvK-nummer"), _("Een KvK-nummer bestaat uit precies acht cijfers."))
+            Problem(
+                _("Rechtsvorm"),
+                _(
+                    "Kies de rechtsvorm uit de lijst (bijvoorbeeld 'Besloten vennootschap met "
+                    "beperkte aansprakelijkheid'); '%(value)s' kent de KvK niet."
+                )
+                % {"value": administration.legal_form},
+            )
+        )
+    need(administration.seat, _("Statutaire zetel"), _("Vul de statutaire zetel in."))
+    if not tx.kvk_number_valid(administration.kvk_number):
+        problems.append(
+            Problem(
+                _("KvK-nummer"),
+                _("Een KvK-nummer bestaat uit precies acht cijfers en begint niet met 00."),
+            )
+        )
+    address = (
+        (administration.street, _("Straat"), "nl-cd:StreetNameNL"),
+        (administration.house_number, _("Huisnummer"), "nl-cd:HouseNumberNL"),
+        (administration.postal_code, _("Postcode"), "nl-cd:PostalCodeNL"),
+        (administration.place, _("Plaats"), "nl-cd:PlaceOfResidenceNL"),
+    )
+    for value, where, qname in address:
+        text = _("Vul het adres in: straat, huisnummer, postcode en plaats.")
+        if need(value, where, text) and tx.value_problem(qname, value) is not None:
+            problems.append(
+                Problem(where, _("Dit deel van het adres accepteert de KvK niet; verbeter het."))
+            )
+    if need(
+        administration.filing_email,
+        _("E-mailadres voor de deponering"),
+        _("Vul het e-mailadres van de onderneming in; de KvK vraagt het in het document."),
+    ) and tx.value_problem("nl-cd:EmailAddressFull", administration.filing_email):
+        problems.append(
+            Problem(_("E-mailadres voor de deponering"), _("Vul een volledig e-mailadres in."))
         )
     if administration.kvk_report not in tx.VARIANTS:
         problems.append(Problem(_("KvK-rapport"), _("Kies het KvK-rapport.")))
+    elif not administration.buildable:
+        problems.append(Problem(_("KvK-rapport"), _unbuildable_text(administration)))
     if administration.contact_type == Administration.ContactType.INTERMEDIARY:
         need(
             administration.contact_person,
             _("Contactpersoon"),
             _("Bij soort contact Intermediair is een contactpersoon verplicht."),
         )
+    return problems
 
-    signatories = _signatories(report)
-    if not any(s.role == Signatory.Role.DIRECTOR for s in signatories):
+
+def _signing_problems(report: AnnualReport, end: date | None, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    signing = _signing(report)
+    where = _("Ondertekenaars")
+    if not any(not person.supervisory for person, _s, _r in signing):
         problems.append(
             Problem(
-                _("Ondertekenaars"),
+                where,
                 _("Voeg bij de administratie ten minste één bestuurder toe die ondertekent."),
             )
         )
     if report.signed_by == AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY and not any(
-        s.role == Signatory.Role.SUPERVISORY for s in signatories
+        person.supervisory for person, _s, _r in signing
     ):
         problems.append(
             Problem(
-                _("Ondertekenaars"),
+                where,
                 _(
                     "Er is gekozen voor ondertekening door bestuurder en commissaris; voeg "
                     "een commissaris toe of kies 'Bestuurder(s)'."
                 ),
             )
         )
-
-    data = report.statements or {}
-    start = _date_or_none(data.get("period_start"))
-    end = _date_or_none(data.get("period_end"))
-    if start is None or end is None or end < start:
-        problems.append(
-            Problem(_("Boekjaar"), _("Vul een geldig begin en einde van het boekjaar in."))
-        )
-    elif start.year != report.financial_year:
-        problems.append(
-            Problem(
-                _("Boekjaar"),
-                _("Het boekjaar begint in %(start)s, niet in %(year)s.")
-                % {"start": start.year, "year": report.financial_year},
+    for person, signed, reason in signing:
+        if not signed and not reason.strip():
+            problems.append(
+                Problem(
+                    where,
+                    _("Geef de reden waarom %(name)s niet heeft ondertekend.")
+                    % {"name": person.name},
+                )
             )
+    if signing and not any(signed for _p, signed, _r in signing):
+        problems.append(
+            Problem(where, _("Niemand heeft ondertekend; ten minste één bestuurder tekent."))
         )
     if not report.signed_date:
         problems.append(Problem(_("Datum ondertekening"), _("Vul de datum van ondertekening in.")))
@@ -364,6 +495,65 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
                     _("De datum van ondertekening ligt niet na het einde van het boekjaar."),
                 )
             )
+    if not report.signing_place.strip():
+        problems.append(
+            Problem(
+                _("Plaats ondertekening"),
+                _("Vul de plaats van ondertekening in (de KvK vraagt die bij elke handtekening)."),
+            )
+        )
+    return problems
+
+
+def completeness_problems(report: AnnualReport, *, today: date | None = None) -> list[Problem]:
+    """Everything that is missing or inconsistent, before the KvK rules run; in Dutch,
+    with the field to fix."""
+    today = today or timezone.localdate()
+    administration = report.administration
+    problems = _kvk_tab_problems(administration)
+
+    data = report.statements or {}
+    start = _date_or_none(data.get("period_start"))
+    end = _date_or_none(data.get("period_end"))
+    if start is None or end is None or end < start:
+        problems.append(
+            Problem(_("Boekjaar"), _("Vul een geldig begin en einde van het boekjaar in."))
+        )
+    elif start.year != report.financial_year:
+        problems.append(
+            Problem(
+                _("Boekjaar"),
+                _("Het boekjaar begint in %(start)s, niet in %(year)s.")
+                % {"start": start.year, "year": report.financial_year},
+            )
+        )
+    elif not is_annual(start, end) and not (data.get("period_deviation_reason") or "").strip():
+        problems.append(
+            Problem(
+                _("Reden afwijkende lengte boekjaar"),
+                _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
+            )
+        )
+    problems += _signing_problems(report, end, today)
+    prepared_on = _date_or_none(data.get("prepared_on"))
+    if prepared_on is None:
+        problems.append(
+            Problem(
+                _("Datum opmaak jaarrekening"),
+                _("Vul de datum in waarop het bestuur de jaarrekening opmaakte."),
+            )
+        )
+    elif end and prepared_on <= end:
+        problems.append(
+            Problem(
+                _("Datum opmaak jaarrekening"),
+                _("De datum van opmaak ligt niet na het einde van het boekjaar."),
+            )
+        )
+    elif prepared_on > today:
+        problems.append(
+            Problem(_("Datum opmaak jaarrekening"), _("De datum van opmaak ligt in de toekomst."))
+        )
     if report.resubmission:
         if not report.adoption_date:
             problems.append(
@@ -384,16 +574,25 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
                     "BR-KVK-4.10",
                 )
             )
+        if not report.resubmission_explanation.strip():
+            problems.append(
+                Problem(
+                    _("Toelichting heraanlevering"),
+                    _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
+                )
+            )
 
+    years = [(0, _("huidig jaar"))]
+    if data.get("previous_start"):
+        years.append((1, _("vorig jaar")))
     balance = data.get("balance") or {}
     for concept in ("Assets", "Equity", "EquityAndLiabilities"):
         pair = balance.get(concept) or [None, None]
-        for slot, year in ((0, _("huidig jaar")), (1, _("vorig jaar"))):
+        for slot, year in years:
             if pair[slot] in (None, ""):
                 problems.append(
                     Problem(
-                        _("Balans: %(line)s (%(year)s)")
-                        % {"line": _caption(concept), "year": year},
+                        _("Balans: %(line)s (%(year)s)") % {"line": caption(concept), "year": year},
                         _("Vul dit bedrag in of importeer een proefbalans."),
                     )
                 )
@@ -403,8 +602,8 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
             problems.append(
                 Problem(
                     _("Winst-en-verliesrekening: %(line)s (huidig jaar)")
-                    % {"line": _caption("ResultAfterTax")},
-                    _("Een klein rapport bevat de winst-en-verliesrekening; vul deze in."),
+                    % {"line": caption("ResultAfterTax")},
+                    _("Dit rapport bevat de winst-en-verliesrekening; vul deze in."),
                 )
             )
     return problems
@@ -431,8 +630,8 @@ _FIELD_FOR_CODE = {
 
 
 def _problem_for(finding: Finding) -> Problem:
-    label = _FIELD_FOR_CODE.get(finding.code, "Document")
-    return Problem(_(label), f"{finding.code}: {finding.message_nl}", finding.code)
+    field_label = _FIELD_FOR_CODE.get(finding.code, "Document")
+    return Problem(_(field_label), f"{finding.code}: {finding.message_nl}", finding.code)
 
 
 def check_report(report: AnnualReport, *, today: date | None = None) -> tuple[list[Problem], bytes]:
@@ -443,7 +642,13 @@ def check_report(report: AnnualReport, *, today: date | None = None) -> tuple[li
     try:
         statements = statements_for(report)
     except ValueError as error:
-        return [Problem(_("Cijfers"), str(error))], b""
+        # What completeness_problems does not catch in Dutch: the model's own check.
+        return [
+            Problem(
+                _("Cijfers"),
+                _("Past niet in een KvK-document: %(error)s") % {"error": error},
+            )
+        ], b""
     content = build_instance(statements)
     findings = check_instance(
         content,

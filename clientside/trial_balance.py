@@ -1,4 +1,5 @@
-"""Import of a trial balance (proefbalans) as CSV into the figures of an annual report.
+"""Import of a trial balance (proefbalans) as CSV into the figures of an annual report,
+and the totals of the NT19 line items.
 
 Plain code without Django state, so it is tested without a database.
 
@@ -13,89 +14,227 @@ The CSV format (the reporting cockpit shows it too):
   ``1234.56`` are all read; an empty amount is zero.
 - ``rapportagecode`` is the account's reporting code: a code of the Dutch reference chart
   of accounts (RGS) such as ``BMvaBed`` or ``WPerLes`` (matched on the longest known prefix
-  from ``CODE_MAP``) or a taxonomy concept name such as ``PropertyPlantEquipment``.
+  of the size's map in ``CODE_MAPS``) or the local name of an NT19 line item of the
+  report, such as ``PropertyPlantEquipment`` (klein) or ``AssetsNoncurrentOther`` (micro).
 
-Equity, provisions and liabilities are credit balances and become positive amounts; the
-profit and loss accounts make the profit and loss lines and the result for the year.
-Subtotals (total assets, equity, ...) are computed, so the balance sheet adds up whenever
-the trial balance does.
+The sign follows the concept's balance in the taxonomy: a credit item (equity,
+liabilities, revenue) is presented positive when the trial balance has it negative. The
+profit and loss accounts make the profit and loss lines (for the publication pieces only
+the result) and the result for the year. Totals are computed (``fill_totals``), so the
+balance sheet adds up whenever the trial balance does.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from types import MappingProxyType
 
+from kvk import nt
 from kvk import taxonomy as tx
 
-#: Reporting code prefix -> (concept, sign). The sign turns the trial balance amount
-#: (debit positive) into the amount as presented (credit items positive).
-#: Follows the level-2/3 codes of the reference chart of accounts (RGS) as far as known;
-#: extend here when a client's chart uses other codes.
-CODE_MAP: dict[str, tuple[str, int]] = {
-    "BIva": ("IntangibleAssets", 1),
-    "BMva": ("PropertyPlantEquipment", 1),
-    "BFva": ("FinancialAssets", 1),
-    "BVrd": ("Inventories", 1),
-    "BVor": ("Receivables", 1),
-    "BEff": ("SecuritiesCurrent", 1),
-    "BLim": ("CashAndCashEquivalents", 1),
-    "BEivGok": ("ShareCapital", -1),
-    "BEivAgi": ("SharePremium", -1),
-    "BEivHer": ("RevaluationReserve", -1),
-    "BEivWer": ("LegalReserves", -1),
-    "BEivSta": ("StatutoryReserves", -1),
-    "BEivOvr": ("ReservesOther", -1),
-    "BEivOre": ("ResultForTheYear", -1),
-    "BEiv": ("ReservesOther", -1),
-    "BVrz": ("Provisions", -1),
-    "BLas": ("LiabilitiesNoncurrent", -1),
-    "BSch": ("LiabilitiesCurrent", -1),
-    # Small entities may start the profit and loss account at the gross operating result
-    # (art. 2:397 BW): turnover and cost of sales together make that line.
-    "WOmz": ("GrossOperatingResult", -1),
-    "WKpr": ("GrossOperatingResult", -1),
-    "WPer": ("EmployeeBenefitsExpenses", 1),
-    "WAfs": ("AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment", 1),
-    "WBed": ("OtherOperatingExpenses", 1),
-    "WFbe": ("FinancialIncomeAndExpense", -1),
-    "WBel": ("IncomeTaxExpense", 1),
-}
-
-#: Totals that are computed, never imported.
-COMPUTED = frozenset(tx.BALANCE_SUBTOTALS) | {
-    "OperatingResult",
-    "ResultBeforeTax",
-    "ResultAfterTax",
-}
-
-#: Concept names accepted directly as reporting code, with the sign of their side.
-_CREDIT_CONCEPTS = frozenset(
-    tx.BALANCE_EQUITY_LIABILITIES
-    + ("NetRevenue", "GrossOperatingResult", "FinancialIncomeAndExpense")
+#: Per size: reporting code prefix (RGS, level 2/3) -> NT19 line item. Micro has NT19's
+#: abbreviated balance sheet (art. 2:395a BW): every fixed asset is "AssetsNoncurrentOther",
+#: every current asset "AssetsCurrentOther", all of equity one line. Financial income and
+#: expenses of a micro entity have no line of their own: they go to "ExpensesOther" (net
+#: income there is a negative expense). Small entities may start the profit and loss at
+#: the gross margin (art. 2:397 BW): turnover and cost of sales together make that line.
+#: Extend here when a client's chart uses other codes; any line item's own name works too.
+CODE_MAPS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "micro": MappingProxyType(
+            {
+                "BIva": "AssetsNoncurrentOther",
+                "BMva": "AssetsNoncurrentOther",
+                "BFva": "AssetsNoncurrentOther",
+                "BVrd": "AssetsCurrentOther",
+                "BVor": "AssetsCurrentOther",
+                "BEff": "AssetsCurrentOther",
+                "BLim": "AssetsCurrentOther",
+                "BEiv": "Equity",
+                "BVrz": "Provisions",
+                "BLas": "LiabilitiesMaturityExceedingOneYear",
+                "BSch": "LiabilitiesMaturityLessThanOneYear",
+                "WOmz": "NetRevenue",
+                "WKpr": "CostsRawMaterialsConsumables",
+                "WPer": "WagesSalaries",
+                "WAfs": "DepreciationAmortisationAndDecreaseInValueAssets",
+                "WBed": "OperatingExpensesOther",
+                "WFbe": "ExpensesOther",
+                "WBel": "IncomeTaxExpense",
+            }
+        ),
+        "klein": MappingProxyType(
+            {
+                "BIva": "IntangibleAssets",
+                "BMva": "PropertyPlantEquipment",
+                "BFva": "FinancialAssets",
+                "BVrd": "Inventories",
+                "BVor": "Receivables",
+                "BEff": "SecuritiesCurrent",
+                "BLim": "CashAndCashEquivalents",
+                "BEivGok": "ShareCapitalPaidCalledUp",
+                "BEivAgi": "SharePremium",
+                "BEivHer": "RevaluationReserve",
+                "BEivWer": "LegalReserves",
+                "BEivSta": "StatutoryReserves",
+                "BEivOvr": "ReservesOther",
+                "BEivOre": "ResultForTheYear",
+                "BEiv": "ReservesOther",
+                "BVrz": "Provisions",
+                "BLas": "LiabilitiesNoncurrent",
+                "BSch": "LiabilitiesCurrent",
+                "WOmz": "GrossMargin",
+                "WKpr": "GrossMargin",
+                "WPer": "EmployeeBenefitsExpenses",
+                "WAfs": "DepreciationPropertyPlantEquipmentAmortisationIntangibleAssets",
+                "WBed": "OperatingExpensesOther",
+                "WFbe": "FinancialIncomeExpenses",
+                "WBel": "IncomeTaxExpense",
+            }
+        ),
+    }
 )
-_DIRECT = {
-    concept: (concept, -1 if concept in _CREDIT_CONCEPTS else 1)
-    for concept in tx.BALANCE_CONCEPTS + tx.PROFIT_LOSS_CONCEPTS
-    if concept not in COMPUTED
-}
+
+#: Where the year's result goes on the balance sheet before the books are closed: klein
+#: has "Onverdeeld resultaat", micro has equity as one line.
+RESULT_LINE = MappingProxyType({"micro": "Equity", "klein": "ResultForTheYear"})
 
 REQUIRED_COLUMNS = ("rekening", "rapportagecode", "saldo_huidig", "saldo_vorig")
 MAX_LINES = 20_000
 
-Pair = tuple[Decimal, Decimal]
+Pair = tuple[Decimal | None, Decimal | None]
+#: total -> ((item, +1 or -1), ...)
+Totals = Mapping[str, tuple[tuple[str, int], ...]]
+
+
+# --- totals ----------------------------------------------------------------------------
+
+
+def _balance_of(variant: str, local_name: str) -> str | None:
+    return nt.concept(tx.qname_of(variant, local_name)).balance
+
+
+def _signed(variant: str, total: str, items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Items add to a total of the same balance side and subtract from the other side
+    (the "ChildrenOf<Total>Credit - ChildrenOf<Total>Debit" of the NT19 assertions)."""
+    own = set(tx.line_items(variant, "balance") + tx.line_items(variant, "income"))
+    side = _balance_of(variant, total)
+    return tuple(
+        (item, 1 if _balance_of(variant, item) == side else -1) for item in items if item in own
+    )
+
+
+_TERM = re.compile(r"([+-])\s*sum\(\$(\w+)\)")
+_RESULT = re.compile(r"=\s*\$(\w+)\s*$")
+
+
+def _assertion_totals(size: str, role_short: str) -> dict[str, tuple[tuple[str, int], ...]]:
+    """The "+ sum($A) - sum($B) = $C" value assertions of a role's formula linkbase
+    (NT19 extract: micro in nt19-kvk-supplement.json formulas_micro, klein in
+    nt19-kvk-klein-formulas.json)."""
+    result: dict[str, tuple[tuple[str, int], ...]] = {}
+    for record in nt.formula_files("micro" if size == "micro" else "klein"):
+        if not str(record.get("role", "")).endswith(role_short):
+            continue
+        for assertion in record.get("assertions") or []:
+            test = str(assertion.get("test") or "")
+            total = _RESULT.search(test)
+            terms = _TERM.findall(test)
+            if total and terms and len(terms) > 1:
+                result[total.group(1)] = tuple((n, 1 if s == "+" else -1) for s, n in terms)
+    return result
+
+
+def _presentation_children(variant: str, role_short: str) -> dict[str, tuple[str, ...]]:
+    """total -> the concepts one level below it in a role's presentation tree (the
+    "conceptRelation child of" filters of micro's SumOfChildren assertions)."""
+    rows = nt.entry_point(variant).presentation.get(f"urn:kvk:linkrole:{role_short}", ())
+    result: dict[str, list[str]] = {}
+    for index, (depth, qname, _label) in enumerate(rows):
+        children = []
+        for below_depth, below, _ in rows[index + 1 :]:
+            if below_depth <= depth:
+                break
+            if below_depth == depth + 1:
+                children.append(below.partition(":")[2])
+        if children:
+            result[qname.partition(":")[2]] = children
+    return {k: tuple(v) for k, v in result.items()}
+
+
+@functools.cache
+def computed_totals(variant: str) -> Totals:
+    """The totals of a variant's balance sheet and profit and loss, each with its items
+    and their signs, read from the NT19 extract:
+
+    - balance sheet: the parent-child summations (``nt.summations``);
+    - profit and loss: the value assertions of the income-statement role (klein:
+      PrtFST102..108; micro: PrtFST102) and, for micro's "Income" and "Expenses", their
+      children in the presentation tree (PrtFST1SumOfChildren).
+    """
+    size = tx.size_of_variant(variant) or ""
+    result: dict[str, tuple[tuple[str, int], ...]] = {}
+    for total, items in nt.summations(size).items():
+        if total in tx.line_items(variant, "balance"):
+            result[total] = _signed(variant, total, items)
+    income_roles = tx.FILING_ROLES[size]["income"]
+    if tx.line_items(variant, "income"):
+        for role_short in income_roles:
+            for total, items in _presentation_children(variant, role_short).items():
+                if total in tx.line_items(variant, "income"):
+                    result[total] = _signed(variant, total, items)
+            result.update(_assertion_totals(size, role_short))
+    return MappingProxyType(result)
+
+
+def fill_totals(variant: str, values: Mapping[str, Pair]) -> dict[str, Pair]:
+    """The amounts with every empty total computed from its items, per year; a total
+    entered by hand is kept (the filing rules then check it). A total whose items are
+    all empty stays empty. Ordered as the variant's line items."""
+    if not values:
+        return {}
+    totals = computed_totals(variant)
+    result: dict[str, list[Decimal | None]] = {k: list(v) for k, v in values.items()}
+
+    def amount(name: str, slot: int) -> Decimal | None:
+        pair = result.get(name)
+        if (pair is None or pair[slot] is None) and name in totals:
+            parts = [(amount(item, slot), sign) for item, sign in totals[name]]
+            known = [(value, sign) for value, sign in parts if value is not None]
+            if known:
+                pair = result.setdefault(name, [None, None])
+                pair[slot] = sum((value * sign for value, sign in known), Decimal(0))
+        return None if pair is None else pair[slot]
+
+    for total in totals:
+        for slot in (0, 1):
+            amount(total, slot)
+    order = tx.line_items(variant, "balance") + tx.line_items(variant, "income")
+    return {
+        name: (result[name][0], result[name][1])
+        for name in order
+        if name in result and result[name] != [None, None]
+    }
+
+
+# --- reading the CSV -------------------------------------------------------------------
 
 
 @dataclass
 class TrialBalanceResult:
-    """The imported figures: concept -> (current, previous), subtotals included."""
+    """The imported figures: line item -> (current, previous), totals included."""
 
     balance: dict[str, Pair] = field(default_factory=dict)
     profit_loss: dict[str, Pair] = field(default_factory=dict)
     accounts: int = 0
+    #: some line had cents: the KvK takes whole euros only, so each line was rounded
+    rounded: bool = False
 
 
 class TrialBalanceError(ValueError):
@@ -106,16 +245,37 @@ class TrialBalanceError(ValueError):
         self.errors = errors
 
 
-def concept_for_code(code: str) -> tuple[str, int] | None:
-    """The concept and sign for a reporting code (longest matching prefix), or None."""
+def _full_variant(variant: str) -> str:
+    """The variant with a profit and loss of the same size (publication pieces have
+    none, but their trial balance still holds the year's result)."""
+    return variant.removesuffix("-publicatiestukken")
+
+
+def importable_lines(variant: str) -> tuple[str, ...]:
+    """The line items a reporting code may name directly: every line but the totals."""
+    full = _full_variant(variant)
+    totals = computed_totals(full)
+    lines = tx.line_items(full, "balance") + tx.line_items(full, "income")
+    return tuple(name for name in lines if name not in totals)
+
+
+def line_for_code(variant: str, code: str) -> str | None:
+    """The line item for a reporting code: a line item's own name, or the longest
+    matching prefix of the size's RGS map; None when unknown (or a total)."""
     code = code.strip()
-    if code in _DIRECT:
-        return _DIRECT[code]
+    if code in importable_lines(variant):
+        return code
+    mapping = CODE_MAPS[tx.size_of_variant(variant) or ""]
     for length in range(len(code), 0, -1):
-        hit = CODE_MAP.get(code[:length])
+        hit = mapping.get(code[:length])
         if hit is not None:
             return hit
     return None
+
+
+def sign_of(variant: str, line: str) -> int:
+    """-1 for a credit item (presented positive when the trial balance is negative)."""
+    return -1 if _balance_of(_full_variant(variant), line) == "credit" else 1
 
 
 _AMOUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$|^-?\d+(,\d{1,2})?$|^-?\d+(\.\d{1,2})?$")
@@ -146,8 +306,9 @@ def _decode(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")
 
 
-def read_trial_balance(content: bytes) -> TrialBalanceResult:
-    """Read the CSV and map it to concepts; raises TrialBalanceError with every problem."""
+def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
+    """Read the CSV and map it to the variant's line items; raises TrialBalanceError
+    with every problem."""
     text = _decode(content)
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
@@ -165,7 +326,6 @@ def read_trial_balance(content: bytes) -> TrialBalanceResult:
     columns: dict[str, int] = {}
     sums: dict[str, list[Decimal]] = {}
     totals = [Decimal(0), Decimal(0)]
-    profit_loss_seen = False
     accounts = 0
     for number, row in enumerate(reader, start=1):
         if not row or not any(cell.strip() for cell in row) or row[0].startswith("#"):
@@ -193,11 +353,12 @@ def read_trial_balance(content: bytes) -> TrialBalanceResult:
         if not code:
             errors.append(f"{label}: de rapportagecode ontbreekt.")
             continue
-        mapped = concept_for_code(code)
-        if mapped is None:
+        line = line_for_code(variant, code)
+        if line is None:
             errors.append(
                 f"{label}: rapportagecode '{code}' is onbekend; gebruik een RGS-code "
-                "(bijvoorbeeld BMva, BSch, WPer) of de naam van een taxonomiebegrip."
+                "(bijvoorbeeld BMva, BSch, WPer) of de naam van een post van dit rapport "
+                "(geen totaal)."
             )
             continue
         amounts = []
@@ -214,12 +375,10 @@ def read_trial_balance(content: bytes) -> TrialBalanceResult:
         if len(amounts) != 2:
             continue
         accounts += 1
-        concept, sign = mapped
         totals[0] += amounts[0]
         totals[1] += amounts[1]
-        if concept in tx.PROFIT_LOSS_CONCEPTS:
-            profit_loss_seen = True
-        pair = sums.setdefault(concept, [Decimal(0), Decimal(0)])
+        sign = sign_of(variant, line)
+        pair = sums.setdefault(line, [Decimal(0), Decimal(0)])
         pair[0] += sign * amounts[0]
         pair[1] += sign * amounts[1]
     if not columns:
@@ -234,57 +393,34 @@ def read_trial_balance(content: bytes) -> TrialBalanceResult:
             )
     if errors:
         raise TrialBalanceError(errors)
-    return _with_totals(sums, profit_loss_seen, accounts)
+    return _with_totals(variant, sums, accounts)
 
 
-def _with_totals(
-    sums: dict[str, list[Decimal]], profit_loss_seen: bool, accounts: int
-) -> TrialBalanceResult:
-    def get(concept: str, slot: int) -> Decimal:
-        return sums.get(concept, [Decimal(0), Decimal(0)])[slot]
-
-    profit_loss: dict[str, Pair] = {}
-    if profit_loss_seen:
-        pl: dict[str, list[Decimal]] = {}
-        for slot in (0, 1):
-            gross = get("GrossOperatingResult", slot)
-            if "NetRevenue" in sums and "GrossOperatingResult" not in sums:
-                gross = get("NetRevenue", slot)
-            operating = (
-                gross
-                - get("EmployeeBenefitsExpenses", slot)
-                - get("AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment", slot)
-                - get("OtherOperatingExpenses", slot)
-            )
-            before_tax = operating + get("FinancialIncomeAndExpense", slot)
-            after_tax = before_tax - get("IncomeTaxExpense", slot)
-            for concept, value in (
-                ("OperatingResult", operating),
-                ("ResultBeforeTax", before_tax),
-                ("ResultAfterTax", after_tax),
-            ):
-                pl.setdefault(concept, [Decimal(0), Decimal(0)])[slot] = value
-        for concept in tx.PROFIT_LOSS_CONCEPTS:
-            if concept in sums:
-                profit_loss[concept] = (sums[concept][0], sums[concept][1])
-            elif concept in pl:
-                profit_loss[concept] = (pl[concept][0], pl[concept][1])
+def _with_totals(variant: str, sums: dict[str, list[Decimal]], accounts: int) -> TrialBalanceResult:
+    full = _full_variant(variant)
+    income_lines = tx.line_items(full, "income")
+    # nl-types:monetaryNoDecimals20ItemType: whole euros. Each line is rounded, and the
+    # totals are computed from the rounded lines, so they add up on screen.
+    amounts: dict[str, Pair] = {k: (_euros(v[0]), _euros(v[1])) for k, v in sums.items()}
+    rounded = any(value != _euros(value) for pair in sums.values() for value in pair)
+    profit_loss = fill_totals(full, {k: v for k, v in amounts.items() if k in income_lines})
+    balance = {k: v for k, v in amounts.items() if k in tx.line_items(variant, "balance")}
+    after_tax = profit_loss.get("ResultAfterTax")
+    if after_tax is not None:
         # Before closing, the year's result is still in the profit and loss accounts.
-        result = sums.setdefault("ResultForTheYear", [Decimal(0), Decimal(0)])
-        result[0] += pl["ResultAfterTax"][0]
-        result[1] += pl["ResultAfterTax"][1]
-    balance_values = {k: (v[0], v[1]) for k, v in sums.items() if k in tx.BALANCE_CONCEPTS}
-    balance = fill_balance_totals(balance_values)
-    return TrialBalanceResult(balance=balance, profit_loss=profit_loss, accounts=accounts)
-
-
-def fill_balance_totals(values: dict[str, Pair]) -> dict[str, Pair]:
-    """The balance sheet with its subtotals computed from the items (in taxonomy order)."""
-    result = dict(values)
-    for total in ("AssetsNoncurrent", "AssetsCurrent", "Assets", "Equity", "EquityAndLiabilities"):
-        parts = tx.BALANCE_SUBTOTALS[total]
-        result[total] = (
-            sum((result.get(p, (Decimal(0), Decimal(0)))[0] for p in parts), Decimal(0)),
-            sum((result.get(p, (Decimal(0), Decimal(0)))[1] for p in parts), Decimal(0)),
+        line = RESULT_LINE[tx.size_of_variant(variant) or ""]
+        current, previous = balance.get(line, (Decimal(0), Decimal(0)))
+        balance[line] = (
+            (current or Decimal(0)) + (after_tax[0] or Decimal(0)),
+            (previous or Decimal(0)) + (after_tax[1] or Decimal(0)),
         )
-    return {k: result[k] for k in tx.BALANCE_CONCEPTS if k in result}
+    return TrialBalanceResult(
+        balance=fill_totals(variant, balance),
+        profit_loss=profit_loss if tx.line_items(variant, "income") else {},
+        accounts=accounts,
+        rounded=rounded,
+    )
+
+
+def _euros(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)

@@ -37,9 +37,10 @@ from clientside.models import (
     CommunicationProfile,
     OutboundMessage,
     Signatory,
+    caption,
 )
-from clientside.trial_balance import CODE_MAP, TrialBalanceError
-from kvk.render import CAPTIONS_NL, render_html
+from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
+from kvk.render import render_html
 from kvk.status import Status
 
 VIEW = "clientside.view_administration"
@@ -72,6 +73,14 @@ def _profile(administration: Administration) -> CommunicationProfile | None:
 def next_step(administration: Administration) -> tuple[str, str]:
     """The one thing to do next on this administration: (text, link)."""
     detail = reverse("clientside:administration", args=[administration.pk])
+    if not administration.address_lines or not administration.filing_email:
+        return (
+            _(
+                "Vul bij de KvK-gegevens het adres (straat, huisnummer, postcode, plaats) en "
+                "het e-mailadres voor de deponering in."
+            ),
+            reverse("clientside:administration-edit", args=[administration.pk]),
+        )
     if not administration.signatories.exists():
         return (
             _("Voeg de bestuurder(s) toe die de jaarrekening ondertekenen."),
@@ -225,7 +234,11 @@ def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": signatory, "next": next_step(administration)[0]},
         )
     else:
-        flash.error(request, _("Vul de naam van de ondertekenaar in."))
+        flash.error(
+            request,
+            _("De ondertekenaar is niet toegevoegd: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
     return redirect(reverse("clientside:administration", args=[pk]) + "#ondertekenaars")
 
 
@@ -314,6 +327,19 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clientside:report", report.pk)
 
 
+def _values_form(report: AnnualReport, data=None) -> ReportingValuesForm:
+    return ReportingValuesForm(
+        data,
+        instance=AnnualReport.objects.get(pk=report.pk),
+        signatories=list(report.administration.signatories.all()),
+    )
+
+
+def _code_map(administration: Administration) -> list[tuple[str, str]]:
+    """(reporting code prefix, caption of its line) for the administration's size."""
+    return [(code, caption(line)) for code, line in CODE_MAPS[administration.size].items()]
+
+
 def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict:
     administration = report.administration
     problems, _content = services.check_report(report)
@@ -324,7 +350,7 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "report": report,
         "administration": administration,
         "figures_form": forms.get("figures_form") or FiguresForm(report=report),
-        "values_form": forms.get("values_form") or ReportingValuesForm(instance=report),
+        "values_form": forms.get("values_form") or _values_form(report),
         "import_form": forms.get("import_form") or TrialBalanceForm(),
         "import_errors": forms.get("import_errors") or [],
         "problems": problems,
@@ -336,7 +362,13 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "resubmission_report": AnnualReport.objects.filter(
             administration=administration, financial_year=report.financial_year, resubmission=True
         ).first(),
-        "code_map": [(code, CAPTIONS_NL.get(c, c), sign) for code, (c, sign) in CODE_MAP.items()],
+        "code_map": _code_map(administration),
+        "buildable": administration.buildable,
+        "line_names": [
+            (name, caption(name)) for name in importable_lines(administration.kvk_report)
+        ]
+        if administration.buildable
+        else [],
         "can_change": request.user.has_perm(CHANGE) and not report.locked,
         "can_prepare": request.user.has_perm(PREPARE)
         and not report.locked
@@ -366,15 +398,19 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
         flash.error(request, _("De cijfers zijn niet opgeslagen; zie de meldingen bij de velden."))
         context = _report_context(request, report, figures_form=form)
         return render(request, "clientside/report_detail.html", context, status=400)
+    data = form.cleaned_data
     try:
         services.save_figures(
             report=report,
-            period_start=form.cleaned_data["period_start"],
-            period_end=form.cleaned_data["period_end"],
-            previous_start=form.cleaned_data["previous_start"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            previous_start=None if data["first_year"] else data["previous_start"],
+            prepared_on=data["prepared_on"],
+            appropriation=data["appropriation"],
+            period_deviation_reason=data["period_deviation_reason"],
             balance=form.amounts("b"),
             profit_loss=form.amounts("p"),
-            notes=form.cleaned_data["notes"],
+            notes=form.notes(),
         )
     except services.ReportLocked as error:
         return _locked_redirect(request, error, pk)
@@ -410,6 +446,14 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
         _("Proefbalans geïmporteerd: %(count)s rekeningen verwerkt. Controleer de cijfers.")
         % {"count": result.accounts},
     )
+    if result.rounded:
+        flash.warning(
+            request,
+            _(
+                "De proefbalans had centen; de KvK accepteert alleen hele euro's. Elke post "
+                "is afgerond; controleer of de balans nog sluit."
+            ),
+        )
     return redirect(reverse("clientside:report", args=[pk]) + "#cijfers")
 
 
@@ -417,7 +461,7 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
 @permission(CHANGE)
 def report_values(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
-    form = ReportingValuesForm(request.POST, instance=AnnualReport.objects.get(pk=pk))
+    form = _values_form(report, request.POST)
     if not form.is_valid():
         flash.error(request, _("De rapportagewaarden zijn niet opgeslagen."))
         context = _report_context(request, report, values_form=form)
@@ -428,6 +472,9 @@ def report_values(request: HttpRequest, pk: int) -> HttpResponse:
             adoption_date=form.cleaned_data["adoption_date"],
             signed_by=form.cleaned_data["signed_by"],
             signed_date=form.cleaned_data["signed_date"],
+            signing_place=form.cleaned_data["signing_place"],
+            resubmission_explanation=form.cleaned_data.get("resubmission_explanation", ""),
+            signatures=form.signatures(),
         )
     except services.ReportLocked as error:
         return _locked_redirect(request, error, pk)

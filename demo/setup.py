@@ -20,6 +20,7 @@ from clientside.models import (
 )
 from connectors import services as connector_services
 from connectors.models import AppConnector, MessageType
+from kvk import taxonomy as tx
 from kvk.statements import demo_statements
 from portal.activation import set_environment_activation
 from portal.models import (
@@ -41,12 +42,34 @@ class DemoClient:
     name: str
     kvk_number: str
     username: str
+    #: the KvK report (entry point variant) the client files
+    variant: str = "micro"
+    street: str = "Oudegracht"
+    house_number: str = "120"
+    postal_code: str = "3511AX"
+    place: str = "Utrecht"
 
 
 DEMO_CLIENTS = [
     DemoClient("Bakkerij De Korenschoof B.V.", "12345678", "klant-a"),
-    DemoClient("Fietsenmakerij Van Dijk B.V.", "23456789", "klant-b"),
-    DemoClient("Hoveniersbedrijf Groen B.V.", "34567890", "klant-c"),
+    DemoClient(
+        "Fietsenmakerij Van Dijk B.V.",
+        "23456789",
+        "klant-b",
+        variant="klein-publicatiestukken",
+        street="Voorstraat",
+        house_number="45",
+        postal_code="3512AK",
+    ),
+    DemoClient(
+        "Hoveniersbedrijf Groen B.V.",
+        "34567890",
+        "klant-c",
+        variant="klein",
+        street="Biltstraat",
+        house_number="8",
+        postal_code="3572AK",
+    ),
 ]
 
 
@@ -108,10 +131,18 @@ def _user(username: str, **extra):
 
 @transaction.atomic
 def add_client(
-    *, name: str, kvk_number: str, username: str, portal_url: str, year: int
+    *,
+    name: str,
+    kvk_number: str,
+    username: str,
+    portal_url: str,
+    year: int,
+    client: DemoClient | None = None,
 ) -> tuple[Organisation, Administration, AnnualReport]:
     """One client on both sides: organisation, portal login and token at the accountant;
-    administration, communication profile and an annual report ready to send at the client."""
+    administration (KvK data with its address), communication profile and an annual
+    report with NT19 figures, ready to send, at the client."""
+    client = client or DemoClient(name, kvk_number, username)
     env = environment()
     activate(env)
     org = Organisation.objects.filter(
@@ -127,9 +158,24 @@ def add_client(
         defaults={"name": user.first_name, "email": user.email, "portal_access": True},
     )
     administration, _ = Administration.objects.get_or_create(
-        kvk_number=kvk_number, name=name, defaults={"seat": "Utrecht"}
+        kvk_number=kvk_number,
+        name=name,
+        defaults={
+            "legal_form": tx.LEGAL_FORM_BV,
+            "seat": "Utrecht",
+            "street": client.street,
+            "house_number": client.house_number,
+            "postal_code": client.postal_code,
+            "place": client.place,
+            "filing_email": f"administratie@{username}.example.nl",
+            "kvk_report": client.variant,
+        },
     )
-    Signatory.objects.get_or_create(administration=administration, name="J. de Vries")
+    Signatory.objects.get_or_create(
+        administration=administration,
+        name="J. de Vries",
+        defaults={"function": tx.DIRECTOR, "order": 1},
+    )
     set_administration_activation(
         administration=administration, active=True, source=FilingActivationChange.Source.DEMO
     )
@@ -143,12 +189,25 @@ def add_client(
             portal_url_override=portal_url,
             token=raw,
         )
-    statements = demo_statements(kvk_number=kvk_number, legal_name=name, year=year)
+    statements = demo_statements(
+        kvk_number=kvk_number,
+        legal_name=name,
+        year=year,
+        size=administration.size,
+        variant=administration.kvk_report,
+    )
+    # Drawn up and signed on one day after the year's end, never in the future.
+    signed = min(date(year + 1, 3, 1), date.today())
+    statements.prepared_on = signed
     report, _ = AnnualReport.objects.get_or_create(
         administration=administration,
         financial_year=year,
         resubmission=False,
-        defaults={"statements": statements.to_dict(), "signed_date": date(year + 1, 3, 1)},
+        defaults={
+            "statements": statements.to_dict(),
+            "signed_date": signed,
+            "signing_place": client.place,
+        },
     )
     return org, administration, report
 
@@ -180,6 +239,7 @@ def load(portal_url: str) -> list[str]:
             username=client.username,
             portal_url=portal_url,
             year=year,
+            client=client,
         )
     return [
         f"Medewerker (InSite):  medewerker / {DEMO_PASSWORD}",

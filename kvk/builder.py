@@ -100,7 +100,9 @@ class _Instance:
                     for a in r.axes
                     if a.qname == axis and a.typed_member
                 )
-                self.used_prefixes.update({axis.partition(":")[0], member_element.partition(":")[0]})
+                self.used_prefixes.update(
+                    {axis.partition(":")[0], member_element.partition(":")[0]}
+                )
                 typed_el = E.sub(scenario, "xbrldi:typedMember", dimension=axis)
                 E.sub(typed_el, member_element).text = value
         self.contexts[ctx_id] = ctx
@@ -117,7 +119,9 @@ class _Instance:
         if len(dimensions) == len(tx.FINANCIAL_DIMENSIONS):
             return base if instant is not None else f"{base}_d"
         if dimensions:
-            return f"{base}_" + "_".join(m.rpartition(":")[2].removesuffix("Member") for _, m in dimensions)
+            return f"{base}_" + "_".join(
+                m.rpartition(":")[2].removesuffix("Member") for _, m in dimensions
+            )
         return base if instant is None else f"{base}_i"
 
     # facts ---------------------------------------------------------------------------

@@ -350,6 +350,7 @@ def _build_entry_point(variant: str) -> EntryPoint:
             presentation.setdefault(role_uri, []).extend(
                 (int(depth), str(c), label) for depth, c, label in rows
             )
+    presentation = {uri: _graft(rows) for uri, rows in presentation.items()}
     return EntryPoint(
         variant=variant,
         file_name=file_name,
@@ -357,6 +358,41 @@ def _build_entry_point(variant: str) -> EntryPoint:
         roles=tuple(roles),
         presentation=MappingProxyType({k: tuple(v) for k, v in presentation.items()}),
     )
+
+
+Row = tuple[int, str, str | None]
+
+
+def _graft(rows: list[Row]) -> list[Row]:
+    """One tree per role: a tree whose root also stands inside another tree of the role
+    (two linkbases extending the same heading, e.g. klein's fiscal reserves under
+    EquityTitle) joins that tree, its items placed after the heading's own items and
+    before the heading's total (the relationship order across files was not read)."""
+    trees: list[list[Row]] = []
+    for row in rows:
+        if row[0] == 0 or not trees:
+            trees.append([])
+        trees[-1].append(row)
+    merged = list(trees)
+    for tree in trees:
+        root = tree[0][1]
+        host = next(
+            (t for t in merged if t is not tree and any(r[1] == root and r[0] > 0 for r in t)),
+            None,
+        )
+        if host is None:
+            continue
+        at = next(i for i, r in enumerate(host) if r[1] == root and r[0] > 0)
+        depth = host[at][0]
+        end = at + 1
+        while end < len(host) and host[end][0] > depth:
+            end += 1
+        if end - 1 > at and host[end - 1][2] and host[end - 1][2].endswith("totalLabel"):
+            end -= 1  # before the total
+        shifted = [(d + depth, c, label) for d, c, label in tree[1:]]
+        host[end:end] = shifted
+        merged.remove(tree)
+    return [row for tree in merged for row in tree]
 
 
 #: The variants the extract describes well enough to build and check concepts against.
@@ -373,6 +409,23 @@ def entry_point(variant: str) -> EntryPoint:
 def formatted_concepts() -> frozenset[str]:
     """Every concept of the formatted-explanation type (FR-NL-5.11 allows markup there)."""
     return frozenset(q for q, c in concepts().items() if c.is_formatted)
+
+
+def formula_files(variant: str) -> list[dict[str, Any]]:
+    """The formula linkbases an entry point uses, as read, each with its role and
+    assertions (micro: nt19-kvk-supplement.json formulas_micro, selected by the entry
+    point's formula list; klein: nt19-kvk-klein-formulas.json, by each file's used_by)."""
+    if variant in ("micro", "micro-publicatiestukken"):
+        record = _load("nt19-kvk-micro-klein.json")["entrypoints"][
+            f"{RELEASE_FILE_PREFIX}{variant}.xsd"
+        ]
+        names = {path.rpartition("/")[2] for path in record["formula"]}
+        files = _load("nt19-kvk-supplement.json")["formulas_micro"]["files"]
+        return [f for f in files if f["file"].rpartition("/")[2] in names]
+    if variant in ("klein", "klein-publicatiestukken"):
+        files = _load("nt19-kvk-klein-formulas.json").get("files") or []
+        return [f for f in files if isinstance(f, dict) and variant in (f.get("used_by") or ())]
+    return []
 
 
 def summations(size: str) -> dict[str, tuple[str, ...]]:

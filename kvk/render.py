@@ -73,51 +73,12 @@ class Row:
     previous: str = ""
 
 
-def _trees(
-    rows: tuple[tuple[int, str, str | None], ...],
-) -> list[list[tuple[int, str, str | None]]]:
-    """Split a linkrole's rows into its trees (each starts at depth 0)."""
-    trees: list[list[tuple[int, str, str | None]]] = []
-    for row in rows:
-        if row[0] == 0 or not trees:
-            trees.append([])
-        trees[-1].append(row)
-    return trees
-
-
 def _ordered_rows(variant: str, role_short: str) -> list[tuple[int, str, str | None]]:
-    """A role's presentation rows, one per concept, with the main tree first.
-
-    Some linkroles hold a second, small tree (klein's balance sheet puts the fiscal
-    reserves under their own equity title). Its concepts go just above their summation
-    total in the main tree, so they are shown where they add up; what has no total there
-    follows the main tree.
-    """
+    """A role's presentation rows, one per concept (kvk.nt joins a role's trees)."""
     rows = nt.entry_point(variant).presentation.get(_ROLE_PREFIX + role_short, ())
-    trees = _trees(rows)
-    if not trees:
-        return []
-    main = max(trees, key=len)
-    ordered = list(main)
-    parent_of = {
-        child: total
-        for total, children in nt.summations(tx.size_of_variant(variant) or "").items()
-        for child in children
-    }
-    rest: list[tuple[int, str, str | None]] = []
-    for tree in trees:
-        if tree is main:
-            continue
-        for depth, qname, role in tree:
-            total = parent_of.get(qname.partition(":")[2], "")
-            at = next((i for i, r in enumerate(ordered) if r[1].endswith(f":{total}")), None)
-            if total and at is not None:
-                ordered.insert(at, (ordered[at][0], qname, role))
-            else:
-                rest.append((depth, qname, role))
     seen: set[str] = set()
     unique = []
-    for row in ordered + rest:
+    for row in rows:
         if row[1] not in seen:
             seen.add(row[1])
             unique.append(row)

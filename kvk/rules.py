@@ -20,14 +20,12 @@ is in ``kvk.arelle`` and merges its findings into the same shape.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from lxml import etree
 
@@ -1299,7 +1297,7 @@ def _required_facts(variant: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     point also gets _MANDATORY.
     """
     required: dict[tuple[str, ...], str] = {(qname,): "" for qname in _MANDATORY}
-    for record in _formula_files(variant):
+    for record in nt.formula_files(variant):
         source = record["file"].rpartition("/")[2]
         for assertion in record.get("assertions") or []:
             if (
@@ -1314,26 +1312,6 @@ def _required_facts(variant: str) -> tuple[tuple[tuple[str, ...], str], ...]:
                 if alternatives and "complement" not in filters:
                     required[alternatives] = source
     return tuple(required.items())
-
-
-def _formula_files(variant: str) -> list[dict[str, Any]]:
-    if variant in ("micro", "micro-publicatiestukken"):
-        listed = _read_extract("nt19-kvk-micro-klein.json")["entrypoints"][
-            f"{nt.RELEASE_FILE_PREFIX}{variant}.xsd"
-        ]["formula"]
-        names = {path.rpartition("/")[2] for path in listed}
-        files = _read_extract("nt19-kvk-supplement.json")["formulas_micro"]["files"]
-        return [f for f in files if f["file"].rpartition("/")[2] in names]
-    if variant in ("klein", "klein-publicatiestukken"):
-        files = _read_extract("nt19-kvk-klein-formulas.json")["files"]
-        return [f for f in files if variant in (f.get("used_by") or ())]
-    return []
-
-
-@functools.cache
-def _read_extract(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((nt.DATA / name).read_text(encoding="utf-8"))
-    return data
 
 
 def _years_later(day: date, years: int) -> date:

@@ -368,9 +368,7 @@ class FinancialStatements:
         if not self.email:
             raise ValueError("email is required (the KvK requires nl-cd:EmailAddressFull)")
         if self.prepared_on is None:
-            raise ValueError(
-                "prepared_on is required (rj-i:FinancialStatementsDateOfPreparation)"
-            )
+            raise ValueError("prepared_on is required (rj-i:FinancialStatementsDateOfPreparation)")
         if not self.period_is_annual and not self.period_deviation_reason.strip():
             raise ValueError(
                 f"the financial year {self.period_start} .. {self.period_end} is not twelve "
@@ -531,8 +529,6 @@ def _req_date(value: Any, name: str) -> date:
     result = _date(value, name)
     assert result is not None
     return result
-
-
 
 
 def demo_statements(

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from clientside import activation, services, tasks
 from clientside.models import (
+    Administration,
     CommunicationProfile,
     FilingActivation,
     FilingActivationChange,
@@ -193,18 +194,26 @@ def test_switching_off_keeps_everything(env, switch):
 # --- the set-up page and the admin ----------------------------------------------------------
 
 
-def test_new_administration_starts_off(user_client, db):
-    user_client.post(
+def test_new_administration_starts_off(client, db):
+    client.force_login(user_with(*ALL, "add_administration"))
+    response = client.post(
         "/klant/administraties/nieuw/",
         {
             "name": "Nieuw B.V.",
-            "legal_form": "Besloten vennootschap",
+            "legal_form": "Besloten vennootschap met beperkte aansprakelijkheid",
             "seat": "Utrecht",
             "kvk_number": "11223344",
+            "street": "Voorstraat",
+            "house_number": "1",
+            "postal_code": "3512AK",
+            "place": "Utrecht",
+            "filing_email": "info@nieuw.example.nl",
             "kvk_report": "micro",
             "contact_type": "ondernemer",
         },
     )
+    assert response.status_code == 302
+    assert Administration.objects.filter(kvk_number="11223344").exists()
     assert not FilingActivation.objects.filter(active=True).exists()
 
 

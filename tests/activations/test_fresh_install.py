@@ -17,12 +17,12 @@ from django.core.management import call_command
 from django.test import Client as Browser
 from django.urls import reverse
 
-from clientside.models import Administration, OutboundMessage
+from clientside.models import Administration, AnnualReport, OutboundMessage
 from connectors import tasks as connector_tasks
 from kvk.status import Status
 from portal.models import AccountancyEnvironment, Organisation
-from tests.clientside.conftest import YEAR
-from tests.clientside.test_screens import TRIAL_BALANCE
+from tests.clientside.conftest import SIGNED, YEAR
+from tests.clientside.test_screens import TRIAL_BALANCE, figures_post
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
 
@@ -204,16 +204,25 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
         "/klant/administraties/nieuw/",
         {
             "name": "Bakkerij Jansen B.V.",
-            "legal_form": "Besloten vennootschap",
+            "legal_form": "Besloten vennootschap met beperkte aansprakelijkheid",
             "seat": "Utrecht",
             "kvk_number": "12345678",
+            "street": "Voorstraat",
+            "house_number": "12",
+            "postal_code": "3512 AK",
+            "place": "Utrecht",
+            "filing_email": "info@bakkerijjansen.example.nl",
             "kvk_report": "micro",
             "contact_type": "ondernemer",
         },
     )
     administration = Administration.objects.get()
     detail = created.redirect_chain[-1][0]
-    post(client, detail + "ondertekenaars/", {"name": "J. Jansen", "role": "bestuurder"})
+    post(
+        client,
+        detail + "ondertekenaars/",
+        {"name": "J. Jansen", "function": "Bestuurder (huidig)", "order": "1"},
+    )
     page = client.get(detail).content.decode()
     assert "Jaarrapportage deponeren via accountancyportal" in page
     step = re.search(r'id="volgende-stap">.*?href="([^"]+)"', page, re.S).group(1)
@@ -239,11 +248,21 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
     report_url = made.redirect_chain[-1][0]
     upload = SimpleUploadedFile("proefbalans.csv", TRIAL_BALANCE.encode(), "text/csv")
     post(client, report_url + "proefbalans/", {"file": upload})
+    signatory = administration.signatories.get()
     post(
         client,
         report_url + "rapportagewaarden/",
-        {"signed_by": "bestuurder", "signed_date": f"{YEAR + 1}-03-01"},
+        {
+            "signed_by": "bestuurder",
+            "signed_date": SIGNED.isoformat(),
+            "signing_place": "Utrecht",
+            f"signed_{signatory.pk}": "on",
+        },
     )
+    # The check lists the preparation date as still to fill in, on the figures.
+    report = AnnualReport.objects.get(administration=administration)
+    checked = post(client, report_url + "cijfers/", figures_post(report))
+    assert 'id="ready"' in checked.content.decode()
     post(client, report_url + "klaarzetten/", {})
     sent = post(client, detail + "verzenden-ontvangen/", {})
     assert any("1 verzonden, 0 mislukt" in m for m in messages_of(sent)), messages_of(sent)

@@ -16,9 +16,12 @@ from clientside.models import (
     FilingActivation,
     Signatory,
 )
+from kvk import taxonomy as tx
 from kvk.statements import demo_statements
 
 YEAR = date.today().year - 1
+#: The day the demo accounts were drawn up and signed: after the year, not in the future.
+SIGNED = min(date(YEAR + 1, 3, 1), date.today())
 
 
 @dataclass
@@ -29,13 +32,28 @@ class ClientEnvironment:
 
 
 def make_environment(
-    *, kvk_number: str, token: str, portal_url: str, name: str = "Test B.V.", size: str = "micro"
+    *,
+    kvk_number: str,
+    token: str,
+    portal_url: str,
+    name: str = "Test B.V.",
+    size: str = "micro",
+    variant: str = "",
 ) -> ClientEnvironment:
+    """A complete administration (KvK tab with the address and e-mail address, one
+    director) with an annual report of NT19 figures, ready to prepare."""
+    variant = variant or ("micro" if size == "micro" else "klein-publicatiestukken")
     administration = Administration.objects.create(
         name=name,
+        legal_form=tx.LEGAL_FORM_BV,
         seat="Utrecht",
         kvk_number=kvk_number,
-        kvk_report="micro" if size == "micro" else "klein-publicatiestukken",
+        street="Oudegracht",
+        house_number="120",
+        postal_code="3511AX",
+        place="Utrecht",
+        filing_email="administratie@example.nl",
+        kvk_report=variant,
     )
     Signatory.objects.create(administration=administration, name="J. de Vries")
     FilingActivation.objects.create(administration=administration, active=True)
@@ -45,12 +63,20 @@ def make_environment(
         portal_url_override=portal_url,
         token=token,
     )
-    statements = demo_statements(kvk_number=kvk_number, legal_name=name, year=YEAR, size=size)
+    statements = demo_statements(
+        kvk_number=kvk_number,
+        legal_name=name,
+        year=YEAR,
+        size=administration.size,
+        variant=variant,
+    )
+    statements.prepared_on = SIGNED
     report = AnnualReport.objects.create(
         administration=administration,
         financial_year=YEAR,
         statements=statements.to_dict(),
-        signed_date=date(YEAR + 1, 3, 1),
+        signed_date=SIGNED,
+        signing_place="Utrecht",
     )
     return ClientEnvironment(administration, profile, report)
 

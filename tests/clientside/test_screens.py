@@ -4,7 +4,6 @@ only by what the screens show; and who may do what."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -13,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from clientside.models import Administration, AnnualReport, CommunicationProfile, OutboundMessage
 from kvk.status import Status
 from tests import factories
-from tests.clientside.conftest import YEAR, make_environment
+from tests.clientside.conftest import SIGNED, YEAR, make_environment
 from workflow.models import ApprovalMessage
 
 TRIAL_BALANCE = """rekening;omschrijving;rapportagecode;saldo_huidig;saldo_vorig
@@ -52,6 +51,26 @@ def flashes(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
+def figures_post(report: AnnualReport, **changes: str) -> dict:
+    """The figures form as the screen posts it back, from the stored figures."""
+    data = report.statements
+    post = {
+        "period_start": data["period_start"],
+        "period_end": data["period_end"],
+        "previous_start": data.get("previous_start") or "",
+        "prepared_on": data.get("prepared_on") or SIGNED.isoformat(),
+        "appropriation": data.get("appropriation") or "Voor",
+    }
+    for prefix, part in (("b", "balance"), ("p", "profit_loss")):
+        for concept, (current, previous) in (data.get(part) or {}).items():
+            post[f"{prefix}_{concept}_0"] = current or ""
+            post[f"{prefix}_{concept}_1"] = previous or ""
+    for concept, text in (data.get("notes") or {}).items():
+        post[f"n_{concept}"] = text
+    post.update(changes)
+    return post
+
+
 def follow_post(client, url: str, data: dict | None = None, **extra):
     response = client.post(url, data or {}, follow=True, **extra)
     assert response.status_code == 200, response.content[:500]
@@ -71,21 +90,29 @@ def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, p
         "/klant/administraties/nieuw/",
         {
             "name": "Test B.V.",
-            "legal_form": "Besloten vennootschap",
+            "legal_form": "Besloten vennootschap met beperkte aansprakelijkheid",
             "seat": "Utrecht",
             "kvk_number": client_a.kvk_number,
             "sbi_code": "1071",
-            "address": "Dorpsstraat 1, Utrecht",
+            "street": "Dorpsstraat",
+            "house_number": "1a",
+            "postal_code": "3511 ax",
+            "place": "Utrecht",
+            "filing_email": "info@test.example.nl",
             "kvk_report": "micro",
             "contact_type": "ondernemer",
         },
     )
     administration = Administration.objects.get()
+    assert (administration.house_number, administration.house_number_addition) == ("1", "a")
+    assert administration.postal_code == "3511AX"
     assert any("Voeg de bestuurder(s) toe" in m for m in flashes(page))
     detail = f"/klant/administraties/{administration.pk}/"
 
     page = follow_post(
-        client, detail + "ondertekenaars/", {"name": "J. de Vries", "role": "bestuurder"}
+        client,
+        detail + "ondertekenaars/",
+        {"name": "J. de Vries", "function": "Bestuurder (huidig)", "order": "1"},
     )
     assert any("Jaarrapportage deponeren via accountancyportal" in m for m in flashes(page))
     # The activation (issue 11): switched on at the set-up page the next step links to.
@@ -118,11 +145,20 @@ def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, p
     page = follow_post(client, report_url + "proefbalans/", {"file": upload})
     assert any("12 rekeningen verwerkt" in m for m in flashes(page))
 
+    signatory = administration.signatories.get()
     page = follow_post(
         client,
         report_url + "rapportagewaarden/",
-        {"signed_by": "bestuurder", "signed_date": date(YEAR + 1, 3, 1).isoformat()},
+        {
+            "signed_by": "bestuurder",
+            "signed_date": SIGNED.isoformat(),
+            "signing_place": "Utrecht",
+            f"signed_{signatory.pk}": "on",
+        },
     )
+    assert "Datum opmaak jaarrekening" in page.content.decode()
+    report.refresh_from_db()
+    page = follow_post(client, report_url + "cijfers/", figures_post(report))
     assert 'id="ready"' in page.content.decode()
 
     page = follow_post(client, report_url + "klaarzetten/")
@@ -169,47 +205,141 @@ def test_invalid_trial_balance_shows_dutch_errors_per_line_and_changes_nothing(c
     assert env.report.statements == before
 
 
+BASE_FIGURES = {
+    "period_start": f"{YEAR}-01-01",
+    "period_end": f"{YEAR}-12-31",
+    "previous_start": f"{YEAR - 1}-01-01",
+    "prepared_on": SIGNED.isoformat(),
+    "appropriation": "Voor",
+}
+
+
 @pytest.mark.django_db
-def test_figures_entered_on_screen_with_totals_computed(client):
+def test_micro_figures_entered_on_screen_with_totals_computed(client):
     env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
     client.force_login(user_with(*ALL_PERMISSIONS))
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    # micro's abbreviated balance sheet (NT19), with Dutch captions, and its notes
+    assert 'name="b_AssetsNoncurrentOther_0"' in html
+    assert 'name="b_PropertyPlantEquipment_0"' not in html
+    assert "Schulden met een looptijd langer dan een jaar" in html
+    assert 'name="n_AdditionalInformationToArticle395aDisclosure"' in html
     data = {
-        "period_start": f"{YEAR}-01-01",
-        "period_end": f"{YEAR}-12-31",
-        "previous_start": f"{YEAR - 1}-01-01",
-        "notes": "Toelichting.",
-        "b_CashAndCashEquivalents_0": "1.000,50",
-        "b_CashAndCashEquivalents_1": "800",
-        "b_ShareCapital_0": "1000,50",
-        "b_ShareCapital_1": "800",
+        **BASE_FIGURES,
+        "n_AdditionalInformationToArticle395aDisclosure": "Opgesteld volgens art. 2:395a BW.",
+        "b_AssetsCurrentOther_0": "1.000",
+        "b_AssetsCurrentOther_1": "800",
+        "b_Equity_0": "600",
+        "b_Equity_1": "500",
+        "b_LiabilitiesMaturityLessThanOneYear_0": "400",
+        "b_LiabilitiesMaturityLessThanOneYear_1": "300",
     }
     follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/cijfers/", data)
     env.report.refresh_from_db()
-    balance = env.report.statements["balance"]
-    assert balance["Assets"] == ["1000.50", "800"]
-    assert balance["EquityAndLiabilities"] == ["1000.50", "800"]
-    assert "Inventories" not in balance
-    assert env.report.statements["previous_end"] == f"{YEAR - 1}-12-31"
+    stored = env.report.statements
+    balance = stored["balance"]
+    assert balance["AssetsCurrent"] == balance["Assets"] == ["1000", "800"]
+    assert balance["Liabilities"] == ["400", "300"]
+    assert balance["EquityAndLiabilities"] == ["1000", "800"]
+    assert "AssetsNoncurrent" not in balance  # no items, no total
+    assert stored["previous_end"] == f"{YEAR - 1}-12-31"
+    assert stored["prepared_on"] == SIGNED.isoformat()
+    assert stored["notes"] == {
+        "AdditionalInformationToArticle395aDisclosure": "Opgesteld volgens art. 2:395a BW."
+    }
 
 
 @pytest.mark.django_db
-def test_wrong_amount_on_screen_is_refused_with_the_field(client):
+def test_klein_figures_fill_the_equity_and_the_profit_and_loss_totals(client):
+    env = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", variant="klein"
+    )
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    data = {
+        **BASE_FIGURES,
+        "b_ShareCapitalPaidCalledUp_0": "100",
+        "b_ResultForTheYear_0": "50",
+        "p_GrossMargin_0": "300",
+        "p_EmployeeBenefitsExpenses_0": "200",
+        "p_FinancialIncomeExpenses_0": "-20",
+        "p_IncomeTaxExpense_0": "30",
+    }
+    follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/cijfers/", data)
+    env.report.refresh_from_db()
+    assert env.report.statements["balance"]["Equity"] == ["150", None]
+    pl = env.report.statements["profit_loss"]
+    assert pl["SumOfExpenses"] == ["200", None]
+    assert pl["OperatingResult"] == ["100", None]
+    assert pl["ResultBeforeTax"] == ["80", None]
+    assert pl["ResultAfterTax"] == ["50", None]
+
+
+@pytest.mark.django_db
+def test_a_first_financial_year_has_no_comparatives_and_a_short_year_a_reason(client):
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    url = f"/klant/jaarrapporten/{env.report.pk}/cijfers/"
+    short_year = {
+        **BASE_FIGURES,
+        "period_start": f"{YEAR}-03-01",
+        "previous_start": "",
+        "first_year": "on",
+        "b_AssetsCurrentOther_0": "100",
+        "b_AssetsCurrentOther_1": "90",
+    }
+    response = client.post(url, short_year)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Het boekjaar is geen twaalf maanden; geef de reden" in html
+    assert "Een eerste boekjaar heeft geen vergelijkende cijfers" in html
+
+    short_year.pop("b_AssetsCurrentOther_1")
+    short_year["period_deviation_reason"] = "Eerste boekjaar na oprichting op 1 maart."
+    follow_post(client, url, short_year)
+    env.report.refresh_from_db()
+    stored = env.report.statements
+    assert stored["previous_start"] is None and stored["previous_end"] is None
+    assert stored["period_deviation_reason"] == "Eerste boekjaar na oprichting op 1 maart."
+    assert stored["balance"]["Assets"] == ["100", None]
+    # Without "Eerste boekjaar" the previous year must be given.
+    response = client.post(url, {**BASE_FIGURES, "previous_start": ""})
+    assert "vink &#x27;Eerste boekjaar&#x27; aan" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("1.234,56", "Vul hele euro&#x27;s in, zonder centen"),
+        ("twaalf", "is geen bedrag"),
+    ],
+)
+def test_cents_and_text_are_refused_with_a_dutch_message(client, amount, message):
     env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
     before = dict(env.report.statements)
     client.force_login(user_with(*ALL_PERMISSIONS))
     response = client.post(
         f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
-        {
-            "period_start": f"{YEAR}-01-01",
-            "period_end": f"{YEAR}-12-31",
-            "previous_start": f"{YEAR - 1}-01-01",
-            "b_Assets_0": "twaalf",
-        },
+        {**BASE_FIGURES, "b_AssetsCurrentOther_0": amount},
     )
     assert response.status_code == 400
-    assert "is geen bedrag" in response.content.decode()
+    assert message in response.content.decode()
     env.report.refresh_from_db()
     assert env.report.statements == before
+
+
+@pytest.mark.django_db
+def test_after_appropriation_has_no_result_for_the_year(client):
+    env = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", variant="klein"
+    )
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    response = client.post(
+        f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
+        {**BASE_FIGURES, "appropriation": "Na", "b_ResultForTheYear_0": "10"},
+    )
+    assert response.status_code == 400
+    assert "na resultaatbestemming heeft geen onverdeeld resultaat" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -305,16 +435,7 @@ def test_after_filing_the_screens_lock_and_offer_a_resubmission(client):
     assert 'id="prepare"' not in html
 
     before = dict(env.report.statements)
-    page = follow_post(
-        client,
-        url + "cijfers/",
-        {
-            "period_start": f"{YEAR}-01-01",
-            "period_end": f"{YEAR}-12-31",
-            "previous_start": f"{YEAR - 1}-01-01",
-            "b_Assets_0": "1",
-        },
-    )
+    page = follow_post(client, url + "cijfers/", {**BASE_FIGURES, "b_Assets_0": "1"})
     assert any("gedeponeerd" in m for m in flashes(page))
     env.report.refresh_from_db()
     assert env.report.statements == before
@@ -324,6 +445,7 @@ def test_after_filing_the_screens_lock_and_offer_a_resubmission(client):
     assert page.redirect_chain[-1][0] == f"/klant/jaarrapporten/{resubmission.pk}/"
     assert any("BR-KVK-4.16" in m for m in flashes(page))
     assert "Datum vaststelling" in page.content.decode()
+    assert 'name="resubmission_explanation"' in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -343,20 +465,21 @@ def test_after_25_the_screen_shows_the_path_to_new_documents(client):
 
 
 @pytest.mark.django_db
-def test_small_entity_cockpit_shows_profit_and_loss_and_the_document(client):
+def test_klein_cockpit_shows_profit_and_loss_and_the_document(client):
     from clientside import services
 
     env = make_environment(
-        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", size="klein"
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", variant="klein"
     )
     client.force_login(user_with(*ALL_PERMISSIONS))
     html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
     assert "Winst-en-verliesrekening" in html
     assert 'name="p_ResultAfterTax_0" value="12815"' in html
+    assert "Brutomarge" in html and "Gestort en opgevraagd kapitaal" in html
     message = services.prepare(env.report)
     page = client.get(f"/klant/berichten/{message.pk}/document/")
     assert page.status_code == 200
-    assert "Brutobedrijfsresultaat" in page.content.decode()
+    assert "12.815" in page.content.decode() or "12815" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -383,3 +506,45 @@ def test_pages_do_not_query_per_row(client, django_assert_max_num_queries):
         assert client.get(f"/klant/administraties/{envs[0].administration.pk}/").status_code == 200
     with django_assert_max_num_queries(len(list_queries)):
         assert client.get("/klant/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_characters_the_kvk_refuses_are_named_in_dutch(client):
+    # FR-NL-1.02: only Basic Latin, Latin-1 and currency symbols; "…" (U+2026) and curly
+    # quotes are what a word processor adds.
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    response = client.post(
+        f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
+        {**BASE_FIGURES, "n_AdditionalInformationToArticle395aDisclosure": "Zie bijlage…"},
+    )
+    assert response.status_code == 400
+    assert "Het teken &#x27;…&#x27; accepteert de KvK niet (FR-NL-1.02)" in (
+        response.content.decode()
+    )
+    accepted = client.post(
+        f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
+        {**BASE_FIGURES, "n_AdditionalInformationToArticle395aDisclosure": "Prijs € 5, één"},
+    )
+    assert accepted.status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_administration_on_klein_verticaal_is_told_it_cannot_be_made(client):
+    # klein-verticaal is not in the NT19 extract (kvk.nt.GAPS): no line items to offer.
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    Administration.objects.filter(pk=env.administration.pk).update(kvk_report="klein-verticaal")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert 'id="not-buildable"' in html and 'name="b_Assets_0"' not in html
+    problems = [p.field for p in services_problems(env.report)]
+    assert "KvK-rapport" in problems
+    saved = client.post(f"/klant/jaarrapporten/{env.report.pk}/cijfers/", BASE_FIGURES)
+    assert saved.status_code == 302
+
+
+def services_problems(report):
+    from clientside import services
+
+    report.refresh_from_db()
+    return services.completeness_problems(report)

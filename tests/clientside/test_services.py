@@ -8,10 +8,18 @@ import pytest
 from django.utils import timezone
 
 from clientside import services
-from clientside.models import AnnualReport, OutboundMessage, Signatory, normalise_participant_number
+from clientside.models import (
+    AnnualReport,
+    OutboundMessage,
+    ReportSignature,
+    Signatory,
+    normalise_participant_number,
+)
+from kvk import taxonomy as tx
 from kvk.parser import parse_instance
+from kvk.statements import Signatory as SignatoryFact
 from kvk.status import Status
-from tests.clientside.conftest import YEAR, make_environment
+from tests.clientside.conftest import SIGNED, YEAR, make_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +38,29 @@ def test_participant_number_is_normalised(typed, stored):
 
 
 def test_prepared_instance_carries_the_administration_and_reporting_values(env):
-    Signatory.objects.create(
-        administration=env.administration, name="K. Toezicht", role=Signatory.Role.SUPERVISORY
+    supervisor = Signatory.objects.create(
+        administration=env.administration,
+        name="K. Toezicht",
+        function=tx.SUPERVISORY_DIRECTOR,
+        order=2,
     )
     env.report.signed_by = AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY
     env.report.save()
+    ReportSignature.objects.create(
+        report=env.report, signatory=supervisor, signed=False, reason_not_signed="Ziek."
+    )
     message = services.prepare(env.report)
     parsed = parse_instance(bytes(message.document))
     assert parsed.kvk_number == "12345678"
-    assert parsed.first_value("DirectorName") == "J. de Vries"
-    assert parsed.first_value("SupervisoryDirectorName") == "K. Toezicht"
-    assert parsed.first_value("DirectorSignatureDate") == date(YEAR + 1, 3, 1).isoformat()
+    assert parsed.signatories() == [
+        SignatoryFact("J. de Vries", tx.DIRECTOR, True, SIGNED, "Utrecht", ""),
+        SignatoryFact("K. Toezicht", tx.SUPERVISORY_DIRECTOR, False, None, "", "Ziek."),
+    ]
+    statements = parsed.statements()
+    assert statements.legal_form == "Besloten vennootschap met beperkte aansprakelijkheid"
+    assert statements.address is not None and statements.address.postal_code == "3511AX"
+    assert statements.email == "administratie@example.nl"
+    assert statements.prepared_on == SIGNED
     assert parsed.first_value("DocumentAdoptionStatus") == "Nee"
     assert message.status == Status.PREPARED
     assert message.history[0]["status"] == Status.PREPARED
@@ -60,9 +80,12 @@ def test_rules_of_kvk_are_reported_with_the_field(env):
     assert OutboundMessage.objects.count() == 0
 
 
-def test_small_full_report_needs_the_profit_and_loss(env):
-    env.administration.kvk_report = "klein"
-    env.administration.save()
+def test_a_report_with_a_profit_and_loss_needs_it():
+    env = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", variant="klein"
+    )
+    env.report.statements["profit_loss"] = {}
+    env.report.save()
     with pytest.raises(services.PrepareError) as error:
         services.prepare(env.report)
     assert [p.field for p in error.value.problems] == [
@@ -98,19 +121,25 @@ def test_filed_report_is_locked_and_a_correction_is_a_resubmission(env):
     assert services.create_resubmission(report=env.report) == resubmission
     with pytest.raises(services.PrepareError) as error:
         services.prepare(resubmission)
-    assert [p.code for p in error.value.problems] == ["BR-KVK-4.16"]
 
+    assert [p.code for p in error.value.problems] == ["BR-KVK-4.16", ""]
+    assert error.value.problems[1].field == "Toelichting heraanlevering"
+
+    adopted = min(date(YEAR + 1, 4, 1), date.today())
     services.save_reporting_values(
         report=resubmission,
-        adoption_date=date(YEAR + 1, 4, 1),
+        adoption_date=adopted,
         signed_by="bestuurder",
-        signed_date=date(YEAR + 1, 3, 1),
+        signed_date=SIGNED,
+        signing_place="Utrecht",
+        resubmission_explanation="De voorraad was te hoog gewaardeerd.",
     )
     corrected = services.prepare(resubmission)
     parsed = parse_instance(bytes(corrected.document))
     assert parsed.first_value("DocumentResubmissionDueToUnsurmountableInaccuracies") == "Ja"
     assert parsed.first_value("DocumentAdoptionStatus") == "Ja"
-    assert parsed.adoption_date == date(YEAR + 1, 4, 1)
+    assert parsed.adoption_date == adopted
+    assert parsed.statements().resubmission_explanation == "De voorraad was te hoog gewaardeerd."
     assert corrected.filename.endswith("-heraanlevering.xbrl")
 
 

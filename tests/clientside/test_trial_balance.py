@@ -1,4 +1,7 @@
-"""The trial balance CSV import (plain code, no database)."""
+"""The trial balance CSV import and the totals of the NT19 line items (plain code, no
+database). The line items, totals and signs are those of the NT19 extract (kvk/nt19 via
+kvk.nt and kvk.taxonomy.line_items); the expected amounts are worked out by hand from
+the example trial balance."""
 
 from __future__ import annotations
 
@@ -7,40 +10,98 @@ from decimal import Decimal
 import pytest
 
 from clientside.trial_balance import (
+    CODE_MAPS,
     TrialBalanceError,
-    concept_for_code,
+    computed_totals,
+    fill_totals,
+    line_for_code,
     parse_amount,
     read_trial_balance,
 )
+from kvk import nt
+from kvk import taxonomy as tx
 from tests.clientside.test_screens import TRIAL_BALANCE
 
+D = Decimal
 
-def test_the_example_trial_balance_makes_a_closing_balance_sheet():
-    result = read_trial_balance(TRIAL_BALANCE.encode())
-    assert result.accounts == 12
+
+def test_the_example_trial_balance_makes_a_klein_balance_sheet_and_profit_and_loss():
+    result = read_trial_balance(TRIAL_BALANCE.encode(), variant="klein")
+    assert result.accounts == 12 and not result.rounded
     b = result.balance
-    assert b["PropertyPlantEquipment"] == (Decimal("48250"), Decimal("52100"))
-    assert b["ShareCapital"] == (Decimal("18000"), Decimal("18000"))
+    assert b["PropertyPlantEquipment"] == (D(48250), D(52100))
+    assert b["ShareCapitalPaidCalledUp"] == (D(18000), D(18000))
     # The year's result comes from the profit and loss accounts (not yet closed).
-    assert b["ResultForTheYear"] == (Decimal("12815"), Decimal("9075"))
-    assert b["Assets"] == (Decimal("120045"), Decimal("110780"))
+    assert b["ResultForTheYear"] == (D(12815), D(9075))
+    assert b["Assets"] == (D(120045), D(110780))
     assert b["EquityAndLiabilities"] == b["Assets"]
-    assert b["Equity"] == (Decimal("72045"), Decimal("59230"))
-    assert result.profit_loss["ResultAfterTax"] == (Decimal("12815"), Decimal("9075"))
-    assert result.profit_loss["GrossOperatingResult"] == (Decimal("100000"), Decimal("90000"))
+    assert b["Equity"] == (D(72045), D(59230))
+    p = result.profit_loss
+    assert p["GrossMargin"] == (D(100000), D(90000))
+    assert p["SumOfExpenses"] == (D(87185), D(80925))
+    assert p["OperatingResult"] == p["ResultBeforeTax"] == p["ResultAfterTax"]
+    assert p["ResultAfterTax"] == (D(12815), D(9075))
+    assert set(b) <= set(tx.line_items("klein", "balance"))
+    assert set(p) <= set(tx.line_items("klein", "income"))
 
 
-def test_comma_separated_utf8_bom_and_concept_names_are_read():
+def test_the_example_trial_balance_makes_the_abbreviated_micro_balance_sheet():
+    result = read_trial_balance(TRIAL_BALANCE.encode(), variant="micro")
+    b = result.balance
+    assert b == {
+        "AssetsNoncurrentOther": (D(53250), D(57100)),
+        "AssetsNoncurrent": (D(53250), D(57100)),
+        "AssetsCurrentOther": (D(66795), D(53680)),
+        "AssetsCurrent": (D(66795), D(53680)),
+        "Assets": (D(120045), D(110780)),
+        # share capital 18000 + reserves 41230 + the year's result 12815
+        "Equity": (D(72045), D(59230)),
+        "Provisions": (D(3000), D(2500)),
+        "LiabilitiesMaturityExceedingOneYear": (D(25000), D(30000)),
+        "LiabilitiesMaturityLessThanOneYear": (D(20000), D(19050)),
+        "Liabilities": (D(45000), D(49050)),
+        "EquityAndLiabilities": (D(120045), D(110780)),
+    }
+    assert list(b) == [n for n in tx.line_items("micro", "balance") if n in b]
+    p = result.profit_loss
+    assert p["Income"] == p["NetRevenue"] == (D(100000), D(90000))
+    assert p["Expenses"] == p["OperatingExpensesOther"] == (D(87185), D(80925))
+    assert p["ResultAfterTax"] == (D(12815), D(9075))
+
+
+@pytest.mark.parametrize("variant", ["micro-publicatiestukken", "klein-publicatiestukken"])
+def test_publication_pieces_get_no_profit_and_loss_but_the_result(variant):
+    result = read_trial_balance(TRIAL_BALANCE.encode(), variant=variant)
+    assert result.profit_loss == {}
+    assert result.balance["Equity"] == (D(72045), D(59230))
+    assert result.balance["EquityAndLiabilities"] == result.balance["Assets"]
+
+
+def test_cents_are_rounded_per_line_to_whole_euros():
+    content = (
+        b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n"
+        b"1000;BLim;100,50;0\n"
+        b"1010;BLim;0,20;0\n"
+        b"0500;BEivGok;-100,70;0\n"
+    )
+    result = read_trial_balance(content, variant="klein")
+    assert result.rounded
+    assert result.balance["CashAndCashEquivalents"] == (D(101), D(0))
+    assert result.balance["ShareCapitalPaidCalledUp"] == (D(101), D(0))
+    assert all(v == v.to_integral_value() for pair in result.balance.values() for v in pair)
+
+
+def test_comma_separated_utf8_bom_and_line_item_names_are_read():
     content = (
         "\ufeffRekening,Rapportagecode,Saldo_huidig,Saldo_vorig,Omschrijving\n"
         "# comment line\n"
         "\n"
-        "1000,CashAndCashEquivalents,100.50,90,Bank\n"
-        "0500,ShareCapital,-100.50,-90,Kapitaal\n"
+        "1000,CashAndCashEquivalents,100,90,Bank\n"
+        "0500,ShareCapitalPaidCalledUp,-100,-90,Kapitaal\n"
     ).encode()
-    result = read_trial_balance(content)
-    assert result.balance["CashAndCashEquivalents"] == (Decimal("100.50"), Decimal("90"))
-    assert result.balance["ShareCapital"] == (Decimal("100.50"), Decimal("90"))
+    result = read_trial_balance(content, variant="klein")
+    assert result.balance["CashAndCashEquivalents"] == (D(100), D(90))
+    assert result.balance["ShareCapitalPaidCalledUp"] == (D(100), D(90))
     assert result.profit_loss == {}
 
 
@@ -53,10 +114,11 @@ def test_every_bad_line_is_reported_in_dutch():
         b"0400;BLim;10;abc\n"
     )
     with pytest.raises(TrialBalanceError) as error:
-        read_trial_balance(content)
+        read_trial_balance(content, variant="micro")
     assert error.value.errors == [
         "Regel 2 (rekening 0100): rapportagecode 'XYZ' is onbekend; gebruik een RGS-code "
-        "(bijvoorbeeld BMva, BSch, WPer) of de naam van een taxonomiebegrip.",
+        "(bijvoorbeeld BMva, BSch, WPer) of de naam van een post van dit rapport "
+        "(geen totaal).",
         "Regel 3 (rekening 0200): de rapportagecode ontbreekt.",
         "Regel 4 (rekening 0300): saldo huidig jaar: '1,234' is geen bedrag (bijvoorbeeld "
         "1.234,56 of -1234.56).",
@@ -67,11 +129,13 @@ def test_every_bad_line_is_reported_in_dutch():
 
 def test_unbalanced_trial_balance_and_missing_columns_are_refused():
     with pytest.raises(TrialBalanceError, match="niet in evenwicht \\(huidig jaar\\)"):
-        read_trial_balance(b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n1;BLim;10;0\n")
+        read_trial_balance(
+            b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n1;BLim;10;0\n", variant="micro"
+        )
     with pytest.raises(TrialBalanceError, match="mist de kolom\\(men\\) saldo_vorig"):
-        read_trial_balance(b"rekening;rapportagecode;saldo_huidig\n1;BLim;10\n")
+        read_trial_balance(b"rekening;rapportagecode;saldo_huidig\n1;BLim;10\n", variant="micro")
     with pytest.raises(TrialBalanceError, match="leeg"):
-        read_trial_balance(b"\n\n")
+        read_trial_balance(b"\n\n", variant="micro")
 
 
 @pytest.mark.parametrize(
@@ -90,8 +154,70 @@ def test_amounts_in_dutch_and_plain_notation(text, expected):
     assert parse_amount(text) == Decimal(expected)
 
 
-def test_longest_prefix_wins():
-    assert concept_for_code("BEivGokGew") == ("ShareCapital", -1)
-    assert concept_for_code("BEivXyz") == ("ReservesOther", -1)
-    assert concept_for_code("Assets") is None  # a computed total is never imported
-    assert concept_for_code("Q") is None
+def test_longest_prefix_wins_and_totals_are_never_imported():
+    assert line_for_code("klein", "BEivGokGew") == "ShareCapitalPaidCalledUp"
+    assert line_for_code("klein", "BEivXyz") == "ReservesOther"
+    assert line_for_code("micro", "BEivGokGew") == "Equity"
+    assert line_for_code("micro", "BMvaBed") == "AssetsNoncurrentOther"
+    assert line_for_code("micro", "Assets") is None  # a computed total
+    assert line_for_code("micro", "PropertyPlantEquipment") is None  # a klein line
+    assert line_for_code("micro", "Q") is None
+
+
+@pytest.mark.parametrize("size", ["micro", "klein"])
+def test_every_mapped_line_is_a_line_item_of_the_size_and_not_a_total(size):
+    lines = tx.line_items(size, "balance") + tx.line_items(size, "income")
+    for code, line in CODE_MAPS[size].items():
+        assert line in lines, code
+        assert line not in computed_totals(size), code
+
+
+def test_balance_totals_are_the_parent_child_summations_of_the_extract():
+    # NT19 extract: micro's generic parent-child summation linkbase and klein's summation
+    # arcs (kvk.nt.summations); a line of the variant appears under its total.
+    for variant in tx.BUILDABLE_VARIANTS:
+        size = tx.size_of_variant(variant)
+        totals = computed_totals(variant)
+        for total, items in nt.summations(size).items():
+            own = [i for i in items if i in tx.line_items(variant, "balance")]
+            assert [i for i, _sign in totals[total]] == own
+    assert set(computed_totals("micro")) >= {
+        "Assets",
+        "AssetsNoncurrent",
+        "AssetsCurrent",
+        "Liabilities",
+        "EquityAndLiabilities",
+    }
+    assert "Equity" not in computed_totals("micro")  # one line on micro's balance sheet
+    assert "Equity" in computed_totals("klein")
+
+
+def test_profit_and_loss_totals_follow_the_value_assertions():
+    # kvk-income-statement_k-for.xml PrtFST102/108: GrossMargin - SumOfExpenses =
+    # OperatingResult; value changes (credit) are subtracted within SumOfExpenses.
+    klein = dict(computed_totals("klein"))
+    assert klein["OperatingResult"] == (("GrossMargin", 1), ("SumOfExpenses", -1))
+    assert ("ChangesValueInvestmentProperties", -1) in klein["SumOfExpenses"]
+    # kvk-income-statement_u-for.xml: Income - Expenses = ResultBeforeTax; Income's
+    # children from the presentation tree.
+    micro = dict(computed_totals("micro"))
+    assert micro["ResultBeforeTax"] == (("Income", 1), ("Expenses", -1))
+    assert [n for n, _s in micro["Income"]] == ["NetRevenue", "OperatingIncomeOther", "IncomeOther"]
+    assert (
+        computed_totals("klein-publicatiestukken")
+        .keys()
+        .isdisjoint({"OperatingResult", "ResultAfterTax"})
+    )
+
+
+def test_a_total_entered_by_hand_is_kept_and_an_empty_one_computed():
+    values = {
+        "AssetsNoncurrentOther": (D(10), None),
+        "AssetsCurrentOther": (D(5), D(7)),
+        "Assets": (D(99), None),
+    }
+    filled = fill_totals("micro", values)
+    assert filled["AssetsNoncurrent"] == (D(10), None)
+    assert filled["AssetsCurrent"] == (D(5), D(7))
+    assert filled["Assets"] == (D(99), D(7))  # kept; the filing rules will object
+    assert "Liabilities" not in filled  # no items, no total

@@ -1,0 +1,132 @@
+"""Signing per report: the signatories' function from the taxonomy's list, their order,
+and per report who signed (date and place) or did not (with the reason, art. 2:101 BW),
+as NT19 writes them on the ManagingOrSupervisoryDirectorOrRepresentativeNamesAxis."""
+
+from __future__ import annotations
+
+import pytest
+
+from clientside import services
+from clientside.models import ReportSignature, Signatory
+from kvk import taxonomy as tx
+from kvk.parser import parse_instance
+from tests.clientside.conftest import SIGNED, make_environment
+from tests.clientside.test_screens import ALL_PERMISSIONS, follow_post, user_with
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def env():
+    environment = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9"
+    )
+    Signatory.objects.create(
+        administration=environment.administration,
+        name="A. Bakker",
+        function="Bestuurder (voormalig)",
+        order=2,
+    )
+    return environment
+
+
+def values(env, **changes: str) -> dict:
+    data = {
+        "signed_by": "bestuurder",
+        "signed_date": SIGNED.isoformat(),
+        "signing_place": "Utrecht",
+    }
+    for signatory in env.administration.signatories.all():
+        data[f"signed_{signatory.pk}"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_functions_are_the_taxonomys_director_types():
+    choices = [value for value, _text in Signatory._meta.get_field("function").choices]
+    assert choices == list(tx.DIRECTOR_TYPES)
+
+
+def test_not_signing_needs_a_reason_in_dutch(client, env):
+    former = env.administration.signatories.get(name="A. Bakker")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    url = f"/klant/jaarrapporten/{env.report.pk}/rapportagewaarden/"
+    response = client.post(url, values(env, **{f"signed_{former.pk}": None}))
+    assert response.status_code == 400
+    assert "Geef de reden waarom A. Bakker niet heeft ondertekend" in response.content.decode()
+    assert not ReportSignature.objects.exists()
+
+    follow_post(
+        client,
+        url,
+        values(env, **{f"signed_{former.pk}": None, f"reason_{former.pk}": "Afgetreden."}),
+    )
+    signature = ReportSignature.objects.get()
+    assert (signature.signatory, signature.signed, signature.reason_not_signed) == (
+        former,
+        False,
+        "Afgetreden.",
+    )
+    # Signed again: the default, no row.
+    follow_post(client, url, values(env))
+    assert not ReportSignature.objects.exists()
+
+
+def test_the_instance_carries_who_signed_where_and_who_did_not(env):
+    former = env.administration.signatories.get(name="A. Bakker")
+    services.save_reporting_values(
+        report=env.report,
+        adoption_date=None,
+        signed_by="bestuurder",
+        signed_date=SIGNED,
+        signing_place="Amersfoort",
+        signatures={former.pk: (False, "Afgetreden.")},
+    )
+    message = services.prepare(env.report)
+    people = parse_instance(bytes(message.document)).signatories()
+    assert [(p.name, p.function, p.signed) for p in people] == [
+        ("J. de Vries", "Bestuurder (huidig)", True),
+        ("A. Bakker", "Bestuurder (voormalig)", False),
+    ]
+    assert (people[0].signed_on, people[0].place) == (SIGNED, "Amersfoort")
+    # NT19 signing assertions: no date and no place for who did not sign, but a reason.
+    assert (people[1].signed_on, people[1].place, people[1].reason_not_signed) == (
+        None,
+        "",
+        "Afgetreden.",
+    )
+
+
+def test_a_signing_place_is_required_and_someone_must_sign(env):
+    env.report.signing_place = ""
+    env.report.save()
+    for person in env.administration.signatories.all():
+        ReportSignature.objects.create(
+            report=env.report, signatory=person, signed=False, reason_not_signed="Weg."
+        )
+    problems = services.completeness_problems(env.report)
+    texts = [str(p) for p in problems]
+    assert "Ondertekenaars: Niemand heeft ondertekend; ten minste één bestuurder tekent." in texts
+    assert any(t.startswith("Plaats ondertekening:") for t in texts)
+
+
+def test_a_supervisory_director_signs_only_when_the_report_says_so(env):
+    Signatory.objects.create(
+        administration=env.administration, name="K. Toezicht", function=tx.SUPERVISORY_DIRECTOR
+    )
+    assert [s.name for s in services.signatories_of(env.report)] == ["J. de Vries", "A. Bakker"]
+    env.report.signed_by = "bestuurder_en_commissaris"
+    assert "K. Toezicht" in [s.name for s in services.signatories_of(env.report)]
+
+
+def test_a_signatory_is_added_with_function_and_order(client, env):
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    url = f"/klant/administraties/{env.administration.pk}/ondertekenaars/"
+    follow_post(
+        client, url, {"name": "K. Toezicht", "function": "Commissaris (huidig)", "order": "3"}
+    )
+    added = Signatory.objects.get(name="K. Toezicht")
+    assert (added.function, added.order, added.supervisory) == ("Commissaris (huidig)", 3, True)
+    page = follow_post(client, url, {"name": "X", "function": "Directeur", "order": "1"})
+    assert any("niet toegevoegd" in str(m) for m in page.context["messages"])
+    assert not Signatory.objects.filter(name="X").exists()
