@@ -96,22 +96,8 @@ def namespaces(gen: tx.Generation) -> dict[str, str]:
     result = {"xs": XS, "xbrli": tx.XBRLI, "link": tx.LINK, "xlink": tx.XLINK}
     for prefix, uri in nt.index()["namespaces"].items():
         if isinstance(uri, str) and uri.startswith("http"):
-            result[prefix] = _in_generation(uri, gen)
+            result[prefix] = gen.carry_over(uri)
     return result
-
-
-def _in_generation(uri: str, gen: tx.Generation) -> str:
-    nt19 = tx.generation("nt19")
-    for part, old, new in (
-        ("jenv", nt19.release, gen.release),
-        ("kvk", nt19.release, gen.release),
-        ("rj", nt19.release, gen.release),
-        ("sbr", nt19.sbr_release, gen.sbr_release),
-    ):
-        before = f"{_HOST}nt19/{part}/{old}/"
-        if uri.startswith(before):
-            return f"{_HOST}{gen.code}/{part}/{new}/" + uri.removeprefix(before)
-    return uri
 
 
 def schema_url(namespace: str) -> str:

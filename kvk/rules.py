@@ -1366,10 +1366,17 @@ def _check_business(
         )
 
     variant_size = tx.size_of_variant(inst.entry_point_variant or "")
-    size_value = inst.first_value("LegalSizeCriteriaClassificationMicro") or inst.first_value(
-        "LegalSizeCriteriaClassificationSmall"
+    # The size class concept says which entry point family the filing means: the Micro
+    # concept is micro's, the Small one klein's. Its value does not: a klein filing may
+    # state "Micro" (kvk-codes:legalSizeCriteriaSmallItemType lists Klein and Micro).
+    stated_size = next(
+        (
+            size
+            for size, qname in tx.SIZE_CONCEPTS.items()
+            if inst.first_value(qname.partition(":")[2]) is not None
+        ),
+        None,
     )
-    stated_size = next((k for k, v in tx.SIZE_VALUES.items() if v == size_value), None)
     expected_size = size_class or stated_size
     if variant_size and expected_size and variant_size != expected_size:
         r.add(

@@ -10,8 +10,10 @@ What was verified against official files and what is derived:
 - NT19: the concepts, their namespaces, types, enumerations, linkroles and hypercubes are
   read from the official NT19 files (``kvk/nt19/``, loaded by ``kvk.nt``); the namespace
   URIs below are checked against that extract by a test.
-- NT20: the namespace dates (jenv/kvk/rj 20251210, sbr 20250301) are those Arelle's NL
-  plugin lists; the concepts are NT19's carried over. Derived, not read.
+- NT20: NT19's concepts carried over. Arelle's NL plugin lists NT20's jenv-bw2-data,
+  kvk-data and nl-types namespaces and entry point folder (jenv and kvk 20251210, sbr
+  20250301); the other namespaces (rj-data, rj-cp-data, nl-common-data, the jenv axes
+  and domains) are extrapolated with the same dates. Derived, not read.
 - NT21: release date 20261209 announced; the sbr date follows the yearly pattern and is
   uncertain until publication. Derived, not read.
 """
@@ -219,6 +221,12 @@ def kvk_number_valid(number: str | None) -> bool:
     return bool(number) and value_problem(KVK_NUMBER, number or "") is None
 
 
+#: The prefixes of the namespaces an instance may use (besides the standard ones).
+INSTANCE_PREFIXES = (
+    "jenv-bw2-i", "jenv-bw2-dim", "jenv-bw2-dm", "kvk-i", "rj-i", "rj-cp-i", "nl-cd", "nl-types"
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Generation:
     """One NT release: where its namespaces and entry points are."""
@@ -236,21 +244,29 @@ class Generation:
     def label(self) -> str:
         return self.code.upper()
 
-    @property
+    @functools.cached_property
     def namespaces(self) -> dict[str, str]:
-        base = f"http://www.nltaxonomie.nl/{self.code}"
-        jenv = f"{base}/jenv/{self.release}/dictionary"
-        sbr = f"{base}/sbr/{self.sbr_release}/dictionary"
-        return {
-            "jenv-bw2-i": f"{jenv}/jenv-bw2-data",
-            "jenv-bw2-dim": f"{jenv}/jenv-bw2-axes",
-            "jenv-bw2-dm": f"{jenv}/jenv-bw2-domains",
-            "kvk-i": f"{base}/kvk/{self.release}/dictionary/kvk-data",
-            "rj-i": f"{base}/rj/{self.release}/dictionary/rj-data",
-            "rj-cp-i": f"{base}/rj/{self.release}/dictionary/rj-cp-data",
-            "nl-cd": f"{sbr}/nl-common-data",
-            "nl-types": f"{sbr}/nl-types",
-        }
+        """prefix -> namespace of what an instance uses: NT19's, as the extract recorded
+        them (kvk/nt19/nt19-index.json), with this generation's folder and dates."""
+        recorded = nt.index()["namespaces"]
+        return {prefix: self.carry_over(recorded[prefix]) for prefix in INSTANCE_PREFIXES}
+
+    def carry_over(self, nt19_uri: str) -> str:
+        """An NT19 URI as it reads in this generation: its folder and release dates
+        (http://www.nltaxonomie.nl/nt19/<part>/<date>/... -> .../nt20/<part>/<date>/...)."""
+        for part, old, new in (
+            ("jenv", "20241211", self.release),
+            ("kvk", "20241211", self.release),
+            ("rj", "20241211", self.release),
+            ("sbr", "20240301", self.sbr_release),
+        ):
+            before = f"http://www.nltaxonomie.nl/nt19/{part}/{old}/"
+            if nt19_uri.startswith(before):
+                return (
+                    f"http://www.nltaxonomie.nl/{self.code}/{part}/{new}/"
+                    + nt19_uri.removeprefix(before)
+                )
+        return nt19_uri
 
     @property
     def entry_point_root(self) -> str:

@@ -1048,3 +1048,25 @@ def test_accepted_generations_follow_production_dates():
 
 
 CASES_BY_CODE = {c.code: c for c in CASES}
+
+
+def test_a_klein_filing_may_state_the_size_micro():
+    """kvk-codes:legalSizeCriteriaSmallItemType lists "Klein" and "Micro" (NT19 extract,
+    nt19-kvk-micro-klein.json types), and klein's only check on the concept is that it
+    exists once (kvk-entity-information_k-for.xml): a klein filing by a company of micro
+    size is not an entry-point mismatch. The Micro concept in a klein filing is."""
+    klein = build_instance(
+        demo_statements(kvk_number=NUMBER, legal_name="K", year=2025, size="klein")
+    )
+    stated_micro = klein.replace(
+        b">Klein</kvk-i:LegalSizeCriteriaClassificationSmall>",
+        b">Micro</kvk-i:LegalSizeCriteriaClassificationSmall>",
+    )
+    assert stated_micro != klein
+    assert "DEP-ENTRYPOINT-SIZE" not in _codes(
+        check_instance(stated_micro, filing_date=FILING_DATE)
+    )
+    wrong_concept = klein.replace(
+        b"LegalSizeCriteriaClassificationSmall", b"LegalSizeCriteriaClassificationMicro"
+    ).replace(b">Klein<", b">Micro<")
+    assert "DEP-ENTRYPOINT-SIZE" in _codes(check_instance(wrong_concept, filing_date=FILING_DATE))
