@@ -49,7 +49,7 @@ def instance_with_facts(target: int) -> bytes:
     """A valid small-entity instance (klein, with profit and loss) with about `target` facts.
 
     The statements carry the demo's balance sheet and profit and loss for both years
-    (about 90 facts); the rest are signatories (five facts each in a typed-dimension
+    (about 90 facts); the rest are signatories (six facts each in a typed-dimension
     context of their own), which also makes the context count grow the way it does in
     real instances with many dimensional contexts.
     """
@@ -58,11 +58,12 @@ def instance_with_facts(target: int) -> bytes:
     )
     st.adopted, st.adoption_date = True, date(2026, 4, 1)
     base = len(parse_instance(build_instance(st)).facts)
-    st.signatories.append(Signatory("Bestuurder 0", signed_on=date(2026, 3, 15)))
+    st.signatories.append(Signatory("Bestuurder 0", signed_on=date(2026, 3, 15), place="Zwolle"))
     per_person = len(parse_instance(build_instance(st)).facts) - base
     extra = max(0, (target - base) // per_person)
     st.signatories = [
-        Signatory(f"Bestuurder {i}", signed_on=date(2026, 3, 15)) for i in range(1, extra + 1)
+        Signatory(f"Bestuurder {i}", signed_on=date(2026, 3, 15), place="Zwolle")
+        for i in range(1, extra + 1)
     ]
     return build_instance(st)
 

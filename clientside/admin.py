@@ -30,7 +30,7 @@ class AdministrationAdmin(admin.ModelAdmin):
 
 class ReportSignatureInline(admin.TabularInline):
     model = ReportSignature
-    fields = ("signatory", "signed", "reason_not_signed")
+    fields = ("signatory", "reason_not_signed")
     extra = 0
 
 

@@ -8,7 +8,7 @@ that says what to fix.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -22,21 +22,16 @@ from clientside.models import (
     CommunicationProfile,
     Signatory,
     caption,
-    is_annual,
     normalise_participant_number,
 )
-from clientside.trial_balance import computed_totals, parse_amount
-from kvk import nt
+from clientside.trial_balance import parse_amount
 from kvk import taxonomy as tx
+from kvk.statements import is_annual, years_later
 
 if TYPE_CHECKING:  # the stubs' name for a text or a lazy translation; no runtime import
     from django_stubs_ext import StrOrPromise
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _facet(qname: str, name: str) -> object:
-    return nt.type_facets(nt.concept(qname).type).get(name)
 
 
 def _refuse_unless_valid(qname: str, value: str, message: StrOrPromise) -> None:
@@ -169,20 +164,20 @@ class AdministrationForm(forms.ModelForm):
     def clean_street(self) -> str:
         value = self.cleaned_data.get("street", "").strip()
         _refuse_unless_valid(
-            "nl-cd:StreetNameNL",
+            tx.ADDRESS_CONCEPTS["street"],
             value,
             _(
                 "De straatnaam heeft %(length)s tekens; de KvK accepteert er hoogstens "
                 "%(max)s. Kort de naam af, bijvoorbeeld 'Burg. de Withstr.'."
             )
-            % {"length": len(value), "max": _facet("nl-cd:StreetNameNL", "maxLength")},
+            % {"length": len(value), "max": tx.max_length(tx.ADDRESS_CONCEPTS["street"])},
         )
         return value
 
     def clean_postal_code(self) -> str:
         value = normalise_postal_code(self.cleaned_data.get("postal_code", ""))
         _refuse_unless_valid(
-            "nl-cd:PostalCodeNL",
+            tx.ADDRESS_CONCEPTS["postal_code"],
             value,
             _(
                 "Vul een Nederlandse postcode in: vier cijfers (niet beginnend met 0) en "
@@ -194,17 +189,17 @@ class AdministrationForm(forms.ModelForm):
     def clean_place(self) -> str:
         value = self.cleaned_data.get("place", "").strip()
         _refuse_unless_valid(
-            "nl-cd:PlaceOfResidenceNL",
+            tx.ADDRESS_CONCEPTS["place"],
             value,
             _("De plaatsnaam is te lang: hoogstens %(max)s tekens.")
-            % {"max": _facet("nl-cd:PlaceOfResidenceNL", "maxLength")},
+            % {"max": tx.max_length(tx.ADDRESS_CONCEPTS["place"])},
         )
         return value
 
     def clean_filing_email(self) -> str:
         value = self.cleaned_data.get("filing_email", "").strip()
         _refuse_unless_valid(
-            "nl-cd:EmailAddressFull",
+            tx.EMAIL,
             value,
             _("Vul een volledig e-mailadres in, bijvoorbeeld administratie@voorbeeld.nl."),
         )
@@ -221,7 +216,7 @@ class AdministrationForm(forms.ModelForm):
         _check_field(
             self,
             "house_number",
-            "nl-cd:HouseNumberNL",
+            tx.ADDRESS_CONCEPTS["house_number"],
             _(
                 "Vul alleen het huisnummer in: 1 tot 5 cijfers. Letters en andere "
                 "toevoegingen horen in het veld Toevoeging."
@@ -230,9 +225,9 @@ class AdministrationForm(forms.ModelForm):
         _check_field(
             self,
             "house_number_addition",
-            "nl-cd:HouseNumberAddition",
+            tx.ADDRESS_CONCEPTS["house_number_addition"],
             _("De toevoeging is hoogstens %(max)s tekens, bijvoorbeeld A, bis of 2hg.")
-            % {"max": _facet("nl-cd:HouseNumberAddition", "maxLength")},
+            % {"max": tx.max_length(tx.ADDRESS_CONCEPTS["house_number_addition"])},
         )
         if data.get("contact_type") == Administration.ContactType.INTERMEDIARY and not data.get(
             "contact_person"
@@ -367,7 +362,7 @@ class ReportingValuesForm(forms.ModelForm):
         self.signatories = signatories
         for signatory in signatories:
             signature = stored.get(signatory.pk)
-            signed = signature is None or signature.signed
+            signed = signature is None
             self.fields[f"signed_{signatory.pk}"] = forms.BooleanField(
                 label=_("%(name)s heeft ondertekend") % {"name": signatory.name},
                 required=False,
@@ -494,7 +489,7 @@ class FiguresForm(forms.Form):
         statements = report.statements or {}
         variant = report.administration.kvk_report
         self.variant = variant if variant in tx.BUILDABLE_VARIANTS else ""
-        self.totals = frozenset(computed_totals(self.variant)) if self.variant else frozenset()
+        self.totals = frozenset(tx.summation_terms(self.variant)) if self.variant else frozenset()
         initial = {
             "period_start": statements.get("period_start"),
             "period_end": statements.get("period_end"),
@@ -594,7 +589,7 @@ class FiguresForm(forms.Form):
                     "als er geen vorig boekjaar is."
                 ),
             )
-        if start and end and end >= _years_later(start, 2) - timedelta(days=1):
+        if start and end and end >= years_later(start, 2) - timedelta(days=1):
             self.add_error("period_end", _("Een boekjaar is korter dan twee jaar (BR-KVK-4.17)."))
         if (
             start
@@ -655,13 +650,6 @@ class FiguresForm(forms.Form):
             for concept in self.note_concepts
             if (text := (self.cleaned_data.get(f"n_{concept}") or "").strip())
         }
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 class TrialBalanceForm(forms.Form):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -15,7 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kvk import labels, nt
+from kvk import labels
 from kvk import taxonomy as tx
 from kvk.status import Status
 
@@ -24,16 +23,7 @@ kvk_number_validator = RegexValidator(
 )
 
 
-def max_length_of(qname: str) -> int:
-    """The longest value the taxonomy's type of a concept allows (its maxLength, or the
-    upper bound of a digits pattern such as houseNumberNLItemType's [0-9]{1,5})."""
-    facets = nt.type_facets(nt.concept(qname).type)
-    if "maxLength" in facets:
-        return int(facets["maxLength"])
-    match = re.search(r"\{\d+,(\d+)\}", str(facets.get("pattern", "")))
-    if match:
-        return int(match.group(1))
-    raise LookupError(f"{qname} has no maximum length in the NT19 extract")
+#: kvk.taxonomy.max_length under the name ReportSignature still uses.
 
 
 def caption(local_name: str) -> str:
@@ -74,20 +64,24 @@ class Administration(models.Model):
     seat = models.CharField(_("statutaire zetel"), max_length=100)
     kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[kvk_number_validator])
     sbi_code = models.CharField(_("SBI-code"), max_length=10, blank=True)
-    # The address as the filing carries it (nl-cd:StreetNameNL, HouseNumberNL,
-    # HouseNumberAddition, PostalCodeNL, PlaceOfResidenceNL); lengths from the taxonomy.
+    # The address as the filing carries it (tx.ADDRESS_CONCEPTS: nl-cd:StreetNameNL,
+    # HouseNumberNL, ...); lengths from the taxonomy.
     street = models.CharField(
-        _("straat"), max_length=max_length_of("nl-cd:StreetNameNL"), blank=True
+        _("straat"), max_length=tx.max_length(tx.ADDRESS_CONCEPTS["street"]), blank=True
     )
     house_number = models.CharField(
-        _("huisnummer"), max_length=max_length_of("nl-cd:HouseNumberNL"), blank=True
+        _("huisnummer"),
+        max_length=tx.max_length(tx.ADDRESS_CONCEPTS["house_number"]),
+        blank=True,
     )
     house_number_addition = models.CharField(
-        _("toevoeging"), max_length=max_length_of("nl-cd:HouseNumberAddition"), blank=True
+        _("toevoeging"),
+        max_length=tx.max_length(tx.ADDRESS_CONCEPTS["house_number_addition"]),
+        blank=True,
     )
     postal_code = models.CharField(_("postcode"), max_length=POSTAL_CODE_LENGTH, blank=True)
     place = models.CharField(
-        _("plaats"), max_length=max_length_of("nl-cd:PlaceOfResidenceNL"), blank=True
+        _("plaats"), max_length=tx.max_length(tx.ADDRESS_CONCEPTS["place"]), blank=True
     )
     #: The free-text address of before the structured fields; kept (read-only) so that
     #: nothing is lost where the update could not split it.
@@ -95,7 +89,7 @@ class Administration(models.Model):
     #: nl-cd:EmailAddressFull: in the filed document, where the KvK reaches the company.
     filing_email = models.EmailField(
         _("e-mailadres voor de deponering"),
-        max_length=max_length_of("nl-cd:EmailAddressFull"),
+        max_length=tx.max_length(tx.EMAIL),
         blank=True,
     )
     contact_type = models.CharField(
@@ -277,10 +271,9 @@ class ReportSignature(models.Model):
 
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="signatures")
     signatory = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="signatures")
-    signed = models.BooleanField(_("ondertekend"), default=True)
     reason_not_signed = models.CharField(
         _("reden niet ondertekend"),
-        max_length=max_length_of("jenv-bw2-i:DirectorReasonNoSignature"),
+        max_length=tx.max_length("jenv-bw2-i:DirectorReasonNoSignature"),
         blank=True,
     )
 
@@ -336,16 +329,6 @@ class OutboundMessage(models.Model):
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
-
-
-def is_annual(start: date, end: date) -> bool:
-    """A financial year of exactly twelve months (else the filing gives the reason:
-    rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription)."""
-    try:
-        next_start = start.replace(year=start.year + 1)
-    except ValueError:  # 29 February
-        next_start = start.replace(year=start.year + 1, day=28)
-    return next_start - timedelta(days=1) == end
 
 
 _PARTICIPANT_RE = re.compile(r"^[A-Za-z]?(\d{5})[A-Za-z]{0,2}$")

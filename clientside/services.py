@@ -28,7 +28,6 @@ from clientside.models import (
     ReportSignature,
     Signatory,
     caption,
-    is_annual,
 )
 from clientside.portal_client import PortalClient, PortalError
 from clientside.trial_balance import (
@@ -41,7 +40,7 @@ from kvk import statements as st
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
 from kvk.rules import Finding, check_instance
-from kvk.statements import FinancialStatements
+from kvk.statements import FinancialStatements, is_annual
 from kvk.status import Status
 
 #: Statuses after which a new document may be prepared for the same report.
@@ -239,7 +238,7 @@ def save_reporting_values(
             ReportSignature.objects.update_or_create(
                 report=report,
                 signatory_id=signatory_id,
-                defaults={"signed": False, "reason_not_signed": reason.strip()},
+                defaults={"reason_not_signed": reason.strip()},
             )
     return report
 
@@ -279,7 +278,6 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
         ReportSignature(
             report=resubmission,
             signatory_id=s.signatory_id,
-            signed=s.signed,
             reason_not_signed=s.reason_not_signed,
         )
         for s in report.signatures.all()
@@ -301,7 +299,7 @@ def signatories_of(report: AnnualReport) -> list[Signatory]:
 
 def _signing(report: AnnualReport) -> list[tuple[Signatory, bool, str]]:
     """(signatory, signed, reason not signed) for each person who signs this report."""
-    not_signed = {s.signatory_id: s for s in report.signatures.all() if not s.signed}
+    not_signed = {s.signatory_id: s for s in report.signatures.all()}
     result = []
     for person in signatories_of(report):
         absent = not_signed.get(person.pk)
@@ -310,15 +308,10 @@ def _signing(report: AnnualReport) -> list[tuple[Signatory, bool, str]]:
 
 
 def _address(administration: Administration) -> st.Address | None:
+    """The administration's address fields, which carry the names of st.Address's."""
     if not (administration.street or administration.postal_code or administration.place):
         return None
-    return st.Address(
-        street=administration.street,
-        house_number=administration.house_number,
-        house_number_addition=administration.house_number_addition,
-        postal_code=administration.postal_code,
-        place=administration.place,
-    )
+    return st.Address(**{name: getattr(administration, name) for name in tx.ADDRESS_CONCEPTS})
 
 
 def statements_for(report: AnnualReport) -> FinancialStatements:
@@ -410,13 +403,15 @@ def _kvk_tab_problems(administration: Administration) -> list[Problem]:
             )
         )
     address = (
-        (administration.street, _("Straat"), "nl-cd:StreetNameNL"),
-        (administration.house_number, _("Huisnummer"), "nl-cd:HouseNumberNL"),
-        (administration.postal_code, _("Postcode"), "nl-cd:PostalCodeNL"),
-        (administration.place, _("Plaats"), "nl-cd:PlaceOfResidenceNL"),
+        ("street", _("Straat")),
+        ("house_number", _("Huisnummer")),
+        ("postal_code", _("Postcode")),
+        ("place", _("Plaats")),
     )
-    for value, where, qname in address:
+    for name, where in address:
+        value = getattr(administration, name)
         text = _("Vul het adres in: straat, huisnummer, postcode en plaats.")
+        qname = tx.ADDRESS_CONCEPTS[name]
         if need(value, where, text) and tx.value_problem(qname, value) is not None:
             problems.append(
                 Problem(where, _("Dit deel van het adres accepteert de KvK niet; verbeter het."))
@@ -425,7 +420,7 @@ def _kvk_tab_problems(administration: Administration) -> list[Problem]:
         administration.filing_email,
         _("E-mailadres voor de deponering"),
         _("Vul het e-mailadres van de onderneming in; de KvK vraagt het in het document."),
-    ) and tx.value_problem("nl-cd:EmailAddressFull", administration.filing_email):
+    ) and tx.value_problem(tx.EMAIL, administration.filing_email):
         problems.append(
             Problem(_("E-mailadres voor de deponering"), _("Vul een volledig e-mailadres in."))
         )

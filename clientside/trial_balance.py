@@ -20,14 +20,14 @@ The CSV format (the reporting cockpit shows it too):
 The sign follows the concept's balance in the taxonomy: a credit item (equity,
 liabilities, revenue) is presented positive when the trial balance has it negative. The
 profit and loss accounts make the profit and loss lines (for the publication pieces only
-the result) and the result for the year. Totals are computed (``fill_totals``), so the
-balance sheet adds up whenever the trial balance does.
+the result) and the result for the year. Totals are computed (``fill_totals``, with the
+KvK's sums of ``kvk.taxonomy.computed_totals``), so the balance sheet adds up whenever the
+trial balance does.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from collections.abc import Mapping
@@ -109,112 +109,24 @@ REQUIRED_COLUMNS = ("rekening", "rapportagecode", "saldo_huidig", "saldo_vorig")
 MAX_LINES = 20_000
 
 Pair = tuple[Decimal | None, Decimal | None]
-#: total -> ((item, +1 or -1), ...)
-Totals = Mapping[str, tuple[tuple[str, int], ...]]
 
 
 # --- totals ----------------------------------------------------------------------------
 
 
-def _balance_of(variant: str, local_name: str) -> str | None:
-    return nt.concept(tx.qname_of(variant, local_name)).balance
-
-
-def _signed(variant: str, total: str, items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """Items add to a total of the same balance side and subtract from the other side
-    (the "ChildrenOf<Total>Credit - ChildrenOf<Total>Debit" of the NT19 assertions)."""
-    own = set(tx.line_items(variant, "balance") + tx.line_items(variant, "income"))
-    side = _balance_of(variant, total)
-    return tuple(
-        (item, 1 if _balance_of(variant, item) == side else -1) for item in items if item in own
-    )
-
-
-_TERM = re.compile(r"([+-])\s*sum\(\$(\w+)\)")
-_RESULT = re.compile(r"=\s*\$(\w+)\s*$")
-
-
-def _assertion_totals(size: str, role_short: str) -> dict[str, tuple[tuple[str, int], ...]]:
-    """The "+ sum($A) - sum($B) = $C" value assertions of a role's formula linkbase
-    (NT19 extract: micro in nt19-kvk-supplement.json formulas_micro, klein in
-    nt19-kvk-klein-formulas.json)."""
-    result: dict[str, tuple[tuple[str, int], ...]] = {}
-    for record in nt.formula_files("micro" if size == "micro" else "klein"):
-        if not str(record.get("role", "")).endswith(role_short):
-            continue
-        for assertion in record.get("assertions") or []:
-            test = str(assertion.get("test") or "")
-            total = _RESULT.search(test)
-            terms = _TERM.findall(test)
-            if total and terms and len(terms) > 1:
-                result[total.group(1)] = tuple((n, 1 if s == "+" else -1) for s, n in terms)
-    return result
-
-
-def _presentation_children(variant: str, role_short: str) -> dict[str, tuple[str, ...]]:
-    """total -> the concepts one level below it in a role's presentation tree (the
-    "conceptRelation child of" filters of micro's SumOfChildren assertions)."""
-    rows = nt.entry_point(variant).presentation.get(f"urn:kvk:linkrole:{role_short}", ())
-    result: dict[str, list[str]] = {}
-    for index, (depth, qname, _label) in enumerate(rows):
-        children = []
-        for below_depth, below, _ in rows[index + 1 :]:
-            if below_depth <= depth:
-                break
-            if below_depth == depth + 1:
-                children.append(below.partition(":")[2])
-        if children:
-            result[qname.partition(":")[2]] = children
-    return {k: tuple(v) for k, v in result.items()}
-
-
-@functools.cache
-def computed_totals(variant: str) -> Totals:
-    """The totals of a variant's balance sheet and profit and loss, each with its items
-    and their signs, read from the NT19 extract:
-
-    - balance sheet: the parent-child summations (``nt.summations``);
-    - profit and loss: the value assertions of the income-statement role (klein:
-      PrtFST102..108; micro: PrtFST102) and, for micro's "Income" and "Expenses", their
-      children in the presentation tree (PrtFST1SumOfChildren).
-    """
-    size = tx.size_of_variant(variant) or ""
-    result: dict[str, tuple[tuple[str, int], ...]] = {}
-    for total, items in nt.summations(size).items():
-        if total in tx.line_items(variant, "balance"):
-            result[total] = _signed(variant, total, items)
-    income_roles = tx.FILING_ROLES[size]["income"]
-    if tx.line_items(variant, "income"):
-        for role_short in income_roles:
-            for total, items in _presentation_children(variant, role_short).items():
-                if total in tx.line_items(variant, "income"):
-                    result[total] = _signed(variant, total, items)
-            result.update(_assertion_totals(size, role_short))
-    return MappingProxyType(result)
-
-
 def fill_totals(variant: str, values: Mapping[str, Pair]) -> dict[str, Pair]:
-    """The amounts with every empty total computed from its items, per year; a total
-    entered by hand is kept (the filing rules then check it). A total whose items are
-    all empty stays empty. Ordered as the variant's line items."""
+    """The amounts with every empty total computed from its items, per year, as the
+    KvK's sums compute it (``kvk.taxonomy.computed_totals``); a total entered by hand is
+    kept (the filing rules then check it). A total whose items are all empty stays
+    empty. Ordered as the variant's line items."""
     if not values:
         return {}
-    totals = computed_totals(variant)
     result: dict[str, list[Decimal | None]] = {k: list(v) for k, v in values.items()}
-
-    def amount(name: str, slot: int) -> Decimal | None:
-        pair = result.get(name)
-        if (pair is None or pair[slot] is None) and name in totals:
-            parts = [(amount(item, slot), sign) for item, sign in totals[name]]
-            known = [(value, sign) for value, sign in parts if value is not None]
-            if known:
-                pair = result.setdefault(name, [None, None])
-                pair[slot] = sum((value * sign for value, sign in known), Decimal(0))
-        return None if pair is None else pair[slot]
-
-    for total in totals:
-        for slot in (0, 1):
-            amount(total, slot)
+    for slot in (0, 1):
+        year = {name: pair[slot] for name, pair in values.items()}
+        for total, amount in tx.computed_totals(variant, year).items():
+            if year.get(total) is None:
+                result.setdefault(total, [None, None])[slot] = amount
     order = tx.line_items(variant, "balance") + tx.line_items(variant, "income")
     return {
         name: (result[name][0], result[name][1])
@@ -254,7 +166,7 @@ def _full_variant(variant: str) -> str:
 def importable_lines(variant: str) -> tuple[str, ...]:
     """The line items a reporting code may name directly: every line but the totals."""
     full = _full_variant(variant)
-    totals = computed_totals(full)
+    totals = tx.summation_terms(full)
     lines = tx.line_items(full, "balance") + tx.line_items(full, "income")
     return tuple(name for name in lines if name not in totals)
 
@@ -275,7 +187,8 @@ def line_for_code(variant: str, code: str) -> str | None:
 
 def sign_of(variant: str, line: str) -> int:
     """-1 for a credit item (presented positive when the trial balance is negative)."""
-    return -1 if _balance_of(_full_variant(variant), line) == "credit" else 1
+    full = _full_variant(variant)
+    return -1 if nt.concept(tx.qname_of(full, line)).balance == "credit" else 1
 
 
 _AMOUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$|^-?\d+(,\d{1,2})?$|^-?\d+(\.\d{1,2})?$")

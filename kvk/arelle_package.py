@@ -75,15 +75,6 @@ _UNREAD_TYPES: dict[str, dict[str, Any]] = {
     },
     "sbi:sbiItemType": {"base": "xbrli:stringItemType"},
 }
-_FACETS = (
-    "length",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "totalDigits",
-    "fractionDigits",
-    "minInclusive",
-)
 
 
 # --- namespaces and locations ----------------------------------------------------------
@@ -213,8 +204,8 @@ def _types_schema(ns: dict[str, str], prefix: str, types: dict[str, dict[str, An
             restriction = etree.SubElement(content, f"{{{XS}}}restriction", base=record["base"])
         for value in record.get("enumeration") or ():
             etree.SubElement(restriction, f"{{{XS}}}enumeration", value=value)
-        for facet in _FACETS:
-            if record.get(facet) is not None:
+        for facet in nt.FACETS:
+            if facet != "enumeration" and record.get(facet) is not None:
                 etree.SubElement(restriction, f"{{{XS}}}{facet}", value=str(record[facet]))
     return _xml(root)
 

@@ -172,12 +172,9 @@ class _Instance:
         self.fact(tx.SIZE_CONCEPTS[st.size], tx.SIZE_VALUES[st.size])
         address = st.address
         assert address is not None  # validate() requires it
-        self.fact("nl-cd:StreetNameNL", address.street)
-        self.fact("nl-cd:HouseNumberNL", address.house_number)
-        if address.house_number_addition:
-            self.fact("nl-cd:HouseNumberAddition", address.house_number_addition)
-        self.fact("nl-cd:PostalCodeNL", address.postal_code)
-        self.fact("nl-cd:PlaceOfResidenceNL", address.place)
+        for name, value in address.to_dict().items():
+            if value:  # the house number addition is optional
+                self.fact(tx.ADDRESS_CONCEPTS[name], value)
         # Document information.
         periods = tx.PERIOD_CONCEPTS
         self.fact(periods["current_start"], st.period_start.isoformat())
@@ -185,16 +182,10 @@ class _Instance:
         if st.previous_start and st.previous_end:
             self.fact(periods["previous_start"], st.previous_start.isoformat())
             self.fact(periods["previous_end"], st.previous_end.isoformat())
-        self.fact(
-            "rj-i:FinancialReportingPeriodDifferentThanAnnualStatus",
-            tx.NO if st.period_is_annual else tx.YES,
-        )
+        self.fact(tx.PERIOD_DIFFERENT_THAN_ANNUAL, tx.NO if st.period_is_annual else tx.YES)
         if not st.period_is_annual:
-            self.fact(
-                "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription",
-                st.period_deviation_reason,
-            )
-        self.fact("jenv-bw2-i:BasisOfPreparation", tx.BASIS_OF_PREPARATION)
+            self.fact(tx.PERIOD_DEVIATION_REASON, st.period_deviation_reason)
+        self.fact(tx.BASIS_OF_PREPARATION_CONCEPT, tx.BASIS_OF_PREPARATION)
         self.fact(tx.CURRENCY, "EUR")
         assert st.prepared_on is not None  # validate() requires it
         self.fact("rj-i:FinancialStatementsDateOfPreparation", st.prepared_on.isoformat())
@@ -204,15 +195,16 @@ class _Instance:
         self.fact(tx.RESUBMISSION, tx.YES if st.resubmission else tx.NO)
         if st.resubmission:
             self.fact(tx.RESUBMISSION_EXPLANATION, st.resubmission_explanation)
-        self.fact("nl-cd:EmailAddressFull", st.email)
-        if "kvk-i:IncomeStatementClassificationType" in self.model.concepts:
-            # Klein starts at the gross margin with expenses by nature (art. 2:397 BW).
-            # The KvK requires this fact and the next for klein (ERROR existence assertions
-            # of kvk-document-information_k_m_g-for.xml, nt19-kvk-klein-formulas.json).
-            self.fact("kvk-i:IncomeStatementClassificationType", tx.CLASSIFICATION_BY_NATURE)
-        if "rj-i:DocumentRelatesToIndividualEntityOrGroup" in self.model.concepts:
-            # rj-codes:financialStatementItemType; this product files separate accounts.
-            self.fact("rj-i:DocumentRelatesToIndividualEntityOrGroup", "Enkelvoudig")
+        self.fact(tx.EMAIL, st.email)
+        if tx.INCOME_STATEMENT_CLASSIFICATION in self.model.concepts:
+            # Klein starts at the gross margin with expenses by nature (art. 2:397 BW), so
+            # its line items leave out what the KvK forbids then
+            # (tx.excluded_by_classification). The KvK requires this fact and the next for
+            # klein (ERROR existence assertions of kvk-document-information_k_m_g-for.xml,
+            # nt19-kvk-klein-formulas.json).
+            self.fact(tx.INCOME_STATEMENT_CLASSIFICATION, tx.CLASSIFICATION_BY_NATURE)
+        if tx.DOCUMENT_RELATES_TO in self.model.concepts:
+            self.fact(tx.DOCUMENT_RELATES_TO, tx.SEPARATE_ACCOUNTS)
         # Balance sheet, profit and loss, notes (the two financial dimensions).
         self.line_item(tx.APPROPRIATION, st.appropriation)
         for part, values in (("balance", st.balance), ("income", st.profit_loss)):

@@ -83,10 +83,6 @@ class Concept:
         return f"{self.prefix}:{self.name}"
 
     @property
-    def is_item(self) -> bool:
-        return self.substitution_group == "xbrli:item" and not self.abstract
-
-    @property
     def base_types(self) -> tuple[str, ...]:
         """The type and its base types, as far as the extract records them."""
         return base_chain(self.type)
@@ -140,15 +136,6 @@ def concept(qname: str) -> Concept:
         raise LookupError(f"{qname} is not a concept of the NT19 extract") from None
 
 
-@functools.cache
-def concepts_by_name() -> MappingProxyType[str, tuple[Concept, ...]]:
-    """Local name -> the concepts of that name (one, except where prefixes share a name)."""
-    result: dict[str, list[Concept]] = {}
-    for c in concepts().values():
-        result.setdefault(c.name, []).append(c)
-    return MappingProxyType({k: tuple(v) for k, v in result.items()})
-
-
 def base_chain(type_name: str) -> tuple[str, ...]:
     chain = []
     seen = set()
@@ -161,7 +148,18 @@ def base_chain(type_name: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
-_FACETS = ("enumeration", "length", "minLength", "maxLength", "pattern", "totalDigits")
+#: The facets of an XML Schema restriction the extract records for a type (also what
+#: kvk.arelle_package writes into its schemas).
+FACETS = (
+    "enumeration",
+    "length",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "totalDigits",
+    "fractionDigits",
+    "minInclusive",
+)
 
 
 @functools.cache
@@ -170,7 +168,7 @@ def type_facets(type_name: str) -> dict[str, Any]:
     types = index()["types"]
     facets: dict[str, Any] = {}
     for name in base_chain(type_name):
-        for key in _FACETS:
+        for key in FACETS:
             value = (types.get(name) or {}).get(key)
             if value is not None and key not in facets:
                 facets[key] = tuple(value) if isinstance(value, list) else value
@@ -387,7 +385,8 @@ def _graft(rows: list[Row]) -> list[Row]:
         end = at + 1
         while end < len(host) and host[end][0] > depth:
             end += 1
-        if end - 1 > at and host[end - 1][2] and host[end - 1][2].endswith("totalLabel"):
+        last_label = host[end - 1][2]
+        if end - 1 > at and last_label and last_label.endswith("totalLabel"):
             end -= 1  # before the total
         shifted = [(d + depth, c, label) for d, c, label in tree[1:]]
         host[end:end] = shifted
@@ -404,11 +403,6 @@ def entry_point(variant: str) -> EntryPoint:
     if variant not in MODELLED_VARIANTS:
         raise LookupError(f"entry point {variant!r} is not covered by the NT19 extract")
     return _build_entry_point(variant)
-
-
-def formatted_concepts() -> frozenset[str]:
-    """Every concept of the formatted-explanation type (FR-NL-5.11 allows markup there)."""
-    return frozenset(q for q, c in concepts().items() if c.is_formatted)
 
 
 def formula_files(variant: str) -> list[dict[str, Any]]:
@@ -428,12 +422,15 @@ def formula_files(variant: str) -> list[dict[str, Any]]:
     return []
 
 
-def summations(size: str) -> dict[str, tuple[str, ...]]:
-    """The ParentChildSummation arcs of the balance sheet (and klein's income statement):
-    total -> its items, local names of jenv-bw2-i/rj-i concepts.
+@functools.cache
+def summations(size: str) -> MappingProxyType[str, tuple[str, ...]]:
+    """The ParentChildSummation arcs of a size's balance sheet: total -> its items, local
+    names of jenv-bw2-i/rj-i concepts (read-only).
 
     Micro: nt19-kvk-supplement.json, formulas_micro, the generic parent-child summation
-    linkbase; klein: nt19-kvk-klein-formulas.json, its summation arcs.
+    linkbase; klein: nt19-kvk-klein-formulas.json, its balance-sheet summation arcs (the
+    extract has no summation arcs of klein's income statement: its totals are value
+    assertions, see kvk.taxonomy.summation_terms).
     """
     result: dict[str, tuple[str, ...]] = {}
     if size == "micro":
@@ -442,7 +439,7 @@ def summations(size: str) -> dict[str, tuple[str, ...]]:
             if isinstance(arcs, dict):
                 for total, parts in arcs.items():
                     result[total] = tuple(p.partition(" (")[0] for p in parts)
-        return result
+        return MappingProxyType(result)
     data = _load("nt19-kvk-klein-formulas.json")
     for record in data.get("files") or []:
         arcs = record.get("arcs") if isinstance(record, dict) else None
@@ -453,4 +450,4 @@ def summations(size: str) -> dict[str, tuple[str, ...]]:
                         total.rpartition(":")[2],
                         tuple(str(p).partition(" (")[0].rpartition(":")[2] for p in parts),
                     )
-    return result
+    return MappingProxyType(result)

@@ -255,16 +255,13 @@ class ParsedInstance:
         def lines(part: str) -> tuple[str, ...]:
             return tx.line_items(variant, part) if buildable else ()
 
-        street = self.first_value("StreetNameNL")
+        address_values = {
+            name: self.first_value(qname.partition(":")[2])
+            for name, qname in tx.ADDRESS_CONCEPTS.items()
+        }
         address = None
-        if street is not None:
-            address = Address(
-                street=street,
-                house_number=self.first_value("HouseNumberNL") or "",
-                house_number_addition=self.first_value("HouseNumberAddition") or "",
-                postal_code=self.first_value("PostalCodeNL") or "",
-                place=self.first_value("PlaceOfResidenceNL") or "",
-            )
+        if address_values["street"] is not None:
+            address = Address(**{name: value or "" for name, value in address_values.items()})
         notes = {}
         for name in lines("notes"):
             value = self.first_value(name)
@@ -276,7 +273,7 @@ class ParsedInstance:
             legal_form=self.first_value("LegalEntityLegalForm") or "",
             seat=self.first_value("LegalEntityRegisteredOffice") or "",
             address=address,
-            email=self.first_value("EmailAddressFull") or "",
+            email=self.first_value(tx.EMAIL.partition(":")[2]) or "",
             period_start=self.period_start,
             period_end=self.period_end,
             previous_start=self.previous_start,

@@ -9,8 +9,8 @@ loss account when filed; the notes; the signing. Until the document is filed it 
 The statements follow the presentation trees of the entry point's roles as the official
 NT19 files have them (kvk/nt19, read through ``kvk.nt.entry_point(variant).presentation``):
 their order, their depth, their headings (the abstract titles), and their preferred
-labels: a row whose label role is a total label, or whose concept is the total of a
-ParentChildSummation (``kvk.nt.summations``), is shown as a total; a row with a negated
+labels: a row whose label role is a total label, or whose concept is a total the KvK's
+sums compute (``kvk.taxonomy.summation_terms``), is shown as a total; a row with a negated
 label is shown with the opposite sign (costs as deductions). Captions are ours
 (``kvk.labels``: the label linkbases were not read), in the language the document was
 filed in, whatever the reader's interface language.
@@ -31,10 +31,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from lxml import etree
 
-from kvk import labels, nt
+from kvk import labels, nt, xhtml
 from kvk import taxonomy as tx
 from kvk.parser import parse_instance
-from kvk.rules import formatted_text_problems, has_markup
 from kvk.statements import FinancialStatements, Signatory
 
 _TOTAL_ROLES = ("totalLabel", "negatedTotalLabel")
@@ -43,9 +42,10 @@ _ROLE_PREFIX = "urn:kvk:linkrole:"
 
 @functools.cache
 def totals(variant: str) -> frozenset[str]:
-    """Local names shown as totals in a variant: the totals of the ParentChildSummation
-    arcs and the concepts the presentation gives a total label."""
-    names = set(nt.summations(tx.size_of_variant(variant) or ""))
+    """Local names shown as totals in a variant: the totals the KvK's sums compute
+    (balance sheet and profit and loss) and the concepts the presentation gives a total
+    label."""
+    names = set(tx.summation_terms(variant))
     for rows in nt.entry_point(variant).presentation.values():
         for _, qname, role in rows:
             if role and role.rpartition("/")[2] in _TOTAL_ROLES:
@@ -149,12 +149,12 @@ def notes_html(text: str) -> SafeString:
     """A notes text as HTML that is safe to show.
 
     Formatted text (escaped XHTML, FR-NL-5.11) is shown as formatting when it holds only
-    the SBR tag set and parses (``kvk.rules.formatted_text_problems`` decides); its
+    the SBR tag set and parses (``kvk.xhtml.formatted_text_problems`` decides); its
     attributes, comments and processing instructions are dropped. Anything else is plain
     text: escaped, blank lines make paragraphs.
     """
-    if has_markup(text):
-        problems = formatted_text_problems(text)
+    if xhtml.has_markup(text):
+        problems = xhtml.formatted_text_problems(text)
         if not problems:
             markup = _clean_markup(text)
             if markup is not None:

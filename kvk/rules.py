@@ -29,12 +29,14 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from kvk import nt
+from kvk import nt, xhtml
 from kvk import taxonomy as tx
 from kvk.parser import Context, Fact, ParsedInstance, XbrlParseError, parse_instance
+from kvk.statements import years_later
 
-ERROR = "error"
-WARNING = "warning"
+# The severities, one definition shared with kvk.xhtml's problems.
+ERROR = xhtml.ERROR
+WARNING = xhtml.WARNING
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,13 @@ RULES: dict[str, tuple[str, str]] = {
         "values valid for their type: enumeration, length, pattern, number, no decimals "
         "(Arelle: xmlSchema:valueError, dtre:noDecimalsItemType)",
     ),
-    "DEP-BALANCE": (ERROR, "balance sheet adds up"),
+    # Stricter than the KvK, whose sum checks are warnings (the SumOfChildren and
+    # PrtFST101 assertions of kvk-balance-sheet_u-for.xml and kvk-balance-sheet-for.xml):
+    # a balance sheet that does not add up is not filed from here.
+    "DEP-BALANCE": (
+        ERROR,
+        "balance sheet adds up (stricter than the KvK, whose sum checks are warnings)",
+    ),
     "DEP-ADOPTION-DATE": (ERROR, "adoption date consistent with adoption status"),
     "DEP-RESUBMISSION": (ERROR, "resubmission flag consistent"),
 }
@@ -177,12 +185,6 @@ _MONETARY_DECIMALS = frozenset({"INF", "-9", "-6", "-3", "0", "2"})
 _LANGUAGES = frozenset({"nl", "en", "de", "fr"})
 _STANDARD_UNIT_NAMESPACES = frozenset({tx.ISO4217})
 _STANDARD_UNITS = frozenset({f"{{{tx.XBRLI}}}pure", f"{{{tx.XBRLI}}}shares"})
-_MARKUP = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)")
-#: FR-NL-5.11: the elements of the SBR text-formatting schema (escaped XHTML).
-_FORMATTED_TAGS = frozenset(
-    {"b", "br", "div", "em", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub",
-     "sup", "table", "td", "th", "tr", "u", "ul"}
-)  # fmt: skip
 _DATE_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_date)
 _FORMATTED_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_formatted)
 #: DEP-MANDATORY for every instance, whatever its entry point. The previous year's dates
@@ -210,15 +212,6 @@ _ORDER = {
     f"{{{tx.LINK if name.startswith('link:') else tx.XBRLI}}}{name.partition(':')[2]}": i
     for i, name in enumerate(_ORDER_NAMES[:-1])
 }
-# FR-NL-5.11 details (SBR text formatting): style properties and list item types.
-_FORMATTED_STYLES = frozenset({"font-family", "font-size", "color"})
-_LIST_ITEM_TYPES = {
-    "ol": frozenset({"1", "a", "A", "i", "I"}),
-    "ul": frozenset({None, "", "circle", "square"}),
-}
-_XHTML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
 _ALLOWED_ASCII = bytes([9, 10, 13, *range(0x20, 0x80)])
 _NAMESPACED_ATTRIBUTES = etree.XPath("//@*[namespace-uri() != '']")
 _MAX_REPEATS = 10  # findings of one code per document; the rest is summarised
@@ -807,8 +800,8 @@ def _check_monetary(r: _Report, fact: Fact) -> None:
         )
 
 
-def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
-    tags = {t.lower() for t in _MARKUP.findall(fact.value)}
+def _check_formatted(r: _Report, fact: Fact) -> None:
+    tags = xhtml.tags(fact.value)
     if not tags:
         return
     if fact.local_name not in _FORMATTED_CONCEPTS:
@@ -821,8 +814,7 @@ def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
             fact.line,
         )
         return
-    problems = formatted_text_problems(fact.value)
-    for severity, nl, en in problems:
+    for severity, nl, en in xhtml.formatted_text_problems(fact.value):
         r.add(
             "FR-NL-5.11",
             f"Toelichting {fact.qname}: {nl}",
@@ -830,89 +822,6 @@ def _check_formatted(r: _Report, fact) -> None:  # type: ignore[no-untyped-def]
             fact.line,
             severity=severity,
         )
-
-
-def has_markup(text: str) -> bool:
-    """Whether a text carries (escaped) XHTML elements."""
-    return _MARKUP.search(text) is not None
-
-
-def is_markup(text: str) -> bool:
-    """Whether a text is meant as XHTML: it has elements and is a well-formed fragment.
-    ("a < b & c" is plain text; "<p>a</p>" is markup.)"""
-    if not has_markup(text):
-        return False
-    try:
-        etree.fromstring(f"<t>{text}</t>".encode(), _XHTML_PARSER)
-    except etree.XMLSyntaxError:
-        return False
-    return True
-
-
-def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
-    """What FR-NL-5.11 objects to in escaped XHTML: (severity, Dutch, English) per problem.
-
-    Also used by FinancialStatements.validate, so notes that would break the rule are
-    refused before an instance is built.
-    """
-    tags = {t.lower() for t in _MARKUP.findall(text)}
-    bad = sorted(tags - _FORMATTED_TAGS)
-    if bad:
-        return [
-            (
-                ERROR,
-                f"niet-toegestane XHTML-elementen: {', '.join(bad)}.",
-                f"XHTML elements that are not allowed: {', '.join(bad)}.",
-            )
-        ]
-    if not tags:
-        return []
-    try:
-        tree = etree.fromstring(f"<t>{text}</t>".encode(), _XHTML_PARSER)
-    except etree.XMLSyntaxError as exc:
-        # As in the SBR text-formatting check: badly formed markup is a warning.
-        return [
-            (
-                WARNING,
-                f"onjuist gevormde XHTML: {exc.msg}.",
-                f"badly formed XHTML: {exc.msg}.",
-            )
-        ]
-    styles: set[str] = set()
-    list_types: set[str] = set()
-    for el in tree.iter():
-        for declaration in (el.get("style") or "").split(";"):
-            prop = declaration.partition(":")[0].strip().lower()
-            if ":" in declaration and prop not in _FORMATTED_STYLES:
-                styles.add(prop)
-        parent = el.getparent()
-        if (
-            el.tag == "li"
-            and parent is not None
-            and parent.tag in _LIST_ITEM_TYPES
-            and el.get("type") not in _LIST_ITEM_TYPES[parent.tag]
-        ):
-            list_types.add(f'{parent.tag}/li type="{el.get("type")}"')
-    problems = []
-    if styles:
-        shown = ", ".join(sorted(styles))
-        problems.append(
-            (
-                ERROR,
-                f"niet-toegestane stijlen ({shown}); alleen font-family, font-size en color.",
-                f"styles that are not allowed ({shown}); only font-family, font-size and color.",
-            )
-        )
-    if list_types:
-        shown = ", ".join(sorted(list_types))
-        problems.append(
-            (
-                ERROR,
-                f"niet-toegestane lijsttypes: {shown}.",
-                f"list item types that are not allowed: {shown}.",
-            )
-        )
-    return problems
 
 
 # --- the concepts, against the NT19 extract (kvk.nt) -----------------------------------
@@ -1042,6 +951,7 @@ def _check_concepts(r: _Report, inst: ParsedInstance) -> None:
     model = _model_of(inst)
     if model is None:
         return
+    axes_of: dict[str, dict[str, str] | None] = {}  # context id -> its scenario axes
     for fact in inst.facts:
         concept = model.concepts.get(fact.concept)
         if concept is None:
@@ -1051,7 +961,10 @@ def _check_concepts(r: _Report, inst: ParsedInstance) -> None:
         if ctx is not None:
             _check_period_type(r, concept, fact, ctx)
             shapes = model.shapes[fact.concept]
-            if shapes is not None and not any(_fits(ctx, shape) for shape in shapes):
+            if ctx.id not in axes_of:
+                axes_of[ctx.id] = _scenario_axes(ctx)
+            given = axes_of[ctx.id]
+            if shapes is not None and not any(_fits(given, shape) for shape in shapes):
                 _wrong_dimensions(r, model, fact, ctx, shapes)
         check = model.value_checks[fact.concept]
         # A decimals value FR-KVK-5.01 refuses is reported there, once.
@@ -1156,15 +1069,22 @@ def _check_period_type(r: _Report, concept: nt.Concept, fact: Fact, ctx: Context
     )
 
 
-def _fits(ctx: Context, shape: _Shape) -> bool:
-    """Whether the context's dimensions are exactly those of a closed hypercube on the
-    scenario (every hypercube of the extract is closed and on the scenario, with no
-    dimension defaults: each axis is given explicitly)."""
-    if ctx.segment_dimensions or len(ctx.dimensions) != len(shape):
-        return False
+def _scenario_axes(ctx: Context) -> dict[str, str] | None:
+    """A context's axes -> members, or None when its dimensions can fit no hypercube:
+    some are in the segment (every hypercube of the extract is on the scenario) or an
+    axis is given twice."""
     given = dict(ctx.dimensions)
-    if len(given) != len(ctx.dimensions):
-        return False  # an axis given twice
+    if ctx.segment_dimensions or len(given) != len(ctx.dimensions):
+        return None
+    return given
+
+
+def _fits(given: dict[str, str] | None, shape: _Shape) -> bool:
+    """Whether a context's axes (``_scenario_axes``) are exactly those of a closed
+    hypercube (every hypercube of the extract is closed, with no dimension defaults:
+    each axis is given explicitly)."""
+    if given is None or len(given) != len(shape):
+        return False
     for axis, members in shape:
         value = given.get(axis)
         if value is None or not value.strip():
@@ -1247,39 +1167,38 @@ def _value_problem(concept: nt.Concept, check: str, value: str) -> tuple[str, st
         else:
             return None
         return f"{nl} ({concept.type})", f"{en} ({concept.type})"
-    if tx.value_problem(concept.qname, value) is None:
-        return None
-    facets = nt.type_facets(concept.type)
-    enumeration = facets.get("enumeration")
-    type_name = concept.type
-    if enumeration and value not in enumeration:
-        allowed = ", ".join(repr(v) for v in enumeration)
+    problem = tx.value_problem(concept.qname, value)
+    return None if problem is None else _facet_text(problem)
+
+
+def _facet_text(problem: tx.ValueProblem) -> tuple[str, str]:
+    """The facet a value fails, in Dutch and English."""
+    type_name, limit = problem.type, problem.limit
+    if isinstance(limit, tuple):  # an enumeration
+        allowed = ", ".join(repr(v) for v in limit)
         return (
             f"die staat niet in de lijst van {type_name}: {allowed}",
             f"that is not in the list of {type_name}: {allowed}",
         )
-    if "length" in facets and len(value) != int(facets["length"]):
-        n = facets["length"]
+    if problem.facet == "length":
         return (
-            f"die moet precies {n} tekens lang zijn ({type_name})",
-            f"it must be exactly {n} characters long ({type_name})",
+            f"die moet precies {limit} tekens lang zijn ({type_name})",
+            f"it must be exactly {limit} characters long ({type_name})",
         )
-    if "minLength" in facets and len(value) < int(facets["minLength"]):
-        n = facets["minLength"]
+    if problem.facet == "minLength":
         return (
-            f"die moet minstens {n} tekens lang zijn ({type_name})",
-            f"it must be at least {n} characters long ({type_name})",
+            f"die moet minstens {limit} tekens lang zijn ({type_name})",
+            f"it must be at least {limit} characters long ({type_name})",
         )
-    if "maxLength" in facets and len(value) > int(facets["maxLength"]):
-        n = facets["maxLength"]
+    if problem.facet == "maxLength":
+        length = len(problem.value)
         return (
-            f"die is {len(value)} tekens lang; het maximum is {n} ({type_name})",
-            f"it is {len(value)} characters long; the maximum is {n} ({type_name})",
+            f"die is {length} tekens lang; het maximum is {limit} ({type_name})",
+            f"it is {length} characters long; the maximum is {limit} ({type_name})",
         )
-    pattern = facets.get("pattern", "")
     return (
-        f"die heeft niet de vorm die {type_name} vraagt (patroon {pattern})",
-        f"it does not have the form {type_name} requires (pattern {pattern})",
+        f"die heeft niet de vorm die {type_name} vraagt (patroon {limit})",
+        f"it does not have the form {type_name} requires (pattern {limit})",
     )
 
 
@@ -1312,13 +1231,6 @@ def _required_facts(variant: str) -> tuple[tuple[tuple[str, ...], str], ...]:
                 if alternatives and "complement" not in filters:
                     required[alternatives] = source
     return tuple(required.items())
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _check_business(
@@ -1416,7 +1328,7 @@ def _check_business(
                 f"The {label.split('/')[1]} period ends ({b}) before it starts ({a}).",
                 line_of.get(concept),
             )
-        elif b >= _years_later(a, 2) - timedelta(days=1):
+        elif b >= years_later(a, 2) - timedelta(days=1):
             r.add(
                 "BR-KVK-4.17",
                 f"De {label.split('/')[0]} periode {a} .. {b} is niet korter dan twee jaar.",
@@ -1528,15 +1440,16 @@ def _check_business(
 
 
 def _check_balance(r: _Report, inst: ParsedInstance) -> None:
-    """DEP-BALANCE: totals equal the sum of their items along the taxonomy's
-    ParentChildSummation arcs (kvk.nt.summations), and Assets = EquityAndLiabilities."""
-    size = tx.size_of_variant(inst.entry_point_variant or "")
-    if size is None:
-        return
-    summations = nt.summations(size)
-    wanted = set(summations) | {p for parts in summations.values() for p in parts}
+    """DEP-BALANCE: every total of the balance sheet equals the signed sum of its items
+    (kvk.taxonomy.computed_totals: the KvK's SumOfChildren assertions along the
+    ParentChildSummation arcs), and Assets = EquityAndLiabilities (PrtFST101). The KvK's
+    own checks are warnings; here they are errors (see RULES)."""
+    variant = inst.entry_point_variant or ""
+    terms = tx.summation_terms(variant) if variant in nt.MODELLED_VARIANTS else {}
+    wanted = {"Assets", "EquityAndLiabilities"} | set(terms)
+    wanted |= {item for items in terms.values() for item, _sign in items}
     lines: dict[tuple[str, int], int | None] = {}
-    values: dict[tuple[str, int], Decimal] = {}
+    years: tuple[dict[str, Decimal], dict[str, Decimal]] = ({}, {})
     for fact in inst.facts:
         if fact.local_name not in wanted or fact.unit_ref is None:
             continue
@@ -1553,28 +1466,24 @@ def _check_balance(r: _Report, inst: ParsedInstance) -> None:
             value = Decimal(fact.value.strip())
         except InvalidOperation:
             continue
-        values.setdefault((fact.local_name, slot), value)
+        years[slot].setdefault(fact.local_name, value)
         lines.setdefault((fact.local_name, slot), fact.line)
     for slot, year in ((0, "huidig/current"), (1, "vorig/previous")):
         nl_year, en_year = year.split("/")
-        for total, parts in summations.items():
-            if (total, slot) not in values:
-                continue
-            present = [values[(p, slot)] for p in parts if (p, slot) in values]
-            if not present:
-                continue
-            expected = sum(present, Decimal(0))
-            if values[(total, slot)] != expected:
+        values = years[slot]
+        computed = tx.computed_totals(variant, values) if terms else {}
+        for total, expected in computed.items():
+            if total in values and values[total] != expected:
                 r.add(
                     "DEP-BALANCE",
-                    f"{total} ({nl_year} jaar) is {values[(total, slot)]}, maar de som van de "
+                    f"{total} ({nl_year} jaar) is {values[total]}, maar de som van de "
                     f"posten is {expected}.",
-                    f"{total} ({en_year} year) is {values[(total, slot)]}, but its items add "
+                    f"{total} ({en_year} year) is {values[total]}, but its items add "
                     f"up to {expected}.",
                     lines[(total, slot)],
                 )
-        assets = values.get(("Assets", slot))
-        passive = values.get(("EquityAndLiabilities", slot))
+        assets = values.get("Assets")
+        passive = values.get("EquityAndLiabilities")
         if assets is not None and passive is not None and assets != passive:
             r.add(
                 "DEP-BALANCE",

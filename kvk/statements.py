@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kvk import nt
+from kvk import nt, xhtml
 from kvk import taxonomy as tx
 
 Amounts = dict[str, tuple[Decimal | None, Decimal | None]]
@@ -131,7 +131,7 @@ class FinancialStatements:
     def period_is_annual(self) -> bool:
         """Twelve months exactly (what FinancialReportingPeriodDifferentThanAnnualStatus
         asks)."""
-        return _years_later(self.period_start, 1) - timedelta(days=1) == self.period_end
+        return is_annual(self.period_start, self.period_end)
 
     # --- JSON ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -252,9 +252,6 @@ class FinancialStatements:
         return statements
 
     # --- what the taxonomy allows ------------------------------------------------------
-    def model(self) -> nt.EntryPoint:
-        return nt.entry_point(self.variant)
-
     def balance_lines(self) -> tuple[str, ...]:
         return tx.line_items(self.variant, "balance")
 
@@ -267,47 +264,24 @@ class FinancialStatements:
     def _texts(self) -> list[tuple[str, str, str]]:
         """(field label, concept qname, text) for every string the instance will carry."""
         texts = [
-            ("legal_name", "nl-cd:LegalEntityName", self.legal_name),
-            ("seat", "jenv-bw2-i:LegalEntityRegisteredOffice", self.seat),
-            ("email", "nl-cd:EmailAddressFull", self.email),
+            ("legal_name", tx.ENTITY_NAME, self.legal_name),
+            ("seat", tx.SEAT, self.seat),
+            ("email", tx.EMAIL, self.email),
         ]
         if self.address:
-            a = self.address
-            texts += [
-                ("address.street", "nl-cd:StreetNameNL", a.street),
-                ("address.house_number", "nl-cd:HouseNumberNL", a.house_number),
-                ("address.postal_code", "nl-cd:PostalCodeNL", a.postal_code),
-                ("address.place", "nl-cd:PlaceOfResidenceNL", a.place),
-            ]
-            if a.house_number_addition:
-                texts.append(
-                    (
-                        "address.house_number_addition",
-                        "nl-cd:HouseNumberAddition",
-                        a.house_number_addition,
-                    )
-                )
+            for name, value in self.address.to_dict().items():
+                if value or name != "house_number_addition":  # the addition is optional
+                    texts.append((f"address.{name}", tx.ADDRESS_CONCEPTS[name], value))
+        signing = tx.SIGNING_CONCEPTS
         for i, s in enumerate(self.signatories):
-            texts.append(
-                (
-                    f"signatories[{i}].name",
-                    "jenv-bw2-i:LegalEntityNameManagingSupervisoryDirector",
-                    s.name,
-                )
-            )
+            texts.append((f"signatories[{i}].name", signing["name"], s.name))
             if s.place:
-                texts.append(
-                    (
-                        f"signatories[{i}].place",
-                        "jenv-bw2-i:SignatureManagingSupervisoryDirectorsLocation",
-                        s.place,
-                    )
-                )
+                texts.append((f"signatories[{i}].place", signing["place"], s.place))
             if s.reason_not_signed:
                 texts.append(
                     (
                         f"signatories[{i}].reason_not_signed",
-                        "jenv-bw2-i:DirectorReasonNoSignature",
+                        signing["reason_not_signed"],
                         s.reason_not_signed,
                     )
                 )
@@ -315,7 +289,7 @@ class FinancialStatements:
             texts.append(
                 (
                     "resubmission_explanation",
-                    "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation",
+                    tx.RESUBMISSION_EXPLANATION,
                     self.resubmission_explanation,
                 )
             )
@@ -323,7 +297,7 @@ class FinancialStatements:
             texts.append(
                 (
                     "period_deviation_reason",
-                    "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription",
+                    tx.PERIOD_DEVIATION_REASON,
                     self.period_deviation_reason,
                 )
             )
@@ -375,6 +349,15 @@ class FinancialStatements:
                 "months: give period_deviation_reason"
             )
         self._validate_lines("balance", self.balance, self.balance_lines())
+        excluded = tx.excluded_by_classification(self.variant)
+        for key in self.profit_loss:
+            if key in excluded:
+                raise ValueError(
+                    f"profit_loss: {key!r} is not allowed in a profit and loss by nature of "
+                    f"expense ({tx.INCOME_STATEMENT_CLASSIFICATION} "
+                    f"{tx.CLASSIFICATION_BY_NATURE!r}, which this product files): the KvK's "
+                    f"assertion {excluded[key]} forbids it"
+                )
         self._validate_lines("profit_loss", self.profit_loss, self.profit_loss_lines())
         if self.appropriation == tx.AFTER_APPROPRIATION and "ResultForTheYear" in self.balance:
             raise ValueError(
@@ -388,20 +371,11 @@ class FinancialStatements:
                     + ", ".join(allowed_notes)
                 )
             _check_chars(f"notes.{key}", text)
-            from kvk.rules import formatted_text_problems
-
-            for severity, _nl, en in formatted_text_problems(formatted_value(text)):
-                if severity == "error":
+            for severity, _nl, en in xhtml.formatted_text_problems(formatted_value(text)):
+                if severity == xhtml.ERROR:
                     raise ValueError(f"notes.{key}: {en} (FR-NL-5.11)")
         for i, s in enumerate(self.signatories):
-            if s.function not in tx.DIRECTOR_TYPES:
-                raise ValueError(
-                    f"signatories[{i}].function must be one of {', '.join(tx.DIRECTOR_TYPES)}"
-                )
-            if s.signed and s.reason_not_signed:
-                raise ValueError(f"signatories[{i}] signed, so gives no reason_not_signed")
-            if not s.signed and s.signed_on is not None:
-                raise ValueError(f"signatories[{i}] did not sign, so has no signed_on")
+            self._validate_signatory(f"signatories[{i}]", s)
         for label, qname, text in self._texts():
             if not text.strip():
                 raise ValueError(f"{label} is empty")
@@ -424,6 +398,26 @@ class FinancialStatements:
                 "DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation)"
             )
         self.taxonomy_generation()
+
+    @staticmethod
+    def _validate_signatory(label: str, s: Signatory) -> None:
+        """Who signed gives the date and place, who did not gives the reason and neither
+        date nor place (the KvK's SigningFinancialStatements_PrtValueThnExistence1..3 and
+        PrtValueThnNoExistence1..3, kvk-signing-financial-statements-for.xml)."""
+        if s.function not in tx.DIRECTOR_TYPES:
+            raise ValueError(f"{label}.function must be one of {', '.join(tx.DIRECTOR_TYPES)}")
+        if s.signed and s.reason_not_signed:
+            raise ValueError(f"{label} signed, so gives no reason_not_signed")
+        if not s.signed and s.signed_on is not None:
+            raise ValueError(f"{label} did not sign, so has no signed_on")
+        if not s.signed and s.place:
+            raise ValueError(f"{label} did not sign, so has no place")
+        if s.signed and s.signed_on is None:
+            raise ValueError(f"{label} signed, so gives signed_on (the date of signing)")
+        if s.signed and not s.place.strip():
+            raise ValueError(f"{label} signed, so gives the place of signing")
+        if not s.signed and not s.reason_not_signed.strip():
+            raise ValueError(f"{label} did not sign, so gives reason_not_signed")
 
     def _validate_lines(self, label: str, values: Amounts, allowed: tuple[str, ...]) -> None:
         for key, pair in values.items():
@@ -450,16 +444,12 @@ def formatted_value(text: str) -> str:
     well-formed markup stays as given (FR-NL-5.11 then checks its tags); anything else is
     plain text, written with &, < and > escaped so the value is well-formed XHTML too.
     So "Omzet < 5 mln & stabiel" is text, "<p>Omzet</p>" is markup."""
-    from kvk.rules import is_markup
-
-    return text if is_markup(text) else html.escape(text, quote=False)
+    return text if xhtml.is_markup(text) else html.escape(text, quote=False)
 
 
 def plain_value(value: str) -> str:
     """The inverse of formatted_value: markup stays, escaped plain text is unescaped."""
-    from kvk.rules import is_markup
-
-    return value if is_markup(value) else html.unescape(value)
+    return value if xhtml.is_markup(value) else html.unescape(value)
 
 
 def _check_chars(label: str, text: str) -> None:
@@ -471,11 +461,18 @@ def _check_chars(label: str, text: str) -> None:
         )
 
 
-def _years_later(day: date, years: int) -> date:
+def years_later(day: date, years: int) -> date:
+    """The same day some years later (28 February for 29 February in a common year)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def is_annual(start: date, end: date) -> bool:
+    """A financial year of exactly twelve months (else the filing gives the reason:
+    rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription)."""
+    return years_later(start, 1) - timedelta(days=1) == end
 
 
 # FR-NL-1.02: what an instance may contain (plus the XML whitespace).

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 
 from kvk import nt
@@ -95,6 +97,17 @@ ENTITY_NAME = "nl-cd:LegalEntityName"
 KVK_NUMBER = "nl-cd:ChamberOfCommerceRegistrationNumber"
 LEGAL_FORM = "jenv-bw2-i:LegalEntityLegalForm"
 SEAT = "jenv-bw2-i:LegalEntityRegisteredOffice"
+EMAIL = "nl-cd:EmailAddressFull"
+#: The entity's Dutch address: kvk.statements.Address field -> concept.
+ADDRESS_CONCEPTS = MappingProxyType(
+    {
+        "street": "nl-cd:StreetNameNL",
+        "house_number": "nl-cd:HouseNumberNL",
+        "house_number_addition": "nl-cd:HouseNumberAddition",
+        "postal_code": "nl-cd:PostalCodeNL",
+        "place": "nl-cd:PlaceOfResidenceNL",
+    }
+)
 SIZE_CONCEPTS = MappingProxyType(
     {
         "micro": "kvk-i:LegalSizeCriteriaClassificationMicro",
@@ -114,6 +127,8 @@ ADOPTION_STATUS = "jenv-bw2-i:DocumentAdoptionStatus"
 ADOPTION_DATE = "jenv-bw2-i:DocumentAdoptionDate"
 RESUBMISSION = "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuracies"
 RESUBMISSION_EXPLANATION = "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"
+PERIOD_DIFFERENT_THAN_ANNUAL = "rj-i:FinancialReportingPeriodDifferentThanAnnualStatus"
+PERIOD_DEVIATION_REASON = "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription"
 CURRENCY = "nl-cd:DocumentPresentationCurrency"
 APPROPRIATION = "jenv-bw2-i:BalanceSheetBeforeAfterAppropriationResults"
 SIGNATORY_AXIS = "jenv-bw2-dim:ManagingOrSupervisoryDirectorOrRepresentativeNamesAxis"
@@ -137,7 +152,10 @@ FINANCIAL_DIMENSIONS = MappingProxyType(
         "jenv-bw2-dim:FinancialStatementsTypeAxis": "jenv-bw2-dm:SeparateMember",
     }
 )
-BASIS_OF_PREPARATION = "Commercieel"  # jenv-bw2-i:BasisOfPreparation, matches CommercialMember
+BASIS_OF_PREPARATION_CONCEPT = "jenv-bw2-i:BasisOfPreparation"
+BASIS_OF_PREPARATION = "Commercieel"  # matches CommercialMember
+INCOME_STATEMENT_CLASSIFICATION = "kvk-i:IncomeStatementClassificationType"
+DOCUMENT_RELATES_TO = "rj-i:DocumentRelatesToIndividualEntityOrGroup"
 
 
 def _enumeration(type_name: str) -> tuple[str, ...]:
@@ -154,10 +172,14 @@ APPROPRIATIONS = _enumeration("jenv-codes:profitAppropriationItemType")
 BEFORE_APPROPRIATION, AFTER_APPROPRIATION = "Voor", "Na"
 #: kvk-i:IncomeStatementClassificationType for a profit and loss by nature of expense
 CLASSIFICATION_BY_NATURE = "Categoriaal"
+#: rj-i:DocumentRelatesToIndividualEntityOrGroup: this product files separate accounts
+SEPARATE_ACCOUNTS = "Enkelvoudig"
 assert {YES, NO} == set(_enumeration("nl-codes:yesNoItemType"))
 assert LEGAL_FORM_BV in LEGAL_FORMS and {DIRECTOR, SUPERVISORY_DIRECTOR} <= set(DIRECTOR_TYPES)
 assert {BEFORE_APPROPRIATION, AFTER_APPROPRIATION} == set(APPROPRIATIONS)
 assert CLASSIFICATION_BY_NATURE in _enumeration("kvk-codes:incomeStatementClassificationItemType")
+assert SEPARATE_ACCOUNTS in _enumeration("rj-codes:financialStatementItemType")
+assert BASIS_OF_PREPARATION in _enumeration("jenv-codes:basisOfPreparationItemType")
 
 
 def line_items(variant: str, part: str) -> tuple[str, ...]:
@@ -173,16 +195,46 @@ def _line_items(variant: str, part: str) -> tuple[str, ...]:
     size = size_of_variant(variant) or ""
     names: list[str] = []
     present = {role.short for role in model.roles}
+    excluded = excluded_by_classification(variant) if part == "income" else {}
     for short in FILING_ROLES[size][part]:
         if short not in present:
             continue
         for qname in model.line_items(short):
             c = nt.concepts().get(qname)
-            if c is None:
+            if c is None or c.name in excluded:
                 continue
             if (part == "notes" and c.is_formatted) or (part != "notes" and c.is_monetary):
                 names.append(c.name)
     return tuple(dict.fromkeys(names))
+
+
+@functools.cache
+def excluded_by_classification(variant: str) -> Mapping[str, str]:
+    """The profit and loss lines a variant may not carry with the classification the
+    builder writes (kvk-i:IncomeStatementClassificationType "Categoriaal", by nature of
+    expense): local name -> the KvK assertion that forbids it.
+
+    Read from the variant's formula linkbases (kvk.nt.formula_files): the value
+    assertions with the precondition "$IncomeStatementClassificationType eq
+    'Categoriaal'" whose test asks that the other variable has no fact
+    (xff:has-fallback-value), e.g. IncomeStatementSmall_PrtValueThnNoExistenceCovA3 and
+    A4 of kvk-income-statement_k-for.xml (nt19-kvk-klein-formulas.json) for klein.
+    """
+    precondition = f"$IncomeStatementClassificationType eq '{CLASSIFICATION_BY_NATURE}'"
+    classification = INCOME_STATEMENT_CLASSIFICATION.partition(":")[2]
+    result: dict[str, str] = {}
+    for record in nt.formula_files(variant):
+        for assertion in record.get("assertions") or []:
+            test = str(assertion.get("test") or "")
+            if assertion.get("precondition") != precondition or not test.startswith(
+                "xff:has-fallback-value("
+            ):
+                continue
+            for variable in assertion.get("variables") or []:
+                for name in re.findall(r"conceptName [\w-]+:(\w+)", " ".join(variable["filters"])):
+                    if name != classification:
+                        result[name] = assertion["id"].partition("_")[2]
+    return MappingProxyType(result)
 
 
 def qname_of(variant: str, local_name: str) -> str:
@@ -193,27 +245,184 @@ def qname_of(variant: str, local_name: str) -> str:
     raise LookupError(f"{local_name} is not a concept of {variant}")
 
 
-def value_problem(qname: str, value: str) -> str | None:
-    """What the concept's type says against a value (enumeration, length, pattern), in
-    English; None when the value fits."""
+# --- totals -----------------------------------------------------------------------------
+#: A total's items, each with +1 (adds) or -1 (subtracts).
+Terms = tuple[tuple[str, int], ...]
+_SUM_TERM = re.compile(r"([+-])\s*sum\(\$(\w+)\)")
+_SUM_RESULT = re.compile(r"=\s*\$(\w+)\s*$")
+
+
+@functools.cache
+def summation_terms(variant: str) -> Mapping[str, Terms]:
+    """The totals of a variant's balance sheet and profit and loss: total -> its items
+    with their signs, as the KvK's value assertions compute them (NT19 extract):
+
+    - balance sheet: the ParentChildSummation arcs (``nt.summations``); an item on the
+      total's side (debit, credit) adds, one on the other side subtracts: the
+      "sum($ChildrenOf<Total>Credit) - sum($ChildrenOf<Total>Debit)" of the SumOfChildren
+      assertions (kvk-balance-sheet_u-for.xml, kvk-balance-sheet-for.xml);
+    - profit and loss: micro's "Income" and "Expenses" the same way over their children
+      in the presentation tree (PrtFST1SumOfChildren of kvk-income-statement_u-for.xml),
+      and the "+ sum($A) - sum($B) = $C" value assertions of the income-statement role
+      (micro PrtFST102, klein PrtFST102..108 of kvk-income-statement_k-for.xml).
+
+    Only the variant's own line items are items; a variant without a profit and loss
+    has only the balance-sheet totals.
+    """
+    size = size_of_variant(variant) or ""
+    balance, income = line_items(variant, "balance"), line_items(variant, "income")
+    result: dict[str, Terms] = {}
+    for total, items in nt.summations(size).items():
+        if total in balance:
+            result[total] = _signed(variant, total, items)
+    if income:
+        for role_short in FILING_ROLES[size]["income"]:
+            for total, items in _presentation_children(variant, role_short).items():
+                if total in income:
+                    result[total] = _signed(variant, total, items)
+            result.update(_assertion_terms(variant, role_short))
+    return MappingProxyType(result)
+
+
+def _signed(variant: str, total: str, items: tuple[str, ...]) -> Terms:
+    own = line_items(variant, "balance") + line_items(variant, "income")
+
+    def balance(name: str) -> str | None:
+        return nt.concept(qname_of(variant, name)).balance
+
+    side = balance(total)
+    return tuple((item, 1 if balance(item) == side else -1) for item in items if item in own)
+
+
+def _presentation_children(variant: str, role_short: str) -> dict[str, tuple[str, ...]]:
+    """total -> the concepts one level below it in a role's presentation tree (the
+    "conceptRelation child of" filters of micro's SumOfChildren assertions)."""
+    rows = nt.entry_point(variant).presentation.get(f"urn:kvk:linkrole:{role_short}", ())
+    result: dict[str, tuple[str, ...]] = {}
+    for index, (depth, qname, _label) in enumerate(rows):
+        children = []
+        for below_depth, below, _ in rows[index + 1 :]:
+            if below_depth <= depth:
+                break
+            if below_depth == depth + 1:
+                children.append(below.partition(":")[2])
+        if children:
+            result[qname.partition(":")[2]] = tuple(children)
+    return result
+
+
+def _assertion_terms(variant: str, role_short: str) -> dict[str, Terms]:
+    """The "+ sum($A) - sum($B) = $C" value assertions of a role's formula linkbase
+    (micro: nt19-kvk-supplement.json formulas_micro; klein: nt19-kvk-klein-formulas.json)."""
+    own = line_items(variant, "balance") + line_items(variant, "income")
+    result: dict[str, Terms] = {}
+    for record in nt.formula_files(variant):
+        if not str(record.get("role", "")).endswith(role_short):
+            continue
+        for assertion in record.get("assertions") or []:
+            test = str(assertion.get("test") or "")
+            total = _SUM_RESULT.search(test)
+            terms = _SUM_TERM.findall(test)
+            if total and len(terms) > 1:
+                result[total.group(1)] = tuple(
+                    (name, 1 if sign == "+" else -1) for sign, name in terms if name in own
+                )
+    return result
+
+
+def computed_totals(variant: str, amounts: Mapping[str, Decimal | None]) -> dict[str, Decimal]:
+    """Each total of a variant (``summation_terms``) computed from the amounts of one year:
+    the signed sum of its items that have an amount. An item that is itself a total
+    without an amount counts with its own computed sum; a total whose items have no
+    amount is left out."""
+    terms = summation_terms(variant)
+    computed: dict[str, Decimal | None] = {}
+
+    def amount(name: str) -> Decimal | None:
+        given = amounts.get(name)
+        return total(name) if given is None and name in terms else given
+
+    def total(name: str) -> Decimal | None:
+        if name not in computed:
+            known = [(amount(item), sign) for item, sign in terms[name]]
+            signed = [value * sign for value, sign in known if value is not None]
+            computed[name] = sum(signed, Decimal(0)) if signed else None
+        return computed[name]
+
+    return {name: value for name in terms if (value := total(name)) is not None}
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    """What a concept's type says against a value: the facet it fails and that facet's
+    limit, as the NT19 extract has them (kvk.nt.type_facets). ``str()`` is the English
+    text; kvk.rules words its Dutch and English findings from the same fields."""
+
+    qname: str
+    #: the concept's type ("nl-types:string24ItemType"); "" when there is no such concept
+    type: str
+    #: "concept" (no such concept), "enumeration", "length", "minLength", "maxLength" or
+    #: "pattern"
+    facet: str
+    #: the value list (enumeration), the number of characters (lengths), the pattern
+    limit: tuple[str, ...] | int | str | None
+    value: str
+
+    def __str__(self) -> str:
+        value, limit, type_name = self.value, self.limit, self.type
+        if isinstance(limit, tuple):  # an enumeration
+            return f"{value!r} is not one of {', '.join(limit)} ({type_name})"
+        if self.facet == "length":
+            return f"{value!r} must be {limit} characters ({type_name})"
+        if self.facet == "minLength":
+            return f"must be at least {limit} characters ({type_name})"
+        if self.facet == "maxLength":
+            return f"is {len(value)} characters; at most {limit} ({type_name})"
+        if self.facet == "pattern":
+            return f"{value!r} does not have the form the taxonomy requires ({type_name})"
+        return f"{self.qname} is not a concept of the taxonomy"
+
+
+def value_problem(qname: str, value: str) -> ValueProblem | None:
+    """What the concept's type says against a value (enumeration, length, pattern); None
+    when the value fits."""
     c = nt.concepts().get(qname)
     if c is None:
-        return f"{qname} is not a concept of the taxonomy"
+        return ValueProblem(qname, "", "concept", None, value)
     facets = nt.type_facets(c.type)
+
+    def problem(facet: str) -> ValueProblem:
+        limit = facets[facet]
+        if facet in ("length", "minLength", "maxLength"):
+            limit = int(limit)
+        return ValueProblem(qname, c.type, facet, limit, value)
+
     enumeration = facets.get("enumeration")
     if enumeration and value not in enumeration:
-        return f"{value!r} is not one of {', '.join(enumeration)} ({c.type})"
+        return problem("enumeration")
     length = len(value)
     if "length" in facets and length != int(facets["length"]):
-        return f"{value!r} must be {facets['length']} characters ({c.type})"
+        return problem("length")
     if "minLength" in facets and length < int(facets["minLength"]):
-        return f"must be at least {facets['minLength']} characters ({c.type})"
+        return problem("minLength")
     if "maxLength" in facets and length > int(facets["maxLength"]):
-        return f"is {length} characters; at most {facets['maxLength']} ({c.type})"
+        return problem("maxLength")
     pattern = facets.get("pattern")
     if pattern and not re.fullmatch(pattern, value):
-        return f"{value!r} does not have the form the taxonomy requires ({c.type})"
+        return problem("pattern")
     return None
+
+
+def max_length(qname: str) -> int:
+    """The longest value the taxonomy's type of a concept allows (its maxLength, or the
+    upper bound of a digits pattern such as houseNumberNLItemType's [0-9]{1,5})."""
+    facets = nt.type_facets(nt.concept(qname).type)
+    if "maxLength" in facets:
+        return int(facets["maxLength"])
+    match = re.search(r"\{\d+,(\d+)\}", str(facets.get("pattern", "")))
+    if match:
+        return int(match.group(1))
+    raise LookupError(f"{qname} has no maximum length in the NT19 extract")
 
 
 def kvk_number_valid(number: str | None) -> bool:

@@ -9,6 +9,11 @@
   as one string) in the NT19 shape of kvk.statements.FinancialStatements.to_dict().
 
 The names are frozen here as NT19 has them: a migration must not change with the code.
+
+Not reversible: micro's old balance-sheet lines are added up into NT19's abbreviated
+ones and some old profit-and-loss lines have no NT19 line, so the old figures cannot be
+told back; the code before NT19 cannot read the new shape. ``migrate clientside 0005``
+therefore stops here (IrreversibleError): go back by restoring a backup.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ MICRO_BALANCE = (
     "Liabilities",
     "EquityAndLiabilities",
 )
+#: Micro's profit and loss (NT19, micro income-statement role).
 MICRO_INCOME = (
     "Income",
     "NetRevenue",
@@ -84,6 +90,18 @@ OLD_EQUITY = (
     "ReservesOther",
     "ResultForTheYear",
 )
+#: Old profit-and-loss names (the trial-balance import stored them for every size) ->
+#: NT19's micro lines. Staff costs are micro's "WagesSalaries" and net financial income
+#: a negative "ExpensesOther" (micro has no line of its own for it), as the NT19
+#: trial-balance import does (clientside.trial_balance.CODE_MAPS["micro"]).
+MICRO_INCOME_RENAMES = {
+    "OtherOperatingExpenses": "OperatingExpensesOther",
+    "AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment": (
+        "DepreciationAmortisationAndDecreaseInValueAssets"
+    ),
+    "EmployeeBenefitsExpenses": "WagesSalaries",
+}
+MICRO_NEGATED = {"FinancialIncomeAndExpense": "ExpensesOther"}
 #: Old klein profit and loss names -> NT19's (klein starts at the gross margin).
 KLEIN_INCOME_RENAMES = {
     "GrossOperatingResult": "GrossMargin",
@@ -181,6 +199,23 @@ def _micro_balance(old: dict) -> dict:
     return {k: v for k, v in new.items() if v != [None, None]}
 
 
+def _negated(pair: list) -> list[str | None]:
+    return [None if v in (None, "") else format(-Decimal(str(v)), "f") for v in pair]
+
+
+def _micro_profit_loss(old: dict) -> dict:
+    """The old lines that have a micro line, under its name. Dropped: the gross operating
+    result (turnover less cost of sales: micro has the two apart, so the turnover is
+    asked for again) and the operating result (no micro line)."""
+    new = {}
+    for name, pair in old.items():
+        if name in MICRO_NEGATED:
+            new[MICRO_NEGATED[name]] = _negated(pair)
+        elif MICRO_INCOME_RENAMES.get(name, name) in MICRO_INCOME:
+            new[MICRO_INCOME_RENAMES.get(name, name)] = pair
+    return new
+
+
 def _klein_profit_loss(old: dict) -> dict:
     new = {}
     for name, pair in old.items():
@@ -211,7 +246,7 @@ def convert_statements(data: dict, variant: str) -> dict:
         if not set(balance) <= set(MICRO_BALANCE):
             balance = _micro_balance(balance)
         if not set(profit_loss) <= set(MICRO_INCOME):
-            profit_loss = {}  # micro never filed the old (klein-style) profit and loss
+            profit_loss = _micro_profit_loss(profit_loss)
     else:
         if "ShareCapital" in balance:
             balance["ShareCapitalPaidCalledUp"] = balance.pop("ShareCapital")
@@ -235,9 +270,7 @@ def forwards(apps, schema_editor):
     Signatory.objects.filter(role="commissaris").update(function="Commissaris (huidig)")
     Signatory.objects.exclude(role="commissaris").update(function="Bestuurder (huidig)")
     for report in AnnualReport.objects.select_related("administration"):
-        report.statements = convert_statements(
-            report.statements, report.administration.kvk_report
-        )
+        report.statements = convert_statements(report.statements, report.administration.kvk_report)
         report.save(update_fields=["statements"])
 
 
@@ -246,4 +279,5 @@ class Migration(migrations.Migration):
         ("clientside", "0005_nt19_kvk_tab_signing"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    # No reverse_code: not reversible (see above).
+    operations = [migrations.RunPython(forwards)]

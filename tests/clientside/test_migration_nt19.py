@@ -1,5 +1,7 @@
-"""The NT19 data migration (clientside 0006): old legal forms, free-text addresses,
-signatory roles and stored figures in the old JSON shape, brought to the NT19 shape.
+"""The NT19 migrations: the data migration (clientside 0006: old legal forms, free-text
+addresses, signatory roles and stored figures in the old JSON shape, brought to the NT19
+shape; not reversible), and the reverses of 0007 (Signatory.role back from the function)
+and 0008 (ReportSignature.signed back as False).
 
 The target names are checked against the NT19 extract (kvk.taxonomy.line_items, the
 taxonomy's value lists), not against the migration's own tables."""
@@ -10,7 +12,9 @@ import importlib
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 
 from kvk import taxonomy as tx
@@ -19,6 +23,8 @@ from kvk.statements import FinancialStatements, demo_statements
 migration = importlib.import_module("clientside.migrations.0006_nt19_data")
 
 BEFORE = [("clientside", "0004_filing_activation")]
+NT19_FIELDS = [("clientside", "0005_nt19_kvk_tab_signing")]
+NT19_DATA = [("clientside", "0006_nt19_data")]
 AFTER = [("clientside", "0007_remove_signatory_role")]
 
 #: The balance sheet as the product stored it before NT19 (klein-style lines for every
@@ -47,6 +53,22 @@ OLD_PROFIT_LOSS = {
     "OtherOperatingExpenses": ["87185", "80925"],
     "OperatingResult": ["12815", "9075"],
     "ResultBeforeTax": ["12815", "9075"],
+    "ResultAfterTax": ["12815", "9075"],
+}
+
+
+#: Every profit-and-loss name the old trial-balance import stored, for micro as well
+#: (git show 8150f5d:kvk/taxonomy.py, PROFIT_LOSS_CONCEPTS), with amounts that add up
+#: (turnover entered as NetRevenue, so no gross operating result).
+OLD_FULL_PROFIT_LOSS = {
+    "NetRevenue": ["184300", "171250"],
+    "EmployeeBenefitsExpenses": ["121000", "118400"],
+    "AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment": ["9850", "9500"],
+    "OtherOperatingExpenses": ["36420", "31180"],
+    "OperatingResult": ["17030", "12170"],
+    "FinancialIncomeAndExpense": ["-1250", "-1400"],
+    "ResultBeforeTax": ["15780", "10770"],
+    "IncomeTaxExpense": ["2965", "1695"],
     "ResultAfterTax": ["12815", "9075"],
 }
 
@@ -126,7 +148,14 @@ def test_old_micro_figures_become_the_abbreviated_nt19_balance_sheet():
         "EquityAndLiabilities": ["120045", "110780"],
     }
     assert set(new["balance"]) <= set(tx.line_items("micro", "balance"))
-    assert new["profit_loss"] == {}  # micro never filed the old profit and loss
+    # The gross operating result (turnover less cost of sales) and the operating result
+    # have no micro line; the rest stays, ResultAfterTax above all (micro files it).
+    assert new["profit_loss"] == {
+        "OperatingExpensesOther": ["87185", "80925"],
+        "ResultBeforeTax": ["12815", "9075"],
+        "ResultAfterTax": ["12815", "9075"],
+    }
+    assert set(new["profit_loss"]) <= set(tx.line_items("micro", "income"))
     assert new["notes"] == {
         "AdditionalInformationToArticle395aDisclosure": "Opgesteld volgens Titel 9 Boek 2 BW."
     }
@@ -139,6 +168,83 @@ def test_old_micro_figures_without_subtotals_are_summed():
     new = migration.convert_statements(old_statements(balance=balance), "micro")
     assert new["balance"]["AssetsCurrentOther"] == ["66795", "53680"]
     assert new["balance"]["Equity"] == ["72045", "59230"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "sign"),
+    [
+        ("NetRevenue", "NetRevenue", 1),
+        ("OtherOperatingExpenses", "OperatingExpensesOther", 1),
+        (
+            "AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment",
+            "DepreciationAmortisationAndDecreaseInValueAssets",
+            1,
+        ),
+        # micro's only line for staff costs (the trial-balance import puts them there too)
+        ("EmployeeBenefitsExpenses", "WagesSalaries", 1),
+        # micro has no financial line: net financial income is a negative other expense
+        ("FinancialIncomeAndExpense", "ExpensesOther", -1),
+        ("ResultBeforeTax", "ResultBeforeTax", 1),
+        ("IncomeTaxExpense", "IncomeTaxExpense", 1),
+        ("ResultAfterTax", "ResultAfterTax", 1),
+        ("GrossOperatingResult", None, 1),  # turnover less cost of sales: no micro line
+        ("OperatingResult", None, 1),  # no micro line
+    ],
+)
+def test_each_old_profit_and_loss_line_of_micro(old, new, sign):
+    profit_loss = {old: ["1000", None], "OperatingResult": ["7", "7"]}
+    converted = migration.convert_statements(old_statements(profit_loss=profit_loss), "micro")
+    expected = {} if new is None else {new: [str(sign * 1000), None]}
+    assert converted["profit_loss"] == expected
+    assert set(converted["profit_loss"]) <= set(tx.line_items("micro", "income"))
+
+
+def test_old_micro_profit_and_loss_still_adds_up_in_nt19():
+    """NT19's micro assertion (formulas_micro in the extract's supplement): ResultBeforeTax
+    = Income - Expenses; with Income = NetRevenue and Expenses the sum of its lines."""
+    data = old_statements(profit_loss=OLD_FULL_PROFIT_LOSS)
+    new = migration.convert_statements(data, "micro")["profit_loss"]
+    expenses = (
+        "WagesSalaries",
+        "DepreciationAmortisationAndDecreaseInValueAssets",
+        "OperatingExpensesOther",
+        "ExpensesOther",
+    )
+    assert set(expenses) <= set(tx.line_items("micro", "income"))
+    for slot in (0, 1):
+        income = int(new["NetRevenue"][slot])
+        spent = sum(int(new[name][slot]) for name in expenses)
+        assert income - spent == int(new["ResultBeforeTax"][slot])
+        assert int(new["ResultBeforeTax"][slot]) - int(new["IncomeTaxExpense"][slot]) == int(
+            new["ResultAfterTax"][slot]
+        )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("GrossOperatingResult", "GrossMargin"),
+        ("NetRevenue", "GrossMargin"),  # klein starts at the gross margin
+        ("EmployeeBenefitsExpenses", "EmployeeBenefitsExpenses"),
+        (
+            "AmortisationDepreciationOnIntangibleAssetsPropertyPlantEquipment",
+            "DepreciationPropertyPlantEquipmentAmortisationIntangibleAssets",
+        ),
+        ("OtherOperatingExpenses", "OperatingExpensesOther"),
+        ("OperatingResult", "OperatingResult"),
+        ("FinancialIncomeAndExpense", "FinancialIncomeExpenses"),
+        ("ResultBeforeTax", "ResultBeforeTax"),
+        ("IncomeTaxExpense", "IncomeTaxExpense"),
+        ("ResultAfterTax", "ResultAfterTax"),
+    ],
+)
+def test_each_old_profit_and_loss_line_of_klein(old, new):
+    converted = migration.convert_statements(
+        old_statements(profit_loss={old: ["1000", None]}), "klein"
+    )
+    assert converted["profit_loss"][new] == ["1000", None]
+    assert old == new or old not in converted["profit_loss"]
+    assert set(converted["profit_loss"]) <= set(tx.line_items("klein", "income"))
 
 
 def test_old_klein_figures_get_nt19_names():
@@ -162,11 +268,38 @@ def test_figures_already_in_the_nt19_shape_are_left_alone(variant):
     assert migration.convert_statements(data, variant) == data
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_brings_stored_rows_to_nt19():
+# --- against the database ------------------------------------------------------------
+
+
+def migrate(target):
+    """The database migrated to target; the historical models of that state."""
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
+@pytest.fixture
+def migrations_back():
+    """Back to before NT19 (0004) on the empty test database, and to the newest state
+    after the test. 0006 has no reverse: with no rows to convert it is marked unapplied
+    without running."""
+    migrate(NT19_DATA)
+    MigrationExecutor(connection).migrate(NT19_FIELDS, fake=True)
+    yield migrate(BEFORE)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def newest():
+    """The database as the newest migrations leave it, again after the test."""
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    yield migrate(leaves)
+    migrate(leaves)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_brings_stored_rows_to_nt19(migrations_back):
+    old = migrations_back
     administration = old.get_model("clientside", "Administration").objects.create(
         name="Oud B.V.",
         legal_form="Besloten vennootschap",
@@ -183,9 +316,7 @@ def test_the_migration_brings_stored_rows_to_nt19():
         administration=administration, financial_year=2024, statements=old_statements()
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    new = executor.loader.project_state(AFTER).apps
+    new = migrate(AFTER)
     migrated = new.get_model("clientside", "Administration").objects.get()
     assert migrated.legal_form == "Besloten vennootschap met beperkte aansprakelijkheid"
     assert (migrated.street, migrated.house_number, migrated.postal_code, migrated.place) == (
@@ -220,3 +351,48 @@ def test_the_migration_brings_stored_rows_to_nt19():
         "prepared_on": date(2025, 3, 1).isoformat(),
     }
     FinancialStatements.from_dict(data).validate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_migration_says_it_cannot_be_reversed(newest):
+    with pytest.raises(IrreversibleError, match="0006_nt19_data"):
+        call_command("migrate", "clientside", "0005", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reversing_0007_gives_each_signatory_its_role_back(newest):
+    administration = newest.get_model("clientside", "Administration").objects.create(
+        name="X B.V.", kvk_number="12345678"
+    )
+    Signatory = newest.get_model("clientside", "Signatory")
+    for function in tx.DIRECTOR_TYPES:
+        Signatory.objects.create(administration=administration, name=function, function=function)
+
+    old = migrate(NT19_DATA)
+    roles = dict(old.get_model("clientside", "Signatory").objects.values_list("name", "role"))
+    assert roles == {
+        "Bestuurder (huidig)": "bestuurder",
+        "Bestuurder (voormalig)": "bestuurder",
+        "Commissaris (huidig)": "commissaris",
+        "Commissaris (voormalig)": "commissaris",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reversing_0008_keeps_who_did_not_sign(newest):
+    administration = newest.get_model("clientside", "Administration").objects.create(
+        name="X B.V.", kvk_number="12345678"
+    )
+    person = newest.get_model("clientside", "Signatory").objects.create(
+        administration=administration, name="A. Bakker"
+    )
+    report = newest.get_model("clientside", "AnnualReport").objects.create(
+        administration=administration, financial_year=2024, statements={}
+    )
+    newest.get_model("clientside", "ReportSignature").objects.create(
+        report=report, signatory=person, reason_not_signed="Afgetreden."
+    )
+
+    old = migrate(AFTER)
+    signature = old.get_model("clientside", "ReportSignature").objects.get()
+    assert (signature.signed, signature.reason_not_signed) == (False, "Afgetreden.")

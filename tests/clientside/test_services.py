@@ -47,7 +47,7 @@ def test_prepared_instance_carries_the_administration_and_reporting_values(env):
     env.report.signed_by = AnnualReport.SignedBy.DIRECTORS_AND_SUPERVISORY
     env.report.save()
     ReportSignature.objects.create(
-        report=env.report, signatory=supervisor, signed=False, reason_not_signed="Ziek."
+        report=env.report, signatory=supervisor, reason_not_signed="Ziek."
     )
     message = services.prepare(env.report)
     parsed = parse_instance(bytes(message.document))

@@ -62,11 +62,7 @@ def test_not_signing_needs_a_reason_in_dutch(client, env):
         values(env, **{f"signed_{former.pk}": None, f"reason_{former.pk}": "Afgetreden."}),
     )
     signature = ReportSignature.objects.get()
-    assert (signature.signatory, signature.signed, signature.reason_not_signed) == (
-        former,
-        False,
-        "Afgetreden.",
-    )
+    assert (signature.signatory, signature.reason_not_signed) == (former, "Afgetreden.")
     # Signed again: the default, no row.
     follow_post(client, url, values(env))
     assert not ReportSignature.objects.exists()
@@ -102,7 +98,7 @@ def test_a_signing_place_is_required_and_someone_must_sign(env):
     env.report.save()
     for person in env.administration.signatories.all():
         ReportSignature.objects.create(
-            report=env.report, signatory=person, signed=False, reason_not_signed="Weg."
+            report=env.report, signatory=person, reason_not_signed="Weg."
         )
     problems = services.completeness_problems(env.report)
     texts = [str(p) for p in problems]

@@ -94,12 +94,21 @@ def _value_problem(concept: nt.Concept, fact: etree._Element, units: dict[str, s
         except ValueError:
             return f"value {value!r} is not a date"
         return ""
-    enumeration = nt.type_facets(concept.type).get("enumeration")
+    facets = nt.type_facets(concept.type)
+    enumeration = facets.get("enumeration")
     if enumeration and value not in enumeration:
         return f"value {value!r} is not in the value list of {concept.type}"
     if not value.strip():
         return "empty value"
-    return tx.value_problem(concept.qname, value) or ""
+    if "length" in facets and len(value) != int(facets["length"]):
+        return f"value {value!r} is not {facets['length']} characters ({concept.type})"
+    if len(value) < int(facets.get("minLength", 0)):
+        return f"value {value!r} is shorter than {facets['minLength']} ({concept.type})"
+    if len(value) > int(facets.get("maxLength", len(value))):
+        return f"value of {len(value)} characters, more than {facets['maxLength']} ({concept.type})"
+    if "pattern" in facets and not re.fullmatch(facets["pattern"], value):
+        return f"value {value!r} does not match {facets['pattern']} ({concept.type})"
+    return ""
 
 
 def _context_problems(context, axes_given, concept, ep, qname):  # type: ignore[no-untyped-def]
@@ -308,6 +317,16 @@ def test_checker_refuses_cents_dates_and_period_types(micro_instance):
     assert "ChamberOfCommerceRegistrationNumber" in problems
     assert "jenv-bw2-i:Provisions" in problems and "context is duration" in problems
     assert equity.get("unitRef") == "EUR"
+
+
+def test_checker_refuses_what_the_type_facets_refuse(micro_instance):
+    """nt19-index.json types: nl-types:string24ItemType has maxLength 24,
+    nl-types:nlzipItemType the pattern ([1-9]{1}[0-9]{3}[A-Z]{2})."""
+    _fact(micro_instance, "StreetNameNL").text = "O" * 25
+    _fact(micro_instance, "PostalCodeNL").text = "3511 AX"
+    street, postal_code = _problems(micro_instance)
+    assert "nl-cd:StreetNameNL" in street and "more than 24" in street
+    assert "nl-cd:PostalCodeNL" in postal_code and "([1-9]{1}[0-9]{3}[A-Z]{2})" in postal_code
 
 
 def test_checker_refuses_a_bad_typed_member(micro_instance):

@@ -9,10 +9,12 @@ sheet presentation (nt19-kvk-klein.json, answers.balance_sheet_klein).
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
 from kvk import nt
+from kvk import taxonomy as tx
 
 
 def _raw(name: str) -> dict:
@@ -103,3 +105,53 @@ def test_formula_files_follow_the_entry_points():
 def test_unread_variants_have_no_model():
     with pytest.raises(LookupError, match="not covered"):
         nt.entry_point("klein-verticaal")
+
+
+def test_summations_are_cached_and_read_only():
+    """nt19-kvk-klein-formulas.json has summation arcs for klein's balance sheet only."""
+    klein = nt.summations("klein")
+    assert klein is nt.summations("klein")
+    with pytest.raises(TypeError):
+        klein["Assets"] = ()  # type: ignore[index]
+    assert "ResultAfterTax" not in klein and "Equity" in klein
+
+
+def test_every_filing_role_exists_in_a_variant_of_its_size():
+    """A misspelt role in kvk.taxonomy.FILING_ROLES would silently give no line items."""
+    for size, parts in tx.FILING_ROLES.items():
+        shorts = {
+            role.short
+            for variant in tx.VARIANTS_BY_SIZE[size]
+            if variant in nt.MODELLED_VARIANTS
+            for role in nt.entry_point(variant).roles
+        }
+        for part, roles in parts.items():
+            for role in roles:
+                assert role in shorts, (size, part, role)
+
+
+def test_totals_are_signed_as_the_kvk_computes_them():
+    """kvk-income-statement_k-for.xml PrtFST108 (nt19-kvk-klein-formulas.json): value
+    changes are subtracted within SumOfExpenses; PrtFST102: GrossMargin - SumOfExpenses =
+    OperatingResult. An item that is a total without an amount counts with its own sum."""
+    record = next(
+        f for f in nt.formula_files("klein") if f["file"].endswith("kvk-income-statement_k-for.xml")
+    )
+    tests = {a["id"].rpartition("_")[2]: a["test"] for a in record["assertions"]}
+    assert "- sum($ChangesValueInvestmentProperties)" in tests["PrtFST108Variables1"]
+    assert tests["PrtFST102Variables1"].strip() == (
+        "+ sum($GrossMargin) - sum($SumOfExpenses) = $OperatingResult"
+    )
+    amounts = {
+        "GrossMargin": Decimal(1000),
+        "EmployeeBenefitsExpenses": Decimal(300),
+        "ChangesValueInvestmentProperties": Decimal(50),
+        "SumOfExpenses": None,
+    }
+    totals = tx.computed_totals("klein", amounts)
+    assert totals["SumOfExpenses"] == Decimal(250)
+    assert totals["OperatingResult"] == Decimal(750)
+    assert "ResultAfterTax" in totals and "Assets" not in totals  # no balance items given
+    # A total given is used as given for the totals above it.
+    given = tx.computed_totals("klein", {**amounts, "SumOfExpenses": Decimal(400)})
+    assert (given["SumOfExpenses"], given["OperatingResult"]) == (Decimal(250), Decimal(600))

@@ -666,7 +666,7 @@ def test_unknown_concepts_in_klein_are_warnings_where_the_extract_has_gaps():
     assert nt.entry_point("klein").complete is False
     # A name in an NT namespace that the extract does not have (klein's notes on the
     # number of employees were not read).
-    assert not nt.concepts_by_name().get("AverageNumberOfEmployees")
+    assert not any(c.name == "AverageNumberOfEmployees" for c in nt.concepts().values())
     klein = build_instance(
         demo_statements(kvk_number=NUMBER, legal_name="D", year=2025, size="klein", variant="klein")
     ).decode()
@@ -868,14 +868,61 @@ def test_arelle_codes_are_named_in_the_rules_and_are_arelles():
                 assert f'"{arelle_code}"' in source, arelle_code
 
 
-def test_dep_value_agrees_with_the_builders_value_check():
-    """The rule and the check the builder's input gets (tx.value_problem) judge alike."""
-    samples = ["Ja", "ja", "", " Ja", "Micro", "Klein", "3511AX", "12345678", "00123456", "x" * 30]
-    for qname in ("jenv-bw2-i:DocumentAdoptionStatus", "nl-cd:PostalCodeNL", tx.KVK_NUMBER):
-        concept = nt.concept(qname)
-        for value in samples:
-            ours = rules_module._value_problem(concept, "facets", value)
-            assert (ours is None) == (tx.value_problem(qname, value) is None), (qname, value)
+@pytest.mark.parametrize(
+    ("qname", "old", "new", "facet", "limit", "nl"),
+    [
+        # nt19-index.json types: jenv-codes:legalFormItemType enumerates the full Dutch
+        # names; "Besloten vennootschap" alone is not one of them.
+        (
+            tx.LEGAL_FORM,
+            ">Besloten vennootschap met beperkte aansprakelijkheid<",
+            "Besloten vennootschap",
+            "enumeration",
+            (
+                "Besloten vennootschap met beperkte aansprakelijkheid",
+                "Commanditaire vennootschap",
+                "Cooperatie",
+                "Naamloze vennootschap",
+                "Onderlinge waarborgmaatschappij",
+                "Stichting",
+                "Vennootschap onder firma",
+                "Vereniging",
+            ),
+            "die staat niet in de lijst van jenv-codes:legalFormItemType: 'Besloten "
+            "vennootschap met beperkte aansprakelijkheid', ",
+        ),
+        # nl-types:string24ItemType (nl-cd:StreetNameNL): maxLength 24.
+        (
+            tx.ADDRESS_CONCEPTS["street"],
+            ">Oudegracht<",
+            "Burgemeester Wijnaendtsln",  # 25 characters
+            "maxLength",
+            24,
+            "die is 25 tekens lang; het maximum is 24 (nl-types:string24ItemType)",
+        ),
+        # nl-types:nlzipItemType (nl-cd:PostalCodeNL): pattern ([1-9]{1}[0-9]{3}[A-Z]{2}).
+        (
+            tx.ADDRESS_CONCEPTS["postal_code"],
+            ">3511AX<",
+            "3511 AX",
+            "pattern",
+            "([1-9]{1}[0-9]{3}[A-Z]{2})",
+            "die heeft niet de vorm die nl-types:nlzipItemType vraagt (patroon "
+            "([1-9]{1}[0-9]{3}[A-Z]{2}))",
+        ),
+    ],
+)
+def test_dep_value_and_the_builders_check_name_the_facet_of_the_extract(
+    qname, old, new, facet, limit, nl
+):
+    """The builder's check (tx.value_problem) names the facet and its limit as
+    nt19-index.json has them, and DEP-VALUE says the same in Dutch and English."""
+    problem = tx.value_problem(qname, new)
+    assert problem is not None
+    assert (problem.facet, problem.limit) == (facet, limit)
+    [finding] = _hits(replace(BASE, old, f">{new}<"), "DEP-VALUE")
+    assert nl in finding.message_nl
+    assert problem.type in finding.message_en and f"{new!r}" in finding.message_en
 
 
 # --- DEP-PERIOD-TYPE -----------------------------------------------------------------------

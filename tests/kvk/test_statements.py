@@ -7,8 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from kvk import nt
 from kvk import taxonomy as tx
-from kvk.statements import FinancialStatements, Signatory, demo_statements
+from kvk.builder import build_instance
+from kvk.parser import parse_instance
+from kvk.statements import FinancialStatements, Signatory, demo_statements, is_annual, years_later
 
 
 def test_demo_statements_balance_and_round_trip_through_json():
@@ -112,6 +115,12 @@ NOTE = "AdditionalInformationToArticle395aDisclosure"
          "gives no reason_not_signed"),
         ({"signatories": [{"name": "A", "signed": False, "signed_on": "2026-05-01"}]},
          "has no signed_on"),
+        ({"signatories": [{"name": "A", "place": "Utrecht"}]}, "gives signed_on"),
+        ({"signatories": [{"name": "A", "signed_on": "2026-05-01"}]}, "place of signing"),
+        ({"signatories": [{"name": "A", "signed": False}]}, "gives reason_not_signed"),
+        ({"signatories": [{"name": "A", "signed": False, "reason_not_signed": "ziek",
+                           "place": "Utrecht"}]}, "has no place"),
+        ({"profit_loss": {"SellingExpenses": ["1", "2"]}}, "not a line item of micro"),
         ({"notes": {"NotesGeneral": "x"}}, "not a notes concept of micro"),
         ({"notes": {NOTE: "<script>x</script>"}}, "script"),
         ({"notes": {NOTE: '<p style="margin: 0">x</p>'}}, "margin"),
@@ -180,3 +189,93 @@ def test_signatories_round_trip_with_every_field():
     back = FinancialStatements.from_dict(json.loads(json.dumps(st.to_dict())))
     assert back.signatories == st.signatories
     assert [s.supervisory for s in back.signatories] == [False, True]
+
+
+def _formula_file(variant: str, name: str) -> dict:
+    return next(f for f in nt.formula_files(variant) if f["file"].endswith(name))
+
+
+def test_signing_follows_the_kvk_signing_assertions():
+    """kvk-signing-financial-statements-for.xml (nt19-kvk-klein-formulas.json): with
+    DirectorSignedStatus 'Ja' the date and place must be there (PrtValueThnExistence1, 2),
+    and no reason (PrtValueThnNoExistence2); with 'Nee' the reason must be there
+    (PrtValueThnExistence3) and neither date nor place (PrtValueThnNoExistence1, 3).
+    validate() refuses each breach."""
+    record = _formula_file("klein", "kvk-signing-financial-statements-for.xml")
+    field_of = {qname.partition(":")[2]: key for key, qname in tx.SIGNING_CONCEPTS.items()}
+    present = {"signed_on": date(2026, 5, 1), "place": "Utrecht", "reason_not_signed": "Ziek"}
+    absent = {"signed_on": None, "place": "", "reason_not_signed": ""}
+    checked = set()
+    for assertion in record["assertions"]:
+        status = re.fullmatch(
+            r"\$DirectorSignedStatus eq '(Ja|Nee)'", assertion.get("precondition", "")
+        )
+        if status is None:
+            continue
+        (concept,) = (
+            v["name"] for v in assertion["variables"] if v["name"] != "DirectorSignedStatus"
+        )
+        field = field_of[concept]
+        must_exist = assertion["test"].startswith("not(")
+        signed = status.group(1) == tx.YES
+        given = ("signed_on", "place") if signed else ("reason_not_signed",)
+        person = Signatory(
+            "A", signed=signed, **{f: present[f] if f in given else absent[f] for f in present}
+        )
+        st = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025)
+        st.signatories = [person]
+        st.validate()
+        setattr(person, field, absent[field] if must_exist else present[field])
+        with pytest.raises(ValueError, match=re.escape("signatories[0]")):
+            st.validate()
+        checked.add((status.group(1), field, must_exist))
+    assert checked == {
+        ("Ja", "signed_on", True),
+        ("Ja", "place", True),
+        ("Ja", "reason_not_signed", False),
+        ("Nee", "reason_not_signed", True),
+        ("Nee", "signed_on", False),
+        ("Nee", "place", False),
+    }
+
+
+def test_a_profit_and_loss_by_nature_has_no_functional_lines():
+    """The builder writes kvk-i:IncomeStatementClassificationType 'Categoriaal' for klein;
+    then the KvK's IncomeStatementSmall_PrtValueThnNoExistenceCovA3 and A4
+    (kvk-income-statement_k-for.xml, nt19-kvk-klein-formulas.json) forbid
+    GeneralAdministrativeExpenses and SellingExpenses, although the income statement role
+    has them: klein's line items leave them out and validate() refuses them."""
+    record = _formula_file("klein", "kvk-income-statement_k-for.xml")
+    by_id = {a["id"]: a for a in record["assertions"]}
+    for suffix, concept in (("A3", "GeneralAdministrativeExpenses"), ("A4", "SellingExpenses")):
+        assertion = by_id[f"valueAssertion_IncomeStatementSmall_PrtValueThnNoExistenceCov{suffix}"]
+        assert assertion["precondition"] == "$IncomeStatementClassificationType eq 'Categoriaal'"
+        assert assertion["test"].startswith("xff:has-fallback-value(")
+        assert f"conceptName jenv-bw2-i:{concept}" in assertion["variables"][0]["filters"]
+        assert f"jenv-bw2-i:{concept}" in nt.entry_point("klein").line_items(
+            "income-statement-small"
+        )
+        assert concept not in tx.line_items("klein", "income")
+        assert tx.excluded_by_classification("klein")[concept] == (
+            f"IncomeStatementSmall_PrtValueThnNoExistenceCov{suffix}"
+        )
+        st = demo_statements(
+            kvk_number="12345678", legal_name="D", year=2025, size="klein", variant="klein"
+        )
+        st.profit_loss[concept] = (Decimal(1), Decimal(1))
+        with pytest.raises(ValueError, match=f"PrtValueThnNoExistenceCov{suffix}"):
+            st.validate()
+    built = demo_statements(
+        kvk_number="12345678", legal_name="D", year=2025, size="klein", variant="klein"
+    )
+    inst = parse_instance(build_instance(built))
+    assert inst.first_value("IncomeStatementClassificationType") == "Categoriaal"
+    assert tx.CLASSIFICATION_BY_NATURE == "Categoriaal"
+
+
+def test_twelve_months_and_years_later():
+    assert is_annual(date(2025, 1, 1), date(2025, 12, 31))
+    assert is_annual(date(2024, 3, 1), date(2025, 2, 28))
+    assert not is_annual(date(2025, 3, 1), date(2025, 12, 31))
+    assert years_later(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert years_later(date(2024, 2, 29), 4) == date(2028, 2, 29)
