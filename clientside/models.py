@@ -23,9 +23,6 @@ kvk_number_validator = RegexValidator(
 )
 
 
-#: kvk.taxonomy.max_length under the name ReportSignature still uses.
-
-
 def caption(local_name: str) -> str:
     """The caption of a line item or notes concept in the language of the screen."""
     return labels.label(local_name, "en" if (get_language() or "").startswith("en") else "nl")
