@@ -37,7 +37,7 @@ class _Instance:
         self.used_prefixes: set[str] = {"xbrli", "link", "xlink"}
         self.needs_unit = False
         self.needs_pure = False
-        self._context_ids: dict[tuple, str] = {}  # type: ignore[type-arg]
+        self._context_ids: dict[tuple[object, ...], str] = {}
         self.E = _Maker({"xbrli": tx.XBRLI, "xbrldi": tx.XBRLDI, **self.gen.namespaces})
 
     # contexts ------------------------------------------------------------------------
@@ -64,10 +64,7 @@ class _Instance:
         dimensions: tuple[tuple[str, str], ...] = (),
         typed: tuple[str, str] | None = None,
     ) -> str:
-        period_key = (
-            instant.isoformat() if instant is not None else f"{start}_{end}"  # type: ignore[union-attr]
-        )
-        key = (period_key, dimensions, typed)
+        key = (instant, start, end, dimensions, typed)
         ctx_id = self._context_ids.get(key)
         if ctx_id is not None:
             return ctx_id
@@ -108,7 +105,16 @@ class _Instance:
         self.contexts[ctx_id] = ctx
         return ctx_id
 
-    def _context_id(self, start, end, instant, dimensions, typed) -> str:  # type: ignore[no-untyped-def]
+    def _context_id(
+        self,
+        start: date | None,
+        end: date | None,
+        instant: date | None,
+        dimensions: tuple[tuple[str, str], ...],
+        typed: tuple[str, str] | None,
+    ) -> str:
+        """Readable ids: FY/PY (durations), FY_end/PY_end (instants), with _d for the two
+        financial members, the member names for others, _signatoryN for a typed member."""
         st = self.st
         if instant is not None:
             base = "FY_end" if instant == st.period_end else "PY_end"
