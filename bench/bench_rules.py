@@ -56,7 +56,8 @@ def instance_with_facts(target: int) -> bytes:
     st = demo_statements(
         kvk_number="12345678", legal_name="Bench B.V.", year=2025, size="klein", variant="klein"
     )
-    st.adopted, st.adoption_date = True, date(2026, 4, 1)
+    # adopted after the demo's accounts were drawn up (15 May 2026), before the filing date
+    st.adopted, st.adoption_date = True, date(2026, 5, 25)
     base = len(parse_instance(build_instance(st)).facts)
     st.signatories.append(Signatory("Bestuurder 0", signed_on=date(2026, 3, 15), place="Zwolle"))
     per_person = len(parse_instance(build_instance(st)).facts) - base

@@ -451,10 +451,33 @@ def _amount_text(value: object) -> str:
     return format(amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount, "f")
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """5.00 -> 5, 9.50 -> 9.5: an average as a person writes it."""
+    if value is None or value != value.to_integral_value():
+        return None if value is None else value.normalize()
+    return value.quantize(Decimal(1))
+
+
+def _employees_field(label: StrOrPromise) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8, "maxlength": 12}),
+    )
+
+
 class FiguresForm(forms.Form):
     """The reporting cockpit: the periods, the preparation date and the appropriation;
     the balance sheet and the profit and loss of the administration's NT19 variant for
-    both years; one text per notes concept. Empty totals are computed on saving."""
+    both years; one text per notes concept. Empty totals are computed on saving.
+
+    Also the figures of the size-class check that the instance does not carry (art.
+    2:395a and 2:396 BW, kvk.sizeclass): the average number of employees of both years
+    and, when the profit and loss has no NetRevenue, the net turnover."""
 
     period_start = forms.DateField(label=_("Begin boekjaar"), widget=DATE_INPUT)
     period_end = forms.DateField(label=_("Einde boekjaar"), widget=DATE_INPUT)
@@ -469,6 +492,16 @@ class FiguresForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text=_("Alleen als het boekjaar geen twaalf maanden is, bijvoorbeeld na oprichting."),
+    )
+    period_deviation_impact = forms.CharField(
+        label=_("Gevolgen voor de vergelijkende cijfers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=_(
+            "Alleen als het boekjaar geen twaalf maanden is: wat dat betekent voor de "
+            "vergelijking met het vorige boekjaar, bijvoorbeeld 'Geen; dit is het eerste "
+            "boekjaar'."
+        ),
     )
     prepared_on = forms.DateField(
         label=_("Datum opmaak jaarrekening"),
@@ -485,9 +518,13 @@ class FiguresForm(forms.Form):
         initial=tx.BEFORE_APPROPRIATION,
     )
 
+    employees_0 = _employees_field(_("Gemiddeld aantal werknemers (huidig)"))
+    employees_1 = _employees_field(_("Gemiddeld aantal werknemers (vorig)"))
+
     def __init__(self, *args, report: AnnualReport, **kwargs) -> None:
         statements = report.statements or {}
         variant = report.administration.kvk_report
+        self.asks_turnover = report.administration.asks_net_turnover
         self.variant = variant if variant in tx.BUILDABLE_VARIANTS else ""
         self.totals = frozenset(tx.summation_terms(self.variant)) if self.variant else frozenset()
         initial = {
@@ -497,8 +534,13 @@ class FiguresForm(forms.Form):
             and not statements.get("previous_start"),
             "previous_start": statements.get("previous_start"),
             "period_deviation_reason": statements.get("period_deviation_reason", ""),
+            "period_deviation_impact": statements.get("period_deviation_impact", ""),
             "prepared_on": statements.get("prepared_on"),
             "appropriation": statements.get("appropriation") or tx.BEFORE_APPROPRIATION,
+            "employees_0": _plain(report.employees_current),
+            "employees_1": _plain(report.employees_previous),
+            "turnover_0": _amount_text(report.net_turnover_current),
+            "turnover_1": _amount_text(report.net_turnover_previous),
         }
         self.sections: list[tuple[str, tuple[str, ...], dict]] = []
         self.note_concepts: tuple[str, ...] = ()
@@ -533,6 +575,9 @@ class FiguresForm(forms.Form):
                 self.fields[f"{prefix}_{concept}_1"] = AmountField(
                     label=_("%(line)s (vorig)") % {"line": line}
                 )
+        if self.asks_turnover:
+            self.fields["turnover_0"] = AmountField(label=_("Netto-omzet (huidig)"))
+            self.fields["turnover_1"] = AmountField(label=_("Netto-omzet (vorig)"))
         for concept in self.note_concepts:
             self.fields[f"n_{concept}"] = forms.CharField(
                 label=caption(concept),
@@ -568,6 +613,37 @@ class FiguresForm(forms.Form):
         return self.rows("p")
 
     @property
+    def size_rows(self) -> list[dict]:
+        """The size-class figures as rows of the figures table (current, previous)."""
+        rows = [
+            {
+                "caption": _("Gemiddeld aantal werknemers"),
+                "current": self["employees_0"],
+                "previous": self["employees_1"],
+            }
+        ]
+        if self.asks_turnover:
+            rows.append(
+                {
+                    "caption": _("Netto-omzet"),
+                    "current": self["turnover_0"],
+                    "previous": self["turnover_1"],
+                }
+            )
+        return rows
+
+    def size_figures(self) -> tuple[tuple, tuple | None]:
+        """(employees, net turnover) as (current, previous) for services.save_figures;
+        net turnover None when not asked. A first year has no previous figures."""
+        data = self.cleaned_data
+        previous = not data.get("first_year")
+        employees = (data.get("employees_0"), data.get("employees_1") if previous else None)
+        if not self.asks_turnover:
+            return employees, None
+        turnover = (data.get("turnover_0"), data.get("turnover_1") if previous else None)
+        return employees, turnover
+
+    @property
     def note_fields(self) -> list[forms.BoundField]:
         return [self[f"n_{concept}"] for concept in self.note_concepts]
 
@@ -591,31 +667,38 @@ class FiguresForm(forms.Form):
             )
         if start and end and end >= years_later(start, 2) - timedelta(days=1):
             self.add_error("period_end", _("Een boekjaar is korter dan twee jaar (BR-KVK-4.17)."))
-        if (
-            start
-            and end
-            and end > start
-            and not is_annual(start, end)
-            and not (data.get("period_deviation_reason") or "").strip()
-        ):
-            self.add_error(
-                "period_deviation_reason",
-                _(
-                    "Het boekjaar is geen twaalf maanden; geef de reden (de KvK vraagt die), "
-                    "bijvoorbeeld 'Eerste boekjaar na oprichting op 1 maart'."
-                ),
-            )
+        if start and end and end > start and not is_annual(start, end):
+            if not (data.get("period_deviation_reason") or "").strip():
+                self.add_error(
+                    "period_deviation_reason",
+                    _(
+                        "Het boekjaar is geen twaalf maanden; geef de reden (de KvK vraagt "
+                        "die), bijvoorbeeld 'Eerste boekjaar na oprichting op 1 maart'."
+                    ),
+                )
+            if not (data.get("period_deviation_impact") or "").strip():
+                self.add_error(
+                    "period_deviation_impact",
+                    _(
+                        "Het boekjaar is geen twaalf maanden; beschrijf de gevolgen voor de "
+                        "vergelijkende cijfers (de KvK vraagt die)."
+                    ),
+                )
         if first_year:
-            for prefix, concepts, _values in self.sections:
-                for concept in concepts:
-                    if data.get(f"{prefix}_{concept}_1") is not None:
-                        self.add_error(
-                            f"{prefix}_{concept}_1",
-                            _(
-                                "Een eerste boekjaar heeft geen vergelijkende cijfers; maak "
-                                "dit veld leeg."
-                            ),
-                        )
+            previous_fields = [
+                f"{prefix}_{concept}_1"
+                for prefix, concepts, _values in self.sections
+                for concept in concepts
+            ] + ["employees_1", "turnover_1"]
+            for name in previous_fields:
+                if data.get(name) is not None:
+                    self.add_error(
+                        name,
+                        _(
+                            "Een eerste boekjaar heeft geen vergelijkende cijfers; maak dit "
+                            "veld leeg."
+                        ),
+                    )
         if data.get("appropriation") == tx.AFTER_APPROPRIATION:
             for slot in (0, 1):
                 if data.get(f"b_ResultForTheYear_{slot}") is not None:

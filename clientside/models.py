@@ -131,6 +131,13 @@ class Administration(models.Model):
         return self.buildable and bool(tx.line_items(self.kvk_report, "income"))
 
     @property
+    def asks_net_turnover(self) -> bool:
+        """The report asks the net turnover as a figure of its own, for the size-class
+        check (kvk.sizeclass): the chosen report's profit and loss has no NetRevenue (klein
+        starts at the gross margin, which is not turnover; publication pieces have none)."""
+        return self.buildable and "NetRevenue" not in tx.line_items(self.kvk_report, "income")
+
+    @property
     def address_lines(self) -> list[str]:
         """The structured address as it reads on an envelope (empty when not filled in)."""
         if not (self.street or self.postal_code or self.place):
@@ -245,6 +252,30 @@ class AnnualReport(models.Model):
         _("toelichting heraanlevering"), max_length=1000, blank=True
     )
     locked = models.BooleanField(_("vergrendeld (gedeponeerd)"), default=False)
+    # The figures for the size-class check (art. 2:395a and 2:396 BW, kvk.sizeclass) that
+    # the instance does not carry: the average number of employees (NT19's concept is not
+    # in the extract) and, where the profit and loss has no NetRevenue (klein starts at the
+    # gross margin; publication pieces have none), the net turnover. Not filed.
+    employees_current = models.DecimalField(
+        _("gemiddeld aantal werknemers (huidig boekjaar)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    employees_previous = models.DecimalField(
+        _("gemiddeld aantal werknemers (vorig boekjaar)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    net_turnover_current = models.DecimalField(
+        _("netto-omzet (huidig boekjaar)"), max_digits=20, decimal_places=0, null=True, blank=True
+    )
+    net_turnover_previous = models.DecimalField(
+        _("netto-omzet (vorig boekjaar)"), max_digits=20, decimal_places=0, null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clientside.models import (
@@ -36,6 +37,7 @@ from clientside.trial_balance import (
     fill_totals,
     read_trial_balance,
 )
+from kvk import sizeclass
 from kvk import statements as st
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
@@ -91,6 +93,7 @@ def default_statements(year: int) -> dict:
         "prepared_on": None,
         "appropriation": tx.BEFORE_APPROPRIATION,
         "period_deviation_reason": "",
+        "period_deviation_impact": "",
         "balance": {},
         "profit_loss": {},
         "notes": {},
@@ -126,6 +129,8 @@ def create_report(*, administration: Administration, financial_year: int) -> Ann
 
 
 Amounts = Mapping[str, tuple[Decimal | None, Decimal | None]]
+#: (current year, previous year)
+Pair = tuple[Decimal | None, Decimal | None]
 
 
 def _amounts(values: Amounts) -> dict:
@@ -146,15 +151,28 @@ def save_figures(
     prepared_on: date | None,
     appropriation: str,
     period_deviation_reason: str,
+    period_deviation_impact: str,
     balance: Amounts,
     profit_loss: Amounts,
     notes: Mapping[str, str],
+    employees: Pair | None = None,
+    net_turnover: Pair | None = None,
 ) -> AnnualReport:
     """Store the figures entered in the reporting cockpit. Empty totals are computed from
     their items (clientside.trial_balance.fill_totals); ``previous_start`` None is a first
-    financial year without comparative figures."""
+    financial year without comparative figures.
+
+    ``employees`` and ``net_turnover`` (current, previous) are the size-class figures the
+    instance does not carry (see AnnualReport); None leaves them as they are."""
     report = _locked_report(report)
     _check_not_locked(report)
+    size_fields = []
+    if employees is not None:
+        report.employees_current, report.employees_previous = employees
+        size_fields += ["employees_current", "employees_previous"]
+    if net_turnover is not None:
+        report.net_turnover_current, report.net_turnover_previous = net_turnover
+        size_fields += ["net_turnover_current", "net_turnover_previous"]
     variant = report.administration.kvk_report
     data = dict(report.statements)
     data.update(
@@ -165,12 +183,13 @@ def save_figures(
         prepared_on=prepared_on.isoformat() if prepared_on else None,
         appropriation=appropriation,
         period_deviation_reason=period_deviation_reason.strip(),
+        period_deviation_impact=period_deviation_impact.strip(),
         balance=_amounts(fill_totals(variant, balance)),
         profit_loss=_amounts(fill_totals(variant, profit_loss)),
         notes=dict(notes),
     )
     report.statements = data
-    report.save(update_fields=["statements", "updated_at"])
+    report.save(update_fields=["statements", *size_fields, "updated_at"])
     return report
 
 
@@ -272,6 +291,10 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
         signed_by=report.signed_by,
         signed_date=report.signed_date,
         signing_place=report.signing_place,
+        employees_current=report.employees_current,
+        employees_previous=report.employees_previous,
+        net_turnover_current=report.net_turnover_current,
+        net_turnover_previous=report.net_turnover_previous,
         resubmission=True,
     )
     ReportSignature.objects.bulk_create(
@@ -522,13 +545,26 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
                 % {"start": start.year, "year": report.financial_year},
             )
         )
-    elif not is_annual(start, end) and not (data.get("period_deviation_reason") or "").strip():
-        problems.append(
-            Problem(
-                _("Reden afwijkende lengte boekjaar"),
-                _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
+    elif not is_annual(start, end):
+        # the KvK asks for both (kvk-document-information-for.xml, PrtValueThnExistence1
+        # and 2)
+        if not (data.get("period_deviation_reason") or "").strip():
+            problems.append(
+                Problem(
+                    _("Reden afwijkende lengte boekjaar"),
+                    _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
+                )
             )
-        )
+        if not (data.get("period_deviation_impact") or "").strip():
+            problems.append(
+                Problem(
+                    _("Gevolgen voor de vergelijkende cijfers"),
+                    _(
+                        "Het boekjaar is geen twaalf maanden; beschrijf in de cijfers de "
+                        "gevolgen voor de vergelijkende cijfers."
+                    ),
+                )
+            )
     problems += _signing_problems(report, end, today)
     prepared_on = _date_or_none(data.get("prepared_on"))
     if prepared_on is None:
@@ -569,6 +605,18 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
                     "BR-KVK-4.10",
                 )
             )
+        elif prepared_on and report.adoption_date < prepared_on:
+            # kvk-document-information-for.xml, PrtDateEarlierEQDateLater1
+            problems.append(
+                Problem(
+                    _("Datum vaststelling"),
+                    _(
+                        "De datum van vaststelling ligt vóór de datum van opmaak; de "
+                        "jaarrekening wordt vastgesteld nadat het bestuur haar heeft opgemaakt."
+                    ),
+                    "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1",
+                )
+            )
         if not report.resubmission_explanation.strip():
             problems.append(
                 Problem(
@@ -604,9 +652,9 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
     return problems
 
 
+_DOCUMENT_INFORMATION = "valueAssertion_DocumentInformation_"
 #: Which field a user fixes for a finding of the KvK rules.
 _FIELD_FOR_CODE = {
-    "DEP-BALANCE": "Cijfers",
     "DEP-KVK-NUMBER": "KvK-nummer",
     "DEP-IDENTIFIER": "KvK-nummer",
     "DEP-PERIOD": "Boekjaar",
@@ -616,6 +664,18 @@ _FIELD_FOR_CODE = {
     "BR-KVK-4.12": "Datum vaststelling",
     "BR-KVK-4.16": "Datum vaststelling",
     "DEP-ADOPTION-DATE": "Datum vaststelling",
+    # The KvK's assertions that check what DEP-PERIOD and DEP-ADOPTION-DATE check for an
+    # entry point without formulas (kvk.rules), and the other dates and texts of the
+    # document information that have a field of their own.
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlier24HDateLater1": "Boekjaar",
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater2": "Boekjaar",
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater3": "Boekjaar",
+    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence3": "Datum vaststelling",
+    f"{_DOCUMENT_INFORMATION}PrtValueThnNoExistence2": "Datum vaststelling",
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater1": "Datum vaststelling",
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierEQDateLater1": "Datum vaststelling",
+    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence1": "Reden afwijkende lengte boekjaar",
+    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence2": "Gevolgen voor de vergelijkende cijfers",
     "DEP-ENTRYPOINT-SIZE": "KvK-rapport",
     "DEP-GENERATION-YEAR": "Boekjaar",
     "FR-NL-1.02": "Naam, zetel of toelichting (tekens)",
@@ -624,26 +684,51 @@ _FIELD_FOR_CODE = {
 }
 
 
+#: Formula assertion ids of the KvK (kvk.formulas) name their linkrole: the field to fix.
+_FIELD_FOR_ROLE = (
+    ("BalanceSheet", "Cijfers"),
+    ("IncomeStatement", "Cijfers"),
+    ("SigningFinancialStatements", "Ondertekening"),
+    ("EntityAddress", "KvK-gegevens"),
+    ("EntityInformation", "KvK-gegevens"),
+    ("DocumentInformation", "Rapportagewaarden"),
+)
+
+
 def _problem_for(finding: Finding) -> Problem:
-    field_label = _FIELD_FOR_CODE.get(finding.code, "Document")
-    return Problem(_(field_label), f"{finding.code}: {finding.message_nl}", finding.code)
+    field_label = _FIELD_FOR_CODE.get(finding.code) or next(
+        (label for role, label in _FIELD_FOR_ROLE if f"_{role}" in finding.code), "Document"
+    )
+    # The finding in the screen's language (the rules speak Dutch and English).
+    english = (get_language() or "").startswith("en")
+    text = finding.message_en if english else finding.message_nl
+    return Problem(_(field_label), f"{finding.code}: {text}", finding.code)
 
 
-def check_report(report: AnnualReport, *, today: date | None = None) -> tuple[list[Problem], bytes]:
-    """Completeness and the KvK rules; returns the problems and, when clean, the instance."""
+@dataclass(frozen=True)
+class ReportCheck:
+    """What "Controle" says of a report: problems block "Klaarzetten"; the KvK's warnings
+    (its formula assertions of severity WARNING, e.g. a total that does not add up) are
+    shown but do not block, as the KvK accepts such a filing."""
+
+    problems: list[Problem]
+    warnings: list[Problem]
+    content: bytes  # the instance, when there are no problems
+
+
+def check_report(report: AnnualReport, *, today: date | None = None) -> ReportCheck:
+    """Completeness and the KvK rules."""
     problems = completeness_problems(report, today=today)
     if problems:
-        return problems, b""
+        return ReportCheck(problems, [], b"")
     try:
         statements = statements_for(report)
     except ValueError as error:
         # What completeness_problems does not catch in Dutch: the model's own check.
-        return [
-            Problem(
-                _("Cijfers"),
-                _("Past niet in een KvK-document: %(error)s") % {"error": error},
-            )
-        ], b""
+        problem = Problem(
+            _("Cijfers"), _("Past niet in een KvK-document: %(error)s") % {"error": error}
+        )
+        return ReportCheck([problem], [], b"")
     content = build_instance(statements)
     findings = check_instance(
         content,
@@ -653,7 +738,45 @@ def check_report(report: AnnualReport, *, today: date | None = None) -> tuple[li
         size_class=report.administration.size,
     )
     errors = [_problem_for(f) for f in findings if f.is_error]
-    return errors, (b"" if errors else content)
+    warnings = [_problem_for(f) for f in findings if not f.is_error]
+    return ReportCheck(errors, warnings, b"" if errors else content)
+
+
+def _amount(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def size_class_check(report: AnnualReport) -> sizeclass.SizeCheck | None:
+    """Do the report's figures support the size class of the chosen KvK report (art.
+    2:395a and 2:396 BW)? A warning, never a block: shown on the report page and at
+    "Klaarzetten". None while the financial year is not filled in.
+
+    Assets come from the balance sheet, the net turnover from NetRevenue or the report's
+    own figure (``Administration.asks_net_turnover``), the average number of employees
+    from the report."""
+    data = report.statements or {}
+    start = _date_or_none(data.get("period_start"))
+    end = _date_or_none(data.get("period_end"))
+    if start is None or end is None:
+        return None
+    assets = (data.get("balance") or {}).get("Assets") or [None, None]
+    if report.administration.asks_net_turnover:
+        turnover = [report.net_turnover_current, report.net_turnover_previous]
+    else:
+        turnover = (data.get("profit_loss") or {}).get("NetRevenue") or [None, None]
+    current = sizeclass.YearFigures(
+        end, _amount(assets[0]), _amount(turnover[0]), report.employees_current
+    )
+    previous = None
+    previous_end = _date_or_none(data.get("previous_end"))
+    if data.get("previous_start") and previous_end is not None:
+        previous = sizeclass.YearFigures(
+            previous_end, _amount(assets[1]), _amount(turnover[1]), report.employees_previous
+        )
+    return sizeclass.check(report.administration.size, current, previous, period_start=start)
 
 
 def open_message(report: AnnualReport) -> OutboundMessage | None:
@@ -665,6 +788,9 @@ def open_message(report: AnnualReport) -> OutboundMessage | None:
 def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessage:
     """ "Klaarzetten accountancyportal": check completeness and the KvK rules; when clean,
     build the instance and create an outbound message at 0.
+
+    Whether the figures support the size class is a warning, not a block: the callers show
+    ``size_class_check(report)`` with the prepared message.
 
     A message that is prepared but was never offered to the portal is replaced (the report
     was refreshed); a message that may have reached the portal is not: it must first end
@@ -719,9 +845,10 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
                 ]
             )
         replace = current
-    problems, content = check_report(report, today=today)
-    if problems:
-        raise PrepareError(problems)
+    check = check_report(report, today=today)
+    if check.problems:
+        raise PrepareError(check.problems)
+    content = check.content
     if replace is not None:
         # Only while still never offered: a send/receive run may have taken it meanwhile.
         deleted, _by_model = OutboundMessage.objects.filter(

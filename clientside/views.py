@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -340,9 +341,14 @@ def _code_map(administration: Administration) -> list[tuple[str, str]]:
     return [(code, caption(line)) for code, line in CODE_MAPS[administration.size].items()]
 
 
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "nl"
+
+
 def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict:
     administration = report.administration
-    problems, _content = services.check_report(report)
+    check = services.check_report(report)
+    size_check = services.size_class_check(report)
     messages = list(report.messages.defer("document").order_by("-created_at"))
     latest = messages[0] if messages else None
     current = services.open_message(report)
@@ -353,7 +359,11 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "values_form": forms.get("values_form") or _values_form(report),
         "import_form": forms.get("import_form") or TrialBalanceForm(),
         "import_errors": forms.get("import_errors") or [],
-        "problems": problems,
+        "problems": check.problems,
+        "kvk_warnings": check.warnings,
+        # Dutch first, English when the screen is in English (kvk.sizeclass has both).
+        "size_check": size_check,
+        "size_lines": size_check.lines(_language()) if size_check else [],
         "report_messages": messages,
         "latest": latest,
         "in_progress": current is not None and current.status != Status.PREPARED,
@@ -399,6 +409,7 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
         context = _report_context(request, report, figures_form=form)
         return render(request, "clientside/report_detail.html", context, status=400)
     data = form.cleaned_data
+    employees, net_turnover = form.size_figures()
     try:
         services.save_figures(
             report=report,
@@ -408,9 +419,12 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
             prepared_on=data["prepared_on"],
             appropriation=data["appropriation"],
             period_deviation_reason=data["period_deviation_reason"],
+            period_deviation_impact=data["period_deviation_impact"],
             balance=form.amounts("b"),
             profit_loss=form.amounts("p"),
             notes=form.notes(),
+            employees=employees,
+            net_turnover=net_turnover,
         )
     except services.ReportLocked as error:
         return _locked_redirect(request, error, pk)
@@ -509,6 +523,13 @@ def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"file": message.filename},
     )
+    size_check = services.size_class_check(report)
+    if size_check is not None and size_check.warning:
+        # A warning, not a block: the message is prepared; the figures are on the page.
+        flash.warning(
+            request,
+            _("Let op, grootteklasse: %(summary)s") % {"summary": size_check.summary(_language())},
+        )
     return redirect(reverse("clientside:report", args=[pk]) + "#berichten")
 
 

@@ -319,10 +319,17 @@ class MessageUpdatesView(ClientAPIView):
                 organisation_id=caller(request).organisation_id, sequence__gt=since
             )
             .order_by("sequence")
-            .values("sequence", "to_status", "reasons", "message__message_id")[:UPDATES_PAGE_SIZE]
+            .values("sequence", "from_status", "to_status", "reasons", "message__message_id")[
+                :UPDATES_PAGE_SIZE
+            ]
         )
         latest: dict = {}
         for event in events:
+            if event["from_status"] == event["to_status"]:
+                # An event that leaves the status as it was (adoption, a staff note such as
+                # a size-class override) has nothing for the client to mirror; its reasons
+                # must not replace those of the status the client shows.
+                continue
             latest.pop(event["message__message_id"], None)
             latest[event["message__message_id"]] = event
         updates = [

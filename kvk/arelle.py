@@ -209,7 +209,9 @@ def findings_from_log(entries: Iterable[dict]) -> Iterable[Finding]:  # type: ig
         severity = _LEVELS.get(str(entry.get("level", "")).lower())
         if severity is None:
             continue
-        code = str(entry.get("code", "")).removeprefix("NL.")
+        # "NL." prefixes the NL plugin's rules; "message:" an unsatisfied formula
+        # assertion, which our rules report under the assertion id (kvk.formulas).
+        code = str(entry.get("code", "")).removeprefix("NL.").removeprefix("message:")
         text = str((entry.get("message") or {}).get("text", ""))
         text = _FILE_SUFFIX.sub("", _CODE_PREFIX.sub("", text)).strip()
         line = None
@@ -226,11 +228,20 @@ def findings_from_log(entries: Iterable[dict]) -> Iterable[Finding]:  # type: ig
         )
 
 
+#: The code prefixes of formula assertion ids (value, existence) in the NT.
+_ASSERTION_PREFIXES = ("valueAssertion_", "existenceAssertion_")
+
+
 def merge_findings(ours: Iterable[Finding], theirs: Iterable[Finding]) -> list[Finding]:
-    """Ours first; Arelle's added unless we already reported the same code on that line."""
+    """Ours first; Arelle's added unless we already reported the same code on that line.
+    A formula assertion (kvk.formulas) is one finding per code whatever the line: Arelle
+    points at the assertion's facts, we at the fact we found first."""
     result = list(ours)
     seen = {(f.code, f.line) for f in result}
+    ours_formulas = {f.code for f in result if f.code.startswith(_ASSERTION_PREFIXES)}
     for finding in theirs:
+        if finding.code in ours_formulas:
+            continue
         if (finding.code, finding.line) not in seen:
             seen.add((finding.code, finding.line))
             result.append(finding)

@@ -191,6 +191,7 @@ class _Instance:
         self.fact(tx.PERIOD_DIFFERENT_THAN_ANNUAL, tx.NO if st.period_is_annual else tx.YES)
         if not st.period_is_annual:
             self.fact(tx.PERIOD_DEVIATION_REASON, st.period_deviation_reason)
+            self.fact(tx.PERIOD_DEVIATION_IMPACT, st.period_deviation_impact)
         self.fact(tx.BASIS_OF_PREPARATION_CONCEPT, tx.BASIS_OF_PREPARATION)
         self.fact(tx.CURRENCY, "EUR")
         assert st.prepared_on is not None  # validate() requires it

@@ -1,13 +1,33 @@
-"""Legal deadlines of the annual accounts of a BV/NV: pure date arithmetic, no Django.
+"""Legal deadlines of the annual accounts, per legal form: pure date arithmetic, no database.
 
-The rules (KVK-SBR.md section 1, art. 2:394 BW), per financial year:
+The legal form is one value of the taxonomy's official list (``tx.LEGAL_FORMS``,
+jenv-codes:legalFormItemType); ``RULES`` has one row for each value. What the law says,
+per financial year (Boek 2 BW, terms for financial years beginning on or after
+1 January 2016):
 
-- draw-up (opmaken): within 5 months after year end; the shareholders may extend this by
-  at most 5 months (``extension_months`` 0..5, granted per year);
-- adoption (vaststellen): within 2 months after the draw-up deadline;
-- filing (deponeren): within 8 days after adoption, and in any case within 12 months
-  after year end;
-- when all shareholders are also directors, signing the accounts counts as adoption.
+- Besloten vennootschap (art. 2:210 lid 1) and naamloze vennootschap (art. 2:101 lid 1):
+  the board draws up (opmaken) within 5 months after year end; the general meeting may
+  extend this by at most 5 months.
+- Cooperatie and onderlinge waarborgmaatschappij (art. 2:58 lid 1): within 6 months,
+  extendable by the general meeting by at most 4 months; the general meeting that adopts
+  the accounts is held at the latest one month after the draw-up term.
+- Stichting (art. 2:300 lid 1) and vereniging (art. 2:49 lid 1) that fall under Title 9
+  because they run an enterprise above the turnover threshold (art. 2:360 lid 3):
+  within 6 months, extendable by at most 4 months. These articles name the organ that
+  adopts; we found no earlier adoption term in them than the one of art. 2:394 lid 2.
+- Adoption (vaststellen), where the form's own article sets no term: art. 2:394 lid 2
+  obliges the board to file the accounts "onverwijld" when they are not adopted within
+  2 months after the draw-up term; that is the adoption deadline we use.
+- Filing (deponeren), for every form under Title 9 (art. 2:360): within 8 days after
+  adoption (art. 2:394 lid 1), and in any case within 12 months after year end
+  (art. 2:394 lid 3).
+- BV and NV: when all shareholders are also directors, signing the accounts counts as
+  adoption (art. 2:210 lid 5 for the BV; the NV is treated the same, as before).
+- Commanditaire vennootschap and vennootschap onder firma are not under Title 9 and file
+  no accounts, unless all fully liable partners are capital companies (art. 2:360
+  lid 2). For that case we know no term to compute: they get a message, no deadline.
+- A stichting or vereniging without such an enterprise files nothing; whether it has one
+  is a fact the accountant records (``title_9_applies``). Without it: a message.
 
 Interpretation, made explicit because the law states periods and not dates:
 
@@ -20,10 +40,9 @@ Interpretation, made explicit because the law states periods and not dates:
   another deadline, so clamping never accumulates (31 Aug + 6 + 2 months is 30 April,
   not 28 April).
 - *Filing, not yet adopted.* The latest adoption date plus 8 days, capped at 12 months
-  after year end: 7 months + 8 days without extension; with the full 5-month extension
-  the adoption deadline is 12 months and the cap applies. (Art. 2:394 lid 3 also obliges
-  the board to file the non-adopted accounts "onverwijld" once the adoption deadline
-  has passed; those 8 days are the grace we allow for "onverwijld".)
+  after year end: for a BV 7 months + 8 days without extension; with the full 5-month
+  extension the adoption deadline is 12 months and the cap applies. (For the 2:394 lid 2
+  case, those 8 days are the grace we allow for "onverwijld".)
 - *Filing, adopted.* The actual adoption date plus 8 days, never after the 12-month
   limit (also when adoption came late).
 - *All shareholders are directors.* Signing is adoption, and signing happens at the
@@ -36,14 +55,146 @@ Interpretation, made explicit because the law states periods and not dates:
 from __future__ import annotations
 
 import calendar
+import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
-DRAW_UP_MONTHS = 5
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kvk import taxonomy as tx
+
+#: The longest extension of the draw-up term any legal form allows (BV and NV).
 MAX_EXTENSION_MONTHS = 5
+FILING_DAYS_AFTER_ADOPTION = 8  # art. 2:394 lid 1
+FILING_LIMIT_MONTHS = 12  # art. 2:394 lid 3
+#: The adoption term art. 2:394 lid 2 implies: 2 months after the draw-up term.
 ADOPTION_MONTHS = 2
-FILING_DAYS_AFTER_ADOPTION = 8
-FILING_LIMIT_MONTHS = 12
+
+# The official values (jenv-codes:legalFormItemType), spelled as the taxonomy spells them.
+BV = tx.LEGAL_FORM_BV
+CV = "Commanditaire vennootschap"
+COOPERATIE = "Cooperatie"
+NV = "Naamloze vennootschap"
+OWM = "Onderlinge waarborgmaatschappij"
+STICHTING = "Stichting"
+VOF = "Vennootschap onder firma"
+VERENIGING = "Vereniging"
+
+
+class Obligation(enum.Enum):
+    """Whether a legal form files its annual accounts (art. 2:360 BW)."""
+
+    FILES = "files"  # lid 1: NV, BV, cooperatie, onderlinge waarborgmaatschappij
+    ONLY_WITH_ENTERPRISE = "only_with_enterprise"  # lid 3: stichting, vereniging
+    NOT_UNLESS_CAPITAL_PARTNERS = "not_unless_capital_partners"  # lid 2: CV, VOF
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The terms of one legal form, in months after year end unless said otherwise."""
+
+    draw_up_months: int
+    max_extension_months: int
+    adoption_months: int  # after the draw-up deadline
+    signing_is_adoption: bool  # when all shareholders are directors
+    articles: str  # where these terms come from
+
+
+@dataclass(frozen=True)
+class LegalFormRule:
+    """What the law says about the filing deadlines of one legal form."""
+
+    legal_form: str
+    obligation: Obligation
+    terms: Terms | None  # None: the law gives no term we compute
+    #: Shown instead of deadlines when none is computed ("" for forms that always file);
+    #: translated when shown.
+    notice: str | Promise
+
+
+_BV_TERMS = Terms(5, 5, ADOPTION_MONTHS, True, "art. 2:210 lid 1 en 5, 2:394 BW")
+_GENERAL_MEETING_TERMS = Terms(6, 4, 1, False, "art. 2:58 lid 1, 2:394 BW")
+
+RULES = MappingProxyType(
+    {
+        BV: LegalFormRule(BV, Obligation.FILES, _BV_TERMS, ""),
+        NV: LegalFormRule(
+            NV,
+            Obligation.FILES,
+            Terms(5, 5, ADOPTION_MONTHS, True, "art. 2:101 lid 1, 2:394 BW"),
+            "",
+        ),
+        COOPERATIE: LegalFormRule(COOPERATIE, Obligation.FILES, _GENERAL_MEETING_TERMS, ""),
+        OWM: LegalFormRule(OWM, Obligation.FILES, _GENERAL_MEETING_TERMS, ""),
+        STICHTING: LegalFormRule(
+            STICHTING,
+            Obligation.ONLY_WITH_ENTERPRISE,
+            Terms(6, 4, ADOPTION_MONTHS, False, "art. 2:300 lid 1, 2:394 BW"),
+            _(
+                "Een stichting deponeert alleen een jaarrekening als zij een onderneming in "
+                "stand houdt waarvan de netto-omzet twee boekjaren achter elkaar ten minste "
+                "de helft van het bedrag van art. 2:396 lid 1 onder b BW bedraagt (art. 2:360 "
+                "lid 3 BW). Is dat zo, vink dan 'Titel 9 Boek 2 BW is van toepassing' aan "
+                "bij de termijngegevens. Overleg bij twijfel met de accountant."
+            ),
+        ),
+        VERENIGING: LegalFormRule(
+            VERENIGING,
+            Obligation.ONLY_WITH_ENTERPRISE,
+            Terms(6, 4, ADOPTION_MONTHS, False, "art. 2:49 lid 1, 2:394 BW"),
+            _(
+                "Een vereniging deponeert alleen een jaarrekening als zij een onderneming in "
+                "stand houdt waarvan de netto-omzet twee boekjaren achter elkaar ten minste "
+                "de helft van het bedrag van art. 2:396 lid 1 onder b BW bedraagt (art. 2:360 "
+                "lid 3 BW). Is dat zo, vink dan 'Titel 9 Boek 2 BW is van toepassing' aan "
+                "bij de termijngegevens. Overleg bij twijfel met de accountant."
+            ),
+        ),
+        CV: LegalFormRule(
+            CV,
+            Obligation.NOT_UNLESS_CAPITAL_PARTNERS,
+            None,
+            _(
+                "Een commanditaire vennootschap deponeert geen jaarrekening, tenzij alle "
+                "volledig aansprakelijke vennoten kapitaalvennootschappen zijn (art. 2:360 "
+                "lid 2 BW). Voor dat geval stelt de wet geen termijn die wij kunnen "
+                "berekenen: overleg met de accountant."
+            ),
+        ),
+        VOF: LegalFormRule(
+            VOF,
+            Obligation.NOT_UNLESS_CAPITAL_PARTNERS,
+            None,
+            _(
+                "Een vennootschap onder firma deponeert geen jaarrekening, tenzij alle "
+                "volledig aansprakelijke vennoten kapitaalvennootschappen zijn (art. 2:360 "
+                "lid 2 BW). Voor dat geval stelt de wet geen termijn die wij kunnen "
+                "berekenen: overleg met de accountant."
+            ),
+        ),
+    }
+)
+assert set(RULES) == set(tx.LEGAL_FORMS), "one rule for each value of the official list"
+
+
+def rule_of(legal_form: str) -> LegalFormRule:
+    try:
+        return RULES[legal_form]
+    except KeyError:
+        raise ValueError(f"{legal_form!r} is not in the taxonomy's list of legal forms.")
+
+
+def deadline_notice(legal_form: str, *, title_9_applies: bool = False) -> str:
+    """Why no deadline is computed for this legal form, or "" when one is.
+
+    ``title_9_applies``: a stichting or vereniging runs an enterprise above the turnover
+    threshold of art. 2:360 lid 3 BW (the accountant knows; we do not)."""
+    rule = rule_of(legal_form)
+    if rule.obligation is Obligation.ONLY_WITH_ENTERPRISE and title_9_applies:
+        return ""
+    return str(rule.notice)
 
 
 def _last_day(year: int, month: int) -> int:
@@ -90,10 +241,12 @@ def financial_year_period(year: int, end_month: int = 12, end_day: int = 31) -> 
 class Deadlines:
     """The deadlines of one financial year; see the module docstring for the rules."""
 
+    legal_form: str
+    articles: str  # the articles the deadlines rest on
     year_start: date
     year_end: date
     extension_months: int
-    all_shareholders_are_directors: bool
+    all_shareholders_are_directors: bool  # as applied: only where signing is adoption
     adopted_on: date | None
     draw_up: date
     adoption: date
@@ -113,36 +266,47 @@ def compute_deadlines(
     year_start: date,
     year_end: date,
     *,
+    legal_form: str = BV,
     extension_months: int = 0,
     all_shareholders_are_directors: bool = False,
     adopted_on: date | None = None,
 ) -> Deadlines:
-    """Draw-up, adoption and filing deadlines of the financial year ``year_start..year_end``.
+    """Draw-up, adoption and filing deadlines of the financial year ``year_start..year_end``
+    of an organisation with ``legal_form`` (a value of ``tx.LEGAL_FORMS``).
 
     ``extension_months`` is the extension of the draw-up period granted for this year
-    (0..5). ``adopted_on`` is the adoption date when the accounts have been adopted (or,
-    when all shareholders are directors, signed).
+    (0 up to the form's maximum). ``adopted_on`` is the adoption date when the accounts
+    have been adopted (or, when all shareholders are directors, signed). Raises
+    ValueError for a legal form the law gives no term for (see ``deadline_notice``);
+    whether a stichting or vereniging files at all is the caller's question.
     """
+    terms = rule_of(legal_form).terms
+    if terms is None:
+        raise ValueError(f"The law sets no filing term we compute for {legal_form!r}.")
     if year_end <= year_start:
         raise ValueError("A financial year ends after it starts.")
-    if not 0 <= extension_months <= MAX_EXTENSION_MONTHS:
+    if not 0 <= extension_months <= terms.max_extension_months:
         raise ValueError(
-            f"The draw-up period can be extended by 0 to {MAX_EXTENSION_MONTHS} months, "
-            f"not {extension_months}."
+            f"The draw-up period of a {legal_form} can be extended by 0 to "
+            f"{terms.max_extension_months} months, not {extension_months}."
         )
-    draw_up = add_months(year_end, DRAW_UP_MONTHS + extension_months)
-    if all_shareholders_are_directors:
+    signing_is_adoption = all_shareholders_are_directors and terms.signing_is_adoption
+    draw_up_months = terms.draw_up_months + extension_months
+    draw_up = add_months(year_end, draw_up_months)
+    if signing_is_adoption:
         adoption = draw_up
     else:
-        adoption = add_months(year_end, DRAW_UP_MONTHS + extension_months + ADOPTION_MONTHS)
+        adoption = add_months(year_end, draw_up_months + terms.adoption_months)
     limit = add_months(year_end, FILING_LIMIT_MONTHS)
     adopted_by = adopted_on if adopted_on is not None else adoption
     filing = min(adopted_by + timedelta(days=FILING_DAYS_AFTER_ADOPTION), limit)
     return Deadlines(
+        legal_form=legal_form,
+        articles=terms.articles,
         year_start=year_start,
         year_end=year_end,
         extension_months=extension_months,
-        all_shareholders_are_directors=all_shareholders_are_directors,
+        all_shareholders_are_directors=signing_is_adoption,
         adopted_on=adopted_on,
         draw_up=draw_up,
         adoption=adoption,

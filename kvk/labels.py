@@ -157,6 +157,9 @@ LABELS_NL = MappingProxyType(
         "FinancialReportingPeriodDifferentThanAnnualReasonDescription": (
             "Reden waarom het boekjaar geen twaalf maanden beslaat"
         ),
+        "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription": (
+            "Gevolgen voor de vergelijkende cijfers"
+        ),
         "FinancialStatementsDateOfPreparation": "Opgemaakt op",
         "DocumentAdoptionStatus": "Jaarrekening vastgesteld",
         "DocumentAdoptionDate": "Vastgesteld op",
@@ -305,6 +308,9 @@ LABELS_EN = MappingProxyType(
         "FinancialReportingPeriodPreviousEndDate": "End of the previous financial year",
         "FinancialReportingPeriodDifferentThanAnnualReasonDescription": (
             "Why the financial year is not twelve months"
+        ),
+        "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription": (
+            "Impact on the comparative figures"
         ),
         "FinancialStatementsDateOfPreparation": "Prepared on",
         "DocumentAdoptionStatus": "Financial statements adopted",

@@ -297,6 +297,12 @@ class ParsedInstance:
                 self.first_value("FinancialReportingPeriodDifferentThanAnnualReasonDescription")
                 or ""
             ),
+            period_deviation_impact=plain_value(
+                self.first_value(
+                    "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"
+                )
+                or ""
+            ),
             language=self.language,
             notes=notes,
             generation=self.generation or "",

@@ -8,13 +8,22 @@ input: an unreadable document becomes a finding with its own ``DEP-PARSE-...`` c
 The rules need no taxonomy package, so they are fast enough to run on every upload and
 on every build. What they know of the taxonomy comes from the NT19 extract (``kvk.nt``):
 every fact is a concept of its entry point, in the right namespace, with the dimensions
-of its role's closed hypercube, the right period type and a value its type allows, and
-the facts the KvK's own formulas require are there (DEP-CONCEPT, DEP-NAMESPACE,
-DEP-DIMENSIONS, DEP-PERIOD-TYPE, DEP-VALUE, DEP-MANDATORY; RULES names the Arelle code
-for the same fault). Where the extract did not read an entry point in full (klein), a
-concept or dimension it does not show is a warning; entry points it does not model
-(klein-verticaal) get the other rules only. Full XBRL validation with a taxonomy package
-is in ``kvk.arelle`` and merges its findings into the same shape.
+of its role's closed hypercube, the right period type and a value its type allows
+(DEP-CONCEPT, DEP-NAMESPACE, DEP-DIMENSIONS, DEP-PERIOD-TYPE, DEP-VALUE; RULES names the
+Arelle code for the same fault). The KvK's own checks, the formula assertions of the
+entry point as the extract records them, run too, with the assertion id as code and the
+taxonomy's severity (kvk.formulas); DEP-MANDATORY, DEP-IDENTIFIER, DEP-PERIOD and
+DEP-ADOPTION-DATE check only what they do not. Where the extract did not read an entry
+point in full (klein), a concept or dimension it does not show is a warning; entry points
+it does not model (klein-verticaal) get the other rules only. DEP-CONTENTS says when a
+part the entry point requires is missing (balance sheet, klein's profit and loss and
+notes), and a valid KvK entry point this product does not build (middelgroot, groot, ...)
+gets DEP-ENTRYPOINT-UNSUPPORTED rather than FR-KVK-2.03.
+
+Where Arelle's NL plugin (arelle/plugin/validate/NL/rules/) has a rule, the verdict is
+Arelle's reading of it (BR-KVK-4.17, FR-KVK-5.02, FR-NL-5.01, FG-NL-03, ...;
+tests/kvk/test_filing_rules_arelle.py compares the two). Full XBRL validation with a
+taxonomy package is in ``kvk.arelle`` and merges its findings into the same shape.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from kvk import nt, xhtml
+from kvk import formulas, nt, xhtml
 from kvk import taxonomy as tx
 from kvk.parser import Context, Fact, ParsedInstance, XbrlParseError, parse_instance
 from kvk.statements import years_later
@@ -104,6 +113,10 @@ RULES: dict[str, tuple[str, str]] = {
     "FR-KVK-2.01": (ERROR, "xml:lang is nl, en, de or fr"),
     "FR-KVK-2.02": (ERROR, "one language throughout"),
     "FR-KVK-2.03": (ERROR, "schemaRef is a KvK entry point of an accepted generation"),
+    # A valid KvK entry point (middelgroot, groot, ...: kvk.taxonomy.OTHER_KVK_ENTRY_POINTS)
+    # that this product does not build or check: not FR-KVK-2.03, which the KvK would not
+    # give it.
+    "DEP-ENTRYPOINT-UNSUPPORTED": (ERROR, "KvK entry point not supported here"),
     "FR-KVK-5.01": (ERROR, "monetary decimals INF, -9, -6, -3, 0 or 2"),
     "FR-KVK-5.02": (ERROR, "non-monetary numeric decimals INF"),
     "BR-KVK-2.04": (ERROR, "contexts only for the current and previous period"),
@@ -112,14 +125,26 @@ RULES: dict[str, tuple[str, str]] = {
     "BR-KVK-4.10": (ERROR, "adoption date not after the filing date"),
     "BR-KVK-4.12": (ERROR, "resubmission requires adoption status Ja"),
     "BR-KVK-4.16": (ERROR, "resubmission requires adoption status and date"),
-    "BR-KVK-4.17": (ERROR, "periods shorter than two years"),
+    "BR-KVK-4.17": (
+        ERROR,
+        "from the previous period's start to the current period's end at most two years",
+    ),
     "BR-KVK-4.20": (ERROR, "dates are valid YYYY-MM-DD"),
-    "DEP-MANDATORY": (ERROR, "the facts the KvK's formulas require are present"),
-    "DEP-IDENTIFIER": (ERROR, "entity identifier is the KvK number"),
+    # Where the extract records the entry point's formulas, their existence assertions
+    # and AllEqualToIdentifier(Scheme)1 check this instead (kvk.formulas).
+    "DEP-MANDATORY": (ERROR, "the facts every filing has (entry points without formulas)"),
+    "DEP-IDENTIFIER": (ERROR, "entity identifier is an 8-digit KvK number"),
     "DEP-KVK-NUMBER": (ERROR, "KvK number equals the sending organisation's"),
     "DEP-ENTRYPOINT-SIZE": (ERROR, "entry point fits the size class"),
     "DEP-GENERATION-YEAR": (ERROR, "taxonomy generation fits the financial year"),
+    # Where kvk.formulas runs the KvK's date assertions (PrtDateEarlierDateLater2/3,
+    # PrtDateEarlier24HDateLater1), only what none of them checks: a first year of two years.
     "DEP-PERIOD": (ERROR, "reporting periods consistent"),
+    "DEP-CONTENTS": (
+        ERROR,
+        "the parts the entry point requires: balance sheet (not all zero), profit and loss "
+        "(klein), notes (klein; micro: a warning)",
+    ),
     "DEP-REFERENCE": (ERROR, "facts refer to existing contexts and units"),
     # The concept rules check the instance against the NT19 extract (kvk.nt) instead of a
     # loaded taxonomy; with the taxonomy package Arelle reports the same under its code.
@@ -148,14 +173,12 @@ RULES: dict[str, tuple[str, str]] = {
         "values valid for their type: enumeration, length, pattern, number, no decimals "
         "(Arelle: xmlSchema:valueError, dtre:noDecimalsItemType)",
     ),
-    # Stricter than the KvK, whose sum checks are warnings (the SumOfChildren and
-    # PrtFST101 assertions of kvk-balance-sheet_u-for.xml and kvk-balance-sheet-for.xml):
-    # a balance sheet that does not add up is not filed from here.
-    "DEP-BALANCE": (
+    # Only where kvk.formulas does not run the KvK's PrtValueThnExistence3,
+    # PrtValueThnNoExistence2 and PrtDateEarlierDateLater1 (and DEP-VALUE the status list).
+    "DEP-ADOPTION-DATE": (
         ERROR,
-        "balance sheet adds up (stricter than the KvK, whose sum checks are warnings)",
+        "adoption date consistent with adoption status (entry points without formulas)",
     ),
-    "DEP-ADOPTION-DATE": (ERROR, "adoption date consistent with adoption status"),
     "DEP-RESUBMISSION": (ERROR, "resubmission flag consistent"),
 }
 
@@ -171,6 +194,11 @@ ARELLE_CODES: dict[str, tuple[str, ...]] = {
     # Every NT monetary type has no decimals (DTR): decimals="1" is both FR-KVK-5.01 and
     # dtre:noDecimalsItemType to Arelle; DEP-VALUE reports only what FR-KVK-5.01 allows.
     "FR-KVK-5.01": ("FR-KVK-5.01", "dtre:noDecimalsItemType"),
+    # No Arelle code: to Arelle's NL plugin the entry point is valid (it is in its list).
+    "DEP-ENTRYPOINT-UNSUPPORTED": (),
+    # No Arelle code: the parts of a filing are the law's and the KvK's formulas' concern,
+    # not a rule of Arelle's NL plugin.
+    "DEP-CONTENTS": (),
 }
 
 # FR-NL-1.02: Basic Latin, Latin-1 Supplement, Currency Symbols (and the XML whitespace).
@@ -187,7 +215,8 @@ _STANDARD_UNIT_NAMESPACES = frozenset({tx.ISO4217})
 _STANDARD_UNITS = frozenset({f"{{{tx.XBRLI}}}pure", f"{{{tx.XBRLI}}}shares"})
 _DATE_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_date)
 _FORMATTED_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_formatted)
-#: DEP-MANDATORY for every instance, whatever its entry point. The previous year's dates
+#: DEP-MANDATORY, for an entry point whose formulas the extract does not record (the
+#: existence assertions of kvk.formulas check the others). The previous year's dates
 #: are not among them: a first financial year has none, and the KvK asks for at most one
 #: of each (".le 1" in kvk-document-information-for.xml, nt19-kvk-supplement.json).
 _MANDATORY = (
@@ -234,10 +263,11 @@ class _Report:
         for code, count in self._counts.items():
             if count > _MAX_REPEATS:
                 extra = count - _MAX_REPEATS
+                severity = next(f.severity for f in self.findings if f.code == code)
                 self.findings.append(
                     Finding(
                         code,
-                        RULES[code][0],
+                        severity,
                         f"En nog {extra} meldingen van dezelfde regel {code}.",
                         f"And {extra} more findings of rule {code}.",
                     )
@@ -378,18 +408,7 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
             root.sourceline,
         )
     if n_refs >= 1:
-        found = tx.lookup_entry_point(inst.schema_ref)
-        accepted = tx.accepted_generations(filing_date)
-        if found is None or found[0] not in accepted:
-            names = ", ".join(g.label for g in accepted)
-            r.add(
-                "FR-KVK-2.03",
-                f"De schemaRef {inst.schema_ref!r} is geen volledig gepubliceerde URL van een "
-                f"KvK-entrypoint voor micro of klein in een geaccepteerde taxonomie ({names}).",
-                f"The schemaRef {inst.schema_ref!r} is not the full published URL of a KvK "
-                f"entry point for micro or small in an accepted taxonomy ({names}).",
-                root[0].sourceline if len(root) else root.sourceline,
-            )
+        _check_entry_point(r, inst, filing_date)
 
     xsi_nil = f"{{{tx.XSI}}}nil"
     xml_lang = f"{{{tx.XML_NS}}}lang"
@@ -511,6 +530,86 @@ def _check_document(r: _Report, inst: ParsedInstance, filing_date: date) -> None
             )
 
 
+def _check_entry_point(r: _Report, inst: ParsedInstance, filing_date: date) -> None:
+    """FR-KVK-2.03: the schemaRef is the full published URL of a KvK entry point of a
+    generation the KvK accepts on the filing date (kvk.taxonomy.accepted_generations: in
+    production, not retired). A valid KvK entry point this product does not support
+    (middelgroot, groot, ...) is DEP-ENTRYPOINT-UNSUPPORTED instead: the KvK would take
+    it, this product cannot check or file it."""
+    url = inst.schema_ref
+    line = inst.root[0].sourceline if len(inst.root) else inst.root.sourceline
+    found = tx.lookup_entry_point(url) or tx.lookup_other_entry_point(url)
+    gen = found[0] if found else tx.entry_point_generation(url)
+    if found and gen is not None and gen.accepted_on(filing_date):
+        name = found[1]
+        if name not in tx.VARIANTS:
+            r.add(
+                "DEP-ENTRYPOINT-UNSUPPORTED",
+                f"De schemaRef verwijst naar het KvK-entrypoint {name} ({gen.label}). Dat is "
+                "een geldig entrypoint, maar deze toepassing ondersteunt alleen de entrypoints "
+                "voor micro en klein; deponeer deze jaarrekening op een andere manier.",
+                f"The schemaRef names the KvK entry point {name} ({gen.label}). It is a valid "
+                "entry point, but this product supports only the micro and small entry points; "
+                "file these accounts another way.",
+                line,
+            )
+        return
+    accepted = tx.accepted_generations(filing_date)
+    names_nl = ", ".join(g.label for g in accepted) or "geen enkele taxonomie"
+    names_en = ", ".join(g.label for g in accepted) or "no taxonomy"
+    if gen is None:
+        r.add(
+            "FR-KVK-2.03",
+            f"De schemaRef {url!r} is geen volledig gepubliceerde URL van een KvK-entrypoint "
+            f"in een geaccepteerde taxonomie ({names_nl}).",
+            f"The schemaRef {url!r} is not the full published URL of a KvK entry point in an "
+            f"accepted taxonomy ({names_en}).",
+            line,
+        )
+        return
+    if gen.retired_from is not None and gen.retired_from <= filing_date:
+        when_nl = f"die de KvK sinds {gen.retired_from} niet meer accepteert"
+        when_en = f"which the KvK no longer accepts since {gen.retired_from}"
+    elif gen.in_production_from is not None and filing_date < gen.in_production_from:
+        when_nl = f"die de KvK pas vanaf {gen.in_production_from} accepteert"
+        when_en = f"which the KvK accepts only from {gen.in_production_from}"
+    elif gen in tx.EARLIER_GENERATIONS:
+        when_nl, when_en = "die de KvK niet meer accepteert", "which the KvK no longer accepts"
+    else:
+        when_nl, when_en = "die de KvK nog niet accepteert", "which the KvK does not accept yet"
+    advice_nl, advice_en = _generation_advice(inst.financial_year, filing_date)
+    r.add(
+        "FR-KVK-2.03",
+        f"De schemaRef {url!r} hoort bij taxonomie {gen.label}, {when_nl}; op {filing_date} "
+        f"accepteert de KvK {names_nl}.{advice_nl}",
+        f"The schemaRef {url!r} belongs to taxonomy {gen.label}, {when_en}; on {filing_date} "
+        f"the KvK accepts {names_en}.{advice_en}",
+        line,
+    )
+
+
+def _generation_advice(financial_year: int | None, filing_date: date) -> tuple[str, str]:
+    """What to file a financial year with on the filing date (kvk.taxonomy.
+    accepted_generation_for_year), as a sentence to add to a finding; ("", "") when the
+    year is not known."""
+    if financial_year is None:
+        return "", ""
+    right = tx.accepted_generation_for_year(financial_year, filing_date)
+    if right is not None:
+        return (
+            f" Maak het document opnieuw met {right.label} (boekjaar {financial_year}).",
+            f" Build the document again with {right.label} (financial year {financial_year}).",
+        )
+    return (
+        f" Voor boekjaar {financial_year} accepteert de KvK op {filing_date} geen taxonomie "
+        "meer: de geaccepteerde gelden pas voor latere boekjaren. Vraag de KvK hoe deze "
+        "jaarrekening nog gedeponeerd kan worden.",
+        f" For financial year {financial_year} the KvK accepts no taxonomy on {filing_date}: "
+        "the accepted ones apply to later financial years only. Ask the KvK how these "
+        "accounts can still be filed.",
+    )
+
+
 def _check_referenced_characters(r: _Report, inst: ParsedInstance) -> None:
     """FR-NL-1.02 on fact values after character references are resolved."""
     for fact in inst.facts:
@@ -622,7 +721,11 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
             (ctx.instant_text, ctx.instant),
         ):
             _period_text_ok(r, text, parsed, ctx.id, ctx.line)
-        if ctx.scheme != tx.KVK_ID_SCHEME or not _kvk_number_ok(ctx.identifier):
+        # Where the extract records the entry point's formulas, the scheme and the
+        # identifier's equality to the KvK number fact are the KvK's own assertions
+        # (AllEqualToIdentifierScheme1, AllEqualToIdentifier1: kvk.formulas).
+        own = not formulas.applies(inst.entry_point_variant)
+        if (own and ctx.scheme != tx.KVK_ID_SCHEME) or not _kvk_number_ok(ctx.identifier):
             r.add(
                 "DEP-IDENTIFIER",
                 f"Context {ctx.id!r}: de identifier moet schema {tx.KVK_ID_SCHEME} hebben en "
@@ -631,7 +734,7 @@ def _check_contexts_units(r: _Report, inst: ParsedInstance) -> None:
                 f"an 8-digit KvK number (now {ctx.scheme!r}, {ctx.identifier!r}).",
                 ctx.line,
             )
-        elif inst.kvk_number and ctx.identifier != inst.kvk_number:
+        elif own and inst.kvk_number and ctx.identifier != inst.kvk_number:
             r.add(
                 "DEP-IDENTIFIER",
                 f"Context {ctx.id!r}: identifier {ctx.identifier} wijkt af van het KvK-nummer "
@@ -708,22 +811,50 @@ def _kvk_number_ok(value: str | None) -> bool:
     return len(value) == 8 and value.isdigit() and not value.startswith("00")
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    value = value.strip()
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
 def _check_facts(r: _Report, inst: ParsedInstance) -> None:
-    seen: dict[tuple[str, str | None, str | None, str | None], int | None] = {}
+    # FR-NL-5.01 as Arelle's NL plugin reads it (fr_nl.py, rule_fr_nl_5_01): the same
+    # concept in an equal context with an equal unit is a duplicate whatever its type, its
+    # value (consistent or not) and its xml:lang. Equal contexts and units are compared
+    # by content, through the first id of each content.
+    same_context: dict[str, str] = {}
+    first_context: dict[tuple, str] = {}
+    for ctx in inst.context_list:
+        same_context.setdefault(ctx.id, first_context.setdefault(ctx.fingerprint, ctx.id))
+    same_unit: dict[str, str] = {}
+    first_unit: dict[tuple[str, ...], str] = {}
+    for unit in inst.unit_list:
+        same_unit.setdefault(unit.id, first_unit.setdefault(unit.measures, unit.id))
+    seen: dict[tuple[str, str | None, str | None], Fact] = {}
+    numeric_kind = _numeric_kinds(tx.known_generations())
     for fact in inst.facts:
         name = fact.qname
-        key = (fact.concept, fact.context_ref, fact.unit_ref, fact.lang)
-        if key in seen:
+        context_ref, unit_ref = fact.context_ref, fact.unit_ref
+        key = (
+            fact.concept,
+            same_context.get(context_ref or "", context_ref),
+            same_unit.get(unit_ref, unit_ref) if unit_ref is not None else None,
+        )
+        first = seen.setdefault(key, fact)
+        if first is not fact:
+            if first.value.strip() == fact.value.strip():
+                value_nl, value_en = "met dezelfde waarde", "with the same value"
+            else:
+                shown = f"{_shown(first.value)!r} en {_shown(fact.value)!r}"
+                value_nl = f"met verschillende waarden ({shown})"
+                value_en = f"with different values ({shown.replace(' en ', ' and ')})"
             r.add(
                 "FR-NL-5.01",
-                f"Feit {name} in context {fact.context_ref!r} komt dubbel voor (ook op regel "
-                f"{seen[key]}).",
-                f"Fact {name} in context {fact.context_ref!r} occurs twice (also on line "
-                f"{seen[key]}).",
+                f"Feit {name} in context {context_ref!r} komt dubbel voor, {value_nl} (ook op "
+                f"regel {first.line}); laat er één staan.",
+                f"Fact {name} in context {context_ref!r} occurs twice, {value_en} (also on "
+                f"line {first.line}); keep one.",
                 fact.line,
             )
-        else:
-            seen[key] = fact.line
         if not fact.nil and not fact.value.strip():
             r.add(
                 "FR-NL-5.03",
@@ -752,28 +883,36 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
                 f"Fact {name} refers to context {fact.context_ref!r}, which does not exist.",
                 fact.line,
             )
-        if fact.unit_ref is not None:
-            unit = inst.units.get(fact.unit_ref)
-            if unit is None:
-                r.add(
-                    "DEP-REFERENCE",
-                    f"Feit {name} verwijst naar eenheid {fact.unit_ref!r}, die niet bestaat.",
-                    f"Fact {name} refers to unit {fact.unit_ref!r}, which does not exist.",
-                    fact.line,
-                )
-            elif unit.is_currency:
-                _check_monetary(r, fact)
-            elif fact.decimals != "INF":
-                r.add(
-                    "FR-KVK-5.02",
-                    f"Niet-monetair feit {name} heeft decimals={fact.decimals!r}; dat moet "
-                    "INF zijn.",
-                    f"Non-monetary numeric fact {name} has decimals={fact.decimals!r}; it must "
-                    "be INF.",
-                    fact.line,
-                )
-        elif (
-            fact.local_name in _DATE_CONCEPTS
+        unit = inst.units.get(unit_ref) if unit_ref is not None else None
+        if unit_ref is not None and unit is None:
+            r.add(
+                "DEP-REFERENCE",
+                f"Feit {name} verwijst naar eenheid {unit_ref!r}, die niet bestaat.",
+                f"Fact {name} refers to unit {unit_ref!r}, which does not exist.",
+                fact.line,
+            )
+        # FR-KVK-5.01 and 5.02 by the concept's type, as Arelle's NL plugin reads them
+        # (fr_kvk.py, rule_fr_kvk_5_01 and rule_fr_kvk_5_02): a monetary concept's decimals
+        # are 5.01's whatever its unit; any other numeric concept (decimal, integer, ...)
+        # takes INF. A concept the taxonomy does not know (DEP-CONCEPT) is judged by its
+        # unit.
+        kind = numeric_kind.get(fact.concept)
+        if kind is not None:
+            monetary, numeric = kind
+        else:
+            monetary, numeric = unit is not None and unit.is_currency, unit_ref is not None
+        if monetary:
+            _check_monetary(r, fact)
+        elif numeric and fact.decimals != "INF":
+            r.add(
+                "FR-KVK-5.02",
+                f"Niet-monetair getal {name} heeft decimals={fact.decimals!r}; dat moet INF zijn.",
+                f"Non-monetary numeric fact {name} has decimals={fact.decimals!r}; it must be INF.",
+                fact.line,
+            )
+        if (
+            unit_ref is None
+            and fact.local_name in _DATE_CONCEPTS
             and fact.value.strip()
             and not _valid_date(fact.value.strip())
         ):
@@ -784,7 +923,7 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
                 f"Fact {name} has {fact.value.strip()!r}, which is not a valid date (YYYY-MM-DD).",
                 fact.line,
             )
-        if "<" in fact.value:
+        if "<" in fact.value or ("&" in fact.value and fact.local_name in _FORMATTED_CONCEPTS):
             _check_formatted(r, fact)
 
 
@@ -801,8 +940,25 @@ def _check_monetary(r: _Report, fact: Fact) -> None:
 
 
 def _check_formatted(r: _Report, fact: Fact) -> None:
+    """FR-NL-5.11: markup only in formatted explanations, with the SBR tag set (kvk.xhtml).
+
+    Arelle's NL plugin (fr_nl.py, rule_fr_nl_5_11) warns where we refuse (markup in
+    another concept, elements outside the tag set): the rule says MAY ONLY, and the KvK
+    refuses such a filing. Like Arelle, a formatted explanation that is no well-formed
+    XHTML (an unescaped "&" of plain text) is a warning: the builder escapes plain text.
+    """
     tags = xhtml.tags(fact.value)
     if not tags:
+        if fact.local_name in _FORMATTED_CONCEPTS and (error := _xhtml_syntax_error(fact.value)):
+            r.add(
+                "FR-NL-5.11",
+                f"Toelichting {fact.qname}: onjuist gevormde XHTML: {error}. Schrijf '&' als "
+                "'&amp;' en '<' als '&lt;' in de opgemaakte tekst.",
+                f"Explanation {fact.qname}: badly formed XHTML: {error}. Write '&' as '&amp;' "
+                "and '<' as '&lt;' in the formatted text.",
+                fact.line,
+                severity=WARNING,
+            )
         return
     if fact.local_name not in _FORMATTED_CONCEPTS:
         r.add(
@@ -822,6 +978,54 @@ def _check_formatted(r: _Report, fact: Fact) -> None:
             fact.line,
             severity=severity,
         )
+
+
+_FRAGMENT_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
+
+
+def _xhtml_syntax_error(text: str) -> str | None:
+    """Why a formatted text is not a well-formed XHTML fragment; None when it is."""
+    try:
+        etree.fromstring(f"<t>{text}</t>".encode(), _FRAGMENT_PARSER)
+    except etree.XMLSyntaxError as exc:
+        return str(exc.msg)
+    return None
+
+
+#: The numeric XBRL item types (XBRL 2.1 section 5.1.1.3) an NT type may derive from,
+#: besides the monetary ones (kvk.nt.Concept.is_monetary).
+_NUMERIC_ITEM_TYPES = frozenset(
+    f"xbrli:{name}ItemType"
+    for name in (
+        "decimal", "float", "double", "integer", "nonPositiveInteger", "negativeInteger",
+        "long", "int", "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte", "positiveInteger", "shares", "pure", "fraction",
+    )
+)  # fmt: skip
+
+
+def _is_numeric(concept: nt.Concept) -> bool:
+    """Whether a concept is numeric as XBRL counts it (integers too, unlike
+    kvk.nt.Concept.is_numeric)."""
+    return concept.is_numeric or any(t in _NUMERIC_ITEM_TYPES for t in concept.base_types)
+
+
+@functools.cache
+def _numeric_kinds(generations: tuple[tx.Generation, ...]) -> dict[str, tuple[bool, bool]]:
+    """(monetary, numeric) of every concept of the extract, by its Clark name in each
+    generation's namespaces."""
+    kinds = {
+        concept: (concept.is_monetary, _is_numeric(concept)) for concept in nt.concepts().values()
+    }
+    result = {}
+    for gen in generations:
+        namespaces = gen.namespaces
+        for concept, kind in kinds.items():
+            if concept.prefix in namespaces:
+                result[f"{{{namespaces[concept.prefix]}}}{concept.name}"] = kind
+    return result
 
 
 # --- the concepts, against the NT19 extract (kvk.nt) -----------------------------------
@@ -1006,6 +1210,22 @@ def _unknown_concept(r: _Report, model: _EntryPointModel, fact: Fact) -> None:
     if expected is not None:
         uri = expected[1 : expected.index("}")]
         prefix = model.prefixes[uri]
+        other = tx.namespace_generation(fact.namespace)
+        if other is not None and other.label != model.generation:
+            # A schemaRef of one generation with concepts of another: the KvK loads only
+            # the schemaRef's taxonomy, in which the other generation's concepts do not
+            # exist.
+            r.add(
+                "DEP-NAMESPACE",
+                f"Het gegeven {fact.local_name} is een gegeven van {other.label} in een "
+                f"{model.generation}-jaarrekening (namespace {namespace}); gebruik de namespace "
+                f"van {model.generation}: {uri} ({prefix}).",
+                f"The concept {fact.local_name} is a concept of {other.label} in an "
+                f"{model.generation} filing (namespace {namespace}); use {model.generation}'s "
+                f"namespace: {uri} ({prefix}).",
+                fact.line,
+            )
+            return
         r.add(
             "DEP-NAMESPACE",
             f"Het gegeven {fact.local_name} staat in namespace {namespace}; de taxonomie van "
@@ -1203,34 +1423,27 @@ def _facet_text(problem: tx.ValueProblem) -> tuple[str, str]:
 
 
 @functools.cache
-def _required_facts(variant: str) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """DEP-MANDATORY: (concepts any one of which must be reported, the KvK's formula file
-    that requires it) for an entry point.
+def _kvk_checks(variant: str) -> frozenset[str]:
+    """The ids of the KvK's assertions kvk.formulas runs for an entry point variant: our
+    own checks of the same fault give way to them."""
+    if not formulas.applies(variant):
+        return frozenset()
+    return frozenset(formulas.recorded(variant)) - set(formulas.not_interpreted(variant))
 
-    For the entry points the NT19 extract models these are the KvK's own existence
-    assertions of severity ERROR that ask for a fact ("exactly one", or no test), from
-    the formula linkbases the entry point uses: nt19-kvk-supplement.json formulas_micro
-    (micro, micro-publicatiestukken: the formula list in nt19-kvk-micro-klein.json) and
-    nt19-kvk-klein-formulas.json (klein, klein-publicatiestukken: each file's used_by).
-    Only presence is checked here, not "exactly one" or the other assertions. Every entry
-    point also gets _MANDATORY.
+
+_DOCUMENT_INFORMATION = "valueAssertion_DocumentInformation_"
+
+
+@functools.cache
+def _required_facts(variant: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """DEP-MANDATORY: (concepts any one of which must be reported, the formula file that
+    requires it) for an entry point: _MANDATORY where the NT19 extract records no formula
+    linkbases of the entry point (klein-verticaal, or one it does not know). Where it
+    does, the KvK's existence assertions run instead (kvk.formulas).
     """
-    required: dict[tuple[str, ...], str] = {(qname,): "" for qname in _MANDATORY}
-    for record in nt.formula_files(variant):
-        source = record["file"].rpartition("/")[2]
-        for assertion in record.get("assertions") or []:
-            if (
-                assertion.get("type") != "existence"
-                or assertion.get("severity") != "ERROR"
-                or assertion.get("test") not in (None, ".eq 1")
-            ):
-                continue
-            for variable in assertion.get("variables") or []:
-                filters = " ".join(variable.get("filters") or [])
-                alternatives = tuple(re.findall(r"conceptName ([\w-]+:\w+)", filters))
-                if alternatives and "complement" not in filters:
-                    required[alternatives] = source
-    return tuple(required.items())
+    if formulas.applies(variant):
+        return ()
+    return tuple(((qname,), "") for qname in _MANDATORY)
 
 
 def _check_business(
@@ -1302,24 +1515,34 @@ def _check_business(
 
     gen = inst.taxonomy_generation()
     if gen and inst.financial_year and gen.financial_year > inst.financial_year:
-        right = tx.generation_for_year(inst.financial_year) if inst.financial_year >= 2024 else None
+        advice_nl, advice_en = _generation_advice(inst.financial_year, filing_date)
         r.add(
             "DEP-GENERATION-YEAR",
             f"Taxonomie {gen.label} geldt pas voor boekjaren vanaf {gen.financial_year}; dit "
-            f"boekjaar begint in {inst.financial_year}"
-            + (f" (gebruik {right.label})." if right else "."),
+            f"boekjaar begint in {inst.financial_year}.{advice_nl}",
             f"Taxonomy {gen.label} applies to financial years from {gen.financial_year}; this "
-            f"year begins in {inst.financial_year}" + (f" (use {right.label})." if right else "."),
+            f"year begins in {inst.financial_year}.{advice_en}",
             inst.root[0].sourceline if len(inst.root) else root_line,
         )
 
     start, end = inst.period_start, inst.period_end
     pstart, pend = inst.previous_start, inst.previous_end
-    for label, (a, b), concept in (
-        ("huidige/current", (start, end), "FinancialReportingPeriodCurrentEndDate"),
-        ("vorige/previous", (pstart, pend), "FinancialReportingPeriodPreviousEndDate"),
+    kvk_checks = _kvk_checks(inst.entry_point_variant or "")
+    for label, (a, b), concept, assertion in (
+        (
+            "huidige/current",
+            (start, end),
+            "FinancialReportingPeriodCurrentEndDate",
+            "PrtDateEarlierDateLater3",
+        ),
+        (
+            "vorige/previous",
+            (pstart, pend),
+            "FinancialReportingPeriodPreviousEndDate",
+            "PrtDateEarlierDateLater2",
+        ),
     ):
-        if a is None or b is None:
+        if a is None or b is None or _DOCUMENT_INFORMATION + assertion in kvk_checks:
             continue
         if b < a:
             r.add(
@@ -1328,14 +1551,37 @@ def _check_business(
                 f"The {label.split('/')[1]} period ends ({b}) before it starts ({a}).",
                 line_of.get(concept),
             )
-        elif b >= years_later(a, 2) - timedelta(days=1):
-            r.add(
-                "BR-KVK-4.17",
-                f"De {label.split('/')[0]} periode {a} .. {b} is niet korter dan twee jaar.",
-                f"The {label.split('/')[1]} period {a} .. {b} is not shorter than two years.",
-                line_of.get(concept),
-            )
-    if start and pend and pend != start - timedelta(days=1):
+    # BR-KVK-4.17 as Arelle's NL plugin reads "the current and previous financial reporting
+    # period MUST be less than 2 years" (br_kvk.py, rule_br_kvk_4_17): the span from the
+    # previous period's start to the current period's end is at most two years (to the
+    # same day two years later). An extended first year as the comparative year exceeds it.
+    if pstart and end and end > years_later(pstart, 2):
+        r.add(
+            "BR-KVK-4.17",
+            f"Van het begin van het vorige boekjaar ({pstart}) tot het einde van het huidige "
+            f"({end}) is meer dan twee jaar; de KvK staat voor beide boekjaren samen hoogstens "
+            "twee jaar toe. Dat gebeurt ook als het vorige boekjaar een verlengd eerste "
+            "boekjaar was.",
+            f"From the start of the previous year ({pstart}) to the end of the current one "
+            f"({end}) is more than two years; the KvK allows at most two years for both years "
+            "together. That also happens when the previous year was an extended first year.",
+            line_of.get("FinancialReportingPeriodPreviousStartDate"),
+        )
+    elif pstart is None and start and end and end >= years_later(start, 2) - timedelta(days=1):
+        # A first year without comparatives: BR-KVK-4.17 (as Arelle reads it) has no span
+        # to measure, but a period of two years or more is no financial year.
+        r.add(
+            "DEP-PERIOD",
+            f"Het boekjaar {start} .. {end} duurt twee jaar of langer.",
+            f"The financial year {start} .. {end} lasts two years or longer.",
+            line_of.get("FinancialReportingPeriodCurrentEndDate"),
+        )
+    if (
+        start
+        and pend
+        and pend != start - timedelta(days=1)
+        and _DOCUMENT_INFORMATION + "PrtDateEarlier24HDateLater1" not in kvk_checks
+    ):
         r.add(
             "DEP-PERIOD",
             f"Het vorige boekjaar eindigt op {pend}; dat moet de dag vóór het begin van het "
@@ -1357,7 +1603,8 @@ def _check_business(
     status = inst.first_value("DocumentAdoptionStatus")
     adoption_date = inst.adoption_date
     adoption_line = line_of.get("DocumentAdoptionDate")
-    if status is not None and status not in (tx.YES, tx.NO):
+    # Where the concept rules run, DEP-VALUE reports a status outside the list.
+    if status is not None and status not in (tx.YES, tx.NO) and _model_of(inst) is None:
         r.add(
             "DEP-ADOPTION-DATE",
             f"DocumentAdoptionStatus is {status!r}; dat moet 'Ja' of 'Nee' zijn.",
@@ -1371,7 +1618,11 @@ def _check_business(
             f"The adoption date {adoption_date} is after the filing date {filing_date}.",
             adoption_line,
         )
-    if status == tx.YES and adoption_date is None:
+    if (
+        status == tx.YES
+        and adoption_date is None
+        and _DOCUMENT_INFORMATION + "PrtValueThnExistence3" not in kvk_checks
+    ):
         r.add(
             "DEP-ADOPTION-DATE",
             "De jaarrekening is vastgesteld (Ja) maar de vaststellingsdatum ontbreekt; vul "
@@ -1380,7 +1631,11 @@ def _check_business(
             "date of adoption.",
             line_of.get("DocumentAdoptionStatus"),
         )
-    if status == tx.NO and "DocumentAdoptionDate" in line_of:
+    if (
+        status == tx.NO
+        and "DocumentAdoptionDate" in line_of
+        and _DOCUMENT_INFORMATION + "PrtValueThnNoExistence2" not in kvk_checks
+    ):
         r.add(
             "DEP-ADOPTION-DATE",
             "Er staat een vaststellingsdatum, maar de status is 'Nee' (niet vastgesteld); "
@@ -1389,7 +1644,12 @@ def _check_business(
             "to 'Ja' or remove the date.",
             adoption_line,
         )
-    if adoption_date and end and adoption_date <= end:
+    if (
+        adoption_date
+        and end
+        and adoption_date <= end
+        and _DOCUMENT_INFORMATION + "PrtDateEarlierDateLater1" not in kvk_checks
+    ):
         r.add(
             "DEP-ADOPTION-DATE",
             f"De vaststellingsdatum {adoption_date} ligt niet na het einde van het boekjaar "
@@ -1436,63 +1696,140 @@ def _check_business(
                 resub_line,
             )
 
-    _check_balance(r, inst)
 
+def _check_contents(r: _Report, inst: ParsedInstance) -> None:
+    """DEP-CONTENTS: the parts a filing of its entry point must have, from the entry
+    point's roles in the NT19 extract (kvk.taxonomy.FILING_ROLES and line_items), so the
+    client hears of a missing part before approving, not from the KvK:
 
-def _check_balance(r: _Report, inst: ParsedInstance) -> None:
-    """DEP-BALANCE: every total of the balance sheet equals the signed sum of its items
-    (kvk.taxonomy.computed_totals: the KvK's SumOfChildren assertions along the
-    ParentChildSummation arcs), and Assets = EquityAndLiabilities (PrtFST101). The KvK's
-    own checks are warnings; here they are errors (see RULES)."""
+    - the balance sheet (every variant): at least one amount of the current year, and
+      not all of them 0 -- an error;
+    - the profit and loss (klein; its publicatiestukken have no profit and loss role):
+      at least one amount of the current year -- an error;
+    - the notes of klein and klein-publicatiestukken: at least one fact of a notes role
+      (general notes, accounting principles) -- an error: a small company files its
+      balance sheet with the notes (art. 2:396 BW). The extract did not read all of
+      klein's roles (nt.GAPS), so when the filing has facts the extract does not know,
+      which may be notes of an unread role, it is a warning;
+    - the notes of micro: a warning only. Art. 2:395a BW asks a micro company only for
+      the notes that apply to it, and the KvK's formulas for micro
+      (nt19-kvk-supplement.json formulas_micro) require no notes fact; the finding asks
+      to check that there is nothing to disclose.
+
+    Entry points the extract does not model (klein-verticaal) are not checked. The
+    fiscal balance sheet (BasisOfPreparationAxis = FiscalMember) does not count.
+    """
     variant = inst.entry_point_variant or ""
-    terms = tx.summation_terms(variant) if variant in nt.MODELLED_VARIANTS else {}
-    wanted = {"Assets", "EquityAndLiabilities"} | set(terms)
-    wanted |= {item for items in terms.values() for item, _sign in items}
-    lines: dict[tuple[str, int], int | None] = {}
-    years: tuple[dict[str, Decimal], dict[str, Decimal]] = ({}, {})
+    model = _model_of(inst)
+    if model is None:
+        return
+    size = tx.size_of_variant(variant)
+    balance = frozenset(tx.line_items(variant, "balance"))
+    income = frozenset(tx.line_items(variant, "income"))
+    notes = frozenset(tx.line_items(variant, "notes"))
+    balance_values: list[Decimal] = []
+    has_income = has_notes = has_unknown = False
+    fiscal: dict[str, bool] = {}  # context id -> whether it is the fiscal balance sheet
     for fact in inst.facts:
-        if fact.local_name not in wanted or fact.unit_ref is None:
+        name = fact.local_name
+        if name in notes:
+            has_notes = has_notes or bool(fact.value.strip())
             continue
-        ctx = inst.contexts.get(fact.context_ref or "")
-        if ctx is None or ctx.period_type != "instant":
+        if name not in balance and name not in income:
+            has_unknown = has_unknown or fact.concept not in model.concepts
             continue
-        dims = {d.rpartition("}")[2]: m.rpartition("}")[2] for d, m in ctx.dimensions}
-        if dims.get("BasisOfPreparationAxis") == "FiscalMember":
-            continue  # the fiscal balance sheet is a separate tree
-        slot = inst._period_slot(fact)
-        if slot is None:
+        context_ref = fact.context_ref or ""
+        if context_ref not in fiscal:
+            fiscal[context_ref] = _is_fiscal(inst.contexts.get(context_ref))
+        if fiscal[context_ref] or inst._period_slot(fact) != 0:
+            continue
+        if name in income:
+            has_income = True
             continue
         try:
-            value = Decimal(fact.value.strip())
+            balance_values.append(Decimal(fact.value.strip()))
         except InvalidOperation:
-            continue
-        years[slot].setdefault(fact.local_name, value)
-        lines.setdefault((fact.local_name, slot), fact.line)
-    for slot, year in ((0, "huidig/current"), (1, "vorig/previous")):
-        nl_year, en_year = year.split("/")
-        values = years[slot]
-        computed = tx.computed_totals(variant, values) if terms else {}
-        for total, expected in computed.items():
-            if total in values and values[total] != expected:
-                r.add(
-                    "DEP-BALANCE",
-                    f"{total} ({nl_year} jaar) is {values[total]}, maar de som van de "
-                    f"posten is {expected}.",
-                    f"{total} ({en_year} year) is {values[total]}, but its items add "
-                    f"up to {expected}.",
-                    lines[(total, slot)],
-                )
-        assets = values.get("Assets")
-        passive = values.get("EquityAndLiabilities")
-        if assets is not None and passive is not None and assets != passive:
-            r.add(
-                "DEP-BALANCE",
-                f"Balans {nl_year} jaar sluit niet: activa {assets}, passiva {passive} "
-                f"(verschil {assets - passive}).",
-                f"The {en_year} year's balance sheet does not balance: assets {assets}, "
-                f"equity and liabilities {passive} (difference {assets - passive}).",
-                lines[("EquityAndLiabilities", slot)],
-            )
+            continue  # DEP-VALUE reports it
+    line = inst.root.sourceline
+    year = f"{inst.period_start} .. {inst.period_end}"
+    if not balance_values:
+        r.add(
+            "DEP-CONTENTS",
+            f"De balans ontbreekt: het document heeft geen bedragen van de balans over het "
+            f"boekjaar {year}. Een jaarrekening ({variant}) bevat altijd een balans.",
+            f"The balance sheet is missing: the document has no balance-sheet amounts for the "
+            f"financial year {year}. Annual accounts ({variant}) always include a balance sheet.",
+            line,
+        )
+    elif not any(balance_values):
+        r.add(
+            "DEP-CONTENTS",
+            f"Alle bedragen van de balans per {inst.period_end} zijn 0; vul de balans in.",
+            f"Every amount of the balance sheet at {inst.period_end} is 0; fill in the balance "
+            "sheet.",
+            line,
+        )
+    if income and size == "klein" and not has_income:
+        r.add(
+            "DEP-CONTENTS",
+            f"De winst-en-verliesrekening over het boekjaar {year} ontbreekt; het entrypoint "
+            "klein vraagt haar. Wilt u alleen de publicatiestukken deponeren (balans en "
+            "toelichting), kies dan klein-publicatiestukken.",
+            f"The profit and loss account for the financial year {year} is missing; the klein "
+            "entry point asks for it. To file the publication pieces only (balance sheet and "
+            "notes), choose klein-publicatiestukken.",
+            line,
+        )
+    if has_notes:
+        return
+    if size == "micro":
+        r.add(
+            "DEP-CONTENTS",
+            "Er is geen toelichting opgenomen. Een micro-rechtspersoon hoeft alleen de "
+            "toelichtingen van art. 2:395a BW te geven die op haar van toepassing zijn (zoals "
+            "verplichtingen die niet uit de balans blijken); controleer dat er niets te "
+            "vermelden is.",
+            "The filing has no notes. A micro company need give only the notes of art. 2:395a "
+            "BW that apply to it (such as commitments not shown in the balance sheet); check "
+            "that there is nothing to disclose.",
+            line,
+            severity=WARNING,
+        )
+        return
+    unread = has_unknown and not model.complete
+    r.add(
+        "DEP-CONTENTS",
+        "De toelichting ontbreekt: het document heeft geen algemene toelichting en geen "
+        "grondslagen. Een kleine rechtspersoon deponeert de balans met de toelichting "
+        "(art. 2:396 BW)."
+        + (
+            " Het document bevat gegevens die deze controle niet kent; staat de toelichting "
+            "daarin, dan is dit in orde."
+            if unread
+            else ""
+        ),
+        "The notes are missing: the document has no general notes and no accounting "
+        "principles. A small company files its balance sheet with the notes (art. 2:396 BW)."
+        + (
+            " The document has facts this check does not know; if the notes are among them, "
+            "this is in order."
+            if unread
+            else ""
+        ),
+        line,
+        severity=WARNING if unread else ERROR,
+    )
+
+
+def _is_fiscal(ctx: Context | None) -> bool:
+    """Whether a context is the fiscal balance sheet's (BasisOfPreparationAxis =
+    FiscalMember), a separate tree beside the commercial one."""
+    if ctx is None:
+        return False
+    return any(
+        axis.endswith("}BasisOfPreparationAxis") and member.endswith("}FiscalMember")
+        for axis, member in ctx.dimensions
+    )
 
 
 Check = Callable[[_Report, ParsedInstance], None]
@@ -1518,6 +1855,7 @@ def check_parsed(
     _check_contexts_units(r, inst)
     _check_facts(r, inst)
     _check_concepts(r, inst)
+    formulas.check(r, inst, filing_date)
     _check_business(
         r,
         inst,
@@ -1525,6 +1863,7 @@ def check_parsed(
         expected_kvk_number=expected_kvk_number,
         size_class=size_class,
     )
+    _check_contents(r, inst)
     return _ordered(r.finish())
 
 

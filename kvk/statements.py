@@ -105,6 +105,9 @@ class FinancialStatements:
     #: why the financial year is not twelve months (rj-i:FinancialReportingPeriod
     #: DifferentThanAnnualReasonDescription); asked only when it is not
     period_deviation_reason: str = ""
+    #: its impact on the comparative figures (rj-i:FinancialReportingPeriodDifferentThan
+    #: AnnualImpactComparativesDescription); asked only when the year is not twelve months
+    period_deviation_impact: str = ""
     language: str = "nl"
     #: notes concept local name -> text (plain text or the SBR escaped-XHTML tag set)
     notes: dict[str, str] = field(default_factory=dict)
@@ -161,6 +164,7 @@ class FinancialStatements:
             "resubmission": self.resubmission,
             "resubmission_explanation": self.resubmission_explanation,
             "period_deviation_reason": self.period_deviation_reason,
+            "period_deviation_impact": self.period_deviation_impact,
             "language": self.language,
             "notes": dict(self.notes),
             "generation": self.generation,
@@ -243,6 +247,7 @@ class FinancialStatements:
             resubmission=_bool(data.get("resubmission", False), "resubmission"),
             resubmission_explanation=str(data.get("resubmission_explanation") or ""),
             period_deviation_reason=str(data.get("period_deviation_reason") or ""),
+            period_deviation_impact=str(data.get("period_deviation_impact") or ""),
             language=str(data.get("language") or "nl"),
             notes={str(k): str(v) for k, v in notes.items() if v not in (None, "")},
             generation=str(data.get("generation") or ""),
@@ -301,6 +306,14 @@ class FinancialStatements:
                     self.period_deviation_reason,
                 )
             )
+        if self.period_deviation_impact:
+            texts.append(
+                (
+                    "period_deviation_impact",
+                    tx.PERIOD_DEVIATION_IMPACT,
+                    self.period_deviation_impact,
+                )
+            )
         return texts
 
     def validate(self) -> None:
@@ -343,11 +356,22 @@ class FinancialStatements:
             raise ValueError("email is required (the KvK requires nl-cd:EmailAddressFull)")
         if self.prepared_on is None:
             raise ValueError("prepared_on is required (rj-i:FinancialStatementsDateOfPreparation)")
-        if not self.period_is_annual and not self.period_deviation_reason.strip():
-            raise ValueError(
-                f"the financial year {self.period_start} .. {self.period_end} is not twelve "
-                "months: give period_deviation_reason"
-            )
+        if not self.period_is_annual:
+            # the KvK asks for both (kvk-document-information-for.xml,
+            # PrtValueThnExistence1 and 2, WARNING)
+            for name, text, what in (
+                ("period_deviation_reason", self.period_deviation_reason, "why"),
+                (
+                    "period_deviation_impact",
+                    self.period_deviation_impact,
+                    "its impact on the comparative figures",
+                ),
+            ):
+                if not text.strip():
+                    raise ValueError(
+                        f"the financial year {self.period_start} .. {self.period_end} is not "
+                        f"twelve months: give {name} ({what})"
+                    )
         self._validate_lines("balance", self.balance, self.balance_lines())
         excluded = tx.excluded_by_classification(self.variant)
         for key in self.profit_loss:
@@ -374,6 +398,12 @@ class FinancialStatements:
             for severity, _nl, en in xhtml.formatted_text_problems(formatted_value(text)):
                 if severity == xhtml.ERROR:
                     raise ValueError(f"notes.{key}: {en} (FR-NL-5.11)")
+        if not self.signatories:
+            raise ValueError(
+                "signatories: give at least one; the directors sign the financial statements "
+                "(art. 2:101 BW) and the KvK asks for jenv-bw2-i:DirectorSignedStatus "
+                "(kvk-signing-financial-statements-for.xml, PrtExistence1)"
+            )
         for i, s in enumerate(self.signatories):
             self._validate_signatory(f"signatories[{i}]", s)
         for label, qname, text in self._texts():
@@ -389,6 +419,12 @@ class FinancialStatements:
             raise ValueError(
                 f"adoption_date {self.adoption_date} must lie after the financial year end "
                 f"{self.period_end}"
+            )
+        if self.adoption_date is not None and self.prepared_on > self.adoption_date:
+            raise ValueError(
+                f"prepared_on {self.prepared_on} lies after adoption_date "
+                f"{self.adoption_date}: accounts are adopted after they are drawn up "
+                "(kvk-document-information-for.xml, PrtDateEarlierEQDateLater1)"
             )
         if self.resubmission and not self.adopted:
             raise ValueError("a resubmission must be adopted (BR-KVK-4.12)")

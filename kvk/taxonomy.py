@@ -16,6 +16,16 @@ What was verified against official files and what is derived:
   and domains) are extrapolated with the same dates. Derived, not read.
 - NT21: release date 20261209 announced; the sbr date follows the yearly pattern and is
   uncertain until publication. Derived, not read.
+- NT16, NT17, NT18 (``EARLIER_GENERATIONS``): known by their namespaces only, so that an
+  older instance is recognised (FG-NL-03, clear messages); this product neither builds
+  nor accepts them. Arelle's NL plugin lists their jenv-bw2-data, kvk-data and nl-types
+  namespaces and entry point folders; the other namespaces follow the same pattern.
+
+KvK accepts a generation from the day it goes into production until the day KvK retires
+it (``Generation.retired_from``, entered when KvK publishes it; ``accepted_generations``).
+A late filing of an older financial year is made with the newest accepted generation
+that applies to it (``accepted_generation_for_year``); when none is accepted any more the
+rules say so.
 """
 
 from __future__ import annotations
@@ -129,6 +139,9 @@ RESUBMISSION = "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuracies"
 RESUBMISSION_EXPLANATION = "kvk-i:DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"
 PERIOD_DIFFERENT_THAN_ANNUAL = "rj-i:FinancialReportingPeriodDifferentThanAnnualStatus"
 PERIOD_DEVIATION_REASON = "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription"
+PERIOD_DEVIATION_IMPACT = (
+    "rj-i:FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"
+)
 CURRENCY = "nl-cd:DocumentPresentationCurrency"
 APPROPRIATION = "jenv-bw2-i:BalanceSheetBeforeAfterAppropriationResults"
 SIGNATORY_AXIS = "jenv-bw2-dim:ManagingOrSupervisoryDirectorOrRepresentativeNamesAxis"
@@ -444,14 +457,23 @@ class Generation:
     financial_year: int  # first financial year it applies to
     release: str  # "20251210": date segment of the kvk/jenv/rj namespaces
     sbr_release: str  # "20250301": date segment of the sbr (nl-cd, nl-types) namespaces
-    #: The day KvK starts accepting it (None = not planned yet).
+    #: The day KvK starts accepting it (None = not planned yet, or never here: the
+    #: generations before NT19 this product does not file).
     in_production_from: date | None = None
+    #: The first day KvK no longer accepts it, as KvK publishes it (None = no date
+    #: published yet).
+    retired_from: date | None = None
     #: "nt19-extract" when the concepts were read from official files, else "derived"
     source: str = "derived"
 
     @property
     def label(self) -> str:
         return self.code.upper()
+
+    def accepted_on(self, day: date) -> bool:
+        """Whether KvK accepts filings in this generation on a day (FR-KVK-2.03)."""
+        started = self.in_production_from is not None and self.in_production_from <= day
+        return started and (self.retired_from is None or day < self.retired_from)
 
     @functools.cached_property
     def namespaces(self) -> dict[str, str]:
@@ -493,18 +515,68 @@ class Generation:
         """URL -> variant, for every variant this product supports."""
         return {self.entry_point(v): v for v in VARIANTS}
 
+    def other_entry_points(self) -> dict[str, str]:
+        """URL -> name, for the KvK entry points of this generation this product does not
+        support (``OTHER_KVK_ENTRY_POINTS``)."""
+        return {
+            f"{self.entry_point_root}kvk-rpt-jaarverantwoording-{self.financial_year}-nlgaap-"
+            f"{name}.xsd": name
+            for name in OTHER_KVK_ENTRY_POINTS
+        }
+
     def clark(self, qname: str) -> str:
         """Clark notation ({namespace}Name) of a concept given as prefix:Name."""
         prefix, _, name = qname.partition(":")
         return f"{{{self.namespaces[prefix]}}}{name}"
 
 
+#: The KvK entry points besides micro and klein (VARIANTS), which this product does not
+#: build or check: the names Arelle's NL plugin lists for the disclosure systems NT19 and
+#: NT20 (arelle/plugin/validate/NL/ValidationPluginExtension.py; the same names in both),
+#: as kvk-rpt-jaarverantwoording-<year>-nlgaap-<name>.xsd. An instance with one of them
+#: is a valid KvK filing that gets its own finding (DEP-ENTRYPOINT-UNSUPPORTED).
+OTHER_KVK_ENTRY_POINTS = (
+    "banken",
+    "beleggingsentiteiten",
+    "cooperaties",
+    "cv-vof",
+    "fondsenwervende-organisaties",
+    "fondsenwervende-organisaties-klein",
+    "groot",
+    "groot-verticaal",
+    "middelgroot",
+    "middelgroot-plus",
+    "middelgroot-publicatiestukken",
+    "middelgroot-verticaal",
+    "middelgroot-verticaal-publicatiestukken",
+    "organisaties-zonder-winststreven",
+    "organisaties-zonder-winststreven-klein",
+    "pensioenfondsen",
+    "premiepensioeninstellingen",
+    "stichtingen",
+    "toegelaten-instellingen-volkshuisvesting",
+    "verzekeringsmaatschappijen",
+    "zorginstellingen",
+)
+
+#: The generations this product builds and checks. ``retired_from`` stays None until KvK
+#: publishes the day it stops accepting a generation.
 GENERATIONS: tuple[Generation, ...] = (
     Generation("nt19", 2024, "20241211", "20240301", date(2024, 12, 11), source="nt19-extract"),
     Generation("nt20", 2025, "20251210", "20250301", date(2025, 12, 10)),
     # Production planned for its release date in December 2026 (pre-releases exist); the
     # sbr date segment follows the yearly pattern and is uncertain until publication.
     Generation("nt21", 2026, "20261209", "20260301", date(2026, 12, 9)),
+)
+
+#: Generations before NT19, known by their namespaces only (see the module docstring):
+#: KvK no longer accepts them (for filings in 2026 it lists NT19, NT20 and NT21,
+#: KVK-SBR.md section 3), so they have no production dates here. The dates are those
+#: Arelle's NL plugin names for the disclosure systems NT16, NT17 and NT18.
+EARLIER_GENERATIONS: tuple[Generation, ...] = (
+    Generation("nt16", 2021, "20211208", "20210301"),
+    Generation("nt17", 2022, "20221214", "20220301"),
+    Generation("nt18", 2023, "20231213", "20230301"),
 )
 
 
@@ -531,11 +603,19 @@ def generation_for_period_start(period_start: date) -> Generation:
 
 
 def accepted_generations(on: date | None = None) -> tuple[Generation, ...]:
-    """Generations KvK accepts on a day: those in production then (FR-KVK-2.03)."""
+    """Generations KvK accepts on a day: in production then and not retired
+    (FR-KVK-2.03)."""
     on = on or date.today()
-    return tuple(
-        g for g in GENERATIONS if g.in_production_from is not None and g.in_production_from <= on
-    )
+    return tuple(g for g in GENERATIONS if g.accepted_on(on))
+
+
+def accepted_generation_for_year(financial_year: int, on: date) -> Generation | None:
+    """The generation to file a financial year with on a day: the newest one KvK accepts
+    that day among those that apply to the year (a generation applies to financial years
+    beginning in its own year or later). None when KvK accepts none of them any more:
+    a financial year 2024 filed after NT19 retired (NT20 applies from 2025)."""
+    candidates = [g for g in accepted_generations(on) if g.financial_year <= financial_year]
+    return max(candidates, key=lambda g: g.financial_year, default=None)
 
 
 _ENTRY_POINTS: dict[str, tuple[Generation, str]] = {}
@@ -550,17 +630,73 @@ def lookup_entry_point(url: str) -> tuple[Generation, str] | None:
     return _ENTRY_POINTS.get(url)
 
 
+_OTHER_ENTRY_POINTS: dict[str, tuple[Generation, str]] = {}
+
+
+def lookup_other_entry_point(url: str) -> tuple[Generation, str] | None:
+    """(generation, name) for the full published URL of a KvK entry point this product
+    does not support (``OTHER_KVK_ENTRY_POINTS``: middelgroot, groot, ...)."""
+    if not _OTHER_ENTRY_POINTS:
+        for gen in GENERATIONS:
+            for ep, name in gen.other_entry_points().items():
+                _OTHER_ENTRY_POINTS[ep] = (gen, name)
+    return _OTHER_ENTRY_POINTS.get(url)
+
+
 def generation_for_namespace(namespace: str) -> Generation | None:
+    """The supported generation (``GENERATIONS``) a namespace belongs to."""
     for gen in GENERATIONS:
         if namespace in gen.namespaces.values():
             return gen
     return None
 
 
-def recommended_prefixes() -> dict[str, str]:
-    """namespace URI -> recommended prefix, over all generations (rule FG-NL-03)."""
-    result = {uri: prefix for prefix, uri in STANDARD_NAMESPACES.items()}
-    for gen in GENERATIONS:
-        for prefix, uri in gen.namespaces.items():
-            result[uri] = prefix
-    return result
+def known_generations() -> tuple[Generation, ...]:
+    """Every generation this module knows, oldest first: the earlier ones included."""
+    return (*EARLIER_GENERATIONS, *GENERATIONS)
+
+
+def namespace_generation(namespace: str) -> Generation | None:
+    """The generation a namespace belongs to, the earlier ones included (for messages:
+    "a concept of NT18 in an NT19 filing")."""
+    for gen in known_generations():
+        if namespace in gen.namespaces.values():
+            return gen
+    return None
+
+
+def entry_point_generation(url: str) -> Generation | None:
+    """The generation whose entry point folder a URL is in, the earlier ones included."""
+    for gen in known_generations():
+        if url.startswith(gen.entry_point_root):
+            return gen
+    return None
+
+
+#: The namespaces of the XBRL specification schemas every NT taxonomy loads, with the
+#: prefixes those schemas declare. xbrldi and iso4217 are not among them: no schema of
+#: the taxonomy declares them (the NT19 extract records no prefix for them), so, as in
+#: Arelle's FG-NL-03, an instance may name them as it likes.
+_SPECIFICATION_NAMESPACES = {"xbrli": XBRLI, "link": LINK, "xlink": XLINK}
+
+
+def recommended_prefixes() -> Mapping[str, str]:
+    """namespace URI -> recommended prefix (rule FG-NL-03): the prefixes the taxonomy's
+    own schemas and linkbases declare, in every known generation, the earlier ones
+    included. Arelle's NL plugin reads them from the loaded taxonomy (fg_nl.py,
+    rule_fg_nl_03); here they come from the NT19 extract's namespace list
+    (nt19-index.json), carried over to each generation's folder and dates."""
+    return _recommended_prefixes(known_generations())
+
+
+@functools.cache
+def _recommended_prefixes(generations: tuple[Generation, ...]) -> Mapping[str, str]:
+    result = {uri: prefix for prefix, uri in _SPECIFICATION_NAMESPACES.items()}
+    recorded = nt.index()["namespaces"]
+    for gen in generations:
+        for prefix, uri in recorded.items():
+            # The entry points' own namespaces carry the year in their names; an
+            # instance never declares them.
+            if isinstance(uri, str) and uri.startswith("http") and "/entrypoints/" not in uri:
+                result.setdefault(gen.carry_over(uri), prefix)
+    return MappingProxyType(result)

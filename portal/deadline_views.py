@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kvk import taxonomy as tx
 from kvk.deadlines import MAX_EXTENSION_MONTHS, financial_year_period
 from portal import deadlines as selectors
 from portal import permissions
@@ -87,6 +88,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
         [
             gettext("Organisatie"),
             gettext("KvK-nummer"),
+            gettext("Rechtsvorm"),
             gettext("Boekjaar"),
             gettext("Begin boekjaar"),
             gettext("Einde boekjaar"),
@@ -98,15 +100,14 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
             gettext("Situatie"),
             gettext("Status"),
             gettext("Dagen in huidige status"),
+            gettext("Termijnen volgens"),
+            gettext("Toelichting"),
         ]
     )
     for row in rows:
         d = row.deadlines
-        writer.writerow(
-            [
-                _csv_safe(row.organisation.name),
-                row.organisation.kvk_number or "",
-                row.financial_year,
+        if d is not None:
+            dates = [
                 d.year_start.isoformat(),
                 d.year_end.isoformat(),
                 d.extension_months,
@@ -114,19 +115,43 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 d.adoption.isoformat(),
                 d.filing.isoformat(),
                 row.days_left,
+            ]
+        else:  # a legal form without computed deadlines: the notice says why
+            dates = ["", row.year_end.isoformat(), "", "", "", "", ""]
+        writer.writerow(
+            [
+                _csv_safe(row.organisation.name),
+                row.organisation.kvk_number or "",
+                row.organisation.legal_form,
+                row.financial_year,
+                *dates,
                 row.situation.label,
                 row.message.status if row.message is not None else "",
                 "" if row.days_in_status is None else row.days_in_status,
+                d.articles if d is not None else "",
+                row.notice,
             ]
         )
     return response
 
 
 class DeadlineFactsForm(forms.Form):
+    legal_form = forms.ChoiceField(
+        label=_("Rechtsvorm"), choices=[(form, form) for form in tx.LEGAL_FORMS]
+    )
     year_end_day = forms.IntegerField(label=_("Einde boekjaar: dag"), min_value=1, max_value=31)
     year_end_month = forms.IntegerField(label=_("Einde boekjaar: maand"), min_value=1, max_value=12)
     all_shareholders_are_directors = forms.BooleanField(
-        label=_("Alle aandeelhouders zijn bestuurder (ondertekening geldt als vaststelling)"),
+        label=_(
+            "Alle aandeelhouders zijn bestuurder (bv en nv: ondertekening geldt als vaststelling)"
+        ),
+        required=False,
+    )
+    title_9_applies = forms.BooleanField(
+        label=_(
+            "Titel 9 Boek 2 BW is van toepassing (stichting of vereniging met een onderneming "
+            "boven de omzetgrens van art. 2:360 lid 3 BW)"
+        ),
         required=False,
     )
     extension_months = forms.TypedChoiceField(
@@ -146,6 +171,15 @@ class DeadlineFactsForm(forms.Form):
                 raise forms.ValidationError(
                     _("Deze datum bestaat niet als einde van een boekjaar.")
                 )
+        legal_form, months = data.get("legal_form"), data.get("extension_months")
+        if legal_form and months is not None:
+            allowed = selectors.max_extension_months(legal_form)
+            if months > allowed:
+                self.add_error(
+                    "extension_months",
+                    _("De wet staat voor deze rechtsvorm ten hoogste %(months)s maanden toe.")
+                    % {"months": allowed},
+                )
         return data
 
 
@@ -164,7 +198,7 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.with_deadline_facts(
         permissions.visible_organisations(request.user).filter(pk=organisation.pk), year
     ).get()
-    end_month, end_day, all_directors = selectors.year_end_of(organisation)
+    facts = selectors.facts_of(organisation)
     extensions = getattr(organisation, "year_extensions", [])
     if request.method == "POST":
         form = DeadlineFactsForm(request.POST)
@@ -177,21 +211,27 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
     else:
         form = DeadlineFactsForm(
             initial={
-                "year_end_day": end_day,
-                "year_end_month": end_month,
-                "all_shareholders_are_directors": all_directors,
+                "legal_form": organisation.legal_form,
+                "year_end_day": facts.year_end_day,
+                "year_end_month": facts.year_end_month,
+                "all_shareholders_are_directors": facts.all_shareholders_are_directors,
+                "title_9_applies": facts.title_9_applies,
                 "extension_months": extensions[0].months if extensions else 0,
             }
         )
     deadlines = selectors.deadlines_of(organisation, year)
+    start, end = selectors.year_period_of(organisation, year)
     return render(
         request,
         "portal/deadlines_facts.html",
         {
             "organisation": organisation,
             "year": year,
+            "year_start": start,
+            "year_end": end,
             "form": form,
             "deadlines": deadlines,
-            "filing": formats.date_format(deadlines.filing, "j F Y"),
+            "notice": selectors.notice_of(organisation),
+            "filing": formats.date_format(deadlines.filing, "j F Y") if deadlines else "",
         },
     )

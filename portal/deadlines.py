@@ -1,7 +1,8 @@
 """Selectors for the legal deadlines: where each organisation stands for a financial year.
 
-Reads only. The date arithmetic is ``kvk.deadlines``; this module adds the facts the
-portal knows (year end, extension, shareholders, the latest approval message and its
+The date arithmetic and the rules per legal form are ``kvk.deadlines``; this module adds
+the facts the portal knows (legal form, year end, extension, shareholders, whether a
+stichting or vereniging falls under Title 9, the latest approval message and its
 adoption date). Used by the staff view "Termijnen", its CSV export and the escalation
 of ``portal.reminders``. A year of any number of organisations costs four queries.
 """
@@ -18,7 +19,13 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kvk.deadlines import Deadlines, compute_deadlines, financial_year_period
+from kvk.deadlines import (
+    Deadlines,
+    compute_deadlines,
+    deadline_notice,
+    financial_year_period,
+    rule_of,
+)
 from kvk.status import Status
 from portal.models import DeadlineExtension, DeadlineFacts, Organisation
 
@@ -73,14 +80,19 @@ _MESSAGE_FIELDS = (
 
 @dataclass(frozen=True)
 class DeadlineRow:
-    """One organisation's financial year: its deadlines and where the filing stands."""
+    """One organisation's financial year: its deadlines and where the filing stands.
+
+    ``deadlines`` is None for a legal form whose deadlines we do not compute (see
+    ``kvk.deadlines.deadline_notice``); ``notice`` then says why."""
 
     organisation: Organisation
     financial_year: int
-    deadlines: Deadlines
+    year_end: date
+    deadlines: Deadlines | None
+    notice: str
     message: ApprovalMessage | None  # the latest of the year, with few fields loaded
     situation: Situation
-    days_left: int
+    days_left: int | None
     days_in_status: int | None  # e.g. how long the message has been waiting for the client
 
     @property
@@ -89,17 +101,16 @@ class DeadlineRow:
 
     @property
     def overdue(self) -> bool:
-        return self.at_risk and self.days_left < 0
+        return self.at_risk and self.days_left is not None and self.days_left < 0
 
 
-def year_end_of(organisation: Organisation) -> tuple[int, int, bool]:
-    """(year end month, year end day, all shareholders are directors) of an organisation
-    whose ``deadline_facts`` were selected with it; defaults without a row."""
+def facts_of(organisation: Organisation) -> DeadlineFacts:
+    """The deadline facts of an organisation selected with ``deadline_facts``; without a
+    row, an unsaved one with the defaults."""
     try:
-        facts = organisation.deadline_facts
+        return organisation.deadline_facts
     except DeadlineFacts.DoesNotExist:
-        return 12, 31, False
-    return facts.year_end_month, facts.year_end_day, facts.all_shareholders_are_directors
+        return DeadlineFacts(organisation=organisation)
 
 
 def with_deadline_facts(
@@ -115,20 +126,41 @@ def with_deadline_facts(
     )
 
 
+def notice_of(organisation: Organisation) -> str:
+    """Why no deadline is computed for the organisation's legal form ("" when one is)."""
+    return deadline_notice(
+        organisation.legal_form, title_9_applies=facts_of(organisation).title_9_applies
+    )
+
+
+def year_period_of(organisation: Organisation, financial_year: int) -> tuple[date, date]:
+    facts = facts_of(organisation)
+    return financial_year_period(financial_year, facts.year_end_month, facts.year_end_day)
+
+
 def deadlines_of(
     organisation: Organisation, financial_year: int, *, adopted_on: date | None = None
-) -> Deadlines:
-    """The deadlines of one organisation's year; expects ``with_deadline_facts``."""
-    end_month, end_day, all_directors = year_end_of(organisation)
-    start, end = financial_year_period(financial_year, end_month, end_day)
+) -> Deadlines | None:
+    """The deadlines of one organisation's year, None when its legal form has none we
+    compute (``notice_of`` says why); expects ``with_deadline_facts``."""
+    if notice_of(organisation):
+        return None
+    facts = facts_of(organisation)
+    start, end = year_period_of(organisation, financial_year)
     extensions = getattr(organisation, "year_extensions", None)
     if extensions is None:
         extensions = list(organisation.deadline_extensions.filter(financial_year=financial_year))
+    terms = rule_of(organisation.legal_form).terms
+    assert terms is not None  # a form without terms always has a notice
+    # An extension granted before the legal form changed may exceed the new form's
+    # maximum; the law allows no more than that maximum.
+    months = min(extensions[0].months, terms.max_extension_months) if extensions else 0
     return compute_deadlines(
         start,
         end,
-        extension_months=extensions[0].months if extensions else 0,
-        all_shareholders_are_directors=all_directors,
+        legal_form=organisation.legal_form,
+        extension_months=months,
+        all_shareholders_are_directors=facts.all_shareholders_are_directors,
         adopted_on=adopted_on,
     )
 
@@ -159,7 +191,8 @@ def year_rows(
     *,
     today: date | None = None,
 ) -> list[DeadlineRow]:
-    """Every organisation's row for ``financial_year``, sorted by days left, then name."""
+    """Every organisation's row for ``financial_year``, sorted by days left, then name;
+    the rows without a computed deadline last."""
     today = today or timezone.localdate()
     latest = _latest_messages(organisations, financial_year)
     rows = []
@@ -173,6 +206,7 @@ def year_rows(
         if message is not None and message.adopted and message.adoption_date:
             adopted_on = message.adoption_date
         deadlines = deadlines_of(organisation, financial_year, adopted_on=adopted_on)
+        _start, year_end = year_period_of(organisation, financial_year)
         if message is None:
             situation, days_in_status = Situation.NO_MESSAGE, None
         else:
@@ -182,14 +216,23 @@ def year_rows(
             DeadlineRow(
                 organisation=organisation,
                 financial_year=financial_year,
+                year_end=year_end,
                 deadlines=deadlines,
+                notice=notice_of(organisation),
                 message=message,
                 situation=situation,
-                days_left=deadlines.days_left(today),
+                days_left=deadlines.days_left(today) if deadlines is not None else None,
                 days_in_status=days_in_status,
             )
         )
-    rows.sort(key=lambda row: (row.days_left, row.organisation.name.lower(), row.organisation.pk))
+    rows.sort(
+        key=lambda row: (
+            row.days_left is None,
+            row.days_left or 0,
+            row.organisation.name.lower(),
+            row.organisation.pk,
+        )
+    )
     return rows
 
 
@@ -211,7 +254,7 @@ def filter_rows(
             row.days_in_status is None or row.days_in_status < min_days_in_status
         ):
             continue
-        if max_days_left is not None and row.days_left > max_days_left:
+        if max_days_left is not None and (row.days_left is None or row.days_left > max_days_left):
             continue
         result.append(row)
     return result
@@ -222,26 +265,41 @@ def default_financial_year(today: date | None = None) -> int:
     return (today or timezone.localdate()).year - 1
 
 
+def max_extension_months(legal_form: str) -> int:
+    """The longest extension of the draw-up term the law allows this legal form (0 when
+    we compute no deadlines for it)."""
+    terms = rule_of(legal_form).terms
+    return terms.max_extension_months if terms is not None else 0
+
+
 def save_deadline_facts(
     *,
     organisation: Organisation,
+    legal_form: str,
     year_end_month: int,
     year_end_day: int,
     all_shareholders_are_directors: bool,
+    title_9_applies: bool,
     financial_year: int,
     extension_months: int,
 ) -> None:
-    """The one write of this module: an organisation's facts and one year's extension
-    (0 removes it). Callers check that the user may change the organisation."""
+    """The one write of this module: an organisation's legal form and facts and one
+    year's extension (0 removes it). Callers check that the user may change the
+    organisation."""
     from django.db import transaction
 
+    if not 0 <= extension_months <= max_extension_months(legal_form):
+        raise ValueError(f"An extension of {extension_months} months is not allowed.")
     with transaction.atomic():
+        organisation.legal_form = legal_form
+        organisation.save(update_fields=["legal_form"])
         DeadlineFacts.objects.update_or_create(
             organisation=organisation,
             defaults={
                 "year_end_month": year_end_month,
                 "year_end_day": year_end_day,
                 "all_shareholders_are_directors": all_shareholders_are_directors,
+                "title_9_applies": title_9_applies,
             },
         )
         if extension_months:

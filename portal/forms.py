@@ -57,6 +57,21 @@ class CommentForm(forms.Form):
     )
 
 
+class SizeClassOverrideForm(forms.Form):
+    """The accountant accepts the declared size class despite the warning, with a reason
+    (workflow.services.override_size_class_warning)."""
+
+    reason = forms.CharField(
+        label=_("Reden waarom de grootteklasse toch klopt"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_(
+            "Bijvoorbeeld: de cijfers van eerdere jaren, of het gemiddeld aantal werknemers. "
+            "De reden komt in het verloop."
+        ),
+    )
+
+
 # --- InSite: the message list -----------------------------------------------------------------
 
 

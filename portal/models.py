@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kvk import taxonomy as tx
+
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
 )
@@ -46,6 +48,14 @@ class Organisation(models.Model):
         verbose_name=_("accountantsomgeving"),
     )
     name = models.CharField(_("naam"), max_length=200)
+    # The official value list (jenv-codes:legalFormItemType); drives the legal deadlines
+    # (kvk.deadlines.RULES).
+    legal_form = models.CharField(
+        _("rechtsvorm"),
+        max_length=100,
+        choices=[(form, form) for form in tx.LEGAL_FORMS],
+        default=tx.LEGAL_FORM_BV,
+    )
     # Per-organisation sequence of status changes; see workflow.services for why the
     # updates cursor is per organisation (it makes commit order equal sequence order).
     status_sequence = models.BigIntegerField(default=0, editable=False)
@@ -175,6 +185,16 @@ class DeadlineFacts(models.Model):
         default=False,
         help_text=_("Dan geldt de ondertekening van de jaarrekening als vaststelling."),
     )
+    # A stichting or vereniging files only when it runs an enterprise above the turnover
+    # threshold of art. 2:360 lid 3 BW; whether it does is the accountant's judgement.
+    title_9_applies = models.BooleanField(
+        _("titel 9 Boek 2 BW is van toepassing"),
+        default=False,
+        help_text=_(
+            "Alleen voor een stichting of vereniging: zij houdt een onderneming in stand "
+            "waarvan de netto-omzet de grens van art. 2:360 lid 3 BW haalt."
+        ),
+    )
 
     class Meta:
         verbose_name = _("termijngegevens")
@@ -203,7 +223,7 @@ class DeadlineFacts(models.Model):
 
 class DeadlineExtension(models.Model):
     """An extension of the draw-up period granted for one financial year (at most 5
-    months, art. 2:394 BW)."""
+    months for a BV or NV, 4 for the other legal forms: kvk.deadlines.RULES)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="deadline_extensions"

@@ -202,9 +202,8 @@ def _filing_deadline(message) -> date | None:
         Organisation.objects.filter(pk=message.organisation_id), message.financial_year
     ).get()
     adopted_on = message.adoption_date if message.adopted else None
-    return selectors.deadlines_of(
-        organisation, message.financial_year, adopted_on=adopted_on
-    ).filing
+    deadlines = selectors.deadlines_of(organisation, message.financial_year, adopted_on=adopted_on)
+    return deadlines.filing if deadlines is not None else None  # None: no computed deadline
 
 
 def _record_delivery(entry_id: int, error: str = "") -> None:
@@ -271,8 +270,8 @@ def send_staff_escalations(*, today: date | None = None) -> int:
             today=today,
         )
         for row in rows:
-            if not row.at_risk or row.deadlines.year_end >= today:
-                continue
+            if not row.at_risk or row.days_left is None or row.year_end >= today:
+                continue  # nothing at risk, no computed deadline, or the year is still on
             step = escalation_step(row.days_left, schedule)
             if step is None:
                 continue
@@ -309,7 +308,7 @@ def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> 
                 ).format(
                     organisation=row.organisation.name,
                     year=entry.financial_year,
-                    deadline=_long_date(row.deadlines.filing),
+                    deadline=_long_date(row.deadlines.filing) if row.deadlines else "-",
                     days=row.days_left,
                     situation=row.situation.label,
                 )

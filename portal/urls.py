@@ -42,6 +42,11 @@ urlpatterns = [
     path("insite/berichten/<int:pk>/pdf/", insite.message_pdf, name="insite-pdf"),
     path("insite/berichten/<int:pk>/xbrl/", insite.message_xbrl, name="insite-xbrl"),
     path("insite/berichten/<int:pk>/opmerking/", insite.message_comment, name="insite-comment"),
+    path(
+        "insite/berichten/<int:pk>/grootteklasse/",
+        insite.message_size_class,
+        name="insite-size-class",
+    ),
     path("insite/berichten/<int:pk>/<slug:action>/", insite.message_action, name="insite-action"),
     path("insite/organisaties/", insite.organisation_list, name="insite-organisations"),
     path(

@@ -14,6 +14,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kvk import sizeclass
+from kvk import taxonomy as tx
+from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
 from portal import permissions
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
@@ -33,7 +36,11 @@ ACTION_LABELS = {
     "transport_error": _("Fout bij verzenden naar KvK"),
     "filed": _("Gedeponeerd bij KvK"),
     "refused_by_kvk": _("Afgekeurd door KvK"),
+    "size_class_overridden": _("Waarschuwing grootteklasse terzijde gelegd"),
 }
+
+#: The audit action of workflow.services.override_size_class_warning.
+SIZE_CLASS_OVERRIDDEN = "size_class_overridden"
 
 ACTOR_KIND_LABELS = {
     Actor.Kind.STAFF: _("medewerker"),
@@ -129,3 +136,40 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
         )
     entries.sort(key=lambda entry: (entry.at, entry.kind == "comment"))
     return entries
+
+
+def size_class_check(message: ApprovalMessage) -> sizeclass.SizeCheck | None:
+    """Do the figures in the message's document support the size class it declares (art.
+    2:395a and 2:396 BW, kvk.sizeclass)? None when the document cannot be read.
+
+    The accountant's side sees only the instance: the balance-sheet total (Assets) and,
+    where the profit and loss has it (micro), the net turnover (NetRevenue). The average
+    number of employees is not in the instance (NT19's concept is not in the extract, see
+    kvk.sizeclass), nor is klein's net turnover: those are unknown here, and the check
+    says so."""
+    try:
+        instance = parse_instance(bytes(message.document))
+        statements = instance.statements()
+    except ValueError:  # XbrlParseError included: a document that failed processing
+        return None
+    return sizeclass.check_statements(statements, declared=_declared_size(instance))
+
+
+def _declared_size(instance: ParsedInstance) -> str | None:
+    """The size class the document states (kvk-i:LegalSizeCriteriaClassification...): a
+    klein filing may state "Micro"; None when it states none."""
+    by_value = {value: size for size, value in tx.SIZE_VALUES.items()}
+    for qname in tx.SIZE_CONCEPTS.values():
+        value = instance.first_value(qname.partition(":")[2])
+        if value in by_value:
+            return by_value[value]
+    return None
+
+
+def size_class_override(message: ApprovalMessage) -> StatusEvent | None:
+    """The audit event of the accountant's override of the size-class warning, if any."""
+    return (
+        StatusEvent.objects.filter(message=message, action=SIZE_CLASS_OVERRIDDEN)
+        .order_by("-sequence")
+        .first()
+    )

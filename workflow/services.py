@@ -38,6 +38,7 @@ from workflow.models import (
     is_staff,
     sha256_hex,
 )
+from workflow.selectors import SIZE_CLASS_OVERRIDDEN, size_class_check, size_class_override
 
 SYSTEM = Actor.system()
 _MESSAGE_INSERT = Insert(ApprovalMessage, skip_conflicts_on=("organisation", "message_id"))
@@ -849,6 +850,54 @@ def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
     from workflow.signals import workflow_started
 
     _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=[message.pk]))
+    return message
+
+
+#: The statuses in which the accountant may still override the size-class warning: before
+#: the client's approval (afterwards the document is on its way to the KvK).
+SIZE_CLASS_OVERRIDE_STATUSES = (Status.IN_REVIEW, Status.REJECTED)
+SIZE_CLASS_OVERRIDE_CODE = "size_class_override"
+REASON_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def override_size_class_warning(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
+    """The accountant accepts the size class the document declares although its figures do
+    not support it (art. 2:395a and 2:396 BW, kvk.sizeclass), with a reason. Changes no
+    status; writes one audit event with the reason, shown in the timeline.
+
+    Staff of the organisation's environment only; while the message is at 30 or 40, and only
+    when the check asks for attention. Overriding an overridden warning changes nothing.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Geef de reden waarom de grootteklasse toch klopt.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Invalid(f"De reden is te lang (hoogstens {REASON_MAX_LENGTH} tekens).")
+    message = _locked(message_id)
+    _require_staff(message, actor, "een waarschuwing over de grootteklasse terzijde leggen")
+    if size_class_override(message) is not None:
+        return message
+    if message.status not in SIZE_CLASS_OVERRIDE_STATUSES:
+        raise Conflict(
+            f"Het bericht heeft status {message.status} ({message.status_label}); de "
+            "waarschuwing over de grootteklasse kan alleen vóór de goedkeuring terzijde "
+            "worden gelegd.",
+            code="status_conflict",
+        )
+    check = size_class_check(message)
+    if check is None or not check.attention:
+        raise Conflict(
+            "Bij dit bericht is er geen waarschuwing over de grootteklasse.",
+            code="no_size_class_warning",
+        )
+    record_event(
+        message,
+        action=SIZE_CLASS_OVERRIDDEN,
+        actor=actor,
+        from_status=message.status,
+        reasons=[{"code": SIZE_CLASS_OVERRIDE_CODE, "message": reason}],
+    )
     return message
 
 

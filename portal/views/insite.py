@@ -35,11 +35,12 @@ from portal.forms import (
     MessageFilterForm,
     MessageTypeForm,
     OrganisationForm,
+    SizeClassOverrideForm,
     TokenForm,
 )
 from portal.models import Contact, Identification, Organisation
 from portal.views import common
-from workflow import services
+from workflow import selectors, services
 from workflow.errors import WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
@@ -193,6 +194,27 @@ def message_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _size_class_context(message: ApprovalMessage, form=None) -> dict:
+    """The size-class check of the document (art. 2:395a and 2:396 BW) with its figures in
+    the reader's language, the accountant's override if made, and the override form."""
+    check = selectors.size_class_check(message)
+    override = selectors.size_class_override(message)
+    language = "en" if (get_language() or "").startswith("en") else "nl"
+    return {
+        "size_check": check,
+        "size_lines": check.lines(language) if check else [],
+        "size_override": override,
+        "size_override_reason": override.reasons[0].get("message", "")
+        if override and override.reasons
+        else "",
+        "can_override_size": check is not None
+        and check.attention
+        and override is None
+        and message.status in services.SIZE_CLASS_OVERRIDE_STATUSES,
+        "size_form": form or SizeClassOverrideForm(),
+    }
+
+
 def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
     return {
         "message": message,
@@ -210,6 +232,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
             (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"),
             "",
         ),
+        **_size_class_context(message, forms.get("size_form")),
     }
 
 
@@ -269,6 +292,37 @@ def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("insite-message", pk=pk)
     flash.success(request, _("Uw opmerking is geplaatst."))
     return redirect("insite-message", pk=pk)
+
+
+@common.staff_view()
+@activation.required
+@require_POST
+def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
+    """The accountant overrides the size-class warning with a reason (audit event)."""
+    message = common.message_or_404(common.staff_messages(request), pk)
+    form = SizeClassOverrideForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message_detail.html",
+            _detail_context(request, message, size_form=form),
+            status=400,
+        )
+    try:
+        services.override_size_class_warning(
+            message_id=message.pk, actor=common.actor(request), reason=form.cleaned_data["reason"]
+        )
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+    else:
+        flash.success(
+            request,
+            _(
+                "De waarschuwing over de grootteklasse is terzijde gelegd; de reden staat in "
+                "het verloop."
+            ),
+        )
+    return redirect(reverse("insite-message", kwargs={"pk": pk}) + "#size-class")
 
 
 @common.staff_view()

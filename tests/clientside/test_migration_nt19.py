@@ -349,6 +349,8 @@ def test_the_migration_brings_stored_rows_to_nt19(migrations_back):
         },
         "email": migrated.filing_email,
         "prepared_on": date(2025, 3, 1).isoformat(),
+        # the signatories come from the administration (clientside.services.statements_for)
+        "signatories": [{"name": "J. de Vries", "signed_on": "2025-03-02", "place": "Utrecht"}],
     }
     FinancialStatements.from_dict(data).validate()
 

@@ -276,6 +276,8 @@ def test_klein_figures_fill_the_equity_and_the_profit_and_loss_totals(client):
 
 @pytest.mark.django_db
 def test_a_first_financial_year_has_no_comparatives_and_a_short_year_a_reason(client):
+    """A year that is not twelve months gives the reason and the impact on the comparative
+    figures (kvk-document-information-for.xml, PrtValueThnExistence1 and 2)."""
     env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
     client.force_login(user_with(*ALL_PERMISSIONS))
     url = f"/klant/jaarrapporten/{env.report.pk}/cijfers/"
@@ -291,15 +293,18 @@ def test_a_first_financial_year_has_no_comparatives_and_a_short_year_a_reason(cl
     assert response.status_code == 400
     html = response.content.decode()
     assert "Het boekjaar is geen twaalf maanden; geef de reden" in html
+    assert "beschrijf de gevolgen voor de vergelijkende cijfers" in html
     assert "Een eerste boekjaar heeft geen vergelijkende cijfers" in html
 
     short_year.pop("b_AssetsCurrentOther_1")
     short_year["period_deviation_reason"] = "Eerste boekjaar na oprichting op 1 maart."
+    short_year["period_deviation_impact"] = "Geen; er zijn geen vergelijkende cijfers."
     follow_post(client, url, short_year)
     env.report.refresh_from_db()
     stored = env.report.statements
     assert stored["previous_start"] is None and stored["previous_end"] is None
     assert stored["period_deviation_reason"] == "Eerste boekjaar na oprichting op 1 maart."
+    assert stored["period_deviation_impact"] == "Geen; er zijn geen vergelijkende cijfers."
     assert stored["balance"]["Assets"] == ["100", None]
     # Without "Eerste boekjaar" the previous year must be given.
     response = client.post(url, {**BASE_FIGURES, "previous_start": ""})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -17,6 +17,7 @@ from clientside.models import (
 )
 from kvk import taxonomy as tx
 from kvk.parser import parse_instance
+from kvk.rules import Finding
 from kvk.statements import Signatory as SignatoryFact
 from kvk.status import Status
 from tests.clientside.conftest import SIGNED, YEAR, make_environment
@@ -67,16 +68,28 @@ def test_prepared_instance_carries_the_administration_and_reporting_values(env):
 
 
 def test_rules_of_kvk_are_reported_with_the_field(env):
+    """A total that does not add up is a KvK warning (the balance sheet's sum assertions
+    have severity WARNING, kvk-balance-sheet_u-for.xml in the NT19 extract): shown with
+    its field under "Controle", not a block."""
     env.report.statements["balance"]["Assets"] = [
         "1",
         env.report.statements["balance"]["Assets"][1],
     ]
     env.report.save()
+    check = services.check_report(env.report)
+    assert check.problems == []
+    assert check.warnings and all(p.field == "Cijfers" for p in check.warnings)
+    assert any("BalanceSheetMicroEntities" in p.code for p in check.warnings)
+    message = services.prepare(env.report)
+    assert message.status == Status.PREPARED
+
+
+def test_an_error_of_the_kvk_blocks_klaarzetten_with_its_field(env):
+    env.administration.kvk_number = "00000001"
+    env.administration.save()
     with pytest.raises(services.PrepareError) as error:
         services.prepare(env.report)
-    problems = error.value.problems
-    assert problems and all(p.field == "Cijfers" for p in problems)
-    assert {p.code for p in problems} == {"DEP-BALANCE"}
+    assert error.value.problems
     assert OutboundMessage.objects.count() == 0
 
 
@@ -194,3 +207,79 @@ def test_an_older_view_never_overwrites_a_newer_mirrored_status(env):
     message.refresh_from_db()
     assert message.status == Status.IN_REVIEW
     assert [entry["status"] for entry in message.history] == [Status.PREPARED, Status.IN_REVIEW]
+
+
+def test_a_year_not_twelve_months_needs_the_reason_and_the_impact(env):
+    """kvk-document-information-for.xml, PrtValueThnExistence1 and 2: the reason and the
+    impact on the comparative figures, each with its field."""
+    statements = env.report.statements
+    statements.update(period_start=f"{YEAR}-03-01", previous_start=None, previous_end=None)
+    for part in ("balance", "profit_loss"):
+        statements[part] = {k: [v[0], None] for k, v in statements[part].items()}
+    env.report.save()
+    fields = [p.field for p in services.completeness_problems(env.report)]
+    assert fields == ["Reden afwijkende lengte boekjaar", "Gevolgen voor de vergelijkende cijfers"]
+    statements["period_deviation_reason"] = "Eerste boekjaar na oprichting."
+    statements["period_deviation_impact"] = "Geen; er zijn geen vergelijkende cijfers."
+    env.report.save()
+    assert services.completeness_problems(env.report) == []
+    parsed = parse_instance(bytes(services.prepare(env.report).document))
+    assert parsed.statements().period_deviation_impact == statements["period_deviation_impact"]
+
+
+def test_a_resubmission_is_adopted_after_the_accounts_were_drawn_up(env):
+    """kvk-document-information-for.xml, PrtDateEarlierEQDateLater1: the date of
+    preparation is not after the adoption date."""
+    resubmission = AnnualReport.objects.create(
+        administration=env.administration,
+        financial_year=YEAR,
+        resubmission=True,
+        statements=dict(env.report.statements),
+        signed_date=SIGNED,
+        signing_place="Utrecht",
+        resubmission_explanation="Correctie.",
+        adoption_date=date.fromisoformat(env.report.statements["prepared_on"]) - timedelta(days=1),
+    )
+    [problem] = services.completeness_problems(resubmission, today=SIGNED + timedelta(days=1))
+    assert problem.field == "Datum vaststelling"
+    assert problem.code == "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1"
+
+
+DOCUMENT = "valueAssertion_DocumentInformation_"
+
+
+@pytest.mark.parametrize(
+    ("code", "field"),
+    [
+        # the KvK's checks that took over from DEP-PERIOD and DEP-ADOPTION-DATE (kvk.rules)
+        (f"{DOCUMENT}PrtDateEarlier24HDateLater1", "Boekjaar"),
+        (f"{DOCUMENT}PrtDateEarlierDateLater2", "Boekjaar"),
+        (f"{DOCUMENT}PrtDateEarlierDateLater3", "Boekjaar"),
+        (f"{DOCUMENT}PrtValueThnExistence3", "Datum vaststelling"),
+        (f"{DOCUMENT}PrtValueThnNoExistence2", "Datum vaststelling"),
+        (f"{DOCUMENT}PrtDateEarlierDateLater1", "Datum vaststelling"),
+        (f"{DOCUMENT}PrtValueThnExistence2", "Gevolgen voor de vergelijkende cijfers"),
+        # no field of its own: the reporting values, by the assertion's linkrole
+        ("existenceAssertion_DocumentInformation_PrtExistOnce4", "Rapportagewaarden"),
+    ],
+)
+def test_the_kvk_date_checks_name_the_field_to_fix(code, field):
+    finding = Finding(code, "error", "nl", "en")
+    assert services._problem_for(finding).field == field
+
+
+def test_the_kvk_findings_speak_the_screens_language(env):
+    """Dutch first, English when the screen is English (the rules give both texts)."""
+    from django.utils import translation
+
+    env.report.statements["balance"]["Assets"] = [
+        "1",
+        env.report.statements["balance"]["Assets"][1],
+    ]
+    env.report.save()
+    dutch = services.check_report(env.report).warnings
+    with translation.override("en"):
+        english = services.check_report(env.report).warnings
+    assert [p.code for p in dutch] == [p.code for p in english]
+    assert dutch[0].message != english[0].message
+    assert "KvK check" in english[0].message or "The KvK" in english[0].message

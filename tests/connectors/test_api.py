@@ -126,3 +126,28 @@ def test_updates_return_changes_after_cursor_only_for_caller(api, client_a, clie
     assert later == {"updates": [], "cursor": page["cursor"]}
     bad = a.get(URL + "updates/?since=-1")
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_cursor")
+
+
+def test_an_event_that_keeps_the_status_does_not_reach_the_clients_updates(api, client_a):
+    """A same-status audit event (a staff note such as a size-class override) has nothing
+    to mirror; its reasons must not replace the reasons of the status the client shows."""
+    from django.db import transaction
+
+    from workflow.models import Actor
+    from workflow.services import record_event
+
+    a = api(client_a.token)
+    sent = a.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json").json()
+    cursor = a.get(URL + "updates/?since=0").json()["cursor"]
+    message = ApprovalMessage.objects.get(message_id=sent["message_id"])
+    with transaction.atomic():
+        record_event(
+            message,
+            action="size_class_overridden",
+            actor=Actor.system(),
+            from_status=message.status,
+            reasons=[{"code": "size_class_override", "message": "interne notitie"}],
+        )
+    page = a.get(f"{URL}updates/?since={cursor}").json()
+    assert page["updates"] == []
+    assert page["cursor"] > cursor

@@ -46,12 +46,13 @@ def make_message(
     return message
 
 
-def facts(organisation, *, end_month=12, end_day=31, all_directors=False):
+def facts(organisation, *, end_month=12, end_day=31, all_directors=False, title_9=False):
     return DeadlineFacts.objects.create(
         organisation=organisation,
         year_end_month=end_month,
         year_end_day=end_day,
         all_shareholders_are_directors=all_directors,
+        title_9_applies=title_9,
     )
 
 

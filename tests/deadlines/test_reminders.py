@@ -228,6 +228,42 @@ def test_escalation_for_all_shareholders_directors(
     assert "8 juni 2026" in email.body
 
 
+def test_escalation_follows_the_legal_form(
+    environment, org, staff_members, django_capture_on_commit_callbacks
+):
+    # A stichting under Title 9 (art. 2:300 lid 1): 2025 due 8 September 2026; a
+    # vennootschap onder firma (art. 2:360 lid 2) has no computed deadline: no escalation.
+    org.legal_form = "Stichting"
+    org.save()
+    facts(org, title_9=True)
+    firm = factories.OrganisationFactory(
+        environment=environment, name="Firma VOF", legal_form="Vennootschap onder firma"
+    )
+    make_message(firm, year=2025, changed_at=at_noon(date(2026, 7, 1)))
+    run(django_capture_on_commit_callbacks, date(2026, 7, 19))
+    assert mail.outbox == []  # a BV would be 20 days from 8 August now
+    run(django_capture_on_commit_callbacks, date(2026, 8, 20))
+    (email,) = mail.outbox
+    assert "Alfa B.V., boekjaar 2025" in email.body and "8 september 2026" in email.body
+    assert "Firma" not in email.body
+    assert not ReminderLog.objects.filter(organisation=firm).exists()
+
+
+def test_client_reminder_without_a_computed_deadline(
+    environment, django_capture_on_commit_callbacks
+):
+    firm = factories.OrganisationFactory(
+        environment=environment, name="Firma VOF", legal_form="Vennootschap onder firma"
+    )
+    factories.ContactFactory(organisation=firm, name="Anna", email="anna@example.nl")
+    make_message(firm, year=2025, changed_at=at_noon(TODAY - timedelta(days=3)))
+    outcome = run(django_capture_on_commit_callbacks)
+    assert outcome.client_reminders == 1
+    (email,) = mail.outbox
+    assert "De wettelijke deponeertermijn verloopt op -." in email.body
+    assert ReminderLog.objects.get().error == ""
+
+
 def test_command_and_task(waiting, capsys, django_capture_on_commit_callbacks, settings):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--today", TODAY.isoformat())

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 5, 1)
 LIST = "deadlines:list"
+BV = "Besloten vennootschap met beperkte aansprakelijkheid"
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +143,8 @@ def test_csv_export(staff_client, season, environment):
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="termijnen-2025.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Organisatie", "KvK-nummer", "Boekjaar"]
+    assert rows[0][:4] == ["Organisatie", "KvK-nummer", "Rechtsvorm", "Boekjaar"]
+    assert rows[0][-2:] == ["Termijnen volgens", "Toelichting"]
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {
         "Alfa B.V.",
@@ -152,8 +154,10 @@ def test_csv_export(staff_client, season, environment):
         "'=HYPERLINK(1) B.V.",
     }
     alfa = by_name["Alfa B.V."]
-    assert alfa[5:10] == ["2", "2026-07-31", "2026-09-30", "2026-10-08", "160"]
-    assert by_name["Beta B.V."][11:] == ["30", "10"]
+    assert alfa[2] == "Besloten vennootschap met beperkte aansprakelijkheid"
+    assert alfa[6:11] == ["2", "2026-07-31", "2026-09-30", "2026-10-08", "160"]
+    assert alfa[14:] == ["art. 2:210 lid 1 en 5, 2:394 BW", ""]
+    assert by_name["Beta B.V."][12:14] == ["30", "10"]
 
 
 def test_query_count_is_constant(staff_client, environment, django_assert_num_queries):
@@ -196,6 +200,7 @@ def test_edit_deadline_facts(staff_client, org):
         url,
         {
             "year": "2025",
+            "legal_form": BV,
             "year_end_day": "30",
             "year_end_month": "6",
             "all_shareholders_are_directors": "on",
@@ -215,7 +220,13 @@ def test_edit_deadline_facts(staff_client, org):
     assert "8 februari 2027" in response.content.decode()
     staff_client.post(
         url,
-        {"year": "2025", "year_end_day": "30", "year_end_month": "6", "extension_months": "0"},
+        {
+            "year": "2025",
+            "legal_form": BV,
+            "year_end_day": "30",
+            "year_end_month": "6",
+            "extension_months": "0",
+        },
     )
     assert not DeadlineExtension.objects.filter(organisation=org).exists()
     assert DeadlineFacts.objects.get(organisation=org).all_shareholders_are_directors is False
@@ -224,7 +235,14 @@ def test_edit_deadline_facts(staff_client, org):
 def test_impossible_year_end_is_refused(staff_client, org):
     url = reverse("deadlines:facts", args=[org.pk])
     response = staff_client.post(
-        url, {"year": "2025", "year_end_day": "31", "year_end_month": "4", "extension_months": "0"}
+        url,
+        {
+            "year": "2025",
+            "legal_form": BV,
+            "year_end_day": "31",
+            "year_end_month": "4",
+            "extension_months": "0",
+        },
     )
     assert response.status_code == 200
     assert "bestaat niet" in response.content.decode()
@@ -238,3 +256,120 @@ def test_facts_of_another_environment_are_not_found(client, outsider, client_a, 
         assert client.get(url).status_code == 404
         assert client.post(url, {"year_end_day": "30", "year_end_month": "6"}).status_code == 404
     assert not DeadlineFacts.objects.exists()
+
+
+# --- legal forms (kvk.deadlines.RULES) ------------------------------------------------------
+
+
+@pytest.fixture
+def other_forms(environment):
+    """A stichting that falls under Title 9 (art. 2:360 lid 3), one that does not, and a
+    vennootschap onder firma (art. 2:360 lid 2), none with a message yet."""
+    enterprise = factories.OrganisationFactory(
+        environment=environment, name="Stichting Bedrijf", legal_form="Stichting"
+    )
+    facts(enterprise, title_9=True)
+    factories.OrganisationFactory(
+        environment=environment, name="Stichting Club", legal_form="Stichting"
+    )
+    factories.OrganisationFactory(
+        environment=environment, name="Firma VOF", legal_form="Vennootschap onder firma"
+    )
+
+
+def test_list_shows_the_legal_form_and_the_notice(staff_client, org, other_forms):
+    response = staff_client.get(reverse(LIST))
+    # Rows with a computed deadline by days left, then the ones without, by name.
+    assert names(response) == ["Alfa B.V.", "Stichting Bedrijf", "Firma VOF", "Stichting Club"]
+    alfa, enterprise, firm, club = response.context["rows"]
+    # art. 2:300 lid 1: 6 months; art. 2:394 lid 2: adoption 2 months later; + 8 days
+    assert enterprise.deadlines.filing == date(2026, 9, 8)
+    assert (firm.deadlines, firm.days_left, club.deadlines) == (None, None, None)
+    assert "art. 2:360 lid 2 BW" in firm.notice and "art. 2:360 lid 3 BW" in club.notice
+    assert alfa.notice == "" and firm.year_end == date(2025, 12, 31)
+    content = response.content.decode()
+    assert "Vennootschap onder firma" in content and "Rechtsvorm" in content
+    assert "deponeert geen jaarrekening, tenzij" in content
+    # "Deponeren binnen" needs a computed deadline.
+    response = staff_client.get(reverse(LIST), {"within": "200"})
+    assert names(response) == ["Alfa B.V.", "Stichting Bedrijf"]
+
+
+def test_csv_export_has_the_legal_form_and_the_notice(staff_client, org, other_forms):
+    response = staff_client.get(reverse("deadlines:export"), {"situation": "all"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    by_name = {row[0]: row for row in rows[1:]}
+    firm = by_name["Firma VOF"]
+    assert firm[2:4] == ["Vennootschap onder firma", "2025"]
+    assert firm[4:11] == ["", "2025-12-31", "", "", "", "", ""]
+    assert firm[14] == "" and "art. 2:360 lid 2 BW" in firm[15]
+    enterprise = by_name["Stichting Bedrijf"]
+    assert enterprise[2] == "Stichting"
+    assert enterprise[7:10] == ["2026-06-30", "2026-08-31", "2026-09-08"]
+    assert enterprise[14:] == ["art. 2:300 lid 1, 2:394 BW", ""]
+
+
+def facts_post(**changes) -> dict:
+    data = {
+        "year": "2025",
+        "legal_form": BV,
+        "year_end_day": "31",
+        "year_end_month": "12",
+        "extension_months": "0",
+    }
+    return {**data, **changes}
+
+
+def test_edit_the_legal_form(staff_client, org):
+    url = reverse("deadlines:facts", args=[org.pk])
+    content = staff_client.get(url, {"year": "2025"}).content.decode()
+    assert BV in content and "art. 2:210 lid 1 en 5, 2:394 BW" in content
+    response = staff_client.post(url, facts_post(legal_form="Cooperatie", extension_months="4"))
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.legal_form == "Cooperatie"
+    # art. 2:58 lid 1: 6 + 4 months, the general meeting a month later; + 8 days
+    content = staff_client.get(url, {"year": "2025"}).content.decode()
+    assert "8 december 2026" in content and "art. 2:58 lid 1" in content
+
+    staff_client.post(url, facts_post(legal_form="Stichting"))
+    content = staff_client.get(url, {"year": "2025"}).content.decode()
+    assert "art. 2:360 lid 3 BW" in content and "Deponeren uiterlijk" not in content
+    staff_client.post(url, facts_post(legal_form="Stichting", title_9_applies="on"))
+    assert DeadlineFacts.objects.get(organisation=org).title_9_applies is True
+    content = staff_client.get(url, {"year": "2025"}).content.decode()
+    assert "8 september 2026" in content and "art. 2:300 lid 1" in content
+
+    staff_client.post(url, facts_post(legal_form="Commanditaire vennootschap"))
+    content = staff_client.get(url, {"year": "2025"}).content.decode()
+    assert "Commanditaire vennootschap" in content and "art. 2:360 lid 2 BW" in content
+    assert "Deponeren uiterlijk" not in content
+
+
+@pytest.mark.parametrize(
+    "legal_form,months",
+    [
+        ("Cooperatie", "5"),  # art. 2:58 lid 1: at most 4
+        ("Stichting", "5"),  # art. 2:300 lid 1: at most 4
+        ("Vennootschap onder firma", "1"),  # no term we compute, so no extension either
+    ],
+)
+def test_extension_beyond_the_legal_forms_maximum_is_refused(staff_client, org, legal_form, months):
+    url = reverse("deadlines:facts", args=[org.pk])
+    response = staff_client.post(url, facts_post(legal_form=legal_form, extension_months=months))
+    assert response.status_code == 200
+    assert "ten hoogste" in response.content.decode()
+    org.refresh_from_db()
+    assert org.legal_form == BV
+    assert not DeadlineFacts.objects.exists() and not DeadlineExtension.objects.exists()
+
+
+def test_an_extension_granted_before_the_legal_form_changed_is_capped(staff_client, org):
+    extension(org, 2025, 5)
+    org.legal_form = "Cooperatie"
+    org.save()
+    response = staff_client.get(reverse(LIST))
+    (row,) = response.context["rows"]
+    # art. 2:58 lid 1: at most 4 months, whatever was recorded for the BV
+    assert row.deadlines.extension_months == 4
+    assert row.deadlines.filing == date(2026, 12, 8)

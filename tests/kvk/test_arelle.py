@@ -22,7 +22,7 @@ from kvk import arelle, nt
 from kvk import taxonomy as tx
 from kvk.arelle_package import XS, namespaces, package_files, write_test_package
 from kvk.builder import build_instance
-from kvk.rules import check_instance
+from kvk.rules import Finding, check_instance
 from kvk.statements import demo_statements
 
 pytestmark = pytest.mark.skipif(not arelle.arelle_installed(), reason="arelle-release missing")
@@ -456,3 +456,24 @@ def test_check_instance_full_merges_arelle_when_configured(packages, settings):
     settings.KVK_TAXONOMY_PACKAGES = [packages["nt20"]]
     assert "xbrl:schemaImportMissing" not in {f.code for f in check_instance(broken)}
     assert "xbrl:schemaImportMissing" in {f.code for f in check_instance(broken, full=True)}
+
+
+def test_an_unsatisfied_formula_assertion_merges_with_ours_under_its_id():
+    """Arelle reports an unsatisfied assertion as "message:<id>" (arelle/formula/
+    FormulaEvaluator.py); kvk.formulas reports it under the id itself. Merged, the fault
+    is one finding, whatever line each side points at."""
+    code = "valueAssertion_BalanceSheetMicroEntities_PrtFST101Variable1"
+    entries = [
+        {
+            "code": f"message:{code}",
+            "level": "warning",
+            "refs": [{"sourceLine": 80}],
+            "message": {"text": "Assets differ"},
+        }
+    ]
+    theirs = list(arelle.findings_from_log(entries))
+    assert [f.code for f in theirs] == [code]
+    ours = [Finding(code, "warning", "nl", "en", 75)]
+    assert arelle.merge_findings(ours, theirs) == ours
+    other = [Finding("FR-NL-3.03", "error", "nl", "en", 75)]
+    assert arelle.merge_findings(other, theirs) == other + theirs

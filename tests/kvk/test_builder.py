@@ -103,6 +103,31 @@ def test_a_first_year_has_no_previous_facts():
     assert "opgericht" in (
         inst.first_value("FinancialReportingPeriodDifferentThanAnnualReasonDescription") or ""
     )
+    assert "vergelijkende cijfers" in (
+        inst.first_value("FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription")
+        or ""
+    )
+
+
+def test_the_impact_of_a_year_not_twelve_months_is_formatted_text_and_reads_back():
+    """rj-i:FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription is of
+    nl-types:formattedExplanationItemType (nt19-index.json): plain text is written escaped.
+    A year of twelve months has neither reason nor impact (PrtValueThnNoExistence1 and 3)."""
+    assert nt.concept(tx.PERIOD_DEVIATION_IMPACT).is_formatted
+    st = _example("klein-2024-first-year.json")
+    st.period_deviation_impact = "Geen vergelijkende cijfers & geen <aanpassingen>."
+    content = build_instance(st)
+    assert b"Geen vergelijkende cijfers &amp;amp; geen &amp;lt;aanpassingen&amp;gt;." in content
+    assert parse_instance(content).statements().period_deviation_impact == (
+        st.period_deviation_impact
+    )
+    annual = parse_instance(build_instance(_example("micro-2024-adopted.json")))
+    assert (
+        annual.facts_named(
+            "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"
+        )
+        == []
+    )
 
 
 def test_notes_are_escaped_xhtml_or_escaped_plain_text():
@@ -137,12 +162,15 @@ def test_language_is_written_on_the_root():
 
 
 def test_adopt_replaces_an_existing_date_and_keeps_everything_else():
+    # adopted after the demo's accounts were drawn up (15 May 2026): the KvK asks for
+    # preparation not after adoption (PrtDateEarlierEQDateLater1)
     st = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025)
+    assert st.prepared_on == date(2026, 5, 15)
     original = build_instance(st)
-    first = adopt_instance(original, adoption_date=date(2026, 3, 1))
-    second = adopt_instance(first, adoption_date=date(2026, 4, 2))
+    first = adopt_instance(original, adoption_date=date(2026, 5, 25))
+    second = adopt_instance(first, adoption_date=date(2026, 6, 2))
     parsed = parse_instance(second)
-    assert parsed.adopted is True and parsed.adoption_date == date(2026, 4, 2)
+    assert parsed.adopted is True and parsed.adoption_date == date(2026, 6, 2)
     assert len(parsed.facts_named("DocumentAdoptionDate")) == 1
     assert _facts(second) == _facts(original)
     assert check_instance(second, filing_date=FILING) == []

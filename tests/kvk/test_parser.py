@@ -38,6 +38,17 @@ def test_reads_what_the_builder_wrote():
     assert all(f.unit_ref == "EUR" and f.decimals == "0" and f.line for f in assets)
 
 
+def test_a_document_without_xml_lang_is_read_not_refused():
+    """FR-NL-2.03 is a filing rule (kvk.rules reports it with the document's other
+    findings), not a reason to refuse reading the document."""
+    content = GOOD.replace(b' xml:lang="nl"', b"")
+    assert content != GOOD
+    inst = parse_instance(content)
+    assert inst.language == ""
+    assert inst.kvk_number == "12345678" and inst.entry_point_variant == "micro"
+    assert len(inst.facts) == len(parse_instance(GOOD).facts)
+
+
 def test_xxe_external_entity_is_refused_without_fetching(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET")

@@ -182,6 +182,8 @@ def test_first_year_has_one_column_and_says_why():
     assert "Eerste boekjaar: er zijn geen vergelijkende cijfers." in html
     assert '<th class="num">2024</th></tr>' in html and "2023" not in html
     assert "de vennootschap is op 15 maart 2024 opgericht" in html
+    # rj-i:FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription
+    assert "<dt>Gevolgen voor de vergelijkende cijfers</dt><dd>Geen: dit is het eerste" in html
 
 
 def test_resubmission_and_appropriation_are_shown():

@@ -3,8 +3,10 @@
 Instances are derived from a valid built instance by one textual change; every change
 asserts that it really changed something, so a changed builder cannot make a test pass
 vacuously. The concept rules (DEP-CONCEPT, DEP-NAMESPACE, DEP-DIMENSIONS, DEP-PERIOD-TYPE,
-DEP-VALUE, DEP-MANDATORY) are anchored in the NT19 extract (kvk/nt19/*.json, read through
-kvk.nt): each test names the file the fact it relies on comes from.
+DEP-VALUE) are anchored in the NT19 extract (kvk/nt19/*.json, read through kvk.nt): each
+test names the file the fact it relies on comes from. The KvK's own formula assertions
+(kvk.formulas) have their pairs in test_formulas.py; here only how the DEP rules they
+replace give way to them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from dataclasses import replace as copy_of
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from kvk import nt
+from kvk import formulas, nt
 from kvk import rules as rules_module
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
@@ -36,6 +39,7 @@ def base_statements(**changes) -> FinancialStatements:
 
 
 BASE = build_instance(base_statements()).decode("utf-8")
+BASE_BALANCE = tuple(base_statements().balance)
 
 
 def replace(text: str, old: str, new: str, count: int = 1) -> str:
@@ -89,10 +93,18 @@ def statements_for(year: int, **changes) -> FinancialStatements:
     return st
 
 
+def _adopting(st: FinancialStatements) -> FinancialStatements:
+    """Adopted on 1 March 2026, after the accounts were drawn up (15 February) and signed
+    (20 February): the KvK asks for preparation not after adoption (PrtDateEarlierEQDateLater1)."""
+    st.adopted, st.adoption_date = True, date(2026, 3, 1)
+    st.prepared_on = date(2026, 2, 15)
+    for person in st.signatories:
+        person.signed_on = date(2026, 2, 20)
+    return st
+
+
 def _adopted(**extra) -> str:
-    return build_instance(
-        base_statements(adopted=True, adoption_date=date(2026, 3, 1), **extra)
-    ).decode()
+    return build_instance(_adopting(base_statements(**extra))).decode()
 
 
 def _first_year(st: FinancialStatements) -> FinancialStatements:
@@ -104,6 +116,24 @@ def _first_year(st: FinancialStatements) -> FinancialStatements:
 
 
 FIRST_YEAR = build_instance(_first_year(base_statements())).decode()
+
+
+def _verticaal(st: FinancialStatements) -> str:
+    """klein-verticaal: an entry point whose formula linkbases the extract does not record
+    (nt.GAPS); the instance is klein's publicatiestukken under its schemaRef."""
+    return replace(
+        build_instance(st).decode(),
+        "nlgaap-klein-publicatiestukken.xsd",
+        "nlgaap-klein-verticaal.xsd",
+    )
+
+
+def _klein() -> FinancialStatements:
+    return demo_statements(kvk_number=NUMBER, legal_name="Demo B.V.", year=2025, size="klein")
+
+
+VERTICAAL = _verticaal(_klein())
+ADOPTED_VERTICAAL = _verticaal(_adopting(_klein()))
 
 
 CASES = [
@@ -203,6 +233,28 @@ CASES = [
         "FR-NL-5.01",
         add_fact(BASE, LEGAL_NAME.replace("Demo B.V.", "Demo")),
     ),
+    # As Arelle's NL plugin reads it (fr_nl.py): consistent duplicates too, of any type,
+    # whatever their xml:lang, and in equal contexts with different ids.
+    Case("FR-NL-5.01", add_fact(BASE, LEGAL_NAME)),
+    Case(
+        "FR-NL-5.01",
+        add_fact(BASE, LEGAL_NAME.replace('contextRef="FY"', 'contextRef="FY" xml:lang="nl"')),
+    ),
+    Case(
+        "FR-NL-5.01",
+        add_fact(
+            BASE,
+            '<rj-i:FinancialStatementsDateOfPreparation contextRef="FY">2026-05-16'
+            "</rj-i:FinancialStatementsDateOfPreparation>",
+        ),
+    ),
+    Case(
+        "FR-NL-5.01",
+        add_fact(
+            before_facts(BASE, FY_CONTEXT.format(id="FY2", period=FY_PERIOD)),
+            LEGAL_NAME.replace('contextRef="FY"', 'contextRef="FY2"'),
+        ),
+    ),
     Case("FR-NL-5.03", replace(BASE, ">Demo B.V.<", "><")),
     Case(
         "FR-NL-5.06",
@@ -234,7 +286,13 @@ CASES = [
             '<link:footnoteLink xlink:type="extended" xlink:role="http://www.xbrl.org/2003/role/link"/>',
         ),
     ),
-    Case("FG-NL-03", BASE.replace("kvk-i:", "kvk:").replace("xmlns:kvk-i=", "xmlns:kvk=")),
+    Case(
+        "FG-NL-03",
+        BASE.replace("kvk-i:", "kvk:").replace("xmlns:kvk-i=", "xmlns:kvk="),
+        # xbrldi and iso4217 are declared by no schema of the taxonomy (as in Arelle's
+        # fg_nl.py, which takes the prefixes from the taxonomy)
+        BASE.replace("iso4217:", "iso:").replace("xmlns:iso4217=", "xmlns:iso="),
+    ),
     Case(
         "FG-NL-04",
         add_fact(
@@ -302,6 +360,11 @@ CASES = [
         ),
     ),
     Case(
+        # middelgroot is a valid KvK entry point (kvk.taxonomy.OTHER_KVK_ENTRY_POINTS)
+        "DEP-ENTRYPOINT-UNSUPPORTED",
+        replace(BASE, "nlgaap-micro.xsd", "nlgaap-middelgroot.xsd"),
+    ),
+    Case(
         "FR-KVK-2.03",
         # NT21 before its production date is not accepted; after it, it is.
         build_instance(base_statements(generation="nt21")).decode(),
@@ -317,6 +380,14 @@ CASES = [
     Case(
         "FR-KVK-5.02",
         replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="pure" decimals="0"'),
+    ),
+    Case(
+        # By the concept's type, as Arelle's NL plugin reads it (fr_kvk.py):
+        # nl-cd:PresentationOrder (nl-types:nonNegativeDecimal20ItemType) is non-monetary
+        # whatever its unit; an amount with a non-currency unit is FR-KVK-5.01's.
+        "FR-KVK-5.02",
+        replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="EUR" decimals="0"'),
+        replace(BASE, 'unitRef="EUR" decimals="0">53250', 'unitRef="pure" decimals="0">53250'),
     ),
     Case(
         "BR-KVK-2.04",
@@ -385,37 +456,31 @@ CASES = [
         _adopted(resubmission=True, resubmission_explanation="Correctie."),
     ),
     Case(
+        # Measured as Arelle's NL plugin does (br_kvk.py): previous start to current end.
+        # An extended first year (18 months) followed by a normal year is 30 months.
         "BR-KVK-4.17",
-        replace(
-            BASE,
-            'PreviousStartDate contextRef="FY">2024-01-01<',
-            'PreviousStartDate contextRef="FY">2022-12-31<',
-        ),
-        replace(
-            BASE,
-            'PreviousStartDate contextRef="FY">2024-01-01<',
-            'PreviousStartDate contextRef="FY">2023-01-02<',
-        ),
+        build_instance(
+            base_statements(previous_start=date(2023, 7, 1), previous_end=date(2024, 12, 31))
+        ).decode(),
     ),
     Case("BR-KVK-4.20", replace(_adopted(), ">2026-03-01<", ">2026-02-30<")),
     Case(
         "BR-KVK-4.20",
         replace(BASE, "<xbrli:instant>2024-12-31</", "<xbrli:instant>2024-13-31</"),
     ),
-    Case("DEP-MANDATORY", replace(BASE, LEGAL_NAME, "")),
+    # Only for an entry point whose formulas the extract does not record; elsewhere the
+    # KvK's existence assertions (kvk.formulas) say what is missing.
+    Case("DEP-MANDATORY", replace(VERTICAAL, LEGAL_NAME, ""), VERTICAAL),
     Case(
-        # nl-cd:EmailAddressFull: existence assertion of severity ERROR in
-        # kvk-document-information-for.xml (nt19-kvk-supplement.json formulas_micro).
-        "DEP-MANDATORY",
-        replace(
-            BASE,
-            '<nl-cd:EmailAddressFull contextRef="FY">administratie@example.nl</nl-cd:EmailAddressFull>',  # noqa: E501
-            "",
-        ),
+        # The form of the identifier; its scheme and its equality to the KvK number fact
+        # are the KvK's AllEqualToIdentifierScheme1 and AllEqualToIdentifier1.
+        "DEP-IDENTIFIER",
+        replace(BASE, ">12345678</xbrli:identifier>", ">1234567</xbrli:identifier>"),
     ),
     Case(
         "DEP-IDENTIFIER",
-        replace(BASE, 'scheme="http://www.kvk.nl/kvk-id"', 'scheme="http://example.com/id"'),
+        replace(VERTICAAL, 'scheme="http://www.kvk.nl/kvk-id"', 'scheme="http://example.com/id"'),
+        VERTICAAL,
     ),
     Case("DEP-KVK-NUMBER", BASE, kwargs={"expected_kvk_number": "87654321"}),
     Case("DEP-ENTRYPOINT-SIZE", BASE, kwargs={"size_class": "klein"}),
@@ -426,13 +491,34 @@ CASES = [
         build_instance(statements_for(2025, generation="nt19")).decode(),
     ),
     Case(
+        # Only where the KvK's PrtDateEarlier24HDateLater1 does not run (see below).
         "DEP-PERIOD",
         replace(
-            BASE,
+            VERTICAAL,
             'PreviousEndDate contextRef="FY">2024-12-31<',
             'PreviousEndDate contextRef="FY">2024-12-30<',
         ),
-        FIRST_YEAR,
+        VERTICAAL,
+    ),
+    Case(
+        # A first year of two years or more: no span for BR-KVK-4.17 to measure.
+        "DEP-PERIOD",
+        build_instance(
+            _first_year(
+                base_statements(
+                    period_start=date(2024, 1, 1),
+                    period_deviation_reason="Eerste boekjaar van twee jaar.",
+                    period_deviation_impact="Geen vergelijkende cijfers.",
+                )
+            )
+        ).decode(),
+    ),
+    Case(
+        # micro's balance sheet (balance-sheet-micro-entities role) with every amount 0
+        "DEP-CONTENTS",
+        build_instance(
+            base_statements(balance={k: (Decimal(0), Decimal(0)) for k in BASE_BALANCE})
+        ).decode(),
     ),
     Case(
         "DEP-REFERENCE",
@@ -480,20 +566,15 @@ CASES = [
         "DEP-VALUE",
         replace(BASE, ">Besloten vennootschap met beperkte aansprakelijkheid<", ">B.V.<"),
     ),
-    Case("DEP-BALANCE", replace(BASE, 'decimals="0">120045<', 'decimals="0">120046<')),
     Case(
-        "DEP-BALANCE",
-        # Subtotal wrong while the totals still agree.
-        replace(BASE, 'decimals="0">53250<', 'decimals="0">53251<'),
-    ),
-    Case(
+        # Only where the KvK's PrtValueThnExistence3 does not run (see below).
         "DEP-ADOPTION-DATE",
         replace(
-            BASE,
+            VERTICAAL,
             'DocumentAdoptionStatus contextRef="FY">Nee<',
             'DocumentAdoptionStatus contextRef="FY">Ja<',
         ),
-        _adopted(),
+        ADOPTED_VERTICAAL,
     ),
     Case(
         "DEP-RESUBMISSION",
@@ -558,7 +639,9 @@ def test_rule_passing_instance_is_clean(case: Case):
 
 # --- no false errors on valid filings with the real concepts ----------------------------
 def _adopt(st: FinancialStatements) -> FinancialStatements:
-    st.adopted, st.adoption_date = True, date(2026, 3, 1)
+    """Adopted after the accounts were drawn up (15 May) and signed (20 May), before the
+    filing date (kvk-document-information-for.xml, PrtDateEarlierEQDateLater1)."""
+    st.adopted, st.adoption_date = True, date(2026, 5, 25)
     return st
 
 
@@ -610,6 +693,7 @@ def _long_first_year(st: FinancialStatements) -> FinancialStatements:
     _first_year(st)
     st.period_start = date(2024, 7, 1)
     st.period_deviation_reason = "Eerste boekjaar, verlengd tot 31 december 2025."
+    st.period_deviation_impact = "Geen: er zijn geen vergelijkende cijfers."
     return st
 
 
@@ -705,7 +789,9 @@ def test_a_concept_in_the_wrong_namespace_names_the_right_one():
     [finding] = _hits(CASES_BY_CODE["DEP-NAMESPACE"].breaking, "DEP-NAMESPACE")
     assert NT20["nl-cd"] in finding.message_nl and "(nl-cd)" in finding.message_nl
     assert NT20["jenv-bw2-i"] in finding.message_en
-    assert "DEP-MANDATORY" not in _codes(_check(CASES_BY_CODE["DEP-NAMESPACE"].breaking))
+    # Without an nl-cd:LegalEntityName the KvK's existence assertion misses it too.
+    codes = _codes(_check(CASES_BY_CODE["DEP-NAMESPACE"].breaking))
+    assert "existenceAssertion_EntityInformation_PrtExistOnce3" in codes
 
 
 def test_another_generations_namespace_is_the_wrong_namespace():
@@ -938,14 +1024,20 @@ def test_a_duration_concept_in_an_instant_context():
     assert "'FY_end'" in finding.message_nl and "duration" in finding.message_en
 
 
-# --- DEP-MANDATORY -------------------------------------------------------------------------
+# --- DEP-MANDATORY and the KvK's existence assertions ------------------------------------
 def _required(variant: str) -> set[str]:
-    return {" | ".join(names) for names, _ in rules_module._required_facts(variant)}
+    """What the KvK's existence assertions of severity ERROR ask for at least or exactly
+    once (kvk.formulas), alternatives joined by " | "."""
+    return {
+        a.test.var.label_en.replace(" or ", " | ")
+        for a in formulas.assertions("nt20", variant)
+        if type(a.test).__name__ == "_Existence" and a.test.op != "<=" and a.severity == "error"
+    }
 
 
 def test_micro_requires_what_the_kvk_formulas_require():
     """nt19-kvk-supplement.json formulas_micro: the existence assertions of severity ERROR
-    of the micro entry point's formula linkbases, plus the rule's own base list."""
+    of the micro entry point's formula linkbases."""
     assert _required("micro") == {
         "nl-cd:ChamberOfCommerceRegistrationNumber",
         "nl-cd:LegalEntityName",
@@ -983,6 +1075,111 @@ def test_klein_requires_its_own_size_class_and_document_facts():
     assert not document & _required("klein-publicatiestukken")
 
 
+def test_dep_mandatory_gives_way_to_the_kvk_existence_assertions():
+    """Where the extract records an entry point's formulas, DEP-MANDATORY checks nothing;
+    for klein-verticaal (not read) it keeps the facts every filing has."""
+    for variant in nt.MODELLED_VARIANTS:
+        assert rules_module._required_facts(variant) == ()
+    assert _hits(replace(BASE, LEGAL_NAME, ""), "DEP-MANDATORY") == []
+    kept = {names for names, _ in rules_module._required_facts("klein-verticaal")}
+    assert kept == {(qname,) for qname in rules_module._MANDATORY}
+    assert {names[0] for names in kept} <= _required("klein")
+
+
+# --- DEP-PERIOD, DEP-ADOPTION-DATE and the KvK's document-information assertions --------
+#: (our code, the KvK's assertion that checks the same, whether the edit starts from an
+#: adopted instance, the edit). The assertions are in kvk-document-information-for.xml,
+#: which every modelled entry point uses (nt19-kvk-supplement.json formulas_micro,
+#: nt19-kvk-klein-formulas.json).
+GIVING_WAY = [
+    (
+        "DEP-PERIOD",
+        "PrtDateEarlier24HDateLater1",  # previous end + 1 day = current start
+        False,
+        (
+            'PreviousEndDate contextRef="FY">2024-12-31<',
+            'PreviousEndDate contextRef="FY">2024-12-30<',
+        ),
+    ),
+    (
+        "DEP-PERIOD",
+        "PrtDateEarlierDateLater3",  # current start before current end
+        False,
+        (
+            'CurrentEndDate contextRef="FY">2025-12-31<',
+            'CurrentEndDate contextRef="FY">2024-12-31<',
+        ),
+    ),
+    (
+        "DEP-PERIOD",
+        "PrtDateEarlierDateLater2",  # previous start before previous end
+        False,
+        (
+            'PreviousStartDate contextRef="FY">2024-01-01<',
+            'PreviousStartDate contextRef="FY">2025-01-01<',
+        ),
+    ),
+    (
+        "DEP-ADOPTION-DATE",
+        "PrtValueThnExistence3",  # Ja needs a date
+        False,
+        (
+            'DocumentAdoptionStatus contextRef="FY">Nee<',
+            'DocumentAdoptionStatus contextRef="FY">Ja<',
+        ),
+    ),
+    (
+        "DEP-ADOPTION-DATE",
+        "PrtValueThnNoExistence2",  # Nee forbids a date
+        True,
+        (
+            'DocumentAdoptionStatus contextRef="FY">Ja<',
+            'DocumentAdoptionStatus contextRef="FY">Nee<',
+        ),
+    ),
+    (
+        "DEP-ADOPTION-DATE",
+        "PrtDateEarlierDateLater1",  # adoption after the year end
+        True,
+        (
+            'DocumentAdoptionDate contextRef="FY">2026-03-01<',
+            'DocumentAdoptionDate contextRef="FY">2025-12-31<',
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "assertion", "adopted", "edit"), GIVING_WAY, ids=[g[1] for g in GIVING_WAY]
+)
+def test_own_period_and_adoption_checks_give_way_to_the_kvk_assertions(
+    code, assertion, adopted, edit
+):
+    """Where kvk.formulas runs the KvK's assertion (micro and klein's publicatiestukken
+    here), it reports the fault under its id and our DEP code does not; for klein-verticaal
+    (its formulas not read: nt.GAPS) our code still does."""
+    assertion_id = f"valueAssertion_DocumentInformation_{assertion}"
+    klein = build_instance(_adopting(_klein()) if adopted else _klein()).decode()
+    for text in (_adopted() if adopted else BASE, klein):
+        codes = _codes(_check(replace(text, *edit)))
+        assert assertion_id in codes and code not in codes, codes
+    codes = _codes(_check(replace(ADOPTED_VERTICAAL if adopted else VERTICAAL, *edit)))
+    assert code in codes and assertion_id not in codes, codes
+
+
+def test_an_adoption_status_outside_the_list_is_dep_value_where_the_concepts_are_checked():
+    """nl-codes:yesNoItemType lists 'Ja' and 'Nee' (nt19-index.json types): DEP-VALUE says
+    so for an entry point the extract models; DEP-ADOPTION-DATE for klein-verticaal."""
+    edit = (
+        'DocumentAdoptionStatus contextRef="FY">Nee<',
+        'DocumentAdoptionStatus contextRef="FY">Misschien<',
+    )
+    codes = _codes(_check(replace(BASE, *edit)))
+    assert "DEP-VALUE" in codes and "DEP-ADOPTION-DATE" not in codes
+    codes = _codes(_check(replace(VERTICAAL, *edit)))
+    assert "DEP-ADOPTION-DATE" in codes and "DEP-VALUE" not in codes
+
+
 def test_a_missing_required_fact_is_named_with_the_kvk_file_that_requires_it():
     """nt19-kvk-supplement.json formulas_micro, kvk-entity-information_u-for.xml."""
     broken = replace(
@@ -990,23 +1187,33 @@ def test_a_missing_required_fact_is_named_with_the_kvk_file_that_requires_it():
         '<kvk-i:LegalSizeCriteriaClassificationMicro contextRef="FY">Micro</kvk-i:LegalSizeCriteriaClassificationMicro>',  # noqa: E501
         "",
     )
-    [finding] = _hits(broken, "DEP-MANDATORY")
+    [finding] = _hits(broken, "existenceAssertion_EntityInformation_PrtExistOnce8")
+    assert finding.severity == "error"
     assert "kvk-i:LegalSizeCriteriaClassificationMicro" in finding.message_nl
     assert "kvk-entity-information_u-for.xml" in finding.message_en
 
 
 def test_a_foreign_place_satisfies_the_address_requirement():
-    """kvk-entity-address-for.xml: PlaceOfResidenceNL or PlaceOfResidenceAbroad."""
+    """kvk-entity-address-for.xml: exactly one of PlaceOfResidenceNL and
+    PlaceOfResidenceAbroad (PrtExist02XOR1), and of PostalCodeNL and PlaceOfResidenceAbroad
+    (XOR2); a foreign address has no Dutch parts."""
+    abroad = BASE
+    for name, value in (
+        ("StreetNameNL", "Oudegracht"),
+        ("HouseNumberNL", "120"),
+        ("PostalCodeNL", "3511AX"),
+    ):
+        abroad = replace(abroad, f'<nl-cd:{name} contextRef="FY">{value}</nl-cd:{name}>', "")
     abroad = replace(
-        BASE,
+        abroad,
         '<nl-cd:PlaceOfResidenceNL contextRef="FY">Utrecht</nl-cd:PlaceOfResidenceNL>',
         '<nl-cd:PlaceOfResidenceAbroad contextRef="FY">Antwerpen</nl-cd:PlaceOfResidenceAbroad>',
     )
-    assert _hits(abroad, "DEP-MANDATORY") == []
+    assert not {c for c in _codes(_check(abroad)) if "EntityAddress" in c}
     gone = replace(
         BASE, '<nl-cd:PlaceOfResidenceNL contextRef="FY">Utrecht</nl-cd:PlaceOfResidenceNL>', ""
     )
-    [finding] = _hits(gone, "DEP-MANDATORY")
+    [finding] = _hits(gone, "existenceAssertion_EntityAddress_PrtExist02XOR1")
     assert "nl-cd:PlaceOfResidenceNL of nl-cd:PlaceOfResidenceAbroad" in finding.message_nl
 
 
@@ -1117,3 +1324,297 @@ def test_a_klein_filing_may_state_the_size_micro():
         b"LegalSizeCriteriaClassificationSmall", b"LegalSizeCriteriaClassificationMicro"
     ).replace(b">Klein<", b">Micro<")
     assert "DEP-ENTRYPOINT-SIZE" in _codes(check_instance(wrong_concept, filing_date=FILING_DATE))
+
+
+# --- BR-KVK-4.17 ---------------------------------------------------------------------------
+def _with_span(previous_start: date, current_end: date) -> str:
+    text = replace(
+        BASE,
+        'PreviousStartDate contextRef="FY">2024-01-01<',
+        f'PreviousStartDate contextRef="FY">{previous_start}<',
+    )
+    return replace(
+        text,
+        'CurrentEndDate contextRef="FY">2025-12-31<',
+        f'CurrentEndDate contextRef="FY">{current_end}<',
+    )
+
+
+def test_the_period_span_is_measured_from_the_previous_start_to_the_current_end():
+    """Arelle's NL plugin (br_kvk.py, rule_br_kvk_4_17) refuses when relativedelta(current
+    end, previous start) is more than two years; our rule gives the same verdict on each
+    day around the limit, leap days included."""
+    relativedelta = pytest.importorskip("dateutil.relativedelta").relativedelta
+
+    def arelle_refuses(start: date, end: date) -> bool:
+        delta = relativedelta(end, start)
+        return (delta.years == 2 and (delta.months > 0 or delta.days > 0)) or delta.years > 2
+
+    starts = [date(2023, 1, 1), date(2023, 7, 1), date(2024, 2, 29), date(2023, 3, 31)]
+    verdicts = set()
+    for start in starts:
+        for days in range(725, 736):
+            end = date.fromordinal(start.toordinal() + days)
+            ours = bool(_hits(_with_span(start, end), "BR-KVK-4.17"))
+            assert ours == arelle_refuses(start, end), (start, end)
+            verdicts.add(ours)
+    assert verdicts == {True, False}
+
+
+def test_an_extended_first_year_as_comparative_exceeds_two_years():
+    """18 months and 12 months: 30 months from the previous start to the current end."""
+    [finding] = _hits(CASES_BY_CODE["BR-KVK-4.17"].breaking, "BR-KVK-4.17")
+    assert "2023-07-01" in finding.message_nl and "2025-12-31" in finding.message_en
+    assert "verlengd eerste boekjaar" in finding.message_nl
+
+
+def test_a_first_year_of_two_years_is_a_period_finding_not_br_kvk_4_17():
+    long_first = [c for c in CASES if c.code == "DEP-PERIOD"][-1].breaking
+    codes = _codes(_check(long_first))
+    assert "DEP-PERIOD" in codes and "BR-KVK-4.17" not in codes
+
+
+# --- FR-NL-5.01 ----------------------------------------------------------------------------
+def test_duplicate_facts_say_whether_their_values_agree():
+    [same] = _hits(add_fact(BASE, LEGAL_NAME), "FR-NL-5.01")
+    assert "dezelfde waarde" in same.message_nl and "same value" in same.message_en
+    [other] = _hits(add_fact(BASE, LEGAL_NAME.replace("Demo B.V.", "Demo")), "FR-NL-5.01")
+    assert "'Demo B.V.' and 'Demo'" in other.message_en
+
+
+def test_the_same_concept_in_different_contexts_or_units_is_no_duplicate():
+    """Assets at the current and the previous balance sheet date (two contexts)."""
+    assert BASE.count("<jenv-bw2-i:Assets ") == 2
+    assert _hits(BASE, "FR-NL-5.01") == []
+
+
+# --- FR-NL-2.03 ----------------------------------------------------------------------------
+def test_a_document_without_xml_lang_gets_its_other_findings_too():
+    """Not a parse failure: FR-NL-2.03 (and FR-KVK-2.01, as Arelle's fr_kvk.py reports it
+    too) beside the document's other findings."""
+    broken = add_fact(replace(BASE, ' xml:lang="nl"', ""), LEGAL_NAME)
+    codes = _codes(_check(broken))
+    assert {"FR-NL-2.03", "FR-KVK-2.01", "FR-NL-5.01"} <= codes
+    assert not any(code.startswith("DEP-PARSE") for code in codes)
+
+
+# --- FG-NL-03 ------------------------------------------------------------------------------
+def _in_generation(text: str, code: str) -> str:
+    """The NT19 instance text with every NT19 namespace and the entry point moved to
+    another generation's (kvk.taxonomy: EARLIER_GENERATIONS or GENERATIONS)."""
+    nt19 = tx.generation("nt19")
+    other = next(g for g in tx.known_generations() if g.code == code)
+    for prefix, uri in nt19.namespaces.items():
+        text = text.replace(f'"{uri}"', f'"{other.namespaces[prefix]}"')
+    return text.replace(nt19.entry_point_root, other.entry_point_root).replace(
+        "jaarverantwoording-2024-", f"jaarverantwoording-{other.financial_year}-"
+    )
+
+
+NT19_BASE = build_instance(statements_for(2024)).decode()
+
+
+def test_recommended_prefixes_hold_in_older_generations():
+    """An NT18 instance (jenv 20231213, as Arelle's NL plugin lists NT18) with a prefix of
+    its own for jenv-bw2-data: FG-NL-03, as for the generations this product files."""
+    nt18 = _in_generation(NT19_BASE, "nt18")
+    namespace = "http://www.nltaxonomie.nl/nt18/jenv/20231213/dictionary/jenv-bw2-data"
+    assert f'xmlns:jenv-bw2-i="{namespace}"' in nt18
+    assert _hits(nt18, "FG-NL-03") == []
+    renamed = nt18.replace("jenv-bw2-i:", "jenv:").replace("xmlns:jenv-bw2-i=", "xmlns:jenv=")
+    [finding] = _hits(renamed, "FG-NL-03")
+    assert namespace in finding.message_en and "'jenv-bw2-i'" in finding.message_en
+
+
+def test_an_older_generations_entry_point_is_named_in_fr_kvk_2_03():
+    [finding] = _hits(_in_generation(NT19_BASE, "nt18"), "FR-KVK-2.03")
+    assert "NT18" in finding.message_nl and "no longer accepts" in finding.message_en
+
+
+# --- FR-NL-5.11 ----------------------------------------------------------------------------
+PLAIN_NOTE = "Winst & verlies < 5% van de omzet; R&D > 0."
+
+
+def test_the_builder_escapes_plain_text_as_xhtml():
+    """A plain note is escaped XHTML in the fact value ("&amp;" in the value, so
+    "&amp;amp;" in the XML), so it stays well-formed for FR-NL-5.11."""
+    note = {"AdditionalInformationToArticle395aDisclosure": PLAIN_NOTE}
+    content = build_instance(base_statements(notes=note)).decode()
+    assert "Winst &amp;amp; verlies &amp;lt; 5%" in content
+    assert _hits(content, "FR-NL-5.11") == []
+
+
+def test_an_unescaped_ampersand_in_a_formatted_explanation_is_a_warning():
+    """As in Arelle's fr_nl.py: a formatted explanation that is no well-formed XHTML."""
+    note = {"AdditionalInformationToArticle395aDisclosure": PLAIN_NOTE}
+    content = build_instance(base_statements(notes=note)).decode()
+    broken = replace(content, "Winst &amp;amp; verlies", "Winst &amp; verlies")
+    [finding] = _hits(broken, "FR-NL-5.11")
+    assert finding.severity == "warning" and "&amp;" in finding.message_en
+    # In a plain string concept an ampersand is just text.
+    assert _hits(replace(BASE, ">Utrecht<", ">Utrecht &amp; Zeist<"), "FR-NL-5.11") == []
+
+
+# --- DEP-ENTRYPOINT-UNSUPPORTED ------------------------------------------------------------
+@pytest.mark.parametrize("name", ["middelgroot", "middelgroot-publicatiestukken", "groot"])
+def test_a_valid_kvk_entry_point_this_product_does_not_build_has_its_own_code(name):
+    content = replace(BASE, "nlgaap-micro.xsd", f"nlgaap-{name}.xsd")
+    codes = _codes(_check(content))
+    assert "DEP-ENTRYPOINT-UNSUPPORTED" in codes and "FR-KVK-2.03" not in codes
+    [finding] = _hits(content, "DEP-ENTRYPOINT-UNSUPPORTED")
+    assert name in finding.message_nl and "NT20" in finding.message_en
+
+
+def test_an_entry_point_name_the_kvk_does_not_publish_is_fr_kvk_2_03():
+    """groot has no publicatiestukken entry point in Arelle's NL plugin's list."""
+    assert "groot-publicatiestukken" not in tx.OTHER_KVK_ENTRY_POINTS
+    content = replace(BASE, "nlgaap-micro.xsd", "nlgaap-groot-publicatiestukken.xsd")
+    codes = _codes(_check(content))
+    assert "FR-KVK-2.03" in codes and "DEP-ENTRYPOINT-UNSUPPORTED" not in codes
+
+
+# --- DEP-CONTENTS --------------------------------------------------------------------------
+def _variant_statements(variant: str, **changes) -> FinancialStatements:
+    st = demo_statements(
+        kvk_number=NUMBER,
+        legal_name="Demo B.V.",
+        year=2025,
+        size=tx.size_of_variant(variant),
+        variant=variant,
+    )
+    return copy_of(st, **changes)
+
+
+def _contents(variant: str, **changes) -> list[Finding]:
+    content = build_instance(_variant_statements(variant, **changes))
+    return [f for f in _check(content) if f.code == "DEP-CONTENTS"]
+
+
+@pytest.mark.parametrize("variant", nt.MODELLED_VARIANTS)
+def test_every_variant_needs_a_balance_sheet_that_is_not_all_zero(variant):
+    """Every modelled entry point has a balance-sheet role (nt19 extract)."""
+    assert tx.line_items(variant, "balance")
+    assert _contents(variant) == []
+    [missing] = _contents(variant, balance={})
+    assert missing.severity == "error"
+    assert "balans ontbreekt" in missing.message_nl and "balance sheet" in missing.message_en
+    zeros = {name: (Decimal(0), Decimal(0)) for name in tx.line_items(variant, "balance")}
+    [zero] = _contents(variant, balance=zeros)
+    assert zero.severity == "error" and "0" in zero.message_nl
+
+
+def test_klein_needs_its_profit_and_loss_and_its_publication_pieces_do_not():
+    """klein-publicatiestukken has no income-statement role (nt19-kvk-klein.json)."""
+    shorts = {role.short for role in nt.entry_point("klein-publicatiestukken").roles}
+    assert "income-statement-small" not in shorts
+    [missing] = _contents("klein", profit_loss={})
+    assert missing.severity == "error" and "winst-en-verliesrekening" in missing.message_nl
+    assert "klein-publicatiestukken" in missing.message_en
+    assert _contents("klein-publicatiestukken", profit_loss={}) == []
+
+
+@pytest.mark.parametrize("variant", ["klein", "klein-publicatiestukken"])
+def test_klein_needs_its_notes(variant):
+    [missing] = _contents(variant, notes={})
+    assert missing.severity == "error"
+    assert "toelichting ontbreekt" in missing.message_nl and "notes" in missing.message_en
+
+
+def test_klein_notes_may_be_in_roles_the_extract_did_not_read():
+    """nt19-kvk-klein.json read klein only in part (complete: false): a fact the extract
+    does not know may be a note of an unread role, so missing notes are a warning then."""
+    assert nt.entry_point("klein").complete is False
+    content = build_instance(_variant_statements("klein", notes={})).decode()
+    unread = add_fact(
+        content,
+        '<rj-i:IntangibleAssetsDisclosure contextRef="FY">Geen.</rj-i:IntangibleAssetsDisclosure>',
+    )
+    assert "rj-i:IntangibleAssetsDisclosure" not in nt.concepts()
+    [finding] = _hits(unread, "DEP-CONTENTS")
+    assert finding.severity == "warning"
+
+
+@pytest.mark.parametrize("variant", ["micro", "micro-publicatiestukken"])
+def test_missing_micro_notes_are_a_warning_that_explains_why(variant):
+    """The KvK's formulas for micro (nt19-kvk-supplement.json formulas_micro) have no
+    existence assertion on a notes concept: art. 2:395a BW asks only what applies."""
+    notes = set(tx.line_items(variant, "notes"))
+    for record in nt.formula_files(variant):
+        for assertion in record.get("assertions") or []:
+            if assertion.get("type") == "existence":
+                filters = " ".join(
+                    " ".join(v.get("filters") or []) for v in assertion.get("variables") or []
+                )
+                assert not any(f":{name}" in filters for name in notes), assertion["id"]
+    [finding] = _contents(variant, notes={})
+    assert finding.severity == "warning"
+    assert "2:395a" in finding.message_nl and "nothing to disclose" in finding.message_en
+
+
+# --- generations ---------------------------------------------------------------------------
+def test_no_generation_has_a_published_retirement_date_yet():
+    assert [g.retired_from for g in tx.GENERATIONS] == [None] * len(tx.GENERATIONS)
+
+
+@pytest.fixture
+def nt19_retired(monkeypatch):
+    """NT19 as if the KvK had published 2027-01-01 as the day it retires."""
+    retired = [
+        copy_of(g, retired_from=date(2027, 1, 1)) if g.code == "nt19" else g for g in tx.GENERATIONS
+    ]
+    monkeypatch.setattr(tx, "GENERATIONS", tuple(retired))
+    monkeypatch.setattr(tx, "_ENTRY_POINTS", {})
+    monkeypatch.setattr(tx, "_OTHER_ENTRY_POINTS", {})
+    return retired[0]
+
+
+def test_accepted_generations_honour_the_retirement_date(nt19_retired):
+    assert nt19_retired.code == "nt19"
+    assert "nt19" in [g.code for g in tx.accepted_generations(date(2026, 12, 31))]
+    assert [g.code for g in tx.accepted_generations(date(2027, 1, 1))] == ["nt20", "nt21"]
+
+
+def test_a_late_filing_uses_the_newest_accepted_generation_for_its_year(nt19_retired):
+    assert tx.accepted_generation_for_year(2024, date(2026, 6, 1)).code == "nt19"
+    assert tx.accepted_generation_for_year(2026, date(2026, 6, 1)).code == "nt20"
+    assert tx.accepted_generation_for_year(2026, date(2026, 12, 15)).code == "nt21"
+    assert tx.accepted_generation_for_year(2025, date(2027, 3, 1)).code == "nt20"
+    assert tx.accepted_generation_for_year(2024, date(2027, 3, 1)) is None
+
+
+def test_a_financial_year_2024_filed_after_nt19_retired_is_told_why(nt19_retired):
+    content = build_instance(statements_for(2024)).decode()
+    assert _hits(content, "FR-KVK-2.03") == []  # on 2026-06-01 NT19 is accepted
+    [finding] = [
+        f for f in _check(content, filing_date=date(2027, 3, 1)) if f.code == "FR-KVK-2.03"
+    ]
+    assert "NT19" in finding.message_en and "since 2027-01-01" in finding.message_en
+    assert "For financial year 2024 the KvK accepts no taxonomy" in finding.message_en
+    assert "Voor boekjaar 2024 accepteert de KvK" in finding.message_nl
+    # Filed with NT20 instead: NT20 applies from financial year 2025 only.
+    newer = build_instance(statements_for(2024, generation="nt20")).decode()
+    [year] = [
+        f for f in _check(newer, filing_date=date(2027, 3, 1)) if f.code == "DEP-GENERATION-YEAR"
+    ]
+    assert "For financial year 2024 the KvK accepts no taxonomy" in year.message_en
+
+
+def test_a_financial_year_2025_in_nt19_after_it_retired_is_pointed_to_nt20(nt19_retired):
+    content = build_instance(statements_for(2025, generation="nt19")).decode()
+    [finding] = [
+        f for f in _check(content, filing_date=date(2027, 3, 1)) if f.code == "FR-KVK-2.03"
+    ]
+    assert "Build the document again with NT20" in finding.message_en
+
+
+# --- DEP-NAMESPACE across generations ------------------------------------------------------
+def test_concepts_of_another_generation_are_named_as_such():
+    """A schemaRef of NT19 with nl-cd concepts in NT20's namespace (kvk.taxonomy: NT20's
+    sbr date 20250301)."""
+    nt19, nt20 = tx.generation("nt19").namespaces, tx.generation("nt20").namespaces
+    mixed = replace(NT19_BASE, f'xmlns:nl-cd="{nt19["nl-cd"]}"', f'xmlns:nl-cd="{nt20["nl-cd"]}"')
+    findings = _hits(mixed, "DEP-NAMESPACE")
+    assert findings and all(f.severity == "error" for f in findings)
+    assert all("a concept of NT20 in an NT19 filing" in f.message_en for f in findings)
+    assert all("een gegeven van NT20 in een NT19-jaarrekening" in f.message_nl for f in findings)
+    assert all(nt19["nl-cd"] in f.message_en for f in findings)

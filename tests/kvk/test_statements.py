@@ -104,8 +104,12 @@ NOTE = "AdditionalInformationToArticle395aDisclosure"
         ({"adopted": True}, "adoption_date"),
         ({"adopted": True, "adoption_date": "2025-12-31"}, "after the financial year end"),
         ({"resubmission": True}, "resubmission"),
-        ({"resubmission": True, "adopted": True, "adoption_date": "2026-03-01"},
+        ({"resubmission": True, "adopted": True, "adoption_date": "2026-05-25"},
          "resubmission_explanation"),
+        # kvk-document-information-for.xml, PrtDateEarlierEQDateLater1 (WARNING)
+        ({"adopted": True, "adoption_date": "2026-05-14"}, "prepared_on 2026-05-15 lies after"),
+        # kvk-signing-financial-statements-for.xml, PrtExistence1 (WARNING); art. 2:101 BW
+        ({"signatories": []}, "signatories: give at least one"),
         ({"legal_name": "Łódź B.V."}, "FR-NL-1.02"),
         ({"seat": "   "}, "seat"),
         ({"adopted": "false"}, "adopted"),
@@ -143,6 +147,10 @@ def test_a_year_that_is_not_twelve_months_needs_a_reason():
     with pytest.raises(ValueError, match="period_deviation_reason"):
         FinancialStatements.from_dict(data)
     data["period_deviation_reason"] = "Eerste boekjaar na oprichting."
+    # kvk-document-information-for.xml, PrtValueThnExistence2 (WARNING): the impact too
+    with pytest.raises(ValueError, match="period_deviation_impact"):
+        FinancialStatements.from_dict(data)
+    data["period_deviation_impact"] = "Geen vergelijkende cijfers."
     st = FinancialStatements.from_dict(data)
     assert not st.period_is_annual and not st.has_comparatives
 

@@ -55,3 +55,10 @@ class Command(BaseCommand):
                 f"{message.status_label}, bericht {message.message_id})."
             )
         )
+        size_check = services.size_class_check(report)
+        if size_check is not None and size_check.warning:
+            # A warning, not a block (art. 2:395a and 2:396 BW): the message is prepared.
+            summary, *years = size_check.lines("nl")
+            self.stdout.write(self.style.WARNING(f"Let op, grootteklasse: {summary}"))
+            for line in years:
+                self.stdout.write(f"  {line}")

@@ -1,0 +1,178 @@
+"""kvk.deadlines per legal form: one row for every value of the official list (no database).
+
+The legal forms are the enumeration of jenv-codes:legalFormItemType in the NT19 extract
+(kvk/nt19, read through kvk.nt); the terms are those of Boek 2 BW, each row naming the
+article it rests on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kvk import deadlines as dl
+from kvk import nt
+from kvk import taxonomy as tx
+
+D = date
+YEAR = (D(2025, 1, 1), D(2025, 12, 31))
+
+#: The official value list, read from the extract itself rather than from our constant.
+OFFICIAL_LEGAL_FORMS = set(nt.type_facets("jenv-codes:legalFormItemType")["enumeration"])
+
+# (legal form, title 9 applies, article, extension months,
+#  draw-up, adoption, filing) -- dates for calendar year 2025; None: no computed deadline
+LEGAL_FORMS = [
+    # art. 2:210 lid 1: 5 months (+5); art. 2:394 lid 2: adoption 2 months later; lid 1: 8 days
+    ("Besloten vennootschap met beperkte aansprakelijkheid", False, "2:210", 0,
+     D(2026, 5, 31), D(2026, 7, 31), D(2026, 8, 8)),
+    # art. 2:101 lid 1: as the BV
+    ("Naamloze vennootschap", False, "2:101", 0,
+     D(2026, 5, 31), D(2026, 7, 31), D(2026, 8, 8)),
+    # art. 2:58 lid 1: 6 months (+4); the general meeting at the latest a month later
+    ("Cooperatie", False, "2:58", 0,
+     D(2026, 6, 30), D(2026, 7, 31), D(2026, 8, 8)),
+    ("Onderlinge waarborgmaatschappij", False, "2:58", 4,
+     D(2026, 10, 31), D(2026, 11, 30), D(2026, 12, 8)),
+    # art. 2:300 lid 1: 6 months (+4), under Title 9 by art. 2:360 lid 3
+    ("Stichting", True, "2:300", 0,
+     D(2026, 6, 30), D(2026, 8, 31), D(2026, 9, 8)),
+    # art. 2:49 lid 1: 6 months (+4), under Title 9 by art. 2:360 lid 3; with the full
+    # extension art. 2:394 lid 3 (12 months) caps the filing
+    ("Vereniging", True, "2:49", 4,
+     D(2026, 10, 31), D(2026, 12, 31), D(2026, 12, 31)),
+    # art. 2:360 lid 2: no filing unless all fully liable partners are capital companies
+    ("Commanditaire vennootschap", False, "2:360 lid 2", 0, None, None, None),
+    ("Vennootschap onder firma", False, "2:360 lid 2", 0, None, None, None),
+]  # fmt: skip
+
+
+def test_every_official_legal_form_has_a_row():
+    assert {row[0] for row in LEGAL_FORMS} == OFFICIAL_LEGAL_FORMS
+    assert set(tx.LEGAL_FORMS) == OFFICIAL_LEGAL_FORMS
+    assert set(dl.RULES) == OFFICIAL_LEGAL_FORMS
+
+
+@pytest.mark.parametrize(
+    "legal_form,title_9,article,extension,draw_up,adoption,filing",
+    LEGAL_FORMS,
+    ids=[row[0] for row in LEGAL_FORMS],
+)
+def test_deadlines_per_legal_form(
+    legal_form, title_9, article, extension, draw_up, adoption, filing
+):
+    notice = dl.deadline_notice(legal_form, title_9_applies=title_9)
+    if filing is None:
+        assert f"art. {article} BW" in notice
+        with pytest.raises(ValueError):
+            dl.compute_deadlines(*YEAR, legal_form=legal_form)
+        return
+    assert notice == ""
+    result = dl.compute_deadlines(*YEAR, legal_form=legal_form, extension_months=extension)
+    assert (result.draw_up, result.adoption, result.filing) == (draw_up, adoption, filing)
+    assert f"art. {article}" in result.articles and "2:394" in result.articles
+    assert result.legal_form == legal_form
+
+
+@pytest.mark.parametrize("legal_form", ["Stichting", "Vereniging"])
+def test_stichting_and_vereniging_file_only_with_an_enterprise(legal_form):
+    # art. 2:360 lid 3: only with an enterprise above the turnover threshold
+    notice = dl.deadline_notice(legal_form)
+    assert "art. 2:360 lid 3 BW" in notice and "accountant" in notice
+    assert dl.deadline_notice(legal_form, title_9_applies=True) == ""
+
+
+@pytest.mark.parametrize("legal_form", ["Commanditaire vennootschap", "Vennootschap onder firma"])
+def test_partnerships_do_not_file_whatever_the_title_9_flag(legal_form):
+    # The flag is about art. 2:360 lid 3 (stichting, vereniging); a CV or VOF under
+    # lid 2 still gets the message, no deadline.
+    notice = dl.deadline_notice(legal_form, title_9_applies=True)
+    assert "deponeert geen jaarrekening, tenzij" in notice
+
+
+@pytest.mark.parametrize(
+    "legal_form,allowed",
+    [
+        ("Besloten vennootschap met beperkte aansprakelijkheid", 5),  # art. 2:210 lid 1
+        ("Naamloze vennootschap", 5),  # art. 2:101 lid 1
+        ("Cooperatie", 4),  # art. 2:58 lid 1
+        ("Onderlinge waarborgmaatschappij", 4),  # art. 2:58 lid 1
+        ("Stichting", 4),  # art. 2:300 lid 1
+        ("Vereniging", 4),  # art. 2:49 lid 1
+    ],
+)
+def test_longest_extension_per_legal_form(legal_form, allowed):
+    dl.compute_deadlines(*YEAR, legal_form=legal_form, extension_months=allowed)
+    with pytest.raises(ValueError):
+        dl.compute_deadlines(*YEAR, legal_form=legal_form, extension_months=allowed + 1)
+
+
+@pytest.mark.parametrize(
+    "legal_form,signing_is_adoption",
+    [
+        ("Besloten vennootschap met beperkte aansprakelijkheid", True),  # art. 2:210 lid 5
+        ("Naamloze vennootschap", True),  # as before this change
+        ("Cooperatie", False),  # art. 2:58: the general meeting adopts
+        ("Onderlinge waarborgmaatschappij", False),
+        ("Stichting", False),
+        ("Vereniging", False),
+    ],
+)
+def test_signing_is_adoption_only_for_bv_and_nv(legal_form, signing_is_adoption):
+    plain = dl.compute_deadlines(*YEAR, legal_form=legal_form)
+    directors = dl.compute_deadlines(
+        *YEAR, legal_form=legal_form, all_shareholders_are_directors=True
+    )
+    assert directors.all_shareholders_are_directors is signing_is_adoption
+    if signing_is_adoption:
+        assert directors.adoption == directors.draw_up
+        assert directors.filing < plain.filing
+    else:
+        assert directors == plain
+
+
+def test_cooperatie_adopted_early_files_eight_days_later():
+    # art. 2:394 lid 1: within 8 days after adoption, whatever the form
+    result = dl.compute_deadlines(*YEAR, legal_form="Cooperatie", adopted_on=D(2026, 4, 2))
+    assert result.filing == D(2026, 4, 10)
+
+
+def test_unknown_legal_form_is_refused():
+    with pytest.raises(ValueError):
+        dl.compute_deadlines(*YEAR, legal_form="Eenmanszaak")
+    with pytest.raises(ValueError):
+        dl.deadline_notice("Besloten vennootschap")  # not the official spelling
+
+
+@given(
+    legal_form=st.sampled_from([form for form, rule in dl.RULES.items() if rule.terms is not None]),
+    year=st.integers(2016, 2100),
+    end_month=st.integers(1, 12),
+    extension=st.integers(0, 4),
+    all_directors=st.booleans(),
+)
+def test_deadlines_of_every_form_are_ordered_and_within_twelve_months(
+    legal_form, year, end_month, extension, all_directors
+):
+    start, end = dl.financial_year_period(year, end_month, 29 if end_month == 2 else 28)
+    result = dl.compute_deadlines(
+        start,
+        end,
+        legal_form=legal_form,
+        extension_months=extension,
+        all_shareholders_are_directors=all_directors,
+    )
+    # art. 2:394 lid 3: filed at the latest twelve months after year end
+    assert end < result.draw_up <= result.adoption <= result.filing <= result.filing_limit
+    assert result.filing_limit == dl.add_months(end, 12)
+
+
+def test_notices_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert "art. 2:360(2) BW" in dl.deadline_notice("Commanditaire vennootschap")
+        assert "art. 2:360(3) BW" in dl.deadline_notice("Vereniging")
