@@ -576,7 +576,7 @@ class _OneMeasure:
 
     def holds(self, binding: Binding, env: _Env) -> bool:
         bound = binding.get(self.var.name)
-        return bool(bound) and len(env.facts.numerator(bound[0])) == 1
+        return bound is not None and bool(bound) and len(env.facts.numerator(bound[0])) == 1
 
 
 @dataclass(frozen=True)
@@ -797,6 +797,7 @@ class _Compiler:
         statement, written once for two) becomes the two it stands for."""
         result: list[Variable] = []
         relation: tuple[str, tuple[str, ...]] | None = None  # for "conceptRelation (same)"
+        pairs: list[tuple[str, str | None]]
         for spec in recorded:
             name = spec["name"]
             if "/" in name:

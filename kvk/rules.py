@@ -883,8 +883,8 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
                 f"Fact {name} refers to context {fact.context_ref!r}, which does not exist.",
                 fact.line,
             )
-        unit = inst.units.get(unit_ref) if unit_ref is not None else None
-        if unit_ref is not None and unit is None:
+        fact_unit = inst.units.get(unit_ref) if unit_ref is not None else None
+        if unit_ref is not None and fact_unit is None:
             r.add(
                 "DEP-REFERENCE",
                 f"Feit {name} verwijst naar eenheid {unit_ref!r}, die niet bestaat.",
@@ -900,7 +900,10 @@ def _check_facts(r: _Report, inst: ParsedInstance) -> None:
         if kind is not None:
             monetary, numeric = kind
         else:
-            monetary, numeric = unit is not None and unit.is_currency, unit_ref is not None
+            monetary, numeric = (
+                fact_unit is not None and fact_unit.is_currency,
+                unit_ref is not None,
+            )
         if monetary:
             _check_monetary(r, fact)
         elif numeric and fact.decimals != "INF":
