@@ -16,8 +16,15 @@ and each client's message prepared ("Klaarzetten", status 0). Then, timed:
    Digipoort over two-way TLS (60) and polls until KvK's verdict (80);
 5. every client environment runs "Verzenden/ontvangen" again and mirrors 80.
 
-Like beat in production, the driver queues the periodic jobs every 15 s (process what is
-at 10, re-queue stuck submissions); when nothing was lost they find nothing to do.
+Like beat in production, the driver queues the periodic jobs: the status poll every
+POLL_TICK seconds (it asks Digipoort about the messages whose poll is due on the schedule
+KVK_POLL_SCHEDULE), and every 15 s the nets (process what is at 10, re-queue stuck
+submissions), which find nothing to do when nothing was lost.
+
+The local Digipoort runs as its own process, so the CPU of each component (web, workers,
+local Digipoort, PostgreSQL, Redis, and this driver, which plays the client environments
+and the approving clients) is read from /proc over the timed part; the local Digipoort
+counts the status polls.
 
 Filings per minute = N / (time from the first upload to the last client having mirrored
 80). Checked: all N at 80 on both sides; each audit trail is exactly received, claimed,
@@ -52,7 +59,10 @@ EXPECTED_TRAIL = [
 SENDERS = 8
 APPROVERS = 2
 STEP_SECONDS = 0.1  # the local Digipoort's pace from 200 to 500
-POLL_INTERVAL = "2"  # KVK_POLL_INTERVAL_SECONDS: first poll after 0.5 s, then every 1 s
+# The poll schedule: first poll 1 s after the delivery (the verdict is in after 0.5 s), then
+# 1 s, 2 s, 5 s; the driver's beat queues the poll task every POLL_TICK seconds.
+POLL_SCHEDULE = "1,1,2,5"
+POLL_TICK = 0.5
 BEAT_SECONDS = 15  # how often the driver queues the periodic nets, as beat would
 
 
@@ -169,77 +179,170 @@ def check(filings: int, stub, sent_at: float) -> dict:
     }
 
 
+class LocalDigipoort:
+    """The local Digipoort as a child process (so its CPU is its own), and its admin API."""
+
+    def __init__(self, children: common.Children, cert_dir: Path) -> None:
+        from kvk.digipoort import testpki
+
+        self.pki = testpki.ensure(cert_dir)
+        port = common.free_port()
+        self.url = f"https://127.0.0.1:{port}"
+        self.proc = children.start(
+            "digipoort",
+            [
+                sys.executable,
+                "manage.py",
+                "digipoort_stub",
+                "--port",
+                str(port),
+                "--cert-dir",
+                str(cert_dir),
+                "--step-seconds",
+                str(STEP_SECONDS),
+                "--reset",
+            ],
+            common.bench_env(),
+        )
+
+        def healthy() -> bool:
+            try:
+                return self._get("/stub/health").get("ok") is True
+            except OSError:
+                return False
+
+        common.wait_for(healthy, 60, "the local Digipoort")
+
+    def _get(self, path: str) -> dict:
+        import requests
+
+        response = requests.get(
+            self.url + path,
+            cert=(str(self.pki.client_cert), str(self.pki.client_key)),
+            verify=str(self.pki.ca_cert),
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def counts(self) -> dict[str, int]:
+        return self._get("/stub/deliveries")["counts"]
+
+    def polls(self) -> int | None:
+        """Status requests received (getStatussenProces and getNieuweStatussenProces)."""
+        try:
+            operations = self._get("/stub/stats")["operations"]
+        except OSError:
+            return None  # a local Digipoort without counters
+        return int(operations.get("getStatussenProces", 0)) + int(
+            operations.get("getNieuweStatussenProces", 0)
+        )
+
+    def environ(self) -> dict[str, str]:
+        return {
+            "DIGIPOORT_AANLEVER_URL": self.url + "/wus/2.0/aanleverservice/1.2",
+            "DIGIPOORT_STATUS_URL": self.url + "/wus/2.0/statusinformatieservice/1.2",
+            "DIGIPOORT_CLIENT_CERT": str(self.pki.client_cert),
+            "DIGIPOORT_CLIENT_KEY": str(self.pki.client_key),
+            "DIGIPOORT_CA_BUNDLE": str(self.pki.ca_cert),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--filings", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=360)
+    parser.add_argument(
+        "--poll-tick",
+        type=float,
+        default=POLL_TICK,
+        help="seconds between two queued status polls, as beat; 0: never (code before the "
+        "poll schedule, whose polls re-queued themselves)",
+    )
     args = parser.parse_args()
-    common.setup_django(KVK_POLL_INTERVAL_SECONDS=POLL_INTERVAL)
+    poll_env = {"KVK_POLL_INTERVAL_SECONDS": "2", "KVK_POLL_SCHEDULE": POLL_SCHEDULE}
+    common.setup_django(**poll_env)
     from connectors.tasks import process_external_messages
-    from kvk.digipoort.stub import start_stub
     from kvk.status import Status
     from workflow.models import ApprovalMessage
-    from workflow.tasks import sweep_stuck_messages
+    from workflow.tasks import poll_kvk_statuses, sweep_stuck_messages
 
-    stub = start_stub(
-        Path(tempfile.mkdtemp(prefix="deponeer-bench-digipoort-")), step_seconds=STEP_SECONDS
-    )
     errors: list[str] = []
-    try:
-        with common.Children() as children:
-            url = children.gunicorn()
-            began = time.perf_counter()
-            administrations = set_up_clients(args.filings, url)
-            setup_seconds = time.perf_counter() - began
-            worker_env = common.bench_env(**stub.environ(), KVK_POLL_INTERVAL_SECONDS=POLL_INTERVAL)
-            for n in range(args.workers):
-                children.worker(f"piek{n + 1}", worker_env)
-            time.sleep(3)  # the workers connect to Redis before the clock starts
+    with common.Children() as children:
+        stub = LocalDigipoort(children, Path(tempfile.mkdtemp(prefix="deponeer-bench-digipoort-")))
+        url = children.gunicorn()
+        began = time.perf_counter()
+        administrations = set_up_clients(args.filings, url)
+        setup_seconds = time.perf_counter() - began
+        worker_env = common.bench_env(**stub.environ(), **poll_env)
+        workers = [children.worker(f"piek{n + 1}", worker_env) for n in range(args.workers)]
+        time.sleep(3)  # the workers connect to Redis before the clock starts
+        groups = {
+            "web": [
+                pid for name, proc in children.procs if name == "gunicorn" for pid in [proc.pid]
+            ],
+            "workers": [proc.pid for proc in workers],
+            "digipoort": [stub.proc.pid],
+        }
+        polls_before = stub.polls()
+        cpu_before = common.cpu_seconds(groups)
 
-            stop = threading.Event()
-            approved: set[int] = set()
-            approver = threading.Thread(
-                target=approve_when_ready, args=(stop, approved, errors), daemon=True
-            )
-            t0 = time.perf_counter()
-            approver.start()
-            errors += send_receive_all(administrations)
-            sent = time.perf_counter() - t0
-            # A refused upload will not reach 80 by waiting: stop at once.
-            deadline = t0 + (args.timeout if not errors else 0)
-            final = [Status.FILED, Status.REFUSED, Status.PROCESSING_FAILED]
-            beat = 0.0
-            while time.perf_counter() < deadline:
-                done = ApprovalMessage.objects.filter(status__in=final).count()
-                if done >= args.filings:
-                    break
-                if time.perf_counter() - beat > BEAT_SECONDS:
-                    # What beat does in production: the nets for lost kicks and crashed
-                    # submissions (both idempotent; they find nothing when all is well).
-                    process_external_messages.delay()
-                    sweep_stuck_messages.delay()
-                    beat = time.perf_counter()
-                time.sleep(0.5)
-            stop.set()
-            approver.join(60)
-            at_80 = time.perf_counter() - t0
-            errors += send_receive_all(administrations)
-            total = time.perf_counter() - t0
-            result = {
-                "filings": args.filings,
-                "workers": args.workers,
-                "web": "gunicorn gthread, 3 workers x 4 threads",
-                "setup_seconds": round(setup_seconds, 1),
-                "send_seconds": round(sent, 1),
-                "last_at_80_seconds": round(at_80, 1),
-                "seconds": round(total, 1),
-                "filings_per_minute": round(args.filings / total * 60, 1),
-                **check(args.filings, stub, t0),
-                "errors": errors[:20],
-            }
-    finally:
-        stub.stop()
+        stop = threading.Event()
+        approved: set[int] = set()
+        approver = threading.Thread(
+            target=approve_when_ready, args=(stop, approved, errors), daemon=True
+        )
+        t0 = time.perf_counter()
+        approver.start()
+        errors += send_receive_all(administrations)
+        sent = time.perf_counter() - t0
+        # A refused upload will not reach 80 by waiting: stop at once.
+        deadline = t0 + (args.timeout if not errors else 0)
+        final = [Status.FILED, Status.REFUSED, Status.PROCESSING_FAILED]
+        beat = tick = 0.0
+        while time.perf_counter() < deadline:
+            done = ApprovalMessage.objects.filter(status__in=final).count()
+            if done >= args.filings:
+                break
+            moment = time.perf_counter()
+            if args.poll_tick and moment - tick > args.poll_tick:
+                poll_kvk_statuses.delay()
+                tick = moment
+            if moment - beat > BEAT_SECONDS:
+                # What beat does in production: the nets for lost kicks and crashed
+                # submissions (both idempotent; they find nothing when all is well).
+                process_external_messages.delay()
+                sweep_stuck_messages.delay()
+                beat = moment
+            time.sleep(min(0.5, args.poll_tick or 0.5) / 2)
+        stop.set()
+        approver.join(60)
+        at_80 = time.perf_counter() - t0
+        errors += send_receive_all(administrations)
+        total = time.perf_counter() - t0
+        cpu = common.cpu_used(cpu_before, common.cpu_seconds(groups))
+        polls_after = stub.polls()
+        polls = None if polls_before is None or polls_after is None else polls_after - polls_before
+        result = {
+            "filings": args.filings,
+            "workers": args.workers,
+            "web": "gunicorn gthread, 3 workers x 4 threads",
+            "setup_seconds": round(setup_seconds, 1),
+            "send_seconds": round(sent, 1),
+            "last_at_80_seconds": round(at_80, 1),
+            "seconds": round(total, 1),
+            "filings_per_second": round(args.filings / total, 1),
+            "filings_per_minute": round(args.filings / total * 60, 1),
+            "cpu_seconds": cpu,
+            "cpu_ms_per_filing": {
+                name: round(value * 1000 / args.filings, 1) for name, value in cpu.items()
+            },
+            "polls": polls,
+            "polls_per_filing": None if polls is None else round(polls / args.filings, 2),
+            **check(args.filings, stub, t0),
+            "errors": errors[:20],
+        }
     common.write_result("journey", result)
     for key, value in result.items():
         print(f"{key:28} {value}")

@@ -193,6 +193,51 @@ def machine() -> dict[str, Any]:
     }
 
 
+# --- CPU per component ------------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stats() -> list[tuple[int, str, int, int, float]]:
+    """(pid, command, ppid, process group, CPU seconds incl. reaped children) of every
+    process; those that vanish while read are skipped."""
+    rows = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        command = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        # fields[0] is field 3 (state): ppid 4, pgrp 5, utime 14, stime 15, cutime 16, cstime 17
+        ticks = sum(int(value) for value in fields[11:15])
+        rows.append((int(entry.name), command, int(fields[1]), int(fields[2]), ticks / _TICK))
+    return rows
+
+
+def cpu_seconds(groups: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far per component: each named list of process-group ids (our
+    children each lead their own group), plus "postgresql" and "redis" (the servers with
+    every backend, exited ones counted through the parent) and "driver" (this process)."""
+    import resource
+
+    rows = _proc_stats()
+    result: dict[str, float] = {}
+    for name, pgids in groups.items():
+        result[name] = sum(cpu for _pid, _c, _pp, pgrp, cpu in rows if pgrp in pgids)
+    for name, command in (("postgresql", "postgres"), ("redis", "redis-server")):
+        result[name] = sum(cpu for _pid, c, _pp, _g, cpu in rows if c == command)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["driver"] = usage.ru_utime + usage.ru_stime
+    return result
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {name: round(after[name] - before.get(name, 0.0), 2) for name in after}
+
+
 # --- child processes --------------------------------------------------------------------------
 
 

@@ -229,7 +229,18 @@ PROCESSING_INTERVAL_SECONDS = float(env("PROCESSING_INTERVAL_SECONDS", "30"))
 # Uploads within this moment share one processing run (connectors.tasks.Kicker), so under
 # load messages are processed in batches; 0 queues a run per upload.
 PROCESSING_KICK_DELAY_SECONDS = float(env("PROCESSING_KICK_DELAY_SECONDS", "0.5"))
-KVK_POLL_INTERVAL_SECONDS = float(env("KVK_POLL_INTERVAL_SECONDS", "20"))
+# The status poll at 60: beat runs the poll task every KVK_POLL_INTERVAL_SECONDS; each
+# message is asked KVK_POLL_SCHEDULE seconds after its delivery and each earlier poll (the
+# last wait repeats: the cap). See workflow.services.poll_delay.
+KVK_POLL_INTERVAL_SECONDS = float(env("KVK_POLL_INTERVAL_SECONDS", "10"))
+KVK_POLL_SCHEDULE = [
+    float(wait) for wait in env_list("KVK_POLL_SCHEDULE", "15,30,60,120,300,900,1800,3600")
+]
+KVK_POLL_BATCH = int(env("KVK_POLL_BATCH", "25"))  # messages claimed at once
+KVK_POLL_LEASE_SECONDS = int(env("KVK_POLL_LEASE_SECONDS", "300"))  # a claim's lifetime
+KVK_POLL_RUN_SECONDS = float(env("KVK_POLL_RUN_SECONDS", "60"))  # one run's time budget
+# Delivered to the KvK (400) this long without its verdict: put before the staff.
+KVK_NO_VERDICT_ATTENTION_HOURS = float(env("KVK_NO_VERDICT_ATTENTION_HOURS", "24"))
 CELERY_BEAT_SCHEDULE = {
     # "Externe berichten verwerken": also kicked right after each upload; this is the net.
     "externe-berichten-verwerken": {

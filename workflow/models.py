@@ -238,6 +238,21 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     submit_attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     digipoort_statuses = models.JSONField(default=list, blank=True)
+    # The poll schedule at 60: when the status is next asked, and how often it was asked.
+    # One periodic task claims due messages with a conditional UPDATE (workflow.polling).
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_attempts = models.PositiveIntegerField(default=0)
+    # Automatic delivery attempts are counted from here: a staff member's "Opnieuw
+    # verzenden" gives a fresh budget while submit_attempts keeps counting every attempt
+    # (any attempt after the first asks Digipoort before sending).
+    attempts_base = models.PositiveSmallIntegerField(default=0)
+    # Staff checked at Digipoort that the last attempt did not arrive: the next attempt
+    # sends without asking first (asking could not tell, see DigipoortClient.find_delivery).
+    resend_checked = models.BooleanField(default=False)
+    # Something a person should look at while the message waits at 60 (an unknown
+    # Digipoort status, retries past Digipoort's 72 hours, no verdict): code and raw detail.
+    attention_code = models.CharField(max_length=40, blank=True)
+    attention_detail = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
@@ -256,7 +271,10 @@ class ApprovalMessage(FSMModelMixin, models.Model):
                 name="approved_requires_hash",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_poll_at"], name="poll_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.financial_year or ''} ({self.message_id})"
@@ -340,6 +358,18 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         custom={"label": _("Afgeleverd bij Digipoort")},
     )
     def mark_delivered(self, kenmerk: str) -> None:
+        self.digipoort_kenmerk = kenmerk
+        self.reasons = []
+
+    @transition(
+        field=status,
+        source=Status.TRANSPORT_ERROR,
+        target=Status.SENT_TO_KVK,
+        permission=is_staff,
+        custom={"label": _("Aflevering vastgelegd door medewerker")},
+    )
+    def record_delivery(self, kenmerk: str) -> None:
+        """Staff checked at Digipoort that an attempt did arrive, under ``kenmerk``."""
         self.digipoort_kenmerk = kenmerk
         self.reasons = []
 

@@ -939,6 +939,21 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempt - 1, 0), 1800))
 
 
+def poll_delay(attempt: int) -> timedelta:
+    """How long after poll number ``attempt`` (0: the delivery) the status is asked next.
+
+    KVK_POLL_SCHEDULE lists the waits in seconds; its last one repeats (the cap). Logius asks
+    senders to ask the statusinformatieservice sparingly; the KvK usually answers within
+    minutes, so the schedule is frequent at first and then slows down.
+    """
+    schedule = settings.KVK_POLL_SCHEDULE
+    return timedelta(seconds=schedule[min(attempt, len(schedule) - 1)])
+
+
+def _attempts_left(message: ApprovalMessage) -> bool:
+    return message.submit_attempts - message.attempts_base < settings.KVK_SUBMIT_MAX_RETRIES
+
+
 def claim_for_submission(message_id: int, *, now: datetime | None = None) -> bool:
     """Take a short lease on an approved message so only one worker talks to Digipoort."""
     now = now or timezone.now()
@@ -956,38 +971,65 @@ def claim_for_submission(message_id: int, *, now: datetime | None = None) -> boo
     return won == 1
 
 
+def _start_polling(message: ApprovalMessage, now: datetime) -> list[str]:
+    message.next_poll_at = now + poll_delay(0)
+    message.poll_attempts = 0
+    message.attention_code = ""
+    message.attention_detail = ""
+    message.resend_checked = False
+    return ["next_poll_at", "poll_attempts", "attention_code", "attention_detail"]
+
+
 @transaction.atomic
 def record_delivered(*, message_id: int, kenmerk: str) -> bool:
     message = _locked(message_id)
     if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
         return False
     message.next_attempt_at = None
+    fields = _start_polling(message, timezone.now())
     _apply(
         message,
         message.mark_delivered,
         SYSTEM,
         kenmerk,
         action="delivered",
-        update_fields=["digipoort_kenmerk", "reasons", "next_attempt_at"],
+        update_fields=[
+            "digipoort_kenmerk",
+            "reasons",
+            "next_attempt_at",
+            "resend_checked",
+            *fields,
+        ],
     )
     return True
 
 
+def _announce_dead_end(message: ApprovalMessage) -> None:
+    """A 70 that no automatic attempt will follow: staff must act (e-mail, dashboard)."""
+    from workflow.signals import retries_exhausted
+
+    _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
+
+
 @transaction.atomic
 def record_transport_error(
-    *, message_id: int, reasons: list[dict[str, str]], retry: bool, max_attempts: int
+    *, message_id: int, reasons: list[dict[str, str]], retry: bool, max_attempts: int | None = None
 ) -> bool:
-    """-> 70 (or stay in 70) and plan the next attempt; False when retries ran out.
+    """-> 70 (or stay in 70) and plan the next attempt; False when no attempt follows.
 
     Only for a message still waiting to be delivered (50 or 70): a worker whose lease ran
-    out while another one delivered must not pull a delivered message back.
+    out while another one delivered must not pull a delivered message back. Automatic
+    attempts are counted since the last staff resend (``attempts_base``).
     """
     message = _locked(message_id)
     if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
         return False
-    will_retry = retry and message.submit_attempts < max_attempts
+    limit = settings.KVK_SUBMIT_MAX_RETRIES if max_attempts is None else max_attempts
+    will_retry = retry and message.submit_attempts - message.attempts_base < limit
     message.next_attempt_at = (
-        timezone.now() + backoff(message.submit_attempts) if will_retry else None
+        timezone.now() + backoff(message.submit_attempts - message.attempts_base)
+        if will_retry
+        else None
     )
     if message.status == Status.TRANSPORT_ERROR:
         message.reasons = reasons
@@ -1003,9 +1045,7 @@ def record_transport_error(
             update_fields=["reasons", "next_attempt_at"],
         )
     if not will_retry:
-        from workflow.signals import retries_exhausted
-
-        _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
+        _announce_dead_end(message)
     return will_retry
 
 
@@ -1017,8 +1057,13 @@ def record_kvk_statuses(
     outcome_status: int | None,
     reasons: list[dict[str, str]],
     kenmerk: str | None = None,
+    retryable: bool = True,
+    attention: str = "",
+    attention_detail: str = "",
+    now: datetime | None = None,
 ) -> ApprovalMessage:
-    """Store the Digipoort timeline and move to 80, 90 or 70 when the outcome says so.
+    """Store the Digipoort timeline, move to 80, 90 or 70 when the outcome says so, and
+    otherwise plan the next poll (KVK_POLL_SCHEDULE).
 
     ``kenmerk`` is the delivery the timeline belongs to: a slow poll of an earlier delivery
     must not decide about a newer one that replaced it meanwhile.
@@ -1027,11 +1072,39 @@ def record_kvk_statuses(
     if kenmerk is not None and message.digipoort_kenmerk != kenmerk:
         return message
     message.digipoort_statuses = statuses
-    message.save(update_fields=["digipoort_statuses", "updated_at"])
+    fields = ["digipoort_statuses"]
+    if message.status == Status.SENT_TO_KVK and outcome_status in (None, Status.SENT_TO_KVK):
+        message.next_poll_at = (now or timezone.now()) + poll_delay(message.poll_attempts)
+        fields.append("next_poll_at")
+        if (message.attention_code, message.attention_detail) != (attention, attention_detail):
+            newly = attention and attention != message.attention_code
+            message.attention_code, message.attention_detail = attention, attention_detail[:500]
+            fields += ["attention_code", "attention_detail"]
+            if newly:
+                record_event(
+                    message,
+                    action="kvk_attention",
+                    actor=SYSTEM,
+                    from_status=message.status,
+                    reasons=[{"code": attention, "message": attention_detail[:500]}],
+                )
+                from workflow.signals import kvk_attention
+
+                _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
+    message.save(update_fields=[*fields, "updated_at"])
     if message.status != Status.SENT_TO_KVK or outcome_status in (None, Status.SENT_TO_KVK):
         return message
+    message.next_poll_at = None
+    message.attention_code = message.attention_detail = ""
+    poll_fields = ["next_poll_at", "attention_code", "attention_detail"]
     if outcome_status == Status.FILED:
-        _apply(message, message.mark_filed, SYSTEM, action="filed", update_fields=["reasons"])
+        _apply(
+            message,
+            message.mark_filed,
+            SYSTEM,
+            action="filed",
+            update_fields=["reasons", *poll_fields],
+        )
     elif outcome_status == Status.REFUSED:
         _apply(
             message,
@@ -1039,14 +1112,17 @@ def record_kvk_statuses(
             SYSTEM,
             reasons,
             action="refused_by_kvk",
-            update_fields=["reasons"],
+            update_fields=["reasons", *poll_fields],
         )
     elif outcome_status == Status.TRANSPORT_ERROR:
-        # Digipoort ended this delivery without a verdict (321, 410): the next attempt is a
-        # new delivery with a new reference, planned and bounded like any transport retry.
-        will_retry = message.submit_attempts < settings.KVK_SUBMIT_MAX_RETRIES
+        # Digipoort ended this delivery without a verdict (230, 321, 410, 420 given up): the
+        # next attempt is a new delivery with a new reference, planned and bounded like any
+        # transport retry; one that cannot help by itself (210) waits for the staff.
+        will_retry = retryable and _attempts_left(message)
         message.next_attempt_at = (
-            timezone.now() + backoff(message.submit_attempts) if will_retry else None
+            timezone.now() + backoff(message.submit_attempts - message.attempts_base)
+            if will_retry
+            else None
         )
         message.delivery_reference = uuid.uuid4().hex
         _apply(
@@ -1055,15 +1131,99 @@ def record_kvk_statuses(
             SYSTEM,
             reasons,
             action="transport_error",
-            update_fields=["reasons", "next_attempt_at", "delivery_reference"],
+            update_fields=["reasons", "next_attempt_at", "delivery_reference", *poll_fields],
         )
         if not will_retry:
-            from workflow.signals import retries_exhausted
-
-            _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
+            _announce_dead_end(message)
     from workflow.signals import kvk_outcome
 
     _after_commit(partial(kvk_outcome.send, sender=ApprovalMessage, pk=message.pk))
+    return message
+
+
+@transaction.atomic
+def record_poll_failure(*, message_id: int, kenmerk: str, now: datetime | None = None) -> None:
+    """The status could not be asked (Digipoort unreachable): ask again on the schedule."""
+    ApprovalMessage.objects.filter(
+        pk=message_id, status=Status.SENT_TO_KVK, digipoort_kenmerk=kenmerk
+    ).update(next_poll_at=(now or timezone.now()) + poll_delay(1))
+
+
+# --- the staff act on 70 ---------------------------------------------------------------------
+
+
+def _queue_submission(message: ApprovalMessage) -> None:
+    from workflow.tasks import submit_to_kvk
+
+    _after_commit(partial(submit_to_kvk.delay, message.pk))
+
+
+@transaction.atomic
+def resend(
+    *, message_id: int, actor: Actor, checked_not_delivered: bool = False
+) -> ApprovalMessage:
+    """ "Opnieuw verzenden": a staff member sends a message at 70 again, with a fresh budget
+    of automatic attempts.
+
+    The next attempt still asks Digipoort first whether an earlier attempt arrived (so
+    nothing is filed twice), unless the staff member checked at Digipoort that it did not
+    (``checked_not_delivered``: the case Digipoort's own answer could not tell).
+    """
+    message = _locked(message_id)
+    _require_staff(message, actor, "het bericht opnieuw verzenden")
+    if message.status != Status.TRANSPORT_ERROR:
+        raise Conflict(
+            f"Alleen een bericht met status 70 kan opnieuw worden verzonden; dit bericht heeft "
+            f"status {message.status} ({message.status_label}).",
+            code="status_conflict",
+        )
+    verify_document(message)
+    message.attempts_base = message.submit_attempts
+    message.next_attempt_at = None
+    message.resend_checked = checked_not_delivered
+    message.save(update_fields=["attempts_base", "next_attempt_at", "resend_checked", "updated_at"])
+    action = "resend_checked" if checked_not_delivered else "resend"
+    record_event(message, action=action, actor=actor, from_status=message.status)
+    _queue_submission(message)
+    return message
+
+
+KENMERK_MAX_LENGTH = 100
+
+
+@transaction.atomic
+def record_delivery(*, message_id: int, actor: Actor, kenmerk: str) -> ApprovalMessage:
+    """70 -> 60: a staff member checked at Digipoort that an attempt did arrive, under
+    ``kenmerk`` (Digipoort's process id); its statuses are followed from now on.
+
+    The caller checks the kenmerk with Digipoort first (portal), so a typing error does not
+    leave the message following someone else's delivery or none.
+    """
+    kenmerk = kenmerk.strip()
+    if not kenmerk or len(kenmerk) > KENMERK_MAX_LENGTH or any(c.isspace() for c in kenmerk):
+        raise Invalid(
+            "Vul het kenmerk in dat Digipoort aan de aflevering gaf (zonder spaties).",
+            code="invalid_kenmerk",
+        )
+    message = _locked(message_id)
+    _require_staff(message, actor, "de aflevering vastleggen")
+    message.next_attempt_at = None
+    fields = _start_polling(message, timezone.now())
+    message.next_poll_at = timezone.now()  # ask at once
+    _apply(
+        message,
+        message.record_delivery,
+        actor,
+        kenmerk,
+        action="delivery_recorded",
+        update_fields=[
+            "digipoort_kenmerk",
+            "reasons",
+            "next_attempt_at",
+            "resend_checked",
+            *fields,
+        ],
+    )
     return message
 
 

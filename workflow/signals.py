@@ -13,5 +13,6 @@ workflow_started = Signal()
 message_approved = Signal()  # status 50
 message_rejected = Signal()  # status 40
 kvk_outcome = Signal()  # status 80, 90 or 70 after a Digipoort verdict
-retries_exhausted = Signal()  # transport retries ran out: staff must act
+retries_exhausted = Signal()  # a 70 that no automatic attempt follows: staff must act
+kvk_attention = Signal()  # at 60, something a person should look at (unknown status, ...)
 comment_added = Signal()  # a comment was placed; also sent with ``comment_pk``

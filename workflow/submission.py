@@ -3,45 +3,71 @@
 The delivery reference (aanleverkenmerk) is fixed at approval. Every attempt after the
 first one asks Digipoort whether a delivery with that reference already exists before
 sending: a crash between "sent" and "recorded" is recovered by asking, never by resending.
+
+Polling has one schedule: a message at 60 carries ``next_poll_at`` and ``poll_attempts``;
+``poll_due`` (the periodic task) claims the due ones with one conditional UPDATE, so beat
+ticks that overlap and several workers never ask about the same message at once, asks
+Digipoort, and records the answer together with the next poll time. Nothing re-queues
+itself.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
-from kvk.digipoort.client import DigipoortClient, DigipoortError
-from kvk.digipoort.outcome import outcome
+from kvk.digipoort.client import DigipoortClient, DigipoortConfig, DigipoortError
+from kvk.digipoort.outcome import Attention, outcome
 from kvk.status import Status
+from workflow import reasons as reason_catalogue
 from workflow import services
 from workflow.errors import Invalid
 from workflow.models import ApprovalMessage
 
 log = logging.getLogger(__name__)
 
+_clients = threading.local()
+
 
 def _client() -> DigipoortClient:
-    return DigipoortClient()
+    """One client per thread and configuration: the WSDLs are parsed once and the TLS
+    connection to Digipoort is kept open between requests."""
+    config = DigipoortConfig.from_settings()
+    cached = getattr(_clients, "value", None)
+    if cached is None or cached[0] != config:
+        cached = (config, DigipoortClient(config))
+        _clients.value = cached
+    return cached[1]
+
+
+def _error_reason(error: DigipoortError) -> dict[str, str]:
+    code = reason_catalogue.for_error(error.code, retryable=error.retryable)
+    return reason_catalogue.reason(code, detail=f"{error.code}: {error.message}")
 
 
 def submit(message_id: int) -> str:
-    attempts_before = (
+    row = (
         ApprovalMessage.objects.filter(pk=message_id)
-        .values_list("submit_attempts", flat=True)
+        .values_list("submit_attempts", "resend_checked")
         .first()
     )
-    if attempts_before is None or not services.claim_for_submission(message_id):
+    if row is None or not services.claim_for_submission(message_id):
         return "skipped"
+    attempts_before, checked_not_delivered = row
     message = ApprovalMessage.objects.select_related("organisation").get(pk=message_id)
     kvk_number = message.organisation.kvk_number or ""
     client = _client()
     try:
         services.verify_document(message)
         kenmerk = None
-        if attempts_before > 0:
+        if attempts_before > 0 and not checked_not_delivered:
             since = (message.approved_at or message.created_at) - timedelta(minutes=5)
             kenmerk = client.find_delivery(
                 reference=message.delivery_reference, kvk_number=kvk_number, since=since
@@ -56,51 +82,123 @@ def submit(message_id: int) -> str:
     except Invalid as error:
         services.record_transport_error(
             message_id=message_id,
-            reasons=[{"code": error.code, "message": error.message}],
+            reasons=[reason_catalogue.reason(error.code, detail=error.message)],
             retry=False,
-            max_attempts=settings.KVK_SUBMIT_MAX_RETRIES,
         )
         return "refused_locally"
     except DigipoortError as error:
         log.warning("Digipoort delivery of message %s failed: %s", message_id, error)
         retry = services.record_transport_error(
-            message_id=message_id,
-            reasons=[{"code": f"digipoort_{error.code}", "message": error.message}],
-            retry=error.retryable,
-            max_attempts=settings.KVK_SUBMIT_MAX_RETRIES,
+            message_id=message_id, reasons=[_error_reason(error)], retry=error.retryable
         )
         if retry:
             from workflow.tasks import submit_to_kvk
 
-            wait = services.backoff(message.submit_attempts + 1).total_seconds()
+            attempt = message.submit_attempts - message.attempts_base + 1
+            wait = services.backoff(attempt).total_seconds()
             submit_to_kvk.apply_async((message_id,), countdown=wait)
         return "transport_error"
     services.record_delivered(message_id=message_id, kenmerk=kenmerk)
-    from workflow.tasks import poll_one
-
-    poll_one.apply_async((message_id,), countdown=settings.KVK_POLL_INTERVAL_SECONDS / 4)
     return "delivered"
 
 
-def poll(message_id: int) -> None:
-    message = ApprovalMessage.objects.filter(pk=message_id, status=Status.SENT_TO_KVK).first()
-    if message is None or not message.digipoort_kenmerk:
-        return
+# --- the poll schedule ------------------------------------------------------------------------
+
+
+def claim_due_polls(*, now: datetime, limit: int) -> list[tuple[int, str]]:
+    """Claim up to ``limit`` messages at 60 whose poll is due: (pk, kenmerk) of each.
+
+    One conditional UPDATE moves their ``next_poll_at`` a lease ahead and counts the poll;
+    a row that another worker claimed first no longer matches ``next_poll_at <= now`` and
+    is not returned. On PostgreSQL the candidates are picked with SKIP LOCKED so two
+    workers take different rows instead of waiting for each other.
+    """
+    lease = now + timedelta(seconds=settings.KVK_POLL_LEASE_SECONDS)
+    with transaction.atomic():
+        due = (
+            ApprovalMessage.objects.filter(status=Status.SENT_TO_KVK, next_poll_at__lte=now)
+            .exclude(digipoort_kenmerk="")
+            .filter(organisation__environment__activation__active=True)  # skip inactive ones
+            .order_by("next_poll_at")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        adapt = connection.ops.adapt_datetimefield_value
+        table = connection.ops.quote_name(ApprovalMessage._meta.db_table)
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET next_poll_at = %s, poll_attempts = poll_attempts + 1 "  # noqa: S608 - names from the model, values as parameters
+                f"WHERE id IN ({marks}) AND status = %s AND next_poll_at <= %s "
+                "RETURNING id, digipoort_kenmerk",
+                [adapt(lease), *ids, int(Status.SENT_TO_KVK), adapt(now)],
+            )
+            return [(int(pk), str(kenmerk)) for pk, kenmerk in cursor.fetchall()]
+
+
+def _attention_text(attention: Attention, raw: str) -> str:
+    return f"{reason_catalogue.ATTENTION[attention.value]} ({raw})"
+
+
+def poll_claimed(
+    message_id: int, kenmerk: str, *, client: DigipoortClient, now: datetime | None = None
+) -> bool:
+    """Ask Digipoort about one claimed message and record what it says. False when
+    Digipoort could not be reached (the caller stops its run: the others would fail too)."""
     try:
-        statuses = _client().statuses(message.digipoort_kenmerk)
+        statuses = client.statuses(kenmerk)
     except DigipoortError as error:
         log.warning("Digipoort status poll for message %s failed: %s", message_id, error)
-        return
-    result = outcome(statuses)
+        services.record_poll_failure(message_id=message_id, kenmerk=kenmerk, now=now)
+        return error.code not in ("CONNECTION", "TIMEOUT", "TLS")
+    moment = now or timezone.now()
+    result = outcome(
+        statuses,
+        now=moment,
+        no_verdict_after=timedelta(hours=settings.KVK_NO_VERDICT_ATTENTION_HOURS),
+    )
+    if result.status == Status.REFUSED:
+        reasons = [{"code": code, "message": text} for code, text in result.reasons]
+    elif result.status == Status.TRANSPORT_ERROR:
+        detail = "; ".join([result.raw, *(f"{c}: {t}" for c, t in result.reasons)])
+        reasons = [reason_catalogue.reason(result.reason, detail=detail)]
+    else:
+        reasons = []
     timeline = [{**asdict(s), "timestamp": s.timestamp.isoformat()} for s in statuses]
     services.record_kvk_statuses(
         message_id=message_id,
         statuses=timeline,
         outcome_status=result.status,
-        reasons=[{"code": code, "message": text} for code, text in result.reasons],
-        kenmerk=message.digipoort_kenmerk,
+        reasons=reasons,
+        kenmerk=kenmerk,
+        retryable=result.retryable,
+        attention=result.attention.value if result.attention else "",
+        attention_detail=_attention_text(result.attention, result.raw) if result.attention else "",
+        now=now,
     )
-    if result.status in (None, Status.SENT_TO_KVK):
-        from workflow.tasks import poll_one
+    return True
 
-        poll_one.apply_async((message_id,), countdown=settings.KVK_POLL_INTERVAL_SECONDS / 2)
+
+def poll_due(*, now: datetime | None = None, budget_seconds: float | None = None) -> int:
+    """The periodic poll: claim due messages in batches and ask about each, until none is
+    due or the time budget is spent (under the task's time limit). Returns how many."""
+    budget = settings.KVK_POLL_RUN_SECONDS if budget_seconds is None else budget_seconds
+    started = time.monotonic()
+    client = _client()
+    polled = 0
+    while time.monotonic() - started < budget:
+        batch = claim_due_polls(now=now or timezone.now(), limit=settings.KVK_POLL_BATCH)
+        if not batch:
+            break
+        for index, (message_id, kenmerk) in enumerate(batch):
+            polled += 1
+            if not poll_claimed(message_id, kenmerk, client=client, now=now):
+                for later_id, later_kenmerk in batch[index + 1 :]:
+                    services.record_poll_failure(
+                        message_id=later_id, kenmerk=later_kenmerk, now=now
+                    )
+                return polled
+    return polled

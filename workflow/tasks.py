@@ -24,25 +24,19 @@ def submit_to_kvk(message_id: int) -> str:
 
 @shared_task(acks_late=True)
 def poll_kvk_statuses() -> int:
-    """Ask Digipoort about every message at 60; move those with a verdict to 80/90."""
-    from workflow.submission import poll
+    """Ask Digipoort about every message at 60 whose poll is due (one schedule, claimed
+    with a conditional UPDATE: overlapping runs never ask about one message twice)."""
+    from workflow.submission import poll_due
 
-    ids = list(
-        ApprovalMessage.objects.filter(status=Status.SENT_TO_KVK)
-        .filter(organisation__environment__activation__active=True)  # skip inactive ones
-        .exclude(digipoort_kenmerk="")
-        .values_list("pk", flat=True)[:500]
-    )
-    for message_id in ids:
-        poll(message_id)
-    return len(ids)
+    return poll_due()
 
 
 @shared_task(acks_late=True)
 def poll_one(message_id: int) -> None:
-    from workflow.submission import poll
+    """Kept so that tasks queued by an earlier version still run: the schedule decides."""
+    from workflow.submission import poll_due
 
-    poll(message_id)
+    poll_due()
 
 
 @shared_task(acks_late=True)

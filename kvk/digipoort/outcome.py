@@ -1,53 +1,118 @@
-"""What a Digipoort timeline means for our message: the mapping to statuses 60/70/80/90.
+"""What a Digipoort timeline means for our message: stay at 60, or move to 70, 80 or 90.
 
-The mapping is a data table (``CODES``) so that a new or renumbered Digipoort or KvK code is
-a one-line change. Digipoort's own codes are public (KVK-SBR.md section 5); the codes of
-KvK's verdict are not, so 500/510 are the ones our local Digipoort uses and are to be
-confirmed against the real Digipoort during the preproduction test.
+``CODES`` is the status table of Digipoort for this berichtsoort, as data, so a new or
+renumbered code is a one-line change. Sources, per code (``source`` on each entry):
+
+- LOGIUS: Logius, "Statussen en foutcodes Digipoort" (version 1.6, 8 February 2022), the
+  table of statuses with "einde ja/nee" per code (also Logius' "metrokaart" of the
+  Digipoort statuses: 105/100/110, 301/311/321, 405/400/410/420 and the 72 hours of retries
+  after which 420 stays with foutcode AFS600);
+- CONFORMANCE: the answers of Digipoort's conformance environment as logged by public WUS
+  sample clients: 500 "Validatie bij de uitvragende partij gelukt" ends a successful
+  delivery. The refusal counterpart 510 follows the same numbering and is to be confirmed in
+  the preproduction test (the KvK's own codes are not public, KVK-SBR.md section 5).
+
+``final`` is Logius' "einde": the process at Digipoort has ended with this status.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import Enum
 
 from kvk.status import Status
 
 from .client import DigipoortStatus
 
+LOGIUS = "Logius, Statussen en foutcodes Digipoort v1.6 (2022)"
+CONFORMANCE = "Digipoort conformance environment (public WUS sample logs); 510 to confirm"
+
+#: Digipoort retries delivery to the receiving party (status 420) for 72 hours (LOGIUS).
+RETRY_420_HOURS = 72
+#: The foutcode of a 420 after which Digipoort stopped retrying (LOGIUS, metrokaart).
+RETRIES_ENDED_FOUTCODE = "AFS600"
+
 
 class Kind(Enum):
     PROGRESS = "progress"  # still on its way: we are (still) at 60
     WAIT = "wait"  # a hitch Digipoort resolves itself (it retries for 72 hours): keep polling
-    FINAL = "final"  # the end of the timeline
+    FINAL = "final"  # the end of the timeline ("einde: ja")
 
 
 @dataclass(frozen=True)
 class CodeMeaning:
     kind: Kind
-    status: int | None
-    label: str
+    status: int | None  # our status once this code is the decisive one
+    label: str  # Digipoort's wording
+    source: str
+    #: Our reason code for a 70 or 90 (workflow.reasons turns it into a sentence).
+    reason: str = ""
+    #: For a 70: whether sending again (a new delivery) may succeed without a person acting.
+    retryable: bool = False
 
+    @property
+    def final(self) -> bool:
+        return self.kind is Kind.FINAL
+
+
+_P, _W, _F = Kind.PROGRESS, Kind.WAIT, Kind.FINAL
+_SENT, _ERR = Status.SENT_TO_KVK, Status.TRANSPORT_ERROR
 
 #: Digipoort status code -> what it means for the approval message.
 CODES: dict[int, CodeMeaning] = {
-    105: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Aanleverproces gestart"),
-    100: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Aanleveren gelukt"),
-    110: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Aanleverproces wordt aangeboden"),
-    200: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Authenticatie gelukt"),
-    210: CodeMeaning(Kind.FINAL, Status.REFUSED, "Authenticatie mislukt"),
-    301: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Validatie gelukt"),
-    311: CodeMeaning(Kind.FINAL, Status.REFUSED, "Validatie mislukt"),
-    # 321 ends Digipoort's process without a verdict: the filing itself may be fine, so it
-    # is a transport error (70) and a new attempt with a new aanleverkenmerk may follow.
-    321: CodeMeaning(Kind.FINAL, Status.TRANSPORT_ERROR, "Technisch probleem bij validatie"),
-    405: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Aangeboden aan KvK"),
-    400: CodeMeaning(Kind.PROGRESS, Status.SENT_TO_KVK, "Afgeleverd bij KvK"),
-    410: CodeMeaning(Kind.FINAL, Status.TRANSPORT_ERROR, "Afleveren bij KvK mislukt"),
-    420: CodeMeaning(Kind.WAIT, None, "Technisch probleem bij KvK (Digipoort probeert opnieuw)"),
-    500: CodeMeaning(Kind.FINAL, Status.FILED, "Gedeponeerd bij KvK"),
-    510: CodeMeaning(Kind.FINAL, Status.REFUSED, "Afgekeurd door KvK"),
+    105: CodeMeaning(_P, _SENT, "Aanleverproces gestart", LOGIUS),
+    100: CodeMeaning(_P, _SENT, "Aanleveren gelukt", LOGIUS),
+    110: CodeMeaning(_P, _SENT, "Aanleverproces wordt aangeboden", LOGIUS),
+    200: CodeMeaning(_P, _SENT, "Authenticatie gelukt", LOGIUS),
+    # The sender (our certificate) is not authorised: no verdict on the filing, and sending
+    # again only helps after someone fixed the certificate or the authorisation.
+    210: CodeMeaning(_F, _ERR, "Authenticatie mislukt", LOGIUS, "digipoort_authentication"),
+    230: CodeMeaning(
+        _F,
+        _ERR,
+        "Technisch probleem bij de autorisatieserviceprovider",
+        LOGIUS,
+        "digipoort_technical",
+        retryable=True,
+    ),
+    301: CodeMeaning(_P, _SENT, "Validatie gelukt", LOGIUS),
+    # Digipoort's validation (XBRL, taxonomy, the KvK's filing rules) refused the document:
+    # only a corrected document can be filed.
+    311: CodeMeaning(_F, Status.REFUSED, "Validatie mislukt", LOGIUS, "digipoort_validation"),
+    321: CodeMeaning(
+        _F, _ERR, "Technisch probleem bij validatie", LOGIUS, "digipoort_technical", True
+    ),
+    405: CodeMeaning(_P, _SENT, "Afleveren naar uitvragende partij bezig", LOGIUS),
+    400: CodeMeaning(_P, _SENT, "Afleveren uitvragende partij gelukt", LOGIUS),
+    410: CodeMeaning(
+        _F, _ERR, "Afleveren uitvragende partij niet gelukt", LOGIUS, "kvk_not_delivered", True
+    ),
+    420: CodeMeaning(
+        _W,
+        None,
+        "Technisch probleem bij afleveren uitvragende partij",
+        LOGIUS,
+        "kvk_not_delivered",
+        True,
+    ),
+    500: CodeMeaning(_F, Status.FILED, "Validatie bij de uitvragende partij gelukt", CONFORMANCE),
+    510: CodeMeaning(
+        _F,
+        Status.REFUSED,
+        "Validatie bij de uitvragende partij niet gelukt",
+        CONFORMANCE,
+        "kvk_refused",
+    ),
 }
+
+
+class Attention(Enum):
+    """Why a message at 60 is put before the staff while we keep polling."""
+
+    UNKNOWN_STATUS = "unknown_status"  # a code not in CODES
+    RETRIES_OVERDUE = "retries_overdue"  # 420 for longer than Digipoort's 72 hours
+    NO_VERDICT = "no_verdict"  # delivered to the KvK long ago, no verdict yet
 
 
 @dataclass(frozen=True)
@@ -55,10 +120,17 @@ class Outcome:
     """``status``: 60, 70, 80 or 90, or None when the timeline says nothing new yet.
 
     ``reasons``: (code, message) pairs explaining a 70 or 90, or the hitch behind a wait.
+    ``reason``: our reason code (CodeMeaning.reason) for a 70 or 90; ``retryable``: for a
+    70, whether a new delivery may be tried without a person. ``attention``: set when a
+    person should look although the message stays at 60; ``raw`` then names the code(s).
     """
 
     status: int | None
     reasons: list[tuple[str, str]] = field(default_factory=list)
+    reason: str = ""
+    retryable: bool = False
+    attention: Attention | None = None
+    raw: str = ""
 
 
 def _reasons(status: DigipoortStatus) -> list[tuple[str, str]]:
@@ -77,23 +149,73 @@ def _reasons(status: DigipoortStatus) -> list[tuple[str, str]]:
     return reasons
 
 
-def outcome(statuses: list[DigipoortStatus]) -> Outcome:
+def _raw(status: DigipoortStatus) -> str:
+    text = f"{status.code} {status.description}".strip()
+    return f"{text} ({status.error_code})" if status.error_code else text
+
+
+def outcome(
+    statuses: list[DigipoortStatus],
+    *,
+    now: datetime | None = None,
+    no_verdict_after: timedelta | None = None,
+) -> Outcome:
     """Read a delivery's timeline (as returned by ``DigipoortClient.statuses``).
 
-    The first final status decides; otherwise the latest known status does. A code not in
-    the table counts as "nothing new" so an unexpected code never moves a message.
+    The first final status decides. A 420 with foutcode AFS600 means Digipoort stopped its
+    retries: the delivery failed (70). Otherwise the message stays at 60, and is put before
+    the staff (``attention``) when the timeline holds a code we do not know, when a 420 has
+    lasted longer than Digipoort's 72 hours (``now`` given), or when the KvK has not
+    answered ``no_verdict_after`` the delivery to it.
     """
     timeline = sorted(statuses, key=lambda s: s.timestamp)
     for status in timeline:
         meaning = CODES.get(status.code)
-        if meaning is not None and meaning.kind is Kind.FINAL:
-            reasons = _reasons(status) if meaning.status != Status.FILED else []
-            return Outcome(status=meaning.status, reasons=reasons)
-    for status in reversed(timeline):
-        meaning = CODES.get(status.code)
         if meaning is None:
             continue
-        if meaning.kind is Kind.WAIT:
-            return Outcome(status=None, reasons=_reasons(status))
-        return Outcome(status=meaning.status)
-    return Outcome(status=None)
+        ended_420 = status.code == 420 and status.error_code == RETRIES_ENDED_FOUTCODE
+        if meaning.final or ended_420:
+            target = _ERR if ended_420 else meaning.status
+            return Outcome(
+                status=target,
+                reasons=_reasons(status) if target != Status.FILED else [],
+                reason=meaning.reason,
+                retryable=meaning.retryable,
+                raw=_raw(status),
+            )
+    unknown = [s for s in timeline if s.code not in CODES]
+    latest = next((s for s in reversed(timeline) if s.code in CODES), None)
+    if latest is None:
+        if unknown:
+            return Outcome(
+                status=None,
+                attention=Attention.UNKNOWN_STATUS,
+                raw=", ".join(_raw(s) for s in unknown),
+            )
+        return Outcome(status=None)
+    meaning = CODES[latest.code]
+    result = Outcome(status=meaning.status)
+    if meaning.kind is Kind.WAIT:
+        result = Outcome(status=None, reasons=_reasons(latest), reason=meaning.reason)
+    if unknown:
+        return Outcome(
+            status=result.status,
+            reasons=result.reasons,
+            reason=result.reason,
+            attention=Attention.UNKNOWN_STATUS,
+            raw=", ".join(_raw(s) for s in unknown),
+        )
+    if now is not None and latest.code == 420:
+        first_420 = next(s for s in timeline if s.code == 420)
+        if now - first_420.timestamp > timedelta(hours=RETRY_420_HOURS):
+            return Outcome(
+                status=None,
+                reasons=result.reasons,
+                reason=meaning.reason,
+                attention=Attention.RETRIES_OVERDUE,
+                raw=_raw(latest),
+            )
+    waited = now - latest.timestamp if now is not None else None
+    if latest.code == 400 and waited and no_verdict_after and waited > no_verdict_after:
+        return Outcome(status=_SENT, attention=Attention.NO_VERDICT, raw=_raw(latest))
+    return result

@@ -7,19 +7,32 @@ checked on every request and put on every answer. What it does with a delivery:
 - ``aanleveren``: checks the request, stores the delivery (SQLite file in the cert
   directory, so "exactly once" can be checked from outside, also across restarts) and
   returns a fresh kenmerk;
-- the timeline then moves on one step per ``step_seconds``: 100 -> 200 -> 301 -> 405 ->
-  400 -> KvK's verdict (500 accepted / 510 refused), or 311 when the XBRL is not
-  well-formed;
+- the timeline then follows the delivery's scenario (``SCENARIOS``, chosen when it is
+  received: per KvK number or the default). Each planned status has a wait before it
+  ("after"); the "normal" one moves on one status per ``step_seconds``: 100 -> 200 ->
+  301 -> 405 -> 400 -> the verdict of the receiving party (500 accepted / 510 refused),
+  or 311 when the XBRL is not well-formed. Other scenarios play what the real Digipoort
+  does over hours and days: a slow KvK, 420 retries that recover or end after 72 hours,
+  failures at authentication, validation or delivery, an unknown code, no answer at all;
 - KvK's verdict follows simple rules of our own (``judge``): refused when the KvK number
   in the instance is missing or differs from identiteitBelanghebbende, or when it is a
   second adopted filing for the same KvK number and financial year.
 
-Switches for tests (``Faults``; POST /stub/faults or command options): slow answers,
-420 for the next N status polls, authentication failures, aanleverFaults, and answers
-that are lost after the delivery was stored (the "crash between sent and recorded").
+The stub's clock (``StubState.now``) is real time plus an offset that tests move on
+(POST /stub/clock), so a scenario that takes days runs in seconds. WS-Security timestamps
+and the replay window keep real time, so signatures do not look expired.
+
+Switches for tests (``Faults``; POST /stub/faults or command options): scenarios, slow
+answers, 420 for the next N status polls, authentication failures, aanleverFaults, answers
+that are lost after the delivery was stored (the "crash between sent and recorded"), and
+status requests held open (to make overlapping polls of one kenmerk visible).
+
+It counts what it is asked (GET /stub/stats): requests per operation, status polls per
+kenmerk and the most status requests for one kenmerk handled at the same moment.
 
 Admin endpoints (same port, same client certificate): GET /stub/deliveries,
-GET|POST /stub/faults, POST /stub/reset, GET /stub/health.
+GET|POST /stub/faults, GET|POST /stub/clock, GET /stub/stats, POST /stub/reset,
+GET /stub/health.
 
 Start it with ``python manage.py digipoort_stub`` or, in tests, ``start_stub(cert_dir)``.
 """
@@ -32,13 +45,16 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import socket
 import sqlite3
 import ssl
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -77,6 +93,9 @@ ACTIONS = {
     },
 }
 
+#: Every operation, in the order of ``ACTIONS`` (the keys of the request counts).
+OPERATIONS = tuple(operation for _path, operation, _element in ACTIONS.values())
+
 #: How long a wsa:MessageID is remembered to refuse a replayed request (longer than a
 #: signed timestamp stays acceptable, so a replay is caught by one check or the other).
 REPLAY_WINDOW_SECONDS = 15 * 60
@@ -91,17 +110,58 @@ FAULTS = {
     "technical": ("400", "Technische fout, probeer het later opnieuw"),
 }
 
+#: Status codes and their wording as Digipoort answers them (Logius, "Statussen en foutcodes
+#: Digipoort", v1.6, 2022). 500/510 (validation at the receiving party, here the KvK,
+#: succeeded / failed) as Digipoort's conformance environment answers them. 999 is ours: a
+#: code the client's table does not know, to test that it is not misread.
 DESCRIPTIONS = {
     100: "Aanleveren gelukt",
+    105: "Aanleverproces gestart",
+    110: "Aanleverproces wordt aangeboden",
     200: "Authenticatie gelukt",
+    210: "Authenticatie mislukt",
+    230: "Technisch probleem bij de autorisatieserviceprovider",
     301: "Validatie gelukt",
     311: "Validatie mislukt",
-    405: "Aangeboden aan uitvragende partij",
+    321: "Technisch probleem bij validatie",
     400: "Afleveren uitvragende partij gelukt",
+    405: "Afleveren naar uitvragende partij bezig",
+    410: "Afleveren uitvragende partij niet gelukt",
     420: "Technisch probleem bij afleveren uitvragende partij",
-    500: "Deponering geaccepteerd door KvK",
-    510: "Deponering geweigerd door KvK",
+    500: "Validatie bij de uitvragende partij gelukt",
+    510: "Validatie bij de uitvragende partij niet gelukt",
+    999: "Onbekende status",
 }
+
+HOUR = 3600.0
+#: How long Digipoort retries delivery to the receiving party after a 420 before it gives
+#: up with a last 420 and foutcode AFS600 (Logius, "Statussen en foutcodes Digipoort").
+RETRY_WINDOW_SECONDS = 72 * HOUR
+KVK_SLOW_SECONDS = 6 * HOUR  # "kvk_slow": from 400 to the verdict
+RETRY_RECOVERS_SECONDS = 10 * HOUR  # "retry_420_recovers": from 420 to 400
+UNKNOWN_CODE = 999
+UNKNOWN_CODE_SECONDS = 48 * HOUR  # "unknown_code": from 999 to 400
+
+#: The scenarios a delivery can follow (``Faults.scenarios`` / ``default_scenario``). After
+#: status 100 (received), with one ``step_seconds`` between statuses unless said otherwise.
+#: A not-well-formed instance ends at 311/VAS500 in every scenario that gets as far as
+#: validation.
+SCENARIOS = {
+    "normal": "200, 301, 405, 400, then the verdict (500, or 510 with reasons)",
+    "kvk_slow": "as normal, but the verdict comes 6 hours after 400",
+    "retry_420_recovers": "200, 301, 405, 420; 10 hours later 400 and the verdict",
+    "retry_420_ends": "200, 301, 405, 420; 72 hours later a last 420 with AFS600 (final)",
+    "auth_failed": "210 (authentication of the sender failed; final)",
+    "ausp_problem": "230 (technical problem at the authorisation service provider; final)",
+    "validation_failed": "200, 311 with VAS500 (final)",
+    "validation_technical": "200, 321 with VAS400 (final)",
+    "delivery_failed": "200, 301, 405, 410 with AFS400 (final)",
+    "unknown_code": "200, 301, 405, 999; 48 hours later 400 and the verdict",
+    "silent": "200, 301, 405, 400 and then nothing ever (the KvK never answers)",
+}
+
+#: The operations that ask for one delivery's statuses (counted per kenmerk).
+STATUS_POLLS = ("getStatussenProces", "getNieuweStatussenProces")
 
 
 # --- KvK's verdict -------------------------------------------------------------------------
@@ -216,6 +276,66 @@ def judge(content: bytes, kvk_number: str, already_filed: set[tuple[str, int]]) 
     )
 
 
+def _planned(after: float, code: int, error_code: str = "", reasons=()) -> dict[str, Any]:
+    entry: dict[str, Any] = {"code": code, "after": float(after)}
+    if error_code:
+        entry["error_code"] = error_code
+    if reasons:
+        entry["reasons"] = [list(reason) for reason in reasons]
+        entry.setdefault("error_code", reasons[0][0])
+    return entry
+
+
+def scenario_plan(scenario: str, verdict: Verdict, step: float) -> list[dict[str, Any]]:
+    """The statuses after 100 for a delivery in ``scenario``, each with its wait ("after")."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}")
+    if scenario == "auth_failed":
+        return [_planned(step, 210)]
+    if scenario == "ausp_problem":
+        return [_planned(step, 230)]
+    if scenario == "validation_failed":
+        return [_planned(step, 200), _planned(step, 311, "VAS500")]
+    if scenario == "validation_technical":
+        return [_planned(step, 200), _planned(step, 321, "VAS400")]
+    if not verdict.well_formed:
+        return [_planned(step, 200), _planned(step, 311, "VAS500", verdict.reasons)]
+    offered = [_planned(step, 200), _planned(step, 301), _planned(step, 405)]
+
+    def decision(after: float) -> dict[str, Any]:
+        if verdict.accepted:
+            return _planned(after, 500)
+        return _planned(after, 510, reasons=verdict.reasons)
+
+    plans = {
+        "normal": lambda: [_planned(step, 400), decision(step)],
+        "kvk_slow": lambda: [_planned(step, 400), decision(KVK_SLOW_SECONDS)],
+        "retry_420_recovers": lambda: [
+            _planned(step, 420),
+            _planned(RETRY_RECOVERS_SECONDS, 400),
+            decision(step),
+        ],
+        "retry_420_ends": lambda: [
+            _planned(step, 420),
+            _planned(RETRY_WINDOW_SECONDS, 420, "AFS600"),
+        ],
+        "delivery_failed": lambda: [_planned(step, 410, "AFS400")],
+        "unknown_code": lambda: [
+            _planned(step, UNKNOWN_CODE),
+            _planned(UNKNOWN_CODE_SECONDS, 400),
+            decision(step),
+        ],
+        "silent": lambda: [_planned(step, 400)],
+    }
+    return offered + plans[scenario]()
+
+
+def check_scenario(name: Any) -> str:
+    if not isinstance(name, str) or name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+    return name
+
+
 # --- state ---------------------------------------------------------------------------------
 
 
@@ -225,13 +345,18 @@ class Faults:
 
     delay_seconds: float = 0.0  # answer this much later (the request is handled first)
     delay_count: int = 0
-    status_420_polls: int = 0  # next N status polls of a delivery waiting for 400 add a 420
+    # next N status polls of a delivery waiting for 400 add a 420 (a retry, no foutcode)
+    status_420_polls: int = 0
     auth_failures: int = 0  # next N requests get an authentication fault
     aanlever_faults: int = 0  # next N aanleveren get an aanleverFault
     aanlever_fault_code: str = "ALS400"
     aanlever_fault_message: str = "Technische fout, probeer het later opnieuw"
     drop_responses: int = 0  # next N aanleveren are stored, then the connection is cut
     step_seconds: float | None = None  # change the progression speed
+    # KvK number -> scenario (SCENARIOS) for deliveries received from now on
+    scenarios: dict[str, str] = field(default_factory=dict)
+    default_scenario: str = "normal"  # for KvK numbers not in ``scenarios``
+    hold_status_seconds: float = 0.0  # each status request is held this long (in flight)
 
     def take(self, name: str) -> bool:
         value = getattr(self, name)
@@ -258,6 +383,20 @@ class Delivery:
     plan: list[dict[str, Any]]
     timeline: list[dict[str, Any]] = field(default_factory=list)
     reported_new: int = 0  # how much of the timeline getNieuweStatussenProces already gave
+    scenario: str = "normal"
+    # How many entries of ``plan`` are in the timeline (None: a delivery stored before this
+    # was kept; then it is the number of statuses after 100 other than 420).
+    progress: int | None = None
+
+
+def _seconds(value: Any, name: str, *, minimum: float | None = None) -> float:
+    """A number of seconds from a switch or an admin request; ValueError when it is not."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name}: a number of seconds expected, not {value!r}")
+    seconds = float(value)
+    if not math.isfinite(seconds) or (minimum is not None and seconds < minimum):
+        raise ValueError(f"{name}: {value!r} is out of range")
+    return seconds
 
 
 class StubState:
@@ -267,7 +406,15 @@ class StubState:
         self.step_seconds = step_seconds
         self.faults = Faults()
         self.lock = threading.RLock()
-        self._seen: dict[str, float] = {}  # wsa:MessageID -> when first received
+        self.clock_offset = 0.0  # the stub's clock runs this many seconds ahead of real time
+        self._seen: dict[str, float] = {}  # wsa:MessageID -> when first received (real time)
+        # What the stub was asked (``stats``), under their own lock: a status request is
+        # in flight from its kenmerk being read until its answer is signed.
+        self._stats_lock = threading.Lock()
+        self._operations: Counter[str] = Counter()
+        self._polls: Counter[str] = Counter()
+        self._in_flight: dict[str, int] = {}
+        self._max_concurrent = 0
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         # WAL with synchronous=NORMAL survives a killed process (what the exactly-once
         # checks need) without an fsync per delivery.
@@ -317,23 +464,103 @@ class StubState:
             self._db.close()
 
     def reset(self) -> None:
+        """Forget deliveries, switches and counts; the clock goes back to real time."""
         with self.lock:
             self._db.execute("DELETE FROM deliveries")
             self._db.execute("DELETE FROM filed")
             self.faults = Faults()
+            self.clock_offset = 0.0
+        with self._stats_lock:
+            self._operations.clear()
+            self._polls.clear()
+            # Requests in flight now are still in flight; the maximum starts over from them.
+            self._max_concurrent = max(self._in_flight.values(), default=0)
 
     def set_faults(self, values: dict[str, Any]) -> Faults:
+        """Set switches by name (all checked before any is set); ValueError when wrong."""
+        values = dict(values)
+        unknown = set(values) - {f.name for f in fields(Faults)}
+        if unknown:
+            raise ValueError(f"unknown switches: {', '.join(sorted(unknown))}")
+        if "scenarios" in values:
+            scenarios = values["scenarios"]
+            if not isinstance(scenarios, dict):
+                raise ValueError("scenarios: a mapping of KvK number to scenario name")
+            values["scenarios"] = {
+                str(number): check_scenario(name) for number, name in scenarios.items()
+            }
+        if "default_scenario" in values:
+            check_scenario(values["default_scenario"])
+        if "hold_status_seconds" in values:
+            values["hold_status_seconds"] = _seconds(
+                values["hold_status_seconds"], "hold_status_seconds", minimum=0.0
+            )
         with self.lock:
-            known = set(asdict(self.faults))
-            unknown = set(values) - known
-            if unknown:
-                raise ValueError(f"unknown switches: {', '.join(sorted(unknown))}")
             for key, value in values.items():
                 setattr(self.faults, key, value)
             if self.faults.step_seconds is not None:
                 self.step_seconds = float(self.faults.step_seconds)
                 self.faults.step_seconds = None
             return self.faults
+
+    # --- the stub's clock ----------------------------------------------------------------
+
+    def now(self) -> float:
+        """The stub's time (epoch seconds): real time plus ``clock_offset``. Timelines run
+        on it; WS-Security and the replay window do not."""
+        return time.time() + self.clock_offset
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the stub's clock ``seconds`` forward; returns the new offset."""
+        seconds = _seconds(seconds, "advance_seconds", minimum=0.0)
+        with self.lock:
+            self.clock_offset += seconds
+            return self.clock_offset
+
+    def set_clock(self, offset: float) -> float:
+        """Set the stub's clock to real time plus ``offset`` seconds; returns the offset."""
+        offset = _seconds(offset, "offset_seconds")
+        with self.lock:
+            self.clock_offset = offset
+            return self.clock_offset
+
+    # --- what the stub was asked ---------------------------------------------------------
+
+    def count_operation(self, operation: str) -> None:
+        with self._stats_lock:
+            self._operations[operation] += 1
+
+    @contextlib.contextmanager
+    def status_request(self, kenmerk: str) -> Iterator[None]:
+        """Count a status poll of ``kenmerk`` and keep it in flight while the block runs
+        (held ``hold_status_seconds`` longer when that switch is set)."""
+        hold = self.faults.hold_status_seconds
+        with self._stats_lock:
+            self._polls[kenmerk] += 1
+            in_flight = self._in_flight.get(kenmerk, 0) + 1
+            self._in_flight[kenmerk] = in_flight
+            self._max_concurrent = max(self._max_concurrent, in_flight)
+        try:
+            if hold > 0:
+                time.sleep(hold)
+            yield
+        finally:
+            with self._stats_lock:
+                left = self._in_flight.get(kenmerk, 1) - 1
+                if left > 0:
+                    self._in_flight[kenmerk] = left
+                else:
+                    self._in_flight.pop(kenmerk, None)
+
+    def stats(self) -> dict[str, Any]:
+        """Requests per operation (that passed the signature and addressing checks), status
+        polls per kenmerk, and the most status requests for one kenmerk at one moment."""
+        with self._stats_lock:
+            return {
+                "operations": {op: self._operations[op] for op in OPERATIONS},
+                "polls": dict(self._polls),
+                "max_concurrent_per_kenmerk": self._max_concurrent,
+            }
 
     def all(self, *, kvk_number: str | None = None) -> list[Delivery]:
         """Deliveries in the order received, all or those for one KvK number."""
@@ -395,30 +622,19 @@ class StubState:
         content: bytes,
     ) -> Delivery:
         with self.lock:
+            scenario = self.faults.scenarios.get(kvk_number, self.faults.default_scenario)
             verdict = judge(content, kvk_number, self.already_filed(kvk_number))
-            if verdict.accepted and verdict.adopted and verdict.year is not None:
+            plan = scenario_plan(scenario, verdict, self.step_seconds)
+            filed = any(step["code"] == 500 for step in plan)
+            if filed and verdict.adopted and verdict.year is not None:
                 # Decided now, told when the timeline reaches the verdict: a second filing
-                # sent before the first is answered is still the second one.
+                # sent before the first is answered is still the second one. A delivery
+                # that never reaches the KvK (410, 420 to the end, ...) files nothing.
                 self._db.execute(
                     "INSERT OR IGNORE INTO filed (kvk_number, year) VALUES (?, ?)",
                     (kvk_number, verdict.year),
                 )
-            now = time.time()
-            plan: list[dict[str, Any]] = [{"code": 200}]
-            if not verdict.well_formed:
-                plan.append({"code": 311, "error_code": "VAS500", "reasons": verdict.reasons})
-            else:
-                plan += [{"code": 301}, {"code": 405}, {"code": 400}]
-                if verdict.accepted:
-                    plan.append({"code": 500})
-                else:
-                    plan.append(
-                        {
-                            "code": 510,
-                            "error_code": verdict.reasons[0][0],
-                            "reasons": verdict.reasons,
-                        }
-                    )
+            now = self.now()
             delivery = Delivery(
                 kenmerk=uuid.uuid4().hex,
                 reference=reference,
@@ -435,34 +651,44 @@ class StubState:
                 timeline=[
                     {"code": 100, "at": now, "details": f"aanleverkenmerk={reference}"},
                 ],
+                scenario=scenario,
+                progress=0,
             )
             self.save(delivery)
             return delivery
 
-    def advance(self, delivery: Delivery, *, poll: bool) -> Delivery:
-        """Let the timeline catch up with the clock; ``poll`` lets a 420 switch fire."""
+    def advance(self, delivery: Delivery, *, poll: bool, reload: bool = True) -> Delivery:
+        """Let the timeline catch up with the stub's clock: each planned status is due its
+        "after" seconds after the one before. ``poll`` lets the 420 switch fire;
+        ``reload=False`` when ``delivery`` was just read under the lock."""
         with self.lock:
-            fresh = self.get(delivery.kenmerk) or delivery
-            now = time.time()
-            done = sum(1 for s in fresh.timeline if s["code"] != 420) - 1
+            fresh = (self.get(delivery.kenmerk) or delivery) if reload else delivery
+            now = self.now()
+            done = fresh.progress
+            if done is None:
+                done = sum(1 for s in fresh.timeline if s["code"] != 420) - 1
+            changed = done != fresh.progress
             while done < len(fresh.plan):
-                last = fresh.timeline[-1]["at"]
-                due = last + self.step_seconds
+                step = fresh.plan[done]
+                due = fresh.timeline[-1]["at"] + float(step.get("after", self.step_seconds))
                 if due > now:
                     break
-                step = fresh.plan[done]
+                changed = True
                 if step["code"] == 400 and poll and self.faults.take("status_420_polls"):
-                    fresh.timeline.append(
-                        {"code": 420, "at": due, "error_code": "AFS600", "details": ""}
-                    )
+                    # Digipoort is still retrying: a 420 without foutcode (AFS600 would say
+                    # the retries ended, Logius "Statussen en foutcodes Digipoort").
+                    fresh.timeline.append({"code": 420, "at": due})
                     break
-                entry = {"code": step["code"], "at": due}
-                if step.get("reasons"):
+                entry: dict[str, Any] = {"code": step["code"], "at": due}
+                if step.get("error_code"):
                     entry["error_code"] = step["error_code"]
+                if step.get("reasons"):
                     entry["details"] = "\n".join(f"{c}: {m}" for c, m in step["reasons"])
                 fresh.timeline.append(entry)
                 done += 1
-            self.save(fresh)
+            fresh.progress = done
+            if changed:
+                self.save(fresh)
             return fresh
 
 
@@ -558,19 +784,33 @@ class DigipoortStub:
             self._check_addressing(envelope, path, addressing)
             if not self.state.first_use(addressing.message_id):
                 raise SoapFault("security", path, "wsa:MessageID al eerder ontvangen (replay)")
+            _service, operation, element = ACTIONS[addressing.action]
+            self.state.count_operation(operation)
             if self.state.take_fault("auth_failures"):
                 raise SoapFault("authentication", path, "certificaat niet gemachtigd")
-            _service, operation, element = ACTIONS[addressing.action]
             request = envelope.find(f"{{{wssec.SOAP_ENV}}}Body/{{{KV}}}{element}")
             if request is None:
                 raise SoapFault("request", path, f"{element} verwacht in de Body")
-            response, action = getattr(self, "_op_" + operation)(request, path)
-            return 200, self._answer(response, action, request_id)
+            if operation in STATUS_POLLS:
+                # In flight for its kenmerk until the answer (or fault) is signed.
+                with self.state.status_request(_child_text(request, "kv:kenmerk")):
+                    return self._perform(operation, request, path, request_id)
+            return self._perform(operation, request, path, request_id)
         except SoapFault as fault:
             return 500, self._fault(fault, request_id)
         except Exception:
             log.exception("local Digipoort failed on a request to %s", path)
             return 500, self._fault(SoapFault("technical", path, client=False), request_id)
+
+    def _perform(
+        self, operation: str, request: etree._Element, path: str, request_id: str
+    ) -> tuple[int, bytes]:
+        """Run one operation and sign its answer, or the fault it raised."""
+        try:
+            response, action = getattr(self, "_op_" + operation)(request, path)
+        except SoapFault as fault:
+            return 500, self._fault(fault, request_id)
+        return 200, self._answer(response, action, request_id)
 
     def _check_addressing(self, envelope, path: str, addressing: wssec.Addressing) -> None:
         if addressing.action not in ACTIONS or ACTIONS[addressing.action][0] != path:
@@ -654,11 +894,11 @@ class DigipoortStub:
 
     def _statuses(self, request, path: str, name: str, since_new: bool):
         kenmerk = _child_text(request, "kv:kenmerk")
-        delivery = self.state.get(kenmerk)
-        if delivery is None:
-            raise SoapFault("unknown", path, kenmerk)
         with self.state.lock:
-            delivery = self.state.advance(delivery, poll=True)
+            delivery = self.state.get(kenmerk)
+            if delivery is None:
+                raise SoapFault("unknown", path, kenmerk)
+            delivery = self.state.advance(delivery, poll=True, reload=False)
             entries = delivery.timeline
             if since_new:
                 entries = entries[delivery.reported_new :]
@@ -683,11 +923,12 @@ class DigipoortStub:
             )
             _kv(item, "statuscode", str(entry["code"]))
             _kv(item, "tijdstempelStatus", _iso(entry["at"]))
-            _kv(item, "statusomschrijving", DESCRIPTIONS[entry["code"]])
+            description = DESCRIPTIONS.get(entry["code"], DESCRIPTIONS[UNKNOWN_CODE])
+            _kv(item, "statusomschrijving", description)
             if entry.get("error_code"):
                 fout = _kv(item, "statusFoutcode")
                 _kv(fout, "foutcode", entry["error_code"])
-                _kv(fout, "foutbeschrijving", DESCRIPTIONS[entry["code"]])
+                _kv(fout, "foutbeschrijving", description)
             if entry.get("details"):
                 _kv(item, "statusdetails", entry["details"])
         return response, STATUS_NS + f"{name}Response"
@@ -808,6 +1049,7 @@ class _Handler(BaseHTTPRequestHandler):
                             "statuses": [s["code"] for s in d.timeline],
                             "accepted": d.verdict["accepted"],
                             "reasons": d.verdict["reasons"],
+                            "scenario": d.scenario,
                         }
                         for d in deliveries
                     ],
@@ -818,6 +1060,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(
                     200, {**asdict(stub.state.faults), "step_seconds": stub.state.step_seconds}
                 )
+        elif self.path == "/stub/clock":
+            self._json(200, _clock(stub.state))
+        elif self.path == "/stub/stats":
+            self._json(200, stub.state.stats())
         elif self.path == "/stub/health":
             self._json(200, {"ok": True})
         else:
@@ -852,11 +1098,31 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(400, {"error": str(exc)})
                 return
             self._json(200, asdict(faults))
+        elif self.path == "/stub/clock":
+            try:
+                values = json.loads(body or b"{}")
+                if not isinstance(values, dict) or len(values) != 1:
+                    raise ValueError("one of advance_seconds or offset_seconds expected")
+                if "advance_seconds" in values:
+                    stub.state.advance_clock(values["advance_seconds"])
+                elif "offset_seconds" in values:
+                    stub.state.set_clock(values["offset_seconds"])
+                else:
+                    raise ValueError("one of advance_seconds or offset_seconds expected")
+            except ValueError as exc:
+                self._json(400, {"error": str(exc)})
+                return
+            self._json(200, _clock(stub.state))
         elif self.path == "/stub/reset":
             stub.state.reset()
             self._json(200, {"ok": True})
         else:
             self._json(404, {"error": "not found"})
+
+
+def _clock(state: StubState) -> dict[str, Any]:
+    with state.lock:
+        return {"offset_seconds": state.clock_offset, "now": _iso(state.now())}
 
 
 class _Server(ThreadingHTTPServer):
@@ -956,6 +1222,21 @@ class StubHandle:
         """Same switches as POST /stub/faults, e.g. ``set_faults(status_420_polls=3)``."""
         return self.state.set_faults(switches)
 
+    def advance_clock(self, seconds: float) -> float:
+        """Move the stub's clock on (as POST /stub/clock advance_seconds); returns the
+        offset from real time."""
+        return self.state.advance_clock(seconds)
+
+    def set_clock(self, offset: float) -> float:
+        """Set the stub's clock to real time plus ``offset`` seconds (as POST /stub/clock
+        offset_seconds)."""
+        return self.state.set_clock(offset)
+
+    def stats(self) -> dict[str, Any]:
+        """What GET /stub/stats answers: requests per operation, status polls per kenmerk,
+        the most status requests for one kenmerk handled at the same moment."""
+        return self.state.stats()
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
@@ -989,11 +1270,14 @@ def start_stub(
 
 
 __all__ = [
+    "DESCRIPTIONS",
+    "SCENARIOS",
     "DigipoortStub",
     "Faults",
     "StubHandle",
     "StubState",
     "Verdict",
     "judge",
+    "scenario_plan",
     "start_stub",
 ]

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from kvk.digipoort import wssec
+
 FILES = ("ca.crt", "client.crt", "client.key", "server.crt", "server.key")
 
 
@@ -126,14 +128,29 @@ def _leaf(
 
 
 def is_complete(directory: Path) -> bool:
-    """True when all five files exist and the certificates are valid for at least a day."""
+    """True when all five files exist, the certificates are valid for at least a day and
+    both leaves pass the chain check that signed messages get (``wssec.check_chain``).
+
+    The last condition upgrades a set made under an older certificate profile: one whose
+    extensions the path validation refuses is generated anew instead of reused.
+    """
     if not all((directory / name).exists() for name in FILES):
         return False
     soon = datetime.now(UTC) + timedelta(days=1)
-    for name in ("ca.crt", "client.crt", "server.crt"):
-        cert = x509.load_pem_x509_certificate((directory / name).read_bytes())
-        if cert.not_valid_after_utc < soon:
-            return False
+    try:
+        certs = {
+            name: x509.load_pem_x509_certificate((directory / name).read_bytes())
+            for name in ("ca.crt", "client.crt", "server.crt")
+        }
+    except ValueError:
+        return False
+    if any(cert.not_valid_after_utc < soon for cert in certs.values()):
+        return False
+    try:
+        for leaf in ("client.crt", "server.crt"):
+            wssec.check_chain(certs[leaf], [certs["ca.crt"]])
+    except wssec.WsSecurityError:
+        return False
     return True
 
 

@@ -17,6 +17,7 @@ trusted CA and is valid now.
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 import xmlsec
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509 import verification as x509_verification
 from lxml import etree
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -250,29 +252,122 @@ def load_certificates(pem: bytes) -> list[x509.Certificate]:
     return x509.load_pem_x509_certificates(pem)
 
 
+# Chain checking is RFC 5280 path validation by ``cryptography.x509.verification`` (the
+# pyca verifier), not by hand: validity period at ``now``, basicConstraints cA and path
+# length of every CA, keyCertSign on every CA, signatures along the path, and a path ending
+# at a self-signed root from the bundle.
+#
+# Why a *client* verifier: ``build_server_verifier`` needs a DNS name or IP address that the
+# leaf's subjectAltName must match, which means nothing for a signature on a SOAP message.
+# The client verifier has no subject. Its default end-entity policy (CA/B Forum "web PKI")
+# still wants a subjectAltName and the clientAuth EKU, so the custom extension policies
+# (``PolicyBuilder.extension_policies``, cryptography >= 44) relax those two and add what a
+# signing certificate does need:
+# - subjectAltName: optional. RFC 5280 4.2.1.6 makes it optional when the subject name is
+#   non-empty, and nothing here compares it with a host.
+# - extendedKeyUsage: any. Signing a WS-Security message is none of the key purposes RFC
+#   5280 4.2.1.12 defines, so which one a signer's certificate names (serverAuth, clientAuth
+#   or another) says nothing against it. The same on the CAs, which under the client
+#   default would have to list clientAuth or anyExtendedKeyUsage.
+# - keyUsage: required on the leaf, with digitalSignature (RFC 5280 4.2.1.3: the bit for
+#   verifying signatures other than on certificates and CRLs) and without keyCertSign.
+# Everything else stays at the library's defaults (RFC 5280 plus CA/B Forum: v3 only,
+# SHA-256 or stronger, RSA >= 2048, authorityKeyIdentifier on the leaf).
+
+
+def _leaf_key_usage(
+    _policy: x509_verification.Policy, _cert: x509.Certificate, usage: x509.KeyUsage
+) -> None:
+    if not usage.digital_signature:
+        raise ValueError("keyUsage lacks digitalSignature, so the key may not sign messages")
+    if usage.key_cert_sign:
+        raise ValueError("keyUsage of an end-entity certificate asserts keyCertSign")
+
+
+_Criticality = x509_verification.Criticality
+_EE_POLICY = (
+    x509_verification.ExtensionPolicy.webpki_defaults_ee()
+    .may_be_present(x509.SubjectAlternativeName, _Criticality.AGNOSTIC, None)
+    .may_be_present(x509.ExtendedKeyUsage, _Criticality.AGNOSTIC, None)
+    .require_present(x509.KeyUsage, _Criticality.AGNOSTIC, _leaf_key_usage)
+)
+_CA_POLICY = x509_verification.ExtensionPolicy.webpki_defaults_ca().may_be_present(
+    x509.ExtendedKeyUsage, _Criticality.AGNOSTIC, None
+)
+
+
+@dataclass(frozen=True)
+class _Trust:
+    """What is stable per CA bundle: the builder holding the store of roots and the
+    extension policies (only the validation time is set per check), and the intermediates."""
+
+    builder: x509_verification.PolicyBuilder
+    intermediates: list[x509.Certificate]
+
+
+#: Verifying every Digipoort answer must not rebuild the store: one entry per bundle, few
+#: bundles in a process (the configured CA bundle, the local Digipoort's CA in tests).
+_TRUST_CACHE: dict[tuple[x509.Certificate, ...], _Trust] = {}
+_TRUST_CACHE_SIZE = 16
+_TRUST_LOCK = threading.Lock()
+
+
+def _trust(trusted: list[x509.Certificate]) -> _Trust:
+    key = tuple(trusted)  # certificates compare and hash by their DER encoding
+    with _TRUST_LOCK:
+        found = _TRUST_CACHE.get(key)
+        if found is not None:
+            return found
+        roots = [c for c in key if _is_self_signed(c)]
+        if not roots:
+            raise WsSecurityError("the trusted CA bundle holds no self-signed root certificate")
+        builder = (
+            x509_verification.PolicyBuilder()
+            .store(x509_verification.Store(roots))
+            .extension_policies(ca_policy=_CA_POLICY, ee_policy=_EE_POLICY)
+        )
+        found = _Trust(builder=builder, intermediates=[c for c in key if c not in roots])
+        if len(_TRUST_CACHE) >= _TRUST_CACHE_SIZE:
+            _TRUST_CACHE.pop(next(iter(_TRUST_CACHE)))
+        _TRUST_CACHE[key] = found
+        return found
+
+
 def check_chain(
     cert: x509.Certificate, trusted: list[x509.Certificate], now: datetime | None = None
 ) -> None:
-    """Accept ``cert`` when it is valid now and chains (through ``trusted``) to a trusted cert.
+    """Accept ``cert`` as a message signer when RFC 5280 path validation at ``now`` finds a
+    path from it, through intermediates of ``trusted``, to a self-signed root of ``trusted``.
 
-    ``trusted`` holds the CA bundle: roots and, for PKIoverheid, the intermediates.
+    ``trusted`` is the CA bundle: roots and, for PKIoverheid, the intermediates. Raises
+    WsSecurityError saying why the certificate is refused.
     """
-    now = now or datetime.now(UTC)
-    current = cert
-    for _depth in range(8):
-        if not (current.not_valid_before_utc <= now <= current.not_valid_after_utc):
-            raise WsSecurityError(f"certificate {current.subject.rfc4514_string()} not valid now")
-        if current in trusted:
-            return
-        issuer = next(
-            (c for c in trusted if c.subject == current.issuer and _issued_by(current, c)), None
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    trust = _trust(trusted)
+    verifier = trust.builder.time(now).build_client_verifier()
+    try:
+        verifier.verify(cert, trust.intermediates)
+    except x509_verification.VerificationError as exc:
+        raise WsSecurityError(_refusal(cert, str(exc), now)) from None
+
+
+def _refusal(cert: x509.Certificate, reason: str, now: datetime) -> str:
+    subject = cert.subject.rfc4514_string()
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+        return (
+            f"certificate {subject} not valid at {now:%Y-%m-%d %H:%M:%S} UTC (valid from "
+            f"{cert.not_valid_before_utc:%Y-%m-%d %H:%M:%S} until "
+            f"{cert.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC)"
         )
-        if issuer is None:
-            raise WsSecurityError(
-                f"certificate {current.subject.rfc4514_string()} not issued by a trusted CA"
-            )
-        current = issuer
-    raise WsSecurityError("certificate chain too long")
+    reason = reason.removeprefix("validation failed: ")
+    reason = reason.replace("Python extension validator failed: ValueError: ", "")
+    if reason.startswith("candidates exhausted"):
+        return f"certificate {subject} not issued by a trusted CA: {reason}"
+    return f"certificate {subject} refused by path validation: {reason}"
+
+
+def _is_self_signed(cert: x509.Certificate) -> bool:
+    return cert.subject == cert.issuer and _issued_by(cert, cert)
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:

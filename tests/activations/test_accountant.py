@@ -267,8 +267,11 @@ def test_kvk_jobs(client_a, switch, active, monkeypatch, digipoort_settings, dig
     )
     queued: list[int] = []
     monkeypatch.setattr(workflow_tasks.submit_to_kvk, "delay", queued.append)
+    ApprovalMessage.objects.filter(pk=sent.pk).update(next_poll_at=timezone.now())
     polled: list[int] = []
-    monkeypatch.setattr(submission, "poll", polled.append)
+    monkeypatch.setattr(
+        submission, "poll_claimed", lambda message_id, kenmerk, **kw: polled.append(message_id)
+    )
     switch(active)
     assert workflow_tasks.poll_kvk_statuses() == (1 if active else 0)
     assert polled == ([sent.pk] if active else [])

@@ -5,7 +5,6 @@ exactly once and ends at 80."""
 from __future__ import annotations
 
 import socket
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from kvk.status import Status
 from tests.faults.conftest import message_at_30
+from tests.polling import poll_until_final
 from workflow import services, submission, tasks
 from workflow.models import Actor
 
@@ -39,7 +39,7 @@ def clock(monkeypatch, *, hours: int) -> None:
 def scheduled(monkeypatch) -> list[tuple[str, tuple, dict]]:
     """Tasks the code queues (submissions, polls), recorded instead of sent to a broker."""
     calls: list[tuple[str, tuple, dict]] = []
-    for task in (tasks.submit_to_kvk, tasks.poll_one):
+    for task in (tasks.submit_to_kvk,):
         name = task.name.rsplit(".", 1)[-1]
         monkeypatch.setattr(
             task,
@@ -89,13 +89,7 @@ def test_digipoort_down_then_back_delivers_exactly_once(
     digipoort_settings.DIGIPOORT_AANLEVER_URL, digipoort_settings.DIGIPOORT_STATUS_URL = up
     assert submission.submit(message.pk) == "delivered"
     assert submission.submit(message.pk) == "skipped"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        submission.poll(message.pk)
-        message.refresh_from_db()
-        if message.status != Status.SENT_TO_KVK:
-            break
-        time.sleep(0.05)
+    message = poll_until_final(message, seconds=20)
     assert message.status == Status.FILED
     assert digipoort_stub.counts() == {message.delivery_reference: 1}
     actions = [e.action for e in message.events.order_by("sequence")]

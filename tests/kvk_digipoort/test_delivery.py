@@ -252,7 +252,7 @@ def test_receiver_problem_420_for_a_while_then_filed(digipoort_stub, digipoort_c
         result = outcome(statuses)
         if result.status == Status.FILED:
             break
-        if result.status is None and result.reasons and result.reasons[0][0] == "AFS600":
+        if result.status is None and result.reasons and result.reasons[0][0] == "420":
             seen_waiting = True
         statuses = digipoort_client.statuses(kenmerk)
     codes = [s.code for s in statuses]

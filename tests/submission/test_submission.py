@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kvk.status import Status
+from tests.polling import poll_until_final
 from workflow import submission
 from workflow.errors import Invalid
 from workflow.models import ApprovalMessage
@@ -15,17 +16,6 @@ from workflow.services import verify_document
 from workflow.tasks import sweep_stuck_messages
 
 pytestmark = pytest.mark.django_db
-
-
-def poll_until_final(message: ApprovalMessage, seconds: float = 10.0) -> ApprovalMessage:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        submission.poll(message.pk)
-        message.refresh_from_db()
-        if message.status != Status.SENT_TO_KVK:
-            return message
-        time.sleep(0.05)
-    return message
 
 
 def make_due(message: ApprovalMessage) -> None:

@@ -41,6 +41,7 @@ def start_worker(stub, tmp_path: Path, name: str) -> subprocess.Popen:
         "DATABASE_URL": database_url(),
         "KVK_SUBMIT_LEASE_SECONDS": "1",
         "KVK_POLL_INTERVAL_SECONDS": "1",
+        "KVK_POLL_SCHEDULE": "0.5,1",
     }
     log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(

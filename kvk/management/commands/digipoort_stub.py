@@ -3,6 +3,10 @@
 Started by ``make run`` and by CI. Certificates are (re)generated into --cert-dir at start
 when missing or about to expire; point DIGIPOORT_CLIENT_CERT / _KEY / _CA_BUNDLE at them
 (the defaults in config/settings.py already do).
+
+``--default-scenario`` picks what happens to deliveries over time (see ``SCENARIOS`` in
+kvk/digipoort/stub.py); POST /stub/clock moves the stub's clock on, so a scenario of days
+plays in seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kvk.digipoort.stub import start_stub
+from kvk.digipoort.stub import SCENARIOS, start_stub
 
 
 class Command(BaseCommand):
@@ -45,6 +49,14 @@ class Command(BaseCommand):
         faults.add_argument("--auth-failures", type=int, default=0)
         faults.add_argument("--aanlever-faults", type=int, default=0)
         faults.add_argument("--drop-responses", type=int, default=0)
+        faults.add_argument(
+            "--default-scenario",
+            choices=sorted(SCENARIOS),
+            default="normal",
+            help="what happens to each delivery over time (per KvK number: POST /stub/faults "
+            '{"scenarios": {"12345678": "silent"}}): '
+            + "; ".join(f"{name}: {text}" for name, text in SCENARIOS.items()),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handle = start_stub(
@@ -65,6 +77,7 @@ class Command(BaseCommand):
                 "auth_failures": options["auth_failures"],
                 "aanlever_faults": options["aanlever_faults"],
                 "drop_responses": options["drop_responses"],
+                "default_scenario": options["default_scenario"],
             }
         )
         self.stdout.write(
@@ -72,7 +85,11 @@ class Command(BaseCommand):
             f"  aanleverservice:        {handle.aanlever_url}\n"
             f"  statusinformatieservice: {handle.status_url}\n"
             f"  certificates:           {handle.pki.directory}\n"
-            f"  admin:                  {handle.url}/stub/deliveries, /stub/faults, /stub/reset"
+            f"  admin:                  {handle.url}/stub/deliveries, /stub/faults, /stub/stats, "
+            "/stub/reset\n"
+            f"  clock:                  {handle.url}/stub/clock (GET; POST "
+            '{"advance_seconds": N} moves the timelines on, {"offset_seconds": N} sets)\n'
+            f"  default scenario:       {options['default_scenario']}"
         )
         self.stdout.flush()  # whoever started us waits for this line
         stop = threading.Event()
