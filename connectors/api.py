@@ -34,6 +34,7 @@ from kvk.status import status_label
 from workflow import services as workflow_services
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
+from workflow.reasons import public
 
 UPDATES_PAGE_SIZE = 500
 MAX_CURSOR = 10**18 - 1  # fits a signed 64-bit integer
@@ -337,7 +338,7 @@ class MessageUpdatesView(ClientAPIView):
                 "message_id": event["message__message_id"],
                 "status": event["to_status"],
                 "status_label": status_label(event["to_status"]),
-                "reasons": event["reasons"],
+                "reasons": public(event["reasons"]),  # never the staff's technical detail
                 "sequence": event["sequence"],
             }
             for event in latest.values()

@@ -3,9 +3,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -13,6 +14,8 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from connectors.models import MESSAGE_TYPE_CODES
 from kvk.status import status_label
 from workflow.models import ApprovalMessage, StatusEvent
+from workflow.reasons import public
+from workflow.selectors import STAFF_ONLY_ACTIONS
 
 
 class PayloadTooLarge(Exception):
@@ -110,6 +113,17 @@ class UploadSerializer(serializers.Serializer):
         return decoded
 
 
+class ClientHistorySerializer(serializers.ListSerializer):
+    """A message's history as the client may read it: without the staff's notes."""
+
+    def to_representation(self, data: Any) -> list:
+        items = data.all() if isinstance(data, models.manager.BaseManager) else data
+        child = cast(serializers.Serializer, self.child)
+        return [
+            child.to_representation(item) for item in items if item.action not in STAFF_ONLY_ACTIONS
+        ]
+
+
 class EventSerializer(serializers.ModelSerializer):
     status = serializers.IntegerField(source="to_status")
     status_label = serializers.SerializerMethodField()
@@ -118,9 +132,15 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatusEvent
         fields = ["sequence", "action", "status", "status_label", "reasons", "at"]
+        list_serializer_class = ClientHistorySerializer
 
     def get_status_label(self, obj: StatusEvent) -> str:
         return status_label(obj.to_status)
+
+    def to_representation(self, instance: StatusEvent) -> dict:
+        data = super().to_representation(instance)
+        data["reasons"] = public(data.get("reasons"))  # never the staff's technical detail
+        return data
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -144,6 +164,11 @@ class MessageSerializer(serializers.ModelSerializer):
 
     def get_status_label(self, obj: ApprovalMessage) -> str:
         return status_label(obj.status)
+
+    def to_representation(self, instance: ApprovalMessage) -> dict:
+        data = super().to_representation(instance)
+        data["reasons"] = public(data.get("reasons"))  # never the staff's technical detail
+        return data
 
 
 #: Shared by every upload response; see message_data().

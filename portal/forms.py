@@ -72,6 +72,54 @@ class SizeClassOverrideForm(forms.Form):
     )
 
 
+# --- InSite: a message at 70 (transport error) -------------------------------------------------
+
+
+class DeliveryCheckForm(forms.Form):
+    """What a staff member found at Digipoort about the last attempt of a message at 70:
+    it did not arrive (send again) or it did, under Digipoort's kenmerk (follow that one)."""
+
+    NOT_DELIVERED = "not_delivered"
+    DELIVERED = "delivered"
+    #: As workflow.services.KENMERK_MAX_LENGTH, checked here to answer under the field.
+    KENMERK_MAX_LENGTH = 100
+
+    outcome = forms.ChoiceField(
+        label=_("Wat heeft u bij Digipoort gezien?"),
+        choices=[
+            (NOT_DELIVERED, _("Niet afgeleverd: opnieuw verzenden")),
+            (DELIVERED, _("Wel afgeleverd, met dit kenmerk")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies wat u bij Digipoort heeft gezien.")},
+    )
+    kenmerk = forms.CharField(
+        label=_("Kenmerk van Digipoort"),
+        required=False,
+        max_length=KENMERK_MAX_LENGTH,
+        help_text=_(
+            "Het kenmerk dat Digipoort aan de aflevering gaf (alleen bij 'wel afgeleverd')."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "max_length": _("Een kenmerk van Digipoort heeft hooguit %(limit_value)d tekens.")
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kenmerk = (data.get("kenmerk") or "").strip()
+        data["kenmerk"] = kenmerk
+        if data.get("outcome") == self.DELIVERED:
+            if not kenmerk:
+                self.add_error(
+                    "kenmerk", _("Vul het kenmerk in dat Digipoort aan de aflevering gaf.")
+                )
+            elif any(character.isspace() for character in kenmerk):
+                self.add_error("kenmerk", _("Een kenmerk van Digipoort bevat geen spaties."))
+        return data
+
+
 # --- InSite: the message list -----------------------------------------------------------------
 
 

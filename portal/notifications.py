@@ -4,7 +4,9 @@ Who hears what:
 - the client's contacts with portal access: a message awaits their review (30), and the
   outcome at the KvK (80 filed, 90 refused);
 - the staff of the accountancy environment: the client approved (50) or rejected (40),
-  the outcome at the KvK (80, 90), and transport retries that ran out (70);
+  the outcome at the KvK (80, 90), a 70 that no automatic attempt follows (it waits for
+  them: "Opnieuw verzenden" or recording the delivery), and a message at 60 that the poll
+  of Digipoort marked for attention (an unknown status, retries past 72 hours, no verdict);
 - a comment goes to the other side: a client's comment to staff, a staff comment to the
   client's contacts.
 
@@ -36,11 +38,12 @@ APPROVED = "approved"
 REJECTED = "rejected"
 FILED = "filed"
 REFUSED = "refused"
-RETRIES_EXHAUSTED = "retries_exhausted"
+RETRIES_EXHAUSTED = "retries_exhausted"  # any 70 that no automatic attempt follows
+KVK_ATTENTION = "kvk_attention"
 COMMENT = "comment"
 
 CLIENT_KINDS = {AWAITING_REVIEW, FILED, REFUSED}
-STAFF_KINDS = {APPROVED, REJECTED, FILED, REFUSED, RETRIES_EXHAUSTED}
+STAFF_KINDS = {APPROVED, REJECTED, FILED, REFUSED, RETRIES_EXHAUSTED, KVK_ATTENTION}
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ def connect() -> None:
     signals.message_rejected.connect(_on_rejected, dispatch_uid="portal-mail-rejected")
     signals.kvk_outcome.connect(_on_kvk_outcome, dispatch_uid="portal-mail-kvk-outcome")
     signals.retries_exhausted.connect(_on_retries_exhausted, dispatch_uid="portal-mail-retries")
+    kvk_attention = getattr(signals, "kvk_attention", None)
+    if kvk_attention is not None:
+        kvk_attention.connect(_on_kvk_attention, dispatch_uid="portal-mail-kvk-attention")
     comment_added = getattr(signals, "comment_added", None)
     if comment_added is not None:
         comment_added.connect(_on_comment_added, dispatch_uid="portal-mail-comment")
@@ -98,6 +104,10 @@ def _on_kvk_outcome(sender, pk: int, **kwargs) -> None:
 
 def _on_retries_exhausted(sender, pk: int, **kwargs) -> None:
     _queue(RETRIES_EXHAUSTED, pk)
+
+
+def _on_kvk_attention(sender, pk: int, **kwargs) -> None:
+    _queue(KVK_ATTENTION, pk)
 
 
 def _on_comment_added(sender, pk: int, comment_pk: int | None = None, **kwargs) -> None:
@@ -148,6 +158,8 @@ def _relevant(kind: str, message) -> bool:
     still true, so nobody is asked to review a message that is already approved."""
     if kind == AWAITING_REVIEW:
         return message.status == Status.IN_REVIEW and not message.awaiting_accountant_review
+    if kind == KVK_ATTENTION:
+        return message.status == Status.SENT_TO_KVK and bool(message.attention_code)
     expected = {
         APPROVED: {
             Status.APPROVED,
@@ -173,7 +185,11 @@ def _subject(kind: str, message) -> str:
         FILED: _("Jaarrekening %(year)s van %(organisation)s is gedeponeerd bij de KvK"),
         REFUSED: _("KvK heeft de jaarrekening %(year)s van %(organisation)s afgekeurd"),
         RETRIES_EXHAUSTED: _(
-            "Verzenden naar de KvK mislukt: jaarrekening %(year)s van %(organisation)s"
+            "Actie nodig: verzenden naar de KvK mislukt voor de jaarrekening %(year)s van "
+            "%(organisation)s"
+        ),
+        KVK_ATTENTION: _(
+            "Vraagt aandacht: jaarrekening %(year)s van %(organisation)s, verzonden naar de KvK"
         ),
         COMMENT: _("Nieuwe opmerking bij de jaarrekening %(year)s van %(organisation)s"),
     }
@@ -186,6 +202,11 @@ def _link(message, staff: bool) -> str:
 
 
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
+    from portal.templatetags.portal import attention_label, attention_text
+    from workflow.reasons import public
+
+    # A client never reads the technical detail of a reason; the staff do.
+    reasons = message.reasons if recipient.staff else public(message.reasons)
     with translation.override(recipient.language):
         subject = _subject(kind, message)
         body = render_to_string(
@@ -195,9 +216,11 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 "message": message,
                 "recipient": recipient,
                 "link": _link(message, recipient.staff),
-                "reasons": message.reasons,
+                "reasons": reasons,
                 "status_label": str(Status(message.status).label),
                 "comment": comment,
+                "attention_label": attention_label(message.attention_code),
+                "attention": attention_text(message.attention_code, message.attention_detail),
             },
         )
     return subject, body

@@ -47,6 +47,16 @@ urlpatterns = [
         insite.message_size_class,
         name="insite-size-class",
     ),
+    path(
+        "insite/berichten/<int:pk>/opnieuw-verzenden/",
+        insite.message_resend,
+        name="insite-resend",
+    ),
+    path(
+        "insite/berichten/<int:pk>/aflevering/",
+        insite.message_delivery_check,
+        name="insite-delivery",
+    ),
     path("insite/berichten/<int:pk>/<slug:action>/", insite.message_action, name="insite-action"),
     path("insite/organisaties/", insite.organisation_list, name="insite-organisations"),
     path(

@@ -20,6 +20,7 @@ from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
 from portal import permissions
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
+from workflow.reasons import public
 
 #: The audit actions as the timeline names them.
 ACTION_LABELS = {
@@ -37,7 +38,15 @@ ACTION_LABELS = {
     "filed": _("Gedeponeerd bij KvK"),
     "refused_by_kvk": _("Afgekeurd door KvK"),
     "size_class_overridden": _("Waarschuwing grootteklasse terzijde gelegd"),
+    "kvk_attention": _("Vraagt aandacht"),
+    "resend": _("Opnieuw verzonden door een medewerker"),
+    "resend_checked": _("Niet afgeleverd volgens Digipoort; opnieuw verzonden door een medewerker"),
+    "delivery_recorded": _("Aflevering bij Digipoort vastgelegd door een medewerker"),
 }
+
+#: Audit actions that are notes for the staff: a client's timeline and the client API leave
+#: them out (a "kvk_attention" event carries Digipoort's raw answer).
+STAFF_ONLY_ACTIONS = frozenset({"kvk_attention"})
 
 #: The audit action of workflow.services.override_size_class_warning.
 SIZE_CLASS_OVERRIDDEN = "size_class_overridden"
@@ -98,10 +107,13 @@ class TimelineEntry:
 def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[TimelineEntry]:
     """The audit events and comments of a message, oldest first.
 
-    IP addresses are shown to staff only. Two queries, whatever the length.
+    IP addresses, staff-only events and the technical detail of reasons are shown to staff
+    only. Two queries, whatever the length.
     """
     entries: list[TimelineEntry] = []
     events = StatusEvent.objects.filter(message=message).order_by("sequence")
+    if not for_staff:
+        events = events.exclude(action__in=STAFF_ONLY_ACTIONS)
     for event in events:
         entries.append(
             TimelineEntry(
@@ -115,7 +127,7 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 to_status=event.to_status,
                 from_label=status_label(event.from_status) if event.from_status else "",
                 to_label=status_label(event.to_status),
-                reasons=list(event.reasons or []),
+                reasons=list(event.reasons or []) if for_staff else public(event.reasons or []),
                 document_sha256=event.document_sha256,
                 ip_address=event.ip_address if for_staff else None,
                 sequence=event.sequence,

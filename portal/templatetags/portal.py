@@ -1,8 +1,12 @@
-"""Template helpers of the portals: the user's role for the menu, status badges."""
+"""Template helpers of the portals: the user's role for the menu, status badges, what a
+message at 60 asks attention for."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from kvk.status import ATTENTION_STATUSES
 from portal import permissions
@@ -24,9 +28,45 @@ def portal_role(context) -> str:
     return "client" if permissions.client_contact(user) else ""
 
 
+#: Short labels of ApprovalMessage.attention_code (kvk.digipoort.outcome.Attention) for the
+#: dashboard and the list; the full explanation is workflow.reasons.ATTENTION.
+ATTENTION_LABELS: dict[str, Any] = {
+    "unknown_status": _("onbekende status van Digipoort"),
+    "retries_overdue": _("Digipoort probeert al langer dan 72 uur"),
+    "no_verdict": _("nog geen antwoord van de KvK"),
+}
+
+
 @register.filter
 def needs_attention(status: int) -> bool:
     return status in ATTENTION_STATUSES
+
+
+@register.filter
+def attention_label(code: str) -> str:
+    """The short label of an attention code (the code itself when it is new to us)."""
+    return str(ATTENTION_LABELS.get(code, code)) if code else ""
+
+
+def attention_text(code: str, detail: str) -> list[str]:
+    """What a message at 60 asks attention for, in the reader's language: the explanation
+    of ``code`` and the raw ``detail`` the poll stored (which starts with the explanation in
+    Dutch; it is not repeated then)."""
+    from workflow.reasons import ATTENTION
+
+    explanation = str(ATTENTION.get(code, "")) if code else ""
+    if not explanation:
+        return [detail] if detail else []
+    if not detail or detail == explanation:
+        return [explanation]
+    if detail.startswith(explanation):
+        return [detail]
+    return [explanation, detail]
+
+
+@register.simple_tag
+def attention_lines(message: Any) -> list[str]:
+    return attention_text(message.attention_code, message.attention_detail)
 
 
 @register.simple_tag(takes_context=True)

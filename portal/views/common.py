@@ -25,6 +25,7 @@ from portal.admin_site import needs_second_factor
 from portal.models import Contact, StaffMember
 from workflow import services
 from workflow.models import Actor, ApprovalMessage, Comment
+from workflow.selectors import STAFF_ONLY_ACTIONS
 
 #: Large columns a list never needs; the detail page loads them.
 HEAVY_FIELDS = ("document", "received_document", "findings", "digipoort_statuses")
@@ -140,15 +141,20 @@ def create_comment(*, request: HttpRequest, message: ApprovalMessage, text: str)
 
 def timeline_context(message: ApprovalMessage, *, staff: bool) -> dict[str, Any]:
     """The timeline: the workflow app's (events and comments, via workflow.selectors and
-    templates/workflow/_timeline.html) when present, otherwise the portal's own list."""
+    templates/workflow/_timeline.html) when present, otherwise the portal's own list.
+
+    A client sees no staff-only events and no technical detail of a reason."""
     try:
         from workflow.selectors import timeline
 
         get_template("workflow/_timeline.html")
     except (ImportError, TemplateDoesNotExist):
+        events = message.events.select_related("actor_user")
+        if not staff:
+            events = events.exclude(action__in=STAFF_ONLY_ACTIONS)
         return {
             "timeline_template": "portal/_timeline.html",
-            "events": message.events.select_related("actor_user"),
+            "events": events,
             "comments": message.comments.select_related("author"),
             "comments_in_timeline": False,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -32,6 +33,7 @@ from portal.forms import (
     CommentForm,
     ConnectorForm,
     ContactForm,
+    DeliveryCheckForm,
     MessageFilterForm,
     MessageTypeForm,
     OrganisationForm,
@@ -41,8 +43,10 @@ from portal.forms import (
 from portal.models import Contact, Identification, Organisation
 from portal.views import common
 from workflow import selectors, services
-from workflow.errors import WorkflowError
+from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 
@@ -69,12 +73,14 @@ def _waiting_since() -> datetime:
 
 def attention_q() -> Q:
     """What asks a person to act: failed processing (25), rejected by the client (40),
-    transport errors (70), refused by the KvK (90), the accountant's own review, and
-    messages that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS."""
+    transport errors (70), refused by the KvK (90), the accountant's own review, messages
+    that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
+    at 60 that the poll of Digipoort marked for attention (``attention_code``)."""
     return (
         Q(status__in=ATTENTION_STATUSES)
         | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
+        | (Q(status=Status.SENT_TO_KVK) & ~Q(attention_code=""))
     )
 
 
@@ -232,7 +238,25 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
             (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"),
             "",
         ),
+        # Staff read each reason's sentence and, folded, its technical detail.
+        "reasons": message.reasons if isinstance(message.reasons, list) else [],
         **_size_class_context(message, forms.get("size_form")),
+        **_transport_error_context(message, forms.get("delivery_form")),
+    }
+
+
+def _transport_error_context(message: ApprovalMessage, form=None) -> dict:
+    """At 70: "Opnieuw verzenden" and the form to record what was checked at Digipoort
+    (open at once when Digipoort's own answer could not tell, "delivery_uncertain")."""
+    uncertain = any(
+        isinstance(r, dict) and r.get("code") == "delivery_uncertain"
+        for r in (message.reasons or [])
+    )
+    return {
+        "can_resend": message.status == Status.TRANSPORT_ERROR,
+        "delivery_uncertain": uncertain,
+        "delivery_form": form or DeliveryCheckForm(),
+        "delivery_check_open": uncertain or form is not None,
     }
 
 
@@ -340,6 +364,132 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             flash.success(request, _("Beoordeling afgerond; de cliënt kan het bericht nu zien."))
         else:
             raise Http404
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+    return redirect("insite-message", pk=pk)
+
+
+# --- a message at 70: the staff send it again or record that it arrived ------------------------
+
+#: Digipoort's fault for a status request about a kenmerk it does not know ("Kenmerk
+#: onbekend", statusinformatieservice; as the local Digipoort, kvk/digipoort/stub.py, answers).
+UNKNOWN_KENMERK_CODES = frozenset({"STS130"})
+_UNKNOWN_WORDS = ("onbekend", "niet gevonden", "unknown", "not found")
+
+
+def _kenmerk_unknown(error) -> bool:
+    if error.code in UNKNOWN_KENMERK_CODES:
+        return True
+    text = (error.message or "").lower()
+    return error.code.startswith("STS") and any(word in text for word in _UNKNOWN_WORDS)
+
+
+def _check_kenmerk(kenmerk: str) -> str:
+    """Ask Digipoort about ``kenmerk`` before following it: "" when Digipoort knows the
+    delivery, else what to show under the field (a typing error must not leave the message
+    following someone else's delivery, or none)."""
+    from kvk.digipoort.client import DigipoortError
+    from workflow import submission
+
+    try:
+        statuses = submission._client().statuses(kenmerk)
+    except DigipoortError as error:
+        if _kenmerk_unknown(error):
+            return _("Digipoort kent dit kenmerk niet.")
+        log.warning("Digipoort could not check kenmerk %s: %s", kenmerk, error)
+        return _(
+            "Digipoort kon het kenmerk nu niet controleren (%(code)s). Er is niets gewijzigd; "
+            "probeer het later opnieuw."
+        ) % {"code": error.code}
+    if not statuses:
+        return _("Digipoort kent dit kenmerk niet.")
+    return ""
+
+
+@common.staff_view()
+@activation.required
+@require_POST
+def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Opnieuw verzenden" (status 70): the first POST asks "Weet u het zeker?", the second
+    one (``confirmed``) sends, with a fresh budget of automatic attempts."""
+    message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
+    if request.POST.get("confirmed") != "1":
+        if message.status != Status.TRANSPORT_ERROR:
+            flash.error(
+                request, _("Alleen een bericht met status 70 kan opnieuw worden verzonden.")
+            )
+            return redirect("insite-message", pk=pk)
+        return render(request, "portal/insite_resend_confirm.html", {"message": message})
+    try:
+        services.resend(message_id=message.pk, actor=common.actor(request))
+    except WorkflowError as error:
+        flash.error(request, _(error.message))
+    else:
+        flash.success(
+            request,
+            _(
+                "Het bericht wordt opnieuw verzonden. Deponeer vraagt Digipoort eerst of een "
+                "eerdere poging toch is aangekomen."
+            ),
+        )
+    return redirect("insite-message", pk=pk)
+
+
+@common.staff_view()
+@activation.required
+@require_POST
+def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Aflevering gecontroleerd bij Digipoort?" (status 70): not delivered, so send again
+    without asking Digipoort first; or delivered under a kenmerk Digipoort knows, 70 -> 60."""
+    message = common.message_or_404(common.staff_messages(request), pk)
+    form = DeliveryCheckForm(request.POST)
+
+    def invalid() -> HttpResponse:
+        return render(
+            request,
+            "portal/message_detail.html",
+            _detail_context(request, message, delivery_form=form),
+            status=400,
+        )
+
+    if not form.is_valid():
+        return invalid()
+    actor = common.actor(request)
+    try:
+        if form.cleaned_data["outcome"] == DeliveryCheckForm.NOT_DELIVERED:
+            services.resend(message_id=message.pk, actor=actor, checked_not_delivered=True)
+            flash.success(
+                request,
+                _(
+                    "Vastgelegd dat de vorige poging niet bij Digipoort is aangekomen; het "
+                    "bericht wordt opnieuw verzonden."
+                ),
+            )
+        else:
+            if message.status != Status.TRANSPORT_ERROR:
+                flash.error(
+                    request,
+                    _("Alleen bij een bericht met status 70 kan een aflevering worden vastgelegd."),
+                )
+                return redirect("insite-message", pk=pk)
+            kenmerk = form.cleaned_data["kenmerk"]
+            problem = _check_kenmerk(kenmerk)
+            if problem:
+                form.add_error("kenmerk", problem)
+                return invalid()
+            try:
+                services.record_delivery(message_id=message.pk, actor=actor, kenmerk=kenmerk)
+            except Invalid as error:
+                form.add_error("kenmerk", _(error.message))
+                return invalid()
+            flash.success(
+                request,
+                _(
+                    "De aflevering met kenmerk %(kenmerk)s is vastgelegd; Deponeer volgt nu de "
+                    "statussen van Digipoort."
+                )
+                % {"kenmerk": kenmerk},
+            )
     except WorkflowError as error:
         flash.error(request, _(error.message))
     return redirect("insite-message", pk=pk)

@@ -14,6 +14,7 @@ from kvk.status import Status
 from portal import activation
 from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
 from portal.views import common
+from workflow import reasons as reason_catalogue
 from workflow import services
 from workflow.errors import WorkflowError
 from workflow.models import ApprovalMessage
@@ -54,6 +55,8 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "can_decide": message.status == Status.IN_REVIEW,
         "polling": message.status in IN_FLIGHT,
         "rejection": _rejection(message),
+        # The sentence of each reason, never its technical detail (that is for the staff).
+        "reasons": reason_catalogue.public(message.reasons),
     }
 
 

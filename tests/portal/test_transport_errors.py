@@ -1,0 +1,426 @@
+"""The people's side of the road to the KvK: a message at 70 that the staff send again
+("Opnieuw verzenden", workflow.services.resend) or whose delivery they record after checking
+at Digipoort (workflow.services.record_delivery, the kenmerk asked of the local Digipoort
+first); a message at 60 that asks attention (ApprovalMessage.attention_code); reasons whose
+technical detail only the staff read (workflow.reasons.public); the e-mails about both."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import Client as BrowserClient
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kvk.status import Status
+from portal import notifications
+from tests.factories import PASSWORD
+from tests.kvk_digipoort.conftest import build_xbrl
+from tests.portal.conftest import make_message
+from workflow import reasons as reason_catalogue
+from workflow import services
+from workflow.models import ApprovalMessage, StatusEvent
+
+#: What a connection failure looks like in a reason's detail (requests' own wording): the
+#: staff may read it, a client never.
+DETAIL = (
+    "CONNECTION: HTTPSConnectionPool(host='preprod-dgp.procesinfrastructuur.nl', port=443): "
+    "Max retries exceeded"
+)
+#: The raw Digipoort answer a poll stores with an unknown status (999 is the local
+#: Digipoort's code that the client's table does not know, kvk/digipoort/stub.py).
+ATTENTION_DETAIL = f"{reason_catalogue.ATTENTION['unknown_status']} (999 Onbekende status)"
+
+
+@pytest.fixture
+def submissions(monkeypatch) -> list[int]:
+    """The KvK submissions queued (workflow.tasks.submit_to_kvk), instead of a broker."""
+    from workflow import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda pk, *a, **k: queued.append(pk))
+    return queued
+
+
+@pytest.fixture
+def verified_staff(staff, settings) -> BrowserClient:
+    """A staff member logged in with password and a verified second factor (TOTP), as in
+    tests/portal/test_auth.py: the InSite pages require both."""
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    browser = BrowserClient()
+    response = browser.post(reverse("login"), {"username": staff.username, "password": PASSWORD})
+    assert response["Location"].startswith(reverse("otp-verify"))
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    assert browser.post(reverse("otp-verify"), {"token": code}).status_code == 302
+    assert browser.get(reverse("insite-dashboard")).status_code == 200
+    return browser
+
+
+def approved(client):
+    message = make_message(client, Status.APPROVED)
+    assert services.claim_for_submission(message.pk)
+    return message
+
+
+def to_70(message, *, code: str = "digipoort_unreachable", detail: str = DETAIL):
+    """A message at 70 that no automatic attempt follows (a dead end until staff act)."""
+    reason = reason_catalogue.reason(code, detail=detail)
+    assert not services.record_transport_error(message_id=message.pk, reasons=[reason], retry=False)
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+    return message
+
+
+def at_70(client, **reason):
+    return to_70(approved(client), **reason)
+
+
+def to_60(message, *, attention: str = "", detail: str = ""):
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-60")
+    if attention:
+        services.record_kvk_statuses(
+            message_id=message.pk,
+            statuses=[],
+            outcome_status=None,
+            reasons=[],
+            attention=attention,
+            attention_detail=detail,
+        )
+    message.refresh_from_db()
+    assert message.status == Status.SENT_TO_KVK
+    return message
+
+
+def at_60(client, **attention):
+    return to_60(approved(client), **attention)
+
+
+def flashes(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def events(message, action: str):
+    return list(StatusEvent.objects.filter(message=message, action=action))
+
+
+# --- "Opnieuw verzenden" ------------------------------------------------------------------
+
+
+def test_staff_resend_asks_first_then_queues_one_submission(
+    verified_staff, staff, client_a, submissions, django_capture_on_commit_callbacks
+):
+    message = at_70(client_a)
+    url = reverse("insite-resend", args=[message.pk])
+    page = verified_staff.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert f'action="{url}"' in page and "Opnieuw verzenden" in page
+
+    # The button asks first: nothing happens until the second POST.
+    question = verified_staff.post(url)
+    assert question.status_code == 200
+    assert "Weet u het zeker?" in question.content.decode()
+    assert 'name="confirmed" value="1"' in question.content.decode()
+    assert events(message, "resend") == [] and submissions == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_staff.post(url, {"confirmed": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("insite-message", args=[message.pk])
+    assert any("opnieuw verzonden" in text for text in flashes(response))
+    assert submissions == [message.pk]
+    (event,) = events(message, "resend")
+    assert (event.actor_user, event.actor_kind) == (staff, "staff")
+    assert (event.from_status, event.to_status) == (Status.TRANSPORT_ERROR, Status.TRANSPORT_ERROR)
+    message.refresh_from_db()
+    assert message.attempts_base == message.submit_attempts  # a fresh budget of attempts
+
+
+def test_a_client_cannot_resend_or_record_a_delivery(
+    browser_a, client_a, submissions, django_capture_on_commit_callbacks
+):
+    message = at_70(client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        resend = browser_a.post(reverse("insite-resend", args=[message.pk]), {"confirmed": "1"})
+        record = browser_a.post(
+            reverse("insite-delivery", args=[message.pk]),
+            {"outcome": "not_delivered"},
+        )
+    assert (resend.status_code, record.status_code) == (404, 404)
+    assert submissions == []
+    assert not StatusEvent.objects.filter(
+        message=message, action__in=["resend", "resend_checked", "delivery_recorded"]
+    ).exists()
+    # The client's own page offers neither.
+    page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    assert reverse("insite-resend", args=[message.pk]) not in page
+    assert "Aflevering gecontroleerd bij Digipoort?" not in page
+
+
+def test_resend_of_a_message_not_at_70_shows_the_conflict_and_changes_nothing(
+    verified_staff, client_a, submissions, django_capture_on_commit_callbacks
+):
+    message = at_60(client_a)
+    before = ApprovalMessage.objects.values().get(pk=message.pk)
+    page = verified_staff.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert reverse("insite-resend", args=[message.pk]) not in page  # no button at 60
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_staff.post(
+            reverse("insite-resend", args=[message.pk]), {"confirmed": "1"}, follow=True
+        )
+    # The text of workflow.services.resend's Conflict.
+    assert any(
+        "Alleen een bericht met status 70 kan opnieuw worden verzonden" in text
+        for text in flashes(response)
+    )
+    assert submissions == []
+    assert events(message, "resend") == []
+    after = ApprovalMessage.objects.values().get(pk=message.pk)
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+
+
+# --- "Aflevering gecontroleerd bij Digipoort?" -----------------------------------------------
+
+
+def test_not_delivered_sends_again_without_asking_digipoort_first(
+    verified_staff, staff, client_a, submissions, django_capture_on_commit_callbacks
+):
+    message = at_70(client_a, code="delivery_uncertain", detail="AMBIGUOUS: deliveries x, y")
+    page = verified_staff.get(reverse("insite-message", args=[message.pk])).content.decode()
+    # Digipoort's own answer could not tell: the check form is open at once.
+    assert '<details id="delivery-check" open>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_staff.post(
+            reverse("insite-delivery", args=[message.pk]), {"outcome": "not_delivered"}
+        )
+    assert response.status_code == 302
+    assert submissions == [message.pk]
+    (event,) = events(message, "resend_checked")
+    assert event.actor_user == staff
+    message.refresh_from_db()
+    assert message.resend_checked is True
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({}, "Kies wat u bij Digipoort heeft gezien."),
+        ({"outcome": "delivered", "kenmerk": "  "}, "Vul het kenmerk in"),
+        ({"outcome": "delivered", "kenmerk": "abc def"}, "geen spaties"),
+        ({"outcome": "delivered", "kenmerk": "x" * 101}, "hooguit 100 tekens"),
+    ],
+)
+def test_the_delivery_form_says_in_dutch_what_is_missing(
+    verified_staff, client_a, submissions, data, error
+):
+    message = at_70(client_a)
+    response = verified_staff.post(reverse("insite-delivery", args=[message.pk]), data)
+    assert response.status_code == 400
+    assert '<p class="error"' in response.content.decode()
+    assert error in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR and submissions == []
+
+
+def test_delivered_with_a_kenmerk_digipoort_knows_moves_to_60(
+    verified_staff, staff, client_a, digipoort_settings, digipoort_client
+):
+    message = at_70(client_a)
+    # A delivery the local Digipoort really received: its kenmerk is what staff would copy.
+    kenmerk = digipoort_client.deliver(
+        reference=message.delivery_reference,
+        kvk_number=client_a.kvk_number,
+        filename="jaarrekening.xbrl",
+        content=build_xbrl(client_a.kvk_number),
+    )
+    response = verified_staff.post(
+        reverse("insite-delivery", args=[message.pk]),
+        {"outcome": "delivered", "kenmerk": f" {kenmerk} "},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert any(kenmerk in text for text in flashes(response))
+    message.refresh_from_db()
+    assert (message.status, message.digipoort_kenmerk) == (Status.SENT_TO_KVK, kenmerk)
+    (event,) = events(message, "delivery_recorded")
+    assert (event.actor_user, event.from_status, event.to_status) == (staff, 70, 60)
+
+
+def test_delivered_with_a_kenmerk_digipoort_does_not_know_changes_nothing(
+    verified_staff, client_a, digipoort_settings, digipoort_stub
+):
+    message = at_70(client_a)
+    response = verified_staff.post(
+        reverse("insite-delivery", args=[message.pk]),
+        {"outcome": "delivered", "kenmerk": "0123456789abcdef0123456789abcdef"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Digipoort kent dit kenmerk niet." in page
+    assert 'id="id_kenmerk_error"' in page  # under the field
+    message.refresh_from_db()
+    assert (message.status, message.digipoort_kenmerk) == (Status.TRANSPORT_ERROR, "")
+    assert events(message, "delivery_recorded") == []
+
+
+def test_a_kenmerk_without_any_status_counts_as_unknown(verified_staff, client_a, monkeypatch):
+    # getStatussenProces may answer an empty list instead of a fault: no delivery either.
+    from workflow import submission
+
+    class Silent:
+        def statuses(self, kenmerk):
+            return []
+
+    monkeypatch.setattr(submission, "_client", Silent)
+    message = at_70(client_a)
+    response = verified_staff.post(
+        reverse("insite-delivery", args=[message.pk]),
+        {"outcome": "delivered", "kenmerk": "K-zonder-statussen"},
+    )
+    assert response.status_code == 400
+    assert "Digipoort kent dit kenmerk niet." in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+
+
+def test_recording_a_delivery_is_for_70_only(verified_staff, client_a, monkeypatch):
+    from workflow import submission
+
+    def not_asked():
+        raise AssertionError("Digipoort is not asked about a message that is not at 70")
+
+    monkeypatch.setattr(submission, "_client", not_asked)
+    message = at_60(client_a)
+    response = verified_staff.post(
+        reverse("insite-delivery", args=[message.pk]),
+        {"outcome": "delivered", "kenmerk": "K-ander"},
+        follow=True,
+    )
+    assert any("status 70" in text for text in flashes(response))
+    message.refresh_from_db()
+    assert (message.status, message.digipoort_kenmerk) == (Status.SENT_TO_KVK, "K-60")
+    assert events(message, "delivery_recorded") == []
+
+
+def test_digipoort_unreachable_while_checking_changes_nothing(
+    verified_staff, client_a, digipoort_settings, settings
+):
+    # Nothing listens on port 9 of this machine (discard): the check cannot reach Digipoort.
+    settings.DIGIPOORT_STATUS_URL = "https://127.0.0.1:9/status"
+    message = at_70(client_a)
+    response = verified_staff.post(
+        reverse("insite-delivery", args=[message.pk]),
+        {"outcome": "delivered", "kenmerk": "abc"},
+    )
+    assert response.status_code == 400
+    assert "Digipoort kon het kenmerk nu niet controleren (CONNECTION)" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+
+
+# --- reasons: the sentence for everyone, the detail for the staff ------------------------------
+
+
+def test_staff_read_the_detail_folded_clients_only_the_sentence(
+    verified_staff, browser_a, client_a, api
+):
+    message = at_70(client_a)
+    sentence = str(reason_catalogue.TRANSPORT["digipoort_unreachable"])
+
+    staff_page = verified_staff.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert sentence in staff_page
+    assert "<summary>Technische details</summary>" in staff_page
+    assert "HTTPSConnectionPool" in staff_page
+
+    client_page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    assert sentence in client_page
+    assert "HTTPSConnectionPool" not in client_page
+
+    token = api(client_a.token)
+    detail = token.get(f"/api/v1/messages/{message.message_id}/")
+    updates = token.get("/api/v1/messages/updates/")
+    assert detail.status_code == updates.status_code == 200
+    for body in (detail.content.decode(), updates.content.decode()):
+        assert "HTTPSConnectionPool" not in body
+    data = detail.json()
+    assert data["reasons"] == [{"code": "digipoort_unreachable", "message": sentence}]
+    (last,) = [e for e in data["history"] if e["action"] == "transport_error"]
+    assert last["reasons"] == data["reasons"]
+    (update,) = [u for u in updates.json()["updates"] if u["message_id"] == str(message.message_id)]
+    assert update["reasons"] == data["reasons"]
+
+
+def test_the_client_never_reads_the_attention_note(verified_staff, browser_a, client_a, api):
+    message = at_60(client_a, attention="unknown_status", detail=ATTENTION_DETAIL)
+    assert events(message, "kvk_attention")
+
+    client_page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    assert "999 Onbekende status" not in client_page
+    assert "Vraagt aandacht" not in client_page
+    body = api(client_a.token).get(f"/api/v1/messages/{message.message_id}/").json()
+    assert "kvk_attention" not in [e["action"] for e in body["history"]]
+    assert "999 Onbekende status" not in str(body)
+
+    staff_page = verified_staff.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert 'id="attention"' in staff_page and "999 Onbekende status" in staff_page
+    assert "Vraagt aandacht" in staff_page
+
+
+# --- dashboard and list -----------------------------------------------------------------------
+
+
+def test_dashboard_and_list_show_a_60_that_asks_attention(verified_staff, client_a, client_b):
+    quiet = at_60(client_b)
+    loud = at_60(client_a, attention="retries_overdue", detail="420 sinds 2026-12-01")
+    response = verified_staff.get(reverse("insite-dashboard"))
+    attention = {m.pk for m in response.context["attention"]}
+    assert loud.pk in attention and quiet.pk not in attention
+    assert "Digipoort probeert al langer dan 72 uur" in response.content.decode()
+
+    listed = verified_staff.get(reverse("insite-messages"), {"attention": "on"})
+    assert {m.pk for m in listed.context["page"]} == {loud.pk}
+    assert "Digipoort probeert al langer dan 72 uur" in listed.content.decode()
+
+
+# --- e-mail ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_here(monkeypatch):
+    monkeypatch.setattr(
+        notifications.send_notification,
+        "delay",
+        lambda *args: notifications.send_notification.apply(args=args).get(),
+    )
+
+
+def test_the_attention_mail_goes_to_staff_only(
+    client_a, staff, mail_here, django_capture_on_commit_callbacks
+):
+    message = approved(client_a)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        to_60(message, attention="unknown_status", detail=ATTENTION_DETAIL)
+    (sent,) = mail.outbox
+    assert sent.to == [staff.email]
+    assert "Vraagt aandacht" in sent.subject and client_a.organisation.name in sent.subject
+    assert ATTENTION_DETAIL in sent.body
+    assert f"/insite/berichten/{message.pk}/" in sent.body
+
+
+def test_a_dead_end_70_mail_asks_the_staff_to_act(
+    client_a, staff, mail_here, django_capture_on_commit_callbacks
+):
+    # A first attempt that no retry can help (no automatic attempt follows): not "retries
+    # ran out", but the same dead end that waits for the staff.
+    message = approved(client_a)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        to_70(message, code="digipoort_authentication", detail="TLS: certificate")
+    (sent,) = mail.outbox
+    assert sent.to == [staff.email]
+    assert "Actie nodig" in sent.subject and "mislukt" in sent.subject
+    assert "status 70" in sent.body and "Opnieuw verzenden" in sent.body
+    assert "TLS: certificate" in sent.body  # the staff read the detail
+    assert f"/insite/berichten/{message.pk}/" in sent.body
