@@ -108,9 +108,9 @@ def approve_when_ready(stop: threading.Event, approved: set[int], errors: list[s
             services.approve(message_id=pk, actor=actor, document_sha256=sha)
         except Exception as error:  # noqa: BLE001 - reported, and the run fails its checks
             errors.append(f"approve {pk}: {error!r}")
-        finally:
-            connection.close()
 
+    # Each approving thread keeps its database connection, as a web server's thread would;
+    # they are closed when the run ends.
     with ThreadPoolExecutor(APPROVERS) as pool:
         while not stop.is_set():
             ready = list(
@@ -124,21 +124,57 @@ def approve_when_ready(stop: threading.Event, approved: set[int], errors: list[s
             close_old_connections()
             if not ready:
                 stop.wait(0.3)
+        close_thread_connections(pool, APPROVERS)
+    connection.close()
+
+
+def run_beat(stop: threading.Event, poll_tick: float, poll, process, sweep) -> None:
+    """What beat does in production, from the first upload on: the status poll every
+    ``poll_tick`` seconds (0: never), and every BEAT_SECONDS the nets for lost kicks and
+    crashed submissions (idempotent; they find nothing when all is well)."""
+    tick = nets = 0.0
+    while not stop.is_set():
+        moment = time.perf_counter()
+        if poll_tick and moment - tick >= poll_tick:
+            poll.delay()
+            tick = moment
+        if moment - nets >= BEAT_SECONDS:
+            process.delay()
+            sweep.delay()
+            nets = moment
+        stop.wait(min(poll_tick or BEAT_SECONDS, BEAT_SECONDS) / 4)
+
+
+def close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connection of each of the pool's threads (one call per thread:
+    each waits at the barrier until all threads have one)."""
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+
+    def close(_n: int) -> None:
+        connection.close()
+        barrier.wait(30)
+
+    list(pool.map(close, range(threads)))
 
 
 def send_receive_all(administrations: list) -> list[str]:
-    from django.db import connection
-
+    """Every client environment runs "Verzenden/ontvangen", 8 at a time; each sending
+    thread keeps its database connection, as a client environment's process would."""
     from clientside import services as client_services
 
-    def one(administration) -> list[str]:
-        try:
-            return client_services.send_receive(administration).errors
-        finally:
-            connection.close()
-
     with ThreadPoolExecutor(SENDERS) as pool:
-        return [error for errors in pool.map(one, administrations) for error in errors]
+        errors = [
+            error
+            for errors in pool.map(
+                lambda administration: client_services.send_receive(administration).errors,
+                administrations,
+            )
+            for error in errors
+        ]
+        close_thread_connections(pool, SENDERS)
+    return errors
 
 
 def check(filings: int, stub, sent_at: float) -> dict:
@@ -293,31 +329,32 @@ def main() -> None:
         approver = threading.Thread(
             target=approve_when_ready, args=(stop, approved, errors), daemon=True
         )
+        beat = threading.Thread(
+            target=run_beat,
+            args=(
+                stop,
+                args.poll_tick,
+                poll_kvk_statuses,
+                process_external_messages,
+                sweep_stuck_messages,
+            ),
+            daemon=True,
+        )
         t0 = time.perf_counter()
+        beat.start()
         approver.start()
         errors += send_receive_all(administrations)
         sent = time.perf_counter() - t0
         # A refused upload will not reach 80 by waiting: stop at once.
         deadline = t0 + (args.timeout if not errors else 0)
         final = [Status.FILED, Status.REFUSED, Status.PROCESSING_FAILED]
-        beat = tick = 0.0
         while time.perf_counter() < deadline:
-            done = ApprovalMessage.objects.filter(status__in=final).count()
-            if done >= args.filings:
+            if ApprovalMessage.objects.filter(status__in=final).count() >= args.filings:
                 break
-            moment = time.perf_counter()
-            if args.poll_tick and moment - tick > args.poll_tick:
-                poll_kvk_statuses.delay()
-                tick = moment
-            if moment - beat > BEAT_SECONDS:
-                # What beat does in production: the nets for lost kicks and crashed
-                # submissions (both idempotent; they find nothing when all is well).
-                process_external_messages.delay()
-                sweep_stuck_messages.delay()
-                beat = moment
-            time.sleep(min(0.5, args.poll_tick or 0.5) / 2)
+            time.sleep(0.25)
         stop.set()
         approver.join(60)
+        beat.join(10)
         at_80 = time.perf_counter() - t0
         errors += send_receive_all(administrations)
         total = time.perf_counter() - t0

@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -116,6 +117,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'deponeer.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before its first use in a request or task, so one
+        # the database dropped is replaced instead of failing the work.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -213,8 +217,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Countdowns never exceed this; a task not acknowledged in time is redelivered.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Countdowns never exceed this; a task not acknowledged in time is redelivered. The
+    # queues are read in the order of CELERY_TASK_QUEUES ("priority"), so approved filings
+    # go to the KvK before new uploads are processed.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "queue_order_strategy": "priority",
+    }
+# The KvK's work (delivering approved filings, asking their status) has its own queue, read
+# first by every worker: in the filing season an approved filing does not wait behind the
+# processing of new uploads and the e-mails. A worker reads every queue listed here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("kvk"), Queue("celery")]
+CELERY_TASK_ROUTES = {
+    "workflow.tasks.submit_to_kvk": {"queue": "kvk"},
+    "workflow.tasks.poll_kvk_statuses": {"queue": "kvk"},
+    "workflow.tasks.poll_one": {"queue": "kvk"},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -223,6 +242,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Celery closes the database connection around every task unless told to reuse it; with
+# DB_CONN_MAX_AGE set, a worker keeps its connection like the web server does (a new
+# PostgreSQL connection per task costs more than most of our tasks). config/celery.py
+# still drops a connection that is too old or broke, before and after each task.
+if DATABASES["default"].get("CONN_MAX_AGE"):
+    CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 PROCESSING_INTERVAL_SECONDS = float(env("PROCESSING_INTERVAL_SECONDS", "30"))

@@ -160,6 +160,11 @@ def _record_events(events: list[StatusEvent], *, locked: bool = False) -> None:
     StatusEvent.objects.bulk_create(events)
 
 
+#: The documents: loaded only by the actions that read them (a deferred field loads on
+#: first access), not with every lock on the row.
+HEAVY_FIELDS = ("received_document", "document")
+
+
 def _locked(message_id: int) -> ApprovalMessage:
     """The message, locked until commit.
 
@@ -171,6 +176,7 @@ def _locked(message_id: int) -> ApprovalMessage:
         return (
             ApprovalMessage.objects.select_for_update()
             .select_related("organisation")
+            .defer(*HEAVY_FIELDS)
             .get(pk=message_id)
         )
     except ApprovalMessage.DoesNotExist:

@@ -61,7 +61,12 @@ def submit(message_id: int) -> str:
     if row is None or not services.claim_for_submission(message_id):
         return "skipped"
     attempts_before, checked_not_delivered = row
-    message = ApprovalMessage.objects.select_related("organisation").get(pk=message_id)
+    message = (
+        ApprovalMessage.objects.select_related("organisation")
+        .prefetch_related("organisation__identifications")
+        .defer("received_document")
+        .get(pk=message_id)
+    )
     kvk_number = message.organisation.kvk_number or ""
     client = _client()
     try:
