@@ -125,10 +125,15 @@ class PortalClient:
     def status(self, message_id: uuid.UUID) -> dict:
         return self._call("GET", f"messages/{message_id}/")[1]
 
-    def updates(self, since: int) -> tuple[list[dict], int]:
+    def updates(self, since: int) -> tuple[list[dict], int, bool]:
+        """One page of status changes after ``since``: (updates, next cursor, more to ask).
+
+        A portal that does not say whether more follow ("more") is asked again until a
+        page comes back empty."""
         body = self._call("GET", "messages/updates/", params={"since": since})[1]
         try:
-            return list(body["updates"]), int(body["cursor"])
+            updates = list(body["updates"])
+            return updates, int(body["cursor"]), bool(body.get("more", bool(updates)))
         except (KeyError, TypeError, ValueError):
             raise PortalError(
                 "bad_answer",

@@ -988,12 +988,12 @@ def send_receive(administration: Administration) -> SendReceiveResult:
     try:
         cursor = profile.updates_cursor
         while True:
-            updates, next_cursor = client.updates(cursor)
+            updates, next_cursor, more = client.updates(cursor)
             by_id = {
                 str(m.message_id): m
                 for m in administration.outbound_messages.filter(
                     message_id__in=[u["message_id"] for u in updates]
-                )
+                ).defer("document")
             }
             for update in updates:
                 known = by_id.get(str(update["message_id"]))
@@ -1001,12 +1001,13 @@ def send_receive(administration: Administration) -> SendReceiveResult:
                     known, update.get("status"), update.get("reasons") or []
                 ):
                     result.updated += 1
-            if next_cursor == cursor or not updates:
+            if next_cursor == cursor or not more:
                 # Store the cursor only after the updates are mirrored: a crash in between
                 # fetches them again, and mirroring the same status twice changes nothing.
-                CommunicationProfile.objects.filter(pk=profile.pk).update(
-                    updates_cursor=next_cursor
-                )
+                if next_cursor != profile.updates_cursor:
+                    CommunicationProfile.objects.filter(pk=profile.pk).update(
+                        updates_cursor=next_cursor
+                    )
                 break
             cursor = next_cursor
             CommunicationProfile.objects.filter(pk=profile.pk).update(updates_cursor=cursor)

@@ -344,4 +344,5 @@ class MessageUpdatesView(ClientAPIView):
             for event in latest.values()
         ]
         cursor = events[-1]["sequence"] if events else since
-        return Response({"updates": updates, "cursor": cursor})
+        more = len(events) == UPDATES_PAGE_SIZE
+        return Response({"updates": updates, "cursor": cursor, "more": more})

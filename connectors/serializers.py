@@ -201,6 +201,9 @@ class UpdateSerializer(serializers.Serializer):
 class UpdatesSerializer(serializers.Serializer):
     updates = UpdateSerializer(many=True)
     cursor = serializers.IntegerField(help_text="Pass as ?since= to get the next changes.")
+    more = serializers.BooleanField(
+        help_text="True when more changes wait after this page: ask again with the cursor."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

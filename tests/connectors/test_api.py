@@ -122,8 +122,9 @@ def test_updates_return_changes_after_cursor_only_for_caller(api, client_a, clie
     page = a.get(URL + "updates/?since=0").json()
     assert [u["message_id"] for u in page["updates"]] == [first["message_id"]]
     assert page["updates"][0]["status"] == Status.RECEIVED
+    assert page["more"] is False, "one event: nothing more to ask for"
     later = a.get(f"{URL}updates/?since={page['cursor']}").json()
-    assert later == {"updates": [], "cursor": page["cursor"]}
+    assert later == {"updates": [], "cursor": page["cursor"], "more": False}
     bad = a.get(URL + "updates/?since=-1")
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_cursor")
 
@@ -151,3 +152,18 @@ def test_an_event_that_keeps_the_status_does_not_reach_the_clients_updates(api, 
     page = a.get(f"{URL}updates/?since={cursor}").json()
     assert page["updates"] == []
     assert page["cursor"] > cursor
+
+
+def test_a_full_page_says_more_follow(api, client_a, monkeypatch):
+    from connectors import api as api_module
+
+    monkeypatch.setattr(api_module, "UPDATES_PAGE_SIZE", 1)
+    a = api(client_a.token)
+    for _ in range(2):
+        a.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json")
+    first = a.get(URL + "updates/?since=0").json()
+    second = a.get(f"{URL}updates/?since={first['cursor']}").json()
+    assert (len(first["updates"]), first["more"]) == (1, True)
+    assert (len(second["updates"]), second["more"]) == (1, True)
+    last = a.get(f"{URL}updates/?since={second['cursor']}").json()
+    assert (last["updates"], last["more"]) == ([], False)
