@@ -14,6 +14,8 @@ the request may or may not have arrived, so a retry must first ask
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,6 +164,34 @@ class _Transport(Transport):
         )
 
 
+class _Files:
+    """Certificate and key files read once and again only when they change on disk (a
+    renewed certificate is picked up without a restart)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[int, bytes]] = {}
+
+    def read(self, path: str) -> bytes:
+        stamp = os.stat(path).st_mtime_ns
+        with self._lock:
+            cached = self._cache.get(path)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+        content = Path(path).read_bytes()
+        with self._lock:
+            self._cache[path] = (stamp, content)
+        return content
+
+
+_files = _Files()
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted(bundle: bytes) -> tuple[Any, ...]:
+    return tuple(wssec.load_certificates(bundle))
+
+
 class _Signer:
     """zeep's WSSE hook: sign each request, verify each response."""
 
@@ -172,8 +202,8 @@ class _Signer:
     def apply(self, envelope, headers):
         envelope = wssec.sign_envelope(
             envelope,
-            key_pem=Path(self._config.client_key).read_bytes(),
-            cert_pem=Path(self._config.client_cert).read_bytes(),
+            key_pem=_files.read(self._config.client_key),
+            cert_pem=_files.read(self._config.client_cert),
             signature_algorithm=self._config.signature_algorithm,
             digest_algorithm=self._config.digest_algorithm,
         )
@@ -189,7 +219,7 @@ class _Signer:
             if is_fault:
                 return envelope
             raise wssec.WsSecurityError("the response is not signed")
-        trusted = wssec.load_certificates(Path(self._config.ca_bundle).read_bytes())
+        trusted = list(_trusted(_files.read(self._config.ca_bundle)))
         verified = wssec.verify_envelope(envelope, trusted=trusted)
         expected = getattr(self._local, "message_id", "")
         if not is_fault and verified.addressing.relates_to != expected:

@@ -17,6 +17,7 @@ trusted CA and is valid now.
 from __future__ import annotations
 
 import base64
+import functools
 import threading
 import uuid
 from dataclasses import dataclass
@@ -174,6 +175,13 @@ def _with_wsu_prefix(envelope: etree._Element) -> etree._Element:
     return root
 
 
+@functools.lru_cache(maxsize=8)
+def _token_text(cert_pem: bytes) -> str:
+    """The BinarySecurityToken's content: the certificate in base64 DER (parsed once)."""
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")
+
+
 def sign_envelope(
     envelope: etree._Element,
     *,
@@ -208,12 +216,11 @@ def sign_envelope(
     etree.SubElement(timestamp, _q(WSU, "Created")).text = _xml_time(now)
     etree.SubElement(timestamp, _q(WSU, "Expires")).text = _xml_time(now + TIMESTAMP_LIFETIME)
 
-    cert = x509.load_pem_x509_certificate(cert_pem)
     token = etree.SubElement(security, _q(WSSE, "BinarySecurityToken"))
     token.set("EncodingType", BASE64_ENCODING)
     token.set("ValueType", X509V3)
     token_id = _ensure_id(token, "X509")
-    token.text = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")
+    token.text = _token_text(cert_pem)
 
     signed = [timestamp, *header.findall(f"{{{WSA}}}*"), _body(envelope)]
     signature = xmlsec.template.create(
