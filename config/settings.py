@@ -275,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
     "kvk-statussen-ophalen": {
         "task": "workflow.tasks.poll_kvk_statuses",
         "schedule": KVK_POLL_INTERVAL_SECONDS,
+        # A tick not run before the next one is dropped: ticks never pile up on the queue.
+        "options": {"expires": KVK_POLL_INTERVAL_SECONDS},
     },
     "vastgelopen-berichten-hervatten": {
         "task": "workflow.tasks.sweep_stuck_messages",

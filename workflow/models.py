@@ -242,6 +242,7 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     # One periodic task claims due messages with a conditional UPDATE (workflow.polling).
     next_poll_at = models.DateTimeField(null=True, blank=True)
     poll_attempts = models.PositiveIntegerField(default=0)
+    poll_failures = models.PositiveSmallIntegerField(default=0)  # in a row
     # Automatic delivery attempts are counted from here: a staff member's "Opnieuw
     # verzenden" gives a fresh budget while submit_attempts keeps counting every attempt
     # (any attempt after the first asks Digipoort before sending).

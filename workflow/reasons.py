@@ -59,9 +59,13 @@ ATTENTION: dict[str, Any] = {
         "Digipoort probeert het bericht al langer dan 72 uur af te leveren bij de KvK. "
         "Controleer de aflevering bij Digipoort; zodra Digipoort opgeeft, volgt status 70."
     ),
+    "status_unavailable": _(
+        "De status kan al enkele keren niet bij Digipoort worden opgevraagd. Het bericht "
+        "blijft op status 60 en wordt opnieuw gevraagd; controleer de aflevering bij Digipoort."
+    ),
     "no_verdict": _(
-        "Het bericht is bij de KvK afgeleverd, maar de KvK heeft nog niet geantwoord. "
-        "Controleer bij de KvK of Digipoort of de jaarrekening is ontvangen."
+        "Het bericht is al lang geleden verzonden, maar er is nog geen oordeel van de KvK. "
+        "Controleer bij Digipoort of de KvK of de jaarrekening is ontvangen."
     ),
 }
 

@@ -960,21 +960,48 @@ def _attempts_left(message: ApprovalMessage) -> bool:
     return message.submit_attempts - message.attempts_base < settings.KVK_SUBMIT_MAX_RETRIES
 
 
-def claim_for_submission(message_id: int, *, now: datetime | None = None) -> bool:
-    """Take a short lease on an approved message so only one worker talks to Digipoort."""
+@dataclass(frozen=True)
+class SubmissionClaim:
+    """What the attempt that won the claim must know: how many attempts came before it
+    (any earlier one means: ask Digipoort before sending), and whether a person checked
+    that the previous attempt did not arrive (then this one attempt sends without asking)."""
+
+    attempts_before: int
+    checked_not_delivered: bool
+
+
+def claim_for_submission(message_id: int, *, now: datetime | None = None) -> SubmissionClaim | None:
+    """Take a short lease on an approved message so only one worker talks to Digipoort.
+
+    The lease (``next_attempt_at``) and the start of the attempt (``delivery_started_at``)
+    are set, the attempt is counted and the staff's "checked: not delivered" is used up, in
+    one transaction: the attempt that wins is the one that decides. None when not won.
+    """
     now = now or timezone.now()
-    won = (
-        ApprovalMessage.objects.filter(
-            pk=message_id, status__in=[Status.APPROVED, Status.TRANSPORT_ERROR]
+    with transaction.atomic():
+        row = (
+            ApprovalMessage.objects.select_for_update(of=("self",))
+            .filter(pk=message_id, status__in=[Status.APPROVED, Status.TRANSPORT_ERROR])
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .values_list("submit_attempts", "resend_checked")
+            .first()
         )
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(
+        if row is None:
+            return None
+        ApprovalMessage.objects.filter(pk=message_id).update(
             next_attempt_at=now + timedelta(seconds=settings.KVK_SUBMIT_LEASE_SECONDS),
             submit_attempts=F("submit_attempts") + 1,
             delivery_started_at=now,
+            resend_checked=False,
         )
-    )
-    return won == 1
+    return SubmissionClaim(attempts_before=row[0], checked_not_delivered=row[1])
+
+
+def _attempt_running(message: ApprovalMessage, now: datetime) -> bool:
+    """An attempt holds its lease: it may be talking to Digipoort right now."""
+    started = message.delivery_started_at
+    lease = timedelta(seconds=settings.KVK_SUBMIT_LEASE_SECONDS)
+    return started is not None and started > now - lease
 
 
 def _start_polling(message: ApprovalMessage, now: datetime) -> list[str]:
@@ -992,6 +1019,7 @@ def record_delivered(*, message_id: int, kenmerk: str) -> bool:
     if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
         return False
     message.next_attempt_at = None
+    message.delivery_started_at = None
     fields = _start_polling(message, timezone.now())
     _apply(
         message,
@@ -1004,6 +1032,7 @@ def record_delivered(*, message_id: int, kenmerk: str) -> bool:
             "reasons",
             "next_attempt_at",
             "resend_checked",
+            "delivery_started_at",
             *fields,
         ],
     )
@@ -1037,9 +1066,12 @@ def record_transport_error(
         if will_retry
         else None
     )
+    message.delivery_started_at = None
     if message.status == Status.TRANSPORT_ERROR:
         message.reasons = reasons
-        message.save(update_fields=["reasons", "next_attempt_at", "updated_at"])
+        message.save(
+            update_fields=["reasons", "next_attempt_at", "delivery_started_at", "updated_at"]
+        )
         record_event(message, action="transport_error", actor=SYSTEM, from_status=message.status)
     else:
         _apply(
@@ -1048,7 +1080,7 @@ def record_transport_error(
             SYSTEM,
             reasons,
             action="transport_error",
-            update_fields=["reasons", "next_attempt_at"],
+            update_fields=["reasons", "next_attempt_at", "delivery_started_at"],
         )
     if not will_retry:
         _announce_dead_end(message)
@@ -1077,9 +1109,12 @@ def record_kvk_statuses(
     message = _locked(message_id)
     if kenmerk is not None and message.digipoort_kenmerk != kenmerk:
         return message
+    if message.status != Status.SENT_TO_KVK:
+        return message  # decided already: a late poll changes nothing, not even the timeline
     message.digipoort_statuses = statuses
-    fields = ["digipoort_statuses"]
-    if message.status == Status.SENT_TO_KVK and outcome_status in (None, Status.SENT_TO_KVK):
+    message.poll_failures = 0
+    fields = ["digipoort_statuses", "poll_failures"]
+    if outcome_status in (None, Status.SENT_TO_KVK):
         message.next_poll_at = (now or timezone.now()) + poll_delay(message.poll_attempts)
         fields.append("next_poll_at")
         if (message.attention_code, message.attention_detail) != (attention, attention_detail):
@@ -1098,7 +1133,7 @@ def record_kvk_statuses(
 
                 _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
     message.save(update_fields=[*fields, "updated_at"])
-    if message.status != Status.SENT_TO_KVK or outcome_status in (None, Status.SENT_TO_KVK):
+    if outcome_status in (None, Status.SENT_TO_KVK):
         return message
     message.next_poll_at = None
     message.attention_code = message.attention_detail = ""
@@ -1131,13 +1166,23 @@ def record_kvk_statuses(
             else None
         )
         message.delivery_reference = uuid.uuid4().hex
+        # Digipoort itself ended that delivery: the next attempt need not ask whether it
+        # arrived (asking could not tell it from a new one, see find_delivery); only this
+        # one attempt, the claim uses it up.
+        message.resend_checked = True
         _apply(
             message,
             message.mark_transport_error,
             SYSTEM,
             reasons,
             action="transport_error",
-            update_fields=["reasons", "next_attempt_at", "delivery_reference", *poll_fields],
+            update_fields=[
+                "reasons",
+                "next_attempt_at",
+                "delivery_reference",
+                "resend_checked",
+                *poll_fields,
+            ],
         )
         if not will_retry:
             _announce_dead_end(message)
@@ -1147,12 +1192,52 @@ def record_kvk_statuses(
     return message
 
 
-@transaction.atomic
-def record_poll_failure(*, message_id: int, kenmerk: str, now: datetime | None = None) -> None:
-    """The status could not be asked (Digipoort unreachable): ask again on the schedule."""
+def release_poll(*, message_id: int, kenmerk: str, now: datetime | None = None) -> None:
+    """A claimed poll that was not made: due again shortly (no failure counted)."""
     ApprovalMessage.objects.filter(
         pk=message_id, status=Status.SENT_TO_KVK, digipoort_kenmerk=kenmerk
-    ).update(next_poll_at=(now or timezone.now()) + poll_delay(1))
+    ).update(next_poll_at=(now or timezone.now()) + poll_delay(0))
+
+
+#: Status requests that failed in a row before the message is put before the staff.
+POLL_FAILURES_FOR_ATTENTION = 5
+
+
+@transaction.atomic
+def record_poll_failure(
+    *, message_id: int, kenmerk: str, error: str = "", now: datetime | None = None
+) -> None:
+    """The status could not be asked: ask again on the schedule, and after
+    POLL_FAILURES_FOR_ATTENTION failures in a row put the message before the staff."""
+    message = (
+        ApprovalMessage.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .defer(*HEAVY_FIELDS)
+        .filter(pk=message_id, status=Status.SENT_TO_KVK, digipoort_kenmerk=kenmerk)
+        .first()
+    )
+    if message is None:
+        return
+    message.next_poll_at = (now or timezone.now()) + poll_delay(message.poll_attempts)
+    message.poll_failures += 1
+    fields = ["next_poll_at", "poll_failures"]
+    if message.poll_failures >= POLL_FAILURES_FOR_ATTENTION and not message.attention_code:
+        from workflow.reasons import ATTENTION
+
+        message.attention_code = "status_unavailable"
+        message.attention_detail = f"{ATTENTION['status_unavailable']} ({error})"[:500]
+        fields += ["attention_code", "attention_detail"]
+        record_event(
+            message,
+            action="kvk_attention",
+            actor=SYSTEM,
+            from_status=message.status,
+            reasons=[{"code": message.attention_code, "message": message.attention_detail}],
+        )
+        from workflow.signals import kvk_attention
+
+        _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
+    message.save(update_fields=[*fields, "updated_at"])
 
 
 # --- the staff act on 70 ---------------------------------------------------------------------
@@ -1183,15 +1268,29 @@ def resend(
             f"status {message.status} ({message.status_label}).",
             code="status_conflict",
         )
+    _refuse_while_an_attempt_runs(message)
+    if message.attempts_base == message.submit_attempts and message.next_attempt_at is not None:
+        raise Conflict(
+            "Er staat al een nieuwe verzendpoging klaar voor dit bericht.", code="resend_queued"
+        )
     verify_document(message)
     message.attempts_base = message.submit_attempts
-    message.next_attempt_at = None
+    # Due at once: the queued task sends it, and if that task is lost the sweeper does.
+    message.next_attempt_at = timezone.now()
     message.resend_checked = checked_not_delivered
     message.save(update_fields=["attempts_base", "next_attempt_at", "resend_checked", "updated_at"])
     action = "resend_checked" if checked_not_delivered else "resend"
     record_event(message, action=action, actor=actor, from_status=message.status)
     _queue_submission(message)
     return message
+
+
+def _refuse_while_an_attempt_runs(message: ApprovalMessage) -> None:
+    if _attempt_running(message, timezone.now()):
+        raise Conflict(
+            "Er loopt op dit moment een verzendpoging; wacht het resultaat af.",
+            code="attempt_running",
+        )
 
 
 KENMERK_MAX_LENGTH = 100
@@ -1213,6 +1312,15 @@ def record_delivery(*, message_id: int, actor: Actor, kenmerk: str) -> ApprovalM
         )
     message = _locked(message_id)
     _require_staff(message, actor, "de aflevering vastleggen")
+    _refuse_while_an_attempt_runs(message)
+    taken = (
+        ApprovalMessage.objects.filter(digipoort_kenmerk=kenmerk).exclude(pk=message.pk).exists()
+    )
+    if taken:
+        raise Invalid(
+            "Dit kenmerk hoort bij een ander bericht; controleer het kenmerk.",
+            code="kenmerk_taken",
+        )
     message.next_attempt_at = None
     fields = _start_polling(message, timezone.now())
     message.next_poll_at = timezone.now()  # ask at once

@@ -17,10 +17,12 @@ import logging
 import threading
 import time
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kvk.digipoort.client import DigipoortClient, DigipoortConfig, DigipoortError
@@ -53,14 +55,9 @@ def _error_reason(error: DigipoortError) -> dict[str, str]:
 
 
 def submit(message_id: int) -> str:
-    row = (
-        ApprovalMessage.objects.filter(pk=message_id)
-        .values_list("submit_attempts", "resend_checked")
-        .first()
-    )
-    if row is None or not services.claim_for_submission(message_id):
+    claim = services.claim_for_submission(message_id)
+    if claim is None:
         return "skipped"
-    attempts_before, checked_not_delivered = row
     message = (
         ApprovalMessage.objects.select_related("organisation")
         .prefetch_related("organisation__identifications")
@@ -72,7 +69,7 @@ def submit(message_id: int) -> str:
     try:
         services.verify_document(message)
         kenmerk = None
-        if attempts_before > 0 and not checked_not_delivered:
+        if claim.attempts_before > 0 and not claim.checked_not_delivered:
             since = (message.approved_at or message.created_at) - timedelta(minutes=5)
             kenmerk = client.find_delivery(
                 reference=message.delivery_reference, kvk_number=kvk_number, since=since
@@ -110,8 +107,10 @@ def submit(message_id: int) -> str:
 # --- the poll schedule ------------------------------------------------------------------------
 
 
-def claim_due_polls(*, now: datetime, limit: int) -> list[tuple[int, str]]:
-    """Claim up to ``limit`` messages at 60 whose poll is due: (pk, kenmerk) of each.
+def claim_due_polls(*, now: datetime, limit: int) -> list[tuple[int, str, datetime]]:
+    """Claim up to ``limit`` messages at 60 whose poll is due: (pk, kenmerk, since when at
+    60) of each. A message without a next-poll time (delivered by an earlier version) is
+    due.
 
     One conditional UPDATE moves their ``next_poll_at`` a lease ahead and counts the poll;
     a row that another worker claimed first no longer matches ``next_poll_at <= now`` and
@@ -121,10 +120,11 @@ def claim_due_polls(*, now: datetime, limit: int) -> list[tuple[int, str]]:
     lease = now + timedelta(seconds=settings.KVK_POLL_LEASE_SECONDS)
     with transaction.atomic():
         due = (
-            ApprovalMessage.objects.filter(status=Status.SENT_TO_KVK, next_poll_at__lte=now)
+            ApprovalMessage.objects.filter(status=Status.SENT_TO_KVK)
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
             .exclude(digipoort_kenmerk="")
             .filter(organisation__environment__activation__active=True)  # skip inactive ones
-            .order_by("next_poll_at")
+            .order_by(F("next_poll_at").asc(nulls_first=True))
         )
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
@@ -137,11 +137,22 @@ def claim_due_polls(*, now: datetime, limit: int) -> list[tuple[int, str]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET next_poll_at = %s, poll_attempts = poll_attempts + 1 "  # noqa: S608 - names from the model, values as parameters
-                f"WHERE id IN ({marks}) AND status = %s AND next_poll_at <= %s "
-                "RETURNING id, digipoort_kenmerk",
+                f"WHERE id IN ({marks}) AND status = %s "
+                "AND (next_poll_at IS NULL OR next_poll_at <= %s) "
+                "RETURNING id, digipoort_kenmerk, status_changed_at",
                 [adapt(lease), *ids, int(Status.SENT_TO_KVK), adapt(now)],
             )
-            return [(int(pk), str(kenmerk)) for pk, kenmerk in cursor.fetchall()]
+            rows = cursor.fetchall()
+    convert = ApprovalMessage._meta.get_field("status_changed_at")
+    return [(int(pk), str(kenmerk), _as_datetime(convert, since)) for pk, kenmerk, since in rows]
+
+
+def _as_datetime(field: Any, value: Any) -> datetime:
+    """A datetime column read by raw SQL, as the ORM would give it (SQLite returns text)."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    parsed = field.to_python(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
 def _attention_text(attention: Attention, raw: str) -> str:
@@ -149,7 +160,12 @@ def _attention_text(attention: Attention, raw: str) -> str:
 
 
 def poll_claimed(
-    message_id: int, kenmerk: str, *, client: DigipoortClient, now: datetime | None = None
+    message_id: int,
+    kenmerk: str,
+    *,
+    client: DigipoortClient,
+    now: datetime | None = None,
+    sent_at: datetime | None = None,
 ) -> bool:
     """Ask Digipoort about one claimed message and record what it says. False when
     Digipoort could not be reached (the caller stops its run: the others would fail too)."""
@@ -157,13 +173,16 @@ def poll_claimed(
         statuses = client.statuses(kenmerk)
     except DigipoortError as error:
         log.warning("Digipoort status poll for message %s failed: %s", message_id, error)
-        services.record_poll_failure(message_id=message_id, kenmerk=kenmerk, now=now)
+        services.record_poll_failure(
+            message_id=message_id, kenmerk=kenmerk, error=str(error), now=now
+        )
         return error.code not in ("CONNECTION", "TIMEOUT", "TLS")
     moment = now or timezone.now()
     result = outcome(
         statuses,
         now=moment,
         no_verdict_after=timedelta(hours=settings.KVK_NO_VERDICT_ATTENTION_HOURS),
+        sent_at=sent_at,
     )
     if result.status == Status.REFUSED:
         reasons = [{"code": code, "message": text} for code, text in result.reasons]
@@ -198,12 +217,11 @@ def poll_due(*, now: datetime | None = None, budget_seconds: float | None = None
         batch = claim_due_polls(now=now or timezone.now(), limit=settings.KVK_POLL_BATCH)
         if not batch:
             break
-        for index, (message_id, kenmerk) in enumerate(batch):
+        for index, (message_id, kenmerk, sent_at) in enumerate(batch):
             polled += 1
-            if not poll_claimed(message_id, kenmerk, client=client, now=now):
-                for later_id, later_kenmerk in batch[index + 1 :]:
-                    services.record_poll_failure(
-                        message_id=later_id, kenmerk=later_kenmerk, now=now
-                    )
+            if not poll_claimed(message_id, kenmerk, client=client, now=now, sent_at=sent_at):
+                # Digipoort is out of reach: give the rest of the batch back to the schedule.
+                for later_id, later_kenmerk, _sent_at in batch[index + 1 :]:
+                    services.release_poll(message_id=later_id, kenmerk=later_kenmerk, now=now)
                 return polled
     return polled

@@ -305,6 +305,17 @@ class DigipoortClient:
         )
         return self._to_statuses(response)
 
+    def processes(self, kvk_number: str) -> list[str]:
+        """getProcessen: the kenmerken of the deliveries of this message type for a KvK
+        number (who a delivery belongs to)."""
+        response = self._call(
+            self._status_service.getProcessen,
+            berichtsoort=self.config.berichtsoort,
+            identiteitBelanghebbende=self._identity(kvk_number),
+            autorisatieAdres=self.config.autorisatie_adres or None,
+        )
+        return [_text(process.kenmerk) for process in _items(response, "ProcesResultaat")]
+
     def find_delivery(self, *, reference: str, kvk_number: str, since: datetime) -> str | None:
         """The kenmerk of the delivery we made with ``reference`` at or after ``since``.
 
@@ -315,16 +326,8 @@ class DigipoortClient:
         started in the window cannot be told apart, because guessing could file twice.
         """
         since = _as_utc(since)
-        response = self._call(
-            self._status_service.getProcessen,
-            berichtsoort=self.config.berichtsoort,
-            identiteitBelanghebbende=self._identity(kvk_number),
-            autorisatieAdres=self.config.autorisatie_adres or None,
-        )
-        processes = _items(response, "ProcesResultaat")
         unlabelled = []
-        for process in processes:
-            kenmerk = _text(process.kenmerk)
+        for kenmerk in self.processes(kvk_number):
             timeline = self.statuses(kenmerk)
             if not timeline or max(s.timestamp for s in timeline) < since:
                 continue  # an older delivery for this KvK number

@@ -159,14 +159,16 @@ def outcome(
     *,
     now: datetime | None = None,
     no_verdict_after: timedelta | None = None,
+    sent_at: datetime | None = None,
 ) -> Outcome:
     """Read a delivery's timeline (as returned by ``DigipoortClient.statuses``).
 
     The first final status decides. A 420 with foutcode AFS600 means Digipoort stopped its
     retries: the delivery failed (70). Otherwise the message stays at 60, and is put before
     the staff (``attention``) when the timeline holds a code we do not know, when a 420 has
-    lasted longer than Digipoort's 72 hours (``now`` given), or when the KvK has not
-    answered ``no_verdict_after`` the delivery to it.
+    lasted longer than Digipoort's 72 hours (``now`` given), or when no verdict has come
+    ``no_verdict_after`` the delivery (``sent_at``, else the first status), whatever the
+    last status says.
     """
     timeline = sorted(statuses, key=lambda s: s.timestamp)
     for status in timeline:
@@ -185,17 +187,9 @@ def outcome(
             )
     unknown = [s for s in timeline if s.code not in CODES]
     latest = next((s for s in reversed(timeline) if s.code in CODES), None)
-    if latest is None:
-        if unknown:
-            return Outcome(
-                status=None,
-                attention=Attention.UNKNOWN_STATUS,
-                raw=", ".join(_raw(s) for s in unknown),
-            )
-        return Outcome(status=None)
-    meaning = CODES[latest.code]
-    result = Outcome(status=meaning.status)
-    if meaning.kind is Kind.WAIT:
+    meaning = CODES[latest.code] if latest is not None else None
+    result = Outcome(status=meaning.status if meaning else None)
+    if meaning is not None and meaning.kind is Kind.WAIT and latest is not None:
         result = Outcome(status=None, reasons=_reasons(latest), reason=meaning.reason)
     if unknown:
         return Outcome(
@@ -205,17 +199,25 @@ def outcome(
             attention=Attention.UNKNOWN_STATUS,
             raw=", ".join(_raw(s) for s in unknown),
         )
-    if now is not None and latest.code == 420:
+    if now is not None and latest is not None and latest.code == 420:
         first_420 = next(s for s in timeline if s.code == 420)
         if now - first_420.timestamp > timedelta(hours=RETRY_420_HOURS):
             return Outcome(
                 status=None,
                 reasons=result.reasons,
-                reason=meaning.reason,
+                reason=result.reason,
                 attention=Attention.RETRIES_OVERDUE,
                 raw=_raw(latest),
             )
-    waited = now - latest.timestamp if now is not None else None
-    if latest.code == 400 and waited and no_verdict_after and waited > no_verdict_after:
-        return Outcome(status=_SENT, attention=Attention.NO_VERDICT, raw=_raw(latest))
+    start = sent_at or (timeline[0].timestamp if timeline else None)
+    waited = now - start if now is not None and start is not None else None
+    if waited is not None and no_verdict_after is not None and waited > no_verdict_after:
+        raw = _raw(latest) if latest is not None else "geen status"
+        return Outcome(
+            status=result.status,
+            reasons=result.reasons,
+            reason=result.reason,
+            attention=Attention.NO_VERDICT,
+            raw=raw,
+        )
     return result

@@ -384,15 +384,18 @@ def _kenmerk_unknown(error) -> bool:
     return error.code.startswith("STS") and any(word in text for word in _UNKNOWN_WORDS)
 
 
-def _check_kenmerk(kenmerk: str) -> str:
+def _check_kenmerk(kenmerk: str, kvk_number: str) -> str:
     """Ask Digipoort about ``kenmerk`` before following it: "" when Digipoort knows the
-    delivery, else what to show under the field (a typing error must not leave the message
-    following someone else's delivery, or none)."""
+    delivery and it is one for this organisation's KvK number, else what to show under the
+    field (a typing error must not leave the message following someone else's delivery, or
+    none)."""
     from kvk.digipoort.client import DigipoortError
     from workflow import submission
 
     try:
-        statuses = submission._client().statuses(kenmerk)
+        client = submission._client()
+        statuses = client.statuses(kenmerk)
+        ours = kenmerk in client.processes(kvk_number) if statuses else False
     except DigipoortError as error:
         if _kenmerk_unknown(error):
             return _("Digipoort kent dit kenmerk niet.")
@@ -403,6 +406,10 @@ def _check_kenmerk(kenmerk: str) -> str:
         ) % {"code": error.code}
     if not statuses:
         return _("Digipoort kent dit kenmerk niet.")
+    if not ours:
+        return _("Dit kenmerk hoort niet bij een aflevering voor KvK-nummer %(kvk)s.") % {
+            "kvk": kvk_number
+        }
     return ""
 
 
@@ -473,7 +480,7 @@ def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("insite-message", pk=pk)
             kenmerk = form.cleaned_data["kenmerk"]
-            problem = _check_kenmerk(kenmerk)
+            problem = _check_kenmerk(kenmerk, message.organisation.kvk_number or "")
             if problem:
                 form.add_error("kenmerk", problem)
                 return invalid()

@@ -247,6 +247,26 @@ def test_delivered_with_a_kenmerk_digipoort_knows_moves_to_60(
     assert (event.actor_user, event.from_status, event.to_status) == (staff, 70, 60)
 
 
+def test_a_kenmerk_of_another_kvk_number_changes_nothing(
+    verified_staff, client_a, client_b, digipoort_settings, digipoort_client
+):
+    message = at_70(client_a)
+    # Digipoort knows the kenmerk, but it is another company's filing.
+    kenmerk = digipoort_client.deliver(
+        reference="elders",
+        kvk_number=client_b.kvk_number,
+        filename="jaarrekening.xbrl",
+        content=build_xbrl(client_b.kvk_number),
+    )
+    response = verified_staff.post(
+        reverse("insite-delivery", args=[message.pk]), {"outcome": "delivered", "kenmerk": kenmerk}
+    )
+    assert response.status_code == 400
+    assert "hoort niet bij een aflevering voor KvK-nummer" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR and message.digipoort_kenmerk != kenmerk
+
+
 def test_delivered_with_a_kenmerk_digipoort_does_not_know_changes_nothing(
     verified_staff, client_a, digipoort_settings, digipoort_stub
 ):

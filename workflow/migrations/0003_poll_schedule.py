@@ -50,6 +50,11 @@ class Migration(migrations.Migration):
             name='resend_checked',
             field=models.BooleanField(default=False),
         ),
+        migrations.AddField(
+            model_name="approvalmessage",
+            name="poll_failures",
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
         migrations.AddIndex(
             model_name='approvalmessage',
             index=models.Index(fields=['status', 'next_poll_at'], name='poll_due'),
