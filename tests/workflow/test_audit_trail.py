@@ -187,16 +187,26 @@ def test_submission_of_a_changed_document_sends_nothing_and_records_why(flow, mo
         # The database itself refuses the change; tamper only in memory on the way out.
         original_get = ApprovalMessage.objects.select_related
 
+        class Tampered:
+            """The query set on the way out, with the document changed on ``get``."""
+
+            def __init__(self, queryset):
+                self.queryset = queryset
+
+            def __getattr__(self, name):
+                attribute = getattr(self.queryset, name)
+                if name == "get":
+
+                    def get(**lookup):
+                        row = attribute(**lookup)
+                        row.document = tampered
+                        return row
+
+                    return get
+                return lambda *args, **kwargs: Tampered(attribute(*args, **kwargs))
+
         def tampering(*args, **kwargs):
-            queryset = original_get(*args, **kwargs)
-
-            class Tampered:
-                def get(self, **lookup):
-                    row = queryset.get(**lookup)
-                    row.document = tampered
-                    return row
-
-            return Tampered()
+            return Tampered(original_get(*args, **kwargs))
 
         monkeypatch.setattr(ApprovalMessage.objects, "select_related", tampering)
     else:
