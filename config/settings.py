@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -39,7 +40,16 @@ VAR_DIR = Path(env("DEPONEER_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me-" + "x" * 20)
+# The development key signs sessions of `make run` only: with DEBUG off the product does not
+# start without a key of its own (a known key lets anyone forge a session).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-" + "x" * 20
+SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY ontbreekt of is de ontwikkelsleutel; met DEBUG=false is een eigen, "
+        "geheime sleutel nodig (SECRET_KEY is missing or the development key; DEBUG=false "
+        "needs a secret key of its own)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -87,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: a session that owes its second factor reaches nothing else.
+    "portal.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,6 +167,11 @@ AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# How many proxies in front of the web server append to X-Forwarded-For (production: the TLS
+# proxy, 1). The client address of throttling, django-axes and the audit trail comes from
+# there (config/clientip.py); 0 trusts no header and uses the connection's address.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 # Staff must pass a TOTP second factor. On by default in production (DEBUG off); the
 # development default lets the demo login work without an authenticator app.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)
@@ -303,6 +320,7 @@ REST_FRAMEWORK = {
         "anon_auth": env("API_ANON_THROTTLE_RATE", "60/min"),
     },
     "UNAUTHENTICATED_USER": None,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Deponeer CommSvc API",
@@ -319,11 +337,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
 
 # --- Digipoort --------------------------------------------------------------------------
 DIGIPOORT_STUB_DIR = VAR_DIR / "digipoort"
+# The local Digipoort of `make run` listens on DIGIPOORT_STUB_PORT (scripts/run_all.py).
+DIGIPOORT_STUB_PORT = int(env("DIGIPOORT_STUB_PORT", "8443"))
 DIGIPOORT_AANLEVER_URL = env(
-    "DIGIPOORT_AANLEVER_URL", "https://127.0.0.1:8443/wus/2.0/aanleverservice/1.2"
+    "DIGIPOORT_AANLEVER_URL",
+    f"https://127.0.0.1:{DIGIPOORT_STUB_PORT}/wus/2.0/aanleverservice/1.2",
 )
 DIGIPOORT_STATUS_URL = env(
-    "DIGIPOORT_STATUS_URL", "https://127.0.0.1:8443/wus/2.0/statusinformatieservice/1.2"
+    "DIGIPOORT_STATUS_URL",
+    f"https://127.0.0.1:{DIGIPOORT_STUB_PORT}/wus/2.0/statusinformatieservice/1.2",
 )
 DIGIPOORT_CLIENT_CERT = env("DIGIPOORT_CLIENT_CERT", str(DIGIPOORT_STUB_DIR / "client.crt"))
 DIGIPOORT_CLIENT_KEY = env("DIGIPOORT_CLIENT_KEY", str(DIGIPOORT_STUB_DIR / "client.key"))
@@ -345,7 +367,12 @@ KVK_SUBMIT_MAX_RETRIES = int(env("KVK_SUBMIT_MAX_RETRIES", "5"))
 # Comma-separated paths of official taxonomy package zips; empty = instance rules only.
 KVK_TAXONOMY_PACKAGES = env_list("KVK_TAXONOMY_PACKAGES")
 
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The site's own address: links in e-mails and the demo clients' portal address. Without
+# it, the address `make run` serves on (DEPONEER_HOST, DEPONEER_PORT).
+PORTAL_BASE_URL = env(
+    "PORTAL_BASE_URL",
+    f"http://{env('DEPONEER_HOST', '127.0.0.1')}:{int(env('DEPONEER_PORT', '8000'))}",
+)
 # The client side derives the portal address from the participant number (O12345AA).
 PORTAL_URL_TEMPLATE = env("PORTAL_URL_TEMPLATE", "https://{participant}.deponeer.nl")
 # Client side: "Verzenden/ontvangen accountancyportal" on a schedule; 0 (default) = off.

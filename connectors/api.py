@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
+from config.clientip import client_ip
 from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
 from connectors import selectors
 from connectors.authentication import ClientTokenAuthentication, feature_active
@@ -171,7 +172,7 @@ class ClientAPIView(APIView):
         return Actor.for_token(
             organisation_id=token.organisation_id,
             label=f"token {token.prefix}…",
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request) or None,
         )
 
     def messages(self, request: Request):

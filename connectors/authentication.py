@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from connectors import selectors
-from connectors.models import ClientToken, hash_token
+from connectors.models import TOKEN_PREFIX_LENGTH, ClientToken, hash_token
 
 
 class TokenAuthenticationFailed(exceptions.AuthenticationFailed):
@@ -30,39 +30,49 @@ def _parse_rate(rate: str | None) -> tuple[int, int]:
 
 
 class FailedAuthenticationGuard:
-    """Throttles token guessing: after too many failed authentications from one address
-    within the window of the ``anon_auth`` rate, that address gets 429 until it passes.
+    """Throttles token guessing without ever refusing a valid token.
 
-    DRF's throttles run after authentication, so a caller with a wrong token would never
-    reach them; this guard runs inside authentication instead.
+    Only failed authentications are counted: per client address (config.clientip, so
+    behind the TLS proxy each client has its own), and per token the caller named (its
+    visible beginning), so one token cannot be guessed from many addresses either. Each
+    count is one atomic increment in the cache (Redis INCR in production) in a fixed window
+    of the ``anon_auth`` rate; past the limit a failed attempt answers 429 instead of 401.
+    DRF's throttles run after authentication, so this guard runs inside it.
     """
 
-    def __init__(self, request) -> None:
-        self.key = f"auth-failures:{request.META.get('REMOTE_ADDR', '')}"
+    def __init__(self, request, presented: str = "") -> None:
+        from config.clientip import client_ip
+
         rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         rate = rates.get("anon_auth") if isinstance(rates, dict) else None
         self.limit, self.window = _parse_rate(rate)
+        self.scopes = [f"address:{client_ip(request)}"]
+        if presented.startswith("dpn_"):
+            self.scopes.append(f"token:{presented[:TOKEN_PREFIX_LENGTH]}")
 
-    def _recent(self, now: float) -> list[float]:
-        return [t for t in cache.get(self.key, []) if t > now - self.window]
-
-    def check(self) -> None:
-        if not self.limit:
-            return
-        now = time.time()
-        recent = self._recent(now)
-        if len(recent) >= self.limit:
-            raise exceptions.Throttled(
-                wait=max(recent[0] + self.window - now, 1),
-                detail="Te veel mislukte pogingen met een token vanaf dit adres; probeer het "
-                "later opnieuw.",
-            )
+    def _count(self, scope: str, now: float) -> tuple[int, float]:
+        """Add one failure in ``scope``'s current window: (failures so far, seconds left)."""
+        window = int(now // self.window)
+        key = f"auth-failures:{scope}:{window}"
+        cache.add(key, 0, self.window * 2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, self.window * 2)
+            count = 1
+        return count, (window + 1) * self.window - now
 
     def record_failure(self) -> None:
+        """Count the failure; raise Throttled once a scope is past its limit."""
         if not self.limit:
             return
         now = time.time()
-        cache.set(self.key, [*self._recent(now), now], self.window)
+        counts = [self._count(scope, now) for scope in self.scopes]
+        if any(count > self.limit for count, _left in counts):
+            raise exceptions.Throttled(
+                wait=max(max(left for _count, left in counts), 1),
+                detail="Te veel mislukte pogingen met een token; probeer het later opnieuw.",
+            )
 
 
 def feature_active(token: ClientToken) -> bool:
@@ -86,11 +96,11 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
     touch_interval = timedelta(seconds=60)
 
     def authenticate(self, request):  # type: ignore[override]
-        guard = FailedAuthenticationGuard(request)
-        guard.check()
         try:
             return self._authenticate(request)
         except TokenAuthenticationFailed:
+            presented = authentication.get_authorization_header(request).decode("latin-1")
+            guard = FailedAuthenticationGuard(request, presented.partition(" ")[2].strip())
             guard.record_failure()
             raise
 

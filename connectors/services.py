@@ -394,21 +394,21 @@ def _kvk_number(
             )
         ]
     owner = owners.get(document_kvk_number)
-    if owner is None:
-        return own, [
-            _reason(
-                "kvk_number_unknown",
-                f"KvK-nummer {document_kvk_number} in het document is bij het kantoor niet "
-                f"bekend (de verzendende organisatie heeft KvK-nummer {own or 'onbekend'}).",
-            )
-        ]
     if owner != organisation.pk:
+        # One answer whatever the reason: the sender must not learn whether the number
+        # belongs to another client of the firm. The staff read which it is in the detail.
+        detail = (
+            "onbekend bij het kantoor"
+            if owner is None
+            else f"hoort bij een andere organisatie van het kantoor (id {owner})"
+        )
         return own, [
-            _reason(
-                "kvk_number_mismatch",
-                f"KvK-nummer {document_kvk_number} in het document hoort niet bij de "
-                f"verzendende organisatie (KvK-nummer {own or 'onbekend'}).",
-            )
+            {
+                "code": "kvk_number_not_yours",
+                "message": f"KvK-nummer {document_kvk_number} in het document is niet het "
+                f"KvK-nummer van uw organisatie ({own or 'onbekend'}).",
+                "detail": f"KvK-nummer {document_kvk_number}: {detail}.",
+            }
         ]
     return own, []
 

@@ -3,6 +3,7 @@ local Digipoort; Ctrl-C stops everything this started."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,6 +47,9 @@ def wait_for(url: str, seconds: float = 30.0) -> bool:
 
 
 def _stop(signum: int, frame: object) -> None:
+    # The first signal starts the shutdown; repeated ones must not interrupt it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -91,14 +95,38 @@ Stoppen: Ctrl-C
     except KeyboardInterrupt:
         return 0
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        for child in children.values():
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+        stop_children(children)
+
+
+#: How long the children get to stop after SIGTERM before they are killed.
+GRACE_SECONDS = 10
+
+
+def stop_children(children: dict[str, subprocess.Popen]) -> None:
+    """Stop every child (and its own process group) within GRACE_SECONDS, then kill what is
+    left. Further Ctrl-C or SIGTERM while this runs (a terminal or a supervisor repeats the
+    signal, or sends it to the whole group) no longer interrupt it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    for child in children.values():
+        _signal_group(child, signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS
+    for child in children.values():
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+    for child in children.values():
+        # Also the group's other members (the worker's pool processes), even when the
+        # group's leader already stopped.
+        _signal_group(child, signal.SIGKILL)
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            print(f"proces {child.pid} stopt niet", file=sys.stderr)
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signum)
 
 
 if __name__ == "__main__":

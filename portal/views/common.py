@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.clientip import client_ip
 from kvk.status import Status
 from portal import permissions
 from portal.admin_site import needs_second_factor
@@ -52,7 +53,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def actor(request: HttpRequest) -> Actor:
-    return Actor.for_user(request.user, ip_address=request.META.get("REMOTE_ADDR"))
+    return Actor.for_user(request.user, ip_address=client_ip(request) or None)
 
 
 def second_factor_url(request: HttpRequest) -> str:

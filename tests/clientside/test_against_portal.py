@@ -149,7 +149,7 @@ def test_kvk_number_mismatch_is_mirrored_as_25_and_new_documents_can_follow(
     assert result.errors == []
     message.refresh_from_db()
     assert message.status == Status.PROCESSING_FAILED
-    assert "kvk_number_mismatch" in [r["code"] for r in message.reasons]
+    assert "kvk_number_not_yours" in [r["code"] for r in message.reasons]
     assert client_b.kvk_number in message.reasons[0]["message"]
 
     # After 25 the client prepares new documents for the same report.

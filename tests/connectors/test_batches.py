@@ -63,7 +63,7 @@ def test_a_mixed_batch_ends_like_one_at_a_time(client_a, client_b):
         assert actions(message) == ["received", "claimed", "workflow_started"]
     mismatch.refresh_from_db()
     assert mismatch.status == Status.PROCESSING_FAILED
-    assert [r["code"] for r in mismatch.reasons] == ["kvk_number_mismatch"]
+    assert [r["code"] for r in mismatch.reasons] == ["kvk_number_not_yours"]
     # Another company's document: its facts (year, adoption) are not taken over.
     assert (mismatch.financial_year, mismatch.adoption_date, mismatch.workflow_id) == (
         None,

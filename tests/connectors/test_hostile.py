@@ -121,7 +121,7 @@ def test_valid_instance_of_another_organisation_ends_in_25(api, client_a, client
     services.process_external_messages()
     bad.refresh_from_db()
     assert bad.status == Status.PROCESSING_FAILED
-    assert [r["code"] for r in bad.reasons] == ["kvk_number_mismatch"]
+    assert [r["code"] for r in bad.reasons] == ["kvk_number_not_yours"]
     assert client_b.kvk_number in bad.reasons[0]["message"]
     assert client_a.kvk_number in bad.reasons[0]["message"]
     assert bad.organisation == client_a.organisation

@@ -89,7 +89,7 @@ def test_type_problem_is_reported_with_the_document_problems(api, client_a, mess
     MessageType.objects.filter(pk=message_type.pk).update(blocked=True)
     services.process_external_messages()
     message = ApprovalMessage.objects.get()
-    assert [r["code"] for r in message.reasons] == ["message_type_blocked", "kvk_number_unknown"]
+    assert [r["code"] for r in message.reasons] == ["message_type_blocked", "kvk_number_not_yours"]
     assert client_a.kvk_number in message.reasons[1]["message"]
 
 
@@ -137,5 +137,8 @@ def test_correction_problem_is_reported_with_the_other_reasons(api, client_a):
     services.process_external_messages()
     message = ApprovalMessage.objects.exclude(pk=filed.pk).get()
     assert message.status == Status.PROCESSING_FAILED
-    assert [r["code"] for r in message.reasons] == ["kvk_number_unknown", "correction_not_allowed"]
+    assert [r["code"] for r in message.reasons] == [
+        "kvk_number_not_yours",
+        "correction_not_allowed",
+    ]
     assert str(filed.financial_year) in message.reasons[1]["message"]

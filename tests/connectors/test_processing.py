@@ -37,9 +37,9 @@ def test_kvk_number_of_another_organisation_ends_in_25_with_reason(api, client_a
     services.process_external_messages()
     message.refresh_from_db()
     assert message.status == Status.PROCESSING_FAILED
-    codes = [r["code"] for r in message.reasons]
-    assert "kvk_number_mismatch" in codes
-    assert client_b.kvk_number in message.reasons[codes.index("kvk_number_mismatch")]["message"]
+    (reason,) = message.reasons
+    assert reason["code"] == "kvk_number_not_yours"
+    assert "andere organisatie" in reason["detail"], "the staff read which it is"
 
 
 def test_unknown_kvk_number_ends_in_25(api, client_a):
@@ -47,7 +47,22 @@ def test_unknown_kvk_number_ends_in_25(api, client_a):
     services.process_external_messages()
     message.refresh_from_db()
     assert message.status == Status.PROCESSING_FAILED
-    assert [r["code"] for r in message.reasons] == ["kvk_number_unknown"]
+    (reason,) = message.reasons
+    assert reason["code"] == "kvk_number_not_yours"
+    assert "onbekend bij het kantoor" in reason["detail"]
+
+
+def test_the_sender_cannot_tell_another_clients_number_from_an_unknown_one(api, client_a, client_b):
+    """Issue 19: a token holder must not learn whether a KvK number is a client of the firm."""
+    other = _upload(api, client_a, instance_for(client_b.kvk_number))
+    unknown = _upload(api, client_a, instance_for("99999999"))
+    services.process_external_messages()
+    seen = []
+    for message, number in ((other, client_b.kvk_number), (unknown, "99999999")):
+        body = api(client_a.token).get(f"/api/v1/messages/{message.message_id}/").json()
+        seen.append(str(body["reasons"]).replace(number, "<nummer>"))
+    assert seen[0] == seen[1]
+    assert "detail" not in seen[0]
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,93 @@ def test_many_unknown_tokens_from_one_address_get_429(client_a, low_anon_rate):
     assert honest.get("/api/v1/messages/updates/").status_code == 200
     # Uploads are guarded the same way as reads.
     assert guess("203.0.113.9", upload=True) == 429
+
+
+def test_a_valid_token_is_never_refused_for_other_callers_failures(client_a, low_anon_rate):
+    """Issue 19: the guesser and the honest client share one address (an office, a proxy)."""
+    codes = [guess("203.0.113.9") for _ in range(GUESSES)]
+    assert codes[-1] == 429
+    same_address = APIClient(REMOTE_ADDR="203.0.113.9")
+    same_address.credentials(HTTP_AUTHORIZATION=f"Bearer {client_a.token}")
+    assert same_address.get("/api/v1/messages/updates/").status_code == 200
+
+
+@pytest.fixture
+def behind_one_proxy(settings, low_anon_rate):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+def guess_through_proxy(client_address: str) -> int:
+    client = APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_address)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer dpn_{secrets.token_urlsafe(32)}")
+    return client.get("/api/v1/messages/updates/").status_code
+
+
+def test_behind_the_proxy_each_client_has_its_own_count(client_a, behind_one_proxy):
+    codes = [guess_through_proxy("203.0.113.9") for _ in range(GUESSES)]
+    assert codes[-1] == 429
+    # Another client environment behind the same TLS proxy is not locked out.
+    assert guess_through_proxy("198.51.100.20") == 401
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_count(client_a, behind_one_proxy):
+    """The client adds its own X-Forwarded-For entries; only the proxy's last one counts."""
+    codes = [guess_through_proxy(f"192.0.2.{n}, 203.0.113.9") for n in range(GUESSES)]
+    assert codes[-1] == 429
+
+
+def test_one_token_guessed_from_many_addresses_is_throttled(client_a, low_anon_rate):
+    prefix = client_a.token[:8]
+    codes = []
+    for n in range(GUESSES):
+        client = APIClient(REMOTE_ADDR=f"198.51.100.{n + 1}")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {prefix}{secrets.token_urlsafe(30)}")
+        codes.append(client.get("/api/v1/messages/updates/").status_code)
+    assert codes[:LIMIT] == [401] * LIMIT and set(codes[LIMIT:]) == {429}
+    # The real token itself is still accepted.
+    honest = APIClient(REMOTE_ADDR="198.51.100.1")
+    honest.credentials(HTTP_AUTHORIZATION=f"Bearer {client_a.token}")
+    assert honest.get("/api/v1/messages/updates/").status_code == 200
+
+
+def test_the_count_is_atomic_under_parallel_guesses(low_anon_rate):
+    """300 failures at once from one address: exactly LIMIT of them are not throttled."""
+    import threading
+
+    from django.test import RequestFactory
+    from rest_framework.exceptions import Throttled
+
+    from connectors.authentication import FailedAuthenticationGuard
+
+    request = RequestFactory().get("/api/v1/messages/updates/", REMOTE_ADDR="203.0.113.77")
+    passed: list[int] = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        try:
+            FailedAuthenticationGuard(request).record_failure()
+        except Throttled:
+            return
+        with lock:
+            passed.append(1)
+
+    threads = [threading.Thread(target=attempt) for _ in range(300)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(passed) == LIMIT
+
+
+def test_the_audit_trail_records_the_clients_address_behind_the_proxy(client_a, behind_one_proxy):
+    from tests.conftest import instance_for, upload_payload
+    from workflow.models import StatusEvent
+
+    client = APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.33")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {client_a.token}")
+    response = client.post(
+        "/api/v1/messages/", upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert StatusEvent.objects.get(action="received").ip_address == "198.51.100.33"

@@ -1,0 +1,43 @@
+"""Middleware of the portal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+#: Paths a session that still owes its second factor may use: the login steps themselves,
+#: logging out, the language switch, static files, the health check and the token API
+#: (which never uses the session).
+OPEN_PATHS = ("/login/", "/logout/", "/i18n/", "/static/", "/healthz", "/api/")
+
+
+class SecondFactorMiddleware:
+    """Every page, partial and download of a user who logs in with a second factor (staff,
+    the Django admin's users) leads to the verification step until it is passed. One guard
+    for the whole site, so no view (InSite, /klant/, the admin) can forget it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(OPEN_PATHS) and self._owes_second_factor(request):
+            from portal.views.common import second_factor_url
+
+            target = second_factor_url(request)
+            if request.headers.get("HX-Request") == "true":
+                # A partial: let htmx load the verification page as a whole page.
+                return HttpResponse(status=204, headers={"HX-Redirect": target})
+            return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _owes_second_factor(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        from portal.admin_site import needs_second_factor
+        from portal.views.auth import uses_second_factor
+
+        return uses_second_factor(user) and needs_second_factor(user)
