@@ -65,6 +65,7 @@ def bench_env(**extra: str) -> dict[str, str]:
         "BENCH_SECRET_KEY": _SECRET,
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "OTP_REQUIRED_FOR_STAFF": "false",
+        "CLIENTSIDE_ALLOW_LOCAL_PORTAL": "true",  # the portal runs on 127.0.0.1
         "API_THROTTLE_RATE": "1000000/min",
         "API_ANON_THROTTLE_RATE": "1000000/min",
         "LOG_LEVEL": "WARNING",

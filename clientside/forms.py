@@ -312,6 +312,27 @@ class CommunicationProfileForm(forms.ModelForm):
         has_token = bool(self.instance.pk and self.instance.token)
         if not data.get("token") and not has_token:
             self.add_error("token", _("Vul het token in dat uw accountant u gaf."))
+        moved = self.instance.pk and (
+            data.get("participant_number", self.instance.participant_number)
+            != self.instance.participant_number
+            or (data.get("portal_url_override") or "") != (self.instance.portal_url_override or "")
+        )
+        if moved and has_token and not data.get("token"):
+            # The stored token goes only to the address it was entered for.
+            self.add_error(
+                "token",
+                _(
+                    "Het portaladres is gewijzigd: vul het token opnieuw in. Het opgeslagen "
+                    "token wordt alleen naar het adres gestuurd waarvoor het is ingevuld."
+                ),
+            )
+        override = data.get("portal_url_override")
+        if override:
+            from clientside.portal_client import address_problem
+
+            problem = address_problem(override)
+            if problem:
+                self.add_error("portal_url_override", problem)
         return data
 
 

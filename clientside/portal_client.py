@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
+import socket
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -37,6 +40,36 @@ _PREFIXES = {
 }
 
 
+def address_problem(url: str) -> str | None:
+    """Why the token must not be sent to ``url``, or None.
+
+    Only https, and never to a loopback, private, link-local or otherwise reserved address
+    (by name or after resolving it): the token is a secret and the server must not be made
+    to call into its own network. CLIENTSIDE_ALLOW_LOCAL_PORTAL (on for development) allows
+    both, for a portal on this machine.
+    """
+    from django.conf import settings
+
+    if getattr(settings, "CLIENTSIDE_ALLOW_LOCAL_PORTAL", False):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return f"Het portaladres {url} moet met https:// beginnen."
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None  # unreachable: the call itself says so
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            return (
+                f"Het portaladres {url} wijst naar een intern adres ({address}); het token "
+                "wordt daar niet naartoe gestuurd."
+            )
+    return None
+
+
 class PortalClient:
     """Calls of the CommSvc API with this environment's token (Bearer)."""
 
@@ -47,8 +80,14 @@ class PortalClient:
             {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         )
         self.timeout = timeout
+        self._address_checked = False
 
     def _call(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict]:
+        if not self._address_checked:
+            problem = address_problem(self.base_url)
+            if problem:
+                raise PortalError("address_refused", problem, retryable=False)
+            self._address_checked = True
         url = f"{self.base_url}/api/v1/{path}"
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)

@@ -375,6 +375,9 @@ PORTAL_BASE_URL = env(
 )
 # The client side derives the portal address from the participant number (O12345AA).
 PORTAL_URL_TEMPLATE = env("PORTAL_URL_TEMPLATE", "https://{participant}.deponeer.nl")
+# The client side sends its token only over https to a public address; for a portal on this
+# machine (development, the demo, the tests) both may be allowed.
+CLIENTSIDE_ALLOW_LOCAL_PORTAL = env_bool("CLIENTSIDE_ALLOW_LOCAL_PORTAL", DEBUG)
 # Client side: "Verzenden/ontvangen accountancyportal" on a schedule; 0 (default) = off.
 CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS = float(
     env("CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS", "0")

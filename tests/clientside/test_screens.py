@@ -368,14 +368,23 @@ def test_empty_token_keeps_the_stored_one(client):
     client.force_login(user_with(*ALL_PERMISSIONS))
     page = client.get(f"/klant/administraties/{env.administration.pk}/communicatie/")
     assert "geheim-token" not in page.content.decode()
+    # Same address, another setting changed, token field left empty: the token stays.
     follow_post(
         client,
         f"/klant/administraties/{env.administration.pk}/communicatie/",
-        {"participant_number": "54321", "portal_url_override": "https://portal.example.nl"},
+        {"participant_number": "12345", "portal_url_override": "", "blocked": "on"},
     )
     env.profile.refresh_from_db()
-    assert env.profile.token == "geheim-token"
-    assert env.profile.portal_url == "https://portal.example.nl"
+    assert env.profile.token == "geheim-token" and env.profile.blocked
+    # Another address with the token field empty: refused, nothing changes (issue 19; the
+    # stored token goes only where it was entered for, tests/clientside/test_token_address).
+    page = client.post(
+        f"/klant/administraties/{env.administration.pk}/communicatie/",
+        {"participant_number": "54321", "portal_url_override": "https://portal.example.nl"},
+    )
+    assert "vul het token opnieuw in" in page.content.decode()
+    env.profile.refresh_from_db()
+    assert (env.profile.participant_number, env.profile.portal_url_override) == ("12345", "")
 
 
 @pytest.mark.django_db
