@@ -71,7 +71,11 @@ def test_screens(user_client, env, switch, active):
         "profile": user_client.get(f"/klant/administraties/{pk}/communicatie/"),
         "profile-save": user_client.post(
             f"/klant/administraties/{pk}/communicatie/",
-            {"participant_number": "54321", "portal_url_override": "http://127.0.0.1:9"},
+            {
+                "participant_number": "54321",
+                "portal_url_override": "http://127.0.0.1:9",
+                "token": "dpn_nieuw",  # a new address takes the token again (issue 19)
+            },
         ),
         "profile-test": user_client.post(f"/klant/administraties/{pk}/communicatie/testen/"),
         "send-receive": user_client.post(f"/klant/administraties/{pk}/verzenden-ontvangen/"),

@@ -46,3 +46,30 @@ def test_check_deploy_notices_a_development_setting(tmp_path):
     result = check_deploy(tmp_path, SECURE="false")
     assert result.returncode != 0
     assert "security.W" in result.stdout + result.stderr
+
+
+def env_example() -> dict[str, str]:
+    """The production environment docker-compose reads (.env.example), as a dict."""
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not line.lstrip().startswith("#"):
+            values[key.strip()] = value.strip()
+    return values
+
+
+def test_check_deploy_is_clean_with_the_compose_production_environment(tmp_path):
+    """Issue 19: the environment docker-compose runs with, its placeholder secret replaced
+    by a real one as the README asks, passes `check --deploy`."""
+    production = env_example()
+    assert production["DEBUG"] == "false" and production["TRUSTED_PROXY_COUNT"] == "1"
+    production["SECRET_KEY"] = secrets.token_urlsafe(64)
+    production["DEPONEER_VAR_DIR"] = str(tmp_path)
+    result = check_deploy(tmp_path, **production)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_compose_placeholder_secret_is_refused(tmp_path):
+    production = {**env_example(), "DEPONEER_VAR_DIR": str(tmp_path)}
+    result = check_deploy(tmp_path, **production)
+    assert result.returncode != 0
