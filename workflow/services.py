@@ -1087,6 +1087,20 @@ def record_transport_error(
     return will_retry
 
 
+def _announce_attention(message: ApprovalMessage) -> None:
+    """A message at 60 got an attention code: audit it and tell the staff (after commit)."""
+    record_event(
+        message,
+        action="kvk_attention",
+        actor=SYSTEM,
+        from_status=message.status,
+        reasons=[{"code": message.attention_code, "message": message.attention_detail}],
+    )
+    from workflow.signals import kvk_attention
+
+    _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
+
+
 @transaction.atomic
 def record_kvk_statuses(
     *,
@@ -1122,16 +1136,7 @@ def record_kvk_statuses(
             message.attention_code, message.attention_detail = attention, attention_detail[:500]
             fields += ["attention_code", "attention_detail"]
             if newly:
-                record_event(
-                    message,
-                    action="kvk_attention",
-                    actor=SYSTEM,
-                    from_status=message.status,
-                    reasons=[{"code": attention, "message": attention_detail[:500]}],
-                )
-                from workflow.signals import kvk_attention
-
-                _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
+                _announce_attention(message)
     message.save(update_fields=[*fields, "updated_at"])
     if outcome_status in (None, Status.SENT_TO_KVK):
         return message
@@ -1227,16 +1232,7 @@ def record_poll_failure(
         message.attention_code = "status_unavailable"
         message.attention_detail = f"{ATTENTION['status_unavailable']} ({error})"[:500]
         fields += ["attention_code", "attention_detail"]
-        record_event(
-            message,
-            action="kvk_attention",
-            actor=SYSTEM,
-            from_status=message.status,
-            reasons=[{"code": message.attention_code, "message": message.attention_detail}],
-        )
-        from workflow.signals import kvk_attention
-
-        _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
+        _announce_attention(message)
     message.save(update_fields=[*fields, "updated_at"])
 
 
