@@ -35,6 +35,7 @@ from clientside.models import (
     FilingActivation,
     FilingActivationChange,
 )
+from config.dates import format_moment
 
 #: The name users know from the documentation.
 ACTIVATION_NAME = gettext_lazy("Jaarrapportage deponeren via accountancyportal")
@@ -227,12 +228,11 @@ def checklist(administration: Administration) -> list[ChecklistItem]:
             "token",
             _("Token van de accountant"),
             bool(profile and profile.token),
-            _("Token ingevoerd op %(when)s.")
-            % {
-                "when": timezone.localtime(profile.token_set_at).strftime("%d-%m-%Y %H:%M")
+            (
+                _("Token ingevoerd op %(when)s.") % {"when": format_moment(profile.token_set_at)}
                 if profile.token_set_at
-                else "–"
-            }
+                else _("Token ingevoerd.")
+            )
             if profile and profile.token
             else _("Vul het token in dat uw accountant voor u aanmaakte."),
             profile_link,

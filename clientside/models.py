@@ -336,6 +336,9 @@ class OutboundMessage(models.Model):
     )
     reasons = models.JSONField(_("redenen"), default=list, blank=True)
     history = models.JSONField(default=list, blank=True)
+    # The date the client adopted the accounts in the portal (the filed document carries
+    # it); mirrored with the status.
+    adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)

@@ -1,9 +1,14 @@
-"""The one HTTP client for the accountant's portal (CommSvc API)."""
+"""The one HTTP client for the accountant's portal (CommSvc API).
+
+A failed call raises PortalError with a plain Dutch sentence a bookkeeper can act on (what
+happened, what to do); the exception text and the portal's own answer go to the log only.
+"""
 
 from __future__ import annotations
 
 import base64
 import ipaddress
+import logging
 import socket
 import uuid
 from dataclasses import dataclass
@@ -11,6 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,15 +38,69 @@ class PortalError(Exception):
 #: A cursor beyond any real one (the API accepts at most 18 digits).
 CHECK_CURSOR = 10**18 - 1
 
-#: What a user should read before the portal's own words, per error code.
-_PREFIXES = {
-    "token_unknown": "Het token wordt geweigerd: ",
-    "token_revoked": "Het token is ingetrokken: ",
-    "token_expired": "Het token is verlopen: ",
-    "token_missing": "Het token ontbreekt: ",
-    "token_malformed": "Het token wordt geweigerd: ",
-    "connector_blocked": "De connector is geblokkeerd: ",
+_TOKEN_REFUSED = gettext_lazy(
+    "Het token wordt geweigerd: het accountancyportal kent het niet. Vul bij 'Communicatie "
+    "met accountant' het token in dat uw accountant gaf."
+)
+_TYPE_REFUSED = gettext_lazy(
+    "Uw accountant kan dit soort bericht nu niet ontvangen. Neem contact op met uw accountant."
+)
+
+#: What a bookkeeper reads when the portal refuses a call, per error code of the CommSvc
+#: API (connectors.api): what happened and what to do.
+_REFUSALS = {
+    "token_unknown": _TOKEN_REFUSED,
+    "token_malformed": _TOKEN_REFUSED,
+    "token_missing": gettext_lazy(
+        "Er is geen token meegestuurd. Vul bij 'Communicatie met accountant' het token in "
+        "dat uw accountant gaf."
+    ),
+    "token_revoked": gettext_lazy(
+        "Het token is ingetrokken door uw accountant. Vraag uw accountant om een nieuw token "
+        "en vul het in bij 'Communicatie met accountant'."
+    ),
+    "token_expired": gettext_lazy(
+        "Het token is verlopen. Vraag uw accountant om een nieuw token en vul het in bij "
+        "'Communicatie met accountant'."
+    ),
+    "connector_blocked": gettext_lazy(
+        "De connector is geblokkeerd door uw accountant; er kan nu niets worden verzonden of "
+        "opgehaald. Neem contact op met uw accountant."
+    ),
+    "feature_inactive": gettext_lazy(
+        "Uw accountant ontvangt nog geen berichten via het accountancyportal (de activering "
+        "staat daar uit). Neem contact op met uw accountant."
+    ),
+    "unknown_message_type": _TYPE_REFUSED,
+    "message_type_blocked": _TYPE_REFUSED,
+    "message_type_without_workflow": _TYPE_REFUSED,
+    "payload_too_large": gettext_lazy(
+        "Het bericht is te groot voor het accountancyportal. Neem contact op met uw accountant."
+    ),
+    "throttled": gettext_lazy(
+        "Het accountancyportal krijgt nu te veel verzoeken. Probeer het over een paar minuten "
+        "opnieuw."
+    ),
 }
+
+
+def _refusal(code: str, detail: str, status: int) -> str:
+    """The sentence for a refusal of the portal (an HTTP 4xx or 5xx answer)."""
+    if code in _REFUSALS:
+        return str(_REFUSALS[code])
+    if status >= 500 or status in (408, 429):
+        return _("Het accountancyportal heeft een storing. Probeer het later opnieuw.")
+    # Another refusal: the portal's own sentence says what is wrong with this message
+    # (the CommSvc API answers in Dutch).
+    return _(
+        "Het accountancyportal heeft het verzoek geweigerd: %(detail)s Blijft dit zo, neem dan "
+        "contact op met uw accountant."
+    ) % {"detail": _sentence(detail)}
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(str(text).split())[:300] or _("geen reden opgegeven.")
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def address_problem(url: str) -> str | None:
@@ -54,7 +117,7 @@ def address_problem(url: str) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme != "https":
-        return f"Het portaladres {url} moet met https:// beginnen."
+        return _("Het portaladres %(url)s moet met https:// beginnen.") % {"url": url}
     host = parts.hostname or ""
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -63,10 +126,10 @@ def address_problem(url: str) -> str | None:
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global:
-            return (
-                f"Het portaladres {url} wijst naar een intern adres ({address}); het token "
+            return _(
+                "Het portaladres %(url)s wijst naar een intern adres (%(address)s); het token "
                 "wordt daar niet naartoe gestuurd."
-            )
+            ) % {"url": url, "address": address}
     return None
 
 
@@ -91,49 +154,71 @@ class PortalClient:
         url = f"{self.base_url}/api/v1/{path}"
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.Timeout:
+        except requests.Timeout as error:
+            log.warning("Portal call %s %s timed out: %s", method, url, error)
             raise PortalError(
                 "timeout",
-                f"Het portal ({self.base_url}) antwoordt niet op tijd; probeer het later opnieuw.",
+                _("Het accountancyportal antwoordt niet op tijd. Probeer het later opnieuw."),
                 retryable=True,
-            )
+            ) from None
         except (requests.ConnectionError, requests.exceptions.InvalidURL) as error:
+            log.warning("Portal call %s %s failed: %s", method, url, error)
             raise PortalError(
                 "unreachable",
-                f"Het portaladres {self.base_url} is niet bereikbaar. Controleer "
-                "het deelnemernummer of het eigen portaladres.",
+                _(
+                    "Het accountancyportal op %(url)s is niet bereikbaar. Controleer het "
+                    "deelnemernummer of het eigen portaladres bij 'Communicatie met accountant' "
+                    "en probeer het opnieuw."
+                )
+                % {"url": self.base_url},
                 retryable=not isinstance(error, requests.exceptions.InvalidURL),
-            )
+            ) from None
         try:
             body = response.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
+            log.warning(
+                "Portal call %s %s answered HTTP %s without a CommSvc body: %.300s",
+                method,
+                url,
+                response.status_code,
+                response.text,
+            )
             if response.status_code >= 500 or response.status_code in (408, 429):
                 raise PortalError(
                     f"http_{response.status_code}",
-                    f"Het portal ({self.base_url}) heeft een storing (HTTP "
-                    f"{response.status_code}); probeer het later opnieuw.",
+                    _refusal("", "", response.status_code),
                     retryable=True,
                     http_status=response.status_code,
                 )
             # A page that is not the CommSvc API (a wrong address or a proxy's page).
             raise PortalError(
                 "not_a_portal",
-                f"Op {self.base_url} antwoordt geen accountancyportal (HTTP "
-                f"{response.status_code}). Controleer het deelnemernummer of het eigen "
-                "portaladres.",
+                _(
+                    "Op %(url)s antwoordt geen accountancyportal. Controleer het "
+                    "deelnemernummer of het eigen portaladres bij 'Communicatie met "
+                    "accountant'."
+                )
+                % {"url": self.base_url},
                 retryable=False,
                 http_status=response.status_code,
             )
         if response.status_code >= 400:
             code = str(body.get("code") or f"http_{response.status_code}")
-            detail = body.get("detail") or response.reason or "Onbekende fout"
+            detail = str(body.get("detail") or response.reason or "")
+            log.warning(
+                "Portal call %s %s refused (HTTP %s, %s): %s",
+                method,
+                url,
+                response.status_code,
+                code,
+                detail,
+            )
             retryable = response.status_code in (408, 429) or response.status_code >= 500
-            prefix = _PREFIXES.get(code, "")
             raise PortalError(
                 code,
-                f"{prefix}{detail} (HTTP {response.status_code})",
+                _refusal(code, detail, response.status_code),
                 retryable,
                 http_status=response.status_code,
             )
@@ -174,8 +259,15 @@ class PortalClient:
             updates = list(body["updates"])
             return updates, int(body["cursor"]), bool(body.get("more", bool(updates)))
         except (KeyError, TypeError, ValueError):
+            log.warning(
+                "Portal %s answered the updates call unexpectedly: %.300s", self.base_url, body
+            )
             raise PortalError(
                 "bad_answer",
-                f"Het portal ({self.base_url}) gaf een onverwacht antwoord op de statusvraag.",
+                _(
+                    "Het accountancyportal gaf een onverwacht antwoord op de vraag naar de "
+                    "statussen. Probeer het later opnieuw; blijft dit zo, neem dan contact op "
+                    "met uw accountant."
+                ),
                 retryable=True,
-            )
+            ) from None

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clientside import check_messages
 from clientside.models import (
     Administration,
     AnnualReport,
@@ -28,7 +28,6 @@ from clientside.models import (
     OutboundMessage,
     ReportSignature,
     Signatory,
-    caption,
 )
 from clientside.portal_client import PortalClient, PortalError
 from clientside.trial_balance import (
@@ -41,24 +40,46 @@ from kvk import sizeclass
 from kvk import statements as st
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
+from kvk.parser import ParsedInstance, parse_instance
 from kvk.rules import Finding, check_instance
 from kvk.statements import FinancialStatements, is_annual
 from kvk.status import Status
 
 #: Statuses after which a new document may be prepared for the same report.
-CLOSED_STATUSES = frozenset({Status.PROCESSING_FAILED, Status.REFUSED, Status.FILED})
+CLOSED_STATUSES = frozenset(
+    {Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED, Status.FILED}
+)
+#: The last message ended without a filing: corrected accounts may be prepared and sent as
+#: a new version, which the portal links to the one it replaces.
+CORRECTABLE_STATUSES = frozenset({Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED})
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing to fix before the report can be prepared: the field and what is wrong."""
+    """One thing to fix before the report can be prepared: the field (as the form names
+    it) and what is wrong.
+
+    ``code`` is the rule's code and ``source`` the KvK's file that holds the check, both
+    detail for the curious, not part of the sentence. ``field_id`` is the id of the
+    field's element (an input, else its section) and ``url`` the page that holds it, ""
+    for the report page (clientside.check_messages)."""
 
     field: str
     message: str
     code: str = ""
+    field_id: str = ""
+    url: str = ""
+    source: str = ""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
+
+    @property
+    def href(self) -> str:
+        """The link to the field: "#id_b_Assets_0" or "/klant/.../bewerken/#id_street"."""
+        if not self.field_id:
+            return self.url
+        return f"{self.url}#{self.field_id}"
 
 
 class PrepareError(Exception):
@@ -625,18 +646,17 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
                 )
             )
 
-    years = [(0, _("huidig jaar"))]
-    if data.get("previous_start"):
-        years.append((1, _("vorig jaar")))
+    slots = (0, 1) if data.get("previous_start") else (0,)
     balance = data.get("balance") or {}
     for concept in ("Assets", "Equity", "EquityAndLiabilities"):
         pair = balance.get(concept) or [None, None]
-        for slot, year in years:
+        for slot in slots:
             if pair[slot] in (None, ""):
                 problems.append(
                     Problem(
-                        _("Balans: %(line)s (%(year)s)") % {"line": caption(concept), "year": year},
+                        check_messages.figure_caption("b", concept, slot),
                         _("Vul dit bedrag in of importeer een proefbalans."),
+                        field_id=check_messages.figure_id("b", concept, slot),
                     )
                 )
     if administration.files_profit_loss:
@@ -644,9 +664,9 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
         if pair[0] in (None, ""):
             problems.append(
                 Problem(
-                    _("Winst-en-verliesrekening: %(line)s (huidig jaar)")
-                    % {"line": caption("ResultAfterTax")},
+                    check_messages.figure_caption("p", "ResultAfterTax", 0),
                     _("Dit rapport bevat de winst-en-verliesrekening; vul deze in."),
+                    field_id=check_messages.figure_id("p", "ResultAfterTax", 0),
                 )
             )
     return problems
@@ -695,14 +715,21 @@ _FIELD_FOR_ROLE = (
 )
 
 
-def _problem_for(finding: Finding) -> Problem:
+def _problem_for(
+    finding: Finding, instance: ParsedInstance | None = None, variant: str = ""
+) -> Problem:
+    """A finding of the KvK rules in the screen's language (the rules speak Dutch and
+    English) and the form's words: at the amount or note it stands at when the instance
+    is given, else at the field its code names."""
+    text, source = check_messages.finding_text(finding)
+    located = check_messages.locate(finding, instance, variant)
+    if located is not None:
+        where, field_id = located
+        return Problem(where, text, finding.code, field_id=field_id, source=source)
     field_label = _FIELD_FOR_CODE.get(finding.code) or next(
         (label for role, label in _FIELD_FOR_ROLE if f"_{role}" in finding.code), "Document"
     )
-    # The finding in the screen's language (the rules speak Dutch and English).
-    english = (get_language() or "").startswith("en")
-    text = finding.message_en if english else finding.message_nl
-    return Problem(_(field_label), f"{finding.code}: {text}", finding.code)
+    return Problem(_(field_label), text, finding.code, source=source)
 
 
 @dataclass(frozen=True)
@@ -720,7 +747,7 @@ def check_report(report: AnnualReport, *, today: date | None = None) -> ReportCh
     """Completeness and the KvK rules."""
     problems = completeness_problems(report, today=today)
     if problems:
-        return ReportCheck(problems, [], b"")
+        return ReportCheck(check_messages.with_fields(problems, report), [], b"")
     try:
         statements = statements_for(report)
     except ValueError as error:
@@ -737,8 +764,11 @@ def check_report(report: AnnualReport, *, today: date | None = None) -> ReportCh
         expected_kvk_number=report.administration.kvk_number,
         size_class=report.administration.size,
     )
-    errors = [_problem_for(f) for f in findings if f.is_error]
-    warnings = [_problem_for(f) for f in findings if not f.is_error]
+    instance = parse_instance(content) if findings else None
+    variant = report.administration.kvk_report
+    located = [(f.is_error, _problem_for(f, instance, variant)) for f in findings]
+    errors = check_messages.with_fields([p for error, p in located if error], report)
+    warnings = check_messages.with_fields([p for error, p in located if not error], report)
     return ReportCheck(errors, warnings, b"" if errors else content)
 
 
@@ -780,7 +810,7 @@ def size_class_check(report: AnnualReport) -> sizeclass.SizeCheck | None:
 
 
 def open_message(report: AnnualReport) -> OutboundMessage | None:
-    """The message of this report that is still under way (not 25, 80 or 90)."""
+    """The message of this report that is still under way (not 25, 40, 80 or 90)."""
     return report.messages.exclude(status__in=CLOSED_STATUSES).order_by("-created_at").first()
 
 
@@ -794,7 +824,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
 
     A message that is prepared but was never offered to the portal is replaced (the report
     was refreshed); a message that may have reached the portal is not: it must first end
-    (25, 80 or 90)."""
+    (25, 40, 80 or 90)."""
     report = _locked_report(report)
     if report.locked:
         raise PrepareError(
@@ -825,7 +855,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
                             "Er staat al een bericht klaar dat het portal mogelijk heeft "
                             "bereikt (status %(status)s: %(label)s). Verzend het eerst met "
                             "'Verzenden/ontvangen accountancyportal'; nieuwe stukken kunnen "
-                            "pas na status 25 of 90."
+                            "pas na status 25, 40 of 90."
                         )
                         % {"status": current.status, "label": current.status_label},
                     )
@@ -838,7 +868,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
                         _("Bericht"),
                         _(
                             "Er loopt al een bericht voor dit jaarrapport (status %(status)s: "
-                            "%(label)s). Nieuwe stukken kunnen pas na status 25 of 90."
+                            "%(label)s). Nieuwe stukken kunnen pas na status 25, 40 of 90."
                         )
                         % {"status": current.status, "label": current.status_label},
                     )
@@ -882,8 +912,11 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
 # --- "Verzenden/ontvangen accountancyportal" ---------------------------------------------
 
 
-def _mirror(message: OutboundMessage, status: object, reasons: object) -> bool:
-    """Take over the portal's status (and reasons); True when something changed.
+def _mirror(
+    message: OutboundMessage, status: object, reasons: object, adoption_date: object = None
+) -> bool:
+    """Take over the portal's status (and reasons, and the adoption date the client set in
+    the portal); True when something changed.
 
     A status outside the shared vocabulary (a newer portal, a broken answer) is not
     taken over: the message keeps its last known status until a known one arrives."""
@@ -892,18 +925,29 @@ def _mirror(message: OutboundMessage, status: object, reasons: object) -> bool:
     except (TypeError, ValueError):
         return False
     reasons = reasons if isinstance(reasons, list) else []
-    if message.status == status and message.reasons == reasons:
+    adopted_on = _date_or_none(adoption_date) or message.adoption_date
+    if (message.status, message.reasons, message.adoption_date) == (status, reasons, adopted_on):
         return False
     now = timezone.now()
-    history = [*message.history, {"status": status, "at": now.isoformat()}]
+    moved = (message.status, message.reasons) != (status, reasons)
+    history = message.history
+    if moved:
+        history = [*message.history, {"status": status, "at": now.isoformat()}]
     # Compare and set: when another send/receive run moved the row on since this one read
     # it, its newer state stands and this older view is dropped.
     changed = OutboundMessage.objects.filter(
         pk=message.pk, status=message.status, history=message.history
-    ).update(status=status, reasons=reasons, history=history, status_changed_at=now)
+    ).update(
+        status=status,
+        reasons=reasons,
+        history=history,
+        adoption_date=adopted_on,
+        status_changed_at=now if moved else message.status_changed_at,
+    )
     if not changed:
         return False
     message.status, message.reasons, message.history = status, reasons, history
+    message.adoption_date = adopted_on
     if status == Status.FILED:
         # Filed documents are never changed again; a correction is a resubmission.
         AnnualReport.objects.filter(pk=message.report_id).update(locked=True)
@@ -998,7 +1042,10 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             for update in updates:
                 known = by_id.get(str(update["message_id"]))
                 if known is not None and _mirror(
-                    known, update.get("status"), update.get("reasons") or []
+                    known,
+                    update.get("status"),
+                    update.get("reasons") or [],
+                    update.get("adoption_date"),
                 ):
                     result.updated += 1
             if next_cursor == cursor or not more:

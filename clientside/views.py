@@ -18,11 +18,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clientside import activation, services
+from clientside import activation, check_messages, services
 from clientside.forms import (
     AdministrationForm,
     CommunicationProfileForm,
@@ -69,6 +69,24 @@ def permission(perm: str):
 
 def _profile(administration: Administration) -> CommunicationProfile | None:
     return CommunicationProfile.objects.filter(administration=administration).first()
+
+
+#: "Volgende stap" after a message that ended without a filing: correct and send again.
+CORRECTION_STEP = {
+    Status.PROCESSING_FAILED: gettext_lazy(
+        "Het portal kon het bericht niet verwerken (status 25). Herstel wat bij de redenen "
+        "staat en klik opnieuw op 'Klaarzetten accountancyportal'."
+    ),
+    Status.REJECTED: gettext_lazy(
+        "De jaarrekening is afgekeurd bij de beoordeling (status 40). Lees de reden in het "
+        "jaarrapport, corrigeer de stukken en klik opnieuw op 'Klaarzetten "
+        "accountancyportal'."
+    ),
+    Status.REFUSED: gettext_lazy(
+        "De KvK heeft de jaarrekening afgekeurd (status 90). Herstel wat bij de redenen "
+        "staat en klik opnieuw op 'Klaarzetten accountancyportal'."
+    ),
+}
 
 
 def next_step(administration: Administration) -> tuple[str, str]:
@@ -125,14 +143,23 @@ def next_step(administration: Administration) -> tuple[str, str]:
             _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),
             detail + "#verzenden",
         )
-    if message.status == Status.PROCESSING_FAILED or message.status == Status.REFUSED:
+    if message.status in services.CORRECTABLE_STATUSES:
+        return (str(CORRECTION_STEP[Status(message.status)]), report_url + "#nieuwe-stukken")
+    if message.status == Status.IN_REVIEW:
         return (
             _(
-                "Het bericht is afgekeurd (status %(status)s); herstel wat bij de redenen "
-                "staat en maak nieuwe stukken met 'Klaarzetten accountancyportal'."
-            )
-            % {"status": message.status},
-            report_url,
+                "Het bericht ligt ter beoordeling bij de cliënt in het klantportal. Klik later "
+                "op 'Verzenden/ontvangen accountancyportal' om de uitkomst op te halen."
+            ),
+            detail + "#verzenden",
+        )
+    if message.status == Status.TRANSPORT_ERROR:
+        return (
+            _(
+                "Goedgekeurd, maar het verzenden naar de KvK lukte nog niet (status 70). Het "
+                "accountantskantoor verzendt het opnieuw; u hoeft niets te doen."
+            ),
+            detail + "#verzenden",
         )
     if message.status == Status.FILED:
         return (
@@ -352,11 +379,15 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
     messages = list(report.messages.defer("document").order_by("-created_at"))
     latest = messages[0] if messages else None
     current = services.open_message(report)
+    figures_form = forms.get("figures_form") or FiguresForm(report=report)
+    values_form = forms.get("values_form") or _values_form(report)
+    # The inputs "Controle" names are marked and point at its messages.
+    check_messages.mark_fields([figures_form, values_form], check.problems, check.warnings)
     return {
         "report": report,
         "administration": administration,
-        "figures_form": forms.get("figures_form") or FiguresForm(report=report),
-        "values_form": forms.get("values_form") or _values_form(report),
+        "figures_form": figures_form,
+        "values_form": values_form,
         "import_form": forms.get("import_form") or TrialBalanceForm(),
         "import_errors": forms.get("import_errors") or [],
         "problems": check.problems,
@@ -367,8 +398,7 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "report_messages": messages,
         "latest": latest,
         "in_progress": current is not None and current.status != Status.PREPARED,
-        "new_documents": latest is not None
-        and latest.status in (Status.PROCESSING_FAILED, Status.REFUSED),
+        "new_documents": latest is not None and latest.status in services.CORRECTABLE_STATUSES,
         "resubmission_report": AnnualReport.objects.filter(
             administration=administration, financial_year=report.financial_year, resubmission=True
         ).first(),

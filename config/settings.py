@@ -37,6 +37,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # Runtime state of the embedded defaults (SQLite file, broker folder, stub certificates).
 VAR_DIR = Path(env("DEPONEER_VAR_DIR", str(BASE_DIR / "var")))
+if env("PYTEST_XDIST_WORKER", ""):
+    # Parallel test processes (pytest -n) each get their own folder, so one's filesystem
+    # broker queue, beat schedule and local Digipoort files never serve another.
+    VAR_DIR = VAR_DIR / f"xdist-{env('PYTEST_XDIST_WORKER', '')}"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
@@ -79,8 +83,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served offline
     "django_htmx",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "portal.apps.TotpConfig",  # django_otp.plugins.otp_totp, under Dutch names in the admin
+    "portal.apps.AxesConfig",  # axes, under Dutch names in the admin
     "kvk",
     "portal",
     "workflow",
@@ -91,6 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the web process itself, before sessions and the rest (WhiteNoise).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,12 +192,20 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# One date and one date-time format per language (config/formats, config/dates.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves the static files under gunicorn and `make run` alike: with DEBUG off the
+# files collected into STATIC_ROOT (collectstatic runs in the Dockerfile and in
+# scripts/run_all.py), with DEBUG on the app and project folders as they are, re-read on
+# each request. Fixed here from DEBUG as read at start-up (the tests turn DEBUG off later).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

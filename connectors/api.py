@@ -321,9 +321,14 @@ class MessageUpdatesView(ClientAPIView):
                 organisation_id=caller(request).organisation_id, sequence__gt=since
             )
             .order_by("sequence")
-            .values("sequence", "from_status", "to_status", "reasons", "message__message_id")[
-                :UPDATES_PAGE_SIZE
-            ]
+            .values(
+                "sequence",
+                "from_status",
+                "to_status",
+                "reasons",
+                "message__message_id",
+                "message__adoption_date",
+            )[:UPDATES_PAGE_SIZE]
         )
         latest: dict = {}
         for event in events:
@@ -341,6 +346,8 @@ class MessageUpdatesView(ClientAPIView):
                 "status_label": status_label(event["to_status"]),
                 "reasons": public(event["reasons"]),  # never the staff's technical detail
                 "sequence": event["sequence"],
+                # The adopted date the filed document carries (set in the client portal).
+                "adoption_date": event["message__adoption_date"],
             }
             for event in latest.values()
         ]

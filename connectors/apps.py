@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConnectorsConfig(AppConfig):
     name = "connectors"
-    verbose_name = "Connectoren"
+    verbose_name = _("Connectoren")
 
     def ready(self) -> None:
         from workflow.signals import message_received

@@ -42,7 +42,7 @@ class AppConnector(models.Model):
 
     class Meta:
         verbose_name = _("app connector")
-        verbose_name_plural = _("app connectors")
+        verbose_name_plural = _("app connectoren")
 
     def __str__(self) -> str:
         return self.name

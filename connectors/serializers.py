@@ -196,6 +196,10 @@ class UpdateSerializer(serializers.Serializer):
     status_label = serializers.CharField()
     reasons = serializers.JSONField()
     sequence = serializers.IntegerField()
+    adoption_date = serializers.DateField(
+        allow_null=True,
+        help_text="The date the accounts were adopted, once the client adopted them.",
+    )
 
 
 class UpdatesSerializer(serializers.Serializer):

@@ -105,5 +105,6 @@ def run(portal_url: str, *, report: Callable[[str], None], timeout: float = 180.
     approval.refresh_from_db()
     if not approval.adopted:
         raise FlowError("Vaststellen in OutSite mislukt")
-    _post(session, page, "approve", {"document_sha256": approval.document_sha256})
+    # What the confirmation page's "Ja, goedkeuren en deponeren" sends.
+    _post(session, page, "approve", {"document_sha256": approval.document_sha256, "confirmed": "1"})
     return sync_until({Status.FILED, Status.REFUSED, Status.PROCESSING_FAILED})

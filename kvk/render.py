@@ -53,7 +53,7 @@ def totals(variant: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _money(value: Decimal | None) -> str:
+def money(value: Decimal | None) -> str:
     """Dutch notation: 1.234.567 or 1.234,50; negatives with a minus sign (-1.234)."""
     if value is None:
         return ""
@@ -110,8 +110,8 @@ def statement_rows(
                 caption=labels.label(name, language),
                 depth=depth,
                 total=name in totals(variant),
-                current=_money(None if current is None else sign * current),
-                previous=_money(None if previous is None else sign * previous),
+                current=money(None if current is None else sign * current),
+                previous=money(None if previous is None else sign * previous),
             )
         )
     kept = [row for i, row in enumerate(rows) if not row.heading or _has_amounts_below(rows, i)]

@@ -335,8 +335,41 @@ def check_statements(
 # --- texts --------------------------------------------------------------------------------
 
 
+_MONTHS = {
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
 def _day(value: date, lang: str) -> str:
-    return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
+    """The portals' one date format (config/formats): "31 december 2025"."""
+    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
 
 
 def _number(value: Decimal | int, lang: str) -> str:

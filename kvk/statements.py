@@ -650,6 +650,9 @@ def demo_statements(
         }
     if variant.endswith("publicatiestukken"):
         profit_loss = {}
+    # Drawn up and signed in May of the next year, or yesterday if that is still to come
+    # (so the accounts can be adopted today: adoption follows the signing, art. 2:101 BW).
+    signed_on = min(date(year + 1, 5, 20), date.today() - timedelta(days=1))
     return FinancialStatements(
         kvk_number=kvk_number,
         legal_name=legal_name,
@@ -663,13 +666,13 @@ def demo_statements(
         period_end=date(year, 12, 31),
         previous_start=date(year - 1, 1, 1),
         previous_end=date(year - 1, 12, 31),
-        prepared_on=date(year + 1, 5, 15),
+        prepared_on=min(date(year + 1, 5, 15), signed_on),
         size=size,
         variant=variant,
         balance=balance,
         profit_loss=profit_loss,
         signatories=[
-            Signatory(name="J. de Vries", signed_on=date(year + 1, 5, 20), place="Utrecht")
+            Signatory(name="J. de Vries", signed_on=signed_on, place="Utrecht")
         ],
         notes=notes,
     )

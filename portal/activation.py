@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.dates import format_moment
 from portal.models import (
     AccountancyEnvironment,
     EnvironmentActivation,
@@ -375,8 +376,7 @@ def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
             "seconds": f"{schedule[1]:g}",
         }
         detail += " " + (
-            _("Laatst gedraaid: %(when)s.")
-            % {"when": timezone.localtime(last_run).strftime("%d-%m-%Y %H:%M:%S")}
+            _("Laatst gedraaid: %(when)s.") % {"when": format_moment(last_run)}
             if last_run
             else _(
                 "Nog niet gedraaid voor deze omgeving (de taak draait alleen als de "

@@ -10,10 +10,11 @@ from django import forms
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import format_day
 from kvk import taxonomy as tx
 from kvk.deadlines import MAX_EXTENSION_MONTHS, financial_year_period
 from portal import deadlines as selectors
@@ -232,6 +233,6 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "form": form,
             "deadlines": deadlines,
             "notice": selectors.notice_of(organisation),
-            "filing": formats.date_format(deadlines.filing, "j F Y") if deadlines else "",
+            "filing": format_day(deadlines.filing) if deadlines else "",
         },
     )

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from connectors.models import AppConnector, MessageType
@@ -18,18 +19,43 @@ from workflow.models import WorkflowDefinition
 
 
 class AdoptForm(forms.Form):
-    """Step 1, "Jaarrekening vastgesteld": the general meeting adopted the accounts."""
+    """Step 1, "Jaarrekening vastgesteld": the general meeting adopted the accounts.
+
+    The date lies after the financial year end, not before the directors signed (art.
+    2:101 BW) and not in the future; ``bounds`` (workflow.selectors.adoption_bounds) are
+    the year end and signing date of the message's document."""
 
     adopted = forms.BooleanField(label=_("Jaarrekening vastgesteld"), required=True)
     adoption_date = forms.DateField(
-        label=_("Datum vaststelling"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Datum vaststelling"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args: Any, bounds: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bounds = bounds
 
     def clean_adoption_date(self) -> date:
         value = self.cleaned_data["adoption_date"]
         if value > timezone.localdate():
             raise forms.ValidationError(
                 _("De datum van vaststelling kan niet in de toekomst liggen.")
+            )
+        period_end = getattr(self.bounds, "period_end", None)
+        if period_end is not None and value <= period_end:
+            raise forms.ValidationError(
+                _("De datum van vaststelling moet na het einde van het boekjaar (%(end)s) liggen.")
+                % {"end": date_format(period_end, "SHORT_DATE_FORMAT")}
+            )
+        signed_on = getattr(self.bounds, "signed_on", None)
+        if signed_on is not None and value < signed_on:
+            raise forms.ValidationError(
+                _(
+                    "De datum van vaststelling ligt vóór de ondertekening door de "
+                    "bestuurders (%(signed)s); de jaarrekening wordt eerst ondertekend en "
+                    "daarna vastgesteld."
+                )
+                % {"signed": date_format(signed_on, "SHORT_DATE_FORMAT")}
             )
         return value
 

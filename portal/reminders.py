@@ -29,9 +29,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from config.dates import format_day
 from kvk.status import Status
 from portal import deadlines as selectors
 from portal.models import Contact, Organisation, ReminderLog, StaffMember
@@ -89,7 +90,7 @@ def _url(name: str, *args: object) -> str:
 
 
 def _long_date(day: date) -> str:
-    return formats.date_format(day, "j F Y")
+    return format_day(day)
 
 
 # --- client reminders ------------------------------------------------------------------------

@@ -1,15 +1,21 @@
 """Run the whole product on embedded defaults: web server, Celery worker and beat, and the
-local Digipoort; Ctrl-C stops everything this started."""
+local Digipoort; Ctrl-C stops everything this started.
+
+It runs like production for people trying it (DEBUG off: the house error pages, static files
+collected and served by WhiteNoise), on plain http on this machine; ``DEBUG=true make run``
+turns DEBUG on."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +41,45 @@ PROCESSES = {
 }
 
 
+#: Where the settings' ALLOWED_HOSTS default already lets the web server be reached.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of every process ``make run`` starts: production's switches unless the
+    caller set them (DEBUG off; ``DEBUG=true`` turns it on), with what a demo on this machine
+    needs: plain http, the demo logins without an authenticator app, the client side sending
+    to the portal on this machine, and this checkout's own secret key."""
+    env = {**environ, "PYTHONUNBUFFERED": "1"}
+    env.setdefault("DEBUG", "false")
+    if not env.get("SECRET_KEY"):
+        var_dir = Path(env.get("DEPONEER_VAR_DIR") or ROOT / "var")
+        env["SECRET_KEY"] = checkout_secret(var_dir)
+    env.setdefault("SECURE", "false")  # http on this machine: no secure cookies, HSTS, redirect
+    env.setdefault("OTP_REQUIRED_FOR_STAFF", "false")
+    env.setdefault("CLIENTSIDE_ALLOW_LOCAL_PORTAL", "true")
+    host = env.get("DEPONEER_HOST", "127.0.0.1")
+    if "ALLOWED_HOSTS" not in env and host not in LOCAL_HOSTS:
+        env["ALLOWED_HOSTS"] = ",".join(["localhost", "127.0.0.1", "[::1]", host])
+    return env
+
+
+def checkout_secret(var_dir: Path) -> str:
+    """This checkout's SECRET_KEY for ``make run``: made once and kept in the runtime folder
+    (never in the repository), so sessions survive a restart and no two machines share it."""
+    path = var_dir / "secret_key"
+    with contextlib.suppress(FileNotFoundError):
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(50)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secret + "\n")
+    return secret
+
+
 def wait_for(url: str, seconds: float = 30.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -57,14 +102,24 @@ def main() -> int:
     # Also when started in the background (where SIGINT is ignored) or stopped with SIGTERM.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = child_environment(os.environ)
     children: dict[str, subprocess.Popen] = {}
     try:
+        # With DEBUG off WhiteNoise serves the collected files only, as in production.
+        collected = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+        )
+        if collected.returncode != 0:
+            print("collectstatic mislukte; zie de uitvoer hierboven.", file=sys.stderr)
+            return 1
         for name, command in PROCESSES.items():
             children[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
             if name == "digipoort":
                 time.sleep(1.5)
         base = f"http://{HOST}:{PORT}"
+        debug = env["DEBUG"].strip().lower() in {"1", "true", "yes", "on"}
         if not wait_for(f"{base}/healthz"):
             print("De webserver start niet; zie de uitvoer hierboven.", file=sys.stderr)
             return 1
@@ -76,6 +131,7 @@ Deponeer draait / is running:
   API-documentatie:              {base}/api/docs/
   Gezondheid:                    {base}/healthz
   Lokale Digipoort:              https://127.0.0.1:{STUB_PORT}/
+DEBUG staat {"aan" if debug else "uit (zoals in productie); aanzetten: DEBUG=true make run"}.
 Demo-logins (wachtwoord deponeer-demo): medewerker, klant-a, klant-b, klant-c, boekhouder,
   beheerder
 Eén aanlevering van begin tot eind:  .venv/bin/python manage.py demo_flow

@@ -228,6 +228,17 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     adopted = models.BooleanField(_("jaarrekening vastgesteld"), default=False)
     adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
     resubmission = models.BooleanField(_("heraanlevering"), default=False)
+    # A correction: the earlier version of the same organisation and financial year that
+    # ended without a filing (25, 40 or 90) and that this message replaces. Set when this
+    # one enters the workflow (workflow.services.finish_processing); one successor each.
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("vervangt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
     approved_sha256 = models.CharField(max_length=64, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     # Digipoort: the stable delivery reference (aanleverkenmerk) is fixed at approval so a

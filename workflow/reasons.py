@@ -3,13 +3,18 @@
 A reason is stored as ``{"code", "message", "detail"}``: ``message`` is a plain sentence in
 Dutch for everyone who sees the message; ``detail`` is the technical cause (the Digipoort
 foutcode, the exception text) for the staff only. ``public()`` gives what a client or its
-bookkeeping environment may see.
+bookkeeping environment may see; ``transport()`` is what a 70 stores (the catalogue's
+sentence, any other text as detail); ``sentence()`` is what a person reads, in the
+reader's language. The code itself is shown to the staff only, folded away with the detail
+(templates/workflow/_reason.html).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 #: Our reason code -> the sentence everyone sees.
@@ -48,6 +53,12 @@ TRANSPORT: dict[str, Any] = {
         "opnieuw zodra het probleem is opgelost."
     ),
 }
+
+#: The sentence of a transport failure whose code the catalogue does not know.
+UNKNOWN_TRANSPORT = _(
+    "Verzenden naar de KvK is niet gelukt. Het accountantskantoor bekijkt dit en verzendt het "
+    "bericht opnieuw."
+)
 
 #: Why a message at 60 is before the staff (kvk.digipoort.outcome.Attention) -> explanation.
 ATTENTION: dict[str, Any] = {
@@ -92,21 +103,58 @@ def for_error(code: str, *, retryable: bool) -> str:
 
 
 def reason(code: str, detail: str = "", message: str = "") -> dict[str, str]:
-    """One stored reason: the catalogue's sentence (or ``message``) and the staff detail."""
-    text = message or str(TRANSPORT.get(code, code))
+    """One stored reason: the catalogue's sentence (or ``message``), in Dutch whatever the
+    language of the request that stores it, and the staff detail. A code the catalogue does
+    not know gets a general sentence, never the code itself."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = message or str(TRANSPORT.get(code, UNKNOWN_TRANSPORT))
     entry = {"code": code, "message": text}
     if detail:
         entry["detail"] = detail[:2000]
     return entry
 
 
+def transport(reasons: list[dict[str, Any]] | Any) -> list[dict[str, str]]:
+    """The reasons of a 70 as they are stored, on the message and in its audit events:
+    each with the catalogue's sentence for its code as the message. Any other text a caller
+    gave as the message (an exception's text, Digipoort's words) goes to the staff's
+    detail, so no person but the staff ever reads it."""
+    entries = reasons if isinstance(reasons, list) else []
+    stored = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            entry = {"message": str(entry)}
+        code = str(entry.get("code") or "digipoort_technical")
+        given = str(entry.get("message") or "")
+        detail = str(entry.get("detail") or "")
+        if given and given != reason(code)["message"] and given not in detail:
+            detail = f"{given}\n{detail}" if detail else given
+        stored.append(reason(code, detail=detail))
+    return stored
+
+
+def sentence(entry: dict[str, Any] | Any) -> str:
+    """What a person reads of a stored reason, in the reader's language: the catalogue's
+    sentence for a code it knows, otherwise the stored message (a client's own reason,
+    the KvK's words). Never the code or the technical detail."""
+    if not isinstance(entry, dict):
+        return str(entry or "")
+    code = entry.get("code")
+    if code in TRANSPORT:
+        return str(TRANSPORT[code])
+    return str(entry.get("message") or "")
+
+
 def public(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
-    """The reasons without their technical detail: what a client may see."""
+    """The reasons without their technical detail: what a client may see. A code of the
+    catalogue carries the catalogue's sentence, whatever was stored with it."""
     if not isinstance(reasons, list):
         return []
-    return [
-        {key: value for key, value in entry.items() if key != "detail"}
-        if isinstance(entry, dict)
-        else entry
-        for entry in reasons
-    ]
+    shown: list[dict[str, Any]] = []
+    for entry in reasons:
+        if isinstance(entry, dict):
+            entry = {key: value for key, value in entry.items() if key != "detail"}
+            if entry.get("code") in TRANSPORT:
+                entry["message"] = reason(entry["code"])["message"]
+        shown.append(entry)
+    return shown

@@ -8,7 +8,7 @@ message waiting for the accountant's review is not shown to the client yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -58,6 +58,32 @@ ACTOR_KIND_LABELS = {
     Actor.Kind.SYSTEM: _("systeem"),
 }
 
+#: The role a timeline names next to a person ("Jan de Vries (kantoor)").
+ACTOR_ROLES = {
+    Actor.Kind.STAFF: _("kantoor"),
+    Actor.Kind.CLIENT_USER: _("cliënt"),
+}
+
+
+def actor_words(kind: str, label: str = "", user: Any = None) -> tuple[str, str]:
+    """Who did something, in words: (name, role). The system is "Automatische verwerking",
+    the client's bookkeeping (a client token) "Boekhouding van de cliënt"; a person is named
+    by full name (a client by the contact's name), else by user name, with the role."""
+    if kind == Actor.Kind.SYSTEM:
+        return str(_("Automatische verwerking")), ""
+    if kind == Actor.Kind.CLIENT_TOKEN:
+        return str(_("Boekhouding van de cliënt")), ""
+    name = ""
+    if user is not None:
+        contact = getattr(user, "portal_contact", None) if kind == Actor.Kind.CLIENT_USER else None
+        name = (contact.name if contact else "") or user.get_full_name() or user.get_username()
+    name = name or label
+    role = str(ACTOR_ROLES.get(kind, ""))
+    if not name:
+        fallback = {Actor.Kind.STAFF: _("Een medewerker"), Actor.Kind.CLIENT_USER: _("De cliënt")}
+        return str(fallback.get(kind, kind)), ""
+    return name, role
+
 
 def visible_messages(user: Any) -> QuerySet[ApprovalMessage]:
     """The messages this user may see (none for anyone else)."""
@@ -89,6 +115,8 @@ class TimelineEntry:
     actor_label: str
     actor_kind: str
     actor_kind_label: Any
+    actor_name: str = ""  # in words, see actor_words
+    actor_role: str = ""
     from_status: int | None = None
     to_status: int | None = None
     from_label: str = ""
@@ -111,10 +139,15 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
     only. Two queries, whatever the length.
     """
     entries: list[TimelineEntry] = []
-    events = StatusEvent.objects.filter(message=message).order_by("sequence")
+    events = (
+        StatusEvent.objects.filter(message=message)
+        .select_related("actor_user__portal_contact")
+        .order_by("sequence")
+    )
     if not for_staff:
         events = events.exclude(action__in=STAFF_ONLY_ACTIONS)
     for event in events:
+        name, role = actor_words(event.actor_kind, event.actor_label, event.actor_user)
         entries.append(
             TimelineEntry(
                 kind="event",
@@ -123,6 +156,8 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 actor_label=event.actor_label,
                 actor_kind=event.actor_kind,
                 actor_kind_label=ACTOR_KIND_LABELS.get(event.actor_kind, event.actor_kind),
+                actor_name=name,
+                actor_role=role,
                 from_status=event.from_status,
                 to_status=event.to_status,
                 from_label=status_label(event.from_status) if event.from_status else "",
@@ -133,8 +168,9 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 sequence=event.sequence,
             )
         )
-    comments = Comment.objects.filter(message=message).select_related("author")
+    comments = Comment.objects.filter(message=message).select_related("author__portal_contact")
     for comment in comments:
+        name, role = actor_words(comment.author_kind, user=comment.author)
         entries.append(
             TimelineEntry(
                 kind="comment",
@@ -143,6 +179,8 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 actor_label=comment.author.get_username(),
                 actor_kind=comment.author_kind,
                 actor_kind_label=ACTOR_KIND_LABELS.get(comment.author_kind, comment.author_kind),
+                actor_name=name,
+                actor_role=role,
                 text=comment.text,
             )
         )
@@ -185,3 +223,23 @@ def size_class_override(message: ApprovalMessage) -> StatusEvent | None:
         .order_by("-sequence")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AdoptionBounds:
+    """What limits the adoption date of a message's accounts: the accounts are adopted after
+    the financial year has ended and after the directors signed them (art. 2:101 lid 1-2
+    BW: the board draws up and signs, the general meeting then adopts)."""
+
+    period_end: date | None
+    signed_on: date | None
+
+
+def adoption_bounds(message: ApprovalMessage) -> AdoptionBounds:
+    """The year end and the latest signing date the received document states."""
+    try:
+        instance = parse_instance(bytes(message.received_document))
+    except ValueError:
+        return AdoptionBounds(None, None)
+    dates = [person.signed_on for person in instance.signatories() if person.signed_on]
+    return AdoptionBounds(instance.period_end, max(dates) if dates else None)

@@ -22,6 +22,8 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
+from config.dates import format_moment
+from kvk.parser import parse_instance
 from kvk.status import Status
 from portal.models import Organisation
 from workflow.errors import Conflict, Invalid, NotPermitted
@@ -38,7 +40,13 @@ from workflow.models import (
     is_staff,
     sha256_hex,
 )
-from workflow.selectors import SIZE_CLASS_OVERRIDDEN, size_class_check, size_class_override
+from workflow.selectors import (
+    SIZE_CLASS_OVERRIDDEN,
+    actor_words,
+    adoption_bounds,
+    size_class_check,
+    size_class_override,
+)
 
 SYSTEM = Actor.system()
 _MESSAGE_INSERT = Insert(ApprovalMessage, skip_conflicts_on=("organisation", "message_id"))
@@ -535,7 +543,12 @@ _STARTED_FIELDS = [
     "adoption_date",
     "resubmission",
     "awaiting_accountant_review",
+    "replaces",
 ]
+
+#: An earlier version that ended in one of these statuses without a filing is replaced by
+#: the next message for the same organisation and financial year (a correction).
+REPLACEABLE_STATUSES = (Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED)
 
 
 def finish_processing(results: list[Examined]) -> dict[int, int]:
@@ -615,6 +628,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             message.updated_at = now
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
+        _link_corrections(started)
         _save_fields(failed, _FAILED_FIELDS)
         _save_fields(started, _STARTED_FIELDS)
         _record_events(events, locked=True)
@@ -624,6 +638,61 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         pks = [message.pk for message in started]
         _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
     return outcome
+
+
+def _link_corrections(started: list[ApprovalMessage]) -> None:
+    """Link each message that enters the workflow to the version it corrects: the newest
+    earlier message of its organisation and financial year that ended at 25, 40 or 90 and
+    that no other message replaces yet. Runs under the organisation locks of
+    ``finish_processing``, so two new versions never claim the same predecessor."""
+    keys = {(m.organisation_id, m.financial_year) for m in started if m.financial_year}
+    if not keys:
+        return
+    condition = Q()
+    for organisation_id, year in keys:
+        condition |= Q(organisation_id=organisation_id, financial_year=year)
+    candidates: dict[tuple[int, int | None], list[int]] = {}
+    rows = (
+        ApprovalMessage.objects.filter(condition, status__in=REPLACEABLE_STATUSES)
+        .filter(replaced_by__isnull=True)
+        .exclude(pk__in=[m.pk for m in started])
+        .order_by("-created_at", "-pk")
+        .values_list("organisation_id", "financial_year", "pk")
+    )
+    for organisation_of, year_of, pk in rows:
+        candidates.setdefault((organisation_of, year_of), []).append(pk)
+    # A message that failed processing (25) stored no facts; its year is read back from the
+    # document it brought, when that can be read at all.
+    for failed in (
+        ApprovalMessage.objects.filter(
+            organisation_id__in={organisation_id for organisation_id, _year in keys},
+            status=Status.PROCESSING_FAILED,
+            financial_year__isnull=True,
+            replaced_by__isnull=True,
+        )
+        .exclude(pk__in=[m.pk for m in started])
+        .order_by("-created_at", "-pk")
+        .only("pk", "organisation_id", "received_document")
+    ):
+        year_read = _year_of(bytes(failed.received_document))
+        if (failed.organisation_id, year_read) in keys:
+            candidates.setdefault((failed.organisation_id, year_read), []).append(failed.pk)
+    for message in sorted(started, key=lambda m: m.pk):
+        waiting = candidates.get((message.organisation_id, message.financial_year))
+        if waiting:
+            message.replaces_id = waiting.pop(0)
+
+
+def _year_of(document: bytes) -> int | None:
+    try:
+        return parse_instance(document).financial_year
+    except ValueError:
+        return None
+
+
+def is_replaced(message: ApprovalMessage) -> bool:
+    """True when a newer version of the accounts replaced this message (a correction)."""
+    return ApprovalMessage.objects.filter(replaces_id=message.pk).exists()
 
 
 def _save_fields(messages: list[ApprovalMessage], names: list[str]) -> None:
@@ -743,6 +812,19 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
         raise Invalid("De datum van vaststelling kan niet in de toekomst liggen.")
     if adoption_date < date(message.financial_year or 1900, 1, 1):
         raise Invalid("De datum van vaststelling ligt vóór het begin van het boekjaar.")
+    bounds = adoption_bounds(message)
+    if bounds.period_end is not None and adoption_date <= bounds.period_end:
+        raise Invalid(
+            "De datum van vaststelling moet na het einde van het boekjaar liggen.",
+            code="adoption_date_in_year",
+        )
+    if bounds.signed_on is not None and adoption_date < bounds.signed_on:
+        # The directors sign what the general meeting then adopts (art. 2:101 BW).
+        raise Invalid(
+            "De datum van vaststelling ligt vóór de datum waarop de bestuurders de "
+            "jaarrekening ondertekenden.",
+            code="adoption_before_signing",
+        )
     try:
         final = adopt_instance(bytes(message.received_document), adoption_date=adoption_date)
     except ValueError:
@@ -824,8 +906,8 @@ def _already_approved_message(message: ApprovalMessage) -> str:
     event = message.events.filter(action="approved").order_by("-sequence").first()
     if event is None:
         return "Dit bericht is al goedgekeurd."
-    when = timezone.localtime(event.created_at).strftime("%d-%m-%Y %H:%M")
-    return f"Dit bericht is al goedgekeurd door {event.actor_label} op {when}."
+    who = actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
+    return f"Dit bericht is al goedgekeurd door {who} op {format_moment(event.created_at)}."
 
 
 @transaction.atomic
@@ -852,6 +934,12 @@ def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
     """40 -> 30: staff repair the message status and put it back into the workflow."""
     message = _locked(message_id)
     _require_staff(message, actor, "de status herstellen")
+    if is_replaced(message):
+        raise Conflict(
+            "Dit bericht is vervangen door een nieuwere versie van de jaarrekening; "
+            "die versie wordt beoordeeld.",
+            code="replaced",
+        )
     _apply(message, message.repair, actor, action="repaired", update_fields=["reasons"])
     from workflow.signals import workflow_started
 
@@ -1056,6 +1144,9 @@ def record_transport_error(
     out while another one delivered must not pull a delivered message back. Automatic
     attempts are counted since the last staff resend (``attempts_base``).
     """
+    from workflow.reasons import transport
+
+    reasons = transport(reasons)  # the catalogue's sentences; any other text is staff detail
     message = _locked(message_id)
     if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
         return False
@@ -1161,6 +1252,9 @@ def record_kvk_statuses(
             update_fields=["reasons", *poll_fields],
         )
     elif outcome_status == Status.TRANSPORT_ERROR:
+        from workflow.reasons import transport
+
+        reasons = transport(reasons)  # the catalogue's sentences; other text is staff detail
         # Digipoort ended this delivery without a verdict (230, 321, 410, 420 given up): the
         # next attempt is a new delivery with a new reference, planned and bounded like any
         # transport retry; one that cannot help by itself (210) waits for the staff.

@@ -69,6 +69,25 @@ def attention_lines(message: Any) -> list[str]:
     return attention_text(message.attention_code, message.attention_detail)
 
 
+@register.filter
+def reason_sentence(reason: Any) -> str:
+    """What a person reads of a stored reason: the sentence, never the code or the
+    technical detail (workflow.reasons.sentence)."""
+    from workflow.reasons import sentence
+
+    return sentence(reason)
+
+
+@register.filter
+def event_actor(event: Any) -> str:
+    """Who did an audit event (workflow.models.StatusEvent), in words: "Automatische
+    verwerking", "Jan de Vries (kantoor)" (workflow.selectors.actor_words)."""
+    from workflow.selectors import actor_words
+
+    name, role = actor_words(event.actor_kind, event.actor_label, event.actor_user)
+    return f"{name} ({role})" if role else name
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters changed (pagination, sorting)."""

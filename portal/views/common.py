@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.clientip import client_ip
+from kvk import compare
 from kvk.status import Status
 from portal import permissions
 from portal.admin_site import needs_second_factor
@@ -211,3 +212,39 @@ def findings_for_display(message: ApprovalMessage, language: str) -> list[dict[s
             }
         )
     return rows
+
+
+def versions_context(
+    message: ApprovalMessage, scope: QuerySet[ApprovalMessage], language: str
+) -> dict[str, Any]:
+    """The versions of these accounts (a correction replaces a version that ended at 25, 40
+    or 90) as far as the reader may open them, and what changed since the version this
+    one replaces: the figures side by side."""
+    light = scope.defer(*HEAVY_FIELDS)
+    previous = light.filter(pk=message.replaces_id).first() if message.replaces_id else None
+    following = light.filter(replaces_id=message.pk).first()
+    changes: list[compare.Change] = []
+    changes_unreadable = False
+    if previous is not None:
+        old = scope.filter(pk=previous.pk).values_list("document", flat=True).first()
+        try:
+            changes = compare.changes(bytes(old or b""), bytes(message.document), language=language)
+        except ValueError:
+            changes_unreadable = True
+    return {
+        "previous_version": previous,
+        "previous_reason": _reason_sentence(previous),
+        "following_version": following,
+        "changes": changes,
+        "changes_unreadable": changes_unreadable,
+    }
+
+
+def _reason_sentence(message: ApprovalMessage | None) -> str:
+    """The first plain sentence of why a version ended (the client's reason at 40)."""
+    if message is None or not isinstance(message.reasons, list):
+        return ""
+    for entry in message.reasons:
+        if isinstance(entry, dict) and entry.get("message"):
+            return str(entry["message"])
+    return ""

@@ -73,11 +73,13 @@ def _waiting_since() -> datetime:
 
 def attention_q() -> Q:
     """What asks a person to act: failed processing (25), rejected by the client (40),
-    transport errors (70), refused by the KvK (90), the accountant's own review, messages
+    transport errors (70), refused by the KvK (90) unless a corrected version replaced the
+    message, the accountant's own review, messages
     that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
     at 60 that the poll of Digipoort marked for attention (``attention_code``)."""
     return (
-        Q(status__in=ATTENTION_STATUSES)
+        # A version that a correction replaced asks nothing more: the new one does.
+        Q(status__in=ATTENTION_STATUSES, replaced_by__isnull=True)
         | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
         | (Q(status=Status.SENT_TO_KVK) & ~Q(attention_code=""))
@@ -222,6 +224,9 @@ def _size_class_context(message: ApprovalMessage, form=None) -> dict:
 
 
 def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
+    versions = common.versions_context(
+        message, common.staff_messages(request), get_language() or "nl"
+    )
     return {
         "message": message,
         "staff": True,
@@ -231,9 +236,11 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "rendered": common.rendered_accounts(message),
         "findings": common.findings_for_display(message, get_language() or "nl"),
         **common.timeline_context(message, staff=True),
+        **versions,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "can_review": message.status == Status.IN_REVIEW and message.awaiting_accountant_review,
-        "can_repair": message.status == Status.REJECTED,
+        # A rejected version that a correction replaced stays closed.
+        "can_repair": message.status == Status.REJECTED and versions["following_version"] is None,
         "rejection": next(
             (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"),
             "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,8 +17,8 @@ from portal import activation
 from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
 from portal.views import common
 from workflow import reasons as reason_catalogue
-from workflow import services
-from workflow.errors import WorkflowError
+from workflow import selectors, services
+from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage
 
 #: While a message travels to the KvK the page asks for its status every few seconds.
@@ -48,8 +50,10 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "rendered": common.rendered_accounts(message),
         "findings": common.findings_for_display(message, get_language() or "nl"),
         **common.timeline_context(message, staff=False),
+        **common.versions_context(message, common.client_messages(request), get_language() or "nl"),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "adopt_form": forms.get("adopt_form") or AdoptForm(),
+        "adoption_bounds": selectors.adoption_bounds(message),
         "approve_form": ApproveForm(initial=approve_initial),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
@@ -130,18 +134,23 @@ def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Afkeuren bericht": each calls the
-    one workflow service for that action."""
+    one workflow service for that action. Approving and rejecting first show what will
+    happen and ask to confirm; an error is shown under its field with the input kept."""
     message = common.message_or_404(common.client_messages(request), pk)
     form_class = {"adopt": AdoptForm, "approve": ApproveForm, "reject": RejectForm}.get(action)
     if form_class is None:
         raise Http404
-    form = form_class(request.POST)
+    extra = {"bounds": selectors.adoption_bounds(message)} if action == "adopt" else {}
+    form = form_class(request.POST, **extra)
     if not form.is_valid():
+        return _detail_with(request, message, action, form, status=400)
+    if action == "reject" and request.POST.get("back"):
+        return _detail_with(request, message, action, form, status=200)
+    if action in ("approve", "reject") and request.POST.get("confirmed") != "1":
         return render(
             request,
-            "portal/message_detail.html",
-            _context(request, message, **{f"{action}_form": form}),
-            status=400,
+            "portal/outsite_confirm.html",
+            {"message": message, "action": action, "form": form},
         )
     try:
         if action == "adopt":
@@ -171,6 +180,20 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
             flash.success(request, _("Het bericht is afgekeurd; uw accountant is ingelicht."))
+    except Invalid as error:
+        if action == "approve":
+            flash.error(request, _(error.message))
+            return redirect("outsite-message", pk=pk)
+        form.add_error("adoption_date" if action == "adopt" else "reason", _(error.message))
+        return _detail_with(request, message, action, form, status=400)
     except WorkflowError as error:
         flash.error(request, _(error.message))
     return redirect("outsite-message", pk=pk)
+
+
+def _detail_with(
+    request: HttpRequest, message: ApprovalMessage, action: str, form: Any, *, status: int
+) -> HttpResponse:
+    """The message page again with this action's form as the client filled it in."""
+    context = _context(request, message, **{f"{action}_form": form})
+    return render(request, "portal/message_detail.html", context, status=status)

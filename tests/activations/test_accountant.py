@@ -137,7 +137,8 @@ def test_outsite_writes(browser_a, message_a, switch, active):
     switch(active)
     comment = browser_a.post(reverse("outsite-comment", args=[message_a.pk]), {"text": "Vraag"})
     reject = browser_a.post(
-        reverse("outsite-action", args=[message_a.pk, "reject"]), {"reason": "Fout bedrag"}
+        reverse("outsite-action", args=[message_a.pk, "reject"]),
+        {"reason": "Fout bedrag", "confirmed": "1"},
     )
     message_a.refresh_from_db()
     if active:

@@ -107,3 +107,51 @@ def unlabelled_fields(page) -> list[str]:
               .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
               .map(el => el.name || el.id)"""
     )
+
+
+#: What must never reach a person who is not staff: our reason codes, Digipoort's raw
+#: codes and Python's exception text.
+RAW = (
+    "client_rejected",
+    "digipoort_",
+    "correction_not_allowed",
+    "unreachable",
+    "HTTPSConnectionPool",
+    "Traceback",
+    "Exception",
+    "Error(",
+)
+
+
+#: The elements that stick out furthest to the right (for the failure message).
+WIDEST = """() => { const w = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > w + 1
+                 && e.parentElement.getBoundingClientRect().right <= w + 1)
+    .slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+              (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' +
+              Math.round(e.getBoundingClientRect().right) + ' in ' +
+              e.parentElement.tagName.toLowerCase() + '#' + e.parentElement.id); }"""
+
+
+def both_widths(page, screenshot, name: str) -> None:
+    """Photograph the page at desktop width and at 375 px; at 375 px nothing may stick out
+    sideways (the page scrolls vertically only)."""
+    screenshot(page, f"{name}-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        page.wait_for_timeout(200)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        screenshot(page, f"{name}-375")
+        assert overflow <= 0, f"{name}: {overflow}px too wide: {page.evaluate(WIDEST)}"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def assert_plain(page, where: str) -> None:
+    text = page.inner_text("body")
+    for raw in RAW:
+        assert raw not in text, f"{where} shows {raw!r}"

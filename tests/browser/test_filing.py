@@ -40,6 +40,7 @@ def test_client_approves_and_sees_80(
     page.fill("#id_adoption_date", date.today().isoformat())
     page.click("#adopt")
     page.click("#approve")
+    page.click("#confirm-approve-button")
     page.wait_for_selector('#status[data-status="50"], #status[data-status="60"]')
     # No reload from here on: the status partial updates itself.
     page.wait_for_selector('#status[data-status="80"]', timeout=90_000)

@@ -84,6 +84,10 @@ def test_client_approves(live_server, new_page, screenshot, client_a):
     _approve(page, live_server.url, message)
     screenshot(page, "05-outsite-detail-adopted")
     page.click("#approve")
+    # The confirmation says what happens before anything does.
+    assert "openbaar" in page.inner_text("#confirm-approve")
+    screenshot(page, "05b-outsite-confirm-approve")
+    page.click("#confirm-approve-button")
     page.wait_for_selector('#status[data-status="50"]')
     message.refresh_from_db()
     assert message.status == Status.APPROVED
@@ -102,6 +106,8 @@ def test_client_rejects_with_reason_and_staff_see_it(
     client_page.goto(f"{live_server.url}/outsite/berichten/{message.pk}/")
     client_page.fill("#id_reason", "De huurlasten ontbreken in de toelichting.")
     client_page.click("#reject")
+    assert "De huurlasten ontbreken" in client_page.inner_text("#confirm-reason")
+    client_page.click("#confirm-reject-button")
     client_page.wait_for_selector('#status[data-status="40"]')
     message.refresh_from_db()
     assert message.status == Status.REJECTED

@@ -204,3 +204,22 @@ def test_test_connection_says_precisely_what_is_wrong(
     assert profile.last_test_ok is outcome.ok
     assert profile.last_test_message == outcome.message
     assert ApprovalMessage.objects.count() == 0
+
+
+def test_the_adoption_date_set_in_the_portal_comes_back_with_the_status(env_a, client_a):
+    from datetime import date
+
+    message = services.prepare(env_a.report)
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    portal_message = ApprovalMessage.objects.get(message_id=message.message_id)
+    actor = Actor.for_user(client_a.user)
+    workflow_services.adopt(message_id=portal_message.pk, actor=actor, adoption_date=date.today())
+    portal_message.refresh_from_db()
+    workflow_services.approve(
+        message_id=portal_message.pk, actor=actor, document_sha256=portal_message.document_sha256
+    )
+    services.send_receive(env_a.administration)
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    assert message.adoption_date == date.today()

@@ -32,7 +32,7 @@ def test_klaarzetten_lists_every_problem_with_its_field_and_creates_nothing():
     text = err.getvalue()
     assert "Ondertekenaars:" in text
     assert "Datum ondertekening:" in text
-    assert "Balans: Totaal activa (huidig jaar)" in text
+    assert "Balans: Totaal activa (huidig boekjaar)" in text
     assert OutboundMessage.objects.count() == 0
 
 

@@ -137,7 +137,7 @@ def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, p
     report = AnnualReport.objects.get(administration=administration)
     assert page.redirect_chain[-1][0] == f"/klant/jaarrapporten/{report.pk}/"
     html = page.content.decode()
-    assert "Balans: Totaal activa (huidig jaar)" in html
+    assert "Balans: Totaal activa (huidig boekjaar)" in html
     assert "Datum ondertekening" in html
 
     report_url = f"/klant/jaarrapporten/{report.pk}/"
@@ -475,7 +475,29 @@ def test_after_25_the_screen_shows_the_path_to_new_documents(client):
     assert 'id="nieuwe-stukken"' in html and "KvK-nummer hoort niet bij u." in html
     assert 'id="prepare"' in html
     detail = client.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
-    assert "maak nieuwe stukken" in detail
+    assert "niet verwerken (status 25)" in detail and "#nieuwe-stukken" in detail
+
+
+@pytest.mark.django_db
+def test_after_40_the_bookkeeper_sees_the_reason_and_can_prepare_a_correction(client):
+    """Rejected in the client portal (40): the reason is shown where the figures are
+    corrected, and 'Klaarzetten' makes a new version (the portal links the two)."""
+    from clientside import services
+
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    message = services.prepare(env.report)
+    reason = {"code": "client_rejected", "message": "De huurlasten ontbreken."}
+    services._mirror(message, Status.REJECTED, [reason])
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert 'id="nieuwe-stukken"' in html and "De huurlasten ontbreken." in html
+    assert "afgekeurd bij de beoordeling" in html
+    assert "client_rejected" not in html  # a sentence, never the code
+    assert 'id="prepare"' in html and "Er loopt al een bericht" not in html
+    detail = client.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
+    assert "(status 40)" in detail and "onderweg" not in detail
+    second = services.prepare(env.report)
+    assert second.pk != message.pk and second.status == Status.PREPARED
 
 
 @pytest.mark.django_db

@@ -86,3 +86,18 @@ def test_explicit_addresses_win_over_the_ports(tmp_path):
     aanlever, _status, site = result.stdout.split()
     assert aanlever == "https://digipoort.example/wus/2.0/aanleverservice/1.2"
     assert site == "https://portal.example.nl"
+
+
+def test_parallel_test_workers_get_their_own_broker_folder(tmp_path):
+    """Two pytest-xdist workers sharing one filesystem queue took each other's tasks
+    (issue 19: the test that failed only on a busy machine)."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'])"
+    )
+    env = {"CELERY_BROKER_URL": "filesystem://"}
+    folders = {
+        run(tmp_path, code, PYTEST_XDIST_WORKER=name, **env).stdout.strip()
+        for name in ("gw0", "gw1")
+    }
+    assert len(folders) == 2 and all(folder.startswith(str(tmp_path)) for folder in folders)

@@ -1,6 +1,7 @@
 """`make run`'s process (scripts/run_all.py) on other ports than the defaults: the demo
 reaches 80 through the local Digipoort on its port, and a stop by signal, repeated and sent
-to the whole group as a terminal or a supervisor does, leaves no child behind (issue 19)."""
+to the whole group as a terminal or a supervisor does, leaves no child behind (issue 19). It
+runs like production: DEBUG off, static files served (issue 20)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,6 +48,15 @@ def healthy(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """The status and text of a page, following redirects; error pages too."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
@@ -93,6 +104,15 @@ def test_make_run_on_other_ports_files_and_stops_cleanly(tmp_path):
             assert run.poll() is None, (tmp_path / "run.log").read_text()
             assert time.monotonic() < deadline, "the web server did not start"
             time.sleep(0.5)
+        # Like production (issue 20): DEBUG off, so the house 404 page instead of Django's
+        # technical one, and WhiteNoise serves the files collectstatic gathered.
+        base = f"http://127.0.0.1:{port}"
+        status, page = fetch(f"{base}/bestaat-niet/")
+        assert status == 404 and "Pagina niet gevonden" in page and "URLconf" not in page
+        assert fetch(f"{base}/static/deponeer.css")[0] == 200
+        status, icon = fetch(f"{base}/favicon.ico")
+        assert status == 200 and icon.startswith("<svg")
+        assert (tmp_path / "var" / "secret_key").is_file()
         flow = subprocess.run(
             [*manage, "demo_flow", "--timeout", "120"],
             cwd=ROOT,

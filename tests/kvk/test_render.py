@@ -19,7 +19,7 @@ import pytest
 from kvk import nt
 from kvk.builder import adopt_instance, build_instance
 from kvk.parser import XbrlParseError
-from kvk.render import _money, notes_html, render_html, render_pdf, statement_rows
+from kvk.render import money, notes_html, render_html, render_pdf, statement_rows
 from kvk.statements import FinancialStatements, demo_statements
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -133,11 +133,11 @@ def test_headings_without_amounts_are_left_out():
 
 
 def test_money_in_dutch_notation():
-    assert _money(Decimal(1234567)) == "1.234.567"
-    assert _money(Decimal("-1250")) == "-1.250"
-    assert _money(Decimal("1234.5")) == "1.234,50"
-    assert _money(Decimal(0)) == "0"
-    assert _money(None) == ""
+    assert money(Decimal(1234567)) == "1.234.567"
+    assert money(Decimal("-1250")) == "-1.250"
+    assert money(Decimal("1234.5")) == "1.234,50"
+    assert money(Decimal(0)) == "0"
+    assert money(None) == ""
 
 
 def test_formatted_notes_keep_only_the_sbr_tag_set():

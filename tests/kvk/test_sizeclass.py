@@ -162,7 +162,8 @@ def test_the_warning_names_the_figures_in_dutch_and_english():
     nl, en = result.lines("nl"), result.lines("en")
     assert result.warning
     assert "micro" in nl[0] and "art. 2:395a BW" in nl[0] and "klein" in nl[0]
-    assert "31-12-2025" in nl[0] and "31-12-2024" in nl[0]
+    assert "31 december 2025" in nl[0] and "31 december 2024" in nl[0]
+    assert "31 December 2025" in en[0]  # the portals' one date format (config/formats)
     assert "€ 1.200.450" in nl[1] and "€ 450.000" in nl[1] and "€ 1.843.000" in nl[1]
     assert "overschreden" in nl[1] and "minder dan 10" in nl[1]
     assert "11,5" in nl[2] and "€ 1.712.500" in nl[2]

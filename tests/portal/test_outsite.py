@@ -71,9 +71,19 @@ def test_adopt_then_approve(browser_a, message_a):
     page = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
     assert 'id="approve"' in page
     assert message_a.document_sha256 in page  # the fingerprint of the adopted document
+    # Approving first shows what happens; nothing changes until the client confirms.
     response = browser_a.post(
         reverse("outsite-action", args=[message_a.pk, "approve"]),
         {"document_sha256": message_a.document_sha256},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="confirm-approve-button"' in html
+    assert "openbaar" in html and "niet ongedaan" in html
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "approve"]),
+        {"document_sha256": message_a.document_sha256, "confirmed": "1"},
     )
     assert response.status_code == 302
     message_a.refresh_from_db()
@@ -102,7 +112,7 @@ def test_approve_with_an_old_fingerprint_is_refused(browser_a, message_a):
     stale = "0" * 64
     response = browser_a.post(
         reverse("outsite-action", args=[message_a.pk, "approve"]),
-        {"document_sha256": stale},
+        {"document_sha256": stale, "confirmed": "1"},
         follow=True,
     )
     assert response.status_code == 200
@@ -120,6 +130,19 @@ def test_reject_needs_a_reason(browser_a, message_a):
     assert message_a.status == Status.IN_REVIEW
     response = browser_a.post(
         reverse("outsite-action", args=[message_a.pk, "reject"]), {"reason": "Naam is fout"}
+    )
+    assert response.status_code == 200 and 'id="confirm-reject-button"' in response.content.decode()
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+    # "Nee, reden aanpassen" brings the form back with the reason as typed.
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "reject"]),
+        {"reason": "Naam is fout", "back": "1"},
+    )
+    assert response.status_code == 200 and "Naam is fout</textarea>" in response.content.decode()
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "reject"]),
+        {"reason": "Naam is fout", "confirmed": "1"},
     )
     assert response.status_code == 302
     message_a.refresh_from_db()
@@ -155,3 +178,44 @@ def test_client_comment_and_downloads(browser_a, client_a, message_a):
     assert Comment.objects.get().author == client_a.user
     xbrl = browser_a.get(reverse("outsite-xbrl", args=[message_a.pk]))
     assert xbrl.status_code == 200 and bytes(xbrl.content) == bytes(message_a.document)
+
+
+def test_the_accounts_come_before_the_decision(browser_a, message_a):
+    html = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
+    assert html.index('id="doc-h"') < html.index('id="what-h"') < html.index('id="adopt"')
+    assert 'sandbox="allow-same-origin"' in html  # sized to its content, runs no script
+
+
+def test_adoption_date_in_the_year_is_shown_under_the_field_with_the_input_kept(
+    browser_a, message_a
+):
+    last_day = date(message_a.financial_year, 12, 31)
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "adopt"]),
+        {"adopted": "on", "adoption_date": last_day.isoformat()},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_adoption_date_error"' in html and "na het einde van het boekjaar" in html
+    assert f'value="{last_day.isoformat()}"' in html  # the input is kept
+    message_a.refresh_from_db()
+    assert not message_a.adopted
+
+
+def test_adoption_before_the_directors_signed_is_refused(browser_a, message_a):
+    """Art. 2:101 BW: the board draws up and signs the accounts, then the general meeting
+    adopts them; the document says when the directors signed."""
+    from workflow.selectors import adoption_bounds
+
+    signed_on = adoption_bounds(message_a).signed_on
+    assert signed_on is not None
+    day_before = signed_on - timedelta(days=1)
+    assert day_before > date(message_a.financial_year, 12, 31)
+    response = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "adopt"]),
+        {"adopted": "on", "adoption_date": day_before.isoformat()},
+    )
+    assert response.status_code == 400
+    assert "ondertekening" in response.content.decode()
+    message_a.refresh_from_db()
+    assert not message_a.adopted

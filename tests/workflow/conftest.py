@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 import pytest
@@ -29,7 +29,9 @@ def document(kvk_number: str, year: int = YEAR, name: str = "Test B.V.") -> byte
 
 
 def adoption_day(year: int = YEAR) -> date:
-    return min(date(year + 1, 1, 15), date.today() - timedelta(days=1))
+    # After the year end and after the directors signed (kvk.statements.demo_statements:
+    # 20 May of the next year at the latest), never in the future.
+    return min(date(year + 1, 6, 1), date.today())
 
 
 def events(message: ApprovalMessage) -> list[tuple[str, int | None, int]]:

@@ -44,7 +44,8 @@ class Command(BaseCommand):
             message = services.prepare(report)
         except services.PrepareError as error:
             for problem in error.problems:
-                self.stderr.write(f"- {problem}")
+                code = f" ({problem.code})" if problem.code else ""
+                self.stderr.write(f"- {problem}{code}")
             raise CommandError(
                 f"Niet klaargezet: {len(error.problems)} probleem/problemen; herstel de "
                 "genoemde velden en probeer opnieuw."
