@@ -382,6 +382,14 @@ class DigipoortClient:
         return result
 
     def _call(self, operation: Any, **kwargs: Any) -> Any:
+        self._check_files()
+        try:
+            return operation(**kwargs)
+        except _CALL_ERRORS as exc:
+            raise _call_error(exc) from None
+
+    def _check_files(self) -> None:
+        """Refuse to call without a configured, existing certificate, key and CA bundle."""
         if not (self.config.client_cert and self.config.client_key and self.config.ca_bundle):
             # The CA bundle is needed twice: to trust Digipoort's TLS certificate and the
             # certificate that signs its answers.
@@ -393,27 +401,36 @@ class DigipoortClient:
         for path in (self.config.client_cert, self.config.client_key, self.config.ca_bundle):
             if path and not Path(path).is_file():
                 raise DigipoortError("CONFIG", f"file {path} does not exist", retryable=False)
-        try:
-            return operation(**kwargs)
-        except zeep.exceptions.Fault as fault:
-            raise _fault_error(fault) from None
-        except wssec.WsSecurityError as exc:
-            raise DigipoortError("SECURITY", str(exc), retryable=False) from None
-        except zeep.exceptions.TransportError as exc:
-            retryable = exc.status_code >= 500 or exc.status_code == 429
-            raise DigipoortError(
-                "HTTP", f"HTTP {exc.status_code}: {exc.message}", retryable=retryable
-            ) from None
-        except zeep.exceptions.Error as exc:  # schema violations, unparseable answers
-            raise DigipoortError("PROTOCOL", str(exc), retryable=False) from None
-        except requests.exceptions.SSLError as exc:
-            raise DigipoortError("TLS", _tls_reason(exc), retryable=False) from None
-        except requests.exceptions.Timeout as exc:
-            raise DigipoortError("TIMEOUT", str(exc), retryable=True) from None
-        except requests.exceptions.ConnectionError as exc:
-            if _is_tls_refusal(exc):
-                raise DigipoortError("TLS", _tls_reason(exc), retryable=False) from None
-            raise DigipoortError("CONNECTION", str(exc), retryable=True) from None
+
+
+#: What a call to Digipoort can raise that ``_call_error`` turns into a DigipoortError.
+_CALL_ERRORS = (
+    zeep.exceptions.Error,
+    wssec.WsSecurityError,
+    requests.exceptions.SSLError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+)
+
+
+def _call_error(exc: Exception) -> DigipoortError:
+    """One of ``_CALL_ERRORS`` as DigipoortError, saying whether a retry can help."""
+    if isinstance(exc, zeep.exceptions.Fault):
+        return _fault_error(exc)
+    if isinstance(exc, wssec.WsSecurityError):
+        return DigipoortError("SECURITY", str(exc), retryable=False)
+    if isinstance(exc, zeep.exceptions.TransportError):
+        retryable = exc.status_code >= 500 or exc.status_code == 429
+        return DigipoortError("HTTP", f"HTTP {exc.status_code}: {exc.message}", retryable=retryable)
+    if isinstance(exc, zeep.exceptions.Error):  # schema violations, unparseable answers
+        return DigipoortError("PROTOCOL", str(exc), retryable=False)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return DigipoortError("TLS", _tls_reason(exc), retryable=False)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return DigipoortError("TIMEOUT", str(exc), retryable=True)
+    if _is_tls_refusal(exc):  # a ConnectionError
+        return DigipoortError("TLS", _tls_reason(exc), retryable=False)
+    return DigipoortError("CONNECTION", str(exc), retryable=True)
 
 
 def _fault_error(fault: zeep.exceptions.Fault) -> DigipoortError:

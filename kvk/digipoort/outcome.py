@@ -17,7 +17,7 @@ renumbered code is a one-line change. Sources, per code (``source`` on each entr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -171,6 +171,25 @@ def outcome(
     last status says.
     """
     timeline = sorted(statuses, key=lambda s: s.timestamp)
+    decided = _decided(timeline)
+    if decided is not None:
+        return decided
+    latest = next((s for s in reversed(timeline) if s.code in CODES), None)
+    result = _pending(latest)
+    if any(s.code not in CODES for s in timeline):
+        return _unknown_codes(timeline, result)
+    if now is None:
+        return result
+    if latest is not None and _retries_overdue(timeline, latest, now):
+        return replace(result, status=None, attention=Attention.RETRIES_OVERDUE, raw=_raw(latest))
+    if no_verdict_after is not None and _waited_longer(timeline, sent_at, now, no_verdict_after):
+        raw = _raw(latest) if latest is not None else "geen status"
+        return replace(result, attention=Attention.NO_VERDICT, raw=raw)
+    return result
+
+
+def _decided(timeline: list[DigipoortStatus]) -> Outcome | None:
+    """The outcome of the first final status (or 420 whose retries ended), if any."""
     for status in timeline:
         meaning = CODES.get(status.code)
         if meaning is None:
@@ -185,39 +204,42 @@ def outcome(
                 retryable=meaning.retryable,
                 raw=_raw(status),
             )
+    return None
+
+
+def _pending(latest: DigipoortStatus | None) -> Outcome:
+    """Where an undecided timeline leaves us by its latest known status: the status it
+    implies, or for a wait (420) no new status and the hitch as reasons."""
+    if latest is None:
+        return Outcome(status=None)
+    meaning = CODES[latest.code]
+    if meaning.kind is Kind.WAIT:
+        return Outcome(status=None, reasons=_reasons(latest), reason=meaning.reason)
+    return Outcome(status=meaning.status)
+
+
+def _unknown_codes(timeline: list[DigipoortStatus], result: Outcome) -> Outcome:
+    """``result`` put before the staff because the timeline holds codes we do not know."""
     unknown = [s for s in timeline if s.code not in CODES]
-    latest = next((s for s in reversed(timeline) if s.code in CODES), None)
-    meaning = CODES[latest.code] if latest is not None else None
-    result = Outcome(status=meaning.status if meaning else None)
-    if meaning is not None and meaning.kind is Kind.WAIT and latest is not None:
-        result = Outcome(status=None, reasons=_reasons(latest), reason=meaning.reason)
-    if unknown:
-        return Outcome(
-            status=result.status,
-            reasons=result.reasons,
-            reason=result.reason,
-            attention=Attention.UNKNOWN_STATUS,
-            raw=", ".join(_raw(s) for s in unknown),
-        )
-    if now is not None and latest is not None and latest.code == 420:
-        first_420 = next(s for s in timeline if s.code == 420)
-        if now - first_420.timestamp > timedelta(hours=RETRY_420_HOURS):
-            return Outcome(
-                status=None,
-                reasons=result.reasons,
-                reason=result.reason,
-                attention=Attention.RETRIES_OVERDUE,
-                raw=_raw(latest),
-            )
+    return replace(
+        result, attention=Attention.UNKNOWN_STATUS, raw=", ".join(_raw(s) for s in unknown)
+    )
+
+
+def _retries_overdue(
+    timeline: list[DigipoortStatus], latest: DigipoortStatus, now: datetime
+) -> bool:
+    """Whether the timeline ends in a 420 that began longer than Digipoort's 72 hours ago."""
+    if latest.code != 420:
+        return False
+    first_420 = next(s for s in timeline if s.code == 420)
+    return now - first_420.timestamp > timedelta(hours=RETRY_420_HOURS)
+
+
+def _waited_longer(
+    timeline: list[DigipoortStatus], sent_at: datetime | None, now: datetime, limit: timedelta
+) -> bool:
+    """Whether more than ``limit`` passed since the delivery (``sent_at``, else the first
+    status); False when neither is known."""
     start = sent_at or (timeline[0].timestamp if timeline else None)
-    waited = now - start if now is not None and start is not None else None
-    if waited is not None and no_verdict_after is not None and waited > no_verdict_after:
-        raw = _raw(latest) if latest is not None else "geen status"
-        return Outcome(
-            status=result.status,
-            reasons=result.reasons,
-            reason=result.reason,
-            attention=Attention.NO_VERDICT,
-            raw=raw,
-        )
-    return result
+    return start is not None and now - start > limit

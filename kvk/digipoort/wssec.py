@@ -5,7 +5,7 @@ Digipoort requires (see the documentation block of the WSDLs in ``wsdl/``): a
 WS-Addressing header and the Body; exclusive canonicalisation; the X.509 certificate sent
 along as a ``wsse:BinarySecurityToken`` and referenced from ``KeyInfo``. The client
 (``client.py``) signs requests and verifies responses with these functions, the local
-Digipoort (``stub.py``) verifies requests and signs responses with the same ones, so the
+Digipoort (``stub/``) verifies requests and signs responses with the same ones, so the
 two sides cannot drift apart silently.
 
 Verification does more than check the cryptography: it checks that the signed references
@@ -385,28 +385,25 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     return True
 
 
-def verify_envelope(
-    envelope: etree._Element,
-    *,
-    trusted: list[x509.Certificate],
-    signature_algorithms: set[str] | None = None,
-    digest_algorithms: set[str] | None = None,
-    now: datetime | None = None,
-) -> Verified:
-    """Check the WS-Security header of a received envelope; raise WsSecurityError if wrong."""
-    now = now or datetime.now(UTC)
+def _one(parent: etree._Element, tag: str, message: str) -> etree._Element:
+    """The single child ``tag`` of ``parent``; WsSecurityError(message) if not exactly one."""
+    found = parent.findall(tag)
+    if len(found) != 1:
+        raise WsSecurityError(message)
+    return found[0]
+
+
+def _security_header(envelope: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """The SOAP header and its one wsse:Security element."""
     header = envelope.find(_q(SOAP_ENV, "Header"))
     if header is None:
         raise WsSecurityError("no SOAP header: the message is not signed")
-    securities = header.findall(_q(WSSE, "Security"))
-    if len(securities) != 1:
-        raise WsSecurityError("expected exactly one wsse:Security header")
-    security = securities[0]
+    security = _one(header, _q(WSSE, "Security"), "expected exactly one wsse:Security header")
+    return header, security
 
-    timestamps = security.findall(_q(WSU, "Timestamp"))
-    if len(timestamps) != 1:
-        raise WsSecurityError("expected exactly one wsu:Timestamp")
-    timestamp = timestamps[0]
+
+def _timestamp_times(timestamp: etree._Element) -> tuple[datetime, datetime | None]:
+    """Created and (if present) Expires of a wsu:Timestamp."""
     created_node = timestamp.find(_q(WSU, "Created"))
     if created_node is None or not (created_node.text or "").strip():
         raise WsSecurityError("wsu:Timestamp without Created")
@@ -416,6 +413,11 @@ def verify_envelope(
         expires = _parse_xml_time(expires_node.text or "") if expires_node is not None else None
     except ValueError:
         raise WsSecurityError("wsu:Timestamp with an invalid time") from None
+    return created, expires
+
+
+def _check_fresh(created: datetime, expires: datetime | None, now: datetime) -> None:
+    """Refuse a Timestamp from the future, too old or expired (allowing for clock skew)."""
     if created > now + CLOCK_SKEW:
         raise WsSecurityError("wsu:Timestamp Created lies in the future")
     if created < now - TIMESTAMP_LIFETIME - CLOCK_SKEW:
@@ -423,13 +425,13 @@ def verify_envelope(
     if expires is not None and expires < now - CLOCK_SKEW:
         raise WsSecurityError("wsu:Timestamp expired")
 
-    signatures = security.findall(_q(DS, "Signature"))
-    if len(signatures) != 1:
-        raise WsSecurityError("expected exactly one ds:Signature")
-    signature = signatures[0]
 
-    # Every element carrying a wsu:Id must be unique, or a reference could be resolved to a
-    # different element than the one we check below (signature wrapping).
+def _elements_by_id(envelope: etree._Element) -> dict[str, etree._Element]:
+    """Every element of the envelope by its wsu:Id, refusing duplicates.
+
+    Every wsu:Id must be unique, or a reference could be resolved to a different element
+    than the one checked (signature wrapping).
+    """
     ids: dict[str, etree._Element] = {}
     for node in envelope.iter():
         node_id = node.get(_q(WSU, "Id")) if isinstance(node.tag, str) else None
@@ -437,30 +439,46 @@ def verify_envelope(
             if node_id in ids:
                 raise WsSecurityError(f"duplicate wsu:Id {node_id}")
             ids[node_id] = node
+    return ids
 
+
+def _referenced_ids(signature: etree._Element, ids: dict[str, etree._Element]) -> set[str]:
+    """The wsu:Ids the signature references; each must resolve in this envelope."""
     referenced = set()
     for ref in signature.findall(f"{{{DS}}}SignedInfo/{{{DS}}}Reference"):
         uri = ref.get("URI", "")
         if not uri.startswith("#") or uri[1:] not in ids:
             raise WsSecurityError(f"signature reference {uri!r} does not resolve")
         referenced.add(uri[1:])
-    must_be_signed = [timestamp, *header.findall(f"{{{WSA}}}*"), _body(envelope)]
-    for node in must_be_signed:
+    return referenced
+
+
+def _check_signed(parts: list[etree._Element], referenced: set[str]) -> None:
+    """Every part that must be signed is among the references."""
+    for node in parts:
         if node.get(_q(WSU, "Id")) not in referenced:
             raise WsSecurityError(f"{etree.QName(node).localname} is not signed")
 
+
+def _check_algorithms(
+    signature: etree._Element, *, allowed_sig: set[str], allowed_digest: set[str]
+) -> None:
+    """Exclusive canonicalisation and only accepted signature and digest algorithms."""
     method = signature.find(f"{{{DS}}}SignedInfo/{{{DS}}}SignatureMethod")
     c14n = signature.find(f"{{{DS}}}SignedInfo/{{{DS}}}CanonicalizationMethod")
     if c14n is None or c14n.get("Algorithm") != EXC_C14N:
         raise WsSecurityError("signature must use exclusive canonicalisation")
-    allowed_sig = signature_algorithms or set(SIGNATURE_ALGORITHMS)
     if method is None or method.get("Algorithm") not in allowed_sig:
         raise WsSecurityError("signature algorithm not accepted")
-    allowed_digest = digest_algorithms or set(DIGEST_ALGORITHMS)
     for dm in signature.iterfind(f".//{{{DS}}}DigestMethod"):
         if dm.get("Algorithm") not in allowed_digest:
             raise WsSecurityError("digest algorithm not accepted")
 
+
+def _signing_token(
+    signature: etree._Element, security: etree._Element, ids: dict[str, etree._Element]
+) -> etree._Element:
+    """The BinarySecurityToken in this Security header that KeyInfo references."""
     token_ref = signature.find(
         f"{{{DS}}}KeyInfo/{{{WSSE}}}SecurityTokenReference/{{{WSSE}}}Reference"
     )
@@ -473,14 +491,28 @@ def verify_envelope(
         or token.getparent() is not security
     ):
         raise WsSecurityError("referenced BinarySecurityToken not found")
+    return token
+
+
+def _token_certificate(token: etree._Element) -> x509.Certificate:
+    """The X.509 certificate a BinarySecurityToken carries."""
     if token.get("ValueType") != X509V3:
         raise WsSecurityError("BinarySecurityToken is not an X.509 v3 certificate")
     try:
-        cert = x509.load_der_x509_certificate(base64.b64decode(token.text or "", validate=False))
+        return x509.load_der_x509_certificate(base64.b64decode(token.text or "", validate=False))
     except ValueError:
         raise WsSecurityError("BinarySecurityToken holds no valid certificate") from None
-    check_chain(cert, trusted, now)
 
+
+def _check_signature_value(
+    signature: etree._Element,
+    *,
+    ids: dict[str, etree._Element],
+    cert: x509.Certificate,
+    allowed_sig: set[str],
+    allowed_digest: set[str],
+) -> None:
+    """Verify the cryptography with the accepted transforms only."""
     ctx = xmlsec.SignatureContext()
     for node in ids.values():
         ctx.register_id(node, "Id", WSU)
@@ -497,4 +529,34 @@ def verify_envelope(
         ctx.verify(signature)
     except xmlsec.Error:
         raise WsSecurityError("signature does not verify: the message was changed") from None
+
+
+def verify_envelope(
+    envelope: etree._Element,
+    *,
+    trusted: list[x509.Certificate],
+    signature_algorithms: set[str] | None = None,
+    digest_algorithms: set[str] | None = None,
+    now: datetime | None = None,
+) -> Verified:
+    """Check the WS-Security header of a received envelope; raise WsSecurityError if wrong."""
+    now = now or datetime.now(UTC)
+    header, security = _security_header(envelope)
+    timestamp = _one(security, _q(WSU, "Timestamp"), "expected exactly one wsu:Timestamp")
+    created, expires = _timestamp_times(timestamp)
+    _check_fresh(created, expires, now)
+    signature = _one(security, _q(DS, "Signature"), "expected exactly one ds:Signature")
+
+    ids = _elements_by_id(envelope)
+    referenced = _referenced_ids(signature, ids)
+    _check_signed([timestamp, *header.findall(f"{{{WSA}}}*"), _body(envelope)], referenced)
+    allowed_sig = signature_algorithms or set(SIGNATURE_ALGORITHMS)
+    allowed_digest = digest_algorithms or set(DIGEST_ALGORITHMS)
+    _check_algorithms(signature, allowed_sig=allowed_sig, allowed_digest=allowed_digest)
+
+    cert = _token_certificate(_signing_token(signature, security, ids))
+    check_chain(cert, trusted, now)
+    _check_signature_value(
+        signature, ids=ids, cert=cert, allowed_sig=allowed_sig, allowed_digest=allowed_digest
+    )
     return Verified(certificate=cert, addressing=read_addressing(envelope), created=created)
