@@ -15,7 +15,7 @@ from lxml import etree
 
 from kvk import nt
 from kvk import taxonomy as tx
-from kvk.statements import FinancialStatements, formatted_value
+from kvk.statements import FinancialStatements, Signatory, formatted_value
 
 _XML_LANG = f"{{{tx.XML_NS}}}lang"
 
@@ -169,8 +169,17 @@ class _Instance:
             self._element(qname, value, ctx)
 
     def build(self) -> bytes:
+        self._entity_facts()
+        self._document_facts()
+        self._financial_facts()
+        # Signing: one typed member per person, in the order given.
+        for order, person in enumerate(self.st.signatories, start=1):
+            self._signatory_facts(order, person)
+        return self.serialize()
+
+    def _entity_facts(self) -> None:
+        """Entity information and address (no dimensions: closed, empty hypercubes)."""
         st = self.st
-        # Entity information and address (no dimensions: closed, empty hypercubes).
         self.fact(tx.ENTITY_NAME, st.legal_name)
         self.fact(tx.LEGAL_FORM, st.legal_form)
         self.fact(tx.SEAT, st.seat)
@@ -181,7 +190,10 @@ class _Instance:
         for name, value in address.to_dict().items():
             if value:  # the house number addition is optional
                 self.fact(tx.ADDRESS_CONCEPTS[name], value)
-        # Document information.
+
+    def _document_facts(self) -> None:
+        """Document information: periods, basis, adoption, resubmission, contact."""
+        st = self.st
         periods = tx.PERIOD_CONCEPTS
         self.fact(periods["current_start"], st.period_start.isoformat())
         self.fact(periods["current_end"], st.period_end.isoformat())
@@ -212,7 +224,10 @@ class _Instance:
             self.fact(tx.INCOME_STATEMENT_CLASSIFICATION, tx.CLASSIFICATION_BY_NATURE)
         if tx.DOCUMENT_RELATES_TO in self.model.concepts:
             self.fact(tx.DOCUMENT_RELATES_TO, tx.SEPARATE_ACCOUNTS)
-        # Balance sheet, profit and loss, notes (the two financial dimensions).
+
+    def _financial_facts(self) -> None:
+        """Balance sheet, profit and loss, notes (the two financial dimensions)."""
+        st = self.st
         self.line_item(tx.APPROPRIATION, st.appropriation)
         for part, values in (("balance", st.balance), ("income", st.profit_loss)):
             for name in tx.line_items(st.variant, part):
@@ -226,23 +241,24 @@ class _Instance:
             text = st.notes.get(name, "")
             if text.strip():
                 self.line_item(tx.qname_of(st.variant, name), formatted_value(text))
-        # Signing: one typed member per person, in the order given.
-        for order, person in enumerate(st.signatories, start=1):
-            typed = (tx.SIGNATORY_AXIS, str(order))
-            ctx = self._context(start=st.period_start, end=st.period_end, typed=typed)
-            concepts = tx.SIGNING_CONCEPTS
-            self._element(concepts["function"], person.function, ctx)
-            self._element(concepts["name"], person.name, ctx)
-            if person.place:
-                self._element(concepts["place"], person.place, ctx)
-            if person.signed_on is not None:
-                self._element(concepts["signed_on"], person.signed_on.isoformat(), ctx)
-            self._element(concepts["signed"], tx.YES if person.signed else tx.NO, ctx)
-            if not person.signed and person.reason_not_signed:
-                self._element(concepts["reason_not_signed"], person.reason_not_signed, ctx)
-            self.needs_pure = True  # PresentationOrder is a number: unit xbrli:pure
-            self._element(concepts["order"], str(order), ctx, unitRef="pure", decimals="INF")
-        return self.serialize()
+
+    def _signatory_facts(self, order: int, person: Signatory) -> None:
+        """The facts of one signing person, in its own typed-member context."""
+        st = self.st
+        typed = (tx.SIGNATORY_AXIS, str(order))
+        ctx = self._context(start=st.period_start, end=st.period_end, typed=typed)
+        concepts = tx.SIGNING_CONCEPTS
+        self._element(concepts["function"], person.function, ctx)
+        self._element(concepts["name"], person.name, ctx)
+        if person.place:
+            self._element(concepts["place"], person.place, ctx)
+        if person.signed_on is not None:
+            self._element(concepts["signed_on"], person.signed_on.isoformat(), ctx)
+        self._element(concepts["signed"], tx.YES if person.signed else tx.NO, ctx)
+        if not person.signed and person.reason_not_signed:
+            self._element(concepts["reason_not_signed"], person.reason_not_signed, ctx)
+        self.needs_pure = True  # PresentationOrder is a number: unit xbrli:pure
+        self._element(concepts["order"], str(order), ctx, unitRef="pure", decimals="INF")
 
     def serialize(self) -> bytes:
         namespaces = {**tx.STANDARD_NAMESPACES, **self.gen.namespaces}

@@ -21,7 +21,7 @@ from lxml import etree
 from kvk import taxonomy as tx
 
 if TYPE_CHECKING:
-    from kvk.statements import FinancialStatements, Signatory
+    from kvk.statements import Address, FinancialStatements, Signatory
 
 MAX_BYTES = 20 * 1024 * 1024  # KvK's own limit for one instance is far below this
 MAX_DEPTH = 40  # an XBRL instance nests about 6 deep
@@ -243,37 +243,20 @@ class ParsedInstance:
 
     def statements(self) -> FinancialStatements:
         """The financial statements this instance carries (raises ValueError if it can't)."""
-        from kvk.statements import Address, FinancialStatements, plain_value
+        from kvk.statements import FinancialStatements
 
         if None in (self.period_start, self.period_end):
             raise ValueError("the instance lacks the reporting period dates")
         variant = self.entry_point_variant or ""
         size = tx.size_of_variant(variant) or ""
         assert self.period_start and self.period_end
-        buildable = variant in tx.BUILDABLE_VARIANTS
-
-        def lines(part: str) -> tuple[str, ...]:
-            return tx.line_items(variant, part) if buildable else ()
-
-        address_values = {
-            name: self.first_value(qname.partition(":")[2])
-            for name, qname in tx.ADDRESS_CONCEPTS.items()
-        }
-        address = None
-        if address_values["street"] is not None:
-            address = Address(**{name: value or "" for name, value in address_values.items()})
-        notes = {}
-        for name in lines("notes"):
-            value = self.first_value(name)
-            if value:
-                notes[name] = plain_value(value)
         return FinancialStatements(
             kvk_number=self.kvk_number or "",
-            legal_name=self.first_value("LegalEntityName") or "",
-            legal_form=self.first_value("LegalEntityLegalForm") or "",
-            seat=self.first_value("LegalEntityRegisteredOffice") or "",
-            address=address,
-            email=self.first_value(tx.EMAIL.partition(":")[2]) or "",
+            legal_name=self._text("LegalEntityName"),
+            legal_form=self._text("LegalEntityLegalForm"),
+            seat=self._text("LegalEntityRegisteredOffice"),
+            address=self._address(),
+            email=self._text(tx.EMAIL.partition(":")[2]),
             period_start=self.period_start,
             period_end=self.period_end,
             previous_start=self.previous_start,
@@ -281,32 +264,65 @@ class ParsedInstance:
             prepared_on=_date_or_none(self.first_value("FinancialStatementsDateOfPreparation")),
             size=size,
             variant=variant,
-            appropriation=self.first_value("BalanceSheetBeforeAfterAppropriationResults")
+            appropriation=self._text("BalanceSheetBeforeAfterAppropriationResults")
             or tx.BEFORE_APPROPRIATION,
-            balance=self.amounts(lines("balance")),
-            profit_loss=self.amounts(lines("income")),
+            balance=self.amounts(_lines(variant, "balance")),
+            profit_loss=self.amounts(_lines(variant, "income")),
             adopted=bool(self.adopted),
             adoption_date=self.adoption_date,
             signatories=self.signatories(),
             resubmission=self.resubmission,
-            resubmission_explanation=self.first_value(
+            resubmission_explanation=self._text(
                 "DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"
-            )
-            or "",
-            period_deviation_reason=plain_value(
-                self.first_value("FinancialReportingPeriodDifferentThanAnnualReasonDescription")
-                or ""
             ),
-            period_deviation_impact=plain_value(
-                self.first_value(
-                    "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"
-                )
-                or ""
+            period_deviation_reason=self._plain_text(
+                "FinancialReportingPeriodDifferentThanAnnualReasonDescription"
+            ),
+            period_deviation_impact=self._plain_text(
+                "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"
             ),
             language=self.language,
-            notes=notes,
+            notes=self._notes(_lines(variant, "notes")),
             generation=self.generation or "",
         )
+
+    def _text(self, local_name: str) -> str:
+        """The first non-nil value of the concept, "" when there is none."""
+        return self.first_value(local_name) or ""
+
+    def _plain_text(self, local_name: str) -> str:
+        """The first value of a formatted-explanation concept as the text it was made of."""
+        from kvk.statements import plain_value
+
+        return plain_value(self._text(local_name))
+
+    def _address(self) -> Address | None:
+        """The entity's address, when the instance gives its street."""
+        from kvk.statements import Address
+
+        values = {
+            name: self.first_value(qname.partition(":")[2])
+            for name, qname in tx.ADDRESS_CONCEPTS.items()
+        }
+        if values["street"] is None:
+            return None
+        return Address(**{name: value or "" for name, value in values.items()})
+
+    def _notes(self, concepts: tuple[str, ...]) -> dict[str, str]:
+        """The notes concepts that have a value, as the texts they were made of."""
+        from kvk.statements import plain_value
+
+        notes = {}
+        for name in concepts:
+            value = self.first_value(name)
+            if value:
+                notes[name] = plain_value(value)
+        return notes
+
+
+def _lines(variant: str, part: str) -> tuple[str, ...]:
+    """The line items of ``part`` for a variant this product builds; none for others."""
+    return tx.line_items(variant, part) if variant in tx.BUILDABLE_VARIANTS else ()
 
 
 @functools.lru_cache(maxsize=256)
@@ -504,26 +520,9 @@ def _read_context(el: etree._Element, nsmap: dict | None = None) -> Context:
     for part in el:
         tag = part.tag
         if tag == _ENTITY_TAG:
-            for child in part:
-                if child.tag == _IDENTIFIER:
-                    ctx.scheme = child.get("scheme")
-                    ctx.identifier = (child.text or "").strip()
-                elif child.tag == _SEGMENT:
-                    others.append("segment")
-                    in_segment: list[tuple[str, str]] = []
-                    _read_members(child, nsmap, in_segment, others)
-                    ctx.segment_dimensions = tuple(d for d, _ in in_segment)
-                    dims += in_segment
+            _read_entity(part, ctx, nsmap, dims, others)
         elif tag == _PERIOD:
-            values = {child.tag: (child.text or "").strip() for child in part}
-            if _FOREVER in values:
-                ctx.period_type = "forever"
-            elif _INSTANT in values:
-                ctx.period_type = "instant"
-                ctx.instant_text = values[_INSTANT]
-            elif _START in values and _END in values:
-                ctx.period_type = "duration"
-                ctx.start_text, ctx.end_text = values[_START], values[_END]
+            _read_period(part, ctx)
         elif tag == _SCENARIO:
             others.append("scenario")
             _read_members(part, nsmap, dims, others)
@@ -544,6 +543,39 @@ def _read_context(el: etree._Element, nsmap: dict | None = None) -> Context:
     return ctx
 
 
+def _read_entity(
+    entity: etree._Element,
+    ctx: Context,
+    nsmap: dict,
+    dims: list[tuple[str, str]],
+    others: list[str],
+) -> None:
+    """The identifier and the segment's members of a context's entity."""
+    for child in entity:
+        if child.tag == _IDENTIFIER:
+            ctx.scheme = child.get("scheme")
+            ctx.identifier = (child.text or "").strip()
+        elif child.tag == _SEGMENT:
+            others.append("segment")
+            in_segment: list[tuple[str, str]] = []
+            _read_members(child, nsmap, in_segment, others)
+            ctx.segment_dimensions = tuple(d for d, _ in in_segment)
+            dims += in_segment
+
+
+def _read_period(period: etree._Element, ctx: Context) -> None:
+    """The period type and its date texts (parsed later)."""
+    values = {child.tag: (child.text or "").strip() for child in period}
+    if _FOREVER in values:
+        ctx.period_type = "forever"
+    elif _INSTANT in values:
+        ctx.period_type = "instant"
+        ctx.instant_text = values[_INSTANT]
+    elif _START in values and _END in values:
+        ctx.period_type = "duration"
+        ctx.start_text, ctx.end_text = values[_START], values[_END]
+
+
 def _read_unit(el: etree._Element) -> Unit:
     measures = []
     for measure in el.iter(f"{{{tx.XBRLI}}}measure"):
@@ -558,6 +590,20 @@ def _read_unit(el: etree._Element) -> Unit:
 
 
 _NOT_FACTS = {tx.XBRLI, tx.LINK}
+_CONTEXT = f"{{{tx.XBRLI}}}context"
+_UNIT = f"{{{tx.XBRLI}}}unit"
+_XSI_NIL = f"{{{tx.XSI}}}nil"
+
+
+@dataclass
+class _Parts:
+    """The contexts, units and facts of an instance, in document order."""
+
+    contexts: dict[str, Context] = field(default_factory=dict)
+    context_list: list[Context] = field(default_factory=list)
+    units: dict[str, Unit] = field(default_factory=dict)
+    unit_list: list[Unit] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
 
 def parse_instance(content: bytes) -> ParsedInstance:
@@ -575,68 +621,18 @@ def parse_instance(content: bytes) -> ParsedInstance:
     schema_refs = [
         el.get(f"{{{tx.XLINK}}}href", "") for el in root.iterchildren(f"{{{tx.LINK}}}schemaRef")
     ]
-    contexts: dict[str, Context] = {}
-    context_list: list[Context] = []
-    units: dict[str, Unit] = {}
-    unit_list: list[Unit] = []
-    facts: list[Fact] = []
-    lang = root.get(_XML_LANG) or ""
-    xsi_nil = f"{{{tx.XSI}}}nil"
-    root_nsmap = root.nsmap
-    names: dict[str, tuple[str, str]] = {}
-    for el in root:
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag == f"{{{tx.XBRLI}}}context":
-            ctx = _read_context(el, root_nsmap)
-            context_list.append(ctx)
-            contexts.setdefault(ctx.id, ctx)
-        elif el.tag == f"{{{tx.XBRLI}}}unit":
-            unit = _read_unit(el)
-            unit_list.append(unit)
-            units.setdefault(unit.id, unit)
-        else:
-            tag = el.tag
-            if not isinstance(tag, str):
-                continue
-            split = names.get(tag)
-            if split is None:
-                ns_part, _, local_part = tag[1:].partition("}") if tag[0] == "{" else ("", "", tag)
-                split = names[tag] = (ns_part, local_part)
-            if not split[0] or split[0] in _NOT_FACTS:
-                continue
-            attrs = dict(el.attrib)
-            facts.append(
-                Fact(
-                    concept=tag,
-                    namespace=split[0],
-                    local_name=split[1],
-                    prefix=el.prefix,
-                    context_ref=attrs.get("contextRef"),
-                    unit_ref=attrs.get("unitRef"),
-                    decimals=attrs.get("decimals"),
-                    precision=attrs.get("precision"),
-                    value="".join(el.itertext()) if len(el) else (el.text or ""),
-                    line=el.sourceline,
-                    nil=attrs.get(xsi_nil, "").strip() in ("true", "1"),
-                    lang=attrs.get(_XML_LANG),
-                    id=attrs.get("id"),
-                )
-            )
+    parts = _read_parts(root)
     schema_ref = schema_refs[0] if schema_refs else ""
     found = tx.lookup_entry_point(schema_ref)
     gen = found[0] if found else None
     if gen is None:
-        for fact in facts:
-            gen = tx.generation_for_namespace(fact.namespace)
-            if gen:
-                break
+        gen = _generation_of_facts(parts.facts)
     instance = ParsedInstance(
         root=root,
         text=text,
         schema_ref=schema_ref,
         schema_refs=schema_refs,
-        language=lang,
+        language=root.get(_XML_LANG) or "",
         kvk_number=None,
         period_start=None,
         period_end=None,
@@ -648,14 +644,82 @@ def parse_instance(content: bytes) -> ParsedInstance:
         adopted=None,
         adoption_date=None,
         resubmission=False,
-        facts=facts,
-        contexts=contexts,
-        units=units,
-        context_list=context_list,
-        unit_list=unit_list,
+        facts=parts.facts,
+        contexts=parts.contexts,
+        units=parts.units,
+        context_list=parts.context_list,
+        unit_list=parts.unit_list,
     )
+    _read_document_information(instance)
+    return instance
+
+
+def _read_parts(root: etree._Element) -> _Parts:
+    """Every context, unit and fact that is a child of the root."""
+    parts = _Parts()
+    root_nsmap = root.nsmap
+    names: dict[str, tuple[str, str]] = {}
+    for el in root:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == _CONTEXT:
+            ctx = _read_context(el, root_nsmap)
+            parts.context_list.append(ctx)
+            parts.contexts.setdefault(ctx.id, ctx)
+        elif tag == _UNIT:
+            unit = _read_unit(el)
+            parts.unit_list.append(unit)
+            parts.units.setdefault(unit.id, unit)
+        else:
+            fact = _read_fact(el, tag, names)
+            if fact is not None:
+                parts.facts.append(fact)
+    return parts
+
+
+def _read_fact(el: etree._Element, tag: str, names: dict[str, tuple[str, str]]) -> Fact | None:
+    """The fact an element of the root is, or None for XBRL's own elements.
+
+    ``names`` caches the (namespace, local name) split of each tag seen.
+    """
+    split = names.get(tag)
+    if split is None:
+        ns_part, _, local_part = tag[1:].partition("}") if tag[0] == "{" else ("", "", tag)
+        split = names[tag] = (ns_part, local_part)
+    if not split[0] or split[0] in _NOT_FACTS:
+        return None
+    attrs = dict(el.attrib)
+    return Fact(
+        concept=tag,
+        namespace=split[0],
+        local_name=split[1],
+        prefix=el.prefix,
+        context_ref=attrs.get("contextRef"),
+        unit_ref=attrs.get("unitRef"),
+        decimals=attrs.get("decimals"),
+        precision=attrs.get("precision"),
+        value="".join(el.itertext()) if len(el) else (el.text or ""),
+        line=el.sourceline,
+        nil=attrs.get(_XSI_NIL, "").strip() in ("true", "1"),
+        lang=attrs.get(_XML_LANG),
+        id=attrs.get("id"),
+    )
+
+
+def _generation_of_facts(facts: list[Fact]) -> tx.Generation | None:
+    """The generation of the first fact whose namespace names one (no known entry point)."""
+    for fact in facts:
+        gen = tx.generation_for_namespace(fact.namespace)
+        if gen:
+            return gen
+    return None
+
+
+def _read_document_information(instance: ParsedInstance) -> None:
+    """The KvK number, the periods, adoption and resubmission from the instance's facts."""
     instance.kvk_number = instance.first_value("ChamberOfCommerceRegistrationNumber") or next(
-        (c.identifier for c in context_list if c.identifier), None
+        (c.identifier for c in instance.context_list if c.identifier), None
     )
     instance.period_start = _date_or_none(
         instance.first_value("FinancialReportingPeriodCurrentStartDate")
@@ -676,4 +740,3 @@ def parse_instance(content: bytes) -> ParsedInstance:
     instance.resubmission = (
         instance.first_value("DocumentResubmissionDueToUnsurmountableInaccuracies") == tx.YES
     )
-    return instance

@@ -175,72 +175,26 @@ class FinancialStatements:
         """Read the JSON form; raises ValueError naming the field that is wrong."""
         if not isinstance(data, dict):
             raise ValueError("statements must be a JSON object")
-
-        def req(key: str) -> Any:
-            if key not in data or data[key] in (None, ""):
-                raise ValueError(f"missing field {key!r}")
-            return data[key]
-
-        def amounts(key: str) -> Amounts:
-            raw = data.get(key) or {}
-            if not isinstance(raw, dict):
-                raise ValueError(f"{key} must be an object of concept -> [current, previous]")
-            result: Amounts = {}
-            for concept, pair in raw.items():
-                if not isinstance(pair, list | tuple) or len(pair) != 2:
-                    raise ValueError(f"{key}.{concept} must be [current, previous]")
-                result[concept] = (
-                    _dec(pair[0], f"{key}.{concept}"),
-                    _dec(pair[1], f"{key}.{concept}"),
-                )
-            return result
-
-        signatories = []
-        for i, d in enumerate(data.get("signatories") or []):
-            if not isinstance(d, dict) or not d.get("name"):
-                raise ValueError(f"signatories[{i}] needs a name")
-            signatories.append(
-                Signatory(
-                    name=str(d["name"]),
-                    function=str(d.get("function") or tx.DIRECTOR),
-                    signed=_bool(d.get("signed", True), f"signatories[{i}].signed"),
-                    signed_on=_date(d.get("signed_on"), f"signatories[{i}].signed_on"),
-                    place=str(d.get("place") or ""),
-                    reason_not_signed=str(d.get("reason_not_signed") or ""),
-                )
-            )
-        raw_address = data.get("address")
-        address = None
-        if raw_address:
-            if not isinstance(raw_address, dict):
-                raise ValueError("address must be an object")
-            address = Address(
-                street=str(raw_address.get("street") or ""),
-                house_number=str(raw_address.get("house_number") or ""),
-                house_number_addition=str(raw_address.get("house_number_addition") or ""),
-                postal_code=str(raw_address.get("postal_code") or ""),
-                place=str(raw_address.get("place") or ""),
-            )
-        notes = data.get("notes") or {}
-        if not isinstance(notes, dict):
-            raise ValueError("notes must be an object of concept -> text")
+        signatories = _signatories_from(data)
+        address = _address_from(data)
+        notes = _notes_from(data)
         statements = cls(
-            kvk_number=str(req("kvk_number")),
-            legal_name=str(req("legal_name")),
-            legal_form=str(req("legal_form")),
-            seat=str(req("seat")),
+            kvk_number=str(_required(data, "kvk_number")),
+            legal_name=str(_required(data, "legal_name")),
+            legal_form=str(_required(data, "legal_form")),
+            seat=str(_required(data, "seat")),
             address=address,
             email=str(data.get("email") or ""),
-            period_start=_req_date(req("period_start"), "period_start"),
-            period_end=_req_date(req("period_end"), "period_end"),
+            period_start=_req_date(_required(data, "period_start"), "period_start"),
+            period_end=_req_date(_required(data, "period_end"), "period_end"),
             previous_start=_date(data.get("previous_start"), "previous_start"),
             previous_end=_date(data.get("previous_end"), "previous_end"),
             prepared_on=_date(data.get("prepared_on"), "prepared_on"),
-            size=str(req("size")),
-            variant=str(req("variant")),
+            size=str(_required(data, "size")),
+            variant=str(_required(data, "variant")),
             appropriation=str(data.get("appropriation") or tx.BEFORE_APPROPRIATION),
-            balance=amounts("balance"),
-            profit_loss=amounts("profit_loss"),
+            balance=_amounts_from(data, "balance"),
+            profit_loss=_amounts_from(data, "profit_loss"),
             adopted=_bool(data.get("adopted", False), "adopted"),
             adoption_date=_date(data.get("adoption_date"), "adoption_date"),
             signatories=signatories,
@@ -249,7 +203,7 @@ class FinancialStatements:
             period_deviation_reason=str(data.get("period_deviation_reason") or ""),
             period_deviation_impact=str(data.get("period_deviation_impact") or ""),
             language=str(data.get("language") or "nl"),
-            notes={str(k): str(v) for k, v in notes.items() if v not in (None, "")},
+            notes=notes,
             generation=str(data.get("generation") or ""),
         )
         if validate:
@@ -318,6 +272,20 @@ class FinancialStatements:
 
     def validate(self) -> None:
         """Raise ValueError when the statements cannot make an instance the KvK accepts."""
+        self._validate_kind()
+        self._validate_periods()
+        self._validate_required()
+        self._validate_deviation()
+        self._validate_amounts()
+        self._validate_notes()
+        self._validate_signatories()
+        self._validate_texts()
+        self._validate_adoption()
+        self._validate_resubmission()
+        self.taxonomy_generation()
+
+    def _validate_kind(self) -> None:
+        """The KvK number, size, variant, language, legal form and appropriation."""
         number = self.kvk_number
         if not tx.kvk_number_valid(number):
             raise ValueError(
@@ -341,6 +309,9 @@ class FinancialStatements:
             )
         if self.appropriation not in tx.APPROPRIATIONS:
             raise ValueError(f"appropriation must be 'Voor' or 'Na', got {self.appropriation!r}")
+
+    def _validate_periods(self) -> None:
+        """The financial year, and the previous one (if any) right before it."""
         if not self.period_start < self.period_end:
             raise ValueError("period_end must lie after period_start")
         if (self.previous_start is None) != (self.previous_end is None):
@@ -350,28 +321,39 @@ class FinancialStatements:
                 raise ValueError("previous_end must lie after previous_start")
             if self.previous_end != self.period_start - timedelta(days=1):
                 raise ValueError("previous_end must be the day before period_start")
+
+    def _validate_required(self) -> None:
+        """What the KvK requires although the model lets it be empty."""
         if self.address is None:
             raise ValueError("address is required (the KvK requires the entity's address)")
         if not self.email:
             raise ValueError("email is required (the KvK requires nl-cd:EmailAddressFull)")
         if self.prepared_on is None:
             raise ValueError("prepared_on is required (rj-i:FinancialStatementsDateOfPreparation)")
-        if not self.period_is_annual:
-            # the KvK asks for both (kvk-document-information-for.xml,
-            # PrtValueThnExistence1 and 2, WARNING)
-            for name, text, what in (
-                ("period_deviation_reason", self.period_deviation_reason, "why"),
-                (
-                    "period_deviation_impact",
-                    self.period_deviation_impact,
-                    "its impact on the comparative figures",
-                ),
-            ):
-                if not text.strip():
-                    raise ValueError(
-                        f"the financial year {self.period_start} .. {self.period_end} is not "
-                        f"twelve months: give {name} ({what})"
-                    )
+
+    def _validate_deviation(self) -> None:
+        """A financial year that is not twelve months says why and what it does to the
+        comparative figures (kvk-document-information-for.xml, PrtValueThnExistence1 and
+        2, WARNING: the KvK asks for both)."""
+        if self.period_is_annual:
+            return
+        for name, text, what in (
+            ("period_deviation_reason", self.period_deviation_reason, "why"),
+            (
+                "period_deviation_impact",
+                self.period_deviation_impact,
+                "its impact on the comparative figures",
+            ),
+        ):
+            if not text.strip():
+                raise ValueError(
+                    f"the financial year {self.period_start} .. {self.period_end} is not "
+                    f"twelve months: give {name} ({what})"
+                )
+
+    def _validate_amounts(self) -> None:
+        """Balance and profit and loss lines of the variant, by nature of expense, and no
+        result line in a balance sheet after appropriation."""
         self._validate_lines("balance", self.balance, self.balance_lines())
         excluded = tx.excluded_by_classification(self.variant)
         for key in self.profit_loss:
@@ -387,6 +369,9 @@ class FinancialStatements:
             raise ValueError(
                 "a balance sheet after appropriation (Na) has no ResultForTheYear line"
             )
+
+    def _validate_notes(self) -> None:
+        """Notes concepts of the variant, with allowed characters and markup (FR-NL-5.11)."""
         allowed_notes = self.note_concepts()
         for key, text in self.notes.items():
             if key not in allowed_notes:
@@ -398,6 +383,8 @@ class FinancialStatements:
             for severity, _nl, en in xhtml.formatted_text_problems(formatted_value(text)):
                 if severity == xhtml.ERROR:
                     raise ValueError(f"notes.{key}: {en} (FR-NL-5.11)")
+
+    def _validate_signatories(self) -> None:
         if not self.signatories:
             raise ValueError(
                 "signatories: give at least one; the directors sign the financial statements "
@@ -406,6 +393,9 @@ class FinancialStatements:
             )
         for i, s in enumerate(self.signatories):
             self._validate_signatory(f"signatories[{i}]", s)
+
+    def _validate_texts(self) -> None:
+        """Every string the instance carries: not empty, allowed characters and values."""
         for label, qname, text in self._texts():
             if not text.strip():
                 raise ValueError(f"{label} is empty")
@@ -413,19 +403,26 @@ class FinancialStatements:
             problem = tx.value_problem(qname, text)
             if problem:
                 raise ValueError(f"{label}: {problem}")
+
+    def _validate_adoption(self) -> None:
+        """Adopted statements have an adoption date after the year end and the drawing up."""
         if self.adopted and self.adoption_date is None:
             raise ValueError("adopted statements need an adoption_date")
-        if self.adoption_date is not None and self.adoption_date <= self.period_end:
+        if self.adoption_date is None:
+            return
+        if self.adoption_date <= self.period_end:
             raise ValueError(
                 f"adoption_date {self.adoption_date} must lie after the financial year end "
                 f"{self.period_end}"
             )
-        if self.adoption_date is not None and self.prepared_on > self.adoption_date:
+        if self.prepared_on is not None and self.prepared_on > self.adoption_date:
             raise ValueError(
                 f"prepared_on {self.prepared_on} lies after adoption_date "
                 f"{self.adoption_date}: accounts are adopted after they are drawn up "
                 "(kvk-document-information-for.xml, PrtDateEarlierEQDateLater1)"
             )
+
+    def _validate_resubmission(self) -> None:
         if self.resubmission and not self.adopted:
             raise ValueError("a resubmission must be adopted (BR-KVK-4.12)")
         if self.resubmission and not self.resubmission_explanation.strip():
@@ -433,7 +430,6 @@ class FinancialStatements:
                 "a resubmission needs resubmission_explanation (the KvK requires "
                 "DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation)"
             )
-        self.taxonomy_generation()
 
     @staticmethod
     def _validate_signatory(label: str, s: Signatory) -> None:
@@ -564,6 +560,69 @@ def _req_date(value: Any, name: str) -> date:
     return result
 
 
+def _required(data: dict[str, Any], key: str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise ValueError(f"missing field {key!r}")
+    return data[key]
+
+
+def _amounts_from(data: dict[str, Any], key: str) -> Amounts:
+    """``data[key]`` as concept -> (current, previous) amounts."""
+    raw = data.get(key) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{key} must be an object of concept -> [current, previous]")
+    result: Amounts = {}
+    for concept, pair in raw.items():
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            raise ValueError(f"{key}.{concept} must be [current, previous]")
+        result[concept] = (
+            _dec(pair[0], f"{key}.{concept}"),
+            _dec(pair[1], f"{key}.{concept}"),
+        )
+    return result
+
+
+def _signatories_from(data: dict[str, Any]) -> list[Signatory]:
+    signatories = []
+    for i, d in enumerate(data.get("signatories") or []):
+        if not isinstance(d, dict) or not d.get("name"):
+            raise ValueError(f"signatories[{i}] needs a name")
+        signatories.append(
+            Signatory(
+                name=str(d["name"]),
+                function=str(d.get("function") or tx.DIRECTOR),
+                signed=_bool(d.get("signed", True), f"signatories[{i}].signed"),
+                signed_on=_date(d.get("signed_on"), f"signatories[{i}].signed_on"),
+                place=str(d.get("place") or ""),
+                reason_not_signed=str(d.get("reason_not_signed") or ""),
+            )
+        )
+    return signatories
+
+
+def _address_from(data: dict[str, Any]) -> Address | None:
+    raw_address = data.get("address")
+    if not raw_address:
+        return None
+    if not isinstance(raw_address, dict):
+        raise ValueError("address must be an object")
+    return Address(
+        street=str(raw_address.get("street") or ""),
+        house_number=str(raw_address.get("house_number") or ""),
+        house_number_addition=str(raw_address.get("house_number_addition") or ""),
+        postal_code=str(raw_address.get("postal_code") or ""),
+        place=str(raw_address.get("place") or ""),
+    )
+
+
+def _notes_from(data: dict[str, Any]) -> dict[str, str]:
+    """The notes without empty texts."""
+    notes = data.get("notes") or {}
+    if not isinstance(notes, dict):
+        raise ValueError("notes must be an object of concept -> text")
+    return {str(k): str(v) for k, v in notes.items() if v not in (None, "")}
+
+
 def demo_statements(
     *, kvk_number: str, legal_name: str, year: int, size: str = "micro", variant: str = ""
 ) -> FinancialStatements:
@@ -671,8 +730,6 @@ def demo_statements(
         variant=variant,
         balance=balance,
         profit_loss=profit_loss,
-        signatories=[
-            Signatory(name="J. de Vries", signed_on=signed_on, place="Utrecht")
-        ],
+        signatories=[Signatory(name="J. de Vries", signed_on=signed_on, place="Utrecht")],
         notes=notes,
     )
