@@ -379,7 +379,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- a message at 70: the staff send it again or record that it arrived ------------------------
 
 #: Digipoort's fault for a status request about a kenmerk it does not know ("Kenmerk
-#: onbekend", statusinformatieservice; as the local Digipoort, kvk/digipoort/stub.py, answers).
+#: onbekend", statusinformatieservice; as the local Digipoort, kvk/digipoort/stub/, answers).
 UNKNOWN_KENMERK_CODES = frozenset({"STS130"})
 _UNKNOWN_WORDS = ("onbekend", "niet gevonden", "unknown", "not found")
 

@@ -1,4 +1,4 @@
-"""Fixtures around the local Digipoort (kvk/digipoort/stub.py), for these tests and for the
+"""Fixtures around the local Digipoort (kvk/digipoort/stub/), for these tests and for the
 submission tests of ``workflow``.
 
 - ``digipoort_stub``: a running stub over HTTPS with two-way TLS and fast status steps,

@@ -29,7 +29,7 @@ DETAIL = (
     "Max retries exceeded"
 )
 #: The raw Digipoort answer a poll stores with an unknown status (999 is the local
-#: Digipoort's code that the client's table does not know, kvk/digipoort/stub.py).
+#: Digipoort's code that the client's table does not know, kvk/digipoort/stub/).
 ATTENTION_DETAIL = f"{reason_catalogue.ATTENTION['unknown_status']} (999 Onbekende status)"
 
 

@@ -12,7 +12,7 @@ What it shows:
   where Digipoort's answer calls for it, an attention code for the staff.
 
 The scenarios and their timing are Digipoort's as Logius documents them ("Statussen en
-foutcodes Digipoort" v1.6, 2022; kvk/digipoort/stub.py SCENARIOS).
+foutcodes Digipoort" v1.6, 2022; kvk/digipoort/stub/scenarios.py SCENARIOS).
 """
 
 from __future__ import annotations

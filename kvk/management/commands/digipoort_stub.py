@@ -1,11 +1,11 @@
-"""Run the local Digipoort (kvk/digipoort/stub.py) as its own process.
+"""Run the local Digipoort (kvk/digipoort/stub/) as its own process.
 
 Started by ``make run`` and by CI. Certificates are (re)generated into --cert-dir at start
 when missing or about to expire; point DIGIPOORT_CLIENT_CERT / _KEY / _CA_BUNDLE at them
 (the defaults in config/settings.py already do).
 
 ``--default-scenario`` picks what happens to deliveries over time (see ``SCENARIOS`` in
-kvk/digipoort/stub.py); POST /stub/clock moves the stub's clock on, so a scenario of days
+kvk/digipoort/stub/); POST /stub/clock moves the stub's clock on, so a scenario of days
 plays in seconds.
 """
 
