@@ -1,10 +1,10 @@
 """The Digipoort WUS 2.0 client: deliver a filing (aanleveren) and follow its statuses.
 
-The one module through which the project talks to Digipoort (STYLE.md: one small client per
-peer, one error type that says whether a retry can help). Built on zeep with Logius' WSDLs
-(``wsdl/``); WS-Addressing and WS-Security (``wssec.py``) are applied by our own zeep
-plugin and signer because zeep's built-in WSSE signs only the Body and Timestamp, while
-Digipoort requires every WS-Addressing header to be signed too.
+The one module through which the project talks to Digipoort (docs/ARCHITECTURE.md: one
+small client per peer, one error type that says whether a retry can help). Built on zeep
+with Logius' WSDLs (``wsdl/``); WS-Addressing and WS-Security (``wssec.py``) are applied by
+our own zeep plugin and signer because zeep's built-in WSSE signs only the Body and
+Timestamp, while Digipoort requires every WS-Addressing header to be signed too.
 
 Who calls this: the KvK submit and poll tasks of ``workflow`` (the lead's side). They pass a
 stable delivery reference (aanleverkenmerk) per attempt; after any error on ``deliver``
