@@ -11,7 +11,7 @@ taxonomy is most of the time.
 Every case names the file of Arelle's NL plugin that has the rule
 (arelle/plugin/validate/NL/rules/...). The comparison is on codes: where Arelle warns and
 we refuse (FR-NL-5.11 outside formatted explanations), the code is the same and the
-severity is ours (kvk.rules._check_formatted says why).
+severity is ours (kvk.rules.facts._formatted_text says why).
 """
 
 from __future__ import annotations

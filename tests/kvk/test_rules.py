@@ -23,7 +23,8 @@ from kvk import formulas, nt
 from kvk import rules as rules_module
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
-from kvk.rules import RULES, Finding, check_instance, has_errors
+from kvk.rules import RULES, Finding, check_instance, has_errors, registry
+from kvk.rules import concepts as concept_rules
 from kvk.statements import FinancialStatements, Signatory, demo_statements
 
 FILING_DATE = date(2026, 6, 1)
@@ -128,8 +129,10 @@ def _verticaal(st: FinancialStatements) -> str:
     )
 
 
-def _klein() -> FinancialStatements:
-    return demo_statements(kvk_number=NUMBER, legal_name="Demo B.V.", year=2025, size="klein")
+def _klein(**variant: str) -> FinancialStatements:
+    return demo_statements(
+        kvk_number=NUMBER, legal_name="Demo B.V.", year=2025, size="klein", **variant
+    )
 
 
 VERTICAAL = _verticaal(_klein())
@@ -585,6 +588,87 @@ CASES = [
         ),
         _adopted(resubmission=True, resubmission_explanation="Correctie."),
     ),
+    # --- one case more for the codes with more than one check (kvk.rules.registry) -----
+    Case(
+        "FR-NL-1.05",
+        replace(BASE, ">Demo B.V.<", ">Demo \udcff B.V.<").encode("utf-8", "surrogateescape"),
+    ),
+    Case("FR-NL-3.04", before_facts(BASE, FY_CONTEXT.format(id="FY", period=FY_PERIOD))),
+    Case(
+        "DEP-REFERENCE",
+        replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="nope" decimals="INF"'),
+    ),
+    Case(
+        # nl-types:monetaryNoDecimals20ItemType has no decimals (nt19-index.json types).
+        "DEP-VALUE",
+        replace(BASE, 'decimals="0">53250<', 'decimals="2">53250<'),
+    ),
+    Case(
+        # The fact, not the context identifier: an entry point with formulas too.
+        "DEP-IDENTIFIER",
+        replace(
+            BASE,
+            'RegistrationNumber contextRef="FY">12345678<',
+            'RegistrationNumber contextRef="FY">1234567<',
+        ),
+    ),
+    Case(
+        # Only where the KvK's PrtDateEarlierDateLater2 does not run: the previous year
+        # ends before it starts.
+        "DEP-PERIOD",
+        replace(
+            VERTICAAL,
+            'PreviousEndDate contextRef="FY">2024-12-31<',
+            'PreviousEndDate contextRef="FY">2023-12-31<',
+        ),
+        VERTICAAL,
+    ),
+    Case(
+        # Where the concept rules do not run (klein-verticaal): Ja or Nee.
+        "DEP-ADOPTION-DATE",
+        replace(
+            VERTICAAL,
+            'DocumentAdoptionStatus contextRef="FY">Nee<',
+            'DocumentAdoptionStatus contextRef="FY">Misschien<',
+        ),
+        VERTICAAL,
+    ),
+    Case(
+        # Only where the KvK's PrtValueThnNoExistence2 does not run: a date, not adopted.
+        "DEP-ADOPTION-DATE",
+        add_fact(
+            VERTICAAL,
+            '<jenv-bw2-i:DocumentAdoptionDate contextRef="FY">2026-03-01'
+            "</jenv-bw2-i:DocumentAdoptionDate>",
+        ),
+        VERTICAAL,
+    ),
+    Case(
+        # Only where the KvK's PrtDateEarlierDateLater1 does not run: adopted in the year.
+        "DEP-ADOPTION-DATE",
+        replace(ADOPTED_VERTICAAL, ">2026-03-01<", ">2025-12-15<"),
+        ADOPTED_VERTICAAL,
+    ),
+    Case(
+        # A resubmission of accounts adopted after the filing date.
+        "DEP-RESUBMISSION",
+        _adopted(resubmission=True, resubmission_explanation="Correctie."),
+        _adopted(resubmission=True, resubmission_explanation="Correctie."),
+        filing_date=date(2026, 2, 28),
+        passing_filing_date=date(2026, 3, 1),
+    ),
+    Case(
+        # klein's income-statement-small role (nt19-kvk-klein.json) without amounts
+        "DEP-CONTENTS",
+        build_instance(copy_of(_klein(variant="klein"), profit_loss={})).decode(),
+        build_instance(_klein(variant="klein")).decode(),
+    ),
+    Case(
+        # klein's notes roles (nt19-kvk-klein.json) without facts
+        "DEP-CONTENTS",
+        build_instance(copy_of(_klein(variant="klein"), notes={})).decode(),
+        build_instance(_klein(variant="klein")).decode(),
+    ),
 ]
 
 
@@ -613,6 +697,65 @@ def test_base_instance_has_no_findings():
 
 def test_every_rule_has_a_case():
     assert {c.code for c in CASES} == set(RULES)
+
+
+#: The rule codes of the domain notes, section 4 "Filing rules (what makes KvK refuse an
+#: instance)" (shared/domain/KVK-SBR.md), as published: "implement them with these codes".
+SECTION_4 = {
+    "FR-NL": "1.01 1.02 1.03 1.04 1.05 1.06 2.03 2.04 2.05 2.06 2.07 3.01 3.02 3.03 3.04 "
+    "4.01 4.02 5.01 5.03 5.06 5.11 6.01",
+    "FG-NL": "03 04 05 09 11",
+    "FR-KVK": "1.01 2.01 2.02 2.03 5.01 5.02",
+    "BR-KVK": "2.04 3.01 4.07 4.10 4.12 4.16 4.17 4.20",
+}
+PUBLISHED = sorted(f"{family}-{n}" for family, ns in SECTION_4.items() for n in ns.split())
+
+
+@pytest.mark.parametrize("code", PUBLISHED)
+def test_every_published_rule_has_a_registered_check(code):
+    """Each rule of KVK-SBR.md section 4 (SBR Filing Rules FR-NL and their guidelines
+    FG-NL, the KvK Filing Rules FR-KVK and Business Rules BR-KVK) is checked under its
+    published code (kvk.rules.registry) and has a breaking case here."""
+    assert code in registry.codes()
+    assert code in {c.code for c in CASES}
+
+
+def test_the_registry_checks_exactly_the_listed_rules():
+    """RULES (code -> severity, title) and the registered checks name the same codes."""
+    assert registry.codes() == set(RULES)
+    assert {r.stage for r in registry.registered()} == set(registry.Stage)
+
+
+def test_every_registered_check_reports_on_a_breaking_case(monkeypatch):
+    """Every check function of the registry, not only every code, reports on at least one
+    breaking instance of CASES: a code with more than one check (DEP-PERIOD, FR-NL-3.04,
+    ...) has a case for each. The rule texts are those of KVK-SBR.md section 4 and, for the
+    product's own codes, RULES' titles."""
+    checks = registry.registered()
+    reported: set[registry.Rule] = set()
+
+    def watched(rule: registry.Rule) -> registry.Rule:
+        def check(emit, *args):
+            def noting(*finding, **severity):
+                reported.add(rule)
+                emit(*finding, **severity)
+
+            rule.check(noting, *args)
+
+        return registry.Rule(rule.code, rule.stage, check)
+
+    monkeypatch.setattr(registry, "_REGISTERED", [watched(rule) for rule in checks])
+    for case in CASES:
+        _check(case.breaking, case.filename, case.filing_date, case.kwargs)
+    silent = [f"{r.code} ({r.check.__module__}.{r.check.__name__})" for r in checks]
+    assert [s for r, s in zip(checks, silent, strict=True) if r not in reported] == []
+
+
+def test_a_check_reports_only_its_own_code():
+    """A check is given an emitter bound to the code it is registered for."""
+    report = rules_module.report.Report()
+    report.emitter("FG-NL-09")("nl", "en", 3)
+    assert [(f.code, f.severity, f.line) for f in report.finish()] == [("FG-NL-09", "warning", 3)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.code}-{i}" for i, c in enumerate(CASES)])
@@ -888,7 +1031,7 @@ def test_a_fact_fits_when_any_of_its_roles_takes_its_dimensions(monkeypatch):
     financial = model.shapes[f"{{{NT20['jenv-bw2-i']}}}Assets"]
     assert model.shapes[name] == ((),) and financial
     widened = copy_of(model, shapes={**model.shapes, name: ((), *financial)})
-    monkeypatch.setattr(rules_module, "_entry_point_model", lambda gen, variant: widened)
+    monkeypatch.setattr(concept_rules, "_entry_point_model", lambda gen, variant: widened)
     moved = replace(BASE, LEGAL_NAME, LEGAL_NAME.replace('"FY"', '"FY_d"'))
     assert _hits(moved, "DEP-DIMENSIONS") == []
     assert _hits(replace(BASE, COMMERCIAL, "", count=2), "DEP-DIMENSIONS")
