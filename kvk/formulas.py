@@ -57,8 +57,8 @@ import functools
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -817,73 +817,12 @@ class _Compiler:
         balance: str | None,
         earlier: tuple[str, tuple[str, ...]] | None,
     ) -> tuple[Variable, tuple[str, tuple[str, ...]] | None]:
-        qnames: tuple[str, ...] | None = None
-        relation = None  # (parent, children) of a conceptRelation filter
-        data_type = None
-        members: list[tuple[str, str | None]] = []
-        without: set[str] = set()
-        uncovered = _ASPECTS
+        filters = _Filters(name=name, balance=balance, earlier=earlier, children=self._children)
         for raw in spec.get("filters") or []:
-            text = _ORDER.sub("", raw).strip()
-            if m := re.fullmatch(rf"conceptName ({_QNAME})", text):
-                qnames = (m.group(1),)
-            elif m := re.fullmatch(
-                rf"orFilter\( conceptName ({_QNAME}) , conceptName ({_QNAME}) \)", text
-            ):
-                qnames = (m.group(1), m.group(2))
-            elif m := re.fullmatch(r"conceptBalance (credit|debit|credit\|debit)", text):
-                balance = balance or m.group(1)
-            elif m := re.fullmatch(
-                rf"explicitDimension ({_QNAME})(?: = ({_QNAME}))?( \(no member given\))?", text
-            ):
-                members.append((_local(m.group(1)), _local(m.group(2)) if m.group(2) else None))
-            elif m := re.fullmatch(
-                rf"complement=true cover=false: (?:explicit|typed)Dimension ({_QNAME})"
-                r"( \(no member given\))?",
-                text,
-            ):
-                without.add(_local(m.group(1)))
-            elif m := re.fullmatch(
-                rf"conceptRelation child of ({_QNAME}), linkrole (\S+), arcrole (\S+)"
-                r"( \(presentation\))?",
-                text,
-            ):
-                relation = (m.group(1), self._children(m.group(1), m.group(2), m.group(3)))
-            elif re.fullmatch(r"conceptRelation \(same( as \w+)?\)", text) and earlier:
-                relation = earlier
-            elif m := re.fullmatch(r"aspectCover ([\w, ]+?)( \(.*\))?", text):
-                covered = {a.strip() for a in m.group(1).split(",")}
-                if not covered <= _ASPECTS | {"all"}:
-                    raise Uninterpretable(f"{name}: aspectCover {m.group(1)}")
-                uncovered = frozenset() if "all" in covered else _ASPECTS - covered
-            elif re.fullmatch(r"conceptSubstitutionGroup xbrli:item( \(strict false\))?", text):
-                qnames = None
-            elif m := re.fullmatch(r"conceptDataType (\S+)( \(strict false\))?( \[.*\])?", text):
-                data_type = m.group(1)
-            else:
-                raise Uninterpretable(f"{name}: the filter {raw!r}")
-        if relation is not None:
-            qnames = relation[1]
-            label_nl, label_en = f"de posten van {relation[0]}", f"the items of {relation[0]}"
-        elif data_type is not None:
-            qnames = _of_data_type(data_type)
-            label_nl, label_en = f"een feit van type {data_type}", f"a fact of type {data_type}"
-        elif qnames is not None:
-            label_nl, label_en = " of ".join(qnames), " or ".join(qnames)
-            given = [member for _axis, member in members if member]
-            if given:  # e.g. the consolidated and the separate appropriation flag
-                label_nl, label_en = (
-                    f"{label} ({', '.join(given)})" for label in (label_nl, label_en)
-                )
-        else:
-            label_nl, label_en = "elk feit", "every fact"
-        if qnames is not None and balance in ("credit", "debit"):
-            qnames = tuple(
-                q for q in qnames if q in nt.concepts() and nt.concept(q).balance == balance
-            )
-        dates = bool(qnames) and all(
-            q in nt.concepts() and nt.concept(q).is_date for q in qnames or ()
-        )
+            filters.read(raw)
+        qnames, label_nl, label_en = filters.selection()
+        if qnames is not None and filters.balance in ("credit", "debit"):
+            qnames = _of_balance(qnames, filters.balance)
         var = Variable(
             name=name,
             concepts=None if qnames is None else frozenset(map(self._clark, qnames)),
@@ -891,12 +830,12 @@ class _Compiler:
             label_en=label_en,
             sequence=bool(spec.get("bindAsSequence")),
             fallback=spec.get("fallbackValue") == "()",
-            uncovered=uncovered,
-            members=tuple(members),
-            without_axes=frozenset(without),
-            is_date=dates,
+            uncovered=filters.uncovered,
+            members=tuple(filters.members),
+            without_axes=frozenset(filters.without),
+            is_date=_all_dates(qnames),
         )
-        return var, relation or earlier
+        return var, filters.relation or earlier
 
     def _clark(self, qname: str) -> str:
         prefix, _, name = qname.partition(":")
@@ -912,26 +851,188 @@ class _Compiler:
         model = nt.entry_point(self.variant)
         children: list[str] = []
         if arcrole.endswith("ParentChildSummation"):
-            for record in nt.formula_files(self.variant):
-                arcs = record.get("arcs")
-                if isinstance(arcs, dict) and str(record.get("role")).endswith(f":{short}"):
-                    for total, items in arcs.items():
-                        if _local(total) == _local(parent):
-                            children += [str(item).partition(" (")[0] for item in items]
+            children = _summation_children(self.variant, parent, short)
         elif arcrole.endswith("parent-child"):
             rows = model.presentation.get(f"urn:kvk:linkrole:{short}", ())
-            for index, (depth, qname, _label) in enumerate(rows):
-                if qname == parent:
-                    for below_depth, below, _ in rows[index + 1 :]:
-                        if below_depth <= depth:
-                            break
-                        if below_depth == depth + 1:
-                            children.append(below)
+            children = _presentation_children(rows, parent)
         if not children:
             raise Uninterpretable(f"no children of {parent} in {linkrole} ({arcrole})")
         # micro's summation arcs name the children by local name
         by_name = {_local(q): q for q in model.concepts}
         return tuple(dict.fromkeys(c if ":" in c else by_name.get(c, c) for c in children))
+
+
+def _of_balance(qnames: tuple[str, ...], balance: str) -> tuple[str, ...]:
+    """The concepts of a credit or debit balance among ``qnames``."""
+    concepts = nt.concepts()
+    return tuple(q for q in qnames if q in concepts and nt.concept(q).balance == balance)
+
+
+def _all_dates(qnames: tuple[str, ...] | None) -> bool:
+    """Whether ``qnames`` are concepts, all of them dates."""
+    concepts = nt.concepts()
+    return bool(qnames) and all(q in concepts and nt.concept(q).is_date for q in qnames or ())
+
+
+def _summation_children(variant: str, parent: str, short: str) -> list[str]:
+    """The items of ``parent`` along the ParentChildSummation arcs of the variant's
+    formula files of the linkrole ending in ``short``."""
+    children: list[str] = []
+    for record in nt.formula_files(variant):
+        arcs = record.get("arcs")
+        if not isinstance(arcs, dict) or not str(record.get("role")).endswith(f":{short}"):
+            continue
+        for total, items in arcs.items():
+            if _local(total) == _local(parent):
+                children += [str(item).partition(" (")[0] for item in items]
+    return children
+
+
+def _presentation_children(rows: Sequence[nt.Row], parent: str) -> list[str]:
+    """The concepts one level below each occurrence of ``parent`` in a presentation tree
+    (rows of depth, concept, label)."""
+    children: list[str] = []
+    for index, (depth, qname, _label) in enumerate(rows):
+        if qname != parent:
+            continue
+        for below_depth, below, _ in rows[index + 1 :]:
+            if below_depth <= depth:
+                break
+            if below_depth == depth + 1:
+                children.append(below)
+    return children
+
+
+Relation = tuple[str, tuple[str, ...]]  # (parent, children) of a conceptRelation filter
+
+
+@dataclass
+class _Filters:
+    """What the recorded filters of one variable say, read one by one (``read``)."""
+
+    name: str
+    balance: str | None  # "credit" or "debit" of a variable written once for two
+    earlier: Relation | None  # the relation of the variable before, for "(same)"
+    children: Callable[[str, str, str], tuple[str, ...]]  # _Compiler._children
+    qnames: tuple[str, ...] | None = None
+    relation: Relation | None = None
+    data_type: str | None = None
+    members: list[tuple[str, str | None]] = field(default_factory=list)
+    without: set[str] = field(default_factory=set)
+    uncovered: frozenset[str] = _ASPECTS
+
+    def read(self, raw: str) -> None:
+        """Take one filter in; Uninterpretable when none of _FILTER_READERS reads it."""
+        text = _ORDER.sub("", raw).strip()
+        for pattern, reader in _FILTER_READERS:
+            match = pattern.fullmatch(text)
+            if match and reader(self, match):
+                return
+        raise Uninterpretable(f"{self.name}: the filter {raw!r}")
+
+    def concept_name(self, m: re.Match[str]) -> bool:
+        self.qnames = (m.group(1),)
+        return True
+
+    def either_concept_name(self, m: re.Match[str]) -> bool:
+        self.qnames = (m.group(1), m.group(2))
+        return True
+
+    def concept_balance(self, m: re.Match[str]) -> bool:
+        self.balance = self.balance or m.group(1)
+        return True
+
+    def explicit_dimension(self, m: re.Match[str]) -> bool:
+        self.members.append((_local(m.group(1)), _local(m.group(2)) if m.group(2) else None))
+        return True
+
+    def without_dimension(self, m: re.Match[str]) -> bool:
+        self.without.add(_local(m.group(1)))
+        return True
+
+    def child_of(self, m: re.Match[str]) -> bool:
+        self.relation = (m.group(1), self.children(m.group(1), m.group(2), m.group(3)))
+        return True
+
+    def same_relation(self, m: re.Match[str]) -> bool:
+        """The relation of the variable before; not read when there is none."""
+        if self.earlier is None:
+            return False
+        self.relation = self.earlier
+        return True
+
+    def aspect_cover(self, m: re.Match[str]) -> bool:
+        covered = {a.strip() for a in m.group(1).split(",")}
+        if not covered <= _ASPECTS | {"all"}:
+            raise Uninterpretable(f"{self.name}: aspectCover {m.group(1)}")
+        self.uncovered = frozenset() if "all" in covered else _ASPECTS - covered
+        return True
+
+    def any_item(self, m: re.Match[str]) -> bool:
+        self.qnames = None
+        return True
+
+    def concept_data_type(self, m: re.Match[str]) -> bool:
+        self.data_type = m.group(1)
+        return True
+
+    def selection(self) -> tuple[tuple[str, ...] | None, str, str]:
+        """The concepts the filters let through (None: any item), and how findings name
+        them in Dutch and English."""
+        if self.relation is not None:
+            parent = self.relation[0]
+            return self.relation[1], f"de posten van {parent}", f"the items of {parent}"
+        if self.data_type is not None:
+            data_type = self.data_type
+            return (
+                _of_data_type(data_type),
+                f"een feit van type {data_type}",
+                f"a fact of type {data_type}",
+            )
+        if self.qnames is None:
+            return None, "elk feit", "every fact"
+        label_nl, label_en = " of ".join(self.qnames), " or ".join(self.qnames)
+        given = [member for _axis, member in self.members if member]
+        if given:  # e.g. the consolidated and the separate appropriation flag
+            label_nl, label_en = (f"{label} ({', '.join(given)})" for label in (label_nl, label_en))
+        return self.qnames, label_nl, label_en
+
+
+#: The filters a variable may have, in the order they are tried, each with the method of
+#: _Filters that reads it (False: not read after all, the next one is tried).
+_FILTER_READERS: tuple[tuple[re.Pattern[str], Callable[[_Filters, re.Match[str]], bool]], ...] = (
+    (re.compile(rf"conceptName ({_QNAME})"), _Filters.concept_name),
+    (
+        re.compile(rf"orFilter\( conceptName ({_QNAME}) , conceptName ({_QNAME}) \)"),
+        _Filters.either_concept_name,
+    ),
+    (re.compile(r"conceptBalance (credit|debit|credit\|debit)"), _Filters.concept_balance),
+    (
+        re.compile(rf"explicitDimension ({_QNAME})(?: = ({_QNAME}))?( \(no member given\))?"),
+        _Filters.explicit_dimension,
+    ),
+    (
+        re.compile(
+            rf"complement=true cover=false: (?:explicit|typed)Dimension ({_QNAME})"
+            r"( \(no member given\))?"
+        ),
+        _Filters.without_dimension,
+    ),
+    (
+        re.compile(
+            rf"conceptRelation child of ({_QNAME}), linkrole (\S+), arcrole (\S+)"
+            r"( \(presentation\))?"
+        ),
+        _Filters.child_of,
+    ),
+    (re.compile(r"conceptRelation \(same( as \w+)?\)"), _Filters.same_relation),
+    (re.compile(r"aspectCover ([\w, ]+?)( \(.*\))?"), _Filters.aspect_cover),
+    (re.compile(r"conceptSubstitutionGroup xbrli:item( \(strict false\))?"), _Filters.any_item),
+    (
+        re.compile(r"conceptDataType (\S+)( \(strict false\))?( \[.*\])?"),
+        _Filters.concept_data_type,
+    ),
+)
 
 
 def _local(qname: str) -> str:

@@ -279,86 +279,104 @@ def _typed_member(axis_qname: str) -> str | None:
     return f"{prefix}:{name}"
 
 
+Arc = dict[str, Any]  # a definition arc as the extract records it
+Row = tuple[int, str, str | None]  # a presentation row: depth, concept, preferred label
+
+
 def _build_entry_point(variant: str) -> EntryPoint:
     file_name = f"{RELEASE_FILE_PREFIX}{variant}.xsd"
     records = _entry_point_records(file_name)
     definition_files = _linkbases(records, "definition")
     if not definition_files:
         raise LookupError(f"the NT19 extract has no linkbases of entry point {variant}")
-    complete = any(r.get("complete") is True for r in records)
-    arcs_by_role: dict[str, list[dict[str, Any]]] = {}
+    arcs_by_role = _arcs_by_role(definition_files)
+    roles = [
+        role
+        for role_uri, arcs in arcs_by_role.items()
+        if (role := _role(role_uri, arcs, arcs_by_role)) is not None
+    ]
+    return EntryPoint(
+        variant=variant,
+        file_name=file_name,
+        complete=any(r.get("complete") is True for r in records),
+        roles=tuple(roles),
+        presentation=_presentation(records),
+    )
+
+
+def _arcs_by_role(definition_files: list[str]) -> dict[str, list[Arc]]:
+    """The definition arcs of the entry point's linkbases, by role."""
+    arcs_by_role: dict[str, list[Arc]] = {}
     linkbases = _definition_linkbases()
     for name in definition_files:
         for role_uri, role in (linkbases.get(name) or {}).items():
             arcs_by_role.setdefault(role_uri, []).extend(role.get("arcs") or [])
+    return arcs_by_role
 
-    def members_in(role_uri: str, axis: str) -> frozenset[str]:
-        arcs = arcs_by_role.get(role_uri, [])
-        found = {
-            a["to"]
-            for a in arcs
-            if a["arcrole"] == _DIM + "dimension-domain"
-            and a["from"] == axis
-            and a.get("xbrldt:usable", "true") != "false"
+
+def _role(role_uri: str, arcs: list[Arc], arcs_by_role: dict[str, list[Arc]]) -> Role | None:
+    """A role with line items and its hypercube; None for a dimension's domain role."""
+    items = [
+        a["to"] for a in arcs if a["arcrole"] == _DIM + "domain-member" and a["from"] == LINE_ITEMS
+    ]
+    if not items:
+        return None
+    all_arcs = [a for a in arcs if a["arcrole"] == _DIM + "all"]
+    axes = [
+        _axis(a["to"], a.get("xbrldt:targetRole") or role_uri, arcs_by_role)
+        for a in arcs
+        if a["arcrole"] == _DIM + "hypercube-dimension"
+    ]
+    return Role(
+        uri=role_uri,
+        line_items=tuple(dict.fromkeys(items)),
+        axes=tuple(sorted(axes, key=lambda x: x.qname)),
+        closed=any(a.get("xbrldt:closed") == "true" for a in all_arcs),
+        has_hypercube=bool(all_arcs),
+    )
+
+
+def _axis(qname: str, target_role: str, arcs_by_role: dict[str, list[Arc]]) -> Axis:
+    """A typed axis with its member element, or an explicit one with its usable members
+    in the role its dimension-domain arcs are in."""
+    typed = _typed_member(qname)
+    if typed:
+        return Axis(qname, typed_member=typed)
+    return Axis(qname, _members_in(arcs_by_role.get(target_role, []), qname))
+
+
+def _members_in(arcs: list[Arc], axis: str) -> frozenset[str]:
+    """The usable domain of an explicit axis and the members below it."""
+    found = {
+        a["to"]
+        for a in arcs
+        if a["arcrole"] == _DIM + "dimension-domain"
+        and a["from"] == axis
+        and a.get("xbrldt:usable", "true") != "false"
+    }
+    grow = True
+    while grow:  # domain-member arcs below the domain, if any
+        more = {
+            a["to"] for a in arcs if a["arcrole"] == _DIM + "domain-member" and a["from"] in found
         }
-        grow = True
-        while grow:  # domain-member arcs below the domain, if any
-            more = {
-                a["to"]
-                for a in arcs
-                if a["arcrole"] == _DIM + "domain-member" and a["from"] in found
-            }
-            grow = not more <= found
-            found |= more
-        return frozenset(found)
+        grow = not more <= found
+        found |= more
+    return frozenset(found)
 
-    roles = []
-    for role_uri, arcs in arcs_by_role.items():
-        items = [
-            a["to"]
-            for a in arcs
-            if a["arcrole"] == _DIM + "domain-member" and a["from"] == LINE_ITEMS
-        ]
-        if not items:
-            continue  # a dimension's domain role, not a role with line items
-        all_arcs = [a for a in arcs if a["arcrole"] == _DIM + "all"]
-        axes = []
-        for a in arcs:
-            if a["arcrole"] != _DIM + "hypercube-dimension":
-                continue
-            typed = _typed_member(a["to"])
-            if typed:
-                axes.append(Axis(a["to"], typed_member=typed))
-            else:
-                target = a.get("xbrldt:targetRole") or role_uri
-                axes.append(Axis(a["to"], members_in(target, a["to"])))
-        roles.append(
-            Role(
-                uri=role_uri,
-                line_items=tuple(dict.fromkeys(items)),
-                axes=tuple(sorted(axes, key=lambda x: x.qname)),
-                closed=any(a.get("xbrldt:closed") == "true" for a in all_arcs),
-                has_hypercube=bool(all_arcs),
-            )
-        )
-    presentation: dict[str, list[tuple[int, str, str | None]]] = {}
+
+def _presentation(
+    records: list[dict[str, Any]],
+) -> MappingProxyType[str, tuple[tuple[int, str, str | None], ...]]:
+    """linkrole -> the presentation rows of the entry point's linkbases, one tree per
+    root (``_graft``)."""
+    presentation: dict[str, list[Row]] = {}
     pres = _presentation_linkbases()
     for name in _linkbases(records, "presentation"):
         for role_uri, rows in (pres.get(name) or {}).items():
             presentation.setdefault(role_uri, []).extend(
                 (int(depth), str(c), label) for depth, c, label in rows
             )
-    presentation = {uri: _graft(rows) for uri, rows in presentation.items()}
-    return EntryPoint(
-        variant=variant,
-        file_name=file_name,
-        complete=complete,
-        roles=tuple(roles),
-        presentation=MappingProxyType({k: tuple(v) for k, v in presentation.items()}),
-    )
-
-
-Row = tuple[int, str, str | None]
+    return MappingProxyType({uri: tuple(_graft(rows)) for uri, rows in presentation.items()})
 
 
 def _graft(rows: list[Row]) -> list[Row]:
@@ -366,32 +384,48 @@ def _graft(rows: list[Row]) -> list[Row]:
     (two linkbases extending the same heading, e.g. klein's fiscal reserves under
     EquityTitle) joins that tree, its items placed after the heading's own items and
     before the heading's total (the relationship order across files was not read)."""
+    trees = _trees(rows)
+    merged = list(trees)
+    for tree in trees:
+        root = tree[0][1]
+        host = next((t for t in merged if t is not tree and _heading(t, root) is not None), None)
+        if host is None:
+            continue
+        at = _heading(host, root)
+        assert at is not None
+        depth = host[at][0]
+        end = _graft_point(host, at)
+        host[end:end] = [(d + depth, c, label) for d, c, label in tree[1:]]
+        merged.remove(tree)
+    return [row for tree in merged for row in tree]
+
+
+def _heading(tree: list[Row], concept: str) -> int | None:
+    """Where ``concept`` stands inside ``tree`` (below its root); None if it does not."""
+    return next((i for i, r in enumerate(tree) if r[1] == concept and r[0] > 0), None)
+
+
+def _trees(rows: list[Row]) -> list[list[Row]]:
+    """The rows split into trees, each starting at depth 0 (or at the first row)."""
     trees: list[list[Row]] = []
     for row in rows:
         if row[0] == 0 or not trees:
             trees.append([])
         trees[-1].append(row)
-    merged = list(trees)
-    for tree in trees:
-        root = tree[0][1]
-        host = next(
-            (t for t in merged if t is not tree and any(r[1] == root and r[0] > 0 for r in t)),
-            None,
-        )
-        if host is None:
-            continue
-        at = next(i for i, r in enumerate(host) if r[1] == root and r[0] > 0)
-        depth = host[at][0]
-        end = at + 1
-        while end < len(host) and host[end][0] > depth:
-            end += 1
-        last_label = host[end - 1][2]
-        if end - 1 > at and last_label and last_label.endswith("totalLabel"):
-            end -= 1  # before the total
-        shifted = [(d + depth, c, label) for d, c, label in tree[1:]]
-        host[end:end] = shifted
-        merged.remove(tree)
-    return [row for tree in merged for row in tree]
+    return trees
+
+
+def _graft_point(host: list[Row], at: int) -> int:
+    """Where the items grafted under the heading at ``host[at]`` go: after the heading's
+    own items, before its total."""
+    depth = host[at][0]
+    end = at + 1
+    while end < len(host) and host[end][0] > depth:
+        end += 1
+    last_label = host[end - 1][2]
+    if end - 1 > at and last_label and last_label.endswith("totalLabel"):
+        end -= 1  # before the total
+    return end
 
 
 #: The variants the extract describes well enough to build and check concepts against.
