@@ -16,6 +16,7 @@ from kvk.status import Status
 from tests.conftest import instance_for
 from tests.threads import run_in_threads
 from workflow import services as workflow_services
+from workflow.errors import NotPermitted
 from workflow.models import Actor, ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +236,27 @@ def test_large_documents_make_smaller_batches(client_a, monkeypatch):
     counts = services.process_external_messages()
     assert counts["in_review"] == 2  # the 2 left at 10, one batch each
     assert claimed == [1, 1]  # the second found nothing more waiting: no third claim
+
+
+@pytest.mark.parametrize("claim", ["batch", "one"])
+def test_claims_go_through_the_status_machine(client_a, monkeypatch, claim):
+    """The claim transition decides: when the status machine refuses it, no message moves
+    and no event is written (the batch's conditional UPDATE follows the transition)."""
+    message = register(client_a, instance_for(client_a.kvk_number))
+    step = ApprovalMessage.claim._django_fsm.get_transition(Status.RECEIVED)
+    monkeypatch.setattr(step, "permission", lambda message, actor: False)
+
+    with pytest.raises(NotPermitted):
+        if claim == "batch":
+            workflow_services.claim_batch(10)
+        else:
+            workflow_services.claim_for_processing(message.pk)
+
+    message.refresh_from_db()
+    assert message.status == Status.RECEIVED
+    assert actions(message) == ["received"]
+    monkeypatch.undo()
+    assert workflow_services.claim_batch(10)[0] == [message.pk]
+    message.refresh_from_db()
+    assert message.status == Status.PROCESSING
+    assert message.events.get(action="claimed").to_status == Status.PROCESSING

@@ -56,7 +56,7 @@ def test_connection_cut_inside_approval_rolls_back_and_retry_succeeds(client_a, 
         cut_connection()
         return record_event(*args, **kwargs)
 
-    monkeypatch.setattr(services, "record_event", cut_then_record)
+    monkeypatch.setattr(services.audit, "record_event", cut_then_record)
     with pytest.raises(DatabaseError):
         services.approve(
             message_id=message.pk, actor=actor, document_sha256=message.document_sha256
@@ -69,7 +69,7 @@ def test_connection_cut_inside_approval_rolls_back_and_retry_succeeds(client_a, 
     assert StatusEvent.objects.filter(message=message).count() == events_before
     assert queued == []
 
-    monkeypatch.setattr(services, "record_event", record_event)
+    monkeypatch.setattr(services.audit, "record_event", record_event)
     services.approve(message_id=message.pk, actor=actor, document_sha256=message.document_sha256)
     message.refresh_from_db()
     assert message.status == Status.APPROVED

@@ -45,7 +45,7 @@ def slow_lock(monkeypatch):
             first.set()
             time.sleep(HOLD)
 
-    monkeypatch.setattr(services, "_lock_organisation", slow)
+    monkeypatch.setattr(services.review, "_lock_organisation", slow)  # where approve looks it up
 
 
 def _race(*calls):

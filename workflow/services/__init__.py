@@ -1,0 +1,116 @@
+"""The services that change approval messages: one function per action.
+
+Each action locks the message row, checks permission and the status machine, performs the
+transition in memory, saves the changed fields, writes exactly one audit event in the same
+transaction and queues side effects (tasks, e-mail) after commit. Nothing else changes a
+status: views, the API, admin actions, tasks and commands call these functions.
+
+One module per concern; callers import from this package:
+
+- ``audit``: locks, the status machine's checks, audit events and their sequence numbers;
+- ``corrections``: whether KvK would take a message as a correction of an earlier filing;
+- ``receiving``: an upload registered at 10;
+- ``processing``: claims (10 -> 20) and the outcome of processing (20 -> 30 or 25);
+- ``review``: the accountant's review, adoption, approval, rejection, repair, comments;
+- ``delivery``: delivery to the KvK, its statuses and the staff acting on 70.
+"""
+
+from __future__ import annotations
+
+from workflow.models import sha256_hex
+from workflow.services.audit import (
+    HEAVY_FIELDS,
+    SYSTEM,
+    _lock_organisation,
+    record_event,
+)
+from workflow.services.corrections import (
+    CORRECTION_REASON_CODE,
+    FILING_STATUSES,
+    correction_reason,
+    is_replaced,
+)
+from workflow.services.delivery import (
+    KENMERK_MAX_LENGTH,
+    POLL_FAILURES_FOR_ATTENTION,
+    SubmissionClaim,
+    backoff,
+    claim_for_submission,
+    poll_delay,
+    record_delivered,
+    record_delivery,
+    record_kvk_statuses,
+    record_poll_failure,
+    record_transport_error,
+    release_poll,
+    resend,
+    verify_document,
+)
+from workflow.services.processing import (
+    REPLACEABLE_STATUSES,
+    Examined,
+    claim_batch,
+    claim_for_processing,
+    fail_processing,
+    finish_processing,
+    start_workflow,
+)
+from workflow.services.receiving import register_message
+from workflow.services.review import (
+    COMMENT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SIZE_CLASS_OVERRIDE_CODE,
+    SIZE_CLASS_OVERRIDE_STATUSES,
+    add_comment,
+    adopt,
+    approve,
+    complete_accountant_review,
+    override_size_class_warning,
+    reject,
+    repair,
+)
+
+__all__ = [
+    "COMMENT_MAX_LENGTH",
+    "CORRECTION_REASON_CODE",
+    "FILING_STATUSES",
+    "HEAVY_FIELDS",
+    "KENMERK_MAX_LENGTH",
+    "POLL_FAILURES_FOR_ATTENTION",
+    "REASON_MAX_LENGTH",
+    "REPLACEABLE_STATUSES",
+    "SIZE_CLASS_OVERRIDE_CODE",
+    "SIZE_CLASS_OVERRIDE_STATUSES",
+    "SYSTEM",
+    "Examined",
+    "SubmissionClaim",
+    "_lock_organisation",
+    "add_comment",
+    "adopt",
+    "approve",
+    "backoff",
+    "claim_batch",
+    "claim_for_processing",
+    "claim_for_submission",
+    "complete_accountant_review",
+    "correction_reason",
+    "fail_processing",
+    "finish_processing",
+    "is_replaced",
+    "override_size_class_warning",
+    "poll_delay",
+    "record_delivered",
+    "record_delivery",
+    "record_event",
+    "record_kvk_statuses",
+    "record_poll_failure",
+    "record_transport_error",
+    "register_message",
+    "reject",
+    "release_poll",
+    "repair",
+    "resend",
+    "sha256_hex",
+    "start_workflow",
+    "verify_document",
+]

@@ -1,0 +1,132 @@
+"""Corrections: whether KvK would take a message for an organisation and financial year that
+has an earlier filing, and whether a newer version replaced a message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+
+from kvk.status import Status
+from portal.models import Organisation
+from workflow.models import ApprovalMessage, sha256_hex
+
+#: Statuses in which a message counts as filed, or as on its way to the KvK.
+FILING_STATUSES = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR, Status.FILED)
+
+CORRECTION_REASON_CODE = "correction_not_allowed"
+
+
+def correction_reason(
+    organisation: Organisation | int,
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None = None,
+    *,
+    received_sha256: str | None = None,
+    exclude_message_id: int | None = None,
+) -> dict[str, str] | None:
+    """Why a message for this organisation and financial year may not enter the workflow
+    (or be approved), as a reason ``{"code", "message"}``; None when it may.
+
+    A filed document is never removed, so a correction is a new filing, accepted only as
+    - a resubmission (heraanlevering, KvK's flag DocumentResubmissionDueToUnsurmountable-
+      Inaccuracies = Ja), which requires adoption status Ja (BR-KVK-4.12) and an adoption
+      date (BR-KVK-4.16); or
+    - the adopted filing after a non-adopted one (tweede aanlevering).
+    KvK refuses a second adopted filing for the same year otherwise. A message that is
+    approved or on its way to the KvK (50, 60, 70) counts as filed: it may still become 80.
+    After 90 the client must send new documents: the refused document itself is refused.
+    """
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    key = (organisation_id, financial_year)
+    exclude = [exclude_message_id] if exclude_message_id is not None else []
+    earlier = _earlier_messages([key], exclude) if financial_year is not None else {}
+    return _correction_decision(
+        financial_year,
+        adopted,
+        resubmission,
+        adoption_date,
+        received_sha256,
+        earlier.get(key, []),
+    )
+
+
+def _earlier_messages(
+    keys: list[tuple[int, int | None]], exclude: list[int]
+) -> dict[tuple[int, int | None], list[tuple[int, int, bool]]]:
+    """(pk, status, adopted) of the messages that count for corrections (filed, on their
+    way to the KvK, or refused), per (organisation, financial year); one query for all."""
+    wanted = [(organisation_id, year) for organisation_id, year in set(keys) if year is not None]
+    if not wanted:
+        return {}
+    condition = Q()
+    for organisation_id, year in wanted:
+        condition |= Q(organisation_id=organisation_id, financial_year=year)
+    rows = (
+        ApprovalMessage.objects.filter(condition)
+        .filter(status__in=(*FILING_STATUSES, Status.REFUSED))
+        .exclude(pk__in=exclude)
+        .values_list("organisation_id", "financial_year", "pk", "status", "adopted")
+    )
+    found: dict[tuple[int, int | None], list[tuple[int, int, bool]]] = {}
+    for row in rows:
+        found.setdefault((row[0], row[1]), []).append((row[2], row[3], row[4]))
+    return found
+
+
+def _correction_decision(
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None,
+    received_sha256: str | None,
+    earlier: list[tuple[int, int, bool]],
+) -> dict[str, str] | None:
+    """The rule of ``correction_reason``, given the earlier messages that count."""
+    if resubmission and not adopted:
+        return {
+            "code": "BR-KVK-4.12",
+            "message": "Een heraanlevering moet een vastgestelde jaarrekening zijn "
+            "(vaststelling 'Ja').",
+        }
+    if resubmission and adoption_date is None:
+        return {
+            "code": "BR-KVK-4.16",
+            "message": "Een heraanlevering vraagt om de status én de datum van vaststelling.",
+        }
+    if financial_year is None:
+        return None
+    refused = [pk for pk, status, _adopted in earlier if status == Status.REFUSED]
+    if received_sha256 and refused:
+        documents = ApprovalMessage.objects.filter(pk__in=refused).values_list(
+            "received_document", flat=True
+        )
+        if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
+            return {
+                "code": CORRECTION_REASON_CODE,
+                "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
+                "en verstuur die.",
+            }
+    filings = [
+        (was_adopted, status) for _pk, status, was_adopted in earlier if status in FILING_STATUSES
+    ]
+    if not filings or resubmission:
+        return None
+    if any(was_adopted for was_adopted, _status in filings):
+        filed = any(status == Status.FILED for _adopted, status in filings)
+        where = "gedeponeerd" if filed else "goedgekeurd en onderweg naar de KvK"
+        return {
+            "code": CORRECTION_REASON_CODE,
+            "message": f"Voor boekjaar {financial_year} is al een vastgestelde jaarrekening "
+            f"{where}. Een correctie kan alleen als heraanlevering.",
+        }
+    # Every earlier filing was non-adopted: this one is (or becomes, when the client ticks
+    # "Jaarrekening vastgesteld") the adopted filing.
+    return None
+
+
+def is_replaced(message: ApprovalMessage) -> bool:
+    """True when a newer version of the accounts replaced this message (a correction)."""
+    return ApprovalMessage.objects.filter(replaces_id=message.pk).exists()

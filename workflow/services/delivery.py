@@ -1,0 +1,432 @@
+"""Delivery to the KvK through Digipoort: submission claims, transport errors, the KvK's
+statuses, and the staff acting on 70 (resend, record a delivery)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kvk.status import Status
+from workflow.errors import Conflict, Invalid
+from workflow.models import Actor, ApprovalMessage, sha256_hex
+from workflow.reasons import ATTENTION, transport
+from workflow.services.audit import (
+    HEAVY_FIELDS,
+    SYSTEM,
+    _after_commit,
+    _apply,
+    _locked,
+    _require_staff,
+    record_event,
+)
+from workflow.signals import kvk_attention, kvk_outcome, retries_exhausted
+from workflow.tasks import submit_to_kvk
+
+
+def backoff(attempt: int) -> timedelta:
+    """Exponential backoff for transport retries, capped well below the visibility timeout."""
+    return timedelta(seconds=min(30 * 2 ** max(attempt - 1, 0), 1800))
+
+
+def poll_delay(attempt: int) -> timedelta:
+    """How long after poll number ``attempt`` (0: the delivery) the status is asked next.
+
+    KVK_POLL_SCHEDULE lists the waits in seconds; its last one repeats (the cap). Logius asks
+    senders to ask the statusinformatieservice sparingly; the KvK usually answers within
+    minutes, so the schedule is frequent at first and then slows down.
+    """
+    schedule = settings.KVK_POLL_SCHEDULE
+    return timedelta(seconds=schedule[min(attempt, len(schedule) - 1)])
+
+
+def _attempts_left(message: ApprovalMessage) -> bool:
+    return message.submit_attempts - message.attempts_base < settings.KVK_SUBMIT_MAX_RETRIES
+
+
+@dataclass(frozen=True)
+class SubmissionClaim:
+    """What the attempt that won the claim must know: how many attempts came before it
+    (any earlier one means: ask Digipoort before sending), and whether a person checked
+    that the previous attempt did not arrive (then this one attempt sends without asking)."""
+
+    attempts_before: int
+    checked_not_delivered: bool
+
+
+def claim_for_submission(message_id: int, *, now: datetime | None = None) -> SubmissionClaim | None:
+    """Take a short lease on an approved message so only one worker talks to Digipoort.
+
+    The lease (``next_attempt_at``) and the start of the attempt (``delivery_started_at``)
+    are set, the attempt is counted and the staff's "checked: not delivered" is used up, in
+    one transaction: the attempt that wins is the one that decides. None when not won.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = (
+            ApprovalMessage.objects.select_for_update(of=("self",))
+            .filter(pk=message_id, status__in=[Status.APPROVED, Status.TRANSPORT_ERROR])
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .values_list("submit_attempts", "resend_checked")
+            .first()
+        )
+        if row is None:
+            return None
+        ApprovalMessage.objects.filter(pk=message_id).update(
+            next_attempt_at=now + timedelta(seconds=settings.KVK_SUBMIT_LEASE_SECONDS),
+            submit_attempts=F("submit_attempts") + 1,
+            delivery_started_at=now,
+            resend_checked=False,
+        )
+    return SubmissionClaim(attempts_before=row[0], checked_not_delivered=row[1])
+
+
+def _attempt_running(message: ApprovalMessage, now: datetime) -> bool:
+    """An attempt holds its lease: it may be talking to Digipoort right now."""
+    started = message.delivery_started_at
+    lease = timedelta(seconds=settings.KVK_SUBMIT_LEASE_SECONDS)
+    return started is not None and started > now - lease
+
+
+def _start_polling(message: ApprovalMessage, now: datetime) -> list[str]:
+    message.next_poll_at = now + poll_delay(0)
+    message.poll_attempts = 0
+    message.attention_code = ""
+    message.attention_detail = ""
+    message.resend_checked = False
+    return ["next_poll_at", "poll_attempts", "attention_code", "attention_detail"]
+
+
+@transaction.atomic
+def record_delivered(*, message_id: int, kenmerk: str) -> bool:
+    message = _locked(message_id)
+    if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
+        return False
+    message.next_attempt_at = None
+    message.delivery_started_at = None
+    fields = _start_polling(message, timezone.now())
+    _apply(
+        message,
+        message.mark_delivered,
+        SYSTEM,
+        kenmerk,
+        action="delivered",
+        update_fields=[
+            "digipoort_kenmerk",
+            "reasons",
+            "next_attempt_at",
+            "resend_checked",
+            "delivery_started_at",
+            *fields,
+        ],
+    )
+    return True
+
+
+def _announce_dead_end(message: ApprovalMessage) -> None:
+    """A 70 that no automatic attempt will follow: staff must act (e-mail, dashboard)."""
+    _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
+
+
+@transaction.atomic
+def record_transport_error(
+    *, message_id: int, reasons: list[dict[str, str]], retry: bool, max_attempts: int | None = None
+) -> bool:
+    """-> 70 (or stay in 70) and plan the next attempt; False when no attempt follows.
+
+    Only for a message still waiting to be delivered (50 or 70): a worker whose lease ran
+    out while another one delivered must not pull a delivered message back. Automatic
+    attempts are counted since the last staff resend (``attempts_base``).
+    """
+    reasons = transport(reasons)  # the catalogue's sentences; any other text is staff detail
+    message = _locked(message_id)
+    if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
+        return False
+    limit = settings.KVK_SUBMIT_MAX_RETRIES if max_attempts is None else max_attempts
+    will_retry = retry and message.submit_attempts - message.attempts_base < limit
+    message.next_attempt_at = (
+        timezone.now() + backoff(message.submit_attempts - message.attempts_base)
+        if will_retry
+        else None
+    )
+    message.delivery_started_at = None
+    if message.status == Status.TRANSPORT_ERROR:
+        message.reasons = reasons
+        message.save(
+            update_fields=["reasons", "next_attempt_at", "delivery_started_at", "updated_at"]
+        )
+        record_event(message, action="transport_error", actor=SYSTEM, from_status=message.status)
+    else:
+        _apply(
+            message,
+            message.mark_transport_error,
+            SYSTEM,
+            reasons,
+            action="transport_error",
+            update_fields=["reasons", "next_attempt_at", "delivery_started_at"],
+        )
+    if not will_retry:
+        _announce_dead_end(message)
+    return will_retry
+
+
+def _announce_attention(message: ApprovalMessage) -> None:
+    """A message at 60 got an attention code: audit it and tell the staff (after commit)."""
+    record_event(
+        message,
+        action="kvk_attention",
+        actor=SYSTEM,
+        from_status=message.status,
+        reasons=[{"code": message.attention_code, "message": message.attention_detail}],
+    )
+    _after_commit(partial(kvk_attention.send, sender=ApprovalMessage, pk=message.pk))
+
+
+@transaction.atomic
+def record_kvk_statuses(
+    *,
+    message_id: int,
+    statuses: list[dict[str, Any]],
+    outcome_status: int | None,
+    reasons: list[dict[str, str]],
+    kenmerk: str | None = None,
+    retryable: bool = True,
+    attention: str = "",
+    attention_detail: str = "",
+    now: datetime | None = None,
+) -> ApprovalMessage:
+    """Store the Digipoort timeline, move to 80, 90 or 70 when the outcome says so, and
+    otherwise plan the next poll (KVK_POLL_SCHEDULE).
+
+    ``kenmerk`` is the delivery the timeline belongs to: a slow poll of an earlier delivery
+    must not decide about a newer one that replaced it meanwhile.
+    """
+    message = _locked(message_id)
+    if kenmerk is not None and message.digipoort_kenmerk != kenmerk:
+        return message
+    if message.status != Status.SENT_TO_KVK:
+        return message  # decided already: a late poll changes nothing, not even the timeline
+    message.digipoort_statuses = statuses
+    message.poll_failures = 0
+    fields = ["digipoort_statuses", "poll_failures"]
+    if outcome_status in (None, Status.SENT_TO_KVK):
+        message.next_poll_at = (now or timezone.now()) + poll_delay(message.poll_attempts)
+        fields.append("next_poll_at")
+        if (message.attention_code, message.attention_detail) != (attention, attention_detail):
+            newly = attention and attention != message.attention_code
+            message.attention_code, message.attention_detail = attention, attention_detail[:500]
+            fields += ["attention_code", "attention_detail"]
+            if newly:
+                _announce_attention(message)
+    message.save(update_fields=[*fields, "updated_at"])
+    if outcome_status in (None, Status.SENT_TO_KVK):
+        return message
+    message.next_poll_at = None
+    message.attention_code = message.attention_detail = ""
+    poll_fields = ["next_poll_at", "attention_code", "attention_detail"]
+    if outcome_status == Status.FILED:
+        _apply(
+            message,
+            message.mark_filed,
+            SYSTEM,
+            action="filed",
+            update_fields=["reasons", *poll_fields],
+        )
+    elif outcome_status == Status.REFUSED:
+        _apply(
+            message,
+            message.mark_refused,
+            SYSTEM,
+            reasons,
+            action="refused_by_kvk",
+            update_fields=["reasons", *poll_fields],
+        )
+    elif outcome_status == Status.TRANSPORT_ERROR:
+        reasons = transport(reasons)  # the catalogue's sentences; other text is staff detail
+        # Digipoort ended this delivery without a verdict (230, 321, 410, 420 given up): the
+        # next attempt is a new delivery with a new reference, planned and bounded like any
+        # transport retry; one that cannot help by itself (210) waits for the staff.
+        will_retry = retryable and _attempts_left(message)
+        message.next_attempt_at = (
+            timezone.now() + backoff(message.submit_attempts - message.attempts_base)
+            if will_retry
+            else None
+        )
+        message.delivery_reference = uuid.uuid4().hex
+        # Digipoort itself ended that delivery: the next attempt need not ask whether it
+        # arrived (asking could not tell it from a new one, see find_delivery); only this
+        # one attempt, the claim uses it up.
+        message.resend_checked = True
+        _apply(
+            message,
+            message.mark_transport_error,
+            SYSTEM,
+            reasons,
+            action="transport_error",
+            update_fields=[
+                "reasons",
+                "next_attempt_at",
+                "delivery_reference",
+                "resend_checked",
+                *poll_fields,
+            ],
+        )
+        if not will_retry:
+            _announce_dead_end(message)
+    _after_commit(partial(kvk_outcome.send, sender=ApprovalMessage, pk=message.pk))
+    return message
+
+
+def release_poll(*, message_id: int, kenmerk: str, now: datetime | None = None) -> None:
+    """A claimed poll that was not made: due again shortly (no failure counted)."""
+    ApprovalMessage.objects.filter(
+        pk=message_id, status=Status.SENT_TO_KVK, digipoort_kenmerk=kenmerk
+    ).update(next_poll_at=(now or timezone.now()) + poll_delay(0))
+
+
+#: Status requests that failed in a row before the message is put before the staff.
+POLL_FAILURES_FOR_ATTENTION = 5
+
+
+@transaction.atomic
+def record_poll_failure(
+    *, message_id: int, kenmerk: str, error: str = "", now: datetime | None = None
+) -> None:
+    """The status could not be asked: ask again on the schedule, and after
+    POLL_FAILURES_FOR_ATTENTION failures in a row put the message before the staff."""
+    message = (
+        ApprovalMessage.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .defer(*HEAVY_FIELDS)
+        .filter(pk=message_id, status=Status.SENT_TO_KVK, digipoort_kenmerk=kenmerk)
+        .first()
+    )
+    if message is None:
+        return
+    message.next_poll_at = (now or timezone.now()) + poll_delay(message.poll_attempts)
+    message.poll_failures += 1
+    fields = ["next_poll_at", "poll_failures"]
+    if message.poll_failures >= POLL_FAILURES_FOR_ATTENTION and not message.attention_code:
+        message.attention_code = "status_unavailable"
+        message.attention_detail = f"{ATTENTION['status_unavailable']} ({error})"[:500]
+        fields += ["attention_code", "attention_detail"]
+        _announce_attention(message)
+    message.save(update_fields=[*fields, "updated_at"])
+
+
+# --- the staff act on 70 ---------------------------------------------------------------------
+
+
+def _queue_submission(message: ApprovalMessage) -> None:
+    _after_commit(partial(submit_to_kvk.delay, message.pk))
+
+
+@transaction.atomic
+def resend(
+    *, message_id: int, actor: Actor, checked_not_delivered: bool = False
+) -> ApprovalMessage:
+    """ "Opnieuw verzenden": a staff member sends a message at 70 again, with a fresh budget
+    of automatic attempts.
+
+    The next attempt still asks Digipoort first whether an earlier attempt arrived (so
+    nothing is filed twice), unless the staff member checked at Digipoort that it did not
+    (``checked_not_delivered``: the case Digipoort's own answer could not tell).
+    """
+    message = _locked(message_id)
+    _require_staff(message, actor, "het bericht opnieuw verzenden")
+    if message.status != Status.TRANSPORT_ERROR:
+        raise Conflict(
+            f"Alleen een bericht met status 70 kan opnieuw worden verzonden; dit bericht heeft "
+            f"status {message.status} ({message.status_label}).",
+            code="status_conflict",
+        )
+    _refuse_while_an_attempt_runs(message)
+    if message.attempts_base == message.submit_attempts and message.next_attempt_at is not None:
+        raise Conflict(
+            "Er staat al een nieuwe verzendpoging klaar voor dit bericht.", code="resend_queued"
+        )
+    verify_document(message)
+    message.attempts_base = message.submit_attempts
+    # Due at once: the queued task sends it, and if that task is lost the sweeper does.
+    message.next_attempt_at = timezone.now()
+    message.resend_checked = checked_not_delivered
+    message.save(update_fields=["attempts_base", "next_attempt_at", "resend_checked", "updated_at"])
+    action = "resend_checked" if checked_not_delivered else "resend"
+    record_event(message, action=action, actor=actor, from_status=message.status)
+    _queue_submission(message)
+    return message
+
+
+def _refuse_while_an_attempt_runs(message: ApprovalMessage) -> None:
+    if _attempt_running(message, timezone.now()):
+        raise Conflict(
+            "Er loopt op dit moment een verzendpoging; wacht het resultaat af.",
+            code="attempt_running",
+        )
+
+
+KENMERK_MAX_LENGTH = 100
+
+
+@transaction.atomic
+def record_delivery(*, message_id: int, actor: Actor, kenmerk: str) -> ApprovalMessage:
+    """70 -> 60: a staff member checked at Digipoort that an attempt did arrive, under
+    ``kenmerk`` (Digipoort's process id); its statuses are followed from now on.
+
+    The caller checks the kenmerk with Digipoort first (portal), so a typing error does not
+    leave the message following someone else's delivery or none.
+    """
+    kenmerk = kenmerk.strip()
+    if not kenmerk or len(kenmerk) > KENMERK_MAX_LENGTH or any(c.isspace() for c in kenmerk):
+        raise Invalid(
+            "Vul het kenmerk in dat Digipoort aan de aflevering gaf (zonder spaties).",
+            code="invalid_kenmerk",
+        )
+    message = _locked(message_id)
+    _require_staff(message, actor, "de aflevering vastleggen")
+    _refuse_while_an_attempt_runs(message)
+    taken = (
+        ApprovalMessage.objects.filter(digipoort_kenmerk=kenmerk).exclude(pk=message.pk).exists()
+    )
+    if taken:
+        raise Invalid(
+            "Dit kenmerk hoort bij een ander bericht; controleer het kenmerk.",
+            code="kenmerk_taken",
+        )
+    message.next_attempt_at = None
+    fields = _start_polling(message, timezone.now())
+    message.next_poll_at = timezone.now()  # ask at once
+    _apply(
+        message,
+        message.record_delivery,
+        actor,
+        kenmerk,
+        action="delivery_recorded",
+        update_fields=[
+            "digipoort_kenmerk",
+            "reasons",
+            "next_attempt_at",
+            "resend_checked",
+            *fields,
+        ],
+    )
+    return message
+
+
+def verify_document(message: ApprovalMessage) -> None:
+    """What is approved is what is filed: refuse any other document."""
+    if (
+        not message.approved_sha256
+        or sha256_hex(bytes(message.document)) != message.approved_sha256
+    ):
+        raise Invalid(
+            "Het document wijkt af van het goedgekeurde document en wordt niet verzonden.",
+            code="document_mismatch",
+        )

@@ -1,0 +1,361 @@
+"""Processing: claims 10 -> 20, and 20 -> 30 or 25 for the messages processing examined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from typing import cast
+
+from django.db import connection, transaction
+from django.db.models import Field, Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from kvk.parser import parse_instance
+from kvk.status import Status
+from workflow.errors import Conflict
+from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition, sha256_hex
+from workflow.services.audit import (
+    SYSTEM,
+    _after_commit,
+    _event,
+    _lock_organisations,
+    _move_rows,
+    _record_events,
+    _transition,
+    record_event,
+)
+from workflow.services.corrections import _correction_decision, _earlier_messages
+from workflow.signals import workflow_started
+
+#: What a claim reads of a message: what the status machine and the audit event need.
+_CLAIM_FIELDS = ("pk", "organisation_id", "status", "document_sha256")
+
+
+def claim_for_processing(message_id: int) -> bool:
+    """10 -> 20 with a conditional UPDATE: True when this caller won the message."""
+    with transaction.atomic():
+        rows = list(
+            ApprovalMessage.objects.filter(pk=message_id, status=Status.RECEIVED).only(
+                *_CLAIM_FIELDS
+            )
+        )
+        if not rows or _move_rows(rows, ApprovalMessage.claim, SYSTEM) != 1:
+            return False  # another caller won it
+        record_event(
+            rows[0], action="claimed", actor=SYSTEM, from_status=Status.RECEIVED, reasons=[]
+        )
+        return True
+
+
+def claim_batch(limit: int, max_bytes: int | None = None) -> tuple[list[int], bool]:
+    """10 -> 20 for up to ``limit`` waiting messages of environments whose activation is on,
+    oldest first, in one transaction. Returns the ids this caller won, and whether more may
+    be waiting (the batch is full). With ``max_bytes``, the batch stops before its
+    documents together exceed that size (one message at least), so a batch of large
+    documents cannot exhaust a worker's memory.
+
+    On PostgreSQL the rows are taken with FOR NO KEY UPDATE SKIP LOCKED, so workers
+    claiming at the same time get disjoint batches and never wait for each other (and a
+    comment or event being added to a message does not hide it); on SQLite the transaction
+    itself is exclusive (see ``_locked``). The status machine's ``claim`` moves them, saved
+    with one conditional UPDATE (``_move_rows``). One "claimed" event per message.
+    """
+    with transaction.atomic():
+        rows = list(
+            ApprovalMessage.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+            .filter(status=Status.RECEIVED, organisation__environment__activation__active=True)
+            .order_by("pk")
+            .annotate(size=Length("received_document"))
+            .only(*_CLAIM_FIELDS)[:limit]
+        )
+        full = len(rows) == limit
+        if max_bytes is not None:
+            rows, full = _within_bytes(rows, max_bytes, full=full)
+        if not rows:
+            return [], False
+        won = _move_rows(rows, ApprovalMessage.claim, SYSTEM)
+        if won != len(rows):  # cannot happen under the locks; never claim half a batch
+            raise Conflict("Berichten zijn tijdens het claimen gewijzigd.", code="claim_race")
+        _record_events(_claimed_events(rows))
+        return [row.pk for row in rows], full
+
+
+def _within_bytes(
+    rows: list[ApprovalMessage], max_bytes: int, *, full: bool
+) -> tuple[list[ApprovalMessage], bool]:
+    """The first rows whose documents together stay within ``max_bytes`` (one at least);
+    the batch counts as full when rows were left out."""
+    total = 0
+    for count, row in enumerate(rows):
+        total += row.size  # type: ignore[attr-defined]
+        if count and total > max_bytes:
+            return rows[:count], True
+    return rows, full
+
+
+def _claimed_events(rows: list[ApprovalMessage]) -> list[StatusEvent]:
+    """The "claimed" events of messages the claim moved from 10 (which has no reasons)."""
+    return [
+        _event(row, action="claimed", actor=SYSTEM, from_status=Status.RECEIVED, reasons=[])
+        for row in rows
+    ]
+
+
+@dataclass
+class Examined:
+    """What processing found out about one claimed message (status 20).
+
+    ``reasons`` not empty, or no ``workflow``: the message goes to 25. Otherwise it enters
+    the workflow (30), unless the workflow lacks a required action or KvK would refuse it
+    as a correction; both are decided in ``finish_processing`` under the locks.
+    """
+
+    message_id: int
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    workflow: WorkflowDefinition | None = None
+    financial_year: int | None = None
+    entry_point: str = ""
+    adopted: bool = False
+    adoption_date: date | None = None
+    resubmission: bool = False
+    #: SHA-256 of the received document; read from the message when not given.
+    received_sha256: str | None = None
+
+
+#: What finish_processing writes: for a failed message only its reasons and findings (the
+#: document's facts may be another company's, or not fit their columns), for a started one
+#: also the facts the workflow and the deadlines work with.
+_FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
+_STARTED_FIELDS = [
+    *_FAILED_FIELDS,
+    "workflow",
+    "financial_year",
+    "entry_point",
+    "adopted",
+    "adoption_date",
+    "resubmission",
+    "awaiting_accountant_review",
+    "replaces",
+]
+
+#: An earlier version that ended in one of these statuses without a filing is replaced by
+#: the next message for the same organisation and financial year (a correction).
+REPLACEABLE_STATUSES = (Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED)
+
+
+def finish_processing(results: list[Examined]) -> dict[int, int]:
+    """20 -> 30 or 25 for examined messages, all in one transaction; returns the status each
+    message ended in. Messages no longer at 20 (another worker finished them) are left
+    alone and missing from the answer.
+
+    Every reason is reported at once: the reasons found in the document, plus whether KvK
+    would take it as a correction of an earlier filing (BR-KVK-4.12/4.16, see
+    ``correction_reason``), decided here under the organisation locks so that two
+    messages of one organisation and year cannot both slip through. Then one update for
+    all messages, one insert for their events, and "workflow started" after commit.
+    """
+    by_id = {result.message_id: result for result in results}
+    outcome: dict[int, int] = {}
+    with transaction.atomic():
+        messages = [
+            message
+            for message in ApprovalMessage.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .defer("document", "received_document")
+            .filter(pk__in=list(by_id))
+            .order_by("pk")
+            if message.status == Status.PROCESSING
+        ]
+        if not messages:
+            return outcome
+        _lock_organisations({message.organisation_id for message in messages})
+        earlier = _earlier_messages(
+            [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
+            exclude=[m.pk for m in messages],
+        )
+        decided: dict[tuple[int, int], tuple[dict[str, str] | None, bool]] = {}
+        events: list[StatusEvent] = []
+        failed: list[ApprovalMessage] = []
+        started: list[ApprovalMessage] = []
+        now = timezone.now()
+        for message in messages:
+            result = by_id[message.pk]
+            if result.received_sha256 is None:
+                result.received_sha256 = sha256_hex(bytes(message.received_document))
+            message.findings = result.findings
+            correction = _correction_decision(
+                result.financial_year,
+                result.adopted,
+                result.resubmission,
+                result.adoption_date,
+                result.received_sha256,
+                earlier.get((message.organisation_id, result.financial_year), []),
+            )
+            reasons = [*result.reasons, *([correction] if correction else [])]
+            workflow = result.workflow
+            if workflow is not None and not reasons:
+                key = (workflow.pk, message.organisation.environment_id)
+                if key not in decided:  # the same for every message of a batch, mostly
+                    decided[key] = (
+                        _workflow_problem(message, workflow),
+                        workflow.requires_accountant_review,
+                    )
+                problem, review = decided[key]
+                reasons = [problem] if problem is not None else []
+            if reasons or workflow is None:
+                from_status = _transition(message, message.fail_processing, SYSTEM, reasons)
+                action = "processing_failed"
+                failed.append(message)
+            else:
+                message.workflow = workflow
+                message.financial_year = result.financial_year
+                message.entry_point = result.entry_point
+                message.adopted = result.adopted
+                message.adoption_date = result.adoption_date
+                message.resubmission = result.resubmission
+                message.awaiting_accountant_review = review
+                from_status = _transition(message, message.start_workflow, SYSTEM)
+                action = "workflow_started"
+                started.append(message)
+            message.updated_at = now
+            events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
+            outcome[message.pk] = message.status
+        _link_corrections(started)
+        _save_fields(failed, _FAILED_FIELDS)
+        _save_fields(started, _STARTED_FIELDS)
+        _record_events(events, locked=True)
+    if started:
+        pks = [message.pk for message in started]
+        _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
+    return outcome
+
+
+def _link_corrections(started: list[ApprovalMessage]) -> None:
+    """Link each message that enters the workflow to the version it corrects: the newest
+    earlier message of its organisation and financial year that ended at 25, 40 or 90 and
+    that no other message replaces yet. Runs under the organisation locks of
+    ``finish_processing``, so two new versions never claim the same predecessor."""
+    keys = {(m.organisation_id, m.financial_year) for m in started if m.financial_year}
+    if not keys:
+        return
+    condition = Q()
+    for organisation_id, year in keys:
+        condition |= Q(organisation_id=organisation_id, financial_year=year)
+    candidates: dict[tuple[int, int | None], list[int]] = {}
+    rows = (
+        ApprovalMessage.objects.filter(condition, status__in=REPLACEABLE_STATUSES)
+        .filter(replaced_by__isnull=True)
+        .exclude(pk__in=[m.pk for m in started])
+        .order_by("-created_at", "-pk")
+        .values_list("organisation_id", "financial_year", "pk")
+    )
+    for organisation_of, year_of, pk in rows:
+        candidates.setdefault((organisation_of, year_of), []).append(pk)
+    # A message that failed processing (25) stored no facts; its year is read back from the
+    # document it brought, when that can be read at all.
+    for failed in (
+        ApprovalMessage.objects.filter(
+            organisation_id__in={organisation_id for organisation_id, _year in keys},
+            status=Status.PROCESSING_FAILED,
+            financial_year__isnull=True,
+            replaced_by__isnull=True,
+        )
+        .exclude(pk__in=[m.pk for m in started])
+        .order_by("-created_at", "-pk")
+        .only("pk", "organisation_id", "received_document")
+    ):
+        year_read = _year_of(bytes(failed.received_document))
+        if (failed.organisation_id, year_read) in keys:
+            candidates.setdefault((failed.organisation_id, year_read), []).append(failed.pk)
+    for message in sorted(started, key=lambda m: m.pk):
+        waiting = candidates.get((message.organisation_id, message.financial_year))
+        if waiting:
+            message.replaces_id = waiting.pop(0)
+
+
+def _year_of(document: bytes) -> int | None:
+    try:
+        return parse_instance(document).financial_year
+    except ValueError:
+        return None
+
+
+def _save_fields(messages: list[ApprovalMessage], names: list[str]) -> None:
+    """Save these fields of many messages: one UPDATE statement run for every row
+    (executemany). Django's bulk_update builds a CASE expression per field and row, which
+    for a batch costs more than the processing itself."""
+    if not messages:
+        return
+    fields = [cast(Field, ApprovalMessage._meta.get_field(name)) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(m, f.attname), connection) for f in fields] + [m.pk]
+        for m in messages
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(ApprovalMessage._meta.db_table)} SET {assignments} "  # noqa: S608
+            f"WHERE {quote('id')} = %s",
+            rows,
+        )
+
+
+def fail_processing(*, message_id: int, reasons: list[dict[str, str]], findings: list) -> bool:
+    """20 -> 25 with every reason a person needs to fix the documents."""
+    result = Examined(message_id, reasons=reasons, findings=findings)
+    return finish_processing([result]).get(message_id) == Status.PROCESSING_FAILED
+
+
+def start_workflow(
+    *,
+    message_id: int,
+    workflow: WorkflowDefinition,
+    financial_year: int | None,
+    entry_point: str,
+    adopted: bool,
+    adoption_date: date | None,
+    resubmission: bool,
+    findings: list,
+) -> bool:
+    """20 -> 30: the message enters the workflow of its message type, with the facts the
+    processing job parsed from the document.
+
+    Returns False when the message was not at 20 (another worker finished it), and also
+    when the message may not enter the workflow: a correction that KvK would refuse (see
+    ``correction_reason``) or a workflow without the required actions. Then the message
+    goes to 25 with the reason, so nothing is left waiting at 20.
+    """
+    result = Examined(
+        message_id,
+        findings=findings,
+        workflow=workflow,
+        financial_year=financial_year,
+        entry_point=entry_point,
+        adopted=adopted,
+        adoption_date=adoption_date,
+        resubmission=resubmission,
+    )
+    return finish_processing([result]).get(message_id) == Status.IN_REVIEW
+
+
+def _workflow_problem(
+    message: ApprovalMessage, workflow: WorkflowDefinition
+) -> dict[str, str] | None:
+    if workflow.environment_id != message.organisation.environment_id:
+        return {
+            "code": "workflow_unavailable",
+            "message": "De workflow van deze berichtsoort hoort bij een ander kantoor.",
+        }
+    missing = workflow.missing_required_actions()
+    if missing:
+        return {
+            "code": "workflow_unavailable",
+            "message": "De workflow van deze berichtsoort mist de verplichte acties: "
+            + ", ".join(missing)
+            + ".",
+        }
+    return None

@@ -1,0 +1,64 @@
+"""Receiving: an uploaded message is registered at status 10."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+from django.db import transaction
+
+from portal.models import Organisation
+from workflow.errors import Conflict
+from workflow.inserts import Insert
+from workflow.models import Actor, ApprovalMessage, sha256_hex
+from workflow.services.audit import _after_commit, record_event
+from workflow.signals import message_received
+
+_MESSAGE_INSERT = Insert(ApprovalMessage, skip_conflicts_on=("organisation", "message_id"))
+
+
+@transaction.atomic
+def register_message(
+    *,
+    organisation: Organisation,
+    message_id: uuid.UUID,
+    message_type: str,
+    filename: str,
+    content: bytes,
+    actor: Actor,
+) -> tuple[ApprovalMessage, bool]:
+    """Register an uploaded message at status 10; idempotent on the client's message id.
+
+    Returns (message, created). The same id with the same content returns the existing
+    message; the same id with other content raises Conflict.
+    """
+    digest = sha256_hex(content)
+    message = ApprovalMessage(
+        organisation=organisation,
+        message_id=message_id,
+        message_type=message_type,
+        filename=filename,
+        received_document=content,
+        document=content,
+        document_sha256=digest,
+    )
+    # A new message id is the common case: insert at once. A retry, or two uploads of one
+    # message id at the same moment, meet at the unique constraint: the insert skips the
+    # row (the later one waits for the earlier to commit) and the answer is the message
+    # already registered.
+    if not _MESSAGE_INSERT.execute(message):
+        existing = ApprovalMessage.objects.filter(
+            organisation=organisation, message_id=message_id
+        ).first()
+        if existing is None:
+            # Messages are never deleted, and the conflicting row has committed by now.
+            raise RuntimeError(f"message id {message_id} conflicted but is not there")
+        if sha256_hex(bytes(existing.received_document)) != digest:
+            raise Conflict(
+                "Dit berichtkenmerk is al gebruikt voor een ander document.",
+                code="message_id_reused",
+            )
+        return existing, False
+    record_event(message, action="received", actor=actor, from_status=None)
+    _after_commit(partial(message_received.send, sender=ApprovalMessage, pk=message.pk))
+    return message, True
