@@ -85,6 +85,18 @@ def _correction_decision(
     earlier: list[tuple[int, int, bool]],
 ) -> dict[str, str] | None:
     """The rule of ``correction_reason``, given the earlier messages that count."""
+    problem = _resubmission_problem(adopted, resubmission, adoption_date)
+    if problem is not None or financial_year is None:
+        return problem
+    return _refused_again(received_sha256, earlier) or _second_adopted_filing(
+        financial_year, resubmission, earlier
+    )
+
+
+def _resubmission_problem(
+    adopted: bool, resubmission: bool, adoption_date: date | None
+) -> dict[str, str] | None:
+    """A resubmission must be adopted (BR-KVK-4.12) and carry its adoption date (4.16)."""
     if resubmission and not adopted:
         return {
             "code": "BR-KVK-4.12",
@@ -96,19 +108,32 @@ def _correction_decision(
             "code": "BR-KVK-4.16",
             "message": "Een heraanlevering vraagt om de status én de datum van vaststelling.",
         }
-    if financial_year is None:
-        return None
+    return None
+
+
+def _refused_again(
+    received_sha256: str | None, earlier: list[tuple[int, int, bool]]
+) -> dict[str, str] | None:
+    """The very document the KvK refused (90) is refused again: new documents are needed."""
     refused = [pk for pk, status, _adopted in earlier if status == Status.REFUSED]
-    if received_sha256 and refused:
-        documents = ApprovalMessage.objects.filter(pk__in=refused).values_list(
-            "received_document", flat=True
-        )
-        if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
-            return {
-                "code": CORRECTION_REASON_CODE,
-                "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
-                "en verstuur die.",
-            }
+    if not received_sha256 or not refused:
+        return None
+    documents = ApprovalMessage.objects.filter(pk__in=refused).values_list(
+        "received_document", flat=True
+    )
+    if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
+        return {
+            "code": CORRECTION_REASON_CODE,
+            "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
+            "en verstuur die.",
+        }
+    return None
+
+
+def _second_adopted_filing(
+    financial_year: int, resubmission: bool, earlier: list[tuple[int, int, bool]]
+) -> dict[str, str] | None:
+    """A second adopted filing for the year is only taken as a resubmission."""
     filings = [
         (was_adopted, status) for _pk, status, was_adopted in earlier if status in FILING_STATUSES
     ]

@@ -216,28 +216,23 @@ def record_kvk_statuses(
     message.digipoort_statuses = statuses
     message.poll_failures = 0
     fields = ["digipoort_statuses", "poll_failures"]
-    if outcome_status in (None, Status.SENT_TO_KVK):
-        message.next_poll_at = (now or timezone.now()) + poll_delay(message.poll_attempts)
-        fields.append("next_poll_at")
-        if (message.attention_code, message.attention_detail) != (attention, attention_detail):
-            newly = attention and attention != message.attention_code
-            message.attention_code, message.attention_detail = attention, attention_detail[:500]
-            fields += ["attention_code", "attention_detail"]
-            if newly:
-                _announce_attention(message)
+    undecided = outcome_status in (None, Status.SENT_TO_KVK)
+    if undecided:
+        fields += _plan_next_poll(
+            message, now=now or timezone.now(), attention=attention, detail=attention_detail
+        )
     message.save(update_fields=[*fields, "updated_at"])
-    if outcome_status in (None, Status.SENT_TO_KVK):
+    if undecided:
         return message
     message.next_poll_at = None
     message.attention_code = message.attention_detail = ""
-    poll_fields = ["next_poll_at", "attention_code", "attention_detail"]
     if outcome_status == Status.FILED:
         _apply(
             message,
             message.mark_filed,
             SYSTEM,
             action="filed",
-            update_fields=["reasons", *poll_fields],
+            update_fields=["reasons", *_POLL_FIELDS],
         )
     elif outcome_status == Status.REFUSED:
         _apply(
@@ -246,42 +241,67 @@ def record_kvk_statuses(
             SYSTEM,
             reasons,
             action="refused_by_kvk",
-            update_fields=["reasons", *poll_fields],
+            update_fields=["reasons", *_POLL_FIELDS],
         )
     elif outcome_status == Status.TRANSPORT_ERROR:
-        reasons = transport(reasons)  # the catalogue's sentences; other text is staff detail
-        # Digipoort ended this delivery without a verdict (230, 321, 410, 420 given up): the
-        # next attempt is a new delivery with a new reference, planned and bounded like any
-        # transport retry; one that cannot help by itself (210) waits for the staff.
-        will_retry = retryable and _attempts_left(message)
-        message.next_attempt_at = (
-            timezone.now() + backoff(message.submit_attempts - message.attempts_base)
-            if will_retry
-            else None
-        )
-        message.delivery_reference = uuid.uuid4().hex
-        # Digipoort itself ended that delivery: the next attempt need not ask whether it
-        # arrived (asking could not tell it from a new one, see find_delivery); only this
-        # one attempt, the claim uses it up.
-        message.resend_checked = True
-        _apply(
-            message,
-            message.mark_transport_error,
-            SYSTEM,
-            reasons,
-            action="transport_error",
-            update_fields=[
-                "reasons",
-                "next_attempt_at",
-                "delivery_reference",
-                "resend_checked",
-                *poll_fields,
-            ],
-        )
-        if not will_retry:
-            _announce_dead_end(message)
+        _delivery_ended(message, reasons, retryable=retryable)
     _after_commit(partial(kvk_outcome.send, sender=ApprovalMessage, pk=message.pk))
     return message
+
+
+#: The fields of the poll schedule at 60, cleared when the KvK's outcome is in.
+_POLL_FIELDS = ["next_poll_at", "attention_code", "attention_detail"]
+
+
+def _plan_next_poll(
+    message: ApprovalMessage, *, now: datetime, attention: str, detail: str
+) -> list[str]:
+    """No outcome yet: plan the next poll and keep the attention code up to date (a new one
+    is announced); returns the fields changed."""
+    message.next_poll_at = now + poll_delay(message.poll_attempts)
+    if (message.attention_code, message.attention_detail) == (attention, detail):
+        return ["next_poll_at"]
+    newly = attention and attention != message.attention_code
+    message.attention_code, message.attention_detail = attention, detail[:500]
+    if newly:
+        _announce_attention(message)
+    return ["next_poll_at", "attention_code", "attention_detail"]
+
+
+def _delivery_ended(
+    message: ApprovalMessage, reasons: list[dict[str, str]], *, retryable: bool
+) -> None:
+    """60 -> 70: Digipoort ended this delivery without a verdict (230, 321, 410, 420 given
+    up). The next attempt is a new delivery with a new reference, planned and bounded like
+    any transport retry; one that cannot help by itself (210) waits for the staff."""
+    reasons = transport(reasons)  # the catalogue's sentences; other text is staff detail
+    will_retry = retryable and _attempts_left(message)
+    message.next_attempt_at = (
+        timezone.now() + backoff(message.submit_attempts - message.attempts_base)
+        if will_retry
+        else None
+    )
+    message.delivery_reference = uuid.uuid4().hex
+    # Digipoort itself ended that delivery: the next attempt need not ask whether it
+    # arrived (asking could not tell it from a new one, see find_delivery); only this
+    # one attempt, the claim uses it up.
+    message.resend_checked = True
+    _apply(
+        message,
+        message.mark_transport_error,
+        SYSTEM,
+        reasons,
+        action="transport_error",
+        update_fields=[
+            "reasons",
+            "next_attempt_at",
+            "delivery_reference",
+            "resend_checked",
+            *_POLL_FIELDS,
+        ],
+    )
+    if not will_retry:
+        _announce_dead_end(message)
 
 
 def release_poll(*, message_id: int, kenmerk: str, now: datetime | None = None) -> None:

@@ -160,15 +160,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
     by_id = {result.message_id: result for result in results}
     outcome: dict[int, int] = {}
     with transaction.atomic():
-        messages = [
-            message
-            for message in ApprovalMessage.objects.select_for_update(of=("self",))
-            .select_related("organisation")
-            .defer("document", "received_document")
-            .filter(pk__in=list(by_id))
-            .order_by("pk")
-            if message.status == Status.PROCESSING
-        ]
+        messages = _still_processing(list(by_id))
         if not messages:
             return outcome
         _lock_organisations({message.organisation_id for message in messages})
@@ -176,48 +168,22 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
             exclude=[m.pk for m in messages],
         )
-        decided: dict[tuple[int, int], tuple[dict[str, str] | None, bool]] = {}
+        verdicts: dict[tuple[int, int], _WorkflowVerdict] = {}
         events: list[StatusEvent] = []
         failed: list[ApprovalMessage] = []
         started: list[ApprovalMessage] = []
         now = timezone.now()
         for message in messages:
             result = by_id[message.pk]
-            if result.received_sha256 is None:
-                result.received_sha256 = sha256_hex(bytes(message.received_document))
             message.findings = result.findings
-            correction = _correction_decision(
-                result.financial_year,
-                result.adopted,
-                result.resubmission,
-                result.adoption_date,
-                result.received_sha256,
-                earlier.get((message.organisation_id, result.financial_year), []),
-            )
-            reasons = [*result.reasons, *([correction] if correction else [])]
-            workflow = result.workflow
-            if workflow is not None and not reasons:
-                key = (workflow.pk, message.organisation.environment_id)
-                if key not in decided:  # the same for every message of a batch, mostly
-                    decided[key] = (
-                        _workflow_problem(message, workflow),
-                        workflow.requires_accountant_review,
-                    )
-                problem, review = decided[key]
-                reasons = [problem] if problem is not None else []
-            if reasons or workflow is None:
+            reasons = _reasons_against(message, result, earlier, verdicts)
+            if reasons or result.workflow is None:
                 from_status = _transition(message, message.fail_processing, SYSTEM, reasons)
                 action = "processing_failed"
                 failed.append(message)
             else:
-                message.workflow = workflow
-                message.financial_year = result.financial_year
-                message.entry_point = result.entry_point
-                message.adopted = result.adopted
-                message.adoption_date = result.adoption_date
-                message.resubmission = result.resubmission
-                message.awaiting_accountant_review = review
-                from_status = _transition(message, message.start_workflow, SYSTEM)
+                verdict = _workflow_verdict(message, result.workflow, verdicts)
+                from_status = _enter_workflow(message, result, review=verdict.review)
                 action = "workflow_started"
                 started.append(message)
             message.updated_at = now
@@ -231,6 +197,80 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         pks = [message.pk for message in started]
         _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
     return outcome
+
+
+def _still_processing(message_ids: list[int]) -> list[ApprovalMessage]:
+    """These messages, locked, that are still at 20 (another worker may have finished some)."""
+    return [
+        message
+        for message in ApprovalMessage.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .defer("document", "received_document")
+        .filter(pk__in=message_ids)
+        .order_by("pk")
+        if message.status == Status.PROCESSING
+    ]
+
+
+@dataclass(frozen=True)
+class _WorkflowVerdict:
+    """Whether a workflow may take messages of an environment, and whether it starts with
+    the accountant's review."""
+
+    problem: dict[str, str] | None
+    review: bool
+
+
+def _workflow_verdict(
+    message: ApprovalMessage,
+    workflow: WorkflowDefinition,
+    verdicts: dict[tuple[int, int], _WorkflowVerdict],
+) -> _WorkflowVerdict:
+    """The verdict on the message's workflow, decided once per workflow and environment
+    (the same for every message of a batch, mostly)."""
+    key = (workflow.pk, message.organisation.environment_id)
+    if key not in verdicts:
+        verdicts[key] = _WorkflowVerdict(
+            _workflow_problem(message, workflow), workflow.requires_accountant_review
+        )
+    return verdicts[key]
+
+
+def _reasons_against(
+    message: ApprovalMessage,
+    result: Examined,
+    earlier: dict[tuple[int, int | None], list[tuple[int, int, bool]]],
+    verdicts: dict[tuple[int, int], _WorkflowVerdict],
+) -> list[dict[str, str]]:
+    """Every reason why the message may not enter the workflow: those found in the
+    document, a correction KvK would refuse, and else a problem of its workflow."""
+    if result.received_sha256 is None:
+        result.received_sha256 = sha256_hex(bytes(message.received_document))
+    correction = _correction_decision(
+        result.financial_year,
+        result.adopted,
+        result.resubmission,
+        result.adoption_date,
+        result.received_sha256,
+        earlier.get((message.organisation_id, result.financial_year), []),
+    )
+    reasons = [*result.reasons, *([correction] if correction else [])]
+    if reasons or result.workflow is None:
+        return reasons
+    problem = _workflow_verdict(message, result.workflow, verdicts).problem
+    return [problem] if problem is not None else []
+
+
+def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool) -> int:
+    """20 -> 30 in memory with the facts processing found; returns the status it left."""
+    message.workflow = result.workflow
+    message.financial_year = result.financial_year
+    message.entry_point = result.entry_point
+    message.adopted = result.adopted
+    message.adoption_date = result.adoption_date
+    message.resubmission = result.resubmission
+    message.awaiting_accountant_review = review
+    return _transition(message, message.start_workflow, SYSTEM)
 
 
 def _link_corrections(started: list[ApprovalMessage]) -> None:
