@@ -58,11 +58,6 @@ def is_active(administration: Administration | int) -> bool:
     return FilingActivation.objects.filter(administration_id=administration, active=True).exists()
 
 
-def active_q(prefix: str = "") -> Q:
-    """A filter for administrations with the activation on (``prefix`` for related rows)."""
-    return Q(**{f"{prefix}filing_activation__active": True})
-
-
 def inactive_text(administration: Administration) -> str:
     return _(
         "De activering '%(name)s' staat uit voor administratie %(admin)s; schakel haar in "

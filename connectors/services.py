@@ -22,13 +22,6 @@ from workflow.models import ApprovalMessage, sha256_hex
 log = logging.getLogger(__name__)
 
 
-class TokenError(Exception):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-
-
 class OnboardingError(Exception):
     """Scripted onboarding cannot go on; the message says what to do, in Dutch."""
 

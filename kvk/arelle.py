@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kvk.parser import XbrlParseError, parse_instance
-from kvk.rules import ERROR, WARNING, Finding, check_instance
+from kvk.rules import ERROR, WARNING, Finding
 
 #: Taxonomy generation -> the Arelle NL plugin's disclosure system. A generation the
 #: installed Arelle does not know yet (NT21 at the time of writing) is validated for XBRL
@@ -246,17 +246,3 @@ def merge_findings(ours: Iterable[Finding], theirs: Iterable[Finding]) -> list[F
             seen.add((finding.code, finding.line))
             result.append(finding)
     return result
-
-
-def check_instance_full(
-    content: bytes,
-    *,
-    filename: str = "jaarrekening.xbrl",
-    packages: Sequence[str] | None = None,
-    **kwargs,  # type: ignore[no-untyped-def]
-) -> list[Finding]:
-    """Our rules plus Arelle's findings when full validation is available."""
-    ours = check_instance(content, filename=filename, **kwargs)
-    if not full_validation_available(packages):
-        return ours
-    return merge_findings(ours, validate_full(content, filename=filename, packages=packages))

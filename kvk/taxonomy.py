@@ -598,10 +598,6 @@ def generation_for_year(financial_year: int) -> Generation:
     return max(candidates, key=lambda g: g.financial_year)
 
 
-def generation_for_period_start(period_start: date) -> Generation:
-    return generation_for_year(period_start.year)
-
-
 def accepted_generations(on: date | None = None) -> tuple[Generation, ...]:
     """Generations KvK accepts on a day: in production then and not retired
     (FR-KVK-2.03)."""

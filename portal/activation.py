@@ -141,15 +141,6 @@ def _convert(environment: AccountancyEnvironment) -> None:
     )
 
 
-def record_processing_run(environment_ids: QuerySet | list[int] | None = None) -> None:
-    """Note that "Externe berichten verwerken" ran now (for every active environment, or
-    for the given ones); the set-up checklist shows it."""
-    rows = EnvironmentActivation.objects.filter(active=True)
-    if environment_ids is not None:
-        rows = rows.filter(environment_id__in=environment_ids)
-    rows.update(last_processing_run_at=timezone.now())
-
-
 # --- the "not activated" page ----------------------------------------------------------------
 
 

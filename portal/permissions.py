@@ -47,11 +47,6 @@ def is_staff_of(user: Any, organisation: Organisation) -> bool:
     return member is not None and member.environment_id == organisation.environment_id
 
 
-def is_staff_administrator(user: Any) -> bool:
-    member = staff_member(user)
-    return member is not None and member.role == StaffMember.Role.ADMINISTRATOR
-
-
 def is_client_of(user: Any, organisation: Organisation) -> bool:
     contact = client_contact(user)
     return contact is not None and contact.organisation_id == organisation.pk

@@ -8,7 +8,6 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from kvk.status import ATTENTION_STATUSES
 from portal import permissions
 from portal.models import StaffMember
 
@@ -35,11 +34,6 @@ ATTENTION_LABELS: dict[str, Any] = {
     "retries_overdue": _("Digipoort probeert al langer dan 72 uur"),
     "no_verdict": _("nog geen antwoord van de KvK"),
 }
-
-
-@register.filter
-def needs_attention(status: int) -> bool:
-    return status in ATTENTION_STATUSES
 
 
 @register.filter
