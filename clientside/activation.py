@@ -180,61 +180,80 @@ def checklist(administration: Administration) -> list[ChecklistItem]:
     active = is_active(administration)
     profile = CommunicationProfile.objects.filter(administration=administration).first()
     profile_link = reverse("clientside:profile", args=[administration.pk]) if active else ""
-    set_up = _("Communicatie met accountant instellen")
     items = [
-        ChecklistItem(
-            "activation",
-            _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
-            active,
-            _("Ingeschakeld.")
-            if active
-            else _(
-                "Schakel de activering hierboven in; daarna komt 'Communicatie met "
-                "accountant' beschikbaar."
-            ),
-        ),
-        ChecklistItem(
-            "profile",
-            _("Communicatieprofiel niet geblokkeerd"),
-            profile is not None and not profile.blocked,
-            _("Het profiel 'Communicatie met accountant' bestaat nog niet.")
-            if profile is None
-            else (
-                _("Het profiel is geblokkeerd: vink 'Geblokkeerd' uit.")
-                if profile.blocked
-                else _("Het profiel 'Communicatie met accountant' is niet geblokkeerd.")
-            ),
-            profile_link,
-            set_up,
-        ),
-        ChecklistItem(
-            "participant_number",
-            _("Deelnemernummer van de accountant"),
-            bool(profile and profile.participant_number),
-            _("Deelnemernummer %(number)s.") % {"number": profile.participant_number}
-            if profile and profile.participant_number
-            else _(
-                "Vul de vijf cijfers van de omgeving van uw accountant in (voor O12345AA: 12345)."
-            ),
-            profile_link,
-            set_up,
-        ),
-        ChecklistItem(
-            "token",
-            _("Token van de accountant"),
-            bool(profile and profile.token),
-            (
-                _("Token ingevoerd op %(when)s.") % {"when": format_moment(profile.token_set_at)}
-                if profile.token_set_at
-                else _("Token ingevoerd.")
-            )
-            if profile and profile.token
-            else _("Vul het token in dat uw accountant voor u aanmaakte."),
-            profile_link,
-            set_up,
-        ),
+        _activation_item(active),
+        _profile_item(profile, profile_link),
+        _participant_number_item(profile, profile_link),
+        _token_item(profile, profile_link),
     ]
     return [
         item if item.done or item.link else ChecklistItem(**{**item.__dict__, "link_text": ""})
         for item in items
     ]
+
+
+def _activation_item(active: bool) -> ChecklistItem:
+    return ChecklistItem(
+        "activation",
+        _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
+        active,
+        _("Ingeschakeld.")
+        if active
+        else _(
+            "Schakel de activering hierboven in; daarna komt 'Communicatie met "
+            "accountant' beschikbaar."
+        ),
+    )
+
+
+def _profile_item(profile: CommunicationProfile | None, link: str) -> ChecklistItem:
+    if profile is None:
+        detail = _("Het profiel 'Communicatie met accountant' bestaat nog niet.")
+    elif profile.blocked:
+        detail = _("Het profiel is geblokkeerd: vink 'Geblokkeerd' uit.")
+    else:
+        detail = _("Het profiel 'Communicatie met accountant' is niet geblokkeerd.")
+    return ChecklistItem(
+        "profile",
+        _("Communicatieprofiel niet geblokkeerd"),
+        profile is not None and not profile.blocked,
+        detail,
+        link,
+        _set_up_text(),
+    )
+
+
+def _participant_number_item(profile: CommunicationProfile | None, link: str) -> ChecklistItem:
+    number = profile.participant_number if profile else ""
+    return ChecklistItem(
+        "participant_number",
+        _("Deelnemernummer van de accountant"),
+        bool(number),
+        _("Deelnemernummer %(number)s.") % {"number": number}
+        if number
+        else _("Vul de vijf cijfers van de omgeving van uw accountant in (voor O12345AA: 12345)."),
+        link,
+        _set_up_text(),
+    )
+
+
+def _token_item(profile: CommunicationProfile | None, link: str) -> ChecklistItem:
+    if not (profile and profile.token):
+        detail = _("Vul het token in dat uw accountant voor u aanmaakte.")
+    elif profile.token_set_at:
+        detail = _("Token ingevoerd op %(when)s.") % {"when": format_moment(profile.token_set_at)}
+    else:
+        detail = _("Token ingevoerd.")
+    return ChecklistItem(
+        "token",
+        _("Token van de accountant"),
+        bool(profile and profile.token),
+        detail,
+        link,
+        _set_up_text(),
+    )
+
+
+def _set_up_text() -> str:
+    """The link text to the communication profile."""
+    return _("Communicatie met accountant instellen")

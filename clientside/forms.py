@@ -8,7 +8,7 @@ that says what to fix.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -548,6 +548,27 @@ class FiguresForm(forms.Form):
         self.asks_turnover = report.administration.asks_net_turnover
         self.variant = variant if variant in tx.BUILDABLE_VARIANTS else ""
         self.totals = frozenset(tx.summation_terms(self.variant)) if self.variant else frozenset()
+        self.sections: list[tuple[str, tuple[str, ...], dict]] = self._sections(statements)
+        self.note_concepts: tuple[str, ...] = (
+            tx.line_items(self.variant, "notes") if self.variant else ()
+        )
+        kwargs.setdefault("initial", self._initial(report, statements))
+        super().__init__(*args, **kwargs)
+        self._add_report_fields()
+
+    def _sections(self, statements: dict) -> list[tuple[str, tuple[str, ...], dict]]:
+        """The figures tables of the variant: (prefix, line items, stored values)."""
+        if not self.variant:
+            return []
+        sections = [("b", tx.line_items(self.variant, "balance"), statements.get("balance") or {})]
+        if tx.line_items(self.variant, "income"):
+            sections.append(
+                ("p", tx.line_items(self.variant, "income"), statements.get("profit_loss") or {})
+            )
+        return sections
+
+    def _initial(self, report: AnnualReport, statements: dict) -> dict:
+        """The stored figures as the form's initial values."""
         initial = {
             "period_start": statements.get("period_start"),
             "period_end": statements.get("period_end"),
@@ -563,21 +584,6 @@ class FiguresForm(forms.Form):
             "turnover_0": _amount_text(report.net_turnover_current),
             "turnover_1": _amount_text(report.net_turnover_previous),
         }
-        self.sections: list[tuple[str, tuple[str, ...], dict]] = []
-        self.note_concepts: tuple[str, ...] = ()
-        if self.variant:
-            self.sections.append(
-                ("b", tx.line_items(self.variant, "balance"), statements.get("balance") or {})
-            )
-            if tx.line_items(self.variant, "income"):
-                self.sections.append(
-                    (
-                        "p",
-                        tx.line_items(self.variant, "income"),
-                        statements.get("profit_loss") or {},
-                    )
-                )
-            self.note_concepts = tx.line_items(self.variant, "notes")
         for prefix, _concepts, values in self.sections:
             for concept, pair in values.items():
                 for slot in (0, 1):
@@ -585,8 +591,10 @@ class FiguresForm(forms.Form):
         notes = statements.get("notes")
         for concept, text in (notes if isinstance(notes, dict) else {}).items():
             initial[f"n_{concept}"] = text
-        kwargs.setdefault("initial", initial)
-        super().__init__(*args, **kwargs)
+        return initial
+
+    def _add_report_fields(self) -> None:
+        """The fields of the variant's line items, net turnover when asked, and notes."""
         for prefix, concepts, _values in self.sections:
             for concept in concepts:
                 line = caption(concept)
@@ -670,7 +678,20 @@ class FiguresForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
+        # An error takes its field out of ``data``: the dates are read before any check.
         start, end = data.get("period_start"), data.get("period_end")
+        self._check_years(data, start, end)
+        self._check_deviation(data, start, end)
+        if data.get("first_year"):
+            self._check_first_year(data)
+        if data.get("appropriation") == tx.AFTER_APPROPRIATION:
+            self._check_after_appropriation(data)
+        refuse_unaccepted_characters(self)
+        return data
+
+    def _check_years(self, data: dict, start: date | None, end: date | None) -> None:
+        """The financial year: its end after its start, shorter than two years, and the
+        previous year before it (or 'Eerste boekjaar')."""
         previous, first_year = data.get("previous_start"), data.get("first_year")
         if start and end and end < start:
             self.add_error("period_end", _("Het einde ligt vóór het begin van het boekjaar."))
@@ -688,51 +709,54 @@ class FiguresForm(forms.Form):
             )
         if start and end and end >= years_later(start, 2) - timedelta(days=1):
             self.add_error("period_end", _("Een boekjaar is korter dan twee jaar (BR-KVK-4.17)."))
-        if start and end and end > start and not is_annual(start, end):
-            if not (data.get("period_deviation_reason") or "").strip():
+
+    def _check_deviation(self, data: dict, start: date | None, end: date | None) -> None:
+        """A financial year that is not twelve months needs a reason and its impact."""
+        if not (start and end and end > start) or is_annual(start, end):
+            return
+        if not (data.get("period_deviation_reason") or "").strip():
+            self.add_error(
+                "period_deviation_reason",
+                _(
+                    "Het boekjaar is geen twaalf maanden; geef de reden (de KvK vraagt "
+                    "die), bijvoorbeeld 'Eerste boekjaar na oprichting op 1 maart'."
+                ),
+            )
+        if not (data.get("period_deviation_impact") or "").strip():
+            self.add_error(
+                "period_deviation_impact",
+                _(
+                    "Het boekjaar is geen twaalf maanden; beschrijf de gevolgen voor de "
+                    "vergelijkende cijfers (de KvK vraagt die)."
+                ),
+            )
+
+    def _check_first_year(self, data: dict) -> None:
+        """A first financial year has no previous figures."""
+        previous_fields = [
+            f"{prefix}_{concept}_1"
+            for prefix, concepts, _values in self.sections
+            for concept in concepts
+        ] + ["employees_1", "turnover_1"]
+        for name in previous_fields:
+            if data.get(name) is not None:
                 self.add_error(
-                    "period_deviation_reason",
+                    name,
+                    _("Een eerste boekjaar heeft geen vergelijkende cijfers; maak dit veld leeg."),
+                )
+
+    def _check_after_appropriation(self, data: dict) -> None:
+        """A balance sheet after appropriation has no result for the year."""
+        for slot in (0, 1):
+            if data.get(f"b_ResultForTheYear_{slot}") is not None:
+                self.add_error(
+                    f"b_ResultForTheYear_{slot}",
                     _(
-                        "Het boekjaar is geen twaalf maanden; geef de reden (de KvK vraagt "
-                        "die), bijvoorbeeld 'Eerste boekjaar na oprichting op 1 maart'."
+                        "Een balans na resultaatbestemming heeft geen onverdeeld "
+                        "resultaat; verwerk het in de reserves of kies 'Vóór "
+                        "resultaatbestemming'."
                     ),
                 )
-            if not (data.get("period_deviation_impact") or "").strip():
-                self.add_error(
-                    "period_deviation_impact",
-                    _(
-                        "Het boekjaar is geen twaalf maanden; beschrijf de gevolgen voor de "
-                        "vergelijkende cijfers (de KvK vraagt die)."
-                    ),
-                )
-        if first_year:
-            previous_fields = [
-                f"{prefix}_{concept}_1"
-                for prefix, concepts, _values in self.sections
-                for concept in concepts
-            ] + ["employees_1", "turnover_1"]
-            for name in previous_fields:
-                if data.get(name) is not None:
-                    self.add_error(
-                        name,
-                        _(
-                            "Een eerste boekjaar heeft geen vergelijkende cijfers; maak dit "
-                            "veld leeg."
-                        ),
-                    )
-        if data.get("appropriation") == tx.AFTER_APPROPRIATION:
-            for slot in (0, 1):
-                if data.get(f"b_ResultForTheYear_{slot}") is not None:
-                    self.add_error(
-                        f"b_ResultForTheYear_{slot}",
-                        _(
-                            "Een balans na resultaatbestemming heeft geen onverdeeld "
-                            "resultaat; verwerk het in de reserves of kies 'Vóór "
-                            "resultaatbestemming'."
-                        ),
-                    )
-        refuse_unaccepted_characters(self)
-        return data
 
     def amounts(self, prefix: str) -> dict[str, tuple[Decimal | None, Decimal | None]]:
         section = next((s for s in self.sections if s[0] == prefix), None)

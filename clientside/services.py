@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -482,6 +483,20 @@ def _kvk_tab_problems(administration: Administration) -> list[Problem]:
 
 
 def _signing_problems(report: AnnualReport, end: date | None, today: date) -> list[Problem]:
+    """The signatures: who signs, who did, when and where."""
+    problems = [*_signer_problems(report), *_signing_date_problems(report, end, today)]
+    if not report.signing_place.strip():
+        problems.append(
+            Problem(
+                _("Plaats ondertekening"),
+                _("Vul de plaats van ondertekening in (de KvK vraagt die bij elke handtekening)."),
+            )
+        )
+    return problems
+
+
+def _signer_problems(report: AnnualReport) -> list[Problem]:
+    """A director signs; a supervisory director when chosen; a reason for each who did not."""
     problems: list[Problem] = []
     signing = _signing(report)
     where = _("Ondertekenaars")
@@ -517,29 +532,20 @@ def _signing_problems(report: AnnualReport, end: date | None, today: date) -> li
         problems.append(
             Problem(where, _("Niemand heeft ondertekend; ten minste één bestuurder tekent."))
         )
+    return problems
+
+
+def _signing_date_problems(report: AnnualReport, end: date | None, today: date) -> list[Problem]:
+    """The date of signing: given, not in the future, after the end of the year."""
+    where = _("Datum ondertekening")
     if not report.signed_date:
-        problems.append(Problem(_("Datum ondertekening"), _("Vul de datum van ondertekening in.")))
-    else:
-        if report.signed_date > today:
-            problems.append(
-                Problem(
-                    _("Datum ondertekening"),
-                    _("De datum van ondertekening ligt in de toekomst."),
-                )
-            )
-        if end and report.signed_date <= end:
-            problems.append(
-                Problem(
-                    _("Datum ondertekening"),
-                    _("De datum van ondertekening ligt niet na het einde van het boekjaar."),
-                )
-            )
-    if not report.signing_place.strip():
+        return [Problem(where, _("Vul de datum van ondertekening in."))]
+    problems: list[Problem] = []
+    if report.signed_date > today:
+        problems.append(Problem(where, _("De datum van ondertekening ligt in de toekomst.")))
+    if end and report.signed_date <= end:
         problems.append(
-            Problem(
-                _("Plaats ondertekening"),
-                _("Vul de plaats van ondertekening in (de KvK vraagt die bij elke handtekening)."),
-            )
+            Problem(where, _("De datum van ondertekening ligt niet na het einde van het boekjaar."))
         )
     return problems
 
@@ -548,104 +554,127 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
     """Everything that is missing or inconsistent, before the KvK rules run; in Dutch,
     with the field to fix."""
     today = today or timezone.localdate()
-    administration = report.administration
-    problems = _kvk_tab_problems(administration)
-
     data = report.statements or {}
+    end = _date_or_none(data.get("period_end"))
+    prepared_on = _date_or_none(data.get("prepared_on"))
+    return [
+        *_kvk_tab_problems(report.administration),
+        *_period_problems(report, data),
+        *_signing_problems(report, end, today),
+        *_prepared_problems(prepared_on, end, today),
+        *(_resubmission_problems(report, prepared_on, today) if report.resubmission else []),
+        *_figure_problems(report.administration, data),
+    ]
+
+
+def _period_problems(report: AnnualReport, data: dict[str, Any]) -> list[Problem]:
+    """The financial year: a valid period beginning in the report's year; for a year that
+    is not twelve months, the reason and its impact (the KvK asks for both:
+    kvk-document-information-for.xml, PrtValueThnExistence1 and 2)."""
     start = _date_or_none(data.get("period_start"))
     end = _date_or_none(data.get("period_end"))
     if start is None or end is None or end < start:
-        problems.append(
-            Problem(_("Boekjaar"), _("Vul een geldig begin en einde van het boekjaar in."))
-        )
-    elif start.year != report.financial_year:
-        problems.append(
+        return [Problem(_("Boekjaar"), _("Vul een geldig begin en einde van het boekjaar in."))]
+    if start.year != report.financial_year:
+        return [
             Problem(
                 _("Boekjaar"),
                 _("Het boekjaar begint in %(start)s, niet in %(year)s.")
                 % {"start": start.year, "year": report.financial_year},
             )
-        )
-    elif not is_annual(start, end):
-        # the KvK asks for both (kvk-document-information-for.xml, PrtValueThnExistence1
-        # and 2)
-        if not (data.get("period_deviation_reason") or "").strip():
-            problems.append(
-                Problem(
-                    _("Reden afwijkende lengte boekjaar"),
-                    _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
-                )
-            )
-        if not (data.get("period_deviation_impact") or "").strip():
-            problems.append(
-                Problem(
-                    _("Gevolgen voor de vergelijkende cijfers"),
-                    _(
-                        "Het boekjaar is geen twaalf maanden; beschrijf in de cijfers de "
-                        "gevolgen voor de vergelijkende cijfers."
-                    ),
-                )
-            )
-    problems += _signing_problems(report, end, today)
-    prepared_on = _date_or_none(data.get("prepared_on"))
-    if prepared_on is None:
+        ]
+    if is_annual(start, end):
+        return []
+    problems: list[Problem] = []
+    if not (data.get("period_deviation_reason") or "").strip():
         problems.append(
             Problem(
-                _("Datum opmaak jaarrekening"),
-                _("Vul de datum in waarop het bestuur de jaarrekening opmaakte."),
+                _("Reden afwijkende lengte boekjaar"),
+                _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
             )
         )
-    elif end and prepared_on <= end:
+    if not (data.get("period_deviation_impact") or "").strip():
         problems.append(
             Problem(
-                _("Datum opmaak jaarrekening"),
-                _("De datum van opmaak ligt niet na het einde van het boekjaar."),
+                _("Gevolgen voor de vergelijkende cijfers"),
+                _(
+                    "Het boekjaar is geen twaalf maanden; beschrijf in de cijfers de "
+                    "gevolgen voor de vergelijkende cijfers."
+                ),
             )
         )
-    elif prepared_on > today:
-        problems.append(
-            Problem(_("Datum opmaak jaarrekening"), _("De datum van opmaak ligt in de toekomst."))
-        )
-    if report.resubmission:
-        if not report.adoption_date:
-            problems.append(
-                Problem(
-                    _("Datum vaststelling"),
-                    _(
-                        "Een heraanlevering vereist de datum van vaststelling (BR-KVK-4.12, "
-                        "BR-KVK-4.16)."
-                    ),
-                    "BR-KVK-4.16",
-                )
-            )
-        elif report.adoption_date > today:
-            problems.append(
-                Problem(
-                    _("Datum vaststelling"),
-                    _("De datum van vaststelling ligt in de toekomst (BR-KVK-4.10)."),
-                    "BR-KVK-4.10",
-                )
-            )
-        elif prepared_on and report.adoption_date < prepared_on:
-            # kvk-document-information-for.xml, PrtDateEarlierEQDateLater1
-            problems.append(
-                Problem(
-                    _("Datum vaststelling"),
-                    _(
-                        "De datum van vaststelling ligt vóór de datum van opmaak; de "
-                        "jaarrekening wordt vastgesteld nadat het bestuur haar heeft opgemaakt."
-                    ),
-                    "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1",
-                )
-            )
-        if not report.resubmission_explanation.strip():
-            problems.append(
-                Problem(
-                    _("Toelichting heraanlevering"),
-                    _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
-                )
-            )
+    return problems
 
+
+def _prepared_problems(prepared_on: date | None, end: date | None, today: date) -> list[Problem]:
+    """The date the directors prepared the accounts: given, after the year, not ahead."""
+    where = _("Datum opmaak jaarrekening")
+    if prepared_on is None:
+        return [Problem(where, _("Vul de datum in waarop het bestuur de jaarrekening opmaakte."))]
+    if end and prepared_on <= end:
+        return [Problem(where, _("De datum van opmaak ligt niet na het einde van het boekjaar."))]
+    if prepared_on > today:
+        return [Problem(where, _("De datum van opmaak ligt in de toekomst."))]
+    return []
+
+
+def _resubmission_problems(
+    report: AnnualReport, prepared_on: date | None, today: date
+) -> list[Problem]:
+    """A resubmission: its adoption date (BR-KVK-4.10, 4.12, 4.16) and an explanation."""
+    problems = _adoption_date_problems(report, prepared_on, today)
+    if not report.resubmission_explanation.strip():
+        problems.append(
+            Problem(
+                _("Toelichting heraanlevering"),
+                _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
+            )
+        )
+    return problems
+
+
+def _adoption_date_problems(
+    report: AnnualReport, prepared_on: date | None, today: date
+) -> list[Problem]:
+    where = _("Datum vaststelling")
+    if not report.adoption_date:
+        return [
+            Problem(
+                where,
+                _(
+                    "Een heraanlevering vereist de datum van vaststelling (BR-KVK-4.12, "
+                    "BR-KVK-4.16)."
+                ),
+                "BR-KVK-4.16",
+            )
+        ]
+    if report.adoption_date > today:
+        return [
+            Problem(
+                where,
+                _("De datum van vaststelling ligt in de toekomst (BR-KVK-4.10)."),
+                "BR-KVK-4.10",
+            )
+        ]
+    if prepared_on and report.adoption_date < prepared_on:
+        # kvk-document-information-for.xml, PrtDateEarlierEQDateLater1
+        return [
+            Problem(
+                where,
+                _(
+                    "De datum van vaststelling ligt vóór de datum van opmaak; de "
+                    "jaarrekening wordt vastgesteld nadat het bestuur haar heeft opgemaakt."
+                ),
+                "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1",
+            )
+        ]
+    return []
+
+
+def _figure_problems(administration: Administration, data: dict[str, Any]) -> list[Problem]:
+    """The figures every report needs: the balance sheet totals (both years when there is
+    a previous year) and, when the report files it, the result after tax."""
+    problems: list[Problem] = []
     slots = (0, 1) if data.get("previous_start") else (0,)
     balance = data.get("balance") or {}
     for concept in ("Assets", "Equity", "EquityAndLiabilities"):
@@ -1007,6 +1036,18 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         return result
     profile = administration.communication_profile
     client = client_for(profile)
+    _send_waiting(administration, client, result)
+    try:
+        _receive_updates(administration, profile, client, result)
+    except PortalError as error:
+        result.errors.append(_("Statussen ophalen mislukt: %(error)s") % {"error": error.message})
+    return result
+
+
+def _send_waiting(
+    administration: Administration, client: PortalClient, result: SendReceiveResult
+) -> None:
+    """Upload every message at 0 or 5, oldest first, and mirror the portal's answer."""
     for message in administration.outbound_messages.filter(
         status__in=[Status.PREPARED, Status.SEND_FAILED]
     ).order_by("created_at"):
@@ -1029,38 +1070,51 @@ def send_receive(administration: Administration) -> SendReceiveResult:
             continue
         result.sent += 1
         _mirror(message, body.get("status"), body.get("reasons") or [])
-    try:
-        cursor = profile.updates_cursor
-        while True:
-            updates, next_cursor, more = client.updates(cursor)
-            by_id = {
-                str(m.message_id): m
-                for m in administration.outbound_messages.filter(
-                    message_id__in=[u["message_id"] for u in updates]
-                ).defer("document")
-            }
-            for update in updates:
-                known = by_id.get(str(update["message_id"]))
-                if known is not None and _mirror(
-                    known,
-                    update.get("status"),
-                    update.get("reasons") or [],
-                    update.get("adoption_date"),
-                ):
-                    result.updated += 1
-            if next_cursor == cursor or not more:
-                # Store the cursor only after the updates are mirrored: a crash in between
-                # fetches them again, and mirroring the same status twice changes nothing.
-                if next_cursor != profile.updates_cursor:
-                    CommunicationProfile.objects.filter(pk=profile.pk).update(
-                        updates_cursor=next_cursor
-                    )
-                break
-            cursor = next_cursor
-            CommunicationProfile.objects.filter(pk=profile.pk).update(updates_cursor=cursor)
-    except PortalError as error:
-        result.errors.append(_("Statussen ophalen mislukt: %(error)s") % {"error": error.message})
-    return result
+
+
+def _receive_updates(
+    administration: Administration,
+    profile: CommunicationProfile,
+    client: PortalClient,
+    result: SendReceiveResult,
+) -> None:
+    """Mirror the portal's status changes since the profile's cursor, page by page."""
+    cursor = profile.updates_cursor
+    while True:
+        updates, next_cursor, more = client.updates(cursor)
+        result.updated += _mirror_updates(administration, updates)
+        if next_cursor == cursor or not more:
+            # Store the cursor only after the updates are mirrored: a crash in between
+            # fetches them again, and mirroring the same status twice changes nothing.
+            if next_cursor != profile.updates_cursor:
+                CommunicationProfile.objects.filter(pk=profile.pk).update(
+                    updates_cursor=next_cursor
+                )
+            return
+        cursor = next_cursor
+        CommunicationProfile.objects.filter(pk=profile.pk).update(updates_cursor=cursor)
+
+
+def _mirror_updates(administration: Administration, updates: list[dict[str, Any]]) -> int:
+    """Mirror one page of status changes onto the administration's messages; returns how
+    many changed."""
+    by_id = {
+        str(m.message_id): m
+        for m in administration.outbound_messages.filter(
+            message_id__in=[u["message_id"] for u in updates]
+        ).defer("document")
+    }
+    changed = 0
+    for update in updates:
+        known = by_id.get(str(update["message_id"]))
+        if known is not None and _mirror(
+            known,
+            update.get("status"),
+            update.get("reasons") or [],
+            update.get("adoption_date"),
+        ):
+            changed += 1
+    return changed
 
 
 def send_receive_all(*, kvk_number: str | None = None) -> dict[str, SendReceiveResult]:

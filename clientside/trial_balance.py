@@ -223,90 +223,129 @@ def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
     """Read the CSV and map it to the variant's line items; raises TrialBalanceError
     with every problem."""
     text = _decode(content)
-    lines = text.splitlines()
-    if len(lines) > MAX_LINES:
-        raise TrialBalanceError([f"Het bestand heeft meer dan {MAX_LINES} regels."])
-    # The header line chooses the separator.
-    header_index = next(
-        (i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None
-    )
-    if header_index is None:
-        raise TrialBalanceError(["Het bestand is leeg."])
-    header_line = lines[header_index]
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    errors: list[str] = []
-    columns: dict[str, int] = {}
-    sums: dict[str, list[Decimal]] = {}
-    totals = [Decimal(0), Decimal(0)]
-    accounts = 0
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    ledger = _Ledger(variant)
     for number, row in enumerate(reader, start=1):
         if not row or not any(cell.strip() for cell in row) or row[0].startswith("#"):
             continue
-        if not columns:
-            names = [cell.strip().lower() for cell in row]
-            missing = [c for c in REQUIRED_COLUMNS if c not in names]
-            if missing:
-                raise TrialBalanceError(
-                    [
-                        f"Regel {number}: de kopregel mist de kolom(men) {', '.join(missing)}. "
-                        f"Verwacht: {';'.join(REQUIRED_COLUMNS)} (omschrijving mag erbij)."
-                    ]
-                )
-            columns = {name: names.index(name) for name in names if name}
-            continue
+        if not ledger.columns:
+            ledger.columns = _columns(row, number)
+        else:
+            ledger.add(number, row)
+    errors = ledger.problems()
+    if errors:
+        raise TrialBalanceError(errors)
+    return _with_totals(variant, ledger.sums, ledger.accounts)
 
-        def cell(name: str, row: list[str] = row, columns: dict[str, int] = columns) -> str:
-            index = columns.get(name)
+
+def _delimiter(text: str) -> str:
+    """The separator, chosen by the header line (the first that is not empty or a comment)."""
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise TrialBalanceError([f"Het bestand heeft meer dan {MAX_LINES} regels."])
+    header_line = next((line for line in lines if line.strip() and not line.startswith("#")), None)
+    if header_line is None:
+        raise TrialBalanceError(["Het bestand is leeg."])
+    return ";" if header_line.count(";") >= header_line.count(",") else ","
+
+
+def _columns(row: list[str], number: int) -> dict[str, int]:
+    """The column of each name in the header line; raises TrialBalanceError when a
+    required column is missing."""
+    names = [cell.strip().lower() for cell in row]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise TrialBalanceError(
+            [
+                f"Regel {number}: de kopregel mist de kolom(men) {', '.join(missing)}. "
+                f"Verwacht: {';'.join(REQUIRED_COLUMNS)} (omschrijving mag erbij)."
+            ]
+        )
+    return {name: names.index(name) for name in names if name}
+
+
+class _AccountProblem(ValueError):
+    """A line of the trial balance that cannot be read; the message says why, in Dutch."""
+
+
+@dataclass
+class _Ledger:
+    """The accounts of a trial balance as they are read: the sums per line item, the
+    totals (which must balance) and the problems found."""
+
+    variant: str
+    columns: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    sums: dict[str, list[Decimal]] = field(default_factory=dict)
+    totals: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
+    accounts: int = 0
+
+    def add(self, number: int, row: list[str]) -> None:
+        """Add the account on this line, or note why it cannot be read."""
+
+        def cell(name: str) -> str:
+            index = self.columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
 
         account = cell("rekening")
         label = f"Regel {number}" + (f" (rekening {account})" if account else "")
-        code = cell("rapportagecode")
-        if not code:
-            errors.append(f"{label}: de rapportagecode ontbreekt.")
-            continue
-        line = line_for_code(variant, code)
-        if line is None:
-            errors.append(
-                f"{label}: rapportagecode '{code}' is onbekend; gebruik een RGS-code "
-                "(bijvoorbeeld BMva, BSch, WPer) of de naam van een post van dit rapport "
-                "(geen totaal)."
-            )
-            continue
-        amounts = []
-        for column, year in (("saldo_huidig", "huidig jaar"), ("saldo_vorig", "vorig jaar")):
-            try:
-                amount = parse_amount(cell(column))
-            except ValueError as error:
-                errors.append(f"{label}: saldo {year}: {error}.")
-                break
-            if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-                errors.append(f"{label}: saldo {year} heeft meer dan twee decimalen.")
-                break
-            amounts.append(amount)
-        if len(amounts) != 2:
-            continue
-        accounts += 1
-        totals[0] += amounts[0]
-        totals[1] += amounts[1]
-        sign = sign_of(variant, line)
-        pair = sums.setdefault(line, [Decimal(0), Decimal(0)])
-        pair[0] += sign * amounts[0]
-        pair[1] += sign * amounts[1]
-    if not columns:
-        errors.append("Het bestand heeft geen kopregel.")
-    elif accounts == 0 and not errors:
-        errors.append("Het bestand bevat geen rekeningen.")
-    for index, year in enumerate(("huidig jaar", "vorig jaar")):
-        if not errors and totals[index] != 0:
-            errors.append(
-                f"De proefbalans is niet in evenwicht ({year}): debet en credit verschillen "
-                f"{totals[index]:.2f}."
-            )
-    if errors:
-        raise TrialBalanceError(errors)
-    return _with_totals(variant, sums, accounts)
+        try:
+            line = _line_of(self.variant, cell("rapportagecode"), label)
+            amounts = [_balance_of(cell(column), label, year) for column, year in _BALANCES]
+        except _AccountProblem as problem:
+            self.errors.append(str(problem))
+            return
+        self.accounts += 1
+        sign = sign_of(self.variant, line)
+        pair = self.sums.setdefault(line, [Decimal(0), Decimal(0)])
+        for index, amount in enumerate(amounts):
+            self.totals[index] += amount
+            pair[index] += sign * amount
+
+    def problems(self) -> list[str]:
+        """Every problem: those of the lines, else a missing header, no accounts, or a
+        trial balance that does not balance."""
+        errors = list(self.errors)
+        if not self.columns:
+            errors.append("Het bestand heeft geen kopregel.")
+        elif self.accounts == 0 and not errors:
+            errors.append("Het bestand bevat geen rekeningen.")
+        for total, (_column, year) in zip(self.totals, _BALANCES, strict=True):
+            if not errors and total != 0:
+                errors.append(
+                    f"De proefbalans is niet in evenwicht ({year}): debet en credit verschillen "
+                    f"{total:.2f}."
+                )
+        return errors
+
+
+#: The balance columns and the years they hold, in the order of a line item's pair.
+_BALANCES = (("saldo_huidig", "huidig jaar"), ("saldo_vorig", "vorig jaar"))
+
+
+def _line_of(variant: str, code: str, label: str) -> str:
+    """The line item of an account's reporting code."""
+    if not code:
+        raise _AccountProblem(f"{label}: de rapportagecode ontbreekt.")
+    line = line_for_code(variant, code)
+    if line is None:
+        raise _AccountProblem(
+            f"{label}: rapportagecode '{code}' is onbekend; gebruik een RGS-code "
+            "(bijvoorbeeld BMva, BSch, WPer) of de naam van een post van dit rapport "
+            "(geen totaal)."
+        )
+    return line
+
+
+def _balance_of(text: str, label: str, year: str) -> Decimal:
+    """An account's balance of one year, in euros with at most two decimals."""
+    try:
+        amount = parse_amount(text)
+    except ValueError as error:
+        raise _AccountProblem(f"{label}: saldo {year}: {error}.")
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise _AccountProblem(f"{label}: saldo {year} heeft meer dan twee decimalen.")
+    return amount
 
 
 def _with_totals(variant: str, sums: dict[str, list[Decimal]], accounts: int) -> TrialBalanceResult:
