@@ -5,7 +5,7 @@ queryset is scoped to the token's organisation."""
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404
@@ -57,25 +57,35 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     code = getattr(exc, "error_code", None)
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        if isinstance(detail, dict):
-            text = "; ".join(
-                f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
-                for field, msgs in detail.items()
-            )
-        else:
-            text = " ".join(str(m) for m in detail)
-        response.data = {"code": code or "invalid", "detail": text}
+        response.data = {"code": code or "invalid", "detail": _validation_text(exc.detail)}
         return response
-    if isinstance(exc, exceptions.ParseError):
-        code = code or "malformed_json"
-    elif isinstance(exc, exceptions.Throttled):
-        code = "throttled"
-    elif isinstance(exc, exceptions.NotAuthenticated):
-        code = code or "token_missing"
     default = getattr(exc, "default_code", "error")
-    response.data = {"code": code or default, "detail": str(getattr(exc, "detail", exc))}
+    response.data = {
+        "code": _error_code(exc, code) or default,
+        "detail": str(getattr(exc, "detail", exc)),
+    }
     return response
+
+
+def _validation_text(detail: Any) -> str:
+    """A validation error's messages in one line: per field for a dict."""
+    if isinstance(detail, dict):
+        return "; ".join(
+            f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
+            for field, msgs in detail.items()
+        )
+    return " ".join(str(m) for m in detail)
+
+
+def _error_code(exc: Exception, code: str | None) -> str | None:
+    """The API's code for an error DRF raised (its own, unless the error names one)."""
+    if isinstance(exc, exceptions.ParseError):
+        return code or "malformed_json"
+    if isinstance(exc, exceptions.Throttled):
+        return "throttled"
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return code or "token_missing"
+    return code
 
 
 def caller(request: Request) -> ClientToken:

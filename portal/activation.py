@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -35,8 +36,12 @@ from portal.models import (
     AccountancyEnvironment,
     EnvironmentActivation,
     EnvironmentActivationChange,
+    Identification,
     StaffMember,
 )
+
+if TYPE_CHECKING:
+    from connectors.models import AppConnector, MessageType
 
 #: The name users know from the documentation.
 ACTIVATION_NAME = gettext_lazy("Communicatieconnector accordering OutSite")
@@ -218,52 +223,76 @@ def processing_schedule() -> tuple[str, float] | None:
 def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
     """What is still missing before the first message can flow, in the order of the
     documentation (Stap 1..6, then per client), each with where to fix it."""
-    from connectors.models import AppConnector, ClientToken, MessageType
-    from portal.models import Identification
-    from workflow.models import WorkflowDefinition
+    from connectors.models import AppConnector, MessageType
 
     state = EnvironmentActivation.objects.filter(environment=environment).first()
     active = bool(state and state.active)
-    items = [
-        ChecklistItem(
-            "activation",
-            _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
-            active,
-            _("Ingeschakeld.")
-            if active
-            else _("Schakel de activering hierboven in; daarna komen de inrichtingspaden vrij."),
-        )
-    ]
     message_type = (
         MessageType.objects.filter(environment=environment, code=MessageType.KVK_MICRO_KLEIN)
         .select_related("workflow")
         .first()
     )
     type_link = reverse("insite-message-type", args=[message_type.pk]) if message_type else ""
+    items = [
+        _activation_item(active),
+        _workflow_item(environment, message_type, type_link),
+        _message_type_item(message_type, type_link),
+    ]
+    connectors = list(
+        AppConnector.objects.filter(environment=environment).select_related("user_group")
+    )
+    ready = [c for c in connectors if c.commsvc and not c.blocked and c.user_group_id]
+    items += [
+        _connector_item(connectors, ready),
+        _processing_item(state.last_processing_run_at if state else None),
+        _organisation_item(environment),
+        _token_item(environment, ready[0] if ready else None),
+    ]
+    return items
+
+
+def _activation_item(active: bool) -> ChecklistItem:
+    return ChecklistItem(
+        "activation",
+        _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
+        active,
+        _("Ingeschakeld.")
+        if active
+        else _("Schakel de activering hierboven in; daarna komen de inrichtingspaden vrij."),
+    )
+
+
+def _workflow_item(
+    environment: AccountancyEnvironment, message_type: MessageType | None, type_link: str
+) -> ChecklistItem:
+    """A workflow with the required actions, linked to the message type."""
+    from workflow.models import WorkflowDefinition
+
+    title = _("Workflow gekoppeld aan de berichtsoort")
     workflow = message_type.workflow if message_type else None
     missing = workflow.missing_required_actions() if workflow else []
     if workflow is not None and not missing:
-        item = ChecklistItem(
+        return ChecklistItem(
             "workflow",
-            _("Workflow gekoppeld aan de berichtsoort"),
+            title,
             True,
             _("Workflow '%(name)s' met de verplichte acties is gekoppeld.")
             % {"name": workflow.name},
         )
-    elif workflow is not None:
-        item = ChecklistItem(
+    if workflow is not None:
+        return ChecklistItem(
             "workflow",
-            _("Workflow gekoppeld aan de berichtsoort"),
+            title,
             False,
             _("Workflow '%(name)s' mist de verplichte acties: %(missing)s.")
             % {"name": workflow.name, "missing": ", ".join(missing)},
             reverse("admin:workflow_workflowdefinition_change", args=[workflow.pk]),
             _("Workflow aanvullen"),
         )
-    elif not WorkflowDefinition.objects.filter(environment=environment).exists():
-        item = ChecklistItem(
+    if not WorkflowDefinition.objects.filter(environment=environment).exists():
+        return ChecklistItem(
             "workflow",
-            _("Workflow gekoppeld aan de berichtsoort"),
+            title,
             False,
             _(
                 "Er is nog geen workflow. Maak er een aan met de taken 'Jaarrekening "
@@ -273,89 +302,82 @@ def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
             reverse("admin:workflow_workflowdefinition_add"),
             _("Workflow aanmaken"),
         )
-    else:
-        item = ChecklistItem(
-            "workflow",
-            _("Workflow gekoppeld aan de berichtsoort"),
-            False,
-            _("Koppel een workflow aan de berichtsoort 'KvK-stukken (micro en klein)'."),
-            type_link,
-            _("Workflow koppelen"),
-        )
-    items.append(item)
-    if message_type is None:
-        items.append(
-            ChecklistItem(
-                "message_type",
-                _("Berichtsoort niet geblokkeerd"),
-                False,
-                _("De berichtsoort ontstaat bij het inschakelen van de activering."),
-            )
-        )
-    else:
-        items.append(
-            ChecklistItem(
-                "message_type",
-                _("Berichtsoort niet geblokkeerd"),
-                not message_type.blocked,
-                _("Berichtsoort '%(name)s' is geblokkeerd: vink 'Geblokkeerd' uit.")
-                % {"name": message_type.name}
-                if message_type.blocked
-                else _("Berichtsoort '%(name)s' is niet geblokkeerd.")
-                % {"name": message_type.name},
-                "" if not message_type.blocked else type_link,
-                _("Blokkade opheffen"),
-            )
-        )
-    connectors = list(
-        AppConnector.objects.filter(environment=environment).select_related("user_group")
+    return ChecklistItem(
+        "workflow",
+        title,
+        False,
+        _("Koppel een workflow aan de berichtsoort 'KvK-stukken (micro en klein)'."),
+        type_link,
+        _("Workflow koppelen"),
     )
-    ready = [c for c in connectors if c.commsvc and not c.blocked and c.user_group_id]
+
+
+def _message_type_item(message_type: MessageType | None, type_link: str) -> ChecklistItem:
+    title = _("Berichtsoort niet geblokkeerd")
+    if message_type is None:
+        return ChecklistItem(
+            "message_type",
+            title,
+            False,
+            _("De berichtsoort ontstaat bij het inschakelen van de activering."),
+        )
+    return ChecklistItem(
+        "message_type",
+        title,
+        not message_type.blocked,
+        _("Berichtsoort '%(name)s' is geblokkeerd: vink 'Geblokkeerd' uit.")
+        % {"name": message_type.name}
+        if message_type.blocked
+        else _("Berichtsoort '%(name)s' is niet geblokkeerd.") % {"name": message_type.name},
+        "" if not message_type.blocked else type_link,
+        _("Blokkade opheffen"),
+    )
+
+
+def _connector_item(connectors: list[AppConnector], ready: list[AppConnector]) -> ChecklistItem:
+    """An app connector with a user group that gives access to CommSvcConnector."""
+    title = _("App connector met gebruikersgroep")
     if ready:
-        items.append(
-            ChecklistItem(
-                "connector",
-                _("App connector met gebruikersgroep"),
-                True,
-                _(
-                    "App connector '%(name)s' (gebruikersgroep %(group)s) geeft toegang tot "
-                    "CommSvcConnector."
-                )
-                % {"name": ready[0].name, "group": ready[0].user_group},
+        return ChecklistItem(
+            "connector",
+            title,
+            True,
+            _(
+                "App connector '%(name)s' (gebruikersgroep %(group)s) geeft toegang tot "
+                "CommSvcConnector."
             )
+            % {"name": ready[0].name, "group": ready[0].user_group},
         )
-    elif connectors:
+    if connectors:
         first = connectors[0]
-        items.append(
-            ChecklistItem(
-                "connector",
-                _("App connector met gebruikersgroep"),
-                False,
-                _(
-                    "App connector '%(name)s': kies een gebruikersgroep, vink 'Geblokkeerd' "
-                    "uit en geef toegang tot CommSvcConnector."
-                )
-                % {"name": first.name},
-                reverse("admin:connectors_appconnector_change", args=[first.pk]),
-                _("App connector inrichten"),
+        return ChecklistItem(
+            "connector",
+            title,
+            False,
+            _(
+                "App connector '%(name)s': kies een gebruikersgroep, vink 'Geblokkeerd' "
+                "uit en geef toegang tot CommSvcConnector."
             )
+            % {"name": first.name},
+            reverse("admin:connectors_appconnector_change", args=[first.pk]),
+            _("App connector inrichten"),
         )
-    else:
-        items.append(
-            ChecklistItem(
-                "connector",
-                _("App connector met gebruikersgroep"),
-                False,
-                _(
-                    "Er is nog geen app connector. Maak er een aan voor deze omgeving, met een "
-                    "gebruikersgroep en toegang tot CommSvcConnector, niet geblokkeerd."
-                ),
-                reverse("admin:connectors_appconnector_add"),
-                _("App connector aanmaken"),
-            )
-        )
+    return ChecklistItem(
+        "connector",
+        title,
+        False,
+        _(
+            "Er is nog geen app connector. Maak er een aan voor deze omgeving, met een "
+            "gebruikersgroep en toegang tot CommSvcConnector, niet geblokkeerd."
+        ),
+        reverse("admin:connectors_appconnector_add"),
+        _("App connector aanmaken"),
+    )
+
+
+def _processing_item(last_run: datetime | None) -> ChecklistItem:
+    """The scheduled task "Externe berichten verwerken" and when it last ran."""
     schedule = processing_schedule()
-    last_run = state.last_processing_run_at if state else None
     if schedule is None:
         detail = _(
             "De geplande taak 'Externe berichten verwerken' staat niet in het schema van "
@@ -374,46 +396,48 @@ def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
                 "activering aan staat; start de worker en beat)."
             )
         )
-    items.append(
-        ChecklistItem(
-            "processing_job",
-            _("Geplande taak 'Externe berichten verwerken'"),
-            schedule is not None,
-            detail,
-        )
+    return ChecklistItem(
+        "processing_job",
+        _("Geplande taak 'Externe berichten verwerken'"),
+        schedule is not None,
+        detail,
     )
+
+
+def _organisation_item(environment: AccountancyEnvironment) -> ChecklistItem:
     has_org = Identification.objects.filter(
         environment=environment, kind=Identification.Kind.KVK
     ).exists()
-    items.append(
-        ChecklistItem(
-            "organisation",
-            _("Per cliënt: organisatie met KvK-nummer"),
-            has_org,
-            _("Er is een organisatie met een KvK-nummer.")
-            if has_org
-            else _("Leg de organisatie van de cliënt vast met haar KvK-nummer."),
-            "" if has_org else reverse("insite-organisation-create"),
-            _("Organisatie aanmaken"),
-        )
+    return ChecklistItem(
+        "organisation",
+        _("Per cliënt: organisatie met KvK-nummer"),
+        has_org,
+        _("Er is een organisatie met een KvK-nummer.")
+        if has_org
+        else _("Leg de organisatie van de cliënt vast met haar KvK-nummer."),
+        "" if has_org else reverse("insite-organisation-create"),
+        _("Organisatie aanmaken"),
     )
+
+
+def _token_item(
+    environment: AccountancyEnvironment, ready_connector: AppConnector | None
+) -> ChecklistItem:
+    from connectors.models import ClientToken
+
     has_token = ClientToken.objects.active().filter(connector__environment=environment).exists()
-    ready_connector = ready[0] if ready else None
-    items.append(
-        ChecklistItem(
-            "token",
-            _("Per cliënt: token uitgegeven"),
-            has_token,
-            _("Er is een actief token uitgegeven aan een cliënt.")
-            if has_token
-            else _(
-                "Maak bij de app connector een token aan voor de cliënt en geef het aan de "
-                "cliënt; die vult het in bij 'Communicatie met accountant'."
-            ),
-            ""
-            if has_token or ready_connector is None
-            else reverse("insite-connector", args=[ready_connector.pk]),
-            _("Token aanmaken"),
-        )
+    return ChecklistItem(
+        "token",
+        _("Per cliënt: token uitgegeven"),
+        has_token,
+        _("Er is een actief token uitgegeven aan een cliënt.")
+        if has_token
+        else _(
+            "Maak bij de app connector een token aan voor de cliënt en geef het aan de "
+            "cliënt; die vult het in bij 'Communicatie met accountant'."
+        ),
+        ""
+        if has_token or ready_connector is None
+        else reverse("insite-connector", args=[ready_connector.pk]),
+        _("Token aanmaken"),
     )
-    return items

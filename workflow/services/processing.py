@@ -63,7 +63,7 @@ def claim_batch(limit: int, max_bytes: int | None = None) -> tuple[list[int], bo
     with one conditional UPDATE (``_move_rows``). One "claimed" event per message.
     """
     with transaction.atomic():
-        rows = list(
+        rows: list[ApprovalMessage] = list(
             ApprovalMessage.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .filter(status=Status.RECEIVED, organisation__environment__activation__active=True)
             .order_by("pk")
