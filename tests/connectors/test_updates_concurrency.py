@@ -166,7 +166,7 @@ def test_the_check_catches_numbers_taken_outside_the_lock(api, client_a, fast_po
         time.sleep(0.02 * (number % 3))
         return number
 
-    with mock.patch.object(workflow_services, "_next_sequence", unlocked_sequence):
+    with mock.patch.object(workflow_services.audit, "_next_sequence", unlocked_sequence):
         # One by one only: batches number their events in the organisation row itself.
         polls, events = run_writers_and_reader(api, client_a, batches=False)
     assert missed_events(polls, events) != []
