@@ -6,6 +6,8 @@ from typing import Any
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
+from config import broker  # noqa: F401 - registers the filesystem broker with atomic writes
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("deponeer")
