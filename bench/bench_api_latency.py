@@ -34,10 +34,10 @@ from bench import common  # noqa: E402
 
 def prepare(clients: int) -> list[dict]:
     from connectors import services as connector_services
+    from crm.models import Identification, Organisation
     from demo import setup
     from kvk.builder import build_instance
     from kvk.statements import demo_statements
-    from portal.models import Identification, Organisation
 
     env = setup.environment()
     connector = setup.connector(env)  # message type and workflow first, then activation

@@ -88,8 +88,8 @@ def prepare(clients: int) -> list[dict]:
 def _activate(environment) -> None:
     """Switch the environment's feature activation on, where the project has it."""
     try:
-        from portal.activation import set_environment_activation
-        from portal.models import EnvironmentActivationChange
+        from connectors.activation import set_environment_activation
+        from crm.models import EnvironmentActivationChange
     except ImportError:
         return
     from django.db import transaction

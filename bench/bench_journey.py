@@ -92,8 +92,8 @@ def approve_when_ready(stop: threading.Event, approved: set[int], errors: list[s
     """The clients: adopt and approve every message that reached 30, as its own user."""
     from django.db import close_old_connections, connection
 
+    from crm.models import Contact
     from kvk.status import Status
-    from portal.models import Contact
     from workflow import services
     from workflow.models import Actor, ApprovalMessage
 

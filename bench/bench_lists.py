@@ -75,7 +75,7 @@ def copy_messages(count: int) -> None:
     have written, in bulk."""
     from django.db import transaction
 
-    from portal.models import Organisation
+    from crm.models import Organisation
     from workflow.models import ApprovalMessage, StatusEvent
 
     templates = list(ApprovalMessage.objects.order_by("pk"))
@@ -121,9 +121,9 @@ def seed(total: int) -> dict:
     from django.db import connection, transaction
 
     from connectors import services as connector_services
+    from crm.models import Identification, Organisation, StaffMember
     from demo import setup
     from kvk.status import Status
-    from portal.models import Identification, Organisation, StaffMember
     from workflow import services
     from workflow.models import Actor, ApprovalMessage
 

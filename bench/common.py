@@ -96,8 +96,8 @@ def activate_environment(environment) -> None:
     """Switch the accountancy environment's feature activation on, when the project has one
     (portal.activation): a new environment starts with the portal and API switched off."""
     try:
-        from portal.activation import set_environment_activation
-        from portal.models import EnvironmentActivationChange
+        from connectors.activation import set_environment_activation
+        from crm.models import EnvironmentActivationChange
     except ImportError:
         return
     set_environment_activation(

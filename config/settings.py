@@ -86,9 +86,11 @@ INSTALLED_APPS = [
     "portal.apps.TotpConfig",  # django_otp.plugins.otp_totp, under Dutch names in the admin
     "portal.apps.AxesConfig",  # axes, under Dutch names in the admin
     "kvk",
-    "portal",
+    "crm",
     "workflow",
     "connectors",
+    "deadlines",
+    "portal",
     "clientside",
     "demo",
 ]

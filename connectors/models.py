@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AccountancyEnvironment, Organisation
+from crm.models import AccountancyEnvironment, Organisation
 from workflow.models import WorkflowDefinition
 
 TOKEN_PREFIX_LENGTH = 8

@@ -18,7 +18,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 from connectors.models import AppConnector, ClientToken, MessageType
-from portal.models import AccountancyEnvironment, EnvironmentActivation, Organisation
+from crm.models import AccountancyEnvironment, EnvironmentActivation, Organisation
 
 
 class _Columns:

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.models import AppConnector, ClientToken, MessageType, hash_token
+from crm.models import AccountancyEnvironment, Identification, Organisation, kvk_number_validator
 from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import check_parsed
 from kvk.status import Status
-from portal.models import AccountancyEnvironment, Identification, Organisation, kvk_number_validator
 from workflow import services as workflow_services
 from workflow.models import ApprovalMessage, sha256_hex
 

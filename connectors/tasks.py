@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from connectors import services
-from portal.models import EnvironmentActivation
+from crm.models import EnvironmentActivation
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,9 @@ from clientside.models import (
     Signatory,
 )
 from connectors import services as connector_services
+from connectors.activation import set_environment_activation
 from connectors.models import AppConnector, MessageType
-from kvk import taxonomy as tx
-from kvk.statements import demo_statements
-from portal.activation import set_environment_activation
-from portal.models import (
+from crm.models import (
     AccountancyEnvironment,
     Contact,
     EnvironmentActivationChange,
@@ -31,6 +29,8 @@ from portal.models import (
     Organisation,
     StaffMember,
 )
+from kvk import taxonomy as tx
+from kvk.statements import demo_statements
 from workflow.models import WorkflowDefinition, WorkflowTask
 
 DEMO_PASSWORD = "deponeer-demo"

@@ -1,16 +1,9 @@
-"""The activation "Communicatieconnector accordering OutSite" of an accountancy environment.
+"""The pages of the activation "Communicatieconnector accordering OutSite" (its state and
+switching: crm.activation and connectors.activation): the "not activated" page and the
+guard of the feature's views (``required``), and the set-up checklist of InSite.
 
-An accountancy firm does not file for its clients on the day the software is installed: an
-administrator switches the feature on when workflow, connectors and roles are ready. While
-it is off, InSite's and OutSite's pages of the feature answer 403 with a page that says so
-(``required``), their menu items are hidden (templatetags ``activation``), the CommSvc API
-answers 403 ``feature_inactive`` (connectors.api) and the scheduled jobs skip the
-environment (``active_environment_ids``). Switching off changes no message: whatever was
-received waits, unchanged, until the feature is switched on again.
-
-Who calls this: the InSite set-up page (portal.views.activation), the admin
-(portal.activation_admin), the demo loader, the views' decorator, the API permission and
-the scheduled jobs.
+Who calls this: the InSite set-up page (portal.views.activation), the views of the feature
+and the menu (templatetags ``activation``).
 """
 
 from __future__ import annotations
@@ -19,153 +12,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from config.dates import format_moment
-from portal.models import (
-    AccountancyEnvironment,
-    EnvironmentActivation,
-    EnvironmentActivationChange,
-    Identification,
-    StaffMember,
-)
+from connectors.models import AppConnector, ClientToken, MessageType
+from crm import permissions
+from crm.activation import ACTIVATION_NAME, Source, administrators, is_active, request_is_active
+from crm.models import AccountancyEnvironment, EnvironmentActivation, Identification, StaffMember
+from workflow.models import WorkflowDefinition
 
-if TYPE_CHECKING:
-    from connectors.models import AppConnector, MessageType
-
-#: The name users know from the documentation.
-ACTIVATION_NAME = gettext_lazy("Communicatieconnector accordering OutSite")
+__all__ = [
+    "ACTIVATION_NAME",
+    "ChecklistItem",
+    "Source",
+    "checklist",
+    "is_active",
+    "not_activated_response",
+    "processing_schedule",
+    "request_is_active",
+    "required",
+]
 
 #: The Celery task behind the scheduled job "Externe berichten verwerken".
 PROCESSING_TASK = "connectors.tasks.process_external_messages"
 
-Source = EnvironmentActivationChange.Source
-
-
-# --- reading the state ---------------------------------------------------------------------
-
-
-def is_active(environment_id: int | None) -> bool:
-    if environment_id is None:
-        return False
-    return EnvironmentActivation.objects.filter(environment_id=environment_id, active=True).exists()
-
-
-def active_environment_ids() -> QuerySet:
-    """The environments with the feature on, as a subquery for the scheduled jobs:
-    ``.filter(organisation__environment_id__in=active_environment_ids())``."""
-    return EnvironmentActivation.objects.filter(active=True).values("environment_id")
-
-
-def request_is_active(request: HttpRequest) -> bool:
-    """The state for the logged-in staff member's or client contact's environment; one
-    query per request (the menu and the view share it)."""
-    cached = getattr(request, "_outsite_activation", None)
-    if cached is not None:
-        return cached
-    from portal import permissions
-
-    user = getattr(request, "user", None)
-    member = permissions.staff_member(user)
-    if member is not None:
-        active = is_active(member.environment_id)
-    else:
-        contact = permissions.client_contact(user)
-        active = (
-            contact is not None
-            and EnvironmentActivation.objects.filter(
-                environment__organisations=contact.organisation_id, active=True
-            ).exists()
-        )
-    request._outsite_activation = active  # type: ignore[attr-defined]
-    return active
-
-
-# --- switching -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def set_environment_activation(
-    *, environment: AccountancyEnvironment, active: bool, user: Any = None, source: str
-) -> EnvironmentActivation:
-    """Switch the activation on or off and record who did it, when and where.
-
-    Switching to the state it already has records nothing. Switching on also runs the
-    conversion: the message type "KvK-stukken (micro en klein)" is added, blocked and without
-    workflow, when the environment lacks it (the administrator unblocks it and links a
-    workflow, as the set-up checklist says). Switching off changes no message, token or
-    set-up: messages already received stay as they are and are processed after switching
-    on again.
-    """
-    state, _created = EnvironmentActivation.objects.select_for_update().get_or_create(
-        environment=environment
-    )
-    if state.active == active:
-        return state
-    now = timezone.now()
-    state.active = active
-    state.changed_at = now
-    state.changed_by = user if getattr(user, "pk", None) else None
-    state.save(update_fields=["active", "changed_at", "changed_by"])
-    EnvironmentActivationChange.objects.create(
-        environment=environment,
-        active=active,
-        changed_at=now,
-        changed_by=state.changed_by,
-        changed_by_name=_user_name(user),
-        source=source,
-    )
-    if active:
-        _convert(environment)
-    return state
-
-
-def _user_name(user: Any) -> str:
-    if not getattr(user, "pk", None):
-        return ""
-    return (user.get_full_name() or user.get_username())[:150]
-
-
-def _convert(environment: AccountancyEnvironment) -> None:
-    from connectors.models import MessageType
-
-    MessageType.objects.get_or_create(
-        environment=environment,
-        code=MessageType.KVK_MICRO_KLEIN,
-        defaults={"name": "KvK-stukken (micro en klein)", "blocked": True},
-    )
-
-
-# --- the "not activated" page ----------------------------------------------------------------
-
-
-def administrators(environment_id: int | None) -> list[str]:
-    """Names of the people who may switch the activation on (the environment's
-    administrators), for the "not activated" page."""
-    if environment_id is None:
-        return []
-    members = StaffMember.objects.filter(
-        environment_id=environment_id,
-        role=StaffMember.Role.ADMINISTRATOR,
-        user__is_active=True,
-    ).select_related("user")
-    return sorted(m.user.get_full_name() or m.user.get_username() for m in members)
-
 
 def not_activated_response(request: HttpRequest) -> HttpResponse:
     """403 with a page that says the feature is not activated and who can activate it."""
-    from portal import permissions
-
     member = permissions.staff_member(request.user)
     is_admin = member is not None and member.role == StaffMember.Role.ADMINISTRATOR
     context = {
@@ -223,8 +102,6 @@ def processing_schedule() -> tuple[str, float] | None:
 def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
     """What is still missing before the first message can flow, in the order of the
     documentation (Stap 1..6, then per client), each with where to fix it."""
-    from connectors.models import AppConnector, MessageType
-
     state = EnvironmentActivation.objects.filter(environment=environment).first()
     active = bool(state and state.active)
     message_type = (
@@ -266,8 +143,6 @@ def _workflow_item(
     environment: AccountancyEnvironment, message_type: MessageType | None, type_link: str
 ) -> ChecklistItem:
     """A workflow with the required actions, linked to the message type."""
-    from workflow.models import WorkflowDefinition
-
     title = _("Workflow gekoppeld aan de berichtsoort")
     workflow = message_type.workflow if message_type else None
     missing = workflow.missing_required_actions() if workflow else []
@@ -423,8 +298,6 @@ def _organisation_item(environment: AccountancyEnvironment) -> ChecklistItem:
 def _token_item(
     environment: AccountancyEnvironment, ready_connector: AppConnector | None
 ) -> ChecklistItem:
-    from connectors.models import ClientToken
-
     has_token = ClientToken.objects.active().filter(connector__environment=environment).exists()
     return ChecklistItem(
         "token",

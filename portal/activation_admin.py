@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal import activation
-from portal.models import EnvironmentActivation, EnvironmentActivationChange
+from connectors.activation import set_environment_activation
+from crm.models import EnvironmentActivation, EnvironmentActivationChange
 
 
 class EnvironmentActivationChangeInline(admin.TabularInline):
@@ -38,7 +38,7 @@ class EnvironmentActivationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # Never saved directly: the service records the switch and runs the conversion.
-        state = activation.set_environment_activation(
+        state = set_environment_activation(
             environment=obj.environment,
             active=obj.active,
             user=request.user,

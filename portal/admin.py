@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from portal.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
 
 
 @admin.register(AccountancyEnvironment)

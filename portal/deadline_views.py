@@ -15,11 +15,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import format_day
+from crm import permissions
+from deadlines import selectors
+from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
 from kvk.deadlines import MAX_EXTENSION_MONTHS, financial_year_period
-from portal import deadlines as selectors
-from portal import permissions
-from portal.deadlines import DeadlineRow, Situation
 from portal.views.common import staff_view
 
 

@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from connectors.models import AppConnector, MessageType
+from crm.models import Contact, Identification, Organisation, kvk_number_validator
 from kvk.status import Status
-from portal.models import Contact, Identification, Organisation, kvk_number_validator
 from workflow.models import WorkflowDefinition
 
 # --- OutSite: the client's decision ---------------------------------------------------------

@@ -131,7 +131,7 @@ def client_recipients(message) -> list[Recipient]:
 
 
 def staff_recipients(message) -> list[Recipient]:
-    from portal.models import StaffMember
+    from crm.models import StaffMember
 
     members = StaffMember.objects.filter(
         environment_id=message.organisation.environment_id
@@ -288,7 +288,7 @@ def send_notifications(kind: str, pks: list[int]) -> int:
     its own, which retries or fails visibly; the others are still sent, and never twice."""
     from django.db.models import Prefetch
 
-    from portal.models import Contact
+    from crm.models import Contact
 
     contacts = Contact.objects.filter(portal_access=True).select_related("user")
     messages = _messages(pks).prefetch_related(

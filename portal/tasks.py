@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from portal import reminders
+from deadlines import reminders
 
 
 @shared_task(acks_late=True)

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from connectors.models import AppConnector, MessageType
-from portal.models import (
+from crm.models import (
     AccountancyEnvironment,
     Contact,
     EnvironmentActivation,

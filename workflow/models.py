@@ -14,9 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
 
+from crm import permissions
+from crm.models import AccountancyEnvironment, Organisation
 from kvk.status import Status
-from portal import permissions
-from portal.models import AccountancyEnvironment, Organisation
 
 
 def sha256_hex(content: bytes) -> str:

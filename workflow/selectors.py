@@ -14,11 +14,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from crm import permissions
 from kvk import sizeclass
 from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
-from portal import permissions
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
 from workflow.reasons import public
 

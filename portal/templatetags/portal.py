@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from portal import permissions
-from portal.models import StaffMember
+from crm import permissions
+from crm.models import StaffMember
 
 register = template.Library()
 

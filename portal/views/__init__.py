@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from portal import permissions
+from crm import permissions
 from portal.views.common import healthz
 
 __all__ = ["healthz", "home"]

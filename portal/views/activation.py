@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from connectors.activation import set_environment_activation
+from crm.models import EnvironmentActivation, EnvironmentActivationChange
 from portal import activation
-from portal.models import EnvironmentActivation, EnvironmentActivationChange
 from portal.views import common
 
 
@@ -21,7 +22,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if wanted not in ("1", "0"):
             flash.error(request, _("Kies aan of uit."))
             return redirect("insite-setup")
-        activation.set_environment_activation(
+        set_environment_activation(
             environment=environment,
             active=wanted == "1",
             user=request.user,

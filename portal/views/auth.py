@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import permissions
+from crm import permissions
 from portal.admin_site import needs_second_factor
 from portal.forms import OTPTokenForm
 

@@ -20,11 +20,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.clientip import client_ip
+from crm import permissions
+from crm.models import Contact, StaffMember
 from kvk import compare
 from kvk.status import Status
-from portal import permissions
 from portal.admin_site import needs_second_factor
-from portal.models import Contact, StaffMember
 from workflow import services
 from workflow.models import Actor, ApprovalMessage, Comment
 from workflow.selectors import STAFF_ONLY_ACTIONS

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
+from crm.models import Contact, Identification, Organisation
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, notifications
 from portal.forms import (
@@ -40,7 +41,6 @@ from portal.forms import (
     SizeClassOverrideForm,
     TokenForm,
 )
-from portal.models import Contact, Identification, Organisation
 from portal.views import common
 from workflow import selectors, services
 from workflow.errors import Invalid, WorkflowError
@@ -576,7 +576,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _is_administrator(request: HttpRequest) -> bool:
-    from portal.models import StaffMember
+    from crm.models import StaffMember
 
     return request.staff_member.role == StaffMember.Role.ADMINISTRATOR  # type: ignore[attr-defined]
 

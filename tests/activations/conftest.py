@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.activation import set_environment_activation
-from portal.models import EnvironmentActivationChange, StaffMember
+from connectors.activation import set_environment_activation
+from crm.models import EnvironmentActivationChange, StaffMember
 from tests import factories
 from tests.portal.conftest import browser_for, make_message
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from connectors import services as connector_services
 from connectors import tasks as connector_tasks
 from connectors.models import ClientToken, MessageType
+from crm.models import EnvironmentActivation, EnvironmentActivationChange
 from kvk.status import Status
-from portal.models import EnvironmentActivation, EnvironmentActivationChange
 from tests import factories
 from tests.conftest import instance_for, upload_payload
 from tests.portal.conftest import browser_for, make_message
@@ -359,7 +359,7 @@ def test_setup_paths_only_for_administrators(staff_browser, admin_browser, objec
 
 def test_admin_switch_is_recorded(admin_client, admin_user, environment):
     state = EnvironmentActivation.objects.get(environment=environment)
-    url = reverse("admin:portal_environmentactivation_change", args=[state.pk])
+    url = reverse("admin:crm_environmentactivation_change", args=[state.pk])
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url, {"active": ""})
     assert response.status_code == 302
@@ -367,17 +367,15 @@ def test_admin_switch_is_recorded(admin_client, admin_user, environment):
     assert not state.active and state.changed_by == admin_user
     change = EnvironmentActivationChange.objects.get(environment=environment)
     assert (change.active, change.source, change.changed_by) == (False, "admin", admin_user)
-    log = admin_client.get(reverse("admin:portal_environmentactivationchange_changelist"))
+    log = admin_client.get(reverse("admin:crm_environmentactivationchange_changelist"))
     assert log.status_code == 200 and environment.name in log.content.decode()
-    assert (
-        admin_client.get(reverse("admin:portal_environmentactivationchange_add")).status_code == 403
-    )
+    assert admin_client.get(reverse("admin:crm_environmentactivationchange_add")).status_code == 403
 
 
 def test_admin_add_switches_on_with_the_conversion(admin_client, admin_user, db):
     environment = factories.EnvironmentFactory(activated=False)
     response = admin_client.post(
-        reverse("admin:portal_environmentactivation_add"),
+        reverse("admin:crm_environmentactivation_add"),
         {"environment": environment.pk, "active": "on"},
     )
     assert response.status_code == 302

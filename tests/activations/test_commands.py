@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clientside.models import FilingActivation, FilingActivationChange
-from portal.models import EnvironmentActivation, EnvironmentActivationChange
+from crm.models import EnvironmentActivation, EnvironmentActivationChange
 from tests import factories
 from tests.clientside.conftest import make_environment
 

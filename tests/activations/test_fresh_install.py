@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from clientside.models import Administration, AnnualReport, OutboundMessage
 from connectors import tasks as connector_tasks
+from crm.models import AccountancyEnvironment, Organisation
 from kvk.status import Status
-from portal.models import AccountancyEnvironment, Organisation
 from tests.clientside.conftest import SIGNED, YEAR
 from tests.clientside.test_screens import TRIAL_BALANCE, figures_post
 from workflow.models import ApprovalMessage, WorkflowDefinition
@@ -83,13 +83,13 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
     assert landing.redirect_chain[-1][0] == reverse("admin:index")
     post(
         accountant,
-        reverse("admin:portal_accountancyenvironment_add"),
+        reverse("admin:crm_accountancyenvironment_add"),
         {"name": "Kantoor Jansen", "participant_number": "12345", "_save": "1"},
     )
     environment = AccountancyEnvironment.objects.get()
     post(
         accountant,
-        reverse("admin:portal_staffmember_add"),
+        reverse("admin:crm_staffmember_add"),
         {
             "user": anna.pk,
             "environment": environment.pk,

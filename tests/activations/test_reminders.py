@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
-from portal import reminders
-from portal.models import ReminderLog
+from deadlines import reminders
+from deadlines.models import ReminderLog
 from tests import factories
 from tests.deadlines.conftest import at_noon, make_message
 

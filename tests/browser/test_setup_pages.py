@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.models import ClientToken, hash_token
-from portal.models import StaffMember
+from crm.models import StaffMember
 from tests import factories
 from tests.browser.conftest import login, unlabelled_fields
 from tests.factories import PASSWORD

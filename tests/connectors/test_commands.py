@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from connectors.models import AppConnector, ClientToken, hash_token
-from portal.models import Identification, Organisation
+from crm.models import Identification, Organisation
 from tests import factories
 
 pytestmark = pytest.mark.django_db

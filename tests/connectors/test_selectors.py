@@ -17,7 +17,7 @@ from django.utils import timezone
 from connectors import selectors
 from connectors.authentication import feature_active
 from connectors.models import ClientToken, MessageType
-from portal.models import EnvironmentActivation
+from crm.models import EnvironmentActivation
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection, transaction
 
 from connectors import tasks
-from portal.models import Organisation
+from crm.models import Organisation
 from tests.conftest import instance_for
 from workflow import services as workflow_services
 from workflow.models import Actor, StatusEvent

@@ -15,7 +15,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from connectors import services as connector_services
 from connectors.serializers import MessageSerializer, message_data
-from portal.models import EnvironmentActivation
+from crm.models import EnvironmentActivation
 from tests import factories
 from tests.conftest import instance_for, upload_payload
 from workflow.models import ApprovalMessage

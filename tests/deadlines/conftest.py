@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
-from portal.models import DeadlineExtension, DeadlineFacts
 from tests import factories
 from workflow.models import ApprovalMessage
 

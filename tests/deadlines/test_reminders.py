@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from deadlines import reminders
+from deadlines.models import ReminderLog
 from kvk.status import Status
-from portal import reminders, tasks
-from portal.models import ReminderLog
+from portal import tasks
 from tests import factories
 from tests.deadlines.conftest import at_noon, extension, facts, make_message
 from tests.threads import run_in_threads

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
-from portal.models import DeadlineExtension, DeadlineFacts
 from tests import factories
 from tests.deadlines.conftest import at_noon, extension, facts, make_message
 

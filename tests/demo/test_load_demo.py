@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from clientside.models import AnnualReport, CommunicationProfile
 from connectors.models import ClientToken
-from portal.models import Organisation
+from crm.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -28,13 +28,13 @@ def test_the_contracts_hold():
 
 
 def test_a_broken_contract_is_reported(tmp_path):
-    """portal still imports workflow (the CRM and the pages share one app until the CRM
-    moves out), so a contract forbidding it must fail."""
+    """workflow builds on the CRM (an approval message belongs to a crm.Organisation), so
+    a contract forbidding workflow to import crm must fail."""
     config = tmp_path / "importlinter.ini"
     config.write_text(
-        "[importlinter]\nroot_packages =\n    portal\n    workflow\n\n"
+        "[importlinter]\nroot_packages =\n    crm\n    workflow\n\n"
         "[importlinter:contract:probe]\nname = probe\ntype = forbidden\n"
-        "source_modules =\n    portal\nforbidden_modules =\n    workflow\n"
+        "source_modules =\n    workflow\nforbidden_modules =\n    crm\n"
     )
     result = _run("--config", str(config))
     assert result.returncode != 0 and "BROKEN" in result.stdout.upper()

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client as BrowserClient
 
 from connectors import services as connector_services
+from crm.models import StaffMember
 from kvk.status import Status
-from portal.models import StaffMember
 from tests import factories
 from tests.conftest import instance_for
 from workflow import services

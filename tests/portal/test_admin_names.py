@@ -65,7 +65,7 @@ def superuser_browser(db, settings):
 
 def test_the_admin_shows_the_third_party_apps_too():
     labels = {label for _model, label in registered()}
-    assert {"auth", "axes", "otp_totp", "portal", "workflow", "connectors", "clientside"} <= labels
+    assert {"auth", "axes", "otp_totp", "crm", "workflow", "connectors", "clientside"} <= labels
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from config import dates
+from crm.models import Contact
 from kvk.status import Status
-from portal.models import Contact
 from tests.portal.conftest import make_message
 from workflow import selectors, services
 from workflow.models import Actor

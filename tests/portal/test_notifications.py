@@ -80,7 +80,7 @@ def test_staff_hear_approval_and_rejection(
 def test_staff_mail_is_in_the_staff_members_language(
     client_a, staff, django_capture_on_commit_callbacks
 ):
-    from portal.models import StaffMember
+    from crm.models import StaffMember
 
     StaffMember.objects.filter(user=staff).update(language="en")
     message = make_message(client_a)

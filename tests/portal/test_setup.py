@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from connectors.models import ClientToken, MessageType, hash_token
-from portal.models import Contact, Identification, Organisation
+from crm.models import Contact, Identification, Organisation
 
 
 def test_token_is_shown_once_and_stored_as_hash(admin_browser, admin_staff, client_a, connector):
@@ -122,10 +122,10 @@ def test_withdrawn_access_closes_outsite(admin_browser, browser_a, client_a, mes
 
 def test_admin_lists_every_setup_model(admin_client):
     for name in [
-        "portal_organisation",
-        "portal_contact",
-        "portal_staffmember",
-        "portal_accountancyenvironment",
+        "crm_organisation",
+        "crm_contact",
+        "crm_staffmember",
+        "crm_accountancyenvironment",
         "connectors_appconnector",
         "connectors_clienttoken",
         "connectors_messagetype",

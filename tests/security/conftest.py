@@ -11,8 +11,8 @@ import pytest
 
 from connectors import services as connector_services
 from connectors.models import ClientToken
+from crm.models import Contact, Organisation, StaffMember
 from kvk.status import Status
-from portal.models import Contact, Organisation, StaffMember
 from tests import factories
 from tests.conftest import instance_for
 from workflow import services

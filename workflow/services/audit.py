@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
-from portal.models import Organisation
+from crm.models import Organisation
 from workflow.errors import Conflict, NotPermitted
 from workflow.inserts import Insert
 from workflow.models import Actor, ApprovalMessage, StatusEvent, client_may_see, is_client, is_staff

@@ -7,8 +7,8 @@ from datetime import date
 
 from django.db.models import Q
 
+from crm.models import Organisation
 from kvk.status import Status
-from portal.models import Organisation
 from workflow.models import ApprovalMessage, sha256_hex
 
 #: Statuses in which a message counts as filed, or as on its way to the KvK.

@@ -7,7 +7,7 @@ from functools import partial
 
 from django.db import transaction
 
-from portal.models import Organisation
+from crm.models import Organisation
 from workflow.errors import Conflict
 from workflow.inserts import Insert
 from workflow.models import Actor, ApprovalMessage, sha256_hex

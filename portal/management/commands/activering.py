@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from connectors.activation import set_environment_activation
 from connectors.services import OnboardingError, find_environment
+from crm.models import EnvironmentActivation, EnvironmentActivationChange
 from portal import activation
-from portal.models import EnvironmentActivation, EnvironmentActivationChange
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"Gebruiker '{door}' bestaat niet.")
         if aan or uit:
-            activation.set_environment_activation(
+            set_environment_activation(
                 environment=env,
                 active=aan,
                 user=user,

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from portal import reminders
+from deadlines import reminders
 
 
 class Command(BaseCommand):

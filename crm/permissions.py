@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portal.models import Contact, Organisation, StaffMember
+from crm.models import Contact, Organisation, StaffMember
 
 
 def staff_member(user: Any) -> StaffMember | None:

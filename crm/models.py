@@ -31,6 +31,7 @@ class AccountancyEnvironment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "portal_accountancyenvironment"  # the table from before the move
         verbose_name = _("accountantsomgeving")
         verbose_name_plural = _("accountantsomgevingen")
 
@@ -62,6 +63,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "portal_organisation"  # the table from before the move
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
         ordering = ["name"]
@@ -93,6 +95,7 @@ class Identification(models.Model):
     value = models.CharField(_("nummer"), max_length=20)
 
     class Meta:
+        db_table = "portal_identification"  # the table from before the move
         verbose_name = _("identificatienummer")
         verbose_name_plural = _("identificatienummers")
         constraints = [
@@ -134,6 +137,7 @@ class StaffMember(models.Model):
     language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES, default="nl")
 
     class Meta:
+        db_table = "portal_staffmember"  # the table from before the move
         verbose_name = _("medewerker")
         verbose_name_plural = _("medewerkers")
 
@@ -160,151 +164,12 @@ class Contact(models.Model):
     portal_access = models.BooleanField(_("toegang tot klantportal"), default=False)
 
     class Meta:
+        db_table = "portal_contact"  # the table from before the move
         verbose_name = _("contactpersoon")
         verbose_name_plural = _("contactpersonen")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
-
-
-# --- legal deadlines and reminders (see kvk.deadlines and portal.reminders) ----------------
-
-
-class DeadlineFacts(models.Model):
-    """What the legal deadlines of an organisation depend on; without a row the defaults
-    apply (calendar year, shareholders adopt the accounts)."""
-
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="deadline_facts"
-    )
-    year_end_month = models.PositiveSmallIntegerField(_("einde boekjaar: maand"), default=12)
-    # 29 with February means "the last day of February" (28 in common years).
-    year_end_day = models.PositiveSmallIntegerField(_("einde boekjaar: dag"), default=31)
-    all_shareholders_are_directors = models.BooleanField(
-        _("alle aandeelhouders zijn bestuurder"),
-        default=False,
-        help_text=_("Dan geldt de ondertekening van de jaarrekening als vaststelling."),
-    )
-    # A stichting or vereniging files only when it runs an enterprise above the turnover
-    # threshold of art. 2:360 lid 3 BW; whether it does is the accountant's judgement.
-    title_9_applies = models.BooleanField(
-        _("titel 9 Boek 2 BW is van toepassing"),
-        default=False,
-        help_text=_(
-            "Alleen voor een stichting of vereniging: zij houdt een onderneming in stand "
-            "waarvan de netto-omzet de grens van art. 2:360 lid 3 BW haalt."
-        ),
-    )
-
-    class Meta:
-        verbose_name = _("termijngegevens")
-        verbose_name_plural = _("termijngegevens")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(year_end_month__gte=1, year_end_month__lte=12)
-                & models.Q(year_end_day__gte=1, year_end_day__lte=31),
-                name="deadline_facts_valid_year_end",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.year_end_day}-{self.year_end_month}"
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from kvk.deadlines import financial_year_period
-
-        try:
-            financial_year_period(2024, self.year_end_month, self.year_end_day)
-        except ValueError:
-            raise ValidationError(_("Deze datum bestaat niet als einde van een boekjaar."))
-
-
-class DeadlineExtension(models.Model):
-    """An extension of the draw-up period granted for one financial year (at most 5
-    months for a BV or NV, 4 for the other legal forms: kvk.deadlines.RULES)."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="deadline_extensions"
-    )
-    financial_year = models.PositiveSmallIntegerField(_("boekjaar"))
-    months = models.PositiveSmallIntegerField(_("verlenging (maanden)"))
-    granted_on = models.DateField(_("verleend op"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("verlenging opmaaktermijn")
-        verbose_name_plural = _("verlengingen opmaaktermijn")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "financial_year"], name="deadline_extension_once_per_year"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(months__gte=1, months__lte=5),
-                name="deadline_extension_at_most_five_months",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} {self.financial_year}: +{self.months}"
-
-
-class ReminderLog(models.Model):
-    """One row per reminder that was (or is being) sent.
-
-    The row is inserted *before* the e-mail is sent, under a unique constraint: a second
-    run of the job, or a concurrent one, fails to insert and sends nothing. A reminder
-    about a message is unique per (message, kind, step); a reminder about an
-    organisation's financial year (staff escalation) per (organisation, year, kind, step).
-    """
-
-    class Kind(models.TextChoices):
-        CLIENT_REVIEW = "client_review", _("Herinnering cliënt: bericht wacht op beoordeling")
-        STAFF_ESCALATION = "staff_escalation", _("Escalatie medewerkers: deponeertermijn nadert")
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="reminder_logs"
-    )
-    message = models.ForeignKey(
-        "workflow.ApprovalMessage",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="reminder_logs",
-    )
-    financial_year = models.PositiveSmallIntegerField(_("boekjaar"), null=True, blank=True)
-    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
-    # Client reminders: days the message has been waiting; escalations: days before the
-    # filing deadline.
-    step = models.PositiveSmallIntegerField(_("stap (dagen)"))
-    recipients = models.JSONField(_("ontvangers"), default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
-    error = models.TextField(_("fout"), blank=True)
-
-    class Meta:
-        verbose_name = _("verstuurde herinnering")
-        verbose_name_plural = _("verstuurde herinneringen")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["message", "kind", "step"],
-                condition=models.Q(message__isnull=False),
-                name="reminder_once_per_message_step",
-            ),
-            models.UniqueConstraint(
-                fields=["organisation", "financial_year", "kind", "step"],
-                condition=models.Q(message__isnull=True),
-                name="reminder_once_per_year_step",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(message__isnull=False) | models.Q(financial_year__isnull=False),
-                name="reminder_about_message_or_year",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.organisation} {self.financial_year} ({self.step})"
 
 
 # --- activation "Communicatieconnector accordering OutSite" (see portal.activation) ---------
@@ -313,7 +178,7 @@ class ReminderLog(models.Model):
 class EnvironmentActivation(models.Model):
     """Whether the activation "Communicatieconnector accordering OutSite" is switched on for
     an accountancy environment. No row means off: a new environment starts without the
-    feature. Changed only through portal.activation.set_environment_activation, which also
+    feature. Changed only through connectors.activation.set_environment_activation, which also
     writes the change log."""
 
     environment = models.OneToOneField(
@@ -339,6 +204,7 @@ class EnvironmentActivation(models.Model):
     )
 
     class Meta:
+        db_table = "portal_environmentactivation"  # the table from before the move
         verbose_name = _("activering Communicatieconnector accordering OutSite")
         verbose_name_plural = _("activeringen Communicatieconnector accordering OutSite")
 
@@ -375,6 +241,7 @@ class EnvironmentActivationChange(models.Model):
     source = models.CharField(_("via"), max_length=20, choices=Source.choices)
 
     class Meta:
+        db_table = "portal_environmentactivationchange"  # the table from before the move
         verbose_name = _("wijziging activering")
         verbose_name_plural = _("wijzigingen activering")
         ordering = ["-changed_at", "-pk"]

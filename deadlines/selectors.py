@@ -4,7 +4,7 @@ The date arithmetic and the rules per legal form are ``kvk.deadlines``; this mod
 the facts the portal knows (legal form, year end, extension, shareholders, whether a
 stichting or vereniging falls under Title 9, the latest approval message and its
 adoption date). Used by the staff view "Termijnen", its CSV export and the escalation
-of ``portal.reminders``. A year of any number of organisations costs four queries.
+of ``deadlines.reminders``. A year of any number of organisations costs four queries.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import Organisation
+from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.deadlines import (
     Deadlines,
     compute_deadlines,
@@ -27,10 +28,7 @@ from kvk.deadlines import (
     rule_of,
 )
 from kvk.status import Status
-from portal.models import DeadlineExtension, DeadlineFacts, Organisation
-
-if TYPE_CHECKING:
-    from workflow.models import ApprovalMessage
+from workflow.models import ApprovalMessage
 
 
 class Situation(models.TextChoices):
@@ -166,8 +164,6 @@ def deadlines_of(
 
 
 def _latest_messages(organisations: QuerySet[Organisation], financial_year: int) -> dict:
-    from workflow.models import ApprovalMessage
-
     latest: dict[int, ApprovalMessage] = {}
     messages = (
         ApprovalMessage.objects.filter(
@@ -286,8 +282,6 @@ def save_deadline_facts(
     """The one write of this module: an organisation's legal form and facts and one
     year's extension (0 removes it). Callers check that the user may change the
     organisation."""
-    from django.db import transaction
-
     if not 0 <= extension_months <= max_extension_months(legal_form):
         raise ValueError(f"An extension of {extension_months} months is not allowed.")
     with transaction.atomic():

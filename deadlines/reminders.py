@@ -33,9 +33,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from config.dates import format_day
+from crm.models import Contact, Organisation, StaffMember
+from deadlines import selectors
+from deadlines.models import ReminderLog
 from kvk.status import Status
-from portal import deadlines as selectors
-from portal.models import Contact, Organisation, ReminderLog, StaffMember
+from workflow.models import ApprovalMessage
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +126,6 @@ _CLIENT_TEXT = {
 
 
 def _client_messages():
-    from workflow.models import ApprovalMessage
-
     # Messages still with the accountant (accountant review first) are not the client's yet.
     return (
         ApprovalMessage.objects.filter(status=Status.IN_REVIEW, awaiting_accountant_review=False)
@@ -215,8 +215,6 @@ def _record_delivery(entry_id: int, error: str = "") -> None:
 
 def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None:
     """Send one claimed client reminder (runs after the claim committed)."""
-    from workflow.models import ApprovalMessage
-
     entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
     assert entry.message_id is not None  # client reminders are about a message
     message = ApprovalMessage.objects.only(

@@ -1,0 +1,124 @@
+"""The activation "Communicatieconnector accordering OutSite" of an accountancy environment:
+its state and the record of every switch.
+
+An accountancy firm does not file for its clients on the day the software is installed: an
+administrator switches the feature on when workflow, connectors and roles are ready. While
+it is off, InSite's and OutSite's pages of the feature answer 403 with a page that says so
+(portal.activation), their menu items are hidden (templatetags ``activation``), the CommSvc
+API answers 403 ``feature_inactive`` (connectors.api) and the scheduled jobs skip the
+environment (``active_environment_ids``). Switching off changes no message: whatever was
+received waits, unchanged, until the feature is switched on again.
+
+Switching goes through connectors.activation.set_environment_activation, which records the
+switch here (``record_switch``) and, when switching on, adds the message type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from crm import permissions
+from crm.models import (
+    AccountancyEnvironment,
+    EnvironmentActivation,
+    EnvironmentActivationChange,
+    StaffMember,
+)
+
+#: The name users know from the documentation.
+ACTIVATION_NAME = gettext_lazy("Communicatieconnector accordering OutSite")
+
+Source = EnvironmentActivationChange.Source
+
+
+# --- reading the state ---------------------------------------------------------------------
+
+
+def is_active(environment_id: int | None) -> bool:
+    if environment_id is None:
+        return False
+    return EnvironmentActivation.objects.filter(environment_id=environment_id, active=True).exists()
+
+
+def active_environment_ids() -> QuerySet:
+    """The environments with the feature on, as a subquery for the scheduled jobs:
+    ``.filter(organisation__environment_id__in=active_environment_ids())``."""
+    return EnvironmentActivation.objects.filter(active=True).values("environment_id")
+
+
+def request_is_active(request: HttpRequest) -> bool:
+    """The state for the logged-in staff member's or client contact's environment; one
+    query per request (the menu and the view share it)."""
+    cached = getattr(request, "_outsite_activation", None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    member = permissions.staff_member(user)
+    if member is not None:
+        active = is_active(member.environment_id)
+    else:
+        contact = permissions.client_contact(user)
+        active = (
+            contact is not None
+            and EnvironmentActivation.objects.filter(
+                environment__organisations=contact.organisation_id, active=True
+            ).exists()
+        )
+    request._outsite_activation = active  # type: ignore[attr-defined]
+    return active
+
+
+# --- switching -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_switch(
+    *, environment: AccountancyEnvironment, active: bool, user: Any = None, source: str
+) -> tuple[EnvironmentActivation, bool]:
+    """Switch the activation on or off and record who did it, when and where; returns the
+    state and whether it changed. Switching to the state it already has records nothing.
+    Callers go through connectors.activation.set_environment_activation."""
+    state, _created = EnvironmentActivation.objects.select_for_update().get_or_create(
+        environment=environment
+    )
+    if state.active == active:
+        return state, False
+    now = timezone.now()
+    state.active = active
+    state.changed_at = now
+    state.changed_by = user if getattr(user, "pk", None) else None
+    state.save(update_fields=["active", "changed_at", "changed_by"])
+    EnvironmentActivationChange.objects.create(
+        environment=environment,
+        active=active,
+        changed_at=now,
+        changed_by=state.changed_by,
+        changed_by_name=_user_name(user),
+        source=source,
+    )
+    return state, True
+
+
+def _user_name(user: Any) -> str:
+    if not getattr(user, "pk", None):
+        return ""
+    return (user.get_full_name() or user.get_username())[:150]
+
+
+def administrators(environment_id: int | None) -> list[str]:
+    """Names of the people who may switch the activation on (the environment's
+    administrators), for the "not activated" page."""
+    if environment_id is None:
+        return []
+    members = StaffMember.objects.filter(
+        environment_id=environment_id,
+        role=StaffMember.Role.ADMINISTRATOR,
+        user__is_active=True,
+    ).select_related("user")
+    return sorted(m.user.get_full_name() or m.user.get_username() for m in members)
