@@ -29,7 +29,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from crm.models import Contact, StaffMember
 from kvk.status import Status
+from portal.templatetags.portal import attention_label, attention_text
+from workflow import signals
+from workflow.models import ApprovalMessage, Comment
+from workflow.reasons import public
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +61,6 @@ class Recipient:
 
 def connect() -> None:
     """Called from PortalConfig.ready."""
-    from workflow import signals
-
     signals.workflow_started.connect(_on_workflow_started, dispatch_uid="portal-mail-started")
     signals.message_approved.connect(_on_approved, dispatch_uid="portal-mail-approved")
     signals.message_rejected.connect(_on_rejected, dispatch_uid="portal-mail-rejected")
@@ -93,8 +96,6 @@ def _on_rejected(sender, pk: int, **kwargs) -> None:
 
 
 def _on_kvk_outcome(sender, pk: int, **kwargs) -> None:
-    from workflow.models import ApprovalMessage
-
     status = ApprovalMessage.objects.filter(pk=pk).values_list("status", flat=True).first()
     if status == Status.FILED:
         _queue(FILED, pk)
@@ -131,8 +132,6 @@ def client_recipients(message) -> list[Recipient]:
 
 
 def staff_recipients(message) -> list[Recipient]:
-    from crm.models import StaffMember
-
     members = StaffMember.objects.filter(
         environment_id=message.organisation.environment_id
     ).select_related("user")
@@ -202,9 +201,6 @@ def _link(message, staff: bool) -> str:
 
 
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
-    from portal.templatetags.portal import attention_label, attention_text
-    from workflow.reasons import public
-
     # A client never reads the technical detail of a reason; the staff do.
     reasons = message.reasons if recipient.staff else public(message.reasons)
     with translation.override(recipient.language):
@@ -238,8 +234,6 @@ def send_notification(kind: str, pk: int, comment_pk: int | None = None) -> int:
 
 
 def _messages(pks: list[int]):
-    from workflow.models import ApprovalMessage
-
     return (
         ApprovalMessage.objects.select_related("organisation")
         .defer("document", "received_document")
@@ -248,8 +242,6 @@ def _messages(pks: list[int]):
 
 
 def _send(kind: str, message, comment_pk: int | None = None) -> int:
-    from workflow.models import Comment
-
     pk = message.pk
     comment = None
     recipients: list[Recipient] = []
@@ -287,8 +279,6 @@ def send_notifications(kind: str, pks: list[int]) -> int:
     message whose mail fails (mail server away, a bad address, anything) goes to a task of
     its own, which retries or fails visibly; the others are still sent, and never twice."""
     from django.db.models import Prefetch
-
-    from crm.models import Contact
 
     contacts = Contact.objects.filter(portal_access=True).select_related("user")
     messages = _messages(pks).prefetch_related(

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
 from crm.models import StaffMember
+from workflow.reasons import ATTENTION, sentence
+from workflow.selectors import actor_words
 
 register = template.Library()
 
@@ -46,8 +48,6 @@ def attention_text(code: str, detail: str) -> list[str]:
     """What a message at 60 asks attention for, in the reader's language: the explanation
     of ``code`` and the raw ``detail`` the poll stored (which starts with the explanation in
     Dutch; it is not repeated then)."""
-    from workflow.reasons import ATTENTION
-
     explanation = str(ATTENTION.get(code, "")) if code else ""
     if not explanation:
         return [detail] if detail else []
@@ -67,8 +67,6 @@ def attention_lines(message: Any) -> list[str]:
 def reason_sentence(reason: Any) -> str:
     """What a person reads of a stored reason: the sentence, never the code or the
     technical detail (workflow.reasons.sentence)."""
-    from workflow.reasons import sentence
-
     return sentence(reason)
 
 
@@ -76,8 +74,6 @@ def reason_sentence(reason: Any) -> str:
 def event_actor(event: Any) -> str:
     """Who did an audit event (workflow.models.StatusEvent), in words: "Automatische
     verwerking", "Jan de Vries (kantoor)" (workflow.selectors.actor_words)."""
-    from workflow.selectors import actor_words
-
     name, role = actor_words(event.actor_kind, event.actor_label, event.actor_user)
     return f"{name} ({role})" if role else name
 

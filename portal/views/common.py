@@ -23,11 +23,12 @@ from config.clientip import client_ip
 from crm import permissions
 from crm.models import Contact, StaffMember
 from kvk import compare
+from kvk.render import render_html, render_pdf
 from kvk.status import Status
 from portal.admin_site import needs_second_factor
 from workflow import services
 from workflow.models import Actor, ApprovalMessage, Comment
-from workflow.selectors import STAFF_ONLY_ACTIONS
+from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
 #: Large columns a list never needs; the detail page loads them.
 HEAVY_FIELDS = ("document", "received_document", "findings", "digipoort_statuses")
@@ -147,8 +148,6 @@ def timeline_context(message: ApprovalMessage, *, staff: bool) -> dict[str, Any]
 
     A client sees no staff-only events and no technical detail of a reason."""
     try:
-        from workflow.selectors import timeline
-
         get_template("workflow/_timeline.html")
     except (ImportError, TemplateDoesNotExist):
         events = message.events.select_related("actor_user")
@@ -174,8 +173,6 @@ def download_name(message: ApprovalMessage, extension: str) -> str:
 
 
 def pdf_response(message: ApprovalMessage) -> HttpResponse:
-    from kvk.render import render_pdf
-
     pdf = render_pdf(bytes(message.document), concept=message.status != Status.FILED)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{download_name(message, "pdf")}"'
@@ -191,8 +188,6 @@ def xbrl_response(message: ApprovalMessage) -> HttpResponse:
 def rendered_accounts(message: ApprovalMessage) -> str | None:
     """The accounts as a self-contained HTML document, or None when they cannot be read
     (a message that failed processing may not be a valid instance)."""
-    from kvk.render import render_html
-
     try:
         return render_html(bytes(message.document), concept=message.status != Status.FILED)
     except Exception:  # noqa: BLE001 - any unreadable document is shown as "not available"

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET
 
 from kvk.status import status_label
 from portal.views import common
+from workflow import diagram
 
 
 @common.staff_view()
 @require_GET
 def message_diagram(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
-    from workflow import diagram
 
     svg = diagram.to_svg(highlight=message.status)
     if svg is not None:

@@ -27,7 +27,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
-from crm.models import Contact, Identification, Organisation
+from crm.models import Contact, Identification, Organisation, StaffMember
+from kvk.digipoort.client import DigipoortError
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, notifications
 from portal.forms import (
@@ -42,7 +43,7 @@ from portal.forms import (
     TokenForm,
 )
 from portal.views import common
-from workflow import selectors, services
+from workflow import selectors, services, submission
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
@@ -396,9 +397,6 @@ def _check_kenmerk(kenmerk: str, kvk_number: str) -> str:
     delivery and it is one for this organisation's KvK number, else what to show under the
     field (a typing error must not leave the message following someone else's delivery, or
     none)."""
-    from kvk.digipoort.client import DigipoortError
-    from workflow import submission
-
     try:
         client = submission._client()
         statuses = client.statuses(kenmerk)
@@ -576,8 +574,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _is_administrator(request: HttpRequest) -> bool:
-    from crm.models import StaffMember
-
     return request.staff_member.role == StaffMember.Role.ADMINISTRATOR  # type: ignore[attr-defined]
 
 
