@@ -315,7 +315,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.sweep_stuck_messages",
         "schedule": 60.0,
     },
-    # Daily reminders to clients and escalations to staff (portal.reminders); idempotent.
+    # Daily reminders to clients and escalations to staff (deadlines.reminders); idempotent.
     "herinneringen-versturen": {
         "task": "portal.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),

@@ -60,7 +60,7 @@ class Actor:
 
 # --- permissions: one function per role, used by the transitions and the services ---------
 #
-# The rules themselves live in portal.permissions (staff see the organisations of their own
+# The rules themselves live in crm.permissions (staff see the organisations of their own
 # accountancy environment; a client user only its own organisation). These functions add
 # the kind of actor: a client token may register messages but never approve or reject.
 # (Typed loosely: django-fsm calls them with the model and the "user", here an Actor.)

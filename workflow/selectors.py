@@ -1,6 +1,6 @@
 """Reads of approval messages for the portals: scoped to the user, and the timeline.
 
-Who may see what is decided by portal.permissions (staff: the organisations of their own
+Who may see what is decided by crm.permissions (staff: the organisations of their own
 accountancy environment; client users: their own organisation) plus one workflow rule: a
 message waiting for the accountant's review is not shown to the client yet.
 """

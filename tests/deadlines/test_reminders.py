@@ -1,4 +1,4 @@
-"""portal.reminders: client reminders and staff escalations, never twice."""
+"""deadlines.reminders: client reminders and staff escalations, never twice."""
 
 from __future__ import annotations
 
