@@ -94,7 +94,7 @@ def setup_django(**extra: str) -> None:
 
 def activate_environment(environment) -> None:
     """Switch the accountancy environment's feature activation on, when the project has one
-    (portal.activation): a new environment starts with the portal and API switched off."""
+    (crm.activation): a new environment starts with the portal and API switched off."""
     try:
         from connectors.activation import set_environment_activation
         from crm.models import EnvironmentActivationChange

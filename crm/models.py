@@ -172,7 +172,7 @@ class Contact(models.Model):
         return f"{self.name} ({self.organisation})"
 
 
-# --- activation "Communicatieconnector accordering OutSite" (see portal.activation) ---------
+# --- activation "Communicatieconnector accordering OutSite" (see crm.activation) ------------
 
 
 class EnvironmentActivation(models.Model):

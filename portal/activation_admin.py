@@ -1,5 +1,5 @@
 """Admin for the activation "Communicatieconnector accordering OutSite": switching it here
-goes through portal.activation, so every switch is recorded (who, when) like on the
+goes through connectors.activation, so every switch is recorded (who, when) like on the
 InSite set-up page. The change log is read-only."""
 
 from __future__ import annotations
