@@ -59,6 +59,7 @@ def prepare(clients: int) -> list[dict]:
 
     from bench.ingest_views import CREATE_TABLE
     from connectors import services
+    from crm import services as crm_services
     from demo import setup as demo_setup
     from kvk.builder import build_instance
     from kvk.statements import demo_statements
@@ -74,7 +75,7 @@ def prepare(clients: int) -> list[dict]:
     for n in range(clients):
         kvk_number = f"{70000000 + n:08d}"
         name = f"Benchklant {n} B.V."
-        organisation = services.create_organisation(
+        organisation = crm_services.create_organisation(
             environment=environment, name=name, kvk_number=kvk_number
         )
         _token, raw = services.issue_token(organisation=organisation, connector=connector)

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from connectors import services
+from crm import services
 
 
 class Command(BaseCommand):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors import services
+from crm import services as crm_services
 
 
 class Command(BaseCommand):
@@ -36,10 +37,10 @@ class Command(BaseCommand):
         if expires_in_days is not None and expires_in_days < 1:
             raise CommandError(_("--expires-in-days moet minstens 1 zijn."))
         try:
-            organisation = services.find_organisation(
+            organisation = crm_services.find_organisation(
                 kvk_number=kvk.strip(), participant_number=environment
             )
-        except services.OnboardingError as error:
+        except crm_services.OnboardingError as error:
             raise CommandError(str(error))
         connector = services.default_connector(organisation.environment)
         expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None

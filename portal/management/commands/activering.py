@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from connectors.activation import set_environment_activation
-from connectors.services import OnboardingError, find_environment
 from crm.models import EnvironmentActivation, EnvironmentActivationChange
+from crm.services import OnboardingError, find_environment
 from portal import activation
 
 
