@@ -8,6 +8,7 @@ import uuid
 from typing import Any, cast
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,7 +20,7 @@ from rest_framework.views import APIView, exception_handler
 
 from config.clientip import client_ip
 from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
-from connectors import selectors
+from connectors import selectors, tasks
 from connectors.authentication import ClientTokenAuthentication, feature_active
 from connectors.models import ClientToken
 from connectors.serializers import (
@@ -249,6 +250,10 @@ class MessageListView(ClientAPIView):
             )
         except Conflict as error:
             raise ApiError(409, error.code, error.message)
+        if created:
+            # Processed right away, in one batch with the uploads of the same moment; the
+            # periodic job is the safety net.
+            transaction.on_commit(tasks.kick_processing)
         return Response(
             message_data(message),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -11,15 +11,6 @@ from django.utils import timezone
 
 from connectors.models import AppConnector, ClientToken, MessageType, hash_token
 from crm.models import AccountancyEnvironment, Identification, Organisation
-
-# Scripted onboarding of organisations moved to the CRM (issue 21); these names stay here
-# for the callers of connectors.services.
-from crm.services import (  # noqa: F401
-    OnboardingError,
-    create_organisation,
-    find_environment,
-    find_organisation,
-)
 from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import check_parsed
 from kvk.status import Status

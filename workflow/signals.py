@@ -1,13 +1,12 @@
 """Events the workflow announces after commit, for apps it may not import.
 
-Receivers queue work (connectors: processing; portal: e-mail) and never change a status;
+Receivers queue work (portal: e-mail) and never change a status;
 each is sent with ``pk`` of the approval message, except ``workflow_started``, which names
 all messages of a processed batch at once (``pks``).
 """
 
 from django.dispatch import Signal
 
-message_received = Signal()  # status 10 registered
 # pks: the messages that reached 30 (a processed batch), or whose accountant review completed
 workflow_started = Signal()
 message_approved = Signal()  # status 50

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 
 from django.db import transaction
 
@@ -11,8 +10,7 @@ from crm.models import Organisation
 from workflow.errors import Conflict
 from workflow.inserts import Insert
 from workflow.models import Actor, ApprovalMessage, sha256_hex
-from workflow.services.audit import _after_commit, record_event
-from workflow.signals import message_received
+from workflow.services.audit import record_event
 
 _MESSAGE_INSERT = Insert(ApprovalMessage, skip_conflicts_on=("organisation", "message_id"))
 
@@ -60,5 +58,4 @@ def register_message(
             )
         return existing, False
     record_event(message, action="received", actor=actor, from_status=None)
-    _after_commit(partial(message_received.send, sender=ApprovalMessage, pk=message.pk))
     return message, True
