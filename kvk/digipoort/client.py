@@ -1,6 +1,6 @@
 """The Digipoort WUS 2.0 client: deliver a filing (aanleveren) and follow its statuses.
 
-The one module through which the project talks to Digipoort (docs/ARCHITECTURE.md: one
+The one module through which the project talks to Digipoort (docs/architecture.md: one
 small client per peer, one error type that says whether a retry can help). Built on zeep
 with Logius' WSDLs (``wsdl/``); WS-Addressing and WS-Security (``wssec.py``) are applied by
 our own zeep plugin and signer because zeep's built-in WSSE signs only the Body and
