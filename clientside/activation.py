@@ -15,17 +15,14 @@ accountant side.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +33,8 @@ from clientside.models import (
     FilingActivationChange,
 )
 from config.dates import format_moment
+from kvk import activation as shared
+from kvk.activation import ChecklistItem
 
 #: The name users know from the documentation.
 ACTIVATION_NAME = gettext_lazy("Jaarrapportage deponeren via accountancyportal")
@@ -65,34 +64,22 @@ def inactive_text(administration: Administration) -> str:
     ) % {"name": ACTIVATION_NAME, "admin": administration.name}
 
 
-@transaction.atomic
 def set_administration_activation(
     *, administration: Administration, active: bool, user: Any = None, source: str
 ) -> FilingActivation:
     """Switch the activation on or off and record who did it, when and where. Switching to
     the state it already has records nothing; switching off changes no report, message or
     profile."""
-    state, _created = FilingActivation.objects.select_for_update().get_or_create(
-        administration=administration
-    )
-    if state.active == active:
-        return state
-    now = timezone.now()
-    state.active = active
-    state.changed_at = now
-    state.changed_by = user if getattr(user, "pk", None) else None
-    state.save(update_fields=["active", "changed_at", "changed_by"])
-    FilingActivationChange.objects.create(
-        administration=administration,
+    state, changed = shared.record_switch(
+        switch_model=FilingActivation,
+        change_model=FilingActivationChange,
+        subject=administration,
         active=active,
-        changed_at=now,
-        changed_by=state.changed_by,
-        changed_by_name=(
-            (user.get_full_name() or user.get_username())[:150] if state.changed_by else ""
-        ),
+        user=user,
         source=source,
     )
-    administration._filing_active = active  # type: ignore[attr-defined]
+    if changed:
+        administration._filing_active = active  # type: ignore[attr-defined]
     return state
 
 
@@ -110,7 +97,7 @@ def switchers() -> list[str]:
         groups__permissions__content_type__app_label=app_label,
     )
     users = User.objects.filter(is_active=True).filter(perm | Q(is_superuser=True)).distinct()
-    return sorted(u.get_full_name() or u.get_username() for u in users[:10])
+    return shared.user_names(users[:10])
 
 
 def not_activated_response(request: HttpRequest, administration_id: int) -> HttpResponse:
@@ -164,16 +151,6 @@ def required(lookup: str) -> Callable:
 # --- the set-up checklist ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    key: str
-    title: str
-    done: bool
-    detail: str
-    link: str = ""
-    link_text: str = ""
-
-
 def checklist(administration: Administration) -> list[ChecklistItem]:
     """What is still missing before the first message can be sent (Stap 1..2 of the
     client's set-up: activation, then the communication profile)."""
@@ -193,13 +170,10 @@ def checklist(administration: Administration) -> list[ChecklistItem]:
 
 
 def _activation_item(active: bool) -> ChecklistItem:
-    return ChecklistItem(
-        "activation",
-        _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
-        active,
-        _("Ingeschakeld.")
-        if active
-        else _(
+    return shared.activation_item(
+        name=ACTIVATION_NAME,
+        active=active,
+        when_off=_(
             "Schakel de activering hierboven in; daarna komt 'Communicatie met "
             "accountant' beschikbaar."
         ),

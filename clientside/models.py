@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvk import labels
 from kvk import taxonomy as tx
+from kvk.activation import ActivationChangeEntry, ActivationSwitch
 from kvk.status import Status
 
 kvk_number_validator = RegexValidator(
@@ -213,7 +214,6 @@ class CommunicationProfile(models.Model):
 
     @property
     def portal_url(self) -> str:
-        from django.conf import settings
 
         if self.portal_url_override:
             return self.portal_url_override.rstrip("/")
@@ -378,10 +378,12 @@ def normalise_participant_number(value: str) -> str:
 # --- activation "Jaarrapportage deponeren via accountancyportal" (clientside.activation) ---
 
 
-class FilingActivation(models.Model):
+class FilingActivation(ActivationSwitch):
     """Whether the activation "Jaarrapportage deponeren via accountancyportal" is switched
     on for an administration. No row means off. Changed only through
     clientside.activation.set_administration_activation, which writes the change log."""
+
+    subject_field = "administration"
 
     administration = models.OneToOneField(
         Administration,
@@ -389,57 +391,17 @@ class FilingActivation(models.Model):
         related_name="filing_activation",
         verbose_name=_("administratie"),
     )
-    active = models.BooleanField(_("ingeschakeld"), default=False)
-    changed_at = models.DateTimeField(_("gewijzigd op"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     class Meta:
         verbose_name = _("activering Jaarrapportage deponeren via accountancyportal")
         verbose_name_plural = _("activeringen Jaarrapportage deponeren via accountancyportal")
 
-    def __str__(self) -> str:
-        state = _("aan") if self.active else _("uit")
-        return f"{self.administration}: {state}"
 
-
-class FilingActivationChange(models.Model):
+class FilingActivationChange(ActivationChangeEntry):
     """One row per switch of the activation: who, when, on or off, and where."""
 
-    class Source(models.TextChoices):
-        SETUP = "setup", _("Inrichtingsscherm")
-        ADMIN = "admin", _("Beheer (admin)")
-        DEMO = "demo", _("Demo-lader")
-        MIGRATION = "migration", _("Update (bestaande installatie)")
-        COMMAND = "command", _("Opdrachtregel")
+    subject_field = "administration"
 
     administration = models.ForeignKey(
         Administration, on_delete=models.CASCADE, related_name="filing_activation_changes"
     )
-    active = models.BooleanField(_("ingeschakeld"))
-    changed_at = models.DateTimeField(_("gewijzigd op"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
-    changed_by_name = models.CharField(_("naam"), max_length=150, blank=True)
-    source = models.CharField(_("via"), max_length=20, choices=Source.choices)
-
-    class Meta:
-        verbose_name = _("wijziging activering")
-        verbose_name_plural = _("wijzigingen activering")
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self) -> str:
-        state = _("aan") if self.active else _("uit")
-        return f"{self.administration} {state} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from crm import permissions
@@ -30,6 +28,7 @@ from crm.models import (
     EnvironmentActivationChange,
     StaffMember,
 )
+from kvk import activation as shared
 
 #: The name users know from the documentation.
 ACTIVATION_NAME = gettext_lazy("Communicatieconnector accordering OutSite")
@@ -77,38 +76,20 @@ def request_is_active(request: HttpRequest) -> bool:
 # --- switching -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def record_switch(
     *, environment: AccountancyEnvironment, active: bool, user: Any = None, source: str
 ) -> tuple[EnvironmentActivation, bool]:
     """Switch the activation on or off and record who did it, when and where; returns the
     state and whether it changed. Switching to the state it already has records nothing.
     Callers go through connectors.activation.set_environment_activation."""
-    state, _created = EnvironmentActivation.objects.select_for_update().get_or_create(
-        environment=environment
-    )
-    if state.active == active:
-        return state, False
-    now = timezone.now()
-    state.active = active
-    state.changed_at = now
-    state.changed_by = user if getattr(user, "pk", None) else None
-    state.save(update_fields=["active", "changed_at", "changed_by"])
-    EnvironmentActivationChange.objects.create(
-        environment=environment,
+    return shared.record_switch(
+        switch_model=EnvironmentActivation,
+        change_model=EnvironmentActivationChange,
+        subject=environment,
         active=active,
-        changed_at=now,
-        changed_by=state.changed_by,
-        changed_by_name=_user_name(user),
+        user=user,
         source=source,
     )
-    return state, True
-
-
-def _user_name(user: Any) -> str:
-    if not getattr(user, "pk", None):
-        return ""
-    return (user.get_full_name() or user.get_username())[:150]
 
 
 def administrators(environment_id: int | None) -> list[str]:
@@ -121,4 +102,4 @@ def administrators(environment_id: int | None) -> list[str]:
         role=StaffMember.Role.ADMINISTRATOR,
         user__is_active=True,
     ).select_related("user")
-    return sorted(m.user.get_full_name() or m.user.get_username() for m in members)
+    return shared.user_names(m.user for m in members)

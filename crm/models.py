@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kvk import taxonomy as tx
+from kvk.activation import ActivationChangeEntry, ActivationSwitch, source_choices, source_field
 
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
@@ -175,27 +176,19 @@ class Contact(models.Model):
 # --- activation "Communicatieconnector accordering OutSite" (see crm.activation) ------------
 
 
-class EnvironmentActivation(models.Model):
+class EnvironmentActivation(ActivationSwitch):
     """Whether the activation "Communicatieconnector accordering OutSite" is switched on for
     an accountancy environment. No row means off: a new environment starts without the
     feature. Changed only through connectors.activation.set_environment_activation, which also
     writes the change log."""
+
+    subject_field = "environment"
 
     environment = models.OneToOneField(
         AccountancyEnvironment,
         on_delete=models.CASCADE,
         related_name="activation",
         verbose_name=_("accountantsomgeving"),
-    )
-    active = models.BooleanField(_("ingeschakeld"), default=False)
-    changed_at = models.DateTimeField(_("gewijzigd op"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
     )
     # When the scheduled job "Externe berichten verwerken" last ran for this environment;
     # the set-up checklist shows it.
@@ -208,44 +201,17 @@ class EnvironmentActivation(models.Model):
         verbose_name = _("activering Communicatieconnector accordering OutSite")
         verbose_name_plural = _("activeringen Communicatieconnector accordering OutSite")
 
-    def __str__(self) -> str:
-        state = _("aan") if self.active else _("uit")
-        return f"{self.environment}: {state}"
 
-
-class EnvironmentActivationChange(models.Model):
+class EnvironmentActivationChange(ActivationChangeEntry):
     """One row per switch of the activation: who, when, on or off, and where."""
 
-    class Source(models.TextChoices):
-        SETUP = "setup", _("Inrichtingsscherm InSite")
-        ADMIN = "admin", _("Beheer (admin)")
-        DEMO = "demo", _("Demo-lader")
-        MIGRATION = "migration", _("Update (bestaande installatie)")
-        COMMAND = "command", _("Opdrachtregel")
+    subject_field = "environment"
 
     environment = models.ForeignKey(
         AccountancyEnvironment, on_delete=models.CASCADE, related_name="activation_changes"
     )
-    active = models.BooleanField(_("ingeschakeld"))
-    changed_at = models.DateTimeField(_("gewijzigd op"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
-    # Kept as text too, so the log still names the person after the user is deleted.
-    changed_by_name = models.CharField(_("naam"), max_length=150, blank=True)
-    source = models.CharField(_("via"), max_length=20, choices=Source.choices)
+    # The set-up page is InSite's; the sources are otherwise the client side's.
+    source = source_field(source_choices(setup_label=_("Inrichtingsscherm InSite")))
 
-    class Meta:
+    class Meta(ActivationChangeEntry.Meta):
         db_table = "portal_environmentactivationchange"  # the table from before the move
-        verbose_name = _("wijziging activering")
-        verbose_name_plural = _("wijzigingen activering")
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self) -> str:
-        state = _("aan") if self.active else _("uit")
-        return f"{self.environment} {state} ({self.changed_at:%Y-%m-%d %H:%M})"

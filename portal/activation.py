@@ -9,7 +9,6 @@ and the menu (templatetags ``activation``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -25,6 +24,8 @@ from connectors.models import AppConnector, ClientToken, MessageType
 from crm import permissions
 from crm.activation import ACTIVATION_NAME, Source, administrators, is_active, request_is_active
 from crm.models import AccountancyEnvironment, EnvironmentActivation, Identification, StaffMember
+from kvk import activation as shared
+from kvk.activation import ChecklistItem
 from workflow.models import WorkflowDefinition
 
 __all__ = [
@@ -78,16 +79,6 @@ def required(view: Callable) -> Callable:
 # --- the set-up checklist ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    key: str
-    title: str
-    done: bool
-    detail: str
-    link: str = ""
-    link_text: str = ""
-
-
 def processing_schedule() -> tuple[str, float] | None:
     """The beat entry of "Externe berichten verwerken": (name, seconds), or None."""
     for name, entry in (getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}).items():
@@ -129,13 +120,10 @@ def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
 
 
 def _activation_item(active: bool) -> ChecklistItem:
-    return ChecklistItem(
-        "activation",
-        _("Activering '%(name)s' ingeschakeld") % {"name": ACTIVATION_NAME},
-        active,
-        _("Ingeschakeld.")
-        if active
-        else _("Schakel de activering hierboven in; daarna komen de inrichtingspaden vrij."),
+    return shared.activation_item(
+        name=ACTIVATION_NAME,
+        active=active,
+        when_off=_("Schakel de activering hierboven in; daarna komen de inrichtingspaden vrij."),
     )
 
 
