@@ -70,13 +70,8 @@ def set_administration_activation(
     """Switch the activation on or off and record who did it, when and where. Switching to
     the state it already has records nothing; switching off changes no report, message or
     profile."""
-    state, changed = shared.record_switch(
-        switch_model=FilingActivation,
-        change_model=FilingActivationChange,
-        subject=administration,
-        active=active,
-        user=user,
-        source=source,
+    state, changed = FilingActivation.record_switch(
+        administration, active=active, user=user, source=source
     )
     if changed:
         administration._filing_active = active  # type: ignore[attr-defined]

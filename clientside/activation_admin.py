@@ -14,17 +14,10 @@ from kvk.activation_admin import ActivationAdmin, ActivationChangeAdmin
 @admin.register(FilingActivation)
 class FilingActivationAdmin(ActivationAdmin):
     subject_field = "administration"
+    switch_service = staticmethod(activation.set_administration_activation)
     list_display = ["administration", "active", "changed_at", "changed_by"]
     fields = ["administration", "active", "changed_at", "changed_by"]
     list_select_related = ["administration", "changed_by"]
-
-    def switch(self, request, obj) -> FilingActivation:
-        return activation.set_administration_activation(
-            administration=obj.administration,
-            active=obj.active,
-            user=request.user,
-            source=FilingActivationChange.Source.ADMIN,
-        )
 
 
 @admin.register(FilingActivationChange)

@@ -378,12 +378,23 @@ def normalise_participant_number(value: str) -> str:
 # --- activation "Jaarrapportage deponeren via accountancyportal" (clientside.activation) ---
 
 
+class FilingActivationChange(ActivationChangeEntry):
+    """The log of every switch of FilingActivation."""
+
+    subject_field = "administration"
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="filing_activation_changes"
+    )
+
+
 class FilingActivation(ActivationSwitch):
     """Whether the activation "Jaarrapportage deponeren via accountancyportal" is switched
     on for an administration. No row means off. Changed only through
     clientside.activation.set_administration_activation, which writes the change log."""
 
     subject_field = "administration"
+    change_model = FilingActivationChange
 
     administration = models.OneToOneField(
         Administration,
@@ -395,13 +406,3 @@ class FilingActivation(ActivationSwitch):
     class Meta:
         verbose_name = _("activering Jaarrapportage deponeren via accountancyportal")
         verbose_name_plural = _("activeringen Jaarrapportage deponeren via accountancyportal")
-
-
-class FilingActivationChange(ActivationChangeEntry):
-    """One row per switch of the activation: who, when, on or off, and where."""
-
-    subject_field = "administration"
-
-    administration = models.ForeignKey(
-        Administration, on_delete=models.CASCADE, related_name="filing_activation_changes"
-    )

@@ -82,14 +82,7 @@ def record_switch(
     """Switch the activation on or off and record who did it, when and where; returns the
     state and whether it changed. Switching to the state it already has records nothing.
     Callers go through connectors.activation.set_environment_activation."""
-    return shared.record_switch(
-        switch_model=EnvironmentActivation,
-        change_model=EnvironmentActivationChange,
-        subject=environment,
-        active=active,
-        user=user,
-        source=source,
-    )
+    return EnvironmentActivation.record_switch(environment, active=active, user=user, source=source)
 
 
 def administrators(environment_id: int | None) -> list[str]:

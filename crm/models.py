@@ -176,6 +176,21 @@ class Contact(models.Model):
 # --- activation "Communicatieconnector accordering OutSite" (see crm.activation) ------------
 
 
+class EnvironmentActivationChange(ActivationChangeEntry):
+    """The log of every switch of EnvironmentActivation."""
+
+    subject_field = "environment"
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="activation_changes"
+    )
+    # The set-up page is InSite's; the sources are otherwise the client side's.
+    source = source_field(source_choices(setup_label=_("Inrichtingsscherm InSite")))
+
+    class Meta(ActivationChangeEntry.Meta):
+        db_table = "portal_environmentactivationchange"  # the table from before the move
+
+
 class EnvironmentActivation(ActivationSwitch):
     """Whether the activation "Communicatieconnector accordering OutSite" is switched on for
     an accountancy environment. No row means off: a new environment starts without the
@@ -183,6 +198,7 @@ class EnvironmentActivation(ActivationSwitch):
     writes the change log."""
 
     subject_field = "environment"
+    change_model = EnvironmentActivationChange
 
     environment = models.OneToOneField(
         AccountancyEnvironment,
@@ -200,18 +216,3 @@ class EnvironmentActivation(ActivationSwitch):
         db_table = "portal_environmentactivation"  # the table from before the move
         verbose_name = _("activering Communicatieconnector accordering OutSite")
         verbose_name_plural = _("activeringen Communicatieconnector accordering OutSite")
-
-
-class EnvironmentActivationChange(ActivationChangeEntry):
-    """One row per switch of the activation: who, when, on or off, and where."""
-
-    subject_field = "environment"
-
-    environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, related_name="activation_changes"
-    )
-    # The set-up page is InSite's; the sources are otherwise the client side's.
-    source = source_field(source_choices(setup_label=_("Inrichtingsscherm InSite")))
-
-    class Meta(ActivationChangeEntry.Meta):
-        db_table = "portal_environmentactivationchange"  # the table from before the move

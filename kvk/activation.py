@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -67,23 +67,6 @@ def _state_text(active: bool) -> str:
     return _("aan") if active else _("uit")
 
 
-class ActivationSwitch(models.Model):
-    """The switch of one subject (an environment, an administration). No row means off.
-    A concrete model adds the one-to-one field named by ``subject_field``."""
-
-    subject_field: ClassVar[str]
-
-    active = models.BooleanField(gettext_lazy("ingeschakeld"), default=False)
-    changed_at = models.DateTimeField(gettext_lazy("gewijzigd op"), null=True, blank=True)
-    changed_by = _changed_by_field()
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{getattr(self, self.subject_field)}: {_state_text(self.active)}"
-
-
 class ActivationChangeEntry(models.Model):
     """One row per switch of an activation: who, when, on or off, and where. A concrete
     model adds the foreign key named by ``subject_field``."""
@@ -109,43 +92,53 @@ class ActivationChangeEntry(models.Model):
         return f"{subject} {_state_text(self.active)} ({self.changed_at:%Y-%m-%d %H:%M})"
 
 
-# --- switching and reading -----------------------------------------------------------------
+class ActivationSwitch(models.Model):
+    """The switch of one subject (an environment, an administration). No row means off.
+    A concrete model adds the one-to-one field named by ``subject_field`` and names its
+    change log (``change_model``)."""
+
+    subject_field: ClassVar[str]
+    change_model: ClassVar[type[ActivationChangeEntry]]
+
+    active = models.BooleanField(gettext_lazy("ingeschakeld"), default=False)
+    changed_at = models.DateTimeField(gettext_lazy("gewijzigd op"), null=True, blank=True)
+    changed_by = _changed_by_field()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.subject_field)}: {_state_text(self.active)}"
+
+    @classmethod
+    @transaction.atomic
+    def record_switch(
+        cls, subject: models.Model, *, active: bool, user: Any = None, source: str
+    ) -> tuple[Self, bool]:
+        """Switch the activation of ``subject`` on or off and log who did it, when and
+        where; returns the state and whether it changed. Switching to the state it already
+        has records nothing."""
+        lookup: dict[str, Any] = {cls.subject_field: subject}
+        state, _created = cls._default_manager.select_for_update().get_or_create(**lookup)
+        if state.active == active:
+            return state, False
+        now = timezone.now()
+        state.active = active
+        state.changed_at = now
+        state.changed_by = user if getattr(user, "pk", None) else None
+        state.save(update_fields=["active", "changed_at", "changed_by"])
+        cls.change_model._default_manager.create(
+            **{cls.change_model.subject_field: subject},
+            active=active,
+            changed_at=now,
+            changed_by=state.changed_by,
+            changed_by_name=user_name(user) if state.changed_by else "",
+            source=source,
+        )
+        return state, True
 
 
-S = TypeVar("S", bound=ActivationSwitch)
-
-
-@transaction.atomic
-def record_switch(
-    *,
-    switch_model: type[S],
-    change_model: type[ActivationChangeEntry],
-    subject: models.Model,
-    active: bool,
-    user: Any = None,
-    source: str,
-) -> tuple[S, bool]:
-    """Switch the activation of ``subject`` on or off and log who did it, when and where;
-    returns the state and whether it changed. Switching to the state it already has
-    records nothing."""
-    lookup: dict[str, Any] = {switch_model.subject_field: subject}
-    state, _created = switch_model._default_manager.select_for_update().get_or_create(**lookup)
-    if state.active == active:
-        return state, False
-    now = timezone.now()
-    state.active = active
-    state.changed_at = now
-    state.changed_by = user if getattr(user, "pk", None) else None
-    state.save(update_fields=["active", "changed_at", "changed_by"])
-    change_model._default_manager.create(
-        **{change_model.subject_field: subject},
-        active=active,
-        changed_at=now,
-        changed_by=state.changed_by,
-        changed_by_name=user_name(user) if state.changed_by else "",
-        source=source,
-    )
-    return state, True
+# --- the people who switch -----------------------------------------------------------------
 
 
 def user_name(user: Any) -> str:
@@ -219,13 +212,39 @@ def setup_context(
 
 class ActivationCommand(BaseCommand):
     """Shows or switches an activation (``--aan``/``--uit``, ``--door GEBRUIKER``), then
-    prints the state and the checklist."""
+    prints the state and the checklist. A side names the activation (``activation_name``)
+    and says how to find the subject, switch it, read it and list what is missing."""
+
+    activation_name: Any
+
+    def find_subject(self, options: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def switch(self, subject: Any, *, active: bool, user: Any) -> None:
+        raise NotImplementedError
+
+    def is_active(self, subject: Any) -> bool:
+        raise NotImplementedError
+
+    def checklist(self, subject: Any) -> list[ChecklistItem]:
+        raise NotImplementedError
 
     def add_switch_arguments(self, parser) -> None:
         switch = parser.add_mutually_exclusive_group()
         switch.add_argument("--aan", action="store_true", help="inschakelen")
         switch.add_argument("--uit", action="store_true", help="uitschakelen")
         parser.add_argument("--door", metavar="GEBRUIKER", help="wie schakelt (voor het log)")
+
+    def handle(self, *args, aan: bool, uit: bool, door: str | None, **options) -> None:
+        subject = self.find_subject(options)
+        user = self.user_named(door)
+        if aan or uit:
+            self.switch(subject, active=aan, user=user)
+        state = "ingeschakeld" if self.is_active(subject) else "uitgeschakeld"
+        self.stdout.write(f"{subject}: '{self.activation_name}' {state}.")
+        for item in self.checklist(subject):
+            mark = "[x]" if item.done else "[ ]"
+            self.stdout.write(f"{mark} {item.title}: {item.detail}")
 
     def user_named(self, username: str | None) -> Any:
         """The user who switches (for the log), or None when no name is given."""
@@ -235,12 +254,3 @@ class ActivationCommand(BaseCommand):
         if user is None:
             raise CommandError(f"Gebruiker '{username}' bestaat niet.")
         return user
-
-    def write_state(
-        self, *, subject: Any, name: Any, active: bool, items: Iterable[ChecklistItem]
-    ) -> None:
-        state = "ingeschakeld" if active else "uitgeschakeld"
-        self.stdout.write(f"{subject}: '{name}' {state}.")
-        for item in items:
-            mark = "[x]" if item.done else "[ ]"
-            self.stdout.write(f"{mark} {item.title}: {item.detail}")

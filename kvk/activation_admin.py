@@ -3,25 +3,24 @@ side's service so every switch is recorded, and its read-only change log."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from kvk.activation import ActivationSwitch
+from kvk.activation import ActivationSource, ActivationSwitch
 
 
 class ActivationAdmin(admin.ModelAdmin):
-    """A switch in the admin: saving goes through the side's service (``switch``), so the
-    switch is recorded like one on the set-up page; the subject of a row is fixed."""
+    """A switch in the admin: saving goes through the side's service (``switch_service``),
+    so it is recorded like one on the set-up page; the subject of a row is fixed."""
 
     subject_field: ClassVar[str]
     list_filter = ["active"]
     readonly_fields = ["changed_at", "changed_by"]
 
-    def switch(self, request: HttpRequest, obj: Any) -> ActivationSwitch:
-        """Switch ``obj``'s subject to ``obj.active`` with source "admin"."""
-        raise NotImplementedError
+    #: The side's service: ``switch_service(<subject_field>=..., active=, user=, source=)``.
+    switch_service: ClassVar[Callable[..., ActivationSwitch]]
 
     def get_readonly_fields(self, request, obj=None):
         # The subject of an existing row is fixed; only the switch changes.
@@ -31,7 +30,10 @@ class ActivationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # Never saved directly: the service records the switch.
-        state = self.switch(request, obj)
+        subject = {self.subject_field: getattr(obj, self.subject_field)}
+        state = self.switch_service(
+            **subject, active=obj.active, user=request.user, source=ActivationSource.ADMIN
+        )
         obj.pk = state.pk
         obj.changed_at = state.changed_at
         obj.changed_by = state.changed_by

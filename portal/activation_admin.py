@@ -26,19 +26,12 @@ class EnvironmentActivationChangeInline(admin.TabularInline):
 @admin.register(EnvironmentActivation)
 class EnvironmentActivationAdmin(ActivationAdmin):
     subject_field = "environment"
+    # The service also runs the conversion.
+    switch_service = staticmethod(set_environment_activation)
     list_display = ["environment", "active", "changed_at", "changed_by", "last_processing_run_at"]
     fields = ["environment", "active", "changed_at", "changed_by", "last_processing_run_at"]
     readonly_fields = ["changed_at", "changed_by", "last_processing_run_at"]
     list_select_related = ["environment", "changed_by"]
-
-    def switch(self, request, obj) -> EnvironmentActivation:
-        # Through the service, which also runs the conversion.
-        return set_environment_activation(
-            environment=obj.environment,
-            active=obj.active,
-            user=request.user,
-            source=EnvironmentActivationChange.Source.ADMIN,
-        )
 
 
 @admin.register(EnvironmentActivationChange)

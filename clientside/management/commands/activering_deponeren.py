@@ -4,14 +4,17 @@ the set-up checklist. A switch is recorded like one on the set-up page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import CommandError
 
 from clientside import activation
-from clientside.models import Administration, FilingActivationChange
-from kvk.activation import ActivationCommand
+from clientside.models import Administration
+from kvk.activation import ActivationCommand, ActivationSource, ChecklistItem
 
 
 class Command(ActivationCommand):
+    activation_name = activation.ACTIVATION_NAME
     help = (
         "Toont of wijzigt de activering 'Jaarrapportage deponeren via accountancyportal' van "
         "een administratie, met wat er nog ontbreekt voor het eerste bericht."
@@ -21,24 +24,20 @@ class Command(ActivationCommand):
         parser.add_argument("--administration", required=True, help="KvK-nummer (8 cijfers)")
         self.add_switch_arguments(parser)
 
-    def handle(self, *args, administration, aan: bool, uit: bool, door, **options) -> None:
-        found = list(Administration.objects.filter(kvk_number=administration)[:2])
+    def find_subject(self, options: dict[str, Any]) -> Administration:
+        kvk_number = options["administration"]
+        found = list(Administration.objects.filter(kvk_number=kvk_number)[:2])
         if len(found) != 1:
-            raise CommandError(
-                f"Geen (of meer dan één) administratie met KvK-nummer {administration}."
-            )
-        admin = found[0]
-        user = self.user_named(door)
-        if aan or uit:
-            activation.set_administration_activation(
-                administration=admin,
-                active=aan,
-                user=user,
-                source=FilingActivationChange.Source.COMMAND,
-            )
-        self.write_state(
-            subject=admin,
-            name=activation.ACTIVATION_NAME,
-            active=activation.is_active(admin),
-            items=activation.checklist(admin),
+            raise CommandError(f"Geen (of meer dan één) administratie met KvK-nummer {kvk_number}.")
+        return found[0]
+
+    def switch(self, subject: Administration, *, active: bool, user: Any) -> None:
+        activation.set_administration_activation(
+            administration=subject, active=active, user=user, source=ActivationSource.COMMAND
         )
+
+    def is_active(self, subject: Administration) -> bool:
+        return activation.is_active(subject)
+
+    def checklist(self, subject: Administration) -> list[ChecklistItem]:
+        return activation.checklist(subject)

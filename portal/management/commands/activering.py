@@ -5,16 +5,19 @@ with the set-up checklist. A switch is recorded like one on the set-up page (sou
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import CommandError
 
 from connectors.activation import set_environment_activation
-from crm.models import EnvironmentActivation, EnvironmentActivationChange
+from crm.models import AccountancyEnvironment, EnvironmentActivation
 from crm.services import OnboardingError, find_environment
-from kvk.activation import ActivationCommand
+from kvk.activation import ActivationCommand, ActivationSource, ChecklistItem
 from portal import activation
 
 
 class Command(ActivationCommand):
+    activation_name = activation.ACTIVATION_NAME
     help = (
         "Toont of wijzigt de activering 'Communicatieconnector accordering OutSite' van een "
         "accountantsomgeving, met wat er nog ontbreekt voor het eerste bericht."
@@ -24,22 +27,19 @@ class Command(ActivationCommand):
         parser.add_argument("--environment", metavar="DEELNEMERNUMMER")
         self.add_switch_arguments(parser)
 
-    def handle(self, *args, environment, aan: bool, uit: bool, door, **options) -> None:
+    def find_subject(self, options: dict[str, Any]) -> AccountancyEnvironment:
         try:
-            env = find_environment(environment)
+            return find_environment(options["environment"])
         except OnboardingError as error:
             raise CommandError(str(error))
-        user = self.user_named(door)
-        if aan or uit:
-            set_environment_activation(
-                environment=env,
-                active=aan,
-                user=user,
-                source=EnvironmentActivationChange.Source.COMMAND,
-            )
-        self.write_state(
-            subject=env,
-            name=activation.ACTIVATION_NAME,
-            active=EnvironmentActivation.objects.filter(environment=env, active=True).exists(),
-            items=activation.checklist(env),
+
+    def switch(self, subject: AccountancyEnvironment, *, active: bool, user: Any) -> None:
+        set_environment_activation(
+            environment=subject, active=active, user=user, source=ActivationSource.COMMAND
         )
+
+    def is_active(self, subject: AccountancyEnvironment) -> bool:
+        return EnvironmentActivation.objects.filter(environment=subject, active=True).exists()
+
+    def checklist(self, subject: AccountancyEnvironment) -> list[ChecklistItem]:
+        return activation.checklist(subject)
