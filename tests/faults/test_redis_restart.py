@@ -125,7 +125,7 @@ def at_30(messages: list[ApprovalMessage]) -> bool:
 def test_worker_survives_redis_restart_and_nothing_is_lost_or_done_twice(
     client_a, own_redis, workers, monkeypatch
 ):
-    # The upload's own kick goes to the configured broker; this test drives its own Redis.
+    # This test drives its own Redis: nothing may kick processing on the configured broker.
     monkeypatch.setattr(connector_tasks, "kick_processing", lambda: None)
     worker = workers.celery("herstart", CELERY_BROKER_URL=own_redis.url)
     before = register(client_a, 2)

@@ -30,8 +30,8 @@ def test_message_left_at_20_by_a_killed_worker_is_resumed_once(client_a, workers
         "langzaam",
         ["tests/faults/slow_worker.py", str(marker), "120", "-n", "langzaam@%h", *WORKER_OPTIONS],
     )
-    # The upload's commit queues processing; the worker claims the message parses, checks and
-    # hangs before starting the workflow.
+    # Processing is queued as after an upload; the worker claims the message, parses, checks
+    # and hangs before starting the workflow.
     message, created = services.register_message(
         organisation=client_a.organisation,
         message_id=uuid.uuid4(),
@@ -41,6 +41,7 @@ def test_message_left_at_20_by_a_killed_worker_is_resumed_once(client_a, workers
         actor=Actor.system(),
     )
     assert created
+    connector_tasks.kick_processing()  # what the upload API queues on commit
     wait_for(marker.exists, 60, "the worker inside processing", lambda: workers.log("langzaam"))
     worker.send_signal(signal.SIGKILL)
     worker.wait(10)
