@@ -1,16 +1,162 @@
-"""Errors of the workflow services; the API and the views map them to answers."""
+"""Errors of the workflow services; the API and the views map them to answers.
+
+An error carries a stable ``code`` for machines and ``params`` for its sentence; the
+sentence comes from one catalogue (``SENTENCES``) and is rendered in the reader's
+language when the edge reads ``error.message``. A catalogue key is the error's code, or the
+code and a variant after a colon where one code has several sentences
+(``"status_conflict:approve"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from config.dates import format_day, format_moment
+
+#: Catalogue key -> the sentence, with ``%(name)s`` placeholders for the error's params.
+SENTENCES: dict[str, Any] = {
+    # --- not found, not permitted -----------------------------------------------------------
+    "not_found:organisation": _("Deze organisatie bestaat niet."),
+    "not_found:message": _("Dit bericht bestaat niet."),
+    "action_not_permitted": _("U heeft geen recht op deze actie voor dit bericht."),
+    "client_only": _("Alleen de cliënt kan %(action)s."),
+    "staff_only": _("Alleen medewerkers van het kantoor kunnen %(action)s."),
+    "comment_not_permitted": _("U kunt bij dit bericht geen opmerking plaatsen."),
+    # --- status and conditions --------------------------------------------------------------
+    "status_conflict": _(
+        "Het bericht heeft status %(status)s (%(status_label)s); deze actie kan nu niet."
+    ),
+    "status_conflict:review": _("Dit bericht wacht niet op beoordeling door de accountant."),
+    "status_conflict:adopt": _(
+        "De jaarrekening kan alleen worden vastgesteld tijdens de beoordeling."
+    ),
+    "status_conflict:approve": _(
+        "Het bericht heeft status %(status)s (%(status_label)s); goedkeuren kan nu niet."
+    ),
+    "status_conflict:size_class": _(
+        "Het bericht heeft status %(status)s (%(status_label)s); de waarschuwing over de "
+        "grootteklasse kan alleen vóór de goedkeuring terzijde worden gelegd."
+    ),
+    "status_conflict:resend": _(
+        "Alleen een bericht met status 70 kan opnieuw worden verzonden; dit bericht heeft "
+        "status %(status)s (%(status_label)s)."
+    ),
+    "awaiting_accountant_review": _("De accountant moet het bericht eerst beoordelen."),
+    "condition_not_met": _("Niet aan de voorwaarden voor deze actie is voldaan."),
+    "condition_not_met:review": _("De accountant moet het bericht eerst beoordelen."),
+    "condition_not_met:adoption": _(
+        "Vink eerst 'Jaarrekening vastgesteld' aan en vul de datum van vaststelling in."
+    ),
+    "claim_race": _("Berichten zijn tijdens het claimen gewijzigd."),
+    # --- adoption and approval --------------------------------------------------------------
+    "adoption_date_in_future": _("De datum van vaststelling kan niet in de toekomst liggen."),
+    "adoption_date_before_year": _(
+        "De datum van vaststelling ligt vóór het begin van het boekjaar."
+    ),
+    "adoption_date_in_year": _(
+        "De datum van vaststelling moet na het einde van het boekjaar liggen."
+    ),
+    "adoption_before_signing": _(
+        "De datum van vaststelling ligt vóór de datum waarop de bestuurders de "
+        "jaarrekening ondertekenden."
+    ),
+    "adopted_document_invalid": _(
+        "Het vastgestelde document voldoet niet aan de KvK-regels: %(findings)s"
+    ),
+    "already_approved": _("Dit bericht is al goedgekeurd."),
+    "already_approved:by": _("Dit bericht is al goedgekeurd door %(who)s op %(when)s."),
+    "document_changed": _(
+        "Het document is gewijzigd sinds u het opende. Bekijk het opnieuw en keur het daarna goed."
+    ),
+    # --- corrections ------------------------------------------------------------------------
+    "BR-KVK-4.12": _(
+        "Een heraanlevering moet een vastgestelde jaarrekening zijn (vaststelling 'Ja')."
+    ),
+    "BR-KVK-4.16": _("Een heraanlevering vraagt om de status én de datum van vaststelling."),
+    "correction_not_allowed:refused": _(
+        "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken en verstuur die."
+    ),
+    "correction_not_allowed:filed": _(
+        "Voor boekjaar %(year)s is al een vastgestelde jaarrekening gedeponeerd. Een "
+        "correctie kan alleen als heraanlevering."
+    ),
+    "correction_not_allowed:approved": _(
+        "Voor boekjaar %(year)s is al een vastgestelde jaarrekening goedgekeurd en onderweg "
+        "naar de KvK. Een correctie kan alleen als heraanlevering."
+    ),
+    "replaced": _(
+        "Dit bericht is vervangen door een nieuwere versie van de jaarrekening; die versie "
+        "wordt beoordeeld."
+    ),
+    # --- reasons, the size class and comments -----------------------------------------------
+    "rejection_reason_required": _("Geef een reden op waarom u het bericht afkeurt."),
+    "reason_too_long": _("De reden is te lang (hoogstens %(max)s tekens)."),
+    "size_class_reason_required": _("Geef de reden waarom de grootteklasse toch klopt."),
+    "no_size_class_warning": _("Bij dit bericht is er geen waarschuwing over de grootteklasse."),
+    "comment_empty": _("Een opmerking kan niet leeg zijn."),
+    "comment_too_long": _("Een opmerking is hoogstens %(max)s tekens lang."),
+    # --- receiving and delivery -------------------------------------------------------------
+    "message_id_reused": _("Dit berichtkenmerk is al gebruikt voor een ander document."),
+    "resend_queued": _("Er staat al een nieuwe verzendpoging klaar voor dit bericht."),
+    "attempt_running": _("Er loopt op dit moment een verzendpoging; wacht het resultaat af."),
+    "invalid_kenmerk": _(
+        "Vul het kenmerk in dat Digipoort aan de aflevering gaf (zonder spaties)."
+    ),
+    "kenmerk_taken": _("Dit kenmerk hoort bij een ander bericht; controleer het kenmerk."),
+    "document_mismatch": _(
+        "Het document wijkt af van het goedgekeurde document en wordt niet verzonden."
+    ),
+}
+
+
+def code_of(key: str) -> str:
+    """The stable code of a catalogue key: the part before a variant's colon."""
+    return key.partition(":")[0]
+
+
+def render(key: str, params: Mapping[str, Any] | None = None) -> str:
+    """The sentence of a catalogue key in the current language, with its params: lazy
+    texts (status labels, action words) in the current language, moments and days as
+    ``config.dates`` writes them."""
+    return str(SENTENCES[key]) % {name: _param(value) for name, value in (params or {}).items()}
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, datetime):
+        return format_moment(value)
+    if isinstance(value, date):
+        return format_day(value)
+    return value
 
 
 class WorkflowError(Exception):
-    """Base class: ``code`` is stable for machines, ``message`` is for people (Dutch)."""
+    """Base class: ``code`` is stable for machines, ``message`` is for people (the
+    catalogue's sentence in the current language)."""
 
     code = "workflow_error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None) -> None:
+        if key not in SENTENCES:
+            raise KeyError(f"no sentence for workflow error {key!r}")
+        super().__init__(key)
+        self.key = key
+        self.code = code_of(key)
+        self.params = dict(params or {})
+
+    @property
+    def message(self) -> str:
+        """The sentence for people, in the current language."""
+        return render(self.key, self.params)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class NotPermitted(WorkflowError):

@@ -320,7 +320,7 @@ def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         common.create_comment(request=request, message=message, text=form.cleaned_data["text"])
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
         return redirect("insite-message", pk=pk)
     flash.success(request, _("Uw opmerking is geplaatst."))
     return redirect("insite-message", pk=pk)
@@ -345,7 +345,7 @@ def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
             message_id=message.pk, actor=common.actor(request), reason=form.cleaned_data["reason"]
         )
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
     else:
         flash.success(
             request,
@@ -373,7 +373,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
     return redirect("insite-message", pk=pk)
 
 
@@ -435,7 +435,7 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.resend(message_id=message.pk, actor=common.actor(request))
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
     else:
         flash.success(
             request,
@@ -492,7 +492,7 @@ def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.record_delivery(message_id=message.pk, actor=actor, kenmerk=kenmerk)
             except Invalid as error:
-                form.add_error("kenmerk", _(error.message))
+                form.add_error("kenmerk", error.message)
                 return invalid()
             flash.success(
                 request,
@@ -503,7 +503,7 @@ def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"kenmerk": kenmerk},
             )
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
     return redirect("insite-message", pk=pk)
 
 

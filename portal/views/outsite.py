@@ -123,7 +123,7 @@ def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         common.create_comment(request=request, message=message, text=form.cleaned_data["text"])
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
         return redirect("outsite-message", pk=pk)
     flash.success(request, _("Uw opmerking is geplaatst."))
     return redirect("outsite-message", pk=pk)
@@ -182,12 +182,12 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             flash.success(request, _("Het bericht is afgekeurd; uw accountant is ingelicht."))
     except Invalid as error:
         if action == "approve":
-            flash.error(request, _(error.message))
+            flash.error(request, error.message)
             return redirect("outsite-message", pk=pk)
-        form.add_error("adoption_date" if action == "adopt" else "reason", _(error.message))
+        form.add_error("adoption_date" if action == "adopt" else "reason", error.message)
         return _detail_with(request, message, action, form, status=400)
     except WorkflowError as error:
-        flash.error(request, _(error.message))
+        flash.error(request, error.message)
     return redirect("outsite-message", pk=pk)
 
 

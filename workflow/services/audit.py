@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from crm.models import Organisation
+from kvk.status import Status
 from workflow.errors import Conflict, NotPermitted
 from workflow.inserts import Insert
 from workflow.models import Actor, ApprovalMessage, StatusEvent, client_may_see, is_client, is_staff
@@ -53,7 +54,7 @@ def _next_sequence(organisation_id: int) -> int:
         )
         row = cursor.fetchone()
     if row is None:
-        raise NotPermitted("Deze organisatie bestaat niet.", code="not_found")
+        raise NotPermitted("not_found:organisation")
     return int(row[0])
 
 
@@ -125,7 +126,7 @@ def _record_events(events: list[StatusEvent], *, locked: bool = False) -> None:
         )
         last = dict(cursor.fetchall())
     if len(last) != len(ids):
-        raise NotPermitted("Deze organisatie bestaat niet.", code="not_found")
+        raise NotPermitted("not_found:organisation")
     following = {pk: int(last[pk]) - counts[pk] + 1 for pk in ids}
     for event in events:
         event.sequence = following[event.organisation_id]
@@ -153,7 +154,7 @@ def _locked(message_id: int) -> ApprovalMessage:
             .get(pk=message_id)
         )
     except ApprovalMessage.DoesNotExist:
-        raise NotPermitted("Dit bericht bestaat niet.", code="not_found")
+        raise NotPermitted("not_found:message")
 
 
 def _lock_organisation(organisation_id: int) -> None:
@@ -200,15 +201,11 @@ def _transition(
     """Check a transition and perform it in memory; returns the status it left. The caller
     saves the message and audits the move."""
     if not can_proceed(transition, check_conditions=False):
-        raise Conflict(
-            f"Het bericht heeft status {message.status} ({message.status_label}); "
-            f"deze actie kan nu niet.",
-            code="status_conflict",
-        )
+        raise Conflict("status_conflict", _status_params(message))
     if not has_transition_perm(transition, actor):  # type: ignore[arg-type]  # an Actor
         if not can_proceed(transition):
-            raise Conflict(_condition_message(message), code="condition_not_met")
-        raise NotPermitted("U heeft geen recht op deze actie voor dit bericht.")
+            raise Conflict(_condition_key(message))
+        raise NotPermitted("action_not_permitted")
     from_status = message.status
     transition(*args, **kwargs)
     message.status_changed_at = timezone.now()
@@ -237,23 +234,29 @@ def _move_rows(rows: list[ApprovalMessage], transition: Callable[..., Any], acto
     )
 
 
-def _condition_message(message: ApprovalMessage) -> str:
+def _status_params(message: ApprovalMessage) -> dict[str, Any]:
+    """The params of a status conflict: the status and its label (in the reader's language)."""
+    return {"status": message.status, "status_label": Status(message.status).label}
+
+
+def _condition_key(message: ApprovalMessage) -> str:
+    """The sentence of the condition a transition misses (code ``condition_not_met``)."""
     if message.awaiting_accountant_review:
-        return "De accountant moet het bericht eerst beoordelen."
+        return "condition_not_met:review"
     if not message.adopted or message.adoption_date is None:
-        return "Vink eerst 'Jaarrekening vastgesteld' aan en vul de datum van vaststelling in."
-    return "Niet aan de voorwaarden voor deze actie is voldaan."
+        return "condition_not_met:adoption"
+    return "condition_not_met"
 
 
-def _require_client(message: ApprovalMessage, actor: Actor, what: str) -> None:
+def _require_client(message: ApprovalMessage, actor: Actor, what: Any) -> None:
+    """Only the organisation's client may do ``what`` (lazy words for the sentence)."""
     if not is_client(message, actor):
-        raise NotPermitted(f"Alleen de cliënt kan {what}.")
+        raise NotPermitted("client_only", {"action": what})
     if not client_may_see(message):
-        raise Conflict(
-            "De accountant moet het bericht eerst beoordelen.", code="awaiting_accountant_review"
-        )
+        raise Conflict("awaiting_accountant_review")
 
 
-def _require_staff(message: ApprovalMessage, actor: Actor, what: str) -> None:
+def _require_staff(message: ApprovalMessage, actor: Actor, what: Any) -> None:
+    """Only staff of the organisation's environment may do ``what`` (lazy words)."""
     if not is_staff(message, actor):
-        raise NotPermitted(f"Alleen medewerkers van het kantoor kunnen {what}.")
+        raise NotPermitted("staff_only", {"action": what})

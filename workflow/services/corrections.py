@@ -3,18 +3,38 @@ has an earlier filing, and whether a newer version replaced a message."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from crm.models import Organisation
 from kvk.status import Status
+from workflow.errors import code_of, render
 from workflow.models import ApprovalMessage, sha256_hex
 
 #: Statuses in which a message counts as filed, or as on its way to the KvK.
 FILING_STATUSES = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR, Status.FILED)
 
 CORRECTION_REASON_CODE = "correction_not_allowed"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why KvK would refuse a message as a correction: a key of the workflow errors'
+    catalogue (workflow.errors) and its params."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def reason(self) -> dict[str, str]:
+        """The refusal as a stored reason ``{"code", "message"}``, in Dutch whatever the
+        language of the request that stores it (as workflow.reasons stores its reasons)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return {"code": code_of(self.key), "message": render(self.key, self.params)}
 
 
 def correction_reason(
@@ -28,7 +48,32 @@ def correction_reason(
     exclude_message_id: int | None = None,
 ) -> dict[str, str] | None:
     """Why a message for this organisation and financial year may not enter the workflow
-    (or be approved), as a reason ``{"code", "message"}``; None when it may.
+    (or be approved), as a reason ``{"code", "message"}``; None when it may. The rule is
+    ``correction_refusal``'s."""
+    refusal = correction_refusal(
+        organisation,
+        financial_year,
+        adopted,
+        resubmission,
+        adoption_date,
+        received_sha256=received_sha256,
+        exclude_message_id=exclude_message_id,
+    )
+    return refusal.reason() if refusal is not None else None
+
+
+def correction_refusal(
+    organisation: Organisation | int,
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None = None,
+    *,
+    received_sha256: str | None = None,
+    exclude_message_id: int | None = None,
+) -> Refusal | None:
+    """Why a message for this organisation and financial year may not enter the workflow
+    (or be approved), as a ``Refusal``; None when it may.
 
     A filed document is never removed, so a correction is a new filing, accepted only as
     - a resubmission (heraanlevering, KvK's flag DocumentResubmissionDueToUnsurmountable-
@@ -43,7 +88,7 @@ def correction_reason(
     key = (organisation_id, financial_year)
     exclude = [exclude_message_id] if exclude_message_id is not None else []
     earlier = _earlier_messages([key], exclude) if financial_year is not None else {}
-    return _correction_decision(
+    return _decide(
         financial_year,
         adopted,
         resubmission,
@@ -84,7 +129,22 @@ def _correction_decision(
     received_sha256: str | None,
     earlier: list[tuple[int, int, bool]],
 ) -> dict[str, str] | None:
-    """The rule of ``correction_reason``, given the earlier messages that count."""
+    """The reason of ``correction_reason``, given the earlier messages that count."""
+    refusal = _decide(
+        financial_year, adopted, resubmission, adoption_date, received_sha256, earlier
+    )
+    return refusal.reason() if refusal is not None else None
+
+
+def _decide(
+    financial_year: int | None,
+    adopted: bool,
+    resubmission: bool,
+    adoption_date: date | None,
+    received_sha256: str | None,
+    earlier: list[tuple[int, int, bool]],
+) -> Refusal | None:
+    """The rule of ``correction_refusal``, given the earlier messages that count."""
     problem = _resubmission_problem(adopted, resubmission, adoption_date)
     if problem is not None or financial_year is None:
         return problem
@@ -95,25 +155,18 @@ def _correction_decision(
 
 def _resubmission_problem(
     adopted: bool, resubmission: bool, adoption_date: date | None
-) -> dict[str, str] | None:
+) -> Refusal | None:
     """A resubmission must be adopted (BR-KVK-4.12) and carry its adoption date (4.16)."""
     if resubmission and not adopted:
-        return {
-            "code": "BR-KVK-4.12",
-            "message": "Een heraanlevering moet een vastgestelde jaarrekening zijn "
-            "(vaststelling 'Ja').",
-        }
+        return Refusal("BR-KVK-4.12")
     if resubmission and adoption_date is None:
-        return {
-            "code": "BR-KVK-4.16",
-            "message": "Een heraanlevering vraagt om de status én de datum van vaststelling.",
-        }
+        return Refusal("BR-KVK-4.16")
     return None
 
 
 def _refused_again(
     received_sha256: str | None, earlier: list[tuple[int, int, bool]]
-) -> dict[str, str] | None:
+) -> Refusal | None:
     """The very document the KvK refused (90) is refused again: new documents are needed."""
     refused = [pk for pk, status, _adopted in earlier if status == Status.REFUSED]
     if not received_sha256 or not refused:
@@ -122,17 +175,13 @@ def _refused_again(
         "received_document", flat=True
     )
     if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
-        return {
-            "code": CORRECTION_REASON_CODE,
-            "message": "Deze stukken zijn door de KvK afgekeurd. Maak nieuwe stukken "
-            "en verstuur die.",
-        }
+        return Refusal(f"{CORRECTION_REASON_CODE}:refused")
     return None
 
 
 def _second_adopted_filing(
     financial_year: int, resubmission: bool, earlier: list[tuple[int, int, bool]]
-) -> dict[str, str] | None:
+) -> Refusal | None:
     """A second adopted filing for the year is only taken as a resubmission."""
     filings = [
         (was_adopted, status) for _pk, status, was_adopted in earlier if status in FILING_STATUSES
@@ -141,12 +190,8 @@ def _second_adopted_filing(
         return None
     if any(was_adopted for was_adopted, _status in filings):
         filed = any(status == Status.FILED for _adopted, status in filings)
-        where = "gedeponeerd" if filed else "goedgekeurd en onderweg naar de KvK"
-        return {
-            "code": CORRECTION_REASON_CODE,
-            "message": f"Voor boekjaar {financial_year} is al een vastgestelde jaarrekening "
-            f"{where}. Een correctie kan alleen als heraanlevering.",
-        }
+        where = "filed" if filed else "approved"
+        return Refusal(f"{CORRECTION_REASON_CODE}:{where}", {"year": financial_year})
     # Every earlier filing was non-adopted: this one is (or becomes, when the client ticks
     # "Jaarrekening vastgesteld") the adopted filing.
     return None

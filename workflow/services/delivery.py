@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kvk.status import Status
 from workflow.errors import Conflict, Invalid
@@ -25,6 +26,7 @@ from workflow.services.audit import (
     _apply,
     _locked,
     _require_staff,
+    _status_params,
     record_event,
 )
 from workflow.signals import kvk_attention, kvk_outcome, retries_exhausted
@@ -360,18 +362,12 @@ def resend(
     (``checked_not_delivered``: the case Digipoort's own answer could not tell).
     """
     message = _locked(message_id)
-    _require_staff(message, actor, "het bericht opnieuw verzenden")
+    _require_staff(message, actor, _("het bericht opnieuw verzenden"))
     if message.status != Status.TRANSPORT_ERROR:
-        raise Conflict(
-            f"Alleen een bericht met status 70 kan opnieuw worden verzonden; dit bericht heeft "
-            f"status {message.status} ({message.status_label}).",
-            code="status_conflict",
-        )
+        raise Conflict("status_conflict:resend", _status_params(message))
     _refuse_while_an_attempt_runs(message)
     if message.attempts_base == message.submit_attempts and message.next_attempt_at is not None:
-        raise Conflict(
-            "Er staat al een nieuwe verzendpoging klaar voor dit bericht.", code="resend_queued"
-        )
+        raise Conflict("resend_queued")
     verify_document(message)
     message.attempts_base = message.submit_attempts
     # Due at once: the queued task sends it, and if that task is lost the sweeper does.
@@ -386,10 +382,7 @@ def resend(
 
 def _refuse_while_an_attempt_runs(message: ApprovalMessage) -> None:
     if _attempt_running(message, timezone.now()):
-        raise Conflict(
-            "Er loopt op dit moment een verzendpoging; wacht het resultaat af.",
-            code="attempt_running",
-        )
+        raise Conflict("attempt_running")
 
 
 KENMERK_MAX_LENGTH = 100
@@ -405,21 +398,15 @@ def record_delivery(*, message_id: int, actor: Actor, kenmerk: str) -> ApprovalM
     """
     kenmerk = kenmerk.strip()
     if not kenmerk or len(kenmerk) > KENMERK_MAX_LENGTH or any(c.isspace() for c in kenmerk):
-        raise Invalid(
-            "Vul het kenmerk in dat Digipoort aan de aflevering gaf (zonder spaties).",
-            code="invalid_kenmerk",
-        )
+        raise Invalid("invalid_kenmerk")
     message = _locked(message_id)
-    _require_staff(message, actor, "de aflevering vastleggen")
+    _require_staff(message, actor, _("de aflevering vastleggen"))
     _refuse_while_an_attempt_runs(message)
     taken = (
         ApprovalMessage.objects.filter(digipoort_kenmerk=kenmerk).exclude(pk=message.pk).exists()
     )
     if taken:
-        raise Invalid(
-            "Dit kenmerk hoort bij een ander bericht; controleer het kenmerk.",
-            code="kenmerk_taken",
-        )
+        raise Invalid("kenmerk_taken")
     message.next_attempt_at = None
     fields = _start_polling(message, timezone.now())
     message.next_poll_at = timezone.now()  # ask at once
@@ -446,7 +433,4 @@ def verify_document(message: ApprovalMessage) -> None:
         not message.approved_sha256
         or sha256_hex(bytes(message.document)) != message.approved_sha256
     ):
-        raise Invalid(
-            "Het document wijkt af van het goedgekeurde document en wordt niet verzonden.",
-            code="document_mismatch",
-        )
+        raise Invalid("document_mismatch")

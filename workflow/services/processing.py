@@ -77,7 +77,7 @@ def claim_batch(limit: int, max_bytes: int | None = None) -> tuple[list[int], bo
             return [], False
         won = _move_rows(rows, ApprovalMessage.claim, SYSTEM)
         if won != len(rows):  # cannot happen under the locks; never claim half a batch
-            raise Conflict("Berichten zijn tijdens het claimen gewijzigd.", code="claim_race")
+            raise Conflict("claim_race")
         _record_events(_claimed_events(rows))
         return [row.pk for row in rows], full
 

@@ -52,10 +52,7 @@ def register_message(
             # Messages are never deleted, and the conflicting row has committed by now.
             raise RuntimeError(f"message id {message_id} conflicted but is not there")
         if sha256_hex(bytes(existing.received_document)) != digest:
-            raise Conflict(
-                "Dit berichtkenmerk is al gebruikt voor een ander document.",
-                code="message_id_reused",
-            )
+            raise Conflict("message_id_reused")
         return existing, False
     record_event(message, action="received", actor=actor, from_status=None)
     return message, True

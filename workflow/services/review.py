@@ -8,8 +8,8 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from config.dates import format_moment
 from kvk.builder import adopt_instance
 from kvk.rules import check_instance, has_errors
 from kvk.status import Status
@@ -30,9 +30,10 @@ from workflow.services.audit import (
     _locked,
     _require_client,
     _require_staff,
+    _status_params,
     record_event,
 )
-from workflow.services.corrections import FILING_STATUSES, correction_reason, is_replaced
+from workflow.services.corrections import FILING_STATUSES, correction_refusal, is_replaced
 from workflow.signals import comment_added, message_approved, message_rejected, workflow_started
 
 
@@ -40,11 +41,9 @@ from workflow.signals import comment_added, message_approved, message_rejected, 
 def complete_accountant_review(*, message_id: int, actor: Actor) -> ApprovalMessage:
     """The optional accountant review: staff release the message to the client (stays 30)."""
     message = _locked(message_id)
-    _require_staff(message, actor, "dit bericht beoordelen")
+    _require_staff(message, actor, _("dit bericht beoordelen"))
     if message.status != Status.IN_REVIEW or not message.awaiting_accountant_review:
-        raise Conflict(
-            "Dit bericht wacht niet op beoordeling door de accountant.", code="status_conflict"
-        )
+        raise Conflict("status_conflict:review")
     message.awaiting_accountant_review = False
     message.save(update_fields=["awaiting_accountant_review", "updated_at"])
     record_event(message, action="accountant_reviewed", actor=actor, from_status=message.status)
@@ -57,43 +56,28 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
     """The client ticks "Jaarrekening vastgesteld": the portal produces the final instance
     (adoption status Ja and the date) that is shown, approved and filed (stays 30)."""
     message = _locked(message_id)
-    _require_client(message, actor, "de jaarrekening vaststellen")
+    _require_client(message, actor, _("de jaarrekening vaststellen"))
     if message.status != Status.IN_REVIEW:
-        raise Conflict(
-            "De jaarrekening kan alleen worden vastgesteld tijdens de beoordeling.",
-            code="status_conflict",
-        )
+        raise Conflict("status_conflict:adopt")
     if adoption_date > timezone.localdate():
-        raise Invalid("De datum van vaststelling kan niet in de toekomst liggen.")
+        raise Invalid("adoption_date_in_future")
     if adoption_date < date(message.financial_year or 1900, 1, 1):
-        raise Invalid("De datum van vaststelling ligt vóór het begin van het boekjaar.")
+        raise Invalid("adoption_date_before_year")
     bounds = adoption_bounds(message)
     if bounds.period_end is not None and adoption_date <= bounds.period_end:
-        raise Invalid(
-            "De datum van vaststelling moet na het einde van het boekjaar liggen.",
-            code="adoption_date_in_year",
-        )
+        raise Invalid("adoption_date_in_year")
     if bounds.signed_on is not None and adoption_date < bounds.signed_on:
         # The directors sign what the general meeting then adopts (art. 2:101 BW).
-        raise Invalid(
-            "De datum van vaststelling ligt vóór de datum waarop de bestuurders de "
-            "jaarrekening ondertekenden.",
-            code="adoption_before_signing",
-        )
+        raise Invalid("adoption_before_signing")
     try:
         final = adopt_instance(bytes(message.received_document), adoption_date=adoption_date)
     except ValueError:
         # Accounts are adopted after the year they cover has ended.
-        raise Invalid(
-            "De datum van vaststelling moet na het einde van het boekjaar liggen.",
-            code="adoption_date_in_year",
-        )
+        raise Invalid("adoption_date_in_year")
     findings = check_instance(final, filename=message.filename)
     if has_errors(findings):
-        raise Invalid(
-            "Het vastgestelde document voldoet niet aan de KvK-regels: "
-            + "; ".join(f"{f.code}: {f.message}" for f in findings if f.severity == "error")
-        )
+        errors = "; ".join(f"{f.code}: {f.message}" for f in findings if f.severity == "error")
+        raise Invalid("adopted_document_invalid", {"findings": errors})
     message.document = final
     message.document_sha256 = sha256_hex(final)
     message.adopted = True
@@ -114,24 +98,16 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     that says who approved it and when. Exactly one approval event is written.
     """
     message = _locked(message_id)
-    _require_client(message, actor, "dit bericht goedkeuren")
+    _require_client(message, actor, _("dit bericht goedkeuren"))
     if message.status in (*FILING_STATUSES, Status.REFUSED):
-        raise Conflict(_already_approved_message(message), code="already_approved")
+        raise _already_approved(message)
     if message.status != Status.IN_REVIEW:
-        raise Conflict(
-            f"Het bericht heeft status {message.status} ({message.status_label}); "
-            "goedkeuren kan nu niet.",
-            code="status_conflict",
-        )
+        raise Conflict("status_conflict:approve", _status_params(message))
     if document_sha256 != message.document_sha256:
-        raise Conflict(
-            "Het document is gewijzigd sinds u het opende. Bekijk het opnieuw en keur het "
-            "daarna goed.",
-            code="document_changed",
-        )
+        raise Conflict("document_changed")
     _lock_organisation(message.organisation_id)
     # A second message for the same year may have been approved since this one started.
-    refusal = correction_reason(
+    refusal = correction_refusal(
         message.organisation_id,
         message.financial_year,
         True,
@@ -140,7 +116,7 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
         exclude_message_id=message.pk,
     )
     if refusal is not None and message.adopted and message.adoption_date is not None:
-        raise Conflict(refusal["message"], code=refusal["code"])
+        raise Conflict(refusal.key, refusal.params)
     message.approved_at = timezone.now()
     _apply(
         message,
@@ -154,12 +130,16 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     return message
 
 
-def _already_approved_message(message: ApprovalMessage) -> str:
+def _already_approved(message: ApprovalMessage) -> Conflict:
+    """The conflict of a second approval: who approved the message, and when."""
     event = message.events.filter(action="approved").order_by("-sequence").first()
     if event is None:
-        return "Dit bericht is al goedgekeurd."
+        return Conflict("already_approved")
     who = actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
-    return f"Dit bericht is al goedgekeurd door {who} op {format_moment(event.created_at)}."
+    return Conflict("already_approved:by", {"who": who, "when": event.created_at})
+
+
+REASON_MAX_LENGTH = 2000
 
 
 @transaction.atomic
@@ -167,11 +147,11 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     """30 -> 40 with the client's reason; rejecting a rejected message changes nothing."""
     reason = reason.strip()
     if not reason:
-        raise Invalid("Geef een reden op waarom u het bericht afkeurt.")
-    if len(reason) > 2000:
-        raise Invalid("De reden is te lang (hoogstens 2000 tekens).")
+        raise Invalid("rejection_reason_required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Invalid("reason_too_long", {"max": REASON_MAX_LENGTH})
     message = _locked(message_id)
-    _require_client(message, actor, "dit bericht afkeuren")
+    _require_client(message, actor, _("dit bericht afkeuren"))
     if message.status == Status.REJECTED:
         return message
     _apply(message, message.reject, actor, reason, action="rejected", update_fields=["reasons"])
@@ -183,13 +163,9 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
 def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
     """40 -> 30: staff repair the message status and put it back into the workflow."""
     message = _locked(message_id)
-    _require_staff(message, actor, "de status herstellen")
+    _require_staff(message, actor, _("de status herstellen"))
     if is_replaced(message):
-        raise Conflict(
-            "Dit bericht is vervangen door een nieuwere versie van de jaarrekening; "
-            "die versie wordt beoordeeld.",
-            code="replaced",
-        )
+        raise Conflict("replaced")
     _apply(message, message.repair, actor, action="repaired", update_fields=["reasons"])
     _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=[message.pk]))
     return message
@@ -199,7 +175,6 @@ def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
 #: the client's approval (afterwards the document is on its way to the KvK).
 SIZE_CLASS_OVERRIDE_STATUSES = (Status.IN_REVIEW, Status.REJECTED)
 SIZE_CLASS_OVERRIDE_CODE = "size_class_override"
-REASON_MAX_LENGTH = 2000
 
 
 @transaction.atomic
@@ -213,26 +188,18 @@ def override_size_class_warning(*, message_id: int, actor: Actor, reason: str) -
     """
     reason = reason.strip()
     if not reason:
-        raise Invalid("Geef de reden waarom de grootteklasse toch klopt.")
+        raise Invalid("size_class_reason_required")
     if len(reason) > REASON_MAX_LENGTH:
-        raise Invalid(f"De reden is te lang (hoogstens {REASON_MAX_LENGTH} tekens).")
+        raise Invalid("reason_too_long", {"max": REASON_MAX_LENGTH})
     message = _locked(message_id)
-    _require_staff(message, actor, "een waarschuwing over de grootteklasse terzijde leggen")
+    _require_staff(message, actor, _("een waarschuwing over de grootteklasse terzijde leggen"))
     if size_class_override(message) is not None:
         return message
     if message.status not in SIZE_CLASS_OVERRIDE_STATUSES:
-        raise Conflict(
-            f"Het bericht heeft status {message.status} ({message.status_label}); de "
-            "waarschuwing over de grootteklasse kan alleen vóór de goedkeuring terzijde "
-            "worden gelegd.",
-            code="status_conflict",
-        )
+        raise Conflict("status_conflict:size_class", _status_params(message))
     check = size_class_check(message)
     if check is None or not check.attention:
-        raise Conflict(
-            "Bij dit bericht is er geen waarschuwing over de grootteklasse.",
-            code="no_size_class_warning",
-        )
+        raise Conflict("no_size_class_warning")
     record_event(
         message,
         action=SIZE_CLASS_OVERRIDDEN,
@@ -257,11 +224,11 @@ def add_comment(*, message_id: int, actor: Actor, text: str) -> Comment:
     text = text.strip()
     message = _locked(message_id)
     if not is_participant(message, actor) or getattr(actor.user, "pk", None) is None:
-        raise NotPermitted("U kunt bij dit bericht geen opmerking plaatsen.")
+        raise NotPermitted("comment_not_permitted")
     if not text:
-        raise Invalid("Een opmerking kan niet leeg zijn.")
+        raise Invalid("comment_empty")
     if len(text) > COMMENT_MAX_LENGTH:
-        raise Invalid(f"Een opmerking is hoogstens {COMMENT_MAX_LENGTH} tekens lang.")
+        raise Invalid("comment_too_long", {"max": COMMENT_MAX_LENGTH})
     comment = Comment.objects.create(
         message=message, author=actor.user, author_kind=actor.kind, text=text
     )
