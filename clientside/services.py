@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from clientside import check_messages
 from clientside.models import (
@@ -702,45 +703,47 @@ def _figure_problems(administration: Administration, data: dict[str, Any]) -> li
 
 
 _DOCUMENT_INFORMATION = "valueAssertion_DocumentInformation_"
-#: Which field a user fixes for a finding of the KvK rules.
+#: Which field a user fixes for a finding of the KvK rules (its label, lazily translated).
 _FIELD_FOR_CODE = {
-    "DEP-KVK-NUMBER": "KvK-nummer",
-    "DEP-IDENTIFIER": "KvK-nummer",
-    "DEP-PERIOD": "Boekjaar",
-    "BR-KVK-4.07": "Boekjaar",
-    "BR-KVK-4.17": "Boekjaar",
-    "BR-KVK-4.10": "Datum vaststelling",
-    "BR-KVK-4.12": "Datum vaststelling",
-    "BR-KVK-4.16": "Datum vaststelling",
-    "DEP-ADOPTION-DATE": "Datum vaststelling",
+    "DEP-KVK-NUMBER": _lazy("KvK-nummer"),
+    "DEP-IDENTIFIER": _lazy("KvK-nummer"),
+    "DEP-PERIOD": _lazy("Boekjaar"),
+    "BR-KVK-4.07": _lazy("Boekjaar"),
+    "BR-KVK-4.17": _lazy("Boekjaar"),
+    "BR-KVK-4.10": _lazy("Datum vaststelling"),
+    "BR-KVK-4.12": _lazy("Datum vaststelling"),
+    "BR-KVK-4.16": _lazy("Datum vaststelling"),
+    "DEP-ADOPTION-DATE": _lazy("Datum vaststelling"),
     # The KvK's assertions that check what DEP-PERIOD and DEP-ADOPTION-DATE check for an
     # entry point without formulas (kvk.rules), and the other dates and texts of the
     # document information that have a field of their own.
-    f"{_DOCUMENT_INFORMATION}PrtDateEarlier24HDateLater1": "Boekjaar",
-    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater2": "Boekjaar",
-    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater3": "Boekjaar",
-    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence3": "Datum vaststelling",
-    f"{_DOCUMENT_INFORMATION}PrtValueThnNoExistence2": "Datum vaststelling",
-    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater1": "Datum vaststelling",
-    f"{_DOCUMENT_INFORMATION}PrtDateEarlierEQDateLater1": "Datum vaststelling",
-    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence1": "Reden afwijkende lengte boekjaar",
-    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence2": "Gevolgen voor de vergelijkende cijfers",
-    "DEP-ENTRYPOINT-SIZE": "KvK-rapport",
-    "DEP-GENERATION-YEAR": "Boekjaar",
-    "FR-NL-1.02": "Naam, zetel of toelichting (tekens)",
-    "FR-NL-1.06": "Naam",
-    "FR-NL-5.11": "Toelichting",
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlier24HDateLater1": _lazy("Boekjaar"),
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater2": _lazy("Boekjaar"),
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater3": _lazy("Boekjaar"),
+    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence3": _lazy("Datum vaststelling"),
+    f"{_DOCUMENT_INFORMATION}PrtValueThnNoExistence2": _lazy("Datum vaststelling"),
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierDateLater1": _lazy("Datum vaststelling"),
+    f"{_DOCUMENT_INFORMATION}PrtDateEarlierEQDateLater1": _lazy("Datum vaststelling"),
+    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence1": _lazy("Reden afwijkende lengte boekjaar"),
+    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence2": _lazy(
+        "Gevolgen voor de vergelijkende cijfers"
+    ),
+    "DEP-ENTRYPOINT-SIZE": _lazy("KvK-rapport"),
+    "DEP-GENERATION-YEAR": _lazy("Boekjaar"),
+    "FR-NL-1.02": _lazy("Naam, zetel of toelichting (tekens)"),
+    "FR-NL-1.06": _lazy("Naam"),
+    "FR-NL-5.11": _lazy("Toelichting"),
 }
 
 
 #: Formula assertion ids of the KvK (kvk.formulas) name their linkrole: the field to fix.
 _FIELD_FOR_ROLE = (
-    ("BalanceSheet", "Cijfers"),
-    ("IncomeStatement", "Cijfers"),
-    ("SigningFinancialStatements", "Ondertekening"),
-    ("EntityAddress", "KvK-gegevens"),
-    ("EntityInformation", "KvK-gegevens"),
-    ("DocumentInformation", "Rapportagewaarden"),
+    ("BalanceSheet", _lazy("Cijfers")),
+    ("IncomeStatement", _lazy("Cijfers")),
+    ("SigningFinancialStatements", _lazy("Ondertekening")),
+    ("EntityAddress", _lazy("KvK-gegevens")),
+    ("EntityInformation", _lazy("KvK-gegevens")),
+    ("DocumentInformation", _lazy("Rapportagewaarden")),
 )
 
 
@@ -756,9 +759,9 @@ def _problem_for(
         where, field_id = located
         return Problem(where, text, finding.code, field_id=field_id, source=source)
     field_label = _FIELD_FOR_CODE.get(finding.code) or next(
-        (label for role, label in _FIELD_FOR_ROLE if f"_{role}" in finding.code), "Document"
+        (label for role, label in _FIELD_FOR_ROLE if f"_{role}" in finding.code), _("Document")
     )
-    return Problem(_(field_label), text, finding.code, source=source)
+    return Problem(str(field_label), text, finding.code, source=source)
 
 
 @dataclass(frozen=True)
