@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+
+from kvk.status import Status
 
 PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
@@ -34,10 +37,102 @@ def test_committed_mo_matches_the_po(tmp_path):
 
 
 def test_status_labels_and_portal_texts_in_english():
-    from kvk.status import Status
-
     with translation.override("en"):
         assert str(Status.FILED.label) == "Filed with KvK"
         assert translation.gettext("Wat keurt u goed?") == "What are you approving?"
     with translation.override("nl"):
         assert translation.gettext("Wat keurt u goed?") == "Wat keurt u goed?"
+
+
+# --- the sentences of the workflow errors (workflow.errors.SENTENCES) ----------------------
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _error_keys_raised_in(package: str) -> set[str]:
+    """The catalogue keys the code of ``package`` raises or refuses with: the literal first
+    argument of Conflict, Invalid, NotPermitted, WorkflowError or Refusal, and the string
+    literals that are such keys (``"correction_not_allowed:filed"``)."""
+    pattern = re.compile(
+        r"\b(?:Conflict|Invalid|NotPermitted|WorkflowError|Refusal)\(\s*\"([^\"]+)\""
+        r"|\"(\w+:\w+)\""
+    )
+    keys = set()
+    for path in (Path(settings.BASE_DIR) / package).rglob("*.py"):
+        for found in pattern.findall(path.read_text(encoding="utf-8")):
+            keys.update(key for key in found if key)
+    return keys
+
+
+def test_every_workflow_error_has_a_dutch_sentence_and_an_english_translation():
+    import polib
+
+    from workflow.errors import SENTENCES
+
+    catalogue = {entry.msgid: entry for entry in polib.pofile(str(PO))}
+    for key, template in SENTENCES.items():
+        with translation.override("nl"):
+            dutch = str(template)
+        with translation.override("en"):
+            english = str(template)
+        assert dutch.strip(), key
+        entry = catalogue.get(dutch)
+        assert entry is not None, f"{key}: {dutch!r} is not in the English catalogue"
+        assert entry.msgstr.strip() and "fuzzy" not in entry.flags, key
+        assert english == entry.msgstr != dutch, key
+        assert set(PLACEHOLDER.findall(entry.msgstr)) == set(PLACEHOLDER.findall(dutch)), key
+
+
+def test_every_raised_workflow_error_is_in_the_catalogue():
+    from workflow.errors import SENTENCES
+
+    raised = _error_keys_raised_in("workflow")
+    assert len(raised) > 30  # the scan finds the raise sites
+    assert raised - set(SENTENCES) == set()
+
+
+def test_a_workflow_error_speaks_the_current_language():
+    from workflow.errors import Conflict
+
+    error = Conflict(
+        "status_conflict:approve", {"status": 40, "status_label": Status.REJECTED.label}
+    )
+    assert error.code == "status_conflict"
+    with translation.override("nl"):
+        assert (
+            error.message
+            == "Het bericht heeft status 40 (Afgekeurd door cliënt); goedkeuren kan nu niet."
+        )
+    with translation.override("en"):
+        assert error.message.startswith("The message has status 40 (")
+        assert str(Status.REJECTED.label) in error.message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_domain_error_reaches_the_reader_in_their_language(client_a, language):
+    """Approving a rejected message (status 40) through the real view: the flash message is
+    the catalogue's sentence in the reader's language, not the Dutch one."""
+    from django.urls import reverse
+
+    from tests.portal.conftest import browser_for, make_message
+
+    message = make_message(client_a, Status.REJECTED)
+    browser = browser_for(client_a.user)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = browser.post(
+        reverse("outsite-action", args=[message.pk, "approve"]),
+        {"document_sha256": message.document_sha256, "confirmed": "1"},
+        follow=True,
+    )
+    html = response.content.decode()
+    with translation.override(language):
+        label = str(Status.REJECTED.label)
+    expected = {
+        "en": f"The message has status 40 ({label}); it cannot be approved now.",
+        "nl": f"Het bericht heeft status 40 ({label}); goedkeuren kan nu niet.",
+    }[language]
+    assert response.status_code == 200
+    assert expected in html
+    message.refresh_from_db()
+    assert message.status == Status.REJECTED

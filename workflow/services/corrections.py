@@ -175,7 +175,7 @@ def _refused_again(
         "received_document", flat=True
     )
     if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
-        return Refusal(f"{CORRECTION_REASON_CODE}:refused")
+        return Refusal("correction_not_allowed:refused")
     return None
 
 
@@ -190,8 +190,8 @@ def _second_adopted_filing(
         return None
     if any(was_adopted for was_adopted, _status in filings):
         filed = any(status == Status.FILED for _adopted, status in filings)
-        where = "filed" if filed else "approved"
-        return Refusal(f"{CORRECTION_REASON_CODE}:{where}", {"year": financial_year})
+        key = "correction_not_allowed:filed" if filed else "correction_not_allowed:approved"
+        return Refusal(key, {"year": financial_year})
     # Every earlier filing was non-adopted: this one is (or becomes, when the client ticks
     # "Jaarrekening vastgesteld") the adopted filing.
     return None
