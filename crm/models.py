@@ -3,6 +3,8 @@ identification numbers (the KvK number above all) and the people with portal acc
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -40,6 +42,16 @@ class AccountancyEnvironment(models.Model):
         return f"{self.name} ({self.participant_number})"
 
 
+class ApproverRule(models.TextChoices):
+    """Who must approve an approval message before it goes to the KvK (art. 2:101 BW: the
+    directors sign the accounts). A workflow definition names one; an organisation may
+    override it."""
+
+    ONE = "one", _("Eén contactpersoon")
+    DIRECTORS = "directors", _("Alle bestuurders met toegang tot de klantportal")
+    NAMED = "named", _("Een vaste groep contactpersonen")
+
+
 class Organisation(models.Model):
     """A client organisation of the accountancy (the company that files)."""
 
@@ -61,6 +73,21 @@ class Organisation(models.Model):
     # Per-organisation sequence of status changes; see workflow.services for why the
     # updates cursor is per organisation (it makes commit order equal sequence order).
     status_sequence = models.BigIntegerField(default=0, editable=False)
+    # Who must approve this organisation's messages; blank: the workflow's setting.
+    approver_rule = models.CharField(
+        _("goedkeuring door"),
+        max_length=10,
+        choices=ApproverRule.choices,
+        blank=True,
+        help_text=_("Leeg: zoals de workflow het zegt."),
+    )
+    # The set of contacts for ApproverRule.NAMED.
+    approvers: models.ManyToManyField[Contact, Any] = models.ManyToManyField(
+        "Contact",
+        verbose_name=_("goedkeurders"),
+        blank=True,
+        related_name="approver_of",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,6 +190,8 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES, default="nl")
     portal_access = models.BooleanField(_("toegang tot klantportal"), default=False)
+    # A director (bestuurder) signs the accounts (art. 2:101 BW); see ApproverRule.DIRECTORS.
+    is_director = models.BooleanField(_("bestuurder"), default=False)
 
     class Meta:
         db_table = "portal_contact"  # the table from before the move

@@ -70,6 +70,16 @@ SENTENCES: dict[str, Any] = {
     ),
     "already_approved": _("Dit bericht is al goedgekeurd."),
     "already_approved:by": _("Dit bericht is al goedgekeurd door %(who)s op %(when)s."),
+    "approval_already_given": _("U heeft dit document al goedgekeurd op %(when)s."),
+    "not_a_required_approver": _(
+        "U bent niet een van de personen die dit bericht moeten goedkeuren."
+    ),
+    "not_a_required_approver:reject": _(
+        "Alleen de personen die dit bericht moeten goedkeuren, kunnen het afkeuren."
+    ),
+    "no_required_approvers": _(
+        "Er is niemand aangewezen om dit bericht goed te keuren. Neem contact op met uw accountant."
+    ),
     "document_changed": _(
         "Het document is gewijzigd sinds u het opende. Bekijk het opnieuw en keur het daarna goed."
     ),

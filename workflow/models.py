@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
 
 from crm import permissions
-from crm.models import AccountancyEnvironment, Organisation
+from crm.models import AccountancyEnvironment, ApproverRule, Organisation
 from kvk.status import Status
 
 
@@ -113,6 +113,13 @@ class WorkflowDefinition(models.Model):
         _("beoordeling door accountant vóór de cliënt"),
         default=False,
         help_text=_("Een medewerker beoordeelt het bericht voordat de cliënt het ziet."),
+    )
+    # Who must approve a message; an organisation may override it (Organisation.approver_rule).
+    approver_rule = models.CharField(
+        _("goedkeuring door"),
+        max_length=10,
+        choices=ApproverRule.choices,
+        default=ApproverRule.ONE,
     )
 
     class Meta:

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "accountant_reviewed": _("Beoordeeld door de accountant"),
     "adopted": _("Jaarrekening vastgesteld"),
     "approved": _("Goedgekeurd"),
+    "approval_given": _("Goedgekeurd door een van de goedkeurders"),
     "rejected": _("Afgekeurd"),
     "repaired": _("Teruggezet in de workflow"),
     "delivered": _("Afgeleverd bij Digipoort"),

@@ -200,16 +200,23 @@ def _transition(
 ) -> int:
     """Check a transition and perform it in memory; returns the status it left. The caller
     saves the message and audits the move."""
+    _check_transition(message, transition, actor)
+    from_status = message.status
+    transition(*args, **kwargs)
+    message.status_changed_at = timezone.now()
+    return from_status
+
+
+def _check_transition(
+    message: ApprovalMessage, transition: Callable[..., Any], actor: Actor
+) -> None:
+    """Check that the actor may perform a transition now, without performing it."""
     if not can_proceed(transition, check_conditions=False):
         raise Conflict("status_conflict", _status_params(message))
     if not has_transition_perm(transition, actor):  # type: ignore[arg-type]  # an Actor
         if not can_proceed(transition):
             raise Conflict(_condition_key(message))
         raise NotPermitted("action_not_permitted")
-    from_status = message.status
-    transition(*args, **kwargs)
-    message.status_changed_at = timezone.now()
-    return from_status
 
 
 def _move_rows(rows: list[ApprovalMessage], transition: Callable[..., Any], actor: Actor) -> int:

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import Contact
 from kvk.builder import adopt_instance
 from kvk.rules import check_instance, has_errors
 from kvk.status import Status
 from workflow import tasks
+from workflow.approvers import APPROVAL_GIVEN, approvals_given, required_approvers
 from workflow.errors import Conflict, Invalid, NotPermitted
 from workflow.models import Actor, ApprovalMessage, Comment, is_participant, sha256_hex
 from workflow.selectors import (
@@ -26,6 +28,7 @@ from workflow.selectors import (
 from workflow.services.audit import (
     _after_commit,
     _apply,
+    _check_transition,
     _lock_organisation,
     _locked,
     _require_client,
@@ -96,6 +99,11 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     Two approvals at the same moment: the row lock makes the second wait until the first
     commits; it then finds the message approved and gets a Conflict ("already_approved")
     that says who approved it and when. Exactly one approval event is written.
+
+    Several required approvers (workflow.approvers): each approves the same document; an
+    approval before the last writes an ``approval_given`` event and leaves the message at
+    30, the last one moves it to 50. Two approvers at the same moment: the row lock
+    serialises them, so the second sees the first's approval and is the last.
     """
     message = _locked(message_id)
     _require_client(message, actor, _("dit bericht goedkeuren"))
@@ -105,6 +113,11 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
         raise Conflict("status_conflict:approve", _status_params(message))
     if document_sha256 != message.document_sha256:
         raise Conflict("document_changed")
+    required = required_approvers(message)
+    if required is not None and _others_pending(message, actor, required):
+        _check_transition(message, message.approve, actor)
+        record_event(message, action=APPROVAL_GIVEN, actor=actor, from_status=message.status)
+        return message
     _lock_organisation(message.organisation_id)
     # A second message for the same year may have been approved since this one started.
     refusal = correction_refusal(
@@ -128,6 +141,29 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     _after_commit(partial(tasks.submit_to_kvk.delay, message.pk))
     _after_commit(partial(message_approved.send, sender=ApprovalMessage, pk=message.pk))
     return message
+
+
+def _others_pending(message: ApprovalMessage, actor: Actor, required: list[Contact]) -> bool:
+    """Whether required approvers other than the actor have yet to approve the current
+    document. The actor must be one of them and must not have approved it already."""
+    if not required:
+        raise Conflict("no_required_approvers")
+    user_id = getattr(actor.user, "pk", None)
+    if user_id not in {contact.user_id for contact in required}:
+        raise NotPermitted("not_a_required_approver")
+    given = approvals_given(message)
+    if user_id in given:
+        raise Conflict("approval_already_given", {"when": given[user_id].created_at})
+    return any(contact.user_id != user_id and contact.user_id not in given for contact in required)
+
+
+def _require_approver(message: ApprovalMessage, actor: Actor) -> None:
+    """With several required approvers, only one of them may reject."""
+    required = required_approvers(message)
+    if required is None:
+        return
+    if getattr(actor.user, "pk", None) not in {contact.user_id for contact in required}:
+        raise NotPermitted("not_a_required_approver:reject")
 
 
 def _already_approved(message: ApprovalMessage) -> Conflict:
@@ -154,6 +190,7 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     _require_client(message, actor, _("dit bericht afkeuren"))
     if message.status == Status.REJECTED:
         return message
+    _require_approver(message, actor)
     _apply(message, message.reject, actor, reason, action="rejected", update_fields=["reasons"])
     _after_commit(partial(message_rejected.send, sender=ApprovalMessage, pk=message.pk))
     return message

@@ -1,0 +1,405 @@
+"""Several approvers: every required approver approves the same document before it goes to
+the KvK (art. 2:101 BW: all directors sign). The audit trail is the record of approvals
+(workflow.approvers); the message moves 30 -> 50 with the last required approval."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from crm.models import ApproverRule, Contact
+from kvk.status import Status
+from tests import factories
+from tests.workflow.conftest import adoption_day, events
+from workflow import approvers, services, signals, tasks
+from workflow.errors import Conflict, NotPermitted
+from workflow.models import Actor, ApprovalMessage, StatusEvent
+
+
+def _directors(flow, count: int) -> list[Contact]:
+    """``count`` directors of client A's organisation with portal access; the existing
+    client user is the first one."""
+    first = flow.client.user.portal_contact
+    first.is_director = True
+    first.name = "Anna Eerste"
+    first.save()
+    others = [
+        factories.ContactFactory(
+            organisation=flow.organisation, is_director=True, name=f"Bestuurder {n}"
+        )
+        for n in range(2, count + 1)
+    ]
+    return [first, *others]
+
+
+def _require_directors(flow) -> None:
+    flow.workflow.approver_rule = ApproverRule.DIRECTORS
+    flow.workflow.save()
+
+
+def _actor(contact: Contact) -> Actor:
+    return Actor.for_user(contact.user, ip_address="192.0.2.20")
+
+
+def _approve(message: ApprovalMessage, contact: Contact) -> ApprovalMessage:
+    message.refresh_from_db()
+    return services.approve(
+        message_id=message.pk, actor=_actor(contact), document_sha256=message.document_sha256
+    )
+
+
+def _adopted(flow) -> ApprovalMessage:
+    message = flow.at(Status.IN_REVIEW)
+    flow.adopt(message)
+    message.refresh_from_db()
+    return message
+
+
+def _approvals(message: ApprovalMessage) -> list[tuple]:
+    return [
+        (e.action, e.from_status, e.to_status, e.actor_user.get_username())
+        for e in message.events.filter(action__in=approvers.APPROVAL_ACTIONS).order_by("sequence")
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _no_delivery(monkeypatch):
+    """The delivery after approval is not what these tests look at."""
+    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda *args, **kwargs: None)
+
+
+# --- one required approver: today's behaviour -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_one_contact_is_the_default_and_approves_alone(flow):
+    assert flow.workflow.approver_rule == ApproverRule.ONE
+    message = _adopted(flow)
+    assert approvers.required_approvers(message) is None
+    assert approvers.approval_progress(message) is None
+
+    flow.approve(message)
+
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    assert [a for a, *_ in events(message)][-1] == "approved"
+    assert not message.events.filter(action=approvers.APPROVAL_GIVEN).exists()
+
+
+@pytest.mark.django_db
+def test_one_director_required_approves_alone(flow):
+    _require_directors(flow)
+    (director,) = _directors(flow, 1)
+    message = _adopted(flow)
+
+    _approve(message, director)
+
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    assert _approvals(message) == [("approved", 30, 50, director.user.get_username())]
+
+
+# --- two and three ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_directors_the_message_moves_with_the_second_approval(flow):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    message = _adopted(flow)
+
+    _approve(message, first)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    assert message.approved_sha256 == ""
+    progress = approvers.approval_progress(message)
+    assert (progress.count, progress.total) == (1, 2)
+    assert [a.name for a in progress.approved] == [first.name]
+    assert [a.name for a in progress.pending] == [second.name]
+
+    _approve(message, second)
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    assert message.approved_sha256 == message.document_sha256
+    assert _approvals(message) == [
+        ("approval_given", 30, 30, first.user.get_username()),
+        ("approved", 30, 50, second.user.get_username()),
+    ]
+    # Both approvals are bound to the document that is filed.
+    shas = message.events.filter(action__in=approvers.APPROVAL_ACTIONS).values_list(
+        "document_sha256", flat=True
+    )
+    assert set(shas) == {message.approved_sha256}
+    # The adoption was recorded once.
+    assert message.events.filter(action="adopted").count() == 1
+
+
+@pytest.mark.django_db
+def test_three_directors_in_any_order(flow):
+    _require_directors(flow)
+    first, second, third = _directors(flow, 3)
+    message = _adopted(flow)
+
+    for contact, expected in ((third, 30), (first, 30), (second, 50)):
+        _approve(message, contact)
+        message.refresh_from_db()
+        assert message.status == expected
+    assert [action for action, *_ in _approvals(message)] == [
+        "approval_given",
+        "approval_given",
+        "approved",
+    ]
+    progress = approvers.approval_progress(message)
+    assert (progress.count, progress.total, progress.pending) == (3, 3, [])
+
+
+@pytest.mark.django_db
+def test_a_named_set_on_the_organisation_overrides_the_workflow(flow):
+    first, second, third = _directors(flow, 3)  # the workflow still says one contact
+    flow.organisation.approver_rule = ApproverRule.NAMED
+    flow.organisation.save()
+    flow.organisation.approvers.set([first, third])
+    message = _adopted(flow)
+
+    _approve(message, first)
+    with pytest.raises(NotPermitted) as refused:
+        _approve(message, second)
+    assert refused.value.code == "not_a_required_approver"
+    _approve(message, third)
+
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_the_same_person_approving_twice_is_a_conflict(flow):
+    _require_directors(flow)
+    first, _second = _directors(flow, 2)
+    message = _adopted(flow)
+    _approve(message, first)
+
+    with pytest.raises(Conflict) as conflict:
+        _approve(message, first)
+
+    assert conflict.value.code == "approval_already_given"
+    assert "al goedgekeurd" in conflict.value.message
+    assert message.events.filter(action=approvers.APPROVAL_GIVEN).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_director_without_portal_access_is_not_required(flow):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    second.portal_access = False
+    second.save()
+    message = _adopted(flow)
+
+    _approve(message, first)
+
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_no_required_approver_at_all_is_a_conflict(flow):
+    _require_directors(flow)  # and nobody is a director
+    message = _adopted(flow)
+
+    with pytest.raises(Conflict) as conflict:
+        flow.approve(message)
+
+    assert conflict.value.code == "no_required_approvers"
+
+
+@pytest.mark.django_db
+def test_an_approval_before_the_adoption_is_refused_as_today(flow):
+    _require_directors(flow)
+    first, _second = _directors(flow, 2)
+    message = flow.at(Status.IN_REVIEW)
+
+    with pytest.raises(Conflict) as conflict:
+        _approve(message, first)
+
+    assert conflict.value.code == "condition_not_met"
+    assert not message.events.filter(action=approvers.APPROVAL_GIVEN).exists()
+
+
+# --- rejection ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_rejection_by_the_second_director_moves_to_40_with_their_reason(flow):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    message = _adopted(flow)
+    _approve(message, first)
+
+    services.reject(message_id=message.pk, actor=_actor(second), reason="Mijn naam ontbreekt")
+
+    message.refresh_from_db()
+    assert message.status == Status.REJECTED
+    assert message.reasons == [{"code": "client_rejected", "message": "Mijn naam ontbreekt"}]
+    rejected = message.events.get(action="rejected")
+    assert rejected.actor_user == second.user
+
+
+@pytest.mark.django_db
+def test_only_a_required_approver_may_reject(flow):
+    _require_directors(flow)
+    (director,) = _directors(flow, 1)
+    bystander = factories.ContactFactory(organisation=flow.organisation, name="Geen bestuurder")
+    message = _adopted(flow)
+
+    with pytest.raises(NotPermitted) as refused:
+        services.reject(message_id=message.pk, actor=_actor(bystander), reason="Nee")
+
+    assert refused.value.code == "not_a_required_approver"
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    _approve(message, director)
+
+
+@pytest.mark.django_db
+def test_a_repaired_message_needs_every_approval_again(flow, staff_actor):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    message = _adopted(flow)
+    _approve(message, first)
+    services.reject(message_id=message.pk, actor=_actor(second), reason="Vraag")
+    services.repair(message_id=message.pk, actor=staff_actor)
+    message.refresh_from_db()
+    assert approvers.approval_progress(message).count == 0
+
+    _approve(message, second)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    _approve(message, first)
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+
+
+# --- a changed document voids earlier approvals -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_changed_document_voids_earlier_approvals(flow):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    message = _adopted(flow)
+    approved_sha = message.document_sha256
+    _approve(message, first)
+
+    # The adoption is corrected to another date: the final document (and its SHA-256) change.
+    services.adopt(
+        message_id=message.pk,
+        actor=_actor(second),
+        adoption_date=adoption_day(message.financial_year) - timedelta(days=1),
+    )
+    message.refresh_from_db()
+    assert message.document_sha256 != approved_sha
+    assert approvers.approval_progress(message).count == 0
+
+    # The second director's approval is not the last: the first must approve the new one.
+    with pytest.raises(Conflict) as conflict:
+        services.approve(message_id=message.pk, actor=_actor(second), document_sha256=approved_sha)
+    assert conflict.value.code == "document_changed"
+    _approve(message, second)
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    _approve(message, first)
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    assert message.approved_sha256 == message.document_sha256 != approved_sha
+
+
+@pytest.mark.django_db
+def test_a_correction_starts_without_approvals(flow, staff_actor):
+    """A correction after 40 is a new message replacing the rejected one: the approvals of
+    the rejected version do not carry over."""
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    rejected = _adopted(flow)
+    _approve(rejected, first)
+    services.reject(message_id=rejected.pk, actor=_actor(second), reason="Fout in de balans")
+
+    correction = flow.at(Status.IN_REVIEW)
+    assert correction.replaces_id == rejected.pk
+    flow.adopt(correction)
+    correction.refresh_from_db()
+    assert approvers.approval_progress(correction).count == 0
+    _approve(correction, second)
+    correction.refresh_from_db()
+    assert correction.status == Status.IN_REVIEW
+
+
+# --- two directors at the same moment (PostgreSQL) ----------------------------------------------
+
+HOLD = 0.3  # seconds the first approval keeps the message row locked
+
+
+@pytest.fixture
+def _quiet_signals(monkeypatch):
+    for name in dir(signals):
+        signal = getattr(signals, name)
+        if isinstance(signal, signals.Signal):
+            monkeypatch.setattr(signal, "send", lambda *args, **kwargs: [])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two connections that really run at once need PostgreSQL's row locks; SQLite "
+    "serialises every writer with BEGIN IMMEDIATE",
+)
+def test_two_directors_approving_at_the_same_moment(flow, monkeypatch, _quiet_signals):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    message = _adopted(flow)
+
+    # The first caller holds the message row a little, so the second certainly waits on it.
+    original = services.review.required_approvers
+    held = threading.Event()
+
+    def slow(locked_message):
+        result = original(locked_message)
+        if not held.is_set():
+            held.set()
+            time.sleep(HOLD)
+        return result
+
+    monkeypatch.setattr(services.review, "required_approvers", slow)
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def run(index: int, contact: Contact) -> None:
+        try:
+            barrier.wait()
+            services.approve(
+                message_id=message.pk,
+                actor=_actor(contact),
+                document_sha256=message.document_sha256,
+            )
+            results[index] = "ok"
+        except Exception as error:  # noqa: BLE001 - reported in the assertion
+            results[index] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert results == ["ok", "ok"]
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    approvals = StatusEvent.objects.filter(message=message, action__in=approvers.APPROVAL_ACTIONS)
+    assert sorted(e.action for e in approvals) == ["approval_given", "approved"]
+    assert {e.actor_user_id for e in approvals} == {first.user_id, second.user_id}
+    transitions = StatusEvent.objects.filter(message=message, to_status=Status.APPROVED)
+    assert transitions.count() == 1
