@@ -24,7 +24,7 @@ class IdentificationInline(admin.TabularInline):
 
 class ContactInline(admin.TabularInline):
     model = Contact
-    fields = ["name", "email", "language", "portal_access", "user"]
+    fields = ["name", "email", "language", "portal_access", "is_director", "user"]
     raw_id_fields = ["user"]
     extra = 0
 
@@ -37,6 +37,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [IdentificationInline, ContactInline]
     list_select_related = ["environment"]
     readonly_fields = ["status_sequence"]
+    filter_horizontal = ["approvers"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("identifications")
@@ -48,8 +49,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "email", "language", "portal_access"]
-    list_filter = ["portal_access", "language"]
+    list_display = ["name", "organisation", "email", "language", "portal_access", "is_director"]
+    list_filter = ["portal_access", "is_director", "language"]
     search_fields = ["name", "email", "organisation__name"]
     raw_id_fields = ["user"]
     list_select_related = ["organisation"]

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import ApproverRule
 from workflow.models import ApprovalMessage, Comment, StatusEvent, WorkflowDefinition, WorkflowTask
 
 
@@ -128,8 +129,24 @@ class WorkflowTaskInline(admin.TabularInline):
     extra = 0
 
 
+class WorkflowDefinitionForm(forms.ModelForm):
+    """Who must approve may be left out: then one contact approves, as before the setting."""
+
+    class Meta:
+        model = WorkflowDefinition
+        fields = ["environment", "name", "accountant_review", "approver_rule"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approver_rule"].required = False
+
+    def clean_approver_rule(self) -> str:
+        return self.cleaned_data.get("approver_rule") or ApproverRule.ONE
+
+
 @admin.register(WorkflowDefinition)
 class WorkflowDefinitionAdmin(admin.ModelAdmin):
-    list_display = ["name", "environment", "accountant_review"]
-    list_filter = ["environment", "accountant_review"]
+    form = WorkflowDefinitionForm
+    list_display = ["name", "environment", "accountant_review", "approver_rule"]
+    list_filter = ["environment", "accountant_review", "approver_rule"]
     inlines = [WorkflowTaskInline]

@@ -23,14 +23,16 @@ last entered 30 (after a rejection and a repair everyone reviews again).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 
-from crm.models import ApproverRule, Contact
+from crm.models import ApproverRule, Contact, Organisation
 from kvk.status import Status
-from workflow.models import ApprovalMessage, StatusEvent
+from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition
 
 #: The audit action of an approval that does not (yet) move the message.
 APPROVAL_GIVEN = "approval_given"
@@ -47,47 +49,71 @@ def approver_rule(message: ApprovalMessage) -> str:
     return ApproverRule.ONE
 
 
+def _contacts(organisation_ids: Iterable[int]) -> Any:
+    """The contacts who can approve at all: portal access and a user."""
+    return Contact.objects.filter(
+        organisation_id__in=list(organisation_ids), portal_access=True, user__isnull=False
+    ).order_by("name", "pk")
+
+
+def _required(rule: str, organisation_id: int, contacts: Iterable[Contact], named: set) -> list:
+    """The required approvers under ``rule`` among an organisation's ``contacts``; ``named``
+    holds the ids of the contacts in its named set."""
+    if rule == ApproverRule.DIRECTORS:
+        return [c for c in contacts if c.organisation_id == organisation_id and c.is_director]
+    return [c for c in contacts if c.organisation_id == organisation_id and c.pk in named]
+
+
 def required_approvers(message: ApprovalMessage) -> list[Contact] | None:
     """The contacts who must all approve, in name order; None when one contact approves
     alone (``ApproverRule.ONE``). Only contacts with portal access and a user can approve."""
     rule = approver_rule(message)
     if rule == ApproverRule.ONE:
         return None
-    contacts = Contact.objects.filter(
-        organisation_id=message.organisation_id, portal_access=True, user__isnull=False
+    contacts = list(_contacts([message.organisation_id]))
+    named = set(message.organisation.approvers.values_list("pk", flat=True))
+    return _required(rule, message.organisation_id, contacts, named)
+
+
+#: The columns of the events that decide which approvals count.
+_EVENT_COLUMNS = ("message_id", "action", "from_status", "to_status", "actor_user_id")
+
+
+def _events_query(message_ids: Sequence[int]) -> Any:
+    """The approvals and the entries into 30 of these messages, in sequence order."""
+    entries = Q(to_status=Status.IN_REVIEW) & ~Q(from_status=Status.IN_REVIEW)
+    return (
+        StatusEvent.objects.filter(message_id__in=list(message_ids))
+        .filter(entries | Q(action__in=APPROVAL_ACTIONS))
+        .order_by("sequence")
+        .values(*_EVENT_COLUMNS, "document_sha256", "created_at")
     )
-    if rule == ApproverRule.DIRECTORS:
-        contacts = contacts.filter(is_director=True)
-    else:
-        contacts = contacts.filter(approver_of=message.organisation_id)
-    return list(contacts.order_by("name", "pk"))
 
 
-def _round_start(message: ApprovalMessage) -> int:
-    """The sequence number of the event that last brought the message into 30."""
-    entered = (
-        message.events.filter(to_status=Status.IN_REVIEW)
-        .exclude(from_status=Status.IN_REVIEW)
-        .order_by("-sequence")
-        .values_list("sequence", flat=True)
-        .first()
-    )
-    return entered or 0
-
-
-def approvals_given(message: ApprovalMessage) -> dict[int, StatusEvent]:
-    """The approvals that count for the current document, by user id (the first of each)."""
-    events = message.events.filter(
-        Q(action__in=APPROVAL_ACTIONS),
-        document_sha256=message.document_sha256,
-        sequence__gt=_round_start(message),
-        actor_user__isnull=False,
-    ).order_by("sequence")
-    given: dict[int, StatusEvent] = {}
+def _count(events: Iterable[dict], document_sha256: str) -> dict[int, datetime]:
+    """Walk one message's events: an entry into 30 starts a new round; an approval counts
+    when it was given for ``document_sha256``. Returns user id -> first approval moment."""
+    given: dict[int, datetime] = {}
     for event in events:
-        assert event.actor_user_id is not None  # filtered above
-        given.setdefault(event.actor_user_id, event)
+        if event["to_status"] == Status.IN_REVIEW and event["from_status"] != Status.IN_REVIEW:
+            given = {}
+        elif _is_approval_of(event, document_sha256):
+            given.setdefault(event["actor_user_id"], event["created_at"])
     return given
+
+
+def _is_approval_of(event: dict, document_sha256: str) -> bool:
+    """An approval by a person, given for this document."""
+    return (
+        event["action"] in APPROVAL_ACTIONS
+        and event["actor_user_id"] is not None
+        and event["document_sha256"] == document_sha256
+    )
+
+
+def approvals_given(message: ApprovalMessage) -> dict[int, datetime]:
+    """The approvals that count for the message's current document: user id -> when."""
+    return _count(_events_query([message.pk]), message.document_sha256)
 
 
 @dataclass(frozen=True)
@@ -118,20 +144,61 @@ class ApprovalProgress:
         return any(approver.user_id == user_id for approver in self.approved)
 
 
+def _progress(required: Iterable[Contact], given: dict[int, datetime]) -> ApprovalProgress:
+    approved: list[Approver] = []
+    pending: list[Approver] = []
+    for contact in required:
+        assert contact.user_id is not None  # _contacts keeps contacts with a user
+        at = given.get(contact.user_id)
+        approver = Approver(name=contact.name, user_id=contact.user_id, approved_at=at)
+        (pending if at is None else approved).append(approver)
+    return ApprovalProgress(approved=approved, pending=pending)
+
+
 def approval_progress(message: ApprovalMessage) -> ApprovalProgress | None:
     """The progress of several approvers; None when one contact approves alone."""
     required = required_approvers(message)
     if required is None:
         return None
-    given = approvals_given(message)
-    approved, pending = [], []
-    for contact in required:
-        assert contact.user_id is not None  # required_approvers keeps contacts with a user
-        event = given.get(contact.user_id)
-        if event is None:
-            pending.append(Approver(name=contact.name, user_id=contact.user_id))
-        else:
-            approved.append(
-                Approver(name=contact.name, user_id=contact.user_id, approved_at=event.created_at)
-            )
-    return ApprovalProgress(approved=approved, pending=pending)
+    return _progress(required, approvals_given(message))
+
+
+def _rules(messages: Sequence[ApprovalMessage]) -> dict[int, str]:
+    """Each message's rule, with one query for the workflows' settings."""
+    workflow_ids = {m.workflow_id for m in messages if m.workflow_id is not None}
+    by_workflow = dict(
+        WorkflowDefinition.objects.filter(pk__in=workflow_ids).values_list("pk", "approver_rule")
+    )
+    return {
+        m.pk: m.organisation.approver_rule
+        or (by_workflow.get(m.workflow_id, ApproverRule.ONE) if m.workflow_id else ApproverRule.ONE)
+        for m in messages
+    }
+
+
+def approval_progress_many(messages: Iterable[ApprovalMessage]) -> dict[int, ApprovalProgress]:
+    """The progress of the messages with several approvers, by message id, in four queries
+    however many messages (for lists). Messages whose one contact approves alone are left
+    out. The messages come with their organisation."""
+    rows = list(messages)
+    rules = _rules(rows)
+    several = [m for m in rows if rules[m.pk] != ApproverRule.ONE]
+    if not several:
+        return {}
+    organisation_ids = {m.organisation_id for m in several}
+    contacts = list(_contacts(organisation_ids))
+    named = set(
+        Organisation.approvers.through.objects.filter(
+            organisation_id__in=organisation_ids
+        ).values_list("contact_id", flat=True)
+    )
+    events: dict[int, list[dict]] = {}
+    for event in _events_query([m.pk for m in several]):
+        events.setdefault(event["message_id"], []).append(event)
+    return {
+        m.pk: _progress(
+            _required(rules[m.pk], m.organisation_id, contacts, named),
+            _count(events.get(m.pk, []), m.document_sha256),
+        )
+        for m in several
+    }

@@ -189,6 +189,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         message.type_name = type_names.get(  # type: ignore[attr-defined]
             message.message_type, message.message_type
         )
+    common.annotate_approvals(page)
     query = request.GET.copy()
     query.pop("page", None)
     template = (
@@ -250,6 +251,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "reasons": message.reasons if isinstance(message.reasons, list) else [],
         **_size_class_context(message, forms.get("size_form")),
         **_transport_error_context(message, forms.get("delivery_form")),
+        **common.approvals_context(message),
     }
 
 

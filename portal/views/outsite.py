@@ -35,6 +35,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    common.annotate_approvals(page)
     return render(
         request,
         "portal/outsite_messages.html",
@@ -61,6 +62,7 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "rejection": _rejection(message),
         # The sentence of each reason, never its technical detail (that is for the staff).
         "reasons": reason_catalogue.public(message.reasons),
+        **common.approvals_context(message, request.user),
     }
 
 
@@ -150,7 +152,12 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(
             request,
             "portal/outsite_confirm.html",
-            {"message": message, "action": action, "form": form},
+            {
+                "message": message,
+                "action": action,
+                "form": form,
+                **common.approvals_context(message, request.user),
+            },
         )
     try:
         if action == "adopt":
@@ -167,12 +174,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 ),
             )
         elif action == "approve":
-            services.approve(
-                message_id=message.pk,
-                actor=common.actor(request),
-                document_sha256=form.cleaned_data["document_sha256"],
-            )
-            flash.success(request, _("Goedgekeurd. De stukken worden naar de KvK verzonden."))
+            _approve(request, message, form.cleaned_data["document_sha256"])
         else:
             services.reject(
                 message_id=message.pk,
@@ -189,6 +191,23 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except WorkflowError as error:
         flash.error(request, error.message)
     return redirect("outsite-message", pk=pk)
+
+
+def _approve(request: HttpRequest, message: ApprovalMessage, document_sha256: str) -> None:
+    """Approve; with several approvers, say whether others have yet to approve."""
+    approved = services.approve(
+        message_id=message.pk, actor=common.actor(request), document_sha256=document_sha256
+    )
+    if approved.status == Status.IN_REVIEW:
+        flash.success(
+            request,
+            _(
+                "Uw goedkeuring is vastgelegd. De stukken gaan naar de KvK zodra ook de "
+                "anderen hebben goedgekeurd."
+            ),
+        )
+    else:
+        flash.success(request, _("Goedgekeurd. De stukken worden naar de KvK verzonden."))
 
 
 def _detail_with(

@@ -153,7 +153,7 @@ def _others_pending(message: ApprovalMessage, actor: Actor, required: list[Conta
         raise NotPermitted("not_a_required_approver")
     given = approvals_given(message)
     if user_id in given:
-        raise Conflict("approval_already_given", {"when": given[user_id].created_at})
+        raise Conflict("approval_already_given", {"when": given[user_id]})
     return any(contact.user_id != user_id and contact.user_id not in given for contact in required)
 
 

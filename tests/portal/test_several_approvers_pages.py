@@ -1,0 +1,117 @@
+"""Several approvers on the pages: OutSite and InSite show "2 van 3 goedgekeurd" with who has
+and who has not; a client who already approved sees that and no approve button."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from crm.models import ApproverRule
+from kvk.status import Status
+from tests import factories
+from tests.portal.conftest import browser_for
+from tests.workflow.conftest import adoption_day
+from workflow import services, tasks
+from workflow.models import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_delivery(monkeypatch):
+    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda *args, **kwargs: None)
+
+
+@pytest.fixture
+def three_directors(client_a, message_type):
+    """Client A's organisation with three directors who must all approve; Anna (client A's
+    user) is the first."""
+    message_type.workflow.approver_rule = ApproverRule.DIRECTORS
+    message_type.workflow.save()
+    anna = client_a.user.portal_contact
+    anna.name, anna.is_director = "Anna Eerste", True
+    anna.save()
+    bert = factories.ContactFactory(
+        organisation=client_a.organisation, name="Bert Tweede", is_director=True
+    )
+    carla = factories.ContactFactory(
+        organisation=client_a.organisation, name="Carla Derde", is_director=True
+    )
+    return anna, bert, carla
+
+
+def _adopt(message, contact):
+    services.adopt(
+        message_id=message.pk,
+        actor=Actor.for_user(contact.user),
+        adoption_date=adoption_day(message.financial_year),
+    )
+    message.refresh_from_db()
+
+
+def _approve(message, contact):
+    message.refresh_from_db()
+    services.approve(
+        message_id=message.pk,
+        actor=Actor.for_user(contact.user),
+        document_sha256=message.document_sha256,
+    )
+
+
+def test_outsite_shows_who_has_and_who_has_not_approved(message_a, three_directors):
+    anna, bert, carla = three_directors
+    _adopt(message_a, anna)
+    _approve(message_a, anna)
+    _approve(message_a, carla)
+
+    page = browser_for(bert.user).get(reverse("outsite-message", args=[message_a.pk]))
+
+    html = page.content.decode()
+    assert "2 van 3 goedgekeurd" in html
+    approved, pending = html.split('class="approved"'), html.split('class="pending"')
+    assert len(approved) == 3 and len(pending) == 2
+    assert "Bert Tweede" in pending[1].split("</li>")[0]
+    assert 'id="approve"' in html  # Bert has not approved yet
+
+    mine = browser_for(anna.user).get(reverse("outsite-message", args=[message_a.pk]))
+    html = mine.content.decode()
+    assert 'id="my-approval"' in html and "U heeft dit document goedgekeurd op" in html
+    assert 'id="approve"' not in html
+
+
+def test_outsite_approving_before_the_others_says_so(message_a, three_directors):
+    anna, _bert, _carla = three_directors
+    _adopt(message_a, anna)
+    browser = browser_for(anna.user)
+    url = reverse("outsite-action", args=[message_a.pk, "approve"])
+
+    confirm = browser.post(url, {"document_sha256": message_a.document_sha256})
+    assert 'id="confirm-others"' in confirm.content.decode()
+    done = browser.post(
+        url, {"document_sha256": message_a.document_sha256, "confirmed": "1"}, follow=True
+    )
+
+    assert "zodra ook de anderen hebben goedgekeurd" in done.content.decode()
+    message_a.refresh_from_db()
+    assert message_a.status == Status.IN_REVIEW
+    assert "1 van 3 goedgekeurd" in done.content.decode()
+
+
+def test_insite_shows_the_progress_on_the_message_and_in_the_list(
+    message_a, three_directors, staff_browser
+):
+    anna, bert, _carla = three_directors
+    _adopt(message_a, anna)
+    _approve(message_a, bert)
+
+    detail = staff_browser.get(reverse("insite-message", args=[message_a.pk])).content.decode()
+    assert "1 van 3 goedgekeurd" in detail and "Carla Derde" in detail
+    listing = staff_browser.get(reverse("insite-messages")).content.decode()
+    assert "1 van 3 goedgekeurd" in listing
+    assert "Anna Eerste, Carla Derde" in listing  # the tag's title names who has not
+
+
+def test_one_contact_shows_no_progress(message_a, browser_a, staff_browser):
+    page = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
+    listing = staff_browser.get(reverse("insite-messages")).content.decode()
+    assert "goedgekeurd</h2>" not in page and "approvals-tag" not in listing
