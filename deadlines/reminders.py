@@ -37,6 +37,7 @@ from crm.models import Contact, Organisation, StaffMember
 from deadlines import selectors
 from deadlines.models import ReminderLog
 from kvk.status import Status
+from workflow.approvers import approval_progress_many
 from workflow.models import ApprovalMessage
 
 log = logging.getLogger(__name__)
@@ -130,13 +131,31 @@ def _client_messages():
     return (
         ApprovalMessage.objects.filter(status=Status.IN_REVIEW, awaiting_accountant_review=False)
         .filter(organisation__environment__activation__active=True)  # skip inactive ones
-        .only("id", "organisation_id", "financial_year", "status_changed_at")
+        .select_related("organisation")
+        .only(
+            "id",
+            "organisation_id",
+            "financial_year",
+            "status_changed_at",
+            # Who must approve (workflow.approvers): the rule and the document approved.
+            "workflow_id",
+            "document_sha256",
+            "organisation__approver_rule",
+        )
         .order_by("pk")
     )
 
 
-def _recipients(contacts: Sequence[Contact]) -> list[Contact]:
-    return [contact for contact in contacts if contact.portal_access and contact.email]
+def _recipients(contacts: Sequence[Contact], pending: set[int] | None = None) -> list[Contact]:
+    """The contacts to remind: with portal access and an e-mail address; with several
+    approvers only those who have not approved yet (``pending`` user ids)."""
+    return [
+        contact
+        for contact in contacts
+        if contact.portal_access
+        and contact.email
+        and (pending is None or contact.user_id in pending)
+    ]
 
 
 def send_client_reminders(*, now: datetime | None = None) -> int:
@@ -157,9 +176,12 @@ def send_client_reminders(*, now: datetime | None = None) -> int:
         organisation_id__in={message.organisation_id for message, _step in due}
     ).order_by("pk"):
         contacts[contact.organisation_id].append(contact)
+    progress = approval_progress_many(message for message, _step in due)
     claimed = 0
     for message, step in due:
-        recipients = _recipients(contacts[message.organisation_id])
+        approvals = progress.get(message.pk)
+        pending = {a.user_id for a in approvals.pending} if approvals is not None else None
+        recipients = _recipients(contacts[message.organisation_id], pending)
         if not recipients:
             continue  # nobody to remind; a contact added later still gets the next step
         entry = _claim(

@@ -9,9 +9,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from crm.models import ApproverRule, Contact
+from deadlines import reminders
 from kvk.status import Status
 from tests import factories
 from tests.workflow.conftest import adoption_day, events
@@ -403,3 +406,26 @@ def test_two_directors_approving_at_the_same_moment(flow, monkeypatch, _quiet_si
     assert {e.actor_user_id for e in approvals} == {first.user_id, second.user_id}
     transitions = StatusEvent.objects.filter(message=message, to_status=Status.APPROVED)
     assert transitions.count() == 1
+
+
+# --- reminders go to those who have not approved ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_reminders_go_only_to_the_approvers_who_have_not_approved(
+    flow, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REMINDER_DAYS = [3]
+    _require_directors(flow)
+    first, second, third = _directors(flow, 3)
+    message = _adopted(flow)
+    _approve(message, first)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claimed = reminders.send_client_reminders(now=timezone.now() + timedelta(days=3))
+
+    assert claimed == 1
+    assert sorted(address for email in mail.outbox for address in email.to) == sorted(
+        [second.email, third.email]
+    )
