@@ -31,6 +31,7 @@ from typing import Any
 from django.db.models import Q
 
 from crm.models import ApproverRule, Contact, Organisation
+from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition
 
@@ -201,4 +202,44 @@ def approval_progress_many(messages: Iterable[ApprovalMessage]) -> dict[int, App
             _count(events.get(m.pk, []), m.document_sha256),
         )
         for m in several
+    }
+
+
+#: The code of the finding that the filing's signatories are not the required approvers.
+SIGNATORIES_DIFFER = "approvers_signatories"
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def signatory_difference(message: ApprovalMessage) -> dict[str, str] | None:
+    """A finding (warning) while the message waits at 30 when the directors who sign the
+    filing (kvk.parser signatories()) are not the required approvers by name: one of them
+    would approve accounts signed by someone else, or a signing director is not asked.
+    None under one contact, when the names agree, or when the document cannot be read."""
+    if message.status != Status.IN_REVIEW:
+        return None
+    required = required_approvers(message)
+    if not required:
+        return None
+    try:
+        people = parse_instance(bytes(message.document)).signatories()
+    except ValueError:  # XbrlParseError included
+        return None
+    signing = {_normal(p.name): p.name for p in people if not p.supervisory}
+    approving = {_normal(c.name): c.name for c in required}
+    if signing.keys() == approving.keys():
+        return None
+    unsigned = ", ".join(approving[k] for k in approving if k not in signing) or "–"
+    unasked = ", ".join(signing[k] for k in signing if k not in approving) or "–"
+    return {
+        "code": SIGNATORIES_DIFFER,
+        "severity": "warning",
+        "message_nl": "De bestuurders die de jaarrekening ondertekenen zijn niet de personen "
+        f"die moeten goedkeuren. Moet goedkeuren maar ondertekent niet: {unsigned}. "
+        f"Ondertekent maar hoeft niet goed te keuren: {unasked}.",
+        "message_en": "The directors who sign the annual accounts are not the people who "
+        f"must approve them. Must approve but does not sign: {unsigned}. "
+        f"Signs but is not asked to approve: {unasked}.",
     }

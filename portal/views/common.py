@@ -27,7 +27,7 @@ from kvk.render import render_html, render_pdf
 from kvk.status import Status
 from portal.admin_site import needs_second_factor
 from workflow import services
-from workflow.approvers import approval_progress, approval_progress_many
+from workflow.approvers import approval_progress, approval_progress_many, signatory_difference
 from workflow.models import Actor, ApprovalMessage, Comment
 from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
@@ -198,7 +198,8 @@ def rendered_accounts(message: ApprovalMessage) -> str | None:
 def findings_for_display(message: ApprovalMessage, language: str) -> list[dict[str, str]]:
     """Findings in the reader's language (the checks store Dutch and English texts)."""
     rows = []
-    for finding in message.findings or []:
+    difference = signatory_difference(message)
+    for finding in [*(message.findings or []), *([difference] if difference else [])]:
         text = finding.get("message_en") if language == "en" else finding.get("message_nl")
         rows.append(
             {

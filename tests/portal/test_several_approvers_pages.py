@@ -115,3 +115,15 @@ def test_one_contact_shows_no_progress(message_a, browser_a, staff_browser):
     page = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
     listing = staff_browser.get(reverse("insite-messages")).content.decode()
     assert "goedgekeurd</h2>" not in page and "approvals-tag" not in listing
+
+
+def test_the_page_shows_signatories_that_differ_from_the_approvers(
+    message_a, three_directors, staff_browser
+):
+    """The demo filing is signed by J. de Vries, who is not among the three directors."""
+    anna, _bert, _carla = three_directors
+    page = browser_for(anna.user).get(reverse("outsite-message", args=[message_a.pk]))
+    html = page.content.decode()
+    assert "approvers_signatories" in html and "J. de Vries" in html
+    staff_page = staff_browser.get(reverse("insite-message", args=[message_a.pk])).content
+    assert b"approvers_signatories" in staff_page

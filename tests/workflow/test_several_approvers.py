@@ -4,6 +4,7 @@ the KvK (art. 2:101 BW: all directors sign). The audit trail is the record of ap
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from datetime import timedelta
@@ -15,9 +16,11 @@ from django.utils import timezone
 
 from crm.models import ApproverRule, Contact
 from deadlines import reminders
+from kvk.builder import build_instance
+from kvk.statements import Signatory, demo_statements
 from kvk.status import Status
 from tests import factories
-from tests.workflow.conftest import adoption_day, events
+from tests.workflow.conftest import YEAR, adoption_day, events
 from workflow import approvers, services, signals, tasks
 from workflow.errors import Conflict, NotPermitted
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -429,3 +432,48 @@ def test_reminders_go_only_to_the_approvers_who_have_not_approved(
     assert sorted(address for email in mail.outbox for address in email.to) == sorted(
         [second.email, third.email]
     )
+
+
+# --- the filing's signatories and the approvers -------------------------------------------------
+
+
+def _signed_by(flow, *names: str) -> bytes:
+    statements = demo_statements(
+        kvk_number=flow.client.kvk_number, legal_name="Test B.V.", year=YEAR
+    )
+    signed_on = statements.signatories[0].signed_on
+    people = [Signatory(name=name, signed_on=signed_on, place="Utrecht") for name in names]
+    return build_instance(dataclasses.replace(statements, signatories=people))
+
+
+@pytest.mark.django_db
+def test_signatories_that_differ_from_the_approvers_are_a_finding(flow):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)  # "Anna Eerste" and "Bestuurder 2"
+    message = flow.register(content=_signed_by(flow, "Anna Eerste", "Piet Anders"))
+    flow.start(message)
+    message.refresh_from_db()
+
+    finding = approvers.signatory_difference(message)
+
+    assert finding is not None and finding["code"] == "approvers_signatories"
+    assert finding["severity"] == "warning"
+    assert "Bestuurder 2" in finding["message_nl"] and "Piet Anders" in finding["message_nl"]
+    assert "Anna Eerste" not in finding["message_nl"]
+
+
+@pytest.mark.django_db
+def test_signatories_that_match_the_approvers_give_no_finding(flow):
+    _require_directors(flow)
+    _directors(flow, 2)
+    message = flow.register(content=_signed_by(flow, "bestuurder 2", " Anna  Eerste"))
+    flow.start(message)
+    message.refresh_from_db()
+
+    assert approvers.signatory_difference(message) is None
+
+
+@pytest.mark.django_db
+def test_one_contact_compares_no_signatories(flow):
+    message = flow.at(Status.IN_REVIEW)
+    assert approvers.signatory_difference(message) is None
