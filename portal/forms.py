@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from connectors.models import AppConnector, MessageType
-from crm.models import Contact, Identification, Organisation, kvk_number_validator
+from crm.models import ApproverRule, Contact, Identification, Organisation, kvk_number_validator
 from kvk.status import Status
 from workflow.models import WorkflowDefinition
 
@@ -274,18 +274,51 @@ class OrganisationForm(forms.Form):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "email", "language", "portal_access"]
+        fields = ["name", "email", "language", "portal_access", "is_director"]
         help_texts = {
             "portal_access": _(
                 "De contactpersoon krijgt een e-mail om een wachtwoord in te stellen en kan "
                 "daarna de berichten van deze organisatie beoordelen."
-            )
+            ),
+            "is_director": _(
+                "Bestuurders ondertekenen de jaarrekening (art. 2:101 BW). Vraagt de workflow "
+                "goedkeuring door alle bestuurders, dan keurt deze persoon ook goed."
+            ),
         }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("portal_access") and not data.get("email"):
             self.add_error("email", _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+        return data
+
+
+class OrganisationApproversForm(forms.ModelForm):
+    """Who must approve this organisation's messages: the workflow's setting (left empty)
+    or another rule, and the named set among the contacts with portal access."""
+
+    class Meta:
+        model = Organisation
+        fields = ["approver_rule", "approvers"]
+        widgets = {"approvers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, default_label: Any = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rule = cast(forms.ChoiceField, self.fields["approver_rule"])
+        inherit = _("Volgens de workflow: %(rule)s") % {"rule": default_label}
+        rule.choices = [("", inherit), *ApproverRule.choices]
+        approvers = cast(forms.ModelMultipleChoiceField, self.fields["approvers"])
+        approvers.queryset = self.instance.contacts.filter(
+            portal_access=True, user__isnull=False
+        ).order_by("name")
+        approvers.help_text = _(
+            "Alleen bij 'Een vaste groep contactpersonen': wie moeten goedkeuren."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("approver_rule") == ApproverRule.NAMED and not data.get("approvers"):
+            self.add_error("approvers", _("Kies wie moeten goedkeuren."))
         return data
 
 

@@ -64,6 +64,11 @@ urlpatterns = [
     ),
     path("insite/organisaties/<int:pk>/", insite.organisation_detail, name="insite-organisation"),
     path(
+        "insite/organisaties/<int:pk>/goedkeuring/",
+        insite.organisation_approvers,
+        name="insite-organisation-approvers",
+    ),
+    path(
         "insite/organisaties/<int:pk>/contactpersonen/",
         insite.contact_create,
         name="insite-contact-create",

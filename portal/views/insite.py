@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
-from crm.models import Contact, Identification, Organisation, StaffMember
+from crm.models import ApproverRule, Contact, Identification, Organisation, StaffMember
 from kvk.digipoort.client import DigipoortError
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, notifications
@@ -38,6 +38,7 @@ from portal.forms import (
     DeliveryCheckForm,
     MessageFilterForm,
     MessageTypeForm,
+    OrganisationApproversForm,
     OrganisationForm,
     SizeClassOverrideForm,
     TokenForm,
@@ -571,8 +572,57 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )[:20],
             "contact_form": ContactForm(),
             "administrator": _is_administrator(request),
+            **_approvers_context(organisation),
         },
     )
+
+
+def _workflow_rule(organisation: Organisation) -> str:
+    """The approver rule of the workflow this organisation's messages follow (the message
+    type's), or one contact when none is linked."""
+    workflow = (
+        MessageType.objects.filter(
+            environment_id=organisation.environment_id, code=MessageType.KVK_MICRO_KLEIN
+        )
+        .select_related("workflow")
+        .values_list("workflow__approver_rule", flat=True)
+        .first()
+    )
+    return workflow or ApproverRule.ONE
+
+
+def _approvers_context(organisation: Organisation, form=None) -> dict:
+    """Who must approve: the organisation's setting or the workflow's, and the form."""
+    default = _workflow_rule(organisation)
+    rule = organisation.approver_rule or default
+    return {
+        "approver_rule_label": ApproverRule(rule).label,
+        "approver_rule_inherited": not organisation.approver_rule,
+        "approvers_form": form
+        or OrganisationApproversForm(
+            instance=organisation, default_label=ApproverRule(default).label
+        ),
+    }
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save who must approve this organisation's messages."""
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    form = OrganisationApproversForm(
+        request.POST,
+        instance=organisation,
+        default_label=ApproverRule(_workflow_rule(organisation)).label,
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                flash.error(request, str(error))
+        return redirect("insite-organisation", pk=pk)
+    form.save()
+    flash.success(request, _("Opgeslagen wie de berichten van deze organisatie goedkeuren."))
+    return redirect("insite-organisation", pk=pk)
 
 
 def _is_administrator(request: HttpRequest) -> bool:

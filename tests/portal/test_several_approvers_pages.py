@@ -4,6 +4,7 @@ and who has not; a client who already approved sees that and no approve button."
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from crm.models import ApproverRule
@@ -127,3 +128,38 @@ def test_the_page_shows_signatories_that_differ_from_the_approvers(
     assert "approvers_signatories" in html and "J. de Vries" in html
     staff_page = staff_browser.get(reverse("insite-message", args=[message_a.pk])).content
     assert b"approvers_signatories" in staff_page
+
+
+def test_insite_organisation_page_sets_who_must_approve(client_a, admin_browser, message_type):
+    organisation = client_a.organisation
+    bert = factories.ContactFactory(organisation=organisation, name="Bert Tweede")
+    page = admin_browser.get(reverse("insite-organisation", args=[organisation.pk]))
+    html = page.content.decode()
+    assert 'id="approver-rule">Eén contactpersoon' in html
+    assert "Volgens de workflow: Eén contactpersoon" in html
+
+    url = reverse("insite-organisation-approvers", args=[organisation.pk])
+    refused = admin_browser.post(url, {"approver_rule": "named"})
+    assert [str(m) for m in get_messages(refused.wsgi_request)] == ["Kies wie moeten goedkeuren."]
+    admin_browser.post(url, {"approver_rule": "named", "approvers": [bert.pk]})
+
+    organisation.refresh_from_db()
+    assert organisation.approver_rule == ApproverRule.NAMED
+    assert list(organisation.approvers.all()) == [bert]
+    admin_browser.post(url, {"approver_rule": ""})
+    organisation.refresh_from_db()
+    assert organisation.approver_rule == ""
+
+
+def test_a_worker_cannot_change_who_must_approve(client_a, staff_browser):
+    url = reverse("insite-organisation-approvers", args=[client_a.organisation.pk])
+    response = staff_browser.post(url, {"approver_rule": "directors"})
+    assert response.status_code in (302, 403)
+    client_a.organisation.refresh_from_db()
+    assert client_a.organisation.approver_rule == ""
+
+
+def test_a_contact_can_be_added_as_director(client_a, admin_browser):
+    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
+    admin_browser.post(url, {"name": "Dirk", "language": "nl", "is_director": "on"})
+    assert client_a.organisation.contacts.get(name="Dirk").is_director
