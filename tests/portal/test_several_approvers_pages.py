@@ -78,6 +78,9 @@ def test_outsite_shows_who_has_and_who_has_not_approved(message_a, three_directo
     html = mine.content.decode()
     assert 'id="my-approval"' in html and "U heeft dit document goedgekeurd op" in html
     assert 'id="approve"' not in html
+    # The status line says the same, not "keur het bericht goed of af".
+    assert "gewacht op de goedkeuring van de anderen" in html
+    assert "keur het bericht goed of af" not in html
 
 
 def test_outsite_approving_before_the_others_says_so(message_a, three_directors):
