@@ -75,7 +75,7 @@ def test_two_directors_approve_in_turn_and_the_filing_reaches_80(
     assert "1 van 2 goedgekeurd" in desk.inner_text("main")
     # InSite's list is a desk page: photographed at desktop width only (its filter form and
     # table are wider than a phone; tests/browser/test_narrow_screens.py covers OutSite).
-    screenshot(desk, "52-insite-list-one-of-two-1280")
+    both_widths(desk, screenshot, "52-insite-list-one-of-two")
 
     # The second director approves the same document; it goes to the KvK and is filed.
     second = new_page()
