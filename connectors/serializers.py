@@ -86,13 +86,19 @@ class Base64ContentField(TextOnly, FastText):
     """Base64 text; decoded (and size-checked) by UploadSerializer.validate_content."""
 
 
+#: Allowed characters of a file name: no path separator, no C0 or C1 control character.
+_NAME_CHAR = r"[^/\\\x00-\x1f\x7f-\x9f]"
+FILENAME_PATTERN = rf"^{_NAME_CHAR}*[^\s/\\\x00-\x1f\x7f-\x9f]{_NAME_CHAR}*$"
+
+
 class UploadSerializer(serializers.Serializer):
     message_id = StrictUUIDField(help_text="UUID chosen by the client environment.")
     message_type = MessageTypeField(max_length=50, help_text="Code of the message type.")
-    # No path separators and no control characters: the name is shown to people and used
-    # in file names of downloads.
+    # No path separators and no control characters, and at least one character that is not
+    # white space (the field trims it): the name is shown to people and used in file names
+    # of downloads. The schema states exactly this, so a schema-valid name is accepted.
     filename = StrictRegexField(
-        r"^[^/\\\x00-\x1f\x7f]{1,200}$",
+        FILENAME_PATTERN,
         max_length=200,
         error_messages={"invalid": "Ongeldige bestandsnaam."},
     )

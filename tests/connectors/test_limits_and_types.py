@@ -142,3 +142,35 @@ def test_correction_problem_is_reported_with_the_other_reasons(api, client_a):
         "correction_not_allowed",
     ]
     assert str(filed.financial_year) in message.reasons[1]["message"]
+
+
+@pytest.mark.parametrize(
+    "name, accepted",
+    [
+        ("jaarrekening 2025.xbrl", True),
+        ("  jaarrekening.xbrl  ", True),  # trimmed, then fine
+        ("   ", False),  # nothing left after trimming
+        ("\u00a0\u2003", False),  # Unicode white space only
+        ("\x85", False),  # a C1 control character (NEL) that str.strip() also removes
+        ("map/jaarrekening.xbrl", False),
+        ("a\\b.xbrl", False),
+        ("a\x01b.xbrl", False),
+    ],
+)
+def test_the_upload_schema_and_the_server_agree_on_file_names(name, accepted):
+    """A name the published schema allows is one the server accepts, and the other way
+    round (schemathesis found a name of spaces that the schema allowed and the server
+    refused)."""
+    import re
+
+    from connectors.serializers import FILENAME_PATTERN, UploadSerializer
+
+    serializer = UploadSerializer()
+    field = serializer.fields["filename"]
+    assert bool(re.fullmatch(FILENAME_PATTERN, name)) is accepted
+    try:
+        field.run_validation(name)
+        server_accepts = True
+    except Exception:  # noqa: BLE001 - any validation error means refused
+        server_accepts = False
+    assert server_accepts is accepted
