@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.formats import date_format
+
 from kvk import labels
 from kvk.parser import parse_instance
 from kvk.render import money
@@ -93,7 +95,8 @@ def _change(part: str, label: str, old: str, new: str, lang: str) -> Change:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
+    """The project's one date format (Django's DATE_FORMAT, config/formats), not one of ours."""
+    return date_format(value, "DATE_FORMAT") if value else ""
 
 
 def _general(old: FinancialStatements, new: FinancialStatements, lang: str) -> list[Change]:

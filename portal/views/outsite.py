@@ -54,7 +54,10 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         **common.versions_context(message, common.client_messages(request), get_language() or "nl"),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "adopt_form": forms.get("adopt_form") or AdoptForm(),
-        "adoption_bounds": selectors.adoption_bounds(message),
+        # Read from the document only where the adoption form is shown.
+        "adoption_bounds": selectors.adoption_bounds(message)
+        if message.status == Status.IN_REVIEW and not message.adopted
+        else None,
         "approve_form": ApproveForm(initial=approve_initial),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
