@@ -13,11 +13,24 @@ GUESSES = 12
 LIMIT = 5
 
 
+#: Half-way through a one-minute window, so no test's attempts fall into two windows (a
+#: CI run once crossed a minute boundary half-way through 300 parallel attempts: 10 passed).
+MID_WINDOW = 1_800_000_030.0
+
+
 @pytest.fixture
-def low_anon_rate(settings):
-    """The failed-authentication rate (``anon_auth``) set low, so the test stays short."""
+def low_anon_rate(settings, monkeypatch):
+    """The failed-authentication rate (``anon_auth``) set low, so the test stays short,
+    and the guard's clock held still in the middle of a window."""
+    import types
+
+    import connectors.authentication
+
     rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon_auth": f"{LIMIT}/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    monkeypatch.setattr(
+        connectors.authentication, "time", types.SimpleNamespace(time=lambda: MID_WINDOW)
+    )
     cache.clear()
     yield
     cache.clear()
