@@ -52,6 +52,15 @@ class ApproverRule(models.TextChoices):
     NAMED = "named", _("Een vaste groep contactpersonen")
 
 
+class AdopterRule(models.TextChoices):
+    """Who records the adoption ("Jaarrekening vastgesteld", with its date) of a message:
+    it is recorded once, and a second adoption is refused. A workflow definition names one;
+    an organisation may override it."""
+
+    APPROVER = "approver", _("Wie moet goedkeuren (de eerste die vaststelt)")
+    NAMED = "named", _("Eén aangewezen contactpersoon")
+
+
 class Organisation(models.Model):
     """A client organisation of the accountancy (the company that files)."""
 
@@ -87,6 +96,23 @@ class Organisation(models.Model):
         verbose_name=_("goedkeurders"),
         blank=True,
         related_name="approver_of",
+    )
+    # Who records the adoption; blank: the workflow's setting.
+    adopter_rule = models.CharField(
+        _("vaststelling door"),
+        max_length=10,
+        choices=AdopterRule.choices,
+        blank=True,
+        help_text=_("Leeg: zoals de workflow het zegt."),
+    )
+    # The one contact for AdopterRule.NAMED.
+    adopter = models.ForeignKey(
+        "Contact",
+        verbose_name=_("vaststeller"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopter_of",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -42,6 +42,15 @@ class OrganisationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("identifications")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The named approvers and the adopter are picked among this organisation's own
+        contacts (none yet while the organisation is being added)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        own = Contact.objects.filter(organisation=obj) if obj else Contact.objects.none()
+        for name in ("approvers", "adopter"):
+            form.base_fields[name].queryset = own
+        return form
+
     @admin.display(description="KvK")
     def kvk(self, obj: Organisation) -> str:
         return obj.kvk_number or "–"

@@ -11,7 +11,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from connectors.models import AppConnector, MessageType
-from crm.models import ApproverRule, Contact, Identification, Organisation, kvk_number_validator
+from crm.models import (
+    AdopterRule,
+    ApproverRule,
+    Contact,
+    Identification,
+    Organisation,
+    kvk_number_validator,
+)
 from kvk.status import Status
 from workflow.models import WorkflowDefinition
 
@@ -294,31 +301,51 @@ class ContactForm(forms.ModelForm):
 
 
 class OrganisationApproversForm(forms.ModelForm):
-    """Who must approve this organisation's messages: the workflow's setting (left empty)
-    or another rule, and the named set among the contacts with portal access."""
+    """Who must approve this organisation's messages and who records the adoption: the
+    workflow's setting (left empty) or another rule, the named set of approvers and the
+    named adopter, both among the contacts with portal access."""
 
     class Meta:
         model = Organisation
-        fields = ["approver_rule", "approvers"]
+        fields = ["approver_rule", "approvers", "adopter_rule", "adopter"]
         widgets = {"approvers": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args: Any, default_label: Any = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        default_label: Any = "",
+        default_adopter_rule: str = AdopterRule.APPROVER,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.default_adopter_rule = default_adopter_rule
+        inherit = _("Volgens de workflow: %(rule)s")
         rule = cast(forms.ChoiceField, self.fields["approver_rule"])
-        inherit = _("Volgens de workflow: %(rule)s") % {"rule": default_label}
-        rule.choices = [("", inherit), *ApproverRule.choices]
-        approvers = cast(forms.ModelMultipleChoiceField, self.fields["approvers"])
-        approvers.queryset = self.instance.contacts.filter(
+        rule.choices = [("", inherit % {"rule": default_label}), *ApproverRule.choices]
+        adopter_rule = cast(forms.ChoiceField, self.fields["adopter_rule"])
+        adopter_rule.choices = [
+            ("", inherit % {"rule": AdopterRule(default_adopter_rule).label}),
+            *AdopterRule.choices,
+        ]
+        can_approve = self.instance.contacts.filter(
             portal_access=True, user__isnull=False
         ).order_by("name")
+        approvers = cast(forms.ModelMultipleChoiceField, self.fields["approvers"])
+        approvers.queryset = can_approve
         approvers.help_text = _(
             "Alleen bij 'Een vaste groep contactpersonen': wie moeten goedkeuren."
         )
+        adopter = cast(forms.ModelChoiceField, self.fields["adopter"])
+        adopter.queryset = can_approve
+        adopter.help_text = _("Alleen bij 'Eén aangewezen contactpersoon': wie vaststelt.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("approver_rule") == ApproverRule.NAMED and not data.get("approvers"):
             self.add_error("approvers", _("Kies wie moeten goedkeuren."))
+        adopter_rule = data.get("adopter_rule") or self.default_adopter_rule
+        if adopter_rule == AdopterRule.NAMED and not data.get("adopter"):
+            self.add_error("adopter", _("Kies wie de vaststelling vastlegt."))
         return data
 
 

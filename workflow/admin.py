@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import ApproverRule
+from crm.models import AdopterRule, ApproverRule
 from workflow.models import ApprovalMessage, Comment, StatusEvent, WorkflowDefinition, WorkflowTask
 
 
@@ -130,23 +130,28 @@ class WorkflowTaskInline(admin.TabularInline):
 
 
 class WorkflowDefinitionForm(forms.ModelForm):
-    """Who must approve may be left out: then one contact approves, as before the setting."""
+    """Who must approve and who records the adoption may be left out: then one contact
+    approves and records it, as before the settings."""
 
     class Meta:
         model = WorkflowDefinition
-        fields = ["environment", "name", "accountant_review", "approver_rule"]
+        fields = ["environment", "name", "accountant_review", "approver_rule", "adopter_rule"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["approver_rule"].required = False
+        self.fields["adopter_rule"].required = False
 
     def clean_approver_rule(self) -> str:
         return self.cleaned_data.get("approver_rule") or ApproverRule.ONE
+
+    def clean_adopter_rule(self) -> str:
+        return self.cleaned_data.get("adopter_rule") or AdopterRule.APPROVER
 
 
 @admin.register(WorkflowDefinition)
 class WorkflowDefinitionAdmin(admin.ModelAdmin):
     form = WorkflowDefinitionForm
-    list_display = ["name", "environment", "accountant_review", "approver_rule"]
-    list_filter = ["environment", "accountant_review", "approver_rule"]
+    list_display = ["name", "environment", "accountant_review", "approver_rule", "adopter_rule"]
+    list_filter = ["environment", "accountant_review", "approver_rule", "adopter_rule"]
     inlines = [WorkflowTaskInline]

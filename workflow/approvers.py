@@ -30,7 +30,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from crm.models import ApproverRule, Contact, Organisation
+from crm.models import AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition
@@ -74,6 +74,44 @@ def required_approvers(message: ApprovalMessage) -> list[Contact] | None:
     contacts = list(_contacts([message.organisation_id]))
     named = set(message.organisation.approvers.values_list("pk", flat=True))
     return _required(rule, message.organisation_id, contacts, named)
+
+
+def adopter_rule(message: ApprovalMessage) -> str:
+    """Who records the adoption: the organisation's rule, else its workflow's, else
+    whoever must approve."""
+    if message.organisation.adopter_rule:
+        return message.organisation.adopter_rule
+    if message.workflow_id is not None and message.workflow is not None:
+        return message.workflow.adopter_rule
+    return AdopterRule.APPROVER
+
+
+@dataclass(frozen=True)
+class Adopter:
+    """Who may record the adoption of a message. ``name`` is the one named contact, or
+    empty when whoever must approve may; ``missing`` says nobody may: the rule names one
+    contact but the organisation has none (with portal access), or nobody must approve."""
+
+    may: bool
+    name: str = ""
+    missing: bool = False
+
+
+def adopter(message: ApprovalMessage, user_id: int | None) -> Adopter:
+    """Whether the user with ``user_id`` may record the adoption. Under the named rule
+    only the organisation's adopter may; otherwise any required approver (or, when one
+    contact approves alone, any client user of the organisation, checked by the service)."""
+    if adopter_rule(message) == AdopterRule.NAMED:
+        contact = message.organisation.adopter
+        if contact is None or not contact.portal_access or contact.user_id is None:
+            return Adopter(may=False, missing=True)
+        return Adopter(may=contact.user_id == user_id, name=contact.name)
+    required = required_approvers(message)
+    if required is None:
+        return Adopter(may=True)
+    if not required:
+        return Adopter(may=False, missing=True)
+    return Adopter(may=any(c.user_id == user_id for c in required))
 
 
 #: The columns of the events that decide which approvals count.

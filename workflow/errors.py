@@ -68,6 +68,19 @@ SENTENCES: dict[str, Any] = {
     "adopted_document_invalid": _(
         "Het vastgestelde document voldoet niet aan de KvK-regels: %(findings)s"
     ),
+    "already_adopted": _("De jaarrekening is al vastgesteld op %(date)s."),
+    "already_adopted:by": _("De jaarrekening is al vastgesteld op %(date)s, door %(who)s."),
+    "not_the_adopter": _(
+        "Alleen de personen die dit bericht moeten goedkeuren, kunnen de jaarrekening vaststellen."
+    ),
+    "not_the_adopter:named": _(
+        "De vaststelling van de jaarrekening legt %(name)s vast; u kunt het bericht daarna "
+        "goedkeuren."
+    ),
+    "no_adopter_named": _(
+        "Er is niemand aangewezen om de vaststelling vast te leggen. Neem contact op met uw "
+        "accountant."
+    ),
     "already_approved": _("Dit bericht is al goedgekeurd."),
     "already_approved:by": _("Dit bericht is al goedgekeurd door %(who)s op %(when)s."),
     "approval_already_given": _("U heeft dit document al goedgekeurd op %(when)s."),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
 
 from crm import permissions
-from crm.models import AccountancyEnvironment, ApproverRule, Organisation
+from crm.models import AccountancyEnvironment, AdopterRule, ApproverRule, Organisation
 from kvk.status import Status
 
 
@@ -120,6 +120,13 @@ class WorkflowDefinition(models.Model):
         max_length=10,
         choices=ApproverRule.choices,
         default=ApproverRule.ONE,
+    )
+    # Who records the adoption; an organisation may override it (Organisation.adopter_rule).
+    adopter_rule = models.CharField(
+        _("vaststelling door"),
+        max_length=10,
+        choices=AdopterRule.choices,
+        default=AdopterRule.APPROVER,
     )
 
     class Meta:

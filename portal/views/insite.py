@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
-from crm.models import ApproverRule, Contact, Identification, Organisation, StaffMember
+from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
 from kvk.digipoort.client import DigipoortError
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, notifications
@@ -577,51 +577,66 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _workflow_rule(organisation: Organisation) -> str:
-    """The approver rule of the workflow this organisation's messages follow (the message
-    type's), or one contact when none is linked."""
-    workflow = (
+def _workflow_rules(organisation: Organisation) -> tuple[str, str]:
+    """The approver and adopter rules of the workflow this organisation's messages follow
+    (the message type's); one contact, and whoever approves, when none is linked."""
+    rules = (
         MessageType.objects.filter(
             environment_id=organisation.environment_id, code=MessageType.KVK_MICRO_KLEIN
         )
-        .select_related("workflow")
-        .values_list("workflow__approver_rule", flat=True)
+        .exclude(workflow=None)
+        .values_list("workflow__approver_rule", "workflow__adopter_rule")
         .first()
     )
-    return workflow or ApproverRule.ONE
+    return rules or (ApproverRule.ONE, AdopterRule.APPROVER)
 
 
-def _approvers_context(organisation: Organisation, form=None) -> dict:
-    """Who must approve: the organisation's setting or the workflow's, and the form."""
-    default = _workflow_rule(organisation)
-    rule = organisation.approver_rule or default
+def _approvers_form(organisation: Organisation, data=None) -> OrganisationApproversForm:
+    approver_rule, adopter_rule = _workflow_rules(organisation)
+    return OrganisationApproversForm(
+        data,
+        instance=organisation,
+        default_label=ApproverRule(approver_rule).label,
+        default_adopter_rule=adopter_rule,
+    )
+
+
+def _approvers_context(organisation: Organisation) -> dict:
+    """Who must approve and who records the adoption: the organisation's settings or the
+    workflow's, and the form."""
+    approver_default, adopter_default = _workflow_rules(organisation)
+    rule = organisation.approver_rule or approver_default
+    adopter_rule = organisation.adopter_rule or adopter_default
+    named = organisation.adopter if adopter_rule == AdopterRule.NAMED else None
+    if named is not None and not (named.portal_access and named.user_id):
+        named = None  # workflow.approvers.adopter: nobody may adopt then
     return {
         "approver_rule_label": ApproverRule(rule).label,
         "approver_rule_inherited": not organisation.approver_rule,
-        "approvers_form": form
-        or OrganisationApproversForm(
-            instance=organisation, default_label=ApproverRule(default).label
-        ),
+        "adopter_rule_label": AdopterRule(adopter_rule).label,
+        "adopter_rule_inherited": not organisation.adopter_rule,
+        "adopter_named": named,
+        "adopter_missing": adopter_rule == AdopterRule.NAMED and named is None,
+        "approvers_form": _approvers_form(organisation),
     }
 
 
 @common.staff_view(administrator=True)
 @require_POST
 def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save who must approve this organisation's messages."""
+    """Save who must approve this organisation's messages and who records the adoption."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
-    form = OrganisationApproversForm(
-        request.POST,
-        instance=organisation,
-        default_label=ApproverRule(_workflow_rule(organisation)).label,
-    )
+    form = _approvers_form(organisation, request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 flash.error(request, str(error))
         return redirect("insite-organisation", pk=pk)
     form.save()
-    flash.success(request, _("Opgeslagen wie de berichten van deze organisatie goedkeuren."))
+    flash.success(
+        request,
+        _("Opgeslagen wie de berichten van deze organisatie goedkeuren en wie vaststelt."),
+    )
     return redirect("insite-organisation", pk=pk)
 
 

@@ -18,6 +18,7 @@ from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
 from portal.views import common
 from workflow import reasons as reason_catalogue
 from workflow import selectors, services
+from workflow.approvers import adopter
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage
 
@@ -54,10 +55,7 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         **common.versions_context(message, common.client_messages(request), get_language() or "nl"),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "adopt_form": forms.get("adopt_form") or AdoptForm(),
-        # Read from the document only where the adoption form is shown.
-        "adoption_bounds": selectors.adoption_bounds(message)
-        if message.status == Status.IN_REVIEW and not message.adopted
-        else None,
+        **_adoption_context(message, request.user),
         "approve_form": ApproveForm(initial=approve_initial),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
@@ -67,6 +65,16 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "reasons": reason_catalogue.public(message.reasons),
         **common.approvals_context(message, request.user),
     }
+
+
+def _adoption_context(message: ApprovalMessage, user: Any) -> dict[str, Any]:
+    """Who may record the adoption (the definition names them), and the date's bounds read
+    from the document, only while the adoption is still to be recorded."""
+    if message.status != Status.IN_REVIEW or message.adopted:
+        return {"adoption_bounds": None, "adopter": None}
+    allowed = adopter(message, user.pk)
+    bounds = selectors.adoption_bounds(message) if allowed.may else None
+    return {"adoption_bounds": bounds, "adopter": allowed}
 
 
 def _rejection(message: ApprovalMessage) -> str:

@@ -3,11 +3,13 @@ and who has not; a client who already approved sees that and no approve button."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from crm.models import ApproverRule
+from crm.models import AdopterRule, ApproverRule
 from kvk.status import Status
 from tests import factories
 from tests.portal.conftest import browser_for
@@ -166,3 +168,78 @@ def test_a_contact_can_be_added_as_director(client_a, admin_browser):
     url = reverse("insite-contact-create", args=[client_a.organisation.pk])
     admin_browser.post(url, {"name": "Dirk", "language": "nl", "is_director": "on"})
     assert client_a.organisation.contacts.get(name="Dirk").is_director
+
+
+# --- who records the adoption (issue 22: "recorded once, by whoever the definition names") --
+
+
+def test_insite_organisation_page_names_who_records_the_adoption(
+    client_a, admin_browser, message_type
+):
+    organisation = client_a.organisation
+    bert = factories.ContactFactory(organisation=organisation, name="Bert Tweede")
+    page = admin_browser.get(reverse("insite-organisation", args=[organisation.pk]))
+    assert 'id="adopter-rule">Wie moet goedkeuren' in page.content.decode()
+
+    url = reverse("insite-organisation-approvers", args=[organisation.pk])
+    refused = admin_browser.post(url, {"adopter_rule": "named"})
+    messages = [str(m) for m in get_messages(refused.wsgi_request)]
+    assert messages == ["Kies wie de vaststelling vastlegt."]
+    admin_browser.post(url, {"adopter_rule": "named", "adopter": bert.pk})
+
+    organisation.refresh_from_db()
+    assert (organisation.adopter_rule, organisation.adopter) == (AdopterRule.NAMED, bert)
+    page = admin_browser.get(reverse("insite-organisation", args=[organisation.pk]))
+    assert 'id="adopter-rule">Bert Tweede' in page.content.decode()
+
+
+def test_insite_warns_when_the_workflow_names_an_adopter_the_organisation_lacks(
+    client_a, admin_browser, message_type
+):
+    message_type.workflow.adopter_rule = AdopterRule.NAMED
+    message_type.workflow.save()
+    page = admin_browser.get(reverse("insite-organisation", args=[client_a.organisation.pk]))
+    assert 'id="adopter-missing"' in page.content.decode()
+
+
+def test_outsite_only_the_named_adopter_gets_the_adoption_form(message_a, three_directors):
+    anna, bert, _carla = three_directors
+    organisation = message_a.organisation
+    organisation.adopter_rule, organisation.adopter = AdopterRule.NAMED, bert
+    organisation.save()
+    url = reverse("outsite-message", args=[message_a.pk])
+
+    anna_page = browser_for(anna.user).get(url).content.decode()
+    assert 'id="adopt"' not in anna_page
+    assert "Bert Tweede legt de vaststelling van de jaarrekening vast." in anna_page
+    assert 'id="adopt"' in browser_for(bert.user).get(url).content.decode()
+
+    # A hand-made POST by Anna is refused with the same sentence, and nothing changes.
+    anna = browser_for(anna.user)
+    action = reverse("outsite-action", args=[message_a.pk, "adopt"])
+    day = adoption_day(message_a.financial_year).isoformat()
+    response = anna.post(action, {"adopted": "on", "adoption_date": day}, follow=True)
+    assert "legt Bert Tweede vast" in response.content.decode()
+    message_a.refresh_from_db()
+    assert not message_a.adopted
+
+
+def test_the_admin_picks_approvers_and_the_adopter_among_the_organisations_own_contacts(
+    client_a, client_b, settings
+):
+    from django.contrib.auth import get_user_model
+
+    settings.OTP_REQUIRED_FOR_STAFF = False  # about the choices, not the second factor
+    superuser = get_user_model().objects.create_superuser("beheer", "beheer@example.nl", "x")
+    own = factories.ContactFactory(organisation=client_a.organisation, name="Eigen Persoon")
+    other = factories.ContactFactory(organisation=client_b.organisation, name="Ander Bedrijf")
+
+    url = reverse("admin:crm_organisation_change", args=[client_a.organisation.pk])
+    html = browser_for(superuser).get(url).content.decode()
+
+    for field in ("approvers", "adopter"):
+        select = re.search(rf'<select name="{field}".*?</select>', html, re.S)
+        assert select is not None, field
+        assert f'value="{own.pk}"' in select.group(0), field
+        assert f'value="{other.pk}"' not in select.group(0), field
+    assert "Ander Bedrijf" not in html

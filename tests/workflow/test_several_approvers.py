@@ -14,7 +14,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from crm.models import ApproverRule, Contact
+from crm.models import AdopterRule, ApproverRule, Contact
 from deadlines import reminders
 from kvk.builder import build_instance
 from kvk.statements import Signatory, demo_statements
@@ -212,13 +212,16 @@ def test_a_director_without_portal_access_is_not_required(flow):
 
 @pytest.mark.django_db
 def test_no_required_approver_at_all_is_a_conflict(flow):
-    _require_directors(flow)  # and nobody is a director
     message = _adopted(flow)
+    _require_directors(flow)  # and nobody is a director
 
     with pytest.raises(Conflict) as conflict:
         flow.approve(message)
-
     assert conflict.value.code == "no_required_approvers"
+
+    with pytest.raises(NotPermitted) as refused:
+        flow.adopt(flow.at(Status.IN_REVIEW))
+    assert refused.value.code == "no_adopter_named"
 
 
 @pytest.mark.django_db
@@ -288,38 +291,98 @@ def test_a_repaired_message_needs_every_approval_again(flow, staff_actor):
     assert message.status == Status.APPROVED
 
 
-# --- a changed document voids earlier approvals -------------------------------------------------
+# --- the adoption: once, by whoever the definition names ----------------------------------
 
 
 @pytest.mark.django_db
-def test_a_changed_document_voids_earlier_approvals(flow):
+def test_the_adoption_is_recorded_once(flow):
+    """Issue 22: the adoption (vastgesteld, date) is recorded once; a second director's
+    adoption with another date is refused and the first approval keeps counting."""
     _require_directors(flow)
     first, second = _directors(flow, 2)
     message = _adopted(flow)
-    approved_sha = message.document_sha256
+    adopted_sha = message.document_sha256
     _approve(message, first)
 
-    # The adoption is corrected to another date: the final document (and its SHA-256) change.
-    services.adopt(
-        message_id=message.pk,
-        actor=_actor(second),
-        adoption_date=adoption_day(message.financial_year) - timedelta(days=1),
-    )
+    with pytest.raises(Conflict) as conflict:
+        services.adopt(
+            message_id=message.pk,
+            actor=_actor(second),
+            adoption_date=adoption_day(message.financial_year) - timedelta(days=1),
+        )
+
+    assert conflict.value.code == "already_adopted"
+    assert "door Anna Eerste" in conflict.value.message
     message.refresh_from_db()
-    assert message.document_sha256 != approved_sha
+    assert message.document_sha256 == adopted_sha
+    assert message.events.filter(action="adopted").count() == 1
+    assert approvers.approval_progress(message).count == 1
+
+
+def _name_adopter(flow, contact: Contact | None) -> None:
+    flow.workflow.adopter_rule = AdopterRule.NAMED
+    flow.workflow.save()
+    flow.organisation.adopter = contact
+    flow.organisation.save()
+
+
+@pytest.mark.django_db
+def test_a_named_adopter_records_the_adoption_and_nobody_else(flow):
+    _require_directors(flow)
+    first, second = _directors(flow, 2)
+    _name_adopter(flow, second)
+    message = flow.at(Status.IN_REVIEW)
+
+    with pytest.raises(NotPermitted) as refused:
+        flow.adopt(message)  # the first director
+    assert second.name in refused.value.message
+    services.adopt(message_id=message.pk, actor=_actor(second), adoption_date=adoption_day())
+
+    message.refresh_from_db()
+    assert message.adopted
+    event = message.events.get(action="adopted")
+    assert event.actor_user == second.user
+    # Both still approve; the adopter's adoption is no approval.
     assert approvers.approval_progress(message).count == 0
 
-    # The second director's approval is not the last: the first must approve the new one.
-    with pytest.raises(Conflict) as conflict:
-        services.approve(message_id=message.pk, actor=_actor(second), document_sha256=approved_sha)
-    assert conflict.value.code == "document_changed"
-    _approve(message, second)
-    message.refresh_from_db()
-    assert message.status == Status.IN_REVIEW
-    _approve(message, first)
-    message.refresh_from_db()
-    assert message.status == Status.APPROVED
-    assert message.approved_sha256 == message.document_sha256 != approved_sha
+
+@pytest.mark.django_db
+def test_a_named_rule_without_a_named_contact_refuses_with_a_reason(flow):
+    _name_adopter(flow, None)
+    message = flow.at(Status.IN_REVIEW)
+
+    with pytest.raises(NotPermitted) as refused:
+        flow.adopt(message)
+
+    assert refused.value.code == "no_adopter_named"
+    assert "accountant" in refused.value.message
+    assert not ApprovalMessage.objects.get(pk=message.pk).adopted
+
+
+@pytest.mark.django_db
+def test_the_organisations_adopter_rule_overrides_the_workflows(flow):
+    _name_adopter(flow, None)
+    flow.organisation.adopter_rule = AdopterRule.APPROVER
+    flow.organisation.save()
+
+    message = _adopted(flow)
+
+    assert message.adopted
+
+
+@pytest.mark.django_db
+def test_a_contact_who_need_not_approve_cannot_adopt(flow):
+    _require_directors(flow)
+    _directors(flow, 2)
+    outsider = flow.client.user.portal_contact
+    outsider.is_director = False
+    outsider.save()
+    message = flow.at(Status.IN_REVIEW)
+
+    with pytest.raises(NotPermitted):
+        flow.adopt(message)
+
+    assert not ApprovalMessage.objects.get(pk=message.pk).adopted
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from kvk.builder import adopt_instance
 from kvk.rules import check_instance, has_errors
 from kvk.status import Status
 from workflow import tasks
-from workflow.approvers import APPROVAL_GIVEN, approvals_given, required_approvers
+from workflow.approvers import APPROVAL_GIVEN, adopter, approvals_given, required_approvers
 from workflow.errors import Conflict, Invalid, NotPermitted
 from workflow.models import Actor, ApprovalMessage, Comment, is_participant, sha256_hex
 from workflow.selectors import (
@@ -62,6 +62,7 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
     _require_client(message, actor, _("de jaarrekening vaststellen"))
     if message.status != Status.IN_REVIEW:
         raise Conflict("status_conflict:adopt")
+    _require_adopter(message, actor)
     if adoption_date > timezone.localdate():
         raise Invalid("adoption_date_in_future")
     if adoption_date < date(message.financial_year or 1900, 1, 1):
@@ -90,6 +91,24 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
     )
     record_event(message, action="adopted", actor=actor, from_status=message.status)
     return message
+
+
+def _require_adopter(message: ApprovalMessage, actor: Actor) -> None:
+    """The adoption is recorded once, by whoever the definition names (workflow.approvers
+    ``adopter``): a second adoption is refused with who recorded the first, and when."""
+    if message.adopted:
+        event = message.events.filter(action="adopted").order_by("-sequence").first()
+        if event is None:  # adopted in the client's own environment, before it was sent
+            raise Conflict("already_adopted", {"date": message.adoption_date})
+        who = actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
+        raise Conflict("already_adopted:by", {"date": message.adoption_date, "who": who})
+    allowed = adopter(message, getattr(actor.user, "pk", None))
+    if allowed.missing:
+        raise NotPermitted("no_adopter_named")
+    if not allowed.may:
+        if allowed.name:
+            raise NotPermitted("not_the_adopter:named", {"name": allowed.name})
+        raise NotPermitted("not_the_adopter")
 
 
 @transaction.atomic
