@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, parsers, permissions, status, throttling
@@ -52,7 +53,7 @@ class ApiError(exceptions.APIException):
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every error of the client API as ``{"code", "detail"}``."""
     if isinstance(exc, Http404):
-        exc = ApiError(404, "not_found", "Bericht niet gevonden.")
+        exc = ApiError(404, "not_found", _("Bericht niet gevonden."))
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -103,17 +104,21 @@ class CommSvcAccess(permissions.BasePermission):
             raise ApiError(
                 403,
                 "feature_inactive",
-                "De activering 'Communicatieconnector accordering OutSite' staat uit bij uw "
-                "accountant; berichten kunnen pas worden aangeleverd als die is ingeschakeld. "
-                "Neem contact op met uw accountant.",
+                _(
+                    "De activering 'Communicatieconnector accordering OutSite' staat uit bij "
+                    "uw accountant; berichten kunnen pas worden aangeleverd als die is "
+                    "ingeschakeld. Neem contact op met uw accountant."
+                ),
             )
         connector = token.connector
         if connector.blocked or not connector.commsvc:
             raise ApiError(
                 403,
                 "connector_blocked",
-                "De app connector van dit token is geblokkeerd of geeft geen toegang tot "
-                "CommSvcConnector; neem contact op met uw accountant.",
+                _(
+                    "De app connector van dit token is geblokkeerd of geeft geen toegang tot "
+                    "CommSvcConnector; neem contact op met uw accountant."
+                ),
             )
         return True
 
@@ -175,7 +180,8 @@ class ClientAPIView(APIView):
             raise ApiError(
                 400,
                 "unknown_parameter",
-                "Onbekende parameter: " + ", ".join(repr(name) for name in unknown[:5]) + ".",
+                _("Onbekende parameter: %(names)s.")
+                % {"names": ", ".join(repr(name) for name in unknown[:5])},
             )
 
     def actor(self, request: Request) -> Actor:
@@ -224,20 +230,26 @@ class MessageListView(ClientAPIView):
         )
         if message_type is None:
             raise ApiError(
-                400, "unknown_message_type", f"Onbekende berichtsoort '{data['message_type']}'."
+                400,
+                "unknown_message_type",
+                _("Onbekende berichtsoort '%(code)s'.") % {"code": data["message_type"]},
             )
         if message_type.blocked:
             raise ApiError(
                 403,
                 "message_type_blocked",
-                f"Berichtsoort '{message_type.name}' is geblokkeerd bij uw accountant.",
+                _("Berichtsoort '%(name)s' is geblokkeerd bij uw accountant.")
+                % {"name": message_type.name},
             )
         if message_type.workflow_id is None:
             raise ApiError(
                 403,
                 "message_type_without_workflow",
-                f"Aan berichtsoort '{message_type.name}' is nog geen workflow "
-                "gekoppeld; neem contact op met uw accountant.",
+                _(
+                    "Aan berichtsoort '%(name)s' is nog geen workflow gekoppeld; neem "
+                    "contact op met uw accountant."
+                )
+                % {"name": message_type.name},
             )
         try:
             message, created = workflow_services.register_message(
@@ -263,7 +275,10 @@ class MessageListView(ClientAPIView):
     def _too_large() -> ApiError:
         limit_mb = settings.API_MAX_UPLOAD_BYTES / (1024 * 1024)
         return ApiError(
-            413, "payload_too_large", f"Het document is groter dan de limiet van {limit_mb:g} MB."
+            413,
+            "payload_too_large",
+            _("Het document is groter dan de limiet van %(limit)s MB.")
+            % {"limit": f"{limit_mb:g}"},
         )
 
 
@@ -291,7 +306,7 @@ class MessageDetailView(ClientAPIView):
         try:
             message_uuid = uuid.UUID(message_id)
         except ValueError:
-            raise ApiError(404, "not_found", "Bericht niet gevonden.")
+            raise ApiError(404, "not_found", _("Bericht niet gevonden."))
         message = (
             self.messages(request)
             .filter(message_id=message_uuid)
@@ -299,7 +314,7 @@ class MessageDetailView(ClientAPIView):
             .first()
         )
         if message is None:
-            raise ApiError(404, "not_found", "Bericht niet gevonden.")
+            raise ApiError(404, "not_found", _("Bericht niet gevonden."))
         return Response(MessageDetailSerializer(message).data)
 
 
@@ -328,7 +343,7 @@ class MessageUpdatesView(ClientAPIView):
         raw = request.query_params.get("since", "0")
         if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_CURSOR:
             raise ApiError(
-                400, "invalid_cursor", "De cursor 'since' moet een geheel getal ≥ 0 zijn."
+                400, "invalid_cursor", _("De cursor 'since' moet een geheel getal ≥ 0 zijn.")
             )
         since = int(raw)
         events = list(

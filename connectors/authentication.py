@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from connectors import selectors
@@ -71,7 +72,7 @@ class FailedAuthenticationGuard:
         if any(count > self.limit for count, _left in counts):
             raise exceptions.Throttled(
                 wait=max(max(left for _count, left in counts), 1),
-                detail="Te veel mislukte pogingen met een token; probeer het later opnieuw.",
+                detail=_("Te veel mislukte pogingen met een token; probeer het later opnieuw."),
             )
 
 
@@ -108,28 +109,30 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             raise TokenAuthenticationFailed(
-                "Geen token meegestuurd: gebruik de header 'Authorization: Bearer <token>'.",
+                _("Geen token meegestuurd: gebruik de header 'Authorization: Bearer <token>'."),
                 "token_missing",
             )
         parts = header.split()
         if len(parts) != 2 or parts[0] != self.keyword:
             raise TokenAuthenticationFailed(
-                "De Authorization-header moet de vorm 'Bearer <token>' hebben.", "token_malformed"
+                _("De Authorization-header moet de vorm 'Bearer <token>' hebben."),
+                "token_malformed",
             )
         # One query for everything a request needs: the organisation, the connector and
         # the environment's activation (no row means off), which feature_active() then
         # reads without a query of its own.
         token = selectors.token_for_hash(hash_token(parts[1]))
         if token is None:
-            raise TokenAuthenticationFailed("Onbekend token.", "token_unknown")
+            raise TokenAuthenticationFailed(_("Onbekend token."), "token_unknown")
         if token.revoked_at is not None:
             raise TokenAuthenticationFailed(
-                "Dit token is ingetrokken; vraag uw accountant om een nieuw token.",
+                _("Dit token is ingetrokken; vraag uw accountant om een nieuw token."),
                 "token_revoked",
             )
         if token.expires_at is not None and token.expires_at <= timezone.now():
             raise TokenAuthenticationFailed(
-                "Dit token is verlopen; vraag uw accountant om een nieuw token.", "token_expired"
+                _("Dit token is verlopen; vraag uw accountant om een nieuw token."),
+                "token_expired",
             )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > self.touch_interval:

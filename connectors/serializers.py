@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -31,7 +33,7 @@ class TextOnly:
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError("Verwacht een tekst (JSON-string).")
+            raise serializers.ValidationError(_("Verwacht een tekst (JSON-string)."))
         return super().to_internal_value(data)
 
 
@@ -100,7 +102,7 @@ class UploadSerializer(serializers.Serializer):
     filename = StrictRegexField(
         FILENAME_PATTERN,
         max_length=200,
-        error_messages={"invalid": "Ongeldige bestandsnaam."},
+        error_messages={"invalid": gettext_lazy("Ongeldige bestandsnaam.")},
     )
     content = Base64ContentField(help_text="Base64 of the XBRL instance.")
 
@@ -111,11 +113,11 @@ class UploadSerializer(serializers.Serializer):
         try:
             decoded = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise serializers.ValidationError("De inhoud is geen geldige base64.")
+            raise serializers.ValidationError(_("De inhoud is geen geldige base64."))
         if len(decoded) > settings.API_MAX_UPLOAD_BYTES:
             raise PayloadTooLarge()
         if not decoded:
-            raise serializers.ValidationError("De inhoud is leeg.")
+            raise serializers.ValidationError(_("De inhoud is leeg."))
         return decoded
 
 

@@ -167,3 +167,23 @@ def test_a_full_page_says_more_follow(api, client_a, monkeypatch):
     assert (len(second["updates"]), second["more"]) == (1, True)
     last = a.get(f"{URL}updates/?since={second['cursor']}").json()
     assert (last["updates"], last["more"]) == ([], False)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (None, "Dit token is ingetrokken; vraag uw accountant om een nieuw token."),
+        ("nl", "Dit token is ingetrokken; vraag uw accountant om een nieuw token."),
+        ("en", "This token has been revoked; ask your accountant for a new token."),
+    ],
+)
+def test_api_errors_speak_dutch_first_and_english_on_request(api, client_a, language, expected):
+    """The error's code stays the same; its sentence follows Accept-Language (Dutch when
+    none is asked for), from the one translation catalogue."""
+    token = ClientToken.objects.get(organisation=client_a.organisation)
+    connector_services.revoke_token(token=token)
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+
+    response = api(client_a.token).get(URL + "updates/", **headers)
+
+    assert response.json() == {"code": "token_revoked", "detail": expected}

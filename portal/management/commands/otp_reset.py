@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -20,9 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options) -> None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"Er is geen gebruiker '{username}'.")
-        count, _ = TOTPDevice.objects.filter(user=user).delete()
+            raise CommandError(_("Er is geen gebruiker '%(name)s'.") % {"name": username})
+        count, _removed = TOTPDevice.objects.filter(user=user).delete()
         self.stdout.write(
-            f"{count} authenticator-koppeling(en) van {username} verwijderd; "
-            "bij de volgende login stelt deze medewerker een nieuwe in."
+            _(
+                "%(count)s authenticator-koppeling(en) van %(name)s verwijderd; bij de "
+                "volgende login stelt deze medewerker een nieuwe in."
+            )
+            % {"count": count, "name": username}
         )
