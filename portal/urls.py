@@ -1,8 +1,37 @@
+from collections.abc import Callable
+from types import ModuleType
+
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import URLPattern, path, reverse_lazy
 
 from portal import views
 from portal.views import auth, diagram, insite, outsite
+
+
+def _message_paths(
+    side: str, module: ModuleType, *extra: tuple[str, Callable, str]
+) -> list[URLPattern]:
+    """The message pages InSite and OutSite both have (``side`` names the prefix of the path
+    and of the URL names; ``module.shared`` holds the views both have), then the side's own
+    (``extra``: path segment, view, name suffix), then its actions, which take any other
+    segment."""
+    prefix = f"{side}/berichten/<int:pk>/"
+    return [
+        path(f"{side}/berichten/", module.message_list, name=f"{side}-messages"),
+        path(prefix, module.shared.detail, name=f"{side}-message"),
+        *(
+            path(f"{prefix}{segment}/", view, name=f"{side}-{suffix}")
+            for segment, view, suffix in [
+                ("status", module.shared.status, "status"),
+                ("pdf", module.shared.pdf, "pdf"),
+                ("xbrl", module.shared.xbrl, "xbrl"),
+                ("opmerking", module.shared.comment, "comment"),
+                *extra,
+            ]
+        ),
+        path(f"{prefix}<slug:action>/", module.message_action, name=f"{side}-action"),
+    ]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,29 +64,14 @@ urlpatterns = [
     ),
     # --- InSite (staff) --------------------------------------------------------------------------
     path("insite/", insite.dashboard, name="insite-dashboard"),
-    path("insite/berichten/", insite.message_list, name="insite-messages"),
-    path("insite/berichten/<int:pk>/", insite.message_detail, name="insite-message"),
-    path("insite/berichten/<int:pk>/status/", insite.message_status, name="insite-status"),
-    path("insite/berichten/<int:pk>/diagram/", diagram.message_diagram, name="insite-diagram"),
-    path("insite/berichten/<int:pk>/pdf/", insite.message_pdf, name="insite-pdf"),
-    path("insite/berichten/<int:pk>/xbrl/", insite.message_xbrl, name="insite-xbrl"),
-    path("insite/berichten/<int:pk>/opmerking/", insite.message_comment, name="insite-comment"),
-    path(
-        "insite/berichten/<int:pk>/grootteklasse/",
-        insite.message_size_class,
-        name="insite-size-class",
+    *_message_paths(
+        "insite",
+        insite,
+        ("diagram", diagram.message_diagram, "diagram"),
+        ("grootteklasse", insite.message_size_class, "size-class"),
+        ("opnieuw-verzenden", insite.message_resend, "resend"),
+        ("aflevering", insite.message_delivery_check, "delivery"),
     ),
-    path(
-        "insite/berichten/<int:pk>/opnieuw-verzenden/",
-        insite.message_resend,
-        name="insite-resend",
-    ),
-    path(
-        "insite/berichten/<int:pk>/aflevering/",
-        insite.message_delivery_check,
-        name="insite-delivery",
-    ),
-    path("insite/berichten/<int:pk>/<slug:action>/", insite.message_action, name="insite-action"),
     path("insite/organisaties/", insite.organisation_list, name="insite-organisations"),
     path(
         "insite/organisaties/nieuw/", insite.organisation_create, name="insite-organisation-create"
@@ -89,13 +103,5 @@ urlpatterns = [
     path("insite/berichtsoorten/", insite.message_type_list, name="insite-message-types"),
     path("insite/berichtsoorten/<int:pk>/", insite.message_type_edit, name="insite-message-type"),
     # --- OutSite (clients) -------------------------------------------------------------------
-    path("outsite/berichten/", outsite.message_list, name="outsite-messages"),
-    path("outsite/berichten/<int:pk>/", outsite.message_detail, name="outsite-message"),
-    path("outsite/berichten/<int:pk>/status/", outsite.message_status, name="outsite-status"),
-    path("outsite/berichten/<int:pk>/pdf/", outsite.message_pdf, name="outsite-pdf"),
-    path("outsite/berichten/<int:pk>/xbrl/", outsite.message_xbrl, name="outsite-xbrl"),
-    path("outsite/berichten/<int:pk>/opmerking/", outsite.message_comment, name="outsite-comment"),
-    path(
-        "outsite/berichten/<int:pk>/<slug:action>/", outsite.message_action, name="outsite-action"
-    ),
+    *_message_paths("outsite", outsite),
 ]

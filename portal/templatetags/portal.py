@@ -94,6 +94,6 @@ def query_with(context, **changes) -> str:
 @register.filter
 def in_flight(status: int) -> bool:
     """Approved and on its way to the KvK: the page keeps asking for the status."""
-    from portal.views.outsite import IN_FLIGHT
+    from portal.views.common import IN_FLIGHT
 
     return status in IN_FLIGHT

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
+from django.contrib import messages as flash
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from config.clientip import client_ip
 from crm import permissions
@@ -25,14 +28,20 @@ from crm.models import Contact, StaffMember
 from kvk import compare
 from kvk.render import render_html, render_pdf
 from kvk.status import Status
+from portal import activation
 from portal.admin_site import needs_second_factor
+from portal.forms import CommentForm
 from workflow import services
 from workflow.approvers import approval_progress, approval_progress_many, signatory_difference
+from workflow.errors import WorkflowError
 from workflow.models import Actor, ApprovalMessage, Comment
 from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
 #: Large columns a list never needs; the detail page loads them.
 HEAVY_FIELDS = ("document", "received_document", "findings", "digipoort_statuses")
+
+#: While a message travels to the KvK the page asks for its status every few seconds.
+IN_FLIGHT = frozenset({Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -283,3 +292,81 @@ def annotate_approvals(messages: Any) -> None:
     progress = approval_progress_many(m for m in rows if m.status == Status.IN_REVIEW)
     for message in rows:
         message.approvals = progress.get(message.pk)
+
+
+# --- the message views InSite and OutSite share ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    """What sets InSite and OutSite apart in the message views both have."""
+
+    #: The guard of the side's views (``staff_view()`` or ``client_view``).
+    guard: Callable[[Callable], Callable]
+    #: The messages the request may see.
+    messages: Callable[[HttpRequest], QuerySet[ApprovalMessage]]
+    #: The detail page's context, given the forms as they were filled in.
+    context: Callable[..., dict[str, Any]]
+    #: The URL name of the detail page.
+    detail: str
+    staff: bool
+
+
+def detail_page(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    return render(request, "portal/message_detail.html", context, status=status)
+
+
+class MessageViews(NamedTuple):
+    detail: Callable
+    status: Callable
+    pdf: Callable
+    xbrl: Callable
+    comment: Callable
+
+
+def message_views(side: Side) -> MessageViews:
+    """The views both sides have, guarded for ``side`` and the activation: the detail page,
+    the status partial it polls, the PDF and XBRL downloads, and placing a comment."""
+
+    def guarded(method: Callable) -> Callable[[Callable], Callable]:
+        return lambda view: side.guard(activation.required(method(view)))
+
+    @guarded(require_GET)
+    def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+        message = message_or_404(side.messages(request), pk)
+        return detail_page(request, side.context(request, message))
+
+    @guarded(require_GET)
+    def message_status(request: HttpRequest, pk: int) -> HttpResponse:
+        """The small status partial the detail page polls (htmx) while the message travels."""
+        message = message_or_404(side.messages(request).defer(*HEAVY_FIELDS), pk)
+        context = {"message": message, "polling": message.status in IN_FLIGHT, "staff": side.staff}
+        return render(request, "portal/_status.html", context)
+
+    @guarded(require_GET)
+    def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+        return pdf_response(message_or_404(side.messages(request), pk))
+
+    @guarded(require_GET)
+    def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
+        return xbrl_response(message_or_404(side.messages(request), pk))
+
+    @guarded(require_POST)
+    def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
+        message = message_or_404(side.messages(request), pk)
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return detail_page(
+                request, side.context(request, message, comment_form=form), status=400
+            )
+        try:
+            create_comment(request=request, message=message, text=form.cleaned_data["text"])
+        except WorkflowError as error:
+            flash.error(request, error.message)
+        else:
+            flash.success(request, _("Uw opmerking is geplaatst."))
+        return redirect(side.detail, pk=pk)
+
+    return MessageViews(message_detail, message_status, message_pdf, message_xbrl, message_comment)

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import uuid
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,6 +60,21 @@ def _environment_id(request: HttpRequest) -> int:
 
 def _organisations(request: HttpRequest) -> QuerySet[Organisation]:
     return Organisation.objects.filter(environment_id=_environment_id(request))
+
+
+def _own(model: type[Model], request: HttpRequest, pk: int) -> Any:
+    """The ``model`` row ``pk`` of the staff member's environment, or 404."""
+    return get_object_or_404(model._default_manager, environment_id=_environment_id(request), pk=pk)
+
+
+def _saved(request: HttpRequest, form: Any, done: str, *to: Any, **to_kwargs: Any) -> Any:
+    """Save a valid POSTed form, say ``done`` and redirect (``to``); None when nothing was
+    saved (a GET, or a form with errors)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    form.save()
+    flash.success(request, done)
+    return redirect(*to, **to_kwargs)
 
 
 def _message_type_names(request: HttpRequest) -> dict[str, str]:
@@ -271,62 +287,12 @@ def _transport_error_context(message: ApprovalMessage, form=None) -> dict:
     }
 
 
-@common.staff_view()
-@activation.required
-@require_GET
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = common.message_or_404(common.staff_messages(request), pk)
-    return render(request, "portal/message_detail.html", _detail_context(request, message))
-
-
-@common.staff_view()
-@activation.required
-@require_GET
-def message_status(request: HttpRequest, pk: int) -> HttpResponse:
-    message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
-    from portal.views.outsite import IN_FLIGHT
-
-    return render(
-        request,
-        "portal/_status.html",
-        {"message": message, "polling": message.status in IN_FLIGHT, "staff": True},
+#: The detail page, the status partial, the downloads and the comment, as on the other side.
+shared = common.message_views(
+    common.Side(
+        common.staff_view(), common.staff_messages, _detail_context, "insite-message", staff=True
     )
-
-
-@common.staff_view()
-@activation.required
-@require_GET
-def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return common.pdf_response(common.message_or_404(common.staff_messages(request), pk))
-
-
-@common.staff_view()
-@activation.required
-@require_GET
-def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
-    return common.xbrl_response(common.message_or_404(common.staff_messages(request), pk))
-
-
-@common.staff_view()
-@activation.required
-@require_POST
-def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    message = common.message_or_404(common.staff_messages(request), pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "portal/message_detail.html",
-            _detail_context(request, message, comment_form=form),
-            status=400,
-        )
-    try:
-        common.create_comment(request=request, message=message, text=form.cleaned_data["text"])
-    except WorkflowError as error:
-        flash.error(request, error.message)
-        return redirect("insite-message", pk=pk)
-    flash.success(request, _("Uw opmerking is geplaatst."))
-    return redirect("insite-message", pk=pk)
+)
 
 
 @common.staff_view()
@@ -337,11 +303,8 @@ def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
     message = common.message_or_404(common.staff_messages(request), pk)
     form = SizeClassOverrideForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "portal/message_detail.html",
-            _detail_context(request, message, size_form=form),
-            status=400,
+        return common.detail_page(
+            request, _detail_context(request, message, size_form=form), status=400
         )
     try:
         services.override_size_class_warning(
@@ -460,11 +423,8 @@ def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeliveryCheckForm(request.POST)
 
     def invalid() -> HttpResponse:
-        return render(
-            request,
-            "portal/message_detail.html",
-            _detail_context(request, message, delivery_form=form),
-            status=400,
+        return common.detail_page(
+            request, _detail_context(request, message, delivery_form=form), status=400
         )
 
     if not form.is_valid():
@@ -730,15 +690,10 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 @common.staff_view(administrator=True)
 @activation.required
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    connector = get_object_or_404(
-        AppConnector.objects.filter(environment_id=_environment_id(request)), pk=pk
-    )
+    connector = _own(AppConnector, request, pk)
     form = ConnectorForm(request.POST or None, instance=connector)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        flash.success(request, _("Connector opgeslagen."))
-        return redirect("insite-connector", pk=pk)
-    return _connector_page(request, connector, form=form)
+    saved = _saved(request, form, _("Connector opgeslagen."), "insite-connector", pk=pk)
+    return saved or _connector_page(request, connector, form=form)
 
 
 def _connector_page(
@@ -776,9 +731,7 @@ def _connector_page(
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a token. The raw token is in this one response only (never stored, never
     cached); afterwards only its first characters are shown."""
-    connector = get_object_or_404(
-        AppConnector.objects.filter(environment_id=_environment_id(request)), pk=pk
-    )
+    connector = _own(AppConnector, request, pk)
     form = TokenForm(request.POST, organisations=_organisations(request))
     if not form.is_valid():
         return _connector_page(request, connector, token_form=form, status=400)
@@ -834,15 +787,10 @@ def message_type_list(request: HttpRequest) -> HttpResponse:
 @common.staff_view(administrator=True)
 @activation.required
 def message_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    message_type = get_object_or_404(
-        MessageType.objects.filter(environment_id=_environment_id(request)), pk=pk
-    )
+    message_type = _own(MessageType, request, pk)
     form = MessageTypeForm(request.POST or None, instance=message_type)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        flash.success(request, _("Berichtsoort opgeslagen."))
-        return redirect("insite-message-types")
-    return render(
+    saved = _saved(request, form, _("Berichtsoort opgeslagen."), "insite-message-types")
+    return saved or render(
         request,
         "portal/insite_form.html",
         {

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from kvk.status import Status
 from portal import activation
@@ -21,9 +21,6 @@ from workflow import selectors, services
 from workflow.approvers import adopter
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage
-
-#: While a message travels to the KvK the page asks for its status every few seconds.
-IN_FLIGHT = frozenset({Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR})
 
 
 @common.client_view
@@ -59,7 +56,7 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "approve_form": ApproveForm(initial=approve_initial),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
-        "polling": message.status in IN_FLIGHT,
+        "polling": message.status in common.IN_FLIGHT,
         "rejection": _rejection(message),
         # The sentence of each reason, never its technical detail (that is for the staff).
         "reasons": reason_catalogue.public(message.reasons),
@@ -85,61 +82,12 @@ def _rejection(message: ApprovalMessage) -> str:
     )
 
 
-@common.client_view
-@activation.required
-@require_GET
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = common.message_or_404(common.client_messages(request), pk)
-    return render(request, "portal/message_detail.html", _context(request, message))
-
-
-@common.client_view
-@activation.required
-@require_GET
-def message_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The small status partial the detail page polls (htmx) while the message travels."""
-    message = common.message_or_404(common.client_messages(request).defer(*common.HEAVY_FIELDS), pk)
-    return render(
-        request,
-        "portal/_status.html",
-        {"message": message, "polling": message.status in IN_FLIGHT, "staff": False},
+#: The detail page, the status partial, the downloads and the comment, as on the other side.
+shared = common.message_views(
+    common.Side(
+        common.client_view, common.client_messages, _context, "outsite-message", staff=False
     )
-
-
-@common.client_view
-@activation.required
-@require_GET
-def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return common.pdf_response(common.message_or_404(common.client_messages(request), pk))
-
-
-@common.client_view
-@activation.required
-@require_GET
-def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
-    return common.xbrl_response(common.message_or_404(common.client_messages(request), pk))
-
-
-@common.client_view
-@activation.required
-@require_POST
-def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    message = common.message_or_404(common.client_messages(request), pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "portal/message_detail.html",
-            _context(request, message, comment_form=form),
-            status=400,
-        )
-    try:
-        common.create_comment(request=request, message=message, text=form.cleaned_data["text"])
-    except WorkflowError as error:
-        flash.error(request, error.message)
-        return redirect("outsite-message", pk=pk)
-    flash.success(request, _("Uw opmerking is geplaatst."))
-    return redirect("outsite-message", pk=pk)
+)
 
 
 @common.client_view
@@ -226,4 +174,4 @@ def _detail_with(
 ) -> HttpResponse:
     """The message page again with this action's form as the client filled it in."""
     context = _context(request, message, **{f"{action}_form": form})
-    return render(request, "portal/message_detail.html", context, status=status)
+    return common.detail_page(request, context, status=status)
