@@ -40,21 +40,22 @@ EVENT_COLUMNS = (
 COMMENT_COLUMNS = ("created_at", "author", "author_kind", "text")
 
 
-class StatusEventInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = StatusEvent
-    fields = EVENT_COLUMNS
-    readonly_fields = EVENT_COLUMNS
+class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A list of rows under the message that the admin shows and never changes."""
+
     extra = 0
     can_delete = False
+
+
+class StatusEventInline(_ReadOnlyInline):
+    model = StatusEvent
+    fields = readonly_fields = EVENT_COLUMNS
     ordering = ["sequence"]
 
 
-class CommentInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CommentInline(_ReadOnlyInline):
     model = Comment
-    fields = COMMENT_COLUMNS
-    readonly_fields = COMMENT_COLUMNS
-    extra = 0
-    can_delete = False
+    fields = readonly_fields = COMMENT_COLUMNS
 
 
 @admin.register(ApprovalMessage)

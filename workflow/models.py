@@ -102,6 +102,22 @@ def _review_done(message: Any) -> bool:
     return not message.awaiting_accountant_review
 
 
+def _edge(
+    source: Any, target: Status, label: Any, *, by: Any, conditions: list | None = None
+) -> Any:
+    """A transition of ``ApprovalMessage.status`` from ``source`` (one status or a list) to
+    ``target``: who may take it (``by``), what must hold first, and the action's name in the
+    generated state diagram (``label``, kept in ``custom``)."""
+    return transition(
+        field="status",
+        source=source,
+        target=target,
+        conditions=conditions,
+        permission=by,
+        custom={"label": label},
+    )
+
+
 class WorkflowDefinition(models.Model):
     """The workflow an approval message of a message type follows (tasks per role)."""
 
@@ -312,120 +328,79 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     # --- transitions: in-memory only; the services save, audit and queue side effects ----
     # ``custom["label"]`` names the action in the generated state diagram.
 
-    @transition(
-        field=status,
-        source=Status.RECEIVED,
-        target=Status.PROCESSING,
-        permission=is_system,
-        custom={"label": _("Externe berichten verwerken")},
-    )
+    @_edge(Status.RECEIVED, Status.PROCESSING, _("Externe berichten verwerken"), by=is_system)
     def claim(self) -> None:
         """10 -> 20: claimed by "Externe berichten verwerken"."""
 
-    @transition(
-        field=status,
-        source=Status.PROCESSING,
-        target=Status.PROCESSING_FAILED,
-        permission=is_system,
-        custom={"label": _("Verwerking mislukt")},
-    )
+    @_edge(Status.PROCESSING, Status.PROCESSING_FAILED, _("Verwerking mislukt"), by=is_system)
     def fail_processing(self, reasons: list[dict[str, str]]) -> None:
         self.reasons = reasons
 
-    @transition(
-        field=status,
-        source=Status.PROCESSING,
-        target=Status.IN_REVIEW,
-        permission=is_system,
-        custom={"label": _("Workflow gestart")},
-    )
+    @_edge(Status.PROCESSING, Status.IN_REVIEW, _("Workflow gestart"), by=is_system)
     def start_workflow(self) -> None:
         self.reasons = []
 
-    @transition(
-        field=status,
-        source=Status.IN_REVIEW,
-        target=Status.REJECTED,
+    @_edge(
+        Status.IN_REVIEW,
+        Status.REJECTED,
+        _("Afkeuren bericht"),
+        by=is_client,
         conditions=[_review_done],
-        permission=is_client,
-        custom={"label": _("Afkeuren bericht")},
     )
     def reject(self, reason: str) -> None:
         self.reasons = [{"code": "client_rejected", "message": reason}]
 
-    @transition(
-        field=status,
-        source=Status.REJECTED,
-        target=Status.IN_REVIEW,
-        permission=is_staff,
-        custom={"label": _("Berichtstatus herstellen")},
-    )
+    @_edge(Status.REJECTED, Status.IN_REVIEW, _("Berichtstatus herstellen"), by=is_staff)
     def repair(self) -> None:
         """Staff repair the message status and put it back into the workflow."""
         self.reasons = []
 
-    @transition(
-        field=status,
-        source=Status.IN_REVIEW,
-        target=Status.APPROVED,
+    @_edge(
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        _("Goedkeuren bericht"),
+        by=is_client,
         conditions=[_is_adopted, _review_done],
-        permission=is_client,
-        custom={"label": _("Goedkeuren bericht")},
     )
     def approve(self) -> None:
         self.approved_sha256 = self.document_sha256
         self.delivery_reference = uuid.uuid4().hex
 
-    @transition(
-        field=status,
-        source=[Status.APPROVED, Status.TRANSPORT_ERROR],
-        target=Status.SENT_TO_KVK,
-        permission=is_system,
-        custom={"label": _("Afgeleverd bij Digipoort")},
+    @_edge(
+        [Status.APPROVED, Status.TRANSPORT_ERROR],
+        Status.SENT_TO_KVK,
+        _("Afgeleverd bij Digipoort"),
+        by=is_system,
     )
     def mark_delivered(self, kenmerk: str) -> None:
         self.digipoort_kenmerk = kenmerk
         self.reasons = []
 
-    @transition(
-        field=status,
-        source=Status.TRANSPORT_ERROR,
-        target=Status.SENT_TO_KVK,
-        permission=is_staff,
-        custom={"label": _("Aflevering vastgelegd door medewerker")},
+    @_edge(
+        Status.TRANSPORT_ERROR,
+        Status.SENT_TO_KVK,
+        _("Aflevering vastgelegd door medewerker"),
+        by=is_staff,
     )
     def record_delivery(self, kenmerk: str) -> None:
         """Staff checked at Digipoort that an attempt did arrive, under ``kenmerk``."""
         self.digipoort_kenmerk = kenmerk
         self.reasons = []
 
-    @transition(
-        field=status,
-        source=[Status.APPROVED, Status.SENT_TO_KVK],
-        target=Status.TRANSPORT_ERROR,
-        permission=is_system,
-        custom={"label": _("Fout bij verzenden")},
+    @_edge(
+        [Status.APPROVED, Status.SENT_TO_KVK],
+        Status.TRANSPORT_ERROR,
+        _("Fout bij verzenden"),
+        by=is_system,
     )
     def mark_transport_error(self, reasons: list[dict[str, str]]) -> None:
         self.reasons = reasons
 
-    @transition(
-        field=status,
-        source=Status.SENT_TO_KVK,
-        target=Status.FILED,
-        permission=is_system,
-        custom={"label": _("Gedeponeerd")},
-    )
+    @_edge(Status.SENT_TO_KVK, Status.FILED, _("Gedeponeerd"), by=is_system)
     def mark_filed(self) -> None:
         self.reasons = []
 
-    @transition(
-        field=status,
-        source=Status.SENT_TO_KVK,
-        target=Status.REFUSED,
-        permission=is_system,
-        custom={"label": _("Afgekeurd door KvK")},
-    )
+    @_edge(Status.SENT_TO_KVK, Status.REFUSED, _("Afgekeurd door KvK"), by=is_system)
     def mark_refused(self, reasons: list[dict[str, str]]) -> None:
         self.reasons = reasons
 

@@ -3,9 +3,10 @@ has an earlier filing, and whether a newer version replaced a message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.conf import settings
 from django.db.models import Q
@@ -20,6 +21,8 @@ from workflow.models import ApprovalMessage, sha256_hex
 FILING_STATUSES = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR, Status.FILED)
 
 CORRECTION_REASON_CODE = "correction_not_allowed"
+
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -37,29 +40,15 @@ class Refusal:
             return {"code": code_of(self.key), "message": render(self.key, self.params)}
 
 
-def correction_reason(
-    organisation: Organisation | int,
-    financial_year: int | None,
-    adopted: bool,
-    resubmission: bool,
-    adoption_date: date | None = None,
-    *,
-    received_sha256: str | None = None,
-    exclude_message_id: int | None = None,
-) -> dict[str, str] | None:
-    """Why a message for this organisation and financial year may not enter the workflow
-    (or be approved), as a reason ``{"code", "message"}``; None when it may. The rule is
-    ``correction_refusal``'s."""
-    refusal = correction_refusal(
-        organisation,
-        financial_year,
-        adopted,
-        resubmission,
-        adoption_date,
-        received_sha256=received_sha256,
-        exclude_message_id=exclude_message_id,
-    )
-    return refusal.reason() if refusal is not None else None
+def _as_reason(refusal_of: Callable[P, Refusal | None]) -> Callable[P, dict[str, str] | None]:
+    """``refusal_of`` answering with the refusal as a stored reason ``{"code", "message"}``
+    (``Refusal.reason``), or None when it finds no refusal."""
+
+    def reason_of(*args: P.args, **kwargs: P.kwargs) -> dict[str, str] | None:
+        refusal = refusal_of(*args, **kwargs)
+        return refusal.reason() if refusal is not None else None
+
+    return reason_of
 
 
 def correction_refusal(
@@ -121,21 +110,6 @@ def _earlier_messages(
     return found
 
 
-def _correction_decision(
-    financial_year: int | None,
-    adopted: bool,
-    resubmission: bool,
-    adoption_date: date | None,
-    received_sha256: str | None,
-    earlier: list[tuple[int, int, bool]],
-) -> dict[str, str] | None:
-    """The reason of ``correction_reason``, given the earlier messages that count."""
-    refusal = _decide(
-        financial_year, adopted, resubmission, adoption_date, received_sha256, earlier
-    )
-    return refusal.reason() if refusal is not None else None
-
-
 def _decide(
     financial_year: int | None,
     adopted: bool,
@@ -151,6 +125,14 @@ def _decide(
     return _refused_again(received_sha256, earlier) or _second_adopted_filing(
         financial_year, resubmission, earlier
     )
+
+
+#: Why a message for this organisation and financial year may not enter the workflow (or be
+#: approved), as a reason ``{"code", "message"}``; None when it may. The rule and the
+#: arguments are ``correction_refusal``'s.
+correction_reason = _as_reason(correction_refusal)
+#: The reason of ``correction_reason``, given the earlier messages that count.
+_correction_decision = _as_reason(_decide)
 
 
 def _resubmission_problem(

@@ -132,6 +132,31 @@ def record_delivered(*, message_id: int, kenmerk: str) -> bool:
     return True
 
 
+def _plan_next_attempt(message: ApprovalMessage, *, will_retry: bool) -> None:
+    """The next automatic attempt after the backoff of the attempts since the last staff
+    resend (``attempts_base``), or none."""
+    message.next_attempt_at = (
+        timezone.now() + backoff(message.submit_attempts - message.attempts_base)
+        if will_retry
+        else None
+    )
+
+
+def _mark_transport_error(
+    message: ApprovalMessage, reasons: list[dict[str, str]], *changed: str
+) -> None:
+    """-> 70 with ``reasons`` and its audit event; saves the planned attempt and the fields
+    ``changed`` with it."""
+    _apply(
+        message,
+        message.mark_transport_error,
+        SYSTEM,
+        reasons,
+        action="transport_error",
+        update_fields=["reasons", "next_attempt_at", *changed],
+    )
+
+
 def _announce_dead_end(message: ApprovalMessage) -> None:
     """A 70 that no automatic attempt will follow: staff must act (e-mail, dashboard)."""
     _after_commit(partial(retries_exhausted.send, sender=ApprovalMessage, pk=message.pk))
@@ -153,11 +178,7 @@ def record_transport_error(
         return False
     limit = settings.KVK_SUBMIT_MAX_RETRIES if max_attempts is None else max_attempts
     will_retry = retry and message.submit_attempts - message.attempts_base < limit
-    message.next_attempt_at = (
-        timezone.now() + backoff(message.submit_attempts - message.attempts_base)
-        if will_retry
-        else None
-    )
+    _plan_next_attempt(message, will_retry=will_retry)
     message.delivery_started_at = None
     if message.status == Status.TRANSPORT_ERROR:
         message.reasons = reasons
@@ -166,14 +187,7 @@ def record_transport_error(
         )
         record_event(message, action="transport_error", actor=SYSTEM, from_status=message.status)
     else:
-        _apply(
-            message,
-            message.mark_transport_error,
-            SYSTEM,
-            reasons,
-            action="transport_error",
-            update_fields=["reasons", "next_attempt_at", "delivery_started_at"],
-        )
+        _mark_transport_error(message, reasons, "delivery_started_at")
     if not will_retry:
         _announce_dead_end(message)
     return will_retry
@@ -278,30 +292,13 @@ def _delivery_ended(
     any transport retry; one that cannot help by itself (210) waits for the staff."""
     reasons = transport(reasons)  # the catalogue's sentences; other text is staff detail
     will_retry = retryable and _attempts_left(message)
-    message.next_attempt_at = (
-        timezone.now() + backoff(message.submit_attempts - message.attempts_base)
-        if will_retry
-        else None
-    )
+    _plan_next_attempt(message, will_retry=will_retry)
     message.delivery_reference = uuid.uuid4().hex
     # Digipoort itself ended that delivery: the next attempt need not ask whether it
     # arrived (asking could not tell it from a new one, see find_delivery); only this
     # one attempt, the claim uses it up.
     message.resend_checked = True
-    _apply(
-        message,
-        message.mark_transport_error,
-        SYSTEM,
-        reasons,
-        action="transport_error",
-        update_fields=[
-            "reasons",
-            "next_attempt_at",
-            "delivery_reference",
-            "resend_checked",
-            *_POLL_FIELDS,
-        ],
-    )
+    _mark_transport_error(message, reasons, "delivery_reference", "resend_checked", *_POLL_FIELDS)
     if not will_retry:
         _announce_dead_end(message)
 

@@ -197,14 +197,21 @@ def _already_approved(message: ApprovalMessage) -> Conflict:
 REASON_MAX_LENGTH = 2000
 
 
+def _given_reason(reason: str, *, missing: str) -> str:
+    """The reason a person typed, without surrounding white space; ``Invalid(missing)`` when
+    it is empty, ``Invalid("reason_too_long")`` beyond REASON_MAX_LENGTH characters."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(missing)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Invalid("reason_too_long", {"max": REASON_MAX_LENGTH})
+    return reason
+
+
 @transaction.atomic
 def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     """30 -> 40 with the client's reason; rejecting a rejected message changes nothing."""
-    reason = reason.strip()
-    if not reason:
-        raise Invalid("rejection_reason_required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise Invalid("reason_too_long", {"max": REASON_MAX_LENGTH})
+    reason = _given_reason(reason, missing="rejection_reason_required")
     message = _locked(message_id)
     _require_client(message, actor, _("dit bericht afkeuren"))
     if message.status == Status.REJECTED:
@@ -242,11 +249,7 @@ def override_size_class_warning(*, message_id: int, actor: Actor, reason: str) -
     Staff of the organisation's environment only; while the message is at 30 or 40, and only
     when the check asks for attention. Overriding an overridden warning changes nothing.
     """
-    reason = reason.strip()
-    if not reason:
-        raise Invalid("size_class_reason_required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise Invalid("reason_too_long", {"max": REASON_MAX_LENGTH})
+    reason = _given_reason(reason, missing="size_class_reason_required")
     message = _locked(message_id)
     _require_staff(message, actor, _("een waarschuwing over de grootteklasse terzijde leggen"))
     if size_class_override(message) is not None:
