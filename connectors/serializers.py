@@ -132,9 +132,20 @@ class ClientHistorySerializer(serializers.ListSerializer):
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):
-    status = serializers.IntegerField(source="to_status")
+class _ClientReadable(serializers.ModelSerializer):
+    """A status with its label and the reasons as a client reads them: each reason's
+    sentence, never the staff's technical detail."""
+
     status_label = serializers.SerializerMethodField()
+
+    def to_representation(self, instance: Any) -> dict:
+        data = super().to_representation(instance)
+        data["reasons"] = public(data.get("reasons"))
+        return data
+
+
+class EventSerializer(_ClientReadable):
+    status = serializers.IntegerField(source="to_status")
     at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -145,14 +156,8 @@ class EventSerializer(serializers.ModelSerializer):
     def get_status_label(self, obj: StatusEvent) -> str:
         return status_label(obj.to_status)
 
-    def to_representation(self, instance: StatusEvent) -> dict:
-        data = super().to_representation(instance)
-        data["reasons"] = public(data.get("reasons"))  # never the staff's technical detail
-        return data
 
-
-class MessageSerializer(serializers.ModelSerializer):
-    status_label = serializers.SerializerMethodField()
+class MessageSerializer(_ClientReadable):
     reasons = serializers.JSONField()
 
     class Meta:
@@ -172,11 +177,6 @@ class MessageSerializer(serializers.ModelSerializer):
 
     def get_status_label(self, obj: ApprovalMessage) -> str:
         return status_label(obj.status)
-
-    def to_representation(self, instance: ApprovalMessage) -> dict:
-        data = super().to_representation(instance)
-        data["reasons"] = public(data.get("reasons"))  # never the staff's technical detail
-        return data
 
 
 #: Shared by every upload response; see message_data().
