@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from connectors import services as connector_services
@@ -32,6 +33,15 @@ def _fresh_cache_and_fast_hashing(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language: en leaves English active in the thread after it
+    (LocaleMiddleware activates, nothing deactivates); code outside a request, such as a
+    management command, would then speak English in the next test."""
+    yield
+    translation.deactivate()
 
 
 @dataclass
