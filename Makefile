@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/mypy .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/complexity.py
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -24,7 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
@@ -675,9 +675,19 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 # --- set-up: connectors, tokens, message types, workflows (administrators) ----------------------
 
 
-@common.staff_view(administrator=True)
-@activation.required
-@require_GET
+def _set_up(*methods: str):
+    """An administrator's set-up page, behind the activation; ``methods`` (when given) are
+    the HTTP methods it answers."""
+
+    def decorate(view):
+        if methods:
+            view = require_http_methods(list(methods))(view)
+        return common.staff_view(administrator=True)(activation.required(view))
+
+    return decorate
+
+
+@_set_up("GET")
 def connector_list(request: HttpRequest) -> HttpResponse:
     connectors = (
         AppConnector.objects.filter(environment_id=_environment_id(request))
@@ -687,8 +697,7 @@ def connector_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/insite_connectors.html", {"connectors": connectors})
 
 
-@common.staff_view(administrator=True)
-@activation.required
+@_set_up()
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connector = _own(AppConnector, request, pk)
     form = ConnectorForm(request.POST or None, instance=connector)
@@ -724,9 +733,7 @@ def _connector_page(
     return response
 
 
-@common.staff_view(administrator=True)
-@activation.required
-@require_POST
+@_set_up("POST")
 @never_cache
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a token. The raw token is in this one response only (never stored, never
@@ -746,9 +753,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _connector_page(request, connector, new_token=raw)
 
 
-@common.staff_view(administrator=True)
-@activation.required
-@require_POST
+@_set_up("POST")
 def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
     token = get_object_or_404(
         ClientToken.objects.filter(
@@ -765,9 +770,7 @@ def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
     return redirect("insite-connector", pk=pk)
 
 
-@common.staff_view(administrator=True)
-@activation.required
-@require_GET
+@_set_up("GET")
 def message_type_list(request: HttpRequest) -> HttpResponse:
     types = (
         MessageType.objects.filter(environment_id=_environment_id(request))
@@ -784,8 +787,7 @@ def message_type_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@common.staff_view(administrator=True)
-@activation.required
+@_set_up()
 def message_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
     message_type = _own(MessageType, request, pk)
     form = MessageTypeForm(request.POST or None, instance=message_type)

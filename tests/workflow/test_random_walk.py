@@ -167,7 +167,10 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
                 )
 
             m = ApprovalMessage.objects.get(pk=pk)
-            ready = m.status == Status.IN_REVIEW and not m.awaiting_accountant_review
+            # The adoption is recorded once (issue 22): a second one is refused.
+            ready = (
+                m.status == Status.IN_REVIEW and not m.awaiting_accountant_review and not m.adopted
+            )
             self.step(pk, run, must=(ready if who == "client" else False))
 
         def approve(self, pk, who, same_document):
