@@ -24,6 +24,7 @@ from clientside.models import (
     caption,
     normalise_participant_number,
 )
+from clientside.portal_client import address_problem
 from clientside.trial_balance import parse_amount
 from kvk import taxonomy as tx
 from kvk.statements import is_annual, years_later
@@ -328,8 +329,6 @@ class CommunicationProfileForm(forms.ModelForm):
             )
         override = data.get("portal_url_override")
         if override:
-            from clientside.portal_client import address_problem
-
             problem = address_problem(override)
             if problem:
                 self.add_error("portal_url_override", problem)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -111,7 +112,6 @@ def address_problem(url: str) -> str | None:
     to call into its own network. CLIENTSIDE_ALLOW_LOCAL_PORTAL (on for development) allows
     both, for a portal on this machine.
     """
-    from django.conf import settings
 
     if getattr(settings, "CLIENTSIDE_ALLOW_LOCAL_PORTAL", False):
         return None

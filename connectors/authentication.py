@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from config.clientip import client_ip
 from connectors import selectors
 from connectors.models import TOKEN_PREFIX_LENGTH, ClientToken, hash_token
 
@@ -42,7 +43,6 @@ class FailedAuthenticationGuard:
     """
 
     def __init__(self, request, presented: str = "") -> None:
-        from config.clientip import client_ip
 
         rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         rate = rates.get("anon_auth") if isinstance(rates, dict) else None

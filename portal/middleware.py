@@ -7,6 +7,10 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from portal.admin_site import needs_second_factor
+from portal.views.auth import uses_second_factor
+from portal.views.common import second_factor_url
+
 #: Paths a session that still owes its second factor may use: the login steps themselves,
 #: logging out, the language switch, static files, the health check and the token API
 #: (which never uses the session).
@@ -23,8 +27,6 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(OPEN_PATHS) and self._owes_second_factor(request):
-            from portal.views.common import second_factor_url
-
             target = second_factor_url(request)
             if request.headers.get("HX-Request") == "true":
                 # A partial: let htmx load the verification page as a whole page.
@@ -37,7 +39,4 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        from portal.admin_site import needs_second_factor
-        from portal.views.auth import uses_second_factor
-
         return uses_second_factor(user) and needs_second_factor(user)

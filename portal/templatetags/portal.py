@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
 from crm.models import StaffMember
+from portal.views.common import IN_FLIGHT
 from workflow.reasons import ATTENTION, sentence
 from workflow.selectors import actor_words
 
@@ -94,6 +95,5 @@ def query_with(context, **changes) -> str:
 @register.filter
 def in_flight(status: int) -> bool:
     """Approved and on its way to the KvK: the page keeps asking for the status."""
-    from portal.views.common import IN_FLIGHT
 
     return status in IN_FLIGHT

@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import user_has_device
 
+from config.celery import app
 from config.clientip import client_ip
 from crm import permissions
 from crm.models import Contact, StaffMember
@@ -53,8 +55,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
         failures["database"] = str(error)
     try:
-        from config.celery import app
-
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # noqa: BLE001
@@ -70,7 +70,6 @@ def actor(request: HttpRequest) -> Actor:
 
 def second_factor_url(request: HttpRequest) -> str:
     """Where a staff user without a verified second factor goes: set up or verify."""
-    from django_otp import user_has_device
 
     name = "otp-verify" if user_has_device(request.user) else "otp-setup"
     return reverse(name) + "?" + urlencode({"next": request.get_full_path()})
