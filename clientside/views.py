@@ -8,6 +8,7 @@ to a sent message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages as flash
@@ -429,6 +430,19 @@ def _locked_redirect(request: HttpRequest, error: Exception, pk: int) -> HttpRes
     return redirect("clientside:report", pk)
 
 
+def _saved_to_checks(
+    request: HttpRequest, pk: int, save: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run ``save`` on the report; then say ``done`` and show the checks, or say that the
+    report is locked (it is on its way to the accountant)."""
+    try:
+        save()
+    except services.ReportLocked as error:
+        return _locked_redirect(request, error, pk)
+    flash.success(request, done)
+    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+
+
 @require_POST
 @permission(CHANGE)
 def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
@@ -440,8 +454,10 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "clientside/report_detail.html", context, status=400)
     data = form.cleaned_data
     employees, net_turnover = form.size_figures()
-    try:
-        services.save_figures(
+    return _saved_to_checks(
+        request,
+        pk,
+        lambda: services.save_figures(
             report=report,
             period_start=data["period_start"],
             period_end=data["period_end"],
@@ -455,11 +471,9 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
             notes=form.notes(),
             employees=employees,
             net_turnover=net_turnover,
-        )
-    except services.ReportLocked as error:
-        return _locked_redirect(request, error, pk)
-    flash.success(request, _("De cijfers zijn opgeslagen; lege totalen zijn berekend."))
-    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+        ),
+        _("De cijfers zijn opgeslagen; lege totalen zijn berekend."),
+    )
 
 
 @require_POST
@@ -510,20 +524,21 @@ def report_values(request: HttpRequest, pk: int) -> HttpResponse:
         flash.error(request, _("De rapportagewaarden zijn niet opgeslagen."))
         context = _report_context(request, report, values_form=form)
         return render(request, "clientside/report_detail.html", context, status=400)
-    try:
-        services.save_reporting_values(
+    data = form.cleaned_data
+    return _saved_to_checks(
+        request,
+        pk,
+        lambda: services.save_reporting_values(
             report=report,
-            adoption_date=form.cleaned_data["adoption_date"],
-            signed_by=form.cleaned_data["signed_by"],
-            signed_date=form.cleaned_data["signed_date"],
-            signing_place=form.cleaned_data["signing_place"],
-            resubmission_explanation=form.cleaned_data.get("resubmission_explanation", ""),
+            adoption_date=data["adoption_date"],
+            signed_by=data["signed_by"],
+            signed_date=data["signed_date"],
+            signing_place=data["signing_place"],
+            resubmission_explanation=data.get("resubmission_explanation", ""),
             signatures=form.signatures(),
-        )
-    except services.ReportLocked as error:
-        return _locked_redirect(request, error, pk)
-    flash.success(request, _("De rapportagewaarden zijn opgeslagen."))
-    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+        ),
+        _("De rapportagewaarden zijn opgeslagen."),
+    )
 
 
 @require_POST
