@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from connectors import services as connector_services
 from kvk.builder import build_instance
 from kvk.statements import demo_statements
+from kvk.status import Status
 from tests import factories
 from tests.kvk_digipoort.conftest import (  # noqa: F401 - the local Digipoort, for every test
     _digipoort_stub_session,
@@ -23,6 +24,8 @@ from tests.kvk_digipoort.conftest import (  # noqa: F401 - the local Digipoort, 
     digipoort_settings,
     digipoort_stub,
 )
+from workflow import services
+from workflow.models import Actor
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +102,22 @@ def outsider(db):
 def instance_for(kvk_number: str, *, year: int | None = None, name: str = "Test B.V.") -> bytes:
     year = year or date.today().year - 1
     return build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
+
+
+def message_at_30(client: Client, *, year: int | None = None):
+    """A message of ``client`` taken to 30 along the real services (upload, claim, process)."""
+    message, _ = services.register_message(
+        organisation=client.organisation,
+        message_id=uuid.uuid4(),
+        message_type="kvk-micro-klein",
+        filename="jaarrekening.xbrl",
+        content=instance_for(client.kvk_number, year=year),
+        actor=Actor.system(),
+    )
+    assert services.claim_for_processing(message.pk)
+    assert connector_services.process_message(message.pk) == Status.IN_REVIEW
+    message.refresh_from_db()
+    return message
 
 
 def upload_payload(content: bytes, *, message_id: uuid.UUID | None = None) -> dict:

@@ -6,9 +6,14 @@ from __future__ import annotations
 import pytest
 
 from connectors.activation import set_environment_activation
-from crm.models import EnvironmentActivationChange, StaffMember
-from tests import factories
-from tests.portal.conftest import browser_for, make_message
+from crm.models import EnvironmentActivationChange
+from tests.portal.conftest import (  # noqa: F401 - the portal's fixtures, shared
+    admin_browser,
+    admin_staff,
+    browser_a,
+    message_a,
+    staff_browser,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -17,32 +22,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def admin_staff(environment):
-    return factories.StaffFactory(environment=environment, role=StaffMember.Role.ADMINISTRATOR).user
-
-
-@pytest.fixture
-def admin_browser(admin_staff):
-    return browser_for(admin_staff)
-
-
-@pytest.fixture
-def staff_browser(staff):
-    return browser_for(staff)
-
-
-@pytest.fixture
-def browser_a(client_a):
-    return browser_for(client_a.user)
-
-
-@pytest.fixture
-def message_a(client_a):
-    return make_message(client_a)
-
-
-@pytest.fixture
-def switch(environment, admin_staff):
+def switch(environment, admin_staff):  # noqa: F811 - the imported fixture
     """switch(True/False): the activation through the service, by the administrator."""
 
     def do(active: bool) -> None:

@@ -87,27 +87,3 @@ def workers(tmp_path):
     handle = Workers(tmp_path)
     yield handle
     handle.stop_all()
-
-
-def message_at_30(client, *, year: int | None = None):
-    """A message of ``client`` taken to 30 along the real services (upload, claim, process)."""
-    import uuid
-
-    from connectors import services as connector_services
-    from kvk.status import Status
-    from tests.conftest import instance_for
-    from workflow import services
-    from workflow.models import Actor
-
-    message, _ = services.register_message(
-        organisation=client.organisation,
-        message_id=uuid.uuid4(),
-        message_type="kvk-micro-klein",
-        filename="jaarrekening.xbrl",
-        content=instance_for(client.kvk_number, year=year),
-        actor=Actor.system(),
-    )
-    assert services.claim_for_processing(message.pk)
-    assert connector_services.process_message(message.pk) == Status.IN_REVIEW
-    message.refresh_from_db()
-    return message

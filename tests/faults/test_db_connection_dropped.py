@@ -11,7 +11,7 @@ from django.db import Error as DatabaseError
 from django.db import connection
 
 from kvk.status import Status
-from tests.faults.conftest import message_at_30
+from tests.conftest import message_at_30
 from workflow import services
 from workflow.models import Actor, StatusEvent
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from kvk.status import Status
-from tests.faults.conftest import message_at_30
+from tests.conftest import message_at_30
 from tests.polling import poll_until_final
 from workflow import services, submission, tasks
 from workflow.models import Actor

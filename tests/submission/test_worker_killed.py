@@ -11,27 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from config.celery import app
 from kvk.status import Status
 from tests.conftest import _client as make_client
+from tests.faults.conftest import ROOT, WORKER_OPTIONS, database_url
 from workflow.models import ApprovalMessage
 from workflow.tasks import poll_kvk_statuses, sweep_stuck_messages
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    """The URL of the test database this test runs on, for the worker process."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or ""
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def start_worker(stub, tmp_path: Path, name: str) -> subprocess.Popen:
@@ -52,13 +40,9 @@ def start_worker(stub, tmp_path: Path, name: str) -> subprocess.Popen:
             "-A",
             "config",
             "worker",
-            "-P",
-            "solo",
             "-n",
             f"{name}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
+            *WORKER_OPTIONS,
         ],
         cwd=ROOT,
         env=env,
