@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from connectors.models import AppConnector, MessageType
 from crm.models import (
     AccountancyEnvironment,
+    ApproverRule,
     Contact,
     EnvironmentActivation,
     Identification,
@@ -79,6 +80,25 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.user.username)
     email = factory.LazyAttribute(lambda o: o.user.email)
     portal_access = True
+
+
+def make_directors(client, *names: str) -> list[Contact]:
+    """Directors with portal access of ``client``'s organisation (a tests.conftest.Client):
+    the client's own contact is the first, named ``names[0]``; a new contact per other name."""
+    first = client.user.portal_contact
+    first.name, first.is_director = names[0], True
+    first.save()
+    others = [
+        ContactFactory(organisation=client.organisation, name=name, is_director=True)
+        for name in names[1:]
+    ]
+    return [first, *others]
+
+
+def require_directors(workflow: WorkflowDefinition) -> None:
+    """The workflow asks every director's approval."""
+    workflow.approver_rule = ApproverRule.DIRECTORS
+    workflow.save()
 
 
 def make_workflow(environment, *, accountant_review: bool = False) -> WorkflowDefinition:

@@ -6,13 +6,27 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.e2e.conftest import celery_worker_thread  # noqa: F401 - for TO_THE_KVK
+from tests.factories import PASSWORD
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+#: The marks of a walk that reaches the KvK: the real worker (Celery, in a thread) submits
+#: to the local Digipoort.
+TO_THE_KVK = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("celery_worker_thread", "digipoort_settings"),
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -98,6 +112,21 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+def open_as(page, base_url: str, username: str, path: str) -> None:
+    """Log ``username`` in (with the factories' password) and open ``path``."""
+    login(page, base_url, username, PASSWORD)
+    page.goto(f"{base_url}{path}")
+
+
+def adopt_and_approve(page) -> None:
+    """On an OutSite message: adopt it as of today and press approve; the confirmation
+    stays open for the caller."""
+    page.check("#id_adopted")
+    page.fill("#id_adoption_date", date.today().isoformat())
+    page.click("#adopt")
+    page.click("#approve")
 
 
 def unlabelled_fields(page) -> list[str]:

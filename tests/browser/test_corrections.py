@@ -14,25 +14,16 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from clientside import services as client_services
 from connectors import services as connector_services
 from kvk.status import Status
-from tests.browser.conftest import assert_plain, both_widths, login
+from tests.browser.conftest import TO_THE_KVK, adopt_and_approve, assert_plain, both_widths, open_as
 from tests.clientside.conftest import env_a, no_processing_kick, portal_url  # noqa: F401
 from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
-from tests.e2e.conftest import celery_worker_thread  # noqa: F401 - fixture
-from tests.factories import PASSWORD
 from tests.portal.conftest import make_message
 from workflow.models import ApprovalMessage
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.worker,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = TO_THE_KVK
 
 
 def portal_message(outbound) -> ApprovalMessage:
@@ -41,8 +32,6 @@ def portal_message(outbound) -> ApprovalMessage:
 
 def test_rejected_corrected_resent_reviewed_with_changes_approved_filed(
     live_server,
-    celery_worker_thread,  # noqa: F811
-    digipoort_settings,
     digipoort_stub,
     env_a,  # noqa: F811
     new_page,
@@ -59,8 +48,7 @@ def test_rejected_corrected_resent_reviewed_with_changes_approved_filed(
 
     # The client reads the accounts and rejects, after a confirmation that says what follows.
     client = new_page()
-    login(client, live_server.url, client_a.user.username, PASSWORD)
-    client.goto(f"{live_server.url}/outsite/berichten/{rejected.pk}/")
+    open_as(client, live_server.url, client_a.user.username, f"/outsite/berichten/{rejected.pk}/")
     client.fill("#id_reason", "De vlottende activa missen de bankrekening van 1.000 euro.")
     client.click("#reject")
     assert "niet gedeponeerd" in client.inner_text("#confirm-reject")
@@ -72,8 +60,12 @@ def test_rejected_corrected_resent_reviewed_with_changes_approved_filed(
 
     # The bookkeeper fetches the status and sees the reason where the figures are.
     bookkeeper = new_page()
-    login(bookkeeper, live_server.url, user_with(*ALL_PERMISSIONS).username, PASSWORD)
-    bookkeeper.goto(f"{live_server.url}/klant/jaarrapporten/{env_a.report.pk}/")
+    open_as(
+        bookkeeper,
+        live_server.url,
+        user_with(*ALL_PERMISSIONS).username,
+        f"/klant/jaarrapporten/{env_a.report.pk}/",
+    )
     bookkeeper.click("#send-receive")
     bookkeeper.goto(f"{live_server.url}/klant/jaarrapporten/{env_a.report.pk}/")
     box = bookkeeper.inner_text("#nieuwe-stukken")
@@ -105,10 +97,7 @@ def test_rejected_corrected_resent_reviewed_with_changes_approved_filed(
     assert "De vlottende activa missen" in client.inner_text("#versions")
     assert_plain(client, "OutSite, corrected version")
     both_widths(client, screenshot, "23-outsite-corrected-version")
-    client.check("#id_adopted")
-    client.fill("#id_adoption_date", date.today().isoformat())
-    client.click("#adopt")
-    client.click("#approve")
+    adopt_and_approve(client)
     both_widths(client, screenshot, "24-outsite-confirm-approve")
     client.click("#confirm-approve-button")
     client.wait_for_selector('#status[data-status="80"]', timeout=90_000)
@@ -117,8 +106,7 @@ def test_rejected_corrected_resent_reviewed_with_changes_approved_filed(
 
     # The rejected version is closed: the staff see the chain and cannot restore it.
     desk = new_page()
-    login(desk, live_server.url, staff.username, PASSWORD)
-    desk.goto(f"{live_server.url}/insite/berichten/{rejected.pk}/")
+    open_as(desk, live_server.url, staff.username, f"/insite/berichten/{rejected.pk}/")
     assert "Naar de nieuwe versie" in desk.inner_text("main")
     assert desk.locator("text=Berichtstatus herstellen").count() == 0
 
@@ -130,8 +118,6 @@ def test_rejected_corrected_resent_reviewed_with_changes_approved_filed(
 
 def test_transport_error_resent_by_staff_reaches_80_with_plain_sentences_for_the_client(
     live_server,
-    celery_worker_thread,  # noqa: F811
-    digipoort_settings,
     digipoort_stub,
     new_page,
     screenshot,
@@ -142,8 +128,7 @@ def test_transport_error_resent_by_staff_reaches_80_with_plain_sentences_for_the
     digipoort_stub.set_faults(scenarios={client_a.kvk_number: "auth_failed"})
     message = make_message(client_a, Status.APPROVED)
     client = new_page()
-    login(client, live_server.url, client_a.user.username, PASSWORD)
-    client.goto(f"{live_server.url}/outsite/berichten/{message.pk}/")
+    open_as(client, live_server.url, client_a.user.username, f"/outsite/berichten/{message.pk}/")
     client.wait_for_selector('#status[data-status="70"]', timeout=60_000)
     client.reload()
     assert "certificaat" in client.inner_text("main")  # the catalogue's sentence
@@ -152,8 +137,7 @@ def test_transport_error_resent_by_staff_reaches_80_with_plain_sentences_for_the
 
     digipoort_stub.set_faults(scenarios={})
     desk = new_page()
-    login(desk, live_server.url, staff.username, PASSWORD)
-    desk.goto(f"{live_server.url}/insite/berichten/{message.pk}/")
+    open_as(desk, live_server.url, staff.username, f"/insite/berichten/{message.pk}/")
     both_widths(desk, screenshot, "27-insite-transport-error")
     desk.click("#resend-button")
     desk.click("#confirm-resend")

@@ -4,29 +4,16 @@ the outcome, while the page's htmx status partial keeps asking."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-
 from kvk.status import Status
-from tests.browser.conftest import login
-from tests.e2e.conftest import celery_worker_thread  # noqa: F401 - fixture
-from tests.factories import PASSWORD
+from tests.browser.conftest import TO_THE_KVK, adopt_and_approve, open_as
 from tests.portal.conftest import make_message
 from workflow.models import ApprovalMessage
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.worker,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = TO_THE_KVK
 
 
 def test_client_approves_and_sees_80(
     live_server,
-    celery_worker_thread,  # noqa: F811
-    digipoort_settings,
     digipoort_stub,
     new_page,
     screenshot,
@@ -34,12 +21,8 @@ def test_client_approves_and_sees_80(
 ):
     message = make_message(client_a)
     page = new_page()
-    login(page, live_server.url, client_a.user.username, PASSWORD)
-    page.goto(f"{live_server.url}/outsite/berichten/{message.pk}/")
-    page.check("#id_adopted")
-    page.fill("#id_adoption_date", date.today().isoformat())
-    page.click("#adopt")
-    page.click("#approve")
+    open_as(page, live_server.url, client_a.user.username, f"/outsite/berichten/{message.pk}/")
+    adopt_and_approve(page)
     page.click("#confirm-approve-button")
     page.wait_for_selector('#status[data-status="50"], #status[data-status="60"]')
     # No reload from here on: the status partial updates itself.

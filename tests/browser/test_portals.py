@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kvk.status import Status
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_as
 from tests.factories import PASSWORD
 from tests.portal.conftest import make_message
 from workflow.models import ApprovalMessage
@@ -102,8 +102,9 @@ def test_client_rejects_with_reason_and_staff_see_it(
 ):
     message = make_message(client_a)
     client_page = new_page()
-    login(client_page, live_server.url, client_a.user.username, PASSWORD)
-    client_page.goto(f"{live_server.url}/outsite/berichten/{message.pk}/")
+    open_as(
+        client_page, live_server.url, client_a.user.username, f"/outsite/berichten/{message.pk}/"
+    )
     client_page.fill("#id_reason", "De huurlasten ontbreken in de toelichting.")
     client_page.click("#reject")
     assert "De huurlasten ontbreken" in client_page.inner_text("#confirm-reason")
@@ -112,8 +113,7 @@ def test_client_rejects_with_reason_and_staff_see_it(
     message.refresh_from_db()
     assert message.status == Status.REJECTED
     staff_page = new_page()
-    login(staff_page, live_server.url, staff.username, PASSWORD)
-    staff_page.goto(f"{live_server.url}/insite/")
+    open_as(staff_page, live_server.url, staff.username, "/insite/")
     assert "Afgekeurd door cliënt" in staff_page.inner_text("#attention-h + p + ul")
     staff_page.goto(f"{live_server.url}/insite/berichten/{message.pk}/")
     assert "De huurlasten ontbreken in de toelichting." in staff_page.inner_text(".alert.warn")

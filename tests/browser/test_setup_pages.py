@@ -8,8 +8,7 @@ import pytest
 from connectors.models import ClientToken, hash_token
 from crm.models import StaffMember
 from tests import factories
-from tests.browser.conftest import login, unlabelled_fields
-from tests.factories import PASSWORD
+from tests.browser.conftest import open_as, unlabelled_fields
 from tests.portal.conftest import make_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,8 +22,7 @@ def test_administrator_issues_and_revokes_a_token(
     ).user
     message = make_message(client_a)
     page = new_page()
-    login(page, live_server.url, admin.username, PASSWORD)
-    page.goto(f"{live_server.url}/insite/berichten/{message.pk}/")
+    open_as(page, live_server.url, admin.username, f"/insite/berichten/{message.pk}/")
     assert unlabelled_fields(page) == []
     screenshot(page, "10-insite-message-detail")
     page.goto(f"{live_server.url}/insite/organisaties/{client_a.organisation.pk}/")

@@ -5,31 +5,17 @@ list at 1280 px (test-artifacts/screenshots/50-54)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-
-from crm.models import ApproverRule
 from kvk.status import Status
 from tests import factories
-from tests.browser.conftest import assert_plain, both_widths, login
-from tests.e2e.conftest import celery_worker_thread  # noqa: F401 - fixture
-from tests.factories import PASSWORD
+from tests.browser.conftest import TO_THE_KVK, adopt_and_approve, assert_plain, both_widths, open_as
 from tests.portal.conftest import make_message
 from workflow.models import ApprovalMessage
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.worker,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = TO_THE_KVK
 
 
 def test_two_directors_approve_in_turn_and_the_filing_reaches_80(
     live_server,
-    celery_worker_thread,  # noqa: F811
-    digipoort_settings,
     digipoort_stub,
     new_page,
     screenshot,
@@ -37,25 +23,15 @@ def test_two_directors_approve_in_turn_and_the_filing_reaches_80(
     message_type,
     staff,
 ):
-    message_type.workflow.approver_rule = ApproverRule.DIRECTORS
-    message_type.workflow.save()
-    anna = client_a.user.portal_contact
-    anna.name, anna.is_director = "Anna de Vries", True
-    anna.save()
-    bert = factories.ContactFactory(
-        organisation=client_a.organisation, name="Bert Jansen", is_director=True
-    )
+    factories.require_directors(message_type.workflow)
+    anna, bert = factories.make_directors(client_a, "Anna de Vries", "Bert Jansen")
     message = make_message(client_a)
 
     # The first director adopts and approves; the filing waits for the second.
     first = new_page()
-    login(first, live_server.url, client_a.user.username, PASSWORD)
-    first.goto(f"{live_server.url}/outsite/berichten/{message.pk}/")
+    open_as(first, live_server.url, client_a.user.username, f"/outsite/berichten/{message.pk}/")
     assert "0 van 2 goedgekeurd" in first.inner_text("#approvals")
-    first.check("#id_adopted")
-    first.fill("#id_adoption_date", date.today().isoformat())
-    first.click("#adopt")
-    first.click("#approve")
+    adopt_and_approve(first)
     assert "zodra iedereen heeft goedgekeurd" in first.inner_text("#confirm-approve")
     both_widths(first, screenshot, "50-outsite-confirm-first-of-two")
     first.click("#confirm-approve-button")
@@ -70,8 +46,7 @@ def test_two_directors_approve_in_turn_and_the_filing_reaches_80(
 
     # The staff see where it stands in the list.
     desk = new_page()
-    login(desk, live_server.url, staff.username, PASSWORD)
-    desk.goto(f"{live_server.url}/insite/berichten/")
+    open_as(desk, live_server.url, staff.username, "/insite/berichten/")
     assert "1 van 2 goedgekeurd" in desk.inner_text("main")
     # InSite's list is a desk page: photographed at desktop width only (its filter form and
     # table are wider than a phone; tests/browser/test_narrow_screens.py covers OutSite).
@@ -79,8 +54,7 @@ def test_two_directors_approve_in_turn_and_the_filing_reaches_80(
 
     # The second director approves the same document; it goes to the KvK and is filed.
     second = new_page()
-    login(second, live_server.url, bert.user.username, PASSWORD)
-    second.goto(f"{live_server.url}/outsite/berichten/{message.pk}/")
+    open_as(second, live_server.url, bert.user.username, f"/outsite/berichten/{message.pk}/")
     assert "1 van 2 goedgekeurd" in second.inner_text("#approvals")
     both_widths(second, screenshot, "53-outsite-second-director")
     second.click("#approve")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, unlabelled_fields
-from tests.factories import PASSWORD
+from tests.browser.conftest import open_as, unlabelled_fields
 from tests.portal.test_size_class import warned_message
 from workflow.models import StatusEvent
 
@@ -21,8 +20,7 @@ def test_staff_see_the_size_class_warning_and_override_it(
 ):
     message = warned_message(client_a)
     page = new_page()
-    login(page, live_server.url, staff.username, PASSWORD)
-    page.goto(f"{live_server.url}/insite/berichten/{message.pk}/")
+    open_as(page, live_server.url, staff.username, f"/insite/berichten/{message.pk}/")
     warning = page.locator("#size-class")
     assert warning.get_attribute("data-outcome") == "not-supported"
     text = warning.inner_text()

@@ -12,216 +12,94 @@ from kvk.deadlines import add_months, compute_deadlines, financial_year_period
 
 D = date
 
-# (case, year start, year end, extension, all shareholders directors, adopted on,
-#  draw-up, adoption, filing)
-CASES = [
-    (
-        "calendar 2025",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        0,
-        False,
-        None,
-        D(2026, 5, 31),
-        D(2026, 7, 31),
-        D(2026, 8, 8),
+# case: (year start, year end, extension, all shareholders directors, adopted on),
+#       (draw-up, adoption, filing); "" where it was not adopted
+CASES = {
+    "calendar 2025": (
+        ("2025-01-01", "2025-12-31", 0, False, ""),
+        ("2026-05-31", "2026-07-31", "2026-08-08"),
     ),
-    (
-        "calendar 2023, leap year after",
-        D(2023, 1, 1),
-        D(2023, 12, 31),
-        0,
-        False,
-        None,
-        D(2024, 5, 31),
-        D(2024, 7, 31),
-        D(2024, 8, 8),
+    "calendar 2023, leap year after": (
+        ("2023-01-01", "2023-12-31", 0, False, ""),
+        ("2024-05-31", "2024-07-31", "2024-08-08"),
     ),
-    (
-        "extension of 3 months",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        3,
-        False,
-        None,
-        D(2026, 8, 31),
-        D(2026, 10, 31),
-        D(2026, 11, 8),
+    "extension of 3 months": (
+        ("2025-01-01", "2025-12-31", 3, False, ""),
+        ("2026-08-31", "2026-10-31", "2026-11-08"),
     ),
-    (
-        "full extension: the 12-month limit caps filing",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        5,
-        False,
-        None,
-        D(2026, 10, 31),
-        D(2026, 12, 31),
-        D(2026, 12, 31),
+    "full extension: the 12-month limit caps filing": (
+        ("2025-01-01", "2025-12-31", 5, False, ""),
+        ("2026-10-31", "2026-12-31", "2026-12-31"),
     ),
-    (
-        "all shareholders are directors",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        0,
-        True,
-        None,
-        D(2026, 5, 31),
-        D(2026, 5, 31),
-        D(2026, 6, 8),
+    "all shareholders are directors": (
+        ("2025-01-01", "2025-12-31", 0, True, ""),
+        ("2026-05-31", "2026-05-31", "2026-06-08"),
     ),
-    (
-        "all shareholders are directors, full extension: 10 months + 8 days",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        5,
-        True,
-        None,
-        D(2026, 10, 31),
-        D(2026, 10, 31),
-        D(2026, 11, 8),
+    "all shareholders are directors, full extension: 10 months + 8 days": (
+        ("2025-01-01", "2025-12-31", 5, True, ""),
+        ("2026-10-31", "2026-10-31", "2026-11-08"),
     ),
-    (
-        "year ending in June",
-        D(2024, 7, 1),
-        D(2025, 6, 30),
-        0,
-        False,
-        None,
-        D(2025, 11, 30),
-        D(2026, 1, 31),
-        D(2026, 2, 8),
+    "year ending in June": (
+        ("2024-07-01", "2025-06-30", 0, False, ""),
+        ("2025-11-30", "2026-01-31", "2026-02-08"),
     ),
-    (
-        "year ending in June, extension of 2 months",
-        D(2024, 7, 1),
-        D(2025, 6, 30),
-        2,
-        False,
-        None,
-        D(2026, 1, 31),
-        D(2026, 3, 31),
-        D(2026, 4, 8),
+    "year ending in June, extension of 2 months": (
+        ("2024-07-01", "2025-06-30", 2, False, ""),
+        ("2026-01-31", "2026-03-31", "2026-04-08"),
     ),
-    (
-        "year ending 29 Feb 2024 (leap)",
-        D(2023, 3, 1),
-        D(2024, 2, 29),
-        0,
-        False,
-        None,
-        D(2024, 7, 31),
-        D(2024, 9, 30),
-        D(2024, 10, 8),
+    "year ending 29 Feb 2024 (leap)": (
+        ("2023-03-01", "2024-02-29", 0, False, ""),
+        ("2024-07-31", "2024-09-30", "2024-10-08"),
     ),
-    (
-        "year ending 28 Feb 2023 (common year)",
-        D(2022, 3, 1),
-        D(2023, 2, 28),
-        0,
-        False,
-        None,
-        D(2023, 7, 31),
-        D(2023, 9, 30),
-        D(2023, 10, 8),
+    "year ending 28 Feb 2023 (common year)": (
+        ("2022-03-01", "2023-02-28", 0, False, ""),
+        ("2023-07-31", "2023-09-30", "2023-10-08"),
     ),
-    (
-        "31 Aug + 6 months lands on 29 Feb (leap)",
-        D(2022, 9, 1),
-        D(2023, 8, 31),
-        1,
-        False,
-        None,
-        D(2024, 2, 29),
-        D(2024, 4, 30),
-        D(2024, 5, 8),
+    "31 Aug + 6 months lands on 29 Feb (leap)": (
+        ("2022-09-01", "2023-08-31", 1, False, ""),
+        ("2024-02-29", "2024-04-30", "2024-05-08"),
     ),
-    (
-        "30 Sep + 5 months lands on 28 Feb",
-        D(2023, 10, 1),
-        D(2024, 9, 30),
-        0,
-        False,
-        None,
-        D(2025, 2, 28),
-        D(2025, 4, 30),
-        D(2025, 5, 8),
+    "30 Sep + 5 months lands on 28 Feb": (
+        ("2023-10-01", "2024-09-30", 0, False, ""),
+        ("2025-02-28", "2025-04-30", "2025-05-08"),
     ),
-    (
-        "52-week year ending on a Saturday",
-        D(2024, 12, 29),
-        D(2025, 12, 27),
-        0,
-        False,
-        None,
-        D(2026, 5, 27),
-        D(2026, 7, 27),
-        D(2026, 8, 4),
+    "52-week year ending on a Saturday": (
+        ("2024-12-29", "2025-12-27", 0, False, ""),
+        ("2026-05-27", "2026-07-27", "2026-08-04"),
     ),
-    (
-        "30 Aug (not month end) + 6 months clamps to 28 Feb",
-        D(2024, 8, 31),
-        D(2025, 8, 30),
-        1,
-        False,
-        None,
-        D(2026, 2, 28),
-        D(2026, 4, 30),
-        D(2026, 5, 8),
+    "30 Aug (not month end) + 6 months clamps to 28 Feb": (
+        ("2024-08-31", "2025-08-30", 1, False, ""),
+        ("2026-02-28", "2026-04-30", "2026-05-08"),
     ),
-    (
-        "adopted: filing 8 days later",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        0,
-        False,
-        D(2026, 3, 10),
-        D(2026, 5, 31),
-        D(2026, 7, 31),
-        D(2026, 3, 18),
+    "adopted: filing 8 days later": (
+        ("2025-01-01", "2025-12-31", 0, False, "2026-03-10"),
+        ("2026-05-31", "2026-07-31", "2026-03-18"),
     ),
-    (
-        "adopted on the last day of February in a leap year",
-        D(2023, 1, 1),
-        D(2023, 12, 31),
-        0,
-        False,
-        D(2024, 2, 29),
-        D(2024, 5, 31),
-        D(2024, 7, 31),
-        D(2024, 3, 8),
+    "adopted on the last day of February in a leap year": (
+        ("2023-01-01", "2023-12-31", 0, False, "2024-02-29"),
+        ("2024-05-31", "2024-07-31", "2024-03-08"),
     ),
-    (
-        "adopted late: never after 12 months",
-        D(2025, 1, 1),
-        D(2025, 12, 31),
-        5,
-        False,
-        D(2026, 12, 28),
-        D(2026, 10, 31),
-        D(2026, 12, 31),
-        D(2026, 12, 31),
+    "adopted late: never after 12 months": (
+        ("2025-01-01", "2025-12-31", 5, False, "2026-12-28"),
+        ("2026-10-31", "2026-12-31", "2026-12-31"),
     ),
-    (
-        "signed (all shareholders are directors), leap year end",
-        D(2023, 3, 1),
-        D(2024, 2, 29),
-        0,
-        True,
-        D(2024, 6, 20),
-        D(2024, 7, 31),
-        D(2024, 7, 31),
-        D(2024, 6, 28),
+    "signed (all shareholders are directors), leap year end": (
+        ("2023-03-01", "2024-02-29", 0, True, "2024-06-20"),
+        ("2024-07-31", "2024-07-31", "2024-06-28"),
     ),
-]
+}
 
 
-@pytest.mark.parametrize(
-    "start,end,extension,all_directors,adopted_on,draw_up,adoption,filing",
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
-def test_deadlines(start, end, extension, all_directors, adopted_on, draw_up, adoption, filing):
+def _dates(*values):
+    """ISO dates as dates, "" as None; other values as they are."""
+    return [(D.fromisoformat(v) if v else None) if isinstance(v, str) else v for v in values]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_deadlines(case):
+    inputs, expected = CASES[case]
+    start, end, extension, all_directors, adopted_on = _dates(*inputs)
+    draw_up, adoption, filing = _dates(*expected)
     result = compute_deadlines(
         start,
         end,

@@ -19,6 +19,16 @@ def _reference() -> str:
     return "dep-" + uuid.uuid4().hex[:20]
 
 
+def _deliver(client: DigipoortClient, reference: str | None = None) -> str:
+    """A delivery of the demo instance for 12345678 (under a fresh reference unless given)."""
+    return client.deliver(
+        reference=reference or _reference(),
+        kvk_number="12345678",
+        filename="jr.xbrl",
+        content=build_xbrl(),
+    )
+
+
 def _counts(stub) -> dict[str, int]:
     response = requests.get(
         stub.url + "/stub/deliveries",
@@ -50,9 +60,7 @@ def test_delivery_progresses_to_filed(digipoort_stub, digipoort_client):
 
 def test_status_before_the_verdict_is_sent(digipoort_stub, digipoort_client):
     digipoort_stub.state.step_seconds = 60  # nothing moves during this test
-    kenmerk = digipoort_client.deliver(
-        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    kenmerk = _deliver(digipoort_client)
 
     statuses = digipoort_client.statuses(kenmerk)
 
@@ -140,18 +148,26 @@ class _TamperingSession(requests.Session):
         return super().post(url, data=data.replace(b"12345678", b"12345679"), **kwargs)
 
 
-def test_tampered_request_is_refused(digipoort_stub):
-    client = DigipoortClient(digipoort_stub.client_config(), session=_TamperingSession())
+class _NoClientCertificateSession(requests.Session):
+    """Signs as usual but offers no certificate in the TLS handshake."""
+
+    def post(self, url, data=None, **kwargs):
+        kwargs["cert"] = None
+        return super().post(url, data=data, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "session,code",
+    [(_TamperingSession, "ALS100"), (_NoClientCertificateSession, "TLS")],
+    ids=["tampered_request", "missing_client_certificate"],
+)
+def test_refused_request_is_final_and_nothing_is_stored(digipoort_stub, session, code):
+    client = DigipoortClient(digipoort_stub.client_config(), session=session())
 
     with pytest.raises(DigipoortError) as error:
-        client.deliver(
-            reference=_reference(),
-            kvk_number="12345678",
-            filename="jr.xbrl",
-            content=build_xbrl(),
-        )
+        _deliver(client)
 
-    assert error.value.code == "ALS100"
+    assert error.value.code == code
     assert error.value.retryable is False
     assert _counts(digipoort_stub) == {}
 
@@ -187,38 +203,9 @@ def test_tampered_response_is_not_trusted(digipoort_stub):
     client = DigipoortClient(digipoort_stub.client_config(), session=_ResponseTamperingSession())
 
     with pytest.raises(DigipoortError) as error:
-        client.deliver(
-            reference=_reference(),
-            kvk_number="12345678",
-            filename="jr.xbrl",
-            content=build_xbrl(),
-        )
+        _deliver(client)
 
     assert error.value.code == "SECURITY"
-
-
-class _NoClientCertificateSession(requests.Session):
-    """Signs as usual but offers no certificate in the TLS handshake."""
-
-    def post(self, url, data=None, **kwargs):
-        kwargs["cert"] = None
-        return super().post(url, data=data, **kwargs)
-
-
-def test_missing_client_certificate_is_refused(digipoort_stub):
-    client = DigipoortClient(digipoort_stub.client_config(), session=_NoClientCertificateSession())
-
-    with pytest.raises(DigipoortError) as error:
-        client.deliver(
-            reference=_reference(),
-            kvk_number="12345678",
-            filename="jr.xbrl",
-            content=build_xbrl(),
-        )
-
-    assert error.value.code == "TLS"
-    assert error.value.retryable is False
-    assert _counts(digipoort_stub) == {}
 
 
 def test_client_without_certificate_configured_fails_fast(digipoort_stub):
@@ -242,9 +229,7 @@ def test_untrusted_server_is_refused(digipoort_stub, other_pki):
 
 def test_receiver_problem_420_for_a_while_then_filed(digipoort_stub, digipoort_client):
     digipoort_stub.state.set_faults({"status_420_polls": 3})
-    kenmerk = digipoort_client.deliver(
-        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    kenmerk = _deliver(digipoort_client)
 
     seen_waiting = False
     statuses = digipoort_client.statuses(kenmerk)
@@ -269,9 +254,7 @@ def test_lost_answer_is_recovered_by_reference_without_resending(digipoort_stub,
     digipoort_stub.state.set_faults({"drop_responses": 1})
 
     with pytest.raises(DigipoortError) as error:
-        digipoort_client.deliver(
-            reference=reference, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-        )
+        _deliver(digipoort_client, reference)
     assert error.value.retryable is True
 
     kenmerk = digipoort_client.find_delivery(
@@ -286,12 +269,8 @@ def test_lost_answer_is_recovered_by_reference_without_resending(digipoort_stub,
 def test_find_delivery_tells_ours_from_others(digipoort_client):
     since = datetime.now(UTC) - timedelta(seconds=1)
     ours, theirs = _reference(), _reference()
-    kenmerk = digipoort_client.deliver(
-        reference=ours, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
-    digipoort_client.deliver(
-        reference=theirs, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    kenmerk = _deliver(digipoort_client, ours)
+    _deliver(digipoort_client, theirs)
 
     assert digipoort_client.find_delivery(reference=ours, kvk_number="12345678", since=since) == (
         kenmerk
@@ -312,9 +291,7 @@ def test_slow_answer_times_out_and_is_retryable(digipoort_stub):
     since = datetime.now(UTC) - timedelta(seconds=1)
 
     with pytest.raises(DigipoortError) as error:
-        client.deliver(
-            reference=reference, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-        )
+        _deliver(client, reference)
 
     assert error.value.code == "TIMEOUT"
     assert error.value.retryable is True
@@ -325,17 +302,10 @@ def test_aanlever_fault_technical_is_retryable(digipoort_stub, digipoort_client)
     digipoort_stub.state.set_faults({"aanlever_faults": 1})
 
     with pytest.raises(DigipoortError) as error:
-        digipoort_client.deliver(
-            reference=_reference(),
-            kvk_number="12345678",
-            filename="jr.xbrl",
-            content=build_xbrl(),
-        )
+        _deliver(digipoort_client)
 
     assert (error.value.code, error.value.retryable) == ("ALS400", True)
-    assert digipoort_client.deliver(
-        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    assert _deliver(digipoort_client)
 
 
 def test_authentication_failure_is_not_retryable(digipoort_stub, digipoort_client):
@@ -362,9 +332,7 @@ def test_sha1_suite_from_the_wsdl_is_also_accepted(digipoort_stub):
         )
     )
 
-    assert client.deliver(
-        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    assert _deliver(client)
 
 
 def test_config_from_settings(digipoort_settings, digipoort_stub):
@@ -402,9 +370,7 @@ def test_signature_by_an_untrusted_certificate_is_refused(digipoort_stub, other_
 
 
 def test_new_statuses_are_given_once(digipoort_stub, digipoort_client):
-    kenmerk = digipoort_client.deliver(
-        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    kenmerk = _deliver(digipoort_client)
     wait_until_final(digipoort_client, kenmerk)
     service = digipoort_client._status_service
 
@@ -417,9 +383,7 @@ def test_new_statuses_are_given_once(digipoort_stub, digipoort_client):
 
 def test_reference_longer_than_40_characters_is_not_sent(digipoort_stub, digipoort_client):
     with pytest.raises(DigipoortError) as error:
-        digipoort_client.deliver(
-            reference="x" * 41, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-        )
+        _deliver(digipoort_client, "x" * 41)
 
     assert (error.value.code, error.value.retryable) == ("REQUEST", False)
     assert digipoort_stub.counts() == {}
@@ -437,15 +401,9 @@ def test_admin_endpoint_sets_faults_and_counts(digipoort_stub, digipoort_client)
     assert unknown.status_code == 400
 
     with pytest.raises(DigipoortError):
-        digipoort_client.deliver(
-            reference="a", kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-        )
-    digipoort_client.deliver(
-        reference="a", kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
-    digipoort_client.deliver(
-        reference="a", kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+        _deliver(digipoort_client, "a")
+    _deliver(digipoort_client, "a")
+    _deliver(digipoort_client, "a")
 
     assert _counts(digipoort_stub) == {"a": 2}  # the stub shows a resend; it does not hide it
     assert digipoort_stub.counts() == {"a": 2}
@@ -465,9 +423,7 @@ def test_replayed_request_is_refused(digipoort_stub):
     session = _RecordingSession()
     client = DigipoortClient(digipoort_stub.client_config(), session=session)
     reference = _reference()
-    client.deliver(
-        reference=reference, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    _deliver(client, reference)
     url, data, kwargs = session.sent[-1]
 
     replay = requests.post(url, data=data, **kwargs)
@@ -488,9 +444,7 @@ def test_unreachable_digipoort_is_retryable(digipoort_stub):
     client = DigipoortClient(digipoort_stub.client_config(aanlever_url=down))
 
     with pytest.raises(DigipoortError) as error:
-        client.deliver(
-            reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-        )
+        _deliver(client)
 
     assert (error.value.code, error.value.retryable) == ("CONNECTION", True)
 
@@ -499,9 +453,7 @@ def test_find_delivery_refuses_to_guess_when_digipoort_does_not_show_references(
     digipoort_stub, digipoort_client
 ):
     since = datetime.now(UTC) - timedelta(seconds=1)
-    kenmerk = digipoort_client.deliver(
-        reference=_reference(), kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-    )
+    kenmerk = _deliver(digipoort_client)
     delivery = digipoort_stub.state.get(kenmerk)
     delivery.timeline[0]["details"] = ""  # as if Digipoort did not echo the aanleverkenmerk
     digipoort_stub.state.save(delivery)
@@ -524,9 +476,7 @@ def test_one_client_shared_by_threads(digipoort_stub, digipoort_client):
     references = [_reference() for _ in range(24)]
 
     def deliver(reference: str) -> str:
-        return digipoort_client.deliver(
-            reference=reference, kvk_number="12345678", filename="jr.xbrl", content=build_xbrl()
-        )
+        return _deliver(digipoort_client, reference)
 
     with ThreadPoolExecutor(8) as pool:
         kenmerken = list(pool.map(deliver, references))

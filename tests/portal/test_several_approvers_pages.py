@@ -29,18 +29,8 @@ def _no_delivery(monkeypatch):
 def three_directors(client_a, message_type):
     """Client A's organisation with three directors who must all approve; Anna (client A's
     user) is the first."""
-    message_type.workflow.approver_rule = ApproverRule.DIRECTORS
-    message_type.workflow.save()
-    anna = client_a.user.portal_contact
-    anna.name, anna.is_director = "Anna Eerste", True
-    anna.save()
-    bert = factories.ContactFactory(
-        organisation=client_a.organisation, name="Bert Tweede", is_director=True
-    )
-    carla = factories.ContactFactory(
-        organisation=client_a.organisation, name="Carla Derde", is_director=True
-    )
-    return anna, bert, carla
+    factories.require_directors(message_type.workflow)
+    return factories.make_directors(client_a, "Anna Eerste", "Bert Tweede", "Carla Derde")
 
 
 def _adopt(message, contact):

@@ -3,11 +3,8 @@ message still ends at 80 and the local Digipoort receives each exactly once."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ import pytest
 from config.celery import app
 from kvk.status import Status
 from tests.conftest import _client as make_client
-from tests.faults.conftest import ROOT, WORKER_OPTIONS, database_url
+from tests.faults.conftest import Workers, wait_for
 from workflow.models import ApprovalMessage
 from workflow.tasks import poll_kvk_statuses, sweep_stuck_messages
 
@@ -23,41 +20,15 @@ pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 
 def start_worker(stub, tmp_path: Path, name: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
+    """A worker on the test database that talks to the local Digipoort, with short leases
+    and polls; the test stops it itself."""
+    return Workers(tmp_path).celery(
+        name,
         **stub.environ(),
-        "DATABASE_URL": database_url(),
-        "KVK_SUBMIT_LEASE_SECONDS": "1",
-        "KVK_POLL_INTERVAL_SECONDS": "1",
-        "KVK_POLL_SCHEDULE": "0.5,1",
-    }
-    log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-n",
-            f"{name}@%h",
-            *WORKER_OPTIONS,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        KVK_SUBMIT_LEASE_SECONDS="1",
+        KVK_POLL_INTERVAL_SECONDS="1",
+        KVK_POLL_SCHEDULE="0.5,1",
     )
-
-
-def wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.django_db(transaction=True)

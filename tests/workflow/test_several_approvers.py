@@ -29,22 +29,12 @@ from workflow.models import Actor, ApprovalMessage, StatusEvent
 def _directors(flow, count: int) -> list[Contact]:
     """``count`` directors of client A's organisation with portal access; the existing
     client user is the first one."""
-    first = flow.client.user.portal_contact
-    first.is_director = True
-    first.name = "Anna Eerste"
-    first.save()
-    others = [
-        factories.ContactFactory(
-            organisation=flow.organisation, is_director=True, name=f"Bestuurder {n}"
-        )
-        for n in range(2, count + 1)
-    ]
-    return [first, *others]
+    others = (f"Bestuurder {n}" for n in range(2, count + 1))
+    return factories.make_directors(flow.client, "Anna Eerste", *others)
 
 
 def _require_directors(flow) -> None:
-    flow.workflow.approver_rule = ApproverRule.DIRECTORS
-    flow.workflow.save()
+    factories.require_directors(flow.workflow)
 
 
 def _actor(contact: Contact) -> Actor:
