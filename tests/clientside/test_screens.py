@@ -77,6 +77,25 @@ def follow_post(client, url: str, data: dict | None = None, **extra):
     return response
 
 
+def _bookkeeper_sees(client, portal_url: str = "http://127.0.0.1:9"):
+    """An environment (KvK number 12345678), the bookkeeper with every permission logged in."""
+    env = make_environment(kvk_number="12345678", token="t", portal_url=portal_url)
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    return env
+
+
+def _sent_and_answered(client, status: int, code: str, sentence: str):
+    """A prepared message that the portal answered with ``status`` and one reason; the
+    report's page as a bookkeeper with every permission sees it."""
+    from clientside import services
+
+    env = _bookkeeper_sees(client)
+    message = services.prepare(env.report)
+    services._mirror(message, status, [{"code": code, "message": sentence}])
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    return env, message, html
+
+
 @pytest.mark.django_db(transaction=True)
 def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, portal_url):
     client.force_login(user_with(*ALL_PERMISSIONS, "change_filingactivation"))
@@ -216,8 +235,7 @@ BASE_FIGURES = {
 
 @pytest.mark.django_db
 def test_micro_figures_entered_on_screen_with_totals_computed(client):
-    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-    client.force_login(user_with(*ALL_PERMISSIONS))
+    env = _bookkeeper_sees(client)
     html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
     # micro's abbreviated balance sheet (NT19), with Dutch captions, and its notes
     assert 'name="b_AssetsNoncurrentOther_0"' in html
@@ -278,8 +296,7 @@ def test_klein_figures_fill_the_equity_and_the_profit_and_loss_totals(client):
 def test_a_first_financial_year_has_no_comparatives_and_a_short_year_a_reason(client):
     """A year that is not twelve months gives the reason and the impact on the comparative
     figures (kvk-document-information-for.xml, PrtValueThnExistence1 and 2)."""
-    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-    client.force_login(user_with(*ALL_PERMISSIONS))
+    env = _bookkeeper_sees(client)
     url = f"/klant/jaarrapporten/{env.report.pk}/cijfers/"
     short_year = {
         **BASE_FIGURES,
@@ -349,8 +366,7 @@ def test_after_appropriation_has_no_result_for_the_year(client):
 
 @pytest.mark.django_db
 def test_participant_number_must_be_five_digits(client):
-    env = make_environment(kvk_number="12345678", token="t", portal_url="")
-    client.force_login(user_with(*ALL_PERMISSIONS))
+    env = _bookkeeper_sees(client, portal_url="")
     response = client.post(
         f"/klant/administraties/{env.administration.pk}/communicatie/",
         {"participant_number": "1234"},
@@ -464,14 +480,9 @@ def test_after_filing_the_screens_lock_and_offer_a_resubmission(client):
 
 @pytest.mark.django_db
 def test_after_25_the_screen_shows_the_path_to_new_documents(client):
-    from clientside import services
-
-    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-    message = services.prepare(env.report)
-    reason = {"code": "kvk_number_mismatch", "message": "KvK-nummer hoort niet bij u."}
-    services._mirror(message, Status.PROCESSING_FAILED, [reason])
-    client.force_login(user_with(*ALL_PERMISSIONS))
-    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    env, _message, html = _sent_and_answered(
+        client, Status.PROCESSING_FAILED, "kvk_number_mismatch", "KvK-nummer hoort niet bij u."
+    )
     assert 'id="nieuwe-stukken"' in html and "KvK-nummer hoort niet bij u." in html
     assert 'id="prepare"' in html
     detail = client.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
@@ -484,12 +495,9 @@ def test_after_40_the_bookkeeper_sees_the_reason_and_can_prepare_a_correction(cl
     corrected, and 'Klaarzetten' makes a new version (the portal links the two)."""
     from clientside import services
 
-    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-    message = services.prepare(env.report)
-    reason = {"code": "client_rejected", "message": "De huurlasten ontbreken."}
-    services._mirror(message, Status.REJECTED, [reason])
-    client.force_login(user_with(*ALL_PERMISSIONS))
-    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    env, message, html = _sent_and_answered(
+        client, Status.REJECTED, "client_rejected", "De huurlasten ontbreken."
+    )
     assert 'id="nieuwe-stukken"' in html and "De huurlasten ontbreken." in html
     assert "afgekeurd bij de beoordeling" in html
     assert "client_rejected" not in html  # a sentence, never the code
@@ -548,8 +556,7 @@ def test_pages_do_not_query_per_row(client, django_assert_max_num_queries):
 def test_characters_the_kvk_refuses_are_named_in_dutch(client):
     # FR-NL-1.02: only Basic Latin, Latin-1 and currency symbols; "…" (U+2026) and curly
     # quotes are what a word processor adds.
-    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-    client.force_login(user_with(*ALL_PERMISSIONS))
+    env = _bookkeeper_sees(client)
     response = client.post(
         f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
         {**BASE_FIGURES, "n_AdditionalInformationToArticle395aDisclosure": "Zie bijlage…"},

@@ -11,8 +11,12 @@ submission tests of ``workflow``.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +26,21 @@ from kvk.digipoort.outcome import CODES, Kind
 from kvk.digipoort.stub import StubHandle, start_stub
 
 STEP_SECONDS = 0.02
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_stub_command(cert_dir: Path, *options: str) -> subprocess.Popen:
+    """``manage.py digipoort_stub`` as its own process on a free port, its certificates in
+    ``cert_dir``; what it prints comes unbuffered, as text, on its stdout."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "digipoort_stub", "--port", "0", "--cert-dir", str(cert_dir)]
+        + list(options),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 @pytest.fixture(scope="session")

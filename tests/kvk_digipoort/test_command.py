@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import requests
 
 from kvk.digipoort.client import DigipoortClient, DigipoortConfig
 
-from .conftest import build_xbrl
-
-ROOT = Path(__file__).resolve().parents[2]
+from .conftest import build_xbrl, start_stub_command
 
 
 def test_command_serves_over_two_way_tls_and_keeps_deliveries(tmp_path):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "digipoort_stub",
-            "--port",
-            "0",
-            "--cert-dir",
-            str(tmp_path),
-            "--step-seconds",
-            "0.01",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process = start_stub_command(tmp_path, "--step-seconds", "0.01")
     try:
         seen = []
         for line in process.stdout:  # log lines of other apps may come first

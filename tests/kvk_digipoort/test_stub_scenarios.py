@@ -25,7 +25,7 @@ import requests
 from kvk.digipoort.client import DigipoortClient
 from kvk.digipoort.stub import DESCRIPTIONS, SCENARIOS
 
-from .conftest import build_xbrl
+from .conftest import build_xbrl, start_stub_command
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -391,32 +391,10 @@ def test_hold_status_seconds_must_be_a_number(digipoort_stub):
 
 
 def test_command_takes_a_default_scenario_and_names_the_clock(tmp_path):
-    import os
     import re
     import signal
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "digipoort_stub",
-            "--port",
-            "0",
-            "--cert-dir",
-            str(tmp_path),
-            "--default-scenario",
-            "retry_420_ends",
-        ],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    process = start_stub_command(tmp_path, "--default-scenario", "retry_420_ends")
     try:
         seen: list[str] = []
         assert process.stdout is not None

@@ -105,6 +105,23 @@ def events(message, action: str):
     return list(StatusEvent.objects.filter(message=message, action=action))
 
 
+def _record_delivered(staff, message, kenmerk: str, **kwargs):
+    """The staff record that ``message`` was delivered under ``kenmerk`` after all."""
+    return staff.post(
+        reverse("insite-delivery", args=[message.pk]),
+        {"outcome": "delivered", "kenmerk": kenmerk},
+        **kwargs,
+    )
+
+
+def _assert_refused_at_70(response, message, sentence: str) -> None:
+    """The form comes back (400) saying ``sentence``; the message stays at 70."""
+    assert response.status_code == 400
+    assert sentence in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+
+
 # --- "Opnieuw verzenden" ------------------------------------------------------------------
 
 
@@ -234,11 +251,7 @@ def test_delivered_with_a_kenmerk_digipoort_knows_moves_to_60(
         filename="jaarrekening.xbrl",
         content=build_xbrl(client_a.kvk_number),
     )
-    response = verified_staff.post(
-        reverse("insite-delivery", args=[message.pk]),
-        {"outcome": "delivered", "kenmerk": f" {kenmerk} "},
-        follow=True,
-    )
+    response = _record_delivered(verified_staff, message, f" {kenmerk} ", follow=True)
     assert response.status_code == 200
     assert any(kenmerk in text for text in flashes(response))
     message.refresh_from_db()
@@ -258,9 +271,7 @@ def test_a_kenmerk_of_another_kvk_number_changes_nothing(
         filename="jaarrekening.xbrl",
         content=build_xbrl(client_b.kvk_number),
     )
-    response = verified_staff.post(
-        reverse("insite-delivery", args=[message.pk]), {"outcome": "delivered", "kenmerk": kenmerk}
-    )
+    response = _record_delivered(verified_staff, message, kenmerk)
     assert response.status_code == 400
     assert "hoort niet bij een aflevering voor KvK-nummer" in response.content.decode()
     message.refresh_from_db()
@@ -271,10 +282,7 @@ def test_delivered_with_a_kenmerk_digipoort_does_not_know_changes_nothing(
     verified_staff, client_a, digipoort_settings, digipoort_stub
 ):
     message = at_70(client_a)
-    response = verified_staff.post(
-        reverse("insite-delivery", args=[message.pk]),
-        {"outcome": "delivered", "kenmerk": "0123456789abcdef0123456789abcdef"},
-    )
+    response = _record_delivered(verified_staff, message, "0123456789abcdef0123456789abcdef")
     assert response.status_code == 400
     page = response.content.decode()
     assert "Digipoort kent dit kenmerk niet." in page
@@ -294,14 +302,8 @@ def test_a_kenmerk_without_any_status_counts_as_unknown(verified_staff, client_a
 
     monkeypatch.setattr(submission, "_client", Silent)
     message = at_70(client_a)
-    response = verified_staff.post(
-        reverse("insite-delivery", args=[message.pk]),
-        {"outcome": "delivered", "kenmerk": "K-zonder-statussen"},
-    )
-    assert response.status_code == 400
-    assert "Digipoort kent dit kenmerk niet." in response.content.decode()
-    message.refresh_from_db()
-    assert message.status == Status.TRANSPORT_ERROR
+    response = _record_delivered(verified_staff, message, "K-zonder-statussen")
+    _assert_refused_at_70(response, message, "Digipoort kent dit kenmerk niet.")
 
 
 def test_recording_a_delivery_is_for_70_only(verified_staff, client_a, monkeypatch):
@@ -312,11 +314,7 @@ def test_recording_a_delivery_is_for_70_only(verified_staff, client_a, monkeypat
 
     monkeypatch.setattr(submission, "_client", not_asked)
     message = at_60(client_a)
-    response = verified_staff.post(
-        reverse("insite-delivery", args=[message.pk]),
-        {"outcome": "delivered", "kenmerk": "K-ander"},
-        follow=True,
-    )
+    response = _record_delivered(verified_staff, message, "K-ander", follow=True)
     assert any("status 70" in text for text in flashes(response))
     message.refresh_from_db()
     assert (message.status, message.digipoort_kenmerk) == (Status.SENT_TO_KVK, "K-60")
@@ -329,14 +327,10 @@ def test_digipoort_unreachable_while_checking_changes_nothing(
     # Nothing listens on port 9 of this machine (discard): the check cannot reach Digipoort.
     settings.DIGIPOORT_STATUS_URL = "https://127.0.0.1:9/status"
     message = at_70(client_a)
-    response = verified_staff.post(
-        reverse("insite-delivery", args=[message.pk]),
-        {"outcome": "delivered", "kenmerk": "abc"},
+    response = _record_delivered(verified_staff, message, "abc")
+    _assert_refused_at_70(
+        response, message, "Digipoort kon het kenmerk nu niet controleren (CONNECTION)"
     )
-    assert response.status_code == 400
-    assert "Digipoort kon het kenmerk nu niet controleren (CONNECTION)" in response.content.decode()
-    message.refresh_from_db()
-    assert message.status == Status.TRANSPORT_ERROR
 
 
 # --- reasons: the sentence for everyone, the detail for the staff ------------------------------
