@@ -104,6 +104,10 @@ def _fmt(value, unit: str = "") -> str:
     return f"{value}{unit}"
 
 
+def _percentiles(figures: dict) -> str:
+    return f"p50 {_fmt(figures['p50_ms'])} ms, p99 {_fmt(figures['p99_ms'])} ms"
+
+
 def table(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -122,6 +126,9 @@ def table(results: dict) -> str:
     def row(bench: str, figure: str, value: str) -> None:
         lines.append(f"| {bench} | {figure} | {value} |")
 
+    def not_measured(bench: str, section: dict) -> None:
+        row(bench, "not measured", section.get("run", {}).get("error") or "–")
+
     api = results.get("api", {})
     if api.get("upload"):
         conc = api.get("concurrency")
@@ -133,11 +140,11 @@ def table(results: dict) -> str:
             row(
                 f"API latency, {conc} concurrent clients",
                 label,
-                f"p50 {_fmt(f['p50_ms'])} ms, p99 {_fmt(f['p99_ms'])} ms "
+                f"{_percentiles(f)} "
                 f"({f['count']} requests, {_fmt(f['per_second'])}/s, errors {f['errors']})",
             )
     else:
-        row("API latency", "not measured", api.get("run", {}).get("error") or "–")
+        not_measured("API latency", api)
 
     lists = results.get("lists", {})
     if lists.get("pages"):
@@ -147,10 +154,10 @@ def table(results: dict) -> str:
             row(
                 f"Lists, {lists['messages']:,} messages",
                 f"`{f['url']}`",
-                f"{f['queries']} queries, p50 {_fmt(f['p50_ms'])} ms, p99 {_fmt(f['p99_ms'])} ms",
+                f"{f['queries']} queries, {_percentiles(f)}",
             )
     else:
-        row("Lists", "not measured", lists.get("run", {}).get("error") or "–")
+        not_measured("Lists", lists)
 
     journey = results.get("journey", {})
     if journey.get("filings"):
@@ -183,7 +190,7 @@ def table(results: dict) -> str:
             f"{_fmt(j['approval_to_80']['p99_ms'] / 1000)} s",
         )
     else:
-        row("Peak season", "not measured", journey.get("run", {}).get("error") or "–")
+        not_measured("Peak season", journey)
 
     rules = results.get("rules", {})
     if rules.get("cases"):
@@ -196,7 +203,7 @@ def table(results: dict) -> str:
                 f"{_fmt(arelle.get('median_ms'))} ms, same verdict {case.get('same_verdict')}",
             )
     else:
-        row("Rule check", "not measured", rules.get("run", {}).get("error") or "–")
+        not_measured("Rule check", rules)
 
     ingest = results.get("ingest", {})
     if ingest.get("run", {}).get("ok") and "messages_per_second" in ingest:
@@ -221,7 +228,7 @@ def table(results: dict) -> str:
             f"load generator {_fmt(ingest.get('cpu_ms_per_message_load_generator'))} ms",
         )
     else:
-        row("Ingest (POST → 30)", "not measured", ingest.get("run", {}).get("error") or "–")
+        not_measured("Ingest (POST → 30)", ingest)
     lines += ["", END]
     return "\n".join(lines)
 

@@ -45,6 +45,14 @@ OUTSITE_GET = [
 ]
 
 
+def _page(browser, switch, active: bool, url: str) -> bytes:
+    """The page at ``url`` with the activation switched on or off: 200 when on, 403 when off."""
+    switch(active)
+    response = browser.get(url)
+    assert response.status_code == (200 if active else 403)
+    return response.content
+
+
 @pytest.fixture
 def objects(message_a, connector, message_type):
     return {"message": message_a, "connector": connector, "message_type": message_type}
@@ -53,14 +61,11 @@ def objects(message_a, connector, message_type):
 @pytest.mark.parametrize("active", [True, False], ids=["on", "off"])
 @pytest.mark.parametrize("name,args", INSITE_GET, ids=[n for n, _a in INSITE_GET])
 def test_insite_pages(admin_browser, objects, switch, active, name, args):
-    switch(active)
-    response = admin_browser.get(reverse(name, args=args(objects)))
+    content = _page(admin_browser, switch, active, reverse(name, args=args(objects)))
     if active:
-        assert response.status_code == 200
-        assert NOT_ACTIVATED.encode() not in response.content
+        assert NOT_ACTIVATED.encode() not in content
     else:
-        assert response.status_code == 403
-        html = response.content.decode()
+        html = content.decode()
         assert NOT_ACTIVATED in html
         assert "Communicatieconnector accordering OutSite" in html
         assert reverse("insite-setup") in html  # an administrator is sent to the switch
@@ -69,13 +74,9 @@ def test_insite_pages(admin_browser, objects, switch, active, name, args):
 @pytest.mark.parametrize("active", [True, False], ids=["on", "off"])
 @pytest.mark.parametrize("name,args", OUTSITE_GET, ids=[n for n, _a in OUTSITE_GET])
 def test_outsite_pages(browser_a, objects, switch, active, name, args):
-    switch(active)
-    response = browser_a.get(reverse(name, args=args(objects)))
-    if active:
-        assert response.status_code == 200
-    else:
-        assert response.status_code == 403
-        html = response.content.decode()
+    content = _page(browser_a, switch, active, reverse(name, args=args(objects)))
+    if not active:
+        html = content.decode()
         assert NOT_ACTIVATED in html
         assert "neem contact op met uw accountant" in html
         assert objects["message"].organisation.environment.name in html

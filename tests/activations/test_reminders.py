@@ -11,16 +11,15 @@ from django.core import mail
 from deadlines import reminders
 from deadlines.models import ReminderLog
 from tests import factories
-from tests.deadlines.conftest import at_noon, make_message
+from tests.deadlines.conftest import (  # noqa: F401 - the fixture, for every test here
+    at_noon,
+    make_message,
+    reminder_schedule,
+)
+
+pytestmark = pytest.mark.usefixtures("reminder_schedule")
 
 TODAY = date(2026, 3, 20)
-
-
-@pytest.fixture(autouse=True)
-def schedule(settings):
-    settings.REMINDER_DAYS = [3, 7, 14]
-    settings.REMINDER_ESCALATION_DAYS = [30, 14]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.mark.parametrize("active", [True, False], ids=["on", "off"])

@@ -81,3 +81,11 @@ def staff_client(client, staff):
 @pytest.fixture
 def org(environment):
     return factories.OrganisationFactory(environment=environment, name="Alfa B.V.")
+
+
+@pytest.fixture
+def reminder_schedule(settings):
+    """Reminders 3, 7 and 14 days before, escalations 30 and 14; mail kept in memory."""
+    settings.REMINDER_DAYS = [3, 7, 14]
+    settings.REMINDER_ESCALATION_DAYS = [30, 14]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -18,16 +18,9 @@ from tests import factories
 from tests.deadlines.conftest import at_noon, extension, facts, make_message
 from tests.threads import run_in_threads
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
 
 TODAY = date(2026, 3, 20)
-
-
-@pytest.fixture(autouse=True)
-def schedule(settings):
-    settings.REMINDER_DAYS = [3, 7, 14]
-    settings.REMINDER_ESCALATION_DAYS = [30, 14]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

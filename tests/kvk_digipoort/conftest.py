@@ -26,6 +26,12 @@ from kvk.digipoort.outcome import CODES, Kind
 from kvk.digipoort.stub import StubHandle, start_stub
 
 STEP_SECONDS = 0.02
+#: A getStatussenProces request body in its SOAP envelope, unsigned (for the WS-Security tests).
+STATUS_REQUEST = (
+    b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+    b'<kv:getStatussenProcesRequest xmlns:kv="http://logius.nl/digipoort/koppelvlakservices/1.2/">'
+    b"<kv:kenmerk>abc</kv:kenmerk></kv:getStatussenProcesRequest></s:Body></s:Envelope>"
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -24,6 +24,8 @@ from lxml import etree
 
 from kvk.digipoort import wssec
 
+from .conftest import STATUS_REQUEST
+
 NOW = datetime.now(UTC)
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
@@ -267,11 +269,7 @@ def test_store_is_built_once_per_bundle_and_shared_between_threads(pki: Pki) -> 
 
 
 def _signed_with(issued: Issued) -> etree._Element:
-    envelope = etree.fromstring(
-        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-        b'<kv:getStatussenProcesRequest xmlns:kv="http://logius.nl/digipoort/koppelvlakservices/1.2/">'
-        b"<kv:kenmerk>abc</kv:kenmerk></kv:getStatussenProcesRequest></s:Body></s:Envelope>"
-    )
+    envelope = etree.fromstring(STATUS_REQUEST)
     wssec.add_addressing(
         envelope,
         wssec.Addressing(to="https://digipoort.example/", action="urn:action"),

@@ -10,6 +10,8 @@ from lxml import etree
 
 from kvk.digipoort import testpki, wssec
 
+from .conftest import STATUS_REQUEST
+
 SHA256 = (
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
     "http://www.w3.org/2001/04/xmlenc#sha256",
@@ -28,11 +30,7 @@ def trusted(pki):
 
 
 def signed(pki, *, algorithms=SHA256, now=None) -> etree._Element:
-    envelope = etree.fromstring(
-        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-        b'<kv:getStatussenProcesRequest xmlns:kv="http://logius.nl/digipoort/koppelvlakservices/1.2/">'
-        b"<kv:kenmerk>abc</kv:kenmerk></kv:getStatussenProcesRequest></s:Body></s:Envelope>"
-    )
+    envelope = etree.fromstring(STATUS_REQUEST)
     wssec.add_addressing(
         envelope,
         wssec.Addressing(
