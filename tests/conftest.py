@@ -104,15 +104,23 @@ def instance_for(kvk_number: str, *, year: int | None = None, name: str = "Test 
     return build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
 
 
-def message_at_30(client: Client, *, year: int | None = None):
-    """A message of ``client`` taken to 30 along the real services (upload, claim, process)."""
-    message, _ = services.register_message(
-        organisation=client.organisation,
+def register_report(organisation, content: bytes, actor: Actor):
+    """``services.register_message`` of an annual report under a fresh message id: the
+    message and whether it was new."""
+    return services.register_message(
+        organisation=organisation,
         message_id=uuid.uuid4(),
         message_type="kvk-micro-klein",
         filename="jaarrekening.xbrl",
-        content=instance_for(client.kvk_number, year=year),
-        actor=Actor.system(),
+        content=content,
+        actor=actor,
+    )
+
+
+def message_at_30(client: Client, *, year: int | None = None):
+    """A message of ``client`` taken to 30 along the real services (upload, claim, process)."""
+    message, _ = register_report(
+        client.organisation, instance_for(client.kvk_number, year=year), Actor.system()
     )
     assert services.claim_for_processing(message.pk)
     assert connector_services.process_message(message.pk) == Status.IN_REVIEW

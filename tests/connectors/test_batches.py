@@ -4,7 +4,6 @@ messages, with the same outcome and audit trail per message as one at a time."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.db import connection
@@ -13,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from connectors import services
 from connectors import tasks as connector_tasks
 from kvk.status import Status
-from tests.conftest import instance_for
+from tests.conftest import instance_for, register_report
 from tests.threads import run_in_threads
 from workflow import services as workflow_services
 from workflow.errors import NotPermitted
@@ -23,14 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def register(client, content: bytes) -> ApprovalMessage:
-    message, created = workflow_services.register_message(
-        organisation=client.organisation,
-        message_id=uuid.uuid4(),
-        message_type="kvk-micro-klein",
-        filename="jaarrekening.xbrl",
-        content=content,
-        actor=Actor.system(),
-    )
+    message, created = register_report(client.organisation, content, Actor.system())
     assert created
     return message
 

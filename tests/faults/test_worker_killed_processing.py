@@ -5,7 +5,6 @@ with one claim and one workflow_started event, and a redelivered task changes no
 from __future__ import annotations
 
 import signal
-import uuid
 
 import pytest
 
@@ -13,10 +12,9 @@ from config.celery import app
 from connectors import services as connector_services
 from connectors import tasks as connector_tasks
 from kvk.status import Status
-from tests.conftest import instance_for
+from tests.conftest import instance_for, register_report
 from tests.faults.conftest import WORKER_OPTIONS, wait_for
 from tests.threads import run_in_threads
-from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
@@ -32,13 +30,8 @@ def test_message_left_at_20_by_a_killed_worker_is_resumed_once(client_a, workers
     )
     # Processing is queued as after an upload; the worker claims the message, parses, checks
     # and hangs before starting the workflow.
-    message, created = services.register_message(
-        organisation=client_a.organisation,
-        message_id=uuid.uuid4(),
-        message_type="kvk-micro-klein",
-        filename="jaarrekening.xbrl",
-        content=instance_for(client_a.kvk_number),
-        actor=Actor.system(),
+    message, created = register_report(
+        client_a.organisation, instance_for(client_a.kvk_number), Actor.system()
     )
     assert created
     connector_tasks.kick_processing()  # what the upload API queues on commit

@@ -4,8 +4,6 @@ reason, which lands in the audit trail and the timeline. Clients cannot."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.urls import reverse
 
@@ -13,6 +11,7 @@ from connectors import services as connector_services
 from kvk.builder import build_instance
 from kvk.statements import demo_statements
 from kvk.status import Status
+from tests.conftest import register_report
 from tests.workflow.conftest import YEAR
 from tests.workflow.test_size_class import too_large_for_micro
 from workflow import services
@@ -23,15 +22,10 @@ REASON = "Gemiddeld 4 werknemers; vorig jaar nog micro."
 
 def processed(client, content: bytes) -> ApprovalMessage:
     """A message of ``client`` with this document at 30, processed like any upload."""
-    message, _ = services.register_message(
-        organisation=client.organisation,
-        message_id=uuid.uuid4(),
-        message_type="kvk-micro-klein",
-        filename="jaarrekening.xbrl",
-        content=content,
-        actor=Actor.for_token(
-            organisation_id=client.organisation.pk, label="test", ip_address=None
-        ),
+    message, _ = register_report(
+        client.organisation,
+        content,
+        Actor.for_token(organisation_id=client.organisation.pk, label="test", ip_address=None),
     )
     assert services.claim_for_processing(message.pk)
     connector_services.process_message(message.pk)

@@ -13,7 +13,6 @@ Whatever the order of actions, actors and inputs:
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -29,6 +28,7 @@ from hypothesis.stateful import (
 
 from kvk.status import Status
 from tests import factories
+from tests.conftest import register_report
 from tests.workflow.conftest import YEAR, adoption_day, document
 from workflow import services
 from workflow.errors import WorkflowError
@@ -114,14 +114,7 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
         @precondition(lambda self: len(self.known) < 3)
         @rule(target=messages)
         def register(self):
-            message, created = services.register_message(
-                organisation=organisation,
-                message_id=uuid.uuid4(),
-                message_type="kvk-micro-klein",
-                filename="jaarrekening.xbrl",
-                content=content,
-                actor=actors["token"],
-            )
+            message, created = register_report(organisation, content, actors["token"])
             assert created and message.status == Status.RECEIVED
             self.known.append(message.pk)
             return message.pk

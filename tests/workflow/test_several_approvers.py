@@ -37,6 +37,13 @@ def _require_directors(flow) -> None:
     factories.require_directors(flow.workflow)
 
 
+def _adopted_by_directors(flow, count: int) -> tuple[ApprovalMessage, list[Contact]]:
+    """The workflow asks the directors' approval; ``count`` directors; a message adopted (30)."""
+    _require_directors(flow)
+    directors = _directors(flow, count)
+    return _adopted(flow), directors
+
+
 def _actor(contact: Contact) -> Actor:
     return Actor.for_user(contact.user, ip_address="192.0.2.20")
 
@@ -88,9 +95,7 @@ def test_one_contact_is_the_default_and_approves_alone(flow):
 
 @pytest.mark.django_db
 def test_one_director_required_approves_alone(flow):
-    _require_directors(flow)
-    (director,) = _directors(flow, 1)
-    message = _adopted(flow)
+    message, (director,) = _adopted_by_directors(flow, 1)
 
     _approve(message, director)
 
@@ -104,9 +109,7 @@ def test_one_director_required_approves_alone(flow):
 
 @pytest.mark.django_db
 def test_two_directors_the_message_moves_with_the_second_approval(flow):
-    _require_directors(flow)
-    first, second = _directors(flow, 2)
-    message = _adopted(flow)
+    message, (first, second) = _adopted_by_directors(flow, 2)
 
     _approve(message, first)
     message.refresh_from_db()
@@ -136,9 +139,7 @@ def test_two_directors_the_message_moves_with_the_second_approval(flow):
 
 @pytest.mark.django_db
 def test_three_directors_in_any_order(flow):
-    _require_directors(flow)
-    first, second, third = _directors(flow, 3)
-    message = _adopted(flow)
+    message, (first, second, third) = _adopted_by_directors(flow, 3)
 
     for contact, expected in ((third, 30), (first, 30), (second, 50)):
         _approve(message, contact)
@@ -173,9 +174,7 @@ def test_a_named_set_on_the_organisation_overrides_the_workflow(flow):
 
 @pytest.mark.django_db
 def test_the_same_person_approving_twice_is_a_conflict(flow):
-    _require_directors(flow)
-    first, _second = _directors(flow, 2)
-    message = _adopted(flow)
+    message, (first, _second) = _adopted_by_directors(flow, 2)
     _approve(message, first)
 
     with pytest.raises(Conflict) as conflict:
@@ -232,9 +231,7 @@ def test_an_approval_before_the_adoption_is_refused_as_today(flow):
 
 @pytest.mark.django_db
 def test_a_rejection_by_the_second_director_moves_to_40_with_their_reason(flow):
-    _require_directors(flow)
-    first, second = _directors(flow, 2)
-    message = _adopted(flow)
+    message, (first, second) = _adopted_by_directors(flow, 2)
     _approve(message, first)
 
     services.reject(message_id=message.pk, actor=_actor(second), reason="Mijn naam ontbreekt")
@@ -264,9 +261,7 @@ def test_only_a_required_approver_may_reject(flow):
 
 @pytest.mark.django_db
 def test_a_repaired_message_needs_every_approval_again(flow, staff_actor):
-    _require_directors(flow)
-    first, second = _directors(flow, 2)
-    message = _adopted(flow)
+    message, (first, second) = _adopted_by_directors(flow, 2)
     _approve(message, first)
     services.reject(message_id=message.pk, actor=_actor(second), reason="Vraag")
     services.repair(message_id=message.pk, actor=staff_actor)
@@ -288,9 +283,7 @@ def test_a_repaired_message_needs_every_approval_again(flow, staff_actor):
 def test_the_adoption_is_recorded_once(flow):
     """Issue 22: the adoption (vastgesteld, date) is recorded once; a second director's
     adoption with another date is refused and the first approval keeps counting."""
-    _require_directors(flow)
-    first, second = _directors(flow, 2)
-    message = _adopted(flow)
+    message, (first, second) = _adopted_by_directors(flow, 2)
     adopted_sha = message.document_sha256
     _approve(message, first)
 
@@ -379,9 +372,7 @@ def test_a_contact_who_need_not_approve_cannot_adopt(flow):
 def test_a_correction_starts_without_approvals(flow, staff_actor):
     """A correction after 40 is a new message replacing the rejected one: the approvals of
     the rejected version do not carry over."""
-    _require_directors(flow)
-    first, second = _directors(flow, 2)
-    rejected = _adopted(flow)
+    rejected, (first, second) = _adopted_by_directors(flow, 2)
     _approve(rejected, first)
     services.reject(message_id=rejected.pk, actor=_actor(second), reason="Fout in de balans")
 
@@ -415,9 +406,7 @@ def _quiet_signals(monkeypatch):
     "serialises every writer with BEGIN IMMEDIATE",
 )
 def test_two_directors_approving_at_the_same_moment(flow, monkeypatch, _quiet_signals):
-    _require_directors(flow)
-    first, second = _directors(flow, 2)
-    message = _adopted(flow)
+    message, (first, second) = _adopted_by_directors(flow, 2)
 
     # The first caller holds the message row a little, so the second certainly waits on it.
     original = services.review.required_approvers
@@ -473,9 +462,7 @@ def test_reminders_go_only_to_the_approvers_who_have_not_approved(
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.REMINDER_DAYS = [3]
-    _require_directors(flow)
-    first, second, third = _directors(flow, 3)
-    message = _adopted(flow)
+    message, (first, second, third) = _adopted_by_directors(flow, 3)
     _approve(message, first)
 
     with django_capture_on_commit_callbacks(execute=True):
