@@ -21,7 +21,7 @@ from clientside.models import Administration, AnnualReport, OutboundMessage
 from connectors import tasks as connector_tasks
 from crm.models import AccountancyEnvironment, Organisation
 from kvk.status import Status
-from tests.clientside.conftest import SIGNED, YEAR
+from tests.clientside.conftest import YEAR, signed_by_the_director
 from tests.clientside.test_screens import TRIAL_BALANCE, figures_post
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
@@ -248,16 +248,10 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
     report_url = made.redirect_chain[-1][0]
     upload = SimpleUploadedFile("proefbalans.csv", TRIAL_BALANCE.encode(), "text/csv")
     post(client, report_url + "proefbalans/", {"file": upload})
-    signatory = administration.signatories.get()
     post(
         client,
         report_url + "rapportagewaarden/",
-        {
-            "signed_by": "bestuurder",
-            "signed_date": SIGNED.isoformat(),
-            "signing_place": "Utrecht",
-            f"signed_{signatory.pk}": "on",
-        },
+        signed_by_the_director(administration.signatories.get()),
     )
     # The check lists the preparation date as still to fill in, on the figures.
     report = AnnualReport.objects.get(administration=administration)

@@ -24,6 +24,17 @@ YEAR = date.today().year - 1
 SIGNED = min(date(YEAR + 1, 3, 1), date.today())
 
 
+def signed_by_the_director(signatory) -> dict[str, str]:
+    """The reporting values' form: the director signs, with ``signatory``, in Utrecht on
+    SIGNED."""
+    return {
+        "signed_by": "bestuurder",
+        "signed_date": SIGNED.isoformat(),
+        "signing_place": "Utrecht",
+        f"signed_{signatory.pk}": "on",
+    }
+
+
 @dataclass
 class ClientEnvironment:
     administration: Administration

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from clientside.models import Administration, AnnualReport, CommunicationProfile, OutboundMessage
 from kvk.status import Status
 from tests import factories
-from tests.clientside.conftest import SIGNED, YEAR, make_environment
+from tests.clientside.conftest import SIGNED, YEAR, make_environment, signed_by_the_director
 from workflow.models import ApprovalMessage
 
 TRIAL_BALANCE = """rekening;omschrijving;rapportagecode;saldo_huidig;saldo_vorig
@@ -164,16 +164,10 @@ def test_walk_from_an_empty_administration_to_a_sent_message(client, client_a, p
     page = follow_post(client, report_url + "proefbalans/", {"file": upload})
     assert any("12 rekeningen verwerkt" in m for m in flashes(page))
 
-    signatory = administration.signatories.get()
     page = follow_post(
         client,
         report_url + "rapportagewaarden/",
-        {
-            "signed_by": "bestuurder",
-            "signed_date": SIGNED.isoformat(),
-            "signing_place": "Utrecht",
-            f"signed_{signatory.pk}": "on",
-        },
+        signed_by_the_director(administration.signatories.get()),
     )
     assert "Datum opmaak jaarrekening" in page.content.decode()
     report.refresh_from_db()
