@@ -66,7 +66,7 @@ from typing import Any, Protocol
 
 from kvk import nt, xhtml
 from kvk import taxonomy as tx
-from kvk.parser import Fact, ParsedInstance
+from kvk.parser import Context, Fact, ParsedInstance
 from kvk.statements import years_later
 
 SEVERITIES = MappingProxyType({"ERROR": xhtml.ERROR, "WARNING": xhtml.WARNING})
@@ -247,6 +247,10 @@ class _Facts:
         self._indexes: dict[tuple[object, ...], dict[tuple, list[Fact]]] = {}
         self._one_per_context_cache: dict[tuple[object, ...], list[Fact]] = {}
         self._fit: dict[tuple[object, ...], bool] = {}
+
+    def context_of(self, fact: Fact) -> Context:
+        """The context of a fact (the facts evaluated all have one)."""
+        return self.contexts[fact.context_ref or ""]
 
     def dimensions(self, ctx_id: str) -> dict[str, str]:
         """A context's axis -> member (explicit) or value (typed), by local name."""
@@ -439,6 +443,20 @@ def _period(env: _Env, fact: Fact) -> str:
 
 def _first(binding: Binding) -> Fact | None:
     return next((f for bound in binding.values() for f in bound), None)
+
+
+def _per_context(
+    assertion: Assertion, env: _Env, items: Variable
+) -> Iterator[tuple[Binding, Fact]]:
+    """The evaluations of a test made once per context, each with its one fact of ``items``."""
+    for binding in assertion.evaluations(env, one_per_context=items):
+        [fact] = binding[items.name]
+        yield binding, fact
+
+
+def _in_context(ctx: Context, nl: str, en: str) -> Failure:
+    """A failure about one context: named first, at its line, reported once for it."""
+    return Failure(f"Context {ctx.id!r}: {nl}", f"Context {ctx.id!r}: {en}", ctx.line, group=ctx.id)
 
 
 # --- expressions of tests and preconditions ---------------------------------------------
@@ -1205,20 +1223,19 @@ class _Identifier:
     number: Variable
 
     def failures(self, assertion: Assertion, env: _Env) -> Iterator[Failure]:
-        for binding in assertion.evaluations(env, one_per_context=self.items):
-            [fact], [number_fact] = binding[self.items.name], binding[self.number.name]
-            ctx = env.facts.contexts[fact.context_ref or ""]
+        for binding, fact in _per_context(assertion, env, self.items):
+            [number_fact] = binding[self.number.name]
+            ctx = env.facts.context_of(fact)
             mine, theirs = _number(ctx.identifier), _number(number_fact.value)
             if mine is not None and mine == theirs:
                 continue
             number = number_fact.value.strip()
-            yield Failure(
-                f"Context {ctx.id!r}: de identifier {ctx.identifier!r} is niet het KvK-nummer "
+            yield _in_context(
+                ctx,
+                f"de identifier {ctx.identifier!r} is niet het KvK-nummer "
                 f"{number!r} van {self.number.label_nl}",
-                f"Context {ctx.id!r}: the identifier {ctx.identifier!r} is not the KvK number "
+                f"the identifier {ctx.identifier!r} is not the KvK number "
                 f"{number!r} of {self.number.label_en}",
-                ctx.line,
-                group=ctx.id,
             )
 
 
@@ -1230,17 +1247,14 @@ class _Scheme:
     scheme: str
 
     def failures(self, assertion: Assertion, env: _Env) -> Iterator[Failure]:
-        for binding in assertion.evaluations(env, one_per_context=self.items):
-            [fact] = binding[self.items.name]
-            ctx = env.facts.contexts[fact.context_ref or ""]
+        for _binding, fact in _per_context(assertion, env, self.items):
+            ctx = env.facts.context_of(fact)
             if ctx.scheme != self.scheme:
-                yield Failure(
-                    f"Context {ctx.id!r}: het schema van de identifier is {ctx.scheme!r}; de "
-                    f"KvK vraagt {self.scheme!r}",
-                    f"Context {ctx.id!r}: the identifier scheme is {ctx.scheme!r}; the KvK "
-                    f"requires {self.scheme!r}",
-                    ctx.line,
-                    group=ctx.id,
+                yield _in_context(
+                    ctx,
+                    f"het schema van de identifier is {ctx.scheme!r}; "
+                    f"de KvK vraagt {self.scheme!r}",
+                    f"the identifier scheme is {ctx.scheme!r}; the KvK requires {self.scheme!r}",
                 )
 
 
@@ -1252,8 +1266,7 @@ class _Measure:
     expected: _Operand
 
     def failures(self, assertion: Assertion, env: _Env) -> Iterator[Failure]:
-        for binding in assertion.evaluations(env, one_per_context=self.items):
-            [fact] = binding[self.items.name]
+        for binding, fact in _per_context(assertion, env, self.items):
             unit = env.facts.units.get(fact.unit_ref or "")
             if unit is None:
                 continue  # DEP-REFERENCE's
@@ -1283,16 +1296,12 @@ class _Member:
 
     def failures(self, assertion: Assertion, env: _Env) -> Iterator[Failure]:
         nl_reason, en_reason = assertion.because
-        for binding in assertion.evaluations(env, one_per_context=self.items):
-            [fact] = binding[self.items.name]
+        for _binding, fact in _per_context(assertion, env, self.items):
             given = env.facts.dimensions(fact.context_ref or "").get(_local(self.axis))
             if given == _local(self.member):
                 continue
-            ctx = env.facts.contexts[fact.context_ref or ""]
-            where = f"Context {ctx.id!r}: {self.axis} is {given}"
-            yield Failure(
-                f"{where}; de KvK vraagt {self.member}{nl_reason}",
-                f"{where}; the KvK requires {self.member}{en_reason}",
-                ctx.line,
-                group=ctx.id,
+            yield _in_context(
+                env.facts.context_of(fact),
+                f"{self.axis} is {given}; de KvK vraagt {self.member}{nl_reason}",
+                f"{self.axis} is {given}; the KvK requires {self.member}{en_reason}",
             )
