@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from kvk import formulas
 from kvk import taxonomy as tx
@@ -57,27 +58,43 @@ def kvk_number_ok(value: str | None) -> bool:
     return len(value) == 8 and value.isdigit() and not value.startswith("00")
 
 
-# --- contexts ------------------------------------------------------------------------------
+# --- the first of each id and of each content --------------------------------------------
+Item = TypeVar("Item", Context, Unit)
+
+
 @dataclass(frozen=True)
-class _FirstContexts:
-    """The first context of each id and of each content (fingerprint)."""
+class Firsts(Generic[Item]):
+    """The first context or unit of each id and of each content (a context's fingerprint,
+    a unit's measures): any other is a duplicate."""
 
-    by_id: dict[str, Context]
-    by_fingerprint: dict[tuple, Context]
-
-
-def _first_contexts(s: Subject) -> _FirstContexts:
-    by_id: dict[str, Context] = {}
-    by_fingerprint: dict[tuple, Context] = {}
-    for ctx in s.inst.context_list:
-        by_id.setdefault(ctx.id, ctx)
-        by_fingerprint.setdefault(ctx.fingerprint, ctx)
-    return _FirstContexts(by_id, by_fingerprint)
+    by_id: dict[str, Item]
+    by_content: dict[tuple, Item]
+    #: each id -> the id of the first item with the content of the first item of that id
+    same_as: dict[str, str]
 
 
+def _firsts(items: Iterable[Item], content: Callable[[Item], tuple]) -> Firsts[Item]:
+    by_id: dict[str, Item] = {}
+    by_content: dict[tuple, Item] = {}
+    for item in items:
+        by_id.setdefault(item.id, item)
+        by_content.setdefault(content(item), item)
+    same_as = {item_id: by_content[content(item)].id for item_id, item in by_id.items()}
+    return Firsts(by_id, by_content, same_as)
+
+
+def first_contexts(s: Subject) -> Firsts[Context]:
+    return _firsts(s.inst.context_list, lambda ctx: ctx.fingerprint)
+
+
+def first_units(s: Subject) -> Firsts[Unit]:
+    return _firsts(s.inst.unit_list, lambda unit: unit.measures)
+
+
+# --- contexts ------------------------------------------------------------------------------
 @rule("FR-NL-3.04", Stage.CONTEXT)
 def _unique_context_id(emit: Emit, s: Subject, ctx: Context) -> None:
-    if s.shared(_first_contexts).by_id[ctx.id] is not ctx:
+    if s.shared(first_contexts).by_id[ctx.id] is not ctx:
         emit(
             f"Context-id {ctx.id!r} komt meer dan eens voor (regel {ctx.line}).",
             f"Context id {ctx.id!r} occurs more than once (line {ctx.line}).",
@@ -87,7 +104,7 @@ def _unique_context_id(emit: Emit, s: Subject, ctx: Context) -> None:
 
 @rule("FR-NL-3.04", Stage.CONTEXT)
 def _unique_context(emit: Emit, s: Subject, ctx: Context) -> None:
-    first = s.shared(_first_contexts).by_fingerprint[ctx.fingerprint]
+    first = s.shared(first_contexts).by_content[ctx.fingerprint]
     if first is not ctx:
         emit(
             f"Context {ctx.id!r} is gelijk aan context {first.id!r}; gebruik één context.",
@@ -223,27 +240,10 @@ def _reporting_period(emit: Emit, s: Subject, ctx: Context) -> None:
 
 
 # --- units -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _FirstUnits:
-    """The first unit of each id and of each set of measures."""
-
-    by_id: dict[str, Unit]
-    by_measures: dict[tuple[str, ...], Unit]
-
-
-def _first_units(s: Subject) -> _FirstUnits:
-    by_id: dict[str, Unit] = {}
-    by_measures: dict[tuple[str, ...], Unit] = {}
-    for unit in s.inst.unit_list:
-        by_id.setdefault(unit.id, unit)
-        by_measures.setdefault(unit.measures, unit)
-    return _FirstUnits(by_id, by_measures)
-
-
 @rule("FR-NL-4.01", Stage.UNIT)
 def _unique_unit(emit: Emit, s: Subject, unit: Unit) -> None:
-    first = s.shared(_first_units)
-    other = first.by_measures[unit.measures]
+    first = s.shared(first_units)
+    other = first.by_content[unit.measures]
     if first.by_id[unit.id] is not unit or other is not unit:
         emit(
             f"Eenheid {unit.id!r} is een dubbele van eenheid {other.id!r}.",

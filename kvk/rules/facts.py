@@ -13,6 +13,7 @@ from kvk import nt, xhtml
 from kvk import taxonomy as tx
 from kvk.parser import Fact
 from kvk.rules.codes import WARNING
+from kvk.rules.contexts import first_contexts, first_units
 from kvk.rules.registry import Stage, Subject, rule, run_each
 from kvk.rules.report import Emit, Report
 
@@ -51,18 +52,11 @@ def _duplicates(s: Subject) -> dict[int, Fact]:
     concept in an equal context with an equal unit is a duplicate whatever its type, its
     value (consistent or not) and its xml:lang. Equal contexts and units are compared by
     content, through the first id of each content."""
-    inst = s.inst
-    same_context: dict[str, str] = {}
-    first_context: dict[tuple, str] = {}
-    for ctx in inst.context_list:
-        same_context.setdefault(ctx.id, first_context.setdefault(ctx.fingerprint, ctx.id))
-    same_unit: dict[str, str] = {}
-    first_unit: dict[tuple[str, ...], str] = {}
-    for unit in inst.unit_list:
-        same_unit.setdefault(unit.id, first_unit.setdefault(unit.measures, unit.id))
+    same_context = s.shared(first_contexts).same_as
+    same_unit = s.shared(first_units).same_as
     seen: dict[tuple[str, str | None, str | None], Fact] = {}
     duplicates: dict[int, Fact] = {}
-    for fact in inst.facts:
+    for fact in s.inst.facts:
         context_ref, unit_ref = fact.context_ref, fact.unit_ref
         key = (
             fact.concept,
