@@ -253,19 +253,12 @@ def _linkbases(records: list[dict[str, Any]], kind: str) -> list[str]:
 
 
 @functools.cache
-def _definition_linkbases() -> dict[str, dict[str, Any]]:
+def _linkbase_roles(section: str) -> dict[str, dict[str, Any]]:
+    """Linkbase file name -> its roles, from the ``section`` ("dimensions",
+    "presentation") of the extract's files (the first file that has it wins)."""
     merged: dict[str, dict[str, Any]] = {}
     for name in _FILES:
-        for file_name, roles in (_load(name).get("dimensions") or {}).items():
-            merged.setdefault(file_name, roles)
-    return merged
-
-
-@functools.cache
-def _presentation_linkbases() -> dict[str, dict[str, Any]]:
-    merged: dict[str, dict[str, Any]] = {}
-    for name in _FILES:
-        for file_name, roles in (_load(name).get("presentation") or {}).items():
+        for file_name, roles in (_load(name).get(section) or {}).items():
             merged.setdefault(file_name, roles)
     return merged
 
@@ -307,7 +300,7 @@ def _build_entry_point(variant: str) -> EntryPoint:
 def _arcs_by_role(definition_files: list[str]) -> dict[str, list[Arc]]:
     """The definition arcs of the entry point's linkbases, by role."""
     arcs_by_role: dict[str, list[Arc]] = {}
-    linkbases = _definition_linkbases()
+    linkbases = _linkbase_roles("dimensions")
     for name in definition_files:
         for role_uri, role in (linkbases.get(name) or {}).items():
             arcs_by_role.setdefault(role_uri, []).extend(role.get("arcs") or [])
@@ -370,7 +363,7 @@ def _presentation(
     """linkrole -> the presentation rows of the entry point's linkbases, one tree per
     root (``_graft``)."""
     presentation: dict[str, list[Row]] = {}
-    pres = _presentation_linkbases()
+    pres = _linkbase_roles("presentation")
     for name in _linkbases(records, "presentation"):
         for role_uri, rows in (pres.get(name) or {}).items():
             presentation.setdefault(role_uri, []).extend(
