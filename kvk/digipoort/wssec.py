@@ -22,6 +22,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol, TypeVar
 
 import xmlsec
 from cryptography import x509
@@ -44,26 +45,35 @@ NONE_ADDRESS = "http://www.w3.org/2005/08/addressing/none"
 
 NSMAP = {"soapenv": SOAP_ENV, "wsa": WSA, "wsse": WSSE, "wsu": WSU, "ds": DS}
 
+
+class _Transform(Protocol):
+    """An xmlsec transform constant (whose own type xmlsec keeps private)."""
+
+    @property
+    def href(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Transform)
+
+
+def _by_href(*transforms: _T) -> dict[str, _T]:
+    return {t.href: t for t in transforms}
+
+
 #: Signature and digest algorithms that may be configured or accepted, by their URI.
 #: SHA-1 is in Logius' WSDL; SHA-256 and up are what the renewed Digipoort is expected to ask.
-SIGNATURE_ALGORITHMS = {
-    t.href: t
-    for t in (
-        xmlsec.constants.TransformRsaSha1,
-        xmlsec.constants.TransformRsaSha256,
-        xmlsec.constants.TransformRsaSha384,
-        xmlsec.constants.TransformRsaSha512,
-    )
-}
-DIGEST_ALGORITHMS = {
-    t.href: t
-    for t in (
-        xmlsec.constants.TransformSha1,
-        xmlsec.constants.TransformSha256,
-        xmlsec.constants.TransformSha384,
-        xmlsec.constants.TransformSha512,
-    )
-}
+SIGNATURE_ALGORITHMS = _by_href(
+    xmlsec.constants.TransformRsaSha1,
+    xmlsec.constants.TransformRsaSha256,
+    xmlsec.constants.TransformRsaSha384,
+    xmlsec.constants.TransformRsaSha512,
+)
+DIGEST_ALGORITHMS = _by_href(
+    xmlsec.constants.TransformSha1,
+    xmlsec.constants.TransformSha256,
+    xmlsec.constants.TransformSha384,
+    xmlsec.constants.TransformSha512,
+)
 
 #: How far a peer's clock may be off, and how long a signed message stays valid.
 CLOCK_SKEW = timedelta(minutes=5)
