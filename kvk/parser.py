@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from kvk import taxonomy as tx
+from kvk.safexml import hardened_parser
 
 if TYPE_CHECKING:
     from kvk.statements import Address, FinancialStatements, Signatory
@@ -372,15 +373,7 @@ def decode(content: bytes) -> str:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=False,
-        collect_ids=False,
-    )
+    return hardened_parser(remove_comments=False, collect_ids=False)
 
 
 def parse_xml(content: bytes) -> tuple[etree._Element, str]:

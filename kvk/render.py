@@ -131,9 +131,6 @@ def _has_amounts_below(rows: list[Row], index: int) -> bool:
 
 
 # --- notes ----------------------------------------------------------------------------
-_NOTES_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
 _PLAIN_TAG = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 #: Attributes kept from the SBR formatting; everything else (style included) is dropped.
 _KEPT_ATTRIBUTES = {
@@ -167,7 +164,7 @@ def notes_html(text: str) -> SafeString:
 
 def _clean_markup(text: str) -> SafeString | None:
     try:
-        wrapper = etree.fromstring(f"<div>{text}</div>".encode(), _NOTES_PARSER)
+        wrapper = xhtml.fragment(text, "div")
     except etree.XMLSyntaxError:
         return None
     for node in list(wrapper.iter(etree.Comment, etree.ProcessingInstruction)):

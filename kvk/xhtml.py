@@ -12,6 +12,8 @@ import re
 
 from lxml import etree
 
+from kvk.safexml import hardened_parser
+
 #: The severities of a problem, as kvk.rules' findings carry them.
 ERROR = "error"
 WARNING = "warning"
@@ -28,7 +30,7 @@ _LIST_ITEM_TYPES = {
     "ol": frozenset({"1", "a", "A", "i", "I"}),
     "ul": frozenset({None, "", "circle", "square"}),
 }
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_PARSER = hardened_parser()
 
 
 def tags(text: str) -> set[str]:
@@ -47,28 +49,29 @@ def is_markup(text: str) -> bool:
     if not has_markup(text):
         return False
     try:
-        etree.fromstring(f"<t>{text}</t>".encode(), _PARSER)
+        fragment(text)
     except etree.XMLSyntaxError:
         return False
     return True
 
 
+def fragment(text: str, wrapper: str = "t") -> etree._Element:
+    """A text of (escaped) XHTML as one element ``wrapper`` around it; raises
+    etree.XMLSyntaxError when it is no well-formed fragment."""
+    return etree.fromstring(f"<{wrapper}>{text}</{wrapper}>".encode(), _PARSER)
+
+
 def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
     """What FR-NL-5.11 objects to in escaped XHTML: (severity, Dutch, English) per problem."""
     found = tags(text)
-    bad = sorted(found - FORMATTED_TAGS)
-    if bad:
-        return [
-            (
-                ERROR,
-                f"niet-toegestane XHTML-elementen: {', '.join(bad)}.",
-                f"XHTML elements that are not allowed: {', '.join(bad)}.",
-            )
-        ]
+    if bad := found - FORMATTED_TAGS:
+        return _not_allowed(
+            bad, "niet-toegestane XHTML-elementen: {}.", "XHTML elements that are not allowed: {}."
+        )
     if not found:
         return []
     try:
-        tree = etree.fromstring(f"<t>{text}</t>".encode(), _PARSER)
+        tree = fragment(text)
     except etree.XMLSyntaxError as exc:
         # As in the SBR text-formatting check: badly formed markup is a warning.
         return [
@@ -93,23 +96,24 @@ def formatted_text_problems(text: str) -> list[tuple[str, str, str]]:
             and el.get("type") not in _LIST_ITEM_TYPES[parent.tag]
         ):
             list_types.add(f'{parent.tag}/li type="{el.get("type")}"')
-    problems = []
-    if styles:
-        shown = ", ".join(sorted(styles))
-        problems.append(
-            (
-                ERROR,
-                f"niet-toegestane stijlen ({shown}); alleen font-family, font-size en color.",
-                f"styles that are not allowed ({shown}); only font-family, font-size and color.",
-            )
-        )
-    if list_types:
-        shown = ", ".join(sorted(list_types))
-        problems.append(
-            (
-                ERROR,
-                f"niet-toegestane lijsttypes: {shown}.",
-                f"list item types that are not allowed: {shown}.",
-            )
-        )
-    return problems
+    return [
+        *_not_allowed(
+            styles,
+            "niet-toegestane stijlen ({}); alleen font-family, font-size en color.",
+            "styles that are not allowed ({}); only font-family, font-size and color.",
+        ),
+        *_not_allowed(
+            list_types,
+            "niet-toegestane lijsttypes: {}.",
+            "list item types that are not allowed: {}.",
+        ),
+    ]
+
+
+def _not_allowed(found: set[str], nl: str, en: str) -> list[tuple[str, str, str]]:
+    """An error naming what was found (sorted, at the "{}" of ``nl`` and ``en``); none
+    when nothing was."""
+    if not found:
+        return []
+    shown = ", ".join(sorted(found))
+    return [(ERROR, nl.format(shown), en.format(shown))]

@@ -21,9 +21,6 @@ MONETARY_DECIMALS = frozenset({"INF", "-9", "-6", "-3", "0", "2"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_date)
 _FORMATTED_CONCEPTS = frozenset(c.name for c in nt.concepts().values() if c.is_formatted)
-_FRAGMENT_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
 #: The numeric XBRL item types (XBRL 2.1 section 5.1.1.3) an NT type may derive from,
 #: besides the monetary ones (kvk.nt.Concept.is_monetary).
 _NUMERIC_ITEM_TYPES = frozenset(
@@ -274,7 +271,7 @@ def _formatted_text(emit: Emit, s: Subject, fact: Fact) -> None:
 def _xhtml_syntax_error(text: str) -> str | None:
     """Why a formatted text is not a well-formed XHTML fragment; None when it is."""
     try:
-        etree.fromstring(f"<t>{text}</t>".encode(), _FRAGMENT_PARSER)
+        xhtml.fragment(text)
     except etree.XMLSyntaxError as exc:
         return str(exc.msg)
     return None

@@ -60,17 +60,6 @@ class SoapFault(Exception):
         super().__init__(self.code + " " + self.text)
 
 
-def hardened_parser() -> etree.XMLParser:
-    """An XML parser that resolves no entities and loads nothing from anywhere."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-    )
-
-
 def iso(moment: float) -> str:
     """Epoch seconds as an xsd:dateTime in UTC with milliseconds."""
     return (

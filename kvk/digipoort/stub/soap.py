@@ -12,6 +12,7 @@ import logging
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
+from ... import safexml
 from .. import testpki, wssec
 from .operations import Operations
 from .protocol import (
@@ -20,7 +21,6 @@ from .protocol import (
     STATUS_POLLS,
     SoapFault,
     child_text,
-    hardened_parser,
     kv_node,
     new_envelope,
 )
@@ -154,7 +154,7 @@ class DigipoortStub(Operations):
 def _parse_envelope(body: bytes, path: str) -> etree._Element:
     """The request as a SOAP 1.1 envelope."""
     try:
-        envelope = etree.fromstring(body, hardened_parser())
+        envelope = etree.fromstring(body, safexml.hardened_parser())
     except etree.XMLSyntaxError as exc:
         raise SoapFault("request", path, f"geen XML: {exc}") from None
     if envelope.tag != f"{{{wssec.SOAP_ENV}}}Envelope":

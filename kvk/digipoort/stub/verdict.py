@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .protocol import hardened_parser
+from ... import safexml
 
 KVK_ID_SCHEME = "http://www.kvk.nl/kvk-id"
 XBRLI = "http://www.xbrl.org/2003/instance"
@@ -38,7 +38,7 @@ def _fact_text(root: etree._Element, localname: str) -> str:
 def inspect_instance(content: bytes) -> Verdict:
     """What the rules need from an XBRL instance; not well-formed gives well_formed=False."""
     try:
-        root = etree.fromstring(content, hardened_parser())
+        root = etree.fromstring(content, safexml.hardened_parser())
     except etree.XMLSyntaxError as exc:
         return Verdict(False, False, [("VAS500", f"Het bestand is geen welgevormde XML: {exc}")])
     if root.getroottree().docinfo.doctype:
