@@ -7,6 +7,7 @@ are in the NT19 extract), the DEP rule for it gives way (``_kvk_checks``)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import timedelta
 
 from kvk import formulas
@@ -34,6 +35,7 @@ MANDATORY = (
 _DOCUMENT_INFORMATION = "valueAssertion_DocumentInformation_"
 _KVK_NUMBER = "ChamberOfCommerceRegistrationNumber"
 _RESUBMISSION = "DocumentResubmissionDueToUnsurmountableInaccuracies"
+_Check = Callable[[Emit, Subject], None]
 
 
 @functools.cache
@@ -48,6 +50,21 @@ def _kvk_checks(variant: str) -> frozenset[str]:
 def _kvk_checks_it(s: Subject, assertion: str) -> bool:
     """Whether kvk.formulas runs the KvK's document information assertion ``assertion``."""
     return _DOCUMENT_INFORMATION + assertion in _kvk_checks(s.inst.entry_point_variant or "")
+
+
+def _unless_kvk_checks(assertion: str) -> Callable[[_Check], _Check]:
+    """A check that gives way to the KvK's document information assertion ``assertion``:
+    it looks only where kvk.formulas does not run that one (``_kvk_checks_it``)."""
+
+    def giving_way(check: _Check) -> _Check:
+        @functools.wraps(check)
+        def unless(emit: Emit, s: Subject) -> None:
+            if not _kvk_checks_it(s, assertion):
+                check(emit, s)
+
+        return unless
+
+    return giving_way
 
 
 @functools.cache
@@ -230,13 +247,11 @@ def _first_year_length(emit: Emit, s: Subject) -> None:
 
 
 @rule("DEP-PERIOD", Stage.BUSINESS)
+@_unless_kvk_checks("PrtDateEarlier24HDateLater1")
 def _previous_year_adjoins(emit: Emit, s: Subject) -> None:
-    """The previous year ends the day before the current one starts (where the KvK's
-    PrtDateEarlier24HDateLater1 does not check it)."""
+    """The previous year ends the day before the current one starts."""
     start, pend = s.inst.period_start, s.inst.previous_end
-    if not (start and pend) or pend == start - timedelta(days=1):
-        return
-    if not _kvk_checks_it(s, "PrtDateEarlier24HDateLater1"):
+    if start and pend and pend != start - timedelta(days=1):
         emit(
             f"Het vorige boekjaar eindigt op {pend}; dat moet de dag vóór het begin van het "
             f"huidige boekjaar ({start - timedelta(days=1)}) zijn.",
@@ -289,12 +304,10 @@ def _adopted_before_filing(emit: Emit, s: Subject) -> None:
 
 
 @rule("DEP-ADOPTION-DATE", Stage.BUSINESS)
+@_unless_kvk_checks("PrtValueThnExistence3")
 def _adoption_dated(emit: Emit, s: Subject) -> None:
-    """Adopted accounts have an adoption date (where the KvK's PrtValueThnExistence3 does
-    not check it)."""
-    if _status(s) != tx.YES or s.inst.adoption_date is not None:
-        return
-    if not _kvk_checks_it(s, "PrtValueThnExistence3"):
+    """Adopted accounts have an adoption date."""
+    if _status(s) == tx.YES and s.inst.adoption_date is None:
         emit(
             "De jaarrekening is vastgesteld (Ja) maar de vaststellingsdatum ontbreekt; vul "
             "de datum van vaststelling in.",
@@ -305,12 +318,10 @@ def _adoption_dated(emit: Emit, s: Subject) -> None:
 
 
 @rule("DEP-ADOPTION-DATE", Stage.BUSINESS)
+@_unless_kvk_checks("PrtValueThnNoExistence2")
 def _not_adopted_undated(emit: Emit, s: Subject) -> None:
-    """Accounts not adopted have no adoption date (where the KvK's PrtValueThnNoExistence2
-    does not check it)."""
-    if _status(s) != tx.NO or "DocumentAdoptionDate" not in s.shared(_line_of):
-        return
-    if not _kvk_checks_it(s, "PrtValueThnNoExistence2"):
+    """Accounts not adopted have no adoption date."""
+    if _status(s) == tx.NO and "DocumentAdoptionDate" in s.shared(_line_of):
         emit(
             "Er staat een vaststellingsdatum, maar de status is 'Nee' (niet vastgesteld); "
             "zet de status op 'Ja' of verwijder de datum.",
@@ -321,13 +332,11 @@ def _not_adopted_undated(emit: Emit, s: Subject) -> None:
 
 
 @rule("DEP-ADOPTION-DATE", Stage.BUSINESS)
+@_unless_kvk_checks("PrtDateEarlierDateLater1")
 def _adopted_after_year_end(emit: Emit, s: Subject) -> None:
-    """Adopted after the end of the financial year (where the KvK's
-    PrtDateEarlierDateLater1 does not check it)."""
+    """Adopted after the end of the financial year."""
     adoption_date, end = s.inst.adoption_date, s.inst.period_end
-    if not (adoption_date and end) or adoption_date > end:
-        return
-    if not _kvk_checks_it(s, "PrtDateEarlierDateLater1"):
+    if adoption_date and end and adoption_date <= end:
         emit(
             f"De vaststellingsdatum {adoption_date} ligt niet na het einde van het boekjaar "
             f"({end}).",
