@@ -3,7 +3,7 @@ migration applied, the squashed ones (``0001_squashed``, with ``replaces``) coun
 applied, and the rows, their foreign keys and the grants made through the content types
 are read through today's models, tables still called portal_* included.
 
-The database is ``data/pre_squash.sql``: made by main at commit 0c6aa92 (the last version
+The database is ``data/pre_squash.dump``: made by main at commit 0c6aa92 (the last version
 before the squash) with ``manage.py migrate`` on an empty SQLite file, a few rows added with
 the ORM in ``manage.py shell`` (an environment, an organisation with a KvK number, a staff
 member granted ``crm.change_staffmember``, a contact, deadline facts, a workflow, an approval
@@ -27,7 +27,7 @@ from crm.models import AccountancyEnvironment, Contact, Organisation, StaffMembe
 from deadlines.models import DeadlineFacts
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
-DUMP = Path(__file__).parent / "data" / "pre_squash.sql"
+DUMP = Path(__file__).parent / "data" / "pre_squash.dump"
 ALIAS = "pre_squash"
 SQUASHED = [
     (app, "0001_squashed") for app in ("clientside", "connectors", "crm", "deadlines", "workflow")

@@ -1,8 +1,10 @@
-"""One date format and one date-time format (see config.formats): the day, the month in
-words and the year; times on the 24-hour clock."""
+"""English uses the same formats as Dutch (config.formats.nl); Django reads them per
+language, so this module only names them."""
 
-DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y H:i"
-TIME_FORMAT = "H:i"
-SHORT_DATE_FORMAT = DATE_FORMAT
-SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+from config.formats.nl.formats import (  # noqa: F401
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    TIME_FORMAT,
+)
