@@ -157,7 +157,7 @@ class SafeJSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise exceptions.ParseError("JSON parse error - nesting too deep")
+            raise exceptions.ParseError(_("Ongeldige JSON: te diep genest."))
 
 
 class ClientAPIView(APIView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The named adopter is one of this organisation's own contacts."""
+        super().clean()
+        if self.adopter is not None and self.adopter.organisation_id != self.pk:
+            raise ValidationError({"adopter": _("Kies een contactpersoon van deze organisatie.")})
 
     @property
     def kvk_number(self) -> str | None:

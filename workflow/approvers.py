@@ -16,9 +16,11 @@ feed; a second table would be a second record that could disagree with the trail
 question "who approved what, and when" would have two answers.
 
 An approval counts only for the document it was given for, and only in the current round:
-its SHA-256 must equal the message's current document (an adoption or a correction changes
-the document and so voids earlier approvals), and it must have been given since the message
-last entered 30 (after a rejection and a repair everyone reviews again).
+its SHA-256 must equal the message's current document, and it must have been given since
+the message last entered 30 (after a rejection and a repair everyone reviews again). The
+adoption, which changes the document, comes before any approval and is recorded once, and a
+correction is a new message; the check on the SHA-256 makes sure that an approval can never
+count for another document than the one it was given for, whatever changes it.
 """
 
 from __future__ import annotations
@@ -97,14 +99,27 @@ class Adopter:
     missing: bool = False
 
 
+def can_adopt(contact: Contact | None, organisation_id: int) -> bool:
+    """Whether a named adopter can record the adoption: a contact of this organisation
+    (a contact moved to another organisation since it was named is not) with portal access
+    and a user."""
+    return (
+        contact is not None
+        and contact.organisation_id == organisation_id
+        and contact.portal_access
+        and contact.user_id is not None
+    )
+
+
 def adopter(message: ApprovalMessage, user_id: int | None) -> Adopter:
     """Whether the user with ``user_id`` may record the adoption. Under the named rule
     only the organisation's adopter may; otherwise any required approver (or, when one
     contact approves alone, any client user of the organisation, checked by the service)."""
     if adopter_rule(message) == AdopterRule.NAMED:
         contact = message.organisation.adopter
-        if contact is None or not contact.portal_access or contact.user_id is None:
+        if not can_adopt(contact, message.organisation_id):
             return Adopter(may=False, missing=True)
+        assert contact is not None  # can_adopt said so
         return Adopter(may=contact.user_id == user_id, name=contact.name)
     required = required_approvers(message)
     if required is None:

@@ -46,6 +46,7 @@ from portal.forms import (
 )
 from portal.views import common
 from workflow import selectors, services, submission
+from workflow.approvers import can_adopt
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
@@ -568,7 +569,7 @@ def _approvers_context(organisation: Organisation) -> dict:
     rule = organisation.approver_rule or approver_default
     adopter_rule = organisation.adopter_rule or adopter_default
     named = organisation.adopter if adopter_rule == AdopterRule.NAMED else None
-    if named is not None and not (named.portal_access and named.user_id):
+    if not can_adopt(named, organisation.pk):
         named = None  # workflow.approvers.adopter: nobody may adopt then
     return {
         "approver_rule_label": ApproverRule(rule).label,

@@ -330,6 +330,60 @@ def test_a_named_adopter_records_the_adoption_and_nobody_else(flow):
 
 
 @pytest.mark.django_db
+def test_a_named_adopter_moved_to_another_organisation_counts_as_nobody(flow):
+    """Reviewed: a contact named as adopter and then moved to another client (the admin
+    can change a contact's organisation) must not be named to this client, nor adopt."""
+    elsewhere = factories.ContactFactory(name="Elders Werkzaam")
+    _name_adopter(flow, elsewhere)
+    message = flow.at(Status.IN_REVIEW)
+
+    allowed = approvers.adopter(message, elsewhere.user.pk)
+
+    assert (allowed.may, allowed.name, allowed.missing) == (False, "", True)
+    with pytest.raises(NotPermitted) as refused:
+        flow.adopt(message)
+    assert refused.value.code == "no_adopter_named"
+    assert "Elders" not in refused.value.message
+
+
+@pytest.mark.django_db
+def test_the_organisation_refuses_an_adopter_of_another_organisation(flow):
+    from django.core.exceptions import ValidationError
+
+    flow.organisation.adopter = factories.ContactFactory(name="Elders Werkzaam")
+    with pytest.raises(ValidationError) as invalid:
+        flow.organisation.full_clean()
+    assert "adopter" in invalid.value.message_dict
+
+
+def test_an_approval_counts_only_for_the_document_it_was_given_for():
+    """The SHA-256 binding of approvals (workflow.approvers._count), walked over audit
+    rows as the database returns them: an approval for another document does not count,
+    and an entry into 30 starts a new round."""
+    moment = timezone.now()
+
+    def row(action, user, sha, to_status=30, from_status=30):
+        return {
+            "action": action,
+            "actor_user_id": user,
+            "document_sha256": sha,
+            "to_status": to_status,
+            "from_status": from_status,
+            "created_at": moment,
+        }
+
+    events = [
+        row("workflow_started", None, "a" * 64, from_status=20),
+        row(approvers.APPROVAL_GIVEN, 1, "a" * 64),
+        row(approvers.APPROVAL_GIVEN, 2, "b" * 64),
+    ]
+    assert approvers._count(events, "a" * 64) == {1: moment}
+    assert approvers._count(events, "b" * 64) == {2: moment}
+    again = [*events, row("repaired", None, "a" * 64, from_status=40)]
+    assert approvers._count(again, "a" * 64) == {}
+
+
+@pytest.mark.django_db
 def test_a_named_rule_without_a_named_contact_refuses_with_a_reason(flow):
     _name_adopter(flow, None)
     message = flow.at(Status.IN_REVIEW)

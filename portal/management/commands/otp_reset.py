@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -24,9 +25,12 @@ class Command(BaseCommand):
             raise CommandError(_("Er is geen gebruiker '%(name)s'.") % {"name": username})
         count, _removed = TOTPDevice.objects.filter(user=user).delete()
         self.stdout.write(
-            _(
-                "%(count)s authenticator-koppeling(en) van %(name)s verwijderd; bij de "
-                "volgende login stelt deze medewerker een nieuwe in."
+            ngettext(
+                "%(count)s authenticator-koppeling van %(name)s verwijderd; bij de volgende "
+                "login stelt deze medewerker een nieuwe in.",
+                "%(count)s authenticator-koppelingen van %(name)s verwijderd; bij de volgende "
+                "login stelt deze medewerker een nieuwe in.",
+                count,
             )
             % {"count": count, "name": username}
         )
