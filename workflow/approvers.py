@@ -70,12 +70,17 @@ def _required(rule: str, organisation_id: int, contacts: Iterable[Contact], name
 def required_approvers(message: ApprovalMessage) -> list[Contact] | None:
     """The contacts who must all approve, in name order; None when one contact approves
     alone (``ApproverRule.ONE``). Only contacts with portal access and a user can approve."""
-    rule = approver_rule(message)
+    return approvers_under(approver_rule(message), message.organisation)
+
+
+def approvers_under(rule: str, organisation: Organisation) -> list[Contact] | None:
+    """The contacts of ``organisation`` who must all approve under ``rule`` (None under
+    one contact); an empty list means nobody can approve its messages."""
     if rule == ApproverRule.ONE:
         return None
-    contacts = list(_contacts([message.organisation_id]))
-    named = set(message.organisation.approvers.values_list("pk", flat=True))
-    return _required(rule, message.organisation_id, contacts, named)
+    contacts = list(_contacts([organisation.pk]))
+    named = set(organisation.approvers.values_list("pk", flat=True))
+    return _required(rule, organisation.pk, contacts, named)
 
 
 def adopter_rule(message: ApprovalMessage) -> str:

@@ -46,7 +46,7 @@ from portal.forms import (
 )
 from portal.views import common
 from workflow import selectors, services, submission
-from workflow.approvers import can_adopt
+from workflow.approvers import approvers_under, can_adopt
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
@@ -578,6 +578,8 @@ def _approvers_context(organisation: Organisation) -> dict:
         "adopter_rule_inherited": not organisation.adopter_rule,
         "adopter_named": named,
         "adopter_missing": adopter_rule == AdopterRule.NAMED and named is None,
+        # The same look-up as the service's (workflow.approvers): nobody can approve.
+        "approvers_missing": approvers_under(rule, organisation) == [],
         "approvers_form": _approvers_form(organisation),
     }
 

@@ -233,3 +233,16 @@ def test_the_admin_picks_approvers_and_the_adopter_among_the_organisations_own_c
         assert f'value="{own.pk}"' in select.group(0), field
         assert f'value="{other.pk}"' not in select.group(0), field
     assert "Ander Bedrijf" not in html
+
+
+def test_insite_warns_when_nobody_can_approve_under_the_rule(client_a, admin_browser, message_type):
+    """Reviewed: with "every director" and no director with portal access, the client can
+    neither adopt nor approve (workflow.approvers); the organisation page says so."""
+    url = reverse("insite-organisation", args=[client_a.organisation.pk])
+    assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
+
+    factories.require_directors(message_type.workflow)
+
+    assert 'id="approvers-missing"' in admin_browser.get(url).content.decode()
+    factories.make_directors(client_a, "Anna Eerste")
+    assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
