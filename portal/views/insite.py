@@ -552,8 +552,11 @@ def _workflow_rules(organisation: Organisation) -> tuple[str, str]:
     return rules or (ApproverRule.ONE, AdopterRule.APPROVER)
 
 
-def _approvers_form(organisation: Organisation, data=None) -> OrganisationApproversForm:
-    approver_rule, adopter_rule = _workflow_rules(organisation)
+def _approvers_form(
+    organisation: Organisation, data=None, defaults: tuple[str, str] | None = None
+) -> OrganisationApproversForm:
+    """The form; ``defaults`` are the workflow's rules when the caller has read them."""
+    approver_rule, adopter_rule = defaults or _workflow_rules(organisation)
     return OrganisationApproversForm(
         data,
         instance=organisation,
@@ -565,7 +568,8 @@ def _approvers_form(organisation: Organisation, data=None) -> OrganisationApprov
 def _approvers_context(organisation: Organisation) -> dict:
     """Who must approve and who records the adoption: the organisation's settings or the
     workflow's, and the form."""
-    approver_default, adopter_default = _workflow_rules(organisation)
+    defaults = _workflow_rules(organisation)
+    approver_default, adopter_default = defaults
     rule = organisation.approver_rule or approver_default
     adopter_rule = organisation.adopter_rule or adopter_default
     named = organisation.adopter if adopter_rule == AdopterRule.NAMED else None
@@ -580,7 +584,7 @@ def _approvers_context(organisation: Organisation) -> dict:
         "adopter_missing": adopter_rule == AdopterRule.NAMED and named is None,
         # The same look-up as the service's (workflow.approvers): nobody can approve.
         "approvers_missing": approvers_under(rule, organisation) == [],
-        "approvers_form": _approvers_form(organisation),
+        "approvers_form": _approvers_form(organisation, defaults=defaults),
     }
 
 
