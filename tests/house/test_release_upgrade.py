@@ -1,17 +1,19 @@
-"""The upgrade from a database made by the last released main, with its data.
+"""The upgrade from databases made by released versions, with their data.
 
-The database is ``data/release-466f4de.dump``, made by main at commit 466f4de (the last
-version CI landed before the move to crm and deadlines):
+Each database was made by main at a released commit, the same way:
 - ``manage.py migrate`` on an empty SQLite file;
 - ``manage.py load_demo``: the demo environment, three clients, staff, tokens and reports;
 - one message registered through ``workflow.services.register_message`` (status 10, one
-  audit event);
-- one permission granted through the portal content type;
+  audit event; the same XBRL content in both);
+- one permission (``change_staffmember``) granted to ``medewerker`` through its model's
+  content type (portal's in 466f4de, crm's in e5ba993);
 - dumped with Python's ``sqlite3`` ``iterdump()``.
 
-Today's migrations must take it to today's models without losing a row. The test in
-``test_crm_upgrade.py`` walks the migrations back and forth on an empty schema; this one
-starts from the release's own file, as an installation would.
+``data/release-e5ba993.dump`` is the last release, with every migration that the squashed
+``0001_squashed`` of each app replaces: today's ``migrate`` must take it to today's models
+without losing a row. ``data/release-466f4de.dump`` is the release before, part of the way
+there: ``migrate`` must refuse it, name the release to upgrade with first, and change
+nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
@@ -30,13 +32,15 @@ from clientside.models import AnnualReport
 from crm.models import AccountancyEnvironment, Contact, Organisation, StaffMember
 from workflow.models import ApprovalMessage, WorkflowDefinition
 
-DUMP = Path(__file__).parent / "data" / "release-466f4de.dump"
+DATA = Path(__file__).parent / "data"
 ALIAS = "release"
+SQUASHED = [
+    (app, "0001_squashed") for app in ("clientside", "connectors", "crm", "deadlines", "workflow")
+]
 
 
-@pytest.fixture
-def release_database(tmp_path, django_db_blocker):
-    """The dumped database in a SQLite file of its own, under the alias ``release``."""
+def load_release(commit, tmp_path, django_db_blocker):
+    """The database dumped by ``commit`` in a SQLite file of its own, as ``release``."""
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
     connections.settings[ALIAS] = connections.configure_settings(
         {DEFAULT_DB_ALIAS: {**connections.settings[DEFAULT_DB_ALIAS]}, ALIAS: sqlite}
@@ -49,7 +53,7 @@ def release_database(tmp_path, django_db_blocker):
             connections[ALIAS].ensure_connection()
             db = connections[ALIAS].connection
             db.execute("PRAGMA foreign_keys = OFF")
-            db.executescript(DUMP.read_text(encoding="utf-8"))
+            db.executescript((DATA / f"release-{commit}.dump").read_text(encoding="utf-8"))
             db.execute("PRAGMA foreign_keys = ON")
             assert db.execute("PRAGMA foreign_key_check").fetchall() == []
             yield connections[ALIAS]
@@ -59,14 +63,26 @@ def release_database(tmp_path, django_db_blocker):
         del connections.settings[ALIAS]
 
 
+@pytest.fixture
+def release_database(tmp_path, django_db_blocker):
+    yield from load_release("e5ba993", tmp_path, django_db_blocker)
+
+
+@pytest.fixture
+def earlier_release_database(tmp_path, django_db_blocker):
+    yield from load_release("466f4de", tmp_path, django_db_blocker)
+
+
 def test_the_last_released_database_upgrades_with_its_data(release_database):
     recorded = MigrationRecorder(release_database).applied_migrations()
-    assert ("portal", "0005_legal_form") in recorded and ("crm", "0001_initial") not in recorded
+    assert ("crm", "0003_adopter") in recorded and not set(SQUASHED) & set(recorded)
 
     call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
 
     executor = MigrationExecutor(release_database)
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    # The squashed migrations count as applied (and are recorded so), none of them ran.
+    assert set(SQUASHED) <= set(MigrationRecorder(release_database).applied_migrations())
 
     organisations = Organisation.objects.using(ALIAS).order_by("pk")
     assert [o.name for o in organisations] == [
@@ -77,7 +93,7 @@ def test_the_last_released_database_upgrades_with_its_data(release_database):
     bakery = organisations[0]
     assert bakery.kvk_number == "12345678"
     assert bakery.environment == AccountancyEnvironment.objects.using(ALIAS).get()
-    # Fields added since the release have their defaults.
+    # Fields the demo leaves alone keep their defaults.
     assert (bakery.approver_rule, bakery.adopter_rule, bakery.adopter) == ("", "", None)
     contact = Contact.objects.using(ALIAS).get(email="klant-a@example.nl")
     assert contact.organisation == bakery and contact.portal_access and not contact.is_director
@@ -92,7 +108,7 @@ def test_the_last_released_database_upgrades_with_its_data(release_database):
     assert WorkflowDefinition.objects.using(ALIAS).get().adopter_rule == "approver"
     assert AnnualReport.objects.using(ALIAS).count() == 3
 
-    # The grant made through the portal content type holds through crm's.
+    # The grant made through crm's content type holds.
     member = StaffMember.objects.using(ALIAS).get(user__username="medewerker")
     assert (
         Permission.objects.using(ALIAS)
@@ -102,3 +118,23 @@ def test_the_last_released_database_upgrades_with_its_data(release_database):
     # Today's models write to the old tables too.
     Contact.objects.using(ALIAS).create(organisation=bakery, name="Nieuw")
     assert bakery.contacts.count() == 2
+
+
+def test_a_database_of_the_release_before_is_refused_with_the_way_through(
+    earlier_release_database,
+):
+    """466f4de has clientside 0001-0009 but not 0010, no crm: half of what is squashed."""
+    recorder = MigrationRecorder(earlier_release_database)
+    before = set(recorder.applied_migrations())
+    assert ("clientside", "0009_size_class_figures") in before
+    assert ("clientside", "0010_adoption_date") not in before
+    tables = set(earlier_release_database.introspection.table_names())
+
+    with pytest.raises(CommandError) as refused:
+        call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
+
+    text = str(refused.value)
+    assert "van vóór e5ba993" in text and "Werk haar eerst bij met versie e5ba993" in text
+    assert "Er is niets gewijzigd." in text
+    assert set(recorder.applied_migrations()) == before
+    assert set(earlier_release_database.introspection.table_names()) == tables
