@@ -34,6 +34,29 @@ def adoption_day(year: int = YEAR) -> date:
     return min(date(year + 1, 6, 1), date.today())
 
 
+def start_workflow(
+    message_id: int,
+    workflow,
+    *,
+    year: int | None = YEAR,
+    adopted: bool = False,
+    adoption_date: date | None = None,
+    resubmission: bool = False,
+) -> bool:
+    """20 -> 30 through the service, with the facts processing would have parsed from a
+    test document."""
+    return services.start_workflow(
+        message_id=message_id,
+        workflow=workflow,
+        financial_year=year,
+        entry_point="https://www.nltaxonomie.nl/kvk-rpt-jaarverantwoording.xsd",
+        adopted=adopted,
+        adoption_date=adoption_date,
+        resubmission=resubmission,
+        findings=[],
+    )
+
+
 def events(message: ApprovalMessage) -> list[tuple[str, int | None, int]]:
     return [(e.action, e.from_status, e.to_status) for e in message.events.order_by("sequence")]
 
@@ -74,15 +97,13 @@ class Flow:
         workflow=None,
     ) -> bool:
         assert services.claim_for_processing(message.pk)
-        return services.start_workflow(
-            message_id=message.pk,
-            workflow=workflow or self.workflow,
-            financial_year=year,
-            entry_point="https://www.nltaxonomie.nl/kvk-rpt-jaarverantwoording.xsd",
+        return start_workflow(
+            message.pk,
+            workflow or self.workflow,
+            year=year,
             adopted=adopted,
             adoption_date=adoption_day(year) if adopted else None,
             resubmission=resubmission,
-            findings=[],
         )
 
     def adopt(self, message: ApprovalMessage) -> ApprovalMessage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kvk.status import Status
-from tests.workflow.conftest import YEAR, adoption_day, document, events
+from tests.workflow.conftest import YEAR, adoption_day, document, events, start_workflow
 from workflow import services
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage
@@ -90,16 +90,7 @@ def test_resubmission_without_adoption_date_is_refused_br_kvk_4_16(flow):
     assert problem["code"] == "BR-KVK-4.16"
     message = flow.register()
     assert services.claim_for_processing(message.pk)
-    assert not services.start_workflow(
-        message_id=message.pk,
-        workflow=flow.workflow,
-        financial_year=YEAR,
-        entry_point="ep",
-        adopted=True,
-        adoption_date=None,
-        resubmission=True,
-        findings=[],
-    )
+    assert not start_workflow(message.pk, flow.workflow, adopted=True, resubmission=True)
     assert _refusal(message)["code"] == "BR-KVK-4.16"
 
 

@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 from kvk.status import Status
 from tests import factories
 from tests.conftest import register_report
-from tests.workflow.conftest import YEAR, adoption_day, document
+from tests.workflow.conftest import YEAR, adoption_day, document, start_workflow
 from workflow import services
 from workflow.errors import WorkflowError
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -132,15 +132,13 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
 
         def start(self, pk, review, adopted, resub):
             def run(m):
-                return services.start_workflow(
-                    message_id=pk,
-                    workflow=reviewed if review else plain,
-                    financial_year=self.year,
-                    entry_point="ep",
+                return start_workflow(
+                    pk,
+                    reviewed if review else plain,
+                    year=self.year,
                     adopted=adopted,
                     adoption_date=adoption_day() if adopted else None,
                     resubmission=resub,
-                    findings=[],
                 )
 
             current = ApprovalMessage.objects.get(pk=pk).status

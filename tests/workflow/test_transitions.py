@@ -13,7 +13,7 @@ import pytest
 from django_fsm import has_transition_perm
 
 from kvk.status import Status
-from tests.workflow.conftest import Flow, adoption_day
+from tests.workflow.conftest import Flow, adoption_day, start_workflow
 from workflow import services
 from workflow.errors import Conflict, Invalid, NotPermitted, WorkflowError
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -61,16 +61,7 @@ MOVES = {
         (Status.PROCESSING,),
         Status.IN_REVIEW,
         "system",
-        lambda f, m, a: services.start_workflow(
-            message_id=m.pk,
-            workflow=f.workflow,
-            financial_year=2025,
-            entry_point="ep",
-            adopted=False,
-            adoption_date=None,
-            resubmission=False,
-            findings=[],
-        ),
+        lambda f, m, a: start_workflow(m.pk, f.workflow, year=2025),
     ),
     "rejected": Move(
         "rejected",
