@@ -47,26 +47,19 @@ def small_instance(kvk_number: str, year: int) -> bytes:
 
 
 def _advance(services, workflow, pk: int, share: int, year: int) -> None:
+    """Claim the message and finish its processing as the processing job does: to 25 with a
+    reason (share 5), to 30 (shares 0-4), or leave it at 10 (shares 6-9)."""
     if share >= 6:
         return
     assert services.claim_for_processing(pk)
     if share == 5:
-        services.fail_processing(
-            message_id=pk,
-            reasons=[{"code": "bench", "message": "Bench: afgekeurd bij verwerken"}],
-            findings=[],
-        )
+        reasons = [{"code": "bench", "message": "Bench: afgekeurd bij verwerken"}]
+        examined = services.Examined(pk, reasons=reasons)
     else:
-        services.start_workflow(
-            message_id=pk,
-            workflow=workflow,
-            financial_year=year,
-            entry_point="bench",
-            adopted=False,
-            adoption_date=None,
-            resubmission=False,
-            findings=[],
+        examined = services.Examined(
+            pk, workflow=workflow, financial_year=year, entry_point="bench"
         )
+    services.finish_processing([examined])
 
 
 def copy_messages(count: int) -> None:
