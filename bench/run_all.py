@@ -108,6 +108,131 @@ def _percentiles(figures: dict) -> str:
     return f"p50 {_fmt(figures['p50_ms'])} ms, p99 {_fmt(figures['p99_ms'])} ms"
 
 
+#: One row of the table: benchmark, figure, value.
+Row = tuple[str, str, str]
+
+
+def _api_rows(api: dict) -> list[Row] | None:
+    if not api.get("upload"):
+        return None
+    bench = f"API latency, {api.get('concurrency')} concurrent clients"
+    return [
+        (
+            bench,
+            label,
+            f"{_percentiles(f)} "
+            f"({f['count']} requests, {_fmt(f['per_second'])}/s, errors {f['errors']})",
+        )
+        for f, label in (
+            (api["upload"], "upload (POST /api/v1/messages/)"),
+            (api["status"], "status (GET /api/v1/messages/<id>/)"),
+        )
+    ]
+
+
+def _list_rows(lists: dict) -> list[Row] | None:
+    if not lists.get("pages"):
+        return None
+    bench = f"Lists, {lists['messages']:,} messages"
+    return [
+        (bench, f"`{f['url']}`", f"{f['queries']} queries, {_percentiles(f)}")
+        for f in lists["pages"].values()
+        if isinstance(f, dict)
+    ]
+
+
+def _journey_rows(j: dict) -> list[Row] | None:
+    if not j.get("filings"):
+        return None
+    rows = [
+        (
+            f"Peak season, {j['filings']} filings, {j['workers']} worker processes",
+            "filings per second (client sends → 80 at KvK, mirrored)",
+            f"{_fmt(j.get('filings_per_second', j['filings_per_minute'] / 60))} "
+            f"({_fmt(j['seconds'])} s)",
+        )
+    ]
+    if j.get("cpu_ms_per_filing"):
+        rows.append(
+            (
+                "Peak season",
+                "CPU ms per filing per component",
+                ", ".join(f"{name} {_fmt(ms)}" for name, ms in j["cpu_ms_per_filing"].items()),
+            )
+        )
+    if j.get("polls_per_filing") is not None:
+        rows.append(("Peak season", "status polls per filing", _fmt(j["polls_per_filing"])))
+    rows += [
+        (
+            "Peak season",
+            "reached 80 / complete audit trail / delivered exactly once",
+            f"{j['filed']}/{j['filings']} / {j['complete_audit_trail']}/{j['filings']} / "
+            f"{j['delivered_exactly_once']}/{j['filings']}",
+        ),
+        (
+            "Peak season",
+            "seconds from upload to 30, from approval to 80 (p50 / p99)",
+            f"{_fmt(j['to_30']['p50_ms'] / 1000)} / {_fmt(j['to_30']['p99_ms'] / 1000)} s, "
+            f"{_fmt(j['approval_to_80']['p50_ms'] / 1000)} / "
+            f"{_fmt(j['approval_to_80']['p99_ms'] / 1000)} s",
+        ),
+    ]
+    return rows
+
+
+def _rule_rows(rules: dict) -> list[Row] | None:
+    if not rules.get("cases"):
+        return None
+    return [
+        (
+            "Rule check, ours vs Arelle",
+            f"{case['case']} ({case.get('facts', '?')} facts)",
+            f"ours {_fmt(case['ours']['median_ms'])} ms, Arelle "
+            f"{_fmt((case.get('arelle') or {}).get('median_ms'))} ms, "
+            f"same verdict {case.get('same_verdict')}",
+        )
+        for case in rules["cases"]
+    ]
+
+
+def _ingest_rows(ingest: dict) -> list[Row] | None:
+    if not ingest.get("run", {}).get("ok") or "messages_per_second" not in ingest:
+        return None
+    return [
+        (
+            "Ingest, POST → 30 (bench_ingest.py)",
+            f"messages per second, {ingest.get('clients', '?')} clients",
+            f"{_fmt(ingest['messages_per_second'])} (bare framework "
+            f"{_fmt(ingest.get('bare_requests_per_second'))} requests/s, ratio "
+            f"{ingest.get('ratio')}; {ingest.get('reached_30')}/{ingest.get('messages')} at 30)",
+        ),
+        (
+            "Ingest, POST → 30",
+            "server CPU per message (bare request)",
+            f"web {_fmt(ingest.get('cpu_ms_per_message_web'))} ms + workers "
+            f"{_fmt(ingest.get('cpu_ms_per_message_workers'))} ms "
+            f"({_fmt(ingest.get('cpu_ms_per_bare_request'))} ms)",
+        ),
+        (
+            "Ingest, POST → 30",
+            "the rest of the machine per message",
+            f"PostgreSQL and Redis {_fmt(ingest.get('cpu_ms_per_message_postgres_redis'))} ms, "
+            f"load generator {_fmt(ingest.get('cpu_ms_per_message_load_generator'))} ms",
+        ),
+    ]
+
+
+#: The table's sections in order: the key in results.json, the benchmark's name when it was
+#: not measured, and its rows (None: not measured).
+SECTIONS = (
+    ("api", "API latency", _api_rows),
+    ("lists", "Lists", _list_rows),
+    ("journey", "Peak season", _journey_rows),
+    ("rules", "Rule check", _rule_rows),
+    ("ingest", "Ingest (POST → 30)", _ingest_rows),
+)
+
+
 def table(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -122,113 +247,12 @@ def table(results: dict) -> str:
         "| benchmark | figure | value |",
         "|---|---|---|",
     ]
-
-    def row(bench: str, figure: str, value: str) -> None:
-        lines.append(f"| {bench} | {figure} | {value} |")
-
-    def not_measured(bench: str, section: dict) -> None:
-        row(bench, "not measured", section.get("run", {}).get("error") or "–")
-
-    api = results.get("api", {})
-    if api.get("upload"):
-        conc = api.get("concurrency")
-        for kind, label in (
-            ("upload", "upload (POST /api/v1/messages/)"),
-            ("status", "status (GET /api/v1/messages/<id>/)"),
-        ):
-            f = api[kind]
-            row(
-                f"API latency, {conc} concurrent clients",
-                label,
-                f"{_percentiles(f)} "
-                f"({f['count']} requests, {_fmt(f['per_second'])}/s, errors {f['errors']})",
-            )
-    else:
-        not_measured("API latency", api)
-
-    lists = results.get("lists", {})
-    if lists.get("pages"):
-        for f in lists["pages"].values():
-            if not isinstance(f, dict):
-                continue
-            row(
-                f"Lists, {lists['messages']:,} messages",
-                f"`{f['url']}`",
-                f"{f['queries']} queries, {_percentiles(f)}",
-            )
-    else:
-        not_measured("Lists", lists)
-
-    journey = results.get("journey", {})
-    if journey.get("filings"):
-        j = journey
-        row(
-            f"Peak season, {j['filings']} filings, {j['workers']} worker processes",
-            "filings per second (client sends → 80 at KvK, mirrored)",
-            f"{_fmt(j.get('filings_per_second', j['filings_per_minute'] / 60))} "
-            f"({_fmt(j['seconds'])} s)",
-        )
-        if j.get("cpu_ms_per_filing"):
-            row(
-                "Peak season",
-                "CPU ms per filing per component",
-                ", ".join(f"{name} {_fmt(ms)}" for name, ms in j["cpu_ms_per_filing"].items()),
-            )
-        if j.get("polls_per_filing") is not None:
-            row("Peak season", "status polls per filing", _fmt(j["polls_per_filing"]))
-        row(
-            "Peak season",
-            "reached 80 / complete audit trail / delivered exactly once",
-            f"{j['filed']}/{j['filings']} / {j['complete_audit_trail']}/{j['filings']} / "
-            f"{j['delivered_exactly_once']}/{j['filings']}",
-        )
-        row(
-            "Peak season",
-            "seconds from upload to 30, from approval to 80 (p50 / p99)",
-            f"{_fmt(j['to_30']['p50_ms'] / 1000)} / {_fmt(j['to_30']['p99_ms'] / 1000)} s, "
-            f"{_fmt(j['approval_to_80']['p50_ms'] / 1000)} / "
-            f"{_fmt(j['approval_to_80']['p99_ms'] / 1000)} s",
-        )
-    else:
-        not_measured("Peak season", journey)
-
-    rules = results.get("rules", {})
-    if rules.get("cases"):
-        for case in rules["cases"]:
-            arelle = case.get("arelle") or {}
-            row(
-                "Rule check, ours vs Arelle",
-                f"{case['case']} ({case.get('facts', '?')} facts)",
-                f"ours {_fmt(case['ours']['median_ms'])} ms, Arelle "
-                f"{_fmt(arelle.get('median_ms'))} ms, same verdict {case.get('same_verdict')}",
-            )
-    else:
-        not_measured("Rule check", rules)
-
-    ingest = results.get("ingest", {})
-    if ingest.get("run", {}).get("ok") and "messages_per_second" in ingest:
-        row(
-            "Ingest, POST → 30 (bench_ingest.py)",
-            f"messages per second, {ingest.get('clients', '?')} clients",
-            f"{_fmt(ingest['messages_per_second'])} (bare framework "
-            f"{_fmt(ingest.get('bare_requests_per_second'))} requests/s, ratio "
-            f"{ingest.get('ratio')}; {ingest.get('reached_30')}/{ingest.get('messages')} at 30)",
-        )
-        row(
-            "Ingest, POST → 30",
-            "server CPU per message (bare request)",
-            f"web {_fmt(ingest.get('cpu_ms_per_message_web'))} ms + workers "
-            f"{_fmt(ingest.get('cpu_ms_per_message_workers'))} ms "
-            f"({_fmt(ingest.get('cpu_ms_per_bare_request'))} ms)",
-        )
-        row(
-            "Ingest, POST → 30",
-            "the rest of the machine per message",
-            f"PostgreSQL and Redis {_fmt(ingest.get('cpu_ms_per_message_postgres_redis'))} ms, "
-            f"load generator {_fmt(ingest.get('cpu_ms_per_message_load_generator'))} ms",
-        )
-    else:
-        not_measured("Ingest (POST → 30)", ingest)
+    for key, name, rows_of in SECTIONS:
+        section = results.get(key, {})
+        rows = rows_of(section)
+        if rows is None:
+            rows = [(name, "not measured", section.get("run", {}).get("error") or "–")]
+        lines += [f"| {bench} | {figure} | {value} |" for bench, figure, value in rows]
     lines += ["", END]
     return "\n".join(lines)
 
