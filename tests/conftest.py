@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from connectors import services as connector_services
@@ -135,6 +136,16 @@ def upload_payload(content: bytes, *, message_id: uuid.UUID | None = None) -> di
         "filename": "jaarrekening-2025.xbrl",
         "content": base64.b64encode(content).decode(),
     }
+
+
+def upload_twice(client: APIClient, content: bytes) -> tuple[dict, Response, Response]:
+    """The same upload posted twice, one message id: created (201), then answered as the
+    idempotent repeat (200). Returns the payload and both answers."""
+    payload = upload_payload(content)
+    first = client.post("/api/v1/messages/", payload, format="json")
+    again = client.post("/api/v1/messages/", payload, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    return payload, first, again
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from connectors import services as connector_services
 from connectors.models import ClientToken, MessageType
 from kvk.status import Status
-from tests.conftest import instance_for, upload_payload
+from tests.conftest import instance_for, upload_payload, upload_twice
 from workflow.models import ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,7 @@ def test_upload_registers_message_at_10_with_audit_event(api, client_a):
 
 def test_same_message_id_is_idempotent_and_other_content_conflicts(api, client_a):
     content = instance_for(client_a.kvk_number)
-    payload = upload_payload(content)
-    first = api(client_a.token).post(URL, payload, format="json")
-    again = api(client_a.token).post(URL, payload, format="json")
-    assert (first.status_code, again.status_code) == (201, 200)
+    payload, _first, _again = upload_twice(api(client_a.token), content)
     assert ApprovalMessage.objects.count() == 1
     other = dict(payload, content=upload_payload(content + b"\n")["content"])
     conflict = api(client_a.token).post(URL, other, format="json")

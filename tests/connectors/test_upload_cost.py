@@ -17,7 +17,7 @@ from connectors import services as connector_services
 from connectors.serializers import MessageSerializer, message_data
 from crm.models import EnvironmentActivation
 from tests import factories
-from tests.conftest import instance_for, upload_payload
+from tests.conftest import instance_for, upload_payload, upload_twice
 from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
@@ -166,11 +166,7 @@ def _as_json(data) -> object:
 
 
 def test_upload_response_is_what_message_serializer_gives(api, client_a):
-    content = instance_for(client_a.kvk_number)
-    payload = upload_payload(content)
-    created = api(client_a.token).post(URL, payload, format="json")
-    again = api(client_a.token).post(URL, payload, format="json")
-    assert (created.status_code, again.status_code) == (201, 200)
+    payload, created, again = upload_twice(api(client_a.token), instance_for(client_a.kvk_number))
     message = ApprovalMessage.objects.get(message_id=payload["message_id"])
     expected = _as_json(MessageSerializer(message).data)
     assert created.json() == expected
