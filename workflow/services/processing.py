@@ -125,21 +125,22 @@ class Examined:
     received_sha256: str | None = None
 
 
-#: What finish_processing writes: for a failed message only its reasons and findings (the
-#: document's facts may be another company's, or not fit their columns), for a started one
-#: also the facts the workflow and the deadlines work with.
-_FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
-_STARTED_FIELDS = [
-    *_FAILED_FIELDS,
+#: The facts of the document the workflow and the deadlines work with: fields of the same
+#: name in ``Examined`` and on the message, copied when the message enters the workflow.
+_DOCUMENT_FACTS = (
     "workflow",
     "financial_year",
     "entry_point",
     "adopted",
     "adoption_date",
     "resubmission",
-    "awaiting_accountant_review",
-    "replaces",
-]
+)
+
+#: What finish_processing writes: for a failed message only its reasons and findings (the
+#: document's facts may be another company's, or not fit their columns), for a started one
+#: also the document's facts.
+_FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
+_STARTED_FIELDS = [*_FAILED_FIELDS, *_DOCUMENT_FACTS, "awaiting_accountant_review", "replaces"]
 
 #: An earlier version that ended in one of these statuses without a filing is replaced by
 #: the next message for the same organisation and financial year (a correction).
@@ -263,12 +264,8 @@ def _reasons_against(
 
 def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool) -> int:
     """20 -> 30 in memory with the facts processing found; returns the status it left."""
-    message.workflow = result.workflow
-    message.financial_year = result.financial_year
-    message.entry_point = result.entry_point
-    message.adopted = result.adopted
-    message.adoption_date = result.adoption_date
-    message.resubmission = result.resubmission
+    for name in _DOCUMENT_FACTS:
+        setattr(message, name, getattr(result, name))
     message.awaiting_accountant_review = review
     return _transition(message, message.start_workflow, SYSTEM)
 
