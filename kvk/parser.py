@@ -124,23 +124,25 @@ class ParsedInstance:
     schema_ref: str
     schema_refs: list[str]
     language: str
-    kvk_number: str | None
-    period_start: date | None
-    period_end: date | None
-    previous_start: date | None
-    previous_end: date | None
-    financial_year: int | None
     entry_point_variant: str | None
     generation: str | None
-    adopted: bool | None
-    adoption_date: date | None
-    resubmission: bool
     facts: list[Fact]
     contexts: dict[str, Context]
     units: dict[str, Unit]
     #: contexts and units by their document order, including duplicates of an id
     context_list: list[Context] = field(default_factory=list)
     unit_list: list[Unit] = field(default_factory=list)
+    #: what the facts say of the filing: parse_instance fills these in once the parts are
+    #: read (_read_document_information)
+    kvk_number: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    previous_start: date | None = None
+    previous_end: date | None = None
+    financial_year: int | None = None
+    adopted: bool | None = None
+    adoption_date: date | None = None
+    resubmission: bool = False
     #: (number of facts indexed, local name -> facts); rebuilt when facts change
     _by_name: tuple[int, dict[str, list[Fact]]] | None = field(
         default=None, repr=False, compare=False
@@ -626,17 +628,8 @@ def parse_instance(content: bytes) -> ParsedInstance:
         schema_ref=schema_ref,
         schema_refs=schema_refs,
         language=root.get(_XML_LANG) or "",
-        kvk_number=None,
-        period_start=None,
-        period_end=None,
-        previous_start=None,
-        previous_end=None,
-        financial_year=None,
         entry_point_variant=found[1] if found else None,
         generation=gen.code if gen else None,
-        adopted=None,
-        adoption_date=None,
-        resubmission=False,
         facts=parts.facts,
         contexts=parts.contexts,
         units=parts.units,
