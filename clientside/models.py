@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -16,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kvk import labels
 from kvk import taxonomy as tx
-from kvk.activation import ActivationChangeEntry, ActivationSwitch
+from kvk.activation import (
+    ActivationChangeEntry,
+    ActivationSwitch,
+    change_subject_field,
+    switch_subject_field,
+)
+from kvk.fields import legal_form_field, value_list_field
 from kvk.status import Status
 
 kvk_number_validator = RegexValidator(
@@ -52,13 +59,7 @@ class Administration(models.Model):
         )
 
     name = models.CharField(_("naam"), max_length=200)
-    #: jenv-bw2-i:LegalEntityLegalForm: the full Dutch names of the taxonomy's value list
-    legal_form = models.CharField(
-        _("rechtsvorm"),
-        max_length=100,
-        choices=[(form, form) for form in tx.LEGAL_FORMS],
-        default=tx.LEGAL_FORM_BV,
-    )
+    legal_form = legal_form_field()
     seat = models.CharField(_("statutaire zetel"), max_length=100)
     kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[kvk_number_validator])
     sbi_code = models.CharField(_("SBI-code"), max_length=10, blank=True)
@@ -160,12 +161,7 @@ class Signatory(models.Model):
     )
     name = models.CharField(_("naam"), max_length=200)
     #: jenv-bw2-i:DirectorType, one of the taxonomy's values ("Bestuurder (huidig)", ...)
-    function = models.CharField(
-        _("functie"),
-        max_length=40,
-        choices=[(value, value) for value in tx.DIRECTOR_TYPES],
-        default=tx.DIRECTOR,
-    )
+    function = value_list_field(_("functie"), tx.DIRECTOR_TYPES, default=tx.DIRECTOR, max_length=40)
     #: nl-cd:PresentationOrder: the order of the signatures in the document
     order = models.PositiveSmallIntegerField(_("volgorde"), default=1)
 
@@ -220,6 +216,16 @@ class CommunicationProfile(models.Model):
         return settings.PORTAL_URL_TEMPLATE.format(participant=self.participant_number).rstrip("/")
 
 
+def _employees_field(verbose_name: Any) -> models.DecimalField:
+    """The average number of employees of one year, to two decimals; empty until entered."""
+    return models.DecimalField(verbose_name, max_digits=9, decimal_places=2, null=True, blank=True)
+
+
+def _net_turnover_field(verbose_name: Any) -> models.DecimalField:
+    """The net turnover of one year in whole euros; empty until entered."""
+    return models.DecimalField(verbose_name, max_digits=20, decimal_places=0, null=True, blank=True)
+
+
 class AnnualReport(models.Model):
     """An annual report of one financial year, prepared in the reporting cockpit.
 
@@ -256,26 +262,10 @@ class AnnualReport(models.Model):
     # the instance does not carry: the average number of employees (NT19's concept is not
     # in the extract) and, where the profit and loss has no NetRevenue (klein starts at the
     # gross margin; publication pieces have none), the net turnover. Not filed.
-    employees_current = models.DecimalField(
-        _("gemiddeld aantal werknemers (huidig boekjaar)"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    employees_previous = models.DecimalField(
-        _("gemiddeld aantal werknemers (vorig boekjaar)"),
-        max_digits=9,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    net_turnover_current = models.DecimalField(
-        _("netto-omzet (huidig boekjaar)"), max_digits=20, decimal_places=0, null=True, blank=True
-    )
-    net_turnover_previous = models.DecimalField(
-        _("netto-omzet (vorig boekjaar)"), max_digits=20, decimal_places=0, null=True, blank=True
-    )
+    employees_current = _employees_field(_("gemiddeld aantal werknemers (huidig boekjaar)"))
+    employees_previous = _employees_field(_("gemiddeld aantal werknemers (vorig boekjaar)"))
+    net_turnover_current = _net_turnover_field(_("netto-omzet (huidig boekjaar)"))
+    net_turnover_previous = _net_turnover_field(_("netto-omzet (vorig boekjaar)"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -383,9 +373,7 @@ class FilingActivationChange(ActivationChangeEntry):
 
     subject_field = "administration"
 
-    administration = models.ForeignKey(
-        Administration, on_delete=models.CASCADE, related_name="filing_activation_changes"
-    )
+    administration = change_subject_field(Administration, related_name="filing_activation_changes")
 
 
 class FilingActivation(ActivationSwitch):
@@ -396,11 +384,8 @@ class FilingActivation(ActivationSwitch):
     subject_field = "administration"
     change_model = FilingActivationChange
 
-    administration = models.OneToOneField(
-        Administration,
-        on_delete=models.CASCADE,
-        related_name="filing_activation",
-        verbose_name=_("administratie"),
+    administration = switch_subject_field(
+        Administration, related_name="filing_activation", verbose_name=_("administratie")
     )
 
     class Meta:

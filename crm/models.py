@@ -11,8 +11,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kvk import taxonomy as tx
-from kvk.activation import ActivationChangeEntry, ActivationSwitch, source_choices, source_field
+from kvk.activation import (
+    ActivationChangeEntry,
+    ActivationSwitch,
+    change_subject_field,
+    source_choices,
+    source_field,
+    switch_subject_field,
+)
+from kvk.fields import legal_form_field
 
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
@@ -72,14 +79,7 @@ class Organisation(models.Model):
         verbose_name=_("accountantsomgeving"),
     )
     name = models.CharField(_("naam"), max_length=200)
-    # The official value list (jenv-codes:legalFormItemType); drives the legal deadlines
-    # (kvk.deadlines.RULES).
-    legal_form = models.CharField(
-        _("rechtsvorm"),
-        max_length=100,
-        choices=[(form, form) for form in tx.LEGAL_FORMS],
-        default=tx.LEGAL_FORM_BV,
-    )
+    legal_form = legal_form_field()
     # Per-organisation sequence of status changes; see workflow.services for why the
     # updates cursor is per organisation (it makes commit order equal sequence order).
     status_sequence = models.BigIntegerField(default=0, editable=False)
@@ -243,9 +243,7 @@ class EnvironmentActivationChange(ActivationChangeEntry):
 
     subject_field = "environment"
 
-    environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, related_name="activation_changes"
-    )
+    environment = change_subject_field(AccountancyEnvironment, related_name="activation_changes")
     # The set-up page is InSite's; the sources are otherwise the client side's.
     source = source_field(source_choices(setup_label=_("Inrichtingsscherm InSite")))
 
@@ -262,11 +260,8 @@ class EnvironmentActivation(ActivationSwitch):
     subject_field = "environment"
     change_model = EnvironmentActivationChange
 
-    environment = models.OneToOneField(
-        AccountancyEnvironment,
-        on_delete=models.CASCADE,
-        related_name="activation",
-        verbose_name=_("accountantsomgeving"),
+    environment = switch_subject_field(
+        AccountancyEnvironment, related_name="activation", verbose_name=_("accountantsomgeving")
     )
     # When the scheduled job "Externe berichten verwerken" last ran for this environment;
     # the set-up checklist shows it.

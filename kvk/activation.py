@@ -52,6 +52,21 @@ def source_field(choices: list[tuple[str, Any]]) -> models.CharField:
     return models.CharField(gettext_lazy("via"), max_length=20, choices=choices)
 
 
+def switch_subject_field(
+    to: type[models.Model], *, related_name: str, verbose_name: Any
+) -> models.OneToOneField:
+    """A concrete ActivationSwitch's field to its subject: one switch a subject, deleted
+    with it."""
+    return models.OneToOneField(
+        to, on_delete=models.CASCADE, related_name=related_name, verbose_name=verbose_name
+    )
+
+
+def change_subject_field(to: type[models.Model], *, related_name: str) -> models.ForeignKey:
+    """A concrete ActivationChangeEntry's field to its subject, whose log goes with it."""
+    return models.ForeignKey(to, on_delete=models.CASCADE, related_name=related_name)
+
+
 def _changed_by_field() -> models.ForeignKey:
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,7 +84,7 @@ def _state_text(active: bool) -> str:
 
 class ActivationChangeEntry(models.Model):
     """One row per switch of an activation: who, when, on or off, and where. A concrete
-    model adds the foreign key named by ``subject_field``."""
+    model adds the foreign key named by ``subject_field`` (``change_subject_field``)."""
 
     subject_field: ClassVar[str]
     Source = ActivationSource
@@ -94,8 +109,8 @@ class ActivationChangeEntry(models.Model):
 
 class ActivationSwitch(models.Model):
     """The switch of one subject (an environment, an administration). No row means off.
-    A concrete model adds the one-to-one field named by ``subject_field`` and names its
-    change log (``change_model``)."""
+    A concrete model adds the one-to-one field named by ``subject_field``
+    (``switch_subject_field``) and names its change log (``change_model``)."""
 
     subject_field: ClassVar[str]
     change_model: ClassVar[type[ActivationChangeEntry]]
