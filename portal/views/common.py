@@ -75,44 +75,65 @@ def second_factor_url(request: HttpRequest) -> str:
     return reverse(name) + "?" + urlencode({"next": request.get_full_path()})
 
 
+def _role_view(
+    view: Callable,
+    *,
+    role: Callable[[Any], Any],
+    attribute: str,
+    check: Callable[[HttpRequest, Any], HttpResponse | None] | None = None,
+) -> Callable:
+    """Guard ``view``: a logged-in user who has the ``role`` (the staff member, the contact;
+    anyone else gets 404), kept on the request as ``attribute``; ``check`` may answer
+    first or refuse."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        holder = role(request.user)
+        if holder is None:
+            raise Http404
+        answer = check(request, holder) if check is not None else None
+        if answer is not None:
+            return answer
+        setattr(request, attribute, holder)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def staff_view(*, administrator: bool = False) -> Callable:
     """Guard an InSite view: staff only (others get 404), with a verified second factor when
     required; ``administrator`` pages (the set-up) answer 403 to workers."""
 
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            member = permissions.staff_member(request.user)
-            if member is None:
-                raise Http404
-            if needs_second_factor(request.user):
-                return redirect(second_factor_url(request))
-            if administrator and member.role != StaffMember.Role.ADMINISTRATOR:
-                raise PermissionDenied(_("Alleen beheerders van de inrichting mogen dit."))
-            request.staff_member = member  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+    def check(request: HttpRequest, member: StaffMember) -> HttpResponse | None:
+        if needs_second_factor(request.user):
+            return redirect(second_factor_url(request))
+        if administrator and member.role != StaffMember.Role.ADMINISTRATOR:
+            raise PermissionDenied(_("Alleen beheerders van de inrichting mogen dit."))
+        return None
 
-        return wrapped
+    def decorator(view: Callable) -> Callable:
+        return _role_view(
+            view, role=permissions.staff_member, attribute="staff_member", check=check
+        )
 
     return decorator
 
 
 def client_view(view: Callable) -> Callable:
     """Guard an OutSite view: a contact with portal access only; anyone else gets 404."""
+    return _role_view(view, role=permissions.client_contact, attribute="contact")
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        contact = permissions.client_contact(request.user)
-        if contact is None:
-            raise Http404
-        request.contact = contact  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
 
-    return wrapped
+def perform(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Run a workflow ``action``; say ``done`` when it worked, else why it was refused."""
+    try:
+        action()
+    except WorkflowError as error:
+        flash.error(request, error.message)
+    else:
+        flash.success(request, done)
 
 
 def staff_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
@@ -360,12 +381,13 @@ def message_views(side: Side) -> MessageViews:
             return detail_page(
                 request, side.context(request, message, comment_form=form), status=400
             )
-        try:
-            create_comment(request=request, message=message, text=form.cleaned_data["text"])
-        except WorkflowError as error:
-            flash.error(request, error.message)
-        else:
-            flash.success(request, _("Uw opmerking is geplaatst."))
+        perform(
+            request,
+            lambda: create_comment(
+                request=request, message=message, text=form.cleaned_data["text"]
+            ),
+            _("Uw opmerking is geplaatst."),
+        )
         return redirect(side.detail, pk=pk)
 
     return MessageViews(message_detail, message_status, message_pdf, message_xbrl, message_comment)

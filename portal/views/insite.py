@@ -307,20 +307,16 @@ def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
         return common.detail_page(
             request, _detail_context(request, message, size_form=form), status=400
         )
-    try:
-        services.override_size_class_warning(
+    common.perform(
+        request,
+        lambda: services.override_size_class_warning(
             message_id=message.pk, actor=common.actor(request), reason=form.cleaned_data["reason"]
-        )
-    except WorkflowError as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(
-            request,
-            _(
-                "De waarschuwing over de grootteklasse is terzijde gelegd; de reden staat in "
-                "het verloop."
-            ),
-        )
+        ),
+        _(
+            "De waarschuwing over de grootteklasse is terzijde gelegd; de reden staat in "
+            "het verloop."
+        ),
+    )
     return redirect(reverse("insite-message", kwargs={"pk": pk}) + "#size-class")
 
 
@@ -399,18 +395,14 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("insite-message", pk=pk)
         return render(request, "portal/insite_resend_confirm.html", {"message": message})
-    try:
-        services.resend(message_id=message.pk, actor=common.actor(request))
-    except WorkflowError as error:
-        flash.error(request, error.message)
-    else:
-        flash.success(
-            request,
-            _(
-                "Het bericht wordt opnieuw verzonden. Deponeer vraagt Digipoort eerst of een "
-                "eerdere poging toch is aangekomen."
-            ),
-        )
+    common.perform(
+        request,
+        lambda: services.resend(message_id=message.pk, actor=common.actor(request)),
+        _(
+            "Het bericht wordt opnieuw verzonden. Deponeer vraagt Digipoort eerst of een "
+            "eerdere poging toch is aangekomen."
+        ),
+    )
     return redirect("insite-message", pk=pk)
 
 
