@@ -483,17 +483,22 @@ def _kvk_tab_problems(administration: Administration) -> list[Problem]:
     return problems
 
 
+def _text_required(value: str | None, where: str, text: str) -> list[Problem]:
+    """``text`` about the field ``where`` when its value is empty or only white space."""
+    return [] if (value or "").strip() else [Problem(where, text)]
+
+
 def _signing_problems(report: AnnualReport, end: date | None, today: date) -> list[Problem]:
     """The signatures: who signs, who did, when and where."""
-    problems = [*_signer_problems(report), *_signing_date_problems(report, end, today)]
-    if not report.signing_place.strip():
-        problems.append(
-            Problem(
-                _("Plaats ondertekening"),
-                _("Vul de plaats van ondertekening in (de KvK vraagt die bij elke handtekening)."),
-            )
-        )
-    return problems
+    return [
+        *_signer_problems(report),
+        *_signing_date_problems(report, end, today),
+        *_text_required(
+            report.signing_place,
+            _("Plaats ondertekening"),
+            _("Vul de plaats van ondertekening in (de KvK vraagt die bij elke handtekening)."),
+        ),
+    ]
 
 
 def _signer_problems(report: AnnualReport) -> list[Problem]:
@@ -586,25 +591,21 @@ def _period_problems(report: AnnualReport, data: dict[str, Any]) -> list[Problem
         ]
     if is_annual(start, end):
         return []
-    problems: list[Problem] = []
-    if not (data.get("period_deviation_reason") or "").strip():
-        problems.append(
-            Problem(
-                _("Reden afwijkende lengte boekjaar"),
-                _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
-            )
-        )
-    if not (data.get("period_deviation_impact") or "").strip():
-        problems.append(
-            Problem(
-                _("Gevolgen voor de vergelijkende cijfers"),
-                _(
-                    "Het boekjaar is geen twaalf maanden; beschrijf in de cijfers de "
-                    "gevolgen voor de vergelijkende cijfers."
-                ),
-            )
-        )
-    return problems
+    return [
+        *_text_required(
+            data.get("period_deviation_reason"),
+            _("Reden afwijkende lengte boekjaar"),
+            _("Het boekjaar is geen twaalf maanden; geef de reden in de cijfers."),
+        ),
+        *_text_required(
+            data.get("period_deviation_impact"),
+            _("Gevolgen voor de vergelijkende cijfers"),
+            _(
+                "Het boekjaar is geen twaalf maanden; beschrijf in de cijfers de "
+                "gevolgen voor de vergelijkende cijfers."
+            ),
+        ),
+    ]
 
 
 def _prepared_problems(prepared_on: date | None, end: date | None, today: date) -> list[Problem]:
@@ -623,15 +624,14 @@ def _resubmission_problems(
     report: AnnualReport, prepared_on: date | None, today: date
 ) -> list[Problem]:
     """A resubmission: its adoption date (BR-KVK-4.10, 4.12, 4.16) and an explanation."""
-    problems = _adoption_date_problems(report, prepared_on, today)
-    if not report.resubmission_explanation.strip():
-        problems.append(
-            Problem(
-                _("Toelichting heraanlevering"),
-                _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
-            )
-        )
-    return problems
+    return [
+        *_adoption_date_problems(report, prepared_on, today),
+        *_text_required(
+            report.resubmission_explanation,
+            _("Toelichting heraanlevering"),
+            _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
+        ),
+    ]
 
 
 def _adoption_date_problems(
