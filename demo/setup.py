@@ -189,27 +189,39 @@ def add_client(
             portal_url_override=portal_url,
             token=raw,
         )
-    statements = demo_statements(
-        kvk_number=kvk_number,
-        legal_name=name,
-        year=year,
-        size=administration.size,
-        variant=administration.kvk_report,
-    )
-    # Drawn up and signed on one day after the year's end, never in the future.
-    signed = min(date(year + 1, 3, 1), date.today())
-    statements.prepared_on = signed
     report, _ = AnnualReport.objects.get_or_create(
         administration=administration,
         financial_year=year,
         resubmission=False,
-        defaults={
-            "statements": statements.to_dict(),
-            "signed_date": signed,
-            "signing_place": client.place,
-        },
+        defaults=report_values(administration, year, signing_place=client.place),
     )
     return org, administration, report
+
+
+def signing_day(year: int) -> date:
+    """The day the demo accounts of ``year`` are drawn up and signed: after the year's
+    end, never in the future."""
+    return min(date(year + 1, 3, 1), date.today())
+
+
+def report_values(
+    administration: Administration, year: int, *, signing_place: str
+) -> dict[str, object]:
+    """An annual report's figures (NT19 demo figures for the administration's KvK report)
+    and its signing, drawn up and signed on ``signing_day``."""
+    statements = demo_statements(
+        kvk_number=administration.kvk_number,
+        legal_name=administration.name,
+        year=year,
+        size=administration.size,
+        variant=administration.kvk_report,
+    )
+    statements.prepared_on = signing_day(year)
+    return {
+        "statements": statements.to_dict(),
+        "signed_date": statements.prepared_on,
+        "signing_place": signing_place,
+    }
 
 
 def bookkeeping_group() -> Group:

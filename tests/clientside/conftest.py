@@ -16,12 +16,12 @@ from clientside.models import (
     FilingActivation,
     Signatory,
 )
+from demo.setup import report_values, signing_day
 from kvk import taxonomy as tx
-from kvk.statements import demo_statements
 
 YEAR = date.today().year - 1
 #: The day the demo accounts were drawn up and signed: after the year, not in the future.
-SIGNED = min(date(YEAR + 1, 3, 1), date.today())
+SIGNED = signing_day(YEAR)
 
 
 def signed_by_the_director(signatory) -> dict[str, str]:
@@ -74,20 +74,10 @@ def make_environment(
         portal_url_override=portal_url,
         token=token,
     )
-    statements = demo_statements(
-        kvk_number=kvk_number,
-        legal_name=name,
-        year=YEAR,
-        size=administration.size,
-        variant=variant,
-    )
-    statements.prepared_on = SIGNED
     report = AnnualReport.objects.create(
         administration=administration,
         financial_year=YEAR,
-        statements=statements.to_dict(),
-        signed_date=SIGNED,
-        signing_place="Utrecht",
+        **report_values(administration, YEAR, signing_place="Utrecht"),
     )
     return ClientEnvironment(administration, profile, report)
 
