@@ -69,6 +69,20 @@ class AdopterRule(models.TextChoices):
     NAMED = "named", _("Eén aangewezen contactpersoon")
 
 
+def rule_field(
+    verbose_name: Any, rule: type[models.TextChoices], *, default: str | None = None
+) -> models.CharField:
+    """Which ``rule`` (ApproverRule, AdopterRule) applies: a workflow definition names one
+    (``default``); an organisation may override it (no default: blank means the workflow's
+    setting)."""
+    options: dict[str, Any] = (
+        {"default": default}
+        if default is not None
+        else {"blank": True, "help_text": _("Leeg: zoals de workflow het zegt.")}
+    )
+    return models.CharField(verbose_name, max_length=10, choices=rule.choices, **options)
+
+
 class Organisation(models.Model):
     """A client organisation of the accountancy (the company that files)."""
 
@@ -84,13 +98,7 @@ class Organisation(models.Model):
     # updates cursor is per organisation (it makes commit order equal sequence order).
     status_sequence = models.BigIntegerField(default=0, editable=False)
     # Who must approve this organisation's messages; blank: the workflow's setting.
-    approver_rule = models.CharField(
-        _("goedkeuring door"),
-        max_length=10,
-        choices=ApproverRule.choices,
-        blank=True,
-        help_text=_("Leeg: zoals de workflow het zegt."),
-    )
+    approver_rule = rule_field(_("goedkeuring door"), ApproverRule)
     # The set of contacts for ApproverRule.NAMED.
     approvers: models.ManyToManyField[Contact, Any] = models.ManyToManyField(
         "Contact",
@@ -99,13 +107,7 @@ class Organisation(models.Model):
         related_name="approver_of",
     )
     # Who records the adoption; blank: the workflow's setting.
-    adopter_rule = models.CharField(
-        _("vaststelling door"),
-        max_length=10,
-        choices=AdopterRule.choices,
-        blank=True,
-        help_text=_("Leeg: zoals de workflow het zegt."),
-    )
+    adopter_rule = rule_field(_("vaststelling door"), AdopterRule)
     # The one contact for AdopterRule.NAMED.
     adopter = models.ForeignKey(
         "Contact",

@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
 
 from crm import permissions
-from crm.models import AccountancyEnvironment, AdopterRule, ApproverRule, Organisation
+from crm.models import (
+    AccountancyEnvironment,
+    AdopterRule,
+    ApproverRule,
+    Organisation,
+    rule_field,
+)
 from kvk.status import Status
 
 
@@ -131,19 +137,9 @@ class WorkflowDefinition(models.Model):
         help_text=_("Een medewerker beoordeelt het bericht voordat de cliënt het ziet."),
     )
     # Who must approve a message; an organisation may override it (Organisation.approver_rule).
-    approver_rule = models.CharField(
-        _("goedkeuring door"),
-        max_length=10,
-        choices=ApproverRule.choices,
-        default=ApproverRule.ONE,
-    )
+    approver_rule = rule_field(_("goedkeuring door"), ApproverRule, default=ApproverRule.ONE)
     # Who records the adoption; an organisation may override it (Organisation.adopter_rule).
-    adopter_rule = models.CharField(
-        _("vaststelling door"),
-        max_length=10,
-        choices=AdopterRule.choices,
-        default=AdopterRule.APPROVER,
-    )
+    adopter_rule = rule_field(_("vaststelling door"), AdopterRule, default=AdopterRule.APPROVER)
 
     class Meta:
         verbose_name = _("workflow")
