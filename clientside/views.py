@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -431,16 +433,29 @@ def _locked_redirect(request: HttpRequest, error: Exception, pk: int) -> HttpRes
 
 
 def _saved_to_checks(
-    request: HttpRequest, pk: int, save: Callable[[], object], done: str
+    request: HttpRequest,
+    report: AnnualReport,
+    form: BaseForm,
+    *,
+    name: str,
+    refused: str,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
 ) -> HttpResponse:
-    """Run ``save`` on the report; then say ``done`` and show the checks, or say that the
-    report is locked (it is on its way to the accountant)."""
+    """A form of the report page (``name``, as the page's context names it): refused, say
+    ``refused`` and show the page again with the form's errors; else ``save`` its cleaned
+    data, then say ``done`` and show the checks, or say that the report is locked (it is
+    on its way to the accountant)."""
+    if not form.is_valid():
+        flash.error(request, refused)
+        context = _report_context(request, report, **{name: form})
+        return render(request, "clientside/report_detail.html", context, status=400)
     try:
-        save()
+        save(form.cleaned_data)
     except services.ReportLocked as error:
-        return _locked_redirect(request, error, pk)
+        return _locked_redirect(request, error, report.pk)
     flash.success(request, done)
-    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+    return redirect(reverse("clientside:report", args=[report.pk]) + "#controle")
 
 
 @require_POST
@@ -448,16 +463,10 @@ def _saved_to_checks(
 def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
     form = FiguresForm(request.POST, report=report)
-    if not form.is_valid():
-        flash.error(request, _("De cijfers zijn niet opgeslagen; zie de meldingen bij de velden."))
-        context = _report_context(request, report, figures_form=form)
-        return render(request, "clientside/report_detail.html", context, status=400)
-    data = form.cleaned_data
-    employees, net_turnover = form.size_figures()
-    return _saved_to_checks(
-        request,
-        pk,
-        lambda: services.save_figures(
+
+    def save(data: dict[str, Any]) -> None:
+        employees, net_turnover = form.size_figures()
+        services.save_figures(
             report=report,
             period_start=data["period_start"],
             period_end=data["period_end"],
@@ -471,8 +480,16 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
             notes=form.notes(),
             employees=employees,
             net_turnover=net_turnover,
-        ),
-        _("De cijfers zijn opgeslagen; lege totalen zijn berekend."),
+        )
+
+    return _saved_to_checks(
+        request,
+        report,
+        form,
+        name="figures_form",
+        refused=_("De cijfers zijn niet opgeslagen; zie de meldingen bij de velden."),
+        save=save,
+        done=_("De cijfers zijn opgeslagen; lege totalen zijn berekend."),
     )
 
 
@@ -520,15 +537,13 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
 def report_values(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
     form = _values_form(report, request.POST)
-    if not form.is_valid():
-        flash.error(request, _("De rapportagewaarden zijn niet opgeslagen."))
-        context = _report_context(request, report, values_form=form)
-        return render(request, "clientside/report_detail.html", context, status=400)
-    data = form.cleaned_data
     return _saved_to_checks(
         request,
-        pk,
-        lambda: services.save_reporting_values(
+        report,
+        form,
+        name="values_form",
+        refused=_("De rapportagewaarden zijn niet opgeslagen."),
+        save=lambda data: services.save_reporting_values(
             report=report,
             adoption_date=data["adoption_date"],
             signed_by=data["signed_by"],
@@ -537,7 +552,7 @@ def report_values(request: HttpRequest, pk: int) -> HttpResponse:
             resubmission_explanation=data.get("resubmission_explanation", ""),
             signatures=form.signatures(),
         ),
-        _("De rapportagewaarden zijn opgeslagen."),
+        done=_("De rapportagewaarden zijn opgeslagen."),
     )
 
 
