@@ -40,7 +40,8 @@ SQUASHED = [
 
 
 def load_release(commit, tmp_path, django_db_blocker):
-    """The database dumped by ``commit`` in a SQLite file of its own, as ``release``."""
+    """The database dumped by ``commit`` (None: a new, empty one) in a SQLite file of its
+    own, as ``release``."""
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
     connections.settings[ALIAS] = connections.configure_settings(
         {DEFAULT_DB_ALIAS: {**connections.settings[DEFAULT_DB_ALIAS]}, ALIAS: sqlite}
@@ -53,7 +54,8 @@ def load_release(commit, tmp_path, django_db_blocker):
             connections[ALIAS].ensure_connection()
             db = connections[ALIAS].connection
             db.execute("PRAGMA foreign_keys = OFF")
-            db.executescript((DATA / f"release-{commit}.dump").read_text(encoding="utf-8"))
+            if commit is not None:
+                db.executescript((DATA / f"release-{commit}.dump").read_text(encoding="utf-8"))
             db.execute("PRAGMA foreign_keys = ON")
             assert db.execute("PRAGMA foreign_key_check").fetchall() == []
             yield connections[ALIAS]
@@ -66,6 +68,11 @@ def load_release(commit, tmp_path, django_db_blocker):
 @pytest.fixture
 def release_database(tmp_path, django_db_blocker):
     yield from load_release("e5ba993", tmp_path, django_db_blocker)
+
+
+@pytest.fixture
+def new_database(tmp_path, django_db_blocker):
+    yield from load_release(None, tmp_path, django_db_blocker)
 
 
 @pytest.fixture
@@ -138,3 +145,16 @@ def test_a_database_of_the_release_before_is_refused_with_the_way_through(
     assert "Er is niets gewijzigd." in text
     assert set(recorder.applied_migrations()) == before
     assert set(earlier_release_database.introspection.table_names()) == tables
+
+
+def test_a_database_this_version_made_migrates_again(new_database):
+    """Django records the replaced migrations with each squashed one, portal's never: the
+    refusal must not mistake that for a database half-way (it did, on the second run)."""
+    call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
+    recorded = set(MigrationRecorder(new_database).applied_migrations())
+    assert set(SQUASHED) <= recorded and ("clientside", "0010_adoption_date") in recorded
+    assert not any(app == "portal" for app, _name in recorded)
+
+    call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
+
+    assert set(MigrationRecorder(new_database).applied_migrations()) == recorded

@@ -1,9 +1,10 @@
 """Django's ``migrate``, refusing a database that stopped half-way to release e5ba993.
 
 The migrations of every app were squashed after release e5ba993 into one ``0001_squashed``
-per app. A database has either none of the old migrations (a new one) or all of them (made
-or upgraded by e5ba993); then the squashed ones apply or count as applied. A database with
-only some of them (made by an earlier release) cannot be taken further by this version:
+per app. A database has, of each squashed migration's old ones, either none (a new one) or
+all (made or upgraded by e5ba993, or made by this version); then the squashed one applies
+or counts as applied. A database with only some of them (made by an earlier release) cannot
+be taken further by this version:
 Django would try to create tables it already has, or fail on a missing migration. This
 command says so, names the way through, and changes nothing.
 """
@@ -34,23 +35,30 @@ PORTAL_MIGRATIONS = [
 ]
 
 
-def release_migrations() -> set[tuple[str, str]]:
-    """Every migration release e5ba993 had: what the squashed ones replace, and portal's."""
+def release_groups() -> list[set[tuple[str, str]]]:
+    """The migrations of release e5ba993 in the groups that go together: what each squashed
+    migration replaces, and portal's own."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    replaced = {key for m in loader.disk_migrations.values() for key in m.replaces or ()}
-    return replaced | set(PORTAL_MIGRATIONS)
+    groups = [set(m.replaces) for m in loader.disk_migrations.values() if m.replaces]
+    return [*groups, set(PORTAL_MIGRATIONS)]
 
 
 def missing_for_upgrade(database: str = DEFAULT_DB_ALIAS) -> list[tuple[str, str]]:
-    """The release's migrations this database lacks, when it has some of them, else []."""
+    """The release's migrations this database lacks in the groups it has only part of.
+
+    A new database has none of a group; one made or upgraded by e5ba993 has all of every
+    group (and so does one made by this version: Django records the replaced migrations
+    with the squashed one; portal's it never has).
+    """
     recorder = MigrationRecorder(connections[database])
     if not recorder.has_table():
         return []
-    expected = release_migrations()
-    applied = set(recorder.applied_migrations()) & expected
-    if not applied:
-        return []
-    return sorted(expected - applied)
+    applied = set(recorder.applied_migrations())
+    missing: set[tuple[str, str]] = set()
+    for group in release_groups():
+        if group & applied:
+            missing |= group - applied
+    return sorted(missing)
 
 
 class Command(MigrateCommand):
