@@ -208,7 +208,15 @@ def test_nt19_package_types_carry_the_restrictions_of_the_extract():
         )
         assert len(found) == 1, qname
         expected: dict[str, object] = {"base": extract_clark(record["base"])}
-        for facet in nt.FACETS:
+        for facet in (
+            "enumeration",
+            "length",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "totalDigits",
+            "minInclusive",
+        ):
             if facet in record:
                 value = record[facet]
                 expected[facet] = list(value) if facet == "enumeration" else str(value)
