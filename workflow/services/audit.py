@@ -4,7 +4,7 @@ its per-organisation sequence numbers."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NotRequired, TypedDict, Unpack
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -58,19 +58,16 @@ def _next_sequence(organisation_id: int) -> int:
     return int(row[0])
 
 
-class EventFacts(TypedDict):
-    """What an action tells of its audit event; the rest comes from the message.
-    ``reasons`` left out or None: the message's own."""
-
-    action: str
-    actor: Actor
-    from_status: int | None
-    reasons: NotRequired[list[dict[str, str]] | None]
-
-
-def record_event(message: ApprovalMessage, **facts: Unpack[EventFacts]) -> StatusEvent:
+def record_event(
+    message: ApprovalMessage,
+    *,
+    action: str,
+    actor: Actor,
+    from_status: int | None,
+    reasons: list[dict[str, str]] | None = None,
+) -> StatusEvent:
     """Write the audit event for an action; call inside the action's transaction."""
-    event = _event(message, **facts)
+    event = _event(message, action=action, actor=actor, from_status=from_status, reasons=reasons)
     event.sequence = _next_sequence(message.organisation_id)
     _EVENT_INSERT.execute(event)
     return event
