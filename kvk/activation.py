@@ -228,18 +228,9 @@ def setup_context(
 class ActivationCommand(BaseCommand):
     """Shows or switches an activation (``--aan``/``--uit``, ``--door GEBRUIKER``), then
     prints the state and the checklist. A side names the activation (``activation_name``)
-    and what it is switched for (``subject_name``, "een administratie"), and says how to find
-    the subject, switch it, read it and list what is missing."""
+    and says how to find the subject, switch it, read it and list what is missing."""
 
     activation_name: Any
-    subject_name: str
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.help = (
-            f"Toont of wijzigt de activering '{self.activation_name}' van {self.subject_name}, "
-            "met wat er nog ontbreekt voor het eerste bericht."
-        )
 
     def find_subject(self, options: dict[str, Any]) -> Any:
         raise NotImplementedError

@@ -15,7 +15,10 @@ from kvk.activation import ActivationCommand, ActivationSource, ChecklistItem
 
 class Command(ActivationCommand):
     activation_name = activation.ACTIVATION_NAME
-    subject_name = "een administratie"
+    help = (
+        "Toont of wijzigt de activering 'Jaarrapportage deponeren via accountancyportal' van "
+        "een administratie, met wat er nog ontbreekt voor het eerste bericht."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--administration", required=True, help="KvK-nummer (8 cijfers)")

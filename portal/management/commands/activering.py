@@ -18,7 +18,10 @@ from portal import activation
 
 class Command(ActivationCommand):
     activation_name = activation.ACTIVATION_NAME
-    subject_name = "een accountantsomgeving"
+    help = (
+        "Toont of wijzigt de activering 'Communicatieconnector accordering OutSite' van een "
+        "accountantsomgeving, met wat er nog ontbreekt voor het eerste bericht."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--environment", metavar="DEELNEMERNUMMER")
