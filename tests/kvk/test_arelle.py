@@ -215,6 +215,7 @@ def test_nt19_package_types_carry_the_restrictions_of_the_extract():
             "maxLength",
             "pattern",
             "totalDigits",
+            "fractionDigits",
             "minInclusive",
         ):
             if facet in record:
