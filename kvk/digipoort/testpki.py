@@ -23,25 +23,29 @@ from kvk.digipoort import wssec
 FILES = ("ca.crt", "client.crt", "client.key", "server.crt", "server.key")
 
 
-class _File:
-    """One of the FILES, as a path in the set's directory."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, pki: TestPki, owner: type | None = None) -> Path:
-        return pki.directory / self.name
-
-
 @dataclass(frozen=True)
 class TestPki:
     directory: Path
 
-    ca_cert = _File("ca.crt")
-    server_cert = _File("server.crt")
-    server_key = _File("server.key")
-    client_cert = _File("client.crt")
-    client_key = _File("client.key")
+    @property
+    def ca_cert(self) -> Path:
+        return self.directory / "ca.crt"
+
+    @property
+    def server_cert(self) -> Path:
+        return self.directory / "server.crt"
+
+    @property
+    def server_key(self) -> Path:
+        return self.directory / "server.key"
+
+    @property
+    def client_cert(self) -> Path:
+        return self.directory / "client.crt"
+
+    @property
+    def client_key(self) -> Path:
+        return self.directory / "client.key"
 
 
 def _name(common_name: str) -> x509.Name:

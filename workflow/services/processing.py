@@ -264,8 +264,12 @@ def _reasons_against(
 
 def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool) -> int:
     """20 -> 30 in memory with the facts processing found; returns the status it left."""
-    for name in _DOCUMENT_FACTS:
-        setattr(message, name, getattr(result, name))
+    message.workflow = result.workflow
+    message.financial_year = result.financial_year
+    message.entry_point = result.entry_point
+    message.adopted = result.adopted
+    message.adoption_date = result.adoption_date
+    message.resubmission = result.resubmission
     message.awaiting_accountant_review = review
     return _transition(message, message.start_workflow, SYSTEM)
 
