@@ -512,21 +512,37 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
+    return _organisation_page(request, organisation)
+
+
+def _organisation_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    *,
+    contact_form: ContactForm | None = None,
+    approvers_form=None,
+) -> HttpResponse:
+    """The organisation's page; with a refused form (bound, with its errors and what was
+    typed), answered 400."""
+    context = {
+        "organisation": organisation,
+        "identifications": organisation.identifications.all(),
+        "contacts": organisation.contacts.select_related("user"),
+        "tokens": organisation.tokens.select_related("connector").order_by("-created_at"),
+        # Not "messages": that is the name of the notes (django.contrib.messages) base.html
+        # shows; it hid every note of this page.
+        "approval_messages": organisation.approval_messages.defer(*common.HEAVY_FIELDS).order_by(
+            "-created_at"
+        )[:20],
+        "contact_form": contact_form or ContactForm(),
+        "administrator": _is_administrator(request),
+        **_approvers_context(organisation),
+    }
+    if approvers_form is not None:
+        context["approvers_form"] = approvers_form
+    refused = contact_form is not None or approvers_form is not None
     return render(
-        request,
-        "portal/insite_organisation.html",
-        {
-            "organisation": organisation,
-            "identifications": organisation.identifications.all(),
-            "contacts": organisation.contacts.select_related("user"),
-            "tokens": organisation.tokens.select_related("connector").order_by("-created_at"),
-            "messages": organisation.approval_messages.defer(*common.HEAVY_FIELDS).order_by(
-                "-created_at"
-            )[:20],
-            "contact_form": ContactForm(),
-            "administrator": _is_administrator(request),
-            **_approvers_context(organisation),
-        },
+        request, "portal/insite_organisation.html", context, status=400 if refused else 200
     )
 
 
@@ -587,10 +603,8 @@ def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     form = _approvers_form(organisation, request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                flash.error(request, str(error))
-        return redirect("insite-organisation", pk=pk)
+        flash.error(request, _("Niet opgeslagen; zie de meldingen bij de velden."))
+        return _organisation_page(request, organisation, approvers_form=form)
     form.save()
     flash.success(
         request,
@@ -634,10 +648,10 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     form = ContactForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                flash.error(request, str(error))
-        return redirect("insite-organisation", pk=pk)
+        flash.error(
+            request, _("De contactpersoon is niet toegevoegd; zie de meldingen bij de velden.")
+        )
+        return _organisation_page(request, organisation, contact_form=form)
     with transaction.atomic():
         contact = form.save(commit=False)
         contact.organisation = organisation

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from crm.models import AdopterRule, ApproverRule
@@ -135,8 +134,14 @@ def test_insite_organisation_page_sets_who_must_approve(client_a, admin_browser,
 
     url = reverse("insite-organisation-approvers", args=[organisation.pk])
     refused = admin_browser.post(url, {"approver_rule": "named"})
-    assert [str(m) for m in get_messages(refused.wsgi_request)] == ["Kies wie moeten goedkeuren."]
-    admin_browser.post(url, {"approver_rule": "named", "approvers": [bert.pk]})
+    # The organisation's page again, with the field's error and the rule as typed.
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert '<p class="error" id="id_approvers_error">Kies wie moeten goedkeuren.</p>' in html
+    assert '<option value="named" selected>' in html
+    assert "Niet opgeslagen; zie de meldingen bij de velden." in html
+    saved = admin_browser.post(url, {"approver_rule": "named", "approvers": [bert.pk]}, follow=True)
+    assert "Opgeslagen wie de berichten van deze organisatie goedkeuren" in saved.content.decode()
 
     organisation.refresh_from_db()
     assert organisation.approver_rule == ApproverRule.NAMED
@@ -173,8 +178,8 @@ def test_insite_organisation_page_names_who_records_the_adoption(
 
     url = reverse("insite-organisation-approvers", args=[organisation.pk])
     refused = admin_browser.post(url, {"adopter_rule": "named"})
-    messages = [str(m) for m in get_messages(refused.wsgi_request)]
-    assert messages == ["Kies wie de vaststelling vastlegt."]
+    assert refused.status_code == 400
+    assert "Kies wie de vaststelling vastlegt." in refused.content.decode()
     admin_browser.post(url, {"adopter_rule": "named", "adopter": bert.pk})
 
     organisation.refresh_from_db()
@@ -246,3 +251,21 @@ def test_insite_warns_when_nobody_can_approve_under_the_rule(client_a, admin_bro
     assert 'id="approvers-missing"' in admin_browser.get(url).content.decode()
     factories.make_directors(client_a, "Anna Eerste")
     assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
+
+
+def test_a_refused_contact_keeps_what_was_typed_and_says_why(client_a, admin_browser):
+    """The organisation page named its list of messages "messages", which hid the notes
+    base.html shows (django.contrib.messages): a refused contact vanished without a word."""
+    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
+    refused = admin_browser.post(
+        url, {"name": "Eva Zonder", "language": "nl", "portal_access": "on"}
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "De contactpersoon is niet toegevoegd; zie de meldingen bij de velden." in html
+    assert "Voor toegang tot het klantportal is een e-mailadres nodig." in html
+    assert 'value="Eva Zonder"' in html and "<details open>" in html
+    assert not client_a.organisation.contacts.filter(name="Eva Zonder").exists()
+
+    added = admin_browser.post(url, {"name": "Eva", "language": "nl"}, follow=True)
+    assert "Contactpersoon toegevoegd." in added.content.decode()
