@@ -300,9 +300,17 @@ def approvals_context(message: ApprovalMessage, user: Any = None) -> dict[str, A
     show when one contact approves alone."""
     progress = approval_progress(message) if message.status in APPROVAL_STATUSES else None
     mine = None
+    may_approve = True  # one contact approves alone: any of the organisation's contacts
     if progress is not None and user is not None:
         mine = next((a.approved_at for a in progress.approved if a.user_id == user.pk), None)
-    return {"approvals": progress, "my_approval": mine}
+        may_approve = any(a.user_id == user.pk for a in (*progress.approved, *progress.pending))
+    names = ", ".join(a.name for a in (*progress.approved, *progress.pending)) if progress else ""
+    return {
+        "approvals": progress,
+        "my_approval": mine,
+        "may_approve": may_approve,
+        "approver_names": names,
+    }
 
 
 def annotate_approvals(messages: Any) -> None:

@@ -269,3 +269,23 @@ def test_a_refused_contact_keeps_what_was_typed_and_says_why(client_a, admin_bro
 
     added = admin_browser.post(url, {"name": "Eva", "language": "nl"}, follow=True)
     assert "Contactpersoon toegevoegd." in added.content.decode()
+
+
+def test_a_named_adopter_who_is_no_approver_is_not_offered_the_approval(message_a, three_directors):
+    """An explorer found the adopter (not a director) offered 'Goedkeuren' after adopting,
+    refused only after confirming: the page now says who approves instead."""
+    anna, _bert, _carla = three_directors
+    dirk = factories.ContactFactory(organisation=message_a.organisation, name="Dirk Niet")
+    organisation = message_a.organisation
+    organisation.adopter_rule, organisation.adopter = AdopterRule.NAMED, dirk
+    organisation.save()
+    _adopt(message_a, dirk)
+    url = reverse("outsite-message", args=[message_a.pk])
+
+    dirk_page = browser_for(dirk.user).get(url).content.decode()
+    assert 'id="approve"' not in dirk_page
+    assert (
+        "Dit bericht wordt goedgekeurd door Anna Eerste, Bert Tweede, Carla Derde; "
+        "u hoeft niets te doen."
+    ) in dirk_page
+    assert 'id="approve"' in browser_for(anna.user).get(url).content.decode()
