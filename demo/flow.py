@@ -83,7 +83,8 @@ def run(portal_url: str, *, report: Callable[[str], None], timeout: float = 180.
             if current.status in targets:
                 return current.status
             time.sleep(0.5)
-        raise FlowError(f"Geen van de statussen {sorted(targets)} bereikt binnen {timeout:.0f} s")
+        codes = ", ".join(str(int(code)) for code in sorted(targets))
+        raise FlowError(f"Geen van de statussen {codes} bereikt binnen {timeout:.0f} s")
 
     reached = sync_until({Status.IN_REVIEW, Status.PROCESSING_FAILED})
     if reached != Status.IN_REVIEW:

@@ -171,8 +171,7 @@ class MessageFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Alle statussen"))]
-        + [(code, f"{code} {label}") for code, label in Status.choices],
+        choices=[],  # in __init__: the labels in the reader's language
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"),
@@ -188,6 +187,9 @@ class MessageFilterForm(forms.Form):
 
     def __init__(self, *args, organisations, years, message_types, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alle statussen"))] + [
+            (code, f"{code} {label}") for code, label in Status.choices
+        ]
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("Alle jaren"))] + [
             (y, str(y)) for y in years

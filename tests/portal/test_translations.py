@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from kvk.status import Status
@@ -136,3 +137,15 @@ def test_a_domain_error_reaches_the_reader_in_their_language(client_a, language)
     assert expected in html
     message.refresh_from_db()
     assert message.status == Status.REJECTED
+
+
+def test_the_insite_status_filter_speaks_the_readers_language(staff_browser):
+    """The filter's status labels were made once, in Dutch, when the module loaded (an
+    explorer saw them Dutch beside English badges)."""
+    staff_browser.cookies["django_language"] = "en"
+    html = staff_browser.get(reverse("insite-messages")).content.decode()
+    assert '<option value="30">30 Offered for review by client</option>' in html
+    assert "Aangeboden ter beoordeling door cliënt" not in html
+    staff_browser.cookies["django_language"] = "nl"
+    html = staff_browser.get(reverse("insite-messages")).content.decode()
+    assert '<option value="30">30 Aangeboden ter beoordeling door cliënt</option>' in html
