@@ -4,6 +4,8 @@ queryset is scoped to the token's organisation."""
 
 from __future__ import annotations
 
+import json
+import math
 import uuid
 from typing import Any, cast
 
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, parsers, permissions, status, throttling
@@ -22,7 +25,11 @@ from rest_framework.views import APIView, exception_handler
 from config.clientip import client_ip
 from connectors import schema as _schema  # noqa: F401  (registers the Bearer scheme)
 from connectors import selectors, tasks
-from connectors.authentication import ClientTokenAuthentication, feature_active
+from connectors.authentication import (
+    ClientTokenAuthentication,
+    TooManyFailedAttempts,
+    feature_active,
+)
 from connectors.models import ClientToken
 from connectors.serializers import (
     ErrorSerializer,
@@ -64,19 +71,73 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     default = getattr(exc, "default_code", "error")
     response.data = {
         "code": _error_code(exc, code) or default,
-        "detail": str(getattr(exc, "detail", exc)),
+        "detail": _error_text(exc, context.get("request")),
     }
     return response
 
 
 def _validation_text(detail: Any) -> str:
-    """A validation error's messages in one line: per field for a dict."""
+    """A validation error's messages in one line: per field for a dict; the errors of the
+    request as a whole (DRF's ``non_field_errors``) without a field name."""
     if isinstance(detail, dict):
         return "; ".join(
-            f"{field}: {' '.join(str(m) for m in (msgs if isinstance(msgs, list) else [msgs]))}"
+            _messages(msgs)
+            if field == api_settings.NON_FIELD_ERRORS_KEY
+            else f"{field}: {_messages(msgs)}"
             for field, msgs in detail.items()
         )
-    return " ".join(str(m) for m in detail)
+    return _messages(detail)
+
+
+def _messages(messages: Any) -> str:
+    return " ".join(str(m) for m in (messages if isinstance(messages, list) else [messages]))
+
+
+def _error_text(exc: Exception, request: Request | None) -> str:
+    """The sentence for an error: our own for those DRF raises, whose texts are English
+    or stilted Dutch (its Dutch catalogue is incomplete and dated)."""
+    if isinstance(exc, exceptions.Throttled):
+        return _throttled_text(exc)
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _(
+            "Het mediatype '%(media_type)s' wordt niet ondersteund; stuur JSON "
+            "(Content-Type: application/json)."
+        ) % {"media_type": getattr(request, "content_type", "")}
+    if isinstance(exc, exceptions.NotAcceptable):
+        return _(
+            "Deze API antwoordt alleen met JSON; vraag in de Accept-header om application/json."
+        )
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return _("De methode %(method)s is hier niet toegestaan.") % {
+            "method": getattr(request, "method", "")
+        }
+    return str(getattr(exc, "detail", exc))
+
+
+def _throttled_text(exc: exceptions.Throttled) -> str:
+    """Too many requests, with the wait in whole seconds (Retry-After says the same)."""
+    guessing = isinstance(exc, TooManyFailedAttempts)
+    wait: float | None = getattr(exc, "wait", None)  # set by Throttled, missing in its stubs
+    if wait is None:
+        if guessing:
+            return _("Te veel mislukte pogingen met een token; probeer het later opnieuw.")
+        return _("Te veel verzoeken met dit token; probeer het later opnieuw.")
+    seconds = max(math.ceil(wait), 1)
+    if guessing:
+        text = ngettext(
+            "Te veel mislukte pogingen met een token; probeer het over %(seconds)d seconde "
+            "opnieuw.",
+            "Te veel mislukte pogingen met een token; probeer het over %(seconds)d seconden "
+            "opnieuw.",
+            seconds,
+        )
+    else:
+        text = ngettext(
+            "Te veel verzoeken met dit token; probeer het over %(seconds)d seconde opnieuw.",
+            "Te veel verzoeken met dit token; probeer het over %(seconds)d seconden opnieuw.",
+            seconds,
+        )
+    return text % {"seconds": seconds}
 
 
 def _error_code(exc: Exception, code: str | None) -> str | None:
@@ -158,6 +219,21 @@ class SafeJSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError(_("Ongeldige JSON: te diep genest."))
+        except exceptions.ParseError as error:
+            # DRF's text is "JSON parse error - " and Python's English; the cause it
+            # wrapped tells where the JSON broke.
+            raise exceptions.ParseError(_malformed_json_text(error.__context__)) from error
+
+
+def _malformed_json_text(cause: BaseException | None) -> str:
+    if isinstance(cause, json.JSONDecodeError):
+        return _("Ongeldige JSON op regel %(line)d, kolom %(column)d.") % {
+            "line": cause.lineno,
+            "column": cause.colno,
+        }
+    if isinstance(cause, UnicodeDecodeError):
+        return _("Ongeldige JSON: de tekst is geen UTF-8.")
+    return _("Ongeldige JSON.")
 
 
 class ClientAPIView(APIView):
@@ -218,6 +294,10 @@ class MessageListView(ClientAPIView):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise self._too_large()
+        if not isinstance(request.data, dict):
+            # null, an array or a bare value; DRF would say "No data provided" or name a
+            # Python type, under the key non_field_errors.
+            raise ApiError(400, "invalid", _("Het verzoek moet een JSON-object zijn."))
         serializer = UploadSerializer(data=request.data)
         try:
             serializer.is_valid(raise_exception=True)

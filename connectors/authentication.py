@@ -23,6 +23,11 @@ class TokenAuthenticationFailed(exceptions.AuthenticationFailed):
         self.error_code = code
 
 
+class TooManyFailedAttempts(exceptions.Throttled):
+    """429 for token guessing (FailedAuthenticationGuard); the API's exception handler
+    words it, with the wait."""
+
+
 def _parse_rate(rate: str | None) -> tuple[int, int]:
     """'60/min' -> (60 requests, 60 seconds); no rate -> (0, 0), meaning no limit."""
     if not rate:
@@ -70,10 +75,7 @@ class FailedAuthenticationGuard:
         now = time.time()
         counts = [self._count(scope, now) for scope in self.scopes]
         if any(count > self.limit for count, _left in counts):
-            raise exceptions.Throttled(
-                wait=max(max(left for _count, left in counts), 1),
-                detail=_("Te veel mislukte pogingen met een token; probeer het later opnieuw."),
-            )
+            raise TooManyFailedAttempts(wait=max(max(left for _count, left in counts), 1))
 
 
 def feature_active(token: ClientToken) -> bool:

@@ -41,10 +41,13 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class ProhibitSurrogateCharacters(ProhibitSurrogateCharactersValidator):
-    """DRF's check, with the same message and code, without its walk over the text one
-    character at a time in Python (milliseconds for an upload's base64 content): ASCII
-    text holds no surrogate, which str.isascii() tells at once; other text is searched in C.
+    """DRF's check, with the same code and our own message (DRF's Dutch catalogue lacks
+    it), without its walk over the text one character at a time in Python (milliseconds
+    for an upload's base64 content): ASCII text holds no surrogate, which str.isascii()
+    tells at once; other text is searched in C.
     """
+
+    message = gettext_lazy("Surrogaattekens zijn niet toegestaan: U+{code_point:X}.")
 
     def __call__(self, value) -> None:
         text = str(value)
@@ -70,7 +73,7 @@ class FastText(serializers.CharField):
 
 
 class StrictUUIDField(TextOnly, serializers.UUIDField):
-    pass
+    default_error_messages = {"invalid": gettext_lazy("Dit is geen geldige UUID.")}
 
 
 class StrictRegexField(TextOnly, FastText, serializers.RegexField):

@@ -43,6 +43,45 @@ def test_fourth_request_in_a_minute_is_429_throttled(api, client_a, client_b, lo
     assert api(client_b.token).get(URL + "updates/").status_code == 200
 
 
+def test_the_429_says_in_dutch_how_many_seconds_to_wait(api, client_a, low_rate, monkeypatch):
+    """connectors.api: the throttle's own sentence, not DRF's ("Aanvraag was verstikt.
+    Expected available in 60 seconds.")."""
+    from connectors.api import ClientTokenThrottle
+
+    # The clock held still: the three requests fill the window, which has 60 s to run.
+    monkeypatch.setattr(ClientTokenThrottle, "timer", staticmethod(lambda: 1_800_000_000.0))
+    _clear_throttle(client_a)
+    a = api(client_a.token)
+    for _ in range(3):
+        a.get(URL + "updates/")
+    response = a.get(URL + "updates/")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert response.json() == {
+        "code": "throttled",
+        "detail": "Te veel verzoeken met dit token; probeer het over 60 seconden opnieuw.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("wait", "expected"),
+    [
+        (1, "Te veel verzoeken met dit token; probeer het over 1 seconde opnieuw."),
+        (0.2, "Te veel verzoeken met dit token; probeer het over 1 seconde opnieuw."),
+        (34, "Te veel verzoeken met dit token; probeer het over 34 seconden opnieuw."),
+        (None, "Te veel verzoeken met dit token; probeer het later opnieuw."),
+    ],
+)
+def test_the_wait_has_its_plural_form(wait, expected):
+    from rest_framework.exceptions import Throttled
+
+    from connectors.api import api_exception_handler
+
+    response = api_exception_handler(Throttled(wait=wait), {})
+    assert response is not None
+    assert response.data == {"code": "throttled", "detail": expected}
+
+
 def test_default_rate_does_not_throttle_normal_use(api, client_a):
     _clear_throttle(client_a)
     a = api(client_a.token)

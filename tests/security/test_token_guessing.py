@@ -70,6 +70,22 @@ def test_a_valid_token_is_never_refused_for_other_callers_failures(client_a, low
     assert same_address.get("/api/v1/messages/updates/").status_code == 200
 
 
+def test_the_429_for_guessing_says_in_dutch_how_long_to_wait(client_a, low_anon_rate):
+    """connectors.authentication.FailedAuthenticationGuard: the clock stands half-way
+    through the window, so 30 seconds are left; the sentence is the API's own (DRF added
+    "Expected available in 30 seconds." in English)."""
+    client = APIClient(REMOTE_ADDR="203.0.113.9")
+    client.credentials(HTTP_AUTHORIZATION="Bearer dpn_unknown")
+    responses = [client.get("/api/v1/messages/updates/") for _ in range(LIMIT + 1)]
+
+    assert responses[-1].status_code == 429
+    assert responses[-1]["Retry-After"] == "30"
+    assert responses[-1].json() == {
+        "code": "throttled",
+        "detail": "Te veel mislukte pogingen met een token; probeer het over 30 seconden opnieuw.",
+    }
+
+
 @pytest.fixture
 def behind_one_proxy(settings, low_anon_rate):
     settings.TRUSTED_PROXY_COUNT = 1

@@ -1,0 +1,90 @@
+"""The client API words its own errors (connectors.api.api_exception_handler,
+SafeJSONParser, connectors.serializers.UploadSerializer): Dutch by default, never DRF's
+English or its stilted Dutch, and never the key ``non_field_errors``. The English comes
+from the project's catalogue with Accept-Language: en; the code stays the same."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import instance_for, upload_payload
+from workflow.models import ApprovalMessage
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/messages/"
+
+
+def _post_raw(api, client, body: bytes | str, content_type: str = "application/json", **extra):
+    return api(client.token).post(URL, body, content_type=content_type, **extra)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("{nope", "Ongeldige JSON op regel 1, kolom 2."),
+        ('{\n  "a": 1,\n  "b": }', "Ongeldige JSON op regel 3, kolom 8."),
+        (b"\xff\xfe not utf-8", "Ongeldige JSON: de tekst is geen UTF-8."),
+        ('{"a": NaN}', "Ongeldige JSON."),
+        ("null", "Het verzoek moet een JSON-object zijn."),
+        ("[1, 2, 3]", "Het verzoek moet een JSON-object zijn."),
+        ('"just a string"', "Het verzoek moet een JSON-object zijn."),
+    ],
+    ids=["syntax", "syntax-line-3", "not-utf8", "nan", "null", "array", "string"],
+)
+def test_a_body_that_is_no_json_object_is_told_in_dutch(api, client_a, body, expected):
+    response = _post_raw(api, client_a, body)
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == expected
+    assert not ApprovalMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("message_id", "not-a-uuid", "message_id: Dit is geen geldige UUID."),
+        ("filename", "jaar\ud800.xbrl", "filename: Surrogaattekens zijn niet toegestaan: U+D800."),
+    ],
+)
+def test_a_field_error_is_told_in_dutch(api, client_a, field, value, expected):
+    payload = dict(upload_payload(instance_for(client_a.kvk_number)), **{field: value})
+    # json.dumps writes the lone surrogate as the escape "\ud800", as a client would.
+    response = _post_raw(api, client_a, json.dumps(payload))
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid", "detail": expected}
+
+
+def test_an_unsupported_media_type_is_told_in_dutch(api, client_a):
+    response = _post_raw(api, client_a, "message_id=1", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert response.json() == {
+        "code": "unsupported_media_type",
+        "detail": "Het mediatype 'text/plain' wordt niet ondersteund; stuur JSON "
+        "(Content-Type: application/json).",
+    }
+
+
+def test_an_unacceptable_accept_header_is_told_in_dutch(api, client_a):
+    response = api(client_a.token).get(URL + "updates/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 406
+    assert response.json() == {
+        "code": "not_acceptable",
+        "detail": "Deze API antwoordt alleen met JSON; vraag in de Accept-header om "
+        "application/json.",
+    }
+
+
+def test_a_method_the_endpoint_lacks_is_told_in_dutch(api, client_a):
+    response = api(client_a.token).delete(URL + "updates/")
+
+    assert response.status_code == 405
+    assert response.json() == {
+        "code": "method_not_allowed",
+        "detail": "De methode DELETE is hier niet toegestaan.",
+    }
