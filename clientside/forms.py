@@ -782,6 +782,8 @@ class FiguresForm(forms.Form):
 class TrialBalanceForm(forms.Form):
     file = forms.FileField(
         label=_("Proefbalans (CSV)"),
+        # An empty file is read like any other: the import says it is empty.
+        allow_empty_file=True,
         help_text=_("Kolommen: rekening;omschrijving;rapportagecode;saldo_huidig;saldo_vorig"),
     )
 

@@ -5,7 +5,9 @@ Plain code without Django state, so it is tested without a database.
 
 The CSV format (the reporting cockpit shows it too):
 
-- UTF-8 (a byte-order mark is fine) or Windows-1252; separator ``;`` or ``,``.
+- UTF-8 (a byte-order mark is fine) or Windows-1252; separator ``;`` or ``,``; lines end
+  in LF, CRLF or a bare CR (Excel's "CSV (Macintosh)"). UTF-16 and binary files (a
+  workbook, a pdf) are refused with a sentence that says how to save the file.
 - A header line with the columns ``rekening``, ``rapportagecode``, ``saldo_huidig`` and
   ``saldo_vorig``; ``omschrijving`` is optional; column order is free; names are not
   case-sensitive. Empty lines and lines starting with ``#`` are skipped.
@@ -27,13 +29,16 @@ trial balance does.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
+
+from django.utils.translation import gettext as _
 
 from kvk import nt
 from kvk import taxonomy as tx
@@ -212,20 +217,53 @@ def parse_amount(text: str) -> Decimal:
         raise ValueError(f"'{text.strip()}' is geen bedrag")
 
 
+#: Bytes no CSV text holds (C0 controls but tab, LF, VT, FF, CR and DOS's end-of-file
+#: mark): a workbook, a pdf or a picture.
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+
+
 def _decode(content: bytes) -> str:
+    """The text of the file, read as UTF-8 or else Windows-1252; raises TrialBalanceError
+    for UTF-16 (Excel's "Unicode text") and for a file that is not text at all."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(content):
+        raise TrialBalanceError(
+            [
+                _(
+                    "Het bestand is opgeslagen in UTF-16. Sla de proefbalans op als CSV in "
+                    "UTF-8 of Windows-1252."
+                )
+            ]
+        )
+    if _BINARY_BYTES.search(content):
+        raise TrialBalanceError(
+            [
+                _(
+                    "Het bestand is geen CSV-tekstbestand (het lijkt bijvoorbeeld een "
+                    "Excel-werkmap, pdf of afbeelding). Sla de proefbalans op als CSV in UTF-8 "
+                    "of Windows-1252."
+                )
+            ]
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1252", errors="replace")
 
 
+def _looks_utf16(content: bytes) -> bool:
+    """UTF-16 without a byte-order mark: the NUL bytes are on one side, even or odd
+    (each Latin letter is its byte and a NUL); a binary file has them on both."""
+    sample = content[:1000]
+    half = len(sample) // 2
+    return half > 0 and abs(sample[0::2].count(0) - sample[1::2].count(0)) > half // 2
+
+
 def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
     """Read the CSV and map it to the variant's line items; raises TrialBalanceError
     with every problem."""
     text = _decode(content)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     ledger = _Ledger(variant)
-    for number, row in enumerate(reader, start=1):
+    for number, row in _rows(text):
         if not row or not any(cell.strip() for cell in row) or row[0].startswith("#"):
             continue
         if not ledger.columns:
@@ -236,6 +274,29 @@ def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
     if errors:
         raise TrialBalanceError(errors)
     return _with_totals(variant, ledger.sums, ledger.accounts)
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the CSV, numbered from 1; raises TrialBalanceError for a row the csv
+    module cannot read."""
+    # newline=None: universal newlines, so a bare CR (old Mac) ends a line too.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=_delimiter(text))
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, row
+    except csv.Error:
+        # What is left after universal newlines: a field longer than the csv module
+        # takes, which an opening quote that is never closed makes of the rest of the file.
+        raise TrialBalanceError(
+            [
+                _(
+                    "Regel %(number)s: de regel kan niet worden gelezen (staat er een "
+                    'aanhalingsteken " zonder sluitend aanhalingsteken?).'
+                )
+                % {"number": number + 1}
+            ]
+        ) from None
 
 
 def _delimiter(text: str) -> str:

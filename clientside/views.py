@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -509,10 +509,15 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ReportLocked as error:
         return _locked_redirect(request, error, pk)
     except TrialBalanceError as error:
+        count = len(error.errors)
         flash.error(
             request,
-            _("De proefbalans is niet geïmporteerd: %(count)s probleem/problemen.")
-            % {"count": len(error.errors)},
+            ngettext(
+                "De proefbalans is niet geïmporteerd: %(count)s probleem.",
+                "De proefbalans is niet geïmporteerd: %(count)s problemen.",
+                count,
+            )
+            % {"count": count},
         )
         context = _report_context(request, report, import_form=form, import_errors=error.errors)
         return render(request, "clientside/report_detail.html", context, status=400)

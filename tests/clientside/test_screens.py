@@ -585,3 +585,60 @@ def services_problems(report):
 
     report.refresh_from_db()
     return services.completeness_problems(report)
+
+
+def _import(client, report, content: bytes):
+    upload = SimpleUploadedFile("proefbalans.csv", content, "text/csv")
+    return client.post(f"/klant/jaarrapporten/{report.pk}/proefbalans/", {"file": upload})
+
+
+@pytest.mark.django_db
+def test_a_trial_balance_with_old_mac_line_endings_is_imported(client):
+    """Excel's "CSV (Macintosh)" ends lines with a bare CR (clientside.trial_balance)."""
+    env = _bookkeeper_sees(client)
+    response = _import(client, env.report, TRIAL_BALANCE.replace("\n", "\r").encode("cp1252"))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "Proefbalans geïmporteerd: 12 rekeningen verwerkt." in " ".join(flashes(page))
+    env.report.refresh_from_db()
+    assert env.report.statements["balance"]["AssetsNoncurrentOther"] == ["53250", "57100"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "flash", "error"),
+    [
+        (
+            "rekening;rapportagecode;saldo_huidig;saldo_vorig\n".encode("utf-16"),
+            "De proefbalans is niet geïmporteerd: 1 probleem.",
+            "Het bestand is opgeslagen in UTF-16. Sla de proefbalans op als CSV in UTF-8 of "
+            "Windows-1252.",
+        ),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
+            "De proefbalans is niet geïmporteerd: 1 probleem.",
+            "Het bestand is geen CSV-tekstbestand",
+        ),
+        (b"", "De proefbalans is niet geïmporteerd: 1 probleem.", "Het bestand is leeg."),
+        (
+            b"rekening;rapportagecode;saldo_huidig;saldo_vorig\r0100;XYZ;1;0\r0200;;1;0\r",
+            "De proefbalans is niet geïmporteerd: 2 problemen.",
+            "Regel 3 (rekening 0200): de rapportagecode ontbreekt.",
+        ),
+    ],
+    ids=["utf-16", "xlsx", "empty", "two-problems"],
+)
+def test_an_unreadable_trial_balance_is_refused_in_dutch_and_changes_nothing(
+    client, content, flash, error
+):
+    env = _bookkeeper_sees(client)
+    before = dict(env.report.statements)
+    response = _import(client, env.report, content)
+    assert response.status_code == 400
+    assert flashes(response) == [flash]
+    errors = re.findall(
+        r'<ul class="flash" id="import-errors">(.*?)</ul>', response.content.decode()
+    )
+    assert errors and error in errors[0]
+    env.report.refresh_from_db()
+    assert env.report.statements == before

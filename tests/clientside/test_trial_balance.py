@@ -220,3 +220,66 @@ def test_a_total_entered_by_hand_is_kept_and_an_empty_one_computed():
     assert filled["AssetsCurrent"] == (D(5), D(7))
     assert filled["Assets"] == (D(99), D(7))  # kept; the filing rules will object
     assert "Liabilities" not in filled  # no items, no total
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_every_line_ending_is_read_the_same(newline):
+    """Excel's "CSV (Macintosh)" ends lines with a bare CR: the format (module docstring)
+    takes it as well as LF and CRLF."""
+    content = TRIAL_BALANCE.replace("\n", newline).encode("cp1252")
+    result = read_trial_balance(content, variant="klein")
+    assert result == read_trial_balance(TRIAL_BALANCE.encode(), variant="klein")
+    assert result.accounts == 12
+
+
+def test_a_bare_cr_file_of_one_account_is_read():
+    content = b"rekening;rapportagecode;saldo_huidig;saldo_vorig\r0100;BLim;0;0\r"
+    assert read_trial_balance(content, variant="micro").accounts == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"], ids=lambda e: e)
+def test_utf16_is_refused_naming_the_encodings_taken(encoding):
+    content = TRIAL_BALANCE.encode(encoding)
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(content, variant="klein")
+    assert len(error.value.errors) == 1
+    assert "UTF-16" in error.value.errors[0]
+    assert "UTF-8 of Windows-1252" in error.value.errors[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",  # a picture
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",  # xlsx
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<\x00/Type /Catalog>>\r\nendobj",
+        b"BM" + b"\x00" * 200,  # NULs on both sides: not UTF-16
+    ],
+    ids=["png", "xlsx", "pdf", "zeros"],
+)
+def test_a_binary_file_is_refused_as_not_a_csv(content):
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(content, variant="klein")
+    assert error.value.errors == [
+        "Het bestand is geen CSV-tekstbestand (het lijkt bijvoorbeeld een Excel-werkmap, "
+        "pdf of afbeelding). Sla de proefbalans op als CSV in UTF-8 of Windows-1252."
+    ]
+
+
+def test_a_line_the_csv_reader_cannot_read_is_a_dutch_error_with_its_number():
+    """An opening quote that is never closed makes one field of the rest of the file,
+    longer than the csv module takes."""
+    content = b'rekening;rapportagecode;saldo_huidig;saldo_vorig\n0100;"BLim' + b"x" * 200_000
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(content, variant="micro")
+    assert error.value.errors == [
+        'Regel 2: de regel kan niet worden gelezen (staat er een aanhalingsteken " '
+        "zonder sluitend aanhalingsteken?)."
+    ]
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\r\r\n", b"# alleen commentaar\r"])
+def test_an_empty_file_is_said_to_be_empty(content):
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(content, variant="micro")
+    assert error.value.errors == ["Het bestand is leeg."]
