@@ -110,17 +110,31 @@ def address_problem(url: str) -> str | None:
     Only https, and never to a loopback, private, link-local or otherwise reserved address
     (by name or after resolving it): the token is a secret and the server must not be made
     to call into its own network. CLIENTSIDE_ALLOW_LOCAL_PORTAL (on for development) allows
-    both, for a portal on this machine.
+    both, for a portal on this machine; http or https it must still be. A name and
+    password in the address are refused always, and never repeated in the message (it is
+    shown on screen and stored as the last test result).
     """
-
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port that is not one: ValueError
+    except ValueError:
+        return _("Het portaladres is geen geldig webadres.")
+    if "@" in parts.netloc:
+        return _(
+            "Het portaladres mag geen gebruikersnaam of wachtwoord bevatten; het portal krijgt "
+            "alleen het token. Haal het deel tot en met '@' uit het adres."
+        )
     if getattr(settings, "CLIENTSIDE_ALLOW_LOCAL_PORTAL", False):
+        if parts.scheme not in ("http", "https"):
+            return _("Het portaladres %(url)s moet met http:// of https:// beginnen.") % {
+                "url": url
+            }
         return None
-    parts = urlsplit(url)
     if parts.scheme != "https":
         return _("Het portaladres %(url)s moet met https:// beginnen.") % {"url": url}
     host = parts.hostname or ""
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         return None  # unreachable: the call itself says so
     for info in infos:
@@ -161,7 +175,11 @@ class PortalClient:
                 _("Het accountancyportal antwoordt niet op tijd. Probeer het later opnieuw."),
                 retryable=True,
             ) from None
-        except (requests.ConnectionError, requests.exceptions.InvalidURL) as error:
+        except requests.RequestException as error:
+            # Every failure of requests, not only a refused connection: an address it
+            # cannot use (InvalidSchema, InvalidURL, ...), a broken answer, endless
+            # redirects. Those that are also a ValueError are a request that is wrong in
+            # itself, so trying it again cannot help.
             log.warning("Portal call %s %s failed: %s", method, url, error)
             raise PortalError(
                 "unreachable",
@@ -171,7 +189,7 @@ class PortalClient:
                     "en probeer het opnieuw."
                 )
                 % {"url": self.base_url},
-                retryable=not isinstance(error, requests.exceptions.InvalidURL),
+                retryable=not isinstance(error, ValueError),
             ) from None
         try:
             body = response.json()

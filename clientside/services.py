@@ -9,6 +9,7 @@ changes an annual report's figures or an outbound message's status.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from kvk.parser import ParsedInstance, parse_instance
 from kvk.rules import Finding, check_instance
 from kvk.statements import FinancialStatements, is_annual
 from kvk.status import Status
+
+log = logging.getLogger(__name__)
 
 #: Statuses after which a new document may be prepared for the same report.
 CLOSED_STATUSES = frozenset(
@@ -1128,9 +1131,31 @@ def send_receive_all(*, kvk_number: str | None = None) -> dict[str, SendReceiveR
     if kvk_number:
         administrations = administrations.filter(kvk_number=kvk_number)
     return {
-        a.kvk_number: send_receive(a)
+        a.kvk_number: _send_receive_one(a)
         for a in administrations.select_related("communication_profile")
     }
+
+
+def _send_receive_one(administration: Administration) -> SendReceiveResult:
+    """send_receive for one administration of a run over all: whatever fails there is
+    logged and reported in its result, and the run goes on with the next one (the command
+    and the scheduled task then say what failed instead of stopping halfway)."""
+    try:
+        return send_receive(administration)
+    except Exception:
+        log.exception(
+            "Send/receive for administration %s (KvK %s) failed",
+            administration.pk,
+            administration.kvk_number,
+        )
+        result = SendReceiveResult()
+        result.errors.append(
+            _(
+                "Verzenden/ontvangen is mislukt door een onverwachte fout; de details staan in "
+                "het logboek van deze omgeving."
+            )
+        )
+        return result
 
 
 # --- the communication profile ------------------------------------------------------------

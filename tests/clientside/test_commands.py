@@ -94,3 +94,57 @@ def test_schedule_is_off_by_default(settings):
         entry["task"] == "clientside.tasks.send_receive_all"
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_unusable_portal_address_does_not_stop_the_others(env_a, settings):
+    """An "Eigen portaladres" of ftp:// stored before it was refused: that administration
+    is reported, the others are still sent (clientside.services.send_receive_all)."""
+    settings.CLIENTSIDE_ALLOW_LOCAL_PORTAL = True
+    ftp = make_environment(kvk_number="11111111", token="x", portal_url="ftp://127.0.0.1:21")
+    _run("klaarzetten", "--administration", env_a.administration.kvk_number, "--year", str(YEAR))
+    _run("klaarzetten", "--administration", "11111111", "--year", str(YEAR))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="Niet alles is gelukt"):
+        call_command("verzenden_ontvangen", stdout=out, stderr=err)
+    assert f"{env_a.administration.kvk_number}: 1 verzonden, 0 mislukt" in out.getvalue()
+    assert "11111111: 0 verzonden, 1 mislukt" in out.getvalue()
+    assert "moet met http:// of https:// beginnen" in err.getvalue()
+    assert OutboundMessage.objects.get(administration=env_a.administration).status == (
+        Status.RECEIVED
+    )
+    assert OutboundMessage.objects.get(administration=ftp.administration).status == (
+        Status.SEND_FAILED
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_failure_of_one_administration_is_reported_and_the_rest_go_on(
+    env_a, monkeypatch, caplog
+):
+    """Whatever goes wrong for one administration, send_receive_all goes on with the next
+    and reports it; the command then exits 1."""
+    from clientside import services
+
+    broken = make_environment(kvk_number="11111111", token="x", portal_url="http://127.0.0.1:9")
+    real = services.send_receive
+
+    def send_receive(administration):
+        if administration.pk == broken.administration.pk:
+            raise RuntimeError("boom")
+        return real(administration)
+
+    monkeypatch.setattr(services, "send_receive", send_receive)
+    _run("klaarzetten", "--administration", env_a.administration.kvk_number, "--year", str(YEAR))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="Niet alles is gelukt"):
+        call_command("verzenden_ontvangen", stdout=out, stderr=err)
+    assert f"{env_a.administration.kvk_number}: 1 verzonden, 0 mislukt" in out.getvalue()
+    assert "11111111: 0 verzonden, 0 mislukt" in out.getvalue()
+    assert (
+        "Verzenden/ontvangen is mislukt door een onverwachte fout; de details staan in het "
+        "logboek van deze omgeving." in err.getvalue()
+    )
+    assert "boom" not in err.getvalue()
+    assert any("11111111" in r.getMessage() and r.exc_info for r in caplog.records)
+    assert OutboundMessage.objects.get().status == Status.RECEIVED

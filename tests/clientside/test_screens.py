@@ -642,3 +642,23 @@ def test_an_unreadable_trial_balance_is_refused_in_dutch_and_changes_nothing(
     assert errors and error in errors[0]
     env.report.refresh_from_db()
     assert env.report.statements == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_suffix", ["communicatie/testen/", "verzenden-ontvangen/"])
+def test_an_ftp_portal_address_stored_earlier_is_named_on_screen_not_a_crash(
+    client, settings, url_suffix
+):
+    """Test verbinding and Verzenden/ontvangen with an "Eigen portaladres" of ftp://,
+    stored before the portal client (clientside.portal_client) refused it."""
+    settings.CLIENTSIDE_ALLOW_LOCAL_PORTAL = True
+    env = _bookkeeper_sees(client, portal_url="ftp://127.0.0.1:21")
+    from clientside import services
+
+    message = services.prepare(env.report)
+    page = follow_post(client, f"/klant/administraties/{env.administration.pk}/{url_suffix}")
+    assert "Het portaladres ftp://127.0.0.1:21 moet met http:// of https:// beginnen." in " ".join(
+        flashes(page)
+    )
+    message.refresh_from_db()
+    assert message.status in (Status.PREPARED, Status.SEND_FAILED)
