@@ -36,9 +36,6 @@ class PortalError(Exception):
         return self.message
 
 
-#: A cursor beyond any real one (the API accepts at most 18 digits).
-CHECK_CURSOR = 10**18 - 1
-
 _TOKEN_REFUSED = gettext_lazy(
     "Het token wordt geweigerd: het accountancyportal kent het niet. Vul bij 'Communicatie "
     "met accountant' het token in dat uw accountant gaf."
@@ -242,12 +239,15 @@ class PortalClient:
             )
         return response.status_code, body
 
-    def check_connection(self) -> None:
-        """Is the portal there and does it accept the token? Raises PortalError saying
+    def check_connection(self) -> str | None:
+        """Is the portal there and does it accept the token? Returns the KvK number of the
+        organisation the token was issued for (None when the accountant recorded none), so
+        the caller can tell a token meant for another company. Raises PortalError saying
         what is wrong (unreachable, not a portal, token refused or revoked, connector
-        blocked). Asks for the status changes after a cursor no portal reaches, so the
-        answer is empty and nothing is changed."""
-        self._call("GET", "messages/updates/", params={"since": CHECK_CURSOR})
+        blocked). Reads only; nothing is changed."""
+        body = self._call("GET", "organisation/")[1]
+        number = body.get("kvk_number")
+        return str(number) if number else None
 
     def upload(
         self, *, message_id: uuid.UUID, message_type: str, filename: str, content: bytes

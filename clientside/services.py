@@ -1042,12 +1042,58 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         return result
     profile = administration.communication_profile
     client = client_for(profile)
+    try:
+        check_token(administration, client)
+    except PortalError as error:
+        # Nothing is sent and nothing received: with another organisation's token the
+        # documents would go to that organisation, and its status changes (and their
+        # cursor) are not this administration's.
+        _refuse_waiting(administration, error, result)
+        return result
     _send_waiting(administration, client, result)
     try:
         _receive_updates(administration, profile, client, result)
     except PortalError as error:
         result.errors.append(_("Statussen ophalen mislukt: %(error)s") % {"error": error.message})
     return result
+
+
+#: The code a message at 5 keeps when the token is another organisation's.
+TOKEN_OF_ANOTHER_ORGANISATION = "token_of_another_organisation"
+
+
+def check_token(administration: Administration, client: PortalClient) -> None:
+    """Does the portal accept the token, and was it issued for this administration's
+    organisation? Raises PortalError saying what is wrong. A token pasted into the wrong
+    administration is accepted by the portal, but the documents sent with it would go to
+    the organisation it was issued for: the KvK numbers must be the same."""
+    token_kvk_number = client.check_connection()
+    if token_kvk_number == administration.kvk_number:
+        return
+    if token_kvk_number is None:
+        message = _(
+            "Bij uw accountant staat geen KvK-nummer bij de organisatie van dit token, dus "
+            "niet %(own)s van deze administratie; vraag uw accountant om het juiste token."
+        ) % {"own": administration.kvk_number}
+    else:
+        message = _(
+            "Dit token hoort bij een organisatie met KvK-nummer %(token)s, niet bij %(own)s "
+            "van deze administratie; vraag uw accountant om het juiste token."
+        ) % {"token": token_kvk_number, "own": administration.kvk_number}
+    raise PortalError(TOKEN_OF_ANOTHER_ORGANISATION, message, retryable=False)
+
+
+def _refuse_waiting(
+    administration: Administration, error: PortalError, result: SendReceiveResult
+) -> None:
+    """The portal cannot take this administration's messages now: every message at 0 or 5
+    stays here, at 5 with the reason."""
+    result.errors.append(error.message)
+    for message in administration.outbound_messages.filter(
+        status__in=[Status.PREPARED, Status.SEND_FAILED]
+    ).defer("document"):
+        result.failed += 1
+        _mirror(message, Status.SEND_FAILED, [{"code": error.code, "message": error.message}])
 
 
 def _send_waiting(
@@ -1180,8 +1226,9 @@ class ConnectionResult:
 
 
 def test_connection(profile: CommunicationProfile, *, timeout: float = 10.0) -> ConnectionResult:
-    """ "Test verbinding": can this environment reach the portal with its token? Says
-    precisely what is wrong, and stores the outcome on the profile."""
+    """ "Test verbinding": can this environment reach the portal with its token, and is the
+    token this administration's (``check_token``)? Says precisely what is wrong, and
+    stores the outcome on the profile."""
     if profile.blocked:
         outcome = ConnectionResult(
             False,
@@ -1196,7 +1243,7 @@ def test_connection(profile: CommunicationProfile, *, timeout: float = 10.0) -> 
         )
     else:
         try:
-            client_for(profile, timeout=timeout).check_connection()
+            check_token(profile.administration, client_for(profile, timeout=timeout))
         except PortalError as error:
             outcome = ConnectionResult(False, error.message)
         else:

@@ -1,6 +1,7 @@
 """The CommSvc API for client environments (UploadMessage, GetMessageStatus,
-GetUpdatedMessages). One base class fixes authentication, permission and throttling; every
-queryset is scoped to the token's organisation."""
+GetUpdatedMessages, and the KvK number of the token's own organisation). One base class
+fixes authentication, permission and throttling; every queryset is scoped to the token's
+organisation."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from connectors.serializers import (
     ErrorSerializer,
     MessageDetailSerializer,
     MessageSerializer,
+    OrganisationSerializer,
     PayloadTooLarge,
     UpdatesSerializer,
     UploadSerializer,
@@ -396,6 +398,23 @@ class MessageDetailView(ClientAPIView):
         if message is None:
             raise ApiError(404, "not_found", _("Bericht niet gevonden."))
         return Response(MessageDetailSerializer(message).data)
+
+
+class OrganisationView(ClientAPIView):
+    @extend_schema(
+        operation_id="get_organisation",
+        summary="The KvK number of the token's own organisation",
+        description="Lets a client environment check, before it sends, that the token belongs "
+        "to the administration it sends for (clientside's connection test). Read-only; only "
+        "ever the organisation the token was issued for.",
+        responses={
+            200: OrganisationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Unknown query parameter."),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"kvk_number": caller(request).organisation.kvk_number})
 
 
 class MessageUpdatesView(ClientAPIView):

@@ -221,6 +221,15 @@ class UpdatesSerializer(serializers.Serializer):
     )
 
 
+class OrganisationSerializer(serializers.Serializer):
+    kvk_number = serializers.CharField(
+        allow_null=True,
+        help_text="The KvK number the accountant recorded for the organisation the token was "
+        "issued for; null when none is recorded. Messages whose document carries another "
+        "number fail processing (kvk_number_not_yours).",
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()

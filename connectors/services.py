@@ -16,6 +16,7 @@ from kvk.rules import check_parsed
 from kvk.status import Status
 from workflow import services as workflow_services
 from workflow.models import ApprovalMessage, sha256_hex
+from workflow.reasons import KVK_NUMBER_NOT_YOURS
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ def _kvk_number(
         )
         return own, [
             {
-                "code": "kvk_number_not_yours",
+                "code": KVK_NUMBER_NOT_YOURS,
                 "message": f"KvK-nummer {document_kvk_number} in het document is niet het "
                 f"KvK-nummer van uw organisatie ({own or 'onbekend'}).",
                 "detail": f"KvK-nummer {document_kvk_number}: {detail}.",

@@ -54,6 +54,11 @@ TRANSPORT: dict[str, Any] = {
     ),
 }
 
+#: Processing refused the message because the KvK number in its document is not the sending
+#: organisation's (connectors.services): it holds another company's accounts, sent with this
+#: organisation's token. Its clients must never see that document; the staff do.
+KVK_NUMBER_NOT_YOURS = "kvk_number_not_yours"
+
 #: The sentence of a transport failure whose code the catalogue does not know.
 UNKNOWN_TRANSPORT = _(
     "Verzenden naar de KvK is niet gelukt. Het accountantskantoor bekijkt dit en verzendt het "
@@ -158,3 +163,10 @@ def public(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
                 entry["message"] = reason(entry["code"])["message"]
         shown.append(entry)
     return shown
+
+
+def another_company(reasons: list[dict[str, Any]] | Any) -> bool:
+    """Whether these reasons say the document is another company's (KVK_NUMBER_NOT_YOURS)."""
+    return isinstance(reasons, list) and any(
+        isinstance(entry, dict) and entry.get("code") == KVK_NUMBER_NOT_YOURS for entry in reasons
+    )

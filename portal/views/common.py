@@ -37,6 +37,7 @@ from workflow import services
 from workflow.approvers import approval_progress, approval_progress_many, signatory_difference
 from workflow.errors import WorkflowError
 from workflow.models import Actor, ApprovalMessage, Comment
+from workflow.reasons import another_company
 from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
 #: Large columns a list never needs; the detail page loads them.
@@ -215,6 +216,14 @@ def xbrl_response(message: ApprovalMessage) -> HttpResponse:
     return response
 
 
+def document_withheld(message: ApprovalMessage, *, staff: bool) -> bool:
+    """Whether the reader may not see the message's document (rendered, PDF or XBRL): a
+    client never sees another company's accounts that came with its organisation's token
+    (a token pasted into the wrong administration; processing refused them with
+    kvk_number_not_yours). The staff keep them: they sort the mix-up out."""
+    return not staff and another_company(message.reasons)
+
+
 def rendered_accounts(message: ApprovalMessage) -> str | None:
     """The accounts as a self-contained HTML document, or None when they cannot be read
     (a message that failed processing may not be a valid instance)."""
@@ -241,11 +250,12 @@ def findings_for_display(message: ApprovalMessage, language: str) -> list[dict[s
 
 
 def versions_context(
-    message: ApprovalMessage, scope: QuerySet[ApprovalMessage], language: str
+    message: ApprovalMessage, scope: QuerySet[ApprovalMessage], language: str, *, staff: bool
 ) -> dict[str, Any]:
     """The versions of these accounts (a correction replaces a version that ended at 25, 40
     or 90) as far as the reader may open them, and what changed since the version this
-    one replaces: the figures side by side."""
+    one replaces: the figures side by side, unless the reader may not see one of the two
+    documents (``document_withheld``)."""
     previous = None
     if message.replaces_id:
         # The one heavy column compared is loaded with the row: one query, not two.
@@ -254,7 +264,10 @@ def versions_context(
     following = scope.defer(*HEAVY_FIELDS).filter(replaces_id=message.pk).first()
     changes: list[compare.Change] = []
     changes_unreadable = False
-    if previous is not None:
+    withheld = previous is not None and (
+        document_withheld(previous, staff=staff) or document_withheld(message, staff=staff)
+    )
+    if previous is not None and not withheld:
         try:
             changes = compare.changes(
                 bytes(previous.document), bytes(message.document), language=language
@@ -373,13 +386,19 @@ def message_views(side: Side) -> MessageViews:
         context = {"message": message, "polling": message.status in IN_FLIGHT, "staff": side.staff}
         return render(request, "portal/_status.html", context)
 
+    def document_or_404(request: HttpRequest, pk: int) -> ApprovalMessage:
+        message = message_or_404(side.messages(request), pk)
+        if document_withheld(message, staff=side.staff):
+            raise Http404
+        return message
+
     @guarded(require_GET)
     def message_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-        return pdf_response(message_or_404(side.messages(request), pk))
+        return pdf_response(document_or_404(request, pk))
 
     @guarded(require_GET)
     def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
-        return xbrl_response(message_or_404(side.messages(request), pk))
+        return xbrl_response(document_or_404(request, pk))
 
     @guarded(require_POST)
     def message_comment(request: HttpRequest, pk: int) -> HttpResponse:

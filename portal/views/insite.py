@@ -245,7 +245,7 @@ def _size_class_context(message: ApprovalMessage, form=None) -> dict:
 
 def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
     versions = common.versions_context(
-        message, common.staff_messages(request), get_language() or "nl"
+        message, common.staff_messages(request), get_language() or "nl", staff=True
     )
     return {
         "message": message,

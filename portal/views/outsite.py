@@ -43,13 +43,17 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
     approve_initial = {"document_sha256": message.document_sha256}
+    language = get_language() or "nl"
+    # Another company's accounts: neither they nor what the checks found in them.
+    withheld = common.document_withheld(message, staff=False)
     return {
         "message": message,
         "staff": False,
-        "rendered": common.rendered_accounts(message),
-        "findings": common.findings_for_display(message, get_language() or "nl"),
+        "document_withheld": withheld,
+        "rendered": None if withheld else common.rendered_accounts(message),
+        "findings": [] if withheld else common.findings_for_display(message, language),
         **common.timeline_context(message, staff=False),
-        **common.versions_context(message, common.client_messages(request), get_language() or "nl"),
+        **common.versions_context(message, common.client_messages(request), language, staff=False),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "adopt_form": forms.get("adopt_form") or AdoptForm(),
         **_adoption_context(message, request.user),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clientside import services
-from clientside.models import OutboundMessage
+from clientside.models import Administration, OutboundMessage
 from clientside.portal_client import PortalClient, PortalError
 from connectors import services as connector_services
 from connectors.models import ClientToken
@@ -138,11 +138,14 @@ def test_revoked_token_gives_5_with_that_reason(env_a, client_a):
 def test_kvk_number_mismatch_is_mirrored_as_25_and_new_documents_can_follow(
     client_a, client_b, portal_url
 ):
-    # The administration carries client B's KvK number but sends with client A's token.
+    # Documents prepared with client B's KvK number; then the administration is corrected to
+    # client A's, whose token it holds, and the older document is sent all the same.
     env = make_environment(
         kvk_number=client_b.kvk_number, token=client_a.token, portal_url=portal_url
     )
     message = services.prepare(env.report)
+    env.administration.kvk_number = client_a.kvk_number
+    env.administration.save()
     services.send_receive(env.administration)
     connector_services.process_external_messages()
     result = services.send_receive(env.administration)
@@ -153,8 +156,6 @@ def test_kvk_number_mismatch_is_mirrored_as_25_and_new_documents_can_follow(
     assert client_b.kvk_number in message.reasons[0]["message"]
 
     # After 25 the client prepares new documents for the same report.
-    env.administration.kvk_number = client_a.kvk_number
-    env.administration.save()
     second = services.prepare(env.report)
     assert second.pk != message.pk and second.status == Status.PREPARED
     services.send_receive(env.administration)
@@ -162,6 +163,51 @@ def test_kvk_number_mismatch_is_mirrored_as_25_and_new_documents_can_follow(
     services.send_receive(env.administration)
     second.refresh_from_db()
     assert second.status == Status.IN_REVIEW
+
+
+# A token issued for another organisation (clientside.services.test_connection and
+# send_receive, connectors.api.OrganisationView): pasted into the wrong administration it
+# would send one company's accounts to another.
+
+
+def _other_organisations_token(client_a, client_b, portal_url):
+    """Client A's administration holding the token issued for client B."""
+    return make_environment(
+        kvk_number=client_a.kvk_number, token=client_b.token, portal_url=portal_url
+    )
+
+
+def test_test_connection_refuses_a_token_of_another_organisation(client_a, client_b, portal_url):
+    env = _other_organisations_token(client_a, client_b, portal_url)
+    outcome = services.test_connection(env.profile)
+    assert outcome.ok is False
+    assert outcome.message == (
+        f"Dit token hoort bij een organisatie met KvK-nummer {client_b.kvk_number}, niet bij "
+        f"{client_a.kvk_number} van deze administratie; vraag uw accountant om het juiste "
+        "token."
+    )
+    env.profile.refresh_from_db()
+    assert env.profile.last_test_ok is False
+    assert env.profile.last_test_message == outcome.message
+
+
+def test_send_refuses_a_token_of_another_organisation(client_a, client_b, portal_url):
+    """The document never leaves: nothing is registered at the portal, the message waits
+    at 5 with the reason, and once the right token is in it goes through."""
+    env = _other_organisations_token(client_a, client_b, portal_url)
+    message = services.prepare(env.report)
+    result = services.send_receive(env.administration)
+    assert (result.sent, result.failed) == (0, 1)
+    assert f"KvK-nummer {client_b.kvk_number}, niet bij {client_a.kvk_number}" in result.errors[0]
+    message.refresh_from_db()
+    assert message.status == Status.SEND_FAILED and message.sent_at is None
+    assert [r["code"] for r in message.reasons] == ["token_of_another_organisation"]
+    assert ApprovalMessage.objects.count() == 0
+
+    services.set_token(profile=env.profile, token=client_a.token)
+    result = services.send_receive(Administration.objects.get(pk=env.administration.pk))
+    assert (result.sent, result.failed, result.errors) == (1, 0, [])
+    assert ApprovalMessage.objects.get().organisation == client_a.organisation
 
 
 @pytest.mark.parametrize(

@@ -184,3 +184,18 @@ def test_api_errors_speak_dutch_first_and_english_on_request(api, client_a, lang
     response = api(client_a.token).get(URL + "updates/", **headers)
 
     assert response.json() == {"code": "token_revoked", "detail": expected}
+
+
+def test_organisation_tells_the_kvk_number_of_the_tokens_own_organisation(api, client_a, client_b):
+    """GET /organisation/ (connectors.api.OrganisationView): each token reads its own
+    organisation's KvK number only, so a client environment can tell a token meant for
+    another company; it is documented and needs a valid token."""
+    for client in (client_a, client_b):
+        response = api(client.token).get("/api/v1/organisation/")
+        assert response.status_code == 200
+        assert response.json() == {"kvk_number": client.kvk_number}
+    assert api(None).get("/api/v1/organisation/").status_code == 401
+    assert api(client_a.token).get("/api/v1/organisation/?id=2").status_code == 400
+    schema = api(None).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/organisation/"]["get"]
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "429"}

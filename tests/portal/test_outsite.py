@@ -6,9 +6,12 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
+from connectors import services as connector_services
 from kvk.status import Status
+from tests.conftest import instance_for, register_report
 from tests.portal.conftest import make_message
-from workflow.models import Comment, StatusEvent
+from workflow import services
+from workflow.models import Actor, Comment, StatusEvent
 
 
 def test_list_shows_only_the_own_organisation(browser_a, client_a, client_b):
@@ -219,3 +222,61 @@ def test_adoption_before_the_directors_signed_is_refused(browser_a, message_a):
     assert "ondertekening" in response.content.decode()
     message_a.refresh_from_db()
     assert not message_a.adopted
+
+
+# --- another company's accounts (portal.views.common.message_views, workflow.reasons) ------
+
+
+def _another_company_at_25(sender, owner):
+    """A message ``sender`` uploaded with ``owner``'s accounts in it (a token pasted into the
+    wrong administration): processing refuses it at 25 with kvk_number_not_yours."""
+    message, _ = register_report(
+        sender.organisation,
+        instance_for(owner.kvk_number, name="Bakkerij De Korst B.V."),
+        Actor.system(),
+    )
+    assert services.claim_for_processing(message.pk)
+    assert connector_services.process_message(message.pk) == Status.PROCESSING_FAILED
+    message.refresh_from_db()
+    assert [r["code"] for r in message.reasons] == ["kvk_number_not_yours"]
+    return message
+
+
+def test_another_companys_accounts_are_not_shown_to_the_client(
+    browser_b, staff_browser, client_a, client_b
+):
+    message = _another_company_at_25(client_b, client_a)
+    response = browser_b.get(reverse("outsite-message", args=[message.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bakkerij De Korst" not in html
+    assert "<iframe" not in html and response.context["rendered"] is None
+    assert "was bestemd voor een ander bedrijf" in html and "niet getoond" in html
+    assert reverse("outsite-pdf", args=[message.pk]) not in html
+    assert reverse("outsite-xbrl", args=[message.pk]) not in html
+    for name in ["outsite-pdf", "outsite-xbrl"]:
+        assert browser_b.get(reverse(name, args=[message.pk])).status_code == 404, name
+
+    # The staff keep the document: they need it to sort the mix-up out.
+    page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert "<iframe" in page and "Bakkerij De Korst" in page
+    assert "was bestemd voor een ander bedrijf" not in page
+    xbrl = staff_browser.get(reverse("insite-xbrl", args=[message.pk]))
+    assert xbrl.status_code == 200 and bytes(xbrl.content) == bytes(message.document)
+    assert staff_browser.get(reverse("insite-pdf", args=[message.pk])).content.startswith(b"%PDF")
+
+
+def test_the_own_accounts_are_not_compared_with_another_companys(
+    browser_b, staff_browser, client_a, client_b
+):
+    """The organisation's own accounts of the same year replace the refused version; the
+    client sees no comparison with the other company's figures."""
+    refused = _another_company_at_25(client_b, client_a)
+    own = make_message(client_b)
+    assert own.replaces_id == refused.pk
+    response = browser_b.get(reverse("outsite-message", args=[own.pk]))
+    assert response.status_code == 200
+    assert response.context["changes"] == []
+    assert 'id="changes"' not in response.content.decode()
+    staff_page = staff_browser.get(reverse("insite-message", args=[own.pk]))
+    assert staff_page.context["changes"]
