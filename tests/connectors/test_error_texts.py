@@ -88,3 +88,24 @@ def test_a_method_the_endpoint_lacks_is_told_in_dutch(api, client_a):
         "code": "method_not_allowed",
         "detail": "De methode DELETE is hier niet toegestaan.",
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("{nope", "application/json", "Invalid JSON at line 1, column 2."),
+        ("null", "application/json", "The request must be a JSON object."),
+        (
+            "x",
+            "text/plain",
+            "The media type 'text/plain' is not supported; send JSON "
+            "(Content-Type: application/json).",
+        ),
+    ],
+    ids=["syntax", "null", "media-type"],
+)
+def test_the_same_errors_in_english_on_request(api, client_a, body, content_type, expected):
+    response = _post_raw(api, client_a, body, content_type, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.json()["detail"] == expected
+    assert not ApprovalMessage.objects.exists()
