@@ -25,7 +25,7 @@ from clientside.models import (
     normalise_participant_number,
 )
 from clientside.portal_client import address_problem
-from clientside.trial_balance import parse_amount
+from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amount
 from kvk import taxonomy as tx
 from kvk.statements import is_annual, years_later
 
@@ -435,14 +435,15 @@ class ReportingValuesForm(forms.ModelForm):
 
 
 class AmountField(forms.Field):
-    """An amount in whole euros: 1.234 or 1234; empty is no amount. Cents are refused:
-    KvK amounts are whole euros (nl-types:monetaryNoDecimals20ItemType)."""
+    """An amount in whole euros: 1.234 or 1234; empty is no amount. Cents and more than
+    20 digits are refused: KvK amounts are whole euros of at most 20 digits
+    (nl-types:monetaryNoDecimals20ItemType, totalDigits 20)."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 12, "maxlength": 20})
-        )
+        # No maxlength: it would cut a long amount silently (20 digits with thousands
+        # separators are 26 characters); to_python refuses what the KvK does not accept.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 12}))
         super().__init__(**kwargs)
 
     def to_python(self, value: str | None) -> Decimal | None:  # type: ignore[override]
@@ -453,6 +454,16 @@ class AmountField(forms.Field):
             amount = parse_amount(text)
         except ValueError as error:
             raise forms.ValidationError(str(error))
+        digits = euro_digits(amount)
+        if digits > MAX_AMOUNT_DIGITS:
+            # Before the rounding below, which fails beyond Decimal's 28 digits.
+            raise forms.ValidationError(
+                _(
+                    "Dit bedrag heeft %(digits)s cijfers; de KvK accepteert bedragen van "
+                    "hoogstens %(max)s cijfers."
+                )
+                % {"digits": digits, "max": MAX_AMOUNT_DIGITS}
+            )
         if amount != amount.to_integral_value():
             raise forms.ValidationError(
                 _(

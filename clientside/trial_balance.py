@@ -40,7 +40,7 @@ from types import MappingProxyType
 
 from django.utils.translation import gettext as _
 
-from kvk import nt
+from kvk import labels, nt
 from kvk import taxonomy as tx
 
 #: Per size: reporting code prefix (RGS, level 2/3) -> NT19 line item. Micro has NT19's
@@ -109,6 +109,12 @@ CODE_MAPS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 #: Where the year's result goes on the balance sheet before the books are closed: klein
 #: has "Onverdeeld resultaat", micro has equity as one line.
 RESULT_LINE = MappingProxyType({"micro": "Equity", "klein": "ResultForTheYear"})
+
+#: nl-types:monetaryNoDecimals20ItemType, the type of every NT19 amount, has the facet
+#: totalDigits 20 (nl-types.xsd of sbr 20240301; nt19-index.json types): the KvK refuses
+#: a longer amount (kvk.rules: DEP-VALUE).
+AMOUNT_TYPE = "nl-types:monetaryNoDecimals20ItemType"
+MAX_AMOUNT_DIGITS = int(nt.type_facets(AMOUNT_TYPE)["totalDigits"])
 
 REQUIRED_COLUMNS = ("rekening", "rapportagecode", "saldo_huidig", "saldo_vorig")
 MAX_LINES = 20_000
@@ -196,6 +202,12 @@ def sign_of(variant: str, line: str) -> int:
     return -1 if nt.concept(tx.qname_of(full, line)).balance == "credit" else 1
 
 
+def euro_digits(amount: Decimal) -> int:
+    """The digits of an amount's whole euros: 1234,56 -> 4; what totalDigits counts of an
+    amount without cents."""
+    return max(amount.adjusted() + 1, 1) if amount else 1
+
+
 _AMOUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$|^-?\d+(,\d{1,2})?$|^-?\d+(\.\d{1,2})?$")
 
 
@@ -273,7 +285,11 @@ def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
     errors = ledger.problems()
     if errors:
         raise TrialBalanceError(errors)
-    return _with_totals(variant, ledger.sums, ledger.accounts)
+    result = _with_totals(variant, ledger.sums, ledger.accounts)
+    errors = _too_many_digits(result)
+    if errors:
+        raise TrialBalanceError(errors)
+    return result
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -406,7 +422,40 @@ def _balance_of(text: str, label: str, year: str) -> Decimal:
         raise _AccountProblem(f"{label}: saldo {year}: {error}.")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise _AccountProblem(f"{label}: saldo {year} heeft meer dan twee decimalen.")
+    digits = euro_digits(amount)
+    if digits > MAX_AMOUNT_DIGITS:
+        raise _AccountProblem(
+            _(
+                "%(label)s: saldo %(year)s heeft %(digits)s cijfers vóór de komma; de KvK "
+                "accepteert bedragen van hoogstens %(max)s cijfers."
+            )
+            % {"label": label, "year": year, "digits": digits, "max": MAX_AMOUNT_DIGITS}
+        )
     return amount
+
+
+def _too_many_digits(result: TrialBalanceResult) -> list[str]:
+    """A line item or total the accounts add up to with more digits than the KvK accepts
+    (each account has 20 at most, their sum may have more)."""
+    errors = []
+    for values in (result.balance, result.profit_loss):
+        for line, pair in values.items():
+            for amount, (_column, year) in zip(pair, _BALANCES, strict=True):
+                digits = euro_digits(amount or Decimal(0))
+                if digits > MAX_AMOUNT_DIGITS:
+                    errors.append(
+                        _(
+                            "%(line)s (%(year)s) komt uit op een bedrag van %(digits)s "
+                            "cijfers; de KvK accepteert bedragen van hoogstens %(max)s cijfers."
+                        )
+                        % {
+                            "line": labels.label(line, "nl"),
+                            "year": year,
+                            "digits": digits,
+                            "max": MAX_AMOUNT_DIGITS,
+                        }
+                    )
+    return errors
 
 
 def _with_totals(variant: str, sums: dict[str, list[Decimal]], accounts: int) -> TrialBalanceResult:

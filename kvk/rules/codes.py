@@ -101,8 +101,8 @@ RULES: dict[str, tuple[str, str]] = {
     ),
     "DEP-VALUE": (
         ERROR,
-        "values valid for their type: enumeration, length, pattern, number, no decimals "
-        "(Arelle: xmlSchema:valueError, dtre:noDecimalsItemType)",
+        "values valid for their type: enumeration, length, pattern, number, no decimals, "
+        "total digits (Arelle: xmlSchema:valueError, dtre:noDecimalsItemType)",
     ),
     # Only where kvk.formulas does not run the KvK's PrtValueThnExistence3,
     # PrtValueThnNoExistence2 and PrtDateEarlierDateLater1 (and DEP-VALUE the status list).

@@ -412,12 +412,50 @@ def _value(emit: Emit, s: Subject, item: ConceptFact) -> None:
         return
     problem = _value_problem(concept, check, fact.value)
     if problem:
-        shown = fact.value if len(fact.value) <= 40 else fact.value[:37] + "..."
-        emit(
-            f"Het gegeven {concept.qname} heeft de waarde {shown!r}; {problem[0]}.",
-            f"The concept {concept.qname} has the value {shown!r}; {problem[1]}.",
-            fact.line,
+        _emit_value(emit, item, problem)
+
+
+def _emit_value(emit: Emit, item: ConceptFact, problem: tuple[str, str]) -> None:
+    """A finding on a fact's value: what its type says against it, in Dutch and English."""
+    fact, qname = item.fact, item.concept.qname
+    value = fact.value or ""
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    emit(
+        f"Het gegeven {qname} heeft de waarde {shown!r}; {problem[0]}.",
+        f"The concept {qname} has the value {shown!r}; {problem[1]}.",
+        fact.line,
+    )
+
+
+@rule("DEP-VALUE", Stage.CONCEPT)
+def _total_digits(emit: Emit, s: Subject, item: ConceptFact) -> None:
+    """A number with no more digits than its type's totalDigits facet allows (NT19's
+    nl-types.xsd: 20 for monetaryNoDecimals20ItemType, every amount, and for
+    decimal20ItemType); a value that is not a number is ``_value``'s."""
+    fact, concept = item.fact, item.concept
+    limit = nt.type_facets(concept.type).get("totalDigits")
+    if limit is None or not fact.value or fact.nil:
+        return
+    text = fact.value.strip()
+    if not _DECIMAL.fullmatch(text):
+        return
+    digits = _digit_count(Decimal(text))
+    if digits > int(limit):
+        _emit_value(
+            emit,
+            item,
+            (
+                f"die heeft {digits} cijfers; het maximum is {limit} ({concept.type})",
+                f"it has {digits} digits; the maximum is {limit} ({concept.type})",
+            ),
         )
+
+
+def _digit_count(number: Decimal) -> int:
+    """The digits totalDigits counts (XSD Datatypes 4.3.11): sign, leading zeros and
+    trailing zeros of the fraction left out; counted as Arelle counts them."""
+    _sign, digits, exponent = number.normalize().as_tuple()
+    return len(digits) + max(0, int(exponent))
 
 
 def _value_problem(concept: nt.Concept, check: str, value: str) -> tuple[str, str] | None:

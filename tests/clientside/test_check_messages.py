@@ -182,3 +182,20 @@ def test_a_summation_finding_in_english_uses_the_english_captions():
         english, _ = check_messages.finding_text(finding)
     assert "€ 1,234,567" in english and "Total assets" not in english
     assert "jenv-bw2-i" not in english and "€ 53,250" in english
+
+
+def test_an_amount_of_more_than_20_digits_blocks_at_its_field(env):
+    """nl-types:monetaryNoDecimals20ItemType, the type of every amount, has the facet
+    totalDigits 20 (nl-types.xsd of NT19's sbr 20240301, kvk/nt19/nt19-index.json types).
+    Figures stored before the forms refused longer amounts (or a total computed from
+    them) are not "Alles is volledig": DEP-VALUE blocks, at the amount's field."""
+    data = dict(env.report.statements)
+    balance = dict(data["balance"])
+    balance["Equity"] = ["1" + "0" * 23, balance["Equity"][1]]
+    env.report.statements = {**data, "balance": balance}
+    env.report.save()
+    problems = services.check_report(env.report).problems
+    [problem] = [p for p in problems if p.code == "DEP-VALUE"]
+    assert problem.field == "Balans: Eigen vermogen (huidig boekjaar)"
+    assert problem.field_id == "id_b_Equity_0"
+    assert "24 cijfers; het maximum is 20" in problem.message

@@ -344,6 +344,58 @@ def test_cents_and_text_are_refused_with_a_dutch_message(client, amount, message
     assert env.report.statements == before
 
 
+#: nl-types:monetaryNoDecimals20ItemType, the type of every amount, has the facet
+#: totalDigits 20 (nl-types.xsd of NT19's sbr 20240301, kvk/nt19/nt19-index.json types):
+#: the KvK refuses an amount of 21 digits.
+TOO_MANY_DIGITS = "Dit bedrag heeft 21 cijfers; de KvK accepteert bedragen van hoogstens 20 cijfers"
+
+
+@pytest.mark.django_db
+def test_an_amount_of_more_than_20_digits_is_refused_and_not_cut_short(client):
+    """totalDigits 20 of nl-types:monetaryNoDecimals20ItemType (nt19-index.json): 21 digits
+    are refused with a Dutch message at the field, 20 are stored; the input has no
+    maxlength that would cut a longer amount silently (20 digits with thousands separators
+    are 26 characters)."""
+    env = _bookkeeper_sees(client)
+    before = dict(env.report.statements)
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    [field] = re.findall(r'<input[^>]*name="b_Equity_0"[^>]*>', html)
+    assert "maxlength" not in field
+    url = f"/klant/jaarrapporten/{env.report.pk}/cijfers/"
+    for amount in ("1" + "0" * 20, "100.000.000.000.000.000.000", "-" + "9" * 21):
+        response = client.post(url, {**BASE_FIGURES, "b_Equity_0": amount})
+        assert response.status_code == 400, amount
+        assert TOO_MANY_DIGITS in response.content.decode(), amount
+    env.report.refresh_from_db()
+    assert env.report.statements == before
+    follow_post(client, url, {**BASE_FIGURES, "b_Equity_0": "99.999.999.999.999.999.999"})
+    env.report.refresh_from_db()
+    assert env.report.statements["balance"]["Equity"] == ["9" * 20, None]
+
+
+@pytest.mark.django_db
+def test_a_trial_balance_amount_of_more_than_20_digits_is_refused(client):
+    """totalDigits 20 of nl-types:monetaryNoDecimals20ItemType (nt19-index.json): the
+    import refuses an account of 21 digits in Dutch and changes nothing."""
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    before = dict(env.report.statements)
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    big = "1" + "0" * 20
+    content = (
+        f"rekening;rapportagecode;saldo_huidig;saldo_vorig\n1000;BLim;{big};0\n0500;BEiv;-{big};0\n"
+    )
+    upload = SimpleUploadedFile("pb.csv", content.encode(), "text/csv")
+    response = client.post(f"/klant/jaarrapporten/{env.report.pk}/proefbalans/", {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "Regel 2 (rekening 1000): saldo huidig jaar heeft 21 cijfers vóór de komma; de KvK "
+        "accepteert bedragen van hoogstens 20 cijfers." in html
+    )
+    env.report.refresh_from_db()
+    assert env.report.statements == before
+
+
 @pytest.mark.django_db
 def test_after_appropriation_has_no_result_for_the_year(client):
     env = make_environment(

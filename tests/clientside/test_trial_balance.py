@@ -126,6 +126,59 @@ def test_every_bad_line_is_reported_in_dutch():
     ]
 
 
+def _ledger(*rows: str) -> bytes:
+    return ("rekening;rapportagecode;saldo_huidig;saldo_vorig\n" + "".join(rows)).encode()
+
+
+def test_amounts_of_more_than_20_digits_are_refused():
+    """nl-types:monetaryNoDecimals20ItemType, the type of every amount, has the facet
+    totalDigits 20 (nl-types.xsd of NT19's sbr 20240301; kvk/nt19/nt19-index.json types):
+    an account of 21 digits is refused, one of 20 digits (with cents) is read."""
+    assert nt.type_facets("nl-types:monetaryNoDecimals20ItemType")["totalDigits"] == 20
+    big = "1" + "0" * 20
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(
+            _ledger(f"1000;BLim;{big};0\n", f"0500;BEiv;0;-{big},00\n"), variant="micro"
+        )
+    assert error.value.errors == [
+        "Regel 2 (rekening 1000): saldo huidig jaar heeft 21 cijfers vóór de komma; de KvK "
+        "accepteert bedragen van hoogstens 20 cijfers.",
+        "Regel 3 (rekening 0500): saldo vorig jaar heeft 21 cijfers vóór de komma; de KvK "
+        "accepteert bedragen van hoogstens 20 cijfers.",
+    ]
+    most = "9" * 19
+    result = read_trial_balance(
+        _ledger(f"1000;BLim;{most}9,40;0\n", f"0500;BEiv;-{most}9,40;0\n"), variant="micro"
+    )
+    assert result.balance["AssetsCurrentOther"] == (D("9" * 20), D(0))
+
+
+#: two cash accounts and two equity accounts (micro: AssetsCurrentOther and Equity)
+LINES_OF_20_DIGITS = (
+    ("1000", "BLim", ""),
+    ("1010", "BLim", ""),
+    ("0500", "BEiv", "-"),
+    ("0510", "BEiv", "-"),
+)
+
+
+def test_a_line_that_adds_up_to_more_than_20_digits_is_refused():
+    """totalDigits 20 (nt19-index.json) holds for the line items and totals the accounts
+    make, too: two accounts of 20 digits make a line of 21."""
+    most = "9" * 20
+    rows = [f"{account};{code};{sign}{most};0\n" for account, code, sign in LINES_OF_20_DIGITS]
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(_ledger(*rows), variant="micro")
+    assert (
+        "Vlottende activa (huidig jaar) komt uit op een bedrag van 21 cijfers; de KvK "
+        "accepteert bedragen van hoogstens 20 cijfers."
+    ) in error.value.errors
+    assert (
+        "Eigen vermogen (huidig jaar) komt uit op een bedrag van 21 cijfers; de KvK "
+        "accepteert bedragen van hoogstens 20 cijfers."
+    ) in error.value.errors
+
+
 def test_unbalanced_trial_balance_and_missing_columns_are_refused():
     with pytest.raises(TrialBalanceError, match="niet in evenwicht \\(huidig jaar\\)"):
         read_trial_balance(

@@ -292,6 +292,13 @@ MUTATIONS = {
         "xmlSchema:valueError",
         "DEP-VALUE",
     ),
+    # an amount of 21 digits: nl-types:monetaryNoDecimals20ItemType has totalDigits 20
+    # (nl-types.xsd of sbr 20240301, nt19-index.json types)
+    "too-many-digits.xbrl": (
+        replace(b'decimals="0">53250<', b'decimals="0">' + b"9" * 21 + b"<"),
+        "xmlSchema:valueError",
+        "DEP-VALUE",
+    ),
     # nl-cd:LegalEntityName written in the jenv-bw2-i namespace, where NT19 has no such
     # concept (the product's old mistake)
     "wrong-namespace.xbrl": (

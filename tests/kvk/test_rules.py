@@ -604,6 +604,12 @@ CASES = [
         replace(BASE, 'decimals="0">53250<', 'decimals="2">53250<'),
     ),
     Case(
+        # nl-types:monetaryNoDecimals20ItemType has totalDigits 20 (nt19-index.json types,
+        # from nl-types.xsd of sbr 20240301): 21 digits are too many.
+        "DEP-VALUE",
+        replace(BASE, 'decimals="0">53250<', 'decimals="0">' + "9" * 21 + "<"),
+    ),
+    Case(
         # The fact, not the context identifier: an entry point with formulas too.
         "DEP-IDENTIFIER",
         replace(
@@ -1080,6 +1086,41 @@ def test_amounts_of_a_no_decimals_type_have_no_positive_decimals():
     # decimals="1" is FR-KVK-5.01's, reported once.
     one = _check(replace(BASE, 'decimals="0">53250<', 'decimals="1">53250<'))
     assert [f.code for f in one] == ["FR-KVK-5.01"]
+
+
+def test_amounts_have_at_most_the_total_digits_of_their_type():
+    """nt19-index.json types (read from www.nltaxonomie.nl/nt19/sbr/20240301/dictionary/
+    nl-types.xsd): nl-types:monetaryNoDecimals20ItemType, the type of every amount, has the
+    facet totalDigits 20. An amount of 21 digits is refused by the KvK (Arelle:
+    xmlSchema:valueError), one of 20 digits (sign and decimals="0" aside) is not."""
+    assert nt.concept("jenv-bw2-i:AssetsNoncurrentOther").type == (
+        "nl-types:monetaryNoDecimals20ItemType"
+    )
+    assert nt.type_facets("nl-types:monetaryNoDecimals20ItemType")["totalDigits"] == 20
+    old = 'decimals="0">53250<'
+    [finding] = _hits(replace(BASE, old, f'decimals="0">{"9" * 21}<'), "DEP-VALUE")
+    assert "jenv-bw2-i:AssetsNoncurrentOther" in finding.message_nl
+    assert "21 cijfers; het maximum is 20" in finding.message_nl
+    assert "21 digits; the maximum is 20" in finding.message_en
+    assert "nl-types:monetaryNoDecimals20ItemType" in finding.message_nl
+    for fits in ("9" * 20, "-" + "9" * 20, "0" + "9" * 20, "9" * 20 + ".00"):
+        assert _hits(replace(BASE, old, f'decimals="0">{fits}<'), "DEP-VALUE") == [], fits
+    # Not a number: said once, by the number check.
+    [finding] = _hits(replace(BASE, old, f'decimals="0">{"9" * 21}x<'), "DEP-VALUE")
+    assert "geen getal" in finding.message_nl
+
+
+def test_a_decimal_has_at_most_the_total_digits_of_its_type():
+    """nt19-index.json types (nl-types.xsd): nl-types:nonNegativeDecimal20ItemType
+    (nl-cd:PresentationOrder) restricts nl-types:decimal20ItemType, totalDigits 20; its
+    fraction digits count too (XSD Datatypes, totalDigits)."""
+    assert nt.type_facets(nt.concept("nl-cd:PresentationOrder").type)["totalDigits"] == 20
+    old = 'decimals="INF">1</nl-cd:PresentationOrder>'
+    wide = "1" + "0" * 10 + "." + "5" * 10  # 21 digits
+    [finding] = _hits(replace(BASE, old, old.replace(">1<", f">{wide}<")), "DEP-VALUE")
+    assert "21 cijfers" in finding.message_nl
+    fits = "1" + "0" * 9 + "." + "5" * 10  # 20 digits
+    assert _hits(replace(BASE, old, old.replace(">1<", f">{fits}<")), "DEP-VALUE") == []
 
 
 def test_arelle_codes_are_named_in_the_rules_and_are_arelles():
