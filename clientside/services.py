@@ -876,10 +876,14 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
     current = open_message(report)
     replace = None
     if current is not None:
+        # sent_at is set before every upload, so a message without it never reached the
+        # portal, also when a send/receive run refused it (at 5) before uploading anything:
+        # a token of another organisation, the portal out of reach.
+        waiting = (Status.PREPARED, Status.SEND_FAILED)
         never_offered = (
-            current.status == Status.PREPARED
+            current.status in waiting
             and current.sent_at is None
-            and all(entry.get("status") == Status.PREPARED for entry in current.history)
+            and all(entry.get("status") in waiting for entry in current.history)
         )
         if current.status in (Status.PREPARED, Status.SEND_FAILED) and not never_offered:
             raise PrepareError(

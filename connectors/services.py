@@ -16,7 +16,7 @@ from kvk.rules import check_parsed
 from kvk.status import Status
 from workflow import services as workflow_services
 from workflow.models import ApprovalMessage, sha256_hex
-from workflow.reasons import KVK_NUMBER_NOT_YOURS
+from workflow.reasons import KVK_NUMBER_NOT_YOURS, another_company
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,10 @@ def _examine(
         owners.of_environment(organisation.environment_id, parsed.kvk_number),
     )
     reasons += kvk_reasons
+    if another_company(kvk_reasons):
+        # Another company's document: its contents go nowhere, not even quoted in a
+        # finding's sentence, to the organisation that sent it (OutSite, the API's updates).
+        return workflow_services.Examined(message.pk, reasons=reasons, received_sha256="")
     findings = check_parsed(
         parsed,
         content=content,

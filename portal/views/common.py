@@ -280,6 +280,7 @@ def versions_context(
         "following_version": following,
         "changes": changes,
         "changes_unreadable": changes_unreadable,
+        "comparison_withheld": withheld,
     }
 
 

@@ -203,6 +203,10 @@ def test_send_refuses_a_token_of_another_organisation(client_a, client_b, portal
     assert message.status == Status.SEND_FAILED and message.sent_at is None
     assert [r["code"] for r in message.reasons] == ["token_of_another_organisation"]
     assert ApprovalMessage.objects.count() == 0
+    # Never offered to the portal, so the report can be prepared again (a review found
+    # "Klaarzetten" refused, as if the message might have reached the portal).
+    message = services.prepare(env.report)
+    assert message.status == Status.PREPARED
 
     services.set_token(profile=env.profile, token=client_a.token)
     result = services.send_receive(Administration.objects.get(pk=env.administration.pk))

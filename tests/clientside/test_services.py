@@ -170,6 +170,9 @@ def test_send_receive_without_profile_says_what_to_fill_in(env):
 
 def test_a_message_at_5_must_be_sent_before_new_documents(env):
     message = services.prepare(env.report)
+    # Offered (sent_at is set before every upload), then the upload failed: it may have
+    # reached the portal.
+    OutboundMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
     services._mirror(message, Status.SEND_FAILED, [{"code": "unreachable", "message": "x"}])
     with pytest.raises(services.PrepareError, match="Verzend het eerst"):
         services.prepare(env.report)

@@ -172,15 +172,18 @@ def test_correction_problem_is_reported_with_the_other_reasons(api, client_a):
         status=Status.FILED, adopted=True, approved_sha256=filed.document_sha256
     )
 
-    client.post(URL, upload_payload(instance_for("99999999")), format="json")
+    # A fault of the document itself: an amount with decimals where the type has none.
+    # (Another company's document would not do: nothing of it is examined further.)
+    invalid = instance_for(client_a.kvk_number).replace(
+        b'decimals="0">53250<', b'decimals="0">53250.5<', 1
+    )
+    client.post(URL, upload_payload(invalid), format="json")
     services.process_external_messages()
     message = ApprovalMessage.objects.exclude(pk=filed.pk).get()
     assert message.status == Status.PROCESSING_FAILED
-    assert [r["code"] for r in message.reasons] == [
-        "kvk_number_not_yours",
-        "correction_not_allowed",
-    ]
-    assert str(filed.financial_year) in message.reasons[1]["message"]
+    codes = [r["code"] for r in message.reasons]
+    assert "DEP-VALUE" in codes and codes[-1] == "correction_not_allowed", codes
+    assert str(filed.financial_year) in message.reasons[-1]["message"]
 
 
 @pytest.mark.parametrize(

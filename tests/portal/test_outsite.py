@@ -11,7 +11,7 @@ from kvk.status import Status
 from tests.conftest import instance_for, register_report
 from tests.portal.conftest import make_message
 from workflow import services
-from workflow.models import Actor, Comment, StatusEvent
+from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent
 
 
 def test_list_shows_only_the_own_organisation(browser_a, client_a, client_b):
@@ -227,14 +227,15 @@ def test_adoption_before_the_directors_signed_is_refused(browser_a, message_a):
 # --- another company's accounts (portal.views.common.message_views, workflow.reasons) ------
 
 
-def _another_company_at_25(sender, owner):
+def _another_company_at_25(sender, owner, *, invalid_value: bool = False):
     """A message ``sender`` uploaded with ``owner``'s accounts in it (a token pasted into the
-    wrong administration): processing refuses it at 25 with kvk_number_not_yours."""
-    message, _ = register_report(
-        sender.organisation,
-        instance_for(owner.kvk_number, name="Bakkerij De Korst B.V."),
-        Actor.system(),
-    )
+    wrong administration): processing refuses it at 25 with kvk_number_not_yours, and with
+    that reason only (a finding would quote the other company's figures)."""
+    content = instance_for(owner.kvk_number, name="Bakkerij De Korst B.V.")
+    if invalid_value:  # an amount no monetaryNoDecimals type allows: a finding's sentence quotes it
+        content = content.replace(b'decimals="0">53250<', b'decimals="0">1234567.5<', 1)
+        assert b"1234567.5" in content
+    message, _ = register_report(sender.organisation, content, Actor.system())
     assert services.claim_for_processing(message.pk)
     assert connector_services.process_message(message.pk) == Status.PROCESSING_FAILED
     message.refresh_from_db()
@@ -251,7 +252,8 @@ def test_another_companys_accounts_are_not_shown_to_the_client(
     assert response.status_code == 200
     assert "Bakkerij De Korst" not in html
     assert "<iframe" not in html and response.context["rendered"] is None
-    assert "was bestemd voor een ander bedrijf" in html and "niet getoond" in html
+    assert "Het KvK-nummer in dit document is niet dat van uw organisatie." in html
+    assert "Daarom wordt het document hier niet getoond." in html
     assert reverse("outsite-pdf", args=[message.pk]) not in html
     assert reverse("outsite-xbrl", args=[message.pk]) not in html
     for name in ["outsite-pdf", "outsite-xbrl"]:
@@ -260,23 +262,44 @@ def test_another_companys_accounts_are_not_shown_to_the_client(
     # The staff keep the document: they need it to sort the mix-up out.
     page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
     assert "<iframe" in page and "Bakkerij De Korst" in page
-    assert "was bestemd voor een ander bedrijf" not in page
+    assert "Daarom wordt het document hier niet getoond." not in page
     xbrl = staff_browser.get(reverse("insite-xbrl", args=[message.pk]))
     assert xbrl.status_code == 200 and bytes(xbrl.content) == bytes(message.document)
     assert staff_browser.get(reverse("insite-pdf", args=[message.pk])).content.startswith(b"%PDF")
 
 
-def test_the_own_accounts_are_not_compared_with_another_companys(
+def test_no_figure_of_another_companys_accounts_reaches_the_client_through_the_reasons(
+    browser_b, client_a, client_b
+):
+    """A review found the rules' findings of the other company's document in the reasons
+    (OutSite's "Redenen", the timeline, the API's updates), quoting its values."""
+    message = _another_company_at_25(client_b, client_a, invalid_value=True)
+    assert message.findings in ([], None) and message.financial_year is None
+    html = browser_b.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    assert "1234567.5" not in html and "AssetsNoncurrentOther" not in html
+
+
+def test_the_own_accounts_are_no_correction_of_another_companys(client_a, client_b):
+    """Processing takes nothing from another company's document, not even its year, so the
+    organisation's own accounts are not linked to it as their earlier version."""
+    _another_company_at_25(client_b, client_a)
+    own = make_message(client_b)
+    assert own.replaces_id is None
+
+
+def test_a_link_made_before_is_not_compared_for_the_client(
     browser_b, staff_browser, client_a, client_b
 ):
-    """The organisation's own accounts of the same year replace the refused version; the
-    client sees no comparison with the other company's figures."""
+    """Messages processed before that change may be linked: the client reads why there is
+    no comparison (not "the figures are equal"); the staff see it."""
     refused = _another_company_at_25(client_b, client_a)
     own = make_message(client_b)
-    assert own.replaces_id == refused.pk
+    ApprovalMessage.objects.filter(pk=refused.pk).update(financial_year=own.financial_year)
+    ApprovalMessage.objects.filter(pk=own.pk).update(replaces=refused)
     response = browser_b.get(reverse("outsite-message", args=[own.pk]))
-    assert response.status_code == 200
-    assert response.context["changes"] == []
-    assert 'id="changes"' not in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["changes"] == []
+    assert 'id="changes"' not in html and 'id="no-changes"' not in html
+    assert "De eerdere versie had het KvK-nummer van een ander bedrijf" in html
     staff_page = staff_browser.get(reverse("insite-message", args=[own.pk]))
     assert staff_page.context["changes"]

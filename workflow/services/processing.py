@@ -16,6 +16,7 @@ from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition, sha256_hex
+from workflow.reasons import another_company
 from workflow.services.audit import (
     SYSTEM,
     _after_commit,
@@ -306,8 +307,10 @@ def _link_corrections(started: list[ApprovalMessage]) -> None:
         )
         .exclude(pk__in=[m.pk for m in started])
         .order_by("-created_at", "-pk")
-        .only("pk", "organisation_id", "received_document")
+        .only("pk", "organisation_id", "received_document", "reasons")
     ):
+        if another_company(failed.reasons):
+            continue  # another company's accounts are no version of this organisation's
         year_read = _year_of(bytes(failed.received_document))
         if (failed.organisation_id, year_read) in keys:
             candidates.setdefault((failed.organisation_id, year_read), []).append(failed.pk)
