@@ -237,8 +237,27 @@ class AdministrationForm(forms.ModelForm):
                 "contact_person",
                 _("Bij soort contact Intermediair is een contactpersoon verplicht."),
             )
+        _refuse_a_second_administration(self)
         refuse_unaccepted_characters(self)
         return data
+
+
+def _refuse_a_second_administration(form: forms.ModelForm) -> None:
+    """One administration per KvK number: with two, the commands that take a KvK number
+    pick one of them, and send/receive reports them under one number."""
+    number = form.cleaned_data.get("kvk_number")
+    if not number or form.errors:  # the look-up once the rest is right
+        return
+    other = Administration.objects.filter(kvk_number=number).exclude(pk=form.instance.pk).first()
+    if other is not None:
+        form.add_error(
+            "kvk_number",
+            _(
+                "Er is al een administratie met KvK-nummer %(number)s: %(name)s. Open die "
+                "administratie in plaats van een tweede te maken."
+            )
+            % {"number": number, "name": other.name},
+        )
 
 
 def _check_field(form: forms.BaseForm, name: str, qname: str, message: StrOrPromise) -> None:

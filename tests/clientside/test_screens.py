@@ -714,3 +714,40 @@ def test_an_ftp_portal_address_stored_earlier_is_named_on_screen_not_a_crash(
     )
     message.refresh_from_db()
     assert message.status in (Status.PREPARED, Status.SEND_FAILED)
+
+
+@pytest.mark.django_db
+def test_a_second_administration_with_the_same_kvk_number_is_refused(client):
+    """An explorer made "Dubbel B.V." with an existing KvK number: `klaarzetten
+    --administration <number>` then picked one of the two, and send/receive reported both
+    under one number."""
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    existing = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9"
+    ).administration
+    data = {
+        "name": "Dubbel B.V.",
+        "legal_form": "Besloten vennootschap met beperkte aansprakelijkheid",
+        "seat": "Utrecht",
+        "kvk_number": existing.kvk_number,
+        "sbi_code": "1071",
+        "street": "Dorpsstraat",
+        "house_number": "1",
+        "postal_code": "3511 AX",
+        "place": "Utrecht",
+        "filing_email": "info@dubbel.example.nl",
+        "kvk_report": "micro",
+        "contact_type": "ondernemer",
+    }
+    page = client.post("/klant/administraties/nieuw/", data)
+    assert (
+        f"Er is al een administratie met KvK-nummer {existing.kvk_number}: {existing.name}."
+        in page.content.decode()
+    )
+    assert Administration.objects.filter(kvk_number=existing.kvk_number).count() == 1
+
+    # Editing the administration itself keeps its own number.
+    edit = client.post(
+        f"/klant/administraties/{existing.pk}/bewerken/", {**data, "name": existing.name}
+    )
+    assert edit.status_code == 302
