@@ -571,7 +571,11 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
         *_period_problems(report, data),
         *_signing_problems(report, end, today),
         *_prepared_problems(prepared_on, end, today),
-        *(_resubmission_problems(report, prepared_on, today) if report.resubmission else []),
+        *(
+            _resubmission_problems(report, prepared_on, today)
+            if report.resubmission
+            else _adoption_date_problems(report, prepared_on, today)
+        ),
         *_figure_problems(report.administration, data),
     ]
 
@@ -640,8 +644,12 @@ def _resubmission_problems(
 def _adoption_date_problems(
     report: AnnualReport, prepared_on: date | None, today: date
 ) -> list[Problem]:
+    """The adoption date, when given: not ahead, not before the accounts were prepared.
+    Only a resubmission requires one; a first filing is adopted in the portal."""
     where = _("Datum vaststelling")
     if not report.adoption_date:
+        if not report.resubmission:
+            return []
         return [
             Problem(
                 where,

@@ -252,6 +252,31 @@ def test_a_resubmission_is_adopted_after_the_accounts_were_drawn_up(env):
     assert problem.code == "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1"
 
 
+@pytest.mark.parametrize(
+    ("offset", "code"),
+    [
+        # BR-KVK-4.10 (KVK-SBR.md §4): the adoption date is not after the filing date,
+        # so an adoption date ahead of today cannot be right.
+        ("tomorrow", "BR-KVK-4.10"),
+        # kvk-document-information-for.xml, PrtDateEarlierEQDateLater1.
+        ("before_prepared", "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1"),
+    ],
+)
+def test_a_first_filing_checks_an_adoption_date_it_is_given(env, offset, code):
+    """A first filing needs no adoption date (the client adopts in the portal), but one
+    that is filled in is checked as for a resubmission."""
+    today = SIGNED + timedelta(days=1)
+    prepared_on = date.fromisoformat(env.report.statements["prepared_on"])
+    env.report.adoption_date = {
+        "tomorrow": today + timedelta(days=1),
+        "before_prepared": prepared_on - timedelta(days=1),
+    }[offset]
+    [problem] = services.completeness_problems(env.report, today=today)
+    assert (problem.field, problem.code) == ("Datum vaststelling", code)
+    env.report.adoption_date = None
+    assert services.completeness_problems(env.report, today=today) == []
+
+
 DOCUMENT = "valueAssertion_DocumentInformation_"
 
 
