@@ -58,36 +58,40 @@ def test_a_field_error_is_told_in_dutch(api, client_a, field, value, expected):
     assert response.json() == {"code": "invalid", "detail": expected}
 
 
-def test_an_unsupported_media_type_is_told_in_dutch(api, client_a):
-    response = _post_raw(api, client_a, "message_id=1", content_type="text/plain")
+@pytest.mark.parametrize(
+    ("send", "status", "code", "detail"),
+    [
+        pytest.param(
+            lambda api: api.post(URL, "message_id=1", content_type="text/plain"),
+            415,
+            "unsupported_media_type",
+            "Het mediatype 'text/plain' wordt niet ondersteund; stuur JSON "
+            "(Content-Type: application/json).",
+            id="unsupported-media-type",
+        ),
+        pytest.param(
+            lambda api: api.get(URL + "updates/", HTTP_ACCEPT="text/html"),
+            406,
+            "not_acceptable",
+            "Deze API antwoordt alleen met JSON; vraag in de Accept-header om application/json.",
+            id="unacceptable-accept-header",
+        ),
+        pytest.param(
+            lambda api: api.delete(URL + "updates/"),
+            405,
+            "method_not_allowed",
+            "De methode DELETE is hier niet toegestaan.",
+            id="method-the-endpoint-lacks",
+        ),
+    ],
+)
+def test_a_request_the_endpoint_cannot_serve_is_told_in_dutch(
+    api, client_a, send, status, code, detail
+):
+    response = send(api(client_a.token))
 
-    assert response.status_code == 415
-    assert response.json() == {
-        "code": "unsupported_media_type",
-        "detail": "Het mediatype 'text/plain' wordt niet ondersteund; stuur JSON "
-        "(Content-Type: application/json).",
-    }
-
-
-def test_an_unacceptable_accept_header_is_told_in_dutch(api, client_a):
-    response = api(client_a.token).get(URL + "updates/", HTTP_ACCEPT="text/html")
-
-    assert response.status_code == 406
-    assert response.json() == {
-        "code": "not_acceptable",
-        "detail": "Deze API antwoordt alleen met JSON; vraag in de Accept-header om "
-        "application/json.",
-    }
-
-
-def test_a_method_the_endpoint_lacks_is_told_in_dutch(api, client_a):
-    response = api(client_a.token).delete(URL + "updates/")
-
-    assert response.status_code == 405
-    assert response.json() == {
-        "code": "method_not_allowed",
-        "detail": "De methode DELETE is hier niet toegestaan.",
-    }
+    assert response.status_code == status
+    assert response.json() == {"code": code, "detail": detail}
 
 
 @pytest.mark.parametrize(
