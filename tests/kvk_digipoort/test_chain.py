@@ -12,7 +12,7 @@ are the anchors and the rest are offered as intermediates.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,12 +33,18 @@ SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 @dataclass(frozen=True)
 class Usage:
-    """The keyUsage bits a test certificate asserts (RFC 5280 4.2.1.3)."""
+    """The keyUsage bits a test certificate asserts (RFC 5280 4.2.1.3), all nine, named
+    as x509.KeyUsage takes them."""
 
     digital_signature: bool = False
+    content_commitment: bool = False
     key_encipherment: bool = False
+    data_encipherment: bool = False
+    key_agreement: bool = False
     key_cert_sign: bool = False
     crl_sign: bool = False
+    encipher_only: bool = False
+    decipher_only: bool = False
 
 
 SIGNER = Usage(digital_signature=True, key_encipherment=True)
@@ -94,20 +100,7 @@ def make_cert(
     if ca is not None:
         builder = builder.add_extension(x509.BasicConstraints(ca, path_length), critical=True)
     if usage is not None:
-        builder = builder.add_extension(
-            x509.KeyUsage(
-                digital_signature=usage.digital_signature,
-                content_commitment=False,
-                key_encipherment=usage.key_encipherment,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=usage.key_cert_sign,
-                crl_sign=usage.crl_sign,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        builder = builder.add_extension(x509.KeyUsage(**asdict(usage)), critical=True)
     if ekus:
         builder = builder.add_extension(x509.ExtendedKeyUsage(ekus), critical=False)
     return Issued(builder.sign(signing_key, hashes.SHA256()), key)
