@@ -76,13 +76,10 @@ def digipoort_client(digipoort_stub: StubHandle) -> DigipoortClient:
 
 @pytest.fixture
 def digipoort_settings(settings, digipoort_stub: StubHandle):
-    config = digipoort_stub.client_config()
-    settings.DIGIPOORT_AANLEVER_URL = config.aanlever_url
-    settings.DIGIPOORT_STATUS_URL = config.status_url
-    settings.DIGIPOORT_CLIENT_CERT = config.client_cert
-    settings.DIGIPOORT_CLIENT_KEY = config.client_key
-    settings.DIGIPOORT_CA_BUNDLE = config.ca_bundle
-    settings.DIGIPOORT_BERICHTSOORT = config.berichtsoort
+    """The same DIGIPOORT_* values a worker process gets in its environment
+    (``StubHandle.environ``), here as settings."""
+    for name, value in digipoort_stub.environ().items():
+        setattr(settings, name, value)
     return settings
 
 
