@@ -8,6 +8,7 @@ article it rests on.
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
@@ -23,58 +24,65 @@ YEAR = (D(2025, 1, 1), D(2025, 12, 31))
 #: The official value list, read from the extract itself rather than from our constant.
 OFFICIAL_LEGAL_FORMS = set(nt.type_facets("jenv-codes:legalFormItemType")["enumeration"])
 
-# (legal form, title 9 applies, article, extension months,
-#  draw-up, adoption, filing) -- dates for calendar year 2025; None: no computed deadline
+
+class Row(NamedTuple):
+    """A legal form's deadlines for calendar year 2025 and the article they rest on; no
+    dates: no computed deadline."""
+
+    legal_form: str
+    article: str
+    draw_up: date | None = None
+    adoption: date | None = None
+    filing: date | None = None
+    title_9: bool = False
+    extension: int = 0
+
+
 LEGAL_FORMS = [
     # art. 2:210 lid 1: 5 months (+5); art. 2:394 lid 2: adoption 2 months later; lid 1: 8 days
-    ("Besloten vennootschap met beperkte aansprakelijkheid", False, "2:210", 0,
-     D(2026, 5, 31), D(2026, 7, 31), D(2026, 8, 8)),
+    Row("Besloten vennootschap met beperkte aansprakelijkheid", "2:210",
+        draw_up=D(2026, 5, 31), adoption=D(2026, 7, 31), filing=D(2026, 8, 8)),
     # art. 2:101 lid 1: as the BV
-    ("Naamloze vennootschap", False, "2:101", 0,
-     D(2026, 5, 31), D(2026, 7, 31), D(2026, 8, 8)),
+    Row("Naamloze vennootschap", "2:101",
+        draw_up=D(2026, 5, 31), adoption=D(2026, 7, 31), filing=D(2026, 8, 8)),
     # art. 2:58 lid 1: 6 months (+4); the general meeting at the latest a month later
-    ("Cooperatie", False, "2:58", 0,
-     D(2026, 6, 30), D(2026, 7, 31), D(2026, 8, 8)),
-    ("Onderlinge waarborgmaatschappij", False, "2:58", 4,
-     D(2026, 10, 31), D(2026, 11, 30), D(2026, 12, 8)),
+    Row("Cooperatie", "2:58",
+        draw_up=D(2026, 6, 30), adoption=D(2026, 7, 31), filing=D(2026, 8, 8)),
+    Row("Onderlinge waarborgmaatschappij", "2:58", extension=4,
+        draw_up=D(2026, 10, 31), adoption=D(2026, 11, 30), filing=D(2026, 12, 8)),
     # art. 2:300 lid 1: 6 months (+4), under Title 9 by art. 2:360 lid 3
-    ("Stichting", True, "2:300", 0,
-     D(2026, 6, 30), D(2026, 8, 31), D(2026, 9, 8)),
+    Row("Stichting", "2:300", title_9=True,
+        draw_up=D(2026, 6, 30), adoption=D(2026, 8, 31), filing=D(2026, 9, 8)),
     # art. 2:49 lid 1: 6 months (+4), under Title 9 by art. 2:360 lid 3; with the full
     # extension art. 2:394 lid 3 (12 months) caps the filing
-    ("Vereniging", True, "2:49", 4,
-     D(2026, 10, 31), D(2026, 12, 31), D(2026, 12, 31)),
+    Row("Vereniging", "2:49", title_9=True, extension=4,
+        draw_up=D(2026, 10, 31), adoption=D(2026, 12, 31), filing=D(2026, 12, 31)),
     # art. 2:360 lid 2: no filing unless all fully liable partners are capital companies
-    ("Commanditaire vennootschap", False, "2:360 lid 2", 0, None, None, None),
-    ("Vennootschap onder firma", False, "2:360 lid 2", 0, None, None, None),
+    Row("Commanditaire vennootschap", "2:360 lid 2"),
+    Row("Vennootschap onder firma", "2:360 lid 2"),
 ]  # fmt: skip
 
 
 def test_every_official_legal_form_has_a_row():
-    assert {row[0] for row in LEGAL_FORMS} == OFFICIAL_LEGAL_FORMS
+    assert {row.legal_form for row in LEGAL_FORMS} == OFFICIAL_LEGAL_FORMS
     assert set(tx.LEGAL_FORMS) == OFFICIAL_LEGAL_FORMS
     assert set(dl.RULES) == OFFICIAL_LEGAL_FORMS
 
 
-@pytest.mark.parametrize(
-    "legal_form,title_9,article,extension,draw_up,adoption,filing",
-    LEGAL_FORMS,
-    ids=[row[0] for row in LEGAL_FORMS],
-)
-def test_deadlines_per_legal_form(
-    legal_form, title_9, article, extension, draw_up, adoption, filing
-):
-    notice = dl.deadline_notice(legal_form, title_9_applies=title_9)
-    if filing is None:
-        assert f"art. {article} BW" in notice
+@pytest.mark.parametrize("row", LEGAL_FORMS, ids=[row.legal_form for row in LEGAL_FORMS])
+def test_deadlines_per_legal_form(row: Row):
+    notice = dl.deadline_notice(row.legal_form, title_9_applies=row.title_9)
+    if row.filing is None:
+        assert f"art. {row.article} BW" in notice
         with pytest.raises(ValueError):
-            dl.compute_deadlines(*YEAR, legal_form=legal_form)
+            dl.compute_deadlines(*YEAR, legal_form=row.legal_form)
         return
     assert notice == ""
-    result = dl.compute_deadlines(*YEAR, legal_form=legal_form, extension_months=extension)
-    assert (result.draw_up, result.adoption, result.filing) == (draw_up, adoption, filing)
-    assert f"art. {article}" in result.articles and "2:394" in result.articles
-    assert result.legal_form == legal_form
+    result = dl.compute_deadlines(*YEAR, legal_form=row.legal_form, extension_months=row.extension)
+    deadlines = (result.draw_up, result.adoption, result.filing)
+    assert deadlines == (row.draw_up, row.adoption, row.filing)
+    assert f"art. {row.article}" in result.articles and "2:394" in result.articles
+    assert result.legal_form == row.legal_form
 
 
 @pytest.mark.parametrize("legal_form", ["Stichting", "Vereniging"])
