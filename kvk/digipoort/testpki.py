@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,29 +22,16 @@ from kvk.digipoort import wssec
 FILES = ("ca.crt", "client.crt", "client.key", "server.crt", "server.key")
 
 
-@dataclass(frozen=True)
 class TestPki:
-    directory: Path
+    """The paths of the five files of a set in ``directory``."""
 
-    @property
-    def ca_cert(self) -> Path:
-        return self.directory / "ca.crt"
-
-    @property
-    def server_cert(self) -> Path:
-        return self.directory / "server.crt"
-
-    @property
-    def server_key(self) -> Path:
-        return self.directory / "server.key"
-
-    @property
-    def client_cert(self) -> Path:
-        return self.directory / "client.crt"
-
-    @property
-    def client_key(self) -> Path:
-        return self.directory / "client.key"
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.ca_cert = directory / "ca.crt"
+        self.server_cert = directory / "server.crt"
+        self.server_key = directory / "server.key"
+        self.client_cert = directory / "client.crt"
+        self.client_key = directory / "client.key"
 
 
 def _name(common_name: str) -> x509.Name:
