@@ -461,6 +461,26 @@ def test_send_receive_needs_its_permission(client):
 
 
 @pytest.mark.django_db
+def test_send_receive_returns_to_the_page_it_was_pressed_on(client):
+    """The report's messages card sends the bookkeeper back to that card; the
+    administration's button back to the administration's messages (the view's default)."""
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    report_url = f"/klant/jaarrapporten/{env.report.pk}/"
+    report_page = client.get(report_url).content.decode()
+    assert f'name="next" value="{report_url}#berichten"' in report_page
+    response = client.post(
+        f"/klant/administraties/{env.administration.pk}/verzenden-ontvangen/",
+        {"next": f"{report_url}#berichten"},
+    )
+    assert response.url == f"{report_url}#berichten"
+    administration_page = client.get(f"/klant/administraties/{env.administration.pk}/")
+    card = administration_page.content.decode().split('id="verzenden"')[1]
+    assert 'id="send-receive"' in card and 'name="next"' not in card
+    assert "Verzendt berichten met status 0 of 5" in card
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("codenames", "url_suffix", "method", "expected"),
     [
