@@ -115,13 +115,17 @@ def test_one_contact_shows_no_progress(message_a, browser_a, staff_browser):
 def test_the_page_shows_signatories_that_differ_from_the_approvers(
     message_a, three_directors, staff_browser
 ):
-    """The demo filing is signed by J. de Vries, who is not among the three directors."""
+    """The demo filing is signed by J. de Vries, who is not among the three directors. The
+    client reads the sentence, never the finding's code (docs/architecture.md: "A client
+    sees sentences, never codes"); the staff also get the code."""
     anna, _bert, _carla = three_directors
     page = browser_for(anna.user).get(reverse("outsite-message", args=[message_a.pk]))
     html = page.content.decode()
-    assert "approvers_signatories" in html and "J. de Vries" in html
+    assert "De bestuurders die de jaarrekening ondertekenen" in html and "J. de Vries" in html
+    assert "approvers_signatories" not in html
+    assert "<code>" not in html.split('id="findings-h"')[1].split("</section>")[0]
     staff_page = staff_browser.get(reverse("insite-message", args=[message_a.pk])).content
-    assert b"approvers_signatories" in staff_page
+    assert b"<code>approvers_signatories</code>" in staff_page
 
 
 def test_insite_organisation_page_sets_who_must_approve(client_a, admin_browser, message_type):
