@@ -36,11 +36,14 @@ from crm.models import AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition
+from workflow.selectors import actor_words
 
 #: The audit action of an approval that does not (yet) move the message.
 APPROVAL_GIVEN = "approval_given"
 #: The audit actions that are approvals by a person: the intermediate ones and the last.
 APPROVAL_ACTIONS = (APPROVAL_GIVEN, "approved")
+#: The audit action of the client's rejection (30 -> 40).
+REJECTED = "rejected"
 
 
 def approver_rule(message: ApprovalMessage) -> str:
@@ -186,10 +189,15 @@ class Approver:
 
 @dataclass(frozen=True)
 class ApprovalProgress:
-    """Where the approvals of a message stand ("2 van 3 goedgekeurd")."""
+    """Where the approvals of a message stand ("2 van 3 goedgekeurd"). ``decided`` says it
+    is the record of a message past the client's decision (``recorded_progress``): who
+    approved then, and who rejected it (``rejected_by``, ``rejected_at``)."""
 
     approved: list[Approver]
     pending: list[Approver]
+    decided: bool = False
+    rejected_by: str = ""
+    rejected_at: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -215,11 +223,77 @@ def _progress(required: Iterable[Contact], given: dict[int, datetime]) -> Approv
 
 
 def approval_progress(message: ApprovalMessage) -> ApprovalProgress | None:
-    """The progress of several approvers; None when one contact approves alone."""
+    """The progress of several approvers; None when one contact approves alone. Past the
+    client's decision it is what was recorded then (``recorded_progress``), not what the
+    organisation's rule and contacts of today would ask."""
+    if message.status in DECIDED_STATUSES:
+        return recorded_progress(message)
     required = required_approvers(message)
     if required is None:
         return None
     return _progress(required, approvals_given(message))
+
+
+#: The statuses past the client's decision: approved (and on the road to the KvK) or rejected.
+DECIDED_STATUSES = frozenset(
+    {
+        Status.REJECTED,
+        Status.APPROVED,
+        Status.SENT_TO_KVK,
+        Status.TRANSPORT_ERROR,
+        Status.FILED,
+        Status.REFUSED,
+    }
+)
+
+
+def _decision_round(message: ApprovalMessage) -> list[StatusEvent]:
+    """The events of the round that ended in the client's decision: the approvals and the
+    rejection since the message last entered 30, oldest first, with who gave them."""
+    entries = Q(to_status=Status.IN_REVIEW) & ~Q(from_status=Status.IN_REVIEW)
+    events = (
+        StatusEvent.objects.filter(message_id=message.pk)
+        .filter(entries | Q(action__in=(*APPROVAL_ACTIONS, REJECTED)))
+        .select_related("actor_user__portal_contact")
+        .order_by("sequence")
+    )
+    round_: list[StatusEvent] = []
+    for event in events:
+        if event.to_status == Status.IN_REVIEW and event.from_status != Status.IN_REVIEW:
+            round_ = []
+        else:
+            round_.append(event)
+    return round_
+
+
+def recorded_progress(message: ApprovalMessage) -> ApprovalProgress | None:
+    """Who approved a message past the client's decision, read from its audit trail (the
+    approvals of its document in the round that ended in the decision, in the order they
+    were given) and who rejected it; never from today's rule and contacts, which may have
+    changed since. None when one person decided alone: no ``approval_given`` was recorded,
+    as under one contact (or one required approver)."""
+    round_ = _decision_round(message)
+    if not any(event.action == APPROVAL_GIVEN for event in round_):
+        return None
+    approved: dict[int, Approver] = {}
+    rejection = next((event for event in round_ if event.action == REJECTED), None)
+    for event in round_:
+        user_id = event.actor_user_id
+        counts = _is_approval_of(vars(event), message.document_sha256)
+        if counts and user_id is not None and user_id not in approved:
+            approved[user_id] = Approver(_name(event), user_id, event.created_at)
+    return ApprovalProgress(
+        approved=list(approved.values()),
+        pending=[],
+        decided=True,
+        rejected_by=_name(rejection) if rejection is not None else "",
+        rejected_at=rejection.created_at if rejection is not None else None,
+    )
+
+
+def _name(event: StatusEvent) -> str:
+    """The name of who gave an approval or the rejection, as the timeline names them."""
+    return actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
 
 
 def _rules(messages: Sequence[ApprovalMessage]) -> dict[int, str]:

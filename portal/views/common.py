@@ -34,7 +34,12 @@ from portal import activation
 from portal.admin_site import needs_second_factor
 from portal.forms import CommentForm
 from workflow import services
-from workflow.approvers import approval_progress, approval_progress_many, signatory_difference
+from workflow.approvers import (
+    DECIDED_STATUSES,
+    approval_progress,
+    approval_progress_many,
+    signatory_difference,
+)
 from workflow.errors import WorkflowError
 from workflow.models import Actor, ApprovalMessage, Comment
 from workflow.reasons import another_company
@@ -295,17 +300,7 @@ def _reason_sentence(message: ApprovalMessage | None) -> str:
 
 
 #: The statuses at which a page shows where the approvals stand: from the review on.
-APPROVAL_STATUSES = frozenset(
-    {
-        Status.IN_REVIEW,
-        Status.REJECTED,
-        Status.APPROVED,
-        Status.SENT_TO_KVK,
-        Status.TRANSPORT_ERROR,
-        Status.FILED,
-        Status.REFUSED,
-    }
-)
+APPROVAL_STATUSES = frozenset({Status.IN_REVIEW, *DECIDED_STATUSES})
 
 
 def approvals_context(message: ApprovalMessage, user: Any = None) -> dict[str, Any]:

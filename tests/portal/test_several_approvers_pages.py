@@ -293,3 +293,86 @@ def test_a_named_adopter_who_is_no_approver_is_not_offered_the_approval(message_
         "u hoeft niets te doen."
     ) in dirk_page
     assert 'id="approve"' in browser_for(anna.user).get(url).content.decode()
+
+
+# --- a decided message shows what was decided then, not today's rule --------------------------
+
+
+def _approvals_card(html: str) -> str:
+    return html.split('id="approvals"')[1].split("</section>")[0]
+
+
+def test_an_approved_message_keeps_its_approvers_after_the_rule_and_contacts_change(
+    message_a, three_directors, message_type, staff_browser
+):
+    """The audit trail is the record of approvals (workflow.approvers): who approved a
+    message past the client's decision is read from its events, not from the organisation's
+    rule and contacts of today."""
+    anna, bert, carla = three_directors
+    _adopt(message_a, anna)
+    for contact in (carla, anna, bert):
+        _approve(message_a, contact)
+    message_a.refresh_from_db()
+    assert message_a.status == Status.APPROVED
+
+    # Afterwards: one contact approves alone, Bert loses portal access, a new director.
+    message_type.workflow.approver_rule = ApproverRule.ONE
+    message_type.workflow.save()
+    organisation = anna.organisation
+    organisation.approver_rule = ApproverRule.DIRECTORS
+    organisation.save()
+    bert.portal_access = False
+    bert.save()
+    factories.ContactFactory(organisation=organisation, name="Dirk Vierde", is_director=True)
+
+    url = reverse("outsite-message", args=[message_a.pk])
+    card = _approvals_card(browser_for(anna.user).get(url).content.decode())
+    assert "3 van 3 goedgekeurd" in card
+    assert re.findall(r'class="approved">✓ <strong>([^<]+)', card) == [
+        "Carla Derde",
+        "Anna Eerste",
+        "Bert Tweede",
+    ]
+    assert "Dirk Vierde" not in card and 'class="pending"' not in card
+    assert "Zoals het is vastgelegd toen over dit bericht werd beslist." in card
+
+    staff_page = staff_browser.get(reverse("insite-message", args=[message_a.pk])).content
+    assert "3 van 3 goedgekeurd" in _approvals_card(staff_page.decode())
+
+    # Under one contact now: the record still shows the three approvals.
+    organisation.approver_rule = ApproverRule.ONE
+    organisation.save()
+    assert "3 van 3 goedgekeurd" in browser_for(anna.user).get(url).content.decode()
+
+
+def test_a_rejected_message_shows_who_approved_before_and_who_rejected(
+    message_a, three_directors, message_type
+):
+    anna, bert, _carla = three_directors
+    _adopt(message_a, anna)
+    _approve(message_a, anna)
+    services.reject(message_id=message_a.pk, actor=Actor.for_user(bert.user), reason="Vraag")
+    message_a.refresh_from_db()
+    assert message_a.status == Status.REJECTED
+    message_type.workflow.approver_rule = ApproverRule.ONE
+    message_type.workflow.save()
+
+    html = browser_for(anna.user).get(reverse("outsite-message", args=[message_a.pk]))
+    card = _approvals_card(html.content.decode())
+    assert "Goedkeuringen vóór de afkeuring" in card
+    assert re.findall(r'class="approved">✓ <strong>([^<]+)', card) == ["Anna Eerste"]
+    assert re.findall(r'class="rejected">✗ <strong>([^<]+)', card) == ["Bert Tweede"]
+    assert 'class="pending"' not in card  # who else was asked then is not on record
+
+
+def test_a_message_approved_by_one_contact_shows_no_approvers_after_the_rule_changes(
+    message_a, browser_a, client_a, message_type
+):
+    """Approved under one contact (alone); the workflow asks every director afterwards."""
+    _adopt(message_a, client_a.user.portal_contact)
+    _approve(message_a, client_a.user.portal_contact)
+    factories.require_directors(message_type.workflow)
+    factories.make_directors(client_a, "Anna Eerste", "Bert Tweede")
+
+    page = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
+    assert 'id="approvals"' not in page
