@@ -55,3 +55,44 @@ def test_bookkeeping_pages_fit_a_phone(live_server, new_page, screenshot):
     for name, path in pages.items():
         page.goto(live_server.url + path)
         both_widths(page, screenshot, name)
+
+
+#: How far a document sticks out sideways past its window (0 or less: it fits).
+OVERFLOW = "(w) => w.document.documentElement.scrollWidth - w.innerWidth"
+
+
+def test_the_accounts_and_the_insite_list_fit_a_phone_without_scrolling_sideways(
+    live_server, new_page, screenshot, client_a, staff
+):
+    """At 375 px the rendered accounts (in their frame on the OutSite page) show both years'
+    amounts and the InSite message list shows each message's status without a sideways
+    scroll: not of the page, and not inside the frame or the table either."""
+    approved = make_message(client_a, Status.APPROVED)
+    make_message(client_a, year=2024)  # NT19 is the oldest generation (kvk/taxonomy.py)
+    page = new_page()
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, live_server.url, client_a.user.username, PASSWORD)
+    page.goto(live_server.url + reverse("outsite-message", args=[approved.pk]))
+    assert page.evaluate(f"() => ({OVERFLOW})(window)") <= 0
+    frame = page.frame_locator("iframe.accounts")
+    # The balance sheet has this year's and last year's column (comparatives).
+    assert frame.locator("table.kvk-amounts thead th.num").count() >= 2
+    sticks_out = page.evaluate(
+        f"() => ({OVERFLOW})(document.querySelector('iframe.accounts').contentWindow)"
+    )
+    assert sticks_out <= 0, f"the accounts are {sticks_out}px too wide for their frame"
+    screenshot(page, "40-outsite-accounts-375")
+
+    staff_page = new_page()
+    staff_page.set_viewport_size({"width": 375, "height": 800})
+    login(staff_page, live_server.url, staff.username, PASSWORD)
+    staff_page.goto(live_server.url + reverse("insite-messages"))
+    assert staff_page.evaluate(f"() => ({OVERFLOW})(window)") <= 0
+    table = staff_page.locator("table.messages")
+    assert table.evaluate("(t) => t.scrollWidth - t.clientWidth") <= 0
+    badges = staff_page.locator("table.messages .badge")
+    assert badges.count() == 2
+    for n in range(2):
+        box = badges.nth(n).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 375, box
+    screenshot(staff_page, "41-insite-messages-375")
