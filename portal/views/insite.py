@@ -710,12 +710,29 @@ def connector_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/insite_connectors.html", {"connectors": connectors})
 
 
+#: The session key under which a new raw token waits for its one display (token_create ->
+#: connector_detail): POST/redirect/GET, so reloading the page creates no second token.
+NEW_TOKEN_SESSION_KEY = "insite_new_token"
+
+
+def _take_new_token(request: HttpRequest, connector: AppConnector) -> str:
+    """The raw token just issued for ``connector``, removed from the session as it is
+    read: it is shown once."""
+    waiting = request.session.get(NEW_TOKEN_SESSION_KEY)
+    if not isinstance(waiting, dict) or waiting.get("connector") != connector.pk:
+        return ""
+    del request.session[NEW_TOKEN_SESSION_KEY]
+    return str(waiting.get("token", ""))
+
+
 @_set_up()
+@never_cache
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connector = _own(AppConnector, request, pk)
     form = ConnectorForm(request.POST or None, instance=connector)
     saved = _saved(request, form, _("Connector opgeslagen."), "insite-connector", pk=pk)
-    return saved or _connector_page(request, connector, form=form)
+    new_token = _take_new_token(request, connector) if request.method == "GET" else ""
+    return saved or _connector_page(request, connector, form=form, new_token=new_token)
 
 
 def _connector_page(
@@ -749,8 +766,10 @@ def _connector_page(
 @_set_up("POST")
 @never_cache
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Issue a token. The raw token is in this one response only (never stored, never
-    cached); afterwards only its first characters are shown."""
+    """Issue a token and redirect to the connector's page (POST/redirect/GET: reloading
+    issues no second token). That page shows the raw token once: it waits in the session
+    only until then, and is never kept with the token (only its hash) nor cached;
+    afterwards only its first characters are shown."""
     connector = _own(AppConnector, request, pk)
     form = TokenForm(request.POST, organisations=_organisations(request))
     if not form.is_valid():
@@ -763,22 +782,37 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
         description=form.cleaned_data["description"],
         expires_at=(timezone.make_aware(datetime.combine(expires, time.min)) if expires else None),
     )
-    return _connector_page(request, connector, new_token=raw)
+    request.session[NEW_TOKEN_SESSION_KEY] = {"connector": connector.pk, "token": raw}
+    return redirect("insite-connector", pk=pk)
 
 
-@_set_up("POST")
+@_set_up("GET", "POST")
 def token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    """ "Intrekken": GET (or a POST without ``confirmed``) asks "Weet u het zeker?" naming
+    the token and its organisation; only the confirming POST revokes."""
     token = get_object_or_404(
         ClientToken.objects.filter(
             connector__environment_id=_environment_id(request), connector_id=pk
-        ),
+        ).select_related("connector", "organisation"),
         pk=token_pk,
     )
+    if not token.is_active:
+        flash.info(
+            request,
+            _("Token %(prefix)s… is al ingetrokken of verlopen; er is niets gewijzigd.")
+            % {"prefix": token.prefix},
+        )
+        return redirect("insite-connector", pk=pk)
+    if request.method != "POST" or request.POST.get("confirmed") != "1":
+        return render(request, "portal/insite_token_revoke_confirm.html", {"token": token})
     connector_services.revoke_token(token=token)
     flash.success(
         request,
-        _("Token %(prefix)s… is ingetrokken; de cliëntomgeving kan er niet meer mee inloggen.")
-        % {"prefix": token.prefix},
+        _(
+            "Token %(prefix)s… van %(organisation)s is ingetrokken; de boekhouding kan er "
+            "niets meer mee versturen of ophalen."
+        )
+        % {"prefix": token.prefix, "organisation": token.organisation.name},
     )
     return redirect("insite-connector", pk=pk)
 

@@ -109,7 +109,9 @@ def test_insite_writes(admin_browser, client_a, objects, switch, active):
             reverse("insite-token-create", args=[connector.pk]),
             {"organisation": client_a.organisation.pk},
         ),
-        admin_browser.post(reverse("insite-token-revoke", args=[connector.pk, token.pk])),
+        admin_browser.post(
+            reverse("insite-token-revoke", args=[connector.pk, token.pk]), {"confirmed": "1"}
+        ),
         admin_browser.post(
             reverse("insite-message-type", args=[message_type.pk]),
             {"name": "Anders", "blocked": "on", "workflow": message_type.workflow_id},
@@ -119,7 +121,7 @@ def test_insite_writes(admin_browser, client_a, objects, switch, active):
     token.refresh_from_db()
     message_type.refresh_from_db()
     if active:
-        assert [r.status_code for r in responses[:4]] == [302, 200, 302, 302]
+        assert [r.status_code for r in responses[:4]] == [302, 302, 302, 302]
         assert responses[4].status_code != 403
         assert Comment.objects.filter(message=message).count() == 1
         assert ClientToken.objects.filter(organisation=client_a.organisation).count() == 2

@@ -179,8 +179,9 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
         elif key == "token":
             action = re.search(r'action="([^"]*/tokens/)"', form_html).group(1)
             organisation = Organisation.objects.get(environment=environment)
-            issued = accountant.post(action, {"organisation": organisation.pk})
-            assert issued.status_code == 200
+            # POST/redirect/GET: the connector's page shows the new token once.
+            issued = accountant.post(action, {"organisation": organisation.pk}, follow=True)
+            assert issued.status_code == 200 and len(issued.redirect_chain) == 1
             raw_token = re.search(r'id="new-token"[^>]*value="([^"]+)"', issued.content.decode())
             raw_token = raw_token.group(1)
         else:

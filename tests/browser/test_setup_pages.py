@@ -40,6 +40,7 @@ def test_administrator_issues_and_revokes_a_token(
     page.goto(f"{live_server.url}/insite/connectoren/{connector.pk}/")
     assert raw not in page.content()
     page.click(f"button[aria-label*='{token.prefix}']")
+    page.click("#confirm-revoke")  # "Weet u het zeker?" names the token first
     page.wait_for_selector(".flash li.success")
     token.refresh_from_db()
     assert token.revoked_at is not None

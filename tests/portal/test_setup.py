@@ -10,20 +10,64 @@ from connectors.models import ClientToken, MessageType, hash_token
 from crm.models import Contact, Identification, Organisation
 
 
-def test_token_is_shown_once_and_stored_as_hash(admin_browser, admin_staff, client_a, connector):
-    url = reverse("insite-token-create", args=[connector.pk])
+def _issue(admin_browser, connector, **data):
+    """Create a token in InSite; returns the page it redirects to (which shows it)."""
     response = admin_browser.post(
-        url, {"organisation": client_a.organisation.pk, "description": "Boekhouding"}
+        reverse("insite-token-create", args=[connector.pk]), data, follow=True
     )
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("insite-connector", args=[connector.pk]), 302)]
+    return response
+
+
+def test_token_is_shown_once_and_stored_as_hash(admin_browser, admin_staff, client_a, connector):
+    response = _issue(
+        admin_browser, connector, organisation=client_a.organisation.pk, description="Boekhouding"
+    )
     raw = response.context["new_token"]
-    assert raw.startswith("dpn_") and raw in response.content.decode()
+    page = response.content.decode()
+    assert raw.startswith("dpn_") and raw in page
+    assert "niet meer getoond" in page
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     token = ClientToken.objects.get(token_hash=hash_token(raw))
     assert token.created_by == admin_staff and token.description == "Boekhouding"
     again = admin_browser.get(reverse("insite-connector", args=[connector.pk]))
     assert raw not in again.content.decode()
     assert token.prefix in again.content.decode()
+
+
+def test_reloading_the_token_page_creates_no_second_token(admin_browser, client_a, connector):
+    """POST/redirect/GET: what the browser reloads after creating a token is the GET of the
+    connector's page, not the POST; and that page showed the secret once already."""
+    before = ClientToken.objects.count()
+    response = admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]),
+        {"organisation": client_a.organisation.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("insite-connector", args=[connector.pk])
+    assert "dpn_" not in response.content.decode()
+    shown = admin_browser.get(response["Location"])
+    raw = shown.context["new_token"]
+    assert raw in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"] or "no-cache" in shown["Cache-Control"]
+    reloaded = admin_browser.get(response["Location"])
+    assert reloaded.context["new_token"] == "" and raw not in reloaded.content.decode()
+    assert ClientToken.objects.count() == before + 1
+    # Nor does the secret wait in the session once shown.
+    assert raw not in str(dict(admin_browser.session))
+
+
+def test_a_new_token_shows_on_its_own_connector_only(admin_browser, client_a, connector):
+    from connectors.models import AppConnector
+
+    other = AppConnector.objects.create(environment=connector.environment, name="Ander pakket")
+    admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]),
+        {"organisation": client_a.organisation.pk},
+    )
+    elsewhere = admin_browser.get(reverse("insite-connector", args=[other.pk]))
+    assert elsewhere.context["new_token"] == ""
+    assert admin_browser.get(reverse("insite-connector", args=[connector.pk])).context["new_token"]
 
 
 def test_token_for_another_environments_organisation_is_refused(admin_browser, connector):
@@ -37,19 +81,45 @@ def test_token_for_another_environments_organisation_is_refused(admin_browser, c
     assert not ClientToken.objects.filter(organisation=foreign).exists()
 
 
-def test_revoke_token(admin_browser, client_a, connector, api):
+def test_revoke_token_asks_first_naming_the_token_and_organisation(
+    admin_browser, client_a, connector, api
+):
+    """Revoking cuts the client environment off at once (its next call answers 401), so
+    "Intrekken" first asks, naming the token's prefix and organisation; only the
+    confirming POST revokes."""
     token = ClientToken.objects.get(organisation=client_a.organisation)
-    response = admin_browser.post(reverse("insite-token-revoke", args=[connector.pk, token.pk]))
-    assert response.status_code == 302
+    url = reverse("insite-token-revoke", args=[connector.pk, token.pk])
+    page = admin_browser.get(reverse("insite-connector", args=[connector.pk])).content.decode()
+    assert f'action="{url}"' in page  # the button opens the question
+    question = admin_browser.get(url)
+    assert question.status_code == 200
+    text = question.content.decode()
+    assert "Weet u het zeker?" in text and token.prefix in text
+    assert client_a.organisation.name in text and "niets meer versturen" in text
+    assert 'name="confirmed" value="1"' in text
+    # Neither the question nor a POST without the confirmation revokes.
+    assert admin_browser.post(url).status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert api(client_a.token).get("/api/v1/messages/updates/").status_code == 200
+
+    response = admin_browser.post(url, {"confirmed": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("insite-connector", args=[connector.pk])
+    (note,) = [str(m) for m in response.context["messages"]]
+    assert token.prefix in note and client_a.organisation.name in note
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert api(client_a.token).get("/api/v1/messages/updates/").status_code == 401
+    # Asking again about a revoked token says so and changes nothing.
+    again = admin_browser.get(url, follow=True)
+    assert "al ingetrokken" in " ".join(str(m) for m in again.context["messages"])
 
 
 def test_worker_cannot_create_or_revoke_tokens(staff_browser, client_a, connector):
     token = ClientToken.objects.get(organisation=client_a.organisation)
     url = reverse("insite-token-revoke", args=[connector.pk, token.pk])
-    assert staff_browser.post(url).status_code == 403
+    assert staff_browser.get(url).status_code == 403
+    assert staff_browser.post(url, {"confirmed": "1"}).status_code == 403
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -139,11 +209,9 @@ def test_token_with_an_end_date(admin_browser, client_a, connector):
     from datetime import date, timedelta
 
     end = date.today() + timedelta(days=30)
-    response = admin_browser.post(
-        reverse("insite-token-create", args=[connector.pk]),
-        {"organisation": client_a.organisation.pk, "expires_at": end.isoformat()},
+    response = _issue(
+        admin_browser, connector, organisation=client_a.organisation.pk, expires_at=end.isoformat()
     )
-    assert response.status_code == 200
     token = ClientToken.objects.get(token_hash=hash_token(response.context["new_token"]))
     assert token.expires_at is not None and token.expires_at.date() in (end, end - timedelta(1))
     past = admin_browser.post(
