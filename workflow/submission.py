@@ -25,7 +25,12 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from kvk.digipoort.client import DigipoortClient, DigipoortConfig, DigipoortError
+from kvk.digipoort.client import (
+    DigipoortClient,
+    DigipoortConfig,
+    DigipoortError,
+    DigipoortStatus,
+)
 from kvk.digipoort.outcome import Attention, outcome
 from kvk.status import Status
 from workflow import reasons as reason_catalogue
@@ -177,6 +182,20 @@ def poll_claimed(
             message_id=message_id, kenmerk=kenmerk, error=str(error), now=now
         )
         return error.code not in ("CONNECTION", "TIMEOUT", "TLS")
+    record_timeline(message_id, kenmerk, statuses, now=now, sent_at=sent_at)
+    return True
+
+
+def record_timeline(
+    message_id: int,
+    kenmerk: str,
+    statuses: list[DigipoortStatus],
+    *,
+    now: datetime | None = None,
+    sent_at: datetime | None = None,
+) -> None:
+    """Record what Digipoort answered about the delivery ``kenmerk`` of a message at 60:
+    the timeline, and 80, 90 or 70 when a final status decides (kvk.digipoort.outcome)."""
     moment = now or timezone.now()
     result = outcome(
         statuses,
@@ -203,7 +222,6 @@ def poll_claimed(
         attention_detail=_attention_text(result.attention, result.raw) if result.attention else "",
         now=now,
     )
-    return True
 
 
 def poll_due(*, now: datetime | None = None, budget_seconds: float | None = None) -> int:

@@ -29,7 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
-from kvk.digipoort.client import DigipoortError
+from kvk.digipoort.client import DigipoortError, DigipoortStatus
+from kvk.digipoort.outcome import outcome
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, notifications
 from portal.forms import (
@@ -355,30 +356,86 @@ def _kenmerk_unknown(error) -> bool:
     return error.code.startswith("STS") and any(word in text for word in _UNKNOWN_WORDS)
 
 
-def _check_kenmerk(kenmerk: str, kvk_number: str) -> str:
-    """Ask Digipoort about ``kenmerk`` before following it: "" when Digipoort knows the
-    delivery and it is one for this organisation's KvK number, else what to show under the
-    field (a typing error must not leave the message following someone else's delivery, or
-    none)."""
+def _ask_digipoort(kenmerk: str, kvk_number: str) -> tuple[str, list[DigipoortStatus]]:
+    """Ask Digipoort about ``kenmerk`` before following it: ("", its timeline) when Digipoort
+    knows the delivery and it is one for this organisation's KvK number, else what to show
+    under the field (a typing error must not leave the message following someone else's
+    delivery, or none)."""
     try:
         client = submission._client()
         statuses = client.statuses(kenmerk)
         ours = kenmerk in client.processes(kvk_number) if statuses else False
     except DigipoortError as error:
         if _kenmerk_unknown(error):
-            return _("Digipoort kent dit kenmerk niet.")
+            return _("Digipoort kent dit kenmerk niet."), []
         log.warning("Digipoort could not check kenmerk %s: %s", kenmerk, error)
         return _(
             "Digipoort kon het kenmerk nu niet controleren (%(code)s). Er is niets gewijzigd; "
             "probeer het later opnieuw."
-        ) % {"code": error.code}
+        ) % {"code": error.code}, []
     if not statuses:
-        return _("Digipoort kent dit kenmerk niet.")
+        return _("Digipoort kent dit kenmerk niet."), []
     if not ours:
         return _("Dit kenmerk hoort niet bij een aflevering voor KvK-nummer %(kvk)s.") % {
             "kvk": kvk_number
-        }
-    return ""
+        }, []
+    return "", statuses
+
+
+def _ended_without_verdict(statuses: list[DigipoortStatus]) -> str:
+    """What to show when the delivery's timeline ends in a final status without the KvK's
+    verdict (210, 230, 321, 410, or 420 after Digipoort's retries; the final codes of
+    Logius' table, kvk.digipoort.outcome): that delivery is over and never reached the KvK,
+    so it is no delivery to follow. "" for a timeline that is open or has a verdict."""
+    decided = outcome(statuses)
+    if decided.status != Status.TRANSPORT_ERROR:
+        return ""
+    text = _(
+        "Digipoort meldt voor dit kenmerk de eindstatus %(status)s: die aflevering is "
+        "afgesloten zonder dat de KvK het bericht heeft ontvangen, dus er valt niets te "
+        "volgen. Kies 'Niet afgeleverd: opnieuw verzenden' om een nieuwe aflevering te doen."
+    ) % {"status": decided.raw}
+    if decided.reason == "digipoort_authentication":
+        text += " " + _(
+            "Laat eerst het certificaat of de machtiging bij Digipoort herstellen; anders "
+            "weigert Digipoort ook de nieuwe aflevering."
+        )
+    return text
+
+
+def _record_checked_delivery(
+    request: HttpRequest, message: ApprovalMessage, kenmerk: str
+) -> tuple[str, str]:
+    """Record the delivery ``kenmerk`` (70 -> 60) once Digipoort confirmed it is this
+    organisation's and still open or decided by the KvK; a timeline that is final already
+    is recorded at once (60 -> 80 or 90) instead of waiting for a poll. Returns (the
+    problem to show under the field, the note for the staff member): one of them is ""."""
+    problem, statuses = _ask_digipoort(kenmerk, message.organisation.kvk_number or "")
+    problem = problem or _ended_without_verdict(statuses)
+    if problem:
+        return problem, ""
+    try:
+        services.record_delivery(
+            message_id=message.pk, actor=common.actor(request), kenmerk=kenmerk
+        )
+    except Invalid as error:
+        return error.message, ""
+    decided = outcome(statuses)
+    if decided.status not in (Status.FILED, Status.REFUSED):
+        return "", _(
+            "De aflevering met kenmerk %(kenmerk)s is vastgelegd; Deponeer volgt nu de "
+            "statussen van Digipoort."
+        ) % {"kenmerk": kenmerk}
+    submission.record_timeline(message.pk, kenmerk, statuses)
+    return "", _(
+        "De aflevering met kenmerk %(kenmerk)s is vastgelegd. Digipoort meldt al de "
+        "eindstatus %(raw)s, dus het bericht staat nu op %(status)s (%(label)s)."
+    ) % {
+        "kenmerk": kenmerk,
+        "raw": decided.raw,
+        "status": int(decided.status),
+        "label": Status(decided.status).label,
+    }
 
 
 @common.staff_view()
@@ -411,21 +468,24 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Aflevering gecontroleerd bij Digipoort?" (status 70): not delivered, so send again
-    without asking Digipoort first; or delivered under a kenmerk Digipoort knows, 70 -> 60."""
+    without asking Digipoort first; or delivered under a kenmerk Digipoort knows, 70 -> 60
+    (and on to 80 or 90 when Digipoort's timeline has the KvK's verdict already). A kenmerk
+    whose delivery ended without reaching the KvK is refused: nothing to follow there."""
     message = common.message_or_404(common.staff_messages(request), pk)
     form = DeliveryCheckForm(request.POST)
 
-    def invalid() -> HttpResponse:
+    def refused() -> HttpResponse:
         return common.detail_page(
             request, _detail_context(request, message, delivery_form=form), status=400
         )
 
     if not form.is_valid():
-        return invalid()
-    actor = common.actor(request)
+        return refused()
     try:
         if form.cleaned_data["outcome"] == DeliveryCheckForm.NOT_DELIVERED:
-            services.resend(message_id=message.pk, actor=actor, checked_not_delivered=True)
+            services.resend(
+                message_id=message.pk, actor=common.actor(request), checked_not_delivered=True
+            )
             flash.success(
                 request,
                 _(
@@ -433,31 +493,17 @@ def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
                     "bericht wordt opnieuw verzonden."
                 ),
             )
+        elif message.status != Status.TRANSPORT_ERROR:
+            flash.error(
+                request,
+                _("Alleen bij een bericht met status 70 kan een aflevering worden vastgelegd."),
+            )
         else:
-            if message.status != Status.TRANSPORT_ERROR:
-                flash.error(
-                    request,
-                    _("Alleen bij een bericht met status 70 kan een aflevering worden vastgelegd."),
-                )
-                return redirect("insite-message", pk=pk)
-            kenmerk = form.cleaned_data["kenmerk"]
-            problem = _check_kenmerk(kenmerk, message.organisation.kvk_number or "")
+            problem, done = _record_checked_delivery(request, message, form.cleaned_data["kenmerk"])
             if problem:
                 form.add_error("kenmerk", problem)
-                return invalid()
-            try:
-                services.record_delivery(message_id=message.pk, actor=actor, kenmerk=kenmerk)
-            except Invalid as error:
-                form.add_error("kenmerk", error.message)
-                return invalid()
-            flash.success(
-                request,
-                _(
-                    "De aflevering met kenmerk %(kenmerk)s is vastgelegd; Deponeer volgt nu de "
-                    "statussen van Digipoort."
-                )
-                % {"kenmerk": kenmerk},
-            )
+                return refused()
+            flash.success(request, done)
     except WorkflowError as error:
         flash.error(request, error.message)
     return redirect("insite-message", pk=pk)

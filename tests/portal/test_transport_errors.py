@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kvk.status import Status
 from portal import notifications
 from tests.factories import PASSWORD
-from tests.kvk_digipoort.conftest import build_xbrl
+from tests.kvk_digipoort.conftest import build_xbrl, wait_until_final
 from tests.portal.conftest import make_message
 from workflow import reasons as reason_catalogue
 from workflow import services
@@ -241,9 +241,11 @@ def test_the_delivery_form_says_in_dutch_what_is_missing(
 
 
 def test_delivered_with_a_kenmerk_digipoort_knows_moves_to_60(
-    verified_staff, staff, client_a, digipoort_settings, digipoort_client
+    verified_staff, staff, client_a, digipoort_settings, digipoort_stub, digipoort_client
 ):
     message = at_70(client_a)
+    # Delivered to the KvK, whose verdict takes hours: the delivery is still open.
+    digipoort_stub.set_faults(scenarios={client_a.kvk_number: "kvk_slow"})
     # A delivery the local Digipoort really received: its kenmerk is what staff would copy.
     kenmerk = digipoort_client.deliver(
         reference=message.delivery_reference,
@@ -258,6 +260,85 @@ def test_delivered_with_a_kenmerk_digipoort_knows_moves_to_60(
     assert (message.status, message.digipoort_kenmerk) == (Status.SENT_TO_KVK, kenmerk)
     (event,) = events(message, "delivery_recorded")
     assert (event.actor_user, event.from_status, event.to_status) == (staff, 70, 60)
+
+
+def _finished_delivery(digipoort_stub, digipoort_client, client, message, scenario: str) -> str:
+    """The kenmerk of a delivery of ``message`` that the local Digipoort played through
+    ``scenario`` to its final status."""
+    digipoort_stub.set_faults(scenarios={client.kvk_number: scenario})
+    kenmerk = digipoort_client.deliver(
+        reference=message.delivery_reference,
+        kvk_number=client.kvk_number,
+        filename="jaarrekening.xbrl",
+        content=build_xbrl(client.kvk_number),
+    )
+    wait_until_final(digipoort_client, kenmerk)
+    return kenmerk
+
+
+#: The final statuses ("einde: ja") without the KvK's verdict, from Digipoort's status table
+#: in the shared domain notes (KVK-SBR.md, section 5: "200 authentication succeeded, 210
+#: failed (final)", 321 technical problem, 410 delivery failed; Logius, "Statussen en
+#: foutcodes Digipoort" v1.6) as kvk/digipoort/outcome.py CODES holds them: the delivery is
+#: over and never reached the KvK.
+ENDED_WITHOUT_VERDICT = {
+    "auth_failed": "210 Authenticatie mislukt",
+    "ausp_problem": "230 Technisch probleem bij de autorisatieserviceprovider",
+    "validation_technical": "321 Technisch probleem bij validatie",
+    "delivery_failed": "410 Afleveren uitvragende partij niet gelukt",
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(ENDED_WITHOUT_VERDICT))
+def test_a_kenmerk_whose_delivery_ended_without_the_kvk_is_refused(
+    verified_staff, client_a, digipoort_settings, digipoort_stub, digipoort_client, scenario
+):
+    """A delivery whose Digipoort status is final without a verdict (210 and the like,
+    KVK-SBR.md section 5) is not followed as if open: the form says which status Digipoort
+    gave and what to do instead, and the message stays at 70."""
+    message = at_70(client_a)
+    kenmerk = _finished_delivery(digipoort_stub, digipoort_client, client_a, message, scenario)
+    response = _record_delivered(verified_staff, message, kenmerk)
+    page = response.content.decode()
+    assert f"de eindstatus {ENDED_WITHOUT_VERDICT[scenario]}" in page
+    assert "Niet afgeleverd: opnieuw verzenden" in page
+    assert ("certificaat" in page) == (scenario == "auth_failed")
+    _assert_refused_at_70(response, message, 'id="id_kenmerk_error"')
+    assert message.digipoort_kenmerk != kenmerk
+    assert events(message, "delivery_recorded") == []
+
+
+@pytest.mark.parametrize(
+    ("scenario", "final", "verdict"),
+    [
+        # 500: validation at the receiving party (the KvK) succeeded: filed.
+        ("normal", "500 Validatie bij de uitvragende partij gelukt", Status.FILED),
+        # 311: Digipoort's validation refused the document (final): refused.
+        ("validation_failed", "311 Validatie mislukt", Status.REFUSED),
+    ],
+)
+def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
+    verified_staff,
+    client_a,
+    digipoort_settings,
+    digipoort_stub,
+    digipoort_client,
+    scenario,
+    final,
+    verdict,
+):
+    """A delivery that did reach its end with a verdict (KVK-SBR.md section 5) is what
+    happened to the message: it is recorded and its verdict taken over at once, not
+    followed as if still open (sending again could file the accounts twice)."""
+    message = at_70(client_a)
+    kenmerk = _finished_delivery(digipoort_stub, digipoort_client, client_a, message, scenario)
+    response = _record_delivered(verified_staff, message, kenmerk, follow=True)
+    (note,) = flashes(response)
+    assert f"eindstatus {final}" in note and f"staat nu op {int(verdict)}" in note
+    message.refresh_from_db()
+    assert (message.status, message.digipoort_kenmerk) == (verdict, kenmerk)
+    assert message.next_poll_at is None
+    assert [e.to_status for e in message.events.order_by("sequence")][-2:] == [60, int(verdict)]
 
 
 def test_a_kenmerk_of_another_kvk_number_changes_nothing(
