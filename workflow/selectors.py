@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
@@ -244,3 +244,70 @@ def adoption_bounds(message: ApprovalMessage) -> AdoptionBounds:
         return AdoptionBounds(None, None)
     dates = [person.signed_on for person in instance.signatories() if person.signed_on]
     return AdoptionBounds(instance.period_end, max(dates) if dates else None)
+
+
+# --- the client's questions that wait for the staff ------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A message on which a client's comments wait for the staff: ``latest`` is the newest
+    of them, ``count`` how many there are, ``asked_by`` who asked (in words)."""
+
+    message: ApprovalMessage
+    latest: Comment
+    count: int
+    asked_by: str
+
+
+def _unanswered(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
+    """The messages whose newest client comment came after the staff's last comment (or
+    no staff member commented yet), newest question first."""
+    comments = Comment.objects.filter(message=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        messages.annotate(
+            question_at=Subquery(
+                comments.filter(author_kind=Actor.Kind.CLIENT_USER).values("created_at")[:1]
+            ),
+            replied_at=Subquery(
+                comments.filter(author_kind=Actor.Kind.STAFF).values("created_at")[:1]
+            ),
+        )
+        .filter(question_at__isnull=False)
+        .filter(Q(replied_at__isnull=True) | Q(question_at__gt=F("replied_at")))
+        .order_by("-question_at", "-pk")
+    )
+
+
+def open_client_questions(
+    messages: QuerySet[ApprovalMessage], *, limit: int = 10
+) -> tuple[list[OpenQuestion], int]:
+    """The client questions that wait for the staff among ``messages``, newest first, at most
+    ``limit`` messages, and how many messages have one in all.
+
+    A client's comment is open until a staff member comments on the same message after it
+    (the reply closes every question before it); a new comment of the client opens it
+    again. Three queries, whatever the number of comments (the caller may defer the
+    messages' heavy fields).
+    """
+    waiting = _unanswered(messages)
+    rows = list(waiting.select_related("organisation")[:limit])
+    by_message: dict[int, list[Comment]] = {row.pk: [] for row in rows}
+    comments = (
+        Comment.objects.filter(message_id__in=by_message)
+        .select_related("author__portal_contact")
+        .order_by("created_at", "pk")
+    )
+    for comment in comments:
+        if comment.author_kind == Actor.Kind.STAFF:
+            by_message[comment.message_id].clear()  # answered up to here
+        elif comment.author_kind == Actor.Kind.CLIENT_USER:
+            by_message[comment.message_id].append(comment)
+    questions = []
+    for row in rows:
+        open_ones = by_message[row.pk]
+        if open_ones:
+            latest = open_ones[-1]
+            name, _role = actor_words(latest.author_kind, user=latest.author)
+            questions.append(OpenQuestion(row, latest, len(open_ones), name))
+    return questions, waiting.count()

@@ -126,6 +126,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         awaiting_accountant_review=False,
         status_changed_at__lt=_waiting_since(),
     ).count()
+    questions, question_count = selectors.open_client_questions(
+        messages.defer(*common.HEAVY_FIELDS)
+    )
     return render(
         request,
         "portal/insite_dashboard.html",
@@ -138,6 +141,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
             "attention": attention,
             "attention_codes": sorted(ATTENTION_STATUSES),
+            "questions": questions,
+            "question_count": question_count,
             "waiting": waiting,
             "waiting_days": settings.PORTAL_CLIENT_WAITING_DAYS,
             "review": messages.filter(

@@ -58,6 +58,67 @@ def test_dashboard_counts_and_attention(staff_browser, client_a, client_b):
     assert attention == {rejected.pk, old.pk}
 
 
+def _asked(browser, message, text: str, minutes_ago: int) -> Comment:
+    """A comment placed through the portal, dated ``minutes_ago`` (test set-up: the order
+    of the questions must not hang on the clock's resolution)."""
+    response = browser.post(reverse("outsite-comment", args=[message.pk]), {"text": text})
+    assert response.status_code == 302
+    comment = Comment.objects.filter(message=message).latest("pk")
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return comment
+
+
+def _open_questions(browser) -> list[tuple[int, str, int]]:
+    response = browser.get(reverse("insite-dashboard"))
+    assert response.status_code == 200
+    return [(q.message.pk, q.latest.text, q.count) for q in response.context["questions"]]
+
+
+def test_dashboard_shows_open_client_questions_newest_first(
+    staff_browser, browser_a, browser_b, outsider_browser, client_a, client_b
+):
+    """A client's question on a message (OutSite, "Plaats opmerking") shows on the staff's
+    start page with a link to the message, newest first, until a staff member comments on
+    that message after it; a new comment of the client opens it again."""
+    message_a, message_b = make_message(client_a), make_message(client_b)
+    assert _open_questions(staff_browser) == []
+    assert (
+        "Geen open vragen van cliënten."
+        in staff_browser.get(reverse("insite-dashboard")).content.decode()
+    )
+    _asked(browser_a, message_a, "Moet de datum van vaststelling er al in?", minutes_ago=30)
+    _asked(browser_a, message_a, "Klopt het bedrag van de voorraad?", minutes_ago=20)
+    _asked(browser_b, message_b, "Wanneer wordt dit gedeponeerd?", minutes_ago=10)
+
+    assert _open_questions(staff_browser) == [
+        (message_b.pk, "Wanneer wordt dit gedeponeerd?", 1),
+        (message_a.pk, "Klopt het bedrag van de voorraad?", 2),
+    ]
+    page = staff_browser.get(reverse("insite-dashboard"))
+    text = page.content.decode()
+    assert reverse("insite-message", args=[message_a.pk]) + "#comments" in text
+    assert "Klopt het bedrag van de voorraad?" in text and client_a.organisation.name in text
+    assert page.context["question_count"] == 2
+    # Another accountancy environment sees none of them.
+    assert _open_questions(outsider_browser) == []
+
+    # The staff answer on message A: its questions are closed, B's still waits.
+    response = staff_browser.post(
+        reverse("insite-comment", args=[message_a.pk]), {"text": "Ja, dat klopt."}
+    )
+    assert response.status_code == 302
+    assert _open_questions(staff_browser) == [(message_b.pk, "Wanneer wordt dit gedeponeerd?", 1)]
+
+    # The client of A asks again after the answer: open again, counting only the new one.
+    _asked(browser_a, message_a, "En de toelichting?", minutes_ago=0)
+    assert _open_questions(staff_browser) == [
+        (message_a.pk, "En de toelichting?", 1),
+        (message_b.pk, "Wanneer wordt dit gedeponeerd?", 1),
+    ]
+
+
 def test_list_filters_and_search(staff_browser, client_a, client_b):
     a = make_message(client_a)
     b = make_message(client_b, Status.REJECTED)
