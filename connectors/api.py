@@ -286,7 +286,11 @@ class MessageListView(ClientAPIView):
                 ErrorSerializer, description="Malformed JSON, base64 or type; unknown parameter."
             ),
             409: OpenApiResponse(
-                ErrorSerializer, description="Message id reused with other content."
+                ErrorSerializer,
+                description="Message id reused with other content (message_id_reused), or "
+                "the document is one the organisation already sent, in a message still under "
+                "way, rejected by the client or refused by the KvK (duplicate_document); the "
+                "detail names that message. Nothing is stored.",
             ),
             413: OpenApiResponse(ErrorSerializer, description="Content over the size limit."),
             **ERRORS,

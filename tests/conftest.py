@@ -4,6 +4,7 @@ and tokens, staff, and an outsider; plus helpers to upload and process messages.
 from __future__ import annotations
 
 import base64
+import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -103,6 +104,23 @@ def outsider(db):
 def instance_for(kvk_number: str, *, year: int | None = None, name: str = "Test B.V.") -> bytes:
     year = year or date.today().year - 1
     return build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
+
+
+_numbers = itertools.count(1)
+
+
+def numbered(content: bytes) -> bytes:
+    """The document with a numbered comment after its root: the same accounts, yet another
+    document, for a test that needs several messages and no copies (a byte-identical copy
+    of a document still under way is refused, workflow.services.duplicates)."""
+    return content + b"<!-- %d -->\n" % next(_numbers)
+
+
+def versions(kvk_number: str, count: int, *, year: int | None = None) -> list[bytes]:
+    """``count`` different documents of one company and year (the legal name numbered), as
+    a company sends new versions of its accounts: a byte-identical copy of a document still
+    under way is refused (workflow.services.duplicates)."""
+    return [instance_for(kvk_number, year=year, name=f"Test {i} B.V.") for i in range(count)]
 
 
 def register_report(organisation, content: bytes, actor: Actor):

@@ -125,6 +125,21 @@ SENTENCES: dict[str, Any] = {
     "comment_too_long": _("Een opmerking is hoogstens %(max)s tekens lang."),
     # --- receiving and delivery -------------------------------------------------------------
     "message_id_reused": _("Dit berichtkenmerk is al gebruikt voor een ander document."),
+    "duplicate_document": _(
+        "Dit document is al aangeleverd als bericht %(message_id)s (status %(status)s: "
+        "%(status_label)s) en wordt niet nog een keer in behandeling genomen. Volg de status van "
+        "dat bericht; moet er iets veranderen, verstuur dan aangepaste stukken."
+    ),
+    "duplicate_document:rejected": _(
+        "Dit document is al aangeleverd als bericht %(message_id)s en door de cliënt "
+        "afgekeurd (status %(status)s: %(status_label)s). Verstuur aangepaste stukken, of "
+        "vraag uw accountant dat bericht terug te zetten in de workflow als deze stukken "
+        "toch goedgekeurd moeten worden."
+    ),
+    "duplicate_document:refused": _(
+        "Dit document is al aangeleverd als bericht %(message_id)s en door de KvK afgekeurd "
+        "(status %(status)s: %(status_label)s). Maak nieuwe stukken en verstuur die."
+    ),
     "resend_queued": _("Er staat al een nieuwe verzendpoging klaar voor dit bericht."),
     "attempt_running": _("Er loopt op dit moment een verzendpoging; wacht het resultaat af."),
     "invalid_kenmerk": _(

@@ -245,6 +245,9 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     received_document = models.BinaryField()
     document = models.BinaryField()
     document_sha256 = models.CharField(max_length=64)
+    # SHA-256 of received_document, which never changes (document_sha256 follows the
+    # document, which adoption replaces): finds an upload of a document already received.
+    received_sha256 = models.CharField(max_length=64, blank=True)
     status = FSMIntegerField(
         _("status"), choices=Status.choices, default=Status.RECEIVED, protected=True
     )
@@ -312,6 +315,9 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_poll_at"], name="poll_due"),
+            models.Index(
+                fields=["organisation", "received_sha256"], name="message_received_sha256"
+            ),
         ]
 
     def __str__(self) -> str:

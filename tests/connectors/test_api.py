@@ -5,7 +5,7 @@ import pytest
 from connectors import services as connector_services
 from connectors.models import ClientToken, MessageType
 from kvk.status import Status
-from tests.conftest import instance_for, upload_payload, upload_twice
+from tests.conftest import instance_for, upload_payload, upload_twice, versions
 from workflow.models import ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +156,8 @@ def test_a_full_page_says_more_follow(api, client_a, monkeypatch):
 
     monkeypatch.setattr(api_module, "UPDATES_PAGE_SIZE", 1)
     a = api(client_a.token)
-    for _ in range(2):
-        a.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json")
+    for content in versions(client_a.kvk_number, 2):
+        a.post(URL, upload_payload(content), format="json")
     first = a.get(URL + "updates/?since=0").json()
     second = a.get(f"{URL}updates/?since={first['cursor']}").json()
     assert (len(first["updates"]), first["more"]) == (1, True)

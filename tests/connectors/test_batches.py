@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from connectors import services
 from connectors import tasks as connector_tasks
 from kvk.status import Status
-from tests.conftest import instance_for, register_report
+from tests.conftest import instance_for, register_report, versions
 from tests.threads import run_in_threads
 from workflow import services as workflow_services
 from workflow.errors import NotPermitted
@@ -71,8 +71,8 @@ def test_a_mixed_batch_ends_like_one_at_a_time(client_a, client_b):
 
 
 def _queries_to_process(client, count: int) -> int:
-    for _ in range(count):
-        register(client, instance_for(client.kvk_number))
+    for content in versions(client.kvk_number, count):
+        register(client, content)
     with CaptureQueriesContext(connection) as queries:
         counts = services.process_external_messages(batch_size=50)
     assert counts["in_review"] == count
@@ -90,7 +90,9 @@ def test_queries_per_batch_do_not_grow_with_its_size(client_a, client_b):
 def test_concurrent_claimers_get_disjoint_batches(client_a, client_b, transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises the claims")
-    messages = [register(c, instance_for(c.kvk_number)) for c in (client_a, client_b) * 8]
+    messages = [
+        register(c, content) for c in (client_a, client_b) for content in versions(c.kvk_number, 8)
+    ]
     won: list[list[int]] = []
 
     def claim() -> None:
@@ -105,7 +107,7 @@ def test_concurrent_claimers_get_disjoint_batches(client_a, client_b, transactio
 
 
 def test_one_message_failing_unexpectedly_does_not_hold_up_its_batch(client_a, monkeypatch):
-    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(3)]
+    messages = [register(client_a, content) for content in versions(client_a.kvk_number, 3)]
     real_check = services.check_parsed
 
     def check(parsed, **kwargs):
@@ -127,7 +129,7 @@ def test_one_message_failing_unexpectedly_does_not_hold_up_its_batch(client_a, m
 
 
 def test_a_batch_that_cannot_be_written_stays_at_20_for_the_sweeper(client_a, monkeypatch):
-    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(2)]
+    messages = [register(client_a, content) for content in versions(client_a.kvk_number, 2)]
 
     def broken(results):
         raise RuntimeError("database gone")
@@ -151,7 +153,7 @@ def test_a_correction_is_refused_for_every_message_of_the_batch(client_a):
     ApprovalMessage.objects.filter(pk=filed.pk).update(
         status=Status.SENT_TO_KVK, adopted=True, approved_sha256=filed.document_sha256
     )
-    again = [register(client_a, instance_for(client_a.kvk_number, year=2024)) for _ in range(2)]
+    again = [register(client_a, c) for c in versions(client_a.kvk_number, 2, year=2024)]
     other_year = register(client_a, instance_for(client_a.kvk_number, year=2025))
 
     services.process_external_messages()
@@ -166,8 +168,8 @@ def test_a_correction_is_refused_for_every_message_of_the_batch(client_a):
 
 
 def test_a_kicked_run_with_more_waiting_queues_the_next(client_a, monkeypatch):
-    for _ in range(3):
-        register(client_a, instance_for(client_a.kvk_number))
+    for content in versions(client_a.kvk_number, 3):
+        register(client_a, content)
     queued: list[int] = []
     monkeypatch.setattr(connector_tasks, "RUN_LIMIT", 2)
     monkeypatch.setattr(connector_tasks.process_waiting_messages, "delay", lambda: queued.append(1))
@@ -193,7 +195,7 @@ def test_a_document_whose_facts_do_not_fit_fails_alone(client_a):
 
 
 def test_a_batch_that_cannot_be_written_together_is_written_one_by_one(client_a, monkeypatch):
-    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(3)]
+    messages = [register(client_a, content) for content in versions(client_a.kvk_number, 3)]
     real_finish = workflow_services.finish_processing
 
     def only_one_at_a_time(results):
@@ -208,7 +210,7 @@ def test_a_batch_that_cannot_be_written_together_is_written_one_by_one(client_a,
 
 
 def test_large_documents_make_smaller_batches(client_a, monkeypatch):
-    messages = [register(client_a, instance_for(client_a.kvk_number)) for _ in range(5)]
+    messages = [register(client_a, content) for content in versions(client_a.kvk_number, 5)]
     size = len(bytes(messages[0].received_document))
     ids, full = workflow_services.claim_batch(50, max_bytes=2 * size)
     assert (ids, full) == ([messages[0].pk, messages[1].pk], True)

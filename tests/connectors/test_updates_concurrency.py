@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from connectors import tasks
 from crm.models import Organisation
-from tests.conftest import instance_for, register_report
+from tests.conftest import instance_for, numbered, register_report
 from workflow import services as workflow_services
 from workflow.models import Actor, StatusEvent
 
@@ -44,7 +44,7 @@ def _writer(organisation_id: int, content: bytes, errors: list, batches: bool) -
         organisation = Organisation.objects.get(pk=organisation_id)
         for _ in range(MESSAGES_PER_WRITER):
             with transaction.atomic():
-                message, _created = register_report(organisation, content, actor)
+                message, _created = register_report(organisation, numbered(content), actor)
                 # Hold the transaction open after the sequence number was taken, so that
                 # without the organisation lock a later number could commit first.
                 time.sleep(rng.uniform(0, 0.01))

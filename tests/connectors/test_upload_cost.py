@@ -17,7 +17,7 @@ from connectors import services as connector_services
 from connectors.serializers import MessageSerializer, message_data
 from crm.models import EnvironmentActivation
 from tests import factories
-from tests.conftest import instance_for, upload_payload, upload_twice
+from tests.conftest import instance_for, upload_payload, upload_twice, versions
 from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
@@ -35,20 +35,22 @@ def _sql(queries: CaptureQueriesContext) -> str:
 
 def test_a_successful_upload_costs_a_fixed_number_of_queries(api, client_a):
     client = api(client_a.token)
-    content = instance_for(client_a.kvk_number)
+    first, content = versions(client_a.kvk_number, 2)
     # The first call of a token also writes last_used_at (at most once a minute).
-    assert client.post(URL, upload_payload(content), format="json").status_code == 201
+    assert client.post(URL, upload_payload(first), format="json").status_code == 201
     with CaptureQueriesContext(connection) as queries:
         response = client.post(URL, upload_payload(content), format="json")
     assert response.status_code == 201, response.content
     sql = [query["sql"] for query in queries.captured_queries]
     # 1: the token with its organisation, environment, activation and connector;
     # 2: the message type; then the registration (workflow.services.register_message):
-    # its transaction (a savepoint here, inside the test's transaction), the insert (a known
+    # its transaction (a savepoint here, inside the test's transaction), the look-up of a
+    # message with the same document (workflow.services.duplicates), the insert (a known
     # message id meets the unique constraint and is skipped, so no savepoint of its own and
     # no look-up first), the organisation's next status sequence and the audit event.
-    assert len(sql) == 7, _sql(queries)
-    assert "ON CONFLICT" in sql[3] and "workflow_approvalmessage" in sql[3]
+    assert len(sql) == 8, _sql(queries)
+    assert "received_sha256" in sql[3] and "workflow_approvalmessage" in sql[3]
+    assert "ON CONFLICT" in sql[4] and "workflow_approvalmessage" in sql[4]
     assert "connectors_clienttoken" in sql[0] and "portal_environmentactivation" in sql[0]
     assert "connectors_messagetype" in sql[1]
     assert not any("portal_environmentactivation" in statement for statement in sql[1:])

@@ -13,7 +13,7 @@ from connectors import services as connector_services
 from crm.models import StaffMember
 from kvk.status import Status
 from tests import factories
-from tests.conftest import instance_for
+from tests.conftest import instance_for, numbered
 from workflow import services
 from workflow.models import Actor
 
@@ -21,7 +21,7 @@ from workflow.models import Actor
 def make_message(client, status: int = Status.IN_REVIEW, *, year: int | None = None):
     """An approval message of ``client`` (a tests.conftest.Client) in ``status``."""
     year = year or date.today().year - 1
-    content = instance_for(client.kvk_number, year=year, name=client.organisation.name)
+    content = numbered(instance_for(client.kvk_number, year=year, name=client.organisation.name))
     message, _ = services.register_message(
         organisation=client.organisation,
         message_id=uuid.uuid4(),

@@ -15,7 +15,7 @@ from functools import cache
 import pytest
 
 from kvk.status import Status
-from tests.conftest import instance_for
+from tests.conftest import instance_for, numbered
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -79,7 +79,9 @@ class Flow:
             message_id=uuid.uuid4(),
             message_type="kvk-micro-klein",
             filename=f"jaarrekening-{year}.xbrl",
-            content=content if content is not None else document(self.client.kvk_number, year),
+            content=content
+            if content is not None
+            else numbered(document(self.client.kvk_number, year)),
             actor=Actor.for_token(
                 organisation_id=self.organisation.pk, label="token", ip_address="192.0.2.1"
             ),

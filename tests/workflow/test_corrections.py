@@ -129,9 +129,11 @@ def test_messages_that_were_never_approved_do_not_block(flow, status):
 
 def test_after_90_the_same_documents_are_refused_new_ones_accepted(flow):
     refused = flow.at(Status.REFUSED)
-    again = flow.register(content=bytes(refused.received_document))
-    assert flow.start(again) is False
-    assert "nieuwe stukken" in _refusal(again)["message"]
+    # The very documents are refused at upload already (workflow.services.duplicates).
+    with pytest.raises(Conflict) as copy:
+        flow.register(content=bytes(refused.received_document))
+    assert copy.value.code == "duplicate_document"
+    assert "nieuwe stukken" in copy.value.message
 
     new_documents = document(flow.client.kvk_number, YEAR, name="Test B.V. (gecorrigeerd)")
     fresh = flow.register(content=new_documents)

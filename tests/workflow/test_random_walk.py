@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 
 from kvk.status import Status
 from tests import factories
-from tests.conftest import register_report
+from tests.conftest import numbered, register_report
 from tests.workflow.conftest import YEAR, adoption_day, document, start_workflow
 from workflow import services
 from workflow.errors import WorkflowError
@@ -114,7 +114,7 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
         @precondition(lambda self: len(self.known) < 3)
         @rule(target=messages)
         def register(self):
-            message, created = register_report(organisation, content, actors["token"])
+            message, created = register_report(organisation, numbered(content), actors["token"])
             assert created and message.status == Status.RECEIVED
             self.known.append(message.pk)
             return message.pk

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from kvk.status import Status
+from tests.conftest import numbered
 from tests.workflow.conftest import document, events
 from workflow import services
 from workflow.errors import Conflict
@@ -73,7 +74,7 @@ def test_a_retry_inside_a_larger_transaction_leaves_it_usable(flow):
             message_id=uuid.uuid4(),
             message_type=None,  # type: ignore[arg-type]  # NOT NULL, not the message id
             filename="jaarrekening.xbrl",
-            content=content,
+            content=numbered(content),
             actor=Actor.system(),
         )
     assert ApprovalMessage.objects.count() == 1 and first.events.count() == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import cast
@@ -28,6 +28,7 @@ from workflow.services.audit import (
     record_event,
 )
 from workflow.services.corrections import _correction_decision, _earlier_messages
+from workflow.services.duplicates import Identical, first_refusal, identical_messages
 from workflow.signals import workflow_started
 
 #: What a claim reads of a message: what the status machine and the audit event need.
@@ -170,6 +171,9 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
             exclude=[m.pk for m in messages],
         )
+        identical = identical_messages(
+            {(m.organisation_id, m.received_sha256) for m in messages if m.received_sha256}
+        )
         verdicts: dict[tuple[int, int], _WorkflowVerdict] = {}
         events: list[StatusEvent] = []
         failed: list[ApprovalMessage] = []
@@ -178,7 +182,8 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         for message in messages:
             result = by_id[message.pk]
             message.findings = result.findings
-            reasons = _reasons_against(message, result, earlier, verdicts)
+            copy = _copy_reason(message, identical, outcome)
+            reasons = _reasons_against(message, result, earlier, verdicts, copy)
             if reasons or result.workflow is None:
                 from_status = _transition(message, message.fail_processing, SYSTEM, reasons)
                 action = "processing_failed"
@@ -243,9 +248,11 @@ def _reasons_against(
     result: Examined,
     earlier: dict[tuple[int, int | None], list[tuple[int, int, bool]]],
     verdicts: dict[tuple[int, int], _WorkflowVerdict],
+    copy: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """Every reason why the message may not enter the workflow: those found in the
-    document, a correction KvK would refuse, and else a problem of its workflow."""
+    document, a correction KvK would refuse, a copy of a document already under way
+    (``copy``), and else a problem of its workflow."""
     if result.received_sha256 is None:
         result.received_sha256 = sha256_hex(bytes(message.received_document))
     correction = _correction_decision(
@@ -256,11 +263,37 @@ def _reasons_against(
         result.received_sha256,
         earlier.get((message.organisation_id, result.financial_year), []),
     )
-    reasons = [*result.reasons, *([correction] if correction else [])]
+    reasons = [*result.reasons, *(reason for reason in (correction, copy) if reason)]
     if reasons or result.workflow is None:
         return reasons
     problem = _workflow_verdict(message, result.workflow, verdicts).problem
     return [problem] if problem is not None else []
+
+
+def _copy_reason(
+    message: ApprovalMessage,
+    identical: dict[tuple[int, str], list[Identical]],
+    decided: dict[int, int],
+) -> dict[str, str] | None:
+    """Why the message is a copy that may not enter the workflow (``duplicates``), as a
+    reason; None when it is none.
+
+    What an upload could not see: a copy uploaded at the same moment as its original, or
+    received before uploads were checked. Of two copies still waiting the earlier one goes
+    on; one decided earlier in this batch counts with the status it got (``decided``). A
+    copy of a document the KvK refused is left to the corrections' own reason
+    (correction_not_allowed), which says the same.
+    """
+    others = []
+    for other in identical.get((message.organisation_id, message.received_sha256), []):
+        status = decided.get(other.pk, other.status)
+        waiting = status in (Status.RECEIVED, Status.PROCESSING)
+        if other.pk == message.pk or (waiting and other.pk > message.pk):
+            continue
+        if status != Status.REFUSED:
+            others.append(replace(other, status=status))
+    refusal = first_refusal(others)
+    return refusal.reason() if refusal is not None else None
 
 
 def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool) -> int:

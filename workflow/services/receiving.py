@@ -11,6 +11,7 @@ from workflow.errors import Conflict
 from workflow.inserts import Insert
 from workflow.models import Actor, ApprovalMessage, sha256_hex
 from workflow.services.audit import record_event
+from workflow.services.duplicates import first_refusal, identical_messages
 
 _MESSAGE_INSERT = Insert(ApprovalMessage, skip_conflicts_on=("organisation", "message_id"))
 
@@ -28,9 +29,18 @@ def register_message(
     """Register an uploaded message at status 10; idempotent on the client's message id.
 
     Returns (message, created). The same id with the same content returns the existing
-    message; the same id with other content raises Conflict.
+    message; the same id with other content raises Conflict. So does a new id whose
+    document the organisation already sent in a message still under way, rejected by the
+    client or refused by the KvK (workflow.services.duplicates): nothing is stored then.
     """
     digest = sha256_hex(content)
+    key = (organisation.pk, digest)
+    identical = identical_messages({key}, exclude_message_id=message_id).get(key)
+    refusal = first_refusal(identical) if identical else None
+    if refusal is not None and not _known(organisation, message_id):
+        # Two copies uploaded at the same moment both get past this look-up; processing
+        # refuses the later one (finish_processing, under the organisation locks).
+        raise Conflict(refusal.key, refusal.params)
     message = ApprovalMessage(
         organisation=organisation,
         message_id=message_id,
@@ -39,6 +49,7 @@ def register_message(
         received_document=content,
         document=content,
         document_sha256=digest,
+        received_sha256=digest,
     )
     # A new message id is the common case: insert at once. A retry, or two uploads of one
     # message id at the same moment, meet at the unique constraint: the insert skips the
@@ -56,3 +67,9 @@ def register_message(
         return existing, False
     record_event(message, action="received", actor=actor, from_status=None)
     return message, True
+
+
+def _known(organisation: Organisation, message_id: uuid.UUID) -> bool:
+    """A message with this id is registered already: the upload is a retry, answered as
+    before (the message, or message_id_reused), never as a copy of another message."""
+    return ApprovalMessage.objects.filter(organisation=organisation, message_id=message_id).exists()
