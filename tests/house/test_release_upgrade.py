@@ -30,7 +30,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from clientside.models import AnnualReport
 from crm.models import AccountancyEnvironment, Contact, Organisation, StaffMember
-from workflow.models import ApprovalMessage, WorkflowDefinition
+from workflow.models import ApprovalMessage, WorkflowDefinition, sha256_hex
 
 DATA = Path(__file__).parent / "data"
 ALIAS = "release"
@@ -108,6 +108,9 @@ def test_the_last_released_database_upgrades_with_its_data(release_database):
     message = ApprovalMessage.objects.using(ALIAS).get()
     assert message.message_id == uuid.UUID("6f1c2a9e-0000-4000-8000-000000000001")
     assert (message.organisation, message.status) == (bakery, 10)
+    # workflow 0002 gave the message the SHA-256 of the document it brought, so a copy of
+    # it is found (workflow.services.duplicates).
+    assert message.received_sha256 == sha256_hex(bytes(message.received_document)) != ""
     assert message.workflow is None or isinstance(message.workflow, WorkflowDefinition)
     assert [(e.sequence, e.action, e.to_status) for e in message.events.all()] == [
         (1, "received", 10)

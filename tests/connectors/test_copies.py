@@ -1,0 +1,233 @@
+"""A document sent again under a new message id (UploadMessage): refused while the message
+that brought it is under way, was rejected by the client or refused by the KvK; taken again
+after processing failed (workflow.services.duplicates says why, per status, citing
+KVK-SBR.md §2 and the seed's "Bij status 90 ... De klant moet de stukken dan opnieuw
+aanmaken en indienen."). Copies that got past the upload end at 25 with the reason, never
+at 30 beside their original."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from connectors import services
+from kvk.rules.report import Finding
+from kvk.status import Status
+from tests.conftest import instance_for, upload_payload, versions
+from workflow.models import ApprovalMessage, StatusEvent
+from workflow.services import receiving  # noqa
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/messages/"
+
+
+def _upload(client, content: bytes, message_id: uuid.UUID | None = None, **headers):
+    return client.post(
+        URL, upload_payload(content, message_id=message_id), format="json", **headers
+    )
+
+
+def _original(api, client_a, content: bytes, status: int = Status.RECEIVED) -> ApprovalMessage:
+    """The first message with ``content``, put at ``status`` (its document approved from 50
+    on, as the status machine would have it)."""
+    assert _upload(api(client_a.token), content).status_code == 201
+    message = ApprovalMessage.objects.get()
+    ApprovalMessage.objects.filter(pk=message.pk).update(
+        status=status,
+        approved_sha256=message.document_sha256 if status >= Status.APPROVED else "",
+    )
+    return message
+
+
+# --- the same message id: a retry, as before ---------------------------------------------
+
+
+def test_the_same_bytes_under_the_same_id_stay_idempotent(api, client_a):
+    client = api(client_a.token)
+    content = instance_for(client_a.kvk_number)
+    message_id = uuid.uuid4()
+    assert _upload(client, content, message_id).status_code == 201
+    for _ in range(2):
+        again = _upload(client, content, message_id)
+        assert again.status_code == 200, again.content
+        assert again.json()["message_id"] == str(message_id)
+    assert ApprovalMessage.objects.count() == 1
+
+
+def test_a_retry_of_the_original_is_answered_as_a_retry_after_a_copy_was_refused(api, client_a):
+    client = api(client_a.token)
+    content = instance_for(client_a.kvk_number)
+    message_id = uuid.uuid4()
+    assert _upload(client, content, message_id).status_code == 201
+    assert _upload(client, content).status_code == 409
+    assert _upload(client, content, message_id).status_code == 200
+
+
+# --- a new message id with the same bytes --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        Status.SENT_TO_KVK,
+        Status.TRANSPORT_ERROR,  # the portal sends it again itself (KVK-SBR.md §2)
+        Status.FILED,
+    ],
+)
+def test_a_copy_of_a_message_under_way_is_refused_naming_it(api, client_a, status):
+    content = instance_for(client_a.kvk_number)
+    original = _original(api, client_a, content, status)
+    events = StatusEvent.objects.count()
+
+    response = _upload(api(client_a.token), content)
+
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert body["code"] == "duplicate_document"
+    assert str(original.message_id) in body["detail"]
+    assert f"status {int(status)}: {Status(status).label}" in body["detail"]
+    assert "Volg de status van dat bericht" in body["detail"]
+    # Nothing stored: no message, no event, nothing to process.
+    assert ApprovalMessage.objects.count() == 1
+    assert StatusEvent.objects.count() == events
+
+
+def test_a_copy_of_a_document_the_client_rejected_is_refused_with_the_way_back(api, client_a):
+    content = instance_for(client_a.kvk_number)
+    original = _original(api, client_a, content, Status.REJECTED)
+    response = _upload(api(client_a.token), content)
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert str(original.message_id) in detail and "door de cliënt afgekeurd" in detail
+    # KVK-SBR.md §2: a rejected message "can be put back into the workflow".
+    assert "terug te zetten in de workflow" in detail
+    assert ApprovalMessage.objects.count() == 1
+
+
+def test_a_copy_of_a_document_the_kvk_refused_is_refused_new_documents_are_needed(api, client_a):
+    content = instance_for(client_a.kvk_number)
+    original = _original(api, client_a, content, Status.REFUSED)
+    response = _upload(api(client_a.token), content)
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert str(original.message_id) in detail
+    assert "door de KvK afgekeurd" in detail and "Maak nieuwe stukken" in detail
+
+
+def test_a_copy_after_processing_failed_is_taken(api, client_a):
+    """25 is final and often set right at the office (a KvK number added, a message type
+    unblocked: connectors.services asks to 'het bericht opnieuw laten versturen')."""
+    content = instance_for(client_a.kvk_number)
+    _original(api, client_a, content, Status.PROCESSING_FAILED)
+    assert _upload(api(client_a.token), content).status_code == 201
+    assert ApprovalMessage.objects.count() == 2
+
+
+def test_a_copy_of_a_rejected_version_that_a_newer_one_replaced_is_taken(api, client_a):
+    """The rejected message can no longer be put back (review.repair: 'replaced'), so
+    sending those documents again is the only way to them."""
+    old, new = versions(client_a.kvk_number, 2)
+    rejected = _original(api, client_a, old, Status.REJECTED)
+    assert _upload(api(client_a.token), new).status_code == 201
+    ApprovalMessage.objects.exclude(pk=rejected.pk).update(replaces=rejected)
+    assert _upload(api(client_a.token), old).status_code == 201
+
+
+def test_other_documents_of_the_same_year_are_not_copies(api, client_a):
+    first, second = versions(client_a.kvk_number, 2)
+    _original(api, client_a, first, Status.IN_REVIEW)
+    assert _upload(api(client_a.token), second).status_code == 201
+
+
+def test_another_organisations_message_is_never_met(api, client_a, client_b):
+    """The same bytes from another organisation are not a copy, and its answer says nothing
+    about the first organisation's messages."""
+    content = instance_for(client_a.kvk_number)
+    _original(api, client_a, content, Status.IN_REVIEW)
+    response = _upload(api(client_b.token), content)
+    assert response.status_code == 201, response.content
+
+
+def test_the_refusal_in_english_on_request(api, client_a):
+    content = instance_for(client_a.kvk_number)
+    _original(api, client_a, content, Status.IN_REVIEW)
+    response = _upload(api(client_a.token), content, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "duplicate_document"
+    # The status in the reader's language (the sentence follows the project's catalogue).
+    assert "Offered for review by client" in body["detail"]
+    assert "Aangeboden ter beoordeling" not in body["detail"]
+
+
+# --- copies that got past the upload --------------------------------------------------------
+
+
+@pytest.fixture
+def unchecked_uploads(monkeypatch):
+    """Uploads that do not see each other, as two at the same moment do (or messages
+    received before uploads were checked)."""
+    monkeypatch.setattr(receiving, "identical_messages", lambda keys, **kwargs: {})
+
+
+def _detail(api, client, message_id: str) -> dict:
+    response = api(client.token).get(f"{URL}{message_id}/")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_two_copies_processed_together_give_one_message_in_review(api, client_a, unchecked_uploads):
+    content = instance_for(client_a.kvk_number)
+    ids = [_upload(api(client_a.token), content).json()["message_id"] for _ in range(3)]
+
+    services.process_external_messages()
+
+    first, *copies = (_detail(api, client_a, message_id) for message_id in ids)
+    assert first["status"] == Status.IN_REVIEW
+    for copy in copies:
+        assert copy["status"] == Status.PROCESSING_FAILED
+        assert [r["code"] for r in copy["reasons"]] == ["duplicate_document"]
+        assert ids[0] in copy["reasons"][0]["message"]
+        assert "status 30" in copy["reasons"][0]["message"]
+
+
+def test_a_copy_waiting_beside_its_original_in_review_ends_at_25(api, client_a, monkeypatch):
+    content = instance_for(client_a.kvk_number)
+    original = _upload(api(client_a.token), content).json()["message_id"]
+    services.process_external_messages()
+    monkeypatch.setattr(receiving, "identical_messages", lambda keys, **kwargs: {})
+    copy = _upload(api(client_a.token), content).json()["message_id"]
+
+    services.process_external_messages()
+
+    assert _detail(api, client_a, original)["status"] == Status.IN_REVIEW
+    detail = _detail(api, client_a, copy)
+    assert detail["status"] == Status.PROCESSING_FAILED
+    assert original in detail["reasons"][0]["message"]
+
+
+def test_a_copy_of_a_failed_message_in_one_batch_is_processed_on_its_own(
+    api, client_a, unchecked_uploads, monkeypatch
+):
+    """The earlier copy failed in the same batch: the later one is not refused for it."""
+    content = instance_for(client_a.kvk_number)
+    ids = [_upload(api(client_a.token), content).json()["message_id"] for _ in range(2)]
+    ApprovalMessage.objects.filter(message_id=ids[0]).update(filename="kapot.xbrl")
+    real_check = services.check_parsed
+    broken = Finding(code="TEST", severity="error", message_nl="Kapot.", message_en="Broken.")
+
+    def failing_first(parsed, **kwargs):
+        findings = real_check(parsed, **kwargs)
+        return [*findings, broken] if kwargs["filename"] == "kapot.xbrl" else findings
+
+    monkeypatch.setattr(services, "check_parsed", failing_first)
+    services.process_external_messages()
+
+    assert _detail(api, client_a, ids[0])["status"] == Status.PROCESSING_FAILED
+    assert _detail(api, client_a, ids[1])["status"] == Status.IN_REVIEW
