@@ -98,26 +98,26 @@ def test_a_copy_of_a_message_under_way_is_refused_naming_it(api, client_a, statu
     assert StatusEvent.objects.count() == events
 
 
-def test_a_copy_of_a_document_the_client_rejected_is_refused_with_the_way_back(api, client_a):
+@pytest.mark.parametrize(
+    ("status", "what_to_do"),
+    [
+        # KVK-SBR.md §2: a rejected message "can be put back into the workflow".
+        (Status.REJECTED, ["door de cliënt afgekeurd", "terug te zetten in de workflow"]),
+        # The seed: after 90 "De klant moet de stukken dan opnieuw aanmaken en indienen."
+        (Status.REFUSED, ["door de KvK afgekeurd", "Maak nieuwe stukken"]),
+    ],
+)
+def test_a_copy_of_a_rejected_or_refused_document_says_what_to_do(
+    api, client_a, status, what_to_do
+):
     content = instance_for(client_a.kvk_number)
-    original = _original(api, client_a, content, Status.REJECTED)
+    original = _original(api, client_a, content, status)
     response = _upload(api(client_a.token), content)
-    assert response.status_code == 409
-    detail = response.json()["detail"]
-    assert str(original.message_id) in detail and "door de cliënt afgekeurd" in detail
-    # KVK-SBR.md §2: a rejected message "can be put back into the workflow".
-    assert "terug te zetten in de workflow" in detail
-    assert ApprovalMessage.objects.count() == 1
-
-
-def test_a_copy_of_a_document_the_kvk_refused_is_refused_new_documents_are_needed(api, client_a):
-    content = instance_for(client_a.kvk_number)
-    original = _original(api, client_a, content, Status.REFUSED)
-    response = _upload(api(client_a.token), content)
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["code"]) == (409, "duplicate_document")
     detail = response.json()["detail"]
     assert str(original.message_id) in detail
-    assert "door de KvK afgekeurd" in detail and "Maak nieuwe stukken" in detail
+    assert all(sentence in detail for sentence in what_to_do), detail
+    assert ApprovalMessage.objects.count() == 1
 
 
 def test_a_copy_after_processing_failed_is_taken(api, client_a):
