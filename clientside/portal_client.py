@@ -82,10 +82,22 @@ _REFUSALS = {
 }
 
 
+#: The portal refused an upload because it has these very documents already, in a message
+#: still under way, rejected by the client or refused by the KvK; nothing was stored.
+DUPLICATE_DOCUMENT = "duplicate_document"
+
+
 def _refusal(code: str, detail: str, status: int) -> str:
     """The sentence for a refusal of the portal (an HTTP 4xx or 5xx answer)."""
     if code in _REFUSALS:
         return str(_REFUSALS[code])
+    if code == DUPLICATE_DOCUMENT:
+        # The portal's sentence names the message that has these documents and its status.
+        return _(
+            "Het accountancyportal neemt deze stukken niet nog een keer aan: %(detail)s Pas "
+            "zo nodig het jaarrapport aan en kies daarna opnieuw 'Klaarzetten "
+            "accountancyportal'."
+        ) % {"detail": _sentence(detail)}
     if status >= 500 or status in (408, 429):
         return _("Het accountancyportal heeft een storing. Probeer het later opnieuw.")
     # Another refusal: the portal's own sentence says what is wrong with this message

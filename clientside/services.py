@@ -32,7 +32,7 @@ from clientside.models import (
     ReportSignature,
     Signatory,
 )
-from clientside.portal_client import PortalClient, PortalError
+from clientside.portal_client import DUPLICATE_DOCUMENT, PortalClient, PortalError
 from clientside.trial_balance import (
     TrialBalanceError,
     TrialBalanceResult,
@@ -1131,6 +1131,10 @@ def _send_waiting(
             result.failed += 1
             result.errors.append(f"{message.filename}: {error.message}")
             _mirror(message, Status.SEND_FAILED, [{"code": error.code, "message": error.message}])
+            if error.code == DUPLICATE_DOCUMENT:
+                # The portal stored nothing (it has these documents in another message), so
+                # "Klaarzetten" may replace this one with new documents (see prepare).
+                OutboundMessage.objects.filter(pk=message.pk).update(sent_at=None)
             continue
         result.sent += 1
         _mirror(message, body.get("status"), body.get("reasons") or [])

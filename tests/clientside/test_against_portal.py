@@ -273,3 +273,43 @@ def test_the_adoption_date_set_in_the_portal_comes_back_with_the_status(env_a, c
     message.refresh_from_db()
     assert message.status == Status.APPROVED
     assert message.adoption_date == date.today()
+
+
+def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the_reason(
+    env_a, client_a
+):
+    """The portal refuses a copy of documents its client rejected (40) at upload
+    (workflow.services.duplicates): the message stays at 5 with the portal's reason in
+    Dutch, and "Klaarzetten" may replace it once the report is changed."""
+    first = services.prepare(env_a.report)
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    original = ApprovalMessage.objects.get(message_id=first.message_id)
+    workflow_services.reject(
+        message_id=original.pk, actor=Actor.for_user(client_a.user), reason="Nog niet."
+    )
+    services.send_receive(env_a.administration)
+
+    copy = services.prepare(env_a.report)  # nothing changed: the same document
+    assert bytes(copy.document) == bytes(first.document)
+    result = services.send_receive(env_a.administration)
+
+    assert (result.sent, result.failed) == (0, 1)
+    copy.refresh_from_db()
+    assert copy.status == Status.SEND_FAILED
+    assert [r["code"] for r in copy.reasons] == ["duplicate_document"]
+    reason = copy.reasons[0]["message"]
+    assert reason.startswith("Het accountancyportal neemt deze stukken niet nog een keer aan:")
+    assert str(first.message_id) in reason and "Afgekeurd door cliënt" in reason
+    assert "Klaarzetten accountancyportal" in reason
+    assert ApprovalMessage.objects.count() == 1  # the portal stored nothing
+
+    # Changed documents replace the refused message; the portal takes them.
+    env_a.report.signing_place = "Zwolle"
+    env_a.report.save()
+    corrected = services.prepare(env_a.report)
+    assert not OutboundMessage.objects.filter(pk=copy.pk).exists()
+    assert bytes(corrected.document) != bytes(first.document)
+    assert services.send_receive(env_a.administration).sent == 1
+    corrected.refresh_from_db()
+    assert corrected.status == Status.RECEIVED
