@@ -16,7 +16,6 @@ afterwards.
 from __future__ import annotations
 
 import argparse
-import base64
 import http.client
 import json
 import sys
@@ -50,7 +49,7 @@ def prepare(clients: int) -> list[dict]:
         Identification.objects.create(organisation=org, kind="kvk", value=kvk)
         _token, raw = connector_services.issue_token(organisation=org, connector=connector)
         content = build_instance(demo_statements(kvk_number=kvk, legal_name=org.name, year=year))
-        out.append({"token": raw, "content": base64.b64encode(content).decode()})
+        out.append({"token": raw, "content": content})
     return out
 
 
@@ -91,7 +90,7 @@ def client_loop(
                     "message_id": message_id,
                     "message_type": "kvk-micro-klein",
                     "filename": f"jaarrekening-{n}.xbrl",
-                    "content": client["content"],
+                    "content": common.copy_of(client["content"]),
                 }
             )
             seconds, status, _answer = call("POST", "/api/v1/messages/", body)

@@ -26,7 +26,6 @@ Prints a table and writes bench/results-ingest.json. Nothing here asserts timing
 from __future__ import annotations
 
 import argparse
-import base64
 import http.client
 import json
 import os
@@ -80,9 +79,7 @@ def prepare(clients: int) -> list[dict]:
         )
         _token, raw = services.issue_token(organisation=organisation, connector=connector)
         content = build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
-        prepared.append(
-            {"token": raw, "content": base64.b64encode(content).decode(), "kvk": kvk_number}
-        )
+        prepared.append({"token": raw, "content": content, "kvk": kvk_number})
     return prepared
 
 
@@ -220,7 +217,7 @@ def upload_bodies(client: dict, count: int) -> list[bytes]:
                 "message_id": str(uuid.uuid4()),
                 "message_type": "kvk-micro-klein",
                 "filename": f"jaarrekening-{client['kvk']}.xbrl",
-                "content": client["content"],
+                "content": common.copy_of(client["content"]),
             }
         ).encode()
         for _ in range(count)
