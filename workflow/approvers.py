@@ -44,6 +44,19 @@ APPROVAL_GIVEN = "approval_given"
 APPROVAL_ACTIONS = (APPROVAL_GIVEN, "approved")
 #: The audit action of the client's rejection (30 -> 40).
 REJECTED = "rejected"
+#: The statuses past the client's decision: approved (and on the road to the KvK) or rejected.
+DECIDED_STATUSES = frozenset(
+    {
+        Status.REJECTED,
+        Status.APPROVED,
+        Status.SENT_TO_KVK,
+        Status.TRANSPORT_ERROR,
+        Status.FILED,
+        Status.REFUSED,
+    }
+)
+#: The events that start a round of approvals: every entry into 30 from another status.
+_ENTRIES = Q(to_status=Status.IN_REVIEW) & ~Q(from_status=Status.IN_REVIEW)
 
 
 def approver_rule(message: ApprovalMessage) -> str:
@@ -143,10 +156,9 @@ _EVENT_COLUMNS = ("message_id", "action", "from_status", "to_status", "actor_use
 
 def _events_query(message_ids: Sequence[int]) -> Any:
     """The approvals and the entries into 30 of these messages, in sequence order."""
-    entries = Q(to_status=Status.IN_REVIEW) & ~Q(from_status=Status.IN_REVIEW)
     return (
         StatusEvent.objects.filter(message_id__in=list(message_ids))
-        .filter(entries | Q(action__in=APPROVAL_ACTIONS))
+        .filter(_ENTRIES | Q(action__in=APPROVAL_ACTIONS))
         .order_by("sequence")
         .values(*_EVENT_COLUMNS, "document_sha256", "created_at")
     )
@@ -157,20 +169,22 @@ def _count(events: Iterable[dict], document_sha256: str) -> dict[int, datetime]:
     when it was given for ``document_sha256``. Returns user id -> first approval moment."""
     given: dict[int, datetime] = {}
     for event in events:
-        if event["to_status"] == Status.IN_REVIEW and event["from_status"] != Status.IN_REVIEW:
+        if _starts_round(event["from_status"], event["to_status"]):
             given = {}
-        elif _is_approval_of(event, document_sha256):
-            given.setdefault(event["actor_user_id"], event["created_at"])
+        elif _is_approval(event["action"], event["actor_user_id"]):
+            if event["document_sha256"] == document_sha256:
+                given.setdefault(event["actor_user_id"], event["created_at"])
     return given
 
 
-def _is_approval_of(event: dict, document_sha256: str) -> bool:
-    """An approval by a person, given for this document."""
-    return (
-        event["action"] in APPROVAL_ACTIONS
-        and event["actor_user_id"] is not None
-        and event["document_sha256"] == document_sha256
-    )
+def _starts_round(from_status: int | None, to_status: int) -> bool:
+    """An entry into 30 from another status (``_ENTRIES``): a new round of approvals."""
+    return to_status == Status.IN_REVIEW and from_status != Status.IN_REVIEW
+
+
+def _is_approval(action: str, user_id: int | None) -> bool:
+    """An approval by a person (not the system)."""
+    return action in APPROVAL_ACTIONS and user_id is not None
 
 
 def approvals_given(message: ApprovalMessage) -> dict[int, datetime]:
@@ -234,32 +248,19 @@ def approval_progress(message: ApprovalMessage) -> ApprovalProgress | None:
     return _progress(required, approvals_given(message))
 
 
-#: The statuses past the client's decision: approved (and on the road to the KvK) or rejected.
-DECIDED_STATUSES = frozenset(
-    {
-        Status.REJECTED,
-        Status.APPROVED,
-        Status.SENT_TO_KVK,
-        Status.TRANSPORT_ERROR,
-        Status.FILED,
-        Status.REFUSED,
-    }
-)
-
 
 def _decision_round(message: ApprovalMessage) -> list[StatusEvent]:
     """The events of the round that ended in the client's decision: the approvals and the
     rejection since the message last entered 30, oldest first, with who gave them."""
-    entries = Q(to_status=Status.IN_REVIEW) & ~Q(from_status=Status.IN_REVIEW)
     events = (
         StatusEvent.objects.filter(message_id=message.pk)
-        .filter(entries | Q(action__in=(*APPROVAL_ACTIONS, REJECTED)))
+        .filter(_ENTRIES | Q(action__in=(*APPROVAL_ACTIONS, REJECTED)))
         .select_related("actor_user__portal_contact")
         .order_by("sequence")
     )
     round_: list[StatusEvent] = []
     for event in events:
-        if event.to_status == Status.IN_REVIEW and event.from_status != Status.IN_REVIEW:
+        if _starts_round(event.from_status, event.to_status):
             round_ = []
         else:
             round_.append(event)
@@ -270,17 +271,22 @@ def recorded_progress(message: ApprovalMessage) -> ApprovalProgress | None:
     """Who approved a message past the client's decision, read from its audit trail (the
     approvals of its document in the round that ended in the decision, in the order they
     were given) and who rejected it; never from today's rule and contacts, which may have
-    changed since. None when one person decided alone: no ``approval_given`` was recorded,
-    as under one contact (or one required approver)."""
+    changed since. None when one person approved alone (no ``approval_given`` and no
+    rejection on record): the trail cannot tell one contact from one required approver,
+    and "1 van 1" says nothing the timeline does not."""
     round_ = _decision_round(message)
-    if not any(event.action == APPROVAL_GIVEN for event in round_):
+    if not any(event.action in (APPROVAL_GIVEN, REJECTED) for event in round_):
         return None
     approved: dict[int, Approver] = {}
     rejection = next((event for event in round_ if event.action == REJECTED), None)
     for event in round_:
         user_id = event.actor_user_id
-        counts = _is_approval_of(vars(event), message.document_sha256)
-        if counts and user_id is not None and user_id not in approved:
+        if (
+            _is_approval(event.action, user_id)
+            and event.document_sha256 == message.document_sha256
+            and user_id not in approved
+        ):
+            assert user_id is not None  # _is_approval said so
             approved[user_id] = Approver(_name(event), user_id, event.created_at)
     return ApprovalProgress(
         approved=list(approved.values()),

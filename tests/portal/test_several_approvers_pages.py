@@ -376,3 +376,46 @@ def test_a_message_approved_by_one_contact_shows_no_approvers_after_the_rule_cha
 
     page = browser_a.get(reverse("outsite-message", args=[message_a.pk])).content.decode()
     assert 'id="approvals"' not in page
+
+
+def test_a_message_rejected_before_any_approval_shows_who_rejected(
+    message_a, three_directors, message_type
+):
+    """The first of three required directors rejects: no approval is on record, but the
+    card still says who rejected (it used to vanish: no approval_given in the round)."""
+    anna, bert, _carla = three_directors
+    _adopt(message_a, anna)
+    services.reject(message_id=message_a.pk, actor=Actor.for_user(bert.user), reason="Vraag")
+    message_type.workflow.approver_rule = ApproverRule.ONE
+    message_type.workflow.save()
+
+    html = browser_for(anna.user).get(reverse("outsite-message", args=[message_a.pk]))
+    card = _approvals_card(html.content.decode())
+    assert re.findall(r'class="rejected">✗ <strong>([^<]+)', card) == ["Bert Tweede"]
+    assert 'class="approved"' not in card and 'class="pending"' not in card
+
+
+def test_a_round_repaired_and_approved_again_shows_only_the_last_round(
+    message_a, three_directors, staff
+):
+    """Rejected, put back into the workflow by the staff (40 -> 30), then approved by all:
+    the record is the round that ended in the approval, without the earlier rejection."""
+    anna, bert, carla = three_directors
+    _adopt(message_a, anna)
+    _approve(message_a, anna)
+    services.reject(message_id=message_a.pk, actor=Actor.for_user(bert.user), reason="Vraag")
+    services.repair(message_id=message_a.pk, actor=Actor.for_user(staff))
+    for contact in (bert, carla, anna):
+        _approve(message_a, contact)
+    message_a.refresh_from_db()
+    assert message_a.status == Status.APPROVED
+
+    card = _approvals_card(
+        browser_for(anna.user).get(reverse("outsite-message", args=[message_a.pk])).content.decode()
+    )
+    assert "3 van 3 goedgekeurd" in card and 'class="rejected"' not in card
+    assert re.findall(r'class="approved">✓ <strong>([^<]+)', card) == [
+        "Bert Tweede",
+        "Carla Derde",
+        "Anna Eerste",
+    ]
