@@ -571,11 +571,8 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
         *_period_problems(report, data),
         *_signing_problems(report, end, today),
         *_prepared_problems(prepared_on, end, today),
-        *(
-            _resubmission_problems(report, prepared_on, today)
-            if report.resubmission
-            else _adoption_date_problems(report, prepared_on, today)
-        ),
+        *_adoption_date_problems(report, prepared_on, today),
+        *(_explanation_problems(report) if report.resubmission else []),
         *_figure_problems(report.administration, data),
     ]
 
@@ -627,25 +624,21 @@ def _prepared_problems(prepared_on: date | None, end: date | None, today: date) 
     return []
 
 
-def _resubmission_problems(
-    report: AnnualReport, prepared_on: date | None, today: date
-) -> list[Problem]:
-    """A resubmission: its adoption date (BR-KVK-4.10, 4.12, 4.16) and an explanation."""
-    return [
-        *_adoption_date_problems(report, prepared_on, today),
-        *_text_required(
-            report.resubmission_explanation,
-            _("Toelichting heraanlevering"),
-            _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
-        ),
-    ]
+def _explanation_problems(report: AnnualReport) -> list[Problem]:
+    """A resubmission explains why the filed accounts are replaced."""
+    return _text_required(
+        report.resubmission_explanation,
+        _("Toelichting heraanlevering"),
+        _("Leg uit waarom de gedeponeerde jaarrekening wordt vervangen."),
+    )
 
 
 def _adoption_date_problems(
     report: AnnualReport, prepared_on: date | None, today: date
 ) -> list[Problem]:
-    """The adoption date, when given: not ahead, not before the accounts were prepared.
-    Only a resubmission requires one; a first filing is adopted in the portal."""
+    """The adoption date, when given: not ahead (BR-KVK-4.10), not before the accounts were
+    prepared. Only a resubmission requires one (BR-KVK-4.12, 4.16); a first filing is
+    adopted in the portal."""
     where = _("Datum vaststelling")
     if not report.adoption_date:
         if not report.resubmission:

@@ -31,7 +31,7 @@ RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Usage:
     """The keyUsage bits a test certificate asserts (RFC 5280 4.2.1.3), all nine, named
     as x509.KeyUsage takes them."""
