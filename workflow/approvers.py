@@ -171,9 +171,11 @@ def _count(events: Iterable[dict], document_sha256: str) -> dict[int, datetime]:
     for event in events:
         if _starts_round(event["from_status"], event["to_status"]):
             given = {}
-        elif _is_approval(event["action"], event["actor_user_id"]):
-            if event["document_sha256"] == document_sha256:
-                given.setdefault(event["actor_user_id"], event["created_at"])
+        elif (
+            _is_approval(event["action"], event["actor_user_id"])
+            and event["document_sha256"] == document_sha256
+        ):
+            given.setdefault(event["actor_user_id"], event["created_at"])
     return given
 
 
@@ -246,7 +248,6 @@ def approval_progress(message: ApprovalMessage) -> ApprovalProgress | None:
     if required is None:
         return None
     return _progress(required, approvals_given(message))
-
 
 
 def _decision_round(message: ApprovalMessage) -> list[StatusEvent]:
