@@ -22,7 +22,7 @@ from django.conf import settings
 from config.celery import app
 from connectors import tasks as connector_tasks
 from kvk.status import Status
-from tests.conftest import instance_for
+from tests.conftest import instance_for, numbered
 from tests.faults.conftest import wait_for
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
@@ -109,7 +109,7 @@ def register(client, n: int) -> list[ApprovalMessage]:
             message_id=uuid.uuid4(),
             message_type="kvk-micro-klein",
             filename=f"jaarrekening-{i}.xbrl",
-            content=instance_for(client.kvk_number),
+            content=numbered(instance_for(client.kvk_number)),
             actor=Actor.system(),
         )[0]
         for i in range(n)
