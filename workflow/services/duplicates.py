@@ -30,10 +30,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 
 from kvk.status import Status
+from workflow.inserts import column_of
 from workflow.models import ApprovalMessage
 from workflow.services.corrections import Refusal
 
@@ -75,24 +79,53 @@ def first_refusal(identical: list[Identical]) -> Refusal | None:
 _ENDED = (Status.REJECTED, Status.REFUSED)
 
 
-def identical_messages(
-    keys: set[tuple[int, str]], *, exclude_message_id: uuid.UUID | None = None
-) -> dict[tuple[int, str], list[Identical]]:
+def identical_messages(keys: set[tuple[int, str]]) -> dict[tuple[int, str], list[Identical]]:
     """The messages per (organisation, received SHA-256) that a copy may meet, one query
-    for all; those that failed processing (25) never stop a copy and are left out."""
+    for all; those that failed processing (25) never stop a copy and are left out.
+
+    Every upload asks this, so the statement is written here rather than compiled by the
+    ORM, which costs more CPU than the indexed look-up itself (as ``workflow.inserts``)."""
     if not keys:
         return {}
-    condition = Q()
+    connection = connections[DEFAULT_DB_ALIAS]
+    params: list[Any] = [int(Status.PROCESSING_FAILED)]
     for organisation_id, digest in keys:
-        condition |= Q(organisation_id=organisation_id, received_sha256=digest)
-    rows = ApprovalMessage.objects.filter(condition).exclude(status=Status.PROCESSING_FAILED)
-    if exclude_message_id is not None:
-        rows = rows.exclude(message_id=exclude_message_id)
+        params += [organisation_id, digest]
+    shape = (connection.vendor, len(keys))
+    if shape not in _SQL:
+        _SQL[shape] = _identical_sql(connection, len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL[shape], params)
+        rows = cursor.fetchall()
     found: dict[tuple[int, str], list[Identical]] = {}
-    for organisation_id, digest, pk, message_id, status, replaced_by in rows.values_list(
-        "organisation_id", "received_sha256", "pk", "message_id", "status", "replaced_by"
-    ):
+    for organisation_id, digest, pk, message_id, status, replaced in rows:
         found.setdefault((organisation_id, digest), []).append(
-            Identical(pk, message_id, status, replaced=replaced_by is not None)
+            Identical(pk, uuid.UUID(str(message_id)), status, replaced=bool(replaced))
         )
     return found
+
+
+#: The statements written so far, per database vendor and number of keys.
+_SQL: dict[tuple[str, int], str] = {}
+
+
+def _identical_sql(connection: BaseDatabaseWrapper, keys: int) -> str:
+    """SELECT organisation, received SHA-256, pk, message id, status and whether a newer
+    version replaced it, of the messages not at 25 with one of ``keys`` (organisation,
+    SHA-256) pairs."""
+    quote = connection.ops.quote_name
+    meta = ApprovalMessage._meta
+
+    def column(name: str) -> str:
+        return f"m.{quote(column_of(cast(Field, meta.get_field(name))))}"
+
+    table = quote(meta.db_table)
+    replaces = quote(column_of(cast(Field, meta.get_field("replaces"))))
+    pair = f"({column('organisation')} = %s AND {column('received_sha256')} = %s)"
+    # Names from the model, values as parameters.
+    return (
+        f"SELECT {column('organisation')}, {column('received_sha256')}, {column('id')}, "  # noqa: S608
+        f"{column('message_id')}, {column('status')}, "
+        f"EXISTS (SELECT 1 FROM {table} r WHERE r.{replaces} = {column('id')}) "
+        f"FROM {table} m WHERE {column('status')} <> %s AND ({' OR '.join([pair] * keys)})"
+    )

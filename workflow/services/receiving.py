@@ -35,7 +35,8 @@ def register_message(
     """
     digest = sha256_hex(content)
     key = (organisation.pk, digest)
-    identical = identical_messages({key}, exclude_message_id=message_id).get(key)
+    # The message itself, when this is a retry, is among them: _known tells a retry apart.
+    identical = identical_messages({key}).get(key)
     refusal = first_refusal(identical) if identical else None
     if refusal is not None and not _known(organisation, message_id):
         # Two copies uploaded at the same moment both get past this look-up; processing
