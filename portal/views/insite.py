@@ -32,7 +32,7 @@ from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organ
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
 from kvk.status import ATTENTION_STATUSES, Status
-from portal import activation, notifications
+from portal import activation, new_tokens, notifications
 from portal.forms import (
     CommentForm,
     ConnectorForm,
@@ -761,29 +761,16 @@ def connector_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/insite_connectors.html", {"connectors": connectors})
 
 
-#: The session key under which a new raw token waits for its one display (token_create ->
-#: connector_detail): POST/redirect/GET, so reloading the page creates no second token.
-NEW_TOKEN_SESSION_KEY = "insite_new_token"
-
-
-def _take_new_token(request: HttpRequest, connector: AppConnector) -> str:
-    """The raw token just issued for ``connector``, removed from the session as it is
-    read: it is shown once."""
-    waiting = request.session.get(NEW_TOKEN_SESSION_KEY)
-    if not isinstance(waiting, dict) or waiting.get("connector") != connector.pk:
-        return ""
-    del request.session[NEW_TOKEN_SESSION_KEY]
-    return str(waiting.get("token", ""))
-
-
 @_set_up()
 @never_cache
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connector = _own(AppConnector, request, pk)
     form = ConnectorForm(request.POST or None, instance=connector)
     saved = _saved(request, form, _("Connector opgeslagen."), "insite-connector", pk=pk)
-    new_token = _take_new_token(request, connector) if request.method == "GET" else ""
-    return saved or _connector_page(request, connector, form=form, new_token=new_token)
+    if saved:
+        return saved
+    shown = new_tokens.take(request, connector) if request.method == "GET" else None
+    return _connector_page(request, connector, form=form, shown=shown)
 
 
 def _connector_page(
@@ -792,7 +779,7 @@ def _connector_page(
     *,
     form=None,
     token_form=None,
-    new_token: str = "",
+    shown: new_tokens.Shown | None = None,
     status: int = 200,
 ) -> HttpResponse:
     tokens = connector.tokens.select_related("organisation", "created_by").order_by(
@@ -806,7 +793,8 @@ def _connector_page(
             "form": form or ConnectorForm(instance=connector),
             "token_form": token_form or TokenForm(organisations=_organisations(request)),
             "tokens": tokens,
-            "new_token": new_token,
+            "new_tokens": shown.secrets if shown else [],
+            "lost_tokens": shown.lost if shown else [],
             "now": timezone.now(),
         },
         status=status,
@@ -818,9 +806,9 @@ def _connector_page(
 @never_cache
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a token and redirect to the connector's page (POST/redirect/GET: reloading
-    issues no second token). That page shows the raw token once: it waits in the session
-    only until then, and is never kept with the token (only its hash) nor cached;
-    afterwards only its first characters are shown."""
+    issues no second token). That page shows the raw token once: until then it waits in
+    the cache for a short while, never in the database (portal.new_tokens); afterwards
+    only its first characters are shown."""
     connector = _own(AppConnector, request, pk)
     form = TokenForm(request.POST, organisations=_organisations(request))
     if not form.is_valid():
@@ -833,7 +821,7 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
         description=form.cleaned_data["description"],
         expires_at=(timezone.make_aware(datetime.combine(expires, time.min)) if expires else None),
     )
-    request.session[NEW_TOKEN_SESSION_KEY] = {"connector": connector.pk, "token": raw}
+    new_tokens.hold(request, token, raw)
     return redirect("insite-connector", pk=pk)
 
 

@@ -3,11 +3,15 @@ organisations and contacts with portal access; and the Django admin."""
 
 from __future__ import annotations
 
+import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from connectors.models import ClientToken, MessageType, hash_token
 from crm.models import Contact, Identification, Organisation
+from portal import new_tokens
 
 
 def _issue(admin_browser, connector, **data):
@@ -23,7 +27,7 @@ def test_token_is_shown_once_and_stored_as_hash(admin_browser, admin_staff, clie
     response = _issue(
         admin_browser, connector, organisation=client_a.organisation.pk, description="Boekhouding"
     )
-    raw = response.context["new_token"]
+    raw = response.context["new_tokens"][0]
     page = response.content.decode()
     assert raw.startswith("dpn_") and raw in page
     assert "niet meer getoond" in page
@@ -47,11 +51,11 @@ def test_reloading_the_token_page_creates_no_second_token(admin_browser, client_
     assert response["Location"] == reverse("insite-connector", args=[connector.pk])
     assert "dpn_" not in response.content.decode()
     shown = admin_browser.get(response["Location"])
-    raw = shown.context["new_token"]
+    (raw,) = shown.context["new_tokens"]
     assert raw in shown.content.decode()
     assert "no-store" in shown["Cache-Control"] or "no-cache" in shown["Cache-Control"]
     reloaded = admin_browser.get(response["Location"])
-    assert reloaded.context["new_token"] == "" and raw not in reloaded.content.decode()
+    assert reloaded.context["new_tokens"] == [] and raw not in reloaded.content.decode()
     assert ClientToken.objects.count() == before + 1
     # Nor does the secret wait in the session once shown.
     assert raw not in str(dict(admin_browser.session))
@@ -66,8 +70,104 @@ def test_a_new_token_shows_on_its_own_connector_only(admin_browser, client_a, co
         {"organisation": client_a.organisation.pk},
     )
     elsewhere = admin_browser.get(reverse("insite-connector", args=[other.pk]))
-    assert elsewhere.context["new_token"] == ""
-    assert admin_browser.get(reverse("insite-connector", args=[connector.pk])).context["new_token"]
+    assert elsewhere.context["new_tokens"] == []
+    assert admin_browser.get(reverse("insite-connector", args=[connector.pk])).context["new_tokens"]
+
+
+@pytest.fixture
+def issued(monkeypatch) -> list[str]:
+    """The raw secrets of the tokens issued, as connectors.services.issue_token returned
+    them (what a test needs to look for them where they must not be)."""
+    from connectors import services as connector_services
+
+    real = connector_services.issue_token
+    secrets: list[str] = []
+
+    def recording(**kwargs):
+        token, raw = real(**kwargs)
+        secrets.append(raw)
+        return token, raw
+
+    monkeypatch.setattr(connector_services, "issue_token", recording)
+    return secrets
+
+
+def _sessions_holding(secret: str) -> list[str]:
+    """The rows of django_session (the session backend is the database) whose data holds
+    ``secret``, as stored (signed) or decoded."""
+    return [
+        row.session_key
+        for row in Session.objects.all()
+        if secret in row.session_data or secret in str(row.get_decoded())
+    ]
+
+
+def test_the_secret_of_a_new_token_never_reaches_the_session_table(
+    admin_browser, client_a, connector, issued
+):
+    """The redirect to the page that shows the token is not followed (closed tab, another
+    page opened first, a failing page): the secret must not wait in django_session, which
+    no clearsessions empties; it waits in the cache only (portal.new_tokens)."""
+    url = reverse("insite-token-create", args=[connector.pk])
+    response = admin_browser.post(url, {"organisation": client_a.organisation.pk})
+    assert response.status_code == 302
+    (raw,) = issued
+    assert Session.objects.exists()
+    assert _sessions_holding(raw) == []
+    # Another page first: still nothing in the session table.
+    admin_browser.get(reverse("insite-connectors"))
+    assert _sessions_holding(raw) == []
+    # The connector's page shows it once, and the cache forgets it.
+    (waiting,) = admin_browser.session[new_tokens.SESSION_KEY]
+    assert cache.get(waiting["key"]) == raw
+    shown = admin_browser.get(response["Location"])
+    assert shown.context["new_tokens"] == [raw]
+    assert cache.get(waiting["key"]) is None
+    assert _sessions_holding(raw) == []
+
+
+def test_a_second_token_created_before_the_first_was_shown_shows_both(
+    admin_browser, client_a, connector, issued
+):
+    before = ClientToken.objects.count()
+    url = reverse("insite-token-create", args=[connector.pk])
+    for description in ("Eerste", "Tweede"):
+        created = admin_browser.post(
+            url, {"organisation": client_a.organisation.pk, "description": description}
+        )
+        assert created.status_code == 302
+    page = admin_browser.get(reverse("insite-connector", args=[connector.pk]))
+    assert page.context["new_tokens"] == issued and len(issued) == 2
+    assert all(raw in page.content.decode() for raw in issued)
+    again = admin_browser.get(reverse("insite-connector", args=[connector.pk]))
+    assert again.context["new_tokens"] == [] and ClientToken.objects.count() == before + 2
+
+
+def test_a_token_whose_secret_expired_before_its_page_says_what_to_do(
+    admin_browser, client_a, connector, issued, monkeypatch
+):
+    """The secret waits portal.new_tokens.TTL_SECONDS (two minutes); a page opened later
+    says the token exists but cannot be shown, and to revoke it and make a new one."""
+    import time as clock
+
+    before = ClientToken.objects.count()
+    url = reverse("insite-token-create", args=[connector.pk])
+    response = admin_browser.post(url, {"organisation": client_a.organisation.pk})
+    (raw,) = issued
+    token = ClientToken.objects.get(token_hash=hash_token(raw))
+    later = clock.time() + new_tokens.TTL_SECONDS + 1
+    monkeypatch.setattr(clock, "time", lambda: later)  # the cache's clock
+    page = admin_browser.get(response["Location"])
+    monkeypatch.undo()
+    text = page.content.decode()
+    assert page.context["new_tokens"] == [] and raw not in text
+    assert "Token aangemaakt, maar niet meer te tonen" in text
+    assert f"Het token {token.prefix}… is aangemaakt" in text
+    assert "Trek het token hieronder in en maak een nieuw token aan." in text
+    # Said once; and the token itself is there, to be revoked.
+    again = admin_browser.get(response["Location"]).content.decode()
+    assert "niet meer te tonen" not in again
+    assert token.is_active and ClientToken.objects.count() == before + 1
 
 
 def test_token_for_another_environments_organisation_is_refused(admin_browser, connector):
@@ -212,7 +312,7 @@ def test_token_with_an_end_date(admin_browser, client_a, connector):
     response = _issue(
         admin_browser, connector, organisation=client_a.organisation.pk, expires_at=end.isoformat()
     )
-    token = ClientToken.objects.get(token_hash=hash_token(response.context["new_token"]))
+    token = ClientToken.objects.get(token_hash=hash_token(response.context["new_tokens"][0]))
     assert token.expires_at is not None and token.expires_at.date() in (end, end - timedelta(1))
     past = admin_browser.post(
         reverse("insite-token-create", args=[connector.pk]),
