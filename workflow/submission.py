@@ -30,6 +30,7 @@ from kvk.digipoort.client import (
     DigipoortConfig,
     DigipoortError,
     DigipoortStatus,
+    delivery_references,
 )
 from kvk.digipoort.outcome import Attention, outcome
 from kvk.status import Status
@@ -59,6 +60,38 @@ def _error_reason(error: DigipoortError) -> dict[str, str]:
     return reason_catalogue.reason(code, detail=f"{error.code}: {error.message}")
 
 
+#: How far Digipoort's clock may be behind ours when a delivery's time is compared with
+#: the moment our attempts began.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def attempts_since(message: ApprovalMessage) -> datetime:
+    """From when a delivery can be one of ``message``'s attempts: its first attempt is
+    queued at its approval (less CLOCK_TOLERANCE)."""
+    return (message.approved_at or message.created_at) - CLOCK_TOLERANCE
+
+
+#: Why a delivery Digipoort knows for the organisation's KvK number is not ``message``'s
+#: (not_this_messages_delivery).
+OTHER_REFERENCE = "other_reference"
+EARLIER = "earlier"
+
+
+def not_this_messages_delivery(message: ApprovalMessage, statuses: list[DigipoortStatus]) -> str:
+    """"" when the delivery with timeline ``statuses`` is one of ``message``'s attempts,
+    else why not. Where Digipoort shows the aanleverkenmerk the delivery was sent with
+    (find_delivery matches on the same), it must be this message's: OTHER_REFERENCE
+    otherwise. Where it does not, the delivery must have begun after this message's
+    attempts could begin (attempts_since): EARLIER otherwise. Either way a delivery of the
+    same company made before (by other software, or an earlier filing) is never taken for
+    this message's, nor its verdict taken over."""
+    references = delivery_references(statuses)
+    if references:
+        return "" if message.delivery_reference in references else OTHER_REFERENCE
+    began = min(status.timestamp for status in statuses)
+    return "" if began >= attempts_since(message) else EARLIER
+
+
 def submit(message_id: int) -> str:
     claim = services.claim_for_submission(message_id)
     if claim is None:
@@ -75,7 +108,7 @@ def submit(message_id: int) -> str:
         services.verify_document(message)
         kenmerk = None
         if claim.attempts_before > 0 and not claim.checked_not_delivered:
-            since = (message.approved_at or message.created_at) - timedelta(minutes=5)
+            since = attempts_since(message)
             kenmerk = client.find_delivery(
                 reference=message.delivery_reference, kvk_number=kvk_number, since=since
             )

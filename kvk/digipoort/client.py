@@ -53,6 +53,16 @@ RETRYABLE_FAULT_CODES = frozenset({"ALS400", "STS400"})
 REFERENCE_MARKER = "aanleverkenmerk="
 
 
+def delivery_references(timeline: list[DigipoortStatus]) -> set[str]:
+    """The aanleverkenmerken a delivery's timeline shows (REFERENCE_MARKER in a status'
+    details): the reference it was sent with, where Digipoort echoes it."""
+    return {
+        s.details.split(REFERENCE_MARKER, 1)[1].split()[0]
+        for s in timeline
+        if REFERENCE_MARKER in s.details and s.details.split(REFERENCE_MARKER, 1)[1].split()
+    }
+
+
 class DigipoortError(Exception):
     """Anything that kept a Digipoort call from giving an answer.
 
@@ -331,11 +341,7 @@ class DigipoortClient:
             timeline = self.statuses(kenmerk)
             if not timeline or max(s.timestamp for s in timeline) < since:
                 continue  # an older delivery for this KvK number
-            labels = {
-                s.details.split(REFERENCE_MARKER, 1)[1].split()[0]
-                for s in timeline
-                if REFERENCE_MARKER in s.details
-            }
+            labels = delivery_references(timeline)
             if reference in labels:
                 return kenmerk
             if not labels and min(s.timestamp for s in timeline) >= since:

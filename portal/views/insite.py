@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config import dates
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
@@ -408,6 +409,42 @@ def _ended_without_verdict(statuses: list[DigipoortStatus]) -> str:
     return text
 
 
+def _not_this_messages(message: ApprovalMessage, statuses: list[DigipoortStatus]) -> str:
+    """What to show when the delivery is the organisation's but not this message's
+    (workflow.submission.not_this_messages_delivery): following it would record another
+    filing's outcome, e.g. 80 for a document that was never filed. "" when it is ours."""
+    why = submission.not_this_messages_delivery(message, statuses)
+    if not why:
+        return ""
+    if why == submission.OTHER_REFERENCE:
+        fact = _(
+            "Digipoort toont bij dit kenmerk een ander aanleverkenmerk dan %(reference)s, "
+            "waarmee Deponeer dit bericht aanlevert."
+        ) % {"reference": message.delivery_reference}
+    else:
+        fact = _(
+            "Digipoort ontving die aflevering op %(received)s, vóórdat dit bericht op "
+            "%(approved)s werd goedgekeurd en verzonden kon worden."
+        ) % {
+            "received": dates.format_moment(min(s.timestamp for s in statuses)),
+            "approved": dates.format_moment(message.approved_at or message.created_at),
+        }
+    return " ".join(
+        [
+            _(
+                "Dit kenmerk hoort bij een andere aflevering voor deze onderneming, niet bij "
+                "dit bericht."
+            ),
+            fact,
+            _(
+                "Waarschijnlijk is het een eerdere deponering (met ander pakket of een eerdere "
+                "poging). Zoek bij Digipoort het kenmerk van de aflevering van dit bericht; "
+                "is die er niet, kies dan 'Niet afgeleverd: opnieuw verzenden'."
+            ),
+        ]
+    )
+
+
 def _record_checked_delivery(
     request: HttpRequest, message: ApprovalMessage, kenmerk: str
 ) -> tuple[str, str]:
@@ -416,7 +453,7 @@ def _record_checked_delivery(
     is recorded at once (60 -> 80 or 90) instead of waiting for a poll. Returns (the
     problem to show under the field, the note for the staff member): one of them is ""."""
     problem, statuses = _ask_digipoort(kenmerk, message.organisation.kvk_number or "")
-    problem = problem or _ended_without_verdict(statuses)
+    problem = problem or _ended_without_verdict(statuses) or _not_this_messages(message, statuses)
     if problem:
         return problem, ""
     try:

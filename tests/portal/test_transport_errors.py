@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kvk.digipoort.outcome import RETRIES_ENDED_FOUTCODE, RETRY_420_HOURS
 from kvk.status import Status
 from portal import notifications
 from tests.factories import PASSWORD
@@ -262,17 +263,33 @@ def test_delivered_with_a_kenmerk_digipoort_knows_moves_to_60(
     assert (event.actor_user, event.from_status, event.to_status) == (staff, 70, 60)
 
 
-def _finished_delivery(digipoort_stub, digipoort_client, client, message, scenario: str) -> str:
-    """The kenmerk of a delivery of ``message`` that the local Digipoort played through
-    ``scenario`` to its final status."""
+def _finished_delivery(
+    digipoort_stub,
+    digipoort_client,
+    client,
+    message,
+    scenario: str,
+    *,
+    reference: str = "",
+    filed_for: str = "",
+) -> str:
+    """The kenmerk of a delivery that the local Digipoort played through ``scenario`` to its
+    final status: ``message``'s own (its aanleverkenmerk) unless ``reference`` says else;
+    the instance names ``filed_for`` as the company (default the client's KvK number)."""
     digipoort_stub.set_faults(scenarios={client.kvk_number: scenario})
     kenmerk = digipoort_client.deliver(
-        reference=message.delivery_reference,
+        reference=reference or message.delivery_reference,
         kvk_number=client.kvk_number,
         filename="jaarrekening.xbrl",
-        content=build_xbrl(client.kvk_number),
+        content=build_xbrl(filed_for or client.kvk_number),
     )
-    wait_until_final(digipoort_client, kenmerk)
+    if scenario != "retry_420_ends":
+        wait_until_final(digipoort_client, kenmerk)
+        return kenmerk
+    # Digipoort retries for 72 hours before its last 420 (AFS600): the stub's clock moves on
+    # instead of the test waiting.
+    digipoort_stub.advance_clock(RETRY_420_HOURS * 3600 + 60)
+    assert digipoort_client.statuses(kenmerk)[-1].error_code == RETRIES_ENDED_FOUTCODE
     return kenmerk
 
 
@@ -286,6 +303,9 @@ ENDED_WITHOUT_VERDICT = {
     "ausp_problem": "230 Technisch probleem bij de autorisatieserviceprovider",
     "validation_technical": "321 Technisch probleem bij validatie",
     "delivery_failed": "410 Afleveren uitvragende partij niet gelukt",
+    # 420 stays after Digipoort's 72 hours of retries, with foutcode AFS600 (Logius' metrokaart,
+    # kvk/digipoort/outcome.py RETRIES_ENDED_FOUTCODE).
+    "retry_420_ends": "420 Technisch probleem bij afleveren uitvragende partij (AFS600)",
 }
 
 
@@ -308,13 +328,25 @@ def test_a_kenmerk_whose_delivery_ended_without_the_kvk_is_refused(
     assert events(message, "delivery_recorded") == []
 
 
+#: The local Digipoort's KvK refuses an instance that names another company than the one it
+#: is filed for (kvk/digipoort/stub/verdict.py): 510.
+OTHER_COMPANY = "99999999"
+
+
 @pytest.mark.parametrize(
-    ("scenario", "final", "verdict"),
+    ("scenario", "filed_for", "final", "verdict"),
     [
         # 500: validation at the receiving party (the KvK) succeeded: filed.
-        ("normal", "500 Validatie bij de uitvragende partij gelukt", Status.FILED),
+        ("normal", "", "500 Validatie bij de uitvragende partij gelukt", Status.FILED),
+        # 510: validation at the receiving party (the KvK) failed: refused.
+        (
+            "normal",
+            OTHER_COMPANY,
+            "510 Validatie bij de uitvragende partij niet gelukt",
+            Status.REFUSED,
+        ),
         # 311: Digipoort's validation refused the document (final): refused.
-        ("validation_failed", "311 Validatie mislukt", Status.REFUSED),
+        ("validation_failed", "", "311 Validatie mislukt", Status.REFUSED),
     ],
 )
 def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
@@ -324,6 +356,7 @@ def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
     digipoort_stub,
     digipoort_client,
     scenario,
+    filed_for,
     final,
     verdict,
 ):
@@ -331,7 +364,9 @@ def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
     happened to the message: it is recorded and its verdict taken over at once, not
     followed as if still open (sending again could file the accounts twice)."""
     message = at_70(client_a)
-    kenmerk = _finished_delivery(digipoort_stub, digipoort_client, client_a, message, scenario)
+    kenmerk = _finished_delivery(
+        digipoort_stub, digipoort_client, client_a, message, scenario, filed_for=filed_for
+    )
     response = _record_delivered(verified_staff, message, kenmerk, follow=True)
     (note,) = flashes(response)
     assert f"eindstatus {final}" in note and f"staat nu op {int(verdict)}" in note
@@ -339,6 +374,90 @@ def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
     assert (message.status, message.digipoort_kenmerk) == (verdict, kenmerk)
     assert message.next_poll_at is None
     assert [e.to_status for e in message.events.order_by("sequence")][-2:] == [60, int(verdict)]
+
+
+@pytest.mark.parametrize("scenario", ["normal", "kvk_slow"])
+def test_a_kenmerk_of_an_earlier_delivery_of_the_same_company_is_refused(
+    verified_staff, client_a, digipoort_settings, digipoort_stub, digipoort_client, scenario
+):
+    """getProcessen lists every delivery for the KvK number, also one another package (or
+    an earlier attempt) made with another aanleverkenmerk: its kenmerk is refused, whether
+    that delivery was filed (500: taking that over would show 80 for a document never
+    filed) or is still open; the staff read why and what to do."""
+    message = at_70(client_a)
+    digipoort_stub.set_faults(scenarios={client_a.kvk_number: scenario})
+    kenmerk = digipoort_client.deliver(
+        reference="ander-pakket-2024",
+        kvk_number=client_a.kvk_number,
+        filename="jaarrekening.xbrl",
+        content=build_xbrl(client_a.kvk_number),
+    )
+    if scenario == "normal":
+        assert wait_until_final(digipoort_client, kenmerk)[-1].code == 500
+    response = _record_delivered(verified_staff, message, kenmerk)
+    page = response.content.decode()
+    assert "hoort bij een andere aflevering voor deze onderneming, niet bij dit bericht" in page
+    assert message.delivery_reference in page
+    assert "Niet afgeleverd: opnieuw verzenden" in page
+    _assert_refused_at_70(response, message, 'id="id_kenmerk_error"')
+    assert message.digipoort_kenmerk == "" and events(message, "delivery_recorded") == []
+
+
+class _Unlabelled:
+    """A Digipoort that does not echo the aanleverkenmerk (the WSDL's status answer does
+    not carry it, kvk/digipoort/client.py REFERENCE_MARKER): one delivery for the KvK
+    number, filed (500), whose first status came at ``began``."""
+
+    def __init__(self, kvk_number: str, began) -> None:
+        from datetime import timedelta
+
+        from kvk.digipoort.client import DigipoortStatus
+
+        self.kvk_number = kvk_number
+        self.timeline = [
+            DigipoortStatus(code, began + timedelta(minutes=i), text)
+            for i, (code, text) in enumerate(
+                [
+                    (100, "Aanleveren gelukt"),
+                    (200, "Authenticatie gelukt"),
+                    (301, "Validatie gelukt"),
+                    (405, "Afleveren naar uitvragende partij bezig"),
+                    (400, "Afleveren uitvragende partij gelukt"),
+                    (500, "Validatie bij de uitvragende partij gelukt"),
+                ]
+            )
+        ]
+
+    def statuses(self, kenmerk):
+        return self.timeline if kenmerk == "K-zonder-label" else []
+
+    def processes(self, kvk_number):
+        return ["K-zonder-label"] if kvk_number == self.kvk_number else []
+
+
+@pytest.mark.parametrize(("hours", "accepted"), [(-24 * 30, False), (1, True)])
+def test_without_the_aanleverkenmerk_a_delivery_before_the_approval_is_refused(
+    verified_staff, client_a, monkeypatch, hours, accepted
+):
+    """Where Digipoort does not show the aanleverkenmerk, a delivery that began before this
+    message was approved (its first attempt is queued then) cannot be this message's; one
+    that began after it is, and its 500 is taken over."""
+    from datetime import timedelta
+
+    from workflow import submission
+
+    message = at_70(client_a)
+    began = message.approved_at + timedelta(hours=hours)
+    monkeypatch.setattr(submission, "_client", lambda: _Unlabelled(client_a.kvk_number, began))
+    response = _record_delivered(verified_staff, message, "K-zonder-label")
+    message.refresh_from_db()
+    if accepted:
+        assert response.status_code == 302
+        assert (message.status, message.digipoort_kenmerk) == (Status.FILED, "K-zonder-label")
+        return
+    _assert_refused_at_70(response, message, "vóórdat dit bericht op")
+    assert "hoort bij een andere aflevering voor deze onderneming" in response.content.decode()
+    assert message.digipoort_kenmerk == ""
 
 
 def test_a_kenmerk_of_another_kvk_number_changes_nothing(
