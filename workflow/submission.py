@@ -78,8 +78,8 @@ EARLIER = "earlier"
 
 
 def not_this_messages_delivery(message: ApprovalMessage, statuses: list[DigipoortStatus]) -> str:
-    """"" when the delivery with timeline ``statuses`` is one of ``message``'s attempts,
-    else why not. Where Digipoort shows the aanleverkenmerk the delivery was sent with
+    """Why the delivery with timeline ``statuses`` is not one of ``message``'s attempts,
+    or "" when it is. Where Digipoort shows the aanleverkenmerk the delivery was sent with
     (find_delivery matches on the same), it must be this message's: OTHER_REFERENCE
     otherwise. Where it does not, the delivery must have begun after this message's
     attempts could begin (attempts_since): EARLIER otherwise. Either way a delivery of the

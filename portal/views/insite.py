@@ -388,11 +388,12 @@ def _ask_digipoort(kenmerk: str, kvk_number: str) -> tuple[str, list[DigipoortSt
     return "", statuses
 
 
-def _ended_without_verdict(statuses: list[DigipoortStatus]) -> str:
-    """What to show when the delivery's timeline ends in a final status without the KvK's
-    verdict (210, 230, 321, 410, or 420 after Digipoort's retries; the final codes of
-    Logius' table, kvk.digipoort.outcome): that delivery is over and never reached the KvK,
-    so it is no delivery to follow. "" for a timeline that is open or has a verdict."""
+def _ended_undecided(statuses: list[DigipoortStatus]) -> str:
+    """What to show when the delivery's timeline ends in a final status that decides
+    nothing about the document (210, 230, 321, 410, or 420 after Digipoort's retries; the
+    final codes of Logius' table, kvk.digipoort.outcome): that delivery is over and never
+    reached the KvK, so it is no delivery to follow. "" for a timeline that is open or
+    decided: refused by Digipoort's own validation (311), or the KvK's verdict (500, 510)."""
     decided = outcome(statuses)
     if decided.status != Status.TRANSPORT_ERROR:
         return ""
@@ -449,11 +450,12 @@ def _record_checked_delivery(
     request: HttpRequest, message: ApprovalMessage, kenmerk: str
 ) -> tuple[str, str]:
     """Record the delivery ``kenmerk`` (70 -> 60) once Digipoort confirmed it is this
-    organisation's and still open or decided by the KvK; a timeline that is final already
-    is recorded at once (60 -> 80 or 90) instead of waiting for a poll. Returns (the
-    problem to show under the field, the note for the staff member): one of them is ""."""
+    message's and still open or decided (Digipoort's own validation refused the document,
+    311; or the KvK's verdict, 500 or 510); a decided timeline is recorded at once
+    (60 -> 80 or 90) instead of waiting for a poll. Returns (the problem to show under the
+    field, the note for the staff member): one of them is ""."""
     problem, statuses = _ask_digipoort(kenmerk, message.organisation.kvk_number or "")
-    problem = problem or _ended_without_verdict(statuses) or _not_this_messages(message, statuses)
+    problem = problem or _ended_undecided(statuses) or _not_this_messages(message, statuses)
     if problem:
         return problem, ""
     try:
@@ -469,10 +471,22 @@ def _record_checked_delivery(
             "statussen van Digipoort."
         ) % {"kenmerk": kenmerk}
     submission.record_timeline(message.pk, kenmerk, statuses)
-    return "", _(
-        "De aflevering met kenmerk %(kenmerk)s is vastgelegd. Digipoort meldt al de "
-        "eindstatus %(raw)s, dus het bericht staat nu op %(status)s (%(label)s)."
-    ) % {
+    if decided.reason == "digipoort_validation":
+        # 311 is Digipoort's own validation, before the KvK received anything
+        # (KVK-SBR.md section 5): not the KvK's verdict.
+        text = _(
+            "De aflevering met kenmerk %(kenmerk)s is vastgelegd. Digipoort meldt al de "
+            "eindstatus %(raw)s: Digipoort heeft het document bij zijn eigen validatie "
+            "afgekeurd, voordat de KvK het ontving. Het bericht staat nu op %(status)s; "
+            "alleen een verbeterd document kan nog worden gedeponeerd."
+        )
+    else:
+        text = _(
+            "De aflevering met kenmerk %(kenmerk)s is vastgelegd. Digipoort meldt al de "
+            "eindstatus %(raw)s, het oordeel van de KvK, dus het bericht staat nu op "
+            "%(status)s (%(label)s)."
+        )
+    return "", text % {
         "kenmerk": kenmerk,
         "raw": decided.raw,
         "status": int(decided.status),
@@ -510,9 +524,10 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Aflevering gecontroleerd bij Digipoort?" (status 70): not delivered, so send again
-    without asking Digipoort first; or delivered under a kenmerk Digipoort knows, 70 -> 60
-    (and on to 80 or 90 when Digipoort's timeline has the KvK's verdict already). A kenmerk
-    whose delivery ended without reaching the KvK is refused: nothing to follow there."""
+    without asking Digipoort first; or delivered under a kenmerk of this message's that
+    Digipoort knows, 70 -> 60 (and on to 80 or 90 when the timeline is decided already: the
+    KvK's verdict, or Digipoort's own validation refused the document, 311). A kenmerk whose
+    delivery ended without reaching the KvK is refused: nothing to follow there."""
     message = common.message_or_404(common.staff_messages(request), pk)
     form = DeliveryCheckForm(request.POST)
 

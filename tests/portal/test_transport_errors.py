@@ -293,12 +293,12 @@ def _finished_delivery(
     return kenmerk
 
 
-#: The final statuses ("einde: ja") without the KvK's verdict, from Digipoort's status table
-#: in the shared domain notes (KVK-SBR.md, section 5: "200 authentication succeeded, 210
-#: failed (final)", 321 technical problem, 410 delivery failed; Logius, "Statussen en
-#: foutcodes Digipoort" v1.6) as kvk/digipoort/outcome.py CODES holds them: the delivery is
-#: over and never reached the KvK.
-ENDED_WITHOUT_VERDICT = {
+#: The final statuses ("einde: ja") that decide nothing about the document, from
+#: Digipoort's status table in the shared domain notes (KVK-SBR.md, section 5: "200
+#: authentication succeeded, 210 failed (final)", 321 technical problem, 410 delivery
+#: failed; Logius, "Statussen en foutcodes Digipoort" v1.6) as kvk/digipoort/outcome.py
+#: CODES holds them: the delivery is over and never reached the KvK.
+ENDED_UNDECIDED = {
     "auth_failed": "210 Authenticatie mislukt",
     "ausp_problem": "230 Technisch probleem bij de autorisatieserviceprovider",
     "validation_technical": "321 Technisch probleem bij validatie",
@@ -309,7 +309,7 @@ ENDED_WITHOUT_VERDICT = {
 }
 
 
-@pytest.mark.parametrize("scenario", sorted(ENDED_WITHOUT_VERDICT))
+@pytest.mark.parametrize("scenario", sorted(ENDED_UNDECIDED))
 def test_a_kenmerk_whose_delivery_ended_without_the_kvk_is_refused(
     verified_staff, client_a, digipoort_settings, digipoort_stub, digipoort_client, scenario
 ):
@@ -320,7 +320,7 @@ def test_a_kenmerk_whose_delivery_ended_without_the_kvk_is_refused(
     kenmerk = _finished_delivery(digipoort_stub, digipoort_client, client_a, message, scenario)
     response = _record_delivered(verified_staff, message, kenmerk)
     page = response.content.decode()
-    assert f"de eindstatus {ENDED_WITHOUT_VERDICT[scenario]}" in page
+    assert f"de eindstatus {ENDED_UNDECIDED[scenario]}" in page
     assert "Niet afgeleverd: opnieuw verzenden" in page
     assert ("certificaat" in page) == (scenario == "auth_failed")
     _assert_refused_at_70(response, message, 'id="id_kenmerk_error"')
@@ -345,11 +345,12 @@ OTHER_COMPANY = "99999999"
             "510 Validatie bij de uitvragende partij niet gelukt",
             Status.REFUSED,
         ),
-        # 311: Digipoort's validation refused the document (final): refused.
+        # 311: Digipoort's own validation refused the document (final), before the KvK
+        # received it: refused, but not by the KvK.
         ("validation_failed", "", "311 Validatie mislukt", Status.REFUSED),
     ],
 )
-def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
+def test_a_kenmerk_of_a_decided_delivery_records_its_outcome_at_once(
     verified_staff,
     client_a,
     digipoort_settings,
@@ -360,9 +361,11 @@ def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
     final,
     verdict,
 ):
-    """A delivery that did reach its end with a verdict (KVK-SBR.md section 5) is what
-    happened to the message: it is recorded and its verdict taken over at once, not
-    followed as if still open (sending again could file the accounts twice)."""
+    """A delivery that did reach a decided end (KVK-SBR.md section 5: the KvK's verdict, or
+    311, Digipoort's own validation refusing the document) is what happened to the
+    message: it is recorded and its outcome taken over at once, not followed as if still
+    open (sending again could file the accounts twice). The note says whose decision it
+    was: 311 is not the KvK's."""
     message = at_70(client_a)
     kenmerk = _finished_delivery(
         digipoort_stub, digipoort_client, client_a, message, scenario, filed_for=filed_for
@@ -370,6 +373,11 @@ def test_a_kenmerk_with_the_kvks_verdict_records_the_verdict_at_once(
     response = _record_delivered(verified_staff, message, kenmerk, follow=True)
     (note,) = flashes(response)
     assert f"eindstatus {final}" in note and f"staat nu op {int(verdict)}" in note
+    by_digipoort = final.startswith("311")
+    assert ("het oordeel van de KvK" in note) is not by_digipoort
+    assert ("eigen validatie" in note) is by_digipoort
+    if by_digipoort:
+        assert "door KvK" not in note  # not status 90's label "Afgekeurd door KvK"
     message.refresh_from_db()
     assert (message.status, message.digipoort_kenmerk) == (verdict, kenmerk)
     assert message.next_poll_at is None
