@@ -22,7 +22,8 @@ from connectors.models import AppConnector, ClientToken
 #: The session key under which the pending displays wait: a list of
 #: {"connector": pk, "key": cache key, "prefix": the token's prefix}.
 SESSION_KEY = "insite_new_tokens"
-#: How long the secret waits in the cache for the page that shows it.
+#: How long the secret waits in the cache for the page that shows it (the page tells the
+#: staff "twee minuten": templates/portal/insite_connector.html).
 TTL_SECONDS = 120
 CACHE_PREFIX = "insite-new-token:"
 
