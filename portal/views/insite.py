@@ -438,7 +438,7 @@ def _not_this_messages(message: ApprovalMessage, statuses: list[DigipoortStatus]
             ),
             fact,
             _(
-                "Waarschijnlijk is het een eerdere deponering (met ander pakket of een eerdere "
+                "Waarschijnlijk is het een eerdere deponering (met een ander pakket of een eerdere "
                 "poging). Zoek bij Digipoort het kenmerk van de aflevering van dit bericht; "
                 "is die er niet, kies dan 'Niet afgeleverd: opnieuw verzenden'."
             ),
