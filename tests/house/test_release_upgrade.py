@@ -18,6 +18,7 @@ nothing.
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def test_the_last_released_database_upgrades_with_its_data(release_database):
     message = ApprovalMessage.objects.using(ALIAS).get()
     assert message.message_id == uuid.UUID("6f1c2a9e-0000-4000-8000-000000000001")
     assert (message.organisation, message.status) == (bakery, 10)
-    # workflow 0002 gave the message the SHA-256 of the document it brought, so a copy of
+    # workflow 0003 gave the message the SHA-256 of the document it brought, so a copy of
     # it is found (workflow.services.duplicates).
     assert message.received_sha256 == sha256_hex(bytes(message.received_document)) != ""
     assert message.workflow is None or isinstance(message.workflow, WorkflowDefinition)
@@ -161,3 +162,70 @@ def test_a_database_this_version_made_migrates_again(new_database):
     call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
 
     assert set(MigrationRecorder(new_database).applied_migrations()) == recorded
+
+
+FILL = importlib.import_module("workflow.migrations.0003_fill_received_sha256")
+
+
+def _migrate(database, *target):
+    call_command("migrate", *target, database=database.alias, interactive=False, verbosity=0)
+
+
+def test_the_hashes_of_earlier_messages_are_filled_batch_by_batch(release_database, monkeypatch):
+    """workflow 0003 commits batch by batch (a lock on the messages for the whole fill, and
+    every document in memory at once, would stop a large database); 0002 adds only the
+    column."""
+    _migrate(release_database, "workflow", "0002_received_sha256")
+    state = MigrationExecutor(release_database).loader.project_state(
+        ("workflow", "0002_received_sha256")
+    )
+    Message = state.apps.get_model("workflow", "ApprovalMessage")
+    message = Message.objects.using(ALIAS).get()
+    for number in range(4):
+        message.pk, message.message_id = None, uuid.uuid4()
+        message.received_document = f"<xbrl>{number}</xbrl>".encode() * (number + 1)
+        message.save(using=ALIAS)
+    assert set(Message.objects.using(ALIAS).values_list("received_sha256", flat=True)) == {""}
+    batches = []
+    real_batches = FILL._batches
+
+    def recorded(sizes):
+        for batch in real_batches(sizes):
+            batches.append(batch)
+            yield batch
+
+    monkeypatch.setattr(FILL, "BATCH_ROWS", 2)
+    monkeypatch.setattr(FILL, "_batches", recorded)
+
+    _migrate(release_database)
+
+    ids = sorted(Message.objects.using(ALIAS).values_list("pk", flat=True))
+    assert batches == [ids[0:2], ids[2:4], ids[4:5]]
+    for message in ApprovalMessage.objects.using(ALIAS):
+        assert message.received_sha256 == sha256_hex(bytes(message.received_document))
+    with release_database.cursor() as cursor:
+        table = ApprovalMessage._meta.db_table
+        indexes = release_database.introspection.get_constraints(cursor, table)
+    assert indexes["message_received_sha256"]["columns"] == ["organisation_id", "received_sha256"]
+
+
+def test_a_batch_holds_documents_up_to_its_size_and_a_larger_one_alone(monkeypatch):
+    monkeypatch.setattr(FILL, "BATCH_BYTES", 20)
+    sizes = [(1, 10), (2, 10), (3, 25), (4, 5), (5, None), (6, 16)]
+    assert list(FILL._batches(sizes)) == [[1, 2], [3], [4, 5], [6]]
+
+
+def test_an_index_built_by_an_earlier_form_of_0002_is_kept(new_database):
+    """0002 once added the column, the hashes and the index at once: 0004 then finds the
+    index there and leaves it."""
+    _migrate(new_database, "workflow", "0003_fill_received_sha256")
+    with new_database.cursor() as cursor:
+        cursor.execute(
+            "CREATE INDEX message_received_sha256 ON workflow_approvalmessage "
+            "(organisation_id, received_sha256)"
+        )
+    _migrate(new_database)
+    _migrate(new_database, "workflow", "0003_fill_received_sha256")
+    with new_database.cursor() as cursor:
+        indexes = new_database.introspection.get_constraints(cursor, "workflow_approvalmessage")
+    assert "message_received_sha256" not in indexes
