@@ -7,12 +7,15 @@ reason; correction_reason lets the processing job ask first."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kvk.status import Status
 from tests.workflow.conftest import YEAR, adoption_day, document, events, start_workflow
 from workflow import services
 from workflow.errors import Conflict
-from workflow.models import ApprovalMessage
+from workflow.models import ApprovalMessage, sha256_hex
+from workflow.services import receiving
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +143,48 @@ def test_after_90_the_same_documents_are_refused_new_ones_accepted(flow):
     assert flow.start(fresh) is True
     fresh.refresh_from_db()
     assert fresh.status == Status.IN_REVIEW
+
+
+def test_a_copy_of_the_refused_documents_that_got_past_the_upload_ends_in_25(flow, monkeypatch):
+    """Two uploads at the same moment, or one received before uploads were checked, do not
+    see each other (tests.connectors.test_copies.unchecked_uploads): processing then
+    refuses the very documents the KvK refused (90), as correction_not_allowed."""
+    refused = flow.at(Status.REFUSED)
+    monkeypatch.setattr(receiving, "identical_messages", lambda keys, **kwargs: {})
+    again = flow.register(content=bytes(refused.received_document))
+
+    assert flow.start(again) is False
+
+    reason = _refusal(again)
+    assert reason["code"] == services.CORRECTION_REASON_CODE
+    assert "nieuwe stukken" in reason["message"]
+
+
+def test_the_refused_documents_are_recognised_by_their_stored_hash(flow):
+    refused = flow.at(Status.REFUSED)
+    digest = refused.received_sha256
+    with CaptureQueriesContext(connection) as queries:
+        reason = services.correction_reason(
+            flow.organisation, YEAR, False, False, received_sha256=digest
+        )
+    assert reason and reason["code"] == services.CORRECTION_REASON_CODE
+    assert not any("received_document" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_refused_message_without_a_stored_hash_has_its_document_hashed(flow):
+    """Messages received before workflow 0003 filled the column have '' there."""
+    refused = flow.at(Status.REFUSED)
+    digest = refused.received_sha256
+    ApprovalMessage.objects.filter(pk=refused.pk).update(received_sha256="")
+    reason = services.correction_reason(
+        flow.organisation, YEAR, False, False, received_sha256=digest
+    )
+    assert reason and reason["code"] == services.CORRECTION_REASON_CODE
+    other = sha256_hex(b"other documents")
+    assert (
+        services.correction_reason(flow.organisation, YEAR, False, False, received_sha256=other)
+        is None
+    )
 
 
 def test_a_second_approval_for_a_year_is_refused_when_another_was_approved_meanwhile(flow):

@@ -153,10 +153,22 @@ def _refused_again(
     refused = [pk for pk, status, _adopted in earlier if status == Status.REFUSED]
     if not received_sha256 or not refused:
         return None
-    documents = ApprovalMessage.objects.filter(pk__in=refused).values_list(
-        "received_document", flat=True
+    # The stored hashes; only a message without one (received before workflow 0003 filled
+    # it) has its document read and hashed.
+    hashes = dict(
+        ApprovalMessage.objects.filter(pk__in=refused)
+        .filter(Q(received_sha256=received_sha256) | Q(received_sha256=""))
+        .values_list("pk", "received_sha256")
     )
-    if any(sha256_hex(bytes(document)) == received_sha256 for document in documents):
+    unhashed = [pk for pk, digest in hashes.items() if not digest]
+    documents = (
+        ApprovalMessage.objects.filter(pk__in=unhashed)
+        .values_list("received_document", flat=True)
+        .iterator()
+    )
+    if received_sha256 in hashes.values() or any(
+        sha256_hex(bytes(document)) == received_sha256 for document in documents
+    ):
         return Refusal("correction_not_allowed:refused")
     return None
 

@@ -254,7 +254,10 @@ def _reasons_against(
     document, a correction KvK would refuse, a copy of a document already under way
     (``copy``), and else a problem of its workflow."""
     if result.received_sha256 is None:
-        result.received_sha256 = sha256_hex(bytes(message.received_document))
+        # The stored hash; the document (deferred) is read only for a message without one.
+        result.received_sha256 = message.received_sha256 or sha256_hex(
+            bytes(message.received_document)
+        )
     correction = _correction_decision(
         result.financial_year,
         result.adopted,
