@@ -94,9 +94,9 @@ def _refusal(code: str, detail: str, status: int) -> str:
     if code == DUPLICATE_DOCUMENT:
         # The portal's sentence names the message that has these documents and its status.
         return _(
-            "Het accountancyportal neemt deze stukken niet nog een keer aan: %(detail)s Pas "
-            "zo nodig het jaarrapport aan en kies daarna opnieuw 'Klaarzetten "
-            "accountancyportal'."
+            "Het accountancyportal neemt deze stukken niet nog een keer aan: %(detail)s Dit "
+            "bericht wordt daarom niet opnieuw verzonden. Pas zo nodig het jaarrapport aan "
+            "en kies daarna opnieuw 'Klaarzetten accountancyportal'."
         ) % {"detail": _sentence(detail)}
     if status >= 500 or status in (408, 429):
         return _("Het accountancyportal heeft een storing. Probeer het later opnieuw.")

@@ -1094,20 +1094,40 @@ def _refuse_waiting(
     """The portal cannot take this administration's messages now: every message at 0 or 5
     stays here, at 5 with the reason."""
     result.errors.append(error.message)
-    for message in administration.outbound_messages.filter(
-        status__in=[Status.PREPARED, Status.SEND_FAILED]
-    ).defer("document"):
+    for message in _waiting(administration):
         result.failed += 1
         _mirror(message, Status.SEND_FAILED, [{"code": error.code, "message": error.message}])
+
+
+def refused_as_copy(message: OutboundMessage) -> bool:
+    """The portal refused this message at 5 because it has these very documents already
+    (duplicate_document): sending it again cannot help, so no send/receive run sends it
+    until the report is prepared again ("Klaarzetten" replaces it)."""
+    return message.status == Status.SEND_FAILED and any(
+        isinstance(reason, dict) and reason.get("code") == DUPLICATE_DOCUMENT
+        for reason in message.reasons or []
+    )
+
+
+def _waiting(administration: Administration) -> list[OutboundMessage]:
+    """The messages a send/receive run sends, oldest first: those at 0 or 5, except copies
+    the portal refused (``refused_as_copy``). The document is read when it is sent."""
+    return [
+        message
+        for message in administration.outbound_messages.filter(
+            status__in=[Status.PREPARED, Status.SEND_FAILED]
+        )
+        .defer("document")
+        .order_by("created_at")
+        if not refused_as_copy(message)
+    ]
 
 
 def _send_waiting(
     administration: Administration, client: PortalClient, result: SendReceiveResult
 ) -> None:
     """Upload every message at 0 or 5, oldest first, and mirror the portal's answer."""
-    for message in administration.outbound_messages.filter(
-        status__in=[Status.PREPARED, Status.SEND_FAILED]
-    ).order_by("created_at"):
+    for message in _waiting(administration):
         # Mark it offered before the upload, on the row itself: "Klaarzetten" replaces only
         # messages never offered, so it can no longer swap this one out mid-upload (and if
         # it already did, the row is gone and nothing is sent).

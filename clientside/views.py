@@ -141,6 +141,15 @@ def next_step(administration: Administration) -> tuple[str, str]:
             % {"year": report.financial_year},
             report_url,
         )
+    if services.refused_as_copy(message):
+        return (
+            _(
+                "Het accountancyportal heeft deze stukken al en neemt ze niet nog een keer aan "
+                "(zie de reden bij het bericht). Pas zo nodig het jaarrapport aan en klik "
+                "opnieuw op 'Klaarzetten accountancyportal'."
+            ),
+            report_url,
+        )
     if message.status in (Status.PREPARED, Status.SEND_FAILED):
         return (
             _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),

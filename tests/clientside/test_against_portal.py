@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from clientside import services
 from clientside.models import Administration, OutboundMessage
 from clientside.portal_client import PortalClient, PortalError
+from clientside.views import next_step
 from connectors import services as connector_services
 from connectors.models import ClientToken
 from kvk.status import Status
@@ -302,7 +304,19 @@ def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the
     assert reason.startswith("Het accountancyportal neemt deze stukken niet nog een keer aan:")
     assert str(first.message_id) in reason and "Afgekeurd door cliënt" in reason
     assert "Klaarzetten accountancyportal" in reason
+    assert "Dit bericht wordt daarom niet opnieuw verzonden." in reason
     assert ApprovalMessage.objects.count() == 1  # the portal stored nothing
+
+    # Sending the same documents again cannot help: later runs leave the message alone
+    # (no upload, no failure) until the report is prepared again.
+    history = copy.history
+    again = services.send_receive(env_a.administration)
+    assert (again.sent, again.failed, again.errors) == (0, 0, [])
+    copy.refresh_from_db()
+    assert (copy.status, copy.history, copy.sent_at) == (Status.SEND_FAILED, history, None)
+    step, link = next_step(env_a.administration)
+    assert "heeft deze stukken al" in step and "Klaarzetten accountancyportal" in step
+    assert link == reverse("clientside:report", args=[env_a.report.pk])
 
     # Changed documents replace the refused message; the portal takes them.
     env_a.report.signing_place = "Zwolle"

@@ -15,6 +15,7 @@ from clientside.models import (
     Signatory,
     normalise_participant_number,
 )
+from clientside.portal_client import PortalError
 from kvk import taxonomy as tx
 from kvk.parser import parse_instance
 from kvk.rules import Finding
@@ -177,6 +178,24 @@ def test_a_message_at_5_must_be_sent_before_new_documents(env):
     with pytest.raises(services.PrepareError, match="Verzend het eerst"):
         services.prepare(env.report)
     assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [message.pk]
+
+
+def test_a_copy_the_portal_refused_keeps_its_reason_when_the_token_is_refused(env, monkeypatch):
+    """A message the portal refused as a copy (duplicate_document) is not sent again by
+    send/receive, so a refusal of the token does not replace its reason either."""
+    copy = services.prepare(env.report)
+    refused = [{"code": "duplicate_document", "message": "Het portal heeft deze stukken al."}]
+    services._mirror(copy, Status.SEND_FAILED, refused)
+
+    def wrong_token(administration, client):
+        raise PortalError(services.TOKEN_OF_ANOTHER_ORGANISATION, "Ander token.", retryable=False)
+
+    monkeypatch.setattr(services, "check_token", wrong_token)
+    result = services.send_receive(env.administration)
+
+    assert (result.errors, result.failed) == (["Ander token."], 0)
+    copy.refresh_from_db()
+    assert (copy.status, copy.reasons) == (Status.SEND_FAILED, refused)
 
 
 @pytest.mark.parametrize("status", [42, "x", None, 100])
