@@ -130,6 +130,14 @@ SENTENCES: dict[str, Any] = {
         "%(status_label)s) en wordt niet nog een keer in behandeling genomen. Volg de status van "
         "dat bericht; moet er iets veranderen, verstuur dan aangepaste stukken."
     ),
+    # KVK-SBR.md section 1: a filed document is never removed; a correction is a new
+    # filing, a heraanlevering (the client environment's report 'Heraanlevering').
+    "duplicate_document:filed": _(
+        "Dit document is al aangeleverd als bericht %(message_id)s en bij de KvK "
+        "gedeponeerd (status %(status)s: %(status_label)s); er hoeft niets meer te gebeuren. "
+        "Een gedeponeerde jaarrekening wordt nooit verwijderd: een correctie kan alleen nog "
+        "als heraanlevering, met de vastgestelde jaarrekening en de datum van vaststelling."
+    ),
     "duplicate_document:rejected": _(
         "Dit document is al aangeleverd als bericht %(message_id)s en door de cliënt "
         "afgekeurd (status %(status)s: %(status_label)s). Verstuur aangepaste stukken, of "

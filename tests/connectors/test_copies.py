@@ -77,7 +77,6 @@ def test_a_retry_of_the_original_is_answered_as_a_retry_after_a_copy_was_refused
         Status.APPROVED,
         Status.SENT_TO_KVK,
         Status.TRANSPORT_ERROR,  # the portal sends it again itself (KVK-SBR.md §2)
-        Status.FILED,
     ],
 )
 def test_a_copy_of_a_message_under_way_is_refused_naming_it(api, client_a, status):
@@ -117,6 +116,22 @@ def test_a_copy_of_a_rejected_or_refused_document_says_what_to_do(
     detail = response.json()["detail"]
     assert str(original.message_id) in detail
     assert all(sentence in detail for sentence in what_to_do), detail
+    assert ApprovalMessage.objects.count() == 1
+
+
+def test_a_copy_of_filed_documents_says_a_correction_is_a_resubmission(api, client_a):
+    """KVK-SBR.md §1: "A filed document is never removed. A correction is a new filing:
+    either a *heraanlevering* ..."; changed documents sent as a plain filing would be
+    refused as a correction (correction_not_allowed:filed)."""
+    content = instance_for(client_a.kvk_number)
+    original = _original(api, client_a, content, Status.FILED)
+    response = _upload(api(client_a.token), content)
+    assert (response.status_code, response.json()["code"]) == (409, "duplicate_document")
+    detail = response.json()["detail"]
+    assert str(original.message_id) in detail and "status 80: Gedeponeerd bij KvK" in detail
+    assert "er hoeft niets meer te gebeuren" in detail
+    assert "een correctie kan alleen nog als heraanlevering" in detail
+    assert "aangepaste stukken" not in detail
     assert ApprovalMessage.objects.count() == 1
 
 

@@ -7,7 +7,10 @@ Per status of the message that has the document (its "original"):
 - 10, 20, 30, 50, 60, 70 and 80: the original is still under way or filed. A copy would ask
   the client to approve the same accounts again, or file them twice. At 70 the portal
   itself tries again (automatically, or the staff's "Opnieuw verzenden"), KVK-SBR.md §2:
-  "70 | transport error; retried automatically".
+  "70 | transport error; retried automatically". At 80 the answer says that a correction
+  goes as a heraanlevering: "A filed document is never removed. A correction is a new
+  filing: either a *heraanlevering* ..." (KVK-SBR.md §1), so changed documents alone would
+  be refused as a correction (correction_not_allowed).
 - 40 (rejected by the client): the client rejected these very bytes. The accountant can put
   the message back into the workflow ("repair message status", KVK-SBR.md §2: "40 | rejected
   by the client (can be put back into the workflow)"), so a copy is refused and the answer
@@ -66,6 +69,8 @@ class Identical:
             return None if self.replaced else Refusal(f"{DUPLICATE_CODE}:rejected", params)
         if self.status == Status.REFUSED:
             return Refusal(f"{DUPLICATE_CODE}:refused", params)
+        if self.status == Status.FILED:
+            return Refusal(f"{DUPLICATE_CODE}:filed", params)
         return Refusal(DUPLICATE_CODE, params)
 
 
