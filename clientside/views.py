@@ -141,6 +141,11 @@ def next_step(administration: Administration) -> tuple[str, str]:
             % {"year": report.financial_year},
             report_url,
         )
+    return _message_step(message, detail, report_url)
+
+
+def _message_step(message: OutboundMessage, detail: str, report_url: str) -> tuple[str, str]:
+    """``next_step`` once the report has a message: what its status asks for."""
     if services.refused_as_copy(message):
         return (
             _(
