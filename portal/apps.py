@@ -19,9 +19,10 @@ class PortalConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from portal import notifications
+        from portal import checks, notifications
 
         notifications.connect()
+        checks.register()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -22,6 +22,7 @@ def check_deploy(tmp_path: Path, **overrides: str) -> subprocess.CompletedProces
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example.nl",
         "SECURE": "true",
+        "REDIS_URL": "redis://redis:6379/1",  # Not reached: the checks do not connect.
         "DEPONEER_VAR_DIR": str(tmp_path),
         **overrides,
     }
@@ -46,6 +47,16 @@ def test_check_deploy_notices_a_development_setting(tmp_path):
     result = check_deploy(tmp_path, SECURE="false")
     assert result.returncode != 0
     assert "security.W" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_about_a_cache_of_each_web_process(tmp_path):
+    """Without REDIS_URL the cache is LocMemCache, one per gunicorn worker (the Dockerfile
+    runs three): portal.checks warns (a new token's secret is lost, the API's throttles
+    count per process)."""
+    result = check_deploy(tmp_path, REDIS_URL="")
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
+    assert "LocMemCache" in result.stdout + result.stderr
 
 
 def env_example() -> dict[str, str]:
