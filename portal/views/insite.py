@@ -846,7 +846,8 @@ def _connector_page(
             "token_form": token_form or TokenForm(organisations=_organisations(request)),
             "tokens": tokens,
             "new_tokens": shown.secrets if shown else [],
-            "lost_tokens": shown.lost if shown else [],
+            "expired_tokens": shown.expired if shown else [],
+            "missing_tokens": shown.missing if shown else [],
             "now": timezone.now(),
         },
         status=status,
@@ -866,14 +867,32 @@ def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _connector_page(request, connector, token_form=form, status=400)
     expires = form.cleaned_data["expires_at"]
-    token, raw = connector_services.issue_token(
-        organisation=form.cleaned_data["organisation"],
-        connector=connector,
-        created_by=request.user,
-        description=form.cleaned_data["description"],
-        expires_at=(timezone.make_aware(datetime.combine(expires, time.min)) if expires else None),
-    )
-    new_tokens.hold(request, token, raw)
+    try:
+        # One transaction: a cache that does not take the secret takes the token back with
+        # it, instead of leaving an active token whose secret nobody saw.
+        with transaction.atomic():
+            token, raw = connector_services.issue_token(
+                organisation=form.cleaned_data["organisation"],
+                connector=connector,
+                created_by=request.user,
+                description=form.cleaned_data["description"],
+                expires_at=(
+                    timezone.make_aware(datetime.combine(expires, time.min)) if expires else None
+                ),
+            )
+            new_tokens.hold(request, token, raw)
+    except new_tokens.CacheUnavailable:
+        log.exception("No API token issued for connector %s: the cache failed", connector.pk)
+        flash.error(
+            request,
+            _(
+                "Het token is niet aangemaakt: Deponeer kon het geheim niet klaarzetten om "
+                "het u te tonen, omdat de cache (Redis) niet bereikbaar is. Er is niets "
+                "gewijzigd. Probeer het over enkele minuten opnieuw; lukt het dan nog niet, "
+                "vraag dan de beheerder de cache te controleren."
+            ),
+        )
+        return _connector_page(request, connector, token_form=form, status=503)
     return redirect("insite-connector", pk=pk)
 
 

@@ -119,11 +119,30 @@ def test_the_secret_of_a_new_token_never_reaches_the_session_table(
     assert _sessions_holding(raw) == []
     # The connector's page shows it once, and the cache forgets it.
     (waiting,) = admin_browser.session[new_tokens.SESSION_KEY]
-    assert cache.get(waiting["key"]) == raw
+    assert cache.get(waiting["key"])
     shown = admin_browser.get(response["Location"])
     assert shown.context["new_tokens"] == [raw]
     assert cache.get(waiting["key"]) is None
     assert _sessions_holding(raw) == []
+
+
+def test_neither_the_cache_nor_the_session_alone_holds_a_new_tokens_secret(
+    admin_browser, client_a, connector, issued
+):
+    """docker-compose runs Redis with --appendonly yes: what the cache holds reaches the
+    disk. The secret waits there encrypted, with a one-time key that only the session has
+    (portal.new_tokens); the page still shows it, once."""
+    url = reverse("insite-token-create", args=[connector.pk])
+    response = admin_browser.post(url, {"organisation": client_a.organisation.pk})
+    (raw,) = issued
+    (waiting,) = admin_browser.session[new_tokens.SESSION_KEY]
+    sealed = cache.get(waiting["key"])
+    assert sealed and raw not in str(sealed) and raw[len("dpn_") :] not in str(sealed)
+    assert raw not in str(dict(admin_browser.session)) and _sessions_holding(raw) == []
+    shown = admin_browser.get(response["Location"])
+    assert shown.context["new_tokens"] == [raw] and raw in shown.content.decode()
+    again = admin_browser.get(response["Location"])
+    assert again.context["new_tokens"] == [] and raw not in again.content.decode()
 
 
 def test_a_second_token_created_before_the_first_was_shown_shows_both(
@@ -164,10 +183,64 @@ def test_a_token_whose_secret_expired_before_its_page_says_what_to_do(
     assert "Token aangemaakt, maar niet meer te tonen" in text
     assert f"Het token {token.prefix}… is aangemaakt" in text
     assert "Trek het token hieronder in en maak een nieuw token aan." in text
+    assert "niet gevonden" not in text
     # Said once; and the token itself is there, to be revoked.
     again = admin_browser.get(response["Location"]).content.decode()
     assert "niet meer te tonen" not in again
     assert token.is_active and ClientToken.objects.count() == before + 1
+
+
+def test_a_secret_gone_before_its_time_is_not_called_expired(
+    admin_browser, client_a, connector, issued, caplog
+):
+    """Several web processes with LocMemCache (gunicorn --workers 3 without REDIS_URL): the
+    POST puts the secret in one process's memory and the redirected GET usually reaches
+    another, where it is not found a second later. The page must not say it waited too
+    long, but what happened and what to do; and a warning is logged."""
+    url = reverse("insite-token-create", args=[connector.pk])
+    response = admin_browser.post(url, {"organisation": client_a.organisation.pk})
+    (raw,) = issued
+    token = ClientToken.objects.get(token_hash=hash_token(raw))
+    cache.clear()  # The GET's process has a cache of its own, without the secret.
+    with caplog.at_level("WARNING", logger="portal.new_tokens"):
+        page = admin_browser.get(response["Location"])
+    text = page.content.decode()
+    assert page.context["new_tokens"] == [] and raw not in text
+    assert "twee minuten op deze pagina" not in text
+    assert "Token aangemaakt, maar het geheim is niet gevonden" in text
+    assert f"Het token {token.prefix}… is aangemaakt, maar het geheim ervan is niet" in text
+    assert "geen gedeelde cache" in text and "REDIS_URL" in text
+    assert "Trek het token hieronder in en maak een nieuw token aan." in text
+    (warning,) = [r for r in caplog.records if r.name == "portal.new_tokens"]
+    assert warning.levelname == "WARNING" and token.prefix in warning.getMessage()
+    again = admin_browser.get(response["Location"]).content.decode()
+    assert "niet gevonden" not in again and token.is_active
+
+
+class _CacheDown:
+    """A cache whose server does not answer (Redis stopped)."""
+
+    def set(self, *args, **kwargs):
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        raise RedisConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+
+def test_a_cache_that_is_down_issues_no_token(admin_browser, client_a, connector, monkeypatch):
+    """The secret cannot be put away for its one display: no token may stay behind (active,
+    and its secret seen by nobody); the page says so in Dutch and keeps what was typed."""
+    before = ClientToken.objects.count()
+    monkeypatch.setattr(new_tokens, "cache", _CacheDown())
+    response = admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]),
+        {"organisation": client_a.organisation.pk, "description": "Boekhouding"},
+    )
+    assert response.status_code == 503
+    assert ClientToken.objects.count() == before
+    text = response.content.decode()
+    assert "Het token is niet aangemaakt" in text and "Er is niets gewijzigd." in text
+    assert 'value="Boekhouding"' in text
+    assert new_tokens.SESSION_KEY not in admin_browser.session
 
 
 def test_token_for_another_environments_organisation_is_refused(admin_browser, connector):
