@@ -247,7 +247,9 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     document_sha256 = models.CharField(max_length=64)
     # SHA-256 of received_document, which never changes (document_sha256 follows the
     # document, which adoption replaces): finds an upload of a document already received.
-    received_sha256 = models.CharField(max_length=64, blank=True)
+    # The database default '' (workflow 0002) lets code that does not know the column yet
+    # (the release before, still serving while 0003 and 0004 run) insert messages.
+    received_sha256 = models.CharField(max_length=64, blank=True, default="", db_default="")
     status = FSMIntegerField(
         _("status"), choices=Status.choices, default=Status.RECEIVED, protected=True
     )

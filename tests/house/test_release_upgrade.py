@@ -229,3 +229,35 @@ def test_an_index_built_by_an_earlier_form_of_0002_is_kept(new_database):
     with new_database.cursor() as cursor:
         indexes = new_database.introspection.get_constraints(cursor, "workflow_approvalmessage")
     assert "message_received_sha256" not in indexes
+
+
+def test_the_release_before_still_receives_messages_between_0002_and_the_new_code(
+    release_database,
+):
+    """0003 (batch by batch) and 0004 (CONCURRENTLY on PostgreSQL) keep the messages open
+    while they run, so e5ba993 still receives uploads then: its INSERT (workflow.inserts,
+    the fields of its model) does not name received_sha256, which must have a database
+    default, not only Django's (AddField drops that once the column is added)."""
+    table = ApprovalMessage._meta.db_table
+    with release_database.cursor() as cursor:
+        released = [
+            column.name
+            for column in release_database.introspection.get_table_description(cursor, table)
+        ]
+    assert "received_sha256" not in released
+    _migrate(release_database, "workflow", "0002_received_sha256")
+
+    quote = release_database.ops.quote_name
+    copied = ", ".join(quote(name) for name in released if name not in ("id", "message_id"))
+    new_id = uuid.uuid4()
+    with release_database.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({quote('message_id')}, {copied}) "  # noqa: S608
+            f"SELECT %s, {copied} FROM {quote(table)}",
+            [new_id.hex],
+        )
+        cursor.execute(
+            f"SELECT received_sha256 FROM {quote(table)} WHERE message_id = %s",  # noqa: S608
+            [new_id.hex],
+        )
+        assert cursor.fetchall() == [("",)]

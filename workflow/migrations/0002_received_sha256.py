@@ -4,6 +4,10 @@ organisation already sent is found with one indexed look-up (workflow.services.d
 Only the column here, in a quick transaction of its own: the messages already there get
 their hash in 0003 (batch by batch, outside one long transaction) and the index in 0004.
 Until then their hash is '', which the application treats as "no hash".
+
+The column keeps its database default '' (db_default; a plain default is dropped once the
+column is added): the release before still serves while 0003 and 0004 run, and its INSERT
+does not name the column.
 """
 
 from django.db import migrations, models
@@ -16,6 +20,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="approvalmessage",
             name="received_sha256",
-            field=models.CharField(blank=True, max_length=64),
+            field=models.CharField(blank=True, default="", db_default="", max_length=64),
         ),
     ]
