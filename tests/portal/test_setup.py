@@ -157,7 +157,10 @@ def test_a_second_token_created_before_the_first_was_shown_shows_both(
         assert created.status_code == 302
     page = admin_browser.get(reverse("insite-connector", args=[connector.pk]))
     assert page.context["new_tokens"] == issued and len(issued) == 2
-    assert all(raw in page.content.decode() for raw in issued)
+    html = page.content.decode()
+    assert f'id="new-token" class="token" type="text" readonly value="{issued[0]}"' in html
+    assert f'id="new-token-2" class="token" type="text" readonly value="{issued[1]}"' in html
+    assert 'for="new-token"' in html and 'for="new-token-2"' in html
     again = admin_browser.get(reverse("insite-connector", args=[connector.pk]))
     assert again.context["new_tokens"] == [] and ClientToken.objects.count() == before + 2
 
@@ -170,12 +173,25 @@ def test_a_token_whose_secret_expired_before_its_page_says_what_to_do(
     import time as clock
 
     before = ClientToken.objects.count()
+    timeouts = []
+    real_set = cache.set
+
+    def set_and_record(key, value, timeout=None, **kwargs):
+        timeouts.append(timeout)
+        return real_set(key, value, timeout=timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", set_and_record)
     url = reverse("insite-token-create", args=[connector.pk])
     response = admin_browser.post(url, {"organisation": client_a.organisation.pk})
+    monkeypatch.undo()
+    assert timeouts == [new_tokens.TTL_SECONDS]  # the cache forgets the secret by itself
     (raw,) = issued
     token = ClientToken.objects.get(token_hash=hash_token(raw))
+    # Two minutes later: the cache (Redis in CI, LocMemCache here) has dropped the entry,
+    # and the page's clock has moved on.
+    cache.clear()
     later = clock.time() + new_tokens.TTL_SECONDS + 1
-    monkeypatch.setattr(clock, "time", lambda: later)  # the cache's clock
+    monkeypatch.setattr(clock, "time", lambda: later)
     page = admin_browser.get(response["Location"])
     monkeypatch.undo()
     text = page.content.decode()
