@@ -33,6 +33,7 @@ from connectors.authentication import (
 )
 from connectors.models import ClientToken
 from connectors.serializers import (
+    ConflictSerializer,
     ErrorSerializer,
     MessageDetailSerializer,
     MessageSerializer,
@@ -47,16 +48,21 @@ from workflow import services as workflow_services
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
 from workflow.reasons import public
+from workflow.services.duplicates import DUPLICATE_CODE, duplicate_kind
 
 UPDATES_PAGE_SIZE = 500
 MAX_CURSOR = 10**18 - 1  # fits a signed 64-bit integer
 
 
 class ApiError(exceptions.APIException):
-    def __init__(self, status_code: int, code: str, detail: str) -> None:
+    def __init__(
+        self, status_code: int, code: str, detail: str, *, extra: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
         self.error_code = code
+        #: More fields of the error body, beside "code" and "detail" (e.g. "kind").
+        self.extra = dict(extra or {})
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -74,6 +80,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     response.data = {
         "code": _error_code(exc, code) or default,
         "detail": _error_text(exc, context.get("request")),
+        **getattr(exc, "extra", {}),
     }
     return response
 
@@ -151,6 +158,14 @@ def _error_code(exc: Exception, code: str | None) -> str | None:
     if isinstance(exc, exceptions.NotAuthenticated):
         return code or "token_missing"
     return code
+
+
+def _conflict_extra(error: Conflict) -> dict[str, str]:
+    """For a copy (duplicate_document): the "kind" of message that has the document, so a
+    client can say what to do without reading the sentence (the code stays the same)."""
+    if error.code != DUPLICATE_CODE:
+        return {}
+    return {"kind": duplicate_kind(error.key)}
 
 
 def caller(request: Request) -> ClientToken:
@@ -286,11 +301,12 @@ class MessageListView(ClientAPIView):
                 ErrorSerializer, description="Malformed JSON, base64 or type; unknown parameter."
             ),
             409: OpenApiResponse(
-                ErrorSerializer,
+                ConflictSerializer,
                 description="Message id reused with other content (message_id_reused), or "
                 "the document is one the organisation already sent, in a message still under "
-                "way, rejected by the client or refused by the KvK (duplicate_document); the "
-                "detail names that message. Nothing is stored.",
+                "way or filed, rejected by the client or refused by the KvK "
+                "(duplicate_document, with its kind); the detail names that message. Nothing "
+                "is stored.",
             ),
             413: OpenApiResponse(ErrorSerializer, description="Content over the size limit."),
             **ERRORS,
@@ -347,7 +363,7 @@ class MessageListView(ClientAPIView):
                 actor=self.actor(request),
             )
         except Conflict as error:
-            raise ApiError(409, error.code, error.message)
+            raise ApiError(409, error.code, error.message, extra=_conflict_extra(error))
         if created:
             # Processed right away, in one batch with the uploads of the same moment; the
             # periodic job is the safety net.

@@ -18,6 +18,7 @@ from kvk.status import status_label
 from workflow.models import ApprovalMessage, StatusEvent
 from workflow.reasons import public
 from workflow.selectors import STAFF_ONLY_ACTIONS
+from workflow.services.duplicates import DUPLICATE_KINDS
 
 
 class PayloadTooLarge(Exception):
@@ -233,3 +234,14 @@ class OrganisationSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
+
+
+class ConflictSerializer(ErrorSerializer):
+    kind = serializers.ChoiceField(
+        choices=DUPLICATE_KINDS,
+        required=False,
+        help_text="Only with code duplicate_document: the message that has the document is "
+        "still under way (10 to 70), filed with the KvK (80; a correction goes as a "
+        "heraanlevering), rejected by the client (40; the accountant can put it back into "
+        "the workflow) or refused by the KvK (90; make new documents).",
+    )

@@ -34,7 +34,7 @@ def test_same_message_id_is_idempotent_and_other_content_conflicts(api, client_a
     other = dict(payload, content=upload_payload(content + b"\n")["content"])
     conflict = api(client_a.token).post(URL, other, format="json")
     assert conflict.status_code == 409
-    assert conflict.json()["code"] == "message_id_reused"
+    assert conflict.json() == {"code": "message_id_reused", "detail": conflict.json()["detail"]}
     assert ApprovalMessage.objects.count() == 1
 
 

@@ -88,7 +88,7 @@ def test_a_copy_of_a_message_under_way_is_refused_naming_it(api, client_a, statu
 
     assert response.status_code == 409, response.content
     body = response.json()
-    assert body["code"] == "duplicate_document"
+    assert (body["code"], body["kind"]) == ("duplicate_document", "under_way")
     assert str(original.message_id) in body["detail"]
     assert f"status {int(status)}: {Status(status).label}" in body["detail"]
     assert "Volg de status van dat bericht" in body["detail"]
@@ -98,21 +98,27 @@ def test_a_copy_of_a_message_under_way_is_refused_naming_it(api, client_a, statu
 
 
 @pytest.mark.parametrize(
-    ("status", "what_to_do"),
+    ("status", "kind", "what_to_do"),
     [
         # KVK-SBR.md §2: a rejected message "can be put back into the workflow".
-        (Status.REJECTED, ["door de cliënt afgekeurd", "terug te zetten in de workflow"]),
+        (
+            Status.REJECTED,
+            "rejected",
+            ["door de cliënt afgekeurd", "terug te zetten in de workflow"],
+        ),
         # The seed: after 90 "De klant moet de stukken dan opnieuw aanmaken en indienen."
-        (Status.REFUSED, ["door de KvK afgekeurd", "Maak nieuwe stukken"]),
+        (Status.REFUSED, "refused", ["door de KvK afgekeurd", "Maak nieuwe stukken"]),
     ],
 )
 def test_a_copy_of_a_rejected_or_refused_document_says_what_to_do(
-    api, client_a, status, what_to_do
+    api, client_a, status, kind, what_to_do
 ):
     content = instance_for(client_a.kvk_number)
     original = _original(api, client_a, content, status)
     response = _upload(api(client_a.token), content)
     assert (response.status_code, response.json()["code"]) == (409, "duplicate_document")
+    # The kind tells a client what the original is without reading the sentence.
+    assert response.json()["kind"] == kind
     detail = response.json()["detail"]
     assert str(original.message_id) in detail
     assert all(sentence in detail for sentence in what_to_do), detail
@@ -127,6 +133,7 @@ def test_a_copy_of_filed_documents_says_a_correction_is_a_resubmission(api, clie
     original = _original(api, client_a, content, Status.FILED)
     response = _upload(api(client_a.token), content)
     assert (response.status_code, response.json()["code"]) == (409, "duplicate_document")
+    assert response.json()["kind"] == "filed"
     detail = response.json()["detail"]
     assert str(original.message_id) in detail and "status 80: Gedeponeerd bij KvK" in detail
     assert "er hoeft niets meer te gebeuren" in detail
@@ -246,3 +253,18 @@ def test_a_copy_of_a_failed_message_in_one_batch_is_processed_on_its_own(
 
     assert _detail(api, client_a, ids[0])["status"] == Status.PROCESSING_FAILED
     assert _detail(api, client_a, ids[1])["status"] == Status.IN_REVIEW
+
+
+def test_the_schema_documents_the_kind_of_a_copy(api):
+    """The 409 of UploadMessage declares the "kind" a client words its answer by."""
+    schema = api(None).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    conflict = schema["paths"]["/api/v1/messages/"]["post"]["responses"]["409"]
+    ref = conflict["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    body = schema["components"]["schemas"][ref]
+    assert set(body["required"]) == {"code", "detail"}
+    kind = body["properties"]["kind"]
+    if "$ref" in kind or "allOf" in kind:
+        kind = schema["components"]["schemas"][
+            (kind.get("$ref") or kind["allOf"][0]["$ref"]).rsplit("/", 1)[-1]
+        ]
+    assert set(kind["enum"]) == {"under_way", "filed", "rejected", "refused"}

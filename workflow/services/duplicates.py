@@ -46,6 +46,16 @@ from workflow.services.corrections import Refusal
 
 DUPLICATE_CODE = "duplicate_document"
 
+#: What the message that has the document is, per refusal (the part of the catalogue key
+#: after the code): the client API answers it as the "kind" of a duplicate_document.
+DUPLICATE_KINDS = ("under_way", "filed", "rejected", "refused")
+
+
+def duplicate_kind(key: str) -> str:
+    """The kind of a duplicate_document refusal's catalogue key: ``duplicate_document`` is
+    a message still under way, ``duplicate_document:filed`` one filed (80), and so on."""
+    return key.partition(":")[2] or DUPLICATE_KINDS[0]
+
 
 @dataclass(frozen=True)
 class Identical:
