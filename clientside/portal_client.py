@@ -31,6 +31,9 @@ class PortalError(Exception):
     message: str
     retryable: bool
     http_status: int | None = None
+    #: With duplicate_document: what the message that has the documents is (DUPLICATE_KINDS);
+    #: empty when the portal did not say.
+    kind: str = ""
 
     def __str__(self) -> str:
         return self.message
@@ -83,14 +86,25 @@ _REFUSALS = {
 
 
 #: The portal refused an upload because it has these very documents already, in a message
-#: still under way, rejected by the client or refused by the KvK; nothing was stored.
+#: still under way, filed, rejected by the client or refused by the KvK; nothing was stored.
 DUPLICATE_DOCUMENT = "duplicate_document"
+#: The "kind" of a duplicate_document answer (connectors.api): that message is still under
+#: way, filed with the KvK (80), rejected by the client (40) or refused by the KvK (90).
+DUPLICATE_KINDS = ("under_way", "filed", "rejected", "refused")
+FILED = "filed"
 
 
-def _refusal(code: str, detail: str, status: int) -> str:
+def _refusal(code: str, detail: str, status: int, kind: str = "") -> str:
     """The sentence for a refusal of the portal (an HTTP 4xx or 5xx answer)."""
     if code in _REFUSALS:
         return str(_REFUSALS[code])
+    if code == DUPLICATE_DOCUMENT and kind == FILED:
+        # The portal's sentence says that nothing more is needed and that a correction
+        # goes as a heraanlevering: preparing the same report again cannot help.
+        return _(
+            "Het accountancyportal neemt deze stukken niet nog een keer aan: %(detail)s Dit "
+            "bericht wordt daarom niet verzonden."
+        ) % {"detail": _sentence(detail)}
     if code == DUPLICATE_DOCUMENT:
         # The portal's sentence names the message that has these documents and its status.
         return _(
@@ -234,6 +248,8 @@ class PortalClient:
         if response.status_code >= 400:
             code = str(body.get("code") or f"http_{response.status_code}")
             detail = str(body.get("detail") or response.reason or "")
+            kind = str(body.get("kind") or "")
+            kind = kind if code == DUPLICATE_DOCUMENT and kind in DUPLICATE_KINDS else ""
             log.warning(
                 "Portal call %s %s refused (HTTP %s, %s): %s",
                 method,
@@ -245,9 +261,10 @@ class PortalClient:
             retryable = response.status_code in (408, 429) or response.status_code >= 500
             raise PortalError(
                 code,
-                _refusal(code, detail, response.status_code),
+                _refusal(code, detail, response.status_code, kind),
                 retryable,
                 http_status=response.status_code,
+                kind=kind,
             )
         return response.status_code, body
 

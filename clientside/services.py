@@ -1109,6 +1109,20 @@ def refused_as_copy(message: OutboundMessage) -> bool:
     )
 
 
+def copy_kind(message: OutboundMessage) -> str:
+    """For a message the portal refused as a copy (``refused_as_copy``): what the message
+    that has these documents is, as the portal said (portal_client.DUPLICATE_KINDS); empty
+    when it did not say."""
+    return next(
+        (
+            str(reason.get("kind") or "")
+            for reason in message.reasons or []
+            if isinstance(reason, dict) and reason.get("code") == DUPLICATE_DOCUMENT
+        ),
+        "",
+    )
+
+
 def _waiting(administration: Administration) -> list[OutboundMessage]:
     """The messages a send/receive run sends, oldest first: those at 0 or 5, except copies
     the portal refused (``refused_as_copy``). The document is read when it is sent."""
@@ -1143,7 +1157,12 @@ def _send_waiting(
         except PortalError as error:
             result.failed += 1
             result.errors.append(f"{message.filename}: {error.message}")
-            _mirror(message, Status.SEND_FAILED, [{"code": error.code, "message": error.message}])
+            reason = {"code": error.code, "message": error.message}
+            _mirror(
+                message,
+                Status.SEND_FAILED,
+                [{**reason, "kind": error.kind} if error.kind else reason],
+            )
             if error.code == DUPLICATE_DOCUMENT:
                 # The portal stored nothing (it has these documents in another message), so
                 # "Klaarzetten" may replace this one with new documents (see prepare).

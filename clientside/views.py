@@ -43,6 +43,7 @@ from clientside.models import (
     Signatory,
     caption,
 )
+from clientside.portal_client import FILED
 from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
 from kvk.render import render_html
 from kvk.status import Status
@@ -144,17 +145,28 @@ def next_step(administration: Administration) -> tuple[str, str]:
     return _message_step(message, detail, report_url)
 
 
+def _copy_step(message: OutboundMessage) -> str:
+    """``next_step`` for a message the portal refused as a copy: filed documents need
+    nothing more (a correction is a heraanlevering, KVK-SBR.md §1); other documents may be
+    changed and prepared again."""
+    if services.copy_kind(message) == FILED:
+        return _(
+            "Deze stukken zijn al bij de KvK gedeponeerd (zie de reden bij het bericht); er "
+            "hoeft niets meer te gebeuren. Een correctie kan alleen nog als heraanlevering, "
+            "met 'Heraanlevering maken' bij het gedeponeerde jaarrapport; staat dat niet in "
+            "deze omgeving, vraag dan uw accountant."
+        )
+    return _(
+        "Het accountancyportal heeft deze stukken al en neemt ze niet nog een keer aan "
+        "(zie de reden bij het bericht). Pas zo nodig het jaarrapport aan en klik "
+        "opnieuw op 'Klaarzetten accountancyportal'."
+    )
+
+
 def _message_step(message: OutboundMessage, detail: str, report_url: str) -> tuple[str, str]:
     """``next_step`` once the report has a message: what its status asks for."""
     if services.refused_as_copy(message):
-        return (
-            _(
-                "Het accountancyportal heeft deze stukken al en neemt ze niet nog een keer aan "
-                "(zie de reden bij het bericht). Pas zo nodig het jaarrapport aan en klik "
-                "opnieuw op 'Klaarzetten accountancyportal'."
-            ),
-            report_url,
-        )
+        return (_copy_step(message), report_url)
     if message.status in (Status.PREPARED, Status.SEND_FAILED):
         return (
             _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),

@@ -299,7 +299,7 @@ def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the
     assert (result.sent, result.failed) == (0, 1)
     copy.refresh_from_db()
     assert copy.status == Status.SEND_FAILED
-    assert [r["code"] for r in copy.reasons] == ["duplicate_document"]
+    assert [(r["code"], r["kind"]) for r in copy.reasons] == [("duplicate_document", "rejected")]
     reason = copy.reasons[0]["message"]
     assert reason.startswith("Het accountancyportal neemt deze stukken niet nog een keer aan:")
     assert str(first.message_id) in reason and "Afgekeurd door cliënt" in reason
@@ -327,3 +327,40 @@ def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the
     assert services.send_receive(env_a.administration).sent == 1
     corrected.refresh_from_db()
     assert corrected.status == Status.RECEIVED
+
+
+def test_a_copy_of_filed_documents_says_they_are_filed_not_to_prepare_again(env_a, client_a):
+    """The portal has these documents filed (80) in a message of its own (sent from
+    elsewhere): its 409 says kind "filed", and the client environment says that nothing
+    more is needed and a correction is a heraanlevering (KVK-SBR.md §1: "A filed document
+    is never removed. A correction is a new filing: either a *heraanlevering* ..."), never
+    to prepare the same report again."""
+    import uuid
+
+    copy = services.prepare(env_a.report)
+    services.client_for(env_a.profile).upload(
+        message_id=uuid.uuid4(),
+        message_type=copy.message_type,
+        filename=copy.filename,
+        content=bytes(copy.document),
+    )
+    filed = ApprovalMessage.objects.get()
+    # Filed, its document approved (as the status machine would have it).
+    ApprovalMessage.objects.filter(pk=filed.pk).update(
+        status=Status.FILED, approved_sha256=filed.document_sha256
+    )
+
+    result = services.send_receive(env_a.administration)
+
+    assert (result.sent, result.failed) == (0, 1)
+    copy.refresh_from_db()
+    assert copy.status == Status.SEND_FAILED and services.refused_as_copy(copy)
+    assert [(r["code"], r["kind"]) for r in copy.reasons] == [("duplicate_document", "filed")]
+    reason = copy.reasons[0]["message"]
+    assert str(filed.message_id) in reason and "er hoeft niets meer te gebeuren" in reason
+    assert "Klaarzetten" not in reason
+    step, link = next_step(env_a.administration)
+    assert "al bij de KvK gedeponeerd" in step and "heraanlevering" in step
+    assert "Klaarzetten" not in step
+    assert link == reverse("clientside:report", args=[env_a.report.pk])
+    assert ApprovalMessage.objects.count() == 1  # the portal stored nothing

@@ -97,6 +97,36 @@ def test_a_refusal_of_the_portal_reads_as_a_sentence(monkeypatch, caplog, body, 
     assert str(status) in caplog.text  # the technical answer is logged
 
 
+@pytest.mark.parametrize(
+    ("kind", "taken", "prepare_again"),
+    [
+        # Filed (80): nothing more to do; a correction is a heraanlevering (KVK-SBR.md §1).
+        ("filed", "filed", False),
+        ("rejected", "rejected", True),
+        ("under_way", "under_way", True),
+        # An older portal says no kind, a newer one may say one this environment does not
+        # know: the general sentence, without a kind.
+        (None, "", True),
+        ("archived", "", True),
+    ],
+)
+def test_a_copy_is_worded_by_its_kind(monkeypatch, kind, taken, prepare_again):
+    body = {"code": "duplicate_document", "detail": "Dit document is al aangeleverd."}
+    if kind is not None:
+        body["kind"] = kind
+    error = refused_with(monkeypatch, answer(409, body))
+    assert (error.code, error.kind) == ("duplicate_document", taken)
+    assert "Dit document is al aangeleverd." in error.message
+    assert ("Klaarzetten accountancyportal" in error.message) is prepare_again
+
+
+def test_the_kind_belongs_to_a_copy_only(monkeypatch):
+    error = refused_with(
+        monkeypatch, answer(409, {"code": "conflict", "detail": "x", "kind": "filed"})
+    )
+    assert error.kind == ""
+
+
 def test_a_timeout_says_what_to_do(monkeypatch, caplog):
     def slow(self, *args, **kwargs):
         raise requests.ReadTimeout("HTTPSConnectionPool(host=portal.example.nl): Read timed out.")
