@@ -332,6 +332,10 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
+    # Set when a copy the portal refused (at 5, nothing stored there) stopped being the
+    # report's current message: another message of the report moved on in the portal
+    # (clientside.services.supersede_refused_copies). It stays listed, as refused.
+    superseded_at = models.DateTimeField(_("vervallen op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("uitgaand bericht")

@@ -122,6 +122,26 @@ def _refusal(code: str, detail: str, status: int, kind: str = "") -> str:
     ) % {"detail": _sentence(detail)}
 
 
+def _refused(call: str, response: requests.Response, body: dict) -> PortalError:
+    """The error for a CommSvc refusal (HTTP 4xx or 5xx with its JSON body); the portal's
+    own answer goes to the log."""
+    code = str(body.get("code") or f"http_{response.status_code}")
+    detail = str(body.get("detail") or response.reason or "")
+    kind = str(body.get("kind") or "")
+    kind = kind if code == DUPLICATE_DOCUMENT and kind in DUPLICATE_KINDS else ""
+    log.warning(
+        "Portal call %s refused (HTTP %s, %s): %s", call, response.status_code, code, detail
+    )
+    retryable = response.status_code in (408, 429) or response.status_code >= 500
+    return PortalError(
+        code,
+        _refusal(code, detail, response.status_code, kind),
+        retryable,
+        http_status=response.status_code,
+        kind=kind,
+    )
+
+
 def _sentence(text: str) -> str:
     text = " ".join(str(text).split())[:300] or _("geen reden opgegeven.")
     return text if text.endswith((".", "!", "?")) else f"{text}."
@@ -246,26 +266,7 @@ class PortalClient:
                 http_status=response.status_code,
             )
         if response.status_code >= 400:
-            code = str(body.get("code") or f"http_{response.status_code}")
-            detail = str(body.get("detail") or response.reason or "")
-            kind = str(body.get("kind") or "")
-            kind = kind if code == DUPLICATE_DOCUMENT and kind in DUPLICATE_KINDS else ""
-            log.warning(
-                "Portal call %s %s refused (HTTP %s, %s): %s",
-                method,
-                url,
-                response.status_code,
-                code,
-                detail,
-            )
-            retryable = response.status_code in (408, 429) or response.status_code >= 500
-            raise PortalError(
-                code,
-                _refusal(code, detail, response.status_code, kind),
-                retryable,
-                http_status=response.status_code,
-                kind=kind,
-            )
+            raise _refused(f"{method} {url}", response, body)
         return response.status_code, body
 
     def check_connection(self) -> str | None:

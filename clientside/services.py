@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -845,9 +846,17 @@ def size_class_check(report: AnnualReport) -> sizeclass.SizeCheck | None:
     return sizeclass.check(report.administration.size, current, previous, period_start=start)
 
 
+def current_messages(report: AnnualReport) -> QuerySet[OutboundMessage]:
+    """The report's messages, without refused copies that another message of the report
+    has overtaken (``supersede_refused_copies``)."""
+    return report.messages.filter(superseded_at__isnull=True)
+
+
 def open_message(report: AnnualReport) -> OutboundMessage | None:
     """The message of this report that is still under way (not 25, 40, 80 or 90)."""
-    return report.messages.exclude(status__in=CLOSED_STATUSES).order_by("-created_at").first()
+    return (
+        current_messages(report).exclude(status__in=CLOSED_STATUSES).order_by("-created_at").first()
+    )
 
 
 @transaction.atomic
@@ -1214,7 +1223,33 @@ def _mirror_updates(administration: Administration, updates: list[dict[str, Any]
             update.get("adoption_date"),
         ):
             changed += 1
+            supersede_refused_copies(known)
     return changed
+
+
+def supersede_refused_copies(moved: OutboundMessage) -> None:
+    """``moved``, a message of the portal, changed status there: a copy of its report that
+    the portal refused (``refused_as_copy``; never stored there, so ``sent_at`` is empty) is
+    no longer the report's current message. The typical case: the client rejected the
+    message (40), the same documents prepared again were refused as a copy, and the
+    accountant put the rejected message back into the workflow (30). The copy stays listed
+    as refused, but the next step and "Klaarzetten" follow ``moved`` from now on."""
+    candidates = (
+        OutboundMessage.objects.filter(
+            report_id=moved.report_id,
+            status=Status.SEND_FAILED,
+            sent_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .exclude(pk=moved.pk)
+        .defer("document")
+    )
+    copies = [message.pk for message in candidates if refused_as_copy(message)]
+    if copies:
+        # Only while still refused and never offered again.
+        OutboundMessage.objects.filter(
+            pk__in=copies, status=Status.SEND_FAILED, sent_at__isnull=True
+        ).update(superseded_at=timezone.now())
 
 
 def send_receive_all(*, kvk_number: str | None = None) -> dict[str, SendReceiveResult]:

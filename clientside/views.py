@@ -132,7 +132,7 @@ def next_step(administration: Administration) -> tuple[str, str]:
     if report is None:
         return (_("Maak een jaarrapport aan voor het boekjaar."), detail + "#jaarrapporten")
     report_url = reverse("clientside:report", args=[report.pk])
-    message = report.messages.order_by("-created_at").first()
+    message = services.current_messages(report).order_by("-created_at").first()
     if message is None:
         return (
             _(
@@ -401,12 +401,18 @@ def _language() -> str:
     return "en" if (get_language() or "").startswith("en") else "nl"
 
 
+def _latest_current(messages: list[OutboundMessage]) -> OutboundMessage | None:
+    """The newest of ``messages`` the report page's advice follows: a refused copy that
+    another message of the report overtook stays listed, but no longer counts."""
+    return next((m for m in messages if m.superseded_at is None), None)
+
+
 def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict:
     administration = report.administration
     check = services.check_report(report)
     size_check = services.size_class_check(report)
     messages = list(report.messages.defer("document").order_by("-created_at"))
-    latest = messages[0] if messages else None
+    latest = _latest_current(messages)
     current = services.open_message(report)
     figures_form = forms.get("figures_form") or FiguresForm(report=report)
     values_form = forms.get("values_form") or _values_form(report)

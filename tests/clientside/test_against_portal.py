@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -258,19 +260,21 @@ def test_test_connection_says_precisely_what_is_wrong(
     assert ApprovalMessage.objects.count() == 0
 
 
-def test_the_adoption_date_set_in_the_portal_comes_back_with_the_status(env_a, client_a):
-    from datetime import date
-
-    message = services.prepare(env_a.report)
-    services.send_receive(env_a.administration)
-    connector_services.process_external_messages()
-    portal_message = ApprovalMessage.objects.get(message_id=message.message_id)
-    actor = Actor.for_user(client_a.user)
+def _adopt_and_approve(portal_message: ApprovalMessage, actor: Actor) -> None:
+    """The client adopts today and approves the message in the portal (to 50)."""
     workflow_services.adopt(message_id=portal_message.pk, actor=actor, adoption_date=date.today())
     portal_message.refresh_from_db()
     workflow_services.approve(
         message_id=portal_message.pk, actor=actor, document_sha256=portal_message.document_sha256
     )
+
+
+def test_the_adoption_date_set_in_the_portal_comes_back_with_the_status(env_a, client_a):
+    message = services.prepare(env_a.report)
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    portal_message = ApprovalMessage.objects.get(message_id=message.message_id)
+    _adopt_and_approve(portal_message, Actor.for_user(client_a.user))
     services.send_receive(env_a.administration)
     message.refresh_from_db()
     assert message.status == Status.APPROVED
@@ -364,3 +368,66 @@ def test_a_copy_of_filed_documents_says_they_are_filed_not_to_prepare_again(env_
     assert "Klaarzetten" not in step
     assert link == reverse("clientside:report", args=[env_a.report.pk])
     assert ApprovalMessage.objects.count() == 1  # the portal stored nothing
+
+
+def test_repair_after_a_refused_copy_follows_the_repaired_message(env_a, client_a, staff):
+    """The client rejects message A (40); the same documents prepared again (B) are refused
+    as a copy, and the portal says to ask the accountant to put A back into the workflow
+    (KVK-SBR.md §2: "40 | rejected by the client (can be put back into the workflow)").
+    Once the accountant did and A is at 30 here too, B no longer drives the next step or
+    "Klaarzetten": it stays listed as refused, and A is followed to the end."""
+    first = services.prepare(env_a.report)
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    original = ApprovalMessage.objects.get(message_id=first.message_id)
+    client_actor = Actor.for_user(client_a.user)
+    workflow_services.reject(message_id=original.pk, actor=client_actor, reason="Nog niet.")
+    services.send_receive(env_a.administration)
+    copy = services.prepare(env_a.report)
+    assert services.send_receive(env_a.administration).failed == 1
+    copy.refresh_from_db()
+    assert services.refused_as_copy(copy)
+
+    workflow_services.repair(message_id=original.pk, actor=Actor.for_user(staff))
+    result = services.send_receive(env_a.administration)
+
+    assert (result.sent, result.failed, result.updated, result.errors) == (0, 0, 1, [])
+    first.refresh_from_db()
+    copy.refresh_from_db()
+    assert first.status == Status.IN_REVIEW
+    # The copy keeps its status and reason (the portal refused it), marked superseded.
+    assert copy.status == Status.SEND_FAILED and services.refused_as_copy(copy)
+    assert copy.superseded_at is not None
+    assert services.open_message(env_a.report) == first
+    step, _link = next_step(env_a.administration)
+    assert "ter beoordeling" in step and "heeft deze stukken al" not in step
+    # "Klaarzetten" no longer replaces the copy: A is under way.
+    with pytest.raises(services.PrepareError, match="Er loopt al een bericht"):
+        services.prepare(env_a.report)
+    assert OutboundMessage.objects.filter(pk=copy.pk).exists()
+
+    # The report page lists the copy as superseded and advises by A.
+    browser = _browser_for_report()
+    page = browser.get(reverse("clientside:report", args=[env_a.report.pk])).content.decode()
+    assert "Vervallen: het accountancyportal behandelt het eerdere bericht" in page
+    assert 'id="nieuwe-stukken"' not in page
+
+    # A goes on to its end; the copy stays where it is.
+    original.refresh_from_db()
+    _adopt_and_approve(original, client_actor)
+    services.send_receive(env_a.administration)
+    first.refresh_from_db()
+    assert first.status == Status.APPROVED
+    step, _link = next_step(env_a.administration)
+    assert "onderweg (status 50" in step
+    assert OutboundMessage.objects.get(pk=copy.pk).status == Status.SEND_FAILED
+
+
+def _browser_for_report():
+    from django.test import Client as BrowserClient
+
+    from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
+
+    browser = BrowserClient()
+    browser.force_login(user_with(*ALL_PERMISSIONS))
+    return browser
