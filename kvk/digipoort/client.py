@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,14 +54,19 @@ RETRYABLE_FAULT_CODES = frozenset({"ALS400", "STS400"})
 REFERENCE_MARKER = "aanleverkenmerk="
 
 
+#: What an echoed aanleverkenmerk is read as: the letters, digits, "-" and "_" right after
+#: REFERENCE_MARKER. Deponeer's own references are uuid4().hex (32 hex digits,
+#: workflow.models.ApprovalMessage.approve), so punctuation that follows one in the
+#: details ("aanleverkenmerk=<ours>;") is never taken as part of it; another package's
+#: reference is read up to its first other character, which still tells it from ours.
+_ECHOED_REFERENCE = re.compile(re.escape(REFERENCE_MARKER) + r"([A-Za-z0-9_-]+)")
+
+
 def delivery_references(timeline: list[DigipoortStatus]) -> set[str]:
     """The aanleverkenmerken a delivery's timeline shows (REFERENCE_MARKER in a status'
-    details): the reference it was sent with, where Digipoort echoes it."""
-    return {
-        s.details.split(REFERENCE_MARKER, 1)[1].split()[0]
-        for s in timeline
-        if REFERENCE_MARKER in s.details and s.details.split(REFERENCE_MARKER, 1)[1].split()
-    }
+    details, read as _ECHOED_REFERENCE): the reference it was sent with, where Digipoort
+    echoes it."""
+    return {match.group(1) for s in timeline for match in _ECHOED_REFERENCE.finditer(s.details)}
 
 
 class DigipoortError(Exception):

@@ -411,19 +411,19 @@ def test_a_kenmerk_of_an_earlier_delivery_of_the_same_company_is_refused(
     assert message.digipoort_kenmerk == "" and events(message, "delivery_recorded") == []
 
 
-class _Unlabelled:
-    """A Digipoort that does not echo the aanleverkenmerk (the WSDL's status answer does
-    not carry it, kvk/digipoort/client.py REFERENCE_MARKER): one delivery for the KvK
-    number, filed (500), whose first status came at ``began``."""
+class _OneDelivery:
+    """A Digipoort with one delivery for the KvK number, filed (500), whose first status
+    came at ``began`` with ``details`` (by default none: the WSDL's status answer does not
+    carry the aanleverkenmerk, kvk/digipoort/client.py REFERENCE_MARKER)."""
 
-    def __init__(self, kvk_number: str, began) -> None:
+    def __init__(self, kvk_number: str, began, details: str = "") -> None:
         from datetime import timedelta
 
         from kvk.digipoort.client import DigipoortStatus
 
         self.kvk_number = kvk_number
         self.timeline = [
-            DigipoortStatus(code, began + timedelta(minutes=i), text)
+            DigipoortStatus(code, began + timedelta(minutes=i), text, details=details * (i == 0))
             for i, (code, text) in enumerate(
                 [
                     (100, "Aanleveren gelukt"),
@@ -456,7 +456,7 @@ def test_without_the_aanleverkenmerk_a_delivery_before_the_approval_is_refused(
 
     message = at_70(client_a)
     began = message.approved_at + timedelta(hours=hours)
-    monkeypatch.setattr(submission, "_client", lambda: _Unlabelled(client_a.kvk_number, began))
+    monkeypatch.setattr(submission, "_client", lambda: _OneDelivery(client_a.kvk_number, began))
     response = _record_delivered(verified_staff, message, "K-zonder-label")
     message.refresh_from_db()
     if accepted:
@@ -466,6 +466,28 @@ def test_without_the_aanleverkenmerk_a_delivery_before_the_approval_is_refused(
     _assert_refused_at_70(response, message, "vóórdat dit bericht op")
     assert "hoort bij een andere aflevering voor deze onderneming" in response.content.decode()
     assert message.digipoort_kenmerk == ""
+
+
+@pytest.mark.parametrize("after", [";", "; berichtsoort=kvk-micro-klein", ").", ","])
+def test_the_own_aanleverkenmerk_followed_by_punctuation_is_recognised(
+    verified_staff, client_a, monkeypatch, after
+):
+    """Digipoort's details may put text after the aanleverkenmerk it echoes: this message's
+    reference (uuid4().hex, 32 hex digits, ApprovalMessage.approve) is still read whole, so
+    its own delivery is not refused as another package's and its 500 is taken over."""
+    from workflow import submission
+
+    message = at_70(client_a)
+    details = f"aanleverkenmerk={message.delivery_reference}{after}"
+    monkeypatch.setattr(
+        submission,
+        "_client",
+        lambda: _OneDelivery(client_a.kvk_number, message.approved_at, details),
+    )
+    response = _record_delivered(verified_staff, message, "K-zonder-label")
+    assert response.status_code == 302, response.content.decode()
+    message.refresh_from_db()
+    assert (message.status, message.digipoort_kenmerk) == (Status.FILED, "K-zonder-label")
 
 
 def test_a_kenmerk_of_another_kvk_number_changes_nothing(
