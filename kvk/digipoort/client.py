@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 import zeep
@@ -249,8 +250,21 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: The zone of a Digipoort time without an offset. The schema types every tijdstempel as
+#: plain xsd:dateTime (wsdl/digipoort-koppelvlak-1.2.xsd, e.g. tijdstempelStatus in
+#: getStatussenProcesResponse), without a pattern that requires a zone, and XML Schema
+#: (Part 2, 3.2.7 dateTime) makes the zone optional: such a time is local time. Digipoort
+#: is Logius' Dutch service, so its local time is Dutch time; read as UTC it would be an
+#: hour (winter) or two (summer) early, and a delivery of ours could look as if it began
+#: before the approval (workflow.submission.not_this_messages_delivery).
+DIGIPOORT_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
 def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """``value`` in UTC; one without an offset is read as DIGIPOORT_ZONE's local time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=DIGIPOORT_ZONE)
+    return value.astimezone(UTC)
 
 
 def _items(response: Any, name: str) -> list[Any]:

@@ -4,11 +4,11 @@ aanleverkenmerk it echoes and the time of each status."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kvk.digipoort.client import DigipoortStatus, delivery_references
+from kvk.digipoort.client import DigipoortClient, DigipoortStatus, delivery_references
 
 #: Deponeer's aanleverkenmerk: uuid4().hex, 32 hex digits (ApprovalMessage.approve).
 OURS = uuid.uuid4().hex
@@ -43,3 +43,34 @@ def test_another_packages_reference_is_read_as_another_reference():
 )
 def test_a_timeline_without_an_echoed_reference_shows_none(details):
     assert delivery_references(_timeline(details)) == set()
+
+
+@pytest.mark.parametrize(
+    ("tijdstempel", "utc"),
+    [
+        # Without an offset: Dutch local time, CET (UTC+1) in winter, CEST (UTC+2) in summer.
+        ("2025-01-15T10:00:00", datetime(2025, 1, 15, 9, 0, tzinfo=UTC)),
+        ("2025-07-15T10:00:00.250", datetime(2025, 7, 15, 8, 0, 0, 250000, tzinfo=UTC)),
+        # With an offset it says itself.
+        ("2025-07-15T10:00:00Z", datetime(2025, 7, 15, 10, 0, tzinfo=UTC)),
+        ("2025-07-15T10:00:00+02:00", datetime(2025, 7, 15, 8, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_status_time_without_an_offset_is_dutch_time(tijdstempel, utc):
+    """tijdstempelStatus is a plain xsd:dateTime (kvk/digipoort/wsdl/digipoort-koppelvlak-1.2.xsd),
+    whose zone is optional (XML Schema Part 2, 3.2.7): without one it is Digipoort's local
+    time, Europe/Amsterdam. Parsed as zeep parses the answer."""
+    from types import SimpleNamespace
+
+    from zeep.xsd.types.builtins import DateTime
+
+    item = SimpleNamespace(
+        statuscode="100",
+        tijdstempelStatus=DateTime().pythonvalue(tijdstempel),
+        statusomschrijving="Aanleveren gelukt",
+        statusdetails=None,
+        statusFoutcode=None,
+    )
+    (status,) = DigipoortClient._to_statuses([item])
+    assert status.timestamp == utc
+    assert status.timestamp.utcoffset() == timedelta(0)
