@@ -3,15 +3,15 @@ aanleverkenmerk it echoes and the time of each status."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kvk.digipoort.client import DigipoortClient, DigipoortStatus, delivery_references
 
-#: Deponeer's aanleverkenmerk: uuid4().hex, 32 hex digits (ApprovalMessage.approve).
-OURS = uuid.uuid4().hex
+#: A Deponeer aanleverkenmerk: uuid4().hex, 32 hex digits (ApprovalMessage.approve); fixed,
+#: so the test ids are the same in every pytest-xdist worker.
+OURS = "3f2b8c1d9e4a4f6b8a7c5d3e2f1a0b9c"
 
 
 def _timeline(*details: str) -> list[DigipoortStatus]:
