@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from kvk.digipoort.client import (
@@ -60,8 +60,8 @@ def _error_reason(error: DigipoortError) -> dict[str, str]:
     return reason_catalogue.reason(code, detail=f"{error.code}: {error.message}")
 
 
-#: How far Digipoort's clock may be behind ours when a delivery's time is compared with
-#: the moment our attempts began.
+#: How far Digipoort's clock may differ from ours when a delivery's time is compared with
+#: the moments our attempts began and ended.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
@@ -71,25 +71,43 @@ def attempts_since(message: ApprovalMessage) -> datetime:
     return (message.approved_at or message.created_at) - CLOCK_TOLERANCE
 
 
+def last_attempt_at(message: ApprovalMessage) -> datetime | None:
+    """Until when ``message``'s attempts have sent, as far as the model records it: the
+    start of an attempt that recorded no outcome (``delivery_started_at``, cleared when
+    one does) or its last transport error (the audit event written when an attempt failed
+    or Digipoort ended a delivery). None before any attempt."""
+    failed = message.events.filter(action="transport_error").aggregate(at=Max("created_at"))
+    moments = [at for at in (failed["at"], message.delivery_started_at) if at is not None]
+    return max(moments, default=None)
+
+
 #: Why a delivery Digipoort knows for the organisation's KvK number is not ``message``'s
 #: (not_this_messages_delivery).
 OTHER_REFERENCE = "other_reference"
 EARLIER = "earlier"
+LATER = "later"
 
 
 def not_this_messages_delivery(message: ApprovalMessage, statuses: list[DigipoortStatus]) -> str:
     """Why the delivery with timeline ``statuses`` is not one of ``message``'s attempts,
     or "" when it is. Where Digipoort shows the aanleverkenmerk the delivery was sent with
     (find_delivery matches on the same), it must be this message's: OTHER_REFERENCE
-    otherwise. Where it does not, the delivery must have begun after this message's
-    attempts could begin (attempts_since): EARLIER otherwise. Either way a delivery of the
-    same company made before (by other software, or an earlier filing) is never taken for
-    this message's, nor its verdict taken over."""
+    otherwise. Where it does not, the delivery must have begun while this message's
+    attempts were made, each end with CLOCK_TOLERANCE: not before its approval
+    (attempts_since; EARLIER otherwise) and not after its last attempt (last_attempt_at;
+    LATER otherwise). So a delivery of the same company by other software or an earlier
+    filing, or one another package made after this message's last attempt, is never
+    taken for this message's, nor its verdict taken over."""
     references = delivery_references(statuses)
     if references:
         return "" if message.delivery_reference in references else OTHER_REFERENCE
     began = min(status.timestamp for status in statuses)
-    return "" if began >= attempts_since(message) else EARLIER
+    if began < attempts_since(message):
+        return EARLIER
+    last = last_attempt_at(message)
+    if last is not None and began > last + CLOCK_TOLERANCE:
+        return LATER
+    return ""
 
 
 def submit(message_id: int) -> str:

@@ -417,17 +417,26 @@ def _not_this_messages(message: ApprovalMessage, statuses: list[DigipoortStatus]
     why = submission.not_this_messages_delivery(message, statuses)
     if not why:
         return ""
+    received = dates.format_moment(min(s.timestamp for s in statuses))
     if why == submission.OTHER_REFERENCE:
         fact = _(
             "Digipoort toont bij dit kenmerk een ander aanleverkenmerk dan %(reference)s, "
             "waarmee Deponeer dit bericht aanlevert."
         ) % {"reference": message.delivery_reference}
+    elif why == submission.LATER:
+        fact = _(
+            "Digipoort ontving die aflevering op %(received)s, ná de laatste verzendpoging "
+            "van dit bericht op %(attempt)s."
+        ) % {
+            "received": received,
+            "attempt": dates.format_moment(submission.last_attempt_at(message)),
+        }
     else:
         fact = _(
             "Digipoort ontving die aflevering op %(received)s, vóórdat dit bericht op "
             "%(approved)s werd goedgekeurd en verzonden kon worden."
         ) % {
-            "received": dates.format_moment(min(s.timestamp for s in statuses)),
+            "received": received,
             "approved": dates.format_moment(message.approved_at or message.created_at),
         }
     return " ".join(
@@ -441,6 +450,12 @@ def _not_this_messages(message: ApprovalMessage, statuses: list[DigipoortStatus]
                 "Waarschijnlijk is het een eerdere deponering (met een ander pakket of een eerdere "
                 "poging). Zoek bij Digipoort het kenmerk van de aflevering van dit bericht; "
                 "is die er niet, kies dan 'Niet afgeleverd: opnieuw verzenden'."
+            )
+            if why != submission.LATER
+            else _(
+                "Waarschijnlijk heeft een ander pakket het bericht afgeleverd. Zoek bij "
+                "Digipoort het kenmerk van de aflevering van dit bericht; is die er niet, "
+                "kies dan 'Niet afgeleverd: opnieuw verzenden'."
             ),
         ]
     )

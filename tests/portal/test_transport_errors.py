@@ -443,27 +443,51 @@ class _OneDelivery:
         return ["K-zonder-label"] if kvk_number == self.kvk_number else []
 
 
-@pytest.mark.parametrize(("hours", "accepted"), [(-24 * 30, False), (1, True)])
-def test_without_the_aanleverkenmerk_a_delivery_before_the_approval_is_refused(
-    verified_staff, client_a, monkeypatch, hours, accepted
+#: workflow.submission.CLOCK_TOLERANCE, the allowance for Digipoort's clock: 5 minutes.
+ALLOWANCE_MINUTES = 5
+
+
+@pytest.mark.parametrize(
+    ("moment", "minutes", "refusal"),
+    [
+        ("approved", -24 * 60 * 30, "vóórdat dit bericht op"),
+        ("approved", -(ALLOWANCE_MINUTES + 1), "vóórdat dit bericht op"),
+        ("approved", -(ALLOWANCE_MINUTES - 1), ""),
+        ("approved", 60, ""),
+        ("last_attempt", ALLOWANCE_MINUTES - 1, ""),
+        ("last_attempt", ALLOWANCE_MINUTES + 1, "ná de laatste verzendpoging"),
+        ("last_attempt", 60, "ná de laatste verzendpoging"),
+    ],
+)
+def test_without_the_aanleverkenmerk_a_delivery_must_begin_while_the_attempts_were_made(
+    verified_staff, client_a, monkeypatch, moment, minutes, refusal
 ):
-    """Where Digipoort does not show the aanleverkenmerk, a delivery that began before this
-    message was approved (its first attempt is queued then) cannot be this message's; one
-    that began after it is, and its 500 is taken over."""
+    """Where Digipoort does not show the aanleverkenmerk, a delivery is this message's only
+    if it began after the approval (its first attempt is queued then) and before its last
+    attempt ended (its last transport error), each with the 5 minutes' allowance for
+    Digipoort's clock (workflow.submission.CLOCK_TOLERANCE): 4 minutes beyond either is
+    accepted and its 500 taken over, 6 minutes beyond is refused. One that began earlier
+    is an earlier filing; one that began later another package's."""
     from datetime import timedelta
 
     from workflow import submission
 
     message = at_70(client_a)
-    began = message.approved_at + timedelta(hours=hours)
+    (failed,) = events(message, "transport_error")
+    # Approved two hours before the attempt failed, so the two bounds are apart.
+    approved_at = failed.created_at - timedelta(hours=2)
+    ApprovalMessage.objects.filter(pk=message.pk).update(approved_at=approved_at)
+    began = (approved_at if moment == "approved" else failed.created_at) + timedelta(
+        minutes=minutes
+    )
     monkeypatch.setattr(submission, "_client", lambda: _OneDelivery(client_a.kvk_number, began))
     response = _record_delivered(verified_staff, message, "K-zonder-label")
     message.refresh_from_db()
-    if accepted:
-        assert response.status_code == 302
+    if not refusal:
+        assert response.status_code == 302, response.content.decode()
         assert (message.status, message.digipoort_kenmerk) == (Status.FILED, "K-zonder-label")
         return
-    _assert_refused_at_70(response, message, "vóórdat dit bericht op")
+    _assert_refused_at_70(response, message, refusal)
     assert "hoort bij een andere aflevering voor deze onderneming" in response.content.decode()
     assert message.digipoort_kenmerk == ""
 

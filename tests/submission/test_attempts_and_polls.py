@@ -88,6 +88,29 @@ def test_a_kenmerk_of_another_message_is_refused(approved, staff):
     assert message.status == Status.TRANSPORT_ERROR
 
 
+def test_an_attempt_that_recorded_no_outcome_counts_as_the_last_attempt(approved):
+    """not_this_messages_delivery without an echoed aanleverkenmerk: the delivery must have
+    begun by the message's last attempt plus the 5 minutes' allowance (CLOCK_TOLERANCE).
+    The last attempt is its last transport error, or a later attempt that recorded no
+    outcome (its worker died after sending: delivery_started_at stays set)."""
+
+    def began(at):
+        return [DigipoortStatus(100, at, "Aanleveren gelukt")]
+
+    message = approved()
+    assert submission.last_attempt_at(message) is None  # no attempt yet: no upper bound
+    message = at_70(message)
+    failed = message.events.get(action="transport_error").created_at
+    assert submission.last_attempt_at(message) == failed
+    assert submission.not_this_messages_delivery(message, began(failed + timedelta(minutes=6)))
+    started = failed + timedelta(hours=1)
+    message.delivery_started_at = started
+    assert submission.last_attempt_at(message) == started
+    for minutes, why in [(4, ""), (6, submission.LATER)]:
+        statuses = began(started + timedelta(minutes=minutes))
+        assert submission.not_this_messages_delivery(message, statuses) == why
+
+
 def test_failing_status_requests_back_off_and_reach_the_staff(
     approved, digipoort_stub, digipoort_settings, settings, django_capture_on_commit_callbacks
 ):
