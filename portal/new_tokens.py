@@ -117,8 +117,12 @@ def _unseal(entry: dict) -> str | None:
     key = str(entry.get("key", ""))
     if not key.startswith(CACHE_PREFIX):
         return None
-    sealed = cache.get(key)
-    cache.delete(key)
+    try:
+        sealed = cache.get(key)
+        cache.delete(key)
+    except Exception:  # Any backend's failure: the secret cannot be reached, as if gone.
+        logger.warning("The cache could not be read for a new API token's secret.", exc_info=True)
+        return None
     if not sealed:
         return None
     try:

@@ -241,6 +241,8 @@ class _CacheDown:
 
         raise RedisConnectionError("Error 111 connecting to redis:6379. Connection refused.")
 
+    get = delete = set
+
 
 def test_a_cache_that_is_down_issues_no_token(admin_browser, client_a, connector, monkeypatch):
     """The secret cannot be put away for its one display: no token may stay behind (active,
@@ -257,6 +259,24 @@ def test_a_cache_that_is_down_issues_no_token(admin_browser, client_a, connector
     assert "Het token is niet aangemaakt" in text and "Er is niets gewijzigd." in text
     assert 'value="Boekhouding"' in text
     assert new_tokens.SESSION_KEY not in admin_browser.session
+
+
+def test_a_cache_that_is_down_when_the_page_opens_says_the_secret_was_not_found(
+    admin_browser, client_a, connector, issued, monkeypatch
+):
+    """The token was issued and its secret put away; the cache fails before the page reads
+    it: the page still opens and says to revoke the token and make a new one."""
+    created = admin_browser.post(
+        reverse("insite-token-create", args=[connector.pk]),
+        {"organisation": client_a.organisation.pk},
+    )
+    (raw,) = issued
+    monkeypatch.setattr(new_tokens, "cache", _CacheDown())
+    page = admin_browser.get(created["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert raw not in text and "Token aangemaakt, maar het geheim is niet gevonden" in text
+    assert not admin_browser.session.get(new_tokens.SESSION_KEY)  # said once
 
 
 def test_token_for_another_environments_organisation_is_refused(admin_browser, connector):
