@@ -1112,23 +1112,25 @@ def refused_as_copy(message: OutboundMessage) -> bool:
     """The portal refused this message at 5 because it has these very documents already
     (duplicate_document): sending it again cannot help, so no send/receive run sends it
     until the report is prepared again ("Klaarzetten" replaces it)."""
-    return message.status == Status.SEND_FAILED and any(
-        isinstance(reason, dict) and reason.get("code") == DUPLICATE_DOCUMENT
-        for reason in message.reasons or []
-    )
+    return message.status == Status.SEND_FAILED and _copy_reason(message) is not None
 
 
 def copy_kind(message: OutboundMessage) -> str:
     """For a message the portal refused as a copy (``refused_as_copy``): what the message
     that has these documents is, as the portal said (portal_client.DUPLICATE_KINDS); empty
     when it did not say."""
+    return str((_copy_reason(message) or {}).get("kind") or "")
+
+
+def _copy_reason(message: OutboundMessage) -> dict | None:
+    """The portal's duplicate_document reason among the message's reasons, if any."""
     return next(
         (
-            str(reason.get("kind") or "")
+            reason
             for reason in message.reasons or []
             if isinstance(reason, dict) and reason.get("code") == DUPLICATE_DOCUMENT
         ),
-        "",
+        None,
     )
 
 
@@ -1214,6 +1216,7 @@ def _mirror_updates(administration: Administration, updates: list[dict[str, Any]
         ).defer("document")
     }
     changed = 0
+    moved_reports: set[int] = set()
     for update in updates:
         known = by_id.get(str(update["message_id"]))
         if known is not None and _mirror(
@@ -1223,27 +1226,27 @@ def _mirror_updates(administration: Administration, updates: list[dict[str, Any]
             update.get("adoption_date"),
         ):
             changed += 1
-            supersede_refused_copies(known)
+            moved_reports.add(known.report_id)
+    supersede_refused_copies(moved_reports)
     return changed
 
 
-def supersede_refused_copies(moved: OutboundMessage) -> None:
-    """``moved``, a message of the portal, changed status there: a copy of its report that
-    the portal refused (``refused_as_copy``; never stored there, so ``sent_at`` is empty) is
-    no longer the report's current message. The typical case: the client rejected the
-    message (40), the same documents prepared again were refused as a copy, and the
-    accountant put the rejected message back into the workflow (30). The copy stays listed
-    as refused, but the next step and "Klaarzetten" follow ``moved`` from now on."""
-    candidates = (
-        OutboundMessage.objects.filter(
-            report_id=moved.report_id,
-            status=Status.SEND_FAILED,
-            sent_at__isnull=True,
-            superseded_at__isnull=True,
-        )
-        .exclude(pk=moved.pk)
-        .defer("document")
-    )
+def supersede_refused_copies(report_ids: set[int]) -> None:
+    """A message of these reports changed status at the portal: a copy of the same report
+    that the portal refused (``refused_as_copy``; never stored there, so ``sent_at`` is
+    empty, unlike every message the portal reports on) is no longer the report's current
+    message. The typical case: the client rejected the message (40), the same documents
+    prepared again were refused as a copy, and the accountant put the rejected message back
+    into the workflow (30). The copy stays listed as refused, but the next step and
+    "Klaarzetten" follow the message that moved from now on."""
+    if not report_ids:
+        return
+    candidates = OutboundMessage.objects.filter(
+        report_id__in=report_ids,
+        status=Status.SEND_FAILED,
+        sent_at__isnull=True,
+        superseded_at__isnull=True,
+    ).defer("document")
     copies = [message.pk for message in candidates if refused_as_copy(message)]
     if copies:
         # Only while still refused and never offered again.

@@ -15,7 +15,7 @@ from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import check_parsed
 from kvk.status import Status
 from workflow import services as workflow_services
-from workflow.models import ApprovalMessage, sha256_hex
+from workflow.models import ApprovalMessage
 from workflow.reasons import KVK_NUMBER_NOT_YOURS, another_company
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def _examine(
     message_type, reasons = _message_type(message, organisation, message_types)
     if isinstance(parsed, XbrlParseError):
         reasons.append(_reason(parsed.code, _with_line(parsed.message_nl, parsed.line)))
-        return workflow_services.Examined(message.pk, reasons=reasons, received_sha256="")
+        return workflow_services.Examined(message.pk, reasons=reasons)
     own_kvk_number, kvk_reasons = _kvk_number(
         parsed.kvk_number,
         organisation,
@@ -187,7 +187,7 @@ def _examine(
     if another_company(kvk_reasons):
         # Another company's document: its contents go nowhere, not even quoted in a
         # finding's sentence, to the organisation that sent it (OutSite, the API's updates).
-        return workflow_services.Examined(message.pk, reasons=reasons, received_sha256="")
+        return workflow_services.Examined(message.pk, reasons=reasons)
     findings = check_parsed(
         parsed,
         content=content,
@@ -208,7 +208,6 @@ def _examine(
         adopted=bool(parsed.adopted),
         adoption_date=parsed.adoption_date,
         resubmission=parsed.resubmission,
-        received_sha256=sha256_hex(content),
     )
 
 

@@ -264,8 +264,10 @@ def _unanswered(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage
     """The messages whose newest client comment came after the staff's last comment (or
     no staff member commented yet), newest question first."""
     comments = Comment.objects.filter(message=OuterRef("pk")).order_by("-created_at", "-pk")
+    asked = Comment.objects.filter(author_kind=Actor.Kind.CLIENT_USER).values("message_id")
     return (
-        messages.annotate(
+        messages.filter(pk__in=asked)  # the subqueries below only for messages with a question
+        .annotate(
             question_at=Subquery(
                 comments.filter(author_kind=Actor.Kind.CLIENT_USER).values("created_at")[:1]
             ),
@@ -292,16 +294,16 @@ def open_client_questions(
     """
     waiting = _unanswered(messages)
     rows = list(waiting.select_related("organisation")[:limit])
+    replied_at = {row.pk: getattr(row, "replied_at", None) for row in rows}  # annotated
     by_message: dict[int, list[Comment]] = {row.pk: [] for row in rows}
     comments = (
-        Comment.objects.filter(message_id__in=by_message)
+        Comment.objects.filter(message_id__in=by_message, author_kind=Actor.Kind.CLIENT_USER)
         .select_related("author__portal_contact")
         .order_by("created_at", "pk")
     )
     for comment in comments:
-        if comment.author_kind == Actor.Kind.STAFF:
-            by_message[comment.message_id].clear()  # answered up to here
-        elif comment.author_kind == Actor.Kind.CLIENT_USER:
+        reply = replied_at[comment.message_id]
+        if reply is None or comment.created_at > reply:  # after the staff's last comment
             by_message[comment.message_id].append(comment)
     questions = []
     for row in rows:

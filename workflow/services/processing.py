@@ -123,8 +123,6 @@ class Examined:
     adopted: bool = False
     adoption_date: date | None = None
     resubmission: bool = False
-    #: SHA-256 of the received document; read from the message when not given.
-    received_sha256: str | None = None
 
 
 #: The facts of the document the workflow and the deadlines work with: fields of the same
@@ -253,17 +251,15 @@ def _reasons_against(
     """Every reason why the message may not enter the workflow: those found in the
     document, a correction KvK would refuse, a copy of a document already under way
     (``copy``), and else a problem of its workflow."""
-    if result.received_sha256 is None:
-        # The stored hash; the document (deferred) is read only for a message without one.
-        result.received_sha256 = message.received_sha256 or sha256_hex(
-            bytes(message.received_document)
-        )
+    # The hash stored at upload; the document (deferred) is read only for a message
+    # received before the hash was stored.
+    received_sha256 = message.received_sha256 or sha256_hex(bytes(message.received_document))
     correction = _correction_decision(
         result.financial_year,
         result.adopted,
         result.resubmission,
         result.adoption_date,
-        result.received_sha256,
+        received_sha256,
         earlier.get((message.organisation_id, result.financial_year), []),
     )
     reasons = [*result.reasons, *(reason for reason in (correction, copy) if reason)]

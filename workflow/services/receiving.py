@@ -57,13 +57,17 @@ def register_message(
     # row (the later one waits for the earlier to commit) and the answer is the message
     # already registered.
     if not _MESSAGE_INSERT.execute(message):
-        existing = ApprovalMessage.objects.filter(
-            organisation=organisation, message_id=message_id
-        ).first()
+        existing = (
+            ApprovalMessage.objects.filter(organisation=organisation, message_id=message_id)
+            .defer("document", "received_document")
+            .first()
+        )
         if existing is None:
             # Messages are never deleted, and the conflicting row has committed by now.
             raise RuntimeError(f"message id {message_id} conflicted but is not there")
-        if sha256_hex(bytes(existing.received_document)) != digest:
+        # The hash stored at upload; the document is read only for a message without one.
+        stored = existing.received_sha256 or sha256_hex(bytes(existing.received_document))
+        if stored != digest:
             raise Conflict("message_id_reused")
         return existing, False
     record_event(message, action="received", actor=actor, from_status=None)
