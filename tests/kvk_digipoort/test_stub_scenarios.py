@@ -24,6 +24,7 @@ import requests
 
 from kvk.digipoort.client import DigipoortClient
 from kvk.digipoort.stub import DESCRIPTIONS, SCENARIOS
+from kvk.digipoort.stub.protocol import parse_time
 
 from .conftest import build_xbrl, start_stub_command
 
@@ -422,3 +423,20 @@ def test_command_takes_a_default_scenario_and_names_the_clock(tmp_path):
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        # xsd:dateTime without an offset is local time (XML Schema Part 2, 3.2.7); Digipoort's
+        # is Dutch: CET (UTC+1) in winter, CEST (UTC+2) in summer.
+        ("2026-01-15T12:00:00", datetime(2026, 1, 15, 11, 0, tzinfo=UTC)),
+        ("2026-07-15T12:00:00", datetime(2026, 7, 15, 10, 0, tzinfo=UTC)),
+        ("2026-07-15T12:00:00Z", datetime(2026, 7, 15, 12, 0, tzinfo=UTC)),
+        ("2026-07-15T12:00:00+02:00", datetime(2026, 7, 15, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_the_stub_reads_a_request_time_without_offset_as_dutch_time(text, utc):
+    """The stub reads the times of a status request (tijdstempelVanaf/-Tot) as our client
+    reads Digipoort's own zone-less times (kvk.digipoort.client.DIGIPOORT_ZONE)."""
+    assert parse_time(text) == utc.timestamp()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
@@ -69,10 +70,15 @@ def iso(moment: float) -> str:
     )
 
 
+#: Digipoort's local time: a request time without an offset is Dutch time, as our client
+#: reads Digipoort's own zone-less times (kvk.digipoort.client.DIGIPOORT_ZONE).
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+
+
 def parse_time(text: str) -> float:
-    """An xsd:dateTime (UTC when it has no offset) as epoch seconds."""
+    """An xsd:dateTime as epoch seconds; one without an offset is LOCAL_ZONE's time."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_ZONE)).timestamp()
 
 
 def kv_node(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
