@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from connectors.models import AppConnector, MessageType
 from crm.models import (
@@ -184,9 +185,28 @@ class MessageFilterForm(forms.Form):
     )
     message_type = forms.ChoiceField(label=_("Berichtsoort"), required=False, choices=[])
     attention = forms.BooleanField(label=_("Alleen wat aandacht vraagt"), required=False)
+    # What the dashboard's tiles count (portal.views.insite.waiting_q).
+    WAITING_ON_ACCOUNTANT = "accountant"
+    WAITING_ON_CLIENT = "client"
+    waiting = forms.ChoiceField(label=_("Wacht op"), required=False, choices=[])
 
-    def __init__(self, *args, organisations, years, message_types, **kwargs) -> None:
+    def __init__(
+        self, *args, organisations, years, message_types, waiting_days: int, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["waiting"]).choices = [
+            ("", _("Maakt niet uit")),
+            (self.WAITING_ON_ACCOUNTANT, _("Beoordeling door de accountant")),
+            (
+                self.WAITING_ON_CLIENT,
+                ngettext(
+                    "De cliënt, langer dan %(days)d dag",
+                    "De cliënt, langer dan %(days)d dagen",
+                    waiting_days,
+                )
+                % {"days": waiting_days},
+            ),
+        ]
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alle statussen"))] + [
             (code, f"{code} {label}") for code, label in Status.choices
         ]

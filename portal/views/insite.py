@@ -92,6 +92,24 @@ def _waiting_since() -> datetime:
     return timezone.now() - timedelta(days=settings.PORTAL_CLIENT_WAITING_DAYS)
 
 
+#: The values of the list's "Wacht op" filter, behind the dashboard's two tiles.
+WAITING_ON_ACCOUNTANT = MessageFilterForm.WAITING_ON_ACCOUNTANT
+WAITING_ON_CLIENT = MessageFilterForm.WAITING_ON_CLIENT
+
+
+def waiting_q(on: str) -> Q:
+    """The messages in review that wait on the accountant's own review, or on a client who
+    has been silent for longer than PORTAL_CLIENT_WAITING_DAYS: what the dashboard's tiles
+    count and the list shows behind them."""
+    if on == WAITING_ON_ACCOUNTANT:
+        return Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
+    return Q(
+        status=Status.IN_REVIEW,
+        awaiting_accountant_review=False,
+        status_changed_at__lt=_waiting_since(),
+    )
+
+
 def attention_q() -> Q:
     """What asks a person to act: failed processing (25), rejected by the client (40),
     transport errors (70), refused by the KvK (90) unless a corrected version replaced the
@@ -122,11 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("status_changed_at")[:15]
     )
-    waiting = messages.filter(
-        status=Status.IN_REVIEW,
-        awaiting_accountant_review=False,
-        status_changed_at__lt=_waiting_since(),
-    ).count()
+    waiting = messages.filter(waiting_q(WAITING_ON_CLIENT)).count()
     questions, question_count = selectors.open_client_questions(
         messages.defer(*common.HEAVY_FIELDS)
     )
@@ -146,9 +160,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "question_count": question_count,
             "waiting": waiting,
             "waiting_days": settings.PORTAL_CLIENT_WAITING_DAYS,
-            "review": messages.filter(
-                status=Status.IN_REVIEW, awaiting_accountant_review=True
-            ).count(),
+            "review": messages.filter(waiting_q(WAITING_ON_ACCOUNTANT)).count(),
         },
     )
 
@@ -166,6 +178,8 @@ def filter_messages(
         queryset = queryset.filter(message_type=filters["message_type"])
     if filters.get("attention"):
         queryset = queryset.filter(attention_q())
+    if "waiting" in filters:
+        queryset = queryset.filter(waiting_q(filters["waiting"]))
     text = filters.get("q", "").strip()
     if text:
         match = Q(organisation__name__icontains=text) | Q(filename__icontains=text)
@@ -200,6 +214,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         organisations=_organisations(request),
         years=list(years),
         message_types=type_names,
+        waiting_days=settings.PORTAL_CLIENT_WAITING_DAYS,
     )
     filters = form.filters() if request.GET else {}
     queryset = (

@@ -3,6 +3,7 @@ detail page and the staff actions."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,6 +57,34 @@ def test_dashboard_counts_and_attention(staff_browser, client_a, client_b):
     assert response.context["waiting"] == 1
     attention = {m.pk for m in response.context["attention"]}
     assert attention == {rejected.pk, old.pk}
+
+
+def test_each_dashboard_tile_opens_the_list_of_what_it_counts(staff_browser, client_a, client_b):
+    """The tiles "wachten op beoordeling door de accountant" and "wachten langer dan 14
+    dagen op de cliënt" each lead to a list of just the messages they count (both used to
+    open the same list: every message asking attention at 30)."""
+    review = make_message(client_a)
+    ApprovalMessage.objects.filter(pk=review.pk).update(awaiting_accountant_review=True)
+    silent = make_message(client_b, year=timezone.now().year - 2)
+    # The client has been silent for a month: the timestamp is test set-up, not a status.
+    ApprovalMessage.objects.filter(pk=silent.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=30)
+    )
+    make_message(client_b)  # in review since today: on neither tile
+    dashboard = staff_browser.get(reverse("insite-dashboard"))
+    assert (dashboard.context["review"], dashboard.context["waiting"]) == (1, 1)
+    html = dashboard.content.decode()
+    tiles = re.findall(r'class="tile[^"]*" href="([^"]+)"><strong>(\d+)</strong>', html)
+    assert len(tiles) == 4
+    shown = {}
+    for href, count in tiles[:2]:
+        response = staff_browser.get(href.replace("&amp;", "&"))
+        assert response.status_code == 200
+        listed = {m.pk for m in response.context["page"]}
+        assert len(listed) == int(count)
+        shown.update(dict.fromkeys(listed, href))
+    assert set(shown) == {review.pk, silent.pk}
+    assert shown[review.pk] != shown[silent.pk]
 
 
 def _asked(browser, message, text: str, minutes_ago: int) -> Comment:
