@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -300,6 +302,30 @@ class OrganisationForm(forms.Form):
         return value
 
 
+def login_of_someone_else(email: str) -> bool:
+    """Whether ``email`` is already the login (username) of another portal user, a staff
+    member or an administrator. A contact's login is its e-mail address and a login belongs
+    to one contact (``Contact.user``); inviting such an address would take over that
+    person's login, so it is refused instead."""
+    return (
+        get_user_model()
+        .objects.filter(username=email)
+        .filter(
+            Q(portal_contact__isnull=False)
+            | Q(staff_member__isnull=False)
+            | Q(is_staff=True)
+            | Q(is_superuser=True)
+        )
+        .exists()
+    )
+
+
+LOGIN_TAKEN = _(
+    "Dit e-mailadres is al de login van een andere portalgebruiker of medewerker. Eén "
+    "persoon heeft één login; gebruik een ander e-mailadres voor deze contactpersoon."
+)
+
+
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
@@ -319,6 +345,8 @@ class ContactForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("portal_access") and not data.get("email"):
             self.add_error("email", _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+        elif data.get("portal_access") and login_of_someone_else(data["email"]):
+            self.add_error("email", LOGIN_TAKEN)
         return data
 
 

@@ -35,6 +35,7 @@ from kvk.digipoort.outcome import outcome
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, new_tokens, notifications
 from portal.forms import (
+    LOGIN_TAKEN,
     CommentForm,
     ConnectorForm,
     ContactForm,
@@ -45,6 +46,7 @@ from portal.forms import (
     OrganisationForm,
     SizeClassOverrideForm,
     TokenForm,
+    login_of_someone_else,
 )
 from portal.views import common
 from workflow import selectors, services, submission
@@ -805,6 +807,9 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
     grant = request.POST.get("grant") == "1"
     if grant and not contact.email:
         flash.error(request, _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+        return redirect("insite-organisation", pk=pk)
+    if grant and contact.user is None and login_of_someone_else(contact.email):
+        flash.error(request, LOGIN_TAKEN)
         return redirect("insite-organisation", pk=pk)
     with transaction.atomic():
         contact.portal_access = grant

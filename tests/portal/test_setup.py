@@ -390,6 +390,45 @@ def test_contact_with_portal_access_is_invited(
     assert "/wachtwoord/instellen/" in invitation.body
 
 
+def test_an_email_that_is_already_someone_elses_login_is_refused_not_a_500(
+    admin_browser, client_a, client_b, admin_staff
+):
+    """A contact's login is its e-mail address and belongs to one contact: inviting the
+    address of another client's portal user (or of a staff member) used to end in a 500
+    (the unique login of a contact). Now the form says why, under the field, and nothing
+    is saved; granting access to an existing contact with such an address is refused too."""
+    taken = client_b.user.portal_contact.email
+    client_b.user.username = taken  # invited contacts log in with their e-mail address
+    client_b.user.save()
+    admin_staff.username = "kantoor@example.nl"
+    admin_staff.save()
+    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
+    for email in (taken, "kantoor@example.nl"):
+        response = admin_browser.post(
+            url, {"name": "Eva", "email": email, "language": "nl", "portal_access": "on"}
+        )
+        assert response.status_code == 400
+        assert response.context["contact_form"].errors["email"] == [
+            "Dit e-mailadres is al de login van een andere portalgebruiker of medewerker. Eén "
+            "persoon heeft één login; gebruik een ander e-mailadres voor deze contactpersoon."
+        ]
+        assert not Contact.objects.filter(organisation=client_a.organisation, name="Eva").exists()
+    assert client_b.user.portal_contact.organisation == client_b.organisation
+
+    # Without portal access the address is only an address: the contact is added.
+    response = admin_browser.post(url, {"name": "Eva", "email": taken, "language": "nl"})
+    assert response.status_code == 302
+    eva = Contact.objects.get(organisation=client_a.organisation, name="Eva")
+    access = reverse("insite-contact-access", args=[client_a.organisation.pk, eva.pk])
+    response = admin_browser.post(access, {"grant": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "Dit e-mailadres is al de login van een andere portalgebruiker" in (
+        response.content.decode()
+    )
+    eva.refresh_from_db()
+    assert not eva.portal_access and eva.user is None
+
+
 def test_withdrawn_access_closes_outsite(admin_browser, browser_a, client_a, message_a):
     contact = client_a.user.portal_contact
     url = reverse("insite-contact-access", args=[client_a.organisation.pk, contact.pk])
