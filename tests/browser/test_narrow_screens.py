@@ -96,3 +96,27 @@ def test_the_accounts_and_the_insite_list_fit_a_phone_without_scrolling_sideways
         box = badges.nth(n).bounding_box()
         assert box is not None and box["x"] + box["width"] <= 375, box
     screenshot(staff_page, "41-insite-messages-375")
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_dashboards_counts_per_status_stay_inside_their_card(
+    live_server, new_page, screenshot, staff, client_a, width
+):
+    """On a laptop or tablet (1024 px) the dashboard shows "Berichten per status" beside
+    "Vraagt aandacht": the longest status badge (50, "Goedgekeurd door cliënt en klaargezet
+    voor verzending naar KvK") wraps instead of pushing the count column out of the card,
+    where the next card covered it."""
+    make_message(client_a)
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server.url, staff.username, PASSWORD)
+    page.goto(live_server.url + reverse("insite-dashboard"))
+    card = page.locator("section:has(#counts-h)")
+    right = card.evaluate("(c) => c.getBoundingClientRect().right")
+    counts = page.locator("section:has(#counts-h) td.num")
+    assert counts.count() == 10  # statuses 10 to 90
+    for n in range(counts.count()):
+        box = counts.nth(n).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= right, (n, box, right)
+    assert card.evaluate("(c) => c.scrollWidth - c.clientWidth") <= 0
+    screenshot(page, f"42-insite-dashboard-{width}")
