@@ -164,7 +164,16 @@ def deadlines_of(
 
 
 def _latest_messages(organisations: QuerySet[Organisation], financial_year: int) -> dict:
+    """The message that says where each organisation's year stands: the newest adopted
+    filing (80) when there is one, else the newest message.
+
+    A filed document is never removed and a correction (heraanlevering) is a new filing
+    (KVK-SBR.md section 1): once the adopted accounts are filed the deadline is met, and a
+    correction that follows, whatever becomes of it, does not put the year at risk again.
+    A filing of accounts not adopted is followed by the adopted ones (tweede aanlevering):
+    there the newest message counts."""
     latest: dict[int, ApprovalMessage] = {}
+    filed: dict[int, ApprovalMessage] = {}
     messages = (
         ApprovalMessage.objects.filter(
             organisation__in=organisations.values("pk"), financial_year=financial_year
@@ -174,7 +183,9 @@ def _latest_messages(organisations: QuerySet[Organisation], financial_year: int)
     )
     for message in messages:
         latest.setdefault(message.organisation_id, message)
-    return latest
+        if message.status == Status.FILED and message.adopted:
+            filed.setdefault(message.organisation_id, message)
+    return {**latest, **filed}
 
 
 def _days_since(moment, today: date) -> int:
