@@ -22,7 +22,7 @@ RULES: dict[str, tuple[str, str]] = {
     "FR-NL-2.03": (ERROR, "xml:lang on the root"),
     "FR-NL-2.04": (ERROR, "exactly one schemaRef"),
     "FR-NL-2.05": (ERROR, "no linkbaseRef"),
-    "FR-NL-2.06": (ERROR, "no CDATA"),
+    "FR-NL-2.06": (ERROR, "no CDATA section and no CDATA end marker"),
     "FR-NL-2.07": (ERROR, "no xsi:nil"),
     "FR-NL-3.01": (ERROR, "period dates without time"),
     "FR-NL-3.02": (ERROR, "no forever periods"),

@@ -169,6 +169,9 @@ def _character_references(emit: Emit, raw: RawFile) -> None:
 
 @rule("FR-NL-2.06", Stage.FILE)
 def _cdata(emit: Emit, raw: RawFile) -> None:
+    """No CDATA section, and no CDATA end marker "]]>" anywhere (in a comment or an
+    attribute it is well-formed XML, but it ends the CDATA section a SOAP message may wrap
+    the instance in)."""
     if b"<![CDATA[" in raw.content:
         line = raw.line(raw.content.index(b"<![CDATA["))
         emit(
@@ -176,5 +179,13 @@ def _cdata(emit: Emit, raw: RawFile) -> None:
             "&lt; en &amp; in plaats van CDATA.",
             f"The document contains a CDATA section (line {line}); escape the text with "
             "&lt; and &amp; instead of CDATA.",
+            line,
+        )
+    elif b"]]>" in raw.content:
+        line = raw.line(raw.content.index(b"]]>"))
+        emit(
+            f"Het document bevat de tekenreeks ']]>' (regel {line}); schrijf ']]&gt;' of "
+            "verwijder haar.",
+            f"The document contains the sequence ']]>' (line {line}); write ']]&gt;' or remove it.",
             line,
         )

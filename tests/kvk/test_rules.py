@@ -180,6 +180,8 @@ CASES = [
         before_facts(BASE, '<link:linkbaseRef xlink:type="simple" xlink:href="l.xml"/>'),
     ),
     Case("FR-NL-2.06", replace(BASE, ">Demo B.V.<", "><![CDATA[Demo B.V.]]><")),
+    # KVK-SBR.md section 4: "2.06 no CDATA end marker", also where XML allows it (a comment).
+    Case("FR-NL-2.06", replace(BASE, "</xbrli:xbrl>", "<!-- einde ]]> -->\n</xbrli:xbrl>")),
     Case(
         "FR-NL-2.07",
         replace(
