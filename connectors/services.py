@@ -208,6 +208,7 @@ def _examine(
         adopted=bool(parsed.adopted),
         adoption_date=parsed.adoption_date,
         resubmission=parsed.resubmission,
+        signed_on=parsed.signed_by_all_on(),
     )
 
 

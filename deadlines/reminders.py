@@ -224,8 +224,9 @@ def _filing_deadline(message) -> date | None:
     organisation = selectors.with_deadline_facts(
         Organisation.objects.filter(pk=message.organisation_id), message.financial_year
     ).get()
-    adopted_on = message.adoption_date if message.adopted else None
-    deadlines = selectors.deadlines_of(organisation, message.financial_year, adopted_on=adopted_on)
+    deadlines = selectors.deadlines_of(
+        organisation, message.financial_year, **selectors.message_dates(message)
+    )
     return deadlines.filing if deadlines is not None else None  # None: no computed deadline
 
 
@@ -240,7 +241,13 @@ def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None
     entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
     assert entry.message_id is not None  # client reminders are about a message
     message = ApprovalMessage.objects.only(
-        "id", "financial_year", "adopted", "adoption_date", "organisation_id", "status_changed_at"
+        "id",
+        "financial_year",
+        "adopted",
+        "adoption_date",
+        "signed_on",
+        "organisation_id",
+        "status_changed_at",
     ).get(pk=entry.message_id)
     contacts = [
         contact

@@ -72,6 +72,7 @@ _MESSAGE_FIELDS = (
     "awaiting_accountant_review",
     "adopted",
     "adoption_date",
+    "signed_on",
     "created_at",
 )
 
@@ -137,10 +138,15 @@ def year_period_of(organisation: Organisation, financial_year: int) -> tuple[dat
 
 
 def deadlines_of(
-    organisation: Organisation, financial_year: int, *, adopted_on: date | None = None
+    organisation: Organisation,
+    financial_year: int,
+    *,
+    adopted_on: date | None = None,
+    signed_on: date | None = None,
 ) -> Deadlines | None:
     """The deadlines of one organisation's year, None when its legal form has none we
-    compute (``notice_of`` says why); expects ``with_deadline_facts``."""
+    compute (``notice_of`` says why); expects ``with_deadline_facts``. ``adopted_on`` and
+    ``signed_on`` are those of ``message_dates``."""
     if notice_of(organisation):
         return None
     facts = facts_of(organisation)
@@ -160,7 +166,21 @@ def deadlines_of(
         extension_months=months,
         all_shareholders_are_directors=facts.all_shareholders_are_directors,
         adopted_on=adopted_on,
+        signed_on=signed_on,
     )
+
+
+def message_dates(message: ApprovalMessage | None) -> dict[str, date | None]:
+    """What a message says about the adoption, as ``deadlines_of``'s keyword arguments:
+    the adoption date once the accounts are adopted, and the date every director signed
+    (the adoption itself when all shareholders are directors, kvk.deadlines)."""
+    if message is None:
+        return {"adopted_on": None, "signed_on": None}
+    adopted = message.adopted and message.adoption_date is not None
+    return {
+        "adopted_on": message.adoption_date if adopted else None,
+        "signed_on": message.signed_on,
+    }
 
 
 def _latest_messages(organisations: QuerySet[Organisation], financial_year: int) -> dict:
@@ -209,10 +229,7 @@ def year_rows(
     )
     for organisation in organisations:
         message = latest.get(organisation.pk)
-        adopted_on = None
-        if message is not None and message.adopted and message.adoption_date:
-            adopted_on = message.adoption_date
-        deadlines = deadlines_of(organisation, financial_year, adopted_on=adopted_on)
+        deadlines = deadlines_of(organisation, financial_year, **message_dates(message))
         _start, year_end = year_period_of(organisation, financial_year)
         if message is None:
             situation, days_in_status = Situation.NO_MESSAGE, None

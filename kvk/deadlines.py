@@ -270,13 +270,16 @@ def compute_deadlines(
     extension_months: int = 0,
     all_shareholders_are_directors: bool = False,
     adopted_on: date | None = None,
+    signed_on: date | None = None,
 ) -> Deadlines:
     """Draw-up, adoption and filing deadlines of the financial year ``year_start..year_end``
     of an organisation with ``legal_form`` (a value of ``tx.LEGAL_FORMS``).
 
     ``extension_months`` is the extension of the draw-up period granted for this year
     (0 up to the form's maximum). ``adopted_on`` is the adoption date when the accounts
-    have been adopted (or, when all shareholders are directors, signed). Raises
+    have been adopted. ``signed_on`` is the date by which every director and supervisory
+    director signed them: when signing counts as adoption (all shareholders are directors
+    of a BV or NV) it is the adoption date, unless ``adopted_on`` is given. Raises
     ValueError for a legal form the law gives no term for (see ``deadline_notice``);
     whether a stichting or vereniging files at all is the caller's question.
     """
@@ -291,6 +294,8 @@ def compute_deadlines(
             f"{terms.max_extension_months} months, not {extension_months}."
         )
     signing_is_adoption = all_shareholders_are_directors and terms.signing_is_adoption
+    if signing_is_adoption and adopted_on is None:
+        adopted_on = signed_on
     draw_up_months = terms.draw_up_months + extension_months
     draw_up = add_months(year_end, draw_up_months)
     if signing_is_adoption:

@@ -244,6 +244,21 @@ class ParsedInstance:
             )
         return [person for _, person in sorted(people, key=lambda p: p[0])]
 
+    def signed_by_all_on(self) -> date | None:
+        """The date by which every current director and supervisory director signed: the
+        latest of their signing dates. None when none is named, or one of them did not sign
+        or gave no date. (When all shareholders are directors, this signing is the adoption:
+        art. 2:210 lid 5 BW, kvk.deadlines.)"""
+        current = [
+            person
+            for person in self.signatories()
+            if person.function in (tx.DIRECTOR, tx.SUPERVISORY_DIRECTOR)
+        ]
+        dates = [person.signed_on for person in current if person.signed]
+        if not current or len(dates) != len(current) or None in dates:
+            return None
+        return max(d for d in dates if d is not None)
+
     def statements(self) -> FinancialStatements:
         """The financial statements this instance carries (raises ValueError if it can't)."""
         from kvk.statements import FinancialStatements

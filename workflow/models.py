@@ -258,6 +258,10 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     awaiting_accountant_review = models.BooleanField(default=False)
     adopted = models.BooleanField(_("jaarrekening vastgesteld"), default=False)
     adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
+    # The date by which every current director and supervisory director signed the received
+    # document (None when one did not sign or no date is given): when all shareholders are
+    # directors, signing is adoption and starts the 8 days to file (kvk.deadlines).
+    signed_on = models.DateField(_("datum ondertekening"), null=True, blank=True)
     resubmission = models.BooleanField(_("heraanlevering"), default=False)
     # A correction: the earlier version of the same organisation and financial year that
     # ended without a filing (25, 40 or 90) and that this message replaces. Set when this

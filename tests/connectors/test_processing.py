@@ -1,6 +1,10 @@
+from datetime import date
+
 import pytest
 
 from connectors import services
+from kvk.builder import build_instance
+from kvk.statements import Signatory, demo_statements
 from kvk.status import Status
 from tests.conftest import instance_for, upload_payload
 from workflow.models import ApprovalMessage
@@ -103,3 +107,50 @@ def test_message_left_at_20_by_a_crash_is_resumed(api, client_a):
     message.refresh_from_db()
     assert message.status == Status.IN_REVIEW
     assert [e.action for e in message.events.all()].count("workflow_started") == 1
+
+
+def _signed_by(kvk_number: str, *people: Signatory) -> bytes:
+    st = demo_statements(kvk_number=kvk_number, legal_name="Test B.V.", year=2025)
+    st.signatories = list(people)
+    return build_instance(st)
+
+
+@pytest.mark.parametrize(
+    "people,signed_on",
+    [
+        (
+            [
+                Signatory("A. Jansen", signed_on=date(2026, 3, 1), place="Utrecht"),
+                Signatory("B. Smit", signed_on=date(2026, 3, 4), place="Utrecht"),
+            ],
+            date(2026, 3, 4),
+        ),
+        (
+            [
+                Signatory("A. Jansen", signed_on=date(2026, 3, 1), place="Utrecht"),
+                Signatory("B. Smit", signed=False, reason_not_signed="Ziek"),
+            ],
+            None,
+        ),
+        (
+            [
+                Signatory("A. Jansen", signed_on=date(2026, 3, 1), place="Utrecht"),
+                Signatory(
+                    "C. Oud",
+                    function="Bestuurder (voormalig)",
+                    signed=False,
+                    reason_not_signed="Afgetreden",
+                ),
+            ],
+            date(2026, 3, 1),
+        ),
+    ],
+)
+def test_processing_keeps_the_date_every_director_signed(api, client_a, people, signed_on):
+    # KVK-SBR.md section 1: when all shareholders are directors, signing counts as adoption,
+    # so the deadlines need the date the last current director signed (kvk.deadlines).
+    message = _upload(api, client_a, _signed_by(client_a.kvk_number, *people))
+    services.process_external_messages()
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW, message.reasons
+    assert message.signed_on == signed_on

@@ -142,6 +142,37 @@ def test_signing_is_adoption_only_for_bv_and_nv(legal_form, signing_is_adoption)
         assert directors == plain
 
 
+@pytest.mark.parametrize(
+    "legal_form,filing",
+    [
+        # KVK-SBR.md section 1: "If all shareholders are also directors, signing counts as
+        # adoption"; "filing is due within 8 days after adoption".
+        ("Besloten vennootschap met beperkte aansprakelijkheid", D(2026, 3, 9)),
+        ("Naamloze vennootschap", D(2026, 3, 9)),
+        # The general meeting adopts (art. 2:58): the signing date changes nothing.
+        ("Cooperatie", D(2026, 8, 8)),
+    ],
+)
+def test_a_known_signing_date_is_the_adoption_when_signing_is_adoption(legal_form, filing):
+    signed = dl.compute_deadlines(
+        *YEAR, legal_form=legal_form, all_shareholders_are_directors=True, signed_on=D(2026, 3, 1)
+    )
+    assert signed.filing == filing
+    # Without the facts that make signing adoption, a signing date changes nothing.
+    plain = dl.compute_deadlines(*YEAR, legal_form=legal_form)
+    assert dl.compute_deadlines(*YEAR, legal_form=legal_form, signed_on=D(2026, 3, 1)) == plain
+
+
+def test_the_adoption_date_goes_before_the_signing_date():
+    result = dl.compute_deadlines(
+        *YEAR,
+        all_shareholders_are_directors=True,
+        signed_on=D(2026, 3, 1),
+        adopted_on=D(2026, 3, 20),
+    )
+    assert (result.adopted_on, result.filing) == (D(2026, 3, 20), D(2026, 3, 28))
+
+
 def test_cooperatie_adopted_early_files_eight_days_later():
     # art. 2:394 lid 1: within 8 days after adoption, whatever the form
     result = dl.compute_deadlines(*YEAR, legal_form="Cooperatie", adopted_on=D(2026, 4, 2))

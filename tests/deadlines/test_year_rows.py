@@ -17,7 +17,7 @@ from crm.models import Organisation
 from deadlines import reminders, selectors
 from kvk.status import Status
 from tests import factories
-from tests.deadlines.conftest import make_message
+from tests.deadlines.conftest import at_noon, facts, make_message
 from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,51 @@ def test_no_escalation_for_a_filed_year_while_its_correction_waits(
         # 4 days before the filing deadline of 9 March 2026 (adopted 1 March + 8 days)
         assert reminders.send_staff_escalations(today=date(2026, 3, 5)) == 0
     assert mail.outbox == []
+
+
+# --- all shareholders are directors: signing is adoption -------------------------------------
+# KVK-SBR.md section 1: "If all shareholders are also directors, signing counts as adoption";
+# "filing is due within 8 days after adoption".
+
+
+def _signed(org, *, status=Status.IN_REVIEW, signed_on=date(2026, 3, 1)) -> ApprovalMessage:
+    message = make_message(org, year=2025, status=status)
+    ApprovalMessage.objects.filter(pk=message.pk).update(signed_on=signed_on)
+    return message
+
+
+def test_the_signing_date_starts_the_eight_days_when_all_shareholders_are_directors(org):
+    facts(org, all_directors=True)
+    _signed(org)
+    row = _row(org, today=date(2026, 3, 5))
+    assert row.deadlines.filing == date(2026, 3, 9) and row.days_left == 4
+
+
+def test_the_signing_date_changes_nothing_when_the_shareholders_adopt(org):
+    _signed(org)
+    assert _row(org, today=date(2026, 3, 5)).deadlines.filing == date(2026, 8, 8)
+
+
+def test_the_adoption_recorded_in_the_workflow_goes_before_the_signing_date(org):
+    facts(org, all_directors=True)
+    message = _signed(org)
+    ApprovalMessage.objects.filter(pk=message.pk).update(
+        adopted=True, adoption_date=date(2026, 3, 20)
+    )
+    assert _row(org, today=date(2026, 3, 5)).deadlines.filing == date(2026, 3, 28)
+
+
+@pytest.mark.usefixtures("reminder_schedule")
+def test_the_client_reminder_names_the_deadline_from_the_signing_date(
+    org, django_capture_on_commit_callbacks
+):
+    facts(org, all_directors=True)
+    factories.ContactFactory(organisation=org, name="Anna", email="anna@example.nl")
+    message = _signed(org)
+    ApprovalMessage.objects.filter(pk=message.pk).update(
+        status_changed_at=at_noon(date(2026, 3, 2))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_client_reminders(now=at_noon(date(2026, 3, 5))) == 1
+    (email,) = mail.outbox
+    assert "verloopt op 9 maart 2026" in email.body

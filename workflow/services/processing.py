@@ -123,6 +123,7 @@ class Examined:
     adopted: bool = False
     adoption_date: date | None = None
     resubmission: bool = False
+    signed_on: date | None = None
 
 
 #: The facts of the document the workflow and the deadlines work with: fields of the same
@@ -134,6 +135,7 @@ _DOCUMENT_FACTS = (
     "adopted",
     "adoption_date",
     "resubmission",
+    "signed_on",
 )
 
 #: What finish_processing writes: for a failed message only its reasons and findings (the
@@ -303,6 +305,7 @@ def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool)
     message.adopted = result.adopted
     message.adoption_date = result.adoption_date
     message.resubmission = result.resubmission
+    message.signed_on = result.signed_on
     message.awaiting_accountant_review = review
     return _transition(message, message.start_workflow, SYSTEM)
 
@@ -396,6 +399,7 @@ def start_workflow(
     adoption_date: date | None,
     resubmission: bool,
     findings: list,
+    signed_on: date | None = None,
 ) -> bool:
     """20 -> 30: the message enters the workflow of its message type, with the facts the
     processing job parsed from the document.
@@ -414,6 +418,7 @@ def start_workflow(
         adopted=adopted,
         adoption_date=adoption_date,
         resubmission=resubmission,
+        signed_on=signed_on,
     )
     return finish_processing([result]).get(message_id) == Status.IN_REVIEW
 
