@@ -859,6 +859,20 @@ def open_message(report: AnnualReport) -> OutboundMessage | None:
     )
 
 
+def replaceable(message: OutboundMessage) -> bool:
+    """Whether "Klaarzetten" may replace this message with new documents: it never reached
+    the portal. ``sent_at`` is set before every upload, so a message without it was never
+    offered, also when a send/receive run refused it (at 5) before uploading anything (a
+    token of another organisation, the portal out of reach) or the portal refused it as a
+    copy and stored nothing (``refused_as_copy``)."""
+    waiting = (Status.PREPARED, Status.SEND_FAILED)
+    return (
+        message.status in waiting
+        and message.sent_at is None
+        and all(entry.get("status") in waiting for entry in message.history)
+    )
+
+
 @transaction.atomic
 def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessage:
     """ "Klaarzetten accountancyportal": check completeness and the KvK rules; when clean,
@@ -886,15 +900,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
     current = open_message(report)
     replace = None
     if current is not None:
-        # sent_at is set before every upload, so a message without it never reached the
-        # portal, also when a send/receive run refused it (at 5) before uploading anything:
-        # a token of another organisation, the portal out of reach.
-        waiting = (Status.PREPARED, Status.SEND_FAILED)
-        never_offered = (
-            current.status in waiting
-            and current.sent_at is None
-            and all(entry.get("status") in waiting for entry in current.history)
-        )
+        never_offered = replaceable(current)
         if current.status in (Status.PREPARED, Status.SEND_FAILED) and not never_offered:
             raise PrepareError(
                 [

@@ -432,7 +432,9 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "size_lines": size_check.lines(_language()) if size_check else [],
         "report_messages": messages,
         "latest": latest,
-        "in_progress": current is not None and current.status != Status.PREPARED,
+        # What "Klaarzetten" refuses (services.prepare): a message that may have reached
+        # the portal and has not ended. One never offered is replaced, so the button stays.
+        "in_progress": current is not None and not services.replaceable(current),
         "new_documents": latest is not None and latest.status in services.CORRECTABLE_STATUSES,
         "resubmission_report": AnnualReport.objects.filter(
             administration=administration, financial_year=report.financial_year, resubmission=True

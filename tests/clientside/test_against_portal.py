@@ -321,6 +321,10 @@ def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the
     step, link = next_step(env_a.administration)
     assert "heeft deze stukken al" in step and "Klaarzetten accountancyportal" in step
     assert link == reverse("clientside:report", args=[env_a.report.pk])
+    # The page the reason sends the client to offers that button (it is not "under way").
+    page = _browser_for_report().get(link).content.decode()
+    assert 'id="prepare"' in page
+    assert "Er loopt al een bericht voor dit jaarrapport" not in page
 
     # Changed documents replace the refused message; the portal takes them.
     env_a.report.signing_place = "Zwolle"
