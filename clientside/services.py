@@ -1305,9 +1305,12 @@ def set_token(*, profile: CommunicationProfile, token: str) -> CommunicationProf
     profile = CommunicationProfile.objects.select_for_update().get(pk=profile.pk)
     profile.token = token.strip()
     profile.token_set_at = timezone.now()
+    profile.last_test_at = None
     profile.last_test_ok = None
     profile.last_test_message = ""
-    profile.save(update_fields=["token", "token_set_at", "last_test_ok", "last_test_message"])
+    profile.save(
+        update_fields=["token", "token_set_at", "last_test_at", "last_test_ok", "last_test_message"]
+    )
     return profile
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from clientside.models import Administration, AnnualReport, CommunicationProfile, OutboundMessage
 from kvk.status import Status
@@ -447,6 +448,26 @@ def test_empty_token_keeps_the_stored_one(client):
     assert "vul het token opnieuw in" in page.content.decode()
     env.profile.refresh_from_db()
     assert (env.profile.participant_number, env.profile.portal_url_override) == ("12345", "")
+
+
+@pytest.mark.django_db
+def test_a_new_token_forgets_the_last_test(client):
+    """The outcome of "Test verbinding" was about the old token: with a new one the page
+    shows no "Laatste test" line (it showed the old date with an empty result, in red)."""
+    env = make_environment(kvk_number="12345678", token="oud-token", portal_url="")
+    CommunicationProfile.objects.filter(pk=env.profile.pk).update(
+        last_test_at=timezone.now(), last_test_ok=False, last_test_message="Geweigerd."
+    )
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    url = f"/klant/administraties/{env.administration.pk}/communicatie/"
+    assert 'id="last-test"' in client.get(url).content.decode()
+
+    follow_post(client, url, {"participant_number": "12345", "token": "nieuw-token"})
+
+    env.profile.refresh_from_db()
+    assert env.profile.token == "nieuw-token"
+    assert (env.profile.last_test_at, env.profile.last_test_ok) == (None, None)
+    assert 'id="last-test"' not in client.get(url).content.decode()
 
 
 @pytest.mark.django_db
