@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientside.models import (
@@ -354,10 +355,33 @@ class CommunicationProfileForm(forms.ModelForm):
         return data
 
 
+_VALID_YEAR = _("Vul een geldig boekjaar in, bijvoorbeeld 2025.")
+
+
 class NewReportForm(forms.Form):
     financial_year = forms.IntegerField(
-        label=_("Boekjaar"), min_value=2000, max_value=2100, help_text=_("Bijvoorbeeld 2025.")
+        label=_("Boekjaar"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Bijvoorbeeld 2025."),
+        error_messages={
+            key: _VALID_YEAR for key in ("required", "invalid", "min_value", "max_value")
+        },
     )
+
+    def clean_financial_year(self) -> int:
+        """A year that has not begun has no accounts yet (its report would also become the
+        administration's next step, ahead of the year that is due)."""
+        year = self.cleaned_data["financial_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(
+                _(
+                    "Boekjaar %(year)s is nog niet begonnen; kies een boekjaar dat al loopt "
+                    "of voorbij is."
+                )
+                % {"year": year}
+            )
+        return year
 
 
 class ReportingValuesForm(forms.ModelForm):

@@ -471,6 +471,33 @@ def test_a_new_token_forgets_the_last_test(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        ("", "Vul een geldig boekjaar in, bijvoorbeeld 2025."),
+        ("1800", "Vul een geldig boekjaar in, bijvoorbeeld 2025."),
+        (
+            "next",
+            "Boekjaar {next} is nog niet begonnen; kies een boekjaar dat al loopt of voorbij is.",
+        ),
+    ],
+)
+def test_a_report_for_a_year_not_yet_begun_is_refused(client, year, expected):
+    """A report for next year (or 2100) was made and became the administration's next step,
+    ahead of the year that is due; now the bookkeeper reads why not, and nothing is made."""
+    env = _bookkeeper_sees(client)
+    following = timezone.localdate().year + 1
+    year = str(following) if year == "next" else year
+    page = follow_post(
+        client,
+        f"/klant/administraties/{env.administration.pk}/jaarrapporten/",
+        {"financial_year": year},
+    )
+    assert flashes(page) == [expected.format(next=following)]
+    assert AnnualReport.objects.filter(administration=env.administration).count() == 1
+
+
+@pytest.mark.django_db
 def test_send_receive_needs_its_permission(client):
     env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
     client.force_login(user_with("view_administration", "change_administration", "prepare_report"))
