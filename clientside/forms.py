@@ -254,7 +254,7 @@ def _refuse_a_second_administration(form: forms.ModelForm) -> None:
         form.add_error(
             "kvk_number",
             _(
-                "Er is al een administratie met KvK-nummer %(number)s: %(name)s. Open die "
+                "De administratie %(name)s heeft al KvK-nummer %(number)s. Open die "
                 "administratie in plaats van een tweede te maken."
             )
             % {"number": number, "name": other.name},

@@ -808,9 +808,10 @@ def test_a_second_administration_with_the_same_kvk_number_is_refused(client):
         "contact_type": "ondernemer",
     }
     page = client.post("/klant/administraties/nieuw/", data)
+    # The name ("Test B.V.") is not followed by the sentence's full stop ("B.V..").
     assert (
-        f"Er is al een administratie met KvK-nummer {existing.kvk_number}: {existing.name}."
-        in page.content.decode()
+        f"De administratie {existing.name} heeft al KvK-nummer {existing.kvk_number}. Open "
+        "die administratie in plaats van een tweede te maken." in page.content.decode()
     )
     assert Administration.objects.filter(kvk_number=existing.kvk_number).count() == 1
 
