@@ -647,10 +647,7 @@ def _adoption_date_problems(
         return [
             Problem(
                 where,
-                _(
-                    "Een heraanlevering vereist de datum van vaststelling (BR-KVK-4.12, "
-                    "BR-KVK-4.16)."
-                ),
+                _("Een heraanlevering vereist de datum van vaststelling."),
                 "BR-KVK-4.16",
             )
         ]
@@ -658,7 +655,7 @@ def _adoption_date_problems(
         return [
             Problem(
                 where,
-                _("De datum van vaststelling ligt in de toekomst (BR-KVK-4.10)."),
+                _("De datum van vaststelling ligt in de toekomst."),
                 "BR-KVK-4.10",
             )
         ]

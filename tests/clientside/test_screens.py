@@ -4,6 +4,7 @@ only by what the screens show; and who may do what."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -495,6 +496,24 @@ def test_a_report_for_a_year_not_yet_begun_is_refused(client, year, expected):
     )
     assert flashes(page) == [expected.format(next=following)]
     assert AnnualReport.objects.filter(administration=env.administration).count() == 1
+
+
+@pytest.mark.django_db
+def test_controle_names_the_rule_of_a_problem_once(client):
+    """An adoption date ahead of today breaks BR-KVK-4.10 (KVK-SBR.md §4: "4.10 the
+    adoption date is not after the filing date"). The code stands after the sentence, as
+    for every problem; the sentence repeated it: "... toekomst (BR-KVK-4.10). (regel
+    BR-KVK-4.10)"."""
+    env = _bookkeeper_sees(client)
+    AnnualReport.objects.filter(pk=env.report.pk).update(
+        adoption_date=timezone.localdate() + timedelta(days=1)
+    )
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    items = re.findall(r'<li id="[a-z]+-\d+">(.*?)</li>', html, re.S)
+    [item] = [li for li in items if "BR-KVK-4.10" in li]
+    assert re.sub(r"<[^>]+>", "", item) == (
+        "Datum vaststelling: De datum van vaststelling ligt in de toekomst. (regel BR-KVK-4.10)"
+    )
 
 
 @pytest.mark.django_db
