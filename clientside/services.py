@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from clientside import check_messages
 from clientside.models import (
@@ -1014,11 +1015,11 @@ class SendReceiveResult:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return _("%(sent)s verzonden, %(failed)s mislukt, %(updated)s statuswijzigingen.") % {
-            "sent": self.sent,
-            "failed": self.failed,
-            "updated": self.updated,
-        }
+        return ngettext(
+            "%(sent)s verzonden, %(failed)s mislukt, %(updated)s statuswijziging.",
+            "%(sent)s verzonden, %(failed)s mislukt, %(updated)s statuswijzigingen.",
+            self.updated,
+        ) % {"sent": self.sent, "failed": self.failed, "updated": self.updated}
 
 
 def client_for(profile: CommunicationProfile, *, timeout: float = 30.0) -> PortalClient:

@@ -39,6 +39,19 @@ def test_participant_number_is_normalised(typed, stored):
     assert normalise_participant_number(typed) == stored
 
 
+@pytest.mark.parametrize(
+    ("updated", "summary"),
+    [
+        (0, "1 verzonden, 0 mislukt, 0 statuswijzigingen."),
+        (1, "1 verzonden, 0 mislukt, 1 statuswijziging."),
+        (2, "1 verzonden, 0 mislukt, 2 statuswijzigingen."),
+    ],
+)
+def test_send_receive_summary_counts_status_changes_in_dutch(updated, summary):
+    """What the bookkeeper reads after "Verzenden/ontvangen": one change is singular."""
+    assert services.SendReceiveResult(sent=1, updated=updated).summary() == summary
+
+
 def test_prepared_instance_carries_the_administration_and_reporting_values(env):
     supervisor = Signatory.objects.create(
         administration=env.administration,
