@@ -35,10 +35,22 @@ class AdoptForm(forms.Form):
     2:101 BW) and not in the future; ``bounds`` (workflow.selectors.adoption_bounds) are
     the year end and signing date of the message's document."""
 
-    adopted = forms.BooleanField(label=_("Jaarrekening vastgesteld"), required=True)
+    adopted = forms.BooleanField(
+        label=_("Jaarrekening vastgesteld"),
+        required=True,
+        error_messages={
+            "required": _(
+                "Vink 'Jaarrekening vastgesteld' aan als de aandeelhouders de jaarrekening "
+                "hebben vastgesteld."
+            )
+        },
+    )
     adoption_date = forms.DateField(
         label=_("Datum vaststelling"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Vul de datum in waarop de jaarrekening is vastgesteld."),
+        },
     )
 
     def __init__(self, *args: Any, bounds: Any = None, **kwargs: Any) -> None:
@@ -82,6 +94,11 @@ class RejectForm(forms.Form):
         help_text=_("Uw accountant leest deze reden en past de stukken aan."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={
+            "required": _(
+                "Schrijf waarom u afkeurt, zodat uw accountant weet wat er moet veranderen."
+            )
+        },
     )
 
 

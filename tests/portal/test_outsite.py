@@ -107,6 +107,25 @@ def test_adoption_in_the_future_is_refused(browser_a, message_a):
     assert not message_a.adopted
 
 
+def test_an_empty_adoption_or_rejection_says_what_to_fill_in(browser_a, message_a):
+    """A client who pressed "Vaststellen" or "Afkeuren bericht" with nothing filled in read
+    "Dit veld is vereist." under a checkbox; each field now says what it needs."""
+    adopt = browser_a.post(reverse("outsite-action", args=[message_a.pk, "adopt"]), {})
+    assert adopt.status_code == 400
+    html = adopt.content.decode()
+    assert "Vink &#x27;Jaarrekening vastgesteld&#x27; aan als de aandeelhouders" in html
+    assert "Vul de datum in waarop de jaarrekening is vastgesteld." in html
+    reject = browser_a.post(
+        reverse("outsite-action", args=[message_a.pk, "reject"]), {"reason": "  "}
+    )
+    assert reject.status_code == 400
+    html = reject.content.decode()
+    assert "Schrijf waarom u afkeurt, zodat uw accountant weet wat er moet veranderen." in html
+    assert "Dit veld is vereist." not in adopt.content.decode() + html
+    message_a.refresh_from_db()
+    assert (message_a.status, message_a.adopted) == (Status.IN_REVIEW, False)
+
+
 def test_approve_with_an_old_fingerprint_is_refused(browser_a, message_a):
     browser_a.post(
         reverse("outsite-action", args=[message_a.pk, "adopt"]),
