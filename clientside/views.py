@@ -367,7 +367,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
     form = NewReportForm(request.POST)
     if not form.is_valid():
-        flash.error(request, form.errors["financial_year"][0])
+        flash.error(request, str(form.errors["financial_year"][0]))
         return redirect(reverse("clientside:administration", args=[pk]) + "#jaarrapporten")
     report = services.create_report(
         administration=administration, financial_year=form.cleaned_data["financial_year"]
