@@ -24,6 +24,8 @@ from kvk.fields import legal_form_field
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
 )
+#: The RSIN (Rechtspersonen en Samenwerkingsverbanden Informatienummer) has nine digits.
+rsin_validator = RegexValidator(r"^\d{9}$", _("Een RSIN bestaat uit precies negen cijfers."))
 participant_number_validator = RegexValidator(
     r"^\d{5}$", _("Een deelnemernummer bestaat uit precies vijf cijfers.")
 )

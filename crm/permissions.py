@@ -50,3 +50,14 @@ def is_staff_of(user: Any, organisation: Organisation) -> bool:
 def is_client_of(user: Any, organisation: Organisation) -> bool:
     contact = client_contact(user)
     return contact is not None and contact.organisation_id == organisation.pk
+
+
+def may_edit_organisation(user: Any, organisation: Organisation) -> bool:
+    """Whether ``user`` may change an organisation's set-up (its identification numbers,
+    contacts and approvers): an administrator of the set-up in its environment."""
+    member = staff_member(user)
+    return (
+        member is not None
+        and member.environment_id == organisation.environment_id
+        and member.role == StaffMember.Role.ADMINISTRATOR
+    )

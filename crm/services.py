@@ -1,13 +1,29 @@
-"""Services of the CRM that scripts and commands use: find an accountancy environment,
-create a client organisation with its KvK number, find one by that number."""
+"""Services of the CRM: find an accountancy environment, create a client organisation with
+its KvK number, find one by that number (scripts and commands); add, correct and remove an
+organisation's identification numbers (InSite)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
+from dataclasses import dataclass
+from typing import Any
 
-from crm.models import AccountancyEnvironment, Identification, Organisation, kvk_number_validator
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from crm import permissions
+from crm.models import (
+    AccountancyEnvironment,
+    Identification,
+    Organisation,
+    kvk_number_validator,
+    rsin_validator,
+)
+from kvk.status import Status
 
 
 class OnboardingError(Exception):
@@ -106,3 +122,287 @@ def find_organisation(*, kvk_number: str, participant_number: str | None = None)
             % {"nummer": kvk_number}
         )
     return found[0].organisation
+
+
+# --- identification numbers of an organisation (InSite) ---------------------------------------
+
+
+class IdentificationError(Exception):
+    """An identification number cannot be added, changed or removed. ``code`` is stable;
+    ``message`` says why, in the reader's language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+#: The format of each kind of number.
+_VALIDATORS = {
+    Identification.Kind.KVK: kvk_number_validator,
+    Identification.Kind.RSIN: rsin_validator,
+}
+
+#: A message at one of these statuses is delivered to the KvK and followed there under its
+#: organisation's KvK number as it is at that moment (workflow.submission: the
+#: identiteitBelanghebbende of the delivery and of the search for an earlier one).
+ON_THE_WAY_TO_KVK = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR)
+#: Uploads not yet processed: processing matches their document's KvK number with the
+#: organisation's as it is when they are processed.
+WAITING_FOR_PROCESSING = (Status.RECEIVED, Status.PROCESSING)
+#: In the workflow, not yet approved: their document holds the KvK number they were matched on.
+BEFORE_APPROVAL = (Status.IN_REVIEW, Status.REJECTED)
+
+
+@dataclass(frozen=True)
+class KvkChangeEffects:
+    """What a change of an organisation's KvK number means for its messages."""
+
+    #: Processed already (25 and later): they stay with the organisation, not matched again.
+    received: int
+    #: At 10 or 20: checked against the number as it is when processing reaches them.
+    waiting: int
+    #: At 30 or 40 (and not replaced): their document holds the number they were matched on.
+    before_approval: int
+    #: At 50, 60 or 70: the change is refused while there are any.
+    on_the_way: int
+
+
+def kvk_change_effects(organisation: Organisation) -> KvkChangeEffects:
+    """Count the organisation's messages by what a change of its KvK number means for them
+    (one query). The messages are workflow's (related name ``approval_messages``), read
+    through the relation: crm sits below workflow and does not import it."""
+    counts = organisation.approval_messages.aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(status__in=WAITING_FOR_PROCESSING)),
+        before_approval=Count("pk", filter=Q(status__in=BEFORE_APPROVAL, replaced_by__isnull=True)),
+        on_the_way=Count("pk", filter=Q(status__in=ON_THE_WAY_TO_KVK)),
+    )
+    return KvkChangeEffects(
+        received=counts["total"] - counts["waiting"],
+        waiting=counts["waiting"],
+        before_approval=counts["before_approval"],
+        on_the_way=counts["on_the_way"],
+    )
+
+
+def _kind_label(kind: str) -> str:
+    return str(Identification.Kind(kind).label)
+
+
+def _current(organisation: Organisation, kind: str) -> Identification | None:
+    return Identification.objects.filter(organisation=organisation, kind=kind).first()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in Identification.Kind.values:
+        raise IdentificationError("kind_unknown", _("Kies het soort identificatienummer."))
+
+
+def _check_format(kind: str, value: str) -> None:
+    if not value:
+        raise IdentificationError("value_missing", _("Vul het identificatienummer in."))
+    try:
+        _VALIDATORS[Identification.Kind(kind)](value)
+    except ValidationError as error:
+        raise IdentificationError(f"{kind}_format", error.messages[0]) from None
+
+
+def _in_use(
+    organisation: Organisation, kind: str, value: str, user: Any
+) -> IdentificationError | None:
+    """The error for a number another organisation of the environment has (naming it when
+    ``user`` may see it); None when the number is free."""
+    owner = (
+        Identification.objects.filter(
+            environment_id=organisation.environment_id, kind=kind, value=value
+        )
+        .exclude(organisation_id=organisation.pk)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    if owner is None:
+        return None
+    params = {"kind": _kind_label(kind), "value": value}
+    visible = permissions.visible_organisations(user).filter(pk=owner).first()
+    if visible is not None:
+        return IdentificationError(
+            "in_use",
+            _("%(kind)s %(value)s hoort al bij organisatie '%(name)s'.")
+            % {**params, "name": visible.name},
+        )
+    return _in_use_elsewhere(kind, value)
+
+
+def _in_use_elsewhere(kind: str, value: str) -> IdentificationError:
+    return IdentificationError(
+        "in_use",
+        _("%(kind)s %(value)s is al in gebruik bij een andere organisatie.")
+        % {"kind": _kind_label(kind), "value": value},
+    )
+
+
+def _check_not_on_the_way(organisation: Organisation, kind: str) -> None:
+    """A KvK number stays while messages travel to the KvK under it: delivering or finding
+    a delivery under another number than the document's would not be this filing's."""
+    if kind != Identification.Kind.KVK:
+        return
+    count = kvk_change_effects(organisation).on_the_way
+    if count:
+        raise IdentificationError(
+            "kvk_on_the_way",
+            ngettext(
+                "Het KvK-nummer kan nu niet worden gewijzigd of verwijderd: %(count)d bericht "
+                "van deze organisatie is onderweg naar de KvK (status 50, 60 of 70) en wordt "
+                "onder het huidige KvK-nummer afgeleverd en gevolgd. Wacht tot het is "
+                "gedeponeerd of afgekeurd.",
+                "Het KvK-nummer kan nu niet worden gewijzigd of verwijderd: %(count)d berichten "
+                "van deze organisatie zijn onderweg naar de KvK (status 50, 60 of 70) en worden "
+                "onder het huidige KvK-nummer afgeleverd en gevolgd. Wacht tot ze zijn "
+                "gedeponeerd of afgekeurd.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
+def check_identification(
+    *, organisation: Organisation, kind: str, value: str, user: Any, adding: bool
+) -> str:
+    """The number as it will be stored (without spaces), or IdentificationError saying why
+    it cannot be: an unknown kind, a wrong format, a second number of one kind (``adding``)
+    or none to change, a number of another organisation, a KvK number with messages on the
+    way to the KvK. The services check it again under the lock; a form checks it first."""
+    _check_kind(kind)
+    value = "".join((value or "").split())
+    _check_format(kind, value)
+    current = _current(organisation, kind)
+    if adding and current is not None:
+        raise IdentificationError(
+            "kind_exists",
+            _(
+                "Deze organisatie heeft al een %(kind)s (%(value)s); een organisatie heeft er "
+                "één. Wijzig dat nummer in plaats van een tweede toe te voegen."
+            )
+            % {"kind": _kind_label(kind), "value": current.value},
+        )
+    if not adding and current is None:
+        raise _missing(kind)
+    if current is not None and current.value == value:
+        return value  # nothing changes
+    in_use = _in_use(organisation, kind, value, user)
+    if in_use is not None:
+        raise in_use
+    _check_not_on_the_way(organisation, kind)
+    return value
+
+
+def check_removal(*, organisation: Organisation, kind: str) -> Identification:
+    """The number to remove, or IdentificationError: none of this kind, or a KvK number
+    with messages on the way to the KvK."""
+    _check_kind(kind)
+    current = _current(organisation, kind)
+    if current is None:
+        raise _missing(kind)
+    _check_not_on_the_way(organisation, kind)
+    return current
+
+
+def _missing(kind: str) -> IdentificationError:
+    return IdentificationError(
+        "kind_missing", _("Deze organisatie heeft geen %(kind)s.") % {"kind": _kind_label(kind)}
+    )
+
+
+def _locked_organisation(organisation_id: int, user: Any) -> Organisation:
+    """The organisation, locked: its identification numbers change one at a time. Another
+    environment's answers as one that does not exist."""
+    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    if organisation is None or not permissions.is_staff_of(user, organisation):
+        raise IdentificationError("not_found", _("Deze organisatie bestaat niet."))
+    if not permissions.may_edit_organisation(user, organisation):
+        raise IdentificationError(
+            "not_permitted", _("Alleen beheerders van de inrichting mogen dit.")
+        )
+    return organisation
+
+
+def _audit(user: Any, organisation: Organisation, entry: dict[str, Any]) -> None:
+    """Record the change in the organisation's history as the admin records a change of its
+    identification numbers (LogEntry with the admin's change message, untranslated)."""
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[organisation],
+        action_flag=CHANGE,
+        change_message=[entry],
+        single_object=True,
+    )
+
+
+def _subject(kind: str, value: str) -> dict[str, str]:
+    with translation.override(None):
+        return {
+            "name": str(Identification._meta.verbose_name),
+            "object": f"{Identification.Kind(kind).label} {value}",
+        }
+
+
+def _save(identification: Identification, user: Any) -> None:
+    """Save; a number another organisation took meanwhile (the database keeps numbers unique
+    within an environment) is refused as the check would have refused it."""
+    try:
+        with transaction.atomic():
+            identification.save()
+    except IntegrityError:
+        organisation, kind, value = (
+            identification.organisation,
+            identification.kind,
+            identification.value,
+        )
+        raise _in_use(organisation, kind, value, user) or _in_use_elsewhere(kind, value) from None
+
+
+@transaction.atomic
+def add_identification(*, organisation_id: int, kind: str, value: str, user: Any) -> Identification:
+    """Add a number of a kind the organisation does not have yet ("Nieuw": Type,
+    Identificatienummer). A KvK number added is what the next uploads are matched on."""
+    organisation = _locked_organisation(organisation_id, user)
+    value = check_identification(
+        organisation=organisation, kind=kind, value=value, user=user, adding=True
+    )
+    identification = Identification(organisation=organisation, kind=kind, value=value)
+    _save(identification, user)
+    _audit(user, organisation, {"added": _subject(kind, value)})
+    return identification
+
+
+@transaction.atomic
+def change_identification(
+    *, organisation_id: int, kind: str, value: str, user: Any
+) -> tuple[Identification, bool]:
+    """Correct the organisation's number of ``kind``; returns it and whether it changed.
+    Messages already received keep their organisation: nothing is matched again."""
+    organisation = _locked_organisation(organisation_id, user)
+    value = check_identification(
+        organisation=organisation, kind=kind, value=value, user=user, adding=False
+    )
+    identification = _current(organisation, kind)
+    assert identification is not None  # check_identification refuses a missing one
+    old = identification.value
+    if old == value:
+        return identification, False
+    identification.value = value
+    _save(identification, user)
+    entry = _subject(kind, f"{old} → {value}")
+    _audit(user, organisation, {"changed": {**entry, "fields": ["nummer"]}})
+    return identification, True
+
+
+@transaction.atomic
+def remove_identification(*, organisation_id: int, kind: str, user: Any) -> None:
+    """Remove the organisation's number of ``kind``. Without a KvK number no upload of the
+    organisation can be matched: processing refuses it (25)."""
+    organisation = _locked_organisation(organisation_id, user)
+    identification = check_removal(organisation=organisation, kind=kind)
+    identification.delete()
+    _audit(user, organisation, {"deleted": _subject(kind, identification.value)})

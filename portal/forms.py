@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from connectors.models import AppConnector, MessageType
+from crm import services as crm_services
 from crm.models import (
     AdopterRule,
     ApproverRule,
@@ -317,6 +318,50 @@ class OrganisationForm(forms.Form):
         if taken:
             raise forms.ValidationError(_("Dit KvK-nummer hoort al bij een organisatie."))
         return value
+
+
+class IdentificationForm(forms.Form):
+    """An identification number of an organisation: "Nieuw" (``adding``: Type and
+    Identificatienummer) or the correction of the number of one type. The checks are the
+    service's (crm.services.check_identification), answered under the fields."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=Identification.Kind.choices)
+    value = forms.CharField(
+        label=_("Identificatienummer"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    #: Refusals of the service about the type (shown under it when adding, else above the
+    #: form) or the whole change; any other is about the number.
+    NOT_ABOUT_THE_NUMBER = frozenset({"kind_unknown", "kind_exists", "kind_missing"})
+
+    def __init__(self, *args: Any, organisation: Organisation, user: Any, adding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation, self.user, self.adding = organisation, user, adding
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            data["value"] = crm_services.check_identification(
+                organisation=self.organisation,
+                kind=data["kind"],
+                value=data["value"],
+                user=self.user,
+                adding=self.adding,
+            )
+        except crm_services.IdentificationError as error:
+            field: str | None = "value"
+            if error.code in self.NOT_ABOUT_THE_NUMBER:
+                field = "kind" if self.adding else None
+            elif error.code == "kvk_on_the_way":
+                field = None
+            self.add_error(field, error.message)
+        return data
 
 
 def login_of_someone_else(email: str) -> bool:

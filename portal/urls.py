@@ -82,6 +82,18 @@ urlpatterns = [
         insite.organisation_approvers,
         name="insite-organisation-approvers",
     ),
+    *(
+        path(
+            f"insite/organisaties/<int:pk>/identificatienummers/{segment}/",
+            view,
+            name=f"insite-identification-{action}",
+        )
+        for segment, view, action in [
+            ("nieuw", insite.identification_add, "add"),
+            ("wijzigen", insite.identification_change, "change"),
+            ("verwijderen", insite.identification_remove, "remove"),
+        ]
+    ),
     path(
         "insite/organisaties/<int:pk>/contactpersonen/",
         insite.contact_create,

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config import dates
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
+from crm import services as crm_services
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
@@ -40,6 +41,7 @@ from portal.forms import (
     ConnectorForm,
     ContactForm,
     DeliveryCheckForm,
+    IdentificationForm,
     MessageFilterForm,
     MessageTypeForm,
     OrganisationApproversForm,
@@ -656,12 +658,13 @@ def _organisation_page(
     *,
     contact_form: ContactForm | None = None,
     approvers_form=None,
+    identification_form: IdentificationForm | None = None,
 ) -> HttpResponse:
     """The organisation's page; with a refused form (bound, with its errors and what was
     typed), answered 400."""
     context = {
         "organisation": organisation,
-        "identifications": organisation.identifications.all(),
+        **_identifications_context(request, organisation, identification_form),
         "contacts": organisation.contacts.select_related("user"),
         "tokens": organisation.tokens.select_related("connector").order_by("-created_at"),
         # Not "messages": that is the name of the notes (django.contrib.messages) base.html
@@ -675,7 +678,7 @@ def _organisation_page(
     }
     if approvers_form is not None:
         context["approvers_form"] = approvers_form
-    refused = contact_form is not None or approvers_form is not None
+    refused = any(f is not None for f in (contact_form, approvers_form, identification_form))
     return render(
         request, "portal/insite_organisation.html", context, status=400 if refused else 200
     )
@@ -746,6 +749,146 @@ def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
         _("Opgeslagen wie de berichten van deze organisatie goedkeuren en wie vaststelt."),
     )
     return redirect("insite-organisation", pk=pk)
+
+
+# --- identification numbers ("Nieuw": Type, Identificatienummer) --------------------------------
+
+
+def _identification_form(
+    request: HttpRequest, organisation: Organisation, *, adding: bool, data=None, **kwargs: Any
+) -> IdentificationForm:
+    return IdentificationForm(
+        data, organisation=organisation, user=request.user, adding=adding, **kwargs
+    )
+
+
+def _identifications_context(
+    request: HttpRequest, organisation: Organisation, refused: IdentificationForm | None
+) -> dict:
+    """The numbers, each with the form that corrects it (the refused one, bound, for its
+    type), and the form for a new one. A row's fields are named after its type: one page
+    holds several forms."""
+    rows = []
+    for identification in organisation.identifications.order_by("kind"):
+        form = refused
+        if form is None or form.adding or form.data.get("kind") != identification.kind:
+            form = _identification_form(
+                request,
+                organisation,
+                adding=False,
+                initial={"kind": identification.kind, "value": identification.value},
+            )
+        form.auto_id = f"id_{identification.kind}_%s"
+        rows.append({"identification": identification, "form": form})
+    adding = refused if refused is not None and refused.adding else None
+    return {
+        "identification_rows": rows,
+        "identification_form": adding or _identification_form(request, organisation, adding=True),
+    }
+
+
+def _identification_confirmation(
+    request: HttpRequest,
+    organisation: Organisation,
+    *,
+    action: str,
+    kind: str,
+    value: str,
+    old: str = "",
+) -> HttpResponse:
+    """ "Weet u het zeker?" before a KvK number is added, changed or removed (or any number
+    removed): what it means for the messages already received and the uploads under way."""
+    kvk = kind == Identification.Kind.KVK
+    return render(
+        request,
+        "portal/insite_identification_confirm.html",
+        {
+            "organisation": organisation,
+            "action": action,
+            "kind": kind,
+            "kind_label": Identification.Kind(kind).label,
+            "value": value,
+            "old": old,
+            "kvk": kvk,
+            "effects": crm_services.kvk_change_effects(organisation) if kvk else None,
+            "post_to": f"insite-identification-{action}",
+        },
+    )
+
+
+def _identification_saved(request: HttpRequest, organisation: Organisation, *, adding: bool):
+    """Add or correct a number from the POSTed form: the organisation's page with the form's
+    errors (400), the confirmation for a KvK number, or the change and back to the page."""
+    form = _identification_form(request, organisation, adding=adding, data=request.POST)
+    if not form.is_valid():
+        flash.error(request, _("Niet opgeslagen; zie de meldingen bij de velden."))
+        return _organisation_page(request, organisation, identification_form=form)
+    kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
+    current = organisation.identifications.filter(kind=kind).first()
+    old = current.value if current is not None else ""
+    if old == value and not adding:
+        flash.info(request, _("Het nummer is niet gewijzigd."))
+        return redirect(reverse("insite-organisation", args=[organisation.pk]) + "#identifications")
+    if kind == Identification.Kind.KVK and request.POST.get("confirmed") != "1":
+        action = "add" if adding else "change"
+        return _identification_confirmation(
+            request, organisation, action=action, kind=kind, value=value, old=old
+        )
+    service = crm_services.add_identification if adding else crm_services.change_identification
+    try:
+        service(organisation_id=organisation.pk, kind=kind, value=value, user=request.user)
+    except crm_services.IdentificationError as error:
+        flash.error(request, error.message)
+    else:
+        label = Identification.Kind(kind).label
+        flash.success(
+            request,
+            _("%(kind)s %(value)s toegevoegd.") % {"kind": label, "value": value}
+            if adding
+            else _("%(kind)s gewijzigd van %(old)s in %(value)s.")
+            % {"kind": label, "old": old, "value": value},
+        )
+    return redirect(reverse("insite-organisation", args=[organisation.pk]) + "#identifications")
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def identification_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    return _identification_saved(request, organisation, adding=True)
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def identification_change(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    return _identification_saved(request, organisation, adding=False)
+
+
+@common.staff_view(administrator=True)
+@require_POST
+def identification_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a number: the first POST asks "Weet u het zeker?", the one with ``confirmed``
+    removes it."""
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    back = reverse("insite-organisation", args=[pk]) + "#identifications"
+    kind = request.POST.get("kind", "")
+    try:
+        identification = crm_services.check_removal(organisation=organisation, kind=kind)
+        if request.POST.get("confirmed") != "1":
+            return _identification_confirmation(
+                request, organisation, action="remove", kind=kind, value=identification.value
+            )
+        crm_services.remove_identification(organisation_id=pk, kind=kind, user=request.user)
+    except crm_services.IdentificationError as error:
+        flash.error(request, error.message)
+        return redirect(back)
+    flash.success(
+        request,
+        _("%(kind)s %(value)s verwijderd.")
+        % {"kind": identification.get_kind_display(), "value": identification.value},
+    )
+    return redirect(back)
 
 
 def _is_administrator(request: HttpRequest) -> bool:
