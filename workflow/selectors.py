@@ -20,7 +20,7 @@ from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
-from workflow.reasons import public
+from workflow.reasons import another_company, public
 
 #: The audit actions as the timeline names them.
 ACTION_LABELS = {
@@ -48,6 +48,33 @@ ACTION_LABELS = {
 #: Audit actions that are notes for the staff: a client's timeline and the client API leave
 #: them out (a "kvk_attention" event carries Digipoort's raw answer).
 STAFF_ONLY_ACTIONS = frozenset({"kvk_attention"})
+
+#: The code prefix of the parser's refusals (kvk.parser.XbrlParseError): a document it will
+#: not read gets none of the KvK's rules.
+UNREADABLE_PREFIX = "DEP-PARSE-"
+
+
+def filing_rules_ran(message: ApprovalMessage) -> bool:
+    """Whether processing ran the KvK's filing rules on the message's document, so that its
+    ``findings`` (empty or not) are their outcome.
+
+    Processing writes the findings as it ends at 25 or 30 (finish_processing), an empty list
+    both when the rules found nothing and when they never ran. They never ran before
+    processing (10, 20), nor at 25 when processing stopped before them
+    (connectors.services._examine): a document the parser refused (DEP-PARSE-...) or
+    another company's (kvk_number_not_yours). The reasons of a 25 say which. A message
+    that entered the workflow (30 and on) passed them all."""
+    if message.status < Status.PROCESSING_FAILED:
+        return False
+    if message.status != Status.PROCESSING_FAILED:
+        return True
+    reasons = message.reasons if isinstance(message.reasons, list) else []
+    unreadable = any(
+        isinstance(r, dict) and str(r.get("code", "")).startswith(UNREADABLE_PREFIX)
+        for r in reasons
+    )
+    return not unreadable and not another_company(reasons)
+
 
 #: The audit action of workflow.services.override_size_class_warning.
 SIZE_CLASS_OVERRIDDEN = "size_class_overridden"
