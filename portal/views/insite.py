@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -198,13 +198,61 @@ def filter_messages(
     return queryset
 
 
+#: The list's sort keys (``?sort=KEY``, ``?sort=-KEY`` descending): the field each sorts on
+#: and whether a first click on its column's header sorts descending (newest, latest first).
+SORTS: dict[str, tuple[str, bool]] = {
+    "organisation": ("organisation__name", False),
+    "year": ("financial_year", True),
+    "status": ("status", False),
+    "changed": ("status_changed_at", True),
+}
+#: The order without a choice: the last change, newest first.
+DEFAULT_SORT = "-changed"
+
+
+def message_sort(value: str | None) -> str:
+    """The sort asked for when it is one of SORTS (either direction), else DEFAULT_SORT."""
+    key = (value or "").removeprefix("-")
+    return value if value and key in SORTS else DEFAULT_SORT
+
+
+def _ordering(sort: str) -> list[Any]:
+    """The order_by of ``sort``: rows without a value (no financial year yet) last in both
+    directions; equal values by their last change, newest first; the id keeps pages apart."""
+    key = sort.removeprefix("-")
+    column = F(SORTS[key][0])
+    first = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+    if key == "changed":
+        return [first, "-pk" if sort.startswith("-") else "pk"]
+    return [first, "-status_changed_at", "-pk"]
+
+
+def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the query string of its header link (the filters kept, back to
+    the first page; the current column in the other direction) and its ``aria-sort``."""
+    headers = {}
+    for key, (_field, descending_first) in SORTS.items():
+        if sort.removeprefix("-") == key:
+            state = "descending" if sort.startswith("-") else "ascending"
+            target = key if sort.startswith("-") else f"-{key}"
+        else:
+            state, target = "", f"-{key}" if descending_first else key
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        if target != DEFAULT_SORT:
+            query["sort"] = target
+        headers[key] = {"query": query.urlencode(), "state": state}
+    return headers
+
+
 @common.staff_view()
 @activation.required
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
-    """The list with filters, search and pagination. The number of queries is the same for
-    1 or 1000 rows: organisations come with a join, their KvK numbers with one prefetch,
-    message type names with one query."""
+    """The list with filters, search, sorting (SORTS) and pagination. The number of queries
+    is the same for 1 or 1000 rows and for every sort: organisations come with a join, their
+    KvK numbers with one prefetch, message type names with one query."""
     base = common.staff_messages(request)
     type_names = _message_type_names(request)
     years = (
@@ -221,12 +269,13 @@ def message_list(request: HttpRequest) -> HttpResponse:
         waiting_days=settings.PORTAL_CLIENT_WAITING_DAYS,
     )
     filters = form.filters() if request.GET else {}
+    sort = message_sort(request.GET.get("sort"))
     queryset = (
         filter_messages(base, filters)
         .defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
         .prefetch_related("organisation__identifications")
-        .order_by("-status_changed_at", "-pk")
+        .order_by(*_ordering(sort))
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for message in page:
@@ -244,7 +293,15 @@ def message_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(filters)},
+        {
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "filtered": bool(filters),
+            "sort": sort,
+            "sort_kept": "" if sort == DEFAULT_SORT else sort,
+            "sort_headers": _sort_headers(request, sort),
+        },
     )
 
 
