@@ -259,13 +259,18 @@ def versions_context(
 ) -> dict[str, Any]:
     """The versions of these accounts (a correction replaces a version that ended at 25, 40
     or 90) as far as the reader may open them, and what changed since the version this
-    one replaces: the figures side by side, unless the reader may not see one of the two
-    documents (``document_withheld``)."""
+    one replaces: the facts side by side, unless the reader may not see one of the two
+    documents (``document_withheld``).
+
+    The documents compared are the ones the client's environment sent: the portal rewrites
+    a version's document when the client adopts it ("Jaarrekening vastgesteld"), and that
+    workflow step is not a change the correction made. An adoption the client's own
+    environment put in a document does show."""
     previous = None
     if message.replaces_id:
         # The one heavy column compared is loaded with the row: one query, not two.
-        without_document = [name for name in HEAVY_FIELDS if name != "document"]
-        previous = scope.defer(*without_document).filter(pk=message.replaces_id).first()
+        others = [name for name in HEAVY_FIELDS if name != "received_document"]
+        previous = scope.defer(*others).filter(pk=message.replaces_id).first()
     following = scope.defer(*HEAVY_FIELDS).filter(replaces_id=message.pk).first()
     changes: list[compare.Change] = []
     changes_unreadable = False
@@ -275,7 +280,9 @@ def versions_context(
     if previous is not None and not withheld:
         try:
             changes = compare.changes(
-                bytes(previous.document), bytes(message.document), language=language
+                bytes(previous.received_document),
+                bytes(message.received_document),
+                language=language,
             )
         except ValueError:
             changes_unreadable = True

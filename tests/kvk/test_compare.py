@@ -12,7 +12,7 @@ import pytest
 
 from kvk.builder import adopt_instance, build_instance
 from kvk.compare import changes
-from kvk.statements import demo_statements
+from kvk.statements import Address, Signatory, demo_statements
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,109 @@ def test_adoption_and_notes_are_named(original):
     assert labels["Vastgesteld"] == ("nee", "ja")
     assert labels["Datum vaststelling"] == ("", "2 juni 2025")  # the one date format
     assert any(c.part == "notes" and c.after == "tekst gewijzigd" for c in found)
+
+
+def _rows(original, corrected, language="nl"):
+    found = changes(build_instance(original), build_instance(corrected), language=language)
+    return [(c.part_label, c.label, c.before, c.after) for c in found]
+
+
+def _signed_on(original):
+    return original.signatories[0].signed_on
+
+
+# What the client approves includes the signing of the accounts by the directors (art.
+# 2:101 BW; NT19 jenv-bw2-i:SignatureManagingSupervisoryDirectorsLocation and ...Date, the
+# facts kvk.builder writes per signatory): a correction of one of them is a change.
+
+
+def test_only_the_signing_place_changed(original):
+    moved = [dataclasses.replace(original.signatories[0], place="Amersfoort")]
+    corrected = dataclasses.replace(original, signatories=moved)
+    assert _rows(original, corrected) == [
+        ("Ondertekening", "Plaats van ondertekening (J. de Vries)", "Utrecht", "Amersfoort")
+    ]
+    assert _rows(original, corrected, "en") == [
+        ("Signing", "Place of signing (J. de Vries)", "Utrecht", "Amersfoort")
+    ]
+
+
+def test_only_the_signing_date_changed(original):
+    later = [dataclasses.replace(original.signatories[0], signed_on=date(2025, 5, 21))]
+    corrected = dataclasses.replace(original, signatories=later)
+    assert _rows(original, corrected) == [
+        ("Ondertekening", "Datum van ondertekening (J. de Vries)", "20 mei 2025", "21 mei 2025")
+    ]
+
+
+def test_a_signatory_added_and_one_who_did_not_sign(original):
+    second = Signatory(
+        name="P. Jansen",
+        function="Commissaris (huidig)",
+        signed=False,
+        reason_not_signed="Met verlof",
+    )
+    corrected = dataclasses.replace(original, signatories=[*original.signatories, second])
+    assert _rows(original, corrected) == [
+        (
+            "Ondertekening",
+            "Ondertekenaar",
+            "",
+            "P. Jansen, Commissaris, niet ondertekend: Met verlof",
+        )
+    ]
+    assert _rows(corrected, original) == [
+        (
+            "Ondertekening",
+            "Ondertekenaar",
+            "P. Jansen, Commissaris, niet ondertekend: Met verlof",
+            "",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"seat": "Amersfoort"}, ("Statutaire zetel", "Utrecht", "Amersfoort")),
+        (
+            {
+                "address": Address(
+                    street="Oudegracht", house_number="122", postal_code="3511AX", place="Utrecht"
+                )
+            },
+            ("Adres", "Oudegracht 120, 3511AX Utrecht", "Oudegracht 122, 3511AX Utrecht"),
+        ),
+        (
+            {"email": "jaarrekening@example.nl"},
+            ("E-mailadres", "administratie@example.nl", "jaarrekening@example.nl"),
+        ),
+        ({"prepared_on": date(2025, 5, 1)}, ("Opgemaakt op", "15 mei 2025", "1 mei 2025")),
+        (
+            {"appropriation": "Na"},
+            (
+                "Balans vóór of na resultaatbestemming",
+                "vóór resultaatbestemming",
+                "na resultaatbestemming",
+            ),
+        ),
+    ],
+)
+def test_one_company_or_document_fact_changed(original, change, expected):
+    """The company data and the document facts the rendered accounts show (kvk.render)."""
+    corrected = dataclasses.replace(original, **change)
+    assert _rows(original, corrected) == [("Algemeen", *expected)]
+
+
+def test_an_adoption_in_the_document_itself_is_a_change(original):
+    """The client's environment may send adopted accounts (DocumentAdoptionStatus Ja and
+    DocumentAdoptionDate, KVK-SBR.md: "tweede aanlevering"): that is the document's own
+    fact and is shown."""
+    adopted = dataclasses.replace(original, adopted=True, adoption_date=date(2025, 6, 2))
+    assert _rows(original, adopted) == [
+        ("Algemeen", "Vastgesteld", "nee", "ja"),
+        ("Algemeen", "Datum vaststelling", "", "2 juni 2025"),
+    ]
 
 
 def test_an_unreadable_document_is_refused(original):
