@@ -238,27 +238,37 @@ def administration_create(request: HttpRequest) -> HttpResponse:
 @permission(VIEW)
 def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
-    step_text, step_link = next_step(administration)
-    outbound = administration.outbound_messages.select_related("report").defer("document")
     return render(
         request,
         "clientside/administration_detail.html",
-        {
-            "administration": administration,
-            "signatories": administration.signatories.all(),
-            "signatory_form": SignatoryForm(),
-            "profile": _profile(administration),
-            "reports": administration.annual_reports.order_by("-financial_year", "resubmission"),
-            "report_form": NewReportForm(initial={"financial_year": timezone.now().year - 1}),
-            "outbound": outbound,
-            "next_step": step_text,
-            "next_link": step_link,
-            "can_change": request.user.has_perm(CHANGE),
-            "can_send_receive": request.user.has_perm(SEND_RECEIVE)
-            and activation.is_active(administration),
-            "filing_active": activation.is_active(administration),
-        },
+        _administration_context(request, administration),
     )
+
+
+def _administration_context(
+    request: HttpRequest, administration: Administration, signatory_form: BaseForm | None = None
+) -> dict[str, Any]:
+    """The administration page; ``signatory_form`` as it was filled in when it was refused."""
+    step_text, step_link = next_step(administration)
+    outbound = administration.outbound_messages.select_related("report").defer("document")
+    signatories = list(administration.signatories.all())
+    # A new signatory signs after the ones there are (nl-cd:PresentationOrder).
+    next_order = max((s.order for s in signatories), default=0) + 1
+    return {
+        "administration": administration,
+        "signatories": signatories,
+        "signatory_form": signatory_form or SignatoryForm(initial={"order": next_order}),
+        "profile": _profile(administration),
+        "reports": administration.annual_reports.order_by("-financial_year", "resubmission"),
+        "report_form": NewReportForm(initial={"financial_year": timezone.now().year - 1}),
+        "outbound": outbound,
+        "next_step": step_text,
+        "next_link": step_link,
+        "can_change": request.user.has_perm(CHANGE),
+        "can_send_receive": request.user.has_perm(SEND_RECEIVE)
+        and activation.is_active(administration),
+        "filing_active": activation.is_active(administration),
+    }
 
 
 @permission(CHANGE)
@@ -290,13 +300,10 @@ def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(name)s toegevoegd. Volgende stap: %(next)s")
             % {"name": signatory, "next": next_step(administration)[0]},
         )
-    else:
-        flash.error(
-            request,
-            _("De ondertekenaar is niet toegevoegd: %(errors)s")
-            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
-        )
-    return redirect(reverse("clientside:administration", args=[pk]) + "#ondertekenaars")
+        return redirect(reverse("clientside:administration", args=[pk]) + "#ondertekenaars")
+    flash.error(request, _("De ondertekenaar is niet toegevoegd; zie de meldingen bij de velden."))
+    context = _administration_context(request, administration, signatory_form=form)
+    return render(request, "clientside/administration_detail.html", context, status=400)
 
 
 @require_POST

@@ -123,6 +123,43 @@ def test_a_signatory_is_added_with_function_and_order(client, env):
     )
     added = Signatory.objects.get(name="K. Toezicht")
     assert (added.function, added.order, added.supervisory) == ("Commissaris (huidig)", 3, True)
-    page = follow_post(client, url, {"name": "X", "function": "Directeur", "order": "1"})
-    assert any("niet toegevoegd" in str(m) for m in page.context["messages"])
+    page = client.post(url, {"name": "X", "function": "Directeur", "order": "1"})
+    assert page.status_code == 400 and "has-error" in _field(page.content.decode(), "function")
     assert not Signatory.objects.filter(name="X").exists()
+
+
+def _field(html: str, name: str) -> str:
+    """The form field block (templates/clientside/_field.html) of the input ``name``."""
+    at = html.index(f'name="{name}"')
+    start = html.rindex('<div class="field', 0, at)
+    following = [i for i in (html.find('<div class="field', at), html.find("</form>", at)) if i > 0]
+    return html[start : min(following)]
+
+
+def test_a_refused_signatory_keeps_what_was_typed_with_the_error_at_its_field(client, env):
+    """The error stood in a flash without the field's name ("De ondertekenaar is niet
+    toegevoegd: Voer een geheel getal in.") and the form came back empty."""
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    url = f"/klant/administraties/{env.administration.pk}/ondertekenaars/"
+    data = {"name": "K. Toezicht", "function": "Commissaris (huidig)", "order": "derde"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    order = _field(html, "order")
+    assert "has-error" in order and "Voer een geheel getal in." in order
+    assert "Voer een geheel getal in." not in _field(html, "name")
+    assert 'value="K. Toezicht"' in html and 'value="derde"' in html
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == ["De ondertekenaar is niet toegevoegd; zie de meldingen bij de velden."]
+    assert not Signatory.objects.filter(name="K. Toezicht").exists()
+
+
+def test_a_new_signatory_signs_after_the_ones_there_are(client, env):
+    """'Volgorde' is the order of the signatures in the document (nl-cd:PresentationOrder);
+    it offered 1 for every new signatory."""
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    page = f"/klant/administraties/{env.administration.pk}/"
+    assert sorted(env.administration.signatories.values_list("order", flat=True)) == [1, 2]
+    form = client.get(page).context["signatory_form"]
+    assert form["order"].value() == 3
+    assert 'name="order" value="3"' in _field(client.get(page).content.decode(), "order")
