@@ -62,6 +62,22 @@ def test_detail_explains_what_is_approved(browser_a, message_a):
     assert 'id="adopt"' in html and 'id="approve"' not in html
 
 
+def test_the_list_says_that_the_accounts_must_be_adopted_before_approving(
+    browser_a, client_a, message_a
+):
+    """Approving needs the adoption first ("Jaarrekening vastgesteld", then approve: the
+    product documentation in ../shared/seed/, "Jaarrekening beoordelen"); the list's "Actie
+    nodig" named only checking and approving or rejecting."""
+    adopt_first = "Vóór het goedkeuren moet de jaarrekening zijn vastgesteld"
+    html = browser_a.get(reverse("outsite-messages")).content.decode()
+    assert "Actie nodig:" in html and adopt_first in html
+    services.adopt(
+        message_id=message_a.pk, actor=Actor.for_user(client_a.user), adoption_date=date.today()
+    )
+    html = browser_a.get(reverse("outsite-messages")).content.decode()
+    assert "Actie nodig:" in html and adopt_first not in html
+
+
 def test_adopt_then_approve(browser_a, message_a):
     today = date.today()
     response = browser_a.post(
