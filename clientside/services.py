@@ -59,6 +59,12 @@ CLOSED_STATUSES = frozenset(
 #: The last message ended without a filing: corrected accounts may be prepared and sent as
 #: a new version, which the portal links to the one it replaces.
 CORRECTABLE_STATUSES = frozenset({Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED})
+#: When new documents may follow a message under way: the CORRECTABLE_STATUSES in words a
+#: business owner reads (templates/clientside/report_detail.html says the same).
+NEW_DOCUMENTS_WHEN = _lazy(
+    "Nieuwe stukken kunt u pas klaarzetten als dat bericht niet verwerkt kon worden, bij de "
+    "beoordeling is afgekeurd of door de KvK is afgekeurd."
+)
 
 
 @dataclass(frozen=True)
@@ -907,10 +913,11 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
                         _(
                             "Er staat al een bericht klaar dat het portal mogelijk heeft "
                             "bereikt (status %(status)s: %(label)s). Verzend het eerst met "
-                            "'Verzenden/ontvangen accountancyportal'; nieuwe stukken kunnen "
-                            "pas na status 25, 40 of 90."
+                            "'Verzenden/ontvangen accountancyportal'."
                         )
-                        % {"status": current.status, "label": current.status_label},
+                        % {"status": current.status, "label": current.status_label}
+                        + " "
+                        + str(NEW_DOCUMENTS_WHEN),
                     )
                 ]
             )
@@ -921,9 +928,11 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
                         _("Bericht"),
                         _(
                             "Er loopt al een bericht voor dit jaarrapport (status %(status)s: "
-                            "%(label)s). Nieuwe stukken kunnen pas na status 25, 40 of 90."
+                            "%(label)s)."
                         )
-                        % {"status": current.status, "label": current.status_label},
+                        % {"status": current.status, "label": current.status_label}
+                        + " "
+                        + str(NEW_DOCUMENTS_WHEN),
                     )
                 ]
             )

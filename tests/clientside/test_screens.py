@@ -544,7 +544,8 @@ def test_send_receive_returns_to_the_page_it_was_pressed_on(client):
     administration_page = client.get(f"/klant/administraties/{env.administration.pk}/")
     card = administration_page.content.decode().split('id="verzenden"')[1]
     assert 'id="send-receive"' in card and 'name="next"' not in card
-    assert "Verzendt berichten met status 0 of 5" in card
+    # What is sent, in words (it said "berichten met status 0 of 5").
+    assert "Verzendt de berichten die klaarstaan, ook als het verzenden eerder mislukte" in card
 
 
 @pytest.mark.django_db
@@ -839,3 +840,25 @@ def test_a_second_administration_with_the_same_kvk_number_is_refused(client):
         f"/klant/administraties/{existing.pk}/bewerken/", {**data, "name": existing.name}
     )
     assert edit.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_message_under_way_says_in_words_when_new_documents_can_follow(client):
+    """It said "nieuwe stukken kunnen pas na status 25, 40 of 90": the statuses after
+    which a corrected version may be sent (kvk.status: Fout bij verwerken in portal,
+    Afgekeurd door cliënt, Afgekeurd door KvK) now stand there in words."""
+    from clientside import services
+
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    services._mirror(services.prepare(env.report), Status.RECEIVED, [])
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    words = (
+        "Nieuwe stukken kunt u pas klaarzetten als dat bericht niet verwerkt kon worden, bij "
+        "de beoordeling is afgekeurd of door de KvK is afgekeurd."
+    )
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert words in html and "25, 40 of 90" not in html
+    refused = flashes(follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/"))
+    assert any(words in text for text in refused)
+    assert not any("25, 40 of 90" in text for text in refused)
+
