@@ -66,7 +66,7 @@ def _switched_text(administration: Administration, active: bool) -> str:
         ) % {"name": activation.ACTIVATION_NAME}
     missing = [i for i in activation.checklist(administration) if not i.done]
     next_text = (
-        _("Volgende stap: vul 'Communicatie met accountant' in.")
+        _("Volgende stap: Vul 'Communicatie met accountant' in.")
         if missing
         else _("Alles is ingericht.")
     )

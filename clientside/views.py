@@ -625,7 +625,7 @@ def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _(
             "Klaargezet voor verzending naar het portal (status 0): %(file)s. Volgende stap: "
-            "klik op 'Verzenden/ontvangen accountancyportal'."
+            "Klik op 'Verzenden/ontvangen accountancyportal'."
         )
         % {"file": message.filename},
     )

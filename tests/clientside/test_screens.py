@@ -862,3 +862,21 @@ def test_a_message_under_way_says_in_words_when_new_documents_can_follow(client)
     assert any(words in text for text in refused)
     assert not any("25, 40 of 90" in text for text in refused)
 
+
+@pytest.mark.django_db
+def test_every_next_step_continues_with_a_capital(client):
+    """One style after "Volgende stap:": the steps of ``next_step`` are sentences that also
+    stand alone on the "Volgende stap" card, so they begin with a capital; the flash after
+    "Klaarzetten" and the one after switching the activation on went on in lower case."""
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    pk = env.administration.pk
+    client.force_login(user_with(*ALL_PERMISSIONS, "change_filingactivation"))
+    said = flashes(follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/"))
+    said += flashes(follow_post(client, f"/klant/administraties/{pk}/verzenden-ontvangen/"))
+    CommunicationProfile.objects.filter(administration_id=pk).delete()
+    setup = f"/klant/activering/{pk}/"
+    follow_post(client, setup, {"active": "0"})
+    said += flashes(follow_post(client, setup, {"active": "1"}))
+    steps = [step for text in said for step in re.findall(r"Volgende stap: (\S)", text)]
+    assert len(steps) == 3, said
+    assert all(first.isupper() for first in steps), said
