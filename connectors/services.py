@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from kvk.rules import check_parsed
 from kvk.status import Status
 from workflow import services as workflow_services
 from workflow.models import ApprovalMessage
-from workflow.reasons import KVK_NUMBER_NOT_YOURS, another_company
+from workflow.reasons import KVK_NUMBER_NOT_YOURS, another_company, bilingual, ours
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +82,19 @@ def revoke_token(*, token: ClientToken) -> ClientToken:
 # --- processing: "Externe berichten verwerken" ---------------------------------------------
 
 
-def _with_line(message: str, line: int | None) -> str:
+def _with_line(message: str, line: int | None, word: str) -> str:
     """The message with its line number, unless the message already names it."""
-    if not line or f"regel {line}" in message:
+    if not line or f"{word} {line}" in message:
         return message
-    return f"{message} (regel {line})"
+    return f"{message} ({word} {line})"
 
 
-def _reason(code: str, message: str) -> dict[str, str]:
-    return {"code": code, "message": message}
+def _found(code: str, message_nl: str, message_en: str, line: int | None) -> dict[str, str]:
+    """A reason found in the document, in both languages its source gives (the parser and
+    the KvK checks word every finding in Dutch and English), with the line it is on."""
+    return bilingual(
+        code, _with_line(message_nl, line, "regel"), _with_line(message_en, line, "line")
+    )
 
 
 #: Messages claimed and decided together: one claim, one update and one insert of events
@@ -176,7 +181,7 @@ def _examine(
     organisation = message.organisation
     message_type, reasons = _message_type(message, organisation, message_types)
     if isinstance(parsed, XbrlParseError):
-        reasons.append(_reason(parsed.code, _with_line(parsed.message_nl, parsed.line)))
+        reasons.append(_found(parsed.code, parsed.message_nl, parsed.message_en, parsed.line))
         return workflow_services.Examined(message.pk, reasons=reasons)
     own_kvk_number, kvk_reasons = _kvk_number(
         parsed.kvk_number,
@@ -197,7 +202,9 @@ def _examine(
     # The KvK-number rule is already reported above, with the organisation's own number.
     for finding in findings:
         if finding.severity == "error" and finding.code != "DEP-KVK-NUMBER":
-            reasons.append(_reason(finding.code, _with_line(finding.message_nl, finding.line)))
+            reasons.append(
+                _found(finding.code, finding.message_nl, finding.message_en, finding.line)
+            )
     return workflow_services.Examined(
         message.pk,
         reasons=reasons,
@@ -216,34 +223,17 @@ def _message_type(
     message: ApprovalMessage,
     organisation: Organisation,
     message_types: dict[tuple[int, str], MessageType],
-) -> tuple[MessageType | None, list[dict[str, str]]]:
+) -> tuple[MessageType | None, list[dict[str, Any]]]:
     """The message's type when it may be processed, else None with the reason. Checked at
     upload too; checked again because staff may block a type or unlink its workflow while
     messages wait."""
     message_type = message_types.get((organisation.environment_id, message.message_type))
     if message_type is None:
-        return None, [
-            _reason(
-                "message_type_unknown",
-                f"Berichtsoort '{message.message_type}' is bij het kantoor niet bekend.",
-            )
-        ]
+        return None, [ours("message_type_unknown", {"code": message.message_type})]
     if message_type.blocked:
-        return None, [
-            _reason(
-                "message_type_blocked",
-                f"Berichtsoort '{message_type.name}' is geblokkeerd bij het kantoor; het "
-                "kantoor moet de blokkade opheffen en het bericht opnieuw laten versturen.",
-            )
-        ]
+        return None, [ours("message_type_blocked", {"name": message_type.name})]
     if message_type.workflow is None:
-        return None, [
-            _reason(
-                "message_type_without_workflow",
-                f"Aan berichtsoort '{message_type.name}' is geen workflow gekoppeld; het "
-                "kantoor moet eerst een workflow koppelen.",
-            )
-        ]
+        return None, [ours("message_type_without_workflow", {"name": message_type.name})]
     return message_type, []
 
 
@@ -280,17 +270,12 @@ class KvkOwners:
 
 def _kvk_number(
     document_kvk_number: str | None, organisation: Organisation, owners: dict[str, int]
-) -> tuple[str | None, list[dict[str, str]]]:
+) -> tuple[str | None, list[dict[str, Any]]]:
     """The sending organisation's own KvK number, and the reasons the document's number
     does not match it; ``owners`` maps KvK numbers of the environment to organisations."""
     own = next((v for v, owner in owners.items() if owner == organisation.pk), None)
     if document_kvk_number is None:
-        return own, [
-            _reason(
-                "kvk_number_missing",
-                "Het document bevat geen KvK-nummer (entity identifier van de contexten).",
-            )
-        ]
+        return own, [ours("kvk_number_missing")]
     owner = owners.get(document_kvk_number)
     if owner != organisation.pk:
         # One answer whatever the reason: the sender must not learn whether the number
@@ -300,14 +285,9 @@ def _kvk_number(
             if owner is None
             else f"hoort bij een andere organisatie van het kantoor (id {owner})"
         )
-        return own, [
-            {
-                "code": KVK_NUMBER_NOT_YOURS,
-                "message": f"KvK-nummer {document_kvk_number} in het document is niet het "
-                f"KvK-nummer van uw organisatie ({own or 'onbekend'}).",
-                "detail": f"KvK-nummer {document_kvk_number}: {detail}.",
-            }
-        ]
+        key = KVK_NUMBER_NOT_YOURS if own else f"{KVK_NUMBER_NOT_YOURS}:own_unknown"
+        reason = ours(key, {"number": document_kvk_number, "own": own or ""})
+        return own, [{**reason, "detail": f"KvK-nummer {document_kvk_number}: {detail}."}]
     return own, []
 
 

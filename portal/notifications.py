@@ -201,9 +201,10 @@ def _link(message, staff: bool) -> str:
 
 
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
-    # A client never reads the technical detail of a reason; the staff do.
-    reasons = message.reasons if recipient.staff else public(message.reasons)
     with translation.override(recipient.language):
+        # A client never reads the technical detail of a reason; the staff do. Both read
+        # the sentences in the recipient's language (workflow.reasons.sentence).
+        reasons = message.reasons if recipient.staff else public(message.reasons)
         subject = _subject(kind, message)
         body = render_to_string(
             "portal/email/notification.txt",

@@ -1,21 +1,33 @@
-"""Reasons of a 70 or 90 that come from the road to the KvK, as sentences a person can act on.
+"""Reasons of a message, as sentences a person can act on: those of a 70 or 90 that come
+from the road to the KvK, and those of a 25 that processing found.
 
 A reason is stored as ``{"code", "message", "detail"}``: ``message`` is a plain sentence in
 Dutch for everyone who sees the message; ``detail`` is the technical cause (the Digipoort
-foutcode, the exception text) for the staff only. ``public()`` gives what a client or its
-bookkeeping environment may see; ``transport()`` is what a 70 stores (the catalogue's
-sentence, any other text as detail); ``sentence()`` is what a person reads, in the
-reader's language. The code itself is shown to the staff only, folded away with the detail
-(templates/workflow/_reason.html).
+foutcode, the exception text) for the staff only. So that a reader of another language
+reads it in theirs, a reason may also carry what that takes: ``key`` and ``params``, a
+sentence of our own (the catalogue of workflow.errors, ``ours()``), or ``message_en``,
+the English words of a source that gives both languages (the parser, the KvK checks,
+``bilingual()``). ``message`` stays the Dutch sentence, so a reason stored before these
+keys existed, or read by a client environment that knows none of them, still reads.
+
+``public()`` gives what a client or its bookkeeping environment may see; ``transport()``
+is what a 70 stores (the catalogue's sentence, any other text as detail); ``sentence()``
+is what a person reads, in the reader's language. The code itself is shown to the staff
+only, folded away with the detail (templates/workflow/_reason.html).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from kvk.status import status_label
+from workflow.errors import SENTENCES, code_of, render
 
 #: Our reason code -> the sentence everyone sees.
 TRANSPORT: dict[str, Any] = {
@@ -51,6 +63,35 @@ TRANSPORT: dict[str, Any] = {
     "retries_exhausted": _(
         "Verzenden is meerdere keren mislukt. Het accountantskantoor verzendt het bericht "
         "opnieuw zodra het probleem is opgelost."
+    ),
+}
+
+#: Our sentences for why processing failed (25), stored by key and params (``ours``) by
+#: connectors.services and workflow.services.processing; the other sentences of a 25 (a
+#: correction the KvK would refuse, a copy) are workflow.errors' catalogue.
+PROCESSING: dict[str, Any] = {
+    "message_type_unknown": _("Berichtsoort '%(code)s' is bij het kantoor niet bekend."),
+    "message_type_blocked": _(
+        "Berichtsoort '%(name)s' is geblokkeerd bij het kantoor; het kantoor moet de blokkade "
+        "opheffen en het bericht opnieuw laten versturen."
+    ),
+    "message_type_without_workflow": _(
+        "Aan berichtsoort '%(name)s' is geen workflow gekoppeld; het kantoor moet eerst een "
+        "workflow koppelen."
+    ),
+    "kvk_number_missing": _(
+        "Het document bevat geen KvK-nummer (entity identifier van de contexten)."
+    ),
+    "kvk_number_not_yours": _(
+        "KvK-nummer %(number)s in het document is niet het KvK-nummer van uw organisatie (%(own)s)."
+    ),
+    "kvk_number_not_yours:own_unknown": _(
+        "KvK-nummer %(number)s in het document is niet het KvK-nummer van uw organisatie "
+        "(onbekend)."
+    ),
+    "workflow_unavailable": _("De workflow van deze berichtsoort hoort bij een ander kantoor."),
+    "workflow_unavailable:missing_actions": _(
+        "De workflow van deze berichtsoort mist de verplichte acties: %(actions)s."
     ),
 }
 
@@ -138,29 +179,79 @@ def transport(reasons: list[dict[str, Any]] | Any) -> list[dict[str, str]]:
     return stored
 
 
+def ours(key: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A reason in our own words: a sentence of ``PROCESSING`` or of workflow.errors'
+    catalogue with its params, read in the reader's language (``sentence``). ``message``
+    holds it in Dutch whatever the language of the request that stores it. Lazy params
+    (a status label) are not stored: a status label is read again from the status
+    (``_readable_params``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _render(key, params)
+    kept = {name: value for name, value in (params or {}).items() if not isinstance(value, Promise)}
+    entry: dict[str, Any] = {"code": code_of(key), "message": text, "key": key}
+    if kept:
+        entry["params"] = kept
+    return entry
+
+
+def _render(key: str, params: Mapping[str, Any] | None) -> str:
+    """The sentence of ``key`` in the current language, from either catalogue."""
+    if key in PROCESSING:
+        return str(PROCESSING[key]) % dict(params or {})
+    return render(key, params)
+
+
+def bilingual(code: str, message_nl: str, message_en: str) -> dict[str, str]:
+    """A reason whose source words it in both languages (the parser, the KvK checks)."""
+    return {"code": code, "message": message_nl, "message_en": message_en}
+
+
+#: What a reason carries for the portal's own reading, never shown as such to a client.
+_INTERNAL = ("detail", "key", "params", "message_en")
+
+
+def _readable_params(params: Any) -> dict[str, Any]:
+    """The stored params, with the label of a status in the reader's language."""
+    readable = dict(params) if isinstance(params, dict) else {}
+    if "status" in readable and "status_label" not in readable:
+        readable["status_label"] = status_label(readable["status"])
+    return readable
+
+
 def sentence(entry: dict[str, Any] | Any) -> str:
     """What a person reads of a stored reason, in the reader's language: the catalogue's
-    sentence for a code it knows, otherwise the stored message (a client's own reason,
-    the KvK's words). Never the code or the technical detail."""
+    sentence for a code or key it knows, the English words of a source that gave both to
+    an English reader, otherwise the stored message (a client's own reason, the KvK's
+    words, a reason stored before it carried more). Never the code or the technical
+    detail."""
     if not isinstance(entry, dict):
         return str(entry or "")
     code = entry.get("code")
     if code in TRANSPORT:
         return str(TRANSPORT[code])
+    key = entry.get("key")
+    if isinstance(key, str) and (key in PROCESSING or key in SENTENCES):
+        try:
+            return _render(key, _readable_params(entry.get("params")))
+        except (KeyError, TypeError, ValueError):
+            pass  # params the sentence no longer fits: the words as they were stored
+    english = (translation.get_language() or "").startswith("en")
+    if english and entry.get("message_en"):
+        return str(entry["message_en"])
     return str(entry.get("message") or "")
 
 
 def public(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
-    """The reasons without their technical detail: what a client may see. A code of the
-    catalogue carries the catalogue's sentence, whatever was stored with it."""
+    """The reasons without their technical detail: what a client may see, each with its
+    sentence in the reader's language (``sentence``) as the message."""
     if not isinstance(reasons, list):
         return []
     shown: list[dict[str, Any]] = []
     for entry in reasons:
         if isinstance(entry, dict):
-            entry = {key: value for key, value in entry.items() if key != "detail"}
-            if entry.get("code") in TRANSPORT:
-                entry["message"] = reason(entry["code"])["message"]
+            text = sentence(entry)
+            entry = {key: value for key, value in entry.items() if key not in _INTERNAL}
+            entry["message"] = text
         shown.append(entry)
     return shown
 

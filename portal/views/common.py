@@ -42,7 +42,7 @@ from workflow.approvers import (
 )
 from workflow.errors import WorkflowError
 from workflow.models import Actor, ApprovalMessage, Comment
-from workflow.reasons import another_company
+from workflow.reasons import another_company, sentence
 from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
 #: Large columns a list never needs; the detail page loads them.
@@ -297,12 +297,14 @@ def versions_context(
 
 
 def _reason_sentence(message: ApprovalMessage | None) -> str:
-    """The first plain sentence of why a version ended (the client's reason at 40)."""
+    """The first plain sentence of why a version ended (the client's reason at 40), in the
+    reader's language."""
     if message is None or not isinstance(message.reasons, list):
         return ""
     for entry in message.reasons:
-        if isinstance(entry, dict) and entry.get("message"):
-            return str(entry["message"])
+        text = sentence(entry) if isinstance(entry, dict) else ""
+        if text:
+            return text
     return ""
 
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ParamSpec
 
-from django.conf import settings
 from django.db.models import Q
-from django.utils import translation
 
 from crm.models import Organisation
 from kvk.status import Status
-from workflow.errors import code_of, render
 from workflow.models import ApprovalMessage, sha256_hex
+from workflow.reasons import ours
 
 #: Statuses in which a message counts as filed, or as on its way to the KvK.
 FILING_STATUSES = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR, Status.FILED)
@@ -33,18 +31,18 @@ class Refusal:
     key: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def reason(self) -> dict[str, str]:
-        """The refusal as a stored reason ``{"code", "message"}``, in Dutch whatever the
-        language of the request that stores it (as workflow.reasons stores its reasons)."""
-        with translation.override(settings.LANGUAGE_CODE):
-            return {"code": code_of(self.key), "message": render(self.key, self.params)}
+    def reason(self) -> dict[str, Any]:
+        """The refusal as a stored reason ``{"code", "message", "key", "params"}``: the
+        message in Dutch whatever the language of the request that stores it, the key and
+        params for a reader of another language (workflow.reasons.ours)."""
+        return ours(self.key, self.params)
 
 
-def _as_reason(refusal_of: Callable[P, Refusal | None]) -> Callable[P, dict[str, str] | None]:
-    """``refusal_of`` answering with the refusal as a stored reason ``{"code", "message"}``
-    (``Refusal.reason``), or None when it finds no refusal."""
+def _as_reason(refusal_of: Callable[P, Refusal | None]) -> Callable[P, dict[str, Any] | None]:
+    """``refusal_of`` answering with the refusal as a stored reason (``Refusal.reason``),
+    or None when it finds no refusal."""
 
-    def reason_of(*args: P.args, **kwargs: P.kwargs) -> dict[str, str] | None:
+    def reason_of(*args: P.args, **kwargs: P.kwargs) -> dict[str, Any] | None:
         refusal = refusal_of(*args, **kwargs)
         return refusal.reason() if refusal is not None else None
 

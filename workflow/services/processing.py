@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Field, Q
@@ -16,7 +16,7 @@ from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition, sha256_hex
-from workflow.reasons import another_company
+from workflow.reasons import another_company, ours
 from workflow.services.audit import (
     SYSTEM,
     _after_commit,
@@ -115,7 +115,7 @@ class Examined:
     """
 
     message_id: int
-    reasons: list[dict[str, str]] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)
     findings: list = field(default_factory=list)
     workflow: WorkflowDefinition | None = None
     financial_year: int | None = None
@@ -224,7 +224,7 @@ class _WorkflowVerdict:
     """Whether a workflow may take messages of an environment, and whether it starts with
     the accountant's review."""
 
-    problem: dict[str, str] | None
+    problem: dict[str, Any] | None
     review: bool
 
 
@@ -248,8 +248,8 @@ def _reasons_against(
     result: Examined,
     earlier: dict[tuple[int, int | None], list[tuple[int, int, bool]]],
     verdicts: dict[tuple[int, int], _WorkflowVerdict],
-    copy: dict[str, str] | None = None,
-) -> list[dict[str, str]]:
+    copy: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """Every reason why the message may not enter the workflow: those found in the
     document, a correction KvK would refuse, a copy of a document already under way
     (``copy``), and else a problem of its workflow."""
@@ -275,7 +275,7 @@ def _copy_reason(
     message: ApprovalMessage,
     identical: dict[tuple[int, str], list[Identical]],
     decided: dict[int, int],
-) -> dict[str, str] | None:
+) -> dict[str, Any] | None:
     """Why the message is a copy that may not enter the workflow (``duplicates``), as a
     reason; None when it is none.
 
@@ -383,7 +383,7 @@ def _save_fields(messages: list[ApprovalMessage], names: list[str]) -> None:
         )
 
 
-def fail_processing(*, message_id: int, reasons: list[dict[str, str]], findings: list) -> bool:
+def fail_processing(*, message_id: int, reasons: list[dict[str, Any]], findings: list) -> bool:
     """20 -> 25 with every reason a person needs to fix the documents."""
     result = Examined(message_id, reasons=reasons, findings=findings)
     return finish_processing([result]).get(message_id) == Status.PROCESSING_FAILED
@@ -425,18 +425,10 @@ def start_workflow(
 
 def _workflow_problem(
     message: ApprovalMessage, workflow: WorkflowDefinition
-) -> dict[str, str] | None:
+) -> dict[str, Any] | None:
     if workflow.environment_id != message.organisation.environment_id:
-        return {
-            "code": "workflow_unavailable",
-            "message": "De workflow van deze berichtsoort hoort bij een ander kantoor.",
-        }
+        return ours("workflow_unavailable")
     missing = workflow.missing_required_actions()
     if missing:
-        return {
-            "code": "workflow_unavailable",
-            "message": "De workflow van deze berichtsoort mist de verplichte acties: "
-            + ", ".join(missing)
-            + ".",
-        }
+        return ours("workflow_unavailable:missing_actions", {"actions": ", ".join(missing)})
     return None
