@@ -185,14 +185,18 @@ def message_dates(message: ApprovalMessage | None) -> dict[str, date | None]:
 
 def _latest_messages(organisations: QuerySet[Organisation], financial_year: int) -> dict:
     """The message that says where each organisation's year stands: the newest adopted
-    filing (80) when there is one, else the newest message.
+    filing (80) when there is one, else the newest message that did not fail processing,
+    else the newest that did (25).
 
     A filed document is never removed and a correction (heraanlevering) is a new filing
     (KVK-SBR.md section 1): once the adopted accounts are filed the deadline is met, and a
     correction that follows, whatever becomes of it, does not put the year at risk again.
     A filing of accounts not adopted is followed by the adopted ones (tweede aanlevering):
-    there the newest message counts."""
+    there the newest message counts. A message that failed processing (25) never entered
+    the workflow: it changes nothing about a version that did (under way, on its way to
+    the KvK, or rejected), and says where the year stands only when nothing else does."""
     latest: dict[int, ApprovalMessage] = {}
+    failed: dict[int, ApprovalMessage] = {}
     filed: dict[int, ApprovalMessage] = {}
     messages = (
         ApprovalMessage.objects.filter(
@@ -202,10 +206,13 @@ def _latest_messages(organisations: QuerySet[Organisation], financial_year: int)
         .order_by("organisation_id", "-created_at", "-pk")
     )
     for message in messages:
+        if message.status == Status.PROCESSING_FAILED:
+            failed.setdefault(message.organisation_id, message)
+            continue
         latest.setdefault(message.organisation_id, message)
         if message.status == Status.FILED and message.adopted:
             filed.setdefault(message.organisation_id, message)
-    return {**latest, **filed}
+    return {**failed, **latest, **filed}
 
 
 def _days_since(moment, today: date) -> int:

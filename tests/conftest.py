@@ -147,6 +147,19 @@ def message_at_30(client: Client, *, year: int | None = None):
     return message
 
 
+def message_at_25(client: Client, content: bytes):
+    """A message of ``client`` with ``content`` that the real processing ended at 25."""
+    message, _ = register_report(
+        client.organisation,
+        content,
+        Actor.for_token(organisation_id=client.organisation.pk, label="test", ip_address=None),
+    )
+    assert services.claim_for_processing(message.pk)
+    assert connector_services.process_message(message.pk) == Status.PROCESSING_FAILED
+    message.refresh_from_db()
+    return message
+
+
 def upload_payload(content: bytes, *, message_id: uuid.UUID | None = None) -> dict:
     return {
         "message_id": str(message_id or uuid.uuid4()),

@@ -11,20 +11,17 @@ trail recorded stays as it was recorded."""
 from __future__ import annotations
 
 import html
-import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from connectors import services as connector_services
 from kvk.rules import check_instance
 from kvk.status import Status
-from tests.conftest import instance_for, numbered
+from tests.conftest import instance_for, message_at_25, numbered
 from tests.portal.conftest import make_message
-from workflow import services
 from workflow.errors import SENTENCES
-from workflow.models import Actor, ApprovalMessage, StatusEvent
+from workflow.models import ApprovalMessage, StatusEvent
 from workflow.services import receiving
 
 pytestmark = pytest.mark.django_db
@@ -35,24 +32,6 @@ BROKEN_XML = b'<?xml version="1.0" encoding="UTF-8"?>\n<xbrli:xbrl>\n  <unclosed
 @pytest.fixture(autouse=True)
 def _no_second_factor(settings):
     settings.OTP_REQUIRED_FOR_STAFF = False  # these pages are about the reasons
-
-
-def at_25(client, content: bytes) -> ApprovalMessage:
-    """A message of ``client`` with ``content``, through the real processing, ended at 25."""
-    message, _created = services.register_message(
-        organisation=client.organisation,
-        message_id=uuid.uuid4(),
-        message_type="kvk-micro-klein",
-        filename="jaarrekening.xbrl",
-        content=content,
-        actor=Actor.for_token(
-            organisation_id=client.organisation.pk, label="test", ip_address=None
-        ),
-    )
-    assert services.claim_for_processing(message.pk)
-    assert connector_services.process_message(message.pk) == Status.PROCESSING_FAILED
-    message.refresh_from_db()
-    return message
 
 
 def pages(message, client, staff_browser, browser, api, language: str | None) -> list[str]:
@@ -87,7 +66,7 @@ def assert_read(message, texts: dict[str, str], *fixtures) -> None:
 
 
 def test_a_broken_document_is_read_in_the_readers_language(client_a, staff_browser, browser_a, api):
-    message = at_25(client_a, BROKEN_XML)
+    message = message_at_25(client_a, BROKEN_XML)
     # kvk.parser: a document that is no well-formed XML, with its line.
     texts = {
         "nl": "Het bestand is geen geldige XML (regel",
@@ -104,7 +83,7 @@ def test_a_kvk_check_failure_is_read_in_the_readers_language(
         b'decimals="0">53250<', b'decimals="0">53250.5<', 1
     )
     (finding,) = [f for f in check_instance(content) if f.code == "DEP-VALUE"]
-    message = at_25(client_a, content)
+    message = message_at_25(client_a, content)
     assert [r["code"] for r in message.reasons] == ["DEP-VALUE"]
     texts = {"nl": finding.message_nl, "en": finding.message_en}
     assert_read(message, texts, client_a, staff_browser, browser_a, api)
@@ -116,7 +95,7 @@ def _refused_correction(client) -> tuple[ApprovalMessage, int]:
     "KvK refuses a second adopted filing for the same year otherwise")."""
     approved = make_message(client, Status.APPROVED)
     content = numbered(instance_for(client.kvk_number, year=approved.financial_year))
-    return at_25(client, content), approved.financial_year
+    return message_at_25(client, content), approved.financial_year
 
 
 def test_a_refused_correction_is_read_in_the_readers_language(
@@ -170,7 +149,7 @@ def test_a_copy_is_read_in_the_readers_language_with_its_status(
     status label too is read in the reader's language."""
     original = make_message(client_a)  # at 30
     monkeypatch.setattr(receiving, "identical_messages", lambda keys, **kwargs: {})
-    copy = at_25(client_a, bytes(original.received_document))
+    copy = message_at_25(client_a, bytes(original.received_document))
     assert [r["code"] for r in copy.reasons] == ["duplicate_document"]
     texts = {}
     for language in ("nl", "en"):

@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from crm.models import Organisation
+from deadlines import selectors as deadline_selectors
 from kvk.status import Status
 from tests.workflow.conftest import YEAR, adoption_day, document, events, start_workflow
 from workflow import services
@@ -57,10 +59,14 @@ def test_after_80_a_plain_new_filing_of_the_same_year_ends_in_25(flow):
     reason = _refusal(message)
     assert reason["code"] == services.CORRECTION_REASON_CODE
     assert str(YEAR) in reason["message"]
-    # The reason names the year; the refused message takes over no facts, so the deadline
-    # overview goes on showing the filing at 80 for that year.
+    # The reason names the year, and so does the refused message (the staff find it under
+    # its year); it takes over no other facts, and the deadline overview goes on showing
+    # the filing at 80 for that year.
     message.refresh_from_db()
-    assert message.financial_year is None and message.adopted is False
+    assert message.financial_year == YEAR and message.adopted is False
+    organisation = Organisation.objects.filter(pk=flow.organisation.pk)
+    (row,) = deadline_selectors.year_rows(organisation, YEAR)
+    assert row.situation == deadline_selectors.Situation.FILED
 
 
 def test_after_80_a_non_adopted_new_filing_is_refused_too(flow):

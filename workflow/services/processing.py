@@ -138,11 +138,13 @@ _DOCUMENT_FACTS = (
     "signed_on",
 )
 
-#: What finish_processing writes: for a failed message only its reasons and findings (the
-#: document's facts may be another company's, or not fit their columns), for a started one
-#: also the document's facts.
+#: What finish_processing writes: for a failed message its reasons and findings and, where
+#: the document could be read that far, its financial year, so that staff find it under
+#: its year (the other facts may not fit their columns, and nothing needs them at 25); for
+#: a started one also the document's facts.
 _FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
 _STARTED_FIELDS = [*_FAILED_FIELDS, *_DOCUMENT_FACTS, "awaiting_accountant_review", "replaces"]
+_FAILED_WITH_YEAR = [*_FAILED_FIELDS, "financial_year"]
 
 #: An earlier version that ended in one of these statuses without a filing is replaced by
 #: the next message for the same organisation and financial year (a correction).
@@ -185,7 +187,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             copy = _copy_reason(message, identical, outcome)
             reasons = _reasons_against(message, result, earlier, verdicts, copy)
             if reasons or result.workflow is None:
-                from_status = _transition(message, message.fail_processing, SYSTEM, reasons)
+                from_status = _fail(message, result, reasons)
                 action = "processing_failed"
                 failed.append(message)
             else:
@@ -197,7 +199,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
         _link_corrections(started)
-        _save_fields(failed, _FAILED_FIELDS)
+        _save_fields(failed, _FAILED_WITH_YEAR)
         _save_fields(started, _STARTED_FIELDS)
         _record_events(events, locked=True)
     if started:
@@ -297,6 +299,17 @@ def _copy_reason(
     return refusal.reason() if refusal is not None else None
 
 
+def _fail(message: ApprovalMessage, result: Examined, reasons: list[dict[str, Any]]) -> int:
+    """20 -> 25 in memory with the reasons and the financial year the document says, when
+    processing could read it; returns the status it left. Another company's document
+    (kvk_number_not_yours) brings no year: its contents are no part of this organisation's
+    years. The year alone makes no filing: corrections count only 50 to 90
+    (corrections.FILING_STATUSES), copies are taken after a 25 (duplicates), and where a
+    year stands the deadlines read a 25 only when the year has no other message."""
+    message.financial_year = None if another_company(reasons) else result.financial_year
+    return _transition(message, message.fail_processing, SYSTEM, reasons)
+
+
 def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool) -> int:
     """20 -> 30 in memory with the facts processing found; returns the status it left."""
     message.workflow = result.workflow
@@ -331,8 +344,8 @@ def _link_corrections(started: list[ApprovalMessage]) -> None:
     )
     for organisation_of, year_of, pk in rows:
         candidates.setdefault((organisation_of, year_of), []).append(pk)
-    # A message that failed processing (25) stored no facts; its year is read back from the
-    # document it brought, when that can be read at all.
+    # A message that failed processing (25) before its year was stored with it has no year;
+    # it is read back from the document it brought, when that can be read at all.
     for failed in (
         ApprovalMessage.objects.filter(
             organisation_id__in={organisation_id for organisation_id, _year in keys},
