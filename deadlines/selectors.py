@@ -23,6 +23,7 @@ from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.deadlines import (
     Deadlines,
     compute_deadlines,
+    current_financial_year,
     deadline_notice,
     financial_year_period,
     rule_of,
@@ -294,6 +295,20 @@ def filter_rows(
 def default_financial_year(today: date | None = None) -> int:
     """The year whose filing season is on: for calendar years, last year."""
     return (today or timezone.localdate()).year - 1
+
+
+def current_years(organisations: QuerySet[Organisation], today: date) -> dict[int, int]:
+    """How many of the organisations have each financial year as the one whose filing is
+    due now (``kvk.deadlines.current_financial_year``), most first, then the newest year;
+    an organisation without deadline facts has a calendar year. One query."""
+    counts: dict[int, int] = {}
+    ends = organisations.values_list(
+        "deadline_facts__year_end_month", "deadline_facts__year_end_day"
+    )
+    for month, day in ends.order_by():
+        year = current_financial_year(today, month or 12, day or 31)
+        counts[year] = counts.get(year, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], -item[0])))
 
 
 def max_extension_months(legal_form: str) -> int:

@@ -237,6 +237,19 @@ def financial_year_period(year: int, end_month: int = 12, end_day: int = 31) -> 
     return end_in(year) + timedelta(days=1), end_in(year + 1)
 
 
+def current_financial_year(today: date, end_month: int = 12, end_day: int = 31) -> int:
+    """The financial year whose filing is due now: the newest year that ended before
+    ``today``. Filing is due within 12 months after year end at the latest (art. 2:394
+    lid 3), so by the time a year ends the filing of the year before it is due at the
+    latest that day; a year still running has no deadline yet. With a calendar year that
+    is last year; with a year ending on 30 June, until 30 June it is the year that began
+    two calendar years ago (``financial_year_period`` names a year after its first day)."""
+    year = today.year
+    while financial_year_period(year, end_month, end_day)[1] >= today:
+        year -= 1
+    return year
+
+
 @dataclass(frozen=True)
 class Deadlines:
     """The deadlines of one financial year; see the module docstring for the rules."""

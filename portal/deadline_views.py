@@ -19,7 +19,7 @@ from crm import permissions
 from deadlines import selectors
 from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
-from kvk.deadlines import MAX_EXTENSION_MONTHS, financial_year_period
+from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year, financial_year_period
 from portal.views.common import staff_view
 
 
@@ -41,15 +41,17 @@ class DeadlineFilterForm(forms.Form):
     q = forms.CharField(label=_("Organisatie"), required=False, max_length=100)
 
 
-def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow]]:
+def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow], dict | None]:
+    """The form, the year shown, its rows, and (when the year shown is the default and
+    the organisations differ in the year whose filing is due now) what the page says."""
     form = DeadlineFilterForm(request.GET or None)
     today = timezone.localdate()
-    year = selectors.default_financial_year(today)
+    chosen = None
     filters: dict = {}
     organisations = permissions.visible_organisations(request.user)
     if form.is_valid():
         data = form.cleaned_data
-        year = data["year"] or year
+        chosen = data["year"]
         filters = {
             "situation": data["situation"],
             "min_days_in_status": data["waiting"],
@@ -57,18 +59,40 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
         }
         if data["q"]:
             organisations = organisations.filter(name__icontains=data["q"])
+    year, note = (chosen, None) if chosen else _current_year(organisations, today)
+    form.initial.setdefault("year", year)  # the year switch shows the year shown
     rows = selectors.year_rows(organisations, year, today=today)
-    return form, year, selectors.filter_rows(rows, **filters)
+    return form, year, selectors.filter_rows(rows, **filters), note
+
+
+def _current_year(organisations, today) -> tuple[int, dict | None]:
+    """The financial year whose filing is due now for most of the organisations
+    (``selectors.current_years``): last year for a calendar year, the year before for a
+    year ending on 30 June until that day. When the organisations differ, the page says
+    so and offers the other year."""
+    years = selectors.current_years(organisations, today)
+    if not years:
+        return selectors.default_financial_year(today), None
+    (year, count), *others = years.items()
+    if not others:
+        return year, None
+    return year, {"count": count, "total": sum(years.values()), "other": others[0][0]}
 
 
 # Guarded like the rest of InSite: login, staff only (others get 404), second factor.
 @staff_view()
 def deadline_list(request: HttpRequest) -> HttpResponse:
-    form, year, rows = _rows(request)
+    form, year, rows, note = _rows(request)
     return render(
         request,
         "portal/deadlines.html",
-        {"form": form, "year": year, "rows": rows, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "year": year,
+            "year_note": note,
+            "rows": rows,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -80,7 +104,7 @@ def _csv_safe(value: object) -> str:
 
 @staff_view()
 def deadline_export(request: HttpRequest) -> HttpResponse:
-    _form, year, rows = _rows(request)
+    _form, year, rows, _note = _rows(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="termijnen-{year}.csv"'
     response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
@@ -194,7 +218,10 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or "")
     except ValueError:
-        year = selectors.default_financial_year()
+        facts = selectors.facts_of(organisation)  # the year whose filing is due now
+        year = current_financial_year(
+            timezone.localdate(), facts.year_end_month, facts.year_end_day
+        )
     year = min(max(year, 2000), 2100)
     organisation = selectors.with_deadline_facts(
         permissions.visible_organisations(request.user).filter(pk=organisation.pk), year
