@@ -79,12 +79,14 @@ def _error_keys_raised_in(package: str) -> set[str]:
 
 def test_every_workflow_error_has_a_dutch_sentence_and_an_english_translation():
     """Read from the compiled catalogue (msgfmt leaves fuzzy entries out; the test above
-    checks that the .mo matches the .po)."""
+    checks that the .mo matches the .po). Processing's own reasons
+    (workflow.reasons.PROCESSING) are read at the edge the same way."""
     from workflow.errors import SENTENCES
+    from workflow.reasons import PROCESSING
 
     with PO.with_suffix(".mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    for key, template in SENTENCES.items():
+    for key, template in {**SENTENCES, **PROCESSING}.items():
         with translation.override("nl"):
             dutch = str(template)
         with translation.override("en"):
