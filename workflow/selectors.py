@@ -15,7 +15,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
-from kvk import sizeclass
+from kvk import formulas, sizeclass
 from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
@@ -74,6 +74,14 @@ def filing_rules_ran(message: ApprovalMessage) -> bool:
         for r in reasons
     )
     return not unreadable and not another_company(reasons)
+
+
+def formulas_ran(message: ApprovalMessage) -> bool:
+    """Whether the filing rules that ran (``filing_rules_ran``) included the taxonomy's own
+    formulas: kvk.formulas runs them only for an entry point whose formula linkbases the
+    NT19 extract records (``formulas.applies``)."""
+    found = tx.lookup_entry_point(message.entry_point)
+    return filing_rules_ran(message) and found is not None and formulas.applies(found[1])
 
 
 #: The audit action of workflow.services.override_size_class_warning.

@@ -185,7 +185,7 @@ def _cdata(emit: Emit, raw: RawFile) -> None:
         line = raw.line(raw.content.index(b"]]>"))
         emit(
             f"Het document bevat de tekenreeks ']]>' (regel {line}); schrijf ']]&gt;' of "
-            "verwijder haar.",
+            "verwijder die.",
             f"The document contains the sequence ']]>' (line {line}); write ']]&gt;' or remove it.",
             line,
         )

@@ -340,6 +340,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "findings": common.findings_for_display(message, get_language() or "nl"),
         # Where there are no findings: whether the rules ran and found nothing.
         "filing_rules_ran": selectors.filing_rules_ran(message),
+        "formulas_ran": selectors.formulas_ran(message),
         **common.timeline_context(message, staff=True),
         **versions,
         "comment_form": forms.get("comment_form") or CommentForm(),

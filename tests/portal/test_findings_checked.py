@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from connectors import services as connector_services
 from connectors.models import MessageType
+from kvk import taxonomy as tx
 from kvk.status import Status
 from tests.conftest import instance_for, numbered, register_report
 from workflow import services
-from workflow.models import Actor
+from workflow.models import Actor, ApprovalMessage
 
 NO_FINDINGS = 'id="no-findings"'
 
@@ -70,3 +71,19 @@ def test_a_message_not_yet_processed_says_nothing_about_the_checks(staff_browser
     assert NO_FINDINGS not in _page(staff_browser, message)
     assert services.claim_for_processing(message.pk)
     assert NO_FINDINGS not in _page(staff_browser, message)
+
+
+def test_the_note_leaves_out_the_formulas_where_they_did_not_run(staff_browser, client_a):
+    """kvk.formulas runs the taxonomy's formulas only where the NT19 extract records them
+    (formulas.applies): not for klein-verticaal (kvk.nt.MODELLED_VARIANTS)."""
+    message = _processed(client_a.organisation, instance_for(client_a.kvk_number))
+    assert "de formules van de taxonomie en de eigen controles" in _page(staff_browser, message)
+    generation, _variant = tx.lookup_entry_point(message.entry_point)
+    vertical = next(
+        url for url, variant in generation.entry_points().items() if variant == "klein-verticaal"
+    )
+    # Test set-up: the same message as if its document used the klein-verticaal entry point.
+    ApprovalMessage.objects.filter(pk=message.pk).update(entry_point=vertical)
+    page = _page(staff_browser, message)
+    assert NO_FINDINGS in page
+    assert "formules van de taxonomie zijn voor dit entrypoint niet getoetst" in page
