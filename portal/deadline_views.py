@@ -60,7 +60,11 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
         if data["q"]:
             organisations = organisations.filter(name__icontains=data["q"])
     year, note = (chosen, None) if chosen else _current_year(organisations, today)
-    form.initial.setdefault("year", year)  # the year switch shows the year shown
+    if form.is_bound and not chosen:  # the year switch shows the year shown
+        form.data = form.data.copy()
+        form.data["year"] = str(year)
+    else:
+        form.initial.setdefault("year", year)
     rows = selectors.year_rows(organisations, year, today=today)
     return form, year, selectors.filter_rows(rows, **filters), note
 
@@ -69,7 +73,8 @@ def _current_year(organisations, today) -> tuple[int, dict | None]:
     """The financial year whose filing is due now for most of the organisations
     (``selectors.current_years``): last year for a calendar year, the year before for a
     year ending on 30 June until that day. When the organisations differ, the page says
-    so and offers the other year."""
+    so and offers the other year. There is at most one other: a year due now ended within
+    the last twelve months, so it began in one of two calendar years."""
     years = selectors.current_years(organisations, today)
     if not years:
         return selectors.default_financial_year(today), None

@@ -86,6 +86,7 @@ def test_when_the_organisations_differ_the_page_says_which_year_and_why(
     assert response.context["year"] == 2025
     assert response.context["year_note"] == {"count": 2, "total": 3, "other": 2024}
     page = html.unescape(response.content.decode())
+    assert 'name="year" value="2025"' in page  # the year switch, also with other filters
     assert (
         "Getoond: boekjaar 2025, het laatst afgesloten boekjaar van 2 van de 3 organisaties; "
         "bij de andere organisaties, met een ander einde van het boekjaar, is dat boekjaar "
