@@ -62,13 +62,10 @@ def request_is_active(request: HttpRequest) -> bool:
     if member is not None:
         active = is_active(member.environment_id)
     else:
-        contact = permissions.client_contact(user)
-        active = (
-            contact is not None
-            and EnvironmentActivation.objects.filter(
-                environment__organisations=contact.organisation_id, active=True
-            ).exists()
-        )
+        # A client user's organisations are all of one environment (crm.services.portal_login).
+        active = EnvironmentActivation.objects.filter(
+            environment__organisations__in=permissions.client_organisations(user), active=True
+        ).exists()
     request._outsite_activation = active  # type: ignore[attr-defined]
     return active
 

@@ -216,12 +216,16 @@ class Contact(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contacts"
     )
-    user = models.OneToOneField(
+    # One person, one login: a director-major-shareholder (DGA) is often the contact of a
+    # holding and an operating company, both clients of the same accountancy environment.
+    # One user may therefore be the contact of several organisations of one environment
+    # (crm.services.portal_login decides), each at most once (the constraint below).
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="portal_contact",
+        related_name="client_contacts",
     )
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True)
@@ -234,6 +238,11 @@ class Contact(models.Model):
         db_table = "portal_contact"  # the table from before the move
         verbose_name = _("contactpersoon")
         verbose_name_plural = _("contactpersonen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="contact_user_once_per_organisation"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"

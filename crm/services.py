@@ -1,6 +1,6 @@
 """Services of the CRM: find an accountancy environment, create a client organisation with
 its KvK number, find one by that number (scripts and commands); add, correct and remove an
-organisation's identification numbers (InSite)."""
+organisation's identification numbers (InSite); give a contact its portal login."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -18,8 +19,10 @@ from django.utils.translation import ngettext
 from crm import permissions
 from crm.models import (
     AccountancyEnvironment,
+    Contact,
     Identification,
     Organisation,
+    StaffMember,
     kvk_number_validator,
     rsin_validator,
 )
@@ -406,3 +409,86 @@ def remove_identification(*, organisation_id: int, kind: str, user: Any) -> None
     identification = check_removal(organisation=organisation, kind=kind)
     identification.delete()
     _audit(user, organisation, {"deleted": _subject(kind, identification.value)})
+
+
+# --- portal logins of contacts (InSite: "Uitnodigen", a new contact with portal access) --------
+
+
+class PortalLoginRefused(Exception):
+    """A contact cannot get a portal login. ``code`` is stable: ``login_taken`` (the
+    address is the login of a staff member, an administrator or a contact in another
+    accountancy environment) or ``already_contact`` (that person is already a contact of
+    this organisation); the portal words it."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PortalLogin:
+    """The login a contact gets with portal access: ``user`` is an existing login (None:
+    a new one is made), ``shared`` says that the person already logs in with it as the
+    contact of another organisation of the same environment (no new invitation)."""
+
+    user: Any = None
+    shared: bool = False
+
+
+def _is_staff_login(user: Any) -> bool:
+    return (
+        bool(user.is_staff or user.is_superuser) or StaffMember.objects.filter(user=user).exists()
+    )
+
+
+def portal_login(
+    *, organisation: Organisation, email: str, contact: Contact | None = None
+) -> PortalLogin:
+    """Which login ``contact`` (or a new contact with ``email``) of ``organisation`` gets
+    with portal access; PortalLoginRefused when it cannot get one.
+
+    A contact logs in with its e-mail address. One person, one login: a DGA running a
+    holding and an operating company, both clients of one accountancy environment, uses
+    the login he has for both. Across environments the address is refused, as it is for
+    staff: one firm's portal must not lead into another's, and the refusal says nothing
+    about whose login it is."""
+    user = contact.user if contact is not None and contact.user_id else None
+    if user is None:
+        user = get_user_model().objects.filter(username=email).first()
+    if user is None:
+        return PortalLogin()
+    if _is_staff_login(user):
+        raise PortalLoginRefused("login_taken")
+    others = Contact.objects.filter(user=user)
+    if contact is not None and contact.pk is not None:
+        others = others.exclude(pk=contact.pk)
+    environments = set(others.values_list("organisation__environment_id", "organisation_id"))
+    if any(environment != organisation.environment_id for environment, _id in environments):
+        raise PortalLoginRefused("login_taken")
+    if any(organisation_id == organisation.pk for _env, organisation_id in environments):
+        raise PortalLoginRefused("already_contact")
+    return PortalLogin(user=user, shared=bool(environments))
+
+
+@transaction.atomic
+def grant_portal_access(*, contact_id: int) -> PortalLogin:
+    """Give a contact portal access with its login (``portal_login``): a new user without a
+    usable password, or the person's existing login. The caller invites the person to
+    choose a password unless the login is ``shared``: the person already uses it and now
+    sees this organisation's messages too."""
+    contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact_id)
+    login = portal_login(organisation=contact.organisation, email=contact.email, contact=contact)
+    user = login.user
+    if user is None:
+        User = get_user_model()
+        user = User(username=contact.email, email=contact.email, first_name=contact.name)
+        user.set_unusable_password()
+        user.save()
+    contact.user = user
+    contact.portal_access = True
+    try:
+        with transaction.atomic():
+            contact.save(update_fields=["user", "portal_access"])
+    except IntegrityError:  # the same person linked to this organisation meanwhile
+        raise PortalLoginRefused("already_contact") from None
+    return PortalLogin(user=user, shared=login.shared)

@@ -57,9 +57,11 @@ def not_activated_response(request: HttpRequest) -> HttpResponse:
         "administrators": administrators(member.environment_id) if member else [],
     }
     if member is None:
-        contact = permissions.client_contact(request.user)
-        if contact is not None:
-            context["accountant"] = contact.organisation.environment.name
+        organisation = (
+            permissions.client_organisations(request.user).select_related("environment").first()
+        )
+        if organisation is not None:
+            context["accountant"] = organisation.environment.name
     return render(request, "activation/not_activated.html", context, status=403)
 
 

@@ -6,8 +6,6 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -364,28 +362,18 @@ class IdentificationForm(forms.Form):
         return data
 
 
-def login_of_someone_else(email: str) -> bool:
-    """Whether ``email`` is already the login (username) of another portal user, a staff
-    member or an administrator. A contact's login is its e-mail address and a login belongs
-    to one contact (``Contact.user``); inviting such an address would take over that
-    person's login, so it is refused instead."""
-    return (
-        get_user_model()
-        .objects.filter(username=email)
-        .filter(
-            Q(portal_contact__isnull=False)
-            | Q(staff_member__isnull=False)
-            | Q(is_staff=True)
-            | Q(is_superuser=True)
-        )
-        .exists()
-    )
-
-
 LOGIN_TAKEN = _(
     "Dit e-mailadres is al de login van een andere portalgebruiker of medewerker. Eén "
     "persoon heeft één login; gebruik een ander e-mailadres voor deze contactpersoon."
 )
+
+#: Why a contact cannot get a portal login (crm.services.PortalLoginRefused.code).
+LOGIN_REFUSALS = {
+    "login_taken": LOGIN_TAKEN,
+    "already_contact": _(
+        "Deze persoon is met dit e-mailadres al contactpersoon van deze organisatie."
+    ),
+}
 
 
 class ContactForm(forms.ModelForm):
@@ -403,12 +391,21 @@ class ContactForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("portal_access") and not data.get("email"):
             self.add_error("email", _("Voor toegang tot het klantportal is een e-mailadres nodig."))
-        elif data.get("portal_access") and login_of_someone_else(data["email"]):
-            self.add_error("email", LOGIN_TAKEN)
+        elif data.get("portal_access") and self.organisation is not None:
+            # The login this person gets: a new one, or the one they already have as the
+            # contact of another organisation of this environment (crm.services).
+            try:
+                crm_services.portal_login(organisation=self.organisation, email=data["email"])
+            except crm_services.PortalLoginRefused as refused:
+                self.add_error("email", LOGIN_REFUSALS[refused.code])
         return data
 
 

@@ -85,7 +85,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
 def make_directors(client, *names: str) -> list[Contact]:
     """Directors with portal access of ``client``'s organisation (a tests.conftest.Client):
     the client's own contact is the first, named ``names[0]``; a new contact per other name."""
-    first = client.user.portal_contact
+    first = client.user.client_contacts.get()
     first.name, first.is_director = names[0], True
     first.save()
     others = [

@@ -36,7 +36,7 @@ from crm.models import AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition
-from workflow.selectors import actor_words
+from workflow.selectors import event_actor_name, with_contact_names
 
 #: The audit action of an approval that does not (yet) move the message.
 APPROVAL_GIVEN = "approval_given"
@@ -253,12 +253,12 @@ def approval_progress(message: ApprovalMessage) -> ApprovalProgress | None:
 def _decision_round(message: ApprovalMessage) -> list[StatusEvent]:
     """The events of the round that ended in the client's decision: the approvals and the
     rejection since the message last entered 30, oldest first, with who gave them."""
-    events = (
-        StatusEvent.objects.filter(message_id=message.pk)
-        .filter(_ENTRIES | Q(action__in=(*APPROVAL_ACTIONS, REJECTED)))
-        .select_related("actor_user__portal_contact")
-        .order_by("sequence")
-    )
+    events = with_contact_names(
+        StatusEvent.objects.filter(message_id=message.pk).filter(
+            _ENTRIES | Q(action__in=(*APPROVAL_ACTIONS, REJECTED))
+        ),
+        message.organisation_id,
+    ).order_by("sequence")
     round_: list[StatusEvent] = []
     for event in events:
         if _starts_round(event.from_status, event.to_status):
@@ -300,7 +300,7 @@ def recorded_progress(message: ApprovalMessage) -> ApprovalProgress | None:
 
 def _name(event: StatusEvent) -> str:
     """The name of who gave an approval or the rejection, as the timeline names them."""
-    return actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
+    return event_actor_name(event)
 
 
 def _rules(messages: Sequence[ApprovalMessage]) -> dict[int, str]:

@@ -1,8 +1,8 @@
 """Reads of approval messages for the portals: scoped to the user, and the timeline.
 
 Who may see what is decided by crm.permissions (staff: the organisations of their own
-accountancy environment; client users: their own organisation) plus one workflow rule: a
-message waiting for the accountant's review is not shown to the client yet.
+accountancy environment; client users: the organisations they are a contact of) plus one
+workflow rule: a message waiting for the accountant's review is not shown to the client yet.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
+from crm.models import Contact
 from kvk import formulas, sizeclass
 from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, parse_instance
@@ -101,24 +102,58 @@ ACTOR_ROLES = {
 }
 
 
-def actor_words(kind: str, label: str = "", user: Any = None) -> tuple[str, str]:
+def actor_words(
+    kind: str, label: str = "", user: Any = None, contact_name: str = ""
+) -> tuple[str, str]:
     """Who did something, in words: (name, role). The system is "Automatische verwerking",
     the client's bookkeeping (a client token) "Boekhouding van de cliënt"; a person is named
-    by full name (a client by the contact's name), else by user name, with the role."""
+    by full name (a client by ``contact_name``, the name of its contact at the message's
+    organisation, see ``with_contact_names``), else by user name, with the role."""
     if kind == Actor.Kind.SYSTEM:
         return str(_("Automatische verwerking")), ""
     if kind == Actor.Kind.CLIENT_TOKEN:
         return str(_("Boekhouding van de cliënt")), ""
     name = ""
     if user is not None:
-        contact = getattr(user, "portal_contact", None) if kind == Actor.Kind.CLIENT_USER else None
-        name = (contact.name if contact else "") or user.get_full_name() or user.get_username()
+        contact = contact_name if kind == Actor.Kind.CLIENT_USER else ""
+        name = contact or user.get_full_name() or user.get_username()
     name = name or label
     role = str(ACTOR_ROLES.get(kind, ""))
     if not name:
         fallback = {Actor.Kind.STAFF: _("Een medewerker"), Actor.Kind.CLIENT_USER: _("De cliënt")}
         return str(fallback.get(kind, kind)), ""
     return name, role
+
+
+def contact_name(user_field: str, organisation: int | Any) -> Subquery:
+    """The name of the contact the user in ``user_field`` is at ``organisation`` (an id, or
+    an ``OuterRef`` to the row's organisation), as a subquery: one person may be the contact
+    of several organisations, each under the name that organisation knows them by."""
+    contacts = Contact.objects.filter(user_id=OuterRef(user_field), organisation_id=organisation)
+    return Subquery(contacts.values("name")[:1])
+
+
+def with_contact_names(
+    events: QuerySet[StatusEvent], organisation_id: int
+) -> QuerySet[StatusEvent]:
+    """Audit events of one organisation's messages with ``contact_name``: the acting client
+    user's contact there (empty for staff, tokens and the system)."""
+    return events.select_related("actor_user").annotate(
+        contact_name=contact_name("actor_user_id", organisation_id)
+    )
+
+
+def event_contact_name(row: Any) -> str:
+    """The ``contact_name`` an event or comment came with (``with_contact_names``), or ''."""
+    return getattr(row, "contact_name", None) or ""
+
+
+def event_actor_name(event: StatusEvent) -> str:
+    """Who did an audit event, by name (see ``actor_words``); the event may come with its
+    ``contact_name`` (``with_contact_names``)."""
+    return actor_words(
+        event.actor_kind, event.actor_label, event.actor_user, event_contact_name(event)
+    )[0]
 
 
 def visible_messages(user: Any) -> QuerySet[ApprovalMessage]:
@@ -175,15 +210,15 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
     only. Two queries, whatever the length.
     """
     entries: list[TimelineEntry] = []
-    events = (
-        StatusEvent.objects.filter(message=message)
-        .select_related("actor_user__portal_contact")
-        .order_by("sequence")
-    )
+    events = with_contact_names(
+        StatusEvent.objects.filter(message=message), message.organisation_id
+    ).order_by("sequence")
     if not for_staff:
         events = events.exclude(action__in=STAFF_ONLY_ACTIONS)
     for event in events:
-        name, role = actor_words(event.actor_kind, event.actor_label, event.actor_user)
+        name, role = actor_words(
+            event.actor_kind, event.actor_label, event.actor_user, event_contact_name(event)
+        )
         entries.append(
             TimelineEntry(
                 kind="event",
@@ -204,9 +239,15 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 sequence=event.sequence,
             )
         )
-    comments = Comment.objects.filter(message=message).select_related("author__portal_contact")
+    comments = (
+        Comment.objects.filter(message=message)
+        .select_related("author")
+        .annotate(contact_name=contact_name("author_id", message.organisation_id))
+    )
     for comment in comments:
-        name, role = actor_words(comment.author_kind, user=comment.author)
+        name, role = actor_words(
+            comment.author_kind, user=comment.author, contact_name=event_contact_name(comment)
+        )
         entries.append(
             TimelineEntry(
                 kind="comment",
@@ -333,7 +374,8 @@ def open_client_questions(
     by_message: dict[int, list[Comment]] = {row.pk: [] for row in rows}
     comments = (
         Comment.objects.filter(message_id__in=by_message, author_kind=Actor.Kind.CLIENT_USER)
-        .select_related("author__portal_contact")
+        .select_related("author")
+        .annotate(contact_name=contact_name("author_id", OuterRef("message__organisation_id")))
         .order_by("created_at", "pk")
     )
     for comment in comments:
@@ -345,6 +387,10 @@ def open_client_questions(
         open_ones = by_message[row.pk]
         if open_ones:
             latest = open_ones[-1]
-            name, _role = actor_words(latest.author_kind, user=latest.author)
+            name, _role = actor_words(
+                latest.author_kind,
+                user=latest.author,
+                contact_name=event_contact_name(latest),
+            )
             questions.append(OpenQuestion(row, latest, len(open_ones), name))
     return questions, waiting.count()

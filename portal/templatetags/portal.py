@@ -12,7 +12,7 @@ from crm import permissions
 from crm.models import StaffMember
 from portal.views.common import IN_FLIGHT
 from workflow.reasons import ATTENTION, sentence
-from workflow.selectors import actor_words
+from workflow.selectors import actor_words, event_contact_name
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def portal_role(context) -> str:
     member = permissions.staff_member(user)
     if member is not None:
         return "administrator" if member.role == StaffMember.Role.ADMINISTRATOR else "worker"
-    return "client" if permissions.client_contact(user) else ""
+    return "client" if permissions.is_client(user) else ""
 
 
 #: Short labels of ApprovalMessage.attention_code (kvk.digipoort.outcome.Attention) for the
@@ -75,7 +75,8 @@ def reason_sentence(reason: Any) -> str:
 def event_actor(event: Any) -> str:
     """Who did an audit event (workflow.models.StatusEvent), in words: "Automatische
     verwerking", "Jan de Vries (kantoor)" (workflow.selectors.actor_words)."""
-    name, role = actor_words(event.actor_kind, event.actor_label, event.actor_user)
+    contact = event_contact_name(event)  # when the event came with it
+    name, role = actor_words(event.actor_kind, event.actor_label, event.actor_user, contact)
     return f"{name} ({role})" if role else name
 
 

@@ -14,7 +14,7 @@ __all__ = ["healthz", "home"]
 def home(request: HttpRequest) -> HttpResponse:
     if permissions.staff_member(request.user):
         return redirect("insite-dashboard")
-    if permissions.client_contact(request.user):
+    if permissions.is_client(request.user):
         return redirect("outsite-messages")
     if request.user.is_superuser:
         return redirect("admin:index")

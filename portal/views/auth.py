@@ -54,7 +54,8 @@ class LoginView(auth_views.LoginView):
         if uses_second_factor(user) and needs_second_factor(user):
             name = "otp-verify" if user_has_device(user) else "otp-setup"
             response = redirect(reverse(name) + "?" + urlencode({"next": self.get_success_url()}))
-        contact = permissions.client_contact(user)
+        # A person who is the contact of several organisations: the first contact's language.
+        contact = permissions.client_contacts(user).order_by("pk").first()
         if contact is not None and contact.language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,

@@ -26,7 +26,7 @@ from django_otp import user_has_device
 from config.celery import app
 from config.clientip import client_ip
 from crm import permissions
-from crm.models import Contact, StaffMember
+from crm.models import Organisation, StaffMember
 from kvk import compare
 from kvk.render import render_html, render_pdf
 from kvk.status import Status
@@ -127,9 +127,17 @@ def staff_view(*, administrator: bool = False) -> Callable:
     return decorator
 
 
+def _client_organisations(user: Any) -> list[Organisation] | None:
+    """The organisations the client user may see, by name; None for anyone else."""
+    organisations = list(permissions.client_organisations(user).order_by("name", "pk"))
+    return organisations or None
+
+
 def client_view(view: Callable) -> Callable:
-    """Guard an OutSite view: a contact with portal access only; anyone else gets 404."""
-    return _role_view(view, role=permissions.client_contact, attribute="contact")
+    """Guard an OutSite view: a contact with portal access only; anyone else gets 404. The
+    organisations the user is a contact of (one person, one login: a DGA may be the contact
+    of a holding and an operating company) are kept on the request."""
+    return _role_view(view, role=_client_organisations, attribute="client_organisations")
 
 
 def perform(request: HttpRequest, action: Callable[[], object], done: str) -> None:
@@ -148,11 +156,13 @@ def staff_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
 
 
 def client_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
-    """The client's own organisation's messages; those awaiting the accountant's review are
-    not the client's business yet."""
-    contact: Contact = request.contact  # type: ignore[attr-defined]
+    """The messages of the client's own organisations (each one it is a contact of with
+    portal access); those awaiting the accountant's review are not the client's business
+    yet. Another organisation's message is not among them: its pages answer 404."""
+    organisations: list[Organisation] = request.client_organisations  # type: ignore[attr-defined]
     return ApprovalMessage.objects.filter(
-        organisation_id=contact.organisation_id, awaiting_accountant_review=False
+        organisation_id__in=[organisation.pk for organisation in organisations],
+        awaiting_accountant_review=False,
     ).exclude(status__in=[Status.RECEIVED, Status.PROCESSING])
 
 

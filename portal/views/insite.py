@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages as flash
-from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -36,7 +35,7 @@ from kvk.digipoort.outcome import outcome
 from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, new_tokens, notifications
 from portal.forms import (
-    LOGIN_TAKEN,
+    LOGIN_REFUSALS,
     CommentForm,
     ConnectorForm,
     ContactForm,
@@ -48,7 +47,6 @@ from portal.forms import (
     OrganisationForm,
     SizeClassOverrideForm,
     TokenForm,
-    login_of_someone_else,
 )
 from portal.views import common
 from workflow import selectors, services, submission
@@ -955,19 +953,16 @@ def _is_administrator(request: HttpRequest) -> bool:
     return request.staff_member.role == StaffMember.Role.ADMINISTRATOR  # type: ignore[attr-defined]
 
 
-def _invite(request: HttpRequest, contact: Contact) -> None:
-    """Give a contact a portal login: a user without a usable password and an e-mail with
-    a link to choose one (Django's password reset token, valid for PASSWORD_RESET_TIMEOUT)."""
-    User = get_user_model()
-    if contact.user is None:
-        user = User.objects.filter(username=contact.email).first()
-        if user is None:
-            user = User(username=contact.email, email=contact.email, first_name=contact.name)
-            user.set_unusable_password()
-            user.save()
-        contact.user = user
-        contact.save(update_fields=["user"])
-    user = contact.user
+def _grant(request: HttpRequest, contact: Contact) -> bool:
+    """Give a contact its portal login (crm.services.grant_portal_access) and, for a new
+    login, an e-mail with a link to choose a password (Django's password reset token, valid
+    for PASSWORD_RESET_TIMEOUT). Returns whether an invitation goes out: a person who
+    already logs in as the contact of another organisation of this environment keeps that
+    login and is not sent a second password link."""
+    login = crm_services.grant_portal_access(contact_id=contact.pk)
+    if login.shared:
+        return False
+    user = login.user
     link = request.build_absolute_uri(
         reverse(
             "password_reset_confirm",
@@ -977,26 +972,41 @@ def _invite(request: HttpRequest, contact: Contact) -> None:
             },
         )
     )
+    contact.refresh_from_db()
     transaction.on_commit(lambda: notifications.send_invitation(contact, link))
+    return True
+
+
+#: What the staff member reads when the person already has a login (no invitation sent).
+SHARED_LOGIN = _(
+    "Deze persoon heeft al een login voor het klantportal, als contactpersoon van een andere "
+    "organisatie van dit kantoor, en ziet daarmee nu ook de berichten van deze organisatie. "
+    "Er is geen nieuwe uitnodiging verstuurd."
+)
 
 
 @common.staff_view(administrator=True)
 @require_POST
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, organisation=organisation)
     if not form.is_valid():
         flash.error(
             request, _("De contactpersoon is niet toegevoegd; zie de meldingen bij de velden.")
         )
         return _organisation_page(request, organisation, contact_form=form)
-    with transaction.atomic():
-        contact = form.save(commit=False)
-        contact.organisation = organisation
-        contact.save()
-        if contact.portal_access:
-            _invite(request, contact)
+    try:
+        with transaction.atomic():
+            contact = form.save(commit=False)
+            contact.organisation = organisation
+            contact.save()
+            invited = _grant(request, contact) if contact.portal_access else None
+    except crm_services.PortalLoginRefused as refused:  # someone else took the login meanwhile
+        form.add_error("email", LOGIN_REFUSALS[refused.code])
+        return _organisation_page(request, organisation, contact_form=form)
     flash.success(request, _("Contactpersoon toegevoegd."))
+    if invited is False:
+        flash.info(request, SHARED_LOGIN)
     return redirect("insite-organisation", pk=pk)
 
 
@@ -1004,25 +1014,29 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Grant or withdraw a contact's portal access (withdrawn access works immediately:
-    every OutSite request checks it)."""
+    every OutSite request checks it). Withdrawing it for one organisation leaves the
+    person's access to the other organisations they are a contact of."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
     contact = get_object_or_404(organisation.contacts, pk=contact_pk)
     grant = request.POST.get("grant") == "1"
     if grant and not contact.email:
         flash.error(request, _("Voor toegang tot het klantportal is een e-mailadres nodig."))
         return redirect("insite-organisation", pk=pk)
-    if grant and contact.user is None and login_of_someone_else(contact.email):
-        flash.error(request, LOGIN_TAKEN)
-        return redirect("insite-organisation", pk=pk)
-    with transaction.atomic():
-        contact.portal_access = grant
+    if not grant:
+        contact.portal_access = False
         contact.save(update_fields=["portal_access"])
-        if grant:
-            _invite(request, contact)
-    if grant:
+        flash.success(request, _("Toegang ingetrokken."))
+        return redirect("insite-organisation", pk=pk)
+    try:
+        with transaction.atomic():
+            invited = _grant(request, contact)
+    except crm_services.PortalLoginRefused as refused:
+        flash.error(request, LOGIN_REFUSALS[refused.code])
+        return redirect("insite-organisation", pk=pk)
+    if invited:
         flash.success(request, _("Toegang verleend; er is een uitnodiging verstuurd."))
     else:
-        flash.success(request, _("Toegang ingetrokken."))
+        flash.success(request, SHARED_LOGIN)
     return redirect("insite-organisation", pk=pk)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm.models import Organisation
 from kvk.status import Status
 from portal import activation
 from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
@@ -22,22 +23,42 @@ from workflow.approvers import adopter
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage
 
+#: The query parameter of the list's filter by organisation (when the user has several).
+ORGANISATION_FILTER = "organisatie"
+
+
+def _chosen(request: HttpRequest, organisations: list[Organisation]) -> Organisation | None:
+    """The organisation the list is filtered on: one of the user's own (any other value,
+    another organisation's id included, shows the whole list)."""
+    wanted = request.GET.get(ORGANISATION_FILTER, "")
+    return next((o for o in organisations if str(o.pk) == wanted), None)
+
 
 @common.client_view
 @activation.required
 def message_list(request: HttpRequest) -> HttpResponse:
+    """The messages of every organisation the user is a contact of, newest first, each with
+    its organisation's name; with several organisations a filter by organisation."""
+    organisations: list[Organisation] = request.client_organisations  # type: ignore[attr-defined]
+    chosen = _chosen(request, organisations)
+    queryset = common.client_messages(request)
+    if chosen is not None:
+        queryset = queryset.filter(organisation_id=chosen.pk)
     queryset = (
-        common.client_messages(request)
-        .defer(*common.HEAVY_FIELDS)
-        .select_related("organisation")
-        .order_by("-created_at")
+        queryset.defer(*common.HEAVY_FIELDS).select_related("organisation").order_by("-created_at")
     )
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     common.annotate_approvals(page)
     return render(
         request,
         "portal/outsite_messages.html",
-        {"page": page, "organisation": request.contact.organisation},  # type: ignore[attr-defined]
+        {
+            "page": page,
+            "organisations": organisations,
+            "organisation": organisations[0] if len(organisations) == 1 else None,
+            "chosen": chosen,
+            "filter_name": ORGANISATION_FILTER,
+        },
     )
 
 

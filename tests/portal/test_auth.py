@@ -27,7 +27,7 @@ def test_client_logs_in_and_lands_on_outsite(client_a):
 
 
 def test_client_gets_the_language_of_its_contact(client_a):
-    contact = client_a.user.portal_contact
+    contact = client_a.user.client_contacts.get()
     contact.language = "en"
     contact.save()
     response = _login(BrowserClient(), client_a.user.username)

@@ -45,7 +45,7 @@ def test_client_hears_that_a_message_awaits_review(
 
 
 def test_english_contact_gets_english_mail(client_a, django_capture_on_commit_callbacks):
-    contact = client_a.user.portal_contact
+    contact = client_a.user.client_contacts.get()
     contact.language = "en"
     contact.save()
     with django_capture_on_commit_callbacks(execute=True):

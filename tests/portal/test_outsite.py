@@ -44,7 +44,7 @@ def test_staff_get_404_on_outsite(staff_browser, message_a):
 
 
 def test_contact_without_portal_access_gets_404(browser_a, client_a, message_a):
-    client_a.user.portal_contact.__class__.objects.filter(user=client_a.user).update(
+    client_a.user.client_contacts.get().__class__.objects.filter(user=client_a.user).update(
         portal_access=False
     )
     assert browser_a.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404

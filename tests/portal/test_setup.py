@@ -12,6 +12,7 @@ from django.urls import reverse
 from connectors.models import ClientToken, MessageType, hash_token
 from crm.models import Contact, Identification, Organisation
 from portal import new_tokens
+from tests import factories
 
 
 def _issue(admin_browser, connector, **data):
@@ -391,15 +392,19 @@ def test_contact_with_portal_access_is_invited(
 
 
 def test_an_email_that_is_already_someone_elses_login_is_refused_not_a_500(
-    admin_browser, client_a, client_b, admin_staff
+    admin_browser, client_a, admin_staff
 ):
-    """A contact's login is its e-mail address and belongs to one contact: inviting the
-    address of another client's portal user (or of a staff member) used to end in a 500
-    (the unique login of a contact). Now the form says why, under the field, and nothing
-    is saved; granting access to an existing contact with such an address is refused too."""
-    taken = client_b.user.portal_contact.email
-    client_b.user.username = taken  # invited contacts log in with their e-mail address
-    client_b.user.save()
+    """A contact's login is its e-mail address: inviting the address of a portal user of
+    another accountancy environment (or of a staff member) used to end in a 500. Now the
+    form says why, under the field, without naming the other firm's client, and nothing is
+    saved; granting access to an existing contact with such an address is refused too.
+    (The address of a contact of another organisation of the same environment is the same
+    person's one login: tests/portal/test_shared_login.py.)"""
+    elsewhere = factories.ContactFactory()  # of an organisation in another environment
+    assert elsewhere.organisation.environment_id != client_a.organisation.environment_id
+    taken = elsewhere.email
+    elsewhere.user.username = taken  # invited contacts log in with their e-mail address
+    elsewhere.user.save()
     admin_staff.username = "kantoor@example.nl"
     admin_staff.save()
     url = reverse("insite-contact-create", args=[client_a.organisation.pk])
@@ -413,7 +418,8 @@ def test_an_email_that_is_already_someone_elses_login_is_refused_not_a_500(
             "persoon heeft één login; gebruik een ander e-mailadres voor deze contactpersoon."
         ]
         assert not Contact.objects.filter(organisation=client_a.organisation, name="Eva").exists()
-    assert client_b.user.portal_contact.organisation == client_b.organisation
+        assert elsewhere.organisation.name not in response.content.decode()
+    assert list(elsewhere.user.client_contacts.all()) == [elsewhere]
 
     # Without portal access the address is only an address: the contact is added.
     response = admin_browser.post(url, {"name": "Eva", "email": taken, "language": "nl"})
@@ -430,7 +436,7 @@ def test_an_email_that_is_already_someone_elses_login_is_refused_not_a_500(
 
 
 def test_withdrawn_access_closes_outsite(admin_browser, browser_a, client_a, message_a):
-    contact = client_a.user.portal_contact
+    contact = client_a.user.client_contacts.get()
     url = reverse("insite-contact-access", args=[client_a.organisation.pk, contact.pk])
     assert admin_browser.post(url, {"grant": "0"}).status_code == 302
     contact.refresh_from_db()

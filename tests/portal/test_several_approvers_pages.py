@@ -369,8 +369,8 @@ def test_a_message_approved_by_one_contact_shows_no_approvers_after_the_rule_cha
     message_a, browser_a, client_a, message_type
 ):
     """Approved under one contact (alone); the workflow asks every director afterwards."""
-    _adopt(message_a, client_a.user.portal_contact)
-    _approve(message_a, client_a.user.portal_contact)
+    _adopt(message_a, client_a.user.client_contacts.get())
+    _approve(message_a, client_a.user.client_contacts.get())
     factories.require_directors(message_type.workflow)
     factories.make_directors(client_a, "Anna Eerste", "Bert Tweede")
 

@@ -411,7 +411,7 @@ def test_the_organisations_adopter_rule_overrides_the_workflows(flow):
 def test_a_contact_who_need_not_approve_cannot_adopt(flow):
     _require_directors(flow)
     _directors(flow, 2)
-    outsider = flow.client.user.portal_contact
+    outsider = flow.client.user.client_contacts.get()
     outsider.is_director = False
     outsider.save()
     message = flow.at(Status.IN_REVIEW)

@@ -305,7 +305,7 @@ def test_transition_without_permission_is_refused_and_changes_nothing(
 def test_client_user_without_portal_access_has_no_permission(flow, staff_actor, name):
     move = MOVES[name]
     message = _ready(flow, move, move.source[0])
-    contact = flow.client.user.portal_contact
+    contact = flow.client.user.client_contacts.get()
     contact.portal_access = False
     contact.save()
     with pytest.raises(NotPermitted):

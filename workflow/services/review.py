@@ -17,13 +17,21 @@ from kvk.status import Status
 from workflow import tasks
 from workflow.approvers import APPROVAL_GIVEN, adopter, approvals_given, required_approvers
 from workflow.errors import Conflict, Invalid, NotPermitted
-from workflow.models import Actor, ApprovalMessage, Comment, is_participant, sha256_hex
+from workflow.models import (
+    Actor,
+    ApprovalMessage,
+    Comment,
+    StatusEvent,
+    is_participant,
+    sha256_hex,
+)
 from workflow.selectors import (
     SIZE_CLASS_OVERRIDDEN,
-    actor_words,
     adoption_bounds,
+    event_actor_name,
     size_class_check,
     size_class_override,
+    with_contact_names,
 )
 from workflow.services.audit import (
     _after_commit,
@@ -93,14 +101,21 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
     return message
 
 
+def _last_event(message: ApprovalMessage, action: str) -> StatusEvent | None:
+    """The message's last audit event of ``action``, with the name of who did it (a client
+    by its contact at the message's organisation)."""
+    events = with_contact_names(message.events.filter(action=action), message.organisation_id)
+    return events.order_by("-sequence").first()
+
+
 def _require_adopter(message: ApprovalMessage, actor: Actor) -> None:
     """The adoption is recorded once, by whoever the definition names (workflow.approvers
     ``adopter``): a second adoption is refused with who recorded the first, and when."""
     if message.adopted:
-        event = message.events.filter(action="adopted").order_by("-sequence").first()
+        event = _last_event(message, "adopted")
         if event is None:  # adopted in the client's own environment, before it was sent
             raise Conflict("already_adopted", {"date": message.adoption_date})
-        who = actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
+        who = event_actor_name(event)
         raise Conflict("already_adopted:by", {"date": message.adoption_date, "who": who})
     allowed = adopter(message, getattr(actor.user, "pk", None))
     if allowed.missing:
@@ -187,10 +202,10 @@ def _require_approver(message: ApprovalMessage, actor: Actor) -> None:
 
 def _already_approved(message: ApprovalMessage) -> Conflict:
     """The conflict of a second approval: who approved the message, and when."""
-    event = message.events.filter(action="approved").order_by("-sequence").first()
+    event = _last_event(message, "approved")
     if event is None:
         return Conflict("already_approved")
-    who = actor_words(event.actor_kind, event.actor_label, event.actor_user)[0]
+    who = event_actor_name(event)
     return Conflict("already_approved:by", {"who": who, "when": event.created_at})
 
 
