@@ -247,6 +247,27 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
 
+    def clean(self) -> None:
+        """A login shared by several contacts stays within one accountancy environment and
+        is no staff member's (crm.services.portal_login decides the same in InSite; this
+        holds the admin to it)."""
+        super().clean()
+        if self.user_id is None or self.organisation_id is None:
+            return
+        others = Contact.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+        elsewhere = others.exclude(
+            organisation__environment_id=self.organisation.environment_id
+        ).exists()
+        if elsewhere or StaffMember.objects.filter(user_id=self.user_id).exists():
+            raise ValidationError(
+                {
+                    "user": _(
+                        "Deze login hoort bij een medewerker of bij een contactpersoon van "
+                        "een andere accountantsomgeving."
+                    )
+                }
+            )
+
 
 # --- activation "Communicatieconnector accordering OutSite" (see crm.activation) ------------
 

@@ -311,3 +311,24 @@ def test_concurrent_runs_send_each_reminder_once(environment, staff_members):
     assert ReminderLog.objects.filter(kind="client_review", step=7).count() == 2
     assert ReminderLog.objects.filter(kind="staff_escalation", step=14).count() == 2
     assert not ReminderLog.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_one_person_contact_of_two_organisations_is_reminded_once_for_each(
+    org, environment, django_capture_on_commit_callbacks
+):
+    """One login for a DGA who is the contact of a holding and an operating company: each
+    organisation's waiting message is its own reminder, addressed once to him, naming that
+    organisation."""
+    other = factories.OrganisationFactory(environment=environment, name="Beta B.V.")
+    user = factories.UserFactory(username="jan@example.nl", email="jan@example.nl")
+    for organisation in (org, other):
+        factories.ContactFactory(organisation=organisation, user=user, name="Jan")
+        make_message(organisation, year=2025, changed_at=at_noon(TODAY - timedelta(days=3)))
+    outcome = run(django_capture_on_commit_callbacks)
+    assert outcome.client_reminders == 2
+    assert sorted((m.to, "Alfa" in m.subject, "Beta" in m.subject) for m in mail.outbox) == [
+        (["jan@example.nl"], False, True),
+        (["jan@example.nl"], True, False),
+    ]
+    assert run(django_capture_on_commit_callbacks).client_reminders == 0
+    assert len(mail.outbox) == 2

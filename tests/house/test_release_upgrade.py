@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -129,6 +129,12 @@ def test_the_last_released_database_upgrades_with_its_data(release_database):
     # Today's models write to the old tables too.
     Contact.objects.using(ALIAS).create(organisation=bakery, name="Nieuw")
     assert bakery.contacts.count() == 2
+    # crm 0002: the contact keeps its login, which may now be the contact of another
+    # organisation too (a DGA with two companies), but of each one once.
+    Contact.objects.using(ALIAS).create(organisation=organisations[1], user=contact.user, name="J")
+    assert Contact.objects.using(ALIAS).filter(user=contact.user).count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic(using=ALIAS):
+        Contact.objects.using(ALIAS).create(organisation=bakery, user=contact.user, name="Twee")
 
 
 def test_a_database_of_the_release_before_is_refused_with_the_way_through(

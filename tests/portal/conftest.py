@@ -91,3 +91,17 @@ def browser_b(client_b):
 @pytest.fixture
 def outsider_browser(outsider):
     return browser_for(outsider)
+
+
+@pytest.fixture
+def mail_tasks_run_here(monkeypatch):
+    """Run the notification task in-process and keep the KvK submission off the broker."""
+    from portal import notifications
+    from workflow import tasks
+
+    monkeypatch.setattr(
+        notifications.send_notification,
+        "delay",
+        lambda *args: notifications.send_notification.apply(args=args).get(),
+    )
+    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda *args, **kwargs: None)

@@ -14,18 +14,7 @@ from tests.portal.conftest import make_message
 from workflow import services
 from workflow.models import Actor
 
-
-@pytest.fixture(autouse=True)
-def mail_tasks_run_here(monkeypatch):
-    """Run the notification task in-process and keep the KvK submission off the broker."""
-    from workflow import tasks
-
-    monkeypatch.setattr(
-        notifications.send_notification,
-        "delay",
-        lambda *args: notifications.send_notification.apply(args=args).get(),
-    )
-    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda *args, **kwargs: None)
+pytestmark = pytest.mark.usefixtures("mail_tasks_run_here")
 
 
 def _to(address: str) -> list:

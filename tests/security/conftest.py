@@ -1,6 +1,7 @@
 """The world of the security tests: organisation A with a message at 30, a comment and a
 token; its staff (an administrator of A's environment); client B of the same environment;
-staff of another environment; and markers that identify A's data in any page."""
+one person who is the contact of B and of a third organisation (one login); staff of
+another environment; and markers that identify A's data in any page."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ class World:
     token: ClientToken
     staff_admin: object  # user: administrator of A's environment
     outsider: object  # user: staff of another environment
+    # user: one person with one login, the contact of B and of a third organisation of A's
+    # environment (a DGA with a holding and an operating company), never of A
+    dga: object = None
+    dga_organisation: Organisation | None = None  # that third organisation
 
 
 @pytest.fixture
@@ -50,6 +55,12 @@ def world(client_a, client_b, outsider, connector) -> World:
     staff_admin = factories.StaffFactory(
         environment=client_a.organisation.environment, role=StaffMember.Role.ADMINISTRATOR
     ).user
+    dga_organisation = factories.OrganisationFactory(
+        environment=client_a.organisation.environment, name="Holding B.V."
+    )
+    dga = factories.UserFactory(username="dga@example.nl", email="dga@example.nl")
+    for organisation in (client_b.organisation, dga_organisation):
+        factories.ContactFactory(organisation=organisation, user=dga, name="Jan de Vries")
     return World(
         a=client_a,
         b=client_b,
@@ -58,4 +69,6 @@ def world(client_a, client_b, outsider, connector) -> World:
         token=ClientToken.objects.get(organisation=client_a.organisation),
         staff_admin=staff_admin,
         outsider=outsider,
+        dga=dga,
+        dga_organisation=dga_organisation,
     )

@@ -1,5 +1,6 @@
 """Tenant isolation over every URL of the project (enumerated from the resolver) and the
-client API, for client A (the owner), A's staff, client B of the same office, staff of
+client API, for client A (the owner), A's staff, client B of the same office, one person
+who is the contact of B and of another organisation of the office (one login), staff of
 another office and anonymous visitors.
 
 Each object URL of organisation A answers, for everyone but A and A's staff, exactly what
@@ -12,12 +13,19 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
+from crm.models import ApproverRule, Contact, Organisation
 from kvk.status import Status
+from tests import factories
+from tests.conftest import Client as Client_
+from tests.portal.conftest import make_message
 from tests.security.conftest import MARKER
 from tests.security.urls import pages, url_for
-from workflow.models import ApprovalMessage, Comment, StatusEvent
+from workflow import services
+from workflow.errors import NotPermitted
+from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +40,11 @@ def login(user) -> Client:
 
 
 def others(world) -> dict[str, Client]:
-    return {"client B": login(world.b.user), "other office": login(world.outsider)}
+    return {
+        "client B": login(world.b.user),
+        "contact of B and another organisation": login(world.dga),
+        "other office": login(world.outsider),
+    }
 
 
 def object_pages(area: str):
@@ -161,3 +173,42 @@ def test_client_api_is_scoped_to_the_token_s_organisation(world, api):
     a_message = ApprovalMessage.objects.get(pk=world.message.pk)
     assert a_message.organisation_id == world.a.organisation.pk
     assert bytes(a_message.received_document) == bytes(world.message.received_document)
+
+
+def test_the_contact_of_two_organisations_sees_both_and_acts_only_as_each_one_s_contact(world):
+    """One login for the contact of B and of a holding (tests.security.conftest): both
+    organisations' messages, never A's; on B's message he is B's contact only, so what he
+    may do as the holding's (a director who must approve there) gives him nothing on B's."""
+    holding = Client_(world.dga_organisation, world.dga_organisation.kvk_number, world.dga, "")
+    message_b, message_holding = make_message(world.b), make_message(holding)
+    browser = login(world.dga)
+    page = browser.get("/outsite/berichten/").content.decode()
+    for message in (message_b, message_holding):
+        assert reverse("outsite-message", args=[message.pk]) in page
+    assert MARKER not in page and world.a.kvk_number not in page
+    assert browser.get(reverse("outsite-message", args=[world.message.pk])).status_code == 404
+
+    # Directors must approve B's messages; he is a director at the holding, not at B.
+    Contact.objects.filter(user=world.dga, organisation=world.dga_organisation).update(
+        is_director=True
+    )
+    factories.ContactFactory(organisation=world.b.organisation, name="Bea", is_director=True)
+    Organisation.objects.filter(pk=world.b.organisation.pk).update(
+        approver_rule=ApproverRule.DIRECTORS
+    )
+    dga = Actor.for_user(world.dga)
+    with pytest.raises(NotPermitted):
+        services.reject(message_id=message_b.pk, actor=dga, reason="Nee")
+    # Without access at B he cannot touch B's message at all, holding or not.
+    Contact.objects.filter(user=world.dga, organisation=world.b.organisation).update(
+        portal_access=False
+    )
+    with pytest.raises(NotPermitted):
+        services.add_comment(message_id=message_b.pk, actor=dga, text="Vraag")
+    with pytest.raises(NotPermitted):
+        services.reject(message_id=message_b.pk, actor=dga, reason="Nee")
+    assert browser.get(reverse("outsite-message", args=[message_b.pk])).status_code == 404
+    assert browser.get(reverse("outsite-message", args=[message_holding.pk])).status_code == 200
+    message_b.refresh_from_db()
+    assert message_b.status == Status.IN_REVIEW
+    assert not Comment.objects.filter(message=message_b).exists()
