@@ -66,7 +66,9 @@ def is_staff_of(user: Any, organisation: Organisation) -> bool:
 
 
 def is_client_of(user: Any, organisation: Organisation) -> bool:
-    return client_contacts(user).filter(organisation_id=organisation.pk).exists()
+    """Whether ``user`` may act on ``organisation``'s messages as its contact there (the
+    status machine's client permission); a contact of another organisation is not."""
+    return contact_for(user, organisation) is not None
 
 
 def may_edit_organisation(user: Any, organisation: Organisation) -> bool:
