@@ -454,7 +454,10 @@ def portal_login(
     about whose login it is."""
     user = contact.user if contact is not None and contact.user_id else None
     if user is None:
-        user = get_user_model().objects.filter(username=email).first()
+        # E-mail addresses are matched without regard to case, as mail delivers them (and
+        # Django's password reset finds them): "Jan@x.nl" is the login "jan@x.nl" already is.
+        logins = get_user_model().objects.filter(username__iexact=email).order_by("pk")
+        user = logins.first()
     if user is None:
         return PortalLogin()
     if _is_staff_login(user):

@@ -408,7 +408,8 @@ def test_an_email_that_is_already_someone_elses_login_is_refused_not_a_500(
     admin_staff.username = "kantoor@example.nl"
     admin_staff.save()
     url = reverse("insite-contact-create", args=[client_a.organisation.pk])
-    for email in (taken, "kantoor@example.nl"):
+    # The same addresses written in other capitals are the same logins.
+    for email in (taken, "kantoor@example.nl", taken.upper(), "Kantoor@Example.NL"):
         response = admin_browser.post(
             url, {"name": "Eva", "email": email, "language": "nl", "portal_access": "on"}
         )

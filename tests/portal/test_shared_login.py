@@ -103,11 +103,12 @@ def test_a_new_login_is_still_invited(admin_browser, client_a, django_capture_on
 
 
 def test_the_same_person_twice_at_one_organisation_is_refused(admin_browser, client_a, client_b):
-    """A user is the contact of an organisation once (the database says so too)."""
+    """A user is the contact of an organisation once (the database says so too), also when
+    the address is written in other capitals."""
     email = _login_of(client_b)
     url = reverse("insite-contact-create", args=[client_b.organisation.pk])
     response = admin_browser.post(
-        url, {"name": "Nog eens", "email": email, "language": "nl", "portal_access": "on"}
+        url, {"name": "Nog eens", "email": email.upper(), "language": "nl", "portal_access": "on"}
     )
     assert response.status_code == 400
     assert response.context["contact_form"].errors["email"] == [
