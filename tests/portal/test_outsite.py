@@ -67,10 +67,13 @@ def test_the_list_says_that_the_accounts_must_be_adopted_before_approving(
 ):
     """Approving needs the adoption first ("Jaarrekening vastgesteld", then approve: the
     product documentation in ../shared/seed/, "Jaarrekening beoordelen"); the list's "Actie
-    nodig" named only checking and approving or rejecting."""
+    nodig" named only checking and approving or rejecting. The list says so without telling
+    every contact to tick the adoption: the organisation may name one contact who records it
+    (crm.AdopterRule.NAMED), and the message says who."""
     adopt_first = "Vóór het goedkeuren moet de jaarrekening zijn vastgesteld"
     html = browser_a.get(reverse("outsite-messages")).content.decode()
     assert "Actie nodig:" in html and adopt_first in html
+    assert "in het bericht ziet u wie dat vastlegt" in html
     services.adopt(
         message_id=message_a.pk, actor=Actor.for_user(client_a.user), adoption_date=date.today()
     )
