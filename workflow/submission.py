@@ -237,6 +237,11 @@ def poll_claimed(
     return True
 
 
+#: The reason of a refusal by Digipoort's own validation (311), before the KvK received the
+#: document (KVK-SBR.md section 5): no verdict of the KvK, so no reasons of the KvK's either.
+DIGIPOORT_VALIDATION = "digipoort_validation"
+
+
 def record_timeline(
     message_id: int,
     kenmerk: str,
@@ -254,9 +259,12 @@ def record_timeline(
         no_verdict_after=timedelta(hours=settings.KVK_NO_VERDICT_ATTENTION_HOURS),
         sent_at=sent_at,
     )
-    if result.status == Status.REFUSED:
+    if result.status == Status.REFUSED and result.reason != DIGIPOORT_VALIDATION:
+        # The KvK's verdict (510): the KvK's own reasons, as the KvK words them.
         reasons = [{"code": code, "message": text} for code, text in result.reasons]
-    elif result.status == Status.TRANSPORT_ERROR:
+    elif result.status in (Status.REFUSED, Status.TRANSPORT_ERROR):
+        # Digipoort's own words (a 70, or its validation refused the document, 311): the
+        # catalogue's sentence for everyone, Digipoort's foutcode and text for the staff.
         detail = "; ".join([result.raw, *(f"{c}: {t}" for c, t in result.reasons)])
         reasons = [reason_catalogue.reason(result.reason, detail=detail)]
     else:

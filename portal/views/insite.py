@@ -563,7 +563,7 @@ def _record_checked_delivery(
             "statussen van Digipoort."
         ) % {"kenmerk": kenmerk}
     submission.record_timeline(message.pk, kenmerk, statuses)
-    if decided.reason == "digipoort_validation":
+    if decided.reason == submission.DIGIPOORT_VALIDATION:
         # 311 is Digipoort's own validation, before the KvK received anything
         # (KVK-SBR.md section 5): not the KvK's verdict.
         text = _(

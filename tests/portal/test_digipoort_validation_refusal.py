@@ -1,0 +1,126 @@
+"""A refusal by Digipoort's own validation (status 311) in words a person can act on.
+
+Source: KVK-SBR.md section 5 (Digipoort WUS 2.0): "301 validation succeeded, 311 failed
+(final)", and only after validation "405 offered to the receiving party (KvK)", followed by
+"KvK's own verdict (accepted / refused with reasons)". So a 311 is Digipoort's refusal
+before the KvK received anything: the staff and the client read our sentence for it, in
+their language, and the staff keep Digipoort's foutcode and words as the detail. A verdict
+of the KvK (510, with the KvK's reasons) keeps the KvK's reasons. Driven through the local
+Digipoort's scenario "validation_failed" (200, 311 with VAS500; kvk/digipoort/stub).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from kvk.digipoort.client import DigipoortStatus
+from kvk.status import Status
+from tests.portal.conftest import make_message
+from tests.portal.test_processing_reasons_language import pages
+from workflow import reasons as catalogue
+from workflow import services, submission
+from workflow.models import ApprovalMessage, StatusEvent
+
+pytestmark = pytest.mark.django_db
+
+#: Digipoort's wording of 311 (Logius, "Statussen en foutcodes Digipoort").
+DIGIPOORT_WORDS = "Validatie mislukt"
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.OTP_REQUIRED_FOR_STAFF = False  # these pages are about the reasons
+
+
+def refused_by_digipoort(client, stub, scenario: str = "validation_failed") -> ApprovalMessage:
+    """An approved message of ``client`` delivered to the local Digipoort in ``scenario``
+    and polled a minute later, as beat would."""
+    message = make_message(client, Status.APPROVED)
+    stub.set_faults(scenarios={client.kvk_number: scenario})
+    assert submission.submit(message.pk) == "delivered"
+    stub.set_clock(60)
+    submission.poll_due(now=timezone.now() + timedelta(seconds=60))
+    message.refresh_from_db()
+    assert message.status == Status.REFUSED
+    return message
+
+
+def reasons_block(page: str) -> str:
+    found = re.search(r'id="reasons">(.*?)</div>', page, flags=re.S)
+    assert found, "the page shows the reasons"
+    return found.group(1)
+
+
+def test_a_311_stores_our_sentence_with_digipoorts_words_as_detail(
+    client_a, digipoort_stub, digipoort_settings
+):
+    message = refused_by_digipoort(client_a, digipoort_stub)
+    (reason,) = message.reasons
+    assert reason["code"] == "digipoort_validation"
+    assert reason["message"] == catalogue.reason("digipoort_validation")["message"]
+    assert "VAS500" in reason["detail"] and DIGIPOORT_WORDS in reason["detail"]
+    event = StatusEvent.objects.get(message=message, action="refused_by_kvk")
+    assert event.reasons == message.reasons
+
+
+def test_a_311_is_read_in_the_readers_language(
+    client_a, staff_browser, browser_a, api, digipoort_stub, digipoort_settings
+):
+    message = refused_by_digipoort(client_a, digipoort_stub)
+    texts = {}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            texts[language] = str(catalogue.TRANSPORT["digipoort_validation"])
+    assert texts["nl"] != texts["en"]
+    for language, expected in texts.items():
+        other = texts["en" if language == "nl" else "nl"]
+        staff, client, api_text = pages(
+            message, client_a, staff_browser, browser_a, api, None if language == "nl" else "en"
+        )
+        for shown in (reasons_block(staff), reasons_block(client), api_text):
+            assert expected in shown and other not in shown, language
+        # The reason itself no longer says Digipoort's bare words; the staff find them,
+        # with the foutcode, in the folded technical details.
+        for shown in (reasons_block(client), api_text):
+            assert DIGIPOORT_WORDS not in shown and "VAS500" not in shown
+        assert "VAS500" in reasons_block(staff)
+
+
+def test_the_kvks_verdict_keeps_the_kvks_reasons(client_a):
+    """A 510 is the KvK's verdict: its reasons (here as the local Digipoort words a KvK
+    number in the document that is not the one it was delivered under) stay as the KvK
+    gave them."""
+    message = make_message(client_a, Status.APPROVED)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-510")
+    words = "KvK-nummer in de instance (11223344) wijkt af van de belanghebbende (12345678)"
+    now = timezone.now()
+    timeline = [
+        DigipoortStatus(301, now, "Validatie gelukt"),
+        DigipoortStatus(
+            510,
+            now + timedelta(seconds=1),
+            "Validatie bij de uitvragende partij niet gelukt",
+            "KVK002",
+            f"KVK002: {words}",
+        ),
+    ]
+    submission.record_timeline(message.pk, "K-510", timeline)
+    message.refresh_from_db()
+    assert message.status == Status.REFUSED
+    assert message.reasons == [{"code": "KVK002", "message": words}]
+
+
+def test_a_311_stored_before_keeps_what_it_showed(
+    client_a, browser_a, staff_browser, api, digipoort_stub, digipoort_settings
+):
+    message = refused_by_digipoort(client_a, digipoort_stub)
+    old = [{"code": "VAS500", "message": DIGIPOORT_WORDS}]
+    ApprovalMessage.objects.filter(pk=message.pk).update(reasons=old)
+    for language in (None, "en"):
+        staff, client, api_text = pages(message, client_a, staff_browser, browser_a, api, language)
+        for shown in (reasons_block(staff), reasons_block(client), api_text):
+            assert DIGIPOORT_WORDS in shown
