@@ -20,6 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from kvk.status import Status
 
@@ -105,6 +108,39 @@ CODES: dict[int, CodeMeaning] = {
         "kvk_refused",
     ),
 }
+
+
+#: Each status code of CODES in our own words, for everyone who follows a delivery (the
+#: client too: no Digipoort jargon such as "uitvragende partij", which is the KvK). What
+#: Digipoort itself says stays with each status it answers (``description``); the staff read
+#: it too. A code without a label here is shown as Digipoort words it.
+LABELS: dict[int, Any] = {
+    105: _("Verzending naar Digipoort begonnen"),
+    100: _("Ontvangen door Digipoort"),
+    110: _("Digipoort neemt het bericht in behandeling"),
+    200: _("Afzender herkend door Digipoort"),
+    210: _("Digipoort heeft de afzender niet herkend"),
+    230: _("Technisch probleem bij Digipoort bij het herkennen van de afzender"),
+    301: _("Goedgekeurd bij de controle door Digipoort"),
+    311: _("Afgekeurd bij de controle door Digipoort"),
+    321: _("Technisch probleem bij de controle door Digipoort"),
+    405: _("Wordt afgeleverd bij de KvK"),
+    400: _("Afgeleverd bij de KvK"),
+    410: _("Afleveren bij de KvK is niet gelukt"),
+    420: _("Technisch probleem bij het afleveren bij de KvK; Digipoort probeert het opnieuw"),
+    500: _("Aangenomen door de KvK"),
+    510: _("Afgekeurd door de KvK"),
+}
+
+
+def label(code: Any) -> str:
+    """Our words for a Digipoort status code in the current language, or "" for a code
+    without a label (the caller shows Digipoort's own words)."""
+    try:
+        text = LABELS.get(int(code))
+    except (TypeError, ValueError):
+        return ""
+    return str(text) if text is not None else ""
 
 
 class Attention(Enum):

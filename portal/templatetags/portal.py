@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
 from crm.models import StaffMember
+from kvk.digipoort import outcome
 from portal.views.common import IN_FLIGHT
 from workflow.reasons import ATTENTION, sentence
 from workflow.selectors import actor_words, event_contact_name
@@ -69,6 +70,14 @@ def reason_sentence(reason: Any) -> str:
     """What a person reads of a stored reason: the sentence, never the code or the
     technical detail (workflow.reasons.sentence)."""
     return sentence(reason)
+
+
+@register.filter
+def digipoort_label(status: Any) -> str:
+    """Our words for a status Digipoort answered (an entry of
+    ApprovalMessage.digipoort_statuses), in the reader's language; "" when the code has none
+    (the page then shows Digipoort's own words, ``description``)."""
+    return outcome.label(status.get("code")) if isinstance(status, dict) else ""
 
 
 @register.filter
