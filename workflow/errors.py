@@ -157,6 +157,21 @@ SENTENCES: dict[str, Any] = {
     "document_mismatch": _(
         "Het document wijkt af van het goedgekeurde document en wordt niet verzonden."
     ),
+    # KVK-SBR.md section 3: the KvK number is in the document (its entity identifier); the
+    # KvK files annual accounts only under the number they contain.
+    "kvk_number_changed": _(
+        "Het document vermeldt KvK-nummer %(document)s, maar de organisatie heeft nu "
+        "KvK-nummer %(organisation)s. De KvK neemt een jaarrekening alleen aan onder het "
+        "KvK-nummer dat erin staat, dus dit document wordt niet verzonden. Vraag de cliënt "
+        "een nieuwe versie met het juiste KvK-nummer te sturen."
+    ),
+    "kvk_number_changed:approve": _(
+        "Deze jaarrekening vermeldt KvK-nummer %(document)s, maar uw organisatie is bij uw "
+        "accountant nu bekend onder KvK-nummer %(organisation)s. De KvK neemt een "
+        "jaarrekening alleen aan onder het KvK-nummer dat erin staat, dus deze versie kan "
+        "niet worden goedgekeurd. Keur haar af en stuur vanuit uw administratie een nieuwe "
+        "versie met het juiste KvK-nummer."
+    ),
 }
 
 

@@ -60,6 +60,12 @@ TRANSPORT: dict[str, Any] = {
     "document_mismatch": _(
         "Het document wijkt af van het goedgekeurde document en wordt niet verzonden."
     ),
+    "kvk_number_changed": _(
+        "Het KvK-nummer in de jaarrekening is niet meer het KvK-nummer van de organisatie, en "
+        "de KvK neemt een jaarrekening alleen aan onder het nummer dat erin staat. Het "
+        "bericht wordt daarom niet verzonden; er is een nieuwe versie met het juiste "
+        "KvK-nummer nodig."
+    ),
     "retries_exhausted": _(
         "Verzenden is meerdere keren mislukt. Het accountantskantoor verzendt het bericht "
         "opnieuw zodra het probleem is opgelost."

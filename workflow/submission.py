@@ -120,10 +120,11 @@ def submit(message_id: int) -> str:
         .defer("received_document")
         .get(pk=message_id)
     )
-    kvk_number = message.organisation.kvk_number or ""
     client = _client()
     try:
-        services.verify_document(message)
+        # The document's own KvK number, which verify_document found to be the
+        # organisation's: a delivery never goes under another number than its own.
+        kvk_number = services.verify_document(message)
         kenmerk = None
         if claim.attempts_before > 0 and not claim.checked_not_delivered:
             since = attempts_since(message)

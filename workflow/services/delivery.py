@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kvk.parser import XbrlParseError, parse_instance
 from kvk.status import Status
 from workflow.errors import Conflict, Invalid
 from workflow.models import Actor, ApprovalMessage, sha256_hex
@@ -424,10 +425,34 @@ def record_delivery(*, message_id: int, actor: Actor, kenmerk: str) -> ApprovalM
     return message
 
 
-def verify_document(message: ApprovalMessage) -> None:
-    """What is approved is what is filed: refuse any other document."""
+def kvk_numbers_differ(message: ApprovalMessage) -> dict[str, str] | None:
+    """The KvK number in the message's document and the organisation's, when they differ
+    (the organisation's number changed after the document was made); None when they agree.
+
+    The KvK files annual accounts only under the KvK number they contain (KVK-SBR.md
+    section 3: the entity identifier is the company's KvK number; section 2: "the KvK
+    number in the XBRL does not match the client record"), and a delivery goes to Digipoort
+    under the organisation's number (identiteitBelanghebbende)."""
+    try:
+        in_document = parse_instance(bytes(message.document)).kvk_number or ""
+    except XbrlParseError:
+        in_document = ""
+    own = message.organisation.kvk_number or ""
+    if in_document and in_document == own:
+        return None
+    return {"document": in_document or "–", "organisation": own or "–"}
+
+
+def verify_document(message: ApprovalMessage) -> str:
+    """What is approved is what is filed, under the KvK number it carries: refuse any other
+    document, and a document whose KvK number is no longer the organisation's. Returns the
+    KvK number to deliver it under."""
     if (
         not message.approved_sha256
         or sha256_hex(bytes(message.document)) != message.approved_sha256
     ):
         raise Invalid("document_mismatch")
+    numbers = kvk_numbers_differ(message)
+    if numbers is not None:
+        raise Invalid("kvk_number_changed", numbers)
+    return message.organisation.kvk_number or ""

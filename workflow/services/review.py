@@ -45,6 +45,7 @@ from workflow.services.audit import (
     record_event,
 )
 from workflow.services.corrections import FILING_STATUSES, correction_refusal, is_replaced
+from workflow.services.delivery import kvk_numbers_differ
 from workflow.signals import comment_added, message_approved, message_rejected, workflow_started
 
 
@@ -147,6 +148,9 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
         raise Conflict("status_conflict:approve", _status_params(message))
     if document_sha256 != message.document_sha256:
         raise Conflict("document_changed")
+    numbers = kvk_numbers_differ(message)
+    if numbers is not None:
+        raise Invalid("kvk_number_changed:approve", numbers)
     required = required_approvers(message)
     if required is not None and _others_pending(message, actor, required):
         _check_transition(message, message.approve, actor)
