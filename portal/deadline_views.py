@@ -44,7 +44,8 @@ class DeadlineFilterForm(forms.Form):
 def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow], dict | None]:
     """The form, the year shown, its rows, and (when the year shown is the default and
     the organisations differ in the year whose filing is due now) what the page says."""
-    form = DeadlineFilterForm(request.GET or None)
+    query = request.GET.copy()  # mutable: the year shown goes in when none was chosen
+    form = DeadlineFilterForm(query or None)
     today = timezone.localdate()
     chosen = None
     filters: dict = {}
@@ -61,8 +62,7 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
             organisations = organisations.filter(name__icontains=data["q"])
     year, note = (chosen, None) if chosen else _current_year(organisations, today)
     if form.is_bound and not chosen:  # the year switch shows the year shown
-        form.data = form.data.copy()
-        form.data["year"] = str(year)
+        query["year"] = str(year)
     else:
         form.initial.setdefault("year", year)
     rows = selectors.year_rows(organisations, year, today=today)
