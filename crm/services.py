@@ -245,7 +245,7 @@ def _in_use_elsewhere(kind: str, value: str) -> IdentificationError:
     )
 
 
-def _check_not_on_the_way(organisation: Organisation, kind: str) -> None:
+def check_not_on_the_way(organisation: Organisation, kind: str) -> None:
     """A KvK number stays while messages travel to the KvK under it: delivering or finding
     a delivery under another number than the document's would not be this filing's."""
     if kind != Identification.Kind.KVK:
@@ -296,7 +296,7 @@ def check_identification(
     in_use = _in_use(organisation, kind, value, user)
     if in_use is not None:
         raise in_use
-    _check_not_on_the_way(organisation, kind)
+    check_not_on_the_way(organisation, kind)
     return value
 
 
@@ -307,7 +307,7 @@ def check_removal(*, organisation: Organisation, kind: str) -> Identification:
     current = _current(organisation, kind)
     if current is None:
         raise _missing(kind)
-    _check_not_on_the_way(organisation, kind)
+    check_not_on_the_way(organisation, kind)
     return current
 
 

@@ -6,7 +6,10 @@ The audit trail (workflow.StatusEvent) is registered read-only by workflow/admin
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
+from crm import services as crm_services
 from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
 
 
@@ -16,8 +19,24 @@ class AccountancyEnvironmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "participant_number"]
 
 
+class IdentificationFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        """The rule InSite applies (crm.services.check_not_on_the_way): a KvK number stays
+        while a message travels to the KvK under it, so the admin cannot change or remove
+        it then either."""
+        super().clean()
+        for form in self.forms:
+            kvk_before = form.instance.pk and form.initial.get("kind") == Identification.Kind.KVK
+            if kvk_before and (form.has_changed() or self._should_delete_form(form)):
+                try:
+                    crm_services.check_not_on_the_way(self.instance, Identification.Kind.KVK)
+                except crm_services.IdentificationError as error:
+                    raise ValidationError(error.message) from None
+
+
 class IdentificationInline(admin.TabularInline):
     model = Identification
+    formset = IdentificationFormSet
     fields = ["kind", "value"]
     extra = 0
 

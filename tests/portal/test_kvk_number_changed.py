@@ -75,9 +75,10 @@ def test_approving_a_document_with_the_old_number_is_refused(
 
 def approved_then_changed(client) -> int:
     """A message approved under the organisation's KvK number, after which the number
-    changed. The portal refuses that change while a message is on its way to the KvK
-    (crm.services); the Django admin, or a change confirmed at the moment of the approval,
-    does not pass through that check."""
+    changed. InSite and the Django admin refuse that change while a message is on its way to
+    the KvK (crm.services.check_not_on_the_way; test_the_admin_refuses_the_change_too), and
+    approval locks the organisation row; a database changed by hand, or a release before
+    that check, does not pass through it."""
     message = make_message(client, Status.APPROVED)
     Identification.objects.filter(organisation=client.organisation, kind="kvk").update(
         value=NEW_NUMBER
@@ -138,3 +139,45 @@ def test_the_change_page_says_the_message_can_no_longer_be_approved(admin_browse
     ).content.decode()
     assert "kan het niet meer worden goedgekeurd of verzonden" in page
     assert "wordt het ingediend onder het KvK-nummer dat de organisatie dan heeft" not in page
+
+
+def test_the_admin_refuses_the_change_too(rf, client_a, admin_user):
+    """The Django admin's identification numbers follow InSite's rule: no KvK change while
+    a message is on its way to the KvK (50, 60, 70)."""
+    from django.contrib import admin
+
+    from portal.admin import IdentificationInline
+
+    organisation = client_a.organisation
+    make_message(client_a, Status.APPROVED)
+    kvk = Identification.objects.get(organisation=organisation, kind="kvk")
+    request = rf.post("/")
+    request.user = admin_user  # a superuser: the admin shows him the fields
+    formset_class = IdentificationInline(type(organisation), admin.site).get_formset(
+        request, organisation
+    )
+    prefix = formset_class.get_default_prefix()
+    data = {
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-0-id": str(kvk.pk),
+        f"{prefix}-0-organisation": str(organisation.pk),
+        f"{prefix}-0-kind": "kvk",
+        f"{prefix}-0-value": NEW_NUMBER,
+    }
+    changed = formset_class(data, instance=organisation, prefix=prefix)
+    assert not changed.is_valid()
+    assert "onderweg naar de KvK" in " ".join(changed.non_form_errors())
+    removed = formset_class(
+        {**data, f"{prefix}-0-value": kvk.value, f"{prefix}-0-DELETE": "on"},
+        instance=organisation,
+        prefix=prefix,
+    )
+    assert not removed.is_valid()
+    # Unchanged, the form is valid; with nothing on its way the change goes through.
+    assert formset_class(
+        {**data, f"{prefix}-0-value": kvk.value}, instance=organisation, prefix=prefix
+    ).is_valid()
+    # With nothing on its way (test set-up: the message filed), the change goes through.
+    ApprovalMessage.objects.filter(organisation=organisation).update(status=Status.FILED)
+    assert formset_class(data, instance=organisation, prefix=prefix).is_valid()
