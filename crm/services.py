@@ -470,7 +470,9 @@ def portal_login(
         raise PortalLoginRefused("login_taken")
     if any(organisation_id == organisation.pk for _env, organisation_id in environments):
         raise PortalLoginRefused("already_contact")
-    return PortalLogin(user=user, shared=bool(environments))
+    # A login whose owner never chose a password is not in use yet: the person gets the
+    # invitation (Django's password reset skips users without a usable password).
+    return PortalLogin(user=user, shared=bool(environments) and user.has_usable_password())
 
 
 @transaction.atomic
@@ -481,12 +483,21 @@ def grant_portal_access(*, contact_id: int) -> PortalLogin:
     sees this organisation's messages too."""
     contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact_id)
     login = portal_login(organisation=contact.organisation, email=contact.email, contact=contact)
+    User = get_user_model()
+    if login.user is not None:
+        # Lock the login and decide again: two environments granting one login at the same
+        # moment would each see none of the other's contacts.
+        User.objects.select_for_update().get(pk=login.user.pk)
+        login = portal_login(organisation=contact.organisation, email=contact.email, contact=contact)
     user = login.user
     if user is None:
-        User = get_user_model()
         user = User(username=contact.email, email=contact.email, first_name=contact.name)
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same address granted elsewhere at this moment
+            raise PortalLoginRefused("login_taken") from None
     contact.user = user
     contact.portal_access = True
     try:

@@ -32,7 +32,7 @@ from kvk.digipoort.client import (
     DigipoortStatus,
     delivery_references,
 )
-from kvk.digipoort.outcome import Attention, outcome
+from kvk.digipoort.outcome import DIGIPOORT_VALIDATION, Attention, outcome
 from kvk.status import Status
 from workflow import reasons as reason_catalogue
 from workflow import services
@@ -236,11 +236,6 @@ def poll_claimed(
         return error.code not in ("CONNECTION", "TIMEOUT", "TLS")
     record_timeline(message_id, kenmerk, statuses, now=now, sent_at=sent_at)
     return True
-
-
-#: The reason of a refusal by Digipoort's own validation (311), before the KvK received the
-#: document (KVK-SBR.md section 5): no verdict of the KvK, so no reasons of the KvK's either.
-DIGIPOORT_VALIDATION = "digipoort_validation"
 
 
 def record_timeline(

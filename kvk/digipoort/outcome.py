@@ -43,6 +43,11 @@ class Kind(Enum):
     FINAL = "final"  # the end of the timeline ("einde: ja")
 
 
+#: Our reason for a refusal by Digipoort's own validation (311), before the KvK received the
+#: document (KVK-SBR.md section 5): no verdict of the KvK, so no reasons of the KvK's either.
+DIGIPOORT_VALIDATION = "digipoort_validation"
+
+
 @dataclass(frozen=True)
 class CodeMeaning:
     kind: Kind
@@ -82,7 +87,7 @@ CODES: dict[int, CodeMeaning] = {
     301: CodeMeaning(_P, _SENT, "Validatie gelukt", LOGIUS),
     # Digipoort's validation (XBRL, taxonomy, the KvK's filing rules) refused the document:
     # only a corrected document can be filed.
-    311: CodeMeaning(_F, Status.REFUSED, "Validatie mislukt", LOGIUS, "digipoort_validation"),
+    311: CodeMeaning(_F, Status.REFUSED, "Validatie mislukt", LOGIUS, DIGIPOORT_VALIDATION),
     321: CodeMeaning(
         _F, _ERR, "Technisch probleem bij validatie", LOGIUS, "digipoort_technical", True
     ),

@@ -91,6 +91,30 @@ def test_insite_links_the_login_of_a_contact_of_another_organisation_of_the_envi
         assert reverse("outsite-message", args=[message.pk]) in page
 
 
+def test_a_linked_login_never_activated_gets_the_invitation(
+    admin_browser, client_a, client_b, django_capture_on_commit_callbacks
+):
+    """A login whose owner never chose a password (the first invitation expired, say) is not
+    'already in use': linking it sends the invitation again, or nobody could ever get in
+    (Django's password reset skips users without a usable password)."""
+    email = _login_of(client_b)
+    client_b.user.set_unusable_password()
+    client_b.user.save()
+    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_browser.post(
+            url,
+            {"name": "Piet", "email": email, "language": "nl", "portal_access": "on"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert SHARED not in response.content.decode()
+    assert Contact.objects.get(organisation=client_a.organisation, name="Piet").user == (
+        client_b.user
+    )
+    assert [message.to for message in mail.outbox] == [[email]]
+
+
 def test_a_new_login_is_still_invited(admin_browser, client_a, django_capture_on_commit_callbacks):
     """Linking is for a login that exists: a new address gets its invitation as before."""
     url = reverse("insite-contact-create", args=[client_a.organisation.pk])
