@@ -5,6 +5,7 @@ organisation's identification numbers (InSite); give a contact its portal login.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -482,13 +483,16 @@ def grant_portal_access(*, contact_id: int) -> PortalLogin:
     choose a password unless the login is ``shared``: the person already uses it and now
     sees this organisation's messages too."""
     contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact_id)
-    login = portal_login(organisation=contact.organisation, email=contact.email, contact=contact)
+    decide = partial(
+        portal_login, organisation=contact.organisation, email=contact.email, contact=contact
+    )
+    login = decide()
     User = get_user_model()
     if login.user is not None:
         # Lock the login and decide again: two environments granting one login at the same
         # moment would each see none of the other's contacts.
         User.objects.select_for_update().get(pk=login.user.pk)
-        login = portal_login(organisation=contact.organisation, email=contact.email, contact=contact)
+        login = decide()
     user = login.user
     if user is None:
         user = User(username=contact.email, email=contact.email, first_name=contact.name)

@@ -27,7 +27,8 @@ class IdentificationFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.forms:
             kvk_before = form.instance.pk and form.initial.get("kind") == Identification.Kind.KVK
-            if kvk_before and (form.has_changed() or self._should_delete_form(form)):
+            deleted = getattr(form, "cleaned_data", {}).get("DELETE", False)
+            if kvk_before and (form.has_changed() or deleted):
                 try:
                     crm_services.check_not_on_the_way(self.instance, Identification.Kind.KVK)
                 except crm_services.IdentificationError as error:
