@@ -55,18 +55,24 @@ def _login_of(client) -> str:
     return contact.email
 
 
-def test_insite_links_the_login_of_a_contact_of_another_organisation_of_the_environment(
-    admin_browser, client_a, client_b, django_capture_on_commit_callbacks
-):
-    email = _login_of(client_b)
-    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
-    with django_capture_on_commit_callbacks(execute=True):
+def _add_piet(admin_browser, client, email, capture):
+    """InSite adds Piet with portal access and ``email`` to ``client``'s organisation."""
+    url = reverse("insite-contact-create", args=[client.organisation.pk])
+    with capture(execute=True):
         response = admin_browser.post(
             url,
             {"name": "Piet", "email": email, "language": "nl", "portal_access": "on"},
             follow=True,
         )
     assert response.status_code == 200
+    return response
+
+
+def test_insite_links_the_login_of_a_contact_of_another_organisation_of_the_environment(
+    admin_browser, client_a, client_b, django_capture_on_commit_callbacks
+):
+    email = _login_of(client_b)
+    response = _add_piet(admin_browser, client_a, email, django_capture_on_commit_callbacks)
     assert SHARED in response.content.decode()
     contact = Contact.objects.get(organisation=client_a.organisation, name="Piet")
     assert contact.user == client_b.user and contact.portal_access
@@ -100,14 +106,7 @@ def test_a_linked_login_never_activated_gets_the_invitation(
     email = _login_of(client_b)
     client_b.user.set_unusable_password()
     client_b.user.save()
-    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_browser.post(
-            url,
-            {"name": "Piet", "email": email, "language": "nl", "portal_access": "on"},
-            follow=True,
-        )
-    assert response.status_code == 200
+    response = _add_piet(admin_browser, client_a, email, django_capture_on_commit_callbacks)
     assert SHARED not in response.content.decode()
     assert Contact.objects.get(organisation=client_a.organisation, name="Piet").user == (
         client_b.user
