@@ -94,3 +94,14 @@ def test_favicon_ico_leads_to_the_icon(db):
     """Browsers ask for /favicon.ico where a page names no icon (the admin, the API docs)."""
     response = BrowserClient().get("/favicon.ico")
     assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"
+
+
+def test_a_phone_does_not_capitalise_the_login(client):
+    """Logins are e-mail addresses and Django compares them exactly: a phone that writes
+    "Jan@..." for "jan@..." would refuse the person. Django's own login form asks browsers
+    not to capitalise (autocapitalize="none" on its username widget); our hand-written
+    field must say so too."""
+    html = client.get(reverse("login")).content.decode()
+    field = re.search(r'<input[^>]*name="username"[^>]*>', html)
+    assert field, "the login page has no username field"
+    assert 'autocapitalize="none"' in field[0] and 'autocorrect="off"' in field[0]
