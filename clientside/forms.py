@@ -86,7 +86,7 @@ class AdministrationForm(forms.ModelForm):
     )
     legal_form = forms.ChoiceField(
         label=_("Rechtsvorm"),
-        choices=[(form, form) for form in tx.LEGAL_FORMS],
+        choices=tx.legal_form_choices(),
         help_text=_("Zoals in het Handelsregister, uit de lijst van de KvK-taxonomie."),
     )
     # Longer than stored: the postal code is normalised ("3511 ax" -> "3511AX") and a

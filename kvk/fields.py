@@ -13,22 +13,32 @@ from kvk import taxonomy as tx
 
 
 def value_list_field(
-    verbose_name: Any, values: Sequence[str], *, default: str, max_length: int
+    verbose_name: Any,
+    values: Sequence[str],
+    *,
+    default: str,
+    max_length: int,
+    choices: Sequence[tuple[str, str]] = (),
 ) -> models.CharField:
     """One value of a KvK taxonomy value list, shown as itself (the values are Dutch text,
-    "Bestuurder (huidig)")."""
+    "Bestuurder (huidig)") unless ``choices`` give captions."""
     return models.CharField(
         verbose_name,
         max_length=max_length,
-        choices=[(value, value) for value in values],
+        choices=list(choices) or [(value, value) for value in values],
         default=default,
     )
 
 
 def legal_form_field() -> models.CharField:
     """The legal form as the filing carries it (jenv-bw2-i:LegalEntityLegalForm): the full
-    Dutch names of the taxonomy's value list (jenv-codes:legalFormItemType); it also drives
-    the legal deadlines (kvk.deadlines.RULES)."""
+    Dutch names of the taxonomy's value list (jenv-codes:legalFormItemType), shown with
+    their captions ("Coöperatie", tx.LEGAL_FORM_CAPTIONS); it also drives the legal
+    deadlines (kvk.deadlines.RULES)."""
     return value_list_field(
-        _("rechtsvorm"), tx.LEGAL_FORMS, default=tx.LEGAL_FORM_BV, max_length=100
+        _("rechtsvorm"),
+        tx.LEGAL_FORMS,
+        default=tx.LEGAL_FORM_BV,
+        max_length=100,
+        choices=tx.legal_form_choices(),
     )

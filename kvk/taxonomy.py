@@ -179,6 +179,24 @@ def _enumeration(type_name: str) -> tuple[str, ...]:
 YES, NO = "Ja", "Nee"  # nl-codes:yesNoItemType
 LEGAL_FORMS = _enumeration("jenv-codes:legalFormItemType")
 LEGAL_FORM_BV = "Besloten vennootschap met beperkte aansprakelijkheid"
+#: How a legal form is shown where its value of the list is not plain Dutch. NT19 gives the
+#: enumeration values of jenv-codes:legalFormItemType and no label of their own (they are
+#: facets of an XML Schema restriction; kvk/nt19 records no labels), so the value is the
+#: only name the taxonomy has. "Cooperatie" is the value without the diaeresis; the law
+#: writes "coöperatie" (Boek 2 BW, Titel 3, art. 2:53). Instances keep the value.
+LEGAL_FORM_CAPTIONS = MappingProxyType({"Cooperatie": "Coöperatie"})
+
+
+def legal_form_caption(value: str) -> str:
+    """The legal form as people read it: the caption of LEGAL_FORM_CAPTIONS, else the value."""
+    return LEGAL_FORM_CAPTIONS.get(value, value)
+
+
+def legal_form_choices() -> list[tuple[str, str]]:
+    """(value of the taxonomy's list, caption) for a form's or a model field's choices."""
+    return [(value, legal_form_caption(value)) for value in LEGAL_FORMS]
+
+
 DIRECTOR_TYPES = _enumeration("jenv-codes:directorItemType")
 DIRECTOR, SUPERVISORY_DIRECTOR = "Bestuurder (huidig)", "Commissaris (huidig)"
 APPROPRIATIONS = _enumeration("jenv-codes:profitAppropriationItemType")
@@ -188,6 +206,7 @@ CLASSIFICATION_BY_NATURE = "Categoriaal"
 #: rj-i:DocumentRelatesToIndividualEntityOrGroup: this product files separate accounts
 SEPARATE_ACCOUNTS = "Enkelvoudig"
 assert {YES, NO} == set(_enumeration("nl-codes:yesNoItemType"))
+assert set(LEGAL_FORM_CAPTIONS) <= set(LEGAL_FORMS)
 assert LEGAL_FORM_BV in LEGAL_FORMS and {DIRECTOR, SUPERVISORY_DIRECTOR} <= set(DIRECTOR_TYPES)
 assert {BEFORE_APPROPRIATION, AFTER_APPROPRIATION} == set(APPROPRIATIONS)
 assert CLASSIFICATION_BY_NATURE in _enumeration("kvk-codes:incomeStatementClassificationItemType")

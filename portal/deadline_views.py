@@ -152,7 +152,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
             [
                 _csv_safe(row.organisation.name),
                 row.organisation.kvk_number or "",
-                row.organisation.legal_form,
+                row.organisation.get_legal_form_display(),
                 row.financial_year,
                 *dates,
                 row.situation.label,
@@ -166,9 +166,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
 
 
 class DeadlineFactsForm(forms.Form):
-    legal_form = forms.ChoiceField(
-        label=_("Rechtsvorm"), choices=[(form, form) for form in tx.LEGAL_FORMS]
-    )
+    legal_form = forms.ChoiceField(label=_("Rechtsvorm"), choices=tx.legal_form_choices())
     year_end_day = forms.IntegerField(label=_("Einde boekjaar: dag"), min_value=1, max_value=31)
     year_end_month = forms.IntegerField(label=_("Einde boekjaar: maand"), min_value=1, max_value=12)
     all_shareholders_are_directors = forms.BooleanField(

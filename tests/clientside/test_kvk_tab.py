@@ -15,6 +15,8 @@ from clientside.forms import AdministrationForm
 from clientside.models import Administration
 from kvk import nt
 from kvk import taxonomy as tx
+from kvk.parser import parse_instance
+from kvk.render import render_html
 from tests.clientside.conftest import make_environment
 from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
 
@@ -124,3 +126,38 @@ def test_an_unknown_legal_form_is_a_problem_with_the_field():
     problems = services.completeness_problems(env.report)
     assert [p.field for p in problems] == ["Rechtsvorm"]
     assert "Kies de rechtsvorm uit de lijst" in problems[0].message
+
+
+#: The value of jenv-codes:legalFormItemType in NT19 (kvk/nt19, read from
+#: jenv-codes.xsd): without the diaeresis. The extract has the enumeration facets and no
+#: labels for them, so NT19 has no "Coöperatie"; the caption is the law's word (Boek 2
+#: BW, Titel 3, art. 2:53 "coöperatie").
+NT19_COOPERATIE = "Cooperatie"
+
+
+@pytest.mark.django_db
+def test_cooperatie_is_shown_with_its_diaeresis_and_filed_as_nt19_has_it(client):
+    nt19 = nt.type_facets("jenv-codes:legalFormItemType")
+    assert NT19_COOPERATIE in nt19["enumeration"]
+    assert "Coöperatie" not in nt19["enumeration"] and set(nt19) >= {"enumeration"}
+    assert not any("label" in key for key in nt19), "NT19 gives no label of its own"
+
+    choices = dict(AdministrationForm().fields["legal_form"].choices)
+    assert choices[NT19_COOPERATIE] == "Coöperatie"
+    form = AdministrationForm({**VALID, "legal_form": NT19_COOPERATIE})
+    assert form.is_valid(), form.errors
+    assert form.save().legal_form == NT19_COOPERATIE
+
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    Administration.objects.filter(pk=env.administration.pk).update(legal_form=NT19_COOPERATIE)
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    page = client.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
+    assert "<td>Coöperatie</td>" in page
+    edit = client.get(f"/klant/administraties/{env.administration.pk}/bewerken/").content.decode()
+    assert '<option value="Cooperatie" selected>Coöperatie</option>' in edit
+
+    env.report.refresh_from_db()
+    content = services.prepare(env.report).document
+    assert b"<jenv-bw2-i:LegalEntityLegalForm" in bytes(content)
+    assert parse_instance(bytes(content)).first_value("LegalEntityLegalForm") == NT19_COOPERATIE
+    assert "Coöperatie" in render_html(bytes(content))
