@@ -45,7 +45,8 @@ from kvk import sizeclass
 from kvk import statements as st
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
-from kvk.parser import ParsedInstance, parse_instance
+from kvk.digipoort import validation as digipoort_validation
+from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import Finding, check_instance
 from kvk.statements import FinancialStatements, is_annual
 from kvk.status import Status
@@ -108,9 +109,14 @@ class ReportLocked(Exception):
 
 
 def _filename(administration: Administration, year: int, *, resubmission: bool = False) -> str:
-    stem = re.sub(r"[^0-9a-zA-Z_-]+", "-", administration.name).strip("-") or "jaarrekening"
-    suffix = "-heraanlevering" if resubmission else ""
-    return f"{stem}-{year}-{administration.kvk_number}{suffix}.xbrl"
+    """The document's file name: the administration's name (FR-NL-1.06's characters), the
+    year and the KvK number; the name shortened so that the whole fits the 80 characters
+    Digipoort takes (kvk.digipoort.validation). The name itself stays as registered."""
+    suffix = f"-{year}-{administration.kvk_number}"
+    suffix += "-heraanlevering.xbrl" if resubmission else ".xbrl"
+    stem = re.sub(r"[^0-9a-zA-Z_-]+", "-", administration.name).strip("-")
+    stem = stem[: digipoort_validation.MAX_FILENAME_CHARS - len(suffix)].rstrip("-_")
+    return f"{stem or 'jaarrekening'}{suffix}"
 
 
 # --- the figures --------------------------------------------------------------------------
@@ -742,6 +748,8 @@ _FIELD_FOR_CODE = {
     "FR-NL-1.02": _lazy("Naam, zetel of toelichting (tekens)"),
     "FR-NL-1.06": _lazy("Naam"),
     "FR-NL-5.11": _lazy("Toelichting"),
+    digipoort_validation.FILENAME_REFUSED: _lazy("Naam"),
+    digipoort_validation.CONTENT_REFUSED: _lazy("Toelichting"),
 }
 
 
@@ -798,19 +806,33 @@ def check_report(report: AnnualReport, *, today: date | None = None) -> ReportCh
         )
         return ReportCheck([problem], [], b"")
     content = build_instance(statements)
+    filename = _filename(
+        report.administration, report.financial_year, resubmission=report.resubmission
+    )
     findings = check_instance(
         content,
-        filename=_filename(report.administration, report.financial_year),
+        filename=filename,
         filing_date=today,
         expected_kvk_number=report.administration.kvk_number,
         size_class=report.administration.size,
     )
-    instance = parse_instance(content) if findings else None
+    # What Digipoort itself refuses before the KvK sees the document (at the request or
+    # with status 311): the same checks as the local Digipoort's.
+    findings += digipoort_validation.refusals(content, filename=filename)
+    instance = _readable(content) if findings else None
     variant = report.administration.kvk_report
     located = [(f.is_error, _problem_for(f, instance, variant)) for f in findings]
     errors = check_messages.with_fields([p for error, p in located if error], report)
     warnings = check_messages.with_fields([p for error, p in located if not error], report)
     return ReportCheck(errors, warnings, b"" if errors else content)
+
+
+def _readable(content: bytes) -> ParsedInstance | None:
+    """The parsed instance, to place findings at their amounts; None when it cannot be read."""
+    try:
+        return parse_instance(content)
+    except XbrlParseError:
+        return None
 
 
 def _amount(value: object) -> Decimal | None:

@@ -4,14 +4,16 @@ It speaks the same protocol as the real Digipoort so the production client
 (``client.py``) is tested unchanged: SOAP 1.1, WS-Addressing, WS-Security signatures
 checked on every request and put on every answer. What it does with a delivery:
 
-- ``aanleveren``: checks the request, stores the delivery (SQLite file in the cert
+- ``aanleveren``: checks the request (with the koppelvlak's limits on bestandsnaam and
+  inhoud, ``kvk.digipoort.validation``), stores the delivery (SQLite file in the cert
   directory, so "exactly once" can be checked from outside, also across restarts) and
   returns a fresh kenmerk;
 - the timeline then follows the delivery's scenario (``SCENARIOS``, chosen when it is
   received: per KvK number or the default). Each planned status has a wait before it
   ("after"); the "normal" one moves on one status per ``step_seconds``: 100 -> 200 ->
   301 -> 405 -> 400 -> the verdict of the receiving party (500 accepted / 510 refused),
-  or 311 when the XBRL is not well-formed. Other scenarios play what the real Digipoort
+  or 311 when Digipoort's validation refuses the document (``kvk.digipoort.validation``:
+  not well-formed, a DOCTYPE, not an XBRL instance). Other scenarios play what the real Digipoort
   does over hours and days: a slow KvK, 420 retries that recover or end after 72 hours,
   failures at authentication, validation or delivery, an unknown code, no answer at all;
 - KvK's verdict follows simple rules of our own (``judge``): refused when the KvK number

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from .. import validation
 from .protocol import (
     AANLEVER_NS,
     KV,
@@ -110,9 +111,14 @@ class Operations:
         if len(aanlevering.reference) > 40:
             raise SoapFault("request", path, "aanleverkenmerk langer dan 40 tekens")
         try:
-            return base64.b64decode(aanlevering.inhoud, validate=True)
+            content = base64.b64decode(aanlevering.inhoud, validate=True)
         except (binascii.Error, ValueError):
             raise SoapFault("request", path, "inhoud is geen base64") from None
+        # The koppelvlak's limits on bestandsnaam and inhoud (kvk.digipoort.validation).
+        refused = validation.request_refusals(filename=aanlevering.filename, size=len(content))
+        if refused:
+            raise SoapFault("request", path, "; ".join(f.message_nl for f in refused))
+        return content
 
     def _raise_aanlever_fault(self, path: str) -> None:
         """The aanleverFault switch: raise the configured fault while it is on."""

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ... import safexml
+from .. import validation
 
 KVK_ID_SCHEME = "http://www.kvk.nl/kvk-id"
-XBRLI = "http://www.xbrl.org/2003/instance"
+XBRLI = validation.XBRLI
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,11 @@ def _fact_text(root: etree._Element, localname: str) -> str:
 
 
 def inspect_instance(content: bytes) -> Verdict:
-    """What the rules need from an XBRL instance; not well-formed gives well_formed=False."""
-    try:
-        root = etree.fromstring(content, safexml.hardened_parser())
-    except etree.XMLSyntaxError as exc:
-        return Verdict(False, False, [("VAS500", f"Het bestand is geen welgevormde XML: {exc}")])
-    if root.getroottree().docinfo.doctype:
-        return Verdict(False, False, [("VAS500", "Een DOCTYPE is niet toegestaan (FR-NL-1.03)")])
-    if root.tag != f"{{{XBRLI}}}xbrl":
-        return Verdict(False, False, [("VAS500", "Het bestand is geen XBRL-instance")])
+    """What the rules need from an XBRL instance; one that Digipoort's validation refuses
+    (kvk.digipoort.validation, status 311) gives well_formed=False."""
+    root, refused = validation.read_instance(content)
+    if root is None:
+        return Verdict(False, False, [(f.code, f.message_nl) for f in refused])
     numbers = {
         (node.text or "").strip()
         for node in root.iter(f"{{{XBRLI}}}identifier")
