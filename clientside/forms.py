@@ -384,6 +384,34 @@ class NewReportForm(forms.Form):
         return year
 
 
+class ResubmissionForm(NewReportForm):
+    """A heraanlevering of accounts filed elsewhere (KVK-SBR.md section 1): the year, the
+    adoption date of the filed accounts (BR-KVK-4.12, 4.16) and the user's word that they
+    were adopted and filed."""
+
+    adoption_date = forms.DateField(
+        label=_("Datum vaststelling"),
+        widget=DATE_INPUT,
+        help_text=_("De datum waarop de gedeponeerde jaarrekening is vastgesteld."),
+        error_messages={
+            "required": _("Een heraanlevering vereist de datum van vaststelling."),
+            "invalid": _("Vul een geldige datum van vaststelling in."),
+        },
+    )
+    filed_elsewhere = forms.BooleanField(
+        label=_(
+            "De jaarrekening over dit boekjaar is vastgesteld en al bij de KvK gedeponeerd "
+            "(bijvoorbeeld door een vorige accountant)."
+        ),
+        error_messages={
+            "required": _(
+                "Een heraanlevering corrigeert een gedeponeerde jaarrekening; bevestig dat "
+                "die er is. Is er nog niets gedeponeerd, maak dan een jaarrapport aan."
+            )
+        },
+    )
+
+
 class ReportingValuesForm(forms.ModelForm):
     """Who signed, when and where, and per signatory whether he or she signed (with the
     reason when not, art. 2:101 lid 2 BW); the adoption date; for a resubmission its

@@ -302,39 +302,40 @@ def save_reporting_values(
     return report
 
 
-@transaction.atomic
-def create_resubmission(*, report: AnnualReport) -> AnnualReport:
-    """After filing (80), a correction is only possible as a resubmission
-    (heraanlevering): a new report for the same year with the filed figures as start."""
-    report = _locked_report(report)
-    if report.resubmission or not report.locked:
-        raise PrepareError(
-            [
-                Problem(
-                    _("Heraanlevering"),
-                    _("Een heraanlevering kan alleen voor een gedeponeerd jaarrapport."),
-                )
-            ]
+def _resubmission_problem(text: str, code: str = "") -> PrepareError:
+    return PrepareError([Problem(_("Heraanlevering"), text, code)])
+
+
+def _new_resubmission(
+    administration: Administration,
+    financial_year: int,
+    source: AnnualReport | None,
+    *,
+    adoption_date: date | None,
+) -> AnnualReport:
+    """The resubmission of a year: the figures, reporting values and signatures of
+    ``source`` (the filed report, or one of the year that was not filed here) as start,
+    else an empty report of the year."""
+    if source is None:
+        return AnnualReport.objects.create(
+            administration=administration,
+            financial_year=financial_year,
+            statements=default_statements(financial_year),
+            adoption_date=adoption_date,
+            resubmission=True,
         )
-    existing = AnnualReport.objects.filter(
-        administration=report.administration,
-        financial_year=report.financial_year,
-        resubmission=True,
-    ).first()
-    if existing is not None:
-        return existing
     resubmission = AnnualReport.objects.create(
-        administration=report.administration,
-        financial_year=report.financial_year,
-        statements=report.statements,
-        adoption_date=report.adoption_date,
-        signed_by=report.signed_by,
-        signed_date=report.signed_date,
-        signing_place=report.signing_place,
-        employees_current=report.employees_current,
-        employees_previous=report.employees_previous,
-        net_turnover_current=report.net_turnover_current,
-        net_turnover_previous=report.net_turnover_previous,
+        administration=administration,
+        financial_year=financial_year,
+        statements=source.statements,
+        adoption_date=adoption_date or source.adoption_date,
+        signed_by=source.signed_by,
+        signed_date=source.signed_date,
+        signing_place=source.signing_place,
+        employees_current=source.employees_current,
+        employees_previous=source.employees_previous,
+        net_turnover_current=source.net_turnover_current,
+        net_turnover_previous=source.net_turnover_previous,
         resubmission=True,
     )
     ReportSignature.objects.bulk_create(
@@ -343,9 +344,90 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
             signatory_id=s.signatory_id,
             reason_not_signed=s.reason_not_signed,
         )
-        for s in report.signatures.all()
+        for s in source.signatures.all()
     )
     return resubmission
+
+
+@transaction.atomic
+def create_resubmission(*, report: AnnualReport) -> AnnualReport:
+    """After filing (80), a correction is only possible as a resubmission
+    (heraanlevering): a new report for the same year with the filed figures as start."""
+    report = _locked_report(report)
+    if report.resubmission or not report.locked:
+        raise _resubmission_problem(
+            _("Een heraanlevering kan alleen voor een gedeponeerd jaarrapport.")
+        )
+    existing = AnnualReport.objects.filter(
+        administration=report.administration,
+        financial_year=report.financial_year,
+        resubmission=True,
+    ).first()
+    if existing is not None:
+        return existing
+    return _new_resubmission(
+        report.administration, report.financial_year, report, adoption_date=None
+    )
+
+
+@transaction.atomic
+def create_resubmission_for_year(
+    *,
+    administration: Administration,
+    financial_year: int,
+    adoption_date: date,
+    today: date | None = None,
+) -> AnnualReport:
+    """A resubmission (heraanlevering, KVK-SBR.md section 1) of a year whose adopted
+    accounts were filed at the KvK elsewhere, e.g. by a previous accountant, so no filed
+    report of the year is here. It carries the adoption date of the filed accounts
+    (BR-KVK-4.12, 4.16) and starts from this year's report here when there is one, else
+    from an empty report.
+
+    A year with a filed report here goes the way of ``create_resubmission``; an existing
+    resubmission of the year is returned. Refused (PrepareError) for a year that has not
+    ended, an adoption date ahead, and while a message of the year is prepared or under
+    way here: the outcome of that filing decides whether a correction is needed."""
+    today = today or timezone.localdate()
+    Administration.objects.select_for_update().get(pk=administration.pk)
+    reports = {
+        r.resubmission: r
+        for r in AnnualReport.objects.select_for_update().filter(
+            administration=administration, financial_year=financial_year
+        )
+    }
+    if True in reports:
+        return reports[True]
+    first = reports.get(False)
+    if first is not None and first.locked:
+        return create_resubmission(report=first)
+    if financial_year >= today.year:
+        raise _resubmission_problem(
+            _(
+                "Boekjaar %(year)s is nog niet voorbij, dus daarover kan nog geen "
+                "vastgestelde jaarrekening zijn gedeponeerd. Maak een jaarrapport aan."
+            )
+            % {"year": financial_year}
+        )
+    if adoption_date > today:
+        raise _resubmission_problem(
+            _("De datum van vaststelling ligt in de toekomst."), "BR-KVK-4.10"
+        )
+    under_way = open_message(first) if first is not None else None
+    if under_way is not None:
+        raise _resubmission_problem(
+            _(
+                "Voor boekjaar %(year)s staat hier al een bericht klaar of onderweg (status "
+                "%(status)s: %(label)s). Een heraanlevering corrigeert een gedeponeerde "
+                "jaarrekening; wacht eerst de uitkomst van dat bericht af."
+            )
+            % {
+                "year": financial_year,
+                "status": under_way.status,
+                "label": under_way.status_label,
+            }
+        )
+    return _new_resubmission(administration, financial_year, first, adoption_date=adoption_date)
 
 
 # --- "Klaarzetten accountancyportal" ----------------------------------------------------

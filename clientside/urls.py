@@ -20,6 +20,11 @@ urlpatterns = [
     path("administraties/<int:pk>/communicatie/", views.profile_edit, name="profile"),
     path("administraties/<int:pk>/communicatie/testen/", views.profile_test, name="profile-test"),
     path("administraties/<int:pk>/jaarrapporten/", views.report_create, name="report-create"),
+    path(
+        "administraties/<int:pk>/heraanlevering/",
+        views.resubmission_create,
+        name="resubmission-create",
+    ),
     path("administraties/<int:pk>/verzenden-ontvangen/", views.send_receive, name="send-receive"),
     path("jaarrapporten/<int:pk>/", views.report_detail, name="report"),
     path("jaarrapporten/<int:pk>/cijfers/", views.report_figures, name="report-figures"),

@@ -32,6 +32,7 @@ from clientside.forms import (
     FiguresForm,
     NewReportForm,
     ReportingValuesForm,
+    ResubmissionForm,
     SignatoryForm,
     TrialBalanceForm,
 )
@@ -154,7 +155,8 @@ def _copy_step(message: OutboundMessage) -> str:
             "Deze stukken zijn al bij de KvK gedeponeerd (zie de reden bij het bericht); er "
             "hoeft niets meer te gebeuren. Een correctie kan alleen nog als heraanlevering, "
             "met 'Heraanlevering maken' bij het gedeponeerde jaarrapport; staat dat niet in "
-            "deze omgeving, vraag dan uw accountant."
+            "deze omgeving, maak de heraanlevering dan bij de administratie onder "
+            "'Jaarrapporten'."
         )
     return _(
         "Het accountancyportal heeft deze stukken al en neemt ze niet nog een keer aan "
@@ -246,9 +248,13 @@ def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _administration_context(
-    request: HttpRequest, administration: Administration, signatory_form: BaseForm | None = None
+    request: HttpRequest,
+    administration: Administration,
+    signatory_form: BaseForm | None = None,
+    resubmission_form: BaseForm | None = None,
 ) -> dict[str, Any]:
-    """The administration page; ``signatory_form`` as it was filled in when it was refused."""
+    """The administration page; ``signatory_form`` and ``resubmission_form`` as they were
+    filled in when they were refused."""
     step_text, step_link = next_step(administration)
     outbound = administration.outbound_messages.select_related("report").defer("document")
     signatories = list(administration.signatories.all())
@@ -261,6 +267,8 @@ def _administration_context(
         "profile": _profile(administration),
         "reports": administration.annual_reports.order_by("-financial_year", "resubmission"),
         "report_form": NewReportForm(initial={"financial_year": timezone.now().year - 1}),
+        "resubmission_form": resubmission_form
+        or ResubmissionForm(initial={"financial_year": timezone.now().year - 1}),
         "outbound": outbound,
         "next_step": step_text,
         "next_link": step_link,
@@ -660,6 +668,37 @@ def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
         % {"year": resubmission.financial_year},
     )
     return redirect("clientside:report", resubmission.pk)
+
+
+@require_POST
+@permission(CHANGE)
+def resubmission_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Heraanlevering maken" for accounts filed elsewhere (no filed report here)."""
+    administration = get_object_or_404(Administration, pk=pk)
+    form = ResubmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.create_resubmission_for_year(
+                administration=administration,
+                financial_year=form.cleaned_data["financial_year"],
+                adoption_date=form.cleaned_data["adoption_date"],
+            )
+        except services.PrepareError as error:
+            for problem in error.problems:
+                form.add_error(None, problem.message)
+        else:
+            flash.success(
+                request,
+                _(
+                    "Heraanlevering voor %(year)s aangemaakt. Vul de gecorrigeerde cijfers in, "
+                    "leg bij de rapportagewaarden uit waarom de gedeponeerde jaarrekening "
+                    "wordt vervangen en klik op 'Klaarzetten accountancyportal'."
+                )
+                % {"year": report.financial_year},
+            )
+            return redirect("clientside:report", report.pk)
+    context = _administration_context(request, administration, resubmission_form=form)
+    return render(request, "clientside/administration_detail.html", context, status=400)
 
 
 # --- send and receive, documents ----------------------------------------------------------
