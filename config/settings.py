@@ -168,11 +168,15 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Portal login: lockout, two-factor authentication, sessions --------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that finds the username without regard to capitals: a client's
+    # login is its e-mail address ("Jan@Example.nl" is "jan@example.nl").
+    "crm.logins.CaseInsensitiveModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed attempts of "JAN@x.nl" and "jan@x.nl" count for one login, as they log in to one.
+AXES_USERNAME_CALLABLE = "crm.logins.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many proxies in front of the web server append to X-Forwarded-For (production: the TLS

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crm import permissions
+from crm import logins, permissions
 from crm.models import (
     AccountancyEnvironment,
     Contact,
@@ -456,9 +456,12 @@ def portal_login(
     user = contact.user if contact is not None and contact.user_id else None
     if user is None:
         # E-mail addresses are matched without regard to case, as mail delivers them (and
-        # Django's password reset finds them): "Jan@x.nl" is the login "jan@x.nl" already is.
-        logins = get_user_model().objects.filter(username__iexact=email).order_by("pk")
-        user = logins.first()
+        # the login finds them, crm.logins): "Jan@x.nl" is the login "jan@x.nl" already is.
+        user = logins.find_login(email)
+        if user is None and logins.logins_named(email).exists():
+            # Old logins differing only in capitals, none written as this address: which
+            # person is meant cannot be told, and a new spelling would be one more.
+            raise PortalLoginRefused("login_taken")
     if user is None:
         return PortalLogin()
     if _is_staff_login(user):
@@ -495,7 +498,13 @@ def grant_portal_access(*, contact_id: int) -> PortalLogin:
         login = decide()
     user = login.user
     if user is None:
-        user = User(username=contact.email, email=contact.email, first_name=contact.name)
+        # One form for every new login (lowercase), so two grants of "Jan@x.nl" and
+        # "jan@x.nl" at one moment meet in the unique username instead of making two.
+        user = User(
+            username=logins.login_from_email(contact.email),
+            email=contact.email,
+            first_name=contact.name,
+        )
         user.set_unusable_password()
         try:
             with transaction.atomic():

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -459,6 +460,19 @@ class OrganisationApproversForm(forms.ModelForm):
 
 
 # --- login: the second factor -------------------------------------------------------------
+
+
+class LoginForm(AuthenticationForm):
+    """Username and password. The username is found without regard to capitals
+    (crm.logins), so the refusal no longer says both fields are case-sensitive."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Voer een juiste gebruikersnaam en wachtwoord in. Let op: het wachtwoord is "
+            "hoofdlettergevoelig, de gebruikersnaam niet."
+        ),
+    }
 
 
 class OTPTokenForm(forms.Form):

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crm import permissions
 from portal.admin_site import needs_second_factor
-from portal.forms import OTPTokenForm
+from portal.forms import LoginForm, OTPTokenForm
 
 SETUP_DEVICE_NAME = "Authenticator-app"
 
@@ -43,10 +43,12 @@ def _next_url(request: HttpRequest) -> str:
 
 
 class LoginView(auth_views.LoginView):
-    """Step 1: username and password. Staff continue to the second factor; a client's
-    interface switches to the language of its contact record."""
+    """Step 1: username and password (found without regard to capitals, crm.logins).
+    Staff continue to the second factor; a client's interface switches to the language of
+    its contact record."""
 
     template_name = "registration/login.html"
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -6,11 +6,12 @@ At the next login the staff member links a new authenticator app. Usage:
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from crm.logins import find_login
 
 
 class Command(BaseCommand):
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username: str, **options) -> None:
-        user = get_user_model().objects.filter(username=username).first()
+        # Found as the login finds it: capitals aside, never one of two by guess.
+        user = find_login(username)
         if user is None:
             raise CommandError(_("Er is geen gebruiker '%(name)s'.") % {"name": username})
         count, _removed = TOTPDevice.objects.filter(user=user).delete()
@@ -32,5 +34,5 @@ class Command(BaseCommand):
                 "login stelt deze medewerker een nieuwe in.",
                 count,
             )
-            % {"count": count, "name": username}
+            % {"count": count, "name": user.get_username()}
         )

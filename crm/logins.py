@@ -1,0 +1,80 @@
+"""Logins of staff and client contacts: a username is found without regard to capitals.
+
+A client's login is its e-mail address, and mail ignores capitals: "Jan@Example.nl" typed on
+a phone is the login "jan@example.nl". Django compares usernames exactly, so the portal logs
+in with ``CaseInsensitiveModelBackend`` (settings.AUTHENTICATION_BACKENDS), counts failed
+attempts of all spellings of one login together (``lockout_username``, django-axes'
+AXES_USERNAME_CALLABLE), and stores new logins made from an e-mail address in one form
+(``login_from_email``), so no new logins differing only in capitals arise.
+
+Older databases may hold two logins that differ only in capitals ("Jan@x.nl" and
+"jan@x.nl"). Then only the one written exactly as typed is found; another spelling finds
+neither: a login never goes to one of two people by guess.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import QuerySet
+
+
+def login_from_email(email: str) -> str:
+    """The username of a new login made from ``email``: the address in lowercase."""
+    return email.strip().lower()
+
+
+def logins_named(username: str) -> QuerySet[Any]:
+    """Every login spelt ``username`` apart from capitals (usually one; more only in old
+    data)."""
+    User = get_user_model()
+    return User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username})
+
+
+def find_login(username: str) -> Any | None:
+    """The login ``username`` names, capitals aside: the one written exactly so, else the
+    only one written otherwise. None when there is none, or when several differ only in
+    capitals and none is written exactly so (never a guess)."""
+    candidates = list(logins_named(username)) if username else []
+    if len(candidates) == 1:
+        return candidates[0]
+    return next((user for user in candidates if user.get_username() == username), None)
+
+
+def lockout_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username django-axes counts failed logins under: one for all spellings, or
+    trying "JAN@x.nl", "Jan@x.nl", ... would each get the full number of attempts."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    source = credentials if credentials else getattr(request, "data", None) or request.POST
+    username = source.get(field)
+    return username.lower() if isinstance(username, str) else username
+
+
+class CaseInsensitiveModelBackend(ModelBackend):
+    """Django's ModelBackend (password check, inactive users refused, permissions) that
+    finds the user with ``find_login``."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        User = get_user_model()
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = find_login(username)
+        if user is None:
+            # Hash once anyway, as ModelBackend does: the time taken tells nobody whether
+            # the login exists (Django ticket #20760).
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )
