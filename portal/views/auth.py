@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -42,10 +43,33 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def client_language(request: HttpRequest, user) -> str | None:
+    """The interface language a client continues in after logging in; None: leave it.
+
+    1. The person's own choice stays: a language chosen in this browser (the language
+       cookie: the switch on the login page, or earlier in this browser session) is not
+       overridden.
+    2. Otherwise the contact records decide: the language of the person's contacts with
+       portal access when they all say the same.
+    3. A person whom two organisations know in different languages (a DGA with a holding
+       and an operating company) keeps the language the login page was shown in (the
+       browser's), else Dutch; never whichever contact happens to come first.
+    Staff and other users without client contacts keep theirs (None)."""
+    supported = [code for code, _name in settings.LANGUAGES]
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in supported:
+        return None
+    languages = set(permissions.client_contacts(user).values_list("language", flat=True))
+    ordered = [code for code in supported if code in languages]
+    if len(ordered) <= 1:
+        return ordered[0] if ordered else None
+    current = get_language()
+    return current if current in ordered else settings.LANGUAGE_CODE
+
+
 class LoginView(auth_views.LoginView):
     """Step 1: username and password (found without regard to capitals, crm.logins).
-    Staff continue to the second factor; a client's interface switches to the language of
-    its contact record."""
+    Staff continue to the second factor; a client's interface takes the language of its
+    contact records unless the person chose one (``client_language``)."""
 
     template_name = "registration/login.html"
     authentication_form = LoginForm
@@ -56,12 +80,11 @@ class LoginView(auth_views.LoginView):
         if uses_second_factor(user) and needs_second_factor(user):
             name = "otp-verify" if user_has_device(user) else "otp-setup"
             response = redirect(reverse(name) + "?" + urlencode({"next": self.get_success_url()}))
-        # A person who is the contact of several organisations: the first contact's language.
-        contact = permissions.client_contacts(user).order_by("pk").first()
-        if contact is not None and contact.language:
+        language = client_language(self.request, user)
+        if language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
-                contact.language,
+                language,
                 samesite="Lax",
                 secure=settings.SESSION_COOKIE_SECURE,
             )
