@@ -723,7 +723,7 @@ def _organisation_page(
     context = {
         "organisation": organisation,
         **_identifications_context(request, organisation, identification_form),
-        "contacts": organisation.contacts.select_related("user"),
+        "contacts": _contacts_with_shared_logins(request, organisation),
         "tokens": organisation.tokens.select_related("connector").order_by("-created_at"),
         # Not "messages": that is the name of the notes (django.contrib.messages) base.html
         # shows; it hid every note of this page.
@@ -740,6 +740,29 @@ def _organisation_page(
     return render(
         request, "portal/insite_organisation.html", context, status=400 if refused else 200
     )
+
+
+def _contacts_with_shared_logins(request: HttpRequest, organisation: Organisation) -> list[Contact]:
+    """The organisation's contacts, each with ``shared_with``: the other organisations whose
+    contact logs in with the same login (a DGA with a holding and an operating company), so
+    the staff see that revoking access here leaves those. Only organisations of the staff
+    member's own environment are named (a login never spans two; crm.services)."""
+    contacts = list(organisation.contacts.select_related("user"))
+    others = (
+        Contact.objects.filter(
+            user_id__in={c.user_id for c in contacts if c.user_id},
+            organisation__in=_organisations(request),
+        )
+        .exclude(organisation=organisation)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    )
+    shared: dict[int | None, list[Contact]] = {}
+    for other in others:
+        shared.setdefault(other.user_id, []).append(other)
+    for contact in contacts:
+        contact.shared_with = shared.get(contact.user_id, [])  # type: ignore[attr-defined]
+    return contacts
 
 
 def _workflow_rules(organisation: Organisation) -> tuple[str, str]:

@@ -7,6 +7,7 @@ every action on a message acts as his contact at that message's organisation."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -246,3 +247,41 @@ def test_the_admin_keeps_a_shared_login_within_one_environment(dga, client_a, st
         assert "user" in refused.value.message_dict
     third = factories.OrganisationFactory(environment=client_a.organisation.environment)
     Contact(organisation=third, user=dga.user, name="Jan").full_clean()
+
+
+def _shared_note(page: str, contact_name: str) -> str:
+    """The note under ``contact_name`` in the contacts table ('' when there is none)."""
+    row = re.search(rf"<tr><td>{re.escape(contact_name)}.*?</tr>", page, flags=re.S)
+    assert row, f"no row for {contact_name}"
+    note = re.search(r'<p class="help shared-login">(.*?)</p>', row[0], flags=re.S)
+    return note[1] if note else ""
+
+
+def test_insite_names_the_other_organisations_of_a_shared_login(
+    staff_browser, dga, client_a, client_b, environment
+):
+    """Staff see on A's page that Jan's login also opens B (linked), so revoking his access
+    at A is understood to leave B; an organisation of another accountancy environment is
+    never named, not even when old data links the login there."""
+    dga.operating.portal_access = False  # revoked at B: B is still named, so marked
+    dga.operating.save()
+    elsewhere = factories.OrganisationFactory(name="Ander Kantoor Holding B.V.")
+    assert elsewhere.environment != environment
+    Contact.objects.create(organisation=elsewhere, user=dga.user, name="Jan")  # old data
+    piet = factories.ContactFactory(organisation=client_a.organisation, name="Piet")
+
+    page = staff_browser.get(reverse("insite-organisation", args=[client_a.organisation.pk]))
+    html = page.content.decode()
+    note = _shared_note(html, dga.holding.name)
+    assert note.startswith("Deze login hoort ook bij:")
+    link = reverse("insite-organisation", args=[client_b.organisation.pk])
+    assert f'<a href="{link}">{client_b.organisation.name}</a> (geen toegang)' in note
+    assert elsewhere.name not in html
+    assert _shared_note(html, piet.name) == ""  # a login of one organisation: no note
+
+    # And on B's page, A is named the other way round.
+    page = staff_browser.get(reverse("insite-organisation", args=[client_b.organisation.pk]))
+    note = _shared_note(page.content.decode(), dga.operating.name)
+    link = reverse("insite-organisation", args=[client_a.organisation.pk])
+    assert f'<a href="{link}">{client_a.organisation.name}</a>' in note
+    assert "geen toegang" not in note
