@@ -21,6 +21,7 @@ from django.urls import reverse
 from crm.models import Contact
 from tests import factories
 from tests.factories import PASSWORD
+from tests.portal.test_shared_login import _add_piet
 
 pytestmark = pytest.mark.django_db
 
@@ -140,21 +141,15 @@ def test_staff_in_other_capitals_still_pass_the_second_factor(environment, setti
 def test_insite_stores_a_new_login_in_lowercase(
     admin_browser, client_a, django_capture_on_commit_callbacks
 ):
-    """A new contact "Eva@Example.NL" gets the login "eva@example.nl" (one form, so no new
-    login differing only in capitals can arise); she logs in with what she was sent."""
-    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_browser.post(
-            url,
-            {"name": "Eva", "email": "Eva@Example.NL", "language": "nl", "portal_access": "on"},
-        )
-    assert response.status_code == 302
-    contact = Contact.objects.get(organisation=client_a.organisation, name="Eva")
-    assert contact.user.username == "eva@example.nl"
-    assert [m.to for m in mail.outbox] == [["Eva@Example.NL"]]  # her address as given
+    """A new contact "Piet@Example.NL" gets the login "piet@example.nl" (one form, so no
+    new login differing only in capitals can arise); he logs in with what he was sent."""
+    _add_piet(admin_browser, client_a, "Piet@Example.NL", django_capture_on_commit_callbacks)
+    contact = Contact.objects.get(organisation=client_a.organisation, name="Piet")
+    assert contact.user.username == "piet@example.nl"
+    assert [m.to for m in mail.outbox] == [["Piet@Example.NL"]]  # his address as given
     contact.user.set_password(PASSWORD)
     contact.user.save()
-    for typed in ("Eva@Example.NL", "eva@example.nl"):
+    for typed in ("Piet@Example.NL", "piet@example.nl"):
         browser = BrowserClient()
         assert _log_in(browser, typed).status_code == 302
         assert _logged_in_as(browser) == contact.user
