@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -173,11 +173,7 @@ def _examine(
     """Everything the office's set-up and the document say about one message. The document
     and its parsed tree live only as long as this call."""
     content = bytes(message.received_document)  # one copy, for the parser and the rules
-    parsed: ParsedInstance | XbrlParseError
-    try:
-        parsed = parse_instance(content)
-    except XbrlParseError as error:
-        parsed = error
+    parsed = read_document(content)
     organisation = message.organisation
     message_type, reasons = _message_type(message, organisation, message_types)
     if isinstance(parsed, XbrlParseError):
@@ -210,13 +206,39 @@ def _examine(
         reasons=reasons,
         findings=[asdict(f) for f in findings],
         workflow=message_type.workflow if message_type is not None else None,
-        financial_year=parsed.financial_year,
-        entry_point=parsed.schema_ref,
-        adopted=bool(parsed.adopted),
-        adoption_date=parsed.adoption_date,
-        resubmission=parsed.resubmission,
-        signed_on=parsed.signed_by_all_on(),
+        **document_facts(parsed),
     )
+
+
+def read_document(content: bytes) -> ParsedInstance | XbrlParseError:
+    """A received document as processing reads it: parsed by the hardened parser, or the
+    parser's refusal."""
+    try:
+        return parse_instance(content)
+    except XbrlParseError as error:
+        return error
+
+
+def document_facts(parsed: ParsedInstance) -> dict[str, Any]:
+    """What a read document says that a message keeps when it enters the workflow (the
+    fields of the same name in workflow.services.Examined and on the message)."""
+    return {
+        "financial_year": parsed.financial_year,
+        "entry_point": parsed.schema_ref,
+        "adopted": bool(parsed.adopted),
+        "adoption_date": parsed.adoption_date,
+        "resubmission": parsed.resubmission,
+        "signed_on": parsed.signed_by_all_on(),
+    }
+
+
+def signed_on_of(content: bytes) -> date | None:
+    """The signing date processing keeps on a message that enters the workflow
+    (``ApprovalMessage.signed_on``), read from its received document; None where the
+    document gives none or cannot be read. For messages that entered the workflow before
+    processing kept it (manage.py repair_signed_on)."""
+    parsed = read_document(content)
+    return None if isinstance(parsed, XbrlParseError) else document_facts(parsed)["signed_on"]
 
 
 def _message_type(

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from connectors import services as connector_services
 from kvk.builder import build_instance
-from kvk.statements import demo_statements
+from kvk.statements import Signatory, demo_statements
 from kvk.status import Status
 from tests import factories
 from tests.kvk_digipoort.conftest import (  # noqa: F401 - the local Digipoort, for every test
@@ -104,6 +104,13 @@ def outsider(db):
 def instance_for(kvk_number: str, *, year: int | None = None, name: str = "Test B.V.") -> bytes:
     year = year or date.today().year - 1
     return build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
+
+
+def signed_instance(kvk_number: str, *people: Signatory, year: int = 2025) -> bytes:
+    """The client's accounts of ``year`` with these signatories (directors by default)."""
+    statements = demo_statements(kvk_number=kvk_number, legal_name="Test B.V.", year=year)
+    statements.signatories = list(people)
+    return build_instance(statements)
 
 
 _numbers = itertools.count(1)

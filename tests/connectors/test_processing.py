@@ -3,10 +3,9 @@ from datetime import date
 import pytest
 
 from connectors import services
-from kvk.builder import build_instance
-from kvk.statements import Signatory, demo_statements
+from kvk.statements import Signatory
 from kvk.status import Status
-from tests.conftest import instance_for, upload_payload
+from tests.conftest import instance_for, signed_instance, upload_payload
 from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
@@ -109,12 +108,6 @@ def test_message_left_at_20_by_a_crash_is_resumed(api, client_a):
     assert [e.action for e in message.events.all()].count("workflow_started") == 1
 
 
-def _signed_by(kvk_number: str, *people: Signatory) -> bytes:
-    st = demo_statements(kvk_number=kvk_number, legal_name="Test B.V.", year=2025)
-    st.signatories = list(people)
-    return build_instance(st)
-
-
 @pytest.mark.parametrize(
     "people,signed_on",
     [
@@ -149,7 +142,7 @@ def _signed_by(kvk_number: str, *people: Signatory) -> bytes:
 def test_processing_keeps_the_date_every_director_signed(api, client_a, people, signed_on):
     # KVK-SBR.md section 1: when all shareholders are directors, signing counts as adoption,
     # so the deadlines need the date the last current director signed (kvk.deadlines).
-    message = _upload(api, client_a, _signed_by(client_a.kvk_number, *people))
+    message = _upload(api, client_a, signed_instance(client_a.kvk_number, *people))
     services.process_external_messages()
     message.refresh_from_db()
     assert message.status == Status.IN_REVIEW, message.reasons

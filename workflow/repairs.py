@@ -1,0 +1,149 @@
+"""One-off repairs an operator runs after an upgrade (manage.py repair_*): they fill what a
+newer release keeps on a message for the messages received before it, from the documents
+those messages brought, read the way processing reads them.
+
+Every repair is safe to interrupt and to run again: it reads the messages in batches of ids
+(never all rows, nor more than ``BATCH_BYTES`` of documents at once), writes each batch in a
+short transaction of its own, and writes a column only where it is still empty, checked in
+the UPDATE itself. A message's status is never changed here, nor ``updated_at`` (nothing a
+person did). ``--dry-run`` reads and reports, and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Length
+
+from workflow.models import ApprovalMessage
+from workflow.services.processing import _within_bytes
+
+#: Messages per batch, and at most this many bytes of their documents (one larger document
+#: is a batch of its own).
+BATCH_ROWS = 200
+BATCH_BYTES = 32 * 1024 * 1024
+
+#: What a repair reads of a message: the document it brought and what processing stored.
+_READ_FIELDS = ("pk", "organisation_id", "status", "reasons", "received_document")
+
+
+@dataclass
+class Fill:
+    """What a fill found: messages examined, filled (or, in a dry run, to be filled), and
+    those whose document gives no value (processing would have set none either)."""
+
+    examined: int = 0
+    filled: int = 0
+    without: int = 0
+    batches: int = 0
+
+
+def batches(
+    candidates: QuerySet[ApprovalMessage], *, rows: int = BATCH_ROWS, max_bytes: int = BATCH_BYTES
+) -> Iterator[list[int]]:
+    """The ids of ``candidates`` in ascending batches, each read when the one before was
+    handled: a message filled meanwhile drops out, and one left empty is not met again."""
+    last = 0
+    while True:
+        found = list(
+            candidates.filter(pk__gt=last)
+            .order_by("pk")
+            .annotate(size=Length("received_document"))
+            .only("pk")[:rows]
+        )
+        if not found:
+            return
+        found, _full = _within_bytes(found, max_bytes, full=False)
+        last = found[-1].pk
+        yield [row.pk for row in found]
+
+
+def fill_from_documents(
+    candidates: QuerySet[ApprovalMessage],
+    field: str,
+    value_of: Callable[[ApprovalMessage], Any],
+    *,
+    dry_run: bool,
+    progress: Callable[[Fill], None],
+    rows: int = BATCH_ROWS,
+) -> Fill:
+    """Fill ``field`` of the ``candidates`` (a query that selects the messages where it is
+    still empty) with ``value_of`` each message, batch by batch. The UPDATE repeats the
+    candidates' conditions, so a message that changed meanwhile (filled by another run, or
+    no longer in the statuses asked for) is left as it is."""
+    fill = Fill()
+    for ids in batches(candidates, rows=rows):
+        found = {}
+        for message in candidates.filter(pk__in=ids).only(*_READ_FIELDS).order_by("pk"):
+            value = value_of(message)
+            message.received_document = b""  # read: the batch need not hold it any longer
+            if value is None:
+                fill.without += 1
+            else:
+                found[message.pk] = value
+        fill.examined += len(ids)
+        fill.batches += 1
+        if dry_run:
+            fill.filled += len(found)
+        else:
+            with transaction.atomic():
+                fill.filled += sum(
+                    candidates.filter(pk=pk).update(**{field: value}) for pk, value in found.items()
+                )
+        progress(fill)
+    return fill
+
+
+class RepairCommand(BaseCommand):
+    """A repair command: ``--dry-run`` and ``--batch-size``, progress per batch and a summary."""
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read and report what would change; write nothing.",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_ROWS,
+            help=f"Messages read per batch (default {BATCH_ROWS}).",
+        )
+
+    def fill(
+        self,
+        candidates: QuerySet[ApprovalMessage],
+        field: str,
+        value_of: Callable[[ApprovalMessage], Any],
+        *,
+        options: dict[str, Any],
+    ) -> Fill:
+        """Run ``fill_from_documents`` with a line of progress per batch and a summary."""
+        dry_run = options["dry_run"]
+        verb = "would set" if dry_run else "set"
+        total = candidates.count()
+        self.stdout.write(f"{total} message(s) without {field} to examine.")
+
+        def progress(fill: Fill) -> None:
+            self.stdout.write(
+                f"batch {fill.batches}: examined {fill.examined}/{total}, {verb} {fill.filled}"
+            )
+
+        fill = fill_from_documents(
+            candidates,
+            field,
+            value_of,
+            dry_run=dry_run,
+            progress=progress,
+            rows=options["batch_size"],
+        )
+        self.stdout.write(
+            f"{'Dry run: ' if dry_run else ''}examined {fill.examined}, {verb} {field} on "
+            f"{fill.filled}, left empty {fill.without} (the document gives none)."
+        )
+        return fill
