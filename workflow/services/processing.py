@@ -357,10 +357,8 @@ def _link_corrections(started: list[ApprovalMessage]) -> None:
         .order_by("-created_at", "-pk")
         .only("pk", "organisation_id", "received_document", "reasons")
     ):
-        if another_company(failed.reasons):
-            continue  # another company's accounts are no version of this organisation's
-        year_read = _year_of(bytes(failed.received_document))
-        if (failed.organisation_id, year_read) in keys:
+        year_read = failed_year(failed.reasons, bytes(failed.received_document))
+        if year_read is not None and (failed.organisation_id, year_read) in keys:
             candidates.setdefault((failed.organisation_id, year_read), []).append(failed.pk)
     for message in sorted(started, key=lambda m: m.pk):
         waiting = candidates.get((message.organisation_id, message.financial_year))
@@ -368,7 +366,14 @@ def _link_corrections(started: list[ApprovalMessage]) -> None:
             message.replaces_id = waiting.pop(0)
 
 
-def _year_of(document: bytes) -> int | None:
+def failed_year(reasons: list[dict[str, Any]] | Any, document: bytes) -> int | None:
+    """The financial year of a message that failed processing (25), as processing keeps it
+    (``_fail``): what its document says where the document can be read, and none for
+    another company's document (its contents are no version of this organisation's). Also
+    for a 25 stored before processing kept the year (``_link_corrections``, manage.py
+    repair_failed_year)."""
+    if another_company(reasons):
+        return None
     try:
         return parse_instance(document).financial_year
     except ValueError:
