@@ -348,6 +348,13 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     def start_workflow(self) -> None:
         self.reasons = []
 
+    @_edge(Status.IN_REVIEW, Status.PROCESSING_FAILED, _("Kopie gesloten"), by=is_system)
+    def close_copy(self, reasons: list[dict[str, Any]]) -> None:
+        """30 -> 25: a byte-identical copy of a document another message of the organisation
+        carries, taken into the workflow before uploads and processing refused copies, is
+        closed as processing now ends such a copy (workflow.services.duplicates.close_copy)."""
+        self.reasons = reasons
+
     @_edge(
         Status.IN_REVIEW,
         Status.REJECTED,

@@ -95,6 +95,14 @@ PROCESSING: dict[str, Any] = {
         "KvK-nummer %(number)s in het document is niet het KvK-nummer van uw organisatie "
         "(onbekend)."
     ),
+    # A copy taken into the workflow before copies were refused, closed afterwards
+    # (workflow.services.duplicates.close_copy); the code is that of every copy's reason.
+    "duplicate_document:closed": _(
+        "Dit bericht bevat precies hetzelfde document als bericht %(message_id)s (status "
+        "%(status)s: %(status_label)s) en is daarom uit de workflow gehaald, zodat dezelfde "
+        "jaarrekening niet twee keer wordt goedgekeurd of gedeponeerd. Hoe het verder gaat, "
+        "ziet u bij bericht %(message_id)s."
+    ),
     "workflow_unavailable": _("De workflow van deze berichtsoort hoort bij een ander kantoor."),
     "workflow_unavailable:missing_actions": _(
         "De workflow van deze berichtsoort mist de verplichte acties: %(actions)s."

@@ -50,7 +50,7 @@ def batches(
     handled: a message filled meanwhile drops out, and one left empty is not met again."""
     last = 0
     while True:
-        found = list(
+        found: list[ApprovalMessage] = list(
             candidates.filter(pk__gt=last)
             .order_by("pk")
             .annotate(size=Length("received_document"))
@@ -58,9 +58,9 @@ def batches(
         )
         if not found:
             return
-        found, _full = _within_bytes(found, max_bytes, full=False)
-        last = found[-1].pk
-        yield [row.pk for row in found]
+        within, _full = _within_bytes(found, max_bytes, full=False)
+        last = within[-1].pk
+        yield [row.pk for row in within]
 
 
 def fill_from_documents(

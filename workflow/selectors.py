@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "received": _("Bericht ontvangen"),
     "claimed": _("Verwerking gestart"),
     "processing_failed": _("Verwerking mislukt"),
+    "copy_closed": _("Gesloten als kopie van een bericht met hetzelfde document"),
     "workflow_started": _("Aangeboden in de workflow"),
     "accountant_reviewed": _("Beoordeeld door de accountant"),
     "adopted": _("Jaarrekening vastgesteld"),

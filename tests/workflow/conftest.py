@@ -171,6 +171,22 @@ class Flow:
         return message
 
 
+def copy_at_30(flow: Flow, original: ApprovalMessage, **start) -> ApprovalMessage:
+    """A later message at 30 whose received document is byte-identical to ``original``'s,
+    as the workflow took copies before uploads and processing refused them: another
+    document taken to 30 (of a year before, so no filing of the original's year stands in
+    its way), then given the original's bytes and year (the old-shaped row)."""
+    copy = flow.at(Status.IN_REVIEW, year=YEAR - 1, **start)
+    ApprovalMessage.objects.filter(pk=copy.pk).update(
+        financial_year=original.financial_year,
+        received_document=bytes(original.received_document),
+        received_sha256=original.received_sha256,
+        document=bytes(original.received_document),
+        document_sha256=original.received_sha256,
+    )
+    return _fresh(copy)
+
+
 def _fresh(message: ApprovalMessage) -> ApprovalMessage:
     return ApprovalMessage.objects.select_related("organisation").get(pk=message.pk)
 

@@ -22,7 +22,8 @@ def _edges(dot: str) -> set[tuple[int, int]]:
 
 def test_diagram_contains_every_transition_of_the_model_and_nothing_else():
     model = {(s, t) for s, t, _name, _label in ApprovalMessage.status_transitions()}
-    assert len(model) == 12
+    assert len(model) == 13
+    assert (Status.IN_REVIEW, Status.PROCESSING_FAILED) in model  # a copy closed
     assert _edges(diagram.to_dot()) == model
 
 
@@ -35,6 +36,7 @@ def test_diagram_has_every_status_and_marks_the_final_ones():
         assert re.search(rf"s{final} \[[^\]]*peripheries=2", dot)
     assert "Goedkeuren bericht (cliënt)" in dot
     assert "Berichtstatus herstellen (medewerker)" in dot
+    assert "Kopie gesloten (systeem)" in dot
 
 
 def test_highlight_marks_one_status():

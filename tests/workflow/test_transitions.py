@@ -13,7 +13,7 @@ import pytest
 from django_fsm import has_transition_perm
 
 from kvk.status import Status
-from tests.workflow.conftest import Flow, adoption_day, start_workflow
+from tests.workflow.conftest import Flow, adoption_day, copy_at_30, start_workflow
 from workflow import services
 from workflow.errors import Conflict, Invalid, NotPermitted, WorkflowError
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -62,6 +62,15 @@ MOVES = {
         Status.IN_REVIEW,
         "system",
         lambda f, m, a: start_workflow(m.pk, f.workflow, year=2025),
+    ),
+    # A copy left at 30 from before copies were refused, while the first one received is
+    # also at 30 (``_ready`` makes it; manage.py repair_copies).
+    "copy_closed": Move(
+        "copy_closed",
+        (Status.IN_REVIEW,),
+        Status.PROCESSING_FAILED,
+        "system",
+        lambda f, m, a: services.close_copy(message_id=m.pk) is not None or False,
     ),
     "rejected": Move(
         "rejected",
@@ -129,6 +138,8 @@ MOVES = {
 
 
 def _ready(flow: Flow, move: Move, status: int) -> ApprovalMessage:
+    if move.action == "copy_closed" and status == Status.IN_REVIEW:
+        return copy_at_30(flow, flow.at(status))
     message = flow.at(status)
     if move.action == "approved" and status == Status.IN_REVIEW:
         flow.adopt(message)
@@ -323,6 +334,7 @@ def test_system_transitions_are_refused_to_people_by_the_model(
         "claimed": "claim",
         "processing_failed": "fail_processing",
         "workflow_started": "start_workflow",
+        "copy_closed": "close_copy",
         "delivered": "mark_delivered",
         "transport_error": "mark_transport_error",
         "delivery_ended_without_verdict": "mark_transport_error",

@@ -11,6 +11,7 @@ One module per concern; callers import from this package:
 - ``corrections``: whether KvK would take a message as a correction of an earlier filing;
 - ``receiving``: an upload registered at 10;
 - ``processing``: claims (10 -> 20) and the outcome of processing (20 -> 30 or 25);
+- ``duplicates``: byte-identical copies of a document, and closing a copy left at 30;
 - ``review``: the accountant's review, adoption, approval, rejection, repair, comments;
 - ``delivery``: delivery to the KvK, its statuses and the staff acting on 70.
 """
@@ -46,6 +47,7 @@ from workflow.services.delivery import (
     resend,
     verify_document,
 )
+from workflow.services.duplicates import close_copy
 from workflow.services.processing import (
     REPLACEABLE_STATUSES,
     Examined,
@@ -92,6 +94,7 @@ __all__ = [
     "claim_batch",
     "claim_for_processing",
     "claim_for_submission",
+    "close_copy",
     "complete_accountant_review",
     "correction_reason",
     "fail_processing",

@@ -24,6 +24,14 @@ Per status of the message that has the document (its "original"):
   moet de blokkade opheffen en het bericht opnieuw laten versturen", connectors.services),
   and 25 is final, so sending the same bytes again is the way on.
 
+Copies taken into the workflow before uploads and processing refused them may still wait at
+30 (``decide_copies``): while another copy is approved, on its way, filed or refused by the
+KvK (50 to 90) every copy at 30 is closed (30 -> 25, ``close_copy``), as approving one would
+file the same accounts twice or send refused ones again; of copies all at 30 the first one
+received goes on and the later ones are closed, unless a person acted on a later one (then
+neither is closed: which one goes on is the client's choice). A copy the client rejected (40)
+closes nothing: the rejection may have been the client's way of dropping the copy.
+
 The upload is refused with the reason (``receiving.register_message``); processing checks
 again under the organisation locks (``processing.finish_processing``) for what an upload
 could not see: two copies uploaded at the same moment, or received before this check.
@@ -35,14 +43,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field
+from django.db.models import Exists, Field, OuterRef
 
 from kvk.status import Status
 from workflow.inserts import column_of
-from workflow.models import ApprovalMessage
-from workflow.services.corrections import Refusal
+from workflow.models import ApprovalMessage, StatusEvent
+from workflow.reasons import ours
+from workflow.services.audit import SYSTEM, _apply, _lock_organisation, _locked
+from workflow.services.corrections import FILING_STATUSES, Refusal
 
 DUPLICATE_CODE = "duplicate_document"
 
@@ -144,3 +154,129 @@ def _identical_sql(connection: BaseDatabaseWrapper, keys: int) -> str:
         f"EXISTS (SELECT 1 FROM {table} r WHERE r.{replaces} = {column('id')}) "
         f"FROM {table} m WHERE {column('status')} <> %s AND ({' OR '.join([pair] * keys)})"
     )
+
+
+# --- copies at 30 from before copies were refused -------------------------------------------
+
+#: The audit action and the reason's catalogue key of a copy closed at 30 (``close_copy``).
+COPY_CLOSED = "copy_closed"
+CLOSED_KEY = f"{DUPLICATE_CODE}:closed"
+
+#: The audit actions of receiving and processing: any other on a message at 30 is a person
+#: acting on it (an adoption, an approval, the accountant's review, a repair, ...).
+_PROCESSING_ACTIONS = ("received", "claimed", "workflow_started")
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A message from 30 on whose received document is byte-identical to others' of its
+    organisation."""
+
+    pk: int
+    message_id: uuid.UUID
+    status: int
+    replaced: bool  # a newer version replaced it (only a 25, 40 or 90)
+    acted_on: bool  # at 30: a person acted on it in the workflow
+
+
+@dataclass(frozen=True)
+class CopyDecision:
+    """What becomes of one document's messages: ``close`` maps each copy at 30 to be closed
+    to the message that carries the document on; ``left`` holds the messages that stay with
+    the document, at least one of them at 30, when more than one stays (for the staff)."""
+
+    close: dict[int, Copy]
+    left: list[Copy]
+
+
+def decide_copies(group: list[Copy]) -> CopyDecision:
+    """Which copies at 30 of one document (one organisation's messages from 30 on with the
+    same received SHA-256) are closed, and for which message; see the module's account."""
+    group = sorted(group, key=lambda copy: copy.pk)
+    close = _to_close(group)
+    staying = [
+        copy
+        for copy in group
+        if copy.pk not in close and not (copy.status == Status.REJECTED and copy.replaced)
+    ]
+    under_review = any(copy.status == Status.IN_REVIEW for copy in staying)
+    return CopyDecision(close, staying if len(staying) > 1 and under_review else [])
+
+
+def _to_close(group: list[Copy]) -> dict[int, Copy]:
+    """The copies at 30 to close, each with the message that goes on: the one furthest
+    along (on its way or filed before refused, then the highest status), or else the first
+    received of copies all at 30, closing only later ones nobody acted on."""
+    waiting = [copy for copy in group if copy.status == Status.IN_REVIEW]
+    further = [copy for copy in group if copy.status in (*FILING_STATUSES, Status.REFUSED)]
+    if further:
+        keeper = max(further, key=lambda c: (c.status in FILING_STATUSES, c.status, -c.pk))
+        return {copy.pk: keeper for copy in waiting}
+    return {copy.pk: waiting[0] for copy in waiting[1:] if not copy.acted_on}
+
+
+def copy_group(organisation_id: int, received_sha256: str, *, lock: bool = False) -> list[Copy]:
+    """The organisation's messages from 30 on with this received document, in id order;
+    with ``lock``, locked until commit (inside the caller's transaction). Never another
+    organisation's: the same accounts may be a client of another office too."""
+    rows = ApprovalMessage.objects.filter(
+        organisation_id=organisation_id,
+        received_sha256=received_sha256,
+        status__gte=Status.IN_REVIEW,
+    ).order_by("pk")
+    if lock:
+        rows = rows.select_for_update()
+    found = list(
+        rows.annotate(
+            replaced=Exists(ApprovalMessage.objects.filter(replaces=OuterRef("pk")))
+        ).values_list("pk", "message_id", "status", "replaced")
+    )
+    at_30 = [pk for pk, _id, status, _replaced in found if status == Status.IN_REVIEW]
+    acted_on = set(
+        StatusEvent.objects.filter(message_id__in=at_30)
+        .exclude(action__in=_PROCESSING_ACTIONS)
+        .values_list("message_id", flat=True)
+    )
+    return [
+        Copy(pk, uuid.UUID(str(message_id)), status, bool(replaced), pk in acted_on)
+        for pk, message_id, status, replaced in found
+    ]
+
+
+def close_copy(*, message_id: int) -> Copy | None:
+    """30 -> 25 for a copy of a document that another message of the organisation carries
+    on (``decide_copies``), with the reason naming that message; returns that message, or
+    None when this one is not to be closed (no longer at 30, or no longer a copy to close).
+
+    A system action, decided again under the locks: the document's messages (in id order)
+    and then the organisation, the order of every other action, so a client approving or
+    rejecting one of them at the same moment is either seen or waits. Nothing is sent: the
+    client's environment reads the 25 with its reason from the updates."""
+    key = (
+        ApprovalMessage.objects.filter(pk=message_id)
+        .values_list("organisation_id", "received_sha256")
+        .first()
+    )
+    if key is None or not key[1]:
+        return None
+    with transaction.atomic():
+        keeper = decide_copies(copy_group(*key, lock=True)).close.get(message_id)
+        if keeper is None:
+            return None
+        _lock_organisation(key[0])
+        message = _locked(message_id)
+        params = {
+            "message_id": str(keeper.message_id),
+            "status": keeper.status,
+            "status_label": Status(keeper.status).label,
+        }
+        reasons = [ours(CLOSED_KEY, params)]
+        _apply(
+            message,
+            message.close_copy,
+            SYSTEM,
+            reasons,
+            action=COPY_CLOSED,
+            update_fields=["reasons"],
+        )
+    return keeper
