@@ -8,9 +8,11 @@ import itertools
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
 from rest_framework.response import Response
 from rest_framework.test import APIClient
@@ -27,7 +29,7 @@ from tests.kvk_digipoort.conftest import (  # noqa: F401 - the local Digipoort, 
     digipoort_stub,
 )
 from workflow import services
-from workflow.models import Actor
+from workflow.models import Actor, ApprovalMessage
 
 
 @pytest.fixture(autouse=True)
@@ -184,6 +186,22 @@ def upload_twice(client: APIClient, content: bytes) -> tuple[dict, Response, Res
     again = client.post("/api/v1/messages/", payload, format="json")
     assert (first.status_code, again.status_code) == (201, 200)
     return payload, first, again
+
+
+def command_output(name: str, *args: str) -> str:
+    """What a management command run with ``args`` wrote to standard output."""
+    out = StringIO()
+    call_command(name, *args, stdout=out)
+    return out.getvalue()
+
+
+def messages_with(field: str) -> dict[int, tuple]:
+    """Every message's status, ``field``, last change and number of audit events: what a
+    repair that fills ``field`` may change of them (only ``field``)."""
+    return {
+        m.pk: (m.status, getattr(m, field), m.updated_at, m.events.count())
+        for m in ApprovalMessage.objects.all()
+    }
 
 
 @pytest.fixture

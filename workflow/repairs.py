@@ -100,7 +100,17 @@ def fill_from_documents(
 
 
 class RepairCommand(BaseCommand):
-    """A repair command: ``--dry-run`` and ``--batch-size``, progress per batch and a summary."""
+    """A fill as a command: ``--dry-run`` and ``--batch-size``, a line of progress per batch
+    and a summary. A subclass names the ``field``, the ``candidates`` (the messages where it
+    is still empty) and the ``value_of`` each."""
+
+    field: str
+
+    def candidates(self) -> QuerySet[ApprovalMessage]:
+        raise NotImplementedError
+
+    def value_of(self, message: ApprovalMessage) -> Any:
+        raise NotImplementedError
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -115,19 +125,11 @@ class RepairCommand(BaseCommand):
             help=f"Messages read per batch (default {BATCH_ROWS}).",
         )
 
-    def fill(
-        self,
-        candidates: QuerySet[ApprovalMessage],
-        field: str,
-        value_of: Callable[[ApprovalMessage], Any],
-        *,
-        options: dict[str, Any],
-    ) -> Fill:
-        """Run ``fill_from_documents`` with a line of progress per batch and a summary."""
-        dry_run = options["dry_run"]
+    def handle(self, *args: Any, dry_run: bool, batch_size: int, **options: Any) -> None:
         verb = "would set" if dry_run else "set"
+        candidates = self.candidates()
         total = candidates.count()
-        self.stdout.write(f"{total} message(s) without {field} to examine.")
+        self.stdout.write(f"{total} message(s) without {self.field} to examine.")
 
         def progress(fill: Fill) -> None:
             self.stdout.write(
@@ -136,14 +138,13 @@ class RepairCommand(BaseCommand):
 
         fill = fill_from_documents(
             candidates,
-            field,
-            value_of,
+            self.field,
+            self.value_of,
             dry_run=dry_run,
             progress=progress,
-            rows=options["batch_size"],
+            rows=batch_size,
         )
         self.stdout.write(
-            f"{'Dry run: ' if dry_run else ''}examined {fill.examined}, {verb} {field} on "
+            f"{'Dry run: ' if dry_run else ''}examined {fill.examined}, {verb} {self.field} on "
             f"{fill.filled}, left empty {fill.without} (the document gives none)."
         )
-        return fill

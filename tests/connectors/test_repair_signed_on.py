@@ -8,15 +8,20 @@ KVK-SBR.md section 1: "If all shareholders are also directors, signing counts as
 from __future__ import annotations
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from connectors import services as connector_services
 from kvk.statements import Signatory
 from kvk.status import Status
-from tests.conftest import message_at_25, numbered, register_report, signed_instance
+from tests.conftest import (
+    command_output,
+    message_at_25,
+    messages_with,
+    numbered,
+    register_report,
+    signed_instance,
+)
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -38,16 +43,11 @@ def _old_message_at_30(client, content: bytes) -> ApprovalMessage:
 
 
 def _state() -> dict[int, tuple]:
-    return {
-        m.pk: (m.status, m.signed_on, m.updated_at, m.events.count())
-        for m in ApprovalMessage.objects.all()
-    }
+    return messages_with("signed_on")
 
 
 def _run(*args: str) -> str:
-    out = StringIO()
-    call_command("repair_signed_on", *args, stdout=out)
-    return out.getvalue()
+    return command_output("repair_signed_on", *args)
 
 
 def test_the_signing_date_is_filled_where_processing_would_have_set_it(client_a):

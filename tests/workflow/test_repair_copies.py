@@ -9,13 +9,11 @@ action 30 -> 25 with an audit event and a reason, as processing ends a later cop
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from kvk.status import Status
+from tests.conftest import command_output
 from tests.workflow.conftest import copy_at_30, events
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
@@ -25,13 +23,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _run(*args: str) -> str:
-    out = StringIO()
-    call_command("repair_copies", *args, stdout=out)
-    return out.getvalue()
+    return command_output("repair_copies", *args)
 
 
 def _statuses() -> dict[int, tuple[int, int]]:
     return {m.pk: (m.status, m.events.count()) for m in ApprovalMessage.objects.all()}
+
+
+def _run_changes_nothing(*args: str) -> str:
+    """Run the command and check that no status changed and no audit event was written."""
+    before = _statuses()
+    out = _run(*args)
+    assert _statuses() == before
+    return out
 
 
 def _status(message: ApprovalMessage) -> int:
@@ -42,13 +46,10 @@ def _status(message: ApprovalMessage) -> int:
 def test_copies_at_30_of_a_message_further_along_are_closed(flow, further):
     original = flow.at(further)
     first, second = copy_at_30(flow, original), copy_at_30(flow, original)
-    before = _statuses()
-
-    dry = _run("--dry-run")
+    dry = _run_changes_nothing("--dry-run")
     assert f"would close message {first.pk} (30 -> 25)" in dry
     assert f"would close message {second.pk} (30 -> 25)" in dry
     assert "Dry run: documents with copies: 1, would close: 2" in dry
-    assert _statuses() == before
 
     out = _run()
     assert f"closed message {first.pk} (30 -> 25), a copy of message {original.pk}" in out
@@ -70,9 +71,7 @@ def test_copies_at_30_of_a_message_further_along_are_closed(flow, further):
             text = sentence(reason)
         assert str(original.message_id) in text and str(Status(further).label) in text
 
-    after = _statuses()
-    assert "documents with copies: 0, closed: 0" in _run()
-    assert _statuses() == after
+    assert "documents with copies: 0, closed: 0" in _run_changes_nothing()
 
 
 def test_of_copies_all_at_30_the_first_received_goes_on(flow):
@@ -89,22 +88,18 @@ def test_a_later_copy_a_person_acted_on_is_left_for_the_staff(flow):
     original = flow.at(Status.IN_REVIEW)
     later = copy_at_30(flow, original)
     flow.adopt(later)
-    before = _statuses()
-    out = _run()
+    out = _run_changes_nothing()
     assert "closed: 0" in out and "listed for staff: 1" in out
     assert f"for staff, one document in message {original.pk}" in out
     assert f"message {later.pk} (" in out
-    assert _statuses() == before
 
 
 def test_a_copy_the_client_rejected_closes_nothing(flow):
     """The client may have rejected one copy to drop it and go on with the other."""
     rejected = flow.at(Status.REJECTED)
     waiting = copy_at_30(flow, rejected)
-    before = _statuses()
-    out = _run()
+    out = _run_changes_nothing()
     assert "closed: 0" in out and "listed for staff: 1" in out
-    assert _statuses() == before
     assert _status(waiting) == Status.IN_REVIEW
 
 
@@ -113,9 +108,7 @@ def test_a_message_of_another_organisation_is_never_compared(flow, flow_b):
     filed_elsewhere = flow_b.at(Status.FILED)
     ours = copy_at_30(flow, filed_elsewhere)
     assert ours.received_sha256 == filed_elsewhere.received_sha256
-    before = _statuses()
-    assert "documents with copies: 0, closed: 0" in _run()
-    assert _statuses() == before
+    assert "documents with copies: 0, closed: 0" in _run_changes_nothing()
 
 
 def test_closing_decides_again_under_the_locks(flow):

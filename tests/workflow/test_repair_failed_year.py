@@ -6,12 +6,16 @@ invalid XBRL, ...)")."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
-from tests.conftest import instance_for, message_at_25, message_at_30, numbered
+from tests.conftest import (
+    command_output,
+    instance_for,
+    message_at_25,
+    message_at_30,
+    messages_with,
+    numbered,
+)
 from tests.portal.test_failed_year import _failing
 from workflow.models import ApprovalMessage
 
@@ -25,16 +29,11 @@ def _old(message: ApprovalMessage) -> ApprovalMessage:
 
 
 def _state() -> dict[int, tuple]:
-    return {
-        m.pk: (m.status, m.financial_year, m.updated_at, m.events.count())
-        for m in ApprovalMessage.objects.all()
-    }
+    return messages_with("financial_year")
 
 
 def _run(*args: str) -> str:
-    out = StringIO()
-    call_command("repair_failed_year", *args, stdout=out)
-    return out.getvalue()
+    return command_output("repair_failed_year", *args)
 
 
 def test_a_failed_message_gets_the_year_its_document_says(client_a):

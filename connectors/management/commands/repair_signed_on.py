@@ -14,6 +14,10 @@ would have set one. Statuses do not change. Safe to interrupt and run again (wor
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db.models import QuerySet
+
 from connectors.services import signed_on_of
 from kvk.status import Status
 from workflow.models import ApprovalMessage
@@ -26,13 +30,10 @@ class Command(RepairCommand):
         "before it was kept, from their received documents; statuses do not change."
     )
 
-    def handle(self, *args, **options) -> None:
-        candidates = ApprovalMessage.objects.filter(
-            status__gte=Status.IN_REVIEW, signed_on__isnull=True
-        )
-        self.fill(
-            candidates,
-            "signed_on",
-            lambda message: signed_on_of(bytes(message.received_document)),
-            options=options,
-        )
+    field = "signed_on"
+
+    def candidates(self) -> QuerySet[ApprovalMessage]:
+        return ApprovalMessage.objects.filter(status__gte=Status.IN_REVIEW, signed_on__isnull=True)
+
+    def value_of(self, message: ApprovalMessage) -> date | None:
+        return signed_on_of(bytes(message.received_document))

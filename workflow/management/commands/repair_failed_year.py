@@ -12,6 +12,8 @@ interrupt and run again (workflow.repairs).
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from kvk.status import Status
 from workflow.models import ApprovalMessage
 from workflow.repairs import RepairCommand
@@ -24,13 +26,12 @@ class Command(RepairCommand):
         "kept, from their received documents; statuses do not change."
     )
 
-    def handle(self, *args, **options) -> None:
-        candidates = ApprovalMessage.objects.filter(
+    field = "financial_year"
+
+    def candidates(self) -> QuerySet[ApprovalMessage]:
+        return ApprovalMessage.objects.filter(
             status=Status.PROCESSING_FAILED, financial_year__isnull=True
         )
-        self.fill(
-            candidates,
-            "financial_year",
-            lambda message: failed_year(message.reasons, bytes(message.received_document)),
-            options=options,
-        )
+
+    def value_of(self, message: ApprovalMessage) -> int | None:
+        return failed_year(message.reasons, bytes(message.received_document))
