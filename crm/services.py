@@ -151,6 +151,20 @@ _VALIDATORS = {
 #: organisation's KvK number as it is at that moment (workflow.submission: the
 #: identiteitBelanghebbende of the delivery and of the search for an earlier one).
 ON_THE_WAY_TO_KVK = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR)
+#: The reason code of a message the delivery stopped at 70 because the KvK number in its
+#: document is no longer the organisation's (workflow.services.verify_document; the code of
+#: workflow.reasons.TRANSPORT). crm sits below workflow: the code is named here.
+KVK_NUMBER_CHANGED = "kvk_number_changed"
+#: A 70 stopped for KVK_NUMBER_CHANGED with no attempt planned or running: nothing travels
+#: under the organisation's number, and any next step (workflow.services.resend, the
+#: delivery) checks the document's number against the organisation's again. Such a message
+#: does not keep the number: staff restore the number the document carries and send it
+#: again. ``reasons`` holds the one reason the delivery stored when it stopped.
+STOPPED_FOR_KVK_NUMBER = Q(
+    status=Status.TRANSPORT_ERROR,
+    next_attempt_at__isnull=True,
+    reasons__0__code=KVK_NUMBER_CHANGED,
+)
 #: Uploads not yet processed: processing matches their document's KvK number with the
 #: organisation's as it is when they are processed.
 WAITING_FOR_PROCESSING = (Status.RECEIVED, Status.PROCESSING)
@@ -170,6 +184,9 @@ class KvkChangeEffects:
     before_approval: int
     #: At 50, 60 or 70: the change is refused while there are any.
     on_the_way: int
+    #: At 70, stopped because their document's KvK number is no longer the organisation's
+    #: (STOPPED_FOR_KVK_NUMBER): not on the way, they do not hold the change back.
+    stopped: int = 0
 
 
 def kvk_change_effects(organisation: Organisation) -> KvkChangeEffects:
@@ -180,13 +197,17 @@ def kvk_change_effects(organisation: Organisation) -> KvkChangeEffects:
         total=Count("pk"),
         waiting=Count("pk", filter=Q(status__in=WAITING_FOR_PROCESSING)),
         before_approval=Count("pk", filter=Q(status__in=BEFORE_APPROVAL, replaced_by__isnull=True)),
+        # Stopped messages are at 70: counted apart, without a negation of the JSON
+        # lookup (its NULL would drop a 70 without reasons from the count).
         on_the_way=Count("pk", filter=Q(status__in=ON_THE_WAY_TO_KVK)),
+        stopped=Count("pk", filter=STOPPED_FOR_KVK_NUMBER),
     )
     return KvkChangeEffects(
         received=counts["total"] - counts["waiting"],
         waiting=counts["waiting"],
         before_approval=counts["before_approval"],
-        on_the_way=counts["on_the_way"],
+        on_the_way=counts["on_the_way"] - counts["stopped"],
+        stopped=counts["stopped"],
     )
 
 
@@ -248,7 +269,9 @@ def _in_use_elsewhere(kind: str, value: str) -> IdentificationError:
 
 def check_not_on_the_way(organisation: Organisation, kind: str) -> None:
     """A KvK number stays while messages travel to the KvK under it: delivering or finding
-    a delivery under another number than the document's would not be this filing's."""
+    a delivery under another number than the document's would not be this filing's. A
+    message the delivery stopped for a changed KvK number (STOPPED_FOR_KVK_NUMBER) travels
+    no more: the number may be restored for it."""
     if kind != Identification.Kind.KVK:
         return
     count = kvk_change_effects(organisation).on_the_way

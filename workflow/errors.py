@@ -162,8 +162,9 @@ SENTENCES: dict[str, Any] = {
     "kvk_number_changed": _(
         "Het document vermeldt KvK-nummer %(document)s, maar de organisatie heeft nu "
         "KvK-nummer %(organisation)s. De KvK neemt een jaarrekening alleen aan onder het "
-        "KvK-nummer dat erin staat, dus dit document wordt niet verzonden. Vraag de cliënt "
-        "een nieuwe versie met het juiste KvK-nummer te sturen."
+        "KvK-nummer dat erin staat, dus dit document wordt niet verzonden. Is KvK-nummer "
+        "%(document)s juist, zet dan het KvK-nummer van de organisatie terug (Organisaties, "
+        "Identificatienummers) en verzend het bericht daarna opnieuw."
     ),
     "kvk_number_changed:approve": _(
         "Deze jaarrekening vermeldt KvK-nummer %(document)s, maar uw organisatie is bij uw "

@@ -63,8 +63,9 @@ TRANSPORT: dict[str, Any] = {
     "kvk_number_changed": _(
         "Het KvK-nummer in de jaarrekening is niet meer het KvK-nummer van de organisatie, en "
         "de KvK neemt een jaarrekening alleen aan onder het nummer dat erin staat. Het "
-        "bericht wordt daarom niet verzonden; er is een nieuwe versie met het juiste "
-        "KvK-nummer nodig."
+        "bericht wordt daarom niet verzonden. Klopt het KvK-nummer in de jaarrekening, dan "
+        "zet het accountantskantoor het KvK-nummer van de organisatie terug en verzendt het "
+        "bericht opnieuw."
     ),
     "retries_exhausted": _(
         "Verzenden is meerdere keren mislukt. Het accountantskantoor verzendt het bericht "

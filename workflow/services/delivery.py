@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.services import KVK_NUMBER_CHANGED
 from kvk.parser import XbrlParseError, parse_instance
 from kvk.status import Status
 from workflow.errors import Conflict, Invalid
@@ -454,5 +455,5 @@ def verify_document(message: ApprovalMessage) -> str:
         raise Invalid("document_mismatch")
     numbers = kvk_numbers_differ(message)
     if numbers is not None:
-        raise Invalid("kvk_number_changed", numbers)
+        raise Invalid(KVK_NUMBER_CHANGED, numbers)
     return message.organisation.kvk_number or ""
