@@ -248,6 +248,21 @@ def rendered_accounts(message: ApprovalMessage) -> str | None:
         return None
 
 
+#: The statuses at which a detail page says that the document's KvK number is no longer the
+#: organisation's: before the approval (approving it is refused) and at 70 (sending it is).
+KVK_NUMBER_CHECKED = frozenset({Status.IN_REVIEW, Status.REJECTED, Status.TRANSPORT_ERROR})
+
+
+def kvk_numbers(message: ApprovalMessage) -> dict[str, str] | None:
+    """The document's KvK number and the organisation's when they differ, read as approval
+    and delivery read them (workflow.services.kvk_numbers_differ, which parses the
+    document: for a detail page, never for a list); None when they agree or the status
+    does not depend on it."""
+    if message.status not in KVK_NUMBER_CHECKED:
+        return None
+    return services.kvk_numbers_differ(message)
+
+
 def findings_for_display(message: ApprovalMessage, language: str) -> list[dict[str, str]]:
     """Findings in the reader's language (the checks store Dutch and English texts)."""
     rows = []

@@ -343,6 +343,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         **versions,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "can_review": message.status == Status.IN_REVIEW and message.awaiting_accountant_review,
+        "kvk_numbers": common.kvk_numbers(message),
         # A rejected version that a correction replaced stays closed.
         "can_repair": message.status == Status.REJECTED and versions["following_version"] is None,
         "rejection": next(

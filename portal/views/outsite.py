@@ -81,6 +81,8 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "approve_form": ApproveForm(initial=approve_initial),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
+        # Approving a document with a KvK number no longer the organisation's is refused.
+        "kvk_numbers": common.kvk_numbers(message),
         "polling": message.status in common.IN_FLIGHT,
         "rejection": _rejection(message),
         # The sentence of each reason, never its technical detail (that is for the staff).

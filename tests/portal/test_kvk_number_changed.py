@@ -26,7 +26,7 @@ from kvk.status import Status
 from tests.portal.conftest import browser_for, make_message
 from workflow import reasons as catalogue
 from workflow import services, submission
-from workflow.errors import SENTENCES
+from workflow.errors import SENTENCES, Invalid
 from workflow.models import Actor, ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +181,209 @@ def test_the_admin_refuses_the_change_too(rf, client_a, admin_user):
     # With nothing on its way (test set-up: the message filed), the change goes through.
     ApprovalMessage.objects.filter(organisation=organisation).update(status=Status.FILED)
     assert formset_class(data, instance=organisation, prefix=prefix).is_valid()
+
+
+# --- before approval: the pages say it, and offer no approval that will be refused ------------
+
+
+def adopted_then_changed(client, admin_staff) -> ApprovalMessage:
+    """A message at 30, adopted, its document naming the client's KvK number; then InSite
+    changes the organisation's number (allowed: nothing is on its way)."""
+    message = make_message(client)
+    services.adopt(
+        message_id=message.pk, actor=Actor.for_user(client.user), adoption_date=date.today()
+    )
+    crm_services.change_identification(
+        organisation_id=client.organisation.pk, kind="kvk", value=NEW_NUMBER, user=admin_staff
+    )
+    message.refresh_from_db()
+    return message
+
+
+def test_the_client_is_told_before_approving_and_gets_no_approve_button(client_a, admin_staff):
+    """KVK-SBR.md section 3: the KvK files accounts only under the number they contain; the
+    client reads why before pressing "Goedkeuren" (which review.approve refuses) and what
+    to do, and no approve button is offered. Rejecting stays possible."""
+    message = adopted_then_changed(client_a, admin_staff)
+    with translation.override("nl"):
+        page = browser_for(client_a.user).get(reverse("outsite-message", args=[message.pk]))
+    text = html.unescape(page.content.decode())
+    assert 'id="kvk-number-changed"' in text
+    assert f"Deze jaarrekening vermeldt KvK-nummer {client_a.kvk_number}" in text
+    assert f"nu bekend onder KvK-nummer {NEW_NUMBER}" in text
+    assert "stuur vanuit uw administratie een nieuwe versie met dat KvK-nummer" in text
+    assert "vraag uw accountant dan het KvK-nummer van uw organisatie te corrigeren" in text
+    assert 'id="approve"' not in text and 'id="approval-blocked"' in text
+    assert 'id="reject"' in text
+
+
+def test_with_the_right_number_the_client_approves_as_before(client_a):
+    message = make_message(client_a)
+    services.adopt(
+        message_id=message.pk, actor=Actor.for_user(client_a.user), adoption_date=date.today()
+    )
+    page = browser_for(client_a.user).get(reverse("outsite-message", args=[message.pk]))
+    text = page.content.decode()
+    assert 'id="approve"' in text
+    assert 'id="kvk-number-changed"' not in text and 'id="approval-blocked"' not in text
+
+
+def test_the_staff_see_it_on_the_message_with_the_way_out(client_a, admin_staff, staff):
+    message = adopted_then_changed(client_a, admin_staff)
+    with translation.override("nl"):
+        page = browser_for(staff).get(reverse("insite-message", args=[message.pk]))
+    text = html.unescape(page.content.decode())
+    assert f"Het document vermeldt KvK-nummer {client_a.kvk_number}" in text
+    assert f"heeft nu KvK-nummer {NEW_NUMBER}" in text
+    assert "de cliënt deze versie niet goedkeuren" in text
+    assert "corrigeer dan het KvK-nummer van de organisatie" in text
+    identifications = reverse("insite-organisation", args=[client_a.organisation.pk])
+    assert f'href="{identifications}#identifications"' in text
+
+
+def test_the_list_does_not_read_the_documents(client_a, admin_staff, monkeypatch):
+    """The KvK numbers are compared on the detail page only: a list parses no document."""
+    adopted_then_changed(client_a, admin_staff)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a list page parsed a document")
+
+    monkeypatch.setattr("workflow.services.delivery.parse_instance", no_parse)
+    assert browser_for(client_a.user).get(reverse("outsite-messages")).status_code == 200
+
+
+# --- a 70 stopped for the changed number: restore the number, send again -----------------------
+
+
+def stopped_at_70(client) -> int:
+    """A message approved under the organisation's number, whose number then changed (as
+    approved_then_changed), which the delivery stopped at 70 (kvk_number_changed)."""
+    pk = approved_then_changed(client)
+    assert submission.submit(pk) == "refused_locally"
+    return pk
+
+
+def restored_and_sent_again(client, admin_staff) -> int:
+    """A stopped 70 (stopped_at_70) after InSite restored the number its document carries
+    and a staff member chose "Opnieuw verzenden": its attempt is queued."""
+    pk = stopped_at_70(client)
+    crm_services.change_identification(
+        organisation_id=client.organisation.pk,
+        kind="kvk",
+        value=client.kvk_number,
+        user=admin_staff,
+    )
+    services.resend(message_id=pk, actor=Actor.for_user(admin_staff))
+    return pk
+
+
+def test_the_number_can_be_restored_and_the_message_sent_again(
+    client_a, admin_staff, digipoort_stub, digipoort_settings
+):
+    """The stopped 70 travels no more, so it does not hold the KvK number: staff restore
+    the number its document carries and "Opnieuw verzenden" delivers it under that
+    number, its own (KVK-SBR.md section 5: identiteitBelanghebbende is the KvK number)."""
+    pk = restored_and_sent_again(client_a, admin_staff)
+    assert submission.submit(pk) == "delivered"
+    (delivery,) = digipoort_stub.state.all()
+    assert delivery.kvk_number == client_a.kvk_number
+    assert ApprovalMessage.objects.get(pk=pk).status == Status.SENT_TO_KVK
+
+
+def test_changing_to_yet_another_number_still_sends_nothing(
+    client_a, admin_staff, digipoort_stub, digipoort_settings
+):
+    """The invariant holds whatever the number becomes: only the document's own number
+    lets the message go."""
+    pk = stopped_at_70(client_a)
+    crm_services.change_identification(
+        organisation_id=client_a.organisation.pk, kind="kvk", value="55667788", user=admin_staff
+    )
+    with pytest.raises(Invalid) as refused:
+        services.resend(message_id=pk, actor=Actor.for_user(admin_staff))
+    assert refused.value.code == "kvk_number_changed"
+    assert submission.submit(pk) == "refused_locally"  # a stray attempt: refused again
+    assert digipoort_stub.state.all() == []
+
+
+def put_on_its_way(client, admin_staff, where: str) -> None:
+    """A message of ``client`` really on its way to the KvK under the current number: at
+    50, at 60 (delivered to the local Digipoort), at 70 for a transport error, or a
+    stopped 70 sent again after the number was restored (its attempt is queued)."""
+    if where == "70 sent again":
+        restored_and_sent_again(client, admin_staff)
+        return
+    message = make_message(client, Status.APPROVED)
+    if where == "60":
+        assert submission.submit(message.pk) == "delivered"
+    elif where == "70 transport error":
+        services.record_transport_error(
+            message_id=message.pk, reasons=[{"code": "digipoort_unreachable"}], retry=False
+        )
+    assert ApprovalMessage.objects.get(pk=message.pk).status == int(where[:2])
+
+
+@pytest.mark.parametrize("where", ["50", "60", "70 transport error", "70 sent again"])
+def test_a_message_on_its_way_still_holds_the_number(
+    where, client_a, admin_staff, digipoort_stub, digipoort_settings
+):
+    put_on_its_way(client_a, admin_staff, where)
+    number = Identification.objects.get(organisation=client_a.organisation, kind="kvk").value
+    with pytest.raises(crm_services.IdentificationError) as refused:
+        crm_services.change_identification(
+            organisation_id=client_a.organisation.pk, kind="kvk", value="55667788", user=admin_staff
+        )
+    assert refused.value.code == "kvk_on_the_way"
+    assert Identification.objects.get(organisation=client_a.organisation, kind="kvk").value == (
+        number
+    )
+
+
+def test_a_stopped_70_beside_one_on_its_way_still_holds_the_number(
+    client_a, admin_staff, digipoort_stub, digipoort_settings
+):
+    stopped_at_70(client_a)
+    Identification.objects.filter(organisation=client_a.organisation, kind="kvk").update(
+        value=client_a.kvk_number
+    )
+    make_message(client_a, Status.APPROVED, year=date.today().year - 2)
+    with pytest.raises(crm_services.IdentificationError) as refused:
+        crm_services.check_not_on_the_way(client_a.organisation, "kvk")
+    assert "1 bericht van deze organisatie is onderweg" in refused.value.message
+
+
+def test_insite_restores_the_number_and_sends_the_message_again(
+    admin_browser, client_a, digipoort_stub, digipoort_settings
+):
+    """Through the InSite pages: the change page says what the stopped message needs, the
+    change goes through, and "Opnieuw verzenden" delivers it under its own number."""
+    pk = stopped_at_70(client_a)
+    with translation.override("nl"):
+        page = admin_browser.get(reverse("insite-message", args=[pk])).content.decode()
+    assert f"Is KvK-nummer {client_a.kvk_number} juist" in html.unescape(page)
+    change = reverse("insite-identification-change", args=[client_a.organisation.pk])
+    form = {"kind": "kvk", "value": client_a.kvk_number}
+    with translation.override("nl"):
+        confirm = admin_browser.post(change, form).content.decode()
+    assert 'id="effect-stopped"' in confirm
+    assert "onderweg naar de KvK" not in confirm
+    admin_browser.post(change, {**form, "confirmed": "1"}, follow=True)
+    assert client_a.organisation.identifications.get(kind="kvk").value == client_a.kvk_number
+
+    response = admin_browser.post(reverse("insite-resend", args=[pk]), {"confirmed": "1"})
+    assert response.status_code == 302
+    assert submission.submit(pk) == "delivered"
+    assert [d.kvk_number for d in digipoort_stub.state.all()] == [client_a.kvk_number]
+
+
+def test_insite_refuses_the_change_while_a_message_is_really_on_its_way(
+    admin_browser, client_a, admin_staff, digipoort_stub, digipoort_settings
+):
+    put_on_its_way(client_a, admin_staff, "70 transport error")
+    change = reverse("insite-identification-change", args=[client_a.organisation.pk])
+    with translation.override("nl"):
+        page = admin_browser.post(
+            change, {"kind": "kvk", "value": "55667788", "confirmed": "1"}, follow=True
+        ).content.decode()
+    assert "onderweg naar de KvK" in html.unescape(page)
+    assert client_a.organisation.identifications.get(kind="kvk").value == client_a.kvk_number
