@@ -30,7 +30,7 @@ import zeep.exceptions
 from zeep.plugins import Plugin
 from zeep.transports import Transport
 
-from . import wssec
+from . import validation, wssec
 
 WSDL_DIR = Path(__file__).resolve().parent / "wsdl"
 AANLEVER_WSDL = WSDL_DIR / "aanleverservice-1.2.wsdl"
@@ -316,7 +316,7 @@ class DigipoortClient:
             rolBelanghebbende=self.config.rol,
             berichtInhoud={
                 "mimeType": "application/xml",
-                "bestandsnaam": filename,
+                "bestandsnaam": validation.fitted_filename(filename),
                 "inhoud": content,
             },
             autorisatieAdres=self.config.autorisatie_adres or None,

@@ -77,6 +77,20 @@ def request_refusals(*, filename: str, size: int) -> list[Finding]:
     return refused
 
 
+def fitted_filename(name: str) -> str:
+    """``name`` as the koppelvlak takes it as ``bestandsnaam``: white space collapsed (a
+    normalizedString with whiteSpace "collapse") and, where it is longer than
+    MAX_FILENAME_CHARS, shortened before its extension. The name is a label of the delivery,
+    not part of the document that was approved; a portal takes longer names from its API."""
+    name = " ".join(name.split())
+    if len(name) <= MAX_FILENAME_CHARS:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    suffix = f".{extension}" if dot and stem and len(extension) <= 10 else ""
+    stem = stem if suffix else name
+    return stem[: MAX_FILENAME_CHARS - len(suffix)].rstrip() + suffix
+
+
 def read_instance(content: bytes) -> tuple[etree._Element | None, list[Finding]]:
     """The document's root element when Digipoort's validation takes it, else None and why
     it ends at 311 (VAS500)."""

@@ -96,7 +96,9 @@ def test_a_long_name_gives_a_file_name_digipoort_takes(digipoort_client, resubmi
     assert wait_until_final(digipoort_client, kenmerk)[-1].code == 500
 
 
-def test_the_local_digipoort_refuses_a_file_name_over_80_characters(digipoort_client):
+def test_the_local_digipoort_refuses_a_file_name_over_80_characters(digipoort_client, monkeypatch):
+    # Our client shortens a long name (next test); a sender that does not is refused.
+    monkeypatch.setattr(validation, "fitted_filename", lambda name: name)
     content = bytes(services.prepare(environment().report).document)
 
     with pytest.raises(DigipoortError) as error:
@@ -109,6 +111,25 @@ def test_the_local_digipoort_refuses_a_file_name_over_80_characters(digipoort_cl
 
     assert "koppelvlak" in error.value.message and "81 tekens" in error.value.message
     assert not error.value.retryable
+
+
+def test_our_client_delivers_a_long_file_name_shortened_before_its_extension(digipoort_client):
+    """A portal takes names up to 200 characters from its API (connectors.serializers);
+    Digipoort takes 80 (digipoort-koppelvlak-1.2.xsd, bestandsnaam)."""
+    content = bytes(services.prepare(environment().report).document)
+    long_name = "Jaarrekening " + "x" * 150 + "  2025.xbrl"
+
+    kenmerk = digipoort_client.deliver(
+        reference="dep-" + uuid.uuid4().hex[:20],
+        kvk_number="12345678",
+        filename=long_name,
+        content=content,
+    )
+
+    assert wait_until_final(digipoort_client, kenmerk)[-1].code == 500
+    assert validation.fitted_filename(long_name) == "Jaarrekening " + "x" * 62 + ".xbrl"
+    assert validation.fitted_filename("jaar  rekening.xbrl") == "jaar rekening.xbrl"
+    assert validation.fitted_filename("y" * 90) == "y" * 80
 
 
 def test_what_the_request_may_not_be():
