@@ -43,12 +43,18 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+#: The language the last login in this browser set (``LoginView``): a language cookie of
+#: that value is no person's own choice, and the next person's contacts decide.
+LOGIN_LANGUAGE_COOKIE = "deponeer_login_language"
+
+
 def client_language(request: HttpRequest, user) -> str | None:
     """The interface language a client continues in after logging in; None: leave it.
 
     1. The person's own choice stays: a language chosen in this browser (the language
        cookie: the switch on the login page, or earlier in this browser session) is not
-       overridden.
+       overridden. A cookie a login set (LOGIN_LANGUAGE_COOKIE) is not a choice: on a
+       shared computer the next person would read the previous one's language.
     2. Otherwise the contact records decide: the language of the person's contacts with
        portal access when they all say the same.
     3. A person whom two organisations know in different languages (a DGA with a holding
@@ -56,7 +62,8 @@ def client_language(request: HttpRequest, user) -> str | None:
        browser's), else Dutch; never whichever contact happens to come first.
     Staff and other users without client contacts keep theirs (None)."""
     supported = [code for code, _name in settings.LANGUAGES]
-    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in supported:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in supported and chosen != request.COOKIES.get(LOGIN_LANGUAGE_COOKIE):
         return None
     languages = set(permissions.client_contacts(user).values_list("language", flat=True))
     ordered = [code for code in supported if code in languages]
@@ -82,12 +89,10 @@ class LoginView(auth_views.LoginView):
             response = redirect(reverse(name) + "?" + urlencode({"next": self.get_success_url()}))
         language = client_language(self.request, user)
         if language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
+            for name in (settings.LANGUAGE_COOKIE_NAME, LOGIN_LANGUAGE_COOKIE):
+                response.set_cookie(
+                    name, language, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+                )
         return response
 
 

@@ -99,3 +99,34 @@ def test_staff_keep_the_language_they_read(staff):
     browser = BrowserClient()
     response = _log_in(browser, staff, HTTP_ACCEPT_LANGUAGE="en")
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_language_a_previous_login_set_is_no_choice_of_the_next_person(client_a, client_b):
+    """One browser, two people (a shared computer at the client's office): Jan, known in
+    English, logs in and out; then Piet, known in Dutch, logs in. The cookie Jan's login
+    set is not Piet's choice (nor Jan's): Piet reads Dutch, as his contact record says."""
+    jan = _known_in(client_a, client_b, "en", "en")
+    piet = client_b.user
+    piet.client_contacts.update(language="nl")
+    browser = BrowserClient()
+    _log_in(browser, jan)
+    assert OUTSITE_EN in _outsite(browser)
+    browser.post(reverse("logout"))
+
+    response = _log_in(browser, piet, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"
+    assert OUTSITE_NL in _outsite(browser)
+
+
+def test_a_choice_made_after_a_login_still_stays(client_a, client_b):
+    """Jan's records say English; logged in, he switches to Dutch: his next login in this
+    browser keeps Dutch."""
+    jan = _known_in(client_a, client_b, "en", "en")
+    browser = BrowserClient()
+    _log_in(browser, jan)
+    browser.post(reverse("set_language"), {"language": "nl", "next": reverse("outsite-messages")})
+    browser.post(reverse("logout"))
+
+    response = _log_in(browser, jan)
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert OUTSITE_NL in _outsite(browser)
