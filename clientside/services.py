@@ -34,7 +34,7 @@ from clientside.models import (
     ReportSignature,
     Signatory,
 )
-from clientside.portal_client import DUPLICATE_DOCUMENT, PortalClient, PortalError
+from clientside.portal_client import DUPLICATE_DOCUMENT, FILED, PortalClient, PortalError
 from clientside.trial_balance import (
     TrialBalanceError,
     TrialBalanceResult,
@@ -414,7 +414,7 @@ def create_resubmission_for_year(
             _("De datum van vaststelling ligt in de toekomst."), "BR-KVK-4.10"
         )
     under_way = open_message(first) if first is not None else None
-    if under_way is not None:
+    if under_way is not None and not _refused_as_filed(under_way):
         raise _resubmission_problem(
             _(
                 "Voor boekjaar %(year)s staat hier al een bericht klaar of onderweg (status "
@@ -428,6 +428,12 @@ def create_resubmission_for_year(
             }
         )
     return _new_resubmission(administration, financial_year, first, adoption_date=adoption_date)
+
+
+def _refused_as_filed(message: OutboundMessage) -> bool:
+    """The portal refused this message as a copy of documents it has filed: no filing is
+    under way here, and the way on is a heraanlevering (views._copy_step says so)."""
+    return refused_as_copy(message) and copy_kind(message) == FILED
 
 
 # --- "Klaarzetten accountancyportal" ----------------------------------------------------

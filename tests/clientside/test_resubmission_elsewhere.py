@@ -119,3 +119,24 @@ def test_no_resubmission_while_a_filing_of_the_year_is_under_way(bookkeeper, env
     assert response.status_code == 400
     assert "staat hier al een bericht klaar of onderweg (status 30" in response.content.decode()
     assert not AnnualReport.objects.filter(resubmission=True).exists()
+
+
+def test_a_copy_the_portal_refused_as_filed_leads_to_the_resubmission(bookkeeper, env):
+    """The portal refused this year's documents as a copy of ones already filed there (not
+    from this environment: no filed report here). The next step says to make the
+    heraanlevering under 'Jaarrapporten' (views._copy_step); that form must take it, as
+    the refused copy is no filing under way (sending it again cannot help,
+    services.refused_as_copy)."""
+    message = services.prepare(env.report)
+    copy = {"code": "duplicate_document", "message": "Al gedeponeerd.", "kind": "filed"}
+    services._mirror(message, Status.SEND_FAILED, [copy])
+    message.refresh_from_db()
+    assert services.refused_as_copy(message)
+    page = bookkeeper.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
+    assert "maak de heraanlevering dan bij de administratie onder" in page
+
+    response = post(bookkeeper, env)
+
+    resubmission = AnnualReport.objects.get(resubmission=True)
+    assert response.status_code == 302
+    assert response.url == f"/klant/jaarrapporten/{resubmission.pk}/"
