@@ -241,6 +241,20 @@ def test_the_staff_see_it_on_the_message_with_the_way_out(client_a, admin_staff,
     assert f'href="{identifications}#identifications"' in text
 
 
+def test_for_a_rejected_message_the_staff_are_told_to_put_it_back_first(
+    client_a, admin_staff, staff
+):
+    """At 40 the client can approve only after the staff put the message back into the
+    workflow ("Berichtstatus herstellen", KVK-SBR.md section 2)."""
+    message = adopted_then_changed(client_a, admin_staff)
+    services.reject(message_id=message.pk, actor=Actor.for_user(client_a.user), reason="Fout")
+    with translation.override("nl"):
+        page = browser_for(staff).get(reverse("insite-message", args=[message.pk]))
+    text = html.unescape(page.content.decode())
+    assert 'kies daarna "Berichtstatus herstellen"; dan kan de cliënt' in text
+    assert "daarna kan de cliënt deze versie goedkeuren" not in text
+
+
 def test_the_list_does_not_read_the_documents(client_a, admin_staff, monkeypatch):
     """The KvK numbers are compared on the detail page only: a list parses no document."""
     adopted_then_changed(client_a, admin_staff)
