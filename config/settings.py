@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Client environments register annual-accounts messages and follow their status.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["connectors.schema.canonical_paths_only"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

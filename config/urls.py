@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from connectors.api import unknown_api_path
 from portal.views import healthz
 
 urlpatterns = [
@@ -14,6 +15,10 @@ urlpatterns = [
     path("api/v1/", include("connectors.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The catch-all below answers every other /api/ path, so APPEND_SLASH no longer does.
+    path("api/schema", RedirectView.as_view(pattern_name="api-schema", query_string=True)),
+    path("api/docs", RedirectView.as_view(pattern_name="api-docs", query_string=True)),
+    re_path(r"^api(?:/|$)", unknown_api_path),
     path("i18n/", include("django.conf.urls.i18n")),
     path("klant/", include("clientside.urls")),
     path("insite/termijnen/", include("portal.deadline_urls")),

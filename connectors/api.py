@@ -12,9 +12,10 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, parsers, permissions, status, throttling
@@ -56,7 +57,7 @@ MAX_CURSOR = 10**18 - 1  # fits a signed 64-bit integer
 
 class ApiError(exceptions.APIException):
     def __init__(
-        self, status_code: int, code: str, detail: str, *, extra: dict[str, str] | None = None
+        self, status_code: int, code: str, detail: str, *, extra: dict[str, Any] | None = None
     ) -> None:
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
@@ -160,12 +161,53 @@ def _error_code(exc: Exception, code: str | None) -> str | None:
     return code
 
 
-def _conflict_extra(error: Conflict) -> dict[str, str]:
-    """For a copy (duplicate_document): the "kind" of message that has the document, so a
-    client can say what to do without reading the sentence (the code stays the same)."""
+def _conflict_extra(error: Conflict) -> dict[str, Any]:
+    """For a copy (duplicate_document): the "kind" of message that has the document, its
+    message id and its status, so a client can say what to do and link that message
+    without reading the sentence (the code stays the same)."""
     if error.code != DUPLICATE_CODE:
         return {}
-    return {"kind": duplicate_kind(error.key)}
+    extra: dict[str, Any] = {"kind": duplicate_kind(error.key)}
+    for name in ("message_id", "status"):
+        if name in error.params:
+            extra[name] = error.params[name]
+    return extra
+
+
+def declared_length(request: Request) -> int:
+    """The body's length as the client declared it (Content-Length). Django reads a body of
+    exactly that length only: a chunked body (Transfer-Encoding, no Content-Length, under
+    runserver and gunicorn alike) would arrive empty and every field would seem missing,
+    so it is refused with 411, as is a length that is no number. A request with neither
+    header has no body (RFC 9112 §6.3), which the fields' own errors then say."""
+    raw = str(request.META.get("CONTENT_LENGTH") or "0").strip()
+    if request.META.get("HTTP_TRANSFER_ENCODING") or not (raw.isascii() and raw.isdigit()):
+        raise ApiError(
+            411,
+            "length_required",
+            _(
+                "Het verzoek heeft geen Content-Length; stuur het bericht in één keer met de "
+                "header Content-Length (niet in delen met Transfer-Encoding: chunked)."
+            ),
+        )
+    return int(raw)
+
+
+@csrf_exempt
+def unknown_api_path(request: HttpRequest) -> JsonResponse:
+    """Any /api/ path no route knows, with any method: the API's JSON 404 rather than the
+    portal's HTML page, so a client that got the address wrong reads why."""
+    return JsonResponse(
+        {
+            "code": "not_found",
+            "detail": _(
+                "Dit adres bestaat niet in de API; de adressen staan in de documentatie op "
+                "/api/docs/."
+            ),
+        },
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def caller(request: Request) -> ClientToken:
@@ -308,13 +350,16 @@ class MessageListView(ClientAPIView):
                 "(duplicate_document, with its kind); the detail names that message. Nothing "
                 "is stored.",
             ),
+            411: OpenApiResponse(
+                ErrorSerializer,
+                description="No Content-Length (a chunked body is not read): length_required.",
+            ),
             413: OpenApiResponse(ErrorSerializer, description="Content over the size limit."),
             **ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        if declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise self._too_large()
         if not isinstance(request.data, dict):
             # null, an array or a bare value; DRF would say "No data provided" or name a

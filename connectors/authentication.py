@@ -115,7 +115,8 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
                 "token_missing",
             )
         parts = header.split()
-        if len(parts) != 2 or parts[0] != self.keyword:
+        # The scheme is case-insensitive (RFC 7235 section 2.1, RFC 6750): "bearer" too.
+        if len(parts) != 2 or parts[0].lower() != self.keyword.lower():
             raise TokenAuthenticationFailed(
                 _("De Authorization-header moet de vorm 'Bearer <token>' hebben."),
                 "token_malformed",

@@ -14,3 +14,9 @@ class ClientTokenScheme(OpenApiAuthenticationExtension):
             "description": "Token issued by the accountant for one client environment "
             "(shown once at creation).",
         }
+
+
+def canonical_paths_only(endpoints: list[tuple]) -> list[tuple]:
+    """drf-spectacular preprocessing hook: every API route also answers without its
+    trailing slash (connectors.urls); the schema names each route once, with it."""
+    return [endpoint for endpoint in endpoints if endpoint[0].endswith("/")]

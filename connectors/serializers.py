@@ -245,3 +245,13 @@ class ConflictSerializer(ErrorSerializer):
         "heraanlevering), rejected by the client (40; the accountant can put it back into "
         "the workflow) or refused by the KvK (90; make new documents).",
     )
+    message_id = serializers.UUIDField(
+        required=False,
+        help_text="Only with code duplicate_document: the message id of the message that has "
+        "the document (GetMessageStatus).",
+    )
+    status = serializers.IntegerField(
+        required=False,
+        help_text="Only with code duplicate_document: the status of that message when the "
+        "upload was refused.",
+    )

@@ -60,7 +60,17 @@ def test_schema_and_docs_are_served_without_outside_assets(client, db):
     document = schema_response.json()
     assert document["components"]["securitySchemes"]["clientToken"]["scheme"] == "bearer"
     upload = document["paths"]["/api/v1/messages/"]["post"]
-    assert set(upload["responses"]) == {"200", "201", "400", "401", "403", "409", "413", "429"}
+    assert set(upload["responses"]) == {
+        "200",
+        "201",
+        "400",
+        "401",
+        "403",
+        "409",
+        "411",
+        "413",
+        "429",
+    }
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     html = docs.content.decode()
