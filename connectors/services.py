@@ -14,6 +14,7 @@ from connectors.models import AppConnector, ClientToken, MessageType, hash_token
 from crm.models import AccountancyEnvironment, Identification, Organisation
 from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import check_parsed
+from kvk.rules.report import Finding
 from kvk.status import Status
 from workflow import services as workflow_services
 from workflow.models import ApprovalMessage
@@ -89,12 +90,19 @@ def _with_line(message: str, line: int | None, word: str) -> str:
     return f"{message} ({word} {line})"
 
 
-def _found(code: str, message_nl: str, message_en: str, line: int | None) -> dict[str, str]:
+def _found(found: Finding | XbrlParseError) -> dict[str, str]:
     """A reason found in the document, in both languages its source gives (the parser and
-    the KvK checks word every finding in Dutch and English), with the line it is on."""
-    return bilingual(
-        code, _with_line(message_nl, line, "regel"), _with_line(message_en, line, "line")
+    the KvK checks word every finding in Dutch and English), with the line it is on; the
+    technical cause (libxml2's words) as the staff's detail (workflow.reasons.public
+    leaves it out for the client)."""
+    entry = bilingual(
+        found.code,
+        _with_line(found.message_nl, found.line, "regel"),
+        _with_line(found.message_en, found.line, "line"),
     )
+    if found.detail:
+        entry["detail"] = found.detail
+    return entry
 
 
 #: Messages claimed and decided together: one claim, one update and one insert of events
@@ -177,7 +185,7 @@ def _examine(
     organisation = message.organisation
     message_type, reasons = _message_type(message, organisation, message_types)
     if isinstance(parsed, XbrlParseError):
-        reasons.append(_found(parsed.code, parsed.message_nl, parsed.message_en, parsed.line))
+        reasons.append(_found(parsed))
         return workflow_services.Examined(message.pk, reasons=reasons)
     own_kvk_number, kvk_reasons = _kvk_number(
         parsed.kvk_number,
@@ -198,9 +206,7 @@ def _examine(
     # The KvK-number rule is already reported above, with the organisation's own number.
     for finding in findings:
         if finding.severity == "error" and finding.code != "DEP-KVK-NUMBER":
-            reasons.append(
-                _found(finding.code, finding.message_nl, finding.message_en, finding.line)
-            )
+            reasons.append(_found(finding))
     return workflow_services.Examined(
         message.pk,
         reasons=reasons,

@@ -36,14 +36,25 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class XbrlParseError(ValueError):
-    """The content is not an instance we are willing to read."""
+    """The content is not an instance we are willing to read. ``message_nl`` and
+    ``message_en`` are our own sentences for whoever sent the document; ``detail`` is the
+    technical cause (libxml2's words), for the staff only."""
 
-    def __init__(self, code: str, message_nl: str, message_en: str, line: int | None = None):
+    def __init__(
+        self,
+        code: str,
+        message_nl: str,
+        message_en: str,
+        line: int | None = None,
+        *,
+        detail: str = "",
+    ):
         super().__init__(message_en)
         self.code = code
         self.message_nl = message_nl
         self.message_en = message_en
         self.line = line
+        self.detail = detail
 
 
 @dataclass(slots=True)
@@ -419,23 +430,76 @@ def parse_xml(content: bytes) -> tuple[etree._Element, str]:
     try:
         root = etree.fromstring(bytes(content), _parser())
     except etree.XMLSyntaxError as exc:
-        syntax_line: int | None = exc.lineno or None
-        if "excessive depth" in str(exc.msg).lower():
-            # libxml2 stops at 256 levels itself, before our own depth check can run.
-            raise XbrlParseError(
-                "DEP-PARSE-DEPTH",
-                f"Het document is dieper genest dan {MAX_DEPTH} niveaus (regel {syntax_line}).",
-                f"The document nests deeper than {MAX_DEPTH} levels (line {syntax_line}).",
-                syntax_line,
-            )
-        raise XbrlParseError(
-            "DEP-PARSE-XML",
-            f"Het bestand is geen geldige XML (regel {syntax_line}): {exc.msg}",
-            f"The file is not well-formed XML (line {syntax_line}): {exc.msg}",
-            syntax_line,
-        )
+        raise _syntax_error(exc) from exc
     _check_limits(root, len(content))
     return root, text
+
+
+#: libxml2's words for a kind of syntax error -> what is wrong, in our words (nl, en).
+_SYNTAX_CAUSES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("start tag expected", "document is empty"),
+        "het bestand begint niet met een XML-element",
+        "the file does not start with an XML element",
+    ),
+    (
+        ("extra content at the end",),
+        "na het laatste sluitende element staat nog inhoud; verwijder alles wat daarna staat",
+        "there is more content after the last closing element; remove everything after it",
+    ),
+    (
+        ("premature end", "not found", "tag mismatch", "couldn't find end"),
+        "een element is niet of verkeerd afgesloten; het bestand is mogelijk afgebroken of "
+        "met de hand gewijzigd",
+        "an element is not closed, or closed wrongly; the file may be cut short or edited by hand",
+    ),
+)
+_SYNTAX_DEFAULT = (
+    "de opbouw van het document klopt daar niet",
+    "the document's structure is broken there",
+)
+
+
+def _syntax_error(exc: etree.XMLSyntaxError) -> XbrlParseError:
+    """Our refusal of a document libxml2 could not read: our own sentence with the line,
+    never libxml2's English text, which goes to the staff as the detail."""
+    line: int | None = exc.lineno or None
+    detail = f"libxml2: {exc.msg}"
+    cause = str(exc.msg).lower()
+    at_nl, at_en = (f" (regel {line})", f" (line {line})") if line else ("", "")
+    if "excessive depth" in cause:
+        # libxml2 stops at 256 levels itself, before our own depth check can run.
+        return XbrlParseError(
+            "DEP-PARSE-DEPTH",
+            f"Het document is dieper genest dan {MAX_DEPTH} niveaus{at_nl}.",
+            f"The document nests deeper than {MAX_DEPTH} levels{at_en}.",
+            line,
+            detail=detail,
+        )
+    if "xml_parse_huge" in cause or "too long" in cause:
+        # libxml2's own limit on one text, name or value (10 MB), far above ours.
+        return XbrlParseError(
+            "DEP-PARSE-TEXT",
+            f"Een tekst, naam of attribuutwaarde in het document is te lang om te lezen"
+            f"{at_nl}; een tekst mag hoogstens {MAX_TEXT_CHARS:,} tekens lang zijn.",
+            f"A text, name or attribute value in the document is too long to read{at_en}; "
+            f"a text may be at most {MAX_TEXT_CHARS:,} characters long.",
+            line,
+            detail=detail,
+        )
+    nl, en = next(
+        ((nl, en) for needles, nl, en in _SYNTAX_CAUSES if any(n in cause for n in needles)),
+        _SYNTAX_DEFAULT,
+    )
+    return XbrlParseError(
+        "DEP-PARSE-XML",
+        f"Het bestand is geen geldige XML{at_nl}: {nl}. Maak het bestand opnieuw aan met het "
+        "programma waarmee het is gemaakt.",
+        f"The file is not well-formed XML{at_en}: {en}. Create the file again with the "
+        "program that made it.",
+        line,
+        detail=detail,
+    )
 
 
 _LONG_TEXTS = etree.XPath("//text()[string-length(.) > $n]")

@@ -157,15 +157,19 @@ def _check_instance(
         # oversized one is not scanned at all.
         if isinstance(content, bytes | bytearray) and exc.code != "DEP-PARSE-SIZE":
             file.run(report, RawFile(bytes(content), filename))
-        report.findings.append(Finding(exc.code, ERROR, exc.message_nl, exc.message_en, exc.line))
+        report.findings.append(
+            Finding(exc.code, ERROR, exc.message_nl, exc.message_en, exc.line, exc.detail)
+        )
         return _ordered(report.finish())
     except (etree.LxmlError, ValueError, RecursionError, MemoryError) as exc:  # defensive
         return [
             Finding(
                 "DEP-PARSE-XML",
                 ERROR,
-                f"Het document kan niet worden gelezen: {exc}",
-                f"The document cannot be read: {exc}",
+                "Het document kan niet worden gelezen; maak het bestand opnieuw aan met het "
+                "programma waarmee het is gemaakt.",
+                "The document cannot be read; create the file again with the program that made it.",
+                detail=f"{type(exc).__name__}: {exc}",
             )
         ]
     return check_parsed(

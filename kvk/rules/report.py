@@ -18,6 +18,8 @@ class Finding:
     message_nl: str
     message_en: str
     line: int | None = None
+    #: The technical cause (libxml2's words), for the staff only; never in the sentences.
+    detail: str = ""
 
     @property
     def message(self) -> str:

@@ -208,3 +208,65 @@ def test_message_ids_are_scoped_per_organisation(api, client_a, client_b):
 def test_b64_helper_roundtrip():
     # upload_payload encodes standard base64 with padding, as the schema documents.
     assert base64.b64decode(upload_payload(b"abc")["content"], validate=True) == b"abc"
+
+
+# --- libxml2's own words stay with the staff ----------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "code", "line", "libxml2"),
+    [
+        (b"<xbrli:xbrl " + XBRLI.encode() + b"/>extra", "DEP-PARSE-XML", 1, "Extra content"),
+        (
+            b"<xbrli:xbrl " + XBRLI.encode() + b">\n<a>\n</xbrli:xbrl>",
+            "DEP-PARSE-XML",
+            3,
+            "mismatch",
+        ),
+        # Past libxml2's own limit (10,000,000 characters; XML_PARSE_HUGE lifts it), which
+        # refuses the text before our own limit can look at it.
+        (
+            b"<xbrli:xbrl " + XBRLI.encode() + b"><a>" + b"A" * 10_500_000 + b"</a></xbrli:xbrl>",
+            "DEP-PARSE-TEXT",
+            1,
+            "XML_PARSE_HUGE",
+        ),
+    ],
+    ids=["extra-content", "tag-mismatch", "beyond-libxml2-text-limit"],
+)
+def test_a_client_reads_our_sentence_and_the_staff_keep_libxml2s_words(
+    api, client_a, settings, content, code, line, libxml2
+):
+    """A document that is no well-formed XML: the client reads our sentence with the line,
+    in Dutch or English, never libxml2's English text; the staff keep that as the detail
+    (as with Digipoort's own words on a 70 or a 311)."""
+    settings.API_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+    message = _upload_and_process(api, client_a, content)
+    (stored,) = message.reasons
+    assert stored["code"] == code
+    assert libxml2 in stored["detail"]
+    starts = {
+        "nl": ("Het bestand is geen geldige XML", "Een tekst"),
+        "en": ("The file is not well-formed XML", "A text"),
+    }
+    for language, at in {"nl": f"(regel {line})", "en": f"(line {line})"}.items():
+        response = api(client_a.token).get(
+            f"{URL}{message.message_id}/", HTTP_ACCEPT_LANGUAGE=language
+        )
+        (reason,) = response.json()["reasons"]
+        assert reason["message"].startswith(starts[language]), (language, reason)
+        assert at in reason["message"], (language, reason)
+        assert libxml2 not in reason["message"] and "libxml2" not in reason["message"]
+        assert "detail" not in reason
+
+
+def _upload_and_process(api, client_a, content: bytes) -> ApprovalMessage:
+    with mock.patch.object(tasks, "kick_processing"):
+        response = api(client_a.token).post(URL, upload_payload(content), format="json")
+    assert response.status_code == 201, response.content
+    services.process_external_messages()
+    message = ApprovalMessage.objects.get(message_id=response.json()["message_id"])
+    assert message.status == Status.PROCESSING_FAILED
+    return message
