@@ -35,6 +35,7 @@ from connectors.authentication import (
 from connectors.models import ClientToken
 from connectors.serializers import (
     ConflictSerializer,
+    CursorAheadSerializer,
     ErrorSerializer,
     MessageDetailSerializer,
     MessageSerializer,
@@ -498,7 +499,10 @@ class MessageUpdatesView(ClientAPIView):
         responses={
             200: UpdatesSerializer,
             400: OpenApiResponse(
-                ErrorSerializer, description="Invalid cursor or unknown parameter."
+                CursorAheadSerializer,
+                description="Invalid cursor (invalid_cursor), a cursor beyond the portal's "
+                "last change (cursor_ahead, with the last cursor: start again from 0 or from "
+                "it), or an unknown parameter.",
             ),
             **ERRORS,
         },
@@ -510,6 +514,20 @@ class MessageUpdatesView(ClientAPIView):
                 400, "invalid_cursor", _("De cursor 'since' moet een geheel getal ≥ 0 zijn.")
             )
         since = int(raw)
+        # The organisation came with the token (one query): its last sequence number is free.
+        last = caller(request).organisation.status_sequence
+        if since > last:
+            raise ApiError(
+                400,
+                "cursor_ahead",
+                _(
+                    "De cursor %(since)s ligt voorbij de laatste wijziging in het portal "
+                    "(%(last)s), bijvoorbeeld na het terugzetten van een back-up. Begin "
+                    "opnieuw vanaf 0, of vanaf de cursor %(last)s in dit antwoord."
+                )
+                % {"since": since, "last": last},
+                extra={"cursor": last},
+            )
         events = list(
             StatusEvent.objects.filter(
                 organisation_id=caller(request).organisation_id, sequence__gt=since

@@ -61,7 +61,14 @@ class ProhibitSurrogateCharacters(ProhibitSurrogateCharactersValidator):
 
 
 class FastText(serializers.CharField):
-    """A CharField whose surrogate check is ProhibitSurrogateCharacters."""
+    """A CharField whose surrogate check is ProhibitSurrogateCharacters, and whose length
+    limit holds for the text as sent, as the schema's maxLength says (DRF would trim white
+    space first and accept a longer text)."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -254,4 +261,13 @@ class ConflictSerializer(ErrorSerializer):
         required=False,
         help_text="Only with code duplicate_document: the status of that message when the "
         "upload was refused.",
+    )
+
+
+class CursorAheadSerializer(ErrorSerializer):
+    cursor = serializers.IntegerField(
+        required=False,
+        help_text="Only with code cursor_ahead: the portal's last cursor for the "
+        "organisation. The given cursor lies beyond it (after a restore of the portal, say): "
+        "start again from 0 to read every message's status, or from this cursor.",
     )

@@ -10,6 +10,8 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kvk.status import Status
 from tests.conftest import instance_for, upload_payload
@@ -151,3 +153,54 @@ def test_the_bearer_scheme_is_case_insensitive(api, client_a, scheme):
     client.credentials(HTTP_AUTHORIZATION=f"{scheme} {client_a.token}")
     response = client.get("/api/v1/organisation/")
     assert response.status_code == 200, response.content
+
+
+# --- 4. a cursor beyond the portal's last change --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_cursor_beyond_the_last_change_is_400_cursor_ahead(api, client_a):
+    """After a restore of the portal a client's cursor can lie beyond every change; 200 with
+    nothing would leave it waiting forever. The refusal gives the last cursor."""
+    client = api(client_a.token)
+    client.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json")
+    last = client.get(f"{URL}updates/?since=0").json()["cursor"]
+    assert client.get(f"{URL}updates/?since={last}").status_code == 200
+
+    ahead = client.get(f"{URL}updates/?since={last + 1000}")
+
+    assert ahead.status_code == 400
+    body = ahead.json()
+    assert (body["code"], body["cursor"]) == ("cursor_ahead", last)
+    assert "0" in body["detail"] and str(last) in body["detail"]
+    assert client.get(f"{URL}updates/?since={body['cursor']}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_cursor_ahead_costs_no_query_of_its_own(api, client_a, django_assert_num_queries):
+    """The organisation's last sequence number comes with the token's one query."""
+    client = api(client_a.token)
+    client.get("/api/v1/organisation/")  # last_used_at is written once; not again soon
+    with CaptureQueriesContext(connection) as unknown:
+        assert client.get(f"{URL}updates/?x=1").status_code == 400
+    with django_assert_num_queries(len(unknown)):
+        assert client.get(f"{URL}updates/?since=99").json()["code"] == "cursor_ahead"
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_cursor_ahead(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    refused = schema["paths"]["/api/v1/messages/updates/"]["get"]["responses"]["400"]
+    ref = refused["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][ref]["properties"]["cursor"]["type"] == "integer"
+    assert "cursor_ahead" in refused["description"]
+
+
+@pytest.mark.django_db
+def test_a_filename_over_the_schemas_max_length_is_refused_before_trimming(api, client_a):
+    """The schema says maxLength 200 for the text as sent (found by schemathesis): a name
+    of 201 characters with a leading space was trimmed first and accepted."""
+    payload = dict(upload_payload(instance_for(client_a.kvk_number)), filename=" " + "a" * 200)
+    response = api(client_a.token).post(URL, payload, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert not ApprovalMessage.objects.exists()
