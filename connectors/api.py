@@ -221,14 +221,17 @@ class CommSvcAccess(permissions.BasePermission):
         if request.auth is None:
             return False
         token = caller(request)
-        if not feature_active(token):
+        # Switched off, the portal takes no new message; a client still follows those it
+        # sent (status, updates, its organisation), so reads go through.
+        if request.method not in permissions.SAFE_METHODS and not feature_active(token):
             raise ApiError(
                 403,
                 "feature_inactive",
                 _(
                     "De activering 'Communicatieconnector accordering OutSite' staat uit bij "
-                    "uw accountant; berichten kunnen pas worden aangeleverd als die is "
-                    "ingeschakeld. Neem contact op met uw accountant."
+                    "uw accountant; er kunnen nu geen berichten worden aangeleverd. Berichten "
+                    "die al zijn verzonden, kunt u blijven volgen. Neem contact op met uw "
+                    "accountant."
                 ),
             )
         connector = token.connector
@@ -263,8 +266,8 @@ ERRORS = {
     ),
     403: OpenApiResponse(
         ErrorSerializer,
-        description="Connector or message type blocked, or the feature not activated at the "
-        "accountant (feature_inactive).",
+        description="Connector or message type blocked, or (uploads only) the feature not "
+        "activated at the accountant (feature_inactive).",
     ),
     429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
 }

@@ -5,7 +5,8 @@ An accountancy firm does not file for its clients on the day the software is ins
 administrator switches the feature on when workflow, connectors and roles are ready. While
 it is off, InSite's and OutSite's pages of the feature answer 403 with a page that says so
 (portal.activation), their menu items are hidden (templatetags ``activation``), the CommSvc
-API answers 403 ``feature_inactive`` (connectors.api) and the scheduled jobs skip the
+API refuses uploads with 403 ``feature_inactive`` but still lets a client environment read
+the messages it sent (connectors.api) and the scheduled jobs skip the
 environment (``active_environment_ids``). Switching off changes no message: whatever was
 received waits, unchanged, until the feature is switched on again.
 

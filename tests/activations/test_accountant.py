@@ -188,15 +188,20 @@ def test_api_endpoints(api, client_a, message_a, switch, active):
         "upload": client.post("/api/v1/messages/", payload, format="json"),
         "status": client.get(f"/api/v1/messages/{message_a.message_id}/"),
         "updates": client.get("/api/v1/messages/updates/"),
+        "organisation": client.get("/api/v1/organisation/"),
     }
     if active:
-        assert [r.status_code for r in responses.values()] == [201, 200, 200]
+        assert [r.status_code for r in responses.values()] == [201, 200, 200, 200]
         assert ApprovalMessage.objects.filter(message_id=payload["message_id"]).exists()
     else:
-        for name, response in responses.items():
-            assert response.status_code == 403, name
-            assert response.json()["code"] == "feature_inactive", name
-            assert "Communicatieconnector accordering OutSite" in response.json()["detail"]
+        # Switched off, nothing new is taken; a client still follows what it sent.
+        upload = responses["upload"]
+        assert upload.status_code == 403
+        assert upload.json()["code"] == "feature_inactive"
+        assert "Communicatieconnector accordering OutSite" in upload.json()["detail"]
+        assert "aangeleverd" in upload.json()["detail"]
+        reads = ("status", "updates", "organisation")
+        assert [responses[name].status_code for name in reads] == [200, 200, 200]
         assert not ApprovalMessage.objects.filter(message_id=payload["message_id"]).exists()
 
 
