@@ -43,6 +43,7 @@ from connectors.serializers import (
     PayloadTooLarge,
     UpdatesSerializer,
     UploadSerializer,
+    ValidationErrorSerializer,
     message_data,
 )
 from kvk.status import status_label
@@ -76,7 +77,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     code = getattr(exc, "error_code", None)
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": code or "invalid", "detail": _validation_text(exc.detail)}
+        response.data = {
+            "code": code or "invalid",
+            "detail": _validation_text(exc.detail),
+            "errors": _field_errors(exc.detail),
+        }
         return response
     default = getattr(exc, "default_code", "error")
     response.data = {
@@ -98,6 +103,19 @@ def _validation_text(detail: Any) -> str:
             for field, msgs in detail.items()
         )
     return _messages(detail)
+
+
+def _field_errors(detail: Any) -> dict[str, list[str]]:
+    """A validation error's sentences per field, for a client that shows them beside its
+    own fields (``detail`` joins them in one line). Errors of the request as a whole are
+    in ``detail`` only, never under DRF's key ``non_field_errors``."""
+    if not isinstance(detail, dict):
+        return {}
+    return {
+        str(field): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+        for field, msgs in detail.items()
+        if field != api_settings.NON_FIELD_ERRORS_KEY
+    }
 
 
 def _messages(messages: Any) -> str:
@@ -269,8 +287,23 @@ ERRORS = {
         description="Connector or message type blocked, or (uploads only) the feature not "
         "activated at the accountant (feature_inactive).",
     ),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests."),
+    405: OpenApiResponse(ErrorSerializer, description="Method not allowed here."),
+    406: OpenApiResponse(ErrorSerializer, description="The Accept header asks for no JSON."),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="Too many requests (throttled); the Retry-After header says how many "
+        "seconds to wait.",
+    ),
 }
+
+#: Declares the Retry-After header of a 429 (every operation lists it).
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before asking again.",
+)
 
 
 class SafeJSONParser(parsers.JSONParser):
@@ -340,11 +373,14 @@ class MessageListView(ClientAPIView):
         operation_id="upload_message",
         summary="UploadMessage: register an annual-accounts message",
         request=UploadSerializer,
+        parameters=[RETRY_AFTER],
         responses={
             200: OpenApiResponse(MessageSerializer, description="Already registered (retry)."),
             201: MessageSerializer,
             400: OpenApiResponse(
-                ErrorSerializer, description="Malformed JSON, base64 or type; unknown parameter."
+                ValidationErrorSerializer,
+                description="Malformed JSON, base64 or type; unknown parameter. With code "
+                "invalid, errors gives the sentences per field.",
             ),
             409: OpenApiResponse(
                 ConflictSerializer,
@@ -359,10 +395,26 @@ class MessageListView(ClientAPIView):
                 description="No Content-Length (a chunked body is not read): length_required.",
             ),
             413: OpenApiResponse(ErrorSerializer, description="Content over the size limit."),
+            415: OpenApiResponse(
+                ErrorSerializer,
+                description="No JSON (unsupported_media_type), or a compressed body "
+                "(Content-Encoding: gzip, say; unsupported_encoding).",
+            ),
             **ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
+        encoding = request.META.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+        if encoding not in ("", "identity"):
+            raise ApiError(
+                415,
+                "unsupported_encoding",
+                _(
+                    "De inhoud is gecomprimeerd (Content-Encoding: %(encoding)s); stuur de "
+                    "JSON zonder compressie."
+                )
+                % {"encoding": encoding[:40]},
+            )
         if declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise self._too_large()
         if not isinstance(request.data, dict):
@@ -442,7 +494,8 @@ class MessageDetailView(ClientAPIView):
                 OpenApiTypes.UUID,
                 OpenApiParameter.PATH,
                 description="The message id the client chose at upload.",
-            )
+            ),
+            RETRY_AFTER,
         ],
         summary="GetMessageStatus: status, reasons and history of one message",
         responses={
@@ -476,6 +529,7 @@ class OrganisationView(ClientAPIView):
         description="Lets a client environment check, before it sends, that the token belongs "
         "to the administration it sends for (clientside's connection test). Read-only; only "
         "ever the organisation the token was issued for.",
+        parameters=[RETRY_AFTER],
         responses={
             200: OrganisationSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Unknown query parameter."),
@@ -497,7 +551,8 @@ class MessageUpdatesView(ClientAPIView):
                 "since",
                 {"type": "integer", "minimum": 0, "maximum": MAX_CURSOR},
                 description="Cursor from the last call; 0 (or absent) at first.",
-            )
+            ),
+            RETRY_AFTER,
         ],
         responses={
             200: UpdatesSerializer,

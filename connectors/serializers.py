@@ -132,6 +132,20 @@ class UploadSerializer(serializers.Serializer):
         return decoded
 
 
+class ReasonSerializer(serializers.Serializer):
+    """One reason of a status (workflow.reasons.public): what a person reads."""
+
+    code = serializers.CharField(
+        required=False, help_text="The reason's code (a KvK check, a Digipoort error, ...)."
+    )
+    message = serializers.CharField(help_text="The sentence, in the reader's language.")
+
+
+@extend_schema_field(ReasonSerializer(many=True))
+class ReasonsField(serializers.JSONField):
+    """The reasons as stored, read through workflow.reasons.public by the serializer."""
+
+
 class ClientHistorySerializer(serializers.ListSerializer):
     """A message's history as the client may read it: without the staff's notes."""
 
@@ -157,6 +171,7 @@ class _ClientReadable(serializers.ModelSerializer):
 
 class EventSerializer(_ClientReadable):
     status = serializers.IntegerField(source="to_status")
+    reasons = ReasonsField()
     at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -169,7 +184,7 @@ class EventSerializer(_ClientReadable):
 
 
 class MessageSerializer(_ClientReadable):
-    reasons = serializers.JSONField()
+    reasons = ReasonsField()
 
     class Meta:
         model = ApprovalMessage
@@ -213,7 +228,7 @@ class UpdateSerializer(serializers.Serializer):
     message_id = serializers.UUIDField()
     status = serializers.IntegerField()
     status_label = serializers.CharField()
-    reasons = serializers.JSONField()
+    reasons = ReasonsField()
     sequence = serializers.IntegerField()
     adoption_date = serializers.DateField(
         allow_null=True,
@@ -238,9 +253,53 @@ class OrganisationSerializer(serializers.Serializer):
     )
 
 
+#: Every ``code`` an error of the client API carries (connectors.api): a client may switch
+#: on it; the sentence in ``detail`` is for people.
+ERROR_CODES = (
+    "token_missing",
+    "token_malformed",
+    "token_unknown",
+    "token_revoked",
+    "token_expired",
+    "authentication_failed",
+    "permission_denied",
+    "feature_inactive",
+    "connector_blocked",
+    "message_type_blocked",
+    "message_type_without_workflow",
+    "unknown_message_type",
+    "unknown_parameter",
+    "invalid",
+    "invalid_cursor",
+    "cursor_ahead",
+    "malformed_json",
+    "unsupported_media_type",
+    "unsupported_encoding",
+    "not_acceptable",
+    "method_not_allowed",
+    "length_required",
+    "payload_too_large",
+    "not_found",
+    "message_id_reused",
+    "duplicate_document",
+    "throttled",
+)
+
+
 class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=ERROR_CODES, help_text="Stable, for machines; the detail is for people."
+    )
+    detail = serializers.CharField(help_text="One sentence, in Dutch or per Accept-Language.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="With code invalid: the sentences per field of the request, the same as "
+        "detail joins in one line ({field: [sentences]}).",
+    )
 
 
 class ConflictSerializer(ErrorSerializer):

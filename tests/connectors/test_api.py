@@ -198,4 +198,4 @@ def test_organisation_tells_the_kvk_number_of_the_tokens_own_organisation(api, c
     assert api(client_a.token).get("/api/v1/organisation/?id=2").status_code == 400
     schema = api(None).get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/organisation/"]["get"]
-    assert set(operation["responses"]) == {"200", "400", "401", "403", "429"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "405", "406", "429"}

@@ -55,7 +55,8 @@ def test_a_field_error_is_told_in_dutch(api, client_a, field, value, expected):
     response = _post_raw(api, client_a, json.dumps(payload))
 
     assert response.status_code == 400
-    assert response.json() == {"code": "invalid", "detail": expected}
+    sentence = expected.partition(": ")[2]
+    assert response.json() == {"code": "invalid", "detail": expected, "errors": {field: [sentence]}}
 
 
 @pytest.mark.parametrize(

@@ -204,3 +204,73 @@ def test_a_filename_over_the_schemas_max_length_is_refused_before_trimming(api, 
     response = api(client_a.token).post(URL, payload, format="json")
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
     assert not ApprovalMessage.objects.exists()
+
+
+# --- 6. the schema says what the responses hold ----------------------------------------------
+
+
+def _component(schema: dict, node: dict) -> dict:
+    ref = node.get("$ref") or (node.get("items") or {}).get("$ref") or node["allOf"][0]["$ref"]
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+
+@pytest.mark.django_db
+def test_the_schema_describes_reasons_error_codes_and_retry_after(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+    for name in ("Message", "MessageDetail", "Update", "Event"):
+        reasons = components[name]["properties"]["reasons"]
+        assert reasons["type"] == "array", name
+        assert set(_component(schema, reasons)["properties"]) == {"code", "message"}
+    codes = set(_component(schema, components["Error"]["properties"]["code"])["enum"])
+    assert {"length_required", "cursor_ahead", "unsupported_encoding", "not_found"} <= codes
+    assert {"token_malformed", "duplicate_document", "throttled", "invalid"} <= codes
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"405", "406", "429"} <= set(responses), (path, method)
+            assert "Retry-After" in responses["429"]["headers"], (path, method)
+    assert "415" in schema["paths"]["/api/v1/messages/"]["post"]["responses"]
+
+
+@pytest.mark.django_db
+def test_every_error_code_the_api_raises_is_in_the_schemas_enum(client):
+    """Read from the source: each code an ApiError or a token refusal names is listed."""
+    import re
+    from pathlib import Path
+
+    import connectors
+
+    source = "".join(
+        (Path(connectors.__file__).parent / name).read_text()
+        for name in ("api.py", "authentication.py")
+    )
+    raised = set(re.findall(r'ApiError\(\s*\d{3},\s*"([a-z_]+)"', source))
+    raised |= set(re.findall(r'\s"(token_[a-z_]+)",\n', source))
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    error = schema["components"]["schemas"]["Error"]["properties"]["code"]
+    assert raised and raised <= set(_component(schema, error)["enum"])
+
+
+@pytest.mark.django_db
+def test_a_validation_error_also_lists_the_sentences_per_field(api, client_a):
+    payload = dict(upload_payload(b"<x/>"), message_id="geen-uuid", content="@@@")
+    body = api(client_a.token).post(URL, payload, format="json").json()
+    assert body["code"] == "invalid"
+    assert body["errors"] == {
+        "message_id": ["Dit is geen geldige UUID."],
+        "content": ["De inhoud is geen geldige base64."],
+    }
+    assert "message_id: Dit is geen geldige UUID." in body["detail"], "detail is kept"
+
+
+@pytest.mark.django_db
+def test_a_gzip_body_is_415_unsupported_encoding(api, client_a):
+    import gzip
+
+    body = gzip.compress(json.dumps(upload_payload(instance_for(client_a.kvk_number))).encode())
+    response = api(client_a.token).generic(
+        "POST", URL, body, content_type="application/json", HTTP_CONTENT_ENCODING="gzip"
+    )
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_encoding")
+    assert "gzip" in response.json()["detail"]

@@ -73,9 +73,12 @@ def test_schema_and_docs_are_served_without_outside_assets(client, db):
         "400",
         "401",
         "403",
+        "405",
+        "406",
         "409",
         "411",
         "413",
+        "415",
         "429",
     }
     docs = client.get("/api/docs/")

@@ -135,7 +135,11 @@ def _post_raw(api, token: str, **fields) -> dict:
 )
 def test_non_ascii_content_is_invalid_base64(api, client_a, content):
     body = _post_raw(api, client_a.token, content=content)
-    assert body == {"code": "invalid", "detail": "content: De inhoud is geen geldige base64."}
+    assert body == {
+        "code": "invalid",
+        "detail": "content: De inhoud is geen geldige base64.",
+        "errors": {"content": ["De inhoud is geen geldige base64."]},
+    }
 
 
 @pytest.mark.parametrize("field", ["content", "filename", "message_type"])
