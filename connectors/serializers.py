@@ -294,12 +294,16 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="With code invalid: the sentences per field of the request, the same as "
-        "detail joins in one line ({field: [sentences]}).",
-    )
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Added here: as a declared field, "errors" would hide Serializer.errors.
+        fields = super().get_fields()
+        fields["errors"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="With code invalid: the sentences per field of the request, the same "
+            "as detail joins in one line ({field: [sentences]}).",
+        )
+        return fields
 
 
 class ConflictSerializer(ErrorSerializer):
