@@ -92,6 +92,9 @@ DUPLICATE_DOCUMENT = "duplicate_document"
 #: way, filed with the KvK (80), rejected by the client (40) or refused by the KvK (90).
 DUPLICATE_KINDS = ("under_way", "filed", "rejected", "refused")
 FILED = "filed"
+#: The portal has no status change as late as the cursor asked for (connectors.api: a portal
+#: restored from a backup); its answer carries its last cursor.
+CURSOR_AHEAD = "cursor_ahead"
 
 
 def _refusal(code: str, detail: str, status: int, kind: str = "") -> str:

@@ -34,7 +34,13 @@ from clientside.models import (
     ReportSignature,
     Signatory,
 )
-from clientside.portal_client import DUPLICATE_DOCUMENT, FILED, PortalClient, PortalError
+from clientside.portal_client import (
+    CURSOR_AHEAD,
+    DUPLICATE_DOCUMENT,
+    FILED,
+    PortalClient,
+    PortalError,
+)
 from clientside.trial_balance import (
     TrialBalanceError,
     TrialBalanceResult,
@@ -1315,7 +1321,17 @@ def _receive_updates(
     """Mirror the portal's status changes since the profile's cursor, page by page."""
     cursor = profile.updates_cursor
     while True:
-        updates, next_cursor, more = client.updates(cursor)
+        try:
+            updates, next_cursor, more = client.updates(cursor)
+        except PortalError as error:
+            if error.code != CURSOR_AHEAD or cursor == 0:
+                raise
+            # The portal has no change as late as our cursor (it was restored from a
+            # backup, or another portal answers at this address): read every change again
+            # from the start; mirroring a status twice changes nothing.
+            log.warning("Portal has no update after %s; reading all updates again", cursor)
+            cursor = 0
+            continue
         result.updated += _mirror_updates(administration, updates)
         if next_cursor == cursor or not more:
             # Store the cursor only after the updates are mirrored: a crash in between

@@ -65,6 +65,26 @@ def test_happy_path_to_30_and_a_later_status_is_mirrored(env_a, client_a):
     assert OutboundMessage.objects.get(pk=message.pk).history == message.history
 
 
+def test_a_cursor_the_portal_does_not_know_reads_all_updates_again(env_a, client_a):
+    """After the portal was restored from a backup its last change is older than the
+    client's cursor; the portal answers cursor_ahead (connectors.api) and the client
+    reads all changes again instead of stopping with an error."""
+    message = services.prepare(env_a.report)
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    profile = env_a.administration.communication_profile
+    profile.updates_cursor = 10**12
+    profile.save(update_fields=["updates_cursor"])
+
+    result = services.send_receive(env_a.administration)
+
+    assert result.errors == [] and result.updated == 1
+    message.refresh_from_db()
+    assert message.status == Status.IN_REVIEW
+    profile.refresh_from_db()
+    assert 0 < profile.updates_cursor < 10**12
+
+
 def test_portal_unreachable_gives_5_and_a_later_send_makes_exactly_one_message(
     env_a, closed_port_url, portal_url
 ):
