@@ -22,6 +22,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
 
+from crm.models import Contact
+
 
 def login_from_email(email: str) -> str:
     """The username of a new login made from ``email``: the address in lowercase."""
@@ -78,3 +80,15 @@ class CaseInsensitiveModelBackend(ModelBackend):
         return await sync_to_async(self.authenticate)(
             request, username=username, password=password, **kwargs
         )
+
+
+def awaits_password(user: Any) -> bool:
+    """A client's login made by InSite's invitation (``grant_portal_access``) whose owner
+    has not chosen a password yet: the invitation's link may have expired, so "Wachtwoord
+    vergeten" must reach such a person too. Django's reset form skips logins without a
+    usable password (they may be meant for another way in); these are not."""
+    return (
+        user.is_active
+        and not user.has_usable_password()
+        and Contact.objects.filter(user=user, portal_access=True).exists()
+    )

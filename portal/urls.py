@@ -42,7 +42,7 @@ urlpatterns = [
     path("login/verificatie/instellen/", auth.otp_setup, name="otp-setup"),
     path(
         "wachtwoord/vergeten/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        auth.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from io import BytesIO
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crm import permissions
 from portal.admin_site import needs_second_factor
-from portal.forms import LoginForm, OTPTokenForm
+from portal.forms import LoginForm, OTPTokenForm, PasswordResetForm
 
 SETUP_DEVICE_NAME = "Authenticator-app"
 
@@ -94,6 +95,24 @@ class LoginView(auth_views.LoginView):
                     name, language, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
                 )
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """ "Wachtwoord vergeten": our own mail in the reader's language, with the link on the
+    site's own address (PORTAL_BASE_URL, as every other mail) rather than the host the
+    request named, and for an invited client who has no password yet (PasswordResetForm)."""
+
+    form_class = PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {
+            "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        return super().form_valid(form)
 
 
 @never_cache

@@ -987,14 +987,14 @@ def _grant(request: HttpRequest, contact: Contact) -> bool:
     if login.shared:
         return False
     user = login.user
-    link = request.build_absolute_uri(
-        reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
+    # On the site's own address, as every mail (notifications.message_url), not the host
+    # this request named.
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     contact.refresh_from_db()
     transaction.on_commit(lambda: notifications.send_invitation(contact, link))

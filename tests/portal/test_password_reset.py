@@ -1,0 +1,103 @@
+"""'Wachtwoord vergeten' for staff and clients.
+
+An invited client who let the invitation's link expire (PASSWORD_RESET_TIMEOUT) before
+choosing a password must be able to ask for a new link: Django's reset form reaches only
+logins with a usable password, and InSite's invitation makes them without one
+(crm.services.grant_portal_access). The mail is ours, in the reader's language, with the
+link on the site's own address (PORTAL_BASE_URL) as every other mail of the portal.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client as BrowserClient
+from django.urls import reverse
+
+from crm.models import Contact
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(admin_browser, client, email: str, django_capture_on_commit_callbacks) -> Contact:
+    url = reverse("insite-contact-create", args=[client.organisation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_browser.post(
+            url, {"name": "Eva", "email": email, "language": "nl", "portal_access": "on"}
+        )
+    mail.outbox.clear()
+    return Contact.objects.get(email=email)
+
+
+def ask_reset(email: str, language: str = "nl") -> None:
+    browser = BrowserClient(headers={"accept-language": language})
+    response = browser.post(reverse("password_reset"), {"email": email})
+    assert response.status_code == 302
+
+
+def link_in(body: str) -> str:
+    match = re.search(r"(\S+/wachtwoord/instellen/\S+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_an_invited_client_without_a_password_gets_a_link_and_can_log_in(
+    admin_browser, client_a, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_BASE_URL = "https://portaal.example.nl"
+    contact = invite(admin_browser, client_a, "eva@example.nl", django_capture_on_commit_callbacks)
+    assert not contact.user.has_usable_password()
+
+    ask_reset("Eva@Example.nl")
+
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["eva@example.nl"]
+    assert sent.subject == "Een nieuw wachtwoord voor uw login bij Deponeer"
+    assert "nieuw wachtwoord voor de login eva@example.nl" in sent.body
+    assert "vervalt na 3 dagen" in sent.body  # Django's default PASSWORD_RESET_TIMEOUT
+    assert "you are" not in sent.body and "testserver" not in sent.body
+    link = link_in(sent.body)
+    assert link.startswith("https://portaal.example.nl/wachtwoord/instellen/")
+
+    browser = BrowserClient()
+    form_page = browser.get(link.removeprefix("https://portaal.example.nl"), follow=True)
+    new = "Nieuw-wachtwoord-42"
+    done = browser.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    login = BrowserClient().post(reverse("login"), {"username": "eva@example.nl", "password": new})
+    assert login.status_code == 302 and reverse("login") not in login["Location"]
+
+
+def test_the_mail_is_in_the_readers_language(
+    admin_browser, client_a, django_capture_on_commit_callbacks
+):
+    invite(admin_browser, client_a, "eva@example.nl", django_capture_on_commit_callbacks)
+    ask_reset("eva@example.nl", language="en")
+    sent = mail.outbox[0]
+    assert sent.subject == "A new password for your Deponeer login"
+    assert "The link works once and expires after 3 days." in sent.body
+
+
+def test_no_link_for_a_login_without_access_or_without_password_for_another_reason(
+    admin_browser, client_a, django_capture_on_commit_callbacks
+):
+    contact = invite(admin_browser, client_a, "eva@example.nl", django_capture_on_commit_callbacks)
+    Contact.objects.filter(pk=contact.pk).update(portal_access=False)  # access revoked
+    ask_reset("eva@example.nl")
+    assert mail.outbox == []
+    # The same answer page as for an address we know: nothing tells who has a login.
+    page = BrowserClient().post(reverse("password_reset"), {"email": "niemand@example.nl"})
+    assert page.status_code == 302 and mail.outbox == []
+
+
+def test_a_login_with_a_password_still_gets_its_link(client_a):
+    user = client_a.user
+    user.email = "klant@example.nl"
+    user.save()
+    ask_reset("klant@example.nl")
+    assert [m.to for m in mail.outbox] == [["klant@example.nl"]]
