@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connectors import services
 from connectors.models import AppConnector, ClientToken, MessageType
+from crm.admin_mixins import EnvironmentFixedAdminMixin
 
 _TOKEN_INLINE_FIELDS = [
     "prefix",
@@ -33,7 +34,7 @@ class ClientTokenInline(admin.TabularInline):
 
 
 @admin.register(AppConnector)
-class AppConnectorAdmin(admin.ModelAdmin):
+class AppConnectorAdmin(EnvironmentFixedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "environment", "commsvc", "blocked"]
     list_filter = ["environment", "blocked", "commsvc"]
     search_fields = ["name"]
@@ -84,7 +85,7 @@ class ClientTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageType)
-class MessageTypeAdmin(admin.ModelAdmin):
+class MessageTypeAdmin(EnvironmentFixedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "environment", "workflow", "blocked"]
     list_filter = ["environment", "blocked"]
     search_fields = ["name", "code"]

@@ -184,6 +184,15 @@ class Identification(models.Model):
         super().save(*args, **kwargs)
 
 
+def is_staff_login(user: Any) -> bool:
+    """Whether ``user`` is the login of staff: a staff member of an environment, or a user
+    the admin marks as staff or superuser. Such a login is never a client contact's: staff
+    see every organisation of their environment, a contact only its own."""
+    return (
+        bool(user.is_staff or user.is_superuser) or StaffMember.objects.filter(user=user).exists()
+    )
+
+
 class StaffMember(models.Model):
     """A user who works for an accountancy environment (InSite)."""
 
@@ -208,6 +217,21 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.environment.name})"
+
+    def clean(self) -> None:
+        """A client's login does not become staff: it would see every organisation of the
+        environment in InSite (Contact.clean refuses the other way round)."""
+        super().clean()
+        if self.user_id is not None and Contact.objects.filter(user_id=self.user_id).exists():
+            raise ValidationError(
+                {
+                    "user": _(
+                        "Deze login is van een contactpersoon van een cliënt en kan geen "
+                        "medewerker worden: een medewerker ziet alle organisaties van de "
+                        "accountantsomgeving. Geef de medewerker een eigen login."
+                    )
+                }
+            )
 
 
 class Contact(models.Model):
@@ -258,7 +282,7 @@ class Contact(models.Model):
         elsewhere = others.exclude(
             organisation__environment_id=self.organisation.environment_id
         ).exists()
-        if elsewhere or StaffMember.objects.filter(user_id=self.user_id).exists():
+        if elsewhere or is_staff_login(self.user):
             raise ValidationError(
                 {
                     "user": _(

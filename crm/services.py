@@ -23,7 +23,7 @@ from crm.models import (
     Contact,
     Identification,
     Organisation,
-    StaffMember,
+    is_staff_login,
     kvk_number_validator,
     rsin_validator,
 )
@@ -216,6 +216,8 @@ def _kind_label(kind: str) -> str:
 
 
 def _current(organisation: Organisation, kind: str) -> Identification | None:
+    if organisation.pk is None:
+        return None  # being added (the Django admin): it has no number yet
     return Identification.objects.filter(organisation=organisation, kind=kind).first()
 
 
@@ -272,7 +274,7 @@ def check_not_on_the_way(organisation: Organisation, kind: str) -> None:
     a delivery under another number than the document's would not be this filing's. A
     message the delivery stopped for a changed KvK number (STOPPED_FOR_KVK_NUMBER) travels
     no more: the number may be restored for it."""
-    if kind != Identification.Kind.KVK:
+    if kind != Identification.Kind.KVK or organisation.pk is None:
         return
     count = kvk_change_effects(organisation).on_the_way
     if count:
@@ -459,12 +461,6 @@ class PortalLogin:
     shared: bool = False
 
 
-def _is_staff_login(user: Any) -> bool:
-    return (
-        bool(user.is_staff or user.is_superuser) or StaffMember.objects.filter(user=user).exists()
-    )
-
-
 def portal_login(
     *, organisation: Organisation, email: str, contact: Contact | None = None
 ) -> PortalLogin:
@@ -487,7 +483,7 @@ def portal_login(
             raise PortalLoginRefused("login_taken")
     if user is None:
         return PortalLogin()
-    if _is_staff_login(user):
+    if is_staff_login(user):
         raise PortalLoginRefused("login_taken")
     others = Contact.objects.filter(user=user)
     if contact is not None and contact.pk is not None:
@@ -542,3 +538,67 @@ def grant_portal_access(*, contact_id: int) -> PortalLogin:
     except IntegrityError:  # the same person linked to this organisation meanwhile
         raise PortalLoginRefused("already_contact") from None
     return PortalLogin(user=user, shared=login.shared)
+
+
+# --- a contact's e-mail address, which is its login (the Django admin) -------------------------
+
+
+class ContactEmailRefused(Exception):
+    """A contact's e-mail address cannot be changed. ``code`` is stable: ``login_taken``
+    (the address is another person's login), ``staff_login`` (the contact's login is a
+    staff login, which is not changed from here) or ``email_required`` (a contact with a
+    login keeps an address: the login is that address); the edge words it."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def check_contact_email(*, contact: Contact, email: str) -> None:
+    """ContactEmailRefused when ``contact`` (saved, with its login as it is stored) cannot
+    take ``email`` as its address; the checks of portal_login, for a login that exists."""
+    user = contact.user
+    if user is None:
+        return  # no login: the address is only where mail goes
+    if not email:
+        raise ContactEmailRefused("email_required")
+    if is_staff_login(user):
+        raise ContactEmailRefused("staff_login")
+    if logins.logins_named(email).exclude(pk=user.pk).exists():
+        raise ContactEmailRefused("login_taken")
+
+
+@transaction.atomic
+def change_contact_email(*, contact_id: int, email: str) -> list[Contact]:
+    """Correct a contact's e-mail address and carry it to its login: the login is the
+    address (username, lowercase, when it was the old address; the address password resets
+    go to). A login shared by contacts of several organisations (one person, one login) is
+    that one person's: all of them get the new address, or the person's other
+    organisations would keep mailing the old one. Returns the other contacts changed."""
+    contact = Contact.objects.select_for_update().select_related("user").get(pk=contact_id)
+    email = email.strip()
+    user = contact.user
+    if user is None:
+        Contact.objects.filter(pk=contact.pk).update(email=email)
+        return []
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    contact.user = user
+    check_contact_email(contact=contact, email=email)
+    old = {address.lower() for address in (contact.email, user.email) if address}
+    if user.get_username().lower() in old:
+        setattr(user, user.USERNAME_FIELD, logins.login_from_email(email))
+    user.email = email
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the address became another login meanwhile
+        raise ContactEmailRefused("login_taken") from None
+    same_person = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(user=user)
+        .order_by("pk")
+    )
+    others = [other for other in same_person if other.pk != contact.pk]
+    same_person.update(email=email)
+    return others

@@ -5,12 +5,19 @@ The audit trail (workflow.StatusEvent) is registered read-only by workflow/admin
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from crm import services as crm_services
+from crm.admin_mixins import EnvironmentFixedAdminMixin
 from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from portal.forms import LOGIN_TAKEN
 
 
 @admin.register(AccountancyEnvironment)
@@ -19,7 +26,52 @@ class AccountancyEnvironmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "participant_number"]
 
 
+class IdentificationAdminForm(forms.ModelForm):
+    """One identification number, checked as InSite checks it
+    (crm.services.check_identification): its format, one number of a kind, not another
+    organisation's in the environment (which the database would refuse with an error page),
+    and stored without spaces ("1234 5678" is 12345678)."""
+
+    #: Refusals about the kind of number; any other is about the number itself.
+    ABOUT_THE_KIND = frozenset({"kind_unknown", "kind_exists", "kind_missing"})
+
+    class Meta:
+        model = Identification
+        fields = ["kind", "value"]
+
+    def __init__(self, *args: Any, organisation: Organisation, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation, self.user = organisation, user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or data.get("DELETE") or not self.has_changed():
+            return data
+        kind = data["kind"]
+        try:
+            data["value"] = crm_services.check_identification(
+                organisation=self.organisation,
+                kind=kind,
+                value=data["value"],
+                user=self.user,
+                adding=self.instance.pk is None or self.initial.get("kind") != kind,
+            )
+        except crm_services.IdentificationError as error:
+            if error.code != "kvk_on_the_way":  # the formset says that, once for all rows
+                field = "kind" if error.code in self.ABOUT_THE_KIND else "value"
+                self.add_error(field, error.message)
+        return data
+
+
 class IdentificationFormSet(BaseInlineFormSet):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        self.user = user  # who changes the numbers: names another organisation it may see
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        return {**kwargs, "organisation": self.instance, "user": self.user}
+
     def clean(self) -> None:
         """The rule InSite applies (crm.services.check_not_on_the_way): a KvK number stays
         while a message travels to the KvK under it, so the admin cannot change or remove
@@ -37,20 +89,82 @@ class IdentificationFormSet(BaseInlineFormSet):
 
 class IdentificationInline(admin.TabularInline):
     model = Identification
+    form = IdentificationAdminForm
     formset = IdentificationFormSet
     fields = ["kind", "value"]
     extra = 0
 
 
+#: Why a contact's e-mail address cannot be changed (crm.services.ContactEmailRefused.code).
+EMAIL_REFUSALS = {
+    "login_taken": LOGIN_TAKEN,
+    "staff_login": _(
+        "Deze contactpersoon logt in met de login van een medewerker of beheerder; die login "
+        "wordt hier niet gewijzigd. Koppel eerst een eigen login aan de contactpersoon."
+    ),
+    "email_required": _(
+        "Deze contactpersoon heeft een login voor het klantportal en logt in met dit "
+        "e-mailadres; laat het daarom niet leeg."
+    ),
+}
+
+
+class ContactAdminForm(forms.ModelForm):
+    """A contact's address is its login: a correction is checked as InSite checks a login
+    (crm.services.check_contact_email) and carried to the login when it is saved
+    (ContactEmailMixin)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if _carries_email(self) and "email" not in self.errors:
+            stored = Contact.objects.select_related("user").get(pk=self.instance.pk)
+            try:
+                crm_services.check_contact_email(contact=stored, email=data.get("email") or "")
+            except crm_services.ContactEmailRefused as refused:
+                self.add_error("email", EMAIL_REFUSALS[refused.code])
+        return data
+
+
+def _carries_email(form: forms.ModelForm) -> bool:
+    """Whether saving ``form`` corrects the address of a stored contact and its login (not
+    when the form links another login at the same time: that login keeps its address)."""
+    changed = form.changed_data
+    return form.instance.pk is not None and "email" in changed and "user" not in changed
+
+
+class ContactEmailMixin:
+    """Saving a corrected address goes through crm.services.change_contact_email, which
+    carries it to the contact's login (and to the person's other contacts sharing it)."""
+
+    def change_email(self, request: Any, form: forms.ModelForm) -> None:
+        if not _carries_email(form) or form.errors:
+            return
+        others = crm_services.change_contact_email(
+            contact_id=form.instance.pk, email=form.cleaned_data.get("email") or ""
+        )
+        if others:
+            names = ", ".join(str(other.organisation) for other in others)
+            message = gettext(
+                "Het e-mailadres is ook gewijzigd bij dezelfde persoon als contactpersoon van "
+                "%(organisaties)s: één persoon heeft één login."
+            ) % {"organisaties": names}
+            self.message_user(request, message, messages.INFO)  # type: ignore[attr-defined]
+
+
 class ContactInline(admin.TabularInline):
+    """Portal access is granted in InSite, which gives the login and sends the invitation
+    (crm.services.grant_portal_access); here it is shown only."""
+
     model = Contact
+    form = ContactAdminForm
     fields = ["name", "email", "language", "portal_access", "is_director", "user"]
+    readonly_fields = ["portal_access"]
     raw_id_fields = ["user"]
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ContactEmailMixin, EnvironmentFixedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kvk", "environment", "created_at"]
     list_filter = ["environment"]
     search_fields = ["name", "identifications__value"]
@@ -61,6 +175,19 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("identifications")
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, IdentificationInline):
+            kwargs["user"] = request.user
+        return kwargs
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Contact:
+            for contact_form in formset.initial_forms:
+                if not formset._should_delete_form(contact_form):
+                    self.change_email(request, contact_form)
+        super().save_formset(request, form, formset, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The named approvers and the adopter are picked among this organisation's own
@@ -77,12 +204,21 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ContactEmailMixin, admin.ModelAdmin):
+    """Portal access is granted in InSite (ContactInline says why); shown only here."""
+
+    form = ContactAdminForm
     list_display = ["name", "organisation", "email", "language", "portal_access", "is_director"]
     list_filter = ["portal_access", "is_director", "language"]
     search_fields = ["name", "email", "organisation__name"]
+    readonly_fields = ["portal_access"]
     raw_id_fields = ["user"]
     list_select_related = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.change_email(request, form)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(StaffMember)

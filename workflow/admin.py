@@ -9,8 +9,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from crm.admin_mixins import EnvironmentFixedAdminMixin
 from crm.models import AdopterRule, ApproverRule
 from workflow.models import ApprovalMessage, Comment, StatusEvent, WorkflowDefinition, WorkflowTask
+from workflow.selectors import ACTION_LABELS, ACTOR_KIND_LABELS
 
 
 class ReadOnlyAdminMixin:
@@ -39,6 +41,32 @@ EVENT_COLUMNS = (
 )
 COMMENT_COLUMNS = ("created_at", "author", "author_kind", "text")
 
+#: The documents of a message (up to 10 MB each): no list reads them.
+DOCUMENTS = ("received_document", "document")
+
+
+def _without_documents(queryset: Any, via: str = "") -> Any:
+    """``queryset`` without the documents of its messages (``via``: the path to the message,
+    e.g. "message__")."""
+    return queryset.defer(*(via + name for name in DOCUMENTS))
+
+
+def _labelled_filter(field: str, title: Any, labels: dict[str, Any]) -> type:
+    """A list filter on ``field`` that offers its codes by their labels (``labels``)."""
+
+    class LabelledFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, Any]]:
+            return list(labels.items())
+
+        def queryset(self, request: Any, queryset: Any) -> Any:
+            value = self.value()
+            return queryset.filter(**{field: value}) if value else queryset
+
+    LabelledFilter.title = title
+    return LabelledFilter
+
 
 class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """A list of rows under the message that the admin shows and never changes."""
@@ -63,36 +91,61 @@ class ApprovalMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "organisation", "financial_year", "status", "created_at"]
     list_filter = ["status", "resubmission", "adopted"]
     search_fields = ["organisation__name", "message_id", "document_sha256"]
-    exclude = ["received_document", "document"]
+    exclude = list(DOCUMENTS)
     inlines = [StatusEventInline, CommentInline]
     list_select_related = ["organisation"]
     actions = None
 
+    def get_queryset(self, request: Any) -> Any:
+        return _without_documents(super().get_queryset(request))
+
 
 @admin.register(StatusEvent)
 class StatusEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail, newest first, with the actions and actors in words."""
+
     list_display = [
         "sequence",
         "organisation",
         "message",
-        "action",
+        "action_label",
         "from_status",
         "to_status",
-        "actor_kind",
+        "actor_kind_label",
         "actor_label",
         "created_at",
     ]
-    list_filter = ["action", "actor_kind", "to_status"]
+    list_filter = [
+        _labelled_filter("action", _("actie"), ACTION_LABELS),
+        _labelled_filter("actor_kind", _("uitgevoerd door"), ACTOR_KIND_LABELS),
+        "to_status",
+        "organisation",
+    ]
     search_fields = ["actor_label", "document_sha256"]
-    list_select_related = ["organisation", "message"]
+    list_select_related = ["organisation", "message__organisation"]
+    ordering = ["-created_at", "-pk"]
     actions = None
+
+    def get_queryset(self, request: Any) -> Any:
+        return _without_documents(super().get_queryset(request), "message__")
+
+    @admin.display(description=_("actie"), ordering="action")
+    def action_label(self, event: StatusEvent) -> str:
+        return str(ACTION_LABELS.get(event.action, event.action))
+
+    @admin.display(description=_("uitgevoerd door"), ordering="actor_kind")
+    def actor_kind_label(self, event: StatusEvent) -> str:
+        return str(ACTOR_KIND_LABELS.get(event.actor_kind, event.actor_kind))
 
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["message", "author", "author_kind", "created_at"]
-    list_select_related = ["message", "author"]
+    list_select_related = ["message__organisation", "author"]
     actions = None
+
+    def get_queryset(self, request: Any) -> Any:
+        return _without_documents(super().get_queryset(request), "message__")
 
 
 class WorkflowTaskFormSet(forms.BaseInlineFormSet):
@@ -151,7 +204,7 @@ class WorkflowDefinitionForm(forms.ModelForm):
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(admin.ModelAdmin):
+class WorkflowDefinitionAdmin(EnvironmentFixedAdminMixin, admin.ModelAdmin):
     form = WorkflowDefinitionForm
     list_display = ["name", "environment", "accountant_review", "approver_rule", "adopter_rule"]
     list_filter = ["environment", "accountant_review", "approver_rule", "adopter_rule"]

@@ -1,0 +1,275 @@
+"""The Django admin keeps the rules InSite keeps (crm.services), instead of undoing them.
+
+An administrator walked the admin (/admin/) and found it changed what InSite protects: a
+corrected e-mail address left the client's login on the old one, a client's login could
+become staff, identification numbers went in unchecked (or as an error page), an
+organisation could move to another firm, and portal access could be ticked without a login
+or invitation. Every test goes through the admin's own pages as a superuser, with the
+fields the page itself offers (``page_data``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core import mail
+from django.test import Client as BrowserClient
+from django.urls import reverse
+
+from crm.models import Contact, Identification, Organisation, StaffMember
+from tests import factories
+from tests.factories import PASSWORD
+from tests.portal.conftest import browser_for
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_TAKEN = "Dit e-mailadres is al de login van een andere portalgebruiker of medewerker."
+
+
+@pytest.fixture
+def superuser_browser(settings) -> BrowserClient:
+    settings.OTP_REQUIRED_FOR_STAFF = False  # about the admin's rules, not the second factor
+    user = get_user_model().objects.create_superuser("beheerder", "beheer@kantoor.nl", "x")
+    return browser_for(user)
+
+
+def _value(bound: Any) -> Any:
+    value = bound.value()
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return value
+
+
+def page_data(response) -> dict[str, Any]:
+    """What the admin's add or change page posts back unchanged: its form, the management
+    forms and every row of its inlines, as the page shows them."""
+    assert response.status_code == 200
+    context = response.context
+    forms = [context["adminform"].form]
+    for inline in context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {
+        bound.html_name: _value(bound)
+        for form in forms
+        for bound in form
+        if _value(bound) not in (None, "")
+    }
+    return {**data, "_save": "1"}
+
+
+def post_change(browser, model: str, obj, changes: dict[str, Any]):
+    url = reverse(f"admin:{model}_change", args=[obj.pk])
+    data = {**page_data(browser.get(url)), **changes}
+    return browser.post(url, {k: v for k, v in data.items() if v is not None}, follow=True)
+
+
+def field_errors(response) -> str:
+    """The errors the page shows (form, inline rows and their formsets), as one text."""
+    context = response.context
+    texts = [str(context["adminform"].form.errors)]
+    for inline in context["inline_admin_formsets"]:
+        texts += [str(inline.formset.errors), str(inline.formset.non_form_errors())]
+    return " ".join(texts)
+
+
+def shown_messages(response) -> str:
+    return " ".join(str(message) for message in response.context["messages"])
+
+
+# --- 1. a corrected e-mail address is the login's too ------------------------------------------
+
+
+@pytest.fixture
+def jan(client_a) -> Contact:
+    """Client A's contact Jan; his login is his address, as InSite makes it (lowercase)."""
+    contact = client_a.user.client_contacts.get()
+    contact.email = "jan@example.nl"
+    contact.save()
+    user = contact.user
+    user.username = user.email = "jan@example.nl"
+    user.save()
+    return contact
+
+
+def _logs_in(username: str) -> bool:
+    browser = BrowserClient()
+    browser.post(reverse("login"), {"username": username, "password": PASSWORD})
+    return SESSION_KEY in browser.session
+
+
+def test_a_corrected_address_is_the_login_and_gets_the_password_reset(superuser_browser, jan):
+    response = post_change(
+        superuser_browser, "crm_contact", jan, {"email": "Jan.de.Vries@Example.nl"}
+    )
+    assert response.status_code == 200 and "errornote" not in response.content.decode()
+
+    jan.refresh_from_db()
+    assert jan.email == "Jan.de.Vries@Example.nl"
+    assert jan.user.username == "jan.de.vries@example.nl"  # logins are lowercase (crm.logins)
+    assert _logs_in("Jan.de.Vries@Example.nl") and not _logs_in("jan@example.nl")
+    # "Wachtwoord vergeten" with the new address mails the new address.
+    BrowserClient().post(reverse("password_reset"), {"email": "jan.de.vries@example.nl"})
+    assert [message.to for message in mail.outbox] == [["Jan.de.Vries@Example.nl"]]
+
+
+def test_one_person_with_one_login_gets_the_new_address_at_every_organisation(
+    superuser_browser, jan, client_b
+):
+    """One person, one login (crm.services.portal_login): Jan is also client B's contact
+    with the same login. His address is his, not one organisation's: corrected under client
+    A's organisation (the contact inline), it is his address at B as well, and the page
+    says so."""
+    at_b = factories.ContactFactory(
+        organisation=client_b.organisation, user=jan.user, email="jan@example.nl", name="J."
+    )
+    organisation = jan.organisation
+    index = list(organisation.contacts.order_by("pk")).index(jan)
+    response = post_change(
+        superuser_browser,
+        "crm_organisation",
+        organisation,
+        {f"contacts-{index}-email": "jan@nieuw.nl"},
+    )
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    jan.refresh_from_db()
+    at_b.refresh_from_db()
+    assert (jan.email, at_b.email, jan.user.username) == ("jan@nieuw.nl",) * 3
+    assert (
+        "Het e-mailadres is ook gewijzigd bij dezelfde persoon als contactpersoon van "
+        f"{client_b.organisation.name}" in shown_messages(response)
+    )
+
+
+def test_another_persons_login_is_refused_and_nothing_changes(superuser_browser, jan, client_b):
+    client_b.user.username = "piet@example.nl"
+    client_b.user.save()
+    # In any capitals it is the one address (crm.logins).
+    response = post_change(superuser_browser, "crm_contact", jan, {"email": "Piet@Example.nl"})
+    assert LOGIN_TAKEN in field_errors(response)
+    jan.refresh_from_db()
+    assert (jan.email, jan.user.username) == ("jan@example.nl", "jan@example.nl")
+
+
+def test_a_contact_with_a_login_keeps_an_address(superuser_browser, jan):
+    response = post_change(superuser_browser, "crm_contact", jan, {"email": None})
+    assert "logt in met dit e-mailadres; laat het daarom niet leeg" in field_errors(response)
+    jan.refresh_from_db()
+    assert jan.email == "jan@example.nl"
+
+
+def test_a_staff_login_is_not_changed_from_a_contact(superuser_browser, jan):
+    """Old data: a contact on a login that is staff (crm.models.is_staff_login)."""
+    get_user_model().objects.filter(pk=jan.user_id).update(is_staff=True)
+    response = post_change(superuser_browser, "crm_contact", jan, {"email": "x@example.nl"})
+    assert "logt in met de login van een medewerker of beheerder" in field_errors(response)
+    jan.user.refresh_from_db()
+    assert jan.user.username == "jan@example.nl"
+
+
+# --- 2. a client's login does not become staff, nor a staff login a client's -----------------
+
+
+def test_a_clients_login_cannot_be_made_a_staff_member(superuser_browser, environment, client_a):
+    url = reverse("admin:crm_staffmember_add")
+    data = {"user": client_a.user.pk, "environment": environment.pk, "role": "admin"}
+    response = superuser_browser.post(url, {**data, "language": "nl", "_save": "1"})
+    assert response.status_code == 200
+    assert "Deze login is van een contactpersoon van een cliënt" in field_errors(response)
+    assert not StaffMember.objects.filter(user=client_a.user).exists()
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_staff_or_superuser_login_cannot_be_a_contact(superuser_browser, jan, flag):
+    """Contact.clean checked StaffMember only; InSite (portal_login) refuses these too."""
+    user = factories.UserFactory(**{flag: True})
+    response = post_change(superuser_browser, "crm_contact", jan, {"user": user.pk})
+    assert "Deze login hoort bij een medewerker" in field_errors(response)
+    jan.refresh_from_db()
+    assert jan.user.username == "jan@example.nl"
+
+
+# --- 3 and 4. identification numbers as InSite checks them --------------------------------------
+
+
+def _kvk_row(organisation: Organisation) -> str:
+    index = list(organisation.identifications.order_by("pk")).index(
+        organisation.identifications.get(kind="kvk")
+    )
+    return f"identifications-{index}-value"
+
+
+def test_a_new_organisation_with_another_ones_kvk_number_is_refused_without_an_error_page(
+    superuser_browser, environment, client_b
+):
+    url = reverse("admin:crm_organisation_add")
+    data = {
+        **page_data(superuser_browser.get(url)),
+        "name": "Dubbel B.V.",
+        "environment": environment.pk,
+        "identifications-TOTAL_FORMS": "1",
+        "identifications-0-kind": "kvk",
+        "identifications-0-value": client_b.kvk_number,
+    }
+    response = superuser_browser.post(url, data)
+    assert response.status_code == 200
+    assert "KvK-nummer 87654321 is al in gebruik bij een andere organisatie." in field_errors(
+        response
+    )
+    assert not Organisation.objects.filter(name="Dubbel B.V.").exists()
+
+
+def test_changing_the_kvk_number_to_another_organisations_is_refused(
+    superuser_browser, client_a, client_b
+):
+    organisation = client_a.organisation
+    response = post_change(
+        superuser_browser,
+        "crm_organisation",
+        organisation,
+        {_kvk_row(organisation): client_b.kvk_number},
+    )
+    assert response.status_code == 200
+    assert "KvK-nummer 87654321 is al in gebruik" in field_errors(response)
+    assert organisation.kvk_number == client_a.kvk_number
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "error"),
+    [
+        ("rsin", "abc", "Een RSIN bestaat uit precies negen cijfers."),
+        ("kvk", "1234567", "Een KvK-nummer bestaat uit precies acht cijfers."),
+    ],
+)
+def test_a_number_in_the_wrong_format_is_refused_in_words(
+    superuser_browser, client_a, kind, typed, error
+):
+    """The formats of crm.models (KvK: eight digits, KVK-SBR.md section 3; RSIN: nine),
+    said as InSite says them, not as the database constraint's name."""
+    organisation = client_a.organisation
+    changes = (
+        {_kvk_row(organisation): typed}
+        if kind == "kvk"
+        else {
+            "identifications-TOTAL_FORMS": "2",
+            "identifications-1-kind": "rsin",
+            "identifications-1-value": typed,
+        }
+    )
+    response = post_change(superuser_browser, "crm_organisation", organisation, changes)
+    errors = field_errors(response)
+    assert error in errors
+    assert "identification_kvk_eight_digits" not in response.content.decode()
+    assert not organisation.identifications.filter(value=typed).exists()
+
+
+def test_a_number_typed_with_spaces_is_stored_without_them(superuser_browser, client_a):
+    organisation = client_a.organisation
+    response = post_change(
+        superuser_browser, "crm_organisation", organisation, {_kvk_row(organisation): "1122 3344"}
+    )
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    assert Identification.objects.get(organisation=organisation, kind="kvk").value == "11223344"
