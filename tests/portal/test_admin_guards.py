@@ -18,6 +18,7 @@ from django.core import mail
 from django.test import Client as BrowserClient
 from django.urls import reverse
 
+from connectors.models import MessageType
 from crm.models import Contact, Identification, Organisation, StaffMember
 from tests import factories
 from tests.factories import PASSWORD
@@ -273,3 +274,68 @@ def test_a_number_typed_with_spaces_is_stored_without_them(superuser_browser, cl
     )
     assert "errornote" not in response.content.decode(), field_errors(response)
     assert Identification.objects.get(organisation=organisation, kind="kvk").value == "11223344"
+
+
+# --- 5. an organisation, a workflow, a connector stay in their accountancy environment --------
+
+
+@pytest.mark.parametrize(
+    ("model", "row"),
+    [
+        ("crm_organisation", lambda client: client.organisation),
+        ("workflow_workflowdefinition", lambda client: factories.make_workflow(client.env)),
+        ("connectors_appconnector", lambda client: factories.make_connector(client.env)),
+        ("connectors_messagetype", lambda client: MessageType.objects.get(environment=client.env)),
+    ],
+)
+def test_the_environment_is_fixed_after_creation(superuser_browser, client_a, model, row):
+    """Moving a row to another firm's environment took its messages and contacts into
+    that firm's InSite and left its identification numbers behind."""
+    client_a.env = client_a.organisation.environment
+    obj = row(client_a)
+    other = factories.EnvironmentFactory()
+    url = reverse(f"admin:{model}_change", args=[obj.pk])
+    page = superuser_browser.get(url)
+    assert "environment" not in page.context["adminform"].form.fields
+    assert str(client_a.env) in page.content.decode()  # shown, read-only
+
+    response = post_change(superuser_browser, model, obj, {"environment": other.pk})
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    obj.refresh_from_db()
+    assert obj.environment_id == client_a.env.pk
+    if model == "crm_organisation":
+        assert {i.environment_id for i in obj.identifications.all()} == {client_a.env.pk}
+    # Chosen when added: the add page offers it.
+    add = superuser_browser.get(reverse(f"admin:{model}_add"))
+    assert "environment" in add.context["adminform"].form.fields
+
+
+# --- 7. portal access is granted in InSite, which gives the login and the invitation -----------
+
+
+def test_portal_access_cannot_be_ticked_in_the_admin(superuser_browser, client_a):
+    url = reverse("admin:crm_contact_add")
+    page = superuser_browser.get(url)
+    assert "portal_access" not in page.context["adminform"].form.fields
+    data = {
+        "organisation": client_a.organisation.pk,
+        "name": "Eva Zonder",
+        "email": "",
+        "language": "nl",
+        "portal_access": "on",
+        "_save": "1",
+    }
+    response = superuser_browser.post(url, data, follow=True)
+    assert "errornote" not in response.content.decode()
+    eva = Contact.objects.get(name="Eva Zonder")
+    assert not eva.portal_access and eva.user is None
+    # Nor in the organisation's contact rows.
+    organisation_page = superuser_browser.get(
+        reverse("admin:crm_organisation_change", args=[client_a.organisation.pk])
+    )
+    contacts = next(
+        inline.formset
+        for inline in organisation_page.context["inline_admin_formsets"]
+        if inline.formset.model is Contact
+    )
+    assert "portal_access" not in contacts.forms[0].fields
