@@ -27,7 +27,10 @@ class AppConnector(models.Model):
     """An app connector: the gate through which client environments call web services."""
 
     environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, related_name="app_connectors"
+        AccountancyEnvironment,
+        on_delete=models.CASCADE,
+        related_name="app_connectors",
+        verbose_name=_("accountantsomgeving"),
     )
     name = models.CharField(_("naam"), max_length=200)
     user_group = models.ForeignKey(
@@ -59,14 +62,24 @@ class ClientTokenQuerySet(models.QuerySet):
 class ClientToken(models.Model):
     """One token per client environment, bound to one organisation; stored only as a hash."""
 
-    connector = models.ForeignKey(AppConnector, on_delete=models.CASCADE, related_name="tokens")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tokens")
+    connector = models.ForeignKey(
+        AppConnector, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("connector")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("organisatie")
+    )
     description = models.CharField(_("omschrijving"), max_length=200, blank=True)
     prefix = models.CharField(_("begin van het token"), max_length=TOKEN_PREFIX_LENGTH)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("hash van het token")
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("aangemaakt door"),
     )
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     expires_at = models.DateTimeField(_("verloopt"), null=True, blank=True)
@@ -102,7 +115,10 @@ class MessageType(models.Model):
     KVK_MICRO_KLEIN = "kvk-micro-klein"
 
     environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, related_name="message_types"
+        AccountancyEnvironment,
+        on_delete=models.CASCADE,
+        related_name="message_types",
+        verbose_name=_("accountantsomgeving"),
     )
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("naam"), max_length=200)

@@ -41,7 +41,7 @@ class AccountancyEnvironment(models.Model):
         unique=True,
         validators=[participant_number_validator],
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
 
     class Meta:
         db_table = "portal_accountancyenvironment"  # the table from before the move
@@ -98,7 +98,9 @@ class Organisation(models.Model):
     legal_form = legal_form_field()
     # Per-organisation sequence of status changes; see workflow.services for why the
     # updates cursor is per organisation (it makes commit order equal sequence order).
-    status_sequence = models.BigIntegerField(default=0, editable=False)
+    status_sequence = models.BigIntegerField(
+        default=0, editable=False, verbose_name=_("volgnummer statuswijzigingen")
+    )
     # Who must approve this organisation's messages; blank: the workflow's setting.
     approver_rule = rule_field(_("goedkeuring door"), ApproverRule)
     # The set of contacts for ApproverRule.NAMED.
@@ -119,7 +121,7 @@ class Organisation(models.Model):
         blank=True,
         related_name="adopter_of",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
 
     class Meta:
         db_table = "portal_organisation"  # the table from before the move
@@ -152,10 +154,15 @@ class Identification(models.Model):
         RSIN = "rsin", _("RSIN")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="identifications"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identifications",
+        verbose_name=_("organisatie"),
     )
     # Denormalised so the database can keep a KvK number unique within one environment.
-    environment = models.ForeignKey(AccountancyEnvironment, on_delete=models.CASCADE)
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, verbose_name=_("accountantsomgeving")
+    )
     kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.KVK)
     value = models.CharField(_("nummer"), max_length=20)
 
@@ -201,10 +208,16 @@ class StaffMember(models.Model):
         WORKER = "worker", _("Medewerker accorderingsberichten")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_member",
+        verbose_name=_("gebruiker"),
     )
     environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, related_name="staff"
+        AccountancyEnvironment,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        verbose_name=_("accountantsomgeving"),
     )
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices, default=Role.WORKER)
     # The language of the e-mail this staff member receives.
@@ -238,7 +251,10 @@ class Contact(models.Model):
     """A person at a client organisation; with portal access they use OutSite."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisatie"),
     )
     # One person, one login: a director-major-shareholder (DGA) is often the contact of a
     # holding and an operating company, both clients of the same accountancy environment.
@@ -250,6 +266,7 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="client_contacts",
+        verbose_name=_("gebruiker"),
     )
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True)

@@ -117,7 +117,7 @@ class StatusEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [
         _labelled_filter("action", _("actie"), ACTION_LABELS),
-        _labelled_filter("actor_kind", _("uitgevoerd door"), ACTOR_KIND_LABELS),
+        _labelled_filter("actor_kind", _("soort uitvoerder"), ACTOR_KIND_LABELS),
         "to_status",
         "organisation",
     ]
@@ -133,7 +133,7 @@ class StatusEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def action_label(self, event: StatusEvent) -> str:
         return str(ACTION_LABELS.get(event.action, event.action))
 
-    @admin.display(description=_("uitgevoerd door"), ordering="actor_kind")
+    @admin.display(description=_("soort uitvoerder"), ordering="actor_kind")
     def actor_kind_label(self, event: StatusEvent) -> str:
         return str(ACTOR_KIND_LABELS.get(event.actor_kind, event.actor_kind))
 

@@ -128,7 +128,10 @@ class WorkflowDefinition(models.Model):
     """The workflow an approval message of a message type follows (tasks per role)."""
 
     environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, related_name="workflows"
+        AccountancyEnvironment,
+        on_delete=models.CASCADE,
+        related_name="workflows",
+        verbose_name=_("accountantsomgeving"),
     )
     name = models.CharField(_("naam"), max_length=200)
     accountant_review = models.BooleanField(
@@ -189,7 +192,10 @@ class WorkflowTask(models.Model):
     REQUIRED_ACTIONS = (Action.APPROVE, Action.REJECT)
 
     definition = models.ForeignKey(
-        WorkflowDefinition, on_delete=models.CASCADE, related_name="tasks"
+        WorkflowDefinition,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("workflow"),
     )
     name = models.CharField(_("naam"), max_length=200)
     role = models.CharField(_("rol"), max_length=12, choices=Role.choices)
@@ -230,32 +236,47 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     """An approval message (Accorderingsbericht): one filing on the accountant side."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="approval_messages"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="approval_messages",
+        verbose_name=_("organisatie"),
     )
     message_id = models.UUIDField(_("berichtkenmerk cliënt"))
     message_type = models.CharField(_("berichtsoort"), max_length=50)
     workflow = models.ForeignKey(
-        WorkflowDefinition, on_delete=models.PROTECT, null=True, blank=True
+        WorkflowDefinition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("workflow"),
     )
     financial_year = models.PositiveSmallIntegerField(_("boekjaar"), null=True, blank=True)
     entry_point = models.CharField(_("entrypoint"), max_length=300, blank=True)
     filename = models.CharField(_("bestandsnaam"), max_length=255)
     # The document as received, and the document that is shown, approved and filed
     # (after adoption the portal produces the final instance).
-    received_document = models.BinaryField()
-    document = models.BinaryField()
-    document_sha256 = models.CharField(max_length=64)
+    received_document = models.BinaryField(verbose_name=_("ontvangen document"))
+    document = models.BinaryField(verbose_name=_("document"))
+    document_sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 van het document"))
     # SHA-256 of received_document, which never changes (document_sha256 follows the
     # document, which adoption replaces): finds an upload of a document already received.
     # The database default '' (workflow 0002) lets code that does not know the column yet
     # (the release before, still serving while 0003 and 0004 run) insert messages.
-    received_sha256 = models.CharField(max_length=64, blank=True, default="", db_default="")
+    received_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("SHA-256 van het ontvangen document"),
+    )
     status = FSMIntegerField(
         _("status"), choices=Status.choices, default=Status.RECEIVED, protected=True
     )
     reasons = models.JSONField(_("redenen"), default=list, blank=True)
     findings = models.JSONField(_("bevindingen"), default=list, blank=True)
-    awaiting_accountant_review = models.BooleanField(default=False)
+    awaiting_accountant_review = models.BooleanField(
+        default=False, verbose_name=_("wacht op beoordeling door de accountant")
+    )
     adopted = models.BooleanField(_("jaarrekening vastgesteld"), default=False)
     adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
     # The date by which every current director and supervisory director signed the received
@@ -274,35 +295,61 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         blank=True,
         related_name="replaced_by",
     )
-    approved_sha256 = models.CharField(max_length=64, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("SHA-256 van het goedgekeurde document")
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("goedgekeurd op"))
     # Digipoort: the stable delivery reference (aanleverkenmerk) is fixed at approval so a
     # retry or a recovery after a crash always asks about the same delivery.
-    delivery_reference = models.CharField(max_length=64, blank=True)
-    digipoort_kenmerk = models.CharField(max_length=100, blank=True)
-    delivery_started_at = models.DateTimeField(null=True, blank=True)
-    submit_attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    digipoort_statuses = models.JSONField(default=list, blank=True)
+    delivery_reference = models.CharField(
+        max_length=64, blank=True, verbose_name=_("afleverkenmerk")
+    )
+    digipoort_kenmerk = models.CharField(
+        max_length=100, blank=True, verbose_name=_("kenmerk Digipoort")
+    )
+    delivery_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("aflevering gestart op")
+    )
+    submit_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("verzendpogingen"))
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("volgende verzendpoging op")
+    )
+    digipoort_statuses = models.JSONField(
+        default=list, blank=True, verbose_name=_("statussen Digipoort")
+    )
     # The poll schedule at 60: when the status is next asked, and how often it was asked.
     # One periodic task claims due messages with a conditional UPDATE (workflow.polling).
-    next_poll_at = models.DateTimeField(null=True, blank=True)
-    poll_attempts = models.PositiveIntegerField(default=0)
-    poll_failures = models.PositiveSmallIntegerField(default=0)  # in a row
+    next_poll_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("volgende statusopvraging op")
+    )
+    poll_attempts = models.PositiveIntegerField(default=0, verbose_name=_("statusopvragingen"))
+    poll_failures = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("mislukte statusopvragingen op rij")
+    )  # in a row
     # Automatic delivery attempts are counted from here: a staff member's "Opnieuw
     # verzenden" gives a fresh budget while submit_attempts keeps counting every attempt
     # (any attempt after the first asks Digipoort before sending).
-    attempts_base = models.PositiveSmallIntegerField(default=0)
+    attempts_base = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("verzendpogingen vóór 'Opnieuw verzenden'")
+    )
     # Staff checked at Digipoort that the last attempt did not arrive: the next attempt
     # sends without asking first (asking could not tell, see DigipoortClient.find_delivery).
-    resend_checked = models.BooleanField(default=False)
+    resend_checked = models.BooleanField(
+        default=False, verbose_name=_("niet-aankomst gecontroleerd bij Digipoort")
+    )
     # Something a person should look at while the message waits at 60 (an unknown
     # Digipoort status, retries past Digipoort's 72 hours, no verdict): code and raw detail.
-    attention_code = models.CharField(max_length=40, blank=True)
-    attention_detail = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    status_changed_at = models.DateTimeField(auto_now_add=True)
+    attention_code = models.CharField(
+        max_length=40, blank=True, verbose_name=_("code aandachtspunt")
+    )
+    attention_detail = models.CharField(
+        max_length=500, blank=True, verbose_name=_("details aandachtspunt")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("gewijzigd op"))
+    status_changed_at = models.DateTimeField(
+        auto_now_add=True, verbose_name=_("status gewijzigd op")
+    )
 
     class Meta:
         verbose_name = _("accorderingsbericht")
@@ -443,22 +490,36 @@ class AppendOnlyQuerySet(models.QuerySet):
 class StatusEvent(models.Model):
     """One audit event per action on a message; append-only."""
 
-    message = models.ForeignKey(ApprovalMessage, on_delete=models.PROTECT, related_name="events")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    # Per-organisation sequence, used as the updates cursor of the client API.
-    sequence = models.BigIntegerField()
-    action = models.CharField(_("actie"), max_length=40)
-    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
-    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
-    actor_kind = models.CharField(max_length=20)
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    message = models.ForeignKey(
+        ApprovalMessage, on_delete=models.PROTECT, related_name="events", verbose_name=_("bericht")
     )
-    actor_label = models.CharField(max_length=200, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    reasons = models.JSONField(default=list, blank=True)
-    document_sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
+    )
+    # Per-organisation sequence, used as the updates cursor of the client API.
+    sequence = models.BigIntegerField(verbose_name=_("volgnummer"))
+    action = models.CharField(_("actie"), max_length=40)
+    from_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=Status.choices, verbose_name=_("van status")
+    )
+    to_status = models.PositiveSmallIntegerField(
+        choices=Status.choices, verbose_name=_("naar status")
+    )
+    actor_kind = models.CharField(max_length=20, verbose_name=_("soort uitvoerder"))
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("gebruiker"),
+    )
+    actor_label = models.CharField(max_length=200, blank=True, verbose_name=_("uitvoerder"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP-adres"))
+    reasons = models.JSONField(default=list, blank=True, verbose_name=_("redenen"))
+    document_sha256 = models.CharField(
+        max_length=64, blank=True, verbose_name=_("SHA-256 van het document")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -486,11 +547,18 @@ class StatusEvent(models.Model):
 class Comment(models.Model):
     """A comment between client and accountant on a message."""
 
-    message = models.ForeignKey(ApprovalMessage, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    author_kind = models.CharField(max_length=20)
+    message = models.ForeignKey(
+        ApprovalMessage,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("bericht"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("auteur")
+    )
+    author_kind = models.CharField(max_length=20, verbose_name=_("soort auteur"))
     text = models.TextField(_("opmerking"), max_length=4000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
 
     class Meta:
         ordering = ["created_at"]
