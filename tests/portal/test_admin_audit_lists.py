@@ -82,3 +82,27 @@ def test_the_audit_trail_reads_newest_first_by_organisation_in_words(
     assert '<td class="field-actor_kind_label">administratie van de cliënt</td>' in page
     assert "?action=workflow_started" in page and "Aangeboden in de workflow</a>" in page
     assert '<td class="field-action">received</td>' not in page
+
+
+def test_the_audit_trails_columns_and_filters_are_named_in_dutch(
+    superuser_browser,  # noqa: F811
+    client_a,
+    client_b,
+):
+    """The fields had no names of their own: the admin made up "Organisation", "From status",
+    "Created at" from the field names, in Dutch pages."""
+    response = superuser_browser.get(reverse("admin:workflow_statusevent_changelist"))
+    columns = [str(header["text"]) for header in response.context["result_headers"]]
+    filters = [str(spec.title) for spec in response.context["cl"].filter_specs]
+    assert [column.lower() for column in columns] == [
+        "volgnummer",
+        "organisatie",
+        "bericht",
+        "actie",
+        "van status",
+        "naar status",
+        "soort uitvoerder",
+        "uitvoerder",
+        "aangemaakt op",
+    ]
+    assert filters == ["actie", "soort uitvoerder", "naar status", "organisatie"]
