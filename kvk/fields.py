@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import models
@@ -18,14 +18,15 @@ def value_list_field(
     *,
     default: str,
     max_length: int,
-    choices: Sequence[tuple[str, str]] = (),
+    choices: Callable[[], list[tuple[str, str]]] | None = None,
 ) -> models.CharField:
     """One value of a KvK taxonomy value list, shown as itself (the values are Dutch text,
-    "Bestuurder (huidig)") unless ``choices`` give captions."""
+    "Bestuurder (huidig)") unless ``choices`` gives captions: a function, so that a
+    migration names it instead of copying the captions, which are not schema."""
     return models.CharField(
         verbose_name,
         max_length=max_length,
-        choices=list(choices) or [(value, value) for value in values],
+        choices=choices or [(value, value) for value in values],
         default=default,
     )
 
@@ -40,5 +41,5 @@ def legal_form_field() -> models.CharField:
         tx.LEGAL_FORMS,
         default=tx.LEGAL_FORM_BV,
         max_length=100,
-        choices=tx.legal_form_choices(),
+        choices=tx.legal_form_choices,
     )

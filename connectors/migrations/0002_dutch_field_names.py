@@ -6,42 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connectors', '0001_squashed'),
-        ('crm', '0004_dutch_field_names'),
+        ("connectors", "0001_squashed"),
+        ("crm", "0003_captions_and_field_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='appconnector',
-            name='environment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='app_connectors', to='crm.accountancyenvironment', verbose_name='accountantsomgeving'),
+            model_name="appconnector",
+            name="environment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="app_connectors",
+                to="crm.accountancyenvironment",
+                verbose_name="accountantsomgeving",
+            ),
         ),
         migrations.AlterField(
-            model_name='clienttoken',
-            name='connector',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='connectors.appconnector', verbose_name='connector'),
+            model_name="clienttoken",
+            name="connector",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tokens",
+                to="connectors.appconnector",
+                verbose_name="connector",
+            ),
         ),
         migrations.AlterField(
-            model_name='clienttoken',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='aangemaakt door'),
+            model_name="clienttoken",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="aangemaakt door",
+            ),
         ),
         migrations.AlterField(
-            model_name='clienttoken',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='crm.organisation', verbose_name='organisatie'),
+            model_name="clienttoken",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tokens",
+                to="crm.organisation",
+                verbose_name="organisatie",
+            ),
         ),
         migrations.AlterField(
-            model_name='clienttoken',
-            name='token_hash',
-            field=models.CharField(editable=False, max_length=64, unique=True, verbose_name='hash van het token'),
+            model_name="clienttoken",
+            name="token_hash",
+            field=models.CharField(
+                editable=False, max_length=64, unique=True, verbose_name="hash van het token"
+            ),
         ),
         migrations.AlterField(
-            model_name='messagetype',
-            name='environment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='message_types', to='crm.accountancyenvironment', verbose_name='accountantsomgeving'),
+            model_name="messagetype",
+            name="environment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="message_types",
+                to="crm.accountancyenvironment",
+                verbose_name="accountantsomgeving",
+            ),
         ),
     ]
