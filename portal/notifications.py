@@ -19,21 +19,24 @@ the task renders and sends. Clients get mail in ``Contact.language``, staff in
 from __future__ import annotations
 
 import logging
+import smtplib
+import uuid
 from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crm.models import Contact, StaffMember
 from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
-from workflow.models import ApprovalMessage, Comment
+from workflow.models import ApprovalMessage, Comment, NotificationLog
 from workflow.reasons import public
 
 log = logging.getLogger(__name__)
@@ -224,14 +227,31 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
 
 
 @shared_task(
-    autoretry_for=(OSError,), retry_backoff=30, max_retries=5, acks_late=True, ignore_result=True
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
 )
-def send_notification(kind: str, pk: int, comment_pk: int | None = None) -> int:
-    """Render and send one notification to everyone concerned; returns the number sent."""
+def send_notification(
+    self, kind: str, pk: int, comment_pk: int | None = None, event: str | None = None
+) -> int:
+    """Render and send one notification to everyone concerned; returns the number sent.
+
+    Each recipient gets it at most once (``NotificationLog``): a retry after the mail
+    server failed, or a redelivery of the task, sends only to those not yet served. A
+    refused address is logged and skipped. ``event`` is given by a batch that hands a
+    message on; otherwise this task's own id names the notification."""
     message = _messages([pk]).first()
     if message is None:
         return 0
-    return _send(kind, message, comment_pk)
+    return _send(kind, message, comment_pk, event=event or _event(self))
+
+
+def _event(task) -> str:
+    """The key of a notification across retries: the Celery id stays with the task."""
+    return task.request.id or uuid.uuid4().hex
 
 
 def _messages(pks: list[int]):
@@ -242,45 +262,105 @@ def _messages(pks: list[int]):
     )
 
 
-def _send(kind: str, message, comment_pk: int | None = None) -> int:
-    pk = message.pk
-    comment = None
+def _recipients(kind: str, message, comment) -> list[Recipient]:
     recipients: list[Recipient] = []
     if kind == COMMENT:
-        if comment_pk is None:
-            return 0
-        comment = Comment.objects.select_related("author").filter(pk=comment_pk).first()
-        if comment is None:
-            return 0
         # The other side hears about it; the author never gets their own comment.
         if comment.author_kind == "staff":
             recipients = client_recipients(message) if client_may_see(message) else []
         else:
             recipients = staff_recipients(message)
         recipients = [r for r in recipients if r.email != comment.author.email]
-    elif not _relevant(kind, message):
-        return 0
     if kind in CLIENT_KINDS:
         recipients += client_recipients(message)
     if kind in STAFF_KINDS:
         recipients += staff_recipients(message)
+    return recipients
+
+
+def _send(kind: str, message, comment_pk: int | None = None, *, event: str) -> int:
+    comment = None
+    if kind == COMMENT:
+        if comment_pk is None:
+            return 0
+        comment = Comment.objects.select_related("author").filter(pk=comment_pk).first()
+        if comment is None:
+            return 0
+    elif not _relevant(kind, message):
+        return 0
     sent = 0
-    for recipient in recipients:
+    for recipient in _recipients(kind, message, comment):
         subject, body = render_mail(kind, message, recipient, comment)
         # One mail per recipient: each in its own language, no addresses shared.
-        EmailMessage(subject, body, to=[recipient.email]).send()
-        sent += 1
-    log.info("notification %s for message %s sent to %d recipient(s)", kind, pk, sent)
+        mail = EmailMessage(subject, body, to=[recipient.email])
+        sent += _deliver(mail, kind=kind, message=message, event=event)
+    log.info("notification %s for message %s sent to %d recipient(s)", kind, message.pk, sent)
     return sent
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def send_notifications(kind: str, pks: list[int]) -> int:
+def _claim(*, event: str, kind: str, message, recipient: str) -> int | None:
+    """The log row of this recipient, inserted before sending; None when this notification
+    already reached them, was refused, or is being sent by another run."""
+    try:
+        with transaction.atomic():
+            return NotificationLog.objects.create(
+                event=event, kind=kind, message=message, recipient=recipient
+            ).pk
+    except IntegrityError:
+        pass
+    # Sent before: only a mail server failure that a retry may cure is tried again, and
+    # only by the run whose conditional update takes it.
+    pk = (
+        NotificationLog.objects.filter(event=event, message=message, recipient=recipient)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    retry = NotificationLog.objects.filter(pk=pk, state=NotificationLog.State.RETRY)
+    return pk if pk is not None and retry.update(state=NotificationLog.State.SENDING) else None
+
+
+def _record(pk: int, state: str, error: BaseException | None = None) -> None:
+    NotificationLog.objects.filter(pk=pk).update(
+        state=state,
+        error=f"{type(error).__name__}: {error}"[:2000] if error else "",
+        sent_at=timezone.now() if state == NotificationLog.State.SENT else None,
+    )
+
+
+def _deliver(mail: EmailMessage, *, kind: str, message, event: str) -> int:
+    """Send ``mail`` to its one recipient unless this notification already reached them;
+    1 when sent now. A refused address is recorded and skipped; any other failure of the
+    mail server is recorded and raised, so the task retries those not yet served."""
+    (address,) = mail.to
+    pk = _claim(event=event, kind=kind, message=message, recipient=address)
+    if pk is None:
+        return 0
+    try:
+        mail.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        log.warning("notification %s for message %s: %s refused", kind, message.pk, address)
+        _record(pk, NotificationLog.State.REFUSED, error)
+        return 0
+    except OSError as error:
+        _record(pk, NotificationLog.State.RETRY, error)
+        raise
+    except Exception as error:  # a bad address or header: a retry would not help
+        log.exception("notification %s for message %s to %s failed", kind, message.pk, address)
+        _record(pk, NotificationLog.State.REFUSED, error)
+        return 0
+    _record(pk, NotificationLog.State.SENT)
+    return 1
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def send_notifications(self, kind: str, pks: list[int]) -> int:
     """``send_notification`` for several messages in one task (a processed batch). A
-    message whose mail fails (mail server away, a bad address, anything) goes to a task of
-    its own, which retries or fails visibly; the others are still sent, and never twice."""
+    message whose mail fails (mail server away, anything) goes to a task of its own under
+    the same event, which retries or fails visibly for the recipients not yet served; the
+    others are still sent, and never twice."""
     from django.db.models import Prefetch
 
+    event = _event(self)
     contacts = Contact.objects.filter(portal_access=True).select_related("user")
     messages = _messages(pks).prefetch_related(
         Prefetch("organisation__contacts", queryset=contacts, to_attr="portal_contacts")
@@ -289,10 +369,10 @@ def send_notifications(kind: str, pks: list[int]) -> int:
     for message in messages:
         pk = message.pk
         try:
-            sent += _send(kind, message)
+            sent += _send(kind, message, event=event)
         except Exception:
             log.exception("notification %s for message %s failed; retried on its own", kind, pk)
-            send_notification.delay(kind, pk)
+            send_notification.delay(kind, pk, None, event)
     return sent
 
 

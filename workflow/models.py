@@ -567,3 +567,45 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class NotificationLog(models.Model):
+    """One e-mail notification about a message to one recipient (portal.notifications).
+
+    The row is inserted *before* the e-mail is sent, under a unique constraint per
+    (event, message, recipient): a retry of the task, a redelivery after a worker died, or
+    a batch's follow-up task, sends only to the recipients without a row, or whose row
+    says the mail server failed in a way a retry may cure. ``event`` names the task that
+    first carried the notification (its Celery id), so the same kind about the same message
+    later (a second 70, a second comment) is a new event and is sent again.
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("wordt verzonden")
+        SENT = "sent", _("verzonden")
+        REFUSED = "refused", _("geweigerd, niet opnieuw geprobeerd")
+        RETRY = "retry", _("mislukt, wordt opnieuw geprobeerd")
+
+    event = models.CharField(max_length=64)
+    message = models.ForeignKey(
+        ApprovalMessage, on_delete=models.CASCADE, related_name="notification_logs"
+    )
+    kind = models.CharField(max_length=40)
+    recipient = models.EmailField(max_length=254)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SENDING)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("verstuurde melding")
+        verbose_name_plural = _("verstuurde meldingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "message", "recipient"], name="notification_once_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.message_id} {self.recipient} ({self.state})"

@@ -185,14 +185,18 @@ def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch, fa
     retried = []
     real_send = notifications._send
 
-    def flaky(kind, message, comment_pk=None):
+    def flaky(kind, message, comment_pk=None, *, event):
         if message.pk == messages[1].pk:
             raise failure
-        return real_send(kind, message, comment_pk)
+        return real_send(kind, message, comment_pk, event=event)
 
     monkeypatch.setattr(notifications, "_send", flaky)
     monkeypatch.setattr(notifications.send_notification, "delay", lambda *a: retried.append(a))
     pks = [m.pk for m in messages]
-    assert notifications.send_notifications(notifications.AWAITING_REVIEW, pks) == 2
-    assert retried == [(notifications.AWAITING_REVIEW, messages[1].pk)]
+    result = notifications.send_notifications.apply(
+        args=(notifications.AWAITING_REVIEW, pks), task_id="batch"
+    )
+    assert result.get() == 2
+    # The same event: the task of its own serves only whom the batch did not.
+    assert retried == [(notifications.AWAITING_REVIEW, messages[1].pk, None, "batch")]
     assert len(_to(client_a.user.email)) == 2

@@ -1,0 +1,121 @@
+"""Each recipient of a notification gets it at most once, whatever the mail server does:
+a refused address is logged and skipped (the others are still served, the task ends well),
+a dropped connection is retried only for those not yet served. The real Celery tasks run
+in-process (``.apply()``, retries included) against a locmem backend that fails on cue."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends import locmem
+
+from kvk.status import Status
+from portal import notifications
+from tests import factories
+from tests.portal.conftest import make_message
+from workflow import services
+from workflow.models import NotificationLog
+
+REFUSED: set[str] = set()
+DROPS: list[str] = []  # the address whose next mail drops the connection, once per entry
+
+
+class FailingBackend(locmem.EmailBackend):
+    """Django's locmem backend, with the failures of a real SMTP server."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            for address in message.to:
+                if address in REFUSED:
+                    raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 User unknown")})
+                if address in DROPS:
+                    DROPS.remove(address)
+                    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture(autouse=True)
+def failing_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    REFUSED.clear()
+    DROPS.clear()
+    yield
+    REFUSED.clear()
+    DROPS.clear()
+
+
+def _count(address: str) -> int:
+    return sum(1 for m in mail.outbox if m.to == [address])
+
+
+@pytest.fixture
+def filed(client_a, staff):
+    """A message filed at the KvK (its contacts and the staff hear it) with a second contact."""
+    second = factories.ContactFactory(organisation=client_a.organisation)
+    message = make_message(client_a, Status.APPROVED)
+    assert services.claim_for_submission(message.pk)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-1")
+    services.record_kvk_statuses(
+        message_id=message.pk, statuses=[], outcome_status=Status.FILED, reasons=[]
+    )
+    mail.outbox.clear()
+    return message, [client_a.user.email, second.email, staff.email]
+
+
+def test_a_refused_address_is_skipped_and_everyone_else_is_served_once(filed):
+    message, (first, second, staff) = filed
+    REFUSED.add(second)
+
+    result = notifications.send_notification.apply(args=(notifications.FILED, message.pk))
+
+    assert result.state == "SUCCESS" and result.get() == 2
+    assert (_count(first), _count(second), _count(staff)) == (1, 0, 1)
+    refused = NotificationLog.objects.get(message=message, recipient=second)
+    assert refused.state == NotificationLog.State.REFUSED and "User unknown" in refused.error
+
+
+def test_a_dropped_connection_is_retried_for_those_not_yet_served(filed):
+    message, (first, second, staff) = filed
+    DROPS.append(second)
+
+    result = notifications.send_notification.apply(args=(notifications.FILED, message.pk))
+
+    assert result.state == "SUCCESS"
+    assert (_count(first), _count(second), _count(staff)) == (1, 1, 1)
+    assert set(
+        NotificationLog.objects.filter(message=message).values_list("recipient", "state")
+    ) == {(address, NotificationLog.State.SENT) for address in (first, second, staff)}
+
+
+def test_a_task_delivered_again_sends_nothing_twice(filed):
+    """acks_late: a worker that dies after sending gets the same task (same id) again."""
+    message, addresses = filed
+    for _ in range(2):
+        notifications.send_notification.apply(
+            args=(notifications.FILED, message.pk), task_id="one-task"
+        )
+    assert [_count(address) for address in addresses] == [1, 1, 1]
+
+
+def test_a_batch_hands_a_failing_message_on_without_repeating_it(client_a, client_b, monkeypatch):
+    second = factories.ContactFactory(organisation=client_a.organisation)
+    messages = [make_message(client_a), make_message(client_b)]
+    mail.outbox.clear()
+    monkeypatch.setattr(
+        notifications.send_notification,
+        "delay",
+        lambda *args: notifications.send_notification.apply(args=args).get(),
+    )
+    DROPS.append(second.email)
+
+    notifications.send_notifications.apply(
+        args=(notifications.AWAITING_REVIEW, [m.pk for m in messages])
+    )
+
+    assert [_count(a) for a in (client_a.user.email, second.email, client_b.user.email)] == [
+        1,
+        1,
+        1,
+    ]
