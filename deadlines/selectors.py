@@ -174,7 +174,8 @@ def deadlines_of(
 def message_dates(message: ApprovalMessage | None) -> dict[str, date | None]:
     """What a message says about the adoption, as ``deadlines_of``'s keyword arguments:
     the adoption date once the accounts are adopted, and the date every director signed
-    (the adoption itself when all shareholders are directors, kvk.deadlines)."""
+    (the adoption itself when all shareholders are directors: then it goes before the
+    adoption date, kvk.deadlines.compute_deadlines)."""
     if message is None:
         return {"adopted_on": None, "signed_on": None}
     adopted = message.adopted and message.adoption_date is not None

@@ -49,7 +49,8 @@ Interpretation, made explicit because the law states periods and not dates:
   latest on the draw-up deadline, so the adoption deadline *is* the draw-up deadline and
   filing is due 8 days after it: 5 months + 8 days, and with the full extension 10
   months + 8 days (the domain text's figure; it always lies within the 12-month limit).
-  When the signing date is known, filing is due 8 days after it.
+  When the signing date is known, filing is due 8 days after it, whatever adoption date
+  is recorded later.
 """
 
 from __future__ import annotations
@@ -292,7 +293,7 @@ def compute_deadlines(
     (0 up to the form's maximum). ``adopted_on`` is the adoption date when the accounts
     have been adopted. ``signed_on`` is the date by which every director and supervisory
     director signed them: when signing counts as adoption (all shareholders are directors
-    of a BV or NV) it is the adoption date, unless ``adopted_on`` is given. Raises
+    of a BV or NV) it is the adoption date, also when a later ``adopted_on`` is given. Raises
     ValueError for a legal form the law gives no term for (see ``deadline_notice``);
     whether a stichting or vereniging files at all is the caller's question.
     """
@@ -307,7 +308,9 @@ def compute_deadlines(
             f"{terms.max_extension_months} months, not {extension_months}."
         )
     signing_is_adoption = all_shareholders_are_directors and terms.signing_is_adoption
-    if signing_is_adoption and adopted_on is None:
+    if signing_is_adoption and signed_on is not None:
+        # Signing *is* the adoption (art. 2:210 lid 5): a date recorded later (ticking
+        # "Jaarrekening vastgesteld") does not move the eight days.
         adopted_on = signed_on
     draw_up_months = terms.draw_up_months + extension_months
     draw_up = add_months(year_end, draw_up_months)

@@ -163,14 +163,21 @@ def test_a_known_signing_date_is_the_adoption_when_signing_is_adoption(legal_for
     assert dl.compute_deadlines(*YEAR, legal_form=legal_form, signed_on=D(2026, 3, 1)) == plain
 
 
-def test_the_adoption_date_goes_before_the_signing_date():
+def test_the_signing_date_goes_before_a_later_adoption_date():
+    # KVK-SBR.md section 1: "If all shareholders are also directors, signing counts as
+    # adoption" (art. 2:210 lid 5 BW); "filing is due within 8 days after adoption". A
+    # later "Jaarrekening vastgesteld" date does not start the eight days again.
     result = dl.compute_deadlines(
         *YEAR,
         all_shareholders_are_directors=True,
         signed_on=D(2026, 3, 1),
-        adopted_on=D(2026, 3, 20),
+        adopted_on=D(2026, 12, 1),
     )
-    assert (result.adopted_on, result.filing) == (D(2026, 3, 20), D(2026, 3, 28))
+    assert (result.adopted_on, result.filing) == (D(2026, 3, 1), D(2026, 3, 9))
+    # Without a signing date the recorded adoption date is what we know.
+    assert (
+        dl.compute_deadlines(*YEAR, all_shareholders_are_directors=True, adopted_on=D(2026, 3, 20))
+    ).filing == D(2026, 3, 28)
 
 
 def test_cooperatie_adopted_early_files_eight_days_later():

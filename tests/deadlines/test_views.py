@@ -114,6 +114,19 @@ def test_overdue_year_is_marked(staff_client, season):
     assert "verlopen" in response.content.decode()
 
 
+def test_a_missed_adoption_deadline_is_shown(staff_client, org):
+    # KVK-SBR.md section 1: shareholders adopt "within 2 months after" the draw-up term
+    # (5 months): for 2025 by 31 July 2026. Adopted on 15 August 2026: too late.
+    make_message(org, year=2025, status=Status.IN_REVIEW, adopted_on=date(2026, 8, 15))
+    on_time = factories.OrganisationFactory(environment=org.environment, name="Op Tijd B.V.")
+    make_message(on_time, year=2025, status=Status.IN_REVIEW, adopted_on=date(2026, 7, 31))
+
+    page = staff_client.get(reverse(LIST), {"year": "2025"}).content.decode()
+
+    assert page.count("Termijn verstreken: vastgesteld op") == 1
+    assert "Termijn verstreken: vastgesteld op 15 augustus 2026" in page
+
+
 def test_only_staff_see_the_view(client, client_a, season, outsider):
     assert client.get(reverse(LIST)).status_code == 302  # to the login
     client.force_login(client_a.user)

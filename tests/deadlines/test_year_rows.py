@@ -102,13 +102,17 @@ def test_the_signing_date_changes_nothing_when_the_shareholders_adopt(org):
     assert _row(org, today=date(2026, 3, 5)).deadlines.filing == date(2026, 8, 8)
 
 
-def test_the_adoption_recorded_in_the_workflow_goes_before_the_signing_date(org):
+def test_a_later_adoption_recorded_in_the_workflow_does_not_move_a_missed_deadline(org):
     facts(org, all_directors=True)
     message = _signed(org)
+    # Every director signed on 1 March: filing was due on 9 March. Ticking "Jaarrekening
+    # vastgesteld" in December does not give the year until 9 December.
     ApprovalMessage.objects.filter(pk=message.pk).update(
-        adopted=True, adoption_date=date(2026, 3, 20)
+        adopted=True, adoption_date=date(2026, 12, 1)
     )
-    assert _row(org, today=date(2026, 3, 5)).deadlines.filing == date(2026, 3, 28)
+    row = _row(org, today=date(2026, 12, 2))
+    assert row.deadlines.filing == date(2026, 3, 9)
+    assert row.overdue and row.days_left < 0
 
 
 @pytest.mark.usefixtures("reminder_schedule")
