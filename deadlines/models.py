@@ -101,6 +101,7 @@ class ReminderLog(models.Model):
     class Kind(models.TextChoices):
         CLIENT_REVIEW = "client_review", _("Herinnering cliënt: bericht wacht op beoordeling")
         STAFF_ESCALATION = "staff_escalation", _("Escalatie medewerkers: deponeertermijn nadert")
+        STAFF_OVERDUE = "staff_overdue", _("Escalatie medewerkers: deponeertermijn verstreken")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="reminder_logs"
@@ -115,7 +116,7 @@ class ReminderLog(models.Model):
     financial_year = models.PositiveSmallIntegerField(_("boekjaar"), null=True, blank=True)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     # Client reminders: days the message has been waiting; escalations: days before the
-    # filing deadline.
+    # filing deadline; 0 for the one overdue escalation of a year.
     step = models.PositiveSmallIntegerField(_("stap (dagen)"))
     recipients = models.JSONField(_("ontvangers"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

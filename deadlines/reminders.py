@@ -10,7 +10,9 @@ once": when sending fails, the row keeps the error and the reminder is not retri
 Schedules (settings): ``REMINDER_DAYS`` = days a message has waited for the client
 (status 30) before a reminder; ``REMINDER_ESCALATION_DAYS`` = days before the filing
 deadline at which staff are warned. When the job missed days, only the latest step that
-is due is sent, not every step that was skipped.
+is due is sent, not every step that was skipped. Once a deadline has passed with the year
+still at risk, staff hear it once more, as overdue (``STAFF_OVERDUE``), whether or not a
+warning went before.
 
 Called by the Celery task ``portal.tasks.send_reminders`` (daily, see
 ``CELERY_BEAT_SCHEDULE``) and the command ``manage.py send_reminders``.
@@ -67,7 +69,7 @@ def reminder_step(days_waiting: int, schedule: Sequence[int]) -> int | None:
 def escalation_step(days_left: int, schedule: Sequence[int]) -> int | None:
     """The most urgent escalation step whose threshold ``days_left`` has reached."""
     if days_left < 0:
-        return None  # overdue: the last warning went out before; the view shows it
+        return None  # overdue: its own escalation, once (STAFF_OVERDUE)
     due = [step for step in schedule if days_left <= step]
     return min(due) if due else None
 
@@ -281,14 +283,33 @@ def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None
 # --- staff escalation ------------------------------------------------------------------------
 
 
+def _due_escalation(row: selectors.DeadlineRow, schedule: Sequence[int], today: date):
+    """The kind and step of the escalation a year is due for, or None."""
+    if not row.at_risk or row.days_left is None or row.year_end >= today:
+        return None  # nothing at risk, no computed deadline, or the year is still on
+    if row.days_left < 0:
+        # Once per year, also when no warning went before: a client onboarded late, a
+        # deadline that moved into the past, a filing that ended at 25, 40 or 90 after it.
+        # A year without any message whose deadline passed before the organisation came
+        # to the portal was, as far as we know, filed another way: no alarm for it.
+        assert row.deadlines is not None  # days_left is computed from them
+        came = timezone.localdate(row.organisation.created_at)
+        if row.message is None and came > row.deadlines.filing:
+            return None
+        return ReminderLog.Kind.STAFF_OVERDUE, 0
+    step = escalation_step(row.days_left, schedule)
+    return None if step is None else (ReminderLog.Kind.STAFF_ESCALATION, step)
+
+
 def send_staff_escalations(*, today: date | None = None) -> int:
     """Warn the staff of each environment about financial years at risk whose filing
-    deadline is near; one digest e-mail per environment per run."""
+    deadline is near, and once about each whose deadline has passed; one digest e-mail
+    per environment and kind per run."""
     today = today or timezone.localdate()
     schedule = getattr(settings, "REMINDER_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS)
     if not schedule:
         return 0
-    claimed: dict[int, list[int]] = defaultdict(list)
+    claimed: dict[tuple[int, str], list[int]] = defaultdict(list)
     # Filing deadlines fall at most 12 months after year end, so the years near their
     # deadline began at most two calendar years ago.
     for financial_year in (today.year - 2, today.year - 1, today.year):
@@ -298,29 +319,77 @@ def send_staff_escalations(*, today: date | None = None) -> int:
             today=today,
         )
         for row in rows:
-            if not row.at_risk or row.days_left is None or row.year_end >= today:
-                continue  # nothing at risk, no computed deadline, or the year is still on
-            step = escalation_step(row.days_left, schedule)
-            if step is None:
+            due = _due_escalation(row, schedule, today)
+            if due is None:
                 continue
+            kind, step = due
             entry = _claim(
                 organisation_id=row.organisation.pk,
                 message_id=None,
                 financial_year=financial_year,
-                kind=ReminderLog.Kind.STAFF_ESCALATION,
+                kind=kind,
                 step=step,
             )
             if entry is not None:
-                claimed[row.organisation.environment_id].append(entry.pk)
-    for environment_id, entry_ids in claimed.items():
+                claimed[(row.organisation.environment_id, kind)].append(entry.pk)
+    for (environment_id, _kind), entry_ids in claimed.items():
         transaction.on_commit(
             partial(deliver_staff_escalation, environment_id, entry_ids, today=today)
         )
     return sum(len(ids) for ids in claimed.values())
 
 
+def _escalation_line(row: selectors.DeadlineRow, year: int | None) -> str:
+    fields = {
+        "organisation": row.organisation.name,
+        "year": year,
+        "deadline": _long_date(row.deadlines.filing) if row.deadlines else "-",
+        "situation": row.situation.label,
+    }
+    days = row.days_left or 0
+    if days < 0:
+        return ngettext(
+            "- {organisation}, boekjaar {year}: de deponeertermijn is verstreken op "
+            "{deadline} ({days} dag geleden); {situation}",
+            "- {organisation}, boekjaar {year}: de deponeertermijn is verstreken op "
+            "{deadline} ({days} dagen geleden); {situation}",
+            -days,
+        ).format(days=-days, **fields)
+    return gettext(
+        "- {organisation}, boekjaar {year}: deponeren uiterlijk {deadline} "
+        "(nog {days} dagen); {situation}"
+    ).format(days=days, **fields)
+
+
+def _escalation_heading(kind: str, count: int) -> tuple[str, str]:
+    """The subject and first sentence of a digest of ``count`` escalations of ``kind``."""
+    if kind == ReminderLog.Kind.STAFF_OVERDUE:
+        subject = ngettext(
+            "Deponeertermijn verstreken: {count} cliënt zonder gedeponeerde jaarrekening",
+            "Deponeertermijn verstreken: {count} cliënten zonder gedeponeerde jaarrekening",
+            count,
+        )
+        intro = gettext(
+            "De wettelijke deponeertermijn is verstreken voor deze cliënten, en hun "
+            "jaarrekening is nog niet gedeponeerd. Deponeer zo snel mogelijk: te laat "
+            "deponeren is een economisch delict."
+        )
+        return subject.format(count=count), intro
+    subject = ngettext(
+        "Deponeertermijn nadert: {count} cliënt zonder goedgekeurde jaarrekening",
+        "Deponeertermijn nadert: {count} cliënten zonder goedgekeurde jaarrekening",
+        count,
+    )
+    intro = gettext(
+        "De wettelijke deponeertermijn nadert voor deze cliënten, en hun jaarrekening "
+        "is nog niet goedgekeurd of gedeponeerd:"
+    )
+    return subject.format(count=count), intro
+
+
 def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> tuple[str, str]:
-    """Subject and body of a staff escalation digest, in ``language``."""
+    """Subject and body of a staff escalation digest (entries of one kind), in
+    ``language``."""
     with translation.override(language):
         lines = []
         for entry in entries:
@@ -329,28 +398,10 @@ def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> 
                 entry.financial_year or today.year,  # escalations always name their year
                 today=today,
             )[0]
-            lines.append(
-                gettext(
-                    "- {organisation}, boekjaar {year}: deponeren uiterlijk {deadline} "
-                    "(nog {days} dagen); {situation}"
-                ).format(
-                    organisation=row.organisation.name,
-                    year=entry.financial_year,
-                    deadline=_long_date(row.deadlines.filing) if row.deadlines else "-",
-                    days=row.days_left,
-                    situation=row.situation.label,
-                )
-            )
-        subject = ngettext(
-            "Deponeertermijn nadert: {count} cliënt zonder goedgekeurde jaarrekening",
-            "Deponeertermijn nadert: {count} cliënten zonder goedgekeurde jaarrekening",
-            len(entries),
-        ).format(count=len(entries))
+            lines.append(_escalation_line(row, entry.financial_year))
+        subject, intro = _escalation_heading(entries[0].kind, len(entries))
         body = (
-            gettext(
-                "De wettelijke deponeertermijn nadert voor deze cliënten, en hun jaarrekening "
-                "is nog niet goedgekeurd of gedeponeerd:"
-            )
+            intro
             + "\n\n"
             + "\n".join(lines)
             + "\n\n"

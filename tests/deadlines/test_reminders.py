@@ -332,3 +332,53 @@ def test_one_person_contact_of_two_organisations_is_reminded_once_for_each(
     ]
     assert run(django_capture_on_commit_callbacks).client_reminders == 0
     assert len(mail.outbox) == 2
+
+
+# --- overdue -------------------------------------------------------------------------------
+# KVK-SBR.md section 1: filing is due "within 8 days after adoption and in any case within
+# 12 months after year end"; "Late filing is an economic offence". Calendar year 2025: due
+# 8 August 2026 (5 + 2 months + 8 days).
+
+AFTER = date(2026, 8, 20)  # 12 days after the deadline of 2025
+
+
+def test_a_rejection_after_the_deadline_escalates_once_as_overdue(
+    org, staff_members, capsys, django_capture_on_commit_callbacks
+):
+    # No warning went before (the client had approved; it rejected after the deadline).
+    make_message(org, year=2025, status=Status.REJECTED, changed_at=at_noon(AFTER))
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", "--today", AFTER.isoformat())
+    (email,) = mail.outbox
+    assert sorted(email.to) == ["eva@kantoor.nl", "tom@kantoor.nl"]
+    assert "Deponeertermijn verstreken: 1 cliënt" in email.subject
+    assert "nadert" not in email.subject + email.body
+    assert (
+        "Alfa B.V., boekjaar 2025: de deponeertermijn is verstreken op 8 augustus 2026 "
+        "(12 dagen geleden)" in email.body
+    )
+    assert "staff escalations: 1" in capsys.readouterr().out
+    entry = ReminderLog.objects.get()
+    assert (entry.kind, entry.financial_year, entry.step) == ("staff_overdue", 2025, 0)
+    assert entry.sent_at is not None
+
+
+def test_overdue_after_a_warning_and_only_for_years_the_portal_saw_pass(
+    environment, org, staff_members, django_capture_on_commit_callbacks
+):
+    # Alfa was in the portal before the deadline and sent nothing: warned, then overdue.
+    type(org).objects.filter(pk=org.pk).update(created_at=at_noon(date(2026, 1, 5)))
+    run(django_capture_on_commit_callbacks, date(2026, 8, 1))  # 7 days left
+    # Beta came the day after the deadline of 2025, without a message: as far as the
+    # portal knows it filed another way, so no alarm.
+    beta = factories.OrganisationFactory(environment=environment, name="Beta B.V.")
+    type(beta).objects.filter(pk=beta.pk).update(created_at=at_noon(date(2026, 8, 9)))
+    run(django_capture_on_commit_callbacks, date(2026, 8, 9))  # 1 day overdue
+    warning, overdue = mail.outbox
+    assert "nadert" in warning.subject and "verstreken" in overdue.subject
+    assert "(1 dag geleden)" in overdue.body and "Beta" not in overdue.body
+    assert sorted(ReminderLog.objects.values_list("kind", "step", "organisation")) == [
+        ("staff_escalation", 14, org.pk),
+        ("staff_overdue", 0, org.pk),
+    ]
