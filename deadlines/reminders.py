@@ -110,7 +110,7 @@ _CLIENT_TEXT = {
         "klantportaal en wacht op uw beoordeling.\n"
         "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
         "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
-        "De wettelijke deponeertermijn verloopt op {deadline}.\n\n"
+        "{deadline_sentence}\n\n"
         "Naar het bericht: {url}\n\n"
         "Met vriendelijke groet,\n{sender}\n",
     ),
@@ -121,9 +121,22 @@ _CLIENT_TEXT = {
         "the client portal for {days} days.\n"
         "Please check the documents, tick 'Annual accounts adopted' and approve the message. "
         "We will then file the accounts with the Chamber of Commerce (KvK).\n\n"
-        "The legal filing deadline is {deadline}.\n\n"
+        "{deadline_sentence}\n\n"
         "Go to the message: {url}\n\n"
         "Kind regards,\n{sender}\n",
+    ),
+}
+
+
+# The deadline to come, and the one that passed (a reminder sent after it).
+_DEADLINE_TEXT = {
+    "nl": (
+        "De wettelijke deponeertermijn verloopt op {deadline}.",
+        "De wettelijke deponeertermijn is verlopen op {deadline}.",
+    ),
+    "en": (
+        "The legal filing deadline is {deadline}.",
+        "The legal filing deadline passed on {deadline}.",
     ),
 }
 
@@ -156,6 +169,7 @@ def _recipients(contacts: Sequence[Contact], pending: set[int] | None = None) ->
         for contact in contacts
         if contact.portal_access
         and contact.email
+        and (contact.user is None or contact.user.is_active)  # a deactivated login: none
         and (pending is None or contact.user_id in pending)
     ]
 
@@ -174,9 +188,13 @@ def send_client_reminders(*, now: datetime | None = None) -> int:
     if not due:
         return 0
     contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in Contact.objects.filter(
-        organisation_id__in={message.organisation_id for message, _step in due}
-    ).order_by("pk"):
+    for contact in (
+        Contact.objects.filter(
+            organisation_id__in={message.organisation_id for message, _step in due}
+        )
+        .select_related("user")
+        .order_by("pk")
+    ):
         contacts[contact.organisation_id].append(contact)
     progress = approval_progress_many(message for message, _step in due)
     claimed = 0
@@ -201,17 +219,27 @@ def send_client_reminders(*, now: datetime | None = None) -> int:
 
 
 def _client_email(
-    contact: Contact, *, message, organisation: Organisation, days: int, deadline: date | None
+    contact: Contact,
+    *,
+    message,
+    organisation: Organisation,
+    days: int,
+    deadline: date | None,
+    today: date,
 ) -> EmailMessage:
     language = contact.language if contact.language in _CLIENT_TEXT else "nl"
     subject, body = _CLIENT_TEXT[language]
+    coming, passed = _DEADLINE_TEXT[language]
     with translation.override(language):
+        day = _long_date(deadline) if deadline else "-"
         fields = {
+            "deadline_sentence": (passed if deadline and deadline < today else coming).format(
+                deadline=day
+            ),
             "year": message.financial_year or "",
             "organisation": organisation.name,
             "name": contact.name,
             "days": days,
-            "deadline": _long_date(deadline) if deadline else "-",
             "url": _url("outsite-message", message.pk),
             "sender": organisation.environment.name,
         }
@@ -256,12 +284,10 @@ def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None
         for contact in Contact.objects.filter(organisation_id=entry.organisation_id)
         if contact.email in entry.recipients
     ]
+    today = today or timezone.localdate()
     try:
         deadline = _filing_deadline(message)
-        days = max(
-            entry.step,
-            ((today or timezone.localdate()) - timezone.localdate(message.status_changed_at)).days,
-        )
+        days = max(entry.step, (today - timezone.localdate(message.status_changed_at)).days)
         emails = [
             _client_email(
                 contact,
@@ -269,6 +295,7 @@ def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None
                 organisation=entry.organisation,
                 days=days,
                 deadline=deadline,
+                today=today,
             )
             for contact in contacts
         ]
@@ -355,9 +382,12 @@ def _escalation_line(row: selectors.DeadlineRow, year: int | None) -> str:
             "{deadline} ({days} dagen geleden); {situation}",
             -days,
         ).format(days=-days, **fields)
-    return gettext(
+    return ngettext(
         "- {organisation}, boekjaar {year}: deponeren uiterlijk {deadline} "
-        "(nog {days} dagen); {situation}"
+        "(nog {days} dag); {situation}",
+        "- {organisation}, boekjaar {year}: deponeren uiterlijk {deadline} "
+        "(nog {days} dagen); {situation}",
+        days,
     ).format(days=days, **fields)
 
 

@@ -128,6 +128,8 @@ def client_recipients(message) -> list[Recipient]:
     if contacts is None:
         contacts = message.organisation.contacts.filter(portal_access=True).select_related("user")
     for contact in contacts:
+        if contact.user is not None and not contact.user.is_active:
+            continue  # their login was deactivated: they no longer hear from the portal
         email = contact.email or (contact.user.email if contact.user else "")
         if email:
             recipients.append(Recipient(email, contact.language or "nl", contact.name, False))
@@ -203,6 +205,27 @@ def _link(message, staff: bool) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[message.pk])
 
 
+def _client_status(status: int) -> str:
+    """Where a message stands, as its client reads it: no code, no third person about the
+    reader ("door cliënt"); the staff read the status code and its label."""
+    phrases = {
+        Status.IN_REVIEW: _("Wacht op uw beoordeling"),
+        Status.REJECTED: _("Afgekeurd bij de beoordeling"),
+        Status.APPROVED: _("Goedgekeurd; wordt verzonden naar de KvK"),
+        Status.SENT_TO_KVK: _("Verzonden naar de KvK"),
+        Status.TRANSPORT_ERROR: _("Verzenden naar de KvK vertraagd; uw accountant volgt het op"),
+        Status.FILED: _("Gedeponeerd bij de KvK"),
+        Status.REFUSED: _("Afgekeurd door de KvK"),
+    }
+    return str(phrases.get(Status(status), Status(status).label))
+
+
+def _one_full_stop(text: str, name: str) -> str:
+    """A name that ends in a full stop (Korenschoof B.V.) ends the sentence with it: never
+    "B.V.." in any language's wording."""
+    return text.replace(name + ".", name) if name.endswith(".") else text
+
+
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
     with translation.override(recipient.language):
         # A client never reads the technical detail of a reason; the staff do. Both read
@@ -217,13 +240,18 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 "recipient": recipient,
                 "link": _link(message, recipient.staff),
                 "reasons": reasons,
-                "status_label": str(Status(message.status).label),
+                "status_label": (
+                    f"{message.status} {Status(message.status).label}"
+                    if recipient.staff
+                    else _client_status(message.status)
+                ),
                 "comment": comment,
                 "attention_label": attention_label(message.attention_code),
                 "attention": attention_text(message.attention_code, message.attention_detail),
             },
         )
-    return subject, body
+    name = message.organisation.name
+    return _one_full_stop(subject, name), _one_full_stop(body, name)
 
 
 @shared_task(
@@ -379,7 +407,7 @@ def send_notifications(self, kind: str, pks: list[int]) -> int:
 def send_invitation(contact, link: str) -> None:
     """The invitation to the client portal, with the link to choose a password."""
     with translation.override(contact.language or settings.LANGUAGE_CODE):
-        subject = _("Uitnodiging voor het klantportal van %(firm)s") % {
+        subject = _("Uitnodiging voor het klantportaal van %(firm)s") % {
             "firm": contact.organisation.environment.name
         }
         body = render_to_string("portal/email/invitation.txt", {"contact": contact, "link": link})

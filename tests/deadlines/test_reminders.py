@@ -382,3 +382,40 @@ def test_overdue_after_a_warning_and_only_for_years_the_portal_saw_pass(
         ("staff_escalation", 14, org.pk),
         ("staff_overdue", 0, org.pk),
     ]
+
+
+# --- wording and who hears it --------------------------------------------------------------
+
+
+def test_a_reminder_after_the_deadline_says_it_has_passed(org, django_capture_on_commit_callbacks):
+    # Calendar year 2025: filing was due 8 August 2026 (KVK-SBR.md section 1).
+    factories.ContactFactory(organisation=org, name="Anna", email="anna@example.nl")
+    english = factories.ContactFactory(organisation=org, name="Ann", email="ann@example.com")
+    english.language = "en"
+    english.save()
+    make_message(org, year=2025, changed_at=at_noon(date(2026, 8, 17)))
+    run(django_capture_on_commit_callbacks, date(2026, 8, 20))  # waited 3 days
+    by_address = {email.to[0]: email.body for email in mail.outbox}
+    assert (
+        "De wettelijke deponeertermijn is verlopen op 8 augustus 2026."
+        in by_address["anna@example.nl"]
+    )
+    assert "verloopt op" not in by_address["anna@example.nl"]
+    assert "The legal filing deadline passed on 8 August 2026." in by_address["ann@example.com"]
+
+
+def test_one_day_left_is_one_day(org, staff_members, django_capture_on_commit_callbacks):
+    run(django_capture_on_commit_callbacks, date(2026, 8, 7))  # the deadline is 8 August
+    (email,) = mail.outbox
+    assert "(nog 1 dag);" in email.body
+
+
+def test_a_contact_whose_login_was_deactivated_is_not_reminded(
+    waiting, django_capture_on_commit_callbacks
+):
+    _message, contact = waiting
+    factories.ContactFactory(organisation=contact.organisation, email="piet@example.nl")
+    contact.user.is_active = False
+    contact.user.save()
+    run(django_capture_on_commit_callbacks)
+    assert [email.to for email in mail.outbox] == [["piet@example.nl"]]

@@ -200,3 +200,63 @@ def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch, fa
     # The same event: the task of its own serves only whom the batch did not.
     assert retried == [(notifications.AWAITING_REVIEW, messages[1].pk, None, "batch")]
     assert len(_to(client_a.user.email)) == 2
+
+
+def test_client_mail_speaks_to_the_client(client_a, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_message(client_a)
+    (sent,) = _to(client_a.user.email)
+    # No status code and no third person about the reader; "klantportaal", spelled right.
+    assert "Status: Wacht op uw beoordeling" in sent.body
+    assert "door cliënt" not in sent.body and "30" not in sent.body.split("Status:")[1]
+    assert "in het klantportaal." in sent.body
+
+
+def test_staff_mail_keeps_the_status_code(client_a, staff, django_capture_on_commit_callbacks):
+    message = make_message(client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(message_id=message.pk, actor=Actor.for_user(client_a.user), reason="X")
+    (sent,) = _to(staff.email)
+    assert "Status: 40 Afgekeurd door cliënt" in sent.body
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once(
+    client_a, staff, django_capture_on_commit_callbacks
+):
+    client_a.organisation.name = "Korenschoof B.V."
+    client_a.organisation.save()
+    contact = client_a.user.client_contacts.get()
+    contact.language = "en"
+    contact.save()
+    message = _sent_to_kvk(client_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_kvk_statuses(
+            message_id=message.pk,
+            statuses=[],
+            outcome_status=Status.REFUSED,
+            reasons=[{"code": "KVK-1", "message": "Balans sluit niet"}],
+        )
+    (sent,) = _to(client_a.user.email)
+    assert "Korenschoof B.V.." not in sent.body
+    assert "of Korenschoof B.V. New documents" in sent.body
+
+
+def test_a_contact_whose_login_was_deactivated_hears_nothing(
+    client_a, django_capture_on_commit_callbacks
+):
+    from tests import factories
+
+    other = factories.ContactFactory(organisation=client_a.organisation)
+    client_a.user.is_active = False
+    client_a.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_message(client_a)
+    assert not _to(client_a.user.email)
+    assert len(_to(other.email)) == 1
+
+
+def test_the_invitation_names_the_klantportaal(client_a):
+    contact = client_a.user.client_contacts.get()
+    notifications.send_invitation(contact, "https://portaal.example/wachtwoord/")
+    (sent,) = _to(contact.email)
+    assert "klantportaal van" in sent.subject and "voor het klantportaal." in sent.body
