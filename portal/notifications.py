@@ -343,8 +343,10 @@ def _claim(*, event: str, kind: str, message, recipient: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+    if pk is None:
+        return None
     retry = NotificationLog.objects.filter(pk=pk, state=NotificationLog.State.RETRY)
-    return pk if pk is not None and retry.update(state=NotificationLog.State.SENDING) else None
+    return pk if retry.update(state=NotificationLog.State.SENDING) else None
 
 
 def _record(pk: int, state: str, error: BaseException | None = None) -> None:
