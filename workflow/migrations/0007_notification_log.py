@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0005_signed_on"),
+        ("workflow", "0006_dutch_field_names"),
     ]
 
     operations = [
