@@ -107,7 +107,7 @@ _CLIENT_TEXT = {
         "Herinnering: de jaarrekening {year} van {organisation} wacht op uw beoordeling",
         "Beste {name},\n\n"
         "De jaarrekening {year} van {organisation} staat al {days} dagen voor u klaar in het "
-        "klantportaal en wacht op uw beoordeling.\n"
+        "klantportal en wacht op uw beoordeling.\n"
         "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
         "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
         "{deadline_sentence}\n\n"

@@ -409,7 +409,7 @@ def send_notifications(self, kind: str, pks: list[int]) -> int:
 def send_invitation(contact, link: str) -> None:
     """The invitation to the client portal, with the link to choose a password."""
     with translation.override(contact.language or settings.LANGUAGE_CODE):
-        subject = _("Uitnodiging voor het klantportaal van %(firm)s") % {
+        subject = _("Uitnodiging voor het klantportal van %(firm)s") % {
             "firm": contact.organisation.environment.name
         }
         body = render_to_string("portal/email/invitation.txt", {"contact": contact, "link": link})

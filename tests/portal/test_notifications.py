@@ -206,10 +206,11 @@ def test_client_mail_speaks_to_the_client(client_a, staff, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         make_message(client_a)
     (sent,) = _to(client_a.user.email)
-    # No status code and no third person about the reader; "klantportaal", spelled right.
+    # No status code and no third person about the reader; "klantportal", as the product
+    # names it (seed: kvk-jaarstukken-deponeren-via-accountancyportal.txt).
     assert "Status: Wacht op uw beoordeling" in sent.body
     assert "door cliënt" not in sent.body and "30" not in sent.body.split("Status:")[1]
-    assert "in het klantportaal." in sent.body
+    assert "in het klantportal." in sent.body
 
 
 def test_staff_mail_keeps_the_status_code(client_a, staff, django_capture_on_commit_callbacks):
@@ -255,8 +256,8 @@ def test_a_contact_whose_login_was_deactivated_hears_nothing(
     assert len(_to(other.email)) == 1
 
 
-def test_the_invitation_names_the_klantportaal(client_a):
+def test_the_invitation_names_the_klantportal(client_a):
     contact = client_a.user.client_contacts.get()
     notifications.send_invitation(contact, "https://portaal.example/wachtwoord/")
     (sent,) = _to(contact.email)
-    assert "klantportaal van" in sent.subject and "voor het klantportaal." in sent.body
+    assert "klantportal van" in sent.subject and "voor het klantportal." in sent.body
