@@ -37,6 +37,13 @@ def logins_named(username: str) -> QuerySet[Any]:
     return User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username})
 
 
+def addressed_to(email: str) -> QuerySet[Any]:
+    """Every login whose e-mail address is ``email`` apart from capitals: those that
+    "Wachtwoord vergeten" with this address reaches."""
+    User = get_user_model()
+    return User._default_manager.filter(**{f"{User.get_email_field_name()}__iexact": email})
+
+
 def find_login(username: str) -> Any | None:
     """The login ``username`` names, capitals aside: the one written exactly so, else the
     only one written otherwise. None when there is none, or when several differ only in

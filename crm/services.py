@@ -564,7 +564,11 @@ def check_contact_email(*, contact: Contact, email: str) -> None:
         raise ContactEmailRefused("email_required")
     if is_staff_login(user):
         raise ContactEmailRefused("staff_login")
-    if logins.logins_named(email).exclude(pk=user.pk).exists():
+    # Another login named so, or with this e-mail address: "Wachtwoord vergeten" mails
+    # every login whose address it is, so its owner (a staff login named otherwise, say)
+    # would get a link to this contact's login too.
+    taken = logins.logins_named(email) | logins.addressed_to(email)
+    if taken.exclude(pk=user.pk).exists():
         raise ContactEmailRefused("login_taken")
 
 

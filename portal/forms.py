@@ -472,10 +472,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     a password (crm.logins.awaits_password); Django's form reaches only logins with one."""
 
     def get_users(self, email: str) -> Iterator[Any]:
-        User = get_user_model()
-        field = User.get_email_field_name()
-        candidates = User._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
-        for user in candidates:
+        field = get_user_model().get_email_field_name()
+        for user in logins.addressed_to(email).filter(is_active=True):
             # As Django's form: the database's iexact may match another address than the
             # one typed (CVE-2019-19844); the mail goes to the login's own address.
             same = _folded(getattr(user, field)) == _folded(email)

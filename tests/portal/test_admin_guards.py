@@ -155,6 +155,21 @@ def test_another_persons_login_is_refused_and_nothing_changes(superuser_browser,
     assert (jan.email, jan.user.username) == ("jan@example.nl", "jan@example.nl")
 
 
+def test_another_logins_e_mail_address_is_refused_and_gets_no_reset_for_jans_login(
+    superuser_browser, jan
+):
+    """The administrator's own address ("beheerder" logs in with another username):
+    "Wachtwoord vergeten" finds logins by e-mail address, so its owner would also get a
+    link to choose the password of Jan's login."""
+    response = post_change(superuser_browser, "crm_contact", jan, {"email": "Beheer@Kantoor.nl"})
+    assert LOGIN_TAKEN in field_errors(response)
+    jan.refresh_from_db()
+    assert (jan.email, jan.user.email) == ("jan@example.nl", "jan@example.nl")
+    BrowserClient().post(reverse("password_reset"), {"email": "beheer@kantoor.nl"})
+    assert [message.to for message in mail.outbox] == [["beheer@kantoor.nl"]]
+    assert "jan@example.nl" not in mail.outbox[0].body
+
+
 def test_a_contact_with_a_login_keeps_an_address(superuser_browser, jan):
     response = post_change(superuser_browser, "crm_contact", jan, {"email": None})
     assert "logt in met dit e-mailadres; laat het daarom niet leeg" in field_errors(response)
