@@ -236,6 +236,9 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may take to answer: a hung server ends the send as a failure the
+# notification task retries, before the task's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT).
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Deponeer <noreply@deponeer.localhost>")
 
 # --- Celery -----------------------------------------------------------------------------

@@ -22,11 +22,14 @@ import logging
 import smtplib
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -256,7 +259,7 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
 
 @shared_task(
     bind=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, SoftTimeLimitExceeded),
     retry_backoff=30,
     max_retries=5,
     acks_late=True,
@@ -336,17 +339,32 @@ def _claim(*, event: str, kind: str, message, recipient: str) -> int | None:
             ).pk
     except IntegrityError:
         pass
-    # Sent before: only a mail server failure that a retry may cure is tried again, and
-    # only by the run whose conditional update takes it.
-    pk = (
+    # Sent before: only a mail server failure that a retry may cure is tried again, and a
+    # send whose run died before it could record the outcome (still SENDING after the
+    # task's hard time limit: the worker was killed, and Celery delivers the task again);
+    # the run whose conditional update takes the row sends it. A mail the dead run did
+    # send goes out twice then: rarer and less harmful than one never sent.
+    row = (
         NotificationLog.objects.filter(event=event, message=message, recipient=recipient)
-        .values_list("pk", flat=True)
+        .values_list("pk", "state")
         .first()
     )
-    if pk is None:
+    if row is None:
         return None
-    retry = NotificationLog.objects.filter(pk=pk, state=NotificationLog.State.RETRY)
-    return pk if retry.update(state=NotificationLog.State.SENDING) else None
+    pk, state = row
+    now = timezone.now()
+    died = Q(state=NotificationLog.State.SENDING, claimed_at__lt=now - _SENDING_DIED_AFTER)
+    taken = NotificationLog.objects.filter(Q(state=NotificationLog.State.RETRY) | died, pk=pk)
+    if not taken.update(state=NotificationLog.State.SENDING, claimed_at=now):
+        return None
+    if state == NotificationLog.State.SENDING:
+        log.warning("notification %s for message %s to %s: taken over", kind, message.pk, recipient)
+    return pk
+
+
+#: How long a row may say SENDING before its run counts as dead: the task's hard time limit
+#: (the worker is killed then) and a margin.
+_SENDING_DIED_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 def _record(pk: int, state: str, error: BaseException | None = None) -> None:
@@ -371,7 +389,7 @@ def _deliver(mail: EmailMessage, *, kind: str, message, event: str) -> int:
         log.warning("notification %s for message %s: %s refused", kind, message.pk, address)
         _record(pk, NotificationLog.State.REFUSED, error)
         return 0
-    except OSError as error:
+    except (OSError, SoftTimeLimitExceeded) as error:  # a retry may cure it
         _record(pk, NotificationLog.State.RETRY, error)
         raise
     except Exception as error:  # a bad address or header: a retry would not help

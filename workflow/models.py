@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
 
@@ -595,6 +596,9 @@ class NotificationLog(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.SENDING)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the run now sending it took the row: a run that died while sending (its row
+    #: still says SENDING long after) is taken over by the task's redelivery.
+    claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

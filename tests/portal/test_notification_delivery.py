@@ -6,10 +6,13 @@ in-process (``.apply()``, retries included) against a locmem backend that fails 
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends import locmem
+from django.utils import timezone
 
 from kvk.status import Status
 from portal import notifications
@@ -20,6 +23,7 @@ from workflow.models import NotificationLog
 
 REFUSED: set[str] = set()
 DROPS: list[str] = []  # the address whose next mail drops the connection, once per entry
+HANGS: list[str] = []  # the address whose next mail hangs until the soft time limit, once
 
 
 class FailingBackend(locmem.EmailBackend):
@@ -33,6 +37,9 @@ class FailingBackend(locmem.EmailBackend):
                 if address in DROPS:
                     DROPS.remove(address)
                     raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+                if address in HANGS:
+                    HANGS.remove(address)
+                    raise SoftTimeLimitExceeded()
         return super().send_messages(messages)
 
 
@@ -41,9 +48,11 @@ def failing_mail(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     REFUSED.clear()
     DROPS.clear()
+    HANGS.clear()
     yield
     REFUSED.clear()
     DROPS.clear()
+    HANGS.clear()
 
 
 def _count(address: str) -> int:
@@ -89,6 +98,18 @@ def test_a_dropped_connection_is_retried_for_those_not_yet_served(filed):
     ) == {(address, NotificationLog.State.SENT) for address in (first, second, staff)}
 
 
+def test_a_mail_server_that_hangs_until_the_time_limit_is_tried_again_not_refused(filed):
+    """The task's soft time limit ends a hung send: a retry may cure that, so the recipient
+    is not marked refused and gets the mail from the retry, once."""
+    message, (first, second, staff) = filed
+    HANGS.append(second)
+
+    notifications.send_notification.apply(args=(notifications.FILED, message.pk))
+
+    assert (_count(first), _count(second), _count(staff)) == (1, 1, 1)
+    assert NotificationLog.objects.get(recipient=second).state == NotificationLog.State.SENT
+
+
 def test_a_task_delivered_again_sends_nothing_twice(filed):
     """acks_late: a worker that dies after sending gets the same task (same id) again."""
     message, addresses = filed
@@ -97,6 +118,35 @@ def test_a_task_delivered_again_sends_nothing_twice(filed):
             args=(notifications.FILED, message.pk), task_id="one-task"
         )
     assert [_count(address) for address in addresses] == [1, 1, 1]
+
+
+def test_a_send_whose_worker_died_is_taken_over_by_the_redelivered_task(filed, settings):
+    """A worker killed while sending (out of memory, the hard time limit) leaves its row at
+    SENDING; Celery delivers the task again (acks_late, CELERY_TASK_REJECT_ON_WORKER_LOST).
+    Within the hard time limit the row may still be another run's: left alone. After it,
+    the mail goes out instead of being lost for good."""
+    message, (first, second, staff) = filed
+    claimed = timezone.now()
+    NotificationLog.objects.create(
+        event="one-task",
+        kind=notifications.FILED,
+        message=message,
+        recipient=second,
+        claimed_at=claimed,
+    )
+
+    notifications.send_notification.apply(
+        args=(notifications.FILED, message.pk), task_id="one-task"
+    )
+    assert (_count(first), _count(second), _count(staff)) == (1, 0, 1)
+
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    NotificationLog.objects.filter(recipient=second).update(claimed_at=claimed - limit)
+    notifications.send_notification.apply(
+        args=(notifications.FILED, message.pk), task_id="one-task"
+    )
+    assert (_count(first), _count(second), _count(staff)) == (1, 1, 1)
+    assert NotificationLog.objects.get(recipient=second).state == NotificationLog.State.SENT
 
 
 def test_a_batch_hands_a_failing_message_on_without_repeating_it(client_a, client_b, monkeypatch):

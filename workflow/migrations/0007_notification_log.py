@@ -7,6 +7,7 @@ Reversible: going back drops the table.
 """
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -43,6 +44,7 @@ class Migration(migrations.Migration):
                 ),
                 ("error", models.TextField(blank=True)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("sent_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "message",
