@@ -481,6 +481,14 @@ def portal_login(
             # Old logins differing only in capitals, none written as this address: which
             # person is meant cannot be told, and a new spelling would be one more.
             raise PortalLoginRefused("login_taken")
+        if user is None and email:
+            # A login named otherwise whose e-mail address this is ("klant-a" with
+            # klant-a@example.nl): that person's login, which "Wachtwoord vergeten" with
+            # this address reaches too. Several: which one cannot be told.
+            addressed = list(logins.addressed_to(email)[:2])
+            if len(addressed) > 1:
+                raise PortalLoginRefused("login_taken")
+            user = addressed[0] if addressed else None
     if user is None:
         return PortalLogin()
     if is_staff_login(user):

@@ -98,6 +98,36 @@ def test_insite_links_the_login_of_a_contact_of_another_organisation_of_the_envi
         assert reverse("outsite-message", args=[message.pk]) in page
 
 
+def test_a_login_named_otherwise_is_found_by_its_e_mail_address(
+    admin_browser, client_a, client_b, staff, django_capture_on_commit_callbacks
+):
+    """A login whose username is not its e-mail address (made by a command or the admin,
+    as the demo's "klant-a") is the person's login all the same: "Wachtwoord vergeten"
+    with the address reaches it. Linking it keeps one person at one login; a staff
+    member's address stays refused."""
+    contact_b = client_b.user.client_contacts.get()
+    assert client_b.user.username != contact_b.email
+    client_b.user.email = contact_b.email
+    client_b.user.save()
+    response = _add_piet(
+        admin_browser, client_a, contact_b.email.upper(), django_capture_on_commit_callbacks
+    )
+    assert SHARED in response.content.decode()
+    assert Contact.objects.get(organisation=client_a.organisation, name="Piet").user == (
+        client_b.user
+    )
+
+    staff.email = "jan.staf@kantoor.nl"
+    staff.save()
+    url = reverse("insite-contact-create", args=[client_a.organisation.pk])
+    refused = admin_browser.post(
+        url,
+        {"name": "Jan", "email": "Jan.Staf@kantoor.nl", "language": "nl", "portal_access": "on"},
+    )
+    assert refused.status_code == 400
+    assert "al de login van een andere portalgebruiker of medewerker" in refused.content.decode()
+
+
 def test_a_linked_login_never_activated_gets_the_invitation(
     admin_browser, client_a, client_b, django_capture_on_commit_callbacks
 ):
