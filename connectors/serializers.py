@@ -288,7 +288,9 @@ ERROR_CODES = (
 
 class ErrorSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
-        choices=ERROR_CODES, help_text="Stable, for machines; the detail is for people."
+        choices=ERROR_CODES,
+        help_text="Stable, for machines; the detail is for people. Later versions may add "
+        "codes: read an unknown one as a general error and show its detail.",
     )
     detail = serializers.CharField(help_text="One sentence, in Dutch or per Accept-Language.")
 
