@@ -43,6 +43,14 @@ def link_in(body: str) -> str:
     return match.group(1)
 
 
+def open_link(path: str) -> tuple[BrowserClient, str]:
+    """Open a reset link as its reader does; the browser and the form's own address (Django
+    swaps the token in the link for one in the session)."""
+    browser = BrowserClient()
+    form_page = browser.get(path, follow=True)
+    return browser, form_page.redirect_chain[-1][0]
+
+
 def test_an_invited_client_without_a_password_gets_a_link_and_can_log_in(
     admin_browser, client_a, settings, django_capture_on_commit_callbacks
 ):
@@ -62,12 +70,9 @@ def test_an_invited_client_without_a_password_gets_a_link_and_can_log_in(
     link = link_in(sent.body)
     assert link.startswith("https://portaal.example.nl/wachtwoord/instellen/")
 
-    browser = BrowserClient()
-    form_page = browser.get(link.removeprefix("https://portaal.example.nl"), follow=True)
+    browser, form_url = open_link(link.removeprefix("https://portaal.example.nl"))
     new = "Nieuw-wachtwoord-42"
-    done = browser.post(
-        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
-    )
+    done = browser.post(form_url, {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
     login = BrowserClient().post(reverse("login"), {"username": "eva@example.nl", "password": new})
     assert login.status_code == 302 and reverse("login") not in login["Location"]
@@ -101,3 +106,26 @@ def test_a_login_with_a_password_still_gets_its_link(client_a):
     user.save()
     ask_reset("klant@example.nl")
     assert [m.to for m in mail.outbox] == [["klant@example.nl"]]
+
+
+def test_a_password_needs_at_least_12_characters_said_in_dutch(client_a):
+    """OWASP ASVS 4.0.3 V2.1.1: "user set passwords are at least 12 characters in length"."""
+    user = client_a.user
+    user.email = "klant@example.nl"
+    user.save()
+    ask_reset("klant@example.nl")
+    browser, form_url = open_link(link_in(mail.outbox[0].body))
+
+    short = "Kort-maar-1"  # 11 characters, neither common nor numeric
+    refused = browser.post(form_url, {"new_password1": short, "new_password2": short})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten." in page
+    assert "Uw wachtwoord moet minstens 12 tekens lang zijn." in page  # the help text
+
+    twelve = "Kort-maar-12"
+    assert len(twelve) == 12
+    done = browser.post(form_url, {"new_password1": twelve, "new_password2": twelve})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(twelve)

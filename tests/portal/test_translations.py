@@ -43,10 +43,10 @@ def test_committed_mo_matches_the_po(tmp_path, language):
 
 def test_django_password_length_message_in_dutch():
     """Django 5.2.19's MinimumLengthValidator speaks a msgid its nl catalogue lacks; our
-    locale/nl supplies it (the default minimum length is 8)."""
+    locale/nl supplies it, singular and plural (the settings ask for 12, OWASP ASVS V2.1.1)."""
     with translation.override("nl"), pytest.raises(ValidationError) as refused:
         validate_password("abc")
-    assert "Dit wachtwoord is te kort. Het moet minstens 8 tekens bevatten." in refused.value
+    assert "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten." in refused.value
 
 
 def test_status_labels_and_portal_texts_in_english():
