@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on every answer to a logged-in user.
+    "portal.middleware.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a session that owes its second factor reaches nothing else.
     "portal.middleware.SecondFactorMiddleware",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 from portal.admin_site import needs_second_factor
 from portal.views.auth import uses_second_factor
@@ -40,3 +41,22 @@ class SecondFactorMiddleware:
         if user is None or not user.is_authenticated:
             return False
         return uses_second_factor(user) and needs_second_factor(user)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a logged-in user is kept by a browser or a proxy: the message pages
+    and the downloads of InSite and OutSite carry a company's figures, /klant/ its books
+    (OWASP ASVS 4.0.3 V8.2.1). Anonymous pages (the login, "Wachtwoord vergeten") stay as
+    they are, and static files never reach this middleware (WhiteNoise answers them first).
+
+    Asked after the view: a login makes the user known, a logout forgets them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
