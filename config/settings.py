@@ -190,6 +190,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # there (config/clientip.py); 0 trusts no header and uses the connection's address.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+# "Wachtwoord vergeten": mails per address and requests per client address, per hour; past
+# either the page answers as always but sends nothing (portal.views.auth).
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", "3/hour")
+PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", "20/hour")
 # Staff must pass a TOTP second factor. On by default in production (DEBUG off); the
 # development default lets the demo login work without an authenticator app.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)

@@ -6,13 +6,13 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from config.clientip import client_ip
+from config.ratelimit import hit, parse_rate
 from connectors import selectors
 from connectors.models import TOKEN_PREFIX_LENGTH, ClientToken, hash_token
 
@@ -26,14 +26,6 @@ class TokenAuthenticationFailed(exceptions.AuthenticationFailed):
 class TooManyFailedAttempts(exceptions.Throttled):
     """429 for token guessing (FailedAuthenticationGuard); the API's exception handler
     words it, with the wait."""
-
-
-def _parse_rate(rate: str | None) -> tuple[int, int]:
-    """'60/min' -> (60 requests, 60 seconds); no rate -> (0, 0), meaning no limit."""
-    if not rate:
-        return 0, 0
-    number, period = rate.split("/")
-    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
 
 class FailedAuthenticationGuard:
@@ -51,22 +43,14 @@ class FailedAuthenticationGuard:
 
         rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         rate = rates.get("anon_auth") if isinstance(rates, dict) else None
-        self.limit, self.window = _parse_rate(rate)
+        self.limit, self.window = parse_rate(rate)
         self.scopes = [f"address:{client_ip(request)}"]
         if presented.startswith("dpn_"):
             self.scopes.append(f"token:{presented[:TOKEN_PREFIX_LENGTH]}")
 
     def _count(self, scope: str, now: float) -> tuple[int, float]:
         """Add one failure in ``scope``'s current window: (failures so far, seconds left)."""
-        window = int(now // self.window)
-        key = f"auth-failures:{scope}:{window}"
-        cache.add(key, 0, self.window * 2)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, self.window * 2)
-            count = 1
-        return count, (window + 1) * self.window - now
+        return hit(f"auth-failures:{scope}", window=self.window, now=now)
 
     def record_failure(self) -> None:
         """Count the failure; raise Throttled once a scope is past its limit."""

@@ -476,12 +476,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         for user in logins.addressed_to(email).filter(is_active=True):
             # As Django's form: the database's iexact may match another address than the
             # one typed (CVE-2019-19844); the mail goes to the login's own address.
-            same = _folded(getattr(user, field)) == _folded(email)
+            same = folded_address(getattr(user, field)) == folded_address(email)
             if same and (user.has_usable_password() or logins.awaits_password(user)):
                 yield user
 
 
-def _folded(address: str) -> str:
+def folded_address(address: str) -> str:
+    """An e-mail address as Django's reset form compares them (NFKC, case folded)."""
     return unicodedata.normalize("NFKC", address).casefold()
 
 

@@ -4,6 +4,8 @@ then for staff a TOTP second factor (django-otp) that they set up on first login
 from __future__ import annotations
 
 import base64
+import hashlib
+import logging
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,9 +25,13 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.clientip import client_ip
+from config.ratelimit import hit, parse_rate
 from crm import permissions
 from portal.admin_site import needs_second_factor
-from portal.forms import LoginForm, OTPTokenForm, PasswordResetForm
+from portal.forms import LoginForm, OTPTokenForm, PasswordResetForm, folded_address
+
+logger = logging.getLogger(__name__)
 
 SETUP_DEVICE_NAME = "Authenticator-app"
 
@@ -97,6 +103,33 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def reset_mail_allowed(request: HttpRequest, email: str) -> bool:
+    """Whether a "Wachtwoord vergeten" request may send its mail: at most
+    PASSWORD_RESET_RATE_PER_ADDRESS requests for one address (so no one floods another's
+    mailbox) and PASSWORD_RESET_RATE_PER_IP from one client address (so no one tries
+    address after address), counted in the shared cache (config.ratelimit). Every request
+    counts, whether the address has a login or not. A request past a limit is logged."""
+    # The address as the form compares it; hashed, so neither cache nor log holds it.
+    digest = hashlib.sha256(folded_address(email).encode()).hexdigest()[:16]
+    ip = client_ip(request)
+    limited = []
+    for scope, key, rate in (
+        ("address", digest, settings.PASSWORD_RESET_RATE_PER_ADDRESS),
+        ("ip", ip, settings.PASSWORD_RESET_RATE_PER_IP),
+    ):
+        limit, window = parse_rate(rate)
+        if limit and hit(f"password-reset:{scope}:{key}", window=window)[0] > limit:
+            limited.append(scope)
+    if limited:
+        logger.warning(
+            "Password reset limited (%s): no mail for address %s (sha256) from %s",
+            " and ".join(limited),
+            digest,
+            ip,
+        )
+    return not limited
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """ "Wachtwoord vergeten": our own mail in the reader's language, with the link on the
     site's own address (PORTAL_BASE_URL, as every other mail) rather than the host the
@@ -108,6 +141,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        if not reset_mail_allowed(self.request, form.cleaned_data["email"]):
+            # The answer of every request: nothing tells that a limit was reached, or
+            # whether the address has a login.
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {
             "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),

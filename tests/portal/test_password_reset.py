@@ -9,14 +9,18 @@ link on the site's own address (PORTAL_BASE_URL) as every other mail of the port
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 
 import pytest
 from django.core import mail
 from django.test import Client as BrowserClient
 from django.urls import reverse
 
+from config import ratelimit
 from crm.models import Contact
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,53 @@ def test_a_password_needs_at_least_12_characters_said_in_dutch(client_a):
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(twelve)
+
+
+# --- a limit on the mails (OWASP ASVS 4.0.3 V2.2.1: anti-automation) ---------------------
+
+
+def ask_from(email: str, address: str) -> None:
+    """Ask for a link as a browser at client address ``address`` does."""
+    response = BrowserClient(REMOTE_ADDR=address).post(reverse("password_reset"), {"email": email})
+    # The same answer as always: nothing tells a limit was reached, or who has a login.
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+
+
+def logins_with_mail(count: int) -> list[str]:
+    addresses = []
+    for number in range(count):
+        user = factories.UserFactory(email=f"klant{number}@example.nl")
+        addresses.append(user.email)
+    return addresses
+
+
+def test_at_most_3_mails_an_hour_for_one_address_from_any_number_of_places(
+    client_a, caplog, monkeypatch
+):
+    user = client_a.user
+    user.email = "klant@example.nl"
+    user.save()
+    with caplog.at_level(logging.WARNING, logger="portal.views.auth"):
+        for attempt in range(25):
+            ask_from("Klant@Example.nl" if attempt % 2 else "klant@example.nl", f"10.0.0.{attempt}")
+    assert len(mail.outbox) == 3
+    assert "Password reset limited (address)" in caplog.text
+    assert "klant@example.nl" not in caplog.text.lower()
+
+    # An hour later the address may ask again.
+    later = time.time() + 3600
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later)
+    ask_from("klant@example.nl", "10.0.1.1")
+    assert len(mail.outbox) == 4
+
+
+def test_at_most_20_requests_an_hour_from_one_client_address(db, caplog):
+    addresses = logins_with_mail(25)
+    with caplog.at_level(logging.WARNING, logger="portal.views.auth"):
+        for email in addresses:
+            ask_from(email, "192.0.2.7")
+    assert len(mail.outbox) == 20
+    assert "Password reset limited (ip)" in caplog.text and "192.0.2.7" in caplog.text
+    # Another client address is not held back.
+    ask_from(addresses[-1], "192.0.2.8")
+    assert len(mail.outbox) == 21
