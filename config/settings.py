@@ -70,6 +70,22 @@ SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (portal.middleware.ContentSecurityPolicyMiddleware). Scripts come
+# only from the site's own static files: no page has an inline script or event handler (the
+# API docs load their start-up script from a URL of their own: SpectacularSwaggerSplitView).
+# Styles allow 'unsafe-inline': the rendered accounts (kvk/templates/kvk, shown in a srcdoc
+# frame that inherits this policy) carry a <style> block and an indent per row, and htmx
+# and Swagger UI add style elements of their own; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URLs
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",  # django.contrib.admin behind the portal login + 2FA
@@ -97,6 +113,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer, static files included (CONTENT_SECURITY_POLICY).
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     # Static files from the web process itself, before sessions and the rest (WhiteNoise).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

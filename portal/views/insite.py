@@ -700,7 +700,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         flash.success(request, _("Organisatie aangemaakt."))
         return redirect("insite-organisation", pk=organisation.pk)
     return render(
-        request, "portal/insite_form.html", {"form": form, "title": _("Nieuwe organisatie")}
+        request,
+        "portal/insite_form.html",
+        {"form": form, "title": _("Nieuwe organisatie"), "back": "insite-organisations"},
     )
 
 

@@ -80,18 +80,32 @@ def _launch(sync_playwright):
 
 @pytest.fixture
 def new_page(chromium):
-    """A fresh browser context (own cookies) per call; all closed after the test."""
+    """A fresh browser context (own cookies) per call; all closed after the test. Whatever
+    the Content-Security-Policy refused on any page (a script, a style, a frame: Chromium
+    says so in the console) fails the test: it would be a part of a page that silently
+    stopped working."""
     contexts = []
+    refused: list[str] = []
 
     def make(locale: str = "nl-NL"):
         context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert refused == []
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client as BrowserClient
 from django.urls import reverse
@@ -10,6 +14,8 @@ from django.urls import reverse
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+APPS = ["kvk", "crm", "workflow", "connectors", "deadlines", "portal", "clientside", "demo"]
 
 
 # --- Cache-Control: nothing a logged-in user sees is kept (V8.2.1) ----------------------------
@@ -54,3 +60,61 @@ def test_anonymous_pages_and_static_files_stay_cacheable(browser_a):
     style = browser_a.get("/static/deponeer.css")
     assert style.status_code == 200
     assert "no-store" not in style.get("Cache-Control", "")
+
+
+# --- Content-Security-Policy (V14.4.3; V5.3.3 defence in depth against XSS) -------------------
+
+
+def directives(response) -> dict[str, list[str]]:
+    header = response.get("Content-Security-Policy", "")
+    parsed = {}
+    for part in filter(None, (p.strip() for p in header.split(";"))):
+        name, *sources = part.split()
+        parsed[name] = sources
+    return parsed
+
+
+def test_every_page_has_a_policy_that_allows_no_inline_script_and_no_framing(
+    browser_a, staff_browser, message_a
+):
+    pages = [
+        BrowserClient().get(reverse("login")),
+        browser_a.get(reverse("outsite-message", args=[message_a.pk])),
+        staff_browser.get(reverse("insite-message", args=[message_a.pk])),
+        BrowserClient().get(reverse("api-docs")),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        policy = directives(page)
+        assert policy["default-src"] == ["'self'"]
+        assert policy["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval'
+        assert policy["frame-ancestors"] == ["'none'"]
+        assert policy["object-src"] == ["'none'"]
+        assert policy["base-uri"] == ["'self'"]
+        assert policy["form-action"] == ["'self'"]
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", re.I)
+
+
+def test_no_template_has_an_inline_script_an_event_handler_or_a_javascript_link():
+    """The policy refuses them: each would silently stop working in the browser."""
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for folder in ["templates", *(f"{app}/templates" for app in APPS)]
+        for path in (Path(settings.BASE_DIR) / folder).rglob("*.html")
+        for match in INLINE_SCRIPT.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_api_docs_load_their_start_up_script_from_the_site():
+    page = BrowserClient().get(reverse("api-docs")).content.decode()
+    assert INLINE_SCRIPT.search(page) is None
+    sources = re.findall(r'<script src="([^"]+)"', page)
+    start_up = [src for src in sources if "script" in src.partition("?")[2]]
+    assert len(start_up) == 1
+    script = BrowserClient().get(start_up[0].replace("&amp;", "&"))
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle" in script.content
