@@ -216,6 +216,9 @@ PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", "20/hour")
 # development default lets the demo login work without an authenticator app.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Deponeer")
+# Linking an authenticator app needs the one-time link mailed to the staff member (or printed
+# by `manage.py otp_reset`), valid this long (portal.otp_enrolment).
+OTP_ENROLMENT_LINK_MINUTES = int(env("OTP_ENROLMENT_LINK_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

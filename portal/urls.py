@@ -40,6 +40,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/verificatie/", auth.otp_verify, name="otp-verify"),
     path("login/verificatie/instellen/", auth.otp_setup, name="otp-setup"),
+    path("login/verificatie/koppelen/<str:token>/", auth.otp_enrol, name="otp-enrol"),
     path(
         "wachtwoord/vergeten/",
         auth.PasswordResetView.as_view(),

@@ -28,12 +28,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from config.clientip import client_ip
 from config.ratelimit import hit, parse_rate
 from crm import permissions
+from portal import otp_enrolment
 from portal.admin_site import needs_second_factor
 from portal.forms import LoginForm, OTPTokenForm, PasswordResetForm, folded_address
 
 logger = logging.getLogger(__name__)
-
-SETUP_DEVICE_NAME = "Authenticator-app"
 
 
 def uses_second_factor(user) -> bool:
@@ -92,8 +91,12 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         if uses_second_factor(user) and needs_second_factor(user):
-            name = "otp-verify" if user_has_device(user) else "otp-setup"
-            response = redirect(reverse(name) + "?" + urlencode({"next": self.get_success_url()}))
+            has_device = user_has_device(user)
+            if has_device or not otp_enrolment.is_link(self.get_success_url()):
+                # (A login on the way to an enrolment link continues to the link.)
+                name = "otp-verify" if has_device else "otp-setup"
+                target = reverse(name) + "?" + urlencode({"next": self.get_success_url()})
+                response = redirect(target)
         language = client_language(self.request, user)
         if language:
             for name in (settings.LANGUAGE_COOKIE_NAME, LOGIN_LANGUAGE_COOKIE):
@@ -187,21 +190,25 @@ def _qr_svg(url: str) -> str:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """First login of a staff member: link an authenticator app and prove it with a code.
-    The unconfirmed device lives until it is confirmed; a new visit reuses it."""
+    Only in a session that opened the one-time link mailed to the staff member
+    (portal.otp_enrolment); before that this page sends the link and says so. The device
+    the link made waits for its confirmation."""
     if not uses_second_factor(request.user):
         raise Http404
     if user_has_device(request.user) and not getattr(request.user, "is_verified", bool)():
         return redirect(reverse("otp-verify") + "?" + urlencode({"next": _next_url(request)}))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name=SETUP_DEVICE_NAME, confirmed=False
-        )
+    if not otp_enrolment.granted(request) or device is None:
+        otp_enrolment.end_grant(request)
+        sent = otp_enrolment.send(request.user)
+        context = {"sent": sent, "minutes": settings.OTP_ENROLMENT_LINK_MINUTES}
+        return render(request, "registration/otp_link_sent.html", context)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            otp_enrolment.end_grant(request)
             otp_login(request, device)
             flash.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_next_url(request))
@@ -217,3 +224,16 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "next": _next_url(request),
         },
     )
+
+
+@never_cache
+@login_required
+def otp_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link of the enrolment mail: in a session of the staff member it was sent
+    to, it opens the set-up page (once, while it is valid)."""
+    if not uses_second_factor(request.user):
+        raise Http404
+    if not otp_enrolment.valid(token, request.user):
+        return render(request, "registration/otp_link_invalid.html", status=400)
+    otp_enrolment.redeem(request, request.user)
+    return redirect("otp-setup")

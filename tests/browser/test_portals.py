@@ -7,6 +7,7 @@ import base64
 from datetime import date
 
 import pytest
+from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -14,6 +15,7 @@ from kvk.status import Status
 from tests.browser.conftest import login, open_as
 from tests.factories import PASSWORD
 from tests.portal.conftest import make_message
+from tests.portal.test_auth import enrolment_link
 from workflow.models import ApprovalMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +34,11 @@ def test_staff_login_with_two_factor_setup(
     make_message(client_b, Status.REJECTED)
     page = new_page()
     login(page, live_server.url, staff.username, PASSWORD)
-    # First login: link an authenticator app (QR code and the key to type in).
+    # First login: a link to link an authenticator app goes to the staff member's e-mail.
+    assert "/login/verificatie/instellen/" in page.url
+    assert page.locator("#otp-link-sent").count() == 1 and page.locator(".qr svg").count() == 0
+    page.goto(live_server.url + enrolment_link(mail.outbox))
+    # The link opens the set-up page: QR code and the key to type in.
     assert "/login/verificatie/instellen/" in page.url
     assert page.locator(".qr svg").count() == 1
     screenshot(page, "01-staff-otp-setup")

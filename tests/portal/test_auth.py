@@ -3,13 +3,18 @@ language of the client, the admin behind the same login."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from axes.models import AccessAttempt
+from django.core import signing
 from django.test import Client as BrowserClient
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests import factories
 from tests.factories import PASSWORD
 
 
@@ -54,7 +59,18 @@ def otp_required(settings):
     settings.OTP_REQUIRED_FOR_STAFF = True
 
 
-def test_staff_without_device_must_set_one_up(staff, otp_required):
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def enrolment_link(outbox) -> str:
+    """The path of the enrolment link in the last mail."""
+    match = re.search(r"https?://[^/\s]+(/login/verificatie/koppelen/\S+/)", outbox[-1].body)
+    assert match, outbox[-1].body
+    return match.group(1)
+
+
+def test_staff_without_device_must_set_one_up(staff, otp_required, mailoutbox):
     browser = BrowserClient()
     response = _login(browser, staff.username)
     assert response.status_code == 302
@@ -62,6 +78,9 @@ def test_staff_without_device_must_set_one_up(staff, otp_required):
     # Staff pages are closed until the second factor is verified.
     blocked = browser.get(reverse("insite-messages"))
     assert blocked.status_code == 302 and blocked["Location"].startswith(reverse("otp-setup"))
+    # The set-up page needs the link mailed to the staff member first.
+    browser.get(reverse("otp-setup"))
+    browser.get(enrolment_link(mailoutbox))
     page = browser.get(reverse("otp-setup"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
@@ -70,14 +89,97 @@ def test_staff_without_device_must_set_one_up(staff, otp_required):
     device.refresh_from_db()
     assert not device.confirmed
     device.throttle_reset()  # a wrong code slows the next attempt down; skip the wait
-    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     response = browser.post(
-        reverse("otp-setup") + "?next=" + reverse("insite-messages"), {"token": code}
+        reverse("otp-setup") + "?next=" + reverse("insite-messages"), {"token": _code(device)}
     )
     assert response.status_code == 302 and response["Location"] == reverse("insite-messages")
     device.refresh_from_db()
     assert device.confirmed
     assert browser.get(reverse("insite-messages")).status_code == 200
+
+
+# --- linking the app needs the one-time link mailed to the staff member (ASVS V2.5.x/V2.8) ---
+
+
+def test_a_password_alone_does_not_show_the_key_of_a_new_device(staff, otp_required, mailoutbox):
+    """Whoever knows a staff member's password must not be able to link an app of their own
+    to an account without one: the key comes only after the link mailed to the staff member."""
+    browser = BrowserClient()
+    _login(browser, staff.username)
+    page = browser.get(reverse("otp-setup"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" not in html and 'id="otp-secret"' not in html
+    assert "Wij hebben een link naar uw e-mailadres gestuurd" in html
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    # Posting a code without the link links nothing either.
+    assert browser.post(reverse("otp-setup"), {"token": "123456"}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    # The mail went to the staff member, once however often the page is asked for.
+    browser.get(reverse("otp-setup"))
+    assert [m.to for m in mailoutbox] == [[staff.email]]
+    assert mailoutbox[0].subject == "Tweestapsverificatie instellen voor uw login bij Deponeer"
+    assert "vervalt na 30 minuten" in mailoutbox[0].body
+
+
+def test_the_link_works_once(staff, otp_required, mailoutbox):
+    browser = BrowserClient()
+    _login(browser, staff.username)
+    browser.get(reverse("otp-setup"))
+    link = enrolment_link(mailoutbox)
+    assert browser.get(link)["Location"] == reverse("otp-setup")
+    assert 'id="otp-secret"' in browser.get(reverse("otp-setup")).content.decode()
+    # Again, in this session or in another one logged in with the password: refused.
+    assert browser.get(link).status_code == 400
+    other = BrowserClient()
+    _login(other, staff.username)
+    refused = other.get(link)
+    assert refused.status_code == 400
+    assert "Deze link werkt niet meer" in refused.content.decode()
+    assert 'id="otp-secret"' not in other.get(reverse("otp-setup")).content.decode()
+
+
+def test_the_link_works_only_for_its_own_login(staff, otp_required, mailoutbox, environment):
+    browser = BrowserClient()
+    _login(browser, staff.username)
+    browser.get(reverse("otp-setup"))
+    link = enrolment_link(mailoutbox)
+    intruder = factories.StaffFactory(environment=environment).user
+    theirs = BrowserClient()
+    _login(theirs, intruder.username)
+    assert theirs.get(link).status_code == 400
+    # Without a login the link leads to the login, and from there back to the link.
+    anonymous = BrowserClient()
+    to_login = anonymous.get(link)
+    assert to_login.status_code == 302 and to_login["Location"].startswith(reverse("login"))
+    response = anonymous.post(
+        to_login["Location"], {"username": staff.username, "password": PASSWORD}
+    )
+    assert response["Location"] == link
+    assert anonymous.get(link)["Location"] == reverse("otp-setup")
+    assert 'id="otp-secret"' in anonymous.get(reverse("otp-setup")).content.decode()
+
+
+def test_the_link_expires(staff, otp_required, mailoutbox, settings, monkeypatch):
+    browser = BrowserClient()
+    _login(browser, staff.username)
+    browser.get(reverse("otp-setup"))
+    link = enrolment_link(mailoutbox)
+    later = time.time() + settings.OTP_ENROLMENT_LINK_MINUTES * 60 + 5
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    assert browser.get(link).status_code == 400
+
+
+def test_a_staff_member_without_e_mail_address_is_told_to_ask_the_administrator(
+    staff, otp_required, mailoutbox
+):
+    staff.email = ""
+    staff.save()
+    browser = BrowserClient()
+    _login(browser, staff.username)
+    html = browser.get(reverse("otp-setup")).content.decode()
+    assert "Bij uw login staat geen e-mailadres" in html
+    assert mailoutbox == []
 
 
 def test_staff_with_device_must_enter_a_code(staff, otp_required):
@@ -136,7 +238,7 @@ def test_language_switch(client_a, browser_a, message_a):
     assert "My approval messages" in page
 
 
-def test_otp_reset_command(staff):
+def test_otp_reset_command(staff, settings):
     from io import StringIO
 
     from django.core.management import call_command
@@ -146,6 +248,14 @@ def test_otp_reset_command(staff):
     call_command("otp_reset", staff.username, stdout=out)
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert staff.username in out.getvalue()
+    # The printed link opens the set-up page after a password login.
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    link = re.search(r"https?://[^/\s]+(/login/verificatie/koppelen/\S+/)", out.getvalue())
+    assert link, out.getvalue()
+    browser = BrowserClient()
+    _login(browser, staff.username)
+    assert browser.get(link.group(1))["Location"] == reverse("otp-setup")
+    assert 'id="otp-secret"' in browser.get(reverse("otp-setup")).content.decode()
 
 
 def test_admin_superuser_is_led_to_the_second_factor(admin_user, settings):
