@@ -16,9 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Its start-up script from its own URL (?script), not inline: the Content-Security-Policy
     # allows no inline script.
-    path(
-        "api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
-    ),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # The catch-all below answers every other /api/ path, so APPEND_SLASH no longer does.
     path("api/schema", RedirectView.as_view(pattern_name="api-schema", query_string=True)),
     path("api/docs", RedirectView.as_view(pattern_name="api-docs", query_string=True)),
