@@ -63,11 +63,16 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def link_path(text: str) -> str:
+    """The path of the enrolment link in ``text``."""
+    match = re.search(r"https?://[^/\s]+(/login/verificatie/koppelen/\S+/)", text)
+    assert match, text
+    return match.group(1)
+
+
 def enrolment_link(outbox) -> str:
     """The path of the enrolment link in the last mail."""
-    match = re.search(r"https?://[^/\s]+(/login/verificatie/koppelen/\S+/)", outbox[-1].body)
-    assert match, outbox[-1].body
-    return match.group(1)
+    return link_path(outbox[-1].body)
 
 
 def test_staff_without_device_must_set_one_up(staff, otp_required, mailoutbox):
@@ -250,11 +255,9 @@ def test_otp_reset_command(staff, settings):
     assert staff.username in out.getvalue()
     # The printed link opens the set-up page after a password login.
     settings.OTP_REQUIRED_FOR_STAFF = True
-    link = re.search(r"https?://[^/\s]+(/login/verificatie/koppelen/\S+/)", out.getvalue())
-    assert link, out.getvalue()
     browser = BrowserClient()
     _login(browser, staff.username)
-    assert browser.get(link.group(1))["Location"] == reverse("otp-setup")
+    assert browser.get(link_path(out.getvalue()))["Location"] == reverse("otp-setup")
     assert 'id="otp-secret"' in browser.get(reverse("otp-setup")).content.decode()
 
 
