@@ -587,7 +587,9 @@ def change_contact_email(*, contact_id: int, email: str) -> list[Contact]:
     go to). A login shared by contacts of several organisations (one person, one login) is
     that one person's: all of them get the new address, or the person's other
     organisations would keep mailing the old one. Returns the other contacts changed."""
-    contact = Contact.objects.select_for_update().select_related("user").get(pk=contact_id)
+    contact = (
+        Contact.objects.select_for_update(of=("self",)).select_related("user").get(pk=contact_id)
+    )
     email = email.strip()
     user = contact.user
     if user is None:
