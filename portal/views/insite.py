@@ -13,7 +13,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -127,6 +127,31 @@ def attention_q() -> Q:
     )
 
 
+#: How many of the messages asking attention the dashboard shows; "en N meer" links to the rest.
+DASHBOARD_ATTENTION_ROWS = 15
+
+
+def attention_severity() -> Case:
+    """The dashboard's order of what asks attention, most urgent first: the road to the KvK
+    (70, 90, and 60 with an attention code: the deadline is at stake and only staff can act),
+    then what a person of the office must handle (40, the accountant's own review), then
+    failed processing (25, the client's environment sends a correction), then clients who
+    have been silent long."""
+    return Case(
+        When(
+            Q(status__in=[Status.TRANSPORT_ERROR, Status.REFUSED])
+            | (Q(status=Status.SENT_TO_KVK) & ~Q(attention_code="")),
+            then=Value(0),
+        ),
+        When(
+            Q(status=Status.REJECTED) | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True),
+            then=Value(1),
+        ),
+        When(status=Status.PROCESSING_FAILED, then=Value(2)),
+        default=Value(3),
+    )
+
+
 # --- dashboard and messages -----------------------------------------------------------------
 
 
@@ -136,11 +161,15 @@ def attention_q() -> Q:
 def dashboard(request: HttpRequest) -> HttpResponse:
     messages = common.staff_messages(request)
     counts = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
-    attention = (
-        messages.filter(attention_q())
-        .defer(*common.HEAVY_FIELDS)
+    asking = messages.filter(attention_q())
+    attention = list(
+        asking.defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
-        .order_by("status_changed_at")[:15]
+        .annotate(severity=attention_severity())
+        .order_by("severity", "-status_changed_at", "-pk")[:DASHBOARD_ATTENTION_ROWS]
+    )
+    attention_total = (
+        len(attention) if len(attention) < DASHBOARD_ATTENTION_ROWS else asking.count()
     )
     waiting = messages.filter(waiting_q(WAITING_ON_CLIENT)).count()
     questions, question_count = selectors.open_client_questions(
@@ -157,6 +186,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "total": sum(counts.values()),
             "attention": attention,
+            "attention_more": attention_total - len(attention),
             "attention_codes": sorted(ATTENTION_STATUSES),
             "questions": questions,
             "question_count": question_count,

@@ -1,0 +1,77 @@
+"""InSite's worklists as a staff member reads them: the dashboard's "Vraagt aandacht" (the
+most urgent first, with the rest a click away), the open client questions behind their
+tile, and what a staff member does with a message at 60 that asks attention."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from connectors import services as connector_services
+from kvk.status import Status
+from tests.conftest import numbered, register_report
+from tests.portal.conftest import make_message
+from tests.portal.test_transport_errors import at_60, at_70
+from workflow import services
+from workflow.models import Actor, ApprovalMessage
+
+
+def _failed(client, days_ago: int) -> ApprovalMessage:
+    """A 25 without a financial year: a document processing could not read."""
+    message, _new = register_report(client.organisation, numbered(b"<not-xbrl"), Actor.system())
+    assert services.claim_for_processing(message.pk)
+    connector_services.process_message(message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.PROCESSING_FAILED and message.financial_year is None
+    # When it failed: test set-up, not a status change.
+    ApprovalMessage.objects.filter(pk=message.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=days_ago)
+    )
+    return message
+
+
+def _attention_rows(html: str) -> list[str]:
+    section = html.split('id="attention-h"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+
+
+def test_a_new_70_is_not_hidden_behind_old_25s(staff_browser, client_a, client_b):
+    """Sixteen old processing failures (25) and one new transport error (70): the 70 comes
+    first (the filing to the KvK waits on the staff), the list says how many more there are
+    and links to all of them, and the 25s without a year can be told apart."""
+    failed = [_failed(client_a, days_ago=30 + i) for i in range(16)]
+    urgent = at_70(client_b)
+    response = staff_browser.get(reverse("insite-dashboard"))
+    assert response.status_code == 200
+    shown = [m.pk for m in response.context["attention"]]
+    assert shown[0] == urgent.pk
+    assert len(shown) == 15
+    # Newest first among the 25s.
+    assert shown[1:] == [m.pk for m in failed[:14]]
+    html = response.content.decode()
+    assert re.search(r'href="/insite/berichten/\?attention=on">en 2 meer', html)
+    rows = _attention_rows(html)
+    assert len(rows) == 15
+    # Without a year each 25 names when it arrived and its message id: no identical lines.
+    texts = [re.sub(r"<[^>]+>|\s+", " ", row).strip() for row in rows]
+    assert len(set(texts)) == 15
+    assert str(failed[0].message_id)[:8] in texts[1]
+
+
+def test_no_more_link_when_everything_fits(staff_browser, client_a):
+    at_70(client_a)
+    html = staff_browser.get(reverse("insite-dashboard")).content.decode()
+    assert " meer →" not in html and "Alles wat aandacht vraagt" in html
+
+
+def test_a_60_with_attention_comes_before_a_rejection(staff_browser, client_a, client_b):
+    rejected = make_message(client_b, Status.REJECTED)
+    loud = at_60(client_a, attention="unknown_status", detail="999 Onbekende status")
+    ApprovalMessage.objects.filter(pk=rejected.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=3)
+    )
+    response = staff_browser.get(reverse("insite-dashboard"))
+    assert [m.pk for m in response.context["attention"]] == [loud.pk, rejected.pk]
