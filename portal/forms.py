@@ -212,6 +212,7 @@ class MessageFilterForm(forms.Form):
     # What the dashboard's tiles count (portal.views.insite.waiting_q).
     WAITING_ON_ACCOUNTANT = "accountant"
     WAITING_ON_CLIENT = "client"
+    WAITING_ON_ANSWER = "question"
     waiting = forms.ChoiceField(label=_("Wacht op"), required=False, choices=[])
 
     def __init__(
@@ -230,6 +231,7 @@ class MessageFilterForm(forms.Form):
                 )
                 % {"days": waiting_days},
             ),
+            (self.WAITING_ON_ANSWER, _("Een antwoord op een vraag van de cliënt")),
         ]
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alle statussen"))] + [
             (code, f"{code} {label}") for code, label in Status.choices

@@ -337,9 +337,10 @@ class OpenQuestion:
     asked_by: str
 
 
-def _unanswered(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
+def unanswered(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
     """The messages whose newest client comment came after the staff's last comment (or
-    no staff member commented yet), newest question first."""
+    no staff member commented yet), newest question first: the open client questions the
+    dashboard counts and the InSite list's "Wacht op: een antwoord aan de cliënt" shows."""
     comments = Comment.objects.filter(message=OuterRef("pk")).order_by("-created_at", "-pk")
     asked = Comment.objects.filter(author_kind=Actor.Kind.CLIENT_USER).values("message_id")
     return (
@@ -369,7 +370,7 @@ def open_client_questions(
     again. Three queries, whatever the number of comments (the caller may defer the
     messages' heavy fields).
     """
-    waiting = _unanswered(messages)
+    waiting = unanswered(messages)
     rows = list(waiting.select_related("organisation")[:limit])
     replied_at = {row.pk: getattr(row, "replied_at", None) for row in rows}  # annotated
     by_message: dict[int, list[Comment]] = {row.pk: [] for row in rows}

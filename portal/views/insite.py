@@ -97,6 +97,7 @@ def _waiting_since() -> datetime:
 #: The values of the list's "Wacht op" filter, behind the dashboard's two tiles.
 WAITING_ON_ACCOUNTANT = MessageFilterForm.WAITING_ON_ACCOUNTANT
 WAITING_ON_CLIENT = MessageFilterForm.WAITING_ON_CLIENT
+WAITING_ON_ANSWER = MessageFilterForm.WAITING_ON_ANSWER
 
 
 def waiting_q(on: str) -> Q:
@@ -210,7 +211,10 @@ def filter_messages(
         queryset = queryset.filter(message_type=filters["message_type"])
     if filters.get("attention"):
         queryset = queryset.filter(attention_q())
-    if "waiting" in filters:
+    if filters.get("waiting") == WAITING_ON_ANSWER:
+        # The same rule as the dashboard's count (workflow.selectors.open_client_questions).
+        queryset = queryset.filter(pk__in=selectors.unanswered(queryset).values("pk"))
+    elif "waiting" in filters:
         queryset = queryset.filter(waiting_q(filters["waiting"]))
     text = filters.get("q", "").strip()
     if text:

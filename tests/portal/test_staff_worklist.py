@@ -75,3 +75,37 @@ def test_a_60_with_attention_comes_before_a_rejection(staff_browser, client_a, c
     )
     response = staff_browser.get(reverse("insite-dashboard"))
     assert [m.pk for m in response.context["attention"]] == [loud.pk, rejected.pk]
+
+
+def _ask(browser, message, text: str) -> None:
+    response = browser.post(reverse("outsite-comment", args=[message.pk]), {"text": text})
+    assert response.status_code == 302
+
+
+def test_the_open_questions_tile_opens_the_list_of_all_of_them(
+    staff_browser, browser_a, client_a, client_b
+):
+    """More messages with an open client question than the dashboard lists (10): the tile's
+    number and the list behind it agree, by the same rule (a staff reply closes a question)."""
+    asked = [make_message(client_a) for _ in range(12)]
+    for message in asked:
+        _ask(browser_a, message, "Klopt de voorraad?")
+    answered = asked.pop()
+    response = staff_browser.post(
+        reverse("insite-comment", args=[answered.pk]), {"text": "Ja, dat klopt."}
+    )
+    assert response.status_code == 302
+    make_message(client_b)  # no question
+    dashboard = staff_browser.get(reverse("insite-dashboard"))
+    assert dashboard.context["question_count"] == 11
+    assert len(dashboard.context["questions"]) == 10
+    html = dashboard.content.decode()
+    href, count = re.search(
+        r'class="tile[^"]*" href="([^"]+)"><strong>(\d+)</strong> berichten met een open vraag',
+        html,
+    ).groups()
+    assert count == "11"
+    listed = staff_browser.get(href.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert {m.pk for m in listed.context["page"]} == {m.pk for m in asked}
+    assert 'value="question" selected' in listed.content.decode()
