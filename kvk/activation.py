@@ -196,12 +196,16 @@ def switch_from_post(
     done_text: Callable[[bool], str],
     back_to: str,
     back_args: Sequence[Any] = (),
+    confirm_off: Callable[[], HttpResponse] | None = None,
 ) -> HttpResponse:
     """The set-up page's POST: switch to the state chosen ("1" or "0"), say what happened
-    and go back to the page."""
+    and go back to the page. With ``confirm_off``, switching off first answers its page
+    ("Weet u het zeker?"); only a POST with ``confirmed`` switches off."""
     wanted = request.POST.get("active")
     if wanted not in ("1", "0"):
         flash.error(request, _("Kies aan of uit."))
+    elif wanted == "0" and confirm_off is not None and request.POST.get("confirmed") != "1":
+        return confirm_off()
     else:
         switch(wanted == "1")
         flash.success(request, done_text(wanted == "1"))

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from connectors.activation import set_environment_activation
+from connectors.models import ClientToken
 from crm.models import EnvironmentActivation, EnvironmentActivationChange
 from kvk import activation as shared
 from portal import activation
@@ -28,6 +29,18 @@ def setup(request: HttpRequest) -> HttpResponse:
             ),
             done_text=_switched_text,
             back_to="insite-setup",
+            confirm_off=lambda: render(
+                request,
+                "activation/insite_switch_off_confirm.html",
+                {
+                    "activation_name": activation.ACTIVATION_NAME,
+                    "organisations": ClientToken.objects.active()
+                    .filter(organisation__environment=environment)
+                    .values("organisation_id")
+                    .distinct()
+                    .count(),
+                },
+            ),
         )
     changes = EnvironmentActivationChange.objects.filter(environment=environment)
     context = shared.setup_context(

@@ -1129,12 +1129,47 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connector = _own(AppConnector, request, pk)
+    was_open = _connector_open(connector)
     form = ConnectorForm(request.POST or None, instance=connector)
+    if (
+        request.method == "POST"
+        and was_open
+        and form.is_valid()  # puts the new values on ``connector``
+        and not _connector_open(connector)
+        and request.POST.get("confirmed") != "1"
+    ):
+        return _connector_close_confirmation(request, connector, form)
     saved = _saved(request, form, _("Connector opgeslagen."), "insite-connector", pk=pk)
     if saved:
         return saved
     shown = new_tokens.take(request, connector) if request.method == "GET" else None
     return _connector_page(request, connector, form=form, shown=shown)
+
+
+def _connector_open(connector: AppConnector) -> bool:
+    """Whether client environments may call the API through ``connector`` (connectors.api:
+    a blocked connector, or one without CommSvcConnector access, refuses every request)."""
+    return connector.commsvc and not connector.blocked
+
+
+def _connector_close_confirmation(
+    request: HttpRequest, connector: AppConnector, form: ConnectorForm
+) -> HttpResponse:
+    """ "Weet u het zeker?" before a connector is blocked or loses its CommSvcConnector
+    access: it names the organisations whose environments it cuts off; the form's values
+    go along hidden, with ``confirmed``."""
+    organisations = list(
+        _organisations(request)
+        .filter(tokens__in=connector.tokens.active())
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return render(
+        request,
+        "portal/insite_connector_close_confirm.html",
+        {"connector": connector, "form": form, "organisations": organisations},
+    )
 
 
 def _connector_page(

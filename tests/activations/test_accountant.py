@@ -317,7 +317,7 @@ def test_new_environment_starts_off(db):
 def test_setup_page_switches_and_records(admin_browser, admin_staff, environment, message_type):
     page = admin_browser.get(reverse("insite-setup"))
     assert page.status_code == 200 and 'id="switch-off"' in page.content.decode()
-    response = admin_browser.post(reverse("insite-setup"), {"active": "0"})
+    response = admin_browser.post(reverse("insite-setup"), {"active": "0", "confirmed": "1"})
     assert response.status_code == 302
     state = EnvironmentActivation.objects.get(environment=environment)
     assert not state.active and state.changed_by == admin_staff
@@ -325,12 +325,33 @@ def test_setup_page_switches_and_records(admin_browser, admin_staff, environment
     assert (change.active, change.changed_by, change.source) == (False, admin_staff, "setup")
     assert change.changed_by_name == admin_staff.username
     # The same switch again records nothing; the other way records a second row.
-    admin_browser.post(reverse("insite-setup"), {"active": "0"})
+    admin_browser.post(reverse("insite-setup"), {"active": "0", "confirmed": "1"})
     assert EnvironmentActivationChange.objects.filter(environment=environment).count() == 1
     admin_browser.post(reverse("insite-setup"), {"active": "1"})
     assert EnvironmentActivation.objects.get(environment=environment).active
     page = admin_browser.get(reverse("insite-setup")).content.decode()
     assert page.count("Inrichtingsscherm InSite") == 2 and admin_staff.username in page
+
+
+def test_switching_off_asks_first_and_says_what_it_does(
+    admin_browser, environment, client_a, client_b
+):
+    """ "Uitschakelen" blocks every client's uploads: the first POST only asks "Weet u het
+    zeker?" and names the effect; Annuleren leaves it on; the confirming POST switches."""
+    response = admin_browser.post(reverse("insite-setup"), {"active": "0"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Weet u het zeker?" in page
+    # client_a and client_b each have an active token (tests/conftest.py).
+    assert "de 2 organisaties met een actief token" in page
+    assert 'name="confirmed" value="1"' in page and 'id="confirm-switch-off"' in page
+    assert EnvironmentActivation.objects.get(environment=environment).active
+    assert not EnvironmentActivationChange.objects.filter(environment=environment).exists()
+    admin_browser.post(reverse("insite-setup"), {"active": "0", "confirmed": "1"})
+    assert not EnvironmentActivation.objects.get(environment=environment).active
+    # Switching on again needs no confirmation: it blocks nothing.
+    assert admin_browser.post(reverse("insite-setup"), {"active": "1"}).status_code == 302
+    assert EnvironmentActivation.objects.get(environment=environment).active
 
 
 def test_setup_page_refuses_bad_input(admin_browser, environment):
@@ -349,7 +370,7 @@ def test_setup_page_per_role(staff_browser, browser_a, outsider, environment):
 def test_setup_page_switches_only_the_own_environment(environment):
     other = factories.EnvironmentFactory(activated=True)
     other_admin = factories.StaffFactory(environment=other, role="admin").user
-    browser_for(other_admin).post(reverse("insite-setup"), {"active": "0"})
+    browser_for(other_admin).post(reverse("insite-setup"), {"active": "0", "confirmed": "1"})
     assert EnvironmentActivation.objects.get(environment=environment).active
     assert not EnvironmentActivation.objects.get(environment=other).active
 

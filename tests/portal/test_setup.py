@@ -3,6 +3,8 @@ organisations and contacts with portal access; and the Django admin."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
@@ -474,3 +476,48 @@ def test_token_with_an_end_date(admin_browser, client_a, connector):
         {"organisation": client_a.organisation.pk, "expires_at": "2000-01-01"},
     )
     assert past.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "data, effect",
+    [
+        ({"name": "Boekhoudpakket", "blocked": "on", "commsvc": "on"}, "U blokkeert connector"),
+        ({"name": "Boekhoudpakket"}, "de toegang tot CommSvcConnector af"),
+    ],
+    ids=["blocked", "no-commsvc"],
+)
+def test_closing_a_connector_asks_first_and_names_who_it_cuts_off(
+    admin_browser, connector, client_a, client_b, api, data, effect
+):
+    """Ticking "Geblokkeerd" or unticking the CommSvcConnector access cuts off every client
+    environment with a token of the connector (connectors.api, 403 connector_blocked): the
+    first POST only asks "Weet u het zeker?" naming the organisations; the confirming POST
+    (the form's values carried along) saves."""
+    url = reverse("insite-connector", args=[connector.pk])
+    response = admin_browser.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Weet u het zeker?" in page and effect in page
+    assert client_a.organisation.name in page and client_b.organisation.name in page
+    connector.refresh_from_db()
+    assert (connector.blocked, connector.commsvc) == (False, True)
+    assert api(client_a.token).get("/api/v1/organisation/").status_code == 200
+
+    confirmed = {
+        name: value
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page)
+    }
+    assert confirmed["confirmed"] == "1"
+    response = admin_browser.post(url, confirmed)
+    assert response.status_code == 302
+    connector.refresh_from_db()
+    assert not (connector.commsvc and not connector.blocked)
+    assert api(client_a.token).get("/api/v1/organisation/").status_code == 403
+
+
+def test_opening_or_renaming_a_connector_needs_no_confirmation(admin_browser, connector):
+    url = reverse("insite-connector", args=[connector.pk])
+    response = admin_browser.post(url, {"name": "Nieuw", "commsvc": "on"})
+    assert response.status_code == 302
+    connector.refresh_from_db()
+    assert connector.name == "Nieuw"
