@@ -29,6 +29,7 @@ from crm.models import (
 )
 from kvk.status import Status
 from workflow.models import WorkflowDefinition
+from workflow.services import ATTENTION_NOTE_MAX_LENGTH
 
 # --- OutSite: the client's decision ---------------------------------------------------------
 
@@ -131,6 +132,24 @@ class SizeClassOverrideForm(forms.Form):
 
 
 # --- InSite: a message at 70 (transport error) -------------------------------------------------
+
+
+class AttentionForm(forms.Form):
+    """What a staff member checked or agreed about a message at 60 that asks attention."""
+
+    note = forms.CharField(
+        label=_("Wat heeft u gecontroleerd of afgesproken?"),
+        max_length=ATTENTION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Bijvoorbeeld: 'Logius gebeld: de KvK beoordeelt het bericht nog.' Alleen "
+            "medewerkers lezen deze notitie."
+        ),
+        error_messages={
+            "required": _("Schrijf op wat u heeft gecontroleerd of afgesproken."),
+            "max_length": _("Een notitie heeft hooguit %(limit_value)d tekens."),
+        },
+    )
 
 
 class DeliveryCheckForm(forms.Form):

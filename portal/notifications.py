@@ -166,7 +166,11 @@ def _relevant(kind: str, message) -> bool:
     if kind == AWAITING_REVIEW:
         return message.status == Status.IN_REVIEW and not message.awaiting_accountant_review
     if kind == KVK_ATTENTION:
-        return message.status == Status.SENT_TO_KVK and bool(message.attention_code)
+        return (
+            message.status == Status.SENT_TO_KVK
+            and bool(message.attention_code)
+            and message.attention_acknowledged_at is None
+        )
     expected = {
         APPROVED: {
             Status.APPROVED,

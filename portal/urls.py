@@ -72,6 +72,7 @@ urlpatterns = [
         ("grootteklasse", insite.message_size_class, "size-class"),
         ("opnieuw-verzenden", insite.message_resend, "resend"),
         ("aflevering", insite.message_delivery_check, "delivery"),
+        ("aandacht-afgehandeld", insite.message_attention, "attention"),
     ),
     path("insite/organisaties/", insite.organisation_list, name="insite-organisations"),
     path(

@@ -148,6 +148,17 @@ SENTENCES: dict[str, Any] = {
         "Dit document is al aangeleverd als bericht %(message_id)s en door de KvK afgekeurd "
         "(status %(status)s: %(status_label)s). Maak nieuwe stukken en verstuur die."
     ),
+    "attention_note": _(
+        "Schrijf in hooguit 1000 tekens wat u heeft gecontroleerd of afgesproken, zodat "
+        "collega's het in het verloop kunnen lezen."
+    ),
+    "no_attention": _(
+        "Dit bericht vraagt geen aandacht (meer): alleen een bericht met status 60 met een "
+        "aandachtspunt kan worden afgehandeld."
+    ),
+    "attention_acknowledged": _(
+        "Dit aandachtspunt is al afgehandeld; de notitie staat in het verloop."
+    ),
     "resend_queued": _("Er staat al een nieuwe verzendpoging klaar voor dit bericht."),
     "attempt_running": _("Er loopt op dit moment een verzendpoging; wacht het resultaat af."),
     "invalid_kenmerk": _(

@@ -346,6 +346,12 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     attention_detail = models.CharField(
         max_length=500, blank=True, verbose_name=_("details aandachtspunt")
     )
+    # A staff member looked into the attention code and noted what was found (audit event
+    # "attention_acknowledged"): off the attention list while the poll goes on; a different
+    # attention code clears it.
+    attention_acknowledged_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("aandachtspunt afgehandeld op")
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("gewijzigd op"))
     status_changed_at = models.DateTimeField(

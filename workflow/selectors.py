@@ -45,11 +45,13 @@ ACTION_LABELS = {
     "resend": _("Opnieuw verzonden door een medewerker"),
     "resend_checked": _("Niet afgeleverd volgens Digipoort; opnieuw verzonden door een medewerker"),
     "delivery_recorded": _("Aflevering bij Digipoort vastgelegd door een medewerker"),
+    "attention_acknowledged": _("Aandachtspunt afgehandeld door een medewerker"),
 }
 
 #: Audit actions that are notes for the staff: a client's timeline and the client API leave
-#: them out (a "kvk_attention" event carries Digipoort's raw answer).
-STAFF_ONLY_ACTIONS = frozenset({"kvk_attention"})
+#: them out (a "kvk_attention" event carries Digipoort's raw answer, an
+#: "attention_acknowledged" one the staff's note about it).
+STAFF_ONLY_ACTIONS = frozenset({"kvk_attention", "attention_acknowledged"})
 
 #: The code prefix of the parser's refusals (kvk.parser.XbrlParseError): a document it will
 #: not read gets none of the KvK's rules.

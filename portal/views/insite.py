@@ -36,6 +36,7 @@ from kvk.status import ATTENTION_STATUSES, Status
 from portal import activation, new_tokens, notifications
 from portal.forms import (
     LOGIN_REFUSALS,
+    AttentionForm,
     CommentForm,
     ConnectorForm,
     ContactForm,
@@ -118,13 +119,21 @@ def attention_q() -> Q:
     transport errors (70), refused by the KvK (90) unless a corrected version replaced the
     message, the accountant's own review, messages
     that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
-    at 60 that the poll of Digipoort marked for attention (``attention_code``)."""
+    at 60 that the poll of Digipoort marked for attention (``attention_code``) until a staff
+    member handled that (``attention_acknowledged_at``)."""
     return (
         # A version that a correction replaced asks nothing more: the new one does.
         Q(status__in=ATTENTION_STATUSES, replaced_by__isnull=True)
         | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
-        | (Q(status=Status.SENT_TO_KVK) & ~Q(attention_code=""))
+        | _attention_at_60()
+    )
+
+
+def _attention_at_60() -> Q:
+    """A message at 60 with an attention code that no staff member has handled yet."""
+    return Q(status=Status.SENT_TO_KVK, attention_acknowledged_at__isnull=True) & ~Q(
+        attention_code=""
     )
 
 
@@ -140,8 +149,7 @@ def attention_severity() -> Case:
     have been silent long."""
     return Case(
         When(
-            Q(status__in=[Status.TRANSPORT_ERROR, Status.REFUSED])
-            | (Q(status=Status.SENT_TO_KVK) & ~Q(attention_code="")),
+            Q(status__in=[Status.TRANSPORT_ERROR, Status.REFUSED]) | _attention_at_60(),
             then=Value(0),
         ),
         When(
@@ -388,6 +396,10 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "reasons": message.reasons if isinstance(message.reasons, list) else [],
         **_size_class_context(message, forms.get("size_form")),
         **_transport_error_context(message, forms.get("delivery_form")),
+        "can_acknowledge": message.status == Status.SENT_TO_KVK
+        and bool(message.attention_code)
+        and message.attention_acknowledged_at is None,
+        "attention_form": forms.get("attention_form") or AttentionForm(),
         **common.approvals_context(message),
     }
 
@@ -457,6 +469,35 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except WorkflowError as error:
         flash.error(request, error.message)
     return redirect("insite-message", pk=pk)
+
+
+# --- a message at 60 that asks attention: the staff note what they found ----------------------
+
+
+@common.staff_view()
+@activation.required
+@require_POST
+def message_attention(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Afgehandeld" (60 with an attention code): the staff member notes what was checked
+    or agreed (audit event); the message leaves the attention list, the poll goes on."""
+    message = common.message_or_404(common.staff_messages(request), pk)
+    form = AttentionForm(request.POST)
+    if not form.is_valid():
+        return common.detail_page(
+            request, _detail_context(request, message, attention_form=form), status=400
+        )
+    common.perform(
+        request,
+        lambda: services.acknowledge_attention(
+            message_id=message.pk, actor=common.actor(request), note=form.cleaned_data["note"]
+        ),
+        _(
+            "Het aandachtspunt is afgehandeld; uw notitie staat in het verloop. Deponeer "
+            "blijft Digipoort vragen naar het oordeel van de KvK en meldt het als er iets "
+            "anders misgaat."
+        ),
+    )
+    return redirect(reverse("insite-message", kwargs={"pk": pk}) + "#attention")
 
 
 # --- a message at 70: the staff send it again or record that it arrived ------------------------

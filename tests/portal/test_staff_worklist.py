@@ -109,3 +109,85 @@ def test_the_open_questions_tile_opens_the_list_of_all_of_them(
     assert listed.status_code == 200
     assert {m.pk for m in listed.context["page"]} == {m.pk for m in asked}
     assert 'value="question" selected' in listed.content.decode()
+
+
+# --- a 60 that asks attention: the staff note what they found -------------------------------
+
+
+def _poll(message, attention: str, detail: str) -> None:
+    """A poll without the KvK's verdict, as workflow.submission records it."""
+    services.record_kvk_statuses(
+        message_id=message.pk,
+        statuses=[],
+        outcome_status=None,
+        reasons=[],
+        attention=attention,
+        attention_detail=detail,
+    )
+
+
+def _on_attention_list(browser, message) -> bool:
+    listed = browser.get(reverse("insite-messages"), {"attention": "on"}).context["page"]
+    dashboard = browser.get(reverse("insite-dashboard")).context["attention"]
+    on_list, on_dashboard = (
+        message.pk in {m.pk for m in listed},
+        message.pk in {m.pk for m in dashboard},
+    )
+    assert on_list == on_dashboard
+    return on_list
+
+
+def test_staff_handle_a_60_that_asks_attention_with_a_note(staff_browser, browser_a, client_a):
+    """README "To the KvK": an unknown Digipoort status keeps the message at 60, still
+    polled, on the attention list. The staff member checks at Digipoort and records what
+    was found: the message leaves the list, stays at 60 and is still polled; the note is an
+    audit event the client never reads; a different attention code puts it back."""
+    message = at_60(client_a, attention="unknown_status", detail="999 Onbekende status")
+    assert _on_attention_list(staff_browser, message)
+    url = reverse("insite-message", args=[message.pk])
+    page = staff_browser.get(url).content.decode()
+    assert 'id="attention-acknowledge"' in page
+    action = reverse("insite-attention", args=[message.pk])
+
+    refused = staff_browser.post(action, {"note": "  "})
+    assert refused.status_code == 400
+    assert "Schrijf op wat u heeft gecontroleerd of afgesproken." in refused.content.decode()
+    assert _on_attention_list(staff_browser, message)
+
+    note = "Logius gebeld: de KvK beoordeelt het bericht nog."
+    response = staff_browser.post(action, {"note": note}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Het aandachtspunt is afgehandeld" in html and note in html
+    assert 'id="attention-acknowledged"' in html and 'id="attention-acknowledge"' not in html
+    message.refresh_from_db()
+    assert message.status == Status.SENT_TO_KVK and message.next_poll_at is not None
+    assert not _on_attention_list(staff_browser, message)
+    event = message.events.get(action="attention_acknowledged")
+    assert event.from_status == event.to_status == Status.SENT_TO_KVK
+    assert event.reasons == [{"code": "unknown_status", "message": note}]
+    # The client reads neither the attention nor the note.
+    client_page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    assert note not in client_page
+
+    # A second time: refused, nothing written.
+    again = staff_browser.post(action, {"note": "nog eens"}, follow=True)
+    assert "Dit aandachtspunt is al afgehandeld" in again.content.decode()
+    assert message.events.filter(action="attention_acknowledged").count() == 1
+
+    # The next poll says the same: it stays handled.
+    _poll(message, "unknown_status", "999 Onbekende status")
+    assert not _on_attention_list(staff_browser, message)
+    # Something else goes wrong: back on the list, to be handled again.
+    _poll(message, "no_verdict", "Geen oordeel na 24 uur")
+    assert _on_attention_list(staff_browser, message)
+    assert 'id="attention-acknowledge"' in staff_browser.get(url).content.decode()
+
+
+def test_only_a_60_with_attention_can_be_handled(staff_browser, client_a):
+    quiet = at_60(client_a)
+    response = staff_browser.post(
+        reverse("insite-attention", args=[quiet.pk]), {"note": "gezien"}, follow=True
+    )
+    assert "Dit bericht vraagt geen aandacht (meer)" in response.content.decode()
+    assert not quiet.events.filter(action="attention_acknowledged").exists()

@@ -32,9 +32,11 @@ from workflow.services.corrections import (
     is_replaced,
 )
 from workflow.services.delivery import (
+    ATTENTION_NOTE_MAX_LENGTH,
     KENMERK_MAX_LENGTH,
     POLL_FAILURES_FOR_ATTENTION,
     SubmissionClaim,
+    acknowledge_attention,
     backoff,
     claim_for_submission,
     kvk_numbers_differ,
@@ -74,6 +76,7 @@ from workflow.services.review import (
 )
 
 __all__ = [
+    "ATTENTION_NOTE_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
     "CORRECTION_REASON_CODE",
     "FILING_STATUSES",
@@ -88,6 +91,7 @@ __all__ = [
     "Examined",
     "SubmissionClaim",
     "_lock_organisation",
+    "acknowledge_attention",
     "add_comment",
     "adopt",
     "approve",

@@ -104,8 +104,9 @@ def _start_polling(message: ApprovalMessage, now: datetime) -> list[str]:
     message.poll_attempts = 0
     message.attention_code = ""
     message.attention_detail = ""
+    message.attention_acknowledged_at = None
     message.resend_checked = False
-    return ["next_poll_at", "poll_attempts", "attention_code", "attention_detail"]
+    return ["next_poll_at", "poll_attempts", *_ATTENTION_FIELDS]
 
 
 @transaction.atomic
@@ -244,6 +245,7 @@ def record_kvk_statuses(
         return message
     message.next_poll_at = None
     message.attention_code = message.attention_detail = ""
+    message.attention_acknowledged_at = None
     if outcome_status == Status.FILED:
         _apply(
             message,
@@ -267,8 +269,10 @@ def record_kvk_statuses(
     return message
 
 
+#: What asks the staff's attention at 60, and whether a staff member handled it.
+_ATTENTION_FIELDS = ["attention_code", "attention_detail", "attention_acknowledged_at"]
 #: The fields of the poll schedule at 60, cleared when the KvK's outcome is in.
-_POLL_FIELDS = ["next_poll_at", "attention_code", "attention_detail"]
+_POLL_FIELDS = ["next_poll_at", *_ATTENTION_FIELDS]
 
 
 def _plan_next_poll(
@@ -280,10 +284,13 @@ def _plan_next_poll(
     if (message.attention_code, message.attention_detail) == (attention, detail):
         return ["next_poll_at"]
     newly = attention and attention != message.attention_code
+    if attention != message.attention_code:
+        # A staff member's handling was of the previous code, not of this one.
+        message.attention_acknowledged_at = None
     message.attention_code, message.attention_detail = attention, detail[:500]
     if newly:
         _announce_attention(message)
-    return ["next_poll_at", "attention_code", "attention_detail"]
+    return _POLL_FIELDS
 
 
 def _delivery_ended(
@@ -340,6 +347,41 @@ def record_poll_failure(
         fields += ["attention_code", "attention_detail"]
         _announce_attention(message)
     message.save(update_fields=[*fields, "updated_at"])
+
+
+# --- the staff act on 60 that asks attention ----------------------------------------------------
+
+ATTENTION_NOTE_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def acknowledge_attention(*, message_id: int, actor: Actor, note: str) -> ApprovalMessage:
+    """A staff member looked into what a message at 60 asks attention for (an unknown
+    Digipoort status, Digipoort's retries past 72 hours, no verdict yet, status requests
+    failing) and notes what was found, e.g. "Logius: de KvK beoordeelt nog".
+
+    The status stays 60 and the poll goes on (the KvK's verdict still decides); the message
+    leaves the attention list. A different attention code later puts it back (and is mailed
+    as a new one); the note is an audit event for the staff only."""
+    note = note.strip()
+    if not note or len(note) > ATTENTION_NOTE_MAX_LENGTH:
+        raise Invalid("attention_note")
+    message = _locked(message_id)
+    _require_staff(message, actor, _("een aandachtspunt afhandelen"))
+    if message.status != Status.SENT_TO_KVK or not message.attention_code:
+        raise Conflict("no_attention")
+    if message.attention_acknowledged_at is not None:
+        raise Conflict("attention_acknowledged")
+    message.attention_acknowledged_at = timezone.now()
+    message.save(update_fields=["attention_acknowledged_at", "updated_at"])
+    record_event(
+        message,
+        action="attention_acknowledged",
+        actor=actor,
+        from_status=message.status,
+        reasons=[{"code": message.attention_code, "message": note}],
+    )
+    return message
 
 
 # --- the staff act on 70 ---------------------------------------------------------------------
