@@ -427,28 +427,49 @@ shared = common.message_views(
 )
 
 
+def _noted(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    form_key: str,
+    service: Any,
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """A staff action with a written note on a message: the form's errors on the message's
+    page (400), else ``service`` with the cleaned form data, its outcome, and back to the
+    page at ``anchor``."""
+    message = common.message_or_404(common.staff_messages(request), pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return common.detail_page(
+            request, _detail_context(request, message, **{form_key: form}), status=400
+        )
+    common.perform(
+        request,
+        lambda: service(message_id=message.pk, actor=common.actor(request), **form.cleaned_data),
+        done,
+    )
+    return redirect(reverse("insite-message", kwargs={"pk": pk}) + anchor)
+
+
 @common.staff_view()
 @activation.required
 @require_POST
 def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
     """The accountant overrides the size-class warning with a reason (audit event)."""
-    message = common.message_or_404(common.staff_messages(request), pk)
-    form = SizeClassOverrideForm(request.POST)
-    if not form.is_valid():
-        return common.detail_page(
-            request, _detail_context(request, message, size_form=form), status=400
-        )
-    common.perform(
+    return _noted(
         request,
-        lambda: services.override_size_class_warning(
-            message_id=message.pk, actor=common.actor(request), reason=form.cleaned_data["reason"]
-        ),
+        pk,
+        SizeClassOverrideForm,
+        "size_form",
+        services.override_size_class_warning,
         _(
             "De waarschuwing over de grootteklasse is terzijde gelegd; de reden staat in "
             "het verloop."
         ),
+        "#size-class",
     )
-    return redirect(reverse("insite-message", kwargs={"pk": pk}) + "#size-class")
 
 
 @common.staff_view()
@@ -480,24 +501,19 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def message_attention(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Afgehandeld" (60 with an attention code): the staff member notes what was checked
     or agreed (audit event); the message leaves the attention list, the poll goes on."""
-    message = common.message_or_404(common.staff_messages(request), pk)
-    form = AttentionForm(request.POST)
-    if not form.is_valid():
-        return common.detail_page(
-            request, _detail_context(request, message, attention_form=form), status=400
-        )
-    common.perform(
+    return _noted(
         request,
-        lambda: services.acknowledge_attention(
-            message_id=message.pk, actor=common.actor(request), note=form.cleaned_data["note"]
-        ),
+        pk,
+        AttentionForm,
+        "attention_form",
+        services.acknowledge_attention,
         _(
             "Het aandachtspunt is afgehandeld; uw notitie staat in het verloop. Deponeer "
             "blijft Digipoort vragen naar het oordeel van de KvK en meldt het als er iets "
             "anders misgaat."
         ),
+        "#attention",
     )
-    return redirect(reverse("insite-message", kwargs={"pk": pk}) + "#attention")
 
 
 # --- a message at 70: the staff send it again or record that it arrived ------------------------

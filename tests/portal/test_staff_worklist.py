@@ -14,7 +14,7 @@ from connectors import services as connector_services
 from kvk.status import Status
 from tests.conftest import numbered, register_report
 from tests.portal.conftest import make_message
-from tests.portal.test_transport_errors import at_60, at_70
+from tests.portal.test_transport_errors import at_60, at_70, poll
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -114,18 +114,6 @@ def test_the_open_questions_tile_opens_the_list_of_all_of_them(
 # --- a 60 that asks attention: the staff note what they found -------------------------------
 
 
-def _poll(message, attention: str, detail: str) -> None:
-    """A poll without the KvK's verdict, as workflow.submission records it."""
-    services.record_kvk_statuses(
-        message_id=message.pk,
-        statuses=[],
-        outcome_status=None,
-        reasons=[],
-        attention=attention,
-        attention_detail=detail,
-    )
-
-
 def _on_attention_list(browser, message) -> bool:
     listed = browser.get(reverse("insite-messages"), {"attention": "on"}).context["page"]
     dashboard = browser.get(reverse("insite-dashboard")).context["attention"]
@@ -176,10 +164,10 @@ def test_staff_handle_a_60_that_asks_attention_with_a_note(staff_browser, browse
     assert message.events.filter(action="attention_acknowledged").count() == 1
 
     # The next poll says the same: it stays handled.
-    _poll(message, "unknown_status", "999 Onbekende status")
+    poll(message, "unknown_status", "999 Onbekende status")
     assert not _on_attention_list(staff_browser, message)
     # Something else goes wrong: back on the list, to be handled again.
-    _poll(message, "no_verdict", "Geen oordeel na 24 uur")
+    poll(message, "no_verdict", "Geen oordeel na 24 uur")
     assert _on_attention_list(staff_browser, message)
     assert 'id="attention-acknowledge"' in staff_browser.get(url).content.decode()
 

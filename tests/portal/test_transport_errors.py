@@ -78,17 +78,23 @@ def at_70(client, **reason):
     return to_70(approved(client), **reason)
 
 
+def poll(message, attention: str, detail: str) -> None:
+    """A poll without the KvK's verdict that marks ``attention`` (or none, ""), as
+    workflow.submission records it."""
+    services.record_kvk_statuses(
+        message_id=message.pk,
+        statuses=[],
+        outcome_status=None,
+        reasons=[],
+        attention=attention,
+        attention_detail=detail,
+    )
+
+
 def to_60(message, *, attention: str = "", detail: str = ""):
     assert services.record_delivered(message_id=message.pk, kenmerk="K-60")
     if attention:
-        services.record_kvk_statuses(
-            message_id=message.pk,
-            statuses=[],
-            outcome_status=None,
-            reasons=[],
-            attention=attention,
-            attention_detail=detail,
-        )
+        poll(message, attention, detail)
     message.refresh_from_db()
     assert message.status == Status.SENT_TO_KVK
     return message
