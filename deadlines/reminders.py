@@ -30,6 +30,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -41,6 +42,7 @@ from deadlines.models import ReminderLog
 from kvk.status import Status
 from workflow.approvers import approval_progress_many
 from workflow.models import ApprovalMessage
+from workflow.services import FILING_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +145,18 @@ _DEADLINE_TEXT = {
 
 def _client_messages():
     # Messages still with the accountant (accountant review first) are not the client's yet.
+    # Nor is one a newer version replaced, or of a year approved or filed already: it can
+    # no longer be approved (rows from before older versions were closed at 30).
+    year_filing = ApprovalMessage.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        financial_year=OuterRef("financial_year"),
+        status__in=FILING_STATUSES,
+    )
     return (
         ApprovalMessage.objects.filter(status=Status.IN_REVIEW, awaiting_accountant_review=False)
         .filter(organisation__environment__activation__active=True)  # skip inactive ones
+        .filter(replaced_by__isnull=True)
+        .exclude(Exists(year_filing))
         .select_related("organisation")
         .only(
             "id",

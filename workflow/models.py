@@ -286,8 +286,9 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     signed_on = models.DateField(_("datum ondertekening"), null=True, blank=True)
     resubmission = models.BooleanField(_("heraanlevering"), default=False)
     # A correction: the earlier version of the same organisation and financial year that
-    # ended without a filing (25, 40 or 90) and that this message replaces. Set when this
-    # one enters the workflow (workflow.services.finish_processing); one successor each.
+    # ended without a filing (25, 40 or 90), or that still waited at 30 and was closed for
+    # it (workflow.services.versions), and that this message replaces. Set when this one
+    # enters the workflow (workflow.services.finish_processing); one successor each.
     replaces = models.OneToOneField(
         "self",
         verbose_name=_("vervangt"),
@@ -407,6 +408,15 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         """30 -> 25: a byte-identical copy of a document another message of the organisation
         carries, taken into the workflow before uploads and processing refused copies, is
         closed as processing now ends such a copy (workflow.services.duplicates.close_copy)."""
+        self.reasons = reasons
+
+    @_edge(
+        Status.IN_REVIEW, Status.PROCESSING_FAILED, _("Vervangen door nieuwe versie"), by=is_system
+    )
+    def close_superseded(self, reasons: list[dict[str, Any]]) -> None:
+        """30 -> 25: a newer version of the same organisation's accounts for the same
+        financial year entered the workflow, so this older one, still waiting for the
+        client, is closed and replaced (workflow.services.versions)."""
         self.reasons = reasons
 
     @_edge(

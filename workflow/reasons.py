@@ -104,6 +104,14 @@ PROCESSING: dict[str, Any] = {
         "jaarrekening niet twee keer wordt goedgekeurd of gedeponeerd. Hoe het verder gaat, "
         "ziet u bij bericht %(message_id)s."
     ),
+    # An older version of a year closed at 30 when a newer one entered the workflow
+    # (workflow.services.versions).
+    "version_superseded": _(
+        "Er is een nieuwere versie van de jaarrekening over %(year)s ontvangen (bericht "
+        "%(message_id)s). Dit bericht is daarom uit de workflow gehaald en kan niet meer "
+        "worden goedgekeurd; een vaststelling of goedkeuring van dit bericht geldt niet voor "
+        "de nieuwe versie. Beoordeel bericht %(message_id)s."
+    ),
     "workflow_unavailable": _("De workflow van deze berichtsoort hoort bij een ander kantoor."),
     "workflow_unavailable:missing_actions": _(
         "De workflow van deze berichtsoort mist de verplichte acties: %(actions)s."

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "claimed": _("Verwerking gestart"),
     "processing_failed": _("Verwerking mislukt"),
     "copy_closed": _("Gesloten als kopie van een bericht met hetzelfde document"),
+    "version_superseded": _("Gesloten: vervangen door een nieuwere versie"),
     "workflow_started": _("Aangeboden in de workflow"),
     "accountant_reviewed": _("Beoordeeld door de accountant"),
     "adopted": _("Jaarrekening vastgesteld"),

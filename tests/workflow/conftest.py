@@ -187,6 +187,15 @@ def copy_at_30(flow: Flow, original: ApprovalMessage, **start) -> ApprovalMessag
     return _fresh(copy)
 
 
+def second_version_at_30(flow: Flow, first: ApprovalMessage) -> ApprovalMessage:
+    """A later version at 30 of ``first``'s year while ``first`` is still at 30, as rows stand
+    from before processing closed the older version (workflow.services.versions): taken to
+    30 for the year before, then given ``first``'s year (the old-shaped row)."""
+    later = flow.at(Status.IN_REVIEW, year=(first.financial_year or YEAR) - 1)
+    ApprovalMessage.objects.filter(pk=later.pk).update(financial_year=first.financial_year)
+    return _fresh(later)
+
+
 def _fresh(message: ApprovalMessage) -> ApprovalMessage:
     return ApprovalMessage.objects.select_related("organisation").get(pk=message.pk)
 

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 
 from kvk.status import Status
+from tests.workflow.conftest import second_version_at_30
 from workflow import services, signals, tasks
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage, StatusEvent
@@ -127,7 +128,7 @@ def test_two_messages_of_one_year_approved_at_once_give_one_filing(flow, slow_lo
     """The correction rule holds under concurrency: the organisation row is locked while
     the rule is checked, so the second approval sees the first one's 50."""
     first = flow.at(Status.IN_REVIEW)
-    second = flow.at(Status.IN_REVIEW)
+    second = second_version_at_30(flow, first)  # from before older versions were closed
     for message in (first, second):
         flow.adopt(message)
         message.refresh_from_db()

@@ -13,7 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from crm.models import Organisation
 from deadlines import selectors as deadline_selectors
 from kvk.status import Status
-from tests.workflow.conftest import YEAR, adoption_day, document, events, start_workflow
+from tests.workflow.conftest import (
+    YEAR,
+    adoption_day,
+    document,
+    events,
+    second_version_at_30,
+    start_workflow,
+)
 from workflow import services
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage, sha256_hex
@@ -195,7 +202,7 @@ def test_a_refused_message_without_a_stored_hash_has_its_document_hashed(flow):
 
 def test_a_second_approval_for_a_year_is_refused_when_another_was_approved_meanwhile(flow):
     first = flow.at(Status.IN_REVIEW)
-    second = flow.at(Status.IN_REVIEW)
+    second = second_version_at_30(flow, first)  # from before older versions were closed
     flow.adopt(first)
     flow.adopt(second)
     flow.approve(first)

@@ -23,7 +23,8 @@ def _edges(dot: str) -> set[tuple[int, int]]:
 def test_diagram_contains_every_transition_of_the_model_and_nothing_else():
     model = {(s, t) for s, t, _name, _label in ApprovalMessage.status_transitions()}
     assert len(model) == 13
-    assert (Status.IN_REVIEW, Status.PROCESSING_FAILED) in model  # a copy closed
+    # a copy closed, an older version closed for a newer one: one edge, both labels
+    assert (Status.IN_REVIEW, Status.PROCESSING_FAILED) in model
     assert _edges(diagram.to_dot()) == model
 
 
@@ -37,6 +38,7 @@ def test_diagram_has_every_status_and_marks_the_final_ones():
     assert "Goedkeuren bericht (cliënt)" in dot
     assert "Berichtstatus herstellen (medewerker)" in dot
     assert "Kopie gesloten (systeem)" in dot
+    assert "Vervangen door nieuwe versie (systeem)" in dot
 
 
 def test_highlight_marks_one_status():

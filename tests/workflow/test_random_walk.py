@@ -100,12 +100,18 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
             if must is False:
                 assert refused and after.status == before.status, "a forbidden action ran"
             if after.status != before.status:
-                assert (before.status, after.status) in EDGES
-                assert len(changes) == 1
-                assert (changes[0].from_status, changes[0].to_status) == (
+                # One move; or an older version entering the workflow after a newer one was
+                # already there, closed at once (20 -> 30 -> 25, workflow.services.versions).
+                assert len(changes) == 1 or [e.action for e in changes[1:]] == [
+                    "version_superseded"
+                ]
+                assert (changes[0].from_status, changes[-1].to_status) == (
                     before.status,
                     after.status,
                 )
+                for previous, event in zip(changes, changes[1:], strict=False):
+                    assert event.from_status == previous.to_status
+                assert all((e.from_status, e.to_status) in EDGES for e in changes)
             else:
                 assert changes == []
 

@@ -29,6 +29,7 @@ from workflow.services.audit import (
 )
 from workflow.services.corrections import _correction_decision, _earlier_messages
 from workflow.services.duplicates import Identical, first_refusal, identical_messages
+from workflow.services.versions import CLOSED_FIELDS, close_older_versions, lock_waiting_versions
 from workflow.signals import workflow_started
 
 #: What a claim reads of a message: what the status machine and the audit event need.
@@ -168,6 +169,11 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         messages = _still_processing(list(by_id))
         if not messages:
             return outcome
+        # Locked before the organisations, the order of every action on a message.
+        waiting = lock_waiting_versions(
+            {(m.organisation_id, y) for m in messages if (y := by_id[m.pk].financial_year)},
+            exclude=[m.pk for m in messages],
+        )
         _lock_organisations({message.organisation_id for message in messages})
         earlier = _earlier_messages(
             [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
@@ -198,12 +204,15 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             message.updated_at = now
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
+        closed, closures = close_older_versions(started, waiting)
         _link_corrections(started)
         _save_fields(failed, _FAILED_WITH_YEAR)
         _save_fields(started, _STARTED_FIELDS)
-        _record_events(events, locked=True)
-    if started:
-        pks = [message.pk for message in started]
+        _save_fields(closed, CLOSED_FIELDS)
+        _record_events([*events, *closures], locked=True)
+    outcome.update({message.pk: message.status for message in started})
+    pks = [message.pk for message in started if message.status == Status.IN_REVIEW]
+    if pks:
         _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
     return outcome
 
@@ -326,7 +335,8 @@ def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool)
 def _link_corrections(started: list[ApprovalMessage]) -> None:
     """Link each message that enters the workflow to the version it corrects: the newest
     earlier message of its organisation and financial year that ended at 25, 40 or 90 and
-    that no other message replaces yet. Runs under the organisation locks of
+    that no other message replaces yet; unless it already replaces an older version it
+    closed at 30 (``versions.close_older_versions``). Runs under the organisation locks of
     ``finish_processing``, so two new versions never claim the same predecessor."""
     keys = {(m.organisation_id, m.financial_year) for m in started if m.financial_year}
     if not keys:
@@ -362,7 +372,7 @@ def _link_corrections(started: list[ApprovalMessage]) -> None:
             candidates.setdefault((failed.organisation_id, year_read), []).append(failed.pk)
     for message in sorted(started, key=lambda m: m.pk):
         waiting = candidates.get((message.organisation_id, message.financial_year))
-        if waiting:
+        if waiting and message.replaces_id is None:  # not already an older version's at 30
             message.replaces_id = waiting.pop(0)
 
 

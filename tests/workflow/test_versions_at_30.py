@@ -1,0 +1,135 @@
+"""A newer version of one organisation's accounts for a year enters the workflow while an older
+version still waits for the client at 30: the older one is closed (30 -> 25, "Vervangen door
+nieuwe versie") and the newer one replaces it.
+
+Otherwise the older one waits at 30 for ever: once the newer one is approved and filed, KvK
+would refuse the older as a second filing ("A filed document is never removed. ... KvK
+refuses a second adopted filing for the same year otherwise.", KVK-SBR.md section 1), yet the
+client was still offered "Goedkeuren" and reminded to approve it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from deadlines import reminders
+from kvk.status import Status
+from tests import factories
+from tests.workflow.conftest import YEAR, events
+from workflow import services, tasks
+from workflow.errors import Conflict
+from workflow.models import Actor, ApprovalMessage
+from workflow.reasons import sentence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_delivery(monkeypatch):
+    monkeypatch.setattr(tasks.submit_to_kvk, "delay", lambda *args, **kwargs: None)
+
+
+def _fresh(message: ApprovalMessage) -> ApprovalMessage:
+    return ApprovalMessage.objects.get(pk=message.pk)
+
+
+def _assert_closed_for(older: ApprovalMessage, newer: ApprovalMessage) -> None:
+    older, newer = _fresh(older), _fresh(newer)
+    assert older.status == Status.PROCESSING_FAILED
+    assert newer.status == Status.IN_REVIEW
+    assert newer.replaces_id == older.pk
+    assert events(older)[-1] == ("version_superseded", Status.IN_REVIEW, Status.PROCESSING_FAILED)
+    last = older.events.order_by("-sequence").first()
+    assert last.actor_kind == Actor.Kind.SYSTEM and last.reasons == older.reasons
+    (reason,) = older.reasons
+    assert reason["key"] == "version_superseded"
+    assert reason["params"] == {"message_id": str(newer.message_id), "year": YEAR}
+    with translation.override("nl"):
+        text = sentence(reason)
+    assert str(newer.message_id) in text and str(YEAR) in text
+
+
+def test_a_newer_version_closes_the_older_one_waiting_for_the_client(flow):
+    older = flow.at(Status.IN_REVIEW)
+    newer = flow.at(Status.IN_REVIEW)
+    _assert_closed_for(older, newer)
+
+    # The older one can no longer be approved; the newer one goes on and is filed.
+    with pytest.raises(Conflict):
+        services.approve(
+            message_id=older.pk,
+            actor=flow.client_actor(),
+            document_sha256=_fresh(older).document_sha256,
+        )
+    flow.adopt(newer)
+    flow.approve(newer)
+    assert _fresh(newer).status == Status.APPROVED
+    assert _fresh(older).status == Status.PROCESSING_FAILED
+
+
+def test_an_adopted_and_partly_approved_older_version_is_closed_too(flow):
+    """The adoption and the approvals are bound to the older document (its SHA-256); the newer
+    document is what the client environment sent last, and asks the client again."""
+    factories.require_directors(flow.workflow)
+    first, _second = factories.make_directors(flow.client, "Anna Eerste", "Bestuurder 2")
+    older = flow.at(Status.IN_REVIEW)
+    flow.adopt(older)
+    older.refresh_from_db()
+    services.approve(
+        message_id=older.pk,
+        actor=Actor.for_user(first.user),
+        document_sha256=older.document_sha256,
+    )
+    assert _fresh(older).status == Status.IN_REVIEW  # one of two approvals given
+
+    newer = flow.at(Status.IN_REVIEW)
+    _assert_closed_for(older, newer)
+    assert not _fresh(newer).adopted
+
+
+def test_versions_of_another_year_are_left_alone(flow):
+    other_year = flow.at(Status.IN_REVIEW, year=YEAR - 1)
+    newer = flow.at(Status.IN_REVIEW)
+    assert _fresh(other_year).status == Status.IN_REVIEW
+    assert _fresh(newer).replaces_id is None
+
+
+def test_an_older_version_processed_after_the_newer_one_is_closed_at_once(flow):
+    """Processing order is not receiving order (a retried processing): the version received
+    last goes on."""
+    older = flow.register()
+    newer = flow.at(Status.IN_REVIEW)
+    assert not flow.start(older)  # it enters the workflow and is closed in one go
+    _assert_closed_for(older, newer)
+    assert events(older)[-2:] == [
+        ("workflow_started", Status.PROCESSING, Status.IN_REVIEW),
+        ("version_superseded", Status.IN_REVIEW, Status.PROCESSING_FAILED),
+    ]
+
+
+def test_the_newer_version_of_a_rejected_chain_replaces_the_one_at_30(flow):
+    """40 <- 30 <- new: each version replaces the one before it."""
+    rejected = flow.at(Status.REJECTED)
+    older = flow.at(Status.IN_REVIEW)
+    assert _fresh(older).replaces_id == rejected.pk
+    newer = flow.at(Status.IN_REVIEW)
+    _assert_closed_for(older, newer)
+
+
+def test_no_reminder_for_a_message_whose_year_is_filed_or_that_was_replaced(flow, flow_b):
+    """Reminders ask the client to approve; a year filed already, or a version replaced,
+    leaves nothing to approve. (Rows as they stand from before older versions were closed.)"""
+    waiting = flow.at(Status.IN_REVIEW)
+    filed = flow.at(Status.FILED, year=YEAR - 1)
+    ApprovalMessage.objects.filter(pk=filed.pk).update(financial_year=YEAR)
+    replaced = flow_b.at(Status.IN_REVIEW)
+    newer = flow_b.at(Status.IN_REVIEW, year=YEAR - 1)
+    ApprovalMessage.objects.filter(pk=newer.pk).update(replaces=replaced)
+
+    due = [message.pk for message in reminders._client_messages()]
+    assert due == [newer.pk]
+    assert waiting.pk not in due and replaced.pk not in due
+    later = timezone.now() + timedelta(days=3)
+    assert reminders.send_client_reminders(now=later) == 1

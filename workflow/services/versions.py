@@ -1,0 +1,89 @@
+"""Versions of one year's accounts at 30: when a newer version of an organisation's accounts
+for a financial year enters the workflow while an older one still waits for the client at
+30, the older one is closed (30 -> 25, ``close_superseded``) and the newer one replaces it.
+
+Without this both would wait at 30: approving the newer one files the year, after which the
+older can never be approved (a second adopted filing, BR-KVK-4.12's correction rules), yet
+the client is still asked and reminded to approve it. The client environment sent the newer
+document last: that is the accounts the office and the client now work on.
+
+An adoption or (partial) approval recorded on the older one is not carried over and does not
+keep it open: each is bound to the document it was given for (the approved SHA-256, the
+final instance produced at adoption), and the newer document is other accounts. The reason
+of the closed message says so, and the newer one asks the client again.
+
+The newest version, by the order in which the messages were received, goes on; every older
+one at 30 of that organisation and year is closed, and each version replaces the one received
+before it where that one is not replaced yet (one successor each). Decided in
+``processing.finish_processing`` under its locks: the messages at 30 are locked before the
+organisations, the order of every action on a message (message, then organisation), so a
+client approving an older version at the same moment is either seen or waits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from kvk.status import Status
+from workflow.models import ApprovalMessage, StatusEvent
+from workflow.reasons import ours
+from workflow.services.audit import HEAVY_FIELDS, SYSTEM, _event, _transition
+
+#: The audit action, and the reason's key, of an older version closed at 30.
+VERSION_SUPERSEDED = "version_superseded"
+
+#: What closing writes on an older version that was already at 30.
+CLOSED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "replaces"]
+
+Key = tuple[int, int]
+
+
+def lock_waiting_versions(keys: set[Key], *, exclude: list[int]) -> list[ApprovalMessage]:
+    """The messages at 30 of these (organisation, financial year) pairs, locked until commit,
+    in id order; call before the organisations are locked."""
+    if not keys:
+        return []
+    condition = Q()
+    for organisation_id, year in keys:
+        condition |= Q(organisation_id=organisation_id, financial_year=year)
+    return list(
+        ApprovalMessage.objects.select_for_update(of=("self",))
+        .filter(condition, status=Status.IN_REVIEW)
+        .exclude(pk__in=exclude)
+        .defer(*HEAVY_FIELDS)
+        .order_by("pk")
+    )
+
+
+def close_older_versions(
+    started: list[ApprovalMessage], waiting: list[ApprovalMessage]
+) -> tuple[list[ApprovalMessage], list[StatusEvent]]:
+    """Close, in memory, every version at 30 older than the newest of its organisation and
+    year (``started`` just entered the workflow, ``waiting`` were at 30 before, locked) and
+    link each version to the one before it. Returns the ``waiting`` messages that changed
+    (to be saved with ``CLOSED_FIELDS``) and the audit events of the closures."""
+    versions: dict[Key, list[ApprovalMessage]] = defaultdict(list)
+    for message in [*waiting, *started]:
+        if message.financial_year and message.status == Status.IN_REVIEW:
+            versions[(message.organisation_id, message.financial_year)].append(message)
+    changed: list[ApprovalMessage] = []
+    events: list[StatusEvent] = []
+    started_pks = {message.pk for message in started}
+    for (_organisation_id, year), messages in versions.items():
+        messages.sort(key=lambda message: message.pk)
+        newest = messages[-1]
+        reasons = [ours(VERSION_SUPERSEDED, {"message_id": str(newest.message_id), "year": year})]
+        for older, newer in zip(messages, messages[1:], strict=False):
+            from_status = _transition(older, older.close_superseded, SYSTEM, reasons)
+            events.append(
+                _event(older, action=VERSION_SUPERSEDED, actor=SYSTEM, from_status=from_status)
+            )
+            if newer.replaces_id is None:
+                newer.replaces_id = older.pk
+                if newer.pk not in started_pks:
+                    changed.append(newer)
+            if older.pk not in started_pks:
+                changed.append(older)
+    return list({message.pk: message for message in changed}.values()), events
