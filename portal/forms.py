@@ -131,6 +131,27 @@ class SizeClassOverrideForm(forms.Form):
     )
 
 
+class RepairForm(forms.Form):
+    """ "Berichtstatus herstellen" (40 -> 30): why the rejected message goes back to the
+    client (workflow.services.repair); the client reads it."""
+
+    reason = forms.CharField(
+        label=_("Reden voor de cliënt"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "De cliënt heeft dit bericht afgekeurd. Leg uit waarom hetzelfde document opnieuw "
+            "ter goedkeuring komt; de cliënt leest deze reden in de e-mail en bij het bericht."
+        ),
+        error_messages={
+            "required": _(
+                "Geef de reden waarom het bericht terug in de workflow gaat; de cliënt leest "
+                "die reden."
+            )
+        },
+    )
+
+
 # --- InSite: a message at 70 (transport error) -------------------------------------------------
 
 

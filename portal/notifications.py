@@ -41,6 +41,7 @@ from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
 from workflow.models import ApprovalMessage, Comment, NotificationLog
 from workflow.reasons import public
+from workflow.selectors import repair_reason
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +254,8 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                     else _client_status(message.status)
                 ),
                 "comment": comment,
+                # The same document again after the client rejected it: the staff's reason.
+                "repair_reason": repair_reason(message) if kind == AWAITING_REVIEW else "",
                 "attention_label": attention_label(message.attention_code),
                 "attention": attention_text(message.attention_code, message.attention_detail),
             },

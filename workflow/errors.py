@@ -120,6 +120,9 @@ SENTENCES: dict[str, Any] = {
     "rejection_reason_required": _("Geef een reden op waarom u het bericht afkeurt."),
     "reason_too_long": _("De reden is te lang (hoogstens %(max)s tekens)."),
     "size_class_reason_required": _("Geef de reden waarom de grootteklasse toch klopt."),
+    "repair_reason_required": _(
+        "Geef de reden waarom het bericht terug in de workflow gaat; de cliënt leest die reden."
+    ),
     "no_size_class_warning": _("Bij dit bericht is er geen waarschuwing over de grootteklasse."),
     "comment_empty": _("Een opmerking kan niet leeg zijn."),
     "comment_too_long": _("Een opmerking is hoogstens %(max)s tekens lang."),

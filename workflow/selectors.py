@@ -106,6 +106,24 @@ ACTOR_ROLES = {
 }
 
 
+def repair_reason(message: ApprovalMessage) -> str:
+    """Why the staff put the message back into the workflow after the client rejected it
+    (the reason of its "repaired" event, workflow.services.repair), while it waits at 30
+    since; '' otherwise."""
+    if message.status != Status.IN_REVIEW:
+        return ""
+    arrival = (
+        message.events.filter(to_status=Status.IN_REVIEW)
+        .exclude(from_status=Status.IN_REVIEW)
+        .order_by("-sequence")
+        .only("action", "reasons")
+        .first()
+    )
+    if arrival is None or arrival.action != "repaired":
+        return ""
+    return next((str(r.get("message", "")) for r in arrival.reasons if isinstance(r, dict)), "")
+
+
 def actor_words(
     kind: str, label: str = "", user: Any = None, contact_name: str = ""
 ) -> tuple[str, str]:

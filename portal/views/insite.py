@@ -46,6 +46,7 @@ from portal.forms import (
     MessageTypeForm,
     OrganisationApproversForm,
     OrganisationForm,
+    RepairForm,
     SizeClassOverrideForm,
     TokenForm,
 )
@@ -388,6 +389,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "kvk_numbers": common.kvk_numbers(message),
         # A rejected version that a correction replaced stays closed.
         "can_repair": message.status == Status.REJECTED and versions["following_version"] is None,
+        "repair_reason": selectors.repair_reason(message),
         "rejection": next(
             (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"),
             "",
@@ -478,11 +480,10 @@ def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The staff actions: complete the accountant review, repair the message status."""
     message = common.message_or_404(common.staff_messages(request), pk)
+    if action == "repair":
+        return _repair(request, message)
     try:
-        if action == "repair":
-            services.repair(message_id=message.pk, actor=common.actor(request))
-            flash.success(request, _("Het bericht is teruggezet in de workflow."))
-        elif action == "review":
+        if action == "review":
             services.complete_accountant_review(message_id=message.pk, actor=common.actor(request))
             flash.success(request, _("Beoordeling afgerond; de cliënt kan het bericht nu zien."))
         else:
@@ -514,6 +515,28 @@ def message_attention(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "#attention",
     )
+
+
+def _repair(request: HttpRequest, message: ApprovalMessage) -> HttpResponse:
+    """ "Berichtstatus herstellen" (40 -> 30): the first POST asks "Weet u het zeker?" with
+    the reason the client will read; the one with ``confirmed`` and a reason repairs."""
+    if message.status != Status.REJECTED:
+        flash.error(request, _("Alleen een afgekeurd bericht (status 40) kan worden hersteld."))
+        return redirect("insite-message", pk=message.pk)
+    confirmed = request.POST.get("confirmed") == "1"
+    form = RepairForm(request.POST if confirmed else None)
+    if not form.is_valid():
+        return render(
+            request, "portal/insite_repair_confirm.html", {"message": message, "form": form}
+        )
+    common.perform(
+        request,
+        lambda: services.repair(
+            message_id=message.pk, actor=common.actor(request), reason=form.cleaned_data["reason"]
+        ),
+        _("Het bericht is teruggezet in de workflow; de cliënt krijgt een e-mail met uw reden."),
+    )
+    return redirect("insite-message", pk=message.pk)
 
 
 # --- a message at 70: the staff send it again or record that it arrived ------------------------

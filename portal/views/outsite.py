@@ -85,6 +85,8 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "kvk_numbers": common.kvk_numbers(message),
         "polling": message.status in common.IN_FLIGHT,
         "rejection": _rejection(message),
+        # Why the accountant put back a message the client rejected.
+        "repair_reason": selectors.repair_reason(message),
         # The sentence of each reason, never its technical detail (that is for the staff).
         "reasons": reason_catalogue.public(message.reasons),
         **common.approvals_context(message, request.user),

@@ -412,7 +412,11 @@ def test_repair_after_a_refused_copy_follows_the_repaired_message(env_a, client_
     copy.refresh_from_db()
     assert services.refused_as_copy(copy)
 
-    workflow_services.repair(message_id=original.pk, actor=Actor.for_user(staff))
+    workflow_services.repair(
+        message_id=original.pk,
+        actor=Actor.for_user(staff),
+        reason="De afkeuring was een vergissing",
+    )
     result = services.send_receive(env_a.administration)
 
     assert (result.sent, result.failed, result.updated, result.errors) == (0, 0, 1, [])

@@ -129,7 +129,9 @@ def named(client_a, staff):
 
 def test_the_timeline_names_every_actor_in_words(named, staff, staff_browser, browser_a):
     message = make_message(named, Status.REJECTED)  # token, system, then the client
-    services.repair(message_id=message.pk, actor=Actor.for_user(staff))
+    services.repair(
+        message_id=message.pk, actor=Actor.for_user(staff), reason="De afkeuring was een vergissing"
+    )
     services.add_comment(message_id=message.pk, actor=Actor.for_user(staff), text="Aangepast")
 
     entries = selectors.timeline(message, for_staff=True)
@@ -153,7 +155,9 @@ def test_the_timeline_names_every_actor_in_words(named, staff, staff_browser, br
 
 def test_a_person_without_a_full_name_is_named_by_user_name(client_a, staff):
     message = make_message(client_a, Status.REJECTED)
-    services.repair(message_id=message.pk, actor=Actor.for_user(staff))
+    services.repair(
+        message_id=message.pk, actor=Actor.for_user(staff), reason="De afkeuring was een vergissing"
+    )
     (repaired,) = [e for e in selectors.timeline(message) if e.title == "Teruggezet in de workflow"]
     assert (repaired.actor_name, repaired.actor_role) == (staff.get_username(), "kantoor")
 

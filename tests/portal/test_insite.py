@@ -7,13 +7,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kvk.status import Status
-from tests.portal.conftest import make_message
+from tests.portal.conftest import browser_for, make_message
 from workflow.models import ApprovalMessage, Comment, StatusEvent
 
 
@@ -208,16 +209,42 @@ def test_detail_shows_accounts_findings_timeline(staff_browser, message_a):
     assert "Bericht ontvangen" in html or "received" in html
 
 
-def test_staff_repairs_a_rejected_message(staff_browser, client_a):
+def test_staff_repairs_a_rejected_message_after_confirming_with_a_reason(
+    staff_browser, client_a, django_capture_on_commit_callbacks, mail_tasks_run_here
+):
+    """ "Berichtstatus herstellen" asks first, with a required reason; the client, who rejected
+    this very document, reads that reason in the mail and on the message page."""
     message = make_message(client_a, Status.REJECTED)
     page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
     assert "Bedragen kloppen niet" in page
-    response = staff_browser.post(reverse("insite-action", args=[message.pk, "repair"]))
+    url = reverse("insite-action", args=[message.pk, "repair"])
+
+    asked = staff_browser.post(url)
+    assert asked.status_code == 200 and "Weet u het zeker?" in asked.content.decode()
+    without_reason = staff_browser.post(url, {"confirmed": "1", "reason": "  "})
+    assert without_reason.status_code == 200
+    assert "Geef de reden waarom het bericht terug in de workflow gaat" in (
+        without_reason.content.decode()
+    )
+    message.refresh_from_db()
+    assert message.status == Status.REJECTED
+
+    reason = "Na overleg op 3 maart: de bedragen kloppen toch, zie de toelichting."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_browser.post(url, {"confirmed": "1", "reason": reason})
     assert response.status_code == 302
     message.refresh_from_db()
     assert message.status == Status.IN_REVIEW
     event = StatusEvent.objects.filter(message=message).order_by("-sequence").first()
     assert (event.action, event.from_status, event.to_status) == ("repaired", 40, 30)
+    assert event.reasons == [{"code": "repair_reason", "message": reason}]
+
+    (sent,) = [m for m in mail.outbox if m.to == [client_a.user.email]]
+    assert "wacht op uw goedkeuring" in sent.subject
+    assert reason in sent.body and "eerder afgekeurd" in sent.body
+    outsite = browser_for(client_a.user).get(reverse("outsite-message", args=[message.pk]))
+    assert reason in outsite.content.decode()
+    assert 'id="repaired"' in outsite.content.decode()
 
 
 def test_repair_in_the_wrong_status_changes_nothing(staff_browser, message_a):

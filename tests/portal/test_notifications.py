@@ -12,7 +12,7 @@ from kvk.status import Status
 from portal import notifications
 from tests.portal.conftest import make_message
 from workflow import services
-from workflow.models import Actor
+from workflow.models import Actor, ApprovalMessage
 
 pytestmark = pytest.mark.usefixtures("mail_tasks_run_here")
 
@@ -180,7 +180,10 @@ def test_a_processed_batch_is_announced_in_one_task(
     "failure", [OSError("mail server away"), ValueError("newline in header")], ids=str
 )
 def test_a_batch_mail_that_fails_is_retried_on_its_own(client_a, monkeypatch, failure):
-    messages = [make_message(client_a) for _ in range(3)]
+    messages = []
+    for year in (2001, 2002, 2003):  # three years: a newer version would close an older one
+        messages.append(make_message(client_a))
+        ApprovalMessage.objects.filter(pk=messages[-1].pk).update(financial_year=year)
     mail.outbox.clear()
     retried = []
     real_send = notifications._send

@@ -404,7 +404,11 @@ def test_a_round_repaired_and_approved_again_shows_only_the_last_round(
     _adopt(message_a, anna)
     _approve(message_a, anna)
     services.reject(message_id=message_a.pk, actor=Actor.for_user(bert.user), reason="Vraag")
-    services.repair(message_id=message_a.pk, actor=Actor.for_user(staff))
+    services.repair(
+        message_id=message_a.pk,
+        actor=Actor.for_user(staff),
+        reason="De afkeuring was een vergissing",
+    )
     for contact in (bert, carla, anna):
         _approve(message_a, contact)
     message_a.refresh_from_db()

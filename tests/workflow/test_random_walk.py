@@ -190,7 +190,9 @@ def test_no_sequence_of_actions_leaves_the_machine_or_skips_an_audit_event(
             m = ApprovalMessage.objects.get(pk=pk)
             self.step(
                 pk,
-                lambda m: services.repair(message_id=pk, actor=actors[who]),
+                lambda m: services.repair(
+                    message_id=pk, actor=actors[who], reason="De afkeuring was een vergissing"
+                ),
                 # A rejected version that a correction replaced stays closed.
                 must=(m.status == Status.REJECTED and not services.is_replaced(m))
                 if who == "staff"

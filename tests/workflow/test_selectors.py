@@ -35,7 +35,9 @@ def test_timeline_merges_events_and_comments_in_order(flow, staff_actor, django_
     message = flow.at(Status.IN_REVIEW)
     services.add_comment(message_id=message.pk, actor=flow.client_actor(), text="Vraag")
     services.reject(message_id=message.pk, actor=flow.client_actor(), reason="Fout in balans")
-    services.repair(message_id=message.pk, actor=staff_actor)
+    services.repair(
+        message_id=message.pk, actor=staff_actor, reason="De afkeuring was een vergissing"
+    )
 
     with django_assert_num_queries(2):
         entries = selectors.timeline(message, for_staff=True)

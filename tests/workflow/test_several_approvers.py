@@ -264,7 +264,9 @@ def test_a_repaired_message_needs_every_approval_again(flow, staff_actor):
     message, (first, second) = _adopted_by_directors(flow, 2)
     _approve(message, first)
     services.reject(message_id=message.pk, actor=_actor(second), reason="Vraag")
-    services.repair(message_id=message.pk, actor=staff_actor)
+    services.repair(
+        message_id=message.pk, actor=staff_actor, reason="De afkeuring was een vergissing"
+    )
     message.refresh_from_db()
     assert approvers.approval_progress(message).count == 0
 

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 ALL = [s for s in Status if s >= Status.RECEIVED]
 REASON = [{"code": "digipoort_unavailable", "message": "Digipoort is niet bereikbaar"}]
+REPAIR_REASON = "De afkeuring was een vergissing"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ MOVES = {
         (Status.REJECTED,),
         Status.IN_REVIEW,
         "staff",
-        lambda f, m, a: services.repair(message_id=m.pk, actor=a),
+        lambda f, m, a: services.repair(message_id=m.pk, actor=a, reason=REPAIR_REASON),
     ),
     "approved": Move("approved", (Status.IN_REVIEW,), Status.APPROVED, "client", _approve),
     "delivered": Move(
@@ -199,7 +200,11 @@ def test_allowed_transition_writes_one_audit_event(flow, staff_actor, name, sour
     assert event.actor_user == actor.user
     assert event.ip_address == actor.ip_address
     assert event.document_sha256 == message.document_sha256
-    assert event.reasons == message.reasons
+    if move.action == "repaired":  # the staff's reason for the client, on the event only
+        assert event.reasons == [{"code": "repair_reason", "message": REPAIR_REASON}]
+        assert message.reasons == []
+    else:
+        assert event.reasons == message.reasons
 
 
 @pytest.mark.parametrize(
@@ -398,3 +403,14 @@ def test_unknown_message_is_not_permitted(flow):
     with pytest.raises(NotPermitted) as raised:
         services.reject(message_id=999999, actor=flow.client_actor(), reason="x")
     assert raised.value.code == "not_found"
+
+
+def test_repair_without_a_reason_is_refused_and_changes_nothing(flow, staff_actor):
+    """The client rejected this very document: putting it back needs a reason it can read."""
+    message = flow.at(Status.REJECTED)
+    count = message.events.count()
+    with pytest.raises(Invalid) as refused:
+        services.repair(message_id=message.pk, actor=staff_actor, reason="   ")
+    assert refused.value.code == "repair_reason_required"
+    message.refresh_from_db()
+    assert message.status == Status.REJECTED and message.events.count() == count

@@ -24,7 +24,9 @@ def test_a_new_version_after_a_rejection_replaces_it_and_closes_it(flow, staff_a
     assert corrected.replaces_id == rejected.pk
     assert services.is_replaced(rejected)
     with pytest.raises(Conflict) as refused:
-        services.repair(message_id=rejected.pk, actor=staff_actor)
+        services.repair(
+            message_id=rejected.pk, actor=staff_actor, reason="De afkeuring was een vergissing"
+        )
     assert refused.value.code == "replaced"
     rejected.refresh_from_db()
     assert rejected.status == Status.REJECTED
@@ -36,7 +38,9 @@ def test_a_new_version_after_a_rejection_replaces_it_and_closes_it(flow, staff_a
 def test_a_rejection_without_a_new_version_can_still_be_repaired(flow, staff_actor):
     rejected = flow.at(Status.REJECTED)
     assert rejected.pk in ApprovalMessage.objects.filter(attention_q()).values_list("pk", flat=True)
-    services.repair(message_id=rejected.pk, actor=staff_actor)
+    services.repair(
+        message_id=rejected.pk, actor=staff_actor, reason="De afkeuring was een vergissing"
+    )
     rejected.refresh_from_db()
     assert rejected.status == Status.IN_REVIEW
 

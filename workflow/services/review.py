@@ -42,6 +42,7 @@ from workflow.services.audit import (
     _require_client,
     _require_staff,
     _status_params,
+    _transition,
     record_event,
 )
 from workflow.services.corrections import FILING_STATUSES, correction_refusal, is_replaced
@@ -215,6 +216,9 @@ def _already_approved(message: ApprovalMessage) -> Conflict:
 
 REASON_MAX_LENGTH = 2000
 
+#: The code of the staff's reason for putting a rejected message back (``repair``).
+REPAIR_REASON_CODE = "repair_reason"
+
 
 def _given_reason(reason: str, *, missing: str) -> str:
     """The reason a person typed, without surrounding white space; ``Invalid(missing)`` when
@@ -242,13 +246,24 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
 
 
 @transaction.atomic
-def repair(*, message_id: int, actor: Actor) -> ApprovalMessage:
-    """40 -> 30: staff repair the message status and put it back into the workflow."""
+def repair(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
+    """40 -> 30: staff repair the message status and put it back into the workflow, with a
+    reason for the client who rejected it (kept in the audit event, ``REPAIR_REASON_CODE``;
+    the client reads it in the mail that asks for the approval again and on the message)."""
+    reason = _given_reason(reason, missing="repair_reason_required")
     message = _locked(message_id)
     _require_staff(message, actor, _("de status herstellen"))
     if is_replaced(message):
         raise Conflict("replaced")
-    _apply(message, message.repair, actor, action="repaired", update_fields=["reasons"])
+    from_status = _transition(message, message.repair, actor)
+    message.save(update_fields=["status", "status_changed_at", "updated_at", "reasons"])
+    record_event(
+        message,
+        action="repaired",
+        actor=actor,
+        from_status=from_status,
+        reasons=[{"code": REPAIR_REASON_CODE, "message": reason}],
+    )
     _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=[message.pk]))
     return message
 
