@@ -103,6 +103,14 @@ class DeadlineRow:
     def overdue(self) -> bool:
         return self.at_risk and self.days_left is not None and self.days_left < 0
 
+    @property
+    def filed_on(self) -> date | None:
+        """The day the year's filing reached the KvK (80); None while it is not filed. A
+        filed year has no days left to count: the list shows this day instead."""
+        if self.situation != Situation.FILED or self.message is None:
+            return None
+        return timezone.localdate(self.message.status_changed_at)
+
 
 def facts_of(organisation: Organisation) -> DeadlineFacts:
     """The deadline facts of an organisation selected with ``deadline_facts``; without a
@@ -267,6 +275,15 @@ def year_rows(
         )
     )
     return rows
+
+
+def year_row(
+    organisation: Organisation, financial_year: int, *, today: date | None = None
+) -> DeadlineRow:
+    """One organisation's row for ``financial_year``, computed as the list computes every
+    row (``year_rows``): with the adoption or signing date its messages recorded."""
+    organisations = Organisation.objects.filter(pk=organisation.pk)
+    return year_rows(organisations, financial_year, today=today)[0]
 
 
 def filter_rows(

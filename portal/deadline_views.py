@@ -144,7 +144,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 d.draw_up.isoformat(),
                 d.adoption.isoformat(),
                 d.filing.isoformat(),
-                row.days_left,
+                "" if row.filed_on else row.days_left,  # a filed year counts no days
             ]
         else:  # a legal form without computed deadlines: the notice says why
             dates = ["", row.year_end.isoformat(), "", "", "", "", ""]
@@ -250,7 +250,8 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 "extension_months": extensions[0].months if extensions else 0,
             }
         )
-    deadlines = selectors.deadlines_of(organisation, year)
+    # As the list and its export compute it: with the adoption date the messages recorded.
+    deadlines = selectors.year_row(organisation, year).deadlines
     start, end = selectors.year_period_of(organisation, year)
     return render(
         request,

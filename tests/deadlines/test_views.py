@@ -16,6 +16,7 @@ from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
 from tests import factories
 from tests.deadlines.conftest import at_noon, extension, facts, make_message
+from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -387,3 +388,34 @@ def test_an_extension_granted_before_the_legal_form_changed_is_capped(staff_clie
     # art. 2:58 lid 1: at most 4 months, whatever was recorded for the BV
     assert row.deadlines.extension_months == 4
     assert row.deadlines.filing == date(2026, 12, 8)
+
+
+def test_the_detail_shows_the_filing_deadline_of_the_list_after_an_adoption(staff_client, org):
+    """Filing is due 8 days after adoption and in any case within 12 months after year end
+    (KVK-SBR.md section 1, "Deadlines for a BV"): the recorded adoption date counts on the
+    organisation's own page as it does in the list and the export."""
+    make_message(org, year=2025, adopted_on=date(2026, 4, 20))
+    listed = staff_client.get(reverse(LIST), {"situation": "all"}).context["rows"]
+    (row,) = [r for r in listed if r.organisation == org]
+    assert row.deadlines.filing == date(2026, 4, 28)
+    detail = staff_client.get(reverse("deadlines:facts", args=[org.pk]), {"year": 2025})
+    assert detail.context["deadlines"].filing == row.deadlines.filing
+    assert "28 april 2026" in detail.content.decode()
+
+
+def test_a_filed_year_counts_no_days_left_but_says_when_it_was_filed(staff_client, season):
+    """A filed document is never removed (KVK-SBR.md section 1): the deadline is met, so
+    "Dagen over" counts nothing down, nor up into the negative."""
+    delta = season["delta"]
+    ApprovalMessage.objects.filter(organisation=delta).update(
+        status_changed_at=at_noon(date(2026, 3, 2))
+    )
+    response = staff_client.get(reverse(LIST), {"situation": "filed"})
+    (row,) = response.context["rows"]
+    assert row.filed_on == date(2026, 3, 2)
+    assert "gedeponeerd op 2 maart 2026" in response.content.decode()
+    export = staff_client.get(reverse("deadlines:export"), {"situation": "filed"})
+    (_header, line) = list(
+        csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert line[10] == ""  # Dagen over
