@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from deadlines import reminders
 from kvk.status import Status
 from tests import factories
-from tests.workflow.conftest import YEAR, events
+from tests.conftest import command_output
+from tests.workflow.conftest import YEAR, events, second_version_at_30
 from workflow import services, tasks
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage
@@ -133,3 +134,21 @@ def test_no_reminder_for_a_message_whose_year_is_filed_or_that_was_replaced(flow
     assert waiting.pk not in due and replaced.pk not in due
     later = timezone.now() + timedelta(days=3)
     assert reminders.send_client_reminders(now=later) == 1
+
+
+def test_repair_versions_closes_the_older_versions_left_at_30(flow):
+    """Rows from before older versions were closed: the command closes them as processing
+    now does, and a second run changes nothing."""
+    first = flow.at(Status.IN_REVIEW)
+    second = second_version_at_30(flow, first)
+    third = second_version_at_30(flow, first)
+    dry = command_output("repair_versions", "--dry-run")
+    assert "Dry run: would close 2 older version(s)." in dry
+    assert _fresh(first).status == Status.IN_REVIEW
+
+    out = command_output("repair_versions")
+    assert "closed 2 older version(s)." in out
+    _assert_closed_for(second, third)
+    assert _fresh(first).status == Status.PROCESSING_FAILED
+    assert _fresh(second).replaces_id == first.pk
+    assert "closed 0 older version(s)." in command_output("repair_versions")

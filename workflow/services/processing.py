@@ -29,7 +29,12 @@ from workflow.services.audit import (
 )
 from workflow.services.corrections import _correction_decision, _earlier_messages
 from workflow.services.duplicates import Identical, first_refusal, identical_messages
-from workflow.services.versions import CLOSED_FIELDS, close_older_versions, lock_waiting_versions
+from workflow.services.versions import (
+    CLOSED_FIELDS,
+    close_older_versions,
+    in_review,
+    lock_waiting_versions,
+)
 from workflow.signals import workflow_started
 
 #: What a claim reads of a message: what the status machine and the audit event need.
@@ -171,7 +176,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             return outcome
         # Locked before the organisations, the order of every action on a message.
         waiting = lock_waiting_versions(
-            {(m.organisation_id, y) for m in messages if (y := by_id[m.pk].financial_year)},
+            [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
             exclude=[m.pk for m in messages],
         )
         _lock_organisations({message.organisation_id for message in messages})
@@ -211,7 +216,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         _save_fields(closed, CLOSED_FIELDS)
         _record_events([*events, *closures], locked=True)
     outcome.update({message.pk: message.status for message in started})
-    pks = [message.pk for message in started if message.status == Status.IN_REVIEW]
+    pks = in_review(started)  # not those closed at once for a newer version
     if pks:
         _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
     return outcome

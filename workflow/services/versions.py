@@ -24,12 +24,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Q
 
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent
 from workflow.reasons import ours
-from workflow.services.audit import HEAVY_FIELDS, SYSTEM, _event, _transition
+from workflow.services.audit import (
+    HEAVY_FIELDS,
+    SYSTEM,
+    _event,
+    _lock_organisation,
+    _record_events,
+    _transition,
+)
 
 #: The audit action, and the reason's key, of an older version closed at 30.
 VERSION_SUPERSEDED = "version_superseded"
@@ -40,9 +48,13 @@ CLOSED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "replac
 Key = tuple[int, int]
 
 
-def lock_waiting_versions(keys: set[Key], *, exclude: list[int]) -> list[ApprovalMessage]:
-    """The messages at 30 of these (organisation, financial year) pairs, locked until commit,
-    in id order; call before the organisations are locked."""
+def lock_waiting_versions(
+    pairs: list[tuple[int, int | None]], *, exclude: list[int]
+) -> list[ApprovalMessage]:
+    """The messages at 30 of these (organisation, financial year) pairs (those without a
+    year left out), locked until commit, in id order; call before the organisations are
+    locked."""
+    keys = {(organisation_id, year) for organisation_id, year in pairs if year}
     if not keys:
         return []
     condition = Q()
@@ -87,3 +99,23 @@ def close_older_versions(
             if older.pk not in started_pks:
                 changed.append(older)
     return list({message.pk: message for message in changed}.values()), events
+
+
+def in_review(messages: list[ApprovalMessage]) -> list[int]:
+    """The ids of these messages that are at 30."""
+    return [message.pk for message in messages if message.status == Status.IN_REVIEW]
+
+
+def close_superseded(*, organisation_id: int, financial_year: int) -> list[ApprovalMessage]:
+    """Close the older versions of one organisation's year that still wait at 30 beside a
+    newer one (rows from before processing closed them; manage.py repair_versions), the
+    way processing closes them; returns the closed messages. Decided again under the locks
+    (the messages at 30, then the organisation), so running it twice closes nothing more."""
+    with transaction.atomic():
+        waiting = lock_waiting_versions([(organisation_id, financial_year)], exclude=[])
+        _lock_organisation(organisation_id)
+        changed, events = close_older_versions([], waiting)
+        for message in changed:
+            message.save(update_fields=CLOSED_FIELDS)
+        _record_events(events, locked=True)
+    return [message for message in changed if message.status != Status.IN_REVIEW]
