@@ -94,17 +94,23 @@ class ApproveForm(forms.Form):
     document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reden van afkeuren"),
-        help_text=_("Uw accountant leest deze reden en past de stukken aan."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+def reason_field(label: Any, help_text: Any, *, rows: int = 3, required: Any = None) -> Any:
+    """The text field of a reason a person gives for an action (at most 2000 characters,
+    workflow.services.REASON_MAX_LENGTH), with what to say when it is left empty."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
         max_length=2000,
-        error_messages={
-            "required": _(
-                "Schrijf waarom u afkeurt, zodat uw accountant weet wat er moet veranderen."
-            )
-        },
+        error_messages={"required": required} if required is not None else None,
+    )
+
+
+class RejectForm(forms.Form):
+    reason = reason_field(
+        _("Reden van afkeuren"),
+        _("Uw accountant leest deze reden en past de stukken aan."),
+        required=_("Schrijf waarom u afkeurt, zodat uw accountant weet wat er moet veranderen."),
     )
 
 
@@ -120,14 +126,13 @@ class SizeClassOverrideForm(forms.Form):
     """The accountant accepts the declared size class despite the warning, with a reason
     (workflow.services.override_size_class_warning)."""
 
-    reason = forms.CharField(
-        label=_("Reden waarom de grootteklasse toch klopt"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text=_(
+    reason = reason_field(
+        _("Reden waarom de grootteklasse toch klopt"),
+        _(
             "Bijvoorbeeld: de cijfers van eerdere jaren, of het gemiddeld aantal werknemers. "
             "De reden komt in het verloop."
         ),
+        rows=2,
     )
 
 
@@ -135,20 +140,15 @@ class RepairForm(forms.Form):
     """ "Berichtstatus herstellen" (40 -> 30): why the rejected message goes back to the
     client (workflow.services.repair); the client reads it."""
 
-    reason = forms.CharField(
-        label=_("Reden voor de cliënt"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_(
+    reason = reason_field(
+        _("Reden voor de cliënt"),
+        _(
             "De cliënt heeft dit bericht afgekeurd. Leg uit waarom hetzelfde document opnieuw "
             "ter goedkeuring komt; de cliënt leest deze reden in de e-mail en bij het bericht."
         ),
-        error_messages={
-            "required": _(
-                "Geef de reden waarom het bericht terug in de workflow gaat; de cliënt leest "
-                "die reden."
-            )
-        },
+        required=_(
+            "Geef de reden waarom het bericht terug in de workflow gaat; de cliënt leest die reden."
+        ),
     )
 
 
