@@ -106,7 +106,7 @@ def in_review(messages: list[ApprovalMessage]) -> list[int]:
     return [message.pk for message in messages if message.status == Status.IN_REVIEW]
 
 
-def close_superseded(*, organisation_id: int, financial_year: int) -> list[ApprovalMessage]:
+def close_superseded(*, organisation_id: int, financial_year: int | None) -> list[ApprovalMessage]:
     """Close the older versions of one organisation's year that still wait at 30 beside a
     newer one (rows from before processing closed them; manage.py repair_versions), the
     way processing closes them; returns the closed messages. Decided again under the locks
