@@ -474,21 +474,7 @@ def portal_login(
     about whose login it is."""
     user = contact.user if contact is not None and contact.user_id else None
     if user is None:
-        # E-mail addresses are matched without regard to case, as mail delivers them (and
-        # the login finds them, crm.logins): "Jan@x.nl" is the login "jan@x.nl" already is.
-        user = logins.find_login(email)
-        if user is None and logins.logins_named(email).exists():
-            # Old logins differing only in capitals, none written as this address: which
-            # person is meant cannot be told, and a new spelling would be one more.
-            raise PortalLoginRefused("login_taken")
-        if user is None and email:
-            # A login named otherwise whose e-mail address this is ("klant-a" with
-            # klant-a@example.nl): that person's login, which "Wachtwoord vergeten" with
-            # this address reaches too. Several: which one cannot be told.
-            addressed = list(logins.addressed_to(email)[:2])
-            if len(addressed) > 1:
-                raise PortalLoginRefused("login_taken")
-            user = addressed[0] if addressed else None
+        user = _login_of_address(email)
     if user is None:
         return PortalLogin()
     if is_staff_login(user):
@@ -504,6 +490,26 @@ def portal_login(
     # A login whose owner never chose a password is not in use yet: the person gets the
     # invitation (Django's password reset skips users without a usable password).
     return PortalLogin(user=user, shared=bool(environments) and user.has_usable_password())
+
+
+def _login_of_address(email: str) -> Any | None:
+    """The existing login of the person with this e-mail address, or None for a new one.
+
+    Addresses are matched without regard to case, as mail delivers them (and the login
+    finds them, crm.logins): "Jan@x.nl" is the login "jan@x.nl" already is. A login named
+    otherwise whose e-mail address this is ("klant-a" with klant-a@example.nl) is that
+    person's login too: "Wachtwoord vergeten" with this address reaches it."""
+    user = logins.find_login(email)
+    if user is not None:
+        return user
+    if logins.logins_named(email).exists():
+        # Old logins differing only in capitals, none written as this address: which
+        # person is meant cannot be told, and a new spelling would be one more.
+        raise PortalLoginRefused("login_taken")
+    addressed = list(logins.addressed_to(email)[:2]) if email else []
+    if len(addressed) > 1:  # which person is meant cannot be told
+        raise PortalLoginRefused("login_taken")
+    return addressed[0] if addressed else None
 
 
 @transaction.atomic
