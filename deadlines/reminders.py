@@ -30,7 +30,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -145,18 +145,21 @@ _DEADLINE_TEXT = {
 
 def _client_messages():
     # Messages still with the accountant (accountant review first) are not the client's yet.
-    # Nor is one a newer version replaced, or of a year approved or filed already: it can
-    # no longer be approved (rows from before older versions were closed at 30).
+    # Nor is one a newer version replaced, or one (not a resubmission) of a year whose
+    # adopted accounts are approved or filed already: it can no longer be approved (rows
+    # from before older versions were closed at 30). A resubmission, or the adopted
+    # accounts after a non-adopted filing, may be (corrections._second_adopted_filing).
     year_filing = ApprovalMessage.objects.filter(
         organisation_id=OuterRef("organisation_id"),
         financial_year=OuterRef("financial_year"),
         status__in=FILING_STATUSES,
+        adopted=True,
     )
     return (
         ApprovalMessage.objects.filter(status=Status.IN_REVIEW, awaiting_accountant_review=False)
         .filter(organisation__environment__activation__active=True)  # skip inactive ones
         .filter(replaced_by__isnull=True)
-        .exclude(Exists(year_filing))
+        .exclude(Q(resubmission=False) & Exists(year_filing))
         .select_related("organisation")
         .only(
             "id",

@@ -152,3 +152,23 @@ def test_repair_versions_closes_the_older_versions_left_at_30(flow):
     assert _fresh(first).status == Status.PROCESSING_FAILED
     assert _fresh(second).replaces_id == first.pk
     assert "closed 0 older version(s)." in command_output("repair_versions")
+
+
+def test_a_resubmission_after_the_filing_is_still_reminded(flow):
+    """A heraanlevering of a filed year enters the workflow and can be approved (KVK-SBR.md
+    section 1: a second adopted filing is taken only as a resubmission, BR-KVK-4.12/4.16);
+    the client is reminded to approve it like any other message at 30."""
+    flow.at(Status.FILED)
+    resubmission = flow.register()
+    assert flow.start(resubmission, adopted=True, resubmission=True)
+    assert resubmission.pk in [message.pk for message in reminders._client_messages()]
+
+
+def test_the_adopted_accounts_after_a_non_adopted_filing_are_still_reminded(flow):
+    """After a filing of accounts that were not adopted, the adopted accounts follow and
+    are approved as usual (BR-KVK-4.12); the client is reminded of them."""
+    earlier = flow.at(Status.FILED)
+    ApprovalMessage.objects.filter(pk=earlier.pk).update(adopted=False, adoption_date=None)
+    adopted = flow.register()
+    assert flow.start(adopted, adopted=False)
+    assert adopted.pk in [message.pk for message in reminders._client_messages()]
