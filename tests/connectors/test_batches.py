@@ -86,7 +86,9 @@ def test_queries_per_batch_do_not_grow_with_its_size(client_a, client_b):
     few = _queries_to_process(client_a, 3)
     many = _queries_to_process(client_b, 12)
     assert few == many
-    assert many <= 25  # 23 here: two claims, the reads and one write per batch
+    # 26 here: two claims, the reads and one write per batch, and after its commit the
+    # look for versions of its years another worker brought to 30 meanwhile.
+    assert many <= 27
 
 
 def test_concurrent_claimers_get_disjoint_batches(client_a, client_b, transactional_db):

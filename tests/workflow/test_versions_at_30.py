@@ -23,6 +23,7 @@ from workflow import services, tasks
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage
 from workflow.reasons import sentence
+from workflow.services import processing
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,17 @@ def test_an_adopted_and_partly_approved_older_version_is_closed_too(flow):
     newer = flow.at(Status.IN_REVIEW)
     _assert_closed_for(older, newer)
     assert not _fresh(newer).adopted
+
+
+def test_two_versions_finished_at_the_same_moment_are_settled_after_commit(flow, monkeypatch):
+    """Two workers finish two versions of one year at once: each reads the waiting versions
+    before the other committed, so neither sees the other (on PostgreSQL; SQLite runs one
+    writer at a time). Simulated by a processing run that reads nothing waiting: after its
+    commit the years it brought to 30 are settled, and the older version is closed."""
+    older = flow.at(Status.IN_REVIEW)
+    monkeypatch.setattr(processing, "lock_waiting_versions", lambda pairs, exclude: [])
+    newer = flow.at(Status.IN_REVIEW)
+    _assert_closed_for(older, newer)
 
 
 def test_versions_of_another_year_are_left_alone(flow):

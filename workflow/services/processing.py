@@ -34,6 +34,7 @@ from workflow.services.versions import (
     close_older_versions,
     in_review,
     lock_waiting_versions,
+    settle_versions,
 )
 from workflow.signals import workflow_started
 
@@ -216,10 +217,20 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         _save_fields(closed, CLOSED_FIELDS)
         _record_events([*events, *closures], locked=True)
     outcome.update({message.pk: message.status for message in started})
-    pks = in_review(started)  # not those closed at once for a newer version
+    pks = _settled(started)
     if pks:
         _after_commit(partial(workflow_started.send, sender=ApprovalMessage, pks=pks))
     return outcome
+
+
+def _settled(started: list[ApprovalMessage]) -> list[int]:
+    """The ids of the started messages still at 30 (not those closed at once for a newer
+    version), after closing the older versions of their years that another worker brought
+    to 30 at the same moment, unseen by this one (``versions.settle_versions``)."""
+    pks = in_review(started)
+    years = [(m.organisation_id, m.financial_year) for m in started if m.pk in pks]
+    closed = {message.pk for message in settle_versions(years)}
+    return [pk for pk in pks if pk not in closed]
 
 
 def _still_processing(message_ids: list[int]) -> list[ApprovalMessage]:

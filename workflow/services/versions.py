@@ -22,7 +22,7 @@ client approving an older version at the same moment is either seen or waits.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.db.models import Q
@@ -111,9 +111,28 @@ def close_superseded(*, organisation_id: int, financial_year: int | None) -> lis
     newer one (rows from before processing closed them; manage.py repair_versions), the
     way processing closes them; returns the closed messages. Decided again under the locks
     (the messages at 30, then the organisation), so running it twice closes nothing more."""
+    return settle_versions([(organisation_id, financial_year)])
+
+
+def settle_versions(pairs: list[tuple[int, int | None]]) -> list[ApprovalMessage]:
+    """``close_superseded`` for several (organisation, year) pairs in one transaction.
+
+    Processing calls it after its commit for the years it brought to 30: two workers that
+    finish two versions of one year at the same moment each read "nothing waiting" before
+    the other committed (the waiting versions are locked before the organisation, as every
+    action locks them), so both would stay at 30. Afterwards both are committed, and this
+    closes the older; run twice at once, the locks make the second find nothing."""
+    if not any(year for _organisation_id, year in pairs):
+        return []
     with transaction.atomic():
-        waiting = lock_waiting_versions([(organisation_id, financial_year)], exclude=[])
-        _lock_organisation(organisation_id)
+        waiting = lock_waiting_versions(pairs, exclude=[])
+        per_year = Counter((m.organisation_id, m.financial_year) for m in waiting)
+        organisations = sorted({key[0] for key, count in per_year.items() if count > 1})
+        if not organisations:  # one version a year at 30: nothing to close
+            return []
+        waiting = [m for m in waiting if m.organisation_id in organisations]
+        for organisation_id in organisations:
+            _lock_organisation(organisation_id)
         changed, events = close_older_versions([], waiting)
         for message in changed:
             message.save(update_fields=CLOSED_FIELDS)
