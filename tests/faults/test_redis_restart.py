@@ -14,6 +14,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -102,17 +103,20 @@ def send(task, args: tuple, broker_url: str) -> None:
         task.apply_async(args, producer=producer)
 
 
-def register(client, n: int) -> list[ApprovalMessage]:
+def register(client, *years_back: int) -> list[ApprovalMessage]:
+    """A message for each financial year ``years_back`` before this one, each of another
+    year: a newer version of one year would close the older one at 30
+    (workflow.services.versions)."""
     return [
         services.register_message(
             organisation=client.organisation,
             message_id=uuid.uuid4(),
             message_type="kvk-micro-klein",
-            filename=f"jaarrekening-{i}.xbrl",
-            content=numbered(instance_for(client.kvk_number)),
+            filename=f"jaarrekening-{year}.xbrl",
+            content=numbered(instance_for(client.kvk_number, year=year)),
             actor=Actor.system(),
         )[0]
-        for i in range(n)
+        for year in (date.today().year - back for back in years_back)
     ]
 
 
@@ -123,19 +127,19 @@ def at_30(messages: list[ApprovalMessage]) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_survives_redis_restart_and_nothing_is_lost_or_done_twice(
-    client_a, own_redis, workers, monkeypatch
+    client_a, client_b, own_redis, workers, monkeypatch
 ):
     # This test drives its own Redis: nothing may kick processing on the configured broker.
     monkeypatch.setattr(connector_tasks, "kick_processing", lambda: None)
     worker = workers.celery("herstart", CELERY_BROKER_URL=own_redis.url)
-    before = register(client_a, 2)
+    before = register(client_a, 1, 2)
     send(connector_tasks.process_waiting_messages, (), own_redis.url)
     wait_for(
         lambda: at_30(before), 60, "processing before the restart", lambda: workers.log("herstart")
     )
 
     own_redis.stop()
-    during = register(client_a, 2)  # uploads while Redis is away: their kicks are lost
+    during = register(client_b, 1, 2)  # uploads while Redis is away: their kicks are lost
     time.sleep(2)
     own_redis.start()  # empty: nothing was saved
 
