@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("connectors", "0001_squashed"),
-        ("crm", "0003_captions_and_field_names"),
+        ("crm", "0002_squashed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,11 +9,16 @@ Each database was made by main at a released commit, the same way:
   content type (portal's in 466f4de, crm's in e5ba993);
 - dumped with Python's ``sqlite3`` ``iterdump()``.
 
-``data/release-e5ba993.dump`` is the last release, with every migration that the squashed
+``data/release-e5ba993.dump`` is a release with every migration that the squashed
 ``0001_squashed`` of each app replaces: today's ``migrate`` must take it to today's models
 without losing a row. ``data/release-466f4de.dump`` is the release before, part of the way
 there: ``migrate`` must refuse it, name the release to upgrade with first, and change
 nothing.
+
+``data/release-4fd7f75.dump`` is the last release, with every migration that the squashes
+after it (crm and clientside ``0002_squashed``, workflow ``0005_squashed``) replace; it must
+upgrade too. ``data/release-c16ac74.dump`` was made by a main in between (crm 0002 but not
+0003): refused like 466f4de, naming 4fd7f75.
 """
 
 from __future__ import annotations
@@ -27,16 +32,23 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from clientside.models import AnnualReport
 from crm.models import AccountancyEnvironment, Contact, Organisation, StaffMember
+from portal.management.commands.migrate import RELEASES, WAY_THROUGH
 from workflow.models import ApprovalMessage, WorkflowDefinition, sha256_hex
 
 DATA = Path(__file__).parent / "data"
 ALIAS = "release"
 SQUASHED = [
     (app, "0001_squashed") for app in ("clientside", "connectors", "crm", "deadlines", "workflow")
+]
+SQUASHED_AFTER_4FD7F75 = [
+    ("clientside", "0002_squashed"),
+    ("crm", "0002_squashed"),
+    ("workflow", "0005_squashed"),
 ]
 
 
@@ -69,6 +81,16 @@ def load_release(commit, tmp_path, django_db_blocker):
 @pytest.fixture
 def release_database(tmp_path, django_db_blocker):
     yield from load_release("e5ba993", tmp_path, django_db_blocker)
+
+
+@pytest.fixture
+def last_release_database(tmp_path, django_db_blocker):
+    yield from load_release("4fd7f75", tmp_path, django_db_blocker)
+
+
+@pytest.fixture
+def in_between_database(tmp_path, django_db_blocker):
+    yield from load_release("c16ac74", tmp_path, django_db_blocker)
 
 
 @pytest.fixture
@@ -155,6 +177,74 @@ def test_a_database_of_the_release_before_is_refused_with_the_way_through(
     assert "Er is niets gewijzigd." in text
     assert set(recorder.applied_migrations()) == before
     assert set(earlier_release_database.introspection.table_names()) == tables
+
+
+def test_the_database_of_the_last_release_upgrades_with_its_data(last_release_database):
+    recorder = MigrationRecorder(last_release_database)
+    recorded = set(recorder.applied_migrations())
+    assert ("crm", "0003_captions_and_field_names") in recorded
+    assert ("workflow", "0008_attention_acknowledged") in recorded
+    assert not set(SQUASHED_AFTER_4FD7F75) & recorded
+    with last_release_database.cursor() as cursor:
+        tables = set(last_release_database.introspection.table_names(cursor))
+
+    call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
+
+    executor = MigrationExecutor(last_release_database)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    # The squashes count as applied and are recorded so; none of them ran (no table came).
+    assert set(SQUASHED_AFTER_4FD7F75) <= set(recorder.applied_migrations())
+    assert set(last_release_database.introspection.table_names()) == tables
+    message = ApprovalMessage.objects.using(ALIAS).get()
+    assert message.message_id == uuid.UUID("6f1c2a9e-0000-4000-8000-000000000001")
+    assert (message.status, message.signed_on, message.attention_acknowledged_at) == (
+        10,
+        None,
+        None,
+    )
+    assert message.received_sha256 == sha256_hex(bytes(message.received_document))
+    assert Organisation.objects.using(ALIAS).count() == 3
+    assert AnnualReport.objects.using(ALIAS).count() == 3
+    bakery = Organisation.objects.using(ALIAS).get(name="Bakkerij De Korenschoof B.V.")
+    contact = Contact.objects.using(ALIAS).get(email="klant-a@example.nl")
+    assert contact.organisation == bakery
+    with pytest.raises(IntegrityError), transaction.atomic(using=ALIAS):
+        Contact.objects.using(ALIAS).create(organisation=bakery, user=contact.user, name="Twee")
+
+
+def test_a_database_made_between_two_releases_is_refused_with_the_way_through(
+    in_between_database,
+):
+    """c16ac74 has crm 0002 but not 0003, workflow 0005 but not 0006: part of what the
+    squashes after 4fd7f75 replace, all of what e5ba993's replace."""
+    recorder = MigrationRecorder(in_between_database)
+    before = set(recorder.applied_migrations())
+    assert ("crm", "0002_contact_user_of_several_organisations") in before
+    assert ("crm", "0003_captions_and_field_names") not in before
+    assert ("workflow", "0005_signed_on") in before
+    tables = set(in_between_database.introspection.table_names())
+
+    with pytest.raises(CommandError) as refused:
+        call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
+
+    text = str(refused.value)
+    assert "van vóór 4fd7f75" in text and "Werk haar eerst bij met versie 4fd7f75" in text
+    assert "e5ba993" not in text
+    # clientside 0003, crm 0003, workflow 0006, 0007 and 0008, in that order.
+    assert "nog 5 migraties (zoals clientside.0003_captions_and_field_names)" in text
+    assert "Er is niets gewijzigd." in text
+    assert set(recorder.applied_migrations()) == before
+    assert set(in_between_database.introspection.table_names()) == tables
+
+
+def test_every_squash_names_the_release_to_upgrade_with_first():
+    """A squash without a release would stop ``migrate`` with a KeyError on every
+    database."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    squashes = {key for key, migration in loader.disk_migrations.items() if migration.replaces}
+    assert squashes == set(WAY_THROUGH)
+    assert set(SQUASHED) | set(SQUASHED_AFTER_4FD7F75) == squashes
+    assert set(WAY_THROUGH.values()) <= set(RELEASES)
 
 
 def test_a_database_this_version_made_migrates_again(new_database):

@@ -1,12 +1,13 @@
-"""Django's ``migrate``, refusing a database that stopped half-way to release e5ba993.
+"""Django's ``migrate``, refusing a database that stopped half-way between two releases.
 
-The migrations of every app were squashed after release e5ba993 into one ``0001_squashed``
-per app. A database has, of each squashed migration's old ones, either none (a new one) or
-all (made or upgraded by e5ba993, or made by this version); then the squashed one applies
-or counts as applied. A database with only some of them (made by an earlier release) cannot
-be taken further by this version:
-Django would try to create tables it already has, or fail on a missing migration. This
-command says so, names the way through, and changes nothing.
+Migrations are squashed between releases: after release e5ba993 each app's into one
+``0001_squashed``; after 4fd7f75 what crm, clientside and workflow had written since into
+one more (``WAY_THROUGH``). A database has, of each squashed migration's old ones, either
+none (it is older, or new) or all (made or upgraded by the release named for the squash, or
+made by this version); then the squashed one applies or counts as applied. A database with
+only some of them was made by a version in between: Django would try to create tables it
+already has, or fail on a missing migration. This command says so, names the release to
+upgrade with first, and changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,19 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
-SQUASHED_AFTER = "e5ba993"
+# Each squashed migration and the release that still has the migrations it replaces as
+# files, oldest release first: a database with part of them is upgraded with it first.
+RELEASES = ("e5ba993", "4fd7f75")
+WAY_THROUGH = {
+    ("clientside", "0001_squashed"): "e5ba993",
+    ("connectors", "0001_squashed"): "e5ba993",
+    ("crm", "0001_squashed"): "e5ba993",
+    ("deadlines", "0001_squashed"): "e5ba993",
+    ("workflow", "0001_squashed"): "e5ba993",
+    ("clientside", "0002_squashed"): "4fd7f75",
+    ("crm", "0002_squashed"): "4fd7f75",
+    ("workflow", "0005_squashed"): "4fd7f75",
+}
 
 # portal's own migrations of release e5ba993: its models moved to crm and deadlines, so it
 # has no squashed migration that names them.
@@ -35,39 +48,48 @@ PORTAL_MIGRATIONS = [
 ]
 
 
-def release_groups() -> list[set[tuple[str, str]]]:
-    """The migrations of release e5ba993 in the groups that go together: what each squashed
-    migration replaces, and portal's own."""
+def release_groups() -> list[tuple[str, set[tuple[str, str]]]]:
+    """The migrations that go together, each group with the release that has all of it:
+    what each squashed migration replaces, and portal's own."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    groups = [set(m.replaces) for m in loader.disk_migrations.values() if m.replaces]
-    return [*groups, set(PORTAL_MIGRATIONS)]
+    groups = [
+        (WAY_THROUGH[key], set(migration.replaces))
+        for key, migration in loader.disk_migrations.items()
+        if migration.replaces
+    ]
+    return [*groups, ("e5ba993", set(PORTAL_MIGRATIONS))]
 
 
-def missing_for_upgrade(database: str = DEFAULT_DB_ALIAS) -> list[tuple[str, str]]:
-    """The release's migrations this database lacks in the groups it has only part of.
+def missing_for_upgrade(database: str = DEFAULT_DB_ALIAS) -> tuple[str, list[tuple[str, str]]]:
+    """The oldest release this database stopped short of, and the migrations it lacks of
+    that release's groups it has only part of (``("", [])``: none).
 
-    A new database has none of a group; one made or upgraded by e5ba993 has all of every
-    group (and so does one made by this version: Django records the replaced migrations
-    with the squashed one; portal's it never has).
+    A new database has none of a group; one made or upgraded by a release has all of every
+    group of that release (and so does one made by this version: Django records the
+    replaced migrations with the squashed one; portal's it never has).
     """
     recorder = MigrationRecorder(connections[database])
     if not recorder.has_table():
-        return []
+        return "", []
     applied = set(recorder.applied_migrations())
-    missing: set[tuple[str, str]] = set()
-    for group in release_groups():
-        if group & applied:
-            missing |= group - applied
-    return sorted(missing)
+    missing: dict[str, set[tuple[str, str]]] = {}
+    for release, group in release_groups():
+        if group & applied and group - applied:
+            missing.setdefault(release, set()).update(group - applied)
+    for release in RELEASES:
+        if release in missing:
+            return release, sorted(missing[release])
+    return "", []
 
 
 class Command(MigrateCommand):
     help = MigrateCommand.help + (
-        " Refuses a database made by a release before " + SQUASHED_AFTER + "."
+        " Refuses a database made by a version between two releases and names the release"
+        " to upgrade with first."
     )
 
     def handle(self, *args, **options):
-        missing = missing_for_upgrade(options.get("database") or DEFAULT_DB_ALIAS)
+        release, missing = missing_for_upgrade(options.get("database") or DEFAULT_DB_ALIAS)
         if missing:
             raise CommandError(
                 _(
@@ -77,7 +99,7 @@ class Command(MigrateCommand):
                     "versie. Er is niets gewijzigd."
                 )
                 % {
-                    "release": SQUASHED_AFTER,
+                    "release": release,
                     "count": len(missing),
                     "first": ".".join(missing[0]),
                 }
