@@ -23,6 +23,7 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -34,8 +35,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.models import Contact, StaffMember
+from deadlines.models import ReminderLog
 from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
@@ -439,3 +442,64 @@ def send_invitation(contact, link: str) -> None:
         }
         body = render_to_string("portal/email/invitation.txt", {"contact": contact, "link": link})
     send_mail(subject, body, None, [contact.email])
+
+
+#: What each notification is about, as staff read it in the message's list of e-mails.
+KIND_LABELS = {
+    AWAITING_REVIEW: gettext_lazy("Wacht op goedkeuring"),
+    APPROVED: gettext_lazy("Goedgekeurd door de cliënt"),
+    REJECTED: gettext_lazy("Afgekeurd door de cliënt"),
+    FILED: gettext_lazy("Gedeponeerd bij de KvK"),
+    REFUSED: gettext_lazy("Afgekeurd door de KvK"),
+    RETRIES_EXHAUSTED: gettext_lazy("Verzenden naar de KvK mislukt"),
+    KVK_ATTENTION: gettext_lazy("Vraagt aandacht na verzending"),
+    COMMENT: gettext_lazy("Nieuwe opmerking"),
+}
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """One row of a message's e-mails in InSite: a notification or a reminder."""
+
+    at: Any
+    about: str
+    recipients: str
+    state: str
+    failed: bool
+    error: str
+
+
+def sent_mails(message) -> list[SentMail]:
+    """The e-mails about ``message``, newest first: who got which notification or reminder,
+    and which address the mail server refused (staff answer "did the client get it?")."""
+    rows = [
+        SentMail(
+            at=log.sent_at or log.created_at,
+            about=str(KIND_LABELS.get(log.kind, log.kind)),
+            recipients=log.recipient,
+            state=log.get_state_display(),
+            failed=log.state in (NotificationLog.State.REFUSED, NotificationLog.State.RETRY),
+            error=log.error,
+        )
+        for log in NotificationLog.objects.filter(message=message)
+    ]
+    rows += [
+        SentMail(
+            at=reminder.sent_at or reminder.created_at,
+            about=reminder.get_kind_display(),
+            recipients=", ".join(reminder.recipients),
+            state=_reminder_state(reminder),
+            failed=bool(reminder.error),
+            error=reminder.error,
+        )
+        for reminder in ReminderLog.objects.filter(message=message)
+    ]
+    return sorted(rows, key=lambda row: row.at, reverse=True)
+
+
+def _reminder_state(reminder: ReminderLog) -> str:
+    if reminder.error:
+        return _("mislukt")
+    if reminder.sent_at:
+        return str(NotificationLog.State.SENT.label)
+    return str(NotificationLog.State.SENDING.label)

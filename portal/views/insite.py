@@ -403,6 +403,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         and message.attention_acknowledged_at is None,
         "attention_form": forms.get("attention_form") or AttentionForm(),
         **common.approvals_context(message),
+        "sent_mails": notifications.sent_mails(message),
     }
 
 
