@@ -104,6 +104,11 @@ class DeadlineRow:
         return self.at_risk and self.days_left is not None and self.days_left < 0
 
     @property
+    def days_overdue(self) -> int | None:
+        """How many days the filing deadline has passed; None while it has not."""
+        return -self.days_left if self.overdue and self.days_left is not None else None
+
+    @property
     def filed_on(self) -> date | None:
         """The day the year's filing reached the KvK (80); None while it is not filed. A
         filed year has no days left to count: the list shows this day instead."""

@@ -115,6 +115,16 @@ def test_overdue_year_is_marked(staff_client, season):
     assert "verlopen" in response.content.decode()
 
 
+def test_an_overdue_row_counts_the_days_since_the_deadline_without_a_minus(staff_client, season):
+    """8 February to 1 May 2026: 82 days past the deadline, not "-82 (verlopen)"."""
+    response = staff_client.get(reverse(LIST), {"year": "2024"})
+    gamma = response.context["rows"][-1]
+    assert (gamma.days_left, gamma.days_overdue) == (-82, 82)
+    content = response.content.decode()
+    assert "82 dagen verlopen" in content and "-82" not in content
+    assert response.context["rows"][0].days_overdue is None
+
+
 def test_a_missed_adoption_deadline_is_shown(staff_client, org):
     # KVK-SBR.md section 1: shareholders adopt "within 2 months after" the draw-up term
     # (5 months): for 2025 by 31 July 2026. Adopted on 15 August 2026: too late.
