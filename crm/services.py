@@ -27,6 +27,7 @@ from crm.models import (
     kvk_number_validator,
     rsin_validator,
 )
+from kvk import taxonomy as tx
 from kvk.status import Status
 
 
@@ -76,9 +77,16 @@ def _check_kvk_number(kvk_number: str) -> None:
 
 @transaction.atomic
 def create_organisation(
-    *, environment: AccountancyEnvironment, name: str, kvk_number: str
+    *,
+    environment: AccountancyEnvironment,
+    name: str,
+    kvk_number: str,
+    legal_form: str = tx.LEGAL_FORM_BV,
 ) -> Organisation:
-    """A client organisation with its KvK number, the identification messages are matched on."""
+    """A client organisation with its KvK number, the identification messages are matched
+    on, and its legal form (a value of the taxonomy's list, tx.LEGAL_FORMS)."""
+    if legal_form not in tx.LEGAL_FORMS:
+        raise ValueError(f"{legal_form!r} is not in the taxonomy's list of legal forms.")
     name = name.strip()
     if not name:
         raise OnboardingError(_("Geef de naam van de organisatie op."))
@@ -93,7 +101,9 @@ def create_organisation(
             _("KvK-nummer %(nummer)s hoort al bij organisatie '%(naam)s'.")
             % {"nummer": kvk_number, "naam": existing.organisation.name}
         )
-    organisation = Organisation.objects.create(environment=environment, name=name)
+    organisation = Organisation.objects.create(
+        environment=environment, name=name, legal_form=legal_form
+    )
     Identification.objects.create(
         organisation=organisation, kind=Identification.Kind.KVK, value=kvk_number
     )

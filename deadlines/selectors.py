@@ -5,6 +5,8 @@ the facts the portal knows (legal form, year end, extension, shareholders, wheth
 stichting or vereniging falls under Title 9, the latest approval message and its
 adoption date). Used by the staff view "Termijnen", its CSV export and the escalation
 of ``deadlines.reminders``. A year of any number of organisations costs four queries.
+It also holds the two writes of those facts: the facts page's (``save_deadline_facts``)
+and a new organisation's (``create_organisation``, InSite "Nieuwe organisatie").
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Organisation
+from crm import services as crm_services
+from crm.models import AccountancyEnvironment, Organisation
 from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.deadlines import (
     Deadlines,
@@ -352,9 +355,9 @@ def save_deadline_facts(
     financial_year: int,
     extension_months: int,
 ) -> None:
-    """The one write of this module: an organisation's legal form and facts and one
-    year's extension (0 removes it). Callers check that the user may change the
-    organisation."""
+    """The write of the facts page ("Termijngegevens"): an organisation's legal form and
+    facts and one year's extension (0 removes it). Callers check that the user may change
+    the organisation."""
     if not 0 <= extension_months <= max_extension_months(legal_form):
         raise ValueError(f"An extension of {extension_months} months is not allowed.")
     with transaction.atomic():
@@ -379,3 +382,29 @@ def save_deadline_facts(
             DeadlineExtension.objects.filter(
                 organisation=organisation, financial_year=financial_year
             ).delete()
+
+
+def create_organisation(
+    *,
+    environment: AccountancyEnvironment,
+    name: str,
+    kvk_number: str,
+    legal_form: str,
+    year_end_month: int,
+    year_end_day: int,
+) -> Organisation:
+    """The other write of this module: a new client organisation (crm.services) with what
+    its deadlines depend on from the start, its legal form and financial year end
+    (KVK-SBR.md section 1: the deadlines differ by legal form, and the year end moves
+    every one of them). Without them a stichting had a BV's deadlines until someone
+    filled in its facts. Raises crm.services.OnboardingError as that service does, and
+    ValueError for a year end that does not exist."""
+    financial_year_period(2024, year_end_month, year_end_day)  # ValueError: no such day
+    with transaction.atomic():
+        organisation = crm_services.create_organisation(
+            environment=environment, name=name, kvk_number=kvk_number, legal_form=legal_form
+        )
+        DeadlineFacts.objects.create(
+            organisation=organisation, year_end_month=year_end_month, year_end_day=year_end_day
+        )
+    return organisation

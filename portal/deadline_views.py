@@ -19,7 +19,8 @@ from crm import permissions
 from deadlines import selectors
 from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
-from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year, financial_year_period
+from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year
+from portal.forms import YearEndForm
 from portal.views.common import staff_view
 
 
@@ -165,10 +166,17 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class DeadlineFactsForm(forms.Form):
+class DeadlineFactsForm(YearEndForm):
+    field_order = [
+        "legal_form",
+        "year_end_day",
+        "year_end_month",
+        "all_shareholders_are_directors",
+        "title_9_applies",
+        "extension_months",
+    ]
+
     legal_form = forms.ChoiceField(label=_("Rechtsvorm"), choices=tx.legal_form_choices())
-    year_end_day = forms.IntegerField(label=_("Einde boekjaar: dag"), min_value=1, max_value=31)
-    year_end_month = forms.IntegerField(label=_("Einde boekjaar: maand"), min_value=1, max_value=12)
     all_shareholders_are_directors = forms.BooleanField(
         label=_(
             "Alle aandeelhouders zijn bestuurder (bv en nv: ondertekening geldt als vaststelling)"
@@ -190,15 +198,7 @@ class DeadlineFactsForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean() or {}
-        month, day = data.get("year_end_month"), data.get("year_end_day")
-        if month and day:
-            try:
-                financial_year_period(2024, month, day)
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Deze datum bestaat niet als einde van een boekjaar.")
-                )
+        data = super().clean()  # YearEndForm: a year end that exists
         legal_form, months = data.get("legal_form"), data.get("extension_months")
         if legal_form and months is not None:
             allowed = selectors.max_extension_months(legal_form)

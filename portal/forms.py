@@ -27,6 +27,8 @@ from crm.models import (
     Organisation,
     kvk_number_validator,
 )
+from kvk import taxonomy as tx
+from kvk.deadlines import financial_year_period
 from kvk.status import Status
 from workflow.models import WorkflowDefinition
 from workflow.services import ATTENTION_NOTE_MAX_LENGTH
@@ -343,7 +345,30 @@ class MessageTypeForm(forms.ModelForm):
         ).queryset = WorkflowDefinition.objects.filter(environment_id=self.instance.environment_id)
 
 
-class OrganisationForm(forms.Form):
+class YearEndForm(forms.Form):
+    """The financial year end, day and month, as the deadlines take it (DeadlineFacts):
+    a day the month has, with 29 February for "the last day of February"."""
+
+    year_end_day = forms.IntegerField(label=_("Einde boekjaar: dag"), min_value=1, max_value=31)
+    year_end_month = forms.IntegerField(label=_("Einde boekjaar: maand"), min_value=1, max_value=12)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        month, day = data.get("year_end_month"), data.get("year_end_day")
+        if month and day:
+            try:
+                financial_year_period(2024, month, day)
+            except ValueError:
+                self.add_error(None, _("Deze datum bestaat niet als einde van een boekjaar."))
+        return data
+
+
+class OrganisationForm(YearEndForm):
+    """ "Nieuwe organisatie": name and KvK number, and what the legal deadlines depend on
+    from the first day (deadlines.selectors.create_organisation)."""
+
+    field_order = ["name", "kvk_number", "legal_form", "year_end_day", "year_end_month"]
+
     name = forms.CharField(label=_("Naam"), max_length=200)
     kvk_number = forms.CharField(
         label=_("KvK-nummer"),
@@ -351,10 +376,22 @@ class OrganisationForm(forms.Form):
         validators=[kvk_number_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    # No legal form chosen in advance: a default BV gave a stichting a BV's deadlines.
+    legal_form = forms.ChoiceField(
+        label=_("Rechtsvorm"),
+        choices=[("", "---------"), *tx.legal_form_choices()],
+        help_text=_("Hiervan hangen de wettelijke termijnen af."),
+        error_messages={
+            "required": _("Kies de rechtsvorm: de wettelijke termijnen hangen ervan af.")
+        },
+    )
 
     def __init__(self, *args, environment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.environment = environment
+        # A calendar year unless said otherwise, as DeadlineFacts assumes without a row.
+        self.fields["year_end_day"].initial = 31
+        self.fields["year_end_month"].initial = 12
 
     def clean_kvk_number(self) -> str:
         value = self.cleaned_data["kvk_number"].strip()

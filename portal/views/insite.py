@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
 from crm import services as crm_services
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
+from deadlines import selectors as deadline_selectors
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
 from kvk.status import ATTENTION_STATUSES, Status
@@ -803,17 +804,15 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     environment = request.staff_member.environment  # type: ignore[attr-defined]
     form = OrganisationForm(request.POST or None, environment=environment)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            organisation = Organisation.objects.create(
-                environment=environment, name=form.cleaned_data["name"]
+        try:
+            organisation = deadline_selectors.create_organisation(
+                environment=environment, **form.cleaned_data
             )
-            Identification.objects.create(
-                organisation=organisation,
-                kind=Identification.Kind.KVK,
-                value=form.cleaned_data["kvk_number"],
-            )
-        flash.success(request, _("Organisatie aangemaakt."))
-        return redirect("insite-organisation", pk=organisation.pk)
+        except crm_services.OnboardingError as error:  # the KvK number taken meanwhile
+            form.add_error(None, str(error))
+        else:
+            flash.success(request, _("Organisatie aangemaakt."))
+            return redirect("insite-organisation", pk=organisation.pk)
     return render(
         request,
         "portal/insite_form.html",
@@ -851,6 +850,7 @@ def _organisation_page(
         "contact_form": contact_form or ContactForm(),
         "administrator": _is_administrator(request),
         **_approvers_context(organisation),
+        **_next_steps_context(request, organisation),
     }
     if approvers_form is not None:
         context["approvers_form"] = approvers_form
@@ -858,6 +858,27 @@ def _organisation_page(
     return render(
         request, "portal/insite_organisation.html", context, status=400 if refused else 200
     )
+
+
+def _next_steps_context(request: HttpRequest, organisation: Organisation) -> dict:
+    """What a staff member does after creating a client: check what its deadlines depend
+    on ("Termijngegevens", every staff member) and make a token for its environment (the
+    connector pages: administrators, with the activation on). ``token_connectors`` is None
+    when the staff member may not make tokens, else the connectors that take messages."""
+    facts = deadline_selectors.facts_of(organisation)
+    connectors = None
+    if _is_administrator(request) and activation.request_is_active(request):
+        connectors = list(
+            AppConnector.objects.filter(
+                environment_id=organisation.environment_id, commsvc=True, blocked=False
+            ).order_by("name")
+        )
+    return {
+        # A leap year, so that 29 February (its last day) can be shown.
+        "year_end": date(2024, facts.year_end_month, facts.year_end_day),
+        "deadline_notice": deadline_selectors.notice_of(organisation),
+        "token_connectors": connectors,
+    }
 
 
 def _contacts_with_shared_logins(request: HttpRequest, organisation: Organisation) -> list[Contact]:
@@ -1271,7 +1292,12 @@ def _connector_page(
         {
             "connector": connector,
             "form": form or ConnectorForm(instance=connector),
-            "token_form": token_form or TokenForm(organisations=_organisations(request)),
+            # The organisation page's "Token aanmaken" names its organisation.
+            "token_form": token_form
+            or TokenForm(
+                organisations=_organisations(request),
+                initial={"organisation": request.GET.get("organisation", "")},
+            ),
             "tokens": tokens,
             "new_tokens": shown.secrets if shown else [],
             "expired_tokens": shown.expired if shown else [],

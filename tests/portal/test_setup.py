@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from connectors.models import ClientToken, MessageType, hash_token
 from crm.models import Contact, Identification, Organisation
+from kvk.deadlines import BV
 from portal import new_tokens
 from tests import factories
 
@@ -356,20 +357,27 @@ def test_message_type_rejects_a_workflow_without_required_actions(admin_browser,
     assert MessageType.objects.get(pk=message_type.pk).workflow_id != empty.pk
 
 
+#: What "Nieuwe organisatie" asks besides the name and KvK number (tests/portal/test_onboarding.py).
+DEADLINE_BASIS = {"legal_form": BV, "year_end_day": "31", "year_end_month": "12"}
+
+
 def test_create_organisation_with_kvk_number(admin_browser, environment):
     response = admin_browser.post(
-        reverse("insite-organisation-create"), {"name": "Nieuw B.V.", "kvk_number": "11223344"}
+        reverse("insite-organisation-create"),
+        {"name": "Nieuw B.V.", "kvk_number": "11223344", **DEADLINE_BASIS},
     )
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Nieuw B.V.")
     assert organisation.environment == environment
     assert organisation.kvk_number == "11223344"
     duplicate = admin_browser.post(
-        reverse("insite-organisation-create"), {"name": "Dubbel", "kvk_number": "11223344"}
+        reverse("insite-organisation-create"),
+        {"name": "Dubbel", "kvk_number": "11223344", **DEADLINE_BASIS},
     )
     assert duplicate.status_code == 200 and not Organisation.objects.filter(name="Dubbel").exists()
     bad = admin_browser.post(
-        reverse("insite-organisation-create"), {"name": "Fout", "kvk_number": "123"}
+        reverse("insite-organisation-create"),
+        {"name": "Fout", "kvk_number": "123", **DEADLINE_BASIS},
     )
     assert bad.status_code == 200 and not Identification.objects.filter(value="123").exists()
 
