@@ -195,13 +195,29 @@ def command_output(name: str, *args: str) -> str:
     return out.getvalue()
 
 
-def messages_with(field: str) -> dict[int, tuple]:
-    """Every message's status, ``field``, last change and number of audit events: what a
-    repair that fills ``field`` may change of them (only ``field``)."""
-    return {
-        m.pk: (m.status, getattr(m, field), m.updated_at, m.events.count())
-        for m in ApprovalMessage.objects.all()
-    }
+@dataclass(frozen=True)
+class Repair:
+    """A repair command under test (workflow.repairs): ``command`` fills ``field``."""
+
+    command: str
+    field: str
+
+    def run(self, *args: str) -> str:
+        return command_output(self.command, *args)
+
+    def state(self) -> dict[int, tuple]:
+        """Every message's status, ``field``, last change and number of audit events: what
+        the repair may change of them (only ``field``)."""
+        return {
+            m.pk: (m.status, getattr(m, self.field), m.updated_at, m.events.count())
+            for m in ApprovalMessage.objects.all()
+        }
+
+    @staticmethod
+    def assert_only_field_changed(before: dict[int, tuple], after: dict[int, tuple]) -> None:
+        """Between two ``state()``s no status, last change or audit event moved."""
+        for pk, (status, _value, updated_at, events) in after.items():
+            assert (status, updated_at, events) == (before[pk][0], before[pk][2], before[pk][3])
 
 
 @pytest.fixture

@@ -14,14 +14,7 @@ import pytest
 from connectors import services as connector_services
 from kvk.statements import Signatory
 from kvk.status import Status
-from tests.conftest import (
-    command_output,
-    message_at_25,
-    messages_with,
-    numbered,
-    register_report,
-    signed_instance,
-)
+from tests.conftest import Repair, message_at_25, numbered, register_report, signed_instance
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -43,12 +36,7 @@ def _old_message_at_30(client, content: bytes) -> ApprovalMessage:
     return ApprovalMessage.objects.get(pk=message.pk)
 
 
-def _state() -> dict[int, tuple]:
-    return messages_with("signed_on")
-
-
-def _run(*args: str) -> str:
-    return command_output("repair_signed_on", *args)
+REPAIR = Repair("repair_signed_on", "signed_on")
 
 
 def test_the_signing_date_is_filled_where_processing_would_have_set_it(client_a):
@@ -66,28 +54,27 @@ def test_the_signing_date_is_filled_where_processing_would_have_set_it(client_a)
         client_a, signed.replace(b'decimals="0">53250<', b'decimals="0">53250.5<', 1)
     )
     assert failed.signed_on is None
-    before = _state()
+    before = REPAIR.state()
 
-    dry = _run("--dry-run")
+    dry = REPAIR.run("--dry-run")
     assert "3 message(s) without signed_on to examine." in dry
     assert "Dry run: examined 3, would set signed_on on 2, left empty 1" in dry
-    assert _state() == before
+    assert REPAIR.state() == before
 
-    out = _run("--batch-size", "2")
+    out = REPAIR.run("--batch-size", "2")
     assert "batch 1: examined 2/3" in out and "batch 2: examined 3/3" in out
     assert "examined 3, set signed_on on 2, left empty 1 (the document gives none)." in out
-    after = _state()
+    after = REPAIR.state()
     assert after[at_30.pk][1] == after[rejected.pk][1] == date(2026, 3, 4)
     assert after[not_signed.pk][1] is None
     assert after[kept.pk][1] == date(2026, 2, 2)
     assert after[failed.pk][1] is None
     # Only the date: no status, no audit event, no "last change" moved.
-    for pk, (status, _signed_on, updated_at, events) in after.items():
-        assert (status, updated_at, events) == (before[pk][0], before[pk][2], before[pk][3])
+    REPAIR.assert_only_field_changed(before, after)
 
-    again = _run()
+    again = REPAIR.run()
     assert "examined 1, set signed_on on 0, left empty 1" in again
-    assert _state() == after
+    assert REPAIR.state() == after
 
 
 def test_the_date_is_the_one_processing_keeps(client_a):

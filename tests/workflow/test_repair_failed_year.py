@@ -8,14 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import (
-    command_output,
-    instance_for,
-    message_at_25,
-    message_at_30,
-    messages_with,
-    numbered,
-)
+from tests.conftest import Repair, instance_for, message_at_25, message_at_30, numbered
 from tests.portal.test_failed_year import _failing
 from workflow.models import ApprovalMessage
 
@@ -28,12 +21,7 @@ def _old(message: ApprovalMessage) -> ApprovalMessage:
     return ApprovalMessage.objects.get(pk=message.pk)
 
 
-def _state() -> dict[int, tuple]:
-    return messages_with("financial_year")
-
-
-def _run(*args: str) -> str:
-    return command_output("repair_failed_year", *args)
+REPAIR = Repair("repair_failed_year", "financial_year")
 
 
 def test_a_failed_message_gets_the_year_its_document_says(client_a):
@@ -42,29 +30,28 @@ def test_a_failed_message_gets_the_year_its_document_says(client_a):
     broken = _old(message_at_25(client_a, b"<xbrli:xbrl>\n  <unclosed>\n"))
     another_company = _old(message_at_25(client_a, instance_for("99999999", year=2024)))
     with_year = message_at_25(client_a, numbered(_failing(client_a, 2025)))
-    before = _state()
+    before = REPAIR.state()
 
-    dry = _run("--dry-run")
+    dry = REPAIR.run("--dry-run")
     assert "Dry run: examined 4, would set financial_year on 2, left empty 2" in dry
-    assert _state() == before
+    assert REPAIR.state() == before
 
-    out = _run()
+    out = REPAIR.run()
     assert "4 message(s) without financial_year to examine." in out
     assert "examined 4, set financial_year on 2, left empty 2 (the document gives none)." in out
-    after = _state()
+    after = REPAIR.state()
     assert after[readable.pk][1] == 2025 and after[other_year.pk][1] == 2024
     assert after[broken.pk][1] is None and after[another_company.pk][1] is None
     assert after[with_year.pk][1] == 2025
-    for pk, (status, _year, updated_at, events) in after.items():
-        assert (status, updated_at, events) == (before[pk][0], before[pk][2], before[pk][3])
+    REPAIR.assert_only_field_changed(before, after)
 
-    assert "examined 2, set financial_year on 0, left empty 2" in _run()
-    assert _state() == after
+    assert "examined 2, set financial_year on 0, left empty 2" in REPAIR.run()
+    assert REPAIR.state() == after
 
 
 def test_only_messages_at_25_are_read(client_a):
     """A message in the workflow keeps what processing set, even an empty year."""
     message = message_at_30(client_a)
     ApprovalMessage.objects.filter(pk=message.pk).update(financial_year=None)
-    assert "0 message(s) without financial_year" in _run()
+    assert "0 message(s) without financial_year" in REPAIR.run()
     assert ApprovalMessage.objects.get(pk=message.pk).financial_year is None
