@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import AccountancyEnvironment, Organisation
-from workflow.models import WorkflowDefinition
+from kvk.fields import owner_field, user_field
+from workflow.models import workflow_field
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -26,12 +26,7 @@ def hash_token(raw: str) -> str:
 class AppConnector(models.Model):
     """An app connector: the gate through which client environments call web services."""
 
-    environment = models.ForeignKey(
-        AccountancyEnvironment,
-        on_delete=models.CASCADE,
-        related_name="app_connectors",
-        verbose_name=_("accountantsomgeving"),
-    )
+    environment = owner_field(AccountancyEnvironment, "app_connectors")
     name = models.CharField(_("naam"), max_length=200)
     user_group = models.ForeignKey(
         Group, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("gebruikersgroep")
@@ -65,22 +60,14 @@ class ClientToken(models.Model):
     connector = models.ForeignKey(
         AppConnector, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("connector")
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("organisatie")
-    )
+    organisation = owner_field(Organisation, "tokens")
     description = models.CharField(_("omschrijving"), max_length=200, blank=True)
     prefix = models.CharField(_("begin van het token"), max_length=TOKEN_PREFIX_LENGTH)
     token_hash = models.CharField(
         max_length=64, unique=True, editable=False, verbose_name=_("hash van het token")
     )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        verbose_name=_("aangemaakt door"),
-    )
+    created_by = user_field(_("aangemaakt door"))
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     expires_at = models.DateTimeField(_("verloopt"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
@@ -114,22 +101,11 @@ class MessageType(models.Model):
 
     KVK_MICRO_KLEIN = "kvk-micro-klein"
 
-    environment = models.ForeignKey(
-        AccountancyEnvironment,
-        on_delete=models.CASCADE,
-        related_name="message_types",
-        verbose_name=_("accountantsomgeving"),
-    )
+    environment = owner_field(AccountancyEnvironment, "message_types")
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("naam"), max_length=200)
     blocked = models.BooleanField(_("geblokkeerd"), default=False)
-    workflow = models.ForeignKey(
-        WorkflowDefinition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        verbose_name=_("workflow"),
-    )
+    workflow = workflow_field()
 
     class Meta:
         verbose_name = _("berichtsoort")

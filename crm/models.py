@@ -19,7 +19,7 @@ from kvk.activation import (
     source_field,
     switch_subject_field,
 )
-from kvk.fields import legal_form_field
+from kvk.fields import legal_form_field, owner_field, user_field
 
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
@@ -88,12 +88,7 @@ def rule_field(
 class Organisation(models.Model):
     """A client organisation of the accountancy (the company that files)."""
 
-    environment = models.ForeignKey(
-        AccountancyEnvironment,
-        on_delete=models.PROTECT,
-        related_name="organisations",
-        verbose_name=_("accountantsomgeving"),
-    )
+    environment = owner_field(AccountancyEnvironment, "organisations", on_delete=models.PROTECT)
     name = models.CharField(_("naam"), max_length=200)
     legal_form = legal_form_field()
     # Per-organisation sequence of status changes; see workflow.services for why the
@@ -153,16 +148,9 @@ class Identification(models.Model):
         KVK = "kvk", _("KvK-nummer")
         RSIN = "rsin", _("RSIN")
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="identifications",
-        verbose_name=_("organisatie"),
-    )
+    organisation = owner_field(Organisation, "identifications")
     # Denormalised so the database can keep a KvK number unique within one environment.
-    environment = models.ForeignKey(
-        AccountancyEnvironment, on_delete=models.CASCADE, verbose_name=_("accountantsomgeving")
-    )
+    environment = owner_field(AccountancyEnvironment)
     kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.KVK)
     value = models.CharField(_("nummer"), max_length=20)
 
@@ -213,12 +201,7 @@ class StaffMember(models.Model):
         related_name="staff_member",
         verbose_name=_("gebruiker"),
     )
-    environment = models.ForeignKey(
-        AccountancyEnvironment,
-        on_delete=models.CASCADE,
-        related_name="staff",
-        verbose_name=_("accountantsomgeving"),
-    )
+    environment = owner_field(AccountancyEnvironment, "staff")
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices, default=Role.WORKER)
     # The language of the e-mail this staff member receives.
     language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES, default="nl")
@@ -250,24 +233,12 @@ class StaffMember(models.Model):
 class Contact(models.Model):
     """A person at a client organisation; with portal access they use OutSite."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="contacts",
-        verbose_name=_("organisatie"),
-    )
+    organisation = owner_field(Organisation, "contacts")
     # One person, one login: a director-major-shareholder (DGA) is often the contact of a
     # holding and an operating company, both clients of the same accountancy environment.
     # One user may therefore be the contact of several organisations of one environment
     # (crm.services.portal_login decides), each at most once (the constraint below).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="client_contacts",
-        verbose_name=_("gebruiker"),
-    )
+    user = user_field(_("gebruiker"), related_name="client_contacts")
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mailadres"), blank=True)
     language = models.CharField(_("taal"), max_length=2, choices=settings.LANGUAGES, default="nl")

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
-from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +25,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kvk.fields import user_field
 
 # --- the models ------------------------------------------------------------------------------
 
@@ -67,17 +68,6 @@ def change_subject_field(to: type[models.Model], *, related_name: str) -> models
     return models.ForeignKey(to, on_delete=models.CASCADE, related_name=related_name)
 
 
-def _changed_by_field() -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=gettext_lazy("gewijzigd door"),
-    )
-
-
 def _state_text(active: bool) -> str:
     return _("aan") if active else _("uit")
 
@@ -91,7 +81,7 @@ class ActivationChangeEntry(models.Model):
 
     active = models.BooleanField(gettext_lazy("ingeschakeld"))
     changed_at = models.DateTimeField(gettext_lazy("gewijzigd op"))
-    changed_by = _changed_by_field()
+    changed_by = user_field(gettext_lazy("gewijzigd door"), related_name="+")
     # Kept as text too, so the log still names the person after the user is deleted.
     changed_by_name = models.CharField(gettext_lazy("naam"), max_length=150, blank=True)
     source = source_field(source_choices())
@@ -117,7 +107,7 @@ class ActivationSwitch(models.Model):
 
     active = models.BooleanField(gettext_lazy("ingeschakeld"), default=False)
     changed_at = models.DateTimeField(gettext_lazy("gewijzigd op"), null=True, blank=True)
-    changed_by = _changed_by_field()
+    changed_by = user_field(gettext_lazy("gewijzigd door"), related_name="+")
 
     class Meta:
         abstract = True

@@ -1,15 +1,19 @@
-"""Model fields the client side and the accountant side declare alike. The client side
-(clientside) may import only kvk, so a field it shares with crm lives here."""
+"""Model fields that several apps declare alike. They live here, in the library, because
+every app may import kvk: the client side (clientside) may import nothing else."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 from kvk import taxonomy as tx
+
+Owner = TypeVar("Owner", bound=models.Model)
 
 
 def value_list_field(
@@ -42,4 +46,29 @@ def legal_form_field() -> models.CharField:
         default=tx.LEGAL_FORM_BV,
         max_length=100,
         choices=tx.legal_form_choices,
+    )
+
+
+def user_field(verbose_name: Any, *, related_name: str | None = None) -> models.ForeignKey:
+    """A login a row names but outlives: empty when there is none or once it is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
+def owner_field(
+    owner: type[Owner], related_name: str | None = None, *, on_delete: Any = models.CASCADE
+) -> models.ForeignKey[Owner | Combinable, Owner]:
+    """A row's link to what it belongs to (an accountancy environment, an organisation),
+    named as that model names itself; by default the row goes with it."""
+    return models.ForeignKey(
+        owner,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=owner._meta.verbose_name,
     )

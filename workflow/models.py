@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMIntegerField, FSMModelMixin, transition
@@ -23,6 +24,7 @@ from crm.models import (
     Organisation,
     rule_field,
 )
+from kvk.fields import owner_field
 from kvk.status import Status
 
 
@@ -128,12 +130,7 @@ def _edge(
 class WorkflowDefinition(models.Model):
     """The workflow an approval message of a message type follows (tasks per role)."""
 
-    environment = models.ForeignKey(
-        AccountancyEnvironment,
-        on_delete=models.CASCADE,
-        related_name="workflows",
-        verbose_name=_("accountantsomgeving"),
-    )
+    environment = owner_field(AccountancyEnvironment, "workflows")
     name = models.CharField(_("naam"), max_length=200)
     accountant_review = models.BooleanField(
         _("beoordeling door accountant vóór de cliënt"),
@@ -177,6 +174,20 @@ class WorkflowDefinition(models.Model):
             for action in WorkflowTask.REQUIRED_ACTIONS
             if action not in present
         ]
+
+
+def workflow_field() -> models.ForeignKey[
+    WorkflowDefinition | Combinable | None, WorkflowDefinition | None
+]:
+    """The workflow a message type is linked to, and a message follows (none: not yet);
+    a workflow in use is not deleted."""
+    return models.ForeignKey(
+        WorkflowDefinition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("workflow"),
+    )
 
 
 class WorkflowTask(models.Model):
@@ -236,21 +247,10 @@ class WorkflowTask(models.Model):
 class ApprovalMessage(FSMModelMixin, models.Model):
     """An approval message (Accorderingsbericht): one filing on the accountant side."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="approval_messages",
-        verbose_name=_("organisatie"),
-    )
+    organisation = owner_field(Organisation, "approval_messages", on_delete=models.PROTECT)
     message_id = models.UUIDField(_("berichtkenmerk cliënt"))
     message_type = models.CharField(_("berichtsoort"), max_length=50)
-    workflow = models.ForeignKey(
-        WorkflowDefinition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        verbose_name=_("workflow"),
-    )
+    workflow = workflow_field()
     financial_year = models.PositiveSmallIntegerField(_("boekjaar"), null=True, blank=True)
     entry_point = models.CharField(_("entrypoint"), max_length=300, blank=True)
     filename = models.CharField(_("bestandsnaam"), max_length=255)
@@ -510,9 +510,7 @@ class StatusEvent(models.Model):
     message = models.ForeignKey(
         ApprovalMessage, on_delete=models.PROTECT, related_name="events", verbose_name=_("bericht")
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
-    )
+    organisation = owner_field(Organisation, "+", on_delete=models.PROTECT)
     # Per-organisation sequence, used as the updates cursor of the client API.
     sequence = models.BigIntegerField(verbose_name=_("volgnummer"))
     action = models.CharField(_("actie"), max_length=40)

@@ -4,7 +4,7 @@ its per-organisation sequence numbers."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -58,37 +58,36 @@ def _next_sequence(organisation_id: int) -> int:
     return int(row[0])
 
 
-def record_event(
-    message: ApprovalMessage,
-    *,
-    action: str,
-    actor: Actor,
-    from_status: int | None,
-    reasons: list[dict[str, str]] | None = None,
-) -> StatusEvent:
+class EventFacts(TypedDict):
+    """What an audit event records besides its message and the status the message is in
+    now: the action, who took it, the status it came from and the reasons (by default the
+    message's own)."""
+
+    action: str
+    actor: Actor
+    from_status: int | None
+    reasons: NotRequired[list[dict[str, str]] | None]
+
+
+def record_event(message: ApprovalMessage, **facts: Unpack[EventFacts]) -> StatusEvent:
     """Write the audit event for an action; call inside the action's transaction."""
-    event = _event(message, action=action, actor=actor, from_status=from_status, reasons=reasons)
+    event = _event(message, **facts)
     event.sequence = _next_sequence(message.organisation_id)
     _EVENT_INSERT.execute(event)
     return event
 
 
-def _event(
-    message: ApprovalMessage,
-    *,
-    action: str,
-    actor: Actor,
-    from_status: int | None,
-    reasons: list[dict[str, str]] | None = None,
-) -> StatusEvent:
+def _event(message: ApprovalMessage, **facts: Unpack[EventFacts]) -> StatusEvent:
     """The audit event for an action that brought the message to its status, not yet
     numbered or saved."""
+    actor = facts["actor"]
+    reasons = facts.get("reasons")
     user = actor.user if getattr(actor.user, "pk", None) else None
     return StatusEvent(
         message=message,
         organisation_id=message.organisation_id,
-        action=action,
-        from_status=from_status,
+        action=facts["action"],
+        from_status=facts["from_status"],
         to_status=message.status,
         actor_kind=actor.kind,
         actor_user=user,
