@@ -5,54 +5,19 @@ in-process (``.apply()``, retries included) against a locmem backend that fails 
 
 from __future__ import annotations
 
-import smtplib
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
-from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from kvk.status import Status
 from portal import notifications
 from tests import factories
+from tests.mailserver import DROPS, HANGS, REFUSED, failing_mail  # noqa: F401 (the fixture)
 from tests.portal.conftest import make_message
 from workflow import services
 from workflow.models import NotificationLog
-
-REFUSED: set[str] = set()
-DROPS: list[str] = []  # the address whose next mail drops the connection, once per entry
-HANGS: list[str] = []  # the address whose next mail hangs until the soft time limit, once
-
-
-class FailingBackend(locmem.EmailBackend):
-    """Django's locmem backend, with the failures of a real SMTP server."""
-
-    def send_messages(self, messages):
-        for message in messages:
-            for address in message.to:
-                if address in REFUSED:
-                    raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 User unknown")})
-                if address in DROPS:
-                    DROPS.remove(address)
-                    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-                if address in HANGS:
-                    HANGS.remove(address)
-                    raise SoftTimeLimitExceeded()
-        return super().send_messages(messages)
-
-
-@pytest.fixture(autouse=True)
-def failing_mail(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
-    REFUSED.clear()
-    DROPS.clear()
-    HANGS.clear()
-    yield
-    REFUSED.clear()
-    DROPS.clear()
-    HANGS.clear()
 
 
 def _count(address: str) -> int:

@@ -1,42 +1,21 @@
 """InSite's message page lists the e-mails about the message: which notification or
 reminder went to whom, and which address the mail server refused, so staff can answer a
 client's "I never got a mail" without the server's logs. The client's page does not show
-them. The mails are sent by the real tasks (``.apply()``) through a locmem backend that
-refuses one address, as a real SMTP server does (550, RFC 5321 §4.2.3)."""
+them. The mails are sent by the real tasks (``.apply()``) through a mail server that
+refuses one address (tests.mailserver)."""
 
 from __future__ import annotations
 
-import smtplib
-
 import pytest
-from django.core.mail.backends import locmem
 from django.urls import reverse
 
 from deadlines.models import ReminderLog
 from kvk.status import Status
 from portal import notifications
 from tests import factories
+from tests.mailserver import REFUSED, failing_mail  # noqa: F401 (the fixture)
 from tests.portal.conftest import make_message
 from workflow import services
-
-REFUSED: set[str] = set()
-
-
-class RefusingBackend(locmem.EmailBackend):
-    def send_messages(self, messages):
-        for message in messages:
-            for address in message.to:
-                if address in REFUSED:
-                    raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 User unknown")})
-        return super().send_messages(messages)
-
-
-@pytest.fixture(autouse=True)
-def refusing_mail(settings):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    REFUSED.clear()
-    yield
-    REFUSED.clear()
 
 
 @pytest.fixture
