@@ -175,6 +175,19 @@ STOPPED_FOR_KVK_NUMBER = Q(
     next_attempt_at__isnull=True,
     reasons__0__code=KVK_NUMBER_CHANGED,
 )
+
+
+def stopped_for_kvk_number(status: int, next_attempt_at: Any, reasons: Any) -> bool:
+    """STOPPED_FOR_KVK_NUMBER for one message's status, planned attempt and reasons."""
+    first = reasons[0] if isinstance(reasons, list) and reasons else None
+    return (
+        status == Status.TRANSPORT_ERROR
+        and next_attempt_at is None
+        and isinstance(first, dict)
+        and first.get("code") == KVK_NUMBER_CHANGED
+    )
+
+
 #: Uploads not yet processed: processing matches their document's KvK number with the
 #: organisation's as it is when they are processed.
 WAITING_FOR_PROCESSING = (Status.RECEIVED, Status.PROCESSING)

@@ -116,6 +116,10 @@ SENTENCES: dict[str, Any] = {
         "Dit bericht is vervangen door een nieuwere versie van de jaarrekening; die versie "
         "wordt beoordeeld."
     ),
+    "replaced:resend": _(
+        "Dit bericht is vervangen door een nieuwe versie van de jaarrekening (bericht "
+        "%(message_id)s) en wordt niet meer verzonden. Volg de nieuwe versie."
+    ),
     # --- reasons, the size class and comments -----------------------------------------------
     "rejection_reason_required": _("Geef een reden op waarom u het bericht afkeurt."),
     "reason_too_long": _("De reden is te lang (hoogstens %(max)s tekens)."),

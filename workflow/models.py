@@ -24,6 +24,7 @@ from crm.models import (
     Organisation,
     rule_field,
 )
+from crm.services import stopped_for_kvk_number
 from kvk.fields import owner_field
 from kvk.status import Status
 
@@ -109,6 +110,16 @@ def _is_adopted(message: Any) -> bool:
 
 def _review_done(message: Any) -> bool:
     return not message.awaiting_accountant_review
+
+
+def _not_on_its_way(message: Any) -> bool:
+    """A version a newer one may close: one waiting for the client (30), or one the delivery
+    stopped at 70 because its document's KvK number is no longer the organisation's
+    (crm.services.STOPPED_FOR_KVK_NUMBER): it can never be sent under that number. Any
+    other 70 may still reach the KvK."""
+    if message.status != Status.TRANSPORT_ERROR:
+        return True
+    return stopped_for_kvk_number(message.status, message.next_attempt_at, message.reasons)
 
 
 def _edge(
@@ -411,12 +422,21 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         self.reasons = reasons
 
     @_edge(
-        Status.IN_REVIEW, Status.PROCESSING_FAILED, _("Vervangen door nieuwe versie"), by=is_system
+        [Status.IN_REVIEW, Status.TRANSPORT_ERROR],
+        Status.PROCESSING_FAILED,
+        _("Vervangen door nieuwe versie"),
+        by=is_system,
+        conditions=[_not_on_its_way],
     )
     def close_superseded(self, reasons: list[dict[str, Any]]) -> None:
         """30 -> 25: a newer version of the same organisation's accounts for the same
         financial year entered the workflow, so this older one, still waiting for the
-        client, is closed and replaced (workflow.services.versions)."""
+        client, is closed and replaced (workflow.services.versions).
+
+        70 -> 25: the same for an approved version the delivery stopped because the
+        organisation's KvK number changed (the company was registered anew): the KvK takes
+        accounts only under the number they contain, so the client sends a new version
+        under the new number, and it replaces this one."""
         self.reasons = reasons
 
     @_edge(

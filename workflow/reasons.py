@@ -65,7 +65,9 @@ TRANSPORT: dict[str, Any] = {
         "de KvK neemt een jaarrekening alleen aan onder het nummer dat erin staat. Het "
         "bericht wordt daarom niet verzonden. Klopt het KvK-nummer in de jaarrekening, dan "
         "zet het accountantskantoor het KvK-nummer van de organisatie terug en verzendt het "
-        "bericht opnieuw."
+        "bericht opnieuw. Heeft de organisatie echt een nieuw KvK-nummer, stuur dan vanuit de "
+        "administratie een nieuwe versie van de jaarrekening met dat nummer; die vervangt dit "
+        "bericht."
     ),
     "retries_exhausted": _(
         "Verzenden is meerdere keren mislukt. Het accountantskantoor verzendt het bericht "
@@ -110,6 +112,15 @@ PROCESSING: dict[str, Any] = {
         "Er is een nieuwere versie van de jaarrekening over %(year)s ontvangen (bericht "
         "%(message_id)s). Dit bericht is daarom uit de workflow gehaald en kan niet meer "
         "worden goedgekeurd; een vaststelling of goedkeuring van dit bericht geldt niet voor "
+        "de nieuwe versie. Beoordeel bericht %(message_id)s."
+    ),
+    # An approved version stopped at 70 because the organisation's KvK number changed,
+    # closed when a new version of its year entered the workflow (workflow.services.versions).
+    "version_superseded:kvk_number_changed": _(
+        "Het KvK-nummer van de organisatie is gewijzigd en er is een nieuwe versie van de "
+        "jaarrekening over %(year)s ontvangen (bericht %(message_id)s). Dit bericht kon onder "
+        "het oude KvK-nummer niet worden verzonden; het is daarom vervangen door de nieuwe "
+        "versie en wordt niet meer verzonden. De goedkeuring van dit bericht geldt niet voor "
         "de nieuwe versie. Beoordeel bericht %(message_id)s."
     ),
     "workflow_unavailable": _("De workflow van deze berichtsoort hoort bij een ander kantoor."),

@@ -711,10 +711,9 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     one (``confirmed``) sends, with a fresh budget of automatic attempts."""
     message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
     if request.POST.get("confirmed") != "1":
-        if message.status != Status.TRANSPORT_ERROR:
-            flash.error(
-                request, _("Alleen een bericht met status 70 kan opnieuw worden verzonden.")
-            )
+        refusal = services.resend_refusal(message)
+        if refusal is not None:  # not at 70, or a newer version replaced it
+            flash.error(request, refusal.message)
             return redirect("insite-message", pk=pk)
         return render(request, "portal/insite_resend_confirm.html", {"message": message})
     common.perform(

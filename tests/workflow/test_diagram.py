@@ -22,9 +22,11 @@ def _edges(dot: str) -> set[tuple[int, int]]:
 
 def test_diagram_contains_every_transition_of_the_model_and_nothing_else():
     model = {(s, t) for s, t, _name, _label in ApprovalMessage.status_transitions()}
-    assert len(model) == 13
+    assert len(model) == 14
     # a copy closed, an older version closed for a newer one: one edge, both labels
     assert (Status.IN_REVIEW, Status.PROCESSING_FAILED) in model
+    # a version stopped at 70 for a changed KvK number, closed for a newer one
+    assert (Status.TRANSPORT_ERROR, Status.PROCESSING_FAILED) in model
     assert _edges(diagram.to_dot()) == model
 
 

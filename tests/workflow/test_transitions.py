@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django_fsm import has_transition_perm
 
+from crm.models import Identification
 from kvk.status import Status
-from tests.workflow.conftest import Flow, adoption_day, copy_at_30, start_workflow
+from tests.workflow.conftest import YEAR, Flow, adoption_day, copy_at_30, start_workflow
 from workflow import services
 from workflow.errors import Conflict, Invalid, NotPermitted, WorkflowError
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -72,6 +73,16 @@ MOVES = {
         Status.PROCESSING_FAILED,
         "system",
         lambda f, m, a: services.close_copy(message_id=m.pk) is not None or False,
+    ),
+    # A version the delivery stopped at 70 because the organisation's KvK number changed
+    # (``_ready`` makes it), closed when a new version of its year enters the workflow
+    # (workflow.services.versions); the new version's own events come with it.
+    "version_superseded": Move(
+        "version_superseded",
+        (Status.TRANSPORT_ERROR,),
+        Status.PROCESSING_FAILED,
+        "system",
+        lambda f, m, a: _new_version_started(f, m),
     ),
     "rejected": Move(
         "rejected",
@@ -138,9 +149,32 @@ MOVES = {
 }
 
 
+def _new_version_started(flow: Flow, message: ApprovalMessage) -> ApprovalMessage:
+    """A new version of the message's year received and taken into the workflow; returns
+    the message as it is then."""
+    year = message.financial_year or YEAR
+    flow.start(flow.register(year=year), year=year)
+    return ApprovalMessage.objects.get(pk=message.pk)
+
+
+def _stopped_for_kvk_number(flow: Flow) -> ApprovalMessage:
+    """An approved message whose organisation's KvK number then changed, stopped at 70 by
+    the delivery for it (workflow.submission: kvk_number_changed, no attempt planned)."""
+    message = flow.at(Status.APPROVED)
+    Identification.objects.filter(organisation=flow.organisation, kind="kvk").update(
+        value="11223344"
+    )
+    services.record_transport_error(
+        message_id=message.pk, reasons=[{"code": "kvk_number_changed"}], retry=False
+    )
+    return ApprovalMessage.objects.get(pk=message.pk)
+
+
 def _ready(flow: Flow, move: Move, status: int) -> ApprovalMessage:
     if move.action == "copy_closed" and status == Status.IN_REVIEW:
         return copy_at_30(flow, flow.at(status))
+    if move.action == "version_superseded" and status == Status.TRANSPORT_ERROR:
+        return _stopped_for_kvk_number(flow)
     message = flow.at(status)
     if move.action == "approved" and status == Status.IN_REVIEW:
         flow.adopt(message)
@@ -187,6 +221,9 @@ def test_allowed_transition_writes_one_audit_event(flow, staff_actor, name, sour
             pk__in=[e.pk for e in before]
         )
     )
+    # The events of the new version that closed the message (version_superseded).
+    others = [e for e in new if e.message_id != message.pk and name == "version_superseded"]
+    new = [e for e in new if e not in others]
     assert len(new) == 1
     event = new[0]
     assert (event.message_id, event.action, event.from_status, event.to_status) == (
@@ -195,7 +232,7 @@ def test_allowed_transition_writes_one_audit_event(flow, staff_actor, name, sour
         source,
         move.target,
     )
-    assert event.sequence == max(e.sequence for e in before) + 1
+    assert event.sequence == max(e.sequence for e in [*before, *others]) + 1
     assert event.actor_kind == actor.kind
     assert event.actor_user == actor.user
     assert event.ip_address == actor.ip_address
@@ -213,7 +250,10 @@ def test_allowed_transition_writes_one_audit_event(flow, staff_actor, name, sour
         (name, s)
         for name, m in MOVES.items()
         for s in ALL
-        if s not in m.source and not (name == "transport_error" and s == Status.TRANSPORT_ERROR)
+        if s not in m.source
+        and not (name == "transport_error" and s == Status.TRANSPORT_ERROR)
+        # A new version closes an older one waiting at 30 too (test_versions_at_30).
+        and not (name == "version_superseded" and s == Status.IN_REVIEW)
     ],
 )
 def test_transition_from_a_wrong_status_is_refused_and_changes_nothing(
@@ -340,6 +380,7 @@ def test_system_transitions_are_refused_to_people_by_the_model(
         "processing_failed": "fail_processing",
         "workflow_started": "start_workflow",
         "copy_closed": "close_copy",
+        "version_superseded": "close_superseded",
         "delivered": "mark_delivered",
         "transport_error": "mark_transport_error",
         "delivery_ended_without_verdict": "mark_transport_error",
@@ -351,6 +392,23 @@ def test_system_transitions_are_refused_to_people_by_the_model(
     assert has_transition_perm(transition, services.SYSTEM)
     for actor in [flow.client_actor(), flow_b.client_actor(), staff_actor, outsider_actor]:
         assert not has_transition_perm(transition, actor)
+
+
+def test_only_a_70_stopped_for_a_changed_kvk_number_may_be_closed_for_a_newer_version(flow):
+    """The model's own guard (workflow.models._not_on_its_way): any other 70 may still reach
+    the KvK and is never closed as a superseded version."""
+    retrying = flow.at(Status.TRANSPORT_ERROR, year=YEAR - 1)  # an attempt planned
+    stopped = _stopped_for_kvk_number(flow)
+    assert has_transition_perm(stopped.close_superseded, services.SYSTEM)
+    retrying.refresh_from_db()
+    assert retrying.next_attempt_at is not None
+    assert not has_transition_perm(retrying.close_superseded, services.SYSTEM)
+    services.record_transport_error(
+        message_id=retrying.pk, reasons=[{"code": "digipoort_authentication"}], retry=False
+    )
+    dead_end = ApprovalMessage.objects.get(pk=retrying.pk)  # waits for the staff
+    assert dead_end.next_attempt_at is None
+    assert not has_transition_perm(dead_end.close_superseded, services.SYSTEM)
 
 
 # --- actions inside 30 that are not transitions ------------------------------------------------

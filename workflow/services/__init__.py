@@ -48,6 +48,7 @@ from workflow.services.delivery import (
     record_transport_error,
     release_poll,
     resend,
+    resend_refusal,
     verify_document,
 )
 from workflow.services.duplicates import close_copy
@@ -119,6 +120,7 @@ __all__ = [
     "release_poll",
     "repair",
     "resend",
+    "resend_refusal",
     "sha256_hex",
     "start_workflow",
     "verify_document",

@@ -404,8 +404,9 @@ def resend(
     """
     message = _locked(message_id)
     _require_staff(message, actor, _("het bericht opnieuw verzenden"))
-    if message.status != Status.TRANSPORT_ERROR:
-        raise Conflict("status_conflict:resend", _status_params(message))
+    refusal = resend_refusal(message)
+    if refusal is not None:
+        raise refusal
     _refuse_while_an_attempt_runs(message)
     if message.attempts_base == message.submit_attempts and message.next_attempt_at is not None:
         raise Conflict("resend_queued")
@@ -419,6 +420,23 @@ def resend(
     record_event(message, action=action, actor=actor, from_status=message.status)
     _queue_submission(message)
     return message
+
+
+def resend_refusal(message: ApprovalMessage) -> Conflict | None:
+    """Why "Opnieuw verzenden" is refused for this message, whatever its attempts: a newer
+    version replaced it (one stopped at 70 for a changed KvK number, closed by the new
+    version under the new number: workflow.services.versions; the newer one is the year's
+    filing), or it is not at 70. None when it is at 70."""
+    following = (
+        ApprovalMessage.objects.filter(replaces_id=message.pk)
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    if following is not None:
+        return Conflict("replaced:resend", {"message_id": str(following)})
+    if message.status != Status.TRANSPORT_ERROR:
+        return Conflict("status_conflict:resend", _status_params(message))
+    return None
 
 
 def _refuse_while_an_attempt_runs(message: ApprovalMessage) -> None:

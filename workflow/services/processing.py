@@ -31,10 +31,12 @@ from workflow.services.corrections import _correction_decision, _earlier_message
 from workflow.services.duplicates import Identical, first_refusal, identical_messages
 from workflow.services.versions import (
     CLOSED_FIELDS,
-    close_older_versions,
+    close_versions,
     in_review,
+    lock_stopped_versions,
     lock_waiting_versions,
     settle_versions,
+    still_stopped,
 )
 from workflow.signals import workflow_started
 
@@ -175,16 +177,15 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
         messages = _still_processing(list(by_id))
         if not messages:
             return outcome
+        years = [(m.organisation_id, by_id[m.pk].financial_year) for m in messages]
         # Locked before the organisations, the order of every action on a message.
-        waiting = lock_waiting_versions(
-            [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
-            exclude=[m.pk for m in messages],
-        )
+        waiting = lock_waiting_versions(years, exclude=[m.pk for m in messages])
+        stopped = lock_stopped_versions(years, exclude=[m.pk for m in messages])
         _lock_organisations({message.organisation_id for message in messages})
-        earlier = _earlier_messages(
-            [(m.organisation_id, by_id[m.pk].financial_year) for m in messages],
-            exclude=[m.pk for m in messages],
-        )
+        # A version stopped at 70 for a changed KvK number is no filing under way: a new
+        # version of its year enters the workflow and replaces it (versions).
+        stopped = still_stopped(stopped)
+        earlier = _earlier_messages(years, exclude=[m.pk for m in [*messages, *stopped]])
         identical = identical_messages(
             {(m.organisation_id, m.received_sha256) for m in messages if m.received_sha256}
         )
@@ -210,7 +211,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             message.updated_at = now
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
-        closed, closures = close_older_versions(started, waiting)
+        closed, closures = close_versions(started, waiting, stopped)
         _link_corrections(started)
         _save_fields(failed, _FAILED_WITH_YEAR)
         _save_fields(started, _STARTED_FIELDS)

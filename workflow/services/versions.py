@@ -18,6 +18,14 @@ before it where that one is not replaced yet (one successor each). Decided in
 ``processing.finish_processing`` under its locks: the messages at 30 are locked before the
 organisations, the order of every action on a message (message, then organisation), so a
 client approving an older version at the same moment is either seen or waits.
+
+One approved version is closed the same way (70 -> 25): one the delivery stopped at 70
+because its document's KvK number is no longer the organisation's (the company was
+registered anew under another number; crm.services.STOPPED_FOR_KVK_NUMBER). The KvK takes
+accounts only under the number they contain (KVK-SBR.md section 3), so that version can
+never be filed: the client sends a new version under the new number, and when it enters the
+workflow it replaces the stopped one, which no longer counts as a filing under way for the
+year (``lock_stopped_versions``). Any other 70 may still reach the KvK and keeps counting.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.db.models import Q
 
+from crm.services import STOPPED_FOR_KVK_NUMBER
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent
 from workflow.reasons import ours
@@ -38,14 +47,29 @@ from workflow.services.audit import (
     _record_events,
     _transition,
 )
+from workflow.services.delivery import kvk_numbers_differ
 
 #: The audit action, and the reason's key, of an older version closed at 30.
 VERSION_SUPERSEDED = "version_superseded"
+#: The reason's key of a version stopped at 70 for a changed KvK number, closed for a newer one.
+STOPPED_VERSION_SUPERSEDED = "version_superseded:kvk_number_changed"
 
 #: What closing writes on an older version that was already at 30.
 CLOSED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "replaces"]
 
 Key = tuple[int, int]
+
+
+def _of_years(pairs: list[tuple[int, int | None]]) -> Q | None:
+    """The messages of these (organisation, financial year) pairs, those without a year left
+    out; None when no pair has a year."""
+    keys = {(organisation_id, year) for organisation_id, year in pairs if year}
+    if not keys:
+        return None
+    condition = Q()
+    for organisation_id, year in keys:
+        condition |= Q(organisation_id=organisation_id, financial_year=year)
+    return condition
 
 
 def lock_waiting_versions(
@@ -54,12 +78,9 @@ def lock_waiting_versions(
     """The messages at 30 of these (organisation, financial year) pairs (those without a
     year left out), locked until commit, in id order; call before the organisations are
     locked."""
-    keys = {(organisation_id, year) for organisation_id, year in pairs if year}
-    if not keys:
+    condition = _of_years(pairs)
+    if condition is None:
         return []
-    condition = Q()
-    for organisation_id, year in keys:
-        condition |= Q(organisation_id=organisation_id, financial_year=year)
     return list(
         ApprovalMessage.objects.select_for_update(of=("self",))
         .filter(condition, status=Status.IN_REVIEW)
@@ -99,6 +120,85 @@ def close_older_versions(
             if older.pk not in started_pks:
                 changed.append(older)
     return list({message.pk: message for message in changed}.values()), events
+
+
+def lock_stopped_versions(
+    pairs: list[tuple[int, int | None]], *, exclude: list[int]
+) -> list[ApprovalMessage]:
+    """The messages of these (organisation, financial year) pairs stopped at 70 for a changed
+    KvK number, locked until commit, in id order; call after ``lock_waiting_versions`` and
+    before the organisations are locked. A staff member's "Opnieuw verzenden" locks the
+    message too: either it went first (an attempt is planned, the message is no longer
+    stopped and not returned) or it waits and then finds the message closed."""
+    condition = _of_years(pairs)
+    if condition is None:
+        return []
+    return list(
+        ApprovalMessage.objects.select_for_update(of=("self",))
+        .filter(condition)
+        .filter(STOPPED_FOR_KVK_NUMBER)
+        .exclude(pk__in=exclude)
+        .defer("received_document")
+        .order_by("pk")
+    )
+
+
+def still_stopped(stopped: list[ApprovalMessage]) -> list[ApprovalMessage]:
+    """Of these stopped versions, those whose document's KvK number is still not the
+    organisation's; call under the organisation locks. One whose number the staff restored
+    (a typing error corrected) can be sent again ("Opnieuw verzenden"), so it still counts
+    as a filing under way and is not replaced."""
+    return [message for message in stopped if kvk_numbers_differ(message) is not None]
+
+
+def close_stopped_versions(
+    started: list[ApprovalMessage],
+    waiting: list[ApprovalMessage],
+    stopped: list[ApprovalMessage],
+) -> tuple[list[ApprovalMessage], list[StatusEvent]]:
+    """Close, in memory, every version ``stopped`` at 70 for a changed KvK number (locked,
+    ``still_stopped``) of a year for which a version ``started`` just entered the workflow;
+    call after ``close_older_versions``. Its reason names the version of that year that goes
+    on; the first version of the year's chain that replaces none (the oldest one started or
+    waiting) replaces it. Returns the messages that changed (to be saved with
+    ``CLOSED_FIELDS``) and the audit events of the closures."""
+    changed: list[ApprovalMessage] = []
+    events: list[StatusEvent] = []
+    started_pks = {message.pk for message in started}
+    for old in stopped:
+        key = (old.organisation_id, old.financial_year)
+        versions = sorted(
+            (m for m in [*waiting, *started] if (m.organisation_id, m.financial_year) == key),
+            key=lambda message: message.pk,
+        )
+        if not started_pks.intersection(message.pk for message in versions):
+            continue  # no new version of this year entered the workflow
+        goes_on = [message for message in versions if message.status == Status.IN_REVIEW]
+        newest = (goes_on or versions)[-1]
+        params = {"message_id": str(newest.message_id), "year": old.financial_year}
+        reasons = [ours(STOPPED_VERSION_SUPERSEDED, params)]
+        from_status = _transition(old, old.close_superseded, SYSTEM, reasons)
+        events.append(_event(old, action=VERSION_SUPERSEDED, actor=SYSTEM, from_status=from_status))
+        changed.append(old)
+        first = versions[0]
+        if first.replaces_id is None:
+            first.replaces_id = old.pk
+            if first.pk not in started_pks:
+                changed.append(first)
+    return changed, events
+
+
+def close_versions(
+    started: list[ApprovalMessage],
+    waiting: list[ApprovalMessage],
+    stopped: list[ApprovalMessage],
+) -> tuple[list[ApprovalMessage], list[StatusEvent]]:
+    """``close_older_versions``, then ``close_stopped_versions``: the messages that changed,
+    once each, and the audit events of the closures."""
+    closed, closures = close_older_versions(started, waiting)
+    replaced, replacements = close_stopped_versions(started, waiting, stopped)
+    changed = {message.pk: message for message in [*closed, *replaced]}
+    return list(changed.values()), [*closures, *replacements]
 
 
 def in_review(messages: list[ApprovalMessage]) -> list[int]:
