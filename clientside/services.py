@@ -973,10 +973,36 @@ def current_messages(report: AnnualReport) -> QuerySet[OutboundMessage]:
 
 
 def open_message(report: AnnualReport) -> OutboundMessage | None:
-    """The message of this report that is still under way (not 25, 40, 80 or 90)."""
-    return (
+    """The message of this report that is still under way (not 25, 40, 80 or 90, nor
+    ``stopped_for_old_number``)."""
+    message = (
         current_messages(report).exclude(status__in=CLOSED_STATUSES).order_by("-created_at").first()
     )
+    return None if message is not None and stopped_for_old_number(message) else message
+
+
+#: The portal's reason code of a message it stopped at 70 because the KvK number in the
+#: document is no longer the organisation's there.
+KVK_NUMBER_CHANGED = "kvk_number_changed"
+
+
+def stopped_for_old_number(message: OutboundMessage) -> bool:
+    """The portal stopped this message at 70 because the KvK number in its document is no
+    longer the organisation's (KVK_NUMBER_CHANGED), and this administration's KvK number is
+    not the document's either: the company is registered under a new number. The KvK takes
+    accounts only under the number they contain (KVK-SBR.md section 3), so this message is
+    never filed: new documents under the new number may be prepared and sent, and the
+    portal replaces the stopped message with them."""
+    if message.status != Status.TRANSPORT_ERROR or not any(
+        isinstance(reason, dict) and reason.get("code") == KVK_NUMBER_CHANGED
+        for reason in message.reasons or []
+    ):
+        return False
+    try:
+        in_document = parse_instance(bytes(message.document)).kvk_number
+    except XbrlParseError:
+        return False
+    return bool(in_document) and in_document != message.administration.kvk_number
 
 
 def replaceable(message: OutboundMessage) -> bool:

@@ -93,6 +93,14 @@ CORRECTION_STEP = {
     ),
 }
 
+#: The portal stopped the message at 70: its KvK number is no longer the organisation's, and
+#: the administration has a new one (services.stopped_for_old_number).
+NEW_NUMBER_STEP = gettext_lazy(
+    "Het bericht kan niet naar de KvK: het vermeldt het oude KvK-nummer (status 70). Klik "
+    "opnieuw op 'Klaarzetten accountancyportal' en verzend de nieuwe versie met het nieuwe "
+    "KvK-nummer; die vervangt het gestopte bericht."
+)
+
 
 def next_step(administration: Administration) -> tuple[str, str]:
     """The one thing to do next on this administration: (text, link)."""
@@ -184,6 +192,8 @@ def _message_step(message: OutboundMessage, detail: str, report_url: str) -> tup
             ),
             detail + "#verzenden",
         )
+    if services.stopped_for_old_number(message):
+        return (str(NEW_NUMBER_STEP), report_url + "#nieuwe-stukken")
     if message.status == Status.TRANSPORT_ERROR:
         return (
             _(
@@ -450,7 +460,11 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         # What "Klaarzetten" refuses (services.prepare): a message that may have reached
         # the portal and has not ended. One never offered is replaced, so the button stays.
         "in_progress": current is not None and not services.replaceable(current),
-        "new_documents": latest is not None and latest.status in services.CORRECTABLE_STATUSES,
+        "new_documents": latest is not None
+        and (
+            latest.status in services.CORRECTABLE_STATUSES
+            or services.stopped_for_old_number(latest)
+        ),
         "resubmission_report": AnnualReport.objects.filter(
             administration=administration, financial_year=report.financial_year, resubmission=True
         ).first(),

@@ -13,10 +13,12 @@ from clientside.portal_client import PortalClient, PortalError
 from clientside.views import next_step
 from connectors import services as connector_services
 from connectors.models import ClientToken
+from crm.models import Identification
 from kvk.status import Status
 from tests.clientside.conftest import make_environment
 from workflow import services as workflow_services
 from workflow.models import Actor, ApprovalMessage
+from workflow.reasons import reason
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -459,3 +461,48 @@ def _browser_for_report():
     browser = BrowserClient()
     browser.force_login(user_with(*ALL_PERMISSIONS))
     return browser
+
+
+def test_after_a_new_kvk_number_a_new_version_replaces_the_message_stopped_at_70(env_a, client_a):
+    """The company is registered anew under another KvK number after it approved its
+    accounts: the portal stops the approved message at 70 (the KvK files accounts only
+    under the number they contain, KVK-SBR.md section 3). The client environment, with the
+    new number in the administration, prepares and sends a new version, which the portal
+    takes and which replaces the stopped message (it ends at 25 here too)."""
+    old = services.prepare(env_a.report)
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    stopped = ApprovalMessage.objects.get(message_id=old.message_id)
+    actor = Actor.for_user(client_a.user)
+    workflow_services.adopt(message_id=stopped.pk, actor=actor, adoption_date=date.today())
+    stopped.refresh_from_db()
+    workflow_services.approve(
+        message_id=stopped.pk, actor=actor, document_sha256=stopped.document_sha256
+    )
+    new_number = "11223344"
+    Identification.objects.filter(organisation=client_a.organisation, kind="kvk").update(
+        value=new_number
+    )
+    # What the delivery does with it (workflow.submission: verify_document refuses it).
+    workflow_services.record_transport_error(
+        message_id=stopped.pk, reasons=[reason("kvk_number_changed")], retry=False
+    )
+    env_a.administration.kvk_number = new_number
+    env_a.administration.save()
+    services.send_receive(env_a.administration)
+    old.refresh_from_db()
+    assert old.status == Status.TRANSPORT_ERROR
+    text, link = next_step(env_a.administration)
+    assert "nieuwe versie met het nieuwe KvK-nummer" in text and link.endswith("#nieuwe-stukken")
+
+    new = services.prepare(env_a.report)
+    assert new.pk != old.pk
+    services.send_receive(env_a.administration)
+    connector_services.process_external_messages()
+    services.send_receive(env_a.administration)
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert new.status == Status.IN_REVIEW
+    assert old.status == Status.PROCESSING_FAILED
+    assert ApprovalMessage.objects.get(message_id=new.message_id).replaces_id == stopped.pk
+    assert str(new.message_id) in old.reasons[0]["message"]

@@ -880,3 +880,22 @@ def test_every_next_step_continues_with_a_capital(client):
     steps = [step for text in said for step in re.findall(r"Volgende stap: (\S)", text)]
     assert len(steps) == 3, said
     assert all(first.isupper() for first in steps), said
+
+
+@pytest.mark.django_db
+def test_a_message_stopped_for_the_old_kvk_number_asks_for_a_new_version(client):
+    """The portal stopped the message at 70: its KvK number is not the organisation's any
+    more (KVK-SBR.md section 3), and the administration has the new number. The report page
+    says a new version replaces it, and "Klaarzetten" makes one."""
+    from clientside import services
+
+    env, message, _html = _sent_and_answered(
+        client, 70, "kvk_number_changed", "Het KvK-nummer is niet meer dat van de organisatie."
+    )
+    assert 'id="new-kvk-number"' not in _html  # the same number: the office sends it again
+    env.administration.kvk_number = "11223344"
+    env.administration.save()
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert 'id="nieuwe-stukken"' in html and 'id="new-kvk-number"' in html
+    assert "vermeldt niet het KvK-nummer van de organisatie (11223344)" in html
+    assert services.prepare(env.report).pk != message.pk
