@@ -18,10 +18,14 @@ from workflow import services
 from workflow.models import Actor
 
 
-def make_message(client, status: int = Status.IN_REVIEW, *, year: int | None = None):
-    """An approval message of ``client`` (a tests.conftest.Client) in ``status``."""
+def make_message(
+    client, status: int = Status.IN_REVIEW, *, year: int | None = None, kvk_number: str = ""
+):
+    """An approval message of ``client`` (a tests.conftest.Client) in ``status``, its
+    document under ``kvk_number`` (the client's by default)."""
     year = year or date.today().year - 1
-    content = numbered(instance_for(client.kvk_number, year=year, name=client.organisation.name))
+    number = kvk_number or client.kvk_number
+    content = numbered(instance_for(number, year=year, name=client.organisation.name))
     message, _ = services.register_message(
         organisation=client.organisation,
         message_id=uuid.uuid4(),

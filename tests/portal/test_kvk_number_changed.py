@@ -281,14 +281,20 @@ def restored_and_sent_again(client, admin_staff) -> int:
     """A stopped 70 (stopped_at_70) after InSite restored the number its document carries
     and a staff member chose "Opnieuw verzenden": its attempt is queued."""
     pk = stopped_at_70(client)
+    restore_number(client, admin_staff)
+    services.resend(message_id=pk, actor=Actor.for_user(admin_staff))
+    return pk
+
+
+def restore_number(client, admin_staff) -> None:
+    """InSite puts back the KvK number the client's documents carry (a typing error
+    corrected)."""
     crm_services.change_identification(
         organisation_id=client.organisation.pk,
         kind="kvk",
         value=client.kvk_number,
         user=admin_staff,
     )
-    services.resend(message_id=pk, actor=Actor.for_user(admin_staff))
-    return pk
 
 
 def test_the_number_can_be_restored_and_the_message_sent_again(

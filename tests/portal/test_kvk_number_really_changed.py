@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import threading
 import time
-import uuid
 from datetime import date
 
 import pytest
@@ -26,12 +25,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from connectors import services as connector_services
-from crm import services as crm_services
 from crm.models import Identification
 from kvk.status import Status
-from tests.conftest import instance_for, numbered
 from tests.portal.conftest import browser_for, make_message
-from tests.portal.test_kvk_number_changed import NEW_NUMBER, approved_then_changed, stopped_at_70
+from tests.portal.test_kvk_number_changed import (
+    NEW_NUMBER,
+    approved_then_changed,
+    restore_number,
+    stopped_at_70,
+)
 from workflow import services, submission
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -51,18 +53,7 @@ def _no_second_factor(settings):
 def register(client, number: str = NEW_NUMBER) -> ApprovalMessage:
     """A new version of the year's accounts from the client's environment, its document
     under KvK number ``number``, received (10)."""
-    content = numbered(instance_for(number, year=YEAR, name=client.organisation.name))
-    message, _created = services.register_message(
-        organisation=client.organisation,
-        message_id=uuid.uuid4(),
-        message_type="kvk-micro-klein",
-        filename=f"jaarrekening-{YEAR}.xbrl",
-        content=content,
-        actor=Actor.for_token(
-            organisation_id=client.organisation.pk, label="test", ip_address=None
-        ),
-    )
-    return message
+    return make_message(client, Status.RECEIVED, year=YEAR, kvk_number=number)
 
 
 def process(message: ApprovalMessage) -> ApprovalMessage:
@@ -153,12 +144,7 @@ def test_a_stopped_message_whose_number_was_restored_is_not_replaced(
     """A typing error corrected: the number its document carries is the organisation's
     again, so "Opnieuw verzenden" can send it, and it still counts as the year's filing."""
     pk = stopped_at_70(client_a)
-    crm_services.change_identification(
-        organisation_id=client_a.organisation.pk,
-        kind="kvk",
-        value=client_a.kvk_number,
-        user=admin_staff,
-    )
+    restore_number(client_a, admin_staff)
 
     refused = new_version(client_a, client_a.kvk_number)
 
