@@ -51,6 +51,11 @@ def format_day(value: Any) -> str:
     return formats.date_format(moment, "DATE_FORMAT")
 
 
+def format_month_day(value: date) -> str:
+    """A day of every year, such as a financial year's end ("31 december")."""
+    return formats.date_format(value, "MONTH_DAY_FORMAT")
+
+
 def format_moment(value: Any) -> str:
     """The date and time of ``value`` in the current time zone ("6 december 2026 08:30");
     a day without a time as ``format_day``; "" when there is none."""

@@ -31,6 +31,12 @@ def moment(value: Any) -> str:
 
 
 @register.filter
+def month_day(value: Any) -> str:
+    """A day of every year (a financial year's end): the day and the month."""
+    return dates.format_month_day(value) if value else ""
+
+
+@register.filter
 def iso(value: Any) -> str:
     return dates.iso(value)
 
