@@ -108,8 +108,9 @@ class DeadlineRow:
 
     @property
     def days_overdue(self) -> int | None:
-        """How many days the filing deadline has passed; None while it has not."""
-        return -self.days_left if self.overdue and self.days_left is not None else None
+        """How many days the filing deadline has passed (also for a filing on its way after
+        it); None while it has not."""
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else None
 
     @property
     def filed_on(self) -> date | None:

@@ -9,6 +9,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
@@ -231,3 +234,43 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
 
 from portal import activation_admin  # noqa: E402,F401  (the activation, its log)
+
+
+class LoginAdminForm(UserChangeForm):
+    """Django's login form, with the rules InSite keeps for a client's login: it does not
+    become staff or superuser (it would reach the admin, and crm.models.is_staff_login
+    would lock the person out of the client portal), and its address changes at the
+    contact, which carries it to the login and to the person's other organisations
+    (crm.services.change_contact_email)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is None or not Contact.objects.filter(user=self.instance).exists():
+            return data
+        for flag in ("is_staff", "is_superuser"):
+            if data.get(flag):
+                self.add_error(
+                    flag,
+                    _(
+                        "Deze login is van een contactpersoon van een cliënt en kan geen "
+                        "medewerker of beheerder worden. Geef de medewerker een eigen login."
+                    ),
+                )
+        for field in ("username", "email"):
+            if field in self.changed_data:
+                self.add_error(
+                    field,
+                    _(
+                        "Deze login is van een contactpersoon van een cliënt: wijzig het "
+                        "e-mailadres bij de contactpersoon; de login gaat mee."
+                    ),
+                )
+        return data
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class LoginAdmin(UserAdmin):
+    form = LoginAdminForm

@@ -215,7 +215,9 @@ class Repair:
 
     @staticmethod
     def assert_only_field_changed(before: dict[int, tuple], after: dict[int, tuple]) -> None:
-        """Between two ``state()``s no status, last change or audit event moved."""
+        """Between two ``state()``s no message went or came, and no status, last change or
+        audit event moved."""
+        assert before.keys() == after.keys()
         for pk, (status, _value, updated_at, events) in after.items():
             assert (status, updated_at, events) == (before[pk][0], before[pk][2], before[pk][3])
 

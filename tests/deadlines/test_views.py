@@ -126,6 +126,18 @@ def test_an_overdue_row_counts_the_days_since_the_deadline_without_a_minus(staff
     assert (beta.days_left, beta.days_overdue) == (38, None)
 
 
+def test_a_filing_on_its_way_after_the_deadline_counts_the_days_too(staff_client, org):
+    """Sent to the KvK (50) in May 2026 for 2024, whose deadline was 8 August 2025 (a BV,
+    calendar year: KVK-SBR.md section 1): not at risk any more, but late; no "-266"."""
+    make_message(org, year=2024, status=Status.SENT_TO_KVK)
+    response = staff_client.get(reverse(LIST), {"year": "2024", "situation": "all"})
+    (row,) = [r for r in response.context["rows"] if r.organisation == org]
+    assert row.deadlines.filing == date(2025, 8, 8) and not row.overdue
+    assert row.days_overdue == 266
+    content = response.content.decode()
+    assert "266 dagen verlopen" in content and "-266" not in content
+
+
 def test_a_missed_adoption_deadline_is_shown(staff_client, org):
     # KVK-SBR.md section 1: shareholders adopt "within 2 months after" the draw-up term
     # (5 months): for 2025 by 31 July 2026. Adopted on 15 August 2026: too late.

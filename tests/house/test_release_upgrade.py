@@ -37,7 +37,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from clientside.models import AnnualReport
 from crm.models import AccountancyEnvironment, Contact, Organisation, StaffMember
-from portal.management.commands.migrate import RELEASES, WAY_THROUGH
+from portal.management.commands.migrate import PROJECT_APPS, RELEASES, WAY_THROUGH
 from workflow.models import ApprovalMessage, WorkflowDefinition, sha256_hex
 
 DATA = Path(__file__).parent / "data"
@@ -241,7 +241,11 @@ def test_every_squash_names_the_release_to_upgrade_with_first():
     """A squash without a release would stop ``migrate`` with a KeyError on every
     database."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    squashes = {key for key, migration in loader.disk_migrations.items() if migration.replaces}
+    squashes = {
+        key
+        for key, migration in loader.disk_migrations.items()
+        if migration.replaces and key[0] in PROJECT_APPS
+    }
     assert squashes == set(WAY_THROUGH)
     assert set(SQUASHED) | set(SQUASHED_AFTER_4FD7F75) == squashes
     assert set(WAY_THROUGH.values()) <= set(RELEASES)

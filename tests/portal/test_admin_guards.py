@@ -17,6 +17,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core import mail
 from django.test import Client as BrowserClient
 from django.urls import reverse
+from django.utils import timezone
 
 from connectors.models import MessageType
 from crm.models import Contact, Identification, Organisation, StaffMember
@@ -354,3 +355,55 @@ def test_portal_access_cannot_be_ticked_in_the_admin(superuser_browser, client_a
         if inline.formset.model is Contact
     )
     assert "portal_access" not in contacts.forms[0].fields
+
+
+# --- 5. Django's own login page keeps the client's login a client's -----------------------------
+
+
+def post_login_change(browser, user, changes: dict[str, Any]):
+    """``post_change`` on the admin's login page, whose "datum toegetreden" is a split
+    date and time field (two inputs that ``page_data`` does not read)."""
+    joined = timezone.localtime(user.date_joined)
+    split = {
+        "date_joined": None,
+        "date_joined_0": joined.date().isoformat(),
+        "date_joined_1": joined.time().strftime("%H:%M:%S"),
+    }
+    return post_change(browser, "auth_user", user, {**split, **changes})
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_clients_login_cannot_be_ticked_staff_or_superuser(superuser_browser, jan, flag):
+    """The admin's "Gebruikers" page offered the boxes; ticked, the client reached the admin
+    and crm.models.is_staff_login then kept him out of the client portal."""
+    response = post_login_change(superuser_browser, jan.user, {flag: "on"})
+
+    assert "Deze login is van een contactpersoon van een cliënt" in field_errors(response)
+    jan.user.refresh_from_db()
+    assert not (jan.user.is_staff or jan.user.is_superuser)
+    assert _logs_in("jan@example.nl") is True
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("username", "iemand@example.nl"), ("email", "iemand@example.nl")]
+)
+def test_a_clients_login_changes_its_address_at_the_contact_only(
+    superuser_browser, jan, field, value
+):
+    response = post_login_change(superuser_browser, jan.user, {field: value})
+
+    assert "wijzig het e-mailadres bij de contactpersoon" in field_errors(response)
+    jan.user.refresh_from_db()
+    assert (jan.user.username, jan.user.email) == ("jan@example.nl", "jan@example.nl")
+
+
+def test_a_login_of_no_contact_is_changed_as_before(superuser_browser):
+    user = factories.UserFactory(username="nieuw@kantoor.nl")
+
+    response = post_login_change(
+        superuser_browser, user, {"is_staff": "on", "email": "n@kantoor.nl"}
+    )
+
+    assert "errornote" not in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_staff and user.email == "n@kantoor.nl"
