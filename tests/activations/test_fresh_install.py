@@ -175,7 +175,18 @@ def test_fresh_installation_to_a_first_message_at_30(live_server, settings, monk
                 },
             )
         elif key == "organisation":
-            post(accountant, link, {"name": "Bakkerij Jansen B.V.", "kvk_number": "12345678"})
+            # The form asks what the deadlines depend on: a BV with a calendar year.
+            post(
+                accountant,
+                link,
+                {
+                    "name": "Bakkerij Jansen B.V.",
+                    "kvk_number": "12345678",
+                    "legal_form": "Besloten vennootschap met beperkte aansprakelijkheid",
+                    "year_end_day": "31",
+                    "year_end_month": "12",
+                },
+            )
         elif key == "token":
             action = re.search(r'action="([^"]*/tokens/)"', form_html).group(1)
             organisation = Organisation.objects.get(environment=environment)
