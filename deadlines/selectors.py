@@ -120,6 +120,19 @@ class DeadlineRow:
             return None
         return timezone.localdate(self.message.status_changed_at)
 
+    @property
+    def days_filed_late(self) -> int | None:
+        """How many days after the filing deadline the year was filed (0: on time); None
+        while it is not filed or when no deadline is computed. Late filing is an economic
+        offence (KVK-SBR.md section 1): a late filing must not read as an on-time one."""
+        if self.filed_on is None or self.deadlines is None:
+            return None
+        return max((self.filed_on - self.deadlines.filing).days, 0)
+
+    @property
+    def filed_late(self) -> bool:
+        return bool(self.days_filed_late)
+
 
 def facts_of(organisation: Organisation) -> DeadlineFacts:
     """The deadline facts of an organisation selected with ``deadline_facts``; without a

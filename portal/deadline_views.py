@@ -128,6 +128,8 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
             gettext("Vaststellen uiterlijk"),
             gettext("Deponeren uiterlijk"),
             gettext("Dagen over"),
+            gettext("Gedeponeerd op"),
+            gettext("Te laat gedeponeerd"),
             gettext("Situatie"),
             gettext("Status"),
             gettext("Dagen in huidige status"),
@@ -149,6 +151,11 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
             ]
         else:  # a legal form without computed deadlines: the notice says why
             dates = ["", row.year_end.isoformat(), "", "", "", "", ""]
+        if row.days_filed_late is None:
+            late = ""
+        else:
+            late = gettext("ja") if row.filed_late else gettext("nee")
+        filed = [row.filed_on.isoformat() if row.filed_on else "", late]
         writer.writerow(
             [
                 _csv_safe(row.organisation.name),
@@ -156,6 +163,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 row.organisation.get_legal_form_display(),
                 row.financial_year,
                 *dates,
+                *filed,
                 row.situation.label,
                 row.message.status if row.message is not None else "",
                 "" if row.days_in_status is None else row.days_in_status,

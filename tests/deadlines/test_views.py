@@ -193,8 +193,8 @@ def test_csv_export(staff_client, season, environment):
     alfa = by_name["Alfa B.V."]
     assert alfa[2] == "Besloten vennootschap met beperkte aansprakelijkheid"
     assert alfa[6:11] == ["2", "2026-07-31", "2026-09-30", "2026-10-08", "160"]
-    assert alfa[14:] == ["art. 2:210 lid 1 en 5, 2:394 BW", ""]
-    assert by_name["Beta B.V."][12:14] == ["30", "10"]
+    assert alfa[16:] == ["art. 2:210 lid 1 en 5, 2:394 BW", ""]
+    assert by_name["Beta B.V."][14:16] == ["30", "10"]
 
 
 def test_query_count_is_constant(staff_client, environment, django_assert_num_queries):
@@ -340,11 +340,11 @@ def test_csv_export_has_the_legal_form_and_the_notice(staff_client, org, other_f
     firm = by_name["Firma VOF"]
     assert firm[2:4] == ["Vennootschap onder firma", "2025"]
     assert firm[4:11] == ["", "2025-12-31", "", "", "", "", ""]
-    assert firm[14] == "" and "art. 2:360 lid 2 BW" in firm[15]
+    assert firm[16] == "" and "art. 2:360 lid 2 BW" in firm[17]
     enterprise = by_name["Stichting Bedrijf"]
     assert enterprise[2] == "Stichting"
     assert enterprise[7:10] == ["2026-06-30", "2026-08-31", "2026-09-08"]
-    assert enterprise[14:] == ["art. 2:300 lid 1, 2:394 BW", ""]
+    assert enterprise[16:] == ["art. 2:300 lid 1, 2:394 BW", ""]
 
 
 def facts_post(**changes) -> dict:
@@ -442,3 +442,71 @@ def test_a_filed_year_counts_no_days_left_but_says_when_it_was_filed(staff_clien
         csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
     )
     assert line[10] == ""  # Dagen over
+
+
+@pytest.mark.parametrize(
+    "legal_form,all_directors,adopted_on,signed_on,due",
+    [
+        # A coöperatie adopted on 25 November: filing is due 8 days later, 3 December
+        # (art. 2:394 lid 1 BW).
+        ("Cooperatie", False, date(2025, 11, 25), None, date(2025, 12, 3)),
+        # A BV whose shareholders are all directors: signing is adoption (art. 2:210 lid 5
+        # BW), so filing is due 8 days after signing, whatever adoption date follows.
+        (BV, True, date(2025, 11, 30), date(2025, 11, 25), date(2025, 12, 3)),
+    ],
+)
+def test_a_late_filing_is_flagged_with_its_date_in_the_list_and_the_export(
+    staff_client, org, legal_form, all_directors, adopted_on, signed_on, due
+):
+    """Late filing is an economic offence (KVK-SBR.md section 1): a year filed after its
+    deadline says so, next to the day it was filed, and does not read as an on-time one."""
+    org.legal_form = legal_form
+    org.save()
+    facts(org, all_directors=all_directors)
+    message = make_message(
+        org,
+        year=2024,
+        status=Status.FILED,
+        adopted_on=adopted_on,
+        changed_at=at_noon(date(2025, 12, 7)),
+    )
+    ApprovalMessage.objects.filter(pk=message.pk).update(signed_on=signed_on)
+    response = staff_client.get(reverse(LIST), {"year": "2024", "situation": "filed"})
+    (row,) = response.context["rows"]
+    assert row.deadlines.filing == due
+    assert row.filed_on == date(2025, 12, 7)
+    assert row.days_filed_late == 4 and row.filed_late
+    content = response.content.decode()
+    assert "gedeponeerd op 7 december 2025" in content
+    assert "4 dagen te laat gedeponeerd" in content
+    export = staff_client.get(reverse("deadlines:export"), {"year": "2024", "situation": "filed"})
+    (header, line) = list(
+        csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert header[9:13] == [
+        "Deponeren uiterlijk",
+        "Dagen over",
+        "Gedeponeerd op",
+        "Te laat gedeponeerd",
+    ]
+    assert line[9:13] == [due.isoformat(), "", "2025-12-07", "ja"]
+
+
+def test_a_filing_on_time_is_not_flagged(staff_client, org):
+    """Filed on the eighth day after adoption: on time (art. 2:394 lid 1 BW)."""
+    make_message(
+        org,
+        year=2024,
+        status=Status.FILED,
+        adopted_on=date(2025, 5, 20),
+        changed_at=at_noon(date(2025, 5, 28)),
+    )
+    response = staff_client.get(reverse(LIST), {"year": "2024", "situation": "filed"})
+    (row,) = response.context["rows"]
+    assert (row.filed_on, row.days_filed_late, row.filed_late) == (date(2025, 5, 28), 0, False)
+    assert "te laat" not in response.content.decode()
+    export = staff_client.get(reverse("deadlines:export"), {"year": "2024", "situation": "filed"})
+    (_header, line) = list(
+        csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+    )
+    assert line[11:13] == ["2025-05-28", "nee"]
