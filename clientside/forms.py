@@ -27,6 +27,7 @@ from clientside.models import (
 )
 from clientside.portal_client import address_problem
 from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amount
+from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.statements import is_annual, years_later
 
@@ -414,8 +415,8 @@ class ResubmissionForm(NewReportForm):
 
 class ReportingValuesForm(forms.ModelForm):
     """Who signed, when and where, and per signatory whether he or she signed (with the
-    reason when not, art. 2:101 lid 2 BW); the adoption date; for a resubmission its
-    explanation."""
+    reason when not, under the article of the legal form, kvk.adoption); the adoption date,
+    with who adopts; for a resubmission its explanation."""
 
     class Meta:
         model = AnnualReport
@@ -435,7 +436,7 @@ class ReportingValuesForm(forms.ModelForm):
             "signed_date": _("De datum waarop de bestuurder(s) de jaarrekening ondertekenden."),
             "signing_place": _("De plaats waar is ondertekend, bijvoorbeeld Utrecht."),
             "adoption_date": _(
-                "Datum waarop de aandeelhouders de jaarrekening vaststelden. 'Jaarrekening "
+                "De datum waarop de jaarrekening werd vastgesteld. 'Jaarrekening "
                 "vastgesteld' vinkt u aan in het portal van uw accountant; bij een "
                 "heraanlevering is deze datum verplicht."
             ),
@@ -449,6 +450,11 @@ class ReportingValuesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.resubmission:
             del self.fields["resubmission_explanation"]
+        # Who adopts and the article the directors sign under follow the legal form.
+        self.legal_form = self.instance.administration.legal_form
+        field = self.fields["adoption_date"]
+        who = adoption.adopted_by(self.legal_form)
+        field.help_text = f"{who} {field.help_text}" if who else field.help_text
         stored = {s.signatory_id: s for s in self.instance.signatures.all()}
         self.signatories = signatories
         for signatory in signatories:
@@ -465,6 +471,22 @@ class ReportingValuesForm(forms.ModelForm):
                 max_length=1000,
                 initial="" if signed else signature.reason_not_signed,  # type: ignore[union-attr]
             )
+
+    def signing_note(self) -> str:
+        return " ".join(
+            [
+                adoption.cite(
+                    str(_("Wie niet ondertekent, staat met de reden in het document.")),
+                    self.legal_form,
+                ),
+                str(
+                    _(
+                        "Commissarissen tellen mee als 'Bestuurder(s) en commissaris(sen)' "
+                        "is gekozen."
+                    )
+                ),
+            ]
+        )
 
     def signature_rows(self) -> list[dict]:
         return [
@@ -484,11 +506,14 @@ class ReportingValuesForm(forms.ModelForm):
             if not signed and not reason:
                 self.add_error(
                     f"reason_{signatory.pk}",
-                    _(
-                        "Geef de reden waarom %(name)s niet heeft ondertekend (art. 2:101 "
-                        "BW); die staat in het document."
-                    )
-                    % {"name": signatory.name},
+                    adoption.cite(
+                        _(
+                            "Geef de reden waarom %(name)s niet heeft ondertekend; die staat "
+                            "in het document."
+                        )
+                        % {"name": signatory.name},
+                        self.legal_form,
+                    ),
                 )
             data[f"reason_{signatory.pk}"] = "" if signed else reason
         refuse_unaccepted_characters(self)

@@ -27,6 +27,7 @@ from crm.models import (
     Organisation,
     kvk_number_validator,
 )
+from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.deadlines import financial_year_period
 from kvk.status import Status
@@ -48,8 +49,7 @@ class AdoptForm(forms.Form):
         required=True,
         error_messages={
             "required": _(
-                "Vink 'Jaarrekening vastgesteld' aan als de aandeelhouders de jaarrekening "
-                "hebben vastgesteld."
+                "Vink 'Jaarrekening vastgesteld' aan zodra de jaarrekening is vastgesteld."
             )
         },
     )
@@ -470,15 +470,22 @@ class ContactForm(forms.ModelForm):
                 "De contactpersoon krijgt een e-mail om een wachtwoord in te stellen en kan "
                 "daarna de berichten van deze organisatie beoordelen."
             ),
-            "is_director": _(
-                "Bestuurders ondertekenen de jaarrekening (art. 2:101 BW). Vraagt de workflow "
-                "goedkeuring door alle bestuurders, dan keurt deze persoon ook goed."
-            ),
         }
 
     def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # The directors sign under the article of the organisation's legal form (kvk.adoption).
+        signing = str(_("Bestuurders ondertekenen de jaarrekening."))
+        if organisation is not None:
+            signing = adoption.cite(signing, organisation.legal_form)
+        self.fields["is_director"].help_text = "{} {}".format(
+            signing,
+            _(
+                "Vraagt de workflow goedkeuring door alle bestuurders, dan keurt deze persoon "
+                "ook goed."
+            ),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
 from crm.models import StaffMember
+from kvk import adoption
 from kvk.digipoort import outcome
 from portal.views.common import IN_FLIGHT
 from workflow.reasons import ATTENTION, sentence
@@ -63,6 +64,13 @@ def attention_text(code: str, detail: str) -> list[str]:
 @register.simple_tag
 def attention_lines(message: Any) -> list[str]:
     return attention_text(message.attention_code, message.attention_detail)
+
+
+@register.filter
+def adopted_by(legal_form: str) -> str:
+    """Who adopts the annual accounts of ``legal_form``, with its article (kvk.adoption);
+    "" when we name no one."""
+    return adoption.adopted_by(legal_form)
 
 
 @register.filter

@@ -846,7 +846,7 @@ def _organisation_page(
         "approval_messages": organisation.approval_messages.defer(*common.HEAVY_FIELDS).order_by(
             "-created_at"
         )[:20],
-        "contact_form": contact_form or ContactForm(),
+        "contact_form": contact_form or ContactForm(organisation=organisation),
         "administrator": _is_administrator(request),
         **_approvers_context(organisation),
         **_next_steps_context(request, organisation),

@@ -163,3 +163,33 @@ def test_a_new_signatory_signs_after_the_ones_there_are(client, env):
     form = client.get(page).context["signatory_form"]
     assert form["order"].value() == 3
     assert 'name="order" value="3"' in _field(client.get(page).content.decode(), "order")
+
+
+@pytest.mark.parametrize(
+    "legal_form,says,article",
+    [
+        (tx.LEGAL_FORM_BV, "De algemene vergadering van aandeelhouders", "2:210"),
+        ("Cooperatie", "De algemene vergadering van leden", "2:58"),
+        ("Stichting", "Het orgaan dat de statuten daarvoor aanwijzen", "2:300"),
+    ],
+)
+def test_who_adopts_and_the_signing_article_follow_the_legal_form(
+    client, env, legal_form, says, article
+):
+    """A stichting has no shareholders: the organ its statutes name adopts (art. 2:300 lid 1
+    and 3 BW); a coöperatie's general meeting of members adopts (art. 2:58 lid 1 BW); a BV's
+    general meeting of shareholders (art. 2:210 BW). The directors sign under the same
+    article, not the NV's art. 2:101 (kvk.adoption)."""
+    env.administration.legal_form = legal_form
+    env.administration.save(update_fields=["legal_form"])
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    html = client.get(f"/klant/jaarrapporten/{env.report.pk}/").content.decode()
+    assert f"{says} stelt de jaarrekening vast (art. {article} BW)." in html
+    assert f"staat met de reden in het document (art. {article} BW)" in html
+    assert "2:101" not in html
+    if legal_form != tx.LEGAL_FORM_BV:
+        assert "aandeelhouders" not in html
+    former = env.administration.signatories.get(name="A. Bakker")
+    url = f"/klant/jaarrapporten/{env.report.pk}/rapportagewaarden/"
+    refused = client.post(url, values(env, **{f"signed_{former.pk}": None})).content.decode()
+    assert f"niet heeft ondertekend; die staat in het document (art. {article} BW)." in refused

@@ -132,7 +132,7 @@ def test_an_empty_adoption_or_rejection_says_what_to_fill_in(browser_a, message_
     adopt = browser_a.post(reverse("outsite-action", args=[message_a.pk, "adopt"]), {})
     assert adopt.status_code == 400
     html = adopt.content.decode()
-    assert "Vink &#x27;Jaarrekening vastgesteld&#x27; aan als de aandeelhouders" in html
+    assert "Vink &#x27;Jaarrekening vastgesteld&#x27; aan zodra de jaarrekening is" in html
     assert "Vul de datum in waarop de jaarrekening is vastgesteld." in html
     reject = browser_a.post(
         reverse("outsite-action", args=[message_a.pk, "reject"]), {"reason": "  "}

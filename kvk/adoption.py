@@ -1,0 +1,87 @@
+"""Who adopts (vaststelt) the annual accounts of a legal form, and the article of Boek 2 BW
+its directors sign them under: the wording the portal (OutSite, InSite, e-mails) and the
+client's own environment share (``clientside`` may import ``kvk`` only).
+
+Each form's own article on its annual accounts (the ones ``kvk.deadlines.RULES`` takes its
+terms from), as far as we read its text:
+
+- Besloten vennootschap, art. 2:210: the board draws up the accounts and lays them before
+  the shareholders (lid 1); the general meeting of shareholders adopts them (KVK-SBR.md
+  section 1, "shareholders adopt"); signing counts as adoption when all shareholders are
+  directors (lid 5).
+- Naamloze vennootschap, art. 2:101: the same as the BV, the directors sign (lid 2).
+- Cooperatie and onderlinge waarborgmaatschappij (Title 3), art. 2:58 lid 1: "De
+  jaarrekening wordt vastgesteld door de algemene vergadering die het bestuur uiterlijk
+  een maand na afloop van de termijn doet houden"; lid 2: the directors and supervisory
+  directors sign. Its general meeting is that of the members.
+- Vereniging under Title 9 (art. 2:360 lid 3), art. 2:49: the board lays the accounts
+  before the members (lid 1) and the directors sign (lid 2), as Stb. 1997, 53 enacted it;
+  art. 2:58 follows it, so its general meeting (of members) adopts.
+- Stichting under Title 9, art. 2:300: the board lays the accounts before "hen die deel
+  uitmaken van het in lid 3 bedoelde orgaan" (lid 1), the organ that adopts them; a
+  stichting has no shareholders nor members, so the body is the one its statutes name.
+- Commanditaire vennootschap and vennootschap onder firma have no such article in Boek 2
+  (Title 9 reaches them only through art. 2:360 lid 2): we name no body and no article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kvk import deadlines as d
+from kvk import taxonomy as tx
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """Who adopts a legal form's annual accounts, and its article in Boek 2 BW."""
+
+    #: The form's own article on its annual accounts ("" when Boek 2 has none).
+    article: str
+    #: One sentence naming the body that adopts, without the article ("" when we name none).
+    adopted_by: str | Promise
+
+
+_SHAREHOLDERS = _("De algemene vergadering van aandeelhouders stelt de jaarrekening vast.")
+_MEMBERS = _("De algemene vergadering van leden stelt de jaarrekening vast.")
+
+ADOPTION = MappingProxyType(
+    {
+        d.BV: Adoption("art. 2:210 BW", _SHAREHOLDERS),
+        d.NV: Adoption("art. 2:101 BW", _SHAREHOLDERS),
+        d.COOPERATIE: Adoption("art. 2:58 BW", _MEMBERS),
+        d.OWM: Adoption("art. 2:58 BW", _MEMBERS),
+        d.VERENIGING: Adoption("art. 2:49 BW", _MEMBERS),
+        d.STICHTING: Adoption(
+            "art. 2:300 BW",
+            _("Het orgaan dat de statuten daarvoor aanwijzen stelt de jaarrekening vast."),
+        ),
+        d.CV: Adoption("", ""),
+        d.VOF: Adoption("", ""),
+    }
+)
+assert set(ADOPTION) == set(tx.LEGAL_FORMS), "one row for each value of the official list"
+
+
+def adoption_of(legal_form: str) -> Adoption:
+    """The row of ``legal_form``; a value outside the official list names nothing."""
+    return ADOPTION.get(legal_form, Adoption("", ""))
+
+
+def cite(sentence: str, legal_form: str) -> str:
+    """``sentence`` (translated, ending in a full stop) with the legal form's article in
+    parentheses before that full stop; unchanged when the form has no article."""
+    article = adoption_of(legal_form).article
+    if not article or not sentence.endswith("."):
+        return sentence
+    return f"{sentence[:-1]} ({article})."
+
+
+def adopted_by(legal_form: str) -> str:
+    """Who adopts the accounts of ``legal_form``, with the article; "" when we name none."""
+    sentence = str(adoption_of(legal_form).adopted_by)
+    return cite(sentence, legal_form) if sentence else ""
