@@ -37,11 +37,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.models import Contact, StaffMember
+from crm.models import AdopterRule, Contact, StaffMember
 from deadlines.models import ReminderLog
 from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
+from workflow.approvers import Adopter, adopter, adopter_rule
 from workflow.models import ApprovalMessage, Comment, NotificationLog
 from workflow.reasons import public
 from workflow.selectors import repair_reason
@@ -67,6 +68,7 @@ class Recipient:
     language: str
     name: str
     staff: bool
+    user_id: int | None = None  # a client's login: whether he or she records the adoption
 
 
 def connect() -> None:
@@ -139,7 +141,9 @@ def client_recipients(message) -> list[Recipient]:
             continue  # their login was deactivated: they no longer hear from the portal
         email = contact.email or (contact.user.email if contact.user else "")
         if email:
-            recipients.append(Recipient(email, contact.language or "nl", contact.name, False))
+            recipients.append(
+                Recipient(email, contact.language or "nl", contact.name, False, contact.user_id)
+            )
     return recipients
 
 
@@ -237,6 +241,15 @@ def _one_full_stop(text: str, name: str) -> str:
     return text.replace(name + ".", name) if name.endswith(".") else text
 
 
+def _adopter(kind: str, message, recipient: Recipient) -> Adopter | None:
+    """For a client asked to review: whether he or she records the adoption, when the
+    organisation names one contact to do so (workflow.approvers); None otherwise, and the
+    mail asks every reader to adopt as before."""
+    if kind != AWAITING_REVIEW or recipient.staff or adopter_rule(message) != AdopterRule.NAMED:
+        return None
+    return adopter(message, recipient.user_id)
+
+
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
     with translation.override(recipient.language):
         # A client never reads the technical detail of a reason; the staff do. Both read
@@ -259,6 +272,7 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 "comment": comment,
                 # The same document again after the client rejected it: the staff's reason.
                 "repair_reason": repair_reason(message) if kind == AWAITING_REVIEW else "",
+                "adopter": _adopter(kind, message, recipient),
                 "attention_label": attention_label(message.attention_code),
                 "attention": attention_text(message.attention_code, message.attention_detail),
             },

@@ -423,3 +423,39 @@ def test_a_round_repaired_and_approved_again_shows_only_the_last_round(
         "Carla Derde",
         "Anna Eerste",
     ]
+
+
+def _status_line(html: str) -> str:
+    match = re.search(r'<div id="message-status".*?</div>', html, flags=re.S)
+    assert match is not None
+    return match.group(0)
+
+
+def test_with_one_named_adopter_the_others_are_not_asked_to_adopt(message_a, three_directors):
+    """The adoption is recorded once, by the one the organisation names (workflow.approvers,
+    AdopterRule.NAMED): the other approvers' status line and review e-mail ask them to review
+    and approve, and say who records the adoption; only the named one is asked to adopt."""
+    from portal import notifications
+
+    anna, bert, _carla = three_directors
+    organisation = message_a.organisation
+    organisation.adopter_rule, organisation.adopter = AdopterRule.NAMED, bert
+    organisation.save()
+    url = reverse("outsite-message", args=[message_a.pk])
+
+    anna_status = _status_line(browser_for(anna.user).get(url).content.decode())
+    assert "stel haar vast" not in anna_status
+    assert "Bert Tweede legt de vaststelling vast" in anna_status
+    bert_status = _status_line(browser_for(bert.user).get(url).content.decode())
+    assert "bekijk de jaarrekening en stel haar vast" in bert_status
+
+    message_a.refresh_from_db()
+    mails = {
+        r.name: notifications.render_mail(notifications.AWAITING_REVIEW, message_a, r)[1]
+        for r in notifications.client_recipients(message_a)
+    }
+    assert "de jaarrekening vaststellen" in mails["Bert Tweede"]
+    for name in ("Anna Eerste", "Carla Derde"):
+        assert "vaststellen" not in mails[name], name
+        assert "Bert Tweede legt de vaststelling van de jaarrekening vast" in mails[name]
+        assert "goedkeuren of afkeuren" in mails[name]
