@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypeVar
 
 import dj_database_url
 from celery.schedules import crontab
@@ -24,15 +25,67 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+# A wrong value stops the start naming the variable and what it expects, in Dutch and
+# English like the other start-up refusals: never a bare traceback, never a silent "off".
+# (Lower-case names: Django takes every upper-case name in this module for a setting.)
+_switches = {"1": True, "true": True, "yes": True, "on": True}
+_switches |= {"0": False, "false": False, "no": False, "off": False}
+_Number = TypeVar("_Number", int, float)
+# What a number of each kind is called: one, and several separated by commas.
+_number_words = {
+    int: ("een geheel getal", "a whole number", "gehele getallen", "whole numbers"),
+    float: ("een getal", "a number", "getallen", "numbers"),
+}
+
+
+def _refused(name: str, dutch: str, english: str) -> ImproperlyConfigured:
+    value = os.environ.get(name)
+    return ImproperlyConfigured(
+        f"{name}={value!r}: verwacht {dutch} ({name}={value!r}: expected {english})."
+    )
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.strip().lower() not in _switches:
+        raise _refused(name, "true of false", "true or false (or 1/0, yes/no, on/off)")
+    return _switches[value.strip().lower()]
+
+
+def env_number(name: str, default: _Number) -> _Number:
+    """The number in ``name``, of the type of ``default`` (int or float)."""
+    kind = type(default)
+    try:
+        return kind(env(name, str(default)).strip())
+    except ValueError:
+        one, one_en = _number_words[kind][:2]
+        raise _refused(
+            name, f"{one}, bijvoorbeeld {default}", f"{one_en}, e.g. {default}"
+        ) from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_numbers(
+    name: str, default: str, kind: type[_Number], *, required: bool = False
+) -> list[_Number]:
+    """The comma-separated numbers in ``name``; ``required``: at least one."""
+    try:
+        numbers: list[_Number] | None = [kind(item) for item in env_list(name, default)]
+    except ValueError:
+        numbers = None
+    if numbers is None or (required and not numbers):
+        several, several_en = _number_words[kind][2:]
+        raise _refused(
+            name,
+            f"{several} met komma's ertussen, bijvoorbeeld {default}",
+            f"{several_en} separated by commas, e.g. {default}",
+        )
+    return numbers
 
 
 # Runtime state of the embedded defaults (SQLite file, broker folder, stub certificates).
@@ -61,12 +114,12 @@ SECURE = env_bool("SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
-SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if SECURE else "0"))
+SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = env_number("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -156,7 +209,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'deponeer.sqlite3'}"),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=env_number("DB_CONN_MAX_AGE", 0),
         # A kept connection is checked before its first use in a request or task, so one
         # the database dropped is replaced instead of failing the work.
         conn_health_checks=True,
@@ -196,8 +249,8 @@ AUTHENTICATION_BACKENDS = [
     # login is its e-mail address ("Jan@Example.nl" is "jan@example.nl").
     "crm.logins.CaseInsensitiveModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
+AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_number("AXES_COOLOFF_HOURS", 1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Failed attempts of "JAN@x.nl" and "jan@x.nl" count for one login, as they log in to one.
 AXES_USERNAME_CALLABLE = "crm.logins.lockout_username"
@@ -206,7 +259,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many proxies in front of the web server append to X-Forwarded-For (production: the TLS
 # proxy, 1). The client address of throttling, django-axes and the audit trail comes from
 # there (config/clientip.py); 0 trusts no header and uses the connection's address.
-TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env_number("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 # "Wachtwoord vergeten": mails per address and requests per client address, per hour; past
 # either the page answers as always but sends nothing (portal.views.auth).
@@ -218,12 +271,12 @@ OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Deponeer")
 # Linking an authenticator app needs the one-time link mailed to the staff member (or printed
 # by `manage.py otp_reset`), valid this long (portal.otp_enrolment).
-OTP_ENROLMENT_LINK_MINUTES = int(env("OTP_ENROLMENT_LINK_MINUTES", "30"))
+OTP_ENROLMENT_LINK_MINUTES = env_number("OTP_ENROLMENT_LINK_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # InSite "needs attention": a message waits for the client longer than this many days.
-PORTAL_CLIENT_WAITING_DAYS = int(env("PORTAL_CLIENT_WAITING_DAYS", "14"))
+PORTAL_CLIENT_WAITING_DAYS = env_number("PORTAL_CLIENT_WAITING_DAYS", 14)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -263,13 +316,13 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_PORT = env_number("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds a mail server may take to answer: a hung server ends the send as a failure the
 # notification task retries, before the task's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT).
-EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Deponeer <noreply@deponeer.localhost>")
 
 # --- Celery -----------------------------------------------------------------------------
@@ -318,25 +371,26 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # PostgreSQL connection per task costs more than most of our tasks). config/celery.py
 # still drops a connection that is too old or broke, before and after each task.
 if DATABASES["default"].get("CONN_MAX_AGE"):
-    CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
+    CELERY_DB_REUSE_MAX = env_number("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-PROCESSING_INTERVAL_SECONDS = float(env("PROCESSING_INTERVAL_SECONDS", "30"))
+PROCESSING_INTERVAL_SECONDS = env_number("PROCESSING_INTERVAL_SECONDS", 30.0)
 # Uploads within this moment share one processing run (connectors.tasks.Kicker), so under
 # load messages are processed in batches; 0 queues a run per upload.
-PROCESSING_KICK_DELAY_SECONDS = float(env("PROCESSING_KICK_DELAY_SECONDS", "0.5"))
+PROCESSING_KICK_DELAY_SECONDS = env_number("PROCESSING_KICK_DELAY_SECONDS", 0.5)
 # The status poll at 60: beat runs the poll task every KVK_POLL_INTERVAL_SECONDS; each
 # message is asked KVK_POLL_SCHEDULE seconds after its delivery and each earlier poll (the
 # last wait repeats: the cap). See workflow.services.poll_delay.
-KVK_POLL_INTERVAL_SECONDS = float(env("KVK_POLL_INTERVAL_SECONDS", "10"))
-KVK_POLL_SCHEDULE = [
-    float(wait) for wait in env_list("KVK_POLL_SCHEDULE", "15,30,60,120,300,900,1800,3600")
-]
-KVK_POLL_BATCH = int(env("KVK_POLL_BATCH", "25"))  # messages claimed at once
-KVK_POLL_LEASE_SECONDS = int(env("KVK_POLL_LEASE_SECONDS", "300"))  # a claim's lifetime
-KVK_POLL_RUN_SECONDS = float(env("KVK_POLL_RUN_SECONDS", "60"))  # one run's time budget
+KVK_POLL_INTERVAL_SECONDS = env_number("KVK_POLL_INTERVAL_SECONDS", 10.0)
+# At least one wait: poll_delay takes the last one after each delivery.
+KVK_POLL_SCHEDULE = env_numbers(
+    "KVK_POLL_SCHEDULE", "15,30,60,120,300,900,1800,3600", float, required=True
+)
+KVK_POLL_BATCH = env_number("KVK_POLL_BATCH", 25)  # messages claimed at once
+KVK_POLL_LEASE_SECONDS = env_number("KVK_POLL_LEASE_SECONDS", 300)  # a claim's lifetime
+KVK_POLL_RUN_SECONDS = env_number("KVK_POLL_RUN_SECONDS", 60.0)  # one run's time budget
 # Delivered to the KvK (400) this long without its verdict: put before the staff.
-KVK_NO_VERDICT_ATTENTION_HOURS = float(env("KVK_NO_VERDICT_ATTENTION_HOURS", "24"))
+KVK_NO_VERDICT_ATTENTION_HOURS = env_number("KVK_NO_VERDICT_ATTENTION_HOURS", 24.0)
 CELERY_BEAT_SCHEDULE = {
     # "Externe berichten verwerken": also kicked right after each upload; this is the net.
     "externe-berichten-verwerken": {
@@ -361,8 +415,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Days a message waits for the client (status 30) before a reminder; days before the
 # filing deadline at which staff are warned.
-REMINDER_DAYS = [int(days) for days in env_list("REMINDER_DAYS", "3,7,14")]
-REMINDER_ESCALATION_DAYS = [int(days) for days in env_list("REMINDER_ESCALATION_DAYS", "30,14")]
+REMINDER_DAYS = env_numbers("REMINDER_DAYS", "3,7,14", int)
+REMINDER_ESCALATION_DAYS = env_numbers("REMINDER_ESCALATION_DAYS", "30,14", int)
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -386,14 +440,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
-API_MAX_UPLOAD_BYTES = int(env("API_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+API_MAX_UPLOAD_BYTES = env_number("API_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # base64 grows content by 4/3; leave room for the JSON around it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
 
 # --- Digipoort --------------------------------------------------------------------------
 DIGIPOORT_STUB_DIR = VAR_DIR / "digipoort"
 # The local Digipoort of `make run` listens on DIGIPOORT_STUB_PORT (scripts/run_all.py).
-DIGIPOORT_STUB_PORT = int(env("DIGIPOORT_STUB_PORT", "8443"))
+DIGIPOORT_STUB_PORT = env_number("DIGIPOORT_STUB_PORT", 8443)
 DIGIPOORT_AANLEVER_URL = env(
     "DIGIPOORT_AANLEVER_URL",
     f"https://127.0.0.1:{DIGIPOORT_STUB_PORT}/wus/2.0/aanleverservice/1.2",
@@ -415,8 +469,8 @@ DIGIPOORT_SIGNATURE_ALGORITHM = env(
 DIGIPOORT_DIGEST_ALGORITHM = env(
     "DIGIPOORT_DIGEST_ALGORITHM", "http://www.w3.org/2001/04/xmlenc#sha256"
 )
-DIGIPOORT_TIMEOUT_SECONDS = float(env("DIGIPOORT_TIMEOUT_SECONDS", "30"))
-KVK_SUBMIT_MAX_RETRIES = int(env("KVK_SUBMIT_MAX_RETRIES", "5"))
+DIGIPOORT_TIMEOUT_SECONDS = env_number("DIGIPOORT_TIMEOUT_SECONDS", 30.0)
+KVK_SUBMIT_MAX_RETRIES = env_number("KVK_SUBMIT_MAX_RETRIES", 5)
 
 # --- Full XBRL validation (optional) ----------------------------------------------------
 # Comma-separated paths of official taxonomy package zips; empty = instance rules only.
@@ -426,7 +480,7 @@ KVK_TAXONOMY_PACKAGES = env_list("KVK_TAXONOMY_PACKAGES")
 # it, the address `make run` serves on (DEPONEER_HOST, DEPONEER_PORT).
 PORTAL_BASE_URL = env(
     "PORTAL_BASE_URL",
-    f"http://{env('DEPONEER_HOST', '127.0.0.1')}:{int(env('DEPONEER_PORT', '8000'))}",
+    f"http://{env('DEPONEER_HOST', '127.0.0.1')}:{env_number('DEPONEER_PORT', 8000)}",
 )
 # The client side derives the portal address from the participant number (O12345AA).
 PORTAL_URL_TEMPLATE = env("PORTAL_URL_TEMPLATE", "https://{participant}.deponeer.nl")
@@ -434,8 +488,8 @@ PORTAL_URL_TEMPLATE = env("PORTAL_URL_TEMPLATE", "https://{participant}.deponeer
 # machine (development, the demo, the tests) both may be allowed.
 CLIENTSIDE_ALLOW_LOCAL_PORTAL = env_bool("CLIENTSIDE_ALLOW_LOCAL_PORTAL", DEBUG)
 # Client side: "Verzenden/ontvangen accountancyportal" on a schedule; 0 (default) = off.
-CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS = float(
-    env("CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS", "0")
+CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS = env_number(
+    "CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS", 0.0
 )
 if CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS > 0:
     CELERY_BEAT_SCHEDULE["verzenden-ontvangen-accountancyportal"] = {
@@ -453,4 +507,4 @@ LOGGING = {
 }
 # How long one worker holds an approved message while it talks to Digipoort; after that a
 # sweeper may take over (asking Digipoort about the delivery reference before any resend).
-KVK_SUBMIT_LEASE_SECONDS = int(env("KVK_SUBMIT_LEASE_SECONDS", "300"))
+KVK_SUBMIT_LEASE_SECONDS = env_number("KVK_SUBMIT_LEASE_SECONDS", 300)

@@ -1,0 +1,82 @@
+"""Wrong configuration values stop the start with the variable's name and what it expects,
+instead of a bare traceback or a silent "off" (operator's report, item 6)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+PRINT = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.OTP_REQUIRED_FOR_STAFF, s.EMAIL_PORT, s.KVK_POLL_SCHEDULE)"
+)
+
+
+def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    """Load the settings in a process of its own with ``env`` on top of a development one."""
+    base = {key: value for key, value in os.environ.items() if key not in env}
+    return subprocess.run(
+        [sys.executable, "-c", PRINT],
+        cwd=ROOT,
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEPONEER_VAR_DIR": str(tmp_path),
+            "DEBUG": "true",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def refused(result: subprocess.CompletedProcess, *names_and_words: str) -> None:
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("django.core.exceptions.ImproperlyConfigured"), result.stderr
+    for word in names_and_words:
+        assert word in last, last
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DB_CONN_MAX_AGE", "60s", "whole number"),
+        ("EMAIL_PORT", "", "whole number"),
+        ("AXES_COOLOFF_HOURS", "1h", "number"),
+        ("REMINDER_DAYS", "3,7,x", "whole numbers"),
+    ],
+)
+def test_a_bad_number_names_its_variable_and_what_it_expects(tmp_path, name, value, expected):
+    refused(start(tmp_path, **{name: value}), name, repr(value), expected)
+
+
+@pytest.mark.parametrize("value", ["ture", "", "ja"])
+def test_an_unknown_switch_value_is_refused_not_taken_for_off(tmp_path, value):
+    """OTP_REQUIRED_FOR_STAFF=ture turned the staff's second factor off without a word."""
+    refused(start(tmp_path, OTP_REQUIRED_FOR_STAFF=value), "OTP_REQUIRED_FOR_STAFF", "true")
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_an_empty_poll_schedule_is_refused_at_start(tmp_path, value):
+    """workflow.services.poll_delay takes the schedule's last wait after a delivery: an empty
+    schedule would fail there, after the filing went out, instead of at start."""
+    refused(start(tmp_path, KVK_POLL_SCHEDULE=value), "KVK_POLL_SCHEDULE")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("TRUE", "True"), (" on ", "True"), ("0", "False"), ("No", "False")]
+)
+def test_the_known_switch_values_still_work(tmp_path, value, shown):
+    result = start(tmp_path, OTP_REQUIRED_FOR_STAFF=value, EMAIL_PORT=" 587 ")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == [shown, "587"]
