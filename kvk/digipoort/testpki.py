@@ -34,11 +34,26 @@ class TestPki:
         self.client_key = directory / "client.key"
 
 
+#: The organisation in every certificate of this PKI: how its certificates are recognised.
+ORGANISATION = "Deponeer lokale Digipoort"
+
+
+def is_test_certificate(path: Path) -> bool:
+    """Whether the PEM certificate (or first certificate of a bundle) at ``path`` was issued
+    by a CA of this PKI; False when there is no readable certificate."""
+    try:
+        certificate = x509.load_pem_x509_certificate(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    issuers = certificate.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return any(attribute.value == ORGANISATION for attribute in issuers)
+
+
 def _name(common_name: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Deponeer lokale Digipoort"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )

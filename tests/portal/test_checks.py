@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core import checks
 
-from portal.checks import shared_cache
+from kvk.digipoort import testpki
+from portal.checks import development_defaults, shared_cache
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": "redis://redis:6379/1"}}
@@ -36,3 +38,90 @@ def test_the_warning_comes_with_check_deploy_only(settings):
     settings.CACHES = LOCMEM
     assert "portal.W001" in {m.id for m in checks.run_checks(include_deployment_checks=True)}
     assert "portal.W001" not in {m.id for m in checks.run_checks()}
+
+
+# --- the development defaults in production (operator's report, item 2) -------------------
+
+PRODUCTION_LIKE = {
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "DIGIPOORT_AANLEVER_URL": "https://digipoort.example/wus/2.0/aanleverservice/1.2",
+    "DIGIPOORT_STATUS_URL": "https://digipoort.example/wus/2.0/statusinformatieservice/1.2",
+    "PORTAL_BASE_URL": "https://portal.example.nl",
+    "CELERY_BROKER_URL": "redis://redis:6379/0",
+}
+
+
+def development_defaults_used(
+    settings, tmp_path, monkeypatch, engine="django.db.backends.postgresql", **overrides
+) -> dict[str, str]:
+    """The ids of the warnings about development defaults, with their hints, for DEBUG off
+    with a production-like setup and ``overrides`` (real certificates outside the local
+    Digipoort's folder; the test database's engine only named another for the check)."""
+    settings.DEBUG = False
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", engine)
+    settings.DIGIPOORT_STUB_DIR = tmp_path / "digipoort"
+    for name in ("DIGIPOORT_CLIENT_CERT", "DIGIPOORT_CLIENT_KEY", "DIGIPOORT_CA_BUNDLE"):
+        setattr(settings, name, str(tmp_path / "pkioverheid" / name.lower()))
+    for name, value in {**PRODUCTION_LIKE, **overrides}.items():
+        setattr(settings, name, value)
+    return {str(message.id): str(message.hint) for message in development_defaults()}
+
+
+def test_production_on_its_own_services_is_not_warned_about(settings, tmp_path, monkeypatch):
+    assert development_defaults_used(settings, tmp_path, monkeypatch) == {}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "warning", "told"),
+    [
+        # Mail to the log: the clients get nothing, and a password reset link is in the log.
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "W002", "EMAIL_HOST"),
+        (
+            {"DIGIPOORT_AANLEVER_URL": "https://127.0.0.1:8443/wus/2.0/aanleverservice/1.2"},
+            "W003",
+            "DIGIPOORT_AANLEVER_URL",
+        ),
+        (
+            {"DIGIPOORT_STATUS_URL": "https://localhost:8443/wus/2.0/statusinformatieservice/1.2"},
+            "W003",
+            "DIGIPOORT_STATUS_URL",
+        ),
+        ({"PORTAL_BASE_URL": "http://127.0.0.1:8000"}, "W005", "PORTAL_BASE_URL"),
+        ({"PORTAL_BASE_URL": "http://portal.example.nl"}, "W005", "https"),
+        ({"PORTAL_BASE_URL": "https://localhost"}, "W005", "PORTAL_BASE_URL"),
+        ({"engine": "django.db.backends.sqlite3"}, "W006", "DATABASE_URL"),
+        ({"CELERY_BROKER_URL": "filesystem://"}, "W007", "CELERY_BROKER_URL"),
+    ],
+)
+def test_each_development_default_is_warned_about_with_what_to_set(
+    settings, tmp_path, monkeypatch, overrides, warning, told
+):
+    warnings = development_defaults_used(settings, tmp_path, monkeypatch, **overrides)
+    assert list(warnings) == [f"portal.{warning}"]
+    assert told in warnings[f"portal.{warning}"]
+
+
+def test_the_local_digipoorts_test_certificates_are_warned_about(settings, tmp_path, monkeypatch):
+    """Where the local Digipoort puts them (the default, not yet made), or anywhere when
+    they are its test certificates (docker-compose: the stub's folder on the volume)."""
+    stub = tmp_path / "digipoort"
+    default = {"DIGIPOORT_CLIENT_CERT": str(stub / "client.crt")}
+    assert list(development_defaults_used(settings, tmp_path, monkeypatch, **default)) == [
+        "portal.W004"
+    ]
+    elsewhere = testpki.generate(tmp_path / "copied")
+    copied = {"DIGIPOORT_CA_BUNDLE": str(elsewhere.ca_cert)}
+    warnings = development_defaults_used(settings, tmp_path, monkeypatch, **copied)
+    assert list(warnings) == ["portal.W004"] and "DIGIPOORT_CA_BUNDLE" in warnings["portal.W004"]
+
+
+def test_development_is_not_warned_about_its_defaults(settings, tmp_path):
+    settings.DEBUG = True
+    assert development_defaults() == []
+
+
+def test_the_development_defaults_are_warned_about_with_check_deploy_only(settings):
+    settings.DEBUG = False
+    settings.CELERY_BROKER_URL = "filesystem://"
+    assert "portal.W007" in {m.id for m in checks.run_checks(include_deployment_checks=True)}
+    assert "portal.W007" not in {m.id for m in checks.run_checks()}

@@ -15,7 +15,24 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def check_deploy(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess:
+#: The services of production instead of the development defaults (portal.checks warns
+#: about each default). Not reached: the checks do not connect.
+PRODUCTION_SERVICES = {
+    "DATABASE_URL": "postgres://deponeer@db:5432/deponeer",
+    "CELERY_BROKER_URL": "redis://redis:6379/0",
+    "EMAIL_HOST": "smtp.example.nl",
+    "PORTAL_BASE_URL": "https://portal.example.nl",
+    "DIGIPOORT_AANLEVER_URL": "https://digipoort.example/wus/2.0/aanleverservice/1.2",
+    "DIGIPOORT_STATUS_URL": "https://digipoort.example/wus/2.0/statusinformatieservice/1.2",
+    "DIGIPOORT_CLIENT_CERT": "/etc/deponeer/pkioverheid/client.crt",
+    "DIGIPOORT_CLIENT_KEY": "/etc/deponeer/pkioverheid/client.key",
+    "DIGIPOORT_CA_BUNDLE": "/etc/deponeer/pkioverheid/ca.crt",
+}
+
+
+def check_deploy(
+    tmp_path: Path, fail_level: str = "WARNING", **overrides: str
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -24,10 +41,15 @@ def check_deploy(tmp_path: Path, **overrides: str) -> subprocess.CompletedProces
         "SECURE": "true",
         "REDIS_URL": "redis://redis:6379/1",  # Not reached: the checks do not connect.
         "DEPONEER_VAR_DIR": str(tmp_path),
+        **PRODUCTION_SERVICES,
         **overrides,
     }
+    for name in [
+        name for name, value in env.items() if value == "" and name in PRODUCTION_SERVICES
+    ]:
+        del env[name]  # "" here: not set, the development default
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", fail_level],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -84,3 +106,19 @@ def test_the_compose_placeholder_secret_is_refused(tmp_path):
     production = {**env_example(), "DEPONEER_VAR_DIR": str(tmp_path)}
     result = check_deploy(tmp_path, **production)
     assert result.returncode != 0
+
+
+def test_check_deploy_warns_about_each_development_default(tmp_path):
+    """Operator's report, item 2: without EMAIL_HOST, DIGIPOORT_*, PORTAL_BASE_URL,
+    DATABASE_URL and CELERY_BROKER_URL production ran on console mail (reset links in the
+    log), the local Digipoort, links to 127.0.0.1, SQLite and the filesystem broker, and
+    `check --deploy` said nothing. Warnings, not errors: the same setup still starts."""
+    unset = {name: "" for name in PRODUCTION_SERVICES}
+    result = check_deploy(tmp_path, **unset)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    for warning in ("W002", "W003", "W004", "W005", "W006", "W007"):
+        assert f"portal.{warning}" in output
+    assert "portal.E" not in output
+    errors_only = check_deploy(tmp_path, fail_level="ERROR", **unset)
+    assert errors_only.returncode == 0, errors_only.stdout + errors_only.stderr
