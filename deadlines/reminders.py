@@ -15,7 +15,8 @@ still at risk, staff hear it once more, as overdue (``STAFF_OVERDUE``), whether 
 warning went before.
 
 Called by the Celery task ``portal.tasks.send_reminders`` (daily, see
-``CELERY_BEAT_SCHEDULE``) and the command ``manage.py send_reminders``.
+``CELERY_BEAT_SCHEDULE``) and the command ``manage.py send_reminders``, whose ``--today``
+and ``--dry-run`` are a preview (``preview_reminders``): nothing sent, nothing written.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -497,3 +498,20 @@ def send_reminders(*, now: datetime | None = None) -> Outcome:
         client_reminders=send_client_reminders(now=now),
         staff_escalations=send_staff_escalations(today=timezone.localdate(now)),
     )
+
+
+def preview_reminders(*, now: datetime | None = None) -> tuple[Outcome, list[ReminderLog]]:
+    """What ``send_reminders`` would claim at ``now``, sending and writing nothing: the run
+    happens in a transaction that is rolled back, so its claims are undone and the e-mails
+    that would follow their commit never go. The reminders already sent count as in a
+    real run. Returns the outcome and the claims (no longer in the database)."""
+    with transaction.atomic():
+        last = ReminderLog.objects.aggregate(last=Max("pk"))["last"] or 0
+        outcome = send_reminders(now=now)
+        entries = list(
+            ReminderLog.objects.filter(pk__gt=last)
+            .select_related("organisation")
+            .order_by("organisation__name", "financial_year", "kind")
+        )
+        transaction.set_rollback(True)
+    return outcome, entries

@@ -259,9 +259,10 @@ def test_client_reminder_without_a_computed_deadline(
 
 
 def test_command_and_task(waiting, capsys, django_capture_on_commit_callbacks, settings):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_reminders", "--today", TODAY.isoformat())
+    call_command("send_reminders", "--today", TODAY.isoformat())  # a preview: none sent
     assert "client reminders: 1" in capsys.readouterr().out
+    assert mail.outbox == []
+    run(django_capture_on_commit_callbacks, TODAY)
     assert len(mail.outbox) == 1
     # The task runs with the real clock: the message has waited longer by now, so the
     # latest step is due once, and a second run of the task sends nothing.
@@ -347,9 +348,9 @@ def test_a_rejection_after_the_deadline_escalates_once_as_overdue(
 ):
     # No warning went before (the client had approved; it rejected after the deadline).
     make_message(org, year=2025, status=Status.REJECTED, changed_at=at_noon(AFTER))
+    call_command("send_reminders", "--today", AFTER.isoformat())  # the preview: none sent
     for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("send_reminders", "--today", AFTER.isoformat())
+        run(django_capture_on_commit_callbacks, AFTER)
     (email,) = mail.outbox
     assert sorted(email.to) == ["eva@kantoor.nl", "tom@kantoor.nl"]
     assert "Deponeertermijn verstreken: 1 cliënt" in email.subject
@@ -419,3 +420,44 @@ def test_a_contact_whose_login_was_deactivated_is_not_reminded(
     contact.user.save()
     run(django_capture_on_commit_callbacks)
     assert [email.to for email in mail.outbox] == [["piet@example.nl"]]
+
+
+# --- previews (operator's report, item 5) ----------------------------------------------------
+
+
+def test_a_preview_of_another_day_sends_nothing_and_uses_up_nothing(
+    waiting, staff_members, capsys, django_capture_on_commit_callbacks
+):
+    """`send_reminders --today` sent a real escalation and stored its reminders with the
+    real time, so on the real day the escalations never went out."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--today", AFTER.isoformat())
+    out = capsys.readouterr().out
+    assert "preview of 2026-08-20" in out and "nothing sent" in out
+    assert "client reminders: 1, staff escalations: 1" in out
+    assert "Alfa B.V., 2025: client_review after 14 days, to anna@example.nl" in out
+    assert "Alfa B.V., 2025: staff_overdue" in out
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+    # The real day still has everything to send.
+    outcome = run(django_capture_on_commit_callbacks, AFTER)
+    assert (outcome.client_reminders, outcome.staff_escalations) == (1, 1)
+    assert len(mail.outbox) == 2
+
+
+def test_a_dry_run_of_today_sends_nothing(waiting, capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--dry-run")
+    out = capsys.readouterr().out
+    assert "preview of" in out and "client reminders: 1" in out
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.filter(kind="client_review").count() == 1
+
+
+def test_a_preview_under_way_is_not_counted_by_a_real_run(waiting):
+    """The preview's claims live only in its own transaction, rolled back."""
+    outcome, entries = reminders.preview_reminders(now=at_noon(TODAY))
+    assert outcome.client_reminders == 1 and [entry.step for entry in entries] == [3]
+    assert not ReminderLog.objects.exists()

@@ -1,4 +1,5 @@
-"""Send the due reminders now: client reminders and staff escalations (idempotent)."""
+"""Send the due reminders now: client reminders and staff escalations (idempotent); or,
+with --today or --dry-run, show what would be sent, sending and writing nothing."""
 
 from __future__ import annotations
 
@@ -8,15 +9,35 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from deadlines import reminders
+from deadlines.models import ReminderLog
+
+
+def describe(entry: ReminderLog) -> str:
+    """One line of a preview: whose reminder, which step, to whom."""
+    line = f"  {entry.organisation.name}, {entry.financial_year}: {entry.kind}"
+    if entry.kind == ReminderLog.Kind.CLIENT_REVIEW:
+        line += f" after {entry.step} days, to {', '.join(entry.recipients)}"
+    elif entry.kind == ReminderLog.Kind.STAFF_ESCALATION:
+        line += f" {entry.step} days before the deadline"
+    return line
 
 
 class Command(BaseCommand):
-    help = "Send due reminders to clients and escalations to staff; never sends one twice."
+    help = (
+        "Send due reminders to clients and escalations to staff; never sends one twice. "
+        "--today and --dry-run only show what would be sent."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--today",
-            help="Act as if today were this date (YYYY-MM-DD), e.g. to preview a season.",
+            help="Preview as if today were this date (YYYY-MM-DD), e.g. a season ahead: "
+            "sends nothing and records nothing, so the real day still sends everything.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Show what would be sent today, sending and recording nothing.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -27,8 +48,19 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("--today expects a date as YYYY-MM-DD.")
             now = timezone.make_aware(datetime.combine(day, time(12, 0)))
-        outcome = reminders.send_reminders(now=now)
+        if now is None and not options["dry_run"]:
+            outcome = reminders.send_reminders()
+            self.stdout.write(
+                f"client reminders: {outcome.client_reminders}, "
+                f"staff escalations: {outcome.staff_escalations}"
+            )
+            return
+        outcome, entries = reminders.preview_reminders(now=now)
+        day = timezone.localdate(now or timezone.now())
         self.stdout.write(
+            f"preview of {day.isoformat()} (nothing sent, nothing recorded): "
             f"client reminders: {outcome.client_reminders}, "
             f"staff escalations: {outcome.staff_escalations}"
         )
+        for entry in entries:
+            self.stdout.write(describe(entry))
