@@ -3,14 +3,12 @@ instead of a bare traceback or a silent "off" (operator's report, item 6)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.config.test_startup_settings import run
 
 pytestmark = pytest.mark.slow
 
@@ -21,22 +19,8 @@ PRINT = (
 
 
 def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    """Load the settings in a process of its own with ``env`` on top of a development one."""
-    base = {key: value for key, value in os.environ.items() if key not in env}
-    return subprocess.run(
-        [sys.executable, "-c", PRINT],
-        cwd=ROOT,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEPONEER_VAR_DIR": str(tmp_path),
-            "DEBUG": "true",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """Load the settings in a process of its own with ``env`` on a development start."""
+    return run(tmp_path, PRINT, DEBUG="true", **env)
 
 
 def refused(result: subprocess.CompletedProcess, *names_and_words: str) -> None:
