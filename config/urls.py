@@ -9,6 +9,7 @@ from portal.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Answered before the host check by portal.middleware.HealthCheckMiddleware; named here.
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg")), name="favicon"),

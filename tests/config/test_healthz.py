@@ -1,6 +1,10 @@
 import logging
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,69 @@ def test_healthz_hides_the_database_error_too(client, monkeypatch, caplog):
     assert response.json()["failures"] == {"database": "unavailable"}
     assert "db.intern" not in response.content.decode()
     assert "db.intern" in caplog.text
+
+
+# --- probed by address: the compose health check and a load balancer -----------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def _compose_probe_url() -> str:
+    """The address docker-compose.yml's health check of the web service asks."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    test = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    match = re.search(r"https?://[^'\"\s]+", test)
+    assert match, test
+    return match.group(0)
+
+
+@pytest.fixture
+def production_shaped(settings):
+    """The web process as .env.example configures it (the host check, https only)."""
+    env = _env_example()
+    settings.DEBUG = env["DEBUG"] == "true"
+    settings.ALLOWED_HOSTS = env["ALLOWED_HOSTS"].split(",")
+    settings.SECURE_SSL_REDIRECT = env["SECURE"] == "true"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert settings.SECURE_SSL_REDIRECT and "127.0.0.1" not in settings.ALLOWED_HOSTS
+
+
+def test_the_compose_health_check_passes_with_the_example_settings(client, production_shaped):
+    """docker-compose.yml probes http://127.0.0.1:8000/healthz inside the container: plain
+    http, its own address as the host. It is answered, not refused (400) or sent to https."""
+    url = urlsplit(_compose_probe_url())
+    response = client.get(url.path, HTTP_HOST=url.netloc)
+    assert response.status_code == 200, response
+    assert response.json() == {"status": "ok"}
+
+
+def test_a_load_balancer_probing_by_address_is_answered(client, production_shaped, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    assert "DisallowedHost" not in caplog.text
+
+
+def test_every_other_path_keeps_the_host_check_and_the_redirect_to_https(client, production_shaped):
+    for path in ("/login/", "/api/v1/organisation/", "/healthz/", "/healthzz", "/admin/"):
+        response = client.get(path, HTTP_HOST="127.0.0.1:8000", secure=True)
+        assert response.status_code == 400, path
+    response = client.get("/login/", HTTP_HOST="portal.example.nl")
+    assert response.status_code == 301
+    assert response["Location"] == "https://portal.example.nl/login/"
+
+
+def test_a_post_to_the_health_check_still_meets_the_host_and_csrf_checks(
+    production_shaped, settings
+):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 400
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 403
