@@ -381,6 +381,11 @@ if DATABASES["default"].get("CONN_MAX_AGE"):
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 PROCESSING_INTERVAL_SECONDS = env_number("PROCESSING_INTERVAL_SECONDS", 30.0)
+# "Externe berichten verwerken" not run for this long: beat or every worker has stopped; the
+# health check answers 503 and InSite says so (connectors.schedule). Well past a busy queue.
+SCHEDULED_JOBS_LATE_AFTER_SECONDS = env_number(
+    "SCHEDULED_JOBS_LATE_AFTER_SECONDS", max(600.0, 3 * PROCESSING_INTERVAL_SECONDS)
+)
 # Uploads within this moment share one processing run (connectors.tasks.Kicker), so under
 # load messages are processed in batches; 0 queues a run per upload.
 PROCESSING_KICK_DELAY_SECONDS = env_number("PROCESSING_KICK_DELAY_SECONDS", 0.5)

@@ -9,7 +9,6 @@ and the menu (templatetags ``activation``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from config.dates import format_moment
 from connectors.models import AppConnector, ClientToken, MessageType
+from connectors.schedule import late_since
 from crm import permissions
 from crm.activation import ACTIVATION_NAME, Source, administrators, is_active, request_is_active
 from crm.models import AccountancyEnvironment, EnvironmentActivation, Identification, StaffMember
@@ -114,7 +114,7 @@ def checklist(environment: AccountancyEnvironment) -> list[ChecklistItem]:
     ready = [c for c in connectors if c.commsvc and not c.blocked and c.user_group_id]
     items += [
         _connector_item(connectors, ready),
-        _processing_item(state.last_processing_run_at if state else None),
+        _processing_item(state),
         _organisation_item(environment),
         _token_item(environment, ready[0] if ready else None),
     ]
@@ -240,9 +240,12 @@ def _connector_item(connectors: list[AppConnector], ready: list[AppConnector]) -
     )
 
 
-def _processing_item(last_run: datetime | None) -> ChecklistItem:
-    """The scheduled task "Externe berichten verwerken" and when it last ran."""
+def _processing_item(state: EnvironmentActivation | None) -> ChecklistItem:
+    """The scheduled task "Externe berichten verwerken", when it last ran, and whether that
+    is too long ago (beat or every worker stopped: connectors.schedule)."""
     schedule = processing_schedule()
+    last_run = state.last_processing_run_at if state else None
+    late = late_since(state.environment_id) if state else None
     if schedule is None:
         detail = _(
             "De geplande taak 'Externe berichten verwerken' staat niet in het schema van "
@@ -261,10 +264,15 @@ def _processing_item(last_run: datetime | None) -> ChecklistItem:
                 "activering aan staat; start de worker en beat)."
             )
         )
+        if late is not None:
+            detail += " " + _(
+                "Dat is te lang geleden: de taak draait niet, Celery beat of de worker is "
+                "gestopt. Laat de beheerder van de installatie ze weer starten."
+            )
     return ChecklistItem(
         "processing_job",
         _("Geplande taak 'Externe berichten verwerken'"),
-        schedule is not None,
+        schedule is not None and late is None,
         detail,
     )
 

@@ -26,6 +26,7 @@ from django_otp import user_has_device
 
 from config.celery import app
 from config.clientip import client_ip
+from connectors import schedule
 from crm import permissions
 from crm.models import Organisation, StaffMember
 from kvk import compare
@@ -56,7 +57,10 @@ IN_FLIGHT = frozenset({Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERR
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database and the broker answer, 503 naming what failed otherwise.
+    """200 when the database and the broker answer and the scheduled jobs run, 503 naming
+    what failed otherwise: ``database``, ``broker`` (``unavailable``) or ``scheduled_jobs``
+    (``late``: "Externe berichten verwerken" has not run for too long, so beat or every
+    worker has stopped; connectors.schedule).
 
     Anyone may ask (the load balancer, monitoring), so the answer names only the part that
     failed; the error itself (hosts, ports, users of the database and the broker) goes to
@@ -68,6 +72,15 @@ def healthz(request: HttpRequest) -> HttpResponse:
         except Exception:  # noqa: BLE001 - any failure is reported, not raised
             logger.exception("Health check: the %s does not answer", part)
             failures[part] = "unavailable"
+    if "database" not in failures:
+        late = schedule.late_since()
+        if late is not None:
+            logger.error(
+                "Health check: 'Externe berichten verwerken' has not run since %s; "
+                "are Celery beat and a worker running?",
+                late.isoformat(),
+            )
+            failures["scheduled_jobs"] = "late"
     if failures:
         return JsonResponse({"status": "unavailable", "failures": failures}, status=503)
     return JsonResponse({"status": "ok"})

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config import dates
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
+from connectors.schedule import late_since
 from crm import services as crm_services
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
 from deadlines import selectors as deadline_selectors
@@ -204,6 +205,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "waiting_days": settings.PORTAL_CLIENT_WAITING_DAYS,
             "review": messages.filter(waiting_q(WAITING_ON_ACCOUNTANT)).count(),
+            # Beat or every worker stopped: nothing moves, whatever the lists say.
+            "jobs_late": late_since(request.staff_member.environment_id),  # type: ignore[attr-defined]
         },
     )
 
