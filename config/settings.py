@@ -418,6 +418,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflow.tasks.sweep_stuck_messages",
         "schedule": 60.0,
     },
+    # E-mails whose worker died while sending them (portal.notifications.resume_dead_sends).
+    "meldingen-hervatten": {
+        "task": "portal.tasks.resume_stuck_notifications",
+        "schedule": 300.0,
+    },
     # Daily reminders to clients and escalations to staff (deadlines.reminders); idempotent.
     "herinneringen-versturen": {
         "task": "portal.tasks.send_reminders",

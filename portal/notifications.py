@@ -22,7 +22,7 @@ import logging
 import smtplib
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import shared_task
@@ -365,8 +365,9 @@ def _claim(*, event: str, kind: str, message, recipient: str) -> int | None:
         pass
     # Sent before: only a mail server failure that a retry may cure is tried again, and a
     # send whose run died before it could record the outcome (still SENDING after the
-    # task's hard time limit: the worker was killed, and Celery delivers the task again);
-    # the run whose conditional update takes the row sends it. A mail the dead run did
+    # task's hard time limit: the worker was killed, and Celery delivers the task again or
+    # the sweep hands it back, resume_dead_sends); the run whose conditional update takes
+    # the row sends it. A mail the dead run did
     # send goes out twice then: rarer and less harmful than one never sent.
     row = (
         NotificationLog.objects.filter(event=event, message=message, recipient=recipient)
@@ -389,6 +390,45 @@ def _claim(*, event: str, kind: str, message, recipient: str) -> int | None:
 #: How long a row may say SENDING before its run counts as dead: the task's hard time limit
 #: (the worker is killed then) and a margin.
 _SENDING_DIED_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+#: Notifications one sweep hands back at most; the next sweep takes the rest.
+_SWEEP_LIMIT = 500
+
+
+def resume_dead_sends(*, now: datetime | None = None) -> int:
+    """Hand back to a task every notification whose sending run died: rows still SENDING
+    past the task's hard time limit (the worker was killed: out of memory, kill -9, the
+    limit itself). With the filesystem broker nothing delivers that task again (the
+    transport takes a task's file off the queue when a worker starts it); with Redis the
+    redelivery may come too, and whichever run takes the row in ``_claim`` sends it, so
+    each recipient still gets it at most once. Returns how many notifications were queued.
+
+    Called by the periodic sweep (portal.tasks.resume_stuck_notifications)."""
+    stale = NotificationLog.objects.filter(
+        state=NotificationLog.State.SENDING,
+        claimed_at__lt=(now or timezone.now()) - _SENDING_DIED_AFTER,
+    )
+    dead = stale.values_list("event", "kind", "message_id").order_by().distinct()
+    queued = 0
+    for event, kind, message_id in dead[:_SWEEP_LIMIT]:
+        rows = stale.filter(event=event, message_id=message_id)
+        if kind == COMMENT:
+            # The row does not name the comment, so it cannot be rendered again: staff see
+            # the mail as not sent in the message's list of e-mails.
+            rows.update(state=NotificationLog.State.REFUSED, error=_DIED_COMMENT)
+            log.warning("notification comment for message %s: its run died", message_id)
+            continue
+        with transaction.atomic():
+            # RETRY is what _claim takes on; the conditional update lets one of two
+            # overlapping sweeps queue it, and a broker that refuses leaves it for the next.
+            if rows.update(state=NotificationLog.State.RETRY, error=_DIED):
+                send_notification.delay(kind, message_id, None, event)
+                queued += 1
+    return queued
+
+
+_DIED = "WorkerLost: the worker stopped while sending; sent again by the sweep"
+_DIED_COMMENT = "WorkerLost: the worker stopped while sending; a comment is not sent again"
 
 
 def _record(pk: int, state: str, error: BaseException | None = None) -> None:

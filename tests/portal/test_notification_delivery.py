@@ -114,6 +114,56 @@ def test_a_send_whose_worker_died_is_taken_over_by_the_redelivered_task(filed, s
     assert NotificationLog.objects.get(recipient=second).state == NotificationLog.State.SENT
 
 
+@pytest.fixture
+def queue_runs(monkeypatch):
+    """send_notification.delay runs the task here and now (a worker would run it later)."""
+    monkeypatch.setattr(
+        notifications.send_notification,
+        "delay",
+        lambda *args: notifications.send_notification.apply(args=args, task_id=args[3]),
+    )
+
+
+def test_the_sweep_takes_over_a_send_whose_worker_died_and_no_redelivery_came(
+    filed, settings, queue_runs
+):
+    """The filesystem broker delivers nothing again (the IT operator's walk of 2026-12-07,
+    item 4): the periodic sweep hands the row back to a task, past the hard time limit
+    only, and once, however often it runs."""
+    message, (first, second, staff) = filed
+    NotificationLog.objects.create(
+        event="dead-task", kind=notifications.FILED, message=message, recipient=second
+    )
+
+    assert notifications.resume_dead_sends() == 0  # still within the limit: maybe alive
+    assert NotificationLog.objects.get(recipient=second).state == NotificationLog.State.SENDING
+    assert len(mail.outbox) == 0
+
+    later = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    assert notifications.resume_dead_sends(now=later) == 1
+    assert notifications.resume_dead_sends(now=later) == 0
+    assert (_count(first), _count(second), _count(staff)) == (1, 1, 1)
+    row = NotificationLog.objects.get(recipient=second)
+    assert (row.state, row.event, row.error) == (NotificationLog.State.SENT, "dead-task", "")
+
+
+def test_the_sweep_shows_a_dead_comment_mail_as_not_sent(filed, settings, queue_runs):
+    """The row does not name the comment, so it cannot be sent again: the staff's list of
+    e-mails shows it failed instead of "wordt verzonden" for good."""
+    message, (first, second, staff) = filed
+    NotificationLog.objects.create(
+        event="dead-task", kind=notifications.COMMENT, message=message, recipient=second
+    )
+    later = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+
+    assert notifications.resume_dead_sends(now=later) == 0
+
+    row = NotificationLog.objects.get(recipient=second)
+    assert row.state == NotificationLog.State.REFUSED and "WorkerLost" in row.error
+    assert len(mail.outbox) == 0
+    assert [m.failed for m in notifications.sent_mails(message)] == [True]
+
+
 def test_a_batch_hands_a_failing_message_on_without_repeating_it(client_a, client_b, monkeypatch):
     second = factories.ContactFactory(organisation=client_a.organisation)
     messages = [make_message(client_a), make_message(client_b)]
