@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,11 +82,16 @@ def checkout_secret(var_dir: Path) -> str:
 
 
 def wait_for(url: str, seconds: float = 30.0) -> bool:
+    """Whether the web server answers ``url`` within ``seconds``. Any answer counts: the
+    health check says 503 until the worker and beat have run the first scheduled job,
+    which may take longer than the web server takes to start."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own local URL
                 return True
+        except urllib.error.HTTPError:
+            return True
         except OSError:
             time.sleep(0.3)
     return False

@@ -135,3 +135,28 @@ def test_with_debug_off_whitenoise_serves_the_collected_files(tmp_path):
         icon = browser.get("/static/favicon.svg")
         assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
         assert browser.get("/static/admin/css/base.css").status_code == 200  # the admin's too
+
+
+def test_the_web_server_counts_as_started_when_its_health_check_says_503():
+    """/healthz answers 503 until the worker and beat ran the first scheduled job
+    (connectors.schedule), which can take longer than the web server's start: `make run`
+    must not give up on a server that answers."""
+    import http.server
+    import threading
+
+    class Unhealthy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Unhealthy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/healthz"
+        assert run_all.wait_for(url, seconds=5) is True
+    finally:
+        server.shutdown()
+        server.server_close()
