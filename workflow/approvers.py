@@ -35,6 +35,7 @@ from django.db.models import Q
 from crm.models import AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
 from kvk.status import Status
+from workflow import names
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition
 from workflow.selectors import event_actor_name, with_contact_names
 
@@ -348,14 +349,11 @@ def approval_progress_many(messages: Iterable[ApprovalMessage]) -> dict[int, App
 SIGNATORIES_DIFFER = "approvers_signatories"
 
 
-def _normal(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def signatory_difference(message: ApprovalMessage) -> dict[str, str] | None:
     """A finding (warning) while the message waits at 30 when the directors who sign the
     filing (kvk.parser signatories()) are not the required approvers by name: one of them
     would approve accounts signed by someone else, or a signing director is not asked.
+    Names agree as ``workflow.names`` says: "J. de Vries" signs for "Jan de Vries".
     None under one contact, when the names agree, or when the document cannot be read."""
     if message.status != Status.IN_REVIEW:
         return None
@@ -366,12 +364,14 @@ def signatory_difference(message: ApprovalMessage) -> dict[str, str] | None:
         people = parse_instance(bytes(message.document)).signatories()
     except ValueError:  # XbrlParseError included
         return None
-    signing = {_normal(p.name): p.name for p in people if not p.supervisory}
-    approving = {_normal(c.name): c.name for c in required}
-    if signing.keys() == approving.keys():
+    signing = [p.name for p in people if not p.supervisory]
+    approving = [c.name for c in required]
+    pairs = names.pair(signing, approving)
+    if len(pairs) == len(signing) == len(approving):
         return None
-    unsigned = ", ".join(approving[k] for k in approving if k not in signing) or "–"
-    unasked = ", ".join(signing[k] for k in signing if k not in approving) or "–"
+    paired = set(pairs.values())
+    unsigned = ", ".join(n for j, n in enumerate(approving) if j not in paired) or "–"
+    unasked = ", ".join(n for i, n in enumerate(signing) if i not in pairs) or "–"
     return {
         "code": SIGNATORIES_DIFFER,
         "severity": "warning",

@@ -573,3 +573,59 @@ def test_signatories_that_match_the_approvers_give_no_finding(flow):
 def test_one_contact_compares_no_signatories(flow):
     message = flow.at(Status.IN_REVIEW)
     assert approvers.signatory_difference(message) is None
+
+
+# The signatories' names are free text (NT19: jenv-bw2-i:LegalEntityNameManagingSupervisoryDirector
+# is an nl-types:string1000ItemType, /work/shared/domain/nt19/nt19-index.json), and Dutch
+# accounts often sign with initials and the surname with its tussenvoegsel ("J. de Vries"),
+# while the contact carries the full name ("Jan de Vries").
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("directors", "signed"),
+    [
+        (("Jan de Vries", "Anna van der Berg"), ("J. de Vries", "A. van der Berg")),
+        (("Jan Pieter de Vries", "Anna Eerste"), ("J.P. de Vries", "a. eerste")),
+        (("J. de Vries", "Anna Eerste"), ("Jan de Vries", "Anna Eerste")),
+        (("José Núñez", "Anna Eerste"), ("JOSE NUNEZ", "Anna Eerste")),
+        (("Jan de Vries", "Johan de Vries"), ("Johan de Vries", "J. de Vries")),
+    ],
+)
+def test_signatories_with_initials_match_the_approvers_full_names(flow, directors, signed):
+    _require_directors(flow)
+    factories.make_directors(flow.client, *directors)
+    message = flow.register(content=_signed_by(flow, *signed))
+    flow.start(message)
+    message.refresh_from_db()
+
+    assert approvers.signatory_difference(message) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("directors", "signed", "unsigned", "unasked"),
+    [
+        # The initial is another person's: Piet is not Jan.
+        (
+            ("Jan de Vries", "Anna Eerste"),
+            ("P. de Vries", "Anna Eerste"),
+            "Jan de Vries",
+            "P. de Vries",
+        ),
+        # The tussenvoegsel is part of the surname: "J. Vries" is not "Jan de Vries".
+        (("Jan de Vries", "Anna Eerste"), ("J. Vries", "Anna Eerste"), "Jan de Vries", "J. Vries"),
+        # One "J. de Vries" signs for one of the two.
+        (("Jan de Vries", "Johan de Vries"), ("J. de Vries",), "Johan de Vries", "–"),
+    ],
+)
+def test_initials_of_another_person_stay_a_finding(flow, directors, signed, unsigned, unasked):
+    _require_directors(flow)
+    factories.make_directors(flow.client, *directors)
+    message = flow.register(content=_signed_by(flow, *signed))
+    flow.start(message)
+    message.refresh_from_db()
+
+    finding = approvers.signatory_difference(message)
+
+    assert finding is not None and finding["code"] == "approvers_signatories"
+    assert f"Moet goedkeuren maar ondertekent niet: {unsigned}." in finding["message_nl"]
+    assert f"Ondertekent maar hoeft niet goed te keuren: {unasked}." in finding["message_nl"]
