@@ -964,6 +964,8 @@ def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
     form = _approvers_form(organisation, request.POST)
     if not form.is_valid():
         flash.error(request, _("Niet opgeslagen; zie de meldingen bij de velden."))
+        # The form put what was typed on the organisation; the page says what is stored.
+        organisation.refresh_from_db()
         return _organisation_page(request, organisation, approvers_form=form)
     form.save()
     flash.success(

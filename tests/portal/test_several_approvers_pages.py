@@ -192,6 +192,25 @@ def test_insite_organisation_page_names_who_records_the_adoption(
     assert 'id="adopter-rule">Bert Tweede' in page.content.decode()
 
 
+def test_a_refused_save_shows_the_stored_rules_above_the_form(client_a, admin_browser):
+    """ "Niet opgeslagen" means nothing changed: the summary above the form says what is
+    stored (the workflow's rules), while the form keeps what was typed."""
+    organisation = client_a.organisation
+    url = reverse("insite-organisation-approvers", args=[organisation.pk])
+
+    refused = admin_browser.post(url, {"approver_rule": "directors", "adopter_rule": "named"})
+
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Niet opgeslagen; zie de meldingen bij de velden." in html
+    assert 'id="approver-rule">Eén contactpersoon</strong> <span class="muted">' in html
+    assert 'id="adopter-rule">Wie moet goedkeuren (de eerste die vaststelt)</strong> <span' in html
+    assert 'id="adopter-missing"' not in html
+    assert '<option value="directors" selected>' in html  # the form: what was typed
+    organisation.refresh_from_db()
+    assert (organisation.approver_rule, organisation.adopter_rule) == ("", "")
+
+
 def test_insite_warns_when_the_workflow_names_an_adopter_the_organisation_lacks(
     client_a, admin_browser, message_type
 ):
