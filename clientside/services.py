@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -117,10 +118,13 @@ class ReportLocked(Exception):
 def _filename(administration: Administration, year: int, *, resubmission: bool = False) -> str:
     """The document's file name: the administration's name (FR-NL-1.06's characters), the
     year and the KvK number; the name shortened so that the whole fits the 80 characters
-    Digipoort takes (kvk.digipoort.validation). The name itself stays as registered."""
+    Digipoort takes (kvk.digipoort.validation). The name itself stays as registered; a
+    letter with an accent is written without it ("Coöperatie" -> "Cooperatie")."""
     suffix = f"-{year}-{administration.kvk_number}"
     suffix += "-heraanlevering.xbrl" if resubmission else ".xbrl"
-    stem = re.sub(r"[^0-9a-zA-Z_-]+", "-", administration.name).strip("-")
+    plain = unicodedata.normalize("NFKD", administration.name)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    stem = re.sub(r"[^0-9a-zA-Z_-]+", "-", plain).strip("-")
     stem = stem[: digipoort_validation.MAX_FILENAME_CHARS - len(suffix)].rstrip("-_")
     return f"{stem or 'jaarrekening'}{suffix}"
 

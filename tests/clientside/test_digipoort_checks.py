@@ -15,6 +15,7 @@ import uuid
 import pytest
 
 from clientside import services
+from clientside.models import Administration
 from kvk.digipoort import validation
 from kvk.digipoort.client import DigipoortError
 from kvk.digipoort.outcome import outcome
@@ -139,3 +140,20 @@ def test_what_the_request_may_not_be():
     too_big = validation.request_refusals(filename="jr.xbrl", size=20_971_521)
     assert [f.code for f in too_big] == [validation.CONTENT_REFUSED]
     assert "hoogstens 20 MB" in too_big[0].message_nl
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("Coöperatie Zuivel Noord U.A.", "Cooperatie-Zuivel-Noord-U-A"),
+        ("Café Één & Zoon B.V.", "Cafe-Een-Zoon-B-V"),
+    ],
+)
+def test_letters_with_accents_keep_their_letter_in_the_file_name(name, stem):
+    """FR-NL-1.06 allows only A-Z, a-z, 0-9, '-' and '_' in the file name (kvk.rules.file):
+    an "ö" is written as the "o" it carries, as a person would, not dropped for a hyphen."""
+    administration = Administration(name=name, kvk_number="12345678")
+
+    filename = services._filename(administration, 2025)
+
+    assert filename == f"{stem}-2025-12345678.xbrl"
