@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 #: The session key under which the pending displays wait: a list of {"connector": pk,
 #: "key": cache key, "fernet": the key the cached secret is encrypted with, "prefix": the
-#: token's prefix, "created": when the secret was put in the cache (seconds since epoch)}.
+#: token's prefix, "organisation": the name of the organisation the token is for, "created":
+#: when the secret was put in the cache (seconds since epoch)}.
 SESSION_KEY = "insite_new_tokens"
 #: How long the secret waits in the cache for the page that shows it (the page tells the
 #: staff "twee minuten": templates/portal/insite_connector.html).
@@ -47,15 +48,27 @@ class CacheUnavailable(Exception):
 
 
 @dataclass(frozen=True)
+class NewToken:
+    """A secret shown now, once, and the organisation whose environment it is for."""
+
+    secret: str
+    organisation: str
+
+
+@dataclass(frozen=True)
 class Shown:
     """What the connector's page shows of the tokens just created: the secrets still
-    waiting (shown now, once), and the prefixes of those whose secret is gone: ``expired``
-    (waited longer than ``TTL_SECONDS``) or ``missing`` (gone before its time: the cache is
-    not shared between the web processes, or was restarted)."""
+    waiting (shown now, once, with their organisations), and the prefixes of those whose
+    secret is gone: ``expired`` (waited longer than ``TTL_SECONDS``) or ``missing`` (gone
+    before its time: the cache is not shared between the web processes, or was restarted)."""
 
-    secrets: list[str]
+    tokens: list[NewToken]
     expired: list[str]
     missing: list[str]
+
+    @property
+    def secrets(self) -> list[str]:
+        return [token.secret for token in self.tokens]
 
 
 def hold(request: HttpRequest, token: ClientToken, raw: str) -> None:
@@ -77,6 +90,7 @@ def hold(request: HttpRequest, token: ClientToken, raw: str) -> None:
             "key": key,
             "fernet": fernet_key.decode(),
             "prefix": token.prefix,
+            "organisation": token.organisation.name,
             "created": created,
         }
     )
@@ -96,7 +110,7 @@ def take(request: HttpRequest, connector: AppConnector) -> Shown:
         raw = _unseal(entry)
         prefix = str(entry.get("prefix", ""))
         if raw:
-            found.append(raw)
+            found.append(NewToken(raw, str(entry.get("organisation", ""))))
         elif _expired(entry):
             expired.append(prefix)
         else:

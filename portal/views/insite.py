@@ -1304,6 +1304,7 @@ def _connector_page(
             ),
             "tokens": tokens,
             "new_tokens": shown.secrets if shown else [],
+            "new_token_rows": shown.tokens if shown else [],
             "expired_tokens": shown.expired if shown else [],
             "missing_tokens": shown.missing if shown else [],
             "now": timezone.now(),

@@ -169,6 +169,23 @@ def test_a_second_token_created_before_the_first_was_shown_shows_both(
     assert again.context["new_tokens"] == [] and ClientToken.objects.count() == before + 2
 
 
+def test_the_new_token_box_names_the_organisation_of_each_token(
+    admin_browser, client_a, client_b, connector, issued
+):
+    """One connector serves many organisations: the box that shows a secret once says for
+    which organisation's environment it is, beside each token."""
+    url = reverse("insite-token-create", args=[connector.pk])
+    for organisation in (client_a.organisation, client_b.organisation):
+        admin_browser.post(url, {"organisation": organisation.pk})
+
+    html = admin_browser.get(reverse("insite-connector", args=[connector.pk])).content.decode()
+
+    first, second = client_a.organisation.name, client_b.organisation.name
+    assert first != second
+    assert f'<label for="new-token">Token voor {first}</label>' in html
+    assert f'<label for="new-token-2">Token voor {second}</label>' in html
+
+
 def test_a_token_whose_secret_expired_before_its_page_says_what_to_do(
     admin_browser, client_a, connector, issued, monkeypatch
 ):
