@@ -23,12 +23,14 @@ from clientside.models import (
     CommunicationProfile,
     Signatory,
     caption,
+    kvk_number_validator,
     normalise_participant_number,
 )
 from clientside.portal_client import address_problem
 from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amount
 from kvk import adoption
 from kvk import taxonomy as tx
+from kvk.fields import DigitsFormField
 from kvk.statements import is_annual, years_later
 
 if TYPE_CHECKING:  # the stubs' name for a text or a lazy translation; no runtime import
@@ -123,6 +125,7 @@ class AdministrationForm(forms.ModelForm):
 
     class Meta:
         model = Administration
+        field_classes = {"kvk_number": DigitsFormField}
         fields = [
             "name",
             "legal_form",
@@ -160,9 +163,9 @@ class AdministrationForm(forms.ModelForm):
         # The filing needs the e-mail address (nl-cd:EmailAddressFull) and the whole
         # address (NT19's entity address assertions; the fields above are required).
         self.fields["filing_email"].required = True
-
-    def clean_kvk_number(self) -> str:
-        return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
+        # Checked here, on the number without its spaces: the model's checks (its
+        # max_length among them) then leave the field alone, and one message says it.
+        self.fields["kvk_number"].validators = [kvk_number_validator]
 
     def clean_street(self) -> str:
         value = self.cleaned_data.get("street", "").strip()

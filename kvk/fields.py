@@ -1,11 +1,13 @@
-"""Model fields that several apps declare alike. They live here, in the library, because
-every app may import kvk: the client side (clientside) may import nothing else."""
+"""Model fields (and a form field) that several apps declare alike. They live here, in the
+library, because every app may import kvk: the client side (clientside) may import nothing
+else."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models.expressions import Combinable
@@ -72,3 +74,16 @@ def owner_field(
         related_name=related_name,
         verbose_name=owner._meta.verbose_name,
     )
+
+
+class DigitsFormField(forms.CharField):
+    """A number typed in groups, as the KvK prints a KvK number ("4567 8901"): the spaces
+    go before any check, as crm.services.check_identification takes them out, and the
+    validators (the number's pattern) decide the length; a ``max_length`` (a model field's)
+    would count the spaces, refuse the number in a second message and stop the typing."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return "".join(str(super().to_python(value)).split())

@@ -30,6 +30,7 @@ from crm.models import (
 from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.deadlines import financial_year_period
+from kvk.fields import DigitsFormField
 from kvk.status import Status
 from workflow.models import WorkflowDefinition
 from workflow.services import ATTENTION_NOTE_MAX_LENGTH
@@ -370,9 +371,8 @@ class OrganisationForm(YearEndForm):
     field_order = ["name", "kvk_number", "legal_form", "year_end_day", "year_end_month"]
 
     name = forms.CharField(label=_("Naam"), max_length=200)
-    kvk_number = forms.CharField(
+    kvk_number = DigitsFormField(
         label=_("KvK-nummer"),
-        max_length=8,
         validators=[kvk_number_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -394,7 +394,7 @@ class OrganisationForm(YearEndForm):
         self.fields["year_end_month"].initial = 12
 
     def clean_kvk_number(self) -> str:
-        value = self.cleaned_data["kvk_number"].strip()
+        value = self.cleaned_data["kvk_number"]
         taken = Identification.objects.filter(
             environment=self.environment, kind=Identification.Kind.KVK, value=value
         ).exists()

@@ -60,6 +60,20 @@ def test_a_valid_kvk_tab_is_stored_with_the_postal_code_normalised():
     assert administration.address_lines == ["Oudegracht 120 a", "3511AX Utrecht"]
 
 
+@pytest.mark.django_db
+def test_a_kvk_number_typed_with_spaces_is_stored_without_them():
+    """A KvK number is eight digits (KVK-SBR.md section 3: "the 8-digit KvK number"); the
+    KvK prints it in groups ("4567 8901"). The spaces go before the checks, and the field
+    lets them be typed (no maxlength of eight characters)."""
+    assert "maxlength" not in str(AdministrationForm()["kvk_number"])
+    form = AdministrationForm({**VALID, "kvk_number": "4567 8901"})
+    assert form.is_valid(), form.errors
+    assert form.save().kvk_number == "45678901"
+    assert errors_of(kvk_number="4567 89012") == {
+        "kvk_number": ["Een KvK-nummer bestaat uit precies acht cijfers."]
+    }
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

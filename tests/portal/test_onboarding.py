@@ -11,6 +11,7 @@ stichting files only with an enterprise above the turnover threshold).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -143,6 +144,28 @@ def test_what_the_form_refuses_it_says_in_dutch(admin_browser, environment, fiel
     response = _create(admin_browser, name="Fout", **fields)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not Organisation.objects.filter(name="Fout").exists()
+
+
+@pytest.mark.parametrize("typed", ["4567 8901", " 4567 8901 ", "45 67 89 01"])
+def test_a_kvk_number_typed_with_spaces_is_stored_without_them(admin_browser, environment, typed):
+    """A KvK number is eight digits (KVK-SBR.md section 3: "the 8-digit KvK number"); the
+    KvK prints it in groups ("4567 8901"), and the spaces go as they do when a number is
+    corrected on the organisation's page (crm.services.check_identification)."""
+    page = admin_browser.get(reverse(CREATE)).content.decode()
+    assert re.search(r'<input type="text" name="kvk_number"[^>]*>', page)
+    assert not re.search(r'<input type="text" name="kvk_number"[^>]*maxlength', page)
+    response = _create(admin_browser, name="Spatie", kvk_number=typed)
+    assert response.status_code == 302
+    assert Organisation.objects.get(name="Spatie").kvk_number == "45678901"
+
+
+def test_a_wrong_kvk_number_with_spaces_gets_one_clear_error(admin_browser, environment):
+    response = _create(admin_browser, name="Fout", kvk_number="4567 89012")
+    assert response.status_code == 200
+    assert response.context["form"].errors["kvk_number"] == [
+        "Een KvK-nummer bestaat uit precies acht cijfers."
+    ]
     assert not Organisation.objects.filter(name="Fout").exists()
 
 
