@@ -130,7 +130,8 @@ def actor_words(
     """Who did something, in words: (name, role). The system is "Automatische verwerking",
     the client's bookkeeping (a client token) "Boekhouding van de cliënt"; a person is named
     by full name (a client by ``contact_name``, the name of its contact at the message's
-    organisation, see ``with_contact_names``), else by user name, with the role."""
+    organisation, see ``with_contact_names``), else by user name, with the role unless the
+    name already says it (a shared staff login "kantoor" is not "kantoor (kantoor)")."""
     if kind == Actor.Kind.SYSTEM:
         return str(_("Automatische verwerking")), ""
     if kind == Actor.Kind.CLIENT_TOKEN:
@@ -144,6 +145,8 @@ def actor_words(
     if not name:
         fallback = {Actor.Kind.STAFF: _("Een medewerker"), Actor.Kind.CLIENT_USER: _("De cliënt")}
         return str(fallback.get(kind, kind)), ""
+    if name.casefold() == role.casefold():
+        return name, ""
     return name, role
 
 

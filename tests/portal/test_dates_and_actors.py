@@ -162,6 +162,23 @@ def test_a_person_without_a_full_name_is_named_by_user_name(client_a, staff):
     assert (repaired.actor_name, repaired.actor_role) == (staff.get_username(), "kantoor")
 
 
+@pytest.mark.parametrize("username", ["kantoor", "Kantoor"])
+def test_a_login_named_after_its_role_is_not_named_twice(client_a, staff, staff_browser, username):
+    """A firm's shared staff login "kantoor" without a first name: the timeline says
+    "kantoor", not "kantoor (kantoor)"."""
+    staff.username, staff.first_name, staff.last_name = username, "", ""
+    staff.save()
+    message = make_message(client_a, Status.REJECTED)
+    services.repair(
+        message_id=message.pk, actor=Actor.for_user(staff), reason="De afkeuring was een vergissing"
+    )
+    (repaired,) = [e for e in selectors.timeline(message) if e.title == "Teruggezet in de workflow"]
+    assert (repaired.actor_name, repaired.actor_role) == (username, "")
+    page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    assert f'<span class="actor">{username}</span>' in page
+    assert "(kantoor)" not in page
+
+
 def test_the_timeline_partial_shows_one_format(client_a):
     message = make_message(client_a)
     html = render_to_string(
