@@ -23,6 +23,11 @@ class DeponeerAdminSite(admin.AdminSite):
     site_title = _("Deponeer beheer")
     index_title = _("Inrichting en audittrail")
 
+    def each_context(self, request: HttpRequest) -> dict:
+        # "Website bekijken": InSite, which tells a superuser without a StaffMember what to
+        # do (portal.views.common.no_staff_member); "/" sent him back here (views.home).
+        return {**super().each_context(request), "site_url": reverse("insite-dashboard")}
+
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and not needs_second_factor(request.user)
 

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
+from django.contrib import admin
 from django.contrib import messages as flash
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -107,16 +108,50 @@ def second_factor_url(request: HttpRequest) -> str:
     return reverse(name) + "?" + urlencode({"next": request.get_full_path()})
 
 
+def admin_list_url(request: HttpRequest, model: Any, *, change: bool = False) -> str:
+    """The admin's list of ``model`` when this user can open it there (the admin lets the
+    user in, DeponeerAdminSite.has_permission, and shows the model: its view or change
+    permission, or the change permission when ``change``); '' otherwise: a link that lands
+    a logged-in user on the login page explains nothing."""
+    if not admin.site.has_permission(request):
+        return ""
+    model_admin = admin.site.get_model_admin(model)
+    if change:
+        allowed = model_admin.has_change_permission(request)
+    else:
+        allowed = model_admin.has_view_or_change_permission(request)
+    if not allowed:
+        return ""
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def no_staff_member(request: HttpRequest) -> HttpResponse | None:
+    """For a user of the admin (is_staff) without a StaffMember, such as the installation's
+    superuser: InSite is for staff of an accountancy environment; the page says so and how
+    to become one, instead of a 404. None for anyone else (they get the 404)."""
+    if not request.user.is_staff:
+        return None
+    may_add = admin.site.has_permission(request) and admin.site.get_model_admin(
+        StaffMember
+    ).has_add_permission(request)
+    context = {
+        "admin_url": reverse("admin:index") if admin.site.has_permission(request) else "",
+        "staff_add_url": reverse("admin:crm_staffmember_add") if may_add else "",
+    }
+    return render(request, "portal/insite_no_staff_member.html", context, status=403)
+
+
 def _role_view(
     view: Callable,
     *,
     role: Callable[[Any], Any],
     attribute: str,
     check: Callable[[HttpRequest, Any], HttpResponse | None] | None = None,
+    without: Callable[[HttpRequest], HttpResponse | None] | None = None,
 ) -> Callable:
     """Guard ``view``: a logged-in user who has the ``role`` (the staff member, the contact;
-    anyone else gets 404), kept on the request as ``attribute``; ``check`` may answer
-    first or refuse."""
+    anyone else gets 404, unless ``without`` answers), kept on the request as
+    ``attribute``; ``check`` may answer first or refuse."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -124,6 +159,9 @@ def _role_view(
             return redirect_to_login(request.get_full_path())
         holder = role(request.user)
         if holder is None:
+            answer = without(request) if without is not None else None
+            if answer is not None:
+                return answer
             raise Http404
         answer = check(request, holder) if check is not None else None
         if answer is not None:
@@ -147,7 +185,11 @@ def staff_view(*, administrator: bool = False) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         return _role_view(
-            view, role=permissions.staff_member, attribute="staff_member", check=check
+            view,
+            role=permissions.staff_member,
+            attribute="staff_member",
+            check=check,
+            without=no_staff_member,
         )
 
     return decorator

@@ -1228,7 +1228,11 @@ def connector_list(request: HttpRequest) -> HttpResponse:
         .annotate(active_tokens=Count("tokens", filter=Q(tokens__revoked_at__isnull=True)))
         .order_by("name")
     )
-    return render(request, "portal/insite_connectors.html", {"connectors": connectors})
+    return render(
+        request,
+        "portal/insite_connectors.html",
+        {"connectors": connectors, "admin_url": common.admin_list_url(request, AppConnector)},
+    )
 
 
 @_set_up()
@@ -1399,7 +1403,13 @@ def message_type_list(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     return render(
-        request, "portal/insite_message_types.html", {"types": types, "workflows": workflows}
+        request,
+        "portal/insite_message_types.html",
+        {
+            "types": types,
+            "workflows": workflows,
+            "admin_url": common.admin_list_url(request, WorkflowDefinition, change=True),
+        },
     )
 
 
