@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -137,20 +137,50 @@ def next_step(administration: Administration) -> tuple[str, str]:
             _("Het communicatieprofiel is geblokkeerd; haal de blokkade weg om te verzenden."),
             reverse("clientside:profile", args=[administration.pk]),
         )
-    report = administration.annual_reports.order_by("-financial_year", "-resubmission").first()
-    if report is None:
+    reports = list(administration.annual_reports.all())
+    if not reports:
         return (_("Maak een jaarrapport aan voor het boekjaar."), detail + "#jaarrapporten")
+    report, step = min(((r, _report_step(r, detail)) for r in reports), key=_step_order)
+    if len(reports) == 1 or step.names_year:
+        return (step.text, step.link)
+    label = _("Heraanlevering %(year)s") if report.resubmission else _("Jaarrapport %(year)s")
+    return (f"{label % {'year': report.financial_year}}: {step.text}", step.link)
+
+
+class _Step(NamedTuple):
+    """A report's next step: the text, the link, and how much it asks (``ACT``, ``WAIT``,
+    ``DONE``); ``names_year`` when the text already says the report's year."""
+
+    text: str
+    link: str
+    asks: int
+    names_year: bool = False
+
+
+#: What a report's step asks: something to do, waiting for the portal or the KvK, nothing.
+ACT, WAIT, DONE = 0, 1, 2
+
+
+def _step_order(pair: tuple[AnnualReport, _Step]) -> tuple[int, int, bool]:
+    """Which report's step is the administration's: one that asks the user to do
+    something before one that waits, before one that is done; of those that ask or wait
+    the oldest year (a catch-up year is the more overdue filing), of those done the newest;
+    a heraanlevering before the original of its year."""
+    report, step = pair
+    year = -report.financial_year if step.asks == DONE else report.financial_year
+    return (step.asks, year, not report.resubmission)
+
+
+def _report_step(report: AnnualReport, detail: str) -> _Step:
+    """The next step of one report."""
     report_url = reverse("clientside:report", args=[report.pk])
     message = services.current_messages(report).order_by("-created_at").first()
     if message is None:
-        return (
-            _(
-                "Vul in het jaarrapport %(year)s de cijfers en de rapportagewaarden in en klik "
-                "op 'Klaarzetten accountancyportal'."
-            )
-            % {"year": report.financial_year},
-            report_url,
-        )
+        text = _(
+            "Vul in het jaarrapport %(year)s de cijfers en de rapportagewaarden in en klik "
+            "op 'Klaarzetten accountancyportal'."
+        ) % {"year": report.financial_year}
+        return _Step(text, report_url, ACT, names_year=True)
     return _message_step(message, detail, report_url)
 
 
@@ -173,50 +203,57 @@ def _copy_step(message: OutboundMessage) -> str:
     )
 
 
-def _message_step(message: OutboundMessage, detail: str, report_url: str) -> tuple[str, str]:
+def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _Step:
     """``next_step`` once the report has a message: what its status asks for."""
     if services.refused_as_copy(message):
-        return (_copy_step(message), report_url)
+        filed = services.copy_kind(message) == FILED
+        return _Step(_copy_step(message), report_url, DONE if filed else ACT)
     if message.status in (Status.PREPARED, Status.SEND_FAILED):
-        return (
+        return _Step(
             _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),
             detail + "#verzenden",
+            ACT,
         )
     if message.status in services.CORRECTABLE_STATUSES:
-        return (str(CORRECTION_STEP[Status(message.status)]), report_url + "#nieuwe-stukken")
+        text = str(CORRECTION_STEP[Status(message.status)])
+        return _Step(text, report_url + "#nieuwe-stukken", ACT)
     if message.status == Status.IN_REVIEW:
-        return (
+        return _Step(
             _(
                 "Het bericht ligt ter beoordeling bij de cliënt in het klantportal. Klik later "
                 "op 'Verzenden/ontvangen accountancyportal' om de uitkomst op te halen."
             ),
             detail + "#verzenden",
+            WAIT,
         )
     if services.stopped_for_old_number(message):
-        return (str(NEW_NUMBER_STEP), report_url + "#nieuwe-stukken")
+        return _Step(str(NEW_NUMBER_STEP), report_url + "#nieuwe-stukken", ACT)
     if message.status == Status.TRANSPORT_ERROR:
-        return (
+        return _Step(
             _(
                 "Goedgekeurd, maar het verzenden naar de KvK lukte nog niet (status 70). Het "
                 "accountantskantoor verzendt het opnieuw; u hoeft niets te doen."
             ),
             detail + "#verzenden",
+            WAIT,
         )
     if message.status == Status.FILED:
-        return (
+        return _Step(
             _(
                 "Gedeponeerd bij de KvK. Een correctie kan alleen nog als heraanlevering, "
                 "vanuit het jaarrapport."
             ),
             report_url,
+            DONE,
         )
-    return (
+    return _Step(
         _(
             "Het bericht is onderweg (status %(status)s: %(label)s). Klik later op "
             "'Verzenden/ontvangen accountancyportal' om de nieuwste status op te halen."
         )
         % {"status": message.status, "label": message.status_label},
         detail + "#verzenden",
+        WAIT,
     )
 
 
