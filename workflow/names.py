@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-#: The tussenvoegsels that begin a Dutch surname (the common ones of the BRP's table of
-#: voorvoegsels); the surname is compared from the first of them on.
+#: The common tussenvoegsels that begin a Dutch surname, and a few of other languages; the
+#: surname is compared from the first of them on (a rarer one is read as a given name).
 # fmt: off
 TUSSENVOEGSELS = frozenset({
     "van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "in", "op", "aan", "bij",
@@ -83,8 +83,8 @@ def may_be_same(a: str, b: str) -> bool:
 def pair(left: Sequence[str], right: Sequence[str]) -> dict[int, int]:
     """As many pairs of one name of ``left`` and one of ``right`` that may be the same
     person as there can be (each name in one pair at most): index in left -> index in
-    right. A name that fits several (two "J. de Vries"' candidates) goes where it leaves
-    the others a pair."""
+    right. A name that fits several ("J. de Vries" fits "Jan" and "Johan de Vries") goes
+    where it leaves the others a pair."""
     taken: dict[int, int] = {}  # index in right -> index in left
 
     def place(i: int, seen: set[int]) -> bool:
