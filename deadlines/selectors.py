@@ -25,6 +25,7 @@ from crm.models import AccountancyEnvironment, Organisation
 from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.deadlines import (
     Deadlines,
+    PeriodMismatch,
     compute_deadlines,
     current_financial_year,
     deadline_notice,
@@ -97,6 +98,9 @@ class DeadlineRow:
     situation: Situation
     days_left: int | None
     days_in_status: int | None  # e.g. how long the message has been waiting for the client
+    # The message's document covers another period than this year (deadlines.periods,
+    # which fills it in for the rows a page shows; None until then).
+    period_mismatch: PeriodMismatch | None = None
 
     @property
     def at_risk(self) -> bool:

@@ -238,6 +238,34 @@ def financial_year_period(year: int, end_month: int = 12, end_day: int = 31) -> 
     return end_in(year) + timedelta(days=1), end_in(year + 1)
 
 
+@dataclass(frozen=True)
+class PeriodMismatch:
+    """Accounts over ``period_start..period_end`` where the financial year they are named
+    after (the year they begin in) runs ``year_start..year_end``."""
+
+    period_start: date
+    period_end: date
+    year_start: date
+    year_end: date
+
+
+def period_mismatch(
+    period_start: date, period_end: date, *, end_month: int = 12, end_day: int = 31
+) -> PeriodMismatch | None:
+    """None when accounts over ``period_start..period_end`` end where their financial year
+    ends (``financial_year_period`` of the year they begin in) for a year ending on
+    ``end_month``/``end_day``; otherwise both periods.
+
+    Only the end is compared: a first financial year, or one the statutes change (art.
+    2:10a BW), may begin at another day and be shorter or longer than twelve months, but
+    it ends on the year end, and the deadlines run from there. A mismatch is a question
+    for a person (the wrong dates, or the wrong year end on record), never a refusal."""
+    year_start, year_end = financial_year_period(period_start.year, end_month, end_day)
+    if period_end == year_end:
+        return None
+    return PeriodMismatch(period_start, period_end, year_start, year_end)
+
+
 def current_financial_year(today: date, end_month: int = 12, end_day: int = 31) -> int:
     """The financial year whose filing is due now: the newest year that ended before
     ``today``. Filing is due within 12 months after year end at the latest (art. 2:394

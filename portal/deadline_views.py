@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.dates import format_day
 from crm import permissions
-from deadlines import selectors
+from deadlines import periods, selectors
 from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
 from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year
@@ -96,7 +96,9 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "year_note": note,
-            "rows": rows,
+            # Which documents cover another period than the year (not in the export: it
+            # parses each row's document).
+            "rows": periods.with_mismatches(rows),
             "query": request.GET.urlencode(),
         },
     )

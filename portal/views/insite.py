@@ -31,6 +31,7 @@ from connectors.models import AppConnector, ClientToken, MessageType
 from connectors.schedule import late_since
 from crm import services as crm_services
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
+from deadlines import periods as deadline_periods
 from deadlines import selectors as deadline_selectors
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
@@ -391,6 +392,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "comment_form": forms.get("comment_form") or CommentForm(),
         "can_review": message.status == Status.IN_REVIEW and message.awaiting_accountant_review,
         "kvk_numbers": common.kvk_numbers(message),
+        "period_mismatch": deadline_periods.message_mismatch(message),
         # A rejected version that a correction replaced stays closed.
         "can_repair": message.status == Status.REJECTED and versions["following_version"] is None,
         "repair_reason": selectors.repair_reason(message),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crm.models import Organisation
+from deadlines import periods
 from kvk.status import Status
 from portal import activation
 from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
@@ -81,6 +82,11 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "approve_form": ApproveForm(initial=approve_initial),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
+        # Accounts over another period than the year on record: asked while the client
+        # can still reject them; after the decision it is the staff's (InSite shows it).
+        "period_mismatch": periods.message_mismatch(message)
+        if message.status == Status.IN_REVIEW and not withheld
+        else None,
         # Approving a document with a KvK number no longer the organisation's is refused.
         "kvk_numbers": common.kvk_numbers(message),
         "polling": message.status in common.IN_FLIGHT,
