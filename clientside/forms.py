@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from clientside.models import (
@@ -122,6 +123,26 @@ class AdministrationForm(forms.ModelForm):
         ],
         help_text=_("Welk rapport wordt gedeponeerd (micro of klein, met varianten)."),
     )
+    # Left empty (a script that does not know them), they keep what is stored: 31
+    # December for a new administration. A day the month does not have is refused by
+    # Administration.clean.
+    year_end_day = forms.IntegerField(
+        label=_("Einde boekjaar: dag"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_(
+            "Zoals in de statuten; noemen die geen ander boekjaar, dan is het boekjaar het "
+            "kalenderjaar (31 december). Een nieuw jaarrapport krijgt deze periode."
+        ),
+    )
+    year_end_month = forms.TypedChoiceField(
+        label=_("Einde boekjaar: maand"),
+        choices=list(MONTHS.items()),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
     class Meta:
         model = Administration
@@ -139,6 +160,8 @@ class AdministrationForm(forms.ModelForm):
             "place",
             "filing_email",
             "kvk_report",
+            "year_end_day",
+            "year_end_month",
             "contact_type",
             "contact_person",
             "contact_email",
@@ -166,6 +189,12 @@ class AdministrationForm(forms.ModelForm):
         # Checked here, on the number without its spaces: the model's checks (its
         # max_length among them) then leave the field alone, and one message says it.
         self.fields["kvk_number"].validators = [kvk_number_validator]
+
+    def clean_year_end_day(self) -> int:
+        return self.cleaned_data.get("year_end_day") or self.instance.year_end_day
+
+    def clean_year_end_month(self) -> int:
+        return self.cleaned_data.get("year_end_month") or self.instance.year_end_month
 
     def clean_street(self) -> str:
         value = self.cleaned_data.get("street", "").strip()
@@ -367,7 +396,7 @@ class NewReportForm(forms.Form):
         label=_("Boekjaar"),
         min_value=2000,
         max_value=2100,
-        help_text=_("Bijvoorbeeld 2025."),
+        help_text=_("Het jaar waarin het boekjaar begint, bijvoorbeeld 2025."),
         error_messages={
             key: _VALID_YEAR for key in ("required", "invalid", "min_value", "max_value")
         },

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -23,6 +25,7 @@ from kvk.activation import (
     change_subject_field,
     switch_subject_field,
 )
+from kvk.deadlines import financial_year_period
 from kvk.fields import legal_form_field, value_list_field
 from kvk.status import Status
 
@@ -103,6 +106,12 @@ class Administration(models.Model):
     kvk_report = models.CharField(
         _("KvK-rapport"), max_length=40, choices=Report.choices, default=Report.MICRO
     )
+    # The last day of the financial year: the calendar year unless the statutes name
+    # another (art. 2:10a BW). A new annual report's period follows it, and "Controle"
+    # warns when a report's period does not end on it (kvk.deadlines.period_mismatch).
+    # 29 with February means "the last day of February", as in the portal's deadline facts.
+    year_end_month = models.PositiveSmallIntegerField(_("einde boekjaar: maand"), default=12)
+    year_end_day = models.PositiveSmallIntegerField(_("einde boekjaar: dag"), default=31)
 
     class Meta:
         verbose_name = _("administratie")
@@ -115,6 +124,20 @@ class Administration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kvk_number})"
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            financial_year_period(2024, self.year_end_month, self.year_end_day)
+        except ValueError:
+            raise ValidationError(
+                {"year_end_day": _("Deze datum bestaat niet als einde van een boekjaar.")}
+            )
+
+    @property
+    def year_end(self) -> date:
+        """The financial year's last day in a leap year, for showing the day and month."""
+        return date(2024, self.year_end_month, self.year_end_day)
 
     @property
     def size(self) -> str:

@@ -48,14 +48,16 @@ from clientside.trial_balance import (
     fill_totals,
     read_trial_balance,
 )
+from config.dates import format_day, format_month_day
 from kvk import sizeclass
 from kvk import statements as st
 from kvk import taxonomy as tx
 from kvk.builder import build_instance
+from kvk.deadlines import financial_year_period, period_mismatch
 from kvk.digipoort import validation as digipoort_validation
 from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import Finding, check_instance
-from kvk.statements import FinancialStatements, is_annual
+from kvk.statements import FinancialStatements, is_annual, years_later
 from kvk.status import Status
 
 log = logging.getLogger(__name__)
@@ -132,14 +134,19 @@ def _filename(administration: Administration, year: int, *, resubmission: bool =
 # --- the figures --------------------------------------------------------------------------
 
 
-def default_statements(year: int) -> dict:
-    """The figures of a new report: a calendar year and its previous year, no amounts
-    (the shape of FinancialStatements.to_dict() for the parts the cockpit keeps)."""
+def default_statements(
+    year: int, period: tuple[date, date] | None = None, previous_start: date | None = None
+) -> dict:
+    """The figures of a new report: its ``period`` (the calendar year ``year`` when none is
+    given) and the previous year, from ``previous_start`` (twelve months earlier when none
+    is given) to the day before the period; no amounts (the shape of
+    FinancialStatements.to_dict() for the parts the cockpit keeps)."""
+    start, end = period or financial_year_period(year)
     return {
-        "period_start": date(year, 1, 1).isoformat(),
-        "period_end": date(year, 12, 31).isoformat(),
-        "previous_start": date(year - 1, 1, 1).isoformat(),
-        "previous_end": date(year - 1, 12, 31).isoformat(),
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "previous_start": (previous_start or years_later(start, -1)).isoformat(),
+        "previous_end": (start - timedelta(days=1)).isoformat(),
         "prepared_on": None,
         "appropriation": tx.BEFORE_APPROPRIATION,
         "period_deviation_reason": "",
@@ -148,6 +155,70 @@ def default_statements(year: int) -> dict:
         "profit_loss": {},
         "notes": {},
     }
+
+
+def new_report_statements(administration: Administration, year: int) -> dict:
+    """The figures of a new report of financial ``year``: twelve months from the day after
+    the period of the administration's report of the year before, when there is one;
+    else the financial year that begins in ``year`` (KVK-SBR.md section 3) and ends on the
+    administration's year end (art. 2:10a BW). A year end never filled in is 31 December,
+    so the report before says more than it; "Controle" warns when the period does not end
+    on the year end (``period_warning``)."""
+    previous = _previous_period(administration, year)
+    if previous is not None:
+        previous_start, previous_end = previous
+        start = previous_end + timedelta(days=1)
+        period = (start, years_later(start, 1) - timedelta(days=1))
+        return default_statements(year, period, previous_start)
+    period = financial_year_period(year, administration.year_end_month, administration.year_end_day)
+    return default_statements(year, period)
+
+
+def _previous_period(administration: Administration, year: int) -> tuple[date, date] | None:
+    """The period of the administration's report of the year before (its resubmission
+    first, the correction), when the day after it falls in ``year``."""
+    reports = AnnualReport.objects.filter(administration=administration, financial_year=year - 1)
+    for report in reports.order_by("-resubmission"):
+        data = report.statements or {}
+        start = _date_or_none(data.get("period_start"))
+        end = _date_or_none(data.get("period_end"))
+        if start and end and start <= end and (end + timedelta(days=1)).year == year:
+            return start, end
+    return None
+
+
+def period_warning(report: AnnualReport) -> Problem | None:
+    """The report's period does not end on the administration's year end
+    (kvk.deadlines.period_mismatch): a warning on the report page, never a block. A first
+    financial year, or one the statutes change, may be shorter or longer (art. 2:10a BW);
+    what it catches are the wrong dates, or the wrong year end on the KvK tab, before the
+    accounts go to the accountant over the wrong period."""
+    data = report.statements or {}
+    start = _date_or_none(data.get("period_start"))
+    end = _date_or_none(data.get("period_end"))
+    if start is None or end is None or end < start:
+        return None  # "Controle" asks for a valid period first
+    administration = report.administration
+    mismatch = period_mismatch(
+        start, end, end_month=administration.year_end_month, end_day=administration.year_end_day
+    )
+    if mismatch is None:
+        return None
+    text = _(
+        "Het boekjaar loopt tot en met %(end)s, maar het boekjaar van deze administratie "
+        "eindigt op %(year_end)s (KvK-gegevens): boekjaar %(year)s loopt dan van %(start)s "
+        "tot en met %(expected)s. Een eerste boekjaar, of een boekjaar dat door een "
+        "statutenwijziging verandert, kan korter of langer zijn. Klopt de periode niet, pas "
+        "haar dan aan; klopt het einde van het boekjaar niet, pas het dan aan bij de "
+        "KvK-gegevens."
+    ) % {
+        "end": format_day(end),
+        "year_end": format_month_day(administration.year_end),
+        "year": mismatch.year_start.year,
+        "start": format_day(mismatch.year_start),
+        "expected": format_day(mismatch.year_end),
+    }
+    return Problem(_("Einde boekjaar"), text, field_id="id_period_end")
 
 
 def _check_not_locked(report: AnnualReport) -> None:
@@ -173,7 +244,7 @@ def create_report(*, administration: Administration, financial_year: int) -> Ann
         administration=administration,
         financial_year=financial_year,
         resubmission=False,
-        defaults={"statements": default_statements(financial_year)},
+        defaults={"statements": new_report_statements(administration, financial_year)},
     )
     return report
 
@@ -254,7 +325,9 @@ def import_trial_balance(*, report: AnnualReport, content: bytes) -> TrialBalanc
     if variant not in tx.BUILDABLE_VARIANTS:
         raise TrialBalanceError([_unbuildable_text(report.administration)])
     result = read_trial_balance(content, variant=variant)
-    data = dict(report.statements or default_statements(report.financial_year))
+    data = dict(
+        report.statements or new_report_statements(report.administration, report.financial_year)
+    )
     data["balance"] = _amounts(result.balance)
     data["profit_loss"] = _amounts(result.profit_loss)
     if not data.get("previous_start"):
@@ -330,7 +403,7 @@ def _new_resubmission(
         return AnnualReport.objects.create(
             administration=administration,
             financial_year=financial_year,
-            statements=default_statements(financial_year),
+            statements=new_report_statements(administration, financial_year),
             adoption_date=adoption_date,
             resubmission=True,
         )

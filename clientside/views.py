@@ -489,6 +489,8 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "import_errors": forms.get("import_errors") or [],
         "problems": check.problems,
         "kvk_warnings": check.warnings,
+        # The period does not end on the administration's year end: a warning, no block.
+        "period_warning": services.period_warning(report),
         # Dutch first, English when the screen is in English (kvk.sizeclass has both).
         "size_check": size_check,
         "size_lines": size_check.lines(_language()) if size_check else [],
