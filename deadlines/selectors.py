@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,11 +118,13 @@ class DeadlineRow:
 
     @property
     def filed_on(self) -> date | None:
-        """The day the year's filing reached the KvK (80); None while it is not filed. A
-        filed year has no days left to count: the list shows this day instead."""
+        """The day the year's filing was delivered to the KvK through Digipoort (its move
+        to 60; the verdict, 80, may come a day or more later); None while it is not filed.
+        A filed year has no days left to count: the list shows this day instead."""
         if self.situation != Situation.FILED or self.message is None:
             return None
-        return timezone.localdate(self.message.status_changed_at)
+        delivered = getattr(self.message, "delivered_at", None)
+        return timezone.localdate(delivered or self.message.status_changed_at)
 
     @property
     def days_filed_late(self) -> int | None:
@@ -239,6 +241,10 @@ def _latest_messages(organisations: QuerySet[Organisation], financial_year: int)
             organisation__in=organisations.values("pk"), financial_year=financial_year
         )
         .only(*_MESSAGE_FIELDS)
+        # The day the filing reached Digipoort (60), not the day its verdict came (80).
+        .annotate(
+            delivered_at=Max("events__created_at", filter=Q(events__to_status=Status.SENT_TO_KVK))
+        )
         .order_by("organisation_id", "-created_at", "-pk")
     )
     for message in messages:

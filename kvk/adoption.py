@@ -16,7 +16,9 @@ terms from), as far as we read its text:
   directors sign. Its general meeting is that of the members.
 - Vereniging under Title 9 (art. 2:360 lid 3), art. 2:49: the board lays the accounts
   before the members (lid 1) and the directors sign (lid 2), as Stb. 1997, 53 enacted it;
-  art. 2:58 follows it, so its general meeting (of members) adopts.
+  the general meeting of members adopts them (the lid of 2:49 that says so in these words
+  we did not read; art. 2:48 lid 1, for a vereniging outside Title 9, lays the accounts
+  before the general meeting "ter goedkeuring").
 - Stichting under Title 9, art. 2:300: the board lays the accounts before "hen die deel
   uitmaken van het in lid 3 bedoelde orgaan" (lid 1), the organ that adopts them; a
   stichting has no shareholders nor members, so the body is the one its statutes name.

@@ -252,17 +252,22 @@ class PeriodMismatch:
 def period_mismatch(
     period_start: date, period_end: date, *, end_month: int = 12, end_day: int = 31
 ) -> PeriodMismatch | None:
-    """None when accounts over ``period_start..period_end`` end where their financial year
-    ends (``financial_year_period`` of the year they begin in) for a year ending on
-    ``end_month``/``end_day``; otherwise both periods.
+    """None when accounts over ``period_start..period_end`` end on a year end of a year
+    ending on ``end_month``/``end_day``; otherwise both periods (the document's, and the
+    financial year that begins in its first year).
 
     Only the end is compared: a first financial year, or one the statutes change (art.
-    2:10a BW), may begin at another day and be shorter or longer than twelve months, but
-    it ends on the year end, and the deadlines run from there. A mismatch is a question
+    2:10a BW), may begin at another day and be shorter or longer than twelve months (an
+    extended first year of a company founded in September, a short year before a new year
+    end), but it ends on the year end. A mismatch is a question
     for a person (the wrong dates, or the wrong year end on record), never a refusal."""
-    year_start, year_end = financial_year_period(period_start.year, end_month, end_day)
-    if period_end == year_end:
+    ends = (
+        financial_year_period(year, end_month, end_day)[1]
+        for year in (period_end.year - 1, period_end.year)
+    )
+    if period_end in ends:
         return None
+    year_start, year_end = financial_year_period(period_start.year, end_month, end_day)
     return PeriodMismatch(period_start, period_end, year_start, year_end)
 
 

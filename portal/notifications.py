@@ -404,9 +404,15 @@ def resume_dead_sends(*, now: datetime | None = None) -> int:
     each recipient still gets it at most once. Returns how many notifications were queued.
 
     Called by the periodic sweep (portal.tasks.resume_stuck_notifications)."""
+    now = now or timezone.now()
+    # Older rows are not sent again: a database restored from a backup, or a crash long
+    # ago, would mail news that may have gone out since. Staff see them as not sent.
+    NotificationLog.objects.filter(
+        state=NotificationLog.State.SENDING, claimed_at__lt=now - _SWEEP_WINDOW
+    ).update(state=NotificationLog.State.REFUSED, error=_DIED_LONG_AGO)
     stale = NotificationLog.objects.filter(
         state=NotificationLog.State.SENDING,
-        claimed_at__lt=(now or timezone.now()) - _SENDING_DIED_AFTER,
+        claimed_at__lt=now - _SENDING_DIED_AFTER,
     )
     dead = stale.values_list("event", "kind", "message_id").order_by().distinct()
     queued = 0
@@ -429,6 +435,9 @@ def resume_dead_sends(*, now: datetime | None = None) -> int:
 
 _DIED = "WorkerLost: the worker stopped while sending; sent again by the sweep"
 _DIED_COMMENT = "WorkerLost: the worker stopped while sending; a comment is not sent again"
+_DIED_LONG_AGO = "WorkerLost: the worker stopped while sending over a day ago; not sent again"
+#: How old a dead send may be to be sent again by the sweep.
+_SWEEP_WINDOW = timedelta(days=1)
 
 
 def _record(pk: int, state: str, error: BaseException | None = None) -> None:

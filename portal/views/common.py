@@ -74,7 +74,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
             logger.exception("Health check: the %s does not answer", part)
             failures[part] = "unavailable"
     if "database" not in failures:
-        late = schedule.late_since()
+        try:
+            late = schedule.late_since()
+        except Exception:  # noqa: BLE001 - e.g. tables not there yet while migrate runs
+            logger.exception("Health check: the database has no schedule to read")
+            failures["database"] = "unavailable"
+            late = None
         if late is not None:
             logger.error(
                 "Health check: 'Externe berichten verwerken' has not run since %s; "

@@ -64,6 +64,25 @@ def test_healthz_hides_the_database_error_too(client, monkeypatch, caplog):
     assert "db.intern" in caplog.text
 
 
+def test_healthz_is_503_not_an_error_while_the_tables_are_not_there_yet(
+    client, monkeypatch, caplog
+):
+    """Found in review: compose starts web while migrate still runs; the schedule's table
+    is not there yet, and the health check answered 500 with a traceback."""
+    from django.db import ProgrammingError
+
+    from connectors import schedule
+
+    def no_table(*args, **kwargs):
+        raise ProgrammingError('relation "portal_environmentactivation" does not exist')
+
+    monkeypatch.setattr(schedule, "late_since", no_table)
+    with caplog.at_level(logging.ERROR, logger="portal.views.common"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failures"] == {"database": "unavailable"}
+
+
 # --- probed by address: the compose health check and a load balancer -----------------------
 
 ROOT = Path(__file__).resolve().parents[2]

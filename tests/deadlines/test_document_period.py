@@ -54,6 +54,12 @@ def test_a_calendar_year_against_a_year_ending_on_30_june():
         # A longer first year (statutes: from the founding to the second year end).
         (date(2024, 3, 1), date(2025, 6, 30), 6, 30),
         (date(2024, 3, 1), date(2024, 12, 31), 12, 31),
+        # Found in review: an extended first year of a BV founded in September, ending at
+        # the second calendar year end; a short first year, and a short year before the
+        # year end moved to 30 June (art. 2:10a BW: the statutes may name another year).
+        (date(2024, 9, 15), date(2025, 12, 31), 12, 31),
+        (date(2024, 3, 10), date(2024, 6, 30), 6, 30),
+        (date(2025, 1, 1), date(2025, 6, 30), 6, 30),
         # 29 February stands for the last day of February (DeadlineFacts).
         (date(2023, 3, 1), date(2024, 2, 29), 2, 29),
         (date(2024, 3, 1), date(2025, 2, 28), 2, 29),

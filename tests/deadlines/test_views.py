@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
 from tests import factories
 from tests.deadlines.conftest import at_noon, extension, facts, make_message
-from workflow.models import ApprovalMessage
+from workflow.models import ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -490,6 +491,31 @@ def test_a_late_filing_is_flagged_with_its_date_in_the_list_and_the_export(
         "Te laat gedeponeerd",
     ]
     assert line[9:13] == [due.isoformat(), "", "2025-12-07", "ja"]
+
+
+def test_the_filing_day_is_the_delivery_not_the_verdict(staff_client, org):
+    """Found in review: delivered through Digipoort (60) on the last day, the KvK's verdict
+    (80) came after midnight; the year was filed on time, not "1 dag te laat"."""
+    message = make_message(
+        org,
+        year=2024,
+        status=Status.FILED,
+        adopted_on=date(2025, 5, 20),
+        changed_at=at_noon(date(2025, 5, 29)),
+    )
+    with mock.patch("django.utils.timezone.now", return_value=at_noon(date(2025, 5, 28))):
+        StatusEvent.objects.create(
+            message=message,
+            organisation=org,
+            sequence=1,
+            action="delivered",
+            from_status=Status.APPROVED,
+            to_status=Status.SENT_TO_KVK,
+            actor_kind="system",
+        )
+    response = staff_client.get(reverse(LIST), {"year": "2024", "situation": "filed"})
+    (row,) = response.context["rows"]
+    assert (row.filed_on, row.days_filed_late, row.filed_late) == (date(2025, 5, 28), 0, False)
 
 
 def test_a_filing_on_time_is_not_flagged(staff_client, org):

@@ -164,6 +164,22 @@ def test_the_sweep_shows_a_dead_comment_mail_as_not_sent(filed, settings, queue_
     assert [m.failed for m in notifications.sent_mails(message)] == [True]
 
 
+def test_the_sweep_does_not_send_a_dead_send_of_more_than_a_day_ago(filed, queue_runs):
+    """Found in review: after a restore from a backup (or on the first run after a crash
+    long ago) such a row may stand for news that went out since; it is shown as not sent
+    instead of mailed again."""
+    message, (first, second, staff) = filed
+    NotificationLog.objects.create(
+        event="dead-task", kind=notifications.FILED, message=message, recipient=second
+    )
+
+    assert notifications.resume_dead_sends(now=timezone.now() + timedelta(days=1, minutes=1)) == 0
+
+    assert _count(second) == 0
+    row = NotificationLog.objects.get(recipient=second)
+    assert row.state == NotificationLog.State.REFUSED and "over a day ago" in row.error
+
+
 def test_a_batch_hands_a_failing_message_on_without_repeating_it(client_a, client_b, monkeypatch):
     second = factories.ContactFactory(organisation=client_a.organisation)
     messages = [make_message(client_a), make_message(client_b)]
