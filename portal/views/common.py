@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.exceptions import TemplateDoesNotExist
@@ -459,6 +460,10 @@ class Side:
 def detail_page(
     request: HttpRequest, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
+    """The message page; after a refused form, with what went wrong summed up at its top
+    (the form itself sits screens further down on a phone)."""
+    invalid = (v for v in context.values() if isinstance(v, BaseForm) and v.errors)
+    context = {**context, "invalid_form": next(invalid, None)}
     return render(request, "portal/message_detail.html", context, status=status)
 
 

@@ -141,6 +141,8 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return _detail_with(request, message, action, form, status=400)
     if action == "reject" and request.POST.get("back"):
+        # "Nee, reden aanpassen": straight to the reason, not to the top of a long page.
+        form.fields["reason"].widget.attrs["autofocus"] = True
         return _detail_with(request, message, action, form, status=200)
     if action in ("approve", "reject") and request.POST.get("confirmed") != "1":
         return render(
