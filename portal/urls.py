@@ -2,7 +2,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, path, reverse_lazy
+from django.urls import URLPattern, path, re_path, reverse_lazy
 
 from portal import views
 from portal.views import auth, diagram, insite, outsite
@@ -13,8 +13,8 @@ def _message_paths(
 ) -> list[URLPattern]:
     """The message pages InSite and OutSite both have (``side`` names the prefix of the path
     and of the URL names; ``module.shared`` holds the views both have), then the side's own
-    (``extra``: path segment, view, name suffix), then its actions, which take any other
-    segment."""
+    (``extra``: path segment, view, name suffix), then its actions (``module.ACTIONS``);
+    any other segment is not found."""
     prefix = f"{side}/berichten/<int:pk>/"
     return [
         path(f"{side}/berichten/", module.message_list, name=f"{side}-messages"),
@@ -29,7 +29,11 @@ def _message_paths(
                 *extra,
             ]
         ),
-        path(f"{prefix}<slug:action>/", module.message_action, name=f"{side}-action"),
+        re_path(
+            rf"^{side}/berichten/(?P<pk>[0-9]+)/(?P<action>{'|'.join(module.ACTIONS)})/$",
+            module.message_action,
+            name=f"{side}-action",
+        ),
     ]
 
 

@@ -457,6 +457,27 @@ class Side:
     staff: bool
 
 
+def post_else_message(
+    detail: str, messages: Callable[[HttpRequest], QuerySet[ApprovalMessage]]
+) -> Callable[[Callable], Callable]:
+    """For a view a message's form posts to (an action, a comment): a GET of its address
+    answers with the message page (URL name ``detail``), not a blank 405; 404 for a message
+    not among ``messages``, as everywhere. A page a refused form gave back has that address,
+    and a language switch, a reload or the browser's history open it again with a GET."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                message_or_404(messages(request).defer(*HEAVY_FIELDS), pk)
+                return redirect(detail, pk=pk)
+            return require_POST(view)(request, pk, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 def detail_page(
     request: HttpRequest, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
@@ -508,7 +529,7 @@ def message_views(side: Side) -> MessageViews:
     def message_xbrl(request: HttpRequest, pk: int) -> HttpResponse:
         return xbrl_response(document_or_404(request, pk))
 
-    @guarded(require_POST)
+    @guarded(post_else_message(side.detail, side.messages))
     def message_comment(request: HttpRequest, pk: int) -> HttpResponse:
         message = message_or_404(side.messages(request), pk)
         form = CommentForm(request.POST)

@@ -481,9 +481,13 @@ def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+#: The actions of the staff's forms, each the last segment of its address.
+ACTIONS = ("review", "repair")
+
+
 @common.staff_view()
 @activation.required
-@require_POST
+@common.post_else_message("insite-message", common.staff_messages)
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The staff actions: complete the accountant review, repair the message status."""
     message = common.message_or_404(common.staff_messages(request), pk)

@@ -6,11 +6,10 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from crm.models import Organisation
 from deadlines import periods
@@ -125,17 +124,19 @@ shared = common.message_views(
 )
 
 
+#: The actions of the client's forms, each the last segment of its address.
+ACTIONS = ("adopt", "approve", "reject")
+
+
 @common.client_view
 @activation.required
-@require_POST
+@common.post_else_message("outsite-message", common.client_messages)
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Afkeuren bericht": each calls the
     one workflow service for that action. Approving and rejecting first show what will
     happen and ask to confirm; an error is shown under its field with the input kept."""
     message = common.message_or_404(common.client_messages(request), pk)
-    form_class = {"adopt": AdoptForm, "approve": ApproveForm, "reject": RejectForm}.get(action)
-    if form_class is None:
-        raise Http404
+    form_class = {"adopt": AdoptForm, "approve": ApproveForm, "reject": RejectForm}[action]
     extra = {"bounds": selectors.adoption_bounds(message)} if action == "adopt" else {}
     form = form_class(request.POST, **extra)
     if not form.is_valid():
