@@ -45,7 +45,7 @@ from workflow import signals
 from workflow.approvers import Adopter, adopter, adopter_rule
 from workflow.models import ApprovalMessage, Comment, NotificationLog
 from workflow.reasons import public
-from workflow.selectors import repair_reason
+from workflow.selectors import client_status, repair_reason
 
 log = logging.getLogger(__name__)
 
@@ -220,21 +220,6 @@ def _link(message, staff: bool) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=[message.pk])
 
 
-def _client_status(status: int) -> str:
-    """Where a message stands, as its client reads it: no code, no third person about the
-    reader ("door cliënt"); the staff read the status code and its label."""
-    phrases = {
-        Status.IN_REVIEW: _("Wacht op uw beoordeling"),
-        Status.REJECTED: _("Afgekeurd bij de beoordeling"),
-        Status.APPROVED: _("Goedgekeurd; wordt verzonden naar de KvK"),
-        Status.SENT_TO_KVK: _("Verzonden naar de KvK"),
-        Status.TRANSPORT_ERROR: _("Verzenden naar de KvK vertraagd; uw accountant volgt het op"),
-        Status.FILED: _("Gedeponeerd bij de KvK"),
-        Status.REFUSED: _("Afgekeurd door de KvK"),
-    }
-    return str(phrases.get(Status(status), Status(status).label))
-
-
 def _one_full_stop(text: str, name: str) -> str:
     """A name that ends in a full stop (Korenschoof B.V.) ends the sentence with it: never
     "B.V.." in any language's wording."""
@@ -267,7 +252,7 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 "status_label": (
                     f"{message.status} {Status(message.status).label}"
                     if recipient.staff
-                    else _client_status(message.status)
+                    else client_status(message.status)
                 ),
                 "comment": comment,
                 # The same document again after the client rejected it: the staff's reason.

@@ -105,6 +105,44 @@ ACTOR_ROLES = {
     Actor.Kind.CLIENT_USER: _("cliënt"),
 }
 
+#: The roles as a client reads them: the accountant's people are "uw accountant"; the
+#: client's own people need no role (never the third person about the reader).
+CLIENT_ACTOR_ROLES = {Actor.Kind.STAFF: _("uw accountant")}
+
+#: Where a message stands, as its client reads it (the pages and the e-mail): no code, no
+#: third person about the reader ("door cliënt"), no portal, workflow or Digipoort; the
+#: staff read the status code and its label (kvk.status.Status).
+CLIENT_STATUS = {
+    Status.RECEIVED: _("Ontvangen door uw accountant"),
+    Status.PROCESSING: _("Wordt verwerkt"),
+    Status.PROCESSING_FAILED: _("Niet in behandeling genomen"),
+    Status.IN_REVIEW: _("Wacht op uw beoordeling"),
+    Status.REJECTED: _("Afgekeurd bij de beoordeling"),
+    Status.APPROVED: _("Goedgekeurd; wordt verzonden naar de KvK"),
+    Status.SENT_TO_KVK: _("Verzonden naar de KvK"),
+    Status.TRANSPORT_ERROR: _("Verzenden naar de KvK vertraagd; uw accountant volgt het op"),
+    Status.FILED: _("Gedeponeerd bij de KvK"),
+    Status.REFUSED: _("Afgekeurd door de KvK"),
+}
+
+#: The audit actions a client reads in other words than the staff (ACTION_LABELS).
+CLIENT_ACTION_LABELS = {
+    "workflow_started": _("Klaargezet voor uw beoordeling"),
+    "accountant_reviewed": _("Beoordeeld door uw accountant"),
+    "repaired": _("Teruggezet voor een nieuwe beoordeling"),
+    "delivered": _("Verzonden naar de KvK"),
+    "transport_error": _("Verzenden naar de KvK vertraagd"),
+    "resend": _("Opnieuw verzonden naar de KvK"),
+    "resend_checked": _("Opnieuw verzonden naar de KvK"),
+    "delivery_recorded": _("Aankomst bij de KvK bevestigd door uw accountant"),
+}
+
+
+def client_status(status: int) -> str:
+    """Where a message stands, as its client reads it (CLIENT_STATUS)."""
+    phrase = CLIENT_STATUS.get(status)
+    return str(phrase) if phrase is not None else status_label(status)
+
 
 def repair_reason(message: ApprovalMessage) -> str:
     """Why the staff put the message back into the workflow after the client rejected it
@@ -125,23 +163,24 @@ def repair_reason(message: ApprovalMessage) -> str:
 
 
 def actor_words(
-    kind: str, label: str = "", user: Any = None, contact_name: str = ""
+    kind: str, label: str = "", user: Any = None, contact_name: str = "", *, staff: bool = True
 ) -> tuple[str, str]:
     """Who did something, in words: (name, role). The system is "Automatische verwerking",
-    the client's bookkeeping (a client token) "Boekhouding van de cliënt"; a person is named
-    by full name (a client by ``contact_name``, the name of its contact at the message's
-    organisation, see ``with_contact_names``), else by user name, with the role unless the
-    name already says it (a shared staff login "kantoor" is not "kantoor (kantoor)")."""
+    the client's bookkeeping (a client token) "Boekhouding van de cliënt" ("Uw boekhouding"
+    to the client); a person is named by full name (a client by ``contact_name``, the name
+    of its contact at the message's organisation, see ``with_contact_names``), else by user
+    name, with the role as the reader (``staff`` or not) reads it, unless the name already
+    says it (a shared staff login "kantoor" is not "kantoor (kantoor)")."""
     if kind == Actor.Kind.SYSTEM:
         return str(_("Automatische verwerking")), ""
     if kind == Actor.Kind.CLIENT_TOKEN:
-        return str(_("Boekhouding van de cliënt")), ""
+        return str(_("Boekhouding van de cliënt") if staff else _("Uw boekhouding")), ""
     name = ""
     if user is not None:
         contact = contact_name if kind == Actor.Kind.CLIENT_USER else ""
         name = contact or user.get_full_name() or user.get_username()
     name = name or label
-    role = str(ACTOR_ROLES.get(kind, ""))
+    role = str((ACTOR_ROLES if staff else CLIENT_ACTOR_ROLES).get(kind, ""))
     if not name:
         fallback = {Actor.Kind.STAFF: _("Een medewerker"), Actor.Kind.CLIENT_USER: _("De cliënt")}
         return str(fallback.get(kind, kind)), ""
@@ -242,13 +281,18 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
         events = events.exclude(action__in=STAFF_ONLY_ACTIONS)
     for event in events:
         name, role = actor_words(
-            event.actor_kind, event.actor_label, event.actor_user, event_contact_name(event)
+            event.actor_kind,
+            event.actor_label,
+            event.actor_user,
+            event_contact_name(event),
+            staff=for_staff,
         )
+        labels = ACTION_LABELS if for_staff else {**ACTION_LABELS, **CLIENT_ACTION_LABELS}
         entries.append(
             TimelineEntry(
                 kind="event",
                 at=event.created_at,
-                title=ACTION_LABELS.get(event.action, event.action),
+                title=labels.get(event.action, event.action),
                 actor_label=event.actor_label,
                 actor_kind=event.actor_kind,
                 actor_kind_label=ACTOR_KIND_LABELS.get(event.actor_kind, event.actor_kind),
@@ -257,7 +301,9 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 from_status=event.from_status,
                 to_status=event.to_status,
                 from_label=status_label(event.from_status) if event.from_status else "",
-                to_label=status_label(event.to_status),
+                to_label=status_label(event.to_status)
+                if for_staff
+                else client_status(event.to_status),
                 reasons=list(event.reasons or []) if for_staff else public(event.reasons or []),
                 document_sha256=event.document_sha256,
                 ip_address=event.ip_address if for_staff else None,
@@ -271,7 +317,10 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
     )
     for comment in comments:
         name, role = actor_words(
-            comment.author_kind, user=comment.author, contact_name=event_contact_name(comment)
+            comment.author_kind,
+            user=comment.author,
+            contact_name=event_contact_name(comment),
+            staff=for_staff,
         )
         entries.append(
             TimelineEntry(

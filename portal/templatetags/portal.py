@@ -13,6 +13,7 @@ from crm.models import StaffMember
 from kvk import adoption
 from kvk.digipoort import outcome
 from portal.views.common import IN_FLIGHT
+from workflow import selectors
 from workflow.reasons import ATTENTION, sentence
 from workflow.selectors import actor_words, event_contact_name
 
@@ -39,6 +40,12 @@ ATTENTION_LABELS: dict[str, Any] = {
     "retries_overdue": _("Digipoort probeert al langer dan 72 uur"),
     "no_verdict": _("nog geen antwoord van de KvK"),
 }
+
+
+@register.filter
+def client_status(status: int) -> str:
+    """Where a message stands, as its client reads it (workflow.selectors.CLIENT_STATUS)."""
+    return selectors.client_status(status)
 
 
 @register.filter

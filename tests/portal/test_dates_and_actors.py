@@ -142,15 +142,18 @@ def test_the_timeline_names_every_actor_in_words(named, staff, staff_browser, br
     assert by_title["Teruggezet in de workflow"] == ("Jan de Vries", "kantoor")
     assert by_title["Opmerking"] == ("Jan de Vries", "kantoor")
 
-    for browser, url in (
-        (staff_browser, reverse("insite-message", args=[message.pk])),
-        (browser_a, reverse("outsite-message", args=[message.pk])),
-    ):
-        page = browser.get(url).content.decode()
+    # The staff read the roles; the client reads the accountant's people as its accountant
+    # and its own people by name, never "(cliënt)" about the reader (the phone walk of
+    # 2026-12-07, tests/portal/test_phone_review.py).
+    staff_page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    client_page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    for page in (staff_page, client_page):
         assert "Automatische verwerking" in page
-        assert 'Jan de Vries <span class="actor-role">(kantoor)</span>' in page
-        assert 'Marieke Jansen <span class="actor-role">(cliënt)</span>' in page
         assert "systeem (systeem)" not in page and "(systeem)" not in page
+    assert 'Jan de Vries <span class="actor-role">(kantoor)</span>' in staff_page
+    assert 'Marieke Jansen <span class="actor-role">(cliënt)</span>' in staff_page
+    assert 'Jan de Vries <span class="actor-role">(uw accountant)</span>' in client_page
+    assert "Marieke Jansen" in client_page and "(cliënt)" not in client_page
 
 
 def test_a_person_without_a_full_name_is_named_by_user_name(client_a, staff):
@@ -158,8 +161,12 @@ def test_a_person_without_a_full_name_is_named_by_user_name(client_a, staff):
     services.repair(
         message_id=message.pk, actor=Actor.for_user(staff), reason="De afkeuring was een vergissing"
     )
-    (repaired,) = [e for e in selectors.timeline(message) if e.title == "Teruggezet in de workflow"]
+    staff_entries = selectors.timeline(message, for_staff=True)
+    (repaired,) = [e for e in staff_entries if e.title == "Teruggezet in de workflow"]
     assert (repaired.actor_name, repaired.actor_role) == (staff.get_username(), "kantoor")
+    client_entries = selectors.timeline(message)
+    (repaired,) = [e for e in client_entries if e.title == "Teruggezet voor een nieuwe beoordeling"]
+    assert (repaired.actor_name, repaired.actor_role) == (staff.get_username(), "uw accountant")
 
 
 @pytest.mark.parametrize("username", ["kantoor", "Kantoor"])

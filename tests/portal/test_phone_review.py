@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from kvk.status import Status
+from tests.portal.conftest import make_message
+
 
 def test_an_action_address_opened_again_shows_the_message_not_a_blank_page(
     browser_a, staff_browser, message_a
@@ -38,3 +41,49 @@ def test_an_action_address_opened_again_shows_the_message_not_a_blank_page(
         response = staff_browser.get(reverse("insite-action", args=[message_a.pk, action]))
         assert response.status_code == 302 and response.url == staff_detail
     assert staff_browser.get(f"/insite/berichten/{message_a.pk}/xyz/").status_code == 404
+
+
+#: The staff's wording of where a message stands: the code and the status label of
+#: KVK-SBR.md §2, the third person about the client, the workflow's and Digipoort's words.
+STAFF_WORDS = (
+    "30 Aangeboden ter beoordeling door cliënt",
+    "Aangeboden ter beoordeling door cliënt",
+    "40 Afgekeurd door cliënt",
+    "Afgekeurd door cliënt",
+    "(cliënt)",
+    "→",
+    "Bezig met verwerken in portal",
+    "Aangeboden in de workflow",
+    "Afgeleverd bij Digipoort",
+)
+
+
+def _words(response) -> str:
+    return response.content.decode()
+
+
+def test_a_client_reads_where_a_message_stands_without_the_staffs_codes(
+    browser_a, staff_browser, client_a
+):
+    """As portal.notifications says of the e-mail: a client reads no status code and no
+    third person about the reader ("door cliënt"); the staff keep the code and the label."""
+    client_a.user.first_name, client_a.user.last_name = "Jan", "de Vries"
+    client_a.user.save()
+    waiting = make_message(client_a)
+    rejected = make_message(client_a, Status.REJECTED)
+    pages = [
+        browser_a.get(reverse("outsite-messages")),
+        browser_a.get(reverse("outsite-message", args=[waiting.pk])),
+        browser_a.get(reverse("outsite-message", args=[rejected.pk])),
+        browser_a.get(reverse("outsite-status", args=[rejected.pk])),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        shown = [words for words in STAFF_WORDS if words in _words(page)]
+        assert shown == [], page.request["PATH_INFO"]
+    assert "Wacht op uw beoordeling" in _words(pages[1])
+    assert "Afgekeurd bij de beoordeling" in _words(pages[2])
+
+    staff = _words(staff_browser.get(reverse("insite-message", args=[rejected.pk])))
+    assert "40 Afgekeurd door cliënt" in staff
+    assert "→" in staff
