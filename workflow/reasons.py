@@ -75,6 +75,21 @@ TRANSPORT: dict[str, Any] = {
     ),
 }
 
+#: The KvK refused a second adopted filing for a year that is no heraanlevering: a filed
+#: document is never removed, and a correction of it is a heraanlevering (KVK-SBR.md §1).
+#: KVK003 is the code the local Digipoort gives it (kvk/digipoort/stub/verdict.py).
+SECOND_FILING = "KVK003"
+
+#: The KvK's refusals we word ourselves, so that every reader reads them in their language
+#: (the KvK words them in Dutch only).
+KVK_REFUSALS: dict[str, Any] = {
+    SECOND_FILING: _(
+        "De KvK had over dit boekjaar al een vastgestelde jaarrekening van deze onderneming. "
+        "Een tweede vastgestelde jaarrekening over hetzelfde boekjaar neemt de KvK alleen aan "
+        "als heraanlevering."
+    ),
+}
+
 #: Our sentences for why processing failed (25), stored by key and params (``ours``) by
 #: connectors.services and workflow.services.processing; the other sentences of a 25 (a
 #: correction the KvK would refuse, a copy) are workflow.errors' catalogue.
@@ -263,6 +278,8 @@ def sentence(entry: dict[str, Any] | Any) -> str:
     code = entry.get("code")
     if code in TRANSPORT:
         return str(TRANSPORT[code])
+    if code in KVK_REFUSALS:
+        return str(KVK_REFUSALS[code])
     key = entry.get("key")
     if isinstance(key, str) and (key in PROCESSING or key in SENTENCES):
         try:
@@ -288,6 +305,14 @@ def public(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
             entry["message"] = text
         shown.append(entry)
     return shown
+
+
+def second_filing(reasons: list[dict[str, Any]] | Any) -> bool:
+    """Whether the KvK refused these as a second adopted filing for the year (SECOND_FILING):
+    no corrected version follows, but nothing (the year is filed) or a heraanlevering."""
+    return isinstance(reasons, list) and any(
+        isinstance(entry, dict) and entry.get("code") == SECOND_FILING for entry in reasons
+    )
 
 
 def another_company(reasons: list[dict[str, Any]] | Any) -> bool:

@@ -13,6 +13,7 @@ from crm.models import StaffMember
 from kvk import adoption
 from kvk.digipoort import outcome
 from portal.views.common import IN_FLIGHT
+from workflow import reasons as reasons_catalogue
 from workflow import selectors
 from workflow.reasons import ATTENTION, sentence
 from workflow.selectors import actor_words, event_contact_name
@@ -46,6 +47,12 @@ ATTENTION_LABELS: dict[str, Any] = {
 def client_status(status: int) -> str:
     """Where a message stands, as its client reads it (workflow.selectors.CLIENT_STATUS)."""
     return selectors.client_status(status)
+
+
+@register.filter
+def second_filing(reasons: Any) -> bool:
+    """Whether the KvK refused a second adopted filing for the year (workflow.reasons)."""
+    return reasons_catalogue.second_filing(reasons)
 
 
 @register.filter

@@ -4,10 +4,14 @@ adoption, versions in the list, the password and language forms."""
 
 from __future__ import annotations
 
+import contextlib
+
+from django.core import mail
 from django.urls import reverse
 
 from kvk.status import Status
 from tests.portal.conftest import make_message
+from workflow import services
 
 
 def test_an_action_address_opened_again_shows_the_message_not_a_blank_page(
@@ -87,3 +91,65 @@ def test_a_client_reads_where_a_message_stands_without_the_staffs_codes(
     staff = _words(staff_browser.get(reverse("insite-message", args=[rejected.pk])))
     assert "40 Afgekeurd door cliënt" in staff
     assert "→" in staff
+
+
+#: The local Digipoort's refusal of a second adopted filing for a year (rule KVK003,
+#: kvk/digipoort/stub/verdict.py), in the KvK's Dutch words.
+SECOND_FILING = {
+    "code": "KVK003",
+    "message": "Voor KvK-nummer 12345678 is over boekjaar 2025 al een vastgestelde "
+    "jaarrekening gedeponeerd",
+}
+
+
+#: Digipoort's status of a delivery the KvK refused (Logius, "Statussen en foutcodes").
+REFUSED_STATUS = {
+    "code": 510,
+    "description": "Afgewezen door de KvK",
+    "timestamp": "2026-12-06T07:30:00Z",
+    "error_code": "",
+    "details": "",
+}
+
+
+def _refused(client, reasons, capture=None):
+    message = make_message(client, Status.APPROVED)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-1")
+    with capture(execute=True) if capture else contextlib.nullcontext():
+        services.record_kvk_statuses(
+            message_id=message.pk,
+            statuses=[REFUSED_STATUS],
+            outcome_status=Status.REFUSED,
+            reasons=reasons,
+        )
+    message.refresh_from_db()
+    assert message.status == Status.REFUSED
+    return message
+
+
+def test_a_refused_second_filing_for_the_year_asks_no_correction(
+    browser_a, client_a, mail_tasks_run_here, django_capture_on_commit_callbacks
+):
+    """KVK-SBR.md §1: a filed document is never removed, and the KvK refuses a second
+    adopted filing for the same year unless it is a heraanlevering. So after that refusal a
+    corrected version is not what follows: either the year is filed already (nothing to do)
+    or a heraanlevering is needed. The page and the e-mail say so, and an English reader
+    reads the reason in English, not in the KvK's Dutch."""
+    message = _refused(client_a, [SECOND_FILING], django_capture_on_commit_callbacks)
+    page = _words(browser_a.get(reverse("outsite-message", args=[message.pk])))
+    assert "na de correctie krijgt u een nieuwe versie" not in page
+    assert "heraanlevering" in page
+    (client_mail,) = [m for m in mail.outbox if m.to == [client_a.user.email]]
+    assert "Er moeten nieuwe stukken worden aangeleverd" not in client_mail.body
+    assert "heraanlevering" in client_mail.body
+
+    browser_a.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = _words(browser_a.get(reverse("outsite-message", args=[message.pk])))
+    assert "al een vastgestelde jaarrekening gedeponeerd" not in english
+
+
+def test_another_refusal_still_asks_for_a_corrected_version(browser_a, client_a):
+    message = _refused(client_a, [{"code": "FG-NL-01", "message": "Een fout"}])
+    page = _words(browser_a.get(reverse("outsite-message", args=[message.pk])))
+    assert "na de correctie krijgt u een nieuwe versie" in page
+    assert "heraanlevering" not in page
