@@ -57,7 +57,10 @@ def test_detail_explains_what_is_approved(browser_a, message_a):
     assert "Wat keurt u goed?" in html
     assert "openbaar" in html.lower()
     assert "niet ongedaan" in html
-    assert message_a.document_sha256 in html
+    # Adoption changes the document: its fingerprint is shown once adopted (before, it
+    # would promise a document the KvK never gets; tests/portal/test_phone_review.py).
+    assert message_a.document_sha256 not in html
+    assert 'id="fingerprint-after-adoption"' in html
     assert "CONCEPT" in html  # the watermark of the rendered accounts
     assert 'id="adopt"' in html and 'id="approve"' not in html
 

@@ -5,6 +5,7 @@ adoption, versions in the list, the password and language forms."""
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 from django.core import mail
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.urls import reverse
 from kvk.status import Status
 from tests.portal.conftest import make_message
 from workflow import services
+from workflow.models import Actor
 
 
 def test_an_action_address_opened_again_shows_the_message_not_a_blank_page(
@@ -153,3 +155,25 @@ def test_another_refusal_still_asks_for_a_corrected_version(browser_a, client_a)
     page = _words(browser_a.get(reverse("outsite-message", args=[message.pk])))
     assert "na de correctie krijgt u een nieuwe versie" in page
     assert "heraanlevering" not in page
+
+
+def test_before_adoption_no_fingerprint_is_promised_that_adoption_changes(
+    browser_a, client_a, message_a
+):
+    """Adoption writes the adoption status and date into the document (KVK-SBR.md §1: a
+    filing carries its adoption status and date), so its fingerprint changes: before, the
+    page does not say the KvK receives "exact dit document" with today's fingerprint."""
+    before = message_a.document_sha256
+    page = _words(browser_a.get(reverse("outsite-message", args=[message_a.pk])))
+    assert "Wat keurt u goed?" in page
+    assert before not in page
+    assert "exact dit document" not in page
+
+    services.adopt(
+        message_id=message_a.pk, actor=Actor.for_user(client_a.user), adoption_date=date.today()
+    )
+    message_a.refresh_from_db()
+    assert message_a.document_sha256 != before
+    page = _words(browser_a.get(reverse("outsite-message", args=[message_a.pk])))
+    assert "exact dit document" in page
+    assert message_a.document_sha256 in page
