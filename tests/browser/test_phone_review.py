@@ -14,7 +14,8 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import login
+from kvk.status import Status
+from tests.browser.conftest import WIDEST, login
 from tests.factories import PASSWORD
 from tests.portal.conftest import make_message
 
@@ -68,3 +69,44 @@ def test_after_a_refused_action_the_error_is_in_view_with_a_link_to_its_field(
     assert _focused_id(page) == "id_reason"
     assert page.locator("#id_reason").evaluate(IN_VIEW)
     assert page.input_value("#id_reason") == "De bedragen kloppen niet."
+
+
+#: The width of a 390 px phone at 200 % zoom, in CSS pixels.
+ZOOMED = {"width": 195, "height": 422}
+
+#: The widest word of each H1 against the H1's width: a word wider than its heading is
+#: broken in the middle.
+WORD_TOO_WIDE = """(h) => { const s = getComputedStyle(h);
+  const probe = document.createElement('span'); probe.style.font = s.font;
+  probe.style.whiteSpace = 'nowrap'; probe.style.position = 'absolute';
+  document.body.appendChild(probe);
+  const wide = h.innerText.split(/\\s+/).filter(w => { probe.textContent = w;
+    return probe.getBoundingClientRect().width > h.clientWidth; });
+  probe.remove(); return wide; }"""
+
+OVERFLOW = "(w) => w.document.documentElement.scrollWidth - w.innerWidth"
+
+
+def test_at_200_percent_zoom_on_a_phone_nothing_scrolls_sideways(live_server, new_page, client_a):
+    """390 px at 200 % zoom is 195 CSS px: the list and a message reflow (WCAG 1.4.10), no
+    word of the organisation's name is broken in the middle, and the accounts fit their
+    frame."""
+    client_a.organisation.name = "Fietsenmakerij De Snelle Spaak B.V."
+    client_a.organisation.save(update_fields=["name"])
+    message = make_message(client_a, Status.APPROVED)
+    page = new_page()
+    login(page, live_server.url, client_a.user.username, PASSWORD)
+    page.set_viewport_size(ZOOMED)
+    for path in (reverse("outsite-messages"), reverse("outsite-message", args=[message.pk])):
+        page.goto(live_server.url + path)
+        page.wait_for_timeout(200)
+        too_wide = page.evaluate(f"() => ({OVERFLOW})(window)")
+        assert too_wide <= 0, f"{path}: {too_wide}px too wide: {page.evaluate(WIDEST)}"
+    # The organisation's name: no word of it broken in the middle. (A single word longer
+    # than the width, "accorderingsberichten", is hyphenated where the browser knows Dutch
+    # hyphenation: hyphens:auto.)
+    assert page.locator("h1").evaluate(WORD_TOO_WIDE) == []
+    frame = page.evaluate(
+        f"() => ({OVERFLOW})(document.querySelector('iframe.accounts').contentWindow)"
+    )
+    assert frame <= 0, f"the accounts are {frame}px wider than their frame"
