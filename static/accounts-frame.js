@@ -13,11 +13,28 @@
   function fitAll() {
     document.querySelectorAll("iframe.accounts").forEach(fit);
   }
+  // The frame takes the keyboard focus, but Chromium does not match :focus on a frame whose
+  // document has it: mark it, so that it shows the focus ring (WCAG 2.4.7).
+  function watchFocus(frame) {
+    var win = frame.contentWindow;
+    if (!win || frame.dataset.focusWatched === win.document.URL) {
+      return;
+    }
+    frame.dataset.focusWatched = win.document.URL;
+    win.addEventListener("focus", function () {
+      frame.classList.add("has-focus");
+    });
+    win.addEventListener("blur", function () {
+      frame.classList.remove("has-focus");
+    });
+  }
   document.querySelectorAll("iframe.accounts").forEach(function (frame) {
     frame.addEventListener("load", function () {
       fit(frame);
+      watchFocus(frame);
     });
     fit(frame);
+    watchFocus(frame);
   });
   window.addEventListener("resize", fitAll);
 })();

@@ -110,3 +110,49 @@ def test_at_200_percent_zoom_on_a_phone_nothing_scrolls_sideways(live_server, ne
         f"() => ({OVERFLOW})(document.querySelector('iframe.accounts').contentWindow)"
     )
     assert frame <= 0, f"the accounts are {frame}px wider than their frame"
+
+
+def _contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    def luminance(rgb: tuple[int, ...]) -> float:
+        def channel(c: int) -> float:
+            s = c / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+RGB = """(e) => { const s = getComputedStyle(e); return {
+  outline: s.outlineColor.match(/\\d+/g).map(Number), width: parseFloat(s.outlineWidth),
+  style: s.outlineStyle }; }"""
+
+
+def test_the_keyboard_focus_is_visible_and_the_tick_box_big_enough(live_server, new_page, client_a):
+    """The focus ring has 3:1 against the white page and the blue top bar (WCAG 1.4.11,
+    2.4.7); the accounts' frame shows it too; "Jaarrekening vastgesteld" is at least 24 by
+    24 CSS px (WCAG 2.5.8)."""
+    message = make_message(client_a)
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, client_a.user.username, PASSWORD)
+    page.goto(live_server.url + reverse("outsite-message", args=[message.pk]))
+    white, topbar = (255, 255, 255), (11, 79, 138)  # --brand, the top bar
+    page.focus("#adopt")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # a keyboard focus: :focus-visible
+    ring = page.locator("#adopt").evaluate(RGB)
+    assert ring["style"] != "none" and ring["width"] >= 2
+    assert _contrast(tuple(ring["outline"]), white) >= 3, ring
+    page.focus("#lang")
+    bar_ring = page.locator("#lang").evaluate(RGB)
+    assert bar_ring["style"] != "none" and bar_ring["width"] >= 2
+    assert _contrast(tuple(bar_ring["outline"]), topbar) >= 3, bar_ring
+
+    page.focus("#doc-h + .downloads a:last-child")
+    page.keyboard.press("Tab")  # from the last download on, into the accounts' frame
+    frame = page.locator("iframe.accounts").evaluate(RGB)
+    assert frame["style"] != "none" and frame["width"] >= 2, frame
+    assert _contrast(tuple(frame["outline"]), white) >= 3, frame
