@@ -10,6 +10,7 @@ from datetime import date
 from django.core import mail
 from django.urls import reverse
 
+from config import dates
 from kvk.status import Status
 from tests.portal.conftest import make_message
 from workflow import services
@@ -177,3 +178,30 @@ def test_before_adoption_no_fingerprint_is_promised_that_adoption_changes(
     page = _words(browser_a.get(reverse("outsite-message", args=[message_a.pk])))
     assert "exact dit document" in page
     assert message_a.document_sha256 in page
+
+
+def test_the_list_tells_the_versions_of_a_year_apart(browser_a, client_a):
+    """Three versions of one year (rejected, rejected, waiting) read alike in the list: each
+    card says when it came in to the minute, and a version a newer one replaced says so
+    instead of looking open; its page no longer promises the version that has come."""
+    first = make_message(client_a, Status.REJECTED)
+    second = make_message(client_a, Status.REJECTED)
+    third = make_message(client_a)
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.replaces_id, third.replaces_id) == (first.pk, second.pk)
+
+    page = browser_a.get(reverse("outsite-messages"))
+    cards = {
+        m.pk: html
+        for m, html in zip(page.context["page"], _words(page).split('<li class="card')[1:])
+    }
+    for message in (first, second, third):
+        assert dates.format_moment(message.created_at) in cards[message.pk]
+    for replaced in (first, second):
+        assert 'class="tag replaced-tag"' in cards[replaced.pk]
+    assert "replaced-tag" not in cards[third.pk]
+
+    detail = _words(browser_a.get(reverse("outsite-message", args=[second.pk])))
+    assert "na de correctie krijgt u een nieuwe versie" not in detail.lower()
+    assert f'href="{reverse("outsite-message", args=[third.pk])}"' in detail
