@@ -112,7 +112,7 @@ CLIENT_ACTOR_ROLES = {Actor.Kind.STAFF: _("uw accountant")}
 #: Where a message stands, as its client reads it (the pages and the e-mail): no code, no
 #: third person about the reader ("door cliënt"), no portal, workflow or Digipoort; the
 #: staff read the status code and its label (kvk.status.Status).
-CLIENT_STATUS = {
+CLIENT_STATUS: dict[int, Any] = {
     Status.RECEIVED: _("Ontvangen door uw accountant"),
     Status.PROCESSING: _("Wordt verwerkt"),
     Status.PROCESSING_FAILED: _("Niet in behandeling genomen"),
