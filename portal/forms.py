@@ -597,3 +597,16 @@ class OTPTokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].replace(" ", "")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Choosing a password (the reset link, the invitation): what the password rules
+    (AUTH_PASSWORD_VALIDATORS) find is said under the password typed first, where it is
+    typed; the confirmation only says when the two differ. Django says both under the
+    confirmation."""
+
+    def clean(self) -> dict[str, Any] | None:
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        # Past SetPasswordForm.clean, which would validate the confirmation again.
+        return super(auth_forms.SetPasswordForm, self).clean()

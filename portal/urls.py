@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, re_path, reverse_lazy
 
 from portal import views
+from portal.forms import SetPasswordForm
 from portal.views import auth, diagram, insite, outsite
 
 
@@ -58,7 +59,7 @@ urlpatterns = [
     path(
         "wachtwoord/instellen/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
+            form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
         ),
         name="password_reset_confirm",
     ),

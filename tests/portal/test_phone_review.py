@@ -205,3 +205,25 @@ def test_the_list_tells_the_versions_of_a_year_apart(browser_a, client_a):
     detail = _words(browser_a.get(reverse("outsite-message", args=[second.pk])))
     assert "na de correctie krijgt u een nieuwe versie" not in detail.lower()
     assert f'href="{reverse("outsite-message", args=[third.pk])}"' in detail
+
+
+def test_a_password_too_short_is_said_under_the_password_not_its_confirmation(client_a):
+    """The rules of a password (AUTH_PASSWORD_VALIDATORS: at least 12 characters) are about
+    the password typed first; the second field only repeats it."""
+    from tests.portal.test_password_reset import ask_reset, link_in, open_link
+
+    client_a.user.email = "klant@example.nl"
+    client_a.user.save()
+    ask_reset("klant@example.nl")
+    browser, form_url = open_link(link_in(mail.outbox[0].body))
+    refused = browser.post(form_url, {"new_password1": "Kort-1", "new_password2": "Kort-1"})
+    form = refused.context["form"]
+    assert "Dit wachtwoord is te kort" in " ".join(form.errors.get("new_password1", []))
+    assert "new_password2" not in form.errors
+    assert 'id="id_new_password1_error"' in _words(refused)
+
+    # Two passwords that differ: that is said under the confirmation, as before.
+    differ = browser.post(
+        form_url, {"new_password1": "Lang-genoeg-12", "new_password2": "Lang-genoeg-13"}
+    )
+    assert "new_password2" in differ.context["form"].errors
