@@ -227,3 +227,13 @@ def test_a_password_too_short_is_said_under_the_password_not_its_confirmation(cl
         form_url, {"new_password1": "Lang-genoeg-12", "new_password2": "Lang-genoeg-13"}
     )
     assert "new_password2" in differ.context["form"].errors
+
+
+def test_each_language_is_offered_in_its_own_name(client):
+    """The language choice names each language as its speakers do ("English" in the Dutch
+    page, "Nederlands" in the English one), as it is marked: lang="en", lang="nl"."""
+    for language in ("nl", "en"):
+        page = client.get(reverse("login"), headers={"accept-language": language})
+        html = _words(page)
+        assert 'lang="en">English</option>' in html
+        assert 'lang="nl">Nederlands</option>' in html
