@@ -753,12 +753,36 @@ def completeness_problems(report: AnnualReport, *, today: date | None = None) ->
     prepared_on = _date_or_none(data.get("prepared_on"))
     return [
         *_kvk_tab_problems(report.administration),
+        *_taxonomy_problems(report),
         *_period_problems(report, data),
         *_signing_problems(report, end, today),
         *_prepared_problems(prepared_on, end, today),
         *_adoption_date_problems(report, prepared_on, today),
         *(_explanation_problems(report) if report.resubmission else []),
         *_figure_problems(report.administration, data),
+    ]
+
+
+def _taxonomy_problems(report: AnnualReport) -> list[Problem]:
+    """A year before the oldest taxonomy generation this product builds (kvk.taxonomy
+    GENERATIONS) has no KvK document here: said under the year, not a server error."""
+    oldest = min(tx.GENERATIONS, key=lambda generation: generation.financial_year)
+    if report.financial_year >= oldest.financial_year:
+        return []
+    return [
+        Problem(
+            _("Boekjaar"),
+            _(
+                "Voor boekjaar %(year)s kan hier geen KvK-document worden gemaakt: de oudste "
+                "taxonomie die hier wordt ondersteund, %(taxonomy)s, is voor boekjaren vanaf "
+                "%(first)s."
+            )
+            % {
+                "year": report.financial_year,
+                "taxonomy": oldest.label,
+                "first": oldest.financial_year,
+            },
+        )
     ]
 
 

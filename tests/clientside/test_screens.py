@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clientside.models import Administration, AnnualReport, CommunicationProfile, OutboundMessage
+from demo.setup import report_values
 from kvk.status import Status
 from tests import factories
 from tests.clientside.conftest import SIGNED, YEAR, make_environment, signed_by_the_director
@@ -899,3 +900,23 @@ def test_a_message_stopped_for_the_old_kvk_number_asks_for_a_new_version(client)
     assert 'id="nieuwe-stukken"' in html and 'id="new-kvk-number"' in html
     assert "vermeldt niet het KvK-nummer van de organisatie (11223344)" in html
     assert services.prepare(env.report).pk != message.pk
+
+
+@pytest.mark.django_db
+def test_a_year_before_the_oldest_taxonomy_is_a_problem_to_fix_not_a_server_error(client):
+    """NT19 is the oldest taxonomy generation the product builds (kvk/taxonomy.py
+    GENERATIONS, for financial years from 2024): a 2023 report's page and "Klaarzetten" say
+    so under "Boekjaar" instead of failing with LookupError (a server error)."""
+    env = make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+    report = AnnualReport.objects.create(
+        administration=env.administration,
+        financial_year=2023,
+        **report_values(env.administration, 2023, signing_place="Utrecht"),
+    )
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    page = client.get(f"/klant/jaarrapporten/{report.pk}/")
+    assert page.status_code == 200
+    assert "NT19" in page.content.decode()
+    texts = flashes(follow_post(client, f"/klant/jaarrapporten/{report.pk}/klaarzetten/"))
+    assert any(t.startswith("Boekjaar:") and "2024" in t for t in texts), texts
+    assert OutboundMessage.objects.count() == 0
