@@ -179,7 +179,11 @@ def test_a_login_named_after_its_role_is_not_named_twice(client_a, staff, staff_
     services.repair(
         message_id=message.pk, actor=Actor.for_user(staff), reason="De afkeuring was een vergissing"
     )
-    (repaired,) = [e for e in selectors.timeline(message) if e.title == "Teruggezet in de workflow"]
+    (repaired,) = [
+        e
+        for e in selectors.timeline(message, for_staff=True)
+        if e.title == "Teruggezet in de workflow"
+    ]
     assert (repaired.actor_name, repaired.actor_role) == (username, "")
     page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
     assert f'<span class="actor">{username}</span>' in page
