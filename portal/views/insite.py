@@ -464,7 +464,7 @@ def _noted(
 
 @common.staff_view()
 @activation.required
-@require_POST
+@common.post_else_message("insite-message", common.staff_messages)
 def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
     """The accountant overrides the size-class warning with a reason (audit event)."""
     return _noted(
@@ -509,7 +509,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @common.staff_view()
 @activation.required
-@require_POST
+@common.post_else_message("insite-message", common.staff_messages)
 def message_attention(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Afgehandeld" (60 with an attention code): the staff member notes what was checked
     or agreed (audit event); the message leaves the attention list, the poll goes on."""
@@ -714,7 +714,7 @@ def _record_checked_delivery(
 
 @common.staff_view()
 @activation.required
-@require_POST
+@common.post_else_message("insite-message", common.staff_messages)
 def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Opnieuw verzenden" (status 70): the first POST asks "Weet u het zeker?", the second
     one (``confirmed``) sends, with a fresh budget of automatic attempts."""
@@ -738,7 +738,7 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @common.staff_view()
 @activation.required
-@require_POST
+@common.post_else_message("insite-message", common.staff_messages)
 def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Aflevering gecontroleerd bij Digipoort?" (status 70): not delivered, so send again
     without asking Digipoort first; or delivered under a kenmerk of this message's that

@@ -237,3 +237,38 @@ def test_each_language_is_offered_in_its_own_name(client):
         html = _words(page)
         assert 'lang="en">English</option>' in html
         assert 'lang="nl">Nederlands</option>' in html
+
+
+def test_the_staffs_other_form_addresses_opened_again_show_the_message_too(
+    staff_browser, outsider_browser, browser_b, message_a
+):
+    """Found in review: the size class, resend, delivery check and attention forms give
+    back a page at their own address too; a GET of it showed a blank 405. Another firm's
+    staff, and a client of another organisation, still find nothing there (404)."""
+    detail = reverse("insite-message", args=[message_a.pk])
+    for name in ("insite-size-class", "insite-resend", "insite-delivery", "insite-attention"):
+        url = reverse(name, args=[message_a.pk])
+        response = staff_browser.get(url)
+        assert response.status_code == 302 and response.url == detail, name
+        assert outsider_browser.get(url).status_code == 404, name
+    for action in ("adopt", "approve", "reject"):
+        url = reverse("outsite-action", args=[message_a.pk, action])
+        assert browser_b.get(url).status_code == 404
+    assert browser_b.get(reverse("outsite-comment", args=[message_a.pk])).status_code == 404
+
+
+def test_the_client_reads_the_reason_of_a_rejection_not_who_rejected_in_third_person(
+    browser_a, staff_browser, client_a, message_a
+):
+    """Found in review: the rejection's heading said "Afgekeurd door de cliënt" to the
+    client too."""
+    services.reject(
+        message_id=message_a.pk, actor=Actor.for_user(client_a.user), reason="Cijfers kloppen niet"
+    )
+
+    client_page = _words(browser_a.get(reverse("outsite-message", args=[message_a.pk])))
+    staff_page = _words(staff_browser.get(reverse("insite-message", args=[message_a.pk])))
+
+    assert "Reden van de afkeuring" in client_page and "Cijfers kloppen niet" in client_page
+    assert "door de cliënt" not in client_page
+    assert "Afgekeurd door de cliënt" in staff_page
