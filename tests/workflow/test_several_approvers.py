@@ -576,7 +576,7 @@ def test_one_contact_compares_no_signatories(flow):
 
 
 # The signatories' names are free text (NT19: jenv-bw2-i:LegalEntityNameManagingSupervisoryDirector
-# is an nl-types:string1000ItemType, /work/shared/domain/nt19/nt19-index.json), and Dutch
+# is an nl-types:string1000ItemType, kvk/nt19/nt19-index.json), and Dutch
 # accounts often sign with initials and the surname with its tussenvoegsel ("J. de Vries"),
 # while the contact carries the full name ("Jan de Vries").
 @pytest.mark.django_db
