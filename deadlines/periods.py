@@ -48,14 +48,19 @@ def message_mismatch(message: ApprovalMessage) -> PeriodMismatch | None:
 
 def with_mismatches(rows: list[DeadlineRow]) -> list[DeadlineRow]:
     """The rows with their ``period_mismatch``; the organisations come with their facts
-    (``selectors.year_rows``), the documents of the rows' messages in one query."""
-    pks = [row.message.pk for row in rows if row.message is not None]
-    if not pks:
+    (``selectors.year_rows``), the documents of the rows' messages in one query, read one
+    at a time (documents may be megabytes each; only their periods are kept)."""
+    by_message = {row.message.pk: row for row in rows if row.message is not None}
+    if not by_message:
         return rows
-    documents = dict(ApprovalMessage.objects.filter(pk__in=pks).values_list("pk", "document"))
+    documents = ApprovalMessage.objects.filter(pk__in=by_message).values_list("pk", "document")
+    mismatches = {
+        pk: document_mismatch(by_message[pk].organisation, bytes(document))
+        for pk, document in documents.iterator(chunk_size=20)
+    }
     return [
-        replace(row, period_mismatch=document_mismatch(row.organisation, bytes(documents[pk])))
-        if row.message is not None and (pk := row.message.pk) in documents
+        replace(row, period_mismatch=mismatches[row.message.pk])
+        if row.message is not None and row.message.pk in mismatches
         else row
         for row in rows
     ]
