@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
+from kvk.commands import DryRunCommand
 from workflow.models import ApprovalMessage
 from workflow.services.processing import _within_bytes
 
@@ -99,12 +99,13 @@ def fill_from_documents(
     return fill
 
 
-class RepairCommand(BaseCommand):
+class RepairCommand(DryRunCommand):
     """A fill as a command: ``--dry-run`` and ``--batch-size``, a line of progress per batch
     and a summary. A subclass names the ``field``, the ``candidates`` (the messages where it
     is still empty) and the ``value_of`` each."""
 
     field: str
+    dry_run_help = "Read and report what would change; write nothing."
 
     def candidates(self) -> QuerySet[ApprovalMessage]:
         raise NotImplementedError
@@ -113,11 +114,7 @@ class RepairCommand(BaseCommand):
         raise NotImplementedError
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Read and report what would change; write nothing.",
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--batch-size",
             type=int,
@@ -144,7 +141,8 @@ class RepairCommand(BaseCommand):
             progress=progress,
             rows=batch_size,
         )
-        self.stdout.write(
-            f"{'Dry run: ' if dry_run else ''}examined {fill.examined}, {verb} {self.field} on "
-            f"{fill.filled}, left empty {fill.without} (the document gives none)."
+        self.summary(
+            f"examined {fill.examined}, {verb} {self.field} on {fill.filled}, "
+            f"left empty {fill.without} (the document gives none).",
+            dry_run=dry_run,
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from deadlines import reminders
 from deadlines.models import ReminderLog
+from kvk.commands import DryRunCommand
 
 
 def describe(entry: ReminderLog) -> str:
@@ -22,11 +23,12 @@ def describe(entry: ReminderLog) -> str:
     return line
 
 
-class Command(BaseCommand):
+class Command(DryRunCommand):
     help = (
         "Send due reminders to clients and escalations to staff; never sends one twice. "
         "--today and --dry-run only show what would be sent."
     )
+    dry_run_help = "Show what would be sent today, sending and recording nothing."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -34,11 +36,7 @@ class Command(BaseCommand):
             help="Preview as if today were this date (YYYY-MM-DD), e.g. a season ahead: "
             "sends nothing and records nothing, so the real day still sends everything.",
         )
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Show what would be sent today, sending and recording nothing.",
-        )
+        super().add_arguments(parser)
 
     def handle(self, *args, **options) -> None:
         now = None

@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
 
 from crm.models import Organisation
+from kvk.commands import DryRunCommand
 from kvk.status import Status
 from workflow.models import ApprovalMessage
 from workflow.services import close_copy
@@ -67,18 +67,12 @@ def _named(copy: Copy) -> str:
     return f"message {copy.pk} ({copy.message_id}, status {copy.status})"
 
 
-class Command(BaseCommand):
+class Command(DryRunCommand):
     help = (
         "Close byte-identical copies left at 30 from before copies were refused (30 -> 25 "
         "with an audit event), keeping the message furthest along; list the rest for staff."
     )
-
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Report what would be closed and listed; change nothing.",
-        )
+    dry_run_help = "Report what would be closed and listed; change nothing."
 
     def handle(self, *args, dry_run: bool, **options: Any) -> None:
         counts = {"documents": 0, "closed": 0, "skipped": 0, "listed": 0}
@@ -109,10 +103,11 @@ class Command(BaseCommand):
         unhashed = ApprovalMessage.objects.filter(
             status=Status.IN_REVIEW, received_sha256=""
         ).count()
-        self.stdout.write(
-            f"{'Dry run: ' if dry_run else ''}documents with copies: {counts['documents']}, "
+        self.summary(
+            f"documents with copies: {counts['documents']}, "
             f"{'would close' if dry_run else 'closed'}: {counts['closed']}, "
-            f"changed meanwhile (left): {counts['skipped']}, listed for staff: {counts['listed']}"
+            f"changed meanwhile (left): {counts['skipped']}, listed for staff: {counts['listed']}",
+            dry_run=dry_run,
         )
         if unhashed:
             self.stdout.write(

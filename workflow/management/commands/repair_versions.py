@@ -15,24 +15,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from kvk.commands import DryRunCommand
 from kvk.status import Status
 from workflow.models import ApprovalMessage
 from workflow.services.versions import close_superseded
 
 
-class Command(BaseCommand):
+class Command(DryRunCommand):
     help = (
         "Close older versions of a year left at 30 beside a newer one (30 -> 25 with an "
         "audit event), keeping the version received last."
     )
-
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would be closed; change nothing."
-        )
+    dry_run_help = "Report what would be closed; change nothing."
 
     def handle(self, *args, dry_run: bool, **options: Any) -> None:
         years = (
@@ -59,4 +55,4 @@ class Command(BaseCommand):
                     f"(30 -> 25); goes on: {message.reasons[0]['params']['message_id']}"
                 )
         verb = "would close" if dry_run else "closed"
-        self.stdout.write(f"{'Dry run: ' if dry_run else ''}{verb} {closed} older version(s).")
+        self.summary(f"{verb} {closed} older version(s).", dry_run=dry_run)
