@@ -2,11 +2,11 @@
 for an entry point, with an instance that breaks it and one that does not.
 
 The assertions are those of kvk.nt.formula_files: micro's in nt19-kvk-supplement.json
-(formulas_micro), klein's in nt19-kvk-klein-formulas.json. Each case names the formula
-file the assertion is recorded in; its severity is read from the record. Instances are
-the demo statements of the assertion's variant (kvk.statements.demo_statements), built
-and changed by a small textual edit or with dataclasses.replace; every edit asserts that
-it changed something.
+(formulas_micro), klein's in nt19-kvk-klein-formulas.json. The cases are grouped by the
+formula file that records their assertions, one table a variant and id prefix (cases());
+the severity is read from the record. Instances are the demo statements of the
+assertion's variant (kvk.statements.demo_statements), built and changed by a small
+textual edit or with dataclasses.replace; every edit asserts that it changed something.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from kvk.statements import FinancialStatements, Signatory, demo_statements
 FILING_DATE = date(2026, 6, 1)
 NUMBER = "12345678"
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+#: a change of an instance's text
+Edit = Callable[[str], str]
 
 
 # --- instances ----------------------------------------------------------------------------
@@ -91,7 +93,7 @@ def _fact(name: str, context: str | None = None) -> re.Pattern[str]:
     return re.compile(rf'\n *<([\w-]+):{name} contextRef="{ctx}"[^>]*>([^<]*)</\1:{name}>')
 
 
-def drop(name: str) -> Callable[[str], str]:
+def drop(name: str) -> Edit:
     def change(text: str) -> str:
         changed = _fact(name).sub("", text)
         assert changed != text, f"no {name} in the instance"
@@ -100,7 +102,7 @@ def drop(name: str) -> Callable[[str], str]:
     return change
 
 
-def duplicate(name: str) -> Callable[[str], str]:
+def duplicate(name: str) -> Edit:
     def change(text: str) -> str:
         match = _fact(name).search(text)
         assert match, f"no {name} in the instance"
@@ -109,7 +111,7 @@ def duplicate(name: str) -> Callable[[str], str]:
     return change
 
 
-def set_value(name: str, value: str, context: str | None = None) -> Callable[[str], str]:
+def set_value(name: str, value: str, context: str | None = None) -> Edit:
     """The value of the first fact of a local name (in a context)."""
 
     def change(text: str) -> str:
@@ -123,7 +125,7 @@ def set_value(name: str, value: str, context: str | None = None) -> Callable[[st
     return change
 
 
-def add(qname: str, value: str, context: str = "FY", unit: str = "") -> Callable[[str], str]:
+def add(qname: str, value: str, context: str = "FY", unit: str = "") -> Edit:
     """A fact before the end of the document (an undeclared prefix is declared on it)."""
 
     def change(text: str) -> str:
@@ -140,7 +142,7 @@ def _namespace(prefix: str) -> str:
     return tx.generation("nt20").namespaces[prefix]
 
 
-def edit(old: str, new: str, count: int = 1) -> Callable[[str], str]:
+def edit(old: str, new: str, count: int = 1) -> Edit:
     def change(text: str) -> str:
         assert old in text, f"{old!r} not in the instance"
         return text.replace(old, new, count)
@@ -148,7 +150,7 @@ def edit(old: str, new: str, count: int = 1) -> Callable[[str], str]:
     return change
 
 
-def both(*changes: Callable[[str], str]) -> Callable[[str], str]:
+def both(*changes: Edit) -> Edit:
     def change(text: str) -> str:
         for one in changes:
             text = one(text)
@@ -175,7 +177,7 @@ CONSOLIDATED_CONTEXT = (
 )
 
 
-def consolidated_appropriation(value: str) -> Callable[[str], str]:
+def consolidated_appropriation(value: str) -> Edit:
     """A consolidated BalanceSheetBeforeAfterAppropriationResults next to the separate one."""
     return both(
         edit("<xbrli:unit ", CONSOLIDATED_CONTEXT + "\n  <xbrli:unit "),
@@ -190,400 +192,393 @@ ABROAD = both(
     ),
     add("nl-cd:PlaceOfResidenceAbroad", "Antwerpen"),
 )
+#: DocumentRelatesToIndividualEntityOrGroup: the demo's is "Enkelvoudig"
+GROUP = set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd")
+GROUP_AND_SEPARATE = set_value(
+    "DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd en enkelvoudig"
+)
+FUNCTIONAL = set_value("IncomeStatementClassificationType", "Functioneel")
+#: a provision one more, and the total of equity and liabilities with it: every sum holds,
+#: but the total no longer equals the assets (micro's and klein's PrtFST101Variable1)
+UNBALANCED = both(
+    set_value("Provisions", "3001", "FY_end"),
+    set_value("EquityAndLiabilities", "120046", "FY_end"),
+)
+
+
+def amount(qname: str) -> Edit:
+    """An amount of 100 euro of the financial year."""
+    return add(qname, "100", "FY_d", unit="EUR")
 
 
 # --- the cases ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Case:
-    variant: str
-    breaking: Callable[[str], str]
-    passing: Callable[[str], str] = unchanged
+    breaking: Edit
+    passing: Edit = unchanged
     situation: str = "demo"  # the built instance both edits start from
     filing_date: date = FILING_DATE
     passing_filing_date: date = FILING_DATE
     #: the breaking edit starts from another situation than the passing one
     breaking_situation: str | None = None
+    variant: str = ""  # the entry point whose formula files record the assertion: cases()
+
+
+def cases(variant: str, prefix: str, table: dict[str, Edit | Case]) -> dict[str, Case]:
+    """The cases of a variant's assertions ``<prefix>_<name>``, by name: an edit alone
+    breaks the demo instance, which passes unchanged."""
+    return {
+        f"{prefix}_{name}": dataclasses.replace(
+            case if isinstance(case, Case) else Case(case), variant=variant
+        )
+        for name, case in table.items()
+    }
 
 
 M, K = "micro", "klein"
 CASES: dict[str, Case] = {
     # kvk-balance-sheet_u-for.xml (micro), sums along the ParentChildSummation arcs of
     # kvk-generic-balance-sheet-micro-entities-parentchildsummation.xml
-    "existenceAssertion_BalanceSheetMicroEntities_PrtExistence1": Case(
-        M, drop("BalanceSheetBeforeAfterAppropriationResults")
-    ),
-    "valueAssertion_BalanceSheetMicroEntities_PrtFST1SumOfChildrenDParentCredit1": Case(
-        M, set_value("Provisions", "3001", "FY_end")
-    ),
-    "valueAssertion_BalanceSheetMicroEntities_PrtFST1SumOfChildrenDParentCredit2": Case(
-        M, set_value("LiabilitiesMaturityExceedingOneYear", "25001", "FY_end")
-    ),
-    "valueAssertion_BalanceSheetMicroEntities_PrtFST1SumOfChildrenDParentDebit1": Case(
-        M, set_value("AssetsCurrentOther", "66796", "FY_end")
-    ),
-    "valueAssertion_BalanceSheetMicroEntities_PrtFST1SumOfChildrenDParentDebit2": Case(
-        M, set_value("AssetsNoncurrentOther", "53251", "PY_end")
-    ),
-    "valueAssertion_BalanceSheetMicroEntities_PrtFST1SumOfChildrenDParentDebit3": Case(
+    **cases(
         M,
-        both(
-            set_value("AssetsCurrentOther", "66796", "FY_end"),
-            set_value("AssetsCurrent", "66796", "FY_end"),
-        ),
+        "existenceAssertion_BalanceSheetMicroEntities",
+        {"PrtExistence1": drop("BalanceSheetBeforeAfterAppropriationResults")},
     ),
-    "valueAssertion_BalanceSheetMicroEntities_PrtFST101Variable1": Case(
+    **cases(
         M,
-        both(
-            set_value("Provisions", "3001", "FY_end"),
-            set_value("EquityAndLiabilities", "120046", "FY_end"),
-        ),
+        "valueAssertion_BalanceSheetMicroEntities",
+        {
+            "PrtFST1SumOfChildrenDParentCredit1": set_value("Provisions", "3001", "FY_end"),
+            "PrtFST1SumOfChildrenDParentCredit2": set_value(
+                "LiabilitiesMaturityExceedingOneYear", "25001", "FY_end"
+            ),
+            "PrtFST1SumOfChildrenDParentDebit1": set_value("AssetsCurrentOther", "66796", "FY_end"),
+            "PrtFST1SumOfChildrenDParentDebit2": set_value(
+                "AssetsNoncurrentOther", "53251", "PY_end"
+            ),
+            "PrtFST1SumOfChildrenDParentDebit3": both(
+                set_value("AssetsCurrentOther", "66796", "FY_end"),
+                set_value("AssetsCurrent", "66796", "FY_end"),
+            ),
+            "PrtFST101Variable1": UNBALANCED,
+        },
     ),
     # kvk-income-statement_u-for.xml (micro): children in the presentation tree
-    "valueAssertion_IncomeStatementMicroEntities_PrtFST1SumOfChildrenParentCredit1": Case(
-        M, set_value("NetRevenue", "184301", "FY_d")
-    ),
-    "valueAssertion_IncomeStatementMicroEntities_PrtFST1SumOfChildrenParentDebit1": Case(
-        M, set_value("WagesSalaries", "121001", "PY_d")
-    ),
-    "valueAssertion_IncomeStatementMicroEntities_PrtFST102Variables1": Case(
-        M, set_value("ResultBeforeTax", "15781", "FY_d")
-    ),
-    "valueAssertion_IncomeStatementMicroEntities_PrtFST102Variables2": Case(
-        M, set_value("IncomeTaxExpense", "2966", "FY_d")
+    **cases(
+        M,
+        "valueAssertion_IncomeStatementMicroEntities",
+        {
+            "PrtFST1SumOfChildrenParentCredit1": set_value("NetRevenue", "184301", "FY_d"),
+            "PrtFST1SumOfChildrenParentDebit1": set_value("WagesSalaries", "121001", "PY_d"),
+            "PrtFST102Variables1": set_value("ResultBeforeTax", "15781", "FY_d"),
+            "PrtFST102Variables2": set_value("IncomeTaxExpense", "2966", "FY_d"),
+        },
     ),
     # kvk-document-information-for.xml
-    "existenceAssertion_DocumentInformation_PrtExistOnce1": Case(M, drop("EmailAddressFull")),
-    "existenceAssertion_DocumentInformation_PrtExistOnce3": Case(
-        M, duplicate("FinancialReportingPeriodCurrentEndDate")
-    ),
-    "existenceAssertion_DocumentInformation_PrtExistOnce4": Case(
-        M, drop("DocumentPresentationCurrency")
-    ),
-    "existenceAssertion_DocumentInformation_PrtExistOnce5": Case(
-        M, drop("FinancialReportingPeriodDifferentThanAnnualStatus")
-    ),
-    "existenceAssertion_DocumentInformation_PrtExistOnce6": Case(M, drop("DocumentAdoptionStatus")),
-    "existenceAssertion_DocumentInformation_PrtExistOnce8": Case(
-        M, duplicate("FinancialReportingPeriodCurrentStartDate")
-    ),
-    "existenceAssertion_DocumentInformation_PrtExistOnce10": Case(
-        M, drop("FinancialStatementsDateOfPreparation")
-    ),
-    # ".le 1": a first year without a previous period passes
-    "existenceAssertion_DocumentInformation_PrtExistOnceMax1": Case(
+    **cases(
         M,
-        duplicate("FinancialReportingPeriodPreviousEndDate"),
-        situation="first-year",
-        breaking_situation="demo",
+        "existenceAssertion_DocumentInformation",
+        {
+            "PrtExistOnce1": drop("EmailAddressFull"),
+            "PrtExistOnce3": duplicate("FinancialReportingPeriodCurrentEndDate"),
+            "PrtExistOnce4": drop("DocumentPresentationCurrency"),
+            "PrtExistOnce5": drop("FinancialReportingPeriodDifferentThanAnnualStatus"),
+            "PrtExistOnce6": drop("DocumentAdoptionStatus"),
+            "PrtExistOnce8": duplicate("FinancialReportingPeriodCurrentStartDate"),
+            "PrtExistOnce10": drop("FinancialStatementsDateOfPreparation"),
+            # ".le 1": a first year without a previous period passes
+            "PrtExistOnceMax1": Case(
+                duplicate("FinancialReportingPeriodPreviousEndDate"),
+                situation="first-year",
+                breaking_situation="demo",
+            ),
+            "PrtExistOnceMax2": Case(
+                duplicate("FinancialReportingPeriodPreviousStartDate"),
+                situation="first-year",
+                breaking_situation="demo",
+            ),
+        },
     ),
-    "existenceAssertion_DocumentInformation_PrtExistOnceMax2": Case(
+    **cases(
         M,
-        duplicate("FinancialReportingPeriodPreviousStartDate"),
-        situation="first-year",
-        breaking_situation="demo",
-    ),
-    "valueAssertion_DocumentInformation_AllMeasureEqualToPure1": Case(
-        M, edit("<xbrli:measure>xbrli:pure<", "<xbrli:measure>xbrli:shares<")
-    ),
-    "valueAssertion_DocumentInformation_AllMeasureEqualToReportedValue1": Case(
-        M, set_value("DocumentPresentationCurrency", "USD")
-    ),
-    # AllMeasureEqualToShares1: no concept of the extract has a shares type, see below
-    "valueAssertion_DocumentInformation_PrtDateEarlier24HDateLater1": Case(
-        M, set_value("FinancialReportingPeriodPreviousEndDate", "2024-12-30")
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierDateLater1": Case(
-        M, set_value("DocumentAdoptionDate", "2025-12-31"), situation="adopted"
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierDateLater2": Case(
-        M, set_value("FinancialReportingPeriodPreviousStartDate", "2024-12-31")
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierDateLater3": Case(
-        M, set_value("FinancialReportingPeriodCurrentStartDate", "2025-12-31")
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierEQDateLater1": Case(
-        M, set_value("FinancialStatementsDateOfPreparation", "2026-05-26"), situation="adopted"
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierEQYearDateLaterThnValue1": Case(
-        M, set_value("FinancialReportingPeriodDifferentThanAnnualStatus", "Ja")
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierNEYearDateLaterThnValue1": Case(
-        M,
-        set_value("FinancialReportingPeriodDifferentThanAnnualStatus", "Nee"),
-        situation="long-first-year",
-    ),
-    # current-date() is the filing date
-    "valueAssertion_DocumentInformation_PrtDateEarlierThanCurrent1": Case(
-        M,
-        unchanged,
-        filing_date=date(2025, 12, 31),
-        passing_filing_date=date(2026, 1, 1),
-    ),
-    "valueAssertion_DocumentInformation_PrtDateEarlierThanEQDateCurrent1": Case(
-        M,
-        unchanged,
-        situation="adopted",
-        filing_date=date(2026, 5, 24),
-        passing_filing_date=date(2026, 5, 25),
-    ),
-    "valueAssertion_DocumentInformation_PrtExistenceThnExistence1": Case(
-        M, drop("FinancialReportingPeriodPreviousStartDate")
-    ),
-    "valueAssertion_DocumentInformation_PrtExistenceThnExistence2": Case(
-        M, drop("FinancialReportingPeriodPreviousEndDate")
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnExistence1": Case(
-        M,
-        drop("FinancialReportingPeriodDifferentThanAnnualReasonDescription"),
-        situation="long-first-year",
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnExistence2": Case(
-        M,
-        drop("FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"),
-        situation="long-first-year",
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnExistence3": Case(
-        M,
-        set_value("DocumentAdoptionStatus", "Ja"),
-        situation="adopted",
-        breaking_situation="demo",
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnExistence4": Case(
-        M,
-        add("kvk-i:DocumentResubmissionDueToTechnicalAndOrProcesRelatedInaccuracies", "Ja"),
-        add("kvk-i:DocumentResubmissionDueToTechnicalAndOrProcesRelatedInaccuracies", "Nee"),
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnExistence5": Case(
-        M,
-        drop("DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"),
-        situation="resubmission",
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnNoExistence1": Case(
-        M, add("rj-i:FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription", "X")
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnNoExistence2": Case(
-        M, add("jenv-bw2-i:DocumentAdoptionDate", "2026-05-25")
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnNoExistence3": Case(
-        M, add("rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription", "X")
+        "valueAssertion_DocumentInformation",
+        {
+            "AllMeasureEqualToPure1": edit(
+                "<xbrli:measure>xbrli:pure<", "<xbrli:measure>xbrli:shares<"
+            ),
+            "AllMeasureEqualToReportedValue1": set_value("DocumentPresentationCurrency", "USD"),
+            # AllMeasureEqualToShares1: no concept of the extract has a shares type, see below
+            "PrtDateEarlier24HDateLater1": set_value(
+                "FinancialReportingPeriodPreviousEndDate", "2024-12-30"
+            ),
+            "PrtDateEarlierDateLater1": Case(
+                set_value("DocumentAdoptionDate", "2025-12-31"), situation="adopted"
+            ),
+            "PrtDateEarlierDateLater2": set_value(
+                "FinancialReportingPeriodPreviousStartDate", "2024-12-31"
+            ),
+            "PrtDateEarlierDateLater3": set_value(
+                "FinancialReportingPeriodCurrentStartDate", "2025-12-31"
+            ),
+            "PrtDateEarlierEQDateLater1": Case(
+                set_value("FinancialStatementsDateOfPreparation", "2026-05-26"),
+                situation="adopted",
+            ),
+            "PrtDateEarlierEQYearDateLaterThnValue1": set_value(
+                "FinancialReportingPeriodDifferentThanAnnualStatus", "Ja"
+            ),
+            "PrtDateEarlierNEYearDateLaterThnValue1": Case(
+                set_value("FinancialReportingPeriodDifferentThanAnnualStatus", "Nee"),
+                situation="long-first-year",
+            ),
+            # current-date() is the filing date
+            "PrtDateEarlierThanCurrent1": Case(
+                unchanged, filing_date=date(2025, 12, 31), passing_filing_date=date(2026, 1, 1)
+            ),
+            "PrtDateEarlierThanEQDateCurrent1": Case(
+                unchanged,
+                situation="adopted",
+                filing_date=date(2026, 5, 24),
+                passing_filing_date=date(2026, 5, 25),
+            ),
+            "PrtExistenceThnExistence1": drop("FinancialReportingPeriodPreviousStartDate"),
+            "PrtExistenceThnExistence2": drop("FinancialReportingPeriodPreviousEndDate"),
+            "PrtValueThnExistence1": Case(
+                drop("FinancialReportingPeriodDifferentThanAnnualReasonDescription"),
+                situation="long-first-year",
+            ),
+            "PrtValueThnExistence2": Case(
+                drop("FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"),
+                situation="long-first-year",
+            ),
+            "PrtValueThnExistence3": Case(
+                set_value("DocumentAdoptionStatus", "Ja"),
+                situation="adopted",
+                breaking_situation="demo",
+            ),
+            "PrtValueThnExistence4": Case(
+                add("kvk-i:DocumentResubmissionDueToTechnicalAndOrProcesRelatedInaccuracies", "Ja"),
+                add(
+                    "kvk-i:DocumentResubmissionDueToTechnicalAndOrProcesRelatedInaccuracies", "Nee"
+                ),
+            ),
+            "PrtValueThnExistence5": Case(
+                drop("DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"),
+                situation="resubmission",
+            ),
+            "PrtValueThnNoExistence1": add(
+                "rj-i:FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription", "X"
+            ),
+            "PrtValueThnNoExistence2": add("jenv-bw2-i:DocumentAdoptionDate", "2026-05-25"),
+            "PrtValueThnNoExistence3": add(
+                "rj-i:FinancialReportingPeriodDifferentThanAnnualReasonDescription", "X"
+            ),
+        },
     ),
     # kvk-document-information_u_k-for.xml
-    "existenceAssertion_DocumentInformation_PrtExistOnce2": Case(M, drop("BasisOfPreparation")),
-    "valueAssertion_DocumentInformation_AllValueThnExistenceMemberAspectCovA3": Case(
-        M,
-        set_value("BasisOfPreparation", "Fiscaal"),
-        both(
-            set_value("BasisOfPreparation", "Fiscaal"),
-            edit(COMMERCIAL, "jenv-bw2-dm:FiscalMember", count=-1),
-        ),
+    **cases(
+        M, "existenceAssertion_DocumentInformation", {"PrtExistOnce2": drop("BasisOfPreparation")}
     ),
-    "valueAssertion_DocumentInformation_AllValueThnExistenceMemberAspectCovA4": Case(
-        M, edit(COMMERCIAL, "jenv-bw2-dm:FiscalMember")
+    **cases(
+        M,
+        "valueAssertion_DocumentInformation",
+        {
+            "AllValueThnExistenceMemberAspectCovA3": Case(
+                set_value("BasisOfPreparation", "Fiscaal"),
+                both(
+                    set_value("BasisOfPreparation", "Fiscaal"),
+                    edit(COMMERCIAL, "jenv-bw2-dm:FiscalMember", count=-1),
+                ),
+            ),
+            "AllValueThnExistenceMemberAspectCovA4": edit(COMMERCIAL, "jenv-bw2-dm:FiscalMember"),
+        },
     ),
     # kvk-entity-address-for.xml
-    "existenceAssertion_EntityAddress_PrtExist02XOR1": Case(
-        M, add("nl-cd:PlaceOfResidenceAbroad", "Antwerpen"), ABROAD
+    **cases(
+        M,
+        "existenceAssertion_EntityAddress",
+        {
+            "PrtExist02XOR1": Case(add("nl-cd:PlaceOfResidenceAbroad", "Antwerpen"), ABROAD),
+            "PrtExist02XOR2": Case(drop("PostalCodeNL"), ABROAD),
+        },
     ),
-    "existenceAssertion_EntityAddress_PrtExist02XOR2": Case(M, drop("PostalCodeNL"), ABROAD),
-    **{
-        f"valueAssertion_EntityAddress_PrtExistenceThnNoExistenceCovA{n}": Case(
-            M, both(ABROAD, add(f"nl-cd:{name}", value)), ABROAD
-        )
-        for n, name, value in (
-            (1, "DescriptionLocationNL", "Bij de brug"),
-            (2, "StreetNameNL", "Oudegracht"),
-            (3, "HouseNumberNL", "120"),
-            (4, "HouseNumberAddition", "A"),
-            (5, "POBoxNumber", "100"),
-        )
-    },
-    **{
-        f"valueAssertion_EntityAddress_PrtExistenceThnNoExistenceCovA{n}": Case(
-            M, add(f"nl-cd:{name}", value)
-        )
-        for n, name, value in (
-            (6, "DescriptionLocationAbroad", "Near the bridge"),
-            (7, "StreetNameAbroad", "Meir"),
-            (8, "HouseNumberAbroad", "12"),
-            (9, "PostalCodeAbroad", "2000"),
-        )
-    },
+    **cases(
+        M,
+        "valueAssertion_EntityAddress",
+        {
+            **{
+                f"PrtExistenceThnNoExistenceCovA{n}": Case(
+                    both(ABROAD, add(f"nl-cd:{name}", value)), ABROAD
+                )
+                for n, name, value in (
+                    (1, "DescriptionLocationNL", "Bij de brug"),
+                    (2, "StreetNameNL", "Oudegracht"),
+                    (3, "HouseNumberNL", "120"),
+                    (4, "HouseNumberAddition", "A"),
+                    (5, "POBoxNumber", "100"),
+                )
+            },
+            **{
+                f"PrtExistenceThnNoExistenceCovA{n}": add(f"nl-cd:{name}", value)
+                for n, name, value in (
+                    (6, "DescriptionLocationAbroad", "Near the bridge"),
+                    (7, "StreetNameAbroad", "Meir"),
+                    (8, "HouseNumberAbroad", "12"),
+                    (9, "PostalCodeAbroad", "2000"),
+                )
+            },
+        },
+    ),
     # kvk-entity-information-for.xml, _u-for.xml (micro), -_k-m-g-for.xml
-    "existenceAssertion_EntityInformation_PrtExistOnce2": Case(
-        M, drop("LegalEntityRegisteredOffice")
+    **cases(
+        M,
+        "existenceAssertion_EntityInformation",
+        {
+            "PrtExistOnce2": drop("LegalEntityRegisteredOffice"),
+            "PrtExistOnce3": drop("LegalEntityName"),
+            "PrtExistOnce4": drop("ChamberOfCommerceRegistrationNumber"),
+            "PrtExistOnce8": drop("LegalSizeCriteriaClassificationMicro"),
+            "PrtExistOnce5": drop("LegalEntityLegalForm"),
+        },
     ),
-    "existenceAssertion_EntityInformation_PrtExistOnce3": Case(M, drop("LegalEntityName")),
-    "existenceAssertion_EntityInformation_PrtExistOnce4": Case(
-        M, drop("ChamberOfCommerceRegistrationNumber")
+    **cases(
+        M,
+        "valueAssertion_EntityInformation",
+        {
+            "AllEqualToIdentifier1": set_value("ChamberOfCommerceRegistrationNumber", "87654321"),
+            "AllEqualToIdentifierScheme1": edit(
+                'scheme="http://www.kvk.nl/kvk-id"', 'scheme="http://example.com/id"'
+            ),
+        },
     ),
-    "valueAssertion_EntityInformation_AllEqualToIdentifier1": Case(
-        M, set_value("ChamberOfCommerceRegistrationNumber", "87654321")
-    ),
-    "valueAssertion_EntityInformation_AllEqualToIdentifierScheme1": Case(
-        M, edit('scheme="http://www.kvk.nl/kvk-id"', 'scheme="http://example.com/id"')
-    ),
-    "existenceAssertion_EntityInformation_PrtExistOnce8": Case(
-        M, drop("LegalSizeCriteriaClassificationMicro")
-    ),
-    "existenceAssertion_EntityInformation_PrtExistOnce5": Case(M, drop("LegalEntityLegalForm")),
     # kvk-signing-financial-statements-for.xml: per signatory (its typed-member context)
-    "existenceAssertion_SigningFinancialStatements_PrtExistence1": Case(
-        M, unchanged, situation="demo", breaking_situation="no-signatories"
-    ),
-    "valueAssertion_SigningFinancialStatements_PrtDateEarlierThanEQDateCurrent1": Case(
-        M, unchanged, filing_date=date(2026, 5, 19), passing_filing_date=date(2026, 5, 20)
-    ),
-    "valueAssertion_SigningFinancialStatements_PrtValueThnExistence1": Case(
-        M, drop("SignatureManagingSupervisoryDirectorsDate")
-    ),
-    "valueAssertion_SigningFinancialStatements_PrtValueThnExistence2": Case(
-        M, drop("SignatureManagingSupervisoryDirectorsLocation")
-    ),
-    "valueAssertion_SigningFinancialStatements_PrtValueThnExistence3": Case(
-        M, drop("DirectorReasonNoSignature"), situation="not-signed"
-    ),
-    "valueAssertion_SigningFinancialStatements_PrtValueThnNoExistence1": Case(
+    **cases(
         M,
-        add("jenv-bw2-i:SignatureManagingSupervisoryDirectorsDate", "2026-05-20", "FY_signatory1"),
-        situation="not-signed",
+        "existenceAssertion_SigningFinancialStatements",
+        {"PrtExistence1": Case(unchanged, breaking_situation="no-signatories")},
     ),
-    "valueAssertion_SigningFinancialStatements_PrtValueThnNoExistence2": Case(
-        M, add("jenv-bw2-i:DirectorReasonNoSignature", "Ziek.", "FY_signatory1")
-    ),
-    "valueAssertion_SigningFinancialStatements_PrtValueThnNoExistence3": Case(
+    **cases(
         M,
-        add("jenv-bw2-i:SignatureManagingSupervisoryDirectorsLocation", "Utrecht", "FY_signatory1"),
-        situation="not-signed",
+        "valueAssertion_SigningFinancialStatements",
+        {
+            "PrtDateEarlierThanEQDateCurrent1": Case(
+                unchanged, filing_date=date(2026, 5, 19), passing_filing_date=date(2026, 5, 20)
+            ),
+            "PrtValueThnExistence1": drop("SignatureManagingSupervisoryDirectorsDate"),
+            "PrtValueThnExistence2": drop("SignatureManagingSupervisoryDirectorsLocation"),
+            "PrtValueThnExistence3": Case(
+                drop("DirectorReasonNoSignature"), situation="not-signed"
+            ),
+            "PrtValueThnNoExistence1": Case(
+                add(
+                    "jenv-bw2-i:SignatureManagingSupervisoryDirectorsDate",
+                    "2026-05-20",
+                    "FY_signatory1",
+                ),
+                situation="not-signed",
+            ),
+            "PrtValueThnNoExistence2": add(
+                "jenv-bw2-i:DirectorReasonNoSignature", "Ziek.", "FY_signatory1"
+            ),
+            "PrtValueThnNoExistence3": Case(
+                add(
+                    "jenv-bw2-i:SignatureManagingSupervisoryDirectorsLocation",
+                    "Utrecht",
+                    "FY_signatory1",
+                ),
+                situation="not-signed",
+            ),
+        },
     ),
     # kvk-balance-sheet-for.xml (klein), sums along kvk-generic-balance-sheet_k- and
     # _kmg-parentchildsummation.xml
-    "valueAssertion_BalanceSheet_PrtFST1SumOfChildrenDParentCredit1": Case(
-        K, set_value("ReservesOther", "41231", "FY_end")
-    ),
-    "valueAssertion_BalanceSheet_PrtFST1SumOfChildrenDParentCredit2": Case(
-        K, set_value("Provisions", "3001", "PY_end")
-    ),
-    "valueAssertion_BalanceSheet_PrtFST1SumOfChildrenDParentDebit1": Case(
-        K, set_value("PropertyPlantEquipment", "48251", "FY_end")
-    ),
-    "valueAssertion_BalanceSheet_PrtFST1SumOfChildrenDParentDebit2": Case(
-        K, set_value("Inventories", "12401", "FY_end")
-    ),
-    "valueAssertion_BalanceSheet_PrtFST1SumOfChildrenDParentDebit3": Case(
+    **cases(
         K,
-        both(
-            set_value("Inventories", "12401", "FY_end"),
-            set_value("AssetsCurrent", "66796", "FY_end"),
-        ),
-    ),
-    "valueAssertion_BalanceSheet_PrtFST101Variable1": Case(
-        K,
-        both(
-            set_value("Provisions", "3001", "FY_end"),
-            set_value("EquityAndLiabilities", "120046", "FY_end"),
-        ),
-    ),
-    "valueAssertion_BalanceSheet_PrtValueThnNoExistenceCovA1": Case(
-        K, set_value("BalanceSheetBeforeAfterAppropriationResults", "Na")
+        "valueAssertion_BalanceSheet",
+        {
+            "PrtFST1SumOfChildrenDParentCredit1": set_value("ReservesOther", "41231", "FY_end"),
+            "PrtFST1SumOfChildrenDParentCredit2": set_value("Provisions", "3001", "PY_end"),
+            "PrtFST1SumOfChildrenDParentDebit1": set_value(
+                "PropertyPlantEquipment", "48251", "FY_end"
+            ),
+            "PrtFST1SumOfChildrenDParentDebit2": set_value("Inventories", "12401", "FY_end"),
+            "PrtFST1SumOfChildrenDParentDebit3": both(
+                set_value("Inventories", "12401", "FY_end"),
+                set_value("AssetsCurrent", "66796", "FY_end"),
+            ),
+            "PrtFST101Variable1": UNBALANCED,
+            "PrtValueThnNoExistenceCovA1": set_value(
+                "BalanceSheetBeforeAfterAppropriationResults", "Na"
+            ),
+        },
     ),
     # kvk-income-statement_k-for.xml (klein): sums written out, and what the
     # classification "Functioneel" / "Categoriaal" forbids
-    "valueAssertion_IncomeStatementSmall_PrtFST101Variable1": Case(
+    **cases(
         K,
-        add("rj-i:OperatingResultCashFlow", "17031", "FY_d", unit="EUR"),
-        add("rj-i:OperatingResultCashFlow", "17030", "FY_d", unit="EUR"),
-    ),
-    "valueAssertion_IncomeStatementSmall_PrtFST102Variables1": Case(
-        K, set_value("GrossMargin", "184301", "FY_d")
-    ),
-    "valueAssertion_IncomeStatementSmall_PrtFST103Variables1": Case(
-        K, set_value("FinancialIncomeExpenses", "-1251", "FY_d")
-    ),
-    "valueAssertion_IncomeStatementSmall_PrtFST104Variables1": Case(
-        K, set_value("IncomeTaxExpense", "2966", "PY_d")
-    ),
-    "valueAssertion_IncomeStatementSmall_PrtFST108Variables1": Case(
-        K, set_value("EmployeeBenefitsExpenses", "121001", "FY_d")
-    ),
-    **{
-        f"valueAssertion_IncomeStatementSmall_PrtValueThnNoExistenceCovA{n}": Case(
-            K, both(set_value("IncomeStatementClassificationType", "Functioneel"), change)
-        )
-        for n, change in (
-            (1, unchanged),  # the demo has OperatingExpensesOther
-            (2, add("jenv-bw2-i:ImpairmentCurrentAssets", "100", "FY_d", unit="EUR")),
-            (5, unchanged),  # ... and DepreciationPropertyPlantEquipment...
-            (
-                6,
-                add(
-                    "jenv-bw2-i:ChangesInValueIntangibleAssetsPropertyPlantEquipment",
-                    "100",
-                    "FY_d",
-                    unit="EUR",
-                ),
+        "valueAssertion_IncomeStatementSmall",
+        {
+            "PrtFST101Variable1": Case(
+                add("rj-i:OperatingResultCashFlow", "17031", "FY_d", unit="EUR"),
+                add("rj-i:OperatingResultCashFlow", "17030", "FY_d", unit="EUR"),
             ),
-            (7, unchanged),  # ... and EmployeeBenefitsExpenses
-        )
-    },
-    **{
-        f"valueAssertion_IncomeStatementSmall_PrtValueThnNoExistenceCovA{n}": Case(
-            K, add(f"jenv-bw2-i:{name}", "100", "FY_d", unit="EUR")
-        )
-        for n, name in ((3, "GeneralAdministrativeExpenses"), (4, "SellingExpenses"))
-    },
+            "PrtFST102Variables1": set_value("GrossMargin", "184301", "FY_d"),
+            "PrtFST103Variables1": set_value("FinancialIncomeExpenses", "-1251", "FY_d"),
+            "PrtFST104Variables1": set_value("IncomeTaxExpense", "2966", "PY_d"),
+            "PrtFST108Variables1": set_value("EmployeeBenefitsExpenses", "121001", "FY_d"),
+            "PrtValueThnNoExistenceCovA1": FUNCTIONAL,  # the demo has OperatingExpensesOther
+            "PrtValueThnNoExistenceCovA2": both(
+                FUNCTIONAL, amount("jenv-bw2-i:ImpairmentCurrentAssets")
+            ),
+            "PrtValueThnNoExistenceCovA3": amount("jenv-bw2-i:GeneralAdministrativeExpenses"),
+            "PrtValueThnNoExistenceCovA4": amount("jenv-bw2-i:SellingExpenses"),
+            "PrtValueThnNoExistenceCovA5": FUNCTIONAL,  # ... and DepreciationPropertyPlantEquipment
+            "PrtValueThnNoExistenceCovA6": both(
+                FUNCTIONAL,
+                amount("jenv-bw2-i:ChangesInValueIntangibleAssetsPropertyPlantEquipment"),
+            ),
+            "PrtValueThnNoExistenceCovA7": FUNCTIONAL,  # ... and EmployeeBenefitsExpenses
+        },
+    ),
     # kvk-entity-information_k-for.xml
-    "existenceAssertion_EntityInformation_PrtExistOnce7": Case(
-        K, drop("LegalSizeCriteriaClassificationSmall")
+    **cases(
+        K,
+        "existenceAssertion_EntityInformation",
+        {"PrtExistOnce7": drop("LegalSizeCriteriaClassificationSmall")},
     ),
     # kvk-document-information_k_m_g-for.xml
-    "existenceAssertion_DocumentInformation_PrtExistOnce7": Case(
-        K, drop("DocumentRelatesToIndividualEntityOrGroup")
-    ),
-    "existenceAssertion_DocumentInformation_PrtExistOnce9": Case(
-        K, duplicate("IncomeStatementClassificationType")
-    ),
-    "valueAssertion_DocumentInformation_AllValueThnExistenceMemberAspectCovA1": Case(
-        K, edit(SEPARATE, "jenv-bw2-dm:ConsolidatedMember")
-    ),
-    "valueAssertion_DocumentInformation_AllValueThnExistenceMemberAspectCovA2": Case(
+    **cases(
         K,
-        set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd"),
-        both(
-            set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd"),
-            edit(SEPARATE, "jenv-bw2-dm:ConsolidatedMember", count=-1),
-        ),
+        "existenceAssertion_DocumentInformation",
+        {
+            "PrtExistOnce7": drop("DocumentRelatesToIndividualEntityOrGroup"),
+            "PrtExistOnce9": duplicate("IncomeStatementClassificationType"),
+        },
     ),
-    # kvk-document-information_g_k_m-for.xml
-    "valueAssertion_DocumentInformation_PrtValueCovDPUThnFST1EQFactFST21": Case(
+    **cases(
         K,
-        both(
-            set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd en enkelvoudig"),
-            consolidated_appropriation("Na"),
-        ),
-        both(
-            set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd en enkelvoudig"),
-            consolidated_appropriation("Voor"),
-        ),
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnFST2AndFST1ExistenceCovDPU1": Case(
-        K,
-        set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd en enkelvoudig"),
-        both(
-            set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd en enkelvoudig"),
-            consolidated_appropriation("Voor"),
-        ),
-    ),
-    # kvk-document-information-mg-g-for.xml
-    "valueAssertion_DocumentInformation_PrtValueThnNoExistenceCovA1": Case(
-        K, add("rj-cp-i:OtherIncomeExpensesAfterTax", "100", "FY_d", unit="EUR")
-    ),
-    "valueAssertion_DocumentInformation_PrtValueThnNoExistenceCovA2": Case(
-        K,
-        both(
-            set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd"),
-            add("rj-cp-i:OtherIncomeExpensesAfterTax", "100", "FY_d", unit="EUR"),
-        ),
-        set_value("DocumentRelatesToIndividualEntityOrGroup", "Geconsolideerd"),
+        "valueAssertion_DocumentInformation",
+        {
+            "AllValueThnExistenceMemberAspectCovA1": edit(
+                SEPARATE, "jenv-bw2-dm:ConsolidatedMember"
+            ),
+            "AllValueThnExistenceMemberAspectCovA2": Case(
+                GROUP, both(GROUP, edit(SEPARATE, "jenv-bw2-dm:ConsolidatedMember", count=-1))
+            ),
+            # kvk-document-information_g_k_m-for.xml
+            "PrtValueCovDPUThnFST1EQFactFST21": Case(
+                both(GROUP_AND_SEPARATE, consolidated_appropriation("Na")),
+                both(GROUP_AND_SEPARATE, consolidated_appropriation("Voor")),
+            ),
+            "PrtValueThnFST2AndFST1ExistenceCovDPU1": Case(
+                GROUP_AND_SEPARATE, both(GROUP_AND_SEPARATE, consolidated_appropriation("Voor"))
+            ),
+            # kvk-document-information-mg-g-for.xml
+            "PrtValueThnNoExistenceCovA1": amount("rj-cp-i:OtherIncomeExpensesAfterTax"),
+            "PrtValueThnNoExistenceCovA2": Case(
+                both(GROUP, amount("rj-cp-i:OtherIncomeExpensesAfterTax")), GROUP
+            ),
+        },
     ),
 }
 #: Interpreted, but no concept of the extract has the type it checks: tested with a
