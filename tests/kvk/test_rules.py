@@ -58,6 +58,28 @@ def add_fact(text: str, xml: str) -> str:
     return replace(text, "</xbrli:xbrl>", xml + "\n</xbrli:xbrl>")
 
 
+def fy_value(text: str, name: str, old: str, new: str) -> str:
+    """The value of the fact of a local name in the context FY, from old to new."""
+    return replace(text, f'{name} contextRef="FY">{old}<', f'{name} contextRef="FY">{new}<')
+
+
+def named(legal_name: str) -> str:
+    """The base instance with another nl-cd:LegalEntityName, as the XML writes it."""
+    return fy_value(BASE, "LegalEntityName", "Demo B.V.", legal_name)
+
+
+def amount_decimals(decimals: str) -> str:
+    """The base instance with other decimals on its first amount (53250 euro of
+    jenv-bw2-i:AssetsNoncurrentOther, decimals 0)."""
+    return replace(BASE, 'decimals="0">53250<', f'decimals="{decimals}">53250<')
+
+
+def presentation_order(attributes: str) -> str:
+    """The base instance with another unit and decimals on its one non-monetary number, the
+    signatory's nl-cd:PresentationOrder (unit pure, decimals INF)."""
+    return replace(BASE, 'unitRef="pure" decimals="INF"', attributes)
+
+
 FY_CONTEXT = (
     '<xbrli:context id="{id}"><xbrli:entity><xbrli:identifier scheme="http://www.kvk.nl/kvk-id">'
     "12345678</xbrli:identifier></xbrli:entity><xbrli:period>{period}</xbrli:period>"
@@ -137,28 +159,17 @@ def _klein(**variant: str) -> FinancialStatements:
 
 VERTICAAL = _verticaal(_klein())
 ADOPTED_VERTICAAL = _verticaal(_adopting(_klein()))
+RESUBMITTED = _adopted(resubmission=True, resubmission_explanation="Correctie.")
+#: "Nee" in the base instance; "Ja" says that it corrects accounts filed before
+RESUBMISSION = "DocumentResubmissionDueToUnsurmountableInaccuracies"
 
 
 CASES = [
     Case("FR-NL-1.01", "\ufeff" + BASE),
-    Case(
-        "FR-NL-1.02",
-        replace(BASE, ">Demo B.V.<", ">Demo \u2603 B.V.<"),
-        replace(BASE, ">Demo B.V.<", ">Café € B.V.<"),
-    ),
-    Case(
-        "FR-NL-1.03",
-        replace(BASE, "?>\n", "?>\n<!DOCTYPE xbrl>\n"),
-    ),
-    Case(
-        "FR-NL-1.04",
-        replace(BASE, ">Demo B.V.<", ">Demo &#x2603; B.V.<"),
-        replace(BASE, ">Demo B.V.<", ">Demo &amp; Zn &#233; &#x20AC; B.V.<"),
-    ),
-    Case(
-        "FR-NL-1.05",
-        replace(BASE, "encoding='UTF-8'", "encoding='ISO-8859-1'").encode("utf-8"),
-    ),
+    Case("FR-NL-1.02", named("Demo \u2603 B.V."), named("Café € B.V.")),
+    Case("FR-NL-1.03", replace(BASE, "?>\n", "?>\n<!DOCTYPE xbrl>\n")),
+    Case("FR-NL-1.04", named("Demo &#x2603; B.V."), named("Demo &amp; Zn &#233; &#x20AC; B.V.")),
+    Case("FR-NL-1.05", replace(BASE, "encoding='UTF-8'", "encoding='ISO-8859-1'").encode("utf-8")),
     Case(
         "FR-NL-1.06",
         BASE,
@@ -179,7 +190,7 @@ CASES = [
         "FR-NL-2.05",
         before_facts(BASE, '<link:linkbaseRef xlink:type="simple" xlink:href="l.xml"/>'),
     ),
-    Case("FR-NL-2.06", replace(BASE, ">Demo B.V.<", "><![CDATA[Demo B.V.]]><")),
+    Case("FR-NL-2.06", named("<![CDATA[Demo B.V.]]>")),
     # KVK-SBR.md section 4: "2.06 no CDATA end marker", also where XML allows it (a comment).
     Case("FR-NL-2.06", replace(BASE, "</xbrli:xbrl>", "<!-- einde ]]> -->\n</xbrli:xbrl>")),
     Case(
@@ -205,10 +216,7 @@ CASES = [
             '<kvk-i:BusinessNames contextRef="F">Demo</kvk-i:BusinessNames>',
         ),
     ),
-    Case(
-        "FR-NL-3.03",
-        before_facts(BASE, FY_CONTEXT.format(id="unused", period=FY_PERIOD)),
-    ),
+    Case("FR-NL-3.03", before_facts(BASE, FY_CONTEXT.format(id="unused", period=FY_PERIOD))),
     Case(
         "FR-NL-3.04",
         before_facts(BASE, FY_CONTEXT.format(id="FY2", period=FY_PERIOD)).replace(
@@ -234,10 +242,7 @@ CASES = [
             '<xbrli:unit id="USD"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>',
         ),
     ),
-    Case(
-        "FR-NL-5.01",
-        add_fact(BASE, LEGAL_NAME.replace("Demo B.V.", "Demo")),
-    ),
+    Case("FR-NL-5.01", add_fact(BASE, LEGAL_NAME.replace("Demo B.V.", "Demo"))),
     # As Arelle's NL plugin reads it (fr_nl.py): consistent duplicates too, of any type,
     # whatever their xml:lang, and in equal contexts with different ids.
     Case("FR-NL-5.01", add_fact(BASE, LEGAL_NAME)),
@@ -260,7 +265,7 @@ CASES = [
             LEGAL_NAME.replace('contextRef="FY"', 'contextRef="FY2"'),
         ),
     ),
-    Case("FR-NL-5.03", replace(BASE, ">Demo B.V.<", "><")),
+    Case("FR-NL-5.03", named("")),
     Case(
         "FR-NL-5.06",
         replace(
@@ -364,11 +369,8 @@ CASES = [
             'xlink:href="https://www.nltaxonomie.nl/nt20',
         ),
     ),
-    Case(
-        # middelgroot is a valid KvK entry point (kvk.taxonomy.OTHER_KVK_ENTRY_POINTS)
-        "DEP-ENTRYPOINT-UNSUPPORTED",
-        replace(BASE, "nlgaap-micro.xsd", "nlgaap-middelgroot.xsd"),
-    ),
+    # middelgroot is a valid KvK entry point (kvk.taxonomy.OTHER_KVK_ENTRY_POINTS)
+    Case("DEP-ENTRYPOINT-UNSUPPORTED", replace(BASE, "nlgaap-micro.xsd", "nlgaap-middelgroot.xsd")),
     Case(
         "FR-KVK-2.03",
         # NT21 before its production date is not accepted; after it, it is.
@@ -377,21 +379,14 @@ CASES = [
         filing_date=date(2026, 12, 1),
         passing_filing_date=date(2026, 12, 15),
     ),
-    Case(
-        "FR-KVK-5.01",
-        replace(BASE, 'decimals="0">53250', 'decimals="1">53250'),
-        replace(BASE, 'decimals="0">53250', 'decimals="-3">53250'),
-    ),
-    Case(
-        "FR-KVK-5.02",
-        replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="pure" decimals="0"'),
-    ),
+    Case("FR-KVK-5.01", amount_decimals("1"), amount_decimals("-3")),
+    Case("FR-KVK-5.02", presentation_order('unitRef="pure" decimals="0"')),
     Case(
         # By the concept's type, as Arelle's NL plugin reads it (fr_kvk.py):
         # nl-cd:PresentationOrder (nl-types:nonNegativeDecimal20ItemType) is non-monetary
         # whatever its unit; an amount with a non-currency unit is FR-KVK-5.01's.
         "FR-KVK-5.02",
-        replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="EUR" decimals="0"'),
+        presentation_order('unitRef="EUR" decimals="0"'),
         replace(BASE, 'unitRef="EUR" decimals="0">53250', 'unitRef="pure" decimals="0">53250'),
     ),
     Case(
@@ -425,12 +420,7 @@ CASES = [
         )
         .replace('contextRef="PY_end" unitRef="EUR"', 'contextRef="PY_end" unitRef="EUR1"'),
     ),
-    Case(
-        "BR-KVK-4.07",
-        BASE,
-        filing_date=date(2025, 12, 31),
-        passing_filing_date=date(2026, 1, 1),
-    ),
+    Case("BR-KVK-4.07", BASE, filing_date=date(2025, 12, 31), passing_filing_date=date(2026, 1, 1)),
     Case(
         "BR-KVK-4.10",
         _adopted(),
@@ -438,27 +428,15 @@ CASES = [
         filing_date=date(2026, 2, 28),
         passing_filing_date=date(2026, 3, 1),
     ),
-    Case(
-        "BR-KVK-4.12",
-        replace(
-            BASE,
-            'Inaccuracies contextRef="FY">Nee<',
-            'Inaccuracies contextRef="FY">Ja<',
-        ),
-        _adopted(resubmission=True, resubmission_explanation="Correctie."),
-    ),
+    Case("BR-KVK-4.12", fy_value(BASE, RESUBMISSION, "Nee", "Ja"), RESUBMITTED),
     Case(
         "BR-KVK-4.16",
         replace(
-            replace(
-                _adopted(),
-                'Inaccuracies contextRef="FY">Nee<',
-                'Inaccuracies contextRef="FY">Ja<',
-            ),
+            fy_value(_adopted(), RESUBMISSION, "Nee", "Ja"),
             '<jenv-bw2-i:DocumentAdoptionDate contextRef="FY">2026-03-01</jenv-bw2-i:DocumentAdoptionDate>',  # noqa: E501
             "",
         ),
-        _adopted(resubmission=True, resubmission_explanation="Correctie."),
+        RESUBMITTED,
     ),
     Case(
         # Measured as Arelle's NL plugin does (br_kvk.py): previous start to current end.
@@ -498,11 +476,7 @@ CASES = [
     Case(
         # Only where the KvK's PrtDateEarlier24HDateLater1 does not run (see below).
         "DEP-PERIOD",
-        replace(
-            VERTICAAL,
-            'PreviousEndDate contextRef="FY">2024-12-31<',
-            'PreviousEndDate contextRef="FY">2024-12-30<',
-        ),
+        fy_value(VERTICAAL, "FinancialReportingPeriodPreviousEndDate", "2024-12-31", "2024-12-30"),
         VERTICAAL,
     ),
     Case(
@@ -551,12 +525,9 @@ CASES = [
             '<jenv-bw2-i:LegalEntityName contextRef="FY">Demo B.V.</jenv-bw2-i:LegalEntityName>',
         ),
     ),
-    Case(
-        # Financial facts need BasisOfPreparationAxis and FinancialStatementsTypeAxis
-        # (closed hypercubes of nt19-kvk-micro-klein.json, dimensions).
-        "DEP-DIMENSIONS",
-        replace(BASE, COMMERCIAL, "", count=2),
-    ),
+    # Financial facts need BasisOfPreparationAxis and FinancialStatementsTypeAxis
+    # (closed hypercubes of nt19-kvk-micro-klein.json, dimensions).
+    Case("DEP-DIMENSIONS", replace(BASE, COMMERCIAL, "", count=2)),
     Case(
         # jenv-bw2-i:Assets has periodType instant (nt19-index.json).
         "DEP-PERIOD-TYPE",
@@ -574,71 +545,35 @@ CASES = [
     Case(
         # Only where the KvK's PrtValueThnExistence3 does not run (see below).
         "DEP-ADOPTION-DATE",
-        replace(
-            VERTICAAL,
-            'DocumentAdoptionStatus contextRef="FY">Nee<',
-            'DocumentAdoptionStatus contextRef="FY">Ja<',
-        ),
+        fy_value(VERTICAAL, "DocumentAdoptionStatus", "Nee", "Ja"),
         ADOPTED_VERTICAAL,
     ),
-    Case(
-        "DEP-RESUBMISSION",
-        replace(
-            BASE,
-            'Inaccuracies contextRef="FY">Nee<',
-            'Inaccuracies contextRef="FY">Misschien<',
-        ),
-        _adopted(resubmission=True, resubmission_explanation="Correctie."),
-    ),
+    Case("DEP-RESUBMISSION", fy_value(BASE, RESUBMISSION, "Nee", "Misschien"), RESUBMITTED),
     # --- one case more for the codes with more than one check (kvk.rules.registry) -----
-    Case(
-        "FR-NL-1.05",
-        replace(BASE, ">Demo B.V.<", ">Demo \udcff B.V.<").encode("utf-8", "surrogateescape"),
-    ),
+    Case("FR-NL-1.05", named("Demo \udcff B.V.").encode("utf-8", "surrogateescape")),
     Case("FR-NL-3.04", before_facts(BASE, FY_CONTEXT.format(id="FY", period=FY_PERIOD))),
-    Case(
-        "DEP-REFERENCE",
-        replace(BASE, 'unitRef="pure" decimals="INF"', 'unitRef="nope" decimals="INF"'),
-    ),
-    Case(
-        # nl-types:monetaryNoDecimals20ItemType has no decimals (nt19-index.json types).
-        "DEP-VALUE",
-        replace(BASE, 'decimals="0">53250<', 'decimals="2">53250<'),
-    ),
-    Case(
-        # nl-types:monetaryNoDecimals20ItemType has totalDigits 20 (nt19-index.json types,
-        # from nl-types.xsd of sbr 20240301): 21 digits are too many.
-        "DEP-VALUE",
-        replace(BASE, 'decimals="0">53250<', 'decimals="0">' + "9" * 21 + "<"),
-    ),
+    Case("DEP-REFERENCE", presentation_order('unitRef="nope" decimals="INF"')),
+    # nl-types:monetaryNoDecimals20ItemType has no decimals (nt19-index.json types).
+    Case("DEP-VALUE", amount_decimals("2")),
+    # nl-types:monetaryNoDecimals20ItemType has totalDigits 20 (nt19-index.json types,
+    # from nl-types.xsd of sbr 20240301): 21 digits are too many.
+    Case("DEP-VALUE", replace(BASE, 'decimals="0">53250<', 'decimals="0">' + "9" * 21 + "<")),
     Case(
         # The fact, not the context identifier: an entry point with formulas too.
         "DEP-IDENTIFIER",
-        replace(
-            BASE,
-            'RegistrationNumber contextRef="FY">12345678<',
-            'RegistrationNumber contextRef="FY">1234567<',
-        ),
+        fy_value(BASE, "ChamberOfCommerceRegistrationNumber", "12345678", "1234567"),
     ),
     Case(
         # Only where the KvK's PrtDateEarlierDateLater2 does not run: the previous year
         # ends before it starts.
         "DEP-PERIOD",
-        replace(
-            VERTICAAL,
-            'PreviousEndDate contextRef="FY">2024-12-31<',
-            'PreviousEndDate contextRef="FY">2023-12-31<',
-        ),
+        fy_value(VERTICAAL, "FinancialReportingPeriodPreviousEndDate", "2024-12-31", "2023-12-31"),
         VERTICAAL,
     ),
     Case(
         # Where the concept rules do not run (klein-verticaal): Ja or Nee.
         "DEP-ADOPTION-DATE",
-        replace(
-            VERTICAAL,
-            'DocumentAdoptionStatus contextRef="FY">Nee<',
-            'DocumentAdoptionStatus contextRef="FY">Misschien<',
-        ),
+        fy_value(VERTICAAL, "DocumentAdoptionStatus", "Nee", "Misschien"),
         VERTICAAL,
     ),
     Case(
@@ -660,8 +595,8 @@ CASES = [
     Case(
         # A resubmission of accounts adopted after the filing date.
         "DEP-RESUBMISSION",
-        _adopted(resubmission=True, resubmission_explanation="Correctie."),
-        _adopted(resubmission=True, resubmission_explanation="Correctie."),
+        RESUBMITTED,
+        RESUBMITTED,
         filing_date=date(2026, 2, 28),
         passing_filing_date=date(2026, 3, 1),
     ),
@@ -1080,13 +1015,13 @@ def test_amounts_of_a_no_decimals_type_have_no_positive_decimals():
     dtr-types:noDecimalsMonetaryItemType (Data Type Registry 2020-01-21), which allows no
     decimals attribute above 0, although FR-KVK-5.01 lists 2 for monetary facts in general."""
     assert "dtr-types:noDecimalsMonetaryItemType" in nt.concept("jenv-bw2-i:Assets").base_types
-    two = _check(replace(BASE, 'decimals="0">53250<', 'decimals="2">53250<'))
+    two = _check(amount_decimals("2"))
     [finding] = [f for f in two if f.code == "DEP-VALUE"]
     assert "FR-KVK-5.01" not in _codes(two)
     assert 'decimals="0"' in finding.message_nl and "decimals='2'" in finding.message_en
-    assert _hits(replace(BASE, 'decimals="0">53250<', 'decimals="-3">53250<'), "DEP-VALUE") == []
+    assert _hits(amount_decimals("-3"), "DEP-VALUE") == []
     # decimals="1" is FR-KVK-5.01's, reported once.
-    one = _check(replace(BASE, 'decimals="0">53250<', 'decimals="1">53250<'))
+    one = _check(amount_decimals("1"))
     assert [f.code for f in one] == ["FR-KVK-5.01"]
 
 
@@ -1449,7 +1384,7 @@ def test_warnings_alone_are_not_errors():
 
 
 def test_line_numbers_point_at_the_offending_fact():
-    broken = replace(BASE, 'decimals="0">53250', 'decimals="1">53250')
+    broken = amount_decimals("1")
     line = next(i for i, text in enumerate(broken.splitlines(), 1) if 'decimals="1"' in text)
     findings = _check(broken)
     assert [f.line for f in findings if f.code == "FR-KVK-5.01"] == [line]
