@@ -330,6 +330,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # notification task retries, before the task's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT).
 EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Deponeer <noreply@deponeer.localhost>")
+# Where Django's file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased.
+# EmailBackend) writes each mail, one file a send: a mailbox to read on a trial set-up.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # --- Celery -----------------------------------------------------------------------------
 # Without CELERY_BROKER_URL the broker is Kombu's filesystem transport: a real queue in a

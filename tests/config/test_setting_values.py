@@ -64,3 +64,23 @@ def test_the_known_switch_values_still_work(tmp_path, value, shown):
     result = start(tmp_path, OTP_REQUIRED_FOR_STAFF=value, EMAIL_PORT=" 587 ")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == [shown, "587"]
+
+
+def test_the_file_mail_backend_writes_into_the_data_folder(tmp_path):
+    """The file-based backend needs EMAIL_FILE_PATH; the settings never set it, so choosing
+    that backend (a mailbox to read on a trial set-up) failed at the first mail."""
+    send = (
+        "import django; django.setup(); from django.core.mail import send_mail; "
+        "send_mail('Onderwerp', 'Tekst', None, ['klant@example.nl'])"
+    )
+    var_dir = tmp_path / "var"
+    result = run(
+        tmp_path,
+        send,
+        DEBUG="true",
+        DEPONEER_VAR_DIR=str(var_dir),
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+    )
+    assert result.returncode == 0, result.stderr
+    (mail,) = (var_dir / "mail").iterdir()
+    assert "Subject: Onderwerp" in mail.read_text()
