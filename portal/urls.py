@@ -42,7 +42,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # --- login -------------------------------------------------------------------------------
     path("login/", auth.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("login/verificatie/", auth.otp_verify, name="otp-verify"),
     path("login/verificatie/instellen/", auth.otp_setup, name="otp-setup"),
     path("login/verificatie/koppelen/<str:token>/", auth.otp_enrol, name="otp-enrol"),

@@ -106,6 +106,17 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """ "Uitloggen" is the POST of the button on every page. A GET of its address (a
+    bookmark, the history) goes to the home page instead of a blank 405, and does not log
+    out: a link on another site could otherwise end the session."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("home")
+
+
 def reset_mail_allowed(request: HttpRequest, email: str) -> bool:
     """Whether a "Wachtwoord vergeten" request may send its mail: at most
     PASSWORD_RESET_RATE_PER_ADDRESS requests for one address (so no one floods another's

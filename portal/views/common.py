@@ -457,25 +457,37 @@ class Side:
     staff: bool
 
 
-def post_else_message(
-    detail: str, messages: Callable[[HttpRequest], QuerySet[ApprovalMessage]]
-) -> Callable[[Callable], Callable]:
-    """For a view a message's form posts to (an action, a comment): a GET of its address
-    answers with the message page (URL name ``detail``), not a blank 405; 404 for a message
-    not among ``messages``, as everywhere. A page a refused form gave back has that address,
-    and a language switch, a reload or the browser's history open it again with a GET."""
+def post_else(page: Callable[..., str]) -> Callable[[Callable], Callable]:
+    """For a view only a form posts to: a GET of its address redirects to the page the form
+    lives on, ``page(request, *args, **kwargs)`` given the address's arguments (which raises
+    Http404 for what the request may not see), not a blank 405. A page a refused form gave
+    back has that address, and a language switch, a reload or the browser's history open it
+    again with a GET. Only a POST reaches the view."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in ("GET", "HEAD"):
-                message_or_404(messages(request).defer(*HEAVY_FIELDS), pk)
-                return redirect(detail, pk=pk)
-            return require_POST(view)(request, pk, *args, **kwargs)
+                return redirect(page(request, *args, **kwargs))
+            return require_POST(view)(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def post_else_message(
+    detail: str, messages: Callable[[HttpRequest], QuerySet[ApprovalMessage]]
+) -> Callable[[Callable], Callable]:
+    """``post_else`` for a view a message's form posts to (an action, a comment): a GET
+    answers with the message page (URL name ``detail``); 404 for a message not among
+    ``messages``, as everywhere."""
+
+    def message_page(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> str:
+        message_or_404(messages(request).defer(*HEAVY_FIELDS), pk)
+        return reverse(detail, args=[pk])
+
+    return post_else(message_page)
 
 
 def detail_page(

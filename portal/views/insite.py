@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from config import dates
 from connectors import services as connector_services
@@ -962,8 +963,22 @@ def _approvers_context(organisation: Organisation) -> dict:
     }
 
 
+def _organisation_section(section: str) -> Callable[..., str]:
+    """Where a form of the organisation page posts from, for ``common.post_else``: the page
+    at ``section`` (its anchor); 404 for an organisation of another environment, or a
+    contact (``contact_pk``) not of this organisation."""
+
+    def page(request: HttpRequest, pk: int, contact_pk: int | None = None) -> str:
+        organisation = get_object_or_404(_organisations(request), pk=pk)
+        if contact_pk is not None:
+            get_object_or_404(organisation.contacts, pk=contact_pk)
+        return reverse("insite-organisation", args=[pk]) + section
+
+    return page
+
+
 @common.staff_view(administrator=True)
-@require_POST
+@common.post_else(_organisation_section("#approvers"))
 def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
     """Save who must approve this organisation's messages and who records the adoption."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
@@ -1082,21 +1097,21 @@ def _identification_saved(request: HttpRequest, organisation: Organisation, *, a
 
 
 @common.staff_view(administrator=True)
-@require_POST
+@common.post_else(_organisation_section("#identifications"))
 def identification_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     return _identification_saved(request, organisation, adding=True)
 
 
 @common.staff_view(administrator=True)
-@require_POST
+@common.post_else(_organisation_section("#identifications"))
 def identification_change(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     return _identification_saved(request, organisation, adding=False)
 
 
 @common.staff_view(administrator=True)
-@require_POST
+@common.post_else(_organisation_section("#identifications"))
 def identification_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a number: the first POST asks "Weet u het zeker?", the one with ``confirmed``
     removes it."""
@@ -1158,7 +1173,7 @@ SHARED_LOGIN = _(
 
 
 @common.staff_view(administrator=True)
-@require_POST
+@common.post_else(_organisation_section("#contacts"))
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     form = ContactForm(request.POST, organisation=organisation)
@@ -1183,7 +1198,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.staff_view(administrator=True)
-@require_POST
+@common.post_else(_organisation_section("#contacts"))
 def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Grant or withdraw a contact's portal access (withdrawn access works immediately:
     every OutSite request checks it). Withdrawing it for one organisation leaves the
@@ -1324,7 +1339,13 @@ def _connector_page(
     return response
 
 
-@_set_up("POST")
+def _connector_url(request: HttpRequest, pk: int) -> str:
+    """The connector's page, where its tokens are issued (404 for another environment's)."""
+    return reverse("insite-connector", args=[_own(AppConnector, request, pk).pk])
+
+
+@_set_up()
+@common.post_else(_connector_url)
 @never_cache
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a token and redirect to the connector's page (POST/redirect/GET: reloading

@@ -57,6 +57,7 @@ def pages() -> list[Page]:
 #: integer parameter nobody mapped) is filled with A's message.
 PK_KINDS = {
     "insite-organisation": "organisation",
+    "insite-organisation-approvers": "organisation",
     "insite-contact-create": "organisation",
     "insite-contact-access": "organisation",
     "insite-identification-add": "organisation",
