@@ -1,4 +1,4 @@
-"""Scripted onboarding: create_organisation and issue_token."""
+"""Scripted onboarding: issue_token (create_organisation: tests/deadlines/)."""
 
 from io import StringIO
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from connectors.models import AppConnector, ClientToken, hash_token
-from crm.models import Identification, Organisation
+from crm.models import Identification
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -16,56 +16,6 @@ def run(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command(*args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
-
-
-def test_create_organisation_in_the_only_environment(environment):
-    out, _err = run("create_organisation", "--name", "Bakkerij B.V.", "--kvk", "11223344")
-    organisation = Organisation.objects.get(name="Bakkerij B.V.")
-    assert organisation.environment == environment
-    assert organisation.kvk_number == "11223344"
-    assert "11223344" in out
-
-
-def test_create_organisation_picks_environment_by_participant_number(environment):
-    other = factories.EnvironmentFactory(participant_number="54321")
-    run("create_organisation", "--name", "X B.V.", "--kvk", "11223344", "--environment", "54321")
-    assert Organisation.objects.get(name="X B.V.").environment == other
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--kvk", "1234"], "geen geldig KvK-nummer"),
-        (["--kvk", "1234567a"], "geen geldig KvK-nummer"),
-        (["--kvk", "11223344", "--environment", "99999"], "geen accountantsomgeving"),
-        (["--kvk", "11223344", "--name", "  "], "Geef de naam"),
-    ],
-)
-def test_create_organisation_refuses_with_a_dutch_error(environment, args, message):
-    argv = ["create_organisation", "--name", "Y B.V.", *args]
-    with pytest.raises(CommandError, match=message):
-        run(*argv)
-    assert not Organisation.objects.exists()
-
-
-def test_create_organisation_refuses_a_kvk_number_already_known(environment):
-    factories.OrganisationFactory(environment=environment, kvk="11223344", name="Eerste B.V.")
-    with pytest.raises(CommandError, match="hoort al bij organisatie 'Eerste B.V.'"):
-        run("create_organisation", "--name", "Tweede B.V.", "--kvk", "11223344")
-    assert Organisation.objects.count() == 1
-
-
-def test_create_organisation_needs_a_choice_between_environments(db):
-    factories.EnvironmentFactory()
-    factories.EnvironmentFactory()
-    with pytest.raises(CommandError, match="meerdere accountantsomgevingen"):
-        run("create_organisation", "--name", "Z B.V.", "--kvk", "11223344")
-    assert not Organisation.objects.exists()
-
-
-def test_create_organisation_without_any_environment(db):
-    with pytest.raises(CommandError, match="nog geen accountantsomgeving"):
-        run("create_organisation", "--name", "Z B.V.", "--kvk", "11223344")
 
 
 def test_issue_token_prints_it_once_and_creates_a_default_connector(environment, api):
