@@ -98,8 +98,10 @@ class DeadlineRow:
     situation: Situation
     days_left: int | None
     days_in_status: int | None  # e.g. how long the message has been waiting for the client
-    # The message's document covers another period than this year (deadlines.periods,
-    # which fills it in for the rows a page shows; None until then).
+    # The (first day, last day) of the period the message's document covers, and whether
+    # that is another period than this year (deadlines.periods, which fills them in for the
+    # rows Termijnen shows or exports; None until then, and without a readable document).
+    document_period: tuple[date, date] | None = None
     period_mismatch: PeriodMismatch | None = None
 
     @property

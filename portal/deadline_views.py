@@ -96,9 +96,8 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "year_note": note,
-            # Which documents cover another period than the year (not in the export: it
-            # parses each row's document).
-            "rows": periods.with_mismatches(rows),
+            # Which documents cover another period than the year.
+            "rows": periods.with_periods(rows),
             "query": request.GET.urlencode(),
         },
     )
@@ -113,6 +112,7 @@ def _csv_safe(value: object) -> str:
 @staff_view()
 def deadline_export(request: HttpRequest) -> HttpResponse:
     _form, year, rows, _note = _rows(request)
+    rows = periods.with_periods(rows)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="termijnen-{year}.csv"'
     response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
@@ -137,6 +137,9 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
             gettext("Dagen in huidige status"),
             gettext("Termijnen volgens"),
             gettext("Toelichting"),
+            # Last: a spreadsheet that reads the columns above by position still works.
+            gettext("Begin periode document"),
+            gettext("Einde periode document"),
         ]
     )
     for row in rows:
@@ -158,6 +161,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
         else:
             late = gettext("ja") if row.filed_late else gettext("nee")
         filed = [row.filed_on.isoformat() if row.filed_on else "", late]
+        period = row.document_period  # None: no document, or its period cannot be read
         writer.writerow(
             [
                 _csv_safe(row.organisation.name),
@@ -171,6 +175,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 "" if row.days_in_status is None else row.days_in_status,
                 d.articles if d is not None else "",
                 row.notice,
+                *((day.isoformat() for day in period) if period else ("", "")),
             ]
         )
     return response

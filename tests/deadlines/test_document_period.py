@@ -22,6 +22,8 @@ Sources:
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -32,6 +34,7 @@ from kvk.builder import build_instance
 from kvk.deadlines import PeriodMismatch, period_mismatch
 from kvk.statements import demo_statements
 from kvk.status import Status
+from tests import factories
 from tests.portal.conftest import browser_for, make_message
 
 CALENDAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
@@ -164,3 +167,24 @@ def test_a_longer_year_ending_on_the_year_end_is_no_warning(staff, client_a):
     message.document = build_instance(statements)
     message.save(update_fields=["document"])
     assert 'id="period-mismatch"' not in _page(browser_for(staff), "insite-message", message)
+
+
+@pytest.mark.django_db
+def test_the_termijnen_export_has_the_period_of_each_years_document(staff, client_a, client_b):
+    """The export says what the page does: the period the year's document covers (first
+    and last day, ISO dates), whether or not it is the year's; empty without a document."""
+    _year_ends_30_june(client_a.organisation)
+    make_message(client_a, year=2024)  # accounts over 1 January - 31 December 2024
+    make_message(client_b, year=2024)  # the same period, its year (a calendar year)
+    without = factories.OrganisationFactory(environment=client_a.organisation.environment)
+    response = browser_for(staff).get(
+        reverse("deadlines:export"), {"year": 2024, "situation": "all"}
+    )
+    header, *lines = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    assert header[-2:] == ["Begin periode document", "Einde periode document"]
+    by_name = {line[0]: line for line in lines}
+    assert by_name[client_a.organisation.name][-2:] == ["2024-01-01", "2024-12-31"]
+    # Its year runs from 1 July 2024 to 30 June 2025 (KVK-SBR.md section 3).
+    assert by_name[client_a.organisation.name][4:6] == ["2024-07-01", "2025-06-30"]
+    assert by_name[client_b.organisation.name][-2:] == ["2024-01-01", "2024-12-31"]
+    assert by_name[without.name][-2:] == ["", ""]

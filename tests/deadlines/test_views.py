@@ -182,7 +182,12 @@ def test_csv_export(staff_client, season, environment):
     assert 'filename="termijnen-2025.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Organisatie", "KvK-nummer", "Rechtsvorm", "Boekjaar"]
-    assert rows[0][-2:] == ["Termijnen volgens", "Toelichting"]
+    assert rows[0][16:] == [
+        "Termijnen volgens",
+        "Toelichting",
+        "Begin periode document",
+        "Einde periode document",
+    ]
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {
         "Alfa B.V.",
@@ -194,7 +199,7 @@ def test_csv_export(staff_client, season, environment):
     alfa = by_name["Alfa B.V."]
     assert alfa[2] == "Besloten vennootschap met beperkte aansprakelijkheid"
     assert alfa[6:11] == ["2", "2026-07-31", "2026-09-30", "2026-10-08", "160"]
-    assert alfa[16:] == ["art. 2:210 lid 1 en 5, 2:394 BW", ""]
+    assert alfa[16:] == ["art. 2:210 lid 1 en 5, 2:394 BW", "", "", ""]  # no document
     assert by_name["Beta B.V."][14:16] == ["30", "10"]
 
 
@@ -345,7 +350,7 @@ def test_csv_export_has_the_legal_form_and_the_notice(staff_client, org, other_f
     enterprise = by_name["Stichting Bedrijf"]
     assert enterprise[2] == "Stichting"
     assert enterprise[7:10] == ["2026-06-30", "2026-08-31", "2026-09-08"]
-    assert enterprise[16:] == ["art. 2:300 lid 1, 2:394 BW", ""]
+    assert enterprise[16:] == ["art. 2:300 lid 1, 2:394 BW", "", "", ""]
 
 
 def facts_post(**changes) -> dict:
