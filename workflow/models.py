@@ -341,7 +341,7 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     )  # in a row
     # Automatic delivery attempts are counted from here: a staff member's "Opnieuw
     # verzenden" gives a fresh budget while submit_attempts keeps counting every attempt
-    # (any attempt after the first asks Digipoort before sending).
+    # (every attempt asks Digipoort before sending, workflow.submission.submit).
     attempts_base = models.PositiveSmallIntegerField(
         default=0, verbose_name=_("verzendpogingen vóór 'Opnieuw verzenden'")
     )

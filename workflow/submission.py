@@ -1,8 +1,10 @@
 """Submission to the KvK through Digipoort, and the status poll.
 
-The delivery reference (aanleverkenmerk) is fixed at approval. Every attempt after the
-first one asks Digipoort whether a delivery with that reference already exists before
-sending: a crash between "sent" and "recorded" is recovered by asking, never by resending.
+The delivery reference (aanleverkenmerk) is fixed at approval. Every attempt, the first one
+too, asks Digipoort whether a delivery with that reference already exists before sending: a
+crash between "sent" and "recorded" is recovered by asking, never by resending, and so is a
+delivery made after the database backup that was restored (the message is at 50 again
+without any attempt counted).
 
 Polling has one schedule: a message at 60 carries ``next_poll_at`` and ``poll_attempts``;
 ``poll_due`` (the periodic task) claims the due ones with one conditional UPDATE, so beat
@@ -126,11 +128,17 @@ def submit(message_id: int) -> str:
         # organisation's: a delivery never goes under another number than its own.
         kvk_number = services.verify_document(message)
         kenmerk = None
-        if claim.attempts_before > 0 and not claim.checked_not_delivered:
-            since = attempts_since(message)
+        if not claim.checked_not_delivered:
+            # Also before a first attempt: a restored backup taken between approval and
+            # delivery shows no attempt for a message that is at the KvK. Deliveries
+            # Digipoort cannot tell apart (AMBIGUOUS) stop it at 70 for the staff, as they
+            # stop any attempt: sending could file it twice.
             kenmerk = client.find_delivery(
-                reference=message.delivery_reference, kvk_number=kvk_number, since=since
+                reference=message.delivery_reference,
+                kvk_number=kvk_number,
+                since=attempts_since(message),
             )
+        found = kenmerk is not None
         if kenmerk is None:
             kenmerk = client.deliver(
                 reference=message.delivery_reference,
@@ -157,7 +165,7 @@ def submit(message_id: int) -> str:
             wait = services.backoff(attempt).total_seconds()
             submit_to_kvk.apply_async((message_id,), countdown=wait)
         return "transport_error"
-    services.record_delivered(message_id=message_id, kenmerk=kenmerk)
+    services.record_delivered(message_id=message_id, kenmerk=kenmerk, found=found)
     return "delivered"
 
 

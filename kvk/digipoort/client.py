@@ -9,7 +9,8 @@ Timestamp, while Digipoort requires every WS-Addressing header to be signed too.
 Who calls this: the KvK submit and poll tasks of ``workflow`` (the lead's side). They pass a
 stable delivery reference (aanleverkenmerk) per attempt; after any error on ``deliver``
 the request may or may not have arrived, so a retry must first ask
-``find_delivery(reference=...)`` and only send again when that returns None.
+``find_delivery(reference=...)`` and only send again when that returns None (and so does a
+first attempt: a restored database does not know a delivery made after its backup).
 """
 
 from __future__ import annotations

@@ -91,6 +91,7 @@ def test_lost_answer_is_recovered_by_asking_digipoort_never_by_resending(approve
     make_due(message)
     assert submission.submit(message.pk) == "delivered"
     assert digipoort_stub.counts() == {message.delivery_reference: 1}
+    assert message.events.order_by("-sequence").first().action == "delivery_found"
     assert poll_until_final(message).status == Status.FILED
 
 

@@ -57,9 +57,9 @@ def _attempts_left(message: ApprovalMessage) -> bool:
 
 @dataclass(frozen=True)
 class SubmissionClaim:
-    """What the attempt that won the claim must know: how many attempts came before it
-    (any earlier one means: ask Digipoort before sending), and whether a person checked
-    that the previous attempt did not arrive (then this one attempt sends without asking)."""
+    """What the attempt that won the claim must know: how many attempts came before it,
+    and whether a person checked that the previous attempt did not arrive (then this one
+    attempt sends without asking Digipoort first)."""
 
     attempts_before: int
     checked_not_delivered: bool
@@ -110,7 +110,10 @@ def _start_polling(message: ApprovalMessage, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def record_delivered(*, message_id: int, kenmerk: str) -> bool:
+def record_delivered(*, message_id: int, kenmerk: str, found: bool = False) -> bool:
+    """50 or 70 -> 60: the attempt delivered the message under Digipoort's ``kenmerk``, or
+    (``found``) found that an earlier delivery with its reference had arrived and sent
+    nothing; the audit trail says which."""
     message = _locked(message_id)
     if message.status not in (Status.APPROVED, Status.TRANSPORT_ERROR):
         return False
@@ -122,7 +125,7 @@ def record_delivered(*, message_id: int, kenmerk: str) -> bool:
         message.mark_delivered,
         SYSTEM,
         kenmerk,
-        action="delivered",
+        action="delivery_found" if found else "delivered",
         update_fields=[
             "digipoort_kenmerk",
             "reasons",
