@@ -112,6 +112,16 @@ def not_this_messages_delivery(message: ApprovalMessage, statuses: list[Digipoor
     return ""
 
 
+def other_deliveries(message: ApprovalMessage) -> set[str]:
+    """Digipoort's kenmerken of the organisation's other messages: deliveries that are not
+    ``message``'s, so asking whether it arrived need not read their timelines (one status
+    request each for every earlier filing), nor take them for deliveries it cannot tell
+    from its own where Digipoort does not show the aanleverkenmerk."""
+    others = ApprovalMessage.objects.filter(organisation_id=message.organisation_id)
+    kenmerken = others.exclude(pk=message.pk).exclude(digipoort_kenmerk="")
+    return set(kenmerken.values_list("digipoort_kenmerk", flat=True))
+
+
 def submit(message_id: int) -> str:
     claim = services.claim_for_submission(message_id)
     if claim is None:
@@ -137,6 +147,7 @@ def submit(message_id: int) -> str:
                 reference=message.delivery_reference,
                 kvk_number=kvk_number,
                 since=attempts_since(message),
+                known=other_deliveries(message),
             )
         found = kenmerk is not None
         if kenmerk is None:

@@ -19,6 +19,7 @@ import functools
 import os
 import re
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -347,18 +348,29 @@ class DigipoortClient:
         )
         return [_text(process.kenmerk) for process in _items(response, "ProcesResultaat")]
 
-    def find_delivery(self, *, reference: str, kvk_number: str, since: datetime) -> str | None:
+    def find_delivery(
+        self,
+        *,
+        reference: str,
+        kvk_number: str,
+        since: datetime,
+        known: Collection[str] = (),
+    ) -> str | None:
         """The kenmerk of the delivery we made with ``reference`` at or after ``since``.
 
         Recovers a crash between "sent" and "recorded" without sending again: getProcessen
         lists the processes for this KvK number and message type; the one whose timeline
-        carries our aanleverkenmerk is ours. Returns None when Digipoort knows no such
-        delivery (then sending is safe). Raises DigipoortError(AMBIGUOUS) when processes
-        started in the window cannot be told apart, because guessing could file twice.
+        carries our aanleverkenmerk is ours. ``known``: kenmerken the caller knows to be
+        other deliveries (its other filings), passed over without asking their timelines.
+        Returns None when Digipoort knows no such delivery (then sending is safe). Raises
+        DigipoortError(AMBIGUOUS) when processes started in the window cannot be told
+        apart, because guessing could file twice.
         """
         since = _as_utc(since)
         unlabelled = []
         for kenmerk in self.processes(kvk_number):
+            if kenmerk in known:
+                continue
             timeline = self.statuses(kenmerk)
             if not timeline or max(s.timestamp for s in timeline) < since:
                 continue  # an older delivery for this KvK number

@@ -284,6 +284,22 @@ def test_find_delivery_tells_ours_from_others(digipoort_client):
     )
 
 
+def test_find_delivery_passes_over_the_known_kenmerken_without_asking(
+    digipoort_stub, digipoort_client
+):
+    since = datetime.now(UTC) - timedelta(seconds=1)
+    ours = _reference()
+    known = _deliver(digipoort_client)
+    kenmerk = _deliver(digipoort_client, ours)
+
+    found = digipoort_client.find_delivery(
+        reference=ours, kvk_number="12345678", since=since, known={known}
+    )
+
+    assert found == kenmerk
+    assert digipoort_stub.stats()["polls"] == {kenmerk: 1}
+
+
 def test_slow_answer_times_out_and_is_retryable(digipoort_stub):
     client = DigipoortClient(digipoort_stub.client_config(timeout=0.3))
     digipoort_stub.state.set_faults({"delay_seconds": 1.0, "delay_count": 1})

@@ -12,6 +12,8 @@ at 90 although its first delivery was filed).
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from kvk.status import Status
@@ -75,16 +77,46 @@ def test_a_delivery_made_after_the_backup_is_found_at_digipoort_not_sent_again(
     assert new_events(message, restored_at) == ["delivery_found", "filed"]
 
 
+def asked(stub, before: dict[str, int] | None = None) -> dict[str, int]:
+    """The requests the local Digipoort received (since ``before``), per operation."""
+    operations = stub.stats()["operations"]
+    counts = {name: count - (before or {}).get(name, 0) for name, count in operations.items()}
+    return {name: count for name, count in counts.items() if count}
+
+
 def test_a_first_filing_asks_digipoort_once_and_sends_once(approved, digipoort_stub):
     """The price of asking before a first attempt: one getProcessen, and no status request
     while Digipoort knows no delivery for the company's KvK number."""
     message = approved()
     assert submission.submit(message.pk) == "delivered"
-    operations = digipoort_stub.stats()["operations"]
-    asked = {name: count for name, count in operations.items() if count}
-    assert asked == {"getProcessen": 1, "aanleveren": 1}
+    assert asked(digipoort_stub) == {"getProcessen": 1, "aanleveren": 1}
     message.refresh_from_db()
     assert message.events.order_by("-sequence").first().action == "delivered"
+
+
+def unlabel(stub, kenmerk: str) -> None:
+    """Make the delivery's timeline look as if Digipoort did not echo the aanleverkenmerk."""
+    delivery = stub.state.get(kenmerk)
+    for status in delivery.timeline:
+        status["details"] = ""
+    stub.state.save(delivery)
+
+
+def test_earlier_filings_of_the_company_are_not_asked_about_again(approved, digipoort_stub):
+    """The year before filed through the portal a moment ago, unlabelled at Digipoort: the
+    next year's first attempt does not read its timeline (its kenmerk is the other
+    message's) and is not stopped as if that delivery might be its own."""
+    year = date.today().year - 1
+    earlier = approved(year=year - 1)
+    assert submission.submit(earlier.pk) == "delivered"
+    earlier.refresh_from_db()
+    unlabel(digipoort_stub, earlier.digipoort_kenmerk)
+    message = approved(year=year)
+    before = digipoort_stub.stats()["operations"]
+
+    assert submission.submit(message.pk) == "delivered"
+    assert asked(digipoort_stub, before) == {"getProcessen": 1, "aanleveren": 1}
+    assert digipoort_stub.counts()[message.delivery_reference] == 1
 
 
 def test_deliveries_digipoort_cannot_tell_apart_stop_a_first_attempt_for_the_staff(
@@ -97,10 +129,7 @@ def test_deliveries_digipoort_cannot_tell_apart_stop_a_first_attempt_for_the_sta
     row = backup(message)
     assert submission.submit(message.pk) == "delivered"
     message.refresh_from_db()
-    delivery = digipoort_stub.state.get(message.digipoort_kenmerk)
-    for status in delivery.timeline:
-        status["details"] = ""  # as if Digipoort did not echo the aanleverkenmerk
-    digipoort_stub.state.save(delivery)
+    unlabel(digipoort_stub, message.digipoort_kenmerk)
     restore(message, row)
 
     assert submission.submit(message.pk) == "transport_error"
