@@ -114,10 +114,10 @@ SECURE = env_bool("SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
-# The health check is probed over plain http by the web process's own address (the compose
-# health check, a load balancer): no redirect, and no host check either
+# The health checks are probed over plain http by the web process's own address (the
+# compose health check, a load balancer): no redirect, and no host check either
 # (portal.middleware.HealthCheckMiddleware).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$"]
 SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -172,7 +172,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer, static files included (CONTENT_SECURITY_POLICY).
     "portal.middleware.ContentSecurityPolicyMiddleware",
-    # /healthz answered here, before the host check of CommonMiddleware.
+    # /healthz and /healthz/live answered here, before the host check of CommonMiddleware.
     "portal.middleware.HealthCheckMiddleware",
     # Static files from the web process itself, before sessions and the rest (WhiteNoise).
     "whitenoise.middleware.WhiteNoiseMiddleware",

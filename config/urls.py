@@ -5,12 +5,13 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from connectors.api import unknown_api_path
-from portal.views import healthz
+from portal.views import healthz, liveness
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Answered before the host check by portal.middleware.HealthCheckMiddleware; named here.
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", liveness, name="liveness"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg")), name="favicon"),
     path("api/v1/", include("connectors.urls")),

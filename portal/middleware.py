@@ -11,33 +11,35 @@ from django.utils.cache import patch_cache_control
 
 from portal.admin_site import needs_second_factor
 from portal.views.auth import uses_second_factor
-from portal.views.common import healthz, second_factor_url
+from portal.views.common import healthz, liveness, second_factor_url
 
 #: Paths a session that still owes its second factor may use: the login steps themselves,
-#: logging out, the language switch, static files, the health check and the token API
+#: logging out, the language switch, static files, the health checks and the token API
 #: (which never uses the session).
 OPEN_PATHS = ("/login/", "/logout/", "/i18n/", "/static/", "/healthz", "/api/")
 
 
-#: The health check's path (config.urls); HealthCheckMiddleware answers it.
-HEALTH_PATH = "/healthz"
+#: The health checks' paths (config.urls) and their views; HealthCheckMiddleware answers
+#: them: readiness (database, broker, scheduled jobs) and liveness (the process answers).
+HEALTH_CHECKS = {"/healthz": healthz, "/healthz/live": liveness}
 
 
 class HealthCheckMiddleware:
-    """Answers the health check before Django's host check (CommonMiddleware asks for the
+    """Answers the health checks before Django's host check (CommonMiddleware asks for the
     host first), so the compose health check and a load balancer, which probe the web
-    process by its own address, get the answer instead of 400 DisallowedHost. Only this
-    one path, read only (any other method goes the usual way, CSRF check included): every
+    process by its own address, get the answer instead of 400 DisallowedHost. Only these
+    paths, read only (any other method goes the usual way, CSRF check included): every
     other request keeps the check against ALLOWED_HOSTS. The answer names no
     host and takes nothing from the request. Placed after SecurityMiddleware, which lets
-    it through on plain http (SECURE_REDIRECT_EXEMPT)."""
+    them through on plain http (SECURE_REDIRECT_EXEMPT)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info == HEALTH_PATH and request.method in ("GET", "HEAD"):
-            return healthz(request)
+        check = HEALTH_CHECKS.get(request.path_info)
+        if check is not None and request.method in ("GET", "HEAD"):
+            return check(request)
         return self.get_response(request)
 
 

@@ -5,9 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from crm import permissions
-from portal.views.common import healthz
+from portal.views.common import healthz, liveness
 
-__all__ = ["healthz", "home"]
+__all__ = ["healthz", "home", "liveness"]
 
 
 @login_required

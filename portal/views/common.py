@@ -58,6 +58,15 @@ HEAVY_FIELDS = ("document", "received_document", "findings", "digipoort_statuses
 IN_FLIGHT = frozenset({Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR})
 
 
+def liveness(request: HttpRequest) -> HttpResponse:
+    """200 whenever the web process answers at all: the probe for restarting a web process
+    or taking it out of a load balancer's rotation. It asks nothing else on purpose: a
+    database, broker or beat that is down is not mended by restarting the web processes or
+    taking all of them out of rotation, which would only stop the uploads, approvals and
+    the dashboard that says what stopped (``healthz`` tells monitoring)."""
+    return JsonResponse({"status": "ok"})
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database and the broker answer and the scheduled jobs run, 503 naming
     what failed otherwise: ``database``, ``broker`` (``unavailable``) or ``scheduled_jobs``

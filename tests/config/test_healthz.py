@@ -83,6 +83,25 @@ def test_healthz_is_503_not_an_error_while_the_tables_are_not_there_yet(
     assert response.json()["failures"] == {"database": "unavailable"}
 
 
+def test_liveness_is_200_while_the_database_and_the_broker_do_not_answer(
+    client, dead_broker, monkeypatch
+):
+    """/healthz/live asks nothing but the web process itself: restarting the web or taking
+    it out of rotation mends neither, so the liveness probe must not call for it."""
+    from portal.views import common
+
+    class Unreachable:
+        def cursor(self):
+            raise OSError("connection refused")
+
+    monkeypatch.setattr(common, "connection", Unreachable())
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert client.head("/healthz/live").status_code == 200
+
+
 # --- probed by address: the compose health check and a load balancer -----------------------
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,15 +141,33 @@ def test_the_compose_health_check_passes_with_the_example_settings(client, produ
     assert response.json() == {"status": "ok"}
 
 
-def test_a_load_balancer_probing_by_address_is_answered(client, production_shaped, caplog):
+def test_the_compose_health_check_is_the_liveness_probe(client, production_shaped, dead_broker):
+    """Swarm replaces an unhealthy container and a proxy that reads container health stops
+    routing to it: the web service's health check must not fail because the broker (or
+    beat) is down, while /healthz tells monitoring so."""
+    url = urlsplit(_compose_probe_url())
+    assert url.path == "/healthz/live"
+    assert client.get("/healthz", HTTP_HOST=url.netloc).status_code == 503
+    assert client.get(url.path, HTTP_HOST=url.netloc).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/live"])
+def test_a_load_balancer_probing_by_address_is_answered(client, production_shaped, caplog, path):
     with caplog.at_level(logging.ERROR):
-        response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+        response = client.get(path, HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
     assert "DisallowedHost" not in caplog.text
 
 
 def test_every_other_path_keeps_the_host_check_and_the_redirect_to_https(client, production_shaped):
-    for path in ("/login/", "/api/v1/organisation/", "/healthz/", "/healthzz", "/admin/"):
+    for path in (
+        "/login/",
+        "/api/v1/organisation/",
+        "/healthz/",
+        "/healthzz",
+        "/healthz/live/",
+        "/admin/",
+    ):
         response = client.get(path, HTTP_HOST="127.0.0.1:8000", secure=True)
         assert response.status_code == 400, path
     response = client.get("/login/", HTTP_HOST="portal.example.nl")
@@ -138,12 +175,13 @@ def test_every_other_path_keeps_the_host_check_and_the_redirect_to_https(client,
     assert response["Location"] == "https://portal.example.nl/login/"
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/live"])
 def test_a_post_to_the_health_check_still_meets_the_host_and_csrf_checks(
-    production_shaped, settings
+    production_shaped, settings, path
 ):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 400
+    assert client.post(path, HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 400
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 403
+    assert client.post(path, HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 403

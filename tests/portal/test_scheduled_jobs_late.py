@@ -78,6 +78,18 @@ def test_a_job_that_never_ran_since_the_activation_was_switched_on_long_ago_is_l
 
 
 @pytest.mark.django_db
+def test_a_late_beat_leaves_the_liveness_probe_at_200(client, environment):
+    """Only beat died: the web processes still take uploads and approvals, so the probe a
+    load balancer or orchestrator acts on (/healthz/live) keeps them in rotation, while
+    /healthz tells monitoring."""
+    _last_run(environment, LONG_AGO)
+    assert client.get("/healthz").json() == LATE
+    response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
 def test_an_environment_with_the_activation_off_is_not_waited_for(client, environment):
     """The job skips such an environment (it stamps only the active ones)."""
     _last_run(environment, LONG_AGO)
