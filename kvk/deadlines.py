@@ -43,14 +43,24 @@ Interpretation, made explicit because the law states periods and not dates:
   after year end: for a BV 7 months + 8 days without extension; with the full 5-month
   extension the adoption deadline is 12 months and the cap applies. (For the 2:394 lid 2
   case, those 8 days are the grace we allow for "onverwijld".)
-- *Filing, adopted.* The actual adoption date plus 8 days, never after the 12-month
-  limit (also when adoption came late).
+- *Filing, adopted.* The actual adoption date plus 8 days (art. 2:394 lid 1), never after
+  the 12-month limit. An adoption does not move filing past the moment art. 2:394 lid 2
+  sets: accounts not adopted within 2 months after the draw-up term are filed
+  "onverwijld", without waiting for the adoption. So filing is due 8 days after the
+  adoption date or after that moment, whichever comes first: recording a late adoption
+  neither moves the deadline later nor hides that it was missed. The 8 days after that
+  moment are our grace for "onverwijld", as above. For a BV, NV, stichting and vereniging
+  that moment is the adoption deadline. Where the adoption deadline lies earlier (a
+  cooperatie's general meeting, one month after the draw-up term, art. 2:58 lid 1; signing
+  as adoption, at the draw-up deadline) an adoption between the two is late against that
+  deadline, but lid 1's 8 days still run from it.
 - *All shareholders are directors.* Signing is adoption, and signing happens at the
   latest on the draw-up deadline, so the adoption deadline *is* the draw-up deadline and
   filing is due 8 days after it: 5 months + 8 days, and with the full extension 10
   months + 8 days (the domain text's figure; it always lies within the 12-month limit).
   When the signing date is known, filing is due 8 days after it, whatever adoption date
-  is recorded later.
+  is recorded later; signed later than 2 months after the draw-up term, 8 days after
+  that moment (art. 2:394 lid 2, as above).
 """
 
 from __future__ import annotations
@@ -326,7 +336,9 @@ def compute_deadlines(
     (0 up to the form's maximum). ``adopted_on`` is the adoption date when the accounts
     have been adopted. ``signed_on`` is the date by which every director and supervisory
     director signed them: when signing counts as adoption (all shareholders are directors
-    of a BV or NV) it is the adoption date, also when a later ``adopted_on`` is given. Raises
+    of a BV or NV) it is the adoption date, also when a later ``adopted_on`` is given (an
+    earlier one, recorded on another version of the year's accounts, is the earlier
+    adoption and counts). Raises
     ValueError for a legal form the law gives no term for (see ``deadline_notice``);
     whether a stichting or vereniging files at all is the caller's question.
     """
@@ -344,7 +356,7 @@ def compute_deadlines(
     if signing_is_adoption and signed_on is not None:
         # Signing *is* the adoption (art. 2:210 lid 5): a date recorded later (ticking
         # "Jaarrekening vastgesteld") does not move the eight days.
-        adopted_on = signed_on
+        adopted_on = signed_on if adopted_on is None else min(signed_on, adopted_on)
     draw_up_months = terms.draw_up_months + extension_months
     draw_up = add_months(year_end, draw_up_months)
     if signing_is_adoption:
@@ -352,7 +364,14 @@ def compute_deadlines(
     else:
         adoption = add_months(year_end, draw_up_months + terms.adoption_months)
     limit = add_months(year_end, FILING_LIMIT_MONTHS)
-    adopted_by = adopted_on if adopted_on is not None else adoption
+    if adopted_on is None:
+        adopted_by = adoption  # at the latest on the adoption deadline
+    else:
+        # Not adopted within 2 months after the draw-up term: filed "onverwijld" from
+        # then on (art. 2:394 lid 2), however late the adoption came; the 8 days after
+        # that moment are the grace this product gives for "onverwijld".
+        unadopted_filing = add_months(year_end, draw_up_months + ADOPTION_MONTHS)
+        adopted_by = min(adopted_on, unadopted_filing)
     filing = min(adopted_by + timedelta(days=FILING_DAYS_AFTER_ADOPTION), limit)
     return Deadlines(
         legal_form=legal_form,

@@ -127,7 +127,9 @@ def test_twelve_month_limit(end, limit):
 def test_late_adoption_is_flagged():
     year = compute_deadlines(D(2025, 1, 1), D(2025, 12, 31), adopted_on=D(2026, 8, 1))
     assert year.adoption_late
-    assert year.filing == D(2026, 8, 9)
+    # Not adopted by 31 July (2 months after the draw-up term): filed "onverwijld" (art.
+    # 2:394 lid 2 BW), 8 days' grace, not 8 days after the late adoption.
+    assert year.filing == D(2026, 8, 8)
     assert not compute_deadlines(
         D(2025, 1, 1), D(2025, 12, 31), adopted_on=D(2026, 7, 31)
     ).adoption_late

@@ -180,6 +180,51 @@ def test_the_signing_date_goes_before_a_later_adoption_date():
     ).filing == D(2026, 3, 28)
 
 
+BV = "Besloten vennootschap met beperkte aansprakelijkheid"
+
+
+@pytest.mark.parametrize(
+    "legal_form,all_directors,extension,adopted_on,signed_on,filing",
+    [
+        # A BV adopts within 2 months after the draw-up term (31 July 2026). Adopted on
+        # 15 August: the accounts were due "onverwijld" from 31 July on (art. 2:394 lid 2
+        # BW), 8 days' grace: 8 August, not 23 August.
+        (BV, False, 0, D(2026, 8, 15), None, D(2026, 8, 8)),
+        # The same with a 3-month extension: draw up by 31 August, adopt by 31 October.
+        (BV, False, 3, D(2026, 11, 20), None, D(2026, 11, 8)),
+        # Full extension: adoption deadline and 12-month limit coincide (art. 2:394 lid 3).
+        (BV, False, 5, D(2027, 1, 15), None, D(2026, 12, 31)),
+        # A cooperatie's general meeting is held within a month after the draw-up term of 30
+        # June (art. 2:58 lid 1 BW): adopted on 20 August it is late, yet within lid 2's two
+        # months (31 August), so lid 1's 8 days run from it: 28 August.
+        ("Cooperatie", False, 0, D(2026, 8, 20), None, D(2026, 8, 28)),
+        # Adopted after 31 August: lid 2, 8 September.
+        ("Cooperatie", False, 0, D(2026, 10, 1), None, D(2026, 9, 8)),
+        # Signing is adoption (art. 2:210 lid 5 BW), due by the draw-up deadline of 31 May.
+        # Signed on 15 June: late, yet within lid 2's two months, so 8 days after signing.
+        (BV, True, 0, None, D(2026, 6, 15), D(2026, 6, 23)),
+        # Signed on 15 August, after 31 July: lid 2, 8 August.
+        (BV, True, 0, None, D(2026, 8, 15), D(2026, 8, 8)),
+        # An adoption recorded (on another version) before the signing is the earlier
+        # adoption: 8 days after 1 March.
+        (BV, True, 0, D(2026, 3, 1), D(2026, 4, 1), D(2026, 3, 9)),
+    ],
+)
+def test_an_adoption_after_the_lid_2_term_does_not_move_filing_later(
+    legal_form, all_directors, extension, adopted_on, signed_on, filing
+):
+    result = dl.compute_deadlines(
+        *YEAR,
+        legal_form=legal_form,
+        extension_months=extension,
+        all_shareholders_are_directors=all_directors,
+        adopted_on=adopted_on,
+        signed_on=signed_on,
+    )
+    assert result.filing == filing
+    assert result.adopted_on == min(d for d in (adopted_on, signed_on) if d is not None)
+
+
 def test_cooperatie_adopted_early_files_eight_days_later():
     # art. 2:394 lid 1: within 8 days after adoption, whatever the form
     result = dl.compute_deadlines(*YEAR, legal_form="Cooperatie", adopted_on=D(2026, 4, 2))

@@ -451,18 +451,34 @@ def test_a_filed_year_counts_no_days_left_but_says_when_it_was_filed(staff_clien
 
 
 @pytest.mark.parametrize(
-    "legal_form,all_directors,adopted_on,signed_on,due",
+    "legal_form,all_directors,adopted_on,signed_on,due,filed,filed_text",
     [
-        # A coöperatie adopted on 25 November: filing is due 8 days later, 3 December
-        # (art. 2:394 lid 1 BW).
-        ("Cooperatie", False, date(2025, 11, 25), None, date(2025, 12, 3)),
+        # A coöperatie adopted on 25 July, within its term (art. 2:58 lid 1 BW): filing is
+        # due 8 days later, 2 August (art. 2:394 lid 1 BW).
+        (
+            "Cooperatie",
+            False,
+            date(2025, 7, 25),
+            None,
+            date(2025, 8, 2),
+            date(2025, 8, 6),
+            "6 augustus 2025",
+        ),
         # A BV whose shareholders are all directors: signing is adoption (art. 2:210 lid 5
         # BW), so filing is due 8 days after signing, whatever adoption date follows.
-        (BV, True, date(2025, 11, 30), date(2025, 11, 25), date(2025, 12, 3)),
+        (
+            BV,
+            True,
+            date(2025, 5, 30),
+            date(2025, 5, 25),
+            date(2025, 6, 2),
+            date(2025, 6, 6),
+            "6 juni 2025",
+        ),
     ],
 )
 def test_a_late_filing_is_flagged_with_its_date_in_the_list_and_the_export(
-    staff_client, org, legal_form, all_directors, adopted_on, signed_on, due
+    staff_client, org, legal_form, all_directors, adopted_on, signed_on, due, filed, filed_text
 ):
     """Late filing is an economic offence (KVK-SBR.md section 1): a year filed after its
     deadline says so, next to the day it was filed, and does not read as an on-time one."""
@@ -474,16 +490,16 @@ def test_a_late_filing_is_flagged_with_its_date_in_the_list_and_the_export(
         year=2024,
         status=Status.FILED,
         adopted_on=adopted_on,
-        changed_at=at_noon(date(2025, 12, 7)),
+        changed_at=at_noon(filed),
     )
     ApprovalMessage.objects.filter(pk=message.pk).update(signed_on=signed_on)
     response = staff_client.get(reverse(LIST), {"year": "2024", "situation": "filed"})
     (row,) = response.context["rows"]
     assert row.deadlines.filing == due
-    assert row.filed_on == date(2025, 12, 7)
+    assert row.filed_on == filed
     assert row.days_filed_late == 4 and row.filed_late
     content = response.content.decode()
-    assert "gedeponeerd op 7 december 2025" in content
+    assert f"gedeponeerd op {filed_text}" in content
     assert "4 dagen te laat gedeponeerd" in content
     export = staff_client.get(reverse("deadlines:export"), {"year": "2024", "situation": "filed"})
     (header, line) = list(
@@ -495,7 +511,7 @@ def test_a_late_filing_is_flagged_with_its_date_in_the_list_and_the_export(
         "Gedeponeerd op",
         "Te laat gedeponeerd",
     ]
-    assert line[9:13] == [due.isoformat(), "", "2025-12-07", "ja"]
+    assert line[9:13] == [due.isoformat(), "", filed.isoformat(), "ja"]
 
 
 def test_the_filing_day_is_the_delivery_not_the_verdict(staff_client, org):
