@@ -264,14 +264,12 @@ def _client_email(
 
 
 def _filing_deadline(message) -> date | None:
+    """The year's filing deadline as Termijnen shows it: from the adoption of all the
+    year's versions, not only this message's (selectors.adoption_of)."""
     if not message.financial_year:
         return None
-    organisation = selectors.with_deadline_facts(
-        Organisation.objects.filter(pk=message.organisation_id), message.financial_year
-    ).get()
-    deadlines = selectors.deadlines_of(
-        organisation, message.financial_year, **selectors.message_dates(message)
-    )
+    organisation = Organisation.objects.get(pk=message.organisation_id)
+    deadlines = selectors.year_row(organisation, message.financial_year).deadlines
     return deadlines.filing if deadlines is not None else None  # None: no computed deadline
 
 
@@ -286,13 +284,7 @@ def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None
     entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
     assert entry.message_id is not None  # client reminders are about a message
     message = ApprovalMessage.objects.only(
-        "id",
-        "financial_year",
-        "adopted",
-        "adoption_date",
-        "signed_on",
-        "organisation_id",
-        "status_changed_at",
+        "id", "financial_year", "organisation_id", "status_changed_at"
     ).get(pk=entry.message_id)
     contacts = [
         contact

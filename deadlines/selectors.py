@@ -2,8 +2,8 @@
 
 The date arithmetic and the rules per legal form are ``kvk.deadlines``; this module adds
 the facts the portal knows (legal form, year end, extension, shareholders, whether a
-stichting or vereniging falls under Title 9, the latest approval message and its
-adoption date). Used by the staff view "Termijnen", its CSV export and the escalation
+stichting or vereniging falls under Title 9, the year's approval messages and their
+adoption dates). Used by the staff view "Termijnen", its CSV export and the escalation
 of ``deadlines.reminders``. A year of any number of organisations costs four queries.
 It also holds the two writes of those facts: the facts page's (``save_deadline_facts``)
 and a new organisation's (``create_organisation``, InSite "Nieuwe organisatie").
@@ -78,8 +78,67 @@ _MESSAGE_FIELDS = (
     "adopted",
     "adoption_date",
     "signed_on",
+    "resubmission",
     "created_at",
 )
+
+
+@dataclass(frozen=True)
+class YearAdoption:
+    """What the messages (versions) of one organisation's financial year say about its
+    adoption (``adoption_of``)."""
+
+    adopted_on: date | None  # the earliest adoption date a version carries
+    signed_on: date | None  # the earliest day by which every director signed a version
+    #: Every adoption date the versions carry, oldest first.
+    adoption_dates: tuple[date, ...] = ()
+
+    @property
+    def dates_differ(self) -> bool:
+        """The versions name different adoption dates: a mistyped date, or accounts adopted
+        again; a question for a person, the deadline counts the earliest."""
+        return len(self.adoption_dates) > 1
+
+
+def adoption_of(messages: Iterable[ApprovalMessage]) -> YearAdoption:
+    """The adoption of a financial year, read from all its messages whatever their status:
+    the earliest adoption date any version recorded, and the earliest signing date.
+
+    An adoption is a fact of the company, not of one document: once the general meeting
+    adopted the accounts, filing was due within 8 days (art. 2:394 lid 1 BW, KVK-SBR.md
+    section 1), and nothing after it undoes that. Not a newer version adopted again on a
+    later date (the older one is closed or replaced, workflow.services.versions, and its
+    adoption is not carried over to the newer document, but it did take place); not a
+    refusal by the KvK (90) of the adopted version; not a correction after filing
+    (heraanlevering, which must carry an adoption date of its own: KVK-SBR.md section 1).
+    So the earliest date counts, and a later one never moves the filing deadline later.
+    Where signing is adoption (all shareholders are directors, art. 2:210 lid 5 BW) the
+    same holds for the signing dates. A message that failed processing (25) carries
+    neither (processing records them only when a message enters the workflow). Versions
+    that name different adoption dates are shown with a warning (``dates_differ``): we
+    count the earliest, a person decides which one is right."""
+    adoption_dates: set[date] = set()
+    signing_dates: set[date] = set()
+    for message in messages:
+        if message.adopted and message.adoption_date is not None:
+            adoption_dates.add(message.adoption_date)
+        if message.signed_on is not None:
+            signing_dates.add(message.signed_on)
+    return YearAdoption(
+        adopted_on=min(adoption_dates, default=None),
+        signed_on=min(signing_dates, default=None),
+        adoption_dates=tuple(sorted(adoption_dates)),
+    )
+
+
+def year_adoption(organisation_id: int, financial_year: int | None) -> YearAdoption:
+    """``adoption_of`` one organisation's year (none for a message without a year)."""
+    if financial_year is None:
+        return adoption_of([])
+    messages = ApprovalMessage.objects.filter(
+        organisation_id=organisation_id, financial_year=financial_year
+    ).only("id", "adopted", "adoption_date", "signed_on")
+    return adoption_of(messages)
 
 
 @dataclass(frozen=True)
@@ -94,7 +153,7 @@ class DeadlineRow:
     year_end: date
     deadlines: Deadlines | None
     notice: str
-    message: ApprovalMessage | None  # the latest of the year, with few fields loaded
+    message: ApprovalMessage | None  # where the year stands (``_standing``), few fields loaded
     situation: Situation
     days_left: int | None
     days_in_status: int | None  # e.g. how long the message has been waiting for the client
@@ -103,6 +162,8 @@ class DeadlineRow:
     # rows Termijnen shows or exports; None until then, and without a readable document).
     document_period: tuple[date, date] | None = None
     period_mismatch: PeriodMismatch | None = None
+    # What the year's versions say about its adoption (the deadlines count its dates).
+    adoption: YearAdoption = YearAdoption(None, None)
 
     @property
     def at_risk(self) -> bool:
@@ -185,7 +246,7 @@ def deadlines_of(
 ) -> Deadlines | None:
     """The deadlines of one organisation's year, None when its legal form has none we
     compute (``notice_of`` says why); expects ``with_deadline_facts``. ``adopted_on`` and
-    ``signed_on`` are those of ``message_dates``."""
+    ``signed_on`` are those of the year's ``adoption_of``."""
     if notice_of(organisation):
         return None
     facts = facts_of(organisation)
@@ -209,35 +270,10 @@ def deadlines_of(
     )
 
 
-def message_dates(message: ApprovalMessage | None) -> dict[str, date | None]:
-    """What a message says about the adoption, as ``deadlines_of``'s keyword arguments:
-    the adoption date once the accounts are adopted, and the date every director signed
-    (the adoption itself when all shareholders are directors: then it goes before the
-    adoption date, kvk.deadlines.compute_deadlines)."""
-    if message is None:
-        return {"adopted_on": None, "signed_on": None}
-    adopted = message.adopted and message.adoption_date is not None
-    return {
-        "adopted_on": message.adoption_date if adopted else None,
-        "signed_on": message.signed_on,
-    }
-
-
-def _latest_messages(organisations: QuerySet[Organisation], financial_year: int) -> dict:
-    """The message that says where each organisation's year stands: the newest adopted
-    filing (80) when there is one, else the newest message that did not fail processing,
-    else the newest that did (25).
-
-    A filed document is never removed and a correction (heraanlevering) is a new filing
-    (KVK-SBR.md section 1): once the adopted accounts are filed the deadline is met, and a
-    correction that follows, whatever becomes of it, does not put the year at risk again.
-    A filing of accounts not adopted is followed by the adopted ones (tweede aanlevering):
-    there the newest message counts. A message that failed processing (25) never entered
-    the workflow: it changes nothing about a version that did (under way, on its way to
-    the KvK, or rejected), and says where the year stands only when nothing else does."""
-    latest: dict[int, ApprovalMessage] = {}
-    failed: dict[int, ApprovalMessage] = {}
-    filed: dict[int, ApprovalMessage] = {}
+def _year_messages(
+    organisations: QuerySet[Organisation], financial_year: int
+) -> dict[int, list[ApprovalMessage]]:
+    """Each organisation's messages of the year, newest first, with few fields loaded."""
     messages = (
         ApprovalMessage.objects.filter(
             organisation__in=organisations.values("pk"), financial_year=financial_year
@@ -249,14 +285,32 @@ def _latest_messages(organisations: QuerySet[Organisation], financial_year: int)
         )
         .order_by("organisation_id", "-created_at", "-pk")
     )
+    by_organisation: dict[int, list[ApprovalMessage]] = {}
     for message in messages:
-        if message.status == Status.PROCESSING_FAILED:
-            failed.setdefault(message.organisation_id, message)
-            continue
-        latest.setdefault(message.organisation_id, message)
-        if message.status == Status.FILED and message.adopted:
-            filed.setdefault(message.organisation_id, message)
-    return {**failed, **latest, **filed}
+        by_organisation.setdefault(message.organisation_id, []).append(message)
+    return by_organisation
+
+
+def _standing(messages: list[ApprovalMessage]) -> ApprovalMessage | None:
+    """Of a year's messages (newest first), the one that says where the year stands: the
+    first adopted filing (80) when there is one, else the newest message that did not fail
+    processing, else the newest that did (25).
+
+    A filed document is never removed and a correction (heraanlevering) is a new filing
+    (KVK-SBR.md section 1): once the adopted accounts are filed the deadline is met, and a
+    correction that follows, whatever becomes of it, does not put the year at risk again,
+    nor says when the year was filed: the first adopted filing does, and whether it was
+    late. A correction counts only when the portal holds no other adopted filing of the
+    year (its original was filed another way; its own day is the one we know).
+    A filing of accounts not adopted is followed by the adopted ones (tweede aanlevering):
+    there the newest message counts. A message that failed processing (25) never entered
+    the workflow: it changes nothing about a version that did (under way, on its way to
+    the KvK, or rejected), and says where the year stands only when nothing else does."""
+    filings = [m for m in messages if m.status == Status.FILED and m.adopted]
+    if filings:
+        return min(filings, key=lambda m: (m.resubmission, m.created_at, m.pk))
+    entered = [m for m in messages if m.status != Status.PROCESSING_FAILED]
+    return next(iter(entered or messages), None)
 
 
 def _days_since(moment, today: date) -> int:
@@ -272,15 +326,22 @@ def year_rows(
     """Every organisation's row for ``financial_year``, sorted by days left, then name;
     the rows without a computed deadline last."""
     today = today or timezone.localdate()
-    latest = _latest_messages(organisations, financial_year)
+    year_messages = _year_messages(organisations, financial_year)
     rows = []
     # Identifications too: the export shows the KvK number (Organisation.kvk_number).
     organisations = with_deadline_facts(organisations, financial_year).prefetch_related(
         "identifications"
     )
     for organisation in organisations:
-        message = latest.get(organisation.pk)
-        deadlines = deadlines_of(organisation, financial_year, **message_dates(message))
+        messages = year_messages.get(organisation.pk, [])
+        message = _standing(messages)
+        adoption = adoption_of(messages)
+        deadlines = deadlines_of(
+            organisation,
+            financial_year,
+            adopted_on=adoption.adopted_on,
+            signed_on=adoption.signed_on,
+        )
         _start, year_end = year_period_of(organisation, financial_year)
         if message is None:
             situation, days_in_status = Situation.NO_MESSAGE, None
@@ -298,6 +359,7 @@ def year_rows(
                 situation=situation,
                 days_left=deadlines.days_left(today) if deadlines is not None else None,
                 days_in_status=days_in_status,
+                adoption=adoption,
             )
         )
     rows.sort(

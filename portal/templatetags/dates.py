@@ -2,6 +2,7 @@
 
 {% load dates %}
 {{ message.adoption_date|day }}          6 december 2026
+{{ adoption.adoption_dates|days }}       30 november 2026, 6 december 2026
 {{ message.created_at|moment }}          6 december 2026 08:30 (Europe/Amsterdam)
 {{ status.timestamp|moment }}            an ISO string in UTC, e.g. Digipoort's
 <time datetime="{{ value|iso }}">        the machine-readable form
@@ -22,6 +23,12 @@ register = template.Library()
 def day(value: Any) -> str:
     """The date of a date, datetime or ISO string; "" for none."""
     return dates.format_day(value) or _unreadable(value)
+
+
+@register.filter
+def days(values: Any) -> str:
+    """Several dates, each as ``day`` shows it, separated by commas."""
+    return ", ".join(day(value) for value in values or ())
 
 
 @register.filter

@@ -394,6 +394,12 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "can_review": message.status == Status.IN_REVIEW and message.awaiting_accountant_review,
         "kvk_numbers": common.kvk_numbers(message),
         "period_mismatch": deadline_periods.message_mismatch(message),
+        # Other versions of the year that name another adoption date (shown with this one's).
+        "year_adoption": deadline_selectors.year_adoption(
+            message.organisation_id, message.financial_year
+        )
+        if message.adopted
+        else None,
         # A rejected version that a correction replaced stays closed.
         "can_repair": message.status == Status.REJECTED and versions["following_version"] is None,
         "repair_reason": selectors.repair_reason(message),

@@ -66,6 +66,18 @@ def at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=12))
 
 
+def fix_today(monkeypatch, settings, today: date) -> None:
+    """``timezone.localdate()`` answers ``today`` (a date given stays converted), and staff
+    pages open without the second factor (it has its own tests)."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return today if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     # The factories hash a password per user; the default hasher is slow on purpose.
