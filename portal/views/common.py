@@ -23,7 +23,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_otp import user_has_device
 
 from config.celery import app
@@ -34,6 +34,7 @@ from crm.models import Organisation, StaffMember
 from kvk import compare
 from kvk.render import render_html, render_pdf
 from kvk.status import Status
+from kvk.views import post_else
 from portal import activation
 from portal.admin_site import needs_second_factor
 from portal.forms import CommentForm
@@ -464,25 +465,6 @@ class Side:
     #: The URL name of the detail page.
     detail: str
     staff: bool
-
-
-def post_else(page: Callable[..., str]) -> Callable[[Callable], Callable]:
-    """For a view only a form posts to: a GET of its address redirects to the page the form
-    lives on, ``page(request, *args, **kwargs)`` given the address's arguments (which raises
-    Http404 for what the request may not see), not a blank 405. A page a refused form gave
-    back has that address, and a language switch, a reload or the browser's history open it
-    again with a GET. Only a POST reaches the view."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method in ("GET", "HEAD"):
-                return redirect(page(request, *args, **kwargs))
-            return require_POST(view)(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def post_else_message(

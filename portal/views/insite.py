@@ -37,6 +37,7 @@ from deadlines import selectors as deadline_selectors
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
 from kvk.status import ATTENTION_STATUSES, Status
+from kvk.views import post_else
 from portal import activation, new_tokens, notifications
 from portal.forms import (
     LOGIN_REFUSALS,
@@ -970,7 +971,7 @@ def _approvers_context(organisation: Organisation) -> dict:
 
 
 def _organisation_section(section: str) -> Callable[..., str]:
-    """Where a form of the organisation page posts from, for ``common.post_else``: the page
+    """Where a form of the organisation page posts from, for ``post_else``: the page
     at ``section`` (its anchor); 404 for an organisation of another environment, or a
     contact (``contact_pk``) not of this organisation."""
 
@@ -984,7 +985,7 @@ def _organisation_section(section: str) -> Callable[..., str]:
 
 
 @common.staff_view(administrator=True)
-@common.post_else(_organisation_section("#approvers"))
+@post_else(_organisation_section("#approvers"))
 def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
     """Save who must approve this organisation's messages and who records the adoption."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
@@ -1103,21 +1104,21 @@ def _identification_saved(request: HttpRequest, organisation: Organisation, *, a
 
 
 @common.staff_view(administrator=True)
-@common.post_else(_organisation_section("#identifications"))
+@post_else(_organisation_section("#identifications"))
 def identification_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     return _identification_saved(request, organisation, adding=True)
 
 
 @common.staff_view(administrator=True)
-@common.post_else(_organisation_section("#identifications"))
+@post_else(_organisation_section("#identifications"))
 def identification_change(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     return _identification_saved(request, organisation, adding=False)
 
 
 @common.staff_view(administrator=True)
-@common.post_else(_organisation_section("#identifications"))
+@post_else(_organisation_section("#identifications"))
 def identification_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a number: the first POST asks "Weet u het zeker?", the one with ``confirmed``
     removes it."""
@@ -1179,7 +1180,7 @@ SHARED_LOGIN = _(
 
 
 @common.staff_view(administrator=True)
-@common.post_else(_organisation_section("#contacts"))
+@post_else(_organisation_section("#contacts"))
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     form = ContactForm(request.POST, organisation=organisation)
@@ -1204,7 +1205,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @common.staff_view(administrator=True)
-@common.post_else(_organisation_section("#contacts"))
+@post_else(_organisation_section("#contacts"))
 def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Grant or withdraw a contact's portal access (withdrawn access works immediately:
     every OutSite request checks it). Withdrawing it for one organisation leaves the
@@ -1351,7 +1352,7 @@ def _connector_url(request: HttpRequest, pk: int) -> str:
 
 
 @_set_up()
-@common.post_else(_connector_url)
+@post_else(_connector_url)
 @never_cache
 def token_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a token and redirect to the connector's page (POST/redirect/GET: reloading
