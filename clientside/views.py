@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from clientside import activation, check_messages, services
 from clientside.forms import (
@@ -48,6 +47,7 @@ from clientside.portal_client import FILED
 from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
 from kvk.render import render_html
 from kvk.status import Status
+from kvk.views import post_else
 
 VIEW = "clientside.view_administration"
 CHANGE = "clientside.change_administration"
@@ -70,6 +70,19 @@ def permission(perm: str):
         return wrapped
 
     return decorator
+
+
+def _form_on(page: str, section: str = "") -> Callable[..., str]:
+    """Where a form posts from, for ``post_else``: the page ``page`` of the address's
+    ``pk`` (an administration, a report), at ``section``. ``post_else`` goes above the
+    permission decorator: a GET is led to the page whoever asks, and the page answers as it
+    does to anyone (the login, 403 without the right to see it, 404 for what does not
+    exist), so someone who may see the page but not use its form still finds the page."""
+
+    def url(request: HttpRequest, pk: int, **address: Any) -> str:
+        return reverse(page, args=[pk]) + section
+
+    return url
 
 
 def _profile(administration: Administration) -> CommunicationProfile | None:
@@ -341,7 +354,7 @@ def administration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_else(_form_on("clientside:administration", "#ondertekenaars"))
 @permission(CHANGE)
 def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
@@ -361,7 +374,7 @@ def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clientside/administration_detail.html", context, status=400)
 
 
-@require_POST
+@post_else(_form_on("clientside:administration", "#ondertekenaars"))
 @permission(CHANGE)
 def signatory_delete(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
     signatory = get_object_or_404(Signatory, pk=signatory_pk, administration_id=pk)
@@ -398,7 +411,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_else(_form_on("clientside:profile"))
 @permission(CHANGE)
 @activation.required("administration")
 def profile_test(request: HttpRequest, pk: int) -> HttpResponse:
@@ -423,7 +436,7 @@ def profile_test(request: HttpRequest, pk: int) -> HttpResponse:
 # --- reporting cockpit --------------------------------------------------------------------
 
 
-@require_POST
+@post_else(_form_on("clientside:administration", "#jaarrapporten"))
 @permission(CHANGE)
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     administration = get_object_or_404(Administration, pk=pk)
@@ -560,7 +573,7 @@ def _saved_to_checks(
     return redirect(reverse("clientside:report", args=[report.pk]) + "#controle")
 
 
-@require_POST
+@post_else(_form_on("clientside:report", "#cijfers"))
 @permission(CHANGE)
 def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
@@ -595,7 +608,7 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_else(_form_on("clientside:report", "#proefbalans"))
 @permission(CHANGE)
 def report_import(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
@@ -639,7 +652,7 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("clientside:report", args=[pk]) + "#cijfers")
 
 
-@require_POST
+@post_else(_form_on("clientside:report", "#rapportagewaarden"))
 @permission(CHANGE)
 def report_values(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
@@ -663,7 +676,7 @@ def report_values(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_else(_form_on("clientside:report", "#controle"))
 @permission(PREPARE)
 @activation.required("report")
 def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
@@ -700,7 +713,7 @@ def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("clientside:report", args=[pk]) + "#berichten")
 
 
-@require_POST
+@post_else(_form_on("clientside:report", "#heraanlevering"))
 @permission(CHANGE)
 def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
@@ -723,7 +736,7 @@ def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clientside:report", resubmission.pk)
 
 
-@require_POST
+@post_else(_form_on("clientside:administration", "#heraanlevering"))
 @permission(CHANGE)
 def resubmission_create(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Heraanlevering maken" for accounts filed elsewhere (no filed report here)."""
@@ -757,7 +770,7 @@ def resubmission_create(request: HttpRequest, pk: int) -> HttpResponse:
 # --- send and receive, documents ----------------------------------------------------------
 
 
-@require_POST
+@post_else(_form_on("clientside:administration", "#verzenden"))
 @permission(SEND_RECEIVE)
 @activation.required("administration")
 def send_receive(request: HttpRequest, pk: int) -> HttpResponse:

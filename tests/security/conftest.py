@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from clientside import services as clientside_services
 from connectors import services as connector_services
 from connectors.models import ClientToken
 from crm.models import Contact, Organisation, StaffMember
 from kvk.status import Status
 from tests import factories
+from tests.clientside.conftest import ClientEnvironment, make_environment
 from tests.conftest import instance_for
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
@@ -36,6 +38,9 @@ class World:
     # environment (a DGA with a holding and an operating company), never of A
     dga: object = None
     dga_organisation: Organisation | None = None  # that third organisation
+    #: The client's own environment (clientside, ``klant/``), when a test asks for it
+    #: (fixture ``client_environment``).
+    client_environment: ClientEnvironment | None = None
 
 
 @pytest.fixture
@@ -72,3 +77,15 @@ def world(client_a, client_b, outsider, connector) -> World:
         dga=dga,
         dga_organisation=dga_organisation,
     )
+
+
+@pytest.fixture
+def client_environment(world) -> ClientEnvironment:
+    """Beside the world, the client environment of A's bookkeeper: an administration with
+    A's KvK number, one director, a report and its message prepared for the portal (0)."""
+    env = make_environment(
+        kvk_number=world.a.kvk_number, token=world.a.token, portal_url="http://127.0.0.1:9"
+    )
+    clientside_services.prepare(env.report)
+    world.client_environment = env
+    return env

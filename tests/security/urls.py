@@ -69,10 +69,25 @@ PK_KINDS = {
     "insite-message-type": "message_type",
 }
 ACTIONS = {"insite-action": "repair", "outsite-action": "approve"}
+#: The client's environment (``klant/``): its ``pk`` is what the route names before it.
+CLIENTSIDE_PK_KINDS = {
+    "administraties": "administration",
+    "activering": "administration",
+    "jaarrapporten": "report",
+    "berichten": "outbound_message",
+}
+
+
+def _pk_kind(page: Page) -> str:
+    if page.area == "clientside":
+        before = page.route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]
+        return CLIENTSIDE_PK_KINDS.get(before, "administration")
+    return PK_KINDS.get(page.name.rsplit(":", 1)[-1], "message")
 
 
 def values(world, *, missing: bool = False) -> dict[str, object]:
-    """The objects of organisation A, or ids that do not exist (``missing``)."""
+    """The objects of organisation A (and of the client's environment, when the world has
+    one), or ids that do not exist (``missing``)."""
     from connectors.models import MessageType
 
     if missing:
@@ -84,8 +99,24 @@ def values(world, *, missing: bool = False) -> dict[str, object]:
             "contact": 987_654_321,
             "token": 987_654_321,
             "message_id": "00000000-0000-4000-8000-000000000000",
+            "administration": 987_654_321,
+            "report": 987_654_321,
+            "outbound_message": 987_654_321,
+            "signatory": 987_654_321,
         }
+    env = world.client_environment
+    clientside = (
+        {
+            "administration": env.administration.pk,
+            "report": env.report.pk,
+            "outbound_message": env.report.messages.get().pk,
+            "signatory": env.administration.signatories.get().pk,
+        }
+        if env
+        else {}
+    )
     return {
+        **clientside,
         "message": world.message.pk,
         "organisation": world.a.organisation.pk,
         "connector": world.token.connector_id,
@@ -102,7 +133,9 @@ def url_for(page: Page, world, *, missing: bool = False) -> str | None:
     kwargs: dict[str, object] = {}
     for param in page.params:
         if param == "pk":
-            kwargs[param] = objects[PK_KINDS.get(local, "message")]
+            kwargs[param] = objects.get(_pk_kind(page), objects["message"])
+        elif param == "signatory_pk":
+            kwargs[param] = objects.get("signatory", objects["message"])
         elif param == "organisation_id":
             kwargs[param] = objects["organisation"]
         elif param == "contact_pk":
