@@ -116,6 +116,11 @@ SENTENCES: dict[str, Any] = {
         "Dit bericht is vervangen door een nieuwere versie van de jaarrekening; die versie "
         "wordt beoordeeld."
     ),
+    "replaced:newer": _(
+        "Dit bericht kan niet terug in de workflow: voor boekjaar %(year)s is er een nieuwere "
+        "versie van de jaarrekening (bericht %(message_id)s, status %(status)s: "
+        "%(status_label)s). Ga verder met die versie."
+    ),
     "replaced:resend": _(
         "Dit bericht is vervangen door een nieuwe versie van de jaarrekening (bericht "
         "%(message_id)s) en wordt niet meer verzonden. Volg de nieuwe versie."

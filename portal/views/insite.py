@@ -401,8 +401,7 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         )
         if message.adopted
         else None,
-        # A rejected version that a correction replaced stays closed.
-        "can_repair": message.status == Status.REJECTED and versions["following_version"] is None,
+        **_repair_context(message, versions["following_version"]),
         "repair_reason": selectors.repair_reason(message),
         "rejection": next(
             (r.get("message", "") for r in message.reasons if r.get("code") == "client_rejected"),
@@ -418,6 +417,17 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "attention_form": forms.get("attention_form") or AttentionForm(),
         **common.approvals_context(message),
         "sent_mails": notifications.sent_mails(message),
+    }
+
+
+def _repair_context(message: ApprovalMessage, following: ApprovalMessage | None) -> dict:
+    """At 40: "Berichtstatus herstellen", unless a correction replaced the message or a
+    newer version of its year goes on (``services.repair_refusal``); then why not, where
+    the page does not say it already ("vervangen door een gecorrigeerde versie")."""
+    refusal = services.repair_refusal(message) if message.status == Status.REJECTED else None
+    return {
+        "can_repair": message.status == Status.REJECTED and refusal is None,
+        "repair_refused": refusal.message if refusal is not None and following is None else "",
     }
 
 

@@ -171,6 +171,16 @@ class Flow:
         return message
 
 
+def fail_with_year(message: ApprovalMessage, year: int = YEAR) -> ApprovalMessage:
+    """A registered message processed to 25 with the year processing read from its document,
+    as processing keeps it (workflow.services.processing._fail): a new version that failed."""
+    assert services.claim_for_processing(message.pk)
+    reasons = [{"code": "FR-KVK-1", "message": "Het document voldoet niet aan de KvK-regels."}]
+    result = services.Examined(message.pk, reasons=reasons, financial_year=year)
+    assert services.finish_processing([result]) == {message.pk: Status.PROCESSING_FAILED}
+    return _fresh(message)
+
+
 def copy_at_30(flow: Flow, original: ApprovalMessage, **start) -> ApprovalMessage:
     """A later message at 30 whose received document is byte-identical to ``original``'s,
     as the workflow took copies before uploads and processing refused them: another

@@ -11,6 +11,11 @@ import pytest
 
 from kvk.status import Status
 from portal.views.insite import attention_q
+from tests.workflow.conftest import (
+    YEAR,
+    events,
+    fail_with_year,
+)
 from workflow import services
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage
@@ -68,3 +73,98 @@ def test_a_new_version_after_failed_processing_replaces_it(flow):
     assert failed.financial_year is None
     corrected = flow.at(Status.IN_REVIEW)
     assert corrected.replaces_id == failed.pk
+
+
+# --- every ended version before a correction is replaced, and none is put back beside it ------
+#
+# The walk (KVK-SBR.md §1 and §2: a rejected message "can be put back into the workflow" by
+# staff; "KvK refuses a second adopted filing for the same year"): the client rejects version
+# A (40); the bookkeeping sends B, which fails processing (25); then the good correction C
+# (30). Before, C replaced only B: A could still be repaired, the client approved A, the old
+# figures were filed and C's approval was refused.
+
+
+def _fresh(message: ApprovalMessage) -> ApprovalMessage:
+    return ApprovalMessage.objects.get(pk=message.pk)
+
+
+def _repair(message: ApprovalMessage, staff_actor) -> ApprovalMessage:
+    return services.repair(
+        message_id=message.pk, actor=staff_actor, reason="De afkeuring was een vergissing"
+    )
+
+
+def test_a_correction_after_a_failed_version_replaces_the_rejected_one_too(flow, staff_actor):
+    rejected = flow.at(Status.REJECTED)
+    failed = fail_with_year(flow.register())
+    corrected = flow.at(Status.IN_REVIEW)
+    # One predecessor each: the chain A <- B <- C.
+    assert (_fresh(corrected).replaces_id, _fresh(failed).replaces_id) == (failed.pk, rejected.pk)
+    assert services.is_replaced(rejected)
+    with pytest.raises(Conflict) as refused:
+        _repair(rejected, staff_actor)
+    assert refused.value.key == "replaced"
+    assert _fresh(rejected).status == Status.REJECTED
+    asking = set(ApprovalMessage.objects.filter(attention_q()).values_list("pk", flat=True))
+    assert rejected.pk not in asking and failed.pk not in asking
+    # The correction is the year's filing.
+    flow.adopt(corrected)
+    flow.approve(corrected)
+    assert _fresh(corrected).status == Status.APPROVED
+
+
+def test_the_chain_runs_newest_first_when_a_failed_version_has_no_year(flow):
+    """A 25 stored without its year (read back from its document) takes its place in the
+    chain by when it was received, not after the versions stored with one."""
+    rejected = flow.at(Status.REJECTED)
+    failed = flow.at(Status.PROCESSING_FAILED)
+    assert failed.financial_year is None
+    corrected = flow.at(Status.IN_REVIEW)
+    assert (_fresh(corrected).replaces_id, _fresh(failed).replaces_id) == (failed.pk, rejected.pk)
+
+
+@pytest.mark.parametrize("rejected_first", [False, True])
+def test_a_version_that_closed_one_at_30_takes_the_ended_ones_into_its_chain(flow, rejected_first):
+    """C closes B, which waited at 30; A, received before B but processed after it, failed.
+    C replaces B (versions.close_older_versions), and the end of B's chain replaces A: B
+    itself, or the rejected version B replaced."""
+    rejected = flow.at(Status.REJECTED) if rejected_first else None
+    earlier = flow.register()
+    waiting = flow.at(Status.IN_REVIEW)
+    fail_with_year(earlier)
+    newest = flow.at(Status.IN_REVIEW)
+    assert _fresh(newest).replaces_id == waiting.pk
+    if rejected is None:
+        assert _fresh(waiting).replaces_id == earlier.pk
+    else:
+        assert _fresh(waiting).replaces_id == rejected.pk
+        assert _fresh(rejected).replaces_id == earlier.pk
+    assert not services.is_replaced(newest)
+
+
+@pytest.mark.parametrize("newer_status", [Status.IN_REVIEW, Status.APPROVED, Status.FILED])
+def test_a_rejected_version_is_not_put_back_beside_a_newer_one(flow, staff_actor, newer_status):
+    """Rows as they stand from before every ended version was linked: A (40) is replaced by
+    none, while a newer version of its year is in review, approved or filed. Put back at 30,
+    the client could approve A and file figures its environment replaced (or that the KvK
+    refuses as a second adopted filing, KVK-SBR.md §1)."""
+    rejected = flow.at(Status.REJECTED)
+    newer = flow.at(newer_status)
+    ApprovalMessage.objects.filter(pk=newer.pk).update(replaces=None)
+    assert not services.is_replaced(rejected)
+    with pytest.raises(Conflict) as refused:
+        _repair(rejected, staff_actor)
+    assert refused.value.key == "replaced:newer"
+    assert str(newer.message_id) in refused.value.message
+    assert str(YEAR) in refused.value.message
+    assert _fresh(rejected).status == Status.REJECTED
+    assert events(rejected)[-1] == ("rejected", Status.IN_REVIEW, Status.REJECTED)
+
+
+def test_a_rejected_version_can_be_repaired_when_the_newer_one_failed(flow, staff_actor):
+    """A newer version that ended without entering the workflow (25) replaces nothing: the
+    staff may still put the rejected one back."""
+    rejected = flow.at(Status.REJECTED)
+    fail_with_year(flow.register())
+    _repair(rejected, staff_actor)
+    assert _fresh(rejected).status == Status.IN_REVIEW

@@ -28,8 +28,10 @@ from workflow.services.audit import (
 from workflow.services.corrections import (
     CORRECTION_REASON_CODE,
     FILING_STATUSES,
+    REPLACEABLE_STATUSES,
     correction_reason,
     is_replaced,
+    newer_version,
 )
 from workflow.services.delivery import (
     ATTENTION_NOTE_MAX_LENGTH,
@@ -53,7 +55,6 @@ from workflow.services.delivery import (
 )
 from workflow.services.duplicates import close_copy
 from workflow.services.processing import (
-    REPLACEABLE_STATUSES,
     Examined,
     claim_batch,
     claim_for_processing,
@@ -74,6 +75,7 @@ from workflow.services.review import (
     override_size_class_warning,
     reject,
     repair,
+    repair_refusal,
 )
 
 __all__ = [
@@ -107,6 +109,7 @@ __all__ = [
     "finish_processing",
     "is_replaced",
     "kvk_numbers_differ",
+    "newer_version",
     "override_size_class_warning",
     "poll_delay",
     "record_delivered",
@@ -119,6 +122,7 @@ __all__ = [
     "reject",
     "release_poll",
     "repair",
+    "repair_refusal",
     "resend",
     "resend_refusal",
     "sha256_hex",

@@ -1,5 +1,5 @@
 """Corrections: whether KvK would take a message for an organisation and financial year that
-has an earlier filing, and whether a newer version replaced a message."""
+has an earlier filing, and whether a newer version replaced a message or goes on beside it."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ from workflow.reasons import ours
 FILING_STATUSES = (Status.APPROVED, Status.SENT_TO_KVK, Status.TRANSPORT_ERROR, Status.FILED)
 
 CORRECTION_REASON_CODE = "correction_not_allowed"
+
+#: An earlier version that ended in one of these statuses without a filing is replaced by
+#: the next message for the same organisation and financial year (a correction).
+REPLACEABLE_STATUSES = (Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED)
 
 P = ParamSpec("P")
 
@@ -192,3 +196,28 @@ def _second_adopted_filing(
 def is_replaced(message: ApprovalMessage) -> bool:
     """True when a newer version of the accounts replaced this message (a correction)."""
     return ApprovalMessage.objects.filter(replaces_id=message.pk).exists()
+
+
+def newer_version(message: ApprovalMessage) -> ApprovalMessage | None:
+    """The newest version of the message's accounts (its organisation and financial year)
+    received after it that has not ended without a filing (REPLACEABLE_STATUSES): one in
+    review, approved, on its way to the KvK or filed. None for a message without a year, or
+    when every later version ended too.
+
+    That version is what the client's environment and the office work on now. A message
+    still waiting for processing (10, 20) has no year yet and does not count: when it
+    enters the workflow it closes any older version at 30 (workflow.services.versions)."""
+    if message.financial_year is None:
+        return None
+    return (
+        ApprovalMessage.objects.filter(
+            organisation_id=message.organisation_id,
+            financial_year=message.financial_year,
+            pk__gt=message.pk,
+            status__gte=Status.IN_REVIEW,
+        )
+        .exclude(status__in=REPLACEABLE_STATUSES)
+        .only("pk", "message_id", "status", "financial_year")
+        .order_by("-pk")
+        .first()
+    )

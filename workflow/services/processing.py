@@ -27,7 +27,11 @@ from workflow.services.audit import (
     _transition,
     record_event,
 )
-from workflow.services.corrections import _correction_decision, _earlier_messages
+from workflow.services.corrections import (
+    REPLACEABLE_STATUSES,
+    _correction_decision,
+    _earlier_messages,
+)
 from workflow.services.duplicates import Identical, first_refusal, identical_messages
 from workflow.services.versions import (
     CLOSED_FIELDS,
@@ -155,10 +159,6 @@ _FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findi
 _STARTED_FIELDS = [*_FAILED_FIELDS, *_DOCUMENT_FACTS, "awaiting_accountant_review", "replaces"]
 _FAILED_WITH_YEAR = [*_FAILED_FIELDS, "financial_year"]
 
-#: An earlier version that ended in one of these statuses without a filing is replaced by
-#: the next message for the same organisation and financial year (a correction).
-REPLACEABLE_STATUSES = (Status.PROCESSING_FAILED, Status.REJECTED, Status.REFUSED)
-
 
 def finish_processing(results: list[Examined]) -> dict[int, int]:
     """20 -> 30 or 25 for examined messages, all in one transaction; returns the status each
@@ -212,10 +212,11 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
         closed, closures = close_versions(started, waiting, stopped)
-        _link_corrections(started)
+        relinked = _link_corrections(started, [*waiting, *stopped])
         _save_fields(failed, _FAILED_WITH_YEAR)
         _save_fields(started, _STARTED_FIELDS)
         _save_fields(closed, CLOSED_FIELDS)
+        _save_fields(relinked, ["replaces"])
         _record_events([*events, *closures], locked=True)
     outcome.update({message.pk: message.status for message in started})
     pks = _settled(started)
@@ -349,28 +350,97 @@ def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool)
     return _transition(message, message.start_workflow, SYSTEM)
 
 
-def _link_corrections(started: list[ApprovalMessage]) -> None:
-    """Link each message that enters the workflow to the version it corrects: the newest
-    earlier message of its organisation and financial year that ended at 25, 40 or 90 and
-    that no other message replaces yet; unless it already replaces an older version it
-    closed at 30 (``versions.close_older_versions``). Runs under the organisation locks of
-    ``finish_processing``, so two new versions never claim the same predecessor."""
+def _link_corrections(
+    started: list[ApprovalMessage], others: list[ApprovalMessage]
+) -> list[ApprovalMessage]:
+    """Link every earlier version of a started message's organisation and financial year
+    that ended at 25, 40 or 90 and that no other message replaces yet into the chain of
+    the version that goes on (the newest at 30 of ``started`` and ``others``, the versions
+    closed or checked in this batch). Returns the earlier versions, not in ``started``,
+    whose link changed (to be saved with ``replaces``).
+
+    A message replaces one version (``replaces`` is one-to-one): the version that goes on
+    replaces the newest ended one, unless it already replaces an older version it closed at
+    30 (``versions.close_older_versions``); each further ended version is linked to the
+    end of that chain (the oldest version in it, which replaces none). So every version of
+    the year but the one that goes on is replaced: none is left to be put back into the
+    workflow ("Berichtstatus herstellen") and filed instead of the newer accounts, or to
+    ask the staff's attention. (Client rejects A, B fails processing, C enters: C replaces
+    B, B replaces A.) Runs under the organisation locks of ``finish_processing``, so two
+    new versions never claim the same predecessor."""
+    candidates = _ended_versions(started)
+    if not candidates:
+        return []
+    known = {message.pk: message for message in [*others, *started]}
+    rows = {m.pk: m for versions in candidates.values() for m in versions} | known
+    links: dict[int, int | None] = dict(
+        ApprovalMessage.objects.filter(
+            organisation_id__in={key[0] for key in candidates}, replaces__isnull=False
+        ).values_list("pk", "replaces_id")
+    )
+    links.update((pk, message.replaces_id) for pk, message in known.items())
+    relinked: dict[int, ApprovalMessage] = {}
+    for key, ended in candidates.items():
+        head = max(
+            (
+                m.pk
+                for m in known.values()
+                if (m.organisation_id, m.financial_year) == key and m.status == Status.IN_REVIEW
+            ),
+            default=None,
+        )
+        for pk, replaces_id in _chained(head, ended, links) if head is not None else []:
+            message = rows.get(pk) or ApprovalMessage(pk=pk)
+            message.replaces_id = replaces_id
+            if message not in started:
+                relinked[pk] = message
+    return list(relinked.values())
+
+
+def _chained(
+    head: int, ended: list[ApprovalMessage], links: dict[int, int | None]
+) -> list[tuple[int, int]]:
+    """The links that put the ``ended`` versions (newest first) one after another at the end
+    of the chain that starts at ``head``, each (a version, the one it now replaces);
+    ``links`` (version -> the one it replaces) is updated with them."""
+    added = []
+    end = _chain_end(head, links)
+    for version in ended:
+        links[end] = version.pk
+        added.append((end, version.pk))
+        end = _chain_end(version.pk, links)
+    return added
+
+
+def _chain_end(pk: int, links: dict[int, int | None]) -> int:
+    """The oldest version of the chain that starts at ``pk``: the one that replaces none."""
+    seen = {pk}
+    while (earlier := links.get(pk)) is not None and earlier not in seen:
+        seen.add(earlier)
+        pk = earlier
+    return pk
+
+
+def _ended_versions(
+    started: list[ApprovalMessage],
+) -> dict[tuple[int, int | None], list[ApprovalMessage]]:
+    """Per (organisation, financial year) of the started messages: the other messages of
+    that year that ended at 25, 40 or 90 and that no message replaces yet, newest first."""
     keys = {(m.organisation_id, m.financial_year) for m in started if m.financial_year}
     if not keys:
-        return
+        return {}
     condition = Q()
     for organisation_id, year in keys:
         condition |= Q(organisation_id=organisation_id, financial_year=year)
-    candidates: dict[tuple[int, int | None], list[int]] = {}
-    rows = (
+    fields = ("pk", "organisation_id", "financial_year", "created_at", "replaces_id")
+    found: dict[tuple[int, int | None], list[ApprovalMessage]] = {}
+    for row in (
         ApprovalMessage.objects.filter(condition, status__in=REPLACEABLE_STATUSES)
         .filter(replaced_by__isnull=True)
         .exclude(pk__in=[m.pk for m in started])
-        .order_by("-created_at", "-pk")
-        .values_list("organisation_id", "financial_year", "pk")
-    )
-    for organisation_of, year_of, pk in rows:
-        candidates.setdefault((organisation_of, year_of), []).append(pk)
+        .only(*fields)
+    ):
+        found.setdefault((row.organisation_id, row.financial_year), []).append(row)
     # A message that failed processing (25) before its year was stored with it has no year;
     # it is read back from the document it brought, when that can be read at all.
     for failed in (
@@ -381,16 +451,14 @@ def _link_corrections(started: list[ApprovalMessage]) -> None:
             replaced_by__isnull=True,
         )
         .exclude(pk__in=[m.pk for m in started])
-        .order_by("-created_at", "-pk")
-        .only("pk", "organisation_id", "received_document", "reasons")
+        .only(*fields, "received_document", "reasons")
     ):
         year_read = failed_year(failed.reasons, bytes(failed.received_document))
         if year_read is not None and (failed.organisation_id, year_read) in keys:
-            candidates.setdefault((failed.organisation_id, year_read), []).append(failed.pk)
-    for message in sorted(started, key=lambda m: m.pk):
-        waiting = candidates.get((message.organisation_id, message.financial_year))
-        if waiting and message.replaces_id is None:  # not already an older version's at 30
-            message.replaces_id = waiting.pop(0)
+            found.setdefault((failed.organisation_id, year_read), []).append(failed)
+    for versions in found.values():
+        versions.sort(key=lambda m: (m.created_at, m.pk), reverse=True)
+    return found
 
 
 def failed_year(reasons: list[dict[str, Any]] | Any, document: bytes) -> int | None:

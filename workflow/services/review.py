@@ -45,7 +45,12 @@ from workflow.services.audit import (
     _transition,
     record_event,
 )
-from workflow.services.corrections import FILING_STATUSES, correction_refusal, is_replaced
+from workflow.services.corrections import (
+    FILING_STATUSES,
+    correction_refusal,
+    is_replaced,
+    newer_version,
+)
 from workflow.services.delivery import kvk_numbers_differ
 from workflow.signals import comment_added, message_approved, message_rejected, workflow_started
 
@@ -245,16 +250,41 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     return message
 
 
+def repair_refusal(message: ApprovalMessage) -> Conflict | None:
+    """Why "Berichtstatus herstellen" is refused for this message: a newer version replaced
+    it (a correction), or a newer version of its year is in review, approved, on its way to
+    the KvK or filed (``corrections.newer_version``). Put back beside that one, the client
+    could approve this older version and have figures filed that its environment replaced,
+    while the newer one waits for an approval the KvK would refuse (a second adopted filing,
+    KVK-SBR.md section 1). None when it may be repaired (as far as versions go)."""
+    if is_replaced(message):
+        return Conflict("replaced")
+    newer = newer_version(message)
+    if newer is not None:
+        return Conflict(
+            "replaced:newer",
+            {
+                "year": message.financial_year,
+                "message_id": str(newer.message_id),
+                **_status_params(newer),
+            },
+        )
+    return None
+
+
 @transaction.atomic
 def repair(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     """40 -> 30: staff repair the message status and put it back into the workflow, with a
     reason for the client who rejected it (kept in the audit event, ``REPAIR_REASON_CODE``;
-    the client reads it in the mail that asks for the approval again and on the message)."""
+    the client reads it in the mail that asks for the approval again and on the message).
+    Refused while a newer version of its year replaced it or goes on (``repair_refusal``)."""
     reason = _given_reason(reason, missing="repair_reason_required")
     message = _locked(message_id)
     _require_staff(message, actor, _("de status herstellen"))
-    if is_replaced(message):
-        raise Conflict("replaced")
+    _lock_organisation(message.organisation_id)  # a newer version may enter meanwhile
+    refusal = repair_refusal(message)
+    if refusal is not None:
+        raise refusal
     from_status = _transition(message, message.repair, actor)
     message.save(update_fields=["status", "status_changed_at", "updated_at", "reasons"])
     record_event(
