@@ -13,8 +13,10 @@ from kvk.status import Status
 from portal.views.insite import attention_q
 from tests.workflow.conftest import (
     YEAR,
+    adoption_day,
     events,
     fail_with_year,
+    second_version_at_30,
 )
 from workflow import services
 from workflow.errors import Conflict
@@ -168,3 +170,19 @@ def test_a_rejected_version_can_be_repaired_when_the_newer_one_failed(flow, staf
     fail_with_year(flow.register())
     _repair(rejected, staff_actor)
     assert _fresh(rejected).status == Status.IN_REVIEW
+
+
+def test_a_version_that_can_never_be_filed_cannot_be_adopted(flow):
+    """KVK-SBR.md §1: "KvK refuses a second adopted filing for the same year otherwise". A
+    version at 30 of a year whose adopted accounts were filed since (rows as they stand
+    from before a repaired older version was refused) is refused at "Jaarrekening
+    vastgesteld" with the sentence its approval gets, not only when the client approves."""
+    waiting = second_version_at_30(flow, flow.at(Status.FILED))
+    with pytest.raises(Conflict) as refused:
+        flow.adopt(waiting)
+    assert refused.value.key == "correction_not_allowed:filed"
+    approval = services.correction_reason(flow.organisation, YEAR, True, False, adoption_day())
+    assert refused.value.message == approval["message"]
+    waiting = _fresh(waiting)
+    assert not waiting.adopted and waiting.document_sha256 == waiting.received_sha256
+    assert events(waiting)[-1][0] == "workflow_started"

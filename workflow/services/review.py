@@ -78,6 +78,12 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
     if message.status != Status.IN_REVIEW:
         raise Conflict("status_conflict:adopt")
     _require_adopter(message, actor)
+    _lock_organisation(message.organisation_id)
+    # Adopted accounts this version cannot be filed as (a second adopted filing for the
+    # year) would be refused at the approval: say so now, not after the client adopted.
+    refusal = _adopted_filing_refusal(message, adoption_date)
+    if refusal is not None:
+        raise refusal
     if adoption_date > timezone.localdate():
         raise Invalid("adoption_date_in_future")
     if adoption_date < date(message.financial_year or 1900, 1, 1):
@@ -164,16 +170,10 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
         return message
     _lock_organisation(message.organisation_id)
     # A second message for the same year may have been approved since this one started.
-    refusal = correction_refusal(
-        message.organisation_id,
-        message.financial_year,
-        True,
-        message.resubmission,
-        message.adoption_date,
-        exclude_message_id=message.pk,
-    )
-    if refusal is not None and message.adopted and message.adoption_date is not None:
-        raise Conflict(refusal.key, refusal.params)
+    if message.adopted and message.adoption_date is not None:
+        refusal = _adopted_filing_refusal(message, message.adoption_date)
+        if refusal is not None:
+            raise refusal
     message.approved_at = timezone.now()
     _apply(
         message,
@@ -185,6 +185,22 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     _after_commit(partial(tasks.submit_to_kvk.delay, message.pk))
     _after_commit(partial(message_approved.send, sender=ApprovalMessage, pk=message.pk))
     return message
+
+
+def _adopted_filing_refusal(message: ApprovalMessage, adoption_date: date) -> Conflict | None:
+    """Why the KvK would refuse this message as adopted accounts (adopted on
+    ``adoption_date``) for its year (``correction_refusal``: a second adopted filing that
+    is no resubmission), as the conflict to raise; None when it would take it. Call under
+    the organisation lock: another version of the year may be approved at the same moment."""
+    refusal = correction_refusal(
+        message.organisation_id,
+        message.financial_year,
+        True,
+        message.resubmission,
+        adoption_date,
+        exclude_message_id=message.pk,
+    )
+    return Conflict(refusal.key, refusal.params) if refusal is not None else None
 
 
 def _others_pending(message: ApprovalMessage, actor: Actor, required: list[Contact]) -> bool:
