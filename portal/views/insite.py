@@ -123,13 +123,14 @@ def waiting_q(on: str) -> Q:
 def attention_q() -> Q:
     """What asks a person to act: failed processing (25), rejected by the client (40),
     transport errors (70), refused by the KvK (90) unless a corrected version replaced the
-    message, the accountant's own review, messages
+    message or its year moved on (a newer version, or the year filed:
+    ``services.year_moved_on``), the accountant's own review, messages
     that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
     at 60 that the poll of Digipoort marked for attention (``attention_code``) until a staff
     member handled that (``attention_acknowledged_at``)."""
     return (
         # A version that a correction replaced asks nothing more: the new one does.
-        Q(status__in=ATTENTION_STATUSES, replaced_by__isnull=True)
+        (Q(status__in=ATTENTION_STATUSES, replaced_by__isnull=True) & ~services.year_moved_on())
         | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
         | _attention_at_60()

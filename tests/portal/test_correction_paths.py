@@ -4,7 +4,9 @@ refuses a second adopted filing for the same year otherwise"; §2: a rejected me
 be put back into the workflow, "repair message status").
 
 - "Berichtstatus herstellen" is not offered beside a newer version of the year, and the
-  page says why."""
+  page says why;
+- "Vraagt aandacht" drops a version that ended (25, 40, 90) once its year moved on: a newer
+  version came, or the year was filed."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 from django.urls import reverse
 
 from kvk.status import Status
-from tests.workflow.conftest import YEAR, Flow
+from tests.workflow.conftest import YEAR, Flow, fail_with_year
+from workflow import services
 from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +43,32 @@ def test_no_repair_beside_a_newer_version_and_the_page_says_why(
     assert str(newer.message_id) in flashed and str(YEAR) in flashed
     rejected.refresh_from_db()
     assert rejected.status == Status.REJECTED
+
+
+def test_attention_drops_versions_whose_year_moved_on(
+    staff_browser, client_a, client_b, message_type
+):
+    flow, flow_b = Flow(client_a, message_type.workflow), Flow(client_b, message_type.workflow)
+    # The year was filed: a plain new version of it is refused at processing (25) and asks
+    # nothing more; the filing is what counts.
+    flow.at(Status.FILED, year=YEAR - 1)
+    after_filing = flow.register(year=YEAR - 1)
+    assert not flow.start(after_filing, year=YEAR - 1, adopted=True)
+    # A newer version came (it failed processing): that one asks attention, the older not.
+    rejected = flow.at(Status.REJECTED)
+    newest = fail_with_year(flow.register())
+    # A heraanlevering the client rejected after the filing: the correction did not happen.
+    flow_b.at(Status.FILED)
+    resubmission = flow_b.register()
+    assert flow_b.start(resubmission, adopted=True, resubmission=True)
+    services.reject(message_id=resubmission.pk, actor=flow_b.client_actor(), reason="Nog niet")
+    # Without a year (an unknown KvK number, say) nothing moves it on.
+    no_year = flow_b.at(Status.PROCESSING_FAILED)
+    assert no_year.financial_year is None
+
+    response = staff_browser.get(reverse("insite-dashboard"))
+    attention = {message.pk for message in response.context["attention"]}
+    assert attention == {newest.pk, no_year.pk, resubmission.pk}
+    assert after_filing.pk not in attention and rejected.pk not in attention
+    listed = staff_browser.get(reverse("insite-messages"), {"attention": "on"})
+    assert {message.pk for message in listed.context["page"]} == attention

@@ -32,6 +32,7 @@ from workflow.services.corrections import (
     correction_reason,
     is_replaced,
     newer_version,
+    year_moved_on,
 )
 from workflow.services.delivery import (
     ATTENTION_NOTE_MAX_LENGTH,
@@ -128,4 +129,5 @@ __all__ = [
     "sha256_hex",
     "start_workflow",
     "verify_document",
+    "year_moved_on",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ParamSpec
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from crm.models import Organisation
 from kvk.status import Status
@@ -221,3 +221,19 @@ def newer_version(message: ApprovalMessage) -> ApprovalMessage | None:
         .order_by("-pk")
         .first()
     )
+
+
+def year_moved_on() -> Q:
+    """The messages that ended without a filing (REPLACEABLE_STATUSES) whose year moved on
+    without them: a newer message of the organisation's year was received after them, or
+    the year was filed (80) and they are no resubmission. Nothing is left to do about
+    them: the newer message, or the filing, is what counts for the year. A resubmission
+    that ended after the filing still does (the correction of the public accounts did not
+    happen). A message without a year (another company's document, or one that could not
+    be read) never matches."""
+    same_year = ApprovalMessage.objects.filter(
+        organisation_id=OuterRef("organisation_id"), financial_year=OuterRef("financial_year")
+    )
+    newer = Exists(same_year.filter(pk__gt=OuterRef("pk")))
+    filed = Exists(same_year.filter(status=Status.FILED))
+    return Q(status__in=REPLACEABLE_STATUSES) & (newer | (Q(resubmission=False) & filed))
