@@ -374,22 +374,28 @@ def versions_context(
     The documents compared are the ones the client's environment sent: the portal rewrites
     a version's document when the client adopts it ("Jaarrekening vastgesteld"), and that
     workflow step is not a change the correction made. An adoption the client's own
-    environment put in a document does show."""
+    environment put in a document does show.
+
+    A resubmission (heraanlevering) corrects accounts the KvK filed and made public: it is
+    compared with the filing of its year (``filed_version``), the document the KvK has, so
+    the client sees what changes in the public accounts before approving them."""
     previous = None
     if message.replaces_id:
         # The one heavy column compared is loaded with the row: one query, not two.
-        others = [name for name in HEAVY_FIELDS if name != "received_document"]
-        previous = scope.defer(*others).filter(pk=message.replaces_id).first()
+        previous = _with_column(scope, "received_document").filter(pk=message.replaces_id).first()
+    filed = _filed_version(message, scope) if message.resubmission else None
     following = scope.defer(*HEAVY_FIELDS).filter(replaces_id=message.pk).first()
+    compared = filed if filed is not None else previous
     changes: list[compare.Change] = []
     changes_unreadable = False
-    withheld = previous is not None and (
-        document_withheld(previous, staff=staff) or document_withheld(message, staff=staff)
+    withheld = compared is not None and (
+        document_withheld(compared, staff=staff) or document_withheld(message, staff=staff)
     )
-    if previous is not None and not withheld:
+    if compared is not None and not withheld:
         try:
             changes = compare.changes(
-                bytes(previous.received_document),
+                # The filing as the KvK has it; an earlier version as its environment sent it.
+                bytes(compared.document if compared is filed else compared.received_document),
                 bytes(message.received_document),
                 language=language,
             )
@@ -398,11 +404,35 @@ def versions_context(
     return {
         "previous_version": previous,
         "previous_reason": _reason_sentence(previous),
+        "filed_version": filed,
         "following_version": following,
         "changes": changes,
         "changes_unreadable": changes_unreadable,
         "comparison_withheld": withheld,
     }
+
+
+def _with_column(scope: QuerySet[ApprovalMessage], heavy: str) -> QuerySet[ApprovalMessage]:
+    """``scope`` with one of the heavy columns (HEAVY_FIELDS) loaded, the others deferred."""
+    return scope.defer(*[name for name in HEAVY_FIELDS if name != heavy])
+
+
+def _filed_version(
+    message: ApprovalMessage, scope: QuerySet[ApprovalMessage]
+) -> ApprovalMessage | None:
+    """The filing a resubmission corrects: the version of its organisation and year
+    received before it that the KvK filed (80) last, with its filed document."""
+    return (
+        _with_column(scope, "document")
+        .filter(
+            organisation_id=message.organisation_id,
+            financial_year=message.financial_year,
+            status=Status.FILED,
+            pk__lt=message.pk,
+        )
+        .order_by("-status_changed_at", "-pk")
+        .first()
+    )
 
 
 def _reason_sentence(message: ApprovalMessage | None) -> str:

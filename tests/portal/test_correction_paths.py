@@ -6,15 +6,21 @@ be put back into the workflow, "repair message status").
 - "Berichtstatus herstellen" is not offered beside a newer version of the year, and the
   page says why;
 - "Vraagt aandacht" drops a version that ended (25, 40, 90) once its year moved on: a newer
-  version came, or the year was filed."""
+  version came, or the year was filed;
+- a heraanlevering shows what it changes in the filed, public accounts."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from django.urls import reverse
 
+from connectors import services as connector_services
+from kvk.builder import build_instance
+from kvk.statements import demo_statements
 from kvk.status import Status
-from tests.workflow.conftest import YEAR, Flow, fail_with_year
+from tests.workflow.conftest import YEAR, Flow, adoption_day, fail_with_year
 from workflow import services
 from workflow.models import ApprovalMessage
 
@@ -72,3 +78,38 @@ def test_attention_drops_versions_whose_year_moved_on(
     assert after_filing.pk not in attention and rejected.pk not in attention
     listed = staff_browser.get(reverse("insite-messages"), {"attention": "on"})
     assert {message.pk for message in listed.context["page"]} == attention
+
+
+def test_a_heraanlevering_shows_what_changes_in_the_filed_accounts(
+    staff_browser, browser_a, client_a, message_type
+):
+    """The client approves accounts that become public: the page compares them with the
+    filing of the year as the KvK has it (adopted in the portal), not with an older draft."""
+    flow = Flow(client_a, message_type.workflow)
+    filed = flow.at(Status.FILED)
+    statements = demo_statements(kvk_number=client_a.kvk_number, legal_name="Test B.V.", year=YEAR)
+    moved = [dataclasses.replace(statements.signatories[0], place="Amersfoort")]
+    corrected = dataclasses.replace(
+        statements,
+        signatories=moved,
+        adopted=True,
+        adoption_date=adoption_day(),
+        resubmission=True,
+        resubmission_explanation="De plaats van ondertekening was onjuist.",
+    )
+    resubmission = flow.register(content=build_instance(corrected))
+    assert services.claim_for_processing(resubmission.pk)
+    assert connector_services.process_message(resubmission.pk) == Status.IN_REVIEW
+    resubmission.refresh_from_db()
+    assert resubmission.resubmission and resubmission.replaces_id is None
+
+    for browser, name in ((browser_a, "outsite-message"), (staff_browser, "insite-message")):
+        response = browser.get(reverse(name, args=[resubmission.pk]))
+        html = response.content.decode()
+        assert response.context["filed_version"].pk == filed.pk
+        assert reverse(name, args=[filed.pk]) in html and 'id="filed-version"' in html
+        rows = {(c.label, c.before, c.after) for c in response.context["changes"]}
+        assert ("Plaats van ondertekening (J. de Vries)", "Utrecht", "Amersfoort") in rows
+        # The filed document was adopted: adoption is no change the heraanlevering makes.
+        assert not [c for c in response.context["changes"] if c.label == "Vastgesteld"]
+        assert "Gedeponeerde versie" in html and "Amersfoort" in html
