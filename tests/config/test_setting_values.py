@@ -80,6 +80,8 @@ def test_the_file_mail_backend_writes_into_the_data_folder(tmp_path):
         DEBUG="true",
         DEPONEER_VAR_DIR=str(var_dir),
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        # Not a parallel test process: that gets a folder of its own inside the data folder.
+        PYTEST_XDIST_WORKER="",
     )
     assert result.returncode == 0, result.stderr
     (mail,) = (var_dir / "mail").iterdir()
