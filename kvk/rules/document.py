@@ -54,8 +54,21 @@ def _language_given(emit: Emit, s: Subject) -> None:
 
 @rule("FR-KVK-2.01", Stage.ROOT)
 def _language_allowed(emit: Emit, s: Subject) -> None:
+    """The root's xml:lang is nl, en, de or fr. Without the attribute, Arelle's NL plugin
+    (fr_kvk.py) reports this code beside FR-NL-2.03; the message then says which
+    languages the KvK takes instead of quoting an empty value that is not there."""
     lang = s.inst.language
-    if lang not in _LANGUAGES:
+    if lang in _LANGUAGES:
+        return
+    if s.inst.root.get(_XML_LANG) is None:
+        emit(
+            "Het hoofdelement xbrli:xbrl heeft geen xml:lang; de KvK neemt als taal van het "
+            'document alleen nl, en, de of fr aan (bijv. xml:lang="nl").',
+            "The root element xbrli:xbrl has no xml:lang; the KvK accepts only nl, en, de or "
+            'fr as the document language (e.g. xml:lang="nl").',
+            s.inst.root.sourceline,
+        )
+    else:
         emit(
             f"De taal xml:lang={lang!r} van het document is niet toegestaan; kies nl, en, de "
             "of fr.",

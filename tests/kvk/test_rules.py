@@ -1519,6 +1519,19 @@ def test_a_document_without_xml_lang_gets_its_other_findings_too():
     assert not any(code.startswith("DEP-PARSE") for code in codes)
 
 
+def test_fr_kvk_2_01_says_the_attribute_is_missing_when_it_is():
+    """FR-KVK-2.01 (KVK-SBR.md section 4: root xml:lang is nl, en, de or fr) beside
+    FR-NL-2.03 for a root without xml:lang: it names the languages the KvK takes and does
+    not claim the document has xml:lang='' (the 25 page showed exactly that)."""
+    (missing,) = _hits(replace(BASE, ' xml:lang="nl"', ""), "FR-KVK-2.01")
+    assert "geen xml:lang" in missing.message_nl and "has no xml:lang" in missing.message_en
+    assert "nl, en, de of fr" in missing.message_nl
+    assert "''" not in missing.message_nl + missing.message_en
+    # An attribute that is there but empty is quoted as it stands.
+    (empty,) = _hits(replace(BASE, 'xml:lang="nl"', 'xml:lang=""'), "FR-KVK-2.01")
+    assert "xml:lang='' " in empty.message_nl and "xml:lang='' " in empty.message_en
+
+
 # --- FG-NL-03 ------------------------------------------------------------------------------
 def _in_generation(text: str, code: str) -> str:
     """The NT19 instance text with every NT19 namespace and the entry point moved to
