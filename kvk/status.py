@@ -23,6 +23,10 @@ class Status(models.IntegerChoices):
     REFUSED = 90, _("Afgekeurd door KvK")
 
 
+#: The statuses a message of the accountant's portal can have, in order: 0 and 5 exist only
+#: on the client side, before the portal has the message (KVK-SBR.md section 2).
+PORTAL_STATUSES = tuple(status for status in Status if status >= Status.RECEIVED)
+
 #: Statuses after which nothing can happen to a message any more.
 FINAL_STATUSES = frozenset({Status.PROCESSING_FAILED, Status.FILED, Status.REFUSED})
 

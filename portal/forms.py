@@ -31,7 +31,7 @@ from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.deadlines import financial_year_period
 from kvk.fields import DigitsFormField
-from kvk.status import Status
+from kvk.status import PORTAL_STATUSES
 from workflow.models import WorkflowDefinition
 from workflow.services import ATTENTION_NOTE_MAX_LENGTH
 
@@ -277,7 +277,7 @@ class MessageFilterForm(forms.Form):
             (self.WAITING_ON_ANSWER, _("Een antwoord op een vraag van de cliënt")),
         ]
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("Alle statussen"))] + [
-            (code, f"{code} {label}") for code, label in Status.choices
+            (status.value, f"{status.value} {status.label}") for status in PORTAL_STATUSES
         ]
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("Alle jaren"))] + [
@@ -288,12 +288,13 @@ class MessageFilterForm(forms.Form):
         ] + [(code, name) for code, name in message_types.items()]
 
     def filters(self) -> dict:
-        """The valid filters; a field with a wrong value is dropped."""
+        """The valid filters; a field with a wrong value is dropped, and so is one left
+        empty or unticked (compared by identity: status 0 equals False)."""
         self.is_valid()
         return {
             name: value
             for name, value in getattr(self, "cleaned_data", {}).items()
-            if value not in (None, "", False)
+            if value is not None and value != "" and value is not False
         }
 
 

@@ -36,7 +36,7 @@ from deadlines import periods as deadline_periods
 from deadlines import selectors as deadline_selectors
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
-from kvk.status import ATTENTION_STATUSES, Status
+from kvk.status import ATTENTION_STATUSES, PORTAL_STATUSES, Status
 from kvk.views import post_else
 from portal import activation, new_tokens, notifications
 from portal.forms import (
@@ -196,9 +196,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "portal/insite_dashboard.html",
         {
             "status_counts": [
-                {"code": code, "label": label, "count": counts.get(code, 0)}
-                for code, label in Status.choices
-                if code >= Status.RECEIVED
+                {"code": status, "label": status.label, "count": counts.get(status, 0)}
+                for status in PORTAL_STATUSES
             ],
             "total": sum(counts.values()),
             "attention": attention,

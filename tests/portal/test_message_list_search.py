@@ -1,0 +1,48 @@
+"""InSite's message list with many organisations: the status filter offers the statuses a
+portal message can have, the organisation is searched by name or KvK number instead of
+picked from a list of all of them, the search finds contacts, and "Wis filters" is right
+in the full page and in the rows htmx swaps in."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from kvk.status import Status
+from tests.portal.conftest import make_message
+
+URL = reverse("insite-messages")
+CLEAR = "Wis filters"
+
+
+def _listed(browser, **params) -> list[int]:
+    response = browser.get(URL, params)
+    assert response.status_code == 200
+    return [m.pk for m in response.context["page"]]
+
+
+def _status_options(html: str) -> list[str]:
+    select = re.search(r'<select name="status".*?</select>', html, re.S)
+    assert select
+    return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+
+def test_the_status_filter_offers_only_the_statuses_of_a_portal_message(
+    staff_browser, client_a, client_b
+):
+    """0 and 5 exist only in the client's environment (KVK-SBR.md section 2: the portal's
+    messages start at 10): the filter does not offer them, and ?status=0 is no filter
+    that shows every message under a chosen "0"."""
+    make_message(client_a)
+    make_message(client_b, Status.REJECTED)
+    html = staff_browser.get(URL).content.decode()
+    assert _status_options(html) == ["", "10", "20", "25", "30", "40", "50", "60", "70", "80", "90"]
+
+    for code in ("0", "5"):
+        response = staff_browser.get(URL, {"status": code})
+        html = response.content.decode()
+        assert response.context["filtered"] is False
+        assert f'<option value="{code}" selected>' not in html
+        assert CLEAR not in html
+    assert len(_listed(staff_browser, status=40)) == 1
