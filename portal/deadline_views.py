@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.dates import format_day
 from crm import permissions
+from crm.selectors import organisation_match
 from deadlines import periods, selectors
 from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
@@ -39,7 +40,12 @@ class DeadlineFilterForm(forms.Form):
         label=_("Minstens dagen in huidige status"), min_value=0, required=False
     )
     within = forms.IntegerField(label=_("Deponeren binnen (dagen)"), required=False)
-    q = forms.CharField(label=_("Organisatie"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Organisatie"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Naam of KvK-nummer")}),
+    )
 
 
 def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow], dict | None]:
@@ -60,7 +66,7 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
             "max_days_left": data["within"],
         }
         if data["q"]:
-            organisations = organisations.filter(name__icontains=data["q"])
+            organisations = organisations.filter(organisation_match(data["q"]))
     year, note = (chosen, None) if chosen else _current_year(organisations, today)
     if form.is_bound and not chosen:  # the year switch shows the year shown
         query["year"] = str(year)

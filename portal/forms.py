@@ -231,7 +231,10 @@ class MessageFilterForm(forms.Form):
         label=_("Zoeken"),
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Organisatie, KvK-nummer, bestand…")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Organisatie, KvK-nummer, contactpersoon, bestand…"),
+            }
         ),
     )
     status = forms.TypedChoiceField(

@@ -30,6 +30,7 @@ from config import dates
 from connectors import services as connector_services
 from connectors.models import AppConnector, ClientToken, MessageType
 from connectors.schedule import late_since
+from crm import selectors as crm_selectors
 from crm import services as crm_services
 from crm.models import AdopterRule, ApproverRule, Contact, Identification, Organisation, StaffMember
 from deadlines import periods as deadline_periods
@@ -214,6 +215,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _of_organisations(text: str, *, contacts: bool = False) -> Q:
+    """The messages of the organisations ``text`` finds (crm.selectors.organisation_match)."""
+    return Q(
+        organisation__in=Organisation.objects.filter(
+            crm_selectors.organisation_match(text, contacts=contacts)
+        )
+    )
+
+
 def filter_messages(
     queryset: QuerySet[ApprovalMessage], filters: dict
 ) -> QuerySet[ApprovalMessage]:
@@ -234,12 +244,7 @@ def filter_messages(
         queryset = queryset.filter(waiting_q(filters["waiting"]))
     text = filters.get("q", "").strip()
     if text:
-        match = Q(organisation__name__icontains=text) | Q(filename__icontains=text)
-        match |= Q(
-            organisation_id__in=Identification.objects.filter(value__icontains=text).values(
-                "organisation_id"
-            )
-        )
+        match = Q(filename__icontains=text) | _of_organisations(text, contacts=True)
         with contextlib.suppress(ValueError):
             match |= Q(message_id=uuid.UUID(text))
         queryset = queryset.filter(match)
@@ -813,9 +818,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         contact_count=Count("contacts", filter=Q(contacts__portal_access=True), distinct=True),
     )
     if text:
-        queryset = queryset.filter(
-            Q(name__icontains=text) | Q(identifications__value__icontains=text)
-        ).distinct()
+        queryset = queryset.filter(crm_selectors.organisation_match(text))
     queryset = queryset.prefetch_related("identifications").order_by("name")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -108,6 +108,15 @@ def test_filters(staff_client, season, query, expected):
     assert names(response) == expected
 
 
+def test_the_organisation_field_finds_a_kvk_number_too(staff_client, season):
+    """Staff type the name or the KvK number, as in the message list's search; an
+    organisation's other numbers (RSIN) do not list it twice."""
+    gamma = season["gamma"]
+    gamma.identifications.create(kind="rsin", value="8" + gamma.kvk_number)
+    response = staff_client.get(reverse(LIST), {"q": gamma.kvk_number, "situation": "all"})
+    assert names(response) == ["Gamma B.V."]
+
+
 def test_overdue_year_is_marked(staff_client, season):
     response = staff_client.get(reverse(LIST), {"year": "2024"})
     gamma = response.context["rows"][-1]

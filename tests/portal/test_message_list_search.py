@@ -9,7 +9,9 @@ import re
 
 from django.urls import reverse
 
+from crm.models import Contact
 from kvk.status import Status
+from tests import factories
 from tests.portal.conftest import make_message
 
 URL = reverse("insite-messages")
@@ -46,3 +48,20 @@ def test_the_status_filter_offers_only_the_statuses_of_a_portal_message(
         assert f'<option value="{code}" selected>' not in html
         assert CLEAR not in html
     assert len(_listed(staff_browser, status=40)) == 1
+
+
+def test_the_search_finds_a_contacts_name_email_and_login(staff_browser, client_a, client_b):
+    """A client on the phone gives their own name, not the company's."""
+    a = make_message(client_a)
+    make_message(client_b)
+    contact = Contact.objects.get(organisation=client_a.organisation)
+    contact.name, contact.email = "Ingrid van der Meulen", "ingrid@bakkerij.example"
+    contact.save()
+    client_a.user.username = "i.vdmeulen"
+    client_a.user.save()
+    # A second matching contact does not list the message twice.
+    factories.ContactFactory(organisation=client_a.organisation, name="Pieter van der Meulen")
+    assert _listed(staff_browser, q="van der meulen") == [a.pk]
+    assert _listed(staff_browser, q="ingrid@bakkerij") == [a.pk]
+    assert _listed(staff_browser, q="I.VDMEULEN") == [a.pk]
+    assert _listed(staff_browser, q="Onbekende Persoon") == []
