@@ -65,3 +65,25 @@ def test_the_search_finds_a_contacts_name_email_and_login(staff_browser, client_
     assert _listed(staff_browser, q="ingrid@bakkerij") == [a.pk]
     assert _listed(staff_browser, q="I.VDMEULEN") == [a.pk]
     assert _listed(staff_browser, q="Onbekende Persoon") == []
+
+
+def test_clear_filters_follows_the_filters_in_the_page_and_in_htmx_rows(
+    staff_browser, client_a, client_b
+):
+    """The link "Wis filters" sits in the part htmx swaps: after filtering it appears, after
+    clearing it is gone, as in a full page."""
+    make_message(client_a)
+    make_message(client_b, Status.REJECTED)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    for headers in ({}, htmx):
+        filtered = staff_browser.get(URL, {"status": 40}, **headers).content.decode()
+        assert filtered.count(CLEAR) == 1
+        assert f'href="{URL}">{CLEAR}</a>' in filtered
+        unfiltered = staff_browser.get(URL, **headers).content.decode()
+        assert CLEAR not in unfiltered
+        # A sort is no filter; clearing the filters keeps it.
+        sorted_only = staff_browser.get(URL, {"sort": "year"}, **headers).content.decode()
+        assert CLEAR not in sorted_only
+        sorted_filtered = staff_browser.get(URL, {"sort": "year", "q": "x"}, **headers)
+        assert f'href="{URL}?sort=year">{CLEAR}</a>' in sorted_filtered.content.decode()
+    assert "<html" not in filtered  # the last one was the htmx partial
