@@ -244,11 +244,18 @@ class MessageFilterForm(forms.Form):
         empty_value=None,
         choices=[],  # in __init__: the labels in the reader's language
     )
-    organisation = forms.ModelChoiceField(
+    # The organisation by its name or KvK number: a list of every organisation as options
+    # made the page grow with the accountancy (1,000 organisations: three quarters of it).
+    organisation_q = forms.CharField(
         label=_("Organisatie"),
         required=False,
-        queryset=Organisation.objects.none(),
-        empty_label=_("Alle organisaties"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Naam of KvK-nummer")}),
+    )
+    # One organisation by its id, from links such as "Alle berichten van deze organisatie";
+    # the page shows it by name as a checkbox to untick (insite_messages.html).
+    organisation = forms.ModelChoiceField(
+        required=False, queryset=Organisation.objects.none(), widget=forms.HiddenInput
     )
     year = forms.TypedChoiceField(
         label=_("Boekjaar"), required=False, coerce=int, empty_value=None, choices=[]

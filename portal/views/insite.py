@@ -242,6 +242,9 @@ def filter_messages(
         queryset = queryset.filter(pk__in=selectors.unanswered(queryset).values("pk"))
     elif "waiting" in filters:
         queryset = queryset.filter(waiting_q(filters["waiting"]))
+    organisation_text = filters.get("organisation_q", "").strip()
+    if organisation_text:
+        queryset = queryset.filter(_of_organisations(organisation_text))
     text = filters.get("q", "").strip()
     if text:
         match = Q(filename__icontains=text) | _of_organisations(text, contacts=True)
@@ -351,6 +354,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query.urlencode(),
             "filtered": bool(filters),
+            "chosen_organisation": filters.get("organisation"),
             "sort": sort,
             "sort_kept": "" if sort == DEFAULT_SORT else sort,
             "sort_headers": _sort_headers(request, sort),

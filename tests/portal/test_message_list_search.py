@@ -50,6 +50,56 @@ def test_the_status_filter_offers_only_the_statuses_of_a_portal_message(
     assert len(_listed(staff_browser, status=40)) == 1
 
 
+def test_the_page_does_not_grow_with_the_organisations(staff_browser, client_a, environment):
+    """At 1,000 organisations a list of all of them as options was three quarters of the
+    page; the organisation is now typed (name or KvK number)."""
+    make_message(client_a)
+
+    def page() -> str:
+        response = staff_browser.get(URL)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    few = page()
+    others = [factories.OrganisationFactory(environment=environment) for _ in range(40)]
+    many = page()
+    assert many.count("<option") == few.count("<option")
+    assert not any(organisation.name in many for organisation in others)
+    assert 'name="organisation_q"' in many
+
+
+def test_the_organisation_is_found_by_name_or_kvk_number(staff_browser, client_a, client_b):
+    a, b = make_message(client_a), make_message(client_b)
+    client_b.organisation.name = "Bakkerij Zonneveld B.V."
+    client_b.organisation.save()
+    assert _listed(staff_browser, organisation_q="zonnev") == [b.pk]
+    assert _listed(staff_browser, organisation_q=client_a.kvk_number) == [a.pk]
+    # Only the organisation: a file name is the search field's business, not this one's.
+    assert _listed(staff_browser, organisation_q=a.filename) == []
+
+
+def test_a_link_to_one_organisation_shows_its_name_to_untick(staff_browser, client_a, client_b):
+    """?organisation=<pk>, as "Alle berichten van deze organisatie" links, still filters;
+    the page names the organisation in a ticked checkbox: untick it (and filter, or let
+    htmx do so) for every organisation again."""
+    a = make_message(client_a)
+    make_message(client_b)
+    response = staff_browser.get(URL, {"organisation": client_a.organisation.pk})
+    html = response.content.decode()
+    assert [m.pk for m in response.context["page"]] == [a.pk]
+    checkbox = re.search(r'<input type="checkbox" name="organisation"[^>]*>', html)
+    assert checkbox and f'value="{client_a.organisation.pk}"' in checkbox.group(0)
+    assert "checked" in checkbox.group(0)
+    assert f"Alleen berichten van {client_a.organisation.name}" in html
+    # Unticked, the form sends no organisation: every message again.
+    assert len(_listed(staff_browser)) == 2
+    # An organisation of another accountancy environment is no filter.
+    stranger = factories.OrganisationFactory()
+    response = staff_browser.get(URL, {"organisation": stranger.pk})
+    assert len(response.context["page"]) == 2
+    assert stranger.name not in response.content.decode()
+
+
 def test_the_search_finds_a_contacts_name_email_and_login(staff_browser, client_a, client_b):
     """A client on the phone gives their own name, not the company's."""
     a = make_message(client_a)
