@@ -4,8 +4,6 @@ their own accountancy environment."""
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +19,7 @@ from deadlines import periods, selectors
 from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
 from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year
+from portal.csv_export import csv_download, csv_safe
 from portal.forms import YearEndForm
 from portal.views.common import staff_view
 
@@ -109,20 +108,11 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_safe(value: object) -> str:
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @staff_view()
 def deadline_export(request: HttpRequest) -> HttpResponse:
     _form, year, rows, _note = _rows(request)
     rows = periods.with_periods(rows)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="termijnen-{year}.csv"'
-    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(f"termijnen-{year}.csv")
     writer.writerow(
         [
             gettext("Organisatie"),
@@ -170,7 +160,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
         period = row.document_period  # None: no document, or its period cannot be read
         writer.writerow(
             [
-                _csv_safe(row.organisation.name),
+                csv_safe(row.organisation.name),
                 row.organisation.kvk_number or "",
                 row.organisation.get_legal_form_display(),
                 row.financial_year,
