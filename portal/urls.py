@@ -6,7 +6,7 @@ from django.urls import URLPattern, path, re_path, reverse_lazy
 
 from portal import views
 from portal.forms import SetPasswordForm
-from portal.views import auth, diagram, insite, outsite
+from portal.views import activity, auth, diagram, insite, outsite
 
 
 def _message_paths(
@@ -79,6 +79,8 @@ urlpatterns = [
         ("aflevering", insite.message_delivery_check, "delivery"),
         ("aandacht-afgehandeld", insite.message_attention, "attention"),
     ),
+    path("insite/activiteit/", activity.activity_list, name="insite-activity"),
+    path("insite/activiteit/export.csv", activity.activity_export, name="insite-activity-export"),
     path("insite/organisaties/", insite.organisation_list, name="insite-organisations"),
     path(
         "insite/organisaties/nieuw/", insite.organisation_create, name="insite-organisation-create"
