@@ -113,7 +113,7 @@ _CLIENT_TEXT = {
         "klantportal en wacht op uw beoordeling.\n"
         "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
         "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
-        "{deadline_sentence}\n\n"
+        "{deadline_paragraph}"
         "Naar het bericht: {url}\n\n"
         "Met vriendelijke groet,\n{sender}\n",
     ),
@@ -124,14 +124,15 @@ _CLIENT_TEXT = {
         "the client portal for {days} days.\n"
         "Please check the documents, tick 'Annual accounts adopted' and approve the message. "
         "We will then file the accounts with the Chamber of Commerce (KvK).\n\n"
-        "{deadline_sentence}\n\n"
+        "{deadline_paragraph}"
         "Go to the message: {url}\n\n"
         "Kind regards,\n{sender}\n",
     ),
 }
 
 
-# The deadline to come, and the one that passed (a reminder sent after it).
+# The deadline to come, and the one that passed (a reminder sent after it); left out when
+# no deadline is computed (a stichting without Title 9, a vof: kvk.deadlines.RULES).
 _DEADLINE_TEXT = {
     "nl": (
         "De wettelijke deponeertermijn verloopt op {deadline}.",
@@ -246,11 +247,12 @@ def _client_email(
     subject, body = _CLIENT_TEXT[language]
     coming, passed = _DEADLINE_TEXT[language]
     with translation.override(language):
-        day = _long_date(deadline) if deadline else "-"
+        paragraph = ""
+        if deadline is not None:
+            sentence = passed if deadline < today else coming
+            paragraph = sentence.format(deadline=_long_date(deadline)) + "\n\n"
         fields = {
-            "deadline_sentence": (passed if deadline and deadline < today else coming).format(
-                deadline=day
-            ),
+            "deadline_paragraph": paragraph,
             "year": message.financial_year or "",
             "organisation": organisation.name,
             "name": contact.name,

@@ -243,18 +243,33 @@ def test_escalation_follows_the_legal_form(
     assert not ReminderLog.objects.filter(organisation=firm).exists()
 
 
-def test_client_reminder_without_a_computed_deadline(
-    environment, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    "legal_form,language,before,after",
+    [
+        # kvk.deadlines.RULES: no term computed for a vof (art. 2:360 lid 2 BW), nor for a
+        # stichting without Title 9 (art. 2:360 lid 3 BW)
+        ("Vennootschap onder firma", "nl", "bij de KvK.", "Naar het bericht:"),
+        ("Stichting", "nl", "bij de KvK.", "Naar het bericht:"),
+        ("Stichting", "en", "(KvK).", "Go to the message:"),
+    ],
+)
+def test_client_reminder_without_a_computed_deadline_leaves_the_deadline_out(
+    environment, django_capture_on_commit_callbacks, legal_form, language, before, after
 ):
+    """No "De wettelijke deponeertermijn verloopt op -.": without a date, no sentence."""
     firm = factories.OrganisationFactory(
-        environment=environment, name="Firma VOF", legal_form="Vennootschap onder firma"
+        environment=environment, name="Zonder Termijn", legal_form=legal_form
     )
-    factories.ContactFactory(organisation=firm, name="Anna", email="anna@example.nl")
+    factories.ContactFactory(
+        organisation=firm, name="Anna", email="anna@example.nl", language=language
+    )
     make_message(firm, year=2025, changed_at=at_noon(TODAY - timedelta(days=3)))
     outcome = run(django_capture_on_commit_callbacks)
     assert outcome.client_reminders == 1
     (email,) = mail.outbox
-    assert "De wettelijke deponeertermijn verloopt op -." in email.body
+    assert "deponeertermijn" not in email.body and "filing deadline" not in email.body
+    assert " -." not in email.body
+    assert f"{before}\n\n{after}" in email.body  # one blank line, as between the others
     assert ReminderLog.objects.get().error == ""
 
 
