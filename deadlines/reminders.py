@@ -431,22 +431,24 @@ def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> 
     ``language``."""
     with translation.override(language):
         lines = []
+        years = set()
         for entry in entries:
+            year = entry.financial_year or today.year  # escalations always name their year
             row = selectors.year_rows(
-                Organisation.objects.filter(pk=entry.organisation_id),
-                entry.financial_year or today.year,  # escalations always name their year
-                today=today,
+                Organisation.objects.filter(pk=entry.organisation_id), year, today=today
             )[0]
-            lines.append(_escalation_line(row, entry.financial_year))
+            lines.append(_escalation_line(row, year))
+            years.add(year)
+        # Termijnen opens on the year whose filing is due now; an overdue year is often an
+        # earlier one: each link opens a year the lines name.
+        links = [
+            gettext("Termijnen boekjaar {year}: {url}").format(
+                year=year, url=f"{_url('deadlines:list')}?year={year}"
+            )
+            for year in sorted(years)
+        ]
         subject, intro = _escalation_heading(entries[0].kind, len(entries))
-        body = (
-            intro
-            + "\n\n"
-            + "\n".join(lines)
-            + "\n\n"
-            + gettext("Overzicht: {url}").format(url=_url("deadlines:list"))
-            + "\n"
-        )
+        body = intro + "\n\n" + "\n".join(lines) + "\n\n" + "\n".join(links) + "\n"
     return subject, body
 
 

@@ -400,6 +400,29 @@ def test_overdue_after_a_warning_and_only_for_years_the_portal_saw_pass(
     ]
 
 
+def test_the_overdue_digest_links_to_termijnen_of_the_years_it_lists(
+    environment, org, staff_members, client, django_capture_on_commit_callbacks, settings
+):
+    """On 7 December 2026 Termijnen opens on 2025 (the year whose filing is due now) while
+    the digest lists 2024 (due 8 August 2025) beside 2025 (due 8 August 2026): the links
+    name the years (Termijnen's ``year`` parameter)."""
+    type(org).objects.filter(pk=org.pk).update(created_at=at_noon(date(2024, 1, 5)))
+    make_message(org, year=2025, status=Status.REJECTED, changed_at=at_noon(date(2026, 7, 1)))
+    make_message(org, year=2024, status=Status.REJECTED, changed_at=at_noon(date(2025, 7, 1)))
+    run(django_capture_on_commit_callbacks, date(2026, 12, 7))
+    (email,) = mail.outbox
+    assert "Alfa B.V., boekjaar 2024" in email.body and "Alfa B.V., boekjaar 2025" in email.body
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    links = [line.split(": ", 1)[1] for line in email.body.splitlines() if "/termijnen/" in line]
+    assert links == [f"{base}/insite/termijnen/?year=2024", f"{base}/insite/termijnen/?year=2025"]
+    # The link opens the year it names, with the client in it.
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    client.force_login(staff_members[0].user)
+    response = client.get(links[0].removeprefix(base))
+    assert response.context["year"] == 2024
+    assert [row.organisation for row in response.context["rows"]] == [org]
+
+
 # --- wording and who hears it --------------------------------------------------------------
 
 
