@@ -26,6 +26,7 @@ from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.deadlines import (
     Deadlines,
     PeriodMismatch,
+    add_months,
     compute_deadlines,
     current_financial_year,
     deadline_notice,
@@ -201,6 +202,33 @@ class DeadlineRow:
     @property
     def filed_late(self) -> bool:
         return bool(self.days_filed_late)
+
+    @property
+    def extension(self) -> DeadlineExtension | None:
+        """The extension of the draw-up term recorded for this year (``with_deadline_facts``
+        selected it), or None."""
+        extensions = getattr(self.organisation, "year_extensions", None) or []
+        return extensions[0] if extensions else None
+
+    @property
+    def draw_up_without_extension(self) -> date | None:
+        """The draw-up deadline the law sets before any extension (5 months after year end
+        for a BV: KVK-SBR.md section 1); None when no deadline is computed."""
+        if self.deadlines is None:
+            return None
+        terms = rule_of(self.deadlines.legal_form).terms
+        assert terms is not None  # a form without terms has no deadlines
+        return add_months(self.year_end, terms.draw_up_months)
+
+    @property
+    def extension_decided_late(self) -> bool:
+        """The extension was decided after the draw-up term it extends had run out. The
+        deadlines still count it (a warning, not a refusal), but it does not undo that the
+        term was exceeded: the facts page, Termijnen and its export say so."""
+        extension, draw_up = self.extension, self.draw_up_without_extension
+        if extension is None or extension.granted_on is None or draw_up is None:
+            return False
+        return extension.granted_on > draw_up
 
 
 def facts_of(organisation: Organisation) -> DeadlineFacts:
@@ -442,12 +470,15 @@ def save_deadline_facts(
     title_9_applies: bool,
     financial_year: int,
     extension_months: int,
+    extension_granted_on: date | None,
 ) -> None:
     """The write of the facts page ("Termijngegevens"): an organisation's legal form and
-    facts and one year's extension (0 removes it). Callers check that the user may change
-    the organisation."""
+    facts and one year's extension (0 removes it) with the day it was decided. Callers
+    check that the user may change the organisation."""
     if not 0 <= extension_months <= max_extension_months(legal_form):
         raise ValueError(f"An extension of {extension_months} months is not allowed.")
+    if extension_months and extension_granted_on is None:
+        raise ValueError("An extension needs the day it was decided.")
     with transaction.atomic():
         organisation.legal_form = legal_form
         organisation.save(update_fields=["legal_form"])
@@ -464,7 +495,7 @@ def save_deadline_facts(
             DeadlineExtension.objects.update_or_create(
                 organisation=organisation,
                 financial_year=financial_year,
-                defaults={"months": extension_months},
+                defaults={"months": extension_months, "granted_on": extension_granted_on},
             )
         else:
             DeadlineExtension.objects.filter(

@@ -108,6 +108,16 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _extension_decision(row: DeadlineRow) -> list[str]:
+    """The export's day the extension was decided, and whether that was after the draw-up
+    term it extends had run out ("" without an extension or a recorded day)."""
+    extension = row.extension
+    if extension is None or extension.granted_on is None:
+        return ["", ""]
+    late = gettext("ja") if row.extension_decided_late else gettext("nee")
+    return [extension.granted_on.isoformat(), late]
+
+
 @staff_view()
 def deadline_export(request: HttpRequest) -> HttpResponse:
     _form, year, rows, _note = _rows(request)
@@ -136,6 +146,9 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
             # Last: a spreadsheet that reads the columns above by position still works.
             gettext("Begin periode document"),
             gettext("Einde periode document"),
+            # Last, so the columns before keep their places for existing spreadsheets.
+            gettext("Verlenging besloten op"),
+            gettext("Verlenging besloten na afloop opmaaktermijn"),
         ]
     )
     for row in rows:
@@ -172,6 +185,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 d.articles if d is not None else "",
                 row.notice,
                 *((day.isoformat() for day in period) if period else ("", "")),
+                *_extension_decision(row),
             ]
         )
     return response
@@ -185,6 +199,7 @@ class DeadlineFactsForm(YearEndForm):
         "all_shareholders_are_directors",
         "title_9_applies",
         "extension_months",
+        "extension_granted_on",
     ]
 
     legal_form = forms.ChoiceField(label=_("Rechtsvorm"), choices=tx.legal_form_choices())
@@ -207,6 +222,16 @@ class DeadlineFactsForm(YearEndForm):
         choices=[(0, _("Geen"))]
         + [(months, str(months)) for months in range(1, MAX_EXTENSION_MONTHS + 1)],
     )
+    # Asked because an extension decided after the draw-up term ran out does not undo
+    # that the term was exceeded (the pages warn about it: DeadlineRow.extension_decided_late).
+    extension_granted_on = forms.DateField(
+        label=_("Datum van het besluit tot verlenging"),
+        help_text=_(
+            "Bij een bv of nv: de dag waarop de algemene vergadering tot de verlenging besloot."
+        ),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def clean(self) -> dict:
         data = super().clean()  # YearEndForm: a year end that exists
@@ -219,6 +244,19 @@ class DeadlineFactsForm(YearEndForm):
                     _("De wet staat voor deze rechtsvorm ten hoogste %(months)s maanden toe.")
                     % {"months": allowed},
                 )
+        granted_on = data.get("extension_granted_on")
+        if not months:
+            data["extension_granted_on"] = None  # no extension, no decision to keep
+        elif granted_on is None and "extension_granted_on" not in self.errors:
+            self.add_error(
+                "extension_granted_on",
+                _("Vul de datum in waarop tot de verlenging is besloten."),
+            )
+        elif granted_on is not None and granted_on > timezone.localdate():
+            self.add_error(
+                "extension_granted_on",
+                _("De datum van het besluit tot verlenging kan niet in de toekomst liggen."),
+            )
         return data
 
 
@@ -259,10 +297,12 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 "all_shareholders_are_directors": facts.all_shareholders_are_directors,
                 "title_9_applies": facts.title_9_applies,
                 "extension_months": extensions[0].months if extensions else 0,
+                "extension_granted_on": extensions[0].granted_on if extensions else None,
             }
         )
     # As the list and its export compute it: with the adoption date the messages recorded.
-    deadlines = selectors.year_row(organisation, year).deadlines
+    row = selectors.year_row(organisation, year)
+    deadlines = row.deadlines
     start, end = selectors.year_period_of(organisation, year)
     return render(
         request,
@@ -274,6 +314,8 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "year_end": end,
             "form": form,
             "deadlines": deadlines,
+            "row": row,
+            "max_extension_months": selectors.max_extension_months(organisation.legal_form),
             "notice": selectors.notice_of(organisation),
             "filing": format_day(deadlines.filing) if deadlines else "",
         },

@@ -62,6 +62,25 @@ def extension(organisation, year: int, months: int):
     )
 
 
+def freeze_today(monkeypatch, day: date) -> None:
+    """``timezone.localdate()`` answers ``day`` (the deadlines count from today); with an
+    argument it converts as before."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+
+@pytest.fixture
+def frozen_today(request, monkeypatch, settings):
+    """Today is the test module's ``TODAY``; staff pass without a second factor (it has
+    tests of its own)."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    freeze_today(monkeypatch, request.module.TODAY)
+
+
 def at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=12))
 

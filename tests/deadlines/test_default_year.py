@@ -14,11 +14,10 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from kvk.deadlines import current_financial_year
 from tests import factories
-from tests.deadlines.conftest import facts
+from tests.deadlines.conftest import facts, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +44,7 @@ def test_the_year_due_is_the_newest_year_that_ended(today, end, year):
 @pytest.fixture(autouse=True)
 def today(monkeypatch, settings):
     settings.OTP_REQUIRED_FOR_STAFF = False
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    freeze_today(monkeypatch, TODAY)
 
 
 def june_year_end(environment, name: str):

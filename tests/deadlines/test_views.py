@@ -11,12 +11,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
 from tests import factories
-from tests.deadlines.conftest import at_noon, extension, facts, make_message
+from tests.deadlines.conftest import at_noon, extension, facts, freeze_today, make_message
 from workflow.models import ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +28,7 @@ BV = "Besloten vennootschap met beperkte aansprakelijkheid"
 @pytest.fixture(autouse=True)
 def today(monkeypatch, settings):
     settings.OTP_REQUIRED_FOR_STAFF = False  # the second factor has its own test below
-    real = timezone.localdate
-
-    def localdate(value=None, timezone=None):
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    freeze_today(monkeypatch, TODAY)
 
 
 @pytest.fixture
@@ -196,6 +190,8 @@ def test_csv_export(staff_client, season, environment):
         "Toelichting",
         "Begin periode document",
         "Einde periode document",
+        "Verlenging besloten op",
+        "Verlenging besloten na afloop opmaaktermijn",
     ]
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {
@@ -208,7 +204,8 @@ def test_csv_export(staff_client, season, environment):
     alfa = by_name["Alfa B.V."]
     assert alfa[2] == "Besloten vennootschap met beperkte aansprakelijkheid"
     assert alfa[6:11] == ["2", "2026-07-31", "2026-09-30", "2026-10-08", "160"]
-    assert alfa[16:] == ["art. 2:210 lid 1 en 5, 2:394 BW", "", "", ""]  # no document
+    # no document, no day the extension was decided
+    assert alfa[16:] == ["art. 2:210 lid 1 en 5, 2:394 BW", "", "", "", "", ""]
     assert by_name["Beta B.V."][14:16] == ["30", "10"]
 
 
@@ -258,6 +255,7 @@ def test_edit_deadline_facts(staff_client, org):
             "year_end_month": "6",
             "all_shareholders_are_directors": "on",
             "extension_months": "2",
+            "extension_granted_on": "2026-04-01",
         },
     )
     assert response.status_code == 302
@@ -377,7 +375,12 @@ def test_edit_the_legal_form(staff_client, org):
     url = reverse("deadlines:facts", args=[org.pk])
     content = staff_client.get(url, {"year": "2025"}).content.decode()
     assert BV in content and "art. 2:210 lid 1 en 5, 2:394 BW" in content
-    response = staff_client.post(url, facts_post(legal_form="Cooperatie", extension_months="4"))
+    response = staff_client.post(
+        url,
+        facts_post(
+            legal_form="Cooperatie", extension_months="4", extension_granted_on="2026-04-01"
+        ),
+    )
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.legal_form == "Cooperatie"
