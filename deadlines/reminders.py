@@ -346,9 +346,7 @@ def send_staff_escalations(*, today: date | None = None) -> int:
     if not schedule:
         return 0
     claimed: dict[tuple[int, str], list[int]] = defaultdict(list)
-    # Filing deadlines fall at most 12 months after year end, so the years near their
-    # deadline began at most two calendar years ago.
-    for financial_year in (today.year - 2, today.year - 1, today.year):
+    for financial_year in selectors.years_near_deadline(today):
         rows = selectors.year_rows(
             Organisation.objects.filter(environment__activation__active=True),  # skip inactive
             financial_year,

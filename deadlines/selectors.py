@@ -434,6 +434,44 @@ def filter_rows(
     return result
 
 
+def years_near_deadline(today: date) -> tuple[int, ...]:
+    """The financial years whose filing deadline can be near or recently passed: filing is
+    due at most 12 months after year end (art. 2:394 lid 3), so such a year began at most
+    two calendar years ago."""
+    return (today.year - 2, today.year - 1, today.year)
+
+
+@dataclass(frozen=True)
+class YearAtRisk:
+    """How many organisations' filings of one financial year are overdue, and how many are
+    due within ``DUE_SOON_DAYS`` (neither approved nor filed: ``DeadlineRow.at_risk``)."""
+
+    financial_year: int
+    overdue: int
+    due_soon: int
+
+
+#: What "due soon" means on the InSite dashboard.
+DUE_SOON_DAYS = 30
+
+
+def years_at_risk(organisations: QuerySet[Organisation], today: date) -> list[YearAtRisk]:
+    """Per financial year near its deadline (``years_near_deadline``), newest first, the
+    rows Termijnen lists with "Deponeren binnen" ``DUE_SOON_DAYS``, counted as overdue or
+    not yet; years with neither are left out. Four queries a year, whatever the number of
+    organisations."""
+    result = []
+    for financial_year in sorted(years_near_deadline(today), reverse=True):
+        rows = filter_rows(
+            year_rows(organisations, financial_year, today=today), max_days_left=DUE_SOON_DAYS
+        )
+        overdue = sum(1 for row in rows if row.overdue)
+        due_soon = len(rows) - overdue
+        if overdue or due_soon:
+            result.append(YearAtRisk(financial_year, overdue, due_soon))
+    return result
+
+
 def default_financial_year(today: date | None = None) -> int:
     """The year whose filing season is on: for calendar years, last year."""
     return (today or timezone.localdate()).year - 1

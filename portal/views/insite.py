@@ -192,6 +192,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     questions, question_count = selectors.open_client_questions(
         messages.defer(*common.HEAVY_FIELDS)
     )
+    # Overdue years have no message asking attention when nothing was sent, or one that
+    # waits quietly: the dashboard counts them as Termijnen lists them.
+    years_at_risk = deadline_selectors.years_at_risk(_organisations(request), timezone.localdate())
     return render(
         request,
         "portal/insite_dashboard.html",
@@ -209,6 +212,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "waiting_days": settings.PORTAL_CLIENT_WAITING_DAYS,
             "review": messages.filter(waiting_q(WAITING_ON_ACCOUNTANT)).count(),
+            "years_at_risk": years_at_risk,
+            "overdue_years": sum(year.overdue for year in years_at_risk),
+            "due_soon_days": deadline_selectors.DUE_SOON_DAYS,
             # Beat or every worker stopped: nothing moves, whatever the lists say.
             "jobs_late": late_since(request.staff_member.environment_id),  # type: ignore[attr-defined]
         },

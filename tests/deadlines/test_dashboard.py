@@ -1,0 +1,133 @@
+"""The InSite dashboard's "Termijnen" block: per financial year, how many clients' filings
+are overdue and how many are due within 30 days, as Termijnen lists them.
+
+KVK-SBR.md section 1 (BV): filing within 8 days after adoption, which is due 2 months after
+the 5-month draw-up term (extension by at most 5 months). On 7 December 2026 a calendar
+year 2025 not yet approved is overdue since 8 August 2026; with 5 months' extension it is
+due on 31 December 2026 (12 months after year end), 24 days on.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deadlines.models import DeadlineExtension
+from deadlines.selectors import YearAtRisk
+from kvk.status import Status
+from tests import factories
+from tests.deadlines.conftest import facts, make_message
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+TODAY = date(2026, 12, 7)
+DASHBOARD = "insite-dashboard"
+
+
+def client_organisation(environment, name: str, *, status: int | None = None):
+    """A BV with calendar years whose 2024 is filed, and 2025 at ``status`` (None: nothing
+    sent yet)."""
+    organisation = factories.OrganisationFactory(environment=environment, name=name)
+    make_message(organisation, year=2024, status=Status.FILED, adopted_on=date(2025, 5, 20))
+    if status is not None:
+        make_message(organisation, year=2025, status=status)
+    return organisation
+
+
+@pytest.fixture
+def season(environment):
+    """Alfa rejected 2025 and Beta sent nothing: overdue. Delta has 5 months' extension:
+    due in 24 days. Epsilon filed. Juni's 2025 runs to 30 June 2026: due 8 February 2027."""
+    client_organisation(environment, "Alfa B.V.", status=Status.REJECTED)
+    client_organisation(environment, "Beta B.V.")
+    delta = client_organisation(environment, "Delta B.V.", status=Status.IN_REVIEW)
+    DeadlineExtension.objects.create(
+        organisation=delta, financial_year=2025, months=5, granted_on=date(2026, 5, 20)
+    )
+    client_organisation(environment, "Epsilon B.V.", status=Status.FILED)
+    juni = factories.OrganisationFactory(environment=environment, name="Juni B.V.")
+    facts(juni, end_month=6, end_day=30)
+    make_message(juni, year=2024, status=Status.FILED, adopted_on=date(2025, 11, 20))
+    factories.OrganisationFactory(name="Vreemd B.V.")  # another environment, overdue too
+
+
+def names(response) -> list[str]:
+    return [row.organisation.name for row in response.context["rows"]]
+
+
+def test_the_dashboard_counts_the_overdue_and_the_near_years_and_links_to_them(
+    staff_client, season
+):
+    response = staff_client.get(reverse(DASHBOARD))
+
+    assert response.status_code == 200
+    assert response.context["years_at_risk"] == [YearAtRisk(2025, overdue=2, due_soon=1)]
+    page = html.unescape(response.content.decode())
+    assert "2 cliënten over de deponeertermijn" in page
+    assert "1 cliënt moet binnen 30 dagen deponeren" in page
+    # Each number opens Termijnen on its year, showing what it counted.
+    overdue = staff_client.get(reverse("deadlines:list"), {"year": "2025", "within": "-1"})
+    assert names(overdue) == ["Alfa B.V.", "Beta B.V."]
+    assert f"{reverse('deadlines:list')}?year=2025&within=-1" in page
+    near = staff_client.get(reverse("deadlines:list"), {"year": "2025", "within": "30"})
+    assert names(near) == ["Alfa B.V.", "Beta B.V.", "Delta B.V."]
+    assert f"{reverse('deadlines:list')}?year=2025&within=30" in page
+
+
+def test_an_overdue_year_without_a_message_is_not_nothing_waiting(staff_client, environment):
+    """No message asks attention, yet Beta's 2025 is 121 days overdue: no "Mooi zo"."""
+    client_organisation(environment, "Beta B.V.")
+
+    response = staff_client.get(reverse(DASHBOARD))
+
+    assert response.context["attention"] == []
+    assert response.context["years_at_risk"] == [YearAtRisk(2025, overdue=1, due_soon=0)]
+    page = response.content.decode()
+    assert "1 cliënt over de deponeertermijn" in page
+    assert "Mooi zo" not in page
+
+
+def test_nothing_overdue_or_near_says_so(staff_client, environment):
+    client_organisation(environment, "Epsilon B.V.", status=Status.FILED)
+
+    response = staff_client.get(reverse(DASHBOARD))
+
+    assert response.context["years_at_risk"] == []
+    page = response.content.decode()
+    assert "Geen deponeertermijn verlopen of binnen 30 dagen." in page
+    assert "Mooi zo" in page
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_organisations(staff_client, environment):
+    def add(count: int) -> None:
+        for n in range(count):
+            organisation = factories.OrganisationFactory(environment=environment)
+            facts(organisation, end_month=6 if n % 2 else 12, end_day=30 if n % 2 else 31)
+            DeadlineExtension.objects.create(
+                organisation=organisation, financial_year=2025, months=1 + n % 5
+            )
+            # In review since today: at risk, but asking no attention (that list counts its
+            # rest once it has more than it shows, a query of its own).
+            make_message(organisation, year=2025, status=Status.IN_REVIEW)
+            make_message(organisation, year=2024, status=Status.FILED)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as context:
+            response = staff_client.get(reverse(DASHBOARD))
+        assert response.status_code == 200
+        counted = sum(y.overdue + y.due_soon for y in response.context["years_at_risk"])
+        return counted, len(context.captured_queries)
+
+    add(5)
+    few, few_queries = queries()
+    add(45)
+    many, many_queries = queries()
+    # Every calendar year's 2025 counts (overdue, or due by 31 December with 4 or 5
+    # months' extension); the June years' 2025 is due in February 2027 at the earliest.
+    assert (few, many) == (3, 26)
+    assert many_queries == few_queries
