@@ -357,7 +357,7 @@ def test_csv_export_has_the_legal_form_and_the_notice(staff_client, org, other_f
     enterprise = by_name["Stichting Bedrijf"]
     assert enterprise[2] == "Stichting"
     assert enterprise[7:10] == ["2026-06-30", "2026-08-31", "2026-09-08"]
-    assert enterprise[16:] == ["art. 2:300 lid 1, 2:394 BW", "", "", ""]
+    assert enterprise[16:] == ["art. 2:300 lid 1, 2:394 BW", "", "", "", "", ""]
 
 
 def facts_post(**changes) -> dict:
