@@ -18,8 +18,10 @@ from datetime import date
 from django.db import models, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import format_day
 from crm import services as crm_services
 from crm.models import AccountancyEnvironment, Organisation
 from deadlines.models import DeadlineExtension, DeadlineFacts
@@ -151,6 +153,9 @@ class DeadlineRow:
 
     organisation: Organisation
     financial_year: int
+    # The period the deadlines count from: the year by the organisation's facts
+    # (``year_period_of``), or the one its message's document states (deadlines.periods).
+    year_start: date
     year_end: date
     deadlines: Deadlines | None
     notice: str
@@ -165,6 +170,39 @@ class DeadlineRow:
     period_mismatch: PeriodMismatch | None = None
     # What the year's versions say about its adoption (the deadlines count its dates).
     adoption: YearAdoption = YearAdoption(None, None)
+
+    @property
+    def year_period(self) -> tuple[date, date]:
+        """The (first day, last day) of the financial year as Termijnen, its export and the
+        facts page show it: the period the deadlines count from, unless that is a
+        document's period that does not end on the organisation's year end
+        (``period_mismatch``, shown beside it): then the year by the facts, the one the
+        document was named after."""
+        if self.period_mismatch is not None:
+            return self.period_mismatch.year_start, self.period_mismatch.year_end
+        return self.year_start, self.year_end
+
+    @property
+    def covering_year(self) -> int | None:
+        """The earlier financial year whose accounts cover this one (an extended first
+        year, art. 2:10a BW; deadlines.periods), None when the year has its own. The row
+        then shows that year's message and deadlines."""
+        if self.message is None or self.message.financial_year == self.financial_year:
+            return None
+        return self.message.financial_year
+
+    @property
+    def covered_note(self) -> str:
+        """What the list says of a year an earlier year's accounts cover ("" otherwise)."""
+        if self.covering_year is None:
+            return ""
+        return gettext(
+            "Valt onder de jaarrekening van boekjaar %(year)s (%(start)s tot en met %(end)s)"
+        ) % {
+            "year": self.covering_year,
+            "start": format_day(self.year_start),
+            "end": format_day(self.year_end),
+        }
 
     @property
     def at_risk(self) -> bool:
@@ -261,6 +299,9 @@ def notice_of(organisation: Organisation) -> str:
 
 
 def year_period_of(organisation: Organisation, financial_year: int) -> tuple[date, date]:
+    """The (first day, last day) of the financial year by the organisation's year end. The
+    year's document may state another (a shorter or longer first year, art. 2:10a BW): the
+    rows count from that one once deadlines.periods has read it."""
     facts = facts_of(organisation)
     return financial_year_period(financial_year, facts.year_end_month, facts.year_end_day)
 
@@ -269,16 +310,18 @@ def deadlines_of(
     organisation: Organisation,
     financial_year: int,
     *,
+    period: tuple[date, date] | None = None,
     adopted_on: date | None = None,
     signed_on: date | None = None,
 ) -> Deadlines | None:
     """The deadlines of one organisation's year, None when its legal form has none we
-    compute (``notice_of`` says why); expects ``with_deadline_facts``. ``adopted_on`` and
-    ``signed_on`` are those of the year's ``adoption_of``."""
+    compute (``notice_of`` says why); expects ``with_deadline_facts``. ``period`` is the
+    one the year's document states (deadlines.periods), by default ``year_period_of``.
+    ``adopted_on`` and ``signed_on`` are those of the year's ``adoption_of``."""
     if notice_of(organisation):
         return None
     facts = facts_of(organisation)
-    start, end = year_period_of(organisation, financial_year)
+    start, end = period or year_period_of(organisation, financial_year)
     extensions = getattr(organisation, "year_extensions", None)
     if extensions is None:
         extensions = list(organisation.deadline_extensions.filter(financial_year=financial_year))
@@ -341,6 +384,17 @@ def _standing(messages: list[ApprovalMessage]) -> ApprovalMessage | None:
     return next(iter(entered or messages), None)
 
 
+def year_messages(
+    organisations: QuerySet[Organisation], financial_year: int
+) -> dict[int, ApprovalMessage]:
+    """By organisation id, the message that says where its year stands, as the rows have
+    it (``_standing``); deadlines.periods reads the documents of the year before."""
+    standing = (
+        _standing(messages) for messages in _year_messages(organisations, financial_year).values()
+    )
+    return {message.organisation_id: message for message in standing if message is not None}
+
+
 def _days_since(moment, today: date) -> int:
     return (today - timezone.localdate(moment)).days
 
@@ -351,54 +405,76 @@ def year_rows(
     *,
     today: date | None = None,
 ) -> list[DeadlineRow]:
-    """Every organisation's row for ``financial_year``, sorted by days left, then name;
-    the rows without a computed deadline last."""
+    """Every organisation's row for ``financial_year`` (``sort_rows``), counted from the
+    year by the organisation's facts: reading the documents' periods is
+    ``deadlines.periods.with_document_periods``, for the rows a page shows."""
     today = today or timezone.localdate()
-    year_messages = _year_messages(organisations, financial_year)
+    messages_of = _year_messages(organisations, financial_year)
     rows = []
     # Identifications too: the export shows the KvK number (Organisation.kvk_number).
     organisations = with_deadline_facts(organisations, financial_year).prefetch_related(
         "identifications"
     )
     for organisation in organisations:
-        messages = year_messages.get(organisation.pk, [])
-        message = _standing(messages)
-        adoption = adoption_of(messages)
-        deadlines = deadlines_of(
-            organisation,
-            financial_year,
-            adopted_on=adoption.adopted_on,
-            signed_on=adoption.signed_on,
-        )
-        _start, year_end = year_period_of(organisation, financial_year)
-        if message is None:
-            situation, days_in_status = Situation.NO_MESSAGE, None
-        else:
-            situation = _SITUATION_OF_STATUS[Status(message.status)]
-            days_in_status = _days_since(message.status_changed_at, today)
-        rows.append(
-            DeadlineRow(
-                organisation=organisation,
-                financial_year=financial_year,
-                year_end=year_end,
-                deadlines=deadlines,
-                notice=notice_of(organisation),
-                message=message,
-                situation=situation,
-                days_left=deadlines.days_left(today) if deadlines is not None else None,
-                days_in_status=days_in_status,
-                adoption=adoption,
-            )
-        )
-    rows.sort(
+        messages = messages_of.get(organisation.pk, [])
+        message, adoption = _standing(messages), adoption_of(messages)
+        rows.append(_row(organisation, financial_year, message, today, adoption))
+    return sort_rows(rows)
+
+
+def _row(
+    organisation: Organisation,
+    financial_year: int,
+    message: ApprovalMessage | None,
+    today: date,
+    adoption: YearAdoption,
+    period: tuple[date, date] | None = None,
+) -> DeadlineRow:
+    start, end = period or year_period_of(organisation, financial_year)
+    deadlines = deadlines_of(
+        organisation,
+        financial_year,
+        period=(start, end),
+        adopted_on=adoption.adopted_on,
+        signed_on=adoption.signed_on,
+    )
+    if message is None:
+        situation, days_in_status = Situation.NO_MESSAGE, None
+    else:
+        situation = _SITUATION_OF_STATUS[Status(message.status)]
+        days_in_status = _days_since(message.status_changed_at, today)
+    return DeadlineRow(
+        organisation=organisation,
+        financial_year=financial_year,
+        year_start=start,
+        year_end=end,
+        deadlines=deadlines,
+        notice=notice_of(organisation),
+        message=message,
+        situation=situation,
+        days_left=deadlines.days_left(today) if deadlines is not None else None,
+        days_in_status=days_in_status,
+        adoption=adoption,
+    )
+
+
+def row_over_period(row: DeadlineRow, period: tuple[date, date], *, today: date) -> DeadlineRow:
+    """``row`` counted from ``period``, the one its message's document states
+    (deadlines.periods), with the adoption of the year's versions it was counted with."""
+    return _row(row.organisation, row.financial_year, row.message, today, row.adoption, period)
+
+
+def sort_rows(rows: Iterable[DeadlineRow]) -> list[DeadlineRow]:
+    """By days left, then name; the rows without a computed deadline last."""
+    return sorted(
+        rows,
         key=lambda row: (
             row.days_left is None,
             row.days_left or 0,
             row.organisation.name.lower(),
             row.organisation.pk,
-        )
+        ),
     )
-    return rows
 
 
 def year_row(

@@ -72,7 +72,8 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
     else:
         form.initial.setdefault("year", year)
     rows = selectors.year_rows(organisations, year, today=today)
-    return form, year, selectors.filter_rows(rows, **filters), note
+    # Counted from the periods the documents state (a shorter or longer first year).
+    return form, year, periods.shown_rows(rows, today=today, **filters), note
 
 
 def _current_year(organisations, today) -> tuple[int, dict | None]:
@@ -101,8 +102,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "year_note": note,
-            # Which documents cover another period than the year.
-            "rows": periods.with_periods(rows),
+            "rows": rows,
             "query": request.GET.urlencode(),
         },
     )
@@ -121,7 +121,6 @@ def _extension_decision(row: DeadlineRow) -> list[str]:
 @staff_view()
 def deadline_export(request: HttpRequest) -> HttpResponse:
     _form, year, rows, _note = _rows(request)
-    rows = periods.with_periods(rows)
     response, writer = csv_download(f"termijnen-{year}.csv")
     writer.writerow(
         [
@@ -155,8 +154,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
         d = row.deadlines
         if d is not None:
             dates = [
-                d.year_start.isoformat(),
-                d.year_end.isoformat(),
+                *(day.isoformat() for day in row.year_period),
                 d.extension_months,
                 d.draw_up.isoformat(),
                 d.adoption.isoformat(),
@@ -164,7 +162,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 "" if row.filed_on else row.days_left,  # a filed year counts no days
             ]
         else:  # a legal form without computed deadlines: the notice says why
-            dates = ["", row.year_end.isoformat(), "", "", "", "", ""]
+            dates = ["", row.year_period[1].isoformat(), "", "", "", "", ""]
         if row.days_filed_late is None:
             late = ""
         else:
@@ -183,7 +181,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 row.message.status if row.message is not None else "",
                 "" if row.days_in_status is None else row.days_in_status,
                 d.articles if d is not None else "",
-                row.notice,
+                row.covered_note or row.notice,
                 *((day.isoformat() for day in period) if period else ("", "")),
                 *_extension_decision(row),
             ]
@@ -300,18 +298,21 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 "extension_granted_on": extensions[0].granted_on if extensions else None,
             }
         )
-    # As the list and its export compute it: with the adoption date the messages recorded.
-    row = selectors.year_row(organisation, year)
+    # As the list and its export compute it: with the adoption date the messages recorded,
+    # from the period the document states.
+    (row,) = periods.with_document_periods(
+        [selectors.year_row(organisation, year)], today=timezone.localdate()
+    )
     deadlines = row.deadlines
-    start, end = selectors.year_period_of(organisation, year)
     return render(
         request,
         "portal/deadlines_facts.html",
         {
             "organisation": organisation,
             "year": year,
-            "year_start": start,
-            "year_end": end,
+            "year_start": row.year_period[0],
+            "year_end": row.year_period[1],
+            "row": row,
             "form": form,
             "deadlines": deadlines,
             "row": row,
