@@ -143,6 +143,15 @@ def with_document_periods(rows: list[DeadlineRow], *, today: date) -> list[Deadl
     return _covered_by_the_year_before(_counted_from_documents(rows, today), today)
 
 
+def year_row(organisation: Organisation, financial_year: int, *, today: date) -> DeadlineRow:
+    """``selectors.year_row`` counted from the period its document states, as Termijnen
+    counts it (the facts page, the reminders)."""
+    (row,) = with_document_periods(
+        [selectors.year_row(organisation, financial_year, today=today)], today=today
+    )
+    return row
+
+
 def shown_rows(
     rows: list[DeadlineRow],
     *,

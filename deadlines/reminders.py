@@ -38,7 +38,7 @@ from django.utils.translation import gettext, ngettext
 
 from config.dates import format_day
 from crm.models import Contact, Organisation, StaffMember
-from deadlines import selectors
+from deadlines import periods, selectors
 from deadlines.models import ReminderLog
 from kvk.status import Status
 from workflow.approvers import approval_progress_many
@@ -271,7 +271,8 @@ def _filing_deadline(message) -> date | None:
     if not message.financial_year:
         return None
     organisation = Organisation.objects.get(pk=message.organisation_id)
-    deadlines = selectors.year_row(organisation, message.financial_year).deadlines
+    row = periods.year_row(organisation, message.financial_year, today=timezone.localdate())
+    deadlines = row.deadlines
     return deadlines.filing if deadlines is not None else None  # None: no computed deadline
 
 
@@ -352,7 +353,12 @@ def send_staff_escalations(*, today: date | None = None) -> int:
             financial_year,
             today=today,
         )
+        # As Termijnen counts them: from the periods the documents of the years at risk
+        # state; a year an earlier year's accounts cover is that year's to warn of.
+        rows = periods.with_document_periods([row for row in rows if row.at_risk], today=today)
         for row in rows:
+            if row.covering_year is not None:
+                continue
             due = _due_escalation(row, schedule, today)
             if due is None:
                 continue
@@ -432,9 +438,7 @@ def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> 
         years = set()
         for entry in entries:
             year = entry.financial_year or today.year  # escalations always name their year
-            row = selectors.year_rows(
-                Organisation.objects.filter(pk=entry.organisation_id), year, today=today
-            )[0]
+            row = periods.year_row(entry.organisation, year, today=today)
             lines.append(_escalation_line(row, year))
             years.add(year)
         # Termijnen opens on the year whose filing is due now; an overdue year is often an

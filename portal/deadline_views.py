@@ -300,9 +300,7 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
         )
     # As the list and its export compute it: with the adoption date the messages recorded,
     # from the period the document states.
-    (row,) = periods.with_document_periods(
-        [selectors.year_row(organisation, year)], today=timezone.localdate()
-    )
+    row = periods.year_row(organisation, year, today=timezone.localdate())
     deadlines = row.deadlines
     return render(
         request,
@@ -315,7 +313,6 @@ def deadline_facts(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "row": row,
             "form": form,
             "deadlines": deadlines,
-            "row": row,
             "max_extension_months": selectors.max_extension_months(organisation.legal_form),
             "notice": selectors.notice_of(organisation),
             "filing": format_day(deadlines.filing) if deadlines else "",

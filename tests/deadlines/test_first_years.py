@@ -25,12 +25,15 @@ import io
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from connectors import services as connector_services
+from crm.models import Organisation
+from deadlines import reminders
 from deadlines.selectors import Situation
 from kvk.builder import build_instance
 from kvk.statements import demo_statements
@@ -277,3 +280,60 @@ def test_reading_the_documents_costs_the_same_queries_for_more_rows(staff_client
     small = queries(2024), queries(2025)
     add(4)
     assert (queries(2024), queries(2025)) == small
+
+
+# --- the reminders count alike ---------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("reminder_schedule")
+def test_the_client_reminder_names_the_deadline_of_a_short_first_year(
+    org, short_year, django_capture_on_commit_callbacks
+):
+    # Waiting for the client since 4 December 2026: the deadline counted from 30 June 2025
+    # passed on 8 February 2026 (not "verloopt op 8 februari 2027").
+    factories.ContactFactory(organisation=org, name="Anna", email="anna@example.nl")
+    ApprovalMessage.objects.filter(pk=short_year.pk).update(
+        status_changed_at=at_noon(date(2026, 12, 4))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_client_reminders(now=at_noon(WALK)) == 1
+    (email,) = mail.outbox
+    assert "De wettelijke deponeertermijn is verlopen op 8 februari 2026." in email.body
+
+
+@pytest.fixture
+def since_founding(org, environment):
+    """The organisation came to the portal when it was founded (an alarm for a deadline
+    that passed after it is due), and the office has a staff member to warn."""
+    Organisation.objects.filter(pk=org.pk).update(created_at=at_noon(date(2024, 9, 1)))
+    factories.StaffFactory(environment=environment, user__email="eva@kantoor.nl")
+
+
+@pytest.mark.usefixtures("reminder_schedule", "since_founding")
+def test_no_overdue_alarm_for_the_year_an_extended_first_year_covers(
+    extended_year, django_capture_on_commit_callbacks
+):
+    # Filed on time in July 2026: boekjaar 2025 has no accounts of its own, and its
+    # deadline by the facts (8 August 2026) passing is no alarm.
+    filed(extended_year, adopted_on=date(2026, 7, 7), on=date(2026, 7, 15))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_staff_escalations(today=WALK) == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.usefixtures("reminder_schedule", "since_founding")
+def test_the_staff_are_warned_of_an_extended_first_year_by_its_own_deadline(
+    org, extended_year, today, django_capture_on_commit_callbacks
+):
+    # On 20 July 2026 the accounts of 1 September 2024 - 31 December 2025 wait for the
+    # client: due 8 August 2026, in 19 days. One warning, for boekjaar 2024; not "overdue"
+    # by a deadline of 8 August 2025 nor a second one for boekjaar 2025, which they cover.
+    today["today"] = date(2026, 7, 20)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_staff_escalations(today=today["today"]) == 1
+    (email,) = mail.outbox
+    assert (
+        f"- {org.name}, boekjaar 2024: deponeren uiterlijk 8 augustus 2026 (nog 19 dagen)"
+        in email.body
+    )
+    assert "verstreken" not in email.body and "boekjaar 2025" not in email.body
