@@ -376,7 +376,28 @@ class OutboundMessage(models.Model):
 
     @property
     def status_label(self) -> str:
+        """The label of the status (kvk.status); a 25 the portal closed for a newer version
+        (``replaced_by_newer_version``) is called replaced, its code staying 25."""
+        if self.replaced_by_newer_version:
+            return str(REPLACED_LABEL)
         return str(Status(self.status).label)
+
+    @property
+    def replaced_by_newer_version(self) -> bool:
+        """The portal closed this message at 25 because a newer version of the same year's
+        accounts entered its workflow (its reason VERSION_SUPERSEDED): replaced there, not
+        failed; nothing here is to be corrected."""
+        return self.status == Status.PROCESSING_FAILED and any(
+            isinstance(reason, dict) and reason.get("code") == VERSION_SUPERSEDED
+            for reason in self.reasons or []
+        )
+
+
+#: The portal's reason code of a message closed at 25 for a newer version of its year (the
+#: portal's workflow.reasons.VERSION_SUPERSEDED, which says so in every reason it gives).
+VERSION_SUPERSEDED = "version_superseded"
+#: What such a message's status is called, as the portal calls it.
+REPLACED_LABEL = _("Vervangen door een nieuwere versie")
 
 
 _PARTICIPANT_RE = re.compile(r"^[A-Za-z]?(\d{5})[A-Za-z]{0,2}$")

@@ -1073,6 +1073,13 @@ def current_messages(report: AnnualReport) -> QuerySet[OutboundMessage]:
     return report.messages.filter(superseded_at__isnull=True)
 
 
+def needs_correction(message: OutboundMessage) -> bool:
+    """The message ended without a filing and corrected accounts are to follow from here
+    (CORRECTABLE_STATUSES); not one the portal closed because a newer version of its year
+    replaced it there (OutboundMessage.replaced_by_newer_version)."""
+    return message.status in CORRECTABLE_STATUSES and not message.replaced_by_newer_version
+
+
 def open_message(report: AnnualReport) -> OutboundMessage | None:
     """The message of this report that is still under way (not 25, 40, 80 or 90, nor
     ``stopped_for_old_number``)."""

@@ -106,6 +106,14 @@ CORRECTION_STEP = {
     ),
 }
 
+#: "Volgende stap" after a message the portal closed because a newer version of the year
+#: replaced it there (OutboundMessage.replaced_by_newer_version): nothing failed.
+REPLACED_STEP = gettext_lazy(
+    "Het accountancyportal heeft een nieuwere versie van deze jaarrekening ontvangen; die "
+    "vervangt dit bericht (status 25) en wordt daar verder behandeld. Voor dit bericht hoeft "
+    "u niets te doen."
+)
+
 #: The portal stopped the message at 70: its KvK number is no longer the organisation's, and
 #: the administration has a new one (services.stopped_for_old_number).
 NEW_NUMBER_STEP = gettext_lazy(
@@ -227,7 +235,9 @@ def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _St
             detail + "#verzenden",
             ACT,
         )
-    if message.status in services.CORRECTABLE_STATUSES:
+    if message.replaced_by_newer_version:
+        return _Step(str(REPLACED_STEP), report_url + "#berichten", DONE)
+    if services.needs_correction(message):
         text = str(CORRECTION_STEP[Status(message.status)])
         return _Step(text, report_url + "#nieuwe-stukken", ACT)
     if message.status == Status.IN_REVIEW:
@@ -513,10 +523,7 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         # the portal and has not ended. One never offered is replaced, so the button stays.
         "in_progress": current is not None and not services.replaceable(current),
         "new_documents": latest is not None
-        and (
-            latest.status in services.CORRECTABLE_STATUSES
-            or services.stopped_for_old_number(latest)
-        ),
+        and (services.needs_correction(latest) or services.stopped_for_old_number(latest)),
         "resubmission_report": AnnualReport.objects.filter(
             administration=administration, financial_year=report.financial_year, resubmission=True
         ).first(),

@@ -250,9 +250,9 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 "link": _link(message, recipient.staff),
                 "reasons": reasons,
                 "status_label": (
-                    f"{message.status} {Status(message.status).label}"
+                    f"{message.status} {message.status_label}"
                     if recipient.staff
-                    else client_status(message.status)
+                    else client_status(message.status, message.reasons)
                 ),
                 "comment": comment,
                 # The same document again after the client rejected it: the staff's reason.

@@ -27,6 +27,7 @@ from crm.models import (
 from crm.services import stopped_for_kvk_number
 from kvk.fields import owner_field
 from kvk.status import Status
+from workflow import reasons as reason_catalogue
 
 
 def sha256_hex(content: bytes) -> str:
@@ -397,7 +398,15 @@ class ApprovalMessage(FSMModelMixin, models.Model):
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label)
+        """The label of the status; a 25 that a newer version closed (``superseded``) is
+        called replaced, its code staying 25 (workflow.reasons.status_words)."""
+        return reason_catalogue.status_words(self.status, self.reasons)
+
+    @property
+    def superseded(self) -> bool:
+        """Closed at 25 because a newer version of its year entered the workflow
+        (workflow.services.versions): replaced, not failed; nothing is to be corrected."""
+        return self.status == Status.PROCESSING_FAILED and reason_catalogue.superseded(self.reasons)
 
     # --- transitions: in-memory only; the services save, audit and queue side effects ----
     # ``custom["label"]`` names the action in the generated state diagram.

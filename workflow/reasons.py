@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kvk.status import status_label
+from kvk.status import Status, status_label
 from workflow.errors import SENTENCES, code_of, render
 
 #: Our reason code -> the sentence everyone sees.
@@ -143,6 +143,14 @@ PROCESSING: dict[str, Any] = {
         "De workflow van deze berichtsoort mist de verplichte acties: %(actions)s."
     ),
 }
+
+#: The code of the reason of a version closed at 25 because a newer version of its year entered
+#: the workflow (workflow.services.versions, both of its keys): no failure of processing,
+#: although 25 is the status it ends at (the shared code list has no other, KVK-SBR.md §2).
+VERSION_SUPERSEDED = "version_superseded"
+
+#: What such a version's status is called where a person reads it (``status_words``).
+SUPERSEDED_LABEL = _("Vervangen door een nieuwere versie")
 
 #: Processing refused the message because the KvK number in its document is not the sending
 #: organisation's (connectors.services): it holds another company's accounts, sent with this
@@ -320,3 +328,19 @@ def another_company(reasons: list[dict[str, Any]] | Any) -> bool:
     return isinstance(reasons, list) and any(
         isinstance(entry, dict) and entry.get("code") == KVK_NUMBER_NOT_YOURS for entry in reasons
     )
+
+
+def superseded(reasons: list[dict[str, Any]] | Any) -> bool:
+    """Whether these reasons say a newer version of the year replaced the message
+    (VERSION_SUPERSEDED): it did not fail, nothing is to be corrected."""
+    return isinstance(reasons, list) and any(
+        isinstance(entry, dict) and entry.get("code") == VERSION_SUPERSEDED for entry in reasons
+    )
+
+
+def status_words(status: int, reasons: list[dict[str, Any]] | Any) -> str:
+    """The label of a status (kvk.status), in the reader's language; a 25 that a newer
+    version closed (``superseded``) is called replaced, its code staying 25."""
+    if status == Status.PROCESSING_FAILED and superseded(reasons):
+        return str(SUPERSEDED_LABEL)
+    return status_label(status)

@@ -21,7 +21,7 @@ from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
-from workflow.reasons import another_company, public
+from workflow.reasons import another_company, public, status_words, superseded
 
 #: The audit actions as the timeline names them.
 ACTION_LABELS = {
@@ -140,10 +140,13 @@ CLIENT_ACTION_LABELS = {
 }
 
 
-def client_status(status: int) -> str:
-    """Where a message stands, as its client reads it (CLIENT_STATUS)."""
+def client_status(status: int, reasons: Any = None) -> str:
+    """Where a message stands, as its client reads it (CLIENT_STATUS); with its ``reasons``,
+    a 25 that a newer version closed reads as replaced, not as refused."""
     phrase = CLIENT_STATUS.get(status)
-    return str(phrase) if phrase is not None else status_label(status)
+    if phrase is None or superseded(reasons):
+        return status_words(status, reasons)
+    return str(phrase)
 
 
 def repair_reason(message: ApprovalMessage) -> str:
@@ -303,9 +306,9 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 from_status=event.from_status,
                 to_status=event.to_status,
                 from_label=status_label(event.from_status) if event.from_status else "",
-                to_label=status_label(event.to_status)
+                to_label=status_words(event.to_status, event.reasons)
                 if for_staff
-                else client_status(event.to_status),
+                else client_status(event.to_status, event.reasons),
                 reasons=list(event.reasons or []) if for_staff else public(event.reasons or []),
                 document_sha256=event.document_sha256,
                 ip_address=event.ip_address if for_staff else None,

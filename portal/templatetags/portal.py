@@ -44,9 +44,10 @@ ATTENTION_LABELS: dict[str, Any] = {
 
 
 @register.filter
-def client_status(status: int) -> str:
-    """Where a message stands, as its client reads it (workflow.selectors.CLIENT_STATUS)."""
-    return selectors.client_status(status)
+def client_status(status: int, reasons: Any = None) -> str:
+    """Where a message stands, as its client reads it (workflow.selectors.client_status):
+    ``{{ message.status|client_status:message.reasons }}``."""
+    return selectors.client_status(status, reasons)
 
 
 @register.filter

@@ -151,7 +151,10 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         # "Nee, reden aanpassen": straight to the reason, not to the top of a long page.
         form.fields["reason"].widget.attrs["autofocus"] = True
         return _detail_with(request, message, action, form, status=200)
-    if action in ("approve", "reject") and request.POST.get("confirmed") != "1":
+    # Confirming is asked only of a message still waiting for the decision; for one that
+    # moved on meanwhile (a newer version replaced it) the service says why it cannot.
+    waiting = message.status == Status.IN_REVIEW
+    if action in ("approve", "reject") and waiting and request.POST.get("confirmed") != "1":
         return render(
             request,
             "portal/outsite_confirm.html",

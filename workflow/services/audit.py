@@ -11,7 +11,6 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from crm.models import Organisation
-from kvk.status import Status
 from workflow.errors import Conflict, NotPermitted
 from workflow.inserts import Insert
 from workflow.models import Actor, ApprovalMessage, StatusEvent, client_may_see, is_client, is_staff
@@ -241,8 +240,9 @@ def _move_rows(rows: list[ApprovalMessage], transition: Callable[..., Any], acto
 
 
 def _status_params(message: ApprovalMessage) -> dict[str, Any]:
-    """The params of a status conflict: the status and its label (in the reader's language)."""
-    return {"status": message.status, "status_label": Status(message.status).label}
+    """The params of a status conflict: the status and its label in the reader's language
+    (a 25 that a newer version closed is called replaced, ApprovalMessage.status_label)."""
+    return {"status": message.status, "status_label": message.status_label}
 
 
 def _condition_key(message: ApprovalMessage) -> str:

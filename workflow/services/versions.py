@@ -38,7 +38,7 @@ from django.db.models import Q
 from crm.services import STOPPED_FOR_KVK_NUMBER
 from kvk.status import Status
 from workflow.models import ApprovalMessage, StatusEvent
-from workflow.reasons import ours
+from workflow.reasons import VERSION_SUPERSEDED, ours
 from workflow.services.audit import (
     HEAVY_FIELDS,
     SYSTEM,
@@ -49,8 +49,8 @@ from workflow.services.audit import (
 )
 from workflow.services.delivery import kvk_numbers_differ
 
-#: The audit action, and the reason's key, of an older version closed at 30.
-VERSION_SUPERSEDED = "version_superseded"
+# VERSION_SUPERSEDED (workflow.reasons): the audit action, and the reason's code and key, of
+# an older version closed at 30; every reader tells such a 25 by it (reasons.superseded).
 #: The reason's key of a version stopped at 70 for a changed KvK number, closed for a newer one.
 STOPPED_VERSION_SUPERSEDED = "version_superseded:kvk_number_changed"
 

@@ -1,0 +1,95 @@
+"""A version that a newer version of its year replaced reads as replaced, on both portals.
+
+Source: KVK-SBR.md section 2, the shared status codes: 25 "Fout bij verwerken in portal" is
+"processing failed (unknown KvK number, invalid XBRL, ...)". A version still waiting at 30
+that a newer version of its year closes ends at 25 too (workflow.services.versions: the
+code list has no other status for it), but it did not fail and nobody corrects it: its
+status keeps the code 25 and is called "Vervangen door een nieuwere versie" wherever a
+person reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from kvk.status import Status
+from tests.portal.conftest import make_message
+from workflow import services
+from workflow.models import Actor, ApprovalMessage
+
+pytestmark = pytest.mark.django_db
+
+REPLACED = "Vervangen door een nieuwere versie"
+#: What a processing error says (templates/portal/_status.html, workflow.selectors).
+FAILED = ("Fout bij verwerken in portal", "Niet in behandeling genomen", "konden niet worden")
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.OTP_REQUIRED_FOR_STAFF = False  # these pages are about the wording
+
+
+def replaced_after_adoption(client) -> tuple[ApprovalMessage, ApprovalMessage]:
+    """A version the client adopted at 30, then closed by a newer version of its year."""
+    older = make_message(client)
+    services.adopt(
+        message_id=older.pk, actor=Actor.for_user(client.user), adoption_date=date.today()
+    )
+    newer = make_message(client)
+    older.refresh_from_db()
+    assert older.status == Status.PROCESSING_FAILED
+    assert [reason["code"] for reason in older.reasons] == ["version_superseded"]
+    return older, newer
+
+
+def status_line(page: str) -> str:
+    found = re.search(r'<div id="message-status".*?</div>', page, flags=re.S)
+    assert found, "the page shows the status line"
+    return found.group(0)
+
+
+def test_the_client_reads_the_adopted_version_as_replaced(client_a, browser_a):
+    older, newer = replaced_after_adoption(client_a)
+    page = browser_a.get(reverse("outsite-message", args=[older.pk])).content.decode()
+    line = status_line(page)
+    assert REPLACED in line
+    assert "Er is een nieuwere versie van de jaarrekening ontvangen" in line
+    for failed in FAILED:
+        assert failed not in page
+    listed = browser_a.get(reverse("outsite-messages")).content.decode()
+    assert REPLACED in listed
+    assert "Niet in behandeling genomen" not in listed
+
+
+def test_the_staff_read_the_version_as_replaced_with_its_code(client_a, staff_browser):
+    older, newer = replaced_after_adoption(client_a)
+    page = staff_browser.get(reverse("insite-message", args=[older.pk])).content.decode()
+    line = status_line(page)
+    assert f"25 {REPLACED}" in line
+    assert "Geen verwerkingsfout" in line
+    for failed in FAILED:
+        assert failed not in page  # the timeline too
+    rows = staff_browser.get(reverse("insite-messages"), HTTP_HX_REQUEST="true").content.decode()
+    assert f"25 {REPLACED}" in rows and "Fout bij verwerken in portal" not in rows
+
+
+def test_a_stale_approval_says_the_version_was_replaced(client_a, browser_a):
+    """The client opened the version before the newer one arrived and approves it now."""
+    older, _newer = replaced_after_adoption(client_a)
+    url = reverse("outsite-action", args=[older.pk, "approve"])
+    data = {"document_sha256": older.document_sha256}
+    # No "Weet u het zeker?" for a version that can no longer be approved.
+    response = browser_a.post(url, data, follow=True)
+    page = response.content.decode()
+    assert "Weet u het zeker?" not in page
+    assert f"Het bericht heeft status 25 ({REPLACED}); goedkeuren kan nu niet." in page
+    response = browser_a.post(url, {**data, "confirmed": "1"}, follow=True)
+    assert f"({REPLACED}); goedkeuren kan nu niet." in response.content.decode()
+    for failed in FAILED:
+        assert failed not in response.content.decode()
+    older.refresh_from_db()
+    assert older.status == Status.PROCESSING_FAILED
