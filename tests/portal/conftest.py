@@ -56,6 +56,22 @@ def make_message(
     return message
 
 
+def refused_by_the_kvk(client, reasons: list[dict] | None = None):
+    """An approval message of ``client`` delivered and then refused by the KvK (90) with
+    ``reasons`` (a KvK number that differs, by default)."""
+    message = make_message(client, Status.APPROVED)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-90")
+    services.record_kvk_statuses(
+        message_id=message.pk,
+        statuses=[],
+        outcome_status=Status.REFUSED,
+        reasons=reasons or [{"code": "KVK002", "message": "KvK-nummer wijkt af"}],
+    )
+    message.refresh_from_db()
+    assert message.status == Status.REFUSED
+    return message
+
+
 @pytest.fixture
 def message_a(client_a):
     return make_message(client_a)

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from kvk.status import Status
 from portal import notifications
-from tests.portal.conftest import make_message
+from tests.portal.conftest import make_message, refused_by_the_kvk
 from workflow import reasons as catalogue
 from workflow import services
 from workflow.models import StatusEvent
@@ -115,15 +115,7 @@ def test_the_reason_is_read_in_the_readers_language(client_a, staff_browser):
 
 
 def test_the_refusal_mail_names_the_code_to_the_staff_only(client_a):
-    message = make_message(client_a, Status.APPROVED)
-    assert services.record_delivered(message_id=message.pk, kenmerk="K-90")
-    services.record_kvk_statuses(
-        message_id=message.pk,
-        statuses=[],
-        outcome_status=Status.REFUSED,
-        reasons=[{"code": "KVK002", "message": "KvK-nummer wijkt af"}],
-    )
-    message.refresh_from_db()
+    message = refused_by_the_kvk(client_a, [{"code": "KVK002", "message": "KvK-nummer wijkt af"}])
     client = notifications.Recipient("klant@example.nl", "nl", "Klant", staff=False)
     staff = notifications.Recipient("kantoor@example.nl", "nl", "Kantoor", staff=True)
     client_body = notifications.render_mail(notifications.REFUSED, message, client)[1]

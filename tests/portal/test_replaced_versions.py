@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from kvk.status import Status
-from tests.portal.conftest import make_message
+from tests.portal.conftest import make_message, refused_by_the_kvk
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -93,3 +93,33 @@ def test_a_stale_approval_says_the_version_was_replaced(client_a, browser_a):
         assert failed not in response.content.decode()
     older.refresh_from_db()
     assert older.status == Status.PROCESSING_FAILED
+
+
+# --- a version a correction followed -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ended", "waiting"),
+    [
+        (lambda client: make_message(client, Status.REJECTED), "wacht op gecorrigeerde stukken"),
+        (refused_by_the_kvk, "levert gecorrigeerde stukken aan"),
+    ],
+    ids=["rejected", "refused"],
+)
+def test_the_staff_read_that_the_corrected_version_arrived(
+    client_a, staff_browser, browser_a, ended, waiting
+):
+    """The status line of a 40 or 90 no longer waits for corrected documents once they are
+    in (the version that replaces it: ApprovalMessage.replaces), on InSite as on OutSite."""
+    old = ended(client_a)
+    staff_url = reverse("insite-message", args=[old.pk])
+    assert waiting in status_line(staff_browser.get(staff_url).content.decode())
+
+    corrected = make_message(client_a)
+    assert corrected.replaces_id == old.pk
+
+    staff_line = status_line(staff_browser.get(staff_url).content.decode())
+    assert "de gecorrigeerde versie is binnen" in staff_line
+    assert waiting not in staff_line
+    client_page = browser_a.get(reverse("outsite-message", args=[old.pk])).content.decode()
+    assert "de gecorrigeerde versie is binnen" in status_line(client_page)
