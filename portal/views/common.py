@@ -470,13 +470,20 @@ def approvals_context(message: ApprovalMessage, user: Any = None) -> dict[str, A
     }
 
 
-def annotate_approvals(messages: Any) -> None:
-    """Give each listed message waiting at 30 its ``approvals`` (or None), in a fixed
-    number of queries however long the list."""
+def annotate_approvals(messages: Any, scope: QuerySet[ApprovalMessage] | None = None) -> None:
+    """Give each listed message waiting at 30 its ``approvals`` (or None), and each one
+    whether a newer version replaces it (``replaced``), as far as the reader sees that
+    version in ``scope`` (by default every message: the staff see all versions of their
+    organisations); in a fixed number of queries however long the list."""
     rows = list(messages)
     progress = approval_progress_many(m for m in rows if m.status == Status.IN_REVIEW)
+    versions = ApprovalMessage.objects.all() if scope is None else scope
+    replaced = set(
+        versions.filter(replaces_id__in=[m.pk for m in rows]).values_list("replaces_id", flat=True)
+    )
     for message in rows:
         message.approvals = progress.get(message.pk)
+        message.replaced = message.pk in replaced
 
 
 # --- the message views InSite and OutSite share ------------------------------------------------

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -45,16 +44,12 @@ def message_list(request: HttpRequest) -> HttpResponse:
     queryset = common.client_messages(request)
     if chosen is not None:
         queryset = queryset.filter(organisation_id=chosen.pk)
-    # A version a newer one replaced (as far as the client sees the newer one) says so.
-    newer = common.client_messages(request).filter(replaces_id=OuterRef("pk"))
     queryset = (
-        queryset.defer(*common.HEAVY_FIELDS)
-        .select_related("organisation")
-        .annotate(replaced=Exists(newer))
-        .order_by("-created_at")
+        queryset.defer(*common.HEAVY_FIELDS).select_related("organisation").order_by("-created_at")
     )
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    common.annotate_approvals(page)
+    # A version a newer one replaced (as far as the client sees the newer one) says so.
+    common.annotate_approvals(page, scope=common.client_messages(request))
     return render(
         request,
         "portal/outsite_messages.html",

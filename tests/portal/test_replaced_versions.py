@@ -123,3 +123,25 @@ def test_the_staff_read_that_the_corrected_version_arrived(
     assert waiting not in staff_line
     client_page = browser_a.get(reverse("outsite-message", args=[old.pk])).content.decode()
     assert "de gecorrigeerde versie is binnen" in status_line(client_page)
+
+
+def row_of(rows: str, message: ApprovalMessage) -> str:
+    found = re.search(
+        rf'<tr><td[^>]*><a href="{reverse("insite-message", args=[message.pk])}">.*?</tr>',
+        rows,
+        flags=re.S,
+    )
+    assert found, "the list shows the message"
+    return found.group(0)
+
+
+def test_the_staff_list_marks_a_replaced_version(client_a, staff_browser, browser_a):
+    """As OutSite's list does (templates/portal/outsite_messages.html)."""
+    rejected = make_message(client_a, Status.REJECTED)
+    corrected = make_message(client_a)
+    assert corrected.replaces_id == rejected.pk
+    rows = staff_browser.get(reverse("insite-messages"), HTTP_HX_REQUEST="true").content.decode()
+    assert REPLACED in row_of(rows, rejected)
+    assert REPLACED not in row_of(rows, corrected)
+    client_list = browser_a.get(reverse("outsite-messages")).content.decode()
+    assert client_list.count(REPLACED) == 1
