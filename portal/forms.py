@@ -110,10 +110,20 @@ def reason_field(label: Any, help_text: Any, *, rows: int = 3, required: Any = N
 
 
 class RejectForm(forms.Form):
+    """Afkeuren bericht: the reason goes to the accountant and, through the client
+    environment's send/receive, to the administration that corrects the documents
+    (KVK-SBR.md section 2: the client prepares the annual report in its own environment)."""
+
     reason = reason_field(
         _("Reden van afkeuren"),
-        _("Uw accountant leest deze reden en past de stukken aan."),
-        required=_("Schrijf waarom u afkeurt, zodat uw accountant weet wat er moet veranderen."),
+        _(
+            "Uw accountant en uw administratie lezen deze reden. De stukken worden in uw "
+            "administratie gecorrigeerd; daarna krijgt u een nieuwe versie ter beoordeling."
+        ),
+        required=_(
+            "Schrijf waarom u afkeurt, zodat uw administratie en uw accountant weten wat er "
+            "moet veranderen."
+        ),
     )
 
 

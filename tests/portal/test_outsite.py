@@ -142,7 +142,10 @@ def test_an_empty_adoption_or_rejection_says_what_to_fill_in(browser_a, message_
     )
     assert reject.status_code == 400
     html = reject.content.decode()
-    assert "Schrijf waarom u afkeurt, zodat uw accountant weet wat er moet veranderen." in html
+    assert (
+        "Schrijf waarom u afkeurt, zodat uw administratie en uw accountant weten wat er moet "
+        "veranderen." in html
+    )
     assert "Dit veld is vereist." not in adopt.content.decode() + html
     message_a.refresh_from_db()
     assert (message_a.status, message_a.adopted) == (Status.IN_REVIEW, False)
