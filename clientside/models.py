@@ -26,6 +26,7 @@ from kvk.activation import (
     switch_subject_field,
 )
 from kvk.deadlines import financial_year_period
+from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
 from kvk.fields import legal_form_field, value_list_field
 from kvk.status import Status
 
@@ -383,13 +384,21 @@ class OutboundMessage(models.Model):
         return str(Status(self.status).label)
 
     @property
+    def refused_by_digipoort(self) -> bool:
+        """A 90 that Digipoort's own check refused (status 311, the portal's reason
+        DIGIPOORT_VALIDATION), before the KvK received the document."""
+        return self.status == Status.REFUSED and self._has_reason(DIGIPOORT_VALIDATION)
+
+    @property
     def replaced_by_newer_version(self) -> bool:
         """The portal closed this message at 25 because a newer version of the same year's
         accounts entered its workflow (its reason VERSION_SUPERSEDED): replaced there, not
         failed; nothing here is to be corrected."""
-        return self.status == Status.PROCESSING_FAILED and any(
-            isinstance(reason, dict) and reason.get("code") == VERSION_SUPERSEDED
-            for reason in self.reasons or []
+        return self.status == Status.PROCESSING_FAILED and self._has_reason(VERSION_SUPERSEDED)
+
+    def _has_reason(self, code: str) -> bool:
+        return any(
+            isinstance(reason, dict) and reason.get("code") == code for reason in self.reasons or []
         )
 
 

@@ -106,6 +106,14 @@ CORRECTION_STEP = {
     ),
 }
 
+#: "Volgende stap" after Digipoort's own check refused the message (status 311, reported as
+#: 90), before the KvK received it (OutboundMessage.refused_by_digipoort).
+DIGIPOORT_REFUSAL_STEP = gettext_lazy(
+    "Digipoort heeft de jaarrekening afgekeurd bij de controle, voordat de KvK haar ontving "
+    "(status 90). Herstel wat bij de redenen staat en klik opnieuw op 'Klaarzetten "
+    "accountancyportal'."
+)
+
 #: "Volgende stap" after a message the portal closed because a newer version of the year
 #: replaced it there (OutboundMessage.replaced_by_newer_version): nothing failed.
 REPLACED_STEP = gettext_lazy(
@@ -237,6 +245,8 @@ def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _St
         )
     if message.replaced_by_newer_version:
         return _Step(str(REPLACED_STEP), report_url + "#berichten", DONE)
+    if message.refused_by_digipoort:
+        return _Step(str(DIGIPOORT_REFUSAL_STEP), report_url + "#nieuwe-stukken", ACT)
     if services.needs_correction(message):
         text = str(CORRECTION_STEP[Status(message.status)])
         return _Step(text, report_url + "#nieuwe-stukken", ACT)

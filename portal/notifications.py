@@ -44,7 +44,7 @@ from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
 from workflow.approvers import Adopter, adopter, adopter_rule
 from workflow.models import ApprovalMessage, Comment, NotificationLog
-from workflow.reasons import public
+from workflow.reasons import public, refused_by_digipoort
 from workflow.selectors import client_status, repair_reason
 
 log = logging.getLogger(__name__)
@@ -212,6 +212,15 @@ def _subject(kind: str, message) -> str:
         ),
         COMMENT: _("Nieuwe opmerking bij de jaarrekening %(year)s van %(organisation)s"),
     }
+    if kind == REFUSED and refused_by_digipoort(message.reasons):
+        # Digipoort's own check (311), before the KvK received anything: not the KvK's verdict.
+        return (
+            _(
+                "Digipoort heeft de jaarrekening %(year)s van %(organisation)s afgekeurd bij de "
+                "controle"
+            )
+            % names
+        )
     return subjects[kind] % names
 
 

@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
 from kvk.status import Status, status_label
 from workflow.errors import SENTENCES, code_of, render
 
@@ -52,7 +53,7 @@ TRANSPORT: dict[str, Any] = {
     "kvk_not_delivered": _(
         "Digipoort kon het bericht niet afleveren bij de KvK. Het wordt opnieuw verzonden."
     ),
-    "digipoort_validation": _(
+    DIGIPOORT_VALIDATION: _(
         "Digipoort heeft het bericht afgekeurd bij de controle. Er is een gecorrigeerde "
         "jaarrekening nodig."
     ),
@@ -320,6 +321,14 @@ def second_filing(reasons: list[dict[str, Any]] | Any) -> bool:
     no corrected version follows, but nothing (the year is filed) or a heraanlevering."""
     return isinstance(reasons, list) and any(
         isinstance(entry, dict) and entry.get("code") == SECOND_FILING for entry in reasons
+    )
+
+
+def refused_by_digipoort(reasons: list[dict[str, Any]] | Any) -> bool:
+    """Whether a 90 is Digipoort's own refusal at its validation (status 311,
+    DIGIPOORT_VALIDATION), before the KvK received the document: not the KvK's verdict."""
+    return isinstance(reasons, list) and any(
+        isinstance(entry, dict) and entry.get("code") == DIGIPOORT_VALIDATION for entry in reasons
     )
 
 

@@ -21,7 +21,13 @@ from kvk import taxonomy as tx
 from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
-from workflow.reasons import another_company, public, status_words, superseded
+from workflow.reasons import (
+    another_company,
+    public,
+    refused_by_digipoort,
+    status_words,
+    superseded,
+)
 
 #: The audit actions as the timeline names them.
 ACTION_LABELS = {
@@ -140,9 +146,16 @@ CLIENT_ACTION_LABELS = {
 }
 
 
+#: A 90 that Digipoort's own check refused, before the KvK received it, as a client reads it.
+REFUSED_BY_DIGIPOORT = _("Afgekeurd bij de controle door Digipoort")
+
+
 def client_status(status: int, reasons: Any = None) -> str:
     """Where a message stands, as its client reads it (CLIENT_STATUS); with its ``reasons``,
-    a 25 that a newer version closed reads as replaced, not as refused."""
+    a 25 that a newer version closed reads as replaced, not as refused, and a 90 as refused
+    by whoever refused it."""
+    if status == Status.REFUSED and refused_by_digipoort(reasons):
+        return str(REFUSED_BY_DIGIPOORT)
     phrase = CLIENT_STATUS.get(status)
     if phrase is None or superseded(reasons):
         return status_words(status, reasons)

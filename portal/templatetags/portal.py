@@ -57,6 +57,13 @@ def second_filing(reasons: Any) -> bool:
 
 
 @register.filter
+def refused_by_digipoort(reasons: Any) -> bool:
+    """Whether Digipoort refused the documents at its own check, before the KvK received
+    them (workflow.reasons)."""
+    return reasons_catalogue.refused_by_digipoort(reasons)
+
+
+@register.filter
 def attention_label(code: str) -> str:
     """The short label of an attention code (the code itself when it is new to us)."""
     return str(ATTENTION_LABELS.get(code, code)) if code else ""

@@ -15,11 +15,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from kvk.digipoort.client import DigipoortStatus
 from kvk.status import Status
-from tests.portal.conftest import make_message
+from portal import notifications
+from tests.portal.conftest import make_message, refused_by_the_kvk
 from tests.portal.test_processing_reasons_language import pages
 from workflow import reasons as catalogue
 from workflow import services, submission
@@ -124,3 +126,49 @@ def test_a_311_stored_before_keeps_what_it_showed(
         staff, client, api_text = pages(message, client_a, staff_browser, browser_a, api, language)
         for shown in (reasons_block(staff), reasons_block(client), api_text):
             assert DIGIPOORT_WORDS in shown
+
+
+# --- who refused, and who acts next, in the mails and the status line -------------------------
+
+CLIENT = notifications.Recipient("klant@example.nl", "nl", "Klant", staff=False)
+STAFF = notifications.Recipient("kantoor@example.nl", "nl", "Kantoor", staff=True)
+#: Who acts after a refusal: the client's own administration corrects and sends again
+#: (KVK-SBR.md section 2: the client prepares the annual report in its own environment).
+CLIENT_ACTS = "Uw administratie corrigeert de stukken en stuurt ze opnieuw naar uw accountant"
+STAFF_ACTS = "De administratie van de cliënt levert gecorrigeerde stukken aan"
+
+
+def test_a_311_mail_says_digipoort_refused_it_before_the_kvk(
+    client_a, digipoort_stub, digipoort_settings
+):
+    message = refused_by_digipoort(client_a, digipoort_stub)
+    for recipient, acts in ((CLIENT, CLIENT_ACTS), (STAFF, STAFF_ACTS)):
+        subject, body = notifications.render_mail(notifications.REFUSED, message, recipient)
+        assert subject.startswith(f"Digipoort heeft de jaarrekening {message.financial_year}")
+        assert "KvK heeft" not in subject and "De KvK heeft" not in body
+        assert "afgekeurd bij de controle, voordat de KvK haar ontving" in body
+        assert acts in body
+
+
+def test_a_kvk_refusal_mail_says_who_delivers_new_documents(client_a):
+    message = refused_by_the_kvk(client_a)
+    for recipient, acts in ((CLIENT, CLIENT_ACTS), (STAFF, STAFF_ACTS)):
+        subject, body = notifications.render_mail(notifications.REFUSED, message, recipient)
+        assert subject.startswith("KvK heeft de jaarrekening")
+        assert "Digipoort" not in subject + body
+        assert acts in body and "Er moeten nieuwe stukken worden aangeleverd" not in body
+
+
+def test_the_status_line_of_a_311_names_digipoort(
+    client_a, staff_browser, browser_a, digipoort_stub, digipoort_settings
+):
+    message = refused_by_digipoort(client_a, digipoort_stub)
+    staff = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    client = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    for page in (staff, client):
+        line = re.search(r'<div id="message-status".*?</div>', page, flags=re.S).group(0)
+        assert "Digipoort heeft de stukken bij de controle afgekeurd" in line
+        assert "De KvK heeft de stukken afgekeurd" not in line
+    assert "Afgekeurd bij de controle door Digipoort" in re.search(
+        r'<span class="badge s90".*?</span>', client, flags=re.S
+    ).group(0)

@@ -242,7 +242,8 @@ def test_a_name_ending_in_a_full_stop_ends_the_sentence_once(
         )
     (sent,) = _to(client_a.user.email)
     assert "Korenschoof B.V.." not in sent.body
-    assert "of Korenschoof B.V. New documents" in sent.body
+    # The English of templates/portal/email/notification.txt's refused branch.
+    assert "of Korenschoof B.V. Your administration corrects the documents" in sent.body
 
 
 def test_a_contact_whose_login_was_deactivated_hears_nothing(
