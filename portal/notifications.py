@@ -42,7 +42,7 @@ from deadlines.models import ReminderLog
 from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
-from workflow.approvers import Adopter, adopter, adopter_rule
+from workflow.approvers import Adopter, adopter, adopter_rule, approvals_given
 from workflow.models import ApprovalMessage, Comment, NotificationLog
 from workflow.reasons import public, refused_by_digipoort
 from workflow.selectors import client_status, repair_reason
@@ -212,6 +212,22 @@ def _subject(kind: str, message) -> str:
         ),
         COMMENT: _("Nieuwe opmerking bij de jaarrekening %(year)s van %(organisation)s"),
     }
+    if kind == AWAITING_REVIEW and message.resubmission:
+        return (
+            _(
+                "Heraanlevering van de jaarrekening %(year)s van %(organisation)s wacht op uw "
+                "goedkeuring"
+            )
+            % names
+        )
+    if kind == AWAITING_REVIEW and message.replaces_id:
+        return (
+            _(
+                "Nieuwe versie van de jaarrekening %(year)s van %(organisation)s wacht op uw "
+                "goedkeuring"
+            )
+            % names
+        )
     if kind == REFUSED and refused_by_digipoort(message.reasons):
         # Digipoort's own check (311), before the KvK received anything: not the KvK's verdict.
         return (
@@ -244,6 +260,29 @@ def _adopter(kind: str, message, recipient: Recipient) -> Adopter | None:
     return adopter(message, recipient.user_id)
 
 
+@dataclass(frozen=True)
+class EarlierVersion:
+    """The version a message asked to be reviewed replaces (ApprovalMessage.replaces)."""
+
+    received: datetime
+    #: Adopted or (partly) approved: bound to its own document, none of it counts for the
+    #: new version (workflow.services.versions), which the mail says.
+    consented: bool
+
+
+def _earlier_version(kind: str, message) -> EarlierVersion | None:
+    if kind != AWAITING_REVIEW or not message.replaces_id:
+        return None
+    earlier = (
+        ApprovalMessage.objects.filter(pk=message.replaces_id)
+        .only("created_at", "adopted", "document_sha256")
+        .first()
+    )
+    if earlier is None:
+        return None
+    return EarlierVersion(earlier.created_at, earlier.adopted or bool(approvals_given(earlier)))
+
+
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
     with translation.override(recipient.language):
         # A client never reads the technical detail of a reason; the staff do. Both read
@@ -267,6 +306,9 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 # The same document again after the client rejected it: the staff's reason.
                 "repair_reason": repair_reason(message) if kind == AWAITING_REVIEW else "",
                 "adopter": _adopter(kind, message, recipient),
+                # A new version: what it replaces, and whether an adoption or approval of
+                # that one no longer counts.
+                "earlier": _earlier_version(kind, message),
                 "attention_label": attention_label(message.attention_code),
                 "attention": attention_text(message.attention_code, message.attention_detail),
             },
