@@ -44,7 +44,7 @@ from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
 from workflow.approvers import Adopter, adopter, adopter_rule, approvals_given
 from workflow.models import ApprovalMessage, Comment, NotificationLog
-from workflow.reasons import public, refused_by_digipoort
+from workflow.reasons import in_plain_words, refused_by_digipoort
 from workflow.selectors import client_status, repair_reason
 
 log = logging.getLogger(__name__)
@@ -285,9 +285,10 @@ def _earlier_version(kind: str, message) -> EarlierVersion | None:
 
 def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
     with translation.override(recipient.language):
-        # A client never reads the technical detail of a reason; the staff do. Both read
-        # the sentences in the recipient's language (workflow.reasons.sentence).
-        reasons = message.reasons if recipient.staff else public(message.reasons)
+        # A client never reads the technical detail of a reason, nor the findings of the
+        # document's checks but in plain words; the staff do. Both read the sentences in
+        # the recipient's language (workflow.reasons.sentence).
+        reasons = message.reasons if recipient.staff else in_plain_words(message.reasons)
         subject = _subject(kind, message)
         body = render_to_string(
             "portal/email/notification.txt",

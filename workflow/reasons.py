@@ -19,6 +19,7 @@ only, folded away with the detail (templates/workflow/_reason.html).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import format_day
 from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
 from kvk.status import Status, status_label
 from workflow.errors import SENTENCES, code_of, render
@@ -124,20 +126,22 @@ PROCESSING: dict[str, Any] = {
     ),
     # An older version of a year closed at 30 when a newer one entered the workflow
     # (workflow.services.versions).
+    # The newer version is named by the day it was received (``received_on``); its
+    # ``message_id`` stays in the params for machines, a UUID says nothing to a person.
     "version_superseded": _(
-        "Er is een nieuwere versie van de jaarrekening over %(year)s ontvangen (bericht "
-        "%(message_id)s). Dit bericht is daarom uit de workflow gehaald en kan niet meer "
+        "Er is een nieuwere versie van de jaarrekening over %(year)s ontvangen, op "
+        "%(received_on)s. Dit bericht is daarom uit de workflow gehaald en kan niet meer "
         "worden goedgekeurd; een vaststelling of goedkeuring van dit bericht geldt niet voor "
-        "de nieuwe versie. Beoordeel bericht %(message_id)s."
+        "de nieuwe versie. Beoordeel de versie van %(received_on)s."
     ),
     # An approved version stopped at 70 because the organisation's KvK number changed,
     # closed when a new version of its year entered the workflow (workflow.services.versions).
     "version_superseded:kvk_number_changed": _(
         "Het KvK-nummer van de organisatie is gewijzigd en er is een nieuwe versie van de "
-        "jaarrekening over %(year)s ontvangen (bericht %(message_id)s). Dit bericht kon onder "
-        "het oude KvK-nummer niet worden verzonden; het is daarom vervangen door de nieuwe "
-        "versie en wordt niet meer verzonden. De goedkeuring van dit bericht geldt niet voor "
-        "de nieuwe versie. Beoordeel bericht %(message_id)s."
+        "jaarrekening over %(year)s ontvangen, op %(received_on)s. Dit bericht kon onder het "
+        "oude KvK-nummer niet worden verzonden; het is daarom vervangen door de nieuwe versie "
+        "en wordt niet meer verzonden. De goedkeuring van dit bericht geldt niet voor de "
+        "nieuwe versie. Beoordeel de versie van %(received_on)s."
     ),
     "workflow_unavailable": _("De workflow van deze berichtsoort hoort bij een ander kantoor."),
     "workflow_unavailable:missing_actions": _(
@@ -244,7 +248,7 @@ def ours(key: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     (a status label) are not stored: a status label is read again from the status
     (``_readable_params``)."""
     with translation.override(settings.LANGUAGE_CODE):
-        text = _render(key, params)
+        text = _render(key, _readable_params(params))
     kept = {name: value for name, value in (params or {}).items() if not isinstance(value, Promise)}
     entry: dict[str, Any] = {"code": code_of(key), "message": text, "key": key}
     if kept:
@@ -260,19 +264,45 @@ def _render(key: str, params: Mapping[str, Any] | None) -> str:
 
 
 def bilingual(code: str, message_nl: str, message_en: str) -> dict[str, str]:
-    """A reason whose source words it in both languages (the parser, the KvK checks)."""
+    """A reason whose source words it in both languages (the parser, the KvK checks): a
+    finding of the document's own checks (``document_finding``)."""
     return {"code": code, "message": message_nl, "message_en": message_en}
+
+
+def document_finding(entry: dict[str, Any] | Any) -> bool:
+    """Whether a stored reason is a finding of the document's own checks (the parser, the
+    KvK's filing rules and formulas, ``bilingual``): the only reasons worded in two
+    languages by their source."""
+    return isinstance(entry, dict) and bool(entry.get("message_en"))
+
+
+#: What a client reads in the portal instead of the findings of the document's checks: those
+#: speak of concepts and the KvK's formula files, for the staff and for the client's
+#: bookkeeping environment, where the document is corrected (it reads them over the API).
+DOCUMENT_FINDINGS = _(
+    "De stukken voldoen niet aan de regels van de KvK en konden daarom niet worden verwerkt. "
+    "Uw administratie corrigeert ze en stuurt een nieuwe versie; uw accountant ziet precies "
+    "wat er moet veranderen."
+)
 
 
 #: What a reason carries for the portal's own reading, never shown as such to a client.
 _INTERNAL = ("detail", "key", "params", "message_en")
 
 
+#: Params that hold a day, stored as an ISO date ("2026-03-02"): written as a person reads a
+#: day in the reader's language (config.dates.format_day).
+_DAY_PARAMS = ("received_on",)
+
+
 def _readable_params(params: Any) -> dict[str, Any]:
-    """The stored params, with the label of a status in the reader's language."""
-    readable = dict(params) if isinstance(params, dict) else {}
+    """The stored params, with the label of a status and any day in the reader's language."""
+    readable = dict(params) if isinstance(params, Mapping) else {}
     if "status" in readable and "status_label" not in readable:
         readable["status_label"] = status_label(readable["status"])
+    for name in _DAY_PARAMS:
+        if isinstance(readable.get(name), str):
+            readable[name] = format_day(date.fromisoformat(readable[name]))
     return readable
 
 
@@ -313,6 +343,23 @@ def public(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
             entry = {key: value for key, value in entry.items() if key not in _INTERNAL}
             entry["message"] = text
         shown.append(entry)
+    return shown
+
+
+def in_plain_words(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
+    """What a client reads in the portal: ``public``, with the findings of the document's
+    checks (``document_finding``) in one plain sentence (DOCUMENT_FINDINGS), where the
+    first of them stood."""
+    if not isinstance(reasons, list):
+        return []
+    shown: list[dict[str, Any]] = []
+    plain_given = False
+    for entry in reasons:
+        if not document_finding(entry):
+            shown += public([entry])
+        elif not plain_given:
+            shown.append({"message": str(DOCUMENT_FINDINGS)})
+            plain_given = True
     return shown
 
 

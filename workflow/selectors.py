@@ -23,7 +23,7 @@ from kvk.status import Status, status_label
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
 from workflow.reasons import (
     another_company,
-    public,
+    in_plain_words,
     refused_by_digipoort,
     status_words,
     superseded,
@@ -322,7 +322,9 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
                 to_label=status_words(event.to_status, event.reasons)
                 if for_staff
                 else client_status(event.to_status, event.reasons),
-                reasons=list(event.reasons or []) if for_staff else public(event.reasons or []),
+                reasons=list(event.reasons or [])
+                if for_staff
+                else in_plain_words(event.reasons or []),
                 document_sha256=event.document_sha256,
                 ip_address=event.ip_address if for_staff else None,
                 sequence=event.sequence,

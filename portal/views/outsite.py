@@ -73,7 +73,10 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "staff": False,
         "document_withheld": withheld,
         "rendered": None if withheld else common.rendered_accounts(message),
-        "findings": [] if withheld else common.findings_for_display(message, language),
+        # Not for documents that could not be processed: the reasons say it in plain words.
+        "findings": []
+        if withheld or message.status == Status.PROCESSING_FAILED
+        else common.findings_for_display(message, language),
         **common.timeline_context(message, staff=False),
         **common.versions_context(message, common.client_messages(request), language, staff=False),
         "comment_form": forms.get("comment_form") or CommentForm(),
@@ -93,8 +96,9 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "rejection": _rejection(message),
         # Why the accountant put back a message the client rejected.
         "repair_reason": selectors.repair_reason(message),
-        # The sentence of each reason, never its technical detail (that is for the staff).
-        "reasons": reason_catalogue.public(message.reasons),
+        # The sentence of each reason, never its technical detail (that is for the staff),
+        # and the findings of the document's checks in plain words.
+        "reasons": reason_catalogue.in_plain_words(message.reasons),
         **common.approvals_context(message, request.user),
     }
 

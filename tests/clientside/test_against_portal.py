@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clientside import services
 from clientside.models import Administration, OutboundMessage
 from clientside.portal_client import PortalClient, PortalError
 from clientside.views import next_step
+from config.dates import format_day
 from connectors import services as connector_services
 from connectors.models import ClientToken
 from crm.models import Identification
@@ -504,5 +506,9 @@ def test_after_a_new_kvk_number_a_new_version_replaces_the_message_stopped_at_70
     old.refresh_from_db()
     assert new.status == Status.IN_REVIEW
     assert old.status == Status.PROCESSING_FAILED
-    assert ApprovalMessage.objects.get(message_id=new.message_id).replaces_id == stopped.pk
-    assert str(new.message_id) in old.reasons[0]["message"]
+    replacing = ApprovalMessage.objects.get(message_id=new.message_id)
+    assert replacing.replaces_id == stopped.pk
+    # The reason names the new version by the day the portal received it, not by its UUID.
+    received_on = format_day(timezone.localdate(replacing.created_at))
+    assert f"ontvangen, op {received_on}" in old.reasons[0]["message"]
+    assert str(new.message_id) not in old.reasons[0]["message"]

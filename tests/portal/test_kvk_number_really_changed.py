@@ -22,8 +22,9 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from config.dates import format_day
 from connectors import services as connector_services
 from crm.models import Identification
 from kvk.status import Status
@@ -91,10 +92,17 @@ def test_a_new_version_under_the_new_number_replaces_the_stopped_message(
     (reason,) = old.reasons
     assert reason["code"] == "version_superseded"
     assert reason["key"] == "version_superseded:kvk_number_changed"
-    assert reason["params"] == {"message_id": str(new.message_id), "year": YEAR}
+    received_on = timezone.localdate(new.created_at)
+    assert reason["params"] == {
+        "message_id": str(new.message_id),
+        "year": YEAR,
+        "received_on": received_on.isoformat(),
+    }
     with translation.override("nl"):
         text = sentence(reason)
-    assert str(new.message_id) in text and str(YEAR) in text
+    # The new version named by the day it was received, not by its UUID.
+    assert format_day(received_on) in text and str(YEAR) in text
+    assert str(new.message_id) not in text
     assert "niet meer verzonden" in text
 
     # The new version goes the whole way, under the new number; the old one never goes.
@@ -212,7 +220,9 @@ def test_the_pages_say_what_to_do_on_the_stopped_message_and_then_what_replaced_
         assert 'id="kvk-number-new-version"' not in text
         assert 'id="replaced"' in text and f'href="{reverse(name, args=[new.pk])}"' in text
         assert f"nieuwe versie van de jaarrekening over {YEAR} ontvangen" in text
-        assert f"(bericht {new.message_id})" in text
+        # The new version named by the day it was received, not by its UUID.
+        assert f"ontvangen, op {format_day(timezone.localdate(new.created_at))}" in text
+        assert str(new.message_id) not in text
 
 
 @pytest.mark.django_db(transaction=True)

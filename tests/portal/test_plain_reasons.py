@@ -5,6 +5,7 @@ its audit event (kept for good), is the catalogue's sentence with the raw text a
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import translation
 
 from kvk.status import Status
 from portal import notifications
+from tests.conftest import instance_for, message_at_25
 from tests.portal.conftest import make_message, refused_by_the_kvk
 from workflow import reasons as catalogue
 from workflow import services
@@ -122,3 +124,26 @@ def test_the_refusal_mail_names_the_code_to_the_staff_only(client_a):
     staff_body = notifications.render_mail(notifications.REFUSED, message, staff)[1]
     assert "KvK-nummer wijkt af" in client_body and "KVK002" not in client_body
     assert "KvK-nummer wijkt af (KVK002)" in staff_body
+
+
+def test_a_25_for_the_kvks_checks_reads_plainly_to_the_client(client_a, browser_a, staff_browser):
+    """The findings of the document's checks name concepts and the KvK's formula files:
+    the staff read them (and the client's bookkeeping environment, over the API, where the
+    document is corrected); the client reviewing in OutSite reads a plain sentence."""
+    # An amount with decimals where its type has none (DEP-VALUE), and with it the sum of
+    # the balance sheet the KvK's formula checks (kvk-balance-sheet_u-for.xml).
+    content = instance_for(client_a.kvk_number).replace(
+        b'decimals="0">53250<', b'decimals="0">53250.5<', 1
+    )
+    message = message_at_25(client_a, content)
+    technical = ("jenv-bw2-i:", "-for.xml", "nl-types:")
+    client_page = html.unescape(
+        browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    )
+    assert str(catalogue.DOCUMENT_FINDINGS) in client_page
+    assert client_page.count(str(catalogue.DOCUMENT_FINDINGS)) == 2  # reasons and timeline
+    assert not any(words in client_page for words in technical)
+    staff_page = html.unescape(
+        staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    )
+    assert "jenv-bw2-i:AssetsNoncurrentOther" in staff_page and "-for.xml" in staff_page

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from config.dates import format_day
 from deadlines import reminders
 from kvk.status import Status
 from tests import factories
@@ -47,10 +48,17 @@ def _assert_closed_for(older: ApprovalMessage, newer: ApprovalMessage) -> None:
     assert last.actor_kind == Actor.Kind.SYSTEM and last.reasons == older.reasons
     (reason,) = older.reasons
     assert reason["key"] == "version_superseded"
-    assert reason["params"] == {"message_id": str(newer.message_id), "year": YEAR}
+    received_on = timezone.localdate(newer.created_at)
+    assert reason["params"] == {
+        "message_id": str(newer.message_id),
+        "year": YEAR,
+        "received_on": received_on.isoformat(),
+    }
     with translation.override("nl"):
         text = sentence(reason)
-    assert str(newer.message_id) in text and str(YEAR) in text
+    # The newer version is named by the day it was received, not by its UUID.
+    assert format_day(received_on) in text and str(YEAR) in text
+    assert str(newer.message_id) not in text
 
 
 def test_a_newer_version_closes_the_older_one_waiting_for_the_client(flow):

@@ -31,9 +31,11 @@ year (``lock_stopped_versions``). Any other 70 may still reach the KvK and keeps
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from crm.services import STOPPED_FOR_KVK_NUMBER
 from kvk.status import Status
@@ -90,6 +92,16 @@ def lock_waiting_versions(
     )
 
 
+def _naming(newest: ApprovalMessage, year: int | None) -> dict[str, Any]:
+    """The params of a closed version's reason: the year, and the version that goes on, by
+    the day it was received (for people) and by its message id (for machines)."""
+    return {
+        "message_id": str(newest.message_id),
+        "year": year,
+        "received_on": timezone.localdate(newest.created_at).isoformat(),
+    }
+
+
 def close_older_versions(
     started: list[ApprovalMessage], waiting: list[ApprovalMessage]
 ) -> tuple[list[ApprovalMessage], list[StatusEvent]]:
@@ -107,7 +119,7 @@ def close_older_versions(
     for (_organisation_id, year), messages in versions.items():
         messages.sort(key=lambda message: message.pk)
         newest = messages[-1]
-        reasons = [ours(VERSION_SUPERSEDED, {"message_id": str(newest.message_id), "year": year})]
+        reasons = [ours(VERSION_SUPERSEDED, _naming(newest, year))]
         for older, newer in zip(messages, messages[1:], strict=False):
             from_status = _transition(older, older.close_superseded, SYSTEM, reasons)
             events.append(
@@ -175,8 +187,7 @@ def close_stopped_versions(
             continue  # no new version of this year entered the workflow
         goes_on = [message for message in versions if message.status == Status.IN_REVIEW]
         newest = (goes_on or versions)[-1]
-        params = {"message_id": str(newest.message_id), "year": old.financial_year}
-        reasons = [ours(STOPPED_VERSION_SUPERSEDED, params)]
+        reasons = [ours(STOPPED_VERSION_SUPERSEDED, _naming(newest, old.financial_year))]
         from_status = _transition(old, old.close_superseded, SYSTEM, reasons)
         events.append(_event(old, action=VERSION_SUPERSEDED, actor=SYSTEM, from_status=from_status))
         changed.append(old)
