@@ -106,11 +106,16 @@ class Problem:
 
 
 class PrepareError(Exception):
-    """The report is not ready; ``problems`` lists every issue in Dutch with its field."""
+    """The report is not ready; ``problems`` lists every issue in Dutch with its field.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``checks``: the problems are what the report's checks found (the page lists them under
+    'Controle', at their fields); otherwise the report itself or a message under way stands
+    in the way, and no field is to be corrected."""
+
+    def __init__(self, problems: list[Problem], *, checks: bool = False) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+        self.checks = checks
 
 
 class ReportLocked(Exception):
@@ -238,15 +243,17 @@ def _locked_report(report: AnnualReport) -> AnnualReport:
 
 
 @transaction.atomic
-def create_report(*, administration: Administration, financial_year: int) -> AnnualReport:
-    """A new annual report for a financial year (the figures still to be entered)."""
-    report, _created = AnnualReport.objects.get_or_create(
+def create_report(
+    *, administration: Administration, financial_year: int
+) -> tuple[AnnualReport, bool]:
+    """A new annual report for a financial year (the figures still to be entered), and
+    True; the report of that year and False when the administration already has one."""
+    return AnnualReport.objects.get_or_create(
         administration=administration,
         financial_year=financial_year,
         resubmission=False,
         defaults={"statements": new_report_statements(administration, financial_year)},
     )
-    return report
 
 
 Amounts = Mapping[str, tuple[Decimal | None, Decimal | None]]
@@ -1189,7 +1196,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
         replace = current
     check = check_report(report, today=today)
     if check.problems:
-        raise PrepareError(check.problems)
+        raise PrepareError(check.problems, checks=True)
     content = check.content
     if replace is not None:
         # Only while still never offered: a send/receive run may have taken it meanwhile.

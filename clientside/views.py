@@ -464,9 +464,20 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         flash.error(request, str(form.errors["financial_year"][0]))
         return redirect(reverse("clientside:administration", args=[pk]) + "#jaarrapporten")
-    report = services.create_report(
+    report, created = services.create_report(
         administration=administration, financial_year=form.cleaned_data["financial_year"]
     )
+    if not created:
+        # One report a year (a heraanlevering apart): the one there is, as it stands.
+        flash.info(
+            request,
+            _(
+                "Er is al een jaarrapport %(year)s; dat ziet u hier, zoals het is. Er is geen "
+                "nieuw jaarrapport gemaakt."
+            )
+            % {"year": report.financial_year},
+        )
+        return redirect("clientside:report", report.pk)
     flash.success(
         request,
         _(
@@ -693,6 +704,30 @@ def report_values(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _not_prepared(request: HttpRequest, pk: int, error: services.PrepareError) -> HttpResponse:
+    """Why "Klaarzetten" refused: the points the checks found, which the page lists under
+    'Controle'; or what stands in the way that is no field (a message under way)."""
+    if not error.checks:
+        for problem in error.problems:
+            flash.error(request, _("Niet klaargezet: %(reason)s") % {"reason": problem.message})
+        return redirect(reverse("clientside:report", args=[pk]) + "#berichten")
+    count = len(error.problems)
+    flash.error(
+        request,
+        ngettext(
+            "Niet klaargezet: er is %(count)s punt om te herstellen. Herstel het onder "
+            "'Controle' en probeer opnieuw.",
+            "Niet klaargezet: er zijn %(count)s punten om te herstellen. Herstel ze onder "
+            "'Controle' en probeer opnieuw.",
+            count,
+        )
+        % {"count": count},
+    )
+    for problem in error.problems:
+        flash.error(request, str(problem))
+    return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+
+
 @post_else(_form_on("clientside:report", "#controle"))
 @permission(PREPARE)
 @activation.required("report")
@@ -701,17 +736,7 @@ def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         message = services.prepare(report)
     except services.PrepareError as error:
-        flash.error(
-            request,
-            _(
-                "Niet klaargezet: %(count)s probleem/problemen. Herstel de genoemde velden "
-                "onder 'Controle' en probeer opnieuw."
-            )
-            % {"count": len(error.problems)},
-        )
-        for problem in error.problems:
-            flash.error(request, str(problem))
-        return redirect(reverse("clientside:report", args=[pk]) + "#controle")
+        return _not_prepared(request, pk, error)
     flash.success(
         request,
         _(

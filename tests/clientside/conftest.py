@@ -4,6 +4,7 @@ report with valid figures."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from clientside.models import (
     AnnualReport,
     CommunicationProfile,
     FilingActivation,
+    OutboundMessage,
     Signatory,
 )
 from demo.setup import report_values, signing_day
@@ -104,6 +106,35 @@ def portal_url(live_server, no_processing_kick) -> str:
 def env_a(client_a, portal_url) -> ClientEnvironment:
     return make_environment(
         kvk_number=client_a.kvk_number, token=client_a.token, portal_url=portal_url
+    )
+
+
+@pytest.fixture
+def env() -> ClientEnvironment:
+    """An environment whose portal address is nowhere (for screens that send nothing)."""
+    return make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
+
+
+@pytest.fixture
+def bookkeeper(client):
+    """A browser logged in as a user with every permission of the client environment."""
+    from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
+
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    return client
+
+
+def mirrored(report: AnnualReport, status: int, reasons: list | None = None) -> OutboundMessage:
+    """A message of ``report`` whose status (and reasons) the portal reported."""
+    document = f"<xbrl>{report.financial_year} {status}</xbrl>".encode()
+    return OutboundMessage.objects.create(
+        administration=report.administration,
+        report=report,
+        filename=f"jaarrekening-{report.financial_year}.xbrl",
+        document=document,
+        document_sha256=hashlib.sha256(document).hexdigest(),
+        status=status,
+        reasons=reasons or [],
     )
 
 

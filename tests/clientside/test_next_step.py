@@ -5,45 +5,26 @@ too) is not hidden behind the newest year's status."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from django.urls import reverse
 
-from clientside.models import AnnualReport, OutboundMessage
+from clientside.models import AnnualReport
 from clientside.views import next_step
 from kvk.status import Status
-from tests.clientside.conftest import YEAR, make_environment
+from tests.clientside.conftest import YEAR, mirrored
 
 pytestmark = pytest.mark.django_db
 
 CATCH_UP = YEAR - 1
 
 
-@pytest.fixture
-def env():
-    return make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-
-
 def _catch_up(env) -> AnnualReport:
     return AnnualReport.objects.create(administration=env.administration, financial_year=CATCH_UP)
 
 
-def _message(report: AnnualReport, status: Status) -> OutboundMessage:
-    document = f"<xbrl>{report.financial_year} {status}</xbrl>".encode()
-    return OutboundMessage.objects.create(
-        administration=report.administration,
-        report=report,
-        filename=f"jaarrekening-{report.financial_year}.xbrl",
-        document=document,
-        document_sha256=hashlib.sha256(document).hexdigest(),
-        status=status,
-    )
-
-
 def test_a_catch_up_year_in_review_is_not_hidden_behind_the_filed_newest_year(env):
-    _message(env.report, Status.FILED)
-    _message(_catch_up(env), Status.IN_REVIEW)
+    mirrored(env.report, Status.FILED)
+    mirrored(_catch_up(env), Status.IN_REVIEW)
 
     text, _link = next_step(env.administration)
 
@@ -52,8 +33,8 @@ def test_a_catch_up_year_in_review_is_not_hidden_behind_the_filed_newest_year(en
 
 
 def test_a_prepared_catch_up_year_asks_to_send_it_while_the_newest_is_in_review(env):
-    _message(env.report, Status.IN_REVIEW)
-    _message(_catch_up(env), Status.PREPARED)
+    mirrored(env.report, Status.IN_REVIEW)
+    mirrored(_catch_up(env), Status.PREPARED)
 
     text, link = next_step(env.administration)
 
@@ -65,7 +46,7 @@ def test_a_prepared_catch_up_year_asks_to_send_it_while_the_newest_is_in_review(
 
 
 def test_a_new_catch_up_report_asks_for_its_figures_after_the_newest_was_filed(env):
-    _message(env.report, Status.FILED)
+    mirrored(env.report, Status.FILED)
     catch_up = _catch_up(env)
 
     text, link = next_step(env.administration)
@@ -75,8 +56,8 @@ def test_a_new_catch_up_report_asks_for_its_figures_after_the_newest_was_filed(e
 
 
 def test_the_older_year_comes_first_when_both_ask_for_something(env):
-    _message(env.report, Status.PREPARED)
-    _message(_catch_up(env), Status.PREPARED)
+    mirrored(env.report, Status.PREPARED)
+    mirrored(_catch_up(env), Status.PREPARED)
 
     text, _link = next_step(env.administration)
 
@@ -84,8 +65,8 @@ def test_the_older_year_comes_first_when_both_ask_for_something(env):
 
 
 def test_when_every_year_is_filed_the_step_is_about_the_newest(env):
-    _message(env.report, Status.FILED)
-    _message(_catch_up(env), Status.FILED)
+    mirrored(env.report, Status.FILED)
+    mirrored(_catch_up(env), Status.FILED)
 
     text, _link = next_step(env.administration)
 
@@ -93,7 +74,7 @@ def test_when_every_year_is_filed_the_step_is_about_the_newest(env):
 
 
 def test_one_report_keeps_its_step_without_the_year(env):
-    _message(env.report, Status.IN_REVIEW)
+    mirrored(env.report, Status.IN_REVIEW)
 
     text, _link = next_step(env.administration)
 

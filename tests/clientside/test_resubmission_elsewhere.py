@@ -18,23 +18,11 @@ from clientside import services
 from clientside.models import AnnualReport
 from kvk.parser import parse_instance
 from kvk.status import Status
-from tests.clientside.conftest import SIGNED, YEAR, make_environment
-from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
+from tests.clientside.conftest import SIGNED, YEAR
 
 pytestmark = pytest.mark.django_db
 
 ADOPTED = min(SIGNED + timedelta(days=10), date.today())
-
-
-@pytest.fixture
-def env():
-    return make_environment(kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9")
-
-
-@pytest.fixture
-def bookkeeper(client):
-    client.force_login(user_with(*ALL_PERMISSIONS))
-    return client
 
 
 def post(client, env, **changes):

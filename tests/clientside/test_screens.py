@@ -199,7 +199,7 @@ def test_prepare_on_screen_lists_every_problem_with_its_field(client):
     client.force_login(user_with(*ALL_PERMISSIONS))
     page = follow_post(client, f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/")
     texts = flashes(page)
-    assert any(t.startswith("Niet klaargezet: 2") for t in texts)
+    assert any(t.startswith("Niet klaargezet: er zijn 2 punten om te herstellen") for t in texts)
     assert any(t.startswith("Ondertekenaars:") for t in texts)
     assert any(t.startswith("Datum ondertekening:") for t in texts)
     assert OutboundMessage.objects.count() == 0

@@ -77,7 +77,7 @@ def _administration(**fields) -> Administration:
 
 def test_a_new_report_covers_the_year_ending_on_the_year_end():
     administration = _administration(year_end_month=6, year_end_day=30)
-    report = services.create_report(administration=administration, financial_year=2024)
+    report, _created = services.create_report(administration=administration, financial_year=2024)
     # Boekjaar 2024 begins in 2024 (KVK-SBR.md section 3) and ends on 30 June.
     assert _periods(report) == ("2024-07-01", "2025-06-30", "2023-07-01", "2024-06-30")
 
@@ -95,12 +95,12 @@ def test_a_new_report_follows_the_previous_reports_period():
             "previous_end": "2023-06-30",
         },
     )
-    report = services.create_report(administration=administration, financial_year=2024)
+    report, _created = services.create_report(administration=administration, financial_year=2024)
     assert _periods(report) == ("2024-07-01", "2025-06-30", "2023-07-01", "2024-06-30")
 
 
 def test_a_calendar_year_stays_a_calendar_year():
-    report = services.create_report(administration=_administration(), financial_year=2024)
+    report, _created = services.create_report(administration=_administration(), financial_year=2024)
     assert _periods(report) == ("2024-01-01", "2024-12-31", "2023-01-01", "2023-12-31")
 
 

@@ -43,12 +43,18 @@ class Command(BaseCommand):
         try:
             message = services.prepare(report)
         except services.PrepareError as error:
+            if not error.checks:  # a message under way, a filed report: no field to fix
+                raise CommandError(
+                    "Niet klaargezet: " + " ".join(p.message for p in error.problems)
+                )
             for problem in error.problems:
                 code = f" ({problem.code})" if problem.code else ""
                 self.stderr.write(f"- {problem}{code}")
+            count = len(error.problems)
+            points = "1 punt" if count == 1 else f"{count} punten"
             raise CommandError(
-                f"Niet klaargezet: {len(error.problems)} probleem/problemen; herstel de "
-                "genoemde velden en probeer opnieuw."
+                f"Niet klaargezet: {points} om te herstellen; herstel de genoemde velden en "
+                "probeer opnieuw."
             )
         self.stdout.write(
             self.style.SUCCESS(
