@@ -30,10 +30,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
+from django.utils import timezone
+
 from crm.models import Organisation
 from deadlines import selectors
 from deadlines.selectors import DeadlineRow
-from kvk.deadlines import PeriodMismatch, period_mismatch
+from kvk.deadlines import Deadlines, PeriodMismatch, period_mismatch
 from kvk.parser import parse_instance
 from workflow.models import ApprovalMessage
 
@@ -150,6 +152,17 @@ def year_row(organisation: Organisation, financial_year: int, *, today: date) ->
         [selectors.year_row(organisation, financial_year, today=today)], today=today
     )
     return row
+
+
+def message_deadlines(message: ApprovalMessage) -> Deadlines | None:
+    """The deadlines of the message's organisation and financial year as Termijnen counts
+    them (``year_row``: the adoption of all the year's versions, the period the document
+    states); None without a financial year or for a legal form whose deadlines we do not
+    compute."""
+    if not message.financial_year:
+        return None
+    organisation = Organisation.objects.get(pk=message.organisation_id)
+    return year_row(organisation, message.financial_year, today=timezone.localdate()).deadlines
 
 
 def shown_rows(

@@ -268,11 +268,7 @@ def _client_email(
 def _filing_deadline(message) -> date | None:
     """The year's filing deadline as Termijnen shows it: from the adoption of all the
     year's versions, not only this message's (selectors.adoption_of)."""
-    if not message.financial_year:
-        return None
-    organisation = Organisation.objects.get(pk=message.organisation_id)
-    row = periods.year_row(organisation, message.financial_year, today=timezone.localdate())
-    deadlines = row.deadlines
+    deadlines = periods.message_deadlines(message)
     return deadlines.filing if deadlines is not None else None  # None: no computed deadline
 
 

@@ -51,6 +51,12 @@ class Situation(models.TextChoices):
     REFUSED = "refused", _("Afgekeurd door KvK")
     ON_ITS_WAY = "on_its_way", _("Goedgekeurd, onderweg naar KvK")
     FILED = "filed", _("Gedeponeerd")
+    # Filed without adoption (art. 2:394 lid 2 BW): the adopted accounts follow as a
+    # tweede aanlevering (KVK-SBR.md section 1), due 8 days after the adoption (lid 1).
+    FILED_NOT_ADOPTED = (
+        "filed_not_adopted",
+        _("Niet vastgesteld gedeponeerd; vastgestelde jaarrekening volgt"),
+    )
 
 
 _SITUATION_OF_STATUS = {
@@ -68,8 +74,12 @@ _SITUATION_OF_STATUS = {
     Status.REFUSED: Situation.REFUSED,
 }
 
-#: Situations in which the deadline will be met without anyone acting.
-SAFE_SITUATIONS = frozenset({Situation.ON_ITS_WAY, Situation.FILED})
+#: Situations in which the deadline will be met without anyone acting. Accounts filed as
+#: not adopted met it (art. 2:394 lid 2 BW); the adopted ones have no deadline until the
+#: adoption is known.
+SAFE_SITUATIONS = frozenset({Situation.ON_ITS_WAY, Situation.FILED, Situation.FILED_NOT_ADOPTED})
+#: The situations of a year whose filing reached the KvK.
+FILED_SITUATIONS = frozenset({Situation.FILED, Situation.FILED_NOT_ADOPTED})
 
 _MESSAGE_FIELDS = (
     "id",
@@ -223,7 +233,7 @@ class DeadlineRow:
         """The day the year's filing was delivered to the KvK through Digipoort (its move
         to 60; the verdict, 80, may come a day or more later); None while it is not filed.
         A filed year has no days left to count: the list shows this day instead."""
-        if self.situation != Situation.FILED or self.message is None:
+        if self.situation not in FILED_SITUATIONS or self.message is None:
             return None
         delivered = getattr(self.message, "delivered_at", None)
         return timezone.localdate(delivered or self.message.status_changed_at)
@@ -341,6 +351,12 @@ def deadlines_of(
     )
 
 
+def _situation(message: ApprovalMessage) -> Situation:
+    if message.status == Status.FILED and not message.adopted:
+        return Situation.FILED_NOT_ADOPTED
+    return _SITUATION_OF_STATUS[Status(message.status)]
+
+
 def _year_messages(
     organisations: QuerySet[Organisation], financial_year: int
 ) -> dict[int, list[ApprovalMessage]]:
@@ -441,7 +457,7 @@ def _row(
     if message is None:
         situation, days_in_status = Situation.NO_MESSAGE, None
     else:
-        situation = _SITUATION_OF_STATUS[Status(message.status)]
+        situation = _situation(message)
         days_in_status = _days_since(message.status_changed_at, today)
     return DeadlineRow(
         organisation=organisation,

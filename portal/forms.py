@@ -97,6 +97,32 @@ class ApproveForm(forms.Form):
     document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
 
 
+class NotAdoptedForm(forms.Form):
+    """The client files the accounts as not adopted (art. 2:394 lid 2 BW,
+    workflow.services.approve_not_adopted) once it ticked that it knows what that means.
+
+    The message page posts the tick; the confirmation page that follows shows the
+    fingerprint and posts it back with the tick: the approval is of exactly that document
+    (before the adoption the message page shows no fingerprint, as adopting would change
+    it)."""
+
+    document_sha256 = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, min_length=64, required=False
+    )
+    understood = forms.BooleanField(
+        label=_(
+            "Ik begrijp het: de jaarrekening is niet vastgesteld en wordt zo gedeponeerd. "
+            "De vastgestelde jaarrekening volgt later."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Vink aan dat u de jaarrekening als niet vastgestelde jaarrekening wilt deponeren."
+            )
+        },
+    )
+
+
 def reason_field(label: Any, help_text: Any, *, rows: int = 3, required: Any = None) -> Any:
     """The text field of a reason a person gives for an action (at most 2000 characters,
     workflow.services.REASON_MAX_LENGTH), with what to say when it is left empty."""

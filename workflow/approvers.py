@@ -41,8 +41,11 @@ from workflow.selectors import event_actor_name, with_contact_names
 
 #: The audit action of an approval that does not (yet) move the message.
 APPROVAL_GIVEN = "approval_given"
+#: The audit action of the last approval of accounts filed as not adopted (art. 2:394 lid 2
+#: BW, workflow.services.not_adopted).
+APPROVED_NOT_ADOPTED = "approved_not_adopted"
 #: The audit actions that are approvals by a person: the intermediate ones and the last.
-APPROVAL_ACTIONS = (APPROVAL_GIVEN, "approved")
+APPROVAL_ACTIONS = (APPROVAL_GIVEN, "approved", APPROVED_NOT_ADOPTED)
 #: The audit action of the client's rejection (30 -> 40).
 REJECTED = "rejected"
 #: The statuses past the client's decision: approved (and on the road to the KvK) or rejected.

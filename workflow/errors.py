@@ -96,6 +96,42 @@ SENTENCES: dict[str, Any] = {
     "document_changed": _(
         "Het document is gewijzigd sinds u het opende. Bekijk het opnieuw en keur het daarna goed."
     ),
+    # --- accounts not adopted (art. 2:394 lid 2 BW; workflow.services.not_adopted) ---------
+    "not_adopted:adopted": _(
+        "De jaarrekening is al vastgesteld op %(date)s. Keur het bericht goed met "
+        "'Goedkeuren bericht'."
+    ),
+    "not_adopted:no_deadline": _(
+        "Voor deze rechtsvorm berekent Deponeer geen termijn voor de vaststelling, dus de "
+        "jaarrekening kan hier niet als niet vastgestelde jaarrekening worden gedeponeerd. "
+        "Overleg met uw accountant."
+    ),
+    "not_adopted:signed": _(
+        "Alle aandeelhouders zijn ook bestuurder: de ondertekening op %(date)s geldt als "
+        "vaststelling van de jaarrekening. Leg de vaststelling vast en keur het bericht "
+        "daarna goed."
+    ),
+    "not_adopted:too_early": _(
+        "De termijn om de jaarrekening vast te stellen loopt nog tot en met %(date)s. Pas "
+        "daarna kan zij als niet vastgestelde jaarrekening worden gedeponeerd (art. 2:394 "
+        "lid 2 BW). Stel de jaarrekening vast en keur het bericht daarna goed."
+    ),
+    "not_adopted:document": _(
+        "Dit document vermeldt niet dat de jaarrekening niet is vastgesteld "
+        "(DocumentAdoptionStatus 'Nee', zonder datum van vaststelling). Vraag uw "
+        "administratie om een nieuwe versie."
+    ),
+    "not_adopted:document_invalid": _("Het document voldoet niet aan de KvK-regels: %(findings)s"),
+    "not_adopted:filed": _(
+        "Voor boekjaar %(year)s is al een niet vastgestelde jaarrekening gedeponeerd of "
+        "onderweg naar de KvK. Wat nu nog volgt, is de vastgestelde jaarrekening: stel haar "
+        "vast en keur haar goed."
+    ),
+    "not_adopted:adopted_filed": _(
+        "Voor boekjaar %(year)s is al een vastgestelde jaarrekening gedeponeerd of onderweg "
+        "naar de KvK; een niet vastgestelde jaarrekening kan daarna niet meer worden "
+        "gedeponeerd."
+    ),
     # --- corrections ------------------------------------------------------------------------
     "BR-KVK-4.12": _(
         "Een heraanlevering moet een vastgestelde jaarrekening zijn (vaststelling 'Ja')."

@@ -113,6 +113,10 @@ def _review_done(message: Any) -> bool:
     return not message.awaiting_accountant_review
 
 
+def _not_adopted(message: Any) -> bool:
+    return not message.adopted
+
+
 def _not_on_its_way(message: Any) -> bool:
     """A version a newer one may close: one waiting for the client (30), or one the delivery
     stopped at 70 because its document's KvK number is no longer the organisation's
@@ -136,6 +140,14 @@ def _edge(
         conditions=conditions,
         permission=by,
         custom={"label": label},
+    )
+
+
+def _approval(label: Any, adoption: Any) -> Any:
+    """30 -> 50 by the client once any review by the accountant is done; ``adoption`` is
+    what the adoption must be for this kind of approval."""
+    return _edge(
+        Status.IN_REVIEW, Status.APPROVED, label, by=is_client, conditions=[adoption, _review_done]
     )
 
 
@@ -463,14 +475,21 @@ class ApprovalMessage(FSMModelMixin, models.Model):
         """Staff repair the message status and put it back into the workflow."""
         self.reasons = []
 
-    @_edge(
-        Status.IN_REVIEW,
-        Status.APPROVED,
-        _("Goedkeuren bericht"),
-        by=is_client,
-        conditions=[_is_adopted, _review_done],
-    )
+    @_approval(_("Goedkeuren bericht"), _is_adopted)
     def approve(self) -> None:
+        self._bind_approval()
+
+    @_approval(_("Goedkeuren als niet vastgestelde jaarrekening"), _not_adopted)
+    def approve_not_adopted(self) -> None:
+        """30 -> 50 without adoption: the general meeting did not adopt the accounts in time,
+        so the board files the drawn-up accounts as they are, DocumentAdoptionStatus Nee
+        (art. 2:394 lid 2 BW; workflow.services.not_adopted). The adopted accounts follow
+        later as a new message, the tweede aanlevering (KVK-SBR.md section 1)."""
+        self._bind_approval()
+
+    def _bind_approval(self) -> None:
+        """What is approved is what is filed: the hash of exactly this document, and the
+        delivery reference every attempt to deliver it asks Digipoort about."""
         self.approved_sha256 = self.document_sha256
         self.delivery_reference = uuid.uuid4().hex
 

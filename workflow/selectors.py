@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "accountant_reviewed": _("Beoordeeld door de accountant"),
     "adopted": _("Jaarrekening vastgesteld"),
     "approved": _("Goedgekeurd"),
+    "approved_not_adopted": _(
+        "Goedgekeurd als niet vastgestelde jaarrekening (art. 2:394 lid 2 BW)"
+    ),
     "approval_given": _("Goedgekeurd door een van de goedkeurders"),
     "rejected": _("Afgekeurd"),
     "repaired": _("Teruggezet in de workflow"),

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from crm.models import Organisation
 from deadlines import periods
+from kvk.deadlines import Deadlines
 from kvk.status import Status
 from portal import activation
-from portal.forms import AdoptForm, ApproveForm, CommentForm, RejectForm
+from portal.forms import AdoptForm, ApproveForm, CommentForm, NotAdoptedForm, RejectForm
 from portal.views import common
 from workflow import reasons as reason_catalogue
 from workflow import selectors, services
@@ -83,6 +84,9 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "adopt_form": forms.get("adopt_form") or AdoptForm(),
         **_adoption_context(message, request.user),
         "approve_form": ApproveForm(initial=approve_initial),
+        # Filing the accounts as not adopted, offered once the adoption deadline passed.
+        "not_adopted_deadlines": _not_adopted_deadlines(message),
+        "not_adopted_form": forms.get("not_adopted_form") or NotAdoptedForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
         # Accounts over another period than the year on record: asked while the client
@@ -113,6 +117,18 @@ def _adoption_context(message: ApprovalMessage, user: Any) -> dict[str, Any]:
     return {"adoption_bounds": bounds, "adopter": allowed}
 
 
+def _not_adopted_deadlines(message: ApprovalMessage) -> Deadlines | None:
+    """The year's deadlines when the client may file the accounts as not adopted now (art.
+    2:394 lid 2 BW: the adoption deadline passed; services.adoption_term_problem), else
+    None: the page then offers no such filing."""
+    if message.status != Status.IN_REVIEW or message.adopted:
+        return None
+    deadlines = periods.message_deadlines(message)
+    if services.adoption_term_problem(message, deadlines) is not None:
+        return None
+    return deadlines
+
+
 def _rejection(message: ApprovalMessage) -> str:
     if message.status != Status.REJECTED:
         return ""
@@ -130,18 +146,25 @@ shared = common.message_views(
 
 
 #: The actions of the client's forms, each the last segment of its address.
-ACTIONS = ("adopt", "approve", "reject")
+ACTIONS = ("adopt", "approve", "not_adopted", "reject")
 
 
 @common.client_view
 @activation.required
 @common.post_else_message("outsite-message", common.client_messages)
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Afkeuren bericht": each calls the
-    one workflow service for that action. Approving and rejecting first show what will
-    happen and ask to confirm; an error is shown under its field with the input kept."""
+    """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Deponeren als niet vastgestelde
+    jaarrekening", "Afkeuren bericht": each calls the one workflow service for that action.
+    Approving, filing as not adopted (after its own tick) and rejecting first show what
+    will happen and ask to confirm; an error is shown under its field with the input
+    kept."""
     message = common.message_or_404(common.client_messages(request), pk)
-    form_class = {"adopt": AdoptForm, "approve": ApproveForm, "reject": RejectForm}[action]
+    form_class = {
+        "adopt": AdoptForm,
+        "approve": ApproveForm,
+        "not_adopted": NotAdoptedForm,
+        "reject": RejectForm,
+    }[action]
     extra = {"bounds": selectors.adoption_bounds(message)} if action == "adopt" else {}
     form = form_class(request.POST, **extra)
     if not form.is_valid():
@@ -153,7 +176,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     # Confirming is asked only of a message still waiting for the decision; for one that
     # moved on meanwhile (a newer version replaced it) the service says why it cannot.
     waiting = message.status == Status.IN_REVIEW
-    if action in ("approve", "reject") and waiting and request.POST.get("confirmed") != "1":
+    if waiting and request.POST.get("confirmed") != "1" and _asks_confirmation(message, action):
         return render(
             request,
             "portal/outsite_confirm.html",
@@ -178,8 +201,13 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     "en keur het bericht goed."
                 ),
             )
-        elif action == "approve":
-            _approve(request, message, form.cleaned_data["document_sha256"])
+        elif action in ("approve", "not_adopted"):
+            _approve(
+                request,
+                message,
+                form.cleaned_data["document_sha256"],
+                not_adopted=action == "not_adopted",
+            )
         else:
             services.reject(
                 message_id=message.pk,
@@ -188,7 +216,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             flash.success(request, _("Het bericht is afgekeurd; uw accountant is ingelicht."))
     except Invalid as error:
-        if action == "approve":
+        if action in ("approve", "not_adopted"):
             flash.error(request, error.message)
             return redirect("outsite-message", pk=pk)
         form.add_error("adoption_date" if action == "adopt" else "reason", error.message)
@@ -198,17 +226,47 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("outsite-message", pk=pk)
 
 
-def _approve(request: HttpRequest, message: ApprovalMessage, document_sha256: str) -> None:
-    """Approve; with several approvers, say whether others have yet to approve."""
-    approved = services.approve(
-        message_id=message.pk, actor=common.actor(request), document_sha256=document_sha256
-    )
+def _asks_confirmation(message: ApprovalMessage, action: str) -> bool:
+    """Approving and rejecting first show what follows and ask to confirm; so does filing as
+    not adopted, while it can be done (otherwise the service's refusal says why not)."""
+    if action == "not_adopted":
+        return _not_adopted_deadlines(message) is not None
+    return action in ("approve", "reject")
+
+
+def _approve(
+    request: HttpRequest, message: ApprovalMessage, document_sha256: str, *, not_adopted: bool
+) -> None:
+    """Approve (``not_adopted``: as accounts not adopted, with the year's deadlines as
+    "Termijnen" computes them); with several approvers, say whether others have yet to
+    approve."""
+    actor = common.actor(request)
+    if not_adopted:
+        approved = services.approve_not_adopted(
+            message_id=message.pk,
+            actor=actor,
+            document_sha256=document_sha256,
+            deadlines=periods.message_deadlines(message),
+        )
+    else:
+        approved = services.approve(
+            message_id=message.pk, actor=actor, document_sha256=document_sha256
+        )
     if approved.status == Status.IN_REVIEW:
         flash.success(
             request,
             _(
                 "Uw goedkeuring is vastgelegd. De stukken gaan naar de KvK zodra ook de "
                 "anderen hebben goedgekeurd."
+            ),
+        )
+    elif not_adopted:
+        flash.success(
+            request,
+            _(
+                "Goedgekeurd als niet vastgestelde jaarrekening. De stukken worden naar de "
+                "KvK verzonden. Is de jaarrekening vastgesteld, laat uw administratie dan de "
+                "vastgestelde jaarrekening sturen."
             ),
         )
     else:

@@ -47,7 +47,9 @@ def season(environment, org):
         changed_at=at_noon(TODAY - timedelta(days=30)),
     )
     delta = factories.OrganisationFactory(environment=environment, name="Delta B.V.")
-    make_message(delta, year=2025, status=Status.FILED)
+    # Adopted on the adoption deadline: filing due 8 August 2026, as without a date. (Filed
+    # accounts not adopted are another situation, tests/submission/test_not_adopted.py.)
+    make_message(delta, year=2025, status=Status.FILED, adopted_on=date(2026, 7, 31))
     factories.OrganisationFactory(name="Vreemd B.V.")  # another accountancy environment
     return {"alfa": org, "beta": beta, "gamma": gamma, "delta": delta}
 

@@ -13,6 +13,7 @@ import pytest
 from django_fsm import has_transition_perm
 
 from crm.models import Identification
+from kvk.deadlines import compute_deadlines
 from kvk.status import Status
 from tests.workflow.conftest import YEAR, Flow, adoption_day, copy_at_30, start_workflow
 from workflow import services
@@ -40,6 +41,20 @@ class Move:
 def _approve(flow: Flow, message: ApprovalMessage, actor: Actor) -> Any:
     return services.approve(
         message_id=message.pk, actor=actor, document_sha256=message.document_sha256
+    )
+
+
+#: The deadlines of a year long past: its adoption deadline (31 July 2001) has passed, so
+#: the accounts may be filed as not adopted (art. 2:394 lid 2 BW).
+LONG_PAST = compute_deadlines(date(2000, 1, 1), date(2000, 12, 31))
+
+
+def _approve_not_adopted(flow: Flow, message: ApprovalMessage, actor: Actor) -> Any:
+    return services.approve_not_adopted(
+        message_id=message.pk,
+        actor=actor,
+        document_sha256=message.document_sha256,
+        deadlines=LONG_PAST,
     )
 
 
@@ -99,6 +114,9 @@ MOVES = {
         lambda f, m, a: services.repair(message_id=m.pk, actor=a, reason=REPAIR_REASON),
     ),
     "approved": Move("approved", (Status.IN_REVIEW,), Status.APPROVED, "client", _approve),
+    "approved_not_adopted": Move(
+        "approved_not_adopted", (Status.IN_REVIEW,), Status.APPROVED, "client", _approve_not_adopted
+    ),
     "delivered": Move(
         "delivered",
         (Status.APPROVED, Status.TRANSPORT_ERROR),

@@ -13,6 +13,7 @@ One module per concern; callers import from this package:
 - ``processing``: claims (10 -> 20) and the outcome of processing (20 -> 30 or 25);
 - ``duplicates``: byte-identical copies of a document, and closing a copy left at 30;
 - ``review``: the accountant's review, adoption, approval, rejection, repair, comments;
+- ``not_adopted``: the approval of accounts not adopted in time (art. 2:394 lid 2 BW);
 - ``delivery``: delivery to the KvK, its statuses and the staff acting on 70.
 """
 
@@ -55,6 +56,7 @@ from workflow.services.delivery import (
     verify_document,
 )
 from workflow.services.duplicates import close_copy
+from workflow.services.not_adopted import adoption_term_problem, approve_not_adopted
 from workflow.services.processing import (
     Examined,
     claim_batch,
@@ -98,7 +100,9 @@ __all__ = [
     "acknowledge_attention",
     "add_comment",
     "adopt",
+    "adoption_term_problem",
     "approve",
+    "approve_not_adopted",
     "backoff",
     "claim_batch",
     "claim_for_processing",

@@ -193,6 +193,29 @@ def _second_adopted_filing(
     return None
 
 
+def not_adopted_refusal(
+    organisation_id: int, financial_year: int | None, *, exclude_message_id: int
+) -> Refusal | None:
+    """Why accounts not adopted may not be filed for this organisation and year, as a
+    ``Refusal``; None when they may.
+
+    The non-adopted filing comes first and once (art. 2:394 lid 2 BW): what follows it is
+    the adopted filing, the tweede aanlevering (KVK-SBR.md section 1). So it is refused
+    once the year has a filing, approved, on its way or filed (50 to 80): an adopted one,
+    after which only a heraanlevering (adoption status Ja) corrects it, or a non-adopted
+    one. A refusal by the KvK (90) is no filing."""
+    earlier = _earlier_messages([(organisation_id, financial_year)], [exclude_message_id])
+    filings = [
+        was_adopted
+        for _pk, status, was_adopted in earlier.get((organisation_id, financial_year), [])
+        if status in FILING_STATUSES
+    ]
+    if not filings:
+        return None
+    key = "not_adopted:adopted_filed" if any(filings) else "not_adopted:filed"
+    return Refusal(key, {"year": financial_year})
+
+
 def is_replaced(message: ApprovalMessage) -> bool:
     """True when a newer version of the accounts replaced this message (a correction)."""
     return ApprovalMessage.objects.filter(replaces_id=message.pk).exists()

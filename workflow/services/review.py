@@ -15,7 +15,13 @@ from kvk.builder import adopt_instance
 from kvk.rules import check_instance, has_errors
 from kvk.status import Status
 from workflow import tasks
-from workflow.approvers import APPROVAL_GIVEN, adopter, approvals_given, required_approvers
+from workflow.approvers import (
+    APPROVAL_GIVEN,
+    APPROVED_NOT_ADOPTED,
+    adopter,
+    approvals_given,
+    required_approvers,
+)
 from workflow.errors import Conflict, Invalid, NotPermitted
 from workflow.models import (
     Actor,
@@ -114,10 +120,10 @@ def adopt(*, message_id: int, actor: Actor, adoption_date: date) -> ApprovalMess
     return message
 
 
-def _last_event(message: ApprovalMessage, action: str) -> StatusEvent | None:
-    """The message's last audit event of ``action``, with the name of who did it (a client
-    by its contact at the message's organisation)."""
-    events = with_contact_names(message.events.filter(action=action), message.organisation_id)
+def _last_event(message: ApprovalMessage, *actions: str) -> StatusEvent | None:
+    """The message's last audit event of one of ``actions``, with the name of who did it (a
+    client by its contact at the message's organisation)."""
+    events = with_contact_names(message.events.filter(action__in=actions), message.organisation_id)
     return events.order_by("-sequence").first()
 
 
@@ -154,6 +160,16 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     """
     message = _locked(message_id)
     _require_client(message, actor, _("dit bericht goedkeuren"))
+    return _approve(message, actor, document_sha256)
+
+
+def _approve(
+    message: ApprovalMessage, actor: Actor, document_sha256: str, *, not_adopted: bool = False
+) -> ApprovalMessage:
+    """``approve`` of the locked message, once the actor is known to be its client; with
+    ``not_adopted``, the approval of the accounts as not adopted (``approve_not_adopted``
+    in workflow.services.not_adopted, which checks what that needs first)."""
+    transition = message.approve_not_adopted if not_adopted else message.approve
     if message.status in (*FILING_STATUSES, Status.REFUSED):
         raise _already_approved(message)
     if message.status != Status.IN_REVIEW:
@@ -165,7 +181,7 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
         raise Invalid("kvk_number_changed:approve", numbers)
     required = required_approvers(message)
     if required is not None and _others_pending(message, actor, required):
-        _check_transition(message, message.approve, actor)
+        _check_transition(message, transition, actor)
         record_event(message, action=APPROVAL_GIVEN, actor=actor, from_status=message.status)
         return message
     _lock_organisation(message.organisation_id)
@@ -177,9 +193,9 @@ def approve(*, message_id: int, actor: Actor, document_sha256: str) -> ApprovalM
     message.approved_at = timezone.now()
     _apply(
         message,
-        message.approve,
+        transition,
         actor,
-        action="approved",
+        action=APPROVED_NOT_ADOPTED if not_adopted else "approved",
         update_fields=["approved_sha256", "approved_at", "delivery_reference"],
     )
     _after_commit(partial(tasks.submit_to_kvk.delay, message.pk))
@@ -228,7 +244,7 @@ def _require_approver(message: ApprovalMessage, actor: Actor) -> None:
 
 def _already_approved(message: ApprovalMessage) -> Conflict:
     """The conflict of a second approval: who approved the message, and when."""
-    event = _last_event(message, "approved")
+    event = _last_event(message, "approved", APPROVED_NOT_ADOPTED)
     if event is None:
         return Conflict("already_approved")
     who = event_actor_name(event)
