@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from crm.models import Organisation
@@ -145,12 +146,20 @@ def with_document_periods(rows: list[DeadlineRow], *, today: date) -> list[Deadl
     return _covered_by_the_year_before(_counted_from_documents(rows, today), today)
 
 
-def year_row(organisation: Organisation, financial_year: int, *, today: date) -> DeadlineRow:
-    """``selectors.year_row`` counted from the period its document states, as Termijnen
-    counts it (the facts page, the reminders)."""
-    (row,) = with_document_periods(
-        [selectors.year_row(organisation, financial_year, today=today)], today=today
+def year_rows(
+    organisations: QuerySet[Organisation], financial_year: int, *, today: date
+) -> list[DeadlineRow]:
+    """``selectors.year_rows`` counted from the periods their documents state, as Termijnen
+    counts them: as many queries for one organisation as for hundreds (the staff's
+    escalation digest)."""
+    return with_document_periods(
+        selectors.year_rows(organisations, financial_year, today=today), today=today
     )
+
+
+def year_row(organisation: Organisation, financial_year: int, *, today: date) -> DeadlineRow:
+    """``year_rows`` of one organisation (the facts page, the client reminder)."""
+    (row,) = year_rows(Organisation.objects.filter(pk=organisation.pk), financial_year, today=today)
     return row
 
 

@@ -375,10 +375,10 @@ def send_staff_escalations(*, today: date | None = None) -> int:
     return sum(len(ids) for ids in claimed.values())
 
 
-def _escalation_line(row: selectors.DeadlineRow, year: int | None) -> str:
+def _escalation_line(row: selectors.DeadlineRow) -> str:
     fields = {
         "organisation": row.organisation.name,
-        "year": year,
+        "year": row.financial_year,
         "deadline": _long_date(row.deadlines.filing) if row.deadlines else "-",
         "situation": row.situation.label,
     }
@@ -426,26 +426,43 @@ def _escalation_heading(kind: str, count: int) -> tuple[str, str]:
     return subject.format(count=count), intro
 
 
-def _escalation_text(entries: list[ReminderLog], language: str, today: date) -> tuple[str, str]:
-    """Subject and body of a staff escalation digest (entries of one kind), in
+def _escalation_rows(entries: list[ReminderLog], today: date) -> list[selectors.DeadlineRow]:
+    """Each entry's row, in the entries' order, counted as Termijnen counts it
+    (``periods.year_rows``): one set of queries per financial year the entries name, not
+    per entry (a digest in the season lists hundreds)."""
+    organisations_of: dict[int, list[int]] = defaultdict(list)
+    for entry in entries:
+        organisations_of[_escalation_year(entry, today)].append(entry.organisation_id)
+    rows = {
+        (row.organisation.pk, year): row
+        for year, ids in organisations_of.items()
+        for row in periods.year_rows(Organisation.objects.filter(pk__in=ids), year, today=today)
+    }
+    return [rows[(entry.organisation_id, _escalation_year(entry, today))] for entry in entries]
+
+
+def _escalation_year(entry: ReminderLog, today: date) -> int:
+    return entry.financial_year or today.year  # escalations always name their year
+
+
+def _escalation_text(
+    kind: str, rows: list[selectors.DeadlineRow], language: str
+) -> tuple[str, str]:
+    """Subject and body of a staff escalation digest of ``kind`` (a row per entry), in
     ``language``."""
     with translation.override(language):
-        lines = []
-        years = set()
-        for entry in entries:
-            year = entry.financial_year or today.year  # escalations always name their year
-            row = periods.year_row(entry.organisation, year, today=today)
-            lines.append(_escalation_line(row, year))
-            years.add(year)
+        lines = [_escalation_line(row) for row in rows]
         # Termijnen opens on the year whose filing is due now; an overdue year is often an
         # earlier one: each link opens a year the lines name.
         links = [
             gettext("Termijnen boekjaar {year}: {url}").format(
                 year=year, url=f"{_url('deadlines:list')}?year={year}"
             )
-            for year in sorted(years)
+            for year in sorted({row.financial_year for row in rows})
         ]
-        subject, intro = _escalation_heading(entries[0].kind, len(entries))
+        # The subject counts clients, as it says: a client with two years overdue is one.
+        clients = len({row.organisation.pk for row in rows})
+        subject, intro = _escalation_heading(kind, clients)
         body = intro + "\n\n" + "\n".join(lines) + "\n\n" + "\n".join(links) + "\n"
     return subject, body
 
@@ -468,9 +485,10 @@ def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today
         for entry in entries:
             _record_delivery(entry.pk, "Geen medewerkers met een e-mailadres.")
         return
-    # One digest per language, each to the staff who read that language.
+    # One digest per language, each to the staff who read that language; the rows once.
+    rows = _escalation_rows(entries, today)
     mails = [
-        (*_escalation_text(entries, language, today), sorted(addresses))
+        (*_escalation_text(entries[0].kind, rows, language), sorted(addresses))
         for language, addresses in sorted(by_language.items())
     ]
     try:

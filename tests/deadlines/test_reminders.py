@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from deadlines import reminders
 from deadlines.models import ReminderLog
@@ -421,6 +423,86 @@ def test_the_overdue_digest_links_to_termijnen_of_the_years_it_lists(
     response = client.get(links[0].removeprefix(base))
     assert response.context["year"] == 2024
     assert [row.organisation for row in response.context["rows"]] == [org]
+
+
+# --- the season's digest: hundreds of clients ----------------------------------------------
+# On 7 December 2026 boekjaar 2024 (due 8 August 2025) and boekjaar 2025 (due 8 August 2026)
+# have both passed (KVK-SBR.md section 1): a client that filed neither is two lines.
+
+SEASON = date(2026, 12, 7)
+
+
+def _overdue_clients(environment, count: int, years=(2024, 2025)) -> list:
+    """``count`` clients in the portal since January 2024 whose accounts of ``years`` were
+    rejected and never filed."""
+    clients = []
+    for _ in range(count):
+        client = factories.OrganisationFactory(environment=environment)
+        type(client).objects.filter(pk=client.pk).update(created_at=at_noon(date(2024, 1, 5)))
+        for year in years:
+            make_message(
+                client, year=year, status=Status.REJECTED, changed_at=at_noon(date(year + 1, 7, 1))
+            )
+        clients.append(client)
+    return clients
+
+
+def _digest_queries(django_capture_on_commit_callbacks) -> int:
+    """The queries of building and sending the overdue digest of the run of SEASON."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        reminders.send_staff_escalations(today=SEASON)
+    (deliver,) = callbacks
+    with CaptureQueriesContext(connection) as context:
+        deliver()
+    return len(context.captured_queries)
+
+
+def test_the_digest_costs_the_same_queries_for_5_clients_as_for_40(
+    environment, staff_members, django_capture_on_commit_callbacks
+):
+    """The walk of the season: a digest of 204 client-years cost 816 queries, four for each
+    line, again for each staff language. Now one set per financial year it lists."""
+    staff_members[1].language = "en"  # a digest in each language
+    staff_members[1].save()
+    _overdue_clients(environment, 5)
+    few = _digest_queries(django_capture_on_commit_callbacks)
+    assert _lines_per_language() == {"eva@kantoor.nl": 10, "tom@kantoor.nl": 10}
+    ReminderLog.objects.all().delete()
+    mail.outbox.clear()
+    _overdue_clients(environment, 35)
+    assert _digest_queries(django_capture_on_commit_callbacks) == few
+    assert _lines_per_language() == {"eva@kantoor.nl": 80, "tom@kantoor.nl": 80}
+
+
+def _lines_per_language() -> dict[str, int]:
+    """By the address of each digest (one per language), its lines of a client's year."""
+    return {
+        email.to[0]: len(re.findall(r"^- .*, (?:boekjaar|financial year) 202", email.body, re.M))
+        for email in mail.outbox
+    }
+
+
+def test_the_digest_subject_counts_clients_not_their_years(
+    environment, staff_members, django_capture_on_commit_callbacks
+):
+    """Alfa has 2024 and 2025 overdue, Beta 2025 only: three lines, two clients."""
+    staff_members[1].language = "en"
+    staff_members[1].save()
+    (alfa,) = _overdue_clients(environment, 1, years=(2024, 2025))
+    (beta,) = _overdue_clients(environment, 1, years=(2025,))
+    # Beta came after the deadline of 2024: no alarm for a year the portal did not see pass.
+    type(beta).objects.filter(pk=beta.pk).update(created_at=at_noon(date(2025, 9, 1)))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_staff_escalations(today=SEASON) == 3
+    by_address = {email.to[0]: email for email in mail.outbox}
+    dutch, english = by_address["eva@kantoor.nl"], by_address["tom@kantoor.nl"]
+    assert dutch.subject == (
+        "Deponeertermijn verstreken: 2 cliënten zonder gedeponeerde jaarrekening"
+    )
+    assert english.subject == "Filing deadline passed: 2 clients without filed annual accounts"
+    for year, client in [(2024, alfa), (2025, alfa), (2025, beta)]:
+        assert f"- {client.name}, boekjaar {year}: de deponeertermijn is verstreken" in dutch.body
+    assert f"{beta.name}, boekjaar 2024" not in dutch.body
 
 
 # --- wording and who hears it --------------------------------------------------------------
