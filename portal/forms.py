@@ -348,8 +348,31 @@ class MessageFilterForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """ "Token aanmaken": a token for one organisation's environment. The organisation comes
+    fixed from its own page (its "Token aanmaken" passes it: a hidden field, its name
+    shown) or is found by the KvK number typed here; never a list of every organisation,
+    which runs to hundreds in a firm and grew the page with each."""
+
     organisation = forms.ModelChoiceField(
-        label=_("Organisatie"), queryset=Organisation.objects.none()
+        queryset=Organisation.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "Deze organisatie is niet gevonden bij uw kantoor; er is geen token "
+                "aangemaakt. Open de organisatie onder Organisaties en kies daar Token "
+                "aanmaken."
+            )
+        },
+    )
+    kvk_number = DigitsFormField(
+        label=_("Organisatie (KvK-nummer)"),
+        validators=[kvk_number_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "Het token is voor de cliëntomgeving van deze organisatie. Heeft de organisatie "
+            "geen KvK-nummer, open haar dan onder Organisaties en kies daar Token aanmaken."
+        ),
+        error_messages={"required": _("Vul het KvK-nummer van de organisatie in.")},
     )
     description = forms.CharField(
         label=_("Omschrijving"),
@@ -364,9 +387,48 @@ class TokenForm(forms.Form):
         help_text=_("Leeg laten voor een token zonder einddatum."),
     )
 
-    def __init__(self, *args, organisations, **kwargs) -> None:
+    def __init__(
+        self, *args, organisations, organisation: Organisation | None = None, **kwargs
+    ) -> None:
+        """``organisations``: those of the staff member's environment; ``organisation``:
+        the one the page was opened for (``?organisation=``). A submitted form is for the
+        organisation it names, else for the KvK number typed."""
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        self.organisations = organisations
+        #: The organisation fixed for this token (shown by name), None while a KvK number
+        #: chooses it.
+        self.fixed_organisation = organisation
+        if organisation is not None or (self.is_bound and self.data.get("organisation")):
+            del self.fields["kvk_number"]
+            cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+            if organisation is not None:
+                self.initial["organisation"] = organisation.pk
+        else:
+            del self.fields["organisation"]
+
+    def clean_organisation(self) -> Organisation:
+        self.fixed_organisation = self.cleaned_data["organisation"]
+        return self.fixed_organisation
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        number = data.get("kvk_number")
+        if number:
+            organisation = self.organisations.filter(
+                identifications__kind=Identification.Kind.KVK, identifications__value=number
+            ).first()
+            if organisation is None:
+                self.add_error(
+                    "kvk_number",
+                    _(
+                        "Geen organisatie van uw kantoor heeft KvK-nummer %(number)s. "
+                        "Controleer het nummer, of maak de organisatie eerst aan onder "
+                        "Organisaties."
+                    )
+                    % {"number": number},
+                )
+            data["organisation"] = organisation
+        return data
 
     def clean_expires_at(self) -> date | None:
         value = self.cleaned_data["expires_at"]

@@ -1333,6 +1333,10 @@ def _connector_close_confirmation(
     )
 
 
+#: Tokens on one page of a connector: it has one per client environment, hundreds a firm.
+TOKEN_PAGE_SIZE = 50
+
+
 def _connector_page(
     request: HttpRequest,
     connector: AppConnector,
@@ -1342,22 +1346,34 @@ def _connector_page(
     shown: new_tokens.Shown | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    tokens = connector.tokens.select_related("organisation", "created_by").order_by(
-        "revoked_at", "-created_at"
-    )
+    """The connector's settings, "Token aanmaken" and its tokens, TOKEN_PAGE_SIZE at a time:
+    those of the organisation the page was opened for (``?organisation=``: the organisation
+    page's "Token aanmaken", which also fixes the token form to it) or of the organisations
+    a search finds (``?q=``: a name or KvK number). The same queries for ten tokens and
+    organisations as for a thousand."""
+    organisation = _chosen_organisation(request)
+    text = request.GET.get("q", "").strip()
+    tokens = connector.tokens.select_related("organisation", "created_by")
+    if organisation is not None:
+        tokens = tokens.filter(organisation=organisation)
+    elif text:
+        tokens = tokens.filter(
+            organisation__in=Organisation.objects.filter(crm_selectors.organisation_match(text))
+        )
+    # The active tokens first (PostgreSQL sorts an empty revoked_at last unless told), the
+    # newest first; the id keeps pages apart.
+    tokens = tokens.order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")
     response = render(
         request,
         "portal/insite_connector.html",
         {
             "connector": connector,
             "form": form or ConnectorForm(instance=connector),
-            # The organisation page's "Token aanmaken" names its organisation.
             "token_form": token_form
-            or TokenForm(
-                organisations=_organisations(request),
-                initial={"organisation": request.GET.get("organisation", "")},
-            ),
-            "tokens": tokens,
+            or TokenForm(organisations=_organisations(request), organisation=organisation),
+            "tokens": Paginator(tokens, TOKEN_PAGE_SIZE).get_page(request.GET.get("page")),
+            "token_organisation": organisation,
+            "q": "" if organisation is not None else text,
             "new_tokens": shown.secrets if shown else [],
             "new_token_rows": shown.tokens if shown else [],
             "expired_tokens": shown.expired if shown else [],
@@ -1367,6 +1383,13 @@ def _connector_page(
         status=status,
     )
     return response
+
+
+def _chosen_organisation(request: HttpRequest) -> Organisation | None:
+    """The staff member's organisation that ``?organisation=`` names, None without one (or
+    with one of another environment, or gone: the page then lists every token)."""
+    value = request.GET.get("organisation", "")
+    return _organisations(request).filter(pk=value).first() if value.isdigit() else None
 
 
 def _connector_url(request: HttpRequest, pk: int) -> str:

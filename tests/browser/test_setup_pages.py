@@ -28,13 +28,18 @@ def test_administrator_issues_and_revokes_a_token(
     page.goto(f"{live_server.url}/insite/organisaties/{client_a.organisation.pk}/")
     assert unlabelled_fields(page) == []
     screenshot(page, "11-insite-organisation")
-    page.goto(f"{live_server.url}/insite/connectoren/{connector.pk}/")
-    page.select_option("#id_organisation", str(client_a.organisation.pk))
+    # The way an administrator goes for a new client: its page's "Token aanmaken", which
+    # opens the connector's form with the organisation fixed.
+    page.click(f"a[href*='/insite/connectoren/{connector.pk}/?organisation=']")
+    assert page.text_content("#token-organisation").startswith(
+        f"Organisatie: {client_a.organisation.name}"
+    )
     page.fill("#id_description", "Boekhoudpakket")
     page.click("#create-token")
     raw = page.input_value("#new-token")
     token = ClientToken.objects.get(token_hash=hash_token(raw))
     assert token.description == "Boekhoudpakket" and token.created_by == admin
+    assert token.organisation == client_a.organisation
     assert unlabelled_fields(page) == []
     screenshot(page, "12-insite-token-shown-once")
     page.goto(f"{live_server.url}/insite/connectoren/{connector.pk}/")

@@ -226,9 +226,16 @@ def test_the_page_leads_an_administrator_to_the_facts_and_to_a_token(
     token_url = f"{reverse('insite-connector', args=[connector.pk])}?organisation={organisation.pk}"
     assert f'href="{token_url}#token-h"' in content
     # The connector page's token form has the organisation chosen.
-    form = admin_browser.get(token_url).context["token_form"]
+    token_page = admin_browser.get(token_url)
+    form = token_page.context["token_form"]
     assert str(form["organisation"].value()) == str(organisation.pk)
-    assert f'<option value="{organisation.pk}" selected>' in str(form["organisation"])
+    # Chosen and fixed, by name (no longer the selected option of a list of every
+    # organisation of the firm): the id goes along hidden, no KvK number is asked.
+    assert str(form["organisation"]) == (
+        f'<input type="hidden" name="organisation" value="{organisation.pk}" id="id_organisation">'
+    )
+    assert form.fixed_organisation == organisation and "kvk_number" not in form.fields
+    assert "Organisatie: <strong>Stichting Zon</strong>" in token_page.content.decode()
 
 
 def _token_link(connector) -> str:
