@@ -502,6 +502,61 @@ def year_row(
     return year_rows(organisations, financial_year, today=today)[0]
 
 
+@dataclass(frozen=True)
+class MessageDeadline:
+    """The filing deadline of a message's financial year, as InSite's message lists show
+    it beside the message (``message_deadlines``)."""
+
+    filing: date
+    #: How many days the deadline has passed while this message still has to reach the
+    #: KvK: None once the deadline has not passed, the message is at 60 or 80, or another
+    #: version of the year was filed (an old refusal of a filed year is overdue no more).
+    days_overdue: int | None
+
+
+#: A message at these has reached the KvK: its own deadline no longer asks anything.
+_DELIVERED = frozenset({Status.SENT_TO_KVK, Status.FILED})
+
+
+def message_deadlines(
+    messages: Iterable[ApprovalMessage], *, today: date
+) -> dict[int, MessageDeadline]:
+    """By message id, the filing deadline of each message's organisation and financial
+    year: the ``year_rows`` of the years among ``messages`` (four queries a year, whatever
+    the number of messages: a page of InSite's message list, or what asks attention).
+    Messages without a financial year, or of a legal form without computed deadlines, are
+    left out. Needs only the messages' ``organisation_id``, ``financial_year`` and
+    ``status``.
+
+    Counted from the year by the organisation's facts, not from the period the year's
+    document states (``deadlines.periods``, as Termijnen counts): reading that parses every
+    row's document, about 1 ms for a 12 kB micro instance, 40 ms for 330 kB and half a
+    second for 3 MB (uploads may reach 10 MB), on every page and every keystroke of the
+    list's filter. The two differ only for a year whose accounts state another period (a
+    shorter or longer first year, art. 2:10a BW); Termijnen shows that one right."""
+    messages = list(messages)
+    organisations_of: dict[int, set[int]] = {}
+    for message in messages:
+        if message.financial_year is not None:
+            organisations_of.setdefault(message.financial_year, set()).add(message.organisation_id)
+    rows: dict[tuple[int, int], DeadlineRow] = {}
+    for year, ids in organisations_of.items():
+        for row in year_rows(Organisation.objects.filter(pk__in=ids), year, today=today):
+            rows[row.organisation.pk, year] = row
+    deadlines = {}
+    for message in messages:
+        if message.financial_year is None:
+            continue
+        row = rows[message.organisation_id, message.financial_year]
+        if row.deadlines is None:
+            continue
+        done = message.status in _DELIVERED or row.filed_on is not None
+        deadlines[message.pk] = MessageDeadline(
+            row.deadlines.filing, None if done else row.days_overdue
+        )
+    return deadlines
+
+
 def filter_rows(
     rows: Iterable[DeadlineRow],
     *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -171,6 +171,46 @@ def attention_severity() -> Case:
 
 # --- dashboard and messages -----------------------------------------------------------------
 
+#: What ordering messages by their year's filing deadline needs of each
+#: (deadlines.selectors.message_deadlines); the rows shown are loaded afterwards (``_shown``).
+_DEADLINE_FIELDS = ("organisation_id", "financial_year", "status", "status_changed_at")
+
+
+def _by_deadline(
+    messages: Sequence[ApprovalMessage],
+    deadlines: dict[int, deadline_selectors.MessageDeadline],
+    *,
+    descending: bool = False,
+) -> list[ApprovalMessage]:
+    """``messages`` by their year's filing deadline (``deadlines``), earliest first
+    (``descending``: latest first); those without one (no financial year yet, a legal form
+    without computed deadlines) last; equal deadlines by their last change, newest first."""
+    newest_first = sorted(messages, key=lambda m: (m.status_changed_at, m.pk), reverse=True)
+    dated = [m for m in newest_first if m.pk in deadlines]
+    undated = [m for m in newest_first if m.pk not in deadlines]
+    # sorted() is stable, also in reverse: equal deadlines keep the newest first.
+    return sorted(dated, key=lambda m: deadlines[m.pk].filing, reverse=descending) + undated
+
+
+def _shown(
+    queryset: QuerySet[ApprovalMessage],
+    order: list[ApprovalMessage],
+    deadlines: dict[int, deadline_selectors.MessageDeadline],
+) -> list[ApprovalMessage]:
+    """The messages of ``order`` loaded from ``queryset`` (as the list shows them), in that
+    order, each with its ``deadline`` (None without one)."""
+    loaded = queryset.in_bulk([message.pk for message in order])
+    shown = [loaded[message.pk] for message in order if message.pk in loaded]
+    _give_deadlines(shown, deadlines)
+    return shown
+
+
+def _give_deadlines(
+    messages: Any, deadlines: dict[int, deadline_selectors.MessageDeadline]
+) -> None:
+    for message in messages:
+        message.deadline = deadlines.get(message.pk)
+
 
 @common.staff_view()
 @activation.required
@@ -178,15 +218,22 @@ def attention_severity() -> Case:
 def dashboard(request: HttpRequest) -> HttpResponse:
     messages = common.staff_messages(request)
     counts = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
-    asking = messages.filter(attention_q())
-    attention = list(
-        asking.defer(*common.HEAVY_FIELDS)
-        .select_related("organisation")
+    asking = list(
+        messages.filter(attention_q())
         .annotate(severity=attention_severity())
-        .order_by("severity", "-status_changed_at", "-pk")[:DASHBOARD_ATTENTION_ROWS]
+        .only(*_DEADLINE_FIELDS)
     )
-    attention_total = (
-        len(attention) if len(attention) < DASHBOARD_ATTENTION_ROWS else asking.count()
+    deadlines = deadline_selectors.message_deadlines(asking, today=timezone.localdate())
+    # Within a severity the year's filing deadline decides, most overdue first: a refusal
+    # of a year long overdue before this year's (sorted() keeps _by_deadline's order).
+    urgent = sorted(
+        _by_deadline(asking, deadlines),
+        key=lambda m: m.severity,  # type: ignore[attr-defined]
+    )
+    attention = _shown(
+        messages.defer(*common.HEAVY_FIELDS).select_related("organisation"),
+        urgent[:DASHBOARD_ATTENTION_ROWS],
+        deadlines,
     )
     waiting = messages.filter(waiting_q(WAITING_ON_CLIENT)).count()
     questions, question_count = selectors.open_client_questions(
@@ -205,7 +252,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "total": sum(counts.values()),
             "attention": attention,
-            "attention_more": attention_total - len(attention),
+            "attention_more": len(asking) - len(attention),
             "attention_codes": sorted(ATTENTION_STATUSES),
             "questions": questions,
             "question_count": question_count,
@@ -270,12 +317,30 @@ SORTS: dict[str, tuple[str, bool]] = {
 }
 #: The order without a choice: the last change, newest first.
 DEFAULT_SORT = "-changed"
+#: The sort by the year's filing deadline ("Deponeren uiterlijk"), earliest first, offered
+#: only on the list of what asks attention. The deadline is no column: kvk.deadlines counts
+#: it from the legal form, the year end, an extension and the earliest adoption or signing
+#: date of the year's versions, in calendar months capped at 12 months after year end,
+#: which SQL cannot sensibly do; nor does the year end give its order (an extension, an
+#: adoption or another legal form moves the deadline months). So the list computes the
+#: deadline of every message it sorts, and only what asks attention is few enough for that.
+DEADLINE_SORT = "deadline"
 
 
-def message_sort(value: str | None) -> str:
-    """The sort asked for when it is one of SORTS (either direction), else DEFAULT_SORT."""
+def _sorts(attention: bool) -> dict[str, bool]:
+    """The sort keys the list offers, each with whether a first click on its column's
+    header sorts descending."""
+    offered = {key: descending_first for key, (_field, descending_first) in SORTS.items()}
+    if attention:
+        offered[DEADLINE_SORT] = False
+    return offered
+
+
+def message_sort(value: str | None, *, attention: bool = False) -> str:
+    """The sort asked for when the list offers it (``_sorts``, either direction), else
+    DEFAULT_SORT."""
     key = (value or "").removeprefix("-")
-    return value if value and key in SORTS else DEFAULT_SORT
+    return value if value and key in _sorts(attention) else DEFAULT_SORT
 
 
 def _ordering(sort: str) -> list[Any]:
@@ -289,11 +354,11 @@ def _ordering(sort: str) -> list[Any]:
     return [first, "-status_changed_at", "-pk"]
 
 
-def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
+def _sort_headers(request: HttpRequest, sort: str, *, attention: bool) -> dict[str, dict[str, str]]:
     """Per sortable column: the query string of its header link (the filters kept, back to
     the first page; the current column in the other direction) and its ``aria-sort``."""
     headers = {}
-    for key, (_field, descending_first) in SORTS.items():
+    for key, descending_first in _sorts(attention).items():
         if sort.removeprefix("-") == key:
             state = "descending" if sort.startswith("-") else "ascending"
             target = key if sort.startswith("-") else f"-{key}"
@@ -312,9 +377,11 @@ def _sort_headers(request: HttpRequest, sort: str) -> dict[str, dict[str, str]]:
 @activation.required
 @require_GET
 def message_list(request: HttpRequest) -> HttpResponse:
-    """The list with filters, search, sorting (SORTS) and pagination. The number of queries
-    is the same for 1 or 1000 rows and for every sort: organisations come with a join, their
-    KvK numbers with one prefetch, message type names with one query."""
+    """The list with filters, search, sorting (``_sorts``) and pagination. The number of
+    queries is the same for 1 or 1000 rows and for every sort: organisations come with a
+    join, their KvK numbers with one prefetch, message type names with one query; the
+    filing deadlines take four per financial year among the rows shown (and, sorted by
+    the deadline, among all that ask attention: deadline_selectors.message_deadlines)."""
     base = common.staff_messages(request)
     type_names = _message_type_names(request)
     years = (
@@ -331,15 +398,27 @@ def message_list(request: HttpRequest) -> HttpResponse:
         waiting_days=settings.PORTAL_CLIENT_WAITING_DAYS,
     )
     filters = form.filters() if request.GET else {}
-    sort = message_sort(request.GET.get("sort"))
-    queryset = (
-        filter_messages(base, filters)
-        .defer(*common.HEAVY_FIELDS)
+    attention = bool(filters.get("attention"))
+    sort = message_sort(request.GET.get("sort"), attention=attention)
+    messages = filter_messages(base, filters)
+    shown = (
+        messages.defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
         .prefetch_related("organisation__identifications")
-        .order_by(*_ordering(sort))
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    if sort.removeprefix("-") == DEADLINE_SORT:
+        everything = list(messages.only(*_DEADLINE_FIELDS))
+        deadlines = deadline_selectors.message_deadlines(everything, today=today)
+        order = _by_deadline(everything, deadlines, descending=sort.startswith("-"))
+        page = Paginator(order, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _shown(shown, list(page), deadlines)
+    else:
+        page = Paginator(shown.order_by(*_ordering(sort)), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        # The deadlines of the page's rows only.
+        _give_deadlines(page, deadline_selectors.message_deadlines(page, today=today))
     for message in page:
         message.type_name = type_names.get(  # type: ignore[attr-defined]
             message.message_type, message.message_type
@@ -363,7 +442,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
             "chosen_organisation": filters.get("organisation"),
             "sort": sort,
             "sort_kept": "" if sort == DEFAULT_SORT else sort,
-            "sort_headers": _sort_headers(request, sort),
+            "sort_headers": _sort_headers(request, sort, attention=attention),
         },
     )
 
