@@ -7,13 +7,14 @@ environment may read it; another environment's events never show (workflow.activ
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET
 from config.dates import iso
 from crm.models import StaffMember
 from portal import activation
-from portal.csv_export import csv_download, csv_safe
+from portal.csv_export import csv_safe, csv_stream
 from portal.views.common import staff_view
 from workflow import activity
 from workflow.models import Actor, StatusEvent
@@ -154,31 +155,30 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @staff_view()
 @activation.required
 @require_GET
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list, every page of it, as CSV (like the export of "Termijnen")."""
     _form, events = _events(request)
-    response, writer = csv_download(f"activiteit-{timezone.localdate().isoformat()}.csv")
-    writer.writerow(
-        [
-            gettext("Tijdstip"),
-            gettext("Wie"),
-            gettext("Rol"),
-            gettext("Organisatie"),
-            gettext("KvK-nummer"),
-            gettext("Boekjaar"),
-            gettext("Actie"),
-            gettext("Van status"),
-            gettext("Naar status"),
-            gettext("Toelichting"),
-            gettext("IP-adres"),
-            gettext("Bericht"),
-        ]
-    )
-    for event in events.iterator(chunk_size=500):
-        row = activity.activity_row(event)
-        moved = row.changes_status
-        writer.writerow(
-            [
+    header: list[object] = [
+        gettext("Tijdstip"),
+        gettext("Wie"),
+        gettext("Rol"),
+        gettext("Organisatie"),
+        gettext("KvK-nummer"),
+        gettext("Boekjaar"),
+        gettext("Actie"),
+        gettext("Van status"),
+        gettext("Naar status"),
+        gettext("Toelichting"),
+        gettext("IP-adres"),
+        gettext("Bericht"),
+    ]
+
+    def rows() -> Iterator[list[object]]:
+        yield header
+        for event in events.iterator(chunk_size=500):
+            row = activity.activity_row(event)
+            moved = row.changes_status
+            yield [
                 iso(event.created_at),
                 csv_safe(row.actor_name),
                 row.actor_role,
@@ -192,5 +192,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
                 event.ip_address or "",
                 request.build_absolute_uri(reverse("insite-message", args=[event.message_id])),
             ]
-        )
-    return response
+
+    # Every event of the office when no filter is set: written while it is sent, never
+    # held whole in memory.
+    return csv_stream(f"activiteit-{timezone.localdate().isoformat()}.csv", rows())
