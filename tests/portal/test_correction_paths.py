@@ -6,7 +6,7 @@ be put back into the workflow, "repair message status").
 - "Berichtstatus herstellen" is not offered beside a newer version of the year, and the
   page says why;
 - "Vraagt aandacht" drops a version that ended (25, 40, 90) once its year moved on: a newer
-  version came, or the year was filed;
+  version came, or the year was filed; a heraanlevering that failed after the filing stays;
 - a heraanlevering shows what it changes in the filed, public accounts."""
 
 from __future__ import annotations
@@ -78,6 +78,35 @@ def test_attention_drops_versions_whose_year_moved_on(
     assert after_filing.pk not in attention and rejected.pk not in attention
     listed = staff_browser.get(reverse("insite-messages"), {"attention": "on"})
     assert {message.pk for message in listed.context["page"]} == attention
+
+
+def test_a_failed_heraanlevering_after_the_filing_still_asks_attention(
+    staff_browser, client_a, message_type
+):
+    """KVK-SBR.md §1 and §4: a heraanlevering "requires adoption status Ja" (BR-KVK-4.12).
+    One that fails that rule at processing (25) after the year was filed (80) corrected
+    nothing in the public accounts: unlike a plain new version of a filed year, it stays in
+    "Vraagt aandacht" until a version that does correct them comes."""
+    flow = Flow(client_a, message_type.workflow)
+    flow.at(Status.FILED)
+    failed = flow.register()
+    assert not flow.start(failed, adopted=False, resubmission=True)
+    failed.refresh_from_db()
+    assert failed.status == Status.PROCESSING_FAILED and failed.financial_year == YEAR
+    assert [reason["code"] for reason in failed.reasons] == ["BR-KVK-4.12"]
+    assert failed.resubmission is True
+
+    response = staff_browser.get(reverse("insite-dashboard"))
+    assert failed.pk in {message.pk for message in response.context["attention"]}
+    listed = staff_browser.get(reverse("insite-messages"), {"attention": "on"})
+    assert failed.pk in {message.pk for message in listed.context["page"]}
+
+    # The corrected heraanlevering replaces it, and it asks nothing more.
+    corrected = flow.register()
+    assert flow.start(corrected, adopted=True, resubmission=True)
+    assert ApprovalMessage.objects.get(pk=corrected.pk).replaces_id == failed.pk
+    response = staff_browser.get(reverse("insite-dashboard"))
+    assert failed.pk not in {message.pk for message in response.context["attention"]}
 
 
 def test_a_heraanlevering_shows_what_changes_in_the_filed_accounts(

@@ -252,8 +252,9 @@ def year_moved_on() -> Q:
     the year was filed (80) and they are no resubmission. Nothing is left to do about
     them: the newer message, or the filing, is what counts for the year. A resubmission
     that ended after the filing still does (the correction of the public accounts did not
-    happen). A message without a year (another company's document, or one that could not
-    be read) never matches."""
+    happen), also one that failed processing (a 25 keeps the flag, processing._fail). A
+    message without a year (another company's document, or one that could not be read)
+    never matches."""
     same_year = ApprovalMessage.objects.filter(
         organisation_id=OuterRef("organisation_id"), financial_year=OuterRef("financial_year")
     )

@@ -153,11 +153,13 @@ _DOCUMENT_FACTS = (
 
 #: What finish_processing writes: for a failed message its reasons and findings and, where
 #: the document could be read that far, its financial year, so that staff find it under
-#: its year (the other facts may not fit their columns, and nothing needs them at 25); for
-#: a started one also the document's facts.
+#: its year, and whether it is a resubmission (heraanlevering), so that a failed correction
+#: of a filed year still asks attention (corrections.year_moved_on); the other facts may
+#: not fit their columns, and nothing needs them at 25. For a started one also the
+#: document's facts.
 _FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
 _STARTED_FIELDS = [*_FAILED_FIELDS, *_DOCUMENT_FACTS, "awaiting_accountant_review", "replaces"]
-_FAILED_WITH_YEAR = [*_FAILED_FIELDS, "financial_year"]
+_FAILED_WITH_YEAR = [*_FAILED_FIELDS, "financial_year", "resubmission"]
 
 
 def finish_processing(results: list[Examined]) -> dict[int, int]:
@@ -327,13 +329,17 @@ def _copy_reason(
 
 
 def _fail(message: ApprovalMessage, result: Examined, reasons: list[dict[str, Any]]) -> int:
-    """20 -> 25 in memory with the reasons and the financial year the document says, when
-    processing could read it; returns the status it left. Another company's document
-    (kvk_number_not_yours) brings no year: its contents are no part of this organisation's
-    years. The year alone makes no filing: corrections count only 50 to 90
-    (corrections.FILING_STATUSES), copies are taken after a 25 (duplicates), and where a
-    year stands the deadlines read a 25 only when the year has no other message."""
-    message.financial_year = None if another_company(reasons) else result.financial_year
+    """20 -> 25 in memory with the reasons, and the financial year and the resubmission flag
+    the document says, when processing could read it; returns the status it left. Another
+    company's document (kvk_number_not_yours) brings neither: its contents are no part of
+    this organisation's years. The year alone makes no filing: corrections count only 50 to
+    90 (corrections.FILING_STATUSES), copies are taken after a 25 (duplicates), and where a
+    year stands the deadlines read a 25 only when the year has no other message. The flag
+    keeps a failed heraanlevering asking attention after its year was filed: the correction
+    of the public accounts did not happen (corrections.year_moved_on)."""
+    theirs = another_company(reasons)
+    message.financial_year = None if theirs else result.financial_year
+    message.resubmission = result.resubmission and not theirs
     return _transition(message, message.fail_processing, SYSTEM, reasons)
 
 
