@@ -128,20 +128,56 @@ def test_the_chain_runs_newest_first_when_a_failed_version_has_no_year(flow):
 @pytest.mark.parametrize("rejected_first", [False, True])
 def test_a_version_that_closed_one_at_30_takes_the_ended_ones_into_its_chain(flow, rejected_first):
     """C closes B, which waited at 30; A, received before B but processed after it, failed.
-    C replaces B (versions.close_older_versions), and the end of B's chain replaces A: B
-    itself, or the rejected version B replaced."""
+    C replaces B (versions.close_older_versions), and A takes its place in B's chain by when
+    it was received: B replaces A, and A the rejected version received before it, which B
+    replaced until then (the chain runs back in time, each version replacing the one
+    received before it)."""
     rejected = flow.at(Status.REJECTED) if rejected_first else None
     earlier = flow.register()
     waiting = flow.at(Status.IN_REVIEW)
+    if rejected is not None:
+        assert _fresh(waiting).replaces_id == rejected.pk
     fail_with_year(earlier)
     newest = flow.at(Status.IN_REVIEW)
     assert _fresh(newest).replaces_id == waiting.pk
-    if rejected is None:
-        assert _fresh(waiting).replaces_id == earlier.pk
-    else:
-        assert _fresh(waiting).replaces_id == rejected.pk
-        assert _fresh(rejected).replaces_id == earlier.pk
+    assert _fresh(waiting).replaces_id == earlier.pk
+    assert _fresh(earlier).replaces_id == (rejected.pk if rejected is not None else None)
     assert not services.is_replaced(newest)
+
+
+def test_the_chain_runs_back_in_time_when_a_newer_version_failed_beside_one_at_30(flow):
+    """D waits at 30; B, received after it, fails processing (25); then C enters and closes
+    D. Each version replaces the one received before it: C replaces B and B replaces D (not
+    D a version newer than itself, whose page would then compare the accounts backwards)."""
+    waiting = flow.at(Status.IN_REVIEW)
+    failed = fail_with_year(flow.register())
+    newest = flow.at(Status.IN_REVIEW)
+    chain = [_fresh(message) for message in (newest, failed, waiting)]
+    assert [message.replaces_id for message in chain] == [failed.pk, waiting.pk, None]
+    assert chain[0].created_at >= chain[1].created_at >= chain[2].created_at
+    assert [message.status for message in chain] == [
+        Status.IN_REVIEW,
+        Status.PROCESSING_FAILED,
+        Status.PROCESSING_FAILED,  # closed for the newer version (versions.close_older_versions)
+    ]
+
+
+def test_a_chain_that_ran_backwards_is_put_in_time_order_by_the_next_version(flow):
+    """Rows as they stand from before the chain was built in time order: C replaces D and D
+    the newer B. When F fails and N enters, the year's chain is laid again in the order the
+    versions were received, each replacing the one received before it; a version may take
+    over the predecessor of another (``replaces`` is one-to-one at every moment)."""
+    waiting = flow.at(Status.IN_REVIEW)
+    failed = fail_with_year(flow.register())
+    corrected = flow.at(Status.IN_REVIEW)
+    ApprovalMessage.objects.filter(pk__in=[corrected.pk, failed.pk]).update(replaces=None)
+    ApprovalMessage.objects.filter(pk=corrected.pk).update(replaces=waiting.pk)
+    ApprovalMessage.objects.filter(pk=waiting.pk).update(replaces=failed.pk)
+    failed_again = fail_with_year(flow.register())
+    newest = flow.at(Status.IN_REVIEW)
+    chain = [newest, failed_again, corrected, failed, waiting]
+    replaces = [_fresh(message).replaces_id for message in chain]
+    assert replaces == [message.pk for message in chain[1:]] + [None]
 
 
 @pytest.mark.parametrize("newer_status", [Status.IN_REVIEW, Status.APPROVED, Status.FILED])

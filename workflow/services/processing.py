@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import Any, cast
 
@@ -35,6 +36,7 @@ from workflow.services.corrections import (
 from workflow.services.duplicates import Identical, first_refusal, identical_messages
 from workflow.services.versions import (
     CLOSED_FIELDS,
+    _of_years,
     close_versions,
     in_review,
     lock_stopped_versions,
@@ -43,6 +45,9 @@ from workflow.services.versions import (
     still_stopped,
 )
 from workflow.signals import workflow_started
+
+#: An organisation and one of its financial years.
+_Year = tuple[int, int | None]
 
 #: What a claim reads of a message: what the status machine and the audit event need.
 _CLAIM_FIELDS = ("pk", "organisation_id", "status", "document_sha256")
@@ -181,8 +186,10 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             return outcome
         years = [(m.organisation_id, by_id[m.pk].financial_year) for m in messages]
         # Locked before the organisations, the order of every action on a message.
-        waiting = lock_waiting_versions(years, exclude=[m.pk for m in messages])
-        stopped = lock_stopped_versions(years, exclude=[m.pk for m in messages])
+        batch = [message.pk for message in messages]
+        waiting = lock_waiting_versions(years, exclude=batch)
+        stopped = lock_stopped_versions(years, exclude=batch)
+        ended = _lock_ended_versions(years, exclude=batch)
         _lock_organisations({message.organisation_id for message in messages})
         # A version stopped at 70 for a changed KvK number is no filing under way: a new
         # version of its year enters the workflow and replaces it (versions).
@@ -214,7 +221,7 @@ def finish_processing(results: list[Examined]) -> dict[int, int]:
             events.append(_event(message, action=action, actor=SYSTEM, from_status=from_status))
             outcome[message.pk] = message.status
         closed, closures = close_versions(started, waiting, stopped)
-        relinked = _link_corrections(started, [*waiting, *stopped])
+        relinked = _link_corrections(started, [*waiting, *stopped], ended)
         _save_fields(failed, _FAILED_WITH_YEAR)
         _save_fields(started, _STARTED_FIELDS)
         _save_fields(closed, CLOSED_FIELDS)
@@ -357,113 +364,201 @@ def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool)
 
 
 def _link_corrections(
-    started: list[ApprovalMessage], others: list[ApprovalMessage]
+    started: list[ApprovalMessage],
+    others: list[ApprovalMessage],
+    ended: list[ApprovalMessage],
 ) -> list[ApprovalMessage]:
     """Link every earlier version of a started message's organisation and financial year
-    that ended at 25, 40 or 90 and that no other message replaces yet into the chain of
-    the version that goes on (the newest at 30 of ``started`` and ``others``, the versions
-    closed or checked in this batch). Returns the earlier versions, not in ``started``,
-    whose link changed (to be saved with ``replaces``).
+    that ended at 25, 40 or 90 and that no other message replaces yet (of ``ended``, locked
+    by ``_lock_ended_versions``) into the chain of the version that goes on (the newest at
+    30 of ``started`` and ``others``, the versions closed or checked in this batch). Returns
+    the earlier versions, not in ``started``, whose link changed (to be saved with
+    ``replaces``).
 
-    A message replaces one version (``replaces`` is one-to-one): the version that goes on
-    replaces the newest ended one, unless it already replaces an older version it closed at
-    30 (``versions.close_older_versions``); each further ended version is linked to the
-    end of that chain (the oldest version in it, which replaces none). So every version of
-    the year but the one that goes on is replaced: none is left to be put back into the
-    workflow ("Berichtstatus herstellen") and filed instead of the newer accounts, or to
-    ask the staff's attention. (Client rejects A, B fails processing, C enters: C replaces
-    B, B replaces A.) Runs under the organisation locks of ``finish_processing``, so two
-    new versions never claim the same predecessor."""
-    candidates = _ended_versions(started)
-    if not candidates:
+    A message replaces one version (``replaces`` is one-to-one), and the chain runs back in
+    time: the version that goes on replaces the newest of the others, and each of them the
+    one received before it (``_chained``). So every version of the year but the one that
+    goes on is replaced: none is left to be put back into the workflow ("Berichtstatus
+    herstellen") and filed instead of the newer accounts, or to ask the staff's attention;
+    and each version's page compares it with the one received before it. (Client rejects
+    A, B fails processing, C enters: C replaces B, B replaces A.) Runs under the
+    organisation locks of ``finish_processing``, so two new versions never claim the same
+    predecessor."""
+    keys: set[_Year] = {(m.organisation_id, m.financial_year) for m in started if m.financial_year}
+    ended_in = _of_these_years(ended, keys) if keys and ended else {}
+    if not ended_in:
         return []
     known = {message.pk: message for message in [*others, *started]}
-    rows = {m.pk: m for versions in candidates.values() for m in versions} | known
-    links: dict[int, int | None] = dict(
-        ApprovalMessage.objects.filter(
-            organisation_id__in={key[0] for key in candidates}, replaces__isnull=False
-        ).values_list("pk", "replaces_id")
-    )
-    links.update((pk, message.replaces_id) for pk, message in known.items())
+    rows = {m.pk: m for versions in ended_in.values() for m in versions} | known
+    stored, received = _stored_links({key[0] for key in keys})
+    received.update((pk, message.created_at) for pk, message in rows.items())
+    links = stored | {pk: message.replaces_id for pk, message in known.items()}
+    changes = [
+        change
+        for key, versions in ended_in.items()
+        for change in _linked_year(_going_on(key, known.values()), versions, links, received)
+    ]
+    relinked = _relinked(changes, rows, {message.pk for message in started})
+    _release_links(relinked, stored)
+    return relinked
+
+
+def _relinked(
+    changes: list[tuple[int, int | None]], rows: dict[int, ApprovalMessage], started: set[int]
+) -> list[ApprovalMessage]:
+    """The new links set on the messages, each (a version, the one it now replaces); returns
+    those not in ``started`` (saved with their other fields), once each."""
     relinked: dict[int, ApprovalMessage] = {}
-    for key, ended in candidates.items():
-        head = max(
-            (
-                m.pk
-                for m in known.values()
-                if (m.organisation_id, m.financial_year) == key and m.status == Status.IN_REVIEW
-            ),
-            default=None,
-        )
-        for pk, replaces_id in _chained(head, ended, links) if head is not None else []:
-            message = rows.get(pk) or ApprovalMessage(pk=pk)
-            message.replaces_id = replaces_id
-            if message not in started:
-                relinked[pk] = message
+    for pk, replaces_id in changes:
+        message = rows.get(pk) or ApprovalMessage(pk=pk)
+        message.replaces_id = replaces_id
+        if pk not in started:
+            relinked[pk] = message
     return list(relinked.values())
 
 
+def _linked_year(
+    head: int | None,
+    ended: list[ApprovalMessage],
+    links: dict[int, int | None],
+    received: dict[int, datetime],
+) -> list[tuple[int, int | None]]:
+    """The links that take the ``ended`` versions of one year that no version replaces yet
+    into the chain of the version that goes on (``head``), as ``_chained``; none when no
+    version goes on or none is left to link."""
+    replaced = set(links.values())
+    loose = [message.pk for message in ended if message.pk not in replaced]
+    return _chained(head, loose, links, received) if head is not None and loose else []
+
+
+def _going_on(key: _Year, messages: Iterable[ApprovalMessage]) -> int | None:
+    """The version of this organisation's year that goes on: the newest of ``messages`` at
+    30, if any."""
+    return max(
+        (
+            m.pk
+            for m in messages
+            if (m.organisation_id, m.financial_year) == key and m.status == Status.IN_REVIEW
+        ),
+        default=None,
+    )
+
+
+def _stored_links(
+    organisation_ids: set[int],
+) -> tuple[dict[int, int | None], dict[int, datetime]]:
+    """The stored chains of these organisations' versions: which version each replaces, and
+    when every version in a chain was received."""
+    stored: dict[int, int | None] = {}
+    received: dict[int, datetime] = {}
+    for pk, replaces_id, created_at in ApprovalMessage.objects.filter(
+        Q(replaces__isnull=False) | Q(replaced_by__isnull=False),
+        organisation_id__in=organisation_ids,
+    ).values_list("pk", "replaces_id", "created_at"):
+        received[pk] = created_at
+        if replaces_id is not None:
+            stored[pk] = replaces_id
+    return stored, received
+
+
+def _release_links(relinked: list[ApprovalMessage], stored: dict[int, int | None]) -> None:
+    """Clear the ``stored`` links that these versions give up, before their new links are
+    saved: ``replaces`` is one-to-one, and a version saved first may take over the
+    predecessor of one saved after it."""
+    moved = [m.pk for m in relinked if stored.get(m.pk) not in (None, m.replaces_id)]
+    if moved:
+        ApprovalMessage.objects.filter(pk__in=moved).update(replaces=None)
+
+
 def _chained(
-    head: int, ended: list[ApprovalMessage], links: dict[int, int | None]
-) -> list[tuple[int, int]]:
-    """The links that put the ``ended`` versions (newest first) one after another at the end
-    of the chain that starts at ``head``, each (a version, the one it now replaces);
-    ``links`` (version -> the one it replaces) is updated with them."""
+    head: int, loose: list[int], links: dict[int, int | None], received: dict[int, datetime]
+) -> list[tuple[int, int | None]]:
+    """The links that put the chain that starts at ``head`` and the ``loose`` versions (each
+    with the chain it starts) into one chain: ``head`` first, then the others newest first
+    by when they were received, so that each version replaces the newest one received
+    before it. Returns the links that changed, each (a version, the one it now replaces);
+    ``links`` (version -> the one it replaces) is updated with them.
+
+    Appending the loose versions at the end of the chain instead would run it backwards in
+    time where they were received before the end of the chain: D waits at 30, a newer B
+    fails (25), then C enters and closes D; C replaces B and B replaces D, not D replaces B.
+    """
+    members = {pk for start in [head, *loose] for pk in _chain(start, links)} - {head}
+    order = [head, *sorted(members, key=lambda pk: (received[pk], pk), reverse=True)]
     added = []
-    end = _chain_end(head, links)
-    for version in ended:
-        links[end] = version.pk
-        added.append((end, version.pk))
-        end = _chain_end(version.pk, links)
+    for newer, older in zip(order, [*order[1:], None], strict=True):
+        if links.get(newer) != older:
+            links[newer] = older
+            added.append((newer, older))
     return added
 
 
-def _chain_end(pk: int, links: dict[int, int | None]) -> int:
-    """The oldest version of the chain that starts at ``pk``: the one that replaces none."""
-    seen = {pk}
-    while (earlier := links.get(pk)) is not None and earlier not in seen:
-        seen.add(earlier)
+def _chain(pk: int, links: dict[int, int | None]) -> list[int]:
+    """The versions of the chain that starts at ``pk``: it, the one it replaces, and so on."""
+    chain = [pk]
+    while (earlier := links.get(pk)) is not None and earlier not in chain:
+        chain.append(earlier)
         pk = earlier
-    return pk
+    return chain
 
 
-def _ended_versions(
-    started: list[ApprovalMessage],
-) -> dict[tuple[int, int | None], list[ApprovalMessage]]:
-    """Per (organisation, financial year) of the started messages: the other messages of
-    that year that ended at 25, 40 or 90 and that no message replaces yet, newest first."""
-    keys = {(m.organisation_id, m.financial_year) for m in started if m.financial_year}
-    if not keys:
-        return {}
-    condition = Q()
-    for organisation_id, year in keys:
-        condition |= Q(organisation_id=organisation_id, financial_year=year)
-    fields = ("pk", "organisation_id", "financial_year", "created_at", "replaces_id")
-    found: dict[tuple[int, int | None], list[ApprovalMessage]] = {}
-    for row in (
-        ApprovalMessage.objects.filter(condition, status__in=REPLACEABLE_STATUSES)
-        .filter(replaced_by__isnull=True)
-        .exclude(pk__in=[m.pk for m in started])
-        .only(*fields)
-    ):
-        found.setdefault((row.organisation_id, row.financial_year), []).append(row)
-    # A message that failed processing (25) before its year was stored with it has no year;
-    # it is read back from the document it brought, when that can be read at all.
-    for failed in (
-        ApprovalMessage.objects.filter(
-            organisation_id__in={organisation_id for organisation_id, _year in keys},
-            status=Status.PROCESSING_FAILED,
-            financial_year__isnull=True,
-            replaced_by__isnull=True,
+#: What processing reads of an earlier version that ended (25, 40, 90) to link it.
+_ENDED_FIELDS = ("pk", "organisation_id", "financial_year", "created_at", "replaces_id", "reasons")
+
+
+def _lock_ended_versions(pairs: list[_Year], *, exclude: list[int]) -> list[ApprovalMessage]:
+    """The messages of these (organisation, financial year) pairs that ended at 25, 40 or
+    90, replaced or not, and the organisations' messages that failed processing (25) before
+    their year was stored with them, locked until commit, in id order.
+
+    Call after ``versions.lock_stopped_versions`` and before the organisations are locked:
+    linking a new version writes ``replaces`` on these rows, and PostgreSQL's foreign-key
+    check of the new version's ``replaces`` locks the one it replaces. Every action locks a
+    message before its organisation (``audit._lock_organisation``): locked after the
+    organisation, "Berichtstatus herstellen" on a rejected version (its row, then the
+    organisation) and processing (the organisation, then that row) would wait for each
+    other crosswise. Which of them are still free to link is decided under the organisation
+    locks (``_link_corrections``)."""
+    condition = _of_years(pairs)
+    if condition is None:
+        return []
+    return list(
+        ApprovalMessage.objects.select_for_update(of=("self",))
+        .filter(
+            (condition & Q(status__in=REPLACEABLE_STATUSES))
+            | Q(
+                organisation_id__in={organisation_id for organisation_id, year in pairs if year},
+                status=Status.PROCESSING_FAILED,
+                financial_year__isnull=True,
+            )
         )
-        .exclude(pk__in=[m.pk for m in started])
-        .only(*fields, "received_document", "reasons")
-    ):
-        year_read = failed_year(failed.reasons, bytes(failed.received_document))
-        if year_read is not None and (failed.organisation_id, year_read) in keys:
-            found.setdefault((failed.organisation_id, year_read), []).append(failed)
-    for versions in found.values():
-        versions.sort(key=lambda m: (m.created_at, m.pk), reverse=True)
+        .exclude(pk__in=exclude)
+        .only(*_ENDED_FIELDS)
+        .order_by("pk")
+    )
+
+
+def _of_these_years(
+    messages: list[ApprovalMessage], keys: set[_Year]
+) -> dict[_Year, list[ApprovalMessage]]:
+    """These messages per (organisation, financial year) of ``keys``. A message that failed
+    processing (25) before its year was stored with it has no year; it is read back from
+    the document it brought, when that can be read at all (``failed_year``)."""
+    yearless = [
+        m.pk for m in messages if m.financial_year is None and not another_company(m.reasons)
+    ]
+    documents: dict[int, bytes | memoryview] = {}
+    if yearless:
+        documents = dict(
+            ApprovalMessage.objects.filter(pk__in=yearless).values_list("pk", "received_document")
+        )
+    found: dict[_Year, list[ApprovalMessage]] = {}
+    for message in messages:
+        year = message.financial_year
+        if year is None and message.pk in documents:
+            year = failed_year(message.reasons, bytes(documents[message.pk]))
+        if (message.organisation_id, year) in keys:
+            found.setdefault((message.organisation_id, year), []).append(message)
     return found
 
 
