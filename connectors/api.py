@@ -598,6 +598,7 @@ class MessageUpdatesView(ClientAPIView):
                 "reasons",
                 "message__message_id",
                 "message__adoption_date",
+                "message__adopted",
             )[:UPDATES_PAGE_SIZE]
         )
         latest: dict = {}
@@ -618,6 +619,9 @@ class MessageUpdatesView(ClientAPIView):
                 "sequence": event["sequence"],
                 # The adopted date the filed document carries (set in the client portal).
                 "adoption_date": event["message__adoption_date"],
+                # False at 50..80: filed as accounts not adopted; the tweede aanlevering
+                # with the adopted accounts follows (workflow.services.not_adopted).
+                "adopted": event["message__adopted"],
             }
             for event in latest.values()
         ]

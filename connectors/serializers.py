@@ -234,6 +234,12 @@ class UpdateSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The date the accounts were adopted, once the client adopted them.",
     )
+    adopted = serializers.BooleanField(
+        help_text="Whether the accounts are adopted (DocumentAdoptionStatus Ja). False at 50 "
+        "to 80 means they are approved and filed as accounts not adopted (art. 2:394 lid 2 "
+        "BW): the adopted accounts follow as a new message, the tweede aanlevering, "
+        "without the heraanlevering flag. Absent from portals of earlier releases.",
+    )
 
 
 class UpdatesSerializer(serializers.Serializer):

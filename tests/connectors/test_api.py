@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 import pytest
 
@@ -124,6 +125,30 @@ def test_updates_return_changes_after_cursor_only_for_caller(api, client_a, clie
     assert later == {"updates": [], "cursor": page["cursor"], "more": False}
     bad = a.get(URL + "updates/?since=-1")
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_cursor")
+
+
+def test_updates_say_whether_the_accounts_are_adopted(api, client_a):
+    """False until the client adopts them. For accounts filed as not adopted (art. 2:394
+    lid 2 BW) it stays false at 80: the client environment offers the tweede aanlevering
+    (KVK-SBR.md section 1; tests/clientside/test_second_filing.py)."""
+    from workflow import services as workflow_services
+    from workflow.models import Actor
+
+    a = api(client_a.token)
+    sent = a.post(URL, upload_payload(instance_for(client_a.kvk_number)), format="json").json()
+    connector_services.process_external_messages()
+    (update,) = a.get(URL + "updates/?since=0").json()["updates"]
+    assert (update["status"], update["adopted"], update["adoption_date"]) == (30, False, None)
+    message = ApprovalMessage.objects.get(message_id=sent["message_id"])
+    actor = Actor.for_user(client_a.user)
+    workflow_services.adopt(message_id=message.pk, actor=actor, adoption_date=date.today())
+    message.refresh_from_db()
+    workflow_services.approve(
+        message_id=message.pk, actor=actor, document_sha256=message.document_sha256
+    )
+    (update,) = a.get(URL + "updates/?since=0").json()["updates"]
+    assert (update["status"], update["adopted"]) == (Status.APPROVED, True)
+    assert update["adoption_date"] == date.today().isoformat()
 
 
 def test_an_event_that_keeps_the_status_does_not_reach_the_clients_updates(api, client_a):
