@@ -43,8 +43,15 @@ class CommunicationProfileAdmin(admin.ModelAdmin):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(admin.ModelAdmin):
-    list_display = ("administration", "financial_year", "resubmission", "locked", "updated_at")
-    list_filter = ("locked", "resubmission")
+    list_display = (
+        "administration",
+        "financial_year",
+        "resubmission",
+        "second_filing",
+        "locked",
+        "updated_at",
+    )
+    list_filter = ("locked", "resubmission", "second_filing")
     readonly_fields = ("locked",)
     inlines = [ReportSignatureInline]
 

@@ -485,6 +485,11 @@ class ReportingValuesForm(forms.ModelForm):
         # Who adopts and the article the directors sign under follow the legal form.
         self.legal_form = self.instance.administration.legal_form
         field = self.fields["adoption_date"]
+        if self.instance.second_filing:
+            field.help_text = _(
+                "De datum waarop de jaarrekening werd vastgesteld; verplicht bij de tweede "
+                "aanlevering, want die is de vastgestelde jaarrekening."
+            )
         who = adoption.adopted_by(self.legal_form)
         field.help_text = f"{who} {field.help_text}" if who else field.help_text
         stored = {s.signatory_id: s for s in self.instance.signatures.all()}

@@ -281,6 +281,10 @@ class AnnualReport(models.Model):
     resubmission_explanation = models.TextField(
         _("toelichting heraanlevering"), max_length=1000, blank=True
     )
+    # The tweede aanlevering: the adopted accounts of a year whose accounts were filed as
+    # not adopted (art. 2:394 lid 2 BW, KVK-SBR.md section 1). They carry adoption status
+    # Ja and the adoption date, and no heraanlevering flag (clientside.services).
+    second_filing = models.BooleanField(_("tweede aanlevering"), default=False)
     locked = models.BooleanField(_("vergrendeld (gedeponeerd)"), default=False)
     # The figures for the size-class check (art. 2:395a and 2:396 BW, kvk.sizeclass) that
     # the instance does not carry: the average number of employees (NT19's concept is not
@@ -296,10 +300,16 @@ class AnnualReport(models.Model):
         verbose_name = _("jaarrapport")
         verbose_name_plural = _("jaarrapporten")
         constraints = [
+            # A year has its report, and at most one tweede aanlevering and one
+            # heraanlevering besides.
             models.UniqueConstraint(
-                fields=["administration", "financial_year", "resubmission"],
+                fields=["administration", "financial_year", "resubmission", "second_filing"],
                 name="one_report_per_year",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(resubmission=True, second_filing=True),
+                name="report_resubmission_or_second_filing",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -353,6 +363,10 @@ class OutboundMessage(models.Model):
     # The date the client adopted the accounts in the portal (the filed document carries
     # it); mirrored with the status.
     adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
+    # Whether the portal's message is adopted, mirrored with the status; None while the
+    # portal did not say (one of an earlier release). False at 80: filed as accounts not
+    # adopted (art. 2:394 lid 2 BW), the adopted accounts follow as a tweede aanlevering.
+    adopted = models.BooleanField(_("vastgesteld"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)

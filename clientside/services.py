@@ -122,18 +122,31 @@ class ReportLocked(Exception):
     """The report is filed (status 80) and can no longer be changed."""
 
 
-def _filename(administration: Administration, year: int, *, resubmission: bool = False) -> str:
+def _filename(administration: Administration, year: int, *, kind: str = "") -> str:
     """The document's file name: the administration's name (FR-NL-1.06's characters), the
-    year and the KvK number; the name shortened so that the whole fits the 80 characters
-    Digipoort takes (kvk.digipoort.validation). The name itself stays as registered; a
-    letter with an accent is written without it ("Coöperatie" -> "Cooperatie")."""
-    suffix = f"-{year}-{administration.kvk_number}"
-    suffix += "-heraanlevering.xbrl" if resubmission else ".xbrl"
+    year, the KvK number and the ``kind`` of filing ("heraanlevering", ...); the name
+    shortened so that the whole fits the 80 characters Digipoort takes
+    (kvk.digipoort.validation). The name itself stays as registered; a letter with an
+    accent is written without it ("Coöperatie" -> "Cooperatie")."""
+    suffix = f"-{year}-{administration.kvk_number}{f'-{kind}' if kind else ''}.xbrl"
     plain = unicodedata.normalize("NFKD", administration.name)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     stem = re.sub(r"[^0-9a-zA-Z_-]+", "-", plain).strip("-")
     stem = stem[: digipoort_validation.MAX_FILENAME_CHARS - len(suffix)].rstrip("-_")
     return f"{stem or 'jaarrekening'}{suffix}"
+
+
+def _report_filename(report: AnnualReport) -> str:
+    """The file name of the report's document, which says a heraanlevering or a tweede
+    aanlevering."""
+    kind = (
+        "heraanlevering"
+        if report.resubmission
+        else "tweede-aanlevering"
+        if report.second_filing
+        else ""
+    )
+    return _filename(report.administration, report.financial_year, kind=kind)
 
 
 # --- the figures --------------------------------------------------------------------------
@@ -181,9 +194,10 @@ def new_report_statements(administration: Administration, year: int) -> dict:
 
 def _previous_period(administration: Administration, year: int) -> tuple[date, date] | None:
     """The period of the administration's report of the year before (its resubmission
-    first, the correction), when the day after it falls in ``year``."""
+    first, the correction, then its tweede aanlevering, the adopted accounts), when the day
+    after it falls in ``year``."""
     reports = AnnualReport.objects.filter(administration=administration, financial_year=year - 1)
-    for report in reports.order_by("-resubmission"):
+    for report in reports.order_by("-resubmission", "-second_filing"):
         data = report.statements or {}
         start = _date_or_none(data.get("period_start"))
         end = _date_or_none(data.get("period_end"))
@@ -252,6 +266,7 @@ def create_report(
         administration=administration,
         financial_year=financial_year,
         resubmission=False,
+        second_filing=False,
         defaults={"statements": new_report_statements(administration, financial_year)},
     )
 
@@ -396,29 +411,32 @@ def _resubmission_problem(text: str, code: str = "") -> PrepareError:
     return PrepareError([Problem(_("Heraanlevering"), text, code)])
 
 
-def _new_resubmission(
+def _new_version(
     administration: Administration,
     financial_year: int,
     source: AnnualReport | None,
     *,
     adoption_date: date | None,
+    second_filing: bool = False,
 ) -> AnnualReport:
-    """The resubmission of a year: the figures, reporting values and signatures of
-    ``source`` (the filed report, or one of the year that was not filed here) as start,
-    else an empty report of the year."""
+    """A new version of a year's report, a resubmission (or with ``second_filing`` the
+    tweede aanlevering): the figures, reporting values and signatures of ``source`` (the
+    filed report, or one of the year that was not filed here) as start, else an empty
+    report of the year; adopted on ``adoption_date``."""
+    kind = {"second_filing": True} if second_filing else {"resubmission": True}
     if source is None:
         return AnnualReport.objects.create(
             administration=administration,
             financial_year=financial_year,
             statements=new_report_statements(administration, financial_year),
             adoption_date=adoption_date,
-            resubmission=True,
+            **kind,
         )
-    resubmission = AnnualReport.objects.create(
+    version = AnnualReport.objects.create(
         administration=administration,
         financial_year=financial_year,
         statements=source.statements,
-        adoption_date=adoption_date or source.adoption_date,
+        adoption_date=adoption_date,
         signed_by=source.signed_by,
         signed_date=source.signed_date,
         signing_place=source.signing_place,
@@ -426,27 +444,41 @@ def _new_resubmission(
         employees_previous=source.employees_previous,
         net_turnover_current=source.net_turnover_current,
         net_turnover_previous=source.net_turnover_previous,
-        resubmission=True,
+        **kind,
     )
     ReportSignature.objects.bulk_create(
         ReportSignature(
-            report=resubmission,
+            report=version,
             signatory_id=s.signatory_id,
             reason_not_signed=s.reason_not_signed,
         )
         for s in source.signatures.all()
     )
-    return resubmission
+    return version
 
 
 @transaction.atomic
 def create_resubmission(*, report: AnnualReport) -> AnnualReport:
     """After filing (80), a correction is only possible as a resubmission
-    (heraanlevering): a new report for the same year with the filed figures as start."""
+    (heraanlevering): a new report for the same year with the filed figures as start.
+
+    Not after accounts filed as not adopted: a heraanlevering corrects adopted accounts
+    (BR-KVK-4.12), and what follows those is the tweede aanlevering
+    (``create_second_filing``)."""
     report = _locked_report(report)
     if report.resubmission or not report.locked:
         raise _resubmission_problem(
             _("Een heraanlevering kan alleen voor een gedeponeerd jaarrapport.")
+        )
+    if filed_not_adopted(report):
+        raise _resubmission_problem(
+            _(
+                "Deze jaarrekening is gedeponeerd als niet vastgestelde jaarrekening. Een "
+                "heraanlevering corrigeert een vastgestelde jaarrekening; stuur de "
+                "vastgestelde jaarrekening als tweede aanlevering, met 'Vastgestelde "
+                "jaarrekening sturen (tweede aanlevering)' bij dit jaarrapport."
+            ),
+            "BR-KVK-4.12",
         )
     existing = AnnualReport.objects.filter(
         administration=report.administration,
@@ -455,8 +487,66 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
     ).first()
     if existing is not None:
         return existing
-    return _new_resubmission(
-        report.administration, report.financial_year, report, adoption_date=None
+    return _new_version(
+        report.administration, report.financial_year, report, adoption_date=report.adoption_date
+    )
+
+
+def filed_message(report: AnnualReport) -> OutboundMessage | None:
+    """The report's message the portal reported filed at the KvK (80), if any."""
+    return current_messages(report).filter(status=Status.FILED).order_by("-created_at").first()
+
+
+def filed_not_adopted(report: AnnualReport) -> bool:
+    """The report's accounts are filed (80) as accounts not adopted (art. 2:394 lid 2 BW),
+    as the portal said (its "adopted" false in the updates API): the adopted accounts
+    follow as the tweede aanlevering (``create_second_filing``). False while the portal
+    did not say (one of an earlier release)."""
+    message = filed_message(report) if report.locked else None
+    return message is not None and message.adopted is False
+
+
+def second_filing_of(report: AnnualReport) -> AnnualReport | None:
+    """The tweede aanlevering of the report's year, if there is one."""
+    return AnnualReport.objects.filter(
+        administration_id=report.administration_id,
+        financial_year=report.financial_year,
+        second_filing=True,
+    ).first()
+
+
+@transaction.atomic
+def create_second_filing(*, report: AnnualReport) -> AnnualReport:
+    """ "Vastgestelde jaarrekening sturen (tweede aanlevering)": after the year's accounts
+    were filed as not adopted (``filed_not_adopted``), the adopted accounts follow as a new
+    filing, the tweede aanlevering (KVK-SBR.md section 1). A new version of the year's
+    report with the filed figures as start, adoption status Ja with the adoption date to
+    fill in (``statements_for``), and no heraanlevering flag: the portal takes it as the
+    adopted filing after the non-adopted one. An existing one of the year is returned."""
+    report = _locked_report(report)
+    if report.resubmission or report.second_filing or not filed_not_adopted(report):
+        raise PrepareError(
+            [
+                Problem(
+                    _("Tweede aanlevering"),
+                    _(
+                        "Een tweede aanlevering volgt alleen op een jaarrekening die als niet "
+                        "vastgestelde jaarrekening is gedeponeerd."
+                    ),
+                )
+            ]
+        )
+    existing = second_filing_of(report)
+    if existing is not None:
+        return existing
+    # The adoption date is filled in on the new version: the general meeting adopted the
+    # accounts after they were filed as not adopted.
+    return _new_version(
+        report.administration,
+        report.financial_year,
+        report,
+        adoption_date=None,
+        second_filing=True,
     )
 
 
@@ -480,15 +570,17 @@ def create_resubmission_for_year(
     way here: the outcome of that filing decides whether a correction is needed."""
     today = today or timezone.localdate()
     Administration.objects.select_for_update().get(pk=administration.pk)
-    reports = {
-        r.resubmission: r
-        for r in AnnualReport.objects.select_for_update().filter(
+    reports = list(
+        AnnualReport.objects.select_for_update().filter(
             administration=administration, financial_year=financial_year
         )
-    }
-    if True in reports:
-        return reports[True]
-    first = reports.get(False)
+    )
+    existing = next((r for r in reports if r.resubmission), None)
+    if existing is not None:
+        return existing
+    # The accounts a heraanlevering corrects: the tweede aanlevering (the adopted accounts)
+    # when the year has one, else the year's report.
+    first = max(reports, key=lambda r: r.second_filing, default=None)
     if first is not None and first.locked:
         return create_resubmission(report=first)
     if financial_year >= today.year:
@@ -517,7 +609,7 @@ def create_resubmission_for_year(
                 "label": under_way.status_label,
             }
         )
-    return _new_resubmission(administration, financial_year, first, adoption_date=adoption_date)
+    return _new_version(administration, financial_year, first, adoption_date=adoption_date)
 
 
 def _refused_as_filed(message: OutboundMessage) -> bool:
@@ -574,10 +666,10 @@ def statements_for(report: AnnualReport) -> FinancialStatements:
         resubmission_explanation=report.resubmission_explanation,
         # "Jaarrekening vastgesteld" is ticked in the accountant's workflow, not here; a
         # resubmission corrects adopted accounts, so it carries the adoption (BR-KVK-4.12,
-        # BR-KVK-4.16).
-        adopted=report.resubmission,
+        # BR-KVK-4.16), and so does the tweede aanlevering, which is the adopted accounts.
+        adopted=_adopted_here(report),
         adoption_date=report.adoption_date.isoformat()
-        if report.resubmission and report.adoption_date
+        if _adopted_here(report) and report.adoption_date
         else None,
         signatories=[],
     )
@@ -598,6 +690,13 @@ def statements_for(report: AnnualReport) -> FinancialStatements:
     ]
     statements.validate()
     return statements
+
+
+def _adopted_here(report: AnnualReport) -> bool:
+    """The report's document says the accounts are adopted, with the adoption date entered
+    here: a heraanlevering and a tweede aanlevering. A first filing is adopted in the
+    portal (or filed there as not adopted)."""
+    return report.resubmission or report.second_filing
 
 
 def _date_or_none(value: object) -> date | None:
@@ -853,19 +952,31 @@ def _adoption_date_problems(
     report: AnnualReport, prepared_on: date | None, today: date
 ) -> list[Problem]:
     """The adoption date, when given: not ahead (BR-KVK-4.10), not before the accounts were
-    prepared. Only a resubmission requires one (BR-KVK-4.12, 4.16); a first filing is
-    adopted in the portal."""
+    prepared. A resubmission requires one (BR-KVK-4.12, 4.16), and so do the adopted
+    accounts of a tweede aanlevering (adoption status Ja, the KvK's PrtValueThnExistence3);
+    a first filing is adopted in the portal."""
     where = _("Datum vaststelling")
     if not report.adoption_date:
-        if not report.resubmission:
-            return []
-        return [
-            Problem(
-                where,
-                _("Een heraanlevering vereist de datum van vaststelling."),
-                "BR-KVK-4.16",
-            )
-        ]
+        if report.resubmission:
+            return [
+                Problem(
+                    where,
+                    _("Een heraanlevering vereist de datum van vaststelling."),
+                    "BR-KVK-4.16",
+                )
+            ]
+        if report.second_filing:
+            return [
+                Problem(
+                    where,
+                    _(
+                        "Vul de datum in waarop de jaarrekening is vastgesteld: de tweede "
+                        "aanlevering is de vastgestelde jaarrekening."
+                    ),
+                    f"{_DOCUMENT_INFORMATION}PrtValueThnExistence3",
+                )
+            ]
+        return []
     if report.adoption_date > today:
         return [
             Problem(
@@ -1008,9 +1119,7 @@ def check_report(report: AnnualReport, *, today: date | None = None) -> ReportCh
         )
         return ReportCheck([problem], [], b"")
     content = build_instance(statements)
-    filename = _filename(
-        report.administration, report.financial_year, resubmission=report.resubmission
-    )
+    filename = _report_filename(report)
     findings = check_instance(
         content,
         filename=filename,
@@ -1219,9 +1328,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
     return OutboundMessage.objects.create(
         administration=report.administration,
         report=report,
-        filename=_filename(
-            report.administration, report.financial_year, resubmission=report.resubmission
-        ),
+        filename=_report_filename(report),
         document=content,
         document_sha256=hashlib.sha256(content).hexdigest(),
         history=[{"status": Status.PREPARED, "at": timezone.now().isoformat()}],
@@ -1232,10 +1339,18 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
 
 
 def _mirror(
-    message: OutboundMessage, status: object, reasons: object, adoption_date: object = None
+    message: OutboundMessage,
+    status: object,
+    reasons: object,
+    adoption_date: object = None,
+    adopted: object = None,
 ) -> bool:
-    """Take over the portal's status (and reasons, and the adoption date the client set in
-    the portal); True when something changed.
+    """Take over the portal's status (and reasons, the adoption date the client set in the
+    portal, and whether the accounts are adopted: false at 80 when they were filed as not
+    adopted); True when the status, its reasons or the adoption date changed. ``adopted``
+    alone is taken over without counting as a change: it first arrives with a status the
+    message already has. An adoption date or ``adopted`` the portal did not give leaves
+    the known one.
 
     A status outside the shared vocabulary (a newer portal, a broken answer) is not
     taken over: the message keeps its last known status until a known one arrives."""
@@ -1245,7 +1360,9 @@ def _mirror(
         return False
     reasons = reasons if isinstance(reasons, list) else []
     adopted_on = _date_or_none(adoption_date) or message.adoption_date
-    if (message.status, message.reasons, message.adoption_date) == (status, reasons, adopted_on):
+    adopted = adopted if isinstance(adopted, bool) else message.adopted
+    news = (message.status, message.reasons, message.adoption_date) != (status, reasons, adopted_on)
+    if not news and message.adopted == adopted:
         return False
     now = timezone.now()
     moved = (message.status, message.reasons) != (status, reasons)
@@ -1261,16 +1378,17 @@ def _mirror(
         reasons=reasons,
         history=history,
         adoption_date=adopted_on,
+        adopted=adopted,
         status_changed_at=now if moved else message.status_changed_at,
     )
     if not changed:
         return False
     message.status, message.reasons, message.history = status, reasons, history
-    message.adoption_date = adopted_on
+    message.adoption_date, message.adopted = adopted_on, adopted
     if status == Status.FILED:
         # Filed documents are never changed again; a correction is a resubmission.
         AnnualReport.objects.filter(pk=message.report_id).update(locked=True)
-    return True
+    return news
 
 
 @dataclass
@@ -1504,6 +1622,7 @@ def _mirror_updates(administration: Administration, updates: list[dict[str, Any]
             update.get("status"),
             update.get("reasons") or [],
             update.get("adoption_date"),
+            update.get("adopted"),
         ):
             changed += 1
             moved_reports.add(known.report_id)

@@ -36,5 +36,10 @@ urlpatterns = [
         views.report_resubmission,
         name="report-resubmission",
     ),
+    path(
+        "jaarrapporten/<int:pk>/tweede-aanlevering/",
+        views.report_second_filing,
+        name="report-second-filing",
+    ),
     path("berichten/<int:pk>/document/", views.message_document, name="message-document"),
 ]

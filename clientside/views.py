@@ -172,8 +172,18 @@ def next_step(administration: Administration) -> tuple[str, str]:
     report, step = min(((r, _report_step(r, detail)) for r in reports), key=_step_order)
     if len(reports) == 1 or step.names_year:
         return (step.text, step.link)
-    label = _("Heraanlevering %(year)s") if report.resubmission else _("Jaarrapport %(year)s")
-    return (f"{label % {'year': report.financial_year}}: {step.text}", step.link)
+    return (f"{_report_label(report)}: {step.text}", step.link)
+
+
+def _report_label(report: AnnualReport) -> str:
+    """The report by its kind and year, as ``next_step`` names it."""
+    if report.resubmission:
+        label = _("Heraanlevering %(year)s")
+    elif report.second_filing:
+        label = _("Tweede aanlevering %(year)s")
+    else:
+        label = _("Jaarrapport %(year)s")
+    return label % {"year": report.financial_year}
 
 
 class _Step(NamedTuple):
@@ -190,14 +200,14 @@ class _Step(NamedTuple):
 ACT, WAIT, DONE = 0, 1, 2
 
 
-def _step_order(pair: tuple[AnnualReport, _Step]) -> tuple[int, int, bool]:
+def _step_order(pair: tuple[AnnualReport, _Step]) -> tuple[int, int, bool, bool]:
     """Which report's step is the administration's: one that asks the user to do
     something before one that waits, before one that is done; of those that ask or wait
     the oldest year (a catch-up year is the more overdue filing), of those done the newest;
-    a heraanlevering before the original of its year."""
+    a heraanlevering, then a tweede aanlevering, before the original of its year."""
     report, step = pair
     year = -report.financial_year if step.asks == DONE else report.financial_year
-    return (step.asks, year, not report.resubmission)
+    return (step.asks, year, not report.resubmission, not report.second_filing)
 
 
 def _report_step(report: AnnualReport, detail: str) -> _Step:
@@ -270,6 +280,8 @@ def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _St
             detail + "#verzenden",
             WAIT,
         )
+    if message.status == Status.FILED and message.adopted is False:
+        return _filed_not_adopted_step(message, report_url)
     if message.status == Status.FILED:
         return _Step(
             _(
@@ -287,6 +299,30 @@ def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _St
         % {"status": message.status, "label": message.status_label},
         detail + "#verzenden",
         WAIT,
+    )
+
+
+def _filed_not_adopted_step(message: OutboundMessage, report_url: str) -> _Step:
+    """``next_step`` after the accounts were filed as not adopted (art. 2:394 lid 2 BW):
+    the adopted accounts follow as the tweede aanlevering, a report of its own; once it is
+    there, its step counts."""
+    if services.second_filing_of(message.report) is not None:
+        return _Step(
+            _(
+                "Gedeponeerd als niet vastgestelde jaarrekening; de vastgestelde jaarrekening "
+                "gaat als tweede aanlevering."
+            ),
+            report_url,
+            DONE,
+        )
+    return _Step(
+        _(
+            "Gedeponeerd als niet vastgestelde jaarrekening. Is de jaarrekening inmiddels "
+            "vastgesteld, stuur dan de vastgestelde jaarrekening met 'Vastgestelde "
+            "jaarrekening sturen (tweede aanlevering)' bij het jaarrapport."
+        ),
+        report_url + "#tweede-aanlevering",
+        ACT,
     )
 
 
@@ -345,7 +381,9 @@ def _administration_context(
         "signatories": signatories,
         "signatory_form": signatory_form or SignatoryForm(initial={"order": next_order}),
         "profile": _profile(administration),
-        "reports": administration.annual_reports.order_by("-financial_year", "resubmission"),
+        "reports": administration.annual_reports.order_by(
+            "-financial_year", "resubmission", "second_filing"
+        ),
         "report_form": NewReportForm(initial={"financial_year": timezone.now().year - 1}),
         "resubmission_form": resubmission_form
         or ResubmissionForm(initial={"financial_year": timezone.now().year - 1}),
@@ -548,6 +586,9 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "resubmission_report": AnnualReport.objects.filter(
             administration=administration, financial_year=report.financial_year, resubmission=True
         ).first(),
+        # Filed as not adopted: the adopted accounts follow as the tweede aanlevering.
+        "filed_not_adopted": services.filed_not_adopted(report),
+        "second_filing_report": services.second_filing_of(report),
         "code_map": _code_map(administration),
         "buildable": administration.buildable,
         "line_names": [
@@ -755,27 +796,60 @@ def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("clientside:report", args=[pk]) + "#berichten")
 
 
-@post_else(_form_on("clientside:report", "#heraanlevering"))
-@permission(CHANGE)
-def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
+def _new_version(
+    request: HttpRequest,
+    pk: int,
+    make: Callable[..., AnnualReport],
+    *,
+    done: str,
+    section: str = "",
+) -> HttpResponse:
+    """A new version of the report ``pk``, made by ``make`` (a heraanlevering or a tweede
+    aanlevering): its page, at ``section``, saying ``done`` (of the version's %(year)s);
+    or the report's page saying why not."""
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
     try:
-        resubmission = services.create_resubmission(report=report)
+        version = make(report=report)
     except services.PrepareError as error:
         flash.error(request, str(error.problems[0]))
         return redirect("clientside:report", pk)
     except IntegrityError:  # pragma: no cover - a concurrent click made it already
         return redirect("clientside:report", pk)
-    flash.success(
+    flash.success(request, done % {"year": version.financial_year})
+    return redirect(reverse("clientside:report", args=[version.pk]) + section)
+
+
+@post_else(_form_on("clientside:report", "#heraanlevering"))
+@permission(CHANGE)
+def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
+    return _new_version(
         request,
-        _(
+        pk,
+        services.create_resubmission,
+        done=_(
             "Heraanlevering voor %(year)s aangemaakt. Corrigeer de cijfers, vul de datum van "
             "vaststelling in (verplicht, BR-KVK-4.16) en klik op 'Klaarzetten "
             "accountancyportal'."
-        )
-        % {"year": resubmission.financial_year},
+        ),
     )
-    return redirect("clientside:report", resubmission.pk)
+
+
+@post_else(_form_on("clientside:report", "#tweede-aanlevering"))
+@permission(CHANGE)
+def report_second_filing(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Vastgestelde jaarrekening sturen (tweede aanlevering)" after accounts filed as not
+    adopted."""
+    return _new_version(
+        request,
+        pk,
+        services.create_second_filing,
+        done=_(
+            "Tweede aanlevering voor %(year)s aangemaakt: de vastgestelde jaarrekening. Vul "
+            "bij de rapportagewaarden de datum van vaststelling in, pas zo nodig de cijfers "
+            "aan en klik op 'Klaarzetten accountancyportal'."
+        ),
+        section="#rapportagewaarden",
+    )
 
 
 @post_else(_form_on("clientside:administration", "#heraanlevering"))

@@ -22,6 +22,12 @@ class Command(BaseCommand):
             action="store_true",
             help="het jaarrapport van de heraanlevering in plaats van het gewone",
         )
+        parser.add_argument(
+            "--tweede-aanlevering",
+            action="store_true",
+            help="het jaarrapport van de tweede aanlevering (de vastgestelde jaarrekening na "
+            "een niet vastgestelde) in plaats van het gewone",
+        )
 
     def handle(self, *args, **options) -> None:
         report = (
@@ -30,6 +36,7 @@ class Command(BaseCommand):
                 administration__kvk_number=options["administration"],
                 financial_year=options["year"],
                 resubmission=options["heraanlevering"],
+                second_filing=options["tweede_aanlevering"],
             )
             .first()
         )
