@@ -18,10 +18,10 @@ Only the end is compared with the organisation's year end (``kvk.deadlines.
 period_mismatch``): a period ending on another day is pointed out to a person, and its
 deadlines count from the end the document states all the same.
 
-Reading the period parses the document: the detail pages call ``message_mismatch`` for one
-message, Termijnen ``shown_rows`` for the rows it shows or exports (one query for their documents,
-read one at a time; for the years without a message, two for the messages of the year
-before and their documents).
+Reading the period parses the document: the detail pages call ``message_mismatch`` and
+``message_row`` for one message, Termijnen ``shown_rows`` for the rows it shows or exports
+(one query for their documents, read one at a time; for the years without a message, two
+for the messages of the year before and their documents).
 """
 
 from __future__ import annotations
@@ -163,15 +163,24 @@ def year_row(organisation: Organisation, financial_year: int, *, today: date) ->
     return row
 
 
-def message_deadlines(message: ApprovalMessage) -> Deadlines | None:
-    """The deadlines of the message's organisation and financial year as Termijnen counts
-    them (``year_row``: the adoption of all the year's versions, the period the document
-    states); None without a financial year or for a legal form whose deadlines we do not
-    compute."""
+def message_row(message: ApprovalMessage) -> DeadlineRow | None:
+    """The row of the message's organisation and financial year as Termijnen counts it
+    (``year_row``: the adoption of all the year's versions, the period the document states,
+    where the year stands); None without a financial year or for a legal form whose
+    deadlines we do not compute. For one message's pages and mails, never for a list."""
     if not message.financial_year:
         return None
     organisation = Organisation.objects.get(pk=message.organisation_id)
-    return year_row(organisation, message.financial_year, today=timezone.localdate()).deadlines
+    row = year_row(organisation, message.financial_year, today=timezone.localdate())
+    return row if row.deadlines is not None else None
+
+
+def message_deadlines(message: ApprovalMessage) -> Deadlines | None:
+    """The deadlines of the message's organisation and financial year as Termijnen counts
+    them (``message_row``); None without a financial year or for a legal form whose
+    deadlines we do not compute."""
+    row = message_row(message)
+    return None if row is None else row.deadlines
 
 
 def shown_rows(

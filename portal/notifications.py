@@ -38,7 +38,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.models import AdopterRule, Contact, StaffMember
+from deadlines import periods
 from deadlines.models import ReminderLog
+from deadlines.selectors import DeadlineRow
 from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
@@ -283,7 +285,18 @@ def _earlier_version(kind: str, message) -> EarlierVersion | None:
     return EarlierVersion(earlier.created_at, earlier.adopted or bool(approvals_given(earlier)))
 
 
-def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple[str, str]:
+def filing_deadline(kind: str, message) -> DeadlineRow | None:
+    """For a mail asking the client to review: the year's filing deadline as Termijnen
+    counts it (deadlines.periods.message_row), once for all its recipients; None for other
+    mails and where no deadline is computed (a legal form without one: no line)."""
+    return periods.message_row(message) if kind == AWAITING_REVIEW else None
+
+
+def render_mail(
+    kind: str, message, recipient: Recipient, comment=None, *, filing: DeadlineRow | None = None
+) -> tuple[str, str]:
+    """The subject and body of one notification to ``recipient``. ``filing``: the year's
+    row as Termijnen counts it (``filing_deadline``), for a mail that asks for a review."""
     with translation.override(recipient.language):
         # A client never reads the technical detail of a reason, nor the findings of the
         # document's checks but in plain words; the staff do. Both read the sentences in
@@ -312,6 +325,7 @@ def render_mail(kind: str, message, recipient: Recipient, comment=None) -> tuple
                 "earlier": _earlier_version(kind, message),
                 "attention_label": attention_label(message.attention_code),
                 "attention": attention_text(message.attention_code, message.attention_detail),
+                "filing": filing,
             },
         )
     name = message.organisation.name
@@ -381,8 +395,9 @@ def _send(kind: str, message, comment_pk: int | None = None, *, event: str) -> i
     elif not _relevant(kind, message):
         return 0
     sent = 0
+    filing = filing_deadline(kind, message)
     for recipient in _recipients(kind, message, comment):
-        subject, body = render_mail(kind, message, recipient, comment)
+        subject, body = render_mail(kind, message, recipient, comment, filing=filing)
         # One mail per recipient: each in its own language, no addresses shared.
         mail = EmailMessage(subject, body, to=[recipient.email])
         sent += _deliver(mail, kind=kind, message=message, event=event)

@@ -489,6 +489,8 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "can_review": message.status == Status.IN_REVIEW and message.awaiting_accountant_review,
         "kvk_numbers": common.kvk_numbers(message),
         "period_mismatch": deadline_periods.message_mismatch(message),
+        # The year's filing deadline as Termijnen counts it ("Deponeren uiterlijk").
+        "filing": deadline_periods.message_row(message),
         # Other versions of the year that name another adoption date (shown with this one's).
         "year_adoption": deadline_selectors.year_adoption(
             message.organisation_id, message.financial_year

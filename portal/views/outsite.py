@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Organisation
 from deadlines import periods
+from deadlines.selectors import DeadlineRow
 from kvk.deadlines import Deadlines
 from kvk.status import Status
 from portal import activation
@@ -69,6 +70,8 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
     language = get_language() or "nl"
     # Another company's accounts: neither they nor what the checks found in them.
     withheld = common.document_withheld(message, staff=False)
+    # The year's filing deadline as Termijnen counts it ("Deponeren uiterlijk").
+    filing = periods.message_row(message)
     return {
         "message": message,
         "staff": False,
@@ -83,9 +86,10 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         "comment_form": forms.get("comment_form") or CommentForm(),
         "adopt_form": forms.get("adopt_form") or AdoptForm(),
         **_adoption_context(message, request.user),
+        "filing": filing,
         "approve_form": ApproveForm(initial=approve_initial),
         # Filing the accounts as not adopted, offered once the adoption deadline passed.
-        "not_adopted_deadlines": _not_adopted_deadlines(message),
+        "not_adopted_deadlines": _not_adopted_deadlines(message, filing),
         "not_adopted_form": forms.get("not_adopted_form") or NotAdoptedForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "can_decide": message.status == Status.IN_REVIEW,
@@ -117,13 +121,15 @@ def _adoption_context(message: ApprovalMessage, user: Any) -> dict[str, Any]:
     return {"adoption_bounds": bounds, "adopter": allowed}
 
 
-def _not_adopted_deadlines(message: ApprovalMessage) -> Deadlines | None:
-    """The year's deadlines when the client may file the accounts as not adopted now (art.
-    2:394 lid 2 BW: the adoption deadline passed; services.adoption_term_problem), else
-    None: the page then offers no such filing."""
+def _not_adopted_deadlines(
+    message: ApprovalMessage, filing: DeadlineRow | None
+) -> Deadlines | None:
+    """The year's deadlines (of ``filing``, ``periods.message_row``) when the client may
+    file the accounts as not adopted now (art. 2:394 lid 2 BW: the adoption deadline passed;
+    services.adoption_term_problem), else None: the page then offers no such filing."""
     if message.status != Status.IN_REVIEW or message.adopted:
         return None
-    deadlines = periods.message_deadlines(message)
+    deadlines = filing.deadlines if filing is not None else None
     if services.adoption_term_problem(message, deadlines) is not None:
         return None
     return deadlines
@@ -169,24 +175,9 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = form_class(request.POST, **extra)
     if not form.is_valid():
         return _detail_with(request, message, action, form, status=400)
-    if action == "reject" and request.POST.get("back"):
-        # "Nee, reden aanpassen": straight to the reason, not to the top of a long page.
-        form.fields["reason"].widget.attrs["autofocus"] = True
-        return _detail_with(request, message, action, form, status=200)
-    # Confirming is asked only of a message still waiting for the decision; for one that
-    # moved on meanwhile (a newer version replaced it) the service says why it cannot.
-    waiting = message.status == Status.IN_REVIEW
-    if waiting and request.POST.get("confirmed") != "1" and _asks_confirmation(message, action):
-        return render(
-            request,
-            "portal/outsite_confirm.html",
-            {
-                "message": message,
-                "action": action,
-                "form": form,
-                **common.approvals_context(message, request.user),
-            },
-        )
+    asked = _asked_first(request, message, action, form)
+    if asked is not None:
+        return asked
     try:
         if action == "adopt":
             services.adopt(
@@ -226,11 +217,39 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("outsite-message", pk=pk)
 
 
+def _asked_first(
+    request: HttpRequest, message: ApprovalMessage, action: str, form: Any
+) -> HttpResponse | None:
+    """What the client sees before the action is done, or None to do it now: the reason
+    again after "Nee, reden aanpassen"; what follows, to confirm."""
+    if action == "reject" and request.POST.get("back"):
+        # "Nee, reden aanpassen": straight to the reason, not to the top of a long page.
+        form.fields["reason"].widget.attrs["autofocus"] = True
+        return _detail_with(request, message, action, form, status=200)
+    # Confirming is asked only of a message still waiting for the decision; for one that
+    # moved on meanwhile (a newer version replaced it) the service says why it cannot.
+    waiting = message.status == Status.IN_REVIEW
+    if waiting and request.POST.get("confirmed") != "1" and _asks_confirmation(message, action):
+        return render(
+            request,
+            "portal/outsite_confirm.html",
+            {
+                "message": message,
+                "action": action,
+                "form": form,
+                # Approving files the accounts: whether their filing deadline has passed.
+                "filing": periods.message_row(message) if action != "reject" else None,
+                **common.approvals_context(message, request.user),
+            },
+        )
+    return None
+
+
 def _asks_confirmation(message: ApprovalMessage, action: str) -> bool:
     """Approving and rejecting first show what follows and ask to confirm; so does filing as
     not adopted, while it can be done (otherwise the service's refusal says why not)."""
     if action == "not_adopted":
-        return _not_adopted_deadlines(message) is not None
+        return _not_adopted_deadlines(message, periods.message_row(message)) is not None
     return action in ("approve", "reject")
 
 
