@@ -8,8 +8,15 @@ terms from), as far as we read its text:
 - Besloten vennootschap, art. 2:210: the board draws up the accounts and lays them before
   the shareholders (lid 1); the general meeting of shareholders adopts them (KVK-SBR.md
   section 1, "shareholders adopt"); signing counts as adoption when all shareholders are
-  directors (lid 5).
-- Naamloze vennootschap, art. 2:101: the same as the BV, the directors sign (lid 2).
+  directors (lid 5; KVK-SBR.md section 1: "If all shareholders are also directors,
+  signing counts as adoption"). Then the portal says so instead of naming the general
+  meeting (``adopted_by`` with ``all_shareholders_are_directors``, a fact the accountant
+  records: the caller passes it in).
+- Naamloze vennootschap, art. 2:101: the same as the BV, the directors sign (lid 2). Whether
+  signing counts as adoption when all shareholders are directors the domain documents do
+  not say for the NV (KVK-SBR.md gives the rule for the BV), so its wording names the
+  general meeting whatever that fact is (``kvk.deadlines`` does count an NV's signing as
+  its adoption, as it did before).
 - Cooperatie and onderlinge waarborgmaatschappij (Title 3), art. 2:58 lid 1: "De
   jaarrekening wordt vastgesteld door de algemene vergadering die het bestuur uiterlijk
   een maand na afloop van de termijn doet houden"; lid 2: the directors and supervisory
@@ -46,6 +53,11 @@ class Adoption:
     article: str
     #: One sentence naming the body that adopts, without the article ("" when we name none).
     adopted_by: str | Promise
+    #: When all shareholders are also directors: the sentence saying that signing is the
+    #: adoption, without its article ("" where we do not say so: every form but the BV).
+    adopted_by_signing: str | Promise = ""
+    #: The article that makes signing the adoption.
+    signing_article: str = ""
 
 
 _SHAREHOLDERS = _("De algemene vergadering van aandeelhouders stelt de jaarrekening vast.")
@@ -53,7 +65,16 @@ _MEMBERS = _("De algemene vergadering van leden stelt de jaarrekening vast.")
 
 ADOPTION = MappingProxyType(
     {
-        d.BV: Adoption("art. 2:210 BW", _SHAREHOLDERS),
+        d.BV: Adoption(
+            "art. 2:210 BW",
+            _SHAREHOLDERS,
+            _(
+                "Alle aandeelhouders zijn ook bestuurder: de ondertekening van de jaarrekening "
+                "door alle bestuurders geldt als vaststelling."
+            ),
+            "art. 2:210 lid 5 BW",
+        ),
+        # For an NV the domain documents are silent on signing as adoption (see above).
         d.NV: Adoption("art. 2:101 BW", _SHAREHOLDERS),
         d.COOPERATIE: Adoption("art. 2:58 BW", _MEMBERS),
         d.OWM: Adoption("art. 2:58 BW", _MEMBERS),
@@ -74,16 +95,33 @@ def adoption_of(legal_form: str) -> Adoption:
     return ADOPTION.get(legal_form, Adoption("", ""))
 
 
-def cite(sentence: str, legal_form: str) -> str:
-    """``sentence`` (translated, ending in a full stop) with the legal form's article in
-    parentheses before that full stop; unchanged when the form has no article."""
-    article = adoption_of(legal_form).article
+def _with_article(sentence: str, article: str) -> str:
+    """``sentence`` with ``article`` in parentheses before its full stop."""
     if not article or not sentence.endswith("."):
         return sentence
     return f"{sentence[:-1]} ({article})."
 
 
-def adopted_by(legal_form: str) -> str:
-    """Who adopts the accounts of ``legal_form``, with the article; "" when we name none."""
-    sentence = str(adoption_of(legal_form).adopted_by)
-    return cite(sentence, legal_form) if sentence else ""
+def cite(sentence: str, legal_form: str) -> str:
+    """``sentence`` (translated, ending in a full stop) with the legal form's article in
+    parentheses before that full stop; unchanged when the form has no article."""
+    return _with_article(sentence, adoption_of(legal_form).article)
+
+
+def signing_is_adoption(legal_form: str, *, all_shareholders_are_directors: bool) -> bool:
+    """Whether the directors' signing is the adoption we tell the client of: all
+    shareholders are also directors of a BV (art. 2:210 lid 5 BW)."""
+    return all_shareholders_are_directors and bool(adoption_of(legal_form).adopted_by_signing)
+
+
+def adopted_by(legal_form: str, *, all_shareholders_are_directors: bool = False) -> str:
+    """Who adopts the accounts of ``legal_form``, with the article; "" when we name none.
+    ``all_shareholders_are_directors`` (the organisation's deadline facts): for a BV, that
+    the signing by all directors is the adoption, with art. 2:210 lid 5."""
+    row = adoption_of(legal_form)
+    if signing_is_adoption(
+        legal_form, all_shareholders_are_directors=all_shareholders_are_directors
+    ):
+        return _with_article(str(row.adopted_by_signing), row.signing_article)
+    sentence = str(row.adopted_by)
+    return _with_article(sentence, row.article) if sentence else ""

@@ -9,7 +9,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
-from crm.models import StaffMember
+from crm.models import Organisation, StaffMember
+from deadlines import selectors as deadline_selectors
 from kvk import adoption
 from kvk.digipoort import outcome
 from portal.views.common import IN_FLIGHT
@@ -89,10 +90,15 @@ def attention_lines(message: Any) -> list[str]:
 
 
 @register.filter
-def adopted_by(legal_form: str) -> str:
-    """Who adopts the annual accounts of ``legal_form``, with its article (kvk.adoption);
-    "" when we name no one."""
-    return adoption.adopted_by(legal_form)
+def adopted_by(organisation: Organisation) -> str:
+    """Who adopts the annual accounts of ``organisation`` by its legal form, with the
+    article (kvk.adoption); for a BV whose shareholders are all directors (its deadline
+    facts), that their signing is the adoption; "" when we name no one."""
+    facts = deadline_selectors.facts_of(organisation)
+    return adoption.adopted_by(
+        organisation.legal_form,
+        all_shareholders_are_directors=facts.all_shareholders_are_directors,
+    )
 
 
 @register.filter

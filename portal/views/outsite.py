@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages as flash
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from crm.models import Organisation
 from deadlines import periods
+from deadlines import selectors as deadline_selectors
 from deadlines.selectors import DeadlineRow
+from kvk import adoption
 from kvk.deadlines import Deadlines
 from kvk.status import Status
 from portal import activation
@@ -84,8 +87,7 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
         **common.timeline_context(message, staff=False),
         **common.versions_context(message, common.client_messages(request), language, staff=False),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "adopt_form": forms.get("adopt_form") or AdoptForm(),
-        **_adoption_context(message, request.user),
+        **_adoption_context(message, request.user, forms.get("adopt_form")),
         "filing": filing,
         "approve_form": ApproveForm(initial=approve_initial),
         # Filing the accounts as not adopted, offered once the adoption deadline passed.
@@ -111,14 +113,52 @@ def _context(request: HttpRequest, message: ApprovalMessage, **forms) -> dict:
     }
 
 
-def _adoption_context(message: ApprovalMessage, user: Any) -> dict[str, Any]:
+def _adoption_context(
+    message: ApprovalMessage, user: Any, form: AdoptForm | None
+) -> dict[str, Any]:
     """Who may record the adoption (the definition names them), and the date's bounds read
-    from the document, only while the adoption is still to be recorded."""
+    from the document, only while the adoption is still to be recorded.
+
+    Where the signing is the adoption (all shareholders of a BV are directors: art. 2:210
+    lid 5 BW, KVK-SBR.md section 1) the date is filled in with the signing date the message
+    carries; another date entered is shown back with a warning (``other_adoption_date``)
+    and recorded once confirmed: the client may know better (not every director signed)."""
     if message.status != Status.IN_REVIEW or message.adopted:
-        return {"adoption_bounds": None, "adopter": None}
+        return {"adoption_bounds": None, "adopter": None, "adopt_form": form or AdoptForm()}
+    signed_on = _adopted_by_signing_on(message)
+    if form is None:
+        form = AdoptForm(initial={"adoption_date": signed_on})
     allowed = adopter(message, user.pk)
     bounds = selectors.adoption_bounds(message) if allowed.may else None
-    return {"adoption_bounds": bounds, "adopter": allowed}
+    return {
+        "adoption_bounds": bounds,
+        "adopter": allowed,
+        "adopt_form": form,
+        "signed_on": signed_on,
+        "other_adoption_date": _other_adoption_date(form, signed_on),
+    }
+
+
+def _adopted_by_signing_on(message: ApprovalMessage) -> date | None:
+    """The day every director signed, when that signing is the adoption (kvk.adoption:
+    all shareholders of a BV are directors, a fact of the organisation's deadline facts);
+    None otherwise, or when the message carries no such day."""
+    organisation = message.organisation
+    shareholders_direct = deadline_selectors.facts_of(organisation).all_shareholders_are_directors
+    if not adoption.signing_is_adoption(
+        organisation.legal_form, all_shareholders_are_directors=shareholders_direct
+    ):
+        return None
+    return message.signed_on
+
+
+def _other_adoption_date(form: AdoptForm, signed_on: date | None) -> date | None:
+    """The adoption date entered in ``form`` when it is not ``signed_on``, the adoption
+    date by law; None when it is, or nothing valid was entered."""
+    if signed_on is None or not form.is_bound or not form.is_valid():
+        return None
+    entered = form.cleaned_data["adoption_date"]
+    return entered if entered != signed_on else None
 
 
 def _not_adopted_deadlines(
@@ -162,7 +202,8 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """ "Jaarrekening vastgesteld", "Goedkeuren bericht", "Deponeren als niet vastgestelde
     jaarrekening", "Afkeuren bericht": each calls the one workflow service for that action.
     Approving, filing as not adopted (after its own tick) and rejecting first show what
-    will happen and ask to confirm; an error is shown under its field with the input
+    will happen and ask to confirm, as does adopting on another day than the signing that
+    is the adoption (``_asked_first``); an error is shown under its field with the input
     kept."""
     message = common.message_or_404(common.client_messages(request), pk)
     form_class = {
@@ -220,8 +261,12 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _asked_first(
     request: HttpRequest, message: ApprovalMessage, action: str, form: Any
 ) -> HttpResponse | None:
-    """What the client sees before the action is done, or None to do it now: the reason
-    again after "Nee, reden aanpassen"; what follows, to confirm."""
+    """What the client sees before the action is done, or None to do it now: the adoption
+    form again, warning of a date other than the signing that is the adoption by law; the
+    reason again after "Nee, reden aanpassen"; what follows, to confirm."""
+    if action == "adopt" and _other_date_unconfirmed(message, form, request):
+        # Another date than the signing, which is the adoption by law: warn, ask again.
+        return _detail_with(request, message, action, form, status=200)
     if action == "reject" and request.POST.get("back"):
         # "Nee, reden aanpassen": straight to the reason, not to the top of a long page.
         form.fields["reason"].widget.attrs["autofocus"] = True
@@ -243,6 +288,13 @@ def _asked_first(
             },
         )
     return None
+
+
+def _other_date_unconfirmed(message: ApprovalMessage, form: Any, request: HttpRequest) -> bool:
+    """An adoption date other than the signing date that is the adoption by law, not yet
+    confirmed after the warning (the warned date comes back as ``other_date_confirmed``)."""
+    other = _other_adoption_date(form, _adopted_by_signing_on(message))
+    return other is not None and request.POST.get("other_date_confirmed") != other.isoformat()
 
 
 def _asks_confirmation(message: ApprovalMessage, action: str) -> bool:

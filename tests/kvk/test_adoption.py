@@ -3,7 +3,8 @@
 shareholders; KVK-SBR.md section 1 "shareholders adopt"), art. 2:58 lid 1 (coöperatie and
 onderlinge waarborgmaatschappij: "vastgesteld door de algemene vergadering"), art. 2:49
 lid 1 (vereniging: laid before the members), art. 2:300 lid 1 (stichting: the organ of
-lid 3), art. 2:360 lid 2 (CV and VOF: no article of their own)."""
+lid 3), art. 2:360 lid 2 (CV and VOF: no article of their own); art. 2:210 lid 5 (BV:
+signing counts as adoption when all shareholders are directors; KVK-SBR.md section 1)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,23 @@ def test_the_article_goes_before_the_full_stop():
     assert adoption.cite("Wie niet ondertekent, staat erin.", d.BV) == (
         "Wie niet ondertekent, staat erin (art. 2:210 BW)."
     )
+
+
+def test_a_bv_whose_shareholders_all_direct_it_adopts_by_signing():
+    """Art. 2:210 lid 5 BW; KVK-SBR.md section 1: "If all shareholders are also directors,
+    signing counts as adoption"."""
+    sentence = adoption.adopted_by(d.BV, all_shareholders_are_directors=True)
+    assert "ondertekening" in sentence and "geldt als vaststelling" in sentence
+    assert sentence.endswith("(art. 2:210 lid 5 BW).")
+    assert "algemene vergadering" not in sentence
+    assert adoption.signing_is_adoption(d.BV, all_shareholders_are_directors=True)
+    assert not adoption.signing_is_adoption(d.BV, all_shareholders_are_directors=False)
+
+
+@pytest.mark.parametrize("legal_form", [d.NV, d.COOPERATIE, d.STICHTING, d.CV])
+def test_other_forms_keep_their_wording_whatever_the_shareholders(legal_form):
+    """KVK-SBR.md gives the rule for the BV only; for an NV the domain documents are
+    silent, so its general meeting still adopts in what we say."""
+    flagged = adoption.adopted_by(legal_form, all_shareholders_are_directors=True)
+    assert flagged == adoption.adopted_by(legal_form)
+    assert not adoption.signing_is_adoption(legal_form, all_shareholders_are_directors=True)
