@@ -195,15 +195,17 @@ class RepairForm(forms.Form):
 
 
 class AttentionForm(forms.Form):
-    """What a staff member checked or agreed about a message at 60 that asks attention."""
+    """What a staff member checked or agreed about a message that asks attention (60 with
+    an attention code, 25, 40, 90) when marking it handled."""
 
     note = forms.CharField(
         label=_("Wat heeft u gecontroleerd of afgesproken?"),
         max_length=ATTENTION_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Bijvoorbeeld: 'Logius gebeld: de KvK beoordeelt het bericht nog.' Alleen "
-            "medewerkers lezen deze notitie."
+            "Bijvoorbeeld: 'Logius gebeld: de KvK beoordeelt het bericht nog.' of 'Verkeerd "
+            "KvK-nummer; de cliënt stuurt de jaarrekening opnieuw.' Alleen medewerkers lezen "
+            "deze notitie."
         ),
         error_messages={
             "required": _("Schrijf op wat u heeft gecontroleerd of afgesproken."),

@@ -78,6 +78,7 @@ urlpatterns = [
         ("opnieuw-verzenden", insite.message_resend, "resend"),
         ("aflevering", insite.message_delivery_check, "delivery"),
         ("aandacht-afgehandeld", insite.message_attention, "attention"),
+        ("aandacht-terug", insite.message_attention_reopen, "attention-reopen"),
     ),
     path("insite/activiteit/", activity.activity_list, name="insite-activity"),
     path("insite/activiteit/export.csv", activity.activity_export, name="insite-activity-export"),

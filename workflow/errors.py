@@ -201,11 +201,15 @@ SENTENCES: dict[str, Any] = {
         "collega's het in het verloop kunnen lezen."
     ),
     "no_attention": _(
-        "Dit bericht vraagt geen aandacht (meer): alleen een bericht met status 60 met een "
-        "aandachtspunt kan worden afgehandeld."
+        "Dit bericht vraagt geen aandacht (meer), dus er valt niets af te handelen. Als "
+        "afgehandeld markeren kan bij een bericht op de lijst 'Vraagt aandacht' met status "
+        "25, 40 of 90, of met status 60 en een aandachtspunt."
     ),
     "attention_acknowledged": _(
         "Dit aandachtspunt is al afgehandeld; de notitie staat in het verloop."
+    ),
+    "attention_not_acknowledged": _(
+        "Dit bericht is niet als afgehandeld gemarkeerd; er is niets gewijzigd."
     ),
     "resend_queued": _("Er staat al een nieuwe verzendpoging klaar voor dit bericht."),
     "attempt_running": _("Er loopt op dit moment een verzendpoging; wacht het resultaat af."),

@@ -371,9 +371,11 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     attention_detail = models.CharField(
         max_length=500, blank=True, verbose_name=_("details aandachtspunt")
     )
-    # A staff member looked into the attention code and noted what was found (audit event
-    # "attention_acknowledged"): off the attention list while the poll goes on; a different
-    # attention code clears it.
+    # A staff member marked what the message asks attention for as handled, with a note
+    # (audit event "attention_acknowledged", workflow.services.attention): at 60 the
+    # attention code (off the list while the poll goes on; a different code clears it), at
+    # 25, 40 or 90 the ended message itself. Set only in the status it was marked in: a
+    # status change clears it.
     attention_acknowledged_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("aandachtspunt afgehandeld op")
     )

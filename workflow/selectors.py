@@ -57,12 +57,13 @@ ACTION_LABELS = {
     "resend_checked": _("Niet afgeleverd volgens Digipoort; opnieuw verzonden door een medewerker"),
     "delivery_recorded": _("Aflevering bij Digipoort vastgelegd door een medewerker"),
     "attention_acknowledged": _("Aandachtspunt afgehandeld door een medewerker"),
+    "attention_reopened": _("Weer op de aandachtslijst gezet door een medewerker"),
 }
 
 #: Audit actions that are notes for the staff: a client's timeline and the client API leave
 #: them out (a "kvk_attention" event carries Digipoort's raw answer, an
-#: "attention_acknowledged" one the staff's note about it).
-STAFF_ONLY_ACTIONS = frozenset({"kvk_attention", "attention_acknowledged"})
+#: "attention_acknowledged" one the staff's note about it, an "attention_reopened" its undo).
+STAFF_ONLY_ACTIONS = frozenset({"kvk_attention", "attention_acknowledged", "attention_reopened"})
 
 #: The code prefix of the parser's refusals (kvk.parser.XbrlParseError): a document it will
 #: not read gets none of the KvK's rules.
@@ -180,7 +181,38 @@ def repair_reason(message: ApprovalMessage) -> str:
     )
     if arrival is None or arrival.action != "repaired":
         return ""
-    return next((str(r.get("message", "")) for r in arrival.reasons if isinstance(r, dict)), "")
+    return _written(arrival)
+
+
+def _written(event: StatusEvent) -> str:
+    """The words a person wrote with an audit event (a reason, a note): its first reason's
+    message."""
+    return next((str(r.get("message", "")) for r in event.reasons if isinstance(r, dict)), "")
+
+
+@dataclass(frozen=True)
+class HandledNote:
+    """A staff member's "Afgehandeld" (workflow.services.attention): who, when, and why."""
+
+    by: str
+    at: datetime
+    note: str
+
+
+def attention_handled(message: ApprovalMessage) -> HandledNote | None:
+    """The "Afgehandeld" that holds now, from its audit event; None while the message is
+    not marked handled."""
+    if message.attention_acknowledged_at is None:
+        return None
+    event = (
+        message.events.filter(action="attention_acknowledged")
+        .select_related("actor_user")
+        .order_by("-sequence")
+        .first()
+    )
+    if event is None:
+        return None
+    return HandledNote(by=event_actor_name(event), at=event.created_at, note=_written(event))
 
 
 def actor_words(

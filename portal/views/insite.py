@@ -125,13 +125,17 @@ def attention_q() -> Q:
     """What asks a person to act: failed processing (25), rejected by the client (40),
     transport errors (70), refused by the KvK (90) unless a corrected version replaced the
     message or its year moved on (a newer version, or the year filed:
-    ``services.year_moved_on``), the accountant's own review, messages
+    ``services.year_moved_on``) or a staff member marked it handled ("Afgehandeld",
+    ``attention_acknowledged_at``), the accountant's own review, messages
     that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
     at 60 that the poll of Digipoort marked for attention (``attention_code``) until a staff
-    member handled that (``attention_acknowledged_at``)."""
+    member handled that."""
     return (
         # A version that a correction replaced asks nothing more: the new one does.
-        (Q(status__in=ATTENTION_STATUSES, replaced_by__isnull=True) & ~services.year_moved_on())
+        (
+            Q(status__in=ATTENTION_STATUSES, attention_acknowledged_at__isnull=True)
+            & services.still_open()
+        )
         | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
         | _attention_at_60()
@@ -507,9 +511,8 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         "reasons": message.reasons if isinstance(message.reasons, list) else [],
         **_size_class_context(message, forms.get("size_form")),
         **_transport_error_context(message, forms.get("delivery_form")),
-        "can_acknowledge": message.status == Status.SENT_TO_KVK
-        and bool(message.attention_code)
-        and message.attention_acknowledged_at is None,
+        "can_acknowledge": services.can_be_handled(message),
+        "attention_handled": selectors.attention_handled(message),
         "attention_form": forms.get("attention_form") or AttentionForm(),
         **common.approvals_context(message),
         "sent_mails": notifications.sent_mails(message),
@@ -556,12 +559,12 @@ def _noted(
     form_class: type[Any],
     form_key: str,
     service: Any,
-    done: str,
+    done: str | Callable[[ApprovalMessage], str],
     anchor: str,
 ) -> HttpResponse:
     """A staff action with a written note on a message: the form's errors on the message's
-    page (400), else ``service`` with the cleaned form data, its outcome, and back to the
-    page at ``anchor``."""
+    page (400), else ``service`` with the cleaned form data, its outcome (``done``, or what
+    ``done`` says of the message), and back to the page at ``anchor``."""
     message = common.message_or_404(common.staff_messages(request), pk)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -571,7 +574,7 @@ def _noted(
     common.perform(
         request,
         lambda: service(message_id=message.pk, actor=common.actor(request), **form.cleaned_data),
-        done,
+        done(message) if callable(done) else done,
     )
     return redirect(reverse("insite-message", kwargs={"pk": pk}) + anchor)
 
@@ -618,28 +621,53 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("insite-message", pk=pk)
 
 
-# --- a message at 60 that asks attention: the staff note what they found ----------------------
+# --- what asks attention (60 with an attention code, 25, 40, 90): "Afgehandeld" -----------------
+
+
+def _handled(message: ApprovalMessage) -> str:
+    """What the staff member reads after "Afgehandeld" (workflow.services.attention)."""
+    if message.status == Status.SENT_TO_KVK:
+        return _(
+            "Het aandachtspunt is afgehandeld; uw notitie staat in het verloop. Deponeer "
+            "blijft Digipoort vragen naar het oordeel van de KvK en meldt het als er iets "
+            "anders misgaat."
+        )
+    return _(
+        "Het bericht is als afgehandeld gemarkeerd en staat niet meer op de lijst 'Vraagt "
+        "aandacht'. De status blijft %(status)s; uw notitie staat bij het bericht en in het "
+        "verloop."
+    ) % {"status": message.status}
 
 
 @common.staff_view()
 @activation.required
 @common.post_else_message("insite-message", common.staff_messages)
 def message_attention(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Afgehandeld" (60 with an attention code): the staff member notes what was checked
-    or agreed (audit event); the message leaves the attention list, the poll goes on."""
+    """ "Afgehandeld": the staff member notes what was checked or agreed (audit event); the
+    message keeps its status and leaves the attention list (at 60 the poll goes on)."""
     return _noted(
         request,
         pk,
         AttentionForm,
         "attention_form",
         services.acknowledge_attention,
-        _(
-            "Het aandachtspunt is afgehandeld; uw notitie staat in het verloop. Deponeer "
-            "blijft Digipoort vragen naar het oordeel van de KvK en meldt het als er iets "
-            "anders misgaat."
-        ),
+        _handled,
         "#attention",
     )
+
+
+@common.staff_view()
+@activation.required
+@common.post_else_message("insite-message", common.staff_messages)
+def message_attention_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Weer op de aandachtslijst": undo "Afgehandeld" (audit event)."""
+    message = common.message_or_404(common.staff_messages(request), pk)
+    common.perform(
+        request,
+        lambda: services.reopen_attention(message_id=message.pk, actor=common.actor(request)),
+        _("Het bericht staat weer op de lijst 'Vraagt aandacht'."),
+    )
+    return redirect(reverse("insite-message", kwargs={"pk": pk}) + "#attention")
 
 
 def _repair(request: HttpRequest, message: ApprovalMessage) -> HttpResponse:

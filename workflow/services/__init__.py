@@ -14,12 +14,20 @@ One module per concern; callers import from this package:
 - ``duplicates``: byte-identical copies of a document, and closing a copy left at 30;
 - ``review``: the accountant's review, adoption, approval, rejection, repair, comments;
 - ``not_adopted``: the approval of accounts not adopted in time (art. 2:394 lid 2 BW);
-- ``delivery``: delivery to the KvK, its statuses and the staff acting on 70.
+- ``delivery``: delivery to the KvK, its statuses and the staff acting on 70;
+- ``attention``: the staff marking what asks attention as handled (60, 25, 40, 90), and undo.
 """
 
 from __future__ import annotations
 
 from workflow.models import sha256_hex
+from workflow.services.attention import (
+    ATTENTION_NOTE_MAX_LENGTH,
+    acknowledge_attention,
+    can_be_handled,
+    reopen_attention,
+    still_open,
+)
 from workflow.services.audit import (
     HEAVY_FIELDS,
     SYSTEM,
@@ -36,11 +44,9 @@ from workflow.services.corrections import (
     year_moved_on,
 )
 from workflow.services.delivery import (
-    ATTENTION_NOTE_MAX_LENGTH,
     KENMERK_MAX_LENGTH,
     POLL_FAILURES_FOR_ATTENTION,
     SubmissionClaim,
-    acknowledge_attention,
     backoff,
     claim_for_submission,
     kvk_numbers_differ,
@@ -104,6 +110,7 @@ __all__ = [
     "approve",
     "approve_not_adopted",
     "backoff",
+    "can_be_handled",
     "claim_batch",
     "claim_for_processing",
     "claim_for_submission",
@@ -126,12 +133,14 @@ __all__ = [
     "register_message",
     "reject",
     "release_poll",
+    "reopen_attention",
     "repair",
     "repair_refusal",
     "resend",
     "resend_refusal",
     "sha256_hex",
     "start_workflow",
+    "still_open",
     "verify_document",
     "year_moved_on",
 ]

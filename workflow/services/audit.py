@@ -76,6 +76,20 @@ def record_event(message: ApprovalMessage, **facts: Unpack[EventFacts]) -> Statu
     return event
 
 
+def record_note(
+    message: ApprovalMessage, *, action: str, actor: Actor, code: str, note: str
+) -> StatusEvent:
+    """Audit a staff action that changes no status, with the words the person wrote (a
+    reason, a note) under ``code``."""
+    return record_event(
+        message,
+        action=action,
+        actor=actor,
+        from_status=message.status,
+        reasons=[{"code": code, "message": note}],
+    )
+
+
 def _event(message: ApprovalMessage, **facts: Unpack[EventFacts]) -> StatusEvent:
     """The audit event for an action that brought the message to its status, not yet
     numbered or saved."""

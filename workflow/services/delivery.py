@@ -352,41 +352,6 @@ def record_poll_failure(
     message.save(update_fields=[*fields, "updated_at"])
 
 
-# --- the staff act on 60 that asks attention ----------------------------------------------------
-
-ATTENTION_NOTE_MAX_LENGTH = 1000
-
-
-@transaction.atomic
-def acknowledge_attention(*, message_id: int, actor: Actor, note: str) -> ApprovalMessage:
-    """A staff member looked into what a message at 60 asks attention for (an unknown
-    Digipoort status, Digipoort's retries past 72 hours, no verdict yet, status requests
-    failing) and notes what was found, e.g. "Logius: de KvK beoordeelt nog".
-
-    The status stays 60 and the poll goes on (the KvK's verdict still decides); the message
-    leaves the attention list. A different attention code later puts it back (and is mailed
-    as a new one); the note is an audit event for the staff only."""
-    note = note.strip()
-    if not note or len(note) > ATTENTION_NOTE_MAX_LENGTH:
-        raise Invalid("attention_note")
-    message = _locked(message_id)
-    _require_staff(message, actor, _("een aandachtspunt afhandelen"))
-    if message.status != Status.SENT_TO_KVK or not message.attention_code:
-        raise Conflict("no_attention")
-    if message.attention_acknowledged_at is not None:
-        raise Conflict("attention_acknowledged")
-    message.attention_acknowledged_at = timezone.now()
-    message.save(update_fields=["attention_acknowledged_at", "updated_at"])
-    record_event(
-        message,
-        action="attention_acknowledged",
-        actor=actor,
-        from_status=message.status,
-        reasons=[{"code": message.attention_code, "message": note}],
-    )
-    return message
-
-
 # --- the staff act on 70 ---------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ from workflow.services.audit import (
     _status_params,
     _transition,
     record_event,
+    record_note,
 )
 from workflow.services.corrections import (
     FILING_STATUSES,
@@ -318,7 +319,17 @@ def repair(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     if refusal is not None:
         raise refusal
     from_status = _transition(message, message.repair, actor)
-    message.save(update_fields=["status", "status_changed_at", "updated_at", "reasons"])
+    # A staff member's "Afgehandeld" was of this rejection; a next one asks attention anew.
+    message.attention_acknowledged_at = None
+    message.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "updated_at",
+            "reasons",
+            "attention_acknowledged_at",
+        ]
+    )
     record_event(
         message,
         action="repaired",
@@ -355,12 +366,12 @@ def override_size_class_warning(*, message_id: int, actor: Actor, reason: str) -
     check = size_class_check(message)
     if check is None or not check.attention:
         raise Conflict("no_size_class_warning")
-    record_event(
+    record_note(
         message,
         action=SIZE_CLASS_OVERRIDDEN,
         actor=actor,
-        from_status=message.status,
-        reasons=[{"code": SIZE_CLASS_OVERRIDE_CODE, "message": reason}],
+        code=SIZE_CLASS_OVERRIDE_CODE,
+        note=reason,
     )
     return message
 
