@@ -228,12 +228,30 @@ def ping_bodies(count: int) -> list[bytes]:
     return [json.dumps({"note": f"ping {n}"}).encode() for n in range(count)]
 
 
+#: The key ``statuses_in_db`` counts a 25 under when a newer version of its organisation's
+#: year replaced it (workflow.services.versions): processed like a 30, then closed.
+REPLACED = -25
+
+
 def statuses_in_db() -> dict[int, int]:
+    """By status, how many messages stand at it; a 25 a newer version replaced counts under
+    ``REPLACED``, not as a failure (each client sends several versions of one year)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT status, count(*) FROM workflow_approvalmessage GROUP BY status")
+        cursor.execute(
+            "SELECT CASE WHEN m.status = 25 AND EXISTS (SELECT 1 FROM workflow_approvalmessage n"
+            " WHERE n.replaces_id = m.id) THEN %s ELSE m.status END AS shown, count(*)"
+            " FROM workflow_approvalmessage m GROUP BY shown",
+            [REPLACED],
+        )
         return dict(cursor.fetchall())
+
+
+def processed(counts: dict[int, int]) -> int:
+    """The messages processing took into the workflow: at 30, or at 30 until a newer version
+    of their year replaced them."""
+    return counts.get(30, 0) + counts.get(REPLACED, 0)
 
 
 def wait_until_processed(expected: int) -> dict[int, int]:
@@ -249,22 +267,21 @@ def wait_until_processed(expected: int) -> dict[int, int]:
 
 def end_to_end_window(since_pk: int) -> dict:
     """First upload to last arrival at 30, and per-message POST-to-30 times, from the
-    database's own clock."""
+    database's own clock: the moment each message entered the workflow (its audit event
+    to 30), also for a version a newer one replaced afterwards."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT min(created_at), max(status_changed_at) FROM workflow_approvalmessage "
-            "WHERE id > %s AND status = 30",
+            "SELECT EXTRACT(EPOCH FROM e.created_at - m.created_at), m.created_at, e.created_at"
+            " FROM workflow_approvalmessage m JOIN workflow_statusevent e ON e.message_id = m.id"
+            " WHERE m.id > %s AND e.to_status = 30",
             [since_pk],
         )
-        first, last = cursor.fetchone()
-        cursor.execute(
-            "SELECT EXTRACT(EPOCH FROM status_changed_at - created_at) "
-            "FROM workflow_approvalmessage WHERE id > %s AND status = 30",
-            [since_pk],
-        )
-        per_message = [float(row[0]) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    per_message = [float(row[0]) for row in rows]
+    first = min((row[1] for row in rows), default=None)
+    last = max((row[2] for row in rows), default=None)
     return {
         "seconds": (last - first).total_seconds() if first and last else None,
         "post_to_30": common.summary_ms(per_message),
@@ -314,7 +331,7 @@ def main() -> None:
                 if set(outcome["statuses"]) - {"200", "201"} or outcome["errors"]:
                     raise RuntimeError(f"warm-up of {path} failed: {outcome}")
             counts = wait_until_processed(8)
-            if counts.get(30, 0) < 8:
+            if processed(counts) < 8:
                 raise RuntimeError(f"warm-up messages not processed: {counts}; see the logs")
 
             bare_work = [
@@ -344,7 +361,7 @@ def main() -> None:
             cpu_own = own_cpu_seconds() - own_start
             window = end_to_end_window(before)
             load_after = load_average()
-        reached_30 = counts.get(30, 0) - 8
+        reached_30 = processed(counts) - 8
         e2e_rate = round(reached_30 / window["seconds"], 1) if window["seconds"] else None
         result = {
             "messages_per_second": e2e_rate,

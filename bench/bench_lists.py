@@ -76,7 +76,12 @@ def copy_messages(count: int) -> None:
     for event in StatusEvent.objects.order_by("sequence"):
         events.setdefault(event.message_id, []).append(event)
     sequence = dict(Organisation.objects.values_list("pk", "status_sequence"))
-    message_fields = [f.attname for f in ApprovalMessage._meta.concrete_fields if f.attname != "id"]
+    # A copy replaces nothing: ``replaces`` is one-to-one (a version is replaced once).
+    message_fields = [
+        f.attname
+        for f in ApprovalMessage._meta.concrete_fields
+        if f.attname not in ("id", "replaces_id")
+    ]
     event_fields = [
         f.attname
         for f in StatusEvent._meta.concrete_fields
