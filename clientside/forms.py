@@ -189,6 +189,10 @@ class AdministrationForm(forms.ModelForm):
         # Checked here, on the number without its spaces: the model's checks (its
         # max_length among them) then leave the field alone, and one message says it.
         self.fields["kvk_number"].validators = [kvk_number_validator]
+        # A new administration shows the year end it gets (31 December, art. 2:10a BW):
+        # a month list without a chosen month would send its first month, January.
+        for name in ("year_end_day", "year_end_month"):
+            self.initial.setdefault(name, getattr(self.instance, name))
 
     def clean_year_end_day(self) -> int:
         return self.cleaned_data.get("year_end_day") or self.instance.year_end_day

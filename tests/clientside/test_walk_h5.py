@@ -1,0 +1,38 @@
+"""What the walk of the client environment as its users found (task H5): a bookkeeper at a
+small BV preparing the accounts for the first time, correcting after a rejection, and
+making the usual mistakes, over HTTP against a running portal.
+
+Each test posts the form as a browser does: every field as the page shows it (a list
+without a chosen option sends its first option), with only what the user types changed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html
+
+from clientside.models import Administration
+from tests.clientside.test_kvk_tab import VALID
+from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
+
+pytestmark = pytest.mark.django_db
+
+
+def browser_form(client, url: str, field: str) -> dict[str, str]:
+    """What a browser sends from the form on ``url`` that has ``field``, untouched."""
+    page = html.fromstring(client.get(url).content)
+    form = next(f for f in page.forms if field in f.fields)
+    return dict(form.form_values())
+
+
+def test_a_new_administration_keeps_the_calendar_year_when_the_year_end_is_left_alone(client):
+    # art. 2:10a BW: the financial year is the calendar year unless the statutes name
+    # another. The walk: the new-administration form showed no month chosen, so the
+    # browser sent the list's first month and the administration ended its year on
+    # 31 January.
+    client.force_login(user_with(*ALL_PERMISSIONS))
+    data = browser_form(client, "/klant/administraties/nieuw/", "year_end_month")
+    data.update({key: value for key, value in VALID.items() if key not in data or not data[key]})
+    client.post("/klant/administraties/nieuw/", data)
+    administration = Administration.objects.get(kvk_number=VALID["kvk_number"])
+    assert (administration.year_end_day, administration.year_end_month) == (31, 12)
