@@ -578,6 +578,8 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "size_lines": size_check.lines(_language()) if size_check else [],
         "report_messages": messages,
         "latest": latest,
+        # Adopted in the portal ("Jaarrekening vastgesteld"), the date is the message's.
+        "adoption_date": report.adoption_date or (latest.adoption_date if latest else None),
         # What "Klaarzetten" refuses (services.prepare): a message that may have reached
         # the portal and has not ended. One never offered is replaced, so the button stays.
         "in_progress": current is not None and not services.replaceable(current),

@@ -8,10 +8,14 @@ without a chosen option sends its first option), with only what the user types c
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from lxml import html
 
 from clientside.models import Administration
+from kvk.status import Status
+from tests.clientside.conftest import mirrored
 from tests.clientside.test_kvk_tab import VALID
 from tests.clientside.test_screens import ALL_PERMISSIONS, user_with
 
@@ -36,3 +40,19 @@ def test_a_new_administration_keeps_the_calendar_year_when_the_year_end_is_left_
     client.post("/klant/administraties/nieuw/", data)
     administration = Administration.objects.get(kvk_number=VALID["kvk_number"])
     assert (administration.year_end_day, administration.year_end_month) == (31, 12)
+
+
+def test_a_filed_report_shows_the_adoption_date_the_client_gave_in_the_portal(bookkeeper, env):
+    # The client ticks "Jaarrekening vastgesteld" with its date in the portal (README;
+    # KVK-SBR.md section 1: the filed accounts are the adopted ones); the status mirror
+    # brings the date back with the message. The walk: at 80 the report said "Datum
+    # vaststelling: nog niet vastgesteld" under a message saying "Vastgesteld op ...".
+    message = mirrored(env.report, Status.FILED)
+    message.adopted, message.adoption_date = True, date(2026, 6, 15)
+    message.save()
+    env.report.locked = True
+    env.report.save()
+    page = html.fromstring(bookkeeper.get(f"/klant/jaarrapporten/{env.report.pk}/").content)
+    values = " ".join(page.get_element_by_id("rapportagewaarden").text_content().split())
+    assert "Datum vaststelling: 15 juni 2026" in values
+    assert "nog niet vastgesteld" not in values
