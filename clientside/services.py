@@ -1510,6 +1510,19 @@ def copy_kind(message: OutboundMessage) -> str:
     return str((_copy_reason(message) or {}).get("kind") or "")
 
 
+def refused_for_the_token(message: OutboundMessage) -> bool:
+    """The message waits at 5 because the portal refused the token (unknown, revoked,
+    expired, another organisation's): sending again cannot help until a new token is in."""
+    return message.status == Status.SEND_FAILED and any(
+        isinstance(reason, dict)
+        and (
+            str(reason.get("code", "")).startswith("token_")
+            or reason.get("code") == TOKEN_OF_ANOTHER_ORGANISATION
+        )
+        for reason in message.reasons or []
+    )
+
+
 def _copy_reason(message: OutboundMessage) -> dict | None:
     """The portal's duplicate_document reason among the message's reasons, if any."""
     return next(

@@ -247,6 +247,16 @@ def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _St
     if services.refused_as_copy(message):
         filed = services.copy_kind(message) == FILED
         return _Step(_copy_step(message), report_url, DONE if filed else ACT)
+    if services.refused_for_the_token(message):
+        return _Step(
+            _(
+                "Het portal weigerde het token (zie de reden bij het bericht). Vul bij "
+                "'Communicatie met accountant' het token in dat uw accountant u gaf en klik "
+                "daarna opnieuw op 'Verzenden/ontvangen accountancyportal'."
+            ),
+            reverse("clientside:profile", args=[message.administration_id]),
+            ACT,
+        )
     if message.status in (Status.PREPARED, Status.SEND_FAILED):
         return _Step(
             _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),

@@ -56,3 +56,17 @@ def test_a_filed_report_shows_the_adoption_date_the_client_gave_in_the_portal(bo
     values = " ".join(page.get_element_by_id("rapportagewaarden").text_content().split())
     assert "Datum vaststelling: 15 juni 2026" in values
     assert "nog niet vastgesteld" not in values
+
+
+@pytest.mark.parametrize("code", ["token_revoked", "token_expired", "token_unknown"])
+def test_after_the_portal_refused_the_token_the_next_step_is_a_new_token(bookkeeper, env, code):
+    # The walk: with a revoked token, send/receive said "Het token is ingetrokken ... vul
+    # een nieuw token in", and then "Volgende stap: Klik op 'Verzenden/ontvangen'", which
+    # fails the same way until the token is replaced.
+    mirrored(env.report, Status.SEND_FAILED, [{"code": code, "message": "Het token ..."}])
+    page = html.fromstring(
+        bookkeeper.get(f"/klant/administraties/{env.administration.pk}/").content
+    )
+    step = page.get_element_by_id("volgende-stap").find(".//a")
+    assert step.get("href") == f"/klant/administraties/{env.administration.pk}/communicatie/"
+    assert "Vul bij 'Communicatie met accountant' het token in" in step.text_content()
