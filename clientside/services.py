@@ -240,7 +240,7 @@ def period_warning(report: AnnualReport) -> Problem | None:
     return Problem(_("Einde boekjaar"), text, field_id="id_period_end")
 
 
-def _check_not_locked(report: AnnualReport) -> None:
+def check_not_locked(report: AnnualReport) -> None:
     if report.locked:
         raise ReportLocked(
             _(
@@ -308,7 +308,7 @@ def save_figures(
     ``employees`` and ``net_turnover`` (current, previous) are the size-class figures the
     instance does not carry (see AnnualReport); None leaves them as they are."""
     report = _locked_report(report)
-    _check_not_locked(report)
+    check_not_locked(report)
     size_fields = []
     if employees is not None:
         report.employees_current, report.employees_previous = employees
@@ -342,7 +342,7 @@ def import_trial_balance(*, report: AnnualReport, content: bytes) -> TrialBalanc
     clientside.trial_balance for the format). Raises TrialBalanceError with every problem
     per line; then nothing changes."""
     report = _locked_report(report)
-    _check_not_locked(report)
+    check_not_locked(report)
     variant = report.administration.kvk_report
     if variant not in tx.BUILDABLE_VARIANTS:
         raise TrialBalanceError([_unbuildable_text(report.administration)])
@@ -375,7 +375,7 @@ def save_reporting_values(
     """The reporting values: adoption date, who signed, when and where; per signatory
     (id -> (signed, reason)) whether he or she signed, and why not."""
     report = _locked_report(report)
-    _check_not_locked(report)
+    check_not_locked(report)
     report.adoption_date = adoption_date
     report.signed_by = signed_by
     report.signed_date = signed_date

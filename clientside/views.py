@@ -641,7 +641,12 @@ def _saved_to_checks(
     """A form of the report page (``name``, as the page's context names it): refused, say
     ``refused`` and show the page again with the form's errors; else ``save`` its cleaned
     data, then say ``done`` and show the checks, or say that the report is locked (it is
-    on its way to the accountant)."""
+    on its way to the accountant). A report filed meanwhile (a page opened before) says so
+    first: its page shows no form to show the form's errors in."""
+    try:
+        services.check_not_locked(report)
+    except services.ReportLocked as error:
+        return _locked_redirect(request, error, report.pk)
     if not form.is_valid():
         flash.error(request, refused)
         context = _report_context(request, report, **{name: form})

@@ -70,3 +70,21 @@ def test_after_the_portal_refused_the_token_the_next_step_is_a_new_token(bookkee
     step = page.get_element_by_id("volgende-stap").find(".//a")
     assert step.get("href") == f"/klant/administraties/{env.administration.pk}/communicatie/"
     assert "Vul bij 'Communicatie met accountant' het token in" in step.text_content()
+
+
+@pytest.mark.parametrize("form", ["rapportagewaarden", "cijfers"])
+def test_saving_a_page_opened_before_the_filing_says_the_report_is_filed(bookkeeper, env, form):
+    # KVK-SBR.md section 1: filed documents are never changed; a correction is a
+    # heraanlevering. The walk: saving the reporting values from a tab opened before the
+    # report was filed answered "De rapportagewaarden zijn niet opgeslagen." on a page that
+    # shows no form, so no field said why.
+    env.report.locked = True
+    env.report.save()
+    response = bookkeeper.post(
+        f"/klant/jaarrapporten/{env.report.pk}/{form}/", {"signing_place": "Utrecht"}, follow=True
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "Dit jaarrapport is gedeponeerd bij de KvK en kan niet meer worden gewijzigd. Een "
+        "correctie kan alleen als heraanlevering."
+    ]
