@@ -1480,7 +1480,8 @@ def check_token(administration: Administration, client: PortalClient) -> None:
     else:
         message = _(
             "Dit token hoort bij een organisatie met KvK-nummer %(token)s, niet bij %(own)s "
-            "van deze administratie; vraag uw accountant om het juiste token."
+            "van deze administratie. Is %(own)s verkeerd ingevuld, herstel het dan bij "
+            "'KvK-gegevens wijzigen'; anders: vraag uw accountant om het juiste token."
         ) % {"token": token_kvk_number, "own": administration.kvk_number}
     raise PortalError(TOKEN_OF_ANOTHER_ORGANISATION, message, retryable=False)
 

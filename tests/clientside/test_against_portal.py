@@ -211,8 +211,9 @@ def test_test_connection_refuses_a_token_of_another_organisation(client_a, clien
     assert outcome.ok is False
     assert outcome.message == (
         f"Dit token hoort bij een organisatie met KvK-nummer {client_b.kvk_number}, niet bij "
-        f"{client_a.kvk_number} van deze administratie; vraag uw accountant om het juiste "
-        "token."
+        f"{client_a.kvk_number} van deze administratie. Is {client_a.kvk_number} verkeerd "
+        "ingevuld, herstel het dan bij 'KvK-gegevens wijzigen'; anders: vraag uw accountant "
+        "om het juiste token."
     )
     env.profile.refresh_from_db()
     assert env.profile.last_test_ok is False
