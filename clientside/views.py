@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -918,7 +919,9 @@ def send_receive(request: HttpRequest, pk: int) -> HttpResponse:
     step_text, _link = next_step(administration)
     flash.info(request, _("Volgende stap: %(next)s") % {"next": step_text})
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    # Back to the page it was clicked on; a path of this site only ("/\\host" is another
+    # site to a browser).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return redirect(target)
     return redirect(reverse("clientside:administration", args=[pk]) + "#verzenden")
 

@@ -88,3 +88,20 @@ def test_saving_a_page_opened_before_the_filing_says_the_report_is_filed(bookkee
         "Dit jaarrapport is gedeponeerd bij de KvK en kan niet meer worden gewijzigd. Een "
         "correctie kan alleen als heraanlevering."
     ]
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "https://evil.example/"])
+def test_send_receive_goes_back_only_to_a_page_of_this_site(bookkeeper, env, target):
+    # Browsers read "/\evil.example" as "//evil.example": another site.
+    response = bookkeeper.post(
+        f"/klant/administraties/{env.administration.pk}/verzenden-ontvangen/", {"next": target}
+    )
+    assert response["Location"] == f"/klant/administraties/{env.administration.pk}/#verzenden"
+
+
+def test_send_receive_goes_back_to_the_report_it_was_clicked_on(bookkeeper, env):
+    response = bookkeeper.post(
+        f"/klant/administraties/{env.administration.pk}/verzenden-ontvangen/",
+        {"next": f"/klant/jaarrapporten/{env.report.pk}/#berichten"},
+    )
+    assert response["Location"] == f"/klant/jaarrapporten/{env.report.pk}/#berichten"
