@@ -9,6 +9,7 @@ to a sent message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any, NamedTuple
 
@@ -562,6 +563,14 @@ def _latest_current(messages: list[OutboundMessage]) -> OutboundMessage | None:
     return next((m for m in messages if m.superseded_at is None), None)
 
 
+def _adoption_date(report: AnnualReport, latest: OutboundMessage | None) -> date | None:
+    """The report's adoption date; adopted in the portal ("Jaarrekening vastgesteld"), the
+    one the status mirror brought with the message."""
+    if report.adoption_date or latest is None:
+        return report.adoption_date
+    return latest.adoption_date
+
+
 def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict:
     administration = report.administration
     check = services.check_report(report)
@@ -589,8 +598,7 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "size_lines": size_check.lines(_language()) if size_check else [],
         "report_messages": messages,
         "latest": latest,
-        # Adopted in the portal ("Jaarrekening vastgesteld"), the date is the message's.
-        "adoption_date": report.adoption_date or (latest.adoption_date if latest else None),
+        "adoption_date": _adoption_date(report, latest),
         # What "Klaarzetten" refuses (services.prepare): a message that may have reached
         # the portal and has not ended. One never offered is replaced, so the button stays.
         "in_progress": current is not None and not services.replaceable(current),
