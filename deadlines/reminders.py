@@ -7,6 +7,14 @@ Only the run that inserted the row sends the e-mail, after that insert committed
 second or concurrent run hits the constraint and sends nothing. The price is "at most
 once": when sending fails, the row keeps the error and the reminder is not retried.
 
+One e-mail per person: the client reminders a run claimed go to each person (an e-mail
+address, whatever its case, within one accountancy environment) in one mail that lists
+them all, so a director of five companies gets one mail, not five. A message whose
+contacts are several people is in a mail to each; its row is sent when one of those went
+and keeps the error (with the address) of any that failed. Staff get one digest per
+environment and kind. Each mail is delivered after commit with the ids of its rows
+(``deliver_client_reminder``, ``deliver_staff_escalation``).
+
 Schedules (settings): ``REMINDER_DAYS`` = days a message has waited for the client
 (status 30) before a reminder; ``REMINDER_ESCALATION_DAYS`` = days before the filing
 deadline at which staff are warned. When the job missed days, only the latest step that
@@ -23,7 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -31,7 +39,8 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Concat, Left
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -52,9 +61,19 @@ DEFAULT_ESCALATION_DAYS = (30, 14)
 
 
 @dataclass(frozen=True)
+class ClientMail:
+    """One client reminder e-mail of a run: to one person (an e-mail address, whatever
+    its case, within one accountancy environment) about the reminders ``entry_ids``."""
+
+    address: str
+    entry_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Outcome:
-    client_reminders: int
+    client_reminders: int  # reminders claimed: one per message and step
     staff_escalations: int
+    client_mails: tuple[ClientMail, ...] = ()  # the e-mails they go in, one per person
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -131,6 +150,39 @@ _CLIENT_TEXT = {
 }
 
 
+# A reminder about several messages (one person, several organisations or years): the
+# subject, the body and a line per message. Only ever two or more, so the plural form in
+# both languages (their plural rule: one is singular, anything else plural).
+_CLIENT_LIST_TEXT = {
+    "nl": (
+        "Herinnering: {count} jaarrekeningen wachten op uw beoordeling",
+        "Beste {name},\n\n"
+        "Deze {count} jaarrekeningen staan voor u klaar in het klantportal en wachten op uw "
+        "beoordeling:\n\n"
+        "{items}\n"
+        "Controleer per bericht de stukken, vink 'Jaarrekening vastgesteld' aan en keur het "
+        "bericht goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
+        "Met vriendelijke groet,\n{sender}\n",
+        "- De jaarrekening {year} van {organisation} wacht al {days} dagen."
+        "{deadline_sentence}\n"
+        "  Naar het bericht: {url}\n",
+    ),
+    "en": (
+        "Reminder: {count} annual accounts await your review",
+        "Dear {name},\n\n"
+        "These {count} annual accounts are waiting for your review in the client portal:\n\n"
+        "{items}\n"
+        "For each message, please check the documents, tick 'Annual accounts adopted' and "
+        "approve the message. We will then file the accounts with the Chamber of Commerce "
+        "(KvK).\n\n"
+        "Kind regards,\n{sender}\n",
+        "- The {year} annual accounts of {organisation} have been waiting for {days} days."
+        "{deadline_sentence}\n"
+        "  Go to the message: {url}\n",
+    ),
+}
+
+
 # The deadline to come, and the one that passed (a reminder sent after it); left out when
 # no deadline is computed (a stichting without Title 9, a vof: kvk.deadlines.RULES).
 _DEADLINE_TEXT = {
@@ -172,6 +224,7 @@ def _client_messages():
             "workflow_id",
             "document_sha256",
             "organisation__approver_rule",
+            "organisation__environment_id",  # a person's mail stays within an environment
         )
         .order_by("pk")
     )
@@ -190,19 +243,24 @@ def _recipients(contacts: Sequence[Contact], pending: set[int] | None = None) ->
     ]
 
 
-def send_client_reminders(*, now: datetime | None = None) -> int:
-    """Claim and send the due reminders for messages waiting for the client; returns how
-    many reminders this run claimed."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+def _due_client_messages(today: date) -> list[tuple[ApprovalMessage, int]]:
+    """The messages waiting for the client with the reminder step each is due for."""
     schedule = getattr(settings, "REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
     due = []
     for message in _client_messages():
         step = reminder_step((today - timezone.localdate(message.status_changed_at)).days, schedule)
         if step is not None:
             due.append((message, step))
+    return due
+
+
+def _claim_client_reminders(today: date) -> list[ClientMail]:
+    """Claim a reminder per due message and step (its own transaction each, see the module
+    docstring), and gather the claims by person: one mail per address (case-insensitive)
+    within an accountancy environment, never mixing two environments' clients."""
+    due = _due_client_messages(today)
     if not due:
-        return 0
+        return []
     contacts: dict[int, list[Contact]] = defaultdict(list)
     for contact in (
         Contact.objects.filter(
@@ -213,7 +271,7 @@ def send_client_reminders(*, now: datetime | None = None) -> int:
     ):
         contacts[contact.organisation_id].append(contact)
     progress = approval_progress_many(message for message, _step in due)
-    claimed = 0
+    mails: dict[tuple[int, str], tuple[str, list[int]]] = {}
     for message, step in due:
         approvals = progress.get(message.pk)
         pending = {a.user_id for a in approvals.pending} if approvals is not None else None
@@ -228,38 +286,85 @@ def send_client_reminders(*, now: datetime | None = None) -> int:
             step=step,
             recipients=[contact.email for contact in recipients],
         )
-        if entry is not None:
-            claimed += 1
-            transaction.on_commit(partial(deliver_client_reminder, entry.pk, today=today))
-    return claimed
+        if entry is None:
+            continue  # another run claimed it
+        for contact in recipients:
+            key = (message.organisation.environment_id, contact.email.lower())
+            _address, entry_ids = mails.setdefault(key, (contact.email, []))
+            if entry.pk not in entry_ids:  # two contacts of one message, one address
+                entry_ids.append(entry.pk)
+    return [ClientMail(address, tuple(entry_ids)) for address, entry_ids in mails.values()]
 
 
-def _client_email(
-    contact: Contact,
-    *,
-    message,
-    organisation: Organisation,
-    days: int,
-    deadline: date | None,
-    today: date,
-) -> EmailMessage:
-    language = contact.language if contact.language in _CLIENT_TEXT else "nl"
-    subject, body = _CLIENT_TEXT[language]
+def _send_client_reminders(now: datetime) -> list[ClientMail]:
+    today = timezone.localdate(now)
+    mails = _claim_client_reminders(today)
+    for mail in mails:
+        transaction.on_commit(
+            partial(deliver_client_reminder, mail.address, list(mail.entry_ids), today=today)
+        )
+    return mails
+
+
+def _claimed(mails: Sequence[ClientMail]) -> int:
+    """How many reminders (messages and steps) the mails are about."""
+    return len({entry_id for mail in mails for entry_id in mail.entry_ids})
+
+
+def send_client_reminders(*, now: datetime | None = None) -> int:
+    """Claim and send the due reminders for messages waiting for the client, one e-mail
+    per person listing all of theirs; returns how many reminders this run claimed."""
+    return _claimed(_send_client_reminders(now or timezone.now()))
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """One message in a client reminder e-mail."""
+
+    message: ApprovalMessage
+    organisation: Organisation
+    days: int
+    deadline: date | None
+
+
+def _deadline_sentence(language: str, deadline: date | None, today: date) -> str:
+    """The sentence on the filing deadline, to come or passed; empty without a computed
+    deadline. Call it with ``language`` active (the date is written in it)."""
+    if deadline is None:
+        return ""
     coming, passed = _DEADLINE_TEXT[language]
+    return (passed if deadline < today else coming).format(deadline=_long_date(deadline))
+
+
+def _waiting_fields(item: _Waiting, language: str, today: date) -> dict[str, object]:
+    """The fields of one message in a client reminder, in ``language``: for the text of a
+    single reminder (``_CLIENT_TEXT``) and for its line in a list (``_CLIENT_LIST_TEXT``)."""
     with translation.override(language):
-        paragraph = ""
-        if deadline is not None:
-            sentence = passed if deadline < today else coming
-            paragraph = sentence.format(deadline=_long_date(deadline)) + "\n\n"
-        fields = {
-            "deadline_paragraph": paragraph,
-            "year": message.financial_year or "",
-            "organisation": organisation.name,
-            "name": contact.name,
-            "days": days,
-            "url": _url("outsite-message", message.pk),
-            "sender": organisation.environment.name,
-        }
+        sentence = _deadline_sentence(language, item.deadline, today)
+        url = _url("outsite-message", item.message.pk)
+    return {
+        "year": item.message.financial_year or "",
+        "organisation": item.organisation.name,
+        "days": item.days,
+        "url": url,
+        "deadline_paragraph": sentence + "\n\n" if sentence else "",
+        "deadline_sentence": " " + sentence if sentence else "",
+    }
+
+
+def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> EmailMessage:
+    """The reminder to ``contact`` about the messages ``waiting``: today's text for one,
+    a list with a line per message for several."""
+    language = contact.language if contact.language in _CLIENT_TEXT else "nl"
+    items = [_waiting_fields(item, language, today) for item in waiting]
+    person = {"name": contact.name, "sender": waiting[0].organisation.environment.name}
+    if len(items) == 1:
+        subject, body = _CLIENT_TEXT[language]
+        fields = person | items[0]
+    else:
+        subject, body, line = _CLIENT_LIST_TEXT[language]
+        lines = "".join(line.format(**item) for item in items)
+        fields = person | {"count": len(items), "items": lines}
     return EmailMessage(
         subject=subject.format(**fields), body=body.format(**fields), to=[contact.email]
     )
@@ -272,45 +377,85 @@ def _filing_deadline(message) -> date | None:
     return deadlines.filing if deadlines is not None else None  # None: no computed deadline
 
 
-def _record_delivery(entry_id: int, error: str = "") -> None:
-    ReminderLog.objects.filter(pk=entry_id).update(
-        sent_at=None if error else timezone.now(), error=error[:2000]
+def _record_error(entry_ids: Sequence[int], error: str) -> None:
+    """Keep ``error`` on each entry, after an error an earlier mail about it left (a
+    message whose contacts are several people is in a mail to each)."""
+    entries = ReminderLog.objects.filter(pk__in=entry_ids)
+    entries.exclude(error="").update(error=Left(Concat("error", Value("\n" + error)), 2000))
+    entries.filter(error="").update(error=error[:2000])
+
+
+def _send_recorded(
+    entry_ids: Sequence[int],
+    build: Callable[[], list[EmailMessage]],
+    *,
+    what: str,
+    prefix: str = "",
+) -> bool:
+    """Build and send the e-mails of claimed reminders; when that fails each entry keeps
+    the error (after ``prefix``) and nothing is resent (at most once). True when they went."""
+    try:
+        get_connection().send_messages(build())
+    except Exception as error:  # noqa: BLE001 - at most once: record, never resend
+        log.exception("%s could not be sent", what)
+        _record_error(entry_ids, f"{prefix}{type(error).__name__}: {error}")
+        return False
+    return True
+
+
+def _waiting(entries: list[ReminderLog], today: date) -> list[_Waiting]:
+    """The messages of claimed client reminders, by organisation and year."""
+    messages = ApprovalMessage.objects.only(
+        "id", "financial_year", "organisation_id", "status_changed_at"
+    ).in_bulk([entry.message_id for entry in entries])
+    waiting = []
+    for entry in entries:
+        assert entry.message_id is not None  # client reminders are about a message
+        message = messages[entry.message_id]
+        days = (today - timezone.localdate(message.status_changed_at)).days
+        waiting.append(
+            _Waiting(
+                message=message,
+                organisation=entry.organisation,
+                days=max(entry.step, days),
+                deadline=_filing_deadline(message),
+            )
+        )
+    return sorted(
+        waiting, key=lambda item: (item.organisation.name, item.message.financial_year or 0)
     )
 
 
-def deliver_client_reminder(entry_id: int, *, today: date | None = None) -> None:
-    """Send one claimed client reminder (runs after the claim committed)."""
-    entry = ReminderLog.objects.select_related("organisation__environment").get(pk=entry_id)
-    assert entry.message_id is not None  # client reminders are about a message
-    message = ApprovalMessage.objects.only(
-        "id", "financial_year", "organisation_id", "status_changed_at"
-    ).get(pk=entry.message_id)
-    contacts = [
-        contact
-        for contact in Contact.objects.filter(organisation_id=entry.organisation_id)
-        if contact.email in entry.recipients
-    ]
-    today = today or timezone.localdate()
-    try:
-        deadline = _filing_deadline(message)
-        days = max(entry.step, (today - timezone.localdate(message.status_changed_at)).days)
-        emails = [
-            _client_email(
-                contact,
-                message=message,
-                organisation=entry.organisation,
-                days=days,
-                deadline=deadline,
-                today=today,
-            )
-            for contact in contacts
-        ]
-        get_connection().send_messages(emails)
-    except Exception as error:  # noqa: BLE001 - at most once: record, never resend
-        log.exception("Reminder %s could not be sent", entry_id)
-        _record_delivery(entry_id, f"{type(error).__name__}: {error}")
+def deliver_client_reminder(
+    address: str, entry_ids: list[int], *, today: date | None = None
+) -> None:
+    """Send one person (``address``, case-insensitive) one e-mail about the claimed client
+    reminders ``entry_ids`` (runs after the claims committed). The name and language are
+    those of the person's oldest contact among the organisations concerned, so the same
+    person gets the same language whichever messages wait."""
+    entries = list(
+        ReminderLog.objects.filter(pk__in=entry_ids).select_related("organisation__environment")
+    )
+    contact = (
+        Contact.objects.filter(
+            organisation_id__in={entry.organisation_id for entry in entries},
+            email__iexact=address,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if contact is None:  # the contact was removed or changed since the claim
+        _record_error(entry_ids, f"{address}: geen contactpersoon meer met dit e-mailadres.")
         return
-    _record_delivery(entry_id)
+    today = today or timezone.localdate()
+    found = contact  # narrowed for the closure
+    if _send_recorded(
+        entry_ids,
+        lambda: [_client_email(found, _waiting(entries, today), today=today)],
+        what=f"Reminder to {address} ({len(entry_ids)} messages)",
+        prefix=f"{address}: ",
+    ):
+        ReminderLog.objects.filter(pk__in=entry_ids).update(sent_at=timezone.now())
 
 
 # --- staff escalation ------------------------------------------------------------------------
@@ -482,33 +627,33 @@ def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today
                 member.user.email
             )
     if not by_language:
-        for entry in entries:
-            _record_delivery(entry.pk, "Geen medewerkers met een e-mailadres.")
+        _record_error(entry_ids, "Geen medewerkers met een e-mailadres.")
         return
-    # One digest per language, each to the staff who read that language; the rows once.
-    rows = _escalation_rows(entries, today)
-    mails = [
-        (*_escalation_text(entries[0].kind, rows, language), sorted(addresses))
-        for language, addresses in sorted(by_language.items())
-    ]
-    try:
-        for subject, body, addresses in mails:
-            EmailMessage(subject=subject, body=body, to=addresses).send()
-    except Exception as error:  # noqa: BLE001 - at most once: record, never resend
-        log.exception("Escalation for environment %s could not be sent", environment_id)
-        for entry in entries:
-            _record_delivery(entry.pk, f"{type(error).__name__}: {error}")
-        return
-    everyone = sorted(set().union(*by_language.values()))
-    ReminderLog.objects.filter(pk__in=entry_ids).update(sent_at=timezone.now(), recipients=everyone)
+
+    def build() -> list[EmailMessage]:
+        # One digest per language, each to the staff who read that language; the rows once.
+        rows = _escalation_rows(entries, today)
+        return [
+            EmailMessage(subject=subject, body=body, to=sorted(addresses))
+            for language, addresses in sorted(by_language.items())
+            for subject, body in [_escalation_text(entries[0].kind, rows, language)]
+        ]
+
+    if _send_recorded(entry_ids, build, what=f"Escalation for environment {environment_id}"):
+        everyone = sorted(set().union(*by_language.values()))
+        ReminderLog.objects.filter(pk__in=entry_ids).update(
+            sent_at=timezone.now(), recipients=everyone
+        )
 
 
 def send_reminders(*, now: datetime | None = None) -> Outcome:
     """The daily job: client reminders, then staff escalations."""
     now = now or timezone.now()
+    mails = _send_client_reminders(now)
     return Outcome(
-        client_reminders=send_client_reminders(now=now),
+        client_reminders=_claimed(mails),
         staff_escalations=send_staff_escalations(today=timezone.localdate(now)),
+        client_mails=tuple(mails),
     )
 
 

@@ -23,6 +23,14 @@ def describe(entry: ReminderLog) -> str:
     return line
 
 
+def describe_mail(mail: reminders.ClientMail, entries: dict[int, ReminderLog]) -> str:
+    """One line of a preview: a client reminder e-mail, to whom, about which messages."""
+    about = [entries[entry_id] for entry_id in mail.entry_ids]
+    count = f"{len(about)} message" + ("" if len(about) == 1 else "s")
+    messages = ", ".join(f"{entry.organisation.name} {entry.financial_year}" for entry in about)
+    return f"  mail to {mail.address}: {count} ({messages})"
+
+
 class Command(DryRunCommand):
     help = (
         "Send due reminders to clients and escalations to staff; never sends one twice. "
@@ -62,3 +70,8 @@ class Command(DryRunCommand):
         )
         for entry in entries:
             self.stdout.write(describe(entry))
+        # One e-mail per person, listing the reminders above that are theirs.
+        self.stdout.write(f"client reminder e-mails: {len(outcome.client_mails)}")
+        by_id = {entry.pk: entry for entry in entries}
+        for mail in outcome.client_mails:
+            self.stdout.write(describe_mail(mail, by_id))
