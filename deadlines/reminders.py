@@ -440,12 +440,17 @@ def deliver_client_reminder(
         Contact.objects.filter(
             organisation_id__in={entry.organisation_id for entry in entries},
             email__iexact=address,
+            portal_access=True,
         )
         .order_by("pk")
         .first()
     )
-    if contact is None:  # the contact was removed or changed since the claim
-        _record_error(entry_ids, f"{address}: geen contactpersoon meer met dit e-mailadres.")
+    if contact is None:  # removed, or the address or access changed, since the claim
+        _record_error(
+            entry_ids,
+            f"{address}: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
+            "nog toegang tot het klantportal.",
+        )
         return
     today = today or timezone.localdate()
     found = contact  # narrowed for the closure

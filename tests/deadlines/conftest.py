@@ -81,6 +81,16 @@ def frozen_today(request, monkeypatch, settings):
     freeze_today(monkeypatch, request.module.TODAY)
 
 
+def break_mail(monkeypatch) -> None:
+    """The in-memory mail backend fails, as a mail server that is down (``monkeypatch.undo``
+    repairs it)."""
+
+    def broken(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+
+
 def at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=12))
 

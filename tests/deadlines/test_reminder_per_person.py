@@ -18,7 +18,7 @@ from django.core.management import call_command
 from deadlines import reminders
 from deadlines.models import ReminderLog
 from tests import factories
-from tests.deadlines.conftest import at_noon, make_message
+from tests.deadlines.conftest import at_noon, break_mail, make_message
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
 
@@ -173,10 +173,7 @@ def test_an_address_in_two_accountancy_environments_gets_a_mail_from_each(
 def test_a_failed_mail_records_the_error_on_each_of_its_reminders(
     dga, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(self, messages):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    break_mail(monkeypatch)
     run(django_capture_on_commit_callbacks)
     entries = list(ReminderLog.objects.all())
     assert len(entries) == 5
@@ -209,6 +206,41 @@ def test_a_message_whose_mail_failed_for_one_person_keeps_that_error(
     entry = ReminderLog.objects.get()
     assert entry.sent_at is not None
     assert entry.error == "anna@example.nl: ConnectionRefusedError: recipient refused"
+
+
+def test_a_message_whose_mails_all_failed_keeps_each_error(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    factories.ContactFactory(organisation=org, name="Anna", email="anna@example.nl", user=None)
+    factories.ContactFactory(organisation=org, name="Piet", email="piet@example.nl", user=None)
+    waiting_since(org, 3)
+    break_mail(monkeypatch)
+    run(django_capture_on_commit_callbacks)
+    entry = ReminderLog.objects.get()
+    assert entry.sent_at is None
+    assert sorted(entry.error.splitlines()) == [
+        "anna@example.nl: ConnectionRefusedError: mail server down",
+        "piet@example.nl: ConnectionRefusedError: mail server down",
+    ]
+
+
+def test_a_contact_gone_before_the_mail_records_why(org, django_capture_on_commit_callbacks):
+    contact = factories.ContactFactory(
+        organisation=org, name="Anna", email="anna@example.nl", user=None
+    )
+    waiting_since(org, 3)
+    with django_capture_on_commit_callbacks() as callbacks:
+        reminders.send_reminders(now=at_noon(TODAY))
+    contact.delete()  # between the claim and the delivery
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+    entry = ReminderLog.objects.get()
+    assert entry.sent_at is None
+    assert entry.error == (
+        "anna@example.nl: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
+        "nog toegang tot het klantportal."
+    )
 
 
 def test_the_dry_run_shows_the_mails_and_sends_nothing(

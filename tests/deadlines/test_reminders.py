@@ -17,7 +17,7 @@ from deadlines.models import ReminderLog
 from kvk.status import Status
 from portal import tasks
 from tests import factories
-from tests.deadlines.conftest import at_noon, extension, facts, make_message
+from tests.deadlines.conftest import at_noon, break_mail, extension, facts, make_message
 from tests.threads import run_in_threads
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
@@ -123,10 +123,7 @@ def test_contacts_without_portal_access_or_email_are_skipped(
 def test_failed_send_is_recorded_and_never_retried(
     waiting, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(self, messages):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+    break_mail(monkeypatch)
     run(django_capture_on_commit_callbacks)
     entry = ReminderLog.objects.get()
     assert entry.sent_at is None and "mail server down" in entry.error
