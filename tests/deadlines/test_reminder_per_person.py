@@ -49,6 +49,10 @@ def dga(environment):
     return messages
 
 
+def _name(message) -> str:
+    return message.organisation.name
+
+
 def links(body: str) -> list[str]:
     return re.findall(r"/outsite/berichten/(\d+)/", body)
 
@@ -77,10 +81,6 @@ def test_one_person_with_five_companies_gets_one_mail_listing_all_five(
     # The same day again: everything is claimed, nothing is sent.
     assert run(django_capture_on_commit_callbacks).client_reminders == 0
     assert len(mail.outbox) == 1 and ReminderLog.objects.count() == 5
-
-
-def _name(message) -> str:
-    return message.organisation.name
 
 
 def test_each_message_names_its_own_year_and_deadline(
