@@ -85,6 +85,21 @@ def rule_field(
     return models.CharField(verbose_name, max_length=10, choices=rule.choices, **options)
 
 
+#: Why a responsible staff member is refused: one of another accountancy environment would
+#: get this client's mail and see it under "Mijn cliënten" (it never sees it in InSite).
+RESPONSIBLE_ELSEWHERE = _(
+    "Kies een medewerker van de accountantsomgeving van deze organisatie: een medewerker "
+    "van een andere omgeving kan deze organisatie niet zien."
+)
+
+
+def responsible_of_environment(member: StaffMember | None, environment_id: int | None) -> bool:
+    """Whether ``member`` may be responsible for an organisation of ``environment_id``:
+    none, or a staff member of that environment (an environment not chosen yet is the
+    environment field's own error)."""
+    return member is None or environment_id is None or member.environment_id == environment_id
+
+
 class Organisation(models.Model):
     """A client organisation of the accountancy (the company that files)."""
 
@@ -116,6 +131,18 @@ class Organisation(models.Model):
         blank=True,
         related_name="adopter_of",
     )
+    # The staff member who looks after this client: the staff mail about its messages and
+    # its rows of the deadline digest go to them alone (portal.notifications,
+    # deadlines.reminders); none, or one who cannot receive mail, and every staff member
+    # of the environment hears it. InSite's "Mijn cliënten" lists their organisations.
+    responsible = models.ForeignKey(
+        "StaffMember",
+        verbose_name=_("verantwoordelijk medewerker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
 
     class Meta:
@@ -128,10 +155,16 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """The named adopter is one of this organisation's own contacts."""
+        """The named adopter is one of this organisation's own contacts, the responsible
+        staff member one of its own environment's."""
         super().clean()
+        errors = {}
         if self.adopter is not None and self.adopter.organisation_id != self.pk:
-            raise ValidationError({"adopter": _("Kies een contactpersoon van deze organisatie.")})
+            errors["adopter"] = _("Kies een contactpersoon van deze organisatie.")
+        if not responsible_of_environment(self.responsible, self.environment_id):
+            errors["responsible"] = RESPONSIBLE_ELSEWHERE
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def kvk_number(self) -> str | None:
@@ -213,6 +246,11 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.environment.name})"
+
+    @property
+    def display_name(self) -> str:
+        """How InSite names this staff member: the full name, else the login."""
+        return self.user.get_full_name() or self.user.username
 
     def clean(self) -> None:
         """A client's login does not become staff: it would see every organisation of the

@@ -1,6 +1,7 @@
 """Services of the CRM: find an accountancy environment, create a client organisation with
 its KvK number, find one by that number (scripts and commands); add, correct and remove an
-organisation's identification numbers (InSite); give a contact its portal login."""
+organisation's identification numbers (InSite); choose its responsible staff member; give a
+contact its portal login."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ from django.utils.translation import ngettext
 
 from crm import logins, permissions
 from crm.models import (
+    RESPONSIBLE_ELSEWHERE,
     AccountancyEnvironment,
     Contact,
     Identification,
     Organisation,
+    StaffMember,
     is_staff_login,
     kvk_number_validator,
+    responsible_of_environment,
     rsin_validator,
 )
 from kvk import taxonomy as tx
@@ -62,6 +66,22 @@ def find_environment(participant_number: str | None = None) -> AccountancyEnviro
     return environments[0]
 
 
+def find_staff_member(environment: AccountancyEnvironment, login: str) -> StaffMember:
+    """The staff member of ``environment`` who logs in as ``login``, capitals aside
+    (crm.logins.find_login): ``create_organisation --medewerker``."""
+    user = logins.find_login(login.strip())
+    member = StaffMember.objects.filter(environment=environment, user=user).first()
+    if user is None or member is None:
+        raise OnboardingError(
+            _(
+                "Er is geen medewerker met de login '%(login)s' in accountantsomgeving "
+                "%(omgeving)s; geef de login van een medewerker van die omgeving."
+            )
+            % {"login": login, "omgeving": environment}
+        )
+    return member
+
+
 def _check_kvk_number(kvk_number: str) -> None:
     try:
         kvk_number_validator(kvk_number)
@@ -82,11 +102,15 @@ def create_organisation(
     name: str,
     kvk_number: str,
     legal_form: str = tx.LEGAL_FORM_BV,
+    responsible: StaffMember | None = None,
 ) -> Organisation:
     """A client organisation with its KvK number, the identification messages are matched
-    on, and its legal form (a value of the taxonomy's list, tx.LEGAL_FORMS)."""
+    on, its legal form (a value of the taxonomy's list, tx.LEGAL_FORMS) and, if given, its
+    responsible staff member (one of ``environment``)."""
     if legal_form not in tx.LEGAL_FORMS:
         raise ValueError(f"{legal_form!r} is not in the taxonomy's list of legal forms.")
+    if not responsible_of_environment(responsible, environment.pk):
+        raise OnboardingError(str(RESPONSIBLE_ELSEWHERE))
     name = name.strip()
     if not name:
         raise OnboardingError(_("Geef de naam van de organisatie op."))
@@ -102,7 +126,7 @@ def create_organisation(
             % {"nummer": kvk_number, "naam": existing.organisation.name}
         )
     organisation = Organisation.objects.create(
-        environment=environment, name=name, legal_form=legal_form
+        environment=environment, name=name, legal_form=legal_form, responsible=responsible
     )
     Identification.objects.create(
         organisation=organisation, kind=Identification.Kind.KVK, value=kvk_number
@@ -458,6 +482,44 @@ def remove_identification(*, organisation_id: int, kind: str, user: Any) -> None
     identification = check_removal(organisation=organisation, kind=kind)
     identification.delete()
     _audit(user, organisation, {"deleted": _subject(kind, identification.value)})
+
+
+# --- the responsible staff member (InSite: "Verantwoordelijk medewerker") -------------------
+
+
+class ResponsibleError(Exception):
+    """The responsible staff member cannot be set. ``code`` is stable (``not_found``,
+    ``not_permitted``, ``elsewhere``); ``message`` says why, in the reader's language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@transaction.atomic
+def set_responsible(*, organisation_id: int, member_id: int | None, user: Any) -> bool:
+    """Make the staff member ``member_id`` (None: nobody) responsible for the organisation;
+    whether that changed anything. From the next mail on, its staff mail goes to them
+    alone (portal.notifications.staff_recipients, deadlines.reminders)."""
+    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    if organisation is None or not permissions.is_staff_of(user, organisation):
+        raise ResponsibleError("not_found", _("Deze organisatie bestaat niet."))
+    if not permissions.may_edit_organisation(user, organisation):
+        raise ResponsibleError("not_permitted", _("Alleen beheerders van de inrichting mogen dit."))
+    member = StaffMember.objects.filter(pk=member_id).first() if member_id is not None else None
+    if member_id is not None and member is None:
+        raise ResponsibleError("not_found", _("Deze medewerker bestaat niet meer."))
+    if not responsible_of_environment(member, organisation.environment_id):
+        raise ResponsibleError("elsewhere", str(RESPONSIBLE_ELSEWHERE))
+    if organisation.responsible_id == member_id:
+        return False
+    organisation.responsible = member
+    organisation.save(update_fields=["responsible"])
+    with translation.override(None):
+        label = str(Organisation._meta.get_field("responsible").verbose_name)
+    _audit(user, organisation, {"changed": {"fields": [label]}})
+    return True
 
 
 # --- portal logins of contacts (InSite: "Uitnodigen", a new contact with portal access) --------

@@ -20,7 +20,9 @@ Schedules (settings): ``REMINDER_DAYS`` = days a message has waited for the clie
 deadline at which staff are warned. When the job missed days, only the latest step that
 is due is sent, not every step that was skipped. Once a deadline has passed with the year
 still at risk, staff hear it once more, as overdue (``STAFF_OVERDUE``), whether or not a
-warning went before.
+warning went before. The claims of a run are delivered per environment and split among its
+staff there: an organisation's responsible staff member gets its rows, everyone the rows of
+an organisation without one; the row of the log says who got it.
 
 Called by the Celery task ``portal.tasks.send_reminders`` (daily, see
 ``CELERY_BEAT_SCHEDULE``) and the command ``manage.py send_reminders``, whose ``--today``
@@ -486,8 +488,9 @@ def _due_escalation(row: selectors.DeadlineRow, schedule: Sequence[int], today: 
 
 def send_staff_escalations(*, today: date | None = None) -> int:
     """Warn the staff of each environment about financial years at risk whose filing
-    deadline is near, and once about each whose deadline has passed; one digest e-mail
-    per environment and kind per run."""
+    deadline is near, and once about each whose deadline has passed; one delivery per
+    environment and kind per run, a digest to each staff member of the rows that are
+    theirs (``deliver_staff_escalation``)."""
     today = today or timezone.localdate()
     schedule = getattr(settings, "REMINDER_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS)
     if not schedule:
@@ -617,37 +620,89 @@ def _escalation_text(
     return subject, body
 
 
+@dataclass(frozen=True)
+class _Reader:
+    """A staff member who can receive the digest."""
+
+    pk: int
+    email: str
+    language: str
+
+
+def _readers(environment_id: int) -> list[_Reader]:
+    staff = StaffMember.objects.filter(environment_id=environment_id, user__is_active=True)
+    return [
+        _Reader(member.pk, member.user.email, member.language or settings.LANGUAGE_CODE)
+        for member in staff.select_related("user").order_by("pk")
+        if member.user.email
+    ]
+
+
+def _digests(
+    entries: list[ReminderLog], readers: list[_Reader]
+) -> dict[tuple[str, tuple[int, ...]], list[str]]:
+    """Who reads which rows: a client's responsible staff member its rows alone, everyone
+    the rows of a client without one (or whose responsible member cannot receive mail, as
+    portal.notifications.staff_recipients). Keyed by language and the indexes of the rows
+    in ``entries``, the addresses that get that digest: those who read the same rows in the
+    same language share one mail; a reader with no rows gets none."""
+    receiving = {reader.pk for reader in readers}
+    digests: dict[tuple[str, tuple[int, ...]], list[str]] = defaultdict(list)
+    for reader in readers:
+        rows = tuple(
+            index
+            for index, entry in enumerate(entries)
+            if entry.organisation.responsible_id == reader.pk
+            # Nobody responsible (None), or a member who cannot receive mail: everyone.
+            or entry.organisation.responsible_id not in receiving
+        )
+        if rows:
+            digests[(reader.language, rows)].append(reader.email)
+    return digests
+
+
 def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today: date) -> None:
-    """Send one digest of claimed escalations to the staff of one environment."""
+    """Send the digests of claimed escalations to the staff of one environment: each
+    member the rows of their own clients and of those without a responsible member
+    (``_digests``), in their language. Each entry records who got its row; one whose mail
+    failed keeps the error and is not sent again (at most once, as every reminder)."""
     entries = list(
         ReminderLog.objects.filter(pk__in=entry_ids)
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    staff = StaffMember.objects.filter(environment_id=environment_id, user__is_active=True)
-    by_language: dict[str, set[str]] = {}
-    for member in staff.select_related("user"):
-        if member.user.email:
-            by_language.setdefault(member.language or settings.LANGUAGE_CODE, set()).add(
-                member.user.email
-            )
-    if not by_language:
+    readers = _readers(environment_id)
+    if not readers:
         _record_error(entry_ids, "Geen medewerkers met een e-mailadres.")
         return
+    rows = _escalation_rows(entries, today)
+    reached: dict[int, set[str]] = defaultdict(set)
+    errors: dict[int, str] = {}
+    for (language, indexes), addresses in sorted(_digests(entries, readers).items()):
+        subject, body = _escalation_text(entries[0].kind, [rows[i] for i in indexes], language)
+        try:
+            EmailMessage(subject=subject, body=body, to=sorted(set(addresses))).send()
+        except Exception as error:  # noqa: BLE001 - at most once: record, never resend
+            log.exception("Escalation for environment %s could not be sent", environment_id)
+            errors.update((entries[i].pk, f"{type(error).__name__}: {error}") for i in indexes)
+        else:
+            for i in indexes:
+                reached[entries[i].pk].update(addresses)
+    _record_digests(entries, reached, errors)
 
-    def build() -> list[EmailMessage]:
-        # One digest per language, each to the staff who read that language; the rows once.
-        rows = _escalation_rows(entries, today)
-        return [
-            EmailMessage(subject=subject, body=body, to=sorted(addresses))
-            for language, addresses in sorted(by_language.items())
-            for subject, body in [_escalation_text(entries[0].kind, rows, language)]
-        ]
 
-    if _send_recorded(entry_ids, build, what=f"Escalation for environment {environment_id}"):
-        everyone = sorted(set().union(*by_language.values()))
-        ReminderLog.objects.filter(pk__in=entry_ids).update(
-            sent_at=timezone.now(), recipients=everyone
+def _record_digests(
+    entries: list[ReminderLog], reached: dict[int, set[str]], errors: dict[int, str]
+) -> None:
+    """Record each entry's recipients, and its error or the time it was sent; one update
+    per different outcome, not per entry (a digest in the season lists hundreds)."""
+    outcomes: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+    for entry in entries:
+        outcomes[(tuple(sorted(reached[entry.pk])), errors.get(entry.pk, ""))].append(entry.pk)
+    now = timezone.now()
+    for (recipients, error), pks in outcomes.items():
+        ReminderLog.objects.filter(pk__in=pks).update(
+            sent_at=None if error else now, error=error[:2000], recipients=list(recipients)
         )
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.dates import format_day
 from crm import services as crm_services
-from crm.models import AccountancyEnvironment, Organisation
+from crm.models import AccountancyEnvironment, Organisation, StaffMember
 from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.deadlines import (
     Deadlines,
@@ -696,6 +696,7 @@ def create_organisation(
     legal_form: str,
     year_end_month: int,
     year_end_day: int,
+    responsible: StaffMember | None = None,
 ) -> Organisation:
     """The other write of this module: a new client organisation (crm.services) with what
     its deadlines depend on from the start, its legal form and financial year end
@@ -706,7 +707,11 @@ def create_organisation(
     financial_year_period(2024, year_end_month, year_end_day)  # ValueError: no such day
     with transaction.atomic():
         organisation = crm_services.create_organisation(
-            environment=environment, name=name, kvk_number=kvk_number, legal_form=legal_form
+            environment=environment,
+            name=name,
+            kvk_number=kvk_number,
+            legal_form=legal_form,
+            responsible=responsible,
         )
         DeadlineFacts.objects.create(
             organisation=organisation, year_end_month=year_end_month, year_end_day=year_end_day

@@ -3,7 +3,8 @@
 Who hears what:
 - the client's contacts with portal access: a message awaits their review (30), and the
   outcome at the KvK (80 filed, 90 refused);
-- the staff of the accountancy environment: the client approved (50) or rejected (40),
+- the staff of the accountancy environment (the organisation's responsible staff member
+  alone, when it has one who can receive mail): the client approved (50) or rejected (40),
   the outcome at the KvK (80, 90), a 70 that no automatic attempt follows (it waits for
   them: "Opnieuw verzenden" or recording the delivery), and a message at 60 that the poll
   of Digipoort marked for attention (an unknown status, retries past 72 hours, no verdict);
@@ -150,9 +151,17 @@ def client_recipients(message) -> list[Recipient]:
 
 
 def staff_recipients(message) -> list[Recipient]:
-    members = StaffMember.objects.filter(
-        environment_id=message.organisation.environment_id
-    ).select_related("user")
+    """The organisation's responsible staff member (crm.models.Organisation.responsible);
+    every staff member of the environment when it has none, or when theirs cannot receive
+    mail (a deactivated login, no e-mail address): the mail never goes nowhere."""
+    members = [
+        m
+        for m in StaffMember.objects.filter(
+            environment_id=message.organisation.environment_id
+        ).select_related("user")
+        if m.user.email and m.user.is_active
+    ]
+    responsible = [m for m in members if m.pk == message.organisation.responsible_id]
     return [
         Recipient(
             email=m.user.email,
@@ -160,8 +169,7 @@ def staff_recipients(message) -> list[Recipient]:
             name=m.user.get_full_name() or m.user.username,
             staff=True,
         )
-        for m in members
-        if m.user.email and m.user.is_active
+        for m in responsible or members
     ]
 
 

@@ -1,6 +1,7 @@
 """Scripted onboarding: ``manage.py create_organisation --name NAME --kvk NUMBER
-[--rechtsvorm RECHTSVORM] [--year-end DD-MM]``, with what the legal deadlines depend on, as
-InSite's "Nieuwe organisatie" asks it (deadlines.selectors.create_organisation)."""
+[--rechtsvorm RECHTSVORM] [--year-end DD-MM] [--medewerker LOGIN]``, with what the legal
+deadlines depend on and the responsible staff member, as InSite's "Nieuwe organisatie" asks
+them (deadlines.selectors.create_organisation)."""
 
 import re
 
@@ -78,6 +79,14 @@ class Command(BaseCommand):
             help="Laatste dag van het boekjaar, dag-maand (standaard 31-12: het kalenderjaar)",
         )
         parser.add_argument(
+            "--medewerker",
+            "--staff-member",
+            dest="staff_member",
+            metavar="LOGIN",
+            help="Login van de verantwoordelijke medewerker: die krijgt de e-mail over deze "
+            "organisatie (standaard: geen, alle medewerkers krijgen die)",
+        )
+        parser.add_argument(
             "--environment",
             metavar="DEELNEMERNUMMER",
             help="Deelnemernummer van de accountantsomgeving (nodig als er meerdere zijn)",
@@ -88,6 +97,8 @@ class Command(BaseCommand):
         month, day = year_end(options["year_end"])
         try:
             env = services.find_environment(environment)
+            login = options["staff_member"]
+            responsible = services.find_staff_member(env, login) if login else None
             organisation = selectors.create_organisation(
                 environment=env,
                 name=name,
@@ -95,6 +106,7 @@ class Command(BaseCommand):
                 legal_form=form,
                 year_end_month=month,
                 year_end_day=day,
+                responsible=responsible,
             )
         except services.OnboardingError as error:
             raise CommandError(str(error))
@@ -109,3 +121,8 @@ class Command(BaseCommand):
             _("Rechtsvorm: %(rechtsvorm)s; einde boekjaar: %(einde)s.")
             % {"rechtsvorm": tx.legal_form_caption(form), "einde": f"{day:02d}-{month:02d}"}
         )
+        if responsible is not None:
+            self.stdout.write(
+                _("Verantwoordelijk medewerker: %(medewerker)s.")
+                % {"medewerker": responsible.display_name}
+            )
