@@ -252,6 +252,12 @@ class StaffMember(models.Model):
         """How InSite names this staff member: the full name, else the login."""
         return self.user.get_full_name() or self.user.username
 
+    @property
+    def receives_mail(self) -> bool:
+        """Whether the portal's staff mail can reach this staff member: an active login
+        with an e-mail address."""
+        return bool(self.user.is_active and self.user.email)
+
     def clean(self) -> None:
         """A client's login does not become staff: it would see every organisation of the
         environment in InSite (Contact.clean refuses the other way round)."""

@@ -168,11 +168,11 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ContactEmailMixin, EnvironmentFixedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kvk", "environment", "created_at"]
+    list_display = ["name", "kvk", "environment", "responsible", "created_at"]
     list_filter = ["environment"]
     search_fields = ["name", "identifications__value"]
     inlines = [IdentificationInline, ContactInline]
-    list_select_related = ["environment"]
+    list_select_related = ["environment", "responsible__user", "responsible__environment"]
     readonly_fields = ["status_sequence"]
     filter_horizontal = ["approvers"]
 
@@ -194,11 +194,17 @@ class OrganisationAdmin(ContactEmailMixin, EnvironmentFixedAdminMixin, admin.Mod
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The named approvers and the adopter are picked among this organisation's own
-        contacts (none yet while the organisation is being added)."""
+        contacts (none yet while the organisation is being added), the responsible staff
+        member among its environment's (Organisation.clean refuses another environment's
+        while it is being added)."""
         form = super().get_form(request, obj, change, **kwargs)
         own = Contact.objects.filter(organisation=obj) if obj else Contact.objects.none()
         for name in ("approvers", "adopter"):
             form.base_fields[name].queryset = own
+        staff = StaffMember.objects.select_related("user", "environment")
+        if obj is not None:
+            staff = staff.filter(environment_id=obj.environment_id)
+        form.base_fields["responsible"].queryset = staff
         return form
 
     @admin.display(description="KvK")

@@ -45,6 +45,15 @@ class DeadlineFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Naam of KvK-nummer")}),
     )
+    # The organisations the staff member is responsible for (Organisation.responsible).
+    mine = forms.BooleanField(label=_("Mijn cliënten"), required=False)
+
+    #: What "Wis filters" clears; the year shown stays.
+    FILTERS = ("situation", "waiting", "within", "q", "mine")
+
+    def filtered(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) not in (None, "", False) for name in self.FILTERS)
 
 
 def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow], dict | None]:
@@ -66,6 +75,8 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
         }
         if data["q"]:
             organisations = organisations.filter(organisation_match(data["q"]))
+        if data["mine"]:
+            organisations = organisations.filter(responsible=request.staff_member)  # type: ignore[attr-defined]
     year, note = (chosen, None) if chosen else _current_year(organisations, today)
     if form.is_bound and not chosen:  # the year switch shows the year shown
         query["year"] = str(year)
@@ -104,6 +115,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             "year_note": note,
             "rows": rows,
             "query": request.GET.urlencode(),
+            "filtered": form.filtered(),
         },
     )
 

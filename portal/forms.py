@@ -25,6 +25,7 @@ from crm.models import (
     Contact,
     Identification,
     Organisation,
+    StaffMember,
     kvk_number_validator,
 )
 from kvk import adoption
@@ -300,6 +301,8 @@ class MessageFilterForm(forms.Form):
     )
     message_type = forms.ChoiceField(label=_("Berichtsoort"), required=False, choices=[])
     attention = forms.BooleanField(label=_("Alleen wat aandacht vraagt"), required=False)
+    # The organisations the staff member is responsible for (Organisation.responsible).
+    mine = forms.BooleanField(label=_("Mijn cliënten"), required=False)
     # What the dashboard's tiles count (portal.views.insite.waiting_q).
     WAITING_ON_ACCOUNTANT = "accountant"
     WAITING_ON_CLIENT = "client"
@@ -475,11 +478,60 @@ class YearEndForm(forms.Form):
         return data
 
 
+class StaffMemberChoiceField(forms.ModelChoiceField):
+    """A staff member of the environment, by name (StaffMember.display_name)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
+def responsible_field() -> StaffMemberChoiceField:
+    """ "Verantwoordelijk medewerker" of an organisation; its queryset is the staff of the
+    organisation's environment (``staff_of``), so another environment's is refused."""
+    return StaffMemberChoiceField(
+        label=_("Verantwoordelijk medewerker"),
+        queryset=StaffMember.objects.none(),
+        required=False,
+        empty_label=_("Geen: alle medewerkers"),
+        help_text=_(
+            "Krijgt als enige de e-mail over de berichten en termijnen van deze organisatie "
+            "en vindt haar onder 'Mijn cliënten'. Zonder verantwoordelijke krijgen alle "
+            "medewerkers die e-mail."
+        ),
+    )
+
+
+def staff_of(environment_id: int) -> Any:
+    return (
+        StaffMember.objects.filter(environment_id=environment_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
+class ResponsibleForm(forms.Form):
+    """The organisation page's choice of its responsible staff member."""
+
+    responsible = responsible_field()
+
+    def __init__(self, *args: Any, environment_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = staff_of(environment_id)
+
+
 class OrganisationForm(YearEndForm):
     """ "Nieuwe organisatie": name and KvK number, and what the legal deadlines depend on
-    from the first day (deadlines.selectors.create_organisation)."""
+    from the first day (deadlines.selectors.create_organisation), and who is responsible
+    for it."""
 
-    field_order = ["name", "kvk_number", "legal_form", "year_end_day", "year_end_month"]
+    field_order = [
+        "name",
+        "kvk_number",
+        "legal_form",
+        "year_end_day",
+        "year_end_month",
+        "responsible",
+    ]
 
     name = forms.CharField(label=_("Naam"), max_length=200)
     kvk_number = DigitsFormField(
@@ -497,9 +549,12 @@ class OrganisationForm(YearEndForm):
         },
     )
 
+    responsible = responsible_field()
+
     def __init__(self, *args, environment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.environment = environment
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = staff_of(environment.pk)
         # A calendar year unless said otherwise, as DeadlineFacts assumes without a row.
         self.fields["year_end_day"].initial = 31
         self.fields["year_end_month"].initial = 12

@@ -159,7 +159,7 @@ def staff_recipients(message) -> list[Recipient]:
         for m in StaffMember.objects.filter(
             environment_id=message.organisation.environment_id
         ).select_related("user")
-        if m.user.email and m.user.is_active
+        if m.receives_mail
     ]
     responsible = [m for m in members if m.pk == message.organisation.responsible_id]
     return [

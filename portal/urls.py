@@ -92,6 +92,11 @@ urlpatterns = [
         insite.organisation_approvers,
         name="insite-organisation-approvers",
     ),
+    path(
+        "insite/organisaties/<int:pk>/medewerker/",
+        insite.organisation_responsible,
+        name="insite-organisation-responsible",
+    ),
     *(
         path(
             f"insite/organisaties/<int:pk>/identificatienummers/{segment}/",

@@ -53,6 +53,7 @@ from portal.forms import (
     OrganisationApproversForm,
     OrganisationForm,
     RepairForm,
+    ResponsibleForm,
     SizeClassOverrideForm,
     TokenForm,
 )
@@ -282,8 +283,12 @@ def _of_organisations(text: str, *, contacts: bool = False) -> Q:
 
 
 def filter_messages(
-    queryset: QuerySet[ApprovalMessage], filters: dict
+    queryset: QuerySet[ApprovalMessage], filters: dict, *, member: StaffMember | None = None
 ) -> QuerySet[ApprovalMessage]:
+    """``filters`` (MessageFilterForm.filters) applied; "Mijn cliënten" (``mine``): the
+    organisations ``member`` is responsible for."""
+    if filters.get("mine"):
+        queryset = queryset.filter(organisation__responsible=member)
     if "status" in filters:
         queryset = queryset.filter(status=filters["status"])
     if "organisation" in filters:
@@ -404,7 +409,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if request.GET else {}
     attention = bool(filters.get("attention"))
     sort = message_sort(request.GET.get("sort"), attention=attention)
-    messages = filter_messages(base, filters)
+    messages = filter_messages(base, filters, member=request.staff_member)  # type: ignore[attr-defined]
     shown = (
         messages.defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
@@ -931,19 +936,28 @@ def message_delivery_check(request: HttpRequest, pk: int) -> HttpResponse:
 @common.staff_view()
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The organisations, searched by name or number; "Mijn cliënten" (``mine``): those
+    the staff member is responsible for."""
     text = request.GET.get("q", "").strip()
+    mine = bool(request.GET.get("mine"))
     queryset = _organisations(request).annotate(
         message_count=Count("approval_messages", distinct=True),
         contact_count=Count("contacts", filter=Q(contacts__portal_access=True), distinct=True),
     )
     if text:
         queryset = queryset.filter(crm_selectors.organisation_match(text))
-    queryset = queryset.prefetch_related("identifications").order_by("name")
+    if mine:
+        queryset = queryset.filter(responsible=request.staff_member)  # type: ignore[attr-defined]
+    queryset = (
+        queryset.select_related("responsible__user")
+        .prefetch_related("identifications")
+        .order_by("name")
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/insite_organisations.html",
-        {"page": page, "q": text, "query": f"q={text}" if text else ""},
+        {"page": page, "q": text, "mine": mine, "filtered": bool(text or mine)},
     )
 
 
@@ -982,6 +996,7 @@ def _organisation_page(
     contact_form: ContactForm | None = None,
     approvers_form=None,
     identification_form: IdentificationForm | None = None,
+    responsible_form: ResponsibleForm | None = None,
 ) -> HttpResponse:
     """The organisation's page; with a refused form (bound, with its errors and what was
     typed), answered 400."""
@@ -997,12 +1012,18 @@ def _organisation_page(
         )[:20],
         "contact_form": contact_form or ContactForm(organisation=organisation),
         "administrator": _is_administrator(request),
+        "responsible_form": responsible_form
+        or ResponsibleForm(
+            initial={"responsible": organisation.responsible_id},
+            environment_id=organisation.environment_id,
+        ),
         **_approvers_context(organisation),
         **_next_steps_context(request, organisation),
     }
     if approvers_form is not None:
         context["approvers_form"] = approvers_form
-    refused = any(f is not None for f in (contact_form, approvers_form, identification_form))
+    given = (contact_form, approvers_form, identification_form, responsible_form)
+    refused = any(f is not None for f in given)
     return render(
         request, "portal/insite_organisation.html", context, status=400 if refused else 200
     )
@@ -1133,6 +1154,29 @@ def organisation_approvers(request: HttpRequest, pk: int) -> HttpResponse:
         _("Opgeslagen wie de berichten van deze organisatie goedkeuren en wie vaststelt."),
     )
     return redirect("insite-organisation", pk=pk)
+
+
+@common.staff_view(administrator=True)
+@post_else(_organisation_section("#responsible"))
+def organisation_responsible(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save who is responsible for this organisation (crm.services.set_responsible)."""
+    organisation = get_object_or_404(_organisations(request), pk=pk)
+    form = ResponsibleForm(request.POST, environment_id=organisation.environment_id)
+    if form.is_valid():
+        member = form.cleaned_data["responsible"]
+        try:
+            crm_services.set_responsible(
+                organisation_id=organisation.pk,
+                member_id=member.pk if member is not None else None,
+                user=request.user,
+            )
+        except crm_services.ResponsibleError as error:
+            form.add_error("responsible", error.message)
+    if not form.is_valid():
+        flash.error(request, _("Niet opgeslagen; zie de meldingen bij de velden."))
+        return _organisation_page(request, organisation, responsible_form=form)
+    flash.success(request, _("De verantwoordelijk medewerker is opgeslagen."))
+    return redirect(reverse("insite-organisation", args=[pk]) + "#responsible")
 
 
 # --- identification numbers ("Nieuw": Type, Identificatienummer) --------------------------------
