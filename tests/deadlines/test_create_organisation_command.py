@@ -160,3 +160,43 @@ def test_a_wrong_legal_form_or_year_end_is_refused_with_a_dutch_error(environmen
         command_output("create_organisation", "--name", "Y B.V.", "--kvk", "11223344", *args)
     assert message in str(refused.value)
     assert not Organisation.objects.exists()
+
+
+# --- the responsible staff member (--medewerker) ----------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--medewerker", "--staff-member"])
+def test_the_responsible_staff_member_by_their_login_in_any_capitals(environment, option):
+    eva = factories.StaffFactory(
+        environment=environment, user__username="eva@kantoor.nl", user__first_name="Eva"
+    )
+    out = command_output(
+        "create_organisation", "--name", "Alfa", "--kvk", "11223344", option, "Eva@Kantoor.nl"
+    )
+    assert Organisation.objects.get(name="Alfa").responsible == eva
+    assert "Verantwoordelijk medewerker: Eva." in out
+
+
+def test_without_the_option_nobody_is_responsible(environment):
+    out = command_output("create_organisation", "--name", "Alfa", "--kvk", "11223344")
+    assert Organisation.objects.get(name="Alfa").responsible is None
+    assert "Verantwoordelijk medewerker" not in out
+
+
+@pytest.mark.parametrize("login", ["niemand", "vreemd"])
+def test_a_login_of_no_staff_member_of_the_environment_is_refused(environment, login):
+    """ "vreemd" is a staff member of another environment: refused as unknown here."""
+    factories.StaffFactory(user__username="vreemd")
+    # A client's login, of a contact in this environment: no staff member.
+    factories.ContactFactory(organisation__environment=environment, user__username="niemand")
+    with pytest.raises(CommandError) as refused:
+        command_output(
+            "create_organisation",
+            *("--name", "Alfa", "--kvk", "11223344", "--medewerker", login),
+            *("--environment", environment.participant_number),
+        )
+    assert (
+        f"Er is geen medewerker met de login '{login}' in accountantsomgeving "
+        f"{environment}" in str(refused.value)
+    )
+    assert not Organisation.objects.filter(name="Alfa").exists()

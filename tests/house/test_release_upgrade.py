@@ -361,3 +361,36 @@ def test_the_release_before_still_receives_messages_between_0002_and_the_new_cod
             [new_id.hex],
         )
         assert cursor.fetchall() == [("",)]
+
+
+def test_the_organisations_of_the_last_release_get_no_responsible_staff_member(
+    last_release_database,
+):
+    """crm 0003 adds Organisation.responsible to the old table: nobody is responsible for
+    the organisations already there (every staff member keeps hearing everything), and one
+    can be chosen after; a staff member who leaves leaves the organisation (SET_NULL)."""
+    with last_release_database.cursor() as cursor:
+        columns = [
+            column.name
+            for column in last_release_database.introspection.get_table_description(
+                cursor, Organisation._meta.db_table
+            )
+        ]
+    assert "responsible_id" not in columns
+
+    call_command("migrate", database=ALIAS, interactive=False, verbosity=0)
+
+    assert ("crm", "0003_organisation_responsible") in set(
+        MigrationRecorder(last_release_database).applied_migrations()
+    )
+    organisations = Organisation.objects.using(ALIAS).order_by("pk")
+    assert [o.responsible for o in organisations] == [None, None, None]
+    member = StaffMember.objects.using(ALIAS).get(user__username="medewerker")
+    bakery = organisations.get(name="Bakkerij De Korenschoof B.V.")
+    bakery.responsible = member
+    bakery.full_clean()
+    bakery.save(using=ALIAS)
+    assert [o.name for o in member.responsible_for.all()] == ["Bakkerij De Korenschoof B.V."]
+    member.delete()
+    bakery.refresh_from_db(using=ALIAS)
+    assert bakery.responsible is None and organisations.count() == 3
