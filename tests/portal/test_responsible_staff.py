@@ -23,6 +23,7 @@ from tests import factories
 from tests.deadlines.conftest import make_message as message_in_review
 from tests.portal.conftest import browser_for, make_message
 from tests.portal.test_admin_guards import field_errors, page_data, post_change
+from tests.portal.test_onboarding import _create as create_organisation
 from workflow import services
 from workflow.models import Actor
 
@@ -134,20 +135,11 @@ def test_the_page_refuses_another_environments_staff_member_and_workers(
 
 
 def test_a_new_organisation_gets_its_responsible_staff_member(admin_browser, eva, stranger):
-    data = {
-        "name": "Nieuw B.V.",
-        "kvk_number": "11223344",
-        "legal_form": BV,
-        "year_end_day": "31",
-        "year_end_month": "12",
-    }
-    refused = admin_browser.post(
-        reverse("insite-organisation-create"), {**data, "responsible": stranger.pk}
-    )
+    refused = create_organisation(admin_browser, name="Nieuw B.V.", responsible=stranger.pk)
     assert refused.status_code == 200 and refused.context["form"].errors["responsible"]
     assert not Organisation.objects.filter(name="Nieuw B.V.").exists()
 
-    admin_browser.post(reverse("insite-organisation-create"), {**data, "responsible": eva.pk})
+    create_organisation(admin_browser, name="Nieuw B.V.", responsible=eva.pk)
     assert Organisation.objects.get(name="Nieuw B.V.").responsible == eva
 
 
