@@ -1175,7 +1175,7 @@ def organisation_responsible(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         flash.error(request, _("Niet opgeslagen; zie de meldingen bij de velden."))
         return _organisation_page(request, organisation, responsible_form=form)
-    flash.success(request, _("De verantwoordelijk medewerker is opgeslagen."))
+    flash.success(request, _("De verantwoordelijke medewerker is opgeslagen."))
     return redirect(reverse("insite-organisation", args=[pk]) + "#responsible")
 
 
