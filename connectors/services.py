@@ -228,9 +228,11 @@ def read_document(content: bytes) -> ParsedInstance | XbrlParseError:
 def document_facts(parsed: ParsedInstance) -> dict[str, Any]:
     """What a read document says that a message keeps when it enters the workflow (the
     fields of the same name in workflow.services.Examined and on the message)."""
+    start, end = parsed.accounts_period() or (None, None)
     return {
         "financial_year": parsed.financial_year,
-        "entry_point": parsed.schema_ref,
+        "period_start": start,
+        "period_end": end,
         "adopted": bool(parsed.adopted),
         "adoption_date": parsed.adoption_date,
         "resubmission": parsed.resubmission,

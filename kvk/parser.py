@@ -255,6 +255,15 @@ class ParsedInstance:
             )
         return [person for _, person in sorted(people, key=lambda p: p[0])]
 
+    def accounts_period(self) -> tuple[date, date] | None:
+        """The (first day, last day) of the accounts (FinancialReportingPeriodCurrent);
+        None when the instance states no period that ends after it begins. What the
+        deadlines count from (a first year may be shorter or longer, art. 2:10a BW)."""
+        start, end = self.period_start, self.period_end
+        if start is None or end is None or end <= start:
+            return None
+        return start, end
+
     def signed_by_all_on(self) -> date | None:
         """The date by which every current director and supervisory director signed: the
         latest of their signing dates. None when none is named, or one of them did not sign

@@ -108,6 +108,24 @@ def instance_for(kvk_number: str, *, year: int | None = None, name: str = "Test 
     return build_instance(demo_statements(kvk_number=kvk_number, legal_name=name, year=year))
 
 
+def first_year_instance(
+    kvk_number: str, start: date, end: date, *, name: str = "Test B.V."
+) -> bytes:
+    """The accounts of a first year ``start``..``end`` (art. 2:10a BW: shorter or longer
+    than twelve months): no comparative figures, and the reason the year is not twelve
+    months. Processing names the year after ``start`` (KVK-SBR.md section 3)."""
+    statements = demo_statements(kvk_number=kvk_number, legal_name=name, year=start.year)
+    statements.period_start, statements.period_end = start, end
+    statements.previous_start = statements.previous_end = None
+    statements.balance = {key: (now, None) for key, (now, _before) in statements.balance.items()}
+    statements.profit_loss = {
+        key: (now, None) for key, (now, _before) in statements.profit_loss.items()
+    }
+    statements.period_deviation_reason = "Eerste boekjaar na oprichting"
+    statements.period_deviation_impact = "Geen vergelijkende cijfers"
+    return build_instance(statements)
+
+
 def signed_instance(kvk_number: str, *people: Signatory, year: int = 2025) -> bytes:
     """The client's accounts of ``year`` with these signatories (directors by default)."""
     statements = demo_statements(kvk_number=kvk_number, legal_name="Test B.V.", year=year)

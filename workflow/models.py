@@ -308,6 +308,12 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     # document (None when one did not sign or no date is given): when all shareholders are
     # directors, signing is adoption and starts the 8 days to file (kvk.deadlines).
     signed_on = models.DateField(_("datum ondertekening"), null=True, blank=True)
+    # The (first day, last day) of the accounts the document states, kept by processing
+    # with the financial year (None when it states none that ends after it begins, and for
+    # another company's document): the deadlines count from it (deadlines.periods; a first
+    # year may be shorter or longer, art. 2:10a BW) without reading the document again.
+    period_start = models.DateField(_("begin periode document"), null=True, blank=True)
+    period_end = models.DateField(_("einde periode document"), null=True, blank=True)
     resubmission = models.BooleanField(_("heraanlevering"), default=False)
     # A correction: the earlier version of the same organisation and financial year that
     # ended without a filing (25, 40 or 90), or that still waited at 30 and was closed for

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from django.db.models.functions import Length
 
 from kvk.commands import DryRunCommand
 from workflow.models import ApprovalMessage
-from workflow.services.processing import _within_bytes
+from workflow.services.processing import _within_bytes, kept_period
 
 #: Messages per batch, and at most this many bytes of their documents (one larger document
 #: is a batch of its own).
@@ -65,7 +66,7 @@ def batches(
 
 def fill_from_documents(
     candidates: QuerySet[ApprovalMessage],
-    field: str,
+    field: str | tuple[str, ...],
     value_of: Callable[[ApprovalMessage], Any],
     *,
     dry_run: bool,
@@ -73,9 +74,12 @@ def fill_from_documents(
     rows: int = BATCH_ROWS,
 ) -> Fill:
     """Fill ``field`` of the ``candidates`` (a query that selects the messages where it is
-    still empty) with ``value_of`` each message, batch by batch. The UPDATE repeats the
-    candidates' conditions, so a message that changed meanwhile (filled by another run, or
-    no longer in the statuses asked for) is left as it is."""
+    still empty) with ``value_of`` each message, batch by batch; for several fields
+    ``value_of`` gives a tuple, a value of each. The UPDATE repeats the candidates'
+    conditions, so a message that changed meanwhile (filled by another run, or no longer in
+    the statuses asked for) is left as it is. On the candidates' database (a migration's
+    too)."""
+    fields = (field,) if isinstance(field, str) else field
     fill = Fill()
     for ids in batches(candidates, rows=rows):
         found = {}
@@ -85,26 +89,61 @@ def fill_from_documents(
             if value is None:
                 fill.without += 1
             else:
-                found[message.pk] = value
+                found[message.pk] = dict(
+                    zip(fields, value if len(fields) > 1 else [value], strict=True)
+                )
         fill.examined += len(ids)
         fill.batches += 1
         if dry_run:
             fill.filled += len(found)
         else:
-            with transaction.atomic():
+            with transaction.atomic(using=candidates.db):
                 fill.filled += sum(
-                    candidates.filter(pk=pk).update(**{field: value}) for pk, value in found.items()
+                    candidates.filter(pk=pk).update(**values) for pk, values in found.items()
                 )
         progress(fill)
     return fill
 
 
+#: What processing keeps of the period the accounts state (``processing.kept_period``).
+PERIOD_FIELDS = ("period_start", "period_end")
+
+
+def fill_document_periods(
+    messages: QuerySet[ApprovalMessage], *, dry_run: bool = False, **options: Any
+) -> Fill:
+    """Fill the period of the accounts (``PERIOD_FIELDS``) of the ``messages`` processed
+    before processing kept it: those with a financial year (processing keeps the period
+    with it) and no period yet, from their received documents (``kept_period``). Run by
+    workflow 0007 on the messages of the upgraded database and by manage.py
+    repair_document_period on one restored from before it; ``options`` as
+    ``fill_from_documents``'s."""
+    options.setdefault("progress", lambda fill: None)
+    return fill_from_documents(
+        period_candidates(messages),
+        PERIOD_FIELDS,
+        period_of,
+        dry_run=dry_run,
+        **options,
+    )
+
+
+def period_candidates(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
+    """Of ``messages``, those with a financial year and no period yet."""
+    return messages.filter(financial_year__isnull=False, period_start__isnull=True)
+
+
+def period_of(message: ApprovalMessage) -> tuple[date, date] | None:
+    """``kept_period`` of a message read by ``fill_from_documents``."""
+    return kept_period(message.reasons, bytes(message.received_document))
+
+
 class RepairCommand(DryRunCommand):
     """A fill as a command: ``--dry-run`` and ``--batch-size``, a line of progress per batch
-    and a summary. A subclass names the ``field``, the ``candidates`` (the messages where it
-    is still empty) and the ``value_of`` each."""
+    and a summary. A subclass names the ``field`` (or fields), the ``candidates`` (the
+    messages where it is still empty) and the ``value_of`` each."""
 
-    field: str
+    field: str | tuple[str, ...]
     dry_run_help = "Read and report what would change; write nothing."
 
     def candidates(self) -> QuerySet[ApprovalMessage]:
@@ -126,7 +165,8 @@ class RepairCommand(DryRunCommand):
         verb = "would set" if dry_run else "set"
         candidates = self.candidates()
         total = candidates.count()
-        self.stdout.write(f"{total} message(s) without {self.field} to examine.")
+        field = self.field if isinstance(self.field, str) else " and ".join(self.field)
+        self.stdout.write(f"{total} message(s) without {field} to examine.")
 
         def progress(fill: Fill) -> None:
             self.stdout.write(
@@ -142,7 +182,7 @@ class RepairCommand(DryRunCommand):
             rows=batch_size,
         )
         self.summary(
-            f"examined {fill.examined}, {verb} {self.field} on {fill.filled}, "
+            f"examined {fill.examined}, {verb} {field} on {fill.filled}, "
             f"left empty {fill.without} (the document gives none).",
             dry_run=dry_run,
         )

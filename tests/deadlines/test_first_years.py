@@ -35,11 +35,9 @@ from connectors import services as connector_services
 from crm.models import Organisation
 from deadlines import reminders
 from deadlines.selectors import Situation
-from kvk.builder import build_instance
-from kvk.statements import demo_statements
 from kvk.status import Status
 from tests import factories
-from tests.conftest import register_report
+from tests.conftest import first_year_instance, register_report
 from tests.deadlines.conftest import at_noon, facts
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
@@ -67,18 +65,8 @@ def accounts_over(organisation, start: date, end: date) -> ApprovalMessage:
     """The accounts of ``organisation``'s first year ``start``..``end`` (no comparative
     figures; the reason when the year is not twelve months), taken to 30 by the real
     processing, which names the year after ``start``."""
-    statements = demo_statements(
-        kvk_number=organisation.kvk_number, legal_name=organisation.name, year=start.year
-    )
-    statements.period_start, statements.period_end = start, end
-    statements.previous_start = statements.previous_end = None
-    statements.balance = {key: (now, None) for key, (now, _before) in statements.balance.items()}
-    statements.profit_loss = {
-        key: (now, None) for key, (now, _before) in statements.profit_loss.items()
-    }
-    statements.period_deviation_reason = "Eerste boekjaar na oprichting"
-    statements.period_deviation_impact = "Geen vergelijkende cijfers"
-    message, _new = register_report(organisation, build_instance(statements), Actor.system())
+    content = first_year_instance(organisation.kvk_number, start, end, name=organisation.name)
+    message, _new = register_report(organisation, content, Actor.system())
     assert services.claim_for_processing(message.pk)
     connector_services.process_message(message.pk)
     message.refresh_from_db()

@@ -23,6 +23,7 @@ upgrade too. ``data/release-c16ac74.dump`` was made by a main in between (crm 00
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import uuid
 from pathlib import Path
@@ -394,3 +395,38 @@ def test_the_organisations_of_the_last_release_get_no_responsible_staff_member(
     member.delete()
     bakery.refresh_from_db(using=ALIAS)
     assert bakery.responsible is None and organisations.count() == 3
+
+
+PERIODS = importlib.import_module("workflow.migrations.0007_fill_document_period")
+
+
+def test_the_periods_of_earlier_messages_are_filled_on_upgrade(last_release_database):
+    """workflow 0007 reads the period the accounts state of every message processed before
+    processing kept it (the deadlines count from it, deadlines.periods): here the demo
+    accounts over calendar year 2024 (jaarrekening-2024.xbrl), as processing kept them."""
+    _migrate(last_release_database, "workflow", "0006_document_period")
+    state = MigrationExecutor(last_release_database).loader.project_state(
+        ("workflow", "0006_document_period")
+    )
+    Message = state.apps.get_model("workflow", "ApprovalMessage")
+    unprocessed = Message.objects.using(ALIAS).get()  # at 10, no year
+    original = unprocessed.pk
+    unprocessed.pk, unprocessed.message_id = None, uuid.uuid4()
+    unprocessed.save(using=ALIAS)
+    Message.objects.using(ALIAS).filter(pk=original).update(status=30, financial_year=2024)
+
+    _migrate(last_release_database)
+
+    processed = ApprovalMessage.objects.using(ALIAS).get(financial_year=2024)
+    assert (processed.period_start, processed.period_end) == (
+        datetime.date(2024, 1, 1),
+        datetime.date(2024, 12, 31),
+    )
+    waiting = ApprovalMessage.objects.using(ALIAS).get(pk=unprocessed.pk)
+    assert (waiting.period_start, waiting.period_end) == (None, None)  # processing sets it
+    (fill,) = (
+        MigrationLoader(last_release_database)
+        .get_migration("workflow", "0007_fill_document_period")
+        .operations
+    )
+    assert fill.code is PERIODS.fill_document_periods and fill.elidable

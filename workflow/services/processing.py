@@ -13,7 +13,7 @@ from django.db.models import Field, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from kvk.parser import parse_instance
+from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status
 from workflow.errors import Conflict
 from workflow.models import ApprovalMessage, StatusEvent, WorkflowDefinition, sha256_hex
@@ -142,6 +142,9 @@ class Examined:
     adoption_date: date | None = None
     resubmission: bool = False
     signed_on: date | None = None
+    #: The period of the accounts (kvk.parser.ParsedInstance.accounts_period).
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 #: The facts of the document the workflow and the deadlines work with: fields of the same
@@ -154,17 +157,26 @@ _DOCUMENT_FACTS = (
     "adoption_date",
     "resubmission",
     "signed_on",
+    "period_start",
+    "period_end",
 )
 
 #: What finish_processing writes: for a failed message its reasons and findings and, where
 #: the document could be read that far, its financial year, so that staff find it under
-#: its year, and whether it is a resubmission (heraanlevering), so that a failed correction
-#: of a filed year still asks attention (corrections.year_moved_on); the other facts may
-#: not fit their columns, and nothing needs them at 25. For a started one also the
-#: document's facts.
+#: its year, with the period its accounts state (the deadlines count from it when the 25
+#: is all the year has), and whether it is a resubmission (heraanlevering), so that a
+#: failed correction of a filed year still asks attention (corrections.year_moved_on); the
+#: other facts may not fit their columns, and nothing needs them at 25. For a started one
+#: also the document's facts.
 _FAILED_FIELDS = ["status", "status_changed_at", "updated_at", "reasons", "findings"]
 _STARTED_FIELDS = [*_FAILED_FIELDS, *_DOCUMENT_FACTS, "awaiting_accountant_review", "replaces"]
-_FAILED_WITH_YEAR = [*_FAILED_FIELDS, "financial_year", "resubmission"]
+_FAILED_WITH_YEAR = [
+    *_FAILED_FIELDS,
+    "financial_year",
+    "period_start",
+    "period_end",
+    "resubmission",
+]
 
 
 def finish_processing(results: list[Examined]) -> dict[int, int]:
@@ -336,16 +348,19 @@ def _copy_reason(
 
 
 def _fail(message: ApprovalMessage, result: Examined, reasons: list[dict[str, Any]]) -> int:
-    """20 -> 25 in memory with the reasons, and the financial year and the resubmission flag
-    the document says, when processing could read it; returns the status it left. Another
-    company's document (kvk_number_not_yours) brings neither: its contents are no part of
-    this organisation's years. The year alone makes no filing: corrections count only 50 to
-    90 (corrections.FILING_STATUSES), copies are taken after a 25 (duplicates), and where a
-    year stands the deadlines read a 25 only when the year has no other message. The flag
-    keeps a failed heraanlevering asking attention after its year was filed: the correction
-    of the public accounts did not happen (corrections.year_moved_on)."""
+    """20 -> 25 in memory with the reasons, and the financial year, the period and the
+    resubmission flag the document says, when processing could read it; returns the status
+    it left. Another company's document (kvk_number_not_yours) brings none of them: its
+    contents are no part of this organisation's years. The year alone makes no filing:
+    corrections count only 50 to 90 (corrections.FILING_STATUSES), copies are taken after a
+    25 (duplicates), and where a year stands the deadlines read a 25 only when the year has
+    no other message. The flag keeps a failed heraanlevering asking attention after its
+    year was filed: the correction of the public accounts did not happen
+    (corrections.year_moved_on)."""
     theirs = another_company(reasons)
     message.financial_year = None if theirs else result.financial_year
+    message.period_start = None if theirs else result.period_start
+    message.period_end = None if theirs else result.period_end
     message.resubmission = result.resubmission and not theirs
     return _transition(message, message.fail_processing, SYSTEM, reasons)
 
@@ -354,6 +369,8 @@ def _enter_workflow(message: ApprovalMessage, result: Examined, *, review: bool)
     """20 -> 30 in memory with the facts processing found; returns the status it left."""
     message.workflow = result.workflow
     message.financial_year = result.financial_year
+    message.period_start = result.period_start
+    message.period_end = result.period_end
     message.entry_point = result.entry_point
     message.adopted = result.adopted
     message.adoption_date = result.adoption_date
@@ -562,18 +579,34 @@ def _of_these_years(
     return found
 
 
-def failed_year(reasons: list[dict[str, Any]] | Any, document: bytes) -> int | None:
-    """The financial year of a message that failed processing (25), as processing keeps it
-    (``_fail``): what its document says where the document can be read, and none for
-    another company's document (its contents are no version of this organisation's). Also
-    for a 25 stored before processing kept the year (``_link_corrections``, manage.py
-    repair_failed_year)."""
+def _kept_from(reasons: list[dict[str, Any]] | Any, document: bytes) -> ParsedInstance | None:
+    """The document as processing read it for what it keeps of it: None where it cannot
+    be read, and for another company's document (its contents are no version of this
+    organisation's, ``_fail``)."""
     if another_company(reasons):
         return None
     try:
-        return parse_instance(document).financial_year
+        return parse_instance(document)
     except ValueError:
         return None
+
+
+def failed_year(reasons: list[dict[str, Any]] | Any, document: bytes) -> int | None:
+    """The financial year of a message that failed processing (25), as processing keeps it
+    (``_fail``): what its document says where the document can be read, and none for
+    another company's document. Also for a 25 stored before processing kept the year
+    (``_link_corrections``, manage.py repair_failed_year)."""
+    instance = _kept_from(reasons, document)
+    return instance.financial_year if instance is not None else None
+
+
+def kept_period(reasons: list[dict[str, Any]] | Any, document: bytes) -> tuple[date, date] | None:
+    """The period of the accounts processing keeps with the financial year (``_fail``,
+    ``_enter_workflow``: ``ParsedInstance.accounts_period``), read from ``document`` the
+    same way; none for another company's document. For a message processed before the
+    period was kept (workflow 0007, manage.py repair_document_period)."""
+    instance = _kept_from(reasons, document)
+    return instance.accounts_period() if instance is not None else None
 
 
 def _save_fields(messages: list[ApprovalMessage], names: list[str]) -> None:
