@@ -470,17 +470,14 @@ def deliver_client_reminder(
 
 def _due_escalation(row: selectors.DeadlineRow, schedule: Sequence[int], today: date):
     """The kind and step of the escalation a year is due for, or None."""
+    # Not at risk either: a year without any message whose deadline passed before the
+    # organisation came to the portal, as far as we know filed another way
+    # (DeadlineRow.predates_onboarding, as Termijnen and the dashboard count it).
     if not row.at_risk or row.days_left is None or row.year_end >= today:
         return None  # nothing at risk, no computed deadline, or the year is still on
     if row.days_left < 0:
         # Once per year, also when no warning went before: a client onboarded late, a
         # deadline that moved into the past, a filing that ended at 25, 40 or 90 after it.
-        # A year without any message whose deadline passed before the organisation came
-        # to the portal was, as far as we know, filed another way: no alarm for it.
-        assert row.deadlines is not None  # days_left is computed from them
-        came = timezone.localdate(row.organisation.created_at)
-        if row.message is None and came > row.deadlines.filing:
-            return None
         return ReminderLog.Kind.STAFF_OVERDUE, 0
     step = escalation_step(row.days_left, schedule)
     return None if step is None else (ReminderLog.Kind.STAFF_ESCALATION, step)
@@ -502,9 +499,9 @@ def send_staff_escalations(*, today: date | None = None) -> int:
             financial_year,
             today=today,
         )
-        # As Termijnen counts them: from the periods the documents of the years at risk
-        # state; a year an earlier year's accounts cover is that year's to warn of.
-        rows = periods.with_document_periods([row for row in rows if row.at_risk], today=today)
+        # As Termijnen counts them: a year an earlier year's accounts cover is that year's
+        # to warn of.
+        rows = periods.with_covered_years([row for row in rows if row.at_risk], today=today)
         for row in rows:
             if row.covering_year is not None:
                 continue

@@ -33,6 +33,7 @@ from kvk.deadlines import (
     current_financial_year,
     deadline_notice,
     financial_year_period,
+    period_mismatch,
     rule_of,
 )
 from kvk.status import Status
@@ -93,6 +94,8 @@ _MESSAGE_FIELDS = (
     "signed_on",
     "resubmission",
     "created_at",
+    "period_start",
+    "period_end",
 )
 
 
@@ -163,8 +166,9 @@ class DeadlineRow:
 
     organisation: Organisation
     financial_year: int
-    # The period the deadlines count from: the year by the organisation's facts
-    # (``year_period_of``), or the one its message's document states (deadlines.periods).
+    # The period the deadlines count from: the one the message's document states (kept by
+    # processing, ``stored_period``), else the year by the organisation's facts
+    # (``year_period_of``).
     year_start: date
     year_end: date
     deadlines: Deadlines | None
@@ -174,8 +178,8 @@ class DeadlineRow:
     days_left: int | None
     days_in_status: int | None  # e.g. how long the message has been waiting for the client
     # The (first day, last day) of the period the message's document covers, and whether
-    # that is another period than this year (deadlines.periods, which fills them in for the
-    # rows Termijnen shows or exports; None until then, and without a readable document).
+    # that is another period than this year (``stored_period``; None without a message or
+    # a period its document states).
     document_period: tuple[date, date] | None = None
     period_mismatch: PeriodMismatch | None = None
     # What the year's versions say about its adoption (the deadlines count its dates).
@@ -215,8 +219,32 @@ class DeadlineRow:
         }
 
     @property
+    def predates_onboarding(self) -> bool:
+        """The year has no message and its filing deadline passed before the organisation
+        was added to Deponeer: as far as we know it was filed another way. Not at risk: no
+        alarm (deadlines.reminders), not counted overdue (Termijnen, the dashboard)."""
+        if self.message is not None or self.deadlines is None or not self.days_overdue:
+            return False
+        return self.onboarded_on > self.deadlines.filing
+
+    @property
+    def onboarded_on(self) -> date:
+        """The day the organisation was added to Deponeer."""
+        return timezone.localdate(self.organisation.created_at)
+
+    @property
+    def predates_note(self) -> str:
+        """What the list says of a year that ``predates_onboarding`` ("" otherwise)."""
+        if not self.predates_onboarding:
+            return ""
+        return gettext(
+            "Termijn verstreken vóór de aanmelding in Deponeer op %(day)s: vermoedelijk op "
+            "een andere manier gedeponeerd; controleer het zo nodig in het Handelsregister."
+        ) % {"day": format_day(self.onboarded_on)}
+
+    @property
     def at_risk(self) -> bool:
-        return self.situation not in SAFE_SITUATIONS
+        return self.situation not in SAFE_SITUATIONS and not self.predates_onboarding
 
     @property
     def overdue(self) -> bool:
@@ -311,9 +339,28 @@ def notice_of(organisation: Organisation) -> str:
 def year_period_of(organisation: Organisation, financial_year: int) -> tuple[date, date]:
     """The (first day, last day) of the financial year by the organisation's year end. The
     year's document may state another (a shorter or longer first year, art. 2:10a BW): the
-    rows count from that one once deadlines.periods has read it."""
+    rows count from that one (``stored_period``)."""
     facts = facts_of(organisation)
     return financial_year_period(financial_year, facts.year_end_month, facts.year_end_day)
+
+
+def stored_period(message: ApprovalMessage | None) -> tuple[date, date] | None:
+    """The (first day, last day) of the accounts the message's document states, as
+    processing kept it (``ApprovalMessage.period_start``, ``period_end``); None without a
+    message, or when the document states none (it could not be read, or is another
+    company's)."""
+    if message is None or message.period_start is None or message.period_end is None:
+        return None
+    return message.period_start, message.period_end
+
+
+def mismatch_of(organisation: Organisation, period: tuple[date, date]) -> PeriodMismatch | None:
+    """A document's ``period`` against the organisation's year end (``kvk.deadlines.
+    period_mismatch``); None when it ends on it. Only the end is compared: a period ending
+    on another day is pointed out to a person, and the deadlines count from the end the
+    document states all the same."""
+    facts = facts_of(organisation)
+    return period_mismatch(*period, end_month=facts.year_end_month, end_day=facts.year_end_day)
 
 
 def deadlines_of(
@@ -326,7 +373,7 @@ def deadlines_of(
 ) -> Deadlines | None:
     """The deadlines of one organisation's year, None when its legal form has none we
     compute (``notice_of`` says why); expects ``with_deadline_facts``. ``period`` is the
-    one the year's document states (deadlines.periods), by default ``year_period_of``.
+    one the year's document states (``stored_period``), by default ``year_period_of``.
     ``adopted_on`` and ``signed_on`` are those of the year's ``adoption_of``."""
     if notice_of(organisation):
         return None
@@ -404,7 +451,7 @@ def year_messages(
     organisations: QuerySet[Organisation], financial_year: int
 ) -> dict[int, ApprovalMessage]:
     """By organisation id, the message that says where its year stands, as the rows have
-    it (``_standing``); deadlines.periods reads the documents of the year before."""
+    it (``_standing``); deadlines.periods reads the periods of the year before's."""
     standing = (
         _standing(messages) for messages in _year_messages(organisations, financial_year).values()
     )
@@ -422,8 +469,9 @@ def year_rows(
     today: date | None = None,
 ) -> list[DeadlineRow]:
     """Every organisation's row for ``financial_year`` (``sort_rows``), counted from the
-    year by the organisation's facts: reading the documents' periods is
-    ``deadlines.periods.with_document_periods``, for the rows a page shows."""
+    period the year's document states (``stored_period``) or else the year by the
+    organisation's facts. A year an earlier year's accounts cover is shown with those by
+    ``deadlines.periods.with_covered_years``."""
     today = today or timezone.localdate()
     messages_of = _year_messages(organisations, financial_year)
     rows = []
@@ -444,8 +492,8 @@ def _row(
     message: ApprovalMessage | None,
     today: date,
     adoption: YearAdoption,
-    period: tuple[date, date] | None = None,
 ) -> DeadlineRow:
+    period = stored_period(message)
     start, end = period or year_period_of(organisation, financial_year)
     deadlines = deadlines_of(
         organisation,
@@ -470,14 +518,10 @@ def _row(
         situation=situation,
         days_left=deadlines.days_left(today) if deadlines is not None else None,
         days_in_status=days_in_status,
+        document_period=period,
+        period_mismatch=None if period is None else mismatch_of(organisation, period),
         adoption=adoption,
     )
-
-
-def row_over_period(row: DeadlineRow, period: tuple[date, date], *, today: date) -> DeadlineRow:
-    """``row`` counted from ``period``, the one its message's document states
-    (deadlines.periods), with the adoption of the year's versions it was counted with."""
-    return _row(row.organisation, row.financial_year, row.message, today, row.adoption, period)
 
 
 def sort_rows(rows: Iterable[DeadlineRow]) -> list[DeadlineRow]:
@@ -505,7 +549,7 @@ def year_row(
 @dataclass(frozen=True)
 class MessageDeadline:
     """The filing deadline of a message's financial year, as InSite's message lists show
-    it beside the message (``message_deadlines``)."""
+    it beside the message (``page_deadlines``)."""
 
     filing: date
     #: How many days the deadline has passed while this message still has to reach the
@@ -518,7 +562,7 @@ class MessageDeadline:
 _DELIVERED = frozenset({Status.SENT_TO_KVK, Status.FILED})
 
 
-def message_deadlines(
+def page_deadlines(
     messages: Iterable[ApprovalMessage], *, today: date
 ) -> dict[int, MessageDeadline]:
     """By message id, the filing deadline of each message's organisation and financial
@@ -526,14 +570,8 @@ def message_deadlines(
     the number of messages: a page of InSite's message list, or what asks attention).
     Messages without a financial year, or of a legal form without computed deadlines, are
     left out. Needs only the messages' ``organisation_id``, ``financial_year`` and
-    ``status``.
-
-    Counted from the year by the organisation's facts, not from the period the year's
-    document states (``deadlines.periods``, as Termijnen counts): reading that parses every
-    row's document, about 1 ms for a 12 kB micro instance, 40 ms for 330 kB and half a
-    second for 3 MB (uploads may reach 10 MB), on every page and every keystroke of the
-    list's filter. The two differ only for a year whose accounts state another period (a
-    shorter or longer first year, art. 2:10a BW); Termijnen shows that one right."""
+    ``status``. Counted as Termijnen counts the year: from the period its document states
+    (a shorter or longer first year, art. 2:10a BW), kept by processing."""
     messages = list(messages)
     organisations_of: dict[int, set[int]] = {}
     for message in messages:
@@ -598,25 +636,8 @@ class YearAtRisk:
     due_soon: int
 
 
-#: What "due soon" means on the InSite dashboard.
+#: What "due soon" means on the InSite dashboard (``deadlines.periods.years_at_risk``).
 DUE_SOON_DAYS = 30
-
-
-def years_at_risk(organisations: QuerySet[Organisation], today: date) -> list[YearAtRisk]:
-    """Per financial year near its deadline (``years_near_deadline``), newest first, the
-    rows Termijnen lists with "Deponeren binnen" ``DUE_SOON_DAYS``, counted as overdue or
-    not yet; years with neither are left out. Four queries a year, whatever the number of
-    organisations."""
-    result = []
-    for financial_year in sorted(years_near_deadline(today), reverse=True):
-        rows = filter_rows(
-            year_rows(organisations, financial_year, today=today), max_days_left=DUE_SOON_DAYS
-        )
-        overdue = sum(1 for row in rows if row.overdue)
-        due_soon = len(rows) - overdue
-        if overdue or due_soon:
-            result.append(YearAtRisk(financial_year, overdue, due_soon))
-    return result
 
 
 def default_financial_year(today: date | None = None) -> int:

@@ -83,7 +83,7 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
     else:
         form.initial.setdefault("year", year)
     rows = selectors.year_rows(organisations, year, today=today)
-    # Counted from the periods the documents state (a shorter or longer first year).
+    # With the years an earlier year's accounts cover, as the dashboard counts them.
     return form, year, periods.shown_rows(rows, today=today, **filters), note
 
 
@@ -128,6 +128,12 @@ def _extension_decision(row: DeadlineRow) -> list[str]:
         return ["", ""]
     late = gettext("ja") if row.extension_decided_late else gettext("nee")
     return [extension.granted_on.isoformat(), late]
+
+
+def _explanation(row: DeadlineRow) -> str:
+    """The export's "Toelichting": what the list says beside the row's situation or
+    instead of its deadlines."""
+    return row.covered_note or row.predates_note or row.notice
 
 
 @staff_view()
@@ -180,7 +186,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
         else:
             late = gettext("ja") if row.filed_late else gettext("nee")
         filed = [row.filed_on.isoformat() if row.filed_on else "", late]
-        period = row.document_period  # None: no document, or its period cannot be read
+        period = row.document_period  # None: no document, or it states no period
         writer.writerow(
             [
                 csv_safe(row.organisation.name),
@@ -193,7 +199,7 @@ def deadline_export(request: HttpRequest) -> HttpResponse:
                 row.message.status if row.message is not None else "",
                 "" if row.days_in_status is None else row.days_in_status,
                 d.articles if d is not None else "",
-                row.covered_note or row.notice,
+                _explanation(row),
                 *((day.isoformat() for day in period) if period else ("", "")),
                 *_extension_decision(row),
             ]

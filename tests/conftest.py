@@ -163,11 +163,11 @@ def register_report(organisation, content: bytes, actor: Actor):
     )
 
 
-def message_at_30(client: Client, *, year: int | None = None):
-    """A message of ``client`` taken to 30 along the real services (upload, claim, process)."""
-    message, _ = register_report(
-        client.organisation, instance_for(client.kvk_number, year=year), Actor.system()
-    )
+def message_at_30(client: Client, *, year: int | None = None, content: bytes | None = None):
+    """A message of ``client`` taken to 30 along the real services (upload, claim, process),
+    with ``content`` or else the client's accounts of ``year``."""
+    content = content or instance_for(client.kvk_number, year=year)
+    message, _ = register_report(client.organisation, content, Actor.system())
     assert services.claim_for_processing(message.pk)
     assert connector_services.process_message(message.pk) == Status.IN_REVIEW
     message.refresh_from_db()

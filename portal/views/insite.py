@@ -177,7 +177,7 @@ def attention_severity() -> Case:
 # --- dashboard and messages -----------------------------------------------------------------
 
 #: What ordering messages by their year's filing deadline needs of each
-#: (deadlines.selectors.message_deadlines); the rows shown are loaded afterwards (``_shown``).
+#: (deadlines.selectors.page_deadlines); the rows shown are loaded afterwards (``_shown``).
 _DEADLINE_FIELDS = ("organisation_id", "financial_year", "status", "status_changed_at")
 
 
@@ -228,7 +228,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .annotate(severity=attention_severity())
         .only(*_DEADLINE_FIELDS)
     )
-    deadlines = deadline_selectors.message_deadlines(asking, today=timezone.localdate())
+    deadlines = deadline_selectors.page_deadlines(asking, today=timezone.localdate())
     # Within a severity the year's filing deadline decides, most overdue first: a refusal
     # of a year long overdue before this year's (sorted() keeps _by_deadline's order).
     urgent = sorted(
@@ -246,7 +246,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     # Overdue years have no message asking attention when nothing was sent, or one that
     # waits quietly: the dashboard counts them as Termijnen lists them.
-    years_at_risk = deadline_selectors.years_at_risk(_organisations(request), timezone.localdate())
+    years_at_risk = deadline_periods.years_at_risk(_organisations(request), timezone.localdate())
     return render(
         request,
         "portal/insite_dashboard.html",
@@ -390,7 +390,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     queries is the same for 1 or 1000 rows and for every sort: organisations come with a
     join, their KvK numbers with one prefetch, message type names with one query; the
     filing deadlines take four per financial year among the rows shown (and, sorted by
-    the deadline, among all that ask attention: deadline_selectors.message_deadlines)."""
+    the deadline, among all that ask attention: deadline_selectors.page_deadlines)."""
     base = common.staff_messages(request)
     type_names = _message_type_names(request)
     years = (
@@ -418,7 +418,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if sort.removeprefix("-") == DEADLINE_SORT:
         everything = list(messages.only(*_DEADLINE_FIELDS))
-        deadlines = deadline_selectors.message_deadlines(everything, today=today)
+        deadlines = deadline_selectors.page_deadlines(everything, today=today)
         order = _by_deadline(everything, deadlines, descending=sort.startswith("-"))
         page = Paginator(order, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = _shown(shown, list(page), deadlines)
@@ -427,7 +427,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         # The deadlines of the page's rows only.
-        _give_deadlines(page, deadline_selectors.message_deadlines(page, today=today))
+        _give_deadlines(page, deadline_selectors.page_deadlines(page, today=today))
     for message in page:
         message.type_name = type_names.get(  # type: ignore[attr-defined]
             message.message_type, message.message_type

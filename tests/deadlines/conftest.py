@@ -46,6 +46,20 @@ def make_message(
     return message
 
 
+#: The day a test's clients came to Deponeer, where a test counts years without a
+#: message as overdue: before those years' deadlines (a year whose deadline passed before
+#: the client came is not at risk, DeadlineRow.predates_onboarding).
+LONG_AGO = date(2024, 1, 5)
+
+
+def onboarded(*organisations, on: date = LONG_AGO) -> None:
+    """The organisations were added to Deponeer ``on`` that day (the factories add them
+    at the moment the test runs)."""
+    for organisation in organisations:
+        type(organisation).objects.filter(pk=organisation.pk).update(created_at=at_noon(on))
+        organisation.created_at = at_noon(on)
+
+
 def facts(organisation, *, end_month=12, end_day=31, all_directors=False, title_9=False):
     return DeadlineFacts.objects.create(
         organisation=organisation,

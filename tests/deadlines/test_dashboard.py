@@ -21,7 +21,7 @@ from deadlines.models import DeadlineExtension
 from deadlines.selectors import YearAtRisk
 from kvk.status import Status
 from tests import factories
-from tests.deadlines.conftest import facts, make_message
+from tests.deadlines.conftest import facts, make_message, onboarded
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -33,6 +33,7 @@ def client_organisation(environment, name: str, *, status: int | None = None):
     """A BV with calendar years whose 2024 is filed, and 2025 at ``status`` (None: nothing
     sent yet)."""
     organisation = factories.OrganisationFactory(environment=environment, name=name)
+    onboarded(organisation)  # filed its 2024 through Deponeer
     make_message(organisation, year=2024, status=Status.FILED, adopted_on=date(2025, 5, 20))
     if status is not None:
         make_message(organisation, year=2025, status=status)

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from kvk.deadlines import current_financial_year
 from tests import factories
-from tests.deadlines.conftest import facts, freeze_today
+from tests.deadlines.conftest import facts, freeze_today, onboarded
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def today(monkeypatch, settings):
 def june_year_end(environment, name: str):
     organisation = factories.OrganisationFactory(environment=environment, name=name)
     facts(organisation, end_month=6, end_day=30)
+    onboarded(organisation)  # before the deadlines of the years shown
     return organisation
 
 

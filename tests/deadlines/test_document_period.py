@@ -30,11 +30,10 @@ import pytest
 from django.urls import reverse
 
 from deadlines.models import DeadlineFacts
-from kvk.builder import build_instance
 from kvk.deadlines import PeriodMismatch, period_mismatch
-from kvk.statements import demo_statements
 from kvk.status import Status
 from tests import factories
+from tests.conftest import first_year_instance, message_at_30
 from tests.portal.conftest import browser_for, make_message
 
 CALENDAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
@@ -155,17 +154,13 @@ def test_termijnen_marks_the_year_whose_document_covers_another_period(staff, cl
 
 @pytest.mark.django_db
 def test_a_longer_year_ending_on_the_year_end_is_no_warning(staff, client_a):
-    # The year end moved to 30 June by an amendment of the statutes (art. 2:10a BW): the
-    # year from 1 March 2024 runs sixteen months, to the new year end.
+    # A first year from the founding on 1 March 2024 to the second year end the statutes
+    # name, 30 June 2025 (art. 2:10a BW): sixteen months, ending on the year end. (A
+    # changed year of sixteen months after a twelve-month one is refused: BR-KVK-4.17.)
     _year_ends_30_june(client_a.organisation)
-    statements = demo_statements(kvk_number=client_a.kvk_number, legal_name="Test", year=2024)
-    statements.period_start, statements.period_end = date(2024, 3, 1), date(2025, 6, 30)
-    statements.previous_start, statements.previous_end = date(2023, 3, 1), date(2024, 2, 29)
-    statements.period_deviation_reason = "Boekjaar verlegd naar 30 juni (statutenwijziging)"
-    statements.period_deviation_impact = "Het vorige boekjaar telde twaalf maanden"
-    message = make_message(client_a, year=2024)
-    message.document = build_instance(statements)
-    message.save(update_fields=["document"])
+    content = first_year_instance(client_a.kvk_number, date(2024, 3, 1), date(2025, 6, 30))
+    message = message_at_30(client_a, content=content)
+    assert (message.period_start, message.period_end) == (date(2024, 3, 1), date(2025, 6, 30))
     assert 'id="period-mismatch"' not in _page(browser_for(staff), "insite-message", message)
 
 

@@ -38,7 +38,7 @@ from deadlines.selectors import Situation
 from kvk.status import Status
 from tests import factories
 from tests.conftest import first_year_instance, register_report
-from tests.deadlines.conftest import at_noon, facts
+from tests.deadlines.conftest import at_noon, facts, onboarded
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
 
@@ -220,6 +220,7 @@ def test_a_covered_year_whose_accounts_are_still_under_way_is_at_risk(
 
 def test_a_year_after_a_twelve_month_year_still_waits_for_its_own_accounts(staff_client, org):
     # Accounts over calendar year 2024 cover 2024 only: 2025 has no message.
+    onboarded(org)
     accounts_over(org, date(2024, 1, 1), date(2024, 12, 31))
     row = rows(staff_client, 2025)[0][org.name]
     assert row.message is None and row.situation == Situation.NO_MESSAGE

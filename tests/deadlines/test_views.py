@@ -15,7 +15,14 @@ from django.urls import reverse
 from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
 from tests import factories
-from tests.deadlines.conftest import at_noon, extension, facts, freeze_today, make_message
+from tests.deadlines.conftest import (
+    at_noon,
+    extension,
+    facts,
+    freeze_today,
+    make_message,
+    onboarded,
+)
 from workflow.models import ApprovalMessage, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +58,7 @@ def season(environment, org):
     # accounts not adopted are another situation, tests/submission/test_not_adopted.py.)
     make_message(delta, year=2025, status=Status.FILED, adopted_on=date(2026, 7, 31))
     factories.OrganisationFactory(name="Vreemd B.V.")  # another accountancy environment
+    onboarded(org, beta, gamma, delta)  # clients since before the years shown
     return {"alfa": org, "beta": beta, "gamma": gamma, "delta": delta}
 
 

@@ -18,31 +18,25 @@ from datetime import date
 
 import pytest
 
-from connectors import services as connector_services
 from kvk.status import Status
 from tests.conftest import (
     Repair,
     first_year_instance,
     instance_for,
     message_at_25,
+    message_at_30,
     numbered,
-    register_report,
 )
 from tests.portal.test_failed_year import _failing
-from workflow import services
-from workflow.models import Actor, ApprovalMessage
+from workflow.models import ApprovalMessage
 
 pytestmark = pytest.mark.django_db
 
 SHORT_FIRST_YEAR = (date(2025, 3, 1), date(2025, 6, 30))
 
 
-def _processed(client, content: bytes) -> ApprovalMessage:
-    message, _new = register_report(client.organisation, content, Actor.system())
-    assert services.claim_for_processing(message.pk)
-    connector_services.process_message(message.pk)
-    message.refresh_from_db()
-    return message
+def _short_first_year(client) -> ApprovalMessage:
+    return message_at_30(client, content=first_year_instance(client.kvk_number, *SHORT_FIRST_YEAR))
 
 
 def _period(message: ApprovalMessage) -> tuple[date | None, date | None]:
@@ -51,7 +45,9 @@ def _period(message: ApprovalMessage) -> tuple[date | None, date | None]:
 
 
 def test_processing_keeps_the_period_of_a_short_first_year(client_a):
-    message = _processed(client_a, first_year_instance(client_a.kvk_number, *SHORT_FIRST_YEAR))
+    message = message_at_30(
+        client_a, content=first_year_instance(client_a.kvk_number, *SHORT_FIRST_YEAR)
+    )
     assert message.status == Status.IN_REVIEW, message.reasons
     assert message.financial_year == 2025
     assert _period(message) == SHORT_FIRST_YEAR
@@ -82,7 +78,7 @@ REPAIR = Repair("repair_document_period", "period_end")
 
 
 def test_the_repair_fills_the_period_of_messages_processed_before(client_a, client_b):
-    short = _old(_processed(client_a, first_year_instance(client_a.kvk_number, *SHORT_FIRST_YEAR)))
+    short = _old(_short_first_year(client_a))
     failed = _old(message_at_25(client_a, numbered(_failing(client_a, 2024))))
     theirs = _old(message_at_25(client_b, instance_for("99999999", year=2024)))
     # A failed message with a year whose document states no period: nothing to fill.
