@@ -233,6 +233,7 @@ def document_facts(parsed: ParsedInstance) -> dict[str, Any]:
         "financial_year": parsed.financial_year,
         "period_start": start,
         "period_end": end,
+        "entry_point": parsed.schema_ref,
         "adopted": bool(parsed.adopted),
         "adoption_date": parsed.adoption_date,
         "resubmission": parsed.resubmission,

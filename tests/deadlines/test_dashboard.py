@@ -132,3 +132,34 @@ def test_the_dashboard_query_count_does_not_grow_with_the_organisations(staff_cl
     # months' extension); the June years' 2025 is due in February 2027 at the earliest.
     assert (few, many) == (3, 26)
     assert many_queries == few_queries
+
+
+def test_a_year_whose_deadline_passed_before_the_client_came_is_not_overdue(
+    staff_client, environment
+):
+    """Laat came to Deponeer on 1 September 2026, after its 2025 was due (8 August 2026),
+    and sent nothing for it: as far as we know it was filed another way. Not overdue on
+    the dashboard nor among the clients at risk in Termijnen (the escalations skip it too:
+    test_reminders); the list of all clients says why. Vroeg came on 1 August 2026, before
+    the deadline passed: overdue."""
+    late = factories.OrganisationFactory(environment=environment, name="Laat B.V.")
+    onboarded(late, on=date(2026, 9, 1))
+    early = factories.OrganisationFactory(environment=environment, name="Vroeg B.V.")
+    onboarded(early, on=date(2026, 8, 1))
+
+    response = staff_client.get(reverse(DASHBOARD))
+
+    assert response.context["years_at_risk"] == [YearAtRisk(2025, overdue=1, due_soon=0)]
+    overdue = staff_client.get(reverse("deadlines:list"), {"year": "2025", "within": "-1"})
+    assert names(overdue) == ["Vroeg B.V."]
+    every = staff_client.get(reverse("deadlines:list"), {"year": "2025", "situation": "all"})
+    (row,) = [row for row in every.context["rows"] if row.organisation == late]
+    assert row.predates_onboarding and not row.at_risk and not row.overdue
+    note = (
+        "Termijn verstreken vóór de aanmelding in Deponeer op 1 september 2026: vermoedelijk "
+        "op een andere manier gedeponeerd; controleer het zo nodig in het Handelsregister."
+    )
+    assert note in html.unescape(every.content.decode())
+    export = staff_client.get(reverse("deadlines:export"), {"year": "2025", "situation": "all"})
+    lines = {line.split(";")[0]: line for line in export.content.decode("utf-8-sig").splitlines()}
+    assert note in lines["Laat B.V."] and "aanmelding" not in lines["Vroeg B.V."]
