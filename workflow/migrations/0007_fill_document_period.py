@@ -13,12 +13,12 @@ it has nothing to fill.
 
 from django.db import migrations
 
+from workflow import repairs
+
 
 def fill_document_periods(apps, schema_editor):
-    from workflow.repairs import fill_document_periods as fill
-
     ApprovalMessage = apps.get_model("workflow", "ApprovalMessage")
-    fill(ApprovalMessage.objects.using(schema_editor.connection.alias))
+    repairs.fill_document_periods(ApprovalMessage.objects.using(schema_editor.connection.alias))
 
 
 class Migration(migrations.Migration):
