@@ -6,7 +6,7 @@ from django.urls import URLPattern, path, re_path, reverse_lazy
 
 from portal import views
 from portal.forms import SetPasswordForm
-from portal.views import activity, auth, diagram, insite, outsite
+from portal.views import activity, auth, bulk, diagram, insite, outsite
 
 
 def _message_paths(
@@ -80,6 +80,8 @@ urlpatterns = [
         ("aandacht-afgehandeld", insite.message_attention, "attention"),
         ("aandacht-terug", insite.message_attention_reopen, "attention-reopen"),
     ),
+    path("insite/berichten/opnieuw-verzenden/", bulk.bulk_resend, name="insite-bulk-resend"),
+    path("insite/berichten/afgehandeld/", bulk.bulk_attention, name="insite-bulk-attention"),
     path("insite/activiteit/", activity.activity_list, name="insite-activity"),
     path("insite/activiteit/export.csv", activity.activity_export, name="insite-activity-export"),
     path("insite/organisaties/", insite.organisation_list, name="insite-organisations"),

@@ -59,6 +59,8 @@ def test_no_address_answers_a_get_with_405_or_a_server_error(world):
         "insite-contact-access",
         "insite-token-create",
         "insite-action",
+        "insite-bulk-resend",
+        "insite-bulk-attention",
         "outsite-action",
         "outsite-comment",
     } <= walked

@@ -1,0 +1,203 @@
+"""InSite: one action on several messages chosen on the message list, after an outage of
+Digipoort or a certificate ("Geselecteerde opnieuw verzenden", the 70s) or in the filing
+season ("Geselecteerde markeren als afgehandeld", what asks attention, one note for all).
+
+The list's rows carry a checkbox each, and "Alle berichten op deze pagina" (read here, so
+it works without JavaScript too). The first POST shows the messages chosen and which of
+them cannot take the action and why, in the single actions' own words
+(``services.resend_refusal``, ``services.can_be_handled``). The second (``confirmed``)
+calls the single action's service once per message; each locks, checks, audits and queues
+on its own, so a message that changed in between is refused with its reason and the rest
+go ahead. Only the staff member's own environment's messages count: any other id is
+ignored, as if it did not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kvk.views import post_else
+from portal import activation
+from portal.forms import AttentionForm
+from portal.views import common
+from workflow import services
+from workflow.errors import Conflict, WorkflowError
+from workflow.models import ApprovalMessage
+
+#: The most messages one action takes at a time (the list shows 25 a page; more comes only
+#: from a form made elsewhere).
+MAX_SELECTED = 200
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action on several messages: its name on the page (``key``), why a message cannot
+    take it ('' when it can), and the single action's service, given the note when it
+    takes one (``note``)."""
+
+    key: str
+    refusal: Callable[[ApprovalMessage], str]
+    service: Callable[..., Any]
+    note: bool
+    done: Callable[[int], str]
+
+
+def _resend_refusal(message: ApprovalMessage) -> str:
+    refusal = services.resend_refusal(message)
+    return refusal.message if refusal is not None else ""
+
+
+def _handled_refusal(message: ApprovalMessage) -> str:
+    if services.can_be_handled(message):
+        return ""
+    acknowledged = message.attention_acknowledged_at is not None
+    return Conflict("attention_acknowledged" if acknowledged else "no_attention").message
+
+
+ACTIONS = {
+    "resend": Action(
+        "resend",
+        _resend_refusal,
+        services.resend,
+        note=False,
+        done=lambda n: (
+            ngettext(
+                "%(count)d bericht wordt opnieuw verzonden.",
+                "%(count)d berichten worden opnieuw verzonden.",
+                n,
+            )
+            % {"count": n}
+        ),
+    ),
+    "attention": Action(
+        "attention",
+        _handled_refusal,
+        services.acknowledge_attention,
+        note=True,
+        done=lambda n: (
+            ngettext(
+                "%(count)d bericht is als afgehandeld gemarkeerd; de notitie staat in het verloop.",
+                "%(count)d berichten zijn als afgehandeld gemarkeerd; de notitie staat bij elk "
+                "in het verloop.",
+                n,
+            )
+            % {"count": n}
+        ),
+    ),
+}
+
+
+def _list_url(request: HttpRequest, **_kwargs: Any) -> str:
+    """The message list, with the filters, sort and page it was on (the form posts to an
+    address carrying the list's query string)."""
+    query = request.GET.urlencode()
+    return reverse("insite-messages") + (f"?{query}" if query else "")
+
+
+def _chosen_ids(request: HttpRequest) -> list[int]:
+    """The ids ticked, and those of the whole page when "Alle berichten op deze pagina" is
+    ticked; each once, in the order given; anything but a number is ignored."""
+    values = request.POST.getlist("ids")
+    if request.POST.get("all") == "1":
+        values += request.POST.getlist("on_page")
+    return list(dict.fromkeys(int(value) for value in values if value.isdigit()))
+
+
+def _named(message: ApprovalMessage) -> str:
+    return f"{message.organisation.name} {message.financial_year or '–'}"
+
+
+def _confirmation(
+    request: HttpRequest,
+    action: Action,
+    messages: list[ApprovalMessage],
+    form: AttentionForm | None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """ "Weet u het zeker?": the messages that take the action, those that cannot and why."""
+    rows = [(message, action.refusal(message)) for message in messages]
+    context = {
+        "action": action.key,
+        "able": [message for message, refusal in rows if not refusal],
+        "refused": [(message, refusal) for message, refusal in rows if refusal],
+        "form": form,
+        "list_url": _list_url(request),
+    }
+    return render(request, "portal/insite_bulk_confirm.html", context, status=status)
+
+
+def _perform(
+    request: HttpRequest, action: Action, messages: list[ApprovalMessage], note: dict[str, str]
+) -> None:
+    """The single action's service per message; then how many it took and, per message it
+    refused (it changed since the confirmation), why."""
+    refused = []
+    for message in messages:
+        try:
+            action.service(message_id=message.pk, actor=common.actor(request), **note)
+        except WorkflowError as error:
+            refused.append(f"{_named(message)}: {error.message}")
+    if len(refused) < len(messages):
+        flash.success(request, action.done(len(messages) - len(refused)))
+    for refusal in refused:
+        flash.error(request, refusal)
+
+
+def _bulk(request: HttpRequest, key: str) -> HttpResponse:
+    action = ACTIONS[key]
+    ids = _chosen_ids(request)
+    if len(ids) > MAX_SELECTED:
+        flash.error(
+            request,
+            _(
+                "U koos %(count)d berichten; dat zijn er te veel voor één keer. Kies er "
+                "hooguit %(max)d, bijvoorbeeld door de lijst te filteren op status."
+            )
+            % {"count": len(ids), "max": MAX_SELECTED},
+        )
+        return redirect(_list_url(request))
+    messages = list(
+        common.staff_messages(request)
+        .defer(*common.HEAVY_FIELDS)
+        .select_related("organisation")
+        .filter(pk__in=ids)
+        .order_by("organisation__name", "financial_year", "pk")
+    )
+    if not messages:
+        flash.error(request, _("Kies eerst een of meer berichten op de lijst."))
+        return redirect(_list_url(request))
+    confirmed = request.POST.get("confirmed") == "1"
+    form = AttentionForm(request.POST if confirmed else None) if action.note else None
+    if not confirmed:
+        return _confirmation(request, action, messages, form)
+    if form is not None and not form.is_valid():
+        return _confirmation(request, action, messages, form, status=400)
+    _perform(request, action, messages, form.cleaned_data if form is not None else {})
+    return redirect(_list_url(request))
+
+
+@common.staff_view()
+@activation.required
+@post_else(_list_url)
+def bulk_resend(request: HttpRequest) -> HttpResponse:
+    """ "Geselecteerde opnieuw verzenden": "Opnieuw verzenden" (status 70) of each message
+    chosen, with a fresh budget of automatic attempts (workflow.services.resend)."""
+    return _bulk(request, "resend")
+
+
+@common.staff_view()
+@activation.required
+@post_else(_list_url)
+def bulk_attention(request: HttpRequest) -> HttpResponse:
+    """ "Geselecteerde markeren als afgehandeld": "Afgehandeld" of each message chosen that
+    asks attention, with one note for all (workflow.services.acknowledge_attention)."""
+    return _bulk(request, "attention")
