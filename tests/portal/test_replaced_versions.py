@@ -126,8 +126,10 @@ def test_the_staff_read_that_the_corrected_version_arrived(
 
 
 def row_of(rows: str, message: ApprovalMessage) -> str:
+    # The row starts with InSite's selection box and its page's id (portal/views/bulk.py).
+    link = reverse("insite-message", args=[message.pk])
     found = re.search(
-        rf'<tr><td[^>]*><a href="{reverse("insite-message", args=[message.pk])}">.*?</tr>',
+        rf'<tr><td[^>]*>(?:<input[^>]*>)* ?<a href="{link}">.*?</tr>',
         rows,
         flags=re.S,
     )
