@@ -124,79 +124,69 @@ def _long_date(day: date) -> str:
 
 # --- client reminders ------------------------------------------------------------------------
 
-# The e-mail texts per language (Contact.language). They live here rather than in the
-# translation catalog so an English contact gets English even before a catalog exists.
-_CLIENT_TEXT = {
-    "nl": (
-        "Herinnering: de jaarrekening {year} van {organisation} wacht op uw beoordeling",
-        "Beste {name},\n\n"
-        "De jaarrekening {year} van {organisation} staat al {days} dagen voor u klaar in het "
-        "klantportal en wacht op uw beoordeling.\n"
-        "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
-        "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
-        "{deadline_paragraph}"
-        "Naar het bericht: {url}\n\n"
-        "Met vriendelijke groet,\n{sender}\n",
-    ),
-    "en": (
-        "Reminder: the {year} annual accounts of {organisation} await your review",
-        "Dear {name},\n\n"
-        "The {year} annual accounts of {organisation} have been waiting for your review in "
-        "the client portal for {days} days.\n"
-        "Please check the documents, tick 'Annual accounts adopted' and approve the message. "
-        "We will then file the accounts with the Chamber of Commerce (KvK).\n\n"
-        "{deadline_paragraph}"
-        "Go to the message: {url}\n\n"
-        "Kind regards,\n{sender}\n",
-    ),
-}
+# The e-mail texts of client reminders, in the contact's language (Contact.language):
+# gettext with that language active, as every text of the portal.
 
 
-# A reminder about several messages (one person, several organisations or years): the
-# subject, the body and a line per message. Only ever two or more, so the plural form in
-# both languages (their plural rule: one is singular, anything else plural).
-_CLIENT_LIST_TEXT = {
-    "nl": (
-        "Herinnering: {count} jaarrekeningen wachten op uw beoordeling",
-        "Beste {name},\n\n"
-        "Deze {count} jaarrekeningen staan voor u klaar in het klantportal en wachten op uw "
-        "beoordeling:\n\n"
-        "{items}\n"
-        "Controleer per bericht de stukken, vink 'Jaarrekening vastgesteld' aan en keur het "
-        "bericht goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
-        "Met vriendelijke groet,\n{sender}\n",
-        "- De jaarrekening {year} van {organisation} wacht al {days} dagen."
-        "{deadline_sentence}\n"
-        "  Naar het bericht: {url}\n",
-    ),
-    "en": (
-        "Reminder: {count} annual accounts await your review",
-        "Dear {name},\n\n"
-        "These {count} annual accounts are waiting for your review in the client portal:\n\n"
-        "{items}\n"
-        "For each message, please check the documents, tick 'Annual accounts adopted' and "
-        "approve the message. We will then file the accounts with the Chamber of Commerce "
-        "(KvK).\n\n"
-        "Kind regards,\n{sender}\n",
-        "- The {year} annual accounts of {organisation} have been waiting for {days} days."
-        "{deadline_sentence}\n"
-        "  Go to the message: {url}\n",
-    ),
-}
+def _single_text() -> tuple[str, str]:
+    """Subject and body of a reminder about one message; call with the language active."""
+    return (
+        gettext(
+            "Herinnering: de jaarrekening %(year)s van %(organisation)s wacht op uw beoordeling"
+        ),
+        gettext(
+            "Beste %(name)s,\n\n"
+            "De jaarrekening %(year)s van %(organisation)s staat al %(days)s dagen voor u klaar "
+            "in het klantportal en wacht op uw beoordeling.\n"
+            "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
+            "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
+            "%(deadline_paragraph)s"
+            "Naar het bericht: %(url)s\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n"
+        ),
+    )
 
 
-# The deadline to come, and the one that passed (a reminder sent after it); left out when
-# no deadline is computed (a stichting without Title 9, a vof: kvk.deadlines.RULES).
-_DEADLINE_TEXT = {
-    "nl": (
-        "De wettelijke deponeertermijn verloopt op {deadline}.",
-        "De wettelijke deponeertermijn is verlopen op {deadline}.",
-    ),
-    "en": (
-        "The legal filing deadline is {deadline}.",
-        "The legal filing deadline passed on {deadline}.",
-    ),
-}
+def _list_text(count: int) -> tuple[str, str]:
+    """Subject and body of a reminder about several messages (one person, several
+    organisations or years), ``%(items)s`` a line each (``_list_line``)."""
+    return (
+        ngettext(
+            "Herinnering: %(count)s jaarrekening wacht op uw beoordeling",
+            "Herinnering: %(count)s jaarrekeningen wachten op uw beoordeling",
+            count,
+        ),
+        ngettext(
+            "Beste %(name)s,\n\n"
+            "Deze jaarrekening staat voor u klaar in het klantportal en wacht op uw "
+            "beoordeling:\n\n"
+            "%(items)s\n"
+            "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het "
+            "bericht goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n",
+            "Beste %(name)s,\n\n"
+            "Deze %(count)s jaarrekeningen staan voor u klaar in het klantportal en wachten op "
+            "uw beoordeling:\n\n"
+            "%(items)s\n"
+            "Controleer per bericht de stukken, vink 'Jaarrekening vastgesteld' aan en keur het "
+            "bericht goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n",
+            count,
+        ),
+    )
+
+
+def _list_line(days: int) -> str:
+    """One message's line in a reminder about several; call with the language active."""
+    return ngettext(
+        "- De jaarrekening %(year)s van %(organisation)s wacht al %(days)s dag."
+        "%(deadline_sentence)s\n"
+        "  Naar het bericht: %(url)s\n",
+        "- De jaarrekening %(year)s van %(organisation)s wacht al %(days)s dagen."
+        "%(deadline_sentence)s\n"
+        "  Naar het bericht: %(url)s\n",
+        days,
+    )
 
 
 def _client_messages():
@@ -329,47 +319,51 @@ class _Waiting:
     deadline: date | None
 
 
-def _deadline_sentence(language: str, deadline: date | None, today: date) -> str:
-    """The sentence on the filing deadline, to come or passed; empty without a computed
-    deadline. Call it with ``language`` active (the date is written in it)."""
+def _deadline_sentence(deadline: date | None, today: date) -> str:
+    """The sentence on the filing deadline, to come or passed (a reminder sent after it);
+    empty without a computed deadline (a stichting without Title 9, a vof:
+    kvk.deadlines.RULES). Call it with the reader's language active."""
     if deadline is None:
         return ""
-    coming, passed = _DEADLINE_TEXT[language]
-    return (passed if deadline < today else coming).format(deadline=_long_date(deadline))
+    if deadline < today:
+        text = gettext("De wettelijke deponeertermijn is verlopen op %(deadline)s.")
+    else:
+        text = gettext("De wettelijke deponeertermijn verloopt op %(deadline)s.")
+    return text % {"deadline": _long_date(deadline)}
 
 
-def _waiting_fields(item: _Waiting, language: str, today: date) -> dict[str, object]:
-    """The fields of one message in a client reminder, in ``language``: for the text of a
-    single reminder (``_CLIENT_TEXT``) and for its line in a list (``_CLIENT_LIST_TEXT``)."""
-    with translation.override(language):
-        sentence = _deadline_sentence(language, item.deadline, today)
-        url = _url("outsite-message", item.message.pk)
+def _waiting_fields(item: _Waiting, today: date) -> dict[str, object]:
+    """The fields of one message in a client reminder (``_single_text``, ``_list_line``);
+    call with the reader's language active."""
+    sentence = _deadline_sentence(item.deadline, today)
     return {
         "year": item.message.financial_year or "",
         "organisation": item.organisation.name,
         "days": item.days,
-        "url": url,
+        "url": _url("outsite-message", item.message.pk),
         "deadline_paragraph": sentence + "\n\n" if sentence else "",
         "deadline_sentence": " " + sentence if sentence else "",
     }
 
 
 def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> EmailMessage:
-    """The reminder to ``contact`` about the messages ``waiting``: today's text for one,
-    a list with a line per message for several."""
-    language = contact.language if contact.language in _CLIENT_TEXT else "nl"
-    items = [_waiting_fields(item, language, today) for item in waiting]
+    """The reminder to ``contact`` about the messages ``waiting``, in the contact's
+    language: the text for one, a list with a line per message for several."""
+    languages = dict(settings.LANGUAGES)
+    language = contact.language if contact.language in languages else "nl"
     person = {"name": contact.name, "sender": waiting[0].organisation.environment.name}
-    if len(items) == 1:
-        subject, body = _CLIENT_TEXT[language]
-        fields = person | items[0]
-    else:
-        subject, body, line = _CLIENT_LIST_TEXT[language]
-        lines = "".join(line.format(**item) for item in items)
-        fields = person | {"count": len(items), "items": lines}
-    return EmailMessage(
-        subject=subject.format(**fields), body=body.format(**fields), to=[contact.email]
-    )
+    with translation.override(language):
+        items = [_waiting_fields(item, today) for item in waiting]
+        if len(items) == 1:
+            subject, body = _single_text()
+            fields = person | items[0]
+        else:
+            subject, body = _list_text(len(items))
+            lines = "".join(
+                _list_line(item.days) % fields for item, fields in zip(waiting, items, strict=True)
+            )
+            fields = person | {"count": len(items), "items": lines}
+    return EmailMessage(subject=subject % fields, body=body % fields, to=[contact.email])
 
 
 def _filing_deadline(message) -> date | None:
