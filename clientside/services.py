@@ -240,14 +240,68 @@ def period_warning(report: AnnualReport) -> Problem | None:
     return Problem(_("Einde boekjaar"), text, field_id="id_period_end")
 
 
-def check_not_locked(report: AnnualReport) -> None:
+def edit_lock(report: AnnualReport) -> str | None:
+    """Why the report's figures, reporting values and trial balance cannot be changed now,
+    in Dutch with the way on; None while they can. The one rule for every write and for
+    the report page: they are fixed from the moment a document of them may have reached
+    the portal (``sent_message``) until that message ends in a way that asks for new
+    documents (25, 40, 90, or a stop for an old KvK number), and for good once filed (80,
+    ``locked``): what the page shows is then what was sent."""
     if report.locked:
-        raise ReportLocked(
-            _(
-                "Dit jaarrapport is gedeponeerd bij de KvK en kan niet meer worden gewijzigd. "
-                "Een correctie kan alleen als heraanlevering."
-            )
+        return _(
+            "Dit jaarrapport is gedeponeerd bij de KvK en kan niet meer worden gewijzigd. "
+            "Een correctie kan alleen als heraanlevering."
         )
+    sent = sent_message(report)
+    if sent is None:
+        return None
+    return _(
+        "Dit jaarrapport is verzonden naar uw accountant (status %(status)s: %(label)s); "
+        "zolang dat bericht loopt, liggen de cijfers en rapportagewaarden vast zoals ze "
+        "verzonden zijn. Wordt het bericht afgekeurd, bij de beoordeling of door de KvK, dan "
+        "kunt u ze hier corrigeren en een nieuwe versie klaarzetten. Wordt het gedeponeerd, "
+        "dan kan een correctie alleen nog als heraanlevering, met 'Heraanlevering maken' "
+        "bij dit jaarrapport."
+    ) % {"status": sent.status, "label": sent.status_label}
+
+
+def check_not_locked(report: AnnualReport) -> None:
+    """Raises ReportLocked saying why, while the report cannot be changed (``edit_lock``)."""
+    reason = edit_lock(report)
+    if reason is not None:
+        raise ReportLocked(reason)
+
+
+def unsent_message(report: AnnualReport) -> OutboundMessage | None:
+    """The report's prepared message that a send/receive run would still send but never
+    offered to the portal (``replaceable``), whose document a change of the report makes
+    stale; not a copy the portal refused, which no run sends (``refused_as_copy``)."""
+    current = open_message(report)
+    if current is None or not replaceable(current) or refused_as_copy(current):
+        return None
+    return current
+
+
+def _withdraw_unsent(report: AnnualReport) -> None:
+    """The report changes: its prepared document that was never offered is withdrawn, so
+    that no send/receive run sends figures other than the report's; "Klaarzetten" makes a
+    new one. Raises ReportLocked when a run is sending it at this moment."""
+    waiting = unsent_message(report)
+    if waiting is None:
+        return
+    # Only while still never offered: a send/receive run marks it before the upload.
+    deleted, _by_model = OutboundMessage.objects.filter(
+        pk=waiting.pk, sent_at__isnull=True
+    ).delete()
+    if not deleted:
+        raise ReportLocked(_BEING_SENT)
+
+
+_BEING_SENT = _lazy(
+    "Het bericht dat klaarstond wordt op dit moment verzonden. Voer "
+    "'Verzenden/ontvangen accountancyportal' uit en kijk daarna of er nieuwe stukken nodig "
+    "zijn."
+)
 
 
 def _locked_report(report: AnnualReport) -> AnnualReport:
@@ -309,6 +363,7 @@ def save_figures(
     instance does not carry (see AnnualReport); None leaves them as they are."""
     report = _locked_report(report)
     check_not_locked(report)
+    _withdraw_unsent(report)
     size_fields = []
     if employees is not None:
         report.employees_current, report.employees_previous = employees
@@ -347,6 +402,7 @@ def import_trial_balance(*, report: AnnualReport, content: bytes) -> TrialBalanc
     if variant not in tx.BUILDABLE_VARIANTS:
         raise TrialBalanceError([_unbuildable_text(report.administration)])
     result = read_trial_balance(content, variant=variant)
+    _withdraw_unsent(report)
     data = dict(
         report.statements or new_report_statements(report.administration, report.financial_year)
     )
@@ -376,6 +432,7 @@ def save_reporting_values(
     (id -> (signed, reason)) whether he or she signed, and why not."""
     report = _locked_report(report)
     check_not_locked(report)
+    _withdraw_unsent(report)
     report.adoption_date = adoption_date
     report.signed_by = signed_by
     report.signed_date = signed_date
@@ -1229,6 +1286,29 @@ def stopped_for_old_number(message: OutboundMessage) -> bool:
     return bool(in_document) and in_document != message.administration.kvk_number
 
 
+def sent_message(report: AnnualReport) -> OutboundMessage | None:
+    """The report's message under way that may have reached the portal (``open_message``,
+    not ``replaceable``): its document is what the portal has, so the report stays as it
+    was sent (``edit_lock``) and "Klaarzetten" waits for its outcome."""
+    current = open_message(report)
+    return current if current is not None and not replaceable(current) else None
+
+
+def _under_way_problem(current: OutboundMessage) -> Problem:
+    """Why "Klaarzetten" waits for ``current`` (``sent_message``): send it first when it
+    waits here, else wait for its outcome; and when new documents may follow."""
+    if current.status in (Status.PREPARED, Status.SEND_FAILED):
+        text = _(
+            "Er staat al een bericht klaar dat het portal mogelijk heeft bereikt (status "
+            "%(status)s: %(label)s). Verzend het eerst met 'Verzenden/ontvangen "
+            "accountancyportal'."
+        )
+    else:
+        text = _("Er loopt al een bericht voor dit jaarrapport (status %(status)s: %(label)s).")
+    words = text % {"status": current.status, "label": current.status_label}
+    return Problem(_("Bericht"), f"{words} {NEW_DOCUMENTS_WHEN}")
+
+
 def replaceable(message: OutboundMessage) -> bool:
     """Whether "Klaarzetten" may replace this message with new documents: it never reached
     the portal. ``sent_at`` is set before every upload, so a message without it was never
@@ -1268,41 +1348,9 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
             ]
         )
     current = open_message(report)
-    replace = None
-    if current is not None:
-        never_offered = replaceable(current)
-        if current.status in (Status.PREPARED, Status.SEND_FAILED) and not never_offered:
-            raise PrepareError(
-                [
-                    Problem(
-                        _("Bericht"),
-                        _(
-                            "Er staat al een bericht klaar dat het portal mogelijk heeft "
-                            "bereikt (status %(status)s: %(label)s). Verzend het eerst met "
-                            "'Verzenden/ontvangen accountancyportal'."
-                        )
-                        % {"status": current.status, "label": current.status_label}
-                        + " "
-                        + str(NEW_DOCUMENTS_WHEN),
-                    )
-                ]
-            )
-        if not never_offered:
-            raise PrepareError(
-                [
-                    Problem(
-                        _("Bericht"),
-                        _(
-                            "Er loopt al een bericht voor dit jaarrapport (status %(status)s: "
-                            "%(label)s)."
-                        )
-                        % {"status": current.status, "label": current.status_label}
-                        + " "
-                        + str(NEW_DOCUMENTS_WHEN),
-                    )
-                ]
-            )
-        replace = current
+    if current is not None and not replaceable(current):
+        raise PrepareError([_under_way_problem(current)])
+    replace = current
     check = check_report(report, today=today)
     if check.problems:
         raise PrepareError(check.problems, checks=True)
@@ -1313,18 +1361,7 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
             pk=replace.pk, sent_at__isnull=True
         ).delete()
         if not deleted:
-            raise PrepareError(
-                [
-                    Problem(
-                        _("Bericht"),
-                        _(
-                            "Het bericht dat klaarstond wordt op dit moment verzonden. Voer "
-                            "'Verzenden/ontvangen accountancyportal' uit en kijk daarna of er "
-                            "nieuwe stukken nodig zijn."
-                        ),
-                    )
-                ]
-            )
+            raise PrepareError([Problem(_("Bericht"), str(_BEING_SENT))])
     return OutboundMessage.objects.create(
         administration=report.administration,
         report=report,

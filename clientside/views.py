@@ -575,6 +575,7 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
     administration = report.administration
     check = services.check_report(report)
     size_check = services.size_class_check(report)
+    edit_lock = services.edit_lock(report)
     messages = list(report.messages.defer("document").order_by("-created_at"))
     latest = _latest_current(messages)
     current = services.open_message(report)
@@ -617,7 +618,13 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         ]
         if administration.buildable
         else [],
-        "can_change": request.user.has_perm(CHANGE) and not report.locked,
+        # Filed, or sent and not yet back for a correction: read-only, and why.
+        "edit_lock": edit_lock,
+        # The document as sent (or filed), the figures as the portal has them.
+        "sent_document": (services.sent_message(report) or services.filed_message(report))
+        if edit_lock
+        else None,
+        "can_change": request.user.has_perm(CHANGE) and edit_lock is None,
         "can_prepare": request.user.has_perm(PREPARE)
         and not report.locked
         and activation.is_active(administration),
@@ -635,6 +642,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _locked_redirect(request: HttpRequest, error: Exception, pk: int) -> HttpResponse:
     flash.error(request, str(error))
     return redirect("clientside:report", pk)
+
+
+def _say_withdrawn(request: HttpRequest, waiting: OutboundMessage | None) -> None:
+    """The report changed while ``waiting`` (``services.unsent_message``) waited to be sent:
+    the change withdrew it (its document no longer says what the report says)."""
+    if waiting is not None:
+        flash.warning(
+            request,
+            _(
+                "Het klaargezette bericht %(file)s is vervallen: het bevatte de stukken van "
+                "vóór deze wijziging. Klik opnieuw op 'Klaarzetten accountancyportal' om de "
+                "gewijzigde stukken klaar te zetten."
+            )
+            % {"file": waiting.filename},
+        )
 
 
 def _saved_to_checks(
@@ -660,11 +682,13 @@ def _saved_to_checks(
         flash.error(request, refused)
         context = _report_context(request, report, **{name: form})
         return render(request, "clientside/report_detail.html", context, status=400)
+    waiting = services.unsent_message(report)
     try:
         save(form.cleaned_data)
     except services.ReportLocked as error:
         return _locked_redirect(request, error, report.pk)
     flash.success(request, done)
+    _say_withdrawn(request, waiting)
     return redirect(reverse("clientside:report", args=[report.pk]) + "#controle")
 
 
@@ -712,6 +736,7 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
         flash.error(request, _("Kies een CSV-bestand met de proefbalans."))
         context = _report_context(request, report, import_form=form)
         return render(request, "clientside/report_detail.html", context, status=400)
+    waiting = services.unsent_message(report)
     try:
         result = services.import_trial_balance(
             report=report, content=form.cleaned_data["file"].read()
@@ -736,6 +761,7 @@ def report_import(request: HttpRequest, pk: int) -> HttpResponse:
         _("Proefbalans geïmporteerd: %(count)s rekeningen verwerkt. Controleer de cijfers.")
         % {"count": result.accounts},
     )
+    _say_withdrawn(request, waiting)
     if result.rounded:
         flash.warning(
             request,
