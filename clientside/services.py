@@ -1294,6 +1294,43 @@ def sent_message(report: AnnualReport) -> OutboundMessage | None:
     return current if current is not None and not replaceable(current) else None
 
 
+def _last_sent(report: AnnualReport) -> OutboundMessage | None:
+    """The report's newest message the portal may have (not ``replaceable``)."""
+    return next(
+        (m for m in current_messages(report).order_by("-created_at") if not replaceable(m)),
+        None,
+    )
+
+
+def _unchanged_problem(report: AnnualReport, digest: str) -> Problem | None:
+    """The documents about to be prepared are byte for byte those of the report's last
+    message, which the client rejected (40) or the KvK refused (90): the portal refuses
+    such a copy (workflow.services.duplicates), so say here that nothing changed, and what
+    to change."""
+    last = _last_sent(report)
+    if last is None or last.document_sha256 != digest:
+        return None
+    if last.status == Status.REJECTED and not last.replaced_by_newer_version:
+        text = _(
+            "Er is niets veranderd sinds het bericht van %(day)s, dat bij de beoordeling is "
+            "afgekeurd: de stukken zijn precies dezelfde. Pas de cijfers, de "
+            "rapportagewaarden of de KvK-gegevens aan zoals de reden van de afkeuring vraagt "
+            "en klik dan opnieuw op 'Klaarzetten accountancyportal'. Waren deze stukken toch "
+            "goed, vraag uw accountant dan dat bericht terug te zetten in de workflow."
+        )
+    elif last.status == Status.REFUSED:
+        text = _(
+            "Er is niets veranderd sinds het bericht van %(day)s, dat is afgekeurd (status "
+            "90): de stukken zijn precies dezelfde en worden opnieuw afgekeurd. Herstel wat "
+            "bij de redenen van dat bericht staat, in de cijfers, de rapportagewaarden of de "
+            "KvK-gegevens, en klik dan opnieuw op 'Klaarzetten accountancyportal'."
+        )
+    else:
+        return None
+    day = timezone.localdate(last.sent_at or last.created_at)
+    return Problem(_("Bericht"), text % {"day": format_day(day)})
+
+
 def _under_way_problem(current: OutboundMessage) -> Problem:
     """Why "Klaarzetten" waits for ``current`` (``sent_message``): send it first when it
     waits here, else wait for its outcome; and when new documents may follow."""
@@ -1355,6 +1392,9 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
     if check.problems:
         raise PrepareError(check.problems, checks=True)
     content = check.content
+    unchanged = _unchanged_problem(report, hashlib.sha256(content).hexdigest())
+    if unchanged is not None:
+        raise PrepareError([unchanged])
     if replace is not None:
         # Only while still never offered: a send/receive run may have taken it meanwhile.
         deleted, _by_model = OutboundMessage.objects.filter(

@@ -172,29 +172,32 @@ SENTENCES: dict[str, Any] = {
     "comment_empty": _("Een opmerking kan niet leeg zijn."),
     "comment_too_long": _("Een opmerking is hoogstens %(max)s tekens lang."),
     # --- receiving and delivery -------------------------------------------------------------
+    # A copy names the message that has the document by the day it was received
+    # (``received_on``, workflow.services.duplicates); its ``message_id`` stays in the params
+    # for machines (the API's answer carries it), a UUID says nothing to a person.
     "message_id_reused": _("Dit berichtkenmerk is al gebruikt voor een ander document."),
     "duplicate_document": _(
-        "Dit document is al aangeleverd als bericht %(message_id)s (status %(status)s: "
-        "%(status_label)s) en wordt niet nog een keer in behandeling genomen. Volg de status van "
-        "dat bericht; moet er iets veranderen, verstuur dan aangepaste stukken."
+        "Dit document is al aangeleverd in het bericht van %(received_on)s (status "
+        "%(status)s: %(status_label)s) en wordt niet nog een keer in behandeling genomen. Volg "
+        "de status van dat bericht; moet er iets veranderen, verstuur dan aangepaste stukken."
     ),
     # KVK-SBR.md section 1: a filed document is never removed; a correction is a new
     # filing, a heraanlevering (the client environment's report 'Heraanlevering').
     "duplicate_document:filed": _(
-        "Dit document is al aangeleverd als bericht %(message_id)s en bij de KvK "
+        "Dit document is al aangeleverd in het bericht van %(received_on)s en bij de KvK "
         "gedeponeerd (status %(status)s: %(status_label)s); er hoeft niets meer te gebeuren. "
         "Een gedeponeerde jaarrekening wordt nooit verwijderd: een correctie kan alleen nog "
         "als heraanlevering, met de vastgestelde jaarrekening en de datum van vaststelling."
     ),
     "duplicate_document:rejected": _(
-        "Dit document is al aangeleverd als bericht %(message_id)s en door de cliënt "
-        "afgekeurd (status %(status)s: %(status_label)s). Verstuur aangepaste stukken, of "
+        "Dit document is al aangeleverd in het bericht van %(received_on)s en door de "
+        "cliënt afgekeurd (status %(status)s: %(status_label)s). Verstuur aangepaste stukken, of "
         "vraag uw accountant dat bericht terug te zetten in de workflow als deze stukken "
         "toch goedgekeurd moeten worden."
     ),
     "duplicate_document:refused": _(
-        "Dit document is al aangeleverd als bericht %(message_id)s en door de KvK afgekeurd "
-        "(status %(status)s: %(status_label)s). Maak nieuwe stukken en verstuur die."
+        "Dit document is al aangeleverd in het bericht van %(received_on)s en door de KvK "
+        "afgekeurd (status %(status)s: %(status_label)s). Maak nieuwe stukken en verstuur die."
     ),
     "attention_note": _(
         "Schrijf in hooguit 1000 tekens wat u heeft gecontroleerd of afgesproken, zodat "
@@ -244,14 +247,26 @@ def code_of(key: str) -> str:
     return key.partition(":")[0]
 
 
+#: Params that hold a day as an ISO date ("2026-03-02"), the way a stored reason (JSON)
+#: keeps it: written as a person reads a day in the reader's language.
+DAY_PARAMS = ("received_on",)
+
+
 def render(key: str, params: Mapping[str, Any] | None = None) -> str:
     """The sentence of a catalogue key in the current language, with its params: lazy
     texts (status labels, action words) in the current language, moments and days as
     ``config.dates`` writes them."""
-    return str(SENTENCES[key]) % {name: _param(value) for name, value in (params or {}).items()}
+    return str(SENTENCES[key]) % {
+        name: _param(value, day=name in DAY_PARAMS) for name, value in (params or {}).items()
+    }
 
 
-def _param(value: Any) -> Any:
+def _param(value: Any, *, day: bool = False) -> Any:
+    if day and isinstance(value, str):
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value  # already written as a day (workflow.reasons reads it first)
     if isinstance(value, Promise):
         return str(value)
     if isinstance(value, datetime):

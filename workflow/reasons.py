@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from config.dates import format_day
 from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
 from kvk.status import Status, status_label
-from workflow.errors import SENTENCES, code_of, render
+from workflow.errors import DAY_PARAMS, SENTENCES, code_of, render
 
 #: Our reason code -> the sentence everyone sees.
 TRANSPORT: dict[str, Any] = {
@@ -290,17 +290,12 @@ DOCUMENT_FINDINGS = _(
 _INTERNAL = ("detail", "key", "params", "message_en")
 
 
-#: Params that hold a day, stored as an ISO date ("2026-03-02"): written as a person reads a
-#: day in the reader's language (config.dates.format_day).
-_DAY_PARAMS = ("received_on",)
-
-
 def _readable_params(params: Any) -> dict[str, Any]:
     """The stored params, with the label of a status and any day in the reader's language."""
     readable = dict(params) if isinstance(params, Mapping) else {}
     if "status" in readable and "status_label" not in readable:
         readable["status_label"] = status_label(readable["status"])
-    for name in _DAY_PARAMS:
+    for name in DAY_PARAMS:
         if isinstance(readable.get(name), str):
             readable[name] = format_day(date.fromisoformat(readable[name]))
     return readable

@@ -5,6 +5,8 @@ in generic words."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from lxml import html
 
@@ -103,3 +105,46 @@ def test_a_change_after_preparing_withdraws_the_prepared_document(bookkeeper, en
     assert not OutboundMessage.objects.filter(pk=message.pk).exists()
     said = [str(m) for m in response.context["messages"]]
     assert any(f"Het klaargezette bericht {message.filename} is vervallen" in m for m in said)
+
+
+# --- 2. unchanged documents are not prepared again after 40 or 90 ------------------------
+
+
+def _answered(report: AnnualReport, status: int) -> OutboundMessage:
+    """The report prepared, sent on 2 March and answered by the portal with ``status``."""
+    message = services.prepare(report)
+    message.sent_at = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    message.save(update_fields=["sent_at"])
+    services._mirror(message, status, [{"code": "x", "message": "De reden."}])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("status", "what"),
+    [
+        # workflow.services.duplicates: the portal refuses a copy of documents the client
+        # rejected (40) or the KvK refused (90, the seed: "De klant moet de stukken dan
+        # opnieuw aanmaken en indienen").
+        (Status.REJECTED, "dat bij de beoordeling is afgekeurd"),
+        (Status.REFUSED, "dat is afgekeurd (status 90)"),
+    ],
+)
+def test_unchanged_documents_are_not_prepared_again(bookkeeper, env, status, what):
+    rejected = _answered(env.report, status)
+    with pytest.raises(services.PrepareError) as refused:
+        services.prepare(env.report)
+    (problem,) = refused.value.problems
+    assert problem.message.startswith(
+        f"Er is niets veranderd sinds het bericht van 2 maart 2026, {what}"
+    )
+    assert list(env.report.messages.all()) == [rejected]
+    # On the page: said as the reason it was not prepared.
+    response = bookkeeper.post(f"/klant/jaarrapporten/{env.report.pk}/klaarzetten/", follow=True)
+    assert f"Niet klaargezet: {problem.message}" in [str(m) for m in response.context["messages"]]
+
+
+def test_changed_documents_are_prepared_after_a_rejection(env):
+    _answered(env.report, Status.REJECTED)
+    env.report.signing_place = "Amersfoort"  # in the document: where the director signed
+    env.report.save()
+    assert services.prepare(env.report).status == Status.PREPARED

@@ -8,6 +8,7 @@ at 30 beside their original."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -35,10 +36,25 @@ def _original(api, client_a, content: bytes, status: int = Status.RECEIVED) -> A
     assert _upload(api(client_a.token), content).status_code == 201
     message = ApprovalMessage.objects.get()
     ApprovalMessage.objects.filter(pk=message.pk).update(
+        created_at=RECEIVED,
         status=status,
         approved_sha256=message.document_sha256 if status >= Status.APPROVED else "",
     )
     return message
+
+
+#: The day the original was received, as a sentence names it (config.dates.format_day).
+RECEIVED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+RECEIVED_DAY = "2 maart 2026"
+
+
+def _names_the_original(body: dict, original: ApprovalMessage) -> None:
+    """The refusal names the original by the day it was received, as a person knows it; its
+    message id (a UUID, which says nothing to a person) only in the answer's field for
+    machines."""
+    assert f"in het bericht van {RECEIVED_DAY}" in body["detail"], body["detail"]
+    assert str(original.message_id) not in body["detail"]
+    assert body["message_id"] == str(original.message_id)
 
 
 # --- the same message id: a retry, as before ---------------------------------------------
@@ -89,7 +105,7 @@ def test_a_copy_of_a_message_under_way_is_refused_naming_it(api, client_a, statu
     assert response.status_code == 409, response.content
     body = response.json()
     assert (body["code"], body["kind"]) == ("duplicate_document", "under_way")
-    assert str(original.message_id) in body["detail"]
+    _names_the_original(body, original)
     assert f"status {int(status)}: {Status(status).label}" in body["detail"]
     assert "Volg de status van dat bericht" in body["detail"]
     # Nothing stored: no message, no event, nothing to process.
@@ -120,7 +136,7 @@ def test_a_copy_of_a_rejected_or_refused_document_says_what_to_do(
     # The kind tells a client what the original is without reading the sentence.
     assert response.json()["kind"] == kind
     detail = response.json()["detail"]
-    assert str(original.message_id) in detail
+    _names_the_original(response.json(), original)
     assert all(sentence in detail for sentence in what_to_do), detail
     assert ApprovalMessage.objects.count() == 1
 
@@ -135,7 +151,8 @@ def test_a_copy_of_filed_documents_says_a_correction_is_a_resubmission(api, clie
     assert (response.status_code, response.json()["code"]) == (409, "duplicate_document")
     assert response.json()["kind"] == "filed"
     detail = response.json()["detail"]
-    assert str(original.message_id) in detail and "status 80: Gedeponeerd bij KvK" in detail
+    _names_the_original(response.json(), original)
+    assert "status 80: Gedeponeerd bij KvK" in detail
     assert "er hoeft niets meer te gebeuren" in detail
     assert "een correctie kan alleen nog als heraanlevering" in detail
     assert "aangepaste stukken" not in detail
@@ -207,6 +224,7 @@ def _detail(api, client, message_id: str) -> dict:
 def test_two_copies_processed_together_give_one_message_in_review(api, client_a, unchecked_uploads):
     content = instance_for(client_a.kvk_number)
     ids = [_upload(api(client_a.token), content).json()["message_id"] for _ in range(3)]
+    ApprovalMessage.objects.filter(message_id=ids[0]).update(created_at=RECEIVED)
 
     services.process_external_messages()
 
@@ -215,13 +233,16 @@ def test_two_copies_processed_together_give_one_message_in_review(api, client_a,
     for copy in copies:
         assert copy["status"] == Status.PROCESSING_FAILED
         assert [r["code"] for r in copy["reasons"]] == ["duplicate_document"]
-        assert ids[0] in copy["reasons"][0]["message"]
+        # The original by the day it was received, not by its message id.
+        assert f"in het bericht van {RECEIVED_DAY}" in copy["reasons"][0]["message"]
+        assert ids[0] not in copy["reasons"][0]["message"]
         assert "status 30" in copy["reasons"][0]["message"]
 
 
 def test_a_copy_waiting_beside_its_original_in_review_ends_at_25(api, client_a, monkeypatch):
     content = instance_for(client_a.kvk_number)
     original = _upload(api(client_a.token), content).json()["message_id"]
+    ApprovalMessage.objects.filter(message_id=original).update(created_at=RECEIVED)
     services.process_external_messages()
     monkeypatch.setattr(receiving, "identical_messages", lambda keys, **kwargs: {})
     copy = _upload(api(client_a.token), content).json()["message_id"]
@@ -231,7 +252,8 @@ def test_a_copy_waiting_beside_its_original_in_review_ends_at_25(api, client_a, 
     assert _detail(api, client_a, original)["status"] == Status.IN_REVIEW
     detail = _detail(api, client_a, copy)
     assert detail["status"] == Status.PROCESSING_FAILED
-    assert original in detail["reasons"][0]["message"]
+    assert f"in het bericht van {RECEIVED_DAY}" in detail["reasons"][0]["message"]
+    assert original not in detail["reasons"][0]["message"]
 
 
 def test_a_copy_of_a_failed_message_in_one_batch_is_processed_on_its_own(

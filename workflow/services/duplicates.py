@@ -46,6 +46,7 @@ from typing import Any, cast
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, Field, OuterRef
+from django.utils import timezone
 
 from kvk.status import Status
 from workflow.inserts import column_of
@@ -95,10 +96,21 @@ class Identical:
 
 
 def first_refusal(identical: list[Identical]) -> Refusal | None:
-    """The refusal for a copy of these messages' document, naming one of them: a message
-    still under way before one that was rejected or refused, the newest first."""
+    """The refusal for a copy of these messages' document, naming one of them by the day
+    it was received: a message still under way before one that was rejected or refused,
+    the newest first."""
     ordered = sorted(identical, key=lambda m: (m.status in _ENDED, -m.pk))
-    return next((r for r in (m.refusal() for m in ordered) if r is not None), None)
+    for message in ordered:
+        refusal = message.refusal()
+        if refusal is not None:
+            # Looked up only for a refusal: every upload asks identical_messages.
+            received = ApprovalMessage.objects.filter(pk=message.pk).values_list(
+                "created_at", flat=True
+            )
+            moment = received.first() or timezone.now()
+            refusal.params["received_on"] = timezone.localdate(moment).isoformat()
+            return refusal
+    return None
 
 
 _ENDED = (Status.REJECTED, Status.REFUSED)
