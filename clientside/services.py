@@ -137,8 +137,9 @@ def _filename(administration: Administration, year: int, *, kind: str = "") -> s
 
 
 def _report_filename(report: AnnualReport) -> str:
-    """The file name of the report's document, which says a heraanlevering or a tweede
-    aanlevering."""
+    """The file name of the report's next document, which says a heraanlevering or a
+    tweede aanlevering, and from the report's second document on its version ("-v2"), so
+    that no two documents of a report share a name."""
     kind = (
         "heraanlevering"
         if report.resubmission
@@ -146,7 +147,41 @@ def _report_filename(report: AnnualReport) -> str:
         if report.second_filing
         else ""
     )
+    version = _next_version(report)
+    if version > 1:
+        kind = f"{kind}-v{version}" if kind else f"v{version}"
     return _filename(report.administration, report.financial_year, kind=kind)
+
+
+def _next_version(report: AnnualReport) -> int:
+    """The number of the report's next document: one more than its messages, leaving out
+    the one that "Klaarzetten" replaces (never offered, ``replaceable``)."""
+    messages = report.messages.all()
+    current = open_message(report)
+    if current is not None and replaceable(current):
+        messages = messages.exclude(pk=current.pk)
+    return messages.count() + 1
+
+
+def with_versions(
+    administration: Administration, messages: list[OutboundMessage]
+) -> list[OutboundMessage]:
+    """``messages`` with their ``version``: the number of each among the administration's
+    messages of its financial year, the oldest 1 (a heraanlevering and a tweede aanlevering
+    counting on from the year's report), so the list tells two versions of a year apart."""
+    numbers: dict[int, int] = {}
+    per_year: dict[int, int] = {}
+    rows = (
+        OutboundMessage.objects.filter(administration=administration)
+        .order_by("created_at", "pk")
+        .values_list("pk", "report__financial_year")
+    )
+    for pk, year in rows:
+        per_year[year] = per_year.get(year, 0) + 1
+        numbers[pk] = per_year[year]
+    for message in messages:
+        message.version = numbers.get(message.pk)  # type: ignore[attr-defined]
+    return messages
 
 
 # --- the figures --------------------------------------------------------------------------

@@ -384,7 +384,10 @@ def _administration_context(
     """The administration page; ``signatory_form`` and ``resubmission_form`` as they were
     filled in when they were refused."""
     step_text, step_link = next_step(administration)
-    outbound = administration.outbound_messages.select_related("report").defer("document")
+    outbound = services.with_versions(
+        administration,
+        list(administration.outbound_messages.select_related("report").defer("document")),
+    )
     signatories = list(administration.signatories.all())
     # A new signatory signs after the ones there are (nl-cd:PresentationOrder).
     next_order = max((s.order for s in signatories), default=0) + 1
@@ -576,7 +579,9 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
     check = services.check_report(report)
     size_check = services.size_class_check(report)
     edit_lock = services.edit_lock(report)
-    messages = list(report.messages.defer("document").order_by("-created_at"))
+    messages = services.with_versions(
+        administration, list(report.messages.defer("document").order_by("-created_at"))
+    )
     latest = _latest_current(messages)
     current = services.open_message(report)
     figures_form = forms.get("figures_form") or FiguresForm(report=report)

@@ -148,3 +148,37 @@ def test_changed_documents_are_prepared_after_a_rejection(env):
     env.report.signing_place = "Amersfoort"  # in the document: where the director signed
     env.report.save()
     assert services.prepare(env.report).status == Status.PREPARED
+
+
+# --- 3. versions of a year are told apart ------------------------------------------------
+
+
+def test_a_new_version_of_a_year_has_its_own_file_name_and_number(bookkeeper, env):
+    first = _answered(env.report, Status.REJECTED)
+    env.report.signing_place = "Amersfoort"
+    env.report.save()
+    second = services.prepare(env.report)
+    assert first.filename.endswith(f"-{env.report.financial_year}-12345678.xbrl")
+    assert second.filename == first.filename.removesuffix(".xbrl") + "-v2.xbrl"
+    year = env.report.financial_year
+    pages = (
+        (f"/klant/administraties/{env.administration.pk}/", "verzenden"),
+        (f"/klant/jaarrapporten/{env.report.pk}/", "berichten"),
+    )
+    for url, card in pages:
+        page = html.fromstring(bookkeeper.get(url).content)
+        rows = page.get_element_by_id(card).xpath(".//tbody/tr")
+        listed = [
+            (row.find("td/a").text, row.find_class("version")[0].text_content()) for row in rows
+        ]
+        assert listed == [
+            (second.filename, f"{year} versie 2"),
+            (first.filename, f"{year} versie 1"),
+        ], url
+
+
+def test_preparing_again_before_sending_keeps_the_version(env):
+    # "Klaarzetten" replaces a message never offered: the new one takes its place.
+    first = services.prepare(env.report)
+    again = services.prepare(env.report)
+    assert again.filename == first.filename
