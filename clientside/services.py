@@ -448,8 +448,24 @@ def import_trial_balance(*, report: AnnualReport, content: bytes) -> TrialBalanc
         data["balance"] = {k: [v[0], None] for k, v in data["balance"].items() if v[0]}
         data["profit_loss"] = {k: [v[0], None] for k, v in data["profit_loss"].items() if v[0]}
     report.statements = data
-    report.save(update_fields=["statements", "updated_at"])
+    size_fields = _imported_net_turnover(report, result, first_year=not data.get("previous_start"))
+    report.save(update_fields=["statements", *size_fields, "updated_at"])
     return result
+
+
+def _imported_net_turnover(
+    report: AnnualReport, result: TrialBalanceResult, *, first_year: bool
+) -> list[str]:
+    """The report's own net turnover (``Administration.asks_net_turnover``: klein starts at
+    the gross margin, publication pieces have no profit and loss) from the trial balance's
+    revenue accounts, when it has them (trial_balance.NET_TURNOVER_CODE); the fields set.
+    Without revenue accounts a net turnover entered by hand stays."""
+    if result.net_turnover is None or not report.administration.asks_net_turnover:
+        return []
+    current, previous = result.net_turnover
+    report.net_turnover_current = current
+    report.net_turnover_previous = None if first_year else previous
+    return ["net_turnover_current", "net_turnover_previous"]
 
 
 @transaction.atomic

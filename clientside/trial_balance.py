@@ -106,6 +106,16 @@ CODE_MAPS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     }
 )
 
+#: The RGS code of the net turnover (netto-omzet, art. 2:377 lid 6 BW: the revenue of the
+#: goods and services delivered, after discounts and the taxes levied on turnover): RGS's
+#: "WOmz Netto-omzet" and every account under it. Klein's profit and loss starts at the
+#: gross margin (CODE_MAPS), which hides it, and the publication pieces have none; the
+#: size-class check (art. 2:395a and 2:396 BW) needs it, so the import keeps it apart
+#: (``TrialBalanceResult.net_turnover``). Micro files it as NetRevenue, and naming that line
+#: counts as well.
+NET_TURNOVER_CODE = "WOmz"
+NET_TURNOVER_LINE = "NetRevenue"
+
 #: Where the year's result goes on the balance sheet before the books are closed: klein
 #: has "Onverdeeld resultaat", micro has equity as one line.
 RESULT_LINE = MappingProxyType({"micro": "Equity", "klein": "ResultForTheYear"})
@@ -158,6 +168,9 @@ class TrialBalanceResult:
     accounts: int = 0
     #: some line had cents: the KvK takes whole euros only, so each line was rounded
     rounded: bool = False
+    #: the net turnover (current, previous) in whole euros, from the revenue accounts
+    #: (NET_TURNOVER_CODE); None when the trial balance has none
+    net_turnover: Pair | None = None
 
 
 class TrialBalanceError(ValueError):
@@ -286,6 +299,8 @@ def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
     if errors:
         raise TrialBalanceError(errors)
     result = _with_totals(variant, ledger.sums, ledger.accounts)
+    if ledger.turnover is not None:
+        result.net_turnover = (_euros(ledger.turnover[0]), _euros(ledger.turnover[1]))
     errors = _too_many_digits(result)
     if errors:
         raise TrialBalanceError(errors)
@@ -356,6 +371,8 @@ class _Ledger:
     sums: dict[str, list[Decimal]] = field(default_factory=dict)
     totals: list[Decimal] = field(default_factory=lambda: [Decimal(0), Decimal(0)])
     accounts: int = 0
+    #: the revenue accounts' balances as presented (credit positive), when there are any
+    turnover: list[Decimal] | None = None
 
     def add(self, number: int, row: list[str]) -> None:
         """Add the account on this line, or note why it cannot be read."""
@@ -366,8 +383,9 @@ class _Ledger:
 
         account = cell("rekening")
         label = f"Regel {number}" + (f" (rekening {account})" if account else "")
+        code = cell("rapportagecode")
         try:
-            line = _line_of(self.variant, cell("rapportagecode"), label)
+            line = _line_of(self.variant, code, label)
             amounts = [_balance_of(cell(column), label, year) for column, year in _BALANCES]
         except _AccountProblem as problem:
             self.errors.append(str(problem))
@@ -378,6 +396,11 @@ class _Ledger:
         for index, amount in enumerate(amounts):
             self.totals[index] += amount
             pair[index] += sign * amount
+        if code.startswith(NET_TURNOVER_CODE) or line == NET_TURNOVER_LINE:
+            # Revenue is credit: presented positive when the trial balance has it negative.
+            turnover = self.turnover = self.turnover or [Decimal(0), Decimal(0)]
+            for index, amount in enumerate(amounts):
+                turnover[index] -= amount
 
     def problems(self) -> list[str]:
         """Every problem: those of the lines, else a missing header, no accounts, or a

@@ -13,8 +13,8 @@ from lxml import html
 from clientside import services
 from clientside.models import AnnualReport, OutboundMessage
 from kvk.status import Status
-from tests.clientside.conftest import mirrored
-from tests.clientside.test_screens import figures_post
+from tests.clientside.conftest import make_environment, mirrored
+from tests.clientside.test_screens import TRIAL_BALANCE, figures_post
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +182,34 @@ def test_preparing_again_before_sending_keeps_the_version(env):
     first = services.prepare(env.report)
     again = services.prepare(env.report)
     assert again.filename == first.filename
+
+
+# --- 4. the net turnover from the trial balance ------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["klein", "klein-publicatiestukken"])
+def test_the_trial_balance_fills_in_the_net_turnover_for_the_size_check(variant):
+    # RGS: "WOmz" is Netto-omzet (the revenue accounts WOmzNop, ... under it); art. 2:396
+    # lid 1 BW measures klein by the net turnover, which klein's profit and loss hides in
+    # the gross margin (art. 2:397 BW) and publication pieces do not file.
+    env = make_environment(
+        kvk_number="12345678", token="t", portal_url="http://127.0.0.1:9", variant=variant
+    )
+    services.import_trial_balance(report=env.report, content=TRIAL_BALANCE.encode())
+    env.report.refresh_from_db()
+    assert (env.report.net_turnover_current, env.report.net_turnover_previous) == (100000, 90000)
+    check = services.size_class_check(env.report)
+    assert check is not None
+    assert "netto-omzet onbekend" not in " ".join(check.lines("nl"))
+
+
+def test_a_trial_balance_without_revenue_keeps_the_net_turnover_entered(env):
+    env.administration.kvk_report = "klein-publicatiestukken"
+    env.administration.save()
+    env.report.net_turnover_current = 12345
+    env.report.save()
+    # The revenue booked as other operating income: no WOmz account.
+    without_revenue = TRIAL_BALANCE.replace("WOmzNop", "WBedOvr")
+    services.import_trial_balance(report=env.report, content=without_revenue.encode())
+    env.report.refresh_from_db()
+    assert env.report.net_turnover_current == 12345
