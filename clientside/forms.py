@@ -39,6 +39,20 @@ if TYPE_CHECKING:  # the stubs' name for a text or a lazy translation; no runtim
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+#: What a date field reads, in every language of the screen: what the date picker sends
+#: (ISO), and a day as typed where there is no picker, day-month-year.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+INVALID_DATE = _("Vul een bestaande datum in als dag-maand-jaar, bijvoorbeeld 31-12-2025.")
+
+
+class DayField(forms.DateField):
+    """A date of the client's forms: the date picker, DATE_INPUT_FORMATS, and a message
+    that says the format instead of Django's generic "Voer een geldige datum in."."""
+
+    widget = DATE_INPUT
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": INVALID_DATE}
+
 
 def _refuse_unless_valid(qname: str, value: str, message: StrOrPromise) -> None:
     """A Dutch ValidationError when the taxonomy's type of ``qname`` refuses ``value``."""
@@ -426,13 +440,11 @@ class ResubmissionForm(NewReportForm):
     adoption date of the filed accounts (BR-KVK-4.12, 4.16) and the user's word that they
     were adopted and filed."""
 
-    adoption_date = forms.DateField(
+    adoption_date = DayField(
         label=_("Datum vaststelling"),
-        widget=DATE_INPUT,
         help_text=_("De datum waarop de gedeponeerde jaarrekening is vastgesteld."),
         error_messages={
             "required": _("Een heraanlevering vereist de datum van vaststelling."),
-            "invalid": _("Vul een geldige datum van vaststelling in."),
         },
     )
     filed_elsewhere = forms.BooleanField(
@@ -463,6 +475,7 @@ class ReportingValuesForm(forms.ModelForm):
             "adoption_date",
             "resubmission_explanation",
         ]
+        field_classes = {"signed_date": DayField, "adoption_date": DayField}
         widgets = {
             "signed_date": DATE_INPUT,
             "adoption_date": DATE_INPUT,
@@ -647,14 +660,12 @@ class FiguresForm(forms.Form):
     2:395a and 2:396 BW, kvk.sizeclass): the average number of employees of both years
     and, when the profit and loss has no NetRevenue, the net turnover."""
 
-    period_start = forms.DateField(label=_("Begin boekjaar"), widget=DATE_INPUT)
-    period_end = forms.DateField(label=_("Einde boekjaar"), widget=DATE_INPUT)
+    period_start = DayField(label=_("Begin boekjaar"))
+    period_end = DayField(label=_("Einde boekjaar"))
     first_year = forms.BooleanField(
         label=_("Eerste boekjaar (geen vergelijkende cijfers)"), required=False
     )
-    previous_start = forms.DateField(
-        label=_("Begin vorig boekjaar"), widget=DATE_INPUT, required=False
-    )
+    previous_start = DayField(label=_("Begin vorig boekjaar"), required=False)
     period_deviation_reason = forms.CharField(
         label=_("Reden afwijkende lengte boekjaar"),
         required=False,
@@ -671,9 +682,8 @@ class FiguresForm(forms.Form):
             "boekjaar'."
         ),
     )
-    prepared_on = forms.DateField(
+    prepared_on = DayField(
         label=_("Datum opmaak jaarrekening"),
-        widget=DATE_INPUT,
         required=False,
         help_text=_("De datum waarop het bestuur de jaarrekening opmaakte."),
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.urls import reverse
 from lxml import html
 
 from clientside import services
 from clientside.models import AnnualReport, OutboundMessage
 from kvk.status import Status
-from tests.clientside.conftest import make_environment, mirrored
+from tests.clientside.conftest import make_environment, mirrored, signed_by_the_director
 from tests.clientside.test_screens import TRIAL_BALANCE, figures_post
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +214,42 @@ def test_a_trial_balance_without_revenue_keeps_the_net_turnover_entered(env):
     services.import_trial_balance(report=env.report, content=without_revenue.encode())
     env.report.refresh_from_db()
     assert env.report.net_turnover_current == 12345
+
+
+# --- 5. a wrong date says the format --------------------------------------------------------
+
+INVALID_DATE = "Vul een bestaande datum in als dag-maand-jaar, bijvoorbeeld 31-12-2025."
+
+
+@pytest.mark.parametrize("typed", ["31-13-2025", "30-02-2025", "eind 2025", "2025-12-31x"])
+def test_a_wrong_date_says_what_to_type(bookkeeper, env, typed):
+    response = bookkeeper.post(
+        f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
+        figures_post(env.report, period_end=typed),
+    )
+    assert response.status_code == 400
+    assert response.context["figures_form"].errors["period_end"] == [INVALID_DATE]
+
+
+def test_the_reporting_values_say_the_same(bookkeeper, env):
+    signatory = env.administration.signatories.get()
+    data = {**signed_by_the_director(signatory), "signed_date": "32-1-2026"}
+    response = bookkeeper.post(f"/klant/jaarrapporten/{env.report.pk}/rapportagewaarden/", data)
+    assert response.context["values_form"].errors["signed_date"] == [INVALID_DATE]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_day_typed_as_the_message_says_is_taken(bookkeeper, env, language):
+    # What the message promises holds whatever the screen's language (Django's English
+    # formats would read 12/31/2025, not 31-12-2025).
+    year = env.report.financial_year
+    bookkeeper.post(reverse("set_language"), {"language": language, "next": "/klant/"})
+    response = bookkeeper.post(
+        f"/klant/jaarrapporten/{env.report.pk}/cijfers/",
+        figures_post(env.report, period_end=f"31-12-{year}"),
+    )
+    served_in = response.wsgi_request.LANGUAGE_CODE
+    assert served_in == language
+    assert response.status_code == 302  # saved (refused, the page comes back with 400)
+    env.report.refresh_from_db()
+    assert env.report.statements["period_end"] == f"{year}-12-31"
