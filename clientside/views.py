@@ -574,16 +574,30 @@ def _adoption_date(report: AnnualReport, latest: OutboundMessage | None) -> date
     return latest.adoption_date
 
 
+def _lock_context(report: AnnualReport) -> dict[str, Any]:
+    """What the report page says of a report that is sent or filed."""
+    sent = services.sent_message(report)
+    edit_lock = services.edit_lock(report)
+    return {
+        # What "Klaarzetten" refuses (services.prepare): a message that may have reached
+        # the portal and has not ended. One never offered is replaced, so the button stays.
+        "in_progress": sent is not None,
+        # Filed, or sent and not yet back for a correction: read-only, and why.
+        "edit_lock": edit_lock,
+        # The document as sent (or filed): the figures as the portal has them.
+        "sent_document": (sent or services.filed_message(report)) if edit_lock else None,
+    }
+
+
 def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict:
     administration = report.administration
     check = services.check_report(report)
     size_check = services.size_class_check(report)
-    edit_lock = services.edit_lock(report)
+    lock = _lock_context(report)
     messages = services.with_versions(
         administration, list(report.messages.defer("document").order_by("-created_at"))
     )
     latest = _latest_current(messages)
-    current = services.open_message(report)
     figures_form = forms.get("figures_form") or FiguresForm(report=report)
     values_form = forms.get("values_form") or _values_form(report)
     # The inputs "Controle" names are marked and point at its messages.
@@ -605,9 +619,6 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "report_messages": messages,
         "latest": latest,
         "adoption_date": _adoption_date(report, latest),
-        # What "Klaarzetten" refuses (services.prepare): a message that may have reached
-        # the portal and has not ended. One never offered is replaced, so the button stays.
-        "in_progress": current is not None and not services.replaceable(current),
         "new_documents": latest is not None
         and (services.needs_correction(latest) or services.stopped_for_old_number(latest)),
         "resubmission_report": AnnualReport.objects.filter(
@@ -623,13 +634,8 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         ]
         if administration.buildable
         else [],
-        # Filed, or sent and not yet back for a correction: read-only, and why.
-        "edit_lock": edit_lock,
-        # The document as sent (or filed), the figures as the portal has them.
-        "sent_document": (services.sent_message(report) or services.filed_message(report))
-        if edit_lock
-        else None,
-        "can_change": request.user.has_perm(CHANGE) and edit_lock is None,
+        **lock,
+        "can_change": request.user.has_perm(CHANGE) and lock["edit_lock"] is None,
         "can_prepare": request.user.has_perm(PREPARE)
         and not report.locked
         and activation.is_active(administration),
