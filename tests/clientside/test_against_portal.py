@@ -321,8 +321,11 @@ def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the
     )
     services.send_receive(env_a.administration)
 
-    copy = services.prepare(env_a.report)  # nothing changed: the same document
-    assert bytes(copy.document) == bytes(first.document)
+    # Nothing changed: "Klaarzetten" says so (test_walk_h6); a copy prepared before it did
+    # (an earlier release) is what the portal refuses.
+    with pytest.raises(services.PrepareError, match="Er is niets veranderd"):
+        services.prepare(env_a.report)
+    copy = _prepared_copy(first)
     result = services.send_receive(env_a.administration)
 
     assert (result.sent, result.failed) == (0, 1)
@@ -331,7 +334,9 @@ def test_documents_the_client_rejected_sent_again_unchanged_are_refused_with_the
     assert [(r["code"], r["kind"]) for r in copy.reasons] == [("duplicate_document", "rejected")]
     reason = copy.reasons[0]["message"]
     assert reason.startswith("Het accountancyportal neemt deze stukken niet nog een keer aan:")
-    assert str(first.message_id) in reason and "Afgekeurd door cliënt" in reason
+    # The original by the day it was received, not its message id (a UUID).
+    assert _received(original) in reason and "Afgekeurd door cliënt" in reason
+    assert str(first.message_id) not in reason
     assert "Klaarzetten accountancyportal" in reason
     assert "Dit bericht wordt daarom niet opnieuw verzonden." in reason
     assert ApprovalMessage.objects.count() == 1  # the portal stored nothing
@@ -390,7 +395,8 @@ def test_a_copy_of_filed_documents_says_they_are_filed_not_to_prepare_again(env_
     assert copy.status == Status.SEND_FAILED and services.refused_as_copy(copy)
     assert [(r["code"], r["kind"]) for r in copy.reasons] == [("duplicate_document", "filed")]
     reason = copy.reasons[0]["message"]
-    assert str(filed.message_id) in reason and "er hoeft niets meer te gebeuren" in reason
+    assert _received(filed) in reason and "er hoeft niets meer te gebeuren" in reason
+    assert str(filed.message_id) not in reason
     assert "Klaarzetten" not in reason
     step, link = next_step(env_a.administration)
     assert "al bij de KvK gedeponeerd" in step and "heraanlevering" in step
@@ -412,7 +418,7 @@ def test_repair_after_a_refused_copy_follows_the_repaired_message(env_a, client_
     client_actor = Actor.for_user(client_a.user)
     workflow_services.reject(message_id=original.pk, actor=client_actor, reason="Nog niet.")
     services.send_receive(env_a.administration)
-    copy = services.prepare(env_a.report)
+    copy = _prepared_copy(first)
     assert services.send_receive(env_a.administration).failed == 1
     copy.refresh_from_db()
     assert services.refused_as_copy(copy)
@@ -454,6 +460,26 @@ def test_repair_after_a_refused_copy_follows_the_repaired_message(env_a, client_
     step, _link = next_step(env_a.administration)
     assert "onderweg (status 50" in step
     assert OutboundMessage.objects.get(pk=copy.pk).status == Status.SEND_FAILED
+
+
+def _prepared_copy(message: OutboundMessage) -> OutboundMessage:
+    """``message``'s very documents prepared again, as before "Klaarzetten" refused
+    documents unchanged since a rejection: what the portal refuses as a copy."""
+    document = bytes(message.document)
+    return OutboundMessage.objects.create(
+        administration=message.administration,
+        report=message.report,
+        filename=message.filename,
+        document=document,
+        document_sha256=message.document_sha256,
+        history=[{"status": Status.PREPARED, "at": timezone.now().isoformat()}],
+    )
+
+
+def _received(original: ApprovalMessage) -> str:
+    """How the portal names ``original`` in a copy's refusal: "in het bericht van" the day
+    it was received."""
+    return f"in het bericht van {format_day(timezone.localdate(original.created_at))}"
 
 
 def _browser_for_report():

@@ -639,6 +639,9 @@ def test_after_40_the_bookkeeper_sees_the_reason_and_can_prepare_a_correction(cl
     assert 'id="prepare"' in html and "Er loopt al een bericht" not in html
     detail = client.get(f"/klant/administraties/{env.administration.pk}/").content.decode()
     assert "(status 40)" in detail and "onderweg" not in detail
+    # The correction: the documents change (unchanged ones are refused, test_walk_h6).
+    env.report.signing_place = "Amersfoort"
+    env.report.save()
     second = services.prepare(env.report)
     assert second.pk != message.pk and second.status == Status.PREPARED
 

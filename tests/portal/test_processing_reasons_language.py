@@ -14,8 +14,9 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from config.dates import format_day
 from kvk.rules import check_instance
 from kvk.status import Status
 from tests.conftest import instance_for, message_at_25, numbered
@@ -187,7 +188,8 @@ def test_a_copy_is_read_in_the_readers_language_with_its_status(
     for language in ("nl", "en"):
         with translation.override(language):
             texts[language] = str(SENTENCES["duplicate_document"]) % {
-                "message_id": original.message_id,
+                # The original by the day it was received (workflow.errors, DAY_PARAMS).
+                "received_on": format_day(timezone.localdate(original.created_at)),
                 "status": Status.IN_REVIEW,
                 "status_label": Status.IN_REVIEW.label,
             }
