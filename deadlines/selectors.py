@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
@@ -116,7 +117,7 @@ class YearAdoption:
         return len(self.adoption_dates) > 1
 
 
-def adoption_of(messages: Iterable[ApprovalMessage]) -> YearAdoption:
+def adoption_of(messages: Iterable[ApprovalMessage | _Version]) -> YearAdoption:
     """The adoption of a financial year, read from all its messages whatever their status:
     the earliest adoption date any version recorded, and the earliest signing date.
 
@@ -404,28 +405,58 @@ def _situation(message: ApprovalMessage) -> Situation:
     return _SITUATION_OF_STATUS[Status(message.status)]
 
 
+class _Version(NamedTuple):
+    """What choosing a year's standing message and reading its adoption need of one
+    version: values, not a model. A year usually holds a few versions, but may hold many
+    (corrections, a client sending again and again), and the rows read them all."""
+
+    pk: int
+    organisation_id: int
+    status: int
+    adopted: bool
+    adoption_date: date | None
+    signed_on: date | None
+    resubmission: bool
+    created_at: datetime
+
+
+_M = TypeVar("_M", ApprovalMessage, _Version)
+
+
 def _year_messages(
     organisations: QuerySet[Organisation], financial_year: int
-) -> dict[int, list[ApprovalMessage]]:
-    """Each organisation's messages of the year, newest first, with few fields loaded."""
-    messages = (
+) -> dict[int, tuple[ApprovalMessage | None, YearAdoption]]:
+    """By organisation id, the message that says where its year stands (``_standing``,
+    with few fields loaded) and the adoption all the year's versions record: two queries,
+    the versions as values, then the standing messages as models."""
+    versions = (
         ApprovalMessage.objects.filter(
             organisation__in=organisations.values("pk"), financial_year=financial_year
         )
+        .order_by("organisation_id", "-created_at", "-pk")
+        .values_list(*_Version._fields)
+    )
+    by_organisation: dict[int, list[_Version]] = {}
+    for values in versions:
+        version = _Version(*values)
+        by_organisation.setdefault(version.organisation_id, []).append(version)
+    standing = {pk: _standing(of_year) for pk, of_year in by_organisation.items()}
+    messages = (
+        ApprovalMessage.objects.filter(pk__in=[v.pk for v in standing.values() if v is not None])
         .only(*_MESSAGE_FIELDS)
         # The day the filing reached Digipoort (60), not the day its verdict came (80).
         .annotate(
             delivered_at=Max("events__created_at", filter=Q(events__to_status=Status.SENT_TO_KVK))
         )
-        .order_by("organisation_id", "-created_at", "-pk")
     )
-    by_organisation: dict[int, list[ApprovalMessage]] = {}
-    for message in messages:
-        by_organisation.setdefault(message.organisation_id, []).append(message)
-    return by_organisation
+    loaded = {message.pk: message for message in messages}
+    return {
+        pk: (None if version is None else loaded[version.pk], adoption_of(by_organisation[pk]))
+        for pk, version in standing.items()
+    }
 
 
-def _standing(messages: list[ApprovalMessage]) -> ApprovalMessage | None:
+def _standing(messages: list[_M]) -> _M | None:
     """Of a year's messages (newest first), the one that says where the year stands: the
     first adopted filing (80) when there is one, else the newest message that did not fail
     processing, else the newest that did (25).
@@ -452,10 +483,8 @@ def year_messages(
 ) -> dict[int, ApprovalMessage]:
     """By organisation id, the message that says where its year stands, as the rows have
     it (``_standing``); deadlines.periods reads the periods of the year before's."""
-    standing = (
-        _standing(messages) for messages in _year_messages(organisations, financial_year).values()
-    )
-    return {message.organisation_id: message for message in standing if message is not None}
+    standing = _year_messages(organisations, financial_year)
+    return {pk: message for pk, (message, _adoption) in standing.items() if message is not None}
 
 
 def _days_since(moment, today: date) -> int:
@@ -480,8 +509,7 @@ def year_rows(
         "identifications"
     )
     for organisation in organisations:
-        messages = messages_of.get(organisation.pk, [])
-        message, adoption = _standing(messages), adoption_of(messages)
+        message, adoption = messages_of.get(organisation.pk, (None, adoption_of([])))
         rows.append(_row(organisation, financial_year, message, today, adoption))
     return sort_rows(rows)
 

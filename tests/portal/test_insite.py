@@ -194,8 +194,9 @@ def test_list_query_count_does_not_grow_with_rows(staff_browser, client_a, clien
     many = _list_queries(staff_browser)
     assert many == one
     # Pinned: session, user, staff, types, years, orgs, count, rows, kvk; and the filing
-    # deadlines of the page's one financial year: its messages, the organisations with their
-    # facts, extensions and KvK numbers (deadlines.selectors.year_rows).
+    # deadlines of the page's one financial year: its versions, their standing messages,
+    # the organisations with their facts, extensions and KvK numbers
+    # (deadlines.selectors.year_rows).
     assert one <= 16
 
 
