@@ -102,13 +102,20 @@ def _list_url(request: HttpRequest, **_kwargs: Any) -> str:
     return reverse("insite-messages") + (f"?{query}" if query else "")
 
 
+#: The largest id a message can have (a 64-bit primary key): a larger number is refused by
+#: the database in the query, and is no message anyway.
+_MAX_ID = 2**63 - 1
+
+
 def _chosen_ids(request: HttpRequest) -> list[int]:
     """The ids ticked, and those of the whole page when "Alle berichten op deze pagina" is
-    ticked; each once, in the order given; anything but a number is ignored."""
+    ticked; each once, in the order given; anything but a number an id can be is ignored
+    (digits 0-9 only: "²" is a digit to ``str.isdigit`` and not to ``int``)."""
     values = request.POST.getlist("ids")
     if request.POST.get("all") == "1":
         values += request.POST.getlist("on_page")
-    return list(dict.fromkeys(int(value) for value in values if value.isdigit()))
+    numbers = (int(value) for value in values if value.isascii() and value.isdigit())
+    return list(dict.fromkeys(number for number in numbers if number <= _MAX_ID))
 
 
 def _named(message: ApprovalMessage) -> str:

@@ -334,3 +334,17 @@ def test_a_worker_may_use_them_as_the_single_actions(client_a, submissions):
     message = at_70(client_a)
     response = _perform(browser_for(worker.user), RESEND, message)
     assert flashes(response) == ["1 bericht wordt opnieuw verzonden."]
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 30])
+def test_an_id_that_is_no_message_number_is_ignored(staff_browser, client_a, submissions, odd):
+    """A form made elsewhere: a superscript two ("²".isdigit() is true, int() refuses it)
+    and a number beyond any id (the database refuses it in the query) are no message of
+    this list: ignored as any other id that is not, never an error page."""
+    own = at_70(client_a)
+    response = staff_browser.post(RESEND, {"ids": [odd, str(own.pk)]})
+    assert response.status_code == 200
+    assert _hidden_ids(response) == {own.pk}
+    alone = staff_browser.post(RESEND, {"ids": [odd], "confirmed": "1"}, follow=True)
+    assert flashes(alone) == ["Kies eerst een of meer berichten op de lijst."]
+    assert submissions == []
