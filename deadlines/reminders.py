@@ -426,37 +426,42 @@ def deliver_client_reminder(
     address: str, entry_ids: list[int], *, today: date | None = None
 ) -> None:
     """Send one person (``address``, case-insensitive) one e-mail about the claimed client
-    reminders ``entry_ids`` (runs after the claims committed). The name and language are
-    those of the person's oldest contact among the organisations concerned, so the same
-    person gets the same language whichever messages wait."""
+    reminders ``entry_ids`` (runs after the claims committed): those of the organisations
+    where the address is still a contact with portal access; each other one keeps why it
+    was not sent (the person left that organisation since the claim: its accounts are no
+    longer theirs to see). The name and language are those of the person's oldest contact
+    among the organisations concerned, so the same person gets the same language whichever
+    messages wait."""
     entries = list(
         ReminderLog.objects.filter(pk__in=entry_ids).select_related("organisation__environment")
     )
-    contact = (
+    contacts = list(
         Contact.objects.filter(
             organisation_id__in={entry.organisation_id for entry in entries},
             email__iexact=address,
             portal_access=True,
-        )
-        .order_by("pk")
-        .first()
+        ).order_by("pk")
     )
-    if contact is None:  # removed, or the address or access changed, since the claim
+    theirs = {contact.organisation_id for contact in contacts}
+    gone = [entry.pk for entry in entries if entry.organisation_id not in theirs]
+    if gone:  # removed, or the address or access changed, since the claim
         _record_error(
-            entry_ids,
+            gone,
             f"{address}: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
             "nog toegang tot het klantportal.",
         )
+    entries = [entry for entry in entries if entry.organisation_id in theirs]
+    if not entries:
         return
     today = today or timezone.localdate()
-    found = contact  # narrowed for the closure
+    found, ids = contacts[0], [entry.pk for entry in entries]  # narrowed for the closure
     if _send_recorded(
-        entry_ids,
+        ids,
         lambda: [_client_email(found, _waiting(entries, today), today=today)],
-        what=f"Reminder to {address} ({len(entry_ids)} messages)",
+        what=f"Reminder to {address} ({len(ids)} messages)",
         prefix=f"{address}: ",
     ):
-        ReminderLog.objects.filter(pk__in=entry_ids).update(sent_at=timezone.now())
+        ReminderLog.objects.filter(pk__in=ids).update(sent_at=timezone.now())
 
 
 # --- staff escalation ------------------------------------------------------------------------

@@ -291,3 +291,28 @@ def test_the_mail_is_in_the_persons_language(dga, environment, django_capture_on
     assert english.body.count("Go to the message: ") == 5
     assert dutch.subject == "Herinnering: 2 jaarrekeningen wachten op uw beoordeling"
     assert dutch.body.count("De wettelijke deponeertermijn verloopt op 8 augustus 2026.") == 2
+
+
+def test_a_company_the_person_left_before_the_mail_is_not_in_it(
+    dga, django_capture_on_commit_callbacks
+):
+    """Jan stopped being the contact of Alfa between the claim and the delivery (his
+    access there taken away): the mail to him names the four companies he is still the
+    contact of, not Alfa's accounts; Alfa's reminder records why it was not sent."""
+    alfa = dga[0]
+    with django_capture_on_commit_callbacks() as callbacks:
+        reminders.send_reminders(now=at_noon(TODAY))
+    alfa.organisation.contacts.update(portal_access=False)
+    for callback in callbacks:
+        callback()
+    (email,) = mail.outbox
+    assert "Alfa B.V." not in email.body
+    assert links(email.body) == [str(message.pk) for message in sorted(dga[1:], key=_name)]
+    assert email.subject == "Herinnering: 4 jaarrekeningen wachten op uw beoordeling"
+    gone = ReminderLog.objects.get(message=alfa)
+    assert gone.sent_at is None
+    assert gone.error == (
+        "jan@example.nl: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
+        "nog toegang tot het klantportal."
+    )
+    assert ReminderLog.objects.filter(sent_at__isnull=False).count() == 4
