@@ -52,8 +52,13 @@ class DeadlineFilterForm(forms.Form):
     FILTERS = ("situation", "waiting", "within", "q", "mine")
 
     def filtered(self) -> bool:
+        """Whether a filter of ``FILTERS`` is set; compared by identity, as
+        MessageFilterForm.filters does: 0 days ("within", "waiting") equals False."""
         data = getattr(self, "cleaned_data", {})
-        return any(data.get(name) not in (None, "", False) for name in self.FILTERS)
+        return any(
+            value is not None and value != "" and value is not False
+            for value in (data.get(name) for name in self.FILTERS)
+        )
 
 
 def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow], dict | None]:

@@ -112,6 +112,18 @@ def test_filters(staff_client, season, query, expected):
     assert names(response) == expected
 
 
+@pytest.mark.parametrize("query", [{"within": "0"}, {"waiting": "0"}])
+def test_a_filter_of_zero_or_less_days_offers_to_clear_it(staff_client, season, query):
+    """ "Deponeren binnen 0 dagen" (due today or overdue) and "Minstens 0 dagen in huidige
+    status" are filters like any other number: "Wis filters" is offered (0 is no empty
+    field, though it equals False)."""
+    response = staff_client.get(reverse(LIST), {"year": "2025", **query})
+    assert response.context["filtered"]
+    assert 'id="clear-filters"' in response.content.decode()
+    plain = staff_client.get(reverse(LIST), {"year": "2025"})
+    assert not plain.context["filtered"]
+
+
 def test_the_organisation_field_finds_a_kvk_number_too(staff_client, season):
     """Staff type the name or the KvK number, as in the message list's search; an
     organisation's other numbers (RSIN) do not list it twice."""
