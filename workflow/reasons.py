@@ -118,11 +118,13 @@ PROCESSING: dict[str, Any] = {
     ),
     # A copy taken into the workflow before copies were refused, closed afterwards
     # (workflow.services.duplicates.close_copy); the code is that of every copy's reason.
+    # The message that carries the document on is named by the day it was received
+    # (``received_on``); a reason stored before it did keeps its stored words.
     "duplicate_document:closed": _(
-        "Dit bericht bevat precies hetzelfde document als bericht %(message_id)s (status "
-        "%(status)s: %(status_label)s) en is daarom uit de workflow gehaald, zodat dezelfde "
-        "jaarrekening niet twee keer wordt goedgekeurd of gedeponeerd. Hoe het verder gaat, "
-        "ziet u bij bericht %(message_id)s."
+        "Dit bericht bevat precies hetzelfde document als het bericht van %(received_on)s "
+        "(status %(status)s: %(status_label)s) en is daarom uit de workflow gehaald, zodat "
+        "dezelfde jaarrekening niet twee keer wordt goedgekeurd of gedeponeerd. Hoe het "
+        "verder gaat, ziet u bij het bericht van %(received_on)s."
     ),
     # An older version of a year closed at 30 when a newer one entered the workflow
     # (workflow.services.versions).

@@ -10,8 +10,9 @@ action 30 -> 25 with an audit event and a reason, as processing ends a later cop
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from config.dates import format_day
 from kvk.status import Status
 from tests.conftest import command_output
 from tests.workflow.conftest import copy_at_30, events
@@ -66,10 +67,17 @@ def test_copies_at_30_of_a_message_further_along_are_closed(flow, further):
             "duplicate_document",
             "duplicate_document:closed",
         )
-        assert reason["params"] == {"message_id": str(original.message_id), "status": further}
+        received_on = timezone.localdate(original.created_at)
+        assert reason["params"] == {
+            "message_id": str(original.message_id),  # for machines
+            "received_on": received_on.isoformat(),
+            "status": further,
+        }
         with translation.override("nl"):
             text = sentence(reason)
-        assert str(original.message_id) in text and str(Status(further).label) in text
+        # A person reads the day it was received, not a UUID.
+        assert f"het bericht van {format_day(received_on)}" in text
+        assert str(original.message_id) not in text and str(Status(further).label) in text
 
     assert "documents with copies: 0, closed: 0" in _run_changes_nothing()
 

@@ -104,13 +104,16 @@ def first_refusal(identical: list[Identical]) -> Refusal | None:
         refusal = message.refusal()
         if refusal is not None:
             # Looked up only for a refusal: every upload asks identical_messages.
-            received = ApprovalMessage.objects.filter(pk=message.pk).values_list(
-                "created_at", flat=True
-            )
-            moment = received.first() or timezone.now()
-            refusal.params["received_on"] = timezone.localdate(moment).isoformat()
+            refusal.params["received_on"] = _received_on(message.pk)
             return refusal
     return None
+
+
+def _received_on(pk: int) -> str:
+    """The day message ``pk`` was received (ISO): how a person is told which message, a
+    UUID says nothing to them."""
+    received = ApprovalMessage.objects.filter(pk=pk).values_list("created_at", flat=True)
+    return timezone.localdate(received.first() or timezone.now()).isoformat()
 
 
 _ENDED = (Status.REJECTED, Status.REFUSED)
@@ -279,6 +282,7 @@ def close_copy(*, message_id: int) -> Copy | None:
         message = _locked(message_id)
         params = {
             "message_id": str(keeper.message_id),
+            "received_on": _received_on(keeper.pk),
             "status": keeper.status,
             "status_label": Status(keeper.status).label,
         }
