@@ -173,6 +173,17 @@ class Organisation(models.Model):
                 return ident.value
         return None
 
+    @property
+    def responsible_here(self) -> StaffMember | None:
+        """The responsible staff member as InSite names them: only one of this
+        organisation's own environment. One who moved to another firm is released when
+        they move (crm.services.release_responsibilities); a row that still names them
+        shows nobody, as the staff mail already treats it."""
+        member = self.responsible
+        if member is None or not responsible_of_environment(member, self.environment_id):
+            return None
+        return member
+
 
 class Identification(models.Model):
     """An identification number of an organisation; messages are matched on the KvK one."""

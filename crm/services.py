@@ -1,7 +1,8 @@
 """Services of the CRM: find an accountancy environment, create a client organisation with
 its KvK number, find one by that number (scripts and commands); add, correct and remove an
-organisation's identification numbers (InSite); choose its responsible staff member; give a
-contact its portal login."""
+organisation's identification numbers (InSite); choose its responsible staff member, and
+release those of a staff member who moved to another environment; give a contact its
+portal login."""
 
 from __future__ import annotations
 
@@ -516,10 +517,34 @@ def set_responsible(*, organisation_id: int, member_id: int | None, user: Any) -
         return False
     organisation.responsible = member
     organisation.save(update_fields=["responsible"])
+    _audit_responsible(user, organisation)
+    return True
+
+
+@transaction.atomic
+def release_responsibilities(*, member_id: int, user: Any) -> int:
+    """After the staff member ``member_id`` moved to another accountancy environment (the
+    admin's StaffMemberAdmin, in the transaction of the move): the organisations of the
+    environments they left no longer name them as responsible, and hear from everyone
+    again (portal.notifications.staff_recipients); how many."""
+    member = StaffMember.objects.select_for_update().get(pk=member_id)
+    left_behind = list(
+        Organisation.objects.select_for_update()
+        .filter(responsible=member)
+        .exclude(environment_id=member.environment_id)
+        .order_by("pk")
+    )
+    for organisation in left_behind:
+        organisation.responsible = None
+        organisation.save(update_fields=["responsible"])
+        _audit_responsible(user, organisation)
+    return len(left_behind)
+
+
+def _audit_responsible(user: Any, organisation: Organisation) -> None:
     with translation.override(None):
         label = str(Organisation._meta.get_field("responsible").verbose_name)
     _audit(user, organisation, {"changed": {"fields": [label]}})
-    return True
 
 
 # --- portal logins of contacts (InSite: "Uitnodigen", a new contact with portal access) --------

@@ -14,7 +14,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from crm import services as crm_services
@@ -237,6 +237,28 @@ class StaffMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
     list_select_related = ["user", "environment"]
+
+    def save_model(self, request, obj, form, change):
+        """Moved to another accountancy environment: the organisations of the one left no
+        longer name this staff member as responsible (in the same transaction); they would
+        show a member of another firm and wait for mail that firm's member never gets."""
+        super().save_model(request, obj, form, change)
+        if not change or "environment" not in form.changed_data:
+            return
+        released = crm_services.release_responsibilities(member_id=obj.pk, user=request.user)
+        if released:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d organisatie van de vorige accountantsomgeving heeft nu geen "
+                    "verantwoordelijk medewerker meer; kies daar een nieuwe.",
+                    "%(n)d organisaties van de vorige accountantsomgeving hebben nu geen "
+                    "verantwoordelijk medewerker meer; kies daar een nieuwe.",
+                    released,
+                )
+                % {"n": released},
+                messages.WARNING,
+            )
 
 
 from portal import activation_admin  # noqa: E402,F401  (the activation, its log)

@@ -1014,7 +1014,7 @@ def _organisation_page(
         "administrator": _is_administrator(request),
         "responsible_form": responsible_form
         or ResponsibleForm(
-            initial={"responsible": organisation.responsible_id},
+            initial={"responsible": getattr(organisation.responsible_here, "pk", None)},
             environment_id=organisation.environment_id,
         ),
         **_approvers_context(organisation),

@@ -22,7 +22,7 @@ from kvk.deadlines import BV
 from tests import factories
 from tests.deadlines.conftest import make_message as message_in_review
 from tests.portal.conftest import browser_for, make_message
-from tests.portal.test_admin_guards import field_errors, page_data, post_change
+from tests.portal.test_admin_guards import field_errors, page_data, post_change, shown_messages
 from tests.portal.test_onboarding import _create as create_organisation
 from workflow import services
 from workflow.models import Actor
@@ -324,6 +324,53 @@ def test_the_admin_offers_and_keeps_the_organisations_own_staff(
 
     changelist = superuser_browser.get(reverse("admin:crm_organisation_changelist"))
     assert "Verantwoordelijk medewerker" in changelist.content.decode()
+
+
+def test_moving_a_staff_member_to_another_environment_releases_their_clients(
+    superuser_browser, client_a, client_b, eva, tom, stranger
+):
+    """Eva moves to another firm: client A, hers, names nobody (and every staff member of
+    her old firm hears about it again); Tom keeps client B; the move is in its history."""
+    _responsible(client_a.organisation, eva)
+    _responsible(client_b.organisation, tom)
+    response = post_change(
+        superuser_browser, "crm_staffmember", eva, {"environment": stranger.environment_id}
+    )
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    eva.refresh_from_db()
+    assert eva.environment == stranger.environment
+    client_a.organisation.refresh_from_db()
+    client_b.organisation.refresh_from_db()
+    assert client_a.organisation.responsible is None
+    assert client_b.organisation.responsible == tom
+    entry = LogEntry.objects.get(
+        object_id=str(client_a.organisation.pk), content_type__model="organisation"
+    )
+    assert "verantwoordelijk medewerker" in entry.change_message
+    assert "1 organisatie van de vorige accountantsomgeving" in shown_messages(response)
+
+    # Another change of hers (her role) releases nothing and says nothing of it.
+    _responsible(client_b.organisation, eva)  # as if a row still named her
+    response = post_change(superuser_browser, "crm_staffmember", eva, {"role": "admin"})
+    client_b.organisation.refresh_from_db()
+    assert client_b.organisation.responsible == eva
+    assert "vorige accountantsomgeving" not in shown_messages(response)
+
+
+def test_a_member_of_another_firm_is_never_shown_as_responsible(
+    admin_browser, client_a, eva, stranger
+):
+    """A row that names a staff member of another environment (moved outside the admin):
+    InSite shows nobody responsible, on the organisation's page and in the list."""
+    _responsible(client_a.organisation, stranger)
+    organisation = client_a.organisation
+    page = admin_browser.get(reverse("insite-organisation", args=[organisation.pk]))
+    text = page.content.decode()
+    assert "Geen: alle medewerkers krijgen de e-mail" in text
+    assert "vreemd" not in text
+    assert page.context["responsible_form"].initial["responsible"] is None
+    listed = admin_browser.get(reverse("insite-organisations")).content.decode()
+    assert "vreemd" not in listed and '<td class="responsible">–</td>' in listed
 
 
 def test_the_deadline_selectors_pass_it_on(environment, eva):
