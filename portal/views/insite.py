@@ -221,7 +221,14 @@ def _give_deadlines(
 @activation.required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    messages = common.staff_messages(request)
+    """What waits for the office; "Mijn cliënten" (``mine``): for the organisations the
+    staff member is responsible for, as the message list and Termijnen count them."""
+    member: StaffMember = request.staff_member  # type: ignore[attr-defined]
+    mine = bool(request.GET.get("mine"))
+    messages = filter_messages(common.staff_messages(request), {"mine": mine}, member=member)
+    organisations = _organisations(request)
+    if mine:
+        organisations = organisations.filter(responsible=member)
     counts = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
     asking = list(
         messages.filter(attention_q())
@@ -246,7 +253,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     # Overdue years have no message asking attention when nothing was sent, or one that
     # waits quietly: the dashboard counts them as Termijnen lists them.
-    years_at_risk = deadline_periods.years_at_risk(_organisations(request), timezone.localdate())
+    years_at_risk = deadline_periods.years_at_risk(organisations, timezone.localdate())
     return render(
         request,
         "portal/insite_dashboard.html",
@@ -268,7 +275,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue_years": sum(year.overdue for year in years_at_risk),
             "due_soon_days": deadline_selectors.DUE_SOON_DAYS,
             # Beat or every worker stopped: nothing moves, whatever the lists say.
-            "jobs_late": late_since(request.staff_member.environment_id),  # type: ignore[attr-defined]
+            "jobs_late": late_since(member.environment_id),
+            "mine": mine,
         },
     )
 

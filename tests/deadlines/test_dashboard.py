@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from crm.models import Organisation
 from deadlines.models import DeadlineExtension
 from deadlines.selectors import YearAtRisk
 from kvk.status import Status
@@ -163,3 +164,44 @@ def test_a_year_whose_deadline_passed_before_the_client_came_is_not_overdue(
     export = staff_client.get(reverse("deadlines:export"), {"year": "2025", "situation": "all"})
     lines = {line.split(";")[0]: line for line in export.content.decode("utf-8-sig").splitlines()}
     assert note in lines["Laat B.V."] and "aanmelding" not in lines["Vroeg B.V."]
+
+
+def test_mijn_clienten_counts_only_the_staff_members_own_organisations(
+    staff_client, staff, season, environment
+):
+    """The dashboard's "Mijn cliënten" counts what the message list and Termijnen list
+    with the same filter: the organisations the staff member is responsible for. Alfa
+    (overdue, refused) and Delta (due soon) are theirs, Beta a colleague's. Vreemd, of
+    another office, still names them (a row left from a move to this office) and never
+    counts."""
+    member = staff.staff_member
+    colleague = factories.StaffFactory(environment=environment)
+    Organisation.objects.filter(name__in=["Alfa B.V.", "Delta B.V."]).update(responsible=member)
+    Organisation.objects.filter(name="Beta B.V.").update(responsible=colleague)
+    vreemd = Organisation.objects.get(name="Vreemd B.V.")
+    Organisation.objects.filter(pk=vreemd.pk).update(responsible=member)
+    make_message(vreemd, year=2025, status=Status.REJECTED)
+
+    every = staff_client.get(reverse(DASHBOARD))
+    mine = staff_client.get(reverse(DASHBOARD), {"mine": "on"})
+
+    assert every.context["years_at_risk"] == [YearAtRisk(2025, overdue=2, due_soon=1)]
+    assert mine.context["years_at_risk"] == [YearAtRisk(2025, overdue=1, due_soon=1)]
+    counts = {row["code"]: row["count"] for row in mine.context["status_counts"]}
+    assert counts[Status.FILED] == 2 and counts[Status.REJECTED] == 1
+    assert counts[Status.IN_REVIEW] == 1 and mine.context["total"] == 4
+    assert every.context["total"] > mine.context["total"]
+    assert [m.organisation.name for m in mine.context["attention"]] == ["Alfa B.V."]
+    assert "Vreemd B.V." not in {m.organisation.name for m in every.context["attention"]}
+
+    page = html.unescape(mine.content.decode())
+    assert "Vreemd" not in page
+    # The toggle, and every link keeps the filter: it opens a list of what it counted.
+    assert f'href="{reverse(DASHBOARD)}">Alle organisaties' in page
+    assert f'href="{reverse(DASHBOARD)}?mine=on">Mijn cliënten' in every.content.decode()
+    overdue = f"{reverse('deadlines:list')}?year=2025&within=-1&mine=on"
+    assert overdue in page and names(staff_client.get(overdue)) == ["Alfa B.V."]
+    refused = f"{reverse('insite-messages')}?status={Status.REJECTED}&mine=on"
+    assert refused in page
+    listed = staff_client.get(refused).context["page"]
+    assert [m.organisation.name for m in listed] == ["Alfa B.V."]
