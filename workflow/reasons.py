@@ -10,6 +10,9 @@ the English words of a source that gives both languages (the parser, the KvK che
 ``bilingual()``). ``message`` stays the Dutch sentence, so a reason stored before these
 keys existed, or read by a client environment that knows none of them, still reads.
 
+A refusal at Digipoort's validation (311) also carries ``findings``: Digipoort's foutcode
+and text, which the client reads too, labelled as Digipoort's (``refused_at_validation``).
+
 ``public()`` gives what a client or its bookkeeping environment may see; ``transport()``
 is what a 70 stores (the catalogue's sentence, any other text as detail); ``sentence()``
 is what a person reads, in the reader's language. The code itself is shown to the staff
@@ -224,6 +227,38 @@ def reason(code: str, detail: str = "", message: str = "") -> dict[str, str]:
     return entry
 
 
+#: One finding of Digipoort's validation on a refused document (311): Digipoort's foutcode
+#: and text (statusFoutcode, statusdetails; KVK-SBR.md section 5), worded as Digipoort
+#: words them. The client's bookkeeping environment corrects the document from them.
+DIGIPOORT_FINDING = _("Melding van Digipoort: %(text)s (code %(code)s)")
+
+
+def refused_at_validation(findings: list[tuple[str, str]], detail: str) -> dict[str, Any]:
+    """The reason of a 90 that Digipoort's validation refused (DIGIPOORT_VALIDATION): the
+    catalogue's sentence, the staff's detail, and Digipoort's ``findings`` (code, text),
+    which a client reads too (``public``), unlike the detail of any other Digipoort
+    answer (a 70's stays the staff's)."""
+    entry: dict[str, Any] = reason(DIGIPOORT_VALIDATION, detail=detail)
+    entry["findings"] = [{"code": code, "message": text} for code, text in findings if text]
+    return entry
+
+
+def _digipoort_findings(entry: dict[str, Any]) -> list[dict[str, str]]:
+    """Digipoort's findings of a refusal at its validation, labelled as Digipoort's, for
+    every reader; none for any other reason."""
+    if entry.get("code") != DIGIPOORT_VALIDATION or not isinstance(entry.get("findings"), list):
+        return []
+    return [
+        {
+            "code": str(finding.get("code", "")),
+            "message": str(DIGIPOORT_FINDING)
+            % {"text": finding.get("message", ""), "code": finding.get("code", "")},
+        }
+        for finding in entry["findings"]
+        if isinstance(finding, dict)
+    ]
+
+
 def transport(reasons: list[dict[str, Any]] | Any) -> list[dict[str, str]]:
     """The reasons of a 70 as they are stored, on the message and in its audit events:
     each with the catalogue's sentence for its code as the message. Any other text a caller
@@ -289,7 +324,7 @@ DOCUMENT_FINDINGS = _(
 
 
 #: What a reason carries for the portal's own reading, never shown as such to a client.
-_INTERNAL = ("detail", "key", "params", "message_en")
+_INTERNAL = ("detail", "key", "params", "message_en", "findings")
 
 
 def _readable_params(params: Any) -> dict[str, Any]:
@@ -330,16 +365,18 @@ def sentence(entry: dict[str, Any] | Any) -> str:
 
 def public(reasons: list[dict[str, Any]] | Any) -> list[dict[str, Any]]:
     """The reasons without their technical detail: what a client may see, each with its
-    sentence in the reader's language (``sentence``) as the message."""
+    sentence in the reader's language (``sentence``) as the message. A refusal at
+    Digipoort's validation is followed by Digipoort's findings, one reason each."""
     if not isinstance(reasons, list):
         return []
     shown: list[dict[str, Any]] = []
     for entry in reasons:
+        findings = []
         if isinstance(entry, dict):
-            text = sentence(entry)
+            text, findings = sentence(entry), _digipoort_findings(entry)
             entry = {key: value for key, value in entry.items() if key not in _INTERNAL}
             entry["message"] = text
-        shown.append(entry)
+        shown += [entry, *findings]
     return shown
 
 

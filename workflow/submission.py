@@ -274,13 +274,16 @@ def record_timeline(
         no_verdict_after=timedelta(hours=settings.KVK_NO_VERDICT_ATTENTION_HOURS),
         sent_at=sent_at,
     )
+    detail = "; ".join([result.raw, *(f"{c}: {t}" for c, t in result.reasons)])
     if result.status == Status.REFUSED and result.reason != DIGIPOORT_VALIDATION:
         # The KvK's verdict (510): the KvK's own reasons, as the KvK words them.
         reasons = [{"code": code, "message": text} for code, text in result.reasons]
-    elif result.status in (Status.REFUSED, Status.TRANSPORT_ERROR):
-        # Digipoort's own words (a 70, or its validation refused the document, 311): the
-        # catalogue's sentence for everyone, Digipoort's foutcode and text for the staff.
-        detail = "; ".join([result.raw, *(f"{c}: {t}" for c, t in result.reasons)])
+    elif result.status == Status.REFUSED:
+        # Digipoort's validation refused the document (311): the catalogue's sentence, and
+        # what Digipoort found for whoever corrects the document (its foutcode and text).
+        reasons = [reason_catalogue.refused_at_validation(result.reasons, detail)]
+    elif result.status == Status.TRANSPORT_ERROR:
+        # A 70: the catalogue's sentence for everyone, Digipoort's words for the staff.
         reasons = [reason_catalogue.reason(result.reason, detail=detail)]
     else:
         reasons = []

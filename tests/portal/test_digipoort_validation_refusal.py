@@ -4,7 +4,10 @@ Source: KVK-SBR.md section 5 (Digipoort WUS 2.0): "301 validation succeeded, 311
 (final)", and only after validation "405 offered to the receiving party (KvK)", followed by
 "KvK's own verdict (accepted / refused with reasons)". So a 311 is Digipoort's refusal
 before the KvK received anything: the staff and the client read our sentence for it, in
-their language, and the staff keep Digipoort's foutcode and words as the detail. A verdict
+their language, and the staff keep Digipoort's answer as the detail. What Digipoort found
+(the foutcode and text a 311 carries: statusFoutcode, statusdetails,
+digipoort-koppelvlak-1.2.xsd) reaches the client and its bookkeeping environment too,
+labelled as Digipoort's: they correct the document; a 70's stays the staff's. A verdict
 of the KvK (510, with the KvK's reasons) keeps the KvK's reasons. Driven through the local
 Digipoort's scenario "validation_failed" (200, 311 with VAS500; kvk/digipoort/stub).
 """
@@ -31,6 +34,11 @@ pytestmark = pytest.mark.django_db
 
 #: Digipoort's wording of 311 (Logius, "Statussen en foutcodes Digipoort").
 DIGIPOORT_WORDS = "Validatie mislukt"
+#: The 311 as Digipoort answered it (statuscode, statusomschrijving, statusFoutcode): the
+#: staff's technical detail.
+RAW_STATUS = "311 Validatie mislukt (VAS500)"
+#: Digipoort's finding as every reader reads it: labelled as Digipoort's, in its words.
+FINDING = "Melding van Digipoort: Validatie mislukt (code VAS500)"
 
 
 @pytest.fixture(autouse=True)
@@ -85,11 +93,67 @@ def test_a_311_is_read_in_the_readers_language(
         )
         for shown in (reasons_block(staff), reasons_block(client), api_text):
             assert expected in shown and other not in shown, language
-        # The reason itself no longer says Digipoort's bare words; the staff find them,
-        # with the foutcode, in the folded technical details.
+        # Digipoort's finding follows, with its foutcode and as Digipoort words it, for the
+        # client and its bookkeeping environment too (they correct the document); the
+        # staff's technical detail (the status as Digipoort answered it) stays the staff's.
         for shown in (reasons_block(client), api_text):
-            assert DIGIPOORT_WORDS not in shown and "VAS500" not in shown
-        assert "VAS500" in reasons_block(staff)
+            assert f"{DIGIPOORT_WORDS} (code VAS500)" in shown
+            assert RAW_STATUS not in shown
+        if language == "nl":
+            assert FINDING in reasons_block(client) and FINDING in api_text
+        assert RAW_STATUS in reasons_block(staff)
+
+
+def test_each_finding_of_digipoorts_validation_reaches_the_client(client_a):
+    """A 311 whose statusdetails list several findings ("CODE: text" a line, as the local
+    Digipoort answers for a document that is no well-formed XBRL): each reaches the client
+    and the client's environment as Digipoort worded it, after our sentence."""
+    message = make_message(client_a, Status.APPROVED)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-311")
+    now = timezone.now()
+    timeline = [
+        DigipoortStatus(200, now, "Authenticatie gelukt"),
+        DigipoortStatus(
+            311,
+            now + timedelta(seconds=1),
+            DIGIPOORT_WORDS,
+            "VAS500",
+            "XBRL001: Het bericht is geen goed gevormde XML\nXBRL002: Geen xbrli:xbrl",
+        ),
+    ]
+    submission.record_timeline(message.pk, "K-311", timeline)
+    message.refresh_from_db()
+    assert message.status == Status.REFUSED
+    shown = catalogue.in_plain_words(message.reasons)
+    assert shown == [
+        {"code": "digipoort_validation", "message": catalogue.sentence(message.reasons[0])},
+        {
+            "code": "XBRL001",
+            "message": "Melding van Digipoort: Het bericht is geen goed gevormde XML "
+            "(code XBRL001)",
+        },
+        {"code": "XBRL002", "message": "Melding van Digipoort: Geen xbrli:xbrl (code XBRL002)"},
+    ]
+    assert catalogue.public(message.reasons) == shown
+
+
+def test_a_transport_error_keeps_digipoorts_words_for_the_staff(
+    client_a, browser_a, api, digipoort_stub, digipoort_settings
+):
+    """A 70 (here 410 with AFS400: Digipoort could not deliver to the KvK) is no finding
+    on the document: its foutcode and words stay the staff's technical detail."""
+    message = make_message(client_a, Status.APPROVED)
+    digipoort_stub.set_faults(scenarios={client_a.kvk_number: "delivery_failed"})
+    assert submission.submit(message.pk) == "delivered"
+    digipoort_stub.set_clock(600)
+    submission.poll_due(now=timezone.now() + timedelta(seconds=600))
+    message.refresh_from_db()
+    assert message.status == Status.TRANSPORT_ERROR
+    assert "AFS400" in message.reasons[0]["detail"]
+    page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    detail = api(client_a.token).get(f"/api/v1/messages/{message.message_id}/").json()
+    for shown in (page, str(detail["reasons"])):
+        assert "AFS400" not in shown and "Melding van Digipoort" not in shown
 
 
 def test_the_kvks_verdict_keeps_the_kvks_reasons(client_a):
