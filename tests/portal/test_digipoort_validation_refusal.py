@@ -59,6 +59,22 @@ def refused_by_digipoort(client, stub, scenario: str = "validation_failed") -> A
     return message
 
 
+def decided(client, first: tuple, final: tuple) -> ApprovalMessage:
+    """An approved message of ``client``, delivered, whose timeline is the status ``first``
+    and a second later ``final`` (code, description, foutcode, details), as a poll reads
+    them."""
+    message = make_message(client, Status.APPROVED)
+    assert services.record_delivered(message_id=message.pk, kenmerk="K-1")
+    now = timezone.now()
+    timeline = [
+        DigipoortStatus(first[0], now, first[1]),
+        DigipoortStatus(final[0], now + timedelta(seconds=1), *final[1:]),
+    ]
+    submission.record_timeline(message.pk, "K-1", timeline)
+    message.refresh_from_db()
+    return message
+
+
 def reasons_block(page: str) -> str:
     found = re.search(r'id="reasons">(.*?)</div>', page, flags=re.S)
     assert found, "the page shows the reasons"
@@ -108,21 +124,10 @@ def test_each_finding_of_digipoorts_validation_reaches_the_client(client_a):
     """A 311 whose statusdetails list several findings ("CODE: text" a line, as the local
     Digipoort answers for a document that is no well-formed XBRL): each reaches the client
     and the client's environment as Digipoort worded it, after our sentence."""
-    message = make_message(client_a, Status.APPROVED)
-    assert services.record_delivered(message_id=message.pk, kenmerk="K-311")
-    now = timezone.now()
-    timeline = [
-        DigipoortStatus(200, now, "Authenticatie gelukt"),
-        DigipoortStatus(
-            311,
-            now + timedelta(seconds=1),
-            DIGIPOORT_WORDS,
-            "VAS500",
-            "XBRL001: Het bericht is geen goed gevormde XML\nXBRL002: Geen xbrli:xbrl",
-        ),
-    ]
-    submission.record_timeline(message.pk, "K-311", timeline)
-    message.refresh_from_db()
+    details = "XBRL001: Het bericht is geen goed gevormde XML\nXBRL002: Geen xbrli:xbrl"
+    message = decided(
+        client_a, (200, "Authenticatie gelukt"), (311, DIGIPOORT_WORDS, "VAS500", details)
+    )
     assert message.status == Status.REFUSED
     shown = catalogue.in_plain_words(message.reasons)
     assert shown == [
@@ -160,22 +165,9 @@ def test_the_kvks_verdict_keeps_the_kvks_reasons(client_a):
     """A 510 is the KvK's verdict: its reasons (here as the local Digipoort words a KvK
     number in the document that is not the one it was delivered under) stay as the KvK
     gave them."""
-    message = make_message(client_a, Status.APPROVED)
-    assert services.record_delivered(message_id=message.pk, kenmerk="K-510")
     words = "KvK-nummer in de instance (11223344) wijkt af van de belanghebbende (12345678)"
-    now = timezone.now()
-    timeline = [
-        DigipoortStatus(301, now, "Validatie gelukt"),
-        DigipoortStatus(
-            510,
-            now + timedelta(seconds=1),
-            "Validatie bij de uitvragende partij niet gelukt",
-            "KVK002",
-            f"KVK002: {words}",
-        ),
-    ]
-    submission.record_timeline(message.pk, "K-510", timeline)
-    message.refresh_from_db()
+    refused = (510, "Validatie bij de uitvragende partij niet gelukt", "KVK002", f"KVK002: {words}")
+    message = decided(client_a, (301, "Validatie gelukt"), refused)
     assert message.status == Status.REFUSED
     assert message.reasons == [{"code": "KVK002", "message": words}]
 
