@@ -21,7 +21,14 @@ def test_the_message_page_sizes_the_accounts_frame_and_runs_htmx(live_server, ne
     response = page.request.get(page.url)
     assert "script-src 'self'" in response.headers["content-security-policy"]
     # static/accounts-frame.js measured the frame; its <style> block styled the accounts.
-    page.wait_for_function("document.querySelector('iframe.accounts').offsetHeight > 400")
+    # Polled from here, not with wait_for_function: that compiles its predicate in the
+    # page once it has to poll, which this very policy refuses (no eval).
+    frame = page.locator("iframe.accounts")
+    for _ in range(100):
+        if frame.evaluate("node => node.offsetHeight") > 400:
+            break
+        page.wait_for_timeout(100)
+    assert frame.evaluate("node => node.offsetHeight") > 400
     watermark = page.frame_locator("iframe.accounts").locator(".kvk-watermark")
     assert watermark.evaluate("node => getComputedStyle(node).fontWeight") == "700"
     assert page.evaluate("typeof window.htmx") == "object"
