@@ -229,7 +229,9 @@ def ping_bodies(count: int) -> list[bytes]:
 
 
 #: The key ``statuses_in_db`` counts a 25 under when a newer version of its organisation's
-#: year replaced it (workflow.services.versions): processed like a 30, then closed.
+#: year closed it (its reason's code ``version_superseded``, workflow.services.versions):
+#: processed like a 30, then closed. Not every such 25 is linked as ``replaces``: each
+#: version replaces one, the one received just before it.
 REPLACED = -25
 
 
@@ -240,10 +242,9 @@ def statuses_in_db() -> dict[int, int]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT CASE WHEN m.status = 25 AND EXISTS (SELECT 1 FROM workflow_approvalmessage n"
-            " WHERE n.replaces_id = m.id) THEN %s ELSE m.status END AS shown, count(*)"
-            " FROM workflow_approvalmessage m GROUP BY shown",
-            [REPLACED],
+            "SELECT CASE WHEN m.status = 25 AND m.reasons @> %s::jsonb THEN %s"
+            " ELSE m.status END AS shown, count(*) FROM workflow_approvalmessage m GROUP BY shown",
+            ['[{"code": "version_superseded"}]', REPLACED],
         )
         return dict(cursor.fetchall())
 
