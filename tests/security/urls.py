@@ -58,6 +58,7 @@ def pages() -> list[Page]:
 PK_KINDS = {
     "insite-organisation": "organisation",
     "insite-organisation-approvers": "organisation",
+    "insite-organisation-responsible": "organisation",
     "insite-contact-create": "organisation",
     "insite-contact-access": "organisation",
     "insite-identification-add": "organisation",
