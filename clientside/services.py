@@ -1345,6 +1345,29 @@ def sent_message(report: AnnualReport) -> OutboundMessage | None:
     return current if current is not None and not replaceable(current) else None
 
 
+def reports_under_way(administration: Administration) -> list[tuple[AnnualReport, OutboundMessage]]:
+    """The administration's reports whose documents are under way at the portal, each with
+    that message (``sent_message`` of each report, in one query for all of them): the KvK
+    data and signatories in those documents stay as they were sent, whatever is changed
+    on the administration now. Newest year first."""
+    newest: dict[int, OutboundMessage] = {}
+    candidates = (
+        OutboundMessage.objects.filter(administration=administration, superseded_at__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("report", "administration")
+        .defer("document")
+        .order_by("-created_at")
+    )
+    for message in candidates:
+        newest.setdefault(message.report_id, message)
+    under_way = [
+        (message.report, message)
+        for message in newest.values()
+        if not stopped_for_old_number(message) and not replaceable(message)
+    ]
+    return sorted(under_way, key=lambda pair: (-pair[0].financial_year, pair[0].pk))
+
+
 def _last_sent(report: AnnualReport) -> OutboundMessage | None:
     """The report's newest message the portal may have (not ``replaceable``)."""
     return next(

@@ -389,6 +389,7 @@ def _administration_context(
         list(administration.outbound_messages.select_related("report").defer("document")),
     )
     signatories = list(administration.signatories.all())
+    under_way = services.reports_under_way(administration)
     # A new signatory signs after the ones there are (nl-cd:PresentationOrder).
     next_order = max((s.order for s in signatories), default=0) + 1
     return {
@@ -403,6 +404,9 @@ def _administration_context(
         "resubmission_form": resubmission_form
         or ResubmissionForm(initial={"financial_year": timezone.now().year - 1}),
         "outbound": outbound,
+        "under_way": under_way,
+        # A sent report is not "te bewerken": its figures are fixed (services.edit_lock).
+        "under_way_ids": {report.pk for report, _message in under_way},
         "next_step": step_text,
         "next_link": step_link,
         "can_change": request.user.has_perm(CHANGE),
@@ -423,7 +427,11 @@ def administration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "clientside/administration_form.html",
-        {"form": form, "administration": administration},
+        {
+            "form": form,
+            "administration": administration,
+            "under_way": services.reports_under_way(administration),
+        },
     )
 
 
