@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -447,6 +447,12 @@ class ResubmissionForm(NewReportForm):
             "required": _("Een heraanlevering vereist de datum van vaststelling."),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # It stands on the administration's page beside NewReportForm: ids of its own.
+        kwargs.setdefault("auto_id", "id_resubmission_%s")
+        super().__init__(*args, **kwargs)
+
     filed_elsewhere = forms.BooleanField(
         label=_(
             "De jaarrekening over dit boekjaar is vastgesteld en al bij de KvK gedeponeerd "
