@@ -221,12 +221,18 @@ class DeadlineRow:
 
     @property
     def predates_onboarding(self) -> bool:
-        """The year has no message and its filing deadline passed before the organisation
-        was added to Deponeer: as far as we know it was filed another way. Not at risk: no
-        alarm (deadlines.reminders), not counted overdue (Termijnen, the dashboard)."""
+        """The year has no message and the last day it could be filed passed before the
+        organisation was added to Deponeer: as far as we know it was filed another way. Not
+        at risk: no alarm (deadlines.reminders), not counted overdue (Termijnen, the
+        dashboard).
+
+        The last day is twelve months after the year end (``filing_limit``; KVK-SBR.md:
+        filing "in any case within 12 months after year end", art. 2:394 lid 3 BW), not the
+        expected filing day: a company that adopted late may still file until then, and one
+        that comes to a new accountant in that time often has not."""
         if self.message is not None or self.deadlines is None or not self.days_overdue:
             return False
-        return self.onboarded_on > self.deadlines.filing
+        return self.onboarded_on > self.deadlines.filing_limit
 
     @property
     def onboarded_on(self) -> date:

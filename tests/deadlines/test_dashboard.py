@@ -135,14 +135,43 @@ def test_the_dashboard_query_count_does_not_grow_with_the_organisations(staff_cl
     assert many_queries == few_queries
 
 
-def test_a_year_whose_deadline_passed_before_the_client_came_is_not_overdue(
+def test_a_year_whose_twelve_months_passed_before_the_client_came_is_not_overdue(
     staff_client, environment
 ):
-    """Laat came to Deponeer on 1 September 2026, after its 2025 was due (8 August 2026),
-    and sent nothing for it: as far as we know it was filed another way. Not overdue on
-    the dashboard nor among the clients at risk in Termijnen (the escalations skip it too:
-    test_reminders); the list of all clients says why. Vroeg came on 1 August 2026, before
-    the deadline passed: overdue."""
+    """Oud came to Deponeer on 1 February 2026, after the last day its 2024 could be filed
+    (twelve months after the year end, 31 December 2025: KVK-SBR.md, "in any case within
+    12 months after year end"), and sent nothing for it: as far as we know it was filed
+    another way. Not overdue among the clients at risk in Termijnen (the escalations skip it
+    too: test_reminders); the list of all clients says why. Nieuw came on 1 December 2025,
+    after its 2024 was expected (8 August 2025) but within the twelve months: it may well
+    not have filed yet, so it is overdue."""
+    old = factories.OrganisationFactory(environment=environment, name="Oud B.V.")
+    onboarded(old, on=date(2026, 2, 1))
+    new = factories.OrganisationFactory(environment=environment, name="Nieuw B.V.")
+    onboarded(new, on=date(2025, 12, 1))
+
+    overdue = staff_client.get(reverse("deadlines:list"), {"year": "2024", "within": "-1"})
+    assert names(overdue) == ["Nieuw B.V."]
+    every = staff_client.get(reverse("deadlines:list"), {"year": "2024", "situation": "all"})
+    (row,) = [row for row in every.context["rows"] if row.organisation == old]
+    assert row.predates_onboarding and not row.at_risk and not row.overdue
+    note = (
+        "Termijn verstreken vóór de aanmelding in Deponeer op 1 februari 2026: vermoedelijk "
+        "op een andere manier gedeponeerd; controleer het zo nodig in het Handelsregister."
+    )
+    assert note in html.unescape(every.content.decode())
+    export = staff_client.get(reverse("deadlines:export"), {"year": "2024", "situation": "all"})
+    lines = {line.split(";")[0]: line for line in export.content.decode("utf-8-sig").splitlines()}
+    assert note in lines["Oud B.V."] and "aanmelding" not in lines["Nieuw B.V."]
+
+
+def test_a_year_expected_before_the_client_came_but_within_twelve_months_stays_at_risk(
+    staff_client, environment
+):
+    """Laat came on 1 September 2026: its 2025 was expected on 8 August 2026 (adoption
+    within 7 months, filing 8 days later), but may be filed until 31 December 2026, and a
+    client that comes to a new accountant then has often not filed. It counts as overdue
+    on the dashboard and in Termijnen, as Vroeg's (came on 1 August 2026) does."""
     late = factories.OrganisationFactory(environment=environment, name="Laat B.V.")
     onboarded(late, on=date(2026, 9, 1))
     early = factories.OrganisationFactory(environment=environment, name="Vroeg B.V.")
@@ -150,20 +179,11 @@ def test_a_year_whose_deadline_passed_before_the_client_came_is_not_overdue(
 
     response = staff_client.get(reverse(DASHBOARD))
 
-    assert response.context["years_at_risk"] == [YearAtRisk(2025, overdue=1, due_soon=0)]
+    assert response.context["years_at_risk"] == [YearAtRisk(2025, overdue=2, due_soon=0)]
     overdue = staff_client.get(reverse("deadlines:list"), {"year": "2025", "within": "-1"})
-    assert names(overdue) == ["Vroeg B.V."]
+    assert names(overdue) == ["Laat B.V.", "Vroeg B.V."]
     every = staff_client.get(reverse("deadlines:list"), {"year": "2025", "situation": "all"})
-    (row,) = [row for row in every.context["rows"] if row.organisation == late]
-    assert row.predates_onboarding and not row.at_risk and not row.overdue
-    note = (
-        "Termijn verstreken vóór de aanmelding in Deponeer op 1 september 2026: vermoedelijk "
-        "op een andere manier gedeponeerd; controleer het zo nodig in het Handelsregister."
-    )
-    assert note in html.unescape(every.content.decode())
-    export = staff_client.get(reverse("deadlines:export"), {"year": "2025", "situation": "all"})
-    lines = {line.split(";")[0]: line for line in export.content.decode("utf-8-sig").splitlines()}
-    assert note in lines["Laat B.V."] and "aanmelding" not in lines["Vroeg B.V."]
+    assert "aanmelding in Deponeer" not in html.unescape(every.content.decode())
 
 
 def test_mijn_clienten_counts_only_the_staff_members_own_organisations(

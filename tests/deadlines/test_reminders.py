@@ -379,24 +379,28 @@ def test_a_rejection_after_the_deadline_escalates_once_as_overdue(
     assert entry.sent_at is not None
 
 
-def test_overdue_after_a_warning_and_only_for_years_the_portal_saw_pass(
+def test_overdue_after_a_warning_and_for_a_client_that_came_within_the_twelve_months(
     environment, org, staff_members, django_capture_on_commit_callbacks
 ):
     # Alfa was in the portal before the deadline and sent nothing: warned, then overdue.
     type(org).objects.filter(pk=org.pk).update(created_at=at_noon(date(2026, 1, 5)))
     run(django_capture_on_commit_callbacks, date(2026, 8, 1))  # 7 days left
-    # Beta came the day after the deadline of 2025, without a message: as far as the
-    # portal knows it filed another way, so no alarm.
+    # Beta came the day after 2025 was expected, without a message; it may be filed until
+    # 31 December 2026 (twelve months after the year end, KVK-SBR.md), so it may well not
+    # be: overdue too (DeadlineRow.predates_onboarding).
     beta = factories.OrganisationFactory(environment=environment, name="Beta B.V.")
     type(beta).objects.filter(pk=beta.pk).update(created_at=at_noon(date(2026, 8, 9)))
     run(django_capture_on_commit_callbacks, date(2026, 8, 9))  # 1 day overdue
     warning, overdue = mail.outbox
     assert "nadert" in warning.subject and "verstreken" in overdue.subject
-    assert "(1 dag geleden)" in overdue.body and "Beta" not in overdue.body
-    assert sorted(ReminderLog.objects.values_list("kind", "step", "organisation")) == [
-        ("staff_escalation", 14, org.pk),
-        ("staff_overdue", 0, org.pk),
-    ]
+    assert "(1 dag geleden)" in overdue.body and "Beta B.V., boekjaar 2025" in overdue.body
+    assert sorted(ReminderLog.objects.values_list("kind", "step", "organisation")) == sorted(
+        [
+            ("staff_escalation", 14, org.pk),
+            ("staff_overdue", 0, org.pk),
+            ("staff_overdue", 0, beta.pk),
+        ]
+    )
 
 
 def test_the_overdue_digest_links_to_termijnen_of_the_years_it_lists(
@@ -487,8 +491,9 @@ def test_the_digest_subject_counts_clients_not_their_years(
     staff_members[1].save()
     (alfa,) = _overdue_clients(environment, 1, years=(2024, 2025))
     (beta,) = _overdue_clients(environment, 1, years=(2025,))
-    # Beta came after the deadline of 2024: no alarm for a year the portal did not see pass.
-    type(beta).objects.filter(pk=beta.pk).update(created_at=at_noon(date(2025, 9, 1)))
+    # Beta came after the last day 2024 could be filed (31 December 2025, twelve months
+    # after the year end): no alarm for a year the portal did not see pass.
+    type(beta).objects.filter(pk=beta.pk).update(created_at=at_noon(date(2026, 1, 5)))
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.send_staff_escalations(today=SEASON) == 3
     by_address = {email.to[0]: email for email in mail.outbox}
