@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -1291,10 +1291,14 @@ def size_class_check(report: AnnualReport) -> sizeclass.SizeCheck | None:
     return sizeclass.check(report.administration.size, current, previous, period_start=start)
 
 
+#: A message that counts for its report: not a refused copy that another message of the
+#: report has overtaken (``supersede_refused_copies``).
+CURRENT = Q(superseded_at__isnull=True)
+
+
 def current_messages(report: AnnualReport) -> QuerySet[OutboundMessage]:
-    """The report's messages, without refused copies that another message of the report
-    has overtaken (``supersede_refused_copies``)."""
-    return report.messages.filter(superseded_at__isnull=True)
+    """The report's messages that count (``CURRENT``)."""
+    return report.messages.filter(CURRENT)
 
 
 def needs_correction(message: OutboundMessage) -> bool:
@@ -1318,6 +1322,15 @@ def open_message(report: AnnualReport) -> OutboundMessage | None:
 KVK_NUMBER_CHANGED = "kvk_number_changed"
 
 
+def stopped_for_kvk_number_change(message: OutboundMessage) -> bool:
+    """The portal stopped this message at 70 because the KvK number in its document is no
+    longer the organisation's there (KVK_NUMBER_CHANGED); the document is not read."""
+    return message.status == Status.TRANSPORT_ERROR and any(
+        isinstance(reason, dict) and reason.get("code") == KVK_NUMBER_CHANGED
+        for reason in message.reasons or []
+    )
+
+
 def stopped_for_old_number(message: OutboundMessage) -> bool:
     """The portal stopped this message at 70 because the KvK number in its document is no
     longer the organisation's (KVK_NUMBER_CHANGED), and this administration's KvK number is
@@ -1325,10 +1338,7 @@ def stopped_for_old_number(message: OutboundMessage) -> bool:
     accounts only under the number they contain (KVK-SBR.md section 3), so this message is
     never filed: new documents under the new number may be prepared and sent, and the
     portal replaces the stopped message with them."""
-    if message.status != Status.TRANSPORT_ERROR or not any(
-        isinstance(reason, dict) and reason.get("code") == KVK_NUMBER_CHANGED
-        for reason in message.reasons or []
-    ):
+    if not stopped_for_kvk_number_change(message):
         return False
     try:
         in_document = parse_instance(bytes(message.document)).kvk_number

@@ -11,22 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.db.models import Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from clientside import activation, check_messages, services
+from clientside import activation, check_messages, services, steps
 from clientside.forms import (
     AdministrationForm,
     CommunicationProfileForm,
@@ -45,10 +46,9 @@ from clientside.models import (
     Signatory,
     caption,
 )
-from clientside.portal_client import FILED
+from clientside.steps import next_step
 from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
 from kvk.render import render_html
-from kvk.status import Status
 from kvk.views import post_else
 
 VIEW = "clientside.view_administration"
@@ -91,263 +91,42 @@ def _profile(administration: Administration) -> CommunicationProfile | None:
     return CommunicationProfile.objects.filter(administration=administration).first()
 
 
-#: "Volgende stap" after a message that ended without a filing: correct and send again.
-CORRECTION_STEP = {
-    Status.PROCESSING_FAILED: gettext_lazy(
-        "Het portal kon het bericht niet verwerken (status 25). Herstel wat bij de redenen "
-        "staat en klik opnieuw op 'Klaarzetten accountancyportal'."
-    ),
-    Status.REJECTED: gettext_lazy(
-        "De jaarrekening is afgekeurd bij de beoordeling (status 40). Lees de reden in het "
-        "jaarrapport, corrigeer de stukken en klik opnieuw op 'Klaarzetten "
-        "accountancyportal'."
-    ),
-    Status.REFUSED: gettext_lazy(
-        "De KvK heeft de jaarrekening afgekeurd (status 90). Herstel wat bij de redenen "
-        "staat en klik opnieuw op 'Klaarzetten accountancyportal'."
-    ),
-}
-
-#: "Volgende stap" after Digipoort's own check refused the message (status 311, reported as
-#: 90), before the KvK received it (OutboundMessage.refused_by_digipoort).
-DIGIPOORT_REFUSAL_STEP = gettext_lazy(
-    "Digipoort heeft de jaarrekening afgekeurd bij de controle, voordat de KvK haar ontving "
-    "(status 90). Herstel wat bij de redenen staat en klik opnieuw op 'Klaarzetten "
-    "accountancyportal'."
-)
-
-#: "Volgende stap" after a message the portal closed because a newer version of the year
-#: replaced it there (OutboundMessage.replaced_by_newer_version): nothing failed.
-REPLACED_STEP = gettext_lazy(
-    "Het accountancyportal heeft een nieuwere versie van deze jaarrekening ontvangen; die "
-    "vervangt dit bericht (status 25) en wordt daar verder behandeld. Voor dit bericht hoeft "
-    "u niets te doen."
-)
-
-#: The portal stopped the message at 70: its KvK number is no longer the organisation's, and
-#: the administration has a new one (services.stopped_for_old_number).
-NEW_NUMBER_STEP = gettext_lazy(
-    "Het bericht kan niet naar de KvK: het vermeldt het oude KvK-nummer (status 70). Klik "
-    "opnieuw op 'Klaarzetten accountancyportal' en verzend de nieuwe versie met het nieuwe "
-    "KvK-nummer; die vervangt het gestopte bericht."
-)
-
-
-def next_step(administration: Administration) -> tuple[str, str]:
-    """The one thing to do next on this administration: (text, link)."""
-    detail = reverse("clientside:administration", args=[administration.pk])
-    if not administration.address_lines or not administration.filing_email:
-        return (
-            _(
-                "Vul bij de KvK-gegevens het adres (straat, huisnummer, postcode, plaats) en "
-                "het e-mailadres voor de deponering in."
-            ),
-            reverse("clientside:administration-edit", args=[administration.pk]),
-        )
-    if not administration.signatories.exists():
-        return (
-            _("Voeg de bestuurder(s) toe die de jaarrekening ondertekenen."),
-            detail + "#ondertekenaars",
-        )
-    if not activation.is_active(administration):
-        return (
-            _("Schakel de activering '%(name)s' in.") % {"name": activation.ACTIVATION_NAME},
-            reverse("clientside-activation", args=[administration.pk]),
-        )
-    profile = _profile(administration)
-    if profile is None or not profile.token:
-        return (
-            _(
-                "Vul 'Communicatie met accountant' in: het deelnemernummer en het token van "
-                "uw accountant."
-            ),
-            reverse("clientside:profile", args=[administration.pk]),
-        )
-    if profile.blocked:
-        return (
-            _("Het communicatieprofiel is geblokkeerd; haal de blokkade weg om te verzenden."),
-            reverse("clientside:profile", args=[administration.pk]),
-        )
-    reports = list(administration.annual_reports.all())
-    if not reports:
-        return (_("Maak een jaarrapport aan voor het boekjaar."), detail + "#jaarrapporten")
-    report, step = min(((r, _report_step(r, detail)) for r in reports), key=_step_order)
-    if len(reports) == 1 or step.names_year:
-        return (step.text, step.link)
-    return (f"{_report_label(report)}: {step.text}", step.link)
-
-
-def _report_label(report: AnnualReport) -> str:
-    """The report by its kind and year, as ``next_step`` names it."""
-    if report.resubmission:
-        label = _("Heraanlevering %(year)s")
-    elif report.second_filing:
-        label = _("Tweede aanlevering %(year)s")
-    else:
-        label = _("Jaarrapport %(year)s")
-    return label % {"year": report.financial_year}
-
-
-class _Step(NamedTuple):
-    """A report's next step: the text, the link, and how much it asks (``ACT``, ``WAIT``,
-    ``DONE``); ``names_year`` when the text already says the report's year."""
-
-    text: str
-    link: str
-    asks: int
-    names_year: bool = False
-
-
-#: What a report's step asks: something to do, waiting for the portal or the KvK, nothing.
-ACT, WAIT, DONE = 0, 1, 2
-
-
-def _step_order(pair: tuple[AnnualReport, _Step]) -> tuple[int, int, bool, bool]:
-    """Which report's step is the administration's: one that asks the user to do
-    something before one that waits, before one that is done; of those that ask or wait
-    the oldest year (a catch-up year is the more overdue filing), of those done the newest;
-    a heraanlevering, then a tweede aanlevering, before the original of its year."""
-    report, step = pair
-    year = -report.financial_year if step.asks == DONE else report.financial_year
-    return (step.asks, year, not report.resubmission, not report.second_filing)
-
-
-def _report_step(report: AnnualReport, detail: str) -> _Step:
-    """The next step of one report."""
-    report_url = reverse("clientside:report", args=[report.pk])
-    message = services.current_messages(report).order_by("-created_at").first()
-    if message is None:
-        text = _(
-            "Vul in het jaarrapport %(year)s de cijfers en de rapportagewaarden in en klik "
-            "op 'Klaarzetten accountancyportal'."
-        ) % {"year": report.financial_year}
-        return _Step(text, report_url, ACT, names_year=True)
-    return _message_step(message, detail, report_url)
-
-
-def _copy_step(message: OutboundMessage) -> str:
-    """``next_step`` for a message the portal refused as a copy: filed documents need
-    nothing more (a correction is a heraanlevering, KVK-SBR.md §1); other documents may be
-    changed and prepared again."""
-    if services.copy_kind(message) == FILED:
-        return _(
-            "Deze stukken zijn al bij de KvK gedeponeerd (zie de reden bij het bericht); er "
-            "hoeft niets meer te gebeuren. Een correctie kan alleen nog als heraanlevering, "
-            "met 'Heraanlevering maken' bij het gedeponeerde jaarrapport; staat dat niet in "
-            "deze omgeving, maak de heraanlevering dan bij de administratie onder "
-            "'Jaarrapporten'."
-        )
-    return _(
-        "Het accountancyportal heeft deze stukken al en neemt ze niet nog een keer aan "
-        "(zie de reden bij het bericht). Pas zo nodig het jaarrapport aan en klik "
-        "opnieuw op 'Klaarzetten accountancyportal'."
-    )
-
-
-def _message_step(message: OutboundMessage, detail: str, report_url: str) -> _Step:
-    """``next_step`` once the report has a message: what its status asks for."""
-    if services.refused_as_copy(message):
-        filed = services.copy_kind(message) == FILED
-        return _Step(_copy_step(message), report_url, DONE if filed else ACT)
-    if services.refused_for_the_token(message):
-        return _Step(
-            _(
-                "Het portal weigerde het token (zie de reden bij het bericht). Vul bij "
-                "'Communicatie met accountant' het token in dat uw accountant u gaf en klik "
-                "daarna opnieuw op 'Verzenden/ontvangen accountancyportal'."
-            ),
-            reverse("clientside:profile", args=[message.administration_id]),
-            ACT,
-        )
-    if message.status in (Status.PREPARED, Status.SEND_FAILED):
-        return _Step(
-            _("Klik op 'Verzenden/ontvangen accountancyportal' om het bericht te verzenden."),
-            detail + "#verzenden",
-            ACT,
-        )
-    if message.replaced_by_newer_version:
-        return _Step(str(REPLACED_STEP), report_url + "#berichten", DONE)
-    if message.refused_by_digipoort:
-        return _Step(str(DIGIPOORT_REFUSAL_STEP), report_url + "#nieuwe-stukken", ACT)
-    if services.needs_correction(message):
-        text = str(CORRECTION_STEP[Status(message.status)])
-        return _Step(text, report_url + "#nieuwe-stukken", ACT)
-    if message.status == Status.IN_REVIEW:
-        return _Step(
-            _(
-                "Het bericht ligt ter beoordeling bij de cliënt in het klantportal. Klik later "
-                "op 'Verzenden/ontvangen accountancyportal' om de uitkomst op te halen."
-            ),
-            detail + "#verzenden",
-            WAIT,
-        )
-    if services.stopped_for_old_number(message):
-        return _Step(str(NEW_NUMBER_STEP), report_url + "#nieuwe-stukken", ACT)
-    if message.status == Status.TRANSPORT_ERROR:
-        return _Step(
-            _(
-                "Goedgekeurd, maar het verzenden naar de KvK lukte nog niet (status 70). Het "
-                "accountantskantoor verzendt het opnieuw; u hoeft niets te doen."
-            ),
-            detail + "#verzenden",
-            WAIT,
-        )
-    if message.status == Status.FILED and message.adopted is False:
-        return _filed_not_adopted_step(message, report_url)
-    if message.status == Status.FILED:
-        return _Step(
-            _(
-                "Gedeponeerd bij de KvK. Een correctie kan alleen nog als heraanlevering, "
-                "vanuit het jaarrapport."
-            ),
-            report_url,
-            DONE,
-        )
-    return _Step(
-        _(
-            "Het bericht is onderweg (status %(status)s: %(label)s). Klik later op "
-            "'Verzenden/ontvangen accountancyportal' om de nieuwste status op te halen."
-        )
-        % {"status": message.status, "label": message.status_label},
-        detail + "#verzenden",
-        WAIT,
-    )
-
-
-def _filed_not_adopted_step(message: OutboundMessage, report_url: str) -> _Step:
-    """``next_step`` after the accounts were filed as not adopted (art. 2:394 lid 2 BW):
-    the adopted accounts follow as the tweede aanlevering, a report of its own; once it is
-    there, its step counts."""
-    if services.second_filing_of(message.report) is not None:
-        return _Step(
-            _(
-                "Gedeponeerd als niet vastgestelde jaarrekening; de vastgestelde jaarrekening "
-                "gaat als tweede aanlevering."
-            ),
-            report_url,
-            DONE,
-        )
-    return _Step(
-        _(
-            "Gedeponeerd als niet vastgestelde jaarrekening. Is de jaarrekening inmiddels "
-            "vastgesteld, stuur dan de vastgestelde jaarrekening met 'Vastgestelde "
-            "jaarrekening sturen (tweede aanlevering)' bij het jaarrapport."
-        ),
-        report_url + "#tweede-aanlevering",
-        ACT,
-    )
-
-
 # --- administrations ----------------------------------------------------------------------
+
+
+#: The list's filter on the next step (``?stap=``): what each value keeps.
+STEP_FILTERS = {"actie": steps.ACT, "wachten": steps.WAIT, "klaar": steps.DONE}
 
 
 @permission(VIEW)
 def administration_list(request: HttpRequest) -> HttpResponse:
-    administrations = Administration.objects.all()
+    """Every administration with where it stands (``steps.standings``): the newest report's
+    year and state, the next step and the filing deadline; searched by name or KvK number,
+    filtered on what the step asks, in the order of the names."""
+    q = " ".join(request.GET.get("q", "").split())
+    administrations = Administration.objects.order_by("name", "kvk_number", "pk")
+    if q:
+        administrations = administrations.filter(
+            Q(name__icontains=q) | Q(kvk_number__contains=q.replace(" ", ""))
+        )
+    found = steps.standings(administrations)
+    step = request.GET.get("stap", "")
+    step = step if step in STEP_FILTERS else ""
+    counts = {key: sum(s.asks == asks for s in found) for key, asks in STEP_FILTERS.items()}
+    shown = [s for s in found if not step or s.asks == STEP_FILTERS[step]]
     return render(
         request,
         "clientside/administration_list.html",
-        {"administrations": administrations, "can_add": request.user.has_perm(ADD)},
+        {
+            "standings": shown,
+            "q": q,
+            "step": step,
+            "counts": counts,
+            "filtered": bool(q or step),
+            "any_administration": bool(found) or Administration.objects.exists(),
+            "today": timezone.localdate(),
+            "can_add": request.user.has_perm(ADD),
+        },
     )
 
 
