@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -224,6 +224,9 @@ class CommunicationProfile(models.Model):
     last_test_at = models.DateTimeField(_("laatste verbindingstest"), null=True, blank=True)
     last_test_ok = models.BooleanField(null=True, blank=True)
     last_test_message = models.CharField(max_length=500, blank=True)
+    # The portal address the last test called: a test that succeeded says something about
+    # that address only (``reached_at``).
+    last_test_url = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("communicatieprofiel")
@@ -238,6 +241,15 @@ class CommunicationProfile(models.Model):
         if self.portal_url_override:
             return self.portal_url_override.rstrip("/")
         return settings.PORTAL_URL_TEMPLATE.format(participant=self.participant_number).rstrip("/")
+
+    @property
+    def reached_at(self) -> datetime | None:
+        """When the last "Test verbinding" reached the portal with these settings (the
+        address the profile has now, and its token: a new token forgets the test); None
+        when it failed, was never made, or called another address."""
+        if self.last_test_ok and self.last_test_url == self.portal_url:
+            return self.last_test_at
+        return None
 
 
 def _employees_field(verbose_name: Any) -> models.DecimalField:

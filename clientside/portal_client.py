@@ -12,6 +12,7 @@ import logging
 import socket
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,8 @@ import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from config.dates import format_moment
 
 log = logging.getLogger(__name__)
 
@@ -196,8 +199,19 @@ def address_problem(url: str) -> str | None:
 class PortalClient:
     """Calls of the CommSvc API with this environment's token (Bearer)."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        reached_at: datetime | None = None,
+    ) -> None:
+        """``reached_at``: when a connection test with this address and token last
+        succeeded (CommunicationProfile.reached_at), if it did; a portal out of reach is
+        then out of reach for now, not at a wrong address."""
         self.base_url = base_url.rstrip("/")
+        self.reached_at = reached_at
         self.session = requests.Session()
         self.session.headers.update(
             {"Authorization": f"Bearer {token}", "Accept": "application/json"}
@@ -227,15 +241,9 @@ class PortalClient:
             # redirects. Those that are also a ValueError are a request that is wrong in
             # itself, so trying it again cannot help.
             log.warning("Portal call %s %s failed: %s", method, url, error)
+            retryable = not isinstance(error, ValueError)
             raise PortalError(
-                "unreachable",
-                _(
-                    "Het accountancyportal op %(url)s is niet bereikbaar. Controleer het "
-                    "deelnemernummer of het eigen portaladres bij 'Communicatie met accountant' "
-                    "en probeer het opnieuw."
-                )
-                % {"url": self.base_url},
-                retryable=not isinstance(error, ValueError),
+                "unreachable", self._unreachable(retryable), retryable=retryable
             ) from None
         try:
             body = response.json()
@@ -271,6 +279,23 @@ class PortalClient:
         if response.status_code >= 400:
             raise _refused(f"{method} {url}", response, body)
         return response.status_code, body
+
+    def _unreachable(self, retryable: bool) -> str:
+        """What to do when the portal cannot be reached: after a connection test with
+        these settings succeeded, they are right and the portal is out of reach for now;
+        otherwise the settings are the likely cause."""
+        if retryable and self.reached_at is not None:
+            return _(
+                "Het accountancyportal op %(url)s is nu niet bereikbaar. De verbindingstest "
+                "met deze instellingen is op %(moment)s gelukt; het portal is dus "
+                "waarschijnlijk tijdelijk niet bereikbaar. Probeer het later opnieuw; blijft "
+                "dit zo, neem dan contact op met uw accountant."
+            ) % {"url": self.base_url, "moment": format_moment(self.reached_at)}
+        return _(
+            "Het accountancyportal op %(url)s is niet bereikbaar. Controleer het "
+            "deelnemernummer of het eigen portaladres bij 'Communicatie met accountant' "
+            "en probeer het opnieuw."
+        ) % {"url": self.base_url}
 
     def check_connection(self) -> str | None:
         """Is the portal there and does it accept the token? Returns the KvK number of the

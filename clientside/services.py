@@ -1568,7 +1568,9 @@ class SendReceiveResult:
 
 
 def client_for(profile: CommunicationProfile, *, timeout: float = 30.0) -> PortalClient:
-    return PortalClient(profile.portal_url, profile.token, timeout=timeout)
+    return PortalClient(
+        profile.portal_url, profile.token, timeout=timeout, reached_at=profile.reached_at
+    )
 
 
 def _profile_problem(administration: Administration) -> str | None:
@@ -1876,8 +1878,16 @@ def set_token(*, profile: CommunicationProfile, token: str) -> CommunicationProf
     profile.last_test_at = None
     profile.last_test_ok = None
     profile.last_test_message = ""
+    profile.last_test_url = ""
     profile.save(
-        update_fields=["token", "token_set_at", "last_test_at", "last_test_ok", "last_test_message"]
+        update_fields=[
+            "token",
+            "token_set_at",
+            "last_test_at",
+            "last_test_ok",
+            "last_test_message",
+            "last_test_url",
+        ]
     )
     return profile
 
@@ -1916,7 +1926,10 @@ def test_connection(profile: CommunicationProfile, *, timeout: float = 10.0) -> 
                 % {"url": profile.portal_url},
             )
     CommunicationProfile.objects.filter(pk=profile.pk).update(
-        last_test_at=timezone.now(), last_test_ok=outcome.ok, last_test_message=outcome.message
+        last_test_at=timezone.now(),
+        last_test_ok=outcome.ok,
+        last_test_message=outcome.message,
+        last_test_url=profile.portal_url,
     )
     return outcome
 
