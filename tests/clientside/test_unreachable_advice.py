@@ -137,4 +137,3 @@ def test_without_any_test_the_settings_advice_stays(closed_port_url):
     error = _send(env)
 
     assert SETTINGS_ADVICE in error and FOR_NOW not in error
-
