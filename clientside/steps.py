@@ -177,6 +177,10 @@ def standings(administrations: QuerySet[Administration]) -> list[Standing]:
             ),
         )
     )
+    for administration in loaded:
+        # What activation.is_active reads: the switch came with the administration.
+        switch = getattr(administration, "filing_activation", None)
+        administration._filing_active = bool(switch and switch.active)  # type: ignore[attr-defined]
     _read_stopped_documents(loaded)
     return [_standing(administration) for administration in loaded]
 
@@ -187,10 +191,6 @@ def _read_stopped_documents(administrations: Iterable[Administration]) -> None:
     messages only, in one query, and give every message its administration."""
     stopped: dict[int, OutboundMessage] = {}
     for administration in administrations:
-        administration._filing_active = bool(  # type: ignore[attr-defined]
-            getattr(administration, "filing_activation", None)
-            and administration.filing_activation.active
-        )
         for report in administration.annual_reports.all():
             for message in report.current_messages:  # type: ignore[attr-defined]
                 message.administration = administration
@@ -236,7 +236,7 @@ def _standing(administration: Administration) -> Standing:
         step=step,
         step_report=step_report,
         text=text,
-        deadline=_deadline(administration, pressing),
+        deadline=_deadline(administration, pressing, reports),
     )
 
 
@@ -262,12 +262,28 @@ def filing_deadline(administration: Administration, financial_year: int) -> date
 
 
 def _deadline(
-    administration: Administration, pressing: tuple[AnnualReport, Step] | None
+    administration: Administration,
+    pressing: tuple[AnnualReport, Step] | None,
+    reports: list[AnnualReport],
 ) -> date | None:
-    """The filing deadline of the year that asks for something or waits, if any."""
+    """The filing deadline of the year that asks for something or waits, if any; none
+    once the year is filed: a heraanlevering or a tweede aanlevering that follows is no
+    filing that deadline is about."""
     if pressing is None or pressing[1].asks == DONE:
         return None
-    return filing_deadline(administration, pressing[0].financial_year)
+    report = pressing[0]
+    year = report.financial_year
+    if report.resubmission or report.second_filing:
+        return None
+    if any(_filed(other) for other in reports if other.financial_year == year):
+        return None
+    return filing_deadline(administration, year)
+
+
+def _filed(report: AnnualReport) -> bool:
+    """The report is filed at the KvK: locked, or its current message at 80."""
+    message = _current(report)
+    return report.locked or (message is not None and message.status == Status.FILED)
 
 
 def _setup_step(administration: Administration, detail: str) -> Step | None:

@@ -197,6 +197,27 @@ def test_a_passed_deadline_says_so(bookkeeper):
     assert row["deadline"] == f"{format_day(_limit(YEAR - 3))} verstreken"
 
 
+def test_no_deadline_once_the_year_is_filed_and_a_correction_follows(bookkeeper):
+    """A heraanlevering, or the tweede aanlevering after accounts filed as not adopted
+    (KVK-SBR.md section 1), follows a filing: the year's filing deadline is met, and
+    "verstreken" beside it would say the year was filed late."""
+    corrected = _environment("Correctie B.V.", "10000001")
+    mirrored(corrected.report, Status.FILED)
+    AnnualReport.objects.create(
+        administration=corrected.administration, financial_year=YEAR - 3, resubmission=True
+    )
+    not_adopted = _environment("Niet vastgesteld B.V.", "10000002")
+    filed = mirrored(not_adopted.report, Status.FILED)
+    filed.adopted = False
+    filed.save()
+
+    rows = _rows(bookkeeper)
+
+    assert rows["Correctie B.V."]["step"] == f"Heraanlevering {YEAR - 3}: Klaarzetten"
+    assert rows["Niet vastgesteld B.V."]["step"] == "Tweede aanlevering sturen"
+    assert rows["Correctie B.V."]["deadline"] == rows["Niet vastgesteld B.V."]["deadline"] == "–"
+
+
 def test_no_deadline_for_a_legal_form_without_a_term(bookkeeper):
     # kvk.deadlines: a vennootschap onder firma files no accounts unless all fully liable
     # partners are capital companies (art. 2:360 lid 2 BW); no term is computed for it.
