@@ -243,7 +243,7 @@ def test_the_filter_keeps_what_asks_for_action_and_counts_each_kind(bookkeeper):
         " ".join(o.text_content().split()) for o in page.xpath("//select[@id='stap']/option")
     ]
     assert options == [
-        "Alle",
+        "Alle administraties",
         "Actie nodig (2)",
         "Wacht op portal of cliënt (1)",
         "Geen actie nodig (1)",
