@@ -695,10 +695,7 @@ class FiguresForm(forms.Form):
     )
     appropriation = forms.ChoiceField(
         label=_("Balans vóór of na resultaatbestemming"),
-        choices=[
-            (tx.BEFORE_APPROPRIATION, _("Vóór resultaatbestemming")),
-            (tx.AFTER_APPROPRIATION, _("Na resultaatbestemming")),
-        ],
+        choices=tx.choices((tx.BEFORE_APPROPRIATION, tx.AFTER_APPROPRIATION)),
         initial=tx.BEFORE_APPROPRIATION,
     )
 

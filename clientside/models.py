@@ -185,7 +185,9 @@ class Signatory(models.Model):
     )
     name = models.CharField(_("naam"), max_length=200)
     #: jenv-bw2-i:DirectorType, one of the taxonomy's values ("Bestuurder (huidig)", ...)
-    function = value_list_field(_("functie"), tx.DIRECTOR_TYPES, default=tx.DIRECTOR, max_length=40)
+    function = value_list_field(
+        _("functie"), tx.director_type_choices, default=tx.DIRECTOR, max_length=40
+    )
     #: nl-cd:PresentationOrder: the order of the signatures in the document
     order = models.PositiveSmallIntegerField(_("volgorde"), default=1)
 
@@ -195,7 +197,7 @@ class Signatory(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.function})"
+        return f"{self.name} ({self.get_function_display()})"
 
     @property
     def supervisory(self) -> bool:

@@ -4,13 +4,14 @@ else."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models.expressions import Combinable
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kvk import taxonomy as tx
@@ -20,34 +21,26 @@ Owner = TypeVar("Owner", bound=models.Model)
 
 def value_list_field(
     verbose_name: Any,
-    values: Sequence[str],
+    choices: Callable[[], list[tuple[str, str | Promise]]],
     *,
     default: str,
     max_length: int,
-    choices: Callable[[], list[tuple[str, str]]] | None = None,
 ) -> models.CharField:
-    """One value of a KvK taxonomy value list, shown as itself (the values are Dutch text,
-    "Bestuurder (huidig)") unless ``choices`` gives captions: a function, so that a
-    migration names it instead of copying the captions, which are not schema."""
-    return models.CharField(
-        verbose_name,
-        max_length=max_length,
-        choices=choices or [(value, value) for value in values],
-        default=default,
-    )
+    """One value of a KvK taxonomy value list, stored and filed as the taxonomy has it
+    ("Bestuurder (huidig)"), shown with its caption in the reader's language
+    (kvk.taxonomy.CAPTIONS): forms offer the captions, ``get_<field>_display`` and the admin
+    show them. ``choices`` is a function, so that a migration names it instead of copying
+    the captions, which are not schema."""
+    return models.CharField(verbose_name, max_length=max_length, choices=choices, default=default)
 
 
 def legal_form_field() -> models.CharField:
     """The legal form as the filing carries it (jenv-bw2-i:LegalEntityLegalForm): the full
     Dutch names of the taxonomy's value list (jenv-codes:legalFormItemType), shown with
-    their captions ("Coöperatie", tx.LEGAL_FORM_CAPTIONS); it also drives the legal
-    deadlines (kvk.deadlines.RULES)."""
+    their captions ("Coöperatie", tx.CAPTIONS); it also drives the legal deadlines
+    (kvk.deadlines.RULES)."""
     return value_list_field(
-        _("rechtsvorm"),
-        tx.LEGAL_FORMS,
-        default=tx.LEGAL_FORM_BV,
-        max_length=100,
-        choices=tx.legal_form_choices,
+        _("rechtsvorm"), tx.legal_form_choices, default=tx.LEGAL_FORM_BV, max_length=100
     )
 
 

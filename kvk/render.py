@@ -259,7 +259,7 @@ def context_for(content: bytes, *, concept: bool = True) -> dict[str, object]:
         "concept": concept,
         "generation": inst.generation.upper() if inst.generation else "",
         "size_label": texts.get(f"size_{st.size}", st.size),
-        "legal_form_label": tx.legal_form_caption(st.legal_form),
+        "legal_form_label": tx.caption(st.legal_form),
         "column_current": _column_label(st.period_start, st.period_end),
         "column_previous": _column_label(st.previous_start, st.previous_end),
         "comparatives": st.has_comparatives,

@@ -32,11 +32,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from kvk import nt
 
@@ -179,34 +182,78 @@ def _enumeration(type_name: str) -> tuple[str, ...]:
 YES, NO = "Ja", "Nee"  # nl-codes:yesNoItemType
 LEGAL_FORMS = _enumeration("jenv-codes:legalFormItemType")
 LEGAL_FORM_BV = "Besloten vennootschap met beperkte aansprakelijkheid"
-#: How a legal form is shown where its value of the list is not plain Dutch. NT19 gives the
-#: enumeration values of jenv-codes:legalFormItemType and no label of their own (they are
-#: facets of an XML Schema restriction; kvk/nt19 records no labels), so the value is the
-#: only name the taxonomy has. "Cooperatie" is the value without the diaeresis; the law
-#: writes "coöperatie" (Boek 2 BW, Titel 3, art. 2:53). Instances keep the value.
-LEGAL_FORM_CAPTIONS = MappingProxyType({"Cooperatie": "Coöperatie"})
-
-
-def legal_form_caption(value: str) -> str:
-    """The legal form as people read it: the caption of LEGAL_FORM_CAPTIONS, else the value."""
-    return LEGAL_FORM_CAPTIONS.get(value, value)
-
-
-def legal_form_choices() -> list[tuple[str, str]]:
-    """(value of the taxonomy's list, caption) for a form's or a model field's choices."""
-    return [(value, legal_form_caption(value)) for value in LEGAL_FORMS]
-
-
 DIRECTOR_TYPES = _enumeration("jenv-codes:directorItemType")
 DIRECTOR, SUPERVISORY_DIRECTOR = "Bestuurder (huidig)", "Commissaris (huidig)"
 APPROPRIATIONS = _enumeration("jenv-codes:profitAppropriationItemType")
 BEFORE_APPROPRIATION, AFTER_APPROPRIATION = "Voor", "Na"
+
+#: What a person reads for a value of the lists that forms, pages and the admin show: a
+#: caption through gettext (the Dutch msgid is the Dutch text, the English is in the
+#: catalogue), while the value is what is stored and filed. NT19 gives these enumerations
+#: no labels of their own (they are facets of an XML Schema restriction; kvk/nt19 records
+#: no labels), so the value is the only name the taxonomy has and the Dutch caption is the
+#: value, except where the value is not plain Dutch: "Cooperatie" is the value without the
+#: diaeresis, the law writes "coöperatie" (Boek 2 BW, Titel 3, art. 2:53); and the
+#: appropriation's "Voor"/"Na" say before or after what. The lists share no value, so a
+#: value names its caption. The rendered accounts say the directors' functions in their own
+#: words, in the filing's language (kvk.labels.DIRECTOR_TYPES_NL, "Bestuurder").
+CAPTIONS: Mapping[str, Promise] = MappingProxyType(
+    {
+        # jenv-codes:legalFormItemType
+        "Besloten vennootschap met beperkte aansprakelijkheid": gettext_lazy(
+            "Besloten vennootschap met beperkte aansprakelijkheid"
+        ),
+        "Commanditaire vennootschap": gettext_lazy("Commanditaire vennootschap"),
+        "Cooperatie": gettext_lazy("Coöperatie"),
+        "Naamloze vennootschap": gettext_lazy("Naamloze vennootschap"),
+        "Onderlinge waarborgmaatschappij": gettext_lazy("Onderlinge waarborgmaatschappij"),
+        "Stichting": gettext_lazy("Stichting"),
+        "Vennootschap onder firma": gettext_lazy("Vennootschap onder firma"),
+        "Vereniging": gettext_lazy("Vereniging"),
+        # jenv-codes:directorItemType
+        "Bestuurder (huidig)": gettext_lazy("Bestuurder (huidig)"),
+        "Bestuurder (voormalig)": gettext_lazy("Bestuurder (voormalig)"),
+        "Commissaris (huidig)": gettext_lazy("Commissaris (huidig)"),
+        "Commissaris (voormalig)": gettext_lazy("Commissaris (voormalig)"),
+        # jenv-codes:profitAppropriationItemType
+        BEFORE_APPROPRIATION: gettext_lazy("Vóór resultaatbestemming"),
+        AFTER_APPROPRIATION: gettext_lazy("Na resultaatbestemming"),
+    }
+)
+#: The lists CAPTIONS covers: every value of each has its caption.
+CAPTIONED_LISTS = (LEGAL_FORMS, DIRECTOR_TYPES, APPROPRIATIONS)
+
+
+def caption(value: str) -> str | Promise:
+    """What a person reads for ``value`` of a list in CAPTIONS, translated where it is shown
+    (lazy); a value of no such list is shown as itself."""
+    return CAPTIONS.get(value, value)
+
+
+def choices(values: Iterable[str]) -> list[tuple[str, str | Promise]]:
+    """(value of the taxonomy's list, caption) for a form's or a model field's choices."""
+    return [(value, caption(value)) for value in values]
+
+
+def legal_form_choices() -> list[tuple[str, str | Promise]]:
+    """The legal forms' choices; a function, so that a model field's migration names it
+    instead of copying the captions, which are not schema."""
+    return choices(LEGAL_FORMS)
+
+
+def director_type_choices() -> list[tuple[str, str | Promise]]:
+    """The directors' functions' choices (jenv-codes:directorItemType), as
+    ``legal_form_choices``."""
+    return choices(DIRECTOR_TYPES)
+
+
 #: kvk-i:IncomeStatementClassificationType for a profit and loss by nature of expense
 CLASSIFICATION_BY_NATURE = "Categoriaal"
 #: rj-i:DocumentRelatesToIndividualEntityOrGroup: this product files separate accounts
 SEPARATE_ACCOUNTS = "Enkelvoudig"
 assert {YES, NO} == set(_enumeration("nl-codes:yesNoItemType"))
-assert set(LEGAL_FORM_CAPTIONS) <= set(LEGAL_FORMS)
+assert set(CAPTIONS) == {value for values in CAPTIONED_LISTS for value in values}
+assert len(CAPTIONS) == sum(len(values) for values in CAPTIONED_LISTS), "no value in two lists"
 assert LEGAL_FORM_BV in LEGAL_FORMS and {DIRECTOR, SUPERVISORY_DIRECTOR} <= set(DIRECTOR_TYPES)
 assert {BEFORE_APPROPRIATION, AFTER_APPROPRIATION} == set(APPROPRIATIONS)
 assert CLASSIFICATION_BY_NATURE in _enumeration("kvk-codes:incomeStatementClassificationItemType")

@@ -17,18 +17,23 @@ from kvk.deadlines import BV, financial_year_period
 YEAR_END = re.compile(r"(?P<day>[0-9]{1,2})-(?P<month>[0-9]{1,2})")
 
 
+def _captions() -> str:
+    """The legal forms as people read them, in the active language (tx.CAPTIONS)."""
+    return ", ".join(str(caption) for _value, caption in tx.legal_form_choices())
+
+
 def legal_form(typed: str) -> str:
     """The value of the taxonomy's list (tx.LEGAL_FORMS) typed as it, or as its caption
     ("Coöperatie"), in any capitals."""
     wanted = typed.strip().casefold()
     for value, caption in tx.legal_form_choices():
-        if wanted in (value.casefold(), caption.casefold()):
+        if wanted in (value.casefold(), str(caption).casefold()):
             return value
     raise CommandError(
         _("Onbekende rechtsvorm '%(rechtsvorm)s'. Kies een van: %(keuzes)s.")
         % {
             "rechtsvorm": typed,
-            "keuzes": ", ".join(caption for _value, caption in tx.legal_form_choices()),
+            "keuzes": _captions(),
         }
     )
 
@@ -68,9 +73,7 @@ class Command(BaseCommand):
             dest="legal_form",
             metavar="RECHTSVORM",
             default=BV,
-            help="Rechtsvorm, zoals in InSite: "
-            + ", ".join(caption for _value, caption in tx.legal_form_choices())
-            + " (standaard: de BV)",
+            help="Rechtsvorm, zoals in InSite: " + _captions() + " (standaard: de BV)",
         )
         parser.add_argument(
             "--year-end",
@@ -119,7 +122,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Rechtsvorm: %(rechtsvorm)s; einde boekjaar: %(einde)s.")
-            % {"rechtsvorm": tx.legal_form_caption(form), "einde": f"{day:02d}-{month:02d}"}
+            % {"rechtsvorm": tx.caption(form), "einde": f"{day:02d}-{month:02d}"}
         )
         if responsible is not None:
             self.stdout.write(
