@@ -21,60 +21,23 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kvk import labels
 from kvk import taxonomy as tx
+from kvk.i18n import interface_language, speaking
 from kvk.parser import parse_instance
 from kvk.render import money
 from kvk.statements import Address, FinancialStatements, Signatory
 
-#: Parts of the accounts, in reading order, with their captions.
+#: Parts of the accounts, in reading order, with their captions (gettext: Dutch msgids).
 PARTS = {
-    "nl": {
-        "general": "Algemeen",
-        "balance": "Balans",
-        "profit_loss": "Winst-en-verliesrekening",
-        "notes": "Toelichting",
-        "signing": "Ondertekening",
-    },
-    "en": {
-        "general": "General",
-        "balance": "Balance sheet",
-        "profit_loss": "Profit and loss account",
-        "notes": "Notes",
-        "signing": "Signing",
-    },
-}
-
-_WORDS = {
-    "nl": {
-        "current": "huidig jaar",
-        "previous": "vorig jaar",
-        "changed": "tekst gewijzigd",
-        "added": "toegevoegd",
-        "removed": "verwijderd",
-        "yes": "ja",
-        "no": "nee",
-        "period": "Boekjaar",
-        "previous_period": "Vorig boekjaar",
-        "adopted": "Vastgesteld",
-        "adoption_date": "Datum vaststelling",
-        "signatory": "Ondertekenaar",
-    },
-    "en": {
-        "current": "current year",
-        "previous": "previous year",
-        "changed": "text changed",
-        "added": "added",
-        "removed": "removed",
-        "yes": "yes",
-        "no": "no",
-        "period": "Financial year",
-        "previous_period": "Previous financial year",
-        "adopted": "Adopted",
-        "adoption_date": "Date of adoption",
-        "signatory": "Signatory",
-    },
+    "general": gettext_lazy("Algemeen"),
+    "balance": gettext_lazy("Balans"),
+    "profit_loss": gettext_lazy("Winst-en-verliesrekening"),
+    "notes": gettext_lazy("Toelichting"),
+    "signing": gettext_lazy("Ondertekening"),
 }
 
 #: One fact as a reader sees it: (caption, value).
@@ -90,29 +53,30 @@ class Change:
     after: str
 
 
-def changes(old: bytes, new: bytes, *, language: str = "nl") -> list[Change]:
-    """The differences from ``old`` to ``new``, in reading order. Raises ValueError when
-    either document cannot be read as a filing."""
-    lang = "en" if language.startswith("en") else "nl"
+def changes(old: bytes, new: bytes, *, language: str | None = None) -> list[Change]:
+    """The differences from ``old`` to ``new``, in reading order, in the active language or
+    in ``language`` ("nl", "en") when given. Raises ValueError when either document cannot
+    be read as a filing."""
     before = parse_instance(old).statements()
     after = parse_instance(new).statements()
-    found: list[Change] = []
-    found += _facts("general", _general(before, lang), _general(after, lang), lang)
-    found += _amounts("balance", before.balance, after.balance, lang)
-    found += _amounts("profit_loss", before.profit_loss, after.profit_loss, lang)
-    found += _notes(before.notes, after.notes, lang)
-    found += _signing(before.signatories, after.signatories, lang)
-    return found
+    with speaking(language):
+        found: list[Change] = []
+        found += _facts("general", _general(before), _general(after))
+        found += _amounts("balance", before.balance, after.balance)
+        found += _amounts("profit_loss", before.profit_loss, after.profit_loss)
+        found += _notes(before.notes, after.notes)
+        found += _signing(before.signatories, after.signatories)
+        return found
 
 
-def _change(part: str, label: str, old: str, new: str, lang: str) -> Change:
-    return Change(part, PARTS[lang][part], label, old, new)
+def _change(part: str, label: str, old: str, new: str) -> Change:
+    return Change(part, str(PARTS[part]), label, old, new)
 
 
-def _facts(part: str, old: list[Fact], new: list[Fact], lang: str) -> list[Change]:
+def _facts(part: str, old: list[Fact], new: list[Fact]) -> list[Change]:
     """The facts whose value differs; both lists name the same captions in one order."""
     return [
-        _change(part, label, a, b, lang)
+        _change(part, label, a, b)
         for (label, a), (_label, b) in zip(old, new, strict=True)
         if a != b
     ]
@@ -127,8 +91,8 @@ def _period(start: date | None, end: date | None) -> str:
     return f"{_day(start)} – {_day(end)}" if start and end else ""
 
 
-def _yes_no(value: bool, lang: str) -> str:
-    return _WORDS[lang]["yes" if value else "no"]
+def _yes_no(value: bool) -> str:
+    return _("ja") if value else _("nee")
 
 
 def _address(address: Address | None) -> str:
@@ -138,48 +102,48 @@ def _address(address: Address | None) -> str:
     return f"{address.street} {number}, {address.postal_code} {address.place}".strip(" ,")
 
 
-def _general(st: FinancialStatements, lang: str) -> list[Fact]:
+def _general(st: FinancialStatements) -> list[Fact]:
     """The company data and the document facts, in the order the rendered accounts show
-    them."""
-    words = _WORDS[lang]
+    them: the captions of the rendered accounts (kvk.labels) in the active language, the
+    legal form as people read it (tx.caption), not the value the document carries."""
+    lang = interface_language()
     texts = labels.TEXTS_EN if lang == "en" else labels.TEXTS_NL
     after = st.appropriation == tx.AFTER_APPROPRIATION
+
+    def label(concept: str) -> str:
+        return labels.label(concept, lang)
+
     return [
-        (labels.label("LegalEntityName", lang), st.legal_name),
-        (labels.label("ChamberOfCommerceRegistrationNumber", lang), st.kvk_number),
-        (labels.label("LegalEntityLegalForm", lang), st.legal_form),
-        (labels.label("LegalEntityRegisteredOffice", lang), st.seat),
+        (label("LegalEntityName"), st.legal_name),
+        (label("ChamberOfCommerceRegistrationNumber"), st.kvk_number),
+        (label("LegalEntityLegalForm"), str(tx.caption(st.legal_form))),
+        (label("LegalEntityRegisteredOffice"), st.seat),
         (texts["address"], _address(st.address)),
-        (labels.label("EmailAddressFull", lang), st.email),
-        (words["period"], _period(st.period_start, st.period_end)),
-        (words["previous_period"], _period(st.previous_start, st.previous_end)),
+        (label("EmailAddressFull"), st.email),
+        (_("Boekjaar"), _period(st.period_start, st.period_end)),
+        (_("Vorig boekjaar"), _period(st.previous_start, st.previous_end)),
         (
-            labels.label("FinancialReportingPeriodDifferentThanAnnualReasonDescription", lang),
+            label("FinancialReportingPeriodDifferentThanAnnualReasonDescription"),
             st.period_deviation_reason,
         ),
         (
-            labels.label(
-                "FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription", lang
-            ),
+            label("FinancialReportingPeriodDifferentThanAnnualImpactComparativesDescription"),
             st.period_deviation_impact,
         ),
+        (label("LegalSizeCriteriaClassificationMicro"), texts.get(f"size_{st.size}", st.size)),
+        (label("FinancialStatementsDateOfPreparation"), _day(st.prepared_on)),
         (
-            labels.label("LegalSizeCriteriaClassificationMicro", lang),
-            texts.get(f"size_{st.size}", st.size),
-        ),
-        (labels.label("FinancialStatementsDateOfPreparation", lang), _day(st.prepared_on)),
-        (
-            labels.label("BalanceSheetBeforeAfterAppropriationResults", lang),
+            label("BalanceSheetBeforeAfterAppropriationResults"),
             texts["after_appropriation" if after else "before_appropriation"],
         ),
-        (words["adopted"], _yes_no(st.adopted, lang)),
-        (words["adoption_date"], _day(st.adoption_date)),
+        (_("Vastgesteld"), _yes_no(st.adopted)),
+        (_("Datum vaststelling"), _day(st.adoption_date)),
         (
-            labels.label("DocumentResubmissionDueToUnsurmountableInaccuracies", lang),
-            _yes_no(st.resubmission, lang),
+            label("DocumentResubmissionDueToUnsurmountableInaccuracies"),
+            _yes_no(st.resubmission),
         ),
         (
-            labels.label("DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation", lang),
+            label("DocumentResubmissionDueToUnsurmountableInaccuraciesExplanation"),
             st.resubmission_explanation,
         ),
     ]
@@ -189,51 +153,50 @@ def _amounts(
     part: str,
     old: dict[str, tuple[Decimal | None, Decimal | None]],
     new: dict[str, tuple[Decimal | None, Decimal | None]],
-    lang: str,
 ) -> list[Change]:
-    words = _WORDS[lang]
+    lang = interface_language()
+    years = ((0, _("huidig jaar")), (1, _("vorig jaar")))
     found = []
     for concept in [*old, *[name for name in new if name not in old]]:
         before = old.get(concept, (None, None))
         after = new.get(concept, (None, None))
-        for slot, year in ((0, words["current"]), (1, words["previous"])):
+        for slot, year in years:
             if before[slot] != after[slot]:
                 caption = f"{labels.label(concept, lang)} ({year})"
-                found.append(_change(part, caption, money(before[slot]), money(after[slot]), lang))
+                found.append(_change(part, caption, money(before[slot]), money(after[slot])))
     return found
 
 
-def _notes(old: dict[str, str], new: dict[str, str], lang: str) -> list[Change]:
-    words = _WORDS[lang]
+def _notes(old: dict[str, str], new: dict[str, str]) -> list[Change]:
+    lang = interface_language()
     found = []
     for concept in [*old, *[name for name in new if name not in old]]:
         a, b = old.get(concept), new.get(concept)
         if a == b:
             continue
         if a is None:
-            text = ("", words["added"])
+            text = ("", _("toegevoegd"))
         elif b is None:
-            text = (words["removed"], "")
+            text = (_("verwijderd"), "")
         else:
-            text = ("", words["changed"])
-        found.append(_change("notes", labels.label(concept, lang), *text, lang))
+            text = ("", _("tekst gewijzigd"))
+        found.append(_change("notes", labels.label(concept, lang), *text))
     return found
 
 
-def _signing(old: list[Signatory], new: list[Signatory], lang: str) -> list[Change]:
+def _signing(old: list[Signatory], new: list[Signatory]) -> list[Change]:
     """Per signatory, matched by name: what changed in the function, the signature, its
     date and place or the reason for not signing; and who was added or removed."""
     before, after = _by_name(old), _by_name(new)
-    words = _WORDS[lang]
     found = []
     for key in [*before, *[key for key in after if key not in before]]:
         a, b = before.get(key), after.get(key)
         if a is not None and b is not None:
-            found += _facts("signing", _signatory(a, lang), _signatory(b, lang), lang)
+            found += _facts("signing", _signatory(a), _signatory(b))
         elif a is not None:
-            found.append(_change("signing", words["signatory"], _summary(a, lang), "", lang))
+            found.append(_change("signing", _("Ondertekenaar"), _summary(a), ""))
         elif b is not None:
-            found.append(_change("signing", words["signatory"], "", _summary(b, lang), lang))
+            found.append(_change("signing", _("Ondertekenaar"), "", _summary(b)))
     return found
 
 
@@ -247,12 +210,18 @@ def _by_name(people: list[Signatory]) -> dict[tuple[str, int], Signatory]:
     return keyed
 
 
-def _signatory(person: Signatory, lang: str) -> list[Fact]:
-    """What the accounts say of one signatory, each caption followed by the name."""
+def _function(person: Signatory, lang: str) -> str:
+    """The signatory's function in the rendered accounts' words ("Bestuurder")."""
     functions = labels.DIRECTOR_TYPES_EN if lang == "en" else labels.DIRECTOR_TYPES_NL
+    return functions.get(person.function, person.function)
+
+
+def _signatory(person: Signatory) -> list[Fact]:
+    """What the accounts say of one signatory, each caption followed by the name."""
+    lang = interface_language()
     facts = [
-        ("DirectorType", functions.get(person.function, person.function)),
-        ("DirectorSignedStatus", _yes_no(person.signed, lang)),
+        ("DirectorType", _function(person, lang)),
+        ("DirectorSignedStatus", _yes_no(person.signed)),
         ("SignatureManagingSupervisoryDirectorsDate", _day(person.signed_on)),
         ("SignatureManagingSupervisoryDirectorsLocation", person.place),
         ("DirectorReasonNoSignature", person.reason_not_signed),
@@ -260,12 +229,12 @@ def _signatory(person: Signatory, lang: str) -> list[Fact]:
     return [(f"{labels.label(concept, lang)} ({person.name})", value) for concept, value in facts]
 
 
-def _summary(person: Signatory, lang: str) -> str:
+def _summary(person: Signatory) -> str:
     """One signatory in a line: "J. de Vries, Bestuurder, ondertekend op 20 mei 2025 te
     Utrecht" (the rendered accounts' words)."""
+    lang = interface_language()
     texts = labels.TEXTS_EN if lang == "en" else labels.TEXTS_NL
-    functions = labels.DIRECTOR_TYPES_EN if lang == "en" else labels.DIRECTOR_TYPES_NL
-    parts = [person.name, functions.get(person.function, person.function)]
+    parts = [person.name, _function(person, lang)]
     if person.signed:
         signed = texts["signed_on"] + " " + _day(person.signed_on) if person.signed_on else ""
         place = f"{texts['at']} {person.place}" if person.place else ""

@@ -45,8 +45,11 @@ Gaps, said here because the callers depend on them:
 - Group figures (art. 2:395a lid 2 and 2:396 lid 2 BW: group companies that would be
   consolidated count too) are not known here: the entity's own figures are checked.
 
-Pure Python without Django: the client environment and the accountant's portal both call
-``check`` (or ``check_statements``) and show ``lines(language)``.
+The client environment and the accountant's portal both call ``check`` (or
+``check_statements``) and show ``lines()``: the texts are gettext's (Dutch msgids) in the
+active language, dates and numbers in its formats (Django's ``date_format`` and
+``number_format``: "31 december 2025", "€ 1.200.450" in Dutch; "31 December 2025",
+"EUR 1,200,450" in English). ``lines("en")`` and ``summary("en")`` name the language.
 """
 
 from __future__ import annotations
@@ -55,6 +58,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kvk.i18n import speaking
 
 if TYPE_CHECKING:
     from kvk.statements import FinancialStatements
@@ -127,21 +136,16 @@ THRESHOLDS: tuple[Thresholds, ...] = (
 #: The article that defines each class, as the texts cite it.
 ARTICLES = {MICRO: "art. 2:395a BW", SMALL: "art. 2:396 BW"}
 
+#: The names of the classes and the criteria in the texts (gettext: Dutch msgids).
 _CLASS_NAMES = {
-    "nl": {MICRO: "micro", SMALL: "klein", LARGER: "middelgroot of groot"},
-    "en": {MICRO: "micro", SMALL: "small", LARGER: "medium-sized or large"},
+    MICRO: gettext_lazy("micro"),
+    SMALL: gettext_lazy("klein"),
+    LARGER: gettext_lazy("middelgroot of groot"),
 }
 _CRITERION_NAMES = {
-    "nl": {
-        ASSETS: "activa (balanstotaal)",
-        TURNOVER: "netto-omzet",
-        EMPLOYEES: "gemiddeld aantal werknemers",
-    },
-    "en": {
-        ASSETS: "assets (balance-sheet total)",
-        TURNOVER: "net turnover",
-        EMPLOYEES: "average number of employees",
-    },
+    ASSETS: gettext_lazy("activa (balanstotaal)"),
+    TURNOVER: gettext_lazy("netto-omzet"),
+    EMPLOYEES: gettext_lazy("gemiddeld aantal werknemers"),
 }
 
 
@@ -250,17 +254,20 @@ class SizeCheck:
             if c.met is None
         ]
 
-    def summary(self, language: str = "nl") -> str:
-        """One sentence on the outcome, in Dutch ("nl") or English ("en")."""
-        return _summary(self, "en" if language == "en" else "nl")
+    def summary(self, language: str | None = None) -> str:
+        """One sentence on the outcome, in the active language or in ``language`` ("nl",
+        "en") when given."""
+        with speaking(language):
+            return _summary(self)
 
-    def lines(self, language: str = "nl") -> list[str]:
-        """The summary, then one line per balance sheet date with its figures."""
-        lang = "en" if language == "en" else "nl"
-        result = [self.summary(lang)]
-        if self.limits is not None:
-            result += [_year_line(year, self.limits, lang) for year in self.years]
-        return result
+    def lines(self, language: str | None = None) -> list[str]:
+        """The summary, then one line per balance sheet date with its figures; in the
+        active language or in ``language`` when given."""
+        with speaking(language):
+            result = [_summary(self)]
+            if self.limits is not None:
+                result += [_year_line(year, self.limits) for year in self.years]
+            return result
 
 
 def check(
@@ -335,183 +342,101 @@ def check_statements(
 # --- texts --------------------------------------------------------------------------------
 
 
-_MONTHS = {
-    "nl": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
-
-
-def _day(value: date, lang: str) -> str:
+def _day(value: date) -> str:
     """The portals' one date format (config/formats): "31 december 2025"."""
-    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
+    return formats.date_format(value, "DATE_FORMAT")
 
 
-def _number(value: Decimal | int, lang: str) -> str:
+def _number(value: Decimal | int) -> str:
     """1234567 -> "1.234.567" (nl) or "1,234,567" (en); decimals kept: 9,5 / 9.5."""
     amount = Decimal(value)
-    if amount == amount.to_integral_value():
-        text = f"{int(amount):,}"
-    else:
-        text = f"{amount.normalize():,f}"
-    if lang == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    plain = int(amount) if amount == amount.to_integral_value() else amount.normalize()
+    return formats.number_format(plain, force_grouping=True)
 
 
-def _money(value: Decimal | int, lang: str) -> str:
-    return f"€ {_number(value, lang)}" if lang == "nl" else f"EUR {_number(value, lang)}"
+def _money(value: Decimal | int) -> str:
+    return _("€ %(amount)s") % {"amount": _number(value)}
 
 
-def _class_name(size: str, lang: str) -> str:
-    return _CLASS_NAMES[lang].get(size, size)
+def _class_name(size: str) -> str:
+    return str(_CLASS_NAMES.get(size, size))
 
 
-def _criterion_text(c: Criterion, lang: str) -> str:
-    name = _CRITERION_NAMES[lang][c.name]
+def _criterion_text(c: Criterion) -> str:
+    name = _CRITERION_NAMES[c.name]
     if c.value is None:
-        return f"{name} onbekend" if lang == "nl" else f"{name} unknown"
+        return _("%(criterion)s onbekend") % {"criterion": name}
     if c.name == EMPLOYEES:
-        value = _number(c.value, lang)
-        limit = (
-            f"minder dan {_number(c.limit, lang)}"
-            if lang == "nl"
-            else f"fewer than {_number(c.limit, lang)}"
-        )
+        value = _number(c.value)
+        limit = _("minder dan %(number)s") % {"number": _number(c.limit)}
     else:
-        value = _money(c.value, lang)
-        limit = (
-            f"ten hoogste {_money(c.limit, lang)}"
-            if lang == "nl"
-            else f"at most {_money(c.limit, lang)}"
-        )
-    verdict = {
-        ("nl", True): "voldaan",
-        ("nl", False): "overschreden",
-        ("en", True): "met",
-        ("en", False): "exceeded",
-    }[(lang, bool(c.met))]
+        value = _money(c.value)
+        limit = _("ten hoogste %(amount)s") % {"amount": _money(c.limit)}
+    verdict = _("voldaan") if c.met else _("overschreden")
     return f"{name} {value} ({limit}: {verdict})"
 
 
-def _year_line(year: YearFigures, limits: Thresholds, lang: str) -> str:
-    parts = "; ".join(_criterion_text(c, lang) for c in criteria(year, limits))
-    return f"{_day(year.balance_sheet_date, lang)}: {parts}."
+def _year_line(year: YearFigures, limits: Thresholds) -> str:
+    parts = "; ".join(_criterion_text(c) for c in criteria(year, limits))
+    return f"{_day(year.balance_sheet_date)}: {parts}."
 
 
-def _summary(result: SizeCheck, lang: str) -> str:
-    declared = _class_name(result.declared, lang)
+def _summary(result: SizeCheck) -> str:
     if result.declared not in SIZES:
-        return (
-            f"Onbekende grootteklasse '{result.declared}'."
-            if lang == "nl"
-            else f"Unknown size class '{result.declared}'."
-        )
-    article = ARTICLES[result.declared]
-    days = [_day(year.balance_sheet_date, lang) for year in result.years]
+        return _("Onbekende grootteklasse '%(size)s'.") % {"size": result.declared}
+    words = {"size": _class_name(result.declared), "article": ARTICLES[result.declared]}
+    days = [_day(year.balance_sheet_date) for year in result.years]
     if result.limits is None:
         earliest = min(t.applies_from for t in THRESHOLDS).year
-        return (
-            f"Voor boekjaren die vóór {earliest} begonnen, zijn de grensbedragen van "
-            f"{article} hier niet vastgelegd; de grootteklasse is niet getoetst."
-            if lang == "nl"
-            else f"The limits of {article} for financial years beginning before {earliest} "
-            "are not recorded here; the size class was not checked."
-        )
+        return _(
+            "Voor boekjaren die vóór %(year)s begonnen, zijn de grensbedragen van %(article)s "
+            "hier niet vastgelegd; de grootteklasse is niet getoetst."
+        ) % {**words, "year": earliest}
     if result.outcome == SUPPORTED:
-        return (
-            f"De cijfers passen bij de grootteklasse {declared} ({article})."
-            if lang == "nl"
-            else f"The figures support the size class {declared} ({article})."
-        )
+        return _("De cijfers passen bij de grootteklasse %(size)s (%(article)s).") % words
     if result.outcome == NOT_SUPPORTED:
-        return _not_supported(result, declared, article, days, lang)
+        return _not_supported(result, words, days)
     unknown = result.unknown()
     if unknown:
-        return _unknown(unknown, declared, lang)
+        return _unknown(unknown, words["size"])
     met = result.met_by_year()
-    good = days[met.index(True)]
-    bad = days[met.index(False)]
-    if lang == "nl":
-        return (
-            f"Of de grootteklasse {declared} geldt, hangt af van eerdere boekjaren: op {good} "
-            f"is aan twee van de drie criteria van {article} voldaan, op {bad} niet. Een "
-            "klasse vervalt pas na twee opeenvolgende balansdata waarop niet is voldaan."
-        )
-    return (
-        f"Whether the size class {declared} applies depends on earlier years: on {good} two "
-        f"of the three criteria of {article} are met, on {bad} they are not. A class ends "
-        "only after two consecutive balance sheet dates on which they are not met."
-    )
+    return _(
+        "Of de grootteklasse %(size)s geldt, hangt af van eerdere boekjaren: op %(met)s is aan "
+        "twee van de drie criteria van %(article)s voldaan, op %(failed)s niet. Een klasse "
+        "vervalt pas na twee opeenvolgende balansdata waarop niet is voldaan."
+    ) % {**words, "met": days[met.index(True)], "failed": days[met.index(False)]}
 
 
-def _not_supported(
-    result: SizeCheck, declared: str, article: str, days: list[str], lang: str
-) -> str:
+def _not_supported(result: SizeCheck, words: dict[str, str], days: list[str]) -> str:
     suggestion = ""
     if result.supported_class is not None:
-        supported = _class_name(result.supported_class, lang)
-        suggestion = (
-            f" De cijfers passen bij {supported}."
-            if lang == "nl"
-            else f" The figures fit {supported}."
-        )
-    if lang == "nl":
-        where = (
-            f"op de balansdatum van het eerste boekjaar ({days[0]}, art. 2:398 lid 1 BW)"
-            if result.first_year
-            else f"op twee opeenvolgende balansdata ({days[1]} en {days[0]})"
-        )
-        return (
-            f"De cijfers passen niet bij de opgegeven grootteklasse {declared}: {where} is "
-            f"aan minder dan twee van de drie criteria van {article} voldaan.{suggestion}"
-        )
-    where = (
-        f"on the balance sheet date of the first financial year ({days[0]}, art. 2:398 lid 1 BW)"
-        if result.first_year
-        else f"on two consecutive balance sheet dates ({days[1]} and {days[0]})"
-    )
-    return (
-        f"The figures do not support the declared size class {declared}: {where} fewer than "
-        f"two of the three criteria of {article} are met.{suggestion}"
-    )
+        suggestion = " " + _("De cijfers passen bij %(size)s.") % {
+            "size": _class_name(result.supported_class)
+        }
+    if result.first_year:
+        where = _("op de balansdatum van het eerste boekjaar (%(day)s, art. 2:398 lid 1 BW)") % {
+            "day": days[0]
+        }
+    else:
+        where = _("op twee opeenvolgende balansdata (%(previous)s en %(current)s)") % {
+            "previous": days[1],
+            "current": days[0],
+        }
+    sentence = _(
+        "De cijfers passen niet bij de opgegeven grootteklasse %(size)s: %(where)s is aan "
+        "minder dan twee van de drie criteria van %(article)s voldaan."
+    ) % {**words, "where": where}
+    return sentence + suggestion
 
 
-def _unknown(unknown: list[tuple[date, str]], declared: str, lang: str) -> str:
+def _unknown(unknown: list[tuple[date, str]], declared: str) -> str:
     by_name: dict[str, list[str]] = {}
     for day, name in unknown:
         by_name.setdefault(name, []).append(str(day.year))
-    missing = [
-        f"{_CRITERION_NAMES[lang][name]} ({', '.join(years)})" for name, years in by_name.items()
-    ]
-    joined = (" en " if lang == "nl" else " and ").join(missing)
-    if lang == "nl":
-        return (
-            f"Of de grootteklasse {declared} past, is niet vast te stellen: onbekend is {joined}."
-        )
-    return f"Whether the size class {declared} applies cannot be determined: unknown {joined}."
+    missing = [f"{_CRITERION_NAMES[name]} ({', '.join(years)})" for name, years in by_name.items()]
+    joined = missing[0]
+    for more in missing[1:]:
+        joined = _("%(list)s en %(item)s") % {"list": joined, "item": more}
+    return _(
+        "Of de grootteklasse %(size)s past, is niet vast te stellen: onbekend is %(unknown)s."
+    ) % {"size": declared, "unknown": joined}

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from kvk.builder import adopt_instance, build_instance
 from kvk.compare import changes
@@ -157,3 +158,40 @@ def test_an_adoption_in_the_document_itself_is_a_change(original):
 def test_an_unreadable_document_is_refused(original):
     with pytest.raises(ValueError):
         changes(b"<not-xbrl/>", build_instance(original))
+
+
+def test_the_texts_follow_the_active_language(original):
+    """Issue 21, one way to translate: without a language the captions and dates are in
+    the active language; with one, the dates follow it too (not only the words)."""
+    adopted = dataclasses.replace(original, adopted=True, adoption_date=date(2025, 6, 2))
+    with translation.override("en"):
+        rows = _rows(original, adopted, language=None)
+    assert rows == [
+        ("General", "Adopted", "no", "yes"),
+        ("General", "Adoption date", "", "2 June 2025"),
+    ]
+    with translation.override("nl"):
+        assert _rows(original, adopted, "en")[1][3] == "2 June 2025"
+        assert _rows(original, adopted, language=None)[1] == (
+            "Algemeen",
+            "Datum vaststelling",
+            "",
+            "2 juni 2025",
+        )
+
+
+def test_a_changed_legal_form_is_shown_with_its_caption(original):
+    """The legal form in the reader's language (kvk.taxonomy.CAPTIONS); the documents carry
+    NT19's values (jenv-codes:legalFormItemType, kvk/nt19/nt19-kvk-micro-klein.json)."""
+    cooperative = dataclasses.replace(original, legal_form="Cooperatie")
+    assert _rows(original, cooperative) == [
+        (
+            "Algemeen",
+            "Rechtsvorm",
+            "Besloten vennootschap met beperkte aansprakelijkheid",
+            "Coöperatie",
+        )
+    ]
+    assert _rows(original, cooperative, "en") == [
+        ("General", "Legal form", "Private limited company (BV)", "Cooperative")
+    ]

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from kvk import sizeclass as sc
 from kvk.statements import demo_statements
@@ -217,3 +218,18 @@ def test_check_statements_takes_turnover_from_the_report_without_net_revenue():
     )
     assert result.outcome == sc.NOT_SUPPORTED
     assert result.years[0].turnover == D(2_000_000)
+
+
+def test_the_texts_follow_the_active_language():
+    """Issue 21, one way to translate: without a language the texts are gettext's in the
+    active language (dates and amounts in its formats); a language given still wins."""
+    current = (D(1_200_450), D(1_843_000), D(12))
+    result = sc.check("micro", *_years(current, current), period_start=START_2025)
+    with translation.override("en"):
+        summary, *years = result.lines()
+        assert summary.startswith("The figures do not support the declared size class micro")
+        assert "31 December 2025" in summary and "EUR 1,200,450" in years[0]
+        assert result.summary("nl").startswith("De cijfers passen niet bij de opgegeven")
+    with translation.override("nl"):
+        assert result.summary() == result.summary("nl")
+        assert "€ 1.200.450" in result.lines()[1]
