@@ -15,10 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from kvk import nt
 from kvk.builder import adopt_instance, build_instance
-from kvk.parser import XbrlParseError
+from kvk.parser import XbrlParseError, parse_instance
 from kvk.render import money, notes_html, render_html, render_pdf, statement_rows
 from kvk.statements import FinancialStatements, demo_statements
 
@@ -240,3 +241,20 @@ def test_render_refuses_hostile_input():
 )
 def test_notes_html(text, shown):
     assert shown in notes_html(text)
+
+
+def test_the_legal_form_is_shown_in_the_documents_language():
+    """The caption of jenv-bw2-i:LegalEntityLegalForm's value (kvk.taxonomy.CAPTIONS) in
+    the language the document was filed in, whatever the reader's language; the value is
+    NT19's (jenv-codes:legalFormItemType, kvk/nt19/nt19-kvk-micro-klein.json)."""
+    english = _example("micro-2024-english.json")
+    assert parse_instance(english).first_value("LegalEntityLegalForm") == (
+        "Besloten vennootschap met beperkte aansprakelijkheid"
+    )
+    with translation.override("nl"):
+        html = render_html(english)
+    assert "<dd>Private limited company (BV)</dd>" in html
+    st = demo_statements(kvk_number="12345678", legal_name="Demo B.V.", year=2025)
+    with translation.override("en"):
+        html = render_html(build_instance(st))
+    assert "<dd>Besloten vennootschap met beperkte aansprakelijkheid</dd>" in html
