@@ -225,7 +225,7 @@ def _quoted(qname: str) -> str:
 
 def _sum_text(match: re.Match[str]) -> str:
     """kvk.formulas' summation finding told at its total. Both languages here, as the rules
-    give them (kvk.formulas, like kvk.sizeclass), not from the catalogue."""
+    give them (kvk.formulas), not from the catalogue."""
     english = _english()
     terms = _TERM.findall(match["items"])
     value, total = amount(match["value"]), amount(match["sum"])

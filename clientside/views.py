@@ -24,8 +24,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clientside import activation, check_messages, services, steps
 from clientside.forms import (
@@ -343,10 +343,6 @@ def _code_map(administration: Administration) -> list[tuple[str, str]]:
     return [(code, caption(line)) for code, line in CODE_MAPS[administration.size].items()]
 
 
-def _language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "nl"
-
-
 def _latest_current(messages: list[OutboundMessage]) -> OutboundMessage | None:
     """The newest of ``messages`` the report page's advice follows: a refused copy that
     another message of the report overtook stays listed, but no longer counts."""
@@ -400,9 +396,9 @@ def _report_context(request: HttpRequest, report: AnnualReport, **forms) -> dict
         "kvk_warnings": check.warnings,
         # The period does not end on the administration's year end: a warning, no block.
         "period_warning": services.period_warning(report),
-        # Dutch first, English when the screen is in English (kvk.sizeclass has both).
+        # In the screen's language (kvk.sizeclass speaks through gettext).
         "size_check": size_check,
-        "size_lines": size_check.lines(_language()) if size_check else [],
+        "size_lines": size_check.lines() if size_check else [],
         "report_messages": messages,
         "latest": latest,
         "adoption_date": _adoption_date(report, latest),
@@ -641,7 +637,7 @@ def report_prepare(request: HttpRequest, pk: int) -> HttpResponse:
         # A warning, not a block: the message is prepared; the figures are on the page.
         flash.warning(
             request,
-            _("Let op, grootteklasse: %(summary)s") % {"summary": size_check.summary(_language())},
+            _("Let op, grootteklasse: %(summary)s") % {"summary": size_check.summary()},
         )
     return redirect(reverse("clientside:report", args=[pk]) + "#berichten")
 

@@ -469,10 +469,9 @@ def _size_class_context(message: ApprovalMessage, form=None) -> dict:
     the reader's language, the accountant's override if made, and the override form."""
     check = selectors.size_class_check(message)
     override = selectors.size_class_override(message)
-    language = "en" if (get_language() or "").startswith("en") else "nl"
     return {
         "size_check": check,
-        "size_lines": check.lines(language) if check else [],
+        "size_lines": check.lines() if check else [],
         "size_override": override,
         "size_override_reason": override.reasons[0].get("message", "")
         if override and override.reasons
