@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clientside", "0004_second_filing"),
+        ("clientside", "0005_communicationprofile_last_test_url"),
     ]
 
     operations = [
