@@ -1,14 +1,16 @@
 """The legal deadlines of an organisation's annual accounts: what they depend on
-(DeadlineFacts), the extensions granted (DeadlineExtension) and the reminders sent
-(ReminderLog). The rules themselves are in kvk.deadlines."""
+(DeadlineFacts), the extensions granted (DeadlineExtension), the reminders sent
+(ReminderLog) and the e-mails they went in (ReminderMail). The rules themselves are in
+kvk.deadlines."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Organisation
+from crm.models import AccountancyEnvironment, Organisation
 from kvk.deadlines import financial_year_period
 
 
@@ -96,6 +98,10 @@ class ReminderLog(models.Model):
     run of the job, or a concurrent one, fails to insert and sends nothing. A reminder
     about a message is unique per (message, kind, step); a reminder about an
     organisation's financial year (staff escalation) per (organisation, year, kind, step).
+    The e-mails it goes in, and what became of each, are its ``mails`` (ReminderMail);
+    ``recipients``, ``sent_at`` and ``error`` sum them up: a client reminder names whom it
+    was for, a staff escalation who got it; ``sent_at`` is set once one mail about it went,
+    ``error`` says which address did not get it and why.
     """
 
     class Kind(models.TextChoices):
@@ -147,3 +153,57 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.organisation} {self.financial_year} ({self.step})"
+
+
+class ReminderMail(models.Model):
+    """One e-mail of the reminder job to one address about the reminders ``entries``: a
+    client's one mail listing the messages that wait for them, or a staff member's digest.
+
+    Made with its reminders, in the transaction that claims them while the accountancy
+    environment's row is locked (deadlines.reminders): two runs at once never split one
+    person's reminders over two mails. Sent by the run whose conditional update takes it
+    from PENDING (or RETRY) to SENDING. A run that died before it took the mail leaves it
+    PENDING, and a later run sends it; one that died while sending leaves it SENDING, and a
+    later run marks it UNKNOWN and does not send it again (the mail server may have
+    accepted it). A staff digest whose sending failed is sent again by the next runs
+    (RETRY, at most ``MAX_ATTEMPTS`` in all), to that address only; a client's is not (at
+    most once: the next step of the schedule reminds them).
+    """
+
+    MAX_ATTEMPTS = 3
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("klaar om te verzenden")
+        SENDING = "sending", _("wordt verzonden")
+        SENT = "sent", _("verzonden")
+        RETRY = "retry", _("mislukt, wordt opnieuw geprobeerd")
+        FAILED = "failed", _("mislukt, niet opnieuw geprobeerd")
+        UNKNOWN = "unknown", _("onderbroken tijdens verzenden, niet opnieuw verzonden")
+
+    environment = models.ForeignKey(
+        AccountancyEnvironment, on_delete=models.CASCADE, related_name="reminder_mails"
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=ReminderLog.Kind.choices)
+    address = models.EmailField(_("aan"), max_length=254)
+    # A staff digest's language, chosen when it was claimed; a client's mail takes the
+    # person's language when it is sent.
+    language = models.CharField(max_length=10, blank=True)
+    entries = models.ManyToManyField(ReminderLog, related_name="mails")
+    state = models.CharField(
+        _("stand"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    error = models.TextField(_("fout"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: When the run now sending it took it: one still SENDING long after died.
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("herinneringsmail")
+        verbose_name_plural = _("herinneringsmails")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["state", "kind"], name="reminder_mail_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.address} ({self.state})"

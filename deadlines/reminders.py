@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -41,7 +41,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Value
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Concat, Left
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -49,8 +49,8 @@ from django.utils.translation import gettext, ngettext
 
 from config.dates import format_day
 from crm.models import Contact, Organisation, StaffMember
-from deadlines import periods, selectors
-from deadlines.models import ReminderLog
+from deadlines import periods, reminder_mails, selectors
+from deadlines.models import ReminderLog, ReminderMail
 from kvk.status import Status
 from workflow.approvers import approval_progress_many
 from workflow.models import ApprovalMessage
@@ -247,9 +247,11 @@ def _due_client_messages(today: date) -> list[tuple[ApprovalMessage, int]]:
 
 
 def _claim_client_reminders(today: date) -> list[ClientMail]:
-    """Claim a reminder per due message and step (its own transaction each, see the module
-    docstring), and gather the claims by person: one mail per address (case-insensitive)
-    within an accountancy environment, never mixing two environments' clients."""
+    """Claim a reminder per due message and step, and gather the claims by person: one
+    mail per address (case-insensitive) within an accountancy environment, never mixing
+    two environments' clients. The claims and the mails they go in are made while the
+    environments are locked (``reminder_mails.claiming``): a run at the same moment finds
+    them claimed, so it never mails one person about the rest."""
     due = _due_client_messages(today)
     if not due:
         return []
@@ -263,13 +265,32 @@ def _claim_client_reminders(today: date) -> list[ClientMail]:
     ):
         contacts[contact.organisation_id].append(contact)
     progress = approval_progress_many(message for message, _step in due)
-    mails: dict[tuple[int, str], tuple[str, list[int]]] = {}
+    wanted = []
     for message, step in due:
         approvals = progress.get(message.pk)
         pending = {a.user_id for a in approvals.pending} if approvals is not None else None
         recipients = _recipients(contacts[message.organisation_id], pending)
-        if not recipients:
-            continue  # nobody to remind; a contact added later still gets the next step
+        if recipients:  # nobody to remind: a contact added later still gets the next step
+            wanted.append((message, step, recipients))
+    with reminder_mails.claiming({m.organisation.environment_id for m, _s, _r in wanted}):
+        return _claim_client_mails(wanted)
+
+
+def _claim_client_mails(
+    wanted: list[tuple[ApprovalMessage, int, list[Contact]]],
+) -> list[ClientMail]:
+    """Claim the reminders ``wanted`` that no run claimed before, and plan a mail per
+    person about theirs; call while ``claiming`` their environments."""
+    claimed = set(
+        ReminderLog.objects.filter(
+            kind=ReminderLog.Kind.CLIENT_REVIEW,
+            message_id__in=[message.pk for message, _step, _recipients in wanted],
+        ).values_list("message_id", "step")
+    )
+    mails: dict[tuple[int, str], tuple[str, list[int]]] = {}
+    for message, step, recipients in wanted:
+        if (message.pk, step) in claimed:
+            continue  # another run claimed it
         entry = _claim(
             organisation_id=message.organisation_id,
             message_id=message.pk,
@@ -279,22 +300,28 @@ def _claim_client_reminders(today: date) -> list[ClientMail]:
             recipients=[contact.email for contact in recipients],
         )
         if entry is None:
-            continue  # another run claimed it
+            continue
         for contact in recipients:
             key = (message.organisation.environment_id, contact.email.lower())
             _address, entry_ids = mails.setdefault(key, (contact.email, []))
             if entry.pk not in entry_ids:  # two contacts of one message, one address
                 entry_ids.append(entry.pk)
+    for (environment_id, _key), (address, entry_ids) in mails.items():
+        reminder_mails.plan(
+            environment_id=environment_id,
+            kind=ReminderLog.Kind.CLIENT_REVIEW,
+            address=address,
+            entry_ids=entry_ids,
+        )
     return [ClientMail(address, tuple(entry_ids)) for address, entry_ids in mails.values()]
 
 
 def _send_client_reminders(now: datetime) -> list[ClientMail]:
     today = timezone.localdate(now)
     mails = _claim_client_reminders(today)
-    for mail in mails:
-        transaction.on_commit(
-            partial(deliver_client_reminder, mail.address, list(mail.entry_ids), today=today)
-        )
+    # Also the mails of a run that died before it sent them.
+    if mails or reminder_mails.any_to_deliver([ReminderLog.Kind.CLIENT_REVIEW]):
+        transaction.on_commit(partial(deliver_client_reminders, today=today))
     return mails
 
 
@@ -387,16 +414,17 @@ def _send_recorded(
     *,
     what: str,
     prefix: str = "",
-) -> bool:
+) -> Exception | None:
     """Build and send the e-mails of claimed reminders; when that fails each entry keeps
-    the error (after ``prefix``) and nothing is resent (at most once). True when they went."""
+    the error (after ``prefix``) and nothing is resent (at most once). Returns the error,
+    None when they went."""
     try:
         get_connection().send_messages(build())
     except Exception as error:  # noqa: BLE001 - at most once: record, never resend
         log.exception("%s could not be sent", what)
         _record_error(entry_ids, f"{prefix}{type(error).__name__}: {error}")
-        return False
-    return True
+        return error
+    return None
 
 
 def _waiting(entries: list[ReminderLog], today: date) -> list[_Waiting]:
@@ -422,18 +450,31 @@ def _waiting(entries: list[ReminderLog], today: date) -> list[_Waiting]:
     )
 
 
-def deliver_client_reminder(
-    address: str, entry_ids: list[int], *, today: date | None = None
-) -> None:
-    """Send one person (``address``, case-insensitive) one e-mail about the claimed client
-    reminders ``entry_ids`` (runs after the claims committed): those of the organisations
-    where the address is still a contact with portal access; each other one keeps why it
-    was not sent (the person left that organisation since the claim: its accounts are no
-    longer theirs to see). The name and language are those of the person's oldest contact
-    among the organisations concerned, so the same person gets the same language whichever
+def deliver_client_reminders(*, today: date | None = None) -> None:
+    """Send the client reminder mails that wait (``reminder_mails.waiting``): those this
+    run claimed, and those a run that died before sending them left; each by the one run
+    that takes it. A mail whose run died while sending it is not sent again; its
+    reminders say so."""
+    today = today or timezone.localdate()
+    _give_up_dead_mails()
+    for mail in reminder_mails.waiting([ReminderLog.Kind.CLIENT_REVIEW]).prefetch_related(
+        "entries"
+    ):
+        if reminder_mails.take(mail):
+            deliver_client_reminder(mail, today=today)
+
+
+def deliver_client_reminder(mail: ReminderMail, *, today: date) -> None:
+    """Send one person (``mail.address``, case-insensitive) one e-mail about the claimed
+    client reminders of ``mail`` (taken to send it): those of the organisations where the
+    address is still a contact with portal access; each other one keeps why it was not
+    sent (the person left that organisation since the claim: its accounts are no longer
+    theirs to see). The name and language are those of the person's oldest contact among
+    the organisations concerned, so the same person gets the same language whichever
     messages wait."""
+    address = mail.address
     entries = list(
-        ReminderLog.objects.filter(pk__in=entry_ids).select_related("organisation__environment")
+        ReminderLog.objects.filter(mails=mail).select_related("organisation__environment")
     )
     contacts = list(
         Contact.objects.filter(
@@ -445,23 +486,38 @@ def deliver_client_reminder(
     theirs = {contact.organisation_id for contact in contacts}
     gone = [entry.pk for entry in entries if entry.organisation_id not in theirs]
     if gone:  # removed, or the address or access changed, since the claim
-        _record_error(
-            gone,
-            f"{address}: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
-            "nog toegang tot het klantportal.",
-        )
+        _record_error(gone, f"{address}: {_GONE}")
     entries = [entry for entry in entries if entry.organisation_id in theirs]
     if not entries:
+        reminder_mails.record([mail], _GONE)
         return
-    today = today or timezone.localdate()
     found, ids = contacts[0], [entry.pk for entry in entries]  # narrowed for the closure
-    if _send_recorded(
+    error = _send_recorded(
         ids,
         lambda: [_client_email(found, _waiting(entries, today), today=today)],
         what=f"Reminder to {address} ({len(ids)} messages)",
         prefix=f"{address}: ",
-    ):
+    )
+    reminder_mails.record([mail], error)
+    if error is None:
         ReminderLog.objects.filter(pk__in=ids).update(sent_at=timezone.now())
+
+
+def _give_up_dead_mails() -> None:
+    """The mails whose run died while sending them are not sent again (the mail server may
+    have accepted them); their reminders say so."""
+    for dead in reminder_mails.give_up_dead():
+        ids = [entry.pk for entry in dead.entries.all()]
+        if dead.kind == ReminderLog.Kind.CLIENT_REVIEW:
+            _record_error(ids, f"{dead.address}: {reminder_mails.DIED}")
+        else:
+            reminder_mails.summarise(ids)
+
+
+_GONE = (
+    "niet verzonden, want geen contactpersoon met dit e-mailadres heeft nog toegang tot het "
+    "klantportal."
+)
 
 
 # --- staff escalation ------------------------------------------------------------------------
@@ -482,16 +538,11 @@ def _due_escalation(row: selectors.DeadlineRow, schedule: Sequence[int], today: 
     return None if step is None else (ReminderLog.Kind.STAFF_ESCALATION, step)
 
 
-def send_staff_escalations(*, today: date | None = None) -> int:
-    """Warn the staff of each environment about financial years at risk whose filing
-    deadline is near, and once about each whose deadline has passed; one delivery per
-    environment and kind per run, a digest to each staff member of the rows that are
-    theirs (``deliver_staff_escalation``)."""
-    today = today or timezone.localdate()
-    schedule = getattr(settings, "REMINDER_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS)
-    if not schedule:
-        return 0
-    claimed: dict[tuple[int, str], list[int]] = defaultdict(list)
+def _due_escalations(
+    today: date, schedule: Sequence[int]
+) -> list[tuple[Organisation, int, str, int]]:
+    """The organisations, years, kinds and steps of the escalations due ``today``."""
+    due = []
     for financial_year in selectors.years_near_deadline(today):
         rows = selectors.year_rows(
             Organisation.objects.filter(environment__activation__active=True),  # skip inactive
@@ -504,24 +555,73 @@ def send_staff_escalations(*, today: date | None = None) -> int:
         for row in rows:
             if row.covering_year is not None:
                 continue
-            due = _due_escalation(row, schedule, today)
-            if due is None:
-                continue
-            kind, step = due
-            entry = _claim(
-                organisation_id=row.organisation.pk,
-                message_id=None,
-                financial_year=financial_year,
-                kind=kind,
-                step=step,
-            )
-            if entry is not None:
-                claimed[(row.organisation.environment_id, kind)].append(entry.pk)
-    for (environment_id, _kind), entry_ids in claimed.items():
-        transaction.on_commit(
-            partial(deliver_staff_escalation, environment_id, entry_ids, today=today)
+            step = _due_escalation(row, schedule, today)
+            if step is not None:
+                due.append((row.organisation, financial_year, *step))
+    return due
+
+
+def send_staff_escalations(*, today: date | None = None) -> int:
+    """Warn the staff of each environment about financial years at risk whose filing
+    deadline is near, and once about each whose deadline has passed: per environment and
+    kind a digest to each staff member of the rows that are theirs (``_digests``), claimed
+    with their mails while the environments are locked (``reminder_mails.claiming``), and
+    sent after the commit (``deliver_staff_escalations``). Returns how many escalations
+    this run claimed."""
+    today = today or timezone.localdate()
+    schedule = getattr(settings, "REMINDER_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS)
+    if not schedule:
+        return 0
+    due = _due_escalations(today, schedule)
+    claimed = 0
+    if due:
+        with reminder_mails.claiming({organisation.environment_id for organisation, *_ in due}):
+            claimed = _claim_escalations(due)
+    # Also the digests a dead run left, and those that failed before.
+    if claimed or reminder_mails.any_to_deliver(reminder_mails.STAFF_KINDS):
+        transaction.on_commit(partial(deliver_staff_escalations, today=today))
+    return claimed
+
+
+def _claim_escalations(due: list[tuple[Organisation, int, str, int]]) -> int:
+    """Claim the escalations ``due`` that no run claimed before, and plan the staff's
+    digests of them; call while ``claiming`` their environments."""
+    organisation_ids = {organisation.pk for organisation, *_ in due}
+    claimed_before = set(
+        ReminderLog.objects.filter(
+            message__isnull=True, organisation_id__in=organisation_ids
+        ).values_list("organisation_id", "financial_year", "kind", "step")
+    )
+    claimed: dict[tuple[int, str], list[ReminderLog]] = defaultdict(list)
+    for organisation, financial_year, kind, step in due:
+        if (organisation.pk, financial_year, kind, step) in claimed_before:
+            continue  # another run claimed it
+        entry = _claim(
+            organisation_id=organisation.pk,
+            message_id=None,
+            financial_year=financial_year,
+            kind=kind,
+            step=step,
         )
-    return sum(len(ids) for ids in claimed.values())
+        if entry is not None:
+            claimed[(organisation.environment_id, kind)].append(entry)
+    responsible = dict(
+        Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "responsible_id")
+    )
+    for (environment_id, kind), entries in claimed.items():
+        readers = _readers(environment_id)
+        if not readers:
+            _record_error([entry.pk for entry in entries], "Geen medewerkers met een e-mailadres.")
+            continue
+        for address, (language, entry_ids) in _digests(entries, readers, responsible).items():
+            reminder_mails.plan(
+                environment_id=environment_id,
+                kind=kind,
+                address=address,
+                entry_ids=entry_ids,
+                language=language,
+            )
+    return sum(len(entries) for entries in claimed.values())
 
 
 def _escalation_line(row: selectors.DeadlineRow) -> str:
@@ -635,71 +735,65 @@ def _readers(environment_id: int) -> list[_Reader]:
 
 
 def _digests(
-    entries: list[ReminderLog], readers: list[_Reader]
-) -> dict[tuple[str, tuple[int, ...]], list[str]]:
+    entries: list[ReminderLog], readers: list[_Reader], responsible: Mapping[int, int | None]
+) -> dict[str, tuple[str, list[int]]]:
     """Who reads which rows: a client's responsible staff member its rows alone, everyone
     the rows of a client without one (or whose responsible member cannot receive mail, as
-    portal.notifications.staff_recipients). Keyed by language and the indexes of the rows
-    in ``entries``, the addresses that get that digest: those who read the same rows in the
-    same language share one mail; a reader with no rows gets none."""
+    portal.notifications.staff_recipients). By address, the language and the ids of the
+    entries its digest lists; a reader with no rows gets none. ``responsible``: each
+    organisation's responsible member."""
     receiving = {reader.pk for reader in readers}
-    digests: dict[tuple[str, tuple[int, ...]], list[str]] = defaultdict(list)
+    digests: dict[str, tuple[str, list[int]]] = {}
     for reader in readers:
-        rows = tuple(
-            index
-            for index, entry in enumerate(entries)
-            if entry.organisation.responsible_id == reader.pk
+        ids = [
+            entry.pk
+            for entry in entries
+            if responsible[entry.organisation_id] == reader.pk
             # Nobody responsible (None), or a member who cannot receive mail: everyone.
-            or entry.organisation.responsible_id not in receiving
-        )
-        if rows:
-            digests[(reader.language, rows)].append(reader.email)
+            or responsible[entry.organisation_id] not in receiving
+        ]
+        if ids:
+            _language, theirs = digests.setdefault(reader.email, (reader.language, []))
+            theirs.extend(entry_id for entry_id in ids if entry_id not in theirs)
     return digests
 
 
-def deliver_staff_escalation(environment_id: int, entry_ids: list[int], *, today: date) -> None:
-    """Send the digests of claimed escalations to the staff of one environment: each
-    member the rows of their own clients and of those without a responsible member
-    (``_digests``), in their language. Each entry records who got its row; one whose mail
-    failed keeps the error and is not sent again (at most once, as every reminder)."""
-    entries = list(
-        ReminderLog.objects.filter(pk__in=entry_ids)
-        .select_related("organisation")
-        .order_by("organisation__name")
+def deliver_staff_escalations(*, today: date) -> None:
+    """Send the staff digests that wait (``reminder_mails.waiting``): those this run
+    claimed, those a run that died before sending them left, and those whose sending
+    failed before (to those addresses only, while they have attempts left). Staff who read
+    the same rows in the same language share one e-mail; each address's mail records what
+    became of it, and each reminder sums that up: who got it, who did not and why."""
+    _give_up_dead_mails()
+    ordered = ReminderLog.objects.select_related("organisation").order_by(
+        "organisation__name", "pk"
     )
-    readers = _readers(environment_id)
-    if not readers:
-        _record_error(entry_ids, "Geen medewerkers met een e-mailadres.")
-        return
-    rows = _escalation_rows(entries, today)
-    reached: dict[int, set[str]] = defaultdict(set)
-    errors: dict[int, str] = {}
-    for (language, indexes), addresses in sorted(_digests(entries, readers).items()):
-        subject, body = _escalation_text(entries[0].kind, [rows[i] for i in indexes], language)
-        try:
-            EmailMessage(subject=subject, body=body, to=sorted(set(addresses))).send()
-        except Exception as error:  # noqa: BLE001 - at most once: record, never resend
-            log.exception("Escalation for environment %s could not be sent", environment_id)
-            errors.update((entries[i].pk, f"{type(error).__name__}: {error}") for i in indexes)
-        else:
-            for i in indexes:
-                reached[entries[i].pk].update(addresses)
-    _record_digests(entries, reached, errors)
-
-
-def _record_digests(
-    entries: list[ReminderLog], reached: dict[int, set[str]], errors: dict[int, str]
-) -> None:
-    """Record each entry's recipients, and its error or the time it was sent; one update
-    per different outcome, not per entry (a digest in the season lists hundreds)."""
-    outcomes: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
-    for entry in entries:
-        outcomes[(tuple(sorted(reached[entry.pk])), errors.get(entry.pk, ""))].append(entry.pk)
-    now = timezone.now()
-    for (recipients, error), pks in outcomes.items():
-        ReminderLog.objects.filter(pk__in=pks).update(
-            sent_at=None if error else now, error=error[:2000], recipients=list(recipients)
+    mails = list(
+        reminder_mails.waiting(reminder_mails.STAFF_KINDS).prefetch_related(
+            Prefetch("entries", queryset=ordered)
         )
+    )
+    if not mails:
+        return
+    entries = {entry.pk: entry for mail in mails for entry in mail.entries.all()}
+    rows = dict(zip(entries, _escalation_rows(list(entries.values()), today), strict=True))
+    shared: dict[tuple[str, str, tuple[int, ...]], list[ReminderMail]] = defaultdict(list)
+    for mail in mails:
+        ids = tuple(entry.pk for entry in mail.entries.all())
+        shared[(mail.kind, mail.language or settings.LANGUAGE_CODE, ids)].append(mail)
+    for (kind, language, ids), group in sorted(shared.items()):
+        taken = [mail for mail in group if reminder_mails.take(mail)]
+        if not taken:
+            continue  # another run sends them
+        subject, body = _escalation_text(kind, [rows[i] for i in ids], language)
+        try:
+            EmailMessage(subject=subject, body=body, to=sorted({m.address for m in taken})).send()
+        except Exception as error:  # noqa: BLE001 - recorded; the next run tries again
+            log.exception("Escalation to %s could not be sent", ", ".join(m.address for m in taken))
+            reminder_mails.record(taken, error)
+        else:
+            reminder_mails.record(taken)
+    reminder_mails.summarise(list(entries))
 
 
 def send_reminders(*, now: datetime | None = None) -> Outcome:

@@ -621,6 +621,9 @@ def sent_mails(message) -> list[SentMail]:
 
 
 def _reminder_state(reminder: ReminderLog) -> str:
+    if reminder.error and reminder.sent_at:
+        # Sent to one of its people, not to another (the error names whom and why).
+        return _("deels verzonden")
     if reminder.error:
         return _("mislukt")
     if reminder.sent_at:
