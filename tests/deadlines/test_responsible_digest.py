@@ -1,7 +1,8 @@
 """The staff digest of the filing deadlines (deadlines.reminders.deliver_staff_escalation),
 split by the organisations' responsible staff members: each gets the rows of their own
 clients and of the clients without one; a member without rows gets no mail. The log row
-stays one per organisation, year and step (at most once), and says who got it.
+stays one per organisation, year and step, and says who got it; a member whose digest
+failed gets it from the next run, and nobody gets theirs twice.
 
 The deadline: a BV with a calendar year files the accounts of 2025 by 8 August 2026
 (KVK-SBR.md section 1: 5 + 2 months + 8 days after year end); 19 July 2026 is the 30-day
@@ -18,7 +19,7 @@ from django.core.mail import EmailMessage
 
 from crm.models import Organisation
 from deadlines import reminders
-from deadlines.models import ReminderLog
+from deadlines.models import ReminderLog, ReminderMail
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
@@ -126,31 +127,78 @@ def test_staff_who_read_the_same_rows_in_one_language_share_one_mail(
     ]
 
 
-def test_a_mail_that_fails_is_recorded_for_its_rows_and_never_sent_again(
-    environment, eva, tom, monkeypatch, django_capture_on_commit_callbacks
-):
-    _client(environment, "Alfa B.V.", eva)
-    _client(environment, "Beta B.V.", tom)
-    _client(environment, "Gamma B.V.")
+def _failing_for(monkeypatch, address: str) -> None:
+    """The mail server refuses every mail to ``address`` (``monkeypatch.undo`` repairs it)."""
     real_send = EmailMessage.send
 
     def send(email, *args, **kwargs):
-        if "tom@kantoor.nl" in email.to:
+        if address in email.to:
             raise OSError("mail server away")
         return real_send(email, *args, **kwargs)
 
     monkeypatch.setattr(EmailMessage, "send", send)
-    _run(django_capture_on_commit_callbacks)
+
+
+def _entries() -> dict[str, ReminderLog]:
+    return {e.organisation.name: e for e in ReminderLog.objects.select_related("organisation")}
+
+
+def test_a_digest_that_failed_for_one_member_is_sent_again_to_that_member_only(
+    environment, eva, tom, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Tom's digest fails and Eva's goes: the log says per member what went, and the next
+    run sends Tom his digest, not Eva hers a second time. (Before, the rows Tom shared with
+    Eva read as unsent, and nobody sent Tom's again.)"""
+    _client(environment, "Alfa B.V.", eva)
+    _client(environment, "Beta B.V.", tom)
+    _client(environment, "Gamma B.V.")
+    _failing_for(monkeypatch, "tom@kantoor.nl")
+    assert _run(django_capture_on_commit_callbacks) == 3
 
     assert [email.to for email in mail.outbox] == [["eva@kantoor.nl"]]
-    entries = {e.organisation.name: e for e in ReminderLog.objects.select_related("organisation")}
+    entries = _entries()
     assert entries["Alfa B.V."].sent_at and not entries["Alfa B.V."].error
+    # Beta reached nobody; Gamma reached Eva, not Tom: each says so.
     assert entries["Beta B.V."].sent_at is None
-    assert entries["Beta B.V."].error == "OSError: mail server away"
-    # Gamma reached Eva, not Tom: its row says both.
+    assert entries["Beta B.V."].recipients == []
+    assert entries["Beta B.V."].error == "tom@kantoor.nl: OSError: mail server away"
+    assert entries["Gamma B.V."].sent_at is not None
     assert entries["Gamma B.V."].recipients == ["eva@kantoor.nl"]
-    assert entries["Gamma B.V."].error == "OSError: mail server away"
+    assert entries["Gamma B.V."].error == "tom@kantoor.nl: OSError: mail server away"
+    states = dict(ReminderMail.objects.values_list("address", "state"))
+    assert states == {"eva@kantoor.nl": "sent", "tom@kantoor.nl": "retry"}
 
-    monkeypatch.setattr(EmailMessage, "send", real_send)
-    assert _run(django_capture_on_commit_callbacks) == 0
-    assert len(mail.outbox) == 1
+    monkeypatch.undo()
+    assert _run(django_capture_on_commit_callbacks) == 0  # nothing new claimed
+
+    assert [email.to for email in mail.outbox] == [["eva@kantoor.nl"], ["tom@kantoor.nl"]]
+    again = mail.outbox[1]
+    assert "Beta B.V., financial year 2025" in again.body and "Gamma B.V." in again.body
+    assert "Alfa" not in again.body
+    assert _recipients() == {
+        "Alfa B.V.": ["eva@kantoor.nl"],
+        "Beta B.V.": ["tom@kantoor.nl"],
+        "Gamma B.V.": ["eva@kantoor.nl", "tom@kantoor.nl"],
+    }
+    assert all(entry.sent_at and not entry.error for entry in ReminderLog.objects.all())
+
+    _run(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2  # each got theirs once
+
+
+def test_a_digest_that_keeps_failing_is_tried_three_times_and_then_says_so(
+    environment, eva, tom, monkeypatch, django_capture_on_commit_callbacks
+):
+    _client(environment, "Beta B.V.", tom)
+    _failing_for(monkeypatch, "tom@kantoor.nl")
+    tries = []
+    for _day in range(5):
+        _run(django_capture_on_commit_callbacks)
+        tries.append(ReminderMail.objects.get().attempts)
+    assert tries == [1, 2, 3, 3, 3]
+    failed = ReminderMail.objects.get()
+    assert (failed.state, failed.error) == ("failed", "OSError: mail server away")
+    assert failed.get_state_display() == "mislukt, niet opnieuw geprobeerd"
+    entry = ReminderLog.objects.get()
+    assert entry.sent_at is None
+    assert entry.error == "tom@kantoor.nl: OSError: mail server away"
