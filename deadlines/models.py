@@ -154,6 +154,15 @@ class ReminderLog(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.organisation} {self.financial_year} ({self.step})"
 
+    def outcome(self) -> str:
+        """What became of it, in words: sent, sent to some and not to others (``error``
+        names whom and why), failed, or not sent yet."""
+        if self.error and self.sent_at:
+            return str(_("deels verzonden"))
+        if self.error:
+            return str(_("mislukt"))
+        return str(_("verzonden") if self.sent_at else _("wordt verzonden"))
+
 
 class ReminderMail(models.Model):
     """One e-mail of the reminder job to one address about the reminders ``entries``: a

@@ -783,17 +783,24 @@ def deliver_staff_escalations(*, today: date) -> None:
         shared[(mail.kind, mail.language or settings.LANGUAGE_CODE, ids)].append(mail)
     for (kind, language, ids), group in sorted(shared.items()):
         taken = [mail for mail in group if reminder_mails.take(mail)]
-        if not taken:
-            continue  # another run sends them
-        subject, body = _escalation_text(kind, [rows[i] for i in ids], language)
-        try:
-            EmailMessage(subject=subject, body=body, to=sorted({m.address for m in taken})).send()
-        except Exception as error:  # noqa: BLE001 - recorded; the next run tries again
-            log.exception("Escalation to %s could not be sent", ", ".join(m.address for m in taken))
-            reminder_mails.record(taken, error)
-        else:
-            reminder_mails.record(taken)
+        if taken:  # else another run sends them
+            _send_digest(taken, kind, [rows[i] for i in ids], language)
     reminder_mails.summarise(list(entries))
+
+
+def _send_digest(
+    mails: list[ReminderMail], kind: str, rows: list[selectors.DeadlineRow], language: str
+) -> None:
+    """One e-mail of ``rows`` to the addresses of ``mails`` (taken), and what became of it."""
+    subject, body = _escalation_text(kind, rows, language)
+    addresses = sorted({mail.address for mail in mails})
+    try:
+        EmailMessage(subject=subject, body=body, to=addresses).send()
+    except Exception as error:  # noqa: BLE001 - recorded; the next run tries again
+        log.exception("Escalation to %s could not be sent", ", ".join(addresses))
+        reminder_mails.record(mails, error)
+    else:
+        reminder_mails.record(mails)
 
 
 def send_reminders(*, now: datetime | None = None) -> Outcome:

@@ -611,21 +611,10 @@ def sent_mails(message) -> list[SentMail]:
             at=reminder.sent_at or reminder.created_at,
             about=reminder.get_kind_display(),
             recipients=", ".join(reminder.recipients),
-            state=_reminder_state(reminder),
+            state=reminder.outcome(),
             failed=bool(reminder.error),
             error=reminder.error,
         )
         for reminder in ReminderLog.objects.filter(message=message)
     ]
     return sorted(rows, key=lambda row: row.at, reverse=True)
-
-
-def _reminder_state(reminder: ReminderLog) -> str:
-    if reminder.error and reminder.sent_at:
-        # Sent to one of its people, not to another (the error names whom and why).
-        return _("deels verzonden")
-    if reminder.error:
-        return _("mislukt")
-    if reminder.sent_at:
-        return str(NotificationLog.State.SENT.label)
-    return str(NotificationLog.State.SENDING.label)

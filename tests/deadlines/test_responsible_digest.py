@@ -14,8 +14,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail import EmailMessage
+from django.test import Client
+from django.urls import reverse
 
 from crm.models import Organisation
 from deadlines import reminders
@@ -202,3 +205,29 @@ def test_a_digest_that_keeps_failing_is_tried_three_times_and_then_says_so(
     entry = ReminderLog.objects.get()
     assert entry.sent_at is None
     assert entry.error == "tom@kantoor.nl: OSError: mail server away"
+
+
+def test_the_admin_reads_a_partly_sent_digest_per_member(
+    environment, eva, tom, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    """The digests are about an organisation's year, not a message: the admin's list of
+    reminders is where they are read. Gamma's reached Eva and not Tom; it read as unsent."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    _client(environment, "Beta B.V.", tom)
+    _client(environment, "Gamma B.V.")
+    _failing_for(monkeypatch, "tom@kantoor.nl")
+    _run(django_capture_on_commit_callbacks)
+    admin = get_user_model().objects.create_superuser("beheer", "beheer@example.nl", "x")
+    browser = Client()
+    browser.force_login(admin)
+
+    page = browser.get(reverse("admin:deadlines_reminderlog_changelist")).content.decode()
+
+    rows = {name: row for row in page.split("<tr")[1:] for name in ("Beta", "Gamma") if name in row}
+    assert "deels verzonden" in rows["Gamma"]
+    assert (
+        "eva@kantoor.nl: verzonden; tom@kantoor.nl: mislukt, wordt opnieuw geprobeerd"
+        in rows["Gamma"]
+    )
+    assert "mislukt" in rows["Beta"] and "deels" not in rows["Beta"]
+    assert "tom@kantoor.nl: mislukt, wordt opnieuw geprobeerd" in rows["Beta"]
