@@ -16,32 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import ReminderLog, ReminderMail
 from workflow.admin import ReadOnlyAdminMixin
 
+#: What a reminder is about: its kind, and the organisation, year and step it was for.
+ABOUT = ["kind", "organisation", "financial_year", "step"]
+
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "kind",
-        "organisation",
-        "financial_year",
-        "step",
-        "outcome_label",
-        "mails_label",
-    ]
+    list_display = ["created_at", *ABOUT, "outcome_label", "mails_label"]
     list_filter = ["kind", "sent_at"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "recipients", "error"]
-    fields = [
-        "kind",
-        "organisation",
-        "financial_year",
-        "step",
-        "outcome_label",
-        "mails_label",
-        "recipients",
-        "sent_at",
-        "error",
-    ]
+    fields = [*ABOUT, "outcome_label", "mails_label", "recipients", "sent_at", "error"]
     actions = None
 
     def get_queryset(self, request: Any) -> QuerySet[ReminderLog]:

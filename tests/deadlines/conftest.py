@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from deadlines import reminders
 from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
 from tests import factories
@@ -103,6 +104,20 @@ def break_mail(monkeypatch) -> None:
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+
+
+def refuse_mail_to(monkeypatch, address: str) -> None:
+    """The mail server refuses the reminder mails to ``address`` and sends the others
+    (``monkeypatch.undo`` repairs it)."""
+    real = reminders.get_connection
+
+    class Refusing:
+        def send_messages(self, emails):
+            if any(address in email.to for email in emails):
+                raise ConnectionRefusedError("recipient refused")
+            return real().send_messages(emails)
+
+    monkeypatch.setattr(reminders, "get_connection", Refusing)
 
 
 def at_noon(day: date) -> datetime:

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from deadlines import reminders
 from deadlines.models import ReminderLog
 from tests import factories
-from tests.deadlines.conftest import at_noon, break_mail, make_message
+from tests.deadlines.conftest import at_noon, break_mail, make_message, refuse_mail_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
 
@@ -192,15 +192,7 @@ def test_a_message_whose_mail_failed_for_one_person_keeps_that_error(
     factories.ContactFactory(organisation=org, name="Anna", email="anna@example.nl", user=None)
     factories.ContactFactory(organisation=org, name="Piet", email="piet@example.nl", user=None)
     waiting_since(org, 3)
-    real = reminders.get_connection
-
-    class Refusing:
-        def send_messages(self, emails):
-            if any("anna@example.nl" in email.to for email in emails):
-                raise ConnectionRefusedError("recipient refused")
-            return real().send_messages(emails)
-
-    monkeypatch.setattr(reminders, "get_connection", Refusing)
+    refuse_mail_to(monkeypatch, "anna@example.nl")
     run(django_capture_on_commit_callbacks)
     assert [email.to for email in mail.outbox] == [["piet@example.nl"]]
     entry = ReminderLog.objects.get()

@@ -25,7 +25,7 @@ from django.urls import reverse
 from deadlines import reminder_mails, reminders
 from deadlines.models import ReminderLog, ReminderMail
 from tests import factories
-from tests.deadlines.conftest import at_noon, make_message
+from tests.deadlines.conftest import at_noon, make_message, refuse_mail_to
 from tests.threads import run_in_threads
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
@@ -57,6 +57,28 @@ def _to(address: str) -> list:
     return [email for email in mail.outbox if email.to == [address]]
 
 
+def _two_runs_at_once(hook, prepare=lambda: None) -> tuple[list, list]:
+    """Two runs of the job in two threads (each with its own connection) that start
+    together, with ``hook`` on every ReminderLog saved; their outcomes and errors."""
+    post_save.connect(hook, sender=ReminderLog, dispatch_uid="runs-at-once")
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def job():
+        prepare()
+        try:
+            barrier.wait()
+            outcomes.append(reminders.send_reminders(now=at_noon(DAY)))
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    try:
+        run_in_threads(job, 2, timeout=60)
+    finally:
+        post_save.disconnect(sender=ReminderLog, dispatch_uid="runs-at-once")
+    return outcomes, errors
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -77,21 +99,7 @@ def test_two_runs_at_once_send_one_person_one_mail(jan):
         if first:
             transaction.on_commit(lambda: time.sleep(HOLD))
 
-    post_save.connect(pause_after_first_claim, sender=ReminderLog, dispatch_uid="hold")
-    barrier = threading.Barrier(2)
-    outcomes, errors = [], []
-
-    def job():
-        try:
-            barrier.wait()
-            outcomes.append(reminders.send_reminders(now=at_noon(DAY)))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-
-    try:
-        run_in_threads(job, 2, timeout=60)
-    finally:
-        post_save.disconnect(sender=ReminderLog, dispatch_uid="hold")
+    outcomes, errors = _two_runs_at_once(pause_after_first_claim)
 
     assert errors == []
     (to_jan,) = _to("jan@example.nl")
@@ -133,23 +141,12 @@ def test_two_runs_that_claim_in_a_different_order_wait_for_each_other(jan, monke
 
     monkeypatch.setattr(reminders, "_due_client_messages", due)
     monkeypatch.setattr(settings, "REMINDER_ESCALATION_DAYS", [])  # clients only
-    post_save.connect(pause_in_first_claim, sender=ReminderLog, dispatch_uid="pause")
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def job():
+    def take_turn():
         with guard:
             local.reverse = next(turns)
-        try:
-            barrier.wait()
-            reminders.send_reminders(now=at_noon(DAY))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
 
-    try:
-        run_in_threads(job, 2, timeout=60)
-    finally:
-        post_save.disconnect(sender=ReminderLog, dispatch_uid="pause")
+    _outcomes, errors = _two_runs_at_once(pause_in_first_claim, take_turn)
 
     assert errors == []
     (to_jan,) = _to("jan@example.nl")
@@ -234,15 +231,7 @@ def test_a_client_mail_that_reached_one_person_and_not_another_reads_partly_sent
         organisation=organisation, name="Piet", email="piet@example.nl", user=None
     )
     message = make_message(organisation, year=2025, changed_at=at_noon(DAY - timedelta(days=3)))
-    real = reminders.get_connection
-
-    class Refusing:
-        def send_messages(self, emails):
-            if any("anna@example.nl" in email.to for email in emails):
-                raise ConnectionRefusedError("recipient refused")
-            return real().send_messages(emails)
-
-    monkeypatch.setattr(reminders, "get_connection", Refusing)
+    refuse_mail_to(monkeypatch, "anna@example.nl")
     run(django_capture_on_commit_callbacks)
     staff = factories.StaffFactory(environment=environment)
     client.force_login(staff.user)
