@@ -457,9 +457,7 @@ def deliver_client_reminders(*, today: date | None = None) -> None:
     reminders say so."""
     today = today or timezone.localdate()
     _give_up_dead_mails()
-    for mail in reminder_mails.waiting([ReminderLog.Kind.CLIENT_REVIEW]).prefetch_related(
-        "entries"
-    ):
+    for mail in reminder_mails.waiting([ReminderLog.Kind.CLIENT_REVIEW]):
         if reminder_mails.take(mail):
             deliver_client_reminder(mail, today=today)
 
