@@ -83,6 +83,17 @@ SENTENCES: dict[str, Any] = {
     ),
     "already_approved": _("Dit bericht is al goedgekeurd."),
     "already_approved:by": _("Dit bericht is al goedgekeurd door %(who)s op %(when)s."),
+    # A decision that comes too late for the client who makes it: another contact of the
+    # organisation (or the same person in another window) decided first. Named by who and
+    # when, with what can still be done; a client reads no status codes.
+    "already_approved:reject": _(
+        "Dit bericht is al goedgekeurd; afkeuren kan niet meer. Klopt er iets niet, stel dan "
+        "bij dit bericht een vraag aan uw accountant."
+    ),
+    "already_approved:reject_by": _(
+        "Dit bericht is al goedgekeurd door %(who)s op %(when)s; afkeuren kan niet meer. "
+        "Klopt er iets niet, stel dan bij dit bericht een vraag aan uw accountant."
+    ),
     "approval_already_given": _("U heeft dit document al goedgekeurd op %(when)s."),
     "not_a_required_approver": _(
         "U bent niet een van de personen die dit bericht moeten goedkeuren."

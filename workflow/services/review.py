@@ -243,13 +243,29 @@ def _require_approver(message: ApprovalMessage, actor: Actor) -> None:
         raise NotPermitted("not_a_required_approver:reject")
 
 
-def _already_approved(message: ApprovalMessage) -> Conflict:
-    """The conflict of a second approval: who approved the message, and when."""
+def _already_approved(message: ApprovalMessage, *, rejecting: bool = False) -> Conflict:
+    """The conflict of a second approval, or (``rejecting``) of a rejection after the
+    approval: who approved the message, and when, where the audit trail knows."""
+    if rejecting:
+        key, named = "already_approved:reject", "already_approved:reject_by"
+    else:
+        key, named = "already_approved", "already_approved:by"
     event = _last_event(message, "approved", APPROVED_NOT_ADOPTED)
     if event is None:
-        return Conflict("already_approved")
-    who = event_actor_name(event)
-    return Conflict("already_approved:by", {"who": who, "when": event.created_at})
+        return Conflict(key)
+    return Conflict(named, {"who": event_actor_name(event), "when": event.created_at})
+
+
+def _rejection_refusal(message: ApprovalMessage) -> Conflict | None:
+    """Why the client's rejection comes too late, in words (a client reads no status
+    codes): the message was approved meanwhile, by another contact of the organisation or
+    in another window (who, and when), or a newer version replaced it. None while it waits
+    for the decision."""
+    if message.superseded:
+        return Conflict("replaced")
+    if message.status in (*FILING_STATUSES, Status.REFUSED):
+        return _already_approved(message, rejecting=True)
+    return None
 
 
 REASON_MAX_LENGTH = 2000
@@ -277,6 +293,9 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     _require_client(message, actor, _("dit bericht afkeuren"))
     if message.status == Status.REJECTED:
         return message
+    refusal = _rejection_refusal(message)
+    if refusal is not None:
+        raise refusal
     _require_approver(message, actor)
     _apply(message, message.reject, actor, reason, action="rejected", update_fields=["reasons"])
     _after_commit(partial(message_rejected.send, sender=ApprovalMessage, pk=message.pk))

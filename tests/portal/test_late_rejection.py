@@ -1,0 +1,69 @@
+"""A rejection that comes too late reads as a sentence that says what happened.
+
+Two contacts of one organisation both have the message open (a director and the office
+manager, say). One approves; the other, still on the page, rejects. Or the client rejects a
+version that a newer one of its year replaced meanwhile. The rejection is refused, and the
+client reads who approved and when, or that a newer version replaced it, with what can still
+be done; never a status code (docs/architecture.md, invariants: a client sees sentences,
+never codes).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from kvk.status import Status
+from tests import factories
+from tests.portal.conftest import browser_for, make_message
+from tests.portal.test_replaced_versions import replaced_after_adoption
+from workflow import services
+from workflow.models import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+def _reject(browser, message, reason: str = "De omzet klopt niet"):
+    """ "Afkeuren bericht" and "Ja, afkeuren" from a page opened before the other decision."""
+    return browser.post(
+        reverse("outsite-action", args=[message.pk, "reject"]),
+        {"reason": reason, "confirmed": "1"},
+        follow=True,
+    )
+
+
+def test_rejecting_after_the_other_contact_approved_names_who_approved(client_a):
+    petra = factories.ContactFactory(organisation=client_a.organisation, name="Petra Mulder")
+    message = make_message(client_a)
+    services.adopt(
+        message_id=message.pk, actor=Actor.for_user(petra.user), adoption_date=date.today()
+    )
+    message.refresh_from_db()
+    services.approve(
+        message_id=message.pk,
+        actor=Actor.for_user(petra.user),
+        document_sha256=message.document_sha256,
+    )
+
+    page = _reject(browser_for(client_a.user), message).content.decode()
+
+    assert "Dit bericht is al goedgekeurd door Petra Mulder op " in page
+    assert "afkeuren kan niet meer" in page
+    assert "Het bericht heeft status" not in page
+    assert "deze actie kan nu niet" not in page
+    message.refresh_from_db()
+    assert message.status == Status.APPROVED
+    assert not message.events.filter(action="rejected").exists()
+
+
+def test_rejecting_a_replaced_version_says_a_newer_version_is_reviewed(client_a):
+    older, _newer = replaced_after_adoption(client_a)
+
+    page = _reject(browser_for(client_a.user), older).content.decode()
+
+    assert "Dit bericht is vervangen door een nieuwere versie van de jaarrekening" in page
+    assert "Het bericht heeft status" not in page
+    older.refresh_from_db()
+    assert older.status == Status.PROCESSING_FAILED
