@@ -3,7 +3,7 @@ override and comments (status 30 and 40)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from django.db import transaction
@@ -397,6 +397,28 @@ def override_size_class_warning(*, message_id: int, actor: Actor, reason: str) -
 
 COMMENT_MAX_LENGTH = 4000
 
+#: A comment with the same text by the same person, the last one on the message and placed
+#: at most this long ago, is the same comment sent twice (a double click on "Plaats
+#: opmerking", the browser sending the form again after a slow answer): it is not placed
+#: a second time, and nobody gets a second e-mail about it.
+COMMENT_RESENT_WITHIN = timedelta(minutes=10)
+
+
+def _resent_comment(message: ApprovalMessage, actor: Actor, text: str) -> Comment | None:
+    """The comment ``actor`` placed already with this ``text`` (COMMENT_RESENT_WITHIN), or
+    None. Read under the message's lock, so two requests of one double click see each
+    other's comment. Only the last comment of the message counts: the same words after
+    someone answered are a new comment."""
+    last = message.comments.order_by("-created_at", "-pk").first()
+    if (
+        last is not None
+        and last.author_id == getattr(actor.user, "pk", None)
+        and last.text == text
+        and last.created_at >= timezone.now() - COMMENT_RESENT_WITHIN
+    ):
+        return last
+    return None
+
 
 @transaction.atomic
 def add_comment(*, message_id: int, actor: Actor, text: str) -> Comment:
@@ -404,7 +426,8 @@ def add_comment(*, message_id: int, actor: Actor, text: str) -> Comment:
 
     Staff of the organisation's environment and the organisation's client users may comment;
     a client cannot comment while the message still waits for the accountant's review (it
-    cannot see it yet). A comment changes no status and writes no status event.
+    cannot see it yet). A comment changes no status and writes no status event. The same
+    comment sent twice is placed once (``_resent_comment``).
     """
     text = text.strip()
     message = _locked(message_id)
@@ -414,6 +437,9 @@ def add_comment(*, message_id: int, actor: Actor, text: str) -> Comment:
         raise Invalid("comment_empty")
     if len(text) > COMMENT_MAX_LENGTH:
         raise Invalid("comment_too_long", {"max": COMMENT_MAX_LENGTH})
+    resent = _resent_comment(message, actor, text)
+    if resent is not None:
+        return resent
     comment = Comment.objects.create(
         message=message, author=actor.user, author_kind=actor.kind, text=text
     )
