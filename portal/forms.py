@@ -561,11 +561,18 @@ class OrganisationForm(YearEndForm):
 
     def clean_kvk_number(self) -> str:
         value = self.cleaned_data["kvk_number"]
-        taken = Identification.objects.filter(
-            environment=self.environment, kind=Identification.Kind.KVK, value=value
-        ).exists()
-        if taken:
-            raise forms.ValidationError(_("Dit KvK-nummer hoort al bij een organisatie."))
+        taken = (
+            Identification.objects.select_related("organisation")
+            .filter(environment=self.environment, kind=Identification.Kind.KVK, value=value)
+            .first()
+        )
+        if taken is not None:
+            # Named, as the service and the identification numbers name it: the client may
+            # be in Deponeer already, under another name.
+            raise forms.ValidationError(
+                _("KvK-nummer %(nummer)s hoort al bij organisatie '%(naam)s'.")
+                % {"nummer": value, "naam": taken.organisation.name}
+            )
         return value
 
 

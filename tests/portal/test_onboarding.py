@@ -195,6 +195,19 @@ def test_the_service_refuses_a_year_end_that_does_not_exist_and_creates_nothing(
     assert not Organisation.objects.filter(name="Nergens").exists()
 
 
+def test_a_kvk_number_already_in_deponeer_names_its_organisation(admin_browser, environment):
+    """The client is in Deponeer already, perhaps under another name: the form says which
+    organisation has the number, as the identification numbers and the command say it."""
+    factories.OrganisationFactory(environment=environment, name="Bakkerij Eerder", kvk="11223344")
+    response = _create(admin_browser, name="Bakkerij Later", kvk_number="1122 3344")
+    assert response.status_code == 200
+    assert "KvK-nummer 11223344 hoort al bij organisatie &#x27;Bakkerij Eerder&#x27;." in (
+        response.content.decode()
+    )
+    assert 'value="Bakkerij Later"' in response.content.decode()  # the input is kept
+    assert not Organisation.objects.filter(name="Bakkerij Later").exists()
+
+
 def test_a_kvk_number_taken_meanwhile_is_said_on_the_form(admin_browser, environment, monkeypatch):
     """The form checks the number; the service checks it again inside its transaction (two
     staff members creating the same client at once) and the form says what it refused."""
