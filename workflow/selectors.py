@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from crm import permissions
@@ -22,12 +22,23 @@ from kvk.parser import ParsedInstance, parse_instance
 from kvk.status import Status, status_label
 from workflow.models import Actor, ApprovalMessage, Comment, StatusEvent, client_may_see
 from workflow.reasons import (
+    VERSION_SUPERSEDED,
     another_company,
     in_plain_words,
     refused_by_digipoort,
     status_words,
     superseded,
 )
+
+
+def superseded_q() -> Q:
+    """The messages a newer version of their year closed (30, or 70 for an old KvK number,
+    -> 25): their status keeps the code 25 and reads "Vervangen door een nieuwere versie"
+    (``ApprovalMessage.superseded``). Told in a query by the audit event every closing
+    writes (``VERSION_SUPERSEDED``, workflow.services.versions)."""
+    closed = StatusEvent.objects.filter(message=OuterRef("pk"), action=VERSION_SUPERSEDED)
+    return Q(status=Status.PROCESSING_FAILED) & Q(Exists(closed))
+
 
 #: The audit actions as the timeline names them.
 ACTION_LABELS = {

@@ -147,3 +147,28 @@ def test_the_staff_list_marks_a_replaced_version(client_a, staff_browser, browse
     assert REPLACED not in row_of(rows, corrected)
     client_list = browser_a.get(reverse("outsite-messages")).content.decode()
     assert client_list.count(REPLACED) == 1
+
+
+def test_the_dashboard_counts_a_replaced_version_as_replaced_not_as_failed(
+    client_a, staff_browser
+):
+    """"Berichten per status" reads a replaced version as every other page does: no
+    processing error to chase (no highlighted row), one version replaced."""
+    make_message(client_a, year=date.today().year - 2)  # an older year, in review
+    older, _newer = replaced_after_adoption(client_a)
+
+    response = staff_browser.get(reverse("insite-dashboard"))
+
+    counts = {row["code"]: row["count"] for row in response.context["status_counts"]}
+    assert counts[Status.PROCESSING_FAILED] == 0
+    assert counts[Status.IN_REVIEW] == 2
+    assert response.context["replaced"] == 1
+    assert response.context["total"] == 3
+    table = re.search(r'id="counts-h".*?</table>', response.content.decode(), flags=re.S)
+    assert table is not None
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", table.group(0), flags=re.S)
+    failed = next(row for row in rows if "Fout bij verwerken in portal" in row)
+    assert 'class="attention"' not in failed
+    assert re.search(r'<td class="num">0</td>', failed)
+    replaced = next(row for row in rows if REPLACED in row)
+    assert re.search(r'<td class="num">1</td>', replaced)
