@@ -149,10 +149,8 @@ def test_the_staff_list_marks_a_replaced_version(client_a, staff_browser, browse
     assert client_list.count(REPLACED) == 1
 
 
-def test_the_dashboard_counts_a_replaced_version_as_replaced_not_as_failed(
-    client_a, staff_browser
-):
-    """"Berichten per status" reads a replaced version as every other page does: no
+def test_the_dashboard_counts_a_replaced_version_as_replaced_not_as_failed(client_a, staff_browser):
+    """ "Berichten per status" reads a replaced version as every other page does: no
     processing error to chase (no highlighted row), one version replaced."""
     make_message(client_a, year=date.today().year - 2)  # an older year, in review
     older, _newer = replaced_after_adoption(client_a)
