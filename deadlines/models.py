@@ -193,7 +193,7 @@ class ReminderMail(models.Model):
         AccountancyEnvironment, on_delete=models.CASCADE, related_name="reminder_mails"
     )
     kind = models.CharField(_("soort"), max_length=20, choices=ReminderLog.Kind.choices)
-    address = models.EmailField(_("aan"), max_length=254)
+    address = models.EmailField(_("e-mailadres"), max_length=254)
     # A staff digest's language, chosen when it was claimed; a client's mail takes the
     # person's language when it is sent.
     language = models.CharField(max_length=10, blank=True)

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                         verbose_name="soort",
                     ),
                 ),
-                ("address", models.EmailField(max_length=254, verbose_name="aan")),
+                ("address", models.EmailField(max_length=254, verbose_name="e-mailadres")),
                 ("language", models.CharField(blank=True, max_length=10)),
                 (
                     "state",
