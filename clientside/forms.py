@@ -525,8 +525,11 @@ class ReportingValuesForm(forms.ModelForm):
                 required=False,
                 initial=signed,
             )
+            reason_label = _("Reden niet ondertekend (%(name)s)") % {"name": signatory.name}
             self.fields[f"reason_{signatory.pk}"] = forms.CharField(
-                label=_("Reden niet ondertekend (%(name)s)") % {"name": signatory.name},
+                label=reason_label,
+                # In the signatures table, beside the signatory's name: its own name.
+                widget=forms.TextInput(attrs={"aria-label": reason_label}),
                 required=False,
                 max_length=1000,
                 initial="" if signed else signature.reason_not_signed,  # type: ignore[union-attr]
@@ -715,6 +718,12 @@ class FiguresForm(forms.Form):
         kwargs.setdefault("initial", self._initial(report, statements))
         super().__init__(*args, **kwargs)
         self._add_report_fields()
+        # The previous year's input stands in a table row whose label names the current
+        # year's: it carries its own name (WCAG 4.1.2) without a hidden label, which would
+        # stick out of the scrolling table on a phone.
+        for name, field in self.fields.items():
+            if name.endswith("_1"):
+                field.widget.attrs["aria-label"] = str(field.label)
 
     def _sections(self, statements: dict) -> list[tuple[str, tuple[str, ...], dict]]:
         """The figures tables of the variant: (prefix, line items, stored values)."""
