@@ -11,6 +11,7 @@ from clientside.models import (
     ReportSignature,
     Signatory,
 )
+from kvk.search import NameSearchAdminMixin
 
 
 class SignatoryInline(admin.TabularInline):
@@ -20,7 +21,7 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(Administration)
-class AdministrationAdmin(admin.ModelAdmin):
+class AdministrationAdmin(NameSearchAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kvk_number", "legal_form", "seat", "place", "kvk_report")
     search_fields = ("name", "kvk_number")
     # The free-text address of before the structured fields stays visible, not editable.

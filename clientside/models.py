@@ -28,6 +28,7 @@ from kvk.activation import (
 from kvk.deadlines import financial_year_period
 from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
 from kvk.fields import legal_form_field, value_list_field
+from kvk.search import NamedForSearch
 from kvk.status import Status
 
 kvk_number_validator = RegexValidator(
@@ -44,7 +45,7 @@ def caption(local_name: str) -> str:
 POSTAL_CODE_LENGTH = 6
 
 
-class Administration(models.Model):
+class Administration(NamedForSearch):
     """An administration (the company's books) with its data as registered at the KvK."""
 
     class ContactType(models.TextChoices):

@@ -49,6 +49,7 @@ from clientside.models import (
 from clientside.steps import next_step
 from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
 from kvk.render import render_html
+from kvk.search import name_match, number_text
 from kvk.views import post_else
 
 VIEW = "clientside.view_administration"
@@ -107,7 +108,7 @@ def administration_list(request: HttpRequest) -> HttpResponse:
     administrations = Administration.objects.order_by("name", "kvk_number", "pk")
     if q:
         administrations = administrations.filter(
-            Q(name__icontains=q) | Q(kvk_number__contains=q.replace(" ", ""))
+            name_match(q) | Q(kvk_number__contains=number_text(q))
         )
     found = steps.standings(administrations)
     step = request.GET.get("stap", "")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from connectors import services
 from connectors.models import AppConnector, ClientToken, MessageType
 from crm.admin_mixins import EnvironmentFixedAdminMixin
+from kvk.search import NameSearchAdminMixin
 
 _TOKEN_INLINE_FIELDS = [
     "prefix",
@@ -42,7 +43,8 @@ class AppConnectorAdmin(EnvironmentFixedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ClientToken)
-class ClientTokenAdmin(admin.ModelAdmin):
+class ClientTokenAdmin(NameSearchAdminMixin, admin.ModelAdmin):
+    name_search_paths = ("organisation__",)
     list_display = [
         "prefix",
         "organisation",

@@ -20,6 +20,7 @@ from kvk.activation import (
     switch_subject_field,
 )
 from kvk.fields import legal_form_field, owner_field, user_field
+from kvk.search import NamedForSearch
 
 kvk_number_validator = RegexValidator(
     r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
@@ -100,7 +101,7 @@ def responsible_of_environment(member: StaffMember | None, environment_id: int |
     return member is None or environment_id is None or member.environment_id == environment_id
 
 
-class Organisation(models.Model):
+class Organisation(NamedForSearch):
     """A client organisation of the accountancy (the company that files)."""
 
     environment = owner_field(AccountancyEnvironment, "organisations", on_delete=models.PROTECT)
@@ -285,7 +286,7 @@ class StaffMember(models.Model):
             )
 
 
-class Contact(models.Model):
+class Contact(NamedForSearch):
     """A person at a client organisation; with portal access they use OutSite."""
 
     organisation = owner_field(Organisation, "contacts")

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import ReminderLog, ReminderMail
+from kvk.search import NameSearchAdminMixin
 from workflow.admin import ReadOnlyAdminMixin
 
 #: What a reminder is about: its kind, and the organisation, year and step it was for.
@@ -21,7 +22,8 @@ ABOUT = ["kind", "organisation", "financial_year", "step"]
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReminderLogAdmin(NameSearchAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    name_search_paths = ("organisation__",)
     list_display = ["created_at", *ABOUT, "outcome_label", "mails_label"]
     list_filter = ["kind", "sent_at"]
     list_select_related = ["organisation"]

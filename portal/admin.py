@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from crm import services as crm_services
 from crm.admin_mixins import EnvironmentFixedAdminMixin
 from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from kvk.search import NameSearchAdminMixin
 from portal.forms import LOGIN_TAKEN
 
 
@@ -167,7 +168,9 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ContactEmailMixin, EnvironmentFixedAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(
+    NameSearchAdminMixin, ContactEmailMixin, EnvironmentFixedAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "kvk", "environment", "responsible", "created_at"]
     list_filter = ["environment"]
     search_fields = ["name", "identifications__value"]
@@ -213,8 +216,10 @@ class OrganisationAdmin(ContactEmailMixin, EnvironmentFixedAdminMixin, admin.Mod
 
 
 @admin.register(Contact)
-class ContactAdmin(ContactEmailMixin, admin.ModelAdmin):
+class ContactAdmin(NameSearchAdminMixin, ContactEmailMixin, admin.ModelAdmin):
     """Portal access is granted in InSite (ContactInline says why); shown only here."""
+
+    name_search_paths = ("", "organisation__")
 
     form = ContactAdminForm
     list_display = ["name", "organisation", "email", "language", "portal_access", "is_director"]

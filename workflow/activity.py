@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db.models import F, OuterRef, Q, QuerySet
 
 from crm.models import Identification
+from kvk.search import name_match, number_text
 from kvk.status import status_label
 from workflow.models import StatusEvent
 from workflow.reasons import sentence
@@ -25,7 +26,7 @@ class EventFilter:
 
     since: datetime | None = None
     until: datetime | None = None  # exclusive
-    #: A part of the organisation's name or of its KvK number.
+    #: A part of the organisation's name (kvk.search.name_match) or of its KvK number.
     organisation: str = ""
     #: An Actor.Kind; with ``actor_user_id`` one staff member.
     actor_kind: str = ""
@@ -48,10 +49,12 @@ def environment_events(environment_id: int, filters: EventFilter) -> QuerySet[St
     text = filters.organisation.strip()
     if text:
         numbers = Identification.objects.filter(
-            environment_id=environment_id, kind=Identification.Kind.KVK, value__icontains=text
+            environment_id=environment_id,
+            kind=Identification.Kind.KVK,
+            value__icontains=number_text(text),
         )
         events = events.filter(
-            Q(organisation__name__icontains=text)
+            name_match(text, "organisation__")
             | Q(organisation_id__in=numbers.values("organisation_id"))
         )
     if filters.actor_kind:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.admin_mixins import EnvironmentFixedAdminMixin
 from crm.models import AdopterRule, ApproverRule
+from kvk.search import NameSearchAdminMixin
 from workflow.models import ApprovalMessage, Comment, StatusEvent, WorkflowDefinition, WorkflowTask
 from workflow.selectors import ACTION_LABELS, ACTOR_KIND_LABELS
 
@@ -87,7 +88,8 @@ class CommentInline(_ReadOnlyInline):
 
 
 @admin.register(ApprovalMessage)
-class ApprovalMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApprovalMessageAdmin(NameSearchAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    name_search_paths = ("organisation__",)
     list_display = ["pk", "organisation", "financial_year", "status", "created_at"]
     list_filter = ["status", "resubmission", "adopted"]
     search_fields = ["organisation__name", "message_id", "document_sha256"]
