@@ -26,9 +26,7 @@ def organisation_match(text: str, *, contacts: bool = False) -> Q:
         match |= Q(
             Exists(
                 Contact.objects.filter(
-                    name_match(text)
-                    | Q(email__icontains=text)
-                    | Q(user__username__icontains=text),
+                    name_match(text) | Q(email__icontains=text) | Q(user__username__icontains=text),
                     organisation=OuterRef("pk"),
                 )
             )

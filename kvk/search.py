@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -65,7 +65,8 @@ class SearchNameQuerySet(models.QuerySet):
     """Keeps ``search_name`` with ``name`` where a queryset writes names without save()."""
 
     def update(self, **kwargs: Any) -> int:
-        if "name" in kwargs:
+        # bulk_update (below) names both, each as a CASE over the rows.
+        if "name" in kwargs and "search_name" not in kwargs:
             name = kwargs["name"]
             if not isinstance(name, str):
                 raise TypeError(
@@ -81,13 +82,15 @@ class SearchNameQuerySet(models.QuerySet):
             obj.search_name = search_key(obj.name)
         return super().bulk_create(objs, *args, **kwargs)
 
-    def bulk_update(self, objs: Iterable[Any], fields: Sequence[str], *args: Any, **kwargs: Any):
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
         objs, fields = list(objs), list(fields)
         if "name" in fields:
             for obj in objs:
                 obj.search_name = search_key(obj.name)
             fields.append("search_name")
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        return super().bulk_update(objs, fields, batch_size)
 
 
 class NamedForSearch(models.Model):

@@ -263,6 +263,26 @@ def test_search_by_name_or_kvk_number(bookkeeper):
     assert "Er is nog geen administratie" not in html_text
 
 
+@pytest.mark.parametrize(
+    "typed,rule",
+    [
+        ("cafe de hoek", "accents dropped"),
+        ("CAFÉ  De Hoek", "case folded, a run of spaces is one"),
+        ("hoek bv", "B.V. written without dots"),
+        ("hoek b. v.", "B.V. written with dots and a space"),
+    ],
+)
+def test_the_search_finds_a_name_as_it_is_typed(bookkeeper, typed, rule):
+    """kvk.search, as the accountant's portal searches: the name whatever its accents,
+    case, dots and spaces."""
+    _environment("Café De Hoek B.V.", "12345678")
+    _environment("Jansen-Smit V.O.F.", "23456789")
+
+    assert list(_rows(bookkeeper, f"?q={typed}")) == ["Café De Hoek B.V."], rule
+    assert list(_rows(bookkeeper, "?q=jansen+smit+vof")) == ["Jansen-Smit V.O.F."]
+    assert list(_rows(bookkeeper, "?q=n.v.")) == []
+
+
 def test_the_order_is_by_name_then_kvk_number(bookkeeper):
     for name, number in [
         ("Zeeman B.V.", "10000001"),
