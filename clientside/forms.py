@@ -29,6 +29,7 @@ from clientside.models import (
 )
 from clientside.portal_client import address_problem
 from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amount
+from config.dates import format_day
 from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.fields import DigitsFormField
@@ -501,7 +502,15 @@ class ReportingValuesForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, signatories: list[Signatory], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        signatories: list[Signatory],
+        portal_adoption: date | None = None,
+        **kwargs,
+    ) -> None:
+        """``portal_adoption``: for a heraanlevering, the adoption date the portal brought
+        back for the filed accounts it corrects (services.portal_adoption_date)."""
         super().__init__(*args, **kwargs)
         if not self.instance.resubmission:
             del self.fields["resubmission_explanation"]
@@ -513,6 +522,8 @@ class ReportingValuesForm(forms.ModelForm):
                 "De datum waarop de jaarrekening werd vastgesteld; verplicht bij de tweede "
                 "aanlevering, want die is de vastgestelde jaarrekening."
             )
+        if portal_adoption is not None:
+            field.help_text = self._portal_adoption_text(portal_adoption)
         who = adoption.adopted_by(self.legal_form)
         field.help_text = f"{who} {field.help_text}" if who else field.help_text
         stored = {s.signatory_id: s for s in self.instance.signatures.all()}
@@ -534,6 +545,27 @@ class ReportingValuesForm(forms.ModelForm):
                 max_length=1000,
                 initial="" if signed else signature.reason_not_signed,  # type: ignore[union-attr]
             )
+
+    def _portal_adoption_text(self, day: date) -> str:
+        """Where the heraanlevering's adoption date came from: the portal, where the client
+        adopted the filed accounts; and that the date may still be changed."""
+        words = {"day": format_day(day)}
+        if self.instance.adoption_date == day:
+            return (
+                _(
+                    "Overgenomen uit het portal van uw accountant: daar is de gedeponeerde "
+                    "jaarrekening vastgesteld op %(day)s. Is de jaarrekening op een andere datum "
+                    "vastgesteld, pas de datum dan aan; een heraanlevering vereist hem."
+                )
+                % words
+            )
+        return (
+            _(
+                "In het portal van uw accountant is de gedeponeerde jaarrekening vastgesteld op "
+                "%(day)s; een heraanlevering vereist de datum van vaststelling."
+            )
+            % words
+        )
 
     def signing_note(self) -> str:
         return " ".join(

@@ -595,9 +595,41 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
     ).first()
     if existing is not None:
         return existing
+    # The filed accounts' adoption date: the one the portal brought back when the client
+    # adopted them there (a first filing carries no date of its own), else the report's.
     return _new_version(
-        report.administration, report.financial_year, report, adoption_date=report.adoption_date
+        report.administration,
+        report.financial_year,
+        report,
+        adoption_date=adopted_in_portal(report) or report.adoption_date,
     )
+
+
+def adopted_in_portal(report: AnnualReport) -> date | None:
+    """The date the accounts of ``report`` were adopted on, as the portal brought it back
+    with the filed message (the client ticked "Jaarrekening vastgesteld" there; the filed
+    document carries it); None when the report is not filed or the portal gave none."""
+    message = filed_message(report) if report.locked else None
+    return message.adoption_date if message is not None else None
+
+
+def portal_adoption_date(report: AnnualReport) -> date | None:
+    """For a heraanlevering: the adoption date the portal brought back for the filed
+    accounts it corrects (``adopted_in_portal`` of the tweede aanlevering when the year has
+    one, else of the year's report), which ``create_resubmission`` takes as its default;
+    None otherwise."""
+    if not report.resubmission:
+        return None
+    corrected = (
+        AnnualReport.objects.filter(
+            administration_id=report.administration_id,
+            financial_year=report.financial_year,
+            resubmission=False,
+        )
+        .order_by("-second_filing")
+        .first()
+    )
+    return adopted_in_portal(corrected) if corrected is not None else None
 
 
 def filed_message(report: AnnualReport) -> OutboundMessage | None:

@@ -48,6 +48,7 @@ from clientside.models import (
 )
 from clientside.steps import next_step
 from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
+from config.dates import format_day
 from kvk.render import render_html
 from kvk.search import name_match, number_text
 from kvk.views import post_else
@@ -336,6 +337,7 @@ def _values_form(report: AnnualReport, data=None) -> ReportingValuesForm:
         data,
         instance=AnnualReport.objects.get(pk=report.pk),
         signatories=list(report.administration.signatories.all()),
+        portal_adoption=services.portal_adoption_date(report),
     )
 
 
@@ -648,12 +650,12 @@ def _new_version(
     pk: int,
     make: Callable[..., AnnualReport],
     *,
-    done: str,
+    done: Callable[[AnnualReport], str],
     section: str = "",
 ) -> HttpResponse:
     """A new version of the report ``pk``, made by ``make`` (a heraanlevering or a tweede
-    aanlevering): its page, at ``section``, saying ``done`` (of the version's %(year)s);
-    or the report's page saying why not."""
+    aanlevering): its page, at ``section``, saying ``done(version)``; or the report's page
+    saying why not."""
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
     try:
         version = make(report=report)
@@ -662,23 +664,31 @@ def _new_version(
         return redirect("clientside:report", pk)
     except IntegrityError:  # pragma: no cover - a concurrent click made it already
         return redirect("clientside:report", pk)
-    flash.success(request, done % {"year": version.financial_year})
+    flash.success(request, done(version))
     return redirect(reverse("clientside:report", args=[version.pk]) + section)
 
 
 @post_else(_form_on("clientside:report", "#heraanlevering"))
 @permission(CHANGE)
 def report_resubmission(request: HttpRequest, pk: int) -> HttpResponse:
-    return _new_version(
-        request,
-        pk,
-        services.create_resubmission,
-        done=_(
-            "Heraanlevering voor %(year)s aangemaakt. Corrigeer de cijfers, vul de datum van "
-            "vaststelling in (verplicht, BR-KVK-4.16) en klik op 'Klaarzetten "
+    return _new_version(request, pk, services.create_resubmission, done=_resubmission_made)
+
+
+def _resubmission_made(version: AnnualReport) -> str:
+    """What "Heraanlevering maken" says: the adoption date is required (BR-KVK-4.16), and
+    when the portal brought it back with the filed message, it is filled in from there."""
+    if version.adoption_date is not None:
+        return _(
+            "Heraanlevering voor %(year)s aangemaakt, met de datum van vaststelling "
+            "%(day)s uit het portal van uw accountant; pas die zo nodig aan bij de "
+            "rapportagewaarden. Corrigeer de cijfers en klik op 'Klaarzetten "
             "accountancyportal'."
-        ),
-    )
+        ) % {"year": version.financial_year, "day": format_day(version.adoption_date)}
+    return _(
+        "Heraanlevering voor %(year)s aangemaakt. Corrigeer de cijfers, vul de datum van "
+        "vaststelling in (verplicht, BR-KVK-4.16) en klik op 'Klaarzetten "
+        "accountancyportal'."
+    ) % {"year": version.financial_year}
 
 
 @post_else(_form_on("clientside:report", "#tweede-aanlevering"))
@@ -690,10 +700,13 @@ def report_second_filing(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         services.create_second_filing,
-        done=_(
-            "Tweede aanlevering voor %(year)s aangemaakt: de vastgestelde jaarrekening. Vul "
-            "bij de rapportagewaarden de datum van vaststelling in, pas zo nodig de cijfers "
-            "aan en klik op 'Klaarzetten accountancyportal'."
+        done=lambda version: (
+            _(
+                "Tweede aanlevering voor %(year)s aangemaakt: de vastgestelde jaarrekening. Vul "
+                "bij de rapportagewaarden de datum van vaststelling in, pas zo nodig de cijfers "
+                "aan en klik op 'Klaarzetten accountancyportal'."
+            )
+            % {"year": version.financial_year}
         ),
         section="#rapportagewaarden",
     )
