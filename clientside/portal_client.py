@@ -41,6 +41,14 @@ class PortalError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def stored_nothing(self) -> bool:
+        """The portal's own answer proves that it stored nothing of the call: a refusal of
+        the CommSvc API with HTTP 401 or 403 and one of its codes that it answers before it
+        reads the message (REFUSED_BEFORE_STORING). Not a time-out nor a broken connection
+        (the upload may have arrived), nor a 401 or 403 page without the portal's code."""
+        return self.http_status in (401, 403) and self.code in REFUSED_BEFORE_STORING
+
 
 _TOKEN_REFUSED = gettext_lazy(
     "Het token wordt geweigerd: het accountancyportal kent het niet. Vul bij 'Communicatie "
@@ -87,6 +95,24 @@ _REFUSALS = {
     ),
 }
 
+
+#: The CommSvc API's refusals with HTTP 401 and 403 (connectors.api ERRORS), each answered
+#: before the upload is registered: the token (401, connectors.authentication, before the
+#: view runs), the activation and the connector (403, CommSvcAccess, before the view runs)
+#: and the message type (403, MessageListView.post, before register_message).
+REFUSED_BEFORE_STORING = frozenset(
+    {
+        "token_missing",
+        "token_malformed",
+        "token_unknown",
+        "token_revoked",
+        "token_expired",
+        "feature_inactive",
+        "connector_blocked",
+        "message_type_blocked",
+        "message_type_without_workflow",
+    }
+)
 
 #: The portal refused an upload because it has these very documents already, in a message
 #: still under way, filed, rejected by the client or refused by the KvK; nothing was stored.

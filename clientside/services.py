@@ -1466,8 +1466,10 @@ def replaceable(message: OutboundMessage) -> bool:
     """Whether "Klaarzetten" may replace this message with new documents: it never reached
     the portal. ``sent_at`` is set before every upload, so a message without it was never
     offered, also when a send/receive run refused it (at 5) before uploading anything (a
-    token of another organisation, the portal out of reach) or the portal refused it as a
-    copy and stored nothing (``refused_as_copy``)."""
+    token of another organisation, the portal out of reach), the portal refused it as a
+    copy and stored nothing (``refused_as_copy``), or the portal refused its first upload
+    before storing it (the token, the activation, the message type:
+    ``PortalError.stored_nothing``)."""
     waiting = (Status.PREPARED, Status.SEND_FAILED)
     return (
         message.status in waiting
@@ -1775,6 +1777,12 @@ def _send_waiting(
                 # The portal stored nothing (it has these documents in another message), so
                 # "Klaarzetten" may replace this one with new documents (see prepare).
                 OutboundMessage.objects.filter(pk=message.pk).update(sent_at=None)
+            elif error.stored_nothing:
+                # Refused before it stored anything (the token, the activation, the message
+                # type): this upload did not reach the portal, so the message is as offered
+                # as before it: never, unless an earlier upload of it broke off and may have
+                # arrived. A time-out or a broken connection keeps it offered.
+                OutboundMessage.objects.filter(pk=message.pk).update(sent_at=message.sent_at)
             continue
         result.sent += 1
         _mirror(message, body.get("status"), body.get("reasons") or [])
