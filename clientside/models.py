@@ -246,11 +246,19 @@ class CommunicationProfile(models.Model):
         return settings.PORTAL_URL_TEMPLATE.format(participant=self.participant_number).rstrip("/")
 
     @property
+    def tested_settings(self) -> bool:
+        """The last "Test verbinding" was made with the settings the profile has now: the
+        address it called is the profile's address now (a participant number or portal
+        address changed since, here or in the admin, makes it another), and the token is
+        the one it used (a new token forgets the test, services.set_token)."""
+        return self.last_test_at is not None and self.last_test_url == self.portal_url
+
+    @property
     def reached_at(self) -> datetime | None:
-        """When the last "Test verbinding" reached the portal with these settings (the
-        address the profile has now, and its token: a new token forgets the test); None
-        when it failed, was never made, or called another address."""
-        if self.last_test_ok and self.last_test_url == self.portal_url:
+        """When the last "Test verbinding" reached the portal with these settings
+        (``tested_settings``); None when it failed, was never made, or called another
+        address."""
+        if self.last_test_ok and self.tested_settings:
             return self.last_test_at
         return None
 

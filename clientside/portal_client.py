@@ -293,18 +293,30 @@ class PortalClient:
             # A page that is not the CommSvc API (a wrong address or a proxy's page).
             raise PortalError(
                 "not_a_portal",
-                _(
-                    "Op %(url)s antwoordt geen accountancyportal. Controleer het "
-                    "deelnemernummer of het eigen portaladres bij 'Communicatie met "
-                    "accountant'."
-                )
-                % {"url": self.base_url},
-                retryable=False,
+                self._not_a_portal(),
+                retryable=self.reached_at is not None,
                 http_status=response.status_code,
             )
         if response.status_code >= 400:
             raise _refused(f"{method} {url}", response, body)
         return response.status_code, body
+
+    def _not_a_portal(self) -> str:
+        """What to do when a page other than the portal's API answers: after a connection
+        test with these settings succeeded, the portal was there and something else
+        answers for now (a maintenance page, say); otherwise the settings are the likely
+        cause."""
+        if self.reached_at is not None:
+            return _(
+                "Op %(url)s antwoordt nu geen accountancyportal. De verbindingstest met deze "
+                "instellingen is op %(moment)s gelukt; er staat dus waarschijnlijk tijdelijk "
+                "een andere pagina op dit adres, bijvoorbeeld tijdens onderhoud. Probeer het "
+                "later opnieuw; blijft dit zo, neem dan contact op met uw accountant."
+            ) % {"url": self.base_url, "moment": format_moment(self.reached_at)}
+        return _(
+            "Op %(url)s antwoordt geen accountancyportal. Controleer het deelnemernummer of "
+            "het eigen portaladres bij 'Communicatie met accountant'."
+        ) % {"url": self.base_url}
 
     def _unreachable(self, retryable: bool) -> str:
         """What to do when the portal cannot be reached: after a connection test with

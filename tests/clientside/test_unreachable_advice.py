@@ -31,12 +31,18 @@ FOR_NOW = "waarschijnlijk tijdelijk niet bereikbaar"
 
 class _Organisation(BaseHTTPRequestHandler):
     """The one call of "Test verbinding" (GET organisation/), as the portal answers it
-    for a token of the organisation with KVK_NUMBER."""
+    for a token of the organisation with KVK_NUMBER; while the server is ``in_maintenance``
+    every call gets a web page instead (a proxy's maintenance page)."""
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-        body = json.dumps({"kvk_number": KVK_NUMBER}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        if getattr(self.server, "in_maintenance", False):
+            self._answer(200, "text/html", b"<html><body>Onderhoud</body></html>")
+        else:
+            self._answer(200, "application/json", json.dumps({"kvk_number": KVK_NUMBER}).encode())
+
+    def _answer(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -137,3 +143,34 @@ def test_without_any_test_the_settings_advice_stays(closed_port_url):
     error = _send(env)
 
     assert SETTINGS_ADVICE in error and FOR_NOW not in error
+
+
+# "Op ... antwoordt geen accountancyportal" (a page that is not the portal's API): the
+# same advice as the unreachable portal, by the same rule.
+NOT_A_PORTAL_SETTINGS = (
+    "antwoordt geen accountancyportal. Controleer het deelnemernummer of het eigen portaladres"
+)
+
+
+def test_after_a_good_test_another_page_at_the_address_is_there_for_now(portal):
+    env = make_environment(kvk_number=KVK_NUMBER, token="dpn_token", portal_url=portal.url)
+    assert services.test_connection(env.profile).ok
+    message = services.prepare(env.report)
+    portal.server.in_maintenance = True  # type: ignore[attr-defined]
+
+    error = _send(env)
+
+    assert error.startswith(f"Op {portal.url} antwoordt nu geen accountancyportal.")
+    assert "De verbindingstest met deze instellingen is op" in error
+    assert "Probeer het later opnieuw" in error
+    assert NOT_A_PORTAL_SETTINGS not in error and "deelnemernummer" not in error
+    message.refresh_from_db()
+    assert message.reasons == [{"code": "not_a_portal", "message": error}]
+
+
+def test_without_a_good_test_another_page_at_the_address_names_the_settings(portal):
+    env = make_environment(kvk_number=KVK_NUMBER, token="dpn_token", portal_url=portal.url)
+    services.prepare(env.report)
+    portal.server.in_maintenance = True  # type: ignore[attr-defined]
+
+    assert NOT_A_PORTAL_SETTINGS in _send(env)
