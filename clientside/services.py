@@ -138,8 +138,10 @@ def _filename(administration: Administration, year: int, *, kind: str = "") -> s
 
 def _report_filename(report: AnnualReport) -> str:
     """The file name of the report's next document, which says a heraanlevering or a
-    tweede aanlevering, and from the report's second document on its version ("-v2"), so
-    that no two documents of a report share a name."""
+    tweede aanlevering, and when the report has an earlier document the version
+    (``_next_version``, "-v3"), so that no two documents of a report share a name. The
+    number is the one the messages list shows beside it (``with_versions``). A name is
+    given once, when the document is made: it is part of what was sent."""
     kind = (
         "heraanlevering"
         if report.resubmission
@@ -147,38 +149,50 @@ def _report_filename(report: AnnualReport) -> str:
         if report.second_filing
         else ""
     )
-    version = _next_version(report)
-    if version > 1:
-        kind = f"{kind}-v{version}" if kind else f"v{version}"
+    replaced = _replaced_by_next(report)
+    if report.messages.exclude(pk=getattr(replaced, "pk", None)).exists():
+        version = f"v{_next_version(report, replaced)}"
+        kind = f"{kind}-{version}" if kind else version
     return _filename(report.administration, report.financial_year, kind=kind)
 
 
-def _next_version(report: AnnualReport) -> int:
-    """The number of the report's next document: one more than its messages, leaving out
-    the one that "Klaarzetten" replaces (never offered, ``replaceable``)."""
-    messages = report.messages.all()
+def _replaced_by_next(report: AnnualReport) -> OutboundMessage | None:
+    """The report's message that its next document replaces: one never offered
+    (``replaceable``), which "Klaarzetten" deletes."""
     current = open_message(report)
-    if current is not None and replaceable(current):
-        messages = messages.exclude(pk=current.pk)
-    return messages.count() + 1
+    return current if current is not None and replaceable(current) else None
+
+
+def _next_version(report: AnnualReport, replaced: OutboundMessage | None) -> int:
+    """The version of the report's next document: the number ``versions`` gives it after
+    the documents of its year there are, leaving out the one it replaces (``replaced``)."""
+    year = OutboundMessage.objects.filter(
+        administration_id=report.administration_id, report__financial_year=report.financial_year
+    ).exclude(pk=getattr(replaced, "pk", None))
+    return len(versions(year)) + 1
+
+
+def versions(messages: QuerySet[OutboundMessage]) -> dict[int, int]:
+    """The version of each of ``messages`` (by id): its number among those of its financial
+    year, the oldest 1, a heraanlevering and a tweede aanlevering counting on from the
+    year's report. The one numbering of a year's documents: the messages list
+    (``with_versions``) and the file names (``_next_version``) both follow it."""
+    numbers: dict[int, int] = {}
+    per_year: dict[int, int] = {}
+    for pk, year in messages.order_by("created_at", "pk").values_list(
+        "pk", "report__financial_year"
+    ):
+        per_year[year] = per_year.get(year, 0) + 1
+        numbers[pk] = per_year[year]
+    return numbers
 
 
 def with_versions(
     administration: Administration, messages: list[OutboundMessage]
 ) -> list[OutboundMessage]:
-    """``messages`` with their ``version``: the number of each among the administration's
-    messages of its financial year, the oldest 1 (a heraanlevering and a tweede aanlevering
-    counting on from the year's report), so the list tells two versions of a year apart."""
-    numbers: dict[int, int] = {}
-    per_year: dict[int, int] = {}
-    rows = (
-        OutboundMessage.objects.filter(administration=administration)
-        .order_by("created_at", "pk")
-        .values_list("pk", "report__financial_year")
-    )
-    for pk, year in rows:
-        per_year[year] = per_year.get(year, 0) + 1
-        numbers[pk] = per_year[year]
+    """``messages`` with their ``version`` among the administration's messages of its
+    financial year (``versions``), so the list tells two versions of a year apart."""
+    numbers = versions(OutboundMessage.objects.filter(administration=administration))
     for message in messages:
         message.version = numbers.get(message.pk)  # type: ignore[attr-defined]
     return messages
