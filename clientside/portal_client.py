@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -112,6 +113,30 @@ REFUSED_BEFORE_STORING = frozenset(
         "message_type_blocked",
         "message_type_without_workflow",
     }
+)
+
+#: What to do when the portal cannot be reached (PortalClient._unreachable) or another page
+#: answers at its address (PortalClient._not_a_portal): after a good connection test with
+#: these settings, for now; otherwise the settings are the likely cause.
+_UNREACHABLE_FOR_NOW = gettext_lazy(
+    "Het accountancyportal op %(url)s is nu niet bereikbaar. De verbindingstest met deze "
+    "instellingen is op %(moment)s gelukt; het portal is dus waarschijnlijk tijdelijk niet "
+    "bereikbaar. Probeer het later opnieuw; blijft dit zo, neem dan contact op met uw "
+    "accountant."
+)
+_UNREACHABLE = gettext_lazy(
+    "Het accountancyportal op %(url)s is niet bereikbaar. Controleer het deelnemernummer of "
+    "het eigen portaladres bij 'Communicatie met accountant' en probeer het opnieuw."
+)
+_NOT_A_PORTAL_FOR_NOW = gettext_lazy(
+    "Op %(url)s antwoordt nu geen accountancyportal. De verbindingstest met deze instellingen "
+    "is op %(moment)s gelukt; er staat dus waarschijnlijk tijdelijk een andere pagina op dit "
+    "adres, bijvoorbeeld tijdens onderhoud. Probeer het later opnieuw; blijft dit zo, neem "
+    "dan contact op met uw accountant."
+)
+_NOT_A_PORTAL = gettext_lazy(
+    "Op %(url)s antwoordt geen accountancyportal. Controleer het deelnemernummer of het eigen "
+    "portaladres bij 'Communicatie met accountant'."
 )
 
 #: The portal refused an upload because it has these very documents already, in a message
@@ -306,34 +331,24 @@ class PortalClient:
         test with these settings succeeded, the portal was there and something else
         answers for now (a maintenance page, say); otherwise the settings are the likely
         cause."""
-        if self.reached_at is not None:
-            return _(
-                "Op %(url)s antwoordt nu geen accountancyportal. De verbindingstest met deze "
-                "instellingen is op %(moment)s gelukt; er staat dus waarschijnlijk tijdelijk "
-                "een andere pagina op dit adres, bijvoorbeeld tijdens onderhoud. Probeer het "
-                "later opnieuw; blijft dit zo, neem dan contact op met uw accountant."
-            ) % {"url": self.base_url, "moment": format_moment(self.reached_at)}
-        return _(
-            "Op %(url)s antwoordt geen accountancyportal. Controleer het deelnemernummer of "
-            "het eigen portaladres bij 'Communicatie met accountant'."
-        ) % {"url": self.base_url}
+        return self._advice(_NOT_A_PORTAL_FOR_NOW, _NOT_A_PORTAL, tested=True)
 
     def _unreachable(self, retryable: bool) -> str:
         """What to do when the portal cannot be reached: after a connection test with
         these settings succeeded, they are right and the portal is out of reach for now;
         otherwise the settings are the likely cause."""
-        if retryable and self.reached_at is not None:
-            return _(
-                "Het accountancyportal op %(url)s is nu niet bereikbaar. De verbindingstest "
-                "met deze instellingen is op %(moment)s gelukt; het portal is dus "
-                "waarschijnlijk tijdelijk niet bereikbaar. Probeer het later opnieuw; blijft "
-                "dit zo, neem dan contact op met uw accountant."
-            ) % {"url": self.base_url, "moment": format_moment(self.reached_at)}
-        return _(
-            "Het accountancyportal op %(url)s is niet bereikbaar. Controleer het "
-            "deelnemernummer of het eigen portaladres bij 'Communicatie met accountant' "
-            "en probeer het opnieuw."
-        ) % {"url": self.base_url}
+        return self._advice(_UNREACHABLE_FOR_NOW, _UNREACHABLE, tested=retryable)
+
+    def _advice(self, for_now: Promise, check_settings: Promise, *, tested: bool) -> str:
+        """``for_now`` (with the moment of the good test) when ``tested`` counts and a
+        connection test with these settings succeeded (``reached_at``), else
+        ``check_settings``: the participant number or the address is the likely cause."""
+        if tested and self.reached_at is not None:
+            return str(for_now) % {
+                "url": self.base_url,
+                "moment": format_moment(self.reached_at),
+            }
+        return str(check_settings) % {"url": self.base_url}
 
     def check_connection(self) -> str | None:
         """Is the portal there and does it accept the token? Returns the KvK number of the

@@ -150,7 +150,8 @@ def _report_filename(report: AnnualReport) -> str:
         else ""
     )
     replaced = _replaced_by_next(report)
-    if report.messages.exclude(pk=getattr(replaced, "pk", None)).exists():
+    earlier = report.messages.all() if replaced is None else report.messages.exclude(pk=replaced.pk)
+    if earlier.exists():
         version = f"v{_next_version(report, replaced)}"
         kind = f"{kind}-{version}" if kind else version
     return _filename(report.administration, report.financial_year, kind=kind)
@@ -168,7 +169,9 @@ def _next_version(report: AnnualReport, replaced: OutboundMessage | None) -> int
     the documents of its year there are, leaving out the one it replaces (``replaced``)."""
     year = OutboundMessage.objects.filter(
         administration_id=report.administration_id, report__financial_year=report.financial_year
-    ).exclude(pk=getattr(replaced, "pk", None))
+    )
+    if replaced is not None:
+        year = year.exclude(pk=replaced.pk)
     return len(versions(year)) + 1
 
 
