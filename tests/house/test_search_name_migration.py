@@ -18,7 +18,7 @@ from tests.house.test_release_upgrade import ALIAS, _migrate, load_release
 
 FILL_CRM = importlib.import_module("crm.migrations.0005_fill_search_name")
 FILL_CLIENTSIDE = importlib.import_module(
-    "clientside.migrations.0008_fill_administration_search_name"
+    "clientside.migrations.0006_fill_administration_search_name"
 )
 TABLE = Organisation._meta.db_table
 
@@ -49,7 +49,7 @@ def test_the_keys_of_the_last_releases_names_are_filled_batch_by_batch(
     last_release_database, monkeypatch
 ):
     _migrate(last_release_database, "crm", "0004_search_name")
-    _migrate(last_release_database, "clientside", "0007_administration_search_name")
+    _migrate(last_release_database, "clientside", "0005_test_url_captions_search_name")
     _insert_as_the_release_before(last_release_database, "Café Één B.V.")
     organisations = Organisation.objects.using(ALIAS)
     assert organisations.count() == 4

@@ -141,7 +141,10 @@ def test_insite_organisation_page_sets_who_must_approve(client_a, admin_browser,
     # The organisation's page again, with the field's error and the rule as typed.
     assert refused.status_code == 400
     html = refused.content.decode()
-    assert '<div id="id_approvers_error"><p class="error">Kies wie moeten goedkeuren.</p></div>' in html
+    assert (
+        '<div id="id_approvers_error"><p class="error">Kies wie moeten goedkeuren.</p></div>'
+        in html
+    )
     assert '<option value="named" selected>' in html
     assert "Niet opgeslagen; zie de meldingen bij de velden." in html
     saved = admin_browser.post(url, {"approver_rule": "named", "approvers": [bert.pk]}, follow=True)

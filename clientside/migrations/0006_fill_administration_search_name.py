@@ -1,4 +1,4 @@
-"""The administrations made before 0007 get their names' search keys
+"""The administrations made before 0005 get their names' search keys
 (kvk.search.search_key, as every save computes it since), batch by batch, each batch
 committed on its own. Elidable: a database made after it has nothing to fill.
 """
@@ -21,7 +21,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("clientside", "0007_administration_search_name")]
+    dependencies = [("clientside", "0005_test_url_captions_search_name")]
 
     operations = [
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
