@@ -94,6 +94,18 @@ SENTENCES: dict[str, Any] = {
         "Dit bericht is al goedgekeurd door %(who)s op %(when)s; afkeuren kan niet meer. "
         "Klopt er iets niet, stel dan bij dit bericht een vraag aan uw accountant."
     ),
+    # An approval that comes too late: another contact rejected the message first (or the
+    # same person in another window); what follows is a new version.
+    "already_rejected:approve": _(
+        "Dit bericht is al afgekeurd; goedkeuren kan niet meer. Uw accountant of uw "
+        "administratie stuurt een nieuwe versie ter goedkeuring. Moet deze versie toch worden "
+        "goedgekeurd, vraag dan uw accountant het bericht terug te zetten."
+    ),
+    "already_rejected:approve_by": _(
+        "Dit bericht is al afgekeurd door %(who)s op %(when)s; goedkeuren kan niet meer. Uw "
+        "accountant of uw administratie stuurt een nieuwe versie ter goedkeuring. Moet deze "
+        "versie toch worden goedgekeurd, vraag dan uw accountant het bericht terug te zetten."
+    ),
     "approval_already_given": _("U heeft dit document al goedgekeurd op %(when)s."),
     "not_a_required_approver": _(
         "U bent niet een van de personen die dit bericht moeten goedkeuren."

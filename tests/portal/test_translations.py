@@ -129,13 +129,15 @@ def test_a_workflow_error_speaks_the_current_language():
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_a_domain_error_reaches_the_reader_in_their_language(client_a, language):
-    """Approving a rejected message (status 40) through the real view: the flash message is
-    the catalogue's sentence in the reader's language, not the Dutch one."""
+    """Approving a message whose processing failed (status 25) through the real view: the
+    flash message is the catalogue's sentence in the reader's language, not the Dutch one.
+    (A rejected message, 40, is refused naming who rejected it: test_late_approval.py.)"""
     from django.urls import reverse
 
-    from tests.portal.conftest import browser_for, make_message
+    from tests.conftest import instance_for, message_at_25
+    from tests.portal.conftest import browser_for
 
-    message = make_message(client_a, Status.REJECTED)
+    message = message_at_25(client_a, instance_for("99999999"))
     browser = browser_for(client_a.user)
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = browser.post(
@@ -145,15 +147,15 @@ def test_a_domain_error_reaches_the_reader_in_their_language(client_a, language)
     )
     html = response.content.decode()
     with translation.override(language):
-        label = str(Status.REJECTED.label)
+        label = str(Status.PROCESSING_FAILED.label)
     expected = {
-        "en": f"The message has status 40 ({label}); it cannot be approved now.",
-        "nl": f"Het bericht heeft status 40 ({label}); goedkeuren kan nu niet.",
+        "en": f"The message has status 25 ({label}); it cannot be approved now.",
+        "nl": f"Het bericht heeft status 25 ({label}); goedkeuren kan nu niet.",
     }[language]
     assert response.status_code == 200
     assert expected in html
     message.refresh_from_db()
-    assert message.status == Status.REJECTED
+    assert message.status == Status.PROCESSING_FAILED
 
 
 def test_the_insite_status_filter_speaks_the_readers_language(staff_browser):

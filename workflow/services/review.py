@@ -171,8 +171,9 @@ def _approve(
     ``not_adopted``, the approval of the accounts as not adopted (``approve_not_adopted``
     in workflow.services.not_adopted, which checks what that needs first)."""
     transition = message.approve_not_adopted if not_adopted else message.approve
-    if message.status in (*FILING_STATUSES, Status.REFUSED):
-        raise _already_approved(message)
+    refusal = _approval_refusal(message)
+    if refusal is not None:
+        raise refusal
     if message.status != Status.IN_REVIEW:
         raise Conflict("status_conflict:approve", _status_params(message))
     if document_sha256 != message.document_sha256:
@@ -250,10 +251,35 @@ def _already_approved(message: ApprovalMessage, *, rejecting: bool = False) -> C
         key, named = "already_approved:reject", "already_approved:reject_by"
     else:
         key, named = "already_approved", "already_approved:by"
-    event = _last_event(message, "approved", APPROVED_NOT_ADOPTED)
+    return _decided_first(message, ("approved", APPROVED_NOT_ADOPTED), key, named)
+
+
+def _decided_first(
+    message: ApprovalMessage, actions: tuple[str, ...], key: str, named: str
+) -> Conflict:
+    """The conflict of a decision someone took first: ``named`` with who and when (the last
+    event of ``actions``), or ``key`` where the audit trail does not know."""
+    event = _last_event(message, *actions)
     if event is None:
         return Conflict(key)
     return Conflict(named, {"who": event_actor_name(event), "when": event.created_at})
+
+
+def _approval_refusal(message: ApprovalMessage) -> Conflict | None:
+    """Why the client's approval comes too late, in words (a client reads no status codes):
+    the message was approved already (who, and when); a newer version replaced it; or it
+    was rejected meanwhile, by another contact of the organisation or in another window
+    (who, and when), and a new version follows. None otherwise (the caller refuses any
+    other status with the status itself)."""
+    if message.status in (*FILING_STATUSES, Status.REFUSED):
+        return _already_approved(message)
+    if message.superseded or (message.status == Status.REJECTED and is_replaced(message)):
+        return Conflict("replaced")
+    if message.status == Status.REJECTED:
+        return _decided_first(
+            message, ("rejected",), "already_rejected:approve", "already_rejected:approve_by"
+        )
+    return None
 
 
 def _rejection_refusal(message: ApprovalMessage) -> Conflict | None:
