@@ -32,27 +32,11 @@ from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amoun
 from config.dates import format_day
 from kvk import adoption
 from kvk import taxonomy as tx
-from kvk.fields import DigitsFormField
+from kvk.fields import DATE_INPUT, DayField, DigitsFormField
 from kvk.statements import is_annual, years_later
 
 if TYPE_CHECKING:  # the stubs' name for a text or a lazy translation; no runtime import
     from django_stubs_ext import StrOrPromise
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-#: What a date field reads, in every language of the screen: what the date picker sends
-#: (ISO), and a day as typed where there is no picker, day-month-year.
-DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
-INVALID_DATE = _("Vul een bestaande datum in als dag-maand-jaar, bijvoorbeeld 31-12-2025.")
-
-
-class DayField(forms.DateField):
-    """A date of the client's forms: the date picker, DATE_INPUT_FORMATS, and a message
-    that says the format instead of Django's generic "Voer een geldige datum in."."""
-
-    widget = DATE_INPUT
-    input_formats = DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": INVALID_DATE}
 
 
 def _refuse_unless_valid(qname: str, value: str, message: StrOrPromise) -> None:

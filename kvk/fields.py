@@ -1,4 +1,4 @@
-"""Model fields (and a form field) that several apps declare alike. They live here, in the
+"""Model fields (and form fields) that several apps declare alike. They live here, in the
 library, because every app may import kvk: the client side (clientside) may import nothing
 else."""
 
@@ -80,3 +80,21 @@ class DigitsFormField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         return "".join(str(super().to_python(value)).split())
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+#: What a date field reads, in every language of the screen: what the date picker sends
+#: (ISO), and a day as typed where there is no picker, day-month-year.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+INVALID_DATE = _("Vul een bestaande datum in als dag-maand-jaar, bijvoorbeeld 31-12-2025.")
+
+
+class DayField(forms.DateField):
+    """A date in a form, in the portals as in the client's environment: the date picker,
+    DATE_INPUT_FORMATS whatever the screen's language, and a message that says the format
+    instead of Django's generic "Voer een geldige datum in."."""
+
+    widget = DATE_INPUT
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": INVALID_DATE}

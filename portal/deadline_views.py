@@ -19,6 +19,7 @@ from deadlines import periods, selectors
 from deadlines.selectors import DeadlineRow, Situation
 from kvk import taxonomy as tx
 from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year
+from kvk.fields import DayField
 from portal.csv_export import csv_download, csv_safe
 from portal.forms import YearEndForm
 from portal.views.common import staff_view
@@ -245,13 +246,12 @@ class DeadlineFactsForm(YearEndForm):
     )
     # Asked because an extension decided after the draw-up term ran out does not undo
     # that the term was exceeded (the pages warn about it: DeadlineRow.extension_decided_late).
-    extension_granted_on = forms.DateField(
+    extension_granted_on = DayField(
         label=_("Datum van het besluit tot verlenging"),
         help_text=_(
             "Bij een bv of nv: de dag waarop de algemene vergadering tot de verlenging besloot."
         ),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self) -> dict:

@@ -31,7 +31,7 @@ from crm.models import (
 from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.deadlines import financial_year_period
-from kvk.fields import DigitsFormField
+from kvk.fields import DayField, DigitsFormField
 from kvk.status import PORTAL_STATUSES
 from workflow.models import WorkflowDefinition
 from workflow.services import ATTENTION_NOTE_MAX_LENGTH
@@ -55,9 +55,8 @@ class AdoptForm(forms.Form):
             )
         },
     )
-    adoption_date = forms.DateField(
+    adoption_date = DayField(
         label=_("Datum vaststelling"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Vul de datum in waarop de jaarrekening is vastgesteld."),
         },
@@ -385,10 +384,9 @@ class TokenForm(forms.Form):
         max_length=200,
         help_text=_("Bijvoorbeeld de naam van de administratie of het pakket."),
     )
-    expires_at = forms.DateField(
+    expires_at = DayField(
         label=_("Verloopt op"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leeg laten voor een token zonder einddatum."),
     )
 

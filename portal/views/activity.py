@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from config.dates import iso
 from crm.models import StaffMember
+from kvk.fields import DayField
 from portal import activation
 from portal.csv_export import csv_safe, csv_stream
 from portal.views.common import staff_view
@@ -47,12 +48,8 @@ class ActivityFilterForm(forms.Form):
         required=False,
         choices=[("", _("Alles")), (TODAY, _("Vandaag")), (THIS_WEEK, _("Deze week"))],
     )
-    start = forms.DateField(
-        label=_("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = DayField(label=_("Van"), required=False)
+    end = DayField(label=_("Tot en met"), required=False)
     organisation = forms.CharField(
         label=_("Organisatie"),
         required=False,
