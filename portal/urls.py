@@ -132,5 +132,6 @@ urlpatterns = [
     path("insite/berichtsoorten/", insite.message_type_list, name="insite-message-types"),
     path("insite/berichtsoorten/<int:pk>/", insite.message_type_edit, name="insite-message-type"),
     # --- OutSite (clients) -------------------------------------------------------------------
+    path("outsite/", views.outsite_home, name="outsite-home"),
     *_message_paths("outsite", outsite),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from crm import permissions
 from portal.views.common import healthz, liveness
 
-__all__ = ["healthz", "home", "liveness"]
+__all__ = ["healthz", "home", "liveness", "outsite_home"]
 
 
 @login_required
@@ -24,3 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
         # Someone of the client's own environment (bookkeeping side), not a portal user.
         return redirect("clientside:home")
     raise Http404
+
+
+@login_required
+def outsite_home(request: HttpRequest) -> HttpResponse:
+    """``/outsite/``, typed or bookmarked: a client to "Mijn accorderingsberichten"; anyone
+    else where the site's home sends them (staff to InSite's dashboard)."""
+    if permissions.is_client(request.user):
+        return redirect("outsite-messages")
+    return home(request)
