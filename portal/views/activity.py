@@ -41,7 +41,7 @@ STAFF_MEMBER = "staff-"
 
 class ActivityFilterForm(forms.Form):
     """The filters of "Activiteit"; a field with a wrong value is shown with its error and
-    left out, the others still filter."""
+    left out, the others still filter. A 'Tot en met' before 'Van' leaves out both dates."""
 
     period = forms.ChoiceField(
         label=_("Periode"),
@@ -82,7 +82,15 @@ class ActivityFilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            self.add_error("end", _("Deze datum ligt vóór de datum bij 'Van'. Kies een latere."))
+            self.add_error(
+                "end",
+                _(
+                    "Deze datum ligt vóór de datum bij 'Van', dus de lijst is op geen van "
+                    "beide datums gefilterd. Kies een latere datum."
+                ),
+            )
+            # Neither applies: the list from 'Van' on would read as the period asked for.
+            data.pop("start", None)
         return data
 
     def event_filter(self, today: date) -> activity.EventFilter:

@@ -180,12 +180,23 @@ def test_period_filters(staff_browser, client_a, client_b):
     assert messages(start="2026-11-27", end="2026-11-30") == [monday.pk, friday.pk]
     assert messages(end="2026-11-29") == [friday.pk]
     assert messages(period="week", end="2026-12-01") == [monday.pk]
-    # An end before the start is said, not silently empty; the start still applies.
+    # An end before the start is said, not silently empty; neither date applies (the list
+    # from the start on would read as the period asked for), and the page says so.
     with _at(2026, 12, 2, 15):
         response = _page(staff_browser, start="2026-12-01", end="2026-11-01")
     assert response.context["form"].errors["end"]
-    assert "vóór de datum bij" in response.content.decode()
-    assert [row.event.message_id for row in response.context["rows"]] == [today.pk]
+    page = response.content.decode()
+    assert "vóór de datum bij" in page
+    assert "op geen van beide datums gefilterd" in page
+    assert [row.event.message_id for row in response.context["rows"]] == [
+        today.pk,
+        monday.pk,
+        friday.pk,
+    ]
+    # The other filters still apply.
+    with _at(2026, 12, 2, 15):
+        response = _page(staff_browser, period="week", start="2026-12-01", end="2026-11-01")
+    assert [row.event.message_id for row in response.context["rows"]] == [today.pk, monday.pk]
 
 
 def test_organisation_who_and_action_filters(staff_browser, staff, client_a, client_b, named):
