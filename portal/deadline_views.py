@@ -68,23 +68,24 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
     query = request.GET.copy()  # mutable: the year shown goes in when none was chosen
     form = DeadlineFilterForm(query or None)
     today = timezone.localdate()
-    chosen = None
-    filters: dict = {}
     organisations = permissions.visible_organisations(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        chosen = data["year"]
-        filters = {
-            "situation": data["situation"],
-            "min_days_in_status": data["waiting"],
-            "max_days_left": data["within"],
-        }
-        if data["q"]:
-            organisations = organisations.filter(organisation_match(data["q"]))
-        if data["mine"]:
-            organisations = organisations.filter(responsible=request.staff_member)  # type: ignore[attr-defined]
+    # The valid filters apply; one with a wrong value is shown with its error and left out
+    # (as on the message list and Activiteit), not the others with it.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    chosen = data.get("year")
+    filters = {
+        "situation": data.get("situation") or "",
+        "min_days_in_status": data.get("waiting"),
+        "max_days_left": data.get("within"),
+    }
+    if data.get("q"):
+        organisations = organisations.filter(organisation_match(data["q"]))
+    if data.get("mine"):
+        organisations = organisations.filter(responsible=request.staff_member)  # type: ignore[attr-defined]
     year, note = (chosen, None) if chosen else _current_year(organisations, today)
-    if form.is_bound and not chosen:  # the year switch shows the year shown
+    if form.is_bound and not chosen and "year" not in form.errors:
+        # The year switch shows the year shown (a wrong year stays, with its error).
         query["year"] = str(year)
     else:
         form.initial.setdefault("year", year)

@@ -124,6 +124,42 @@ def test_a_filter_of_zero_or_less_days_offers_to_clear_it(staff_client, season, 
     assert not plain.context["filtered"]
 
 
+@pytest.mark.parametrize(
+    ("wrong", "error", "expected"),
+    [
+        ({"within": "abc"}, "within", ["Alfa B.V.", "Delta B.V."]),
+        ({"waiting": "-3"}, "waiting", ["Alfa B.V.", "Delta B.V."]),
+        # The situation's default applies: those at risk (Delta filed).
+        ({"situation": "x"}, "situation", ["Alfa B.V."]),
+    ],
+)
+def test_a_wrong_filter_is_left_out_alone(
+    staff_client, staff, environment, season, wrong, error, expected
+):
+    """A filter with a wrong value is shown with its error and left out; "Mijn cliënten",
+    the organisation and the other filters still apply (they were dropped with it while
+    the box still showed ticked)."""
+    lima = factories.OrganisationFactory(environment=environment, name="Lima B.V.")
+    onboarded(lima)
+    for name in ("alfa", "gamma", "delta"):  # not Beta, not Lima
+        season[name].responsible = staff.staff_member
+        season[name].save()
+    everything = staff_client.get(reverse(LIST), {"year": "2025", "situation": "all"})
+    assert "Lima B.V." in names(everything) and "Beta B.V." in names(everything)
+    # Mine and with an "l" in the name: Alfa and Delta (Gamma is mine, Lima has an "l").
+    query = {"year": "2025", "mine": "on", "q": "l", "situation": "all", **wrong}
+
+    response = staff_client.get(reverse(LIST), query)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [error]
+    assert names(response) == expected
+    page = response.content.decode()
+    assert 'name="mine" id="id_mine" checked' in page
+    assert f'id="id_{error}_error"' in page
+    assert response.context["filtered"]
+
+
 def test_the_organisation_field_finds_a_kvk_number_too(staff_client, season):
     """Staff type the name or the KvK number, as in the message list's search; an
     organisation's other numbers (RSIN) do not list it twice."""
