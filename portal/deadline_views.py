@@ -4,6 +4,8 @@ their own accountancy environment."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
@@ -74,7 +76,7 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     chosen = data.get("year")
-    filters = {
+    filters: dict[str, Any] = {
         "situation": data.get("situation") or "",
         "min_days_in_status": data.get("waiting"),
         "max_days_left": data.get("within"),
