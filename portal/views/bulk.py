@@ -4,12 +4,12 @@ season ("Geselecteerde markeren als afgehandeld", what asks attention, one note 
 
 The list's rows carry a checkbox each, and "Alle berichten op deze pagina" (read here, so
 it works without JavaScript too). The first POST shows the messages chosen and which of
-them cannot take the action and why, in the single actions' own words
-(``services.resend_refusal``, ``services.can_be_handled``). The second (``confirmed``)
-calls the single action's service once per message; each locks, checks, audits and queues
-on its own, so a message that changed in between is refused with its reason and the rest
-go ahead. Only the staff member's own environment's messages count: any other id is
-ignored, as if it did not exist."""
+them cannot take the action and why, in the single actions' own words and by their rules
+(``services.resend_refusals``, ``services.can_be_handled_ids``: the same queries however
+many are chosen). The second (``confirmed``) calls the single action's service once per
+message; each locks, checks, audits and queues on its own, so a message that changed in
+between is refused with its reason and the rest go ahead. Only the staff member's own
+environment's messages count: any other id is ignored, as if it did not exist."""
 
 from __future__ import annotations
 
@@ -39,33 +39,36 @@ MAX_SELECTED = 200
 
 @dataclass(frozen=True)
 class Action:
-    """One action on several messages: its name on the page (``key``), why a message cannot
-    take it ('' when it can), and the single action's service, given the note when it
-    takes one (``note``)."""
+    """One action on several messages: its name on the page (``key``), why each message
+    that cannot take it cannot (by id; in the same queries however many are chosen), and
+    the single action's service, given the note when it takes one (``note``)."""
 
     key: str
-    refusal: Callable[[ApprovalMessage], str]
+    refusals: Callable[[list[ApprovalMessage]], dict[int, str]]
     service: Callable[..., Any]
     note: bool
     done: Callable[[int], str]
 
 
-def _resend_refusal(message: ApprovalMessage) -> str:
-    refusal = services.resend_refusal(message)
-    return refusal.message if refusal is not None else ""
+def _resend_refusals(messages: list[ApprovalMessage]) -> dict[int, str]:
+    return {pk: refusal.message for pk, refusal in services.resend_refusals(messages).items()}
 
 
-def _handled_refusal(message: ApprovalMessage) -> str:
-    if services.can_be_handled(message):
-        return ""
-    acknowledged = message.attention_acknowledged_at is not None
-    return Conflict("attention_acknowledged" if acknowledged else "no_attention").message
+def _handled_refusals(messages: list[ApprovalMessage]) -> dict[int, str]:
+    able = services.can_be_handled_ids(messages)
+    return {
+        message.pk: Conflict(
+            "attention_acknowledged" if message.attention_acknowledged_at else "no_attention"
+        ).message
+        for message in messages
+        if message.pk not in able
+    }
 
 
 ACTIONS = {
     "resend": Action(
         "resend",
-        _resend_refusal,
+        _resend_refusals,
         services.resend,
         note=False,
         done=lambda n: (
@@ -79,7 +82,7 @@ ACTIONS = {
     ),
     "attention": Action(
         "attention",
-        _handled_refusal,
+        _handled_refusals,
         services.acknowledge_attention,
         note=True,
         done=lambda n: (
@@ -131,11 +134,13 @@ def _confirmation(
     status: int = 200,
 ) -> HttpResponse:
     """ "Weet u het zeker?": the messages that take the action, those that cannot and why."""
-    rows = [(message, action.refusal(message)) for message in messages]
+    refusals = action.refusals(messages)
     context = {
         "action": action.key,
-        "able": [message for message, refusal in rows if not refusal],
-        "refused": [(message, refusal) for message, refusal in rows if refusal],
+        "able": [message for message in messages if message.pk not in refusals],
+        "refused": [
+            (message, refusals[message.pk]) for message in messages if message.pk in refusals
+        ],
         "form": form,
         "list_url": _list_url(request),
     }
@@ -176,6 +181,8 @@ def _bulk(request: HttpRequest, key: str) -> HttpResponse:
         common.staff_messages(request)
         .defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
+        # The KvK number a refusal compares (services.resend_refusals), in one query.
+        .prefetch_related("organisation__identifications")
         .filter(pk__in=ids)
         .order_by("organisation__name", "financial_year", "pk")
     )

@@ -13,7 +13,9 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client as BrowserClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kvk.status import Status
@@ -21,6 +23,7 @@ from tests import factories
 from tests.conftest import _client, instance_for, message_at_25
 from tests.portal.conftest import browser_for, make_message, refused_by_the_kvk
 from tests.portal.test_attention_handled import NOTE, UNKNOWN_KVK_NUMBER
+from tests.portal.test_kvk_number_changed import NEW_NUMBER, restore_number, stopped_at_70
 from tests.portal.test_transport_errors import at_60, events, flashes, submissions, to_70
 from workflow import services
 from workflow.models import Actor, ApprovalMessage, StatusEvent
@@ -236,6 +239,85 @@ def test_the_number_per_action_is_capped(
     assert "U koos 3 berichten; dat zijn er te veel voor één keer. Kies er hooguit 2" in refused
     assert submissions == []
     assert not StatusEvent.objects.filter(action="resend").exists()
+
+
+def test_a_70_stopped_for_its_kvk_number_is_among_those_that_cannot_be_sent(
+    staff_browser,
+    admin_staff,
+    client_a,
+    client_b,
+    submissions,
+    digipoort_stub,
+    digipoort_settings,
+    django_capture_on_commit_callbacks,
+):
+    """KVK-SBR.md section 3: the KvK files accounts only under the KvK number they contain.
+    A 70 the delivery stopped because its document's number is no longer the organisation's
+    is listed with the single action's refusal (workflow.services.resend_refusals), not
+    among those that will be sent; once InSite restored the number it can be sent."""
+    stopped = ApprovalMessage.objects.get(pk=stopped_at_70(client_a))
+    other = at_70(client_b)
+
+    question = _confirm(staff_browser, RESEND, stopped, other)
+
+    html = question.content.decode()
+    assert _hidden_ids(question) == {other.pk}
+    assert "Ja, 1 bericht opnieuw verzenden" in html
+    assert (
+        f"Het document vermeldt KvK-nummer {client_a.kvk_number}, maar de organisatie heeft "
+        f"nu KvK-nummer {NEW_NUMBER}." in html
+    )
+
+    restore_number(client_a, admin_staff)
+    question = _confirm(staff_browser, RESEND, stopped, other)
+    assert _hidden_ids(question) == {stopped.pk, other.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _perform(staff_browser, RESEND, stopped, other)
+    assert flashes(response) == ["2 berichten worden opnieuw verzonden."]
+
+
+def _queries(browser, address: str, *messages) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = _confirm(browser, address, *messages)
+    assert response.status_code == 200
+    assert "Weet u het zeker?" in response.content.decode()
+    return len(queries)
+
+
+def test_the_resend_confirmation_takes_the_same_queries_however_many_are_chosen(
+    staff_browser, client_a, client_b, connector, digipoort_stub, digipoort_settings
+):
+    """Up to 200 messages at once (MAX_SELECTED): why each cannot be sent is read for all
+    of them together (a replacing version, the KvK number of a stopped one), not per
+    message."""
+    stopped = ApprovalMessage.objects.get(pk=stopped_at_70(client_a))
+    few = [stopped, at_70(client_b)]
+    environment = client_a.organisation.environment
+    third = _client(environment, connector, "11223355")
+    fourth = _client(environment, connector, "11223366")
+    many = [
+        *few,
+        at_70(client_b, EARLIER),
+        at_70(third),
+        at_70(third, EARLIER),
+        at_60(fourth),
+        make_message(fourth, Status.REJECTED, year=EARLIER),
+    ]
+    assert _queries(staff_browser, RESEND, *few) == _queries(staff_browser, RESEND, *many)
+
+
+def test_the_attention_confirmation_takes_the_same_queries_however_many_are_chosen(
+    staff_browser, client_a, client_b
+):
+    few = [message_at_25(client_a, instance_for(UNKNOWN_KVK_NUMBER)), refused_by_the_kvk(client_b)]
+    many = [
+        *few,
+        message_at_25(client_b, instance_for(UNKNOWN_KVK_NUMBER)),
+        make_message(client_a, Status.REJECTED, year=EARLIER),
+        make_message(client_b, Status.REJECTED, year=EARLIER),
+        at_70(client_a),
+    ]
+    assert _queries(staff_browser, ATTENTION, *few) == _queries(staff_browser, ATTENTION, *many)
 
 
 # --- "Geselecteerde markeren als afgehandeld" ---------------------------------------------------

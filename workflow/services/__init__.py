@@ -25,6 +25,7 @@ from workflow.services.attention import (
     ATTENTION_NOTE_MAX_LENGTH,
     acknowledge_attention,
     can_be_handled,
+    can_be_handled_ids,
     reopen_attention,
     still_open,
 )
@@ -59,6 +60,7 @@ from workflow.services.delivery import (
     release_poll,
     resend,
     resend_refusal,
+    resend_refusals,
     verify_document,
 )
 from workflow.services.duplicates import close_copy
@@ -111,6 +113,7 @@ __all__ = [
     "approve_not_adopted",
     "backoff",
     "can_be_handled",
+    "can_be_handled_ids",
     "claim_batch",
     "claim_for_processing",
     "claim_for_submission",
@@ -138,6 +141,7 @@ __all__ = [
     "repair_refusal",
     "resend",
     "resend_refusal",
+    "resend_refusals",
     "sha256_hex",
     "start_workflow",
     "still_open",

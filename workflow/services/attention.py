@@ -18,6 +18,8 @@ member answers (workflow.selectors.unanswered)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -51,14 +53,27 @@ def still_open() -> Q:
 def can_be_handled(message: ApprovalMessage) -> bool:
     """Whether the message asks attention that a staff member may mark as handled: a 60
     with an attention code, or a 25, 40 or 90 still open; not one marked already."""
-    if message.attention_acknowledged_at is not None:
-        return False
-    if message.status == Status.SENT_TO_KVK:
-        return bool(message.attention_code)
-    return (
-        message.status in REPLACEABLE_STATUSES
-        and ApprovalMessage.objects.filter(still_open(), pk=message.pk).exists()
-    )
+    return message.pk in can_be_handled_ids([message])
+
+
+def can_be_handled_ids(messages: Sequence[ApprovalMessage]) -> set[int]:
+    """The ids of ``messages`` that ``can_be_handled``: at most one query however many."""
+    able, ended = set(), []
+    for message in messages:
+        if message.attention_acknowledged_at is not None:
+            continue
+        if message.status == Status.SENT_TO_KVK:
+            if message.attention_code:
+                able.add(message.pk)
+        elif message.status in REPLACEABLE_STATUSES:
+            ended.append(message.pk)
+    if ended:
+        able.update(
+            ApprovalMessage.objects.filter(still_open(), pk__in=ended)
+            .values_list("pk", flat=True)
+            .order_by()
+        )
+    return able
 
 
 @transaction.atomic

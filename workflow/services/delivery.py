@@ -4,6 +4,7 @@ statuses, and the staff acting on 70 (resend, record a delivery)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -15,10 +16,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.services import KVK_NUMBER_CHANGED
+from crm.services import KVK_NUMBER_CHANGED, stopped_for_kvk_number
 from kvk.parser import XbrlParseError, parse_instance
 from kvk.status import Status
-from workflow.errors import Conflict, Invalid
+from workflow.errors import Conflict, Invalid, WorkflowError
 from workflow.models import Actor, ApprovalMessage, sha256_hex
 from workflow.reasons import ATTENTION, transport
 from workflow.services.audit import (
@@ -390,21 +391,56 @@ def resend(
     return message
 
 
-def resend_refusal(message: ApprovalMessage) -> Conflict | None:
-    """Why "Opnieuw verzenden" is refused for this message, whatever its attempts: a newer
-    version replaced it (one stopped at 70 for a changed KvK number, closed by the new
-    version under the new number: workflow.services.versions; the newer one is the year's
-    filing), or it is not at 70. None when it is at 70."""
-    following = (
-        ApprovalMessage.objects.filter(replaces_id=message.pk)
-        .values_list("message_id", flat=True)
-        .first()
+def resend_refusal(message: ApprovalMessage) -> WorkflowError | None:
+    """Why "Opnieuw verzenden" is refused for this message, whatever its attempts
+    (``resend_refusals``); None when it may be sent again."""
+    return resend_refusals([message]).get(message.pk)
+
+
+def resend_refusals(messages: Sequence[ApprovalMessage]) -> dict[int, WorkflowError]:
+    """Why "Opnieuw verzenden" is refused, by the id of each of ``messages`` that cannot
+    take it, whatever its attempts: a newer version replaced it (one stopped at 70 for a
+    changed KvK number, closed by the new version under the new number:
+    workflow.services.versions; the newer one is the year's filing); it is not at 70; or it
+    was stopped for a KvK number that is still not the organisation's (``kvk_numbers_differ``:
+    it would be refused again; the staff restore the number the document carries first).
+
+    The same queries however many messages (the bulk action takes up to 200): one for the
+    versions that replaced them, and, when any was stopped for its KvK number, one for
+    those documents. Only such a 70 can carry another number than its organisation's: a
+    KvK number does not change while any other message is on its way to the KvK
+    (crm.services.check_not_on_the_way). Read the organisations with their
+    identifications prefetched, or each costs a query."""
+    following = dict(
+        ApprovalMessage.objects.filter(replaces_id__in=[message.pk for message in messages])
+        .values_list("replaces_id", "message_id")
+        .order_by()
     )
-    if following is not None:
-        return Conflict("replaced:resend", {"message_id": str(following)})
-    if message.status != Status.TRANSPORT_ERROR:
-        return Conflict("status_conflict:resend", _status_params(message))
-    return None
+    refusals: dict[int, WorkflowError] = {}
+    stopped = []
+    for message in messages:
+        if message.pk in following:
+            refusals[message.pk] = Conflict(
+                "replaced:resend", {"message_id": str(following[message.pk])}
+            )
+        elif message.status != Status.TRANSPORT_ERROR:
+            refusals[message.pk] = Conflict("status_conflict:resend", _status_params(message))
+        elif stopped_for_kvk_number(message.status, message.next_attempt_at, message.reasons):
+            stopped.append(message)
+    documents = (
+        dict(
+            ApprovalMessage.objects.filter(pk__in=[message.pk for message in stopped])
+            .values_list("pk", "document")
+            .order_by()
+        )
+        if stopped
+        else {}
+    )
+    for message in stopped:
+        numbers = _numbers_differ(bytes(documents[message.pk]), message.organisation.kvk_number)
+        if numbers is not None:
+            refusals[message.pk] = Invalid(KVK_NUMBER_CHANGED, numbers)
+    return refusals
 
 
 def _refuse_while_an_attempt_runs(message: ApprovalMessage) -> None:
@@ -462,11 +498,16 @@ def kvk_numbers_differ(message: ApprovalMessage) -> dict[str, str] | None:
     section 3: the entity identifier is the company's KvK number; section 2: "the KvK
     number in the XBRL does not match the client record"), and a delivery goes to Digipoort
     under the organisation's number (identiteitBelanghebbende)."""
+    return _numbers_differ(bytes(message.document), message.organisation.kvk_number)
+
+
+def _numbers_differ(document: bytes, own: str | None) -> dict[str, str] | None:
+    """``kvk_numbers_differ`` of a ``document`` and the organisation's number ``own``."""
     try:
-        in_document = parse_instance(bytes(message.document)).kvk_number or ""
+        in_document = parse_instance(document).kvk_number or ""
     except XbrlParseError:
         in_document = ""
-    own = message.organisation.kvk_number or ""
+    own = own or ""
     if in_document and in_document == own:
         return None
     return {"document": in_document or "–", "organisation": own or "–"}
