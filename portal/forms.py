@@ -32,7 +32,7 @@ from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.deadlines import financial_year_period
 from kvk.fields import DayField, DigitsFormField
-from kvk.status import PORTAL_STATUSES
+from kvk.status import PORTAL_STATUSES, Status
 from workflow.models import WorkflowDefinition
 from workflow.services import ATTENTION_NOTE_MAX_LENGTH
 
@@ -196,7 +196,9 @@ class RepairForm(forms.Form):
 
 class AttentionForm(forms.Form):
     """What a staff member checked or agreed about a message that asks attention (60 with
-    an attention code, 25, 40, 90) when marking it handled."""
+    an attention code, 25, 40, 90) when marking it handled. The example note fits the
+    message's status (``for_status``); the bulk action, for several statuses at once, keeps
+    the general one."""
 
     note = forms.CharField(
         label=_("Wat heeft u gecontroleerd of afgesproken?"),
@@ -212,6 +214,36 @@ class AttentionForm(forms.Form):
             "max_length": _("Een notitie heeft hooguit %(limit_value)d tekens."),
         },
     )
+
+    #: The example note per status: what was checked at 60, why nothing more is to come
+    #: from a processing error (25), the client's rejection (40) or the KvK's refusal (90).
+    EXAMPLES: dict[int, Any] = {
+        Status.SENT_TO_KVK: _(
+            "Bijvoorbeeld: 'Logius gebeld: de KvK beoordeelt het bericht nog.' Alleen "
+            "medewerkers lezen deze notitie."
+        ),
+        Status.PROCESSING_FAILED: _(
+            "Bijvoorbeeld: 'Verkeerd KvK-nummer; de cliënt stuurt de jaarrekening opnieuw.' "
+            "Alleen medewerkers lezen deze notitie."
+        ),
+        Status.REJECTED: _(
+            "Bijvoorbeeld: 'Afkeuring met de cliënt besproken; de administratie stuurt een "
+            "gecorrigeerde jaarrekening.' Alleen medewerkers lezen deze notitie."
+        ),
+        Status.REFUSED: _(
+            "Bijvoorbeeld: 'Jaarrekening door de KvK afgekeurd; de administratie stuurt een "
+            "verbeterde versie.' Alleen medewerkers lezen deze notitie."
+        ),
+    }
+
+    def for_status(self, status: int) -> AttentionForm:
+        """This form with the example note of a message at ``status``."""
+        example = self.EXAMPLES.get(status)
+        if example is not None:
+            self.fields["note"].help_text = example
+            # A form validated already keeps its bound field, which copied the help text.
+            self["note"].help_text = example
+        return self
 
 
 class DeliveryCheckForm(forms.Form):

@@ -536,7 +536,9 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         **_transport_error_context(message, forms.get("delivery_form")),
         "can_acknowledge": services.can_be_handled(message),
         "attention_handled": selectors.attention_handled(message),
-        "attention_form": forms.get("attention_form") or AttentionForm(),
+        "attention_form": (forms.get("attention_form") or AttentionForm()).for_status(
+            message.status
+        ),
         **common.approvals_context(message),
         "sent_mails": notifications.sent_mails(message),
     }

@@ -227,3 +227,52 @@ def test_a_handled_60_shows_who_and_why_and_can_be_undone(staff_browser, client_
     assert _asks_attention(staff_browser, message)
     message.refresh_from_db()
     assert message.status == Status.SENT_TO_KVK and message.attention_code == "unknown_status"
+
+
+# --- the hint fits the status -------------------------------------------------------------------
+
+#: What the hint and example note of a 60 or of a wrong KvK number say.
+LOGIUS, KVK_NUMBER = "Logius", "KvK-nummer"
+
+
+def _acknowledge_form(page: str) -> str:
+    start = page.index('id="attention-acknowledge"')
+    return page[start : page.index("</details>", start)]
+
+
+def test_the_hint_on_a_rejected_message_is_about_the_rejection(staff_browser, client_a):
+    """A 40 is the client's rejection (KVK-SBR.md, "Status codes": 40 rejected by the
+    client): the hint and the example note speak of it, not of Logius or a KvK number, and
+    name the way back if the version must be approved after all."""
+    rejected = make_message(client_a, Status.REJECTED)
+    url = reverse("insite-message", args=[rejected.pk])
+
+    for page in (
+        staff_browser.get(url).content.decode(),
+        _handle(staff_browser, rejected, "  ").content.decode(),  # refused, shown again
+    ):
+        form = _acknowledge_form(page)
+        assert "Heeft de cliënt dit bericht afgekeurd" in form
+        assert "Afkeuring met de cliënt besproken" in form
+        assert "Berichtstatus herstellen" in form
+        assert LOGIUS not in form and KVK_NUMBER not in form
+
+
+@pytest.mark.parametrize(
+    ("made", "example"),
+    [
+        (lambda client: message_at_25(client, instance_for(UNKNOWN_KVK_NUMBER)), KVK_NUMBER),
+        (lambda client: at_60(client, attention="unknown_status", detail="999"), LOGIUS),
+        (refused_by_the_kvk, "door de KvK afgekeurd"),
+    ],
+    ids=["25", "60", "90"],
+)
+def test_the_example_note_fits_the_status(staff_browser, client_a, made, example):
+    message = made(client_a)
+    page = staff_browser.get(reverse("insite-message", args=[message.pk])).content.decode()
+    form = _acknowledge_form(page)
+    help_text = form[form.index('id="id_note_helptext"') :]
+    assert example in help_text
+    assert "Afkeuring met de cliënt" not in form
+    if example != LOGIUS:
+        assert LOGIUS not in form
