@@ -34,6 +34,16 @@ def _reject(browser, message, reason: str = "De omzet klopt niet"):
     )
 
 
+def refused_without_a_status_code(page: str, message, status: int, action: str) -> None:
+    """The late decision was refused in words, no status code: the message stays at
+    ``status`` with no event of ``action``."""
+    assert "Het bericht heeft status" not in page
+    assert "kan nu niet" not in page
+    message.refresh_from_db()
+    assert message.status == status
+    assert not message.events.filter(action=action).exists()
+
+
 def test_rejecting_after_the_other_contact_approved_names_who_approved(client_a):
     petra = factories.ContactFactory(organisation=client_a.organisation, name="Petra Mulder")
     message = make_message(client_a)
@@ -51,11 +61,7 @@ def test_rejecting_after_the_other_contact_approved_names_who_approved(client_a)
 
     assert "Dit bericht is al goedgekeurd door Petra Mulder op " in page
     assert "afkeuren kan niet meer" in page
-    assert "Het bericht heeft status" not in page
-    assert "deze actie kan nu niet" not in page
-    message.refresh_from_db()
-    assert message.status == Status.APPROVED
-    assert not message.events.filter(action="rejected").exists()
+    refused_without_a_status_code(page, message, Status.APPROVED, "rejected")
 
 
 def test_rejecting_a_replaced_version_says_a_newer_version_is_reviewed(client_a):
