@@ -41,6 +41,12 @@ class CommunicationProfileAdmin(admin.ModelAdmin):
     exclude = ("token",)
     readonly_fields = ("token_set_at", "last_test_at", "last_test_ok", "last_test_message")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # An address typed without a scheme means https, as on the profile form.
+        if db_field.name == "portal_url_override":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(admin.ModelAdmin):
