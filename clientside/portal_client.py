@@ -46,8 +46,12 @@ class PortalError(Exception):
     def stored_nothing(self) -> bool:
         """The portal's own answer proves that it stored nothing of the call: a refusal of
         the CommSvc API with HTTP 401 or 403 and one of its codes that it answers before it
-        reads the message (REFUSED_BEFORE_STORING). Not a time-out nor a broken connection
-        (the upload may have arrived), nor a 401 or 403 page without the portal's code."""
+        reads the message (REFUSED_BEFORE_STORING), or its 429 ``throttled`` (Django REST
+        framework checks the throttle before the view runs). Not a time-out nor a broken
+        connection (the upload may have arrived), nor a 401, 403 or 429 page without the
+        portal's code."""
+        if self.http_status == 429:
+            return self.code == "throttled"
         return self.http_status in (401, 403) and self.code in REFUSED_BEFORE_STORING
 
 

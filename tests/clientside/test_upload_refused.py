@@ -46,6 +46,25 @@ def _refuse_uploads(setup: str, monkeypatch, client_a, environment) -> None:
         EnvironmentActivation.objects.filter(environment=environment).update(active=False)
     elif setup == "message_type_blocked":
         MessageType.objects.filter(environment=environment).update(blocked=True)
+    elif setup == "throttled":
+        _throttle_uploads(monkeypatch)
+
+
+def _throttle_uploads(monkeypatch) -> None:
+    """The portal's throttle (connectors.api.ClientTokenThrottle) refuses the upload: its
+    token has asked too often. The check before it (GET organisation) still passes."""
+    from connectors.api import ClientTokenThrottle
+
+    allow = ClientTokenThrottle.allow_request
+
+    def allow_but_uploads(throttle, request, view):
+        if request.method == "POST":
+            throttle.history, throttle.now, throttle.num_requests = [0.0], 0.0, 1
+            throttle.duration = 30
+            return False
+        return allow(throttle, request, view)
+
+    monkeypatch.setattr(ClientTokenThrottle, "allow_request", allow_but_uploads)
 
 
 def _lose_the_answer(monkeypatch) -> None:
@@ -68,7 +87,12 @@ def _lose_the_answer(monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("setup", "status"),
-    [("token_revoked", 401), ("feature_inactive", 403), ("message_type_blocked", 403)],
+    [
+        ("token_revoked", 401),
+        ("feature_inactive", 403),
+        ("message_type_blocked", 403),
+        ("throttled", 429),
+    ],
 )
 def test_a_refusal_before_storing_leaves_the_report_open_to_corrections(
     env_a, client_a, environment, monkeypatch, setup, status
@@ -136,6 +160,9 @@ def test_a_refusal_after_an_upload_that_may_have_arrived_keeps_the_message_sent(
         ("token_expired", 401, True),
         ("connector_blocked", 403, True),
         ("message_type_without_workflow", 403, True),
+        # The API's throttle answers before the view runs (connectors.api, DRF's initial()).
+        ("throttled", 429, True),
+        ("http_429", 429, False),
         # A 401 or 403 page that is not the CommSvc API's (a proxy's): not the portal's word.
         ("not_a_portal", 403, False),
         # The portal has a message with this id already, with other content.
