@@ -741,7 +741,8 @@ def _digests(
     entries its digest lists; a reader with no rows gets none. ``responsible``: each
     organisation's responsible member."""
     receiving = {reader.pk for reader in readers}
-    digests: dict[str, tuple[str, list[int]]] = {}
+    # By address whatever its capitals (two logins of one person), as the client mails.
+    digests: dict[str, tuple[str, str, list[int]]] = {}
     for reader in readers:
         ids = [
             entry.pk
@@ -751,9 +752,11 @@ def _digests(
             or responsible[entry.organisation_id] not in receiving
         ]
         if ids:
-            _language, theirs = digests.setdefault(reader.email, (reader.language, []))
+            _address, _language, theirs = digests.setdefault(
+                reader.email.lower(), (reader.email, reader.language, [])
+            )
             theirs.extend(entry_id for entry_id in ids if entry_id not in theirs)
-    return digests
+    return {address: (language, ids) for address, language, ids in digests.values()}
 
 
 def deliver_staff_escalations(*, today: date) -> None:

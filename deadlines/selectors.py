@@ -245,8 +245,9 @@ class DeadlineRow:
         if not self.predates_onboarding:
             return ""
         return gettext(
-            "Termijn verstreken vóór de aanmelding in Deponeer op %(day)s: vermoedelijk op "
-            "een andere manier gedeponeerd; controleer het zo nodig in het Handelsregister."
+            "Uiterste deponeertermijn (twaalf maanden na het einde van het boekjaar) "
+            "verstreken vóór de aanmelding in Deponeer op %(day)s: vermoedelijk op een andere "
+            "manier gedeponeerd; controleer het zo nodig in het Handelsregister."
         ) % {"day": format_day(self.onboarded_on)}
 
     @property

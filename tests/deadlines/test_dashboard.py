@@ -156,8 +156,9 @@ def test_a_year_whose_twelve_months_passed_before_the_client_came_is_not_overdue
     (row,) = [row for row in every.context["rows"] if row.organisation == old]
     assert row.predates_onboarding and not row.at_risk and not row.overdue
     note = (
-        "Termijn verstreken vóór de aanmelding in Deponeer op 1 februari 2026: vermoedelijk "
-        "op een andere manier gedeponeerd; controleer het zo nodig in het Handelsregister."
+        "Uiterste deponeertermijn (twaalf maanden na het einde van het boekjaar) verstreken "
+        "vóór de aanmelding in Deponeer op 1 februari 2026: vermoedelijk op een andere manier "
+        "gedeponeerd; controleer het zo nodig in het Handelsregister."
     )
     assert note in html.unescape(every.content.decode())
     export = staff_client.get(reverse("deadlines:export"), {"year": "2024", "situation": "all"})

@@ -583,3 +583,16 @@ def test_a_preview_under_way_is_not_counted_by_a_real_run(waiting):
     outcome, entries = reminders.preview_reminders(now=at_noon(TODAY))
     assert outcome.client_reminders == 1 and [entry.step for entry in entries] == [3]
     assert not ReminderLog.objects.exists()
+
+
+def test_one_address_written_with_other_capitals_gets_one_digest(
+    environment, staff_members, django_capture_on_commit_callbacks
+):
+    """Two staff logins of one person, "eva@kantoor.nl" and "Eva@Kantoor.nl": one digest
+    to that address, as the client reminders group their addresses."""
+    factories.StaffFactory(environment=environment, user__email="Eva@Kantoor.nl")
+    _overdue_clients(environment, 1, years=(2025,))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_staff_escalations(today=SEASON)
+    addresses = sorted(address.lower() for email in mail.outbox for address in email.to)
+    assert addresses == ["eva@kantoor.nl", "tom@kantoor.nl"]
