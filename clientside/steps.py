@@ -236,7 +236,7 @@ def _standing(administration: Administration) -> Standing:
         step=step,
         step_report=step_report,
         text=text,
-        deadline=_deadline(administration, pressing, reports),
+        deadline=_deadline(administration, steps, reports),
     )
 
 
@@ -263,21 +263,21 @@ def filing_deadline(administration: Administration, financial_year: int) -> date
 
 def _deadline(
     administration: Administration,
-    pressing: tuple[AnnualReport, Step] | None,
+    steps: list[tuple[AnnualReport, Step]],
     reports: list[AnnualReport],
 ) -> date | None:
-    """The filing deadline of the year that asks for something or waits, if any; none
-    once the year is filed: a heraanlevering or a tweede aanlevering that follows is no
-    filing that deadline is about."""
-    if pressing is None or pressing[1].asks == DONE:
-        return None
-    report = pressing[0]
-    year = report.financial_year
-    if report.resubmission or report.second_filing:
-        return None
-    if any(_filed(other) for other in reports if other.financial_year == year):
-        return None
-    return filing_deadline(administration, year)
+    """The filing deadline of the oldest year that asks for something or waits, if any
+    (whichever step the row shows first); not of a year already filed: a heraanlevering or
+    a tweede aanlevering that follows is no filing that deadline is about."""
+    filed = {report.financial_year for report in reports if _filed(report)}
+    open_years = [
+        report.financial_year
+        for report, step in steps
+        if step.asks != DONE
+        and not (report.resubmission or report.second_filing)
+        and report.financial_year not in filed
+    ]
+    return filing_deadline(administration, min(open_years)) if open_years else None
 
 
 def _filed(report: AnnualReport) -> bool:

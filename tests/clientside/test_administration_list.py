@@ -218,6 +218,23 @@ def test_no_deadline_once_the_year_is_filed_and_a_correction_follows(bookkeeper)
     assert rows["Correctie B.V."]["deadline"] == rows["Niet vastgesteld B.V."]["deadline"] == "–"
 
 
+def test_a_heraanlevering_shown_first_keeps_the_deadline_of_a_year_still_open(bookkeeper):
+    """The row's step is the heraanlevering of a filed year (older, so shown first), while
+    the newest year is not yet prepared: its deadline stays in the row (the note under the
+    table: the oldest year not yet done); before, a heraanlevering's step hid it."""
+    env = _environment("Beide B.V.", "10000001")
+    filed = AnnualReport.objects.create(administration=env.administration, financial_year=YEAR - 1)
+    mirrored(filed, Status.FILED)
+    AnnualReport.objects.create(
+        administration=env.administration, financial_year=YEAR - 1, resubmission=True
+    )
+
+    row = _rows(bookkeeper)["Beide B.V."]
+
+    assert row["step"].startswith(f"Heraanlevering {YEAR - 1}")
+    assert row["deadline"].startswith(format_day(_limit(YEAR)))
+
+
 def test_no_deadline_for_a_legal_form_without_a_term(bookkeeper):
     # kvk.deadlines: a vennootschap onder firma files no accounts unless all fully liable
     # partners are capital companies (art. 2:360 lid 2 BW); no term is computed for it.
