@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clientside.models import caption
 from kvk import labels
 from kvk import taxonomy as tx
+from kvk.i18n import interface_language
 
 if TYPE_CHECKING:
     from clientside.models import AnnualReport
@@ -44,7 +44,7 @@ _PARTS = (("b", "balance"), ("p", "income"))
 
 
 def _english() -> bool:
-    return (get_language() or "").startswith("en")
+    return interface_language() == "en"
 
 
 # --- amounts ------------------------------------------------------------------------------

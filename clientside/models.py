@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kvk import labels
@@ -28,6 +27,7 @@ from kvk.activation import (
 from kvk.deadlines import financial_year_period
 from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
 from kvk.fields import legal_form_field, value_list_field
+from kvk.i18n import interface_language
 from kvk.search import NamedForSearch
 from kvk.status import Status
 
@@ -38,7 +38,7 @@ kvk_number_validator = RegexValidator(
 
 def caption(local_name: str) -> str:
     """The caption of a line item or notes concept in the language of the screen."""
-    return labels.label(local_name, "en" if (get_language() or "").startswith("en") else "nl")
+    return labels.label(local_name, interface_language())
 
 
 #: nl-cd:PostalCodeNL (nl-types:nlzipItemType): "3511AX", stored without a space.

@@ -1363,7 +1363,18 @@ def open_message(report: AnnualReport) -> OutboundMessage | None:
     message = (
         current_messages(report).exclude(status__in=CLOSED_STATUSES).order_by("-created_at").first()
     )
-    return None if message is not None and stopped_for_old_number(message) else message
+    return _still_open(message)
+
+
+def _still_open(newest: OutboundMessage | None) -> OutboundMessage | None:
+    """The report's newest message that is not closed, unless the portal stopped it for the
+    old KvK number (``stopped_for_old_number``): new documents replace that one."""
+    return None if newest is not None and stopped_for_old_number(newest) else newest
+
+
+def _if_sent(message: OutboundMessage | None) -> OutboundMessage | None:
+    """``message`` when it may have reached the portal (not ``replaceable``), else None."""
+    return message if message is not None and not replaceable(message) else None
 
 
 #: The portal's reason code of a message it stopped at 70 because the KvK number in the
@@ -1400,8 +1411,7 @@ def sent_message(report: AnnualReport) -> OutboundMessage | None:
     """The report's message under way that may have reached the portal (``open_message``,
     not ``replaceable``): its document is what the portal has, so the report stays as it
     was sent (``edit_lock``) and "Klaarzetten" waits for its outcome."""
-    current = open_message(report)
-    return current if current is not None and not replaceable(current) else None
+    return _if_sent(open_message(report))
 
 
 def reports_under_way(administration: Administration) -> list[tuple[AnnualReport, OutboundMessage]]:
@@ -1420,9 +1430,7 @@ def reports_under_way(administration: Administration) -> list[tuple[AnnualReport
     for message in candidates:
         newest.setdefault(message.report_id, message)
     under_way = [
-        (message.report, message)
-        for message in newest.values()
-        if not stopped_for_old_number(message) and not replaceable(message)
+        (message.report, message) for message in newest.values() if _if_sent(_still_open(message))
     ]
     return sorted(under_way, key=lambda pair: (-pair[0].financial_year, pair[0].pk))
 

@@ -81,9 +81,12 @@ def waiting(kinds: Sequence[str]):
 def any_to_deliver(kinds: Sequence[str], *, now: datetime | None = None) -> bool:
     """Whether a delivery has anything to do: mails of ``kinds`` waiting, or a mail whose
     sending run died."""
-    now = now or timezone.now()
-    died = Q(state=State.SENDING, claimed_at__lt=now - SENDING_DIED_AFTER)
-    return waiting(kinds).exists() or ReminderMail.objects.filter(died).exists()
+    return waiting(kinds).exists() or ReminderMail.objects.filter(_died(now)).exists()
+
+
+def _died(now: datetime | None) -> Q:
+    """The mails whose sending run died: still SENDING past ``SENDING_DIED_AFTER``."""
+    return Q(state=State.SENDING, claimed_at__lt=(now or timezone.now()) - SENDING_DIED_AFTER)
 
 
 def take(mail: ReminderMail) -> bool:
@@ -117,10 +120,7 @@ def give_up_dead(*, now: datetime | None = None) -> list[ReminderMail]:
     """Mark UNKNOWN each mail whose sending run died (still SENDING past
     ``SENDING_DIED_AFTER``), and return those this run marked, with their entries, for
     their reminders to say so. Not sent again (``DIED`` says why)."""
-    now = now or timezone.now()
-    dead = ReminderMail.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - SENDING_DIED_AFTER
-    ).prefetch_related("entries")
+    dead = ReminderMail.objects.filter(_died(now)).prefetch_related("entries")
     return [
         mail
         for mail in dead
