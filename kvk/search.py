@@ -115,23 +115,6 @@ class NamedForSearch(models.Model):
         super().save(*args, **kwargs)
 
 
-def fill_search_names(model: type[models.Model], using: str, *, batch_rows: int = 500) -> int:
-    """Sets ``search_name`` of every row of ``model`` (a migration's historical model, which
-    has no save() of ours) from its name, ``batch_rows`` at a time in the order of the ids;
-    each batch commits on its own when the caller holds no transaction, so the table is
-    never locked for the whole fill. Returns the number of rows written."""
-    manager = model._default_manager.db_manager(using)
-    written, last = 0, 0
-    while batch := list(
-        manager.filter(pk__gt=last).order_by("pk").values_list("pk", "name")[:batch_rows]
-    ):
-        keyed = [model(pk=pk, search_name=search_key(name)) for pk, name in batch]
-        manager.bulk_update(keyed, ["search_name"])
-        written += len(keyed)
-        last = batch[-1][0]
-    return written
-
-
 class NameSearchAdminMixin:
     """A ModelAdmin whose search box also finds the names at ``name_search_paths`` by their
     keys (models with NamedForSearch), as the portals' search boxes do; what its

@@ -115,7 +115,7 @@ def fill_document_periods(
     """Fill the period of the accounts (``PERIOD_FIELDS``) of the ``messages`` processed
     before processing kept it: those with a financial year (processing keeps the period
     with it) and no period yet, from their received documents (``kept_period``). Run by
-    workflow 0007 on the messages of the upgraded database and by manage.py
+    workflow 0007 (release 3e25ac6) on the messages of the upgraded database and by manage.py
     repair_document_period on one restored from before it; ``options`` as
     ``fill_from_documents``'s."""
     options.setdefault("progress", lambda fill: None)

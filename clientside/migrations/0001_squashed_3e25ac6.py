@@ -1,15 +1,16 @@
-"""clientside: all of its migrations up to the squash, in one (see README, "Upgrading").
+"""clientside: every migration of release 3e25ac6, squashed into one (see docs/architecture.md).
 
-A database on which all the replaced migrations ran sees this one as applied; a database
-part of the way there must first be migrated with the last version before the squash.
+A database made or upgraded by release 3e25ac6 has all the migrations this one replaces:
+it counts as applied and does not run. A new database gets the tables from it. A database
+of an earlier release is refused by ``manage.py migrate`` (portal's command), which names
+the release to upgrade with first.
 
-Left out: the data steps of 0004 (activation for administrations that already had a
-communication profile), 0006 (existing rows to the NT19 shape), 0007 and 0008 (reverse-only
-steps). They only changed rows that existed at the time; a fresh database has none.
+Left out: the data step that filled the administrations' search keys of existing rows.
 """
 
 import django.core.validators
 import django.db.models.deletion
+import kvk.taxonomy
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -20,16 +21,12 @@ class Migration(migrations.Migration):
     initial = True
 
     replaces = [
-        ('clientside', '0001_initial'),
-        ('clientside', '0002_kvk_tab_signatories_reporting_values'),
-        ('clientside', '0003_outbound_status_known'),
-        ('clientside', '0004_filing_activation'),
-        ('clientside', '0005_nt19_kvk_tab_signing'),
-        ('clientside', '0006_nt19_data'),
-        ('clientside', '0007_remove_signatory_role'),
-        ('clientside', '0008_remove_reportsignature_signed'),
-        ('clientside', '0009_size_class_figures'),
-        ('clientside', '0010_adoption_date'),
+        ('clientside', '0001_squashed'),
+        ('clientside', '0002_squashed'),
+        ('clientside', '0003_administration_year_end'),
+        ('clientside', '0004_second_filing'),
+        ('clientside', '0005_test_url_captions_search_name'),
+        ('clientside', '0006_fill_administration_search_name'),
     ]
 
     dependencies = [
@@ -41,8 +38,9 @@ class Migration(migrations.Migration):
             name='Administration',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('search_name', models.TextField(db_default='', default='', editable=False)),
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('legal_form', models.CharField(choices=[('Besloten vennootschap met beperkte aansprakelijkheid', 'Besloten vennootschap met beperkte aansprakelijkheid'), ('Commanditaire vennootschap', 'Commanditaire vennootschap'), ('Cooperatie', 'Cooperatie'), ('Naamloze vennootschap', 'Naamloze vennootschap'), ('Onderlinge waarborgmaatschappij', 'Onderlinge waarborgmaatschappij'), ('Stichting', 'Stichting'), ('Vennootschap onder firma', 'Vennootschap onder firma'), ('Vereniging', 'Vereniging')], default='Besloten vennootschap met beperkte aansprakelijkheid', max_length=100, verbose_name='rechtsvorm')),
+                ('legal_form', models.CharField(choices=kvk.taxonomy.legal_form_choices, default='Besloten vennootschap met beperkte aansprakelijkheid', max_length=100, verbose_name='rechtsvorm')),
                 ('seat', models.CharField(max_length=100, verbose_name='statutaire zetel')),
                 ('kvk_number', models.CharField(max_length=8, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'Een KvK-nummer bestaat uit precies acht cijfers.')], verbose_name='KvK-nummer')),
                 ('sbi_code', models.CharField(blank=True, max_length=10, verbose_name='SBI-code')),
@@ -58,6 +56,8 @@ class Migration(migrations.Migration):
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail contactpersoon')),
                 ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='telefoon contactpersoon')),
                 ('kvk_report', models.CharField(choices=[('micro', 'Micro'), ('micro-publicatiestukken', 'Micro publicatiestukken'), ('klein', 'Klein'), ('klein-publicatiestukken', 'Klein publicatiestukken'), ('klein-verticaal', 'Klein verticaal'), ('klein-verticaal-publicatiestukken', 'Klein verticaal publicatiestukken')], default='micro', max_length=40, verbose_name='KvK-rapport')),
+                ('year_end_month', models.PositiveSmallIntegerField(default=12, verbose_name='einde boekjaar: maand')),
+                ('year_end_day', models.PositiveSmallIntegerField(default=31, verbose_name='einde boekjaar: dag')),
             ],
             options={
                 'verbose_name': 'administratie',
@@ -78,6 +78,7 @@ class Migration(migrations.Migration):
                 ('signing_place', models.CharField(blank=True, max_length=200, verbose_name='plaats ondertekening')),
                 ('resubmission', models.BooleanField(default=False, verbose_name='heraanlevering')),
                 ('resubmission_explanation', models.TextField(blank=True, max_length=1000, verbose_name='toelichting heraanlevering')),
+                ('second_filing', models.BooleanField(default=False, verbose_name='tweede aanlevering')),
                 ('locked', models.BooleanField(default=False, verbose_name='vergrendeld (gedeponeerd)')),
                 ('employees_current', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='gemiddeld aantal werknemers (huidig boekjaar)')),
                 ('employees_previous', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='gemiddeld aantal werknemers (vorig boekjaar)')),
@@ -104,6 +105,7 @@ class Migration(migrations.Migration):
                 ('last_test_at', models.DateTimeField(blank=True, null=True, verbose_name='laatste verbindingstest')),
                 ('last_test_ok', models.BooleanField(blank=True, null=True)),
                 ('last_test_message', models.CharField(blank=True, max_length=500)),
+                ('last_test_url', models.CharField(blank=True, editable=False, max_length=300)),
                 ('administration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='communication_profile', to='clientside.administration')),
             ],
             options={
@@ -156,9 +158,11 @@ class Migration(migrations.Migration):
                 ('reasons', models.JSONField(blank=True, default=list, verbose_name='redenen')),
                 ('history', models.JSONField(blank=True, default=list)),
                 ('adoption_date', models.DateField(blank=True, null=True, verbose_name='datum vaststelling')),
+                ('adopted', models.BooleanField(blank=True, null=True, verbose_name='vastgesteld')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('status_changed_at', models.DateTimeField(auto_now_add=True)),
+                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='vervallen op')),
                 ('administration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outbound_messages', to='clientside.administration')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='clientside.annualreport')),
             ],
@@ -173,7 +177,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('function', models.CharField(choices=[('Bestuurder (huidig)', 'Bestuurder (huidig)'), ('Bestuurder (voormalig)', 'Bestuurder (voormalig)'), ('Commissaris (huidig)', 'Commissaris (huidig)'), ('Commissaris (voormalig)', 'Commissaris (voormalig)')], default='Bestuurder (huidig)', max_length=40, verbose_name='functie')),
+                ('function', models.CharField(choices=kvk.taxonomy.director_type_choices, default='Bestuurder (huidig)', max_length=40, verbose_name='functie')),
                 ('order', models.PositiveSmallIntegerField(default=1, verbose_name='volgorde')),
                 ('administration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='clientside.administration')),
             ],
@@ -198,7 +202,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='annualreport',
-            constraint=models.UniqueConstraint(fields=('administration', 'financial_year', 'resubmission'), name='one_report_per_year'),
+            constraint=models.UniqueConstraint(fields=('administration', 'financial_year', 'resubmission', 'second_filing'), name='one_report_per_year'),
+        ),
+        migrations.AddConstraint(
+            model_name='annualreport',
+            constraint=models.CheckConstraint(condition=models.Q(('resubmission', True), ('second_filing', True), _negated=True), name='report_resubmission_or_second_filing'),
         ),
         migrations.AddConstraint(
             model_name='outboundmessage',

@@ -1,18 +1,16 @@
-"""crm: all of its migrations up to the squash, in one (see README, "Upgrading").
+"""crm: every migration of release 3e25ac6, squashed into one (see docs/architecture.md).
 
-A database on which all the replaced migrations ran sees this one as applied; a database
-part of the way there must first be migrated with the last version before the squash.
+A database made or upgraded by release 3e25ac6 has all the migrations this one replaces:
+it counts as applied and does not run. A new database gets the tables from it. A database
+of an earlier release is refused by ``manage.py migrate`` (portal's command), which names
+the release to upgrade with first.
 
-The tables keep the names they had in portal (db_table portal_*).
-
-Left out, as they only changed rows of an existing database: the renaming of the portal
-content types (crm 0001, issue 21; a fresh database gets the crm content types from
-post_migrate) and the activation of the environments that existed before it (portal 0003).
-The portal app has no models left and no migrations.
+Left out: the data step that filled the names' search keys (kvk.search) of existing rows.
 """
 
 import django.core.validators
 import django.db.models.deletion
+import kvk.taxonomy
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,9 +20,11 @@ class Migration(migrations.Migration):
     initial = True
 
     replaces = [
-        ('crm', '0001_initial'),
-        ('crm', '0002_approvers'),
-        ('crm', '0003_adopter'),
+        ('crm', '0001_squashed'),
+        ('crm', '0002_squashed'),
+        ('crm', '0003_organisation_responsible'),
+        ('crm', '0004_search_name'),
+        ('crm', '0005_fill_search_name'),
     ]
 
     dependencies = [
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
                 ('participant_number', models.CharField(max_length=5, unique=True, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'Een deelnemernummer bestaat uit precies vijf cijfers.')], verbose_name='deelnemernummer')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
             ],
             options={
                 'verbose_name': 'accountantsomgeving',
@@ -50,12 +50,13 @@ class Migration(migrations.Migration):
             name='Contact',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('search_name', models.TextField(db_default='', default='', editable=False)),
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mailadres')),
                 ('language', models.CharField(choices=[('nl', 'Nederlands'), ('en', 'English')], default='nl', max_length=2, verbose_name='taal')),
                 ('portal_access', models.BooleanField(default=False, verbose_name='toegang tot klantportal')),
                 ('is_director', models.BooleanField(default=False, verbose_name='bestuurder')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='portal_contact', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='client_contacts', to=settings.AUTH_USER_MODEL, verbose_name='gebruiker')),
             ],
             options={
                 'verbose_name': 'contactpersoon',
@@ -102,12 +103,13 @@ class Migration(migrations.Migration):
             name='Organisation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('search_name', models.TextField(db_default='', default='', editable=False)),
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('legal_form', models.CharField(choices=[('Besloten vennootschap met beperkte aansprakelijkheid', 'Besloten vennootschap met beperkte aansprakelijkheid'), ('Commanditaire vennootschap', 'Commanditaire vennootschap'), ('Cooperatie', 'Cooperatie'), ('Naamloze vennootschap', 'Naamloze vennootschap'), ('Onderlinge waarborgmaatschappij', 'Onderlinge waarborgmaatschappij'), ('Stichting', 'Stichting'), ('Vennootschap onder firma', 'Vennootschap onder firma'), ('Vereniging', 'Vereniging')], default='Besloten vennootschap met beperkte aansprakelijkheid', max_length=100, verbose_name='rechtsvorm')),
-                ('status_sequence', models.BigIntegerField(default=0, editable=False)),
+                ('legal_form', models.CharField(choices=kvk.taxonomy.legal_form_choices, default='Besloten vennootschap met beperkte aansprakelijkheid', max_length=100, verbose_name='rechtsvorm')),
+                ('status_sequence', models.BigIntegerField(default=0, editable=False, verbose_name='volgnummer statuswijzigingen')),
                 ('approver_rule', models.CharField(blank=True, choices=[('one', 'Eén contactpersoon'), ('directors', 'Alle bestuurders met toegang tot de klantportal'), ('named', 'Een vaste groep contactpersonen')], help_text='Leeg: zoals de workflow het zegt.', max_length=10, verbose_name='goedkeuring door')),
                 ('adopter_rule', models.CharField(blank=True, choices=[('approver', 'Wie moet goedkeuren (de eerste die vaststelt)'), ('named', 'Eén aangewezen contactpersoon')], help_text='Leeg: zoals de workflow het zegt.', max_length=10, verbose_name='vaststelling door')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
                 ('adopter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='adopter_of', to='crm.contact', verbose_name='vaststeller')),
                 ('approvers', models.ManyToManyField(blank=True, related_name='approver_of', to='crm.contact', verbose_name='goedkeurders')),
                 ('environment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='crm.accountancyenvironment', verbose_name='accountantsomgeving')),
@@ -122,7 +124,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='crm.organisation'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='crm.organisation', verbose_name='organisatie'),
         ),
         migrations.CreateModel(
             name='StaffMember',
@@ -130,8 +132,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('admin', 'Beheerder inrichting'), ('worker', 'Medewerker accorderingsberichten')], default='worker', max_length=10, verbose_name='rol')),
                 ('language', models.CharField(choices=[('nl', 'Nederlands'), ('en', 'English')], default='nl', max_length=2, verbose_name='taal')),
-                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='crm.accountancyenvironment')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_member', to=settings.AUTH_USER_MODEL)),
+                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='crm.accountancyenvironment', verbose_name='accountantsomgeving')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_member', to=settings.AUTH_USER_MODEL, verbose_name='gebruiker')),
             ],
             options={
                 'verbose_name': 'medewerker',
@@ -139,14 +141,19 @@ class Migration(migrations.Migration):
                 'db_table': 'portal_staffmember',
             },
         ),
+        migrations.AddField(
+            model_name='organisation',
+            name='responsible',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='responsible_for', to='crm.staffmember', verbose_name='verantwoordelijk medewerker'),
+        ),
         migrations.CreateModel(
             name='Identification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('kvk', 'KvK-nummer'), ('rsin', 'RSIN')], default='kvk', max_length=10, verbose_name='soort')),
                 ('value', models.CharField(max_length=20, verbose_name='nummer')),
-                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='crm.accountancyenvironment')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifications', to='crm.organisation')),
+                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='crm.accountancyenvironment', verbose_name='accountantsomgeving')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifications', to='crm.organisation', verbose_name='organisatie')),
             ],
             options={
                 'verbose_name': 'identificatienummer',
@@ -154,5 +161,9 @@ class Migration(migrations.Migration):
                 'db_table': 'portal_identification',
                 'constraints': [models.UniqueConstraint(fields=('environment', 'kind', 'value'), name='identification_unique_in_env'), models.UniqueConstraint(fields=('organisation', 'kind'), name='identification_one_per_kind'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'kvk'), _negated=True), ('value__regex', '^[0-9]{8}$'), _connector='OR'), name='identification_kvk_eight_digits')],
             },
+        ),
+        migrations.AddConstraint(
+            model_name='contact',
+            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='contact_user_once_per_organisation'),
         ),
     ]

@@ -1,7 +1,9 @@
-"""connectors: all of its migrations up to the squash, in one (see README, "Upgrading").
+"""connectors: every migration of release 3e25ac6, squashed into one (see docs/architecture.md).
 
-A database on which all the replaced migrations ran sees this one as applied; a database
-part of the way there must first be migrated with the last version before the squash.
+A database made or upgraded by release 3e25ac6 has all the migrations this one replaces:
+it counts as applied and does not run. A new database gets the tables from it. A database
+of an earlier release is refused by ``manage.py migrate`` (portal's command), which names
+the release to upgrade with first.
 """
 
 import django.db.models.deletion
@@ -14,15 +16,14 @@ class Migration(migrations.Migration):
     initial = True
 
     replaces = [
-        ('connectors', '0001_initial'),
-        ('connectors', '0002_alter_appconnector_options'),
-        ('connectors', '0003_organisation_in_crm'),
+        ('connectors', '0001_squashed'),
+        ('connectors', '0002_dutch_field_names'),
     ]
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('crm', '0001_squashed'),
-        ('workflow', '0001_squashed'),
+        ('crm', '0001_squashed_3e25ac6'),
+        ('workflow', '0001_squashed_3e25ac6'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -34,7 +35,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
                 ('blocked', models.BooleanField(default=False, verbose_name='geblokkeerd')),
                 ('commsvc', models.BooleanField(default=True, help_text='Geeft cliëntomgevingen toegang tot het uploaden en volgen van berichten.', verbose_name='toegang tot CommSvcConnector')),
-                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='app_connectors', to='crm.accountancyenvironment')),
+                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='app_connectors', to='crm.accountancyenvironment', verbose_name='accountantsomgeving')),
                 ('user_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='auth.group', verbose_name='gebruikersgroep')),
             ],
             options={
@@ -48,14 +49,14 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='omschrijving')),
                 ('prefix', models.CharField(max_length=8, verbose_name='begin van het token')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
+                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='hash van het token')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='laatst gebruikt')),
                 ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='verloopt')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='ingetrokken')),
-                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='connectors.appconnector')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='crm.organisation')),
+                ('connector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='connectors.appconnector', verbose_name='connector')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='aangemaakt door')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='crm.organisation', verbose_name='organisatie')),
             ],
             options={
                 'verbose_name': 'token',
@@ -69,7 +70,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='naam')),
                 ('blocked', models.BooleanField(default=False, verbose_name='geblokkeerd')),
-                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='message_types', to='crm.accountancyenvironment')),
+                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='message_types', to='crm.accountancyenvironment', verbose_name='accountantsomgeving')),
                 ('workflow', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='workflow.workflowdefinition', verbose_name='workflow')),
             ],
             options={
