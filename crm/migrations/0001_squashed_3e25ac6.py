@@ -1,9 +1,5 @@
-"""crm: every migration of release 3e25ac6, squashed into one (see docs/architecture.md).
-
-A database made or upgraded by release 3e25ac6 has all the migrations this one replaces:
-it counts as applied and does not run. A new database gets the tables from it. A database
-of an earlier release is refused by ``manage.py migrate`` (portal's command), which names
-the release to upgrade with first.
+"""Every migration crm had in release 3e25ac6, squashed into one: applied on a database of
+that release, run on a new one (portal/management/commands/migrate.py refuses older ones).
 
 Left out: the data step that filled the names' search keys (kvk.search) of existing rows.
 """
