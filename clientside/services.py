@@ -605,16 +605,10 @@ def create_resubmission(*, report: AnnualReport) -> AnnualReport:
             ),
             "BR-KVK-4.12",
         )
-    existing = AnnualReport.objects.filter(
-        administration=report.administration,
-        financial_year=report.financial_year,
-        resubmission=True,
-    ).first()
-    if existing is not None:
-        return existing
-    # The filed accounts' adoption date: the one the portal brought back when the client
-    # adopted them there (a first filing carries no date of its own), else the report's.
-    return _new_version(
+    # The year's heraanlevering when it has one, else a new one with the filed accounts'
+    # adoption date: the one the portal brought back when the client adopted them there (a
+    # first filing carries no date of its own), else the report's.
+    return _of_the_year(report, resubmission=True) or _new_version(
         report.administration,
         report.financial_year,
         report,
@@ -663,13 +657,19 @@ def filed_not_adopted(report: AnnualReport) -> bool:
     return message is not None and message.adopted is False
 
 
-def second_filing_of(report: AnnualReport) -> AnnualReport | None:
-    """The tweede aanlevering of the report's year, if there is one."""
+def _of_the_year(report: AnnualReport, **kind: bool) -> AnnualReport | None:
+    """The report of ``report``'s year that is of ``kind`` (``resubmission=True``: the
+    heraanlevering; ``second_filing=True``: the tweede aanlevering), if there is one."""
     return AnnualReport.objects.filter(
         administration_id=report.administration_id,
         financial_year=report.financial_year,
-        second_filing=True,
+        **kind,
     ).first()
+
+
+def second_filing_of(report: AnnualReport) -> AnnualReport | None:
+    """The tweede aanlevering of the report's year, if there is one."""
+    return _of_the_year(report, second_filing=True)
 
 
 @transaction.atomic
@@ -693,12 +693,10 @@ def create_second_filing(*, report: AnnualReport) -> AnnualReport:
                 )
             ]
         )
-    existing = second_filing_of(report)
-    if existing is not None:
-        return existing
-    # The adoption date is filled in on the new version: the general meeting adopted the
-    # accounts after they were filed as not adopted.
-    return _new_version(
+    # The year's tweede aanlevering when it has one, else a new one whose adoption date is
+    # filled in on it: the general meeting adopted the accounts after they were filed as not
+    # adopted.
+    return second_filing_of(report) or _new_version(
         report.administration,
         report.financial_year,
         report,
