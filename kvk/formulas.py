@@ -78,40 +78,43 @@ _PARAMETERS = (
 _CURRENT = "$FinancialReportingPeriodCurrentStartDateParam, ...CurrentEndDateParam"
 _PREVIOUS = "$FinancialReportingPeriodPreviousStartDateParam, ...PreviousEndDateParam"
 
+#: The recorded assertions no checker takes: each uses formula parameters (these) whose
+#: declarations the extract did not read.
+_UNDECLARED_PARAMETERS = {
+    "existenceAssertion_BalanceSheetMicroEntities_PrtOnlyReportFactPeriodEQParam1": (
+        "$FinancialReportingPeriodCurrentEndDateParam"
+    ),
+    "existenceAssertion_BalanceSheet_PrtOnlyReportFactPeriodEQParam1": (
+        "$FinancialReportingPeriodCurrentEndDateParam"
+    ),
+    "existenceAssertion_IncomeStatementMicroEntities_PrtExistence1": (
+        _CURRENT + ", in variable-set period filters"
+    ),
+    "existenceAssertion_IncomeStatementMicroEntities_PrtExistence2": (
+        _PREVIOUS + ", in variable-set period filters"
+    ),
+    "valueAssertion_DocumentInformation_AllPeriodAspectCondParamPEtCE1": (
+        _CURRENT + ", ...PreviousEndDateParam"
+    ),
+    "valueAssertion_DocumentInformation_AllPeriodAspectCondParamPPEtCE1": (
+        _CURRENT + ", " + _PREVIOUS + ", ...PrePreviousEndDateParam"
+    ),
+    "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU1": (
+        _CURRENT + ", in period filters"
+    ),
+    "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU2": (
+        _PREVIOUS + ", in period filters"
+    ),
+    "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU3": (
+        _CURRENT + ", in period filters"
+    ),
+    "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU4": (
+        _PREVIOUS + ", in period filters"
+    ),
+}
 #: The recorded assertions no checker takes, with the reason.
 UNINTERPRETED: Mapping[str, str] = MappingProxyType(
-    {
-        "existenceAssertion_BalanceSheetMicroEntities_PrtOnlyReportFactPeriodEQParam1": (
-            _PARAMETERS.format("$FinancialReportingPeriodCurrentEndDateParam")
-        ),
-        "existenceAssertion_BalanceSheet_PrtOnlyReportFactPeriodEQParam1": (
-            _PARAMETERS.format("$FinancialReportingPeriodCurrentEndDateParam")
-        ),
-        "existenceAssertion_IncomeStatementMicroEntities_PrtExistence1": (
-            _PARAMETERS.format(_CURRENT + ", in variable-set period filters")
-        ),
-        "existenceAssertion_IncomeStatementMicroEntities_PrtExistence2": (
-            _PARAMETERS.format(_PREVIOUS + ", in variable-set period filters")
-        ),
-        "valueAssertion_DocumentInformation_AllPeriodAspectCondParamPEtCE1": (
-            _PARAMETERS.format(_CURRENT + ", ...PreviousEndDateParam")
-        ),
-        "valueAssertion_DocumentInformation_AllPeriodAspectCondParamPPEtCE1": (
-            _PARAMETERS.format(_CURRENT + ", " + _PREVIOUS + ", ...PrePreviousEndDateParam")
-        ),
-        "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU1": (
-            _PARAMETERS.format(_CURRENT + ", in period filters")
-        ),
-        "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU2": (
-            _PARAMETERS.format(_PREVIOUS + ", in period filters")
-        ),
-        "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU3": (
-            _PARAMETERS.format(_CURRENT + ", in period filters")
-        ),
-        "valueAssertion_IncomeStatementSmall_PrtValueThnExistenceCovPU4": (
-            _PARAMETERS.format(_PREVIOUS + ", in period filters")
-        ),
-    }
+    {name: _PARAMETERS.format(used) for name, used in _UNDECLARED_PARAMETERS.items()}
 )
 
 
@@ -516,24 +519,18 @@ _OPERATORS = {
     "ne": lambda a, b: a != b,
 }
 _SYNONYMS = {"=": "eq", "!=": "ne"}
-#: A comparison that does not hold, as a finding: (Dutch, English).
-_BROKEN = {
-    "lt": ("{l} ligt niet vóór {r}", "{l} is not before {r}"),
-    "le": ("{l} ligt na {r}", "{l} is after {r}"),
-    "gt": ("{l} ligt niet na {r}", "{l} is not after {r}"),
-    "ge": ("{l} ligt vóór {r}", "{l} is before {r}"),
-    "eq": ("{l} is niet gelijk aan {r}", "{l} does not equal {r}"),
-    "ne": ("{l} is gelijk aan {r}", "{l} equals {r}"),
+#: What a comparison says: (Dutch, Dutch after "omdat", English). One that holds is the
+#: reason an assertion applies ("omdat ...", "because ..."); one that does not is a finding,
+#: in the words of its negation.
+_SAYS = {
+    "lt": ("{l} ligt vóór {r}", "{l} vóór {r} ligt", "{l} is before {r}"),
+    "le": ("{l} ligt niet na {r}", "{l} niet na {r} ligt", "{l} is not after {r}"),
+    "gt": ("{l} ligt na {r}", "{l} na {r} ligt", "{l} is after {r}"),
+    "ge": ("{l} ligt niet vóór {r}", "{l} niet vóór {r} ligt", "{l} is not before {r}"),
+    "eq": ("{l} is gelijk aan {r}", "{l} gelijk is aan {r}", "{l} equals {r}"),
+    "ne": ("{l} is niet gelijk aan {r}", "{l} niet gelijk is aan {r}", "{l} does not equal {r}"),
 }
-#: A comparison that holds, as the reason an assertion applies ("omdat ...", "because ...").
-_HOLDS = {
-    "lt": ("{l} vóór {r} ligt", "{l} is before {r}"),
-    "le": ("{l} niet na {r} ligt", "{l} is not after {r}"),
-    "gt": ("{l} na {r} ligt", "{l} is after {r}"),
-    "ge": ("{l} niet vóór {r} ligt", "{l} is not before {r}"),
-    "eq": ("{l} gelijk is aan {r}", "{l} equals {r}"),
-    "ne": ("{l} niet gelijk is aan {r}", "{l} does not equal {r}"),
-}
+_NEGATION = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
 
 
 @dataclass(frozen=True)
@@ -558,7 +555,7 @@ class _Comparison:
                 f"{lnl} is {a!r}; de KvK verwacht {b!r}",
                 f"{len_} is {a!r}; the KvK expects {b!r}",
             )
-        nl, en = _BROKEN[self.op]
+        nl, _nl_after_omdat, en = _SAYS[_NEGATION[self.op]]
         left_nl, left_en, right_nl, right_en = (
             f"{lnl} ({a})",
             f"{len_} ({a})",
@@ -571,8 +568,8 @@ class _Comparison:
         (lnl, len_), (rnl, ren) = self.left.label(), self.right.label()
         if self.right.literal is not None and self.op == "eq":
             return f"{lnl} {rnl} is", f"{len_} is {ren}"
-        nl, en = _HOLDS[self.op]
-        return nl.format(l=lnl, r=rnl), en.format(l=len_, r=ren)
+        _nl, nl_after_omdat, en = _SAYS[self.op]
+        return nl_after_omdat.format(l=lnl, r=rnl), en.format(l=len_, r=ren)
 
 
 @dataclass(frozen=True)
