@@ -35,10 +35,10 @@ from tests.portal.test_kvk_number_changed import (
     restore_number,
     stopped_at_70,
 )
+from tests.workflow.conftest import assert_names_the_newer_version
 from workflow import services, submission
 from workflow.errors import Conflict
 from workflow.models import Actor, ApprovalMessage, StatusEvent
-from workflow.reasons import sentence
 from workflow.services import processing
 
 pytestmark = pytest.mark.django_db
@@ -92,17 +92,7 @@ def test_a_new_version_under_the_new_number_replaces_the_stopped_message(
     (reason,) = old.reasons
     assert reason["code"] == "version_superseded"
     assert reason["key"] == "version_superseded:kvk_number_changed"
-    received_on = timezone.localdate(new.created_at)
-    assert reason["params"] == {
-        "message_id": str(new.message_id),
-        "year": YEAR,
-        "received_on": received_on.isoformat(),
-    }
-    with translation.override("nl"):
-        text = sentence(reason)
-    # The new version named by the day it was received, not by its UUID.
-    assert format_day(received_on) in text and str(YEAR) in text
-    assert str(new.message_id) not in text
+    text = assert_names_the_newer_version(reason, new, YEAR)
     assert "niet meer verzonden" in text
 
     # The new version goes the whole way, under the new number; the old one never goes.

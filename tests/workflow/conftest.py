@@ -13,11 +13,14 @@ from datetime import date
 from functools import cache
 
 import pytest
+from django.utils import timezone, translation
 
+from config.dates import format_day
 from kvk.status import Status
 from tests.conftest import instance_for, numbered
 from workflow import services
 from workflow.models import Actor, ApprovalMessage
+from workflow.reasons import sentence
 
 YEAR = date.today().year - 1
 
@@ -59,6 +62,23 @@ def start_workflow(
 
 def events(message: ApprovalMessage) -> list[tuple[str, int | None, int]]:
     return [(e.action, e.from_status, e.to_status) for e in message.events.order_by("sequence")]
+
+
+def assert_names_the_newer_version(reason: dict, newer: ApprovalMessage, year: int) -> str:
+    """The reason an older version of ``year`` was closed for ``newer`` (version_superseded)
+    names the newer version by the day it was received, not by its UUID; returns the
+    reason's Dutch sentence."""
+    received_on = timezone.localdate(newer.created_at)
+    assert reason["params"] == {
+        "message_id": str(newer.message_id),
+        "year": year,
+        "received_on": received_on.isoformat(),
+    }
+    with translation.override("nl"):
+        text = sentence(reason)
+    assert format_day(received_on) in text and str(year) in text
+    assert str(newer.message_id) not in text
+    return text
 
 
 @dataclass
