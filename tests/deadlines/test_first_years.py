@@ -277,40 +277,24 @@ def test_reading_the_documents_costs_the_same_queries_for_more_rows(staff_client
 
 
 @pytest.mark.parametrize(
-    ("year_end", "start", "end", "covered", "adopted_on", "filed_on", "day"),
+    ("start", "end", "covered", "adopted_on", "filed_on", "day"),
     [
         # Boekjaar 2024 (sixteen months) covers 2025: due 8 August 2026, filed in July.
-        (
-            (12, 31),
-            date(2024, 9, 1),
-            date(2025, 12, 31),
-            2025,
-            date(2026, 7, 7),
-            date(2026, 7, 15),
-            WALK,
-        ),
+        (date(2024, 9, 1), date(2025, 12, 31), 2025, date(2026, 7, 7), date(2026, 7, 15), WALK),
         # Year end 30 June: boekjaar 2024 from 1 September 2024 to 30 June 2026 (22 months,
         # less than two years: BR-KVK-4.17) covers boekjaar 2025 (1 July 2025 - 30 June
         # 2026) whole: due 8 February 2027, filed in January; on 1 March 2027 2025's own
         # deadline by the facts, 8 February 2027 too, has passed.
-        (
-            (6, 30),
-            date(2024, 9, 1),
-            date(2026, 6, 30),
-            2025,
-            date(2027, 1, 10),
-            date(2027, 1, 15),
-            LATER,
-        ),
+        (date(2024, 9, 1), date(2026, 6, 30), 2025, date(2027, 1, 10), date(2027, 1, 15), LATER),
     ],
 )
 def test_the_dashboard_counts_a_covered_year_as_termijnen_lists_it(
-    staff_client, org, today, year_end, start, end, covered, adopted_on, filed_on, day
+    staff_client, org, today, start, end, covered, adopted_on, filed_on, day
 ):
     """The walk of 7 December 2026: the dashboard counted boekjaar 2025 of an extended
     first year filed on time as overdue, from the year by the facts, while the Termijnen
     list it links to ("within=-1") was empty."""
-    facts(org, end_month=year_end[0], end_day=year_end[1])
+    facts(org, end_month=end.month, end_day=end.day)  # the first year ends on the year end
     today["today"] = day
     onboarded(org, on=start)  # a client since its founding
     filed(accounts_over(org, start, end), adopted_on=adopted_on, on=filed_on)
