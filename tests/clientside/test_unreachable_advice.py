@@ -36,12 +36,10 @@ class _Organisation(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         if getattr(self.server, "in_maintenance", False):
-            self._answer(200, "text/html", b"<html><body>Onderhoud</body></html>")
+            content_type, body = "text/html", b"<html><body>Onderhoud</body></html>"
         else:
-            self._answer(200, "application/json", json.dumps({"kvk_number": KVK_NUMBER}).encode())
-
-    def _answer(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
+            content_type, body = "application/json", json.dumps({"kvk_number": KVK_NUMBER}).encode()
+        self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
