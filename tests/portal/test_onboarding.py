@@ -35,16 +35,19 @@ def without_second_factor(settings):
     settings.OTP_REQUIRED_FOR_STAFF = False  # the second factor has tests of its own
 
 
+#: A new organisation unless a test says otherwise (a BV whose year ends on 31 December).
+NEW = {"name": "Nieuw", "kvk_number": "11223344", "legal_form": BV}
+
+
 def _create(browser, **fields):
-    data = {
-        "name": "Nieuw",
-        "kvk_number": "11223344",
-        "legal_form": BV,
-        "year_end_day": "31",
-        "year_end_month": "12",
-        **fields,
-    }
+    data = {**NEW, "year_end_day": "31", "year_end_month": "12", **fields}
     return browser.post(reverse(CREATE), data)
+
+
+def _create_without_the_form(environment, **facts) -> Organisation:
+    """What the form calls, deadlines.selectors.create_organisation, with the same defaults."""
+    facts = {**NEW, "year_end_month": 12, "year_end_day": 31, **facts}
+    return selectors.create_organisation(environment=environment, **facts)
 
 
 def _deadlines(browser, organisation: Organisation, year: int):
@@ -180,14 +183,7 @@ def test_29_february_is_the_last_day_of_february(admin_browser, environment):
 
 def test_the_service_refuses_a_year_end_that_does_not_exist_and_creates_nothing(environment):
     with pytest.raises(ValueError):
-        selectors.create_organisation(
-            environment=environment,
-            name="Nergens",
-            kvk_number="11223344",
-            legal_form=BV,
-            year_end_month=4,
-            year_end_day=31,
-        )
+        _create_without_the_form(environment, name="Nergens", year_end_month=4, year_end_day=31)
     with pytest.raises(ValueError):
         crm_services.create_organisation(
             environment=environment, name="Nergens", kvk_number="11223344", legal_form="BV"

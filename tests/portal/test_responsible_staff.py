@@ -17,13 +17,12 @@ from django.urls import reverse
 
 from crm import services as crm_services
 from crm.models import Organisation, StaffMember
-from deadlines import selectors
-from kvk.deadlines import BV
 from tests import factories
 from tests.deadlines.conftest import make_message as message_in_review
 from tests.portal.conftest import browser_for, make_message
 from tests.portal.test_admin_guards import field_errors, page_data, post_change, shown_messages
 from tests.portal.test_onboarding import _create as create_organisation
+from tests.portal.test_onboarding import _create_without_the_form as create_without_the_form
 from workflow import services
 from workflow.models import Actor
 
@@ -374,13 +373,7 @@ def test_a_member_of_another_firm_is_never_shown_as_responsible(
 
 
 def test_the_deadline_selectors_pass_it_on(environment, eva):
-    organisation = selectors.create_organisation(
-        environment=environment,
-        name="Via selectors",
-        kvk_number="55667788",
-        legal_form=BV,
-        year_end_month=12,
-        year_end_day=31,
-        responsible=eva,
+    organisation = create_without_the_form(
+        environment, name="Via selectors", kvk_number="55667788", responsible=eva
     )
     assert organisation.responsible == eva
