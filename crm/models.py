@@ -19,7 +19,7 @@ from kvk.activation import (
     source_field,
     switch_subject_field,
 )
-from kvk.fields import legal_form_field, owner_field, user_field
+from kvk.fields import legal_form_field, outlived_field, owner_field, user_field
 from kvk.search import NamedForSearch
 
 kvk_number_validator = RegexValidator(
@@ -124,25 +124,13 @@ class Organisation(NamedForSearch):
     # Who records the adoption; blank: the workflow's setting.
     adopter_rule = rule_field(_("vaststelling door"), AdopterRule)
     # The one contact for AdopterRule.NAMED.
-    adopter = models.ForeignKey(
-        "Contact",
-        verbose_name=_("vaststeller"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="adopter_of",
-    )
+    adopter = outlived_field("Contact", _("vaststeller"), related_name="adopter_of")
     # The staff member who looks after this client: the staff mail about its messages and
     # its rows of the deadline digest go to them alone (portal.notifications,
     # deadlines.reminders); none, or one who cannot receive mail, and every staff member
     # of the environment hears it. InSite's "Mijn cliënten" lists their organisations.
-    responsible = models.ForeignKey(
-        "StaffMember",
-        verbose_name=_("verantwoordelijk medewerker"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="responsible_for",
+    responsible = outlived_field(
+        "StaffMember", _("verantwoordelijk medewerker"), related_name="responsible_for"
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("aangemaakt op"))
 

@@ -44,16 +44,24 @@ def legal_form_field() -> models.CharField:
     )
 
 
-def user_field(verbose_name: Any, *, related_name: str | None = None) -> models.ForeignKey:
-    """A login a row names but outlives: empty when there is none or once it is deleted."""
+def outlived_field(
+    to: type[models.Model] | str, verbose_name: Any, *, related_name: str | None = None
+) -> models.ForeignKey:
+    """A link to what a row names but outlives (a login, a contact, a staff member): empty
+    when there is none or once that is deleted."""
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        to,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name=related_name,
         verbose_name=verbose_name,
     )
+
+
+def user_field(verbose_name: Any, *, related_name: str | None = None) -> models.ForeignKey:
+    """A login a row names but outlives: empty when there is none or once it is deleted."""
+    return outlived_field(settings.AUTH_USER_MODEL, verbose_name, related_name=related_name)
 
 
 def owner_field(
