@@ -11,8 +11,10 @@ import ipaddress
 import logging
 import socket
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,15 +46,15 @@ class PortalError(Exception):
 
     @property
     def stored_nothing(self) -> bool:
-        """The portal's own answer proves that it stored nothing of the call: a refusal of
-        the CommSvc API with HTTP 401 or 403 and one of its codes that it answers before it
-        reads the message (REFUSED_BEFORE_STORING), or its 429 ``throttled`` (Django REST
-        framework checks the throttle before the view runs). Not a time-out nor a broken
-        connection (the upload may have arrived), nor a 401, 403 or 429 page without the
-        portal's code."""
-        if self.http_status == 429:
-            return self.code == "throttled"
-        return self.http_status in (401, 403) and self.code in REFUSED_BEFORE_STORING
+        """The portal's own answer proves that it stored nothing of the call: one of the
+        CommSvc API's refusals that it answers before it registers a message
+        (REFUSED_BEFORE_STORING), with its code and its HTTP status. Not a time-out nor a
+        broken connection (the upload may have arrived), nor a page without the portal's
+        code (a proxy's 401, 413 or 429), nor ``message_id_reused`` (the portal has a
+        message with this id)."""
+        return self.http_status is not None and (
+            REFUSED_BEFORE_STORING.get(self.code) == self.http_status
+        )
 
 
 _TOKEN_REFUSED = gettext_lazy(
@@ -101,21 +103,33 @@ _REFUSALS = {
 }
 
 
-#: The CommSvc API's refusals with HTTP 401 and 403 (connectors.api ERRORS), each answered
-#: before the upload is registered: the token (401, connectors.authentication, before the
-#: view runs), the activation and the connector (403, CommSvcAccess, before the view runs)
-#: and the message type (403, MessageListView.post, before register_message).
-REFUSED_BEFORE_STORING = frozenset(
+#: The CommSvc API's refusals of an upload, each answered before the message is registered
+#: (connectors.api), with its HTTP status: the token (401, connectors.authentication) and the
+#: throttle (429, Django REST framework's check), before the view runs; the activation and
+#: the connector (403, CommSvcAccess), before the view runs; the request itself (400 for a
+#: body or parameter the API cannot take, 411 without a length, 413 over the size limit,
+#: 415 not JSON or compressed) and the message type (400 unknown, 403 blocked or without a
+#: workflow), in MessageListView.post before register_message.
+REFUSED_BEFORE_STORING: Mapping[str, int] = MappingProxyType(
     {
-        "token_missing",
-        "token_malformed",
-        "token_unknown",
-        "token_revoked",
-        "token_expired",
-        "feature_inactive",
-        "connector_blocked",
-        "message_type_blocked",
-        "message_type_without_workflow",
+        "token_missing": 401,
+        "token_malformed": 401,
+        "token_unknown": 401,
+        "token_revoked": 401,
+        "token_expired": 401,
+        "feature_inactive": 403,
+        "connector_blocked": 403,
+        "message_type_blocked": 403,
+        "message_type_without_workflow": 403,
+        "throttled": 429,
+        "invalid": 400,
+        "malformed_json": 400,
+        "unknown_parameter": 400,
+        "unknown_message_type": 400,
+        "length_required": 411,
+        "payload_too_large": 413,
+        "unsupported_media_type": 415,
+        "unsupported_encoding": 415,
     }
 )
 

@@ -5,9 +5,10 @@ What the portal answers when (connectors.authentication, connectors.api): HTTP 4
 token (missing, malformed, unknown, revoked, expired) before the view runs; HTTP 403 for the
 activation switched off at the accountant (uploads only) and a blocked connector before the
 view runs, and for a blocked message type or one without a workflow before the message is
-registered. ``send_receive`` checks the token with a read first, so a token refused on the
-upload itself is one revoked in between; the activation and the message type are refused
-on the upload only.
+registered; HTTP 400 for an unknown message type and 413 for a document over the size
+limit, also before it is registered. ``send_receive`` checks the token with a read first,
+so a token refused on the upload itself is one revoked in between; the activation and the
+message type are refused on the upload only.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _revoke_after_the_check(monkeypatch, client_a) -> None:
     monkeypatch.setattr(services, "check_token", check_then_revoke)
 
 
-def _refuse_uploads(setup: str, monkeypatch, client_a, environment) -> None:
+def _refuse_uploads(setup: str, monkeypatch, client_a, environment, settings) -> None:
     if setup == "token_revoked":
         _revoke_after_the_check(monkeypatch, client_a)
     elif setup == "feature_inactive":
@@ -48,6 +49,12 @@ def _refuse_uploads(setup: str, monkeypatch, client_a, environment) -> None:
         MessageType.objects.filter(environment=environment).update(blocked=True)
     elif setup == "throttled":
         _throttle_uploads(monkeypatch)
+    elif setup == "unknown_message_type":
+        # The accountant removed the message type the administration sends.
+        MessageType.objects.filter(environment=environment).delete()
+    elif setup == "payload_too_large":
+        # The portal (live_server, this process) takes documents up to 1 KB.
+        settings.API_MAX_UPLOAD_BYTES = 1024
 
 
 def _throttle_uploads(monkeypatch) -> None:
@@ -92,20 +99,33 @@ def _lose_the_answer(monkeypatch) -> None:
         ("feature_inactive", 403),
         ("message_type_blocked", 403),
         ("throttled", 429),
+        ("unknown_message_type", 400),
+        ("payload_too_large", 413),
     ],
 )
 def test_a_refusal_before_storing_leaves_the_report_open_to_corrections(
-    env_a, client_a, environment, monkeypatch, setup, status
+    env_a, client_a, environment, monkeypatch, settings, setup, status
 ):
     # The fault: the message waited at 5 with sent_at set, so edit_lock called the report
     # "verzonden naar uw accountant" and its figures could not be corrected, although the
     # portal had stored nothing.
     message = services.prepare(env_a.report)
-    _refuse_uploads(setup, monkeypatch, client_a, environment)
+    _refuse_uploads(setup, monkeypatch, client_a, environment, settings)
+    answered = []
+    real = requests.Session.request
+
+    def request(session, method, url, **kwargs):
+        response = real(session, method, url, **kwargs)
+        if method == "POST":
+            answered.append(response.status_code)
+        return response
+
+    monkeypatch.setattr(requests.Session, "request", request)
 
     result = services.send_receive(env_a.administration)
 
     assert (result.sent, result.failed) == (0, 1)
+    assert answered == [status]
     message.refresh_from_db()
     assert message.status == Status.SEND_FAILED
     assert [r["code"] for r in message.reasons] == [setup]
@@ -163,6 +183,17 @@ def test_a_refusal_after_an_upload_that_may_have_arrived_keeps_the_message_sent(
         # The API's throttle answers before the view runs (connectors.api, DRF's initial()).
         ("throttled", 429, True),
         ("http_429", 429, False),
+        # The request itself, refused before the message is registered (connectors.api).
+        ("invalid", 400, True),
+        ("unknown_message_type", 400, True),
+        ("length_required", 411, True),
+        ("payload_too_large", 413, True),
+        ("unsupported_encoding", 415, True),
+        # A code with another status than the API gives it is not the API's answer.
+        ("payload_too_large", 400, False),
+        ("token_revoked", 403, False),
+        # A proxy's 413 page (no CommSvc body).
+        ("not_a_portal", 413, False),
         # A 401 or 403 page that is not the CommSvc API's (a proxy's): not the portal's word.
         ("not_a_portal", 403, False),
         # The portal has a message with this id already, with other content.
