@@ -40,9 +40,17 @@ def _sqlite(cursor) -> dict[str, Any]:
             indexes.append(("" if auto else name, unique, origin, partial, indexed))
         cursor.execute(f'PRAGMA foreign_key_list("{table}")')
         keys = sorted(row[2:] for row in cursor.fetchall())
+        # The statements of the named indexes: what PRAGMA does not say, a partial index's
+        # condition.
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+            " AND sql IS NOT NULL ORDER BY name",
+            [table],
+        )
         tables[table] = {
             "columns": columns,
             "indexes": sorted(indexes, key=repr),
+            "index_statements": [row[0] for row in cursor.fetchall()],
             "foreign_keys": keys,
             "checks": _checks(sql),
         }
@@ -77,9 +85,12 @@ def _postgresql(connection, cursor) -> dict[str, Any]:
                 name: {key: value for key, value in info.items() if key != "definition"}
                 for name, info in sorted(constraints.items())
             },
+            # What Django's introspection leaves out: a check's condition, a partial index's,
+            # a key's deferral.
+            "definitions": _definitions(cursor, table),
         }
     cursor.execute(
-        "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"
+        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"
     )
     tables["<triggers>"] = [list(row) for row in cursor.fetchall()]
     cursor.execute(
@@ -88,3 +99,15 @@ def _postgresql(connection, cursor) -> dict[str, Any]:
     )
     tables["<functions>"] = [list(row) for row in cursor.fetchall()]
     return tables
+
+
+def _definitions(cursor, table: str) -> dict[str, str]:
+    """The table's constraints and indexes as PostgreSQL states them, by name."""
+    cursor.execute(
+        "SELECT 'constraint ' || conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass UNION ALL"
+        " SELECT 'index ' || indexrelid::regclass::text, pg_get_indexdef(indexrelid)"
+        " FROM pg_index WHERE indrelid = %s::regclass",
+        [table, table],
+    )
+    return dict(sorted(cursor.fetchall()))
