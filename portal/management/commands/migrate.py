@@ -94,13 +94,26 @@ def missing_for_upgrade(database: str = DEFAULT_DB_ALIAS) -> tuple[str, list[Mig
 
 class Command(MigrateCommand):
     help = MigrateCommand.help + (
-        " Refuses a database made by a version between two releases and names the release"
-        " to upgrade with first."
+        " Refuses a database that stopped short of a release and names the releases to"
+        " upgrade with first."
     )
 
     def handle(self, *args, **options):
         release, missing = missing_for_upgrade(options.get("database") or DEFAULT_DB_ALIAS)
         if missing:
+            facts = {"release": release, "count": len(missing), "first": ".".join(missing[0])}
+            if release != RELEASES[-1]:
+                # Upgraded with that release, it still lacks what the last release's squashes
+                # replace; that release takes it from there (it has every earlier squash).
+                raise CommandError(
+                    _(
+                        "Deze database komt van een versie van vóór %(release)s: daarin "
+                        "ontbreken nog %(count)s migraties (zoals %(first)s). Werk haar eerst "
+                        "bij met versie %(release)s (manage.py migrate), daarna met versie "
+                        "%(last)s en dan met deze versie. Er is niets gewijzigd."
+                    )
+                    % {**facts, "last": RELEASES[-1]}
+                )
             raise CommandError(
                 _(
                     "Deze database komt van een versie van vóór %(release)s: daarin "
@@ -108,10 +121,6 @@ class Command(MigrateCommand):
                     "bij met versie %(release)s (manage.py migrate) en daarna met deze "
                     "versie. Er is niets gewijzigd."
                 )
-                % {
-                    "release": release,
-                    "count": len(missing),
-                    "first": ".".join(missing[0]),
-                }
+                % facts
             )
         return super().handle(*args, **options)

@@ -112,5 +112,5 @@ class Command(DryRunCommand):
         if unhashed:
             self.stdout.write(
                 f"{unhashed} message(s) at 30 have no stored document hash and were not "
-                "compared (workflow migration 0003 fills it)."
+                "compared (the migrations of release 3e25ac6 fill it on upgrade)."
             )

@@ -6,10 +6,11 @@ processing kept it.
 
 Processing keeps with a message's financial year the period its accounts state
 (kvk.parser.ParsedInstance.accounts_period), and the deadlines count from it (a first year
-may be shorter or longer, art. 2:10a BW; deadlines.periods). Migration workflow 0007 fills it
-for the messages there were; this does the same (workflow.repairs.fill_document_periods) for
-a database restored from a backup made before it, or a run of 0007 that was faked. Statuses
-do not change. Safe to interrupt and run again (workflow.repairs).
+may be shorter or longer, art. 2:10a BW; deadlines.periods). Migration workflow 0007
+(release 3e25ac6, now in its squash) fills it for the messages there were; this does the same
+(workflow.repairs.fill_document_periods) for a database restored from a backup made before
+it, or a run of 0007 that was faked. Statuses do not change. Safe to interrupt and run
+again (workflow.repairs).
 """
 
 from __future__ import annotations
