@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,23 @@ EMAIL_REFUSALS = {
         "e-mailadres; laat het daarom niet leeg."
     ),
 }
+
+
+#: Why a login that is no client's does not take a client's address: "Wachtwoord vergeten"
+#: mails every login with the address typed (crm.logins.addressed_to).
+CLIENTS_ADDRESS = _(
+    "Dit e-mailadres is van een contactpersoon van een cliënt; die zou via 'Wachtwoord "
+    "vergeten' een link naar deze login kunnen krijgen. Gebruik een ander e-mailadres."
+)
+
+
+def _clients_address(email: str) -> bool:
+    """Whether ``email`` is, capitals aside, the address or the login of a client's contact."""
+    if not email:
+        return False
+    return Contact.objects.filter(
+        Q(email__iexact=email) | Q(user__email__iexact=email) | Q(user__username__iexact=email)
+    ).exists()
 
 
 class ContactAdminForm(forms.ModelForm):
@@ -274,11 +292,14 @@ class LoginAdminForm(UserChangeForm):
     become staff or superuser (it would reach the admin, and crm.models.is_staff_login
     would lock the person out of the client portal), and its address changes at the
     contact, which carries it to the login and to the person's other organisations
-    (crm.services.change_contact_email)."""
+    (crm.services.change_contact_email). Any other login does not take a client's address
+    (CLIENTS_ADDRESS)."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.instance.pk is None or not Contact.objects.filter(user=self.instance).exists():
+            if "email" in self.changed_data and _clients_address(data.get("email") or ""):
+                self.add_error("email", CLIENTS_ADDRESS)
             return data
         for flag in ("is_staff", "is_superuser"):
             if data.get(flag):

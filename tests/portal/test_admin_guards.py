@@ -407,3 +407,16 @@ def test_a_login_of_no_contact_is_changed_as_before(superuser_browser):
     assert "errornote" not in response.content.decode()
     user.refresh_from_db()
     assert user.is_staff and user.email == "n@kantoor.nl"
+
+
+def test_a_staff_login_does_not_get_a_clients_address(superuser_browser, jan, staff):
+    """Walking the admin: a staff login's address set to a client's (a typo, a copy) made
+    "Wachtwoord vergeten" with the client's address mail the client a link to the staff
+    login too. InSite refuses the other way round (LOGIN_TAKEN)."""
+    response = post_login_change(superuser_browser, staff, {"email": "JAN@Example.nl"})
+
+    assert "Dit e-mailadres is van een contactpersoon van een cliënt" in field_errors(response)
+    staff.refresh_from_db()
+    assert staff.email.lower() != "jan@example.nl"
+    BrowserClient().post(reverse("password_reset"), {"email": "jan@example.nl"})
+    assert len(mail.outbox) == 1 and "jan@example.nl" in mail.outbox[0].body
