@@ -22,7 +22,7 @@ from crm import services as crm_services
 from crm.admin_mixins import EnvironmentFixedAdminMixin
 from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
 from kvk.search import NameSearchAdminMixin
-from portal.forms import LOGIN_TAKEN
+from portal.forms import LOGIN_TAKEN, ApprovalRulesForm
 
 
 @admin.register(AccountancyEnvironment)
@@ -194,6 +194,7 @@ class OrganisationAdmin(
     search_fields = ["name", "identifications__value"]
     inlines = [IdentificationInline, ContactInline]
     list_select_related = ["environment", "responsible__user", "responsible__environment"]
+    form = ApprovalRulesForm
     readonly_fields = ["status_sequence"]
     filter_horizontal = ["approvers"]
 

@@ -704,7 +704,25 @@ class ContactForm(forms.ModelForm):
         return data
 
 
-class OrganisationApproversForm(forms.ModelForm):
+class ApprovalRulesForm(forms.ModelForm):
+    """An organisation's form with its approval rules: a named set of approvers, or a named
+    adopter, is chosen, not left empty (nobody could approve or adopt its messages). Used by
+    InSite's "Goedkeuring" and the admin's organisation page alike."""
+
+    #: The adopter rule that applies when the organisation's is left empty.
+    default_adopter_rule: str = AdopterRule.APPROVER
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("approver_rule") == ApproverRule.NAMED and not data.get("approvers"):
+            self.add_error("approvers", _("Kies wie moeten goedkeuren."))
+        adopter_rule = data.get("adopter_rule") or self.default_adopter_rule
+        if adopter_rule == AdopterRule.NAMED and not data.get("adopter"):
+            self.add_error("adopter", _("Kies wie de vaststelling vastlegt."))
+        return data
+
+
+class OrganisationApproversForm(ApprovalRulesForm):
     """Who must approve this organisation's messages and who records the adoption: the
     workflow's setting (left empty) or another rule, the named set of approvers and the
     named adopter, both among the contacts with portal access."""
@@ -742,15 +760,6 @@ class OrganisationApproversForm(forms.ModelForm):
         adopter = cast(forms.ModelChoiceField, self.fields["adopter"])
         adopter.queryset = can_approve
         adopter.help_text = _("Alleen bij 'Eén aangewezen contactpersoon': wie vaststelt.")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("approver_rule") == ApproverRule.NAMED and not data.get("approvers"):
-            self.add_error("approvers", _("Kies wie moeten goedkeuren."))
-        adopter_rule = data.get("adopter_rule") or self.default_adopter_rule
-        if adopter_rule == AdopterRule.NAMED and not data.get("adopter"):
-            self.add_error("adopter", _("Kies wie de vaststelling vastlegt."))
-        return data
 
 
 # --- login: the second factor -------------------------------------------------------------

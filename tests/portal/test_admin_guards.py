@@ -420,3 +420,42 @@ def test_a_staff_login_does_not_get_a_clients_address(superuser_browser, jan, st
     assert staff.email.lower() != "jan@example.nl"
     BrowserClient().post(reverse("password_reset"), {"email": "jan@example.nl"})
     assert len(mail.outbox) == 1 and "jan@example.nl" in mail.outbox[0].body
+
+
+# --- 6. who approves and who adopts, as InSite's "Goedkeuring" keeps it -------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"approver_rule": "named", "approvers": None}, "Kies wie moeten goedkeuren."),
+        ({"adopter_rule": "named", "adopter": None}, "Kies wie de vaststelling vastlegt."),
+    ],
+)
+def test_a_named_rule_without_names_is_refused(superuser_browser, jan, changes, error):
+    """Saved empty, nobody could approve (or adopt) the organisation's messages: OutSite
+    then says "Niemand kan dit bericht goedkeuren"."""
+    organisation = jan.organisation
+
+    response = post_change(superuser_browser, "crm_organisation", organisation, changes)
+
+    assert error in field_errors(response)
+    organisation.refresh_from_db()
+    assert (organisation.approver_rule, organisation.adopter_rule) == ("", "")
+
+
+def test_a_named_rule_with_its_names_is_saved(superuser_browser, jan):
+    organisation = jan.organisation
+    changes = {
+        "approver_rule": "named",
+        "approvers": [str(jan.pk)],
+        "adopter_rule": "named",
+        "adopter": jan.pk,
+    }
+
+    response = post_change(superuser_browser, "crm_organisation", organisation, changes)
+
+    assert "errornote" not in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.approver_rule == organisation.adopter_rule == "named"
+    assert list(organisation.approvers.all()) == [jan] and organisation.adopter == jan
