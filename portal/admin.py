@@ -77,6 +77,13 @@ class IdentificationFormSet(BaseInlineFormSet):
         kwargs = super().get_form_kwargs(index)
         return {**kwargs, "organisation": self.instance, "user": self.user}
 
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        # Django names the fields by their code ("kind"); the page shows their labels.
+        labels = {field.name: str(field.verbose_name) for field in Identification._meta.fields}
+        return super().get_unique_error_message(
+            [name if name == self.fk.name else labels.get(name, name) for name in unique_check]
+        )
+
     def clean(self) -> None:
         """The rule InSite applies (crm.services.check_not_on_the_way): a KvK number stays
         while a message travels to the KvK under it, so the admin cannot change or remove

@@ -219,19 +219,23 @@ def _kvk_row(organisation: Organisation) -> str:
     return f"identifications-{index}-value"
 
 
+def post_new_organisation(browser, environment, name: str, *kvk_numbers: str):
+    """The admin's "organisatie toevoegen" with ``name`` and one KvK row per number."""
+    url = reverse("admin:crm_organisation_add")
+    rows: dict[str, Any] = {"identifications-TOTAL_FORMS": str(len(kvk_numbers))}
+    for index, number in enumerate(kvk_numbers):
+        rows[f"identifications-{index}-kind"] = "kvk"
+        rows[f"identifications-{index}-value"] = number
+    data = {**page_data(browser.get(url)), "name": name, "environment": environment.pk, **rows}
+    return browser.post(url, data)
+
+
 def test_a_new_organisation_with_another_ones_kvk_number_is_refused_without_an_error_page(
     superuser_browser, environment, client_b
 ):
-    url = reverse("admin:crm_organisation_add")
-    data = {
-        **page_data(superuser_browser.get(url)),
-        "name": "Dubbel B.V.",
-        "environment": environment.pk,
-        "identifications-TOTAL_FORMS": "1",
-        "identifications-0-kind": "kvk",
-        "identifications-0-value": client_b.kvk_number,
-    }
-    response = superuser_browser.post(url, data)
+    response = post_new_organisation(
+        superuser_browser, environment, "Dubbel B.V.", client_b.kvk_number
+    )
     assert response.status_code == 200
     assert "KvK-nummer 87654321 is al in gebruik bij een andere organisatie." in field_errors(
         response
@@ -459,3 +463,14 @@ def test_a_named_rule_with_its_names_is_saved(superuser_browser, jan):
     organisation.refresh_from_db()
     assert organisation.approver_rule == organisation.adopter_rule == "named"
     assert list(organisation.approvers.all()) == [jan] and organisation.adopter == jan
+
+
+def test_two_numbers_of_one_kind_are_refused_in_words(superuser_browser, environment):
+    """Django named the field by its code: "Corrigeer de dubbele gegevens voor kind"."""
+    response = post_new_organisation(
+        superuser_browser, environment, "Twee Nummers B.V.", "11112222", "11113333"
+    )
+
+    errors = field_errors(response)
+    assert "Corrigeer de dubbele gegevens voor soort." in errors and "kind" not in errors
+    assert not Organisation.objects.filter(name="Twee Nummers B.V.").exists()
