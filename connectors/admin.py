@@ -56,7 +56,12 @@ class ClientTokenAdmin(NameSearchAdminMixin, admin.ModelAdmin):
         "revoked_at",
     ]
     list_filter = ["connector", "revoked_at"]
-    search_fields = ["prefix", "organisation__name", "description"]
+    search_fields = [
+        "prefix",
+        "organisation__name",
+        "organisation__identifications__value",
+        "description",
+    ]
     readonly_fields = [
         "connector",
         "organisation",

@@ -249,7 +249,7 @@ class ContactAdmin(NameSearchAdminMixin, ContactEmailMixin, admin.ModelAdmin):
 
     form = ContactAdminForm
     list_display = ["name", "organisation", "email", "language", "portal_access", "is_director"]
-    list_filter = ["portal_access", "is_director", "language"]
+    list_filter = ["portal_access", "is_director", "language", "organisation__environment"]
     search_fields = ["name", "email", "organisation__name"]
     readonly_fields = ["portal_access"]
     raw_id_fields = ["user"]
@@ -265,7 +265,7 @@ class ContactAdmin(NameSearchAdminMixin, ContactEmailMixin, admin.ModelAdmin):
 class StaffMemberAdmin(admin.ModelAdmin):
     list_display = ["user", "environment", "role"]
     list_filter = ["environment", "role"]
-    search_fields = ["user__username", "user__email"]
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
     list_select_related = ["user", "environment"]
 

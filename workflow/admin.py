@@ -91,8 +91,14 @@ class CommentInline(_ReadOnlyInline):
 class ApprovalMessageAdmin(NameSearchAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     name_search_paths = ("organisation__",)
     list_display = ["pk", "organisation", "financial_year", "status", "created_at"]
-    list_filter = ["status", "resubmission", "adopted"]
-    search_fields = ["organisation__name", "message_id", "document_sha256"]
+    list_filter = ["status", "resubmission", "adopted", "organisation__environment"]
+    search_fields = [
+        "organisation__name",
+        "organisation__identifications__value",
+        "filename",
+        "message_id",
+        "document_sha256",
+    ]
     exclude = list(DOCUMENTS)
     inlines = [StatusEventInline, CommentInline]
     list_select_related = ["organisation"]
