@@ -200,6 +200,9 @@ class MessageSerializer(_ClientReadable):
             "created_at",
             "status_changed_at",
         ]
+        # Every answer carries both (the year null until processing reads it); the model's
+        # default and null would otherwise make them optional in the schema.
+        extra_kwargs = {"status": {"required": True}, "financial_year": {"required": True}}
 
     def get_status_label(self, obj: ApprovalMessage) -> str:
         return status_label(obj.status)

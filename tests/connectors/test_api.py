@@ -224,3 +224,19 @@ def test_organisation_tells_the_kvk_number_of_the_tokens_own_organisation(api, c
     schema = api(None).get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/organisation/"]["get"]
     assert set(operation["responses"]) == {"200", "400", "401", "403", "405", "406", "429"}
+
+
+def test_the_schema_requires_every_field_a_message_is_always_answered_with(api, client_a):
+    """An integrator generating a client from /api/schema/ got ``status`` and
+    ``financial_year`` as optional (the model gives them a default or allows none), though
+    every answer carries both (``financial_year`` null until processing reads it)."""
+    schema = api(None).get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"]
+    created = api(client_a.token).post(
+        URL, upload_payload(instance_for(client_a.kvk_number)), format="json"
+    )
+    detail = api(client_a.token).get(f"{URL}{created.json()['message_id']}/")
+
+    for name, answer in (("Message", created), ("MessageDetail", detail)):
+        assert set(answer.json()) == set(schema["schemas"][name]["required"]), name
+    assert created.json()["financial_year"] is None
+    assert schema["schemas"]["Message"]["properties"]["financial_year"]["nullable"] is True
