@@ -39,6 +39,8 @@ class TextOnly:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: White space inside base64 (searched in C: the content may be megabytes).
+_WHITE_SPACE = re.compile(r"\s")
 
 
 class ProhibitSurrogateCharacters(ProhibitSurrogateCharactersValidator):
@@ -124,6 +126,14 @@ class UploadSerializer(serializers.Serializer):
         try:
             decoded = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
+            if _WHITE_SPACE.search(value):
+                # Broken into lines (the base64 command, MIME encoders): say so.
+                raise serializers.ValidationError(
+                    _(
+                        "De inhoud is geen geldige base64: er staan regeleinden of spaties in. "
+                        "Stuur de base64 als één regel."
+                    )
+                )
             raise serializers.ValidationError(_("De inhoud is geen geldige base64."))
         if len(decoded) > settings.API_MAX_UPLOAD_BYTES:
             raise PayloadTooLarge()

@@ -114,3 +114,44 @@ def test_the_same_errors_in_english_on_request(api, client_a, body, content_type
 
     assert response.json()["detail"] == expected
     assert not ApprovalMessage.objects.exists()
+
+
+# --- what an integrator cannot see in what they sent ------------------------------------------
+
+
+def test_a_body_with_a_byte_order_mark_is_told_so(api, client_a):
+    """Some JSON writers (.NET's UTF-8 encoding with its preamble, say) put a BOM before the
+    JSON; "regel 1, kolom 1" pointed at a character nobody sees."""
+    body = "\ufeff" + json.dumps(upload_payload(instance_for(client_a.kvk_number)))
+
+    response = _post_raw(api, client_a, body.encode())
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "malformed_json",
+        "detail": "Ongeldige JSON: de tekst begint met een byte order mark (BOM); stuur UTF-8 "
+        "zonder BOM.",
+    }
+    assert not ApprovalMessage.objects.exists()
+
+
+def test_base64_in_lines_is_told_to_come_in_one_line(api, client_a):
+    """``base64`` on the command line and MIME encoders break the text into lines of 76;
+    "geen geldige base64" did not say what was wrong with it."""
+    payload = upload_payload(instance_for(client_a.kvk_number))
+    content = payload["content"]
+    lines = "\n".join(content[i : i + 76] for i in range(0, len(content), 76))
+
+    response = _post_raw(api, client_a, json.dumps({**payload, "content": lines}))
+
+    assert response.status_code == 400
+    sentence = (
+        "De inhoud is geen geldige base64: er staan regeleinden of spaties in. Stuur de base64 "
+        "als één regel."
+    )
+    assert response.json() == {
+        "code": "invalid",
+        "detail": f"content: {sentence}",
+        "errors": {"content": [sentence]},
+    }
+    assert not ApprovalMessage.objects.exists()
