@@ -3,6 +3,7 @@ token is write-only."""
 
 from django.contrib import admin
 
+from clientside import services
 from clientside.models import (
     Administration,
     AnnualReport,
@@ -59,8 +60,16 @@ class AnnualReportAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_filter = ("locked", "resubmission", "second_filing")
-    readonly_fields = ("locked",)
+    # The figures are the cockpit's, which enters and checks them: typed here in another
+    # shape, the report's page in the cockpit could not be opened.
+    readonly_fields = ("locked", "statements")
     inlines = [ReportSignatureInline]
+
+    def save_model(self, request, obj, form, change):
+        # Added here, a report starts with the figures the cockpit gives a new one.
+        if not change:
+            obj.statements = services.new_report_statements(obj.administration, obj.financial_year)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(OutboundMessage)
