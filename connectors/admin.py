@@ -5,11 +5,13 @@ up and revoked, never edited, because only their hash is stored."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from connectors import services
-from connectors.models import AppConnector, ClientToken, MessageType
+from connectors.models import MESSAGE_TYPE_CODES, AppConnector, ClientToken, MessageType
 from crm.admin_mixins import EnvironmentFixedAdminMixin
 from kvk.search import NameSearchAdminMixin
 
@@ -97,3 +99,19 @@ class MessageTypeAdmin(EnvironmentFixedAdminMixin, admin.ModelAdmin):
     list_filter = ["environment", "blocked"]
     search_fields = ["name", "code"]
     list_select_related = ["environment", "workflow"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Only the codes the portal processes: a type of another code is one that the
+        # uploads, the processing and InSite never use.
+        if db_field.name == "code":
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=[(code, code) for code in MESSAGE_TYPE_CODES],
+                error_messages={
+                    "invalid_choice": _(
+                        "Onbekende code '%(value)s': het portal verwerkt alleen berichtsoorten "
+                        "met een code uit de lijst."
+                    )
+                },
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

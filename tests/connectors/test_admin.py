@@ -1,0 +1,68 @@
+"""The connectors' admin: message types, app connectors and tokens as the rest of the
+product has them.
+
+Walking the admin: a message type's code was free text, so a type could be made with a code
+the uploads, the processing and InSite never use (connectors.models.MESSAGE_TYPE_CODES).
+"""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from connectors.models import MESSAGE_TYPE_CODES, MessageType
+from tests import factories
+from tests.portal.test_admin_guards import (  # noqa: F401 - the fixture
+    field_errors,
+    page_data,
+    post_change,
+    superuser_browser,
+)
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN_CODE = "Onbekende code 'kvk-groot': het portal verwerkt alleen berichtsoorten"
+
+
+def _add_message_type(browser, environment, code: str):
+    url = reverse("admin:connectors_messagetype_add")
+    page = browser.get(url)
+    choices = [value for value, _label in page.context["adminform"].form.fields["code"].choices]
+    assert choices == list(MESSAGE_TYPE_CODES)
+    data = {
+        **page_data(page),
+        "environment": environment.pk,
+        "code": code,
+        "name": "Berichtsoort",
+        "workflow": factories.make_workflow(environment).pk,
+    }
+    return browser.post(url, data, follow=True)
+
+
+def test_a_message_type_gets_a_code_the_portal_knows(superuser_browser):  # noqa: F811
+    environment = factories.EnvironmentFactory()
+
+    refused = _add_message_type(superuser_browser, environment, "kvk-groot")
+
+    assert UNKNOWN_CODE in unescape(field_errors(refused))
+    assert not MessageType.objects.filter(environment=environment).exists()
+
+    added = _add_message_type(superuser_browser, environment, MessageType.KVK_MICRO_KLEIN)
+
+    assert "errornote" not in added.content.decode(), field_errors(added)
+    assert MessageType.objects.get(environment=environment).code == MessageType.KVK_MICRO_KLEIN
+
+
+def test_a_message_types_code_is_not_changed_to_an_unknown_one(
+    superuser_browser,  # noqa: F811
+    message_type,
+):
+    response = post_change(
+        superuser_browser, "connectors_messagetype", message_type, {"code": "kvk-groot"}
+    )
+
+    assert UNKNOWN_CODE in unescape(field_errors(response))
+    message_type.refresh_from_db()
+    assert message_type.code == MessageType.KVK_MICRO_KLEIN
