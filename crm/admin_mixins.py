@@ -1,19 +1,36 @@
 """What the Django admins of the apps (portal, workflow, connectors) share about the
-accountancy environment a row belongs to."""
+accountancy environment (or the organisation) a row belongs to."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-class EnvironmentFixedAdminMixin:
+class FixedAfterCreationAdminMixin:
+    """The ``fixed_fields`` of a row are chosen when it is added and shown read-only after."""
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if obj is not None:
+            fields += [name for name in self.fixed_fields if name not in fields]
+        return fields
+
+
+class EnvironmentFixedAdminMixin(FixedAfterCreationAdminMixin):
     """The ``environment`` of a row is chosen when it is added and shown read-only after:
     moving an organisation, a workflow or a connector to another accountancy environment
     would take its messages, contacts and tokens into another firm's InSite and leave its
     identification numbers (kept unique per environment) behind."""
 
-    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
-        fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
-        if obj is not None and "environment" not in fields:
-            fields.append("environment")
-        return fields
+    fixed_fields = ("environment",)
+
+
+class OrganisationFixedAdminMixin(FixedAfterCreationAdminMixin):
+    """The ``organisation`` of a contact is chosen when it is added and shown read-only
+    after: moved to another organisation (of another firm, perhaps), its login would reach
+    that organisation's messages, and the organisation it left would still name it as
+    approver or adopter."""
+
+    fixed_fields = ("organisation",)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from crm import services as crm_services
-from crm.admin_mixins import EnvironmentFixedAdminMixin
+from crm.admin_mixins import EnvironmentFixedAdminMixin, OrganisationFixedAdminMixin
 from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
 from kvk.search import NameSearchAdminMixin
 from portal.forms import LOGIN_TAKEN, ApprovalRulesForm
@@ -242,7 +242,9 @@ class OrganisationAdmin(
 
 
 @admin.register(Contact)
-class ContactAdmin(NameSearchAdminMixin, ContactEmailMixin, admin.ModelAdmin):
+class ContactAdmin(
+    NameSearchAdminMixin, ContactEmailMixin, OrganisationFixedAdminMixin, admin.ModelAdmin
+):
     """Portal access is granted in InSite (ContactInline says why); shown only here."""
 
     name_search_paths = ("", "organisation__")

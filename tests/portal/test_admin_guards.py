@@ -299,6 +299,22 @@ def test_a_number_typed_with_spaces_is_stored_without_them(superuser_browser, cl
 # --- 5. an organisation, a workflow, a connector stay in their accountancy environment --------
 
 
+def assert_fixed_after_creation(browser, model: str, obj, field: str, moved_to) -> None:
+    """``field`` of ``obj`` is shown read-only on its change page; a post that moves it to
+    ``moved_to`` saves the page and leaves it; the add page offers it (chosen when added)."""
+    before = getattr(obj, field)
+    page = browser.get(reverse(f"admin:{model}_change", args=[obj.pk]))
+    assert field not in page.context["adminform"].form.fields
+    assert str(before) in page.content.decode()  # shown, read-only
+
+    response = post_change(browser, model, obj, {field: moved_to.pk})
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    obj.refresh_from_db()
+    assert getattr(obj, f"{field}_id") == before.pk
+    add = browser.get(reverse(f"admin:{model}_add"))
+    assert field in add.context["adminform"].form.fields
+
+
 @pytest.mark.parametrize(
     ("model", "row"),
     [
@@ -313,21 +329,29 @@ def test_the_environment_is_fixed_after_creation(superuser_browser, client_a, mo
     that firm's InSite and left its identification numbers behind."""
     client_a.env = client_a.organisation.environment
     obj = row(client_a)
+    assert obj.environment == client_a.env
     other = factories.EnvironmentFactory()
-    url = reverse(f"admin:{model}_change", args=[obj.pk])
-    page = superuser_browser.get(url)
-    assert "environment" not in page.context["adminform"].form.fields
-    assert str(client_a.env) in page.content.decode()  # shown, read-only
 
-    response = post_change(superuser_browser, model, obj, {"environment": other.pk})
-    assert "errornote" not in response.content.decode(), field_errors(response)
-    obj.refresh_from_db()
-    assert obj.environment_id == client_a.env.pk
+    assert_fixed_after_creation(superuser_browser, model, obj, "environment", other)
+
     if model == "crm_organisation":
         assert {i.environment_id for i in obj.identifications.all()} == {client_a.env.pk}
-    # Chosen when added: the add page offers it.
-    add = superuser_browser.get(reverse(f"admin:{model}_add"))
-    assert "environment" in add.context["adminform"].form.fields
+
+
+def test_a_contacts_organisation_is_fixed_after_creation(superuser_browser, jan):
+    """Walking the admin: a contact with a client login moved to an organisation of another
+    firm took its login across firms, and the organisation it left still named it as
+    approver or adopter. Chosen when added, read-only after, as the environment above."""
+    organisation = jan.organisation
+    organisation.approver_rule = "named"
+    organisation.save()
+    organisation.approvers.set([jan])
+    other = factories.OrganisationFactory()  # of another accountancy environment
+
+    assert_fixed_after_creation(superuser_browser, "crm_contact", jan, "organisation", other)
+
+    assert list(organisation.approvers.all()) == [jan]
+    assert not other.contacts.exists()
 
 
 # --- 7. portal access is granted in InSite, which gives the login and the invitation -----------
