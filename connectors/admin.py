@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from connectors import services
 from connectors.models import MESSAGE_TYPE_CODES, AppConnector, ClientToken, MessageType
@@ -89,7 +90,9 @@ class ClientTokenAdmin(NameSearchAdminMixin, admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             services.revoke_token(token=token)
             count += 1
-        message = _("%(n)d token(s) ingetrokken.") % {"n": count}
+        message = ngettext("%(n)d token ingetrokken.", "%(n)d tokens ingetrokken.", count) % {
+            "n": count
+        }
         self.message_user(request, message, messages.SUCCESS)
 
 

@@ -2,7 +2,8 @@
 product has them.
 
 Walking the admin: a message type's code was free text, so a type could be made with a code
-the uploads, the processing and InSite never use (connectors.models.MESSAGE_TYPE_CODES).
+the uploads, the processing and InSite never use (connectors.models.MESSAGE_TYPE_CODES); the
+token revoke action said "1 token(s) ingetrokken.".
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from connectors.models import MESSAGE_TYPE_CODES, MessageType
+from connectors import services
+from connectors.models import MESSAGE_TYPE_CODES, ClientToken, MessageType
 from tests import factories
 from tests.portal.test_admin_guards import (  # noqa: F401 - the fixture
     field_errors,
     page_data,
     post_change,
+    shown_messages,
     superuser_browser,
 )
 
@@ -66,3 +69,23 @@ def test_a_message_types_code_is_not_changed_to_an_unknown_one(
     assert UNKNOWN_CODE in unescape(field_errors(response))
     message_type.refresh_from_db()
     assert message_type.code == MessageType.KVK_MICRO_KLEIN
+
+
+def _revoke(browser, tokens: list[ClientToken]):
+    return browser.post(
+        reverse("admin:connectors_clienttoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk for token in tokens]},
+        follow=True,
+    )
+
+
+def test_the_revoke_action_counts_in_words(superuser_browser, client_a, connector):  # noqa: F811
+    first = client_a.organisation.tokens.get()
+    others = [
+        services.issue_token(organisation=client_a.organisation, connector=connector)[0]
+        for _ in range(2)
+    ]
+
+    assert shown_messages(_revoke(superuser_browser, [first])) == "1 token ingetrokken."
+    assert shown_messages(_revoke(superuser_browser, [first, *others])) == "2 tokens ingetrokken."
+    assert not ClientToken.objects.active().exists()
