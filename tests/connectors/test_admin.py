@@ -2,8 +2,9 @@
 product has them.
 
 Walking the admin: a message type's code was free text, so a type could be made with a code
-the uploads, the processing and InSite never use (connectors.models.MESSAGE_TYPE_CODES); the
-token revoke action said "1 token(s) ingetrokken.".
+the uploads, the processing and InSite never use (connectors.models.MESSAGE_TYPE_CODES), and
+the token revoke action said "1 token(s) ingetrokken". An app connector with tokens is not
+deleted, as that would delete its tokens with it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from connectors import services
-from connectors.models import MESSAGE_TYPE_CODES, ClientToken, MessageType
+from connectors.models import MESSAGE_TYPE_CODES, AppConnector, ClientToken, MessageType
 from tests import factories
 from tests.portal.test_admin_guards import (  # noqa: F401 - the fixture
     field_errors,
@@ -89,3 +90,27 @@ def test_the_revoke_action_counts_in_words(superuser_browser, client_a, connecto
     assert shown_messages(_revoke(superuser_browser, [first])) == "1 token ingetrokken."
     assert shown_messages(_revoke(superuser_browser, [first, *others])) == "2 tokens ingetrokken."
     assert not ClientToken.objects.active().exists()
+
+
+def test_a_connector_with_tokens_is_not_deleted(
+    superuser_browser,  # noqa: F811
+    client_a,
+    connector,
+):
+    """Its tokens would go with it, which the token admin never deletes (the row documents
+    who used the API). ClientTokenAdmin.has_delete_permission makes Django refuse it: the
+    page says the connector cannot be deleted and names the tokens, and a post is refused,
+    on the connector's own page and as the list's bulk action."""
+    url = reverse("admin:connectors_appconnector_delete", args=[connector.pk])
+    assert superuser_browser.get(url).context["perms_lacking"] == {"token"}
+    assert superuser_browser.post(url, {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [connector.pk], "post": "yes"}
+    changelist = reverse("admin:connectors_appconnector_changelist")
+    assert superuser_browser.post(changelist, bulk).status_code == 403
+
+    assert list(connector.tokens.all()) == [client_a.organisation.tokens.get()]
+    # One without tokens goes.
+    unused = factories.make_connector(connector.environment)
+    bulk["_selected_action"] = [unused.pk]
+    superuser_browser.post(changelist, bulk)
+    assert not AppConnector.objects.filter(pk=unused.pk).exists()
