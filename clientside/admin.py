@@ -12,6 +12,7 @@ from clientside.models import (
     ReportSignature,
     Signatory,
 )
+from kvk.admin_mixins import FixedAfterCreationAdminMixin
 from kvk.search import NameSearchAdminMixin
 
 
@@ -36,8 +37,17 @@ class ReportSignatureInline(admin.TabularInline):
     extra = 0
 
 
+class AdministrationFixedAdminMixin(FixedAfterCreationAdminMixin):
+    """The ``administration`` of a report or a communication profile is chosen when it is
+    added and shown read-only after: moved to another administration, a report would still
+    name the signatories and list the messages of the one it left (sent under that one's KvK
+    number), and a profile would send with a token the portal gave another organisation."""
+
+    fixed_fields = ("administration",)
+
+
 @admin.register(CommunicationProfile)
-class CommunicationProfileAdmin(admin.ModelAdmin):
+class CommunicationProfileAdmin(AdministrationFixedAdminMixin, admin.ModelAdmin):
     list_display = ("administration", "participant_number", "blocked", "last_test_ok")
     exclude = ("token",)
     readonly_fields = ("token_set_at", "last_test_at", "last_test_ok", "last_test_message")
@@ -50,7 +60,7 @@ class CommunicationProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(AdministrationFixedAdminMixin, admin.ModelAdmin):
     list_display = (
         "administration",
         "financial_year",
