@@ -36,6 +36,16 @@ class ReportSignatureInline(admin.TabularInline):
     fields = ("signatory", "reason_not_signed")
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A report is signed by its own administration's signatories (the cockpit offers
+        # no others); a new report has none yet.
+        formset = super().get_formset(request, obj, **kwargs)
+        signatory = formset.form.base_fields["signatory"]
+        signatory.queryset = signatory.queryset.filter(
+            administration_id=obj.administration_id if obj else None
+        )
+        return formset
+
 
 class AdministrationFixedAdminMixin(FixedAfterCreationAdminMixin):
     """The ``administration`` of a report or a communication profile is chosen when it is

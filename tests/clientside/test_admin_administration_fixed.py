@@ -9,8 +9,9 @@ environment (crm.admin_mixins), the administration is chosen when they are added
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
-from clientside.models import Administration
+from clientside.models import Administration, Signatory
 from tests.portal.test_admin_guards import (  # noqa: F401 - the fixture
     assert_fixed_after_creation,
     superuser_browser,
@@ -34,3 +35,26 @@ def test_the_administration_is_fixed_after_creation(
     assert_fixed_after_creation(
         superuser_browser, model, getattr(env, row), "administration", other
     )
+
+
+def test_a_report_is_signed_only_by_its_own_administrations_signatories(
+    superuser_browser,  # noqa: F811
+    env,
+):
+    """The report's signatures in the admin offer its administration's signatories, not
+    another administration's (the cockpit offers no others either); a new report, without
+    an administration yet, offers none."""
+    other = Administration.objects.create(name="Ander B.V.", seat="Utrecht", kvk_number="87654321")
+    stranger = Signatory.objects.create(administration=other, name="P. Vreemd")
+    own = list(Signatory.objects.filter(administration=env.administration))
+    assert own
+
+    page = superuser_browser.get(
+        reverse("admin:clientside_annualreport_change", args=[env.report.pk])
+    )
+    offered = page.context["inline_admin_formsets"][0].formset.form.base_fields["signatory"]
+
+    assert list(offered.queryset) == own and stranger not in offered.queryset
+    page = superuser_browser.get(reverse("admin:clientside_annualreport_add"))
+    offered = page.context["inline_admin_formsets"][0].formset.form.base_fields["signatory"]
+    assert not offered.queryset.exists()
