@@ -11,9 +11,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from clientside.models import Administration, Signatory
+from clientside.models import Administration, AnnualReport, Signatory
+from tests.clientside.conftest import YEAR
 from tests.portal.test_admin_guards import (  # noqa: F401 - the fixture
     assert_fixed_after_creation,
+    field_errors,
+    post_change,
     superuser_browser,
 )
 
@@ -58,3 +61,21 @@ def test_a_report_is_signed_only_by_its_own_administrations_signatories(
     page = superuser_browser.get(reverse("admin:clientside_annualreport_add"))
     offered = page.context["inline_admin_formsets"][0].formset.form.base_fields["signatory"]
     assert not offered.queryset.exists()
+
+
+def test_a_report_changed_onto_a_year_its_administration_has_is_refused_in_words(
+    superuser_browser,  # noqa: F811
+    env,
+):
+    """Read-only, the administration is not in the form, and Django skipped the report's
+    unique constraint (administration, year, kind): the database refused the save with a
+    server error (kvk.admin_mixins)."""
+    other = AnnualReport.objects.create(administration=env.administration, financial_year=YEAR + 1)
+
+    response = post_change(
+        superuser_browser, "clientside_annualreport", other, {"financial_year": str(YEAR)}
+    )
+
+    assert "Jaarrapport met deze " in field_errors(response)
+    other.refresh_from_db()
+    assert other.financial_year == YEAR + 1

@@ -114,3 +114,28 @@ def test_a_connector_with_tokens_is_not_deleted(
     bulk["_selected_action"] = [unused.pk]
     superuser_browser.post(changelist, bulk)
     assert not AppConnector.objects.filter(pk=unused.pk).exists()
+
+
+def test_a_type_of_a_code_from_before_given_the_environments_code_is_refused_in_words(
+    superuser_browser,  # noqa: F811
+    message_type,
+):
+    """A type made while the code was free text: its page offers only the known code, which
+    the environment's other type has. Read-only, the environment is not in the form, and
+    Django skipped the unique constraint (environment, code): a server error
+    (kvk.admin_mixins)."""
+    before = MessageType.objects.create(
+        environment=message_type.environment,
+        code="kvk-oud",
+        name="Oud",
+        workflow=message_type.workflow,
+    )
+
+    response = post_change(
+        superuser_browser, "connectors_messagetype", before, {"code": MessageType.KVK_MICRO_KLEIN}
+    )
+
+    errors = field_errors(response)
+    assert "Berichtsoort met deze Accountantsomgeving en Code bestaat al." in errors
+    before.refresh_from_db()
+    assert before.code == "kvk-oud"

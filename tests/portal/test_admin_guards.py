@@ -354,6 +354,21 @@ def test_a_contacts_organisation_is_fixed_after_creation(superuser_browser, jan)
     assert not other.contacts.exists()
 
 
+def test_a_contact_given_a_login_its_organisation_has_is_refused_in_words(superuser_browser, jan):
+    """Read-only, the organisation is not in the form, and Django skipped the constraint of
+    one contact per login and organisation: the database refused the save with a server
+    error (kvk.admin_mixins)."""
+    piet = factories.ContactFactory(
+        organisation=jan.organisation, name="Piet", user=None, email="piet@example.nl"
+    )
+
+    response = post_change(superuser_browser, "crm_contact", piet, {"user": jan.user_id})
+
+    assert "Contactpersoon met deze Gebruiker en Organisatie bestaat al." in field_errors(response)
+    piet.refresh_from_db()
+    assert piet.user is None
+
+
 # --- 7. portal access is granted in InSite, which gives the login and the invitation -----------
 
 
