@@ -192,6 +192,13 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+class OrganisationAdminForm(ApprovalRulesForm):
+    """The whole organisation: its approval rules are checked when they change (InSite's
+    check), so a rename still saves when named approvers were deleted meanwhile."""
+
+    check_unchanged_rules = False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(
     NameSearchAdminMixin, ContactEmailMixin, EnvironmentFixedAdminMixin, admin.ModelAdmin
@@ -201,7 +208,7 @@ class OrganisationAdmin(
     search_fields = ["name", "identifications__value"]
     inlines = [IdentificationInline, ContactInline]
     list_select_related = ["environment", "responsible__user", "responsible__environment"]
-    form = ApprovalRulesForm
+    form = OrganisationAdminForm
     readonly_fields = ["status_sequence"]
     filter_horizontal = ["approvers"]
 

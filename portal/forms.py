@@ -711,9 +711,20 @@ class ApprovalRulesForm(forms.ModelForm):
 
     #: The adopter rule that applies when the organisation's is left empty.
     default_adopter_rule: str = AdopterRule.APPROVER
+    #: Whether rules left as they were are checked too: on InSite's "Goedkeuring" they are
+    #: what the page is about; on a page with more of the organisation (the admin's), a
+    #: rename must not wait for approvers to replace named ones that were deleted.
+    check_unchanged_rules: bool = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        rules = {"approver_rule", "approvers", "adopter_rule", "adopter"}
+        if (
+            not self.check_unchanged_rules
+            and self.instance.pk is not None
+            and not rules & set(self.changed_data)
+        ):
+            return data
         if data.get("approver_rule") == ApproverRule.NAMED and not data.get("approvers"):
             self.add_error("approvers", _("Kies wie moeten goedkeuren."))
         adopter_rule = data.get("adopter_rule") or self.default_adopter_rule

@@ -513,3 +513,26 @@ def test_two_numbers_of_one_kind_are_refused_in_words(superuser_browser, environ
     errors = field_errors(response)
     assert "Corrigeer de dubbele gegevens voor soort." in errors and "kind" not in errors
     assert not Organisation.objects.filter(name="Twee Nummers B.V.").exists()
+
+
+def test_an_organisation_whose_named_approvers_were_deleted_can_still_be_renamed(
+    superuser_browser, jan
+):
+    """The admin's page holds the whole organisation: an administrator renames it although
+    its named approvers are gone (deleted meanwhile); changing a rule is checked again."""
+    organisation = jan.organisation
+    organisation.approver_rule = "named"
+    organisation.save()
+    organisation.approvers.clear()  # the named contacts were deleted
+
+    response = post_change(
+        superuser_browser, "crm_organisation", organisation, {"name": "Nieuwe Naam B.V."}
+    )
+
+    assert "errornote" not in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.name == "Nieuwe Naam B.V."
+    response = post_change(
+        superuser_browser, "crm_organisation", organisation, {"adopter_rule": "named"}
+    )
+    assert "Kies wie moeten goedkeuren." in field_errors(response)
