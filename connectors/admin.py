@@ -118,3 +118,12 @@ class MessageTypeAdmin(EnvironmentFixedAdminMixin, admin.ModelAdmin):
                 },
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.code not in MESSAGE_TYPE_CODES:
+            # A type made when the code was free text keeps its code when saved unchanged
+            # (a browser would post the first choice instead); it can be set to a known one.
+            code = form.base_fields["code"]
+            code.choices = [*code.choices, (obj.code, obj.code)]
+        return form

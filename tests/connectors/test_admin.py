@@ -72,6 +72,30 @@ def test_a_message_types_code_is_not_changed_to_an_unknown_one(
     assert message_type.code == MessageType.KVK_MICRO_KLEIN
 
 
+def test_a_type_made_with_a_code_of_its_own_keeps_it_when_saved_unchanged(
+    superuser_browser,  # noqa: F811
+    message_type,
+):
+    """Made when the code was free text: its page shows its code, so saving another change
+    does not turn it into the first code of the list (or a duplicate of it)."""
+    MessageType.objects.filter(pk=message_type.pk).update(code="eigen-code")
+    message_type.refresh_from_db()
+
+    response = post_change(superuser_browser, "connectors_messagetype", message_type, {})
+
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    message_type.refresh_from_db()
+    assert message_type.code == "eigen-code"
+    post_change(
+        superuser_browser,
+        "connectors_messagetype",
+        message_type,
+        {"code": MessageType.KVK_MICRO_KLEIN},
+    )
+    message_type.refresh_from_db()
+    assert message_type.code == MessageType.KVK_MICRO_KLEIN
+
+
 def _revoke(browser, tokens: list[ClientToken]):
     return browser.post(
         reverse("admin:connectors_clienttoken_changelist"),
