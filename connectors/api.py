@@ -322,7 +322,7 @@ class SafeJSONParser(parsers.JSONParser):
 
 
 def _malformed_json_text(cause: BaseException | None) -> str:
-    if isinstance(cause, json.JSONDecodeError) and cause.msg.startswith("Unexpected UTF-8 BOM"):
+    if isinstance(cause, json.JSONDecodeError) and cause.pos == 0 and cause.doc[:1] == "\ufeff":
         # "Line 1, column 1" would point at a character nobody sees.
         return _(
             "Ongeldige JSON: de tekst begint met een byte order mark (BOM); stuur UTF-8 zonder BOM."
