@@ -22,7 +22,7 @@ from crm import services as crm_services
 from crm.admin_mixins import EnvironmentFixedAdminMixin, OrganisationFixedAdminMixin
 from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
 from kvk.search import NameSearchAdminMixin
-from portal.forms import LOGIN_TAKEN, ApprovalRulesForm
+from portal.forms import LOGIN_TAKEN, ApprovalRulesForm, workflow_rules
 
 
 @admin.register(AccountancyEnvironment)
@@ -194,9 +194,17 @@ class ContactInline(admin.TabularInline):
 
 class OrganisationAdminForm(ApprovalRulesForm):
     """The whole organisation: its approval rules are checked when they change (InSite's
-    check), so a rename still saves when named approvers were deleted meanwhile."""
+    check, with the adopter rule of its environment's workflow where the organisation
+    leaves it empty), so a rename still saves when named approvers were deleted meanwhile."""
 
     check_unchanged_rules = False
+
+    def clean(self) -> dict[str, Any]:
+        environment = self.cleaned_data.get("environment")
+        environment_id = environment.pk if environment else self.instance.environment_id
+        if environment_id is not None:
+            self.default_adopter_rule = workflow_rules(environment_id)[1]
+        return super().clean()
 
 
 @admin.register(Organisation)

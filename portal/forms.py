@@ -704,6 +704,18 @@ class ContactForm(forms.ModelForm):
         return data
 
 
+def workflow_rules(environment_id: int) -> tuple[str, str]:
+    """The approver and adopter rules of the workflow an environment's organisations follow
+    (the message type's); one contact, and whoever approves, when none is linked."""
+    rules = (
+        MessageType.objects.filter(environment_id=environment_id, code=MessageType.KVK_MICRO_KLEIN)
+        .exclude(workflow=None)
+        .values_list("workflow__approver_rule", "workflow__adopter_rule")
+        .first()
+    )
+    return rules or (ApproverRule.ONE, AdopterRule.APPROVER)
+
+
 class ApprovalRulesForm(forms.ModelForm):
     """An organisation's form with its approval rules: a named set of approvers, or a named
     adopter, is chosen, not left empty (nobody could approve or adopt its messages). Used by

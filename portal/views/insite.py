@@ -56,6 +56,7 @@ from portal.forms import (
     ResponsibleForm,
     SizeClassOverrideForm,
     TokenForm,
+    workflow_rules,
 )
 from portal.views import common
 from workflow import selectors, services, submission
@@ -1093,25 +1094,11 @@ def _contacts_with_shared_logins(request: HttpRequest, organisation: Organisatio
     return contacts
 
 
-def _workflow_rules(organisation: Organisation) -> tuple[str, str]:
-    """The approver and adopter rules of the workflow this organisation's messages follow
-    (the message type's); one contact, and whoever approves, when none is linked."""
-    rules = (
-        MessageType.objects.filter(
-            environment_id=organisation.environment_id, code=MessageType.KVK_MICRO_KLEIN
-        )
-        .exclude(workflow=None)
-        .values_list("workflow__approver_rule", "workflow__adopter_rule")
-        .first()
-    )
-    return rules or (ApproverRule.ONE, AdopterRule.APPROVER)
-
-
 def _approvers_form(
     organisation: Organisation, data=None, defaults: tuple[str, str] | None = None
 ) -> OrganisationApproversForm:
     """The form; ``defaults`` are the workflow's rules when the caller has read them."""
-    approver_rule, adopter_rule = defaults or _workflow_rules(organisation)
+    approver_rule, adopter_rule = defaults or workflow_rules(organisation.environment_id)
     return OrganisationApproversForm(
         data,
         instance=organisation,
@@ -1123,7 +1110,7 @@ def _approvers_form(
 def _approvers_context(organisation: Organisation) -> dict:
     """Who must approve and who records the adoption: the organisation's settings or the
     workflow's, and the form."""
-    defaults = _workflow_rules(organisation)
+    defaults = workflow_rules(organisation.environment_id)
     approver_default, adopter_default = defaults
     rule = organisation.approver_rule or approver_default
     adopter_rule = organisation.adopter_rule or adopter_default

@@ -24,6 +24,7 @@ from crm.models import Contact, Identification, Organisation, StaffMember
 from tests import factories
 from tests.factories import PASSWORD
 from tests.portal.conftest import browser_for
+from workflow.models import WorkflowDefinition
 
 pytestmark = pytest.mark.django_db
 
@@ -536,3 +537,20 @@ def test_an_organisation_whose_named_approvers_were_deleted_can_still_be_renamed
         superuser_browser, "crm_organisation", organisation, {"adopter_rule": "named"}
     )
     assert "Kies wie moeten goedkeuren." in field_errors(response)
+
+
+def test_the_workflows_named_adopter_holds_in_the_admin_as_in_insite(superuser_browser, jan):
+    """The workflow says one named contact records the adoption; an organisation that keeps
+    the workflow's rule without naming anyone is refused in the admin as on InSite's
+    "Goedkeuring" (the admin counted "whoever approves" as the workflow's rule)."""
+    organisation = jan.organisation
+    message_type = MessageType.objects.get(environment=organisation.environment)
+    WorkflowDefinition.objects.filter(pk=message_type.workflow_id).update(adopter_rule="named")
+
+    response = post_change(
+        superuser_browser, "crm_organisation", organisation, {"approver_rule": "directors"}
+    )
+
+    assert "Kies wie de vaststelling vastlegt." in field_errors(response)
+    organisation.refresh_from_db()
+    assert organisation.approver_rule == ""
