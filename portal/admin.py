@@ -238,13 +238,18 @@ class OrganisationAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The named approvers and the adopter are picked among this organisation's own
-        contacts (none yet while the organisation is being added), the responsible staff
-        member among its environment's (Organisation.clean refuses another environment's
-        while it is being added)."""
+        contacts with portal access (none yet while the organisation is being added), the
+        responsible staff member among its environment's (Organisation.clean refuses another
+        environment's while it is being added)."""
         form = super().get_form(request, obj, change, **kwargs)
         own = Contact.objects.filter(organisation=obj) if obj else Contact.objects.none()
+        # As on InSite: only contacts who can log in to OutSite can approve or adopt; those
+        # named before they lost their access stay on offer, so other changes still save.
+        can_act = Q(portal_access=True, user__isnull=False)
+        if obj is not None:
+            can_act |= Q(pk__in=obj.approvers.all()) | Q(pk=obj.adopter_id)
         for name in ("approvers", "adopter"):
-            form.base_fields[name].queryset = own
+            form.base_fields[name].queryset = own.filter(can_act).order_by("name")
         staff = StaffMember.objects.select_related("user", "environment")
         if obj is not None:
             staff = staff.filter(environment_id=obj.environment_id)

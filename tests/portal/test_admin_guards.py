@@ -554,3 +554,26 @@ def test_the_workflows_named_adopter_holds_in_the_admin_as_in_insite(superuser_b
     assert "Kies wie de vaststelling vastlegt." in field_errors(response)
     organisation.refresh_from_db()
     assert organisation.approver_rule == ""
+
+
+def test_only_contacts_who_can_log_in_are_offered_as_approver_or_adopter(superuser_browser, jan):
+    """As on InSite's "Goedkeuring": a contact without access to OutSite could never approve
+    or record the adoption; one named before losing the access stays on offer, so a rename
+    still saves."""
+    organisation = jan.organisation
+    no_login = Contact.objects.create(organisation=organisation, name="Zonder Toegang")
+    url = reverse("admin:crm_organisation_change", args=[organisation.pk])
+
+    def offered(name: str) -> set:
+        form = superuser_browser.get(url).context["adminform"].form
+        return set(form.fields[name].queryset)
+
+    assert offered("approvers") == offered("adopter") == {jan}
+    organisation.approver_rule = "named"
+    organisation.save()
+    organisation.approvers.set([jan])
+    Contact.objects.filter(pk=jan.pk).update(portal_access=False)
+
+    assert offered("approvers") == {jan} and no_login not in offered("adopter")
+    response = post_change(superuser_browser, "crm_organisation", organisation, {"name": "Anders"})
+    assert "errornote" not in response.content.decode(), field_errors(response)
