@@ -274,6 +274,11 @@ class StaffMember(models.Model):
             )
 
 
+#: The contacts who can act in OutSite (approve, record the adoption): portal access and a
+#: login.
+CAN_ACT_IN_OUTSITE = models.Q(portal_access=True, user__isnull=False)
+
+
 class Contact(NamedForSearch):
     """A person at a client organisation; with portal access they use OutSite."""
 

@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from crm import services as crm_services
 from crm.admin_mixins import EnvironmentFixedAdminMixin, OrganisationFixedAdminMixin
-from crm.models import AccountancyEnvironment, Contact, Identification, Organisation, StaffMember
+from crm.models import (
+    CAN_ACT_IN_OUTSITE,
+    AccountancyEnvironment,
+    Contact,
+    Identification,
+    Organisation,
+    StaffMember,
+)
 from kvk.search import NameSearchAdminMixin
 from portal.forms import LOGIN_TAKEN, ApprovalRulesForm, workflow_rules
 
@@ -245,7 +252,7 @@ class OrganisationAdmin(
         own = Contact.objects.filter(organisation=obj) if obj else Contact.objects.none()
         # As on InSite: only contacts who can log in to OutSite can approve or adopt; those
         # named before they lost their access stay on offer, so other changes still save.
-        can_act = Q(portal_access=True, user__isnull=False)
+        can_act = CAN_ACT_IN_OUTSITE
         if obj is not None:
             can_act |= Q(pk__in=obj.approvers.all()) | Q(pk=obj.adopter_id)
         for name in ("approvers", "adopter"):

@@ -20,6 +20,7 @@ from connectors.models import AppConnector, MessageType
 from crm import logins
 from crm import services as crm_services
 from crm.models import (
+    CAN_ACT_IN_OUTSITE,
     AdopterRule,
     ApproverRule,
     Contact,
@@ -772,9 +773,7 @@ class OrganisationApproversForm(ApprovalRulesForm):
             ("", inherit % {"rule": AdopterRule(default_adopter_rule).label}),
             *AdopterRule.choices,
         ]
-        can_approve = self.instance.contacts.filter(
-            portal_access=True, user__isnull=False
-        ).order_by("name")
+        can_approve = self.instance.contacts.filter(CAN_ACT_IN_OUTSITE).order_by("name")
         approvers = cast(forms.ModelMultipleChoiceField, self.fields["approvers"])
         approvers.queryset = can_approve
         approvers.help_text = _(

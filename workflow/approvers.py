@@ -32,7 +32,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from crm.models import AdopterRule, ApproverRule, Contact, Organisation
+from crm.models import CAN_ACT_IN_OUTSITE, AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
 from kvk.status import Status
 from workflow import names
@@ -75,7 +75,7 @@ def approver_rule(message: ApprovalMessage) -> str:
 def _contacts(organisation_ids: Iterable[int]) -> Any:
     """The contacts who can approve at all: portal access and a user."""
     return Contact.objects.filter(
-        organisation_id__in=list(organisation_ids), portal_access=True, user__isnull=False
+        CAN_ACT_IN_OUTSITE, organisation_id__in=list(organisation_ids)
     ).order_by("name", "pk")
 
 
