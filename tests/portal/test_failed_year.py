@@ -106,3 +106,11 @@ def test_a_year_with_only_a_failed_message_is_at_risk_with_the_same_deadlines(cl
         before.deadlines,
         before.days_left,
     )
+
+
+def test_a_message_without_a_year_says_the_year_is_unknown(client_a, staff_browser):
+    """A document processing could not read has no year: the heading says so in words
+    instead of a question mark."""
+    broken = message_at_25(client_a, b"<xbrli:xbrl>\n  <unclosed>\n")
+    page = staff_browser.get(reverse("insite-message", args=[broken.pk])).content.decode()
+    assert "jaarrekening (boekjaar onbekend)</h1>" in page

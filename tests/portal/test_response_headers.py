@@ -118,3 +118,9 @@ def test_the_api_docs_load_their_start_up_script_from_the_site():
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
+
+
+def test_the_api_docs_name_the_language_of_their_texts():
+    """Swagger UI and the schema speak English; WCAG 3.1.1 wants the page to say so."""
+    page = BrowserClient().get(reverse("api-docs")).content.decode()
+    assert re.search(r'<html lang="en">', page)
