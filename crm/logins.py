@@ -20,7 +20,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from crm.models import Contact
 
@@ -42,6 +43,31 @@ def addressed_to(email: str) -> QuerySet[Any]:
     "Wachtwoord vergeten" with this address reaches."""
     User = get_user_model()
     return User._default_manager.filter(**{f"{User.get_email_field_name()}__iexact": email})
+
+
+def staff_logins_with_clients_address(using: str | None = None) -> QuerySet[Any]:
+    """The staff logins (crm.models.is_staff_login: a staff member, or staff or superuser in
+    the admin) whose e-mail address is, capitals aside, a client's: the address of a client
+    contact, or the address or name of a contact's login. "Wachtwoord vergeten" mails every
+    login with the address typed (``addressed_to``), so that client would get a link to the
+    staff login too. The admin refuses such an address when one is entered
+    (portal.admin.LoginAdminForm); this finds those given before, or outside the admin
+    (portal.checks.staff_logins_with_clients_address)."""
+    User = get_user_model()
+    users = User._default_manager.db_manager(using)
+    email = User.get_email_field_name()
+    client_logins = users.filter(client_contacts__isnull=False)
+    clients = [
+        Contact.objects.db_manager(using).annotate(address=Lower("email")).values("address"),
+        client_logins.annotate(address=Lower(email)).values("address"),
+        client_logins.annotate(address=Lower(User.USERNAME_FIELD)).values("address"),
+    ]
+    staff = users.filter(Q(is_staff=True) | Q(is_superuser=True) | Q(staff_member__isnull=False))
+    own = staff.exclude(**{email: ""}).annotate(own_address=Lower(email))
+    taken = Q()
+    for addresses in clients:
+        taken |= Q(own_address__in=addresses)
+    return own.filter(taken).distinct().order_by(User.USERNAME_FIELD)
 
 
 def find_login(username: str) -> Any | None:

@@ -7,7 +7,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import checks
+from django.db import connections
+
+from crm import logins
+from crm.models import Contact, StaffMember
 
 from kvk.digipoort import testpki
 
@@ -26,6 +31,8 @@ def register() -> None:
     """Register the checks (PortalConfig.ready)."""
     checks.register(shared_cache, checks.Tags.caches, deploy=True)
     checks.register(development_defaults, "deponeer", deploy=True)
+    # Reads the database: with ``check --database default`` and at every ``migrate``.
+    checks.register(staff_logins_with_clients_address, checks.Tags.database)
 
 
 def shared_cache(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -173,4 +180,43 @@ def development_defaults(app_configs: Any = None, **kwargs: Any) -> list[checks.
         _broker,
     ):
         found += check()
+    return found
+
+
+# --- the data ------------------------------------------------------------------------------
+
+#: How many logins a warning names; it counts the others.
+NAMED_LOGINS = 10
+
+
+def staff_logins_with_clients_address(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Warn about staff logins that carry a client's e-mail address (crm.logins): such an
+    address is refused when it is entered, but logins given it before that rule (or outside
+    the admin) keep it, and "Wachtwoord vergeten" with the client's address would mail a
+    link to the staff login as well. A database check: it runs at ``migrate`` and with
+    ``check --database default``, on a database that has the tables (before the first
+    ``migrate`` it has none)."""
+    found: list[checks.CheckMessage] = []
+    tables = {model._meta.db_table for model in (get_user_model(), Contact, StaffMember)}
+    for alias in databases or ():
+        if not tables <= set(connections[alias].introspection.table_names()):
+            continue
+        names = [user.get_username() for user in logins.staff_logins_with_clients_address(alias)]
+        if not names:
+            continue
+        listed = ", ".join(names[:NAMED_LOGINS])
+        if len(names) > NAMED_LOGINS:
+            listed += f" and {len(names) - NAMED_LOGINS} more"
+        found.append(
+            checks.Warning(
+                f"{len(names)} staff login(s) carry the e-mail address of a client's contact "
+                f"(database {alias}): {listed}. 'Wachtwoord vergeten' with that address mails "
+                "a link to the staff login too.",
+                hint="Give each of these logins an e-mail address of its own (admin, "
+                "Gebruikers); a client who logs in with one of them gets a login of its own.",
+                id="portal.W008",
+            )
+        )
     return found

@@ -125,3 +125,74 @@ def test_the_development_defaults_are_warned_about_with_check_deploy_only(settin
     settings.CELERY_BROKER_URL = "filesystem://"
     assert "portal.W007" in {m.id for m in checks.run_checks(include_deployment_checks=True)}
     assert "portal.W007" not in {m.id for m in checks.run_checks()}
+
+
+# --- staff logins that carry a client's address (known gap of the address rule) ----------
+
+
+def _w008(**options) -> list[checks.CheckMessage]:
+    return [m for m in checks.run_checks(**options) if m.id == "portal.W008"]
+
+
+@pytest.mark.django_db
+def test_staff_logins_that_carry_a_clients_address_are_warned_about(client_a, environment):
+    """A staff login may not take a client contact's address (portal.admin.LoginAdminForm,
+    crm.services.check_contact_email), but that is checked only when an address changes: a
+    login given the address before the rule, or outside the admin, keeps it, and "Wachtwoord
+    vergeten" with the client's address mails a link to the staff login too. The database
+    check names such logins (at ``migrate`` and ``check --database default``)."""
+    from crm.models import Contact
+    from tests import factories
+
+    contact = Contact.objects.get(organisation=client_a.organisation)
+    factories.ContactFactory(
+        organisation=client_a.organisation,
+        user=None,
+        name="Piet",
+        email="Piet@Klant.nl",
+        portal_access=False,
+    )
+    # Staff of the environment with a contact's address in other capitals, an admin user
+    # with the name of a client's login, staff with addresses of their own or none.
+    factories.StaffFactory(
+        environment=environment, user__username="mila", user__email=contact.email.upper()
+    )
+    factories.UserFactory(username="root", email=client_a.user.username, is_superuser=True)
+    factories.StaffFactory(
+        environment=environment, user__username="kees", user__email="piet@klant.nl"
+    )
+    factories.StaffFactory(environment=environment, user__username="own")
+    factories.StaffFactory(environment=environment, user__username="none", user__email="")
+    # A client with an address of its own, and another client's address, are no staff.
+    factories.ContactFactory(organisation=client_a.organisation)
+
+    (warning,) = _w008(databases=["default"])
+    assert warning.level == checks.WARNING
+    assert "3 staff login(s)" in warning.msg
+    assert warning.msg.index("kees") < warning.msg.index("mila") < warning.msg.index("root")
+    for innocent in ("own", "none", client_a.user.username):
+        assert f" {innocent}," not in warning.msg and not warning.msg.endswith(f" {innocent}.")
+    assert "Gebruikers" in warning.hint
+    # Only with a database to read: a plain `check` (and `check --deploy`) does not connect.
+    assert _w008() == []
+
+
+@pytest.mark.django_db
+def test_no_warning_when_staff_and_clients_keep_their_own_addresses(client_a, staff):
+    assert _w008(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_the_warning_is_printed_by_check_with_the_database(client_a, environment):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests import factories
+
+    factories.StaffFactory(
+        environment=environment, user__username="mila", user__email=client_a.user.email
+    )
+    output = StringIO()
+    call_command("check", "--database", "default", stdout=output, stderr=output)
+    assert "portal.W008" in output.getvalue() and "mila" in output.getvalue()
