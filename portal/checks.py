@@ -1,4 +1,4 @@
-"""System checks of the deployment (``manage.py check --deploy``)."""
+"""System checks of the deployment (``manage.py check --deploy``) and of its data."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.db import connections
 
 from crm import logins
 from crm.models import Contact, StaffMember
-
 from kvk.digipoort import testpki
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
