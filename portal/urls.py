@@ -58,7 +58,7 @@ urlpatterns = [
     ),
     path(
         "wachtwoord/instellen/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        auth.PasswordResetConfirmView.as_view(
             form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
         ),
         name="password_reset_confirm",

@@ -10,6 +10,7 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode
 
+from axes import utils as axes_utils
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import views as auth_views
@@ -27,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.clientip import client_ip
 from config.ratelimit import hit, parse_rate
-from crm import permissions
+from crm import logins, permissions
 from portal import otp_enrolment
 from portal.admin_site import needs_second_factor
 from portal.forms import LoginForm, OTPTokenForm, PasswordResetForm, folded_address
@@ -164,6 +165,21 @@ class PasswordResetView(auth_views.PasswordResetView):
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the "Wachtwoord vergeten" mail (and of the invitation): a new password
+    also lifts the login lockout of this login (django-axes), as the lockout page promises
+    ("of kies een nieuw wachtwoord"): who chose it owns the mailbox, and the failed attempts
+    were against the password that is gone. Its failures in every spelling count under one
+    name (crm.logins.lockout_username), so one name is reset."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+        username = logins.lockout_username(self.request, {field: form.user.get_username()})
+        axes_utils.reset(username=username)
+        return response
 
 
 @never_cache

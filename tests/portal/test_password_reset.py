@@ -183,3 +183,34 @@ def test_at_most_20_requests_an_hour_from_one_client_address(db, caplog):
     # Another client address is not held back.
     ask_from(addresses[-1], "192.0.2.8")
     assert len(mail.outbox) == 21
+
+
+def test_a_new_password_lifts_the_lockout_the_lockout_page_points_to(client_a):
+    """The lockout page says "Probeer het later opnieuw, of kies een nieuw wachtwoord" with
+    a link to "Wachtwoord vergeten": whoever chose a new password through the mailed link
+    (so owns the mailbox) logs in with it at once, in any spelling of the login, instead
+    of meeting the lockout again until the cool-off ends. Other logins stay locked."""
+    from axes.models import AccessAttempt
+
+    user = client_a.user
+    user.email = "klant@example.nl"
+    user.save()
+    other = factories.UserFactory(username="ander@example.nl")
+    locked_browser = BrowserClient()
+    for username in (user.username.upper(), other.username):
+        for _attempt in range(5):
+            locked_browser.post(reverse("login"), {"username": username, "password": "fout"})
+    locked = locked_browser.post(reverse("login"), {"username": user.username, "password": "x"})
+    assert locked.status_code == 429
+    assert reverse("password_reset") in locked.content.decode()
+
+    ask_reset("klant@example.nl")
+    browser, form_url = open_link(link_in(mail.outbox[0].body))
+    new = "Nieuw-wachtwoord-42"
+    assert browser.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+
+    login = locked_browser.post(reverse("login"), {"username": user.username, "password": new})
+    assert login.status_code == 302 and reverse("login") not in login["Location"]
+    assert AccessAttempt.objects.filter(username=other.username).exists()
+    still = locked_browser.post(reverse("login"), {"username": other.username, "password": "x"})
+    assert still.status_code == 429
