@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from crm.models import ApproverRule, Contact, Organisation
+from crm.models import ApproverRule, Contact, Organisation, StaffMember
 from kvk.status import Status
 from tests import factories
 from tests.conftest import Client as Client_
@@ -212,3 +212,60 @@ def test_the_contact_of_two_organisations_sees_both_and_acts_only_as_each_one_s_
     message_b.refresh_from_db()
     assert message_b.status == Status.IN_REVIEW
     assert not Comment.objects.filter(message=message_b).exists()
+
+
+def test_ids_of_a_s_objects_in_a_form_change_nothing_for_everyone_else(world):
+    """The forms whose address names no object (the bulk actions, "Token aanmaken",
+    "Nieuwe organisatie", the language switch, ...) take the objects from the posted fields.
+    Every address of the project, posted by everyone else with A's ids and KvK number in
+    every field such a form reads: nothing of A changes, and no token is issued for A."""
+    from connectors.models import ClientToken
+
+    a = world.a.organisation
+    fields = {
+        "ids": [world.message.pk],
+        "on_page": [world.message.pk],
+        "all_on_page": "1",
+        "organisation": a.pk,
+        "organisation_id": a.pk,
+        "contact": world.contact.pk,
+        "message": world.message.pk,
+        "token": world.token.pk,
+        "kvk_number": world.a.kvk_number,
+        "confirmed": "1",
+        "description": "x",
+        "text": "x",
+        "reason": "x",
+        "adopted": "on",
+        "portal_access": "",
+    }
+    other_office_admin = factories.StaffFactory(
+        environment=world.outsider.staff_member.environment, role=StaffMember.Role.ADMINISTRATOR
+    ).user
+    roles = {**others(world), "administrator of the other office": login(other_office_admin)}
+    # The other office's own connector: its token form, posted with A's KvK number.
+    own_connector = factories.make_connector(world.outsider.staff_member.environment)
+    tokens_before = ClientToken.objects.filter(organisation=a).count()
+    problems = []
+    for page in pages():
+        if page.area not in ("portal", "public") or page.name == "logout":
+            continue  # (logged out, the roles would post the rest as anonymous visitors)
+        url = url_for(page, world, missing=True) if page.params else url_for(page, world)
+        if page.name == "insite-token-create":
+            url = reverse(page.name, args=[own_connector.pk])
+        for role, client in roles.items():
+            response = client.post(url, fields)
+            if response.status_code >= 500:
+                problems.append(f"{role} POST {url}: {response.status_code}")
+    assert problems == [], "\n".join(problems)
+    for client in roles.values():  # they were logged in all along
+        assert "_auth_user_id" in client.session
+    message = ApprovalMessage.objects.get(pk=world.message.pk)
+    assert message.status == Status.IN_REVIEW
+    assert StatusEvent.objects.filter(message=message).count() == 3
+    assert not Comment.objects.filter(message=message).exists()
+    assert ClientToken.objects.filter(organisation=a).count() == tokens_before
+    world.token.refresh_from_db()
+    assert world.token.revoked_at is None
+    world.contact.refresh_from_db()
+    assert world.contact.portal_access is True
