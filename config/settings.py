@@ -275,6 +275,10 @@ PASSWORD_RESET_RATE_PER_IP = env("PASSWORD_RESET_RATE_PER_IP", "20/hour")
 # development default lets the demo login work without an authenticator app.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Deponeer")
+# The admin lists the authenticator devices without their secret key or QR code: a second
+# factor is linked only through the one-time link (portal.otp_enrolment, otp_reset), not
+# copied by whoever reaches the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Linking an authenticator app needs the one-time link mailed to the staff member (or printed
 # by `manage.py otp_reset`), valid this long (portal.otp_enrolment).
 OTP_ENROLMENT_LINK_MINUTES = env_number("OTP_ENROLMENT_LINK_MINUTES", 30)

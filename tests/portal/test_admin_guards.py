@@ -577,3 +577,28 @@ def test_only_contacts_who_can_log_in_are_offered_as_approver_or_adopter(superus
     assert offered("approvers") == {jan} and no_login not in offered("adopter")
     response = post_change(superuser_browser, "crm_organisation", organisation, {"name": "Anders"})
     assert "errornote" not in response.content.decode(), field_errors(response)
+
+
+def test_the_admin_never_shows_a_staff_members_second_factor_secret(superuser_browser, staff):
+    """The second factor is linked only through a one-time link mailed to the staff member
+    (portal.otp_enrolment). django-otp's admin shows every device's secret key, with its
+    QR code, unless OTP_ADMIN_HIDE_SENSITIVE_DATA: whoever reached the admin (another
+    administrator, a stolen admin session) could copy the authenticator of any staff
+    member and so pass the second factor as them. The admin lists the devices without
+    their secret."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="telefoon", confirmed=True)
+    secrets = (device.key, base64.b32encode(device.bin_key).decode())
+    listing = superuser_browser.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    change = superuser_browser.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert listing.status_code == 200 and change.status_code == 200
+    for page in (listing, change):
+        body = page.content.decode()
+        assert not any(secret in body for secret in secrets)
+        assert reverse("admin:otp_totp_totpdevice_config", args=[device.pk]) not in body
+    for name in ("config", "qrcode"):
+        url = reverse(f"admin:otp_totp_totpdevice_{name}", args=[device.pk])
+        assert superuser_browser.get(url).status_code == 403
