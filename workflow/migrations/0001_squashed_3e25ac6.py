@@ -14,7 +14,11 @@ Kept: the database-level guards on PostgreSQL (from 0002_database_guards, throug
   and that hash can no longer change.
 
 Both raise SQLSTATE 23001 (restrict_violation), which Django reports as IntegrityError.
-SQLite (the embedded default) relies on the ORM guards in workflow.models.
+SQLite (the embedded default) has no such triggers. There the ORM guards the audit trail
+(workflow.models.StatusEvent and its AppendOnlyQuerySet); the approved document has no
+guard of its own, and delivery refuses a document that no longer matches its approved hash
+(workflow.services.delivery.verify_document). A production database is PostgreSQL
+(portal.checks warns otherwise).
 """
 
 import django.db.models.deletion
