@@ -26,6 +26,7 @@ from clientside.models import (
     caption,
     kvk_number_validator,
     normalise_participant_number,
+    refuse_unfilable_kvk_number,
 )
 from clientside.portal_client import address_problem
 from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amount
@@ -192,6 +193,13 @@ class AdministrationForm(forms.ModelForm):
         # a month list without a chosen month would send its first month, January.
         for name in ("year_end_day", "year_end_month"):
             self.initial.setdefault(name, getattr(self.instance, name))
+
+    def clean_kvk_number(self) -> str:
+        """Eight digits (the field's validator), and then not what the KvK refuses of
+        eight digits: a number beginning with 00."""
+        number = self.cleaned_data["kvk_number"]
+        refuse_unfilable_kvk_number(number)
+        return number
 
     def clean_year_end_day(self) -> int:
         return self.cleaned_data.get("year_end_day") or self.instance.year_end_day

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from clientside import check_messages
 from clientside.models import (
+    KVK_NUMBER_NOT_FILABLE,
     Administration,
     AnnualReport,
     CommunicationProfile,
@@ -891,12 +892,7 @@ def _kvk_tab_problems(administration: Administration) -> list[Problem]:
         )
     need(administration.seat, _("Statutaire zetel"), _("Vul de statutaire zetel in."))
     if not tx.kvk_number_valid(administration.kvk_number):
-        problems.append(
-            Problem(
-                _("KvK-nummer"),
-                _("Een KvK-nummer bestaat uit precies acht cijfers en begint niet met 00."),
-            )
-        )
+        problems.append(Problem(_("KvK-nummer"), str(KVK_NUMBER_NOT_FILABLE)))
     address = (
         ("street", _("Straat")),
         ("house_number", _("Huisnummer")),

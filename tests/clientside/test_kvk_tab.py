@@ -175,3 +175,25 @@ def test_cooperatie_is_shown_with_its_diaeresis_and_filed_as_nt19_has_it(client)
     assert b"<jenv-bw2-i:LegalEntityLegalForm" in bytes(content)
     assert parse_instance(bytes(content)).first_value("LegalEntityLegalForm") == NT19_COOPERATIE
     assert "Coöperatie" in render_html(bytes(content))
+
+
+@pytest.mark.django_db
+def test_a_kvk_number_the_kvk_refuses_is_refused_on_the_kvk_tab():
+    """nl-types:chamberOfCommerceRegistrationNumberItemType (NT19, sbr 20240301 nl-types.xsd;
+    the KvK's domain facts in nt19-kvk-micro-klein.json) has the pattern
+    ([1-9][0-9]{7})|([0-9][1-9][0-9]{6}): eight digits that do not begin with 00. Such a
+    number was stored, and only "Klaarzetten" said it cannot be filed. A number without a
+    valid check digit is accepted: a KvK number has no check digit to test (KVK-SBR.md: "the
+    8-digit KvK number"), and one beginning with a single 0 is valid."""
+    assert nt.type_facets("nl-types:chamberOfCommerceRegistrationNumberItemType")["pattern"] == (
+        "([1-9][0-9]{7})|([0-9][1-9][0-9]{6})"
+    )
+    assert errors_of(kvk_number="00123456") == {
+        "kvk_number": ["Een KvK-nummer bestaat uit precies acht cijfers en begint niet met 00."]
+    }
+    # One message for a number that is not eight digits, not two.
+    assert errors_of(kvk_number="0012345") == {
+        "kvk_number": ["Een KvK-nummer bestaat uit precies acht cijfers."]
+    }
+    assert errors_of(kvk_number="01234567") == {}
+    assert errors_of(kvk_number="87654321") == {}
