@@ -266,10 +266,13 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect("clientside:profile", administration.pk)
+    # The page's "Portaladres" and last test say what is stored: a refused form has put
+    # what was typed on its instance (the address it refused among it).
+    stored = _profile(administration) or profile
     return render(
         request,
         "clientside/profile_form.html",
-        {"form": form, "administration": administration, "profile": profile},
+        {"form": form, "administration": administration, "profile": stored},
     )
 
 

@@ -73,3 +73,27 @@ def test_a_test_of_these_settings_stays_in_order_when_something_else_changes(boo
     page = f"/klant/administraties/{env.administration.pk}/"
     assert _test_line(bookkeeper, page) == "verbinding getest: in orde"
     assert "andere instellingen" not in _test_line(bookkeeper, f"{page}communicatie/")
+
+
+def test_a_refused_save_shows_the_stored_address_and_test(bookkeeper, env, settings):
+    """A new portal address without the token again is refused ("vul het token opnieuw
+    in"); the page said the refused address under "Portaladres" (and that the last test was
+    of other settings), as if it had been saved, while nothing was saved."""
+    settings.CLIENTSIDE_ALLOW_LOCAL_PORTAL = True
+    _tested_ok(env.profile)
+    url = f"/klant/administraties/{env.administration.pk}/communicatie/"
+    response = bookkeeper.post(
+        url,
+        {
+            "participant_number": env.profile.participant_number,
+            "portal_url_override": "http://127.0.0.1:8788",
+            "token": "",
+        },
+    )
+    assert response.status_code == 200
+    page = html.fromstring(response.content)
+    assert "vul het token opnieuw in" in page.text_content()
+    stored = CommunicationProfile.objects.get(pk=env.profile.pk)
+    assert stored.portal_url == "http://127.0.0.1:9"
+    assert page.get_element_by_id("portal-url").text_content() == "http://127.0.0.1:9"
+    assert "andere instellingen" not in page.get_element_by_id("last-test").text_content()
