@@ -38,10 +38,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kvk import labels, nt
 from kvk import taxonomy as tx
+from kvk.i18n import interface_language
 
 #: Per size: reporting code prefix (RGS, level 2/3) -> NT19 line item. Micro has NT19's
 #: abbreviated balance sheet (art. 2:395a BW): every fixed asset is "AssetsNoncurrentOther",
@@ -233,13 +235,16 @@ def parse_amount(text: str) -> Decimal:
     if negative:
         raw = "-" + raw[1:-1]
     if not _AMOUNT_RE.match(raw):
-        raise ValueError(f"'{text.strip()}' is geen bedrag (bijvoorbeeld 1.234,56 of -1234.56)")
+        raise ValueError(
+            _("'%(text)s' is geen bedrag (bijvoorbeeld 1.234,56 of -1234.56)")
+            % {"text": text.strip()}
+        )
     if "," in raw or re.search(r"\.\d{3}(\.|$)", raw):
         raw = raw.replace(".", "").replace(",", ".")
     try:
         return Decimal(raw)
     except InvalidOperation:  # pragma: no cover - the pattern above rules this out
-        raise ValueError(f"'{text.strip()}' is geen bedrag")
+        raise ValueError(_("'%(text)s' is geen bedrag") % {"text": text.strip()})
 
 
 #: Bytes no CSV text holds (C0 controls but tab, LF, VT, FF, CR and DOS's end-of-file
@@ -334,10 +339,12 @@ def _delimiter(text: str) -> str:
     """The separator, chosen by the header line (the first that is not empty or a comment)."""
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
-        raise TrialBalanceError([f"Het bestand heeft meer dan {MAX_LINES} regels."])
+        raise TrialBalanceError(
+            [_("Het bestand heeft meer dan %(max)s regels.") % {"max": MAX_LINES}]
+        )
     header_line = next((line for line in lines if line.strip() and not line.startswith("#")), None)
     if header_line is None:
-        raise TrialBalanceError(["Het bestand is leeg."])
+        raise TrialBalanceError([_("Het bestand is leeg.")])
     return ";" if header_line.count(";") >= header_line.count(",") else ","
 
 
@@ -346,11 +353,29 @@ def _columns(row: list[str], number: int) -> dict[str, int]:
     required column is missing."""
     names = [cell.strip().lower() for cell in row]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing and len(row) == 1 and "\t" in row[0]:
+        # Saved as "Tekst (tab-gescheiden)": the whole header is one column.
+        raise TrialBalanceError(
+            [
+                _(
+                    "Regel %(number)s: de kolommen zijn gescheiden door tabs. Sla de "
+                    "proefbalans op als CSV, met ; of , als scheidingsteken."
+                )
+                % {"number": number}
+            ]
+        )
     if missing:
         raise TrialBalanceError(
             [
-                f"Regel {number}: de kopregel mist de kolom(men) {', '.join(missing)}. "
-                f"Verwacht: {';'.join(REQUIRED_COLUMNS)} (omschrijving mag erbij)."
+                _(
+                    "Regel %(number)s: de kopregel mist de kolom(men) %(missing)s. Verwacht: "
+                    "%(expected)s (omschrijving mag erbij)."
+                )
+                % {
+                    "number": number,
+                    "missing": ", ".join(missing),
+                    "expected": ";".join(REQUIRED_COLUMNS),
+                }
             ]
         )
     return {name: names.index(name) for name in names if name}
@@ -382,11 +407,18 @@ class _Ledger:
             return row[index].strip() if index is not None and index < len(row) else ""
 
         account = cell("rekening")
-        label = f"Regel {number}" + (f" (rekening {account})" if account else "")
+        label = (
+            _("Regel %(number)s (rekening %(account)s)") % {"number": number, "account": account}
+            if account
+            else _("Regel %(number)s") % {"number": number}
+        )
         code = cell("rapportagecode")
         try:
             line = _line_of(self.variant, code, label)
-            amounts = [_balance_of(cell(column), label, year) for column, year in _BALANCES]
+            amounts = [
+                _balance_of(cell(column), label, _year(index))
+                for index, column in enumerate(_BALANCES)
+            ]
         except _AccountProblem as problem:
             self.errors.append(str(problem))
             return
@@ -407,32 +439,50 @@ class _Ledger:
         trial balance that does not balance."""
         errors = list(self.errors)
         if not self.columns:
-            errors.append("Het bestand heeft geen kopregel.")
+            errors.append(_("Het bestand heeft geen kopregel."))
         elif self.accounts == 0 and not errors:
-            errors.append("Het bestand bevat geen rekeningen.")
-        for total, (_column, year) in zip(self.totals, _BALANCES, strict=True):
+            errors.append(_("Het bestand bevat geen rekeningen."))
+        for index, total in enumerate(self.totals):
             if not errors and total != 0:
                 errors.append(
-                    f"De proefbalans is niet in evenwicht ({year}): debet en credit verschillen "
-                    f"{total:.2f}."
+                    _(
+                        "De proefbalans is niet in evenwicht (%(year)s): debet en credit "
+                        "verschillen %(difference)s. Controleer of alle rekeningen in het "
+                        "bestand staan, ook die van de winst-en-verliesrekening."
+                    )
+                    % {
+                        "year": _year(index),
+                        # As the screen writes amounts: 1.234,56 (Dutch), 1,234.56 (English).
+                        "difference": number_format(
+                            total, decimal_pos=2, use_l10n=True, force_grouping=True
+                        ),
+                    }
                 )
         return errors
 
 
-#: The balance columns and the years they hold, in the order of a line item's pair.
-_BALANCES = (("saldo_huidig", "huidig jaar"), ("saldo_vorig", "vorig jaar"))
+#: The balance columns, in the order of a line item's pair (current, previous).
+_BALANCES = ("saldo_huidig", "saldo_vorig")
+
+
+def _year(index: int) -> str:
+    """The year a balance column holds, in the screen's language."""
+    return _("huidig jaar") if index == 0 else _("vorig jaar")
 
 
 def _line_of(variant: str, code: str, label: str) -> str:
     """The line item of an account's reporting code."""
     if not code:
-        raise _AccountProblem(f"{label}: de rapportagecode ontbreekt.")
+        raise _AccountProblem(_("%(label)s: de rapportagecode ontbreekt.") % {"label": label})
     line = line_for_code(variant, code)
     if line is None:
         raise _AccountProblem(
-            f"{label}: rapportagecode '{code}' is onbekend; gebruik een RGS-code "
-            "(bijvoorbeeld BMva, BSch, WPer) of de naam van een post van dit rapport "
-            "(geen totaal)."
+            _(
+                "%(label)s: rapportagecode '%(code)s' is onbekend; gebruik een RGS-code "
+                "(bijvoorbeeld BMva, BSch, WPer) of de naam van een post van dit rapport "
+                "(geen totaal)."
+            )
+            % {"label": label, "code": code}
         )
     return line
 
@@ -442,9 +492,15 @@ def _balance_of(text: str, label: str, year: str) -> Decimal:
     try:
         amount = parse_amount(text)
     except ValueError as error:
-        raise _AccountProblem(f"{label}: saldo {year}: {error}.")
+        raise _AccountProblem(
+            _("%(label)s: saldo %(year)s: %(error)s.")
+            % {"label": label, "year": year, "error": error}
+        )
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise _AccountProblem(f"{label}: saldo {year} heeft meer dan twee decimalen.")
+        raise _AccountProblem(
+            _("%(label)s: saldo %(year)s heeft meer dan twee decimalen.")
+            % {"label": label, "year": year}
+        )
     digits = euro_digits(amount)
     if digits > MAX_AMOUNT_DIGITS:
         raise _AccountProblem(
@@ -463,7 +519,7 @@ def _too_many_digits(result: TrialBalanceResult) -> list[str]:
     errors = []
     for values in (result.balance, result.profit_loss):
         for line, pair in values.items():
-            for amount, (_column, year) in zip(pair, _BALANCES, strict=True):
+            for index, amount in enumerate(pair):
                 digits = euro_digits(amount or Decimal(0))
                 if digits > MAX_AMOUNT_DIGITS:
                     errors.append(
@@ -472,8 +528,8 @@ def _too_many_digits(result: TrialBalanceResult) -> list[str]:
                             "cijfers; de KvK accepteert bedragen van hoogstens %(max)s cijfers."
                         )
                         % {
-                            "line": labels.label(line, "nl"),
-                            "year": year,
+                            "line": labels.label(line, interface_language()),
+                            "year": _year(index),
                             "digits": digits,
                             "max": MAX_AMOUNT_DIGITS,
                         }

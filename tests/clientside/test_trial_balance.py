@@ -336,3 +336,56 @@ def test_an_empty_file_is_said_to_be_empty(content):
     with pytest.raises(TrialBalanceError) as error:
         read_trial_balance(content, variant="micro")
     assert error.value.errors == ["Het bestand is leeg."]
+
+
+#: Files a bookkeeper uploads by mistake, one per message of the import.
+BAD_FILES = {
+    "empty": b"",
+    "no accounts": b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n",
+    "a column missing": b"rekening;rapportagecode;saldo_huidig\n1;BLim;10\n",
+    "tab-separated": b"rekening\trapportagecode\tsaldo_huidig\tsaldo_vorig\n1\tBLim\t10\t0\n",
+    "bad lines": (
+        b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n"
+        b"0100;XYZ;10;0\n0200;;10;0\n0300;BLim;1,234;0\n0400;BLim;10,123;0\n;BLim;abc;0\n"
+    ),
+    "not in balance": b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n1;BLim;10;0\n",
+    "too many lines": b"rekening;rapportagecode;saldo_huidig;saldo_vorig\n"
+    + b"1;BLim;0;0\n" * 20_001,
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_every_message_of_the_import_is_in_the_screens_language(monkeypatch, name):
+    """The messages were Dutch f-strings: with the screen in English (the language switch)
+    the import still answered in Dutch. Each one goes through the catalogue now; a
+    catalogue that marks what it translates shows it (the English texts are the lead's)."""
+    monkeypatch.setattr("clientside.trial_balance._", lambda text: f"«{text}»")
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(BAD_FILES[name], variant="micro")
+    assert error.value.errors
+    for message in error.value.errors:
+        assert message.startswith("«") and message.endswith("»"), message
+
+
+def test_a_trial_balance_out_of_balance_says_the_difference_as_the_screen_writes_amounts():
+    """ "debet en credit verschillen -131435.00" read as an English number; the screen
+    writes amounts as 1.234,56 (Dutch), and the message says what to check."""
+    content = _ledger("1000;BLim;1.234,50;0\n")
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(content, variant="micro")
+    assert error.value.errors == [
+        "De proefbalans is niet in evenwicht (huidig jaar): debet en credit verschillen "
+        "1.234,50. Controleer of alle rekeningen in het bestand staan, ook die van de "
+        "winst-en-verliesrekening."
+    ]
+
+
+def test_a_tab_separated_file_is_said_to_be_one():
+    """Saved as "Tekst (tab-gescheiden)", the header was read as one column and the import
+    said every column was missing; it says what to do instead."""
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(BAD_FILES["tab-separated"], variant="micro")
+    assert error.value.errors == [
+        "Regel 1: de kolommen zijn gescheiden door tabs. Sla de proefbalans op als CSV, met ; "
+        "of , als scheidingsteken."
+    ]
