@@ -532,8 +532,19 @@ def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
 def report_import(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(AnnualReport.objects.select_related("administration"), pk=pk)
     form = TrialBalanceForm(request.POST, request.FILES)
+    try:
+        # First: a report sent meanwhile shows no import form to show the form's errors in.
+        services.check_not_locked(report)
+    except services.ReportLocked as error:
+        return _locked_redirect(request, error, pk)
     if not form.is_valid():
-        flash.error(request, _("Kies een CSV-bestand met de proefbalans."))
+        flash.error(
+            request,
+            # A file was chosen but refused (too large): its field says why.
+            _("De proefbalans is niet geïmporteerd; zie de melding bij het bestand.")
+            if request.FILES.get("file")
+            else _("Kies een CSV-bestand met de proefbalans."),
+        )
         context = _report_context(request, report, import_form=form)
         return render(request, "clientside/report_detail.html", context, status=400)
     waiting = services.unsent_message(report)
