@@ -12,8 +12,8 @@ The CSV format (the reporting cockpit shows it too):
   ``saldo_vorig``; ``omschrijving`` is optional; column order is free; names are not
   case-sensitive. Empty lines and lines starting with ``#`` are skipped.
 - One ledger account per line. Amounts as in a trial balance: debit positive, credit
-  negative, in euros with at most two decimals; ``1.234,56``, ``1234,56`` and
-  ``1234.56`` are all read; an empty amount is zero.
+  negative, in euros with at most two decimals; ``1.234,56``, ``1234,56``, ``1234.56``
+  and whole euros as ``1.234,-`` are all read; an empty amount is zero.
 - ``rapportagecode`` is the account's reporting code: a code of the Dutch reference chart
   of accounts (RGS) such as ``BMvaBed`` or ``WPerLes`` (matched on the longest known prefix
   of the size's map in ``CODE_MAPS``) or the local name of an NT19 line item of the
@@ -226,14 +226,22 @@ def euro_digits(amount: Decimal) -> int:
 _AMOUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$|^-?\d+(,\d{1,2})?$|^-?\d+(\.\d{1,2})?$")
 
 
+#: Whole euros as Dutch writes them: "€ 1.234,-" (also with a dash, as word processors
+#: make of the hyphen).
+_WHOLE_EUROS = re.compile(r"(?<=\d),[-\u2013]$")
+
+
 def parse_amount(text: str) -> Decimal:
-    """A Dutch or plain amount; raises ValueError with a Dutch message."""
+    """A Dutch or plain amount; raises ValueError with a Dutch message. A minus sign as
+    pasted from a word processor or a web page (U+2212) is a minus."""
     raw = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+    raw = raw.replace("\u2212", "-")
     if raw in ("", "-"):
         return Decimal(0)
     negative = raw.startswith("(") and raw.endswith(")")
     if negative:
         raw = "-" + raw[1:-1]
+    raw = _WHOLE_EUROS.sub("", raw)
     if not _AMOUNT_RE.match(raw):
         raise ValueError(
             _("'%(text)s' is geen bedrag (bijvoorbeeld 1.234,56 of -1234.56)")

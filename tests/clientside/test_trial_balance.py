@@ -206,6 +206,30 @@ def test_amounts_in_dutch_and_plain_notation(text, expected):
     assert parse_amount(text) == Decimal(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.234,-", "1234"),
+        ("€ 1.234,-", "1234"),
+        ("€ 250,\u2013", "250"),
+        ("(1.234,-)", "-1234"),
+        ("\u22121.234,56", "-1234.56"),
+        ("€ \u2212500", "-500"),
+    ],
+)
+def test_whole_euros_with_a_dash_and_a_pasted_minus_sign_are_amounts(text, expected):
+    """ "€ 1.234,-" is how Dutch writes whole euros, and text pasted from a word processor
+    or a web page has the minus sign U+2212 instead of the hyphen: both were refused as
+    "geen bedrag" in the figures form and the trial balance."""
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", [",-", "1.234,-5", "1,-,-", "12-", "abc,-"])
+def test_a_dash_after_the_comma_alone_makes_no_amount(text):
+    with pytest.raises(ValueError, match="geen bedrag"):
+        parse_amount(text)
+
+
 def test_longest_prefix_wins_and_totals_are_never_imported():
     assert line_for_code("klein", "BEivGokGew") == "ShareCapitalPaidCalledUp"
     assert line_for_code("klein", "BEivXyz") == "ReservesOther"
