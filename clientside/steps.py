@@ -17,6 +17,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -167,7 +168,14 @@ def standings(administrations: QuerySet[Administration]) -> list[Standing]:
     loaded = list(
         related.prefetch_related(
             "signatories",
-            Prefetch("annual_reports", queryset=AnnualReport.objects.defer("statements")),
+            # The figures stay in the database; of them only the period, for the deadline.
+            Prefetch(
+                "annual_reports",
+                queryset=AnnualReport.objects.defer("statements").annotate(
+                    stated_start=KeyTextTransform("period_start", "statements"),
+                    stated_end=KeyTextTransform("period_end", "statements"),
+                ),
+            ),
             Prefetch(
                 "annual_reports__messages",
                 queryset=OutboundMessage.objects.filter(services.CURRENT)
@@ -247,17 +255,34 @@ def _current(report: AnnualReport | None) -> OutboundMessage | None:
     return next(iter(report.current_messages), None)  # type: ignore[attr-defined]
 
 
-def filing_deadline(administration: Administration, financial_year: int) -> date | None:
+def filing_deadline(
+    administration: Administration,
+    financial_year: int,
+    period: tuple[date, date] | None = None,
+) -> date | None:
     """The last day the year's accounts may be filed whatever happens: twelve months after
-    the year's end (art. 2:394 lid 3 BW), from the year end the administration records; an
-    extension or an adoption can make the day the law asks earlier, not later. None for a
-    legal form the law sets no term for here (kvk.deadlines.deadline_notice)."""
+    the year's end (art. 2:394 lid 3 BW), of the ``period`` the report states (a first year
+    may be longer or shorter, art. 2:10a BW), else of the year end the administration
+    records; an extension or an adoption can make the day the law asks earlier, not later.
+    None for a legal form the law sets no term for here (kvk.deadlines.deadline_notice)."""
     try:
-        start, end = financial_year_period(
+        start, end = period or financial_year_period(
             financial_year, administration.year_end_month, administration.year_end_day
         )
         return compute_deadlines(start, end, legal_form=administration.legal_form).filing_limit
     except ValueError:
+        return None
+
+
+def _stated_period(report: AnnualReport) -> tuple[date, date] | None:
+    """The period the report's figures state (``standings`` reads it with the report), when
+    it holds two dates."""
+    try:
+        return (
+            date.fromisoformat(report.stated_start),  # type: ignore[attr-defined]
+            date.fromisoformat(report.stated_end),  # type: ignore[attr-defined]
+        )
+    except (AttributeError, TypeError, ValueError):
         return None
 
 
@@ -270,14 +295,17 @@ def _deadline(
     (whichever step the row shows first); not of a year already filed: a heraanlevering or
     a tweede aanlevering that follows is no filing that deadline is about."""
     filed = {report.financial_year for report in reports if _filed(report)}
-    open_years = [
-        report.financial_year
+    open_reports = [
+        report
         for report, step in steps
         if step.asks != DONE
         and not (report.resubmission or report.second_filing)
         and report.financial_year not in filed
     ]
-    return filing_deadline(administration, min(open_years)) if open_years else None
+    if not open_reports:
+        return None
+    oldest = min(open_reports, key=lambda report: report.financial_year)
+    return filing_deadline(administration, oldest.financial_year, _stated_period(oldest))
 
 
 def _filed(report: AnnualReport) -> bool:

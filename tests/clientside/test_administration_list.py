@@ -176,6 +176,14 @@ def test_the_deadline_is_twelve_months_after_the_year_end(bookkeeper):
     june = _environment("Gebroken jaar B.V.", "10000002")
     june.administration.year_end_month, june.administration.year_end_day = 6, 30
     june.administration.save()
+    # Its report states that year (a new report's period follows the year end).
+    june.report.statements = {
+        **june.report.statements,
+        "period_start": f"{YEAR}-07-01",
+        "period_end": f"{YEAR + 1}-06-30",
+        "previous_start": f"{YEAR - 1}-07-01",
+    }
+    june.report.save()
     mirrored(_environment("Gedeponeerd B.V.", "10000003").report, Status.FILED)
 
     rows = _rows(bookkeeper)
@@ -184,6 +192,28 @@ def test_the_deadline_is_twelve_months_after_the_year_end(bookkeeper):
     assert rows["Gebroken jaar B.V."]["deadline"].startswith(format_day(date(YEAR + 2, 6, 30)))
     # Filed: no deadline to watch.
     assert rows["Gedeponeerd B.V."]["deadline"] == "–"
+
+
+def test_the_deadline_of_a_long_first_year_is_twelve_months_after_its_end(bookkeeper):
+    """A first financial year may be longer (art. 2:10a BW): founded on 1 October, the
+    first year runs to 31 December of the next year and is named after the year it begins
+    in (KVK-SBR.md section 3). Its filing is due twelve months after that end (art. 2:394
+    lid 3 BW); the list said twelve months after 31 December of the first calendar year,
+    a year early, and "verstreken" while there was a year left."""
+    env = _environment("Lang eerste jaar B.V.", "10000001")
+    env.report.financial_year = YEAR - 1
+    env.report.statements = {
+        **env.report.statements,
+        "period_start": f"{YEAR - 1}-10-01",
+        "period_end": f"{YEAR}-12-31",
+        "previous_start": None,
+    }
+    env.report.save()
+
+    row = _rows(bookkeeper)["Lang eerste jaar B.V."]
+
+    assert row["year"] == str(YEAR - 1)
+    assert row["deadline"] == format_day(date(YEAR + 1, 12, 31))
 
 
 def test_a_passed_deadline_says_so(bookkeeper):
