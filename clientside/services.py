@@ -1611,6 +1611,10 @@ class SendReceiveResult:
     failed: int = 0
     updated: int = 0
     errors: list[str] = field(default_factory=list)
+    #: The portal refused the token (revoked, expired, unknown, another organisation's):
+    #: nothing was sent or received, and until a new token is in nothing will be; the
+    #: error says what to do, whatever the messages' statuses say.
+    token_refused: bool = False
 
     def summary(self) -> str:
         return ngettext(
@@ -1667,6 +1671,7 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         # documents would go to that organisation, and its status changes (and their
         # cursor) are not this administration's.
         _refuse_waiting(administration, error, result)
+        result.token_refused = token_refusal(error.code)
         return result
     _send_waiting(administration, client, result)
     try:
@@ -1731,13 +1736,15 @@ def refused_for_the_token(message: OutboundMessage) -> bool:
     """The message waits at 5 because the portal refused the token (unknown, revoked,
     expired, another organisation's): sending again cannot help until a new token is in."""
     return message.status == Status.SEND_FAILED and any(
-        isinstance(reason, dict)
-        and (
-            str(reason.get("code", "")).startswith("token_")
-            or reason.get("code") == TOKEN_OF_ANOTHER_ORGANISATION
-        )
+        isinstance(reason, dict) and token_refusal(str(reason.get("code", "")))
         for reason in message.reasons or []
     )
+
+
+def token_refusal(code: str) -> bool:
+    """A reason code saying the portal refused the token (unknown, revoked, expired,
+    another organisation's), not that it could not be reached."""
+    return code.startswith("token_") or code == TOKEN_OF_ANOTHER_ORGANISATION
 
 
 def _copy_reason(message: OutboundMessage) -> dict | None:

@@ -772,8 +772,11 @@ def send_receive(request: HttpRequest, pk: int) -> HttpResponse:
             flash.error(request, error)
     else:
         flash.success(request, result.summary())
-    step_text, _link = next_step(administration)
-    flash.info(request, _("Volgende stap: %(next)s") % {"next": step_text})
+    if not result.token_refused:
+        # With the token refused the error is the next step: a message already sent
+        # says "wait", which nothing will change until a new token is in.
+        step_text, _link = next_step(administration)
+        flash.info(request, _("Volgende stap: %(next)s") % {"next": step_text})
     target = request.POST.get("next", "")
     # Back to the page it was clicked on; a path of this site only ("/\\host" is another
     # site to a browser).

@@ -105,3 +105,41 @@ def test_send_receive_goes_back_to_the_report_it_was_clicked_on(bookkeeper, env)
         {"next": f"/klant/jaarrapporten/{env.report.pk}/#berichten"},
     )
     assert response["Location"] == f"/klant/jaarrapporten/{env.report.pk}/#berichten"
+
+
+def _refusing(monkeypatch, code: str | None) -> None:
+    """The portal answers the token check with ``code`` (refused), or is down (None)."""
+    from clientside.portal_client import PortalClient, PortalError
+
+    def check_connection(self):
+        if code is None:
+            raise PortalError("unavailable", "Het accountancyportal heeft een storing.", True)
+        raise PortalError(code, "Het token is ingetrokken door uw accountant.", False)
+
+    monkeypatch.setattr(PortalClient, "check_connection", check_connection)
+
+
+def _send_receive_flashes(client, env) -> list[str]:
+    url = f"/klant/administraties/{env.administration.pk}/verzenden-ontvangen/"
+    return [str(m) for m in client.post(url, follow=True).context["messages"]]
+
+
+def test_a_token_revoked_while_a_message_is_under_way_is_not_followed_by_wait(
+    bookkeeper, env, monkeypatch
+):
+    """The walk (cock): a message at 10, then the accountant revoked the token. Send/receive
+    said "Het token is ingetrokken ..." and then "Volgende stap: Het bericht is onderweg
+    ... Klik later op 'Verzenden/ontvangen'", which fails the same way until the token is
+    replaced: the refusal is the next step."""
+    mirrored(env.report, Status.RECEIVED)
+    _refusing(monkeypatch, "token_revoked")
+    said = _send_receive_flashes(bookkeeper, env)
+    assert "Het token is ingetrokken door uw accountant." in said
+    assert not any(text.startswith("Volgende stap") for text in said), said
+
+
+def test_a_portal_that_is_down_is_still_followed_by_the_next_step(bookkeeper, env, monkeypatch):
+    mirrored(env.report, Status.RECEIVED)
+    _refusing(monkeypatch, None)
+    said = _send_receive_flashes(bookkeeper, env)
+    assert any(text.startswith("Volgende stap") for text in said), said
