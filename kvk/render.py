@@ -283,10 +283,15 @@ def render_html(content: bytes, *, concept: bool = True) -> str:
 
 def render_pdf(content: bytes, *, concept: bool = True) -> bytes:
     """The same document as PDF (WeasyPrint; no network: url_fetcher refuses everything)."""
+    return html_to_pdf(render_html(content, concept=concept))
+
+
+def html_to_pdf(document: str) -> bytes:
+    """The accounts ``render_html`` made, as PDF (no network: url_fetcher refuses
+    everything)."""
     from weasyprint import HTML
 
     def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"no external resources in rendered accounts: {url}")
 
-    document = render_html(content, concept=concept)
     return HTML(string=document, url_fetcher=refuse).write_pdf()

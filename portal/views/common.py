@@ -32,7 +32,7 @@ from connectors import schedule
 from crm import permissions
 from crm.models import Organisation, StaffMember
 from kvk import compare
-from kvk.render import render_html, render_pdf
+from kvk.render import html_to_pdf, render_html
 from kvk.status import Status
 from kvk.views import post_else
 from portal import activation
@@ -303,8 +303,12 @@ def download_name(message: ApprovalMessage, extension: str) -> str:
 
 
 def pdf_response(message: ApprovalMessage) -> HttpResponse:
-    pdf = render_pdf(bytes(message.document), concept=message.status != Status.FILED)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    """The accounts as PDF; 404 for a document that cannot be read (the page offers no PDF
+    of it and says it cannot be shown: ``rendered_accounts``)."""
+    document = rendered_accounts(message)
+    if document is None:
+        raise Http404
+    response = HttpResponse(html_to_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{download_name(message, "pdf")}"'
     return response
 
