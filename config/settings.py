@@ -285,6 +285,8 @@ OTP_ENROLMENT_LINK_MINUTES = env_number("OTP_ENROLMENT_LINK_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form whose token no longer holds gets the house page that says nothing was done.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # InSite "needs attention": a message waits for the client longer than this many days.
 PORTAL_CLIENT_WAITING_DAYS = env_number("PORTAL_CLIENT_WAITING_DAYS", 14)
 

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from crm import permissions
 from portal.views.common import healthz, liveness
 
-__all__ = ["healthz", "home", "liveness", "outsite_home"]
+__all__ = ["csrf_failure", "healthz", "home", "liveness", "outsite_home"]
 
 
 @login_required
@@ -33,3 +35,19 @@ def outsite_home(request: HttpRequest) -> HttpResponse:
     if permissions.is_client(request.user):
         return redirect("outsite-messages")
     return home(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent from a page whose security token no longer holds (the
+    person logged in again or out in another window, or the page stood open across a new
+    login). A house page that says nothing was done and leads back to the page the form was
+    on, instead of Django's bare "CSRF-verificatie mislukt"."""
+    referer = request.headers.get("Referer", "")
+    back = (
+        referer
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else reverse("home")
+    )
+    return render(request, "csrf_failure.html", {"back": back}, status=403)

@@ -172,6 +172,17 @@ def _role_view(
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
+            if request.method == "POST":
+                # The session ended (it expired, or the person logged out in another
+                # window) between showing a form and sending it: the login page says
+                # that what was sent is not done, so no one thinks they approved.
+                flash.warning(
+                    request,
+                    _(
+                        "U was niet meer ingelogd. Wat u verstuurde is niet opgeslagen: "
+                        "log opnieuw in en probeer het nog eens."
+                    ),
+                )
             return redirect_to_login(request.get_full_path())
         holder = role(request.user)
         if holder is None:
