@@ -115,6 +115,21 @@ def test_before_the_adoption_deadline_it_is_not_offered_and_refused_in_dutch(bro
     assert [e.action for e in message.events.all()][-1] == "workflow_started"
 
 
+def test_the_offer_says_the_accounts_filed_as_not_adopted_are_public(browser_a, client_a):
+    """Filing is publishing (art. 2:394 lid 1 BW: openbaarmaking by deposit with the
+    handelsregister); lid 2 files the drawn-up accounts the same way, stating that they are
+    not adopted yet. The offer and its confirmation must not read as "not made public"."""
+    message = message_at_30(client_a, year=PAST)
+    page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+    confirm = _action(browser_a, message, "not_adopted", understood="on").content.decode()
+    for text in (page, confirm):
+        assert "niet openbaar gemaakt" not in text
+        assert (
+            "Zij wordt gedeponeerd en is daarna openbaar, met de vermelding dat zij niet is "
+            "vastgesteld." in text
+        )
+
+
 def test_after_the_deadline_the_accounts_are_filed_as_not_adopted_and_reach_80(
     browser_a, staff_browser, client_a, digipoort_settings, digipoort_stub
 ):
