@@ -158,6 +158,9 @@ CLIENT_ACTION_LABELS = {
     "resend": _("Opnieuw verzonden naar de KvK"),
     "resend_checked": _("Opnieuw verzonden naar de KvK"),
     "delivery_recorded": _("Aankomst bij de KvK bevestigd door uw accountant"),
+    # As the client reads the status (CLIENT_STATUS): "bij de KvK", "door de KvK".
+    "filed": _("Gedeponeerd bij de KvK"),
+    "refused_by_kvk": _("Afgekeurd door de KvK"),
 }
 
 
@@ -331,6 +334,15 @@ class TimelineEntry:
         return self.kind == "event" and self.from_status != self.to_status
 
 
+def _event_title(event: StatusEvent, labels: dict[str, Any]) -> Any:
+    """What the timeline calls an audit event: its action's label, except for a 90 that
+    Digipoort's own check refused before the KvK received the document (311): that is no
+    refusal by the KvK, as the status line and the mail say too."""
+    if event.action == "refused_by_kvk" and refused_by_digipoort(event.reasons):
+        return REFUSED_BY_DIGIPOORT
+    return labels.get(event.action, event.action)
+
+
 def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[TimelineEntry]:
     """The audit events and comments of a message, oldest first.
 
@@ -356,7 +368,7 @@ def timeline(message: ApprovalMessage, *, for_staff: bool = False) -> list[Timel
             TimelineEntry(
                 kind="event",
                 at=event.created_at,
-                title=labels.get(event.action, event.action),
+                title=_event_title(event, labels),
                 actor_label=event.actor_label,
                 actor_kind=event.actor_kind,
                 actor_kind_label=ACTOR_KIND_LABELS.get(event.actor_kind, event.actor_kind),

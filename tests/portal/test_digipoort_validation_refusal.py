@@ -29,6 +29,7 @@ from tests.portal.test_processing_reasons_language import pages
 from workflow import reasons as catalogue
 from workflow import services, submission
 from workflow.models import ApprovalMessage, StatusEvent
+from workflow.selectors import timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,26 @@ def test_the_status_line_of_a_311_names_digipoort(
     assert "Afgekeurd bij de controle door Digipoort" in re.search(
         r'<span class="badge s90".*?</span>', client, flags=re.S
     ).group(0)
+
+
+def _titles(message: ApprovalMessage, *, for_staff: bool) -> list[str]:
+    return [str(entry.title) for entry in timeline(message, for_staff=for_staff)]
+
+
+def test_the_timeline_of_a_311_names_digipoort_not_the_kvk(client_a):
+    """The timeline's step of a 311 says who refused, as the status line above it does:
+    Digipoort, before the KvK received the document (KVK-SBR.md section 5)."""
+    message = decided(
+        client_a, (200, "Authenticatie gelukt"), (311, DIGIPOORT_WORDS, "VAS500", "")
+    )
+    for for_staff in (True, False):
+        titles = _titles(message, for_staff=for_staff)
+        assert titles[-1] == "Afgekeurd bij de controle door Digipoort"
+        assert "Afgekeurd door KvK" not in titles and "Afgekeurd door de KvK" not in titles
+
+
+def test_the_timeline_of_a_kvk_verdict_names_the_kvk_as_the_client_reads_it(client_a):
+    refused = (510, "Validatie bij de uitvragende partij niet gelukt", "KVK002", "KVK002: x")
+    message = decided(client_a, (301, "Validatie gelukt"), refused)
+    assert _titles(message, for_staff=False)[-1] == "Afgekeurd door de KvK"
+    assert _titles(message, for_staff=True)[-1] == "Afgekeurd door KvK"  # the staff's label
