@@ -2,10 +2,9 @@ from collections.abc import Callable
 from types import ModuleType
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, path, re_path, reverse_lazy
+from django.urls import URLPattern, path, re_path
 
 from portal import views
-from portal.forms import SetPasswordForm
 from portal.views import activity, auth, bulk, diagram, insite, outsite
 
 
@@ -58,9 +57,7 @@ urlpatterns = [
     ),
     path(
         "wachtwoord/instellen/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(
-            form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
-        ),
+        auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

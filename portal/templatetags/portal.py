@@ -3,6 +3,8 @@ message at 60 asks attention for."""
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
 from django import template
@@ -143,3 +145,12 @@ def in_flight(status: int) -> bool:
     """Approved and on its way to the KvK: the page keeps asking for the status."""
 
     return status in IN_FLIGHT
+
+
+@register.filter
+def whole_minutes(duration: timedelta | None) -> int:
+    """A duration in minutes, a started minute counting whole (the login lockout's wait,
+    which django-axes gives as a timedelta: a person reads minutes, not "PT1H")."""
+    if not isinstance(duration, timedelta):
+        return 0
+    return max(1, math.ceil(duration.total_seconds() / 60))

@@ -31,7 +31,13 @@ from config.ratelimit import hit, parse_rate
 from crm import logins, permissions
 from portal import otp_enrolment
 from portal.admin_site import needs_second_factor
-from portal.forms import LoginForm, OTPTokenForm, PasswordResetForm, folded_address
+from portal.forms import (
+    LoginForm,
+    OTPTokenForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    folded_address,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +179,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     ("of kies een nieuw wachtwoord"): who chose it owns the mailbox, and the failed attempts
     were against the password that is gone. Its failures in every spelling count under one
     name (crm.logins.lockout_username), so one name is reset."""
+
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from axes.models import AccessAttempt
-from django.core import signing
+from django.core import mail, signing
 from django.test import Client as BrowserClient
 from django.urls import reverse
 from django_otp.oath import totp
@@ -268,3 +268,37 @@ def test_admin_superuser_is_led_to_the_second_factor(admin_user, settings):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("otp-setup"))
     assert browser.get(reverse("otp-setup")).status_code == 200
+
+
+def _lock_out(browser, username: str, settings) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(browser, username, "fout")
+
+
+def test_the_lockout_page_says_how_long_in_minutes(client_a, settings):
+    settings.AXES_COOLOFF_TIME = 1.0  # hours, the default
+    browser = BrowserClient()
+    _lock_out(browser, client_a.user.username, settings)
+    page = _login(browser, client_a.user.username).content.decode()
+    assert "U kunt het over 60 minuten opnieuw proberen." in page
+    assert "PT1H" not in page and "PT" not in re.sub(r"<[^>]+>", "", page)
+
+
+def test_a_new_password_through_the_mailed_link_lifts_the_lockout(client_a, settings):
+    """The lockout page offers "kies een nieuw wachtwoord" as the way out: it must work."""
+    user = client_a.user
+    user.email = "klant@example.nl"
+    user.save()
+    browser = BrowserClient()
+    _lock_out(browser, user.username.upper(), settings)  # all spellings count for one login
+    assert _login(browser, user.username).status_code == 429
+
+    BrowserClient().post(reverse("password_reset"), {"email": "klant@example.nl"})
+    path = re.search(r"https?://[^/\s]+(/wachtwoord/instellen/\S+/)", mail.outbox[0].body)
+    reset = BrowserClient()
+    form_url = reset.get(path.group(1), follow=True).redirect_chain[-1][0]
+    new = "Nieuw-wachtwoord-42"
+    assert reset.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+
+    response = _login(browser, user.username, new)
+    assert response.status_code == 302 and reverse("login") not in response["Location"]
