@@ -238,9 +238,7 @@ def _titles(message: ApprovalMessage, *, for_staff: bool) -> list[str]:
 def test_the_timeline_of_a_311_names_digipoort_not_the_kvk(client_a):
     """The timeline's step of a 311 says who refused, as the status line above it does:
     Digipoort, before the KvK received the document (KVK-SBR.md section 5)."""
-    message = decided(
-        client_a, (200, "Authenticatie gelukt"), (311, DIGIPOORT_WORDS, "VAS500", "")
-    )
+    message = decided(client_a, (200, "Authenticatie gelukt"), (311, DIGIPOORT_WORDS, "VAS500", ""))
     for for_staff in (True, False):
         titles = _titles(message, for_staff=for_staff)
         assert titles[-1] == "Afgekeurd bij de controle door Digipoort"

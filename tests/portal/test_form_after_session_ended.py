@@ -25,9 +25,7 @@ def _approve_form(message) -> dict[str, str]:
     return {"document_sha256": message.document_sha256, "confirmed": "1"}
 
 
-def test_after_the_session_ended_the_login_page_says_the_approval_was_not_done(
-    client_a, waiting
-):
+def test_after_the_session_ended_the_login_page_says_the_approval_was_not_done(client_a, waiting):
     events = waiting.events.count()
     browser = BrowserClient()  # the session cookie no longer names a session
     action = reverse("outsite-action", args=[waiting.pk, "approve"])
