@@ -82,6 +82,20 @@ def test_outsite_pages(browser_a, objects, switch, active, name, args):
         assert objects["message"].organisation.environment.name in html
 
 
+def test_a_client_reads_that_the_portal_is_off_in_plain_words(browser_a, message_a, switch):
+    """An OutSite client is no administrator of the office's set-up: the page names no
+    activation, and does not say "nog niet" to a client whose portal was on before."""
+    switch(False)
+    response = browser_a.get(reverse("outsite-message", args=[message_a.pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>De klantportal is nu niet beschikbaar</h1>" in html
+    assert "staat bij uw accountant" in html and "neem contact op met uw accountant" in html
+    for jargon in ("Communicatieconnector", "activering", "functionaliteit", "nog niet"):
+        assert jargon not in html.split('id="not-activated"')[1], jargon
+    assert "Berichten die u al hebt verstuurd" not in html  # the client sent nothing
+
+
 def test_worker_is_told_who_can_activate(staff_browser, admin_staff, message_a, switch):
     admin_staff.first_name, admin_staff.last_name = "Bea", "Beheer"
     admin_staff.save()
