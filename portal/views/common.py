@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
 
 from config.celery import app
@@ -157,6 +158,18 @@ def no_staff_member(request: HttpRequest) -> HttpResponse | None:
     return render(request, "portal/insite_no_staff_member.html", context, status=403)
 
 
+def _to_login(request: HttpRequest) -> HttpResponse:
+    """To the login, and after it back where the person was. A request of htmx (the status
+    line a message page polls) sends the whole page there (HX-Redirect) and back to that
+    page: a plain redirect would be followed inside the request and the login page put in
+    place of the status line, with the bare status line as where to go after logging in."""
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        page = htmx.current_url_abs_path or reverse("home")
+        return HttpResponseClientRedirect(redirect_to_login(page)["Location"])
+    return redirect_to_login(request.get_full_path())
+
+
 def _role_view(
     view: Callable,
     *,
@@ -183,7 +196,7 @@ def _role_view(
                         "log opnieuw in en probeer het nog eens."
                     ),
                 )
-            return redirect_to_login(request.get_full_path())
+            return _to_login(request)
         holder = role(request.user)
         if holder is None:
             answer = without(request) if without is not None else None

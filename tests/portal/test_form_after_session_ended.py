@@ -1,6 +1,7 @@
 """A client who presses "Ja, goedkeuren en deponeren" after the session ended, or on a page
 whose security token no longer holds (logged in again in another window), is told that
-nothing was done and what to do; the message is as it was."""
+nothing was done and what to do; the message is as it was. A page that polls its status
+line when the session ended goes to the login as a whole, and back to itself after it."""
 
 from __future__ import annotations
 
@@ -85,3 +86,24 @@ def test_a_stale_token_from_elsewhere_leads_home(client_a):
     )
     assert response.status_code == 403
     assert 'href="/">Pagina opnieuw openen</a>' in response.content.decode()
+
+
+@pytest.mark.parametrize("side", ["outsite", "insite"])
+def test_the_polled_status_line_sends_the_whole_page_to_the_login_and_back(side, waiting):
+    page = reverse(f"{side}-message", args=[waiting.pk])
+    response = BrowserClient().get(
+        reverse(f"{side}-status", args=[waiting.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
+    )
+    # Not the login page as the new status line: htmx loads the login as the whole page.
+    assert response.status_code == 200 and "Location" not in response
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={page}"
+    assert b"Inloggen" not in response.content
+
+
+def test_a_poll_from_elsewhere_sends_the_page_to_the_login_and_home(waiting):
+    response = BrowserClient().get(
+        reverse("outsite-status", args=[waiting.pk]),
+        headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/x"},
+    )
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/"
