@@ -557,13 +557,24 @@ def send_notifications(self, kind: str, pks: list[int]) -> int:
     return sent
 
 
+def link_days() -> int:
+    """How many days a link to choose a password works (PASSWORD_RESET_TIMEOUT), as the
+    invitation and the "Wachtwoord vergeten" mail say it."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+
+
 def send_invitation(contact, link: str) -> None:
-    """The invitation to the client portal, with the link to choose a password."""
+    """The invitation to the client portal, with the link to choose a password, how long it
+    works and what to do once it expired ("Wachtwoord vergeten?" reaches an invited client
+    without a password too: portal.forms.PasswordResetForm)."""
     with translation.override(contact.language or settings.LANGUAGE_CODE):
         subject = _("Uitnodiging voor het klantportal van %(firm)s") % {
             "firm": contact.organisation.environment.name
         }
-        body = render_to_string("portal/email/invitation.txt", {"contact": contact, "link": link})
+        body = render_to_string(
+            "portal/email/invitation.txt",
+            {"contact": contact, "link": link, "days": link_days()},
+        )
     send_mail(subject, body, None, [contact.email])
 
 

@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from config.clientip import client_ip
 from config.ratelimit import hit, parse_rate
 from crm import logins, permissions
-from portal import otp_enrolment
+from portal import notifications, otp_enrolment
 from portal.admin_site import needs_second_factor
 from portal.forms import (
     LoginForm,
@@ -168,7 +168,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {
             "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
-            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            "days": notifications.link_days(),
         }
         return super().form_valid(form)
 

@@ -260,6 +260,17 @@ def test_a_contact_whose_login_was_deactivated_hears_nothing(
     assert len(_to(other.email)) == 1
 
 
+def test_the_invitation_says_how_long_its_link_works_and_what_to_do_after(client_a, settings):
+    """An invited client whose link expired must know the way on: "Wachtwoord vergeten?"
+    sends a new link to an invited client without a password too."""
+    settings.PASSWORD_RESET_TIMEOUT = 3 * 86400  # Django's default
+    contact = client_a.user.client_contacts.get()
+    notifications.send_invitation(contact, "https://portaal.example/wachtwoord/")
+    (sent,) = _to(contact.email)
+    assert "De link werkt één keer en vervalt na 3 dagen." in sent.body
+    assert "'Wachtwoord vergeten?'" in sent.body and "nieuwe link" in sent.body
+
+
 def test_the_invitation_names_the_klantportal(client_a):
     contact = client_a.user.client_contacts.get()
     notifications.send_invitation(contact, "https://portaal.example/wachtwoord/")
