@@ -159,6 +159,7 @@ class CommentForm(forms.Form):
         label=_("Opmerking"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
+        error_messages={"required": _("Schrijf eerst uw opmerking of vraag in het vak.")},
     )
 
 

@@ -74,3 +74,11 @@ def test_the_same_words_later_or_after_an_answer_are_a_new_comment(
     with django_capture_on_commit_callbacks(execute=True):
         browser_a.post(outsite, {"text": "Hallo?"})  # a reminder, a while later
     assert Comment.objects.filter(message=message_a, text="Hallo?").count() == 3
+
+
+def test_an_empty_comment_says_what_to_write(browser_a, message_a):
+    """Not Django's generic "Dit veld is vereist.": the page holds several forms."""
+    url = reverse("outsite-comment", args=[message_a.pk])
+    page = browser_a.post(url, {"text": "  "}, follow=True).content.decode()
+    assert "Schrijf eerst uw opmerking of vraag in het vak." in page
+    assert not Comment.objects.filter(message=message_a).exists()
