@@ -24,16 +24,14 @@ from clientside.models import (
     CommunicationProfile,
     Signatory,
     caption,
-    kvk_number_validator,
     normalise_participant_number,
-    refuse_unfilable_kvk_number,
 )
 from clientside.portal_client import address_problem
 from clientside.trial_balance import MAX_AMOUNT_DIGITS, euro_digits, parse_amount
 from config.dates import format_day
 from kvk import adoption
 from kvk import taxonomy as tx
-from kvk.fields import DATE_INPUT, DayField, DigitsFormField
+from kvk.fields import DATE_INPUT, DayField, DigitsFormField, refuse_unfilable_kvk_number
 from kvk.statements import is_annual, years_later
 
 if TYPE_CHECKING:  # the stubs' name for a text or a lazy translation; no runtime import
@@ -187,19 +185,13 @@ class AdministrationForm(forms.ModelForm):
         # address (NT19's entity address assertions; the fields above are required).
         self.fields["filing_email"].required = True
         # Checked here, on the number without its spaces: the model's checks (its
-        # max_length among them) then leave the field alone, and one message says it.
-        self.fields["kvk_number"].validators = [kvk_number_validator]
+        # max_length among them) then leave the field alone, and one message says it:
+        # eight digits, and not what the KvK refuses of eight digits (beginning with 00).
+        self.fields["kvk_number"].validators = [refuse_unfilable_kvk_number]
         # A new administration shows the year end it gets (31 December, art. 2:10a BW):
         # a month list without a chosen month would send its first month, January.
         for name in ("year_end_day", "year_end_month"):
             self.initial.setdefault(name, getattr(self.instance, name))
-
-    def clean_kvk_number(self) -> str:
-        """Eight digits (the field's validator), and then not what the KvK refuses of
-        eight digits: a number beginning with 00."""
-        number = self.cleaned_data["kvk_number"]
-        refuse_unfilable_kvk_number(number)
-        return number
 
     def clean_year_end_day(self) -> int:
         return self.cleaned_data.get("year_end_day") or self.instance.year_end_day

@@ -26,25 +26,10 @@ from kvk.activation import (
 )
 from kvk.deadlines import financial_year_period
 from kvk.digipoort.outcome import DIGIPOORT_VALIDATION
-from kvk.fields import legal_form_field, value_list_field
+from kvk.fields import kvk_number_validator, legal_form_field, value_list_field
 from kvk.i18n import interface_language
 from kvk.search import NamedForSearch
 from kvk.status import Status
-
-kvk_number_validator = RegexValidator(
-    r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
-)
-#: What the KvK refuses of a KvK number in a filing: nl-types:chamberOfCommerceRegistration-
-#: NumberItemType is eight digits that do not begin with 00 (kvk.taxonomy.kvk_number_valid).
-KVK_NUMBER_NOT_FILABLE = _("Een KvK-nummer bestaat uit precies acht cijfers en begint niet met 00.")
-
-
-def refuse_unfilable_kvk_number(value: str) -> None:
-    """The KvK tab refuses at once a number the filing cannot carry ("00123456"), instead
-    of storing it and refusing "Klaarzetten" later. Not a validator of the model field:
-    that would be schema (a migration); the form and the check before preparing use it."""
-    if not tx.kvk_number_valid(value):
-        raise ValidationError(KVK_NUMBER_NOT_FILABLE, code="taxonomy")
 
 
 def caption(local_name: str) -> str:

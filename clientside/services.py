@@ -27,7 +27,6 @@ from django.utils.translation import ngettext
 
 from clientside import check_messages
 from clientside.models import (
-    KVK_NUMBER_NOT_FILABLE,
     Administration,
     AnnualReport,
     CommunicationProfile,
@@ -56,6 +55,7 @@ from kvk import taxonomy as tx
 from kvk.builder import build_instance
 from kvk.deadlines import financial_year_period, period_mismatch
 from kvk.digipoort import validation as digipoort_validation
+from kvk.fields import KVK_NUMBER_NOT_FILABLE
 from kvk.parser import ParsedInstance, XbrlParseError, parse_instance
 from kvk.rules import Finding, check_instance
 from kvk.statements import FinancialStatements, is_annual, years_later

@@ -22,9 +22,6 @@ from kvk.activation import (
 from kvk.fields import legal_form_field, outlived_field, owner_field, user_field
 from kvk.search import NamedForSearch
 
-kvk_number_validator = RegexValidator(
-    r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
-)
 #: The RSIN (Rechtspersonen en Samenwerkingsverbanden Informatienummer) has nine digits.
 rsin_validator = RegexValidator(r"^\d{9}$", _("Een RSIN bestaat uit precies negen cijfers."))
 participant_number_validator = RegexValidator(

@@ -6,6 +6,7 @@ portal login."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -28,11 +29,11 @@ from crm.models import (
     Organisation,
     StaffMember,
     is_staff_login,
-    kvk_number_validator,
     responsible_of_environment,
     rsin_validator,
 )
 from kvk import taxonomy as tx
+from kvk.fields import kvk_number_validator, refuse_unfilable_kvk_number
 from kvk.status import Status
 
 
@@ -96,6 +97,17 @@ def _check_kvk_number(kvk_number: str) -> None:
         )
 
 
+def _check_new_kvk_number(kvk_number: str) -> None:
+    """A number an organisation is created with, which it files with: eight digits
+    (_check_kvk_number) and not one the KvK refuses in a filing ("00123456"); finding an
+    organisation by its number checks the format only."""
+    _check_kvk_number(kvk_number)
+    try:
+        refuse_unfilable_kvk_number(kvk_number)
+    except ValidationError as error:
+        raise OnboardingError(error.messages[0]) from None
+
+
 @transaction.atomic
 def create_organisation(
     *,
@@ -115,7 +127,7 @@ def create_organisation(
     name = name.strip()
     if not name:
         raise OnboardingError(_("Geef de naam van de organisatie op."))
-    _check_kvk_number(kvk_number)
+    _check_new_kvk_number(kvk_number)
     existing = (
         Identification.objects.select_related("organisation")
         .filter(environment=environment, kind=Identification.Kind.KVK, value=kvk_number)
@@ -176,9 +188,10 @@ class IdentificationError(Exception):
         self.message = message
 
 
-#: The format of each kind of number.
-_VALIDATORS = {
-    Identification.Kind.KVK: kvk_number_validator,
+#: The format of each kind of number; a KvK number typed is also refused when the KvK refuses
+#: it in a filing (beginning with 00).
+_VALIDATORS: dict[str, Callable[[str], None]] = {
+    Identification.Kind.KVK: refuse_unfilable_kvk_number,
     Identification.Kind.RSIN: rsin_validator,
 }
 

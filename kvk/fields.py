@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.expressions import Combinable
 from django.utils.functional import Promise
@@ -75,6 +77,29 @@ def owner_field(
         related_name=related_name,
         verbose_name=owner._meta.verbose_name,
     )
+
+
+#: The format of a KvK number as it is stored and matched: eight digits. The model fields
+#: keep this check (a stricter one would be schema, and refuse numbers stored before).
+kvk_number_validator = RegexValidator(
+    r"^\d{8}$", _("Een KvK-nummer bestaat uit precies acht cijfers.")
+)
+#: What the KvK refuses of a KvK number in a filing: nl-types:chamberOfCommerceRegistration-
+#: NumberItemType is eight digits that do not begin with 00 (kvk.taxonomy.kvk_number_valid).
+KVK_NUMBER_NOT_FILABLE = _("Een KvK-nummer bestaat uit precies acht cijfers en begint niet met 00.")
+
+
+def refuse_unfilable_kvk_number(value: str) -> None:
+    """The check of a KvK number a person types to be filed with (the client's KvK tab and
+    its admin; InSite's organisations, identification numbers and the admin's; onboarding):
+    one message, the format's (kvk_number_validator) for a number that is not eight digits,
+    else KVK_NUMBER_NOT_FILABLE for one the filing cannot carry ("00123456"), instead of
+    storing it and the filing refusing it later. A form field's validator, not a model
+    field's: that would be schema (a migration) and refuse the numbers stored before;
+    matching a received message by its number keeps the format check only."""
+    kvk_number_validator(value)
+    if not tx.kvk_number_valid(value):
+        raise ValidationError(KVK_NUMBER_NOT_FILABLE, code="taxonomy")
 
 
 class DigitsFormField(forms.CharField):

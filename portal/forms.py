@@ -27,12 +27,11 @@ from crm.models import (
     Identification,
     Organisation,
     StaffMember,
-    kvk_number_validator,
 )
 from kvk import adoption
 from kvk import taxonomy as tx
 from kvk.deadlines import financial_year_period
-from kvk.fields import DayField, DigitsFormField
+from kvk.fields import DayField, DigitsFormField, kvk_number_validator, refuse_unfilable_kvk_number
 from kvk.status import PORTAL_STATUSES, Status
 from workflow.models import WorkflowDefinition
 from workflow.services import ATTENTION_NOTE_MAX_LENGTH
@@ -566,9 +565,10 @@ class OrganisationForm(YearEndForm):
     ]
 
     name = forms.CharField(label=_("Naam"), max_length=200)
+    # The number the organisation files with: not one the KvK refuses (beginning with 00).
     kvk_number = DigitsFormField(
         label=_("KvK-nummer"),
-        validators=[kvk_number_validator],
+        validators=[refuse_unfilable_kvk_number],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     # No legal form chosen in advance: a default BV gave a stichting a BV's deadlines.

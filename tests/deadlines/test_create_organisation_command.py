@@ -15,11 +15,12 @@ from datetime import date
 import pytest
 from django.core.management import CommandError
 
+from crm import services
 from crm.models import Organisation
 from deadlines import selectors
 from deadlines.models import DeadlineFacts
 from kvk.deadlines import BV, COOPERATIE, STICHTING
-from tests import factories
+from tests import factories, nt19
 from tests.conftest import command_output
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,20 @@ def test_create_organisation_refuses_with_a_dutch_error(environment, args, messa
     with pytest.raises(CommandError, match=message):
         command_output(*argv)
     assert not Organisation.objects.exists()
+
+
+def test_create_organisation_refuses_a_kvk_number_the_kvk_refuses(environment):
+    """NT19's nl-types:chamberOfCommerceRegistrationNumberItemType (tests/nt19.py): eight
+    digits beginning with 00 are refused in a filing, so onboarding refuses them in
+    InSite's sentence, not an organisation whose filings fail later. Finding one by a
+    number stored before still works: a look-up checks the format only."""
+    number = nt19.kvk_number_the_kvk_refuses()
+    with pytest.raises(CommandError, match=nt19.KVK_NUMBER_REFUSED):
+        command_output("create_organisation", "--name", "Nul Nul B.V.", "--kvk", number)
+    assert not Organisation.objects.exists()
+
+    stored = factories.OrganisationFactory(environment=environment, kvk=number)
+    assert services.find_organisation(kvk_number=number) == stored
 
 
 def test_create_organisation_refuses_a_kvk_number_already_known(environment):

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from connectors.models import MessageType
 from crm.models import Contact, Identification, Organisation, StaffMember
-from tests import factories
+from tests import factories, nt19
 from tests.factories import PASSWORD
 from tests.portal.conftest import browser_for
 from workflow.models import WorkflowDefinition
@@ -286,6 +286,42 @@ def test_a_number_in_the_wrong_format_is_refused_in_words(
     assert error in errors
     assert "identification_kvk_eight_digits" not in response.content.decode()
     assert not organisation.identifications.filter(value=typed).exists()
+
+
+def test_a_kvk_number_the_kvk_refuses_is_refused_as_insite_refuses_it(
+    superuser_browser, environment, client_a
+):
+    """NT19's nl-types:chamberOfCommerceRegistrationNumberItemType (tests/nt19.py): eight
+    digits beginning with 00 are refused in a filing. The admin refuses such a number typed
+    in an organisation's KvK row, changed or new, in InSite's words."""
+    number = nt19.kvk_number_the_kvk_refuses()
+    organisation = client_a.organisation
+    changed = post_change(
+        superuser_browser, "crm_organisation", organisation, {_kvk_row(organisation): number}
+    )
+    assert nt19.KVK_NUMBER_REFUSED in field_errors(changed)
+    assert organisation.kvk_number == client_a.kvk_number
+
+    new = post_new_organisation(superuser_browser, environment, "Nul Nul B.V.", number)
+    assert new.status_code == 200
+    assert nt19.KVK_NUMBER_REFUSED in field_errors(new)
+    assert not Organisation.objects.filter(name="Nul Nul B.V.").exists()
+
+
+def test_a_stored_kvk_number_the_kvk_refuses_does_not_block_another_change(
+    superuser_browser, client_a
+):
+    """A number stored before the check (data is not changed) stays while the organisation
+    is renamed: only a number typed is refused."""
+    number = nt19.kvk_number_the_kvk_refuses()
+    organisation = client_a.organisation
+    Identification.objects.filter(organisation=organisation, kind="kvk").update(value=number)
+    response = post_change(
+        superuser_browser, "crm_organisation", organisation, {"name": "Hernoemd B.V."}
+    )
+    assert "errornote" not in response.content.decode(), field_errors(response)
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.kvk_number) == ("Hernoemd B.V.", number)
 
 
 def test_a_number_typed_with_spaces_is_stored_without_them(superuser_browser, client_a):

@@ -15,7 +15,7 @@ from connectors import services as connector_services
 from crm import services as crm_services
 from crm.models import Identification, Organisation, StaffMember
 from kvk.status import Status
-from tests import factories
+from tests import factories, nt19
 from tests.conftest import instance_for, numbered, register_report
 from tests.portal.conftest import browser_for, make_message
 from workflow import services
@@ -87,6 +87,29 @@ def test_a_kvk_number_is_eight_digits_said_under_the_field(admin_browser, bare):
     assert form.errors["value"] == ["Een KvK-nummer bestaat uit precies acht cijfers."]
     assert _numbers(bare) == {}
     assert _history(bare) == []
+
+
+def test_a_kvk_number_the_kvk_refuses_is_refused_under_the_field(admin_browser, client_a, bare):
+    """NT19's nl-types:chamberOfCommerceRegistrationNumberItemType (tests/nt19.py): eight
+    digits beginning with 00 are refused in a filing; added or corrected, the number is
+    refused here, where it is typed."""
+    number = nt19.kvk_number_the_kvk_refuses()
+    added = admin_browser.post(
+        _url("add", bare), {"kind": "kvk", "value": number, "confirmed": "1"}
+    )
+    assert added.status_code == 400
+    assert added.context["identification_form"].errors["value"] == [nt19.KVK_NUMBER_REFUSED]
+    assert _numbers(bare) == {}
+
+    organisation = client_a.organisation
+    changed = admin_browser.post(
+        _url("change", organisation), {"kind": "kvk", "value": number, "confirmed": "1"}
+    )
+    assert changed.status_code == 400
+    [row] = changed.context["identification_rows"]
+    assert row["form"].errors["value"] == [nt19.KVK_NUMBER_REFUSED]
+    assert _numbers(organisation) == {"kvk": client_a.kvk_number}
+    assert _history(organisation) == []
 
 
 def test_a_number_of_another_organisation_is_refused_naming_it(admin_browser, client_a, bare):

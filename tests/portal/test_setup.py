@@ -15,7 +15,7 @@ from connectors.models import ClientToken, MessageType, hash_token
 from crm.models import Contact, Identification, Organisation
 from kvk.deadlines import BV
 from portal import new_tokens
-from tests import factories
+from tests import factories, nt19
 
 
 def _issue(admin_browser, connector, **data):
@@ -397,6 +397,24 @@ def test_create_organisation_with_kvk_number(admin_browser, environment):
         {"name": "Fout", "kvk_number": "123", **DEADLINE_BASIS},
     )
     assert bad.status_code == 200 and not Identification.objects.filter(value="123").exists()
+
+
+def test_a_new_organisation_with_a_kvk_number_the_kvk_refuses_is_refused(
+    admin_browser, environment
+):
+    """NT19's nl-types:chamberOfCommerceRegistrationNumberItemType (tests/nt19.py): a
+    number beginning with 00 is eight digits the KvK refuses in the filing, so "Nieuwe
+    organisatie" refuses it under the field instead of creating an organisation whose
+    filings fail later."""
+    number = nt19.kvk_number_the_kvk_refuses()
+    response = admin_browser.post(
+        reverse("insite-organisation-create"),
+        {"name": "Nul Nul B.V.", "kvk_number": number, **DEADLINE_BASIS},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["kvk_number"] == [nt19.KVK_NUMBER_REFUSED]
+    assert not Organisation.objects.filter(name="Nul Nul B.V.").exists()
+    assert not Identification.objects.filter(value=number).exists()
 
 
 def test_contact_with_portal_access_is_invited(
