@@ -1,6 +1,7 @@
 """Django admin for the client side: data only. Statuses are never edited here; the
 token is write-only."""
 
+from django import forms
 from django.contrib import admin
 
 from clientside import services
@@ -13,6 +14,7 @@ from clientside.models import (
     Signatory,
 )
 from kvk.admin_mixins import FixedAfterCreationAdminMixin
+from kvk.fields import refuse_unfilable_kvk_number
 from kvk.search import NameSearchAdminMixin
 
 
@@ -22,8 +24,21 @@ class SignatoryInline(admin.TabularInline):
     extra = 0
 
 
+class AdministrationAdminForm(forms.ModelForm):
+    """An administration as the KvK tab checks its KvK number when one is typed: eight
+    digits and not beginning with 00, which the KvK refuses in a filing. A number stored
+    before is left alone while other fields are corrected. The fields are the admin's."""
+
+    def clean_kvk_number(self) -> str:
+        number = self.cleaned_data["kvk_number"]
+        if "kvk_number" in self.changed_data:
+            refuse_unfilable_kvk_number(number)
+        return number
+
+
 @admin.register(Administration)
 class AdministrationAdmin(NameSearchAdminMixin, admin.ModelAdmin):
+    form = AdministrationAdminForm
     list_display = ("name", "kvk_number", "legal_form", "seat", "place", "kvk_report")
     search_fields = ("name", "kvk_number")
     # The free-text address of before the structured fields stays visible, not editable.
