@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from crm.models import Contact, Identification
-from kvk.search import name_match, number_text
+from kvk.search import name_match, number_text, typed
 
 
 def organisation_match(text: str, *, contacts: bool = False) -> Q:
@@ -18,6 +18,7 @@ def organisation_match(text: str, *, contacts: bool = False) -> Q:
 
     What staff type in the search fields of InSite. Subqueries rather than joins, so an
     organisation with two matching contacts is one row, without a DISTINCT."""
+    text = typed(text)
     numbers = Identification.objects.filter(
         organisation=OuterRef("pk"), value__icontains=number_text(text)
     )

@@ -44,9 +44,16 @@ def search_key(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", joined).split())
 
 
+def typed(text: str) -> str:
+    """``text`` from a search box as a query can hold it: without NUL characters, which a
+    PostgreSQL text value cannot contain (the query would fail, a server error). A search
+    box's address is typed, pasted or made by anyone; what is left of it is searched."""
+    return text.replace("\x00", "")
+
+
 def number_text(text: str) -> str:
     """A typed number without its spaces: "1234 5678" looks for KvK number 12345678."""
-    return "".join(text.split())
+    return "".join(typed(text).split())
 
 
 def name_match(text: str, path: str = "") -> Q:
@@ -54,6 +61,7 @@ def name_match(text: str, path: str = "") -> Q:
     a model with NamedForSearch) ``text`` finds: its key within the name's key. Or, as
     before the key, the name containing the text itself, whatever the case: a row the
     release before added while this one's migrations ran has no key until it is saved."""
+    text = typed(text)
     match = Q(**{f"{path}name__icontains": text.strip()})
     key = search_key(text)
     if key:

@@ -317,6 +317,8 @@ def test_search_by_name_or_kvk_number(bookkeeper):
         ("CAFÉ  De Hoek", "case folded, a run of spaces is one"),
         ("hoek bv", "B.V. written without dots"),
         ("hoek b. v.", "B.V. written with dots and a space"),
+        # PostgreSQL refuses a query with a NUL: the list answered a server error there.
+        ("ca%00fe de hoek", "a NUL character in the address is left out"),
     ],
 )
 def test_the_search_finds_a_name_as_it_is_typed(bookkeeper, typed, rule):

@@ -133,6 +133,18 @@ def test_the_connectors_tokens_are_found_alike(admin_browser, named, client_a, c
         assert found == wanted, f"{text!r} ({rule})"
 
 
+def test_a_nul_character_in_the_address_is_left_out(staff_browser, admin_browser, named, connector):
+    """A search's address with a NUL character ("%00": pasted, or a scanner's) searches
+    the rest. PostgreSQL refuses a NUL in a query: the organisation list and the
+    connector's tokens, which read the address without a form, answered a server error."""
+    assert _organisation_list(staff_browser, "ca\x00fe") == [CAFE]
+    for organisation in (named["a"], named["b"]):
+        connector_services.issue_token(organisation=organisation, connector=connector)
+    url = reverse("insite-connector", args=[connector.pk])
+    response = admin_browser.get(url, {"q": "ca\x00fe"})
+    assert {token.organisation.name for token in response.context["tokens"]} == {CAFE}
+
+
 def test_the_search_finds_a_contact_by_a_name_without_its_accents(staff_browser, named, client_a):
     """A client on the phone gives their own name; staff type it without the accent."""
     Contact.objects.filter(organisation=named["a"]).update(name="José Müller")
