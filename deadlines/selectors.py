@@ -37,6 +37,7 @@ from kvk.deadlines import (
     period_mismatch,
     rule_of,
 )
+from kvk.search import search_key
 from kvk.status import Status
 from workflow.models import ApprovalMessage
 
@@ -566,7 +567,8 @@ def sort_rows(rows: Iterable[DeadlineRow]) -> list[DeadlineRow]:
         key=lambda row: (
             row.days_left is None,
             row.days_left or 0,
-            row.organisation.name.lower(),
+            search_key(row.organisation.name),  # as kvk.search.alphabetical orders names
+            row.organisation.name,
             row.organisation.pk,
         ),
     )

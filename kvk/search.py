@@ -69,6 +69,14 @@ def name_match(text: str, path: str = "") -> Q:
     return match
 
 
+def alphabetical(path: str = "") -> tuple[str, str]:
+    """The order_by of names (at ``path``, e.g. "organisation__") as people read a list of
+    them: by the name's key, so accents and case do not count ("Café de Graaf" before
+    "Café Vos", "Élan" beside "Elzen", not after "Zuivel", as the database's own order of
+    the bytes would have it); the name itself between names with one key."""
+    return f"{path}search_name", f"{path}name"
+
+
 class SearchNameQuerySet(models.QuerySet):
     """Keeps ``search_name`` with ``name`` where a queryset writes names without save()."""
 

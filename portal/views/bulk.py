@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kvk.search import alphabetical
 from kvk.views import post_else
 from portal import activation
 from portal.forms import AttentionForm
@@ -184,7 +185,7 @@ def _bulk(request: HttpRequest, key: str) -> HttpResponse:
         # The KvK number a refusal compares (services.resend_refusals), in one query.
         .prefetch_related("organisation__identifications")
         .filter(pk__in=ids)
-        .order_by("organisation__name", "financial_year", "pk")
+        .order_by(*alphabetical("organisation__"), "financial_year", "pk")
     )
     if not messages:
         flash.error(request, _("Kies eerst een of meer berichten op de lijst."))

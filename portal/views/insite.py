@@ -37,6 +37,7 @@ from deadlines import periods as deadline_periods
 from deadlines import selectors as deadline_selectors
 from kvk.digipoort.client import DigipoortError, DigipoortStatus
 from kvk.digipoort.outcome import outcome
+from kvk.search import alphabetical
 from kvk.status import ATTENTION_STATUSES, PORTAL_STATUSES, Status
 from kvk.views import post_else
 from portal import activation, new_tokens, notifications
@@ -339,7 +340,8 @@ def filter_messages(
 #: The list's sort keys (``?sort=KEY``, ``?sort=-KEY`` descending): the field each sorts on
 #: and whether a first click on its column's header sorts descending (newest, latest first).
 SORTS: dict[str, tuple[str, bool]] = {
-    "organisation": ("organisation__name", False),
+    # By the name's key, as the organisation list: accents and case do not count.
+    "organisation": ("organisation__search_name", False),
     "year": ("financial_year", True),
     "status": ("status", False),
     "changed": ("status_changed_at", True),
@@ -972,7 +974,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         queryset.select_related("responsible__user")
         .prefetch_related("identifications")
-        .order_by("name")
+        .order_by(*alphabetical(), "pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
