@@ -37,11 +37,14 @@ def portal_role(context) -> str:
     return "client" if permissions.is_client(user) else ""
 
 
-#: Short labels of ApprovalMessage.attention_code (kvk.digipoort.outcome.Attention) for the
-#: dashboard and the list; the full explanation is workflow.reasons.ATTENTION.
+#: Short labels of ApprovalMessage.attention_code (kvk.digipoort.outcome.Attention, and the
+#: status requests that kept failing: workflow.services.record_poll_failure) for the
+#: dashboard, the list, the message's page and the staff's mail; one for each code of the
+#: full explanation, workflow.reasons.ATTENTION.
 ATTENTION_LABELS: dict[str, Any] = {
     "unknown_status": _("onbekende status van Digipoort"),
     "retries_overdue": _("Digipoort probeert al langer dan 72 uur"),
+    "status_unavailable": _("status niet op te vragen bij Digipoort"),
     "no_verdict": _("nog geen antwoord van de KvK"),
 }
 
