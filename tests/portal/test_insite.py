@@ -213,6 +213,16 @@ def test_detail_shows_accounts_findings_timeline(staff_browser, message_a):
     assert "Bericht ontvangen" in html or "received" in html
 
 
+def test_detail_links_to_its_organisation_for_staff_only(staff_browser, browser_a, message_a):
+    """From a message the staff reach the client's page (contacts, approvers, tokens,
+    deadline facts): there was no way but searching the organisation list again."""
+    organisation = reverse("insite-organisation", args=[message_a.organisation.pk])
+    html = staff_browser.get(reverse("insite-message", args=[message_a.pk])).content.decode()
+    assert f'href="{organisation}" id="to-organisation"' in html
+    client_page = browser_a.get(reverse("outsite-message", args=[message_a.pk]))
+    assert "to-organisation" not in client_page.content.decode()
+
+
 def test_staff_repairs_a_rejected_message_after_confirming_with_a_reason(
     staff_browser, client_a, django_capture_on_commit_callbacks, mail_tasks_run_here
 ):
