@@ -103,6 +103,15 @@ def approvers_under(rule: str, organisation: Organisation) -> list[Contact] | No
     return _required(rule, organisation.pk, contacts, named)
 
 
+def nobody_can_approve(rule: str, organisation: Organisation) -> bool:
+    """Whether no contact of ``organisation`` can approve its messages under ``rule``: under
+    one contact, none has portal access and a login; under the others, nobody must approve
+    (``approvers_under``)."""
+    if rule == ApproverRule.ONE:
+        return not _contacts([organisation.pk]).exists()
+    return approvers_under(rule, organisation) == []
+
+
 def adopter_rule(message: ApprovalMessage) -> str:
     """Who records the adoption: the organisation's rule, else its workflow's, else
     whoever must approve."""

@@ -61,7 +61,7 @@ from portal.forms import (
 )
 from portal.views import common
 from workflow import selectors, services, submission
-from workflow.approvers import approvers_under, can_adopt
+from workflow.approvers import can_adopt, nobody_can_approve
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
 from workflow.reasons import SUPERSEDED_LABEL
@@ -1126,8 +1126,10 @@ def _approvers_context(organisation: Organisation) -> dict:
         "adopter_rule_inherited": not organisation.adopter_rule,
         "adopter_named": named,
         "adopter_missing": adopter_rule == AdopterRule.NAMED and named is None,
-        # The same look-up as the service's (workflow.approvers): nobody can approve.
-        "approvers_missing": approvers_under(rule, organisation) == [],
+        # The same look-up as the service's (workflow.approvers): nobody can approve;
+        # under one contact because no contact has portal access.
+        "approvers_missing": nobody_can_approve(rule, organisation),
+        "approver_rule_one": rule == ApproverRule.ONE,
         "approvers_form": _approvers_form(organisation, defaults=defaults),
     }
 

@@ -279,6 +279,26 @@ def test_insite_warns_when_nobody_can_approve_under_the_rule(client_a, admin_bro
     assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
 
 
+def test_insite_warns_when_no_contact_can_approve_under_one_contact(client_a, admin_browser):
+    """Under the workflow's default, one contact approves: with the portal access of the
+    organisation's only contact withdrawn, its messages wait for nobody, and the page said
+    nothing (it warned under the other rules only)."""
+    url = reverse("insite-organisation", args=[client_a.organisation.pk])
+    assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
+    contact = client_a.user.client_contacts.get()
+    admin_browser.post(
+        reverse("insite-contact-access", args=[client_a.organisation.pk, contact.pk]),
+        {"grant": "0"},
+    )
+
+    html = admin_browser.get(url).content.decode()
+    assert 'id="approvers-missing"' in html
+    assert "geen contactpersoon heeft toegang tot het klantportal. Geef een contactpersoon" in html
+    contact.portal_access = True
+    contact.save()
+    assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
+
+
 def test_a_refused_contact_keeps_what_was_typed_and_says_why(client_a, admin_browser):
     """The organisation page named its list of messages "messages", which hid the notes
     base.html shows (django.contrib.messages): a refused contact vanished without a word."""
