@@ -50,7 +50,7 @@ from clientside.steps import next_step
 from clientside.trial_balance import CODE_MAPS, TrialBalanceError, importable_lines
 from config.dates import format_day
 from kvk.render import render_html
-from kvk.search import name_match, number_text
+from kvk.search import alphabetical, name_match, number_text
 from kvk.views import post_else
 
 VIEW = "clientside.view_administration"
@@ -106,7 +106,7 @@ def administration_list(request: HttpRequest) -> HttpResponse:
     year and state, the next step and the filing deadline; searched by name or KvK number,
     filtered on what the step asks, in the order of the names."""
     q = " ".join(request.GET.get("q", "").split())
-    administrations = Administration.objects.order_by("name", "kvk_number", "pk")
+    administrations = Administration.objects.order_by(*alphabetical(), "kvk_number", "pk")
     if q:
         administrations = administrations.filter(
             name_match(q) | Q(kvk_number__contains=number_text(q))

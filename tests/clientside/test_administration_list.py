@@ -381,3 +381,14 @@ def test_the_list_reads_a_fixed_number_of_queries(bookkeeper, django_assert_num_
     assert {(row["state"], row["step"]) for row in rows.values()} == {
         ("Fout bij verzenden naar KvK (70)", "Nieuwe versie maken")
     }
+
+
+def test_the_order_reads_alphabetically_whatever_the_accents_and_case(bookkeeper):
+    """As InSite's lists (kvk.search.alphabetical): the bytes would put "de Graaf" after
+    "Vos" and "Élan" after "Zuivel"."""
+    read = ["Anker B.V.", "de Graaf B.V.", "Élan B.V.", "Vos B.V.", "Zuivel B.V."]
+    for number, name in enumerate(sorted(read), start=1):
+        _environment(name, f"{10000000 + number:08d}")
+    page = html.fromstring(bookkeeper.get("/klant/").content)
+    names = [row.xpath("./td")[0].text_content().strip() for row in page.xpath("//tbody/tr")]
+    assert names == read
