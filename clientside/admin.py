@@ -75,7 +75,15 @@ class AdministrationFixedAdminMixin(FixedAfterCreationAdminMixin):
 class CommunicationProfileAdmin(AdministrationFixedAdminMixin, admin.ModelAdmin):
     list_display = ("administration", "participant_number", "blocked", "last_test_ok")
     exclude = ("token",)
-    readonly_fields = ("token_set_at", "last_test_at", "last_test_ok", "last_test_message")
+    readonly_fields = (
+        "token_set_at",
+        "last_test_at",
+        "last_test_ok",
+        "last_test_message",
+        "last_run_at",
+        "last_run_problem",
+        "last_run_message",
+    )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # An address typed without a scheme means https, as on the profile form.

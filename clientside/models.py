@@ -201,6 +201,20 @@ class Signatory(models.Model):
         return self.function.startswith("Commissaris")
 
 
+class RunProblem(models.TextChoices):
+    """Why the last "Verzenden/ontvangen" did not get through to the portal
+    (CommunicationProfile.last_run_problem; empty when it did)."""
+
+    #: The portal refused the token (unknown, revoked, expired, another organisation's).
+    TOKEN_REFUSED = "token_refused"
+    #: The portal could not be reached or had a failure (a refused connection, a time-out,
+    #: a 5xx): trying again later can help.
+    UNREACHABLE = "unreachable"
+    #: The portal refused for another reason (the connector blocked, the activation off at
+    #: the accountant, another page at the address): the accountant or the settings.
+    REFUSED = "refused"
+
+
 class CommunicationProfile(models.Model):
     """ "Communicatie met accountant": where the portal is and the token to reach it."""
 
@@ -226,6 +240,14 @@ class CommunicationProfile(models.Model):
     # The portal address the last test called: a test that succeeded says something about
     # that address only (``reached_at``).
     last_test_url = models.CharField(max_length=300, blank=True, editable=False)
+    # The outcome of the last "Verzenden/ontvangen" (a click or the scheduled run): whether
+    # it got through to the portal, and if not why (RunProblem) in the sentence the portal
+    # client gave. A new token forgets it (services.set_token); the next run replaces it.
+    last_run_at = models.DateTimeField(
+        _("laatste verzenden/ontvangen"), null=True, blank=True, editable=False
+    )
+    last_run_problem = models.CharField(max_length=20, blank=True, editable=False)
+    last_run_message = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("communicatieprofiel")
@@ -248,6 +270,14 @@ class CommunicationProfile(models.Model):
         address changed since, here or in the admin, makes it another), and the token is
         the one it used (a new token forgets the test, services.set_token)."""
         return self.last_test_at is not None and self.last_test_url == self.portal_url
+
+    @property
+    def token_refused_at(self) -> datetime | None:
+        """When the last "Verzenden/ontvangen" found the token refused by the portal, if it
+        did: nothing is sent or received until a new token is in."""
+        if self.last_run_problem == RunProblem.TOKEN_REFUSED:
+            return self.last_run_at
+        return None
 
     @property
     def reached_at(self) -> datetime | None:

@@ -33,6 +33,7 @@ from clientside.models import (
     FilingActivation,
     OutboundMessage,
     ReportSignature,
+    RunProblem,
     Signatory,
 )
 from clientside.portal_client import (
@@ -1615,6 +1616,9 @@ class SendReceiveResult:
     #: nothing was sent or received, and until a new token is in nothing will be; the
     #: error says what to do, whatever the messages' statuses say.
     token_refused: bool = False
+    #: The first failure of the run that is about the connection (the token, the portal
+    #: out of reach), not about one message: stored on the profile (``_record_run``).
+    connection_error: PortalError | None = None
 
     def summary(self) -> str:
         return ngettext(
@@ -1672,13 +1676,35 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         # cursor) are not this administration's.
         _refuse_waiting(administration, error, result)
         result.token_refused = token_refusal(error.code)
+        _record_run(profile, error)
         return result
     _send_waiting(administration, client, result)
     try:
         _receive_updates(administration, profile, client, result)
     except PortalError as error:
         result.errors.append(_("Statussen ophalen mislukt: %(error)s") % {"error": error.message})
+        result.connection_error = result.connection_error or error
+    _record_run(profile, result.connection_error)
     return result
+
+
+def run_problem(error: PortalError) -> str:
+    """What kind of failure ``error`` is for the run (RunProblem)."""
+    if token_refusal(error.code):
+        return RunProblem.TOKEN_REFUSED
+    return RunProblem.UNREACHABLE if error.retryable else RunProblem.REFUSED
+
+
+def _record_run(profile: CommunicationProfile, error: PortalError | None) -> None:
+    """Store the outcome of a send/receive run on the profile: the pages say a failure
+    (steps.run_notice) until a run gets through or a new token is in. Only while the profile
+    still has the token the run used: a token saved during the run is not said to be
+    refused."""
+    CommunicationProfile.objects.filter(pk=profile.pk, token=profile.token).update(
+        last_run_at=timezone.now(),
+        last_run_problem=run_problem(error) if error else "",
+        last_run_message=error.message[:500] if error else "",
+    )
 
 
 #: The code a message at 5 keeps when the token is another organisation's.
@@ -1793,6 +1819,8 @@ def _send_waiting(
         except PortalError as error:
             result.failed += 1
             result.errors.append(f"{message.filename}: {error.message}")
+            if result.connection_error is None and (error.retryable or token_refusal(error.code)):
+                result.connection_error = error
             reason = {"code": error.code, "message": error.message}
             _mirror(
                 message,
@@ -1937,7 +1965,8 @@ def _send_receive_one(administration: Administration) -> SendReceiveResult:
 
 @transaction.atomic
 def set_token(*, profile: CommunicationProfile, token: str) -> CommunicationProfile:
-    """Store a new token (it is never shown again) and forget the old test result."""
+    """Store a new token (it is never shown again) and forget the old test result and
+    what the last send/receive found."""
     profile = CommunicationProfile.objects.select_for_update().get(pk=profile.pk)
     profile.token = token.strip()
     profile.token_set_at = timezone.now()
@@ -1945,6 +1974,10 @@ def set_token(*, profile: CommunicationProfile, token: str) -> CommunicationProf
     profile.last_test_ok = None
     profile.last_test_message = ""
     profile.last_test_url = ""
+    # What the last send/receive found was about the old token.
+    profile.last_run_at = None
+    profile.last_run_problem = ""
+    profile.last_run_message = ""
     profile.save(
         update_fields=[
             "token",
@@ -1953,6 +1986,9 @@ def set_token(*, profile: CommunicationProfile, token: str) -> CommunicationProf
             "last_test_ok",
             "last_test_message",
             "last_test_url",
+            "last_run_at",
+            "last_run_problem",
+            "last_run_message",
         ]
     )
     return profile

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.urls import reverse
@@ -23,8 +24,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clientside import activation, services
-from clientside.models import Administration, AnnualReport, OutboundMessage
+from clientside.models import (
+    Administration,
+    AnnualReport,
+    CommunicationProfile,
+    OutboundMessage,
+    RunProblem,
+)
 from clientside.portal_client import FILED
+from config.dates import format_moment
 from kvk.deadlines import compute_deadlines, financial_year_period
 from kvk.status import Status
 
@@ -142,6 +150,50 @@ class Standing:
     @property
     def asks(self) -> int:
         return self.step.asks
+
+    @property
+    def run_note(self) -> str:
+        """What the last send/receive found when it did not get through, in a few words
+        (``run_note``)."""
+        return run_note(getattr(self.administration, "communication_profile", None))
+
+
+def _retried() -> bool:
+    """Send/receive runs on a schedule (tasks.send_receive_all): a run that did not get
+    through is tried again without a click."""
+    return settings.CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS > 0
+
+
+def run_note(profile: CommunicationProfile | None) -> str:
+    """The last send/receive did not get through, in a few words with when (the
+    administrations list); empty when it did, or none ran since the token was entered."""
+    if profile is None or not profile.last_run_problem or profile.last_run_at is None:
+        return ""
+    moment = {"moment": format_moment(profile.last_run_at)}
+    if profile.last_run_problem == RunProblem.TOKEN_REFUSED:
+        return _("Token geweigerd op %(moment)s") % moment
+    if profile.last_run_problem == RunProblem.UNREACHABLE and _retried():
+        return _("Portal niet bereikbaar op %(moment)s; wordt vanzelf opnieuw geprobeerd") % moment
+    if profile.last_run_problem == RunProblem.UNREACHABLE:
+        return _("Portal niet bereikbaar op %(moment)s; probeer het later opnieuw") % moment
+    return _("Verzenden/ontvangen geweigerd op %(moment)s") % moment
+
+
+def run_notice(profile: CommunicationProfile | None) -> str:
+    """The last send/receive did not get through, in a sentence with why (the
+    administration's page); empty when it did, and when the portal refused the token:
+    then that is the next step (``_profile_step``)."""
+    if profile is None or not profile.last_run_problem or profile.last_run_at is None:
+        return ""
+    if profile.token_refused_at is not None:
+        return ""
+    text = _("'Verzenden/ontvangen accountancyportal' lukte op %(moment)s niet: %(reason)s") % {
+        "moment": format_moment(profile.last_run_at),
+        "reason": profile.last_run_message,
+    }
+    if profile.last_run_problem == RunProblem.UNREACHABLE and _retried():
+        text = f"{text} {_('Het wordt vanzelf opnieuw geprobeerd.')}"
+    return text
 
 
 def report_label(report: AnnualReport) -> str:
@@ -364,6 +416,23 @@ def _profile_step(administration: Administration) -> Step | None:
             link,
             ACT,
             str(ACTION_UNBLOCK),
+        )
+    if profile.token_refused_at is not None:
+        # Nothing is sent or received until a new token is in: whatever the messages wait
+        # for, this is the step (the scheduled run fails the same way every time).
+        return Step(
+            _(
+                "Het token werd op %(moment)s geweigerd bij 'Verzenden/ontvangen "
+                "accountancyportal'. %(reason)s Tot dit is opgelost, wordt er niets verzonden "
+                "of opgehaald."
+            )
+            % {
+                "moment": format_moment(profile.token_refused_at),
+                "reason": profile.last_run_message,
+            },
+            link,
+            ACT,
+            str(ACTION_TOKEN),
         )
     return None
 

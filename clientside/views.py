@@ -190,6 +190,7 @@ def _administration_context(
         "under_way_ids": {report.pk for report, _message in under_way},
         "next_step": step_text,
         "next_link": step_link,
+        "run_notice": steps.run_notice(_profile(administration)),
         "can_change": request.user.has_perm(CHANGE),
         "can_send_receive": request.user.has_perm(SEND_RECEIVE)
         and activation.is_active(administration),
