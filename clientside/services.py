@@ -997,9 +997,26 @@ def _signing_date_problems(report: AnnualReport, end: date | None, today: date) 
         problems.append(Problem(where, _("De datum van ondertekening ligt in de toekomst.")))
     if end and report.signed_date <= end:
         problems.append(
-            Problem(where, _("De datum van ondertekening ligt niet na het einde van het boekjaar."))
+            Problem(
+                where,
+                _year_not_ended(end, today)
+                or _("De datum van ondertekening ligt niet na het einde van het boekjaar."),
+            )
         )
     return problems
+
+
+def _year_not_ended(end: date, today: date) -> str:
+    """When the year has not ended yet (it ends today or later), no date after its end can
+    be given yet: the board draws up the accounts within a term after the year's end (art.
+    2:210 lid 1 and 2:101 lid 1 BW, kvk.deadlines) and signs them then. The sentence that
+    says so, or empty when the year is over."""
+    if end < today:
+        return ""
+    return _(
+        "Het boekjaar loopt nog tot en met %(end)s. De jaarrekening wordt pas na het einde "
+        "van het boekjaar opgemaakt en ondertekend; vul de datum dan in."
+    ) % {"end": format_day(end)}
 
 
 def completeness_problems(report: AnnualReport, *, today: date | None = None) -> list[Problem]:
@@ -1085,7 +1102,13 @@ def _prepared_problems(prepared_on: date | None, end: date | None, today: date) 
     if prepared_on is None:
         return [Problem(where, _("Vul de datum in waarop het bestuur de jaarrekening opmaakte."))]
     if end and prepared_on <= end:
-        return [Problem(where, _("De datum van opmaak ligt niet na het einde van het boekjaar."))]
+        return [
+            Problem(
+                where,
+                _year_not_ended(end, today)
+                or _("De datum van opmaak ligt niet na het einde van het boekjaar."),
+            )
+        ]
     if prepared_on > today:
         return [Problem(where, _("De datum van opmaak ligt in de toekomst."))]
     return []

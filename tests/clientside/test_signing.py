@@ -4,10 +4,13 @@ as NT19 writes them on the ManagingOrSupervisoryDirectorOrRepresentativeNamesAxi
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from clientside import services
 from clientside.models import ReportSignature, Signatory
+from config.dates import format_day
 from kvk import taxonomy as tx
 from kvk.parser import parse_instance
 from tests.clientside.conftest import SIGNED, make_environment
@@ -193,3 +196,42 @@ def test_who_adopts_and_the_signing_article_follow_the_legal_form(
     url = f"/klant/jaarrapporten/{env.report.pk}/rapportagewaarden/"
     refused = client.post(url, values(env, **{f"signed_{former.pk}": None})).content.decode()
     assert f"niet heeft ondertekend; die staat in het document (art. {article} BW)." in refused
+
+
+@pytest.mark.parametrize("today_is", ["in the year", "its last day"])
+def test_dates_before_the_end_of_a_year_not_ended_say_that_it_has_not_ended(env, today_is):
+    """The board draws up the accounts after the year's end (art. 2:210 lid 1 and 2:101
+    lid 1 BW) and signs them then. The walk: a year not ended yet got "De datum van
+    opmaak ligt niet na het einde van het boekjaar", as if another date would do."""
+    end = date.fromisoformat(env.report.statements["period_end"])
+    today = end - timedelta(days=30) if today_is == "in the year" else end
+    env.report.signed_date = today - timedelta(days=1)
+    env.report.statements["prepared_on"] = env.report.signed_date.isoformat()
+    env.report.save()
+
+    texts = [str(p) for p in services.completeness_problems(env.report, today=today)]
+
+    not_ended = (
+        f"Het boekjaar loopt nog tot en met {format_day(end)}. De jaarrekening wordt pas na "
+        "het einde van het boekjaar opgemaakt en ondertekend; vul de datum dan in."
+    )
+    assert f"Datum ondertekening: {not_ended}" in texts
+    assert f"Datum opmaak jaarrekening: {not_ended}" in texts
+    assert not any("ligt niet na het einde" in text for text in texts), texts
+
+
+def test_dates_before_the_end_of_a_year_that_has_ended_are_said_to_be_too_early(env):
+    end = date.fromisoformat(env.report.statements["period_end"])
+    env.report.signed_date = end
+    env.report.statements["prepared_on"] = end.isoformat()
+    env.report.save()
+
+    texts = [str(p) for p in services.completeness_problems(env.report, today=SIGNED)]
+
+    assert (
+        "Datum ondertekening: De datum van ondertekening ligt niet na het einde van het boekjaar."
+    ) in texts
+    assert (
+        "Datum opmaak jaarrekening: De datum van opmaak ligt niet na het einde van het boekjaar."
+        in texts
+    )
