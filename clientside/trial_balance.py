@@ -6,7 +6,8 @@ Plain code without Django state, so it is tested without a database.
 The CSV format (the reporting cockpit shows it too):
 
 - UTF-8 (a byte-order mark is fine) or Windows-1252; separator ``;`` or ``,``; lines end
-  in LF, CRLF or a bare CR (Excel's "CSV (Macintosh)"). UTF-16 and binary files (a
+  in LF, CRLF or a bare CR (Excel's "CSV (Macintosh)"). A first line ``sep=;`` (Excel's
+  hint naming the separator) chooses the separator it names. UTF-16 and binary files (a
   workbook, a pdf) are refused with a sentence that says how to save the file.
 - A header line with the columns ``rekening``, ``rapportagecode``, ``saldo_huidig`` and
   ``saldo_vorig``; ``omschrijving`` is optional; column order is free; names are not
@@ -323,12 +324,14 @@ def read_trial_balance(content: bytes, *, variant: str) -> TrialBalanceResult:
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """The rows of the CSV, numbered from 1; raises TrialBalanceError for a row the csv
     module cannot read."""
+    delimiter, hinted = _delimiter(text)
     # newline=None: universal newlines, so a bare CR (old Mac) ends a line too.
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
-            yield number, row
+            if not (hinted and number == 1):
+                yield number, row
     except csv.Error:
         # What is left after universal newlines: a field longer than the csv module
         # takes, which an opening quote that is never closed makes of the rest of the file.
@@ -343,17 +346,27 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
-def _delimiter(text: str) -> str:
-    """The separator, chosen by the header line (the first that is not empty or a comment)."""
+#: Excel's hint on a CSV's first line naming the separator: ``sep=;``, perhaps quoted or
+#: followed by more separators (a spreadsheet that saved it as a row of its own).
+_SEPARATOR_HINT = re.compile(r'"?sep=([;,\t|])"?\1*', re.IGNORECASE)
+
+
+def _delimiter(text: str) -> tuple[str, bool]:
+    """The separator, and whether the first line is Excel's hint naming it (``sep=;``):
+    then the one it names, else chosen by the header line (the first that is not empty
+    or a comment)."""
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise TrialBalanceError(
             [_("Het bestand heeft meer dan %(max)s regels.") % {"max": MAX_LINES}]
         )
+    hint = _SEPARATOR_HINT.fullmatch(lines[0].strip(" ")) if lines else None
+    if hint:
+        return hint.group(1), True
     header_line = next((line for line in lines if line.strip() and not line.startswith("#")), None)
     if header_line is None:
         raise TrialBalanceError([_("Het bestand is leeg.")])
-    return ";" if header_line.count(";") >= header_line.count(",") else ","
+    return (";" if header_line.count(";") >= header_line.count(",") else ","), False
 
 
 def _columns(row: list[str], number: int) -> dict[str, int]:

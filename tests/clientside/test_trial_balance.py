@@ -309,6 +309,30 @@ def test_every_line_ending_is_read_the_same(newline):
     assert result.accounts == 12
 
 
+@pytest.mark.parametrize(
+    ("hint", "separator"),
+    [("sep=;", ";"), ("SEP=;;;;", ";"), ('"sep=,"', ","), ("sep=\t", "\t")],
+    ids=["semicolon", "upper-case-with-empty-cells", "quoted-comma", "tab"],
+)
+def test_excels_separator_hint_on_the_first_line_chooses_the_separator(hint, separator):
+    """Excel reads (and some bookkeeping packages write) a first line ``sep=;`` naming the
+    separator; the import took it for the header line and refused the file as missing
+    every column."""
+    plain = TRIAL_BALANCE.replace(";", separator).replace(",00", "")
+    content = f"\ufeff{hint}\r\n{plain}".replace("\n", "\r\n").encode()
+    result = read_trial_balance(content, variant="klein")
+    whole_euros = TRIAL_BALANCE.replace(",00", "")
+    assert result == read_trial_balance(whole_euros.encode(), variant="klein")
+    assert result.accounts == 12
+
+
+def test_line_numbers_count_the_separator_hint():
+    content = b"sep=;\nrekening;rapportagecode;saldo_huidig;saldo_vorig\n0200;;10;0\n"
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(content, variant="micro")
+    assert error.value.errors == ["Regel 3 (rekening 0200): de rapportagecode ontbreekt."]
+
+
 def test_a_bare_cr_file_of_one_account_is_read():
     content = b"rekening;rapportagecode;saldo_huidig;saldo_vorig\r0100;BLim;0;0\r"
     assert read_trial_balance(content, variant="micro").accounts == 1
