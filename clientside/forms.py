@@ -392,18 +392,30 @@ class CommunicationProfileForm(forms.ModelForm):
 
 
 _VALID_YEAR = _("Vul een geldig boekjaar in, bijvoorbeeld 2025.")
+#: The first financial year a report can be made for.
+FIRST_YEAR = 2000
 
 
 class NewReportForm(forms.Form):
     financial_year = forms.IntegerField(
         label=_("Boekjaar"),
-        min_value=2000,
+        min_value=FIRST_YEAR,
         max_value=2100,
         help_text=_("Het jaar waarin het boekjaar begint, bijvoorbeeld 2025."),
-        error_messages={
-            key: _VALID_YEAR for key in ("required", "invalid", "min_value", "max_value")
-        },
+        error_messages={key: _VALID_YEAR for key in ("required", "invalid")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A year out of range says which years can be chosen: from FIRST_YEAR to this
+        # year (a later one has not begun, clean_financial_year).
+        out_of_range = _("Vul een boekjaar in van %(first)s tot en met %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": timezone.localdate().year,
+        }
+        self.fields["financial_year"].error_messages.update(
+            min_value=out_of_range, max_value=out_of_range
+        )
 
     def clean_financial_year(self) -> int:
         """A year that has not begun has no accounts yet (its report would also become the
