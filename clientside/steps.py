@@ -153,8 +153,8 @@ class Standing:
 
     @property
     def run_note(self) -> str:
-        """What the last send/receive found when it did not get through, in a few words
-        (``run_note``)."""
+        """What the last send/receive of the administration found when it did not get
+        through, in a few words (the function ``run_note``)."""
         return run_note(getattr(self.administration, "communication_profile", None))
 
 
