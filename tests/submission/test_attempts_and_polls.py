@@ -193,3 +193,20 @@ def test_no_verdict_counts_from_the_delivery_whatever_the_last_status():
     assert result.attention is Attention.NO_VERDICT and result.status == Status.SENT_TO_KVK
     empty = outcome([], now=timezone.now(), no_verdict_after=timedelta(hours=24), sent_at=sent)
     assert empty.attention is Attention.NO_VERDICT
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_a_resend_is_recorded_without_the_failure_that_left_the_message_at_70(
+    approved, staff, checked
+):
+    """The timeline, Activiteit and its CSV showed "Opnieuw verzonden door een medewerker"
+    with "Verzenden naar de KvK is niet gelukt…", as if the resend had failed; the failure
+    stays with the event that brought the message to 70, and with the message itself."""
+    message = at_70(approved())
+    services.resend(
+        message_id=message.pk, actor=Actor.for_user(staff), checked_not_delivered=checked
+    )
+    message.refresh_from_db()
+    event = message.events.get(action="resend_checked" if checked else "resend")
+    assert event.reasons == []
+    assert message.status == Status.TRANSPORT_ERROR and message.reasons

@@ -386,7 +386,9 @@ def resend(
     message.resend_checked = checked_not_delivered
     message.save(update_fields=["attempts_base", "next_attempt_at", "resend_checked", "updated_at"])
     action = "resend_checked" if checked_not_delivered else "resend"
-    record_event(message, action=action, actor=actor, from_status=message.status)
+    # The resend has no reason of its own: the failure that left the message at 70 stays
+    # with the event that brought it there (the timeline read it as the resend's failure).
+    record_event(message, action=action, actor=actor, from_status=message.status, reasons=[])
     _queue_submission(message)
     return message
 
