@@ -127,17 +127,20 @@ def shown_rows(
     situation: str = "",
     min_days_in_status: int | None = None,
     max_days_left: int | None = None,
+    sort: str = selectors.DEFAULT_ROW_SORT,
 ) -> list[DeadlineRow]:
     """``selectors.filter_rows`` of the rows ``with_covered_years``, sorted again
-    (``selectors.sort_rows``: a covered year's days left are those of the year before):
-    what Termijnen and its export list, and the dashboard counts (``years_at_risk``)."""
+    (``selectors.sort_rows`` by ``sort``: a covered year's days left are those of the year
+    before): what Termijnen and its export list, and the dashboard counts
+    (``years_at_risk``)."""
     return selectors.sort_rows(
         selectors.filter_rows(
             with_covered_years(rows, today=today),
             situation=situation,
             min_days_in_status=min_days_in_status,
             max_days_left=max_days_left,
-        )
+        ),
+        sort,
     )
 
 

@@ -560,18 +560,46 @@ def _row(
     )
 
 
-def sort_rows(rows: Iterable[DeadlineRow]) -> list[DeadlineRow]:
-    """By days left, then name; the rows without a computed deadline last."""
-    return sorted(
-        rows,
-        key=lambda row: (
-            row.days_left is None,
-            row.days_left or 0,
-            search_key(row.organisation.name),  # as kvk.search.alphabetical orders names
-            row.organisation.name,
-            row.organisation.pk,
-        ),
-    )
+#: The orders of the rows Termijnen offers (``sort_rows``; "-KEY" the other way round):
+#: by the filing deadline (the days left), by organisation name, by situation.
+ROW_SORTS = ("deadline", "organisation", "situation")
+#: The order without a choice: the fewest days left first.
+DEFAULT_ROW_SORT = "deadline"
+#: The situations in the order of the filing's progress, as the filter lists them.
+_SITUATION_ORDER = {situation: place for place, situation in enumerate(Situation)}
+
+
+def row_sort(value: str | None) -> str:
+    """The order asked for when ``sort_rows`` offers it (either way), else the default."""
+    return value if value and value.removeprefix("-") in ROW_SORTS else DEFAULT_ROW_SORT
+
+
+def _by_name(row: DeadlineRow) -> tuple[str, str, int]:
+    organisation = row.organisation
+    # As kvk.search.alphabetical orders names: accents and case do not count.
+    return search_key(organisation.name), organisation.name, organisation.pk
+
+
+def sort_rows(rows: Iterable[DeadlineRow], sort: str = DEFAULT_ROW_SORT) -> list[DeadlineRow]:
+    """The rows in the order ``sort`` names (``ROW_SORTS``, "-" before it the other way
+    round). By the deadline (the default): fewest days left first, then by name; by
+    situation: in the order of the filing's progress, then by days left and name; by
+    organisation: alphabetically. The rows without a computed deadline come last in both
+    directions of the deadline; equal rows keep the order by name either way."""
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    by_name = sorted(rows, key=_by_name, reverse=descending and key == "organisation")
+    if key == "organisation":
+        return by_name
+    counted = [row for row in by_name if row.days_left is not None]
+    # Python's sort is stable, also reversed: equal days left stay in the order by name.
+    by_deadline = sorted(
+        counted, key=lambda row: row.days_left or 0, reverse=descending and key == "deadline"
+    ) + [row for row in by_name if row.days_left is None]
+    if key == "situation":
+        return sorted(
+            by_deadline, key=lambda row: _SITUATION_ORDER[row.situation], reverse=descending
+        )
+    return by_deadline
 
 
 def year_row(

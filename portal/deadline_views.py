@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages as flash
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +25,13 @@ from kvk.deadlines import MAX_EXTENSION_MONTHS, current_financial_year
 from kvk.fields import DayField
 from portal.csv_export import csv_download, csv_safe
 from portal.forms import YearEndForm
-from portal.views.common import staff_view
+from portal.views.common import sort_headers, staff_view
+
+#: Rows a page of Termijnen shows; the export has them all.
+PAGE_SIZE = 50
+#: The list's sort keys, each with whether a first click on its header sorts descending
+#: (none does: fewest days left, A to Z, the filing's progress).
+SORTS = {key: False for key in selectors.ROW_SORTS}
 
 
 class DeadlineFilterForm(forms.Form):
@@ -65,8 +72,9 @@ class DeadlineFilterForm(forms.Form):
 
 
 def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineRow], dict | None]:
-    """The form, the year shown, its rows, and (when the year shown is the default and
-    the organisations differ in the year whose filing is due now) what the page says."""
+    """The form, the year shown, its rows (all of them, in the order ``?sort=`` asks:
+    ``selectors.row_sort``), and (when the year shown is the default and the organisations
+    differ in the year whose filing is due now) what the page says."""
     query = request.GET.copy()  # mutable: the year shown goes in when none was chosen
     form = DeadlineFilterForm(query or None)
     today = timezone.localdate()
@@ -80,6 +88,7 @@ def _rows(request: HttpRequest) -> tuple[DeadlineFilterForm, int, list[DeadlineR
         "situation": data.get("situation") or "",
         "min_days_in_status": data.get("waiting"),
         "max_days_left": data.get("within"),
+        "sort": selectors.row_sort(request.GET.get("sort")),
     }
     if data.get("q"):
         organisations = organisations.filter(organisation_match(data["q"]))
@@ -114,7 +123,15 @@ def _current_year(organisations, today) -> tuple[int, dict | None]:
 # Guarded like the rest of InSite: login, staff only (others get 404), second factor.
 @staff_view()
 def deadline_list(request: HttpRequest) -> HttpResponse:
+    """The rows a page at a time, with their number, the filters and the order kept by
+    the pages, the column headers and the export (which has every row). As many queries
+    for a page of 5 rows as of 50: every row of the year is computed (``_rows``), the
+    filters and the order need them all."""
     form, year, rows, note = _rows(request)
+    sort = selectors.row_sort(request.GET.get("sort"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)  # the export has every page
     return render(
         request,
         "portal/deadlines.html",
@@ -122,9 +139,12 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "year_note": note,
-            "rows": rows,
-            "query": request.GET.urlencode(),
+            "page": page,
+            "rows": list(page),
+            "query": query.urlencode(),
             "filtered": form.filtered(),
+            "sort_kept": "" if sort == selectors.DEFAULT_ROW_SORT else sort,
+            "sort_headers": sort_headers(request, sort, SORTS, selectors.DEFAULT_ROW_SORT),
         },
     )
 

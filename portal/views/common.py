@@ -258,6 +258,30 @@ def perform(request: HttpRequest, action: Callable[[], object], done: str) -> No
         flash.success(request, done)
 
 
+def sort_headers(
+    request: HttpRequest, sort: str, offered: dict[str, bool], default: str
+) -> dict[str, dict[str, str]]:
+    """Per sortable column of a list (``offered``: its sort keys, each with whether a first
+    click on its header sorts descending): the query string of its header link (the
+    filters kept, back to the first page; the current column in the other direction) and
+    its ``aria-sort``. ``sort`` is the list's order ("-KEY" descending), ``default`` the
+    one without a choice, which the links leave out."""
+    headers = {}
+    for key, descending_first in offered.items():
+        if sort.removeprefix("-") == key:
+            state = "descending" if sort.startswith("-") else "ascending"
+            target = key if sort.startswith("-") else f"-{key}"
+        else:
+            state, target = "", f"-{key}" if descending_first else key
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        if target != default:
+            query["sort"] = target
+        headers[key] = {"query": query.urlencode(), "state": state}
+    return headers
+
+
 def staff_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
     member: StaffMember = request.staff_member  # type: ignore[attr-defined]
     return ApprovalMessage.objects.filter(organisation__environment_id=member.environment_id)

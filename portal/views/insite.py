@@ -386,22 +386,8 @@ def _ordering(sort: str) -> list[Any]:
 
 
 def _sort_headers(request: HttpRequest, sort: str, *, attention: bool) -> dict[str, dict[str, str]]:
-    """Per sortable column: the query string of its header link (the filters kept, back to
-    the first page; the current column in the other direction) and its ``aria-sort``."""
-    headers = {}
-    for key, descending_first in _sorts(attention).items():
-        if sort.removeprefix("-") == key:
-            state = "descending" if sort.startswith("-") else "ascending"
-            target = key if sort.startswith("-") else f"-{key}"
-        else:
-            state, target = "", f"-{key}" if descending_first else key
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.pop("sort", None)
-        if target != DEFAULT_SORT:
-            query["sort"] = target
-        headers[key] = {"query": query.urlencode(), "state": state}
-    return headers
+    """Per sortable column (``_sorts``): its header link and ``aria-sort``."""
+    return common.sort_headers(request, sort, _sorts(attention), DEFAULT_SORT)
 
 
 @common.staff_view()
