@@ -159,3 +159,14 @@ def reminder_schedule(settings):
     settings.REMINDER_DAYS = [3, 7, 14]
     settings.REMINDER_ESCALATION_DAYS = [30, 14]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def add_clients(environment, count: int) -> None:
+    """``count`` clients of ``environment`` (year end 30 June, an extension of 2025, two
+    messages of 2025 each): the rows of the query count tests."""
+    for n in range(count):
+        organisation = factories.OrganisationFactory(environment=environment)
+        facts(organisation, end_month=6, end_day=30)
+        extension(organisation, 2025, 1 + n % 5)
+        make_message(organisation, year=2025, status=Status.IN_REVIEW)
+        make_message(organisation, year=2025, status=Status.REJECTED)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from kvk.status import Status
 from portal import deadline_views
 from tests import factories
-from tests.deadlines.conftest import at_noon, extension, facts, make_message, onboarded
+from tests.deadlines.conftest import add_clients, at_noon, facts, make_message, onboarded
 
 pytestmark = pytest.mark.django_db
 
@@ -185,12 +185,7 @@ def test_the_export_of_a_page_has_every_row_in_its_order(staff_client, five, mon
 @pytest.mark.parametrize("sort", ["", "organisation", "-situation"])
 def test_as_many_queries_for_a_page_of_5_rows_as_of_50(staff_client, environment, sort):
     def add(count: int) -> None:
-        for n in range(count):
-            organisation = factories.OrganisationFactory(environment=environment)
-            facts(organisation, end_month=6, end_day=30)
-            extension(organisation, 2025, 1 + n % 5)
-            make_message(organisation, year=2025, status=Status.IN_REVIEW)
-            make_message(organisation, year=2025, status=Status.REJECTED)
+        add_clients(environment, count)
 
     def queries() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as context:

@@ -16,6 +16,7 @@ from deadlines.models import DeadlineExtension, DeadlineFacts
 from kvk.status import Status
 from tests import factories
 from tests.deadlines.conftest import (
+    add_clients,
     at_noon,
     extension,
     facts,
@@ -269,12 +270,7 @@ def test_csv_export(staff_client, season, environment):
 
 def test_query_count_is_constant(staff_client, environment, django_assert_num_queries):
     def add(count: int) -> None:
-        for n in range(count):
-            organisation = factories.OrganisationFactory(environment=environment)
-            facts(organisation, end_month=6, end_day=30)
-            extension(organisation, 2025, 1 + n % 5)
-            make_message(organisation, year=2025, status=Status.IN_REVIEW)
-            make_message(organisation, year=2025, status=Status.REJECTED)
+        add_clients(environment, count)
 
     def queries(name: str) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as context:
