@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
-from crm.models import Contact, Identification
+from crm.models import Contact, Identification, Organisation
 from kvk.search import name_match, number_text, typed
 
 
@@ -33,3 +35,22 @@ def organisation_match(text: str, *, contacts: bool = False) -> Q:
             )
         )
     return match
+
+
+#: How many of an organisation's latest changes its InSite page shows.
+HISTORY_ROWS = 10
+
+
+def organisation_history(organisation: Organisation) -> list[LogEntry]:
+    """The latest changes in the organisation's history, newest first: who changed what,
+    and when. The history is the admin's (LogEntry on the organisation): its changes in the
+    admin, and InSite's changes of its identification numbers, its responsible staff member
+    and its contacts' portal access (crm.services)."""
+    return list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Organisation),
+            object_id=str(organisation.pk),
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")[:HISTORY_ROWS]
+    )

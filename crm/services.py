@@ -2,7 +2,7 @@
 its KvK number, find one by that number (scripts and commands); add, correct and remove an
 organisation's identification numbers (InSite); choose its responsible staff member, and
 release those of a staff member who moved to another environment; give a contact its
-portal login."""
+portal login or withdraw its access, recorded in the organisation's history."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from crm import logins, permissions
 from crm.models import (
@@ -635,13 +635,65 @@ def _login_of_address(email: str) -> Any | None:
     return addressed[0] if addressed else None
 
 
+#: What the organisation's history calls a contact's access to OutSite.
+PORTAL_ACCESS = gettext_lazy("klantportaltoegang")
+
+
+def _audit_access(user: Any, contact: Contact, *, granted: bool) -> None:
+    """Record in the organisation's history who gave or withdrew ``contact``'s portal access,
+    as the admin records an inline row added or deleted: "Klantportaltoegang “Jan Jansen
+    (jan@example.nl)” toegevoegd/verwijderd" (the change message, untranslated)."""
+    with translation.override(None):
+        name = str(PORTAL_ACCESS)
+    person = f"{contact.name} ({contact.email})" if contact.email else contact.name
+    action = "added" if granted else "deleted"
+    _audit(user, contact.organisation, {action: {"name": name, "object": person}})
+
+
+class ContactAccessError(Exception):
+    """A contact's portal access cannot be withdrawn. ``code`` is stable (``not_found``,
+    ``not_permitted``); ``message`` says why, in the reader's language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 @transaction.atomic
-def grant_portal_access(*, contact_id: int) -> PortalLogin:
+def withdraw_portal_access(*, contact_id: int, user: Any) -> bool:
+    """Withdraw a contact's portal access (OutSite checks it on every request) and record
+    who did so in the organisation's history; whether it had access. The person's login
+    and their access as the contact of other organisations stay."""
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None or not permissions.is_staff_of(user, contact.organisation):
+        raise ContactAccessError("not_found", _("Deze contactpersoon bestaat niet."))
+    if not permissions.may_edit_organisation(user, contact.organisation):
+        raise ContactAccessError(
+            "not_permitted", _("Alleen beheerders van de inrichting mogen dit.")
+        )
+    if not contact.portal_access:
+        return False
+    contact.portal_access = False
+    contact.save(update_fields=["portal_access"])
+    _audit_access(user, contact, granted=False)
+    return True
+
+
+@transaction.atomic
+def grant_portal_access(*, contact_id: int, by: Any) -> PortalLogin:
     """Give a contact portal access with its login (``portal_login``): a new user without a
     usable password, or the person's existing login. The caller invites the person to
     choose a password unless the login is ``shared``: the person already uses it and now
-    sees this organisation's messages too."""
+    sees this organisation's messages too. Access given (not an invitation sent again) is
+    recorded in the organisation's history as given by ``by`` (the staff member's user)."""
     contact = Contact.objects.select_for_update().select_related("organisation").get(pk=contact_id)
+    had_access = contact.portal_access
     decide = partial(
         portal_login, organisation=contact.organisation, email=contact.email, contact=contact
     )
@@ -674,6 +726,8 @@ def grant_portal_access(*, contact_id: int) -> PortalLogin:
             contact.save(update_fields=["user", "portal_access"])
     except IntegrityError:  # the same person linked to this organisation meanwhile
         raise PortalLoginRefused("already_contact") from None
+    if not had_access:
+        _audit_access(by, contact, granted=True)
     return PortalLogin(user=user, shared=login.shared)
 
 

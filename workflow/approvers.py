@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from crm.models import CAN_ACT_IN_OUTSITE, AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
@@ -110,6 +110,98 @@ def nobody_can_approve(rule: str, organisation: Organisation) -> bool:
     if rule == ApproverRule.ONE:
         return not _contacts([organisation.pk]).exists()
     return approvers_under(rule, organisation) == []
+
+
+def _rule_is(rule: str) -> Q:
+    """The messages whose approver rule (``approver_rule``) is ``rule``, as a filter."""
+    inherited = Q(organisation__approver_rule="")
+    matches = Q(organisation__approver_rule=rule) | (inherited & Q(workflow__approver_rule=rule))
+    if rule == ApproverRule.ONE:
+        matches |= inherited & Q(workflow__isnull=True)
+    return matches
+
+
+def nobody_can_approve_q() -> Q:
+    """The messages waiting at 30 that nobody can approve (``nobody_can_approve`` under each
+    message's rule, as a filter): no contact of the organisation can act in OutSite under
+    one contact; no director who can under every director; no contact of the named set
+    who can under the named set. They wait for nobody until the office gives a contact
+    access to the client portal or changes the rule."""
+    organisation = OuterRef("organisation_id")
+    able = Contact.objects.filter(CAN_ACT_IN_OUTSITE, organisation_id=organisation)
+    # CAN_ACT_IN_OUTSITE across the named set's contacts (of this organisation only).
+    named = Organisation.approvers.through.objects.filter(
+        organisation_id=organisation,
+        contact__organisation_id=organisation,
+        contact__portal_access=True,
+        contact__user__isnull=False,
+    )
+    return Q(status=Status.IN_REVIEW) & (
+        (_rule_is(ApproverRule.ONE) & ~Q(Exists(able)))
+        | (_rule_is(ApproverRule.DIRECTORS) & ~Q(Exists(able.filter(is_director=True))))
+        | (_rule_is(ApproverRule.NAMED) & ~Q(Exists(named)))
+    )
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What withdrawing a contact's portal access means for one message waiting at 30 of
+    its organisation: whether the contact is one who can approve it (``approver``) or the
+    named contact who records its adoption, not recorded yet (``adopter``), and whether
+    nobody would be left who can (``nobody_approves``, ``nobody_adopts``)."""
+
+    message: ApprovalMessage
+    approver: bool
+    adopter: bool
+    nobody_approves: bool
+    nobody_adopts: bool
+
+
+def _able(rule: str, organisation: Organisation) -> set[int]:
+    """The ids of the contacts who can approve ``organisation``'s messages under ``rule``."""
+    required = approvers_under(rule, organisation)
+    contacts = _contacts([organisation.pk]) if required is None else required
+    return {contact.pk for contact in contacts}
+
+
+def withdrawal_effects(contact: Contact) -> list[Withdrawal]:
+    """The messages of ``contact``'s organisation waiting at 30 that it can approve or whose
+    adoption it records (the named adopter), oldest first, each with whether nobody would
+    be left who can once its portal access is withdrawn. Nothing for a contact who cannot
+    act in OutSite now."""
+    if not (contact.portal_access and contact.user_id is not None):
+        return []
+    organisation = contact.organisation
+    waiting = (
+        ApprovalMessage.objects.filter(organisation=organisation, status=Status.IN_REVIEW)
+        .select_related("organisation", "workflow")
+        .defer("document", "received_document")
+        .order_by("created_at", "pk")
+    )
+    able: dict[str, set[int]] = {}
+    effects = []
+    for message in waiting:
+        rule = approver_rule(message)
+        if rule not in able:
+            able[rule] = _able(rule, organisation)
+        approver = contact.pk in able[rule]
+        # An adoption recorded already is not asked of anyone again.
+        adopter = (
+            adopter_rule(message) == AdopterRule.NAMED
+            and organisation.adopter_id == contact.pk
+            and not message.adopted
+        )
+        if approver or adopter:
+            effects.append(
+                Withdrawal(
+                    message=message,
+                    approver=approver,
+                    adopter=adopter,
+                    nobody_approves=approver and not able[rule] - {contact.pk},
+                    nobody_adopts=adopter,
+                )
+            )
+    return effects
 
 
 def adopter_rule(message: ApprovalMessage) -> str:

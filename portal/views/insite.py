@@ -14,7 +14,18 @@ from django.contrib import messages as flash
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, F, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,7 +72,13 @@ from portal.forms import (
 )
 from portal.views import common
 from workflow import selectors, services, submission
-from workflow.approvers import can_adopt, nobody_can_approve
+from workflow.approvers import (
+    approver_rule,
+    can_adopt,
+    nobody_can_approve,
+    nobody_can_approve_q,
+    withdrawal_effects,
+)
 from workflow.errors import Invalid, WorkflowError
 from workflow.models import ApprovalMessage, WorkflowDefinition
 from workflow.reasons import SUPERSEDED_LABEL
@@ -133,7 +150,9 @@ def attention_q() -> Q:
     ``attention_acknowledged_at``), the accountant's own review, messages
     that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
     at 60 that the poll of Digipoort marked for attention (``attention_code``) until a staff
-    member handled that."""
+    member handled that; and at once, messages at 30 that nobody can approve
+    (``nobody_can_approve_q``: no contact who can act in OutSite under the approval rule),
+    which would otherwise wait for nobody until the rule of the silent client caught them."""
     return (
         # A version that a correction replaced asks nothing more: the new one does.
         (
@@ -143,6 +162,7 @@ def attention_q() -> Q:
         | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
         | _attention_at_60()
+        | nobody_can_approve_q()
     )
 
 
@@ -153,6 +173,14 @@ def _attention_at_60() -> Q:
     )
 
 
+def with_nobody_approves(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
+    """``messages``, each with ``nobody_approves``: it waits at 30 and nobody can approve it
+    (``nobody_can_approve_q``); in the query that loads them."""
+    return messages.annotate(
+        nobody_approves=ExpressionWrapper(nobody_can_approve_q(), output_field=BooleanField())
+    )
+
+
 #: How many of the messages asking attention the dashboard shows; "en N meer" links to the rest.
 DASHBOARD_ATTENTION_ROWS = 15
 
@@ -160,16 +188,18 @@ DASHBOARD_ATTENTION_ROWS = 15
 def attention_severity() -> Case:
     """The dashboard's order of what asks attention, most urgent first: the road to the KvK
     (70, 90, and 60 with an attention code: the deadline is at stake and only staff can act),
-    then what a person of the office must handle (40, the accountant's own review), then
-    failed processing (25, the client's environment sends a correction), then clients who
-    have been silent long."""
+    then what a person of the office must handle (40, the accountant's own review, a 30
+    nobody can approve), then failed processing (25, the client's environment sends a
+    correction), then clients who have been silent long."""
     return Case(
         When(
             Q(status__in=[Status.TRANSPORT_ERROR, Status.REFUSED]) | _attention_at_60(),
             then=Value(0),
         ),
         When(
-            Q(status=Status.REJECTED) | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True),
+            Q(status=Status.REJECTED)
+            | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
+            | nobody_can_approve_q(),
             then=Value(1),
         ),
         When(status=Status.PROCESSING_FAILED, then=Value(2)),
@@ -254,7 +284,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         key=lambda m: m.severity,  # type: ignore[attr-defined]
     )
     attention = _shown(
-        messages.defer(*common.HEAVY_FIELDS).select_related("organisation"),
+        with_nobody_approves(messages.defer(*common.HEAVY_FIELDS).select_related("organisation")),
         urgent[:DASHBOARD_ATTENTION_ROWS],
         deadlines,
     )
@@ -418,7 +448,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     attention = bool(filters.get("attention"))
     sort = message_sort(request.GET.get("sort"), attention=attention)
     messages = filter_messages(base, filters, member=request.staff_member)  # type: ignore[attr-defined]
-    shown = (
+    shown = with_nobody_approves(
         messages.defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
         .prefetch_related("organisation__identifications")
@@ -529,6 +559,9 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
             message.status
         ),
         **common.approvals_context(message),
+        # At 30 with nobody who can approve it: it waits for nobody (workflow.approvers).
+        "nobody_approves": message.status == Status.IN_REVIEW
+        and nobody_can_approve(approver_rule(message), message.organisation),
         "sent_mails": notifications.sent_mails(message),
     }
 
@@ -1028,6 +1061,7 @@ def _organisation_page(
         ),
         **_approvers_context(organisation),
         **_next_steps_context(request, organisation),
+        "history": crm_selectors.organisation_history(organisation),
     }
     if approvers_form is not None:
         context["approvers_form"] = approvers_form
@@ -1326,7 +1360,7 @@ def _grant(request: HttpRequest, contact: Contact) -> bool:
     for PASSWORD_RESET_TIMEOUT). Returns whether an invitation goes out: a person who
     already logs in as the contact of another organisation of this environment keeps that
     login and is not sent a second password link."""
-    login = crm_services.grant_portal_access(contact_id=contact.pk)
+    login = crm_services.grant_portal_access(contact_id=contact.pk, by=request.user)
     if login.shared:
         return False
     user = login.user
@@ -1366,8 +1400,10 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             contact = form.save(commit=False)
             contact.organisation = organisation
+            access = contact.portal_access
+            contact.portal_access = False  # given by _grant, which records it
             contact.save()
-            invited = _grant(request, contact) if contact.portal_access else None
+            invited = _grant(request, contact) if access else None
     except crm_services.PortalLoginRefused as refused:  # someone else took the login meanwhile
         form.add_error("email", LOGIN_REFUSALS[refused.code])
         return _organisation_page(request, organisation, contact_form=form)
@@ -1381,8 +1417,11 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @post_else(_organisation_section("#contacts"))
 def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Grant or withdraw a contact's portal access (withdrawn access works immediately:
-    every OutSite request checks it). Withdrawing it for one organisation leaves the
-    person's access to the other organisations they are a contact of."""
+    every OutSite request checks it). Withdrawing first asks "Weet u het zeker?", naming
+    the messages waiting at 30 the contact approves or adopts; only the POST with
+    ``confirmed`` withdraws. Withdrawing it for one organisation leaves the person's access
+    to the other organisations they are a contact of. Both are recorded in the
+    organisation's history."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
     contact = get_object_or_404(organisation.contacts, pk=contact_pk)
     grant = request.POST.get("grant") == "1"
@@ -1390,10 +1429,7 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
         flash.error(request, _("Voor toegang tot het klantportal is een e-mailadres nodig."))
         return redirect("insite-organisation", pk=pk)
     if not grant:
-        contact.portal_access = False
-        contact.save(update_fields=["portal_access"])
-        flash.success(request, _("Toegang ingetrokken."))
-        return redirect("insite-organisation", pk=pk)
+        return _withdraw(request, organisation, contact)
     try:
         with transaction.atomic():
             invited = _grant(request, contact)
@@ -1405,6 +1441,36 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
     else:
         flash.success(request, SHARED_LOGIN)
     return redirect("insite-organisation", pk=pk)
+
+
+def _withdraw(request: HttpRequest, organisation: Organisation, contact: Contact) -> HttpResponse:
+    """ "Intrekken": the confirmation page, or with ``confirmed`` the withdrawal."""
+    back = reverse("insite-organisation", args=[organisation.pk]) + "#contacts"
+    if request.POST.get("confirmed") != "1":
+        if not contact.portal_access:
+            flash.info(request, _("Deze contactpersoon heeft al geen toegang tot het klantportal."))
+            return redirect(back)
+        effects = withdrawal_effects(contact)
+        return render(
+            request,
+            "portal/insite_contact_withdraw_confirm.html",
+            {
+                "organisation": organisation,
+                "contact": contact,
+                "effects": effects,
+                "nobody_approves": any(e.nobody_approves for e in effects),
+                "nobody_adopts": any(e.nobody_adopts for e in effects),
+                "back": back,
+            },
+        )
+    try:
+        withdrawn = crm_services.withdraw_portal_access(contact_id=contact.pk, user=request.user)
+    except crm_services.ContactAccessError as error:
+        flash.error(request, error.message)
+        return redirect(back)
+    if withdrawn:
+        flash.success(request, _("Toegang van %(name)s ingetrokken.") % {"name": contact.name})
+    return redirect(back)
 
 
 # --- set-up: connectors, tokens, message types, workflows (administrators) ----------------------

@@ -202,6 +202,9 @@ def test_mijn_clienten_counts_only_the_staff_members_own_organisations(
     vreemd = Organisation.objects.get(name="Vreemd B.V.")
     Organisation.objects.filter(pk=vreemd.pk).update(responsible=member)
     make_message(vreemd, year=2025, status=Status.REJECTED)
+    # Delta's message waits at 30 on a contact who can approve it: it asks no attention (a
+    # 30 that nobody can approve would, at once).
+    factories.ContactFactory(organisation=Organisation.objects.get(name="Delta B.V."))
 
     every = staff_client.get(reverse(DASHBOARD))
     mine = staff_client.get(reverse(DASHBOARD), {"mine": "on"})

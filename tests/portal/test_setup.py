@@ -484,7 +484,7 @@ def test_an_email_that_is_already_someone_elses_login_is_refused_not_a_500(
 def test_withdrawn_access_closes_outsite(admin_browser, browser_a, client_a, message_a):
     contact = client_a.user.client_contacts.get()
     url = reverse("insite-contact-access", args=[client_a.organisation.pk, contact.pk])
-    assert admin_browser.post(url, {"grant": "0"}).status_code == 302
+    assert admin_browser.post(url, {"grant": "0", "confirmed": "1"}).status_code == 302
     contact.refresh_from_db()
     assert not contact.portal_access
     assert browser_a.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404

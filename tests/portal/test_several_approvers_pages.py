@@ -288,7 +288,7 @@ def test_insite_warns_when_no_contact_can_approve_under_one_contact(client_a, ad
     contact = client_a.user.client_contacts.get()
     admin_browser.post(
         reverse("insite-contact-access", args=[client_a.organisation.pk, contact.pk]),
-        {"grant": "0"},
+        {"grant": "0", "confirmed": "1"},
     )
 
     html = admin_browser.get(url).content.decode()

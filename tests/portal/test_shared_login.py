@@ -177,7 +177,7 @@ def test_revoking_one_of_two_keeps_the_other_organisation(admin_browser, dga, cl
     message_a, message_b = make_message(client_a), make_message(client_b)
     browser = browser_for(dga.user)
     url = reverse("insite-contact-access", args=[client_a.organisation.pk, dga.holding.pk])
-    assert admin_browser.post(url, {"grant": "0"}).status_code == 302
+    assert admin_browser.post(url, {"grant": "0", "confirmed": "1"}).status_code == 302
 
     assert browser.get(reverse("outsite-message", args=[message_a.pk])).status_code == 404
     assert browser.get(reverse("outsite-message", args=[message_b.pk])).status_code == 200
