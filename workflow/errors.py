@@ -83,6 +83,8 @@ SENTENCES: dict[str, Any] = {
     ),
     "already_approved": _("Dit bericht is al goedgekeurd."),
     "already_approved:by": _("Dit bericht is al goedgekeurd door %(who)s op %(when)s."),
+    # The same person decided first, in another window: "U", never the own name.
+    "already_approved:own": _("U heeft dit bericht al goedgekeurd op %(when)s."),
     # A decision that comes too late for the client who makes it: another contact of the
     # organisation (or the same person in another window) decided first. Named by who and
     # when, with what can still be done; a client reads no status codes.
@@ -94,6 +96,10 @@ SENTENCES: dict[str, Any] = {
         "Dit bericht is al goedgekeurd door %(who)s op %(when)s; afkeuren kan niet meer. "
         "Klopt er iets niet, stel dan bij dit bericht een vraag aan uw accountant."
     ),
+    "already_approved:reject_own": _(
+        "U heeft dit bericht al goedgekeurd op %(when)s; afkeuren kan niet meer. Klopt er "
+        "iets niet, stel dan bij dit bericht een vraag aan uw accountant."
+    ),
     # An approval that comes too late: another contact rejected the message first (or the
     # same person in another window); what follows is a new version.
     "already_rejected:approve": _(
@@ -103,6 +109,11 @@ SENTENCES: dict[str, Any] = {
     ),
     "already_rejected:approve_by": _(
         "Dit bericht is al afgekeurd door %(who)s op %(when)s; goedkeuren kan niet meer. Uw "
+        "accountant of uw administratie stuurt een nieuwe versie ter goedkeuring. Moet deze "
+        "versie toch worden goedgekeurd, vraag dan uw accountant het bericht terug te zetten."
+    ),
+    "already_rejected:approve_own": _(
+        "U heeft dit bericht al afgekeurd op %(when)s; goedkeuren kan niet meer. Uw "
         "accountant of uw administratie stuurt een nieuwe versie ter goedkeuring. Moet deze "
         "versie toch worden goedgekeurd, vraag dan uw accountant het bericht terug te zetten."
     ),

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from crm.models import Contact
 from kvk.status import Status
 from tests import factories
 from tests.portal.conftest import browser_for, make_message
@@ -96,3 +97,49 @@ def test_approving_as_not_adopted_after_a_rejection_names_who_rejected(client_a)
 
     assert "Dit bericht is al afgekeurd door Petra Mulder op " in page
     assert "Het bericht heeft status" not in page
+
+
+def test_approving_after_rejecting_in_another_window_speaks_to_the_reader(client_a):
+    """The same person rejected in another tab: "U heeft", never their own name in the
+    third person (workflow.selectors CLIENT_ACTOR_ROLES: no third person about the reader)."""
+    Contact.objects.filter(user=client_a.user).update(name="Jan de Vries")
+    message = _adopted(client_a)
+    services.reject(
+        message_id=message.pk, actor=Actor.for_user(client_a.user), reason="De omzet klopt niet"
+    )
+
+    page = _approve(browser_for(client_a.user), message).content.decode()
+
+    assert "U heeft dit bericht al afgekeurd op " in page
+    assert "goedkeuren kan niet meer" in page
+    assert "al afgekeurd door Jan de Vries" not in page
+    refused_without_a_status_code(page, message, Status.REJECTED, "approved")
+
+
+def test_approving_twice_in_two_windows_speaks_to_the_reader(client_a):
+    """A second approval from another tab by the one who approved: "U heeft"."""
+    Contact.objects.filter(user=client_a.user).update(name="Jan de Vries")
+    message = _adopted(client_a)
+    browser = browser_for(client_a.user)
+    _approve(browser, message)
+
+    page = _approve(browser, message).content.decode()
+
+    assert "U heeft dit bericht al goedgekeurd op " in page
+    assert "al goedgekeurd door Jan de Vries" not in page
+    assert message.events.filter(action="approved").count() == 1
+
+
+def test_approving_after_the_other_contact_approved_names_who_approved(client_a):
+    """Another contact approved first: named in the third person, as before."""
+    petra = factories.ContactFactory(organisation=client_a.organisation, name="Petra Mulder")
+    message = _adopted(client_a)
+    services.approve(
+        message_id=message.pk,
+        actor=Actor.for_user(petra.user),
+        document_sha256=message.document_sha256,
+    )
+
+    page = _approve(browser_for(client_a.user), message).content.decode()
+
+    assert "Dit bericht is al goedgekeurd door Petra Mulder op " in page

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from crm.models import Contact
 from kvk.status import Status
 from tests import factories
 from tests.portal.conftest import browser_for, make_message
@@ -73,3 +74,21 @@ def test_rejecting_a_replaced_version_says_a_newer_version_is_reviewed(client_a)
     assert "Het bericht heeft status" not in page
     older.refresh_from_db()
     assert older.status == Status.PROCESSING_FAILED
+
+
+def test_rejecting_after_approving_in_another_window_speaks_to_the_reader(client_a):
+    """The same person approved in another tab: "U heeft", never their own name in the
+    third person (workflow.selectors CLIENT_ACTOR_ROLES: no third person about the reader)."""
+    Contact.objects.filter(user=client_a.user).update(name="Jan de Vries")
+    message = make_message(client_a)
+    actor = Actor.for_user(client_a.user)
+    services.adopt(message_id=message.pk, actor=actor, adoption_date=date.today())
+    message.refresh_from_db()
+    services.approve(message_id=message.pk, actor=actor, document_sha256=message.document_sha256)
+
+    page = _reject(browser_for(client_a.user), message).content.decode()
+
+    assert "U heeft dit bericht al goedgekeurd op " in page
+    assert "afkeuren kan niet meer" in page
+    assert "al goedgekeurd door Jan de Vries" not in page
+    refused_without_a_status_code(page, message, Status.APPROVED, "rejected")

@@ -171,7 +171,7 @@ def _approve(
     ``not_adopted``, the approval of the accounts as not adopted (``approve_not_adopted``
     in workflow.services.not_adopted, which checks what that needs first)."""
     transition = message.approve_not_adopted if not_adopted else message.approve
-    refusal = _approval_refusal(message)
+    refusal = _approval_refusal(message, actor)
     if refusal is not None:
         raise refusal
     if message.status != Status.IN_REVIEW:
@@ -244,53 +244,58 @@ def _require_approver(message: ApprovalMessage, actor: Actor) -> None:
         raise NotPermitted("not_a_required_approver:reject")
 
 
-def _already_approved(message: ApprovalMessage, *, rejecting: bool = False) -> Conflict:
+def _already_approved(
+    message: ApprovalMessage, actor: Actor, *, rejecting: bool = False
+) -> Conflict:
     """The conflict of a second approval, or (``rejecting``) of a rejection after the
     approval: who approved the message, and when, where the audit trail knows."""
-    if rejecting:
-        key, named = "already_approved:reject", "already_approved:reject_by"
-    else:
-        key, named = "already_approved", "already_approved:by"
-    return _decided_first(message, ("approved", APPROVED_NOT_ADOPTED), key, named)
+    variant = ":reject" if rejecting else ""
+    return _decided_first(
+        message, actor, ("approved", APPROVED_NOT_ADOPTED), f"already_approved{variant}"
+    )
 
 
 def _decided_first(
-    message: ApprovalMessage, actions: tuple[str, ...], key: str, named: str
+    message: ApprovalMessage, actor: Actor, actions: tuple[str, ...], key: str
 ) -> Conflict:
-    """The conflict of a decision someone took first: ``named`` with who and when (the last
-    event of ``actions``), or ``key`` where the audit trail does not know."""
+    """The conflict of a decision someone took first (the last event of ``actions``):
+    ``key`` where the audit trail does not know who; ``key`` with ``_by`` (after a variant)
+    or ``:by`` naming who and when; ``_own``/``:own`` with when, where the actor is the one
+    who decided (in another window): the reader is never named in the third person."""
     event = _last_event(message, *actions)
     if event is None:
         return Conflict(key)
-    return Conflict(named, {"who": event_actor_name(event), "when": event.created_at})
+    joint = "_" if ":" in key else ":"
+    user_id = getattr(actor.user, "pk", None)
+    if event.actor_kind == actor.kind == Actor.Kind.CLIENT_USER and event.actor_user_id == user_id:
+        return Conflict(f"{key}{joint}own", {"when": event.created_at})
+    return Conflict(f"{key}{joint}by", {"who": event_actor_name(event), "when": event.created_at})
 
 
-def _approval_refusal(message: ApprovalMessage) -> Conflict | None:
+def _approval_refusal(message: ApprovalMessage, actor: Actor) -> Conflict | None:
     """Why the client's approval comes too late, in words (a client reads no status codes):
     the message was approved already (who, and when); a newer version replaced it; or it
     was rejected meanwhile, by another contact of the organisation or in another window
-    (who, and when), and a new version follows. None otherwise (the caller refuses any
-    other status with the status itself)."""
+    (who, and when; "U" when it was the actor), and a new version follows. None otherwise
+    (the caller refuses any other status with the status itself)."""
     if message.status in (*FILING_STATUSES, Status.REFUSED):
-        return _already_approved(message)
+        return _already_approved(message, actor)
     if message.superseded or (message.status == Status.REJECTED and is_replaced(message)):
         return Conflict("replaced")
     if message.status == Status.REJECTED:
-        return _decided_first(
-            message, ("rejected",), "already_rejected:approve", "already_rejected:approve_by"
-        )
+        return _decided_first(message, actor, ("rejected",), "already_rejected:approve")
     return None
 
 
-def _rejection_refusal(message: ApprovalMessage) -> Conflict | None:
+def _rejection_refusal(message: ApprovalMessage, actor: Actor) -> Conflict | None:
     """Why the client's rejection comes too late, in words (a client reads no status
     codes): the message was approved meanwhile, by another contact of the organisation or
-    in another window (who, and when), or a newer version replaced it. None while it waits
-    for the decision."""
+    in another window (who, and when; "U" when it was the actor), or a newer version
+    replaced it. None while it waits for the decision."""
     if message.superseded:
         return Conflict("replaced")
     if message.status in (*FILING_STATUSES, Status.REFUSED):
-        return _already_approved(message, rejecting=True)
+        return _already_approved(message, actor, rejecting=True)
     return None
 
 
@@ -319,7 +324,7 @@ def reject(*, message_id: int, actor: Actor, reason: str) -> ApprovalMessage:
     _require_client(message, actor, _("dit bericht afkeuren"))
     if message.status == Status.REJECTED:
         return message
-    refusal = _rejection_refusal(message)
+    refusal = _rejection_refusal(message, actor)
     if refusal is not None:
         raise refusal
     _require_approver(message, actor)
