@@ -521,7 +521,7 @@ def _outcome_step(message: OutboundMessage, detail: str, report_url: str) -> Ste
     if message.status == Status.IN_REVIEW:
         return Step(
             _(
-                "Het bericht ligt ter beoordeling bij de cliënt in het klantportal. Klik later "
+                "Het bericht ligt ter beoordeling bij de cliënt in de klantportal. Klik later "
                 "op 'Verzenden/ontvangen accountancyportal' om de uitkomst op te halen."
             ),
             detail + "#verzenden",

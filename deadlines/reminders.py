@@ -137,7 +137,7 @@ def _single_text() -> tuple[str, str]:
         gettext(
             "Beste %(name)s,\n\n"
             "De jaarrekening %(year)s van %(organisation)s staat al %(days)s dagen voor u klaar "
-            "in het klantportal en wacht op uw beoordeling.\n"
+            "in de klantportal en wacht op uw beoordeling.\n"
             "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het bericht "
             "goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
             "%(deadline_paragraph)s"
@@ -158,14 +158,14 @@ def _list_text(count: int) -> tuple[str, str]:
         ),
         ngettext(
             "Beste %(name)s,\n\n"
-            "Deze jaarrekening staat voor u klaar in het klantportal en wacht op uw "
+            "Deze jaarrekening staat voor u klaar in de klantportal en wacht op uw "
             "beoordeling:\n\n"
             "%(items)s\n"
             "Controleer de stukken, vink 'Jaarrekening vastgesteld' aan en keur het "
             "bericht goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
             "Met vriendelijke groet,\n%(sender)s\n",
             "Beste %(name)s,\n\n"
-            "Deze %(count)s jaarrekeningen staan voor u klaar in het klantportal en wachten op "
+            "Deze %(count)s jaarrekeningen staan voor u klaar in de klantportal en wachten op "
             "uw beoordeling:\n\n"
             "%(items)s\n"
             "Controleer per bericht de stukken, vink 'Jaarrekening vastgesteld' aan en keur het "
@@ -513,7 +513,7 @@ def _give_up_dead_mails() -> None:
 
 
 _GONE = (
-    "niet verzonden, want geen contactpersoon met dit e-mailadres heeft nog toegang tot het "
+    "niet verzonden, want geen contactpersoon met dit e-mailadres heeft nog toegang tot de "
     "klantportal."
 )
 

@@ -122,7 +122,7 @@ EMAIL_REFUSALS = {
         "wordt hier niet gewijzigd. Koppel eerst een eigen login aan de contactpersoon."
     ),
     "email_required": _(
-        "Deze contactpersoon heeft een login voor het klantportal en logt in met dit "
+        "Deze contactpersoon heeft een login voor de klantportal en logt in met dit "
         "e-mailadres; laat het daarom niet leeg."
     ),
 }

@@ -695,7 +695,7 @@ class ContactForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("portal_access") and not data.get("email"):
-            self.add_error("email", _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+            self.add_error("email", _("Voor toegang tot de klantportal is een e-mailadres nodig."))
         elif data.get("portal_access") and self.organisation is not None:
             # The login this person gets: a new one, or the one they already have as the
             # contact of another organisation of this environment (crm.services).

@@ -568,7 +568,7 @@ def send_invitation(contact, link: str) -> None:
     works and what to do once it expired ("Wachtwoord vergeten?" reaches an invited client
     without a password too: portal.forms.PasswordResetForm)."""
     with translation.override(contact.language or settings.LANGUAGE_CODE):
-        subject = _("Uitnodiging voor het klantportal van %(firm)s") % {
+        subject = _("Uitnodiging voor de klantportal van %(firm)s") % {
             "firm": contact.organisation.environment.name
         }
         body = render_to_string(

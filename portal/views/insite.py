@@ -1380,7 +1380,7 @@ def _grant(request: HttpRequest, contact: Contact) -> bool:
 
 #: What the staff member reads when the person already has a login (no invitation sent).
 SHARED_LOGIN = _(
-    "Deze persoon heeft al een login voor het klantportal, als contactpersoon van een andere "
+    "Deze persoon heeft al een login voor de klantportal, als contactpersoon van een andere "
     "organisatie van dit kantoor, en ziet daarmee nu ook de berichten van deze organisatie. "
     "Er is geen nieuwe uitnodiging verstuurd."
 )
@@ -1426,7 +1426,7 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
     contact = get_object_or_404(organisation.contacts, pk=contact_pk)
     grant = request.POST.get("grant") == "1"
     if grant and not contact.email:
-        flash.error(request, _("Voor toegang tot het klantportal is een e-mailadres nodig."))
+        flash.error(request, _("Voor toegang tot de klantportal is een e-mailadres nodig."))
         return redirect("insite-organisation", pk=pk)
     if not grant:
         return _withdraw(request, organisation, contact)

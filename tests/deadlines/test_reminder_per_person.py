@@ -231,7 +231,7 @@ def test_a_contact_gone_before_the_mail_records_why(org, django_capture_on_commi
     assert entry.sent_at is None
     assert entry.error == (
         "anna@example.nl: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
-        "nog toegang tot het klantportal."
+        "nog toegang tot de klantportal."
     )
 
 
@@ -305,6 +305,6 @@ def test_a_company_the_person_left_before_the_mail_is_not_in_it(
     assert gone.sent_at is None
     assert gone.error == (
         "jan@example.nl: niet verzonden, want geen contactpersoon met dit e-mailadres heeft "
-        "nog toegang tot het klantportal."
+        "nog toegang tot de klantportal."
     )
     assert ReminderLog.objects.filter(sent_at__isnull=False).count() == 4

@@ -213,7 +213,7 @@ def test_client_mail_speaks_to_the_client(client_a, staff, django_capture_on_com
     # names it (seed: kvk-jaarstukken-deponeren-via-accountancyportal.txt).
     assert "Status: Wacht op uw beoordeling" in sent.body
     assert "door cliënt" not in sent.body and "30" not in sent.body.split("Status:")[1]
-    assert "in het klantportal." in sent.body
+    assert "in de klantportal." in sent.body
 
 
 def test_staff_mail_keeps_the_status_code(client_a, staff, django_capture_on_commit_callbacks):
@@ -275,4 +275,4 @@ def test_the_invitation_names_the_klantportal(client_a):
     contact = client_a.user.client_contacts.get()
     notifications.send_invitation(contact, "https://portaal.example/wachtwoord/")
     (sent,) = _to(contact.email)
-    assert "klantportal van" in sent.subject and "voor het klantportal." in sent.body
+    assert "klantportal van" in sent.subject and "voor de klantportal." in sent.body

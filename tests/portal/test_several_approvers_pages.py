@@ -293,7 +293,7 @@ def test_insite_warns_when_no_contact_can_approve_under_one_contact(client_a, ad
 
     html = admin_browser.get(url).content.decode()
     assert 'id="approvers-missing"' in html
-    assert "geen contactpersoon heeft toegang tot het klantportal. Geef een contactpersoon" in html
+    assert "geen contactpersoon heeft toegang tot de klantportal. Geef een contactpersoon" in html
     contact.portal_access = True
     contact.save()
     assert 'id="approvers-missing"' not in admin_browser.get(url).content.decode()
@@ -309,7 +309,7 @@ def test_a_refused_contact_keeps_what_was_typed_and_says_why(client_a, admin_bro
     assert refused.status_code == 400
     html = refused.content.decode()
     assert "De contactpersoon is niet toegevoegd; zie de meldingen bij de velden." in html
-    assert "Voor toegang tot het klantportal is een e-mailadres nodig." in html
+    assert "Voor toegang tot de klantportal is een e-mailadres nodig." in html
     assert 'value="Eva Zonder"' in html and "<details open>" in html
     assert not client_a.organisation.contacts.filter(name="Eva Zonder").exists()
 

@@ -24,7 +24,7 @@ from workflow import selectors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_tasks_run_here")]
 
-SHARED = "Deze persoon heeft al een login voor het klantportal"
+SHARED = "Deze persoon heeft al een login voor de klantportal"
 
 
 @dataclass
