@@ -130,5 +130,7 @@ urlpatterns = [
     path("insite/berichtsoorten/<int:pk>/", insite.message_type_edit, name="insite-message-type"),
     # --- OutSite (clients) -------------------------------------------------------------------
     path("outsite/", views.outsite_home, name="outsite-home"),
-    *_message_paths("outsite", outsite),
+    *_message_paths(
+        "outsite", outsite, ("bevestigen/<str:action>", outsite.message_confirm, "confirm")
+    ),
 ]

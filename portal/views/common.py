@@ -557,17 +557,20 @@ class Side:
 
 
 def post_else_message(
-    detail: str, messages: Callable[[HttpRequest], QuerySet[ApprovalMessage]]
+    detail: str,
+    messages: Callable[[HttpRequest], QuerySet[ApprovalMessage]],
+    *,
+    asks: Callable[..., bool] | None = None,
 ) -> Callable[[Callable], Callable]:
     """``post_else`` for a view a message's form posts to (an action, a comment): a GET
-    answers with the message page (URL name ``detail``); 404 for a message not among
-    ``messages``, as everywhere."""
+    answers with the message page (URL name ``detail``), or where ``asks`` says so with the
+    view's question; 404 for a message not among ``messages``, as everywhere."""
 
     def message_page(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> str:
         message_or_404(messages(request).defer(*HEAVY_FIELDS), pk)
         return reverse(detail, args=[pk])
 
-    return post_else(message_page)
+    return post_else(message_page, asks=asks)
 
 
 def detail_page(

@@ -649,9 +649,14 @@ def message_size_class(request: HttpRequest, pk: int) -> HttpResponse:
 ACTIONS = ("review", "repair")
 
 
+def _asks_repair(request: HttpRequest, pk: int, action: str) -> bool:
+    """A GET of "Berichtstatus herstellen" asks its question again (``post_else``)."""
+    return action == "repair"
+
+
 @common.staff_view()
 @activation.required
-@common.post_else_message("insite-message", common.staff_messages)
+@common.post_else_message("insite-message", common.staff_messages, asks=_asks_repair)
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The staff actions: complete the accountant review, repair the message status."""
     message = common.message_or_404(common.staff_messages(request), pk)
@@ -721,9 +726,10 @@ def _repair(request: HttpRequest, message: ApprovalMessage) -> HttpResponse:
     """ "Berichtstatus herstellen" (40 -> 30): the first POST asks "Weet u het zeker?" with
     the reason the client will read; the one with ``confirmed`` and a reason repairs."""
     if message.status != Status.REJECTED:
-        flash.error(request, _("Alleen een afgekeurd bericht (status 40) kan worden hersteld."))
+        if request.method == "POST":  # a GET (a reload, the history) only goes to the message
+            flash.error(request, _("Alleen een afgekeurd bericht (status 40) kan worden hersteld."))
         return redirect("insite-message", pk=message.pk)
-    confirmed = request.POST.get("confirmed") == "1"
+    confirmed = request.method == "POST" and request.POST.get("confirmed") == "1"
     form = RepairForm(request.POST if confirmed else None)
     if not form.is_valid():
         return render(
@@ -901,17 +907,24 @@ def _record_checked_delivery(
     }
 
 
+def _asks_resend(request: HttpRequest, pk: int) -> bool:
+    """A GET of "Opnieuw verzenden" asks its question again (``post_else``)."""
+    return True
+
+
 @common.staff_view()
 @activation.required
-@common.post_else_message("insite-message", common.staff_messages)
+@common.post_else_message("insite-message", common.staff_messages, asks=_asks_resend)
 def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Opnieuw verzenden" (status 70): the first POST asks "Weet u het zeker?", the second
-    one (``confirmed``) sends, with a fresh budget of automatic attempts."""
+    """ "Opnieuw verzenden" (status 70): the first POST (or a GET, the language switch's)
+    asks "Weet u het zeker?", the second one (``confirmed``) sends, with a fresh budget of
+    automatic attempts."""
     message = common.message_or_404(common.staff_messages(request).defer(*common.HEAVY_FIELDS), pk)
-    if request.POST.get("confirmed") != "1":
+    if request.method != "POST" or request.POST.get("confirmed") != "1":
         refusal = services.resend_refusal(message)
         if refusal is not None:  # not at 70, or a newer version replaced it
-            flash.error(request, refusal.message)
+            if request.method == "POST":  # a GET (a reload, the history): the message page
+                flash.error(request, refusal.message)
             return redirect("insite-message", pk=pk)
         return render(request, "portal/insite_resend_confirm.html", {"message": message})
     common.perform(

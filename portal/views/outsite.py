@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from crm.models import Organisation
 from deadlines import periods
@@ -194,6 +197,14 @@ shared = common.message_views(
 #: The actions of the client's forms, each the last segment of its address.
 ACTIONS = ("adopt", "approve", "not_adopted", "reject")
 
+#: Each action's form.
+FORMS = {
+    "adopt": AdoptForm,
+    "approve": ApproveForm,
+    "not_adopted": NotAdoptedForm,
+    "reject": RejectForm,
+}
+
 
 @common.client_view
 @activation.required
@@ -206,12 +217,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     is the adoption (``_asked_first``); an error is shown under its field with the input
     kept."""
     message = common.message_or_404(common.client_messages(request), pk)
-    form_class = {
-        "adopt": AdoptForm,
-        "approve": ApproveForm,
-        "not_adopted": NotAdoptedForm,
-        "reject": RejectForm,
-    }[action]
+    form_class = FORMS[action]
     extra = {"bounds": selectors.adoption_bounds(message)} if action == "adopt" else {}
     form = form_class(request.POST, **extra)
     if not form.is_valid():
@@ -275,19 +281,62 @@ def _asked_first(
     # moved on meanwhile (a newer version replaced it) the service says why it cannot.
     waiting = message.status == Status.IN_REVIEW
     if waiting and request.POST.get("confirmed") != "1" and _asks_confirmation(message, action):
-        return render(
-            request,
-            "portal/outsite_confirm.html",
-            {
-                "message": message,
-                "action": action,
-                "form": form,
-                # Approving files the accounts: whether their filing deadline has passed.
-                "filing": periods.message_row(message) if action != "reject" else None,
-                **common.approvals_context(message, request.user),
-            },
-        )
+        return _confirmation(request, message, action, form)
     return None
+
+
+def _confirmation(
+    request: HttpRequest, message: ApprovalMessage, action: str, form: Any
+) -> HttpResponse:
+    """ "Weet u het zeker?": what follows the action, to confirm. The page is the answer to a
+    POST; its language switch leads to the same question by GET (``message_confirm``), not
+    to the message page a GET of the action's address gives."""
+    return render(
+        request,
+        "portal/outsite_confirm.html",
+        {
+            "message": message,
+            "action": action,
+            "form": form,
+            # Approving files the accounts: whether their filing deadline has passed.
+            "filing": periods.message_row(message) if action != "reject" else None,
+            **common.approvals_context(message, request.user),
+            "language_next": _confirmation_address(message, action, form),
+        },
+    )
+
+
+def _confirmation_address(message: ApprovalMessage, action: str, form: Any) -> str:
+    """The address of this confirmation by GET: with the fingerprint the client is asked to
+    approve. A typed reason stays out of the address (it would land in the server's logs
+    and the browser's history): it is typed again there."""
+    query = {}
+    if action == "approve":
+        query = {"document_sha256": form.cleaned_data["document_sha256"]}
+    elif action == "not_adopted":
+        query = {"understood": "on"}
+    address = reverse("outsite-confirm", args=[message.pk, action])
+    return f"{address}?{urlencode(query)}" if query else address
+
+
+@common.client_view
+@activation.required
+@require_safe
+def message_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The confirmation of approving, filing as not adopted or rejecting by GET, where the
+    language switch of the page the POST gave leads: it only asks; "Ja" posts to the action
+    as there. Once the message no longer waits for the decision, or without the fingerprint
+    of its document, the message page."""
+    message = common.message_or_404(common.client_messages(request), pk)
+    if action not in FORMS:
+        raise Http404
+    form = FORMS[action](request.GET if action != "reject" else None)
+    waiting = message.status == Status.IN_REVIEW and _asks_confirmation(message, action)
+    if not waiting or (form.is_bound and not form.is_valid()):
+        return redirect("outsite-message", pk=pk)
+    if action == "approve" and form.cleaned_data["document_sha256"] != message.document_sha256:
+        return redirect("outsite-message", pk=pk)  # the document changed: look at it again
+    return _confirmation(request, message, action, form)
 
 
 def _other_date_unconfirmed(message: ApprovalMessage, form: Any, request: HttpRequest) -> bool:

@@ -19,6 +19,7 @@ from portal import notifications
 from tests.factories import PASSWORD
 from tests.kvk_digipoort.conftest import build_xbrl, wait_until_final
 from tests.portal.conftest import make_message
+from tests.portal.test_confirm_language_switch import switch_to_english
 from workflow import reasons as reason_catalogue
 from workflow import services
 from workflow.models import ApprovalMessage, StatusEvent
@@ -698,3 +699,19 @@ def test_a_dead_end_70_mail_asks_the_staff_to_act(
     assert "status 70" in sent.body and "Opnieuw verzenden" in sent.body
     assert "TLS: certificate" in sent.body  # the staff read the detail
     assert f"/insite/berichten/{message.pk}/" in sent.body
+
+
+def test_switching_language_on_the_resend_question_keeps_the_question(
+    verified_staff, client_a, submissions, django_capture_on_commit_callbacks
+):
+    """The question is the answer to a POST; the language switch's ``next`` is its address,
+    whose GET asks again (and sends nothing)."""
+    message = at_70(client_a)
+    question = verified_staff.post(reverse("insite-resend", args=[message.pk]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        switched = switch_to_english(verified_staff, question.content.decode())
+
+    page = switched.content.decode()
+    assert '<html lang="en">' in page and 'name="confirmed" value="1"' in page
+    assert events(message, "resend") == [] and submissions == []
