@@ -19,6 +19,7 @@ from django.urls import reverse
 from kvk.status import Status
 from tests.conftest import message_at_30
 from tests.portal.conftest import make_message
+from tests.portal.test_late_approval import adopted
 from workflow import services
 from workflow.models import Actor
 
@@ -40,17 +41,17 @@ def _asked(browser, message, action: str, **data) -> str:
     return browser.post(reverse("outsite-action", args=[message.pk, action]), data).content.decode()
 
 
-def _adopted(client):
-    message = make_message(client)
-    services.adopt(
-        message_id=message.pk, actor=Actor.for_user(client.user), adoption_date=date.today()
-    )
+def _confirmed(browser, message, action: str, **data) -> int:
+    """ "Ja" on the question: the action is done; the message's status after it."""
+    data = {"confirmed": "1", **data}
+    response = browser.post(reverse("outsite-action", args=[message.pk, action]), data)
+    assert response.status_code == 302
     message.refresh_from_db()
-    return message
+    return message.status
 
 
 def test_switching_language_on_the_approval_question_keeps_the_question(browser_a, client_a):
-    message = _adopted(client_a)
+    message = adopted(client_a)
     asked = _asked(browser_a, message, "approve", document_sha256=message.document_sha256)
     assert 'id="confirm-approve-button"' in asked
 
@@ -63,13 +64,8 @@ def test_switching_language_on_the_approval_question_keeps_the_question(browser_
     assert f'name="document_sha256" value="{message.document_sha256}"' in page
     message.refresh_from_db()
     assert message.status == Status.IN_REVIEW  # asking again approves nothing
-    confirmed = browser_a.post(
-        reverse("outsite-action", args=[message.pk, "approve"]),
-        {"document_sha256": message.document_sha256, "confirmed": "1"},
-    )
-    assert confirmed.status_code == 302
-    message.refresh_from_db()
-    assert message.status == Status.APPROVED
+    sha = message.document_sha256
+    assert _confirmed(browser_a, message, "approve", document_sha256=sha) == Status.APPROVED
 
 
 def test_switching_language_on_the_rejection_question_keeps_the_question(browser_a, client_a):
@@ -86,13 +82,8 @@ def test_switching_language_on_the_rejection_question_keeps_the_question(browser
     assert '<textarea name="reason"' in page  # typed again
     message.refresh_from_db()
     assert message.status == Status.IN_REVIEW
-    confirmed = browser_a.post(
-        reverse("outsite-action", args=[message.pk, "reject"]),
-        {"reason": "The turnover is wrong", "confirmed": "1"},
-    )
-    assert confirmed.status_code == 302
-    message.refresh_from_db()
-    assert message.status == Status.REJECTED
+    reason = "The turnover is wrong"
+    assert _confirmed(browser_a, message, "reject", reason=reason) == Status.REJECTED
 
 
 def test_switching_language_on_the_not_adopted_question_keeps_the_question(browser_a, client_a):
@@ -111,7 +102,7 @@ def test_switching_language_on_the_not_adopted_question_keeps_the_question(brows
 def test_the_question_by_get_only_while_the_message_waits(browser_a, browser_b, client_a):
     """Another fingerprint, or a message decided meanwhile: the message page; another
     organisation's message: not found."""
-    message = _adopted(client_a)
+    message = adopted(client_a)
     address = reverse("outsite-confirm", args=[message.pk, "approve"])
     detail = reverse("outsite-message", args=[message.pk])
 

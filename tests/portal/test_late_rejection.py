@@ -81,12 +81,16 @@ def test_rejecting_after_approving_in_another_window_speaks_to_the_reader(client
     third person (workflow.selectors CLIENT_ACTOR_ROLES: no third person about the reader)."""
     Contact.objects.filter(user=client_a.user).update(name="Jan de Vries")
     message = make_message(client_a)
-    actor = Actor.for_user(client_a.user)
-    services.adopt(message_id=message.pk, actor=actor, adoption_date=date.today())
-    message.refresh_from_db()
-    services.approve(message_id=message.pk, actor=actor, document_sha256=message.document_sha256)
+    browser = browser_for(client_a.user)
+    for action, data in (
+        ("adopt", {"adopted": "on", "adoption_date": date.today().isoformat()}),
+        ("approve", {"confirmed": "1"}),
+    ):
+        message.refresh_from_db()
+        data = {**data, "document_sha256": message.document_sha256}
+        browser.post(reverse("outsite-action", args=[message.pk, action]), data)
 
-    page = _reject(browser_for(client_a.user), message).content.decode()
+    page = _reject(browser, message).content.decode()
 
     assert "U heeft dit bericht al goedgekeurd op " in page
     assert "afkeuren kan niet meer" in page
