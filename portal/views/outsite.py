@@ -330,9 +330,10 @@ def message_confirm(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     message = common.message_or_404(common.client_messages(request), pk)
     if action not in FORMS:
         raise Http404
+    if message.status != Status.IN_REVIEW or not _asks_confirmation(message, action):
+        return redirect("outsite-message", pk=pk)  # adopting asks nothing of this kind
     form = FORMS[action](request.GET if action != "reject" else None)
-    waiting = message.status == Status.IN_REVIEW and _asks_confirmation(message, action)
-    if not waiting or (form.is_bound and not form.is_valid()):
+    if form.is_bound and not form.is_valid():
         return redirect("outsite-message", pk=pk)
     if action == "approve" and form.cleaned_data["document_sha256"] != message.document_sha256:
         return redirect("outsite-message", pk=pk)  # the document changed: look at it again

@@ -109,6 +109,9 @@ def test_the_question_by_get_only_while_the_message_waits(browser_a, browser_b, 
     other = browser_a.get(address, {"document_sha256": "0" * 64})
     assert (other.status_code, other.url) == (302, detail)
     assert browser_b.get(address, {"document_sha256": message.document_sha256}).status_code == 404
+    adopt = browser_a.get(reverse("outsite-confirm", args=[message.pk, "adopt"]))
+    assert (adopt.status_code, adopt.url) == (302, detail)
+    assert browser_a.get(reverse("outsite-confirm", args=[message.pk, "x"])).status_code == 404
     services.approve(
         message_id=message.pk,
         actor=Actor.for_user(client_a.user),
