@@ -1461,7 +1461,7 @@ def _withdraw(request: HttpRequest, organisation: Organisation, contact: Contact
     back = reverse("insite-organisation", args=[organisation.pk]) + "#contacts"
     if request.POST.get("confirmed") != "1":
         if not contact.portal_access:
-            flash.info(request, _("Deze contactpersoon heeft al geen toegang tot het klantportal."))
+            flash.info(request, _("Deze contactpersoon heeft al geen toegang tot de klantportal."))
             return redirect(back)
         effects = withdrawal_effects(contact)
         return render(

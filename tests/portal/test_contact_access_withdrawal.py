@@ -58,7 +58,7 @@ def test_withdrawing_asks_first_naming_the_messages_that_would_wait_for_nobody(
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Toegang tot het klantportal intrekken voor Jan Jansen" in html
+    assert "Toegang tot de klantportal intrekken voor Jan Jansen" in html
     assert reverse("insite-message", args=[message.pk]) in html
     assert "Daarna kan niemand dit bericht goedkeuren." in html
     assert NOBODY_LEFT in html
