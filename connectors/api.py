@@ -467,6 +467,7 @@ class MessageListView(ClientAPIView):
                 filename=data["filename"],
                 content=data["content"],
                 actor=self.actor(request),
+                proposed_adoption_date=data.get("proposed_adoption_date"),
             )
         except Conflict as error:
             raise ApiError(409, error.code, error.message, extra=_conflict_extra(error))

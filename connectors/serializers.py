@@ -101,6 +101,26 @@ class Base64ContentField(TextOnly, FastText):
     """Base64 text; decoded (and size-checked) by UploadSerializer.validate_content."""
 
 
+#: A day as the KvK's dates are written (BR-KVK-4.20: YYYY-MM-DD), and nothing else.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class StrictDateField(TextOnly, serializers.DateField):
+    """A day written YYYY-MM-DD that exists in the calendar; DRF alone would also take a
+    month or day of one digit."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Dit is geen geldige datum; schrijf een bestaande datum als JJJJ-MM-DD."
+        )
+    }
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str) and not _DAY.fullmatch(value):
+            self.fail("invalid")
+        return super().to_internal_value(value)
+
+
 #: Allowed characters of a file name: no path separator, no C0 or C1 control character.
 _NAME_CHAR = r"[^/\\\x00-\x1f\x7f-\x9f]"
 FILENAME_PATTERN = rf"^{_NAME_CHAR}*[^\s/\\\x00-\x1f\x7f-\x9f]{_NAME_CHAR}*$"
@@ -118,6 +138,17 @@ class UploadSerializer(serializers.Serializer):
         error_messages={"invalid": gettext_lazy("Ongeldige bestandsnaam.")},
     )
     content = Base64ContentField(help_text="Base64 of the XBRL instance.")
+    proposed_adoption_date = StrictDateField(
+        required=False,
+        allow_null=True,
+        help_text="Optional: the adoption date the client entered with accounts that are not "
+        'adopted yet ("Datum vaststelling jaarrekening"; their document carries '
+        "DocumentAdoptionStatus Nee or none, and no DocumentAdoptionDate). It fills in the "
+        'form where the client ticks "Jaarrekening vastgesteld" in the client portal; '
+        "only that tick adopts the accounts and puts the date into the document. Not a fact "
+        "of the document: a retry of the same message id keeps the date of the first upload. "
+        "Anything but an existing day written YYYY-MM-DD is refused with code invalid.",
+    )
 
     def validate_content(self, value: str) -> bytes:
         # Check the size before decoding so an oversized upload costs no memory twice.

@@ -304,6 +304,14 @@ class ApprovalMessage(FSMModelMixin, models.Model):
     )
     adopted = models.BooleanField(_("jaarrekening vastgesteld"), default=False)
     adoption_date = models.DateField(_("datum vaststelling"), null=True, blank=True)
+    # The adoption date the client entered in its reporting cockpit ("Datum vaststelling
+    # jaarrekening"), sent with the upload (connectors.api): a proposal that fills in the
+    # OutSite form where the client ticks "Jaarrekening vastgesteld", never a fact of the
+    # document. The accounts are adopted, and the date put into the document, only by that
+    # tick (services.adopt); until then the document stays as received.
+    proposed_adoption_date = models.DateField(
+        _("datum vaststelling volgens de klant"), null=True, blank=True
+    )
     # The date by which every current director and supervisory director signed the received
     # document (None when one did not sign or no date is given): when all shareholders are
     # directors, signing is adoption and starts the 8 days to file (kvk.deadlines).

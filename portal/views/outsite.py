@@ -125,12 +125,15 @@ def _adoption_context(
     Where the signing is the adoption (all shareholders of a BV are directors: art. 2:210
     lid 5 BW, KVK-SBR.md section 1) the date is filled in with the signing date the message
     carries; another date entered is shown back with a warning (``other_adoption_date``)
-    and recorded once confirmed: the client may know better (not every director signed)."""
+    and recorded once confirmed: the client may know better (not every director signed).
+    Elsewhere the date is filled in with the one the client entered in its reporting
+    cockpit, sent with the upload (``proposed_adoption_date``); the client may change it,
+    and services.adopt checks what is recorded."""
     if message.status != Status.IN_REVIEW or message.adopted:
         return {"adoption_bounds": None, "adopter": None, "adopt_form": form or AdoptForm()}
     signed_on = _adopted_by_signing_on(message)
     if form is None:
-        form = AdoptForm(initial={"adoption_date": signed_on})
+        form = AdoptForm(initial={"adoption_date": signed_on or message.proposed_adoption_date})
     allowed = adopter(message, user.pk)
     bounds = selectors.adoption_bounds(message) if allowed.may else None
     return {

@@ -17,6 +17,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from config.dates import format_day
 from deadlines.models import DeadlineFacts
 from kvk import deadlines as d
 from kvk.parser import parse_instance
@@ -105,3 +106,22 @@ def test_the_review_mail_says_signing_is_adoption(
         make_message(directors_hold_all_shares)
     (sent,) = [m for m in mail.outbox if m.to == [directors_hold_all_shares.user.email]]
     assert SIGNING_IS_ADOPTION in sent.body and GENERAL_MEETING not in sent.body
+
+
+def test_the_signing_date_is_filled_in_and_another_cockpit_date_is_named(
+    browser_a, directors_hold_all_shares
+):
+    """The date the client entered in its reporting cockpit (sent with the upload as the
+    proposed adoption date) does not replace the adoption by law: the form keeps the
+    signing date, and the page names the cockpit's date beside it."""
+    message = make_message(directors_hold_all_shares)
+    proposed = timezone.localdate()
+    assert message.signed_on is not None and proposed != message.signed_on
+    message.proposed_adoption_date = proposed
+    message.save(update_fields=["proposed_adoption_date"])
+
+    page = browser_a.get(reverse("outsite-message", args=[message.pk])).content.decode()
+
+    assert f'value="{message.signed_on.isoformat()}"' in page
+    named = f"In uw administratie is {format_day(proposed)} ingevuld als datum van vaststelling."
+    assert named in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.db import transaction
 
@@ -25,6 +26,7 @@ def register_message(
     filename: str,
     content: bytes,
     actor: Actor,
+    proposed_adoption_date: date | None = None,
 ) -> tuple[ApprovalMessage, bool]:
     """Register an uploaded message at status 10; idempotent on the client's message id.
 
@@ -32,6 +34,10 @@ def register_message(
     message; the same id with other content raises Conflict. So does a new id whose
     document the organisation already sent in a message still under way, rejected by the
     client or refused by the KvK (workflow.services.duplicates): nothing is stored then.
+
+    ``proposed_adoption_date``: the adoption date the client entered with accounts not yet
+    adopted, kept beside the document (ApprovalMessage.proposed_adoption_date) to fill in
+    the adoption form; a retry keeps the date of the first upload.
     """
     digest = sha256_hex(content)
     key = (organisation.pk, digest)
@@ -51,6 +57,7 @@ def register_message(
         document=content,
         document_sha256=digest,
         received_sha256=digest,
+        proposed_adoption_date=proposed_adoption_date,
     )
     # A new message id is the common case: insert at once. A retry, or two uploads of one
     # message id at the same moment, meet at the unique constraint: the insert skips the
