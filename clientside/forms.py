@@ -489,8 +489,8 @@ class ReportingValuesForm(forms.ModelForm):
             "signing_place": _("De plaats waar is ondertekend, bijvoorbeeld Utrecht."),
             "adoption_date": _(
                 "De datum waarop de jaarrekening werd vastgesteld. 'Jaarrekening "
-                "vastgesteld' vinkt u aan in het portal van uw accountant; bij een "
-                "heraanlevering is deze datum verplicht."
+                "vastgesteld' vinkt u aan in het portal van uw accountant; daar staat deze "
+                "datum dan al ingevuld. Bij een heraanlevering is deze datum verplicht."
             ),
             "resubmission_explanation": _(
                 "Waarom de gedeponeerde jaarrekening wordt vervangen (verplicht bij een "

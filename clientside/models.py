@@ -416,6 +416,14 @@ class OutboundMessage(models.Model):
     # portal did not say (one of an earlier release). False at 80: filed as accounts not
     # adopted (art. 2:394 lid 2 BW), the adopted accounts follow as a tweede aanlevering.
     adopted = models.BooleanField(_("vastgesteld"), null=True, blank=True)
+    # Fixed at preparation with the document: the report's "Datum vaststelling" of a first
+    # filing, whose document does not say the accounts are adopted (they are adopted in the
+    # portal). Sent with the upload as the proposed adoption date that fills in the
+    # portal's "Jaarrekening vastgesteld" form; None for accounts whose document carries
+    # the adoption itself (a heraanlevering, a tweede aanlevering).
+    proposed_adoption_date = models.DateField(
+        _("voorgestelde datum vaststelling"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)

@@ -13,7 +13,7 @@ import socket
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -379,18 +379,26 @@ class PortalClient:
         return str(number) if number else None
 
     def upload(
-        self, *, message_id: uuid.UUID, message_type: str, filename: str, content: bytes
+        self,
+        *,
+        message_id: uuid.UUID,
+        message_type: str,
+        filename: str,
+        content: bytes,
+        proposed_adoption_date: date | None = None,
     ) -> dict:
-        _, body = self._call(
-            "POST",
-            "messages/",
-            json={
-                "message_id": str(message_id),
-                "message_type": message_type,
-                "filename": filename,
-                "content": base64.b64encode(content).decode("ascii"),
-            },
-        )
+        """UploadMessage; with ``proposed_adoption_date`` (the "Datum vaststelling" of
+        accounts not yet adopted) the date the portal fills in where the client ticks
+        "Jaarrekening vastgesteld". A portal of an earlier release ignores it."""
+        payload = {
+            "message_id": str(message_id),
+            "message_type": message_type,
+            "filename": filename,
+            "content": base64.b64encode(content).decode("ascii"),
+        }
+        if proposed_adoption_date is not None:
+            payload["proposed_adoption_date"] = proposed_adoption_date.isoformat()
+        _, body = self._call("POST", "messages/", json=payload)
         return body
 
     def status(self, message_id: uuid.UUID) -> dict:

@@ -1569,8 +1569,19 @@ def prepare(report: AnnualReport, *, today: date | None = None) -> OutboundMessa
         filename=_report_filename(report),
         document=content,
         document_sha256=hashlib.sha256(content).hexdigest(),
+        proposed_adoption_date=proposed_adoption_date(report),
         history=[{"status": Status.PREPARED, "at": timezone.now().isoformat()}],
     )
+
+
+def proposed_adoption_date(report: AnnualReport) -> date | None:
+    """The adoption date the portal gets with the upload of ``report``'s document, as the
+    date that fills in its "Jaarrekening vastgesteld" form: the "Datum vaststelling" of a
+    first filing, whose document does not say the accounts are adopted (the client ticks
+    that in the portal's workflow, seed: "Jaarstukken klaarzetten"). It goes beside the
+    document, never into it: accounts not adopted carry no adoption date (BR-KVK-4.10,
+    4.16, KVK-SBR.md section 4). None where the document carries the adoption itself."""
+    return None if _adopted_here(report) else report.adoption_date
 
 
 # --- "Verzenden/ontvangen accountancyportal" ---------------------------------------------
@@ -1838,6 +1849,7 @@ def _send_waiting(
                 message_type=message.message_type,
                 filename=message.filename,
                 content=bytes(message.document),
+                proposed_adoption_date=message.proposed_adoption_date,
             )
         except PortalError as error:
             result.failed += 1
