@@ -211,8 +211,19 @@ class RunProblem(models.TextChoices):
     #: a 5xx): trying again later can help.
     UNREACHABLE = "unreachable"
     #: The portal refused for another reason (the connector blocked, the activation off at
-    #: the accountant, another page at the address): the accountant or the settings.
+    #: the accountant): the accountant can solve it.
     REFUSED = "refused"
+    #: No portal at the address (another page answers, an address the token is not sent
+    #: to, one that cannot be called), and no good connection test says it is for now: the
+    #: participant number or the portal address at "Communicatie met accountant".
+    ADDRESS = "address"
+    #: The run stopped on an unexpected error of this environment (the log has it).
+    FAILED = "failed"
+
+
+#: The outcomes of a run that stay until someone acts (a new token, the accountant, the
+#: address): each is the administration's next step (steps._run_step).
+RUN_PROBLEMS_TO_ACT_ON = (RunProblem.TOKEN_REFUSED, RunProblem.REFUSED, RunProblem.ADDRESS)
 
 
 class CommunicationProfile(models.Model):
@@ -270,14 +281,6 @@ class CommunicationProfile(models.Model):
         address changed since, here or in the admin, makes it another), and the token is
         the one it used (a new token forgets the test, services.set_token)."""
         return self.last_test_at is not None and self.last_test_url == self.portal_url
-
-    @property
-    def token_refused_at(self) -> datetime | None:
-        """When the last "Verzenden/ontvangen" found the token refused by the portal, if it
-        did: nothing is sent or received until a new token is in."""
-        if self.last_run_problem == RunProblem.TOKEN_REFUSED:
-            return self.last_run_at
-        return None
 
     @property
     def reached_at(self) -> datetime | None:

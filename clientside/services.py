@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from clientside import check_messages
 from clientside.models import (
+    RUN_PROBLEMS_TO_ACT_ON,
     Administration,
     AnnualReport,
     CommunicationProfile,
@@ -1646,10 +1647,12 @@ class SendReceiveResult:
     failed: int = 0
     updated: int = 0
     errors: list[str] = field(default_factory=list)
-    #: The portal refused the token (revoked, expired, unknown, another organisation's):
-    #: nothing was sent or received, and until a new token is in nothing will be; the
-    #: error says what to do, whatever the messages' statuses say.
-    token_refused: bool = False
+    #: The portal refused the run for a reason that stays until someone acts (the token
+    #: revoked, expired, unknown or another organisation's; the connector blocked or the
+    #: activation off at the accountant; no portal at the address): nothing was sent or
+    #: received, and until it is solved nothing will be; the error says what to do,
+    #: whatever the messages' statuses say (RUN_PROBLEMS_TO_ACT_ON).
+    stopped: bool = False
     #: The first failure of the run that is about the connection (the token, the portal
     #: out of reach), not about one message: stored on the profile (``_record_run``).
     connection_error: PortalError | None = None
@@ -1701,6 +1704,21 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         result.errors.append(problem)
         return result
     profile = administration.communication_profile
+    try:
+        _run(administration, profile, result)
+    except Exception:
+        # The pages say that this run failed, not what the one before found; the error
+        # itself goes on to the caller, which logs it (_send_receive_one, or Django's
+        # request log for a click).
+        _record_failure(profile)
+        raise
+    return result
+
+
+def _run(
+    administration: Administration, profile: CommunicationProfile, result: SendReceiveResult
+) -> None:
+    """The calls of a send/receive run, after its checks (``send_receive``)."""
     client = client_for(profile)
     try:
         check_token(administration, client)
@@ -1709,9 +1727,9 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         # documents would go to that organisation, and its status changes (and their
         # cursor) are not this administration's.
         _refuse_waiting(administration, error, result)
-        result.token_refused = token_refusal(error.code)
+        result.stopped = run_problem(error) in RUN_PROBLEMS_TO_ACT_ON
         _record_run(profile, error)
-        return result
+        return
     _send_waiting(administration, client, result)
     try:
         _receive_updates(administration, profile, client, result)
@@ -1719,26 +1737,44 @@ def send_receive(administration: Administration) -> SendReceiveResult:
         result.errors.append(_("Statussen ophalen mislukt: %(error)s") % {"error": error.message})
         result.connection_error = result.connection_error or error
     _record_run(profile, result.connection_error)
-    return result
+
+
+#: The codes of a PortalError that say no portal answers at the address: another page,
+#: an address the token is not sent to, one that cannot be called (portal_client).
+_ADDRESS_CODES = ("not_a_portal", "address_refused", "unreachable")
 
 
 def run_problem(error: PortalError) -> str:
     """What kind of failure ``error`` is for the run (RunProblem)."""
     if token_refusal(error.code):
         return RunProblem.TOKEN_REFUSED
-    return RunProblem.UNREACHABLE if error.retryable else RunProblem.REFUSED
+    if error.retryable:
+        return RunProblem.UNREACHABLE
+    return RunProblem.ADDRESS if error.code in _ADDRESS_CODES else RunProblem.REFUSED
 
 
-def _record_run(profile: CommunicationProfile, error: PortalError | None) -> None:
+def _record_run(
+    profile: CommunicationProfile, error: PortalError | None, *, problem: str = ""
+) -> None:
     """Store the outcome of a send/receive run on the profile: the pages say a failure
     (steps.run_notice) until a run gets through or a new token is in. Only while the profile
     still has the token the run used: a token saved during the run is not said to be
     refused."""
     CommunicationProfile.objects.filter(pk=profile.pk, token=profile.token).update(
         last_run_at=timezone.now(),
-        last_run_problem=run_problem(error) if error else "",
+        last_run_problem=problem or (run_problem(error) if error else ""),
         last_run_message=error.message[:500] if error else "",
     )
+
+
+def _record_failure(profile: CommunicationProfile) -> None:
+    """Store that a send/receive run stopped on an unexpected error (RunProblem.FAILED);
+    the pages say it in a sentence of their own, the error stays in the log. When even
+    that cannot be stored (the database is what failed), it is logged."""
+    try:
+        _record_run(profile, None, problem=RunProblem.FAILED)
+    except Exception:
+        log.exception("Storing the failed send/receive of profile %s failed", profile.pk)
 
 
 #: The code a message at 5 keeps when the token is another organisation's.

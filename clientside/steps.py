@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from clientside import activation, services
 from clientside.models import (
+    RUN_PROBLEMS_TO_ACT_ON,
     Administration,
     AnnualReport,
     CommunicationProfile,
@@ -91,6 +92,8 @@ ACTION_NEW_REPORT = gettext_lazy("Jaarrapport aanmaken")
 ACTION_PREPARE = gettext_lazy("Klaarzetten")
 ACTION_PREPARE_AGAIN = gettext_lazy("Opnieuw klaarzetten")
 ACTION_TOKEN = gettext_lazy("Token invullen")
+ACTION_CONTACT_ACCOUNTANT = gettext_lazy("Contact opnemen met accountant")
+ACTION_CHECK_ADDRESS = gettext_lazy("Portaladres controleren")
 ACTION_SEND = gettext_lazy("Verzenden/ontvangen")
 ACTION_NEW_VERSION = gettext_lazy("Nieuwe versie maken")
 ACTION_SECOND_FILING = gettext_lazy("Tweede aanlevering sturen")
@@ -176,20 +179,36 @@ def run_note(profile: CommunicationProfile | None) -> str:
         return _("Portal niet bereikbaar op %(moment)s; wordt vanzelf opnieuw geprobeerd") % moment
     if profile.last_run_problem == RunProblem.UNREACHABLE:
         return _("Portal niet bereikbaar op %(moment)s; probeer het later opnieuw") % moment
+    if profile.last_run_problem == RunProblem.ADDRESS:
+        return _("Portal niet gevonden op %(moment)s") % moment
+    if profile.last_run_problem == RunProblem.FAILED:
+        return _("Verzenden/ontvangen mislukt op %(moment)s") % moment
     return _("Verzenden/ontvangen geweigerd op %(moment)s") % moment
+
+
+#: Why a send/receive run stopped on an unexpected error of this environment
+#: (RunProblem.FAILED), for the bookkeeper: the error itself is in the log.
+FAILED_REASON = gettext_lazy(
+    "er ging in deze omgeving iets onverwachts mis; de details staan in het logboek. "
+    "Probeer het later opnieuw; blijft dit zo, meld het dan aan de beheerder van deze "
+    "omgeving."
+)
 
 
 def run_notice(profile: CommunicationProfile | None) -> str:
     """The last send/receive did not get through, in a sentence with why (the
-    administration's page); empty when it did, and when the portal refused the token:
-    then that is the next step (``_profile_step``)."""
+    administration's page); empty when it did, and when what stopped it needs someone to
+    act: then that is the next step (``_run_step``)."""
     if profile is None or not profile.last_run_problem or profile.last_run_at is None:
         return ""
-    if profile.token_refused_at is not None:
+    if profile.last_run_problem in RUN_PROBLEMS_TO_ACT_ON:
         return ""
+    reason = profile.last_run_message
+    if profile.last_run_problem == RunProblem.FAILED:
+        reason = str(FAILED_REASON)
     text = _("'Verzenden/ontvangen accountancyportal' lukte op %(moment)s niet: %(reason)s") % {
         "moment": format_moment(profile.last_run_at),
-        "reason": profile.last_run_message,
+        "reason": reason,
     }
     if profile.last_run_problem == RunProblem.UNREACHABLE and _retried():
         text = f"{text} {_('Het wordt vanzelf opnieuw geprobeerd.')}"
@@ -417,24 +436,39 @@ def _profile_step(administration: Administration) -> Step | None:
             ACT,
             str(ACTION_UNBLOCK),
         )
-    if profile.token_refused_at is not None:
-        # Nothing is sent or received until a new token is in: whatever the messages wait
-        # for, this is the step (the scheduled run fails the same way every time).
-        return Step(
-            _(
-                "Het token werd op %(moment)s geweigerd bij 'Verzenden/ontvangen "
-                "accountancyportal'. %(reason)s Tot dit is opgelost, wordt er niets verzonden "
-                "of opgehaald."
-            )
-            % {
-                "moment": format_moment(profile.token_refused_at),
-                "reason": profile.last_run_message,
-            },
-            link,
-            ACT,
-            str(ACTION_TOKEN),
+    return _run_step(profile, link)
+
+
+def _run_step(profile: CommunicationProfile, link: str) -> Step | None:
+    """The last send/receive was stopped for a reason that stays until someone acts
+    (RUN_PROBLEMS_TO_ACT_ON), or None. Nothing is sent or received until it is solved:
+    whatever the messages wait for, this is the step (the scheduled run fails the same way
+    every time). The sentence says when, and why as the portal client said it."""
+    if profile.last_run_problem not in RUN_PROBLEMS_TO_ACT_ON or profile.last_run_at is None:
+        return None
+    facts = {"moment": format_moment(profile.last_run_at), "reason": profile.last_run_message}
+    if profile.last_run_problem == RunProblem.TOKEN_REFUSED:
+        text = _(
+            "Het token werd op %(moment)s geweigerd bij 'Verzenden/ontvangen "
+            "accountancyportal'. %(reason)s Tot dit is opgelost, wordt er niets verzonden "
+            "of opgehaald."
         )
-    return None
+        action = ACTION_TOKEN
+    elif profile.last_run_problem == RunProblem.ADDRESS:
+        text = _(
+            "'Verzenden/ontvangen accountancyportal' vond op %(moment)s geen "
+            "accountancyportal op het portaladres. %(reason)s Tot dit is opgelost, wordt er "
+            "niets verzonden of opgehaald."
+        )
+        action = ACTION_CHECK_ADDRESS
+    else:
+        text = _(
+            "Het accountancyportal weigerde op %(moment)s 'Verzenden/ontvangen "
+            "accountancyportal'. %(reason)s Is het opgelost, klik dan opnieuw op "
+            "'Verzenden/ontvangen accountancyportal'."
+        )
+        action = ACTION_CONTACT_ACCOUNTANT
+    return Step(text % facts, link, ACT, str(action))
 
 
 def _step_order(pair: tuple[AnnualReport, Step]) -> tuple[int, int, bool, bool]:

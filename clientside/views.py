@@ -773,9 +773,10 @@ def send_receive(request: HttpRequest, pk: int) -> HttpResponse:
             flash.error(request, error)
     else:
         flash.success(request, result.summary())
-    if not result.token_refused:
-        # With the token refused the error is the next step: a message already sent
-        # says "wait", which nothing will change until a new token is in.
+    if not result.stopped:
+        # With the run refused (the token, the accountant, the address) the error is the
+        # next step: a message already sent says "wait", which nothing will change until
+        # that is solved.
         step_text, _link = next_step(administration)
         flash.info(request, _("Volgende stap: %(next)s") % {"next": step_text})
     target = request.POST.get("next", "")

@@ -191,3 +191,128 @@ def test_a_portal_that_is_down_is_tried_again_not_a_refused_token(
     tasks.send_receive_all()
     assert _last_run(bookkeeper, env_a) == ""
     assert _list_step(bookkeeper, env_a) == "Wachten op het portal"
+
+
+def _send_receive_flashes(client, env) -> list[str]:
+    url = f"/klant/administraties/{env.administration.pk}/verzenden-ontvangen/"
+    return [str(m) for m in client.post(url, follow=True).context["messages"]]
+
+
+def test_a_connector_the_accountant_blocked_is_a_step_to_contact_the_accountant(
+    bookkeeper, env_a, connector
+):
+    """The walk: the accountant blocked the connector while a message was under way. The
+    run was refused at the token check and the page said so in a note, but the step and
+    the list still said "Wachten op het portal": the refusal is the step, until a run
+    gets through."""
+    _under_way(env_a)
+    connector.blocked = True
+    connector.save()
+
+    said = _send_receive_flashes(bookkeeper, env_a)
+    assert any("De connector is geblokkeerd door uw accountant" in text for text in said)
+    # The error is the next step: no "Volgende stap: ..." saying it a second time.
+    assert not any(text.startswith("Volgende stap") for text in said), said
+
+    moment = _moment(env_a)
+    text, link = _step(bookkeeper, env_a)
+    assert link == f"/klant/administraties/{env_a.administration.pk}/communicatie/"
+    assert text == (
+        f"Het accountancyportal weigerde op {moment} 'Verzenden/ontvangen accountancyportal'. "
+        "De connector is geblokkeerd door uw accountant; er kan nu niets worden verzonden of "
+        "opgehaald. Neem contact op met uw accountant. Is het opgelost, klik dan opnieuw op "
+        "'Verzenden/ontvangen accountancyportal'."
+    )
+    assert _last_run(bookkeeper, env_a) == ""  # said once, as the step
+    listed = _list_step(bookkeeper, env_a)
+    assert listed == f"Contact opnemen met accountant | Verzenden/ontvangen geweigerd op {moment}"
+
+    # The accountant lifts the block: the next run gets through.
+    connector.blocked = False
+    connector.save()
+    tasks.send_receive_all()
+    assert _list_step(bookkeeper, env_a) == "Wachten op het portal"
+
+
+def test_another_page_at_the_portal_address_is_a_step_to_check_the_address(
+    bookkeeper, env_a, client_a, portal_url, settings
+):
+    """The address answers with a page that is not the portal's API, and no connection
+    test with these settings ever succeeded: the participant number or the address is
+    wrong, and nothing is sent until it is corrected."""
+    settings.CLIENTSIDE_ALLOW_LOCAL_PORTAL = True
+    _under_way(env_a)
+    CommunicationProfile.objects.filter(pk=env_a.profile.pk).update(
+        portal_url_override=portal_url + "/geen-portal"
+    )
+
+    tasks.send_receive_all()
+
+    moment = _moment(env_a)
+    text, link = _step(bookkeeper, env_a)
+    assert link == f"/klant/administraties/{env_a.administration.pk}/communicatie/"
+    assert text == (
+        f"'Verzenden/ontvangen accountancyportal' vond op {moment} geen accountancyportal op "
+        f"het portaladres. Op {portal_url}/geen-portal antwoordt geen accountancyportal. "
+        "Controleer het deelnemernummer of het eigen portaladres bij 'Communicatie met "
+        "accountant'. Tot dit is opgelost, wordt er niets verzonden of opgehaald."
+    )
+    assert _last_run(bookkeeper, env_a) == ""
+    listed = _list_step(bookkeeper, env_a)
+    assert listed == f"Portaladres controleren | Portal niet gevonden op {moment}"
+
+    # The bookkeeper corrects the address, with the token again (it goes only to the
+    # address it was entered for): what the run found at the old address is not said.
+    data = browser_form(bookkeeper, link, "portal_url_override")
+    response = bookkeeper.post(
+        link, {**data, "portal_url_override": portal_url, "token": client_a.token}
+    )
+    assert response.status_code == 302
+    text, _link = _step(bookkeeper, env_a)
+    assert text.startswith("Het bericht is onderweg (status 10")
+    assert _list_step(bookkeeper, env_a) == "Wachten op het portal"
+
+
+def test_a_run_that_crashes_is_said_instead_of_the_run_before(
+    bookkeeper, env_a, closed_port_url, portal_url, settings, monkeypatch, caplog
+):
+    """A run that stopped on an unexpected error left the outcome of the run before on
+    the pages (here: the portal out of reach), as if that were still the news. The crash
+    is said in a plain sentence; the error itself stays in the log and, for a click, goes
+    on to Django's error handling."""
+    settings.CLIENTSIDE_ALLOW_LOCAL_PORTAL = True
+    settings.CLIENTSIDE_SEND_RECEIVE_INTERVAL_SECONDS = 300
+    _under_way(env_a)
+    CommunicationProfile.objects.filter(pk=env_a.profile.pk).update(
+        portal_url_override=closed_port_url
+    )
+    tasks.send_receive_all()
+    assert "Portal niet bereikbaar" in _list_step(bookkeeper, env_a)
+
+    CommunicationProfile.objects.filter(pk=env_a.profile.pk).update(portal_url_override=portal_url)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("kapot in de database-laag")
+
+    monkeypatch.setattr(services, "_receive_updates", crash)
+    with caplog.at_level("ERROR", logger="clientside.services"):
+        outcome = tasks.send_receive_all()
+    assert "kapot in de database-laag" in caplog.text  # logged, with the error
+    assert outcome[env_a.administration.kvk_number].startswith("0 verzonden")
+
+    moment = _moment(env_a)
+    said = _last_run(bookkeeper, env_a)
+    assert said == (
+        f"'Verzenden/ontvangen accountancyportal' lukte op {moment} niet: er ging in deze "
+        "omgeving iets onverwachts mis; de details staan in het logboek. Probeer het later "
+        "opnieuw; blijft dit zo, meld het dan aan de beheerder van deze omgeving."
+    )
+    assert _list_step(bookkeeper, env_a) == (
+        f"Wachten op het portal | Verzenden/ontvangen mislukt op {moment}"
+    )
+
+    # A click that crashes is recorded the same way, and the error is not swallowed.
+    CommunicationProfile.objects.filter(pk=env_a.profile.pk).update(last_run_problem="")
+    with pytest.raises(RuntimeError):
+        bookkeeper.post(f"/klant/administraties/{env_a.administration.pk}/verzenden-ontvangen/")
+    assert CommunicationProfile.objects.get(pk=env_a.profile.pk).last_run_problem == "failed"
