@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from lxml.html import fromstring
 
 from clientside.models import Administration, AnnualReport, CommunicationProfile, OutboundMessage
 from demo.setup import report_values
@@ -751,6 +752,23 @@ def test_a_trial_balance_with_old_mac_line_endings_is_imported(client):
     assert "Proefbalans geïmporteerd: 12 rekeningen verwerkt." in " ".join(flashes(page))
     env.report.refresh_from_db()
     assert env.report.statements["balance"]["AssetsNoncurrentOther"] == ["53250", "57100"]
+
+
+@pytest.mark.django_db
+def test_the_import_help_says_excels_separator_line_is_understood(client):
+    """Excel writes a first line ``sep=;`` naming the separator, and the import reads it
+    (clientside.trial_balance): the help on the report page says so, and such a file
+    imports from that page."""
+    env = _bookkeeper_sees(client)
+    page = fromstring(client.get(f"/klant/jaarrapporten/{env.report.pk}/").content)
+    help_text = " ".join(page.get_element_by_id("proefbalans").find(".//details/p").itertext())
+    assert help_text.startswith(
+        "CSV in UTF-8 (of Windows-1252) met ; of , als scheidingsteken (een eerste regel "
+        "sep=; zoals Excel die schrijft, wordt begrepen). "
+    )
+    response = _import(client, env.report, ("sep=;\n" + TRIAL_BALANCE).encode())
+    assert response.status_code == 302
+    assert "12 rekeningen verwerkt" in " ".join(flashes(client.get(response["Location"])))
 
 
 @pytest.mark.django_db
