@@ -257,8 +257,14 @@ class CommunicationProfile(models.Model):
     last_run_at = models.DateTimeField(
         _("laatste verzenden/ontvangen"), null=True, blank=True, editable=False
     )
-    last_run_problem = models.CharField(max_length=20, blank=True, editable=False)
-    last_run_message = models.CharField(max_length=500, blank=True, editable=False)
+    # Database defaults '' (clientside 0002): the release before, still serving while the
+    # migrations run, inserts profiles without these columns.
+    last_run_problem = models.CharField(
+        max_length=20, blank=True, editable=False, default="", db_default=""
+    )
+    last_run_message = models.CharField(
+        max_length=500, blank=True, editable=False, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("communicatieprofiel")

@@ -18,11 +18,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='communicationprofile',
             name='last_run_message',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='communicationprofile',
             name='last_run_problem',
-            field=models.CharField(blank=True, editable=False, max_length=20),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=20),
         ),
     ]

@@ -137,8 +137,8 @@ def test_the_database_of_the_last_release_upgrades_with_its_data(
     assert set(SQUASHED) <= _recorded(last_release_database)
     assert _tables(last_release_database) == tables
     # Every column of the release is still there, and the schema is today's, as a new
-    # database gets it: the release's with what later migrations add (clientside 0002, the
-    # outcome of the last send/receive).
+    # database gets it: the release's with what later migrations add (the client side's last
+    # send/receive and proposed adoption date, workflow's proposed adoption date).
     after = schema(last_release_database)
     assert all(set(before[t]["columns"]) <= set(after[t]["columns"]) for t in before)
     for new_database in load_release(None, tmp_path, django_db_blocker, alias="new"):
