@@ -228,8 +228,8 @@ _AMOUNT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$|^-?\d+(,\d{1,2})?$|^-
 
 
 #: Whole euros as Dutch writes them: "€ 1.234,-" (also with a dash, as word processors
-#: make of the hyphen).
-_WHOLE_EUROS = re.compile(r"(?<=\d),[-\u2013]$")
+#: make of the hyphen); only after a whole number ("1.23,-" has cents and is no amount).
+_WHOLE_EUROS = re.compile(r"^(-?(?:\d{1,3}(?:\.\d{3})+|\d+)),[-\u2013]$")
 
 
 def parse_amount(text: str) -> Decimal:
@@ -242,7 +242,7 @@ def parse_amount(text: str) -> Decimal:
     negative = raw.startswith("(") and raw.endswith(")")
     if negative:
         raw = "-" + raw[1:-1]
-    raw = _WHOLE_EUROS.sub("", raw)
+    raw = _WHOLE_EUROS.sub(r"\1", raw)
     if not _AMOUNT_RE.match(raw):
         raise ValueError(
             _("'%(text)s' is geen bedrag (bijvoorbeeld 1.234,56 of -1234.56)")

@@ -224,8 +224,11 @@ def test_whole_euros_with_a_dash_and_a_pasted_minus_sign_are_amounts(text, expec
     assert parse_amount(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", [",-", "1.234,-5", "1,-,-", "12-", "abc,-"])
+@pytest.mark.parametrize(
+    "text", [",-", "1.234,-5", "1,-,-", "12-", "abc,-", "1.23,-", "12.5,-", "1234.56,-"]
+)
 def test_a_dash_after_the_comma_alone_makes_no_amount(text):
+    """ ",-" stands for the cents of whole euros: after cents ("1.23,-") it makes no amount."""
     with pytest.raises(ValueError, match="geen bedrag"):
         parse_amount(text)
 
