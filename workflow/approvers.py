@@ -112,11 +112,14 @@ def nobody_can_approve(rule: str, organisation: Organisation) -> bool:
     return approvers_under(rule, organisation) == []
 
 
-def _rule_is(rule: str) -> Q:
-    """The messages whose approver rule (``approver_rule``) is ``rule``, as a filter."""
-    inherited = Q(organisation__approver_rule="")
-    matches = Q(organisation__approver_rule=rule) | (inherited & Q(workflow__approver_rule=rule))
-    if rule == ApproverRule.ONE:
+def _rule_is(rule: str, field: str = "approver_rule", default: str = ApproverRule.ONE) -> Q:
+    """The messages whose rule ``field`` is ``rule``, as a filter: the organisation's, else
+    its workflow's, else ``default`` (``approver_rule``, ``adopter_rule``)."""
+    inherited = Q(**{f"organisation__{field}": ""})
+    matches = Q(**{f"organisation__{field}": rule}) | (
+        inherited & Q(**{f"workflow__{field}": rule})
+    )
+    if rule == default:
         matches |= inherited & Q(workflow__isnull=True)
     return matches
 
@@ -140,6 +143,33 @@ def nobody_can_approve_q() -> Q:
         (_rule_is(ApproverRule.ONE) & ~Q(Exists(able)))
         | (_rule_is(ApproverRule.DIRECTORS) & ~Q(Exists(able.filter(is_director=True))))
         | (_rule_is(ApproverRule.NAMED) & ~Q(Exists(named)))
+    )
+
+
+def nobody_can_adopt_q() -> Q:
+    """The messages waiting at 30 whose adoption is still to be recorded by a named adopter
+    (``AdopterRule.NAMED`` under each message's ``adopter_rule``) who cannot record it
+    (``can_adopt``: none named, a contact of another organisation, or one without portal
+    access or a login), as a filter. Nobody may adopt them, and the approval follows the
+    adoption: they wait for nobody until the office gives the named adopter access to the
+    client portal or names another. ``nobody_can_adopt`` says the same of one message."""
+    able = Contact.objects.filter(
+        CAN_ACT_IN_OUTSITE,
+        pk=OuterRef("organisation__adopter_id"),
+        organisation_id=OuterRef("organisation_id"),
+    )
+    named = _rule_is(AdopterRule.NAMED, "adopter_rule", AdopterRule.APPROVER)
+    return Q(status=Status.IN_REVIEW, adopted=False) & named & ~Q(Exists(able))
+
+
+def nobody_can_adopt(message: ApprovalMessage) -> bool:
+    """Whether ``message`` waits at 30 for an adoption its named adopter cannot record
+    (``nobody_can_adopt_q``, for one message)."""
+    return (
+        message.status == Status.IN_REVIEW
+        and not message.adopted
+        and adopter_rule(message) == AdopterRule.NAMED
+        and not can_adopt(message.organisation.adopter, message.organisation_id)
     )
 
 

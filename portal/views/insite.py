@@ -75,6 +75,8 @@ from workflow import selectors, services, submission
 from workflow.approvers import (
     approver_rule,
     can_adopt,
+    nobody_can_adopt,
+    nobody_can_adopt_q,
     nobody_can_approve,
     nobody_can_approve_q,
     withdrawal_effects,
@@ -151,8 +153,10 @@ def attention_q() -> Q:
     that have waited for the client longer than PORTAL_CLIENT_WAITING_DAYS, and messages
     at 60 that the poll of Digipoort marked for attention (``attention_code``) until a staff
     member handled that; and at once, messages at 30 that nobody can approve
-    (``nobody_can_approve_q``: no contact who can act in OutSite under the approval rule),
-    which would otherwise wait for nobody until the rule of the silent client caught them."""
+    (``nobody_can_approve_q``: no contact who can act in OutSite under the approval rule)
+    or whose adoption nobody can record (``nobody_can_adopt_q``: the named adopter cannot
+    act in OutSite), which would otherwise wait for nobody until the rule of the silent
+    client caught them."""
     return (
         # A version that a correction replaced asks nothing more: the new one does.
         (
@@ -163,6 +167,7 @@ def attention_q() -> Q:
         | Q(status=Status.IN_REVIEW, status_changed_at__lt=_waiting_since())
         | _attention_at_60()
         | nobody_can_approve_q()
+        | nobody_can_adopt_q()
     )
 
 
@@ -173,11 +178,13 @@ def _attention_at_60() -> Q:
     )
 
 
-def with_nobody_approves(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
-    """``messages``, each with ``nobody_approves``: it waits at 30 and nobody can approve it
-    (``nobody_can_approve_q``); in the query that loads them."""
+def with_waiting_for_nobody(messages: QuerySet[ApprovalMessage]) -> QuerySet[ApprovalMessage]:
+    """``messages``, each with ``nobody_approves`` (it waits at 30 and nobody can approve it:
+    ``nobody_can_approve_q``) and ``nobody_adopts`` (its named adopter cannot record the
+    adoption: ``nobody_can_adopt_q``); in the query that loads them."""
     return messages.annotate(
-        nobody_approves=ExpressionWrapper(nobody_can_approve_q(), output_field=BooleanField())
+        nobody_approves=ExpressionWrapper(nobody_can_approve_q(), output_field=BooleanField()),
+        nobody_adopts=ExpressionWrapper(nobody_can_adopt_q(), output_field=BooleanField()),
     )
 
 
@@ -189,7 +196,7 @@ def attention_severity() -> Case:
     """The dashboard's order of what asks attention, most urgent first: the road to the KvK
     (70, 90, and 60 with an attention code: the deadline is at stake and only staff can act),
     then what a person of the office must handle (40, the accountant's own review, a 30
-    nobody can approve), then failed processing (25, the client's environment sends a
+    nobody can approve or adopt), then failed processing (25, the client's environment sends a
     correction), then clients who have been silent long."""
     return Case(
         When(
@@ -199,7 +206,8 @@ def attention_severity() -> Case:
         When(
             Q(status=Status.REJECTED)
             | Q(status=Status.IN_REVIEW, awaiting_accountant_review=True)
-            | nobody_can_approve_q(),
+            | nobody_can_approve_q()
+            | nobody_can_adopt_q(),
             then=Value(1),
         ),
         When(status=Status.PROCESSING_FAILED, then=Value(2)),
@@ -284,7 +292,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         key=lambda m: m.severity,  # type: ignore[attr-defined]
     )
     attention = _shown(
-        with_nobody_approves(messages.defer(*common.HEAVY_FIELDS).select_related("organisation")),
+        with_waiting_for_nobody(
+            messages.defer(*common.HEAVY_FIELDS).select_related("organisation")
+        ),
         urgent[:DASHBOARD_ATTENTION_ROWS],
         deadlines,
     )
@@ -448,7 +458,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     attention = bool(filters.get("attention"))
     sort = message_sort(request.GET.get("sort"), attention=attention)
     messages = filter_messages(base, filters, member=request.staff_member)  # type: ignore[attr-defined]
-    shown = with_nobody_approves(
+    shown = with_waiting_for_nobody(
         messages.defer(*common.HEAVY_FIELDS)
         .select_related("organisation")
         .prefetch_related("organisation__identifications")
@@ -562,6 +572,8 @@ def _detail_context(request: HttpRequest, message: ApprovalMessage, **forms) -> 
         # At 30 with nobody who can approve it: it waits for nobody (workflow.approvers).
         "nobody_approves": message.status == Status.IN_REVIEW
         and nobody_can_approve(approver_rule(message), message.organisation),
+        # At 30 with an adoption its named adopter cannot record: it waits for nobody too.
+        "nobody_adopts": nobody_can_adopt(message),
         "sent_mails": notifications.sent_mails(message),
     }
 
