@@ -240,10 +240,25 @@ class MessageSerializer(_ClientReadable):
             "document_sha256",
             "created_at",
             "status_changed_at",
+            "proposed_adoption_date",
         ]
-        # Every answer carries both (the year null until processing reads it); the model's
-        # default and null would otherwise make them optional in the schema.
-        extra_kwargs = {"status": {"required": True}, "financial_year": {"required": True}}
+        # Every answer carries these (the year null until processing reads it, the proposed
+        # date null when none came); the model's default and null would otherwise make them
+        # optional in the schema.
+        extra_kwargs = {
+            "status": {"required": True},
+            "financial_year": {"required": True},
+            "proposed_adoption_date": {
+                "required": True,
+                "help_text": "The adoption date the portal took from the upload's "
+                "proposed_adoption_date, the one that fills in the client portal's "
+                '"Jaarrekening vastgesteld" form (where all shareholders are directors the '
+                "signing date comes first); null when none was sent. A proposal, not the "
+                "adoption: the updates feed's adopted and adoption_date say whether and when "
+                "the client adopted. Absent from portals of earlier releases, which ignore "
+                "the date.",
+            },
+        }
 
     def get_status_label(self, obj: ApprovalMessage) -> str:
         return status_label(obj.status)

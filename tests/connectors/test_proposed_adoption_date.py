@@ -84,3 +84,34 @@ def test_the_schema_documents_the_optional_date(client, db):
     assert (field["type"], field["format"], field["nullable"]) == ("string", "date", True)
     assert "Jaarrekening vastgesteld" in field["description"]
     assert "proposed_adoption_date" not in upload["required"]
+
+
+@pytest.mark.parametrize("proposed", [PROPOSED, None])
+def test_the_answers_echo_the_date_the_portal_took(api, client_a, proposed):
+    """A client tells from the answer whether the portal took the date: a portal of an
+    earlier release ignores it and answers without the field; this one echoes the date the
+    OutSite form is filled in with, null when none was sent. So do the answer to a retry
+    (the first upload's date) and GetMessageStatus."""
+    client = api(client_a.token)
+    extra = {} if proposed is None else {"proposed_adoption_date": proposed.isoformat()}
+    payload = {**upload_payload(instance_for(client_a.kvk_number)), **extra}
+    expected = None if proposed is None else proposed.isoformat()
+
+    created = client.post(URL, payload, format="json")
+    again = client.post(URL, {**payload, "proposed_adoption_date": "2020-01-01"}, format="json")
+    detail = client.get(f"{URL}{payload['message_id']}/")
+
+    assert (created.status_code, again.status_code, detail.status_code) == (201, 200, 200)
+    for answer in (created, again, detail):
+        assert answer.json()["proposed_adoption_date"] == expected
+
+
+def test_the_schema_documents_the_echo(client, db):
+    schemas = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["components"][
+        "schemas"
+    ]
+    for name in ("Message", "MessageDetail"):
+        field = schemas[name]["properties"]["proposed_adoption_date"]
+        assert (field["type"], field["format"], field["nullable"]) == ("string", "date", True)
+        assert "Jaarrekening vastgesteld" in field["description"]
+        assert "proposed_adoption_date" in schemas[name]["required"]
