@@ -488,9 +488,8 @@ class ReportingValuesForm(forms.ModelForm):
             "signed_date": _("De datum waarop de bestuurder(s) de jaarrekening ondertekenden."),
             "signing_place": _("De plaats waar is ondertekend, bijvoorbeeld Utrecht."),
             "adoption_date": _(
-                "De datum waarop de jaarrekening werd vastgesteld. 'Jaarrekening "
-                "vastgesteld' vinkt u aan in het portal van uw accountant; daar staat deze "
-                "datum dan al ingevuld. Bij een heraanlevering is deze datum verplicht."
+                "De datum waarop de jaarrekening werd vastgesteld; bij een heraanlevering is "
+                "deze datum verplicht."
             ),
             "resubmission_explanation": _(
                 "Waarom de gedeponeerde jaarrekening wordt vervangen (verplicht bij een "
@@ -513,6 +512,8 @@ class ReportingValuesForm(forms.ModelForm):
         # Who adopts and the article the directors sign under follow the legal form.
         self.legal_form = self.instance.administration.legal_form
         field = self.fields["adoption_date"]
+        if not (self.instance.resubmission or self.instance.second_filing):
+            field.help_text = self._proposed_adoption_text()
         if self.instance.second_filing:
             field.help_text = _(
                 "De datum waarop de jaarrekening werd vastgesteld; verplicht bij de tweede "
@@ -541,6 +542,25 @@ class ReportingValuesForm(forms.ModelForm):
                 max_length=1000,
                 initial="" if signed else signature.reason_not_signed,  # type: ignore[union-attr]
             )
+
+    def _proposed_adoption_text(self) -> StrOrPromise:
+        """A first filing: its date goes with the upload and fills in the portal's
+        "Jaarrekening vastgesteld" form (services.proposed_adoption_date), unless signing is
+        the adoption there (kvk.adoption.signing_is_adoption, a fact the accountant records
+        in the portal, not here): then the portal fills in the date all directors signed."""
+        if adoption.signing_is_adoption(self.legal_form, all_shareholders_are_directors=True):
+            return _(
+                "De datum waarop de jaarrekening werd vastgesteld. 'Jaarrekening "
+                "vastgesteld' vinkt u aan in het portal van uw accountant; daar staat deze "
+                "datum dan al ingevuld, behalve als alle aandeelhouders ook bestuurder zijn: "
+                "dan geldt de ondertekening als vaststelling en staat daar de datum waarop "
+                "alle bestuurders ondertekenden."
+            )
+        return _(
+            "De datum waarop de jaarrekening werd vastgesteld. 'Jaarrekening vastgesteld' "
+            "vinkt u aan in het portal van uw accountant; daar staat deze datum dan al "
+            "ingevuld."
+        )
 
     def _portal_adoption_text(self, day: date) -> str:
         """Where the heraanlevering's adoption date came from: the portal, where the client
