@@ -11,9 +11,10 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import requests
+from lxml import html
 
 from clientside import services as client_services
 from clientside.models import OutboundMessage
@@ -26,13 +27,23 @@ class FlowError(Exception):
     pass
 
 
-def _csrf(session: requests.Session, url: str) -> str:
+def _page(session: requests.Session, url: str) -> str:
     response = session.get(url, timeout=30)
     response.raise_for_status()
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+    return response.text
+
+
+def _csrf(session: requests.Session, url: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _page(session, url))
     if not match:
         raise FlowError(f"Geen CSRF-token gevonden op {url}")
     return match.group(1)
+
+
+def _filled_in(session: requests.Session, url: str, field_id: str) -> str:
+    """The value the form field ``field_id`` on ``url`` is filled in with ("" when none)."""
+    found = html.fromstring(_page(session, url)).xpath("//input[@id=$id]/@value", id=field_id)
+    return str(found[0]) if found else ""
 
 
 def _post(session: requests.Session, page: str, action: str, data: dict) -> None:
@@ -69,6 +80,10 @@ def run(portal_url: str, *, report: Callable[[str], None], timeout: float = 180.
             report(f"{status:>3}  {status_label(status)}")
         printed = len(current.history)
 
+    # The cockpit's "Datum vaststelling": the day the general meeting adopted the accounts,
+    # after their signing; it goes with the upload and fills in OutSite's form.
+    annual_report.adoption_date = min(setup.signing_day(year) + timedelta(days=14), date.today())
+    annual_report.save(update_fields=["adoption_date"])
     message = client_services.prepare(annual_report)
     show_history(message)
 
@@ -102,7 +117,10 @@ def run(portal_url: str, *, report: Callable[[str], None], timeout: float = 180.
     if "/login/" in response.url:
         raise FlowError("Inloggen in OutSite mislukt")
     page = f"{portal_url}/outsite/berichten/{approval.pk}/"
-    _post(session, page, "adopt", {"adopted": "on", "adoption_date": date.today().isoformat()})
+    # As a client does: tick "Jaarrekening vastgesteld" and keep the date the form is
+    # filled in with, the one entered in the cockpit.
+    adopted_on = _filled_in(session, page, "id_adoption_date") or date.today().isoformat()
+    _post(session, page, "adopt", {"adopted": "on", "adoption_date": adopted_on})
     approval.refresh_from_db()
     if not approval.adopted:
         raise FlowError("Vaststellen in OutSite mislukt")

@@ -24,5 +24,10 @@ def test_demo_flow_reaches_80_through_every_real_part(
     assert actions[:5] == ["received", "claimed", "workflow_started", "adopted", "approved"]
     assert actions[-2:] == ["delivered", "filed"]
     assert approval.approved_sha256 == approval.document_sha256
+    # The client ticked "Jaarrekening vastgesteld" keeping the date the form was filled in
+    # with: the cockpit's, sent with the upload (proposed_adoption_date).
+    assert outbound.proposed_adoption_date is not None
+    assert approval.proposed_adoption_date == outbound.proposed_adoption_date
+    assert approval.adoption_date == approval.proposed_adoption_date
     references = [d.reference for d in digipoort_stub.state.all()]
     assert references == [approval.delivery_reference]
