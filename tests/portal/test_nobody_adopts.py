@@ -27,11 +27,6 @@ TO_DO = "Geef de vaststeller toegang tot de klantportal"
 TAG = "niemand kan vaststellen"
 
 
-@pytest.fixture(autouse=True)
-def without_second_factor(settings):
-    settings.OTP_REQUIRED_FOR_STAFF = False  # the second factor has tests of its own
-
-
 def _named_adopter(client, *, where: str = "organisation", message_type=None) -> Contact:
     """``client``'s own contact named as the one who records the adoption, under the
     organisation's rule or its workflow's; another contact keeps access, so the message
