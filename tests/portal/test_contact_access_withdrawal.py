@@ -214,3 +214,20 @@ def test_the_filter_agrees_with_the_organisation_pages_rule(client_a, message_ty
     contact.portal_access = False
     contact.save()
     assert agree() and stuck()
+
+
+def test_a_message_without_a_workflow_falls_under_one_contact_in_the_filter(client_a):
+    """A message whose message type has no workflow falls under the default rule, one
+    contact (``approver_rule``): the lists call it stuck exactly when no contact of the
+    organisation can act in OutSite, as the organisation page says."""
+    message = make_message(client_a)
+    ApprovalMessage.objects.filter(pk=message.pk).update(workflow=None)
+    organisation = client_a.organisation
+    assert organisation.approver_rule == ""
+    stuck = ApprovalMessage.objects.filter(nobody_can_approve_q(), pk=message.pk).exists
+
+    assert not stuck() and not nobody_can_approve(ApproverRule.ONE, organisation)
+    contact = _contact(client_a)
+    contact.portal_access = False
+    contact.save()
+    assert stuck() and nobody_can_approve(ApproverRule.ONE, organisation)
