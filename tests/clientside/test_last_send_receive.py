@@ -22,6 +22,7 @@ from lxml import html
 
 from clientside import services, tasks
 from clientside.models import CommunicationProfile, OutboundMessage
+from clientside.portal_client import PortalClient, PortalError
 from config.dates import format_moment
 from connectors import services as connector_services
 from connectors.models import ClientToken
@@ -316,3 +317,29 @@ def test_a_run_that_crashes_is_said_instead_of_the_run_before(
     with pytest.raises(RuntimeError):
         bookkeeper.post(f"/klant/administraties/{env_a.administration.pk}/verzenden-ontvangen/")
     assert CommunicationProfile.objects.get(pk=env_a.profile.pk).last_run_problem == "failed"
+
+
+def test_a_token_saved_while_a_run_is_under_way_is_not_said_to_be_refused(
+    bookkeeper, env_a, client_a, connector, settings, monkeypatch
+):
+    """The bookkeeper saves the accountant's new token while a run with the old one is
+    under way, and the portal refuses the old one: what that run found is about the old
+    token, so the pages do not say the new one was refused."""
+    settings.CLIENTSIDE_ALLOW_LOCAL_PORTAL = True
+    _under_way(env_a)
+    _token, raw = connector_services.issue_token(
+        organisation=client_a.organisation, connector=connector
+    )
+
+    def refused_after_a_new_token_is_saved(client) -> str | None:
+        services.set_token(profile=env_a.profile, token=raw)
+        raise PortalError("token_revoked", "Het token is ingetrokken.", retryable=False)
+
+    monkeypatch.setattr(PortalClient, "check_connection", refused_after_a_new_token_is_saved)
+    services.send_receive(env_a.administration)
+
+    profile = CommunicationProfile.objects.get(pk=env_a.profile.pk)
+    assert profile.token == raw
+    assert profile.last_run_problem == "" and profile.last_run_at is None
+    assert "Token geweigerd" not in _list_step(bookkeeper, env_a)
+    assert _list_step(bookkeeper, env_a) == "Wachten op het portal"
