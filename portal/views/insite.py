@@ -1438,18 +1438,23 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("insite-organisation", pk=pk)
 
 
+def _asks_withdrawal(request: HttpRequest, pk: int, contact_pk: int) -> bool:
+    """A GET of "Intrekken" asks its question again (``post_else``); it changes nothing."""
+    return True
+
+
 @common.staff_view(administrator=True)
-@post_else(_organisation_section("#contacts"))
+@post_else(_organisation_section("#contacts"), asks=_asks_withdrawal)
 def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Grant or withdraw a contact's portal access (withdrawn access works immediately:
-    every OutSite request checks it). Withdrawing first asks "Weet u het zeker?", naming
-    the messages waiting at 30 the contact approves or adopts; only the POST with
-    ``confirmed`` withdraws. Withdrawing it for one organisation leaves the person's access
-    to the other organisations they are a contact of. Both are recorded in the
-    organisation's history."""
+    every OutSite request checks it). Withdrawing first asks "Weet u het zeker?" (the first
+    POST, or a GET: the language switch's), naming the messages waiting at 30 the contact
+    approves or adopts; only the POST with ``confirmed`` withdraws. Withdrawing it for one
+    organisation leaves the person's access to the other organisations they are a contact
+    of. Both are recorded in the organisation's history."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
     contact = get_object_or_404(organisation.contacts, pk=contact_pk)
-    grant = request.POST.get("grant") == "1"
+    grant = request.method == "POST" and request.POST.get("grant") == "1"
     if grant and not contact.email:
         flash.error(request, _("Voor toegang tot de klantportal is een e-mailadres nodig."))
         return redirect("insite-organisation", pk=pk)
@@ -1471,9 +1476,12 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 def _withdraw(request: HttpRequest, organisation: Organisation, contact: Contact) -> HttpResponse:
     """ "Intrekken": the confirmation page, or with ``confirmed`` the withdrawal."""
     back = reverse("insite-organisation", args=[organisation.pk]) + "#contacts"
-    if request.POST.get("confirmed") != "1":
+    if request.method != "POST" or request.POST.get("confirmed") != "1":
         if not contact.portal_access:
-            flash.info(request, _("Deze contactpersoon heeft al geen toegang tot de klantportal."))
+            if request.method == "POST":  # a GET (a reload, the history): the page only
+                flash.info(
+                    request, _("Deze contactpersoon heeft al geen toegang tot de klantportal.")
+                )
             return redirect(back)
         effects = withdrawal_effects(contact)
         return render(

@@ -155,3 +155,57 @@ def test_a_get_of_another_staff_action_still_does_nothing(staff_browser, client_
     )
     message.refresh_from_db()
     assert message.awaiting_accountant_review is True
+
+
+def _withdrawal(client_a) -> str:
+    contact = client_a.user.client_contacts.get()
+    return reverse("insite-contact-access", args=[contact.organisation_id, contact.pk])
+
+
+def test_switching_language_on_the_withdrawal_question_keeps_the_question(
+    admin_browser, client_a, settings
+):
+    """ "Intrekken" of a contact's portal access asks "Weet u het zeker?" in answer to a
+    POST: a GET of its address (the switch's ``next``) asks again and withdraws nothing."""
+    settings.OTP_REQUIRED_FOR_STAFF = False  # the second factor has tests of its own
+    make_message(client_a)
+    address = _withdrawal(client_a)
+    asked = admin_browser.post(address, {"grant": "0"})
+    assert 'id="confirm-withdraw"' in asked.content.decode()
+
+    switched = switch_to_english(admin_browser, asked.content.decode())
+
+    page = switched.content.decode()
+    assert switched.redirect_chain == [(address, 302)]
+    assert '<html lang="en">' in page and 'id="confirm-withdraw"' in page
+    contact = client_a.user.client_contacts.get()
+    assert contact.portal_access  # asking again withdraws nothing
+    assert admin_browser.post(address, {"grant": "0", "confirmed": "1"}).status_code == 302
+    contact.refresh_from_db()
+    assert not contact.portal_access
+
+
+def test_a_get_of_the_withdrawal_changes_nothing_and_says_nothing(
+    admin_browser, client_a, settings
+):
+    """Nothing is granted or withdrawn by a GET, whatever its query says; once the access
+    is withdrawn, a GET (a reload, the history) goes to the organisation page without the
+    "al geen toegang" note a POST gets."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    address = _withdrawal(client_a)
+    contact = client_a.user.client_contacts.get()
+    organisation_page = reverse("insite-organisation", args=[contact.organisation_id])
+
+    assert admin_browser.get(address, {"grant": "0", "confirmed": "1"}).status_code == 200
+    contact.refresh_from_db()
+    assert contact.portal_access
+    admin_browser.post(address, {"grant": "0", "confirmed": "1"})
+    assert admin_browser.get(address, {"grant": "1"}).status_code == 302
+    contact.refresh_from_db()
+    assert not contact.portal_access
+
+    reloaded = admin_browser.get(address, follow=True)
+    assert reloaded.redirect_chain == [(organisation_page + "#contacts", 302)]
+    assert "al geen toegang" not in reloaded.content.decode()
+    posted = admin_browser.post(address, {"grant": "0"}, follow=True)
+    assert "al geen toegang" in posted.content.decode()

@@ -18,8 +18,9 @@ def test_a_form_address_opened_with_get_leads_to_the_page_the_form_lives_on(
 ):
     """Found in review: the organisation page's forms (approvers, identification numbers,
     contacts) and "Token aanmaken" answered a GET with a blank 405. Now the page the form is
-    on, at the form; changing nothing. An administrator of another firm, or a contact of
-    another organisation in the address, finds nothing (404)."""
+    on, at the form (withdrawing a contact's access: its question again); changing nothing.
+    An administrator of another firm, or a contact of another organisation in the address,
+    finds nothing (404)."""
     organisation = client_a.organisation
     contact = organisation.contacts.get()
     page = reverse("insite-organisation", args=[organisation.pk])
@@ -32,7 +33,6 @@ def test_a_form_address_opened_with_get_leads_to_the_page_the_form_lives_on(
             for action in ("add", "change", "remove")
         },
         reverse("insite-contact-create", args=[organisation.pk]): f"{page}#contacts",
-        reverse("insite-contact-access", args=[organisation.pk, contact.pk]): f"{page}#contacts",
         reverse("insite-token-create", args=[connector.pk]): reverse(
             "insite-connector", args=[connector.pk]
         ),
@@ -46,6 +46,12 @@ def test_a_form_address_opened_with_get_leads_to_the_page_the_form_lives_on(
         assert response.status_code == 302 and response.url == target, address
         assert admin_browser.get(address, follow=True).status_code == 200, address
         assert other_firm.get(address).status_code == 404, address
+    # "Intrekken" asks "Weet u het zeker?" again (the language switch's address,
+    # tests/portal/test_confirm_language_switch.py), and withdraws nothing.
+    access = reverse("insite-contact-access", args=[organisation.pk, contact.pk])
+    asked = admin_browser.get(access)
+    assert asked.status_code == 200 and 'id="confirm-withdraw"' in asked.content.decode()
+    assert other_firm.get(access).status_code == 404
     other_contact = client_b.organisation.contacts.get()
     address = reverse("insite-contact-access", args=[organisation.pk, other_contact.pk])
     assert admin_browser.get(address).status_code == 404
