@@ -62,6 +62,11 @@ def test_withdrawing_asks_first_naming_the_messages_that_would_wait_for_nobody(
     assert reverse("insite-message", args=[message.pk]) in html
     assert "Daarna kan niemand dit bericht goedkeuren." in html
     assert NOBODY_LEFT in html
+    # One name for the act the named adopter does, as on the approvers' form.
+    assert "niet meer zien, goedkeuren of de vaststelling vastleggen." in html
+    assert "kan goedkeuren of de vaststelling vastleggen: ze wachten dan op niemand" in html
+    assert "wie goedkeurt en wie de vaststelling vastlegt." in html
+    assert "vaststellen" not in html and "wie vaststelt" not in html
     assert 'name="confirmed" value="1"' in html
     assert _has_access(contact)  # nothing changed yet
 
