@@ -23,8 +23,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from crm.models import StaffMember
 
 SALT = "portal.otp_enrolment"
 #: The session key of the grant: the pk of the user whose link this session opened.
@@ -94,6 +97,13 @@ def end_grant(request: HttpRequest) -> None:
     request.session.pop(GRANT, None)
 
 
+def _language(user: Any) -> str | None:
+    """The language of the staff member's mail (StaffMember.language), as every staff mail:
+    the mail is for the owner of the login, who may not be whoever logged in. None for a
+    login without a staff member (a superuser): the language of the page then."""
+    return StaffMember.objects.filter(user=user).values_list("language", flat=True).first()
+
+
 def send(user: Any) -> bool:
     """Mail ``user`` a link, once per link lifetime however often the set-up page is asked
     for; False when the user has no e-mail address."""
@@ -101,8 +111,9 @@ def send(user: Any) -> bool:
         return False
     if cache.add(_sent_key(user), True, _minutes() * 60):
         context = {"user": user, "link": link(user), "minutes": _minutes()}
-        subject = render_to_string("registration/otp_enrolment_subject.txt", context).strip()
-        body = render_to_string("registration/otp_enrolment_email.txt", context)
+        with translation.override(_language(user) or translation.get_language()):
+            subject = render_to_string("registration/otp_enrolment_subject.txt", context).strip()
+            body = render_to_string("registration/otp_enrolment_email.txt", context)
         # Sent now, as Django's password reset sends its mail: nothing is written before it.
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
