@@ -100,6 +100,11 @@ def is_participant(message: ApprovalMessage, actor: Actor) -> bool:
     return is_client(message, actor) and client_may_see(message)
 
 
+#: Statuses whose message OutSite does not show its client yet (portal.views.common.
+#: client_messages): received or being processed, before anything was checked.
+NOT_SHOWN_TO_CLIENTS = (Status.RECEIVED, Status.PROCESSING)
+
+
 def client_may_see(message: ApprovalMessage) -> bool:
     """A message waiting for the accountant's review is not yet shown to the client."""
     return not (message.status == Status.IN_REVIEW and message.awaiting_accountant_review)

@@ -47,7 +47,7 @@ from workflow.approvers import (
     signatory_difference,
 )
 from workflow.errors import WorkflowError
-from workflow.models import Actor, ApprovalMessage, Comment
+from workflow.models import NOT_SHOWN_TO_CLIENTS, Actor, ApprovalMessage, Comment
 from workflow.reasons import another_company, sentence
 from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
@@ -295,7 +295,7 @@ def client_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
     return ApprovalMessage.objects.filter(
         organisation_id__in=[organisation.pk for organisation in organisations],
         awaiting_accountant_review=False,
-    ).exclude(status__in=[Status.RECEIVED, Status.PROCESSING])
+    ).exclude(status__in=NOT_SHOWN_TO_CLIENTS)
 
 
 def message_or_404(queryset: QuerySet[ApprovalMessage], pk: int) -> ApprovalMessage:
