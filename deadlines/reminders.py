@@ -128,12 +128,26 @@ def _long_date(day: date) -> str:
 # gettext with that language active, as every text of the portal.
 
 
-def _single_text() -> tuple[str, str]:
-    """Subject and body of a reminder about one message; call with the language active."""
+def _single_text(adopted: bool = False) -> tuple[str, str]:
+    """Subject and body of a reminder about one message; call with the language active.
+    ``adopted``: the accounts are adopted already (``%(adopted_on)s``), so the client only
+    approves; there is no "Jaarrekening vastgesteld" left to tick."""
+    subject = gettext(
+        "Herinnering: de jaarrekening %(year)s van %(organisation)s wacht op uw beoordeling"
+    )
+    if adopted:
+        return subject, gettext(
+            "Beste %(name)s,\n\n"
+            "De jaarrekening %(year)s van %(organisation)s staat al %(days)s dagen voor u klaar "
+            "in de klantportal en wacht op uw beoordeling.\n"
+            "De jaarrekening is al vastgesteld op %(adopted_on)s. Controleer de stukken en keur "
+            "het bericht goed. Daarna deponeren wij de jaarrekening bij de KvK.\n\n"
+            "%(deadline_paragraph)s"
+            "Naar het bericht: %(url)s\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n"
+        )
     return (
-        gettext(
-            "Herinnering: de jaarrekening %(year)s van %(organisation)s wacht op uw beoordeling"
-        ),
+        subject,
         gettext(
             "Beste %(name)s,\n\n"
             "De jaarrekening %(year)s van %(organisation)s staat al %(days)s dagen voor u klaar "
@@ -147,15 +161,35 @@ def _single_text() -> tuple[str, str]:
     )
 
 
-def _list_text(count: int) -> tuple[str, str]:
+def _list_text(count: int, adopted: bool = False) -> tuple[str, str]:
     """Subject and body of a reminder about several messages (one person, several
-    organisations or years), ``%(items)s`` a line each (``_list_line``)."""
-    return (
-        ngettext(
-            "Herinnering: %(count)s jaarrekening wacht op uw beoordeling",
-            "Herinnering: %(count)s jaarrekeningen wachten op uw beoordeling",
+    organisations or years), ``%(items)s`` a line each (``_list_line``). ``adopted``: all
+    of them are adopted already (each line says when), so the client only approves."""
+    subject = ngettext(
+        "Herinnering: %(count)s jaarrekening wacht op uw beoordeling",
+        "Herinnering: %(count)s jaarrekeningen wachten op uw beoordeling",
+        count,
+    )
+    if adopted:
+        return subject, ngettext(
+            "Beste %(name)s,\n\n"
+            "Deze jaarrekening staat voor u klaar in de klantportal en wacht op uw "
+            "beoordeling:\n\n"
+            "%(items)s\n"
+            "Controleer de stukken en keur het bericht goed. Daarna deponeren wij de "
+            "jaarrekening bij de KvK.\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n",
+            "Beste %(name)s,\n\n"
+            "Deze %(count)s jaarrekeningen staan voor u klaar in de klantportal en wachten op "
+            "uw beoordeling:\n\n"
+            "%(items)s\n"
+            "Controleer per bericht de stukken en keur het bericht goed. Daarna deponeren wij "
+            "de jaarrekeningen bij de KvK.\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n",
             count,
-        ),
+        )
+    return (
+        subject,
         ngettext(
             "Beste %(name)s,\n\n"
             "Deze jaarrekening staat voor u klaar in de klantportal en wacht op uw "
@@ -363,14 +397,27 @@ def _waiting_fields(item: _Waiting, today: date) -> dict[str, object]:
     """The fields of one message in a client reminder (``_single_text``, ``_list_line``);
     call with the reader's language active."""
     sentence = _deadline_sentence(item.deadline, today)
+    adopted_on = _adopted_on(item.message)
+    if adopted_on:  # a line of a list says it, before the deadline
+        adopted = gettext("Zij is al vastgesteld op %(date)s.") % {"date": adopted_on}
+        listed = f" {adopted} {sentence}" if sentence else f" {adopted}"
+    else:
+        listed = " " + sentence if sentence else ""
     return {
         "year": item.message.financial_year or "",
         "organisation": item.organisation.name,
         "days": item.days,
         "url": _url("outsite-message", item.message.pk),
+        "adopted_on": adopted_on,
         "deadline_paragraph": sentence + "\n\n" if sentence else "",
-        "deadline_sentence": " " + sentence if sentence else "",
+        "deadline_sentence": listed,
     }
+
+
+def _adopted_on(message: ApprovalMessage) -> str:
+    """The day the accounts of ``message`` were adopted, in the reader's language; "" when
+    they are not (yet): the client then adopts them in the portal."""
+    return _long_date(message.adoption_date) if message.adopted and message.adoption_date else ""
 
 
 def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> EmailMessage:
@@ -381,11 +428,12 @@ def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> 
     person = {"name": contact.name, "sender": waiting[0].organisation.environment.name}
     with translation.override(language):
         items = [_waiting_fields(item, today) for item in waiting]
+        adopted = all(fields["adopted_on"] for fields in items)
         if len(items) == 1:
-            subject, body = _single_text()
+            subject, body = _single_text(adopted)
             fields = person | items[0]
         else:
-            subject, body = _list_text(len(items))
+            subject, body = _list_text(len(items), adopted)
             lines = "".join(
                 _list_line(item.days) % fields for item, fields in zip(waiting, items, strict=True)
             )
@@ -430,7 +478,7 @@ def _send_recorded(
 def _waiting(entries: list[ReminderLog], today: date) -> list[_Waiting]:
     """The messages of claimed client reminders, by organisation and year."""
     messages = ApprovalMessage.objects.only(
-        "id", "financial_year", "organisation_id", "status_changed_at"
+        "id", "financial_year", "organisation_id", "status_changed_at", "adopted", "adoption_date"
     ).in_bulk([entry.message_id for entry in entries])
     waiting = []
     for entry in entries:

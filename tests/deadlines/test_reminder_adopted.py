@@ -1,0 +1,74 @@
+"""A client reminder about accounts that are adopted already (the bookkeeping sent them
+adopted, or the client ticked "Jaarrekening vastgesteld" without approving) asks only for
+the approval and says when they were adopted: there is nothing left to tick, as the mail
+that asked for the review says (templates/portal/email/notification.txt)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+
+from deadlines import reminders
+from tests import factories
+from tests.deadlines.conftest import at_noon, make_message
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_schedule")]
+
+TODAY = date(2026, 3, 20)
+ADOPTED = date(2026, 3, 2)
+TICK = "vink 'Jaarrekening vastgesteld' aan"
+
+
+@pytest.fixture
+def jan(environment):
+    return factories.UserFactory(username="jan", email="jan@example.nl")
+
+
+def _waiting(environment, jan, name: str, adopted_on: date | None):
+    organisation = factories.OrganisationFactory(environment=environment, name=name)
+    factories.ContactFactory(organisation=organisation, user=jan, name="Jan")
+    changed = at_noon(TODAY - timedelta(days=8))
+    return make_message(organisation, year=2025, changed_at=changed, adopted_on=adopted_on)
+
+
+def _remind(django_capture_on_commit_callbacks) -> str:
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_client_reminders(now=at_noon(TODAY))
+    (sent,) = mail.outbox
+    return sent.body
+
+
+def test_one_adopted_message_asks_only_for_the_approval(
+    environment, jan, django_capture_on_commit_callbacks
+):
+    _waiting(environment, jan, "Alfa B.V.", ADOPTED)
+    body = _remind(django_capture_on_commit_callbacks)
+    assert TICK not in body
+    assert (
+        "De jaarrekening is al vastgesteld op 2 maart 2026. Controleer de stukken en keur "
+        "het bericht goed." in body
+    )
+
+
+def test_a_list_says_which_are_adopted_and_asks_to_tick_only_while_one_is_not(
+    environment, jan, django_capture_on_commit_callbacks
+):
+    _waiting(environment, jan, "Alfa B.V.", ADOPTED)
+    _waiting(environment, jan, "Beta B.V.", None)
+    body = _remind(django_capture_on_commit_callbacks)
+    assert "Alfa B.V. wacht al 8 dagen. Zij is al vastgesteld op 2 maart 2026." in body
+    assert "Beta B.V. wacht al 8 dagen. Zij is al vastgesteld" not in body
+    assert TICK in body
+
+
+def test_a_list_of_adopted_accounts_asks_only_for_the_approvals(
+    environment, jan, django_capture_on_commit_callbacks
+):
+    _waiting(environment, jan, "Alfa B.V.", ADOPTED)
+    _waiting(environment, jan, "Beta B.V.", ADOPTED)
+    body = _remind(django_capture_on_commit_callbacks)
+    assert TICK not in body
+    assert "Controleer per bericht de stukken en keur het bericht goed." in body
+    assert body.count("Zij is al vastgesteld op 2 maart 2026.") == 2
