@@ -46,7 +46,7 @@ from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
 from workflow.approvers import Adopter, adopter, adopter_rule, approvals_given
-from workflow.models import NOT_SHOWN_TO_CLIENTS, ApprovalMessage, Comment, NotificationLog
+from workflow.models import ApprovalMessage, Comment, NotificationLog, client_may_see
 from workflow.reasons import in_plain_words, refused_by_digipoort
 from workflow.selectors import client_status, repair_reason
 
@@ -171,13 +171,6 @@ def staff_recipients(message) -> list[Recipient]:
         )
         for m in responsible or members
     ]
-
-
-def client_may_see(message) -> bool:
-    """Whether the client can open the message in OutSite (portal.views.common.
-    client_messages), where the mail's link leads: not one waiting for the accountant's
-    review, nor one still received or being processed."""
-    return not message.awaiting_accountant_review and message.status not in NOT_SHOWN_TO_CLIENTS
 
 
 def _relevant(kind: str, message) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,14 +101,18 @@ def is_participant(message: ApprovalMessage, actor: Actor) -> bool:
     return is_client(message, actor) and client_may_see(message)
 
 
-#: Statuses whose message OutSite does not show its client yet (portal.views.common.
-#: client_messages): received or being processed, before anything was checked.
+#: Statuses whose message OutSite does not show its client yet: received or being
+#: processed, before anything was checked.
 NOT_SHOWN_TO_CLIENTS = (Status.RECEIVED, Status.PROCESSING)
+
+#: The messages a client may see (OutSite's pages, the mails' links, comments): not one
+#: waiting for the accountant's review, nor one still received or being processed.
+CLIENT_MAY_SEE = Q(awaiting_accountant_review=False) & ~Q(status__in=NOT_SHOWN_TO_CLIENTS)
 
 
 def client_may_see(message: ApprovalMessage) -> bool:
-    """A message waiting for the accountant's review is not yet shown to the client."""
-    return not (message.status == Status.IN_REVIEW and message.awaiting_accountant_review)
+    """``CLIENT_MAY_SEE`` of one message."""
+    return not message.awaiting_accountant_review and message.status not in NOT_SHOWN_TO_CLIENTS
 
 
 def _is_adopted(message: Any) -> bool:

@@ -47,7 +47,7 @@ from workflow.approvers import (
     signatory_difference,
 )
 from workflow.errors import WorkflowError
-from workflow.models import NOT_SHOWN_TO_CLIENTS, Actor, ApprovalMessage, Comment
+from workflow.models import CLIENT_MAY_SEE, Actor, ApprovalMessage, Comment
 from workflow.reasons import another_company, sentence
 from workflow.selectors import STAFF_ONLY_ACTIONS, timeline
 
@@ -293,9 +293,8 @@ def client_messages(request: HttpRequest) -> QuerySet[ApprovalMessage]:
     yet. Another organisation's message is not among them: its pages answer 404."""
     organisations: list[Organisation] = request.client_organisations  # type: ignore[attr-defined]
     return ApprovalMessage.objects.filter(
-        organisation_id__in=[organisation.pk for organisation in organisations],
-        awaiting_accountant_review=False,
-    ).exclude(status__in=NOT_SHOWN_TO_CLIENTS)
+        CLIENT_MAY_SEE, organisation_id__in=[organisation.pk for organisation in organisations]
+    )
 
 
 def message_or_404(queryset: QuerySet[ApprovalMessage], pk: int) -> ApprovalMessage:

@@ -92,3 +92,14 @@ def test_comment_signal_is_sent_after_commit(flow, django_capture_on_commit_call
     finally:
         comment_added.disconnect(receiver)
     assert received == [(message.pk, comment.pk)]
+
+
+@pytest.mark.parametrize("status", [Status.RECEIVED, Status.PROCESSING])
+def test_a_client_cannot_comment_on_a_message_outsite_does_not_show_yet(flow, status):
+    """OutSite does not show a message received or being processed (workflow.models.
+    CLIENT_MAY_SEE); the service refused comments only while the accountant's review was
+    due, so a client could comment on one it cannot open."""
+    message = flow.at(status)
+    with pytest.raises(NotPermitted):
+        services.add_comment(message_id=message.pk, actor=flow.client_actor(), text="Vraag")
+    assert not Comment.objects.filter(message=message).exists()
