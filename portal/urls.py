@@ -120,6 +120,11 @@ urlpatterns = [
     ),
     path("insite/connectoren/", insite.connector_list, name="insite-connectors"),
     path("insite/connectoren/<int:pk>/", insite.connector_detail, name="insite-connector"),
+    path(
+        "insite/connectoren/<int:pk>/afsluiten/",
+        insite.connector_close,
+        name="insite-connector-close",
+    ),
     path("insite/connectoren/<int:pk>/tokens/", insite.token_create, name="insite-token-create"),
     path(
         "insite/connectoren/<int:pk>/tokens/<int:token_pk>/intrekken/",

@@ -9,13 +9,18 @@ them cannot take the action and why, in the single actions' own words and by the
 many are chosen). The second (``confirmed``) calls the single action's service once per
 message; each locks, checks, audits and queues on its own, so a message that changed in
 between is refused with its reason and the rest go ahead. Only the staff member's own
-environment's messages count: any other id is ignored, as if it did not exist."""
+environment's messages count: any other id is ignored, as if it did not exist.
+
+The confirmation's language switch leads to its address by GET with the ids chosen
+(``?ids=1,2,3``: at most MAX_SELECTED message numbers, no secret), which asks again, among
+the same messages and by the same rules, and never performs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
@@ -99,11 +104,30 @@ ACTIONS = {
 }
 
 
+#: The query parameter of the ids chosen, in the confirmation's address by GET.
+IDS = "ids"
+
+
+def _list_query(request: HttpRequest) -> str:
+    """The list's filters, sort and page (the form posts to an address carrying them)."""
+    query = request.GET.copy()
+    query.pop(IDS, None)
+    return query.urlencode()
+
+
+def _with_query(address: str, query: str) -> str:
+    return f"{address}?{query}" if query else address
+
+
 def _list_url(request: HttpRequest, **_kwargs: Any) -> str:
-    """The message list, with the filters, sort and page it was on (the form posts to an
-    address carrying the list's query string)."""
-    query = request.GET.urlencode()
-    return reverse("insite-messages") + (f"?{query}" if query else "")
+    """The message list, with the filters, sort and page it was on."""
+    return _with_query(reverse("insite-messages"), _list_query(request))
+
+
+def _asks_again(request: HttpRequest) -> bool:
+    """A GET with the ids chosen (the confirmation's language switch) asks again
+    (``post_else``); without, the list."""
+    return IDS in request.GET
 
 
 #: The largest id a message can have (a 64-bit primary key): a larger number is refused by
@@ -114,10 +138,14 @@ _MAX_ID = 2**63 - 1
 def _chosen_ids(request: HttpRequest) -> list[int]:
     """The ids ticked, and those of the whole page when "Alle berichten op deze pagina" is
     ticked; each once, in the order given; anything but a number an id can be is ignored
-    (digits 0-9 only: "²" is a digit to ``str.isdigit`` and not to ``int``)."""
-    values = request.POST.getlist("ids")
-    if request.POST.get("all") == "1":
-        values += request.POST.getlist("on_page")
+    (digits 0-9 only: "²" is a digit to ``str.isdigit`` and not to ``int``). By GET, those
+    in the address, separated by commas."""
+    if request.method != "POST":
+        values = request.GET.get(IDS, "").split(",")
+    else:
+        values = request.POST.getlist("ids")
+        if request.POST.get("all") == "1":
+            values += request.POST.getlist("on_page")
     numbers = (int(value) for value in values if value.isascii() and value.isdigit())
     return list(dict.fromkeys(number for number in numbers if number <= _MAX_ID))
 
@@ -134,8 +162,14 @@ def _confirmation(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    """ "Weet u het zeker?": the messages that take the action, those that cannot and why."""
+    """ "Weet u het zeker?": the messages that take the action, those that cannot and why.
+    By GET (its language switch) once none of them takes it any more: the list."""
     refusals = action.refusals(messages)
+    if request.method != "POST" and len(refusals) == len(messages):
+        return redirect(_list_url(request))
+    address = reverse(f"insite-bulk-{action.key}")
+    query = _list_query(request)
+    ids = urlencode({IDS: ",".join(str(message.pk) for message in messages)})
     context = {
         "action": action.key,
         "able": [message for message in messages if message.pk not in refusals],
@@ -144,6 +178,8 @@ def _confirmation(
         ],
         "form": form,
         "list_url": _list_url(request),
+        "post_url": _with_query(address, query),
+        "language_next": _with_query(address, f"{query}&{ids}" if query else ids),
     }
     return render(request, "portal/insite_bulk_confirm.html", context, status=status)
 
@@ -168,7 +204,10 @@ def _perform(
 def _bulk(request: HttpRequest, key: str) -> HttpResponse:
     action = ACTIONS[key]
     ids = _chosen_ids(request)
+    posted = request.method == "POST"
     if len(ids) > MAX_SELECTED:
+        if not posted:  # a GET (the confirmation's language switch) only asks: the list
+            return redirect(_list_url(request))
         flash.error(
             request,
             _(
@@ -188,9 +227,10 @@ def _bulk(request: HttpRequest, key: str) -> HttpResponse:
         .order_by(*alphabetical("organisation__"), "financial_year", "pk")
     )
     if not messages:
-        flash.error(request, _("Kies eerst een of meer berichten op de lijst."))
+        if posted:
+            flash.error(request, _("Kies eerst een of meer berichten op de lijst."))
         return redirect(_list_url(request))
-    confirmed = request.POST.get("confirmed") == "1"
+    confirmed = posted and request.POST.get("confirmed") == "1"
     form = AttentionForm(request.POST if confirmed else None) if action.note else None
     if not confirmed:
         return _confirmation(request, action, messages, form)
@@ -202,7 +242,7 @@ def _bulk(request: HttpRequest, key: str) -> HttpResponse:
 
 @common.staff_view()
 @activation.required
-@post_else(_list_url)
+@post_else(_list_url, asks=_asks_again)
 def bulk_resend(request: HttpRequest) -> HttpResponse:
     """ "Geselecteerde opnieuw verzenden": "Opnieuw verzenden" (status 70) of each message
     chosen, with a fresh budget of automatic attempts (workflow.services.resend)."""
@@ -211,7 +251,7 @@ def bulk_resend(request: HttpRequest) -> HttpResponse:
 
 @common.staff_view()
 @activation.required
-@post_else(_list_url)
+@post_else(_list_url, asks=_asks_again)
 def bulk_attention(request: HttpRequest) -> HttpResponse:
     """ "Geselecteerde markeren als afgehandeld": "Afgehandeld" of each message chosen that
     asks attention, with one note for all (workflow.services.acknowledge_attention)."""

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -26,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -1296,28 +1297,58 @@ def _identification_confirmation(
             "kvk": kvk,
             "effects": crm_services.kvk_change_effects(organisation) if kvk else None,
             "post_to": f"insite-identification-{action}",
+            "language_next": _identification_address(organisation, action, kind, value),
         },
     )
 
 
+def _identification_address(organisation: Organisation, action: str, kind: str, value: str) -> str:
+    """This confirmation by GET (``_asks_identification``), where its language switch
+    leads: the action's address with the type and the number (an organisation's KvK number
+    or RSIN, public in the trade register), the number left out for a removal."""
+    query = {"kind": kind} if action == "remove" else {"kind": kind, "value": value}
+    address = reverse(f"insite-identification-{action}", args=[organisation.pk])
+    return f"{address}?{urlencode(query)}"
+
+
+def _asks_identification(request: HttpRequest, pk: int) -> bool:
+    """A GET with a number's type (``_identification_address``) asks its "Weet u het
+    zeker?" again (``post_else``); without, the organisation's page."""
+    return "kind" in request.GET
+
+
+def _given(request: HttpRequest) -> QueryDict:
+    """What a number's form sent: posted, or by GET in the confirmation's address."""
+    return request.POST if request.method == "POST" else request.GET
+
+
 def _identification_saved(request: HttpRequest, organisation: Organisation, *, adding: bool):
     """Add or correct a number from the POSTed form: the organisation's page with the form's
-    errors (400), the confirmation for a KvK number, or the change and back to the page."""
-    form = _identification_form(request, organisation, adding=adding, data=request.POST)
+    errors (400), the confirmation for a KvK number, or the change and back to the page.
+    A GET (the confirmation's language switch) only asks again, while the question applies;
+    else it gives the page."""
+    back = reverse("insite-organisation", args=[organisation.pk]) + "#identifications"
+    posted = request.method == "POST"
+    form = _identification_form(request, organisation, adding=adding, data=_given(request))
     if not form.is_valid():
+        if not posted:  # added, changed or refused meanwhile: the page says how it stands
+            return redirect(back)
         flash.error(request, _("Niet opgeslagen; zie de meldingen bij de velden."))
         return _organisation_page(request, organisation, identification_form=form)
     kind, value = form.cleaned_data["kind"], form.cleaned_data["value"]
     current = organisation.identifications.filter(kind=kind).first()
     old = current.value if current is not None else ""
     if old == value and not adding:
-        flash.info(request, _("Het nummer is niet gewijzigd."))
-        return redirect(reverse("insite-organisation", args=[organisation.pk]) + "#identifications")
+        if posted:
+            flash.info(request, _("Het nummer is niet gewijzigd."))
+        return redirect(back)
     if kind == Identification.Kind.KVK and request.POST.get("confirmed") != "1":
         action = "add" if adding else "change"
         return _identification_confirmation(
             request, organisation, action=action, kind=kind, value=value, old=old
         )
+    if not posted:  # no question for another number: nothing is ever changed by a GET
+        return redirect(back)
     service = crm_services.add_identification if adding else crm_services.change_identification
     try:
         service(organisation_id=organisation.pk, kind=kind, value=value, user=request.user)
@@ -1332,40 +1363,42 @@ def _identification_saved(request: HttpRequest, organisation: Organisation, *, a
             else _("%(kind)s gewijzigd van %(old)s in %(value)s.")
             % {"kind": label, "old": old, "value": value},
         )
-    return redirect(reverse("insite-organisation", args=[organisation.pk]) + "#identifications")
+    return redirect(back)
 
 
 @common.staff_view(administrator=True)
-@post_else(_organisation_section("#identifications"))
+@post_else(_organisation_section("#identifications"), asks=_asks_identification)
 def identification_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     return _identification_saved(request, organisation, adding=True)
 
 
 @common.staff_view(administrator=True)
-@post_else(_organisation_section("#identifications"))
+@post_else(_organisation_section("#identifications"), asks=_asks_identification)
 def identification_change(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(_organisations(request), pk=pk)
     return _identification_saved(request, organisation, adding=False)
 
 
 @common.staff_view(administrator=True)
-@post_else(_organisation_section("#identifications"))
+@post_else(_organisation_section("#identifications"), asks=_asks_identification)
 def identification_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove a number: the first POST asks "Weet u het zeker?", the one with ``confirmed``
-    removes it."""
+    """Remove a number: the first POST (or a GET, the language switch's) asks "Weet u het
+    zeker?", the POST with ``confirmed`` removes it."""
     organisation = get_object_or_404(_organisations(request), pk=pk)
     back = reverse("insite-organisation", args=[pk]) + "#identifications"
-    kind = request.POST.get("kind", "")
+    posted = request.method == "POST"
+    kind = _given(request).get("kind", "")
     try:
         identification = crm_services.check_removal(organisation=organisation, kind=kind)
-        if request.POST.get("confirmed") != "1":
+        if not posted or request.POST.get("confirmed") != "1":
             return _identification_confirmation(
                 request, organisation, action="remove", kind=kind, value=identification.value
             )
         crm_services.remove_identification(organisation_id=pk, kind=kind, user=request.user)
     except crm_services.IdentificationError as error:
-        flash.error(request, error.message)
+        if posted:  # a GET (removed meanwhile): the page says how it stands
+            flash.error(request, error.message)
         return redirect(back)
     flash.success(
         request,
@@ -1539,13 +1572,10 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def connector_detail(request: HttpRequest, pk: int) -> HttpResponse:
     connector = _own(AppConnector, request, pk)
-    was_open = _connector_open(connector)
     form = ConnectorForm(request.POST or None, instance=connector)
     if (
         request.method == "POST"
-        and was_open
-        and form.is_valid()  # puts the new values on ``connector``
-        and not _connector_open(connector)
+        and _closes(connector, form)
         and request.POST.get("confirmed") != "1"
     ):
         return _connector_close_confirmation(request, connector, form)
@@ -1560,6 +1590,12 @@ def _connector_open(connector: AppConnector) -> bool:
     """Whether client environments may call the API through ``connector`` (connectors.api:
     a blocked connector, or one without CommSvcConnector access, refuses every request)."""
     return connector.commsvc and not connector.blocked
+
+
+def _closes(connector: AppConnector, form: ConnectorForm) -> bool:
+    """Whether saving ``form`` (valid) would close ``connector``, open now."""
+    was_open = _connector_open(connector)
+    return was_open and form.is_valid() and not _connector_open(connector)  # is_valid sets them
 
 
 def _connector_close_confirmation(
@@ -1578,8 +1614,36 @@ def _connector_close_confirmation(
     return render(
         request,
         "portal/insite_connector_close_confirm.html",
-        {"connector": connector, "form": form, "organisations": organisations},
+        {
+            "connector": connector,
+            "form": form,
+            "organisations": organisations,
+            "language_next": _connector_close_address(connector, form),
+        },
     )
+
+
+def _connector_close_address(connector: AppConnector, form: ConnectorForm) -> str:
+    """This confirmation by GET (``connector_close``), where its language switch leads: the
+    values to save, as the form sends them (a ticked box as "on"; the name, an
+    administrator's label, is no secret)."""
+    values = form.cleaned_data
+    query = {"name": values["name"]}
+    query.update({field: "on" for field in ("blocked", "commsvc") if values[field]})
+    return f"{reverse('insite-connector-close', args=[connector.pk])}?{urlencode(query)}"
+
+
+@_set_up("GET", "HEAD")
+def connector_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Weet u het zeker?" of closing a connector by GET, where the language switch of
+    the page the POST gave leads: it only asks; "Ja" posts to the connector's page as there.
+    Once the connector is closed already, or the values given would not close it, the
+    connector's page."""
+    connector = _own(AppConnector, request, pk)
+    form = ConnectorForm(request.GET, instance=connector)
+    if not _closes(connector, form):
+        return redirect("insite-connector", pk=pk)
+    return _connector_close_confirmation(request, connector, form)
 
 
 #: Tokens on one page of a connector: it has one per client environment, hundreds a firm.

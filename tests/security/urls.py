@@ -65,6 +65,7 @@ PK_KINDS = {
     "insite-identification-change": "organisation",
     "insite-identification-remove": "organisation",
     "insite-connector": "connector",
+    "insite-connector-close": "connector",
     "insite-token-create": "connector",
     "insite-token-revoke": "connector",
     "insite-message-type": "message_type",
