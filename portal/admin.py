@@ -30,6 +30,8 @@ from crm.models import (
 )
 from kvk.search import NameSearchAdminMixin
 from portal.forms import LOGIN_TAKEN, ApprovalRulesForm, workflow_rules
+from workflow.approvers import nobody_can_adopt_q, nobody_can_approve_q
+from workflow.models import ApprovalMessage
 
 
 @admin.register(AccountancyEnvironment)
@@ -187,6 +189,46 @@ class ContactEmailMixin:
             self.message_user(request, message, messages.INFO)  # type: ignore[attr-defined]
 
 
+def _waiting_for_nobody(organisation_id: int) -> dict[int, str]:
+    """The organisation's messages at 30 that wait for nobody, each named (organisation and
+    year): nobody can approve them, or their named adopter cannot record the adoption
+    (workflow.approvers: ``nobody_can_approve_q``, ``nobody_can_adopt_q``)."""
+    rows = (
+        ApprovalMessage.objects.filter(organisation_id=organisation_id)
+        .filter(nobody_can_approve_q() | nobody_can_adopt_q())
+        .order_by("financial_year", "pk")
+        .values_list("pk", "organisation__name", "financial_year")
+    )
+    return {pk: f"{name} {year or '–'}" for pk, name, year in rows}
+
+
+class WaitingForNobodyMixin:
+    """What a contact can do in OutSite is withdrawn here without the question InSite asks
+    first (portal.views.insite.contact_access): the login cleared, the contact deleted,
+    "directeur" unticked, the approvers or the adopter changed. After the save the admin
+    names the messages at 30 that wait for nobody since (``_waiting_for_nobody``)."""
+
+    def waiting_before(self, organisation_id: int | None) -> set[int]:
+        return set(_waiting_for_nobody(organisation_id)) if organisation_id else set()
+
+    def warn_waiting_for_nobody(self, request: Any, organisation_id: int, before: set[int]) -> None:
+        now = _waiting_for_nobody(organisation_id)
+        names = [name for pk, name in now.items() if pk not in before]
+        if not names:
+            return
+        message = ngettext(
+            "Dit bericht (status 30) wacht nu op niemand: %(messages)s. Niemand kan het "
+            "goedkeuren of de vaststelling ervan vastleggen. Geef in InSite een "
+            "contactpersoon toegang tot de klantportal, of wijzig wie goedkeurt of vaststelt.",
+            "Deze %(count)d berichten (status 30) wachten nu op niemand: %(messages)s. "
+            "Niemand kan ze goedkeuren of de vaststelling ervan vastleggen. Geef in InSite "
+            "een contactpersoon toegang tot de klantportal, of wijzig wie goedkeurt of "
+            "vaststelt.",
+            len(names),
+        ) % {"count": len(names), "messages": ", ".join(names)}
+        self.message_user(request, message, messages.WARNING)  # type: ignore[attr-defined]
+
+
 class ContactInline(admin.TabularInline):
     """Portal access is granted in InSite, which gives the login and sends the invitation
     (crm.services.grant_portal_access); here it is shown only."""
@@ -205,6 +247,8 @@ class OrganisationAdminForm(ApprovalRulesForm):
     leaves it empty), so a rename still saves when named approvers were deleted meanwhile."""
 
     check_unchanged_rules = False
+    #: The messages waiting for nobody before the save (WaitingForNobodyMixin).
+    waiting_before: set[int] = set()
 
     def clean(self) -> dict[str, Any]:
         environment = self.cleaned_data.get("environment")
@@ -216,7 +260,11 @@ class OrganisationAdminForm(ApprovalRulesForm):
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    NameSearchAdminMixin, ContactEmailMixin, EnvironmentFixedAdminMixin, admin.ModelAdmin
+    NameSearchAdminMixin,
+    ContactEmailMixin,
+    WaitingForNobodyMixin,
+    EnvironmentFixedAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["name", "kvk", "environment", "responsible", "created_at"]
     list_filter = ["environment"]
@@ -235,6 +283,16 @@ class OrganisationAdmin(
         if isinstance(inline, IdentificationInline):
             kwargs["user"] = request.user
         return kwargs
+
+    def save_model(self, request, obj, form, change):
+        form.waiting_before = self.waiting_before(obj.pk if change else None)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """The contact rows and the approvers; then the messages they leave to nobody."""
+        super().save_related(request, form, formsets, change)
+        if change:
+            self.warn_waiting_for_nobody(request, form.instance.pk, form.waiting_before)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Contact:
@@ -270,7 +328,11 @@ class OrganisationAdmin(
 
 @admin.register(Contact)
 class ContactAdmin(
-    NameSearchAdminMixin, ContactEmailMixin, OrganisationFixedAdminMixin, admin.ModelAdmin
+    NameSearchAdminMixin,
+    ContactEmailMixin,
+    WaitingForNobodyMixin,
+    OrganisationFixedAdminMixin,
+    admin.ModelAdmin,
 ):
     """Portal access is granted in InSite (ContactInline says why); shown only here."""
 
@@ -285,9 +347,12 @@ class ContactAdmin(
     list_select_related = ["organisation"]
 
     def save_model(self, request, obj, form, change):
+        before = self.waiting_before(obj.organisation_id if change else None)
         if change:
             self.change_email(request, form)
         super().save_model(request, obj, form, change)
+        if change:
+            self.warn_waiting_for_nobody(request, obj.organisation_id, before)
 
 
 @admin.register(StaffMember)
