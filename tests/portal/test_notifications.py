@@ -40,7 +40,7 @@ def test_english_contact_gets_english_mail(client_a, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         make_message(client_a)
     (sent,) = _to(client_a.user.email)
-    assert "awaits your approval" in sent.subject
+    assert "await your approval" in sent.subject
 
 
 def test_staff_hear_approval_and_rejection(
