@@ -15,7 +15,10 @@ bookkeeper for the client environment. Criteria (https://www.w3.org/TR/WCAG22/):
   ``alt`` (1.1.1 Non-text Content);
 - the references those names depend on resolve: ``for``, ``aria-labelledby``,
   ``aria-describedby`` and ``aria-controls`` name ids that exist, and ids are unique (a
-  duplicate id makes a label or description point at the wrong element).
+  duplicate id makes a label or description point at the wrong element);
+- 1.3.1 Info and Relationships, 2.4.6 Headings and Labels: a page has one ``<h1>`` (a
+  document poured into the page brings its own) and its headings skip no level on the way
+  down; a sorted table says so on one column header with a valid ``aria-sort``.
 
 What HTML cannot tell (contrast, focus order, reflow) the browser tests check
 (tests/browser/test_phone_review.py).
@@ -96,24 +99,55 @@ def _reference_problems(root) -> list[str]:
     return problems
 
 
+SORT_STATES = {"ascending", "descending", "other", "none"}
+
+
+def _structure_problems(root, *, page: bool) -> list[str]:
+    problems = []
+    headings = list(root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    if page and sum(1 for heading in headings if heading.tag == "h1") != 1:
+        problems.append(f"1.3.1: {sum(h.tag == 'h1' for h in headings)} <h1> on the page")
+    level = 0
+    for heading in headings:
+        if level and int(heading.tag[1]) > level + 1:
+            problems.append(f"1.3.1: <h{level}> followed by <{heading.tag}> {_text(heading)!r}")
+        level = int(heading.tag[1])
+    for table in root.iter("table"):
+        sorted_by = table.xpath(".//*[@aria-sort]")
+        for header in sorted_by:
+            if header.tag != "th" or header.get("aria-sort") not in SORT_STATES:
+                problems.append(f"1.3.1: aria-sort={header.get('aria-sort')!r} on <{header.tag}>")
+        if sum(1 for header in sorted_by if header.get("aria-sort") != "none") > 1:
+            problems.append("1.3.1: a table sorted by more than one column header")
+    return problems
+
+
 def page_problems(body: str, language: str) -> list[str]:
     """What the page's HTML breaks of the criteria above; a fragment (an htmx part,
-    without ``<html>``) is checked for its controls and references only."""
+    without ``<html>``) is checked for all but its language, title and ``<h1>``."""
     root = lxml_html.document_fromstring(body)
     problems = []
-    if "<html" in body[:500].lower():
+    page = "<html" in body[:500].lower()
+    if page:
         if root.get("lang") != language:
             problems.append(f"3.1.1: <html lang={root.get('lang')!r}>, shown in {language!r}")
         titles = root.xpath("//head/title")
         if not titles or not _text(titles[0]):
             problems.append("2.4.2: no page title")
     labels_for = {label.get("for") for label in root.iter("label") if label.get("for")}
-    return problems + _control_problems(root, labels_for) + _reference_problems(root)
+    return (
+        problems
+        + _control_problems(root, labels_for)
+        + _reference_problems(root)
+        + _structure_problems(root, page=page)
+    )
 
 
-def _browser(user, language: str) -> Client:
-    client = Client()
-    client.force_login(user)
+def _browser(user, language: str, **options) -> Client:
+    """A browser in ``language``, logged in as ``user`` (none: logged out)."""
+    client = Client(**options)
+    if user is not None:
+        client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
@@ -170,9 +204,9 @@ def test_every_page_meets_the_criteria_readable_from_its_html(walked):
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('<html lang="nl"><head><title>T</title></head><body></body></html>', []),
-        ('<html lang="en"><head><title>T</title></head></html>', ["3.1.1"]),
-        ('<html lang="nl"><head><title> </title></head></html>', ["2.4.2"]),
+        ('<html lang="nl"><head><title>T</title></head><body><h1>T</h1></body></html>', []),
+        ('<html lang="en"><head><title>T</title></head><body><h1>T</h1></body></html>', ["3.1.1"]),
+        ('<html lang="nl"><head><title> </title></head><body><h1>T</h1></body></html>', ["2.4.2"]),
         ('<div><input name="q"></div>', ["4.1.2"]),
         ('<div><label for="q">Zoek</label><input id="q" name="q"></div>', []),
         ('<div><label>Zoek <input name="q"></label></div>', []),
@@ -184,6 +218,20 @@ def test_every_page_meets_the_criteria_readable_from_its_html(walked):
         ('<div><p id="a"></p><p id="a"></p></div>', ["duplicate id"]),
         ('<div><label for="nope">X</label></div>', ["no element has as id"]),
         ('<div><p aria-describedby="nope">X</p></div>', ["names no element"]),
+        ('<html lang="nl"><head><title>T</title></head><body><h2>X</h2></body></html>', ["0 <h1>"]),
+        (
+            '<html lang="nl"><head><title>T</title></head><body><h1>X</h1><h1>Y</h1></body></html>',
+            ["2 <h1>"],
+        ),
+        ("<div><h2>X</h2><h4>Y</h4><h3>Z</h3><h2>W</h2></div>", ["<h2> followed by <h4>"]),
+        ('<table><tr><th aria-sort="up">X</th></tr></table>', ["aria-sort='up'"]),
+        ('<table><tr><td aria-sort="ascending">X</td></tr></table>', ["on <td>"]),
+        (
+            '<table><tr><th aria-sort="ascending">X</th>'
+            '<th aria-sort="descending">Y</th></tr></table>',
+            ["more than one column header"],
+        ),
+        ('<table><tr><th aria-sort="ascending">X</th><th>Y</th></tr></table>', []),
     ],
 )
 def test_the_checks_themselves(body, expected):
