@@ -136,6 +136,7 @@ def _adoption_context(
         form = AdoptForm(initial={"adoption_date": signed_on or message.proposed_adoption_date})
     allowed = adopter(message, user.pk)
     bounds = selectors.adoption_bounds(message) if allowed.may else None
+    _describe_adoption_date(form, bounds)
     return {
         "adoption_bounds": bounds,
         "adopter": allowed,
@@ -143,6 +144,20 @@ def _adoption_context(
         "signed_on": signed_on,
         "other_adoption_date": _other_adoption_date(form, signed_on),
     }
+
+
+def _describe_adoption_date(form: AdoptForm, bounds: Any) -> None:
+    """The date field names what the form says of it, for whoever reaches it by the
+    keyboard (WCAG 1.3.1, 3.3.2): how it was filled in (``adopted-by``: the signing date or
+    the date from the client's administration), the dates allowed (``adoption-bounds``) and
+    its errors (``<id>_error``, which Django names only when nothing else is named)."""
+    field = form["adoption_date"]
+    described = ["adopted-by"]
+    if bounds is not None and bounds.period_end:
+        described.append("adoption-bounds")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    form.fields["adoption_date"].widget.attrs["aria-describedby"] = " ".join(described)
 
 
 def _adopted_by_signing_on(message: ApprovalMessage) -> date | None:

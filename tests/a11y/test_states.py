@@ -221,3 +221,22 @@ def test_pages_only_a_state_shows_meet_the_criteria(bookkeeper_world, request, s
         assert lxml_html.document_fromstring(body).xpath(shows), f"{state}: no {shows}"
         problems += [f"{response.request['PATH_INFO']}: {p}" for p in page_problems(body, language)]
     assert problems == [], "\n".join(problems)
+
+
+def test_the_adoption_date_filled_in_names_where_it_comes_from(bookkeeper_world):
+    """Who reaches the date field by the keyboard hears with it that the date is already
+    filled in from the client's administration, and the dates allowed (WCAG 1.3.1, 3.3.2),
+    not only who reads the page from the top; errors stay named too (3.3.1)."""
+    world = bookkeeper_world
+    _with_proposed_adoption_date(world)
+    browser = _browser(world.a.user, "nl")
+    page = browser.get(reverse("outsite-message", args=[world.message.pk])).content.decode()
+    (field,) = lxml_html.document_fromstring(page).xpath('//input[@name="adoption_date"]')
+    assert field.get("aria-describedby", "").split()[:2] == ["adopted-by", "adoption-bounds"]
+
+    action = reverse("outsite-action", args=[world.message.pk, "adopt"])
+    refused = browser.post(action, {"adopted": "on", "adoption_date": "2000-01-01"})
+    (field,) = lxml_html.document_fromstring(refused.content).xpath(
+        '//input[@name="adoption_date"]'
+    )
+    assert f"{field.get('id')}_error" in field.get("aria-describedby", "").split()
