@@ -18,13 +18,17 @@ bookkeeper for the client environment. Criteria (https://www.w3.org/TR/WCAG22/):
   duplicate id makes a label or description point at the wrong element);
 - 1.3.1 Info and Relationships, 2.4.6 Headings and Labels: a page has one ``<h1>`` (a
   document poured into the page brings its own) and its headings skip no level on the way
-  down; a sorted table says so on one column header with a valid ``aria-sort``.
+  down; a sorted table says so on one column header with a valid ``aria-sort``;
+- 2.4.3 Focus Order: no positive ``tabindex``, which takes an element out of the order of
+  the page.
 
 What HTML cannot tell (contrast, focus order, reflow) the browser tests check
 (tests/browser/test_phone_review.py).
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.conf import settings
@@ -112,6 +116,9 @@ def _structure_problems(root, *, page: bool) -> list[str]:
         if level and int(heading.tag[1]) > level + 1:
             problems.append(f"1.3.1: <h{level}> followed by <{heading.tag}> {_text(heading)!r}")
         level = int(heading.tag[1])
+    for element in root.xpath("//*[@tabindex]"):
+        if re.fullmatch(r"\s*\+?\d*[1-9]\d*\s*", element.get("tabindex")):  # positive
+            problems.append(f"2.4.3: tabindex={element.get('tabindex')!r} on <{element.tag}>")
     for table in root.iter("table"):
         sorted_by = table.xpath(".//*[@aria-sort]")
         for header in sorted_by:
@@ -232,6 +239,8 @@ def test_every_page_meets_the_criteria_readable_from_its_html(walked):
             ["more than one column header"],
         ),
         ('<table><tr><th aria-sort="ascending">X</th><th>Y</th></tr></table>', []),
+        ('<div><a href="/x" tabindex="2">X</a><main tabindex="-1"></main></div>', ["2.4.3"]),
+        ('<div><button tabindex="0">X</button></div>', []),
     ],
 )
 def test_the_checks_themselves(body, expected):
