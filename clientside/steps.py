@@ -468,6 +468,8 @@ def _run_step(profile: CommunicationProfile, link: str) -> Step | None:
             "'Verzenden/ontvangen accountancyportal'."
         )
         action = ACTION_CONTACT_ACCOUNTANT
+        # Nothing to change in the settings: the button to click once it is solved.
+        link = reverse("clientside:administration", args=[profile.administration_id]) + "#verzenden"
     return Step(text % facts, link, ACT, str(action))
 
 

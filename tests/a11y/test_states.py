@@ -171,8 +171,9 @@ def _send_receive_stopped(world, language):
             last_run_at=timezone.now(), last_run_problem=problem, last_run_message="Geweigerd."
         )
         detail = reverse("clientside:administration", args=[env.administration.pk])
+        target = "#verzenden" if problem == RunProblem.REFUSED else "/communicatie/"
         pages += [
-            (browser.get(detail), '//*[@id="volgende-stap"]//a[contains(@href, "/communicatie/")]'),
+            (browser.get(detail), f'//*[@id="volgende-stap"]//a[contains(@href, "{target}")]'),
             (
                 browser.get(reverse("clientside:home")),
                 '//td[@class="step"]/*[contains(@class, "run-note")]',

@@ -217,7 +217,8 @@ def test_a_connector_the_accountant_blocked_is_a_step_to_contact_the_accountant(
 
     moment = _moment(env_a)
     text, link = _step(bookkeeper, env_a)
-    assert link == f"/klant/administraties/{env_a.administration.pk}/communicatie/"
+    # The link leads to the button the sentence names (the settings offer nothing to do).
+    assert link == f"/klant/administraties/{env_a.administration.pk}/#verzenden"
     assert text == (
         f"Het accountancyportal weigerde op {moment} 'Verzenden/ontvangen accountancyportal'. "
         "De connector is geblokkeerd door uw accountant; er kan nu niets worden verzonden of "
