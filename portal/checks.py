@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import checks
 from django.db import connections
 
+from config import mail
 from crm import logins
 from crm.models import Contact, StaffMember
 from kvk.digipoort import testpki
@@ -68,11 +69,12 @@ def _is_local(url: str) -> bool:
 
 
 def _mail() -> list[checks.CheckMessage]:
-    if settings.EMAIL_BACKEND not in UNDELIVERED_MAIL:
+    backend = mail.delivery_backend()
+    if backend not in UNDELIVERED_MAIL:
         return []
     return [
         checks.Warning(
-            f"E-mail is not sent but written to the log ({settings.EMAIL_BACKEND}): clients "
+            f"E-mail is not sent but written to the log ({backend}): clients "
             "and staff receive nothing, and password reset and two-factor enrolment links "
             "end up in the log.",
             hint="Set EMAIL_HOST to the SMTP server (and EMAIL_PORT, EMAIL_HOST_USER, "

@@ -76,6 +76,15 @@ def test_production_on_its_own_services_is_not_warned_about(settings, tmp_path, 
     [
         # Mail to the log: the clients get nothing, and a password reset link is in the log.
         ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "W002", "EMAIL_HOST"),
+        # Behind the backend that names the site in the Message-ID (config.mail).
+        (
+            {
+                "EMAIL_BACKEND": "config.mail.EmailBackend",
+                "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            },
+            "W002",
+            "EMAIL_HOST",
+        ),
         (
             {"DIGIPOORT_AANLEVER_URL": "https://127.0.0.1:8443/wus/2.0/aanleverservice/1.2"},
             "W003",
