@@ -47,7 +47,7 @@ from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
 from workflow.approvers import Adopter, adopter, adopter_rule, approvals_given
 from workflow.models import ApprovalMessage, Comment, NotificationLog, client_may_see
-from workflow.reasons import in_plain_words, refused_by_digipoort
+from workflow.reasons import ATTENTION, in_plain_words, refused_by_digipoort
 from workflow.selectors import client_status, repair_reason
 
 log = logging.getLogger(__name__)
@@ -326,7 +326,13 @@ def render_mail(
                 # A new version: what it replaces, and whether an adoption or approval of
                 # that one no longer counts.
                 "earlier": _earlier_version(kind, message),
-                "attention_label": attention_label(message.attention_code),
+                # The explanation says what the short label says (and more): the label
+                # only heads the detail of a code without one of its own.
+                "attention_label": (
+                    ""
+                    if message.attention_code in ATTENTION
+                    else attention_label(message.attention_code)
+                ),
                 "attention": attention_text(message.attention_code, message.attention_detail),
                 "filing": filing,
             },

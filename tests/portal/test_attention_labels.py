@@ -62,5 +62,26 @@ def test_its_own_page_names_it_in_words(staff_browser, unavailable):
 def test_the_staff_mail_names_it_in_words(staff, unavailable):
     (staff, *_others) = notifications.staff_recipients(unavailable)
     subject, body = notifications.render_mail(notifications.KVK_ATTENTION, unavailable, staff)
-    assert f"{LABEL[0].upper()}{LABEL[1:]}:" in body
+    assert str(ATTENTION["status_unavailable"]) in body
     assert "status_unavailable" not in subject + body
+
+
+@pytest.mark.parametrize("code", sorted(ATTENTION))
+def test_the_staff_mail_says_it_once(staff, unavailable, code):
+    """The short label ("Digipoort probeert al langer dan 72 uur:") above the explanation
+    that says the same ("Digipoort probeert het bericht al langer dan 72 uur af te
+    leveren ...") said it twice: the mail gives the explanation alone."""
+    unavailable.attention_code, unavailable.attention_detail = code, ""
+    (staff, *_others) = notifications.staff_recipients(unavailable)
+    _subject, body = notifications.render_mail(notifications.KVK_ATTENTION, unavailable, staff)
+    assert str(ATTENTION[code]) in body
+    label = str(ATTENTION_LABELS[code])
+    assert f"{label[0].upper()}{label[1:]}:" not in body
+
+
+def test_a_code_new_to_us_still_heads_its_detail(staff, unavailable):
+    """Without an explanation of its own, the code heads what Digipoort said."""
+    unavailable.attention_code, unavailable.attention_detail = "nieuw", "Iets onbekends."
+    (staff, *_others) = notifications.staff_recipients(unavailable)
+    _subject, body = notifications.render_mail(notifications.KVK_ATTENTION, unavailable, staff)
+    assert "Nieuw:\nIets onbekends." in body
