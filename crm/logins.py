@@ -28,7 +28,13 @@ from crm.models import Contact
 
 def login_from_email(email: str) -> str:
     """The username of a new login made from ``email``: the address in lowercase."""
-    return email.strip().lower()
+    return address_key(email)
+
+
+def address_key(address: str) -> str:
+    """An e-mail address as one person, whatever its capitals ("Jan@x.nl" is "jan@x.nl"),
+    as the database compares them (``iexact``): who gets one mail, not two."""
+    return address.strip().lower()
 
 
 def logins_named(username: str) -> QuerySet[Any]:

@@ -48,6 +48,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from config.dates import format_day
+from crm import logins
 from crm.models import Contact, Organisation, StaffMember
 from deadlines import periods, reminder_mails, selectors
 from deadlines.models import ReminderLog, ReminderMail
@@ -336,7 +337,7 @@ def _claim_client_mails(
         if entry is None:
             continue
         for contact in recipients:
-            key = (message.organisation.environment_id, contact.email.lower())
+            key = (message.organisation.environment_id, logins.address_key(contact.email))
             _address, entry_ids = mails.setdefault(key, (contact.email, []))
             if entry.pk not in entry_ids:  # two contacts of one message, one address
                 entry_ids.append(entry.pk)
@@ -801,7 +802,7 @@ def _digests(
         ]
         if ids:
             _address, _language, theirs = digests.setdefault(
-                reader.email.lower(), (reader.email, reader.language, [])
+                logins.address_key(reader.email), (reader.email, reader.language, [])
             )
             theirs.extend(entry_id for entry_id in ids if entry_id not in theirs)
     return {address: (language, ids) for address, language, ids in digests.values()}

@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm import logins
 from crm.models import AdopterRule, Contact, StaffMember
 from deadlines import periods
 from deadlines.models import ReminderLog
@@ -385,12 +386,18 @@ def _recipients(kind: str, message, comment) -> list[Recipient]:
             recipients = client_recipients(message) if client_may_see(message) else []
         else:
             recipients = staff_recipients(message)
-        recipients = [r for r in recipients if r.email != comment.author.email]
+        author = logins.address_key(comment.author.email)
+        recipients = [r for r in recipients if logins.address_key(r.email) != author]
     if kind in CLIENT_KINDS:
         recipients += client_recipients(message)
     if kind in STAFF_KINDS:
         recipients += staff_recipients(message)
-    return recipients
+    # One mail per address whatever its capitals: two contacts "Jan@x.nl" and "jan@x.nl"
+    # are one person, as the reminders count them (crm.logins.address_key).
+    unique: dict[str, Recipient] = {}
+    for recipient in recipients:
+        unique.setdefault(logins.address_key(recipient.email), recipient)
+    return list(unique.values())
 
 
 def _send(kind: str, message, comment_pk: int | None = None, *, event: str) -> int:

@@ -276,3 +276,20 @@ def test_the_invitation_names_the_klantportal(client_a):
     notifications.send_invitation(contact, "https://portaal.example/wachtwoord/")
     (sent,) = _to(contact.email)
     assert "klantportal van" in sent.subject and "voor de klantportal." in sent.body
+
+
+def test_two_contacts_whose_addresses_differ_in_capitals_get_one_mail(
+    client_a, django_capture_on_commit_callbacks
+):
+    """ "Jan@x.nl" and "jan@x.nl" are one person, as the reminders count them
+    (crm.logins.address_key): one mail, not two."""
+    from tests import factories
+
+    address = client_a.user.email
+    factories.ContactFactory(
+        organisation=client_a.organisation, user=None, name="Jan", email=address.upper()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        make_message(client_a)
+    sent = [m for m in mail.outbox if m.to[0].lower() == address.lower()]
+    assert len(sent) == 1
