@@ -53,7 +53,7 @@ from crm.models import Contact, Organisation, StaffMember
 from deadlines import periods, reminder_mails, selectors
 from deadlines.models import ReminderLog, ReminderMail
 from kvk.status import Status
-from workflow.approvers import approval_progress_many
+from workflow.approvers import Adopter, approval_progress_many, named_adopter
 from workflow.models import ApprovalMessage
 from workflow.services import FILING_STATUSES
 
@@ -129,13 +129,27 @@ def _long_date(day: date) -> str:
 # gettext with that language active, as every text of the portal.
 
 
-def _single_text(adopted: bool = False) -> tuple[str, str]:
+def _single_text(adopted: bool = False, adopter: str = "") -> tuple[str, str]:
     """Subject and body of a reminder about one message; call with the language active.
     ``adopted``: the accounts are adopted already (``%(adopted_on)s``), so the client only
-    approves; there is no "Jaarrekening vastgesteld" left to tick."""
+    approves; there is no "Jaarrekening vastgesteld" left to tick. ``adopter``: the named
+    contact who records the adoption when that is not the reader (``%(adopter)s``), as the
+    mail that asked for the review says (templates/portal/email/notification.txt)."""
     subject = gettext(
         "Herinnering: de jaarrekening %(year)s van %(organisation)s wacht op uw beoordeling"
     )
+    if adopter and not adopted:
+        return subject, gettext(
+            "Beste %(name)s,\n\n"
+            "De jaarrekening %(year)s van %(organisation)s staat al %(days)s dagen voor u klaar "
+            "in de klantportal en wacht op uw beoordeling.\n"
+            "Controleer de stukken. %(adopter)s legt de vaststelling van de jaarrekening vast; "
+            "daarna kunt u het bericht goedkeuren. Na uw goedkeuring deponeren wij de "
+            "jaarrekening bij de KvK.\n\n"
+            "%(deadline_paragraph)s"
+            "Naar het bericht: %(url)s\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n"
+        )
     if adopted:
         return subject, gettext(
             "Beste %(name)s,\n\n"
@@ -164,8 +178,9 @@ def _single_text(adopted: bool = False) -> tuple[str, str]:
 
 def _list_text(count: int, adopted: bool = False) -> tuple[str, str]:
     """Subject and body of a reminder about several messages (one person, several
-    organisations or years), ``%(items)s`` a line each (``_list_line``). ``adopted``: all
-    of them are adopted already (each line says when), so the client only approves."""
+    organisations or years), ``%(items)s`` a line each (``_list_line``). ``adopted``: the
+    reader adopts none of them (each line says when it was adopted, or who adopts it), so
+    the client only approves."""
     subject = ngettext(
         "Herinnering: %(count)s jaarrekening wacht op uw beoordeling",
         "Herinnering: %(count)s jaarrekeningen wachten op uw beoordeling",
@@ -379,6 +394,8 @@ class _Waiting:
     organisation: Organisation
     days: int
     deadline: date | None
+    #: Under the named rule, whether the reader records the adoption (workflow.approvers).
+    adopter: Adopter | None = None
 
 
 def _deadline_sentence(deadline: date | None, today: date) -> str:
@@ -399,17 +416,25 @@ def _waiting_fields(item: _Waiting, today: date) -> dict[str, object]:
     call with the reader's language active."""
     sentence = _deadline_sentence(item.deadline, today)
     adopted_on = _adopted_on(item.message)
-    if adopted_on:  # a line of a list says it, before the deadline
-        adopted = gettext("Zij is al vastgesteld op %(date)s.") % {"date": adopted_on}
-        listed = f" {adopted} {sentence}" if sentence else f" {adopted}"
+    # Another contact is named to record the adoption: the reader does not tick it.
+    other = item.adopter.name if item.adopter and not item.adopter.may else ""
+    # A line of a list says it is adopted, or who adopts it, before the deadline.
+    if adopted_on:
+        said = gettext("Zij is al vastgesteld op %(date)s.") % {"date": adopted_on}
+    elif other:
+        said = gettext("%(adopter)s legt de vaststelling vast; daarna kunt u goedkeuren.") % {
+            "adopter": other
+        }
     else:
-        listed = " " + sentence if sentence else ""
+        said = ""
+    listed = "".join(f" {part}" for part in (said, sentence) if part)
     return {
         "year": item.message.financial_year or "",
         "organisation": item.organisation.name,
         "days": item.days,
         "url": _url("outsite-message", item.message.pk),
         "adopted_on": adopted_on,
+        "adopter": other,
         "deadline_paragraph": sentence + "\n\n" if sentence else "",
         "deadline_sentence": listed,
     }
@@ -429,9 +454,10 @@ def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> 
     person = {"name": contact.name, "sender": waiting[0].organisation.environment.name}
     with translation.override(language):
         items = [_waiting_fields(item, today) for item in waiting]
-        adopted = all(fields["adopted_on"] for fields in items)
+        # Nothing for the reader to tick: adopted already, or by another contact.
+        adopted = all(fields["adopted_on"] or fields["adopter"] for fields in items)
         if len(items) == 1:
-            subject, body = _single_text(adopted)
+            subject, body = _single_text(bool(items[0]["adopted_on"]), str(items[0]["adopter"]))
             fields = person | items[0]
         else:
             subject, body = _list_text(len(items), adopted)
@@ -476,15 +502,26 @@ def _send_recorded(
     return None
 
 
-def _waiting(entries: list[ReminderLog], today: date) -> list[_Waiting]:
-    """The messages of claimed client reminders, by organisation and year."""
+def _waiting(
+    entries: list[ReminderLog], today: date, readers: Mapping[int, list[int | None]]
+) -> list[_Waiting]:
+    """The messages of claimed client reminders, by organisation and year. ``readers``:
+    per organisation the logins of the reader's contacts there (whether he or she records
+    the adoption)."""
     messages = ApprovalMessage.objects.only(
-        "id", "financial_year", "organisation_id", "status_changed_at", "adopted", "adoption_date"
+        "id",
+        "financial_year",
+        "organisation_id",
+        "workflow_id",
+        "status_changed_at",
+        "adopted",
+        "adoption_date",
     ).in_bulk([entry.message_id for entry in entries])
     waiting = []
     for entry in entries:
         assert entry.message_id is not None  # client reminders are about a message
         message = messages[entry.message_id]
+        message.organisation = entry.organisation
         days = (today - timezone.localdate(message.status_changed_at)).days
         waiting.append(
             _Waiting(
@@ -492,11 +529,19 @@ def _waiting(entries: list[ReminderLog], today: date) -> list[_Waiting]:
                 organisation=entry.organisation,
                 days=max(entry.step, days),
                 deadline=_filing_deadline(message),
+                adopter=_reader_adopter(message, readers.get(entry.organisation_id, [])),
             )
         )
     return sorted(
         waiting, key=lambda item: (item.organisation.name, item.message.financial_year or 0)
     )
+
+
+def _reader_adopter(message: ApprovalMessage, user_ids: list[int | None]) -> Adopter | None:
+    """workflow.approvers.named_adopter for a reader with ``user_ids`` (a login per contact
+    of the organisation with the reader's address): the adopter when one of them is."""
+    found = [named_adopter(message, user_id) for user_id in user_ids or [None]]
+    return next((one for one in found if one is not None and one.may), found[0])
 
 
 def deliver_client_reminders(*, today: date | None = None) -> None:
@@ -539,9 +584,12 @@ def deliver_client_reminder(mail: ReminderMail, *, today: date) -> None:
         reminder_mails.record([mail], _GONE)
         return
     found, ids = contacts[0], [entry.pk for entry in entries]  # narrowed for the closure
+    readers: dict[int, list[int | None]] = defaultdict(list)
+    for contact in contacts:
+        readers[contact.organisation_id].append(contact.user_id)
     error = _send_recorded(
         ids,
-        lambda: [_client_email(found, _waiting(entries, today), today=today)],
+        lambda: [_client_email(found, _waiting(entries, today, readers), today=today)],
         what=f"Reminder to {address} ({len(ids)} messages)",
         prefix=f"{address}: ",
     )

@@ -39,14 +39,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm import logins
-from crm.models import AdopterRule, Contact, StaffMember
+from crm.models import Contact, StaffMember
 from deadlines import periods
 from deadlines.models import ReminderLog
 from deadlines.selectors import DeadlineRow
 from kvk.status import Status
 from portal.templatetags.portal import attention_label, attention_text
 from workflow import signals
-from workflow.approvers import Adopter, adopter, adopter_rule, approvals_given
+from workflow.approvers import Adopter, approvals_given, named_adopter
 from workflow.models import ApprovalMessage, Comment, NotificationLog, client_may_see
 from workflow.reasons import ATTENTION, in_plain_words, refused_by_digipoort
 from workflow.selectors import client_status, repair_reason
@@ -259,11 +259,11 @@ def _one_full_stop(text: str, name: str) -> str:
 
 def _adopter(kind: str, message, recipient: Recipient) -> Adopter | None:
     """For a client asked to review: whether he or she records the adoption, when the
-    organisation names one contact to do so (workflow.approvers); None otherwise, and the
-    mail asks every reader to adopt as before."""
-    if kind != AWAITING_REVIEW or recipient.staff or adopter_rule(message) != AdopterRule.NAMED:
+    organisation names one contact to do so (workflow.approvers.named_adopter); None
+    otherwise, and the mail asks every reader to adopt as before."""
+    if kind != AWAITING_REVIEW or recipient.staff:
         return None
-    return adopter(message, recipient.user_id)
+    return named_adopter(message, recipient.user_id)
 
 
 @dataclass(frozen=True)

@@ -285,6 +285,16 @@ def adopter(message: ApprovalMessage, user_id: int | None) -> Adopter:
     return Adopter(may=any(c.user_id == user_id for c in required))
 
 
+def named_adopter(message: ApprovalMessage, user_id: int | None) -> Adopter | None:
+    """For a mail asking a client to review ``message`` (the request, the reminders): under
+    the named rule (AdopterRule.NAMED), whether the reader with ``user_id`` records the
+    adoption and, when not, who does; None under any other rule, and the mail asks every
+    reader to adopt."""
+    if adopter_rule(message) != AdopterRule.NAMED:
+        return None
+    return adopter(message, user_id)
+
+
 #: The columns of the events that decide which approvals count.
 _EVENT_COLUMNS = ("message_id", "action", "from_status", "to_status", "actor_user_id")
 

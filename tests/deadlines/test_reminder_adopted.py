@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 
+from crm.models import AdopterRule
 from deadlines import reminders
 from tests import factories
 from tests.deadlines.conftest import at_noon, make_message
@@ -72,3 +73,52 @@ def test_a_list_of_adopted_accounts_asks_only_for_the_approvals(
     assert TICK not in body
     assert "Controleer per bericht de stukken en keur het bericht goed." in body
     assert body.count("Zij is al vastgesteld op 2 maart 2026.") == 2
+
+
+# --- the named adopter (crm.models.AdopterRule.NAMED) -----------------------------------------
+
+
+def _named(organisation, adopter) -> None:
+    """The organisation names ``adopter`` (a contact) to record the adoption."""
+    organisation.adopter_rule, organisation.adopter = AdopterRule.NAMED, adopter
+    organisation.save()
+
+
+@pytest.fixture
+def bert(environment):
+    return factories.UserFactory(username="bert", email="bert@example.nl")
+
+
+def test_a_reader_who_is_not_the_named_adopter_is_not_asked_to_tick(
+    environment, jan, bert, django_capture_on_commit_callbacks
+):
+    """Under the named rule only Bert records the adoption (workflow.approvers.adopter):
+    Jan's reminder says so, as the mail asking for the review does, instead of telling
+    him to tick "Jaarrekening vastgesteld", which he cannot."""
+    message = _waiting(environment, jan, "Alfa B.V.", None)
+    named = factories.ContactFactory(organisation=message.organisation, user=bert, name="Bert")
+    _named(message.organisation, named)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_client_reminders(now=at_noon(TODAY))
+    mails = {sent.to[0]: sent.body for sent in mail.outbox}
+    assert TICK not in mails["jan@example.nl"]
+    assert (
+        "Bert legt de vaststelling van de jaarrekening vast; daarna kunt u het bericht "
+        "goedkeuren." in mails["jan@example.nl"]
+    )
+    assert TICK in mails["bert@example.nl"]  # the named adopter: his to tick
+    assert "legt de vaststelling" not in mails["bert@example.nl"]
+
+
+def test_a_list_says_who_adopts_and_asks_to_tick_only_what_is_the_readers(
+    environment, jan, bert, django_capture_on_commit_callbacks
+):
+    alfa = _waiting(environment, jan, "Alfa B.V.", None)
+    _named(alfa.organisation, factories.ContactFactory(organisation=alfa.organisation, user=bert))
+    beta = _waiting(environment, jan, "Beta B.V.", None)
+    _named(beta.organisation, factories.ContactFactory(organisation=beta.organisation, user=bert))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_client_reminders(now=at_noon(TODAY))
+    (body,) = [sent.body for sent in mail.outbox if sent.to == ["jan@example.nl"]]
+    assert TICK not in body
+    assert body.count("bert legt de vaststelling vast; daarna kunt u goedkeuren.") == 2
