@@ -6,7 +6,7 @@ portal login or withdraw its access, recorded in the organisation's history."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -799,3 +799,17 @@ def change_contact_email(*, contact_id: int, email: str) -> list[Contact]:
     others = [other for other in same_person if other.pk != contact.pk]
     same_person.update(email=email)
     return others
+
+
+def reply_to(organisations: Iterable[Organisation]) -> list[str]:
+    """Where a client's reply to the portal's mail about ``organisations`` goes: the
+    address of each one's responsible staff member (Organisation.responsible_here) who can
+    receive mail, once each (whatever its capitals); none without one, and the reply goes
+    to the sender (DEFAULT_FROM_EMAIL) as before. The mails come from a no-reply address
+    but are signed by the accountancy firm, so a client's reply reaches a person."""
+    addresses: dict[str, str] = {}
+    for organisation in organisations:
+        member = organisation.responsible_here
+        if member is not None and member.receives_mail:
+            addresses.setdefault(logins.address_key(member.user.email), member.user.email)
+    return list(addresses.values())

@@ -49,6 +49,7 @@ from django.utils.translation import gettext, ngettext
 
 from config.dates import format_day
 from crm import logins
+from crm import services as crm_services
 from crm.models import Contact, Organisation, StaffMember
 from deadlines import periods, reminder_mails, selectors
 from deadlines.models import ReminderLog, ReminderMail
@@ -448,7 +449,8 @@ def _adopted_on(message: ApprovalMessage) -> str:
 
 def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> EmailMessage:
     """The reminder to ``contact`` about the messages ``waiting``, in the contact's
-    language: the text for one, a list with a line per message for several."""
+    language: the text for one, a list with a line per message for several. A reply goes
+    to the organisations' responsible staff (crm.services.reply_to)."""
     languages = dict(settings.LANGUAGES)
     language = contact.language if contact.language in languages else "nl"
     person = {"name": contact.name, "sender": waiting[0].organisation.environment.name}
@@ -465,7 +467,13 @@ def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> 
                 _list_line(item.days) % fields for item, fields in zip(waiting, items, strict=True)
             )
             fields = person | {"count": len(items), "items": lines}
-    return EmailMessage(subject=subject % fields, body=body % fields, to=[contact.email])
+    organisations = {item.organisation.pk: item.organisation for item in waiting}
+    return EmailMessage(
+        subject=subject % fields,
+        body=body % fields,
+        to=[contact.email],
+        reply_to=crm_services.reply_to(organisations.values()),
+    )
 
 
 def _filing_deadline(message) -> date | None:

@@ -29,7 +29,7 @@ from typing import Any
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm import logins
+from crm import services as crm_services
 from crm.models import Contact, StaffMember
 from deadlines import periods
 from deadlines.models import ReminderLog
@@ -412,10 +413,14 @@ def _send(kind: str, message, comment_pk: int | None = None, *, event: str) -> i
         return 0
     sent = 0
     filing = filing_deadline(kind, message)
+    # A client's reply goes to the responsible staff member, not to the no-reply sender.
+    reply_to = crm_services.reply_to([message.organisation])
     for recipient in _recipients(kind, message, comment):
         subject, body = render_mail(kind, message, recipient, comment, filing=filing)
         # One mail per recipient: each in its own language, no addresses shared.
-        mail = EmailMessage(subject, body, to=[recipient.email])
+        mail = EmailMessage(
+            subject, body, to=[recipient.email], reply_to=None if recipient.staff else reply_to
+        )
         sent += _deliver(mail, kind=kind, message=message, event=event)
     log.info("notification %s for message %s sent to %d recipient(s)", kind, message.pk, sent)
     return sent
@@ -583,7 +588,9 @@ def send_invitation(contact, link: str) -> None:
             "portal/email/invitation.txt",
             {"contact": contact, "link": link, "days": link_days()},
         )
-    send_mail(subject, body, None, [contact.email])
+    EmailMessage(
+        subject, body, to=[contact.email], reply_to=crm_services.reply_to([contact.organisation])
+    ).send()
 
 
 #: What each notification is about, as staff read it in the message's list of e-mails.
