@@ -9,10 +9,12 @@ identification (the error is identified and described)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from kvk.status import Status
 from tests.browser.conftest import WIDEST, login
@@ -28,7 +30,16 @@ IN_VIEW = """(e) => { const r = e.getBoundingClientRect();
   return r.bottom > 0 && r.top < window.innerHeight; }"""
 
 
-def _focused_id(page) -> str:
+def _focused_id(page, expected: str) -> str:
+    """The id of the element with the focus, once it is ``expected`` or after 5 s: the
+    browser applies ``autofocus`` after the new page has loaded, which a busy machine may
+    not have done yet when the click returns."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "id => document.activeElement && document.activeElement.id === id",
+            arg=expected,
+            timeout=5000,
+        )
     return page.evaluate("() => document.activeElement && document.activeElement.id")
 
 
@@ -50,7 +61,7 @@ def test_after_a_refused_action_the_error_is_in_view_with_a_link_to_its_field(
     page.click("#adopt")
     summary = page.locator("#error-summary")
     assert summary.evaluate(IN_VIEW), "the error summary is not in view"
-    assert _focused_id(page) == "error-summary"
+    assert _focused_id(page, "error-summary") == "error-summary"
     link = summary.locator("a[href='#id_adoption_date']")
     assert link.count() == 1
     link.click()
@@ -66,7 +77,7 @@ def test_after_a_refused_action_the_error_is_in_view_with_a_link_to_its_field(
     page.fill("#id_reason", "De bedragen kloppen niet.")
     page.click("#reject")
     page.click("#confirm-back")
-    assert _focused_id(page) == "id_reason"
+    assert _focused_id(page, "id_reason") == "id_reason"
     assert page.locator("#id_reason").evaluate(IN_VIEW)
     assert page.input_value("#id_reason") == "De bedragen kloppen niet."
 
