@@ -329,6 +329,13 @@ EMAIL_DELIVERY_BACKEND = env(
     if env("EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend",
 )
+if EMAIL_DELIVERY_BACKEND == "config.mail.EmailBackend":
+    # It would hand every mail to itself, for ever: no mail would go out.
+    raise _refused(
+        "EMAIL_BACKEND",
+        "de backend die bezorgt (SMTP, console, file), niet config.mail.EmailBackend",
+        "the backend that delivers (SMTP, console, file), not config.mail.EmailBackend",
+    )
 EMAIL_BACKEND = "config.mail.EmailBackend"
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_number("EMAIL_PORT", 25)

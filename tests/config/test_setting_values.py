@@ -66,6 +66,16 @@ def test_the_known_switch_values_still_work(tmp_path, value, shown):
     assert result.stdout.split()[:2] == [shown, "587"]
 
 
+def test_the_site_mail_backend_is_not_the_one_that_delivers(tmp_path):
+    """Every mail passes config.mail.EmailBackend, which hands it to EMAIL_BACKEND: named
+    there itself it handed every mail to itself until a RecursionError (the review)."""
+    refused(
+        start(tmp_path, EMAIL_BACKEND="config.mail.EmailBackend"),
+        "EMAIL_BACKEND",
+        "not config.mail.EmailBackend",
+    )
+
+
 def test_the_file_mail_backend_writes_into_the_data_folder(tmp_path):
     """The file-based backend needs EMAIL_FILE_PATH; the settings never set it, so choosing
     that backend (a mailbox to read on a trial set-up) failed at the first mail."""
