@@ -204,9 +204,11 @@ def _waiting_for_nobody(organisation_id: int) -> dict[int, str]:
 
 class WaitingForNobodyMixin:
     """What a contact can do in OutSite is withdrawn here without the question InSite asks
-    first (portal.views.insite.contact_access): the login cleared, the contact deleted,
-    "directeur" unticked, the approvers or the adopter changed. After the save the admin
-    names the messages at 30 that wait for nobody since (``_waiting_for_nobody``)."""
+    first (portal.views.insite.contact_access): the login cleared, a contact row deleted on
+    the organisation's page, "directeur" unticked, the approvers or the adopter changed.
+    After the save the admin names the messages at 30 that wait for nobody since
+    (``_waiting_for_nobody``). Deleting a contact on its own page, or a login in the user
+    admin, does not warn."""
 
     def waiting_before(self, organisation_id: int | None) -> set[int]:
         return set(_waiting_for_nobody(organisation_id)) if organisation_id else set()
@@ -219,11 +221,12 @@ class WaitingForNobodyMixin:
         message = ngettext(
             "Dit bericht (status 30) wacht nu op niemand: %(messages)s. Niemand kan het "
             "goedkeuren of de vaststelling ervan vastleggen. Geef in InSite een "
-            "contactpersoon toegang tot de klantportal, of wijzig wie goedkeurt of vaststelt.",
+            "contactpersoon toegang tot de klantportal, of wijzig wie goedkeurt of de vaststelling "
+            "vastlegt.",
             "Deze %(count)d berichten (status 30) wachten nu op niemand: %(messages)s. "
             "Niemand kan ze goedkeuren of de vaststelling ervan vastleggen. Geef in InSite "
-            "een contactpersoon toegang tot de klantportal, of wijzig wie goedkeurt of "
-            "vaststelt.",
+            "een contactpersoon toegang tot de klantportal, of wijzig wie goedkeurt of de "
+            "vaststelling vastlegt.",
             len(names),
         ) % {"count": len(names), "messages": ", ".join(names)}
         self.message_user(request, message, messages.WARNING)  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from workflow.models import Actor, ApprovalMessage
 pytestmark = pytest.mark.django_db
 
 TO_DO = "Geef de vaststeller toegang tot de klantportal"
-TAG = "niemand kan vaststellen"
+TAG = "niemand kan de vaststelling vastleggen"
 
 
 def _named_adopter(client, *, where: str = "organisation", message_type=None) -> Contact:
