@@ -105,7 +105,8 @@ def activity_row(event: StatusEvent) -> ActivityRow:
         event.actor_kind, event.actor_label, event.actor_user, event_contact_name(event)
     )
     reasons = event.reasons if isinstance(event.reasons, list) else []
-    reason = next((text for text in map(sentence, reasons) if text), "")
+    # The environment's activity log is the staff's (portal.views.activity).
+    reason = next((text for text in (sentence(r, staff=True) for r in reasons) if text), "")
     return ActivityRow(
         event=event,
         actor_name=name,

@@ -16,7 +16,8 @@ and text, which the client reads too, labelled as Digipoort's (``refused_at_vali
 ``public()`` gives what a client or its bookkeeping environment may see; ``transport()``
 is what a 70 stores (the catalogue's sentence, any other text as detail); ``sentence()``
 is what a person reads, in the reader's language. The code itself is shown to the staff
-only, folded away with the detail (templates/workflow/_reason.html).
+only, folded away with the detail (templates/workflow/_reason.html); of a 70 whose code
+the catalogue does not know, the staff's sentence names the code and the detail.
 """
 
 from __future__ import annotations
@@ -167,10 +168,23 @@ SUPERSEDED_LABEL = _("Vervangen door een nieuwere versie")
 #: organisation's token. Its clients must never see that document; the staff do.
 KVK_NUMBER_NOT_YOURS = "kvk_number_not_yours"
 
-#: The sentence of a transport failure whose code the catalogue does not know.
+#: The sentence of a transport failure whose code the catalogue does not know: what it
+#: stores, and what a client reads of it (in the client's language, ``sentence``).
 UNKNOWN_TRANSPORT = _(
     "Verzenden naar de KvK is niet gelukt. Het accountantskantoor bekijkt dit en verzendt het "
     "bericht opnieuw."
+)
+
+#: What the staff read of such a failure instead (``sentence``): the code, what Digipoort
+#: said (the reason's detail, when there is one) and what to do at status 70 (the message's
+#: page: "Opnieuw verzenden", or "Aflevering gecontroleerd bij Digipoort?").
+UNKNOWN_TRANSPORT_STAFF = _(
+    "Verzenden naar de KvK is mislukt met code %(code)s, die Deponeer niet kent."
+)
+UNKNOWN_TRANSPORT_DETAIL = _('Digipoort meldt: "%(detail)s".')
+UNKNOWN_TRANSPORT_TODO = _(
+    'Controleer wat Digipoort meldt en kies daarna "Opnieuw verzenden", of leg onder '
+    '"Aflevering gecontroleerd bij Digipoort?" vast wat u hebt gecontroleerd.'
 )
 
 #: Why a message at 60 is before the staff (kvk.digipoort.outcome.Attention) -> explanation.
@@ -219,12 +233,33 @@ def reason(code: str, detail: str = "", message: str = "") -> dict[str, str]:
     """One stored reason: the catalogue's sentence (or ``message``), in Dutch whatever the
     language of the request that stores it, and the staff detail. A code the catalogue does
     not know gets a general sentence, never the code itself."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = message or str(TRANSPORT.get(code, UNKNOWN_TRANSPORT))
+    text = message or _stored(TRANSPORT.get(code, UNKNOWN_TRANSPORT))
     entry = {"code": code, "message": text}
     if detail:
         entry["detail"] = detail[:2000]
     return entry
+
+
+def _stored(text: Any) -> str:
+    """A sentence of the catalogue as a reason stores it: in Dutch, whatever the language of
+    the request that stores it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def _unknown_transport(entry: dict[str, Any], *, staff: bool) -> str | None:
+    """What a person reads of a transport failure whose code the catalogue does not know
+    (the reason stores UNKNOWN_TRANSPORT, ``reason``), or None for any other reason: for the
+    staff the code, Digipoort's detail and what to do; for a client the general sentence.
+    Both in the reader's language."""
+    if entry.get("key") or entry.get("message") != _stored(UNKNOWN_TRANSPORT):
+        return None
+    if not staff:
+        return str(UNKNOWN_TRANSPORT)
+    words = [str(UNKNOWN_TRANSPORT_STAFF) % {"code": entry.get("code") or "?"}]
+    if entry.get("detail"):
+        words.append(str(UNKNOWN_TRANSPORT_DETAIL) % {"detail": entry["detail"]})
+    return " ".join([*words, str(UNKNOWN_TRANSPORT_TODO)])
 
 
 #: One finding of Digipoort's validation on a refused document (311): Digipoort's foutcode
@@ -338,12 +373,14 @@ def _readable_params(params: Any) -> dict[str, Any]:
     return readable
 
 
-def sentence(entry: dict[str, Any] | Any) -> str:
+def sentence(entry: dict[str, Any] | Any, *, staff: bool = False) -> str:
     """What a person reads of a stored reason, in the reader's language: the catalogue's
     sentence for a code or key it knows, the English words of a source that gave both to
     an English reader, otherwise the stored message (a client's own reason, the KvK's
     words, a reason stored before it carried more). Never the code or the technical
-    detail."""
+    detail, but to the ``staff`` of a transport failure whose code the catalogue does not
+    know: they read the code and Digipoort's words, to act on them (``_unknown_transport``).
+    """
     if not isinstance(entry, dict):
         return str(entry or "")
     code = entry.get("code")
@@ -351,6 +388,9 @@ def sentence(entry: dict[str, Any] | Any) -> str:
         return str(TRANSPORT[code])
     if code in KVK_REFUSALS:
         return str(KVK_REFUSALS[code])
+    unknown = _unknown_transport(entry, staff=staff)
+    if unknown is not None:
+        return unknown
     key = entry.get("key")
     if isinstance(key, str) and (key in PROCESSING or key in SENTENCES):
         try:

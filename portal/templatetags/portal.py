@@ -107,10 +107,11 @@ def adopted_by(organisation: Organisation) -> str:
 
 
 @register.filter
-def reason_sentence(reason: Any) -> str:
+def reason_sentence(reason: Any, staff: Any = False) -> str:
     """What a person reads of a stored reason: the sentence, never the code or the
-    technical detail (workflow.reasons.sentence)."""
-    return sentence(reason)
+    technical detail, but to the ``staff`` of a 70 whose code the catalogue does not know
+    (workflow.reasons.sentence)."""
+    return sentence(reason, staff=bool(staff))
 
 
 @register.filter
