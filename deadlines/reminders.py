@@ -54,7 +54,12 @@ from crm.models import Contact, Organisation, StaffMember
 from deadlines import periods, reminder_mails, selectors
 from deadlines.models import ReminderLog, ReminderMail
 from kvk.status import Status
-from workflow.approvers import Adopter, approval_progress_many, named_adopter
+from workflow.approvers import (
+    Adopter,
+    adoption_arranged,
+    approval_progress_many,
+    named_adopter,
+)
 from workflow.models import ApprovalMessage
 from workflow.services import FILING_STATUSES
 
@@ -130,15 +135,28 @@ def _long_date(day: date) -> str:
 # gettext with that language active, as every text of the portal.
 
 
-def _single_text(adopted: bool = False, adopter: str = "") -> tuple[str, str]:
+def _single_text(adopted: bool = False, adopter: str = "", arranged: str = "") -> tuple[str, str]:
     """Subject and body of a reminder about one message; call with the language active.
     ``adopted``: the accounts are adopted already (``%(adopted_on)s``), so the client only
     approves; there is no "Jaarrekening vastgesteld" left to tick. ``adopter``: the named
     contact who records the adoption when that is not the reader (``%(adopter)s``), as the
-    mail that asked for the review says (templates/portal/email/notification.txt)."""
+    mail that asked for the review says (templates/portal/email/notification.txt).
+    ``arranged``: nobody can record it yet (workflow.approvers.adoption_arranged), said in
+    its place (``%(arranged)s``) as that mail says it."""
     subject = gettext(
         "Herinnering: de jaarrekening %(year)s van %(organisation)s wacht op uw beoordeling"
     )
+    if arranged and not adopted:
+        return subject, gettext(
+            "Beste %(name)s,\n\n"
+            "De jaarrekening %(year)s van %(organisation)s staat al %(days)s dagen voor u klaar "
+            "in de klantportal en wacht op uw beoordeling.\n"
+            "Controleer de stukken. %(arranged)s Na uw goedkeuring deponeren wij de "
+            "jaarrekening bij de KvK.\n\n"
+            "%(deadline_paragraph)s"
+            "Naar het bericht: %(url)s\n\n"
+            "Met vriendelijke groet,\n%(sender)s\n"
+        )
     if adopter and not adopted:
         return subject, gettext(
             "Beste %(name)s,\n\n"
@@ -180,8 +198,8 @@ def _single_text(adopted: bool = False, adopter: str = "") -> tuple[str, str]:
 def _list_text(count: int, adopted: bool = False) -> tuple[str, str]:
     """Subject and body of a reminder about several messages (one person, several
     organisations or years), ``%(items)s`` a line each (``_list_line``). ``adopted``: the
-    reader adopts none of them (each line says when it was adopted, or who adopts it), so
-    the client only approves."""
+    reader adopts none of them (each line says when it was adopted, who adopts it, or that
+    the accountant first arranges who does), so the client only approves."""
     subject = ngettext(
         "Herinnering: %(count)s jaarrekening wacht op uw beoordeling",
         "Herinnering: %(count)s jaarrekeningen wachten op uw beoordeling",
@@ -419,6 +437,8 @@ def _waiting_fields(item: _Waiting, today: date) -> dict[str, object]:
     adopted_on = _adopted_on(item.message)
     # Another contact is named to record the adoption: the reader does not tick it.
     other = item.adopter.name if item.adopter and not item.adopter.may else ""
+    # Nobody can record it: the accountant first arranges who does; nothing to tick either.
+    arranged = adoption_arranged(item.adopter)
     # A line of a list says it is adopted, or who adopts it, before the deadline.
     if adopted_on:
         said = gettext("Zij is al vastgesteld op %(date)s.") % {"date": adopted_on}
@@ -427,7 +447,7 @@ def _waiting_fields(item: _Waiting, today: date) -> dict[str, object]:
             "adopter": other
         }
     else:
-        said = ""
+        said = arranged
     listed = "".join(f" {part}" for part in (said, sentence) if part)
     return {
         "year": item.message.financial_year or "",
@@ -436,6 +456,7 @@ def _waiting_fields(item: _Waiting, today: date) -> dict[str, object]:
         "url": _url("outsite-message", item.message.pk),
         "adopted_on": adopted_on,
         "adopter": other,
+        "arranged": arranged,
         "deadline_paragraph": sentence + "\n\n" if sentence else "",
         "deadline_sentence": listed,
     }
@@ -456,11 +477,17 @@ def _client_email(contact: Contact, waiting: list[_Waiting], *, today: date) -> 
     person = {"name": contact.name, "sender": waiting[0].organisation.environment.name}
     with translation.override(language):
         items = [_waiting_fields(item, today) for item in waiting]
-        # Nothing for the reader to tick: adopted already, or by another contact.
-        adopted = all(fields["adopted_on"] or fields["adopter"] for fields in items)
+        # Nothing for the reader to tick: adopted already, by another contact, or by
+        # whoever the accountant arranges.
+        adopted = all(
+            fields["adopted_on"] or fields["adopter"] or fields["arranged"] for fields in items
+        )
         if len(items) == 1:
-            subject, body = _single_text(bool(items[0]["adopted_on"]), str(items[0]["adopter"]))
-            fields = person | items[0]
+            first = items[0]
+            subject, body = _single_text(
+                bool(first["adopted_on"]), str(first["adopter"]), str(first["arranged"])
+            )
+            fields = person | first
         else:
             subject, body = _list_text(len(items), adopted)
             lines = "".join(

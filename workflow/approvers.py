@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from crm.models import CAN_ACT_IN_OUTSITE, AdopterRule, ApproverRule, Contact, Organisation
 from kvk.parser import parse_instance
@@ -293,6 +294,23 @@ def named_adopter(message: ApprovalMessage, user_id: int | None) -> Adopter | No
     if adopter_rule(message) != AdopterRule.NAMED:
         return None
     return adopter(message, user_id)
+
+
+def adoption_arranged(adopter: Adopter | None) -> str:
+    """For a client asked to review a message whose adoption is not recorded yet (the
+    review request, the reminders, the status line of the message's page), with ``adopter``
+    from ``named_adopter`` or ``adopter``: when nobody can record the adoption
+    (``missing``: the named adopter is none, has no portal access or no login), the
+    sentence saying that the accountant first arranges who does, instead of asking the
+    reader to tick "Jaarrekening vastgesteld", which OutSite refuses (staff see
+    ``nobody_can_adopt`` on their attention list); "" otherwise. Call it with the reader's
+    language active."""
+    if adopter is None or not adopter.missing:
+        return ""
+    return gettext(
+        "Uw accountant regelt eerst wie de vaststelling van de jaarrekening vastlegt; "
+        "daarna kunt u goedkeuren."
+    )
 
 
 #: The columns of the events that decide which approvals count.

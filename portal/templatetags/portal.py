@@ -16,8 +16,8 @@ from deadlines import selectors as deadline_selectors
 from kvk import adoption
 from kvk.digipoort import outcome
 from portal.views.common import IN_FLIGHT
+from workflow import approvers, selectors
 from workflow import reasons as reasons_catalogue
-from workflow import selectors
 from workflow.reasons import ATTENTION, sentence
 from workflow.selectors import actor_words, event_contact_name
 
@@ -104,6 +104,13 @@ def adopted_by(organisation: Organisation) -> str:
         organisation.legal_form,
         all_shareholders_are_directors=facts.all_shareholders_are_directors,
     )
+
+
+@register.filter
+def adoption_arranged(adopter: Any) -> str:
+    """workflow.approvers.adoption_arranged: when nobody can record the adoption, that the
+    accountant first arranges who does (the review request, the message's status line)."""
+    return approvers.adoption_arranged(adopter)
 
 
 @register.filter

@@ -122,3 +122,40 @@ def test_a_list_says_who_adopts_and_asks_to_tick_only_what_is_the_readers(
     (body,) = [sent.body for sent in mail.outbox if sent.to == ["jan@example.nl"]]
     assert TICK not in body
     assert body.count("bert legt de vaststelling vast; daarna kunt u goedkeuren.") == 2
+
+
+ARRANGED = (
+    "Uw accountant regelt eerst wie de vaststelling van de jaarrekening vastlegt; "
+    "daarna kunt u goedkeuren."
+)
+
+
+def _named_shut_out(organisation, bert) -> None:
+    """Bert is named to record the adoption but cannot act in OutSite (no portal access):
+    nobody may record it (workflow.approvers.adopter: ``missing``)."""
+    named = factories.ContactFactory(organisation=organisation, user=bert, portal_access=False)
+    _named(organisation, named)
+
+
+def test_when_nobody_can_adopt_the_reminder_says_the_accountant_arranges_it(
+    environment, jan, bert, django_capture_on_commit_callbacks
+):
+    """The named adopter cannot record the adoption: Jan is not told to tick "Jaarrekening
+    vastgesteld", which OutSite refuses him, but that the accountant first arranges who
+    records it, as the mail asking for the review says."""
+    message = _waiting(environment, jan, "Alfa B.V.", None)
+    _named_shut_out(message.organisation, bert)
+    body = _remind(django_capture_on_commit_callbacks)
+    assert TICK not in body
+    assert "Controleer de stukken. " + ARRANGED + " Na uw goedkeuring" in body
+
+
+def test_a_list_says_the_accountant_arranges_who_adopts(
+    environment, jan, bert, django_capture_on_commit_callbacks
+):
+    for name in ("Alfa B.V.", "Beta B.V."):
+        _named_shut_out(_waiting(environment, jan, name, None).organisation, bert)
+    body = _remind(django_capture_on_commit_callbacks)
+    assert TICK not in body
+    assert body.count("wacht al 8 dagen. " + ARRANGED) == 2
+    assert "Controleer per bericht de stukken en keur het bericht goed." in body

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from crm.models import AdopterRule, Contact
 from tests import factories
-from tests.portal.conftest import make_message
+from tests.portal.conftest import browser_for, make_message
 from workflow import services
 from workflow.approvers import nobody_can_adopt, nobody_can_adopt_q, nobody_can_approve_q
 from workflow.models import Actor, ApprovalMessage
@@ -140,3 +140,33 @@ def test_the_flag_costs_the_list_no_query_per_row(staff_browser, client_a, clien
     for adopter in adopters:
         _shut_out(adopter)
     assert queries(4) == able
+
+
+ARRANGED = (
+    "Uw accountant regelt eerst wie de vaststelling van de jaarrekening vastlegt; "
+    "daarna kunt u goedkeuren."
+)
+
+
+def test_the_client_is_told_the_accountant_arranges_it_not_asked_to_adopt(client_a):
+    """Els de Wit can approve, but only the named adopter, shut out, may record the
+    adoption (workflow.approvers.adopter: ``missing``); OutSite refuses her the tick. Her
+    review request and the status line of the message's page say that the accountant first
+    arranges who records it, as the staff's attention list asks them to, and do not ask her
+    to adopt."""
+    from portal import notifications
+
+    _shut_out(_named_adopter(client_a))
+    message = make_message(client_a)
+    (els,) = [r for r in notifications.client_recipients(message) if r.name == "Els de Wit"]
+
+    body = notifications.render_mail(notifications.AWAITING_REVIEW, message, els)[1]
+    assert "vaststellen" not in body
+    assert "goedkeuren of afkeuren? " + ARRANGED in body
+
+    contact = Contact.objects.get(name="Els de Wit")
+    page = browser_for(contact.user).get(reverse("outsite-message", args=[message.pk]))
+    status = page.content.decode().split('id="message-status"')[1].split("</div>")[0]
+    assert "stel haar vast" not in status
+    assert "Wacht op uw beoordeling: bekijk de jaarrekening. " + ARRANGED in status
+    assert 'id="adopt"' not in page.content.decode()  # nothing she cannot use
