@@ -5,6 +5,8 @@ The audit trail (workflow.StatusEvent) is registered read-only by workflow/admin
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
@@ -207,11 +209,23 @@ class WaitingForNobodyMixin:
     first (portal.views.insite.contact_access): the login cleared, a contact row deleted on
     the organisation's page, "directeur" unticked, the approvers or the adopter changed.
     After the save the admin names the messages at 30 that wait for nobody since
-    (``_waiting_for_nobody``). Deleting a contact on its own page, or a login in the user
-    admin, does not warn."""
+    (``_waiting_for_nobody``); so it does after deleting contacts, on a contact's own page
+    or with the contact list's delete action (``warning_after``). Deleting a login in the
+    user admin does not warn."""
 
     def waiting_before(self, organisation_id: int | None) -> set[int]:
         return set(_waiting_for_nobody(organisation_id)) if organisation_id else set()
+
+    @contextmanager
+    def warning_after(self, request: Any, organisation_ids: Iterable[int | None]) -> Iterator[None]:
+        """Warn for each of these organisations, after the block, of the messages it left
+        to nobody (taken before it, warned after it)."""
+        before = {
+            pk: self.waiting_before(pk) for pk in sorted({pk for pk in organisation_ids if pk})
+        }
+        yield
+        for organisation_id, waiting in before.items():
+            self.warn_waiting_for_nobody(request, organisation_id, waiting)
 
     def warn_waiting_for_nobody(self, request: Any, organisation_id: int, before: set[int]) -> None:
         now = _waiting_for_nobody(organisation_id)
@@ -356,6 +370,15 @@ class ContactAdmin(
         super().save_model(request, obj, form, change)
         if change:
             self.warn_waiting_for_nobody(request, obj.organisation_id, before)
+
+    def delete_model(self, request, obj):
+        with self.warning_after(request, [obj.organisation_id]):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        """The list's delete action: contacts of one organisation or of several."""
+        with self.warning_after(request, queryset.values_list("organisation_id", flat=True)):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(StaffMember)
