@@ -281,11 +281,6 @@ def render_html(content: bytes, *, concept: bool = True) -> str:
         return render_to_string("kvk/annual_accounts.html", context)
 
 
-def render_pdf(content: bytes, *, concept: bool = True) -> bytes:
-    """The same document as PDF (WeasyPrint; no network: url_fetcher refuses everything)."""
-    return html_to_pdf(render_html(content, concept=concept))
-
-
 def html_to_pdf(document: str) -> bytes:
     """The accounts ``render_html`` made, as PDF (no network: url_fetcher refuses
     everything)."""

@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crm.models import StaffMember
+from crm import permissions
 
 SALT = "portal.otp_enrolment"
 #: The session key of the grant: the pk of the user whose link this session opened.
@@ -101,7 +101,8 @@ def _language(user: Any) -> str | None:
     """The language of the staff member's mail (StaffMember.language), as every staff mail:
     the mail is for the owner of the login, who may not be whoever logged in. None for a
     login without a staff member (a superuser): the language of the page then."""
-    return StaffMember.objects.filter(user=user).values_list("language", flat=True).first()
+    member = permissions.staff_member(user)
+    return member.language if member is not None else None
 
 
 def send(user: Any) -> bool:

@@ -178,14 +178,14 @@ def nobody_can_adopt(message: ApprovalMessage) -> bool:
 class Withdrawal:
     """What withdrawing a contact's portal access means for one message waiting at 30 of
     its organisation: whether the contact is one who can approve it (``approver``) or the
-    named contact who records its adoption, not recorded yet (``adopter``), and whether
-    nobody would be left who can (``nobody_approves``, ``nobody_adopts``)."""
+    named contact who records its adoption, not recorded yet (``adopter``: the one named,
+    so nobody would be left to record it), and whether nobody would be left who can
+    approve it (``nobody_approves``)."""
 
     message: ApprovalMessage
     approver: bool
     adopter: bool
     nobody_approves: bool
-    nobody_adopts: bool
 
 
 def _able(rule: str, organisation: Organisation) -> set[int]:
@@ -229,7 +229,6 @@ def withdrawal_effects(contact: Contact) -> list[Withdrawal]:
                     approver=approver,
                     adopter=adopter,
                     nobody_approves=approver and not able[rule] - {contact.pk},
-                    nobody_adopts=adopter,
                 )
             )
     return effects

@@ -3,10 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from crm import permissions
+from portal.views import auth
 from portal.views.common import healthz, liveness
 
 __all__ = ["csrf_failure", "healthz", "home", "liveness", "outsite_home"]
@@ -42,12 +41,5 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     person logged in again or out in another window, or the page stood open across a new
     login). A house page that says nothing was done and leads back to the page the form was
     on, instead of Django's bare "CSRF-verificatie mislukt"."""
-    referer = request.headers.get("Referer", "")
-    back = (
-        referer
-        if url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        else reverse("home")
-    )
+    back = auth.safe_url(request, request.headers.get("Referer", ""))
     return render(request, "csrf_failure.html", {"back": back}, status=403)

@@ -47,13 +47,17 @@ def uses_second_factor(user) -> bool:
     return permissions.staff_member(user) is not None or bool(getattr(user, "is_staff", False))
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def safe_url(request: HttpRequest, target: str) -> str:
+    """``target`` when it stays on this site (no open redirect), else the home page."""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return reverse("home")
+
+
+def _next_url(request: HttpRequest) -> str:
+    return safe_url(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 #: The language the last login in this browser set (``LoginView``): a language cookie of

@@ -1525,7 +1525,7 @@ def _withdraw(request: HttpRequest, organisation: Organisation, contact: Contact
                 "contact": contact,
                 "effects": effects,
                 "nobody_approves": any(e.nobody_approves for e in effects),
-                "nobody_adopts": any(e.nobody_adopts for e in effects),
+                "nobody_adopts": any(e.adopter for e in effects),
                 "back": back,
             },
         )

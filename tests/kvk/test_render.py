@@ -20,7 +20,7 @@ from django.utils import translation
 from kvk import nt
 from kvk.builder import adopt_instance, build_instance
 from kvk.parser import XbrlParseError, parse_instance
-from kvk.render import money, notes_html, render_html, render_pdf, statement_rows
+from kvk.render import html_to_pdf, money, notes_html, render_html, statement_rows
 from kvk.statements import FinancialStatements, demo_statements
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -218,7 +218,7 @@ def test_a_variant_outside_the_extract_is_shown_without_statements():
 
 
 def test_pdf_is_a_pdf():
-    pdf = render_pdf(_klein({ACCOUNTING: "<p>Grondslagen</p>"}))
+    pdf = html_to_pdf(render_html(_klein({ACCOUNTING: "<p>Grondslagen</p>"})))
     assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
 
 
