@@ -171,13 +171,14 @@ def _administration_context(
     )
     signatories = list(administration.signatories.all())
     under_way = services.reports_under_way(administration)
+    profile = _profile(administration)
     # A new signatory signs after the ones there are (nl-cd:PresentationOrder).
     next_order = max((s.order for s in signatories), default=0) + 1
     return {
         "administration": administration,
         "signatories": signatories,
         "signatory_form": signatory_form or SignatoryForm(initial={"order": next_order}),
-        "profile": _profile(administration),
+        "profile": profile,
         "reports": administration.annual_reports.order_by(
             "-financial_year", "resubmission", "second_filing"
         ),
@@ -190,7 +191,7 @@ def _administration_context(
         "under_way_ids": {report.pk for report, _message in under_way},
         "next_step": step_text,
         "next_link": step_link,
-        "run_notice": steps.run_notice(_profile(administration)),
+        "run_notice": steps.run_notice(profile),
         "can_change": request.user.has_perm(CHANGE),
         "can_send_receive": request.user.has_perm(SEND_RECEIVE)
         and activation.is_active(administration),

@@ -133,17 +133,10 @@ def nobody_can_approve_q() -> Q:
     access to the client portal or changes the rule."""
     organisation = OuterRef("organisation_id")
     able = Contact.objects.filter(CAN_ACT_IN_OUTSITE, organisation_id=organisation)
-    # CAN_ACT_IN_OUTSITE across the named set's contacts (of this organisation only).
-    named = Organisation.approvers.through.objects.filter(
-        organisation_id=organisation,
-        contact__organisation_id=organisation,
-        contact__portal_access=True,
-        contact__user__isnull=False,
-    )
     return Q(status=Status.IN_REVIEW) & (
         (_rule_is(ApproverRule.ONE) & ~Q(Exists(able)))
         | (_rule_is(ApproverRule.DIRECTORS) & ~Q(Exists(able.filter(is_director=True))))
-        | (_rule_is(ApproverRule.NAMED) & ~Q(Exists(named)))
+        | (_rule_is(ApproverRule.NAMED) & ~Q(Exists(able.filter(approver_of=organisation))))
     )
 
 
