@@ -601,7 +601,11 @@ def deliver_client_reminder(mail: ReminderMail, *, today: date) -> None:
     messages wait."""
     address = mail.address
     entries = list(
-        ReminderLog.objects.filter(mails=mail).select_related("organisation__environment")
+        # The responsible staff member (the reply address) and the named adopter with the
+        # organisation, not a query each per organisation.
+        ReminderLog.objects.filter(mails=mail).select_related(
+            "organisation__environment", "organisation__responsible__user", "organisation__adopter"
+        )
     )
     contacts = list(
         Contact.objects.filter(
